@@ -1,0 +1,46 @@
+// Bundles the extension host entry, the CLI and the programmatic API into dist/,
+// and copies the tree-sitter wasm files next to them: they are loaded at run time, never inlined.
+import * as esbuild from 'esbuild';
+import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const outdir = 'dist';
+
+const nodeCommon = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  // web-tree-sitter's ESM entry calls createRequire(import.meta.url); its CJS build bundles cleanly.
+  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter/tree-sitter.cjs') },
+  // vscode is provided by the host; tfjs-node is optional and loaded lazily when present.
+  external: ['vscode', '@tensorflow/tfjs-node'],
+};
+
+const builds = [
+  { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } },
+  { ...nodeCommon, entryPoints: { api: 'src/api.ts' }, outdir },
+];
+if (existsSync('src/extension/main.ts')) builds.push({ ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir });
+
+function copyRuntimeFiles() {
+  mkdirSync(outdir, { recursive: true });
+  for (const file of [
+    require.resolve('web-tree-sitter/tree-sitter.wasm'),
+    require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
+  ]) copyFileSync(file, join(outdir, basename(file)));
+}
+
+copyRuntimeFiles();
+if (watch) {
+  for (const options of builds) await (await esbuild.context(options)).watch();
+} else {
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+}

@@ -1,0 +1,79 @@
+// The plain data the analysis core returns. Nothing here knows about VS Code:
+// the extension and the CLI translate these objects into their own terms.
+
+/** Zero-based line and UTF-16 column, as tree-sitter and VS Code both count them. */
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export type Severity = 'error' | 'warning' | 'information' | 'hint';
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix a user most likely wants; the editor marks it preferred. */
+  isPreferred: boolean;
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+  /** Absent when the location is in the analysed file itself. */
+  path?: string;
+}
+
+export interface Finding {
+  code: string;
+  /** The rule's kebab-case name, e.g. `rnn-input-size-mismatch`. */
+  name: string;
+  severity: Severity;
+  range: Range;
+  message: string;
+  related: RelatedLocation[];
+  fixes: Fix[];
+}
+
+/** A layer constructor call, described for hovers (`nn.GRU(...)`, `layers.LSTM(...)`). */
+export interface LayerSite {
+  range: Range;
+  framework: 'torch' | 'keras';
+  /** e.g. `GRU`, `Embedding`. */
+  kind: string;
+  /** Markdown: what each argument means, shapes in and out with this call's numbers, common mistakes. */
+  markdown: string;
+}
+
+/** A name bound to a tensor, with its inferred shape, for hovers and inlay hints. */
+export interface TensorSite {
+  range: Range;
+  name: string;
+  /** Compact shape label such as `(B, T, 100)`. */
+  shape: string;
+  /** Markdown: the shape and where each dimension came from. */
+  markdown: string;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  layers: LayerSite[];
+  tensors: TensorSite[];
+}
+
+/** An edit to a document, in the form both VS Code and tree-sitter understand. */
+export interface SourceEdit {
+  /** Offsets are UTF-16 code unit offsets into the old text. */
+  rangeOffset: number;
+  rangeLength: number;
+  text: string;
+}
