@@ -226,6 +226,12 @@ def consistency_problems(path, text, result):
         problems.append(
             "raises at line %d but the `# expect:` markers are on line(s) %s"
             % (exc["line"], ", ".join(map(str, marker_lines))))
+    # Likewise a warning must be reported where Python attributes it.
+    for w in result["warnings"]:
+        if markers and w["line"] not in markers:
+            problems.append(
+                "warns at line %d but the `# expect:` markers are on line(s) %s"
+                % (w["line"], ", ".join(map(str, marker_lines))))
 
     m = CODE_NAME_RE.match(name)
     is_clean = name.startswith("clean_")
