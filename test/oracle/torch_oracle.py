@@ -105,6 +105,7 @@ def _child(path, source, conn):
     import torch
 
     result = {"warnings": [], "exception": None, "stdout": "", "error": None}
+    workdir = tempfile.TemporaryDirectory(prefix="seqlens-oracle-")
     try:
         torch.set_num_threads(1)
         torch.manual_seed(0)
@@ -138,7 +139,7 @@ def _child(path, source, conn):
         sys.modules["__main__"] = module
         sys.argv = [path]
         sys.path.insert(0, os.path.dirname(path))
-        os.chdir(tempfile.mkdtemp(prefix="seqlens-oracle-"))
+        os.chdir(workdir.name)
 
         buf = io.StringIO()
         real_stdout = sys.stdout
@@ -164,6 +165,9 @@ def _child(path, source, conn):
         result["stdout"] = buf.getvalue()
     except BaseException:
         result["error"] = traceback.format_exc()
+    finally:
+        os.chdir("/")
+        workdir.cleanup()
     conn.send(result)
     conn.close()
 
