@@ -25,6 +25,7 @@ paid once.
 """
 
 import argparse
+import builtins
 import io
 import multiprocessing
 import os
@@ -135,7 +136,7 @@ def _child(path, source, conn):
 
         module = types.ModuleType("__main__")
         module.__file__ = path
-        module.__builtins__ = __builtins__
+        module.__builtins__ = builtins
         sys.modules["__main__"] = module
         sys.argv = [path]
         sys.path.insert(0, os.path.dirname(path))
