@@ -10,6 +10,15 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 const outdir = 'dist';
 
+// web-tree-sitter's ESM entry calls createRequire(import.meta.url), which breaks inside a CJS bundle:
+// resolve the package to its CJS build instead.
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
 const nodeCommon = {
   bundle: true,
   platform: 'node',
@@ -18,8 +27,7 @@ const nodeCommon = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // web-tree-sitter's ESM entry calls createRequire(import.meta.url); its CJS build bundles cleanly.
-  alias: { 'web-tree-sitter': require.resolve('web-tree-sitter/tree-sitter.cjs') },
+  plugins: [webTreeSitterCjs],
   // vscode is provided by the host; tfjs-node is optional and loaded lazily when present.
   external: ['vscode', '@tensorflow/tfjs-node'],
 };

@@ -1,0 +1,103 @@
+// Collects what one analysis run produces: findings (deduplicated, suppressions applied),
+// layer sites for hovers and tensor sites for hovers and inlay hints.
+import type { Finding, LayerSite, Range, TensorSite } from '../findings';
+import { isSuppressed } from '../parse/suppressions';
+import type { Rule } from '../rules/rule';
+import type { EventName, Report, RuleContext } from './events';
+
+/** Upper bound on interpreted steps, so that pathological input cannot stall the editor. */
+const STEP_BUDGET = 200_000;
+
+export class AnalysisContext {
+  private readonly findings = new Map<string, Finding>();
+  private readonly layerSites = new Map<string, LayerSite>();
+  private readonly tensorSites = new Map<string, TensorSite>();
+  private readonly lineStarts: number[] = [0];
+  private steps = 0;
+
+  constructor(
+    readonly source: string,
+    private readonly rules: readonly Rule[],
+    private readonly suppressions: Map<number, Set<string>>,
+  ) {
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  /** How many errors were reported so far: a layer call that adds one poisons its output. */
+  get errorCount(): number {
+    let n = 0;
+    for (const f of this.findings.values()) if (f.severity === 'error') n++;
+    return n;
+  }
+
+  text(range: Range): string {
+    const start = (this.lineStarts[range.start.line] ?? this.source.length) + range.start.column;
+    const end = (this.lineStarts[range.end.line] ?? this.source.length) + range.end.column;
+    return this.source.slice(start, end);
+  }
+
+  /** Counts one interpreted step; false once the budget is spent. */
+  step(): boolean {
+    return ++this.steps <= STEP_BUDGET;
+  }
+
+  emit<E extends EventName>(event: E, payload: Parameters<NonNullable<Rule['hooks'][E]>>[0]): void {
+    for (const rule of this.rules) {
+      const hook = rule.hooks[event] as ((p: typeof payload, ctx: RuleContext) => void) | undefined;
+      if (!hook) continue;
+      const ctx: RuleContext = { report: (r) => this.add(rule, r), text: (range) => this.text(range) };
+      try {
+        hook(payload, ctx);
+      } catch {
+        // A rule that trips over an odd value must not take the others down with it.
+      }
+    }
+  }
+
+  private add(rule: Rule, report: Report): void {
+    const line = report.range.start.line;
+    if (isSuppressed(this.suppressions, line, rule.code)) return;
+    const key = `${rule.code}@${line}:${report.range.start.column}`;
+    if (this.findings.has(key)) return;
+    this.findings.set(key, {
+      code: rule.code,
+      name: rule.name,
+      severity: report.severity ?? rule.severity,
+      range: report.range,
+      message: report.message,
+      related: report.related ?? [],
+      fixes: report.fixes ?? [],
+    });
+  }
+
+  addLayerSite(site: LayerSite): void {
+    const key = `${site.range.start.line}:${site.range.start.column}`;
+    const existing = this.layerSites.get(key);
+    // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
+    if (!existing || countDigits(site.markdown) > countDigits(existing.markdown)) this.layerSites.set(key, site);
+  }
+
+  addTensorSite(site: TensorSite): void {
+    const key = `${site.range.start.line}:${site.range.start.column}`;
+    const existing = this.tensorSites.get(key);
+    if (!existing || knownDims(site.shape) > knownDims(existing.shape)) this.tensorSites.set(key, site);
+  }
+
+  result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+    const byPosition = (a: { range: Range }, b: { range: Range }) =>
+      a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+    return {
+      findings: [...this.findings.values()].sort(byPosition),
+      layers: [...this.layerSites.values()].sort(byPosition),
+      tensors: [...this.tensorSites.values()].sort(byPosition),
+    };
+  }
+}
+
+function countDigits(text: string): number {
+  return (text.match(/\d+/g) ?? []).length;
+}
+
+function knownDims(shape: string): number {
+  return (shape.match(/\b\d+\b/g) ?? []).length;
+}

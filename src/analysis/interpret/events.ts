@@ -1,0 +1,67 @@
+// What the interpreter tells the rules. Rules never walk the tree themselves: they subscribe
+// to these facts, which carry the values (with their shapes and origins) at that point.
+import type { Fix, Range, RelatedLocation, Severity } from '../findings';
+import type { Assign, Attribute, Call, Expr, Subscript } from '../parse/ast';
+import type { LayerDesc } from '../layers/layer';
+import type { Value } from '../values/value';
+
+export interface LayerConstructEvent {
+  layer: LayerDesc;
+}
+
+export interface LayerCallEvent {
+  layer: LayerDesc;
+  call: Call;
+  args: Value[];
+  kwargs: Map<string, Value>;
+}
+
+export interface UnpackEvent {
+  target: Expr;
+  value: Value;
+  stmt: Assign | null;
+}
+
+export interface SubscriptEvent {
+  node: Subscript;
+  value: Value;
+}
+
+export interface AttributeEvent {
+  node: Attribute;
+  value: Value;
+}
+
+export interface FunctionCallEvent {
+  /** Fully qualified, e.g. `torch.nn.utils.rnn.pack_padded_sequence`. */
+  qualname: string;
+  call: Call;
+  args: Value[];
+  kwargs: Map<string, Value>;
+}
+
+export interface Report {
+  range: Range;
+  message: string;
+  related?: RelatedLocation[];
+  fixes?: Fix[];
+  /** Overrides the rule's default, e.g. a warning where the bug runs silently instead of raising. */
+  severity?: Severity;
+}
+
+export interface RuleContext {
+  report(report: Report): void;
+  /** Source text of a range, for building edits. */
+  text(range: Range): string;
+}
+
+export interface RuleHooks {
+  layerConstruct?(event: LayerConstructEvent, ctx: RuleContext): void;
+  layerCall?(event: LayerCallEvent, ctx: RuleContext): void;
+  unpack?(event: UnpackEvent, ctx: RuleContext): void;
+  subscript?(event: SubscriptEvent, ctx: RuleContext): void;
+  attribute?(event: AttributeEvent, ctx: RuleContext): void;
+  functionCall?(event: FunctionCallEvent, ctx: RuleContext): void;
+}
+
+export type EventName = keyof RuleHooks;

@@ -1,0 +1,778 @@
+// An abstract interpreter for the Python that builds and runs sequence models.
+// It follows values through assignments, calls, classes and instantiation sites, computes
+// tensor shapes with the layer families and ops, and reports facts to the rules as events.
+// It never throws on odd code: what it cannot follow becomes unknown.
+import type * as A from '../parse/ast';
+import type { Range } from '../findings';
+import { LayerDesc, bindArgs } from '../layers/layer';
+import { torchFamily } from '../layers/torch';
+import { indexTensor, IndexItem } from '../ops/indexing';
+import { rnnUtility } from '../ops/rnn-utils';
+import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
+import { tensorMethod } from '../ops/tensor-methods';
+import { tensorFunction } from '../ops/torch-functions';
+import { valueFromDim } from '../ops/dims-from-values';
+import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
+import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
+import { ClassInfo, DType, InstanceValue, NONE, TensorValue, UNKNOWN, Value, boolValue, intValue, numberValue } from '../values/value';
+import { AnalysisContext } from './context';
+import { Scope, sameValue } from './scope';
+import { callBuiltin, BUILTIN_NAMES } from './builtins';
+import { broadcast } from './arithmetic';
+import { describeTensor } from './describe';
+
+const MAX_DEPTH = 10;
+const MAX_RUNS_PER_FUNCTION = 12;
+const MAX_UNROLL = 16;
+
+const DTYPES: Record<string, DType> = {
+  long: 'long', int64: 'long', int32: 'long', int: 'long', int16: 'long', int8: 'long', uint8: 'long', short: 'long',
+  float: 'float', float32: 'float', float64: 'float', double: 'float', half: 'float', float16: 'float', bfloat16: 'float',
+  bool: 'bool',
+};
+
+interface Frame {
+  def?: A.FunctionDef;
+  cls?: ClassInfo;
+  self?: InstanceValue;
+  returns: Value[];
+}
+
+/** Thrown inside a frame when the step budget runs out; caught at the top. */
+class BudgetExhausted extends Error {}
+
+export class Interpreter {
+  readonly module = new Scope();
+  private readonly frames: Frame[] = [{ returns: [] }];
+  private readonly runs = new Map<A.FunctionDef, number>();
+  readonly classes: ClassInfo[] = [];
+  readonly functions: A.FunctionDef[] = [];
+  readonly instances = new Map<ClassInfo, InstanceValue[]>();
+  readonly calledFunctions = new Set<A.FunctionDef>();
+  readonly calledInstances = new Set<InstanceValue>();
+
+  constructor(private readonly ctx: AnalysisContext) {}
+
+  // ── entry points ────────────────────────────────────────────────────────────
+
+  run(body: A.Stmt[]): void {
+    try {
+      this.execBlock(body, this.module);
+      this.exerciseUnreached();
+    } catch (error) {
+      if (!(error instanceof BudgetExhausted)) throw error;
+    }
+  }
+
+  /** Code nobody calls in the file still deserves checking: uncalled functions, uninstantiated models, unused forwards. */
+  private exerciseUnreached(): void {
+    for (const def of this.functions) {
+      if (!this.calledFunctions.has(def)) this.callFunction(def, [], new Map(), undefined);
+    }
+    for (const cls of this.classes) {
+      if (!cls.isTorchModule) continue;
+      if (!this.instances.get(cls)?.length) this.instantiate(cls, [], new Map(), undefined, true);
+    }
+    for (const cls of this.classes) {
+      for (const instance of (this.instances.get(cls) ?? []).slice(0, 4)) {
+        if (this.calledInstances.has(instance)) continue;
+        const forward = this.findMethod(cls, 'forward');
+        if (forward) this.callFunction(forward, [], new Map(), instance, cls);
+      }
+    }
+  }
+
+  // ── statements ─────────────────────────────────────────────────────────────
+
+  /** Executes statements; returns true when the block always leaves (return or raise). */
+  private execBlock(stmts: A.Stmt[], scope: Scope): boolean {
+    for (const stmt of stmts) {
+      if (!this.ctx.step()) throw new BudgetExhausted();
+      if (this.exec(stmt, scope)) return true;
+    }
+    return false;
+  }
+
+  private exec(stmt: A.Stmt, scope: Scope): boolean {
+    switch (stmt.kind) {
+      case 'import':
+        this.execImport(stmt, scope);
+        return false;
+      case 'def':
+        scope.set(stmt.name, { kind: 'function', def: stmt });
+        if (scope === this.module) this.functions.push(stmt);
+        return false;
+      case 'class':
+        this.execClass(stmt, scope);
+        return false;
+      case 'assign':
+        this.execAssign(stmt, scope);
+        return false;
+      case 'expr':
+        this.eval(stmt.value, scope);
+        return false;
+      case 'return': {
+        const value = stmt.value ? this.eval(stmt.value, scope) : NONE;
+        this.frame.returns.push(value);
+        return true;
+      }
+      case 'if':
+        return this.execIf(stmt, scope);
+      case 'for':
+        this.execFor(stmt, scope);
+        return false;
+      case 'while': {
+        this.eval(stmt.test, scope);
+        const branch = scope.fork();
+        const left = this.execBlock(stmt.body, branch);
+        scope.join(left ? [scope.fork()] : [branch, scope.fork()]);
+        return false;
+      }
+      case 'with':
+        for (const item of stmt.items) {
+          const value = this.eval(item.value, scope);
+          if (item.target) this.bind(item.target, value, scope, null);
+        }
+        return this.execBlock(stmt.body, scope);
+      case 'try': {
+        const left = this.execBlock(stmt.body, scope);
+        for (const handler of stmt.handlers) this.execBlock(handler, scope.fork());
+        if (!left) this.execBlock(stmt.orelse, scope);
+        this.execBlock(stmt.final, scope);
+        return left && stmt.handlers.length === 0;
+      }
+      case 'other':
+        for (const e of stmt.exprs) this.eval(e, scope);
+        // `raise` leaves the block, as far as later statements are concerned.
+        return this.ctx.text(stmt.range).startsWith('raise');
+      case 'pass':
+        return false;
+    }
+  }
+
+  private get frame(): Frame {
+    return this.frames[this.frames.length - 1];
+  }
+
+  private execImport(stmt: A.Import, scope: Scope): void {
+    for (const { module, name, alias } of stmt.names) {
+      if (name === '*') continue;
+      if (name !== undefined) {
+        scope.set(alias ?? name, { kind: 'module', path: `${module}.${name}` });
+      } else if (alias) {
+        scope.set(alias, { kind: 'module', path: module });
+      } else {
+        const head = module.split('.')[0];
+        scope.set(head, { kind: 'module', path: head });
+      }
+    }
+  }
+
+  private execClass(stmt: A.ClassDef, scope: Scope): void {
+    const bases: ClassInfo[] = [];
+    let isTorchModule = false;
+    let isKerasModel = false;
+    for (const baseExpr of stmt.bases) {
+      const base = this.eval(baseExpr, scope);
+      if (base.kind === 'class') {
+        bases.push(base.cls);
+        isTorchModule ||= base.cls.isTorchModule;
+        isKerasModel ||= base.cls.isKerasModel;
+      } else if (base.kind === 'module') {
+        const path = normalisePath(base.path);
+        if (path === 'torch.nn.Module') isTorchModule = true;
+        if (/^(tensorflow\.)?keras\.(Model|layers\.Layer|Layer|models\.Model)$/.test(path)) isKerasModel = true;
+      }
+    }
+    const methods = new Map<string, A.FunctionDef>();
+    const classAttrs = new Map<string, Value>();
+    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs };
+    const body = new Scope(scope);
+    for (const s of stmt.body) {
+      if (s.kind === 'def') methods.set(s.name, s);
+      else if (s.kind === 'assign' || s.kind === 'expr' || s.kind === 'import') this.exec(s, body);
+    }
+    for (const [k, v] of body.vars) classAttrs.set(k, v);
+    // Annotated fields without a value (`hidden: int`) stay unknown; with a value they are class attributes.
+    scope.set(stmt.name, { kind: 'class', cls });
+    this.classes.push(cls);
+  }
+
+  private execIf(stmt: A.If, scope: Scope): boolean {
+    const test = this.eval(stmt.test, scope);
+    const known = isMainGuard(stmt.test, this.ctx) ? true : boolValue(test);
+    if (known === true) return this.execBlock(stmt.body, scope);
+    if (known === false) return this.execBlock(stmt.orelse, scope);
+    const thenScope = scope.fork();
+    const elseScope = scope.fork();
+    const thenLeft = this.execBlock(stmt.body, thenScope);
+    const elseLeft = this.execBlock(stmt.orelse, elseScope);
+    const live = [...(thenLeft ? [] : [thenScope]), ...(elseLeft ? [] : [elseScope])];
+    // A branch without `else` that assigns a new name: Python code after it nearly always runs that branch.
+    if (!thenLeft && stmt.orelse.length === 0) {
+      for (const [k, v] of thenScope.vars) if (!scope.vars.has(k)) elseScope.vars.set(k, v);
+    }
+    scope.join(live);
+    return thenLeft && elseLeft;
+  }
+
+  private execFor(stmt: A.For, scope: Scope): void {
+    const iter = this.eval(stmt.iter, scope);
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
+      for (const item of iter.items) {
+        this.bind(stmt.target, item, scope, null);
+        if (this.execBlock(stmt.body, scope)) return;
+      }
+      return;
+    }
+    const branch = scope.fork();
+    this.bind(stmt.target, this.iterationValue(iter), branch, null);
+    this.execBlock(stmt.body, branch);
+    const after = scope.fork();
+    // Names first bound inside the loop keep their value: the loop almost always runs.
+    for (const [k, v] of branch.vars) if (!scope.vars.has(k)) after.vars.set(k, v);
+    scope.join([branch, after]);
+    this.execBlock(stmt.orelse, scope);
+  }
+
+  private iterationValue(iter: Value): Value {
+    if (iter.kind === 'tensor' && iter.shape.rankKnown && iter.shape.dims.length > 0) {
+      return { ...iter, shape: shapeOf(iter.shape.dims.slice(1)) };
+    }
+    return UNKNOWN;
+  }
+
+  private execAssign(stmt: A.Assign, scope: Scope): void {
+    let value = this.eval(stmt.value, scope);
+    if (stmt.op) {
+      const current = this.eval(stmt.targets[0], scope);
+      value = this.binary(stmt.op, current, value, stmt);
+    }
+    for (const target of stmt.targets) this.bind(target, value, scope, stmt);
+  }
+
+  /** Binds a value to an assignment target, unpacking tuples and recording tensor sites. */
+  bind(target: A.Expr, value: Value, scope: Scope, stmt: A.Assign | null): void {
+    switch (target.kind) {
+      case 'name':
+        scope.set(target.id, value);
+        this.recordTensorSite(target.id, target.range, value);
+        return;
+      case 'attribute': {
+        const object = this.eval(target.object, scope);
+        if (object.kind === 'instance') object.attrs.set(target.attr, value);
+        this.recordTensorSite(this.ctx.text(target.range), target.attrRange, value);
+        return;
+      }
+      case 'subscript': {
+        const object = this.eval(target.value, scope);
+        const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
+        if (object.kind === 'dict' && key.kind === 'str') object.entries.set(key.value, value);
+        return;
+      }
+      case 'tuple':
+      case 'list': {
+        this.ctx.emit('unpack', { target, value, stmt });
+        const items = this.unpackItems(value, target.items.length);
+        const star = target.items.findIndex((t) => t.kind === 'starred');
+        target.items.forEach((t, i) => {
+          if (t.kind === 'starred') {
+            this.bind(t.value, UNKNOWN, scope, null);
+            return;
+          }
+          const item = star === -1 || i < star ? items?.[i] : undefined;
+          this.bind(t, item ?? UNKNOWN, scope, null);
+        });
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  private unpackItems(value: Value, count: number): Value[] | undefined {
+    if ((value.kind === 'tuple' || value.kind === 'list') && value.items.length === count) return value.items;
+    if (value.kind === 'tensor' && value.shape.rankKnown && value.shape.dims[0]?.kind === 'int' && value.shape.dims[0].value === count) {
+      const row: TensorValue = { ...value, shape: shapeOf(value.shape.dims.slice(1)) };
+      return Array.from({ length: count }, () => row);
+    }
+    if (value.kind === 'size' && value.dims.length === count) return value.dims.map(valueFromDim);
+    return undefined;
+  }
+
+  private recordTensorSite(name: string, range: Range, value: Value): void {
+    if (value.kind !== 'tensor') return;
+    if (value.shape.dims.length === 0 && !value.shape.rankKnown) return;
+    this.ctx.addTensorSite({ range, name, shape: formatShape(value.shape), markdown: describeTensor(name, value) });
+  }
+
+  // ── expressions ─────────────────────────────────────────────────────────────
+
+  eval(expr: A.Expr, scope: Scope): Value {
+    switch (expr.kind) {
+      case 'name':
+        return this.lookup(expr, scope);
+      case 'int':
+        return { kind: 'int', value: expr.value, origin: { range: expr.range, text: String(expr.value) } };
+      case 'float':
+        return { kind: 'float', value: expr.value };
+      case 'str':
+        return { kind: 'str', value: expr.value };
+      case 'true':
+      case 'false':
+        return { kind: 'bool', value: expr.kind === 'true' };
+      case 'none':
+        return NONE;
+      case 'ellipsis':
+        return UNKNOWN;
+      case 'tuple':
+      case 'list':
+        return { kind: expr.kind, items: expr.items.map((e) => (e.kind === 'starred' ? (this.eval(e.value, scope), UNKNOWN) : this.eval(e, scope))) };
+      case 'dict': {
+        const entries = new Map<string, Value>();
+        for (const { key, value } of expr.entries) {
+          const k = this.eval(key, scope);
+          const v = this.eval(value, scope);
+          if (k.kind === 'str' || k.kind === 'int') entries.set(String(k.value), v);
+        }
+        return { kind: 'dict', entries };
+      }
+      case 'attribute':
+        return this.attribute(expr, this.eval(expr.object, scope));
+      case 'call':
+        return this.call(expr, scope);
+      case 'subscript':
+        return this.subscript(expr, scope);
+      case 'binop':
+        return this.binary(expr.op, this.eval(expr.left, scope), this.eval(expr.right, scope), expr);
+      case 'unary': {
+        const operand = this.eval(expr.operand, scope);
+        if (expr.op === '-' && operand.kind === 'int') return { kind: 'int', value: -operand.value, origin: { range: expr.range, text: this.ctx.text(expr.range) } };
+        if (expr.op === '-' && operand.kind === 'float') return { kind: 'float', value: -operand.value };
+        if (expr.op === 'not') return boolValue(operand) === undefined ? UNKNOWN : { kind: 'bool', value: !boolValue(operand) };
+        return operand.kind === 'tensor' ? operand : UNKNOWN;
+      }
+      case 'conditional': {
+        const test = boolValue(this.eval(expr.test, scope));
+        const body = this.eval(expr.body, scope);
+        const orelse = this.eval(expr.orelse, scope);
+        if (test === true) return body;
+        if (test === false) return orelse;
+        return body.kind === orelse.kind && body.kind !== 'tensor' && JSON.stringify(body) === JSON.stringify(orelse) ? body : UNKNOWN;
+      }
+      case 'slice':
+      case 'starred':
+        return UNKNOWN;
+      case 'other':
+        for (const call of expr.calls) this.call(call, scope);
+        return UNKNOWN;
+    }
+  }
+
+  private lookup(expr: A.Name, scope: Scope): Value {
+    const value = scope.lookup(expr.id);
+    if (value === undefined) return BUILTIN_NAMES.has(expr.id) ? { kind: 'module', path: `builtins.${expr.id}` } : UNKNOWN;
+    // Remember the variable's name on plain numbers: `seq_len` tells a dimension's role.
+    if (value.kind === 'int' && !value.label) return { ...value, label: expr.id, origin: value.origin ?? { range: expr.range, text: expr.id } };
+    if (value.kind === 'int' && value.label !== expr.id) return { ...value, label: expr.id };
+    return value;
+  }
+
+  private attribute(expr: A.Attribute, object: Value): Value {
+    const name = expr.attr;
+    switch (object.kind) {
+      case 'module': {
+        const path = `${object.path}.${name}`;
+        if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
+        return { kind: 'module', path };
+      }
+      case 'instance': {
+        const own = object.attrs.get(name);
+        if (own) return own;
+        const method = this.findMethod(object.cls, name);
+        if (method) return { kind: 'function', def: method, owner: object };
+        const classAttr = this.findClassAttr(object.cls, name);
+        if (classAttr) return classAttr;
+        return { kind: 'method', receiver: object, name };
+      }
+      case 'class': {
+        const attr = this.findClassAttr(object.cls, name);
+        if (attr) return attr;
+        const method = this.findMethod(object.cls, name);
+        return method ? { kind: 'function', def: method } : UNKNOWN;
+      }
+      case 'tensor':
+        if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : UNKNOWN;
+        if (name === 'T' || name === 'data') return name === 'T' ? tensorMethod(object, 't', [], new Map(), this.originOf(expr)) : object;
+        if (name === 'ndim') return object.shape.rankKnown ? { kind: 'int', value: object.shape.dims.length } : UNKNOWN;
+        if (name === 'dtype') return { kind: 'dtype', dtype: object.dtype };
+        if (name === 'device' || name === 'grad' || name === 'is_cuda' || name === 'requires_grad') return UNKNOWN;
+        return { kind: 'method', receiver: object, name };
+      case 'layer':
+        return this.layerAttribute(object.layer, name, expr);
+      case 'tuple':
+      case 'list':
+        this.ctx.emit('attribute', { node: expr, value: object });
+        return { kind: 'method', receiver: object, name };
+      case 'packed':
+        if (name === 'data') return { kind: 'tensor', dtype: object.padded.dtype, shape: UNKNOWN_SHAPE, origin: this.originOf(expr) };
+        this.ctx.emit('attribute', { node: expr, value: object });
+        return UNKNOWN;
+      case 'dict':
+        return { kind: 'method', receiver: object, name };
+      case 'method':
+        if (object.name === '__super__' && object.receiver.kind === 'instance') {
+          const owner = this.frame.cls ?? object.receiver.cls;
+          for (const base of owner.bases) {
+            const method = this.findMethod(base, name);
+            if (method) return { kind: 'function', def: method, owner: object.receiver };
+          }
+        }
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private layerAttribute(layer: LayerDesc, name: string, expr: A.Attribute): Value {
+    const arg = layer.args.get(name);
+    if (arg) return arg.value;
+    if (layer.kind === 'Embedding' && name === 'weight') {
+      const n = layer.args.get('num_embeddings')?.value;
+      const d = layer.args.get('embedding_dim')?.value;
+      return { kind: 'tensor', dtype: 'float', origin: this.originOf(expr), shape: shapeOf([dimOf(n), dimOf(d)]) };
+    }
+    return { kind: 'method', receiver: { kind: 'layer', layer }, name };
+  }
+
+  private subscript(expr: A.Subscript, scope: Scope): Value {
+    const value = this.eval(expr.value, scope);
+    this.ctx.emit('subscript', { node: expr, value });
+    if (value.kind === 'tensor') return indexTensor(value, expr.index.map((i) => this.indexItem(i, scope)), this.originOf(expr));
+    const indices = expr.index.map((i) => (i.kind === 'slice' ? UNKNOWN : this.eval(i, scope)));
+    const key = indices.length === 1 ? indices[0] : UNKNOWN;
+    if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'int') {
+      const i = key.value < 0 ? value.items.length + key.value : key.value;
+      return value.items[i] ?? UNKNOWN;
+    }
+    if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? UNKNOWN;
+    if (value.kind === 'size') {
+      if (key.kind === 'int') {
+        const d = key.value < 0 ? value.dims[value.dims.length + key.value] : value.dims[key.value];
+        return d ? valueFromDim(d) : UNKNOWN;
+      }
+      if (expr.index.length === 1 && expr.index[0].kind === 'slice') {
+        const s = expr.index[0];
+        const start = s.start ? intValue(this.eval(s.start, scope)) : 0;
+        const stop = s.stop ? intValue(this.eval(s.stop, scope)) : value.dims.length;
+        if (start !== undefined && stop !== undefined) return { kind: 'size', dims: value.dims.slice(start, stop), of: value.of };
+      }
+    }
+    if (value.kind === 'layer' && value.layer.kind === 'Sequential' && key.kind === 'int') {
+      const child = value.layer.children[key.value < 0 ? value.layer.children.length + key.value : key.value];
+      return child ? { kind: 'layer', layer: child } : UNKNOWN;
+    }
+    return UNKNOWN;
+  }
+
+  private indexItem(expr: A.Expr, scope: Scope): IndexItem {
+    if (expr.kind === 'slice') {
+      const bound = (e: A.Expr | undefined) => (e ? intValue(this.eval(e, scope)) : undefined);
+      const start = bound(expr.start);
+      const stop = bound(expr.stop);
+      const step = bound(expr.step);
+      const unknownBound = (expr.start && start === undefined) || (expr.stop && stop === undefined) || (expr.step && step === undefined);
+      if (unknownBound) return { kind: 'slice', full: false, start: NaN };
+      return { kind: 'slice', start, stop, step, full: !expr.start && !expr.stop && !expr.step };
+    }
+    if (expr.kind === 'none') return { kind: 'newaxis' };
+    if (expr.kind === 'ellipsis') return { kind: 'ellipsis' };
+    const value = this.eval(expr, scope);
+    if (value.kind === 'int') return { kind: 'int', value: value.value };
+    if (value.kind === 'symint') return { kind: 'int' };
+    if (value.kind === 'none') return { kind: 'newaxis' };
+    return { kind: 'other' };
+  }
+
+  binary(op: string, left: Value, right: Value, node: { range: Range }): Value {
+    const l = numberValue(left);
+    const r = numberValue(right);
+    const origin = this.originOf(node);
+    if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float' && left.kind !== 'bool' && right.kind !== 'bool') {
+      const value = integerOp(op, l, r);
+      if (value !== undefined) return { kind: 'int', value, origin };
+    }
+    if (l !== undefined && r !== undefined) {
+      const value = floatOp(op, l, r);
+      if (value !== undefined) return { kind: 'float', value };
+    }
+    if (op === '+' && (left.kind === 'list' || left.kind === 'tuple') && left.kind === right.kind) return { kind: left.kind, items: [...left.items, ...right.items] };
+    if (op === '+' && left.kind === 'size' && right.kind === 'size') return { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
+    if (left.kind === 'str' && right.kind === 'str' && op === '+') return { kind: 'str', value: left.value + right.value };
+    if (left.kind === 'tensor' || right.kind === 'tensor') {
+      if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
+      return broadcast(left, right, origin);
+    }
+    return UNKNOWN;
+  }
+
+  originOf(node: { range: Range }): Origin {
+    const text = this.ctx.text(node.range).replace(/\s+/g, ' ');
+    return { range: node.range, text: text.length > 60 ? `${text.slice(0, 57)}…` : text };
+  }
+
+  // ── calls ───────────────────────────────────────────────────────────────────
+
+  private call(expr: A.Call, scope: Scope): Value {
+    const callee = this.eval(expr.func, scope);
+    const args = expr.args.map((a) => this.eval(a, scope));
+    const kwargs = new Map<string, Value>();
+    for (const kw of expr.keywords) kwargs.set(kw.name, this.eval(kw.value, scope));
+    if (expr.hasStarArgs && callee.kind !== 'layer') {
+      // Arguments we cannot see: do not guess at a layer's configuration or a function's parameters.
+      return callee.kind === 'module' && normalisePath(callee.path).startsWith('torch.nn.') && /\.[A-Z]\w*$/.test(callee.path) ? UNKNOWN : this.callValue(callee, args, kwargs, expr, true);
+    }
+    return this.callValue(callee, args, kwargs, expr, false);
+  }
+
+  callValue(callee: Value, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
+    switch (callee.kind) {
+      case 'module':
+        return this.callPath(normalisePath(callee.path), args, kwargs, expr, partial);
+      case 'layer':
+        return this.applyLayer(callee.layer, args, kwargs, expr);
+      case 'class':
+        return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false);
+      case 'instance': {
+        const forward = this.findMethod(callee.cls, 'forward') ?? this.findMethod(callee.cls, 'call') ?? this.findMethod(callee.cls, '__call__');
+        this.calledInstances.add(callee);
+        return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward)) : UNKNOWN;
+      }
+      case 'function':
+        return this.callFunction(callee.def, partial ? [] : args, partial ? new Map() : kwargs, callee.owner, callee.owner ? this.ownerOf(callee.owner.cls, callee.def) : undefined);
+      case 'method':
+        return this.callMethod(callee.receiver, callee.name, args, kwargs, expr);
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private callMethod(receiver: Value, name: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    const origin = this.originOf(expr);
+    switch (receiver.kind) {
+      case 'tensor':
+        return tensorMethod(receiver, name, args, kwargs, origin);
+      case 'instance':
+      case 'layer':
+        // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
+        if (['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_'].includes(name)) return receiver;
+        return UNKNOWN;
+      case 'list':
+        if (name === 'append' && args[0]) receiver.items.push(args[0]);
+        if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) receiver.items.push(...args[0].items);
+        return name === 'copy' ? { kind: 'list', items: [...receiver.items] } : NONE;
+      case 'dict':
+        if (name === 'get') {
+          const key = args[0];
+          return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN);
+        }
+        return UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  }
+
+  private callPath(path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
+    const origin = this.originOf(expr);
+    const emit = () => this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
+    if (path.startsWith('builtins.')) return callBuiltin(path.slice(9), args, kwargs, this, expr);
+    const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
+    if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
+    if (path.startsWith('torch.nn.utils.rnn.')) {
+      emit();
+      return rnnUtility(path.slice('torch.nn.utils.rnn.'.length), args, kwargs, origin);
+    }
+    if (path.startsWith('torch.nn.functional.')) {
+      emit();
+      return tensorFunction(path.slice('torch.nn.functional.'.length), args, kwargs, origin) ?? UNKNOWN;
+    }
+    if (path.startsWith('torch.') && path.split('.').length === 2) {
+      emit();
+      const name = path.slice(6);
+      if (isTensorFactory(name)) return tensorFactory(name, args, kwargs, origin) ?? UNKNOWN;
+      if (name === 'Tensor' || name === 'FloatTensor') return tensorFactory('FloatTensor', args, kwargs, origin) ?? UNKNOWN;
+      return tensorFunction(name, args, kwargs, origin) ?? UNKNOWN;
+    }
+    return UNKNOWN;
+  }
+
+  private constructTorchLayer(kind: string, qualname: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    if (kind === 'ModuleList') {
+      const items = args[0];
+      return items?.kind === 'list' || items?.kind === 'tuple' ? { kind: 'list', items: [...items.items] } : { kind: 'list', items: [] };
+    }
+    if (kind === 'ModuleDict') return args[0]?.kind === 'dict' ? args[0] : { kind: 'dict', entries: new Map() };
+    if (kind === 'Parameter') return args[0] ?? UNKNOWN;
+    const family = torchFamily(kind);
+    if (!family) return UNKNOWN;
+    const layer: LayerDesc = {
+      framework: 'torch',
+      kind,
+      qualname,
+      call: expr,
+      args: bindArgs(family.params(kind), expr, args, kwargs),
+      children: kind === 'Sequential' ? args.filter((a): a is Extract<Value, { kind: 'layer' }> => a.kind === 'layer').map((a) => a.layer) : [],
+      label: this.originOf(expr).text,
+    };
+    this.ctx.emit('layerConstruct', { layer });
+    this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind, markdown: family.hover(layer) });
+    return { kind: 'layer', layer };
+  }
+
+  applyLayer(layer: LayerDesc, rawArgs: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : a));
+    if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
+    const errorsBefore = this.ctx.errorCount;
+    this.ctx.emit('layerCall', { layer, call: expr, args, kwargs });
+    // PyTorch stops at the first error: what this call would produce is unknown, so nothing downstream cascades.
+    if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
+    const family = torchFamily(layer.kind);
+    if (!family || layer.framework !== 'torch') return UNKNOWN;
+    return family.apply(layer, args, kwargs, {
+      call: expr,
+      origin: this.originOf(expr),
+      applyLayer: (child, childArgs) => this.applyLayer(child, childArgs, new Map(), expr),
+    });
+  }
+
+  // ── user classes and functions ────────────────────────────────────────────────
+
+  findMethod(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): A.FunctionDef | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    const own = cls.methods.get(name);
+    if (own) return own;
+    for (const base of cls.bases) {
+      const found = this.findMethod(base, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private ownerOf(cls: ClassInfo, def: A.FunctionDef, seen = new Set<ClassInfo>()): ClassInfo | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    if (cls.methods.get(def.name) === def) return cls;
+    for (const base of cls.bases) {
+      const owner = this.ownerOf(base, def, seen);
+      if (owner) return owner;
+    }
+    return undefined;
+  }
+
+  private findClassAttr(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): Value | undefined {
+    if (seen.has(cls)) return undefined;
+    seen.add(cls);
+    const own = cls.classAttrs.get(name);
+    if (own) return own;
+    for (const base of cls.bases) {
+      const found = this.findClassAttr(base, name, seen);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean): Value {
+    const instance: InstanceValue = { kind: 'instance', cls, attrs: new Map(), site: expr?.range };
+    const list = this.instances.get(cls) ?? [];
+    list.push(instance);
+    this.instances.set(cls, list);
+    const init = this.findMethod(cls, '__init__');
+    if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic);
+    else if (cls.def.body.length && !cls.isTorchModule) {
+      // Dataclass-style configs: keyword arguments become attributes.
+      for (const [k, v] of kwargs) instance.attrs.set(k, v);
+    }
+    return instance;
+  }
+
+  /**
+   * Runs a function with bound arguments. Parameters without an argument take their default, or,
+   * when `symbolic` (a model nobody instantiates in this file), a named symbol: sizes stay unknown
+   * numbers that can still be compared by name.
+   */
+  callFunction(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls?: ClassInfo, symbolic = false): Value {
+    this.calledFunctions.add(def);
+    const runs = this.runs.get(def) ?? 0;
+    if (runs >= MAX_RUNS_PER_FUNCTION || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) return UNKNOWN;
+    this.runs.set(def, runs + 1);
+    const scope = new Scope(this.module);
+    const params = [...def.params];
+    if (self && params.length && !params[0].variadic) scope.set(params.shift()!.name, self);
+    let position = 0;
+    for (const param of params) {
+      if (param.variadic) {
+        scope.set(param.name, UNKNOWN);
+        continue;
+      }
+      let value: Value | undefined;
+      if (position < args.length) value = args[position++];
+      if (kwargs.has(param.name)) value = kwargs.get(param.name);
+      if (value === undefined && param.default) value = this.eval(param.default, this.module);
+      if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }) } : UNKNOWN;
+      scope.set(param.name, value);
+    }
+    const frame: Frame = { def, cls, self, returns: [] };
+    this.frames.push(frame);
+    try {
+      this.execBlock(def.body, scope);
+    } finally {
+      this.frames.pop();
+    }
+    if (frame.returns.length === 0) return NONE;
+    const first = frame.returns[0];
+    return frame.returns.every((v) => sameValue(v, first)) ? first : UNKNOWN;
+  }
+
+  /** The instance whose method is running, for `super()`. */
+  get currentSelf(): InstanceValue | undefined {
+    return this.frame.self;
+  }
+}
+
+function dimOf(v: Value | undefined): Dim {
+  if (v?.kind === 'int') return { kind: 'int', value: v.value };
+  return UNKNOWN_DIM;
+}
+
+function integerOp(op: string, l: number, r: number): number | undefined {
+  switch (op) {
+    case '+': return l + r;
+    case '-': return l - r;
+    case '*': return l * r;
+    case '//': return r === 0 ? undefined : Math.floor(l / r);
+    case '%': return r === 0 ? undefined : ((l % r) + r) % r;
+    case '**': return r >= 0 && r < 64 ? l ** r : undefined;
+    default: return undefined;
+  }
+}
+
+function floatOp(op: string, l: number, r: number): number | undefined {
+  switch (op) {
+    case '+': return l + r;
+    case '-': return l - r;
+    case '*': return l * r;
+    case '/': return r === 0 ? undefined : l / r;
+    default: return undefined;
+  }
+}
+
+/** torch.nn.modules.rnn.GRU → torch.nn.GRU; keras aliases are left to the Keras analyzer. */
+export function normalisePath(path: string): string {
+  return path.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.');
+}
+
+function isMainGuard(test: A.Expr, ctx: AnalysisContext): boolean {
+  return /^__name__\s*==\s*['"]__main__['"]$/.test(ctx.text(test.range).trim());
+}
+

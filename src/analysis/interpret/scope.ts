@@ -1,0 +1,67 @@
+// Variable scopes, and how two control-flow paths join: a name keeps its value only where both paths agree.
+import { formatShape } from '../shapes/shape';
+import { UNKNOWN, Value } from '../values/value';
+
+export class Scope {
+  readonly vars = new Map<string, Value>();
+
+  constructor(readonly parent?: Scope) {}
+
+  lookup(name: string): Value | undefined {
+    return this.vars.get(name) ?? this.parent?.lookup(name);
+  }
+
+  set(name: string, value: Value): void {
+    this.vars.set(name, value);
+  }
+
+  /** A copy of this frame's variables for one branch; the parent is shared. */
+  fork(): Scope {
+    const copy = new Scope(this.parent);
+    for (const [k, v] of this.vars) copy.vars.set(k, v);
+    return copy;
+  }
+
+  /** Joins branches that fell through back into this scope. */
+  join(branches: Scope[]): void {
+    if (branches.length === 0) return;
+    if (branches.length === 1) {
+      for (const [k, v] of branches[0].vars) this.vars.set(k, v);
+      return;
+    }
+    const names = new Set<string>();
+    for (const b of branches) for (const k of b.vars.keys()) names.add(k);
+    for (const name of names) {
+      const values = branches.map((b) => b.vars.get(name)).filter((v): v is Value => v !== undefined);
+      const first = values[0];
+      this.vars.set(name, values.every((v) => sameValue(v, first)) ? first : UNKNOWN);
+    }
+  }
+}
+
+export function sameValue(a: Value, b: Value): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind) return false;
+  switch (a.kind) {
+    case 'int':
+    case 'float':
+    case 'str':
+    case 'bool':
+      return a.value === (b as typeof a).value;
+    case 'none':
+      return true;
+    case 'tensor':
+      return b.kind === 'tensor' && formatShape(a.shape) === formatShape(b.shape) && a.dtype === b.dtype;
+    case 'tuple':
+    case 'list': {
+      const other = b as typeof a;
+      return a.items.length === other.items.length && a.items.every((v, i) => sameValue(v, other.items[i]));
+    }
+    case 'layer':
+      return b.kind === 'layer' && a.layer === b.layer;
+    case 'instance':
+      return a === b;
+    default:
+      return false;
+  }
+}

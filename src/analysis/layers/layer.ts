@@ -1,0 +1,89 @@
+// A layer as written in the code: its constructor call and its bound arguments.
+// Each family (recurrent.ts, embedding.ts, …) reads these and maps input shapes to output shapes,
+// the same description feeding the rules, the hover text and (later) the TF.js model builder.
+import type { Call, Expr } from '../parse/ast';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
+import { Value, UNKNOWN, intValue, boolValue } from '../values/value';
+
+export interface LayerArg {
+  value: Value;
+  /** The argument's expression; absent when the value is the default. */
+  expr?: Expr;
+  keyword?: string;
+  /** Index among positional arguments, when passed positionally. */
+  position?: number;
+}
+
+export interface ParamSpec {
+  name: string;
+  default?: Value;
+}
+
+export interface LayerDesc {
+  framework: 'torch' | 'keras';
+  /** Class name, e.g. `GRU`. */
+  kind: string;
+  /** Fully qualified, e.g. `torch.nn.GRU`. */
+  qualname: string;
+  call: Call;
+  args: Map<string, LayerArg>;
+  /** Sequential containers and wrappers. */
+  children: LayerDesc[];
+  /** Source text of the constructor, shortened, for messages. */
+  label: string;
+}
+
+export function bindArgs(params: ParamSpec[], call: Call, positional: Value[], keywords: Map<string, Value>): Map<string, LayerArg> {
+  const bound = new Map<string, LayerArg>();
+  positional.forEach((value, i) => {
+    const spec = params[i];
+    if (spec) bound.set(spec.name, { value, expr: call.args[i], position: i });
+  });
+  for (const kw of call.keywords) {
+    bound.set(kw.name, { value: keywords.get(kw.name) ?? UNKNOWN, expr: kw.value, keyword: kw.name });
+  }
+  for (const spec of params) {
+    if (!bound.has(spec.name) && spec.default) bound.set(spec.name, { value: spec.default });
+  }
+  return bound;
+}
+
+export function argValue(layer: LayerDesc, name: string): Value {
+  return layer.args.get(name)?.value ?? UNKNOWN;
+}
+
+export function argInt(layer: LayerDesc, name: string): number | undefined {
+  return intValue(argValue(layer, name));
+}
+
+export function argBool(layer: LayerDesc, name: string): boolean | undefined {
+  return boolValue(argValue(layer, name));
+}
+
+/** Where an argument came from: "input_size=50 (line 4)" style origins. */
+export function argOrigin(layer: LayerDesc, name: string): Origin {
+  const arg = layer.args.get(name);
+  if (arg?.expr) {
+    const value = intValue(arg.value);
+    const written = arg.keyword ? `${arg.keyword}=` : `${name}=`;
+    return { range: arg.expr.range, text: `${written}${value ?? '…'}` };
+  }
+  return { range: layer.call.range, text: `${name}=${intValue(arg?.value) ?? '…'} (default)` };
+}
+
+/** An argument as a dimension, remembering where it came from and which layer produced it. */
+export function argDim(layer: LayerDesc, name: string, role?: DimRole, scale = 1): Dim {
+  const value = argValue(layer, name);
+  const info = { origin: argOrigin(layer, name), role, producer: layer };
+  if (value.kind === 'int') return intDim(value.value * scale, info);
+  if (value.kind === 'symint') {
+    if (value.dim.kind === 'int') return intDim(value.dim.value * scale, info);
+    if (value.dim.kind === 'sym' && scale === 1) return symDim(value.dim.name, info);
+  }
+  return role ? { kind: 'unknown', role } : UNKNOWN_DIM;
+}
+
+/** The rule-facing view of how an argument was written, for edits. */
+export function argExprRange(layer: LayerDesc, name: string) {
+  return layer.args.get(name)?.expr?.range;
+}

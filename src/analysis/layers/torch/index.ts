@@ -1,0 +1,17 @@
+// Every PyTorch layer family SeqLens understands, by class name.
+import type { LayerFamily } from '../family';
+import { torchFlatten, torchSequential } from './containers';
+import { torchEmbedding } from './embedding';
+import { torchLinear } from './linear';
+import { torchLosses } from './losses';
+import { torchRecurrent } from './recurrent';
+import { torchShapePreserving } from './shape-preserving';
+
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses];
+
+const BY_KIND = new Map<string, LayerFamily>();
+for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
+
+export function torchFamily(kind: string): LayerFamily | undefined {
+  return BY_KIND.get(kind);
+}

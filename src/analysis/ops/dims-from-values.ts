@@ -1,0 +1,27 @@
+// Turning Python values into tensor dimensions, keeping names and origins.
+import { Dim, Origin, UNKNOWN_DIM, intDim, roleFromName } from '../shapes/dim';
+import { Value } from '../values/value';
+
+export function dimFromValue(value: Value | undefined, origin: Origin | undefined): Dim {
+  if (!value) return UNKNOWN_DIM;
+  if (value.kind === 'int') return intDim(value.value, { origin, label: value.label, role: roleFromName(value.label) });
+  if (value.kind === 'symint') return value.dim.kind === 'unknown' ? value.dim : { ...value.dim, origin: value.dim.origin ?? origin };
+  return UNKNOWN_DIM;
+}
+
+/** A `size` argument given as separate ints, one tuple/list, or a `.shape`/`.size()` value. */
+export function dimsFromSizeArgs(args: Value[], origin: Origin | undefined): Dim[] | undefined {
+  if (args.length === 1) {
+    const only = args[0];
+    if (only.kind === 'tuple' || only.kind === 'list') return only.items.map((v) => dimFromValue(v, origin));
+    if (only.kind === 'size') return only.dims;
+    if (only.kind === 'unknown') return undefined;
+  }
+  if (args.some((a) => a.kind !== 'int' && a.kind !== 'symint' && a.kind !== 'unknown')) return undefined;
+  return args.map((v) => dimFromValue(v, origin));
+}
+
+export function valueFromDim(dim: Dim): Value {
+  if (dim.kind === 'int') return { kind: 'int', value: dim.value, origin: dim.origin, label: dim.label };
+  return { kind: 'symint', dim };
+}

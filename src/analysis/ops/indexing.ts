@@ -1,0 +1,61 @@
+// Tensor indexing: x[0], x[:, -1, :], x[..., :2], x[None]. Integers drop a dimension, slices keep it.
+import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { TensorValue } from '../values/value';
+
+export type IndexItem =
+  | { kind: 'int'; value?: number }
+  | { kind: 'slice'; start?: number; stop?: number; step?: number; full: boolean }
+  | { kind: 'newaxis' }
+  | { kind: 'ellipsis' }
+  | { kind: 'other' };
+
+function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, origin: Origin): Dim {
+  if (item.full) return dim;
+  if (dim.kind !== 'int') return UNKNOWN_DIM;
+  const n = dim.value;
+  const step = item.step ?? 1;
+  if (step <= 0) return UNKNOWN_DIM;
+  const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+  const start = item.start === undefined ? 0 : clamp(item.start);
+  const stop = item.stop === undefined ? n : clamp(item.stop);
+  return intDim(Math.max(0, Math.ceil((stop - start) / step)), { origin });
+}
+
+export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin): TensorValue {
+  const base = { kind: 'tensor' as const, dtype: t.dtype, origin, minValue: t.minValue, maxValue: t.maxValue };
+  if (items.some((i) => i.kind === 'other')) return { ...base, shape: UNKNOWN_SHAPE };
+  const consuming = items.filter((i) => i.kind === 'int' || i.kind === 'slice').length;
+  const ellipsis = items.findIndex((i) => i.kind === 'ellipsis');
+  const dims = t.shape.dims;
+  if (!t.shape.rankKnown) {
+    // Only `x[..., k]`-style access on the known trailing dims can be followed.
+    if (ellipsis !== 0) return { ...base, shape: UNKNOWN_SHAPE };
+    const tail = items.slice(1);
+    if (tail.length > dims.length || tail.some((i) => i.kind === 'newaxis')) return { ...base, shape: UNKNOWN_SHAPE };
+    const kept = dims.slice(0, dims.length - tail.length);
+    tail.forEach((item, k) => {
+      const d = dims[dims.length - tail.length + k];
+      if (item.kind === 'slice') kept.push(sliceLength(d, item, origin));
+    });
+    return { ...base, shape: { dims: kept, rankKnown: false } };
+  }
+  if (consuming > dims.length) return { ...base, shape: UNKNOWN_SHAPE };
+  const expanded: IndexItem[] = [];
+  for (const item of items) {
+    if (item.kind === 'ellipsis') for (let k = 0; k < dims.length - consuming; k++) expanded.push({ kind: 'slice', full: true });
+    else expanded.push(item);
+  }
+  const out: Dim[] = [];
+  let axis = 0;
+  for (const item of expanded) {
+    if (item.kind === 'newaxis') {
+      out.push(intDim(1, { origin }));
+      continue;
+    }
+    const d = dims[axis++];
+    if (item.kind === 'slice') out.push(sliceLength(d, item, origin));
+  }
+  out.push(...dims.slice(axis));
+  return { ...base, shape: shapeOf(out) };
+}

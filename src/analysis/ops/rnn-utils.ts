@@ -1,0 +1,51 @@
+// torch.nn.utils.rnn: pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence.
+import { Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
+import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { PackedValue, TensorValue, UNKNOWN, Value, boolValue } from '../values/value';
+
+function arg(args: Value[], kwargs: Map<string, Value>, index: number, name: string): Value | undefined {
+  return args[index] ?? kwargs.get(name);
+}
+
+export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  switch (name) {
+    case 'pad_sequence': {
+      const seqs = arg(args, kwargs, 0, 'sequences');
+      const batchFirst = boolValue(arg(args, kwargs, 1, 'batch_first')) ?? false;
+      const items = seqs?.kind === 'list' || seqs?.kind === 'tuple' ? seqs.items : undefined;
+      const first = items?.[0];
+      const batch = items ? { kind: 'int' as const, value: items.length, origin, role: 'batch' as const } : symDim('batch', { role: 'batch' });
+      const time = { ...symDim('time'), role: 'time' as const };
+      if (first?.kind !== 'tensor' || !first.shape.rankKnown) return { kind: 'tensor', dtype: first?.kind === 'tensor' ? first.dtype : 'unknown', origin, shape: UNKNOWN_SHAPE };
+      const rest = first.shape.dims.slice(1);
+      const dims = batchFirst ? [batch, time, ...rest] : [time, batch, ...rest];
+      return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), maxValue: first.maxValue, minValue: first.minValue };
+    }
+    case 'pack_padded_sequence': {
+      const input = arg(args, kwargs, 0, 'input');
+      const batchFirst = boolValue(arg(args, kwargs, 2, 'batch_first')) ?? false;
+      const padded: TensorValue = input?.kind === 'tensor' ? input : { kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE };
+      const packed: PackedValue = { kind: 'packed', padded, batchFirst, origin };
+      return packed;
+    }
+    case 'pack_sequence': {
+      const seqs = arg(args, kwargs, 0, 'sequences');
+      const items = seqs?.kind === 'list' || seqs?.kind === 'tuple' ? seqs.items : [];
+      const first = items[0];
+      const rest = first?.kind === 'tensor' && first.shape.rankKnown ? first.shape.dims.slice(1) : undefined;
+      const padded: TensorValue = { kind: 'tensor', dtype: first?.kind === 'tensor' ? first.dtype : 'unknown', shape: rest ? shapeOf([symDim('time', { role: 'time' }), items.length ? { kind: 'int', value: items.length, role: 'batch' } : UNKNOWN_DIM, ...rest]) : UNKNOWN_SHAPE };
+      return { kind: 'packed', padded, batchFirst: false, origin };
+    }
+    case 'pad_packed_sequence': {
+      const sequence = arg(args, kwargs, 0, 'sequence');
+      const batchFirst = boolValue(arg(args, kwargs, 1, 'batch_first')) ?? false;
+      if (sequence?.kind !== 'packed') return { kind: 'tuple', items: [{ kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE }, UNKNOWN] };
+      let shape = sequence.padded.shape;
+      if (shape.rankKnown && shape.dims.length === 3 && batchFirst !== sequence.batchFirst) shape = shapeOf([shape.dims[1], shape.dims[0], shape.dims[2]]);
+      const lengths: TensorValue = { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([shape.rankKnown && shape.dims.length === 3 ? shape.dims[batchFirst ? 0 : 1] : UNKNOWN_DIM]) };
+      return { kind: 'tuple', items: [{ kind: 'tensor', dtype: sequence.padded.dtype, origin, shape, rnnOutput: sequence.padded.rnnOutput }, lengths] };
+    }
+    default:
+      return UNKNOWN;
+  }
+}

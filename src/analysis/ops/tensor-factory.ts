@@ -1,0 +1,115 @@
+// torch.randn / rand / zeros / ones / empty / full / randint / tensor / arange and friends.
+import type { Origin } from '../shapes/dim';
+import { UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { DType, TensorValue, Value, intValue, numberValue } from '../values/value';
+import { dimsFromSizeArgs } from './dims-from-values';
+
+const FLOAT_FACTORIES = new Set(['randn', 'rand', 'zeros', 'ones', 'empty', 'FloatTensor', 'randn_like', 'rand_like', 'zeros_like', 'ones_like', 'empty_like', 'full_like']);
+
+function dtypeOf(kwargs: Map<string, Value>, fallback: DType): DType {
+  const d = kwargs.get('dtype');
+  return d?.kind === 'dtype' ? d.dtype : d ? 'unknown' : fallback;
+}
+
+/** Min, max and whether all entries are integers, for nested literal lists. */
+function literalStats(value: Value): { dims: number[]; min: number; max: number; ints: boolean; flat: number[] } | undefined {
+  if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') {
+    const n = value.kind === 'bool' ? Number(value.value) : value.value;
+    return { dims: [], min: n, max: n, ints: value.kind !== 'float', flat: [n] };
+  }
+  if (value.kind !== 'list' && value.kind !== 'tuple') return undefined;
+  let min = Infinity;
+  let max = -Infinity;
+  let ints = true;
+  let inner: number[] | undefined;
+  const flat: number[] = [];
+  for (const item of value.items) {
+    const s = literalStats(item);
+    if (!s) return undefined;
+    if (inner && inner.join() !== s.dims.join()) return undefined;
+    inner = s.dims;
+    min = Math.min(min, s.min);
+    max = Math.max(max, s.max);
+    ints &&= s.ints;
+    if (flat.length < 4096) flat.push(...s.flat);
+  }
+  return { dims: [value.items.length, ...(inner ?? [])], min, max, ints, flat };
+}
+
+export function tensorFactory(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  if (name.endsWith('_like')) {
+    const source = args[0];
+    if (source?.kind !== 'tensor') return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin };
+    return { kind: 'tensor', shape: source.shape, dtype: dtypeOf(kwargs, name === 'randint_like' ? 'long' : source.dtype), origin };
+  }
+  if (FLOAT_FACTORIES.has(name)) {
+    const sizeArgs = args.length ? args : kwargs.has('size') ? [kwargs.get('size')!] : [];
+    const dims = dimsFromSizeArgs(sizeArgs, origin);
+    const fill = name === 'zeros' ? 0 : name === 'ones' ? 1 : undefined;
+    return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'float'), origin, minValue: fill, maxValue: fill };
+  }
+  switch (name) {
+    case 'LongTensor':
+    case 'IntTensor': {
+      const s = args[0] ? literalStats(args[0]) : undefined;
+      if (s) return literalTensor(s, 'long', origin);
+      const dims = dimsFromSizeArgs(args, origin);
+      return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: 'long', origin };
+    }
+    case 'full': {
+      const dims = args[0] ? dimsFromSizeArgs([args[0]], origin) : undefined;
+      const fill = args[1] ?? kwargs.get('fill_value');
+      const isInt = fill?.kind === 'int' || fill?.kind === 'bool';
+      const n = numberValue(fill);
+      return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, isInt ? 'long' : fill?.kind === 'float' ? 'float' : 'unknown'), origin, minValue: n, maxValue: n };
+    }
+    case 'randint': {
+      // randint(high, size) or randint(low, high, size)
+      const [a, b, c] = args;
+      const hasLow = args.length >= 3 || (args.length === 2 && b.kind !== 'tuple' && b.kind !== 'list' && kwargs.has('size'));
+      const low = hasLow ? intValue(a) : 0;
+      const high = hasLow ? intValue(b) : intValue(a ?? kwargs.get('high'));
+      const sizeValue = hasLow ? c ?? kwargs.get('size') : b ?? kwargs.get('size');
+      const dims = sizeValue ? dimsFromSizeArgs([sizeValue], origin) : undefined;
+      return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'long'), origin, minValue: low, maxValue: high === undefined ? undefined : high - 1 };
+    }
+    case 'tensor':
+    case 'as_tensor': {
+      const data = args[0];
+      const s = data ? literalStats(data) : undefined;
+      if (!s) return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'unknown'), origin };
+      return literalTensor(s, dtypeOf(kwargs, s.ints ? 'long' : 'float'), origin);
+    }
+    case 'arange': {
+      const nums = args.map(intValue);
+      const [start, end] = nums.length >= 2 ? [nums[0], nums[1]] : [0, nums[0]];
+      const step = nums[2] ?? 1;
+      const allInts = args.every((v) => v.kind === 'int');
+      const length = start !== undefined && end !== undefined && step ? Math.max(0, Math.ceil((end - start) / step)) : undefined;
+      const dim = length !== undefined ? intDim(length, { origin }) : UNKNOWN_DIM;
+      return { kind: 'tensor', shape: shapeOf([dim]), dtype: dtypeOf(kwargs, allInts ? 'long' : 'unknown'), origin, minValue: start, maxValue: end !== undefined ? end - 1 : undefined };
+    }
+    default:
+      return undefined;
+  }
+
+}
+
+function literalTensor(s: { dims: number[]; min: number; max: number; flat: number[] }, dtype: DType, origin: Origin): TensorValue {
+  const sortedDescending = s.dims.length === 1 ? s.flat.every((v, i) => i === 0 || s.flat[i - 1] >= v) : undefined;
+  return {
+    kind: 'tensor',
+    shape: shapeOf(s.dims.map((n) => intDim(n, { origin }))),
+    dtype,
+    origin,
+    minValue: Number.isFinite(s.min) ? s.min : undefined,
+    maxValue: Number.isFinite(s.max) ? s.max : undefined,
+    sortedDescending,
+    literal: s.dims.length === 1 ? s.flat : undefined,
+  };
+}
+
+export function isTensorFactory(name: string): boolean {
+  return FLOAT_FACTORIES.has(name) || ['LongTensor', 'IntTensor', 'full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like'].includes(name);
+}

@@ -1,0 +1,220 @@
+// Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
+import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
+import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
+import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
+import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
+
+const SAME_SHAPE = new Set([
+  'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
+  'softmax', 'log_softmax', 'masked_fill', 'masked_fill_', 'clamp', 'clamp_', 'requires_grad_', 'zero_', 'fill_', 'add', 'sub', 'mul', 'div',
+  'add_', 'mul_', 'sub_', 'div_', 'pin_memory', 'share_memory_', 'normal_', 'uniform_', 'retain_grad', 'round', 'floor', 'ceil', 'sign',
+]);
+
+const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'long', bool: 'bool' };
+
+function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
+  return { kind: 'tensor', shape, dtype, origin, minValue: dtype === t.dtype ? t.minValue : undefined, maxValue: dtype === t.dtype ? t.maxValue : undefined };
+}
+
+function axisArg(v: Value | undefined): number | undefined {
+  return intValue(v);
+}
+
+/** view/reshape with at most one -1. */
+export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValue {
+  const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
+  if (minus === -1) return tensor(t, shapeOf(dims), origin);
+  const out = [...dims];
+  const total = t.shape.rankKnown && t.shape.dims.every((d) => d.kind === 'int') ? t.shape.dims.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1) : undefined;
+  const others = dims.filter((_, i) => i !== minus);
+  if (total !== undefined && others.every((d) => d.kind === 'int')) {
+    const rest = others.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin }) : UNKNOWN_DIM;
+  } else if (t.shape.rankKnown && others.length === t.shape.dims.length - 1) {
+    // x.view(B, -1) style where the known dims match the input's: the -1 is what is left over.
+    const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));
+    out[minus] = unmatched.length === 1 ? unmatched[0] : UNKNOWN_DIM;
+  } else {
+    out[minus] = UNKNOWN_DIM;
+  }
+  return tensor(t, shapeOf(out), origin);
+}
+
+export function permute(t: TensorValue, order: (number | undefined)[], origin: Origin): TensorValue {
+  if (!t.shape.rankKnown || order.length !== t.shape.dims.length) return tensor(t, UNKNOWN_SHAPE, origin);
+  const rank = t.shape.dims.length;
+  const axes = order.map((a) => (a === undefined ? undefined : normaliseAxis(a, rank)));
+  if (axes.some((a) => a === undefined)) return tensor(t, UNKNOWN_SHAPE, origin);
+  return tensor(t, shapeOf(axes.map((a) => t.shape.dims[a!])), origin);
+}
+
+export function transpose(t: TensorValue, a: number | undefined, b: number | undefined, origin: Origin): TensorValue {
+  const shape = t.shape;
+  if (a === undefined || b === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
+  if (!shape.rankKnown) {
+    // Negative axes on a partly known shape: only swapping trailing dims is safe.
+    if (a < 0 && b < 0 && -a <= shape.dims.length && -b <= shape.dims.length) {
+      const dims = [...shape.dims];
+      const i = dims.length + a;
+      const j = dims.length + b;
+      [dims[i], dims[j]] = [dims[j], dims[i]];
+      return tensor(t, { dims, rankKnown: false }, origin);
+    }
+    return tensor(t, UNKNOWN_SHAPE, origin);
+  }
+  const rank = shape.dims.length;
+  const i = normaliseAxis(a, rank);
+  const j = normaliseAxis(b, rank);
+  if (i === undefined || j === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
+  const dims = [...shape.dims];
+  [dims[i], dims[j]] = [dims[j], dims[i]];
+  return tensor(t, shapeOf(dims), origin);
+}
+
+export function unsqueeze(t: TensorValue, axis: number | undefined, origin: Origin): TensorValue {
+  if (axis === undefined || !t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+  const rank = t.shape.dims.length + 1;
+  const i = normaliseAxis(axis, rank);
+  if (i === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
+  const dims = [...t.shape.dims];
+  dims.splice(i, 0, intDim(1, { origin }));
+  return tensor(t, shapeOf(dims), origin);
+}
+
+export function squeeze(t: TensorValue, axis: number | undefined, hasAxis: boolean, origin: Origin): TensorValue {
+  if (!t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+  const dims = t.shape.dims;
+  if (!hasAxis) {
+    if (dims.some((d) => d.kind !== 'int')) return tensor(t, UNKNOWN_SHAPE, origin);
+    return tensor(t, shapeOf(dims.filter((d) => !(d.kind === 'int' && d.value === 1))), origin);
+  }
+  const i = axis === undefined ? undefined : normaliseAxis(axis, dims.length);
+  if (i === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
+  const d = dims[i];
+  if (d.kind === 'int' && d.value === 1) return tensor(t, shapeOf(dims.filter((_, k) => k !== i)), origin);
+  if (d.kind === 'int') return tensor(t, t.shape, origin);
+  return tensor(t, UNKNOWN_SHAPE, origin);
+}
+
+export function flatten(t: TensorValue, start: number, end: number, origin: Origin): TensorValue {
+  if (!t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+  const rank = t.shape.dims.length;
+  if (rank === 0) return tensor(t, shapeOf([intDim(1, { origin })]), origin);
+  const s = normaliseAxis(start, rank);
+  const e = normaliseAxis(end, rank);
+  if (s === undefined || e === undefined || e < s) return tensor(t, UNKNOWN_SHAPE, origin);
+  const merged = t.shape.dims.slice(s, e + 1);
+  const product = merged.length === 1 ? merged[0] : merged.every((d) => d.kind === 'int') ? intDim(merged.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1), { origin }) : UNKNOWN_DIM;
+  return tensor(t, shapeOf([...t.shape.dims.slice(0, s), product, ...t.shape.dims.slice(e + 1)]), origin);
+}
+
+/** mean/sum/max/… over `dim` (with keepdim). max/min with a dim return (values, indices). */
+export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, keepdim: boolean, origin: Origin): Value {
+  const withIndices = name === 'max' || name === 'min' || name === 'median' || name === 'mode' || name === 'topk';
+  const dtype: DType = name.startsWith('arg') ? 'long' : t.dtype;
+  if (dimArg === undefined || dimArg.kind === 'none') {
+    return tensor(t, shapeOf([]), origin, dtype);
+  }
+  const axes = dimArg.kind === 'tuple' || dimArg.kind === 'list' ? dimArg.items.map(intValue) : [intValue(dimArg)];
+  let shape: Shape = UNKNOWN_SHAPE;
+  if (axes.every((a) => a !== undefined)) {
+    if (t.shape.rankKnown) {
+      const rank = t.shape.dims.length;
+      const normalised = axes.map((a) => normaliseAxis(a!, rank));
+      if (normalised.every((a) => a !== undefined)) {
+        shape = shapeOf(keepdim ? t.shape.dims.map((d, i) => (normalised.includes(i) ? intDim(1, { origin }) : d)) : t.shape.dims.filter((_, i) => !normalised.includes(i)));
+      }
+    } else if (!keepdim && axes.every((a) => a! < 0 && -a! <= t.shape.dims.length)) {
+      const n = t.shape.dims.length;
+      shape = { dims: t.shape.dims.filter((_, i) => !axes.includes(i - n)), rankKnown: false };
+    }
+  }
+  const values = tensor(t, shape, origin, dtype);
+  if (withIndices) return { kind: 'tuple', items: [values, tensor(t, shape, origin, 'long')] };
+  return values;
+}
+
+export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  if (SAME_SHAPE.has(name)) return { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput };
+  if (name in CASTS) return tensor(t, t.shape, origin, CASTS[name]);
+  switch (name) {
+    case 'to':
+    case 'type': {
+      const dtype = [...args, kwargs.get('dtype')].find((a) => a?.kind === 'dtype');
+      return tensor(t, t.shape, origin, dtype?.kind === 'dtype' ? dtype.dtype : t.dtype);
+    }
+    case 'view':
+    case 'reshape': {
+      const dims = dimsFromSizeArgs(args, origin);
+      return dims ? reshape(t, dims, origin) : tensor(t, UNKNOWN_SHAPE, origin);
+    }
+    case 'view_as':
+    case 'reshape_as':
+    case 'expand_as':
+      return args[0]?.kind === 'tensor' ? tensor(t, args[0].shape, origin) : tensor(t, UNKNOWN_SHAPE, origin);
+    case 'permute': {
+      const order = args.length === 1 && (args[0].kind === 'tuple' || args[0].kind === 'list') ? args[0].items : args;
+      return permute(t, order.map(axisArg), origin);
+    }
+    case 'transpose':
+    case 'swapaxes':
+    case 'swapdims':
+      return transpose(t, axisArg(args[0] ?? kwargs.get('dim0')), axisArg(args[1] ?? kwargs.get('dim1')), origin);
+    case 't':
+      return t.shape.rankKnown && t.shape.dims.length === 2 ? transpose(t, 0, 1, origin) : tensor(t, t.shape, origin);
+    case 'unsqueeze':
+      return unsqueeze(t, axisArg(args[0] ?? kwargs.get('dim')), origin);
+    case 'squeeze': {
+      const axis = args[0] ?? kwargs.get('dim');
+      return squeeze(t, axisArg(axis), axis !== undefined, origin);
+    }
+    case 'flatten':
+      return flatten(t, axisArg(args[0] ?? kwargs.get('start_dim')) ?? 0, axisArg(args[1] ?? kwargs.get('end_dim')) ?? -1, origin);
+    case 'mean':
+    case 'sum':
+    case 'max':
+    case 'min':
+    case 'amax':
+    case 'amin':
+    case 'argmax':
+    case 'argmin':
+    case 'prod':
+    case 'std':
+    case 'var':
+    case 'logsumexp':
+    case 'norm':
+    case 'median':
+      return reduce(t, name, args[0] ?? kwargs.get('dim'), boolValue(args[1] ?? kwargs.get('keepdim')) ?? false, origin);
+    case 'size': {
+      const axis = args[0] ?? kwargs.get('dim');
+      if (axis === undefined) return t.shape.rankKnown ? { kind: 'size', dims: t.shape.dims, of: t } : UNKNOWN;
+      const i = intValue(axis);
+      if (i === undefined) return UNKNOWN;
+      const dims = t.shape.dims;
+      const d = i < 0 ? dims[dims.length + i] : t.shape.rankKnown ? dims[i] : undefined;
+      return d ? valueFromDim(d) : { kind: 'symint', dim: UNKNOWN_DIM };
+    }
+    case 'dim':
+    case 'ndimension':
+      return t.shape.rankKnown ? { kind: 'int', value: t.shape.dims.length } : UNKNOWN;
+    case 'numel':
+    case 'item':
+    case 'tolist':
+    case 'nelement':
+      return UNKNOWN;
+    case 'repeat':
+    case 'expand': {
+      const dims = dimsFromSizeArgs(args, origin);
+      if (!dims || !t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+      if (name === 'expand') return tensor(t, shapeOf(dims.map((d, i) => (d.kind === 'int' && d.value === -1 ? t.shape.dims[i - (dims.length - t.shape.dims.length)] ?? UNKNOWN_DIM : d))), origin);
+      return tensor(t, UNKNOWN_SHAPE, origin);
+    }
+    case 'chunk':
+    case 'split':
+    case 'unbind':
+      return UNKNOWN;
+    default:
+      return UNKNOWN;
+  }
+}
+

@@ -1,0 +1,95 @@
+// torch.* and torch.nn.functional.* functions that move shapes: cat, stack, reductions, activations.
+import { Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
+import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
+import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
+import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
+import { dimsFromSizeArgs } from './dims-from-values';
+
+const ELEMENTWISE = new Set([
+  'relu', 'tanh', 'sigmoid', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'exp', 'log', 'abs', 'sqrt',
+  'softmax', 'log_softmax', 'layer_norm', 'normalize', 'clamp', 'add', 'mul', 'sub', 'div', 'where', 'hardtanh', 'mish',
+]);
+
+function concat(items: Value[], axisValue: Value | undefined, stack: boolean, origin: Origin): TensorValue {
+  const tensors = items.filter((v): v is TensorValue => v.kind === 'tensor');
+  const base: TensorValue = { kind: 'tensor', dtype: tensors[0]?.dtype ?? 'unknown', origin, shape: UNKNOWN_SHAPE };
+  if (tensors.length !== items.length || tensors.length === 0) return base;
+  const axis = intValue(axisValue) ?? 0;
+  const first = tensors[0].shape;
+  if (!first.rankKnown) {
+    // cat along the last axis of partly known shapes still tells the last dimension.
+    if (!stack && axis === -1 && tensors.every((t) => t.shape.dims.length > 0)) {
+      const lasts = tensors.map((t) => t.shape.dims[t.shape.dims.length - 1]);
+      const total = lasts.every((d) => d.kind === 'int') ? intDim(lasts.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0), { origin }) : UNKNOWN_DIM;
+      return { ...base, shape: { dims: [total], rankKnown: false } };
+    }
+    return base;
+  }
+  if (!tensors.every((t) => t.shape.rankKnown && t.shape.dims.length === first.dims.length)) return base;
+  const rank = first.dims.length;
+  if (stack) {
+    const i = normaliseAxis(axis, rank + 1);
+    if (i === undefined) return base;
+    const dims = [...first.dims];
+    dims.splice(i, 0, intDim(tensors.length, { origin }));
+    return { ...base, shape: shapeOf(dims) };
+  }
+  const i = normaliseAxis(axis, rank);
+  if (i === undefined) return base;
+  const along = tensors.map((t) => t.shape.dims[i]);
+  const producer = along[0].kind === 'int' ? along[0].producer : undefined;
+  const sameProducer = along.every((d) => d.kind === 'int' && d.producer === producer);
+  const total = along.every((d) => d.kind === 'int')
+    ? intDim(along.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0), { origin, role: along[0].role, producer: sameProducer ? producer : undefined })
+    : UNKNOWN_DIM;
+  const dims = first.dims.map((d, k) => (k === i ? total : tensors.every((t) => sameDim(t.shape.dims[k], d)) ? d : UNKNOWN_DIM));
+  return { ...base, shape: shapeOf(dims) };
+}
+
+/** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
+export function tensorFunction(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  const first = args[0];
+  switch (name) {
+    case 'cat':
+    case 'concat':
+    case 'concatenate':
+    case 'stack': {
+      const seq = first ?? kwargs.get('tensors');
+      if (seq?.kind !== 'tuple' && seq?.kind !== 'list') return { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE };
+      return concat(seq.items, args[1] ?? kwargs.get('dim'), name === 'stack', origin);
+    }
+    case 'flatten':
+      return first?.kind === 'tensor' ? flatten(first, intValue(args[1] ?? kwargs.get('start_dim')) ?? 0, intValue(args[2] ?? kwargs.get('end_dim')) ?? -1, origin) : undefined;
+    case 'reshape': {
+      const dims = args[1] ? dimsFromSizeArgs([args[1]], origin) : undefined;
+      return first?.kind === 'tensor' && dims ? reshape(first, dims, origin) : undefined;
+    }
+    case 'permute':
+      return first?.kind === 'tensor' && (args[1]?.kind === 'tuple' || args[1]?.kind === 'list') ? permute(first, args[1].items.map(intValue), origin) : undefined;
+    case 'transpose':
+    case 'swapaxes':
+      return first?.kind === 'tensor' ? transpose(first, intValue(args[1]), intValue(args[2]), origin) : undefined;
+    case 'unsqueeze':
+      return first?.kind === 'tensor' ? unsqueeze(first, intValue(args[1] ?? kwargs.get('dim')), origin) : undefined;
+    case 'squeeze':
+      return first?.kind === 'tensor' ? squeeze(first, intValue(args[1] ?? kwargs.get('dim')), (args[1] ?? kwargs.get('dim')) !== undefined, origin) : undefined;
+    case 'mean':
+    case 'sum':
+    case 'max':
+    case 'min':
+    case 'amax':
+    case 'argmax':
+    case 'argmin':
+    case 'logsumexp':
+      return first?.kind === 'tensor' ? reduce(first, name, args[1] ?? kwargs.get('dim'), boolValue(args[2] ?? kwargs.get('keepdim')) ?? false, origin) : undefined;
+    case 'matmul':
+    case 'bmm': {
+      const [a, b] = args;
+      if (a?.kind !== 'tensor' || b?.kind !== 'tensor' || !a.shape.rankKnown || !b.shape.rankKnown || a.shape.dims.length < 2 || b.shape.dims.length < 2) return { kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE };
+      return { kind: 'tensor', dtype: 'float', origin, shape: shapeOf([...a.shape.dims.slice(0, -1), b.shape.dims[b.shape.dims.length - 1]]) };
+    }
+    default:
+      if (ELEMENTWISE.has(name) && first?.kind === 'tensor') return tensorMethod(first, 'clone', [], new Map(), origin);
+      return ELEMENTWISE.has(name) ? UNKNOWN : undefined;
+  }
+}

@@ -1,0 +1,95 @@
+// A small Python syntax tree: just what shape inference reads, in plain objects.
+// It is lowered from tree-sitter's concrete tree (see lower.ts) so that the
+// interpreter never crosses into wasm, and so that unchanged top-level statements
+// can be reused after an edit.
+import type { Range } from '../findings';
+
+interface NodeBase {
+  range: Range;
+}
+
+export interface Name extends NodeBase { kind: 'name'; id: string }
+export interface Attribute extends NodeBase { kind: 'attribute'; object: Expr; attr: string; attrRange: Range }
+export interface Keyword { name: string; nameRange: Range; value: Expr; range: Range }
+export interface Call extends NodeBase {
+  kind: 'call';
+  func: Expr;
+  args: Expr[];
+  keywords: Keyword[];
+  /** Range of the parenthesised argument list, for inserting arguments. */
+  argsRange: Range;
+  /** `*args` or `**kwargs` present: the call's arguments are not all visible. */
+  hasStarArgs: boolean;
+}
+export interface Num extends NodeBase { kind: 'int' | 'float'; value: number }
+export interface Str extends NodeBase { kind: 'str'; value: string }
+export interface Const extends NodeBase { kind: 'true' | 'false' | 'none' | 'ellipsis' }
+export interface Sequence extends NodeBase { kind: 'tuple' | 'list'; items: Expr[] }
+export interface Dict extends NodeBase { kind: 'dict'; entries: { key: Expr; value: Expr }[] }
+export interface Slice extends NodeBase { kind: 'slice'; start?: Expr; stop?: Expr; step?: Expr }
+export interface Subscript extends NodeBase { kind: 'subscript'; value: Expr; index: Expr[] }
+export interface BinOp extends NodeBase { kind: 'binop'; op: string; left: Expr; right: Expr }
+export interface UnaryOp extends NodeBase { kind: 'unary'; op: string; operand: Expr }
+export interface Conditional extends NodeBase { kind: 'conditional'; body: Expr; test: Expr; orelse: Expr }
+export interface Starred extends NodeBase { kind: 'starred'; value: Expr }
+/** Anything the interpreter does not model (lambdas, comprehensions, comparisons, f-strings…). */
+export interface OtherExpr extends NodeBase { kind: 'other'; calls: Call[] }
+
+export type Expr =
+  | Name | Attribute | Call | Num | Str | Const | Sequence | Dict | Slice | Subscript
+  | BinOp | UnaryOp | Conditional | Starred | OtherExpr;
+
+export interface Param {
+  name: string;
+  range: Range;
+  default?: Expr;
+  /** `*args` / `**kwargs`. */
+  variadic: boolean;
+}
+
+export interface FunctionDef extends NodeBase {
+  kind: 'def';
+  name: string;
+  nameRange: Range;
+  params: Param[];
+  body: Stmt[];
+}
+export interface ClassDef extends NodeBase {
+  kind: 'class';
+  name: string;
+  nameRange: Range;
+  bases: Expr[];
+  body: Stmt[];
+}
+export interface Assign extends NodeBase {
+  kind: 'assign';
+  /** `a = b = value` gives two targets. */
+  targets: Expr[];
+  value: Expr;
+  /** Augmented assignment operator such as `+`, absent for `=`. */
+  op?: string;
+}
+export interface ExprStmt extends NodeBase { kind: 'expr'; value: Expr }
+export interface Return extends NodeBase { kind: 'return'; value?: Expr }
+export interface If extends NodeBase { kind: 'if'; test: Expr; body: Stmt[]; orelse: Stmt[] }
+export interface For extends NodeBase { kind: 'for'; target: Expr; iter: Expr; body: Stmt[]; orelse: Stmt[] }
+export interface While extends NodeBase { kind: 'while'; test: Expr; body: Stmt[] }
+export interface With extends NodeBase { kind: 'with'; items: { value: Expr; target?: Expr }[]; body: Stmt[] }
+export interface Try extends NodeBase { kind: 'try'; body: Stmt[]; handlers: Stmt[][]; orelse: Stmt[]; final: Stmt[] }
+export interface Import extends NodeBase {
+  kind: 'import';
+  /** `import a.b as c` → { module: 'a.b', alias: 'c' }; `from a import b as c` → { module: 'a', name: 'b', alias: 'c' }. */
+  names: { module: string; name?: string; alias?: string }[];
+}
+export interface OtherStmt extends NodeBase { kind: 'pass' | 'other'; exprs: Expr[] }
+
+export type Stmt =
+  | FunctionDef | ClassDef | Assign | ExprStmt | Return | If | For | While | With | Try | Import | OtherStmt;
+
+export interface Module {
+  body: Stmt[];
+  /** Ranges where tree-sitter found a syntax error; analysis goes on around them. */
+  syntaxErrors: Range[];
+  /** Line → rule codes suppressed there (`# seqlens: ignore[SL101]`); an empty set suppresses all. */
+  suppressions: Map<number, Set<string>>;
+}

@@ -1,0 +1,391 @@
+// Lowers tree-sitter's concrete Python tree into the small AST of ast.ts.
+// Unknown or broken constructs become `other` nodes: lowering never throws.
+import type { Range } from '../findings';
+import type * as A from './ast';
+import { CstNode, field, fields, namedChildren } from './cst';
+
+/** A lowered top-level statement with what it carries for the module: comments and syntax errors. */
+export interface LoweredTop {
+  stmts: A.Stmt[];
+  comments: { line: number; text: string }[];
+  errors: Range[];
+}
+
+export function lowerTopLevel(node: CstNode, source: string): LoweredTop {
+  const lowerer = new Lowerer(source);
+  const stmts = node.type === 'comment' ? [] : lowerer.stmt(node);
+  lowerer.collect(node);
+  return { stmts, comments: lowerer.comments, errors: lowerer.errors };
+}
+
+function rangeOf(node: CstNode): Range {
+  return { start: node.start, end: node.end };
+}
+
+const BINARY_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '|', '&', '^', '<<', '>>']);
+
+class Lowerer {
+  comments: { line: number; text: string }[] = [];
+  errors: Range[] = [];
+
+  constructor(private readonly source: string) {}
+
+  text(node: CstNode): string {
+    return this.source.slice(node.startIndex, node.endIndex);
+  }
+
+  /** Gathers comments and syntax errors anywhere under the node. */
+  collect(node: CstNode): void {
+    const stack = [node];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'comment') this.comments.push({ line: n.start.line, text: this.text(n) });
+      else if (n.isError) this.errors.push(rangeOf(n));
+      for (const c of n.children) stack.push(c);
+    }
+  }
+
+  block(node: CstNode | undefined): A.Stmt[] {
+    if (!node) return [];
+    if (node.type !== 'block') return this.stmt(node);
+    const out: A.Stmt[] = [];
+    for (const child of namedChildren(node)) out.push(...this.stmt(child));
+    return out;
+  }
+
+  stmt(node: CstNode): A.Stmt[] {
+    const range = rangeOf(node);
+    switch (node.type) {
+      case 'expression_statement': {
+        const inner = namedChildren(node);
+        if (inner.length === 1 && (inner[0].type === 'assignment' || inner[0].type === 'augmented_assignment')) {
+          return [this.assignment(inner[0], range)];
+        }
+        if (inner.length === 1) return [{ kind: 'expr', range, value: this.expr(inner[0]) }];
+        return [{ kind: 'expr', range, value: { kind: 'tuple', range, items: inner.map((n) => this.expr(n)) } }];
+      }
+      case 'return_statement': {
+        const inner = namedChildren(node);
+        return [{ kind: 'return', range, value: inner.length ? this.exprList(inner, range) : undefined }];
+      }
+      case 'function_definition':
+        return [this.functionDef(node)];
+      case 'class_definition':
+        return [this.classDef(node)];
+      case 'decorated_definition': {
+        const def = field(node, 'definition');
+        return def ? this.stmt(def) : [];
+      }
+      case 'if_statement': {
+        return [this.ifChain(node, field(node, 'condition'), field(node, 'consequence'), fields(node, 'alternative'), range)];
+      }
+      case 'for_statement':
+        return [{
+          kind: 'for', range,
+          target: this.exprOr(field(node, 'left'), range),
+          iter: this.exprOr(field(node, 'right'), range),
+          body: this.block(field(node, 'body')),
+          orelse: this.block(field(field(node, 'alternative') ?? node, 'body')),
+        }];
+      case 'while_statement':
+        return [{ kind: 'while', range, test: this.exprOr(field(node, 'condition'), range), body: this.block(field(node, 'body')) }];
+      case 'with_statement': {
+        const clause = node.children.find((c) => c.type === 'with_clause');
+        const items: { value: A.Expr; target?: A.Expr }[] = [];
+        for (const item of clause ? namedChildren(clause) : []) {
+          const value = field(item, 'value') ?? namedChildren(item)[0];
+          if (!value) continue;
+          if (value.type === 'as_pattern') {
+            const [inner, target] = namedChildren(value);
+            items.push({ value: this.exprOr(inner, range), target: target ? this.exprOr(namedChildren(target)[0] ?? target, range) : undefined });
+          } else items.push({ value: this.expr(value) });
+        }
+        return [{ kind: 'with', range, items, body: this.block(field(node, 'body')) }];
+      }
+      case 'try_statement': {
+        const handlers: A.Stmt[][] = [];
+        let orelse: A.Stmt[] = [];
+        let final: A.Stmt[] = [];
+        for (const child of node.children) {
+          if (child.type === 'except_clause' || child.type === 'except_group_clause') {
+            handlers.push(this.block(child.children.find((c) => c.type === 'block')));
+          } else if (child.type === 'else_clause') orelse = this.block(field(child, 'body'));
+          else if (child.type === 'finally_clause') final = this.block(child.children.find((c) => c.type === 'block'));
+        }
+        return [{ kind: 'try', range, body: this.block(field(node, 'body')), handlers, orelse, final }];
+      }
+      case 'import_statement':
+        return [{ kind: 'import', range, names: fields(node, 'name').map((n) => this.importName(n)) }];
+      case 'import_from_statement': {
+        const moduleNode = field(node, 'module_name');
+        const module = moduleNode ? this.text(moduleNode) : '';
+        const names = fields(node, 'name').map((n) => {
+          const { module: name, alias } = this.importName(n);
+          return { module, name, alias };
+        });
+        if (node.children.some((c) => c.type === 'wildcard_import')) names.push({ module, name: '*', alias: undefined });
+        return [{ kind: 'import', range, names }];
+      }
+      case 'pass_statement':
+        return [{ kind: 'pass', range, exprs: [] }];
+      case 'comment':
+        return [];
+      case 'block':
+        return this.block(node);
+      default: {
+        // ERROR nodes and statements we do not model: keep any calls inside visible.
+        const exprs: A.Expr[] = [];
+        for (const child of namedChildren(node)) {
+          if (child.type.endsWith('_statement') || child.type === 'function_definition' || child.type === 'class_definition') continue;
+          exprs.push(this.expr(child));
+        }
+        return [{ kind: 'other', range, exprs }];
+      }
+    }
+  }
+
+  importName(node: CstNode): { module: string; alias?: string } {
+    if (node.type === 'aliased_import') {
+      const name = field(node, 'name');
+      const alias = field(node, 'alias');
+      return { module: name ? this.text(name) : '', alias: alias ? this.text(alias) : undefined };
+    }
+    return { module: this.text(node) };
+  }
+
+  ifChain(node: CstNode, condition: CstNode | undefined, consequence: CstNode | undefined, alternatives: CstNode[], range: Range): A.If {
+    let orelse: A.Stmt[] = [];
+    const [first, ...rest] = alternatives;
+    if (first?.type === 'elif_clause') {
+      orelse = [this.ifChain(first, field(first, 'condition'), field(first, 'consequence'), rest, rangeOf(first))];
+    } else if (first?.type === 'else_clause') {
+      orelse = this.block(field(first, 'body'));
+    }
+    return { kind: 'if', range, test: this.exprOr(condition, rangeOf(node)), body: this.block(consequence), orelse };
+  }
+
+  assignment(node: CstNode, range: Range): A.Assign {
+    const targets: A.Expr[] = [];
+    let current: CstNode | undefined = node;
+    let value: A.Expr = { kind: 'other', range, calls: [] };
+    let op: string | undefined;
+    if (node.type === 'augmented_assignment') {
+      const operator = field(node, 'operator');
+      op = operator ? this.text(operator).replace('=', '') : undefined;
+    }
+    // `a = b = c` nests: assignment(left a, right assignment(left b, right c)).
+    while (current) {
+      const left = field(current, 'left');
+      const right: CstNode | undefined = field(current, 'right');
+      if (left) targets.push(this.expr(left));
+      if (right && right.type === 'assignment') {
+        current = right;
+        continue;
+      }
+      if (right) value = this.expr(right);
+      current = undefined;
+    }
+    return { kind: 'assign', range, targets, value, op };
+  }
+
+  functionDef(node: CstNode): A.FunctionDef {
+    const name = field(node, 'name');
+    const params: A.Param[] = [];
+    const paramsNode = field(node, 'parameters');
+    for (const p of paramsNode ? namedChildren(paramsNode) : []) {
+      switch (p.type) {
+        case 'identifier':
+          params.push({ name: this.text(p), range: rangeOf(p), variadic: false });
+          break;
+        case 'default_parameter':
+        case 'typed_default_parameter': {
+          const n = field(p, 'name');
+          const v = field(p, 'value');
+          if (n) params.push({ name: this.text(n), range: rangeOf(n), default: v ? this.expr(v) : undefined, variadic: false });
+          break;
+        }
+        case 'typed_parameter': {
+          const inner = namedChildren(p)[0];
+          if (inner?.type === 'identifier') params.push({ name: this.text(inner), range: rangeOf(inner), variadic: false });
+          else if (inner) params.push({ name: this.text(inner).replace(/^\*+/, ''), range: rangeOf(inner), variadic: true });
+          break;
+        }
+        case 'list_splat_pattern':
+        case 'dictionary_splat_pattern':
+          params.push({ name: this.text(p).replace(/^\*+/, ''), range: rangeOf(p), variadic: true });
+          break;
+        default:
+          break;
+      }
+    }
+    return {
+      kind: 'def',
+      range: rangeOf(node),
+      name: name ? this.text(name) : '',
+      nameRange: name ? rangeOf(name) : rangeOf(node),
+      params,
+      body: this.block(field(node, 'body')),
+    };
+  }
+
+  classDef(node: CstNode): A.ClassDef {
+    const name = field(node, 'name');
+    const supers = field(node, 'superclasses');
+    return {
+      kind: 'class',
+      range: rangeOf(node),
+      name: name ? this.text(name) : '',
+      nameRange: name ? rangeOf(name) : rangeOf(node),
+      bases: supers ? namedChildren(supers).filter((c) => c.type !== 'keyword_argument').map((c) => this.expr(c)) : [],
+      body: this.block(field(node, 'body')),
+    };
+  }
+
+  exprOr(node: CstNode | undefined, range: Range): A.Expr {
+    return node ? this.expr(node) : { kind: 'other', range, calls: [] };
+  }
+
+  exprList(nodes: CstNode[], range: Range): A.Expr {
+    if (nodes.length === 1) return this.expr(nodes[0]);
+    return { kind: 'tuple', range, items: nodes.map((n) => this.expr(n)) };
+  }
+
+  expr(node: CstNode): A.Expr {
+    const range = rangeOf(node);
+    switch (node.type) {
+      case 'identifier':
+        return { kind: 'name', range, id: this.text(node) };
+      case 'attribute': {
+        const object = field(node, 'object');
+        const attr = field(node, 'attribute');
+        return {
+          kind: 'attribute', range,
+          object: this.exprOr(object, range),
+          attr: attr ? this.text(attr) : '',
+          attrRange: attr ? rangeOf(attr) : range,
+        };
+      }
+      case 'call':
+        return this.call(node);
+      case 'integer': {
+        const value = Number(this.text(node).replace(/_/g, '').replace(/[lL]$/, ''));
+        return Number.isFinite(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: [] };
+      }
+      case 'float':
+        return { kind: 'float', range, value: Number(this.text(node).replace(/_/g, '')) };
+      case 'string':
+        return { kind: 'str', range, value: this.stringValue(node) };
+      case 'concatenated_string':
+        return { kind: 'str', range, value: namedChildren(node).map((s) => this.stringValue(s)).join('') };
+      case 'true':
+      case 'false':
+      case 'none':
+      case 'ellipsis':
+        return { kind: node.type, range };
+      case 'tuple':
+      case 'expression_list':
+      case 'pattern_list':
+      case 'tuple_pattern':
+        return { kind: 'tuple', range, items: namedChildren(node).map((n) => this.expr(n)) };
+      case 'list':
+      case 'list_pattern':
+        return { kind: 'list', range, items: namedChildren(node).map((n) => this.expr(n)) };
+      case 'dictionary': {
+        const entries: { key: A.Expr; value: A.Expr }[] = [];
+        for (const pair of namedChildren(node)) {
+          if (pair.type !== 'pair') continue;
+          const key = field(pair, 'key');
+          const value = field(pair, 'value');
+          if (key && value) entries.push({ key: this.expr(key), value: this.expr(value) });
+        }
+        return { kind: 'dict', range, entries };
+      }
+      case 'parenthesized_expression': {
+        const inner = namedChildren(node)[0];
+        return inner ? this.expr(inner) : { kind: 'other', range, calls: [] };
+      }
+      case 'subscript': {
+        const value = field(node, 'value');
+        return { kind: 'subscript', range, value: this.exprOr(value, range), index: fields(node, 'subscript').map((n) => this.expr(n)) };
+      }
+      case 'slice':
+        return this.slice(node);
+      case 'binary_operator': {
+        const operator = field(node, 'operator');
+        const op = operator ? this.text(operator) : '';
+        if (!BINARY_OPS.has(op)) break;
+        return { kind: 'binop', range, op, left: this.exprOr(field(node, 'left'), range), right: this.exprOr(field(node, 'right'), range) };
+      }
+      case 'unary_operator': {
+        const operator = field(node, 'operator');
+        return { kind: 'unary', range, op: operator ? this.text(operator) : '', operand: this.exprOr(field(node, 'argument'), range) };
+      }
+      case 'conditional_expression': {
+        const parts = namedChildren(node);
+        if (parts.length === 3) return { kind: 'conditional', range, body: this.expr(parts[0]), test: this.expr(parts[1]), orelse: this.expr(parts[2]) };
+        break;
+      }
+      case 'list_splat':
+      case 'list_splat_pattern': {
+        const inner = namedChildren(node)[0];
+        return { kind: 'starred', range, value: this.exprOr(inner, range) };
+      }
+      case 'keyword_argument':
+      case 'as_pattern_target': {
+        const inner = namedChildren(node)[0];
+        if (inner) return this.expr(inner);
+        break;
+      }
+      default:
+        break;
+    }
+    return { kind: 'other', range, calls: this.nestedCalls(node) };
+  }
+
+  /** Calls inside constructs we do not model (comprehensions, lambdas, comparisons) stay visible to rules. */
+  nestedCalls(node: CstNode): A.Call[] {
+    const out: A.Call[] = [];
+    const stack = [...node.children];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (n.type === 'call') out.push(this.call(n));
+      else if (n.type !== 'lambda') stack.push(...n.children);
+    }
+    return out.reverse();
+  }
+
+  call(node: CstNode): A.Call {
+    const range = rangeOf(node);
+    const func = this.exprOr(field(node, 'function'), range);
+    const argsNode = field(node, 'arguments');
+    const args: A.Expr[] = [];
+    const keywords: A.Keyword[] = [];
+    let hasStarArgs = false;
+    for (const a of argsNode ? namedChildren(argsNode) : []) {
+      if (a.type === 'keyword_argument') {
+        const name = field(a, 'name');
+        const value = field(a, 'value');
+        if (name && value) keywords.push({ name: this.text(name), nameRange: rangeOf(name), value: this.expr(value), range: rangeOf(a) });
+      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
+        hasStarArgs = true;
+      } else {
+        args.push(this.expr(a));
+      }
+    }
+    return { kind: 'call', range, func, args, keywords, argsRange: argsNode ? rangeOf(argsNode) : range, hasStarArgs };
+  }
+
+  slice(node: CstNode): A.Slice {
+    const parts: (A.Expr | undefined)[] = [undefined];
+    for (const child of node.children) {
+      if (!child.named && this.text(child) === ':') parts.push(undefined);
+      else if (child.named && child.type !== 'comment') parts[parts.length - 1] = this.expr(child);
+    }
+    return { kind: 'slice', range: rangeOf(node), start: parts[0], stop: parts[1], step: parts[2] };
+  }
+
+  stringValue(node: CstNode): string {
+    if (node.children.some((c) => c.type === 'interpolation')) return this.text(node);
+    return node.children.filter((c) => c.type === 'string_content' || c.type === 'escape_sequence').map((c) => this.text(c)).join('');
+  }
+}

@@ -1,0 +1,132 @@
+// Loads tree-sitter and the Python grammar once, and parses documents, incrementally after edits.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Language, Parser, Tree } from 'web-tree-sitter';
+import type { SourceEdit } from '../findings';
+import type { Module } from './ast';
+import { copyTopLevel } from './cst';
+import { LoweredTop, lowerTopLevel } from './lower';
+import { parseSuppressions } from './suppressions';
+
+let loading: Promise<Language> | undefined;
+
+/** Finds a wasm file next to the bundle (dist/) or, in development, in node_modules. */
+function locateWasm(fileName: string, packageName: string, wasmDir?: string): string {
+  const candidates = [wasmDir && join(wasmDir, fileName), join(__dirname, fileName)].filter(Boolean) as string[];
+  for (const candidate of candidates) if (existsSync(candidate)) return candidate;
+  return require.resolve(`${packageName}/${fileName}`);
+}
+
+export function loadPython(wasmDir?: string): Promise<Language> {
+  loading ??= (async () => {
+    await Parser.init({ locateFile: () => locateWasm('tree-sitter.wasm', 'web-tree-sitter', wasmDir) });
+    return Language.load(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python', wasmDir));
+  })();
+  return loading;
+}
+
+/** Byte-free position of an offset in a text: tree-sitter's edit API wants rows and columns. */
+function pointAt(text: string, offset: number): { row: number; column: number } {
+  let row = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/**
+ * One document's parse state. After `update`, tree-sitter re-parses only around the edit, and
+ * top-level statements whose text and position did not change keep their lowered copy.
+ */
+export class DocumentParser {
+  private tree: Tree | null = null;
+  private text = '';
+  private lowered = new Map<string, LoweredTop>();
+
+  constructor(private readonly parser: Parser) {}
+
+  static forLanguage(language: Language): DocumentParser {
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return new DocumentParser(parser);
+  }
+
+  static async create(wasmDir?: string): Promise<DocumentParser> {
+    return DocumentParser.forLanguage(await loadPython(wasmDir));
+  }
+
+  get source(): string {
+    return this.text;
+  }
+
+  /** Replaces the whole text (no edit information: a cold parse). */
+  reset(text: string): Module {
+    this.tree?.delete();
+    this.tree = null;
+    this.text = text;
+    return this.reparse();
+  }
+
+  /** Applies edits (offsets into the text before each edit, in order) and re-parses incrementally. */
+  update(edits: SourceEdit[], newText: string): Module {
+    if (!this.tree) return this.reset(newText);
+    let text = this.text;
+    for (const edit of edits) {
+      const startPosition = pointAt(text, edit.rangeOffset);
+      const oldEndPosition = pointAt(text, edit.rangeOffset + edit.rangeLength);
+      const next = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+      const newEndPosition = pointAt(next, edit.rangeOffset + edit.text.length);
+      this.tree.edit({
+        startIndex: edit.rangeOffset,
+        oldEndIndex: edit.rangeOffset + edit.rangeLength,
+        newEndIndex: edit.rangeOffset + edit.text.length,
+        startPosition,
+        oldEndPosition,
+        newEndPosition,
+      });
+      text = next;
+    }
+    if (text !== newText) return this.reset(newText);
+    this.text = newText;
+    return this.reparse();
+  }
+
+  private reparse(): Module {
+    const tree = this.parser.parse(this.text, this.tree ?? undefined);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    this.tree?.delete();
+    this.tree = tree;
+    const previous = this.lowered;
+    const next = new Map<string, LoweredTop>();
+    const tops = copyTopLevel(
+      tree,
+      this.text,
+      (key) => {
+        const hit = previous.get(key);
+        if (hit) next.set(key, hit);
+        return hit;
+      },
+      (node, key) => {
+        const lowered = lowerTopLevel(node, this.text);
+        next.set(key, lowered);
+        return lowered;
+      },
+    );
+    this.lowered = next;
+    const module: Module = { body: [], syntaxErrors: [], suppressions: new Map() };
+    for (const top of tops) {
+      module.body.push(...top.stmts);
+      module.syntaxErrors.push(...top.errors);
+      parseSuppressions(top.comments, module.suppressions);
+    }
+    return module;
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = null;
+    this.parser.delete();
+  }
+}

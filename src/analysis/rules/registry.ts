@@ -1,0 +1,42 @@
+// The one list of rules. Codes are stable and never reused; the README's table, the hovers,
+// `seqlens rules`/`explain` and the tests all read from here.
+import type { Rule, RuleInfo } from './rule';
+import { rnnInputSizeMismatch } from './torch/sl101-rnn-input-size-mismatch';
+import { batchFirstMismatch } from './torch/sl102-batch-first-mismatch';
+import { hiddenStateShape } from './torch/sl103-hidden-state-shape';
+import { lstmStateUnpacking } from './torch/sl104-lstm-state-unpacking';
+import { bidirectionalOutputSize } from './torch/sl105-bidirectional-output-size';
+import { linearInFeaturesMismatch } from './torch/sl106-linear-in-features-mismatch';
+import { stackedRnnSizeMismatch } from './torch/sl107-stacked-rnn-size-mismatch';
+import { embeddingIndexOutOfRange } from './torch/sl108-embedding-index-out-of-range';
+import { embeddingArgumentsSwapped } from './torch/sl109-embedding-arguments-swapped';
+import { embeddingFloatInput } from './torch/sl110-embedding-float-input';
+import { packedSequenceIndexed } from './torch/sl111-packed-sequence-indexed';
+import { unsortedLengths } from './torch/sl112-unsorted-lengths';
+import { crossEntropySequenceLayout } from './torch/sl113-cross-entropy-sequence-layout';
+import { rnnDropoutSingleLayer } from './torch/sl114-rnn-dropout-single-layer';
+
+const RULES: readonly Rule[] = [
+  rnnInputSizeMismatch,
+  batchFirstMismatch,
+  hiddenStateShape,
+  lstmStateUnpacking,
+  bidirectionalOutputSize,
+  linearInFeaturesMismatch,
+  stackedRnnSizeMismatch,
+  embeddingIndexOutOfRange,
+  embeddingArgumentsSwapped,
+  embeddingFloatInput,
+  packedSequenceIndexed,
+  unsortedLengths,
+  crossEntropySequenceLayout,
+  rnnDropoutSingleLayer,
+];
+
+export function allRules(): readonly Rule[] {
+  return RULES;
+}
+
+export function ruleByCode(code: string): RuleInfo | undefined {
+  return RULES.find((r) => r.code === code.toUpperCase());
+}

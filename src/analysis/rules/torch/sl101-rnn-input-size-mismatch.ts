@@ -1,0 +1,64 @@
+import type { Fix } from '../../findings';
+import { argInt } from '../../layers/layer';
+import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import { lastDim } from '../../shapes/shape';
+import { LayerCallEvent, RuleContext } from '../../interpret/events';
+import { fix, replace } from '../edits';
+import type { Rule } from '../rule';
+import { expected, producerLayer, relatedArg, relatedDim, whereFrom } from './describe';
+
+/** The feature size reaching a recurrent layer: the last dimension of a tensor or of a packed batch. */
+export function incomingFeatures(event: LayerCallEvent) {
+  const input = event.args[0];
+  if (input?.kind === 'tensor') return lastDim(input.shape);
+  if (input?.kind === 'packed') return lastDim(input.padded.shape);
+  return undefined;
+}
+
+export function inputSizeFixes(event: LayerCallEvent, got: number, ctx: RuleContext): Fix[] {
+  const { layer } = event;
+  const input = layer.args.get('input_size');
+  const hidden = layer.args.get('hidden_size');
+  const fixes: Fix[] = [];
+  // Positional arguments whose values fit the other way round were most likely swapped.
+  const swapped = input?.expr !== undefined && hidden?.expr !== undefined && argInt(layer, 'hidden_size') === got && input.position !== undefined;
+  if (input?.expr) fixes.push(fix(`Set input_size=${got}`, [replace(input.expr.range, String(got))], !swapped));
+  if (input?.expr && hidden?.expr && argInt(layer, 'hidden_size') === got) {
+    fixes.push(fix('Swap input_size and hidden_size', [replace(input.expr.range, ctx.text(hidden.expr.range)), replace(hidden.expr.range, ctx.text(input.expr.range))], swapped));
+  }
+  return fixes;
+}
+
+export const rnnInputSizeMismatch: Rule = {
+  code: 'SL101',
+  name: 'rnn-input-size-mismatch',
+  severity: 'error',
+  framework: 'torch',
+  summary: 'The input to an RNN/GRU/LSTM has a feature size other than its input_size.',
+  docs: {
+    whatItDoes: 'Checks that the last dimension of the tensor fed to `nn.RNN`, `nn.GRU` or `nn.LSTM` equals the layer\'s `input_size`, including when `input_size` and `hidden_size` were passed in the wrong order.',
+    whyIsThisBad: 'PyTorch raises at the first forward pass: `RuntimeError: input.size(-1) must be equal to input_size. Expected 50, got 100`. The usual causes are an embedding size that changed, or positional arguments swapped.',
+    example: 'gru = nn.GRU(input_size=50, hidden_size=100)\nout, h = gru(torch.randn(32, 10, 100))',
+    useInstead: 'gru = nn.GRU(input_size=100, hidden_size=50)\nout, h = gru(torch.randn(32, 10, 100))',
+    references: ['https://pytorch.org/docs/stable/generated/torch.nn.GRU.html'],
+  },
+  fixTitles: ['Set input_size=N', 'Swap input_size and hidden_size'],
+  hooks: {
+    layerCall(event, ctx) {
+      if (!isRecurrent(event.layer)) return;
+      const got = incomingFeatures(event);
+      const want = recurrentConfig(event.layer).inputSize;
+      if (!got || got.kind !== 'int' || want === undefined || got.value === want) return;
+      const producer = producerLayer(got);
+      if (producer && isRecurrent(producer)) return; // stacked-rnn-size-mismatch explains this case
+      const { layer, call } = event;
+      const swapped = argInt(layer, 'hidden_size') === got.value && layer.args.get('input_size')?.position !== undefined;
+      ctx.report({
+        range: call.args[0]?.range ?? call.range,
+        message: `${layer.kind} expects ${expected(layer, 'input_size', want)} but receives ${got.value} features per step${whereFrom(got)}${swapped ? '; input_size and hidden_size look swapped' : ''}`,
+        related: [relatedArg(layer, 'input_size', `input_size=${want} is set here`), ...relatedDim(got, `${got.value} features come from here`)],
+        fixes: inputSizeFixes(event, got.value, ctx),
+      });
+    },
+  },
+};

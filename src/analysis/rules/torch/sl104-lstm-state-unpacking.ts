@@ -1,0 +1,83 @@
+import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import type { Value } from '../../values/value';
+import { fix, replace } from '../edits';
+import type { Rule } from '../rule';
+import { layerName } from './describe';
+
+function lstmState(value: Value) {
+  return value.kind === 'tuple' && value.tag?.kind === 'lstm-state' ? value.tag : undefined;
+}
+
+export const lstmStateUnpacking: Rule = {
+  code: 'SL104',
+  name: 'lstm-state-unpacking',
+  severity: 'error',
+  framework: 'torch',
+  summary: 'An LSTM\'s state is used like a GRU\'s single tensor, or a GRU\'s state is unpacked like an LSTM\'s (h_n, c_n) pair.',
+  docs: {
+    whatItDoes: 'Follows the second value a recurrent layer returns. An LSTM returns `output, (h_n, c_n)`; a GRU or RNN returns `output, h_n`. It flags an LSTM state used as a tensor, and a GRU state unpacked into two names.',
+    whyIsThisBad: 'For an LSTM, `h[-1]` on the pair silently gives `c_n`, the cell state, instead of the last layer\'s hidden state, and `h.squeeze(0)` raises `AttributeError: \'tuple\' object has no attribute \'squeeze\'`. For a GRU, `out, (h, c) = gru(x)` raises `ValueError` — or, with two layers or directions, silently splits h_n by layer.',
+    example: 'out, h = self.lstm(x)\nlogits = self.fc(h[-1])',
+    useInstead: 'out, (h, c) = self.lstm(x)\nlogits = self.fc(h[-1])',
+    references: ['https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html', 'https://pytorch.org/docs/stable/generated/torch.nn.GRU.html'],
+  },
+  fixTitles: ['Use h_n from the (h_n, c_n) pair', 'Unpack the GRU state as one tensor'],
+  hooks: {
+    unpack(event, ctx) {
+      const value = event.value;
+      if (value.kind !== 'tuple' || value.tag?.kind !== 'rnn-output' || event.target.kind === 'other') return;
+      const layer = value.tag.layer;
+      if (!isRecurrent(layer) || layer.kind === 'LSTM') return;
+      if (event.target.kind !== 'tuple' && event.target.kind !== 'list') return;
+      const stateTarget = event.target.items[1];
+      if (!stateTarget || (stateTarget.kind !== 'tuple' && stateTarget.kind !== 'list') || stateTarget.items.length !== 2) return;
+      const layers = recurrentConfig(layer).stateLayers;
+      const first = stateTarget.items[0];
+      ctx.report({
+        range: stateTarget.range,
+        severity: layers === 2 ? 'warning' : 'error',
+        message: `${layerName(layer)} returns output, h_n — there is no cell state: ${ctx.text(stateTarget.range)} ${layers === 2 ? 'silently splits h_n into its two layers/directions' : `unpacks h_n along its first dimension (${layers ?? 'num_layers × directions'}), which raises ValueError`}`,
+        related: [{ range: layer.call.range, message: `${layer.kind} defined here` }],
+        fixes: first ? [fix(`Unpack as ${ctx.text(first.range)}`, [replace(stateTarget.range, ctx.text(first.range))], true)] : [],
+      });
+    },
+    subscript(event, ctx) {
+      const tag = lstmState(event.value);
+      if (!tag || event.node.index.length !== 1) return;
+      const index = event.node.index[0];
+      const isLast = (index.kind === 'unary' && index.op === '-' && index.operand.kind === 'int' && index.operand.value === 1) || (index.kind === 'int' && index.value === 1);
+      if (!isLast) return;
+      const base = ctx.text(event.node.value.range);
+      const corrected = `${base}[0][-1]`;
+      ctx.report({
+        range: event.node.range,
+        severity: 'warning',
+        message: `${base} holds the LSTM's (h_n, c_n) pair from ${layerName(tag.layer)}: ${ctx.text(event.node.range)} is c_n, the cell state, not the last layer's hidden state`,
+        related: [{ range: tag.call.range, message: 'the LSTM returns output, (h_n, c_n) here' }],
+        fixes: [fix(`Use ${corrected}`, [replace(event.node.range, corrected)], true)],
+      });
+    },
+    attribute(event, ctx) {
+      const tag = lstmState(event.value);
+      if (!tag) return;
+      const base = ctx.text(event.node.object.range);
+      ctx.report({
+        range: event.node.range,
+        message: `${base} is the LSTM's (h_n, c_n) pair from ${layerName(tag.layer)}, a tuple: .${event.node.attr} raises AttributeError`,
+        related: [{ range: tag.call.range, message: 'the LSTM returns output, (h_n, c_n) here' }],
+        fixes: [fix(`Use ${base}[0].${event.node.attr}`, [replace(event.node.object.range, `${base}[0]`)], true)],
+      });
+    },
+    layerCall(event, ctx) {
+      const tag = event.args[0] ? lstmState(event.args[0]) : undefined;
+      if (!tag || isRecurrent(event.layer)) return;
+      const arg = event.call.args[0];
+      ctx.report({
+        range: arg?.range ?? event.call.range,
+        message: `${event.layer.kind} receives the LSTM's (h_n, c_n) pair from ${layerName(tag.layer)}, a tuple, where it needs a tensor`,
+        related: [{ range: tag.call.range, message: 'the LSTM returns output, (h_n, c_n) here' }],
+        fixes: arg ? [fix(`Use ${ctx.text(arg.range)}[0][-1]`, [replace(arg.range, `${ctx.text(arg.range)}[0][-1]`)], true)] : [],
+      });
+    },
+  },
+};

@@ -1,0 +1,63 @@
+import type { Fix } from '../../findings';
+import type { LayerDesc } from '../../layers/layer';
+import { argInt } from '../../layers/layer';
+import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import { Dim } from '../../shapes/dim';
+import { lastDim } from '../../shapes/shape';
+import { LayerCallEvent, RuleContext } from '../../interpret/events';
+import { fix, replace } from '../edits';
+import type { Rule } from '../rule';
+import { expected, layerName, producerLayer, relatedArg, relatedDim } from './describe';
+
+/** A Linear layer's mismatch between in_features and the features arriving, if both are known. */
+export function linearMismatch(event: LayerCallEvent): { got: Extract<Dim, { kind: 'int' }>; want: number; producer?: LayerDesc } | undefined {
+  if (event.layer.kind !== 'Linear' || event.layer.framework !== 'torch') return undefined;
+  const input = event.args[0];
+  if (input?.kind !== 'tensor') return undefined;
+  const got = lastDim(input.shape);
+  const want = argInt(event.layer, 'in_features');
+  if (got.kind !== 'int' || want === undefined || got.value === want) return undefined;
+  return { got, want, producer: producerLayer(got) };
+}
+
+export function isBidirectionalHalf(m: { got: { value: number }; want: number; producer?: LayerDesc }): boolean {
+  return !!m.producer && isRecurrent(m.producer) && recurrentConfig(m.producer).directions === 2 && m.want * 2 === m.got.value;
+}
+
+export function inFeaturesFix(event: LayerCallEvent, got: number, want: number, ctx: RuleContext): Fix[] {
+  const arg = event.layer.args.get('in_features');
+  if (!arg?.expr) return [];
+  const text = ctx.text(arg.expr.range);
+  const doubled = got === want * 2 && !/^\d+$/.test(text) ? `${/^[\w.]+$/.test(text) ? text : `(${text})`} * 2` : String(got);
+  return [fix(`Set in_features=${doubled}`, [replace(arg.expr.range, doubled)], true)];
+}
+
+export const bidirectionalOutputSize: Rule = {
+  code: 'SL105',
+  name: 'bidirectional-output-size',
+  severity: 'error',
+  framework: 'torch',
+  summary: 'A layer after a bidirectional RNN is sized for one direction: its input has 2 × hidden_size features.',
+  docs: {
+    whatItDoes: 'Flags a `nn.Linear` whose `in_features` equals `hidden_size` when it receives the output (or the concatenated final states) of a bidirectional RNN, GRU or LSTM, which carry `2 * hidden_size` features.',
+    whyIsThisBad: 'PyTorch raises `RuntimeError: mat1 and mat2 shapes cannot be multiplied (32x256 and 128x2)` at the first forward pass.',
+    example: 'self.gru = nn.GRU(100, 128, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(128, 2)',
+    useInstead: 'self.gru = nn.GRU(100, 128, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(128 * 2, 2)',
+    references: ['https://pytorch.org/docs/stable/generated/torch.nn.GRU.html'],
+  },
+  fixTitles: ['Set in_features=hidden_size * 2'],
+  hooks: {
+    layerCall(event, ctx) {
+      const m = linearMismatch(event);
+      if (!m || !isBidirectionalHalf(m)) return;
+      const producer = m.producer!;
+      const hidden = argInt(producer, 'hidden_size');
+      ctx.report({
+        range: event.call.args[0]?.range ?? event.call.range,
+        message: `Linear expects ${expected(event.layer, 'in_features', m.want)} but the bidirectional ${layerName(producer)} outputs ${m.got.value} features (2 directions × hidden_size=${hidden})`,
+        related: [relatedArg(event.layer, 'in_features', `in_features=${m.want} is set here`), { range: producer.call.range, message: 'bidirectional=True doubles the output features' }, ...relatedDim(m.got, `${m.got.value} features come from here`)],
+        fixes: inFeaturesFix(event, m.got.value, m.want, ctx),
+      });
+    },
+  },
+};

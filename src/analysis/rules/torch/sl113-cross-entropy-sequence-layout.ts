@@ -1,0 +1,64 @@
+import { conflicting, formatDim, sameDim } from '../../shapes/dim';
+import { formatShape } from '../../shapes/shape';
+import type { Call } from '../../parse/ast';
+import type { Value } from '../../values/value';
+import { RuleContext } from '../../interpret/events';
+import { fix, replace } from '../edits';
+import type { Rule } from '../rule';
+
+const LOSS_FUNCTIONS = /nn\.functional\.(cross_entropy|nll_loss)$/;
+const LOSS_MODULES = new Set(['CrossEntropyLoss', 'NLLLoss']);
+
+function check(input: Value | undefined, target: Value | undefined, call: Call, lossName: string, ctx: RuleContext): void {
+  if (input?.kind !== 'tensor' || target?.kind !== 'tensor') return;
+  if (!input.shape.rankKnown || !target.shape.rankKnown || input.shape.dims.length !== 3 || target.shape.dims.length !== 2) return;
+  const [b, t, c] = input.shape.dims;
+  const [tb, tt] = target.shape.dims;
+  if (!sameDim(b, tb) || !sameDim(t, tt)) return;
+  const raises = conflicting(c, tt);
+  const inputExpr = call.args[0];
+  const targetExpr = call.args[1];
+  const fixes = [];
+  if (inputExpr) {
+    const x = ctx.text(inputExpr.range);
+    fixes.push(fix(`Use ${x}.permute(0, 2, 1)`, [replace(inputExpr.range, `${x}.permute(0, 2, 1)`)], true));
+    if (targetExpr) {
+      const y = ctx.text(targetExpr.range);
+      fixes.push(fix('Flatten logits and targets', [replace(inputExpr.range, `${x}.reshape(-1, ${x}.size(-1))`), replace(targetExpr.range, `${y}.reshape(-1)`)]));
+    }
+  }
+  ctx.report({
+    range: call.range,
+    severity: raises ? 'error' : 'warning',
+    message: `${lossName} reads logits as (N, C, d1): given ${formatShape(input.shape)} logits it takes ${formatDim(t)} as the class axis, but the targets ${formatShape(target.shape)} are (batch, seq)${raises ? ', so it raises "Expected target size"' : ', so it computes a wrong loss without an error'}; put the classes on axis 1 or flatten both`,
+    related: [...(input.origin ? [{ range: input.origin.range, message: `logits ${formatShape(input.shape)} come from here` }] : []), ...(target.origin ? [{ range: target.origin.range, message: `targets ${formatShape(target.shape)} come from here` }] : [])],
+    fixes,
+  });
+}
+
+export const crossEntropySequenceLayout: Rule = {
+  code: 'SL113',
+  name: 'cross-entropy-sequence-layout',
+  severity: 'error',
+  framework: 'torch',
+  summary: 'CrossEntropyLoss/NLLLoss gets (batch, seq, classes) logits with (batch, seq) targets.',
+  docs: {
+    whatItDoes: 'Flags a classification loss whose logits are (batch, seq, classes) and whose targets are (batch, seq): PyTorch expects the classes on axis 1, i.e. (batch, classes, seq).',
+    whyIsThisBad: 'PyTorch raises `RuntimeError: Expected target size [4, 50], got [4, 7]`; and when seq happens to equal the number of classes it silently computes the loss over the wrong axis.',
+    example: 'logits = self.fc(out)               # (batch, seq, vocab)\nloss = criterion(logits, targets)   # targets (batch, seq)',
+    useInstead: 'loss = criterion(logits.reshape(-1, vocab), targets.reshape(-1))\n# or: criterion(logits.permute(0, 2, 1), targets)',
+    references: ['https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html'],
+  },
+  fixTitles: ['Permute the logits to (batch, classes, seq)', 'Flatten logits and targets'],
+  hooks: {
+    layerCall(event, ctx) {
+      if (event.layer.framework !== 'torch' || !LOSS_MODULES.has(event.layer.kind)) return;
+      check(event.args[0], event.args[1] ?? event.kwargs.get('target'), event.call, event.layer.kind, ctx);
+    },
+    functionCall(event, ctx) {
+      const m = LOSS_FUNCTIONS.exec(event.qualname);
+      if (!m) return;
+      check(event.args[0] ?? event.kwargs.get('input'), event.args[1] ?? event.kwargs.get('target'), event.call, `F.${m[1]}`, ctx);
+    },
+  },
+};

@@ -1,0 +1,87 @@
+// A tensor dimension is a known integer, a named symbol (batch, time, a parameter with no value)
+// or unknown. Only two known integers can disagree: unknowns never produce findings.
+import type { Range } from '../findings';
+
+/** Where a number came from, for messages such as "100 features (torch.randn(32, 10, 100), line 5)". */
+export interface Origin {
+  range: Range;
+  /** Source text or a short description, e.g. `torch.randn(32, 10, 100)` or `hidden_size=100`. */
+  text: string;
+}
+
+/** What a dimension means, when something tells us: the layer that produced it, or the names in the code. */
+export type DimRole = 'batch' | 'time' | 'feature';
+
+export interface DimInfo {
+  origin?: Origin;
+  role?: DimRole;
+  /** The variable or parameter the number was read from, e.g. `seq_len`. */
+  label?: string;
+  /** A layer that produced this dimension (its output size), for rules that explain stacked layers. */
+  producer?: unknown;
+}
+
+export type Dim =
+  | ({ kind: 'int'; value: number } & DimInfo)
+  | ({ kind: 'sym'; name: string } & DimInfo)
+  | { kind: 'unknown'; role?: DimRole };
+
+export const UNKNOWN_DIM: Dim = { kind: 'unknown' };
+
+export function intDim(value: number, info: DimInfo = {}): Dim {
+  return { kind: 'int', value, ...info };
+}
+
+export function symDim(name: string, info: DimInfo = {}): Dim {
+  return { kind: 'sym', name, ...info };
+}
+
+/** True only when both are the same known number or the same symbol. */
+export function sameDim(a: Dim, b: Dim): boolean {
+  if (a.kind === 'int' && b.kind === 'int') return a.value === b.value;
+  if (a.kind === 'sym' && b.kind === 'sym') return a.name === b.name;
+  return false;
+}
+
+/** True only when both are known numbers that differ. */
+export function conflicting(a: Dim, b: Dim): boolean {
+  return a.kind === 'int' && b.kind === 'int' && a.value !== b.value;
+}
+
+export function knownValue(d: Dim): number | undefined {
+  return d.kind === 'int' ? d.value : undefined;
+}
+
+export function withRole(d: Dim, role: DimRole | undefined): Dim {
+  if (!role) return d;
+  return { ...d, role };
+}
+
+const SYMBOL_ABBREVIATIONS: Record<string, string> = { batch: 'B', time: 'T', seq: 'T' };
+
+export function formatDim(d: Dim): string {
+  if (d.kind === 'int') return String(d.value);
+  if (d.kind === 'sym') return SYMBOL_ABBREVIATIONS[d.name] ?? d.name;
+  return '?';
+}
+
+/** "line 5" style location, 1-based, for messages. */
+export function lineOf(origin: Origin): string {
+  return `line ${origin.range.start.line + 1}`;
+}
+
+export function describeOrigin(origin: Origin | undefined): string {
+  return origin ? `${origin.text}, ${lineOf(origin)}` : 'unknown origin';
+}
+
+const BATCH_NAMES = /^(batch(_?size)?|bs|bsz|n_?batch|batch_?sz|b|num_samples|n_samples|n)$/i;
+const TIME_NAMES = /^(seq(_?len(gth)?)?|sequence_?len(gth)?|max_?len(gth)?|time_?steps?|timesteps|n_?steps|num_?steps|steps|t|window(_?size)?|seqlen|len_?seq|context(_?len(gth)?)?|block_?size|bptt)$/i;
+
+/** Reads a role from a variable name: `batch_size` is a batch, `seq_len` a time axis. */
+export function roleFromName(name: string | undefined): DimRole | undefined {
+  if (!name) return undefined;
+  const bare = name.replace(/^(self\.|cfg\.|config\.|args\.|hparams\.)/, '').replace(/^(self|cfg|config|args)\[['"](.*)['"]\]$/, '$2');
+  if (BATCH_NAMES.test(bare)) return 'batch';
+  if (TIME_NAMES.test(bare)) return 'time';
+  return undefined;
+}

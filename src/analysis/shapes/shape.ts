@@ -1,0 +1,56 @@
+import { Dim, formatDim, UNKNOWN_DIM } from './dim';
+
+/**
+ * A tensor shape. When `rankKnown` is false only the trailing `dims` are known
+ * (an Embedding applied to an input of unknown rank still tells the last dimension).
+ */
+export interface Shape {
+  dims: Dim[];
+  rankKnown: boolean;
+}
+
+export function shapeOf(dims: Dim[]): Shape {
+  return { dims, rankKnown: true };
+}
+
+export function trailing(dims: Dim[]): Shape {
+  return { dims, rankKnown: false };
+}
+
+export const UNKNOWN_SHAPE: Shape = { dims: [], rankKnown: false };
+
+export function rankOf(shape: Shape): number | undefined {
+  return shape.rankKnown ? shape.dims.length : undefined;
+}
+
+export function lastDim(shape: Shape): Dim {
+  return shape.dims.length ? shape.dims[shape.dims.length - 1] : UNKNOWN_DIM;
+}
+
+/** Dimension at a possibly negative index, where it can be known. */
+export function dimAt(shape: Shape, index: number): Dim {
+  if (index < 0) {
+    const i = shape.dims.length + index;
+    return i >= 0 ? shape.dims[i] : UNKNOWN_DIM;
+  }
+  if (!shape.rankKnown) return UNKNOWN_DIM;
+  return shape.dims[index] ?? UNKNOWN_DIM;
+}
+
+/** Replaces the last dimension (Linear, RNN and Embedding outputs). */
+export function withLast(shape: Shape, dim: Dim): Shape {
+  if (shape.dims.length === 0) return shape.rankKnown ? shape : trailing([dim]);
+  return { dims: [...shape.dims.slice(0, -1), dim], rankKnown: shape.rankKnown };
+}
+
+export function formatShape(shape: Shape): string {
+  const parts = shape.dims.map(formatDim);
+  if (!shape.rankKnown) parts.unshift('…');
+  return parts.length === 1 && shape.rankKnown ? `(${parts[0]},)` : `(${parts.join(', ')})`;
+}
+
+/** Normalises a possibly negative axis against a known rank. */
+export function normaliseAxis(axis: number, rank: number): number | undefined {
+  const a = axis < 0 ? axis + rank : axis;
+  return a >= 0 && a < rank ? a : undefined;
+}
