@@ -1,0 +1,22 @@
+/**
+ * Bad input: the file, and where known the line, and what is wrong there.
+ * The CLI prints `message` and exits 2; nothing else in the engine throws for user data.
+ */
+export class InputError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly cause: string,
+  ) {
+    super(line === null ? `${file}: ${cause}` : `${file}:${line}: ${cause}`);
+    this.name = 'InputError';
+  }
+}
+
+/** Thrown by a cell consumer that does not know its line; the reader adds the file and line. */
+export class CellError extends Error {
+  constructor(readonly cause: string) {
+    super(cause);
+    this.name = 'CellError';
+  }
+}
