@@ -1,4 +1,4 @@
-import type { Fix } from '../../findings';
+import type { TextEdit } from '../../findings';
 import { isRecurrent, inputAxes, recurrentConfig } from '../../layers/torch/recurrent';
 import { Dim, conflicting, formatDim, intDim, UNKNOWN_DIM } from '../../shapes/dim';
 import type { TensorValue, Value } from '../../values/value';
@@ -39,8 +39,11 @@ function show(dims: Dim[]): string {
   return `(${dims.map(formatDim).join(', ')})`;
 }
 
-/** Rewrites `torch.zeros(a, b, c)` with the expected dimensions, reusing the original argument texts where they fit. */
-function rebuildFactory(ctx: RuleContext, tensor: TensorValue, want: Dim[]): Fix | undefined {
+/**
+ * Rewrites `torch.zeros(a, b, c)` with the expected dimensions, reusing the original argument texts:
+ * first those named like the expected dimension (`batch_size`), then those with the expected value.
+ */
+function rebuildFactory(ctx: RuleContext, tensor: TensorValue, want: Dim[]): TextEdit | undefined {
   if (!tensor.origin) return undefined;
   const text = ctx.text(tensor.origin.range);
   const match = /^([\w.]+)\(([\s\S]*)\)$/.exec(text);
@@ -50,17 +53,26 @@ function rebuildFactory(ctx: RuleContext, tensor: TensorValue, want: Dim[]): Fix
   const rest = parts.filter((p) => /^\w+\s*=/.test(p));
   if (sizeParts.length !== tensor.shape.dims.length) return undefined;
   const used = new Set<number>();
-  const out: string[] = [];
-  for (const d of want) {
-    const k = tensor.shape.dims.findIndex((g, i) => !used.has(i) && g.kind !== 'unknown' && d.kind !== 'unknown' && formatDim(g) === formatDim(d));
+  const chosen: (string | undefined)[] = want.map(() => undefined);
+  const labelOf = (d: Dim) => (d.kind === 'unknown' ? undefined : d.label);
+  want.forEach((d, i) => {
+    const k = sizeParts.findIndex((p, j) => !used.has(j) && labelOf(d) !== undefined && p === labelOf(d));
     if (k !== -1) {
       used.add(k);
-      out.push(sizeParts[k]);
-    } else if (d.kind === 'int') out.push(String(d.value));
-    else return undefined;
-  }
-  const rebuilt = `${match[1]}(${[...out, ...rest].join(', ')})`;
-  return fix(`Build it as ${rebuilt}`, [replace(tensor.origin.range, rebuilt)], true);
+      chosen[i] = sizeParts[k];
+    }
+  });
+  const namedElsewhere = (p: string) => want.some((d) => labelOf(d) === p);
+  want.forEach((d, i) => {
+    if (chosen[i] !== undefined) return;
+    const k = tensor.shape.dims.findIndex((g, j) => !used.has(j) && !namedElsewhere(sizeParts[j]) && g.kind !== 'unknown' && d.kind !== 'unknown' && formatDim(g) === formatDim(d));
+    if (k !== -1) {
+      used.add(k);
+      chosen[i] = sizeParts[k];
+    } else if (d.kind === 'int') chosen[i] = String(d.value);
+  });
+  if (chosen.some((c) => c === undefined)) return undefined;
+  return replace(tensor.origin.range, `${match[1]}(${[...(chosen as string[]), ...rest].join(', ')})`);
 }
 
 export const hiddenStateShape: Rule = {
@@ -90,22 +102,27 @@ export const hiddenStateShape: Rule = {
         states.push({ tensor: hx, cell: false, name: 'h_0' });
       }
       const argExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'hx')?.value;
+      const wrong: { name: string; want: Dim[]; got: Dim[]; tensor: TensorValue; cell: boolean }[] = [];
       for (const { tensor, cell, name } of states) {
         const want = expectedState(event, cell);
         if (!want || !tensor.shape.rankKnown) continue;
         const got = tensor.shape.dims;
-        const wrong = got.length !== want.length || want.some((d, i) => conflicting(d, got[i]));
-        if (!wrong) continue;
-        const batchFirstSwap = got.length === 3 && want.length === 3 && !conflicting(got[0], want[1]) && !conflicting(got[1], want[0]) && conflicting(got[0], want[0]);
-        const subject = argExpr?.kind === 'tuple' ? argExpr.items[cell ? 1 : 0] ?? argExpr : argExpr;
-        const fixFor = rebuildFactory(ctx, tensor, want);
-        ctx.report({
-          range: subject?.range ?? event.call.range,
-          message: `${layerName(event.layer)} expects ${name} of shape ${show(want)} = (num_layers × directions, batch, ${cell ? 'hidden_size' : config.projSize ? 'proj_size' : 'hidden_size'}) but got ${show(got)}${tensor.origin ? ` (${tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}${batchFirstSwap ? '; the hidden state is never batch-first, even with batch_first=True' : ''}`,
-          related: [{ range: event.layer.call.range, message: `${event.layer.kind} defined here` }, ...(tensor.origin ? [{ range: tensor.origin.range, message: `${name} built here as ${show(got)}` }] : [])],
-          fixes: fixFor ? [fixFor] : [],
-        });
+        if (got.length !== want.length || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
       }
+      if (wrong.length === 0) return;
+      const parts = wrong.map(({ name, want, got, tensor, cell }) => {
+        const batchFirst = got.length === 3 && !conflicting(got[0], want[1]) && !conflicting(got[1], want[0]) && conflicting(got[0], want[0]);
+        const size = cell ? 'hidden_size' : config.projSize ? 'proj_size' : 'hidden_size';
+        return `${name} of shape ${show(want)} = (num_layers × directions, batch, ${size}) but got ${show(got)}${tensor.origin ? ` (${tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}${batchFirst ? '; the hidden state is never batch-first, even with batch_first=True' : ''}`;
+      });
+      const edits = wrong.map((w) => rebuildFactory(ctx, w.tensor, w.want));
+      const unique = edits.filter((e, i) => e && edits.findIndex((o) => o && o.range.start.line === e.range.start.line && o.range.start.column === e.range.start.column) === i) as TextEdit[];
+      ctx.report({
+        range: argExpr?.range ?? event.call.range,
+        message: `${layerName(event.layer)} expects ${parts.join('; and ')}`,
+        related: [{ range: event.layer.call.range, message: `${event.layer.kind} defined here` }, ...wrong.filter((w) => w.tensor.origin).map((w) => ({ range: w.tensor.origin!.range, message: `${w.name} built here as ${show(w.got)}` }))],
+        fixes: edits.every((e) => e) ? [fix(wrong.length > 1 ? `Build ${wrong.map((w) => w.name).join(' and ')} with the expected shape` : `Build ${wrong[0].name} with the expected shape ${show(wrong[0].want)}`, unique, true)] : [],
+      });
     },
   },
 };

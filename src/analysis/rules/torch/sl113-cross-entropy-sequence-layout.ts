@@ -15,7 +15,10 @@ function check(input: Value | undefined, target: Value | undefined, call: Call, 
   const [b, t, c] = input.shape.dims;
   const [tb, tt] = target.shape.dims;
   if (!sameDim(b, tb) || !sameDim(t, tt)) return;
+  // Where we know which axis holds the classes (a Linear's output features), trust that over the numbers.
+  if (t.kind !== 'unknown' && t.role === 'feature') return;
   const raises = conflicting(c, tt);
+  if (!raises && !(c.kind !== 'unknown' && c.role === 'feature')) return;
   const inputExpr = call.args[0];
   const targetExpr = call.args[1];
   const fixes = [];
