@@ -98,18 +98,36 @@ export class DocumentParser {
     if (!tree) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
     this.tree = tree;
+    const broken = topLevelErrorLines(tree);
+    if (broken.length === 0) return this.lower(tree, this.text);
+    // tree-sitter's recovery can swallow the definitions after a broken one into one ERROR node.
+    // Blank the broken statement's lines (keeping line numbers) and parse that text as well, so the
+    // rest of the file is analysed; the syntax errors reported are the real ones.
+    const patched = blankBrokenStatements(this.text, broken);
+    const recovered = this.parser.parse(patched);
+    if (!recovered) return this.lower(tree, this.text);
+    try {
+      const module = this.lower(recovered, patched);
+      module.syntaxErrors = this.lower(tree, this.text).syntaxErrors;
+      return module;
+    } finally {
+      recovered.delete();
+    }
+  }
+
+  private lower(tree: Tree, text: string): Module {
     const previous = this.lowered;
     const next = new Map<string, LoweredTop>();
     const tops = copyTopLevel(
       tree,
-      this.text,
+      text,
       (key) => {
         const hit = previous.get(key);
         if (hit) next.set(key, hit);
         return hit;
       },
       (node, key) => {
-        const lowered = lowerTopLevel(node, this.text);
+        const lowered = lowerTopLevel(node, text);
         next.set(key, lowered);
         return lowered;
       },
@@ -129,4 +147,33 @@ export class DocumentParser {
     this.tree = null;
     this.parser.delete();
   }
+}
+
+/** First lines of the module's top-level ERROR nodes. */
+function topLevelErrorLines(tree: Tree): number[] {
+  const lines: number[] = [];
+  const cursor = tree.walk();
+  try {
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (cursor.nodeType === 'ERROR') lines.push(cursor.startPosition.row);
+      } while (cursor.gotoNextSibling());
+    }
+  } finally {
+    cursor.delete();
+  }
+  return lines;
+}
+
+const STATEMENT_START = /^(async\s+def\s|def\s|class\s|@|if\s|for\s|while\s|with\s|try:|import\s|from\s|[A-Za-z_][\w.]*(\[.*\])?\s*(=|\(|\+=|-=|:))/;
+
+/** Replaces each broken statement (from its first line to the next top-level statement) with blank lines. */
+export function blankBrokenStatements(text: string, startLines: number[]): string {
+  const lines = text.split('\n');
+  for (const start of startLines) {
+    let end = start + 1;
+    while (end < lines.length && !(STATEMENT_START.test(lines[end]) && !/^\s/.test(lines[end]))) end++;
+    for (let i = start; i < end && i < lines.length; i++) lines[i] = ' '.repeat(lines[i].length);
+  }
+  return lines.join('\n');
 }

@@ -1,0 +1,25 @@
+import { Analyzer, createAnalyzer } from '../../../src/analysis';
+import type { AnalysisResult } from '../../../src/analysis/findings';
+
+let shared: Promise<Analyzer> | undefined;
+
+export function analyzer(): Promise<Analyzer> {
+  shared ??= createAnalyzer();
+  return shared;
+}
+
+/** Analyses a snippet; `import torch` and `import torch.nn as nn` are prepended unless it imports itself. */
+export async function run(body: string): Promise<AnalysisResult> {
+  const source = /^\s*(import|from) /m.test(body) ? body : `import torch\nimport torch.nn as nn\n${body}`;
+  return (await analyzer()).analyze(source, 'snippet.py');
+}
+
+export async function codes(body: string): Promise<string[]> {
+  return (await run(body)).findings.map((f) => f.code);
+}
+
+/** The inferred shape label of the last assignment to `name`. */
+export async function shapeOf(body: string, name: string): Promise<string | undefined> {
+  const sites = (await run(body)).tensors.filter((t) => t.name === name);
+  return sites[sites.length - 1]?.shape;
+}

@@ -1,0 +1,69 @@
+// How shapes flow through layers and tensor operations.
+import { strict as assert } from 'node:assert';
+import { shapeOf } from './helpers';
+
+describe('shape inference', () => {
+  it('infers a batch-first GRU output (5, 7, 20) and h_n (1, 5, 20) from (5, 7, 10)', async () => {
+    const src = 'gru = nn.GRU(input_size=10, hidden_size=20, batch_first=True)\nout, h_n = gru(torch.randn(5, 7, 10))\n';
+    assert.equal(await shapeOf(src, 'out'), '(5, 7, 20)');
+    assert.equal(await shapeOf(src, 'h_n'), '(1, 5, 20)');
+  });
+
+  it('infers a sequence-first bidirectional two-layer LSTM with (h_n, c_n)', async () => {
+    const src = 'lstm = nn.LSTM(8, 16, num_layers=2, bidirectional=True)\nout, (h, c) = lstm(torch.randn(12, 4, 8))\n';
+    assert.equal(await shapeOf(src, 'out'), '(12, 4, 32)');
+    assert.equal(await shapeOf(src, 'h'), '(4, 4, 16)');
+    assert.equal(await shapeOf(src, 'c'), '(4, 4, 16)');
+  });
+
+  it('projects h_n to proj_size but keeps c_n at hidden_size', async () => {
+    const src = 'lstm = nn.LSTM(8, 64, proj_size=16, batch_first=True)\nout, (h, c) = lstm(torch.randn(2, 5, 8))\n';
+    assert.equal(await shapeOf(src, 'out'), '(2, 5, 16)');
+    assert.equal(await shapeOf(src, 'h'), '(1, 2, 16)');
+    assert.equal(await shapeOf(src, 'c'), '(1, 2, 64)');
+  });
+
+  it('follows Embedding, indexing of the last step and Linear', async () => {
+    const src = 'emb = nn.Embedding(1000, 64)\nrnn = nn.RNN(64, 32, batch_first=True)\nfc = nn.Linear(32, 3)\nx = torch.randint(0, 1000, (8, 20))\ne = emb(x)\nout, h = rnn(e)\nlogits = fc(out[:, -1, :])\n';
+    assert.equal(await shapeOf(src, 'e'), '(8, 20, 64)');
+    assert.equal(await shapeOf(src, 'logits'), '(8, 3)');
+  });
+
+  it('resolves view with -1, permute, transpose, unsqueeze, squeeze and flatten', async () => {
+    const src = 'x = torch.randn(4, 6, 10)\na = x.view(-1, 10)\nb = x.permute(1, 0, 2)\nc = x.transpose(1, 2)\nd = x.unsqueeze(0)\ne = d.squeeze(0)\nf = x.flatten(1)\ng = x.reshape(4, -1)\n';
+    assert.equal(await shapeOf(src, 'a'), '(24, 10)');
+    assert.equal(await shapeOf(src, 'b'), '(6, 4, 10)');
+    assert.equal(await shapeOf(src, 'c'), '(4, 10, 6)');
+    assert.equal(await shapeOf(src, 'd'), '(1, 4, 6, 10)');
+    assert.equal(await shapeOf(src, 'e'), '(4, 6, 10)');
+    assert.equal(await shapeOf(src, 'f'), '(4, 60)');
+    assert.equal(await shapeOf(src, 'g'), '(4, 60)');
+  });
+
+  it('resolves cat, stack and reductions over a dim', async () => {
+    const src = 'h = torch.randn(2, 3, 16)\na = torch.cat((h[-2], h[-1]), dim=1)\nb = torch.stack([h[0], h[1]], dim=0)\nc = h.mean(dim=1)\nd, idx = h.max(dim=2)\ne = h.sum(1, keepdim=True)\n';
+    assert.equal(await shapeOf(src, 'a'), '(3, 32)');
+    assert.equal(await shapeOf(src, 'b'), '(2, 3, 16)');
+    assert.equal(await shapeOf(src, 'c'), '(2, 16)');
+    assert.equal(await shapeOf(src, 'd'), '(2, 3)');
+    assert.equal(await shapeOf(src, 'e'), '(2, 1, 16)');
+  });
+
+  it('keeps a symbolic batch through a model whose input is only known inside forward', async () => {
+    const src = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.emb = nn.Embedding(100, 12)\n        self.gru = nn.GRU(12, 7, batch_first=True)\n    def forward(self, x):\n        e = self.emb(x)\n        out, h = self.gru(e)\n        return out\n';
+    assert.equal(await shapeOf(src, 'e'), '(…, 12)');
+    assert.equal(await shapeOf(src, 'out'), '(B, T, 7)');
+  });
+
+  it('pads sequences and unpacks a packed RNN output back to a tensor', async () => {
+    const src = 'from torch.nn.utils.rnn import pad_sequence, pack_padded_sequence, pad_packed_sequence\nimport torch\nimport torch.nn as nn\nseqs = [torch.randn(5, 3), torch.randn(2, 3)]\npadded = pad_sequence(seqs, batch_first=True)\nlstm = nn.LSTM(3, 4, batch_first=True)\npacked = pack_padded_sequence(padded, torch.tensor([5, 2]), batch_first=True)\nout, (h, c) = lstm(packed)\nunpacked, lengths = pad_packed_sequence(out, batch_first=True)\n';
+    assert.equal(await shapeOf(src, 'padded'), '(2, T, 3)');
+    assert.equal(await shapeOf(src, 'unpacked'), '(2, T, 4)');
+    assert.equal(await shapeOf(src, 'h'), '(1, 2, 4)');
+  });
+
+  it('applies nn.Sequential layers in order', async () => {
+    const src = 'head = nn.Sequential(nn.Linear(32, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 4))\ny = head(torch.randn(8, 32))\n';
+    assert.equal(await shapeOf(src, 'y'), '(8, 4)');
+  });
+});

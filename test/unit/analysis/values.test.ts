@@ -1,0 +1,78 @@
+// Where numbers come from: imports, constants, arithmetic, configs, defaults and instantiation sites.
+import { strict as assert } from 'node:assert';
+import { codes, run } from './helpers';
+
+const GRU_SEED = 'gru = nn.GRU(input_size=50, hidden_size=100)\nx = torch.randn(32, 10, 100)\nout, h = gru(x)\n';
+
+describe('values and imports', () => {
+  it('catches the seed example with a message naming both sides and their lines', async () => {
+    const { findings } = await run(GRU_SEED);
+    assert.equal(findings.length, 1);
+    const [f] = findings;
+    assert.equal(f.code, 'SL101');
+    assert.equal(f.severity, 'error');
+    assert.equal(f.range.start.line, 4);
+    assert.equal(f.message, 'GRU expects input_size=50 (line 3) but receives 100 features per step (torch.randn(32, 10, 100), line 4)');
+    assert.deepEqual(f.related.map((r) => r.range.start.line), [2, 3]);
+  });
+
+  for (const [style, header, ctor] of [
+    ['import torch.nn as nn', 'import torch\nimport torch.nn as nn\n', 'nn.GRU'],
+    ['from torch import nn', 'import torch\nfrom torch import nn\n', 'nn.GRU'],
+    ['from torch.nn import GRU', 'import torch\nfrom torch.nn import GRU, LSTM\n', 'GRU'],
+    ['import torch', 'import torch\n', 'torch.nn.GRU'],
+    ['from torch.nn.modules.rnn import GRU', 'import torch\nfrom torch.nn.modules.rnn import GRU\n', 'GRU'],
+  ] as const) {
+    it(`resolves layers imported with ${style}`, async () => {
+      assert.deepEqual(await codes(`${header}g = ${ctor}(50, 100)\nout, h = g(torch.randn(32, 10, 100))\n`), ['SL101']);
+    });
+  }
+
+  it('does not mistake an unrelated GRU class for torch.nn.GRU', async () => {
+    assert.deepEqual(await codes('import torch\nfrom mylib import GRU\ng = GRU(50, 100)\nout, h = g(torch.randn(32, 10, 100))\n'), []);
+  });
+
+  it('reads module constants, arithmetic and len() of literal lists', async () => {
+    const src = 'VOCAB = ["a", "b", "c"]\nEMB = 16\nHID = EMB * 2\nemb = nn.Embedding(len(VOCAB) + 1, EMB)\nrnn = nn.GRU(HID, 8)\nout, h = rnn(emb(torch.tensor([[1, 2, 3]])))\n';
+    const { findings } = await run(src);
+    assert.deepEqual(findings.map((f) => f.code), ['SL101']);
+    assert.match(findings[0].message, /input_size=32 .* receives 16 features per step \(embedding_dim=16/);
+  });
+
+  it('reads literal dict configs and dataclass-style defaults', async () => {
+    const src = 'cfg = {"embed": 64, "hidden": 128}\nclass Config:\n    hidden = 256\nc = Config()\nrnn = nn.LSTM(cfg["embed"], c.hidden, batch_first=True)\nfc = nn.Linear(cfg["hidden"], 2)\nout, (h, _) = rnn(torch.randn(4, 9, 64))\ny = fc(out[:, -1, :])\n';
+    const { findings } = await run(src);
+    assert.deepEqual(findings.map((f) => f.code), ['SL106']);
+    assert.match(findings[0].message, /in_features=128 .* receives 256 features/);
+  });
+
+  it('feeds an instantiation site into the constructor and checks forward with the call site\'s tensor', async () => {
+    const src = [
+      'class Model(nn.Module):',
+      '    def __init__(self, vocab_size, embed_dim=32, hidden=64):',
+      '        super().__init__()',
+      '        self.emb = nn.Embedding(vocab_size, embed_dim)',
+      '        self.rnn = nn.GRU(100, hidden, batch_first=True)',
+      '    def forward(self, x):',
+      '        out, h = self.rnn(self.emb(x))',
+      '        return out',
+      'model = Model(vocab_size=5000, embed_dim=128)',
+      'y = model(torch.randint(0, 5000, (2, 7)))',
+    ].join('\n');
+    const { findings } = await run(src);
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL101@9']);
+    assert.match(findings[0].message, /receives 128 features per step \(embedding_dim=128/);
+  });
+
+  it('stays silent when a size is only known at run time', async () => {
+    const src = 'import sys\nimport torch\nimport torch.nn as nn\nn_in = int(sys.argv[1])\nrnn = nn.GRU(n_in, 8)\nout, h = rnn(torch.randn(3, 2, 5))\nh0 = torch.zeros(1, x.size(0), 8)\n';
+    assert.deepEqual(await codes(src), []);
+  });
+
+  it('follows a value through if/else only where both branches agree', async () => {
+    const agree = 'if flag:\n    n = 10\nelse:\n    n = 10\nrnn = nn.GRU(n, 4)\nout, h = rnn(torch.randn(3, 2, 12))\n';
+    const differ = 'if flag:\n    n = 10\nelse:\n    n = 12\nrnn = nn.GRU(n, 4)\nout, h = rnn(torch.randn(3, 2, 12))\n';
+    assert.deepEqual(await codes(agree), ['SL101']);
+    assert.deepEqual(await codes(differ), []);
+  });
+});
