@@ -56,8 +56,9 @@ export interface ThresholdSweep {
   positives: number;
   negatives: number;
   thresholds: Float64Array;
-  tp: Float64Array;
-  fp: Float64Array;
+  /** Counts (below 2^32, so 4 bytes each: a 10-million-point sweep stays under 160 MB). */
+  tp: Uint32Array;
+  fp: Uint32Array;
 }
 
 export interface ScoreMetrics {

@@ -1,0 +1,99 @@
+// `--format html`: one self-contained page (no script, no remote content) with the report,
+// the confusion matrix as a heat map, and the ROC and PR curves as inline SVG.
+import type { ClassificationResult, EvaluationResult, PrCurve, RocCurve } from '../types';
+import { WARNING_CATALOGUE } from '../warnings';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+function num(value: number): string {
+  return Number.isNaN(value) ? 'nan' : value.toFixed(3);
+}
+
+export function formatHtml(result: EvaluationResult): string {
+  const s = result.source;
+  const parts: string[] = [];
+  parts.push(`<h1>SeqLens evaluation</h1><p><code>${escapeHtml(s.path)}</code> · ${s.format} · ${result.n} ${result.task === 'language-model' ? 'tokens' : 'rows'} · task ${result.task} · backend <b>${result.backend}</b></p>`);
+  if (result.warnings.length > 0) {
+    parts.push('<section class="warnings"><h2>Warnings</h2><ul>');
+    for (const w of result.warnings) {
+      const rule = WARNING_CATALOGUE[w.code];
+      parts.push(`<li><b>${w.code} ${escapeHtml(rule?.name ?? '')}</b>: ${escapeHtml(w.message)}${rule ? `<br><small>${escapeHtml(rule.why)} ${escapeHtml(rule.tryThis)}</small>` : ''}</li>`);
+    }
+    parts.push('</ul></section>');
+  }
+  if (result.task === 'regression') {
+    parts.push(table(['metric', 'value'], [['MSE', num(result.mse)], ['RMSE', num(result.rmse)], ['MAE', num(result.mae)], ['R²', num(result.r2)]]));
+  } else if (result.task === 'language-model') {
+    parts.push(table(['metric', 'value'], [['cross-entropy (nats/token)', num(result.crossEntropy)], ['perplexity (corpus)', num(result.perplexity)]]));
+  } else {
+    parts.push(...classificationSections(result));
+  }
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>SeqLens evaluation</title>
+<style>
+body{font:14px system-ui,sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#f4f4f4}.warnings{background:#fff6e0;border:1px solid #e0b44c;padding:.5em 1em}
+.matrix td{min-width:3em}svg{border:1px solid #ccc;margin-right:1em}
+</style></head><body>
+${parts.join('\n')}
+</body></html>
+`;
+}
+
+function table(head: string[], rows: string[][]): string {
+  return `<table><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('')}</table>`;
+}
+
+function classificationSections(r: ClassificationResult): string[] {
+  const out: string[] = [];
+  out.push('<h2>Per class</h2>');
+  out.push(table(['class', 'precision', 'recall', 'F1', 'support'], [
+    ...r.perClass.map((c) => [String(c.label), num(c.precision), num(c.recall), num(c.f1), String(c.support)]),
+    ['micro avg', num(r.micro.precision), num(r.micro.recall), num(r.micro.f1), String(r.n)],
+    ['macro avg', num(r.macro.precision), num(r.macro.recall), num(r.macro.f1), String(r.n)],
+    ['weighted avg', num(r.weighted.precision), num(r.weighted.recall), num(r.weighted.f1), String(r.n)],
+  ]));
+  out.push(table(['accuracy', 'balanced accuracy', 'MCC', "Cohen's κ"], [[num(r.accuracy), num(r.balancedAccuracy), num(r.mcc), num(r.kappa)]]));
+  out.push('<h2>Confusion matrix</h2><p>Rows are true classes, columns predicted; shading is the share of the row (recall).</p>');
+  const header = `<tr><th>true \\ predicted</th>${r.labels.map((l) => `<th>${escapeHtml(String(l))}</th>`).join('')}</tr>`;
+  const rows = r.confusionMatrix.map((row, t) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    const cells = row.map((c) => {
+      const share = total === 0 ? 0 : c / total;
+      return `<td style="background:rgba(31,119,180,${share.toFixed(3)});color:${share > 0.5 ? '#fff' : '#222'}">${c}</td>`;
+    });
+    return `<tr><th>${escapeHtml(String(r.labels[t]))}</th>${cells.join('')}</tr>`;
+  });
+  out.push(`<table class="matrix">${header}${rows.join('')}</table>`);
+  if (r.scores) {
+    const sc = r.scores;
+    out.push('<h2>Scores</h2>');
+    out.push(table(['ROC AUC', 'average precision', 'log loss', 'threshold'], [[num(sc.rocAuc), num(sc.averagePrecision), num(sc.logLoss), sc.threshold === null ? '—' : String(sc.threshold)]]));
+    out.push(`<div>${sc.curves.roc.map(rocSvg).join('')}${sc.curves.pr.map(prSvg).join('')}</div>`);
+  }
+  return out;
+}
+
+function polyline(xs: number[], ys: number[]): string {
+  const points: string[] = [];
+  for (let i = 0; i < xs.length; i++) {
+    if (!Number.isFinite(xs[i]) || !Number.isFinite(ys[i])) continue;
+    points.push(`${(20 + xs[i] * 200).toFixed(1)},${(220 - ys[i] * 200).toFixed(1)}`);
+  }
+  return `<polyline fill="none" stroke="#1f77b4" stroke-width="1.5" points="${points.join(' ')}"/>`;
+}
+
+function frame(title: string, x: string, y: string, body: string): string {
+  return `<svg width="240" height="250" viewBox="0 0 240 250" role="img" aria-label="${escapeHtml(title)}"><rect x="20" y="20" width="200" height="200" fill="none" stroke="#999"/>${body}<text x="120" y="14" text-anchor="middle" font-size="11">${escapeHtml(title)}</text><text x="120" y="240" text-anchor="middle" font-size="10">${x}</text><text x="8" y="120" font-size="10" transform="rotate(-90 8 120)" text-anchor="middle">${y}</text></svg>`;
+}
+
+function rocSvg(curve: RocCurve): string {
+  return frame(`ROC, class ${String(curve.label)}`, 'false positive rate', 'true positive rate', `<line x1="20" y1="220" x2="220" y2="20" stroke="#ddd"/>${polyline(curve.fpr, curve.tpr)}`);
+}
+
+function prSvg(curve: PrCurve): string {
+  return frame(`PR, class ${String(curve.label)}`, 'recall', 'precision', polyline(curve.recall, curve.precision));
+}

@@ -1,0 +1,92 @@
+// The text report: scikit-learn's classification_report layout, then the confusion matrix,
+// the score metrics and the warnings.
+import { sweepPoint } from '../metrics/curves';
+import type { ClassificationResult, EvaluationResult, Label, ThresholdSweep } from '../types';
+import { WARNING_CATALOGUE } from '../warnings';
+
+const DIGITS = 3;
+/** Past this many classes the matrix is too wide to read as text. */
+const MAX_TEXT_MATRIX = 30;
+
+export function formatText(result: EvaluationResult): string {
+  const lines: string[] = [];
+  const s = result.source;
+  lines.push(`SeqLens evaluation of ${s.path} (${s.format}, ${result.n} ${result.task === 'language-model' ? 'tokens' : 'rows'})`);
+  lines.push(`task: ${result.task}   backend: ${result.backend}${s.elapsedMs > 0 ? `   time: ${(s.elapsedMs / 1000).toFixed(2)} s` : ''}`);
+  const columns = Object.entries(s.columns).map(([role, name]) => `${role}=${Array.isArray(name) ? name.join(',') : name}`);
+  if (columns.length > 0) lines.push(`columns: ${columns.join('  ')}`);
+  lines.push('');
+  if (result.task === 'regression') {
+    lines.push(`MSE   ${num(result.mse)}`, `RMSE  ${num(result.rmse)}`, `MAE   ${num(result.mae)}`, `R²    ${num(result.r2)}`);
+  } else if (result.task === 'language-model') {
+    lines.push(`cross-entropy  ${num(result.crossEntropy)} nats/token`, `perplexity     ${num(result.perplexity)}  (corpus: exp of the mean NLL over all tokens)`);
+  } else {
+    lines.push(...classificationReport(result), '', ...summaryLine(result), '', ...matrixLines(result));
+    if (result.scores) lines.push('', ...scoreLines(result));
+  }
+  lines.push('');
+  if (result.warnings.length === 0) {
+    lines.push('No warnings.');
+  } else {
+    lines.push('Warnings:');
+    for (const w of result.warnings) lines.push(`  ${w.code} ${WARNING_CATALOGUE[w.code]?.name ?? ''}: ${w.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function num(value: number): string {
+  return Number.isNaN(value) ? 'nan' : value.toFixed(DIGITS);
+}
+
+function classificationReport(r: ClassificationResult): string[] {
+  const names = r.perClass.map((c) => String(c.label));
+  const width = Math.max(12, ...names.map((n) => n.length));
+  const row = (name: string, cells: string[]) => `${name.padStart(width)} ${cells.map((c) => c.padStart(10)).join('')}`;
+  const lines = [row('', ['precision', 'recall', 'f1-score', 'support']), ''];
+  for (const c of r.perClass) lines.push(row(String(c.label), [num(c.precision), num(c.recall), num(c.f1), String(c.support)]));
+  lines.push('');
+  lines.push(row('accuracy', ['', '', num(r.accuracy), String(r.n)]));
+  lines.push(row('micro avg', [num(r.micro.precision), num(r.micro.recall), num(r.micro.f1), String(r.n)]));
+  lines.push(row('macro avg', [num(r.macro.precision), num(r.macro.recall), num(r.macro.f1), String(r.n)]));
+  lines.push(row('weighted avg', [num(r.weighted.precision), num(r.weighted.recall), num(r.weighted.f1), String(r.n)]));
+  return lines;
+}
+
+function summaryLine(r: ClassificationResult): string[] {
+  return [`balanced accuracy ${num(r.balancedAccuracy)}   MCC ${num(r.mcc)}   Cohen's kappa ${num(r.kappa)}`];
+}
+
+function matrixLines(r: ClassificationResult): string[] {
+  if (r.labels.length > MAX_TEXT_MATRIX) {
+    return [`Confusion matrix: ${r.labels.length} classes, too wide for text; use --format html or json.`];
+  }
+  const names = r.labels.map((l: Label) => String(l));
+  const cellWidth = Math.max(...names.map((n) => n.length), ...r.confusionMatrix.flat().map((c) => String(c).length)) + 2;
+  const head = Math.max(...names.map((n) => n.length), 'true \\ pred'.length);
+  const lines = ['Confusion matrix (rows: true, columns: predicted)'];
+  lines.push(`${'true \\ pred'.padStart(head)}${names.map((n) => n.padStart(cellWidth)).join('')}`);
+  r.confusionMatrix.forEach((row, t) => lines.push(`${names[t].padStart(head)}${row.map((c) => String(c).padStart(cellWidth)).join('')}`));
+  return lines;
+}
+
+function scoreLines(r: ClassificationResult): string[] {
+  const sc = r.scores!;
+  const what = r.positiveLabel !== null
+    ? `positive class '${String(r.positiveLabel)}'${sc.threshold !== null ? `, predictions at score >= ${sc.threshold}` : ', predictions from the file'}`
+    : 'one-versus-rest, macro average; predictions by argmax';
+  const lines = [`Scores (${what}):`, `  ROC AUC ${num(sc.rocAuc)}   average precision ${num(sc.averagePrecision)}   log loss ${num(sc.logLoss)}`];
+  if (sc.sweep) {
+    const best = bestF1(sc.sweep);
+    if (best) lines.push(`  best F1 ${num(best.f1)} at threshold ${best.threshold} (precision ${num(best.precision)}, recall ${num(best.recall)}); ${sc.sweep.thresholds.length} distinct thresholds in the sweep`);
+  }
+  return lines;
+}
+
+function bestF1(sweep: ThresholdSweep) {
+  let best: ReturnType<typeof sweepPoint> | null = null;
+  for (let i = 0; i < sweep.thresholds.length; i++) {
+    const point = sweepPoint(sweep, i);
+    if (!best || point.f1 > best.f1) best = point;
+  }
+  return best;
+}
