@@ -30,7 +30,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     const arg = argv[i];
     if (arg === '--format' || arg === '-f') format = argv[++i] ?? '';
     else if (arg.startsWith('--format=')) format = arg.slice(9);
-    else if (arg === '--rules') return listRules(io);
+    else if (arg === '--rules') return listRules(io, argv.includes('--markdown'));
     else if (arg === '--explain') return explain(argv[i + 1], io);
     else if (arg === '-h' || arg === '--help') {
       io.out(USAGE);
@@ -82,9 +82,15 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
 }
 
-function listRules(io: CliIO): number {
-  for (const rule of allRules()) io.out(`${rule.code}  ${rule.severity.padEnd(11)} ${rule.name.padEnd(32)} ${rule.summary}\n`);
+function listRules(io: CliIO, markdown: boolean): number {
+  io.out(markdown ? rulesMarkdown() : allRules().map((r) => `${r.code}  ${r.severity.padEnd(11)} ${r.name.padEnd(32)} ${r.summary}\n`).join(''));
   return EXIT_OK;
+}
+
+/** The README's rule table, generated from the registry (`seqlens rules --markdown`). */
+export function rulesMarkdown(): string {
+  const rows = allRules().map((r) => `| ${r.code} | \`${r.name}\` | ${r.severity} | ${r.summary.replace(/\|/g, '\\|')} | ${r.fixTitles.length ? r.fixTitles.join('; ') : '—'} |`);
+  return ['| code | name | severity | what it catches | quick fixes |', '|---|---|---|---|---|', ...rows].join('\n') + '\n';
 }
 
 function explain(code: string | undefined, io: CliIO): number {

@@ -210,7 +210,7 @@ export class Interpreter {
     const live = [...(thenLeft ? [] : [thenScope]), ...(elseLeft ? [] : [elseScope])];
     // A branch without `else` that assigns a new name: Python code after it nearly always runs that branch.
     if (!thenLeft && stmt.orelse.length === 0) {
-      for (const [k, v] of thenScope.vars) if (!scope.vars.has(k)) elseScope.vars.set(k, v);
+      for (const [k, v] of thenScope.vars) if (!scope.has(k)) elseScope.vars.set(k, v);
     }
     scope.join(live);
     return thenLeft && elseLeft;
@@ -230,7 +230,7 @@ export class Interpreter {
     this.execBlock(stmt.body, branch);
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
-    for (const [k, v] of branch.vars) if (!scope.vars.has(k)) after.vars.set(k, v);
+    for (const [k, v] of branch.vars) if (!scope.has(k)) after.vars.set(k, v);
     scope.join([branch, after]);
     this.execBlock(stmt.orelse, scope);
   }

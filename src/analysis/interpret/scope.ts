@@ -5,7 +5,12 @@ import { UNKNOWN, Value } from '../values/value';
 export class Scope {
   readonly vars = new Map<string, Value>();
 
-  constructor(readonly parent?: Scope) {}
+  constructor(readonly parent?: Scope, private readonly isBranch = false) {}
+
+  /** Whether the name is bound in this frame (branches included), not in an enclosing one. */
+  has(name: string): boolean {
+    return this.vars.has(name) || (this.isBranch && !!this.parent?.has(name));
+  }
 
   lookup(name: string): Value | undefined {
     return this.vars.get(name) ?? this.parent?.lookup(name);
@@ -15,14 +20,12 @@ export class Scope {
     this.vars.set(name, value);
   }
 
-  /** A copy of this frame's variables for one branch; the parent is shared. */
+  /** A branch: reads fall through to this scope, writes stay in the branch until `join`. */
   fork(): Scope {
-    const copy = new Scope(this.parent);
-    for (const [k, v] of this.vars) copy.vars.set(k, v);
-    return copy;
+    return new Scope(this, true);
   }
 
-  /** Joins branches that fell through back into this scope. */
+  /** Joins branches forked from this scope that fell through back into it. */
   join(branches: Scope[]): void {
     if (branches.length === 0) return;
     if (branches.length === 1) {
@@ -32,7 +35,7 @@ export class Scope {
     const names = new Set<string>();
     for (const b of branches) for (const k of b.vars.keys()) names.add(k);
     for (const name of names) {
-      const values = branches.map((b) => b.vars.get(name)).filter((v): v is Value => v !== undefined);
+      const values = branches.map((b) => (b.vars.has(name) ? b.vars.get(name) : this.vars.get(name))).filter((v): v is Value => v !== undefined);
       const first = values[0];
       this.vars.set(name, values.every((v) => sameValue(v, first)) ? first : UNKNOWN);
     }

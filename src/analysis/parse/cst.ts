@@ -16,34 +16,84 @@ export interface CstNode {
   isError: boolean;
 }
 
-function position(p: { row: number; column: number }): Position {
-  return { line: p.row, column: p.column };
+/** Node type names, namedness and field names by id, read once per language instead of per node. */
+interface Tables {
+  types: string[];
+  named: boolean[];
+  fields: (string | null)[];
 }
 
-function readCurrent(cursor: TreeCursor): CstNode {
-  const type = cursor.nodeType;
+const tablesByLanguage = new WeakMap<object, Tables>();
+
+function tablesFor(tree: Tree): Tables {
+  const language = tree.language;
+  let tables = tablesByLanguage.get(language);
+  if (!tables) {
+    const types = language.types;
+    tables = { types, named: types.map((_, id) => language.nodeTypeIsNamed(id)), fields: language.fields };
+    tablesByLanguage.set(language, tables);
+  }
+  return tables;
+}
+
+/** Line-start offsets, to turn offsets into positions without asking wasm. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+
+  position(offset: number): Position {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, column: offset - this.starts[lo] };
+  }
+}
+
+// Each cursor property crosses into wasm and copies the cursor: read only ids and offsets,
+// and look everything else up in JS.
+function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstNode {
+  const typeId = cursor.nodeTypeId;
+  const type = tables.types[typeId] ?? 'ERROR';
+  const startIndex = cursor.startIndex;
+  const endIndex = cursor.endIndex;
+  const fieldId = cursor.currentFieldId;
+  const isError = type === 'ERROR' || (startIndex === endIndex && cursor.nodeIsMissing);
   return {
     type,
-    named: cursor.nodeIsNamed,
-    field: cursor.currentFieldName,
-    startIndex: cursor.startIndex,
-    endIndex: cursor.endIndex,
-    start: position(cursor.startPosition),
-    end: position(cursor.endPosition),
+    named: tables.named[typeId] ?? true,
+    field: fieldId ? tables.fields[fieldId] ?? null : null,
+    startIndex,
+    endIndex,
+    start: lines.position(startIndex),
+    end: lines.position(endIndex),
     children: [],
-    isError: type === 'ERROR' || cursor.nodeIsMissing,
+    isError,
   };
 }
 
+/** Named node types that never have children: no need to ask wasm. */
+const LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'comment', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'ellipsis', 'type_conversion']);
+
 /** Copies the subtree under the cursor's current node. */
-function copySubtree(cursor: TreeCursor): CstNode {
-  const root = readCurrent(cursor);
+function copySubtree(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstNode {
+  const root = readCurrent(cursor, tables, lines);
   if (!cursor.gotoFirstChild()) return root;
   const stack: CstNode[] = [root];
   for (;;) {
-    const node = readCurrent(cursor);
-    stack[stack.length - 1].children.push(node);
-    if (cursor.gotoFirstChild()) {
+    const parent = stack[stack.length - 1];
+    // Punctuation and keywords are dropped, except operators (they carry a field) and a slice's colons.
+    const typeId = cursor.nodeTypeId;
+    const keep = tables.named[typeId] !== false || parent.type === 'slice' || cursor.currentFieldId !== 0 || cursor.startIndex === cursor.endIndex;
+    const node = keep ? readCurrent(cursor, tables, lines) : undefined;
+    if (node) parent.children.push(node);
+    if (node && !LEAVES.has(node.type) && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;
     }
@@ -66,14 +116,17 @@ export function copyTopLevel<T>(
   lower: (node: CstNode, key: string) => T,
 ): T[] {
   const cursor = tree.walk();
+  const tables = tablesFor(tree);
+  const lines = new LineIndex(source);
   const out: T[] = [];
   try {
     if (!cursor.gotoFirstChild()) return out;
     do {
-      const start = cursor.startPosition;
-      const key = `${start.row}:${start.column}:${cursor.nodeType}:${source.slice(cursor.startIndex, cursor.endIndex)}`;
+      const startIndex = cursor.startIndex;
+      const start = lines.position(startIndex);
+      const key = `${start.line}:${start.column}:${source.slice(startIndex, cursor.endIndex)}`;
       const cached = reuse(key);
-      out.push(cached ?? lower(copySubtree(cursor), key));
+      out.push(cached ?? lower(copySubtree(cursor, tables, lines), key));
     } while (cursor.gotoNextSibling());
   } finally {
     cursor.delete();

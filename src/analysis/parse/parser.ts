@@ -45,7 +45,7 @@ export class DocumentParser {
   private text = '';
   private lowered = new Map<string, LoweredTop>();
 
-  constructor(private readonly parser: Parser) {}
+  constructor(readonly parser: Parser) {}
 
   static forLanguage(language: Language): DocumentParser {
     const parser = new Parser();

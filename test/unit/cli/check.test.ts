@@ -1,0 +1,91 @@
+// `seqlens check`: formats, exit statuses and errors, as a CI job would see them.
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main';
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (t) => { out += t; }, err: (t) => { err += t; } });
+  return { code, out, err };
+}
+
+const BUGGY = 'import torch\nimport torch.nn as nn\n\ngru = nn.GRU(input_size=50, hidden_size=100)\nout, h = gru(torch.randn(32, 10, 100))\n';
+const CLEAN = 'import torch\nimport torch.nn as nn\n\ngru = nn.GRU(input_size=100, hidden_size=50)\nout, h = gru(torch.randn(32, 10, 100))\n';
+
+describe('seqlens check', () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seqlens-cli-'));
+    writeFileSync(join(dir, 'buggy.py'), BUGGY);
+    writeFileSync(join(dir, 'clean.py'), CLEAN);
+    mkdirSync(join(dir, 'pkg'));
+    writeFileSync(join(dir, 'pkg', 'nested.py'), BUGGY);
+    writeFileSync(join(dir, 'pkg', 'notes.txt'), 'not python');
+    writeFileSync(join(dir, 'nb.ipynb'), JSON.stringify({ cells: [{ cell_type: 'code', source: ['import torch\n', 'import torch.nn as nn\n'] }, { cell_type: 'markdown', source: 'text' }, { cell_type: 'code', source: 'g = nn.GRU(50, 100)\nout, h = g(torch.randn(2, 3, 100))' }] }));
+  });
+
+  it('prints the documented JSON shape with 1-based lines and columns, and exits 1 on an error', async () => {
+    const path = join(dir, 'buggy.py');
+    const { code, out } = await cli('check', '--format', 'json', path);
+    assert.equal(code, 1);
+    const json = JSON.parse(out);
+    assert.equal(json.files.length, 1);
+    assert.equal(json.files[0].path, path);
+    const [d] = json.files[0].diagnostics;
+    assert.deepEqual([d.line, d.column, d.endLine, d.endColumn, d.severity, d.code], [5, 14, 5, 38, 'error', 'SL101']);
+    assert.match(d.message, /GRU expects input_size=50 \(line 4\) but receives 100 features per step \(torch\.randn\(32, 10, 100\), line 5\)/);
+    assert.deepEqual(d.related.map((r: { path: string; line: number }) => [r.path, r.line]), [[path, 4], [path, 5]]);
+  });
+
+  it('exits 0 with an empty diagnostics list on correct code', async () => {
+    const { code, out } = await cli('check', '--format=json', join(dir, 'clean.py'));
+    assert.equal(code, 0);
+    assert.deepEqual(JSON.parse(out).files[0].diagnostics, []);
+  });
+
+  it('walks folders for .py and .ipynb files and reports notebook findings by cell', async () => {
+    const { code, out } = await cli('check', dir);
+    assert.equal(code, 1);
+    assert.match(out, /buggy\.py:5:14: error SL101/);
+    assert.match(out, /nested\.py:5:14: error SL101/);
+    assert.match(out, /nb\.ipynb:2:\d+: error SL101 \[cell 3\]/);
+    assert.doesNotMatch(out, /clean\.py/);
+    assert.match(out, /4 files checked: 3 errors, 0 warnings/);
+  });
+
+  it('writes SARIF 2.1.0 with the rules and results', async () => {
+    const { out } = await cli('check', '--format', 'sarif', join(dir, 'buggy.py'));
+    const sarif = JSON.parse(out);
+    assert.equal(sarif.version, '2.1.0');
+    assert.ok(sarif.runs[0].tool.driver.rules.some((r: { id: string }) => r.id === 'SL101'));
+    assert.equal(sarif.runs[0].results[0].ruleId, 'SL101');
+    assert.equal(sarif.runs[0].results[0].locations[0].physicalLocation.region.startLine, 5);
+  });
+
+  it('exits 2 with a clear message for a missing path, a bad format or no path', async () => {
+    const missing = await cli('check', join(dir, 'nope.py'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /cannot read '.*nope\.py': no such file or directory/);
+    assert.equal((await cli('check', '--format', 'xml', dir)).code, 2);
+    assert.equal((await cli('check')).code, 2);
+    assert.equal((await cli('bogus')).code, 2);
+  });
+
+  it('exits 2 naming the file for an invalid notebook', async () => {
+    writeFileSync(join(dir, 'bad.ipynb'), '{ not json');
+    const { code, err } = await cli('check', join(dir, 'bad.ipynb'));
+    assert.equal(code, 2);
+    assert.match(err, /bad\.ipynb is not a valid notebook/);
+  });
+
+  it('explains a rule from the registry', async () => {
+    const { code, out } = await cli('explain', 'sl105');
+    assert.equal(code, 0);
+    assert.match(out, /^SL105 bidirectional-output-size \(error\)/);
+    assert.match(out, /## Why is this bad\?/);
+    assert.equal((await cli('explain', 'SL999')).code, 2);
+  });
+});
