@@ -12,6 +12,8 @@ export class AnalysisContext {
   private readonly findings = new Map<string, Finding>();
   private readonly layerSites = new Map<string, LayerSite>();
   private readonly tensorSites = new Map<string, TensorSite>();
+  /** Shapes seen at each layer's calls, keyed like layerSites, appended to its hover. */
+  private readonly layerCalls = new Map<string, Set<string>>();
   private readonly lineStarts: number[] = [0];
   private steps = 0;
 
@@ -77,6 +79,14 @@ export class AnalysisContext {
     if (!existing || countDigits(site.markdown) > countDigits(existing.markdown)) this.layerSites.set(key, site);
   }
 
+  /** Records "at `self.gru(e)`, line 12: (5, 7, 10) → (5, 7, 20)" for the hover of the layer built at `constructor`. */
+  noteLayerCall(constructor: Range, line: string): void {
+    const key = `${constructor.start.line}:${constructor.start.column}`;
+    const lines = this.layerCalls.get(key) ?? new Set<string>();
+    if (lines.size < 3) lines.add(line);
+    this.layerCalls.set(key, lines);
+  }
+
   addTensorSite(site: TensorSite): void {
     const key = `${site.range.start.line}:${site.range.start.column}`;
     const existing = this.tensorSites.get(key);
@@ -88,7 +98,10 @@ export class AnalysisContext {
       a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
     return {
       findings: [...this.findings.values()].sort(byPosition),
-      layers: [...this.layerSites.values()].sort(byPosition),
+      layers: [...this.layerSites.entries()].map(([key, site]) => {
+        const calls = this.layerCalls.get(key);
+        return calls ? { ...site, markdown: `${site.markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` } : site;
+      }).sort(byPosition),
       tensors: [...this.tensorSites.values()].sort(byPosition),
     };
   }

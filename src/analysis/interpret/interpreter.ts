@@ -638,11 +638,14 @@ export class Interpreter {
     if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
     const family = torchFamily(layer.kind);
     if (!family || layer.framework !== 'torch') return UNKNOWN;
-    return family.apply(layer, args, kwargs, {
+    const output = family.apply(layer, args, kwargs, {
       call: expr,
       origin: this.originOf(expr),
       applyLayer: (child, childArgs) => this.applyLayer(child, childArgs, new Map(), expr),
     });
+    const shapes = describeCall(args[0], output);
+    if (shapes) this.ctx.noteLayerCall(layer.call.range, `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}`);
+    return output;
   }
 
   // ── user classes and functions ────────────────────────────────────────────────
@@ -776,3 +779,18 @@ function isMainGuard(test: A.Expr, ctx: AnalysisContext): boolean {
   return /^__name__\s*==\s*['"]__main__['"]$/.test(ctx.text(test.range).trim());
 }
 
+
+/** "(5, 7, 10) → output (5, 7, 20), h_n (1, 5, 20)" for a layer call whose shapes are at least partly known. */
+function describeCall(input: Value | undefined, output: Value): string | undefined {
+  const shape = (v: Value | undefined): string | undefined =>
+    v?.kind === 'tensor' && (v.shape.rankKnown || v.shape.dims.length) ? formatShape(v.shape) : v?.kind === 'packed' ? `PackedSequence ${formatShape(v.padded.shape)}` : undefined;
+  const inShape = shape(input);
+  if (!inShape) return undefined;
+  if (output.kind === 'tuple' && output.tag?.kind === 'rnn-output') {
+    const [out, state] = output.items;
+    const stateText = state.kind === 'tuple' ? `(h_n ${shape(state.items[0]) ?? '?'}, c_n ${shape(state.items[1]) ?? '?'})` : `h_n ${shape(state) ?? '?'}`;
+    return `${inShape} → output ${shape(out) ?? '?'}, ${stateText}`;
+  }
+  const outShape = shape(output);
+  return outShape ? `${inShape} → ${outShape}` : undefined;
+}

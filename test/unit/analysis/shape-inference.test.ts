@@ -1,6 +1,6 @@
 // How shapes flow through layers and tensor operations.
 import { strict as assert } from 'node:assert';
-import { shapeOf } from './helpers';
+import { run, shapeOf } from './helpers';
 
 describe('shape inference', () => {
   it('infers a batch-first GRU output (5, 7, 20) and h_n (1, 5, 20) from (5, 7, 10)', async () => {
@@ -65,5 +65,24 @@ describe('shape inference', () => {
   it('applies nn.Sequential layers in order', async () => {
     const src = 'head = nn.Sequential(nn.Linear(32, 16), nn.ReLU(), nn.Dropout(0.1), nn.Linear(16, 4))\ny = head(torch.randn(8, 32))\n';
     assert.equal(await shapeOf(src, 'y'), '(8, 4)');
+  });
+});
+
+describe('hover data', () => {
+  it('describes a layer constructor with its arguments and the shapes of its calls in this file', async () => {
+    const { layers } = await run('gru = nn.GRU(input_size=10, hidden_size=20, batch_first=True)\nout, h_n = gru(torch.randn(5, 7, 10))\n');
+    assert.equal(layers.length, 1);
+    const md = layers[0].markdown;
+    assert.match(md, /input \(batch, seq, 10\) → output \(batch, seq, 20\), h_n \(1, batch, 20\)/);
+    assert.match(md, /\| `input_size` \| 10 \| features per time step/);
+    assert.match(md, /`gru\(torch\.randn\(5, 7, 10\)\)` \(line 4\): \(5, 7, 10\) → output \(5, 7, 20\), h_n \(1, 5, 20\)/);
+  });
+
+  it('explains where each dimension of a tensor came from', async () => {
+    const { tensors } = await run('emb = nn.Embedding(100, 16)\nx = torch.randint(0, 100, (4, 9))\ne = emb(x)\n');
+    const e = tensors.find((t) => t.name === 'e')!;
+    assert.equal(e.shape, '(4, 9, 16)');
+    assert.match(e.markdown, /dim 2: \*\*16\*\* \(features\) — from `embedding_dim=16, line 3`/);
+    assert.match(e.markdown, /dim 0: \*\*4\*\* — from `torch\.randint\(0, 100, \(4, 9\)\), line 4`/);
   });
 });
