@@ -1,0 +1,119 @@
+// Shared steps for the integration tests: open fixtures, wait for SeqLens to publish, record timings.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { SeqLensApi } from '../../../src/extension/main';
+
+export const EXTENSION_ID = 'seqlens.seqlens';
+
+export async function activateSeqLens(): Promise<SeqLensApi> {
+  const extension = vscode.extensions.getExtension<SeqLensApi>(EXTENSION_ID);
+  if (!extension) throw new Error(`${EXTENSION_ID} is not loaded`);
+  const api = await extension.activate();
+  await api.ready;
+  return api;
+}
+
+export function workspaceRoot(): string {
+  const root = process.env.SEQLENS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  if (!root) throw new Error('no test workspace is open');
+  return root;
+}
+
+export function fixtureUri(name: string): vscode.Uri {
+  return vscode.Uri.file(path.join(workspaceRoot(), name));
+}
+
+export async function openFixture(name: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(fixtureUri(name));
+  return vscode.window.showTextDocument(document);
+}
+
+/** Closes every editor, reverting unsaved edits first so that no "Save changes?" dialog can block the run. */
+export async function closeAllEditors(): Promise<void> {
+  for (const document of vscode.workspace.textDocuments) {
+    if (!document.isDirty || document.uri.scheme === 'vscode-notebook-cell') continue;
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  for (const notebook of vscode.workspace.notebookDocuments) {
+    if (!notebook.isDirty) continue;
+    await vscode.window.showNotebookDocument(notebook);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+export function seqlensDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'SeqLens');
+}
+
+export function codeOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const code = diagnostic.code;
+  return typeof code === 'object' ? String(code.value) : code === undefined ? undefined : String(code);
+}
+
+function describe(diagnostics: vscode.Diagnostic[]): string {
+  return JSON.stringify(diagnostics.map((d) => ({ code: codeOf(d), line: d.range.start.line, message: d.message })));
+}
+
+/** Resolves with SeqLens's diagnostics for `uri` once `accept` holds for them. */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+  timeoutMs = 10_000,
+): Promise<vscode.Diagnostic[]> {
+  const current = seqlensDiagnostics(uri);
+  if (accept(current)) return Promise.resolve(current);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      listener.dispose();
+      reject(new Error(`timed out waiting for diagnostics on ${path.basename(uri.fsPath)}; have ${describe(seqlensDiagnostics(uri))}`));
+    }, timeoutMs);
+    const listener = vscode.languages.onDidChangeDiagnostics((event) => {
+      if (!event.uris.some((u) => u.toString() === uri.toString())) return;
+      const diagnostics = seqlensDiagnostics(uri);
+      if (!accept(diagnostics)) return;
+      clearTimeout(timer);
+      listener.dispose();
+      resolve(diagnostics);
+    });
+  });
+}
+
+export function hasCode(code: string): (diagnostics: vscode.Diagnostic[]) => boolean {
+  return (diagnostics) => diagnostics.some((d) => codeOf(d) === code);
+}
+
+/** The zero-based line holding `text`, failing loudly when the fixture changed. */
+export function lineOf(document: vscode.TextDocument, text: string): number {
+  for (let line = 0; line < document.lineCount; line++) if (document.lineAt(line).text.includes(text)) return line;
+  throw new Error(`no line contains ${JSON.stringify(text)}`);
+}
+
+export function positionOf(document: vscode.TextDocument, text: string, offsetInText = 0): vscode.Position {
+  const line = lineOf(document, text);
+  return new vscode.Position(line, document.lineAt(line).text.indexOf(text) + offsetInText);
+}
+
+export function hoverText(hovers: vscode.Hover[]): string {
+  return hovers
+    .flatMap((hover) => hover.contents)
+    .map((content) => (typeof content === 'string' ? content : 'value' in content ? content.value : ''))
+    .join('\n');
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('seqlens').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+/** Adds a timing to the metrics file the benchmark reads. */
+export function recordMetric(metric: string, value: number, unit: string): void {
+  const file = process.env.SEQLENS_METRICS_FILE;
+  console.log(`      metric: ${metric} = ${value.toFixed(2)} ${unit}`);
+  if (!file) return;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const metrics: Record<string, { value: number; unit: string }> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  metrics[metric] = { value, unit };
+  writeFileSync(file, JSON.stringify(metrics, null, 2));
+}

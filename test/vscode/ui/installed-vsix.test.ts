@@ -1,0 +1,159 @@
+// Behaves like a person with the packaged extension: installs seqlens.vsix into a clean code-server
+// (no development folder anywhere), opens a buggy file, sees the problem in the Problems panel, hovers
+// the layer, and applies the fix from the light bulb. Screenshots go to test-artifacts/.
+//
+// Usage: npm run package && npx tsc -p . && node --test out/test/vscode/ui/
+import * as assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { openBrowser } from '../harness/browser';
+import { installVsix, makeDirs, startCodeServer, type RunningCodeServer } from '../harness/code-server';
+import { fixturesDir, makeTempRoot, removeQuietly, repoRoot } from '../harness/workspace';
+
+const FIXTURE = 'gru_input_size.py';
+const ARTIFACTS = path.join(repoRoot(), 'test-artifacts');
+const VSIX = process.env.SEQLENS_VSIX ?? path.join(repoRoot(), 'seqlens.vsix');
+
+let temp: string;
+let server: RunningCodeServer;
+let browser: BrowserContext;
+let page: Page;
+let installedDir: string;
+
+async function shot(name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, name) });
+}
+
+/** The rendered editor line containing `text`. */
+function editorLine(text: string): Locator {
+  return page.locator('.monaco-editor .view-lines .view-line', { hasText: text });
+}
+
+/** Moves the mouse onto the character at `column` of the rendered line containing `text`. */
+async function pointAt(text: string, column: number): Promise<{ x: number; y: number }> {
+  const line = editorLine(text);
+  await line.waitFor();
+  const content = line.locator(':scope > span');
+  const box = await content.boundingBox();
+  const rendered = await content.textContent();
+  assert.ok(box && rendered, 'the line is rendered');
+  const charWidth = box.width / rendered.length;
+  return { x: box.x + (column + 0.5) * charWidth, y: box.y + box.height / 2 };
+}
+
+async function problemRows(): Promise<string[]> {
+  return page.locator('.markers-panel .monaco-list-row').allTextContents();
+}
+
+before(async () => {
+  assert.ok(existsSync(VSIX), `${VSIX} is missing: run \`npm run package\` first`);
+  temp = makeTempRoot('seqlens-ui-');
+  // Only the packaged file and a buggy Python file leave the repository.
+  const vsix = path.join(temp, 'seqlens.vsix');
+  copyFileSync(VSIX, vsix);
+  const workspace = path.join(temp, 'workspace');
+  mkdirSync(workspace);
+  copyFileSync(path.join(fixturesDir(), FIXTURE), path.join(workspace, FIXTURE));
+  const dirs = makeDirs(temp, { 'workbench.editor.enablePreview': false });
+  installVsix(vsix, dirs);
+  const installed = readdirSync(dirs.extensionsDir).filter((name) => name.startsWith('seqlens.seqlens-'));
+  assert.equal(installed.length, 1, `installed extensions: ${readdirSync(dirs.extensionsDir).join(', ')}`);
+  installedDir = path.join(dirs.extensionsDir, installed[0]);
+  server = await startCodeServer(dirs, { folder: workspace });
+  browser = await openBrowser(path.join(temp, 'browser'));
+  page = browser.pages()[0] ?? (await browser.newPage());
+  await page.goto(`${server.origin}/?folder=${encodeURIComponent(workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+});
+
+after(async () => {
+  await browser?.close().catch(() => undefined);
+  await server?.stop();
+  if (temp) removeQuietly(temp);
+});
+
+test('the installed VSIX carries its bundle and parsers and nothing from the development folder', () => {
+  for (const file of ['package.json', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
+    assert.ok(existsSync(path.join(installedDir, file)), `${file} is in the installed extension`);
+  }
+  for (const folder of ['node_modules', 'src', 'test', 'out']) assert.ok(!existsSync(path.join(installedDir, folder)), `${folder}/ is not shipped`);
+});
+
+test('a person opens a buggy file, sees the problem, hovers the layer and applies the fix from the light bulb', async () => {
+  const screenshots: string[] = [];
+  try {
+    // Open the file the way a person does: Quick Open.
+    await page.locator('.explorer-folders-view .monaco-list-row', { hasText: FIXTURE }).waitFor({ timeout: 30_000 });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill(FIXTURE);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: FIXTURE }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await editorLine('nn.GRU(input_size=50').waitFor();
+
+    // The Problems panel shows the SeqLens error.
+    await page.keyboard.press('Control+Shift+M');
+    const problem = page.locator('.markers-panel .monaco-list-row', { hasText: 'SL101' });
+    await problem.first().waitFor({ timeout: 60_000 });
+    const row = (await problem.first().textContent()) ?? '';
+    assert.match(row, /SeqLens/);
+    assert.match(row, /50/);
+    await shot('ui-problems.png');
+    screenshots.push('ui-problems.png');
+
+    // Hover the GRU constructor: the explanation with this call's shapes.
+    const gruLine = 'gru = nn.GRU(input_size=50';
+    const hover = page.locator('.monaco-hover:visible', { hasText: 'input_size' });
+    // Like a person, move onto the word (and nudge the mouse again if the hover did not come up).
+    for (let attempt = 0; attempt < 4 && !(await hover.first().isVisible()); attempt++) {
+      const at = await pointAt(gruLine, 'gru = nn.GRU'.length - 2);
+      await page.mouse.move(at.x - 40, at.y + 30);
+      await page.mouse.move(at.x, at.y, { steps: 8 });
+      await hover.first().waitFor({ timeout: 5_000 }).catch(() => undefined);
+    }
+    await hover.first().waitFor({ timeout: 1_000 });
+    const hoverText = (await hover.first().textContent()) ?? '';
+    assert.match(hoverText, /hidden_size/);
+    assert.match(hoverText, /50/);
+    assert.match(hoverText, /100/);
+    await page.waitForTimeout(400); // let the hover finish fading in before the picture
+    await shot('ui-hover.png');
+    screenshots.push('ui-hover.png');
+
+    // Click on the squiggle under the argument of the failing call, then take the fix from the light bulb.
+    await page.mouse.move(5, 5);
+    const call = await pointAt('out, h_n = gru(x)', 'out, h_n = gru('.length);
+    await page.mouse.click(call.x, call.y);
+    const bulb = page.locator('.lightBulbWidget');
+    await bulb.waitFor({ state: 'visible', timeout: 15_000 });
+    await bulb.click();
+    const actions = page.locator('.action-widget .monaco-list-row.action');
+    await actions.first().waitFor({ timeout: 15_000 });
+    const titles = await actions.allTextContents();
+    assert.ok(!/^Ignore/.test(titles[0]), `the first entry is the real fix, not the suppression: ${JSON.stringify(titles)}`);
+    const focused = page.locator('.action-widget .monaco-list-row.action.focused');
+    assert.equal(await focused.getAttribute('aria-label'), titles[0], 'the preferred fix is the one selected');
+    await shot('ui-light-bulb.png');
+    screenshots.push('ui-light-bulb.png');
+    await page.keyboard.press('Enter');
+
+    await page.keyboard.press('Control+Shift+M');
+    await page.waitForFunction(
+      () => !Array.from((globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }).document
+        .querySelectorAll('.markers-panel .monaco-list-row')).some((r) => (r.textContent ?? '').includes('SL101')),
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.deepEqual((await problemRows()).filter((r) => r.includes('SL101')), []);
+    await editorLine('gru = nn.GRU(input_size=100, hidden_size=100)').waitFor();
+    await shot('ui-fixed.png');
+    screenshots.push('ui-fixed.png');
+  } finally {
+    if (!screenshots.includes('ui-fixed.png')) await shot('ui-failure.png').catch(() => undefined);
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(path.join(ARTIFACTS, 'ui-screenshots.txt'), screenshots.join('\n') + '\n');
+  }
+});
