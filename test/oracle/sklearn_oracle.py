@@ -114,7 +114,7 @@ def case_frames():
                                           {"classes": ["ham", "spam"], "prob_prefix": "p_", "binary_positive": "spam", "derive": 0.5})
 
     r = rng(10)
-    y = r.choice(["cat", "dog", "pig", "eel"], 400)
+    y = r.choice(np.array(["cat", "dog", "pig", "eel"], dtype="<U4"), 400)  # wide enough for 'bird'
     y_pred = noisy_predictions(r, y, np.array(["cat", "dog", "pig", "bird"]), 0.7)
     y_pred[y_pred == "eel"] = "dog"  # 'eel' is never predicted; 'bird' is never true
     cases["labels_missing_from_one_side"] = (pd.DataFrame({"y_true": y, "y_pred": y_pred}), "csv", {}, {})
