@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """Real-PyTorch oracle for the SeqLens fixture corpus.
 
-Runs every program in test/fixtures/torch and test/examples under real
-PyTorch and compares what actually happened with the header each file
-carries:
+Runs every program in test/fixtures/torch, test/examples and
+test/fixtures/torch-realistic under real PyTorch and compares what actually
+happened with the header each file carries:
 
     # oracle: ok
     # oracle: warns UserWarning at line 9: <first line of the message>
@@ -22,6 +22,11 @@ Usage (PyTorch is only importable from the system interpreter):
 Each program runs in its own process, forked from a parent that has already
 imported torch, so programs cannot see each other's state and the import is
 paid once.
+
+test/fixtures/torch-realistic follows the same naming as test/fixtures/torch
+(`<CODE>_<desc>.py` for a buggy program, `clean_<desc>.py` for a correct one)
+except that its buggy programs need no `_fixed` twin: its clean programs are
+independent ones.
 """
 
 import argparse
@@ -41,7 +46,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DIRS = [
     os.path.join(ROOT, "test", "fixtures", "torch"),
     os.path.join(ROOT, "test", "examples"),
+    os.path.join(ROOT, "test", "fixtures", "torch-realistic"),
 ]
+# Fixture folders: strict file names; only DIRS[0] requires `_fixed` twins.
+FIXTURE_DIRS = (DIRS[0], DIRS[2])
 TIMEOUT_S = 30.0
 MSG_MAX = 200
 STDOUT_MAX_LINES = 20
@@ -223,7 +231,8 @@ def consistency_problems(path, text, result):
     markers = expect_markers(text)
     marker_lines = sorted(markers)
     exc = result["exception"]
-    in_fixtures = os.path.dirname(path) == DIRS[0]
+    in_fixtures = os.path.dirname(path) in FIXTURE_DIRS
+    needs_twin = os.path.dirname(path) == DIRS[0]
 
     # A program that raises must carry a marker on the raising line (other
     # markers, e.g. SL109 on a constructor, may sit elsewhere as well).
@@ -253,7 +262,7 @@ def consistency_problems(path, text, result):
         if not any(code in cs for cs in markers.values()):
             problems.append("no `# expect: %s` marker in a %s fixture" % (code, code))
         twin = os.path.join(os.path.dirname(path), name[:-3] + "_fixed.py")
-        if not os.path.exists(twin):
+        if needs_twin and not os.path.exists(twin):
             problems.append("missing fixed twin %s" % os.path.basename(twin))
     elif in_fixtures:
         problems.append("fixture name must be <CODE>_<desc>.py, <CODE>_<desc>_fixed.py or clean_<desc>.py")
