@@ -3,7 +3,7 @@
 import type { Fix, Range, RelatedLocation, Severity } from '../findings';
 import type { Assign, Attribute, Call, Expr, Subscript } from '../parse/ast';
 import type { LayerDesc } from '../layers/layer';
-import type { Value } from '../values/value';
+import type { KerasModel, Value } from '../values/value';
 
 export interface LayerConstructEvent {
   layer: LayerDesc;
@@ -40,6 +40,15 @@ export interface FunctionCallEvent {
   kwargs: Map<string, Value>;
 }
 
+/** compile / fit / evaluate on a Keras model. */
+export interface ModelMethodEvent {
+  model: KerasModel;
+  method: string;
+  call: Call;
+  args: Value[];
+  kwargs: Map<string, Value>;
+}
+
 export interface Report {
   range: Range;
   message: string;
@@ -62,6 +71,7 @@ export interface RuleHooks {
   subscript?(event: SubscriptEvent, ctx: RuleContext): void;
   attribute?(event: AttributeEvent, ctx: RuleContext): void;
   functionCall?(event: FunctionCallEvent, ctx: RuleContext): void;
+  modelMethod?(event: ModelMethodEvent, ctx: RuleContext): void;
 }
 
 export type EventName = keyof RuleHooks;

@@ -6,6 +6,9 @@ import type * as A from '../parse/ast';
 import type { Range } from '../findings';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
+import { kerasFamily } from '../layers/keras';
+import { arrayFactory, isArrayFactory } from '../ops/array-factory';
+import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath } from './keras';
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
@@ -51,7 +54,7 @@ export class Interpreter {
   readonly calledFunctions = new Set<A.FunctionDef>();
   readonly calledInstances = new Set<InstanceValue>();
 
-  constructor(private readonly ctx: AnalysisContext) {}
+  constructor(readonly ctx: AnalysisContext) {}
 
   // ── entry points ────────────────────────────────────────────────────────────
 
@@ -70,13 +73,13 @@ export class Interpreter {
       if (!this.calledFunctions.has(def)) this.callFunction(def, [], new Map(), undefined);
     }
     for (const cls of this.classes) {
-      if (!cls.isTorchModule) continue;
+      if (!cls.isTorchModule && !cls.isKerasModel) continue;
       if (!this.instances.get(cls)?.length) this.instantiate(cls, [], new Map(), undefined, true);
     }
     for (const cls of this.classes) {
       for (const instance of (this.instances.get(cls) ?? []).slice(0, 4)) {
         if (this.calledInstances.has(instance)) continue;
-        const forward = this.findMethod(cls, 'forward');
+        const forward = this.findMethod(cls, cls.isKerasModel ? 'call' : 'forward');
         if (forward) this.callFunction(forward, [], new Map(), instance, cls);
       }
     }
@@ -181,7 +184,7 @@ export class Interpreter {
       } else if (base.kind === 'module') {
         const path = normalisePath(base.path);
         if (path === 'torch.nn.Module') isTorchModule = true;
-        if (/^(tensorflow\.)?keras\.(Model|layers\.Layer|Layer|models\.Model)$/.test(path)) isKerasModel = true;
+        if (isKerasBase(path)) isKerasModel = true;
       }
     }
     const methods = new Map<string, A.FunctionDef>();
@@ -420,6 +423,12 @@ export class Interpreter {
         return UNKNOWN;
       case 'dict':
         return { kind: 'method', receiver: object, name };
+      case 'kmodel': {
+        const out = object.model.output;
+        if (name === 'output_shape' || name === 'output') return name === 'output' ? out : out.kind === 'tensor' && out.shape.rankKnown ? { kind: 'size', dims: out.shape.dims, of: out } : UNKNOWN;
+        if (name === 'layers') return { kind: 'list', items: object.model.layers.map((layer) => ({ kind: 'layer' as const, layer })) };
+        return { kind: 'method', receiver: object, name };
+      }
       case 'method':
         if (object.name === '__super__' && object.receiver.kind === 'instance') {
           const owner = this.frame.cls ?? object.receiver.cls;
@@ -552,6 +561,8 @@ export class Interpreter {
         return this.callFunction(callee.def, partial ? [] : args, partial ? new Map() : kwargs, callee.owner, callee.owner ? this.ownerOf(callee.owner.cls, callee.def) : undefined);
       case 'method':
         return this.callMethod(callee.receiver, callee.name, args, kwargs, expr);
+      case 'kmodel':
+        return callKerasModel(this, callee.model, args, expr);
       default:
         return UNKNOWN;
     }
@@ -567,6 +578,8 @@ export class Interpreter {
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
         if (['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_'].includes(name)) return receiver;
         return UNKNOWN;
+      case 'kmodel':
+        return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
       case 'list':
         if (name === 'append' && args[0]) receiver.items.push(args[0]);
         if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) receiver.items.push(...args[0].items);
@@ -586,6 +599,12 @@ export class Interpreter {
     const origin = this.originOf(expr);
     const emit = () => this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
     if (path.startsWith('builtins.')) return callBuiltin(path.slice(9), args, kwargs, this, expr);
+    const keras = kerasPath(path);
+    if (keras) {
+      emit();
+      return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
+    }
+    if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
     const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
     if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {
@@ -636,8 +655,8 @@ export class Interpreter {
     this.ctx.emit('layerCall', { layer, call: expr, args, kwargs });
     // PyTorch stops at the first error: what this call would produce is unknown, so nothing downstream cascades.
     if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
-    const family = torchFamily(layer.kind);
-    if (!family || layer.framework !== 'torch') return UNKNOWN;
+    const family = layer.framework === 'torch' ? torchFamily(layer.kind) : kerasFamily(layer.kind);
+    if (!family) return UNKNOWN;
     const output = family.apply(layer, args, kwargs, {
       call: expr,
       origin: this.originOf(expr),

@@ -15,6 +15,15 @@ import { packedSequenceIndexed } from './torch/sl111-packed-sequence-indexed';
 import { unsortedLengths } from './torch/sl112-unsorted-lengths';
 import { crossEntropySequenceLayout } from './torch/sl113-cross-entropy-sequence-layout';
 import { rnnDropoutSingleLayer } from './torch/sl114-rnn-dropout-single-layer';
+import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
+import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
+import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
+import { kerasEmbeddingArgumentsSwapped } from './keras/sl204-keras-embedding-arguments-swapped';
+import { kerasEmbeddingInputLength } from './keras/sl205-keras-embedding-input-length';
+import { kerasBidirectionalOutputSize } from './keras/sl206-keras-bidirectional-output-size';
+import { kerasSequenceOutputLabels } from './keras/sl207-keras-sequence-output-labels';
+import { kerasLossActivationMismatch } from './keras/sl208-keras-loss-activation-mismatch';
+import { kerasAccuracyOnlyMetrics } from './keras/sl209-keras-accuracy-only-metrics';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -31,6 +40,15 @@ const RULES: readonly Rule[] = [
   unsortedLengths,
   crossEntropySequenceLayout,
   rnnDropoutSingleLayer,
+  kerasRnn1dInputShape,
+  kerasRnnInputNdim,
+  kerasEmbeddingIndexOutOfRange,
+  kerasEmbeddingArgumentsSwapped,
+  kerasEmbeddingInputLength,
+  kerasBidirectionalOutputSize,
+  kerasSequenceOutputLabels,
+  kerasLossActivationMismatch,
+  kerasAccuracyOnlyMetrics,
 ];
 
 export function allRules(): readonly Rule[] {

@@ -74,7 +74,21 @@ export type Value =
   | { kind: 'qualname'; name: string }
   | { kind: 'method'; receiver: Value; name: string }
   | { kind: 'dtype'; dtype: DType }
-  | { kind: 'size'; dims: Dim[]; of: TensorValue };
+  | { kind: 'size'; dims: Dim[]; of: TensorValue }
+  | { kind: 'kmodel'; model: KerasModel };
+
+/** A Keras model built with Sequential (layer by layer) or the functional API (Model(inputs, outputs)). */
+export interface KerasModel {
+  call: Call;
+  layers: LayerDesc[];
+  /** What flows into the next added layer (Sequential) or out of the model (functional). */
+  output: Value;
+  /** Shapes after each layer, for the summary: [layer, output shape]. */
+  summary: { layer: LayerDesc; output: Value }[];
+  compile?: { call: Call; loss?: string; lossRange?: Call['range']; metrics?: string[]; metricsRange?: Call['range'] };
+  /** Label values seen in fit/evaluate, with their call. */
+  labels: { value: Value; call: Call }[];
+}
 
 /** A tuple that an API returned, so rules can recognise how it is unpacked. */
 export interface SequenceTag {

@@ -1,0 +1,46 @@
+// Every Keras layer family SeqLens understands, and the input a first layer declares.
+import type { Origin } from '../../shapes/dim';
+import { TensorValue, intValue } from '../../values/value';
+import type { LayerFamily } from '../family';
+import { LayerDesc, argValue } from '../layer';
+import { kerasCore } from './core';
+import { kerasTensor, noneDim, shapeFromTuple } from './dims';
+import { kerasEmbedding } from './embedding';
+import { isKerasRecurrent, kerasRecurrent } from './recurrent';
+import { kerasWrappers } from './wrappers';
+import { shapeOf } from '../../shapes/shape';
+import { intDim } from '../../shapes/dim';
+
+const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasWrappers];
+const BY_KIND = new Map<string, LayerFamily>();
+for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
+
+export function kerasFamily(kind: string): LayerFamily | undefined {
+  return BY_KIND.get(kind);
+}
+
+/** The input a layer declares with input_shape / batch_input_shape / input_dim / input_length (Sequential's first layer). */
+export function declaredInput(layer: LayerDesc): TensorValue | undefined {
+  const inner = layer.children[0];
+  const origin: Origin = { range: layer.call.range, text: layer.label };
+  const shape = argValue(layer, 'input_shape');
+  if (shape.kind === 'tuple' || shape.kind === 'list') {
+    const s = shapeFromTuple(shape, origin, true);
+    return s ? kerasTensor(s, origin) : undefined;
+  }
+  const batchShape = argValue(layer, 'batch_input_shape');
+  if (batchShape.kind === 'tuple' || batchShape.kind === 'list') {
+    const s = shapeFromTuple(batchShape, origin, false);
+    return s ? kerasTensor(s, origin) : undefined;
+  }
+  const inputDim = intValue(argValue(layer, 'input_dim'));
+  const inputLength = intValue(argValue(layer, 'input_length'));
+  if (layer.kind === 'Embedding' && inputLength !== undefined) return kerasTensor(shapeOf([noneDim('batch'), intDim(inputLength, { origin })]), origin, 'long');
+  if (layer.kind !== 'Embedding' && inputDim !== undefined) {
+    // Recurrent layers read input_dim as the features of each step: (None, input_length or None, input_dim).
+    const time = inputLength !== undefined ? intDim(inputLength, { origin }) : noneDim('time');
+    const dims = isKerasRecurrent(layer) ? [noneDim('batch'), time, intDim(inputDim, { origin })] : [noneDim('batch'), intDim(inputDim, { origin })];
+    return kerasTensor(shapeOf(dims), origin);
+  }
+  return inner ? declaredInput(inner) : undefined;
+}

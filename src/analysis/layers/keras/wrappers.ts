@@ -1,0 +1,46 @@
+// Bidirectional (runs a recurrent layer both ways and merges) and TimeDistributed (applies a layer per step).
+import { UNKNOWN_DIM, intDim } from '../../shapes/dim';
+import { UNKNOWN_SHAPE, lastDim, shapeOf, withLast } from '../../shapes/shape';
+import { TensorValue, UNKNOWN, Value } from '../../values/value';
+import { ApplyContext, LayerFamily } from '../family';
+import { LayerDesc, argValue } from '../layer';
+import { kerasTensor } from './dims';
+
+export function mergeMode(layer: LayerDesc): string | null {
+  const v = argValue(layer, 'merge_mode');
+  if (v.kind === 'none') return null;
+  return v.kind === 'str' ? v.value : 'concat';
+}
+
+function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
+  const inner = layer.children[0];
+  const input = args[0];
+  if (!inner || input?.kind !== 'tensor') return UNKNOWN;
+  if (layer.kind === 'TimeDistributed') {
+    if (!input.shape.rankKnown || input.shape.dims.length < 3) return kerasTensor(UNKNOWN_SHAPE, ctx.origin);
+    const [batch, time, ...rest] = input.shape.dims;
+    const step = ctx.applyLayer(inner, [kerasTensor(shapeOf([batch, ...rest]), ctx.origin)]);
+    if (step.kind !== 'tensor' || !step.shape.rankKnown) return kerasTensor(UNKNOWN_SHAPE, ctx.origin);
+    return kerasTensor(shapeOf([batch, time, ...step.shape.dims.slice(1)]), ctx.origin);
+  }
+  const once = ctx.applyLayer(inner, [input]);
+  const main = once.kind === 'list' ? once.items[0] : once;
+  if (main?.kind !== 'tensor') return UNKNOWN;
+  const mode = mergeMode(layer);
+  if (mode === null) return { kind: 'list', items: [main, main] };
+  if (mode !== 'concat') return { ...main, origin: ctx.origin };
+  const d = lastDim(main.shape);
+  const doubled = d.kind === 'int' ? intDim(d.value * 2, { origin: ctx.origin, role: 'feature', producer: layer }) : UNKNOWN_DIM;
+  const merged: TensorValue = { ...main, origin: ctx.origin, shape: withLast(main.shape, doubled) };
+  return merged;
+}
+
+export const kerasWrappers: LayerFamily = {
+  framework: 'keras',
+  kinds: ['Bidirectional', 'TimeDistributed'],
+  params: (kind) => (kind === 'Bidirectional' ? [{ name: 'layer' }, { name: 'merge_mode', default: { kind: 'str', value: 'concat' } }] : [{ name: 'layer' }]),
+  apply,
+  hover: (layer) => layer.kind === 'Bidirectional'
+    ? `**layers.Bidirectional** — runs \`${layer.children[0]?.label ?? 'the layer'}\` forwards and backwards and merges them (\`merge_mode=${JSON.stringify(mergeMode(layer))}\`)${mergeMode(layer) === 'concat' ? ': the output has 2 × units features' : ''}.`
+    : `**layers.TimeDistributed** — applies \`${layer.children[0]?.label ?? 'the layer'}\` to every time step.`,
+};

@@ -1,0 +1,31 @@
+// Shared by the Keras rules: which layer produced a tensor, and where a keyword sits.
+import type { Range } from '../../findings';
+import type { LayerDesc } from '../../layers/layer';
+import { argBool } from '../../layers/layer';
+import { isKerasRecurrent } from '../../layers/keras/recurrent';
+import { lastDim } from '../../shapes/shape';
+import type { Value } from '../../values/value';
+import { producerLayer } from '../torch/describe';
+
+/** The recurrent layer behind a tensor: itself, or the one a Bidirectional wraps. */
+export function recurrentBehind(value: Value | undefined): LayerDesc | undefined {
+  if (value?.kind !== 'tensor') return undefined;
+  const producer = producerLayer(lastDim(value.shape));
+  if (!producer) return undefined;
+  if (isKerasRecurrent(producer)) return producer;
+  if (producer.kind === 'Bidirectional' && producer.children[0] && isKerasRecurrent(producer.children[0])) return producer.children[0];
+  return undefined;
+}
+
+export function returnsSequences(layer: LayerDesc): boolean {
+  return argBool(layer, 'return_sequences') ?? false;
+}
+
+export function keywordRange(layer: LayerDesc, name: string): Range | undefined {
+  return layer.call.keywords.find((k) => k.name === name)?.range;
+}
+
+/** `layers.LSTM` (line 8) */
+export function kerasLayerName(layer: LayerDesc): string {
+  return `${layer.kind} (line ${layer.call.range.start.line + 1})`;
+}

@@ -1,0 +1,53 @@
+import { argValue } from '../../layers/layer';
+import { intDim } from '../../shapes/dim';
+import { lastDim } from '../../shapes/shape';
+import { intValue } from '../../values/value';
+import { fix, replace } from '../edits';
+import type { Rule } from '../rule';
+import { producerLayer } from '../torch/describe';
+import { kerasLayerName } from './helpers';
+
+export const kerasBidirectionalOutputSize: Rule = {
+  code: 'SL206',
+  name: 'keras-bidirectional-output-size',
+  severity: 'error',
+  framework: 'keras',
+  summary: 'A Reshape after a Bidirectional layer assumes the single-direction size; with merge_mode="concat" the features double.',
+  docs: {
+    whatItDoes: 'Follows the output of `Bidirectional(...)` (whose last axis is 2 × units with the default `merge_mode="concat"`) into a `Reshape`, and checks that the target shape holds the same number of values.',
+    whyIsThisBad: 'Keras raises `ValueError: total size of new array must be unchanged, input_shape = [20, 128], output_shape = [20, 64]`.',
+    example: 'x = Bidirectional(LSTM(64, return_sequences=True))(x)   # (None, 20, 128)\nx = Reshape((20, 64))(x)',
+    useInstead: 'x = Bidirectional(LSTM(64, return_sequences=True))(x)   # (None, 20, 128)\nx = Reshape((20, 128))(x)',
+    references: ['https://keras.io/api/layers/recurrent_layers/bidirectional/'],
+  },
+  fixTitles: ['Double the last target dimension'],
+  hooks: {
+    layerCall(event, ctx) {
+      const { layer } = event;
+      if (layer.framework !== 'keras' || layer.kind !== 'Reshape') return;
+      const input = event.args[0];
+      if (input?.kind !== 'tensor' || !input.shape.rankKnown) return;
+      const last = lastDim(input.shape);
+      const producer = producerLayer(last);
+      if (!producer || producer.kind !== 'Bidirectional' || last.kind !== 'int') return;
+      const rest = input.shape.dims.slice(1);
+      if (!rest.every((d) => d.kind === 'int')) return;
+      const total = rest.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+      const target = argValue(layer, 'target_shape');
+      if (target.kind !== 'tuple' && target.kind !== 'list') return;
+      const sizes = target.items.map(intValue);
+      if (sizes.some((n) => n === undefined || n === -1)) return;
+      const wanted = (sizes as number[]).reduce((p, n) => p * n, 1);
+      if (wanted * 2 !== total) return;
+      const expr = layer.args.get('target_shape')?.expr;
+      const lastItem = expr && (expr.kind === 'tuple' || expr.kind === 'list') ? expr.items[expr.items.length - 1] : undefined;
+      const doubled = intDim((sizes[sizes.length - 1] as number) * 2);
+      ctx.report({
+        range: layer.call.range,
+        message: `${kerasLayerName(layer)} expects ${wanted} values per sample but the ${kerasLayerName(producer)} before it outputs ${total} (its last axis is 2 × ${last.value / 2} = ${last.value}, both directions concatenated): Keras raises "total size of new array must be unchanged"`,
+        related: [{ range: producer.call.range, message: 'merge_mode="concat" doubles the features' }],
+        fixes: lastItem ? [fix(`Use ${doubled.kind === 'int' ? doubled.value : ''} for the last target dimension`, [replace(lastItem.range, String(doubled.kind === 'int' ? doubled.value : ''))], true)] : [],
+      });
+    },
+  },
+};

@@ -1,0 +1,56 @@
+import type { LayerDesc } from '../../layers/layer';
+import { isKerasRecurrent } from '../../layers/keras/recurrent';
+import { formatShape } from '../../shapes/shape';
+import { fix, setKeyword } from '../edits';
+import type { Rule } from '../rule';
+import { kerasLayerName, keywordRange, returnsSequences } from './helpers';
+
+/** The last recurrent layer of a Sequential model, when nothing after it collapses the time axis. */
+function lastSequenceLayer(layers: LayerDesc[]): LayerDesc | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const layer = layers[i];
+    const inner = layer.kind === 'Bidirectional' ? layer.children[0] : layer;
+    if (inner && isKerasRecurrent(inner)) return returnsSequences(inner) ? inner : undefined;
+    if (['Flatten', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D', 'Reshape', 'TimeDistributed', 'Lambda'].includes(layer.kind)) return undefined;
+  }
+  return undefined;
+}
+
+export const kerasSequenceOutputLabels: Rule = {
+  code: 'SL207',
+  name: 'keras-sequence-output-labels',
+  severity: 'error',
+  framework: 'keras',
+  summary: 'A Dense after return_sequences=True gives 3-D predictions (batch, timesteps, units) while the labels are one per sample.',
+  docs: {
+    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only `Dense`/`Dropout` follow, the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`.',
+    whyIsThisBad: 'With one label per sample Keras fails at `fit` (`Shapes (None, 1) and (None, 50, 1) are incompatible`, or "logits and labels must have the same first dimension"), or — for losses that broadcast — trains on a loss averaged over every step, which is not the classifier you meant.',
+    example: 'model = Sequential([Embedding(5000, 64), LSTM(32, return_sequences=True), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)   # y: (n_samples,)',
+    useInstead: 'model = Sequential([Embedding(5000, 64), LSTM(32), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)',
+    references: ['https://keras.io/api/layers/recurrent_layers/lstm/'],
+  },
+  fixTitles: ['Set return_sequences=False on the last recurrent layer'],
+  hooks: {
+    modelMethod(event, ctx) {
+      if (event.method !== 'fit' && event.method !== 'evaluate' && event.method !== 'train_on_batch' && event.method !== 'test_on_batch') return;
+      const { model } = event;
+      const output = model.output;
+      const labels = event.args[1] ?? event.kwargs.get('y');
+      if (output.kind !== 'tensor' || !output.shape.rankKnown || output.shape.dims.length !== 3) return;
+      if (labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
+      const sparse = /sparse/.test(model.compile?.loss ?? '');
+      const expectedRank = sparse ? 2 : 3;
+      if (labels.shape.dims.length >= expectedRank) return;
+      const layer = lastSequenceLayer(model.layers);
+      if (!layer) return;
+      const broadcasts = /binary|mean_squared|mse|mae|mean_absolute/.test(model.compile?.loss ?? '') && labels.shape.dims.length <= 2;
+      ctx.report({
+        range: keywordRange(layer, 'return_sequences') ?? layer.call.range,
+        severity: broadcasts ? 'warning' : 'error',
+        message: `${kerasLayerName(layer)} keeps return_sequences=True, so the model predicts ${formatShape(output.shape)} — one output per time step — but the labels passed to ${event.method} (line ${event.call.range.start.line + 1}) are ${formatShape(labels.shape)}, one per sample${broadcasts ? '; the loss broadcasts over the steps without an error' : ''}`,
+        related: [{ range: event.call.range, message: `labels ${formatShape(labels.shape)} are passed here` }],
+        fixes: [fix('Set return_sequences=False', [setKeyword(layer.call, 'return_sequences', 'False')], true)],
+      });
+    },
+  },
+};

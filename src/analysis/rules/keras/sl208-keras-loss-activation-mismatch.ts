@@ -1,0 +1,64 @@
+import type { LayerDesc } from '../../layers/layer';
+import { argInt, argValue } from '../../layers/layer';
+import { lastDim } from '../../shapes/shape';
+import type { KerasModel } from '../../values/value';
+import type { Rule } from '../rule';
+import { producerLayer } from '../torch/describe';
+import { kerasLayerName } from './helpers';
+
+/** The layer that makes the model's output: the Dense whose units are its last axis. */
+export function finalLayer(model: KerasModel): LayerDesc | undefined {
+  const out = model.output;
+  const producer = out.kind === 'tensor' ? producerLayer(lastDim(out.shape)) : undefined;
+  if (producer?.kind === 'Dense') return producer;
+  const last = model.layers[model.layers.length - 1];
+  return last?.kind === 'Dense' ? last : undefined;
+}
+
+export function activationOf(layer: LayerDesc): string {
+  const v = argValue(layer, 'activation');
+  return v.kind === 'str' ? v.value.toLowerCase() : v.kind === 'none' || v.kind === 'unknown' ? 'linear' : 'other';
+}
+
+export const kerasLossActivationMismatch: Rule = {
+  code: 'SL208',
+  name: 'keras-loss-activation-mismatch',
+  severity: 'warning',
+  framework: 'keras',
+  summary: 'The loss does not fit the output layer: sigmoid with categorical_crossentropy, softmax with one unit, binary_crossentropy on a softmax over several units, or sparse labels that are one-hot.',
+  docs: {
+    whatItDoes: 'Reads `model.compile(loss=…)` and the final `Dense` layer\'s units and activation, plus the labels given to `fit`, and flags combinations that train silently to a wrong model.',
+    whyIsThisBad: 'A softmax over one unit always outputs 1.0, so the model cannot learn. Sigmoid outputs with categorical cross-entropy do not form a distribution. Binary cross-entropy over a multi-class softmax treats each class as its own yes/no question. One-hot labels with `sparse_categorical_crossentropy` raise or silently read the wrong class.',
+    example: 'model.add(Dense(1, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
+    useInstead: 'model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
+    references: ['https://keras.io/api/losses/probabilistic_losses/'],
+  },
+  fixTitles: [],
+  hooks: {
+    modelMethod(event, ctx) {
+      const { model } = event;
+      const compile = model.compile;
+      const layer = finalLayer(model);
+      if (!compile || !layer) return;
+      const units = argInt(layer, 'units');
+      const activation = activationOf(layer);
+      const loss = compile.loss ?? '';
+      const at = compile.lossRange ?? compile.call.range;
+      const related = [{ range: layer.call.range, message: `the output layer: Dense(${units ?? '?'}, activation="${activation}")` }];
+      const say = (message: string) => ctx.report({ range: at, message, related });
+      if (event.method === 'compile') {
+        if (activation === 'softmax' && units === 1) say(`${kerasLayerName(layer)} applies softmax to a single unit, which always outputs 1.0; use activation="sigmoid" for a binary output`);
+        else if (loss === 'categorical_crossentropy' && activation === 'sigmoid') say(`categorical_crossentropy expects a probability distribution over classes, but ${kerasLayerName(layer)} uses sigmoid; use softmax (or binary_crossentropy for multi-label outputs)`);
+        else if (loss === 'binary_crossentropy' && activation === 'softmax' && units !== undefined && units > 1) say(`binary_crossentropy on a ${units}-way softmax (${kerasLayerName(layer)}) scores each class as a separate yes/no; use categorical_crossentropy (one-hot labels) or sparse_categorical_crossentropy (integer labels)`);
+        return;
+      }
+      if (event.method !== 'fit' && event.method !== 'evaluate') return;
+      const labels = event.args[1] ?? event.kwargs.get('y');
+      if (loss !== 'sparse_categorical_crossentropy' || labels?.kind !== 'tensor' || !labels.shape.rankKnown || units === undefined || units < 2) return;
+      const last = lastDim(labels.shape);
+      if (labels.shape.dims.length >= 2 && last.kind === 'int' && last.value === units) {
+        say(`sparse_categorical_crossentropy expects integer class ids, but the labels passed to ${event.method} (line ${event.call.range.start.line + 1}) have ${units} columns, i.e. they are one-hot; use categorical_crossentropy, or pass the class ids (argmax)`);
+      }
+    },
+  },
+};
