@@ -33,9 +33,11 @@ export function suppressionEdit(document: vscode.TextDocument, line: number, cod
   return edit;
 }
 
-export class QuickFixProvider implements vscode.CodeActionProvider {
-  static readonly metadata: vscode.CodeActionProviderMetadata = { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+export function quickFixMetadata(): vscode.CodeActionProviderMetadata {
+  return { providedCodeActionKinds: [vscode.CodeActionKind.QuickFix] };
+}
 
+export class QuickFixProvider implements vscode.CodeActionProvider {
   constructor(private readonly analysis: LiveAnalysis) {}
 
   async provideCodeActions(

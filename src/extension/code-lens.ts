@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import { EVALUATE_MODEL_COMMAND } from './evaluate';
 
-const CLASS_HEADER = /^[ \t]*class[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]*)\)?/;
+const CLASS_HEADER = /^[ \t]*class[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]*)\)?/gm;
 const MODEL_BASE = /Module\b|\bkeras\.(?:models\.)?Model\b/;
 
 export interface ModelClass {
@@ -13,10 +13,14 @@ export interface ModelClass {
 
 export function findModelClasses(text: string): ModelClass[] {
   const classes: ModelClass[] = [];
-  text.split(/\r?\n/).forEach((line, index) => {
-    const match = CLASS_HEADER.exec(line);
-    if (match && MODEL_BASE.test(match[2] ?? '')) classes.push({ name: match[1], line: index });
-  });
+  let line = 0;
+  let counted = 0;
+  // One pass of a multiline regex over the text; lines are counted only up to each match.
+  for (const match of text.matchAll(CLASS_HEADER)) {
+    for (let i = text.indexOf('\n', counted); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
+    counted = match.index;
+    if (MODEL_BASE.test(match[2] ?? '')) classes.push({ name: match[1], line });
+  }
   return classes;
 }
 
@@ -24,11 +28,21 @@ export class EvaluateModelCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly trustListener = vscode.workspace.onDidGrantWorkspaceTrust(() => this.changed.fire());
+  /** The last scan, reused while the document is unchanged (lenses are asked for again on every scroll). */
+  private cache: { uri: string; version: number; classes: ModelClass[] } | undefined;
+
+  private modelClasses(document: vscode.TextDocument): ModelClass[] {
+    const uri = document.uri.toString();
+    if (this.cache?.uri !== uri || this.cache.version !== document.version) {
+      this.cache = { uri, version: document.version, classes: findModelClasses(document.getText()) };
+    }
+    return this.cache.classes;
+  }
 
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    // Evaluation runs code-adjacent tooling; in Restricted Mode the lens is not offered at all.
+    // Evaluation needs a trusted workspace; in Restricted Mode the lens is not offered at all.
     if (!vscode.workspace.isTrusted) return [];
-    return findModelClasses(document.getText()).map(({ name, line }) => {
+    return this.modelClasses(document).map(({ name, line }) => {
       const range = document.lineAt(line).range;
       return new vscode.CodeLens(range, {
         title: 'Evaluate model',

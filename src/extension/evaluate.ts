@@ -3,7 +3,7 @@
 // The evaluation runs the bundled CLI (dist/cli.js) in a child Node process rather than importing the
 // evaluation engine: TensorFlow.js is large and slow to load, and it must never enter the extension
 // host at activation (or at all, while the user only edits). The results panel is a later feature;
-// until then the outcome goes to the SeqLens log and a notification.
+// until then the text report goes to the SeqLens log, announced by a notification.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -48,44 +48,42 @@ function firstLine(text: string): string {
 export function registerEvaluateModel(context: vscode.ExtensionContext, log: Log): vscode.Disposable {
   const cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
 
-  return vscode.commands.registerCommand(EVALUATE_MODEL_COMMAND, async (uri?: vscode.Uri, className?: string) => {
+  /** Arguments: the model's document and class name (from the CodeLens), and optionally the predictions file, skipping the picker. */
+  return vscode.commands.registerCommand(EVALUATE_MODEL_COMMAND, async (uri?: vscode.Uri, className?: string, predictions?: vscode.Uri) => {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('SeqLens evaluates models only in a trusted workspace.');
       return undefined;
     }
     const model = className ?? 'the model';
     const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : vscode.workspace.workspaceFolders?.[0];
-    const picked = await vscode.window.showOpenDialog({
-      title: `SeqLens: predictions file for ${model}`,
-      openLabel: 'Evaluate',
-      canSelectMany: false,
-      defaultUri: folder?.uri,
-      filters: { 'Predictions': ['csv', 'tsv', 'json', 'jsonl'], 'All files': ['*'] },
-    });
-    const file = picked?.[0];
+    const file =
+      predictions ??
+      (
+        await vscode.window.showOpenDialog({
+          title: `SeqLens: predictions file for ${model}`,
+          openLabel: 'Evaluate',
+          canSelectMany: false,
+          defaultUri: folder?.uri,
+          filters: { 'Predictions': ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz'], 'All files': ['*'] },
+        })
+      )?.[0];
     if (!file) return undefined;
+    const name = path.basename(file.fsPath);
     log.info(`evaluate ${model}${uri ? ` (${uri.toString(true)})` : ''} with predictions file ${file.fsPath}`);
 
     const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SeqLens: evaluating ${path.basename(file.fsPath)}`, cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: `SeqLens: evaluating ${name}`, cancellable: true },
       (_progress, token) => runEvalCli(cliPath, file.fsPath, folder?.uri.fsPath, token),
     );
-    if (outcome.stdout.trim()) log.info(`seqlens eval output:\n${outcome.stdout.trimEnd()}`);
+    if (outcome.stdout.trim()) log.info(`seqlens eval report:\n${outcome.stdout.trimEnd()}`);
     if (outcome.stderr.trim()) log.warn(`seqlens eval messages:\n${outcome.stderr.trimEnd()}`);
 
-    const showLog = 'Show Log';
-    let shown: Thenable<string | undefined>;
-    if (outcome.exitCode === 0) {
-      shown = vscode.window.showInformationMessage(`SeqLens evaluated ${path.basename(file.fsPath)}: ${firstLine(outcome.stdout)}`, showLog);
-    } else if (/not built yet/.test(outcome.stderr)) {
-      shown = vscode.window.showInformationMessage(
-        `SeqLens: ${path.basename(file.fsPath)} chosen for ${model}. Evaluation and its results panel are not available in this version yet.`,
-        showLog,
-      );
-    } else {
-      shown = vscode.window.showErrorMessage(`SeqLens could not evaluate ${path.basename(file.fsPath)}: ${firstLine(outcome.stderr) || `exit code ${outcome.exitCode}`}`, showLog);
-    }
-    void shown.then((choice) => choice === showLog && log.show(true));
+    const showReport = 'Show Report';
+    const shown =
+      outcome.exitCode === 0
+        ? vscode.window.showInformationMessage(`SeqLens evaluated ${model} on ${name}. The report is in the SeqLens log.`, showReport)
+        : vscode.window.showErrorMessage(`SeqLens could not evaluate ${name}: ${firstLine(outcome.stderr) || `exit code ${outcome.exitCode}`}`, showReport);
+    void shown.then((choice) => choice === showReport && log.show(true));
     return outcome;
   });
 }

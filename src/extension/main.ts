@@ -4,7 +4,7 @@ import { bundleLoadStart } from './clock';
 import * as vscode from 'vscode';
 import { createAnalyzer } from '../analysis';
 import { EvaluateModelCodeLensProvider } from './code-lens';
-import { QuickFixProvider } from './code-actions';
+import { QuickFixProvider, quickFixMetadata } from './code-actions';
 import { registerDiagnostics } from './diagnostics';
 import { registerEvaluateModel } from './evaluate';
 import { ShapeHoverProvider } from './hover';
@@ -16,7 +16,10 @@ import { registerRuleDocs } from './rule-docs';
 
 /** What activate() returns: timings for the benchmark and a way for tests to wait for the parser. */
 export interface SeqLensApi {
-  /** Milliseconds from the start of loading the bundle to the end of activate(). */
+  /**
+   * Milliseconds of activation as VS Code counts it: evaluating the bundle plus running activate().
+   * (Time the host spends between the two, e.g. activating other extensions, is not ours.)
+   */
   readonly activationMs: number;
   /** Resolves when the analyzer has loaded and open documents were analysed. */
   readonly ready: Promise<void>;
@@ -25,8 +28,11 @@ export interface SeqLensApi {
 }
 
 const PYTHON: vscode.DocumentSelector = { language: 'python' };
+// Module code runs in import order, so this line runs last: the bundle has been evaluated.
+const bundleLoadMs = performance.now() - bundleLoadStart;
 
 export function activate(context: vscode.ExtensionContext): SeqLensApi {
+  const activateStart = performance.now();
   const log = createLog();
   const store = new ResultStore();
   const analysis = new LiveAnalysis(createAnalyzer({ wasmDir: vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath }), store, log);
@@ -43,14 +49,14 @@ export function activate(context: vscode.ExtensionContext): SeqLensApi {
     registerRuleDocs(),
     registerEvaluateModel(context, log),
     vscode.languages.registerHoverProvider(PYTHON, new ShapeHoverProvider(analysis)),
-    vscode.languages.registerCodeActionsProvider(PYTHON, new QuickFixProvider(analysis), QuickFixProvider.metadata),
+    vscode.languages.registerCodeActionsProvider(PYTHON, new QuickFixProvider(analysis), quickFixMetadata()),
     vscode.languages.registerInlayHintsProvider(PYTHON, inlayHints),
     vscode.languages.registerCodeLensProvider(PYTHON, codeLenses),
     vscode.commands.registerCommand('seqlens.showLog', () => log.show()),
   );
 
-  const activationMs = performance.now() - bundleLoadStart;
-  log.info(`activated in ${activationMs.toFixed(1)} ms (${vscode.env.appName} ${vscode.version})`);
+  const activationMs = bundleLoadMs + (performance.now() - activateStart);
+  log.info(`activated in ${activationMs.toFixed(1)} ms, ${bundleLoadMs.toFixed(1)} ms of it loading the bundle (${vscode.env.appName} ${vscode.version})`);
   return {
     activationMs,
     ready: analysis.ready,

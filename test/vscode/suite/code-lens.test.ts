@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { activateSeqLens, closeAllEditors, lineOf, openFixture } from './helpers';
+import { activateSeqLens, closeAllEditors, fixtureUri, lineOf, openFixture } from './helpers';
 
 describe('Evaluate model CodeLens', () => {
   before(activateSeqLens);
@@ -21,5 +21,31 @@ describe('Evaluate model CodeLens', () => {
     for (const command of ['seqlens.evaluateModel', 'seqlens.showRuleDocs', 'seqlens.showLog']) assert.ok(commands.includes(command), command);
     const manifest = vscode.extensions.getExtension('seqlens.seqlens')!.packageJSON as { contributes: { commands: { category: string }[] } };
     assert.ok(manifest.contributes.commands.every((command) => command.category === 'SeqLens'));
+  });
+});
+
+describe('Evaluate model command', () => {
+  before(activateSeqLens);
+
+  it('runs `seqlens eval` in a child process on the chosen predictions file', async () => {
+    const outcome = await vscode.commands.executeCommand<{ exitCode: number; stdout: string; stderr: string }>(
+      'seqlens.evaluateModel',
+      fixtureUri('gru_input_size.py'),
+      'Encoder',
+      fixtureUri('predictions.csv'),
+    );
+    assert.equal(outcome.exitCode, 0, outcome.stderr);
+    assert.match(outcome.stdout, /accuracy/);
+  });
+
+  it('reports a predictions file it cannot read instead of failing silently', async () => {
+    const outcome = await vscode.commands.executeCommand<{ exitCode: number; stdout: string; stderr: string }>(
+      'seqlens.evaluateModel',
+      fixtureUri('gru_input_size.py'),
+      'Encoder',
+      fixtureUri('suppressed.py'),
+    );
+    assert.notEqual(outcome.exitCode, 0);
+    assert.match(outcome.stderr, /suppressed\.py/);
   });
 });

@@ -4,7 +4,7 @@
 //
 // Usage: npm run package && npx tsc -p . && node --test out/test/vscode/ui/
 import * as assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -80,6 +80,8 @@ test('the installed VSIX carries its bundle and parsers and nothing from the dev
     assert.ok(existsSync(path.join(installedDir, file)), `${file} is in the installed extension`);
   }
   for (const folder of ['node_modules', 'src', 'test', 'out']) assert.ok(!existsSync(path.join(installedDir, folder)), `${folder}/ is not shipped`);
+  // TensorFlow.js stays out of the extension host: only the CLI run by "Evaluate model" may hold it.
+  assert.doesNotMatch(readFileSync(path.join(installedDir, 'dist', 'extension.js'), 'utf8'), /@tensorflow|tfjs-core/);
 });
 
 test('a person opens a buggy file, sees the problem, hovers the layer and applies the fix from the light bulb', async () => {
