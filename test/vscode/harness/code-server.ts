@@ -81,7 +81,14 @@ export interface RunningCodeServer {
   stop(): Promise<void>;
 }
 
-export async function startCodeServer(dirs: CodeServerDirs, options: { folder?: string; env?: NodeJS.ProcessEnv } = {}): Promise<RunningCodeServer> {
+export interface StartOptions {
+  folder?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Keep workspace trust on (for Restricted Mode tests); by default it is disabled outright. */
+  workspaceTrust?: boolean;
+}
+
+export async function startCodeServer(dirs: CodeServerDirs, options: StartOptions = {}): Promise<RunningCodeServer> {
   requireInstalled();
   const port = await freePort();
   const args = [
@@ -89,11 +96,11 @@ export async function startCodeServer(dirs: CodeServerDirs, options: { folder?: 
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
     '--disable-getting-started-override',
     '--user-data-dir', dirs.userDataDir,
     '--extensions-dir', dirs.extensionsDir,
   ];
+  if (!options.workspaceTrust) args.push('--disable-workspace-trust');
   if (options.folder) args.push(options.folder);
   // Detached: its own process group, so that stop() also ends the extension host it keeps alive.
   const child: ChildProcess = spawn(CODE_SERVER_BIN, args, {
