@@ -3,13 +3,14 @@ import type { Call } from '../parse/ast';
 import { NONE, UNKNOWN, Value, intValue } from '../values/value';
 import type { Interpreter } from './interpreter';
 
-export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type']);
+export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
 
 export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Value>, interp: Interpreter, call: Call): Value {
   const [a, b] = args;
   switch (name) {
     case 'len': {
       if (!a) return UNKNOWN;
+      if ((a.kind === 'list' || a.kind === 'tuple') && a.element) return UNKNOWN;
       if (a.kind === 'list' || a.kind === 'tuple') return { kind: 'int', value: a.items.length, origin: interp.originOf(call) };
       if (a.kind === 'str') return { kind: 'int', value: a.value.length };
       if (a.kind === 'dict') return { kind: 'int', value: a.entries.size, origin: interp.originOf(call) };
@@ -36,11 +37,40 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'abs':
       return a?.kind === 'int' ? { kind: 'int', value: Math.abs(a.value) } : UNKNOWN;
+    case 'range': {
+      const nums = args.map(intValue);
+      if (nums.length === 0 || nums.some((n) => n === undefined)) return a ? { kind: 'list', items: [], element: { kind: 'unknown' } } : UNKNOWN;
+      const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
+      const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : 0;
+      if (count > 64) return { kind: 'list', items: [], element: { kind: 'unknown' } };
+      return { kind: 'list', items: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: start + i * step })) };
+    }
+    case 'set':
+    case 'sorted':
     case 'list':
-    case 'tuple':
-      if (a?.kind === 'list' || a?.kind === 'tuple') return { kind: name, items: [...a.items] };
-      if (a?.kind === 'size') return { kind: name, items: a.dims.map((d) => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })) };
-      return a ? UNKNOWN : { kind: name, items: [] };
+    case 'tuple': {
+      if (a?.kind === 'size') return { kind: name === 'tuple' ? 'tuple' : 'list', items: a.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })) };
+      const items = a?.kind === 'str' ? [...a.value].map((c): Value => ({ kind: 'str', value: c })) : a?.kind === 'list' || a?.kind === 'tuple' ? (a.element ? undefined : a.items) : a?.kind === 'dict' ? [...a.entries.keys()].map((k): Value => ({ kind: 'str', value: k })) : undefined;
+      if (!items) return a?.kind === 'list' || a?.kind === 'tuple' ? { kind: 'list', items: [], element: a.element } : a ? UNKNOWN : { kind: name === 'tuple' ? 'tuple' : 'list', items: [] };
+      if (name === 'set') {
+        const seen = new Map<string, Value>();
+        for (const v of items) {
+          if (v.kind !== 'str' && v.kind !== 'int') return UNKNOWN;
+          seen.set(`${v.kind}:${v.value}`, v);
+        }
+        return { kind: 'list', items: [...seen.values()] };
+      }
+      return { kind: name === 'tuple' ? 'tuple' : 'list', items: [...items] };
+    }
+    case 'isinstance': {
+      const types = b?.kind === 'tuple' ? b.items : b ? [b] : [];
+      const verdicts = types.map((t) => isInstance(a, t));
+      if (verdicts.some((v) => v === true)) return { kind: 'bool', value: true };
+      if (verdicts.length && verdicts.every((v) => v === false)) return { kind: 'bool', value: false };
+      return UNKNOWN;
+    }
+    case 'vars':
+      return a?.kind === 'dict' ? { kind: 'dict', entries: new Map(a.entries) } : UNKNOWN;
     case 'dict': {
       const entries = new Map<string, Value>();
       if (a?.kind === 'dict') for (const [k, v] of a.entries) entries.set(k, v);
@@ -65,4 +95,23 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     default:
       return UNKNOWN;
   }
+}
+
+/** isinstance for the kinds of values we track; undefined when it cannot tell. */
+function isInstance(value: Value | undefined, type: Value): boolean | undefined {
+  if (!value || value.kind === 'unknown' || type.kind !== 'module') return undefined;
+  const name = type.path.replace(/^builtins\./, '');
+  const kindOf: Record<string, Value['kind'][]> = {
+    'torch.Tensor': ['tensor'],
+    tuple: ['tuple'],
+    list: ['list'],
+    dict: ['dict'],
+    int: ['int', 'bool'],
+    float: ['float'],
+    str: ['str'],
+    bool: ['bool'],
+  };
+  const kinds = kindOf[name];
+  if (!kinds) return undefined;
+  return kinds.includes(value.kind);
 }

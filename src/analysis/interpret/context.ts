@@ -25,11 +25,20 @@ export class AnalysisContext {
     for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
   }
 
-  /** How many errors were reported so far: a layer call that adds one poisons its output. */
+  private errorReports = 0;
+  private loudReports = 0;
+
+  /**
+   * Errors reported so far, counting repeats of one finding (the same code runs once per instantiation):
+   * a layer call that reports one poisons its output.
+   */
   get errorCount(): number {
-    let n = 0;
-    for (const f of this.findings.values()) if (f.severity === 'error') n++;
-    return n;
+    return this.errorReports;
+  }
+
+  /** Errors and warnings reported so far, repeats included. */
+  get loudCount(): number {
+    return this.loudReports;
   }
 
   text(range: Range): string {
@@ -47,7 +56,7 @@ export class AnalysisContext {
     for (const rule of this.rules) {
       const hook = rule.hooks[event] as ((p: typeof payload, ctx: RuleContext) => void) | undefined;
       if (!hook) continue;
-      const ctx: RuleContext = { report: (r) => this.add(rule, r), text: (range) => this.text(range) };
+      const ctx: RuleContext = { report: (r) => this.add(rule, r), text: (range) => this.text(range), source: this.source };
       try {
         hook(payload, ctx);
       } catch {
@@ -57,6 +66,9 @@ export class AnalysisContext {
   }
 
   private add(rule: Rule, report: Report): void {
+    const severity = report.severity ?? rule.severity;
+    if (severity === 'error') this.errorReports++;
+    if (severity === 'error' || severity === 'warning') this.loudReports++;
     const line = report.range.start.line;
     if (isSuppressed(this.suppressions, line, rule.code)) return;
     const key = `${rule.code}@${line}:${report.range.start.column}`;
@@ -64,7 +76,7 @@ export class AnalysisContext {
     this.findings.set(key, {
       code: rule.code,
       name: rule.name,
-      severity: report.severity ?? rule.severity,
+      severity,
       range: report.range,
       message: report.message,
       related: report.related ?? [],

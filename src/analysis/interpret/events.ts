@@ -62,6 +62,8 @@ export interface RuleContext {
   report(report: Report): void;
   /** Source text of a range, for building edits. */
   text(range: Range): string;
+  /** The whole analysed text. */
+  readonly source: string;
 }
 
 export interface RuleHooks {

@@ -17,7 +17,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, NONE, TensorValue, UNKNOWN, Value, boolValue, intValue, numberValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, NONE, TensorValue, UNKNOWN, Value, boolValue, intValue, listOf, numberValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
@@ -221,7 +221,7 @@ export class Interpreter {
 
   private execFor(stmt: A.For, scope: Scope): void {
     const iter = this.eval(stmt.iter, scope);
-    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
         if (this.execBlock(stmt.body, scope)) return;
@@ -242,6 +242,9 @@ export class Interpreter {
     if (iter.kind === 'tensor' && iter.shape.rankKnown && iter.shape.dims.length > 0) {
       return { ...iter, shape: shapeOf(iter.shape.dims.slice(1)) };
     }
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.element) return iter.element;
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => sameValue(v, iter.items[0]))) return iter.items[0];
+    if (iter.kind === 'str') return { kind: 'str', value: iter.value[0] ?? '' };
     return UNKNOWN;
   }
 
@@ -363,6 +366,17 @@ export class Interpreter {
         if (test === false) return orelse;
         return body.kind === orelse.kind && body.kind !== 'tensor' && JSON.stringify(body) === JSON.stringify(orelse) ? body : UNKNOWN;
       }
+      case 'comprehension':
+        return this.comprehension(expr, scope);
+      case 'compare':
+        return compareValues(expr.ops, [this.eval(expr.left, scope), ...expr.comparators.map((c) => this.eval(c, scope))]);
+      case 'boolop': {
+        const left = this.eval(expr.left, scope);
+        const right = this.eval(expr.right, scope);
+        const l = boolValue(left);
+        if (l === undefined) return UNKNOWN;
+        return expr.op === 'and' ? (l ? right : left) : l ? left : right;
+      }
       case 'slice':
       case 'starred':
         return UNKNOWN;
@@ -370,6 +384,15 @@ export class Interpreter {
         for (const call of expr.calls) this.call(call, scope);
         return UNKNOWN;
     }
+  }
+
+  /** Evaluates the element once, with the loop variables bound to an item of each iterable. */
+  private comprehension(expr: A.Comprehension, scope: Scope): Value {
+    const inner = scope.fork();
+    for (const g of expr.generators) this.bind(g.target, this.iterationValue(this.eval(g.iter, inner)), inner, null);
+    const element = this.eval(expr.element, inner);
+    if (expr.container === 'dict') return { kind: 'dict', entries: new Map() };
+    return listOf(element);
   }
 
   private lookup(expr: A.Name, scope: Scope): Value {
@@ -387,6 +410,7 @@ export class Interpreter {
       case 'module': {
         const path = `${object.path}.${name}`;
         if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
+        if (path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
         return { kind: 'module', path };
       }
       case 'instance': {
@@ -414,14 +438,17 @@ export class Interpreter {
       case 'layer':
         return this.layerAttribute(object.layer, name, expr);
       case 'tuple':
-      case 'list':
+      case 'list': {
+        const before = this.ctx.loudCount;
         this.ctx.emit('attribute', { node: expr, value: object });
-        return { kind: 'method', receiver: object, name };
+        return this.ctx.loudCount > before ? UNKNOWN : { kind: 'method', receiver: object, name };
+      }
       case 'packed':
         if (name === 'data') return { kind: 'tensor', dtype: object.padded.dtype, shape: UNKNOWN_SHAPE, origin: this.originOf(expr) };
         this.ctx.emit('attribute', { node: expr, value: object });
         return UNKNOWN;
       case 'dict':
+        if (object.namespace && !object.parser) return object.entries.get(name) ?? UNKNOWN;
         return { kind: 'method', receiver: object, name };
       case 'kmodel': {
         const out = object.model.output;
@@ -456,10 +483,14 @@ export class Interpreter {
 
   private subscript(expr: A.Subscript, scope: Scope): Value {
     const value = this.eval(expr.value, scope);
+    const before = this.ctx.loudCount;
     this.ctx.emit('subscript', { node: expr, value });
+    // One bug, one finding: what a flagged subscript yields is not followed further.
+    if (this.ctx.loudCount > before) return UNKNOWN;
     if (value.kind === 'tensor') return indexTensor(value, expr.index.map((i) => this.indexItem(i, scope)), this.originOf(expr));
     const indices = expr.index.map((i) => (i.kind === 'slice' ? UNKNOWN : this.eval(i, scope)));
     const key = indices.length === 1 ? indices[0] : UNKNOWN;
+    if ((value.kind === 'tuple' || value.kind === 'list') && value.element) return expr.index[0]?.kind === 'slice' ? value : value.element;
     if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'int') {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
       return value.items[i] ?? UNKNOWN;
@@ -537,7 +568,19 @@ export class Interpreter {
     const args = expr.args.map((a) => this.eval(a, scope));
     const kwargs = new Map<string, Value>();
     for (const kw of expr.keywords) kwargs.set(kw.name, this.eval(kw.value, scope));
-    if (expr.hasStarArgs && callee.kind !== 'layer') {
+    // `*seq` and `**mapping` are followed when they are known; otherwise the call is only partly visible.
+    let hidden = false;
+    for (const star of expr.starArgs) {
+      const v = this.eval(star, scope);
+      if ((v.kind === 'tuple' || v.kind === 'list') && !v.element) args.push(...v.items);
+      else hidden = true;
+    }
+    for (const star of expr.starKwargs) {
+      const v = this.eval(star, scope);
+      if (v.kind === 'dict' && !v.parser) for (const [k, value] of v.entries) { if (!kwargs.has(k)) kwargs.set(k, value); }
+      else hidden = true;
+    }
+    if (hidden && callee.kind !== 'layer') {
       // Arguments we cannot see: do not guess at a layer's configuration or a function's parameters.
       return callee.kind === 'module' && normalisePath(callee.path).startsWith('torch.nn.') && /\.[A-Z]\w*$/.test(callee.path) ? UNKNOWN : this.callValue(callee, args, kwargs, expr, true);
     }
@@ -585,6 +628,7 @@ export class Interpreter {
         if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) receiver.items.push(...args[0].items);
         return name === 'copy' ? { kind: 'list', items: [...receiver.items] } : NONE;
       case 'dict':
+        if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
         if (name === 'get') {
           const key = args[0];
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN);
@@ -605,6 +649,10 @@ export class Interpreter {
       return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
+    if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
+    if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
+    if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
+    if (path === 'torch.from_numpy') return args[0] ?? UNKNOWN;
     const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
     if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {
@@ -628,7 +676,7 @@ export class Interpreter {
   private constructTorchLayer(kind: string, qualname: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     if (kind === 'ModuleList') {
       const items = args[0];
-      return items?.kind === 'list' || items?.kind === 'tuple' ? { kind: 'list', items: [...items.items] } : { kind: 'list', items: [] };
+      return items?.kind === 'list' || items?.kind === 'tuple' ? { kind: 'list', items: [...items.items], element: items.element } : { kind: 'list', items: [] };
     }
     if (kind === 'ModuleDict') return args[0]?.kind === 'dict' ? args[0] : { kind: 'dict', entries: new Map() };
     if (kind === 'Parameter') return args[0] ?? UNKNOWN;
@@ -640,7 +688,7 @@ export class Interpreter {
       qualname,
       call: expr,
       args: bindArgs(family.params(kind), expr, args, kwargs),
-      children: kind === 'Sequential' ? args.filter((a): a is Extract<Value, { kind: 'layer' }> => a.kind === 'layer').map((a) => a.layer) : [],
+      children: kind === 'Sequential' ? sequentialChildren(args) : [],
       label: this.originOf(expr).text,
     };
     this.ctx.emit('layerConstruct', { layer });
@@ -649,6 +697,7 @@ export class Interpreter {
   }
 
   applyLayer(layer: LayerDesc, rawArgs: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    if (layer.module) return this.callValue(layer.module, rawArgs, kwargs, expr, false);
     const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : a));
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     const errorsBefore = this.ctx.errorCount;
@@ -813,3 +862,89 @@ function describeCall(input: Value | undefined, output: Value): string | undefin
   const outShape = shape(output);
   return outShape ? `${inShape} → ${outShape}` : undefined;
 }
+
+const STRING_CONSTANTS: Record<string, string> = {
+  'string.ascii_lowercase': 'abcdefghijklmnopqrstuvwxyz',
+  'string.ascii_uppercase': 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  'string.ascii_letters': 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  'string.digits': '0123456789',
+  'string.punctuation': '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+  'string.printable': '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\r\x0b\x0c',
+  'string.whitespace': ' \t\n\r\x0b\x0c',
+};
+
+/** argparse: add_argument records defaults; parse_args returns them as a namespace. */
+function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, args: Value[], kwargs: Map<string, Value>): Value {
+  if (name === 'add_argument_group' || name === 'add_mutually_exclusive_group') return parser;
+  if (name === 'add_argument') {
+    const flags = args.filter((a): a is Extract<Value, { kind: 'str' }> => a.kind === 'str').map((a) => a.value);
+    const dest = kwargs.get('dest');
+    const long = flags.find((f) => f.startsWith('--')) ?? flags.find((f) => !f.startsWith('-')) ?? flags[0];
+    const key = dest?.kind === 'str' ? dest.value : long?.replace(/^-+/, '').replace(/-/g, '_');
+    if (!key) return NONE;
+    let value = kwargs.get('default') ?? NONE;
+    const type = kwargs.get('type');
+    if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.int' && /^-?\d+$/.test(value.value)) value = { kind: 'int', value: Number(value.value) };
+    parser.entries.set(key, value);
+    return NONE;
+  }
+  if (name === 'parse_args') return { kind: 'dict', entries: new Map(parser.entries), namespace: true };
+  if (name === 'parse_known_args') return { kind: 'tuple', items: [{ kind: 'dict', entries: new Map(parser.entries), namespace: true }, UNKNOWN] };
+  return UNKNOWN;
+}
+
+/** Comparisons between known scalars; anything else is unknown. */
+function compareValues(ops: string[], values: Value[]): Value {
+  let result = true;
+  for (let i = 0; i < ops.length; i++) {
+    const a = values[i];
+    const b = values[i + 1];
+    const op = ops[i];
+    let r: boolean | undefined;
+    if (op === 'is' || op === 'is not') {
+      if (a.kind === 'unknown' || b.kind === 'unknown') return UNKNOWN;
+      if (b.kind === 'none' || a.kind === 'none') r = a.kind === b.kind;
+      else return UNKNOWN;
+      if (op === 'is not') r = !r;
+    } else if (op === 'in' || op === 'not in') {
+      if (b.kind === 'dict' && a.kind === 'str' && !b.parser) r = b.entries.has(a.value);
+      else if ((b.kind === 'list' || b.kind === 'tuple') && !b.element && (a.kind === 'int' || a.kind === 'str') && b.items.every((v) => v.kind === 'int' || v.kind === 'str')) r = b.items.some((v) => (v as { value: unknown }).value === a.value);
+      else return UNKNOWN;
+      if (op === 'not in') r = !r;
+    } else {
+      const x = a.kind === 'str' ? a.value : numberValue(a);
+      const y = b.kind === 'str' ? b.value : numberValue(b);
+      if (x === undefined || y === undefined || typeof x !== typeof y) return UNKNOWN;
+      switch (op) {
+        case '==': r = x === y; break;
+        case '!=': r = x !== y; break;
+        case '<': r = x < y; break;
+        case '<=': r = x <= y; break;
+        case '>': r = x > y; break;
+        case '>=': r = x >= y; break;
+        default: return UNKNOWN;
+      }
+    }
+    result &&= r;
+  }
+  return { kind: 'bool', value: result };
+}
+
+/**
+ * nn.Sequential's children. A child we cannot follow (a user module, an unsupported layer) becomes an
+ * opaque placeholder, so the container's output is unknown rather than the input passed through.
+ */
+function sequentialChildren(args: Value[]): LayerDesc[] {
+  const source = args.length === 1 && args[0].kind === 'dict' ? [...args[0].entries.values()] : args;
+  return source.map((a) => (a.kind === 'layer' ? a.layer : a.kind === 'instance' ? { ...OPAQUE_LAYER, kind: 'Module', label: a.cls.name, module: a } : OPAQUE_LAYER));
+}
+
+const OPAQUE_LAYER: LayerDesc = {
+  framework: 'torch',
+  kind: 'Opaque',
+  qualname: 'unknown',
+  call: { kind: 'call', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, func: { kind: 'other', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, calls: [] }, args: [], keywords: [], argsRange: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, hasStarArgs: false, starArgs: [], starKwargs: [] },
+  args: new Map(),
+  children: [],
+  label: 'an unknown module',
+};

@@ -31,6 +31,8 @@ export interface LayerDesc {
   children: LayerDesc[];
   /** Source text of the constructor, shortened, for messages. */
   label: string;
+  /** For a user-defined module placed in a container (nn.Sequential): the instance whose forward runs. */
+  module?: import('../values/value').InstanceValue;
 }
 
 export function bindArgs(params: ParamSpec[], call: Call, positional: Value[], keywords: Map<string, Value>): Map<string, LayerArg> {

@@ -12,11 +12,18 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
     case 'pad_sequence': {
       const seqs = arg(args, kwargs, 0, 'sequences');
       const batchFirst = boolValue(arg(args, kwargs, 1, 'batch_first')) ?? false;
-      const items = seqs?.kind === 'list' || seqs?.kind === 'tuple' ? seqs.items : undefined;
-      const first = items?.[0];
+      const isSeq = seqs?.kind === 'list' || seqs?.kind === 'tuple';
+      const items = isSeq && !seqs.element ? seqs.items : undefined;
+      const first = items?.[0] ?? (isSeq ? seqs.element : undefined);
       const batch = items ? { kind: 'int' as const, value: items.length, origin, role: 'batch' as const } : symDim('batch', { role: 'batch' });
       const time = { ...symDim('time'), role: 'time' as const };
-      if (first?.kind !== 'tensor' || !first.shape.rankKnown) return { kind: 'tensor', dtype: first?.kind === 'tensor' ? first.dtype : 'unknown', origin, shape: UNKNOWN_SHAPE };
+      // pad_sequence always puts (time, batch) first; elements we cannot see are taken as 1-D id sequences,
+      // the common case, which never leads to a finding on its own (symbols do not conflict).
+      if (first?.kind !== 'tensor' || !first.shape.rankKnown) {
+        const dims = batchFirst ? [batch, time] : [time, batch];
+        const opaque = !isSeq || (first?.kind === 'tensor' && first.shape.dims.length > 0);
+        return { kind: 'tensor', dtype: first?.kind === 'tensor' ? first.dtype : 'unknown', origin, shape: opaque ? UNKNOWN_SHAPE : shapeOf(dims) };
+      }
       const rest = first.shape.dims.slice(1);
       const dims = batchFirst ? [batch, time, ...rest] : [time, batch, ...rest];
       return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), maxValue: first.maxValue, minValue: first.minValue };

@@ -19,6 +19,7 @@ function literalStats(value: Value): { dims: number[]; min: number; max: number;
     return { dims: [], min: n, max: n, ints: value.kind !== 'float', flat: [n] };
   }
   if (value.kind !== 'list' && value.kind !== 'tuple') return undefined;
+  if (value.element) return undefined;
   let min = Infinity;
   let max = -Infinity;
   let ints = true;

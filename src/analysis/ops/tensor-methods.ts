@@ -8,6 +8,8 @@ const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
   'softmax', 'log_softmax', 'masked_fill', 'masked_fill_', 'clamp', 'clamp_', 'requires_grad_', 'zero_', 'fill_', 'add', 'sub', 'mul', 'div',
   'add_', 'mul_', 'sub_', 'div_', 'pin_memory', 'share_memory_', 'normal_', 'uniform_', 'retain_grad', 'round', 'floor', 'ceil', 'sign',
+  'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'reciprocal', 'sin', 'cos', 'erf', 'log2', 'log10', 'gelu', 'silu', 'softplus',
+  'nan_to_num', 'float_power', 'remainder', 'fmod', 'lerp', 'addcmul', 'addcdiv', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
 ]);
 
 const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'long', bool: 'bool' };

@@ -8,6 +8,7 @@ import { dimsFromSizeArgs } from './dims-from-values';
 const ELEMENTWISE = new Set([
   'relu', 'tanh', 'sigmoid', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'exp', 'log', 'abs', 'sqrt',
   'softmax', 'log_softmax', 'layer_norm', 'normalize', 'clamp', 'add', 'mul', 'sub', 'div', 'where', 'hardtanh', 'mish',
+  'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'sin', 'cos', 'flip', 'roll', 'dropout1d', 'alpha_dropout', 'nan_to_num', 'clone',
 ]);
 
 function concat(items: Value[], axisValue: Value | undefined, stack: boolean, origin: Origin): TensorValue {
@@ -46,6 +47,20 @@ function concat(items: Value[], axisValue: Value | undefined, stack: boolean, or
   return { ...base, shape: shapeOf(dims) };
 }
 
+/** cat/stack over a list of unknown length (a comprehension): the joined axis is unknown, the others stay. */
+function concatUnknownCount(element: Value, axisValue: Value | undefined, stack: boolean, origin: Origin): TensorValue {
+  const base: TensorValue = { kind: 'tensor', dtype: element.kind === 'tensor' ? element.dtype : 'unknown', origin, shape: UNKNOWN_SHAPE };
+  if (element.kind !== 'tensor' || !element.shape.rankKnown) return base;
+  const rank = element.shape.dims.length;
+  const axis = intValue(axisValue) ?? 0;
+  const i = normaliseAxis(axis, stack ? rank + 1 : rank);
+  if (i === undefined) return base;
+  const dims = [...element.shape.dims];
+  if (stack) dims.splice(i, 0, UNKNOWN_DIM);
+  else dims[i] = UNKNOWN_DIM;
+  return { ...base, shape: shapeOf(dims) };
+}
+
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
 export function tensorFunction(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const first = args[0];
@@ -56,6 +71,7 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
     case 'stack': {
       const seq = first ?? kwargs.get('tensors');
       if (seq?.kind !== 'tuple' && seq?.kind !== 'list') return { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE };
+      if (seq.element) return concatUnknownCount(seq.element, args[1] ?? kwargs.get('dim'), name === 'stack', origin);
       return concat(seq.items, args[1] ?? kwargs.get('dim'), name === 'stack', origin);
     }
     case 'flatten':

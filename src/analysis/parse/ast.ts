@@ -20,6 +20,20 @@ export interface Call extends NodeBase {
   argsRange: Range;
   /** `*args` or `**kwargs` present: the call's arguments are not all visible. */
   hasStarArgs: boolean;
+  /** The expressions after `*` and `**`, which may still be known sequences and dicts. */
+  starArgs: Expr[];
+  starKwargs: Expr[];
+}
+/** `a < b == c`, `x is None`, `k in d`. */
+export interface Compare extends NodeBase { kind: 'compare'; left: Expr; ops: string[]; comparators: Expr[] }
+/** `a and b`, `a or b`. */
+export interface BoolOp extends NodeBase { kind: 'boolop'; op: 'and' | 'or'; left: Expr; right: Expr }
+/** `[elt for target in iter if …]` and its set, dict and generator siblings. */
+export interface Comprehension extends NodeBase {
+  kind: 'comprehension';
+  container: 'list' | 'set' | 'dict' | 'generator';
+  element: Expr;
+  generators: { target: Expr; iter: Expr }[];
 }
 export interface Num extends NodeBase { kind: 'int' | 'float'; value: number }
 export interface Str extends NodeBase { kind: 'str'; value: string }
@@ -37,7 +51,7 @@ export interface OtherExpr extends NodeBase { kind: 'other'; calls: Call[] }
 
 export type Expr =
   | Name | Attribute | Call | Num | Str | Const | Sequence | Dict | Slice | Subscript
-  | BinOp | UnaryOp | Conditional | Starred | OtherExpr;
+  | BinOp | UnaryOp | Conditional | Starred | Comprehension | Compare | BoolOp | OtherExpr;
 
 export interface Param {
   name: string;

@@ -330,6 +330,30 @@ class Lowerer {
         const inner = namedChildren(node)[0];
         return { kind: 'starred', range, value: this.exprOr(inner, range) };
       }
+      case 'comparison_operator': {
+        const operands = namedChildren(node);
+        const ops: string[] = [];
+        // Operators are unnamed tokens between the operands (`not in` and `is not` span two tokens).
+        for (let i = 1; i < operands.length; i++) ops.push(this.source.slice(operands[i - 1].endIndex, operands[i].startIndex).replace(/[()\s]+/g, ' ').trim());
+        if (operands.length < 2) break;
+        return { kind: 'compare', range, left: this.expr(operands[0]), ops, comparators: operands.slice(1).map((n) => this.expr(n)) };
+      }
+      case 'boolean_operator': {
+        const left = field(node, 'left');
+        const right = field(node, 'right');
+        const op = this.source.slice(left?.endIndex ?? node.startIndex, right?.startIndex ?? node.endIndex).trim();
+        if (!left || !right || (op !== 'and' && op !== 'or')) break;
+        return { kind: 'boolop', range, op, left: this.expr(left), right: this.expr(right) };
+      }
+      case 'not_operator': {
+        const arg = field(node, 'argument');
+        return { kind: 'unary', range, op: 'not', operand: this.exprOr(arg, range) };
+      }
+      case 'list_comprehension':
+      case 'set_comprehension':
+      case 'dictionary_comprehension':
+      case 'generator_expression':
+        return this.comprehension(node);
       case 'keyword_argument':
       case 'as_pattern_target': {
         const inner = namedChildren(node)[0];
@@ -361,18 +385,39 @@ class Lowerer {
     const args: A.Expr[] = [];
     const keywords: A.Keyword[] = [];
     let hasStarArgs = false;
-    for (const a of argsNode ? namedChildren(argsNode) : []) {
+    const starArgs: A.Expr[] = [];
+    const starKwargs: A.Expr[] = [];
+    if (argsNode?.type === 'generator_expression') args.push(this.expr(argsNode));
+    else for (const a of argsNode ? namedChildren(argsNode) : []) {
       if (a.type === 'keyword_argument') {
         const name = field(a, 'name');
         const value = field(a, 'value');
         if (name && value) keywords.push({ name: this.text(name), nameRange: rangeOf(name), value: this.expr(value), range: rangeOf(a) });
       } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
         hasStarArgs = true;
+        const inner = namedChildren(a)[0];
+        if (inner) (a.type === 'list_splat' ? starArgs : starKwargs).push(this.expr(inner));
       } else {
         args.push(this.expr(a));
       }
     }
-    return { kind: 'call', range, func, args, keywords, argsRange: argsNode ? rangeOf(argsNode) : range, hasStarArgs };
+    return { kind: 'call', range, func, args, keywords, argsRange: argsNode ? rangeOf(argsNode) : range, hasStarArgs, starArgs, starKwargs };
+  }
+
+  comprehension(node: CstNode): A.Expr {
+    const range = rangeOf(node);
+    const body = field(node, 'body');
+    const generators: { target: A.Expr; iter: A.Expr }[] = [];
+    for (const clause of node.children) {
+      if (clause.type !== 'for_in_clause') continue;
+      const left = field(clause, 'left');
+      const right = field(clause, 'right');
+      if (left && right) generators.push({ target: this.expr(left), iter: this.expr(right) });
+    }
+    if (!body || generators.length === 0) return { kind: 'other', range, calls: this.nestedCalls(node) };
+    const container = node.type === 'list_comprehension' ? 'list' : node.type === 'set_comprehension' ? 'set' : node.type === 'dictionary_comprehension' ? 'dict' : 'generator';
+    const element = body.type === 'pair' ? this.exprOr(field(body, 'value'), range) : this.expr(body);
+    return { kind: 'comprehension', range, container, element, generators };
   }
 
   slice(node: CstNode): A.Slice {

@@ -62,8 +62,8 @@ export type Value =
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }
   | { kind: 'none' }
-  | { kind: 'tuple' | 'list'; items: Value[]; tag?: SequenceTag }
-  | { kind: 'dict'; entries: Map<string, Value> }
+  | { kind: 'tuple' | 'list'; items: Value[]; tag?: SequenceTag; element?: Value }
+  | { kind: 'dict'; entries: Map<string, Value>; namespace?: boolean; parser?: boolean }
   | TensorValue
   | PackedValue
   | { kind: 'layer'; layer: LayerDesc }
@@ -99,6 +99,11 @@ export interface SequenceTag {
 }
 
 export const UNKNOWN: Value = { kind: 'unknown' };
+
+/** A list of unknown length whose items are all like `element` (a comprehension's result). */
+export function listOf(element: Value): Value {
+  return { kind: 'list', items: [], element };
+}
 export const NONE: Value = { kind: 'none' };
 
 export function isTensor(v: Value): v is TensorValue {

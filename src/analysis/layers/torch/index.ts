@@ -1,13 +1,14 @@
 // Every PyTorch layer family SeqLens understands, by class name.
 import type { LayerFamily } from '../family';
 import { torchFlatten, torchSequential } from './containers';
+import { torchConvolution } from './convolution';
 import { torchEmbedding } from './embedding';
 import { torchLinear } from './linear';
 import { torchLosses } from './losses';
 import { torchRecurrent } from './recurrent';
 import { torchShapePreserving } from './shape-preserving';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);

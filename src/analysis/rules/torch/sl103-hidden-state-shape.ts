@@ -1,6 +1,6 @@
 import type { TextEdit } from '../../findings';
 import { isRecurrent, inputAxes, recurrentConfig } from '../../layers/torch/recurrent';
-import { Dim, conflicting, formatDim, intDim, UNKNOWN_DIM } from '../../shapes/dim';
+import { Dim, conflicting, formatDim, intDim, sameDim, UNKNOWN_DIM } from '../../shapes/dim';
 import type { TensorValue, Value } from '../../values/value';
 import { LayerCallEvent, RuleContext } from '../../interpret/events';
 import { fix, replace, splitTopLevel } from '../edits';
@@ -111,9 +111,17 @@ export const hiddenStateShape: Rule = {
       }
       if (wrong.length === 0) return;
       const parts = wrong.map(({ name, want, got, tensor, cell }) => {
-        const batchFirst = got.length === 3 && !conflicting(got[0], want[1]) && !conflicting(got[1], want[0]) && conflicting(got[0], want[0]);
+        const batchFirst = got.length === 3 && sameDim(got[0], want[1]) && !conflicting(got[1], want[0]) && conflicting(got[0], want[0]);
+        const layersOff = got.length === 3 && conflicting(got[0], want[0]) && !batchFirst;
         const size = cell ? 'hidden_size' : config.projSize ? 'proj_size' : 'hidden_size';
-        return `${name} of shape ${show(want)} = (num_layers × directions, batch, ${size}) but got ${show(got)}${tensor.origin ? ` (${tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}${batchFirst ? '; the hidden state is never batch-first, even with batch_first=True' : ''}`;
+        // Show the batch we could not infer as the one that was passed, rather than "?".
+        const shown = want.map((d, i) => (d.kind === 'unknown' && got[i] ? got[i] : d));
+        const why = batchFirst
+          ? '; the hidden state is never batch-first, even with batch_first=True'
+          : layersOff
+            ? `; its first dimension must be num_layers × directions = ${config.stateLayers}`
+            : '';
+        return `${name} of shape ${show(shown)} = (num_layers × directions, batch, ${size}) but got ${show(got)}${tensor.origin ? ` (${tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}${why}`;
       });
       const edits = wrong.map((w) => rebuildFactory(ctx, w.tensor, w.want));
       const unique = edits.filter((e, i) => e && edits.findIndex((o) => o && o.range.start.line === e.range.start.line && o.range.start.column === e.range.start.column) === i) as TextEdit[];

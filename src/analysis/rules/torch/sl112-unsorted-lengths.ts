@@ -39,7 +39,9 @@ export const unsortedLengths: Rule = {
         return;
       }
       if (enforce !== undefined || !lengthsExpr) return;
-      if (/sort/.test(ctx.text(lengthsExpr.range))) return;
+      if (lengths?.kind === 'tensor' && lengths.sortedDescending) return;
+      // Code that sorts its batch by length somewhere (descending) is taken at its word.
+      if (/sort/.test(ctx.text(lengthsExpr.range)) || /(descending|reverse)\s*=\s*True/.test(ctx.source)) return;
       ctx.report({
         range: lengthsExpr.range,
         severity: 'hint',

@@ -17,8 +17,9 @@ function check(input: Value | undefined, target: Value | undefined, call: Call, 
   if (!sameDim(b, tb) || !sameDim(t, tt)) return;
   // Where we know which axis holds the classes (a Linear's output features), trust that over the numbers.
   if (t.kind !== 'unknown' && t.role === 'feature') return;
-  const raises = conflicting(c, tt);
-  if (!raises && !(c.kind !== 'unknown' && c.role === 'feature')) return;
+  // PyTorch reads axis 1 as the classes, so unless the classes happen to equal the sequence length it raises.
+  const raises = conflicting(c, tt) || c.kind === 'unknown';
+  if (!raises && !(c.role === 'feature')) return;
   const inputExpr = call.args[0];
   const targetExpr = call.args[1];
   const fixes = [];
