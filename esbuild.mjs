@@ -43,6 +43,10 @@ function copyRuntimeFiles() {
   for (const file of [
     require.resolve('web-tree-sitter/tree-sitter.wasm'),
     require.resolve('tree-sitter-python/tree-sitter-python.wasm'),
+    // TensorFlow.js' WebAssembly backend loads these at run time (setWasmPaths points next to the bundle).
+    require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'),
+    require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'),
+    require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm'),
   ]) copyFileSync(file, join(outdir, basename(file)));
 }
 

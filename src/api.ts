@@ -2,3 +2,4 @@
 export { analyze, createAnalyzer } from './analysis';
 export type { Analyzer, DocumentAnalysis } from './analysis';
 export type { AnalysisResult, Finding, Fix, LayerSite, TensorSite, Range, Position, Severity } from './analysis/findings';
+export { evaluate } from './evaluation';
