@@ -58,12 +58,12 @@ export class LineIndex {
 
 // Each cursor property crosses into wasm and copies the cursor: read only ids and offsets,
 // and look everything else up in JS.
-function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstNode {
+function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex, withField = true): CstNode {
   const typeId = cursor.nodeTypeId;
   const type = tables.types[typeId] ?? 'ERROR';
   const startIndex = cursor.startIndex;
   const endIndex = cursor.endIndex;
-  const fieldId = cursor.currentFieldId;
+  const fieldId = withField ? cursor.currentFieldId : 0;
   const isError = type === 'ERROR' || (startIndex === endIndex && cursor.nodeIsMissing);
   return {
     type,
@@ -78,6 +78,12 @@ function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstN
   };
 }
 
+/** Parents whose unnamed tokens the lowering reads: operators and a slice's colons. */
+const KEEPS_TOKENS = new Set(['slice', 'binary_operator', 'augmented_assignment', 'unary_operator']);
+
+/** Parents whose children are read by position only, never by field name. */
+const NO_FIELDS = new Set(['module', 'block', 'argument_list', 'expression_statement', 'list', 'tuple', 'expression_list', 'pattern_list', 'tuple_pattern', 'list_pattern', 'parameters', 'string', 'concatenated_string', 'parenthesized_expression', 'slice', 'dictionary', 'set', 'comparison_operator', 'interpolation', 'decorator']);
+
 /** Named node types that never have children: no need to ask wasm. */
 const LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'comment', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'ellipsis', 'type_conversion']);
 
@@ -90,8 +96,8 @@ function copySubtree(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstN
     const parent = stack[stack.length - 1];
     // Punctuation and keywords are dropped, except operators (they carry a field) and a slice's colons.
     const typeId = cursor.nodeTypeId;
-    const keep = tables.named[typeId] !== false || parent.type === 'slice' || cursor.currentFieldId !== 0 || cursor.startIndex === cursor.endIndex;
-    const node = keep ? readCurrent(cursor, tables, lines) : undefined;
+    const keep = tables.named[typeId] !== false || KEEPS_TOKENS.has(parent.type);
+    const node = keep ? readCurrent(cursor, tables, lines, !NO_FIELDS.has(parent.type)) : undefined;
     if (node) parent.children.push(node);
     if (node && !LEAVES.has(node.type) && cursor.gotoFirstChild()) {
       stack.push(node);
