@@ -3,8 +3,10 @@ import type { AnalysisResult, SourceEdit } from './findings';
 import { DocumentParser, loadPython } from './parse/parser';
 import { analyzeModule } from './interpret/analyze-module';
 import { splitNotebookResult, joinNotebookCells } from './notebook';
+import { ModelDescription, describeTorchModels } from './models';
 
 export { allRules, ruleByCode } from './rules/registry';
+export type { ModelDescription, LayerDescription, ArgValue } from './models';
 export type { RuleInfo } from './rules/rule';
 
 export interface AnalyzerOptions {
@@ -23,6 +25,8 @@ export interface DocumentAnalysis {
 
 export interface Analyzer {
   analyze(source: string, fileName: string): AnalysisResult;
+  /** The nn.Module classes of a file with their layers' resolved arguments and forward syntax. */
+  describeModels(source: string, fileName: string): ModelDescription[];
   /** Analyses notebook code cells as one program in cell order; results are per cell, in cell coordinates. */
   analyzeNotebook(cells: string[], fileName: string): AnalysisResult[];
   open(source: string, fileName: string): DocumentAnalysis;
@@ -54,6 +58,9 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
   return {
     analyze(source) {
       return analyzeModule(scratch.reset(source), source);
+    },
+    describeModels(source) {
+      return describeTorchModels(scratch.reset(source), source);
     },
     analyzeNotebook(cells) {
       const joined = joinNotebookCells(cells);

@@ -1,0 +1,84 @@
+// Plain descriptions of the PyTorch model classes in a file, with the sizes their instantiation gives
+// them: what a model builder (TF.js) needs to rebuild the architecture.
+import type { Range } from './findings';
+import type { FunctionDef, Module } from './parse/ast';
+import type { LayerDesc } from './layers/layer';
+import { allRules } from './rules/registry';
+import { AnalysisContext } from './interpret/context';
+import { Interpreter } from './interpret/interpreter';
+import type { InstanceValue, Value } from './values/value';
+
+export type ArgValue = number | boolean | string | null;
+
+export interface LayerDescription {
+  /** Attribute name in `__init__` (`self.gru = nn.GRU(...)` → `gru`). */
+  attr: string;
+  /** PyTorch class name: `Embedding`, `GRU`, `LSTM`, `RNN`, `Linear`, `Dropout`, `Sequential`, … */
+  kind: string;
+  /** Constructor arguments by parameter name, with defaults filled in; `undefined` where not statically known. */
+  args: Record<string, ArgValue | undefined>;
+  /** For nn.Sequential: its children, in order. */
+  children: Omit<LayerDescription, 'attr'>[];
+  range: Range;
+}
+
+export interface ModelDescription {
+  className: string;
+  range: Range;
+  layers: LayerDescription[];
+  /** The forward method's syntax tree (see parse/ast.ts), for recognising the readout pattern. */
+  forward?: FunctionDef;
+  /** Other attributes set in __init__ with plain values (sizes, flags). */
+  attributes: Record<string, ArgValue>;
+}
+
+function plain(v: Value | undefined): ArgValue | undefined {
+  if (!v) return undefined;
+  switch (v.kind) {
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'str':
+      return v.value;
+    case 'none':
+      return null;
+    case 'symint':
+      return v.dim.kind === 'int' ? v.dim.value : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function describeLayer(layer: LayerDesc): Omit<LayerDescription, 'attr'> {
+  const args: Record<string, ArgValue | undefined> = {};
+  for (const [name, arg] of layer.args) args[name] = plain(arg.value);
+  return { kind: layer.kind, args, children: layer.children.map(describeLayer), range: layer.call.range };
+}
+
+function describeInstance(instance: InstanceValue): ModelDescription {
+  const layers: LayerDescription[] = [];
+  const attributes: Record<string, ArgValue> = {};
+  for (const [attr, value] of instance.attrs) {
+    if (value.kind === 'layer') layers.push({ attr, ...describeLayer(value.layer) });
+    else {
+      const p = plain(value);
+      if (p !== undefined) attributes[attr] = p;
+    }
+  }
+  const forward = instance.cls.methods.get('forward');
+  return { className: instance.cls.name, range: instance.cls.def.range, layers, forward, attributes };
+}
+
+/** Every nn.Module class in the module, as built by its first instantiation in the file (or with its defaults). */
+export function describeTorchModels(module: Module, source: string): ModelDescription[] {
+  const ctx = new AnalysisContext(source, allRules(), module.suppressions);
+  const interpreter = new Interpreter(ctx);
+  interpreter.run(module.body);
+  const out: ModelDescription[] = [];
+  for (const cls of interpreter.classes) {
+    if (!cls.isTorchModule) continue;
+    const instance = interpreter.instances.get(cls)?.[0];
+    if (instance) out.push(describeInstance(instance));
+  }
+  return out;
+}
