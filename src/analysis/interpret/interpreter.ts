@@ -8,7 +8,7 @@ import { LayerDesc, bindArgs } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
 import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
-import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath } from './keras';
+import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite } from './keras';
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
@@ -452,6 +452,7 @@ export class Interpreter {
         return { kind: 'method', receiver: object, name };
       case 'kmodel': {
         const out = object.model.output;
+        if (name === 'output_shape') outputShapeSite(this, object.model, expr.attrRange);
         if (name === 'output_shape' || name === 'output') return name === 'output' ? out : out.kind === 'tensor' && out.shape.rankKnown ? { kind: 'size', dims: out.shape.dims, of: out } : UNKNOWN;
         if (name === 'layers') return { kind: 'list', items: object.model.layers.map((layer) => ({ kind: 'layer' as const, layer })) };
         return { kind: 'method', receiver: object, name };

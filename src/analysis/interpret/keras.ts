@@ -3,7 +3,7 @@
 import type * as A from '../parse/ast';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { declaredInput, kerasFamily } from '../layers/keras';
-import { kerasTensor, shapeFromTuple } from '../layers/keras/dims';
+import { kerasTensor, noneDim, shapeFromTuple } from '../layers/keras/dims';
 import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
 import { intDim, UNKNOWN_DIM } from '../shapes/dim';
 import { KerasModel, UNKNOWN, Value, intValue } from '../values/value';
@@ -95,7 +95,7 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   }
   const layer = item.layer;
   if (model.layers.length === 0 && model.output.kind !== 'tensor') {
-    const declared = declaredInput(layer);
+    const declared = declaredInput(layer) ?? assumedInput(layer);
     if (declared) model.output = declared;
   }
   model.layers.push(layer);
@@ -103,6 +103,19 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   const output = model.output.kind === 'tensor' ? host.applyLayer(layer, [model.output], new Map(), layer.call) : UNKNOWN;
   model.output = output;
   model.summary.push({ layer, output });
+}
+
+/**
+ * A model whose input is only fixed at fit time still has a known rank: an Embedding takes (None, None) ids,
+ * a recurrent or convolutional layer (None, None, None). Symbols never conflict, so this only lets structure
+ * checks (ndim) run.
+ */
+function assumedInput(layer: LayerDesc): Value | undefined {
+  const inner = layer.kind === 'Bidirectional' || layer.kind === 'TimeDistributed' ? layer.children[0] : layer;
+  const origin = { range: layer.call.range, text: layer.label };
+  if (layer.kind === 'Embedding') return kerasTensor(shapeOf([noneDim('batch'), noneDim('time')]), origin, 'long');
+  if (inner && (['SimpleRNN', 'GRU', 'LSTM', 'Conv1D'].includes(inner.kind) || layer.kind === 'TimeDistributed')) return kerasTensor(shapeOf([noneDim('batch'), noneDim('time'), noneDim()]), origin);
+  return undefined;
 }
 
 /** Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values. */
@@ -116,15 +129,29 @@ export function replaySequential(host: KerasHost, model: KerasModel, data: Value
   }
 }
 
+function shapeText(output: Value): string {
+  if (output.kind === 'tensor') return formatShape(output.shape);
+  if (output.kind === 'list') return output.items.map((o) => (o.kind === 'tensor' ? formatShape(o.shape) : '?')).join(', ');
+  return '?';
+}
+
+/** The model.summary() table for a Sequential model. */
+export function summaryMarkdown(model: KerasModel): string {
+  const rows = model.summary.map(({ layer, output }) => `| ${layer.kind} | \`${shapeText(output)}\` |`);
+  return ['**Sequential** — as `model.summary()` shows it', '', '| layer | output shape |', '|---|---|', ...rows].join('\n');
+}
+
 export function recordSummary(host: KerasHost, model: KerasModel): void {
   if (model.summary.length === 0) return;
-  const rows = model.summary.map(({ layer, output }) => `| ${layer.kind} | \`${output.kind === 'tensor' ? formatShape(output.shape) : output.kind === 'list' ? output.items.map((o) => (o.kind === 'tensor' ? formatShape(o.shape) : '?')).join(', ') : '?'}\` |`);
-  host.ctx.addLayerSite({
-    range: model.call.range,
-    framework: 'keras',
-    kind: 'Sequential',
-    markdown: ['**Sequential** — as `model.summary()` shows it', '', '| layer | output shape |', '|---|---|', ...rows].join('\n'),
-  });
+  host.ctx.addLayerSite({ range: model.call.range, framework: 'keras', kind: 'Sequential', markdown: summaryMarkdown(model) });
+}
+
+/** `model.output_shape`: a hover with the output shape and the summary it comes from. */
+export function outputShapeSite(host: KerasHost, model: KerasModel, range: A.Call['range']): void {
+  const out = model.output;
+  if (out.kind !== 'tensor') return;
+  const shape = formatShape(out.shape);
+  host.ctx.addTensorSite({ range, name: 'output_shape', shape, markdown: `**model.output_shape**: \`${shape}\`${model.summary.length ? `\n\n${summaryMarkdown(model)}` : ''}` });
 }
 
 /** model.add / compile / fit / evaluate / predict / summary. */
