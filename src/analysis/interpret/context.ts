@@ -11,18 +11,21 @@ const STEP_BUDGET = 200_000;
 export class AnalysisContext {
   private readonly findings = new Map<string, Finding>();
   private readonly layerSites = new Map<string, LayerSite>();
-  private readonly tensorSites = new Map<string, TensorSite>();
+  private readonly tensorSites = new Map<string, TensorSite & { describe?: () => string }>();
   /** Shapes seen at each layer's calls, keyed like layerSites, appended to its hover. */
   private readonly layerCalls = new Map<string, Set<string>>();
-  private readonly lineStarts: number[] = [0];
+  private readonly lineStarts: number[];
   private steps = 0;
+  /** One rule context per rule, made once: events are frequent. */
+  private readonly contexts: Map<Rule, RuleContext>;
 
   constructor(
     readonly source: string,
     private readonly rules: readonly Rule[],
     private readonly suppressions: Map<number, Set<string>>,
   ) {
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+    this.lineStarts = lineStartsOf(source);
+    this.contexts = new Map(rules.map((rule) => [rule, { report: (r: Report) => this.add(rule, r), text: (range: Range) => this.text(range), source }]));
   }
 
   private errorReports = 0;
@@ -56,9 +59,8 @@ export class AnalysisContext {
     for (const rule of this.rules) {
       const hook = rule.hooks[event] as ((p: typeof payload, ctx: RuleContext) => void) | undefined;
       if (!hook) continue;
-      const ctx: RuleContext = { report: (r) => this.add(rule, r), text: (range) => this.text(range), source: this.source };
       try {
-        hook(payload, ctx);
+        hook(payload, this.contexts.get(rule)!);
       } catch {
         // A rule that trips over an odd value must not take the others down with it.
       }
@@ -99,10 +101,11 @@ export class AnalysisContext {
     this.layerCalls.set(key, lines);
   }
 
-  addTensorSite(site: TensorSite): void {
+  /** `describe` builds the hover text; it runs only for the sites kept in the result. */
+  addTensorSite(site: Omit<TensorSite, 'markdown'> & { markdown?: string; describe?: () => string }): void {
     const key = `${site.range.start.line}:${site.range.start.column}`;
     const existing = this.tensorSites.get(key);
-    if (!existing || knownDims(site.shape) > knownDims(existing.shape)) this.tensorSites.set(key, site);
+    if (!existing || knownDims(site.shape) > knownDims(existing.shape)) this.tensorSites.set(key, { ...site, markdown: site.markdown ?? '' });
   }
 
   result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
@@ -114,9 +117,22 @@ export class AnalysisContext {
         const calls = this.layerCalls.get(key);
         return calls ? { ...site, markdown: `${site.markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` } : site;
       }).sort(byPosition),
-      tensors: [...this.tensorSites.values()].sort(byPosition),
+      tensors: [...this.tensorSites.values()].map(({ describe, ...site }) => (describe ? { ...site, markdown: describe() } : site)).sort(byPosition),
     };
   }
+}
+
+let lastSource: string | undefined;
+let lastLineStarts: number[] = [0];
+
+/** Line-start offsets, remembered for the last text (re-analysis of one text happens often). */
+function lineStartsOf(source: string): number[] {
+  if (source === lastSource) return lastLineStarts;
+  const starts = [0];
+  for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);
+  lastSource = source;
+  lastLineStarts = starts;
+  return starts;
 }
 
 function countDigits(text: string): number {

@@ -309,7 +309,7 @@ export class Interpreter {
   private recordTensorSite(name: string, range: Range, value: Value): void {
     if (value.kind !== 'tensor') return;
     if (value.shape.dims.length === 0 && !value.shape.rankKnown) return;
-    this.ctx.addTensorSite({ range, name, shape: formatShape(value.shape), markdown: describeTensor(name, value) });
+    this.ctx.addTensorSite({ range, name, shape: formatShape(value.shape), describe: () => describeTensor(name, value) });
   }
 
   // ── expressions ─────────────────────────────────────────────────────────────
@@ -557,9 +557,15 @@ export class Interpreter {
     return UNKNOWN;
   }
 
+  /** The node as an origin; cached per node, since unchanged statements keep their nodes across edits. */
   originOf(node: { range: Range }): Origin {
-    const text = this.ctx.text(node.range).replace(/\s+/g, ' ');
-    return { range: node.range, text: text.length > 60 ? `${text.slice(0, 57)}…` : text };
+    let origin = originCache.get(node);
+    if (!origin || origin.range !== node.range) {
+      const text = this.ctx.text(node.range).replace(/\s+/g, ' ');
+      origin = { range: node.range, text: text.length > 60 ? `${text.slice(0, 57)}…` : text };
+      originCache.set(node, origin);
+    }
+    return origin;
   }
 
   // ── calls ───────────────────────────────────────────────────────────────────
@@ -841,8 +847,10 @@ function floatOp(op: string, l: number, r: number): number | undefined {
 
 /** torch.nn.modules.rnn.GRU → torch.nn.GRU; keras aliases are left to the Keras analyzer. */
 export function normalisePath(path: string): string {
-  return path.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.');
+  return path.startsWith('torch.nn.modules.') ? path.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.') : path;
 }
+
+const originCache = new WeakMap<object, Origin>();
 
 function isMainGuard(test: A.Expr, ctx: AnalysisContext): boolean {
   return /^__name__\s*==\s*['"]__main__['"]$/.test(ctx.text(test.range).trim());

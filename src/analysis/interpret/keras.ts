@@ -151,7 +151,7 @@ export function outputShapeSite(host: KerasHost, model: KerasModel, range: A.Cal
   const out = model.output;
   if (out.kind !== 'tensor') return;
   const shape = formatShape(out.shape);
-  host.ctx.addTensorSite({ range, name: 'output_shape', shape, markdown: `**model.output_shape**: \`${shape}\`${model.summary.length ? `\n\n${summaryMarkdown(model)}` : ''}` });
+  host.ctx.addTensorSite({ range, name: 'output_shape', shape, describe: () => `**model.output_shape**: \`${shape}\`${model.summary.length ? `\n\n${summaryMarkdown(model)}` : ''}` });
 }
 
 /** model.add / compile / fit / evaluate / predict / summary. */
