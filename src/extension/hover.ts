@@ -1,8 +1,8 @@
 // Hovers: over a SeqLens diagnostic the rule's explanation and fix, over a layer constructor its
 // arguments and shapes, over a tensor variable its inferred shape. Nothing at all when none applies.
 import * as vscode from 'vscode';
-import { ruleByCode } from '../analysis';
 import { toRange } from './convert';
+import { loadCore } from './core';
 import type { LiveAnalysis } from './live-analysis';
 import { renderRuleHover } from './rule-docs';
 
@@ -12,6 +12,7 @@ export class ShapeHoverProvider implements vscode.HoverProvider {
   async provideHover(document: vscode.TextDocument, position: vscode.Position): Promise<vscode.Hover | undefined> {
     const entry = await this.analysis.resultFor(document, 'now');
     if (!entry) return undefined;
+    const { ruleByCode } = await loadCore();
     const contents: vscode.MarkdownString[] = [];
     let range: vscode.Range | undefined;
     const use = (site: vscode.Range) => {

@@ -5,7 +5,8 @@
 // rendered from RuleInfo at run time, so no generated markdown files have to ship beside the bundle,
 // and it opens in the markdown preview instead of as raw source.
 import * as vscode from 'vscode';
-import { allRules, ruleByCode, type RuleInfo } from '../analysis';
+import type { RuleInfo } from '../analysis';
+import { loadCore } from './core';
 
 export const SHOW_RULE_DOCS_COMMAND = 'seqlens.showRuleDocs';
 export const RULE_DOCS_SCHEME = 'seqlens-rule';
@@ -62,7 +63,8 @@ export function renderRuleHover(rule: RuleInfo, fixTitles: readonly string[]): v
 }
 
 class RuleDocsProvider implements vscode.TextDocumentContentProvider {
-  provideTextDocumentContent(uri: vscode.Uri): string {
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const { allRules, ruleByCode } = await loadCore();
     const code = uri.path.replace(/^\//, '').replace(/\.md$/, '');
     const rule = ruleByCode(code);
     if (rule) return renderRulePage(rule);
@@ -74,6 +76,7 @@ class RuleDocsProvider implements vscode.TextDocumentContentProvider {
 async function showRuleDocs(code?: unknown): Promise<vscode.Uri | undefined> {
   let chosen = typeof code === 'string' ? code : undefined;
   if (!chosen) {
+    const { allRules } = await loadCore();
     const pick = await vscode.window.showQuickPick(
       allRules().map((r) => ({ label: r.code, description: r.name, detail: r.summary })),
       { placeHolder: 'Show the documentation of a SeqLens rule' },
