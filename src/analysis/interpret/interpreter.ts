@@ -80,7 +80,7 @@ export class Interpreter {
       for (const instance of (this.instances.get(cls) ?? []).slice(0, 4)) {
         if (this.calledInstances.has(instance)) continue;
         const forward = this.findMethod(cls, cls.isKerasModel ? 'call' : 'forward');
-        if (forward) this.callFunction(forward, [], new Map(), instance, cls);
+        if (forward) this.callFunction(forward, [], new Map(), instance, cls, 'tensors');
       }
     }
   }
@@ -429,7 +429,7 @@ export class Interpreter {
         return method ? { kind: 'function', def: method } : UNKNOWN;
       }
       case 'tensor':
-        if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : UNKNOWN;
+        if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : object.name ? { kind: 'method', receiver: object, name: '__shape__' } : UNKNOWN;
         if (name === 'T' || name === 'data') return name === 'T' ? tensorMethod(object, 't', [], new Map(), this.originOf(expr)) : object;
         if (name === 'ndim') return object.shape.rankKnown ? { kind: 'int', value: object.shape.dims.length } : UNKNOWN;
         if (name === 'dtype') return { kind: 'dtype', dtype: object.dtype };
@@ -497,6 +497,9 @@ export class Interpreter {
       return value.items[i] ?? UNKNOWN;
     }
     if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? UNKNOWN;
+    if (value.kind === 'method' && value.name === '__shape__' && value.receiver.kind === 'tensor' && key.kind === 'int') {
+      return tensorMethod(value.receiver, 'size', [key], new Map(), this.originOf(expr));
+    }
     if (value.kind === 'size') {
       if (key.kind === 'int') {
         const d = key.value < 0 ? value.dims[value.dims.length + key.value] : value.dims[key.value];
@@ -779,7 +782,7 @@ export class Interpreter {
    * when `symbolic` (a model nobody instantiates in this file), a named symbol: sizes stay unknown
    * numbers that can still be compared by name.
    */
-  callFunction(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls?: ClassInfo, symbolic = false): Value {
+  callFunction(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls?: ClassInfo, symbolic: boolean | 'tensors' = false): Value {
     this.calledFunctions.add(def);
     const runs = this.runs.get(def) ?? 0;
     if (runs >= MAX_RUNS_PER_FUNCTION || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) return UNKNOWN;
@@ -797,6 +800,7 @@ export class Interpreter {
       if (position < args.length) value = args[position++];
       if (kwargs.has(param.name)) value = kwargs.get(param.name);
       if (value === undefined && param.default) value = this.eval(param.default, this.module);
+      if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
       if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }) } : UNKNOWN;
       scope.set(param.name, value);
     }

@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
@@ -194,6 +194,7 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
       if (i === undefined) return UNKNOWN;
       const dims = t.shape.dims;
       const d = i < 0 ? dims[dims.length + i] : t.shape.rankKnown ? dims[i] : undefined;
+      if (!d && t.name && i >= 0) return { kind: 'symint', dim: symDim(`${t.name}.size(${i})`, { origin }) };
       return d ? valueFromDim(d) : { kind: 'symint', dim: UNKNOWN_DIM };
     }
     case 'dim':

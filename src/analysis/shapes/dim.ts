@@ -61,7 +61,11 @@ const SYMBOL_ABBREVIATIONS: Record<string, string> = { batch: 'B', time: 'T', se
 
 export function formatDim(d: Dim): string {
   if (d.kind === 'int') return String(d.value);
-  if (d.kind === 'sym') return SYMBOL_ABBREVIATIONS[d.name] ?? d.name;
+  if (d.kind === 'sym') {
+    // `x.size(0)` read as the batch prints as B, as the time axis as T.
+    if (d.name.endsWith(')') && d.name.includes('.size(') && (d.role === 'batch' || d.role === 'time')) return d.role === 'batch' ? 'B' : 'T';
+    return SYMBOL_ABBREVIATIONS[d.name] ?? d.name;
+  }
   return '?';
 }
 

@@ -9,7 +9,8 @@ function applyEmbedding(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   const dim = argDim(layer, 'embedding_dim', 'feature');
   if (input?.kind !== 'tensor') return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: trailing([dim]) };
   const shape = input.shape.rankKnown ? { dims: [...input.shape.dims, dim], rankKnown: true } : trailing([dim]);
-  return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape };
+  // The leading dimensions are the input's: keep its name so `x.size(0)` still matches.
+  return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape, name: input.shape.rankKnown ? undefined : input.name };
 }
 
 function hoverEmbedding(layer: LayerDesc): string {

@@ -8,7 +8,7 @@ function applyLinear(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value
   const input = args[0];
   const out = argDim(layer, 'out_features', 'feature');
   const shape = input?.kind === 'tensor' ? withLast(input.shape, out) : trailing([out]);
-  return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape };
+  return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape, name: input?.kind === 'tensor' && !input.shape.rankKnown ? input.name : undefined };
 }
 
 function hoverLinear(layer: LayerDesc): string {

@@ -96,8 +96,11 @@ function outputFor(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): { o
     return { output: { kind: 'tensor', dtype: 'float', origin, shape: shapeOf([relabel(shape.dims[0], 'time'), feature]) } };
   }
   if (shape.rankKnown && shape.dims.length !== 3) return { output: { kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE } };
-  let batch: Dim = symDim('batch', { role: 'batch' });
-  let time: Dim = symDim('time', { role: 'time' });
+  // An input known only by name: its size(0)/size(1) are the batch and time symbols, so an h0 built
+  // from `x.size(0)` can be compared with them.
+  const named = (axis: number, role: DimRole) => (input.name ? symDim(`${input.name}.size(${axis})`, { role }) : symDim(role, { role }));
+  let batch: Dim = named(config.batchFirst ? 0 : 1, 'batch');
+  let time: Dim = named(config.batchFirst ? 1 : 0, 'time');
   if (shape.rankKnown) {
     const axes = inputAxes(layer, shape);
     if (axes.batch) batch = relabel(axes.batch, 'batch');

@@ -107,7 +107,9 @@ export const hiddenStateShape: Rule = {
         const want = expectedState(event, cell);
         if (!want || !tensor.shape.rankKnown) continue;
         const got = tensor.shape.dims;
-        if (got.length !== want.length || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
+        // Also wrong without any number disagreeing: the batch and layer axes swapped, provably by their symbols.
+        const swapped = got.length === 3 && want.length === 3 && sameDim(got[0], want[1]) && sameDim(got[1], want[0]) && !sameDim(got[0], got[1]);
+        if (got.length !== want.length || swapped || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
       }
       if (wrong.length === 0) return;
       const parts = wrong.map(({ name, want, got, tensor, cell }) => {
