@@ -4,6 +4,7 @@
 //
 // Usage: npm run package && npx tsc -p . && node --test out/test/vscode/ui/
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -78,13 +79,20 @@ after(async () => {
   if (temp) removeQuietly(temp);
 });
 
-test('the installed VSIX carries its bundle and parsers and nothing from the development folder', () => {
+test('the installed VSIX carries its bundle, parsers and CLI, and nothing from the development folder', () => {
   for (const file of ['package.json', 'dist/extension.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
     assert.ok(existsSync(path.join(installedDir, file)), `${file} is in the installed extension`);
   }
   for (const folder of ['node_modules', 'src', 'test', 'out']) assert.ok(!existsSync(path.join(installedDir, folder)), `${folder}/ is not shipped`);
   // TensorFlow.js stays out of the extension host: only the CLI run by "Evaluate model" may hold it.
   assert.doesNotMatch(readFileSync(path.join(installedDir, 'dist', 'extension.js'), 'utf8'), /@tensorflow|tfjs-core/);
+  // The CLI that "Evaluate model" runs works from the installed copy alone.
+  const evaluation = spawnSync(process.execPath, [path.join(installedDir, 'dist', 'cli.js'), 'eval', path.join(fixturesDir(), 'predictions.csv')], {
+    cwd: temp,
+    encoding: 'utf8',
+  });
+  assert.equal(evaluation.status, 0, evaluation.stderr);
+  assert.match(evaluation.stdout, /accuracy/);
 });
 
 test('a person opens a buggy file, sees the problem, hovers the layer, applies the fix from the light bulb and opens the rule docs', async () => {
