@@ -17,7 +17,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, NONE, TensorValue, UNKNOWN, Value, boolValue, intValue, listOf, numberValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, KerasModel, NONE, TensorValue, UNKNOWN, Value, boolValue, intValue, listOf, numberValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
@@ -628,6 +628,7 @@ export class Interpreter {
         return tensorMethod(receiver, name, args, kwargs, origin);
       case 'instance':
       case 'layer':
+        if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
         if (['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_'].includes(name)) return receiver;
         return UNKNOWN;
@@ -816,6 +817,22 @@ export class Interpreter {
     return frame.returns.every((v) => sameValue(v, first)) ? first : UNKNOWN;
   }
 
+  private readonly kerasViews = new WeakMap<InstanceValue, KerasModel>();
+
+  /** A subclassed keras.Model seen as a model: its layers in assignment order and what call() returns. */
+  private kerasView(instance: InstanceValue, expr: A.Call): KerasModel {
+    let view = this.kerasViews.get(instance);
+    if (!view) {
+      const call = this.findMethod(instance.cls, 'call');
+      const output = call ? this.callFunction(call, [], new Map(), instance, this.ownerOf(instance.cls, call), 'tensors') : UNKNOWN;
+      this.calledInstances.add(instance);
+      const layers = [...instance.attrs.values()].filter((v): v is Extract<Value, { kind: 'layer' }> => v.kind === 'layer').map((v) => v.layer);
+      view = { call: expr, layers, output, summary: [], labels: [] };
+      this.kerasViews.set(instance, view);
+    }
+    return view;
+  }
+
   /** The instance whose method is running, for `super()`. */
   get currentSelf(): InstanceValue | undefined {
     return this.frame.self;
@@ -855,6 +872,8 @@ export function normalisePath(path: string): string {
 }
 
 const originCache = new WeakMap<object, Origin>();
+
+const KERAS_MODEL_METHODS = new Set(['compile', 'fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch']);
 
 function isMainGuard(test: A.Expr, ctx: AnalysisContext): boolean {
   return /^__name__\s*==\s*['"]__main__['"]$/.test(ctx.text(test.range).trim());
