@@ -729,39 +729,29 @@ export class Interpreter {
 
   // ── user classes and functions ────────────────────────────────────────────────
 
-  findMethod(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): A.FunctionDef | undefined {
+  /** The first answer along the class and its bases, depth-first as Python's MRO is for single inheritance. */
+  private inMro<T>(cls: ClassInfo, pick: (c: ClassInfo) => T | undefined, seen = new Set<ClassInfo>()): T | undefined {
     if (seen.has(cls)) return undefined;
     seen.add(cls);
-    const own = cls.methods.get(name);
-    if (own) return own;
+    const own = pick(cls);
+    if (own !== undefined) return own;
     for (const base of cls.bases) {
-      const found = this.findMethod(base, name, seen);
-      if (found) return found;
+      const found = this.inMro(base, pick, seen);
+      if (found !== undefined) return found;
     }
     return undefined;
   }
 
-  private ownerOf(cls: ClassInfo, def: A.FunctionDef, seen = new Set<ClassInfo>()): ClassInfo | undefined {
-    if (seen.has(cls)) return undefined;
-    seen.add(cls);
-    if (cls.methods.get(def.name) === def) return cls;
-    for (const base of cls.bases) {
-      const owner = this.ownerOf(base, def, seen);
-      if (owner) return owner;
-    }
-    return undefined;
+  findMethod(cls: ClassInfo, name: string): A.FunctionDef | undefined {
+    return this.inMro(cls, (c) => c.methods.get(name));
   }
 
-  private findClassAttr(cls: ClassInfo, name: string, seen = new Set<ClassInfo>()): Value | undefined {
-    if (seen.has(cls)) return undefined;
-    seen.add(cls);
-    const own = cls.classAttrs.get(name);
-    if (own) return own;
-    for (const base of cls.bases) {
-      const found = this.findClassAttr(base, name, seen);
-      if (found) return found;
-    }
-    return undefined;
+  private ownerOf(cls: ClassInfo, def: A.FunctionDef): ClassInfo | undefined {
+    return this.inMro(cls, (c) => (c.methods.get(def.name) === def ? c : undefined));
+  }
+
+  private findClassAttr(cls: ClassInfo, name: string): Value | undefined {
+    return this.inMro(cls, (c) => c.classAttrs.get(name));
   }
 
   instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean): Value {

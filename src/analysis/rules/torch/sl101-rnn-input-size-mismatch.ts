@@ -1,5 +1,6 @@
 import type { Fix } from '../../findings';
-import { argInt } from '../../layers/layer';
+import { LayerDesc, argInt } from '../../layers/layer';
+import type { Dim } from '../../shapes/dim';
 import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
 import { lastDim } from '../../shapes/shape';
 import { LayerCallEvent, RuleContext } from '../../interpret/events';
@@ -13,6 +14,15 @@ export function incomingFeatures(event: LayerCallEvent) {
   if (input?.kind === 'tensor') return lastDim(input.shape);
   if (input?.kind === 'packed') return lastDim(input.padded.shape);
   return undefined;
+}
+
+/** A recurrent layer receiving a known feature size other than its known input_size. */
+export function inputSizeMismatch(event: LayerCallEvent): { got: Extract<Dim, { kind: 'int' }>; want: number; producer?: LayerDesc } | undefined {
+  if (!isRecurrent(event.layer)) return undefined;
+  const got = incomingFeatures(event);
+  const want = recurrentConfig(event.layer).inputSize;
+  if (!got || got.kind !== 'int' || want === undefined || got.value === want) return undefined;
+  return { got, want, producer: producerLayer(got) };
 }
 
 export function inputSizeFixes(event: LayerCallEvent, got: number, ctx: RuleContext): Fix[] {
@@ -45,12 +55,9 @@ export const rnnInputSizeMismatch: Rule = {
   fixTitles: ['Set input_size=N', 'Swap input_size and hidden_size'],
   hooks: {
     layerCall(event, ctx) {
-      if (!isRecurrent(event.layer)) return;
-      const got = incomingFeatures(event);
-      const want = recurrentConfig(event.layer).inputSize;
-      if (!got || got.kind !== 'int' || want === undefined || got.value === want) return;
-      const producer = producerLayer(got);
-      if (producer && isRecurrent(producer)) return; // stacked-rnn-size-mismatch explains this case
+      const mismatch = inputSizeMismatch(event);
+      if (!mismatch || (mismatch.producer && isRecurrent(mismatch.producer))) return; // stacked-rnn-size-mismatch explains that case
+      const { got, want } = mismatch;
       const { layer, call } = event;
       const swapped = argInt(layer, 'hidden_size') === got.value && layer.args.get('input_size')?.position !== undefined;
       ctx.report({

@@ -1,7 +1,7 @@
 import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
 import type { Rule } from '../rule';
-import { expected, layerName, producerLayer, relatedArg, relatedDim } from './describe';
-import { incomingFeatures, inputSizeFixes } from './sl101-rnn-input-size-mismatch';
+import { expected, layerName, relatedArg, relatedDim } from './describe';
+import { inputSizeFixes, inputSizeMismatch } from './sl101-rnn-input-size-mismatch';
 
 export const stackedRnnSizeMismatch: Rule = {
   code: 'SL107',
@@ -19,12 +19,9 @@ export const stackedRnnSizeMismatch: Rule = {
   fixTitles: ['Set input_size=N'],
   hooks: {
     layerCall(event, ctx) {
-      if (!isRecurrent(event.layer)) return;
-      const got = incomingFeatures(event);
-      const want = recurrentConfig(event.layer).inputSize;
-      if (!got || got.kind !== 'int' || want === undefined || got.value === want) return;
-      const producer = producerLayer(got);
-      if (!producer || !isRecurrent(producer)) return;
+      const mismatch = inputSizeMismatch(event);
+      if (!mismatch?.producer || !isRecurrent(mismatch.producer)) return;
+      const { got, want, producer } = mismatch;
       const p = recurrentConfig(producer);
       const how = p.directions === 2 ? `2 directions × ${p.projSize > 0 ? `proj_size=${p.projSize}` : `hidden_size=${p.hiddenSize}`}` : p.projSize > 0 ? `proj_size=${p.projSize}` : `hidden_size=${p.hiddenSize}`;
       ctx.report({
