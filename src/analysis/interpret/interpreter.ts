@@ -702,13 +702,16 @@ export class Interpreter {
       children: kind === 'Sequential' ? sequentialChildren(args) : [],
       label: this.originOf(expr).text,
     };
+    const errorsBefore = this.ctx.errorCount;
     this.ctx.emit('layerConstruct', { layer });
+    if (this.ctx.errorCount > errorsBefore) layer.broken = true;
     this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind, markdown: family.hover(layer) });
     return { kind: 'layer', layer };
   }
 
   applyLayer(layer: LayerDesc, rawArgs: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     if (layer.module) return this.callValue(layer.module, rawArgs, kwargs, expr, false);
+    if (layer.broken) return UNKNOWN;
     const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : a));
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     const errorsBefore = this.ctx.errorCount;

@@ -64,9 +64,25 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
     const dims = y.shape.dims.length === 2 && y.shape.dims[1].kind === 'int' && y.shape.dims[1].value === 1 ? y.shape.dims.slice(0, 1) : y.shape.dims;
     return kerasTensor(shapeOf([...dims, classes !== undefined ? intDim(classes, { origin }) : UNKNOWN_DIM]), origin);
   }
+  if (/^keras\.(preprocessing\.sequence|utils)\.pad_sequences$/.test(path)) return padSequences(args, kwargs, origin);
   const layerMatch = /^keras\.layers\.([A-Z]\w*)$/.exec(path);
   if (layerMatch) return constructKerasLayer(host, layerMatch[1], path, args, kwargs, expr);
   return undefined;
+}
+
+/** pad_sequences(seqs, maxlen=M): (number of sequences, M) int32 ids, keeping the literal ids' range. */
+function padSequences(args: Value[], kwargs: Map<string, Value>, origin: { range: A.Call['range']; text: string }): Value {
+  const seqs = args[0] ?? kwargs.get('sequences');
+  const maxlen = intValue(kwargs.get('maxlen') ?? args[1]);
+  const rows = (seqs?.kind === 'list' || seqs?.kind === 'tuple') && !seqs.element ? seqs.items : undefined;
+  let max: number | undefined;
+  if (rows) {
+    const ids = rows.flatMap((r) => (r.kind === 'list' || r.kind === 'tuple' ? r.items : [UNKNOWN])).map(intValue);
+    if (ids.every((n) => n !== undefined)) max = Math.max(0, ...(ids as number[]));
+  }
+  const n = rows ? intDim(rows.length, { origin }) : UNKNOWN_DIM;
+  const length = maxlen !== undefined ? intDim(maxlen, { origin }) : UNKNOWN_DIM;
+  return { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([n, length]), minValue: max === undefined ? undefined : 0, maxValue: max };
 }
 
 function constructKerasLayer(host: KerasHost, kind: string, qualname: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
@@ -78,7 +94,9 @@ function constructKerasLayer(host: KerasHost, kind: string, qualname: string, ar
   if (!family) return UNKNOWN;
   const inner = args[0]?.kind === 'layer' && (kind === 'Bidirectional' || kind === 'TimeDistributed') ? [args[0].layer] : [];
   const layer: LayerDesc = { framework: 'keras', kind, qualname, call: expr, args: bindArgs(family.params(kind), expr, args, kwargs), children: inner, label: host.originOf(expr).text };
+  const errorsBefore = host.ctx.errorCount;
   host.ctx.emit('layerConstruct', { layer });
+  if (host.ctx.errorCount > errorsBefore) layer.broken = true;
   host.ctx.addLayerSite({ range: expr.range, framework: 'keras', kind, markdown: family.hover(layer) });
   return { kind: 'layer', layer };
 }

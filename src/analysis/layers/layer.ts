@@ -31,6 +31,8 @@ export interface LayerDesc {
   children: LayerDesc[];
   /** Source text of the constructor, shortened, for messages. */
   label: string;
+  /** Set when its construction was reported as an error: applying it yields unknown, so nothing cascades. */
+  broken?: boolean;
   /** For a user-defined module placed in a container (nn.Sequential): the instance whose forward runs. */
   module?: import('../values/value').InstanceValue;
 }

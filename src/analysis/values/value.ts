@@ -23,6 +23,8 @@ export interface TensorValue {
   literal?: number[];
   /** Set on the output sequence of a recurrent layer, whose axes have known roles. */
   rnnOutput?: boolean;
+  /** Keras: the recurrent layer whose per-step output (return_sequences=True) this tensor still is. */
+  seqFrom?: LayerDesc;
   /** A tensor of unknown shape that arrived as this parameter: `x.size(0)` is then the symbol `x.size(0)`. */
   name?: string;
 }

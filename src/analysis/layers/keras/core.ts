@@ -48,7 +48,8 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const dims = shape.dims;
   switch (layer.kind) {
     case 'Dense':
-      return out(withLast(shape, argDim(layer, 'units', 'feature')));
+      // Still one output per step when the input was a sequence.
+      return { ...out(withLast(shape, argDim(layer, 'units', 'feature'))), seqFrom: input.seqFrom };
     case 'Flatten':
       return shape.rankKnown ? out(shapeOf([dims[0] ?? noneDim('batch'), product(dims.slice(1))])) : out(UNKNOWN_SHAPE);
     case 'GlobalAveragePooling1D':

@@ -20,7 +20,7 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   if (input.shape.rankKnown && input.shape.dims.length !== 3) return kerasTensor(UNKNOWN_SHAPE, ctx.origin);
   const batch = input.shape.rankKnown ? input.shape.dims[0] : noneDim('batch');
   const time = input.shape.rankKnown ? input.shape.dims[1] : noneDim('time');
-  const output = { ...kerasTensor(shapeOf(sequences ? [batch, time, units] : [batch, units]), ctx.origin), rnnOutput: sequences };
+  const output = { ...kerasTensor(shapeOf(sequences ? [batch, time, units] : [batch, units]), ctx.origin), rnnOutput: sequences, seqFrom: sequences ? layer : undefined };
   if (!state) return output;
   const h = kerasTensor(shapeOf([batch, units]), ctx.origin);
   return { kind: 'list', items: layer.kind === 'LSTM' ? [output, h, h] : [output, h] };

@@ -31,7 +31,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   if (mode !== 'concat') return { ...main, origin: ctx.origin };
   const d = lastDim(main.shape);
   const doubled = d.kind === 'int' ? intDim(d.value * 2, { origin: ctx.origin, role: 'feature', producer: layer }) : UNKNOWN_DIM;
-  const merged: TensorValue = { ...main, origin: ctx.origin, shape: withLast(main.shape, doubled) };
+  const merged: TensorValue = { ...main, origin: ctx.origin, shape: withLast(main.shape, doubled), seqFrom: main.seqFrom };
   return merged;
 }
 

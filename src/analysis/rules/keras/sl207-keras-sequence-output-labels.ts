@@ -41,7 +41,7 @@ export const kerasSequenceOutputLabels: Rule = {
       const sparse = /sparse/.test(model.compile?.loss ?? '');
       const expectedRank = sparse ? 2 : 3;
       if (labels.shape.dims.length >= expectedRank) return;
-      const layer = lastSequenceLayer(model.layers);
+      const layer = model.layers.length ? lastSequenceLayer(model.layers) : output.seqFrom;
       if (!layer) return;
       const broadcasts = /binary|mean_squared|mse|mae|mean_absolute/.test(model.compile?.loss ?? '') && labels.shape.dims.length <= 2;
       ctx.report({
