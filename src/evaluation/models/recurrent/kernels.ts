@@ -1,0 +1,119 @@
+// Recurrent layers as plain functions over TensorFlow.js tensors: the reset-after GRU that the
+// stock tfjs GRUCell refuses, the LSTM and the Elman RNN, for PyTorch weights and for Keras.
+//
+// The input projection of every time step is one matrix product over the whole sequence
+// (time-major rows), split once per gate; each step then costs one small product per gate and a
+// few element-wise ops. Gates are kept as separate matrices so that no step slices columns.
+import { tfjs, Tensor } from '../tf';
+
+export type Tensor1D = import('@tensorflow/tfjs').Tensor1D;
+export type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
+export type Tensor3D = import('@tensorflow/tfjs').Tensor3D;
+
+export type CellKind = 'gru' | 'lstm' | 'rnn';
+export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'linear';
+
+/** Gate order: GRU r, z, n; LSTM i, f, g, o; RNN one gate. Kernels are (input, units), as in Keras. */
+export interface RecurrentWeights {
+  cell: CellKind;
+  units: number;
+  inputSize: number;
+  kernels: Tensor2D[];
+  recurrentKernels: Tensor2D[];
+  /** Per gate, every bias that is simply added to that gate (input and recurrent biases summed). */
+  biases: Tensor1D[];
+  /** GRU: true when the reset gate multiplies (h·U_n + b_hn), as PyTorch and Keras 2+ do. */
+  resetAfter: boolean;
+  /** GRU reset-after: b_hn, kept apart because the reset gate scales it. */
+  candidateRecurrentBias: Tensor1D | null;
+  /** The candidate's activation (tanh in PyTorch GRU/LSTM; tanh or relu for nn.RNN). */
+  activation: Activation;
+}
+
+export const GATES: Record<CellKind, number> = { gru: 3, lstm: 4, rnn: 1 };
+
+export interface RecurrentResult {
+  /** (batch, time, units) in input time order, when asked for. */
+  sequence: Tensor3D | null;
+  /** The state after the last processed step (the first time step when reversed). */
+  lastH: Tensor2D;
+  lastC: Tensor2D | null;
+}
+
+function activate(x: Tensor, activation: Activation): Tensor {
+  const tf = tfjs();
+  switch (activation) {
+    case 'tanh': return tf.tanh(x);
+    case 'relu': return tf.relu(x);
+    case 'sigmoid': return tf.sigmoid(x);
+    default: return x;
+  }
+}
+
+/**
+ * Runs one direction of one recurrent layer over `x` (batch, time, features), from zero state.
+ * `reverse` processes the last step first; the returned sequence is still in input time order,
+ * as in a PyTorch bidirectional output.
+ */
+export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: { reverse: boolean; returnSequence: boolean }): RecurrentResult {
+  const tf = tfjs();
+  const [batch, time, features] = x.shape;
+  const units = w.units;
+  const gates = GATES[w.cell];
+  // Input projections of every step at once: rows are (t, b) in time-major order.
+  const projections = tf.tidy(() => {
+    const rows = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]);
+    const kernel = gates === 1 ? w.kernels[0] : tf.concat(w.kernels, 1);
+    const bias = gates === 1 ? w.biases[0] : tf.concat(w.biases, 0);
+    const all = tf.fused.matMul({ a: rows as Tensor2D, b: kernel, bias });
+    return gates === 1 ? [all] : tf.split(all, gates, 1);
+  }) as Tensor2D[];
+
+  let h: Tensor2D = tf.zeros([batch, units]);
+  let c: Tensor2D | null = w.cell === 'lstm' ? tf.zeros([batch, units]) : null;
+  const outputs: Tensor2D[] = new Array(options.returnSequence ? time : 0);
+  for (let step = 0; step < time; step++) {
+    const t = options.reverse ? time - 1 - step : step;
+    const previous = h;
+    const previousC = c;
+    const next: Tensor[] = tf.tidy(() => {
+      const xs = projections.map((p) => tf.slice(p, [t * batch, 0], [batch, units]));
+      const hs = (k: number) => tf.matMul(previous, w.recurrentKernels[k]);
+      if (w.cell === 'gru') {
+        const r = tf.sigmoid(tf.add(xs[0], hs(0)));
+        const z = tf.sigmoid(tf.add(xs[1], hs(1)));
+        const candidate = w.resetAfter
+          ? tf.add(xs[2], tf.mul(r, w.candidateRecurrentBias ? tf.fused.matMul({ a: previous, b: w.recurrentKernels[2], bias: w.candidateRecurrentBias }) : hs(2)))
+          : tf.add(xs[2], tf.matMul(tf.mul(r, previous), w.recurrentKernels[2]));
+        const n = activate(candidate, w.activation);
+        return [tf.add(n, tf.mul(z, tf.sub(previous, n)))];
+      }
+      if (w.cell === 'lstm') {
+        const i = tf.sigmoid(tf.add(xs[0], hs(0)));
+        const f = tf.sigmoid(tf.add(xs[1], hs(1)));
+        const g = activate(tf.add(xs[2], hs(2)), w.activation);
+        const o = tf.sigmoid(tf.add(xs[3], hs(3)));
+        const newC = tf.add(tf.mul(f, previousC!), tf.mul(i, g)) as Tensor2D;
+        return [tf.mul(o, activate(newC, w.activation)), newC];
+      }
+      return [activate(tf.add(xs[0], hs(0)), w.activation)];
+    });
+    h = next[0] as Tensor2D;
+    c = (next[1] as Tensor2D | undefined) ?? null;
+    if (options.returnSequence) outputs[t] = h;
+    else previous.dispose();
+    if (previousC) previousC.dispose();
+  }
+  tf.dispose(projections);
+  let sequence: Tensor3D | null = null;
+  if (options.returnSequence) {
+    sequence = tf.tidy(() => (time === 0 ? tf.zeros([batch, 0, units]) : tf.stack(outputs, 1)) as Tensor3D);
+    // h is one of the outputs: keep it, drop the rest.
+    for (const o of outputs) if (o !== h) o.dispose();
+  }
+  return { sequence, lastH: h, lastC: c };
+}
+
+export function disposeWeights(w: RecurrentWeights): void {
+  tfjs().dispose([...w.kernels, ...w.recurrentKernels, ...w.biases, ...(w.candidateRecurrentBias ? [w.candidateRecurrentBias] : [])]);
+}

@@ -1,0 +1,332 @@
+// PyTorch layers rebuilt over TensorFlow.js tensors, one builder per nn.Module kind: its weights
+// taken from the state dict (checked against the constructor's sizes), its output shape from its
+// input shape, and its forward pass. Dropout is the identity: evaluation runs in eval() mode.
+import type { ArgValue } from '../../../analysis';
+import { InputError } from '../../errors';
+import type { NamedTensor } from '../safetensors';
+import { disposeWeights, GATES, RecurrentWeights, runRecurrent, Tensor1D, Tensor2D, Tensor3D } from '../recurrent/kernels';
+import { tfjs, Tensor } from '../tf';
+
+/** A dimension: a number, or the batch or sequence length, known only when the model runs. */
+export type Dim = number | 'B' | 'T';
+export type Shape = Dim[];
+
+export interface LayerSpec {
+  /** The state-dict prefix: `gru`, `classifier.0`. */
+  path: string;
+  kind: string;
+  args: Record<string, ArgValue | undefined>;
+  children: LayerSpec[];
+}
+
+/** What applying a layer gives: one tensor, or PyTorch's (output, h_n) / (output, (h_n, c_n)) tuples. */
+export type LayerOutput = { kind: 'tensor'; shape: Shape } | { kind: 'recurrent'; output: Shape; h: Shape; c: Shape | null };
+
+export interface BuiltLayer {
+  spec: LayerSpec;
+  /** Static output for a static input shape; throws a plain-language Error when the input cannot fit. */
+  outputShape(input: Shape): LayerOutput;
+  apply(input: Tensor): Tensor[];
+  parameterCount: number;
+  dispose(): void;
+}
+
+/** Source of weights: the state dict read from .safetensors, or random weights for "Verify shapes". */
+export interface WeightSource {
+  take(name: string, shape: number[]): Float32Array;
+  readonly where: string;
+}
+
+export const SHAPE_FREE = new Set(['Dropout', 'Dropout1d', 'AlphaDropout', 'Identity']);
+export const ACTIVATIONS = new Set(['ReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'GELU', 'LeakyReLU', 'ELU']);
+const RECURRENT = new Set(['RNN', 'GRU', 'LSTM']);
+
+export function formatShape(shape: Shape): string {
+  return `(${shape.join(', ')})`;
+}
+
+function intArg(spec: LayerSpec, name: string): number {
+  const v = spec.args[name];
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new Error(`nn.${spec.kind} '${spec.path}': its argument ${name} is not a constant the analyser could resolve`);
+  }
+  return v;
+}
+
+function boolArg(spec: LayerSpec, name: string, fallback: boolean): boolean {
+  const v = spec.args[name];
+  return typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : fallback;
+}
+
+export function buildLayer(spec: LayerSpec, weights: WeightSource): BuiltLayer {
+  if (spec.kind === 'Embedding') return buildEmbedding(spec, weights);
+  if (spec.kind === 'Linear') return buildLinear(spec, weights);
+  if (RECURRENT.has(spec.kind)) return buildRecurrent(spec, weights);
+  if (SHAPE_FREE.has(spec.kind)) return buildElementwise(spec, (x) => x);
+  if (ACTIVATIONS.has(spec.kind)) return buildElementwise(spec, activationFunction(spec));
+  if (spec.kind === 'Sequential') return buildSequential(spec, weights);
+  throw new Error(`nn.${spec.kind} ('${spec.path}') is not supported: SeqLens runs Embedding, RNN, GRU, LSTM, Linear, Dropout, activations and Sequential`);
+}
+
+function activationFunction(spec: LayerSpec): (x: Tensor) => Tensor {
+  const tf = tfjs();
+  const dim = typeof spec.args.dim === 'number' ? spec.args.dim : -1;
+  switch (spec.kind) {
+    case 'ReLU': return (x) => tf.relu(x);
+    case 'Tanh': return (x) => tf.tanh(x);
+    case 'Sigmoid': return (x) => tf.sigmoid(x);
+    case 'Softmax': return (x) => softmaxAlong(x, dim);
+    case 'LogSoftmax': return (x) => tf.logSoftmax(moveLast(x, dim)).transpose(permutationBack(x.rank, dim));
+    case 'GELU': return (x) => tf.mul(tf.mul(x, 0.5), tf.add(1, tf.erf(tf.div(x, Math.SQRT2))));
+    case 'LeakyReLU': return (x) => tf.leakyRelu(x, typeof spec.args.negative_slope === 'number' ? spec.args.negative_slope : 0.01);
+    default: return (x) => tf.elu(x);
+  }
+}
+
+/** softmax over any axis: tfjs' softmax works on the last axis only. */
+export function softmaxAlong(x: Tensor, dim: number): Tensor {
+  const tf = tfjs();
+  const axis = dim < 0 ? x.rank + dim : dim;
+  if (axis === x.rank - 1) return tf.softmax(x);
+  return tf.softmax(moveLast(x, axis)).transpose(permutationBack(x.rank, axis));
+}
+
+function moveLast(x: Tensor, dim: number): Tensor {
+  const axis = dim < 0 ? x.rank + dim : dim;
+  if (axis === x.rank - 1) return x;
+  const order = [...Array(x.rank).keys()].filter((a) => a !== axis).concat([axis]);
+  return tfjs().transpose(x, order);
+}
+
+function permutationBack(rank: number, dim: number): number[] {
+  const axis = dim < 0 ? rank + dim : dim;
+  const order = [...Array(rank).keys()].filter((a) => a !== axis).concat([axis]);
+  const back = new Array<number>(rank);
+  order.forEach((a, i) => { back[a] = i; });
+  return back;
+}
+
+function buildElementwise(spec: LayerSpec, f: (x: Tensor) => Tensor): BuiltLayer {
+  return {
+    spec,
+    outputShape: (input) => ({ kind: 'tensor', shape: input }),
+    apply: (x) => [f(x)],
+    parameterCount: 0,
+    dispose: () => undefined,
+  };
+}
+
+function buildEmbedding(spec: LayerSpec, weights: WeightSource): BuiltLayer {
+  const tf = tfjs();
+  const vocabulary = intArg(spec, 'num_embeddings');
+  const dim = intArg(spec, 'embedding_dim');
+  const table = tf.tensor2d(weights.take(`${spec.path}.weight`, [vocabulary, dim]), [vocabulary, dim]);
+  return {
+    spec,
+    outputShape: (input) => ({ kind: 'tensor', shape: [...input, dim] }),
+    apply: (ids) => [tf.gather(table, ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'))],
+    parameterCount: vocabulary * dim,
+    dispose: () => table.dispose(),
+  };
+}
+
+function buildLinear(spec: LayerSpec, weights: WeightSource): BuiltLayer {
+  const tf = tfjs();
+  const inFeatures = intArg(spec, 'in_features');
+  const outFeatures = intArg(spec, 'out_features');
+  const hasBias = boolArg(spec, 'bias', true);
+  // PyTorch stores (out, in); the product needs (in, out).
+  const kernel = tf.tidy(() => tf.transpose(tf.tensor2d(weights.take(`${spec.path}.weight`, [outFeatures, inFeatures]), [outFeatures, inFeatures]))) as Tensor2D;
+  const bias = hasBias ? tf.tensor1d(weights.take(`${spec.path}.bias`, [outFeatures])) : null;
+  return {
+    spec,
+    outputShape: (input) => {
+      const last = input[input.length - 1];
+      if (typeof last === 'number' && last !== inFeatures) {
+        throw new Error(`nn.Linear '${spec.path}' expects ${inFeatures} input features but receives ${formatShape(input)}`);
+      }
+      if (typeof last !== 'number') throw new Error(`nn.Linear '${spec.path}' would multiply over the ${last === 'T' ? 'sequence' : 'batch'} dimension of ${formatShape(input)}`);
+      return { kind: 'tensor', shape: [...input.slice(0, -1), outFeatures] };
+    },
+    apply: (x) => {
+      const rows = tf.reshape(x, [-1, inFeatures]) as Tensor2D;
+      const out = tf.fused.matMul({ a: rows, b: kernel, ...(bias ? { bias } : {}) });
+      return [tf.reshape(out, [...x.shape.slice(0, -1), outFeatures])];
+    },
+    parameterCount: inFeatures * outFeatures + (hasBias ? outFeatures : 0),
+    dispose: () => tf.dispose([kernel, ...(bias ? [bias] : [])]),
+  };
+}
+
+function buildSequential(spec: LayerSpec, weights: WeightSource): BuiltLayer {
+  const children = spec.children.map((child) => buildLayer(child, weights));
+  for (const child of children) {
+    if (RECURRENT.has(child.spec.kind)) throw new Error(`nn.${child.spec.kind} inside nn.Sequential '${spec.path}' returns a tuple, which the next layer cannot take; call it from forward instead`);
+  }
+  return {
+    spec,
+    outputShape: (input) => {
+      let shape = input;
+      for (const child of children) {
+        const out = child.outputShape(shape);
+        shape = out.kind === 'tensor' ? out.shape : out.output;
+      }
+      return { kind: 'tensor', shape };
+    },
+    apply: (x) => {
+      let value = x;
+      for (const child of children) value = child.apply(value)[0];
+      return [value];
+    },
+    parameterCount: children.reduce((sum, c) => sum + c.parameterCount, 0),
+    dispose: () => children.forEach((c) => c.dispose()),
+  };
+}
+
+/** PyTorch's packed gate rows (gates·hidden, in) → one (in, hidden) kernel per gate. */
+function splitGates(tf: ReturnType<typeof tfjs>, values: Float32Array, gates: number, hidden: number, columns: number): Tensor2D[] {
+  return tf.tidy(() => {
+    const matrix = tf.tensor2d(values, [gates * hidden, columns]);
+    return tf.split(matrix, gates, 0).map((g) => tf.transpose(g) as Tensor2D);
+  });
+}
+
+function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
+  const tf = tfjs();
+  const cell = spec.kind === 'GRU' ? 'gru' : spec.kind === 'LSTM' ? 'lstm' : 'rnn';
+  const gates = GATES[cell];
+  const inputSize = intArg(spec, 'input_size');
+  const hidden = intArg(spec, 'hidden_size');
+  const layers = typeof spec.args.num_layers === 'number' ? spec.args.num_layers : 1;
+  const bidirectional = boolArg(spec, 'bidirectional', false);
+  const batchFirst = boolArg(spec, 'batch_first', false);
+  const hasBias = boolArg(spec, 'bias', true);
+  if (typeof spec.args.proj_size === 'number' && spec.args.proj_size > 0) {
+    throw new Error(`nn.LSTM '${spec.path}' uses proj_size=${spec.args.proj_size}, which SeqLens does not run`);
+  }
+  const nonlinearity = spec.args.nonlinearity === 'relu' ? 'relu' : 'tanh';
+  if (cell === 'rnn' && spec.args.nonlinearity !== undefined && spec.args.nonlinearity !== 'tanh' && spec.args.nonlinearity !== 'relu') {
+    throw new Error(`nn.RNN '${spec.path}': nonlinearity '${String(spec.args.nonlinearity)}' is neither 'tanh' nor 'relu'`);
+  }
+  const directions = bidirectional ? 2 : 1;
+  const stack: RecurrentWeights[][] = [];
+  let parameterCount = 0;
+  for (let layer = 0; layer < layers; layer++) {
+    const columns = layer === 0 ? inputSize : hidden * directions;
+    const perDirection: RecurrentWeights[] = [];
+    for (let d = 0; d < directions; d++) {
+      const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
+      const wih = weights.take(`${spec.path}.weight_ih${suffix}`, [gates * hidden, columns]);
+      const whh = weights.take(`${spec.path}.weight_hh${suffix}`, [gates * hidden, hidden]);
+      const bih = hasBias ? weights.take(`${spec.path}.bias_ih${suffix}`, [gates * hidden]) : new Float32Array(gates * hidden);
+      const bhh = hasBias ? weights.take(`${spec.path}.bias_hh${suffix}`, [gates * hidden]) : new Float32Array(gates * hidden);
+      parameterCount += wih.length + whh.length + (hasBias ? bih.length + bhh.length : 0);
+      const biases: Tensor1D[] = [];
+      for (let g = 0; g < gates; g++) {
+        const b = new Float32Array(hidden);
+        // GRU candidate gate: b_hn stays inside r * (W_hn h + b_hn); every other recurrent bias just adds.
+        const addRecurrent = !(cell === 'gru' && g === 2);
+        for (let k = 0; k < hidden; k++) b[k] = bih[g * hidden + k] + (addRecurrent ? bhh[g * hidden + k] : 0);
+        biases.push(tf.tensor1d(b));
+      }
+      perDirection.push({
+        cell,
+        units: hidden,
+        inputSize: columns,
+        kernels: splitGates(tf, wih, gates, hidden, columns),
+        recurrentKernels: splitGates(tf, whh, gates, hidden, hidden),
+        biases,
+        resetAfter: true,
+        candidateRecurrentBias: cell === 'gru' ? tf.tensor1d(bhh.slice(2 * hidden, 3 * hidden)) : null,
+        activation: cell === 'rnn' ? nonlinearity : 'tanh',
+      });
+    }
+    stack.push(perDirection);
+  }
+  const stateRows = layers * directions;
+  return {
+    spec,
+    outputShape: (input) => {
+      if (input.length !== 3 && input.length !== 2) {
+        throw new Error(`nn.${spec.kind} '${spec.path}' expects a 3-D input (${batchFirst ? 'batch, seq' : 'seq, batch'}, ${inputSize}) but receives ${formatShape(input)}`);
+      }
+      const features = input[input.length - 1];
+      if (typeof features === 'number' && features !== inputSize) {
+        throw new Error(`nn.${spec.kind} '${spec.path}' expects input_size=${inputSize} features per step but receives ${formatShape(input)}`);
+      }
+      if (input.length === 2) throw new Error(`nn.${spec.kind} '${spec.path}' receives an unbatched input ${formatShape(input)}; SeqLens runs batches`);
+      const [a, b] = input;
+      const expected: Dim[] = batchFirst ? ['B', 'T'] : ['T', 'B'];
+      if ((typeof a === 'string' && a !== expected[0]) || (typeof b === 'string' && b !== expected[1])) {
+        throw new Error(`nn.${spec.kind} '${spec.path}' has batch_first=${batchFirst ? 'True' : 'False'} and expects (${expected.join(', ')}, ${inputSize}) but receives ${formatShape(input)}`);
+      }
+      const batch = batchFirst ? a : b;
+      const h: Shape = [stateRows, batch, hidden];
+      return { kind: 'recurrent', output: [a, b, hidden * directions], h, c: cell === 'lstm' ? h : null };
+    },
+    apply: (x) => {
+      let sequence = (batchFirst ? x : tf.transpose(x, [1, 0, 2])) as Tensor3D;
+      const hs: Tensor2D[] = [];
+      const cs: Tensor2D[] = [];
+      for (const perDirection of stack) {
+        const results = perDirection.map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true }));
+        const next = results.length === 1 ? results[0].sequence! : (tf.concat(results.map((r) => r.sequence!), 2) as Tensor3D);
+        for (const r of results) {
+          hs.push(r.lastH);
+          if (r.lastC) cs.push(r.lastC);
+        }
+        sequence = next;
+      }
+      const output = batchFirst ? sequence : tf.transpose(sequence, [1, 0, 2]);
+      const out = [output, tf.stack(hs, 0)];
+      if (cell === 'lstm') out.push(tf.stack(cs, 0));
+      return out;
+    },
+    parameterCount,
+    dispose: () => stack.flat().forEach(disposeWeights),
+  };
+}
+
+/** Weights from a state dict: each tensor checked against the shape the constructor implies. */
+export class StateDictWeights implements WeightSource {
+  readonly used = new Set<string>();
+  constructor(private readonly tensors: Map<string, NamedTensor>, readonly where: string) {}
+
+  take(name: string, shape: number[]): Float32Array {
+    const tensor = this.tensors.get(name);
+    if (!tensor) {
+      const near = [...this.tensors.keys()].filter((k) => k.split('.')[0] === name.split('.')[0]);
+      throw new InputError(this.where, null, `the weights have no tensor '${name}' ${formatShape(shape)}${near.length > 0 ? ` (tensors under '${name.split('.')[0]}': ${near.join(', ')})` : ` (the file holds: ${[...this.tensors.keys()].slice(0, 12).join(', ')}${this.tensors.size > 12 ? ', …' : ''})`}`);
+    }
+    if (tensor.shape.length !== shape.length || tensor.shape.some((d, i) => d !== shape[i])) {
+      throw new InputError(this.where, null, `tensor '${name}' is ${formatShape(tensor.shape)} but the model's constructor arguments need ${formatShape(shape)}`);
+    }
+    this.used.add(name);
+    return tensor.values;
+  }
+
+  unused(): string[] {
+    return [...this.tensors.keys()].filter((k) => !this.used.has(k) && !k.endsWith('num_batches_tracked'));
+  }
+}
+
+/** Random weights, uniform in ±1/sqrt(fan), PyTorch's own default scale for these layers. */
+export class RandomWeights implements WeightSource {
+  readonly where = 'random weights';
+  private seed: number;
+  constructor(seed = 1) {
+    this.seed = seed;
+  }
+
+  take(_name: string, shape: number[]): Float32Array {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const fan = shape.length > 1 ? shape[shape.length - 1] : shape[0];
+    const scale = 1 / Math.sqrt(Math.max(1, fan));
+    const out = new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      this.seed = (this.seed * 1103515245 + 12345) % 2147483648;
+      out[i] = (this.seed / 2147483648 * 2 - 1) * scale;
+    }
+    return out;
+  }
+}
