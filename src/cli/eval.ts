@@ -5,6 +5,8 @@ import { InputError } from '../evaluation/errors';
 import { DEFAULT_MAX_CURVE_POINTS, EngineOptions, evaluate } from '../evaluation/evaluate';
 import { formatHtml } from '../evaluation/report/html';
 import { formatJson } from '../evaluation/report/json';
+import { formatPanel } from '../evaluation/report/panel';
+import { DEFAULT_RESIDUAL_SAMPLES } from '../evaluation/samples';
 import { formatText } from '../evaluation/report/text';
 import type { BackendName, Task } from '../evaluation/types';
 import { CliIO, EXIT_OK, EXIT_USAGE } from './io';
@@ -18,7 +20,9 @@ threshold sweep. Regression (MSE, MAE, RMSE, R²) and language models (cross-ent
 perplexity) too. Columns are found by name; the options below override that.
 
 Options:
-  --format text|json|html   Report format (default text).
+  --format text|json|html   Report format (default text). (\`panel\` writes what the editor's
+                            evaluation panel draws: the JSON report plus the threshold sweep,
+                            the first rows of each matrix cell and a residual sample.)
   --out PATH                Write the report to PATH instead of standard output.
   --train FILE              A training-set predictions file: warns on an overfitting gap and on leakage.
   --task classification|regression|language-model
@@ -42,7 +46,9 @@ Exit status: 0 on success, 2 on bad input (the message names the file, the line 
 `;
 
 const TASKS: readonly Task[] = ['classification', 'regression', 'language-model'];
-const FORMATS = ['text', 'json', 'html'] as const;
+const FORMATS = ['text', 'json', 'html', 'panel'] as const;
+/** Points per ROC/PR curve the panel draws unless --curve-points says otherwise: more than a plot's width needs. */
+const PANEL_CURVE_POINTS = 500;
 type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
@@ -81,7 +87,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     switch (name) {
       case 'format': {
         const f = value();
-        if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be text, json or html, not '${f}'`);
+        if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be text, json, html or panel, not '${f}'`);
         format = f as Format;
         break;
       }
@@ -148,8 +154,14 @@ export async function runEval(argv: string[], io: CliIO): Promise<number> {
     return EXIT_OK;
   }
   try {
-    const result = await evaluate(parsed.file, parsed.options);
-    const report = parsed.format === 'json' ? formatJson(result) : parsed.format === 'html' ? formatHtml(result) : formatText(result);
+    const options: EngineOptions = parsed.format === 'panel'
+      ? { maxCurvePoints: PANEL_CURVE_POINTS, ...parsed.options, cellSamples: true, residualSamples: DEFAULT_RESIDUAL_SAMPLES }
+      : parsed.options;
+    const result = await evaluate(parsed.file, options);
+    const report = parsed.format === 'json' ? formatJson(result)
+      : parsed.format === 'html' ? formatHtml(result)
+      : parsed.format === 'panel' ? formatPanel(result)
+      : formatText(result);
     if (parsed.out) {
       try {
         await writeFile(parsed.out, report);

@@ -13,6 +13,8 @@ import { binaryLogLoss, multiclassLogLoss, softmaxInPlace, unnormalisedRows } fr
 import { regressionMetrics } from './metrics/regression';
 import type { LabelColumn } from './readers/builders';
 import { readPredictions } from './readers/index';
+import { attachSampleFields } from './readers/sample-fields';
+import { CellSampleLimits, collectCellSamples, DEFAULT_CELL_SAMPLE_LIMITS, sampleResiduals, SampleScores } from './samples';
 import type { PredictionTable } from './readers/table';
 import type {
   ClassificationResult, EvalWarning, EvaluateOptions, EvaluationResult, Label, LanguageModelResult,
@@ -25,6 +27,10 @@ import {
 export interface EngineOptions extends EvaluateOptions {
   /** Largest number of points kept per ROC or PR curve in the result (the sweep is always whole); 0 keeps all. */
   maxCurvePoints?: number;
+  /** Keep the first rows of each confusion-matrix cell, with their scores and text or id columns. */
+  cellSamples?: boolean | CellSampleLimits;
+  /** Keep at most this many (truth, prediction) pairs for a residual plot (regression). */
+  residualSamples?: number;
 }
 
 export const DEFAULT_MAX_CURVE_POINTS = 2000;
@@ -39,6 +45,7 @@ export async function evaluate(path: string, options: EngineOptions = {}): Promi
   const table = await readPredictions(path, options);
   const keys = table.keys;
   const result = await evaluateTable(table, backend, options);
+  if (result.task === 'classification' && result.cellSamples) await attachSampleFields(result.cellSamples, path, table.format, table.choice.key);
   if (options.trainPath) {
     const trainTable = await readPredictions(options.trainPath, { ...options, trainPath: undefined });
     const trainKeys = trainTable.keys;
@@ -69,7 +76,7 @@ export async function evaluateTable(table: PredictionTable, backend: CountingBac
     elapsedMs: 0,
   };
   if (task === 'language-model') return evaluateLanguageModel(table, backend, source);
-  if (task === 'regression') return evaluateRegression(table, backend, source);
+  if (task === 'regression') return evaluateRegression(table, backend, source, options);
   return evaluateClassification(table, backend, source, options);
 }
 
@@ -106,16 +113,18 @@ function numericValues(column: LabelColumn | null, what: string, path: string): 
   return out;
 }
 
-function evaluateRegression(table: PredictionTable, backend: CountingBackend, source: SourceInfo): RegressionResult {
+function evaluateRegression(table: PredictionTable, backend: CountingBackend, source: SourceInfo, options: EngineOptions): RegressionResult {
   const truth = numericValues(table.yTrue, 'true-value', table.path);
   const predicted = table.yPred ? numericValues(table.yPred, 'prediction', table.path) : table.score;
   if (!predicted) throw new InputError(table.path, null, 'regression needs a prediction column');
   const metrics = regressionMetrics(truth, predicted);
+  const residuals = options.residualSamples ? sampleResiduals(truth, predicted, options.residualSamples) : undefined;
   const warnings: EvalWarning[] = [];
   if (metrics.constantTarget) warnings.push(warning('SLE109', `Every true value is ${truth[0]}; R² is reported as ${metrics.r2.toFixed(1)}.`));
   return {
     task: 'regression', backend: backend.name, n: truth.length, warnings, source,
     mse: metrics.mse, mae: metrics.mae, rmse: metrics.rmse, r2: metrics.r2,
+    ...(residuals ? { residuals } : {}),
   };
 }
 
@@ -217,6 +226,9 @@ async function evaluateClassification(table: PredictionTable, backend: CountingB
     }
   }
   const confusionMatrix = await countConfusion(backend, combined, k);
+  const cellSamples = options.cellSamples
+    ? collectCellSamples(combined, k, confusionMatrix, sampleScoresOf(table, scores, labelIndex), options.cellSamples === true ? DEFAULT_CELL_SAMPLE_LIMITS : options.cellSamples)
+    : undefined;
   // Drop every reference to the prediction ids (they held the combined indices) before the curves.
   combined = new Int32Array(0);
   table.yPred = null;
@@ -254,7 +266,27 @@ async function evaluateClassification(table: PredictionTable, backend: CountingB
       curves: { roc: named(scoreMetrics.curves.roc), pr: named(scoreMetrics.curves.pr) },
       sweep: scoreMetrics.sweep && { ...scoreMetrics.sweep, positiveLabel: display(scoreMetrics.sweep.positiveLabel) },
     },
+    ...(cellSamples ? { cellSamples } : {}),
   };
+}
+
+/** The scores a sampled row shows: the positive score for binary, the true and predicted class's for multi-class. */
+function sampleScoresOf(table: PredictionTable, scores: ScoreSetup, labelIndex: (label: Label) => number): SampleScores | null {
+  if (scores.binary) {
+    const { score, positive } = scores.binary;
+    const name = scores.columns.length === 2
+      ? table.classScores.find((c) => c.column.className.trim() === String(positive))?.column.name
+      : table.choice.score;
+    return { columns: [name ?? `score (${String(positive)})`], of: (row) => [score[row]] };
+  }
+  if (scores.columns.length > 2) {
+    const byClass = new Map(scores.columns.map((c) => [labelIndex(c.label), c.values]));
+    return {
+      columns: ['p(true class)', 'p(predicted class)'],
+      of: (row, truth, predicted) => [byClass.get(truth)?.[row] ?? NaN, byClass.get(predicted)?.[row] ?? NaN],
+    };
+  }
+  return null;
 }
 
 function setupScores(table: PredictionTable, numeric: boolean, options: EngineOptions, yTrue: LabelColumn & { kind: 'labels' }, yPred: LabelColumn | null): ScoreSetup {

@@ -107,6 +107,41 @@ export interface ClassificationResult extends ResultBase {
   weighted: AverageMetrics;
   positiveLabel: Label | null;
   scores: ScoreMetrics | null;
+  /** The rows behind each matrix cell, when asked for (`cellSamples`); bounded whatever the file's size. */
+  cellSamples?: CellSamples;
+}
+
+/**
+ * The first rows of each non-empty confusion-matrix cell, in file order. Rows are 0-based data rows
+ * (the header and blank lines not counted). Cells with no kept rows are left out.
+ */
+export interface CellSamples {
+  /** Most rows kept for any one cell. */
+  perCell: number;
+  /** Most rows kept over all cells; once reached, later cells keep none. */
+  limit: number;
+  /** What each entry of a sample's `scores` is, e.g. `score (spam)`, `p_true`, `p_pred`. */
+  scoreColumns: string[];
+  /** The text or id columns read back for the kept rows, in the order of a sample's `fields`. */
+  fieldColumns: string[];
+  cells: {
+    /** Class indices into `labels`. */
+    truth: number;
+    predicted: number;
+    rows: number[];
+    scores: number[][] | null;
+    /** Cell text per row, cut to 300 characters; null when the file has no text or id column. */
+    fields: string[][] | null;
+  }[];
+}
+
+/** (truth, prediction) pairs for a residual plot: every row of a small file, an even sample of a big one. */
+export interface ResidualSample {
+  total: number;
+  sampled: boolean;
+  rows: number[];
+  truth: number[];
+  predicted: number[];
 }
 
 export interface RegressionResult extends ResultBase {
@@ -115,6 +150,8 @@ export interface RegressionResult extends ResultBase {
   mae: number;
   rmse: number;
   r2: number;
+  /** When asked for (`residualSamples`). */
+  residuals?: ResidualSample;
 }
 
 export interface LanguageModelResult extends ResultBase {

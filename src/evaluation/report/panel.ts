@@ -1,0 +1,110 @@
+// `--format panel`: what the editor's evaluation panel draws. The JSON report's metrics, plus the
+// threshold sweep (as plain arrays, at most MAX_PANEL_SWEEP_POINTS of them), the rows behind each
+// matrix cell, the residual sample and each warning's explanation. NaN and infinities become null.
+import type { CellSamples, EvalWarning, EvaluationResult, Label, ResidualSample, SourceInfo, Task, BackendName } from '../types';
+import { WARNING_CATALOGUE } from '../warnings';
+import { toJsonObject } from './json';
+
+/** A slider needs no more points than this to move smoothly; past it the sweep is thinned evenly. */
+export const MAX_PANEL_SWEEP_POINTS = 20_001;
+
+export interface PanelWarning extends EvalWarning {
+  name: string;
+  what: string;
+  why: string;
+  tryThis: string;
+}
+
+/**
+ * The threshold sweep the panel's slider walks. Point 0 predicts nothing positive (its threshold is
+ * above every score); point i > 0 predicts positive when score >= thresholds[i].
+ */
+export interface PanelSweep {
+  positiveLabel: Label;
+  positives: number;
+  negatives: number;
+  thresholds: number[];
+  tp: number[];
+  fp: number[];
+  /** Distinct scores in the data: when greater than the points kept, the slider moves in even steps through them. */
+  distinct: number;
+}
+
+/** One evaluated file, as the panel receives it. The metric fields are those of `seqlens eval --format json`. */
+export interface PanelRun {
+  version: 1;
+  task: Task;
+  backend: BackendName;
+  n: number;
+  source: SourceInfo;
+  warnings: PanelWarning[];
+  /** The JSON report (`toJsonObject`), metric for metric. */
+  report: Record<string, unknown>;
+  sweep: PanelSweep | null;
+  cellSamples: CellSamples | null;
+  residuals: ResidualSample | null;
+}
+
+export function toPanelRun(result: EvaluationResult): PanelRun {
+  const warnings = result.warnings.map((w) => {
+    const rule = WARNING_CATALOGUE[w.code];
+    return { code: w.code, message: w.message, name: rule?.name ?? '', what: rule?.what ?? '', why: rule?.why ?? '', tryThis: rule?.tryThis ?? '' };
+  });
+  let sweep: PanelSweep | null = null;
+  let cellSamples: CellSamples | null = null;
+  let residuals: ResidualSample | null = null;
+  if (result.task === 'classification') {
+    cellSamples = result.cellSamples ?? null;
+    const full = result.scores?.sweep;
+    if (full) {
+      const m = full.thresholds.length;
+      const keep = new Set<number>();
+      if (m + 1 <= MAX_PANEL_SWEEP_POINTS) {
+        for (let i = 0; i < m; i++) keep.add(i);
+      } else {
+        const steps = MAX_PANEL_SWEEP_POINTS - 2;
+        for (let j = 0; j <= steps; j++) keep.add(Math.round((j * (m - 1)) / steps));
+        // The threshold that made the predictions stays exact, so the slider can start on it.
+        const threshold = result.scores?.threshold;
+        if (threshold !== null && threshold !== undefined) {
+          let lo = 0;
+          let hi = m;
+          while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (full.thresholds[mid] >= threshold) lo = mid + 1;
+            else hi = mid;
+          }
+          if (lo > 0) keep.add(lo - 1);
+        }
+      }
+      const indices = [...keep].sort((a, b) => a - b);
+      sweep = {
+        positiveLabel: full.positiveLabel,
+        positives: full.positives,
+        negatives: full.negatives,
+        thresholds: [m > 0 ? full.thresholds[0] + 1 : 1, ...indices.map((i) => full.thresholds[i])],
+        tp: [0, ...indices.map((i) => full.tp[i])],
+        fp: [0, ...indices.map((i) => full.fp[i])],
+        distinct: m,
+      };
+    }
+  } else if (result.task === 'regression') {
+    residuals = result.residuals ?? null;
+  }
+  return {
+    version: 1,
+    task: result.task,
+    backend: result.backend,
+    n: result.n,
+    source: result.source,
+    warnings,
+    report: toJsonObject(result),
+    sweep,
+    cellSamples,
+    residuals,
+  };
+}
+
+export function formatPanel(result: EvaluationResult): string {
+  return `${JSON.stringify(toPanelRun(result))}\n`;
+}
