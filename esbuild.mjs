@@ -37,6 +37,18 @@ const builds = [
   { ...nodeCommon, entryPoints: { api: 'src/api.ts' }, outdir },
 ];
 if (existsSync('src/extension/main.ts')) builds.push({ ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir });
+// The evaluation panel's webview script and styles (media/src/panel.ts imports its CSS): one file each,
+// loaded by the webview from media/dist under a nonce-only Content-Security-Policy.
+builds.push({
+  entryPoints: { panel: 'media/src/panel.ts' },
+  outdir: 'media/dist',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome120',
+  minify: production,
+  logLevel: 'warning',
+});
 
 function copyRuntimeFiles() {
   mkdirSync(outdir, { recursive: true });

@@ -1,0 +1,566 @@
+// The "Evaluate model" panel: renders one evaluated file (or two, compared) from the data the
+// extension host posts, keeps its view in the webview state, and asks the host for everything that
+// touches files (opening a row, exporting, evaluating again).
+import 'uplot/dist/uPlot.min.css';
+import './panel.css';
+import { curveChart, residualChart, type CurveChart, type Point } from './charts';
+import { h } from './dom';
+import { basename, count, fixed, isNumber, milliseconds, score } from './format';
+import { matrixPng, matrixSvg, renderMatrix, type MatrixCell, type MatrixModel } from './matrix';
+import type { HostMessage, Normalisation, PanelMessage, PanelRun, PanelState, ViewState } from './protocol';
+
+interface VsCodeApi {
+  postMessage(message: PanelMessage): void;
+  getState(): unknown;
+  setState(state: PanelState): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+type Label = string | number;
+interface ClassRow { label: Label; precision: number; recall: number; f1: number; support: number }
+interface Averages { precision: number; recall: number; f1: number }
+interface Curves {
+  roc: { label: Label; fpr: number[]; tpr: number[]; thresholds: number[] }[];
+  pr: { label: Label; precision: number[]; recall: number[]; thresholds: number[] }[];
+}
+/** The keys of `seqlens eval --format json` for a classification. */
+interface ClassificationReport {
+  labels: Label[];
+  confusionMatrix: number[][];
+  accuracy: number;
+  balancedAccuracy: number;
+  mcc: number;
+  kappa: number;
+  perClass: ClassRow[];
+  macro: Averages;
+  micro: Averages;
+  weighted: Averages;
+  threshold?: number | null;
+  rocAuc?: number;
+  averagePrecision?: number;
+  logLoss?: number;
+  curves?: Curves;
+}
+interface RegressionReport { mse: number; mae: number; rmse: number; r2: number }
+interface LanguageModelReport { crossEntropy: number; perplexity: number }
+
+const vscode = acquireVsCodeApi();
+const root = document.getElementById('root')!;
+const status = document.getElementById('status')!;
+
+function defaultView(): ViewState {
+  return { normalisation: 'counts', sweepIndex: null, zoom: 1, selected: null, tab: 0, curveClass: 0 };
+}
+
+function restoredState(): PanelState {
+  const saved = vscode.getState() as Partial<PanelState> | undefined;
+  if (saved && Array.isArray(saved.runs) && saved.view && typeof saved.view === 'object') {
+    return { runs: saved.runs, view: { ...defaultView(), ...saved.view } };
+  }
+  return { runs: [], view: defaultView() };
+}
+
+let state = restoredState();
+let charts: CurveChart[] = [];
+let saveTimer: number | undefined;
+
+/** setState sends the whole state to the host: debounced, so a dragged slider does not send it 60 times a second. */
+function saveState(): void {
+  window.clearTimeout(saveTimer);
+  saveTimer = window.setTimeout(() => vscode.setState(state), 250);
+}
+
+function post(message: PanelMessage): void {
+  vscode.postMessage(message);
+}
+
+window.addEventListener('message', (event: MessageEvent) => {
+  const message = event.data as HostMessage;
+  if (!message || typeof message !== 'object') return;
+  switch (message.type) {
+    case 'show': {
+      const started = performance.now();
+      state = { runs: message.runs, view: { ...defaultView(), normalisation: state.view.normalisation, tab: message.runs.length > 1 ? 'compare' : 0 } };
+      state.view.sweepIndex = initialSweepIndex(state.runs[0]);
+      setStatus('');
+      render();
+      vscode.setState(state);
+      requestAnimationFrame(() => requestAnimationFrame(() => post({ type: 'rendered', runs: state.runs.length, ms: performance.now() - started })));
+      break;
+    }
+    case 'busy':
+      setStatus(message.text, 'busy');
+      break;
+    case 'error':
+      setStatus(message.message, 'error');
+      break;
+  }
+});
+
+function setStatus(text: string, kind: 'busy' | 'error' | '' = ''): void {
+  status.textContent = text;
+  status.className = kind ? `status ${kind}` : 'status';
+  status.hidden = text === '';
+}
+
+/** Where the slider starts: on the threshold that made the predictions, or null when they came from the file. */
+function initialSweepIndex(run: PanelRun | undefined): number | null {
+  if (!run?.sweep) return null;
+  const threshold = (run.report as Partial<ClassificationReport>).threshold;
+  return isNumber(threshold) ? sweepIndexAt(run.sweep.thresholds, threshold) : null;
+}
+
+/** The last point whose threshold is >= t (point 0 predicts nothing positive and is always >= t). */
+function sweepIndexAt(thresholds: number[], t: number): number {
+  let lo = 1;
+  let hi = thresholds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (thresholds[mid] >= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}
+
+function render(): void {
+  for (const chart of charts) chart.destroy();
+  charts = [];
+  root.replaceChildren();
+  if (state.runs.length === 0) {
+    root.appendChild(h('p', { class: 'empty', text: 'Run "SeqLens: Evaluate Model" to evaluate a predictions file.' }));
+    return;
+  }
+  if (state.runs.length > 1) root.appendChild(tabBar());
+  if (state.view.tab === 'compare' && state.runs.length > 1) root.appendChild(compareView());
+  else root.appendChild(runView(typeof state.view.tab === 'number' ? Math.min(state.view.tab, state.runs.length - 1) : 0));
+}
+
+function tabBar(): HTMLElement {
+  const tabs: { id: number | 'compare'; label: string }[] = [
+    ...state.runs.map((run, i) => ({ id: i, label: `${i === 0 ? 'A' : 'B'}: ${basename(run.source.path)}` })),
+    { id: 'compare', label: 'Side by side' },
+  ];
+  const bar = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Runs' });
+  tabs.forEach((tab) => {
+    const selected = state.view.tab === tab.id;
+    const button = h('button', { type: 'button', role: 'tab', 'aria-selected': selected ? 'true' : 'false', tabindex: selected ? 0 : -1, text: tab.label });
+    button.addEventListener('click', () => { state.view.tab = tab.id; state.view.selected = null; saveState(); render(); });
+    bar.appendChild(button);
+  });
+  bar.addEventListener('keydown', (event) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const buttons = [...bar.querySelectorAll('button')];
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    const next = buttons[(at + (event.key === 'ArrowRight' ? 1 : buttons.length - 1)) % buttons.length];
+    next.focus();
+    next.click();
+  });
+  const close = h('button', { type: 'button', class: 'link', text: 'Stop comparing' });
+  close.addEventListener('click', () => post({ type: 'closeCompare' }));
+  bar.appendChild(close);
+  return bar;
+}
+
+function header(run: PanelRun, index: number): HTMLElement {
+  const columns = Object.entries(run.source.columns)
+    .map(([role, name]) => `${role}=${Array.isArray(name) ? name.join(',') : name}`)
+    .join('  ');
+  const unit = run.task === 'language-model' ? 'tokens' : 'rows';
+  const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Actions' });
+  const button = (label: string, title: string, action: () => void, id: string) => {
+    const b = h('button', { type: 'button', title, 'data-action': id, text: label });
+    b.addEventListener('click', action);
+    toolbar.appendChild(b);
+  };
+  button('Evaluate again', 'Evaluate this file again (after it changed)', () => post({ type: 'evaluateAgain', run: index }), 'again');
+  if (state.runs.length === 1) button('Compare with…', 'Evaluate a second file (e.g. the training set, or another model) beside this one', () => post({ type: 'compare' }), 'compare');
+  if (run.task === 'classification') {
+    button('Matrix PNG', 'Save the confusion matrix as a PNG image', () => exportMatrix(run, 'png'), 'png');
+    button('Matrix SVG', 'Save the confusion matrix as an SVG image', () => exportMatrix(run, 'svg'), 'svg');
+  }
+  button('Markdown', 'Save the report as Markdown', () => post({ type: 'exportReport', run: index, format: 'markdown' }), 'markdown');
+  button('CSV', 'Save the metrics as CSV', () => post({ type: 'exportReport', run: index, format: 'csv' }), 'csv');
+  button('JSON', 'Save the report as JSON (as seqlens eval --format json)', () => post({ type: 'exportReport', run: index, format: 'json' }), 'json');
+  return h('header', {},
+    h('h1', {}, 'Evaluation of ', h('span', { class: 'file', title: run.source.path, text: basename(run.source.path) })),
+    h('p', { class: 'meta' },
+      h('span', { 'data-meta': 'task', text: run.task }), ' · ',
+      h('span', { 'data-meta': 'n', text: `${count(run.n)} ${unit}` }), ' · ',
+      h('span', { text: `${run.source.format.toUpperCase()}` }), ' · backend ',
+      h('b', { 'data-meta': 'backend', text: run.backend }), ' · ',
+      h('span', { 'data-meta': 'time', text: milliseconds(run.source.elapsedMs) }),
+      columns ? h('span', { class: 'columns', text: ` · columns ${columns}` }) : null),
+    toolbar);
+}
+
+function warningsView(run: PanelRun): HTMLElement | null {
+  if (run.warnings.length === 0) return h('p', { class: 'no-warnings', text: 'No warnings.' });
+  return h('section', { class: 'warnings', 'aria-label': 'Warnings' },
+    run.warnings.map((w) => h('div', { class: 'warning', 'data-code': w.code, role: 'note' },
+      h('div', { class: 'warning-title' }, h('span', { class: 'code', text: w.code }), ' ', h('strong', { text: w.name })),
+      h('p', { class: 'warning-message', text: w.message }),
+      w.why ? h('p', { class: 'why' }, h('b', { text: 'Why it matters: ' }), w.why) : null,
+      w.tryThis ? h('p', { class: 'try' }, h('b', { text: 'What to try: ' }), w.tryThis) : null)));
+}
+
+function card(label: string, value: string, title?: string): HTMLElement {
+  return h('div', { class: 'card', title }, h('div', { class: 'card-label', text: label }), h('div', { class: 'card-value', 'data-metric': label, text: value }));
+}
+
+function runView(index: number): HTMLElement {
+  const run = state.runs[index];
+  const section = h('div', { class: 'run' }, header(run, index), warningsView(run));
+  if (run.task === 'classification') section.appendChild(classificationView(run, index));
+  else if (run.task === 'regression') section.appendChild(regressionView(run));
+  else {
+    const report = run.report as unknown as LanguageModelReport;
+    section.appendChild(h('div', { class: 'cards' },
+      card('Perplexity', fixed(report.perplexity, 3), 'Corpus perplexity: exp(total NLL / total tokens), not a mean of per-sequence perplexities'),
+      card('Cross-entropy', `${fixed(report.crossEntropy, 4)} nats/token`, 'Mean negative log-likelihood per token, natural log')));
+    section.appendChild(h('p', { class: 'note', text: 'Perplexity is the corpus perplexity, exp(total negative log-likelihood / total tokens); Hugging Face evaluate\'s mean_perplexity averages per-sequence perplexities instead.' }));
+  }
+  return section;
+}
+
+function regressionView(run: PanelRun): HTMLElement {
+  const report = run.report as unknown as RegressionReport;
+  const section = h('div', {}, h('div', { class: 'cards' },
+    card('MSE', fixed(report.mse, 4)), card('RMSE', fixed(report.rmse, 4)), card('MAE', fixed(report.mae, 4)), card('R²', fixed(report.r2, 4))));
+  const residuals = run.residuals;
+  if (residuals && residuals.rows.length > 0) {
+    const chart = residualChart(residuals.predicted, residuals.truth, chartWidth(1));
+    charts.push(chart);
+    section.appendChild(h('section', { class: 'plot' },
+      h('h2', { text: 'Residual plot' }),
+      chart.element,
+      h('p', { class: 'note', text: residuals.sampled
+        ? `${count(residuals.rows.length)} of ${count(residuals.total)} rows: an even sample through the file plus the largest residuals. Drag to zoom, double-click to reset.`
+        : `All ${count(residuals.total)} rows. Drag to zoom, double-click to reset.` })));
+  }
+  return section;
+}
+
+function chartWidth(columns: number): number {
+  const available = Math.max(280, root.clientWidth - 40);
+  return Math.min(520, Math.floor(available / columns) - 16);
+}
+
+/** The matrix now shown: the evaluated predictions, or the slider's threshold applied to the sweep. */
+function currentMatrix(run: PanelRun): { model: MatrixModel; caption: string; fromSweep: boolean } {
+  const report = run.report as unknown as ClassificationReport;
+  const labels = report.labels.map(String);
+  const sweep = run.sweep;
+  const index = state.view.sweepIndex;
+  if (sweep && index !== null && labels.length === 2) {
+    const positive = labels.indexOf(String(sweep.positiveLabel));
+    const negative = 1 - positive;
+    const tp = sweep.tp[index];
+    const fp = sweep.fp[index];
+    const counts = [[0, 0], [0, 0]];
+    counts[positive][positive] = tp;
+    counts[negative][positive] = fp;
+    counts[positive][negative] = sweep.positives - tp;
+    counts[negative][negative] = sweep.negatives - fp;
+    const caption = index === 0
+      ? `Predicting '${labels[positive]}' for no row (threshold above every score).`
+      : `Predicting '${labels[positive]}' when ${run.source.columns.score ?? 'the score'} ≥ ${score(sweep.thresholds[index])}.`;
+    return { model: { labels, counts }, caption, fromSweep: true };
+  }
+  const caption = run.source.columns.pred
+    ? `Predictions from the file's '${run.source.columns.pred}' column.`
+    : isNumber(report.threshold) ? `Predictions at score ≥ ${score(report.threshold)}.` : 'Predictions from the highest class score.';
+  return { model: { labels, counts: report.confusionMatrix }, caption, fromSweep: false };
+}
+
+function classificationView(run: PanelRun, index: number): HTMLElement {
+  const report = run.report as unknown as ClassificationReport;
+  const container = h('div', {});
+  const cards = h('div', { class: 'cards' },
+    card('Accuracy', fixed(report.accuracy)),
+    card('Balanced accuracy', fixed(report.balancedAccuracy), 'Mean recall over the classes present in the true labels'),
+    card('Macro F1', fixed(report.macro.f1)),
+    card('MCC', fixed(report.mcc), 'Matthews correlation coefficient'),
+    card("Cohen's κ", fixed(report.kappa)));
+  if (report.curves) {
+    cards.appendChild(card(report.curves.roc.length > 1 ? 'ROC AUC (macro)' : 'ROC AUC', fixed(report.rocAuc)));
+    cards.appendChild(card(report.curves.pr.length > 1 ? 'Average precision (macro)' : 'Average precision', fixed(report.averagePrecision)));
+    cards.appendChild(card('Log loss', fixed(report.logLoss)));
+  }
+  container.appendChild(cards);
+
+  const matrixHost = h('div', { class: 'matrix-host' });
+  const samplesHost = h('div', { class: 'samples-host' });
+  const drawMatrix = () => {
+    const { model, caption, fromSweep } = currentMatrix(run);
+    matrixHost.replaceChildren(renderMatrix(model, {
+      mode: state.view.normalisation,
+      zoom: state.view.zoom,
+      selected: state.view.selected,
+      caption,
+      onSelect: (cell) => {
+        state.view.selected = cell;
+        saveState();
+        drawMatrix();
+        samplesHost.replaceChildren(samplesView(run, index, cell, fromSweep));
+        samplesHost.querySelector<HTMLElement>('h3')?.focus();
+      },
+      onZoom: (zoom) => {
+        state.view.zoom = Math.min(16, Math.max(0.25, zoom));
+        saveState();
+        drawMatrix();
+        matrixHost.querySelector<HTMLElement>('canvas')?.focus();
+      },
+    }));
+  };
+  const normalisations: [Normalisation, string][] = [['counts', 'Counts'], ['row', 'Normalised by true class (recall)'], ['column', 'Normalised by predicted class (precision)']];
+  const toggle = h('div', { class: 'segmented', role: 'radiogroup', 'aria-label': 'Matrix values' });
+  for (const [mode, label] of normalisations) {
+    const id = `norm-${mode}`;
+    const input = h('input', { type: 'radio', name: 'normalisation', id, value: mode, checked: state.view.normalisation === mode });
+    input.addEventListener('change', () => {
+      state.view.normalisation = mode;
+      saveState();
+      drawMatrix();
+    });
+    toggle.appendChild(h('label', { for: id }, input, ` ${label}`));
+  }
+  container.appendChild(h('section', { class: 'matrix-section' },
+    h('h2', { text: 'Confusion matrix' }),
+    h('p', { class: 'note', text: 'Rows are the true classes, columns the predicted ones. Click a cell (or focus it and press Enter) to list its samples.' }),
+    toggle, matrixHost, samplesHost));
+  drawMatrix();
+  if (state.view.selected && state.view.selected.truth < report.labels.length && state.view.selected.predicted < report.labels.length) {
+    samplesHost.appendChild(samplesView(run, index, state.view.selected, currentMatrix(run).fromSweep));
+  }
+
+  if (run.sweep) container.appendChild(thresholdView(run, drawMatrix));
+  else if (report.curves && report.curves.roc.length > 0) container.appendChild(multiclassCurves(report));
+  container.appendChild(perClassTable(report));
+  return container;
+}
+
+function thresholdView(run: PanelRun, redrawMatrix: () => void): HTMLElement {
+  const sweep = run.sweep!;
+  const report = run.report as unknown as ClassificationReport;
+  const last = sweep.thresholds.length - 1;
+  const start = state.view.sweepIndex ?? sweepIndexAt(sweep.thresholds, 0.5);
+  const slider = h('input', {
+    type: 'range', id: 'threshold', min: 0, max: last, step: 1, value: start,
+    'aria-label': 'Decision threshold: predict the positive class when the score is at least this',
+  });
+  const readout = h('div', { class: 'readout', 'aria-live': 'polite' });
+  const reset = h('button', { type: 'button', class: 'link', text: "Show the file's predictions" });
+  const pointAt = (index: number) => {
+    const tp = sweep.tp[index];
+    const fp = sweep.fp[index];
+    const fn = sweep.positives - tp;
+    const tn = sweep.negatives - fp;
+    const precision = tp + fp === 0 ? 0 : tp / (tp + fp);
+    const recall = sweep.positives === 0 ? 0 : tp / sweep.positives;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return { tp, fp, fn, tn, precision, recall, f1, accuracy: (tp + tn) / Math.max(1, sweep.positives + sweep.negatives) };
+  };
+  const current = () => Number(slider.value);
+  const marker = (kind: 'roc' | 'pr'): Point | null => {
+    const p = pointAt(current());
+    return kind === 'roc' ? { x: sweep.negatives ? p.fp / sweep.negatives : NaN, y: sweep.positives ? p.tp / sweep.positives : NaN } : { x: p.recall, y: p.precision };
+  };
+  const update = () => {
+    const index = current();
+    const p = pointAt(index);
+    const threshold = index === 0 ? 'above every score' : `≥ ${score(sweep.thresholds[index])}`;
+    readout.replaceChildren(
+      h('div', { class: 'threshold-value' }, 'Threshold ', h('b', { 'data-readout': 'threshold', text: threshold })),
+      h('div', { class: 'cards' },
+        card('Precision', fixed(p.precision)), card('Recall', fixed(p.recall)), card('F1', fixed(p.f1)), card('Accuracy at threshold', fixed(p.accuracy))),
+      h('p', { class: 'counts', 'data-readout': 'counts', text: `TP ${count(p.tp)} · FP ${count(p.fp)} · FN ${count(p.fn)} · TN ${count(p.tn)} (positive class '${String(sweep.positiveLabel)}')` }));
+    reset.hidden = state.view.sweepIndex === null || isNumber(report.threshold);
+    for (const chart of curveCharts) chart.refresh();
+  };
+  slider.addEventListener('input', () => {
+    state.view.sweepIndex = current();
+    saveState();
+    update();
+    redrawMatrix();
+  });
+  reset.addEventListener('click', () => {
+    state.view.sweepIndex = null;
+    saveState();
+    update();
+    redrawMatrix();
+  });
+  const width = chartWidth(2);
+  const roc = report.curves?.roc[0];
+  const pr = report.curves?.pr[0];
+  const curveCharts: CurveChart[] = [];
+  if (roc) curveCharts.push(curveChart({ title: `ROC curve · AUC ${fixed(report.rocAuc)}`, xLabel: 'false positive rate', yLabel: 'true positive rate', xs: roc.fpr, ys: roc.tpr, width, diagonal: true, marker: () => marker('roc') }));
+  if (pr) curveCharts.push(curveChart({ title: `Precision-recall curve · AP ${fixed(report.averagePrecision)}`, xLabel: 'recall', yLabel: 'precision', xs: [...pr.recall].reverse(), ys: [...pr.precision].reverse(), width, marker: () => marker('pr') }));
+  charts.push(...curveCharts);
+  update();
+  const thinned = sweep.distinct > last;
+  return h('section', { class: 'threshold-section' },
+    h('h2', { text: 'Threshold' }),
+    h('p', { class: 'note', text: `Predict '${String(sweep.positiveLabel)}' when ${run.source.columns.score ?? 'the score'} is at least the threshold. Every value is exact, counted from the ${thinned ? `${count(last)} of ${count(sweep.distinct)} distinct scores the panel keeps (evenly spaced)` : `${count(sweep.distinct)} distinct scores`}. Arrow keys move one step, Page Up and Page Down ten.` }),
+    h('div', { class: 'slider-row' }, h('label', { for: 'threshold', text: 'higher recall' }), slider, h('span', { text: 'higher precision' })),
+    readout, reset,
+    h('div', { class: 'charts' }, curveCharts.map((c) => c.element)));
+}
+
+function multiclassCurves(report: ClassificationReport): HTMLElement {
+  const curves = report.curves!;
+  const classIndex = Math.min(state.view.curveClass, curves.roc.length - 1);
+  const select = h('select', { id: 'curve-class', 'aria-label': 'Class for the one-versus-rest curves' },
+    curves.roc.map((c, i) => h('option', { value: i, selected: i === classIndex, text: String(c.label) })));
+  const host = h('div', { class: 'charts' });
+  const draw = () => {
+    for (const chart of charts.splice(0)) chart.destroy();
+    const i = Number(select.value);
+    const width = chartWidth(2);
+    const roc = curves.roc[i];
+    const pr = curves.pr[i];
+    const made = [
+      curveChart({ title: `ROC, '${String(roc.label)}' vs rest`, xLabel: 'false positive rate', yLabel: 'true positive rate', xs: roc.fpr, ys: roc.tpr, width, diagonal: true, marker: () => null }),
+      curveChart({ title: `Precision-recall, '${String(pr.label)}' vs rest`, xLabel: 'recall', yLabel: 'precision', xs: [...pr.recall].reverse(), ys: [...pr.precision].reverse(), width, marker: () => null }),
+    ];
+    charts.push(...made);
+    host.replaceChildren(...made.map((c) => c.element));
+  };
+  select.addEventListener('change', () => {
+    state.view.curveClass = Number(select.value);
+    saveState();
+    draw();
+  });
+  const section = h('section', {}, h('h2', { text: 'Curves (one versus rest)' }), h('label', { for: 'curve-class', text: 'Class ' }), select, host);
+  queueMicrotask(draw);
+  return section;
+}
+
+function perClassTable(report: ClassificationReport): HTMLElement {
+  const row = (label: string, m: Averages, support: number | string, cls = '') =>
+    h('tr', { class: cls }, h('th', { scope: 'row', text: label }), h('td', { text: fixed(m.precision) }), h('td', { text: fixed(m.recall) }), h('td', { text: fixed(m.f1) }), h('td', { text: typeof support === 'number' ? count(support) : support }));
+  const total = report.perClass.reduce((a, c) => a + c.support, 0);
+  return h('section', {},
+    h('h2', { text: 'Per class' }),
+    h('p', { class: 'note', text: 'For the evaluated predictions (not the slider\'s threshold). Undefined values are 0, as scikit-learn reports them.' }),
+    h('table', { class: 'metrics' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'class' }), h('th', { scope: 'col', text: 'precision' }), h('th', { scope: 'col', text: 'recall' }), h('th', { scope: 'col', text: 'F1' }), h('th', { scope: 'col', text: 'support' }))),
+      h('tbody', {},
+        report.perClass.map((c) => row(String(c.label), c, c.support)),
+        row('micro avg', report.micro, total, 'average'),
+        row('macro avg', report.macro, total, 'average'),
+        row('weighted avg', report.weighted, total, 'average'),
+        h('tr', { class: 'average' }, h('th', { scope: 'row', text: 'accuracy' }), h('td', { colspan: 3, text: fixed(report.accuracy) }), h('td', { text: count(total) })))));
+}
+
+function samplesView(run: PanelRun, index: number, cell: MatrixCell, fromSweep: boolean): HTMLElement {
+  const report = run.report as unknown as ClassificationReport;
+  const truth = String(report.labels[cell.truth]);
+  const predicted = String(report.labels[cell.predicted]);
+  const total = report.confusionMatrix[cell.truth]?.[cell.predicted] ?? 0;
+  const samples = run.cellSamples;
+  const kept = samples?.cells.find((c) => c.truth === cell.truth && c.predicted === cell.predicted);
+  const title = h('h3', { tabindex: -1, text: `Samples: true '${truth}', predicted '${predicted}'` });
+  const notes: string[] = [];
+  if (fromSweep) notes.push('These are the rows of the evaluated predictions, not of the slider\'s threshold.');
+  if (!samples) notes.push('This evaluation kept no samples.');
+  else if (total === 0) notes.push('No row falls in this cell.');
+  else if (!kept) notes.push(`None of this cell's ${count(total)} rows were kept: the panel keeps at most ${count(samples.limit)} rows in all.`);
+  else notes.push(kept.rows.length < total ? `The first ${count(kept.rows.length)} of ${count(total)} rows.` : `All ${count(total)} rows.`);
+  const section = h('section', { class: 'samples', 'aria-label': 'Samples of the selected cell' }, title, h('p', { class: 'note', text: notes.join(' ') }));
+  if (!kept || !samples) return section;
+  const table = h('table', { class: 'samples-table' },
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col', text: 'row' }),
+      samples.fieldColumns.map((name) => h('th', { scope: 'col', text: name })),
+      samples.scoreColumns.map((name) => h('th', { scope: 'col', text: name })),
+      h('th', { scope: 'col', text: '' }))),
+    h('tbody', {}, kept.rows.map((row, i) => h('tr', {},
+      h('td', { class: 'num', text: count(row + 1) }),
+      (kept.fields?.[i] ?? samples.fieldColumns.map(() => '')).map((value) => h('td', { class: 'field', title: value, text: value })),
+      (kept.scores?.[i] ?? []).map((value) => h('td', { class: 'num', text: score(value) })),
+      h('td', {}, h('button', { type: 'button', class: 'link open-row', 'data-row': row, title: `Open ${basename(run.source.path)} at data row ${row + 1}`, text: 'Open' }))))));
+  table.addEventListener('click', (event) => {
+    const button = (event.target as Element).closest('button.open-row') as HTMLElement | null;
+    if (button) post({ type: 'openRow', run: index, row: Number(button.dataset.row) });
+  });
+  section.appendChild(h('div', { class: 'samples-scroll' }, table));
+  return section;
+}
+
+function compareView(): HTMLElement {
+  const [a, b] = state.runs;
+  const metricRows: [string, (run: PanelRun) => unknown][] = [];
+  if (a.task === 'classification' && b.task === 'classification') {
+    const r = (run: PanelRun) => run.report as unknown as ClassificationReport;
+    metricRows.push(
+      ['rows', (run) => run.n],
+      ['accuracy', (run) => r(run).accuracy],
+      ['balanced accuracy', (run) => r(run).balancedAccuracy],
+      ['macro F1', (run) => r(run).macro.f1],
+      ['weighted F1', (run) => r(run).weighted.f1],
+      ['MCC', (run) => r(run).mcc],
+      ["Cohen's κ", (run) => r(run).kappa],
+      ['ROC AUC', (run) => r(run).rocAuc ?? null],
+      ['average precision', (run) => r(run).averagePrecision ?? null],
+    );
+  } else if (a.task === 'regression' && b.task === 'regression') {
+    const r = (run: PanelRun) => run.report as unknown as RegressionReport;
+    metricRows.push(['rows', (run) => run.n], ['MSE', (run) => r(run).mse], ['RMSE', (run) => r(run).rmse], ['MAE', (run) => r(run).mae], ['R²', (run) => r(run).r2]);
+  } else if (a.task === 'language-model' && b.task === 'language-model') {
+    const r = (run: PanelRun) => run.report as unknown as LanguageModelReport;
+    metricRows.push(['tokens', (run) => run.n], ['perplexity', (run) => r(run).perplexity], ['cross-entropy', (run) => r(run).crossEntropy]);
+  }
+  const section = h('div', { class: 'compare' }, h('h1', { text: 'Side by side' }));
+  if (metricRows.length === 0) {
+    section.appendChild(h('p', { class: 'note', text: `The runs are of different tasks (${a.task}, ${b.task}); see each tab.` }));
+    return section;
+  }
+  const value = (v: unknown, name: string) => (name === 'rows' || name === 'tokens' ? count(v) : fixed(v));
+  section.appendChild(h('table', { class: 'metrics compare-table' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'metric' }), h('th', { scope: 'col', text: `A: ${basename(a.source.path)}` }), h('th', { scope: 'col', text: `B: ${basename(b.source.path)}` }), h('th', { scope: 'col', text: 'B − A' }))),
+    h('tbody', {}, metricRows.map(([name, get]) => {
+      const va = get(a);
+      const vb = get(b);
+      const delta = isNumber(va) && isNumber(vb) ? vb - va : null;
+      return h('tr', {}, h('th', { scope: 'row', text: name }), h('td', { text: value(va, name) }), h('td', { text: value(vb, name) }),
+        h('td', { class: delta === null ? '' : delta > 0 ? 'up' : delta < 0 ? 'down' : '', text: delta === null ? '—' : `${delta > 0 ? '+' : ''}${name === 'rows' || name === 'tokens' ? count(delta) : fixed(delta)}` }));
+    }))));
+  const codes = (run: PanelRun) => run.warnings.map((w) => w.code).join(', ') || 'none';
+  section.appendChild(h('p', { class: 'note', text: `Warnings — A: ${codes(a)}; B: ${codes(b)}.` }));
+  if (a.task === 'classification' && b.task === 'classification') {
+    const pair = h('div', { class: 'side-by-side' });
+    for (const [i, run] of [a, b].entries()) {
+      const report = run.report as unknown as ClassificationReport;
+      pair.appendChild(h('div', {}, h('h2', { text: `${i === 0 ? 'A' : 'B'}: ${basename(run.source.path)}` }), renderMatrix({ labels: report.labels.map(String), counts: report.confusionMatrix }, {
+        mode: state.view.normalisation,
+        zoom: 1,
+        selected: null,
+        caption: '',
+        onSelect: (cell) => { state.view.tab = i; state.view.selected = cell; saveState(); render(); },
+        onZoom: () => undefined,
+      })));
+    }
+    section.appendChild(pair);
+  }
+  return section;
+}
+
+function exportMatrix(run: PanelRun, format: 'png' | 'svg'): void {
+  const { model } = currentMatrix(run);
+  const stem = basename(run.source.path).replace(/\.[^.]+$/, '');
+  const suffix = state.view.normalisation === 'counts' ? '' : `-${state.view.normalisation}-normalised`;
+  const name = `${stem}-confusion-matrix${suffix}.${format}`;
+  if (format === 'png') post({ type: 'exportImage', format: 'png', dataUrl: matrixPng(model, state.view.normalisation), name });
+  else post({ type: 'exportImage', format: 'svg', svg: matrixSvg(model, state.view.normalisation), name });
+}
+
+// A theme change restyles everything drawn on canvas.
+new MutationObserver(() => render()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+let resizeTimer: number | undefined;
+window.addEventListener('resize', () => {
+  window.clearTimeout(resizeTimer);
+  resizeTimer = window.setTimeout(render, 200);
+});
+
+render();
+post({ type: 'ready' });

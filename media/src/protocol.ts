@@ -1,0 +1,47 @@
+// The messages between the evaluation panel and the extension host. The host validates every
+// message it receives (src/extension/panel/messages.ts); these types only describe them.
+import type { PanelRun } from '../../src/evaluation/report/panel';
+
+export type { PanelRun };
+
+/** Host → panel. */
+export type HostMessage =
+  | { type: 'show'; runs: PanelRun[] }
+  | { type: 'busy'; text: string }
+  | { type: 'error'; message: string };
+
+export type ReportFormat = 'markdown' | 'csv' | 'json';
+
+/** Panel → host. */
+export type PanelMessage =
+  | { type: 'ready' }
+  | { type: 'rendered'; runs: number; ms: number }
+  | { type: 'openRow'; run: number; row: number }
+  | { type: 'evaluateAgain'; run: number }
+  | { type: 'compare' }
+  | { type: 'closeCompare' }
+  | { type: 'exportReport'; run: number; format: ReportFormat }
+  | { type: 'exportImage'; format: 'png'; dataUrl: string; name: string }
+  | { type: 'exportImage'; format: 'svg'; svg: string; name: string };
+
+/** What the webview keeps with setState, so a reload (or a hidden tab) shows the same view. */
+export interface PanelState {
+  runs: PanelRun[];
+  view: ViewState;
+}
+
+export type Normalisation = 'counts' | 'row' | 'column';
+
+export interface ViewState {
+  normalisation: Normalisation;
+  /** Index into the panel sweep, or null while the matrix shows the evaluated predictions. */
+  sweepIndex: number | null;
+  /** Matrix zoom factor (1 = fit). */
+  zoom: number;
+  /** The cell whose samples are listed. */
+  selected: { truth: number; predicted: number } | null;
+  /** Which run's details are shown (0 or 1), or 'compare' for both side by side. */
+  tab: number | 'compare';
+  /** Class whose one-versus-rest curves are drawn (multi-class scores). */
+  curveClass: number;
+}

@@ -1,0 +1,315 @@
+// The evaluation panel on its own, in headless Debian chromium: the built media/dist/panel.js served
+// with the same HTML and Content-Security-Policy the extension uses, a stubbed acquireVsCodeApi, and
+// results computed by the real engine on the bundled example prediction sets.
+//
+// Usage: npm run test:panel   (builds media/dist, compiles, runs `node --test out/test/panel/`)
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { evaluate } from '../../src/evaluation/evaluate';
+import { sweepIndexAt, sweepPoint } from '../../src/evaluation/metrics/curves';
+import { toPanelRun, type PanelRun } from '../../src/evaluation/report/panel';
+import type { ClassificationResult, EngineOptions } from '../../src/evaluation';
+import { makeNonce, panelHtml } from '../../src/extension/panel/html';
+
+// The callbacks below run in the page, where these exist.
+declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+declare const document: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const REPO = resolve(__dirname, '..', '..', '..');
+const EXAMPLES = join(REPO, 'test', 'examples', 'predictions');
+const CHROMIUM = process.env.SEQLENS_CHROMIUM ?? '/usr/bin/chromium';
+const PANEL_OPTIONS: EngineOptions = { backend: 'cpu', cellSamples: true, residualSamples: 2000, maxCurvePoints: 500 };
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+/** Extra markup the CSP test puts into the page, as an attacker's injected content would be. */
+let injected = '';
+
+async function panelRun(file: string, options: EngineOptions = {}): Promise<PanelRun> {
+  // Through JSON, as the host receives it from the child process (NaN becomes null).
+  return JSON.parse(JSON.stringify(toPanelRun(await evaluate(join(EXAMPLES, file), { ...PANEL_OPTIONS, ...options }))));
+}
+
+before(async () => {
+  const dist = join(REPO, 'media', 'dist');
+  assert.ok(existsSync(join(dist, 'panel.js')), 'media/dist/panel.js is missing: run `npm run build` first');
+  server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname === '/') {
+      const nonce = makeNonce();
+      const html = panelHtml({ cspSource: origin, nonce, scriptUri: `${origin}/media/dist/panel.js`, styleUri: `${origin}/media/dist/panel.css` });
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(html.replace('<main id="root"', `${injected.replace(/NONCE/g, nonce)}<main id="root"`));
+      return;
+    }
+    const file = join(REPO, url.pathname);
+    if (!url.pathname.startsWith('/media/dist/') || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200, { 'content-type': file.endsWith('.css') ? 'text/css' : 'text/javascript' });
+    response.end(readFileSync(file));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+});
+
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+/** A fresh page with the VS Code webview API stubbed: posted messages and the saved state are kept on window. */
+async function openPanel(theme = 'vscode-dark', state?: unknown): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  page.on('pageerror', (error) => { throw error; });
+  await page.addInitScript(({ theme, state }) => {
+    window.__posted = [];
+    window.__state = state;
+    window.__violations = [];
+    document.addEventListener('securitypolicyviolation', (event: { violatedDirective: string; blockedURI: string }) => window.__violations.push(`${event.violatedDirective} ${event.blockedURI}`));
+    window.acquireVsCodeApi = () => ({
+      postMessage: (message: unknown) => window.__posted.push(message),
+      getState: () => window.__state,
+      setState: (value: unknown) => { window.__state = value; },
+    });
+    document.addEventListener('DOMContentLoaded', () => document.body.classList.add(theme));
+  }, { theme, state });
+  await page.goto(`${origin}/`);
+  return page;
+}
+
+async function show(page: Page, ...runs: PanelRun[]): Promise<void> {
+  await page.evaluate((runs) => window.postMessage({ type: 'show', runs }, '*'), runs);
+  await page.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'rendered'));
+}
+
+function cell(page: Page, truth: number, predicted: number, part: 'value' | 'count' = 'value') {
+  return page.locator(`td.cell[data-truth="${truth}"][data-predicted="${predicted}"] .${part}`);
+}
+
+async function posted(page: Page): Promise<{ type: string; [key: string]: unknown }[]> {
+  return page.evaluate(() => window.__posted);
+}
+
+describe('the confusion matrix', () => {
+  test('shows the counts of every cell, class names on both axes, and the warnings with their explanations', async () => {
+    const page = await openPanel();
+    await show(page, await panelRun('spam_accuracy_paradox.csv'));
+    assert.equal(await cell(page, 0, 0).textContent(), '9,776');
+    assert.equal(await cell(page, 0, 1).textContent(), '24');
+    assert.equal(await cell(page, 1, 0).textContent(), '176');
+    assert.equal(await cell(page, 1, 1).textContent(), '24');
+    assert.deepEqual(await page.locator('table.matrix th.row-label').allTextContents(), ['ham', 'spam']);
+    assert.deepEqual(await page.locator('table.matrix th.col-label').allTextContents(), ['ham', 'spam']);
+    const paradox = page.locator('.warning[data-code="SLE101"]');
+    assert.match((await paradox.textContent()) ?? '', /accuracy-paradox.*recall of 'spam' is 12\.0%/s);
+    assert.match((await paradox.locator('.try').textContent()) ?? '', /balanced accuracy/);
+    assert.equal(await page.locator('[data-metric="Accuracy"]').textContent(), '0.980');
+    assert.equal(await page.locator('[data-meta="backend"]').textContent(), 'cpu');
+    await page.close();
+  });
+
+  test('the normalisation toggle shows recall or precision shares and keeps the raw counts', async () => {
+    const page = await openPanel();
+    await show(page, await panelRun('spam_accuracy_paradox.csv'));
+    await page.getByLabel('Normalised by true class (recall)').check();
+    assert.equal(await cell(page, 1, 0).textContent(), '88.0%');
+    assert.equal(await cell(page, 1, 1).textContent(), '12.0%');
+    assert.equal(await cell(page, 1, 0, 'count').textContent(), '176');
+    await page.getByLabel('Normalised by predicted class (precision)').check();
+    assert.equal(await cell(page, 1, 1).textContent(), '50.0%');
+    assert.equal(await cell(page, 0, 0).textContent(), `${((9776 / 9952) * 100).toFixed(1)}%`);
+    await page.getByLabel('Counts').check();
+    assert.equal(await cell(page, 0, 0).textContent(), '9,776');
+    assert.equal(await cell(page, 0, 0, 'count').count(), 0);
+    await page.close();
+  });
+
+  test('clicking a cell lists its rows with their text and score, and Open asks the host for that row', async () => {
+    const page = await openPanel();
+    const run = await panelRun('spam_accuracy_paradox.csv');
+    await show(page, run);
+    await page.locator('td.cell[data-truth="1"][data-predicted="0"]').click();
+    const samples = page.locator('section.samples');
+    assert.match((await samples.locator('h3').textContent()) ?? '', /true 'spam', predicted 'ham'/);
+    assert.match((await samples.locator('.note').textContent()) ?? '', /first 100 of 176 rows/);
+    const kept = run.cellSamples!.cells.find((c) => c.truth === 1 && c.predicted === 0)!;
+    const firstRow = samples.locator('tbody tr').first();
+    const cells = await firstRow.locator('td').allTextContents();
+    assert.equal(cells[0], String(kept.rows[0] + 1));
+    assert.equal(cells[1], kept.fields![0][0]);
+    assert.match(cells[1], /WINNER|URGENT|Congratulations|FREE|Final notice/);
+    await firstRow.getByRole('button', { name: 'Open' }).click();
+    assert.deepEqual((await posted(page)).find((m) => m.type === 'openRow'), { type: 'openRow', run: 0, row: kept.rows[0] });
+    await page.close();
+  });
+
+  test('is usable from the keyboard: arrows move between cells and Enter lists the samples', async () => {
+    const page = await openPanel();
+    await show(page, await panelRun('spam_accuracy_paradox.csv'));
+    await page.locator('td.cell[tabindex="0"]').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    assert.match((await page.locator('section.samples h3').textContent()) ?? '', /true 'spam', predicted 'ham'/);
+    await page.close();
+  });
+
+  test('draws 100 classes on a canvas, with a tooltip giving any cell its values', async () => {
+    const labels = Array.from({ length: 100 }, (_, i) => `class_${i}`);
+    const counts = labels.map((_, t) => labels.map((__, p) => (t === p ? 50 : (t + p) % 17 === 0 ? 3 : 0)));
+    const run = await panelRun('intents_20_classes.csv');
+    run.report = { ...run.report, labels, confusionMatrix: counts };
+    run.cellSamples = null;
+    const page = await openPanel();
+    await show(page, run);
+    assert.equal(await page.locator('table.matrix').count(), 0);
+    const canvas = page.locator('canvas.matrix-canvas');
+    const box = (await canvas.boundingBox())!;
+    assert.ok(box.width > 300, `canvas width ${box.width}`);
+    // Cell (true 3, predicted 14): (3 + 14) % 17 === 0, so 3 samples. Without labels the grid starts at the corner.
+    const cellPx = box.width / 100;
+    await page.mouse.move(box.x + (14 + 0.5) * cellPx, box.y + (3 + 0.5) * cellPx);
+    const tooltip = page.locator('.tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    assert.match((await tooltip.textContent()) ?? '', /^true class_3 → predicted class_14: 3 /);
+    await page.getByRole('button', { name: '+' }).click();
+    await page.getByRole('button', { name: '+' }).click();
+    const zoomed = (await page.locator('canvas.matrix-canvas').boundingBox())!;
+    assert.ok(zoomed.width > box.width * 2, `zoomed from ${box.width} to ${zoomed.width}`);
+    await page.close();
+  });
+});
+
+describe('the threshold slider', () => {
+  test('moves precision, recall, F1 and the matrix to the counts of the sweep at the chosen threshold', async () => {
+    const result = (await evaluate(join(EXAMPLES, 'review_sentiment_scores.csv'), PANEL_OPTIONS)) as ClassificationResult;
+    const run = JSON.parse(JSON.stringify(toPanelRun(result))) as PanelRun;
+    const page = await openPanel();
+    await show(page, run);
+    const full = result.scores!.sweep!;
+    const at05 = sweepPoint(full, sweepIndexAt(full, 0.5));
+    assert.equal(await page.locator('[data-metric="Precision"]').textContent(), at05.precision.toFixed(3));
+    assert.equal(await page.locator('[data-metric="Recall"]').textContent(), at05.recall.toFixed(3));
+
+    for (const index of [300, 1500]) {
+      await page.locator('#threshold').fill(String(index));
+      const threshold = run.sweep!.thresholds[index];
+      const expected = sweepPoint(full, sweepIndexAt(full, threshold));
+      assert.equal(await page.locator('[data-metric="Precision"]').textContent(), expected.precision.toFixed(3));
+      assert.equal(await page.locator('[data-metric="Recall"]').textContent(), expected.recall.toFixed(3));
+      assert.equal(await page.locator('[data-metric="F1"]').textContent(), expected.f1.toFixed(3));
+      // Labels 0 and 1, positive 1: the bottom-right cell holds the true positives.
+      assert.equal(await cell(page, 1, 1).textContent(), expected.tp.toLocaleString('en-US'));
+      assert.equal(await cell(page, 0, 1).textContent(), expected.fp.toLocaleString('en-US'));
+      assert.equal(await cell(page, 1, 0).textContent(), expected.fn.toLocaleString('en-US'));
+    }
+    // A lower threshold (further right in the sweep) never loses recall.
+    const recallAt = async () => Number(await page.locator('[data-metric="Recall"]').textContent());
+    const before = await recallAt();
+    await page.locator('#threshold').focus();
+    await page.keyboard.press('PageUp');
+    assert.ok((await recallAt()) >= before);
+    await page.close();
+  });
+
+  test('starts on the predictions from the file and can go back to them', async () => {
+    const page = await openPanel();
+    await show(page, await panelRun('spam_accuracy_paradox.csv'));
+    assert.match((await page.locator('.matrix-view .caption').textContent()) ?? '', /from the file's 'predicted' column/);
+    await page.locator('#threshold').fill('1200');
+    assert.match((await page.locator('.matrix-view .caption').textContent()) ?? '', /p_spam ≥/);
+    await page.getByRole('button', { name: "Show the file's predictions" }).click();
+    assert.equal(await cell(page, 1, 0).textContent(), '176');
+    await page.close();
+  });
+});
+
+describe('other tasks, comparison, export and state', () => {
+  test('regression shows its metrics and a residual plot', async () => {
+    const page = await openPanel('vscode-light');
+    const run = await panelRun('sensor_forecast_regression.csv');
+    await show(page, run);
+    assert.equal(await page.locator('[data-metric="R²"]').textContent(), (run.report.r2 as number).toFixed(4));
+    assert.equal(await page.locator('.plot canvas').count() > 0, true);
+    assert.match((await page.locator('.plot .note').textContent()) ?? '', /All 1,500 rows/);
+    await page.close();
+  });
+
+  test('two runs compare side by side with the differences', async () => {
+    const page = await openPanel();
+    const test1 = await panelRun('spam_accuracy_paradox.csv');
+    const other = await panelRun('spam_accuracy_paradox.csv', { threshold: 0.3 });
+    await show(page, test1, other);
+    const accuracyRow = page.locator('table.compare-table tr', { hasText: 'balanced accuracy' });
+    const cells = await accuracyRow.locator('td').allTextContents();
+    const a = (test1.report.balancedAccuracy as number);
+    const b = (other.report.balancedAccuracy as number);
+    assert.deepEqual(cells, [a.toFixed(3), b.toFixed(3), `${b - a > 0 ? '+' : ''}${(b - a).toFixed(3)}`]);
+    assert.equal(await page.locator('.side-by-side table.matrix').count(), 2);
+    await page.close();
+  });
+
+  test('exports the matrix as PNG and SVG through the host', async () => {
+    const page = await openPanel();
+    await show(page, await panelRun('spam_accuracy_paradox.csv'));
+    await page.getByRole('button', { name: 'Matrix PNG' }).click();
+    await page.getByRole('button', { name: 'Matrix SVG' }).click();
+    const messages = await posted(page);
+    const png = messages.find((m) => m.type === 'exportImage' && m.format === 'png')!;
+    assert.match(String(png.dataUrl), /^data:image\/png;base64,[A-Za-z0-9+/]{1000,}/);
+    assert.equal(png.name, 'spam_accuracy_paradox-confusion-matrix.png');
+    const svg = messages.find((m) => m.type === 'exportImage' && m.format === 'svg')!;
+    assert.match(String(svg.svg), /^<svg[^>]*>/);
+    assert.match(String(svg.svg), />9,776</);
+    await page.getByRole('button', { name: 'Markdown' }).click();
+    assert.deepEqual((await posted(page)).find((m) => m.type === 'exportReport'), { type: 'exportReport', run: 0, format: 'markdown' });
+    await page.close();
+  });
+
+  test('saves its runs and view in the webview state and comes back from it after a reload', async () => {
+    const page = await openPanel();
+    await show(page, await panelRun('spam_accuracy_paradox.csv'));
+    await page.getByLabel('Normalised by true class (recall)').check();
+    await page.waitForFunction(() => window.__state?.view?.normalisation === 'row');
+    const saved = await page.evaluate(() => window.__state);
+    await page.close();
+    const restored = await openPanel('vscode-dark', saved);
+    await restored.locator('td.cell').first().waitFor();
+    assert.equal(await cell(restored, 1, 0).textContent(), '88.0%');
+    await restored.close();
+  });
+});
+
+describe('the Content-Security-Policy', () => {
+  test('lets the nonce script run but no inline script, inline handler or eval', async () => {
+    injected = [
+      '<script>window.__inlineRan = true;</script>',
+      '<img src="data:," onerror="window.__handlerRan = true" alt="">',
+      `<script src="${origin}/media/dist/panel.js"></script>`,
+      // A script the policy does allow (it carries the nonce, as the panel's own does) still cannot eval.
+      '<script nonce="NONCE">try { window.__evalResult = String(eval("1 + 1")); } catch (error) { window.__evalResult = error.name; }</script>',
+    ].join('');
+    const page = await openPanel();
+    try {
+      await show(page, await panelRun('spam_accuracy_paradox.csv'));
+      assert.equal(await cell(page, 1, 0).textContent(), '176', 'the panel itself runs');
+      assert.equal(await page.evaluate(() => window.__inlineRan), undefined);
+      assert.equal(await page.evaluate(() => window.__handlerRan), undefined);
+      assert.equal(await page.evaluate(() => window.__evalResult), 'EvalError');
+      // The inline script, the handler and the script without the nonce were each refused.
+      const violations: string[] = await page.evaluate(() => window.__violations);
+      assert.equal(violations.filter((v) => v.startsWith('script-src')).length, 4, violations.join('\n'));
+    } finally {
+      injected = '';
+      await page.close();
+    }
+  });
+});
