@@ -1,42 +1,65 @@
-// `SeqLens: Evaluate Model`: picks a predictions file and runs `seqlens eval` on it.
+// `SeqLens: Evaluate Model`: find the predictions file, evaluate it off the extension host's thread,
+// and show the result in the evaluation panel beside the editor.
 //
-// The evaluation runs the bundled CLI (dist/cli.js) in a child Node process rather than importing the
-// evaluation engine: TensorFlow.js is large and slow to load, and it must never enter the extension
-// host at activation (or at all, while the user only edits). The results panel is a later feature;
-// until then the text report goes to the SeqLens log, announced by a notification.
+// Which file: the one passed in (Explorer context menu, tests), else the predictions file in the
+// active editor, else the user picks one (the last choice of this workspace first). The evaluation
+// runs the bundled CLI (dist/cli.js eval --format panel) in a child Node process rather than
+// importing the engine: TensorFlow.js is large and slow to load and must never enter the extension
+// host. The notification's Cancel kills the child.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Log } from './log';
+import type { PanelRun } from '../evaluation/report/panel';
+import { describeError, type Log } from './log';
+import { EvaluationPanels } from './panel/evaluation-panel';
 
 export const EVALUATE_MODEL_COMMAND = 'seqlens.evaluateModel';
+export const EVALUATE_FILE_COMMAND = 'seqlens.evaluatePredictions';
+export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz'];
+const LAST_CHOICE_KEY = 'seqlens.evaluate.recentPredictions';
+const RECENT_LIMIT = 5;
+/** How long the command waits for the panel to say it has drawn the result before returning anyway. */
+const RENDER_TIMEOUT_MS = 30_000;
 
 export interface EvalOutcome {
   exitCode: number | null;
   stdout: string;
   stderr: string;
+  /** The run the panel shows, when the evaluation succeeded. */
+  run?: PanelRun;
+  /** Milliseconds from the command to the panel's first paint of the result (undefined if it did not report). */
+  commandToRenderedMs?: number;
+  cancelled?: boolean;
 }
 
-export function runEvalCli(cliPath: string, predictionsFile: string, cwd: string | undefined, token?: vscode.CancellationToken): Promise<EvalOutcome> {
+export function isPredictionsFile(uri: vscode.Uri): boolean {
+  return PREDICTION_EXTENSIONS.includes(path.extname(uri.path).slice(1).toLowerCase());
+}
+
+export function runEvalCli(cliPath: string, args: string[], cwd: string | undefined, token?: vscode.CancellationToken): Promise<EvalOutcome> {
   return new Promise((resolve, reject) => {
     // In desktop VS Code process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node.
-    const child = spawn(process.execPath, [cliPath, 'eval', predictionsFile], {
+    const child = spawn(process.execPath, [cliPath, 'eval', ...args], {
       cwd,
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
+    const stdout: Buffer[] = [];
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    let cancelled = false;
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const cancel = token?.onCancellationRequested(() => child.kill());
+    const cancel = token?.onCancellationRequested(() => {
+      cancelled = true;
+      child.kill();
+    });
     child.on('error', (error) => {
       cancel?.dispose();
       reject(error);
     });
     child.on('close', (exitCode) => {
       cancel?.dispose();
-      resolve({ exitCode, stdout, stderr });
+      resolve({ exitCode, stdout: Buffer.concat(stdout).toString('utf8'), stderr, cancelled });
     });
   });
 }
@@ -45,45 +68,183 @@ function firstLine(text: string): string {
   return text.split('\n').map((line) => line.trim()).find((line) => line !== '') ?? '';
 }
 
-export function registerEvaluateModel(context: vscode.ExtensionContext, log: Log): vscode.Disposable {
-  const cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
+/** The predictions file in the active editor (text, or a binary .npy/.npz shown by a custom editor). */
+function activePredictionsFile(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  const candidates = [
+    vscode.window.activeTextEditor?.document.uri,
+    input instanceof vscode.TabInputText || input instanceof vscode.TabInputCustom ? input.uri : undefined,
+  ];
+  return candidates.find((uri): uri is vscode.Uri => uri !== undefined && uri.scheme === 'file' && isPredictionsFile(uri));
+}
 
-  /** Arguments: the model's document and class name (from the CodeLens), and optionally the predictions file, skipping the picker. */
-  return vscode.commands.registerCommand(EVALUATE_MODEL_COMMAND, async (uri?: vscode.Uri, className?: string, predictions?: vscode.Uri) => {
+const NOT_PREDICTIONS = /(^|[\\/])(package(-lock)?|tsconfig[^\\/]*|jsconfig|\.eslintrc|launch|settings|tasks|extensions|composer|angular|manifest)\.json$/i;
+
+export class EvaluationFlow implements vscode.Disposable {
+  readonly panels: EvaluationPanels;
+  private readonly cliPath: string;
+
+  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {
+    this.cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
+    this.panels = new EvaluationPanels(context.extensionUri, log, {
+      evaluate: async (file) => (await this.evaluate(file)).run,
+      pickAndEvaluate: async (title) => {
+        const file = await this.pickPredictionsFile(title);
+        return file ? (await this.evaluate(file)).run : undefined;
+      },
+    });
+  }
+
+  /** The command: resolve the file, evaluate it, show the panel; resolves once the panel has drawn it. */
+  async run(uri?: vscode.Uri, className?: string, predictions?: vscode.Uri): Promise<EvalOutcome | undefined> {
+    const started = performance.now();
     if (!vscode.workspace.isTrusted) {
-      void vscode.window.showWarningMessage('SeqLens evaluates models only in a trusted workspace.');
+      await explainRestrictedMode();
       return undefined;
     }
-    const model = className ?? 'the model';
-    const folder = uri ? vscode.workspace.getWorkspaceFolder(uri) : vscode.workspace.workspaceFolders?.[0];
-    const file =
-      predictions ??
-      (
-        await vscode.window.showOpenDialog({
-          title: `SeqLens: predictions file for ${model}`,
-          openLabel: 'Evaluate',
-          canSelectMany: false,
-          defaultUri: folder?.uri,
-          filters: { 'Predictions': ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz'], 'All files': ['*'] },
-        })
-      )?.[0];
+    const model = typeof className === 'string' ? className : 'the model';
+    const given = predictions ?? (uri instanceof vscode.Uri && isPredictionsFile(uri) ? uri : undefined);
+    const file = given ?? activePredictionsFile() ?? (await this.pickPredictionsFile(`SeqLens: predictions file for ${model}`, uri));
     if (!file) return undefined;
-    const name = path.basename(file.fsPath);
-    log.info(`evaluate ${model}${uri ? ` (${uri.toString(true)})` : ''} with predictions file ${file.fsPath}`);
-
-    const outcome = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `SeqLens: evaluating ${name}`, cancellable: true },
-      (_progress, token) => runEvalCli(cliPath, file.fsPath, folder?.uri.fsPath, token),
-    );
-    if (outcome.stdout.trim()) log.info(`seqlens eval report:\n${outcome.stdout.trimEnd()}`);
-    if (outcome.stderr.trim()) log.warn(`seqlens eval messages:\n${outcome.stderr.trimEnd()}`);
-
-    const showReport = 'Show Report';
-    const shown =
-      outcome.exitCode === 0
-        ? vscode.window.showInformationMessage(`SeqLens evaluated ${model} on ${name}. The report is in the SeqLens log.`, showReport)
-        : vscode.window.showErrorMessage(`SeqLens could not evaluate ${name}: ${firstLine(outcome.stderr) || `exit code ${outcome.exitCode}`}`, showReport);
-    void shown.then((choice) => choice === showReport && log.show(true));
+    this.log.info(`evaluate ${model}${uri && uri !== file ? ` (${uri.toString(true)})` : ''} with predictions file ${file.fsPath}`);
+    const outcome = await this.evaluate(file, uri);
+    if (outcome.run) {
+      let timer: NodeJS.Timeout | undefined;
+      const rendered = await Promise.race([
+        this.panels.show([outcome.run]),
+        new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), RENDER_TIMEOUT_MS); }),
+      ]);
+      clearTimeout(timer);
+      if (rendered !== undefined) outcome.commandToRenderedMs = performance.now() - started;
+    }
     return outcome;
-  });
+  }
+
+  /** Evaluates one file in a child process under a cancellable progress notification. */
+  async evaluate(file: vscode.Uri, near?: vscode.Uri): Promise<EvalOutcome> {
+    if (!vscode.workspace.isTrusted) {
+      await explainRestrictedMode();
+      return { exitCode: null, stdout: '', stderr: 'the workspace is not trusted' };
+    }
+    await this.remember(file);
+    const name = path.basename(file.fsPath);
+    const folder = vscode.workspace.getWorkspaceFolder(near ?? file) ?? vscode.workspace.workspaceFolders?.[0];
+    this.panels.status({ type: 'busy', text: `Evaluating ${name}…` });
+    let outcome: EvalOutcome;
+    try {
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `SeqLens: evaluating ${name}`, cancellable: true },
+        (_progress, token) => runEvalCli(this.cliPath, [file.fsPath, '--format', 'panel'], folder?.uri.fsPath, token),
+      );
+    } catch (error) {
+      this.log.error(`seqlens eval could not start: ${describeError(error)}`);
+      this.panels.status({ type: 'error', message: `Could not start the evaluation: ${String(error)}` });
+      void vscode.window.showErrorMessage(`SeqLens could not start the evaluation: ${error instanceof Error ? error.message : String(error)}`);
+      return { exitCode: null, stdout: '', stderr: String(error) };
+    }
+    if (outcome.stderr.trim()) this.log.warn(`seqlens eval messages:\n${outcome.stderr.trimEnd()}`);
+    if (outcome.cancelled) {
+      this.log.info(`evaluation of ${file.fsPath} cancelled`);
+      this.panels.status({ type: 'error', message: `Evaluation of ${name} cancelled.` });
+      return outcome;
+    }
+    if (outcome.exitCode === 0) {
+      try {
+        outcome.run = JSON.parse(outcome.stdout) as PanelRun;
+        this.log.info(`evaluated ${file.fsPath}: ${outcome.run.task}, ${outcome.run.n} rows, ${outcome.run.backend}, ${outcome.run.source.elapsedMs.toFixed(0)} ms`);
+        return outcome;
+      } catch (error) {
+        outcome.stderr += `\nthe evaluation printed something that is not the panel's JSON (${String(error)})`;
+      }
+    }
+    const reason = firstLine(outcome.stderr) || `exit code ${outcome.exitCode}`;
+    this.panels.status({ type: 'error', message: `Could not evaluate ${name}: ${reason}` });
+    const showLog = 'Show Log';
+    void vscode.window.showErrorMessage(`SeqLens could not evaluate ${name}: ${reason}`, showLog).then((choice) => choice === showLog && this.log.show(true));
+    return outcome;
+  }
+
+  private recent(): vscode.Uri[] {
+    const saved = this.context.workspaceState.get<unknown>(LAST_CHOICE_KEY);
+    return Array.isArray(saved) ? saved.filter((s): s is string => typeof s === 'string').map((s) => vscode.Uri.parse(s)) : [];
+  }
+
+  private async remember(file: vscode.Uri): Promise<void> {
+    const key = file.toString();
+    const list = [key, ...this.recent().map((u) => u.toString()).filter((u) => u !== key)].slice(0, RECENT_LIMIT);
+    await this.context.workspaceState.update(LAST_CHOICE_KEY, list);
+  }
+
+  /** A quick pick of predictions files: this workspace's recent choices first, then the workspace's files, then Browse…. */
+  async pickPredictionsFile(title: string, near?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    type Item = vscode.QuickPickItem & { uri?: vscode.Uri; browse?: boolean };
+    const pick = vscode.window.createQuickPick<Item>();
+    pick.title = title;
+    pick.placeholder = 'Pick a predictions file (.csv, .tsv, .json, .jsonl, .npy, .npz)';
+    pick.matchOnDescription = true;
+    const browse: Item = { label: '$(folder-opened) Browse…', browse: true, alwaysShow: true };
+    const recent = this.recent();
+    const describe = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri, true);
+    const recentItems: Item[] = recent.map((uri, i) => ({ label: path.basename(uri.fsPath), description: describe(uri), detail: i === 0 ? 'last evaluated in this workspace' : undefined, uri }));
+    const build = (found: vscode.Uri[]): Item[] => {
+      const seen = new Set(recent.map((u) => u.toString()));
+      const others = found.filter((u) => !seen.has(u.toString()) && !NOT_PREDICTIONS.test(u.fsPath)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
+      return [
+        ...(recentItems.length ? [{ label: 'recent', kind: vscode.QuickPickItemKind.Separator } as Item, ...recentItems] : []),
+        ...(others.length ? [{ label: 'workspace', kind: vscode.QuickPickItemKind.Separator } as Item] : []),
+        ...others.map((uri) => ({ label: path.basename(uri.fsPath), description: describe(uri), uri })),
+        browse,
+      ];
+    };
+    pick.items = build([]);
+    pick.busy = true;
+    void vscode.workspace.findFiles(`**/*.{${PREDICTION_EXTENSIONS.join(',')}}`, '**/{node_modules,.git,.venv,venv,__pycache__,.vscode-test}/**', 500).then((found) => {
+      const active = pick.activeItems;
+      pick.items = build(found);
+      pick.activeItems = active.length ? pick.items.filter((i) => active.some((a) => a.label === i.label && a.description === i.description)) : [];
+      pick.busy = false;
+    }, () => { pick.busy = false; });
+    const chosen = await new Promise<Item | undefined>((resolve) => {
+      pick.onDidAccept(() => resolve(pick.selectedItems[0]));
+      pick.onDidHide(() => resolve(undefined));
+      pick.show();
+    });
+    pick.dispose();
+    if (!chosen) return undefined;
+    if (chosen.uri) return chosen.uri;
+    const folder = near ? vscode.workspace.getWorkspaceFolder(near) : vscode.workspace.workspaceFolders?.[0];
+    return (await vscode.window.showOpenDialog({
+      title,
+      openLabel: 'Evaluate',
+      canSelectMany: false,
+      defaultUri: recent[0] ? vscode.Uri.file(path.dirname(recent[0].fsPath)) : folder?.uri,
+      filters: { Predictions: PREDICTION_EXTENSIONS, 'All files': ['*'] },
+    }))?.[0];
+  }
+
+  dispose(): void {
+    this.panels.dispose();
+  }
+}
+
+/** Restricted Mode: say why evaluation is off, and offer the way to turn it on. */
+async function explainRestrictedMode(): Promise<void> {
+  const manage = 'Manage Workspace Trust';
+  const choice = await vscode.window.showWarningMessage(
+    'SeqLens evaluates models only in a trusted workspace: evaluation reads your data files and runs Node.js on them in a child process. Trust this workspace to enable it.',
+    manage,
+  );
+  if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
+}
+
+export function registerEvaluateModel(context: vscode.ExtensionContext, log: Log): vscode.Disposable {
+  const flow = new EvaluationFlow(context, log);
+  /** Arguments: the model's document and class name (from the CodeLens), and optionally the predictions file, skipping the picker. */
+  const command = (uri?: vscode.Uri, className?: string, predictions?: vscode.Uri) => flow.run(uri, className, predictions);
+  return vscode.Disposable.from(
+    flow,
+    vscode.commands.registerCommand(EVALUATE_MODEL_COMMAND, command),
+    // The Explorer's context menu passes the clicked file (and the selection) to this one.
+    vscode.commands.registerCommand(EVALUATE_FILE_COMMAND, (file?: vscode.Uri) => flow.run(undefined, undefined, file instanceof vscode.Uri ? file : undefined)),
+  );
 }

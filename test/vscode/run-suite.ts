@@ -6,11 +6,12 @@
 // Usage: node out/test/vscode/run-suite.js   (after `npx tsc -p .` and `npm run build`)
 // Env: SEQLENS_TEST_GREP (mocha grep), SEQLENS_METRICS_FILE (where the suite writes its timings),
 //      SEQLENS_SUITE_TIMEOUT_MS (default 300000).
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { format } from 'node:util';
 import { openBrowser } from './harness/browser';
 import { makeDirs, startCodeServer } from './harness/code-server';
+import { handleBridgeLine } from './harness/ui-bridge';
 import { copyFixtures, makeTempRoot, removeQuietly, repoRoot } from './harness/workspace';
 
 async function main(): Promise<number> {
@@ -22,18 +23,28 @@ async function main(): Promise<number> {
   const temp = makeTempRoot('seqlens-suite-');
   const workspace = copyFixtures(temp);
   const dirs = makeDirs(temp, {});
+  const bridgeDir = path.join(temp, 'ui-bridge');
+  mkdirSync(bridgeDir);
   const timeoutMs = Number(process.env.SEQLENS_SUITE_TIMEOUT_MS ?? 300_000);
   const started = Date.now();
   const server = await startCodeServer(dirs, {
-    env: { SEQLENS_TEST_WORKSPACE: workspace, SEQLENS_METRICS_FILE: process.env.SEQLENS_METRICS_FILE ?? path.join(root, 'test-artifacts', 'editor-metrics.json') },
+    env: {
+      SEQLENS_TEST_WORKSPACE: workspace,
+      SEQLENS_METRICS_FILE: process.env.SEQLENS_METRICS_FILE ?? path.join(root, 'test-artifacts', 'editor-metrics.json'),
+      SEQLENS_UI_BRIDGE_DIR: bridgeDir,
+    },
   });
   const context = await openBrowser(path.join(temp, 'browser'));
   try {
     let finish!: (code: number) => void;
     const exitCode = new Promise<number>((resolve) => (finish = resolve));
+    const page = context.pages()[0] ?? (await context.newPage());
     await context.exposeFunction('codeAutomationLog', (_type: string, args: unknown) => {
       const parts = Array.isArray(args) ? args : [args];
-      process.stdout.write(format(...parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p)))) + '\n');
+      const line = format(...parts.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))));
+      // A test asking for a person's action in the workbench (see harness/ui-bridge.ts).
+      if (handleBridgeLine(page, line, bridgeDir)) return;
+      process.stdout.write(line + '\n');
     });
     await context.exposeFunction('codeAutomationExit', (code: number) => finish(code));
     const remote = (p: string) => `vscode-remote://127.0.0.1:${server.port}${p}`;
@@ -43,7 +54,6 @@ async function main(): Promise<number> {
       ['skipWelcome', 'true'],
     ];
     const url = `${server.origin}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
-    const page = context.pages()[0] ?? (await context.newPage());
     page.on('pageerror', (error) => process.stderr.write(`[workbench] ${error.message}\n`));
     await page.goto(url);
     const timeout = new Promise<number>((resolve) =>

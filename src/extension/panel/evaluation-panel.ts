@@ -1,0 +1,207 @@
+// The "Evaluate model" panel on the host side: one webview panel beside the editor, its HTML and
+// Content-Security-Policy, the serializer that brings it back after a reload, and the handling of
+// the (validated) messages its webview sends.
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { PanelRun } from '../../evaluation/report/panel';
+import type { FileFormat } from '../../evaluation/types';
+import { describeError, type Log } from '../log';
+import { makeNonce, panelHtml } from './html';
+import { lineOfDataRow } from './locate-row';
+import { parsePanelMessage, runsFromState, type PanelMessage } from './messages';
+import { formatReport, REPORT_EXTENSIONS } from './report-export';
+
+export const PANEL_VIEW_TYPE = 'seqlens.evaluation';
+
+/** What the panel asks of the evaluation flow (src/extension/evaluate.ts). */
+export interface PanelActions {
+  /** Evaluates the file again; resolves to its run, or undefined when cancelled or failed (already reported). */
+  evaluate(file: vscode.Uri): Promise<PanelRun | undefined>;
+  /** Lets the user pick a second file and evaluates it. */
+  pickAndEvaluate(title: string): Promise<PanelRun | undefined>;
+}
+
+export class EvaluationPanels implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private runs: PanelRun[] = [];
+  private delivered = true;
+  private readonly disposables: vscode.Disposable[] = [];
+  private renderedWaiters: ((ms: number | undefined) => void)[] = [];
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly log: Log,
+    private readonly actions: PanelActions,
+  ) {
+    this.disposables.push(
+      vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+        deserializeWebviewPanel: async (panel, state) => {
+          this.runs = runsFromState(state);
+          this.delivered = true; // the webview draws them from its own state
+          this.attach(panel);
+        },
+      }),
+    );
+  }
+
+  private get mediaRoot(): vscode.Uri {
+    return vscode.Uri.joinPath(this.extensionUri, 'media');
+  }
+
+  /** Shows these runs (one, or two to compare), opening the panel beside the active editor if needed. */
+  show(runs: PanelRun[]): Promise<number | undefined> {
+    this.runs = runs.slice(0, 2);
+    this.delivered = false;
+    const rendered = new Promise<number | undefined>((resolve) => this.renderedWaiters.push(resolve));
+    if (this.panel) {
+      this.panel.title = this.title();
+      this.panel.reveal(this.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      this.deliver();
+    } else {
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+      this.attach(panel);
+    }
+    return rendered;
+  }
+
+  /** Tells an open panel that an evaluation is running, or failed. */
+  status(message: { type: 'busy'; text: string } | { type: 'error'; message: string }): void {
+    void this.panel?.webview.postMessage(message);
+  }
+
+  get isOpen(): boolean {
+    return this.panel !== undefined;
+  }
+
+  private webviewOptions(): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [this.mediaRoot], retainContextWhenHidden: false, enableFindWidget: true };
+  }
+
+  private title(): string {
+    const names = this.runs.map((run) => path.basename(run.source.path));
+    return names.length === 0 ? 'SeqLens evaluation' : `Evaluation: ${names.join(' vs ')}`;
+  }
+
+  private attach(panel: vscode.WebviewPanel): void {
+    this.panel = panel;
+    panel.webview.options = this.webviewOptions();
+    panel.title = this.title();
+    panel.iconPath = vscode.Uri.joinPath(this.mediaRoot, 'evaluation-icon.svg');
+    const webview = panel.webview;
+    const dist = vscode.Uri.joinPath(this.mediaRoot, 'dist');
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'panel.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'panel.css')).toString(),
+    });
+    const subscriptions = [
+      webview.onDidReceiveMessage((raw: unknown) => {
+        const message = parsePanelMessage(raw, this.runs);
+        if (!message) {
+          this.log.warn(`evaluation panel: ignored a message that is not valid: ${JSON.stringify(raw)?.slice(0, 200)}`);
+          return;
+        }
+        this.handle(message).catch((error: unknown) => {
+          this.log.error(`evaluation panel: ${describeError(error)}`);
+          void vscode.window.showErrorMessage(`SeqLens: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) this.panel = undefined;
+        for (const s of subscriptions) s.dispose();
+        this.resolveRendered(undefined);
+      }),
+    ];
+  }
+
+  private deliver(): void {
+    if (!this.panel || this.delivered) return;
+    this.delivered = true;
+    void this.panel.webview.postMessage({ type: 'show', runs: this.runs });
+  }
+
+  private resolveRendered(ms: number | undefined): void {
+    const waiters = this.renderedWaiters;
+    this.renderedWaiters = [];
+    for (const resolve of waiters) resolve(ms);
+  }
+
+  private async handle(message: PanelMessage): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.deliver();
+        return;
+      case 'rendered':
+        this.log.info(`evaluation panel rendered ${message.runs} run(s) in ${message.ms.toFixed(0)} ms`);
+        this.resolveRendered(message.ms);
+        return;
+      case 'openRow':
+        await this.openRow(this.runs[message.run], message.row);
+        return;
+      case 'evaluateAgain': {
+        const again = await this.actions.evaluate(vscode.Uri.file(this.runs[message.run].source.path));
+        if (!again) return;
+        const runs = [...this.runs];
+        runs[message.run] = again;
+        await this.show(runs);
+        return;
+      }
+      case 'compare': {
+        const second = await this.actions.pickAndEvaluate(`Compare ${path.basename(this.runs[0]?.source.path ?? '')} with…`);
+        if (second && this.runs[0]) await this.show([this.runs[0], second]);
+        return;
+      }
+      case 'closeCompare':
+        if (this.runs.length > 1) await this.show([this.runs[0]]);
+        return;
+      case 'exportReport': {
+        const run = this.runs[message.run];
+        const stem = path.basename(run.source.path).replace(/\.[^.]+$/, '');
+        await this.save(`${stem}-evaluation.${REPORT_EXTENSIONS[message.format]}`, Buffer.from(formatReport(run, message.format), 'utf8'), run);
+        return;
+      }
+      case 'exportImage':
+        await this.save(message.name, message.data, this.runs[0]);
+        return;
+    }
+  }
+
+  private async save(name: string, data: Uint8Array, run: PanelRun | undefined): Promise<void> {
+    const folder = run ? vscode.Uri.file(path.dirname(run.source.path)) : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const extension = path.extname(name).slice(1);
+    const target = await vscode.window.showSaveDialog({
+      title: `SeqLens: save ${name}`,
+      defaultUri: folder ? vscode.Uri.joinPath(folder, name) : undefined,
+      filters: { [extension.toUpperCase()]: [extension] },
+    });
+    if (!target) return;
+    await vscode.workspace.fs.writeFile(target, data);
+    this.log.info(`saved ${target.fsPath} (${data.byteLength} bytes)`);
+    const reveal = 'Open';
+    void vscode.window.showInformationMessage(`SeqLens saved ${path.basename(target.fsPath)}.`, reveal).then((choice) => {
+      if (choice === reveal) void vscode.commands.executeCommand('vscode.open', target);
+    });
+  }
+
+  private async openRow(run: PanelRun, row: number): Promise<void> {
+    const file = vscode.Uri.file(run.source.path);
+    const format = run.source.format as FileFormat;
+    if (format === 'npy' || format === 'npz') {
+      void vscode.window.showInformationMessage(`Row ${row + 1} of ${path.basename(file.fsPath)}: NumPy files have no text lines to open.`);
+      return;
+    }
+    const line = await lineOfDataRow(file.fsPath, format, row);
+    const document = await vscode.workspace.openTextDocument(file);
+    const at = Math.min(line ?? 0, Math.max(0, document.lineCount - 1));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(at, 0, at, 0), preview: true });
+    editor.revealRange(new vscode.Range(at, 0, at, 0), vscode.TextEditorRevealType.InCenter);
+    if (line === null) void vscode.window.showInformationMessage(`${path.basename(file.fsPath)} is one JSON document: data row ${row + 1} is its record number ${row + 1}.`);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+    for (const d of this.disposables) d.dispose();
+    this.resolveRendered(undefined);
+  }
+}

@@ -1,0 +1,100 @@
+// Validation of everything the panel's webview sends. The webview runs only our script, but its
+// messages are still input: each is checked for shape, types and ranges before the host acts on it,
+// and anything else is dropped. No vscode import, so the unit tests can call it.
+import type { PanelRun } from '../../evaluation/report/panel';
+
+export type ReportFormat = 'markdown' | 'csv' | 'json';
+
+export type PanelMessage =
+  | { type: 'ready' }
+  | { type: 'rendered'; runs: number; ms: number }
+  | { type: 'openRow'; run: number; row: number }
+  | { type: 'evaluateAgain'; run: number }
+  | { type: 'compare' }
+  | { type: 'closeCompare' }
+  | { type: 'exportReport'; run: number; format: ReportFormat }
+  | { type: 'exportImage'; format: 'png'; data: Uint8Array; name: string }
+  | { type: 'exportImage'; format: 'svg'; data: Uint8Array; name: string };
+
+/** An exported image larger than this is refused (a 4,096-class matrix PNG stays well below). */
+export const MAX_EXPORT_BYTES = 40 * 1024 * 1024;
+
+const REPORT_FORMATS: readonly ReportFormat[] = ['markdown', 'csv', 'json'];
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isIndex(value: unknown, below: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < below;
+}
+
+/** A file name for the save dialog: no folders, no control characters, the format's extension. */
+export function safeFileName(name: unknown, extension: string): string {
+  const base = typeof name === 'string' ? name.split(/[\\/]/).pop() ?? '' : '';
+  // eslint-disable-next-line no-control-regex
+  const clean = base.replace(/[\u0000-\u001f<>:"|?*]/g, '').trim().slice(0, 120);
+  const stem = clean.replace(/\.[^.]*$/, '') || 'seqlens-evaluation';
+  return `${stem}.${extension}`;
+}
+
+/**
+ * The message, typed, if it is one the panel may send about these runs; undefined otherwise.
+ * `runs` are the runs the host holds: indices and row numbers are checked against them.
+ */
+export function parsePanelMessage(raw: unknown, runs: readonly Pick<PanelRun, 'n' | 'task'>[]): PanelMessage | undefined {
+  if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
+  switch (raw.type) {
+    case 'ready':
+    case 'compare':
+    case 'closeCompare':
+      return { type: raw.type };
+    case 'rendered':
+      return isIndex(raw.runs, 3) && typeof raw.ms === 'number' && Number.isFinite(raw.ms) && raw.ms >= 0 ? { type: 'rendered', runs: raw.runs, ms: raw.ms } : undefined;
+    case 'openRow': {
+      if (!isIndex(raw.run, runs.length)) return undefined;
+      const run = runs[raw.run];
+      if (run.task !== 'classification' || !isIndex(raw.row, run.n)) return undefined;
+      return { type: 'openRow', run: raw.run, row: raw.row };
+    }
+    case 'evaluateAgain':
+      return isIndex(raw.run, runs.length) ? { type: 'evaluateAgain', run: raw.run } : undefined;
+    case 'exportReport':
+      return isIndex(raw.run, runs.length) && REPORT_FORMATS.includes(raw.format as ReportFormat)
+        ? { type: 'exportReport', run: raw.run, format: raw.format as ReportFormat }
+        : undefined;
+    case 'exportImage': {
+      if (runs.length === 0) return undefined;
+      if (raw.format === 'png') {
+        const prefix = 'data:image/png;base64,';
+        if (typeof raw.dataUrl !== 'string' || !raw.dataUrl.startsWith(prefix) || raw.dataUrl.length > (MAX_EXPORT_BYTES * 4) / 3 + prefix.length) return undefined;
+        const base64 = raw.dataUrl.slice(prefix.length);
+        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) return undefined;
+        const data = Buffer.from(base64, 'base64');
+        // Every PNG starts with the same eight bytes.
+        if (!data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return undefined;
+        return { type: 'exportImage', format: 'png', data, name: safeFileName(raw.name, 'png') };
+      }
+      if (raw.format === 'svg') {
+        if (typeof raw.svg !== 'string' || raw.svg.length > MAX_EXPORT_BYTES || !raw.svg.startsWith('<svg ') || !raw.svg.trimEnd().endsWith('</svg>')) return undefined;
+        return { type: 'exportImage', format: 'svg', data: Buffer.from(raw.svg, 'utf8'), name: safeFileName(raw.name, 'svg') };
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The runs in a saved webview state, if it holds runs this version of the panel can draw. The state
+ * comes back from VS Code after a reload; a state written by another version is ignored.
+ */
+export function runsFromState(state: unknown): PanelRun[] {
+  if (!isRecord(state) || !Array.isArray(state.runs)) return [];
+  const runs = state.runs.filter((run): run is PanelRun =>
+    isRecord(run) && run.version === 1 &&
+    (run.task === 'classification' || run.task === 'regression' || run.task === 'language-model') &&
+    typeof run.n === 'number' && isRecord(run.source) && typeof run.source.path === 'string' && isRecord(run.report));
+  return runs.length === state.runs.length ? runs.slice(0, 2) : [];
+}

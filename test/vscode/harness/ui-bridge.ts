@@ -1,0 +1,53 @@
+// Lets a test running inside the extension host act on the workbench as a person would (the command
+// palette, reading a webview's DOM, screenshots), which only the browser driving the page can do.
+// The test logs a request line; the runner, which receives the extension host's console, performs it
+// with playwright and writes the answer to a file the test waits for.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Page } from 'playwright-core';
+
+export const BRIDGE_PREFIX = '[seqlens-ui] ';
+
+export type BridgeRequest =
+  | { id: string; action: 'runCommand'; title: string }
+  | { id: string; action: 'webviewText'; selector: string; timeoutMs?: number }
+  | { id: string; action: 'screenshot'; file: string };
+
+/** The innermost frame of the most recently opened webview. */
+function webview(page: Page) {
+  return page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+async function perform(page: Page, request: BridgeRequest): Promise<unknown> {
+  switch (request.action) {
+    case 'runCommand': {
+      await page.keyboard.press('F1');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(`>${request.title}`);
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: request.title }).first().waitFor({ timeout: 10_000 });
+      await page.keyboard.press('Enter');
+      return true;
+    }
+    case 'webviewText': {
+      const found = webview(page).locator(request.selector);
+      await found.first().waitFor({ timeout: request.timeoutMs ?? 30_000 });
+      return found.allTextContents();
+    }
+    case 'screenshot':
+      mkdirSync(path.dirname(request.file), { recursive: true });
+      await page.screenshot({ path: request.file });
+      return request.file;
+  }
+}
+
+/** Handles one console line from the extension host if it is a bridge request. */
+export function handleBridgeLine(page: Page, line: string, dir: string): boolean {
+  if (!line.startsWith(BRIDGE_PREFIX)) return false;
+  const request = JSON.parse(line.slice(BRIDGE_PREFIX.length)) as BridgeRequest;
+  perform(page, request).then(
+    (result) => writeFileSync(path.join(dir, `${request.id}.json`), JSON.stringify({ result })),
+    (error: unknown) => writeFileSync(path.join(dir, `${request.id}.json`), JSON.stringify({ error: error instanceof Error ? error.message : String(error) })),
+  );
+  return true;
+}
