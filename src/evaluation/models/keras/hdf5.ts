@@ -1,0 +1,127 @@
+// HDF5 through h5wasm: the HDF5 C library compiled to WebAssembly. Chosen over jsfive (pure
+// JavaScript) because it reads every layout Keras and h5py write (chunked, compressed, variable-
+// length string attributes) and because it also writes HDF5, which the Keras fixtures need: they
+// are written and read with the same library. Its self-contained browser build is used, run in
+// an in-memory file system, so that it needs no native code, no temporary files, and no ESM
+// loader (h5wasm ships only ES modules; this program is CommonJS).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runInThisContext } from 'node:vm';
+
+// The part of h5wasm's API used here. Its own typings declare emscripten globals that clash with
+// web-tree-sitter's, so they are not imported.
+export interface H5Attribute {
+  value: unknown;
+}
+interface H5Entity {
+  path: string;
+  attrs: Record<string, H5Attribute>;
+  create_attribute(name: string, data: unknown, shape?: number[] | null, dtype?: string | null): void;
+}
+export interface H5Dataset extends H5Entity {
+  shape: number[] | null;
+  dtype: unknown;
+  value: unknown;
+  slice(ranges: unknown[]): unknown;
+}
+export interface H5Group extends H5Entity {
+  keys(): string[];
+  get(name: string): H5Group | H5Dataset | null;
+  create_group(name: string): H5Group;
+  create_dataset(args: { name: string; data: unknown; shape?: number[] | null; dtype?: string | null }): H5Dataset;
+}
+interface H5File extends H5Group {
+  close(): number;
+}
+export interface H5Module {
+  ready: Promise<unknown>;
+  File: new (name: string, mode: 'r' | 'w') => H5File;
+  FS: { writeFile(name: string, data: Uint8Array): void; readFile(name: string): Uint8Array; unlink(name: string): void } | null;
+}
+
+let loading: Promise<H5Module> | null = null;
+let counter = 0;
+
+/** The h5wasm browser build: beside the bundle (dist/), else in node_modules. */
+function scriptPath(): string {
+  const beside = join(__dirname, 'h5wasm.js');
+  if (existsSync(beside)) return beside;
+  for (const folder of require.resolve.paths('h5wasm') ?? []) {
+    const candidate = join(folder, 'h5wasm', 'dist', 'iife', 'h5wasm.js');
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new Error('the HDF5 reader (h5wasm) was not found next to the program or in node_modules');
+}
+
+export function loadH5wasm(): Promise<H5Module> {
+  loading ??= (async () => {
+    const path = scriptPath();
+    const module = runInThisContext(`${readFileSync(path, 'utf8')}\n;h5wasm`, { filename: path }) as H5Module;
+    await module.ready;
+    return module;
+  })();
+  return loading;
+}
+
+/** Opens HDF5 bytes read-only, hands the root group to `read`, and frees everything after. */
+export async function withH5File<T>(bytes: Uint8Array, read: (root: H5File) => T): Promise<T> {
+  const h5 = await loadH5wasm();
+  const name = `/seqlens-read-${process.pid}-${counter++}.h5`;
+  h5.FS!.writeFile(name, bytes);
+  let file: H5File | null = null;
+  try {
+    file = new h5.File(name, 'r');
+    return read(file);
+  } finally {
+    file?.close();
+    h5.FS!.unlink(name);
+  }
+}
+
+/** Builds an HDF5 file in memory with `write` and returns its bytes. */
+export async function buildH5File(write: (root: H5File) => void): Promise<Uint8Array> {
+  const h5 = await loadH5wasm();
+  const name = `/seqlens-write-${process.pid}-${counter++}.h5`;
+  const file = new h5.File(name, 'w');
+  try {
+    write(file);
+  } finally {
+    file.close();
+  }
+  const bytes = h5.FS!.readFile(name) as Uint8Array;
+  h5.FS!.unlink(name);
+  return bytes;
+}
+
+export function isGroup(entity: unknown): entity is H5Group {
+  return entity !== null && typeof entity === 'object' && typeof (entity as H5Group).keys === 'function' && typeof (entity as H5Group).create_group === 'function';
+}
+
+export function isDataset(entity: unknown): entity is H5Dataset {
+  return entity !== null && typeof entity === 'object' && 'shape' in (entity as object) && typeof (entity as H5Dataset).slice === 'function';
+}
+
+/** A dataset as float32 values with its shape. */
+export function datasetValues(dataset: H5Dataset): { shape: number[]; values: Float32Array } {
+  const value = dataset.value;
+  const shape = dataset.shape ?? [];
+  if (value instanceof Float32Array) return { shape, values: value };
+  if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+    return { shape, values: Float32Array.from(value as unknown as ArrayLike<number>, Number) };
+  }
+  if (typeof value === 'number') return { shape, values: Float32Array.of(value) };
+  throw new Error(`dataset ${dataset.path} does not hold numbers`);
+}
+
+/** An attribute as text (Keras stores JSON configs and name lists as strings or bytes). */
+export function attributeText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value instanceof Uint8Array) return Buffer.from(value).toString('utf8');
+  return String(value);
+}
+
+export function attributeList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(attributeText);
+  if (value === null || value === undefined) return [];
+  return [attributeText(value)];
+}
