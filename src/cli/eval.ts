@@ -1,17 +1,23 @@
-// `seqlens eval`: evaluate a predictions file and print the report.
+// `seqlens eval`: evaluate a predictions file, or run a model on a dataset and evaluate its
+// predictions, and print the report.
 import { writeFile } from 'node:fs/promises';
 import { BACKEND_NAMES, BackendUnavailableError } from '../evaluation/backend';
 import { InputError } from '../evaluation/errors';
 import { DEFAULT_MAX_CURVE_POINTS, EngineOptions, evaluate } from '../evaluation/evaluate';
 import { formatHtml } from '../evaluation/report/html';
-import { formatJson } from '../evaluation/report/json';
-import { formatPanel } from '../evaluation/report/panel';
+import { formatJson, toJsonObject } from '../evaluation/report/json';
+import { formatPanel, toPanelRun } from '../evaluation/report/panel';
+import type { DatasetOptions, Padding } from '../evaluation/datasets';
+import type { LoadModelOptions } from '../evaluation/models';
 import { DEFAULT_RESIDUAL_SAMPLES } from '../evaluation/samples';
 import { formatText } from '../evaluation/report/text';
 import type { BackendName, Task } from '../evaluation/types';
 import { CliIO, EXIT_OK, EXIT_USAGE } from './io';
 
 export const EVAL_USAGE = `Usage: seqlens eval [options] FILE [--train TRAIN_FILE] [--format text|json|html] [--out PATH]
+       seqlens eval --model MODEL --data DATA [--weights WEIGHTS] [--class CLASS]
+                    [--predictions-out FILE.csv] [--format text|json|html|panel]
+       seqlens eval --model MODEL.py --verify-shapes [--class CLASS]
 
 Evaluates a predictions file (.csv, .tsv, .json, .jsonl, .npy, .npz) the way scikit-learn
 would: confusion matrix, per-class precision/recall/F1, averages, accuracy, balanced accuracy,
@@ -42,6 +48,28 @@ Options:
   --curve-points N          Points kept per ROC/PR curve in the report (default ${DEFAULT_MAX_CURVE_POINTS}; 0 keeps all).
   -h, --help                Show this help.
 
+Running a model (TensorFlow.js, locally; no Python):
+  --model MODEL             A TF.js model.json, a Keras .keras or .h5, or a PyTorch .py file whose
+                            nn.Module class is analysed and rebuilt (Embedding, RNN/GRU/LSTM,
+                            Linear, Dropout; the readout as forward writes it).
+  --weights FILE            The .safetensors state dict of a .py model.
+  --class CLASS             The nn.Module class to run when the .py file defines several.
+  --data DATA               Token ids (.jsonl {"ids": [...], "label": …}, .csv/.tsv with an ids
+                            column, .npy (N, T) with labels beside it), raw text (.jsonl/.csv text
+                            column) with --vocab, or features (.npy (N, T, F)).
+  --labels FILE.npy         Labels of a .npy dataset (default: found beside it, e.g. x.npy → y.npy).
+  --vocab FILE              Vocabulary for raw text: JSON {"word": id} or one token a line.
+  --oov-id N                Id of unknown words (default: the vocabulary's <unk>/[UNK]/<oov> entry).
+  --max-length N            Pad or truncate to N steps when the model does not fix a length
+                            (default: the longest sample).
+  --padding pre|post        Where padding goes (default pre, as Keras' pad_sequences).
+  --truncating pre|post     Which end a long sequence loses (default pre).
+  --pad-id N                Id written into padding (default 0).
+  --batch-size N            Sequences per batch (default 256).
+  --predictions-out FILE    Write index, y_true, y_pred and prob_<label> per sample as CSV.
+  --verify-shapes           Build a .py model with random weights, run one dummy batch and print
+                            each step's real output shape beside the statically inferred one.
+
 Exit status: 0 on success, 2 on bad input (the message names the file, the line and the cause).
 `;
 
@@ -53,11 +81,22 @@ type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
 
+interface ModelArgs {
+  model: string;
+  data?: string;
+  load: LoadModelOptions;
+  dataset: Omit<DatasetOptions, 'input'>;
+  batchSize?: number;
+  predictionsOut?: string;
+  verifyShapes: boolean;
+}
+
 interface Parsed {
   file: string;
   format: Format;
   out?: string;
   options: EngineOptions;
+  model?: ModelArgs;
 }
 
 function parseArgs(argv: string[]): Parsed | 'help' {
@@ -66,6 +105,8 @@ function parseArgs(argv: string[]): Parsed | 'help' {
   let format: Format = 'text';
   let out: string | undefined;
   const files: string[] = [];
+  const model: Partial<ModelArgs> & { load: LoadModelOptions; dataset: Omit<DatasetOptions, 'input'> } = { load: {}, dataset: {} };
+  let verifyShapes = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return 'help';
@@ -84,7 +125,32 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       return next;
     };
     const list = () => value().split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const count = (least: number): number => {
+      const text = value();
+      const n = Number(text);
+      if (!Number.isInteger(n) || n < least) throw new UsageError(`--${name} must be an integer of at least ${least}, not '${text}'`);
+      return n;
+    };
+    const end = (): Padding => {
+      const text = value();
+      if (text !== 'pre' && text !== 'post') throw new UsageError(`--${name} must be pre or post, not '${text}'`);
+      return text;
+    };
     switch (name) {
+      case 'model': model.model = value(); break;
+      case 'data': model.data = value(); break;
+      case 'weights': model.load.weightsPath = value(); break;
+      case 'class': model.load.className = value(); break;
+      case 'labels': model.dataset.labelsPath = value(); break;
+      case 'vocab': model.dataset.vocabPath = value(); break;
+      case 'oov-id': model.dataset.oovId = count(0); break;
+      case 'pad-id': model.dataset.padId = count(0); break;
+      case 'max-length': model.dataset.maxLength = count(1); break;
+      case 'padding': model.dataset.padding = end(); break;
+      case 'truncating': model.dataset.truncating = end(); break;
+      case 'batch-size': model.batchSize = count(1); break;
+      case 'predictions-out': model.predictionsOut = value(); break;
+      case 'verify-shapes': verifyShapes = true; break;
       case 'format': {
         const f = value();
         if (!(FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format must be text, json, html or panel, not '${f}'`);
@@ -132,10 +198,68 @@ function parseArgs(argv: string[]): Parsed | 'help' {
         throw new UsageError(`unknown option --${name}`);
     }
   }
-  if (files.length === 0) throw new UsageError('no predictions file given');
-  if (files.length > 1) throw new UsageError(`one predictions file at a time (got ${files.join(', ')}); use --train for a training file`);
   if (Object.keys(columns).length > 0) options.columns = columns;
+  const modelOnly = ['data', 'weights', 'class', 'labels', 'vocab', 'oov-id', 'pad-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
+  if (model.model === undefined) {
+    const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
+    if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);
+  } else {
+    if (files.length > 0) throw new UsageError(`with --model, the data comes from --data, not ${files.join(', ')}`);
+    if (options.trainPath) throw new UsageError('--train compares predictions files; it does not combine with --model');
+    if (!verifyShapes && model.data === undefined) throw new UsageError('--model needs --data DATA (or --verify-shapes)');
+    if (verifyShapes && !model.model.endsWith('.py')) throw new UsageError('--verify-shapes checks a PyTorch .py model');
+    return { file: model.data ?? model.model, format, out, options, model: { ...model, model: model.model, verifyShapes } };
+  }
+  if (files.length === 0) throw new UsageError('no predictions file given (or run a model with --model MODEL --data DATA)');
+  if (files.length > 1) throw new UsageError(`one predictions file at a time (got ${files.join(', ')}); use --train for a training file`);
   return { file: files[0], format, out, options };
+}
+
+/** Runs the model on the data and formats the report, with the model summary beside it. */
+async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOptions): Promise<string> {
+  // Loaded here so that evaluating a predictions file never loads the model runner.
+  const models = await import('../evaluation/models');
+  if (args.verifyShapes) {
+    const { readFileSync } = await import('node:fs');
+    const { createAnalyzer } = await import('../analysis');
+    const { useBackend } = await import('../evaluation/models/tf');
+    await useBackend(engine.backend);
+    let source: string;
+    try {
+      source = readFileSync(args.model, 'utf8');
+    } catch (error) {
+      throw new InputError(args.model, null, `cannot read the model (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    const check = models.verifyShapes({ path: args.model, source, analyzer: await createAnalyzer(), className: args.load.className });
+    return parsed.format === 'json' ? `${JSON.stringify(check, null, 2)}\n` : models.formatShapeCheck(check);
+  }
+  const evaluation = await models.evaluateModel({
+    modelPath: args.model,
+    dataPath: args.data!,
+    load: args.load,
+    dataset: args.dataset,
+    run: { batchSize: args.batchSize },
+    engine,
+    predictionsOut: args.predictionsOut,
+  });
+  const { result, model, dataset } = evaluation;
+  const modelJson = { ...model, dataset };
+  switch (parsed.format) {
+    case 'json':
+      return `${JSON.stringify({ ...toJsonObject(result), model: modelJson }, null, 2)}\n`;
+    case 'panel':
+      return `${JSON.stringify({ ...toPanelRun(result), model: modelJson })}\n`;
+    case 'html':
+      return formatHtml(result).replace('<body>', `<body><pre class="model-summary">${escapeHtml(models.formatModelSummary(model))}</pre>`);
+    default: {
+      const data = `Data: ${dataset.path}: ${dataset.n} sequences of ${dataset.length} steps${dataset.padded > 0 ? `, ${dataset.padded} padded` : ''}${dataset.truncated > 0 ? `, ${dataset.truncated} truncated` : ''}\n`;
+      return `${models.formatModelSummary(model)}${data}\n${formatText(result)}`;
+    }
+  }
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 export async function runEval(argv: string[], io: CliIO): Promise<number> {
@@ -157,11 +281,16 @@ export async function runEval(argv: string[], io: CliIO): Promise<number> {
     const options: EngineOptions = parsed.format === 'panel'
       ? { maxCurvePoints: PANEL_CURVE_POINTS, ...parsed.options, cellSamples: true, residualSamples: DEFAULT_RESIDUAL_SAMPLES }
       : parsed.options;
-    const result = await evaluate(parsed.file, options);
-    const report = parsed.format === 'json' ? formatJson(result)
-      : parsed.format === 'html' ? formatHtml(result)
-      : parsed.format === 'panel' ? formatPanel(result)
-      : formatText(result);
+    let report: string;
+    if (parsed.model) {
+      report = await modelReport(parsed, parsed.model, options);
+    } else {
+      const result = await evaluate(parsed.file, options);
+      report = parsed.format === 'json' ? formatJson(result)
+        : parsed.format === 'html' ? formatHtml(result)
+        : parsed.format === 'panel' ? formatPanel(result)
+        : formatText(result);
+    }
     if (parsed.out) {
       try {
         await writeFile(parsed.out, report);

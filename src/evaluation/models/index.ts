@@ -1,0 +1,159 @@
+// The local model runner's public surface: load a model (TF.js model.json, Keras .keras/.h5, or
+// a PyTorch class from a .py file with .safetensors weights), check a dataset against it, run it
+// in batches, and hand the predictions to the evaluation engine. Pure Node: no vscode import.
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { createAnalyzer } from '../../analysis';
+import type { Analyzer } from '../../analysis';
+import { chooseBackend } from '../backend';
+import { DatasetOptions, openDataset, SequenceDataset } from '../datasets';
+import { InputError } from '../errors';
+import { EngineOptions, evaluateTable } from '../evaluate';
+import type { BackendName, EvaluationResult } from '../types';
+import { loadKerasModel } from './keras/load';
+import { checkLabelsAgainstClasses, predictionTable, writePredictionsCsv } from './predictions';
+import { ModelPredictions, runModel, RunOptions } from './run';
+import { activeBackend, useBackend } from './tf';
+import { loadTfjsModel } from './tfjs/load';
+import { loadTorchModel } from './torch/model';
+import type { ModelSummary, SequenceModel } from './types';
+
+export type { ModelSummary, SequenceModel, InputSpec, LayerSummaryRow, ModelFormat } from './types';
+export type { ModelPredictions, RunOptions } from './run';
+export { runModel, CancelledError, DEFAULT_BATCH_SIZE } from './run';
+export { verifyShapes, formatShapeCheck } from './verify-shapes';
+export type { ShapeCheck, ShapeCheckRow } from './verify-shapes';
+export { writePredictionsCsv, predictionTable } from './predictions';
+
+export interface LoadModelOptions {
+  /** .safetensors state dict for a .py model. */
+  weightsPath?: string;
+  /** The nn.Module class of a .py model. */
+  className?: string;
+  analyzer?: Analyzer;
+}
+
+export function modelFormatOf(path: string): 'tfjs' | 'keras' | 'h5' | 'torch' | null {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.json') return 'tfjs';
+  if (extension === '.keras') return 'keras';
+  if (extension === '.h5' || extension === '.hdf5') return 'h5';
+  if (extension === '.py') return 'torch';
+  return null;
+}
+
+/** Loads a model on the active TensorFlow.js backend (see `useBackend`). */
+export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<SequenceModel> {
+  const format = modelFormatOf(path);
+  switch (format) {
+    case 'tfjs':
+      return loadTfjsModel(path);
+    case 'keras':
+    case 'h5':
+      return loadKerasModel(path);
+    case 'torch': {
+      if (!options.weightsPath) throw new InputError(path, null, 'a PyTorch model needs its weights: pass --weights MODEL.safetensors (torch.save(model.state_dict()) → safetensors.torch.save_file)');
+      let source: string;
+      try {
+        source = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new InputError(path, null, `cannot read the model (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+      const analyzer = options.analyzer ?? await createAnalyzer();
+      return loadTorchModel({ path, source, analyzer, className: options.className, weightsPath: options.weightsPath });
+    }
+    default:
+      throw new InputError(path, null, `unknown model format '${extname(path)}': use a TF.js model.json, a Keras .keras or .h5, or a PyTorch .py with --weights FILE.safetensors`);
+  }
+}
+
+/** Keras' summary() table: layer (type), output shape, parameters; then totals. */
+export function formatModelSummary(summary: ModelSummary): string {
+  const rows = summary.layers.map((l) => [`${l.name} (${l.kind})`, l.outputShape, l.params.toLocaleString('en-US')]);
+  const header = ['Layer (type)', 'Output Shape', 'Param #'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('   ');
+  const rule = '─'.repeat(widths.reduce((a, b) => a + b, 0) + 6);
+  const input = summary.input.kind === 'ids'
+    ? `token ids (None, ${summary.input.length ?? 'None'})${summary.input.vocabulary !== null ? `, ids below ${summary.input.vocabulary}` : ''}`
+    : `features (None, ${summary.input.length ?? 'None'}, ${summary.input.features})`;
+  const output = summary.outputActivation === 'logits'
+    ? `${summary.outputUnits} logit${summary.outputUnits === 1 ? '' : 's'} (SeqLens applies ${summary.outputUnits === 1 ? 'a sigmoid' : 'softmax'})`
+    : `${summary.outputUnits} unit${summary.outputUnits === 1 ? '' : 's'}, ${summary.outputActivation}`;
+  return [
+    `Model: "${summary.name}" (${summary.format}, ${summary.path})`,
+    rule,
+    line(header),
+    rule,
+    ...rows.map(line),
+    rule,
+    `Total params: ${summary.totalParams.toLocaleString('en-US')}`,
+    `Input: ${input}`,
+    `Output: ${output}`,
+    ...(summary.readouts && summary.readouts.length > 0 ? [`Readout: ${summary.readouts.join('; ')}`] : []),
+    ...summary.notes.map((n) => `Note: ${n}`),
+  ].join('\n') + '\n';
+}
+
+export interface ModelEvaluationOptions {
+  modelPath: string;
+  dataPath: string;
+  load?: LoadModelOptions;
+  dataset?: Omit<DatasetOptions, 'input'>;
+  run?: RunOptions;
+  engine?: EngineOptions;
+  backend?: BackendName;
+  /** Also write the predictions CSV here. */
+  predictionsOut?: string;
+}
+
+export interface DatasetSummary {
+  path: string;
+  format: SequenceDataset['format'];
+  kind: SequenceDataset['kind'];
+  n: number;
+  length: number;
+  truncated: number;
+  padded: number;
+}
+
+export interface ModelEvaluation {
+  result: EvaluationResult;
+  model: ModelSummary;
+  dataset: DatasetSummary;
+  predictions: ModelPredictions;
+  backend: BackendName;
+}
+
+/** Model + dataset → the evaluation engine's result, the model summary and the predictions. */
+export async function evaluateModel(options: ModelEvaluationOptions): Promise<ModelEvaluation> {
+  const started = performance.now();
+  await useBackend(options.backend ?? options.engine?.backend);
+  const model = await loadModel(options.modelPath, options.load);
+  try {
+    const dataset = await openDataset(options.dataPath, { ...options.dataset, input: model.summary.input });
+    const predictions = await runModel(model, dataset, { ...options.run, classNames: options.run?.classNames ?? options.engine?.classNames });
+    checkLabelsAgainstClasses(predictions, options.dataPath);
+    if (options.predictionsOut) {
+      try {
+        await writePredictionsCsv(predictions, options.predictionsOut);
+      } catch (error) {
+        throw new InputError(options.predictionsOut, null, `cannot write the predictions (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      }
+    }
+    const backend = activeBackend();
+    const counter = await chooseBackend(backend);
+    // Class names were applied to the predictions already; the engine sees the labels themselves.
+    const result = await evaluateTable(predictionTable(predictions, options.dataPath, dataset.format), counter, { ...options.engine, classNames: undefined });
+    result.source.elapsedMs = performance.now() - started;
+    return {
+      result,
+      model: model.summary,
+      dataset: { path: dataset.path, format: dataset.format, kind: dataset.kind, n: dataset.n, length: dataset.length, truncated: dataset.truncated, padded: dataset.padded },
+      predictions,
+      backend,
+    };
+  } finally {
+    model.dispose();
+  }
+}

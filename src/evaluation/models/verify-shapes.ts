@@ -1,0 +1,128 @@
+// "Verify shapes": the analysed PyTorch model built in TensorFlow.js with random weights, one
+// forward pass on a dummy batch, and each step's real output shape beside the shape the static
+// analysis inferred for the same name on the same line. A dynamic check of the static analysis.
+import type { Analyzer } from '../../analysis';
+import { tfjs } from './tf';
+import { loadTorchModel } from './torch/model';
+import type { Shape } from './torch/layers';
+
+export interface ShapeCheckRow {
+  /** 1-based line in the analysed file. */
+  line: number;
+  /** The expression, as written in forward. */
+  expression: string;
+  /** `self.<attr>`'s layer kind (GRU, Linear, …), or the operation (index, cat, mean, …). */
+  kind: string;
+  /** The name forward binds the value to, when it does. */
+  name: string | null;
+  /** What the analyser's hover shows for that name on that line, e.g. `(B, T, 64)`; null when it has none. */
+  analysedShape: string | null;
+  /** The shape SeqLens' layer arithmetic expects, with B and T symbolic. */
+  expectedShape: string;
+  /** What TensorFlow.js actually produced for the dummy batch. */
+  realShape: number[];
+  /** False when a static shape disagrees with the real one (a bug in the analysis, or in the model). */
+  agrees: boolean;
+}
+
+export interface ShapeCheck {
+  className: string;
+  /** The dummy batch: its size, its length, and the input shape fed to forward. */
+  batch: number;
+  length: number;
+  inputShape: number[];
+  rows: ShapeCheckRow[];
+  /** Rows whose static and real shapes differ. */
+  mismatches: number;
+}
+
+export interface VerifyShapesOptions {
+  path: string;
+  source: string;
+  analyzer: Analyzer;
+  className?: string;
+  /** Dummy sizes, chosen unlike any layer size so that B and T can be told apart in the result. */
+  batch?: number;
+  length?: number;
+}
+
+function render(shape: Shape): string {
+  return `(${shape.join(', ')})`;
+}
+
+/** A static shape label agrees when every numeric dim equals the real one and B/T are the dummy sizes. */
+export function agreesWith(label: string, real: number[], batch: number, length: number): boolean {
+  const tokens = label.replace(/^\(|\)$/g, '').split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== '…');
+  if (label.includes('…')) return tokens.every((t, i) => matches(t, real[real.length - tokens.length + i], batch, length));
+  if (tokens.length !== real.length) return false;
+  return tokens.every((t, i) => matches(t, real[i], batch, length));
+}
+
+function matches(token: string, real: number | undefined, batch: number, length: number): boolean {
+  if (real === undefined) return false;
+  if (/^\d+$/.test(token)) return Number(token) === real;
+  if (token === 'B' || token === 'batch') return real === batch;
+  if (token === 'T' || token === 'seq' || token === 'L') return real === length;
+  return true; // another symbol: the analysis did not pin it down
+}
+
+export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
+  const tf = tfjs();
+  const batch = options.batch ?? 3;
+  const length = options.length ?? 13;
+  const model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className });
+  try {
+    const analysis = options.analyzer.analyze(options.source, options.path);
+    const sites = new Map<string, string>();
+    for (const site of analysis.tensors) sites.set(`${site.range.start.line + 1}:${site.name}`, site.shape);
+    const input = model.summary.input;
+    const inputShape = input.kind === 'ids' ? [batch, length] : [batch, length, input.features!];
+    const dummy = input.kind === 'ids'
+      ? tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform(inputShape, 0, 1, 'float32', 7), input.vocabulary ?? 1)), 'int32'))
+      : tf.randomNormal(inputShape, 0, 1, 'float32', 7);
+    let trace;
+    try {
+      trace = model.traceShapes(dummy);
+    } finally {
+      dummy.dispose();
+    }
+    const rows: ShapeCheckRow[] = [];
+    for (const { step, shape } of trace) {
+      if (step.op.op === 'select' || step.op.op === 'input') continue;
+      const name = step.boundTo ?? null;
+      const analysedShape = name ? sites.get(`${step.line}:${name}`) ?? null : null;
+      const expected = step.shape.map((d) => (d === 'B' ? batch : d === 'T' ? length : d));
+      const expectedAgrees = expected.length === shape.length && expected.every((d, i) => d === shape[i]);
+      rows.push({
+        line: step.line,
+        expression: step.text,
+        kind: step.op.op === 'layer' ? step.op.layer.spec.kind : step.op.op === 'activation' ? step.op.fn : step.op.op,
+        name,
+        analysedShape,
+        expectedShape: render(step.shape),
+        realShape: shape,
+        agrees: expectedAgrees && (analysedShape === null || agreesWith(analysedShape, shape, batch, length)),
+      });
+    }
+    return { className: model.summary.name, batch, length, inputShape, rows, mismatches: rows.filter((r) => !r.agrees).length };
+  } finally {
+    model.dispose();
+  }
+}
+
+export function formatShapeCheck(check: ShapeCheck): string {
+  const header = ['line', 'expression', 'kind', 'static', 'from', 'real', ''];
+  const rows = check.rows.map((r) => [
+    String(r.line), r.expression, r.kind,
+    r.analysedShape ?? r.expectedShape, r.analysedShape !== null ? 'analysis' : 'layer sizes',
+    `(${r.realShape.join(', ')})`, r.agrees ? 'ok' : 'MISMATCH',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [
+    `${check.className}: one forward pass with random weights on a dummy batch of ${check.batch} sequences of length ${check.length}, input (${check.inputShape.join(', ')}); B = ${check.batch}, T = ${check.length}`,
+    line(header),
+    ...rows.map(line),
+    check.mismatches === 0 ? 'Every static shape matches the real one.' : `${check.mismatches} static shape(s) differ from the real ones.`,
+  ].join('\n') + '\n';
+}
