@@ -21,7 +21,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
     const [batch, time, ...rest] = input.shape.dims;
     const step = ctx.applyLayer(inner, [kerasTensor(shapeOf([batch, ...rest]), ctx.origin)]);
     if (step.kind !== 'tensor' || !step.shape.rankKnown) return kerasTensor(UNKNOWN_SHAPE, ctx.origin);
-    return kerasTensor(shapeOf([batch, time, ...step.shape.dims.slice(1)]), ctx.origin);
+    return { ...kerasTensor(shapeOf([batch, time, ...step.shape.dims.slice(1)]), ctx.origin), seqFrom: input.seqFrom };
   }
   const once = ctx.applyLayer(inner, [input]);
   const main = once.kind === 'list' ? once.items[0] : once;

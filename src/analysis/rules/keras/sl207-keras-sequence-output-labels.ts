@@ -11,7 +11,7 @@ function lastSequenceLayer(layers: LayerDesc[]): LayerDesc | undefined {
     const layer = layers[i];
     const inner = layer.kind === 'Bidirectional' ? layer.children[0] : layer;
     if (inner && isKerasRecurrent(inner)) return returnsSequences(inner) ? inner : undefined;
-    if (['Flatten', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D', 'Reshape', 'TimeDistributed', 'Lambda'].includes(layer.kind)) return undefined;
+    if (['Flatten', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D', 'Reshape', 'Lambda'].includes(layer.kind)) return undefined;
   }
   return undefined;
 }
@@ -23,7 +23,7 @@ export const kerasSequenceOutputLabels: Rule = {
   framework: 'keras',
   summary: 'A Dense after return_sequences=True gives 3-D predictions (batch, timesteps, units) while the labels are one per sample.',
   docs: {
-    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only `Dense`/`Dropout` follow, the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`.',
+    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`.',
     whyIsThisBad: 'With one label per sample Keras fails at `fit` (`Shapes (None, 1) and (None, 50, 1) are incompatible`, or "logits and labels must have the same first dimension"), or — for losses that broadcast — trains on a loss averaged over every step, which is not the classifier you meant.',
     example: 'model = Sequential([Embedding(5000, 64), LSTM(32, return_sequences=True), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)   # y: (n_samples,)',
     useInstead: 'model = Sequential([Embedding(5000, 64), LSTM(32), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)',
