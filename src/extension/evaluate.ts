@@ -29,6 +29,8 @@ export interface EvalOutcome {
   run?: PanelRun;
   /** Milliseconds from the command to the panel's first paint of the result (undefined if it did not report). */
   commandToRenderedMs?: number;
+  /** Milliseconds the child process took, start to exit. */
+  evaluationMs?: number;
   cancelled?: boolean;
 }
 
@@ -107,6 +109,7 @@ export class EvaluationFlow implements vscode.Disposable {
     const file = given ?? activePredictionsFile() ?? (await this.pickPredictionsFile(`SeqLens: predictions file for ${model}`, uri));
     if (!file) return undefined;
     this.log.info(`evaluate ${model}${uri && uri !== file ? ` (${uri.toString(true)})` : ''} with predictions file ${file.fsPath}`);
+    this.panels.open();
     const outcome = await this.evaluate(file, uri);
     if (outcome.run) {
       let timer: NodeJS.Timeout | undefined;
@@ -131,6 +134,7 @@ export class EvaluationFlow implements vscode.Disposable {
     const folder = vscode.workspace.getWorkspaceFolder(near ?? file) ?? vscode.workspace.workspaceFolders?.[0];
     this.panels.status({ type: 'busy', text: `Evaluating ${name}…` });
     let outcome: EvalOutcome;
+    const started = performance.now();
     try {
       outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `SeqLens: evaluating ${name}`, cancellable: true },
@@ -142,6 +146,7 @@ export class EvaluationFlow implements vscode.Disposable {
       void vscode.window.showErrorMessage(`SeqLens could not start the evaluation: ${error instanceof Error ? error.message : String(error)}`);
       return { exitCode: null, stdout: '', stderr: String(error) };
     }
+    outcome.evaluationMs = performance.now() - started;
     if (outcome.stderr.trim()) this.log.warn(`seqlens eval messages:\n${outcome.stderr.trimEnd()}`);
     if (outcome.cancelled) {
       this.log.info(`evaluation of ${file.fsPath} cancelled`);

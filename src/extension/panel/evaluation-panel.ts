@@ -27,6 +27,8 @@ export class EvaluationPanels implements vscode.Disposable {
   private delivered = true;
   private readonly disposables: vscode.Disposable[] = [];
   private renderedWaiters: ((ms: number | undefined) => void)[] = [];
+  /** The last busy or error status, sent again when a webview that was still loading says it is ready. */
+  private pendingStatus: { type: 'busy'; text: string } | { type: 'error'; message: string } | undefined;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -52,6 +54,7 @@ export class EvaluationPanels implements vscode.Disposable {
   show(runs: PanelRun[]): Promise<number | undefined> {
     this.runs = runs.slice(0, 2);
     this.delivered = false;
+    this.pendingStatus = undefined;
     const rendered = new Promise<number | undefined>((resolve) => this.renderedWaiters.push(resolve));
     if (this.panel) {
       this.panel.title = this.title();
@@ -64,8 +67,19 @@ export class EvaluationPanels implements vscode.Disposable {
     return rendered;
   }
 
-  /** Tells an open panel that an evaluation is running, or failed. */
+  /**
+   * Opens the panel (empty, or with what it showed) while an evaluation runs, so that the webview
+   * loads in parallel with the child process rather than after it.
+   */
+  open(): void {
+    if (this.panel) return;
+    const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, this.title(), { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, this.webviewOptions());
+    this.attach(panel);
+  }
+
+  /** Tells the panel that an evaluation is running, or failed. */
   status(message: { type: 'busy'; text: string } | { type: 'error'; message: string }): void {
+    this.pendingStatus = message;
     void this.panel?.webview.postMessage(message);
   }
 
@@ -130,7 +144,8 @@ export class EvaluationPanels implements vscode.Disposable {
   private async handle(message: PanelMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.deliver();
+        if (!this.delivered) this.deliver();
+        else if (this.pendingStatus) void this.panel?.webview.postMessage(this.pendingStatus);
         return;
       case 'rendered':
         this.log.info(`evaluation panel rendered ${message.runs} run(s) in ${message.ms.toFixed(0)} ms`);

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { EXTENSION_ID, activateSeqLens, closeAllEditors, openFixture, recordMetric, workspaceRoot } from './helpers';
 import { bridgeAvailable, runFromPalette, screenshot, webviewTexts } from './ui-bridge';
 
-type Outcome = { exitCode: number; stdout: string; stderr: string; run?: { n: number; task: string }; commandToRenderedMs?: number };
+type Outcome = { exitCode: number; stdout: string; stderr: string; run?: { n: number; task: string }; commandToRenderedMs?: number; evaluationMs?: number };
 
 function repoRoot(): string {
   return vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
@@ -78,10 +78,21 @@ describe('Panel benchmark', () => {
     if (files.length === 0) this.skip();
     this.timeout(600_000);
     for (const file of files) {
-      const outcome = await vscode.commands.executeCommand<Outcome>('seqlens.evaluateModel', undefined, undefined, vscode.Uri.file(file));
-      assert.equal(outcome.exitCode, 0, outcome.stderr);
-      assert.ok(outcome.commandToRenderedMs !== undefined, 'the panel reported its first render');
-      recordMetric(`panel: command to rendered, ${path.basename(file)}`, outcome.commandToRenderedMs, 'ms');
+      // Each time from a closed panel, as a person starts: the webview's creation and load count too.
+      const times: number[] = [];
+      const children: number[] = [];
+      let outcome!: Outcome;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        await closeAllEditors();
+        outcome = await vscode.commands.executeCommand<Outcome>('seqlens.evaluateModel', undefined, undefined, vscode.Uri.file(file));
+        assert.equal(outcome.exitCode, 0, outcome.stderr);
+        assert.ok(outcome.commandToRenderedMs !== undefined, 'the panel reported its first render');
+        times.push(outcome.commandToRenderedMs);
+        children.push(outcome.evaluationMs ?? NaN);
+      }
+      recordMetric(`panel: child process, ${path.basename(file)}`, children.sort((a, b) => a - b)[1], 'ms');
+      recordMetric(`panel: command to rendered, ${path.basename(file)}`, times.sort((a, b) => a - b)[1], 'ms');
+      recordMetric(`panel: data sent to the webview, ${path.basename(file)}`, Buffer.byteLength(outcome.stdout) / 1024, 'KB');
     }
   });
 });
