@@ -61,7 +61,6 @@ function activate(x: Tensor, activation: Activation): Tensor {
 export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: { reverse: boolean; returnSequence: boolean }): RecurrentResult {
   const tf = tfjs();
   const [batch, time, features] = x.shape;
-  const units = w.units;
   // Input projections of every step at once: rows are (t, b) in time-major order.
   const projections: Float32Array[] = tf.tidy(() => {
     const rows = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D;
@@ -71,6 +70,43 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: { revers
     p.dispose();
     return values;
   });
+  return runProjected(projections, batch, time, w, options);
+}
+
+/**
+ * Each token's input projection, per gate: (vocabulary, units) rows of E·W_g + b_g. When an
+ * Embedding feeds a recurrent layer directly, a batch's projections are then rows copied from
+ * these tables instead of an embedding lookup and a (batch·time, features) matrix product.
+ */
+export function projectionTables(embedding: Tensor2D, w: RecurrentWeights): Float32Array[] {
+  const tf = tfjs();
+  return w.kernels.map((kernel, g) => {
+    const table = tf.fused.matMul({ a: embedding, b: kernel, bias: w.biases[g] });
+    const values = table.dataSync() as Float32Array;
+    table.dispose();
+    return values;
+  });
+}
+
+/** Runs from token ids (batch-major, `batch` × `time`) through projection tables. */
+export function runRecurrentFromIds(ids: Int32Array, batch: number, time: number, tables: Float32Array[], w: RecurrentWeights, options: { reverse: boolean; returnSequence: boolean }): RecurrentResult {
+  const units = w.units;
+  const projections = tables.map((table) => {
+    const out = new Float32Array(time * batch * units);
+    for (let b = 0; b < batch; b++) {
+      for (let t = 0; t < time; t++) {
+        const id = ids[b * time + t];
+        out.set(table.subarray(id * units, (id + 1) * units), (t * batch + b) * units);
+      }
+    }
+    return out;
+  });
+  return runProjected(projections, batch, time, w, options);
+}
+
+function runProjected(projections: Float32Array[], batch: number, time: number, w: RecurrentWeights, options: { reverse: boolean; returnSequence: boolean }): RecurrentResult {
+  const tf = tfjs();
+  const units = w.units;
   const stepSize = batch * units;
 
   let h: Tensor2D = tf.zeros([batch, units]);

@@ -4,7 +4,9 @@
 import type { ArgValue } from '../../../analysis';
 import { InputError } from '../../errors';
 import type { NamedTensor } from '../safetensors';
-import { disposeWeights, GATES, RecurrentWeights, runRecurrent, Tensor1D, Tensor2D, Tensor3D } from '../recurrent/kernels';
+import {
+  disposeWeights, GATES, projectionTables, RecurrentResult, RecurrentWeights, runRecurrent, runRecurrentFromIds, Tensor1D, Tensor2D, Tensor3D,
+} from '../recurrent/kernels';
 import { tfjs, Tensor } from '../tf';
 
 /** A dimension: a number, or the batch or sequence length, known only when the model runs. */
@@ -27,6 +29,14 @@ export interface BuiltLayer {
   /** Static output for a static input shape; throws a plain-language Error when the input cannot fit. */
   outputShape(input: Shape): LayerOutput;
   apply(input: Tensor): Tensor[];
+  /** Embedding: its table. */
+  table?: Tensor2D;
+  /**
+   * Recurrent layers fed straight by an Embedding: the same outputs as apply(embedding(ids)),
+   * from token ids laid out (batch, time), through per-token projection tables; null when the
+   * tables would be too large.
+   */
+  applyToIds?(ids: Int32Array, batch: number, time: number, embedding: Tensor2D): Tensor[] | null;
   parameterCount: number;
   dispose(): void;
 }
@@ -36,6 +46,9 @@ export interface WeightSource {
   take(name: string, shape: number[]): Float32Array;
   readonly where: string;
 }
+
+/** Floats the per-token projection tables of one recurrent layer may take (64 MB). */
+const MAX_PROJECTION_TABLE = 16 * 1024 * 1024;
 
 export const SHAPE_FREE = new Set(['Dropout', 'Dropout1d', 'AlphaDropout', 'Identity']);
 export const ACTIVATIONS = new Set(['ReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'GELU', 'LeakyReLU', 'ELU']);
@@ -125,6 +138,7 @@ function buildEmbedding(spec: LayerSpec, weights: WeightSource): BuiltLayer {
     spec,
     outputShape: (input) => ({ kind: 'tensor', shape: [...input, dim] }),
     apply: (ids) => [tf.gather(table, ids.dtype === 'int32' ? ids : tf.cast(ids, 'int32'))],
+    table,
     parameterCount: vocabulary * dim,
     dispose: () => table.dispose(),
   };
@@ -244,6 +258,27 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
     stack.push(perDirection);
   }
   const stateRows = layers * directions;
+  let tables: Float32Array[][] | null = null;
+  /** From the first layer's results per direction: the layers above, then PyTorch's (output, h_n[, c_n]). */
+  const finish = (firstLayer: RecurrentResult[]): Tensor[] => {
+    const hs: Tensor2D[] = [];
+    const cs: Tensor2D[] = [];
+    let results = firstLayer;
+    for (let layer = 0; ; layer++) {
+      const next = results.length === 1 ? results[0].sequence! : (tf.concat(results.map((r) => r.sequence!), 2) as Tensor3D);
+      for (const r of results) {
+        hs.push(r.lastH);
+        if (r.lastC) cs.push(r.lastC);
+      }
+      if (layer + 1 === stack.length) {
+        const output = batchFirst ? next : tf.transpose(next, [1, 0, 2]);
+        const out = [output, tf.stack(hs, 0)];
+        if (cell === 'lstm') out.push(tf.stack(cs, 0));
+        return out;
+      }
+      results = stack[layer + 1].map((w, d) => runRecurrent(next, w, { reverse: d === 1, returnSequence: true }));
+    }
+  };
   return {
     spec,
     outputShape: (input) => {
@@ -265,22 +300,14 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
       return { kind: 'recurrent', output: [a, b, hidden * directions], h, c: cell === 'lstm' ? h : null };
     },
     apply: (x) => {
-      let sequence = (batchFirst ? x : tf.transpose(x, [1, 0, 2])) as Tensor3D;
-      const hs: Tensor2D[] = [];
-      const cs: Tensor2D[] = [];
-      for (const perDirection of stack) {
-        const results = perDirection.map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true }));
-        const next = results.length === 1 ? results[0].sequence! : (tf.concat(results.map((r) => r.sequence!), 2) as Tensor3D);
-        for (const r of results) {
-          hs.push(r.lastH);
-          if (r.lastC) cs.push(r.lastC);
-        }
-        sequence = next;
-      }
-      const output = batchFirst ? sequence : tf.transpose(sequence, [1, 0, 2]);
-      const out = [output, tf.stack(hs, 0)];
-      if (cell === 'lstm') out.push(tf.stack(cs, 0));
-      return out;
+      const sequence = (batchFirst ? x : tf.transpose(x, [1, 0, 2])) as Tensor3D;
+      return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true })));
+    },
+    applyToIds: (ids, batch, time, embedding) => {
+      if (embedding.shape[0] * hidden * gates * directions > MAX_PROJECTION_TABLE) return null;
+      tables ??= stack[0].map((w) => projectionTables(embedding, w));
+      const first = tables;
+      return finish(stack[0].map((w, d) => runRecurrentFromIds(ids, batch, time, first[d], w, { reverse: d === 1, returnSequence: true })));
     },
     parameterCount,
     dispose: () => stack.flat().forEach(disposeWeights),

@@ -134,7 +134,21 @@ function summaryRows(program: ForwardProgram): LayerSummaryRow[] {
 }
 
 class ProgramModel implements TorchSequenceModel {
-  constructor(readonly summary: ModelSummary, readonly program: ForwardProgram, private readonly layers: BuiltLayer[]) {}
+  /** Recurrent step → the Embedding step that feeds it and nothing else (run as one, from ids). */
+  private readonly embeddedInputs = new Map<number, number>();
+
+  constructor(readonly summary: ModelSummary, readonly program: ForwardProgram, private readonly layers: BuiltLayer[]) {
+    const consumers = new Map<number, number>();
+    for (const step of program.steps) for (const input of step.inputs) consumers.set(input, (consumers.get(input) ?? 0) + 1);
+    for (const step of program.steps) {
+      if (step.op.op !== 'layer' || !step.op.layer.applyToIds) continue;
+      const source = program.steps[step.inputs[0]];
+      if (source.op.op !== 'layer' || source.op.layer.spec.kind !== 'Embedding' || consumers.get(source.id) !== 1 || source.id === program.output) continue;
+      const ids = program.steps[source.inputs[0]].shape;
+      const expected = step.op.layer.spec.args.batch_first === true ? ['B', 'T'] : ['T', 'B'];
+      if (ids.length === 2 && ids[0] === expected[0] && ids[1] === expected[1]) this.embeddedInputs.set(step.id, source.id);
+    }
+  }
 
   predictRaw(batch: Tensor): Tensor {
     return tfjs().tidy(() => this.run(batch, null));
@@ -160,17 +174,36 @@ class ProgramModel implements TorchSequenceModel {
   private run(batch: Tensor, observe: ((step: Step, value: Tensor) => void) | null): Tensor {
     const tf = tfjs();
     const values: Tensor[][] = [];
+    // Tracing wants every step's tensor, so it never takes the fused path.
+    const fused = observe === null ? this.embeddedInputs : new Map<number, number>();
+    const skipped = new Set(fused.values());
     for (const step of this.program.steps) {
       const arg = (k: number) => values[step.inputs[k]][0];
       let out: Tensor[];
       const op = step.op;
+      if (skipped.has(step.id)) {
+        values.push([]);
+        continue;
+      }
       switch (op.op) {
         case 'input':
           out = [this.program.input.timeMajor ? tf.transpose(batch, batch.rank === 2 ? [1, 0] : [1, 0, 2]) : batch];
           break;
-        case 'layer':
-          out = op.layer.apply(arg(0));
+        case 'layer': {
+          const embeddingStep = fused.get(step.id);
+          let result: Tensor[] | null = null;
+          if (embeddingStep !== undefined) {
+            const embedding = this.program.steps[embeddingStep].op as { op: 'layer'; layer: BuiltLayer };
+            const ids = values[this.program.steps[embeddingStep].inputs[0]][0];
+            const batchFirst = op.layer.spec.args.batch_first === true;
+            const batchMajor = batchFirst ? ids : tf.transpose(ids, [1, 0]);
+            const data = (batchMajor.dtype === 'int32' ? batchMajor : tf.cast(batchMajor, 'int32')).dataSync() as Int32Array;
+            result = op.layer.applyToIds!(data, batchMajor.shape[0] as number, batchMajor.shape[1] as number, embedding.layer.table!);
+            if (result === null) values[embeddingStep] = embedding.layer.apply(ids);
+          }
+          out = result ?? op.layer.apply(arg(0));
           break;
+        }
         case 'select':
           out = [values[step.inputs[0]][op.index]];
           break;
