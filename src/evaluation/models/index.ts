@@ -157,3 +157,6 @@ export async function evaluateModel(options: ModelEvaluationOptions): Promise<Mo
     model.dispose();
   }
 }
+
+export { evaluateModelInWorker } from './worker-client';
+export type { WorkerRunOptions } from './worker-client';

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { runEval } from '../../../src/cli/eval';
 import type { CliIO } from '../../../src/cli/io';
 import { openDataset } from '../../../src/evaluation/datasets';
+import { InputError } from '../../../src/evaluation/errors';
 import { readNpyFile } from '../../../src/evaluation/datasets/npy';
-import { evaluateModel, loadModel } from '../../../src/evaluation/models';
+import { evaluateModel, evaluateModelInWorker, loadModel } from '../../../src/evaluation/models';
 import { CancelledError, runModel } from '../../../src/evaluation/models/run';
 import { useBackend } from '../../../src/evaluation/models/tf';
 import { agreesWith, verifyShapes } from '../../../src/evaluation/models/verify-shapes';
@@ -73,6 +74,43 @@ describe('running a model on a dataset', () => {
       assert.ok(Math.abs(predictions.probabilities[2 * i + 1] - expected[i]) < 1e-6);
       assert.ok(Math.abs(predictions.probabilities[2 * i] - (1 - expected[i])) < 1e-6);
     }
+  });
+
+  describe('in a worker thread', () => {
+    it('evaluates with progress after every batch', async () => {
+      const seen: number[] = [];
+      const evaluation = await evaluateModelInWorker(
+        { modelPath: `${GRU}.py`, dataPath: `${GRU}.inputs.npy`, load: { weightsPath: `${GRU}.safetensors` }, run: { batchSize: 4 }, backend: 'cpu' },
+        { onProgress: (done) => seen.push(done) },
+      );
+      assert.deepEqual(seen, [4, 8, 12, 16]);
+      assert.equal(evaluation.result.task === 'classification' && evaluation.result.accuracy, 1);
+      assert.equal(evaluation.predictions.probabilities.length, 48);
+      assert.equal(evaluation.model.name, 'GRULastStep');
+    });
+
+    it('stops between batches when cancelled', async () => {
+      const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ ids: [1 + (i % 40), 2, 3, 4, 5, 6], label: i % 3 }));
+      const data = tempFile('many.jsonl', lines.join('\n'));
+      const controller = new AbortController();
+      let last = 0;
+      await assert.rejects(
+        evaluateModelInWorker(
+          { modelPath: `${GRU}.py`, dataPath: data, load: { weightsPath: `${GRU}.safetensors` }, run: { batchSize: 10 }, backend: 'cpu' },
+          { signal: controller.signal, onProgress: (done) => { last = done; controller.abort(); } },
+        ),
+        (error: unknown) => error instanceof CancelledError,
+      );
+      assert.ok(last > 0 && last < 3000, `cancelled after ${last}`);
+    });
+
+    it('passes an input error back with its file and message', async () => {
+      const data = tempFile('d.jsonl', '{"ids": [1, 99], "label": 0}\n');
+      await assert.rejects(
+        evaluateModelInWorker({ modelPath: `${GRU}.py`, dataPath: data, load: { weightsPath: `${GRU}.safetensors` }, backend: 'cpu' }),
+        (error: unknown) => error instanceof InputError && error.file === data && /token id 99 at position 1/.test(error.message),
+      );
+    });
   });
 
   describe('seqlens eval --model', () => {
