@@ -53,6 +53,12 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
 
   const forwardText = source.split('\n').slice(forward.range.start.line, forward.range.end.line + 1).join('\n');
   const used = new Set([...forwardText.matchAll(/self\.([A-Za-z_]\w*)/g)].map((m) => m[1]));
+  const declared = new Set([...description.layers.map((l) => l.attr), ...Object.keys(description.attributes), 'training']);
+  const unknown = [...used].find((attr) => !declared.has(attr));
+  if (unknown !== undefined) {
+    const at = forwardText.split('\n').findIndex((l) => l.includes(`self.${unknown}`));
+    throw new InputError(path, forward.range.start.line + at + 1, `self.${unknown} is not a layer SeqLens knows (its layers: ${description.layers.map((l) => l.attr).join(', ')})`);
+  }
   const layers = new Map<string, BuiltLayer>();
   const built: BuiltLayer[] = [];
   try {

@@ -1,0 +1,122 @@
+// Which forward methods SeqLens runs, and the refusals, each naming the line and the pattern.
+import { strict as assert } from 'node:assert';
+import { InputError } from '../../../src/evaluation/errors';
+import { encodeSafetensors } from '../../../src/evaluation/models/safetensors';
+import { tfjs, useBackend } from '../../../src/evaluation/models/tf';
+import { loadTorchModel } from '../../../src/evaluation/models/torch/model';
+import { sharedAnalyzer, tempFile } from './helpers';
+
+const HEAD = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 6, batch_first=True)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x, lengths=None):
+`;
+
+async function load(forwardBody: string, weightsPath?: string) {
+  const source = HEAD + forwardBody.split('\n').map((l) => (l ? `        ${l}` : l)).join('\n') + '\n';
+  return loadTorchModel({ path: 'model.py', source, analyzer: await sharedAnalyzer(), weightsPath });
+}
+
+async function refuses(forwardBody: string, pattern: RegExp): Promise<void> {
+  await assert.rejects(load(forwardBody), (error: unknown) => {
+    assert.ok(error instanceof InputError, String(error));
+    assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+async function outputShape(forwardBody: string): Promise<number[]> {
+  const tf = tfjs();
+  const model = await load(forwardBody);
+  const x = tf.tensor2d([[1, 2, 3, 4, 5], [6, 7, 8, 9, 0]], [2, 5], 'int32');
+  const y = model.predictRaw(x);
+  const shape = y.shape.slice();
+  tf.dispose([x, y]);
+  model.dispose();
+  return shape;
+}
+
+describe('PyTorch forward methods', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
+  describe('runs', () => {
+    it('a branch on an input SeqLens sets to None', async () => {
+      assert.deepEqual(await outputShape('out, h = self.gru(self.embedding(x))\nif lengths is None:\n    return self.fc(out[:, -1, :])\nreturn self.fc(h[-1])'), [2, 3]);
+    });
+
+    it('torch.max(out, 1)[0], activations and arithmetic', async () => {
+      assert.deepEqual(await outputShape('out, _ = self.gru(self.embedding(x))\npooled = torch.max(out, 1)[0] + out.mean(dim=1) * 0.5\nreturn F.softmax(self.fc(F.relu(pooled)), dim=-1)'), [2, 3]);
+    });
+
+    it('h_n.squeeze(0), view and contiguous', async () => {
+      assert.deepEqual(await outputShape('_, h_n = self.gru(self.embedding(x))\nlast = h_n.squeeze(0).contiguous().view(x.size(0), -1)\nreturn self.fc(last)'), [2, 3]);
+    });
+
+    it('names the readout and the final activation in the summary', async () => {
+      const model = await load('out, h = self.gru(self.embedding(x))\nreturn torch.sigmoid(self.fc(out.sum(dim=1)))');
+      assert.deepEqual(model.summary.readouts, ['sum pooling over time out.sum(dim=1)']);
+      assert.equal(model.summary.outputActivation, 'sigmoid');
+      model.dispose();
+    });
+  });
+
+  describe('refuses, naming the line and the pattern', () => {
+    it('packed sequences', async () => {
+      await refuses('packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, batch_first=True)\nout, h = self.gru(packed)\nreturn self.fc(h[-1])', /model\.py:13: .*packed sequences \(pack_padded_sequence\)/);
+    });
+
+    it('a per-step output', async () => {
+      await refuses('out, h = self.gru(self.embedding(x))\nreturn self.fc(out)', /forward returns \(B, T, 3\), one output per time step/);
+    });
+
+    it('a loop', async () => {
+      await refuses('e = self.embedding(x)\nfor i in range(2):\n    e = e * 2\nout, h = self.gru(e)\nreturn self.fc(h[-1])', /model\.py:14: .*forward uses a loop, which SeqLens cannot run/);
+    });
+
+    it('an initial hidden state', async () => {
+      await refuses('h0 = torch.zeros(1, x.size(0), 6)\nout, h = self.gru(self.embedding(x), h0)\nreturn self.fc(h[-1])', /torch\.zeros|initial hidden state/);
+    });
+
+    it('a readout over the wrong dimension', async () => {
+      await refuses('out, h = self.gru(self.embedding(x))\nreturn self.fc(out[:, :, -1])', /nn\.Linear 'fc' would multiply over the sequence dimension|expects 6 input features/);
+    });
+
+    it('a layer that does not exist', async () => {
+      await refuses('return self.classifier(x)', /self\.classifier is not a layer SeqLens knows \(its layers: .*embedding.*gru.*fc/);
+    });
+  });
+
+  describe('weights', () => {
+    function weights(skip: string[], override: Record<string, number[]> = {}): string {
+      const shapes: Record<string, number[]> = {
+        'embedding.weight': [20, 4], 'gru.weight_ih_l0': [18, 4], 'gru.weight_hh_l0': [18, 6], 'gru.bias_ih_l0': [18], 'gru.bias_hh_l0': [18], 'fc.weight': [3, 6], 'fc.bias': [3], ...override,
+      };
+      const tensors = Object.entries(shapes).filter(([name]) => !skip.includes(name)).map(([name, shape]) => ({ name, shape, values: new Float32Array(shape.reduce((a, b) => a * b, 1)) }));
+      return tempFile('w.safetensors', encodeSafetensors(tensors));
+    }
+
+    it('loads a state dict with every tensor', async () => {
+      const model = await load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', weights([]));
+      assert.equal(model.summary.totalParams, 80 + 72 + 108 + 36 + 18 + 3);
+      model.dispose();
+    });
+
+    it('names a missing tensor and what the file holds under that layer', async () => {
+      await assert.rejects(load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', weights(['gru.weight_hh_l0'])), /the weights have no tensor 'gru\.weight_hh_l0' \(18, 6\) \(tensors under 'gru': gru\.weight_ih_l0, gru\.bias_ih_l0, gru\.bias_hh_l0\)/);
+    });
+
+    it('names a tensor whose shape does not fit the constructor arguments', async () => {
+      await assert.rejects(load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', weights([], { 'fc.weight': [4, 6] })), /tensor 'fc\.weight' is \(4, 6\) but the model's constructor arguments need \(3, 6\)/);
+    });
+  });
+});
