@@ -7,6 +7,7 @@
 // importing the engine: TensorFlow.js is large and slow to load and must never enter the extension
 // host. The notification's Cancel kills the child.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { PanelRun } from '../evaluation/report/panel';
@@ -16,6 +17,9 @@ import { EvaluationPanels } from './panel/evaluation-panel';
 export const EVALUATE_MODEL_COMMAND = 'seqlens.evaluateModel';
 export const EVALUATE_FILE_COMMAND = 'seqlens.evaluatePredictions';
 export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz'];
+/** What `seqlens eval --model` runs: a PyTorch .py (with .safetensors weights), Keras .keras/.h5, or a TF.js model.json. */
+const MODEL_FILE = /\.(py|keras|h5)$|(^|[\\/])model\.json$/i;
+const DATASET_EXTENSIONS = ['jsonl', 'csv', 'tsv', 'npy'];
 const LAST_CHOICE_KEY = 'seqlens.evaluate.recentPredictions';
 const RECENT_LIMIT = 5;
 /** How long the command waits for the panel to say it has drawn the result before returning anyway. */
@@ -31,6 +35,8 @@ export interface EvalOutcome {
   commandToRenderedMs?: number;
   /** Milliseconds the child process took, start to exit. */
   evaluationMs?: number;
+  /** The model that ran, when a model was evaluated on a dataset. */
+  model?: unknown;
   cancelled?: boolean;
 }
 
@@ -90,9 +96,11 @@ export class EvaluationFlow implements vscode.Disposable {
     this.cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
     this.panels = new EvaluationPanels(context.extensionUri, log, {
       evaluate: async (file) => (await this.evaluate(file)).run,
+      evaluateArgs: async (args, name) => (await this.evaluateArgs(args, name)).run,
       pickAndEvaluate: async (title) => {
         const file = await this.pickPredictionsFile(title);
-        return file ? (await this.evaluate(file)).run : undefined;
+        if (!file) return undefined;
+        return (file instanceof vscode.Uri ? await this.evaluate(file) : await this.evaluateArgs(file.args, file.name)).run;
       },
     });
   }
@@ -106,11 +114,19 @@ export class EvaluationFlow implements vscode.Disposable {
     }
     const model = typeof className === 'string' ? className : 'the model';
     const given = predictions ?? (uri instanceof vscode.Uri && isPredictionsFile(uri) ? uri : undefined);
-    const file = given ?? activePredictionsFile() ?? (await this.pickPredictionsFile(`SeqLens: predictions file for ${model}`, uri));
-    if (!file) return undefined;
-    this.log.info(`evaluate ${model}${uri && uri !== file ? ` (${uri.toString(true)})` : ''} with predictions file ${file.fsPath}`);
-    this.panels.open();
-    const outcome = await this.evaluate(file, uri);
+    const modelFile = uri instanceof vscode.Uri && uri.scheme === 'file' && MODEL_FILE.test(uri.fsPath) ? uri : undefined;
+    const choice = given ?? activePredictionsFile() ?? (await this.pickPredictionsFile(`SeqLens: predictions file for ${model}`, uri, modelFile && { file: modelFile, className: typeof className === 'string' ? className : undefined }));
+    if (!choice) return undefined;
+    let outcome: EvalOutcome;
+    if (choice instanceof vscode.Uri) {
+      this.log.info(`evaluate ${model}${uri && uri !== choice ? ` (${uri.toString(true)})` : ''} with predictions file ${choice.fsPath}`);
+      this.panels.open();
+      outcome = await this.evaluate(choice, uri);
+    } else {
+      this.log.info(`run ${model} (${choice.args.join(' ')})`);
+      this.panels.open();
+      outcome = await this.evaluateArgs(choice.args, choice.name, uri);
+    }
     if (outcome.run) {
       let timer: NodeJS.Timeout | undefined;
       const rendered = await Promise.race([
@@ -125,20 +141,24 @@ export class EvaluationFlow implements vscode.Disposable {
 
   /** Evaluates one file in a child process under a cancellable progress notification. */
   async evaluate(file: vscode.Uri, near?: vscode.Uri): Promise<EvalOutcome> {
+    if (vscode.workspace.isTrusted) await this.remember(file);
+    return this.evaluateArgs([file.fsPath], path.basename(file.fsPath), near ?? file);
+  }
+
+  /** Runs `seqlens eval ARGS --format panel`: a predictions file, or a model on a dataset. */
+  async evaluateArgs(args: string[], name: string, near?: vscode.Uri): Promise<EvalOutcome> {
     if (!vscode.workspace.isTrusted) {
       await explainRestrictedMode();
       return { exitCode: null, stdout: '', stderr: 'the workspace is not trusted' };
     }
-    await this.remember(file);
-    const name = path.basename(file.fsPath);
-    const folder = vscode.workspace.getWorkspaceFolder(near ?? file) ?? vscode.workspace.workspaceFolders?.[0];
+    const folder = (near && vscode.workspace.getWorkspaceFolder(near)) ?? vscode.workspace.workspaceFolders?.[0];
     this.panels.status({ type: 'busy', text: `Evaluating ${name}…` });
     let outcome: EvalOutcome;
     const started = performance.now();
     try {
       outcome = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `SeqLens: evaluating ${name}`, cancellable: true },
-        (_progress, token) => runEvalCli(this.cliPath, [file.fsPath, '--format', 'panel'], folder?.uri.fsPath, token),
+        (_progress, token) => runEvalCli(this.cliPath, [...args, '--format', 'panel'], folder?.uri.fsPath, token),
       );
     } catch (error) {
       this.log.error(`seqlens eval could not start: ${describeError(error)}`);
@@ -149,14 +169,17 @@ export class EvaluationFlow implements vscode.Disposable {
     outcome.evaluationMs = performance.now() - started;
     if (outcome.stderr.trim()) this.log.warn(`seqlens eval messages:\n${outcome.stderr.trimEnd()}`);
     if (outcome.cancelled) {
-      this.log.info(`evaluation of ${file.fsPath} cancelled`);
+      this.log.info(`evaluation of ${name} cancelled`);
       this.panels.status({ type: 'error', message: `Evaluation of ${name} cancelled.` });
       return outcome;
     }
     if (outcome.exitCode === 0) {
       try {
-        outcome.run = JSON.parse(outcome.stdout) as PanelRun;
-        this.log.info(`evaluated ${file.fsPath}: ${outcome.run.task}, ${outcome.run.n} rows, ${outcome.run.backend}, ${outcome.run.source.elapsedMs.toFixed(0)} ms`);
+        const printed = JSON.parse(outcome.stdout) as PanelRun & { model?: unknown };
+        outcome.model = printed.model;
+        // A model run is evaluated again by running the model again, not by reading its dataset as predictions.
+        outcome.run = args[0] === '--model' ? { ...printed, rerun: args } : printed;
+        this.log.info(`evaluated ${name}: ${outcome.run.task}, ${outcome.run.n} rows, ${outcome.run.backend}, ${outcome.run.source.elapsedMs.toFixed(0)} ms`);
         return outcome;
       } catch (error) {
         outcome.stderr += `\nthe evaluation printed something that is not the panel's JSON (${String(error)})`;
@@ -180,14 +203,20 @@ export class EvaluationFlow implements vscode.Disposable {
     await this.context.workspaceState.update(LAST_CHOICE_KEY, list);
   }
 
-  /** A quick pick of predictions files: this workspace's recent choices first, then the workspace's files, then Browse…. */
-  async pickPredictionsFile(title: string, near?: vscode.Uri): Promise<vscode.Uri | undefined> {
-    type Item = vscode.QuickPickItem & { uri?: vscode.Uri; browse?: boolean };
+  /**
+   * A quick pick of predictions files: this workspace's recent choices first, then the workspace's
+   * files, then Browse…; with a model (from its CodeLens), first the choice to run it on a dataset.
+   */
+  async pickPredictionsFile(title: string, near?: vscode.Uri, model?: { file: vscode.Uri; className?: string }): Promise<vscode.Uri | ModelRun | undefined> {
+    type Item = vscode.QuickPickItem & { uri?: vscode.Uri; browse?: boolean; runModel?: boolean };
     const pick = vscode.window.createQuickPick<Item>();
     pick.title = title;
     pick.placeholder = 'Pick a predictions file (.csv, .tsv, .json, .jsonl, .npy, .npz)';
     pick.matchOnDescription = true;
     const browse: Item = { label: '$(folder-opened) Browse…', browse: true, alwaysShow: true };
+    const runModel: Item[] = model
+      ? [{ label: `$(play) Run ${model.className ?? path.basename(model.file.fsPath)} on a dataset…`, detail: 'TensorFlow.js runs the model locally and evaluates its predictions', runModel: true, alwaysShow: true }]
+      : [];
     const recent = this.recent();
     const describe = (uri: vscode.Uri) => vscode.workspace.asRelativePath(uri, true);
     const recentItems: Item[] = recent.map((uri, i) => ({ label: path.basename(uri.fsPath), description: describe(uri), detail: i === 0 ? 'last evaluated in this workspace' : undefined, uri }));
@@ -195,6 +224,7 @@ export class EvaluationFlow implements vscode.Disposable {
       const seen = new Set(recent.map((u) => u.toString()));
       const others = found.filter((u) => !seen.has(u.toString()) && !NOT_PREDICTIONS.test(u.fsPath)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
       return [
+        ...runModel,
         ...(recentItems.length ? [{ label: 'recent', kind: vscode.QuickPickItemKind.Separator } as Item, ...recentItems] : []),
         ...(others.length ? [{ label: 'workspace', kind: vscode.QuickPickItemKind.Separator } as Item] : []),
         ...others.map((uri) => ({ label: path.basename(uri.fsPath), description: describe(uri), uri })),
@@ -217,6 +247,7 @@ export class EvaluationFlow implements vscode.Disposable {
     pick.dispose();
     if (!chosen) return undefined;
     if (chosen.uri) return chosen.uri;
+    if (chosen.runModel && model) return this.pickModelRun(model.file, model.className);
     const folder = near ? vscode.workspace.getWorkspaceFolder(near) : vscode.workspace.workspaceFolders?.[0];
     return (await vscode.window.showOpenDialog({
       title,
@@ -227,9 +258,42 @@ export class EvaluationFlow implements vscode.Disposable {
     }))?.[0];
   }
 
+  /** The dataset (and, for a PyTorch file, its weights) to run a model on; the weights beside the model are taken without asking. */
+  private async pickModelRun(modelFile: vscode.Uri, className: string | undefined): Promise<ModelRun | undefined> {
+    const near = vscode.Uri.file(path.dirname(modelFile.fsPath));
+    const data = (await vscode.window.showOpenDialog({
+      title: `SeqLens: dataset to run ${className ?? path.basename(modelFile.fsPath)} on`,
+      openLabel: 'Run and evaluate',
+      defaultUri: near,
+      filters: { Datasets: DATASET_EXTENSIONS, 'All files': ['*'] },
+    }))?.[0];
+    if (!data) return undefined;
+    const args = ['--model', modelFile.fsPath];
+    if (className) args.push('--class', className);
+    if (/\.py$/i.test(modelFile.fsPath)) {
+      const beside = modelFile.fsPath.replace(/\.py$/i, '.safetensors');
+      const weights = existsSync(beside) ? vscode.Uri.file(beside) : (await vscode.window.showOpenDialog({
+        title: `SeqLens: weights of ${className ?? path.basename(modelFile.fsPath)} (a state dict saved as .safetensors)`,
+        openLabel: 'Use these weights',
+        defaultUri: near,
+        filters: { Safetensors: ['safetensors'] },
+      }))?.[0];
+      if (!weights) return undefined;
+      args.push('--weights', weights.fsPath);
+    }
+    args.push('--data', data.fsPath);
+    return { args, name: `${className ?? path.basename(modelFile.fsPath)} on ${path.basename(data.fsPath)}` };
+  }
+
   dispose(): void {
     this.panels.dispose();
   }
+}
+
+/** `seqlens eval` arguments that run a model on a dataset. */
+export interface ModelRun {
+  args: string[];
+  name: string;
 }
 
 /** Restricted Mode: say why evaluation is off, and offer the way to turn it on. */

@@ -43,6 +43,8 @@ export interface PanelRun {
   sweep: PanelSweep | null;
   cellSamples: CellSamples | null;
   residuals: ResidualSample | null;
+  /** Set by the editor for a model run: the `seqlens eval` arguments that run the model again. */
+  rerun?: string[];
 }
 
 export function toPanelRun(result: EvaluationResult): PanelRun {

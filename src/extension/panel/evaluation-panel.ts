@@ -8,7 +8,7 @@ import type { FileFormat } from '../../evaluation/types';
 import { describeError, type Log } from '../log';
 import { makeNonce, panelHtml } from './html';
 import { lineOfDataRow } from './locate-row';
-import { parsePanelMessage, runsFromState, type PanelMessage } from './messages';
+import { modelRunArgs, parsePanelMessage, runsFromState, type PanelMessage } from './messages';
 import { formatReport, REPORT_EXTENSIONS } from './report-export';
 
 export const PANEL_VIEW_TYPE = 'seqlens.evaluation';
@@ -17,6 +17,8 @@ export const PANEL_VIEW_TYPE = 'seqlens.evaluation';
 export interface PanelActions {
   /** Evaluates the file again; resolves to its run, or undefined when cancelled or failed (already reported). */
   evaluate(file: vscode.Uri): Promise<PanelRun | undefined>;
+  /** Runs `seqlens eval` with these arguments again (a model on its dataset). */
+  evaluateArgs(args: string[], name: string): Promise<PanelRun | undefined>;
   /** Lets the user pick a second file and evaluates it. */
   pickAndEvaluate(title: string): Promise<PanelRun | undefined>;
 }
@@ -155,7 +157,11 @@ export class EvaluationPanels implements vscode.Disposable {
         await this.openRow(this.runs[message.run], message.row);
         return;
       case 'evaluateAgain': {
-        const again = await this.actions.evaluate(vscode.Uri.file(this.runs[message.run].source.path));
+        const previous = this.runs[message.run];
+        const rerun = modelRunArgs(previous.rerun);
+        const again = rerun
+          ? await this.actions.evaluateArgs(rerun, path.basename(previous.source.path))
+          : await this.actions.evaluate(vscode.Uri.file(previous.source.path));
         if (!again) return;
         const runs = [...this.runs];
         runs[message.run] = again;

@@ -16,6 +16,22 @@ export type PanelMessage =
   | { type: 'exportImage'; format: 'png'; data: Uint8Array; name: string }
   | { type: 'exportImage'; format: 'svg'; data: Uint8Array; name: string };
 
+/** Options a saved model run may carry back to `seqlens eval`, each with one value: nothing that writes files. */
+const MODEL_RUN_OPTIONS = new Set(['--model', '--class', '--weights', '--data']);
+
+/**
+ * The arguments to run a model again, if `rerun` (from a run, possibly restored from the webview's
+ * state) holds only model, class, weights and data options; undefined otherwise.
+ */
+export function modelRunArgs(rerun: unknown): string[] | undefined {
+  if (!Array.isArray(rerun) || rerun.length === 0 || rerun.length % 2 !== 0 || rerun[0] !== '--model') return undefined;
+  for (let i = 0; i < rerun.length; i += 2) {
+    const [option, value] = [rerun[i], rerun[i + 1]];
+    if (typeof option !== 'string' || !MODEL_RUN_OPTIONS.has(option) || typeof value !== 'string' || value.startsWith('-') || value.length === 0) return undefined;
+  }
+  return rerun as string[];
+}
+
 /** An exported image larger than this is refused (a 4,096-class matrix PNG stays well below). */
 export const MAX_EXPORT_BYTES = 40 * 1024 * 1024;
 

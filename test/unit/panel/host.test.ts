@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { evaluate } from '../../../src/evaluation/evaluate';
 import { toPanelRun, type PanelRun } from '../../../src/evaluation/report/panel';
 import { lineOfDataRow } from '../../../src/extension/panel/locate-row';
-import { parsePanelMessage, runsFromState, safeFileName } from '../../../src/extension/panel/messages';
+import { modelRunArgs, parsePanelMessage, runsFromState, safeFileName } from '../../../src/extension/panel/messages';
 import { reportCsv, reportJson, reportMarkdown } from '../../../src/extension/panel/report-export';
 import { contentSecurityPolicy, panelHtml } from '../../../src/extension/panel/html';
 import { REPO, tempFile } from '../evaluation/helpers';
@@ -54,6 +54,22 @@ describe('panel messages', () => {
     assert.equal(runsFromState({ runs: [run] }).length, 1);
     assert.deepEqual(runsFromState({ runs: [run, { version: 2 }] }), []);
     assert.deepEqual(runsFromState('nonsense'), []);
+  });
+});
+
+describe('running a model again from a saved run', () => {
+  it('takes back only model, class, weights and data options', () => {
+    const args = ['--model', '/w/m.py', '--class', 'Encoder', '--weights', '/w/m.safetensors', '--data', '/w/x.npy'];
+    assert.deepEqual(modelRunArgs(args), args);
+    for (const bad of [
+      ['--model', '/w/m.py', '--out', '/home/u/.bashrc'],
+      ['--model', '/w/m.py', '--predictions-out', '/tmp/x.csv'],
+      ['--data', '/w/x.npy'],
+      ['--model', '--format'],
+      ['--model'],
+      'nonsense',
+      [],
+    ]) assert.equal(modelRunArgs(bad), undefined, JSON.stringify(bad));
   });
 });
 

@@ -11,7 +11,8 @@ export const BRIDGE_PREFIX = '[seqlens-ui] ';
 export type BridgeRequest =
   | { id: string; action: 'runCommand'; title: string }
   | { id: string; action: 'webviewText'; selector: string; timeoutMs?: number }
-  | { id: string; action: 'screenshot'; file: string };
+  | { id: string; action: 'screenshot'; file: string }
+  | { id: string; action: 'quickInput'; text: string; row?: string };
 
 /** The innermost frame of the most recently opened webview. */
 function webview(page: Page) {
@@ -33,6 +34,17 @@ async function perform(page: Page, request: BridgeRequest): Promise<unknown> {
       const found = webview(page).locator(request.selector);
       await found.first().waitFor({ timeout: request.timeoutMs ?? 30_000 });
       return found.allTextContents();
+    }
+    case 'quickInput': {
+      // Types into the open quick input (a quick pick, or the file dialog of the web workbench) and
+      // accepts: the row containing `row` when given, else what was typed.
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ timeout: 20_000 });
+      await input.fill(request.text);
+      if (request.row) await page.locator('.quick-input-list .monaco-list-row', { hasText: request.row }).first().waitFor({ timeout: 20_000 });
+      else await page.waitForTimeout(300);
+      await page.keyboard.press('Enter');
+      return true;
     }
     case 'screenshot':
       mkdirSync(path.dirname(request.file), { recursive: true });

@@ -3,9 +3,9 @@ import { copyFileSync, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, activateSeqLens, closeAllEditors, openFixture, recordMetric, workspaceRoot } from './helpers';
-import { bridgeAvailable, runFromPalette, screenshot, webviewTexts } from './ui-bridge';
+import { answerQuickInput, bridgeAvailable, runFromPalette, screenshot, webviewTexts } from './ui-bridge';
 
-type Outcome = { exitCode: number; stdout: string; stderr: string; run?: { n: number; task: string }; commandToRenderedMs?: number; evaluationMs?: number };
+type Outcome = { exitCode: number; stdout: string; stderr: string; run?: { n: number; task: string; rerun?: string[] }; commandToRenderedMs?: number; evaluationMs?: number };
 
 function repoRoot(): string {
   return vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
@@ -59,6 +59,31 @@ describe('Evaluation panel', () => {
     assert.equal(outcome.run?.n, 3000);
     assert.ok(typeof outcome.commandToRenderedMs === 'number', 'the panel reported its first render');
     assert.equal(panelTabs().length, 1, 'one panel, reused');
+  });
+
+  it('from a model\'s CodeLens, runs the model on a dataset picked in the workbench and shows its evaluation', async function () {
+    if (!bridgeAvailable()) this.skip();
+    this.timeout(120_000);
+    await closeAllEditors();
+    const fixtures = path.join(repoRoot(), 'test', 'fixtures', 'models', 'torch');
+    for (const name of ['gru_last_step.py', 'gru_last_step.safetensors', 'gru_last_step.inputs.npy', 'gru_last_step.labels.npy']) {
+      copyFileSync(path.join(fixtures, name), path.join(workspaceRoot(), name));
+    }
+    const editor = await openFixture('gru_last_step.py');
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', editor.document.uri);
+    const lens = lenses.find((l) => l.command?.command === 'seqlens.evaluateModel');
+    assert.ok(lens?.command?.arguments, 'the model class has an Evaluate model lens');
+    const running = vscode.commands.executeCommand<Outcome>(lens.command.command, ...lens.command.arguments);
+    await answerQuickInput('Run GRULastStep', 'on a dataset');
+    // The weights beside the model are used without asking; the dataset comes from the file dialog.
+    await answerQuickInput(path.join(workspaceRoot(), 'gru_last_step.inputs.npy'));
+    const outcome = await running;
+    assert.equal(outcome.exitCode, 0, outcome.stderr);
+    assert.equal(outcome.run?.task, 'classification');
+    assert.equal(outcome.run?.n, 16);
+    assert.equal(outcome.run?.rerun?.[0], '--model');
+    const counts = await webviewTexts('table.matrix td.cell .value');
+    assert.equal(counts.map((c) => Number(c.replace(/,/g, ''))).reduce((a, b) => a + b, 0), 16);
   });
 
   it('evaluates from the Explorer context menu command with the clicked file', async () => {

@@ -39,3 +39,8 @@ export function webviewTexts(selector: string, timeoutMs = 30_000): Promise<stri
 export function screenshot(file: string): Promise<string> {
   return request({ action: 'screenshot', file });
 }
+
+/** Types into the open quick input and presses Enter (on the row containing `row`, when given). */
+export function answerQuickInput(text: string, row?: string): Promise<boolean> {
+  return request({ action: 'quickInput', text, row });
+}
