@@ -181,8 +181,14 @@ function header(run: PanelRun, index: number): HTMLElement {
   button('Markdown', 'Save the report as Markdown', () => post({ type: 'exportReport', run: index, format: 'markdown' }), 'markdown');
   button('CSV', 'Save the metrics as CSV', () => post({ type: 'exportReport', run: index, format: 'csv' }), 'csv');
   button('JSON', 'Save the report as JSON (as seqlens eval --format json)', () => post({ type: 'exportReport', run: index, format: 'json' }), 'json');
+  // A model run (seqlens eval --model) says which model produced the predictions.
+  const model = (run as PanelRun & { model?: { name?: unknown; format?: unknown; totalParams?: unknown; path?: unknown } }).model;
   return h('header', {},
     h('h1', {}, 'Evaluation of ', h('span', { class: 'file', title: run.source.path, text: basename(run.source.path) })),
+    model && typeof model.name === 'string'
+      ? h('p', { class: 'meta', 'data-meta': 'model' }, 'model ', h('b', { text: model.name }),
+        ` (${String(model.format ?? '')}${isNumber(model.totalParams) ? `, ${count(model.totalParams)} parameters` : ''}) from ${basename(String(model.path ?? ''))}, run by TensorFlow.js`)
+      : null,
     h('p', { class: 'meta' },
       h('span', { 'data-meta': 'task', text: run.task }), ' · ',
       h('span', { 'data-meta': 'n', text: `${count(run.n)} ${unit}` }), ' · ',
