@@ -35,6 +35,8 @@ const nodeCommon = {
 const builds = [
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: { api: 'src/api.ts' }, outdir },
+  // The model runner's worker thread, loaded by path at run time.
+  { ...nodeCommon, entryPoints: { 'model-worker': 'src/evaluation/models/worker.ts' }, outdir },
 ];
 if (existsSync('src/extension/main.ts')) builds.push({ ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir });
 // The evaluation panel's webview script and styles (media/src/panel.ts imports its CSS): one file each,
@@ -60,6 +62,9 @@ function copyRuntimeFiles() {
     require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'),
     require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm'),
   ]) copyFileSync(file, join(outdir, basename(file)));
+  // The HDF5 reader for Keras .h5/.keras models: its self-contained build, loaded beside the bundle.
+  // (h5wasm's exports map hides its files from require.resolve, so it is found by path.)
+  copyFileSync(join('node_modules', 'h5wasm', 'dist', 'iife', 'h5wasm.js'), join(outdir, 'h5wasm.js'));
 }
 
 copyRuntimeFiles();
