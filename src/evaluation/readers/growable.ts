@@ -4,9 +4,15 @@
 
 const INITIAL = 1 << 16;
 
-export class GrowableFloat64 {
-  private data = new Float64Array(INITIAL);
+type NumericArray = Float64Array | Int32Array;
+
+class Growable<T extends NumericArray> {
+  private data: T;
   length = 0;
+
+  constructor(private readonly make: (length: number) => T) {
+    this.data = make(INITIAL);
+  }
 
   reserve(capacity: number): void {
     if (capacity > this.data.length) this.resize(capacity);
@@ -18,41 +24,27 @@ export class GrowableFloat64 {
   }
 
   /** The values, without copying; the builder must not be used afterwards. */
-  finish(): Float64Array {
-    const out = this.data.subarray(0, this.length);
-    this.data = new Float64Array(0);
+  finish(): T {
+    const out = this.data.subarray(0, this.length) as T;
+    this.data = this.make(0);
     return out;
   }
 
   private resize(capacity: number): void {
-    const next = new Float64Array(capacity);
+    const next = this.make(capacity);
     next.set(this.data.subarray(0, this.length));
     this.data = next;
   }
 }
 
-export class GrowableInt32 {
-  private data = new Int32Array(INITIAL);
-  length = 0;
-
-  reserve(capacity: number): void {
-    if (capacity > this.data.length) this.resize(capacity);
+export class GrowableFloat64 extends Growable<Float64Array> {
+  constructor() {
+    super((n) => new Float64Array(n));
   }
+}
 
-  push(value: number): void {
-    if (this.length === this.data.length) this.resize(Math.ceil(this.data.length * 1.5));
-    this.data[this.length++] = value;
-  }
-
-  finish(): Int32Array {
-    const out = this.data.subarray(0, this.length);
-    this.data = new Int32Array(0);
-    return out;
-  }
-
-  private resize(capacity: number): void {
-    const next = new Int32Array(capacity);
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
+export class GrowableInt32 extends Growable<Int32Array> {
+  constructor() {
+    super((n) => new Int32Array(n));
   }
 }
