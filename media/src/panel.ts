@@ -7,7 +7,7 @@ import { curveChart, residualChart, type CurveChart, type Point } from './charts
 import { h } from './dom';
 import { basename, count, fixed, isNumber, milliseconds, score } from './format';
 import { matrixPng, matrixSvg, renderMatrix, type MatrixCell, type MatrixModel } from './matrix';
-import type { HostMessage, Normalisation, PanelMessage, PanelRun, PanelState, ViewState } from './protocol';
+import type { HostMessage, Normalisation, PanelMessage, PanelRun, PanelState, ShapeCheckView, ViewState } from './protocol';
 
 interface VsCodeApi {
   postMessage(message: PanelMessage): void;
@@ -55,7 +55,7 @@ function defaultView(): ViewState {
 function restoredState(): PanelState {
   const saved = vscode.getState() as Partial<PanelState> | undefined;
   if (saved && Array.isArray(saved.runs) && saved.view && typeof saved.view === 'object') {
-    return { runs: saved.runs, view: { ...defaultView(), ...saved.view } };
+    return { runs: saved.runs, view: { ...defaultView(), ...saved.view }, shapeCheck: saved.shapeCheck ?? null };
   }
   return { runs: [], view: defaultView() };
 }
@@ -80,7 +80,7 @@ window.addEventListener('message', (event: MessageEvent) => {
   switch (message.type) {
     case 'show': {
       const started = performance.now();
-      state = { runs: message.runs, view: { ...defaultView(), normalisation: state.view.normalisation, tab: message.runs.length > 1 ? 'compare' : 0 } };
+      state = { runs: message.runs, view: { ...defaultView(), normalisation: state.view.normalisation, tab: message.runs.length > 1 ? 'compare' : 0 }, shapeCheck: message.shapeCheck ?? null };
       state.view.sweepIndex = initialSweepIndex(state.runs[0]);
       setStatus('');
       render();
@@ -126,8 +126,9 @@ function render(): void {
   for (const chart of charts) chart.destroy();
   charts = [];
   root.replaceChildren();
+  if (state.shapeCheck) root.appendChild(shapeCheckView(state.shapeCheck));
   if (state.runs.length === 0) {
-    root.appendChild(h('p', { class: 'empty', text: 'Run "SeqLens: Evaluate Model" to evaluate a predictions file.' }));
+    if (!state.shapeCheck) root.appendChild(h('p', { class: 'empty', text: 'Run "SeqLens: Evaluate Model" to evaluate a predictions file.' }));
     return;
   }
   if (state.runs.length > 1) root.appendChild(tabBar());
@@ -199,6 +200,55 @@ function header(run: PanelRun, index: number): HTMLElement {
     toolbar);
 }
 
+/** "SeqLens: Verify Shapes": each step of forward, its statically inferred shape beside the real one. */
+function shapeCheckView(check: ShapeCheckView): HTMLElement {
+  const verdict = check.mismatches === 0
+    ? 'Every inferred shape matches the real one.'
+    : `${count(check.mismatches)} inferred shape${check.mismatches === 1 ? '' : 's'} differ${check.mismatches === 1 ? 's' : ''} from the real one${check.mismatches === 1 ? '' : 's'}.`;
+  return h('section', { class: 'shape-check', 'aria-label': 'Shape check' },
+    h('h1', {}, 'Shape check of ', h('span', { class: 'file', title: check.path, text: check.className })),
+    h('p', { class: 'meta', text: `${basename(check.path)}: one forward pass in TensorFlow.js with random weights on a dummy batch of ${check.batch} sequences of length ${check.length}, input (${check.inputShape.join(', ')}); B = ${check.batch}, T = ${check.length}.` }),
+    h('table', { class: 'metrics shape-table' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col', text: 'line' }),
+        h('th', { scope: 'col', text: 'layer' }),
+        h('th', { scope: 'col', text: 'type' }),
+        h('th', { scope: 'col', text: 'inferred' }),
+        h('th', { scope: 'col', text: 'real' }),
+        h('th', { scope: 'col', text: '' }))),
+      h('tbody', {}, check.rows.map((row) => h('tr', { class: row.match ? 'shape-row' : 'shape-row mismatch', 'data-match': row.match ? 'true' : 'false' },
+        h('td', { class: 'num', text: String(row.line) }),
+        h('th', { scope: 'row', class: 'layer', text: row.layer }),
+        h('td', { class: 'kind', text: row.kind }),
+        h('td', { class: 'inferred', title: row.inferredFrom === 'analysis' ? 'as the static analysis infers it' : 'from the layer sizes', text: row.inferred }),
+        h('td', { class: 'real', text: row.real }),
+        h('td', { class: 'verdict', text: row.match ? 'ok' : 'mismatch' }))))),
+    h('p', { class: check.mismatches === 0 ? 'note shape-verdict' : 'note shape-verdict mismatch', text: verdict }));
+}
+
+interface SummaryLayer { name: string; kind: string; outputShape: string; params?: number }
+
+/** The layers of a model run, Keras `summary()` style; null when the run has none. */
+function modelSummaryView(run: PanelRun): HTMLElement | null {
+  const model = (run as PanelRun & { model?: { name?: unknown; layers?: unknown; totalParams?: unknown } }).model;
+  if (!model || !Array.isArray(model.layers)) return null;
+  const layers = model.layers.filter((l): l is SummaryLayer => typeof l === 'object' && l !== null && typeof (l as SummaryLayer).name === 'string' && typeof (l as SummaryLayer).outputShape === 'string');
+  if (layers.length === 0) return null;
+  const withParams = layers.some((l) => isNumber(l.params));
+  return h('section', { class: 'model-summary', 'aria-label': 'Model summary' },
+    h('h2', { text: `Model: "${String(model.name ?? '')}"` }),
+    h('table', { class: 'metrics summary-table' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col', text: 'Layer (type)' }),
+        h('th', { scope: 'col', text: 'Output Shape' }),
+        withParams ? h('th', { scope: 'col', text: 'Param #' }) : null)),
+      h('tbody', {}, layers.map((l) => h('tr', { class: 'summary-row' },
+        h('th', { scope: 'row', class: 'layer', text: typeof l.kind === 'string' && l.kind !== '' ? `${l.name} (${l.kind})` : l.name }),
+        h('td', { class: 'shape', text: l.outputShape }),
+        withParams ? h('td', { class: 'params', text: isNumber(l.params) ? count(l.params) : '' }) : null)))),
+    isNumber(model.totalParams) ? h('p', { class: 'note', 'data-meta': 'total-params', text: `Total params: ${count(model.totalParams)}` }) : null);
+}
+
 function warningsView(run: PanelRun): HTMLElement | null {
   if (run.warnings.length === 0) return h('p', { class: 'no-warnings', text: 'No warnings.' });
   return h('section', { class: 'warnings', 'aria-label': 'Warnings' },
@@ -215,7 +265,7 @@ function card(label: string, value: string, title?: string): HTMLElement {
 
 function runView(index: number): HTMLElement {
   const run = state.runs[index];
-  const section = h('div', { class: 'run' }, header(run, index), warningsView(run));
+  const section = h('div', { class: 'run' }, header(run, index), modelSummaryView(run), warningsView(run));
   if (run.task === 'classification') section.appendChild(classificationView(run, index));
   else if (run.task === 'regression') section.appendChild(regressionView(run));
   else {

@@ -1,12 +1,13 @@
 // The messages between the evaluation panel and the extension host. The host validates every
 // message it receives (src/extension/panel/messages.ts); these types only describe them.
 import type { PanelRun } from '../../src/evaluation/report/panel';
+import type { ShapeCheckRow, ShapeCheckView } from '../../src/extension/panel/shape-check';
 
-export type { PanelRun };
+export type { PanelRun, ShapeCheckRow, ShapeCheckView };
 
 /** Host → panel. */
 export type HostMessage =
-  | { type: 'show'; runs: PanelRun[] }
+  | { type: 'show'; runs: PanelRun[]; shapeCheck?: ShapeCheckView | null }
   | { type: 'busy'; text: string }
   | { type: 'error'; message: string };
 
@@ -27,6 +28,8 @@ export type PanelMessage =
 /** What the webview keeps with setState, so a reload (or a hidden tab) shows the same view. */
 export interface PanelState {
   runs: PanelRun[];
+  /** The last "Verify Shapes" result, listed above the runs. */
+  shapeCheck?: ShapeCheckView | null;
   view: ViewState;
 }
 

@@ -1,7 +1,7 @@
 // "Evaluate model" above every model class: a class whose bases mention Module (nn.Module,
 // torch.nn.Module, LightningModule) or keras.Model.
 import * as vscode from 'vscode';
-import { EVALUATE_MODEL_COMMAND } from './evaluate';
+import { EVALUATE_MODEL_COMMAND, VERIFY_SHAPES_COMMAND } from './evaluate';
 
 const CLASS_HEADER = /^[ \t]*class[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]*)\)?/gm;
 const MODEL_BASE = /Module\b|\bkeras\.(?:models\.)?Model\b/;
@@ -9,6 +9,8 @@ const MODEL_BASE = /Module\b|\bkeras\.(?:models\.)?Model\b/;
 export interface ModelClass {
   name: string;
   line: number;
+  /** A PyTorch module (not a Keras model): "Verify shapes" can rebuild it. */
+  torch: boolean;
 }
 
 export function findModelClasses(text: string): ModelClass[] {
@@ -19,7 +21,8 @@ export function findModelClasses(text: string): ModelClass[] {
   for (const match of text.matchAll(CLASS_HEADER)) {
     for (let i = text.indexOf('\n', counted); i !== -1 && i < match.index; i = text.indexOf('\n', i + 1)) line++;
     counted = match.index;
-    if (MODEL_BASE.test(match[2] ?? '')) classes.push({ name: match[1], line });
+    const bases = match[2] ?? '';
+    if (MODEL_BASE.test(bases)) classes.push({ name: match[1], line, torch: /Module\b/.test(bases) });
   }
   return classes;
 }
@@ -42,14 +45,23 @@ export class EvaluateModelCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     // Evaluation needs a trusted workspace; in Restricted Mode the lens is not offered at all.
     if (!vscode.workspace.isTrusted) return [];
-    return this.modelClasses(document).map(({ name, line }) => {
+    return this.modelClasses(document).flatMap(({ name, line, torch }) => {
       const range = document.lineAt(line).range;
-      return new vscode.CodeLens(range, {
+      const lenses = [new vscode.CodeLens(range, {
         title: 'Evaluate model',
         tooltip: `Evaluate ${name} against a predictions file`,
         command: EVALUATE_MODEL_COMMAND,
         arguments: [document.uri, name],
-      });
+      })];
+      if (torch) {
+        lenses.push(new vscode.CodeLens(range, {
+          title: 'Verify shapes',
+          tooltip: `Run ${name} once in TensorFlow.js with random weights and compare each layer's real output shape with the inferred one`,
+          command: VERIFY_SHAPES_COMMAND,
+          arguments: [document.uri, name],
+        }));
+      }
+      return lenses;
     });
   }
 

@@ -13,9 +13,11 @@ import * as vscode from 'vscode';
 import type { PanelRun } from '../evaluation/report/panel';
 import { describeError, type Log } from './log';
 import { EvaluationPanels } from './panel/evaluation-panel';
+import { formatShapeCheckLog, toShapeCheckView, type ShapeCheckView } from './panel/shape-check';
 
 export const EVALUATE_MODEL_COMMAND = 'seqlens.evaluateModel';
 export const EVALUATE_FILE_COMMAND = 'seqlens.evaluatePredictions';
+export const VERIFY_SHAPES_COMMAND = 'seqlens.verifyShapes';
 export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz'];
 /** What `seqlens eval --model` runs: a PyTorch .py (with .safetensors weights), Keras .keras/.h5, or a TF.js model.json. */
 const MODEL_FILE = /\.(py|keras|h5)$|(^|[\\/])model\.json$/i;
@@ -37,6 +39,17 @@ export interface EvalOutcome {
   evaluationMs?: number;
   /** The model that ran, when a model was evaluated on a dataset. */
   model?: unknown;
+  cancelled?: boolean;
+}
+
+export interface ShapeCheckOutcome {
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  /** The check the panel shows, when it ran. */
+  check?: ShapeCheckView;
+  /** Milliseconds from the command to the panel's first paint of the check (undefined if it did not report). */
+  commandToRenderedMs?: number;
   cancelled?: boolean;
 }
 
@@ -136,6 +149,83 @@ export class EvaluationFlow implements vscode.Disposable {
       clearTimeout(timer);
       if (rendered !== undefined) outcome.commandToRenderedMs = performance.now() - started;
     }
+    return outcome;
+  }
+
+  /**
+   * "SeqLens: Verify Shapes": builds the PyTorch model of a .py file (the given one, else the active
+   * editor's) in TensorFlow.js with random weights in a child process, runs one dummy batch, and
+   * shows each step's real output shape beside the inferred one in the panel, and in the log.
+   */
+  async verifyShapes(uri?: vscode.Uri, className?: string): Promise<ShapeCheckOutcome | undefined> {
+    const started = performance.now();
+    if (!vscode.workspace.isTrusted) {
+      await explainRestrictedMode();
+      return undefined;
+    }
+    const active = vscode.window.activeTextEditor?.document;
+    const file = uri instanceof vscode.Uri ? uri : active && active.languageId === 'python' ? active.uri : undefined;
+    if (!file || file.scheme !== 'file' || !/\.py$/i.test(file.fsPath)) {
+      void vscode.window.showInformationMessage('SeqLens: Verify Shapes checks a PyTorch model: open its .py file (or use the Verify shapes lens above the model class).');
+      return undefined;
+    }
+    // Unsaved edits would not be what the child process reads.
+    const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
+    if (document?.isDirty) await document.save();
+    const name = typeof className === 'string' ? className : path.basename(file.fsPath);
+    const args = ['--model', file.fsPath];
+    if (typeof className === 'string') args.push('--class', className);
+    args.push('--verify-shapes', '--format', 'json');
+    this.log.info(`verify shapes of ${name} (${args.join(' ')})`);
+    this.panels.open();
+    this.panels.status({ type: 'busy', text: `Verifying the shapes of ${name}…` });
+    const folder = vscode.workspace.getWorkspaceFolder(file) ?? vscode.workspace.workspaceFolders?.[0];
+    let outcome: ShapeCheckOutcome;
+    try {
+      outcome = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `SeqLens: verifying the shapes of ${name}`, cancellable: true },
+        (_progress, token) => runEvalCli(this.cliPath, args, folder?.uri.fsPath, token),
+      );
+    } catch (error) {
+      this.log.error(`seqlens eval --verify-shapes could not start: ${describeError(error)}`);
+      this.panels.status({ type: 'error', message: `Could not start the shape check: ${String(error)}` });
+      return { exitCode: null, stdout: '', stderr: String(error) };
+    }
+    if (outcome.stderr.trim()) this.log.warn(`seqlens eval --verify-shapes messages:\n${outcome.stderr.trimEnd()}`);
+    if (outcome.cancelled) {
+      this.panels.status({ type: 'error', message: `Shape check of ${name} cancelled.` });
+      return outcome;
+    }
+    if (outcome.exitCode === 0) {
+      let printed: unknown;
+      try {
+        printed = JSON.parse(outcome.stdout);
+      } catch (error) {
+        printed = undefined;
+        outcome.stderr += `\nthe shape check printed something that is not JSON (${String(error)})`;
+      }
+      const check = toShapeCheckView(printed, file.fsPath);
+      if (check) {
+        outcome.check = check;
+        this.log.info(`shape check:\n${formatShapeCheckLog(check)}`);
+        let timer: NodeJS.Timeout | undefined;
+        const rendered = await Promise.race([
+          this.panels.showShapeCheck(check),
+          new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), RENDER_TIMEOUT_MS); }),
+        ]);
+        clearTimeout(timer);
+        if (rendered !== undefined) outcome.commandToRenderedMs = performance.now() - started;
+        if (check.mismatches > 0) {
+          void vscode.window.showWarningMessage(`SeqLens: ${check.mismatches} inferred shape(s) of ${check.className} differ from the real ones; see the panel.`);
+        }
+        return outcome;
+      }
+      if (printed !== undefined) outcome.stderr += '\nthe shape check printed JSON that is not a shape check';
+    }
+    const reason = firstLine(outcome.stderr) || `exit code ${outcome.exitCode}`;
+    this.panels.status({ type: 'error', message: `Could not verify the shapes of ${name}: ${reason}` });
+    const showLog = 'Show Log';
+    void vscode.window.showErrorMessage(`SeqLens could not verify the shapes of ${name}: ${reason}`, showLog).then((choice) => choice === showLog && this.log.show(true));
     return outcome;
   }
 
@@ -313,6 +403,8 @@ export function registerEvaluateModel(context: vscode.ExtensionContext, log: Log
   return vscode.Disposable.from(
     flow,
     vscode.commands.registerCommand(EVALUATE_MODEL_COMMAND, command),
+    /** Arguments: the model's document and class name (from the CodeLens); else the active Python editor. */
+    vscode.commands.registerCommand(VERIFY_SHAPES_COMMAND, (uri?: vscode.Uri, className?: string) => flow.verifyShapes(uri instanceof vscode.Uri ? uri : undefined, typeof className === 'string' ? className : undefined)),
     // The Explorer's context menu passes the clicked file (and the selection) to this one.
     vscode.commands.registerCommand(EVALUATE_FILE_COMMAND, (file?: vscode.Uri) => flow.run(undefined, undefined, file instanceof vscode.Uri ? file : undefined)),
   );

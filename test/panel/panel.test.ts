@@ -14,6 +14,7 @@ import { sweepIndexAt, sweepPoint } from '../../src/evaluation/metrics/curves';
 import { toPanelRun, type PanelRun } from '../../src/evaluation/report/panel';
 import type { ClassificationResult, EngineOptions } from '../../src/evaluation';
 import { makeNonce, panelHtml } from '../../src/extension/panel/html';
+import { toShapeCheckView } from '../../src/extension/panel/shape-check';
 
 // The callbacks below run in the page, where these exist.
 declare const window: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -285,6 +286,77 @@ describe('other tasks, comparison, export and state', () => {
     await restored.locator('td.cell').first().waitFor();
     assert.equal(await cell(restored, 1, 0).textContent(), '88.0%');
     await restored.close();
+  });
+});
+
+describe('a model run and Verify Shapes', () => {
+  test('lists the model summary, Keras style, and each layer\'s real output shape beside the inferred one, mismatches marked', async () => {
+    const run = {
+      ...(await panelRun('spam_accuracy_paradox.csv')),
+      model: {
+        format: 'torch', path: '/w/gru_classifier.py', name: 'GRUClassifier', totalParams: 3628,
+        layers: [
+          { name: 'embedding', kind: 'Embedding', outputShape: '(None, None, 16)', params: 1600 },
+          { name: 'gru', kind: 'GRU', outputShape: '(None, None, 24)', params: 3024 },
+          { name: 'fc', kind: 'Linear', outputShape: '(None, 2)', params: 50 },
+        ],
+      },
+    };
+    const check = toShapeCheckView({
+      className: 'GRUClassifier', batch: 3, length: 13, inputShape: [3, 13], mismatches: 1,
+      rows: [
+        { line: 13, expression: 'self.embedding(x)', kind: 'Embedding', name: 'embedded', analysedShape: '(B, T, 16)', expectedShape: '(B, T, 16)', realShape: [3, 13, 16], agrees: true },
+        { line: 14, expression: 'self.gru(embedded)', kind: 'GRU', name: 'out', analysedShape: '(B, T, 24)', expectedShape: '(B, T, 24)', realShape: [3, 13, 24], agrees: true },
+        { line: 16, expression: 'self.fc(out[:, -1, :])', kind: 'Linear', name: 'logits', analysedShape: '(B, 5)', expectedShape: '(B, 2)', realShape: [3, 2], agrees: false },
+      ],
+    }, '/w/gru_classifier.py');
+    assert.ok(check);
+    const page = await openPanel();
+    await page.evaluate(({ run, check }) => window.postMessage({ type: 'show', runs: [run], shapeCheck: check }, '*'), { run, check });
+    await page.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'rendered'));
+    // The model summary, above the matrix.
+    const summary = page.locator('section.model-summary');
+    assert.equal(await summary.locator('h2').textContent(), 'Model: "GRUClassifier"');
+    assert.deepEqual(await summary.locator('thead th').allTextContents(), ['Layer (type)', 'Output Shape', 'Param #']);
+    assert.deepEqual(await summary.locator('tbody th.layer').allTextContents(), ['embedding (Embedding)', 'gru (GRU)', 'fc (Linear)']);
+    assert.deepEqual(await summary.locator('tbody td.shape').allTextContents(), ['(None, None, 16)', '(None, None, 24)', '(None, 2)']);
+    assert.deepEqual(await summary.locator('tbody td.params').allTextContents(), ['1,600', '3,024', '50']);
+    assert.equal(await summary.locator('[data-meta="total-params"]').textContent(), 'Total params: 3,628');
+    assert.ok(await page.evaluate(() => {
+      const summary = document.querySelector('section.model-summary');
+      const matrix = document.querySelector('table.matrix');
+      return Boolean(summary.compareDocumentPosition(matrix) & 4); // the matrix follows the summary
+    }));
+    assert.equal(await cell(page, 1, 0).textContent(), '176', 'the matrix is still drawn');
+    // The shape check.
+    const shapes = page.locator('section.shape-check');
+    assert.deepEqual(await shapes.locator('tbody th.layer').allTextContents(), ['embedded = self.embedding(x)', 'out = self.gru(embedded)', 'logits = self.fc(out[:, -1, :])']);
+    assert.deepEqual(await shapes.locator('tbody td.inferred').allTextContents(), ['(B, T, 16)', '(B, T, 24)', '(B, 5)']);
+    assert.deepEqual(await shapes.locator('tbody td.real').allTextContents(), ['(3, 13, 16)', '(3, 13, 24)', '(3, 2)']);
+    assert.deepEqual(await shapes.locator('tbody tr').evaluateAll((rows: any[]) => rows.map((r) => r.dataset.match)), ['true', 'true', 'false']); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(await shapes.locator('tr.mismatch td.verdict').allTextContents(), ['mismatch']);
+    // Highlighted: the mismatched row has a background of its own.
+    const [okBackground, badBackground] = await shapes.locator('tbody tr td.real').evaluateAll((cells: any[]) => cells.map((c) => window.getComputedStyle(c).backgroundColor)).then((b: string[]) => [b[0], b[2]]); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.notEqual(badBackground, okBackground);
+    assert.equal(await shapes.locator('.shape-verdict').textContent(), '1 inferred shape differs from the real one.');
+    // Kept in the state, so that a reload shows it again.
+    const state = await page.evaluate(() => window.__state);
+    assert.equal(state.shapeCheck.rows.length, 3);
+    await page.close();
+  });
+
+  test('shows a shape check alone when no evaluation ran', async () => {
+    const check = toShapeCheckView({
+      className: 'Tiny', batch: 3, length: 13, inputShape: [3, 13, 5], mismatches: 0,
+      rows: [{ line: 8, expression: 'self.lstm(x)', kind: 'LSTM', name: 'out', analysedShape: null, expectedShape: '(B, T, 7)', realShape: [3, 13, 7], agrees: true }],
+    }, '/w/tiny.py')!;
+    const page = await openPanel();
+    await page.evaluate((check) => window.postMessage({ type: 'show', runs: [], shapeCheck: check }, '*'), check);
+    await page.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'rendered'));
+    assert.deepEqual(await page.locator('section.shape-check tbody td.real').allTextContents(), ['(3, 13, 7)']);
+    assert.equal(await page.locator('.empty').count(), 0);
+    assert.equal(await page.locator('section.shape-check .shape-verdict').textContent(), 'Every inferred shape matches the real one.');
+    await page.close();
   });
 });
 

@@ -10,6 +10,7 @@ import { makeNonce, panelHtml } from './html';
 import { lineOfDataRow } from './locate-row';
 import { modelRunArgs, parsePanelMessage, runsFromState, type PanelMessage } from './messages';
 import { formatReport, REPORT_EXTENSIONS } from './report-export';
+import { shapeCheckFromState, type ShapeCheckView } from './shape-check';
 
 export const PANEL_VIEW_TYPE = 'seqlens.evaluation';
 
@@ -26,6 +27,8 @@ export interface PanelActions {
 export class EvaluationPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private runs: PanelRun[] = [];
+  /** The last "Verify Shapes" result, shown above the runs until the next evaluation. */
+  private shapeCheck: ShapeCheckView | undefined;
   private delivered = true;
   private readonly disposables: vscode.Disposable[] = [];
   private renderedWaiters: ((ms: number | undefined) => void)[] = [];
@@ -41,6 +44,7 @@ export class EvaluationPanels implements vscode.Disposable {
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => {
           this.runs = runsFromState(state);
+          this.shapeCheck = shapeCheckFromState(state);
           this.delivered = true; // the webview draws them from its own state
           this.attach(panel);
         },
@@ -55,6 +59,17 @@ export class EvaluationPanels implements vscode.Disposable {
   /** Shows these runs (one, or two to compare), opening the panel beside the active editor if needed. */
   show(runs: PanelRun[]): Promise<number | undefined> {
     this.runs = runs.slice(0, 2);
+    this.shapeCheck = undefined;
+    return this.present();
+  }
+
+  /** Shows a shape check ("SeqLens: Verify Shapes") above whatever runs the panel holds. */
+  showShapeCheck(check: ShapeCheckView): Promise<number | undefined> {
+    this.shapeCheck = check;
+    return this.present();
+  }
+
+  private present(): Promise<number | undefined> {
     this.delivered = false;
     this.pendingStatus = undefined;
     const rendered = new Promise<number | undefined>((resolve) => this.renderedWaiters.push(resolve));
@@ -95,6 +110,7 @@ export class EvaluationPanels implements vscode.Disposable {
 
   private title(): string {
     const names = this.runs.map((run) => path.basename(run.source.path));
+    if (names.length === 0 && this.shapeCheck) return `Shapes: ${this.shapeCheck.className}`;
     return names.length === 0 ? 'SeqLens evaluation' : `Evaluation: ${names.join(' vs ')}`;
   }
 
@@ -134,7 +150,7 @@ export class EvaluationPanels implements vscode.Disposable {
   private deliver(): void {
     if (!this.panel || this.delivered) return;
     this.delivered = true;
-    void this.panel.webview.postMessage({ type: 'show', runs: this.runs });
+    void this.panel.webview.postMessage({ type: 'show', runs: this.runs, shapeCheck: this.shapeCheck ?? null });
   }
 
   private resolveRendered(ms: number | undefined): void {
