@@ -491,6 +491,11 @@ export class Interpreter {
     if (value.kind === 'tensor') return indexTensor(value, expr.index.map((i) => this.indexItem(i, scope)), this.originOf(expr));
     const indices = expr.index.map((i) => (i.kind === 'slice' ? UNKNOWN : this.eval(i, scope)));
     const key = indices.length === 1 ? indices[0] : UNKNOWN;
+    if (value.kind === 'instance') {
+      // dataset[i] runs the class's __getitem__.
+      const getitem = this.findMethod(value.cls, '__getitem__');
+      return getitem ? this.callFunction(getitem, [key], new Map(), value, this.ownerOf(value.cls, getitem)) : UNKNOWN;
+    }
     if ((value.kind === 'tuple' || value.kind === 'list') && value.element) return expr.index[0]?.kind === 'slice' ? value : value.element;
     if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'int') {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
@@ -664,6 +669,7 @@ export class Interpreter {
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
     if (path === 'torch.from_numpy') return args[0] ?? UNKNOWN;
+    if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs);
     const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
     if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {
@@ -808,6 +814,28 @@ export class Interpreter {
     if (frame.returns.length === 0) return NONE;
     const first = frame.returns[0];
     return frame.returns.every((v) => sameValue(v, first)) ? first : UNKNOWN;
+  }
+
+  /**
+   * Iterating a DataLoader over a user Dataset yields its __getitem__ result collated: each tensor gains a
+   * leading batch dimension, numbers become 1-D tensors. A custom collate_fn is not followed.
+   */
+  private dataLoader(args: Value[], kwargs: Map<string, Value>): Value {
+    const dataset = args[0] ?? kwargs.get('dataset');
+    if (dataset?.kind !== 'instance' || kwargs.has('collate_fn') || kwargs.has('batch_sampler')) return UNKNOWN;
+    const getitem = this.findMethod(dataset.cls, '__getitem__');
+    if (!getitem) return UNKNOWN;
+    const item = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
+    // A symbol, not batch_size: the last batch may be smaller.
+    const batch: Dim = symDim('batch', { role: 'batch' });
+    const collate = (v: Value): Value => {
+      if (v.kind === 'tensor') return { ...v, shape: v.shape.rankKnown ? shapeOf([batch, ...v.shape.dims]) : UNKNOWN_SHAPE, name: undefined };
+      if (v.kind === 'int' || v.kind === 'bool') return { kind: 'tensor', dtype: 'long', shape: shapeOf([batch]) };
+      if (v.kind === 'float') return { kind: 'tensor', dtype: 'float', shape: shapeOf([batch]) };
+      if (v.kind === 'tuple' || v.kind === 'list') return v.element ? UNKNOWN : { kind: v.kind, items: v.items.map(collate) };
+      return UNKNOWN;
+    };
+    return listOf(collate(item));
   }
 
   private readonly kerasViews = new WeakMap<InstanceValue, KerasModel>();

@@ -75,4 +75,21 @@ describe('values and imports', () => {
     assert.deepEqual(await codes(agree), ['SL101']);
     assert.deepEqual(await codes(differ), []);
   });
+
+  it('follows a Dataset through DataLoader batches into forward', async () => {
+    const src = [
+      'from torch.utils.data import DataLoader, Dataset',
+      'import torch',
+      'import torch.nn as nn',
+      'class Ds(Dataset):',
+      '    def __getitem__(self, i):',
+      '        return torch.randn(6), torch.tensor(1)',
+      'emb = nn.Embedding(10, 4)',
+      'for x, y in DataLoader(Ds(), batch_size=2):',
+      '    e = emb(x)',
+    ].join('\n');
+    const { findings, tensors } = await run(src);
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL110@9']);
+    assert.equal(tensors.find((t) => t.name === 'y')?.shape, '(B,)');
+  });
 });
