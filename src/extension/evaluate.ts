@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { findModelClasses } from './code-lens';
 import type { PanelRun } from '../evaluation/report/panel';
 import { describeError, type Log } from './log';
 import { EvaluationPanels } from './panel/evaluation-panel';
@@ -172,6 +173,16 @@ export class EvaluationFlow implements vscode.Disposable {
     // Unsaved edits would not be what the child process reads.
     const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === file.toString());
     if (document?.isDirty) await document.save();
+    if (typeof className !== 'string') {
+      // From the palette: a file with several model classes asks which one, as the lens would have said.
+      const text = document?.getText() ?? Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+      const classes = findModelClasses(text).filter((c) => c.torch);
+      if (classes.length > 1) {
+        const pick = await vscode.window.showQuickPick(classes.map((c) => ({ label: c.name, description: `line ${c.line + 1}` })), { title: 'SeqLens: verify the shapes of which model?' });
+        if (!pick) return undefined;
+        className = pick.label;
+      }
+    }
     const name = typeof className === 'string' ? className : path.basename(file.fsPath);
     const args = ['--model', file.fsPath];
     if (typeof className === 'string') args.push('--class', className);
