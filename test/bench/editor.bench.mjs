@@ -36,7 +36,7 @@ export async function run({ quick }) {
   // The VSIX, built the way `npm run package` builds it.
   execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: root, stdio: 'ignore' });
   const vsix = join(temp, 'seqlens.vsix');
-  execFileSync(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '-o', vsix], { cwd: root, stdio: 'ignore' });
+  execFileSync(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { cwd: root, stdio: 'ignore' });
   rows.push({ metric: 'VSIX size', value: statSync(vsix).size / 1024 / 1024, unit: 'MB', target: '≤ 15 MB' });
   const loads = Array.from({ length: quick ? 3 : 9 }, () => bundleLoadMs(join(root, 'dist', 'extension.js')));
   rows.push({ metric: 'bundle load (parse + evaluate, fresh Node)', value: median(loads), unit: 'ms' });
