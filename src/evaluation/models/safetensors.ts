@@ -3,6 +3,7 @@
 // Every tensor comes back as float32, the only type the model builders need.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors';
+import { halfToNumber } from '../half-float';
 
 export interface NamedTensor {
   name: string;
@@ -65,7 +66,7 @@ function decode(view: DataView, offset: number, count: number, dtype: string): F
       for (let i = 0; i < count; i++) values[i] = view.getFloat64(offset + 8 * i, true);
       break;
     case 'F16':
-      for (let i = 0; i < count; i++) values[i] = halfToFloat(view.getUint16(offset + 2 * i, true));
+      for (let i = 0; i < count; i++) values[i] = halfToNumber(view.getUint16(offset + 2 * i, true));
       break;
     case 'BF16': {
       const scratch = new DataView(new ArrayBuffer(4));
@@ -93,14 +94,6 @@ function decode(view: DataView, offset: number, count: number, dtype: string): F
   return values;
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 
 /** Writes float32 tensors as .safetensors (used for the "Verify shapes" random weights and by tests). */
 export function encodeSafetensors(tensors: { name: string; shape: number[]; values: Float32Array }[]): Buffer {

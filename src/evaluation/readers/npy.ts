@@ -7,6 +7,7 @@ import { basename, extname } from 'node:path';
 import { CellError, InputError } from '../errors';
 import type { CellSink } from './builders';
 import type { ColumnPlanner } from './index';
+import { halfToNumber } from '../half-float';
 
 interface Field {
   /** Column name. */
@@ -27,8 +28,8 @@ export interface NpyLayout {
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
 
-/** Parses the header at the start of `head`; null when more bytes are needed. */
-export function parseNpyHeader(head: Buffer, arrayName: string, where: string): NpyLayout | null {
+/** The magic string and header of a .npy file: the header's text and where the data starts; null when more bytes are needed. */
+export function npyPreamble(head: Buffer, where: string): { header: string; dataOffset: number } | null {
   if (head.length < 10) return null;
   for (let i = 0; i < MAGIC.length; i++) {
     if (head[i] !== MAGIC[i]) throw new InputError(where, null, 'not a NumPy .npy array (the magic string is missing)');
@@ -39,12 +40,24 @@ export function parseNpyHeader(head: Buffer, arrayName: string, where: string): 
   const headerLength = lengthBytes === 2 ? head.readUInt16LE(8) : head.readUInt32LE(8);
   const dataOffset = 8 + lengthBytes + headerLength;
   if (head.length < dataOffset) return null;
-  const header = head.toString(major >= 3 ? 'utf8' : 'latin1', 8 + lengthBytes, dataOffset);
+  return { header: head.toString(major >= 3 ? 'utf8' : 'latin1', 8 + lengthBytes, dataOffset), dataOffset };
+}
 
-  const fortran = /'fortran_order'\s*:\s*True/.test(header);
+/** The `shape` tuple of a .npy header. */
+export function npyShape(header: string, where: string): number[] {
   const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
   if (!shapeMatch) throw new InputError(where, null, `cannot read the array shape from the header ${header.trim()}`);
-  const shape = shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  return shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+}
+
+/** Parses the header at the start of `head`; null when more bytes are needed. */
+export function parseNpyHeader(head: Buffer, arrayName: string, where: string): NpyLayout | null {
+  const preamble = npyPreamble(head, where);
+  if (!preamble) return null;
+  const { header, dataOffset } = preamble;
+
+  const fortran = /'fortran_order'\s*:\s*True/.test(header);
+  const shape = npyShape(header, where);
   const descrMatch = /'descr'\s*:\s*('([^']*)'|\[(.*)\])\s*,\s*'(fortran_order|shape)'/s.exec(header);
   if (!descrMatch) throw new InputError(where, null, `cannot read the dtype from the header ${header.trim()}`);
 
@@ -130,14 +143,6 @@ function exactInteger(value: bigint): number {
   return n;
 }
 
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
 
 /** Feeds the data that follows the header, chunk by chunk, to the sinks of the fields kept. */
 export async function feedNpyData(
