@@ -2,6 +2,8 @@
 // Integers come back as Int32Array (ids must fit), floats as Float32Array, text as strings.
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors';
+import { halfToNumber } from '../half-float';
+import { npyPreamble, npyShape } from '../readers/npy';
 
 export type NpyArray =
   | { kind: 'int'; shape: number[]; data: Int32Array }
@@ -19,18 +21,13 @@ export function readNpyFile(path: string): NpyArray {
 }
 
 export function parseNpy(bytes: Buffer, where: string): NpyArray {
-  if (bytes.length < 10 || bytes[0] !== 0x93 || bytes.toString('latin1', 1, 6) !== 'NUMPY') {
-    throw new InputError(where, null, 'not a NumPy .npy array (the magic string is missing)');
-  }
-  const major = bytes[6];
-  const headerLength = major === 1 ? bytes.readUInt16LE(8) : bytes.readUInt32LE(8);
-  const dataOffset = (major === 1 ? 10 : 12) + headerLength;
-  const header = bytes.toString('latin1', major === 1 ? 10 : 12, dataOffset);
+  const preamble = npyPreamble(bytes, where);
+  if (!preamble) throw new InputError(where, null, 'not a NumPy .npy array (the file ends inside its header)');
+  const { header, dataOffset } = preamble;
   const descr = /'descr'\s*:\s*'([^']*)'/.exec(header)?.[1];
-  const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (descr === undefined || shapeText === undefined) throw new InputError(where, null, `cannot read the dtype and shape from the header ${header.trim()}`);
+  if (descr === undefined) throw new InputError(where, null, `cannot read the dtype from the header ${header.trim()}`);
   if (/'fortran_order'\s*:\s*True/.test(header)) throw new InputError(where, null, 'the array is stored in Fortran order; save it with np.save(np.ascontiguousarray(a))');
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  const shape = npyShape(header, where);
   const count = shape.reduce((a, b) => a * b, 1);
   const match = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
   if (!match) throw new InputError(where, null, `dtype '${descr}' is not supported`);
@@ -41,7 +38,7 @@ export function parseNpy(bytes: Buffer, where: string): NpyArray {
   const view = new DataView(bytes.buffer, bytes.byteOffset + dataOffset);
   if (kind === 'f') {
     const data = new Float32Array(count);
-    for (let i = 0; i < count; i++) data[i] = size === 8 ? view.getFloat64(8 * i, little) : size === 4 ? view.getFloat32(4 * i, little) : halfToFloat(view.getUint16(2 * i, little));
+    for (let i = 0; i < count; i++) data[i] = size === 8 ? view.getFloat64(8 * i, little) : size === 4 ? view.getFloat32(4 * i, little) : halfToNumber(view.getUint16(2 * i, little));
     return { kind: 'float', shape, data };
   }
   if (kind === 'i' || kind === 'u' || kind === 'b') {
@@ -75,11 +72,3 @@ export function parseNpy(bytes: Buffer, where: string): NpyArray {
   throw new InputError(where, null, `dtype '${descr}' is not supported (save ids as integers, features as floats)`);
 }
 
-function halfToFloat(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exponent = (h >> 10) & 0x1f;
-  const fraction = h & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 31) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-}
