@@ -92,11 +92,8 @@ export interface SourceInfo {
   elapsedMs: number;
 }
 
-export interface ClassificationResult extends ResultBase {
-  task: 'classification';
-  labels: Label[];
-  /** Rows are true labels, columns predicted labels, both in `labels` order. */
-  confusionMatrix: number[][];
+/** The metrics read off a confusion matrix. */
+export interface MatrixMetrics {
   accuracy: number;
   balancedAccuracy: number;
   mcc: number;
@@ -105,6 +102,13 @@ export interface ClassificationResult extends ResultBase {
   macro: AverageMetrics;
   micro: AverageMetrics;
   weighted: AverageMetrics;
+}
+
+export interface ClassificationResult extends ResultBase, MatrixMetrics {
+  task: 'classification';
+  labels: Label[];
+  /** Rows are true labels, columns predicted labels, both in `labels` order. */
+  confusionMatrix: number[][];
   positiveLabel: Label | null;
   scores: ScoreMetrics | null;
   /** The rows behind each matrix cell, when asked for (`cellSamples`); bounded whatever the file's size. */

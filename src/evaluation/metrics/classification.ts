@@ -1,18 +1,9 @@
 // Metrics from a confusion matrix, following scikit-learn 1.2 formula by formula:
 // precision_recall_fscore_support with zero_division="warn" (0, and say so), balanced_accuracy_score
 // (classes absent from y_true left out), matthews_corrcoef (0 when undefined), cohen_kappa_score.
-import type { AverageMetrics, ClassMetrics, Label } from '../types';
+import type { ClassMetrics, Label, MatrixMetrics } from '../types';
 
-export interface ClassificationMetrics {
-  accuracy: number;
-  balancedAccuracy: number;
-  mcc: number;
-  kappa: number;
-  perClass: ClassMetrics[];
-  macro: AverageMetrics;
-  micro: AverageMetrics;
-  weighted: AverageMetrics;
-  /** What scikit-learn would warn about: labels whose precision or recall divided by zero. */
+export interface ClassificationMetrics extends MatrixMetrics {  /** What scikit-learn would warn about: labels whose precision or recall divided by zero. */
   undefinedPrecision: Label[];
   undefinedRecall: Label[];
   /** Labels only in the predictions, which balanced accuracy leaves out. */
