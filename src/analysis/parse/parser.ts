@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Language, Parser, Tree } from 'web-tree-sitter';
-import type { SourceEdit } from '../findings';
+import type { Range, SourceEdit } from '../findings';
 import type { Module } from './ast';
 import { copyTopLevel } from './cst';
 import { LoweredTop, lowerTopLevel } from './lower';
@@ -98,17 +98,18 @@ export class DocumentParser {
     if (!tree) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
     this.tree = tree;
-    const broken = topLevelErrorLines(tree);
+    const broken = topLevelErrors(tree);
     if (broken.length === 0) return this.lower(tree, this.text);
     // tree-sitter's recovery can swallow the definitions after a broken one into one ERROR node.
     // Blank the broken statement's lines (keeping line numbers) and parse that text as well, so the
     // rest of the file is analysed; the syntax errors reported are the real ones.
-    const patched = blankBrokenStatements(this.text, broken);
+    const patched = blankBrokenStatements(this.text, broken.map((r) => r.start.line));
     const recovered = this.parser.parse(patched);
     if (!recovered) return this.lower(tree, this.text);
     try {
       const module = this.lower(recovered, patched);
-      module.syntaxErrors = this.lower(tree, this.text).syntaxErrors;
+      // The blanked statements are the syntax errors the recovered text no longer shows.
+      module.syntaxErrors = [...broken, ...module.syntaxErrors];
       return module;
     } finally {
       recovered.delete();
@@ -149,20 +150,22 @@ export class DocumentParser {
   }
 }
 
-/** First lines of the module's top-level ERROR nodes. */
-function topLevelErrorLines(tree: Tree): number[] {
-  const lines: number[] = [];
+/** Ranges of the module's top-level ERROR nodes. */
+function topLevelErrors(tree: Tree): Range[] {
+  const ranges: Range[] = [];
   const cursor = tree.walk();
   try {
     if (cursor.gotoFirstChild()) {
       do {
-        if (cursor.nodeType === 'ERROR') lines.push(cursor.startPosition.row);
+        if (cursor.nodeType !== 'ERROR') continue;
+        const { startPosition: s, endPosition: e } = cursor;
+        ranges.push({ start: { line: s.row, column: s.column }, end: { line: e.row, column: e.column } });
       } while (cursor.gotoNextSibling());
     }
   } finally {
     cursor.delete();
   }
-  return lines;
+  return ranges;
 }
 
 const STATEMENT_START = /^(async\s+def\s|def\s|class\s|@|if\s|for\s|while\s|with\s|try:|import\s|from\s|[A-Za-z_][\w.]*(\[.*\])?\s*(=|\(|\+=|-=|:))/;
