@@ -1,20 +1,34 @@
 // NumPy .npy arrays, streamed. Columns come from the array's shape and dtype:
 //   a 1-D array is one column named after the array (the file's stem, or the .npz member);
 //   a 2-D array (n, K) gives columns NAME_0 .. NAME_{K-1} (so `probs` gives probs_0, probs_1, ...);
-//   a structured array gives one column per field.
+//   a structured array gives one column per field; a sub-array field `('probs', '<f4', (2,))`
+//   gives probs_0, probs_1; padding (aligned structs) is skipped; a titled field is named by its name.
+// The header is read as the Python literal NumPy writes (np.save writes `repr` of a dict), and
+// held to what NumPy itself accepts: non-negative integer dimensions, known dtypes, no field
+// named twice. Declared sizes are checked against the bytes present before anything is read.
 import { createReadStream } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { basename, extname } from 'node:path';
 import { CellError, InputError } from '../errors';
+import { halfToNumber } from '../half-float';
 import type { CellSink } from './builders';
 import type { ColumnPlanner } from './index';
-import { halfToNumber } from '../half-float';
+import { MAX_COLUMNS } from './limits';
+import type { TableBuilder } from './table';
+import { openForReading } from './csv';
+
+type Decode = (view: DataView, offset: number, sink: CellSink) => void;
 
 interface Field {
   /** Column name. */
   name: string;
   /** Byte offset within one row. */
   offset: number;
-  decode: (view: DataView, offset: number, sink: CellSink) => void;
+  /** Bytes of one value. */
+  size: number;
+  /** null for a dtype SeqLens cannot read (complex, datetime, void): an error only if the column is used. */
+  decode: Decode | null;
+  descr: string;
 }
 
 export interface NpyLayout {
@@ -27,6 +41,10 @@ export interface NpyLayout {
 }
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59];
+/** Longest header read; NumPy itself refuses headers over 10,000 bytes unless told otherwise. */
+export const npyHeaderLimit = 1 << 16;
+/** Nesting of the header literal: dict, descr list, field tuple, shape tuple, title tuple. */
+const MAX_LITERAL_DEPTH = 8;
 
 /** The magic string and header of a .npy file: the header's text and where the data starts; null when more bytes are needed. */
 export function npyPreamble(head: Buffer, where: string): { header: string; dataOffset: number } | null {
@@ -35,19 +53,116 @@ export function npyPreamble(head: Buffer, where: string): { header: string; data
     if (head[i] !== MAGIC[i]) throw new InputError(where, null, 'not a NumPy .npy array (the magic string is missing)');
   }
   const major = head[6];
+  if (major < 1 || major > 3) throw new InputError(where, null, `unknown .npy format version ${major}.${head[7]}`);
   const lengthBytes = major === 1 ? 2 : 4;
   if (head.length < 8 + lengthBytes) return null;
   const headerLength = lengthBytes === 2 ? head.readUInt16LE(8) : head.readUInt32LE(8);
+  if (headerLength > npyHeaderLimit) throw new InputError(where, null, `the .npy header claims ${headerLength} bytes; at most ${npyHeaderLimit} are read`);
   const dataOffset = 8 + lengthBytes + headerLength;
   if (head.length < dataOffset) return null;
-  return { header: head.toString(major >= 3 ? 'utf8' : 'latin1', 8 + lengthBytes, dataOffset), dataOffset };
+  const raw = head.subarray(8 + lengthBytes, dataOffset);
+  if (major >= 3 && !isUtf8(raw)) throw new InputError(where, null, 'the .npy header is not valid UTF-8');
+  return { header: raw.toString(major >= 3 ? 'utf8' : 'latin1'), dataOffset };
+}
+
+type Literal = string | number | boolean | null | Literal[] | { [key: string]: Literal };
+interface Tuple { tuple: true; items: Literal[] }
+
+/** The header dict, read as a Python literal: strings, integers, True/False/None, tuples, lists, dicts. */
+function parseHeaderLiteral(header: string, where: string): { [key: string]: Literal } {
+  let p = 0;
+  const fail = (what: string): never => {
+    throw new InputError(where, null, `the .npy header is not a literal NumPy writes (${what} at character ${p + 1}): ${header.trim().slice(0, 200)}`);
+  };
+  const space = () => { while (p < header.length && /\s/.test(header[p])) p++; };
+  const value = (depth: number): Literal => {
+    if (depth > MAX_LITERAL_DEPTH) fail('nested too deeply');
+    space();
+    const c = header[p];
+    if (c === "'" || c === '"') {
+      const quote = c;
+      let out = '';
+      p++;
+      for (;;) {
+        if (p >= header.length) fail('an unterminated string');
+        const ch = header[p++];
+        if (ch === quote) break;
+        if (ch === '\\') {
+          const next = header[p++];
+          if (next === undefined) fail('an unterminated string');
+          out += next === 'n' ? '\n' : next === 't' ? '\t' : next;
+        } else out += ch;
+      }
+      return out;
+    }
+    if (c === '(' || c === '[' ) {
+      const close = c === '(' ? ')' : ']';
+      p++;
+      const items: Literal[] = [];
+      for (;;) {
+        space();
+        if (header[p] === close) { p++; break; }
+        items.push(value(depth + 1));
+        space();
+        if (header[p] === ',') { p++; continue; }
+        if (header[p] === close) { p++; break; }
+        fail(`expected ',' or '${close}'`);
+      }
+      return c === '(' ? ({ tuple: true, items } as unknown as Literal) : items;
+    }
+    if (c === '{') {
+      p++;
+      const dict: { [key: string]: Literal } = {};
+      for (;;) {
+        space();
+        if (header[p] === '}') { p++; break; }
+        const key = value(depth + 1);
+        if (typeof key !== 'string') fail('a key that is not a string');
+        space();
+        if (header[p] !== ':') fail("expected ':'");
+        p++;
+        dict[key as string] = value(depth + 1);
+        space();
+        if (header[p] === ',') { p++; continue; }
+        if (header[p] === '}') { p++; break; }
+        fail("expected ',' or '}'");
+      }
+      return dict;
+    }
+    // np.save writes dimensions as decimal integers; other spellings (0x10, 1_6, 16.0) are refused.
+    const number = /^[-+]?\d+(?![\w.])/.exec(header.slice(p, p + 40));
+    if (number) { p += number[0].length; return Number(number[0]); }
+    const word = /^(True|False|None)\b/.exec(header.slice(p, p + 6));
+    if (word) { p += word[0].length; return word[0] === 'True' ? true : word[0] === 'False' ? false : null; }
+    return fail('an unexpected token');
+  };
+  const result = value(0);
+  space();
+  if (p < header.length) fail('text after the header dict');
+  if (result === null || typeof result !== 'object' || Array.isArray(result) || isTuple(result)) fail('a header that is not a dict');
+  const dict = result as { [key: string]: Literal };
+  const keys = Object.keys(dict).sort().join(',');
+  if (keys !== 'descr,fortran_order,shape') throw new InputError(where, null, `the .npy header must have the keys descr, fortran_order and shape; it has ${Object.keys(dict).join(', ') || 'none'}`);
+  return dict;
+}
+
+function isTuple(value: unknown): value is Tuple {
+  return typeof value === 'object' && value !== null && (value as Tuple).tuple === true;
+}
+
+/** A shape tuple as NumPy accepts it: integers of at least 0. */
+function shapeOf(value: Literal, where: string, what: string): number[] {
+  if (!isTuple(value)) throw new InputError(where, null, `${what} is not a tuple of integers`);
+  return value.items.map((d) => {
+    if (typeof d !== 'number' || !Number.isSafeInteger(d)) throw new InputError(where, null, `${what} has a dimension that is not an integer (${JSON.stringify(d)})`);
+    if (d < 0) throw new InputError(where, null, `${what} has the negative dimension ${d}`);
+    return d;
+  });
 }
 
 /** The `shape` tuple of a .npy header. */
 export function npyShape(header: string, where: string): number[] {
-  const shapeMatch = /'shape'\s*:\s*\(([^)]*)\)/.exec(header);
-  if (!shapeMatch) throw new InputError(where, null, `cannot read the array shape from the header ${header.trim()}`);
-  return shapeMatch[1].split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number);
+  return shapeOf(parseHeaderLiteral(header, where).shape, where, 'the shape');
 }
 
 /** Parses the header at the start of `head`; null when more bytes are needed. */
@@ -55,48 +170,86 @@ export function parseNpyHeader(head: Buffer, arrayName: string, where: string): 
   const preamble = npyPreamble(head, where);
   if (!preamble) return null;
   const { header, dataOffset } = preamble;
-
-  const fortran = /'fortran_order'\s*:\s*True/.test(header);
-  const shape = npyShape(header, where);
-  const descrMatch = /'descr'\s*:\s*('([^']*)'|\[(.*)\])\s*,\s*'(fortran_order|shape)'/s.exec(header);
-  if (!descrMatch) throw new InputError(where, null, `cannot read the dtype from the header ${header.trim()}`);
+  const dict = parseHeaderLiteral(header, where);
+  if (typeof dict.fortran_order !== 'boolean') throw new InputError(where, null, `fortran_order must be True or False, not ${JSON.stringify(dict.fortran_order)}`);
+  const shape = shapeOf(dict.shape, where, 'the shape');
+  const descr = dict.descr;
 
   if (shape.length === 0) throw new InputError(where, null, `'${arrayName}' is a scalar, not a column`);
   if (shape.length > 2) throw new InputError(where, null, `'${arrayName}' has ${shape.length} dimensions; expected 1 (a column) or 2 (rows × classes)`);
   const rows = shape[0];
   const fields: Field[] = [];
   let rowBytes: number;
-  if (descrMatch[2] !== undefined) {
-    const element = elementType(descrMatch[2], arrayName, where);
+  if (typeof descr === 'string') {
+    const element = elementType(descr, arrayName, where);
     const width = shape.length === 2 ? shape[1] : 1;
+    if (width > MAX_COLUMNS) throw new InputError(where, null, `'${arrayName}' has ${width} columns; at most ${MAX_COLUMNS} are read`);
     for (let k = 0; k < width; k++) {
       const name = shape.length === 2 && width > 1 ? `${arrayName}_${k}` : arrayName;
-      fields.push({ name, offset: k * element.size, decode: element.decode });
+      fields.push({ name, offset: k * element.size, size: element.size, decode: element.decode, descr });
     }
     rowBytes = width * element.size;
-  } else {
+  } else if (Array.isArray(descr)) {
     if (shape.length !== 1) throw new InputError(where, null, `structured array '${arrayName}' must be 1-D`);
-    let offset = 0;
-    const fieldPattern = /\(\s*'([^']*)'\s*,\s*'([^']*)'\s*\)/g;
-    for (let m = fieldPattern.exec(descrMatch[3]); m; m = fieldPattern.exec(descrMatch[3])) {
-      const element = elementType(m[2], `${arrayName}.${m[1]}`, where);
-      fields.push({ name: m[1], offset, decode: element.decode });
-      offset += element.size;
-    }
-    if (fields.length === 0) throw new InputError(where, null, `unsupported structured dtype ${descrMatch[3]}`);
-    rowBytes = offset;
+    rowBytes = structuredFields(descr, arrayName, where, fields);
+    if (fields.length === 0) throw new InputError(where, null, `structured array '${arrayName}' has no fields`);
+  } else {
+    throw new InputError(where, null, `the dtype of '${arrayName}' is neither a type string nor a list of fields`);
   }
-  return { rows, rowBytes, fortran: fortran && shape.length === 2, fields, dataOffset };
+  if (rowBytes === 0 && rows > 0) throw new InputError(where, null, `'${arrayName}' has elements of 0 bytes (dtype ${describeDescr(descr)}): there is nothing to read`);
+  return { rows, rowBytes, fortran: dict.fortran_order && shape.length === 2, fields, dataOffset };
 }
 
-function elementType(descr: string, what: string, where: string): { size: number; decode: Field['decode'] } {
-  const match = /^([<>|=])([a-zA-Z])(\d+)$/.exec(descr);
+/** Fields of a structured dtype in NumPy's list form, appended to `fields`; returns the row size. */
+function structuredFields(descr: Literal[], arrayName: string, where: string, fields: Field[]): number {
+  let offset = 0;
+  const seen = new Set<string>();
+  for (const entry of descr) {
+    if (!isTuple(entry) || entry.items.length < 2 || entry.items.length > 3) {
+      throw new InputError(where, null, `a field of '${arrayName}' is not a (name, dtype) or (name, dtype, shape) tuple`);
+    }
+    const [nameItem, type, subShape] = entry.items;
+    // A titled field is ((title, name), dtype).
+    const name = isTuple(nameItem) && nameItem.items.length === 2 && typeof nameItem.items[1] === 'string' ? nameItem.items[1] : nameItem;
+    if (typeof name !== 'string') throw new InputError(where, null, `a field of '${arrayName}' has a name that is not a string`);
+    if (typeof type !== 'string') {
+      throw new InputError(where, null, `field '${name}' of '${arrayName}' is itself structured; SeqLens reads flat fields only`);
+    }
+    const element = elementType(type, name === '' ? `${arrayName} (padding)` : `${arrayName}.${name}`, where, name === '');
+    const dims = subShape === undefined ? [] : shapeOf(subShape, where, `the shape of field '${name}'`);
+    const count = dims.reduce((a, b) => a * b, 1);
+    if (name === '') {
+      // Padding that np.save writes for aligned structs and explicit offsets: ('', '|V7').
+      offset += count * element.size;
+      continue;
+    }
+    if (seen.has(name)) throw new InputError(where, null, `'${arrayName}' names the field '${name}' twice`);
+    seen.add(name);
+    if (fields.length + count > MAX_COLUMNS) throw new InputError(where, null, `'${arrayName}' has more than ${MAX_COLUMNS} columns`);
+    if (dims.length === 0) fields.push({ name, offset, size: element.size, decode: element.decode, descr: type });
+    else for (let k = 0; k < count; k++) fields.push({ name: `${name}_${k}`, offset: offset + k * element.size, size: element.size, decode: element.decode, descr: type });
+    offset += count * element.size;
+  }
+  return offset;
+}
+
+function describeDescr(descr: Literal): string {
+  return typeof descr === 'string' ? `'${descr}'` : 'structured';
+}
+
+function elementType(descr: string, what: string, where: string, padding = false): { size: number; decode: Decode | null } {
+  const match = /^([<>|=])([a-zA-Z])(\d+)(\[\w+\])?$/.exec(descr);
   if (!match) throw new InputError(where, null, `'${what}' has dtype '${descr}', which is not supported (object arrays need pickle: save text as fixed-width strings)`);
   const little = match[1] !== '>';
   const kind = match[2];
-  const size = Number(match[3]);
-  const num = (read: (v: DataView, o: number) => number) => (v: DataView, o: number, sink: CellSink) => sink.number(read(v, o));
-  switch (`${kind}${size}`) {
+  const count = Number(match[3]);
+  const size = kind === 'U' ? count * 4 : count;
+  if (!Number.isSafeInteger(size)) throw new InputError(where, null, `'${what}' has dtype '${descr}', whose size is not a number`);
+  if (padding) return { size, decode: null };
+  if (size === 0) throw new InputError(where, null, `'${what}' has dtype '${descr}': elements of 0 bytes hold nothing`);
+  if (match[4] !== undefined) return { size, decode: null };
+  const num = (read: (v: DataView, o: number) => number): Decode => (v, o, sink) => sink.number(read(v, o));
+  switch (`${kind}${count}`) {
     case 'f8': return { size, decode: num((v, o) => v.getFloat64(o, little)) };
     case 'f4': return { size, decode: num((v, o) => v.getFloat32(o, little)) };
     case 'f2': return { size, decode: num((v, o) => halfToNumber(v.getUint16(o, little))) };
@@ -112,12 +265,13 @@ function elementType(descr: string, what: string, where: string): { size: number
   }
   if (kind === 'U') {
     return {
-      size: size * 4,
+      size,
       decode: (v, o, sink) => {
         let text = '';
-        for (let i = 0; i < size; i++) {
+        for (let i = 0; i < count; i++) {
           const code = v.getUint32(o + i * 4, little);
           if (code === 0) break;
+          if (code > 0x10ffff) throw new CellError(`holds the invalid code point 0x${code.toString(16)}`);
           text += String.fromCodePoint(code);
         }
         sink.text(text);
@@ -129,12 +283,16 @@ function elementType(descr: string, what: string, where: string): { size: number
       size,
       decode: (v, o, sink) => {
         let end = 0;
-        while (end < size && v.getUint8(o + end) !== 0) end++;
-        sink.text(Buffer.from(v.buffer, v.byteOffset + o, end).toString('utf8'));
+        while (end < count && v.getUint8(o + end) !== 0) end++;
+        const bytes = Buffer.from(v.buffer, v.byteOffset + o, end);
+        // Two different byte strings must not become one label through U+FFFD.
+        if (!isUtf8(bytes)) throw new CellError('is not valid UTF-8');
+        sink.text(bytes.toString('utf8'));
       },
     };
   }
-  throw new InputError(where, null, `'${what}' has dtype '${descr}', which is not supported`);
+  // Complex, datetime, void: the size is known, so the other fields can still be read.
+  return { size, decode: null };
 }
 
 function exactInteger(value: bigint): number {
@@ -143,6 +301,22 @@ function exactInteger(value: bigint): number {
   return n;
 }
 
+/** The declared data must be present: rows × row size within the bytes after the header. */
+export function checkNpyFits(layout: NpyLayout, available: number, where: string, holder: string): void {
+  const needed = layout.rows * layout.rowBytes;
+  if (needed > available) {
+    throw new InputError(where, null, `the header declares ${layout.rows} rows of ${layout.rowBytes} bytes (${needed} bytes) but ${holder} holds ${Math.max(0, available)} bytes of data`);
+  }
+}
+
+/** The sink of each field the planner kept; a kept field of a dtype SeqLens cannot read is an error. */
+export function sinksForLayout(layout: NpyLayout, builder: TableBuilder, where: string): (CellSink | null)[] {
+  return layout.fields.map((f) => {
+    const sink = builder.sinks.get(f.name) ?? null;
+    if (sink !== null && f.decode === null) throw new InputError(where, null, `column '${f.name}' has dtype '${f.descr}', which is not supported`);
+    return sink;
+  });
+}
 
 /** Feeds the data that follows the header, chunk by chunk, to the sinks of the fields kept. */
 export async function feedNpyData(
@@ -158,6 +332,7 @@ export async function feedNpyData(
   let consumed = 0;
   let skip = skipBytes;
   let carry: Buffer | null = null;
+  if (total === 0) return;
   for await (const raw of chunks) {
     let chunk = raw as Buffer;
     if (skip > 0) {
@@ -192,7 +367,8 @@ function feedUnits(data: Buffer, start: number, layout: NpyLayout, sinks: (CellS
     for (let f = 0; f < layout.fields.length; f++) {
       const sink = sinks[f];
       if (sink === null) continue;
-      const { offset, decode, name } = layout.fields[f];
+      const { offset, name } = layout.fields[f];
+      const decode = layout.fields[f].decode!;
       let r = 0;
       try {
         for (r = 0; r < rows; r++) decode(view, r * layout.rowBytes + offset, sink);
@@ -210,7 +386,7 @@ function feedUnits(data: Buffer, start: number, layout: NpyLayout, sinks: (CellS
     const sink = sinks[column];
     if (sink === null) continue;
     try {
-      layout.fields[column].decode(view, at, sink);
+      layout.fields[column].decode!(view, at, sink);
     } catch (error) {
       throw arrayError(error, where, layout.fields[column].name, (absolute % perColumn) / size);
     }
@@ -224,27 +400,30 @@ function arrayError(error: unknown, where: string, name: string, row: number): u
 
 export async function readNpy(path: string, planner: ColumnPlanner): Promise<number> {
   const name = basename(path, extname(path));
-  const head = await readHead(path);
+  const { head, size } = await readHead(path);
   const layout = parseNpyHeader(head, name, path);
   if (layout === null) throw new InputError(path, null, 'the file ends inside the .npy header');
+  checkNpyFits(layout, size - layout.dataOffset, path, 'the file');
   if (layout.rows === 0) throw new InputError(path, null, 'the array is empty');
   const builder = planner(layout.fields.map((f) => f.name));
-  const sinks = layout.fields.map((f) => builder.sinks.get(f.name) ?? null);
+  const sinks = sinksForLayout(layout, builder, path);
+  for (const sink of sinks) sink?.reserve(layout.rows);
   await feedNpyData(createReadStream(path, { highWaterMark: 1 << 22 }), layout, sinks, path, layout.dataOffset);
   return layout.rows;
 }
 
-async function readHead(path: string): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  let length = 0;
+async function readHead(path: string): Promise<{ head: Buffer; size: number }> {
+  const handle = await openForReading(path);
   try {
-    for await (const chunk of createReadStream(path, { start: 0, end: 65535 })) {
-      parts.push(chunk as Buffer);
-      length += (chunk as Buffer).length;
-    }
+    const { size } = await handle.stat();
+    if (size === 0) throw new InputError(path, null, 'the file is empty');
+    const head = Buffer.alloc(Math.min(size, npyHeaderLimit + 16));
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return { head: head.subarray(0, bytesRead), size };
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(path, null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  } finally {
+    await handle.close();
   }
-  if (length === 0) throw new InputError(path, null, 'the file is empty');
-  return Buffer.concat(parts);
 }

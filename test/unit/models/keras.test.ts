@@ -126,7 +126,7 @@ describe('Keras and TF.js models', () => {
     const dir = tempDir();
     await writeKeras3(model, join(dir, 'm.keras'));
     await writeKeras2H5(model, join(dir, 'm.h5'));
-    const entries = readZip(readFileSync(join(dir, 'm.keras')), 'm.keras');
+    const entries = await readZip(readFileSync(join(dir, 'm.keras')), 'm.keras');
     assert.deepEqual([...entries.keys()], ['metadata.json', 'config.json', 'model.weights.h5']);
     for (const file of ['m.keras', 'm.h5']) {
       const loaded = await loadKerasModel(join(dir, file));
@@ -149,7 +149,7 @@ describe('Keras and TF.js models', () => {
       model.add(tf.layers.dense({ units: 2, name: 'dense' }));
       const dir = tempDir();
       await writeKeras3(model, join(dir, 'm.keras'));
-      const entries = readZip(readFileSync(join(dir, 'm.keras')), 'm.keras');
+      const entries = await readZip(readFileSync(join(dir, 'm.keras')), 'm.keras');
       const config = keras3Config(model);
       edit(config);
       model.dispose();

@@ -34,7 +34,7 @@ export async function loadKerasModel(path: string): Promise<SequenceModel> {
   };
   try {
     if (extname(path).toLowerCase() === '.keras') {
-      const entries = readZip(bytes, path);
+      const entries = await readZip(bytes, path);
       const configText = entries.get('config.json');
       const weights = entries.get('model.weights.h5');
       if (!configText) throw new InputError(path, null, `the archive has no config.json (it holds: ${[...entries.keys()].join(', ')})`);

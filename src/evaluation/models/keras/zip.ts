@@ -1,40 +1,12 @@
-// The zip container of a Keras 3 `.keras` file (config.json, metadata.json, model.weights.h5),
-// read and written with Node's zlib: stored and deflated entries, no zip64.
-import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+// The zip container of a Keras 3 `.keras` file (config.json, metadata.json, model.weights.h5).
+// Reading goes through the engine's one zip reader (../../zip), which bounds what a hostile
+// archive can cost; writing (for tests and fixtures) is a small stored-or-deflated writer.
+import { crc32, deflateRawSync } from 'node:zlib';
+import { readZipMembers } from '../../zip';
 
-export function readZip(bytes: Buffer, where: string): Map<string, Buffer> {
-  // The end-of-central-directory record sits in the last 64 KB (its comment is at most 65535 bytes).
-  let end = -1;
-  for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
-    if (bytes.readUInt32LE(i) === 0x06054b50) {
-      end = i;
-      break;
-    }
-  }
-  if (end < 0) throw new Error(`${where} is not a zip archive (a .keras file is one)`);
-  const count = bytes.readUInt16LE(end + 10);
-  let at = bytes.readUInt32LE(end + 16);
-  const out = new Map<string, Buffer>();
-  for (let i = 0; i < count; i++) {
-    if (bytes.readUInt32LE(at) !== 0x02014b50) throw new Error(`${where}: damaged zip central directory`);
-    const method = bytes.readUInt16LE(at + 10);
-    const compressedSize = bytes.readUInt32LE(at + 20);
-    const nameLength = bytes.readUInt16LE(at + 28);
-    const extraLength = bytes.readUInt16LE(at + 30);
-    const commentLength = bytes.readUInt16LE(at + 32);
-    const localHeader = bytes.readUInt32LE(at + 42);
-    const name = bytes.toString('utf8', at + 46, at + 46 + nameLength);
-    if (compressedSize === 0xffffffff) throw new Error(`${where}: '${name}' is stored as zip64, which is not supported`);
-    const localNameLength = bytes.readUInt16LE(localHeader + 26);
-    const localExtraLength = bytes.readUInt16LE(localHeader + 28);
-    const dataStart = localHeader + 30 + localNameLength + localExtraLength;
-    const data = bytes.subarray(dataStart, dataStart + compressedSize);
-    if (method === 0) out.set(name, Buffer.from(data));
-    else if (method === 8) out.set(name, inflateRawSync(data));
-    else throw new Error(`${where}: '${name}' uses zip compression method ${method}, which is not supported`);
-    at += 46 + nameLength + extraLength + commentLength;
-  }
-  return out;
+/** Every member of a `.keras` archive, by name. */
+export function readZip(bytes: Buffer, where: string): Promise<Map<string, Buffer>> {
+  return readZipMembers(bytes, where);
 }
 
 export function writeZip(entries: { name: string; data: Uint8Array }[]): Buffer {
