@@ -15,7 +15,8 @@ function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, orig
   if (dim.kind !== 'int') return UNKNOWN_DIM;
   const n = dim.value;
   const step = item.step ?? 1;
-  if (step <= 0) return UNKNOWN_DIM;
+  // A bound the analysis could not evaluate (NaN) leaves the length unknown.
+  if (!(step > 0) || [item.start, item.stop].some((b) => b !== undefined && !Number.isFinite(b))) return UNKNOWN_DIM;
   const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
   const start = item.start === undefined ? 0 : clamp(item.start);
   const stop = item.stop === undefined ? n : clamp(item.stop);

@@ -1,11 +1,11 @@
 // torch.randn / rand / zeros / ones / empty / full / randint / tensor / arange and friends.
 import type { Origin } from '../shapes/dim';
-import { UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, Value, intValue, numberValue } from '../values/value';
 import { dimsFromSizeArgs } from './dims-from-values';
 
-const FLOAT_FACTORIES = new Set(['randn', 'rand', 'zeros', 'ones', 'empty', 'FloatTensor', 'randn_like', 'rand_like', 'zeros_like', 'ones_like', 'empty_like', 'full_like']);
+const FLOAT_FACTORIES = new Set(['randn', 'rand', 'zeros', 'ones', 'empty', 'randn_like', 'rand_like', 'zeros_like', 'ones_like', 'empty_like', 'full_like']);
 
 function dtypeOf(kwargs: Map<string, Value>, fallback: DType): DType {
   const d = kwargs.get('dtype');
@@ -51,13 +51,16 @@ export function tensorFactory(name: string, args: Value[], kwargs: Map<string, V
     return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'float'), origin, minValue: fill, maxValue: fill };
   }
   switch (name) {
+    case 'Tensor':
+    case 'FloatTensor':
+    case 'DoubleTensor':
+    case 'HalfTensor':
     case 'LongTensor':
-    case 'IntTensor': {
-      const s = args[0] ? literalStats(args[0]) : undefined;
-      if (s) return literalTensor(s, 'long', origin);
-      const dims = dimsFromSizeArgs(args, origin);
-      return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: 'long', origin };
-    }
+    case 'IntTensor':
+    case 'ShortTensor':
+    case 'ByteTensor':
+    case 'BoolTensor':
+      return legacyConstructor(LEGACY_DTYPES[name], args, origin);
     case 'full': {
       const dims = args[0] ? dimsFromSizeArgs([args[0]], origin) : undefined;
       const fill = args[1] ?? kwargs.get('fill_value');
@@ -97,6 +100,46 @@ export function tensorFactory(name: string, args: Value[], kwargs: Map<string, V
 
 }
 
+const LEGACY_DTYPES: Record<string, DType> = {
+  Tensor: 'float', FloatTensor: 'float', DoubleTensor: 'float', HalfTensor: 'float',
+  LongTensor: 'long', IntTensor: 'long', ShortTensor: 'long', ByteTensor: 'long', BoolTensor: 'bool',
+};
+
+/**
+ * The legacy constructors (`torch.FloatTensor(...)`, `torch.Tensor(...)`, `torch.LongTensor(...)`) read their
+ * argument two ways: separate ints (or a `torch.Size`) are sizes, uninitialised; one sequence or array is data,
+ * as `torch.tensor` reads it. `FloatTensor([1.0, 2.0, 3.0])` is `(3,)`, never `(?, ?, ?)`.
+ */
+function legacyConstructor(dtype: DType, args: Value[], origin: Origin): TensorValue {
+  const unknown: TensorValue = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype, origin };
+  if (args.length === 0) return { ...unknown, shape: shapeOf([intDim(0, { origin })]) };
+  const first = args[0];
+  if (args.length === 1 && (first.kind === 'list' || first.kind === 'tuple' || first.kind === 'tensor')) {
+    const s = literalStats(first);
+    if (s) return literalTensor(s, dtype, origin);
+    const shape = dataShape(first);
+    return shape ? { ...unknown, shape: shapeOf(shape) } : unknown;
+  }
+  if (args.length === 1 && first.kind === 'size') return { ...unknown, shape: shapeOf(first.dims) };
+  if (args.every((a) => a.kind === 'int' || a.kind === 'symint')) {
+    const dims = dimsFromSizeArgs(args, origin);
+    return dims ? { ...unknown, shape: shapeOf(dims) } : unknown;
+  }
+  return unknown;
+}
+
+/** The shape of data given as an array, or a list of same-shaped arrays; undefined when it cannot be known. */
+function dataShape(data: Value): Dim[] | undefined {
+  if (data.kind === 'tensor') return data.shape.rankKnown ? data.shape.dims : undefined;
+  if ((data.kind === 'list' || data.kind === 'tuple') && !data.element && data.items.length > 0) {
+    const inner = data.items.map(dataShape);
+    const first = inner[0];
+    if (!first || !inner.every((d) => d && d.length === first.length && d.every((x, i) => sameDim(x, first[i])))) return undefined;
+    return [intDim(data.items.length), ...first];
+  }
+  return undefined;
+}
+
 function literalTensor(s: { dims: number[]; min: number; max: number; flat: number[] }, dtype: DType, origin: Origin): TensorValue {
   const sortedDescending = s.dims.length === 1 ? s.flat.every((v, i) => i === 0 || s.flat[i - 1] >= v) : undefined;
   return {
@@ -112,5 +155,5 @@ function literalTensor(s: { dims: number[]; min: number; max: number; flat: numb
 }
 
 export function isTensorFactory(name: string): boolean {
-  return FLOAT_FACTORIES.has(name) || ['LongTensor', 'IntTensor', 'full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like'].includes(name);
+  return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || ['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like'].includes(name);
 }

@@ -28,7 +28,9 @@ export type Dim =
 
 export const UNKNOWN_DIM: Dim = { kind: 'unknown' };
 
+/** A known size. A number that is not a finite integer (NaN from an unknown slice bound, 2.5) is no size: unknown. */
 export function intDim(value: number, info: DimInfo = {}): Dim {
+  if (!Number.isSafeInteger(value)) return info.role ? { kind: 'unknown', role: info.role } : UNKNOWN_DIM;
   return { kind: 'int', value, ...info };
 }
 

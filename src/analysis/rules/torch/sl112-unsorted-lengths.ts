@@ -9,7 +9,7 @@ export const unsortedLengths: Rule = {
   framework: 'torch',
   summary: 'pack_padded_sequence gets lengths that are not sorted in decreasing order, without enforce_sorted=False.',
   docs: {
-    whatItDoes: 'Checks literal `lengths` passed to `pack_padded_sequence`; when they are not in decreasing order and `enforce_sorted` is left at its default `True`, it reports an error. When the lengths are only known at run time it leaves a hint, since batches from a DataLoader are rarely sorted.',
+    whatItDoes: 'Checks literal `lengths` passed to `pack_padded_sequence`; when they are not in decreasing order and `enforce_sorted` is left at its default `True`, it reports an error. Lengths whose order the file cannot see are left alone: a `collate_fn`, a `BucketIterator(sort_within_batch=True)` or a batching function elsewhere usually sorts them.',
     whyIsThisBad: 'PyTorch raises `RuntimeError: `lengths` array must be sorted in decreasing order when `enforce_sorted` is True. You can pass `enforce_sorted=False` to pack_padded_sequence and/or pack_sequence to sidestep this requirement if you do not need ONNX exportability.`',
     example: 'packed = pack_padded_sequence(x, torch.tensor([3, 5, 2]), batch_first=True)',
     useInstead: 'packed = pack_padded_sequence(x, torch.tensor([3, 5, 2]), batch_first=True, enforce_sorted=False)',
@@ -38,16 +38,6 @@ export const unsortedLengths: Rule = {
         });
         return;
       }
-      if (enforce !== undefined || !lengthsExpr) return;
-      if (lengths?.kind === 'tensor' && lengths.sortedDescending) return;
-      // Code that sorts its batch by length somewhere (descending) is taken at its word.
-      if (/sort/.test(ctx.text(lengthsExpr.range)) || /(descending|reverse)\s*=\s*True/.test(ctx.source)) return;
-      ctx.report({
-        range: lengthsExpr.range,
-        severity: 'hint',
-        message: 'pack_padded_sequence requires lengths sorted in decreasing order unless enforce_sorted=False; batches from a DataLoader usually are not sorted',
-        fixes,
-      });
     },
   },
 };

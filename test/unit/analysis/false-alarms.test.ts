@@ -1,0 +1,133 @@
+// Correct programs that once drew errors: an unknown must never become an error, a 0 or a guess.
+import { strict as assert } from 'node:assert';
+import type { Finding } from '../../../src/analysis/findings';
+import { run, shapeOf } from './helpers';
+
+const loud = (fs: Finding[]) => fs.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `${f.code}@${f.range.start.line + 1}: ${f.message}`);
+
+describe('false alarms on correct code', () => {
+  describe('legacy constructors read a sequence as data and ints as sizes', () => {
+    it('FloatTensor([1.0, 2.0, 3.0]) is (3,), as torch.tensor would give', async () => {
+      assert.equal(await shapeOf('x = torch.FloatTensor([1.0, 2.0, 3.0])\n', 'x'), '(3,)');
+    });
+
+    it('torch.Tensor of a list of two same-shaped arrays is (2, n)', async () => {
+      const src = 'import numpy as np\nimport torch\na = np.zeros(5)\nb = np.ones(5)\nx = torch.Tensor([a, b])\n';
+      assert.equal(await shapeOf(src, 'x'), '(2, 5)');
+    });
+
+    it('LongTensor of nested lists keeps their shape and is int64', async () => {
+      const result = await run('x = torch.LongTensor([[1, 2, 3], [4, 5, 6]])\n');
+      const site = result.tensors.find((t) => t.name === 'x');
+      assert.equal(site?.shape, '(2, 3)');
+      assert.match(site?.markdown ?? '', /int64/);
+    });
+
+    it('FloatTensor(2, 3) with ints is a (2, 3) tensor of that size', async () => {
+      assert.equal(await shapeOf('x = torch.FloatTensor(2, 3)\n', 'x'), '(2, 3)');
+    });
+
+    it('a bidirectional LSTM fed by FloatTensor data draws no SL103', async () => {
+      const src = [
+        'lstm = nn.LSTM(1, 8, bidirectional=True, batch_first=True)',
+        'seq = torch.FloatTensor([[[0.1], [0.2], [0.3]]])',
+        'h0 = torch.zeros(2, 1, 8)',
+        'c0 = torch.zeros(2, 1, 8)',
+        'out, (h, c) = lstm(seq, (h0, c0))',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+      assert.equal(await shapeOf(src, 'out'), '(1, 3, 16)');
+    });
+  });
+
+  describe('len() of something not fully known is unknown, never 0', () => {
+
+    it('len(set(...)) of values the file cannot see is unknown', async () => {
+      const src = [
+        'tokens = open("corpus.txt").read().split()',
+        'vocab = set(tokens)',
+        'emb = nn.Embedding(len(vocab), 16)',
+        'e = emb(torch.tensor([[4, 5, 6]]))',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('len() of a literal dict is still its size', async () => {
+      const src = 'vocab = {"<pad>": 0, "a": 1, "b": 2}\nemb = nn.Embedding(len(vocab), 4)\ne = emb(torch.tensor([[1, 3]]))\n';
+      assert.deepEqual((await run(src)).findings.map((f) => f.code), ['SL108']);
+    });
+  });
+
+  describe('a PackedSequence is a namedtuple', () => {
+    const prelude = [
+      'import torch',
+      'import torch.nn as nn',
+      'from torch.nn.utils.rnn import pack_padded_sequence',
+      'lstm = nn.LSTM(4, 8, batch_first=True)',
+      'x = torch.randn(3, 5, 4)',
+      'packed = pack_padded_sequence(x, [5, 3, 2], batch_first=True)',
+      'out, _ = lstm(packed)',
+    ];
+
+    it('packed[0] is its .data: scoring packed outputs against packed targets draws no SL111', async () => {
+      const src = [...prelude, 'targets = pack_padded_sequence(torch.randn(3, 5, 8), [5, 3, 2], batch_first=True)', 'loss = nn.MSELoss()(out[0], targets[0])', ''].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('pack_padded_sequence(...)[0] draws no SL111', async () => {
+      const src = [...prelude, 'flat = pack_padded_sequence(x, [5, 3, 2], batch_first=True)[0]', ''].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('out[:, -1, :] on the packed output is still SL111', async () => {
+      const src = [...prelude, 'last = out[:, -1, :]', ''].join('\n');
+      assert.deepEqual((await run(src)).findings.map((f) => f.code), ['SL111']);
+    });
+  });
+
+  describe('SL112 only when the lengths are known to be unsorted', () => {
+    it('lengths the file cannot see get no finding at all, not even a hint', async () => {
+      const src = [
+        'from torch.nn.utils.rnn import pack_padded_sequence',
+        'def encode(lstm, x, lengths):',
+        '    return pack_padded_sequence(x, lengths, batch_first=True)',
+        '',
+      ].join('\n');
+      assert.deepEqual((await run(src)).findings.filter((f) => f.code === 'SL112'), []);
+    });
+
+    it('lengths known to be unsorted are an error, as PyTorch raises', async () => {
+      const src = 'import torch\nfrom torch.nn.utils.rnn import pack_padded_sequence\npacked = pack_padded_sequence(torch.randn(3, 5, 4), [2, 5, 3], batch_first=True)\n';
+      const findings = (await run(src)).findings.filter((f) => f.code === 'SL112');
+      assert.deepEqual(findings.map((f) => f.severity), ['error']);
+    });
+
+  });
+
+  describe('sizes are finite non-negative integers or unknown', () => {
+    it('a slice with a bound the analysis cannot evaluate gives an unknown length, never NaN', async () => {
+      const src = [
+        'series = torch.randn(100, 3)',
+        'window = 10',
+        'starts = range(0, series.size(0) - window - 1, window // 2)',
+        'inputs = torch.stack([series[s:s + window] for s in starts], dim=1)',
+        '',
+      ].join('\n');
+      const shape = await shapeOf(src, 'inputs');
+      assert.ok(shape && !shape.includes('NaN'), `got ${shape}`);
+      assert.equal(shape, '(?, ?, 3)');
+    });
+
+    it('no message of the bundled examples mentions NaN', async () => {
+      const { readdirSync, readFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const dir = join(__dirname, '..', '..', '..', '..', 'test', 'examples');
+      for (const name of readdirSync(dir).filter((f) => f.endsWith('.py'))) {
+        const result = await run(readFileSync(join(dir, name), 'utf8'));
+        for (const text of [...result.findings.map((f) => f.message), ...result.tensors.map((t) => t.shape)]) assert.ok(!text.includes('NaN'), `${name}: ${text}`);
+      }
+    });
+  });
+});
