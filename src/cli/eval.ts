@@ -11,6 +11,10 @@ import type { DatasetOptions, Padding } from '../evaluation/datasets';
 import type { LoadModelOptions } from '../evaluation/models';
 import { DEFAULT_RESIDUAL_SAMPLES } from '../evaluation/samples';
 import { formatText } from '../evaluation/report/text';
+import { formatTaggingHtml, formatTaggingJson, formatTaggingText } from '../evaluation/report/tagging';
+import { taggingFormatOf } from '../evaluation/sequence/readers/index';
+import { evaluateTaggingFile, TaggingOptions } from '../evaluation/sequence/tagging/evaluate';
+import { parseSchemeName, SCHEME_NAMES } from '../evaluation/sequence/tagging/schemes';
 import type { BackendName, Task } from '../evaluation/types';
 import { CliIO, EXIT_OK, EXIT_USAGE } from './io';
 
@@ -46,6 +50,16 @@ Options:
   --backend tfjs-node|wasm|cpu
                             Force a TensorFlow.js backend (default: the first that loads, in that order).
   --curve-points N          Points kept per ROC/PR curve in the report (default ${DEFAULT_MAX_CURVE_POINTS}; 0 keeps all).
+
+Sequence labelling (taggers: NER, POS, chunking), from a CoNLL file (.conll, .iob, .bio, …: token,
+gold tag, predicted tag per line, a blank line between sentences) or JSON Lines with "tags" and
+"predictions" arrays: token accuracy, entity-level precision/recall/F1 per type with micro, macro
+and weighted averages as seqeval 1.2.2 computes them, the tag and entity-type confusion matrices.
+  --task sequence-labelling Read FILE as a tagged file whatever its extension.
+  --mode default|strict     seqeval's default mode (conlleval-compatible; the default), or strict.
+  --scheme IOB1|IOB2|IOE1|IOE2|IOBES|BILOU
+                            Strict mode's tagging scheme (default: detected from the gold tags, as
+                            seqeval does; IOB1 and IOE1 are never detected).
   -h, --help                Show this help.
 
 Running a model (TensorFlow.js, locally; no Python):
@@ -97,6 +111,8 @@ interface Parsed {
   out?: string;
   options: EngineOptions;
   model?: ModelArgs;
+  /** Set when the file is read as a tagged file (by --task sequence-labelling, --mode or --scheme). */
+  tagging?: TaggingOptions & { forced: boolean };
 }
 
 function parseArgs(argv: string[]): Parsed | 'help' {
@@ -107,6 +123,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
   const files: string[] = [];
   const model: Partial<ModelArgs> & { load: LoadModelOptions; dataset: Omit<DatasetOptions, 'input'> } = { load: {}, dataset: {} };
   let verifyShapes = false;
+  const tagging: TaggingOptions & { forced: boolean } = { forced: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') return 'help';
@@ -161,8 +178,22 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'train': options.trainPath = value(); break;
       case 'task': {
         const t = value();
-        if (!(TASKS as readonly string[]).includes(t)) throw new UsageError(`--task must be one of ${TASKS.join(', ')}, not '${t}'`);
+        if (t === 'sequence-labelling') { tagging.forced = true; break; }
+        if (!(TASKS as readonly string[]).includes(t)) throw new UsageError(`--task must be one of ${TASKS.join(', ')}, sequence-labelling, not '${t}'`);
         options.task = t as Task;
+        break;
+      }
+      case 'mode': {
+        const m = value();
+        if (m !== 'default' && m !== 'strict') throw new UsageError(`--mode must be default or strict, not '${m}'`);
+        tagging.mode = m;
+        break;
+      }
+      case 'scheme': {
+        const text = value();
+        const scheme = parseSchemeName(text);
+        if (!scheme) throw new UsageError(`--scheme must be one of ${SCHEME_NAMES.join(', ')}, not '${text}'`);
+        tagging.scheme = scheme;
         break;
       }
       case 'true': columns.true = value(); break;
@@ -212,7 +243,8 @@ function parseArgs(argv: string[]): Parsed | 'help' {
   }
   if (files.length === 0) throw new UsageError('no predictions file given (or run a model with --model MODEL --data DATA)');
   if (files.length > 1) throw new UsageError(`one predictions file at a time (got ${files.join(', ')}); use --train for a training file`);
-  return { file: files[0], format, out, options };
+  const taggingAsked = tagging.forced || tagging.mode !== undefined || tagging.scheme !== undefined;
+  return { file: files[0], format, out, options, ...(taggingAsked ? { tagging } : {}) };
 }
 
 /** Runs the model on the data and formats the report, with the model summary beside it. */
@@ -284,6 +316,12 @@ export async function runEval(argv: string[], io: CliIO): Promise<number> {
     let report: string;
     if (parsed.model) {
       report = await modelReport(parsed, parsed.model, options);
+    } else if (parsed.tagging || taggingFormatOf(parsed.file)) {
+      const { forced, ...taggingOptions } = parsed.tagging ?? { forced: false };
+      const result = await evaluateTaggingFile(parsed.file, { ...taggingOptions, ...(forced && !taggingFormatOf(parsed.file) ? { format: 'conll' } : {}) });
+      report = parsed.format === 'json' || parsed.format === 'panel' ? formatTaggingJson(result)
+        : parsed.format === 'html' ? formatTaggingHtml(result)
+        : formatTaggingText(result);
     } else {
       const result = await evaluate(parsed.file, options);
       report = parsed.format === 'json' ? formatJson(result)

@@ -96,6 +96,20 @@ export const WARNING_CATALOGUE: Record<string, WarningRule> = {
     why: 'Without the samples themselves, identical samples in both files cannot be found.',
     tryThis: 'Keep the input text or an id column in both files, or name it with --key.',
   },
+  SLE301: {
+    code: 'SLE301',
+    name: 'default-mode-misreads-scheme',
+    what: 'The tags use BILOU\'s L- and U- prefixes, which the default mode (seqeval\'s default, after conlleval) does not know.',
+    why: 'The default mode knows only B, I, E, S and O: it reads L- as a continuation and U- as a start only on a type change, so B-X L-X B-X L-X is one entity there, not two. The scores follow seqeval, and are not BILOU\'s.',
+    tryThis: 'Use --mode strict --scheme BILOU, which reads L- and U- as BILOU defines them.',
+  },
+  SLE302: {
+    code: 'SLE302',
+    name: 'entity-without-begin',
+    what: 'Some entities begin with I- with no B- before them (an ill-formed IOB2 sequence).',
+    why: 'The default mode (seqeval, conlleval) counts such a run as an entity; strict mode with IOB2 ignores it. The two modes can then differ by several points.',
+    tryThis: 'Decode with a CRF or constrained decoding that forbids O → I-; report strict-mode scores (--mode strict --scheme IOB2) beside the default ones.',
+  },
 };
 
 export function warning(code: keyof typeof WARNING_CATALOGUE, message: string): EvalWarning {
