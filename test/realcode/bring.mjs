@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// Brings the real public PyTorch files listed in test/realcode/torch-files.json out of fetched repository
+// snapshots into the git-ignored folder .realcode/torch/<owner>__<repo>/<path>. Public code is never committed:
+// only the manifest (repository, commit, paths) is.
+//
+// A snapshot is a git directory fetched beforehand (the search tool's `fetch github:owner/name`), found at
+// <mirror>/<owner>+<name>/repo/.git or <mirror>/<owner>+<name>/repo. The mirror folder defaults to /work/.mirror
+// and can be set with SEQLENS_MIRROR or --mirror DIR.
+//
+// Usage: node test/realcode/bring.mjs [--mirror DIR] [--out DIR] [--quiet]
+// Exit status: 0 when every listed file was brought, 1 when some snapshots or files are missing (those are listed).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+const mirror = resolve(option('--mirror', process.env.SEQLENS_MIRROR || '/work/.mirror'));
+const out = resolve(root, option('--out', join('.realcode', 'torch')));
+const quiet = process.argv.includes('--quiet');
+
+export function gitDirOf(mirrorDir, repo) {
+  const base = join(mirrorDir, repo.replace('/', '+'), 'repo');
+  for (const candidate of [join(base, '.git'), base]) {
+    if (existsSync(join(candidate, 'HEAD')) && existsSync(join(candidate, 'objects'))) return candidate;
+  }
+  return undefined;
+}
+
+function git(gitDir, args, encoding = 'utf8') {
+  return execFileSync('git', ['--git-dir', gitDir, ...args], { encoding, maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function folderOf(repo) {
+  return repo.replace('/', '__');
+}
+
+function main() {
+  const manifest = JSON.parse(readFileSync(join(here, 'torch-files.json'), 'utf8'));
+  const missingSnapshots = [];
+  const missingFiles = [];
+  let brought = 0;
+  let context = 0;
+  rmSync(out, { recursive: true, force: true });
+  for (const entry of manifest.repos) {
+    const gitDir = gitDirOf(mirror, entry.repo);
+    if (!gitDir) {
+      missingSnapshots.push(entry.repo);
+      continue;
+    }
+    try {
+      git(gitDir, ['cat-file', '-e', `${entry.commit}^{commit}`]);
+    } catch {
+      missingSnapshots.push(`${entry.repo} (snapshot lacks commit ${entry.commit})`);
+      continue;
+    }
+    for (const [list, counted] of [[entry.files, true], [entry.context ?? [], false]]) {
+      for (const path of list) {
+        let bytes;
+        try {
+          bytes = git(gitDir, ['show', `${entry.commit}:${path}`], 'buffer');
+        } catch {
+          missingFiles.push(`${entry.repo}: ${path}`);
+          continue;
+        }
+        const target = join(out, folderOf(entry.repo), path);
+        mkdirSync(dirname(target), { recursive: true });
+        writeFileSync(target, bytes);
+        if (counted) brought++;
+        else context++;
+      }
+    }
+  }
+  const total = manifest.repos.reduce((n, e) => n + e.files.length, 0);
+  if (!quiet) {
+    console.log(`brought ${brought}/${total} model files (+${context} context files) from ${manifest.repos.length - missingSnapshots.length}/${manifest.repos.length} snapshots into ${out}`);
+  }
+  if (missingSnapshots.length) {
+    console.log(`missing snapshots (fetch them, e.g. with the search tool's fetch github:OWNER/NAME, into ${mirror}):`);
+    for (const m of missingSnapshots) console.log(`  ${m}`);
+  }
+  if (missingFiles.length) {
+    console.log('missing files:');
+    for (const m of missingFiles) console.log(`  ${m}`);
+  }
+  process.exitCode = missingSnapshots.length || missingFiles.length ? 1 : 0;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

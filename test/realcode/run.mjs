@@ -1,0 +1,189 @@
+#!/usr/bin/env node
+// The real-code measurement (`npm run realcode`, after `npm run build`):
+//  (a) recall on the reported bugs rebuilt in test/fixtures/torch-reported: a bug is caught when an error or warning
+//      (never a hint) from the expected rule lands on the line its `# expect:` marker sits on;
+//  (b) false alarms on their fixed twins: any error or warning;
+//  (c) every finding (error, warning, information, hint) on the real public files of test/realcode/torch-files.json,
+//      brought from fetched snapshots into .realcode/torch by bring.mjs, listed for a person to judge: a finding is
+//      true only when a PyTorch run reproduces it;
+//  (d) coverage from `seqlens check --stats` when the CLI offers it.
+// Prints a table and writes .realcode/summary.json. CI cannot fetch, so this is run by hand before finishing work.
+//
+// Usage: node test/realcode/run.mjs [--no-bring] [--mirror DIR]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const cli = join(root, 'dist', 'cli.js');
+const reportedDir = join(root, 'test', 'fixtures', 'torch-reported');
+const realDir = join(root, '.realcode', 'torch');
+const LOUD = new Set(['error', 'warning']);
+
+if (!existsSync(cli)) {
+  console.error('dist/cli.js is missing: run `npm run build` first');
+  process.exit(2);
+}
+
+/** `seqlens check --format json` over many files, in chunks (command-line length), merged. */
+function check(paths, extra = []) {
+  const files = [];
+  for (let i = 0; i < paths.length; i += 40) {
+    const chunk = paths.slice(i, i + 40);
+    const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...extra, ...chunk], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    if (run.status !== 0 && run.status !== 1) throw new Error(`seqlens check exited ${run.status}: ${run.stderr.trim()}`);
+    files.push(...JSON.parse(run.stdout).files);
+  }
+  return files;
+}
+
+// ---------------------------------------------------------------- (a), (b) the reported bugs
+
+const EXPECT = /#\s*expect:\s*(SL\d{3}|NEW\b[^\n]*?)\s*$/;
+
+/** The `# expect:` marker of a rebuilt bug: { code, line (1-based) }; NEW markers name a rule that does not exist yet. */
+export function expectationOf(source) {
+  const lines = source.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = EXPECT.exec(lines[i]);
+    if (m) return { code: m[1].startsWith('NEW') ? 'NEW' : m[1], rule: m[1], line: i + 1 };
+  }
+  return undefined;
+}
+
+function reportedBugs() {
+  if (!existsSync(reportedDir)) return [];
+  const ids = readdirSync(reportedDir).filter((f) => f.endsWith('-bug.py')).map((f) => f.slice(0, -'-bug.py'.length)).sort();
+  return ids.map((id) => {
+    const bug = join(reportedDir, `${id}-bug.py`);
+    const fixed = join(reportedDir, `${id}-fixed.py`);
+    const source = readFileSync(bug, 'utf8');
+    const url = /^#\s*source:\s*(\S+)/m.exec(source)?.[1] ?? '';
+    return { id, bug, fixed: existsSync(fixed) ? fixed : undefined, url, expect: expectationOf(source) };
+  });
+}
+
+function measureBugs() {
+  const bugs = reportedBugs();
+  const paths = bugs.flatMap((b) => [b.bug, ...(b.fixed ? [b.fixed] : [])]);
+  const byPath = new Map(check(paths).map((f) => [resolve(root, f.path), f.diagnostics]));
+  const rows = bugs.map((b) => {
+    const found = byPath.get(b.bug) ?? [];
+    const loud = found.filter((d) => LOUD.has(d.severity));
+    const caught = !!b.expect && b.expect.code !== 'NEW' && loud.some((d) => d.code === b.expect.code && d.line === b.expect.line);
+    const twin = b.fixed ? (byPath.get(b.fixed) ?? []).filter((d) => LOUD.has(d.severity)) : [];
+    return {
+      id: b.id,
+      url: b.url,
+      expected: b.expect ? `${b.expect.rule} line ${b.expect.line}` : 'no marker',
+      caught,
+      got: found.map((d) => `${d.severity} ${d.code}@${d.line}`),
+      fixedFalseAlarms: twin.map((d) => `${d.severity} ${d.code}@${d.line}: ${d.message}`),
+    };
+  });
+  return rows;
+}
+
+// ---------------------------------------------------------------- (c) the real files
+
+function measureRealFiles() {
+  const manifest = JSON.parse(readFileSync(join(here, 'torch-files.json'), 'utf8'));
+  const present = [];
+  const absent = [];
+  for (const entry of manifest.repos) {
+    for (const path of entry.files) {
+      const p = join(realDir, entry.repo.replace('/', '__'), path);
+      (existsSync(p) ? present : absent).push(p);
+    }
+  }
+  const results = present.length ? check(present) : [];
+  const findings = [];
+  let lines = 0;
+  for (const f of results) {
+    const abs = resolve(root, f.path);
+    lines += readFileSync(abs, 'utf8').split('\n').length;
+    for (const d of f.diagnostics) {
+      findings.push({ file: relative(realDir, abs), line: d.line, severity: d.severity, code: d.code, message: d.message });
+    }
+  }
+  const repos = new Set(manifest.repos.map((e) => e.repo));
+  const owners = new Set(manifest.repos.map((e) => e.repo.split('/')[0]));
+  return { listed: present.length + absent.length, checked: present.length, absent: absent.map((p) => relative(root, p)), repos: repos.size, owners: owners.size, lines, findings, paths: present };
+}
+
+// ---------------------------------------------------------------- (d) coverage
+
+function measureCoverage(paths) {
+  if (!paths.length) return { available: false, why: 'no real files brought' };
+  const probe = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', paths[0]], { cwd: root, encoding: 'utf8' });
+  if (probe.status === 2) return { available: false, why: (probe.stderr || probe.stdout).trim().split('\n')[0] };
+  const chunks = [];
+  for (let i = 0; i < paths.length; i += 40) {
+    const run = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', ...paths.slice(i, i + 40)], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    try {
+      const parsed = JSON.parse(run.stdout);
+      chunks.push(parsed.stats ?? parsed);
+    } catch {
+      return { available: false, why: 'check --stats printed no JSON' };
+    }
+  }
+  // The stats' exact shape belongs to the CLI; sum the numeric fields that every chunk shares.
+  const total = {};
+  for (const c of chunks) {
+    for (const [k, v] of Object.entries(c)) if (typeof v === 'number') total[k] = (total[k] ?? 0) + v;
+  }
+  return { available: true, total, chunks };
+}
+
+// ---------------------------------------------------------------- report
+
+function pct(n, d) {
+  return d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a';
+}
+
+function main() {
+  if (!process.argv.includes('--no-bring')) {
+    const args = [join(here, 'bring.mjs'), '--quiet'];
+    const m = process.argv.indexOf('--mirror');
+    if (m >= 0) args.push('--mirror', process.argv[m + 1]);
+    const bring = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+    if (bring.stdout.trim()) console.log(bring.stdout.trim());
+  }
+  const bugs = measureBugs();
+  const real = measureRealFiles();
+  const coverage = measureCoverage(real.paths);
+
+  console.log('\nReported bugs (test/fixtures/torch-reported): caught = error/warning of the expected rule on the expected line');
+  console.log('id'.padEnd(34) + 'expected'.padEnd(34) + 'caught  fixed twin   got');
+  for (const r of bugs) {
+    console.log(r.id.padEnd(34) + r.expected.padEnd(34) + (r.caught ? 'yes     ' : 'MISS    ') + (r.fixedFalseAlarms.length ? 'FALSE ALARM  ' : 'clean        ') + r.got.join(', '));
+  }
+  const caught = bugs.filter((r) => r.caught).length;
+  const twins = bugs.filter((r) => r.fixedFalseAlarms.length).length;
+  console.log(`\nrecall: ${caught}/${bugs.length} (${pct(caught, bugs.length)})   fixed twins with a false alarm: ${twins}/${bugs.length}`);
+  for (const r of bugs.filter((x) => x.fixedFalseAlarms.length)) console.log(`  ${r.id}-fixed.py: ${r.fixedFalseAlarms.join('; ')}`);
+
+  console.log(`\nReal files: ${real.checked}/${real.listed} checked (${real.repos} repositories, ${real.owners} owners, ${real.lines} lines)`);
+  const bySeverity = {};
+  for (const f of real.findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+  console.log(`findings: ${real.findings.length} (${Object.entries(bySeverity).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}); judge each: true only if a PyTorch run reproduces it`);
+  for (const f of real.findings) console.log(`  ${f.severity.padEnd(11)} ${f.code} ${f.file}:${f.line}  ${f.message}`);
+  if (real.absent.length) console.log(`not brought (${real.absent.length}): run node test/realcode/bring.mjs to see which snapshots are missing`);
+
+  console.log('\nCoverage (seqlens check --stats):');
+  if (coverage.available) console.log('  ' + JSON.stringify(coverage.total));
+  else console.log(`  not available: ${coverage.why}`);
+
+  const summary = {
+    bugs: { total: bugs.length, caught, recall: bugs.length ? caught / bugs.length : null, fixedTwinsWithFalseAlarm: twins, rows: bugs },
+    realFiles: { listed: real.listed, checked: real.checked, repos: real.repos, owners: real.owners, lines: real.lines, bySeverity, findings: real.findings },
+    coverage,
+  };
+  mkdirSync(join(root, '.realcode'), { recursive: true });
+  writeFileSync(join(root, '.realcode', 'summary.json'), JSON.stringify(summary, null, 1));
+  console.log('\nwrote .realcode/summary.json');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
