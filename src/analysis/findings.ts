@@ -68,6 +68,17 @@ export interface AnalysisResult {
   findings: Finding[];
   layers: LayerSite[];
   tensors: TensorSite[];
+  /** Set when part of the file was not followed to its end (the first place only); the findings are then partial. */
+  incomplete?: IncompleteAnalysis;
+}
+
+/** Why and where the analysis stopped following a statement; it went on with the rest of the file. */
+export interface IncompleteAnalysis {
+  reason: 'budget' | 'too-large' | 'internal';
+  /** 0-based, like ranges. */
+  line: number;
+  /** One sentence for the CLI and the log, e.g. "the analysis budget ran out at line 3; …". */
+  message: string;
 }
 
 /** An edit to a document, in the form both VS Code and tree-sitter understand. */

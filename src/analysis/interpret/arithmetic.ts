@@ -1,7 +1,7 @@
 // Element-wise arithmetic between tensors (and scalars) broadcasts shapes.
 import { Dim, Origin, UNKNOWN_DIM, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { TensorValue, Value } from '../values/value';
+import { MAX_ITEMS, MAX_STRING, TensorValue, Value, commonElement, intValue, longString, sequence, sequenceLength, strLength, strValue, summary } from '../values/value';
 
 function broadcastDim(a: Dim | undefined, b: Dim | undefined): Dim {
   if (!a) return b ?? UNKNOWN_DIM;
@@ -27,4 +27,38 @@ export function broadcast(left: Value, right: Value, origin: Origin): TensorValu
     dims.push(broadcastDim(a, b));
   }
   return { kind: 'tensor', dtype, origin, shape: shapeOf(dims) };
+}
+
+/**
+ * `+` and `*` on lists, tuples and strings, bounded: `x + x` thirty times or `'a' * 10**9` gives a
+ * summary that keeps the length, never the items. Undefined when the operands are not sequences.
+ */
+export function sequenceArithmetic(op: string, left: Value, right: Value): Value | undefined {
+  if (op === '+') {
+    if ((left.kind === 'list' || left.kind === 'tuple') && left.kind === right.kind) {
+      if (!left.element && !right.element) return sequence(left.kind, [...left.items, ...right.items]);
+      const a = sequenceLength(left);
+      const b = sequenceLength(right);
+      const element = commonElement([left.element ?? commonElement(left.items), right.element ?? commonElement(right.items)]);
+      return summary(left.kind, a !== undefined && b !== undefined ? a + b : undefined, element);
+    }
+    const a = strLength(left);
+    const b = strLength(right);
+    if (a === undefined || b === undefined) return undefined;
+    if (left.kind === 'str' && right.kind === 'str' && a + b <= MAX_STRING) return strValue(left.value + right.value);
+    return longString(a + b);
+  }
+  if (op === '*') {
+    const [seq, count] = right.kind === 'int' || right.kind === 'bool' ? [left, intValue(right)] : [right, intValue(left)];
+    if (count === undefined || (seq.kind !== 'list' && seq.kind !== 'tuple' && seq.kind !== 'str' && seq.kind !== 'longstr')) return undefined;
+    const times = Math.max(0, count);
+    if (seq.kind === 'str' || seq.kind === 'longstr') {
+      const length = strLength(seq)!;
+      return seq.kind === 'str' && length * times <= MAX_STRING ? strValue(seq.value.repeat(times)) : longString(length * times);
+    }
+    const length = sequenceLength(seq);
+    if (!seq.element && length! * times <= MAX_ITEMS) return sequence(seq.kind, Array.from({ length: times }, () => seq.items).flat());
+    return summary(seq.kind, length === undefined ? undefined : length * times, seq.element ?? commonElement(seq.items));
+  }
+  return undefined;
 }

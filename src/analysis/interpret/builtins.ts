@@ -1,6 +1,6 @@
 // Python builtins that matter for sizes: len, int, max, min, range, list, tuple, dict, getattr, super.
 import type { Call } from '../parse/ast';
-import { NONE, UNKNOWN, Value, intValue } from '../values/value';
+import { NONE, UNKNOWN, Value, intOrUnknown, intValue, sequence, sequenceLength, setEntry, summary } from '../values/value';
 import type { Interpreter } from './interpreter';
 
 export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
@@ -10,10 +10,13 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
   switch (name) {
     case 'len': {
       if (!a) return UNKNOWN;
-      if ((a.kind === 'list' || a.kind === 'tuple') && a.element) return UNKNOWN;
-      if (a.kind === 'list' || a.kind === 'tuple') return { kind: 'int', value: a.items.length, origin: interp.originOf(call) };
+      if (a.kind === 'list' || a.kind === 'tuple') {
+        const length = sequenceLength(a);
+        return length === undefined ? UNKNOWN : { kind: 'int', value: length, origin: interp.originOf(call) };
+      }
       if (a.kind === 'str') return { kind: 'int', value: a.value.length };
-      if (a.kind === 'dict') return { kind: 'int', value: a.entries.size, origin: interp.originOf(call) };
+      if (a.kind === 'longstr') return { kind: 'int', value: a.length };
+      if (a.kind === 'dict') return a.partial || a.parser ? UNKNOWN : { kind: 'int', value: a.entries.size, origin: interp.originOf(call) };
       if (a.kind === 'tensor' && a.shape.rankKnown && a.shape.dims[0]) {
         const d = a.shape.dims[0];
         return d.kind === 'int' ? { kind: 'int', value: d.value, origin: interp.originOf(call) } : { kind: 'symint', dim: d };
@@ -22,8 +25,8 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'int': {
       if (a?.kind === 'int' || a?.kind === 'symint') return a;
-      if (a?.kind === 'float') return { kind: 'int', value: Math.trunc(a.value) };
-      if (a?.kind === 'str' && /^-?\d+$/.test(a.value.trim())) return { kind: 'int', value: Number(a.value) };
+      if (a?.kind === 'float') return intOrUnknown(Math.trunc(a.value));
+      if (a?.kind === 'str' && /^-?\d+$/.test(a.value.trim())) return intOrUnknown(Number(a.value));
       return UNKNOWN;
     }
     case 'float':
@@ -41,26 +44,29 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       const nums = args.map(intValue);
       if (nums.length === 0 || nums.some((n) => n === undefined)) return a ? { kind: 'list', items: [], element: { kind: 'unknown' } } : UNKNOWN;
       const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
-      const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : 0;
-      if (count > 64) return { kind: 'list', items: [], element: { kind: 'unknown' } };
+      const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : step < 0 ? Math.max(0, Math.ceil((start - stop) / -step)) : undefined;
+      // A long range keeps its length, not its numbers.
+      if (count === undefined || count > 64) return summary('list', count);
       return { kind: 'list', items: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: start + i * step })) };
     }
     case 'set':
     case 'sorted':
     case 'list':
     case 'tuple': {
-      if (a?.kind === 'size') return { kind: name === 'tuple' ? 'tuple' : 'list', items: a.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })) };
-      const items = a?.kind === 'str' ? [...a.value].map((c): Value => ({ kind: 'str', value: c })) : a?.kind === 'list' || a?.kind === 'tuple' ? (a.element ? undefined : a.items) : a?.kind === 'dict' ? [...a.entries.keys()].map((k): Value => ({ kind: 'str', value: k })) : undefined;
-      if (!items) return a?.kind === 'list' || a?.kind === 'tuple' ? { kind: 'list', items: [], element: a.element } : a ? UNKNOWN : { kind: name === 'tuple' ? 'tuple' : 'list', items: [] };
+      const kind = name === 'tuple' ? 'tuple' : 'list';
+      if (a?.kind === 'size') return sequence(kind, a.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })));
+      if (a?.kind === 'longstr') return name === 'set' ? summary('list', undefined) : summary(kind, a.length, UNKNOWN);
+      const items = a?.kind === 'str' ? [...a.value].map((c): Value => ({ kind: 'str', value: c })) : a?.kind === 'list' || a?.kind === 'tuple' ? (a.element ? undefined : a.items) : a?.kind === 'dict' && !a.partial && !a.parser ? [...a.entries.keys()].map((k): Value => ({ kind: 'str', value: k })) : undefined;
+      if (!items) return a?.kind === 'list' || a?.kind === 'tuple' ? summary(kind, name === 'set' ? undefined : sequenceLength(a), a.element) : a ? UNKNOWN : { kind, items: [] };
       if (name === 'set') {
         const seen = new Map<string, Value>();
         for (const v of items) {
           if (v.kind !== 'str' && v.kind !== 'int') return UNKNOWN;
           seen.set(`${v.kind}:${v.value}`, v);
         }
-        return { kind: 'list', items: [...seen.values()] };
+        return sequence('list', [...seen.values()]);
       }
-      return { kind: name === 'tuple' ? 'tuple' : 'list', items: [...items] };
+      return sequence(kind, [...items]);
     }
     case 'isinstance': {
       const types = b?.kind === 'tuple' ? b.items : b ? [b] : [];
@@ -70,12 +76,12 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       return UNKNOWN;
     }
     case 'vars':
-      return a?.kind === 'dict' ? { kind: 'dict', entries: new Map(a.entries) } : UNKNOWN;
+      return a?.kind === 'dict' ? { kind: 'dict', entries: new Map(a.entries), partial: a.partial } : UNKNOWN;
     case 'dict': {
-      const entries = new Map<string, Value>();
-      if (a?.kind === 'dict') for (const [k, v] of a.entries) entries.set(k, v);
-      for (const [k, v] of kwargs) entries.set(k, v);
-      return { kind: 'dict', entries };
+      const dict: Extract<Value, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), partial: a?.kind === 'dict' ? a.partial : a !== undefined };
+      if (a?.kind === 'dict') for (const [k, v] of a.entries) setEntry(dict, k, v);
+      for (const [k, v] of kwargs) setEntry(dict, k, v);
+      return dict;
     }
     case 'getattr': {
       if (b?.kind !== 'str' || !a) return args[2] ?? UNKNOWN;

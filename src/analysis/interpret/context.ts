@@ -1,12 +1,18 @@
 // Collects what one analysis run produces: findings (deduplicated, suppressions applied),
 // layer sites for hovers and tensor sites for hovers and inlay hints.
-import type { Finding, LayerSite, Range, TensorSite } from '../findings';
+import type { Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '../findings';
 import { isSuppressed } from '../parse/suppressions';
 import type { Rule } from '../rules/rule';
 import type { EventName, Report, RuleContext } from './events';
 
-/** Upper bound on interpreted steps, so that pathological input cannot stall the editor. */
+/** Upper bound on interpreted steps until the interpreter sets its own (per statement), so that pathological input cannot stall the editor. */
 const STEP_BUDGET = 200_000;
+
+const INCOMPLETE_CAUSES: Record<IncompleteAnalysis['reason'], string> = {
+  budget: 'the analysis budget ran out',
+  'too-large': 'a value or nesting grew too large to follow',
+  internal: 'the analyzer failed on a statement',
+};
 
 export class AnalysisContext {
   private readonly findings = new Map<string, Finding>();
@@ -15,7 +21,9 @@ export class AnalysisContext {
   /** Shapes seen at each layer's calls, keyed like layerSites, appended to its hover. */
   private readonly layerCalls = new Map<string, Set<string>>();
   private readonly lineStarts: number[];
-  private steps = 0;
+  private spent = 0;
+  private limit = STEP_BUDGET;
+  private incomplete: IncompleteAnalysis | undefined;
   /** One rule context per rule, made once: events are frequent. */
   private readonly contexts: Map<Rule, RuleContext>;
 
@@ -50,9 +58,28 @@ export class AnalysisContext {
     return this.source.slice(start, end);
   }
 
-  /** Counts one interpreted step; false once the budget is spent. */
+  /** Counts one interpreted step; false once the current budget is spent. */
   step(): boolean {
-    return ++this.steps <= STEP_BUDGET;
+    return ++this.spent <= this.limit;
+  }
+
+  /** Steps interpreted so far. */
+  get steps(): number {
+    return this.spent;
+  }
+
+  /** Gives the next piece of work `steps` more steps. */
+  startBudget(steps: number): void {
+    this.limit = this.spent + steps;
+  }
+
+  /** Notes (once, at the first place) that part of the file was not followed to its end. */
+  markIncomplete(reason: IncompleteAnalysis['reason'], line: number): void {
+    this.incomplete ??= {
+      reason,
+      line,
+      message: `${INCOMPLETE_CAUSES[reason]} at line ${line + 1}; later definitions were analysed separately`,
+    };
   }
 
   emit<E extends EventName>(event: E, payload: Parameters<NonNullable<Rule['hooks'][E]>>[0]): void {
@@ -108,7 +135,7 @@ export class AnalysisContext {
     if (!existing || knownDims(site.shape) > knownDims(existing.shape)) this.tensorSites.set(key, { ...site, markdown: site.markdown ?? '' });
   }
 
-  result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+  result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[]; incomplete?: IncompleteAnalysis } {
     const byPosition = (a: { range: Range }, b: { range: Range }) =>
       a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
     return {
@@ -118,6 +145,7 @@ export class AnalysisContext {
         return calls ? { ...site, markdown: `${site.markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` } : site;
       }).sort(byPosition),
       tensors: [...this.tensorSites.values()].map(({ describe, ...site }) => (describe ? { ...site, markdown: describe() } : site)).sort(byPosition),
+      ...(this.incomplete ? { incomplete: this.incomplete } : {}),
     };
   }
 }

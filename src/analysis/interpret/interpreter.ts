@@ -17,16 +17,18 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, KerasModel, NONE, TensorValue, UNKNOWN, Value, boolValue, intValue, listOf, numberValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, TensorValue, UNKNOWN, Value, appendItems, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
-import { broadcast } from './arithmetic';
+import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 
 const MAX_DEPTH = 10;
 const MAX_RUNS_PER_FUNCTION = 12;
 const MAX_UNROLL = 16;
+/** Statements and expressions nested deeper than this (across calls) evaluate to unknown: the JS stack is finite. */
+const MAX_NESTING = 400;
 
 const DTYPES: Record<string, DType> = {
   long: 'long', int64: 'long', int32: 'long', int: 'long', int16: 'long', int8: 'long', uint8: 'long', short: 'long',
@@ -41,8 +43,19 @@ interface Frame {
   returns: Value[];
 }
 
-/** Thrown inside a frame when the step budget runs out; caught at the top. */
+/** Thrown inside a frame when the step budget runs out; caught at the top-level statement. */
 class BudgetExhausted extends Error {}
+
+/**
+ * Step budgets. Each top-level statement, and then each definition nothing reached, runs on its own
+ * budget, so that one pathological statement (six nested loops) cannot hide the rest of the file.
+ */
+const STATEMENT_BUDGET = 200_000;
+const MAIN_BUDGET = 600_000;
+const UNREACHED_BUDGET = 50_000;
+const UNREACHED_TOTAL = 400_000;
+/** What a top-level statement gets once the main budget is spent: enough to register a definition. */
+const DEFINITION_BUDGET = 2_000;
 
 export class Interpreter {
   readonly module = new Scope();
@@ -54,33 +67,68 @@ export class Interpreter {
   readonly calledFunctions = new Set<A.FunctionDef>();
   readonly calledInstances = new Set<InstanceValue>();
 
+  /** Current nesting of statements and expressions being evaluated, across calls. */
+  private nesting = 0;
+
   constructor(readonly ctx: AnalysisContext) {}
 
   // ── entry points ────────────────────────────────────────────────────────────
 
   run(body: A.Stmt[]): void {
+    let spent = 0;
+    for (const stmt of body) {
+      const budget = stmt.kind === 'def' || stmt.kind === 'class' || stmt.kind === 'import' ? Math.max(DEFINITION_BUDGET, Math.min(STATEMENT_BUDGET, MAIN_BUDGET - spent)) : Math.min(STATEMENT_BUDGET, MAIN_BUDGET - spent);
+      if (budget <= 0) {
+        this.ctx.markIncomplete('budget', stmt.range.start.line);
+        continue;
+      }
+      const before = this.ctx.steps;
+      const leaves = this.guarded(stmt.range.start.line, budget, () => this.execBlock([stmt], this.module));
+      spent += this.ctx.steps - before;
+      if (leaves) break;
+    }
+    this.exerciseUnreached();
+  }
+
+  /**
+   * Runs one piece of the file on its own step budget. Running out, or a value or nesting the JS engine
+   * refuses, ends only that piece: it is noted, and the rest of the file is still analysed.
+   */
+  private guarded(line: number, budget: number, run: () => boolean | void): boolean {
+    this.ctx.startBudget(budget);
+    const depth = this.frames.length;
     try {
-      this.execBlock(body, this.module);
-      this.exerciseUnreached();
+      return run() === true;
     } catch (error) {
-      if (!(error instanceof BudgetExhausted)) throw error;
+      this.frames.length = depth;
+      this.nesting = 0;
+      this.ctx.markIncomplete(error instanceof BudgetExhausted ? 'budget' : error instanceof RangeError ? 'too-large' : 'internal', line);
+      return false;
     }
   }
 
   /** Code nobody calls in the file still deserves checking: uncalled functions, uninstantiated models, unused forwards. */
   private exerciseUnreached(): void {
+    let spent = 0;
+    const each = (line: number, run: () => void) => {
+      const budget = Math.min(UNREACHED_BUDGET, UNREACHED_TOTAL - spent);
+      if (budget <= 0) return this.ctx.markIncomplete('budget', line);
+      const before = this.ctx.steps;
+      this.guarded(line, budget, run);
+      spent += this.ctx.steps - before;
+    };
     for (const def of this.functions) {
-      if (!this.calledFunctions.has(def)) this.callFunction(def, [], new Map(), undefined);
+      if (!this.calledFunctions.has(def)) each(def.range.start.line, () => this.callFunction(def, [], new Map(), undefined));
     }
     for (const cls of this.classes) {
       if (!cls.isTorchModule && !cls.isKerasModel) continue;
-      if (!this.instances.get(cls)?.length) this.instantiate(cls, [], new Map(), undefined, true);
+      if (!this.instances.get(cls)?.length) each(cls.def.range.start.line, () => this.instantiate(cls, [], new Map(), undefined, true));
     }
     for (const cls of this.classes) {
       for (const instance of (this.instances.get(cls) ?? []).slice(0, 4)) {
         if (this.calledInstances.has(instance)) continue;
         const forward = this.findMethod(cls, cls.isKerasModel ? 'call' : 'forward');
-        if (forward) this.callFunction(forward, [], new Map(), instance, cls, 'tensors');
+        if (forward) each(forward.range.start.line, () => this.callFunction(forward, [], new Map(), instance, cls, 'tensors'));
       }
     }
   }
@@ -89,11 +137,17 @@ export class Interpreter {
 
   /** Executes statements; returns true when the block always leaves (return or raise). */
   private execBlock(stmts: A.Stmt[], scope: Scope): boolean {
-    for (const stmt of stmts) {
-      if (!this.ctx.step()) throw new BudgetExhausted();
-      if (this.exec(stmt, scope)) return true;
+    if (this.nesting >= MAX_NESTING) return false;
+    this.nesting++;
+    try {
+      for (const stmt of stmts) {
+        if (!this.ctx.step()) throw new BudgetExhausted();
+        if (this.exec(stmt, scope)) return true;
+      }
+      return false;
+    } finally {
+      this.nesting--;
     }
-    return false;
   }
 
   private exec(stmt: A.Stmt, scope: Scope): boolean {
@@ -273,7 +327,7 @@ export class Interpreter {
       case 'subscript': {
         const object = this.eval(target.value, scope);
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
-        if (object.kind === 'dict' && key.kind === 'str') object.entries.set(key.value, value);
+        if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
         return;
       }
       case 'tuple':
@@ -315,6 +369,16 @@ export class Interpreter {
   // ── expressions ─────────────────────────────────────────────────────────────
 
   eval(expr: A.Expr, scope: Scope): Value {
+    if (this.nesting >= MAX_NESTING) return UNKNOWN;
+    this.nesting++;
+    try {
+      return this.evalNode(expr, scope);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private evalNode(expr: A.Expr, scope: Scope): Value {
     switch (expr.kind) {
       case 'name':
         return this.lookup(expr, scope);
@@ -323,7 +387,7 @@ export class Interpreter {
       case 'float':
         return { kind: 'float', value: expr.value };
       case 'str':
-        return { kind: 'str', value: expr.value };
+        return strValue(expr.value);
       case 'true':
       case 'false':
         return { kind: 'bool', value: expr.kind === 'true' };
@@ -333,7 +397,7 @@ export class Interpreter {
         return UNKNOWN;
       case 'tuple':
       case 'list':
-        return { kind: expr.kind, items: expr.items.map((e) => (e.kind === 'starred' ? (this.eval(e.value, scope), UNKNOWN) : this.eval(e, scope))) };
+        return sequence(expr.kind, expr.items.map((e) => (e.kind === 'starred' ? (this.eval(e.value, scope), UNKNOWN) : this.eval(e, scope))));
       case 'dict': {
         const entries = new Map<string, Value>();
         for (const { key, value } of expr.entries) {
@@ -341,7 +405,7 @@ export class Interpreter {
           const v = this.eval(value, scope);
           if (k.kind === 'str' || k.kind === 'int') entries.set(String(k.value), v);
         }
-        return { kind: 'dict', entries };
+        return { kind: 'dict', entries, partial: entries.size > 1024 || undefined };
       }
       case 'attribute':
         return this.attribute(expr, this.eval(expr.object, scope));
@@ -391,7 +455,8 @@ export class Interpreter {
     const inner = scope.fork();
     for (const g of expr.generators) this.bind(g.target, this.iterationValue(this.eval(g.iter, inner)), inner, null);
     const element = this.eval(expr.element, inner);
-    if (expr.container === 'dict') return { kind: 'dict', entries: new Map() };
+    // Its keys are not followed: the dict may hold any number of them.
+    if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true };
     return listOf(element);
   }
 
@@ -454,7 +519,7 @@ export class Interpreter {
         const out = object.model.output;
         if (name === 'output_shape') outputShapeSite(this, object.model, expr.attrRange);
         if (name === 'output_shape' || name === 'output') return name === 'output' ? out : out.kind === 'tensor' && out.shape.rankKnown ? { kind: 'size', dims: out.shape.dims, of: out } : UNKNOWN;
-        if (name === 'layers') return { kind: 'list', items: object.model.layers.map((layer) => ({ kind: 'layer' as const, layer })) };
+        if (name === 'layers') return sequence('list', object.model.layers.map((layer) => ({ kind: 'layer' as const, layer })));
         return { kind: 'method', receiver: object, name };
       }
       case 'method':
@@ -549,15 +614,15 @@ export class Interpreter {
     const origin = this.originOf(node);
     if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float' && left.kind !== 'bool' && right.kind !== 'bool') {
       const value = integerOp(op, l, r);
-      if (value !== undefined) return { kind: 'int', value, origin };
+      if (value !== undefined) return intOrUnknown(value, { origin });
     }
     if (l !== undefined && r !== undefined) {
       const value = floatOp(op, l, r);
       if (value !== undefined) return { kind: 'float', value };
     }
-    if (op === '+' && (left.kind === 'list' || left.kind === 'tuple') && left.kind === right.kind) return { kind: left.kind, items: [...left.items, ...right.items] };
-    if (op === '+' && left.kind === 'size' && right.kind === 'size') return { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
-    if (left.kind === 'str' && right.kind === 'str' && op === '+') return { kind: 'str', value: left.value + right.value };
+    const sequenceResult = sequenceArithmetic(op, left, right);
+    if (sequenceResult) return sequenceResult;
+    if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
       return broadcast(left, right, origin);
@@ -640,14 +705,14 @@ export class Interpreter {
       case 'kmodel':
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
       case 'list':
-        if (name === 'append' && args[0]) receiver.items.push(args[0]);
-        if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) receiver.items.push(...args[0].items);
-        return name === 'copy' ? { kind: 'list', items: [...receiver.items] } : NONE;
+        if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
+        if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
+        return name === 'copy' ? { ...receiver, items: [...receiver.items] } : NONE;
       case 'dict':
         if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
         if (name === 'get') {
           const key = args[0];
-          return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN);
+          return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
         return UNKNOWN;
       default:
@@ -693,7 +758,7 @@ export class Interpreter {
   private constructTorchLayer(kind: string, qualname: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     if (kind === 'ModuleList') {
       const items = args[0];
-      return items?.kind === 'list' || items?.kind === 'tuple' ? { kind: 'list', items: [...items.items], element: items.element } : { kind: 'list', items: [] };
+      return items?.kind === 'list' || items?.kind === 'tuple' ? { ...items, kind: 'list', items: [...items.items], tag: undefined } : { kind: 'list', items: [] };
     }
     if (kind === 'ModuleDict') return args[0]?.kind === 'dict' ? args[0] : { kind: 'dict', entries: new Map() };
     if (kind === 'Parameter') return args[0] ?? UNKNOWN;
@@ -872,9 +937,19 @@ function integerOp(op: string, l: number, r: number): number | undefined {
     case '*': return l * r;
     case '//': return r === 0 ? undefined : Math.floor(l / r);
     case '%': return r === 0 ? undefined : ((l % r) + r) % r;
-    case '**': return r >= 0 && r < 64 ? l ** r : undefined;
+    case '**': return boundedPower(l, r);
     default: return undefined;
   }
+}
+
+/** l ** r exactly, or NaN past 2^53 (unknown to the caller); a large exponent is never computed. */
+function boundedPower(l: number, r: number): number | undefined {
+  if (r < 0) return undefined;
+  if (l === 0 || l === 1) return r === 0 ? 1 : l;
+  if (l === -1) return r % 2 === 0 ? 1 : -1;
+  if (r >= 64) return NaN;
+  const exact = BigInt(l) ** BigInt(r);
+  return exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(exact) : NaN;
 }
 
 function floatOp(op: string, l: number, r: number): number | undefined {
@@ -938,7 +1013,7 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
     let value = kwargs.get('default') ?? NONE;
     const type = kwargs.get('type');
     if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.int' && /^-?\d+$/.test(value.value)) value = { kind: 'int', value: Number(value.value) };
-    parser.entries.set(key, value);
+    setEntry(parser, key, value);
     return NONE;
   }
   if (name === 'parse_args') return { kind: 'dict', entries: new Map(parser.entries), namespace: true };
@@ -960,7 +1035,7 @@ function compareValues(ops: string[], values: Value[]): Value {
       else return UNKNOWN;
       if (op === 'is not') r = !r;
     } else if (op === 'in' || op === 'not in') {
-      if (b.kind === 'dict' && a.kind === 'str' && !b.parser) r = b.entries.has(a.value);
+      if (b.kind === 'dict' && a.kind === 'str' && !b.parser && (!b.partial || b.entries.has(a.value))) r = b.entries.has(a.value);
       else if ((b.kind === 'list' || b.kind === 'tuple') && !b.element && (a.kind === 'int' || a.kind === 'str') && b.items.every((v) => v.kind === 'int' || v.kind === 'str')) r = b.items.some((v) => (v as { value: unknown }).value === a.value);
       else return UNKNOWN;
       if (op === 'not in') r = !r;

@@ -59,7 +59,7 @@ export function sameValue(a: Value, b: Value): boolean {
     case 'list': {
       const other = b as typeof a;
       if (!!a.element !== !!other.element || (a.element && other.element && !sameValue(a.element, other.element))) return false;
-      return a.items.length === other.items.length && a.items.every((v, i) => sameValue(v, other.items[i]));
+      return a.length === other.length && a.items.length === other.items.length && a.items.every((v, i) => sameValue(v, other.items[i]));
     }
     case 'layer':
       return b.kind === 'layer' && a.layer === b.layer;

@@ -22,11 +22,19 @@ function rangeOf(node: CstNode): Range {
   return { start: node.start, end: node.end };
 }
 
+/**
+ * Statements and expressions nested deeper than this lower to an unknown expression (or an empty
+ * statement): 3,000 brackets or a 1 MB `1+1+…` line must not overflow the stack. Python itself refuses
+ * more than 200 nested brackets.
+ */
+const MAX_NESTING = 100;
+
 const BINARY_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '|', '&', '^', '<<', '>>']);
 
 class Lowerer {
   comments: { line: number; text: string }[] = [];
   errors: Range[] = [];
+  private depth = 0;
 
   constructor(private readonly source: string) {}
 
@@ -54,6 +62,16 @@ class Lowerer {
   }
 
   stmt(node: CstNode): A.Stmt[] {
+    if (this.depth >= MAX_NESTING) return [{ kind: 'other', range: rangeOf(node), exprs: [] }];
+    this.depth++;
+    try {
+      return this.lowerStmt(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private lowerStmt(node: CstNode): A.Stmt[] {
     const range = rangeOf(node);
     switch (node.type) {
       case 'expression_statement': {
@@ -153,11 +171,18 @@ class Lowerer {
     return { module: this.text(node) };
   }
 
-  ifChain(node: CstNode, condition: CstNode | undefined, consequence: CstNode | undefined, alternatives: CstNode[], range: Range): A.If {
+  ifChain(node: CstNode, condition: CstNode | undefined, consequence: CstNode | undefined, alternatives: CstNode[], range: Range, next = 0): A.If {
     let orelse: A.Stmt[] = [];
-    const [first, ...rest] = alternatives;
-    if (first?.type === 'elif_clause') {
-      orelse = [this.ifChain(first, field(first, 'condition'), field(first, 'consequence'), rest, rangeOf(first))];
+    const first = alternatives[next];
+    if (first?.type === 'elif_clause' && this.depth >= MAX_NESTING) {
+      orelse = [{ kind: 'other', range: rangeOf(first), exprs: [] }];
+    } else if (first?.type === 'elif_clause') {
+      this.depth++;
+      try {
+        orelse = [this.ifChain(first, field(first, 'condition'), field(first, 'consequence'), alternatives, rangeOf(first), next + 1)];
+      } finally {
+        this.depth--;
+      }
     } else if (first?.type === 'else_clause') {
       orelse = this.block(field(first, 'body'));
     }
@@ -251,6 +276,16 @@ class Lowerer {
   }
 
   expr(node: CstNode): A.Expr {
+    if (this.depth >= MAX_NESTING) return { kind: 'other', range: rangeOf(node), calls: [] };
+    this.depth++;
+    try {
+      return this.lowerExpr(node);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private lowerExpr(node: CstNode): A.Expr {
     const range = rangeOf(node);
     switch (node.type) {
       case 'identifier':
@@ -269,7 +304,8 @@ class Lowerer {
         return this.call(node);
       case 'integer': {
         const value = Number(this.text(node).replace(/_/g, '').replace(/[lL]$/, ''));
-        return Number.isFinite(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: [] };
+        // Past 2^53 a number no longer holds the integer exactly: unknown.
+        return Number.isSafeInteger(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: [] };
       }
       case 'float':
         return { kind: 'float', range, value: Number(this.text(node).replace(/_/g, '')) };

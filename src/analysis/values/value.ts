@@ -65,9 +65,16 @@ export type Value =
   | { kind: 'float'; value: number }
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }
+  /** A string too long to keep (see MAX_STRING): only its length is known. */
+  | { kind: 'longstr'; length: number }
   | { kind: 'none' }
-  | { kind: 'tuple' | 'list'; items: Value[]; tag?: SequenceTag; element?: Value }
-  | { kind: 'dict'; entries: Map<string, Value>; namespace?: boolean; parser?: boolean }
+  /**
+   * With `element`, a summary: the items are not kept, each is like `element`, and `length`, when set,
+   * is the exact count (a sequence past the bounds below keeps its length and forgets its items).
+   */
+  | { kind: 'tuple' | 'list'; items: Value[]; tag?: SequenceTag; element?: Value; length?: number }
+  /** `partial`: the dict may hold keys not listed (a comprehension's result, or entries past MAX_ENTRIES). */
+  | { kind: 'dict'; entries: Map<string, Value>; namespace?: boolean; parser?: boolean; partial?: boolean }
   | TensorValue
   | PackedValue
   | { kind: 'layer'; layer: LayerDesc }
@@ -109,6 +116,135 @@ export function listOf(element: Value): Value {
   return { kind: 'list', items: [], element };
 }
 export const NONE: Value = { kind: 'none' };
+
+// ── bounds ──────────────────────────────────────────────────────────────────────
+// Every value the interpreter builds is bounded: hostile code (`x = x + x` thirty times, `'a' * 10**9`,
+// `10**10**10`) must not build what it describes. Past a bound a value keeps what the analysis needs
+// (a length, the kind of its items) and forgets the rest.
+
+/** Items a list or tuple keeps. */
+export const MAX_ITEMS = 256;
+/** Values a list or tuple holds in all, nested ones counted: bounds every walk over a value. */
+export const MAX_WEIGHT = 4096;
+/** Characters a string keeps. */
+export const MAX_STRING = 4096;
+/** Keys a dict keeps; past them it is `partial`. */
+export const MAX_ENTRIES = 1024;
+
+/** An int, or unknown past 2^53 (where a float would silently round it). */
+export function intOrUnknown(value: number, extra: { origin?: Origin; label?: string } = {}): Value {
+  return Number.isSafeInteger(value) ? { kind: 'int', value, ...extra } : UNKNOWN;
+}
+
+/** A length or count: a safe non-negative integer, or undefined. */
+export function knownLength(n: number | undefined): number | undefined {
+  return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
+/** A string, or only its length when it is longer than MAX_STRING. */
+export function strValue(value: string): Value {
+  return value.length > MAX_STRING ? { kind: 'longstr', length: value.length } : { kind: 'str', value };
+}
+
+/** The length of a string value, known or not. */
+export function strLength(v: Value): number | undefined {
+  return v.kind === 'str' ? v.value.length : v.kind === 'longstr' ? v.length : undefined;
+}
+
+/** A string of a given length whose characters are not kept. */
+export function longString(length: number | undefined): Value {
+  const n = knownLength(length);
+  if (n === undefined) return UNKNOWN;
+  return { kind: 'longstr', length: n };
+}
+
+const weights = new WeakMap<object, number>();
+
+/** How many values a value holds, nested sequences counted; cached, and cheap since sequences are bounded. */
+export function weightOf(v: Value): number {
+  if (v.kind !== 'list' && v.kind !== 'tuple') return 1;
+  let w = weights.get(v);
+  if (w === undefined) {
+    w = 1 + (v.element ? weightOf(v.element) : 0);
+    for (const item of v.items) w += weightOf(item);
+    weights.set(v, w);
+  }
+  return w;
+}
+
+/** The exact length of a list or tuple, when known. */
+export function sequenceLength(v: Value): number | undefined {
+  if (v.kind !== 'list' && v.kind !== 'tuple') return undefined;
+  return v.element ? v.length : v.items.length;
+}
+
+/** A summary: `length` items (undefined: unknown), each like `element`. */
+export function summary(kind: 'list' | 'tuple', length: number | undefined, element: Value = UNKNOWN): Value {
+  const n = knownLength(length);
+  const bounded = weightOf(element) > MAX_WEIGHT ? UNKNOWN : element;
+  return n === undefined ? { kind, items: [], element: bounded } : { kind, items: [], element: bounded, length: n };
+}
+
+/** A list or tuple of these items, summarised when it is too long or holds too much. */
+export function sequence(kind: 'list' | 'tuple', items: Value[], tag?: SequenceTag): Value {
+  const value: Value = tag ? { kind, items, tag } : { kind, items };
+  if (items.length <= MAX_ITEMS && weightOf(value) <= MAX_WEIGHT) return value;
+  return summary(kind, items.length, commonElement(items));
+}
+
+/** The value all items share, or unknown. */
+export function commonElement(items: Value[]): Value {
+  const first = items[0];
+  if (!first) return UNKNOWN;
+  for (const item of items) if (item !== first && !sameScalar(item, first)) return UNKNOWN;
+  return first;
+}
+
+function sameScalar(a: Value, b: Value): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'int' || a.kind === 'float' || a.kind === 'str' || a.kind === 'bool') return a.value === (b as typeof a).value;
+  return a.kind === 'none';
+}
+
+/** Sets a dict entry; past MAX_ENTRIES a new key is dropped and the dict becomes partial. */
+export function setEntry(dict: Extract<Value, { kind: 'dict' }>, key: string, value: Value): void {
+  if (dict.entries.size >= MAX_ENTRIES && !dict.entries.has(key)) {
+    dict.partial = true;
+    return;
+  }
+  dict.entries.set(key, value);
+}
+
+/** Appends to a list in place (lists are shared by reference), summarising it once it is too long. */
+export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, added: Value[]): void {
+  if (!list.element && list.items.length + added.length <= MAX_ITEMS) {
+    list.items.push(...added);
+    weights.delete(list);
+    if (weightOf(list) <= MAX_WEIGHT) return;
+    list.items.length -= added.length;
+  }
+  const length = sequenceLength(list);
+  const element = list.element ?? commonElement([...list.items, ...added]);
+  list.items = [];
+  list.element = element;
+  if (length === undefined) delete list.length;
+  else list.length = length + added.length;
+  weights.delete(list);
+}
+
+/** `list.extend(other)` in place; a summary extends into a summary. */
+export function extendList(list: Extract<Value, { kind: 'list' | 'tuple' }>, other: Extract<Value, { kind: 'list' | 'tuple' }>): void {
+  if (!other.element) return appendItems(list, other.items);
+  const a = sequenceLength(list);
+  const b = sequenceLength(other);
+  const wasEmpty = list.items.length === 0 && !list.element;
+  const element = list.element ?? commonElement(list.items);
+  list.items = [];
+  list.element = wasEmpty || element === other.element || sameScalar(element, other.element) ? (wasEmpty ? other.element : element) : UNKNOWN;
+  if (a === undefined || b === undefined) delete list.length;
+  else list.length = a + b;
+  weights.delete(list);
+}
 
 export function isTensor(v: Value): v is TensorValue {
   return v.kind === 'tensor';
