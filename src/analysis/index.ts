@@ -1,6 +1,6 @@
 // The analysis core's public face: parse → values and shapes → rules → findings, as plain data.
 import type { AnalysisResult, SourceEdit } from './findings';
-import { DocumentParser, loadPython } from './parse/parser';
+import { DocumentParser, loadPython, treeReader } from './parse/parser';
 import { analyzeModule } from './interpret/analyze-module';
 import { splitNotebookResult, joinNotebookCells } from './notebook';
 import { ModelDescription, describeTorchModels } from './models';
@@ -12,6 +12,8 @@ export type { RuleInfo } from './rules/rule';
 export interface AnalyzerOptions {
   /** Folder holding tree-sitter.wasm and tree-sitter-python.wasm (defaults: next to the bundle, then node_modules). */
   wasmDir?: string;
+  /** Told once at start-up how syntax trees are read (from tree-sitter's memory, or through its cursor). */
+  log?: (message: string) => void;
 }
 
 /** One open document: keeps its syntax tree so that an edit re-parses only what changed. */
@@ -54,6 +56,9 @@ class DocumentState implements DocumentAnalysis {
 
 export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {
   const language = await loadPython(options.wasmDir);
+  options.log?.(treeReader() === 'memory'
+    ? 'SeqLens: syntax trees are read from tree-sitter memory'
+    : 'SeqLens: syntax trees are read through the tree-sitter cursor (its memory layout did not pass the self-check)');
   const scratch = DocumentParser.forLanguage(language);
   return {
     analyze(source) {

@@ -1,9 +1,7 @@
-// Analyzer speed: cold analysis of 1,000 and 10,000 lines and re-analysis after a one-character edit,
-// beside Pyright's own check time for the same files (`pyright --stats`, offline, from npm).
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+// Analyzer speed, each figure beside tree-sitter's bare parse of the same file in the same run:
+// cold analysis of realistic 1,000- and 10,000-line files, re-analysis after a one-character edit,
+// and after inserting a line at the top of the 10,000-line file.
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { realisticPython } from './corpus.mjs';
@@ -11,6 +9,7 @@ import { realisticPython } from './corpus.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { createAnalyzer } = require(join(here, '..', '..', 'dist', 'api.js'));
+const { Parser, Language } = require('web-tree-sitter');
 
 export const title = 'Shape analysis (PyTorch)';
 
@@ -29,51 +28,62 @@ function time(fn, runs) {
   return median(out);
 }
 
-/** Pyright's "Check" time in ms from --stats, or undefined if it cannot run. */
-function pyrightCheckMs(file) {
-  try {
-    const bin = join(dirname(require.resolve('pyright/package.json')), 'index.js');
-    const out = execFileSync(process.execPath, [bin, '--stats', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return parseCheck(out);
-  } catch (error) {
-    // Pyright exits 1 when it reports errors (unresolved torch imports here); its stats are still printed.
-    return error.stdout ? parseCheck(String(error.stdout)) : undefined;
-  }
+/** tree-sitter alone: a fresh parse of the text, the tree freed. */
+async function bareParser() {
+  await Parser.init();
+  const parser = new Parser();
+  parser.setLanguage(await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm')));
+  return (source) => parser.parse(source).delete();
 }
 
-function parseCheck(out) {
-  const m = /Check:\s+([\d.]+)sec/.exec(out);
-  return m ? Number(m[1]) * 1000 : undefined;
+/** Median time of `edit` applied alternately forth and back to an open document. */
+function editTime(doc, source, forth, back, runs) {
+  let text = source;
+  const out = [];
+  for (let i = 0; i < runs; i++) {
+    const { edit, next } = (i % 2 ? back : forth)(text);
+    const t = performance.now();
+    doc.update([edit], next);
+    out.push(performance.now() - t);
+    text = next;
+  }
+  return median(out);
 }
 
 export async function run({ quick }) {
-  const analyzer = await createAnalyzer();
-  const dir = mkdtempSync(join(tmpdir(), 'seqlens-bench-'));
+  const notes = [];
+  const analyzer = await createAnalyzer({ log: (m) => notes.push(m) });
+  process.stdout.write(`  ${notes.join('; ')}\n`);
+  const parse = await bareParser();
   const rows = [];
+  const cold = {};
   for (const lines of [1000, 10000]) {
     const source = realisticPython(lines);
-    const file = join(dir, `model_${lines}.py`);
-    writeFileSync(file, source);
-    for (let i = 0; i < 5; i++) analyzer.open(source, file).dispose();
-    const cold = time(() => analyzer.open(source, file).dispose(), quick ? 5 : lines > 5000 ? 9 : 31);
-    const reference = pyrightCheckMs(file);
-    rows.push({ metric: `cold analysis, ${lines} lines`, value: cold, unit: 'ms', reference: reference === undefined ? undefined : { name: 'pyright --stats check', value: reference }, target: lines > 5000 ? '≤ 150 ms' : '≤ 15 ms' });
-    if (lines === 1000) {
-      const doc = analyzer.open(source, file);
-      const at = source.indexOf('hidden');
-      let text = source;
-      const edits = [];
-      for (let i = 0; i < (quick ? 20 : 200); i++) {
-        const ch = i % 2 ? 'a' : 'b';
-        const next = text.slice(0, at) + ch + text.slice(at + 1);
-        const t = performance.now();
-        doc.update([{ rangeOffset: at, rangeLength: 1, text: ch }], next);
-        edits.push(performance.now() - t);
-        text = next;
-      }
-      doc.dispose();
-      rows.push({ metric: 're-analysis after a 1-char edit, 1000 lines', value: median(edits), unit: 'ms', reference: { name: 'cold analysis', value: cold }, target: '≤ 3 ms' });
+    const file = `model_${lines}.py`;
+    const runs = quick ? 5 : lines > 5000 ? 11 : 31;
+    for (let i = 0; i < 3; i++) {
+      analyzer.open(source, file).dispose();
+      parse(source);
     }
+    const bare = time(() => parse(source), runs);
+    cold[lines] = time(() => analyzer.open(source, file).dispose(), runs);
+    const reference = { name: `bare parse, ${lines} lines`, value: bare };
+    rows.push({ metric: `cold analysis, ${lines} lines`, value: cold[lines], unit: 'ms', reference, target: '≤ 1.6×' });
+    const doc = analyzer.open(source, file);
+    if (lines === 1000) {
+      // Retype one character inside a forward body: `hidden` ↔ `bidden`.
+      const at = source.indexOf('hidden', source.indexOf('def forward'));
+      const put = (ch) => (text) => ({ edit: { rangeOffset: at, rangeLength: 1, text: ch }, next: text.slice(0, at) + ch + text.slice(at + 1) });
+      const edit = editTime(doc, source, put('b'), put('h'), quick ? 20 : 200);
+      rows.push({ metric: 're-analysis after a 1-char edit, 1000 lines', value: edit, unit: 'ms', reference, target: '≤ 2 ms' });
+    } else {
+      const insert = (text) => ({ edit: { rangeOffset: 0, rangeLength: 0, text: '\n' }, next: '\n' + text });
+      const remove = (text) => ({ edit: { rangeOffset: 0, rangeLength: 1, text: '' }, next: text.slice(1) });
+      const edit = editTime(doc, source, insert, remove, quick ? 6 : 20);
+      rows.push({ metric: 'insert a line at the top, 10000 lines', value: edit, unit: 'ms', reference, target: '≤ 20 ms' });
+    }
+    doc.dispose();
   }
+  rows.push({ metric: 'cold 10000 lines ÷ 10', value: cold[10000] / 10, unit: 'ms', reference: { name: 'cold, 1000 lines', value: cold[1000] }, target: '≈ 1× (linear)' });
   return rows;
 }

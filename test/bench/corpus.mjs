@@ -1,19 +1,48 @@
-// Builds realistic N-line Python files from the clean fixtures, with class and function names made unique.
+// Builds realistic N-line PyTorch files from the bundled examples and the clean fixtures: model classes
+// with their `__init__`/`forward`, helpers and the `__main__` blocks that instantiate the models and run
+// a training step. Only top-level names are made unique (methods keep their names, so every forward
+// body is interpreted), and the imports are gathered once at the top, as in a real module.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const examples = join(here, '..', 'examples');
 const fixtures = join(here, '..', 'fixtures', 'torch');
 
+function sources() {
+  const read = (dir, keep) => readdirSync(dir).filter(keep).sort().map((f) => readFileSync(join(dir, f), 'utf8'));
+  return [
+    ...read(examples, (f) => f.endsWith('.py')),
+    ...read(fixtures, (f) => f.startsWith('clean_') && f.endsWith('.py')),
+  ].map((text) => text.replace(/^# oracle.*\n/gm, ''));
+}
+
+const IMPORT = /^(import\s|from\s+\S+\s+import\s)/;
+
+/** Renames the block's top-level classes and functions (definitions and uses, not attributes) with a suffix. */
+function uniqueNames(text, suffix) {
+  const names = [...text.matchAll(/^(?:class|def)\s+(\w+)/gm)].map((m) => m[1]);
+  let out = text;
+  for (const name of new Set(names)) out = out.replace(new RegExp(`(?<![.\\w])${name}\\b`, 'g'), `${name}_${suffix}`);
+  return out;
+}
+
 export function realisticPython(lines) {
-  const sources = readdirSync(fixtures).filter((f) => f.startsWith('clean_')).sort().map((f) => readFileSync(join(fixtures, f), 'utf8').replace(/^# oracle.*\n/gm, ''));
-  const parts = [];
+  const blocks = sources();
+  const imports = new Set();
+  const body = [];
   let count = 0;
   for (let i = 0; count < lines; i++) {
-    const text = sources[i % sources.length].replace(/\b(class|def)\s+(\w+)/g, (_, kw, name) => `${kw} ${name}_${i}`) + '\n';
-    parts.push(text);
+    const kept = [];
+    for (const line of blocks[i % blocks.length].split('\n')) {
+      if (IMPORT.test(line)) imports.add(line);
+      else kept.push(line);
+    }
+    const text = uniqueNames(kept.join('\n').replace(/^\s*"""[^]*?"""\n/, '').trim(), i) + '\n\n\n';
+    body.push(text);
     count += text.split('\n').length - 1;
   }
-  return parts.join('').split('\n').slice(0, lines).join('\n') + '\n';
+  const header = [...imports].join('\n') + '\n\n\n';
+  return (header + body.join('')).split('\n').slice(0, lines).join('\n') + '\n';
 }

@@ -1,7 +1,10 @@
-// One walk over tree-sitter's tree with a cursor copies it into plain objects.
-// Crossing into wasm per property access is what costs; this does it once per node.
-import type { Node as TsNode, Tree, TreeCursor } from 'web-tree-sitter';
+// Copies tree-sitter's tree into plain objects, once per top-level statement that changed.
+// Two readers give the same copy: one reads tree-sitter's memory directly (wasm-tree.ts), the other
+// walks web-tree-sitter's cursor, one wasm call per property. A self-check at start-up picks the first
+// when it gives the same tree as the second on a built-in sample.
+import type { Language, Parser, Node as TsNode, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Position } from '../findings';
+import { WasmHeap, WasmTreeReader } from './wasm-tree';
 
 export interface CstNode {
   type: string;
@@ -17,7 +20,7 @@ export interface CstNode {
 }
 
 /** Node type names, namedness and field names by id, read once per language instead of per node. */
-interface Tables {
+export interface Tables {
   types: string[];
   named: boolean[];
   fields: (string | null)[];
@@ -79,13 +82,13 @@ function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex, withF
 }
 
 /** Parents whose unnamed tokens the lowering reads: operators and a slice's colons. */
-const KEEPS_TOKENS = new Set(['slice', 'binary_operator', 'augmented_assignment', 'unary_operator']);
+export const KEEPS_TOKENS = new Set(['slice', 'binary_operator', 'augmented_assignment', 'unary_operator']);
 
 /** Parents whose children are read by position only, never by field name. */
-const NO_FIELDS = new Set(['module', 'block', 'argument_list', 'expression_statement', 'list', 'tuple', 'expression_list', 'pattern_list', 'tuple_pattern', 'list_pattern', 'parameters', 'string', 'concatenated_string', 'parenthesized_expression', 'slice', 'dictionary', 'set', 'comparison_operator', 'interpolation', 'decorator']);
+export const NO_FIELDS = new Set(['module', 'block', 'argument_list', 'expression_statement', 'list', 'tuple', 'expression_list', 'pattern_list', 'tuple_pattern', 'list_pattern', 'parameters', 'string', 'concatenated_string', 'parenthesized_expression', 'slice', 'dictionary', 'set', 'comparison_operator', 'interpolation', 'decorator']);
 
 /** Named node types that never have children: no need to ask wasm. */
-const LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'comment', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'ellipsis', 'type_conversion']);
+export const LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'comment', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'ellipsis', 'type_conversion']);
 
 /** Copies the subtree under the cursor's current node. */
 function copySubtree(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstNode {
@@ -111,6 +114,127 @@ function copySubtree(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstN
   }
 }
 
+/** How the tree is read: straight from tree-sitter's memory, or through web-tree-sitter's cursor. */
+export type TreeReaderKind = 'memory' | 'cursor';
+
+let memoryReader: WasmTreeReader | undefined;
+let readerKind: TreeReaderKind = 'cursor';
+
+export function treeReaderInUse(): TreeReaderKind {
+  return readerKind;
+}
+
+/** A small program touching the constructs whose copy depends on aliases, fields and hidden nodes. */
+const SELF_CHECK_SAMPLE = `import torch.nn as nn
+from x import (a as b, c)
+@dec(1)
+class M(nn.Module, metaclass=T):
+    def __init__(self, n: int = 3, *args, k=2, **kw) -> None:
+        super().__init__()
+        self.rnn = nn.LSTM(n, 2 * n, batch_first=True)  # comment
+        x[1:2, ::3] += -y ** 2 if a and not b else {k: v for k, v in d.items()}
+    async def forward(self, x):
+        with open(p) as f, g() as (u, v):
+            for i, (a, *b) in enumerate(x): print(f"{a!r:>3}", 'é\\n', lambda q: q)
+        try: pass
+        except (E, F) as e: raise
+        finally: del x[0]
+        return [*x, *y], x is not None, x not in y
+def broken(:
+    return 1
+`;
+
+/**
+ * Chooses the memory reader if the module's memory is reachable and the reader copies the built-in
+ * sample exactly as the cursor walk does; otherwise keeps the cursor walk. Returns the choice.
+ */
+export function selectTreeReader(parser: Parser, language: Language, heap: WasmHeap): TreeReaderKind {
+  readerKind = 'cursor';
+  memoryReader = undefined;
+  try {
+    const reader = new WasmTreeReader(heap);
+    if (!reader.supports(language)) return readerKind;
+    parser.setLanguage(language);
+    const tree = parser.parse(SELF_CHECK_SAMPLE);
+    if (!tree) return readerKind;
+    try {
+      const viaCursor = copyTree(tree, SELF_CHECK_SAMPLE, 'cursor');
+      const viaMemory = copyTree(tree, SELF_CHECK_SAMPLE, 'memory', reader);
+      if (firstDifference(viaCursor, viaMemory) === undefined) {
+        memoryReader = reader;
+        readerKind = 'memory';
+      }
+    } finally {
+      tree.delete();
+    }
+  } catch {
+    // Any surprise in the memory layout keeps the cursor walk.
+  }
+  return readerKind;
+}
+
+/** Where two copies first differ (a path of child indexes and the property), or undefined if identical. Iterative. */
+export function firstDifference(a: CstNode[], b: CstNode[]): string | undefined {
+  const stack: [CstNode[], CstNode[], string][] = [[a, b, '']];
+  while (stack.length) {
+    const [xs, ys, path] = stack.pop()!;
+    if (xs.length !== ys.length) return `${path}: ${xs.length} vs ${ys.length} children`;
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i];
+      const y = ys[i];
+      const at = `${path}/${i}`;
+      for (const key of ['type', 'named', 'field', 'startIndex', 'endIndex', 'isError'] as const) {
+        if (x[key] !== y[key]) return `${at}.${key}: ${String(x[key])} vs ${String(y[key])}`;
+      }
+      if (x.start.line !== y.start.line || x.start.column !== y.start.column || x.end.line !== y.end.line || x.end.column !== y.end.column) return `${at}: positions differ`;
+      stack.push([x.children, y.children, `${at}(${x.type})`]);
+    }
+  }
+  return undefined;
+}
+
+/** The visible top-level nodes, each with its offsets and a way to copy it. */
+interface TopNode {
+  startIndex: number;
+  endIndex: number;
+  copy(): CstNode;
+}
+
+function topLevelNodes(tree: Tree, tables: Tables, lines: LineIndex, kind: TreeReaderKind, reader = memoryReader): { nodes: TopNode[]; done(): void } {
+  if (kind === 'memory' && reader) return { nodes: reader.topLevel(tree, tables, lines), done: () => undefined };
+  const cursor = tree.walk();
+  const nodes: TopNode[] = [];
+  let current = 0;
+  if (cursor.gotoFirstChild()) {
+    let index = 0;
+    do {
+      const at = index++;
+      nodes.push({
+        startIndex: cursor.startIndex,
+        endIndex: cursor.endIndex,
+        copy: () => {
+          // Copies are asked for in document order: the cursor only moves forward.
+          for (; current < at; current++) cursor.gotoNextSibling();
+          return copySubtree(cursor, tables, lines);
+        },
+      });
+    } while (cursor.gotoNextSibling());
+    cursor.gotoParent();
+    cursor.gotoFirstChild();
+  }
+  return { nodes, done: () => cursor.delete() };
+}
+
+/** Copies every top-level statement with the given reader (the self-check and its tests compare the two). */
+export function copyTree(tree: Tree, source: string, kind: TreeReaderKind, reader?: WasmTreeReader): CstNode[] {
+  const { nodes, done } = topLevelNodes(tree, tablesFor(tree), new LineIndex(source), kind, reader);
+  try {
+    return nodes.map((n) => n.copy());
+  } finally {
+    done();
+  }
+}
+
 /**
  * Copies the module's top-level statements. `reuse` may return an already lowered copy of a
  * statement (keyed by its text and position) so an edit re-copies only what changed.
@@ -121,21 +245,17 @@ export function copyTopLevel<T>(
   reuse: (key: string) => T | undefined,
   lower: (node: CstNode, key: string) => T,
 ): T[] {
-  const cursor = tree.walk();
-  const tables = tablesFor(tree);
   const lines = new LineIndex(source);
+  const { nodes, done } = topLevelNodes(tree, tablesFor(tree), lines, readerKind);
   const out: T[] = [];
   try {
-    if (!cursor.gotoFirstChild()) return out;
-    do {
-      const startIndex = cursor.startIndex;
-      const start = lines.position(startIndex);
-      const key = `${start.line}:${start.column}:${source.slice(startIndex, cursor.endIndex)}`;
-      const cached = reuse(key);
-      out.push(cached ?? lower(copySubtree(cursor, tables, lines), key));
-    } while (cursor.gotoNextSibling());
+    for (const node of nodes) {
+      const start = lines.position(node.startIndex);
+      const key = `${start.line}:${start.column}:${source.slice(node.startIndex, node.endIndex)}`;
+      out.push(reuse(key) ?? lower(node.copy(), key));
+    }
   } finally {
-    cursor.delete();
+    done();
   }
   return out;
 }

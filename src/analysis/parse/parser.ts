@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Language, Parser, Tree } from 'web-tree-sitter';
 import type { Range, SourceEdit } from '../findings';
 import type { Module } from './ast';
-import { copyTopLevel } from './cst';
+import { copyTopLevel, selectTreeReader, TreeReaderKind, treeReaderInUse } from './cst';
 import { LoweredTop, lowerTopLevel } from './lower';
 import { parseSuppressions } from './suppressions';
 
@@ -19,10 +19,24 @@ function locateWasm(fileName: string, packageName: string, wasmDir?: string): st
 
 export function loadPython(wasmDir?: string): Promise<Language> {
   loading ??= (async () => {
-    await Parser.init({ locateFile: () => locateWasm('tree-sitter.wasm', 'web-tree-sitter', wasmDir) });
-    return Language.load(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python', wasmDir));
+    // Emscripten fills this object in as the module itself: its memory views are how wasm-tree.ts reads the tree.
+    const module: Record<string, unknown> = { locateFile: () => locateWasm('tree-sitter.wasm', 'web-tree-sitter', wasmDir) };
+    await Parser.init(module as object);
+    const language = await Language.load(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python', wasmDir));
+    const scratch = new Parser();
+    try {
+      selectTreeReader(scratch, language, module);
+    } finally {
+      scratch.delete();
+    }
+    return language;
   })();
   return loading;
+}
+
+/** Which reader copies syntax trees, once `loadPython` has resolved (see cst.ts). */
+export function treeReader(): TreeReaderKind {
+  return treeReaderInUse();
 }
 
 /** Byte-free position of an offset in a text: tree-sitter's edit API wants rows and columns. */
@@ -103,8 +117,17 @@ export class DocumentParser {
     // tree-sitter's recovery can swallow the definitions after a broken one into one ERROR node.
     // Blank the broken statement's lines (keeping line numbers) and parse that text as well, so the
     // rest of the file is analysed; the syntax errors reported are the real ones.
-    const patched = blankBrokenStatements(this.text, broken.map((r) => r.start.line));
-    const recovered = this.parser.parse(patched);
+    const { text: patched, spans } = blankBrokenStatements(this.text, broken.map((r) => r.start.line));
+    // The blanked text has the same length and line breaks: re-parse it incrementally from a copy of
+    // the tree, so only the blanked statements and their surroundings are parsed again.
+    const base = tree.copy();
+    for (const [start, end] of spans) {
+      const startPosition = pointAt(patched, start);
+      const endPosition = pointAt(patched, end);
+      base.edit({ startIndex: start, oldEndIndex: end, newEndIndex: end, startPosition, oldEndPosition: endPosition, newEndPosition: endPosition });
+    }
+    const recovered = this.parser.parse(patched, base);
+    base.delete();
     if (!recovered) return this.lower(tree, this.text);
     try {
       const module = this.lower(recovered, patched);
@@ -170,13 +193,21 @@ function topLevelErrors(tree: Tree): Range[] {
 
 const STATEMENT_START = /^(async\s+def\s|def\s|class\s|@|if\s|for\s|while\s|with\s|try:|import\s|from\s|[A-Za-z_][\w.]*(\[.*\])?\s*(=|\(|\+=|-=|:))/;
 
-/** Replaces each broken statement (from its first line to the next top-level statement) with blank lines. */
-export function blankBrokenStatements(text: string, startLines: number[]): string {
+/**
+ * Replaces each broken statement (from its first line to the next top-level statement) with spaces,
+ * keeping every line break. Returns the text and the blanked spans as [start, end) offsets.
+ */
+export function blankBrokenStatements(text: string, startLines: number[]): { text: string; spans: [number, number][] } {
   const lines = text.split('\n');
+  const lineStarts: number[] = [];
+  for (let i = 0, offset = 0; i < lines.length; offset += lines[i].length + 1, i++) lineStarts.push(offset);
+  const spans: [number, number][] = [];
   for (const start of startLines) {
+    if (start >= lines.length) continue;
     let end = start + 1;
     while (end < lines.length && !(STATEMENT_START.test(lines[end]) && !/^\s/.test(lines[end]))) end++;
-    for (let i = start; i < end && i < lines.length; i++) lines[i] = ' '.repeat(lines[i].length);
+    for (let i = start; i < end; i++) lines[i] = ' '.repeat(lines[i].length);
+    spans.push([lineStarts[start], lineStarts[end - 1] + lines[end - 1].length]);
   }
-  return lines.join('\n');
+  return { text: lines.join('\n'), spans };
 }
