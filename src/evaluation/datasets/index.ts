@@ -5,16 +5,32 @@
 //   feature sequences: .npy (N, T, F) floats.
 // A first pass checks every sample against the model before anything runs (ids below the
 // embedding size, feature count, sequence length), and names the first sample that does not fit.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { InputError } from '../errors';
 import type { Label } from '../types';
 import type { InputSpec } from '../models/types';
+import { npyShape } from '../readers/npy';
 import { parseNpy, readNpyFile } from './npy';
 import { readVocabulary, tokenize, Vocabulary } from './vocabulary';
 
 export type Padding = 'pre' | 'post';
+
+/**
+ * The longest sample SeqLens pads every sample to on its own (when neither the model nor
+ * --max-length fixes a length): each step of each sample is one step of the recurrent layers, so one
+ * outlier of 2 million tokens would make every sample 2 million steps long. Past it, the user says
+ * what they want with --max-length (Keras pad_sequences' maxlen).
+ */
+export const MAX_DATA_LENGTH = 10_000;
+/** Bytes one batch's padded ids or features may take; the batch holds fewer samples when they are long. */
+export const MAX_BATCH_BYTES = 64 << 20;
+
+/** Samples per batch that keep `rowBytes`-byte samples within MAX_BATCH_BYTES (at least one). */
+export function samplesPerBatch(size: number, rowBytes: number): number {
+  return Math.max(1, Math.min(size, Math.floor(MAX_BATCH_BYTES / Math.max(1, rowBytes))));
+}
 
 export interface DatasetOptions {
   /** The model's input: what every sample is checked against. */
@@ -89,6 +105,8 @@ function describeModelInput(input: InputSpec): string {
 /** The per-sample checks, shared by every format. */
 class SampleChecker {
   maxLength = 0;
+  /** Where the longest sample is, for the message that refuses to pad to it. */
+  longest = '';
   minLength = Infinity;
   n = 0;
   readonly labels: Label[] = [];
@@ -107,7 +125,10 @@ class SampleChecker {
           throw new InputError(this.path, null, `${sample.where}: token id ${id} at position ${t} is out of range for the model's embedding of ${input.vocabulary} rows (ids must be 0 to ${input.vocabulary - 1}); PyTorch raises "IndexError: index out of range in self" here`);
         }
       }
-      this.maxLength = Math.max(this.maxLength, sample.ids.length);
+      if (sample.ids.length > this.maxLength) {
+        this.maxLength = sample.ids.length;
+        this.longest = sample.where;
+      }
       this.minLength = Math.min(this.minLength, sample.ids.length);
     }
     if (sample.label === undefined) this.unlabelled ??= sample.where;
@@ -121,10 +142,15 @@ class SampleChecker {
   }
 }
 
-function targetLength(checker: SampleChecker, input: InputSpec, options: DatasetOptions): number {
+function targetLength(path: string, checker: SampleChecker, input: InputSpec, options: DatasetOptions): number {
   if (input.length !== null) return input.length;
   if (options.maxLength !== undefined) return options.maxLength;
+  if (checker.maxLength > MAX_DATA_LENGTH) throw tooLong(path, checker.longest, checker.maxLength, 'tokens');
   return Math.max(1, checker.maxLength);
+}
+
+function tooLong(path: string, where: string, length: number, unit: string): InputError {
+  return new InputError(path, null, `${where} has ${length.toLocaleString('en-US')} ${unit}: padding every sample to the longest would run ${length.toLocaleString('en-US')} steps per sample, and SeqLens pads to at most ${MAX_DATA_LENGTH.toLocaleString('en-US')} on its own; pass --max-length N to pad and truncate every sample to N steps (Keras pad_sequences' maxlen)`);
 }
 
 /** Pads or truncates ids into `out` at `offset`, as Keras' pad_sequences does. */
@@ -289,7 +315,7 @@ async function openRecords(path: string, format: 'jsonl' | 'json' | 'csv' | 'tsv
     sawText ||= vocabulary !== null;
   }
   checker.finish();
-  const length = targetLength(checker, options.input, options);
+  const length = targetLength(path, checker, options.input, options);
   let truncated = 0;
   let padded = 0;
   // Counting again is cheaper than keeping every length.
@@ -308,7 +334,8 @@ async function openRecords(path: string, format: 'jsonl' | 'json' | 'csv' | 'tsv
     truncated,
     padded,
     labels: checker.labels,
-    async *batches(size: number) {
+    async *batches(requested: number) {
+      const size = samplesPerBatch(requested, length * 4);
       let buffer = new Int32Array(size * length);
       let count = 0;
       let start = 0;
@@ -342,16 +369,27 @@ function labelsBeside(path: string): string[] {
 
 function openNpy(path: string, options: DatasetOptions): SequenceDataset {
   const head = Buffer.alloc(4096);
-  const fd = openSync(path, 'r');
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError(path, null, `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
   let headerBytes: number;
   let layout: { shape: number[]; descr: string; dataOffset: number };
+  let fileBytes: number;
   try {
     headerBytes = readSync(fd, head, 0, head.length, 0);
     layout = npyLayout(head.subarray(0, headerBytes), path);
+    fileBytes = fstatSync(fd).size;
   } finally {
     closeSync(fd);
   }
   const { shape, descr } = layout;
+  const dataBytes = shape.reduce((a, b) => a * b, 1) * Number(/\d+$/.exec(descr)![0]);
+  if (layout.dataOffset + dataBytes !== fileBytes) {
+    throw new InputError(path, null, `the header declares ${JSON.stringify(shape)} ${descr} (${dataBytes.toLocaleString('en-US')} bytes of data) but the file holds ${Math.max(0, fileBytes - layout.dataOffset).toLocaleString('en-US')}`);
+  }
   const floating = /f\d$/.test(descr);
   const input = options.input;
   if (shape.length !== 2 && shape.length !== 3) throw new InputError(path, null, `the array is ${JSON.stringify(shape)}; expected token ids (N, T) or features (N, T, F)`);
@@ -359,6 +397,7 @@ function openNpy(path: string, options: DatasetOptions): SequenceDataset {
   if (shape.length === 3 && input.kind === 'ids') throw new InputError(path, null, `the array is ${JSON.stringify(shape)} features, but the model takes ${describeModelInput(input)} (an Embedding comes first)`);
   if (shape.length === 2 && floating) throw new InputError(path, null, `token ids must be integers, but the array's dtype is ${descr}`);
   const [n, steps] = shape;
+  if (input.length === null && options.maxLength === undefined && steps > MAX_DATA_LENGTH) throw tooLong(path, 'every sample', steps, 'steps');
   const features = shape.length === 3 ? shape[2] : null;
   if (features !== null && input.features !== null && features !== input.features) {
     throw new InputError(path, null, `every sample has ${features} features per step, but the model expects ${input.features} (input ${describeModelInput(input)})`);
@@ -393,7 +432,7 @@ function openNpy(path: string, options: DatasetOptions): SequenceDataset {
     const vocabulary = input.vocabulary;
     const fd = openSync(path, 'r');
     try {
-      const chunk = Math.max(1, Math.floor((8 << 20) / Math.max(1, rowBytes)));
+      const chunk = samplesPerBatch(Number.MAX_SAFE_INTEGER, rowBytes);
       for (let first = 0; first < n; first += chunk) {
         const rows = readRows(fd, first, Math.min(chunk, n - first)).data as Int32Array;
         for (let i = 0; i < rows.length; i++) {
@@ -418,7 +457,8 @@ function openNpy(path: string, options: DatasetOptions): SequenceDataset {
     truncated: length < steps ? n : 0,
     padded: length > steps ? n : 0,
     labels,
-    async *batches(size: number) {
+    async *batches(requested: number) {
+      const size = samplesPerBatch(requested, Math.max(rowBytes, length * (features ?? 1) * 4));
       const fd = openSync(path, 'r');
       try {
         for (let start = 0; start < n; start += size) {
@@ -453,7 +493,11 @@ function npyLayout(head: Buffer, path: string): { shape: number[]; descr: string
   if (descr === undefined || shapeText === undefined) throw new InputError(path, null, 'cannot read the dtype and shape from the .npy header');
   if (/'fortran_order'\s*:\s*True/.test(header)) throw new InputError(path, null, 'the array is stored in Fortran order; save it with np.save(np.ascontiguousarray(a))');
   if (!/^[<|]?[fiub]\d$/.test(descr)) throw new InputError(path, null, `dtype '${descr}' is not supported: ids must be integers, features floats`);
-  return { shape: shapeText.split(',').map((s) => s.trim()).filter((s) => s !== '').map(Number), descr, dataOffset };
+  const shape = npyShape(header, path);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || !/^\(\s*(\d+\s*,\s*)*(\d+\s*,?\s*)?\)$/.test(/'shape'\s*:\s*(\([^)]*\))/.exec(header)?.[1] ?? '')) {
+    throw new InputError(path, null, `the header's shape ${/'shape'\s*:\s*(\([^)]*\))/.exec(header)?.[1] ?? '?'} is not a tuple of non-negative integers`);
+  }
+  return { shape, descr, dataOffset };
 }
 
 /** A version-1 header for a slice of rows, so that the rows parse as an array of their own. */

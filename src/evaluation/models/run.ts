@@ -52,6 +52,12 @@ export function classLabels(units: number, labels: Label[], classNames: string[]
   return distinct;
 }
 
+/** Index of the first NaN or infinite value, or -1. */
+function firstNonFinite(values: Float32Array): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i])) return i;
+  return -1;
+}
+
 export async function runModel(model: SequenceModel, dataset: SequenceDataset, options: RunOptions = {}): Promise<ModelPredictions> {
   const tf = tfjs();
   const started = performance.now();
@@ -74,8 +80,16 @@ export async function runModel(model: SequenceModel, dataset: SequenceDataset, o
       const p = model.predictProbabilities(x);
       values = (await p.data()) as Float32Array;
       p.dispose();
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(model.summary.path, null, `TensorFlow.js could not run the model on samples ${batch.start} to ${batch.start + batch.count - 1} of ${dataset.path}: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       x.dispose();
+    }
+    const broken = firstNonFinite(values);
+    if (broken >= 0) {
+      const sample = batch.start + Math.floor(broken / k);
+      throw new InputError(model.summary.path, null, `the model's output for sample ${sample} of ${dataset.path} is ${values[broken]} (the probability of class ${String(classes[broken % k])}): its weights or that input give non-finite values, which no metric can score`);
     }
     probabilities.set(values, batch.start * k);
     for (let r = 0; r < batch.count; r++) {

@@ -2,6 +2,7 @@
 // forward pass on a dummy batch, and each step's real output shape beside the shape the static
 // analysis inferred for the same name on the same line. A dynamic check of the static analysis.
 import type { Analyzer } from '../../analysis';
+import { InputError } from '../errors';
 import { tfjs } from './tf';
 import { loadTorchModel } from './torch/model';
 import type { Shape } from './torch/layers';
@@ -83,6 +84,9 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
     let trace;
     try {
       trace = model.traceShapes(dummy);
+    } catch (error) {
+      if (error instanceof InputError) throw error;
+      throw new InputError(options.path, null, `TensorFlow.js could not run ${model.summary.name} on a dummy batch ${JSON.stringify(inputShape)}: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       dummy.dispose();
     }

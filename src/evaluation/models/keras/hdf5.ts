@@ -40,6 +40,36 @@ export interface H5Module {
 }
 
 let loading: Promise<H5Module> | null = null;
+
+/**
+ * What the HDF5 C library prints: its error stack ("HDF5-DIAG: Error detected in …", 30 to 45
+ * lines per failure) goes here instead of the user's terminal, and only its innermost cause is
+ * reported, in one line. The library reaches the console through Emscripten's print functions,
+ * bound when the module starts, so the script is run with this console in scope.
+ */
+const diagnostics: string[] = [];
+const MAX_DIAGNOSTIC_LINES = 400;
+function capture(...parts: unknown[]): void {
+  if (diagnostics.length < MAX_DIAGNOSTIC_LINES) diagnostics.push(parts.map(String).join(' '));
+}
+const quietConsole = { log: capture, error: capture, warn: capture, info: capture, debug: capture };
+
+/** The innermost cause of the first error stack printed since the last call, e.g. "truncated file: eof = 2000, …". */
+export function takeHdf5Cause(): string | null {
+  const lines = diagnostics.splice(0);
+  let cause: string | null = null;
+  let inFirstStack = false;
+  for (const line of lines) {
+    if (/HDF5-DIAG: Error detected/.test(line)) {
+      if (inFirstStack) break;
+      inFirstStack = true;
+      continue;
+    }
+    const frame = /#\d+: .* in [\w.]+\(\): (.*)$/.exec(line);
+    if (inFirstStack && frame) cause = frame[1].trim();
+  }
+  return cause;
+}
 let counter = 0;
 
 /** The h5wasm browser build: beside the bundle (dist/), else in node_modules. */
@@ -56,7 +86,8 @@ function scriptPath(): string {
 export function loadH5wasm(): Promise<H5Module> {
   loading ??= (async () => {
     const path = scriptPath();
-    const module = runInThisContext(`${readFileSync(path, 'utf8')}\n;h5wasm`, { filename: path }) as H5Module;
+    const wrapped = runInThisContext(`(function (console) {${readFileSync(path, 'utf8')}\n;return h5wasm;\n})`, { filename: path }) as (console: unknown) => H5Module;
+    const module = wrapped(quietConsole);
     await module.ready;
     return module;
   })();
@@ -69,12 +100,27 @@ export async function withH5File<T>(bytes: Uint8Array, read: (root: H5File) => T
   const name = `/seqlens-read-${process.pid}-${counter++}.h5`;
   h5.FS!.writeFile(name, bytes);
   let file: H5File | null = null;
+  takeHdf5Cause();
   try {
-    file = new h5.File(name, 'r');
-    return read(file);
+    try {
+      file = new h5.File(name, 'r');
+    } catch (error) {
+      throw new Error(`not a readable HDF5 file: ${takeHdf5Cause() ?? (error as Error).message}`);
+    }
+    try {
+      return read(file);
+    } catch (error) {
+      const cause = takeHdf5Cause();
+      if (cause === null || (error as Error).name === 'InputError') throw error;
+      throw new Error(`the HDF5 library could not read the file: ${cause}`);
+    }
   } finally {
-    file?.close();
-    h5.FS!.unlink(name);
+    try {
+      file?.close();
+    } finally {
+      h5.FS!.unlink(name);
+      takeHdf5Cause();
+    }
   }
 }
 

@@ -66,6 +66,13 @@ function intArg(spec: LayerSpec, name: string): number {
   return v;
 }
 
+/** A size argument: a constant of at least 1 (PyTorch itself refuses hidden_size=0; a zero-width tensor runs nowhere here). */
+function sizeArg(spec: LayerSpec, name: string): number {
+  const v = intArg(spec, name);
+  if (v < 1) throw new Error(`nn.${spec.kind} '${spec.path}': ${name}=${v}; it must be at least 1${name === 'hidden_size' ? ' (PyTorch raises "ValueError: hidden_size must be greater than zero")' : ''}`);
+  return v;
+}
+
 function boolArg(spec: LayerSpec, name: string, fallback: boolean): boolean {
   const v = spec.args[name];
   return typeof v === 'boolean' ? v : typeof v === 'number' ? v !== 0 : fallback;
@@ -131,8 +138,8 @@ function buildElementwise(spec: LayerSpec, f: (x: Tensor) => Tensor): BuiltLayer
 
 function buildEmbedding(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   const tf = tfjs();
-  const vocabulary = intArg(spec, 'num_embeddings');
-  const dim = intArg(spec, 'embedding_dim');
+  const vocabulary = sizeArg(spec, 'num_embeddings');
+  const dim = sizeArg(spec, 'embedding_dim');
   const table = tf.tensor2d(weights.take(`${spec.path}.weight`, [vocabulary, dim]), [vocabulary, dim]);
   return {
     spec,
@@ -146,8 +153,8 @@ function buildEmbedding(spec: LayerSpec, weights: WeightSource): BuiltLayer {
 
 function buildLinear(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   const tf = tfjs();
-  const inFeatures = intArg(spec, 'in_features');
-  const outFeatures = intArg(spec, 'out_features');
+  const inFeatures = sizeArg(spec, 'in_features');
+  const outFeatures = sizeArg(spec, 'out_features');
   const hasBias = boolArg(spec, 'bias', true);
   // PyTorch stores (out, in); the product needs (in, out).
   const kernel = tf.tidy(() => tf.transpose(tf.tensor2d(weights.take(`${spec.path}.weight`, [outFeatures, inFeatures]), [outFeatures, inFeatures]))) as Tensor2D;
@@ -209,9 +216,10 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   const tf = tfjs();
   const cell = spec.kind === 'GRU' ? 'gru' : spec.kind === 'LSTM' ? 'lstm' : 'rnn';
   const gates = GATES[cell];
-  const inputSize = intArg(spec, 'input_size');
-  const hidden = intArg(spec, 'hidden_size');
+  const inputSize = sizeArg(spec, 'input_size');
+  const hidden = sizeArg(spec, 'hidden_size');
   const layers = typeof spec.args.num_layers === 'number' ? spec.args.num_layers : 1;
+  if (!Number.isInteger(layers) || layers < 1 || layers > 64) throw new Error(`nn.${spec.kind} '${spec.path}': num_layers=${layers}; SeqLens runs 1 to 64 stacked layers`);
   const bidirectional = boolArg(spec, 'bidirectional', false);
   const batchFirst = boolArg(spec, 'batch_first', false);
   const hasBias = boolArg(spec, 'bias', true);
@@ -337,16 +345,29 @@ export class StateDictWeights implements WeightSource {
   }
 }
 
+/**
+ * Parameters "Verify shapes" gives random weights to, at most: 50 million float32 values (200 MB,
+ * about three times that once TensorFlow.js holds its own copies), counted before each allocation.
+ */
+export const MAX_RANDOM_PARAMETERS = 50_000_000;
+
 /** Random weights, uniform in ±1/sqrt(fan), PyTorch's own default scale for these layers. */
 export class RandomWeights implements WeightSource {
   readonly where = 'random weights';
   private seed: number;
-  constructor(seed = 1) {
+  /** Parameters handed out so far. */
+  total = 0;
+  constructor(seed = 1, private readonly limit = MAX_RANDOM_PARAMETERS) {
     this.seed = seed;
   }
 
-  take(_name: string, shape: number[]): Float32Array {
+  take(name: string, shape: number[]): Float32Array {
     const count = shape.reduce((a, b) => a * b, 1);
+    if (this.total + count > this.limit) {
+      const mb = (n: number) => `${Math.round((n * 4) / 1e6).toLocaleString('en-US')} MB`;
+      throw new Error(`'${name}' ${formatShape(shape)} holds ${count.toLocaleString('en-US')} parameters (${mb(count)} as float32), which would bring the model to ${(this.total + count).toLocaleString('en-US')}: Verify Shapes builds models of up to ${this.limit.toLocaleString('en-US')} parameters (${mb(this.limit)}); smaller sizes show the same shapes`);
+    }
+    this.total += count;
     const fan = shape.length > 1 ? shape[shape.length - 1] : shape[0];
     const scale = 1 / Math.sqrt(Math.max(1, fan));
     const out = new Float32Array(count);
