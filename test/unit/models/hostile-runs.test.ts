@@ -119,7 +119,7 @@ describe('hostile inputs to a model run', () => {
     writeFileSync(join(dir, 'x.npy'), Buffer.from(text, 'latin1'));
     await rejects(openDataset(join(dir, 'x.npy'), { input: IDS }), /declares \[9,5\] <i4 \(180 bytes of data\) but the file holds 40/);
     writeFileSync(join(dir, 'x.npy'), Buffer.from(bytes.toString('latin1').replace('(2, 5)', '(-2, 5)'), 'latin1'));
-    await rejects(openDataset(join(dir, 'x.npy'), { input: IDS }), /shape \(-2, 5\) is not a tuple of non-negative integers/);
+    await rejects(openDataset(join(dir, 'x.npy'), { input: IDS }), /x\.npy: .*negative dimension -2/);
   });
 
   it('reports a corrupt HDF5 file in one line, without the C library\'s error stack', async () => {
