@@ -15,6 +15,7 @@ import { formatTaggingHtml, formatTaggingJson, formatTaggingText } from '../eval
 import { taggingFormatOf } from '../evaluation/sequence/readers/index';
 import { evaluateTaggingFile, TaggingOptions } from '../evaluation/sequence/tagging/evaluate';
 import { parseSchemeName, SCHEME_NAMES } from '../evaluation/sequence/tagging/schemes';
+import { MAX_CALIBRATION_BINS } from '../evaluation/sequence/calibration';
 import type { BackendName, Task } from '../evaluation/types';
 import { CliIO, EXIT_OK, EXIT_USAGE } from './io';
 
@@ -50,6 +51,7 @@ Options:
   --backend tfjs-node|wasm|cpu
                             Force a TensorFlow.js backend (default: the first that loads, in that order).
   --curve-points N          Points kept per ROC/PR curve in the report (default ${DEFAULT_MAX_CURVE_POINTS}; 0 keeps all).
+  --calibration-bins N      Uniform bins of the reliability diagram, ECE and MCE (default 10).
 
 Sequence labelling (taggers: NER, POS, chunking), from a CoNLL file (.conll, .iob, .bio, …: token,
 gold tag, predicted tag per line, a blank line between sentences) or JSON Lines with "tags" and
@@ -216,6 +218,13 @@ function parseArgs(argv: string[]): Parsed | 'help' {
         const b = value();
         if (!(BACKEND_NAMES as readonly string[]).includes(b)) throw new UsageError(`--backend must be one of ${BACKEND_NAMES.join(', ')}, not '${b}'`);
         options.backend = b as BackendName;
+        break;
+      }
+      case 'calibration-bins': {
+        const text = value();
+        const bins = Number(text);
+        if (!Number.isInteger(bins) || bins < 1 || bins > MAX_CALIBRATION_BINS) throw new UsageError(`--calibration-bins must be an integer from 1 to ${MAX_CALIBRATION_BINS}, not '${text}'`);
+        options.calibrationBins = bins;
         break;
       }
       case 'curve-points': {

@@ -11,6 +11,8 @@ import { averagePrecisionOf, buildSweep, prCurveOf, rocAucOf, rocCurveOf } from 
 import { languageModelMetrics } from './metrics/language-model';
 import { binaryLogLoss, multiclassLogLoss, softmaxInPlace, unnormalisedRows } from './metrics/log-loss';
 import { regressionMetrics } from './metrics/regression';
+import { DEFAULT_CALIBRATION_BINS } from './sequence/calibration';
+import { calibrationOf, calibrationWarnings, CalibrationResult } from './sequence/calibration-report';
 import type { LabelColumn } from './readers/builders';
 import { readPredictions } from './readers/index';
 import { attachSampleFields } from './readers/sample-fields';
@@ -367,6 +369,8 @@ function computeScoreMetrics(
         logLoss = binaryLogLoss(score, isPositive);
       }
     }
+    const calibration = scores.probabilities ? binaryCalibration(scores, truth, labelIndex, options) : undefined;
+    if (calibration) warnings.push(...calibrationWarnings(calibration));
     // The sweep is built last and consumes the scores (they are not read again).
     const sweep = buildSweep(score, isPositive, positive, true);
     const rocAuc = rocAucOf(sweep);
@@ -375,15 +379,18 @@ function computeScoreMetrics(
     }
     const roc: RocCurve = strip(rocCurveOf(sweep, curveOptions));
     const pr: PrCurve = strip(prCurveOf(sweep, curveOptions));
-    return { threshold, rocAuc, averagePrecision: averagePrecisionOf(sweep), logLoss, curves: { roc: [roc], pr: [pr] }, sweep };
+    return { threshold, rocAuc, averagePrecision: averagePrecisionOf(sweep), logLoss, curves: { roc: [roc], pr: [pr] }, sweep, ...(calibration ? { calibration } : {}) };
   }
   if (scores.columns.length > 2) {
     // Log loss first: the sweeps below consume the columns.
     let logLoss = NaN;
+    let calibration: CalibrationResult | undefined;
     if (scores.probabilities) {
       const columnOf = new Map(scores.columns.map((c, i) => [labelIndex(c.label), i]));
       const truthColumns = Int32Array.from(truth, (t) => columnOf.get(t)!);
       logLoss = multiclassLogLoss(scores.columns.map((c) => c.values), truthColumns);
+      calibration = calibrationOf(scores.columns, truthColumns, scores.columns.map((_, i) => i), options.calibrationBins ?? DEFAULT_CALIBRATION_BINS);
+      warnings.push(...calibrationWarnings(calibration));
     }
     const roc: RocCurve[] = [];
     const pr: PrCurve[] = [];
@@ -404,9 +411,29 @@ function computeScoreMetrics(
       warnings.push(warning('SLE105', `No true sample is ${undefinedAuc.map((l) => `'${String(l)}'`).join(', ')}, so one-versus-rest ROC AUC is undefined for ${undefinedAuc.length === 1 ? 'that class' : 'those classes'} and its macro average is NaN.`));
     }
     const k = scores.columns.length;
-    return { threshold: null, rocAuc: aucTotal / k, averagePrecision: apTotal / k, logLoss, curves: { roc, pr }, sweep: null };
+    return { threshold: null, rocAuc: aucTotal / k, averagePrecision: apTotal / k, logLoss, curves: { roc, pr }, sweep: null, ...(calibration ? { calibration } : {}) };
   }
   return null;
+}
+
+/** Calibration of binary scores: the positive class one versus rest, and the top label over both classes. */
+function binaryCalibration(scores: ScoreSetup, truth: Int32Array, labelIndex: (label: Label) => number, options: EngineOptions): CalibrationResult {
+  const { positive, negative, score } = scores.binary!;
+  const bins = options.calibrationBins ?? DEFAULT_CALIBRATION_BINS;
+  let columns: { label: Label; values: ArrayLike<number> }[];
+  if (scores.columns.length === 2) {
+    columns = scores.columns;
+  } else {
+    columns = [{ label: positive, values: score }];
+    if (negative !== null) {
+      const complement = { label: negative, values: Float64Array.from(score, (p) => 1 - p) };
+      columns = compareLabels(negative, positive) < 0 ? [complement, columns[0]] : [columns[0], complement];
+    }
+  }
+  const columnOf = new Map(columns.map((c, i) => [labelIndex(c.label), i]));
+  const truthColumns = Int32Array.from(truth, (t) => columnOf.get(t) ?? -1);
+  const positiveColumn = columns.findIndex((c) => compareLabels(c.label, positive) === 0);
+  return calibrationOf(columns, truthColumns, [positiveColumn], bins);
 }
 
 function strip<T extends { points: number }>(curve: T): Omit<T, 'points'> {

@@ -1,3 +1,5 @@
+import type { CalibrationResult } from './sequence/calibration-report';
+
 // The plain data the evaluation engine returns. No class instances, no functions:
 // the CLI prints it, the JSON report serialises it and a webview can receive it by postMessage.
 
@@ -73,6 +75,8 @@ export interface ScoreMetrics {
   curves: { roc: RocCurve[]; pr: PrCurve[] };
   /** Binary scores only. */
   sweep: ThresholdSweep | null;
+  /** Reliability, ECE, MCE, Brier and temperature scaling, when the scores are probabilities. */
+  calibration?: CalibrationResult;
 }
 
 interface ResultBase {
@@ -194,4 +198,6 @@ export interface EvaluateOptions {
   backend?: BackendName;
   /** Evaluated the same way and compared with the main file (overfitting and leakage). */
   trainPath?: string;
+  /** Uniform bins of the reliability diagram (default 10). */
+  calibrationBins?: number;
 }

@@ -110,6 +110,13 @@ export const WARNING_CATALOGUE: Record<string, WarningRule> = {
     why: 'The default mode (seqeval, conlleval) counts such a run as an entity; strict mode with IOB2 ignores it. The two modes can then differ by several points.',
     tryThis: 'Decode with a CRF or constrained decoding that forbids O → I-; report strict-mode scores (--mode strict --scheme IOB2) beside the default ones.',
   },
+  SLE311: {
+    code: 'SLE311',
+    name: 'overconfident-model',
+    what: 'The model is more confident than it is right: top-label ECE is at least 0.05 and the mean highest probability exceeds accuracy by at least 5 points.',
+    why: 'Its probabilities cannot be read as chances: a threshold, a rejection rule or a downstream decision built on them acts on inflated numbers. Large networks trained with cross-entropy are typically overconfident (Guo et al., 2017).',
+    tryThis: 'Fit a temperature on a held-out validation set (temperature scaling), or use label smoothing, mixup or fewer epochs; re-check the reliability diagram.',
+  },
 };
 
 export function warning(code: keyof typeof WARNING_CATALOGUE, message: string): EvalWarning {

@@ -169,6 +169,21 @@ def case_frames():
     y = r.integers(0, 3, 250)
     P = softmax(r.normal(0, 1, (250, 3)) + 2.0 * np.eye(3)[y])
     cases["format_npz_probability_matrix"] = ({"y_true": y, "probs": P}, "npz", {}, {"classes": [0, 1, 2], "matrix": "probs", "derive": "argmax"})
+
+    # Calibration: scores exactly on the bin edges (each goes to the lower bin), and an overconfident
+    # five-class model (logits three times too large) with 15 bins.
+    r = rng(18)
+    y = (r.random(600) < 0.5).astype(int)
+    s = np.round(np.clip(sigmoid_scores(r, y, separation=0.8), 0, 1), 1)
+    cases["calibration_scores_on_bin_edges"] = (pd.DataFrame({"y_true": y, "score": s}), "csv", {}, {"score": "score", "derive": 0.5})
+    r = rng(19)
+    y = r.integers(0, 5, 1500)
+    logits = 3.0 * (r.normal(0, 1, (1500, 5)) + 1.2 * np.eye(5)[y])
+    frame = pd.DataFrame({"y_true": y})
+    for k in range(5):
+        frame[f"logit_{k}"] = logits[:, k]
+    cases["calibration_overconfident_15_bins"] = (frame, "csv", {"calibrationBins": 15},
+                                                  {"classes": list(range(5)), "prob_prefix": "logit_", "logits": True, "derive": "argmax", "bins": 15})
     return cases
 
 
@@ -202,10 +217,12 @@ def write_file(name, data, ext):
 
 def load_file(path, ext):
     """The file as scikit-learn users would load it: a dict of column name -> numpy array."""
+    # round_trip: pandas' default float parser is off by an ulp at times, which moves a score
+    # sitting on a calibration bin edge (0.7 = 1 - 0.3) into the next bin.
     if ext == "csv":
-        frame = pd.read_csv(path)
+        frame = pd.read_csv(path, float_precision="round_trip")
     elif ext == "tsv":
-        frame = pd.read_csv(path, sep="\t")
+        frame = pd.read_csv(path, sep="\t", float_precision="round_trip")
     elif ext == "json":
         frame = pd.read_json(path, orient="records", precise_float=True)
     elif ext == "json-columns":
@@ -337,6 +354,16 @@ def expected_for(data, spec):
         })
         if len(y_true) <= SWEEP_LIMIT:
             out["sweep"] = sweep_of(yb, score)
+        if score.min() >= 0 and score.max() <= 1:
+            if P is not None:
+                cal_classes, cal_P = classes, P
+            else:
+                present = sorted(set(y_true.tolist()))
+                neg = [c for c in (present if len(present) > 1 else [0, 1]) if c != pos][0]
+                cal_classes = sorted([neg, pos])
+                cal_P = np.column_stack([score if c == pos else 1 - score for c in cal_classes])
+            truth_column = np.array([cal_classes.index(t) if t in cal_classes else -1 for t in y_true.tolist()])
+            out["calibration"] = calibration_of(cal_classes, cal_P, truth_column, [cal_classes.index(pos)], spec.get("bins", 10))
     elif P is not None:
         Y = label_binarize(y_true, classes=classes)
         try:
@@ -350,8 +377,82 @@ def expected_for(data, spec):
             "averagePrecision": M.average_precision_score(Y, P, average="macro"),
             "logLoss": M.log_loss(y_true, P, labels=classes),
             "curves": {"roc": list(rocs), "pr": list(prs)},
+            "calibration": calibration_of(classes, P, np.array([classes.index(t) for t in y_true.tolist()]), list(range(len(classes))), spec.get("bins", 10)),
         })
     return out
+
+
+# ---------------------------------------------------------------- calibration
+
+EPS = np.finfo(np.float64).eps
+
+
+def reliability(yb, p, bins):
+    """calibration_curve's bins, with the counts and the ECE and MCE computed from them."""
+    from sklearn.calibration import calibration_curve
+    prob_true, prob_pred = calibration_curve(yb, p, n_bins=bins, strategy="uniform")
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    totals = np.bincount(np.searchsorted(edges[1:-1], p), minlength=bins)
+    nonzero = np.nonzero(totals)[0]
+    counts = totals[nonzero]
+    gaps = np.abs(prob_pred - prob_true)
+    return {"probTrue": prob_true, "probPred": prob_pred, "counts": counts, "binIndex": nonzero,
+            "ece": float(np.sum(counts / len(p) * gaps)), "mce": float(gaps.max())}
+
+
+def temperature_by_torch(logits, truth):
+    """Temperature scaling fitted with PyTorch's LBFGS on the mean cross-entropy of logits / T."""
+    import torch
+    import torch.nn.functional as F
+    z = torch.tensor(logits, dtype=torch.float64)
+    y = torch.tensor(truth, dtype=torch.long)
+    t = torch.ones(1, dtype=torch.float64, requires_grad=True)
+    optimizer = torch.optim.LBFGS([t], lr=1, max_iter=1000, tolerance_grad=1e-13, tolerance_change=1e-16, line_search_fn="strong_wolfe")
+
+    def closure():
+        optimizer.zero_grad()
+        loss = F.cross_entropy(z / t, y)
+        loss.backward()
+        return loss
+
+    optimizer.step(closure)
+    temperature = float(t.detach())
+    with torch.no_grad():
+        at = lambda T: float(F.cross_entropy(z / T, y))
+        # No finite minimum in [1e-4, 1e4] (separable data, or scores that carry no signal): the loss
+        # keeps falling towards an end, wherever LBFGS stopped.
+        if not 1e-4 < temperature < 1e4 or at(1e-4) < at(temperature) or at(1e4) < at(temperature):
+            return None, None, None, None
+    with torch.no_grad():
+        before = float(F.cross_entropy(z, y))
+        after = float(F.cross_entropy(z / temperature, y))
+        scaled = torch.softmax(z / temperature, dim=1).numpy()
+    return temperature, before, after, scaled
+
+
+def calibration_of(classes, P, truth_column, scored, bins):
+    """classes and P's columns in sorted order; truth_column: the true class's column per row."""
+    per_class = []
+    for c in scored:
+        yb = (truth_column == c).astype(int)
+        per_class.append({"label": classes[c], **reliability(yb, P[:, c], bins), "brier": M.brier_score_loss(yb, P[:, c])})
+    out = {"bins": bins, "perClass": per_class}
+    if P.shape[1] < 2:
+        return {**out, "topLabel": None, "temperature": None}
+    confidence = P.max(axis=1)
+    correct = (P.argmax(axis=1) == truth_column).astype(int)
+    top = {**reliability(correct, confidence, bins), "meanConfidence": float(confidence.mean()), "accuracy": float(correct.mean())}
+    logits = np.log(np.maximum(P, EPS))
+    temperature, before, after, scaled = temperature_by_torch(logits, truth_column)
+    if temperature is None:
+        import torch
+        before = float(torch.nn.functional.cross_entropy(torch.tensor(logits), torch.tensor(truth_column)))
+        return {**out, "topLabel": top, "temperature": {"temperature": None, "nllBefore": before, "nllAfter": float("nan"),
+                                                        "eceAfter": float("nan"), "fittedOnThisData": True}}
+    scaled_correct = (scaled.argmax(axis=1) == truth_column).astype(int)
+    return {**out, "topLabel": top, "temperature": {
+        "temperature": temperature, "nllBefore": before, "nllAfter": after,
+        "eceAfter": reliability(scaled_correct, scaled.max(axis=1), bins)["ece"], "fittedOnThisData": True}}
 
 
 # ---------------------------------------------------------------- compare

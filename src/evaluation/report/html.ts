@@ -2,6 +2,7 @@
 // the confusion matrix as a heat map, and the ROC and PR curves as inline SVG.
 import type { ClassificationResult, EvaluationResult, PrCurve, RocCurve } from '../types';
 import { WARNING_CATALOGUE } from '../warnings';
+import type { CalibrationResult } from '../sequence/calibration-report';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -73,6 +74,7 @@ function classificationSections(r: ClassificationResult): string[] {
     out.push('<h2>Scores</h2>');
     out.push(table(['ROC AUC', 'average precision', 'log loss', 'threshold'], [[num(sc.rocAuc), num(sc.averagePrecision), num(sc.logLoss), sc.threshold === null ? '—' : String(sc.threshold)]]));
     out.push(`<div>${sc.curves.roc.map(rocSvg).join('')}${sc.curves.pr.map(prSvg).join('')}</div>`);
+    if (sc.calibration) out.push(...calibrationSections(sc.calibration));
   }
   return out;
 }
@@ -96,4 +98,30 @@ function rocSvg(curve: RocCurve): string {
 
 function prSvg(curve: PrCurve): string {
   return frame(`PR, class ${String(curve.label)}`, 'recall', 'precision', polyline(curve.recall, curve.precision));
+}
+
+function calibrationSections(c: CalibrationResult): string[] {
+  const out = [`<h2>Calibration</h2><p>${c.bins} uniform bins, right-closed (a score on an edge goes to the lower bin), as scikit-learn's <code>calibration_curve</code>.</p>`];
+  const rows: string[][] = [];
+  if (c.topLabel) rows.push(['top label', num(c.topLabel.ece), num(c.topLabel.mce), '—', `confidence ${num(c.topLabel.meanConfidence)}, accuracy ${num(c.topLabel.accuracy)}`]);
+  for (const k of c.perClass) rows.push([`class ${String(k.label)}`, num(k.ece), num(k.mce), num(k.brier), 'one versus rest']);
+  out.push(table(['', 'ECE', 'MCE', 'Brier', ''], rows));
+  const curve = c.topLabel ?? c.perClass[0];
+  if (curve) {
+    const diagonal = '<line x1="20" y1="220" x2="220" y2="20" stroke="#ddd"/>';
+    const bars = curve.binIndex.map((b, i) => {
+      const x = 20 + (b / c.bins) * 200;
+      const w = 200 / c.bins;
+      const h = curve.probTrue[i] * 200;
+      return `<rect x="${x.toFixed(1)}" y="${(220 - h).toFixed(1)}" width="${(w - 1).toFixed(1)}" height="${h.toFixed(1)}" fill="rgba(31,119,180,.35)"/>`;
+    }).join('');
+    out.push(`<div>${frame(c.topLabel ? 'Reliability, top label' : `Reliability, class ${String(c.perClass[0].label)}`, 'mean confidence', 'fraction correct', `${diagonal}${bars}${polyline(curve.probPred, curve.probTrue)}`)}</div>`);
+  }
+  const t = c.temperature;
+  if (t && c.topLabel) {
+    out.push(t.temperature === null
+      ? '<p>Temperature scaling: no finite temperature minimises the log loss on this data.</p>'
+      : `<p><b>Temperature scaling, fitted on this same data</b> (so the figures after it are optimistic; fit T on a validation set): T = ${t.temperature.toFixed(4)}, log loss ${num(t.nllBefore)} → ${num(t.nllAfter)}, top-label ECE ${num(c.topLabel.ece)} → ${num(t.eceAfter)}.</p>`);
+  }
+  return out;
 }

@@ -34,6 +34,7 @@ export function toJsonObject(result: EvaluationResult): Record<string, unknown> 
         roc: curves.roc.map(({ label, fpr, tpr, thresholds }) => ({ label, fpr, tpr, thresholds })),
         pr: curves.pr.map(({ label, precision, recall, thresholds }) => ({ label, precision, recall, thresholds })),
       },
+      ...(result.scores.calibration ? { calibration: result.scores.calibration } : {}),
     });
   }
   body.warnings = warnings;

@@ -3,6 +3,7 @@
 import { sweepPoint } from '../metrics/curves';
 import type { ClassificationResult, EvaluationResult, Label, ThresholdSweep } from '../types';
 import { WARNING_CATALOGUE } from '../warnings';
+import type { CalibrationResult } from '../sequence/calibration-report';
 
 const DIGITS = 3;
 /** Past this many classes the matrix is too wide to read as text. */
@@ -23,6 +24,7 @@ export function formatText(result: EvaluationResult): string {
   } else {
     lines.push(...classificationReport(result), '', ...summaryLine(result), '', ...matrixLines(result));
     if (result.scores) lines.push('', ...scoreLines(result));
+    if (result.scores?.calibration) lines.push('', ...calibrationLines(result.scores.calibration));
   }
   lines.push('');
   if (result.warnings.length === 0) {
@@ -89,4 +91,30 @@ function bestF1(sweep: ThresholdSweep) {
     if (!best || point.f1 > best.f1) best = point;
   }
   return best;
+}
+
+function calibrationLines(c: CalibrationResult): string[] {
+  const lines = [`Calibration (${c.bins} uniform bins, right-closed as scikit-learn's calibration_curve):`];
+  const top = c.topLabel;
+  if (top) {
+    lines.push(`  top label: ECE ${num(top.ece)}   MCE ${num(top.mce)}   mean confidence ${num(top.meanConfidence)}   accuracy ${num(top.accuracy)}`);
+  }
+  const shown = c.perClass.slice(0, 20);
+  for (const k of shown) lines.push(`  class ${String(k.label)} (one versus rest): ECE ${num(k.ece)}   MCE ${num(k.mce)}   Brier ${num(k.brier)}`);
+  if (c.perClass.length > shown.length) lines.push(`  … and ${c.perClass.length - shown.length} more classes (see --format json)`);
+  if (top) {
+    lines.push('  reliability (top label): bin  mean confidence  accuracy  count');
+    top.binIndex.forEach((b, i) => {
+      const lo = (b / c.bins).toFixed(2);
+      const hi = ((b + 1) / c.bins).toFixed(2);
+      lines.push(`    (${lo}, ${hi}]  ${num(top.probPred[i]).padStart(8)}  ${num(top.probTrue[i]).padStart(8)}  ${String(top.counts[i]).padStart(6)}`);
+    });
+  }
+  const t = c.temperature;
+  if (t) {
+    lines.push(t.temperature === null
+      ? '  temperature scaling: no finite temperature minimises the log loss on this data (it keeps falling towards T = 0 or ∞)'
+      : `  temperature scaling, FITTED ON THIS SAME DATA (optimistic): T = ${t.temperature.toFixed(4)}, log loss ${num(t.nllBefore)} → ${num(t.nllAfter)}, top-label ECE ${num(top!.ece)} → ${num(t.eceAfter)}`);
+  }
+  return lines;
 }

@@ -27,7 +27,15 @@ describe('evaluation agrees with scikit-learn on every golden prediction set', (
     it(`${golden.file}: every metric within 1e-9`, async () => {
       const result = await evaluate(join(FIXTURES, golden.file), { ...golden.options, backend: 'cpu', maxCurvePoints: 0 });
       const { sweep, ...expected } = golden.expected;
-      const problems = differences(expected, toJsonObject(result));
+      const actualJson = toJsonObject(result);
+      // The temperature PyTorch's LBFGS stops at is only as exact as its loss-change tolerance allows
+      // (the loss is flat at its minimum); the engine solves for a zero gradient. Temperatures agree to
+      // 1e-6, and the losses and ECE after scaling to 1e-9.
+      const problems = differences(expected, actualJson).filter((p) => !p.startsWith('.calibration.temperature.temperature:'));
+      const fitted = (expected.calibration as { temperature: { temperature: number | null } | null } | undefined)?.temperature?.temperature;
+      if (typeof fitted === 'number') {
+        problems.push(...differences(fitted, (actualJson.calibration as { temperature: { temperature: number } }).temperature.temperature, '.calibration.temperature.temperature', 1e-6));
+      }
       if (sweep) {
         assert.equal(result.task, 'classification');
         const actual = result.task === 'classification' ? result.scores?.sweep : null;
