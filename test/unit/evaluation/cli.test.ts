@@ -25,13 +25,13 @@ describe('seqlens eval', () => {
     assert.match(out, /backend: cpu/);
   });
 
-  it('prints JSON with exactly the keys of the issue for binary scores', async () => {
+  it('prints JSON with exactly the keys of the issues for binary scores (calibration since issue 16)', async () => {
     const { code, out } = await run([join(FIXTURES, 'binary_scores_pred.csv'), '--format', 'json', '--backend', 'cpu']);
     assert.equal(code, 0);
     const json = JSON.parse(out);
     assert.deepEqual(Object.keys(json), [
       'task', 'backend', 'n', 'labels', 'confusionMatrix', 'accuracy', 'balancedAccuracy', 'mcc', 'kappa',
-      'perClass', 'macro', 'micro', 'weighted', 'threshold', 'rocAuc', 'averagePrecision', 'logLoss', 'curves', 'warnings',
+      'perClass', 'macro', 'micro', 'weighted', 'threshold', 'rocAuc', 'averagePrecision', 'logLoss', 'curves', 'calibration', 'warnings',
     ]);
     assert.deepEqual(Object.keys(json.perClass[0]), ['label', 'precision', 'recall', 'f1', 'support']);
     assert.deepEqual(Object.keys(json.curves), ['roc', 'pr']);
