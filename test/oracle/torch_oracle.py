@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Real-PyTorch oracle for the SeqLens fixture corpus.
 
-Runs every program in test/fixtures/torch, test/examples and
-test/fixtures/torch-realistic under real PyTorch and compares what actually
+Runs every program in test/fixtures/torch, test/examples,
+test/fixtures/torch-realistic and test/fixtures/torch-reported under real PyTorch and compares what actually
 happened with the header each file carries:
 
     # oracle: ok
@@ -27,6 +27,11 @@ test/fixtures/torch-realistic follows the same naming as test/fixtures/torch
 (`<CODE>_<desc>.py` for a buggy program, `clean_<desc>.py` for a correct one)
 except that its buggy programs need no `_fixed` twin: its clean programs are
 independent ones.
+
+test/fixtures/torch-reported holds real reported bugs rebuilt from the
+poster's code: `<id>-bug.py` carries one `# expect: SLxxx` (or
+`# expect: NEW <name>`, a rule that does not exist yet) on the bug line or on
+the innermost traceback line, and `<id>-fixed.py` must run clean.
 """
 
 import argparse
@@ -47,7 +52,9 @@ DIRS = [
     os.path.join(ROOT, "test", "fixtures", "torch"),
     os.path.join(ROOT, "test", "examples"),
     os.path.join(ROOT, "test", "fixtures", "torch-realistic"),
+    os.path.join(ROOT, "test", "fixtures", "torch-reported"),
 ]
+REPORTED_DIR = DIRS[3]
 # Fixture folders: strict file names; only DIRS[0] requires `_fixed` twins.
 FIXTURE_DIRS = (DIRS[0], DIRS[2])
 TIMEOUT_S = 30.0
@@ -55,7 +62,7 @@ MSG_MAX = 200
 STDOUT_MAX_LINES = 20
 
 HEADER_RE = re.compile(r"^# oracle(?:-stdout)?:")
-EXPECT_RE = re.compile(r"#\s*expect:\s*(SL\d{3}(?:\s*,\s*SL\d{3})*)\s*$")
+EXPECT_RE = re.compile(r"#\s*expect:\s*(SL\d{3}(?:\s*,\s*SL\d{3})*|NEW\b.*?)\s*$")
 CODE_NAME_RE = re.compile(r"^(SL\d{3})_.+?(_fixed)?\.py$")
 
 
@@ -229,6 +236,8 @@ def consistency_problems(path, text, result):
     problems = []
     name = os.path.basename(path)
     markers = expect_markers(text)
+    if os.path.dirname(path) == REPORTED_DIR:
+        return reported_problems(path, name, markers, result)
     marker_lines = sorted(markers)
     exc = result["exception"]
     in_fixtures = os.path.dirname(path) in FIXTURE_DIRS
@@ -268,6 +277,27 @@ def consistency_problems(path, text, result):
         problems.append("fixture name must be <CODE>_<desc>.py, <CODE>_<desc>_fixed.py or clean_<desc>.py")
     elif exc is not None and not markers:
         problems.append("raises but carries no `# expect:` marker")
+    return problems
+
+
+def reported_problems(path, name, markers, result):
+    """A rebuilt reported bug marks where the finding must land (the bug line
+    or the traceback's line, which may differ); its fixed twin runs clean."""
+    problems = []
+    if name.endswith("-fixed.py"):
+        if result["exception"] is not None:
+            problems.append("a fixed twin must not raise")
+        if result["warnings"]:
+            problems.append("a fixed twin must not warn")
+        if markers:
+            problems.append("a fixed twin must not carry `# expect:` markers")
+    elif name.endswith("-bug.py"):
+        if len(markers) != 1:
+            problems.append("a rebuilt bug carries exactly one `# expect:` marker")
+        if not os.path.exists(path[:-len("-bug.py")] + "-fixed.py"):
+            problems.append("missing fixed twin")
+    else:
+        problems.append("file name must be <id>-bug.py or <id>-fixed.py")
     return problems
 
 

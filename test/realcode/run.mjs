@@ -156,9 +156,9 @@ function main() {
   const coverage = measureCoverage(real.paths);
 
   console.log('\nReported bugs (test/fixtures/torch-reported): caught = error/warning of the expected rule on the expected line');
-  console.log('id'.padEnd(34) + 'expected'.padEnd(34) + 'caught  fixed twin   got');
+  console.log('id'.padEnd(56) + 'expected'.padEnd(34) + 'caught  fixed twin   got');
   for (const r of bugs) {
-    console.log(r.id.padEnd(34) + r.expected.padEnd(34) + (r.caught ? 'yes     ' : 'MISS    ') + (r.fixedFalseAlarms.length ? 'FALSE ALARM  ' : 'clean        ') + r.got.join(', '));
+    console.log(r.id.padEnd(56) + r.expected.padEnd(34) + (r.caught ? 'yes     ' : 'MISS    ') + (r.fixedFalseAlarms.length ? 'FALSE ALARM  ' : 'clean        ') + r.got.join(', '));
   }
   const caught = bugs.filter((r) => r.caught).length;
   const twins = bugs.filter((r) => r.fixedFalseAlarms.length).length;
