@@ -1,5 +1,5 @@
 // torch.nn.utils.rnn: pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence.
-import { Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
+import { Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { PackedValue, TensorValue, UNKNOWN, Value, boolValue } from '../values/value';
 
@@ -16,7 +16,9 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       const items = isSeq && !seqs.element ? seqs.items : undefined;
       const first = items?.[0] ?? (isSeq ? seqs.element : undefined);
       const batch = items ? { kind: 'int' as const, value: items.length, origin, role: 'batch' as const } : symDim('batch', { role: 'batch' });
-      const time = { ...symDim('time'), role: 'time' as const };
+      // With every sequence in view, the padded length is the longest one's.
+      const lengths = items?.map((v) => (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims[0]?.kind === 'int' ? v.shape.dims[0].value : undefined));
+      const time = lengths?.length && lengths.every((n) => n !== undefined) ? intDim(Math.max(...(lengths as number[])), { origin, role: 'time' }) : { ...symDim('time'), role: 'time' as const };
       // pad_sequence always puts (time, batch) first; elements we cannot see are taken as 1-D id sequences,
       // the common case, which never leads to a finding on its own (symbols do not conflict).
       if (first?.kind !== 'tensor' || !first.shape.rankKnown) {
@@ -31,7 +33,16 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
     case 'pack_padded_sequence': {
       const input = arg(args, kwargs, 0, 'input');
       const batchFirst = boolValue(arg(args, kwargs, 2, 'batch_first')) ?? false;
-      const padded: TensorValue = input?.kind === 'tensor' ? input : { kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE };
+      let padded: TensorValue = input?.kind === 'tensor' ? input : { kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE };
+      // Unpacking pads to the longest length, not to the padded input's length: the time axis is max(lengths).
+      const lengths = arg(args, kwargs, 1, 'lengths');
+      const literal = lengths?.kind === 'tensor' ? lengths.literal : lengths?.kind === 'list' && !lengths.element ? lengths.items.map((v) => (v.kind === 'int' ? v.value : NaN)) : undefined;
+      const timeAxis = batchFirst ? 1 : 0;
+      if (padded.shape.rankKnown && padded.shape.dims.length >= 2) {
+        const dims = [...padded.shape.dims];
+        dims[timeAxis] = literal?.length && literal.every(Number.isFinite) ? intDim(Math.max(...literal), { origin, role: 'time' }) : symDim('time', { role: 'time' });
+        padded = { ...padded, shape: shapeOf(dims) };
+      }
       const packed: PackedValue = { kind: 'packed', padded, batchFirst, origin };
       return packed;
     }

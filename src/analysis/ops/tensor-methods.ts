@@ -3,14 +3,24 @@ import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
+import { broadcast } from './broadcast';
+import { bmm, matmul, mm } from './products';
+import { gather, indexSelect, multinomial, sort, topk } from './selection';
+import { chunk, split, unbind } from './splitting';
+import { tensorFactory } from './tensor-factory';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
-  'softmax', 'log_softmax', 'masked_fill', 'masked_fill_', 'clamp', 'clamp_', 'requires_grad_', 'zero_', 'fill_', 'add', 'sub', 'mul', 'div',
+  'softmax', 'log_softmax', 'masked_fill', 'masked_fill_', 'clamp', 'clamp_', 'requires_grad_', 'zero_', 'fill_',
   'add_', 'mul_', 'sub_', 'div_', 'pin_memory', 'share_memory_', 'normal_', 'uniform_', 'retain_grad', 'round', 'floor', 'ceil', 'sign',
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'reciprocal', 'sin', 'cos', 'erf', 'log2', 'log10', 'gelu', 'silu', 'softplus',
-  'nan_to_num', 'float_power', 'remainder', 'fmod', 'lerp', 'addcmul', 'addcdiv', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
+  'nan_to_num', 'lerp', 'addcmul', 'addcdiv', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
 ]);
+
+/** Methods that broadcast the tensor against their first argument. */
+const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', pow: '**', float_power: '**', remainder: '%', fmod: '%', floor_divide: '//', maximum: 'max', minimum: 'min' };
+
+const NEW_FACTORIES: Record<string, string> = { new_zeros: 'zeros', new_ones: 'ones', new_empty: 'empty', new_full: 'full', new_tensor: 'tensor' };
 
 const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'long', bool: 'bool' };
 
@@ -136,10 +146,50 @@ export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, 
   return values;
 }
 
+/** x.repeat(r0, …, rk): the shape, padded with leading 1s to k+1 axes, times the repeats. */
+function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
+  const padded = [...Array.from({ length: repeats.length - dims.length }, () => intDim(1)), ...dims];
+  return padded.map((d, i) => {
+    const r = repeats[i];
+    if (r.kind === 'int' && r.value === 1) return d;
+    if (d.kind === 'int' && d.value === 1) return r;
+    if (d.kind === 'int' && r.kind === 'int') return intDim(d.value * r.value, { origin });
+    return UNKNOWN_DIM;
+  });
+}
+
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   if (SAME_SHAPE.has(name)) return { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput };
-  if (name in CASTS) return tensor(t, t.shape, origin, CASTS[name]);
+  if (Object.hasOwn(CASTS, name)) return tensor(t, t.shape, origin, CASTS[name]);
+  if (Object.hasOwn(BINARY, name)) {
+    const other = args[0] ?? kwargs.get('other');
+    if (!other) return tensor(t, UNKNOWN_SHAPE, origin);
+    if (name === 'pow' && other.kind !== 'tensor') return tensor(t, t.shape, origin, other.kind === 'float' ? 'float' : t.dtype);
+    return broadcast(t, other, origin, BINARY[name]);
+  }
+  if (Object.hasOwn(NEW_FACTORIES, name)) {
+    const dtype = kwargs.get('dtype') ?? { kind: 'dtype', dtype: t.dtype };
+    const made = tensorFactory(NEW_FACTORIES[name], name === 'new_full' ? [args[0] ?? kwargs.get('size') ?? { kind: 'unknown' }, args[1] ?? kwargs.get('fill_value') ?? { kind: 'unknown' }] : args.length ? args : kwargs.has('size') ? [kwargs.get('size')!] : [], new Map([['dtype', dtype]]), origin);
+    return made ?? tensor(t, UNKNOWN_SHAPE, origin);
+  }
   switch (name) {
+    case 'matmul':
+      return matmul(t, args[0], origin);
+    case 'bmm':
+      return bmm(t, args[0], origin);
+    case 'mm':
+      return mm(t, args[0], origin);
+    case 'topk':
+      return topk(t, args[0] ?? kwargs.get('k'), args[1] ?? kwargs.get('dim'), origin);
+    case 'sort':
+    case 'argsort':
+      return sort(t, origin, name === 'argsort');
+    case 'index_select':
+      return indexSelect(t, args[0] ?? kwargs.get('dim'), args[1] ?? kwargs.get('index'), origin);
+    case 'gather':
+      return gather(t, args[1] ?? kwargs.get('index'), origin);
+    case 'multinomial':
+      return multinomial(t, args[0] ?? kwargs.get('num_samples'), origin);
     case 'to':
     case 'type': {
       const dtype = [...args, kwargs.get('dtype')].find((a) => a?.kind === 'dtype');
@@ -186,6 +236,7 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
     case 'logsumexp':
     case 'norm':
     case 'median':
+      if ((name === 'max' || name === 'min') && args[0]?.kind === 'tensor') return broadcast(t, args[0], origin, name);
       return reduce(t, name, args[0] ?? kwargs.get('dim'), boolValue(args[1] ?? kwargs.get('keepdim')) ?? false, origin);
     case 'size': {
       const axis = args[0] ?? kwargs.get('dim');
@@ -208,14 +259,16 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
     case 'repeat':
     case 'expand': {
       const dims = dimsFromSizeArgs(args, origin);
-      if (!dims || !t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+      if (!dims || !t.shape.rankKnown || dims.length < t.shape.dims.length) return tensor(t, UNKNOWN_SHAPE, origin);
       if (name === 'expand') return tensor(t, shapeOf(dims.map((d, i) => (d.kind === 'int' && d.value === -1 ? t.shape.dims[i - (dims.length - t.shape.dims.length)] ?? UNKNOWN_DIM : d))), origin);
-      return tensor(t, UNKNOWN_SHAPE, origin);
+      return tensor(t, shapeOf(repeatDims(t.shape.dims, dims, origin)), origin);
     }
     case 'chunk':
+      return chunk(t, args[0] ?? kwargs.get('chunks'), args[1] ?? kwargs.get('dim'), origin);
     case 'split':
+      return split(t, args[0] ?? kwargs.get('split_size') ?? kwargs.get('split_size_or_sections'), args[1] ?? kwargs.get('dim'), origin);
     case 'unbind':
-      return UNKNOWN;
+      return unbind(t, args[0] ?? kwargs.get('dim'), origin);
     default:
       return UNKNOWN;
   }

@@ -4,10 +4,17 @@ import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { dimsFromSizeArgs } from './dims-from-values';
+import { broadcast } from './broadcast';
+import { bmm, linear, matmul, mm } from './products';
+import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
+import { chunk, split, unbind } from './splitting';
+
+/** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
+const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
 
 const ELEMENTWISE = new Set([
   'relu', 'tanh', 'sigmoid', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'exp', 'log', 'abs', 'sqrt',
-  'softmax', 'log_softmax', 'layer_norm', 'normalize', 'clamp', 'add', 'mul', 'sub', 'div', 'where', 'hardtanh', 'mish',
+  'softmax', 'log_softmax', 'layer_norm', 'normalize', 'clamp', 'hardtanh', 'mish', 'relu6', 'logsigmoid', 'tanhshrink', 'softsign', 'glu_', 'neg', 'sign', 'round', 'floor', 'ceil', 'erf', 'log2', 'log10', 'reciprocal',
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'sin', 'cos', 'flip', 'roll', 'dropout1d', 'alpha_dropout', 'nan_to_num', 'clone',
 ]);
 
@@ -89,22 +96,55 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
       return first?.kind === 'tensor' ? unsqueeze(first, intValue(args[1] ?? kwargs.get('dim')), origin) : undefined;
     case 'squeeze':
       return first?.kind === 'tensor' ? squeeze(first, intValue(args[1] ?? kwargs.get('dim')), (args[1] ?? kwargs.get('dim')) !== undefined, origin) : undefined;
-    case 'mean':
-    case 'sum':
     case 'max':
     case 'min':
+      if (first?.kind === 'tensor' && args[1]?.kind === 'tensor') return broadcast(first, args[1], origin, name);
+      return first?.kind === 'tensor' ? reduce(first, name, args[1] ?? kwargs.get('dim'), boolValue(args[2] ?? kwargs.get('keepdim')) ?? false, origin) : undefined;
+    case 'mean':
+    case 'sum':
     case 'amax':
     case 'argmax':
     case 'argmin':
     case 'logsumexp':
       return first?.kind === 'tensor' ? reduce(first, name, args[1] ?? kwargs.get('dim'), boolValue(args[2] ?? kwargs.get('keepdim')) ?? false, origin) : undefined;
     case 'matmul':
-    case 'bmm': {
-      const [a, b] = args;
-      if (a?.kind !== 'tensor' || b?.kind !== 'tensor' || !a.shape.rankKnown || !b.shape.rankKnown || a.shape.dims.length < 2 || b.shape.dims.length < 2) return { kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE };
-      return { kind: 'tensor', dtype: 'float', origin, shape: shapeOf([...a.shape.dims.slice(0, -1), b.shape.dims[b.shape.dims.length - 1]]) };
+      return matmul(args[0], args[1], origin);
+    case 'bmm':
+      return bmm(args[0], args[1], origin);
+    case 'mm':
+      return mm(args[0], args[1], origin);
+    case 'linear':
+      return linear(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('weight'), origin);
+    case 'where': {
+      const [cond, a, b] = args;
+      if (!cond || !a || !b) return undefined;
+      const ab = a.kind === 'tensor' || b.kind === 'tensor' ? broadcast(a, b, origin, 'where') : undefined;
+      return ab && cond.kind === 'tensor' ? { ...broadcast(cond, ab, origin, 'where'), dtype: ab.dtype } : undefined;
     }
+    case 'topk':
+      return first?.kind === 'tensor' ? topk(first, args[1] ?? kwargs.get('k'), args[2] ?? kwargs.get('dim'), origin) : undefined;
+    case 'sort':
+    case 'argsort':
+      return first?.kind === 'tensor' ? sort(first, origin, name === 'argsort') : undefined;
+    case 'index_select':
+      return first?.kind === 'tensor' ? indexSelect(first, args[1] ?? kwargs.get('dim'), args[2] ?? kwargs.get('index'), origin) : undefined;
+    case 'gather':
+      return first?.kind === 'tensor' ? gather(first, args[2] ?? kwargs.get('index'), origin) : undefined;
+    case 'multinomial':
+      return first?.kind === 'tensor' ? multinomial(first, args[1] ?? kwargs.get('num_samples'), origin) : undefined;
+    case 'one_hot':
+      return first?.kind === 'tensor' ? oneHot(first, args[1] ?? kwargs.get('num_classes'), origin) : undefined;
+    case 'chunk':
+      return first?.kind === 'tensor' ? chunk(first, args[1] ?? kwargs.get('chunks'), args[2] ?? kwargs.get('dim'), origin) : undefined;
+    case 'split':
+      return first?.kind === 'tensor' ? split(first, args[1] ?? kwargs.get('split_size_or_sections'), args[2] ?? kwargs.get('dim'), origin) : undefined;
+    case 'unbind':
+      return first?.kind === 'tensor' ? unbind(first, args[1] ?? kwargs.get('dim'), origin) : undefined;
     default:
+      if (Object.hasOwn(BINARY, name)) {
+        const other = args[1] ?? kwargs.get('other');
+        return first && other && (first.kind === 'tensor' || other.kind === 'tensor') ? broadcast(first, other, origin, BINARY[name]) : undefined;
+      }
       if (ELEMENTWISE.has(name) && first?.kind === 'tensor') return tensorMethod(first, 'clone', [], new Map(), origin);
       return ELEMENTWISE.has(name) ? UNKNOWN : undefined;
   }

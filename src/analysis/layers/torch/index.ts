@@ -1,6 +1,7 @@
 // Every PyTorch layer family SeqLens understands, by class name.
 import type { LayerFamily } from '../family';
 import { torchFlatten, torchSequential } from './containers';
+import { torchCells } from './cells';
 import { torchConvolution } from './convolution';
 import { torchEmbedding } from './embedding';
 import { torchLinear } from './linear';
@@ -8,7 +9,7 @@ import { torchLosses } from './losses';
 import { torchRecurrent } from './recurrent';
 import { torchShapePreserving } from './shape-preserving';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchCells];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);

@@ -1,0 +1,61 @@
+// Element-wise arithmetic between tensors and scalars: shapes broadcast from the right, dtypes promote.
+// torch.add/sub/mul/div, the operators + - * / // % **, and the tensor methods of the same names.
+import { Dim, Origin, UNKNOWN_DIM, sameDim } from '../shapes/dim';
+import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { DType, TensorValue, Value } from '../values/value';
+
+/** One broadcast axis: a 1 takes the other's size; equal sizes stay; an unknown takes the known one (else it would raise). */
+export function broadcastDim(a: Dim | undefined, b: Dim | undefined): Dim {
+  if (!a) return b ?? UNKNOWN_DIM;
+  if (!b) return a;
+  if (a.kind === 'int' && a.value === 1) return b;
+  if (b.kind === 'int' && b.value === 1) return a;
+  // An unknown axis is 1 or the other's size (anything else raises): the other side's size wins.
+  if (sameDim(a, b) || b.kind === 'unknown') return a;
+  if (a.kind === 'unknown') return b;
+  return UNKNOWN_DIM;
+}
+
+/** The result dtype of `l op r`: true division always gives floats; mixing integer and float gives float. */
+export function promote(op: string, l: DType, r: DType): DType {
+  if (op === '/' || op === 'div' || op === 'true_divide') return 'float';
+  if (l === 'unknown' || r === 'unknown') return l === 'float' || r === 'float' ? 'float' : 'unknown';
+  if (l === r) return l;
+  if (l === 'float' || r === 'float') return 'float';
+  return 'long';
+}
+
+function scalarDtype(v: Value): DType {
+  if (v.kind === 'float') return 'float';
+  if (v.kind === 'int' || v.kind === 'symint') return 'long';
+  if (v.kind === 'bool') return 'bool';
+  return 'unknown';
+}
+
+/**
+ * `left op right` where at least one side is a tensor. A Python scalar does not widen a tensor's integer
+ * dtype except to float (`ids * 2` stays int64, `ids * 0.5` is float).
+ */
+export function broadcast(left: Value, right: Value, origin: Origin, op = '+'): TensorValue {
+  const l = left.kind === 'tensor' ? left : undefined;
+  const r = right.kind === 'tensor' ? right : undefined;
+  if (!l || !r) {
+    const t = (l ?? r)!;
+    const other = l ? right : left;
+    const od = scalarDtype(other);
+    let dtype: DType = t.dtype;
+    if (op === '/' || op === 'div' || op === 'true_divide') dtype = 'float';
+    else if (od === 'float' && t.dtype !== 'float') dtype = t.dtype === 'unknown' ? 'unknown' : 'float';
+    else if (od === 'unknown' && t.dtype !== 'float') dtype = 'unknown';
+    else if (t.dtype === 'bool' && od === 'long') dtype = 'long';
+    return { kind: 'tensor', dtype, origin, shape: t.shape };
+  }
+  const dtype = promote(op, l.dtype, r.dtype);
+  if (!l.shape.rankKnown || !r.shape.rankKnown) return { kind: 'tensor', dtype, origin, shape: UNKNOWN_SHAPE };
+  const rank = Math.max(l.shape.dims.length, r.shape.dims.length);
+  const dims: Dim[] = [];
+  for (let i = 0; i < rank; i++) {
+    dims.push(broadcastDim(l.shape.dims[l.shape.dims.length - rank + i], r.shape.dims[r.shape.dims.length - rank + i]));
+  }
+  return { kind: 'tensor', dtype, origin, shape: shapeOf(dims) };
+}

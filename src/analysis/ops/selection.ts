@@ -1,0 +1,73 @@
+// Ops that pick along a dimension: topk, sort/argsort, index_select, gather, multinomial, F.one_hot.
+import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
+import { DType, TensorValue, Value, intValue } from '../values/value';
+import { dimFromValue } from './dims-from-values';
+
+function out(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
+  return { kind: 'tensor', dtype, origin, shape };
+}
+
+/** The shape with axis `axis` replaced by `size`; unknown when the axis cannot be placed. */
+function replaceAxis(shape: Shape, axis: number | undefined, size: Dim): Shape {
+  if (axis === undefined) return UNKNOWN_SHAPE;
+  if (!shape.rankKnown) {
+    if (axis >= 0 || -axis > shape.dims.length) return UNKNOWN_SHAPE;
+    const dims = [...shape.dims];
+    dims[dims.length + axis] = size;
+    return { dims, rankKnown: false };
+  }
+  const i = normaliseAxis(axis, Math.max(shape.dims.length, 1));
+  if (i === undefined) return UNKNOWN_SHAPE;
+  if (shape.dims.length === 0) return shapeOf([]);
+  const dims = [...shape.dims];
+  dims[i] = size;
+  return shapeOf(dims);
+}
+
+/** topk(k, dim=-1) → (values, indices), the dim cut to k. */
+export function topk(t: TensorValue, k: Value | undefined, dim: Value | undefined, origin: Origin): Value {
+  const axis = dim === undefined || dim.kind === 'none' ? -1 : intValue(dim);
+  const shape = replaceAxis(t.shape, axis, dimFromValue(k, origin));
+  return { kind: 'tuple', items: [out(t, shape, origin), out(t, shape, origin, 'long')] };
+}
+
+/** sort(dim=-1, descending=False) → (values, indices) of the input's shape; argsort → the indices. */
+export function sort(t: TensorValue, origin: Origin, indicesOnly: boolean): Value {
+  const indices = out(t, t.shape, origin, 'long');
+  return indicesOnly ? indices : { kind: 'tuple', items: [out(t, t.shape, origin), indices] };
+}
+
+/** index_select(dim, index): the dim becomes the length of the 1-D index. */
+export function indexSelect(t: TensorValue, dim: Value | undefined, index: Value | undefined, origin: Origin): TensorValue {
+  const n = index?.kind === 'tensor' && index.shape.rankKnown && index.shape.dims.length <= 1 ? index.shape.dims[0] ?? intDim(1) : UNKNOWN_DIM;
+  return out(t, replaceAxis(t.shape, intValue(dim), n), origin);
+}
+
+/** gather(dim, index): the index's shape, the input's dtype. */
+export function gather(t: TensorValue, index: Value | undefined, origin: Origin): TensorValue {
+  return out(t, index?.kind === 'tensor' ? index.shape : UNKNOWN_SHAPE, origin);
+}
+
+/** multinomial(probs, num_samples): (…, num_samples) int64 ids, from 1-D or 2-D probabilities. */
+export function multinomial(probs: TensorValue, samples: Value | undefined, origin: Origin): TensorValue {
+  const n = dimFromValue(samples, origin);
+  const shape = probs.shape.rankKnown && (probs.shape.dims.length === 1 || probs.shape.dims.length === 2) ? shapeOf([...probs.shape.dims.slice(0, -1), n]) : UNKNOWN_SHAPE;
+  return { kind: 'tensor', dtype: 'long', origin, shape, minValue: 0, maxValue: probs.shape.dims.length ? lastSize(probs.shape) : undefined };
+}
+
+function lastSize(shape: Shape): number | undefined {
+  const d = shape.dims[shape.dims.length - 1];
+  return d?.kind === 'int' ? d.value - 1 : undefined;
+}
+
+/** F.one_hot(ids, num_classes): a trailing axis of num_classes, int64 (num_classes=-1 means max id + 1). */
+export function oneHot(ids: TensorValue, classes: Value | undefined, origin: Origin): TensorValue {
+  const c = intValue(classes);
+  let size: Dim = UNKNOWN_DIM;
+  if (c !== undefined && c >= 0) size = dimFromValue(classes, origin);
+  else if ((c === undefined && classes === undefined) || c === -1) size = ids.maxValue !== undefined && ids.minValue !== undefined && ids.minValue === ids.maxValue ? intDim(ids.maxValue + 1) : UNKNOWN_DIM;
+  else if (classes?.kind === 'symint') size = classes.dim;
+  const shape: Shape = ids.shape.rankKnown ? shapeOf([...ids.shape.dims, size]) : { dims: [...ids.shape.dims, size], rankKnown: false };
+  return { kind: 'tensor', dtype: 'long', origin, shape, minValue: 0, maxValue: 1 };
+}

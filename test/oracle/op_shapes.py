@@ -1,0 +1,611 @@
+#!/usr/bin/python3
+"""PyTorch's own answer for every op SeqLens models: the golden of the op-table property test.
+
+For each op, a seeded generator writes at least 20 small programs on random valid shapes
+(`x = torch.randn(3, 1, 5)` then `y = x.squeeze(1)`). Each program runs in real PyTorch 1.13;
+the shape and dtype of the names it checks (`y`, and for RNNs also `h`, `c`) go into
+test/oracle/op-shapes.json. test/unit/analysis/op-table.test.ts runs every program through the
+analyzer and compares: a dimension the analyzer claims must be PyTorch's, and each modelled op
+must be fully known.
+
+    /usr/bin/python3 test/oracle/op_shapes.py --check    # CI: regenerate and compare with the golden
+    /usr/bin/python3 test/oracle/op_shapes.py --update   # rewrite the golden
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+import zlib
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from torch.nn.utils.rnn import pad_sequence
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GOLDEN = os.path.join(ROOT, "test", "oracle", "op-shapes.json")
+CASES_PER_OP = 24
+SEED = 20261202
+# Imports every program gets, in the analyzer as in PyTorch.
+PRELUDE = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nfrom torch.nn.utils.rnn import pad_sequence\n"
+
+GENERATORS = {}
+
+
+def op(name, check=("y",)):
+    def register(fn):
+        GENERATORS[name] = (fn, check)
+        return fn
+
+    return register
+
+
+def sizes(r, rank, lo=1, hi=6):
+    return [r.randint(lo, hi) for _ in range(rank)]
+
+
+def tup(dims):
+    return "(" + ", ".join(map(str, dims)) + ("," if len(dims) == 1 else "") + ")"
+
+
+def args(dims):
+    return ", ".join(map(str, dims))
+
+
+def randn(dims):
+    return f"torch.randn({args(dims)})" if dims else "torch.randn(())"
+
+
+def factor(r, n, parts):
+    """n split into `parts` positive factors."""
+    out = []
+    for _ in range(parts - 1):
+        divisors = [d for d in range(1, n + 1) if n % d == 0]
+        d = r.choice(divisors)
+        out.append(d)
+        n //= d
+    out.append(n)
+    r.shuffle(out)
+    return out
+
+
+def axis(r, rank, extra=0):
+    a = r.randrange(rank + extra)
+    return a - (rank + extra) if r.random() < 0.4 else a
+
+
+# ── shape ops ──────────────────────────────────────────────────────────────────
+
+@op("view")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    n = 1
+    for d in s:
+        n *= d
+    t = factor(r, n, r.randint(1, 3))
+    if r.random() < 0.5:
+        t[r.randrange(len(t))] = -1
+    return f"x = {randn(s)}\ny = x.view({args(t)})"
+
+
+@op("reshape")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    n = 1
+    for d in s:
+        n *= d
+    t = factor(r, n, r.randint(1, 3))
+    if r.random() < 0.5:
+        t[r.randrange(len(t))] = -1
+    form = r.choice(["x.reshape({a})", "x.reshape({t})", "torch.reshape(x, {t})"])
+    return f"x = {randn(s)}\ny = " + form.format(a=args(t), t=tup(t))
+
+
+@op("permute")
+def _(r):
+    s = sizes(r, r.randint(2, 4))
+    order = list(range(len(s)))
+    r.shuffle(order)
+    form = r.choice(["x.permute({a})", "x.permute({t})", "torch.permute(x, {t})"])
+    return f"x = {randn(s)}\ny = " + form.format(a=args(order), t=tup(order))
+
+
+@op("transpose")
+def _(r):
+    s = sizes(r, r.randint(2, 4))
+    a, b = axis(r, len(s)), axis(r, len(s))
+    form = r.choice(["x.transpose({a}, {b})", "torch.transpose(x, {a}, {b})"])
+    return f"x = {randn(s)}\ny = " + form.format(a=a, b=b)
+
+
+@op("t")
+def _(r):
+    s = sizes(r, 2)
+    return f"x = {randn(s)}\ny = x.t()" if r.random() < 0.5 else f"x = {randn(s)}\ny = x.T"
+
+
+@op("contiguous")
+def _(r):
+    s = sizes(r, r.randint(2, 4))
+    return f"x = {randn(s)}\ny = x.transpose(0, 1).contiguous()"
+
+
+@op("squeeze")
+def _(r):
+    s = [d if r.random() < 0.6 else 1 for d in sizes(r, r.randint(1, 4))]
+    form = r.choice(["x.squeeze()", "x.squeeze({a})", "torch.squeeze(x, {a})", "x.squeeze(dim={a})"])
+    return f"x = {randn(s)}\ny = " + form.format(a=axis(r, len(s)))
+
+
+@op("unsqueeze")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    form = r.choice(["x.unsqueeze({a})", "torch.unsqueeze(x, {a})", "x.unsqueeze(dim={a})"])
+    return f"x = {randn(s)}\ny = " + form.format(a=axis(r, len(s), 1))
+
+
+@op("expand")
+def _(r):
+    s = [d if r.random() < 0.5 else 1 for d in sizes(r, r.randint(1, 3))]
+    lead = sizes(r, r.randint(0, 1))
+    t = lead + [r.randint(2, 5) if d == 1 and r.random() < 0.7 else (-1 if r.random() < 0.5 else d) for d in s]
+    return f"x = {randn(s)}\ny = x.expand({args(t)})"
+
+
+@op("expand_as")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    t = [d if r.random() < 0.5 else 1 for d in s]
+    return f"x = {randn(t)}\nz = {randn(s)}\ny = x.expand_as(z)"
+
+
+@op("repeat")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    reps = sizes(r, len(s) + r.randint(0, 1), 1, 3)
+    return f"x = {randn(s)}\ny = x.repeat({args(reps)})"
+
+
+@op("flatten")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    a = r.randrange(len(s))
+    b = r.randrange(a, len(s))
+    form = r.choice(["x.flatten({a})", "x.flatten({a}, {b})", "torch.flatten(x, {a})", "torch.flatten(x, start_dim={a}, end_dim={b})", "nn.Flatten()(x)" if len(s) >= 2 else "x.flatten()"])
+    return f"x = {randn(s)}\ny = " + form.format(a=a, b=b)
+
+
+@op("index")
+def _(r):
+    s = sizes(r, 3, 2, 6)
+    form = r.choice(["x[:, -1, :]", "x[0]", "x[..., 0]", "x[:, None]", "x[-1]", "x[:, :2]", "x[1:, :, -1]", "x[:, 1:-1]", "x[None, :, 0]"])
+    return f"x = {randn(s)}\ny = {form}"
+
+
+@op("cat")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s))
+    parts = []
+    for _ in range(r.randint(2, 4)):
+        p = list(s)
+        p[d] = r.randint(1, 5)
+        parts.append(randn(p))
+    form = r.choice(["torch.cat([{p}], dim={d})", "torch.cat(({p}), {d})", "torch.cat([{p}], {d})"])
+    return "y = " + form.format(p=", ".join(parts), d=d)
+
+
+@op("cat-comprehension")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s))
+    n = r.randint(1, 5)
+    return f"x = {randn(s)}\ny = torch.cat([x for _ in range({n})], dim={d})"
+
+
+@op("stack")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s), 1)
+    n = r.randint(1, 4)
+    if r.random() < 0.5:
+        return f"y = torch.stack([{', '.join([randn(s)] * n)}], dim={d})"
+    return f"x = {randn(s)}\ny = torch.stack([x * i for i in range({n})], {d})"
+
+
+@op("chunk")
+def _(r):
+    s = sizes(r, r.randint(1, 3), 1, 8)
+    d = axis(r, len(s))
+    c = r.randint(1, 4)
+    pick = r.choice([0, -1])
+    form = r.choice(["x.chunk({c}, {d})[{p}]", "torch.chunk(x, {c}, dim={d})[{p}]"])
+    return f"x = {randn(s)}\ny = " + form.format(c=c, d=d, p=pick)
+
+
+@op("split")
+def _(r):
+    s = sizes(r, r.randint(1, 3), 1, 8)
+    d = axis(r, len(s))
+    size = r.randint(1, 4)
+    pick = r.choice([0, -1])
+    form = r.choice(["x.split({c}, {d})[{p}]", "torch.split(x, {c}, dim={d})[{p}]"])
+    return f"x = {randn(s)}\ny = " + form.format(c=size, d=d, p=pick)
+
+
+@op("index_select")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s))
+    k = r.randint(1, 4)
+    idx = [r.randrange(s[d]) for _ in range(k)]
+    form = r.choice(["torch.index_select(x, {d}, idx)", "x.index_select({d}, idx)"])
+    return f"x = {randn(s)}\nidx = torch.tensor({idx})\ny = " + form.format(d=d)
+
+
+@op("gather")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s))
+    t = [r.randint(1, v) for v in s]
+    t[d] = r.randint(1, 4)
+    return f"x = {randn(s)}\nidx = torch.randint(0, {s[d]}, {tup(t)})\ny = torch.gather(x, {d}, idx)" if r.random() < 0.5 else f"x = {randn(s)}\nidx = torch.randint(0, {s[d]}, {tup(t)})\ny = x.gather({d}, idx)"
+
+
+# ── reductions and normalisations over a dim ───────────────────────────────────
+
+def reduction(name, with_indices=False):
+    @op(name)
+    def _(r):
+        s = sizes(r, r.randint(1, 4))
+        d = axis(r, len(s))
+        k = r.choice([True, False])
+        if with_indices:
+            form = r.choice(["y, _ = x.{n}({d})", "y, _ = torch.{n}(x, {d}, keepdim={k})", "_, y = x.{n}(dim={d}, keepdim={k})", "y = x.{n}({d})[0]", "y = x.{n}()"])
+        else:
+            form = r.choice(["y = x.{n}({d})", "y = x.{n}(dim={d}, keepdim={k})", "y = torch.{n}(x, {d})", "y = torch.{n}(x, dim={d}, keepdim={k})", "y = x.{n}()"])
+        return f"x = {randn(s)}\n" + form.format(n=name, d=d, k=k)
+
+
+for _name in ["sum", "mean"]:
+    reduction(_name)
+for _name in ["max", "min"]:
+    reduction(_name, with_indices=True)
+for _name in ["argmax", "argmin"]:
+    reduction(_name)
+
+
+def softmax_like(name):
+    @op(name)
+    def _(r):
+        s = sizes(r, r.randint(1, 4))
+        d = axis(r, len(s))
+        form = r.choice(["F.{n}(x, dim={d})", "torch.{n}(x, {d})", "x.{n}({d})", "x.{n}(dim={d})", "nn.{m}(dim={d})(x)"])
+        return f"x = {randn(s)}\ny = " + form.format(n=name, d=d, m="Softmax" if name == "softmax" else "LogSoftmax")
+
+
+softmax_like("softmax")
+softmax_like("log_softmax")
+
+
+@op("topk", check=("y", "i"))
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s))
+    k = r.randint(1, s[d])
+    form = r.choice(["y, i = x.topk({k}, dim={d})", "y, i = torch.topk(x, {k}, {d})", "y, i = x.topk({k})" if d in (-1, len(s) - 1) else "y, i = x.topk({k}, {d}, largest=False)"])
+    return f"x = {randn(s)}\n" + form.format(k=k, d=d)
+
+
+@op("sort", check=("y", "i"))
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s))
+    form = r.choice(["y, i = x.sort(dim={d}, descending=True)", "y, i = torch.sort(x, {d})", "y, i = torch.sort(x, descending=True)", "y, i = x.sort()"])
+    return f"x = {randn(s)}\n" + form.format(d=d)
+
+
+@op("multinomial")
+def _(r):
+    s = sizes(r, r.randint(1, 2), 2, 6)
+    n = r.randint(1, s[-1])
+    form = r.choice(["torch.multinomial(p, {n})", "p.multinomial({n})", "torch.multinomial(p, num_samples={n}, replacement=True)"])
+    return f"p = torch.softmax({randn(s)}, -1)\ny = " + form.format(n=n)
+
+
+@op("one_hot")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    c = r.randint(2, 8)
+    form = r.choice(["F.one_hot(ids, num_classes={c})", "F.one_hot(ids, {c})", "torch.nn.functional.one_hot(ids, num_classes={c})"])
+    return f"ids = torch.randint(0, {c}, {tup(s)})\ny = " + form.format(c=c)
+
+
+# ── products and element-wise arithmetic ───────────────────────────────────────
+
+@op("matmul")
+def _(r):
+    n, m, p = sizes(r, 3)
+    batch = sizes(r, r.randint(0, 2))
+    kind = r.choice(["mm", "bmv", "vec", "broadcast"])
+    if kind == "mm":
+        a, b = [n, m], [m, p]
+    elif kind == "bmv":
+        a, b = batch + [n, m], [m]
+    elif kind == "vec":
+        a, b = [m], batch + [m, p]
+    else:
+        a, b = batch + [n, m], [1] * len(batch) + [m, p] if r.random() < 0.5 else [m, p]
+    form = r.choice(["torch.matmul(a, b)", "a @ b", "a.matmul(b)"])
+    return f"a = {randn(a)}\nb = {randn(b)}\ny = {form}"
+
+
+@op("bmm")
+def _(r):
+    bsz, n, m, p = sizes(r, 4)
+    form = r.choice(["torch.bmm(a, b)", "a.bmm(b)"])
+    return f"a = {randn([bsz, n, m])}\nb = {randn([bsz, m, p])}\ny = {form}"
+
+
+@op("mm")
+def _(r):
+    n, m, p = sizes(r, 3)
+    form = r.choice(["torch.mm(a, b)", "a.mm(b)"])
+    return f"a = {randn([n, m])}\nb = {randn([m, p])}\ny = {form}"
+
+
+@op("broadcast")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    t = [d if r.random() < 0.5 else 1 for d in s][r.randint(0, len(s) - 1):]
+    if r.random() < 0.5:
+        s, t = t, s
+    o = r.choice(["+", "-", "*", "/"])
+    form = r.choice(["a {o} b", "torch.add(a, b)", "torch.mul(a, b)", "a {o} 2", "a.add(b)"])
+    return f"a = {randn(s)}\nb = {randn(t)}\ny = " + form.format(o=o)
+
+
+@op("masked_fill")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    m = [d if r.random() < 0.6 else 1 for d in s][r.randint(0, len(s) - 1):]
+    form = r.choice(["x.masked_fill(mask, 0)", "x.masked_fill(mask == 0, float('-inf'))", "x.masked_fill(mask, -1e9)"])
+    return f"x = {randn(s)}\nmask = torch.rand({args(m) if m else '()'}) > 0.5\ny = " + form
+
+
+# ── constructors and casts ─────────────────────────────────────────────────────
+
+@op("factories")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    form = r.choice([
+        "torch.zeros({a})", "torch.ones({t})", "torch.randn({a})", "torch.rand({t})", "torch.empty({a})",
+        "torch.zeros({t}, dtype=torch.long)", "torch.ones({a}, dtype=torch.bool)", "torch.full({t}, 1.5)", "torch.full({t}, 3)",
+        "torch.randint(0, 9, {t})", "torch.randint(9, {t})", "torch.zeros(size={t})",
+    ])
+    return "y = " + form.format(a=args(s), t=tup(s))
+
+
+@op("arange")
+def _(r):
+    a = r.randint(0, 5)
+    b = a + r.randint(1, 9)
+    form = r.choice(["torch.arange({b})", "torch.arange({a}, {b})", "torch.arange({a}, {b}, 2)", "torch.arange({b}, dtype=torch.float)"])
+    return "y = " + form.format(a=a, b=b)
+
+
+@op("like")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    form = r.choice(["torch.zeros_like(x)", "torch.ones_like(x)", "torch.randn_like(x)", "torch.rand_like(x)", "torch.empty_like(x)", "torch.full_like(x, 2.0)", "torch.zeros_like(x, dtype=torch.long)"])
+    return f"x = {randn(s)}\ny = {form}"
+
+
+@op("new")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    t = sizes(r, r.randint(1, 3))
+    form = r.choice(["x.new_zeros({a})", "x.new_ones({t})", "x.new_zeros({t})", "x.new_empty({t})", "x.new_full({t}, 0.5)", "x.new_tensor([1, 2, 3])"])
+    return f"x = {randn(s)}\ny = " + form.format(a=args(t), t=tup(t))
+
+
+@op("legacy")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    form = r.choice(["torch.FloatTensor({a})", "torch.Tensor({a})", "torch.LongTensor({a})", "torch.FloatTensor({data})", "torch.LongTensor({ints})", "torch.Tensor({data})"])
+    data = json.dumps([[round(r.random(), 2) for _ in range(s[-1])] for _ in range(s[0])])
+    ints = json.dumps([r.randint(0, 9) for _ in range(s[0])])
+    return "y = " + form.format(a=args(s), data=data, ints=ints)
+
+
+@op("tensor")
+def _(r):
+    s = sizes(r, r.randint(1, 2))
+    if len(s) == 1:
+        data = [r.randint(0, 9) for _ in range(s[0])]
+    else:
+        data = [[round(r.random(), 2) for _ in range(s[1])] for _ in range(s[0])]
+    form = r.choice(["torch.tensor({d})", "torch.tensor({d}, dtype=torch.float)", "torch.tensor({d}, dtype=torch.long)", "torch.as_tensor({d})"])
+    return "y = " + form.format(d=json.dumps(data))
+
+
+@op("casts")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    src = r.choice([randn(s), f"torch.randint(0, 5, {tup(s)})"])
+    form = r.choice(["x.float()", "x.long()", "x.to(torch.long)", "x.to(torch.float32)", "x.to('cpu')", "x.detach()", "x.clone()", "x.int()", "x.bool()", "x.double()", "x.type(torch.LongTensor)", "x.cpu()", "x.to(dtype=torch.float)"])
+    return f"x = {src}\ny = {form}"
+
+
+@op("elementwise")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    form = r.choice(["torch.tanh(x)", "torch.sigmoid(x)", "F.relu(x)", "torch.relu(x)", "x.relu()", "x.tanh()", "F.gelu(x)", "torch.exp(x)", "x.abs()", "F.dropout(x, 0.3)", "F.leaky_relu(x)", "x.pow(2)", "torch.clamp(x, 0, 1)", "x.clamp(min=0)", "-x", "x.neg()", "x.sqrt()", "F.elu(x)"])
+    return f"x = {randn(s)}\ny = {form}"
+
+
+# ── modules ────────────────────────────────────────────────────────────────────
+
+@op("activation-modules")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    m = r.choice(["nn.ReLU()", "nn.Tanh()", "nn.Sigmoid()", "nn.GELU()", "nn.LeakyReLU(0.1)", "nn.ELU()", "nn.Dropout(0.2)", "nn.Dropout(p=0.5)", "nn.Identity()", "nn.SiLU()"])
+    return f"m = {m}\nx = {randn(s)}\ny = m(x)"
+
+
+@op("LayerNorm")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    form = r.choice(["nn.LayerNorm({n})", "nn.LayerNorm(normalized_shape={n})", "nn.LayerNorm({t})"])
+    return f"m = " + form.format(n=s[-1], t=tup(s[-min(2, len(s)):])) + f"\nx = {randn(s)}\ny = m(x)"
+
+
+@op("BatchNorm1d")
+def _(r):
+    bsz, c = r.randint(2, 6), r.randint(1, 6)
+    s = [bsz, c] if r.random() < 0.5 else [bsz, c, r.randint(1, 6)]
+    return f"m = nn.BatchNorm1d({c})\nx = {randn(s)}\ny = m(x)"
+
+
+@op("Linear")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    out = r.randint(1, 9)
+    form = r.choice(["nn.Linear({i}, {o})", "nn.Linear(in_features={i}, out_features={o})", "nn.Linear({i}, {o}, bias=False)"])
+    return "m = " + form.format(i=s[-1], o=out) + f"\nx = {randn(s)}\ny = m(x)"
+
+
+@op("F.linear")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    out = r.randint(1, 9)
+    return f"w = {randn([out, s[-1]])}\nx = {randn(s)}\ny = F.linear(x, w)"
+
+
+@op("Embedding")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    n, d = r.randint(5, 30), r.randint(1, 9)
+    form = r.choice(["nn.Embedding({n}, {d})", "nn.Embedding({n}, {d}, padding_idx=0)", "nn.Embedding(num_embeddings={n}, embedding_dim={d})"])
+    return "m = " + form.format(n=n, d=d) + f"\nids = torch.randint(0, {n}, {tup(s)})\ny = m(ids)"
+
+
+def recurrent(kind):
+    check = ("y", "h", "c") if kind == "LSTM" else ("y", "h")
+
+    @op(kind, check=check)
+    def _(r):
+        i, hid = r.randint(1, 8), r.randint(1, 8)
+        layers = r.randint(1, 3)
+        bi = r.choice([True, False])
+        bf = r.choice([True, False])
+        bsz, t = r.randint(1, 5), r.randint(1, 6)
+        shape = [bsz, t, i] if bf else [t, bsz, i]
+        if r.random() < 0.15:
+            shape = [t, i]  # unbatched
+        ctor = f"nn.{kind}({i}, {hid}, num_layers={layers}, bidirectional={bi}, batch_first={bf})"
+        target = "y, (h, c)" if kind == "LSTM" else "y, h"
+        return f"m = {ctor}\nx = {randn(shape)}\n{target} = m(x)"
+
+
+for _kind in ["RNN", "GRU", "LSTM"]:
+    recurrent(_kind)
+
+
+def cell(kind):
+    check = ("h", "c") if kind == "LSTMCell" else ("h",)
+
+    @op(kind, check=check)
+    def _(r):
+        i, hid, bsz = r.randint(1, 8), r.randint(1, 8), r.randint(1, 5)
+        shape = [bsz, i] if r.random() < 0.85 else [i]
+        target = "h, c" if kind == "LSTMCell" else "h"
+        state = ""
+        if r.random() < 0.5 and len(shape) == 2:
+            state = f", (torch.zeros({bsz}, {hid}), torch.zeros({bsz}, {hid}))" if kind == "LSTMCell" else f", torch.zeros({bsz}, {hid})"
+        return f"m = nn.{kind}({i}, {hid})\nx = {randn(shape)}\n{target} = m(x{state})"
+
+
+for _kind in ["RNNCell", "GRUCell", "LSTMCell"]:
+    cell(_kind)
+
+
+@op("pad_sequence")
+def _(r):
+    n = r.randint(1, 4)
+    rest = sizes(r, r.randint(0, 2))
+    seqs = ", ".join(randn([r.randint(1, 6)] + rest) for _ in range(n))
+    form = r.choice(["pad_sequence([{s}])", "pad_sequence([{s}], batch_first=True)", "pad_sequence([{s}], batch_first=True, padding_value=0)"])
+    return "y = " + form.format(s=seqs)
+
+
+# ── running ────────────────────────────────────────────────────────────────────
+
+DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool"}
+
+
+def run_case(code, check):
+    namespace = {}
+    exec(PRELUDE + code, namespace)
+    out = {}
+    for name in check:
+        v = namespace[name]
+        out[name] = {"shape": list(v.shape), "dtype": DTYPES[v.dtype]}
+    return out
+
+
+def generate():
+    cases = []
+    for name, (fn, check) in GENERATORS.items():
+        r = random.Random(SEED ^ zlib.crc32(name.encode()))
+        made = 0
+        seen = set()
+        tries = 0
+        while made < CASES_PER_OP and tries < CASES_PER_OP * 20:
+            tries += 1
+            code = fn(r)
+            if code in seen:
+                continue
+            seen.add(code)
+            torch.manual_seed(0)
+            try:
+                results = run_case(code, check)
+            except Exception:
+                continue  # only valid programs: the generator's constraints were not enough
+            cases.append({"op": name, "code": code, "results": results})
+            made += 1
+        if made < 20:
+            raise SystemExit(f"{name}: only {made} valid cases")
+    return {"torch": torch.__version__.split("+")[0], "prelude": PRELUDE, "cases": cases}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="regenerate and compare with the golden (default)")
+    mode.add_argument("--update", action="store_true", help="rewrite the golden")
+    opts = parser.parse_args()
+    data = generate()
+    text = json.dumps(data, indent=1) + "\n"
+    if opts.update:
+        with open(GOLDEN, "w") as f:
+            f.write(text)
+        print(f"op-shapes: wrote {len(data['cases'])} cases over {len(GENERATORS)} ops")
+        return
+    with open(GOLDEN) as f:
+        golden = json.load(f)
+    if golden != data:
+        old = {(c["op"], c["code"]): c["results"] for c in golden["cases"]}
+        new = {(c["op"], c["code"]): c["results"] for c in data["cases"]}
+        diff = [k for k in set(old) | set(new) if old.get(k) != new.get(k)]
+        for k in sorted(diff)[:20]:
+            print(f"mismatch {k[0]}: {k[1]!r}\n  golden {old.get(k)}\n  torch  {new.get(k)}")
+        print(f"op-shapes: {len(diff)} cases differ from PyTorch {data['torch']}; run with --update after checking")
+        sys.exit(1)
+    print(f"op-shapes: {len(data['cases'])} cases over {len(GENERATORS)} ops agree with PyTorch {data['torch']}")
+
+
+if __name__ == "__main__":
+    main()
