@@ -13,7 +13,8 @@ import { binaryLogLoss, multiclassLogLoss, softmaxInPlace, unnormalisedRows } fr
 import { regressionMetrics } from './metrics/regression';
 import { DEFAULT_CALIBRATION_BINS } from './sequence/calibration';
 import { calibrationOf, calibrationWarnings, CalibrationResult } from './sequence/calibration-report';
-import type { LabelColumn } from './readers/builders';
+import { LabelColumn, MAX_CLASSES } from './readers/builders';
+import { MAX_MATRIX_CLASSES } from './readers/limits';
 import { readPredictions } from './readers/index';
 import { attachSampleFields } from './readers/sample-fields';
 import { CellSampleLimits, collectCellSamples, DEFAULT_CELL_SAMPLE_LIMITS, sampleResiduals, SampleScores } from './samples';
@@ -37,7 +38,7 @@ export interface EngineOptions extends EvaluateOptions {
 
 export const DEFAULT_MAX_CURVE_POINTS = 2000;
 /** A confusion matrix past this many classes would not fit in memory as counts. */
-export const MAX_MATRIX_CLASSES = 4096;
+export { MAX_MATRIX_CLASSES };
 
 export { BackendUnavailableError };
 
@@ -85,12 +86,15 @@ export async function evaluateTable(table: PredictionTable, backend: CountingBac
 function chooseTask(table: PredictionTable, forced: Task | undefined): Task {
   if (forced) return forced;
   if (!table.yTrue && (table.logprob || table.loss)) return 'language-model';
+  // Non-integer numbers are a regression target. Many distinct integers are not, by themselves:
+  // they may be class ids (a vocabulary), and a classifier scored as a regression would report a
+  // meaningless R²; classification then refuses past its class limit and suggests --task regression.
   const continuous = (column: LabelColumn | null) =>
-    column !== null && (column.kind === 'values' || (column.numeric && column.dictionary.some((v) => !Number.isInteger(v as number))));
+    column !== null && (column.kind === 'values' ? !column.integers : column.numeric && column.dictionary.some((v) => !Number.isInteger(v as number)));
   if (table.yTrue && table.yPred && !table.score && table.classScores.length === 0 && (continuous(table.yTrue) || continuous(table.yPred))) {
     return 'regression';
   }
-  if (table.yTrue && table.yTrue.kind === 'values') return 'regression';
+  if (table.yTrue && table.yTrue.kind === 'values' && !table.yTrue.integers) return 'regression';
   return 'classification';
 }
 
@@ -144,11 +148,13 @@ async function evaluateClassification(table: PredictionTable, backend: CountingB
   const yTrue = table.yTrue;
   if (!yTrue) throw new InputError(path, null, 'classification needs a true-label column');
   if (yTrue.kind === 'values') {
-    throw new InputError(path, null, `the true labels take more than ${'10000'} distinct values; if this is a regression target, pass --task regression`);
+    throw new InputError(path, null, `the true labels take more than ${MAX_CLASSES} distinct values, too many classes for a confusion matrix (at most ${MAX_MATRIX_CLASSES}); if they are numbers to regress, pass --task regression`);
   }
   let yPred = table.yPred;
   if (yPred && yPred.kind === 'values') {
-    throw new InputError(path, null, 'the predictions take more than 10000 distinct values; if these are scores, name the column with --score');
+    throw new InputError(path, null, yPred.integers
+      ? `the predictions take more than ${MAX_CLASSES} distinct values, too many classes for a confusion matrix (at most ${MAX_MATRIX_CLASSES}); if they are numbers to regress, pass --task regression`
+      : `the predictions take more than ${MAX_CLASSES} distinct values; if these are scores, name the column with --score`);
   }
   const numeric = yTrue.numeric;
   if (yPred && yPred.numeric !== numeric) {
@@ -188,7 +194,9 @@ async function evaluateClassification(table: PredictionTable, backend: CountingB
     ...declared,
   ]);
   const k = labels.length;
-  if (k > MAX_MATRIX_CLASSES) throw new InputError(path, null, `${k} classes are too many for a confusion matrix (at most ${MAX_MATRIX_CLASSES})`);
+  if (k > MAX_MATRIX_CLASSES) {
+    throw new InputError(path, null, `${k} classes are too many for a confusion matrix (at most ${MAX_MATRIX_CLASSES})${numeric ? '; if the labels are numbers to regress, pass --task regression' : ''}`);
+  }
   const indexOf = new Map(labels.map((l, i) => [`${typeof l}:${l}`, i]));
   const labelIndex = (label: Label) => indexOf.get(`${typeof label}:${label}`) ?? -1;
 

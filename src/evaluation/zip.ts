@@ -57,6 +57,9 @@ export function defaultZipLimits(fileSize: number): ZipLimits {
 export class ZipArchive {
   private readonly entries = new Map<string, yauzl.Entry>();
 
+  /** Bytes of the archive itself. */
+  readonly fileSize: number;
+
   private constructor(
     private readonly file: yauzl.ZipFile,
     /** The archive as named in errors. */
@@ -65,6 +68,7 @@ export class ZipArchive {
     entries: yauzl.Entry[],
   ) {
     for (const entry of entries) this.entries.set(entry.fileName, entry);
+    this.fileSize = file.fileSize;
   }
 
   static async open(path: string, limits: Partial<ZipLimits> = {}): Promise<ZipArchive> {

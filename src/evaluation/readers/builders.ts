@@ -19,10 +19,14 @@ export interface CellSink {
   readonly length: number;
 }
 
-/** A finished label column: class ids into `dictionary`, or raw values when too many distinct values to be classes. */
+/**
+ * A finished label column: class ids into `dictionary`, or raw values when too many distinct
+ * values to be classes (`integers` when every one of them is an integer, which the task choice
+ * does not take for a regression target by itself).
+ */
 export type LabelColumn =
   | { kind: 'labels'; ids: Int32Array; dictionary: (string | number)[]; numeric: boolean }
-  | { kind: 'values'; values: Float64Array };
+  | { kind: 'values'; values: Float64Array; integers: boolean };
 
 /** Past this many distinct values a numeric column is treated as continuous (a regression target). */
 export const MAX_CLASSES = 10_000;
@@ -32,6 +36,7 @@ const BYTE_CACHE_LIMIT = 32;
 export class LabelColumnBuilder implements CellSink {
   private ids = new GrowableInt32();
   private values: GrowableFloat64 | null = null;
+  private valuesAreIntegers = true;
   private mode: 'numeric' | 'text' = 'numeric';
   private readonly byNumber = new Map<number, number>();
   private byText = new Map<string, number>();
@@ -85,14 +90,14 @@ export class LabelColumnBuilder implements CellSink {
   }
 
   finish(): LabelColumn {
-    if (this.values) return { kind: 'values', values: this.values.finish() };
+    if (this.values) return { kind: 'values', values: this.values.finish(), integers: this.valuesAreIntegers };
     const numeric = this.mode === 'numeric';
     return { kind: 'labels', ids: this.ids.finish(), dictionary: numeric ? this.numbers.slice() : this.texts.slice(), numeric };
   }
 
   private numberWithText(value: number, buf: Buffer, start: number, end: number): void {
     if (!Number.isFinite(value)) throw new CellError(`${this.what} is ${buf.toString('utf8', start, end).trim()}`);
-    if (this.values) { this.values.push(value); return; }
+    if (this.values) { this.pushValue(value); return; }
     if (value >= 0 && value < SMALL_INT_LIMIT && (value | 0) === value && !Object.is(value, -0)) {
       const id = this.smallInts[value];
       if (id >= 0) { this.ids.push(id); return; }
@@ -102,12 +107,12 @@ export class LabelColumnBuilder implements CellSink {
 
   private numberValue(value: number, text: string | null): void {
     if (!Number.isFinite(value)) throw new CellError(`${this.what} is ${text ?? String(value)}`);
-    if (this.values) { this.values.push(value); return; }
+    if (this.values) { this.pushValue(value); return; }
     const key = value === 0 ? 0 : value;
     let id = this.byNumber.get(key);
     if (id === undefined) {
       id = this.texts.length;
-      if (id >= MAX_CLASSES) { this.switchToValues(); this.values!.push(value); return; }
+      if (id >= MAX_CLASSES) { this.switchToValues(); this.pushValue(value); return; }
       this.byNumber.set(key, id);
       this.texts.push(text ?? String(value));
       this.numbers.push(key);
@@ -154,7 +159,13 @@ export class LabelColumnBuilder implements CellSink {
     for (let id = 0; id < this.texts.length && id < BYTE_CACHE_LIMIT; id++) this.textBytes.push(Buffer.from(this.texts[id], 'utf8'));
   }
 
+  private pushValue(value: number): void {
+    if (this.valuesAreIntegers && !Number.isInteger(value)) this.valuesAreIntegers = false;
+    this.values!.push(value);
+  }
+
   private switchToValues(): void {
+    this.valuesAreIntegers = this.numbers.every((v) => Number.isInteger(v));
     const ids = this.ids.finish();
     const values = new GrowableFloat64();
     values.reserve(ids.length * 2);

@@ -2,6 +2,7 @@
 // a named column that does not exist is an error that lists the columns that do.
 import { InputError } from '../errors';
 import type { EvaluateOptions } from '../types';
+import { MAX_MATRIX_CLASSES } from './limits';
 
 export interface ClassScoreColumn {
   name: string;
@@ -86,6 +87,9 @@ export function chooseColumns(names: string[], options: EvaluateOptions['columns
     choice.classScores = [];
   }
   if (choice.score === undefined) choice.score = pick(options.score, 'score', choice.classScores.length > 0 ? [] : SCORE_NAMES);
+  if (choice.classScores.length > MAX_MATRIX_CLASSES) {
+    throw new InputError(file, null, `${choice.classScores.length} per-class score columns (${choice.classScores[0].name}, ${choice.classScores[1].name}, …); a confusion matrix holds at most ${MAX_MATRIX_CLASSES} classes`);
+  }
   const kinds = new Set(choice.classScores.map((c) => c.kind));
   if (kinds.size > 1) {
     throw new InputError(file, null, `the per-class columns mix probabilities and logits (${choice.classScores.map((c) => c.name).join(', ')}); name the ones to use with --class-scores`);

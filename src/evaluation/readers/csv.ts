@@ -1,6 +1,7 @@
 // A streaming reader for CSV and TSV (RFC 4180 quoting, CRLF or LF, UTF-8 with or without BOM).
 // It reads fixed-size blocks, hands each kept cell to its column's sink as raw bytes, and never
 // holds more than one block and one partial record: a 10-million-row file streams through.
+import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
 import { CellError, InputError } from '../errors';
 import type { CellSink } from './builders';
@@ -42,6 +43,8 @@ export async function readDelimited(path: string, delimiter: ',' | '\t', plan: H
       let pos = 0;
       if (first && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
       if (first && end > 0) first = false;
+      const blockStart = pos;
+      const blockLine = line;
 
       // One record per iteration; `pos` stays at the record start until the record is complete.
       records: while (pos < end) {
@@ -131,6 +134,10 @@ export async function readDelimited(path: string, delimiter: ',' | '\t', plan: H
         pos = p;
       }
 
+      // Text is UTF-8, as pandas reads it: an invalid byte is an error, never a U+FFFD that
+      // would make two different labels one class. Checked once per block of whole records.
+      if (!isUtf8(buf.subarray(blockStart, pos))) throw new InputError(path, firstInvalidLine(buf, blockStart, pos, blockLine), 'invalid UTF-8 (save the file as UTF-8)');
+
       if (!reserved && names !== null && rows > 0) {
         // Estimate the row count from the first block, so that columns are allocated once.
         reserved = true;
@@ -148,6 +155,18 @@ export async function readDelimited(path: string, delimiter: ',' | '\t', plan: H
   if (names === null) throw new InputError(path, null, 'the file is empty');
   if (rows === 0) throw new InputError(path, null, 'the file has a header but no rows');
   return rows;
+}
+
+function firstInvalidLine(buf: Buffer, start: number, end: number, line: number): number {
+  let lineStart = start;
+  for (let p = start; p <= end; p++) {
+    if (p === end || buf[p] === LF) {
+      if (!isUtf8(buf.subarray(lineStart, p))) return line;
+      line++;
+      lineStart = p + 1;
+    }
+  }
+  return line;
 }
 
 function grow(a: Int32Array): Int32Array<ArrayBuffer> {

@@ -1,8 +1,10 @@
 // Growable typed arrays. A reader that can guess the row count (file size over the bytes of
 // the first rows) reserves it once, so a 10-million-row column is allocated once and handed
-// over without a copy; without a guess, growth is by 1.5×.
+// over without a copy; without a guess, growth is by 1.5×. They start small: a file may
+// declare thousands of columns before its first row, and none of them may cost memory
+// before it holds values.
 
-const INITIAL = 1 << 16;
+const INITIAL = 256;
 
 type NumericArray = Float64Array | Int32Array;
 

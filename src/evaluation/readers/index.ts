@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { InputError } from '../errors';
 import type { EvaluateOptions, FileFormat } from '../types';
 import { chooseColumns, ColumnChoice } from './columns';
+import { MAX_COLUMNS } from './limits';
 import { readDelimited } from './csv';
 import { readJson } from './json';
 import { readJsonLines } from './jsonl';
@@ -30,9 +31,12 @@ export async function readPredictions(path: string, options: EvaluateOptions = {
   const format = detectFormat(path);
   let builder: TableBuilder | null = null;
   const planner: ColumnPlanner = (names) => {
-    const choice = chooseColumns(names, options.columns, path);
-    requireUsefulColumns(choice, names, path, options);
+    if (names.length > MAX_COLUMNS) throw new InputError(path, null, `the file has ${names.length} columns; at most ${MAX_COLUMNS} are read`);
+    const unique = [...new Set(names)];
+    const choice = chooseColumns(unique, options.columns, path);
+    requireUsefulColumns(choice, unique, path, options);
     builder = new TableBuilder(choice);
+    refuseDuplicateColumns(names, builder, path);
     return builder;
   };
   let rows: number;
@@ -60,6 +64,21 @@ export async function readPredictions(path: string, options: EvaluateOptions = {
   if (builder === null) throw new InputError(path, null, 'the file is empty');
   const finished = (builder as TableBuilder).finish(path, format, rows);
   return finished;
+}
+
+/**
+ * Two columns of one name would feed one builder, interleaving their values (n doubles and
+ * the metrics are wrong), so a name used twice is refused when that column is read. An unused
+ * duplicate (two 'notes' columns) is harmless and left alone.
+ */
+function refuseDuplicateColumns(names: string[], builder: TableBuilder, path: string): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name) && builder.sinks.has(name)) {
+      throw new InputError(path, null, `the column '${name}' appears twice; rename one (SeqLens will not guess which one is meant)`);
+    }
+    seen.add(name);
+  }
 }
 
 function requireUsefulColumns(choice: ColumnChoice, names: string[], path: string, options: EvaluateOptions): void {

@@ -8,8 +8,9 @@ import type { CellSink } from './builders';
 import { ByteStream } from './byte-stream';
 import { wrapCellError } from './csv';
 import type { ColumnPlanner } from './index';
-import { feedJsonValue } from './jsonl';
 import { parseNumberBytes } from './numbers';
+import { checkBareScalar, JsonSyntaxError, jsonLiteral, parseJsonValue, repeatedKey } from './json-syntax';
+import { feedJsonValue } from './jsonl';
 
 const INCOMPLETE = -1;
 
@@ -57,16 +58,18 @@ async function readRecords(path: string, stream: ByteStream, planner: ColumnPlan
     const end = await scanValue(path, stream);
     let record: unknown;
     try {
-      record = JSON.parse(stream.buf.toString('utf8', stream.pos, end));
+      record = parseJsonValue(stream.buf, stream.pos, end);
     } catch (error) {
-      throw new InputError(path, line, `not valid JSON (${(error as Error).message})`);
+      throw syntaxError(error, path, line);
     }
-    countLines(stream, end);
-    stream.pos = end;
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       throw new InputError(path, line, 'each element of the array must be an object (a record)');
     }
     const object = record as Record<string, unknown>;
+    const twice = repeatedKey(stream.buf, stream.pos, end, Object.keys(object).length);
+    if (twice !== null) throw new InputError(path, line, `the key '${twice}' appears twice in this record`);
+    countLines(stream, end);
+    stream.pos = end;
     if (planned === null) planned = [...planner(Object.keys(object)).sinks];
     for (const [name, sink] of planned) {
       if (!(name in object)) throw new InputError(path, line, `the key '${name}' is missing from this record`);
@@ -98,7 +101,13 @@ async function walkColumns(path: string, stream: ByteStream, sinkFor: (name: str
     }
     if (!(await atByte(stream, 0x22))) throw new InputError(path, stream.line, 'expected a column name in double quotes');
     const keyEnd = await scanValue(path, stream);
-    const name = JSON.parse(stream.buf.toString('utf8', stream.pos, keyEnd)) as string;
+    let name: string;
+    try {
+      name = parseJsonValue(stream.buf, stream.pos, keyEnd) as string;
+    } catch (error) {
+      throw syntaxError(error, path, stream.line);
+    }
+    if (lengths.has(name)) throw new InputError(path, stream.line, `the column '${name}' appears twice`);
     stream.pos = keyEnd;
     await skipSpace(stream);
     await expectByte(path, stream, 0x3a /* : */, "':'");
@@ -116,12 +125,10 @@ async function walkColumns(path: string, stream: ByteStream, sinkFor: (name: str
       }
       const line = stream.line;
       const end = await scanValue(path, stream);
-      if (sink !== null) {
-        try {
-          feedScalar(stream.buf, stream.pos, end, sink);
-        } catch (error) {
-          throw wrapCellError(error, path, line, name);
-        }
+      try {
+        feedScalar(stream.buf, stream.pos, end, sink);
+      } catch (error) {
+        throw syntaxError(wrapCellError(error, path, line, name), path, line);
       }
       countLines(stream, end);
       stream.pos = end;
@@ -135,18 +142,26 @@ async function walkColumns(path: string, stream: ByteStream, sinkFor: (name: str
   return lengths;
 }
 
-function feedScalar(buf: Buffer, start: number, end: number, sink: CellSink): void {
+/** Checks one value of a column (read or not: the file must be JSON) and hands it to the sink. */
+function feedScalar(buf: Buffer, start: number, end: number, sink: CellSink | null): void {
   const c = buf[start];
-  if (c === 0x22) sink.text(JSON.parse(buf.toString('utf8', start, end)) as string);
-  else if (c === 0x6e /* n */ && end - start === 4) sink.missing();
-  else if (c === 0x74 /* t */ && end - start === 4) sink.text('true');
-  else if (c === 0x66 /* f */ && end - start === 5) sink.text('false');
-  else if (c === 0x5b || c === 0x7b) feedJsonValue(sink, JSON.parse(buf.toString('utf8', start, end)));
-  else {
-    const value = parseNumberBytes(buf, start, end);
-    if (value !== value) sink.text(buf.toString('utf8', start, end));
-    else sink.number(value);
+  if (c === 0x22 || c === 0x5b || c === 0x7b) {
+    const value = parseJsonValue(buf, start, end);
+    if (sink !== null) feedJsonValue(sink, value);
+    return;
   }
+  checkBareScalar(buf, start, end);
+  if (sink === null) return;
+  const literal = jsonLiteral(buf, start, end);
+  if (literal === 'null') sink.missing();
+  else if (literal !== null) sink.text(literal);
+  // A JSON number is also a decimal number, which parseNumberBytes reads exactly.
+  else sink.number(parseNumberBytes(buf, start, end));
+}
+
+function syntaxError(error: unknown, path: string, line: number): unknown {
+  if (error instanceof JsonSyntaxError) return new InputError(path, line, error.message === 'invalid UTF-8' ? 'invalid UTF-8' : `not valid JSON (${error.message})`);
+  return error;
 }
 
 function equalLengths(path: string, lengths: Map<string, number>): number {

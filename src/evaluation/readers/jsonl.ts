@@ -4,6 +4,7 @@ import type { CellSink } from './builders';
 import { ByteStream } from './byte-stream';
 import { wrapCellError } from './csv';
 import type { ColumnPlanner } from './index';
+import { JsonSyntaxError, repeatedKey, utf8Text } from './json-syntax';
 
 export async function readJsonLines(path: string, planner: ColumnPlanner): Promise<number> {
   const stream = await ByteStream.open(path);
@@ -18,21 +19,24 @@ export async function readJsonLines(path: string, planner: ColumnPlanner): Promi
         if (stream.pos >= stream.end) break;
         lineEnd = stream.end;
       }
-      const text = stream.buf.toString('utf8', stream.pos, lineEnd).trim();
+      const start = stream.pos;
       const line = stream.line;
       stream.pos = Math.min(lineEnd + 1, stream.end);
       stream.line++;
-      if (text === '') continue;
       let record: unknown;
       try {
+        const text = utf8Text(stream.buf, start, lineEnd).trim();
+        if (text === '') continue;
         record = JSON.parse(text);
       } catch (error) {
-        throw new InputError(path, line, `not valid JSON (${(error as Error).message})`);
+        throw new InputError(path, line, error instanceof JsonSyntaxError ? error.message : `not valid JSON (${(error as Error).message})`);
       }
       if (record === null || typeof record !== 'object' || Array.isArray(record)) {
         throw new InputError(path, line, 'each line must hold one JSON object');
       }
       const object = record as Record<string, unknown>;
+      const twice = repeatedKey(stream.buf, start, lineEnd, Object.keys(object).length);
+      if (twice !== null) throw new InputError(path, line, `the key '${twice}' appears twice in this record`);
       if (planned === null) {
         const sinks = planner(Object.keys(object)).sinks;
         planned = [...sinks];

@@ -13,7 +13,7 @@ import { CellError, InputError } from '../errors';
 import { halfToNumber } from '../half-float';
 import type { CellSink } from './builders';
 import type { ColumnPlanner } from './index';
-import { MAX_COLUMNS } from './limits';
+import { checkTableBudget, MAX_COLUMNS } from './limits';
 import type { TableBuilder } from './table';
 import { openForReading } from './csv';
 
@@ -407,6 +407,7 @@ export async function readNpy(path: string, planner: ColumnPlanner): Promise<num
   if (layout.rows === 0) throw new InputError(path, null, 'the array is empty');
   const builder = planner(layout.fields.map((f) => f.name));
   const sinks = sinksForLayout(layout, builder, path);
+  checkTableBudget(path, layout.rows, sinks.filter((s) => s !== null).length, size);
   for (const sink of sinks) sink?.reserve(layout.rows);
   await feedNpyData(createReadStream(path, { highWaterMark: 1 << 22 }), layout, sinks, path, layout.dataOffset);
   return layout.rows;

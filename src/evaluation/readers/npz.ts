@@ -5,6 +5,7 @@
 import { InputError } from '../errors';
 import { ZipArchive, ZipMember } from '../zip';
 import type { ColumnPlanner } from './index';
+import { checkTableBudget } from './limits';
 import { checkNpyFits, feedNpyData, npyHeaderLimit, NpyLayout, parseNpyHeader, sinksForLayout } from './npy';
 
 export async function readNpz(path: string, planner: ColumnPlanner): Promise<number> {
@@ -29,6 +30,8 @@ export async function readNpz(path: string, planner: ColumnPlanner): Promise<num
     if (rows === 0) throw new InputError(path, null, 'the arrays are empty');
     const builder = planner(layouts.flatMap(({ layout }) => layout.fields.map((f) => f.name)));
     const planned = layouts.map(({ member, array, layout }) => ({ member, array, layout, sinks: sinksForLayout(layout, builder, `${path}[${array}]`) }));
+    const kept = planned.reduce((sum, { sinks }) => sum + sinks.filter((s) => s !== null).length, 0);
+    checkTableBudget(path, rows, kept, zip.fileSize);
     for (const { sinks } of planned) for (const sink of sinks) sink?.reserve(rows);
     for (const { member, array, layout, sinks } of planned) {
       if (sinks.every((s) => s === null)) continue;
