@@ -1,7 +1,6 @@
 // Malformed and hostile predictions files: each ends in the project's clean error
 // (`file[:line]: cause`, an InputError) or in the right answer, with bounded memory.
 import { strict as assert } from 'node:assert';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
 import { evaluate } from '../../../src/evaluation/evaluate';
@@ -358,4 +357,3 @@ describe('hostile predictions files', () => {
   });
 });
 
-export { readFileSync, writeFileSync };
