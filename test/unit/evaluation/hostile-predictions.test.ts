@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { constants, deflateRawSync } from 'node:zlib';
+import { main } from '../../../src/cli/main';
 import { evaluate } from '../../../src/evaluation/evaluate';
 import { InputError } from '../../../src/evaluation/errors';
 import type { ClassificationResult } from '../../../src/evaluation/types';
@@ -355,5 +356,37 @@ describe('hostile predictions files', () => {
       assert.deepEqual((await classify(join(FIXTURES, 'npy', 'titled.npy'))).confusionMatrix, expected);
     });
   });
-});
 
+  describe('seqlens eval on hostile files: file[:line]: cause, exit 2', () => {
+    async function cli(path: string): Promise<{ code: number; err: string }> {
+      let err = '';
+      const code = await main(['eval', path, '--backend', 'cpu'], { out: () => undefined, err: (t) => { err += t; } });
+      return { code, err };
+    }
+    const cases: [string, () => string, RegExp][] = [
+      ['JSON with a raw control character', () => tempFile('p.json', '{"y_true": ["a",\n "b\u0001"], "y_pred": ["a", "b"]}'), /p\.json:2: not valid JSON/],
+      ['CSV with two y_true columns', () => tempFile('p.csv', 'y_true,y_true,y_pred\n1,0,1\n'), /p\.csv: the column 'y_true' appears twice/],
+      ['.npy with a negative dimension', () => tempFile('p.npy', npyBytes(npyHeader('<i8', [-1]), int64Data([1]))), /p\.npy: the shape has the negative dimension -1/],
+      ['.npz whose directory lies about its entries', () => {
+        const built = goodNpz();
+        built.bytes.writeUInt16LE(9, built.end + 10);
+        return tempFile('p.npz', built.bytes);
+      }, /p\.npz: (the zip archive is truncated|damaged zip archive)/],
+      ['.npz with a corrupt deflate stream', () => {
+        const built = goodNpz();
+        built.bytes.fill(0xff, built.data[1], built.data[1] + 8);
+        return tempFile('p.npz', built.bytes);
+      }, /p\.npz: member 'y_pred\.npy': damaged compressed data/],
+    ];
+    for (const [what, make, cause] of cases) {
+      it(what, async () => {
+        const path = make();
+        const { code, err } = await cli(path);
+        assert.equal(code, 2);
+        assert.match(err, cause);
+        assert.ok(err.startsWith(`seqlens eval: ${path}`), err);
+        assert.equal(err.trim().split('\n').length, 1, 'one line');
+      });
+    }
+  });
+});
