@@ -236,13 +236,14 @@ export function copyTree(tree: Tree, source: string, kind: TreeReaderKind, reade
 }
 
 /**
- * Copies the module's top-level statements. `reuse` may return an already lowered copy of a
- * statement (keyed by its text and position) so an edit re-copies only what changed.
+ * Copies the module's top-level statements. `reuse` may return an already lowered copy of a statement
+ * with the same text and start column (`key`), moved to `line`, so an edit re-copies only what changed:
+ * a statement that only moved (a line inserted above it) is not copied again.
  */
 export function copyTopLevel<T>(
   tree: Tree,
   source: string,
-  reuse: (key: string) => T | undefined,
+  reuse: (key: string, line: number) => T | undefined,
   lower: (node: CstNode, key: string) => T,
 ): T[] {
   const lines = new LineIndex(source);
@@ -251,8 +252,8 @@ export function copyTopLevel<T>(
   try {
     for (const node of nodes) {
       const start = lines.position(node.startIndex);
-      const key = `${start.line}:${start.column}:${source.slice(node.startIndex, node.endIndex)}`;
-      out.push(reuse(key) ?? lower(node.copy(), key));
+      const key = `${start.column}:${source.slice(node.startIndex, node.endIndex)}`;
+      out.push(reuse(key, start.line) ?? lower(node.copy(), key));
     }
   } finally {
     done();

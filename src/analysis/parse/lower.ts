@@ -18,6 +18,46 @@ export function lowerTopLevel(node: CstNode, source: string): LoweredTop {
   return { stmts, comments: lowerer.comments, errors: lowerer.errors };
 }
 
+/**
+ * The same lowered statement `lines` lines further down (or up): a copy whose positions are moved, so
+ * that inserting a line above a statement does not copy and lower it again. Positions shared between
+ * ranges stay shared in the copy; nothing else in a lowered statement depends on its place.
+ */
+export function moveLowered(top: LoweredTop, lines: number): LoweredTop {
+  const moved = new Map<object, unknown>();
+  const move = (value: unknown): unknown => {
+    if (typeof value !== 'object' || value === null) return value;
+    const seen = moved.get(value);
+    if (seen !== undefined) return seen;
+    let copy: unknown;
+    if (Array.isArray(value)) {
+      const items: unknown[] = [];
+      moved.set(value, items);
+      for (const item of value) items.push(move(item));
+      copy = items;
+    } else if (isPosition(value)) {
+      copy = { line: value.line + lines, column: value.column };
+      moved.set(value, copy);
+    } else {
+      const fields: Record<string, unknown> = {};
+      moved.set(value, fields);
+      for (const key in value) fields[key] = move((value as Record<string, unknown>)[key]);
+      copy = fields;
+    }
+    return copy;
+  };
+  return {
+    stmts: move(top.stmts) as A.Stmt[],
+    comments: top.comments.map((c) => ({ line: c.line + lines, text: c.text })),
+    errors: move(top.errors) as Range[],
+  };
+}
+
+function isPosition(value: object): value is { line: number; column: number } {
+  const keys = Object.keys(value);
+  return keys.length === 2 && typeof (value as { line?: unknown }).line === 'number' && typeof (value as { column?: unknown }).column === 'number';
+}
+
 function rangeOf(node: CstNode): Range {
   return { start: node.start, end: node.end };
 }

@@ -5,7 +5,7 @@ import { Language, Parser, Tree } from 'web-tree-sitter';
 import type { Range, SourceEdit } from '../findings';
 import type { Module } from './ast';
 import { copyTopLevel, selectTreeReader, TreeReaderKind, treeReaderInUse } from './cst';
-import { LoweredTop, lowerTopLevel } from './lower';
+import { LoweredTop, lowerTopLevel, moveLowered } from './lower';
 import { parseSuppressions } from './suppressions';
 
 let loading: Promise<Language> | undefined;
@@ -57,7 +57,8 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
 export class DocumentParser {
   private tree: Tree | null = null;
   private text = '';
-  private lowered = new Map<string, LoweredTop>();
+  /** Lowered top-level statements by text and start column, with the line they were lowered at. */
+  private lowered = new Map<string, { line: number; top: LoweredTop }>();
 
   constructor(readonly parser: Parser) {}
 
@@ -141,19 +142,21 @@ export class DocumentParser {
 
   private lower(tree: Tree, text: string): Module {
     const previous = this.lowered;
-    const next = new Map<string, LoweredTop>();
+    const next = new Map<string, { line: number; top: LoweredTop }>();
     const tops = copyTopLevel(
       tree,
       text,
-      (key) => {
+      (key, line) => {
         const hit = previous.get(key);
-        if (hit) next.set(key, hit);
-        return hit;
+        if (!hit) return undefined;
+        const top = hit.line === line ? hit.top : moveLowered(hit.top, line - hit.line);
+        next.set(key, { line, top });
+        return top;
       },
       (node, key) => {
-        const lowered = lowerTopLevel(node, text);
-        next.set(key, lowered);
-        return lowered;
+        const top = lowerTopLevel(node, text);
+        next.set(key, { line: node.start.line, top });
+        return top;
       },
     );
     this.lowered = next;
