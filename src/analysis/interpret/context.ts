@@ -16,7 +16,8 @@ const INCOMPLETE_CAUSES: Record<IncompleteAnalysis['reason'], string> = {
 
 export class AnalysisContext {
   private readonly findings = new Map<string, Finding>();
-  private readonly layerSites = new Map<string, LayerSite>();
+  /** Each layer site with the descriptions offered for it, in order (built only when the hover is read). */
+  private readonly layerSites = new Map<string, { site: Omit<LayerSite, 'markdown'>; descriptions: (() => string)[] }>();
   private readonly tensorSites = new Map<string, TensorSite & { describe?: () => string }>();
   /** Shapes seen at each layer's calls, keyed like layerSites, appended to its hover. */
   private readonly layerCalls = new Map<string, Set<string>>();
@@ -83,9 +84,9 @@ export class AnalysisContext {
   }
 
   emit<E extends EventName>(event: E, payload: Parameters<NonNullable<Rule['hooks'][E]>>[0]): void {
-    for (const rule of this.rules) {
-      const hook = rule.hooks[event] as ((p: typeof payload, ctx: RuleContext) => void) | undefined;
-      if (!hook) continue;
+    // Only the rules that subscribe to the event are offered it.
+    for (const rule of subscribers(this.rules, event)) {
+      const hook = rule.hooks[event] as (p: typeof payload, ctx: RuleContext) => void;
       try {
         hook(payload, this.contexts.get(rule)!);
       } catch {
@@ -113,11 +114,14 @@ export class AnalysisContext {
     });
   }
 
-  addLayerSite(site: LayerSite): void {
+  /** `describe` builds the hover text; it runs only when the result's hover is read. */
+  addLayerSite(site: Omit<LayerSite, 'markdown'> & { markdown?: string; describe?: () => string }): void {
     const key = `${site.range.start.line}:${site.range.start.column}`;
+    const { markdown, describe, ...where } = site;
+    const description = describe ?? (() => markdown ?? '');
     const existing = this.layerSites.get(key);
-    // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
-    if (!existing || countDigits(site.markdown) > countDigits(existing.markdown)) this.layerSites.set(key, site);
+    if (!existing) this.layerSites.set(key, { site: where, descriptions: [description] });
+    else if (existing.descriptions.length < MAX_DESCRIPTIONS) existing.descriptions.push(description);
   }
 
   /** Records "at `self.gru(e)`, line 12: (5, 7, 10) → (5, 7, 20)" for the hover of the layer built at `constructor`. */
@@ -140,14 +144,56 @@ export class AnalysisContext {
       a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
     return {
       findings: [...this.findings.values()].sort(byPosition),
-      layers: [...this.layerSites.entries()].map(([key, site]) => {
+      layers: [...this.layerSites.entries()].map(([key, { site, descriptions }]) => withMarkdown({ ...site }, () => {
+        // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
+        let markdown = descriptions[0]();
+        for (const next of descriptions.slice(1)) {
+          const text = next();
+          if (countDigits(text) > countDigits(markdown)) markdown = text;
+        }
         const calls = this.layerCalls.get(key);
-        return calls ? { ...site, markdown: `${site.markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` } : site;
-      }).sort(byPosition),
-      tensors: [...this.tensorSites.values()].map(({ describe, ...site }) => (describe ? { ...site, markdown: describe() } : site)).sort(byPosition),
+        return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` : markdown;
+      })).sort(byPosition),
+      tensors: [...this.tensorSites.values()].map(({ describe, ...site }) => (describe ? withMarkdown(site, describe) : site)).sort(byPosition),
       ...(this.incomplete ? { incomplete: this.incomplete } : {}),
     };
   }
+}
+
+/** Descriptions kept per layer site: one per instantiation, and instantiations are few. */
+const MAX_DESCRIPTIONS = 32;
+
+/**
+ * Gives a result site its hover text as a property computed on first read: most hovers are never
+ * asked for. The site stays plain data for readers (spread, JSON and deep equality all see the text).
+ */
+function withMarkdown<T extends object>(site: T, build: () => string): T & { markdown: string } {
+  let text: string | undefined;
+  return Object.defineProperty(site, 'markdown', {
+    enumerable: true,
+    configurable: true,
+    get: () => (text ??= build()),
+    set: (value: string) => {
+      text = value;
+    },
+  }) as T & { markdown: string };
+}
+
+const subscribersByRules = new WeakMap<readonly Rule[], Map<EventName, Rule[]>>();
+
+/** The rules (in their order) that have a hook for the event, worked out once per rule list. */
+function subscribers(rules: readonly Rule[], event: EventName): Rule[] {
+  let byEvent = subscribersByRules.get(rules);
+  if (!byEvent) {
+    byEvent = new Map();
+    subscribersByRules.set(rules, byEvent);
+  }
+  let list = byEvent.get(event);
+  if (!list) {
+    list = rules.filter((rule) => rule.hooks[event]);
+    byEvent.set(event, list);
+  }
+  return list;
 }
 
 let lastSource: string | undefined;

@@ -776,7 +776,7 @@ export class Interpreter {
     const errorsBefore = this.ctx.errorCount;
     this.ctx.emit('layerConstruct', { layer });
     if (this.ctx.errorCount > errorsBefore) layer.broken = true;
-    this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind, markdown: family.hover(layer) });
+    this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind, describe: () => family.hover(layer) });
     return { kind: 'layer', layer };
   }
 

@@ -97,7 +97,7 @@ function constructKerasLayer(host: KerasHost, kind: string, qualname: string, ar
   const errorsBefore = host.ctx.errorCount;
   host.ctx.emit('layerConstruct', { layer });
   if (host.ctx.errorCount > errorsBefore) layer.broken = true;
-  host.ctx.addLayerSite({ range: expr.range, framework: 'keras', kind, markdown: family.hover(layer) });
+  host.ctx.addLayerSite({ range: expr.range, framework: 'keras', kind, describe: () => family.hover(layer) });
   return { kind: 'layer', layer };
 }
 
