@@ -77,7 +77,7 @@ export interface IncompleteAnalysis {
   reason: 'budget' | 'too-large' | 'internal';
   /** 0-based, like ranges. */
   line: number;
-  /** One sentence for the CLI and the log, e.g. "the analysis budget ran out at line 3; …". */
+  /** One sentence for the CLI and the log, to follow `file:line:`, e.g. "the analysis budget ran out in the statement at this line; …". */
   message: string;
 }
 

@@ -63,5 +63,9 @@ export function splitNotebookResult(result: AnalysisResult, joined: JoinedCells)
     const { cell, range } = local(tensor.range);
     out[cell].tensors.push({ ...tensor, range });
   }
+  if (result.incomplete) {
+    const cell = cellOf(joined, result.incomplete.line);
+    out[cell].incomplete = { ...result.incomplete, line: result.incomplete.line - joined.firstLines[cell] };
+  }
   return out;
 }

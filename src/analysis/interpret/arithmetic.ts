@@ -57,7 +57,11 @@ export function sequenceArithmetic(op: string, left: Value, right: Value): Value
       return seq.kind === 'str' && length * times <= MAX_STRING ? strValue(seq.value.repeat(times)) : longString(length * times);
     }
     const length = sequenceLength(seq);
-    if (!seq.element && length! * times <= MAX_ITEMS) return sequence(seq.kind, Array.from({ length: times }, () => seq.items).flat());
+    if (!seq.element && length! * times <= MAX_ITEMS) {
+      const items: Value[] = [];
+      for (let i = 0; i < times; i++) items.push(...seq.items);
+      return sequence(seq.kind, items);
+    }
     return summary(seq.kind, length === undefined ? undefined : length * times, seq.element ?? commonElement(seq.items));
   }
   return undefined;

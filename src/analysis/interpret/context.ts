@@ -79,7 +79,7 @@ export class AnalysisContext {
     this.incomplete ??= {
       reason,
       line,
-      message: `${INCOMPLETE_CAUSES[reason]} at line ${line + 1}; later definitions were analysed separately`,
+      message: `${INCOMPLETE_CAUSES[reason]} in the statement at this line; later definitions were analysed separately`,
     };
   }
 

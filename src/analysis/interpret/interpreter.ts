@@ -428,7 +428,7 @@ export class Interpreter {
         const orelse = this.eval(expr.orelse, scope);
         if (test === true) return body;
         if (test === false) return orelse;
-        return body.kind === orelse.kind && body.kind !== 'tensor' && JSON.stringify(body) === JSON.stringify(orelse) ? body : UNKNOWN;
+        return body.kind !== 'tensor' && sameValue(body, orelse) ? body : UNKNOWN;
       }
       case 'comprehension':
         return this.comprehension(expr, scope);

@@ -1,6 +1,6 @@
 // Variable scopes, and how two control-flow paths join: a name keeps its value only where both paths agree.
 import { formatShape } from '../shapes/shape';
-import { UNKNOWN, Value } from '../values/value';
+import { MAX_WEIGHT, UNKNOWN, Value } from '../values/value';
 
 export class Scope {
   readonly vars = new Map<string, Value>();
@@ -42,9 +42,10 @@ export class Scope {
   }
 }
 
-export function sameValue(a: Value, b: Value): boolean {
+/** Whether two values are the same as far as the analysis knows; a walk past MAX_WEIGHT values answers no. */
+export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): boolean {
   if (a === b) return true;
-  if (a.kind !== b.kind) return false;
+  if (a.kind !== b.kind || --budget.left < 0) return false;
   switch (a.kind) {
     case 'int':
     case 'float':
@@ -58,11 +59,19 @@ export function sameValue(a: Value, b: Value): boolean {
     case 'tuple':
     case 'list': {
       const other = b as typeof a;
-      if (!!a.element !== !!other.element || (a.element && other.element && !sameValue(a.element, other.element))) return false;
-      return a.length === other.length && a.items.length === other.items.length && a.items.every((v, i) => sameValue(v, other.items[i]));
+      if (!!a.element !== !!other.element || (a.element && other.element && !sameValue(a.element, other.element, budget))) return false;
+      return a.length === other.length && a.items.length === other.items.length && a.items.every((v, i) => sameValue(v, other.items[i], budget));
     }
     case 'layer':
       return b.kind === 'layer' && a.layer === b.layer;
+    case 'module':
+      return b.kind === 'module' && a.path === b.path;
+    case 'dtype':
+      return b.kind === 'dtype' && a.dtype === b.dtype;
+    case 'class':
+      return b.kind === 'class' && a.cls === b.cls;
+    case 'function':
+      return b.kind === 'function' && a.def === b.def && a.owner === b.owner;
     case 'instance':
       return a === b;
     default:

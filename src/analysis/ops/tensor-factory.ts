@@ -2,7 +2,7 @@
 import type { Origin } from '../shapes/dim';
 import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { DType, TensorValue, Value, intValue, numberValue } from '../values/value';
+import { DType, MAX_WEIGHT, TensorValue, Value, intValue, numberValue } from '../values/value';
 import { dimsFromSizeArgs } from './dims-from-values';
 
 const FLOAT_FACTORIES = new Set(['randn', 'rand', 'zeros', 'ones', 'empty', 'randn_like', 'rand_like', 'zeros_like', 'ones_like', 'empty_like', 'full_like']);
@@ -13,7 +13,9 @@ function dtypeOf(kwargs: Map<string, Value>, fallback: DType): DType {
 }
 
 /** Min, max and whether all entries are integers, for nested literal lists. */
-function literalStats(value: Value): { dims: number[]; min: number; max: number; ints: boolean; flat: number[] } | undefined {
+function literalStats(value: Value, budget = { left: MAX_WEIGHT }): { dims: number[]; min: number; max: number; ints: boolean; flat: number[] } | undefined {
+  // Rows shared by reference (`[[0] * 256] * 256`) are walked each time: the walk itself is bounded.
+  if (--budget.left < 0) return undefined;
   if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') {
     const n = value.kind === 'bool' ? Number(value.value) : value.value;
     return { dims: [], min: n, max: n, ints: value.kind !== 'float', flat: [n] };
@@ -26,7 +28,7 @@ function literalStats(value: Value): { dims: number[]; min: number; max: number;
   let inner: number[] | undefined;
   const flat: number[] = [];
   for (const item of value.items) {
-    const s = literalStats(item);
+    const s = literalStats(item, budget);
     if (!s) return undefined;
     if (inner && inner.join() !== s.dims.join()) return undefined;
     inner = s.dims;

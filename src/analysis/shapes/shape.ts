@@ -9,12 +9,15 @@ export interface Shape {
   rankKnown: boolean;
 }
 
+/** A bound on the rank followed: past it (`x = x.unsqueeze(0)` in a long loop) the shape is unknown. PyTorch allows more, but no model needs it. */
+export const MAX_RANK = 64;
+
 export function shapeOf(dims: Dim[]): Shape {
-  return { dims, rankKnown: true };
+  return dims.length > MAX_RANK ? UNKNOWN_SHAPE : { dims, rankKnown: true };
 }
 
 export function trailing(dims: Dim[]): Shape {
-  return { dims, rankKnown: false };
+  return dims.length > MAX_RANK ? UNKNOWN_SHAPE : { dims, rankKnown: false };
 }
 
 export const UNKNOWN_SHAPE: Shape = { dims: [], rankKnown: false };

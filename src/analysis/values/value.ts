@@ -160,13 +160,17 @@ export function longString(length: number | undefined): Value {
 
 const weights = new WeakMap<object, number>();
 
-/** How many values a value holds, nested sequences counted; cached, and cheap since sequences are bounded. */
+/**
+ * How many values a value holds, nested sequences counted; cached, and cheap since sequences are bounded.
+ * A list that holds itself (`a.append(a)`) weighs infinitely much, so it is summarised.
+ */
 export function weightOf(v: Value): number {
   if (v.kind !== 'list' && v.kind !== 'tuple') return 1;
   let w = weights.get(v);
   if (w === undefined) {
+    weights.set(v, Number.POSITIVE_INFINITY);
     w = 1 + (v.element ? weightOf(v.element) : 0);
-    for (const item of v.items) w += weightOf(item);
+    for (const item of v.items) w += item.kind === 'list' || item.kind === 'tuple' ? weightOf(item) : 1;
     weights.set(v, w);
   }
   return w;
@@ -215,8 +219,18 @@ export function setEntry(dict: Extract<Value, { kind: 'dict' }>, key: string, va
   dict.entries.set(key, value);
 }
 
+/** Whether a list holds itself, directly or through nested lists (bounded like every walk). */
+function holds(list: Value, target: Value, budget = { left: MAX_WEIGHT }): boolean {
+  if (list.kind !== 'list' && list.kind !== 'tuple') return false;
+  for (const item of list.element ? [list.element] : list.items) {
+    if (--budget.left < 0 || item === target || holds(item, target, budget)) return true;
+  }
+  return false;
+}
+
 /** Appends to a list in place (lists are shared by reference), summarising it once it is too long. */
 export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, added: Value[]): void {
+  if (added.some((a) => a === list || holds(a, list))) added = added.map(() => UNKNOWN);
   if (!list.element && list.items.length + added.length <= MAX_ITEMS) {
     list.items.push(...added);
     weights.delete(list);

@@ -61,4 +61,23 @@ describe('robustness', () => {
     const loops = 'for i in range(10**9):\n    while True:\n        x = x + 1\n';
     for (const source of [deep, huge, recursive, loops, '\u0000\uffff', '']) a.analyze(source, 'odd.py');
   });
+
+  it('survives mutations of code written to exhaust the analyzer: growth, deep nesting, long chains', async function () {
+    // A guard against a hang, not a timing assertion: each input is bounded by the analysis itself.
+    this.timeout(120_000);
+    const a = await analyzer();
+    const hostile = [
+      'x = [0]\n' + 'x = x + x\n'.repeat(30),
+      's = "ab"\n' + 's = s + s\n'.repeat(40),
+      "t = 'a' * 10**9\nu = [0] * 10**9\nv = 10**10**10\nw = 2**100000\n",
+      `x = ${'('.repeat(2500)}1${')'.repeat(2500)}\ny = ${'['.repeat(2500)}1${']'.repeat(2500)}\nz = ${'f('.repeat(2500)}1${')'.repeat(2500)}\n`,
+      'x = 1\nif x == 0:\n    y = 0\n' + Array.from({ length: 2000 }, (_, i) => `elif x == ${i + 1}:\n    y = [y] * ${i}\n`).join(''),
+      'a = []\nfor i in range(16):\n    for j in range(16):\n        a.append(a)\n        a = a + a\n',
+    ];
+    const rand = random(20261202);
+    for (let i = 0; i < 60; i++) {
+      const result = a.analyze(mutate(hostile[i % hostile.length], rand) + '\nimport torch.nn as nn\ng = nn.GRU(50, 100)\n', 'hostile.py');
+      assert.ok(Array.isArray(result.findings));
+    }
+  });
 });
