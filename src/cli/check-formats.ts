@@ -1,17 +1,20 @@
 // The three output formats of `seqlens check`. Lines and columns are 1-based in all of them.
-import type { Finding } from '../analysis/findings';
+import type { Finding, IncompleteAnalysis } from '../analysis/findings';
 import { allRules } from '../analysis';
 
 export interface FileReport {
   path: string;
   findings: Finding[];
+  /** Where the analysis of the file stopped following a statement (its findings may then be partial). */
+  incomplete?: IncompleteAnalysis;
 }
 
 export function formatText(reports: FileReport[]): string {
   const lines: string[] = [];
   let errors = 0;
   let warnings = 0;
-  for (const { path, findings } of reports) {
+  for (const { path, findings, incomplete } of reports) {
+    if (incomplete) lines.push(`${path}:${incomplete.line + 1}: note: ${incomplete.message}`);
     for (const f of findings) {
       if (f.severity === 'error') errors++;
       if (f.severity === 'warning') warnings++;
@@ -28,8 +31,9 @@ export function formatText(reports: FileReport[]): string {
 
 export function formatJson(reports: FileReport[]): string {
   return JSON.stringify({
-    files: reports.map(({ path, findings }) => ({
+    files: reports.map(({ path, findings, incomplete }) => ({
       path,
+      ...(incomplete ? { incomplete: { line: incomplete.line + 1, reason: incomplete.reason, message: incomplete.message } } : {}),
       diagnostics: findings.map((f) => ({
         line: f.range.start.line + 1,
         column: f.range.start.column + 1,
@@ -68,6 +72,14 @@ export function formatSarif(reports: FileReport[]): string {
           })),
         },
       },
+      invocations: [{
+        executionSuccessful: true,
+        toolExecutionNotifications: reports.filter((r) => r.incomplete).map(({ path, incomplete }) => ({
+          level: 'note',
+          message: { text: incomplete!.message },
+          locations: [{ physicalLocation: { artifactLocation: { uri: path }, region: { startLine: incomplete!.line + 1 } } }],
+        })),
+      }],
       results: reports.flatMap(({ path, findings }) => findings.map((f) => ({
         ruleId: f.code,
         ruleIndex: rules.findIndex((r) => r.code === f.code),

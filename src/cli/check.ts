@@ -1,8 +1,8 @@
 // `seqlens check [--format text|json|sarif] PATH...`
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { createAnalyzer, allRules, ruleByCode } from '../analysis';
-import type { AnalysisResult, Finding } from '../analysis/findings';
+import { Analyzer, createAnalyzer, allRules, ruleByCode } from '../analysis';
+import type { AnalysisResult, Finding, IncompleteAnalysis } from '../analysis/findings';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './io';
 import { formatJson, formatSarif, formatText, FileReport } from './check-formats';
 import { readNotebookCells } from './notebook-file';
@@ -10,14 +10,20 @@ import { readNotebookCells } from './notebook-file';
 const USAGE = 'Usage: seqlens check [--format text|json|sarif] PATH...\n';
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', '.tox', 'dist', 'build', '.mypy_cache']);
 
+/** The files under a path. Inside a folder, an entry that cannot be inspected is still listed: reading it reports why. */
 function collect(path: string, out: string[]): void {
   const stat = statSync(path);
   if (stat.isDirectory()) {
     for (const entry of readdirSync(path).sort()) {
       if (SKIP_DIRS.has(entry) || entry.startsWith('.')) continue;
       const child = join(path, entry);
-      const s = statSync(child);
-      if (s.isDirectory()) collect(child, out);
+      let isDirectory = false;
+      try {
+        isDirectory = statSync(child).isDirectory();
+      } catch {
+        // A dangling link or an entry we may not inspect: reported when it is read, if it looks like code.
+      }
+      if (isDirectory) collect(child, out);
       else if (/\.(py|ipynb)$/.test(entry)) out.push(child);
     }
   } else out.push(path);
@@ -61,25 +67,44 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   }
   const analyzer = await createAnalyzer();
   const reports: FileReport[] = [];
+  // One file that cannot be read or analysed is reported on its own; it never hides the other files' findings.
+  let failed = false;
   for (const file of files) {
-    let findings: Finding[];
     try {
-      const text = readFileSync(file.path, 'utf8');
-      if (extname(file.path) === '.ipynb') {
-        const cells = readNotebookCells(text, file.path);
-        findings = analyzer.analyzeNotebook(cells.map((c) => c.source), file.path).flatMap((result: AnalysisResult, i) =>
-          result.findings.map((f) => ({ ...f, message: `[cell ${cells[i].index + 1}] ${f.message}` })));
-      } else {
-        findings = analyzer.analyze(text, file.path).findings;
-      }
+      reports.push({ path: file.shown, ...checkFile(analyzer, file.path) });
     } catch (error) {
-      io.err(`seqlens check: cannot read '${file.shown}': ${(error as Error).message}\n`);
-      return EXIT_USAGE;
+      failed = true;
+      io.err(`${file.shown}:1: ${causeOf(error)}\n`);
     }
-    reports.push({ path: file.shown, findings });
   }
   io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports) : formatText(reports));
+  if (failed) return EXIT_USAGE;
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** One file's findings, and where its analysis was incomplete (for a notebook, in the first cell concerned). */
+function checkFile(analyzer: Analyzer, path: string): { findings: Finding[]; incomplete?: IncompleteAnalysis } {
+  const text = readFileSync(path, 'utf8');
+  if (extname(path) !== '.ipynb') {
+    const { findings, incomplete } = analyzer.analyze(text, path);
+    return { findings, incomplete };
+  }
+  const cells = readNotebookCells(text, path);
+  const results = analyzer.analyzeNotebook(cells.map((c) => c.source), path);
+  const findings = results.flatMap((result: AnalysisResult, i) => result.findings.map((f) => ({ ...f, message: `[cell ${cells[i].index + 1}] ${f.message}` })));
+  const at = results.findIndex((r) => r.incomplete);
+  const incomplete = at === -1 ? undefined : { ...results[at].incomplete!, message: `[cell ${cells[at].index + 1}] ${results[at].incomplete!.message}` };
+  return { findings, incomplete };
+}
+
+/** A failure as one clause: system errors by their meaning, anything else by its message. */
+function causeOf(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'cannot read: no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'cannot read: permission denied';
+  if (code === 'EISDIR') return 'cannot read: is a directory';
+  if (error instanceof RangeError) return `cannot analyse: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
 }
 
 function listRules(io: CliIO, markdown: boolean): number {

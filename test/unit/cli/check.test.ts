@@ -1,6 +1,6 @@
 // `seqlens check`: formats, exit statuses and errors, as a CI job would see them.
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, mkdirSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../../src/cli/main';
@@ -87,5 +87,51 @@ describe('seqlens check', () => {
     assert.match(out, /^SL105 bidirectional-output-size \(error\)/);
     assert.match(out, /## Why is this bad\?/);
     assert.equal((await cli('explain', 'SL999')).code, 2);
+  });
+  describe('hostile and unreadable files in a folder', () => {
+    let folder: string;
+    before(() => {
+      folder = mkdtempSync(join(tmpdir(), 'seqlens-hostile-'));
+      writeFileSync(join(folder, 'a_deep.py'), `x = ${'('.repeat(3000)}1${')'.repeat(3000)}\n`);
+      writeFileSync(join(folder, 'b_doubling.py'), 'x = [0]\n' + 'x = x + x\n'.repeat(30) + 's = "ab"\n' + 's = s + s\n'.repeat(40));
+      writeFileSync(join(folder, 'c_broken.ipynb'), '{ not json');
+      symlinkSync(join(folder, 'nowhere.py'), join(folder, 'd_dangling.py'));
+      writeFileSync(join(folder, 'e_buggy.py'), BUGGY);
+    });
+
+    it('prints the real finding of one file whatever the other files hold', async () => {
+      const { out } = await cli('check', folder);
+      assert.match(out, /e_buggy\.py:5:14: error SL101 /);
+      assert.match(out, /3 files checked: 1 error/);
+    });
+
+    it('reports each file it cannot read as `file:line: cause` and exits 2', async () => {
+      const { code, err } = await cli('check', folder);
+      assert.equal(code, 2);
+      assert.match(err, /c_broken\.ipynb:1: .*is not a valid notebook/);
+      assert.match(err, /d_dangling\.py:1: cannot read: no such file or directory/);
+      assert.doesNotMatch(err, /a_deep|b_doubling|e_buggy/);
+    });
+
+    it('keeps the JSON output whole when a file cannot be read', async () => {
+      const { out } = await cli('check', '--format', 'json', folder);
+      const json = JSON.parse(out);
+      assert.deepEqual(json.files.map((f: { path: string }) => f.path.replace(/.*[\\/]/, '')), ['a_deep.py', 'b_doubling.py', 'e_buggy.py']);
+    });
+
+    it('says where the step budget ran out, in text, JSON and SARIF', async () => {
+      const loops = Array.from({ length: 6 }, (_, i) => `${'    '.repeat(i)}for i${i} in range(16):\n`).join('') + `${'    '.repeat(6)}total = i0\n`;
+      const path = join(folder, '..', `loops-${process.pid}.py`);
+      writeFileSync(path, loops + BUGGY);
+      const text = await cli('check', path);
+      assert.equal(text.code, 1);
+      assert.match(text.out, /loops-\d+\.py:1: note: the analysis budget ran out in the statement at this line; later definitions were analysed separately/);
+      assert.match(text.out, /loops-\d+\.py:12:14: error SL101 /);
+      const json = JSON.parse((await cli('check', '--format', 'json', path)).out);
+      assert.deepEqual(json.files[0].incomplete.line, 1);
+      assert.equal(json.files[0].incomplete.reason, 'budget');
+      const sarif = JSON.parse((await cli('check', '--format', 'sarif', path)).out);
+      assert.equal(sarif.runs[0].invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.region.startLine, 1);
+    });
   });
 });
