@@ -52,6 +52,10 @@ Options:
                             Force a TensorFlow.js backend (default: the first that loads, in that order).
   --curve-points N          Points kept per ROC/PR curve in the report (default ${DEFAULT_MAX_CURVE_POINTS}; 0 keeps all).
   --calibration-bins N      Uniform bins of the reliability diagram, ECE and MCE (default 10).
+  --length-buckets E1,E2,…  Edges of the sequence-length buckets, right-closed as pandas.cut, open at
+                            both ends (default: the 20/40/60/80% length quantiles rounded to 1, 2 or
+                            5 × a power of ten). Lengths come from a length/len/n_tokens column, a
+                            token-id column (ids other than --pad-id) or the text split on whitespace.
 
 Sequence labelling (taggers: NER, POS, chunking), from a CoNLL file (.conll, .iob, .bio, …: token,
 gold tag, predicted tag per line, a blank line between sentences) or JSON Lines with "tags" and
@@ -163,7 +167,15 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'labels': model.dataset.labelsPath = value(); break;
       case 'vocab': model.dataset.vocabPath = value(); break;
       case 'oov-id': model.dataset.oovId = count(0); break;
-      case 'pad-id': model.dataset.padId = count(0); break;
+      case 'pad-id': model.dataset.padId = count(0); options.padId = model.dataset.padId; break;
+      case 'length-buckets': {
+        const edges = list().map(Number);
+        if (edges.length === 0 || edges.some((e) => !Number.isFinite(e)) || edges.some((e, i) => i > 0 && e <= edges[i - 1])) {
+          throw new UsageError('--length-buckets takes increasing numbers, e.g. 10,20,50,100');
+        }
+        options.lengthBuckets = edges;
+        break;
+      }
       case 'max-length': model.dataset.maxLength = count(1); break;
       case 'padding': model.dataset.padding = end(); break;
       case 'truncating': model.dataset.truncating = end(); break;
@@ -239,7 +251,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     }
   }
   if (Object.keys(columns).length > 0) options.columns = columns;
-  const modelOnly = ['data', 'weights', 'class', 'labels', 'vocab', 'oov-id', 'pad-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
+  const modelOnly = ['data', 'weights', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
   if (model.model === undefined) {
     const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
     if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);

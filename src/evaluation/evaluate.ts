@@ -15,6 +15,8 @@ import { DEFAULT_CALIBRATION_BINS } from './sequence/calibration';
 import { calibrationOf, calibrationWarnings, CalibrationResult } from './sequence/calibration-report';
 import { LabelColumn, MAX_CLASSES } from './readers/builders';
 import { MAX_MATRIX_CLASSES } from './readers/limits';
+import { classificationBuckets, lengthBucketsOf, lengthWarnings, regressionBuckets } from './sequence/length-buckets';
+import { readRowLengths, RowLengths } from './sequence/readers/lengths';
 import { readPredictions } from './readers/index';
 import { attachSampleFields } from './readers/sample-fields';
 import { CellSampleLimits, collectCellSamples, DEFAULT_CELL_SAMPLE_LIMITS, sampleResiduals, SampleScores } from './samples';
@@ -34,6 +36,8 @@ export interface EngineOptions extends EvaluateOptions {
   cellSamples?: boolean | CellSampleLimits;
   /** Keep at most this many (truth, prediction) pairs for a residual plot (regression). */
   residualSamples?: number;
+  /** The length of every row, for errors by sequence length (read by `evaluate` from the file). */
+  rowLengths?: RowLengths | null;
 }
 
 export const DEFAULT_MAX_CURVE_POINTS = 2000;
@@ -47,7 +51,8 @@ export async function evaluate(path: string, options: EngineOptions = {}): Promi
   const backend = await chooseBackend(options.backend);
   const table = await readPredictions(path, options);
   const keys = table.keys;
-  const result = await evaluateTable(table, backend, options);
+  const rowLengths = options.task === 'language-model' || table.yTrue === null ? null : await readRowLengths(path, table.format, table.rows, options.padId ?? null);
+  const result = await evaluateTable(table, backend, { ...options, rowLengths });
   if (result.task === 'classification' && result.cellSamples) await attachSampleFields(result.cellSamples, path, table.format, table.choice.key);
   if (options.trainPath) {
     const trainTable = await readPredictions(options.trainPath, { ...options, trainPath: undefined });
@@ -124,6 +129,7 @@ function evaluateRegression(table: PredictionTable, backend: CountingBackend, so
   const predicted = table.yPred ? numericValues(table.yPred, 'prediction', table.path) : table.score;
   if (!predicted) throw new InputError(table.path, null, 'regression needs a prediction column');
   const metrics = regressionMetrics(truth, predicted);
+  const lengthBuckets = options.rowLengths ? lengthBucketsOf(options.rowLengths, options.lengthBuckets, (edges) => regressionBuckets(options.rowLengths!.lengths, truth, predicted, edges)) : undefined;
   const residuals = options.residualSamples ? sampleResiduals(truth, predicted, options.residualSamples) : undefined;
   const warnings: EvalWarning[] = [];
   if (metrics.constantTarget) warnings.push(warning('SLE109', `Every true value is ${truth[0]}; R² is reported as ${metrics.r2.toFixed(1)}.`));
@@ -131,6 +137,7 @@ function evaluateRegression(table: PredictionTable, backend: CountingBackend, so
     task: 'regression', backend: backend.name, n: truth.length, warnings, source,
     mse: metrics.mse, mae: metrics.mae, rmse: metrics.rmse, r2: metrics.r2,
     ...(residuals ? { residuals } : {}),
+    ...(lengthBuckets ? { lengthBuckets } : {}),
   };
 }
 
@@ -236,6 +243,9 @@ async function evaluateClassification(table: PredictionTable, backend: CountingB
     }
   }
   const confusionMatrix = await countConfusion(backend, combined, k);
+  const lengthBuckets = options.rowLengths
+    ? lengthBucketsOf(options.rowLengths, options.lengthBuckets, (edges) => classificationBuckets(options.rowLengths!.lengths, combined, k, edges))
+    : undefined;
   const cellSamples = options.cellSamples
     ? collectCellSamples(combined, k, confusionMatrix, sampleScoresOf(table, scores, labelIndex), options.cellSamples === true ? DEFAULT_CELL_SAMPLE_LIMITS : options.cellSamples)
     : undefined;
@@ -247,6 +257,7 @@ async function evaluateClassification(table: PredictionTable, backend: CountingB
   const metrics = classificationMetrics(confusionMatrix, labels);
   const warnings = classificationWarnings(metrics, confusionMatrix, labels);
   warnings.push(...scores.warnings);
+  if (lengthBuckets) warnings.push(...lengthWarnings(lengthBuckets, n));
 
   const scoreMetrics = computeScoreMetrics(scores, truth, labelIndex, deriveBinary ? threshold : null, options, warnings);
   table.score = null;
@@ -277,6 +288,7 @@ async function evaluateClassification(table: PredictionTable, backend: CountingB
       sweep: scoreMetrics.sweep && { ...scoreMetrics.sweep, positiveLabel: display(scoreMetrics.sweep.positiveLabel) },
     },
     ...(cellSamples ? { cellSamples } : {}),
+    ...(lengthBuckets ? { lengthBuckets } : {}),
   };
 }
 

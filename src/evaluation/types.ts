@@ -1,4 +1,5 @@
 import type { CalibrationResult } from './sequence/calibration-report';
+import type { LengthBuckets } from './sequence/length-buckets';
 
 // The plain data the evaluation engine returns. No class instances, no functions:
 // the CLI prints it, the JSON report serialises it and a webview can receive it by postMessage.
@@ -117,6 +118,8 @@ export interface ClassificationResult extends ResultBase, MatrixMetrics {
   scores: ScoreMetrics | null;
   /** The rows behind each matrix cell, when asked for (`cellSamples`); bounded whatever the file's size. */
   cellSamples?: CellSamples;
+  /** Accuracy and macro F1 by sequence length, when the file has a length, token-id or text column. */
+  lengthBuckets?: LengthBuckets;
 }
 
 /**
@@ -160,6 +163,8 @@ export interface RegressionResult extends ResultBase {
   r2: number;
   /** When asked for (`residualSamples`). */
   residuals?: ResidualSample;
+  /** MSE and MAE by sequence length, when the file has a length, token-id or text column. */
+  lengthBuckets?: LengthBuckets;
 }
 
 export interface LanguageModelResult extends ResultBase {
@@ -200,4 +205,8 @@ export interface EvaluateOptions {
   trainPath?: string;
   /** Uniform bins of the reliability diagram (default 10). */
   calibrationBins?: number;
+  /** Edges of the length buckets (right-closed, open at both ends); default: rounded quantiles. */
+  lengthBuckets?: number[];
+  /** The padding id, not counted in a token-id column's lengths. */
+  padId?: number;
 }

@@ -117,6 +117,20 @@ export const WARNING_CATALOGUE: Record<string, WarningRule> = {
     why: 'Its probabilities cannot be read as chances: a threshold, a rejection rule or a downstream decision built on them acts on inflated numbers. Large networks trained with cross-entropy are typically overconfident (Guo et al., 2017).',
     tryThis: 'Fit a temperature on a held-out validation set (temperature scaling), or use label smoothing, mixup or fewer epochs; re-check the reliability diagram.',
   },
+  SLE321: {
+    code: 'SLE321',
+    name: 'long-sequence-failure',
+    what: 'Accuracy in the longest length bucket is at least 10 points below the shortest (at least 30 samples in each).',
+    why: 'The classic recurrent-network failure: gradients vanish over many steps, so what came early in a long sequence is forgotten, or the readout sees only the last steps.',
+    tryThis: 'Use an LSTM or GRU rather than a simple RNN, a bidirectional layer, or attention or pooling over all steps instead of the last hidden state; check that padding is masked (pack_padded_sequence, mask_zero=True) and that pre-padding does not bury the content.',
+  },
+  SLE322: {
+    code: 'SLE322',
+    name: 'truncated-sequences',
+    what: 'At least 5% of the samples have exactly the longest length (and some are shorter).',
+    why: 'A pile-up at the maximum is what truncation leaves: those samples were cut at maxlen, and what followed never reached the model.',
+    tryThis: 'Raise maxlen (pad_sequences(maxlen=…), a tokenizer\'s max_length) to cover most samples, truncate from the side that matters less (truncating=\'pre\' or \'post\'), or split long inputs into windows.',
+  },
 };
 
 export function warning(code: keyof typeof WARNING_CATALOGUE, message: string): EvalWarning {

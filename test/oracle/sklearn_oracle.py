@@ -184,6 +184,22 @@ def case_frames():
         frame[f"logit_{k}"] = logits[:, k]
     cases["calibration_overconfident_15_bins"] = (frame, "csv", {"calibrationBins": 15},
                                                   {"classes": list(range(5)), "prob_prefix": "logit_", "logits": True, "derive": "argmax", "bins": 15})
+
+    # Errors by sequence length: whitespace-split text with quantile buckets (a pile-up at 200 tokens,
+    # where the text was cut), a length column with given edges, and a regression.
+    r = rng(20)
+    lengths = np.minimum(r.integers(3, 260, 1500), 200)
+    y = r.integers(0, 3, 1500)
+    accuracy = np.where(lengths <= 20, 0.93, np.where(lengths > 100, 0.55, 0.8))
+    y_pred = np.where(r.random(1500) < accuracy, y, (y + r.integers(1, 3, 1500)) % 3)
+    text = [" ".join(f"w{j % 7}" for j in range(n)) for n in lengths]
+    cases["length_buckets_text"] = (pd.DataFrame({"text": text, "y_true": y, "y_pred": y_pred}), "csv", {},
+                                    {"length": ("text", "text")})
+    cases["length_buckets_given_edges"] = (pd.DataFrame({"n_tokens": lengths, "y_true": y, "y_pred": y_pred}), "jsonl",
+                                           {"lengthBuckets": [10, 20, 50, 100]}, {"length": ("n_tokens", "length"), "edges": [10, 20, 50, 100]})
+    yt = r.normal(0, 1, 1500)
+    cases["length_buckets_regression"] = (pd.DataFrame({"len": lengths, "y_true": yt, "y_pred": yt + r.normal(0, 1, 1500) * lengths / 100}), "csv", {},
+                                          {"task": "regression", "length": ("len", "length")})
     return cases
 
 
@@ -287,7 +303,10 @@ def expected_for(data, spec):
     if task == "regression":
         yt, yp = data["y_true"].astype(float), data["y_pred"].astype(float)
         mse = M.mean_squared_error(yt, yp)
-        return {"task": task, "n": len(yt), "mse": mse, "mae": M.mean_absolute_error(yt, yp), "rmse": math.sqrt(mse), "r2": M.r2_score(yt, yp)}
+        out = {"task": task, "n": len(yt), "mse": mse, "mae": M.mean_absolute_error(yt, yp), "rmse": math.sqrt(mse), "r2": M.r2_score(yt, yp)}
+        if "length" in spec:
+            out["lengthBuckets"] = length_buckets(data, spec, yt, yp, regression=True)
+        return out
     if task == "language-model":
         v = data[spec["column"]].astype(float)
         nll = -v if spec["kind"] == "logprob" else v
@@ -341,6 +360,8 @@ def expected_for(data, spec):
         "perClass": [{"label": l, "precision": p[i], "recall": r[i], "f1": f[i], "support": s[i]} for i, l in enumerate(labels)],
         **avg,
     }
+    if "length" in spec:
+        out["lengthBuckets"] = length_buckets(data, spec, y_true, y_pred)
     if score is not None:
         yb = (y_true == pos).astype(int)
         roc, pr = curve_entry(pos, yb, score)
@@ -380,6 +401,39 @@ def expected_for(data, spec):
             "calibration": calibration_of(classes, P, np.array([classes.index(t) for t in y_true.tolist()]), list(range(len(classes))), spec.get("bins", 10)),
         })
     return out
+
+
+# ---------------------------------------------------------------- errors by sequence length
+
+def nice_number(v):
+    if not v > 1:
+        return 1
+    power = 10 ** math.floor(math.log10(v))
+    return min([power, 2 * power, 5 * power, 10 * power], key=lambda c: (abs(c - v), c))
+
+
+def length_buckets(data, spec, y_true=None, y_pred=None, regression=False):
+    column, kind = spec["length"]
+    lengths = np.array([len(str(t).split()) for t in data[column]] if kind == "text" else data[column], dtype=float)
+    if "edges" in spec:
+        edges = sorted(spec["edges"])
+    else:
+        edges = sorted({e for e in (nice_number(np.quantile(lengths, q)) for q in (0.2, 0.4, 0.6, 0.8)) if lengths.min() <= e < lengths.max()})
+    bucket = pd.cut(lengths, bins=[-np.inf, *edges, np.inf], right=True, labels=False)
+    buckets = []
+    for b in range(len(edges) + 1):
+        rows = bucket == b
+        entry = {"above": None if b == 0 else edges[b - 1], "upTo": None if b == len(edges) else edges[b], "count": int(rows.sum())}
+        if regression:
+            entry.update({"mse": M.mean_squared_error(y_true[rows], y_pred[rows]) if rows.any() else float("nan"),
+                          "mae": M.mean_absolute_error(y_true[rows], y_pred[rows]) if rows.any() else float("nan")})
+        else:
+            entry.update({"accuracy": M.accuracy_score(y_true[rows], y_pred[rows]) if rows.any() else float("nan"),
+                          "macroF1": M.f1_score(y_true[rows], y_pred[rows], average="macro") if rows.any() else float("nan")})
+        buckets.append(entry)
+    longest = lengths.max()
+    return {"edges": edges, "edgesGiven": "edges" in spec, "buckets": buckets, "unknown": 0,
+            "maxLength": longest, "atMax": int((lengths == longest).sum())}
 
 
 # ---------------------------------------------------------------- calibration

@@ -3,6 +3,7 @@
 import type { ClassificationResult, EvaluationResult, PrCurve, RocCurve } from '../types';
 import { WARNING_CATALOGUE } from '../warnings';
 import type { CalibrationResult } from '../sequence/calibration-report';
+import { bucketName, LengthBuckets } from '../sequence/length-buckets';
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -26,10 +27,12 @@ export function formatHtml(result: EvaluationResult): string {
   }
   if (result.task === 'regression') {
     parts.push(table(['metric', 'value'], [['MSE', num(result.mse)], ['RMSE', num(result.rmse)], ['MAE', num(result.mae)], ['R²', num(result.r2)]]));
+    if (result.lengthBuckets) parts.push(...lengthSections(result.lengthBuckets));
   } else if (result.task === 'language-model') {
     parts.push(table(['metric', 'value'], [['cross-entropy (nats/token)', num(result.crossEntropy)], ['perplexity (corpus)', num(result.perplexity)]]));
   } else {
     parts.push(...classificationSections(result));
+    if (result.lengthBuckets) parts.push(...lengthSections(result.lengthBuckets));
   }
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SeqLens evaluation</title>
@@ -122,6 +125,22 @@ function calibrationSections(c: CalibrationResult): string[] {
     out.push(t.temperature === null
       ? '<p>Temperature scaling: no finite temperature minimises the log loss on this data.</p>'
       : `<p><b>Temperature scaling, fitted on this same data</b> (so the figures after it are optimistic; fit T on a validation set): T = ${t.temperature.toFixed(4)}, log loss ${num(t.nllBefore)} → ${num(t.nllAfter)}, top-label ECE ${num(c.topLabel.ece)} → ${num(t.eceAfter)}.</p>`);
+  }
+  return out;
+}
+
+function lengthSections(l: LengthBuckets): string[] {
+  const regression = l.buckets.some((b) => b.mse !== undefined);
+  const out = [`<h2>By sequence length</h2><p>Lengths from <code>${escapeHtml(l.source.column)}</code> (${l.source.kind}); buckets right-closed as pandas.cut${l.edgesGiven ? '' : ', at the rounded 20/40/60/80% quantiles'}.</p>`];
+  out.push(table(regression ? ['length', 'count', 'MSE', 'MAE'] : ['length', 'count', 'accuracy', 'macro F1'],
+    l.buckets.map((b) => [bucketName(b), String(b.count), ...(regression ? [num(b.mse!), num(b.mae!)] : [num(b.accuracy!), num(b.macroF1!)])])));
+  if (!regression) {
+    const width = 200 / Math.max(1, l.buckets.length);
+    const bars = l.buckets.map((b, i) => {
+      const h = Number.isNaN(b.accuracy!) ? 0 : b.accuracy! * 200;
+      return `<rect x="${(20 + i * width + 2).toFixed(1)}" y="${(220 - h).toFixed(1)}" width="${(width - 4).toFixed(1)}" height="${h.toFixed(1)}" fill="#1f77b4"><title>${escapeHtml(bucketName(b))}: accuracy ${num(b.accuracy!)}, ${b.count} samples</title></rect>`;
+    }).join('');
+    out.push(`<div>${frame('Accuracy by length', 'length bucket (short → long)', 'accuracy', bars)}</div>`);
   }
   return out;
 }

@@ -5,7 +5,7 @@ export function toJsonObject(result: EvaluationResult): Record<string, unknown> 
   const head = { task: result.task, backend: result.backend, n: result.n };
   const warnings = result.warnings.map(({ code, message }) => ({ code, message }));
   if (result.task === 'regression') {
-    return { ...head, mse: result.mse, mae: result.mae, rmse: result.rmse, r2: result.r2, warnings };
+    return { ...head, mse: result.mse, mae: result.mae, rmse: result.rmse, r2: result.r2, ...(result.lengthBuckets ? { lengthBuckets: result.lengthBuckets } : {}), warnings };
   }
   if (result.task === 'language-model') {
     return { ...head, crossEntropy: result.crossEntropy, perplexity: result.perplexity, warnings };
@@ -37,6 +37,7 @@ export function toJsonObject(result: EvaluationResult): Record<string, unknown> 
       ...(result.scores.calibration ? { calibration: result.scores.calibration } : {}),
     });
   }
+  if (result.lengthBuckets) body.lengthBuckets = result.lengthBuckets;
   body.warnings = warnings;
   return body;
 }

@@ -4,6 +4,7 @@ import { sweepPoint } from '../metrics/curves';
 import type { ClassificationResult, EvaluationResult, Label, ThresholdSweep } from '../types';
 import { WARNING_CATALOGUE } from '../warnings';
 import type { CalibrationResult } from '../sequence/calibration-report';
+import { bucketName, LengthBuckets } from '../sequence/length-buckets';
 
 const DIGITS = 3;
 /** Past this many classes the matrix is too wide to read as text. */
@@ -19,12 +20,14 @@ export function formatText(result: EvaluationResult): string {
   lines.push('');
   if (result.task === 'regression') {
     lines.push(`MSE   ${num(result.mse)}`, `RMSE  ${num(result.rmse)}`, `MAE   ${num(result.mae)}`, `R²    ${num(result.r2)}`);
+    if (result.lengthBuckets) lines.push('', ...lengthLines(result.lengthBuckets));
   } else if (result.task === 'language-model') {
     lines.push(`cross-entropy  ${num(result.crossEntropy)} nats/token`, `perplexity     ${num(result.perplexity)}  (corpus: exp of the mean NLL over all tokens)`);
   } else {
     lines.push(...classificationReport(result), '', ...summaryLine(result), '', ...matrixLines(result));
     if (result.scores) lines.push('', ...scoreLines(result));
     if (result.scores?.calibration) lines.push('', ...calibrationLines(result.scores.calibration));
+    if (result.lengthBuckets) lines.push('', ...lengthLines(result.lengthBuckets));
   }
   lines.push('');
   if (result.warnings.length === 0) {
@@ -116,5 +119,20 @@ function calibrationLines(c: CalibrationResult): string[] {
       ? '  temperature scaling: no finite temperature minimises the log loss on this data (it keeps falling towards T = 0 or ∞)'
       : `  temperature scaling, FITTED ON THIS SAME DATA (optimistic): T = ${t.temperature.toFixed(4)}, log loss ${num(t.nllBefore)} → ${num(t.nllAfter)}, top-label ECE ${num(top!.ece)} → ${num(t.eceAfter)}`);
   }
+  return lines;
+}
+
+function lengthLines(l: LengthBuckets): string[] {
+  const how = l.source.kind === 'length' ? `column '${l.source.column}'`
+    : l.source.kind === 'token-ids' ? `non-padding ids in '${l.source.column}'${l.source.padId === null ? ' (no padding id given: every id counts; set --pad-id)' : ` (padding id ${l.source.padId})`}`
+    : `whitespace-split words of '${l.source.column}'`;
+  const lines = [`By sequence length (${how}; buckets ${l.edgesGiven ? 'given' : 'at rounded quantiles'}, right-closed as pandas.cut):`];
+  const regression = l.buckets.some((b) => b.mse !== undefined);
+  lines.push(regression ? `  ${'length'.padEnd(20)}${'count'.padStart(8)}${'MSE'.padStart(10)}${'MAE'.padStart(10)}` : `  ${'length'.padEnd(20)}${'count'.padStart(8)}${'accuracy'.padStart(10)}${'macro F1'.padStart(10)}`);
+  for (const b of l.buckets) {
+    const cells = regression ? [num(b.mse!), num(b.mae!)] : [num(b.accuracy!), num(b.macroF1!)];
+    lines.push(`  ${bucketName(b).padEnd(20)}${String(b.count).padStart(8)}${cells.map((c) => c.padStart(10)).join('')}`);
+  }
+  if (l.unknown > 0) lines.push(`  ${l.unknown} rows have no readable length and are in no bucket.`);
   return lines;
 }
