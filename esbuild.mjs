@@ -1,4 +1,4 @@
-// Bundles the extension host entry, the CLI and the programmatic API into dist/,
+// Bundles the extension host entry, the CLI, the language server and the programmatic API into dist/,
 // and copies the tree-sitter wasm files next to them: they are loaded at run time, never inlined.
 import * as esbuild from 'esbuild';
 import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
@@ -35,6 +35,9 @@ const nodeCommon = {
 const builds = [
   { ...nodeCommon, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCommon, entryPoints: { api: 'src/api.ts' }, outdir },
+  // The language server (`seqlens lsp` loads it by path; the extension starts it as a process). It is also its
+  // own analysis thread's script, so it must hold the analyzer and never the evaluation engine.
+  { ...nodeCommon, entryPoints: { server: 'src/server/main.ts' }, outdir },
   // The model runner's worker thread, loaded by path at run time.
   { ...nodeCommon, entryPoints: { 'model-worker': 'src/evaluation/models/worker.ts' }, outdir },
 ];

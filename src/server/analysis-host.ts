@@ -1,0 +1,199 @@
+// The server's side of the analysis thread: one job at a time, each watched. A job that runs past the
+// time limit, or while the process grows past the memory limit, has its thread terminated: the job
+// fails with AnalysisStopped, the server goes on, and the next job starts a fresh thread. The thread's
+// heap is also capped by V8 (resourceLimits), so a runaway allocation ends the thread, not the process.
+import { Worker } from 'node:worker_threads';
+import type { SourceEdit } from '../analysis/findings';
+import type { AnalysisJob, AnalysisReply, WorkerReady } from './analysis-worker';
+import type { AnalysisLimits } from './protocol';
+
+/** Marks the data a worker is started with, so the entry script knows to run the analysis thread. */
+export const WORKER_ROLE = 'seqlens-analysis';
+
+export type StopKind = 'time' | 'memory' | 'error' | 'crash';
+
+export class AnalysisStopped extends Error {
+  constructor(readonly kind: StopKind, readonly reason: string) {
+    super(reason);
+  }
+}
+
+type JobBody = AnalysisJob extends infer J ? (J extends { id: number } ? Omit<J, 'id'> : never) : never;
+
+interface Pending {
+  job: AnalysisJob;
+  resolve: (reply: { value: unknown; analysisMs: number }) => void;
+  reject: (error: Error) => void;
+}
+
+interface RunningWorker {
+  worker: Worker;
+  generation: number;
+  ready: Promise<void>;
+  /** Documents whose previous text this thread holds, so that edits can be applied incrementally. */
+  known: Set<string>;
+  exited: boolean;
+}
+
+const MEMORY_SAMPLE_MS = 20;
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1);
+}
+
+function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim() !== '')?.trim() ?? text;
+}
+
+export class AnalysisHost {
+  private current: RunningWorker | undefined;
+  private generation = 0;
+  private readonly queue: Pending[] = [];
+  private running: { pending: Pending; worker: RunningWorker; timer?: NodeJS.Timeout; sampler?: NodeJS.Timeout } | undefined;
+  private nextId = 1;
+  private disposed = false;
+
+  constructor(
+    private readonly workerScript: string,
+    private readonly limits: AnalysisLimits,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  /** How many threads were started (a new one after each stop). */
+  get threadsStarted(): number {
+    return this.generation;
+  }
+
+  analyseDocument(key: string, fileName: string, text: string, edits: SourceEdit[] | null): Promise<{ value: unknown; analysisMs: number }> {
+    return this.submit({ op: 'document', key, fileName, text, edits });
+  }
+
+  closeDocument(key: string): void {
+    if (this.current?.known.has(key)) void this.submit({ op: 'close', key }).catch(() => undefined);
+  }
+
+  analyseNotebook(fileName: string, cells: string[]): Promise<{ value: unknown; analysisMs: number }> {
+    return this.submit({ op: 'notebook', fileName, cells });
+  }
+
+  describeModels(fileName: string, text: string): Promise<{ value: unknown; analysisMs: number }> {
+    return this.submit({ op: 'models', fileName, text });
+  }
+
+  private submit(body: JobBody): Promise<{ value: unknown; analysisMs: number }> {
+    if (this.disposed) return Promise.reject(new Error('the server is shutting down'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ job: { ...body, id: this.nextId++ } as AnalysisJob, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private startWorker(): RunningWorker {
+    const generation = ++this.generation;
+    // stdout/stderr are piped, never inherited: the server's stdout is the protocol stream.
+    const worker = new Worker(this.workerScript, {
+      workerData: { role: WORKER_ROLE },
+      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve() };
+    running.ready = new Promise<void>((resolve, reject) => {
+      const onReady = (message: WorkerReady | AnalysisReply) => {
+        if (!('ready' in message)) return;
+        worker.off('message', onReady);
+        if (message.ready) resolve();
+        else reject(new AnalysisStopped('error', `the parser could not be loaded: ${firstLine(message.error)}`));
+      };
+      worker.on('message', onReady);
+      worker.once('exit', (code) => reject(new AnalysisStopped('crash', `the analysis thread exited while starting (code ${code})`)));
+    });
+    running.ready.catch(() => undefined);
+    worker.on('message', (message: WorkerReady | AnalysisReply) => {
+      if ('id' in message) this.replied(running, message);
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      const stop = error.code === 'ERR_WORKER_OUT_OF_MEMORY'
+        ? new AnalysisStopped('memory', `its analysis needed more than the ${this.limits.memoryMb} MB of memory allowed`)
+        : new AnalysisStopped('crash', `the analysis thread failed: ${firstLine(error.message)}`);
+      this.lost(running, stop);
+    });
+    worker.on('exit', (code) => this.lost(running, new AnalysisStopped('crash', `the analysis thread exited (code ${code})`)));
+    this.log(`analysis thread ${generation} started`);
+    return running;
+  }
+
+  private pump(): void {
+    if (this.running || this.queue.length === 0 || this.disposed) return;
+    const pending = this.queue.shift()!;
+    const worker = this.current && !this.current.exited ? this.current : (this.current = this.startWorker());
+    const job = pending.job;
+    // A thread that does not hold the document's previous text cannot apply edits to it.
+    if (job.op === 'document' && job.edits !== null && !worker.known.has(job.key)) job.edits = null;
+    if (job.op === 'close' && !worker.known.has(job.key)) {
+      pending.resolve({ value: null, analysisMs: 0 });
+      return this.pump();
+    }
+    this.running = { pending, worker };
+    worker.ready.then(
+      () => {
+        if (this.running?.pending !== pending) return;
+        // The limits count from the job's start, not from the thread's (loading the parser is not the document's fault).
+        this.running.timer = setTimeout(() => this.stop(worker, new AnalysisStopped('time', `its analysis took longer than ${seconds(this.limits.timeMs)} s`)), this.limits.timeMs);
+        this.running.sampler = setInterval(() => {
+          const rss = process.memoryUsage.rss() / 1024 / 1024;
+          if (rss > this.limits.memoryMb) this.stop(worker, new AnalysisStopped('memory', `its analysis needed more than the ${this.limits.memoryMb} MB of memory allowed`));
+        }, MEMORY_SAMPLE_MS);
+        worker.worker.postMessage(job);
+      },
+      (error: Error) => this.finish(worker, (p) => p.reject(error)),
+    );
+  }
+
+  private replied(worker: RunningWorker, reply: AnalysisReply): void {
+    if (this.running?.worker !== worker || this.running.pending.job.id !== reply.id) return;
+    const job = this.running.pending.job;
+    if (job.op === 'document') {
+      if (reply.ok) worker.known.add(job.key);
+      else worker.known.delete(job.key);
+    } else if (job.op === 'close') worker.known.delete(job.key);
+    this.finish(worker, (p) => (reply.ok ? p.resolve({ value: reply.value, analysisMs: reply.analysisMs }) : p.reject(new AnalysisStopped('error', `the analyzer failed: ${firstLine(reply.error)}`))));
+  }
+
+  private finish(worker: RunningWorker, settle: (pending: Pending) => void): void {
+    const running = this.running;
+    if (!running || running.worker !== worker) return;
+    clearTimeout(running.timer);
+    clearInterval(running.sampler);
+    this.running = undefined;
+    settle(running.pending);
+    this.pump();
+  }
+
+  /** Ends a thread that overran: its job fails with `stop`, the jobs after it go to a new thread. */
+  private stop(worker: RunningWorker, stop: AnalysisStopped): void {
+    if (worker.exited) return;
+    this.log(`stopping analysis thread ${worker.generation}: ${stop.reason}`);
+    this.lost(worker, stop);
+    void worker.worker.terminate();
+  }
+
+  private lost(worker: RunningWorker, stop: AnalysisStopped): void {
+    if (worker.exited) return;
+    worker.exited = true;
+    if (this.current === worker) this.current = undefined;
+    this.finish(worker, (p) => p.reject(stop));
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const pending of this.queue.splice(0)) pending.reject(new Error('the server is shutting down'));
+    if (this.running) this.finish(this.running.worker, (p) => p.reject(new Error('the server is shutting down')));
+    if (this.current) {
+      this.current.exited = true;
+      void this.current.worker.terminate();
+    }
+  }
+}

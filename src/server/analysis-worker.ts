@@ -1,0 +1,122 @@
+// The analysis thread: the analysis core runs here, in a worker_threads Worker, so that the server's
+// main thread stays free to answer the client and to stop a runaway analysis (terminate() ends the
+// thread whatever it is doing, and frees its heap and its WebAssembly memory).
+//
+// Messages are plain data both ways (see AnalysisJob / AnalysisReply). Results are copied into plain
+// objects before they are posted, so what crosses the thread boundary is exactly what the server uses.
+import { parentPort } from 'node:worker_threads';
+import { createAnalyzer, type Analyzer, type DocumentAnalysis } from '../analysis';
+import type { AnalysisResult, SourceEdit } from '../analysis/findings';
+
+export type AnalysisJob =
+  /** Analyse a text document: incrementally from `edits` when the thread holds the previous text, else from scratch. */
+  | { id: number; op: 'document'; key: string; fileName: string; text: string; edits: SourceEdit[] | null }
+  | { id: number; op: 'close'; key: string }
+  | { id: number; op: 'notebook'; fileName: string; cells: string[] }
+  | { id: number; op: 'models'; fileName: string; text: string };
+
+export type AnalysisReply =
+  | { id: number; ok: true; value: unknown; analysisMs: number }
+  | { id: number; ok: false; error: string };
+
+/** What the thread posts once the parser has loaded (or failed to). */
+export type WorkerReady = { ready: true } | { ready: false; error: string };
+
+/** The result as plain data: the fields the server reads, nothing else. */
+export function plainResult(result: AnalysisResult): AnalysisResult {
+  return {
+    findings: result.findings.map((f) => ({
+      code: f.code,
+      name: f.name,
+      severity: f.severity,
+      range: f.range,
+      message: f.message,
+      related: f.related.map((r) => ({ range: r.range, message: r.message, ...(r.path !== undefined ? { path: r.path } : {}) })),
+      fixes: f.fixes.map((x) => ({ title: x.title, isPreferred: x.isPreferred, edits: x.edits.map((e) => ({ range: e.range, newText: e.newText })) })),
+    })),
+    layers: result.layers.map((l) => ({ range: l.range, framework: l.framework, kind: l.kind, markdown: l.markdown })),
+    tensors: result.tensors.map((t) => ({ range: t.range, name: t.name, shape: t.shape, markdown: t.markdown })),
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.stack ?? error.message : String(error);
+}
+
+class AnalysisThread {
+  private readonly documents = new Map<string, DocumentAnalysis>();
+
+  constructor(private readonly analyzer: Analyzer) {}
+
+  run(job: AnalysisJob): unknown {
+    switch (job.op) {
+      case 'document':
+        return plainResult(this.document(job.key, job.fileName, job.text, job.edits));
+      case 'close':
+        this.documents.get(job.key)?.dispose();
+        this.documents.delete(job.key);
+        return null;
+      case 'notebook':
+        return this.analyzer.analyzeNotebook(job.cells, job.fileName).map(plainResult);
+      case 'models':
+        return this.analyzer.describeModels(job.text, job.fileName).map((model) => ({
+          className: model.className,
+          range: model.range,
+          layers: model.layers.map((layer) => ({
+            attr: layer.attr,
+            kind: layer.kind,
+            args: Object.fromEntries(Object.entries(layer.args).filter(([, value]) => value !== undefined)),
+          })),
+        }));
+    }
+  }
+
+  private document(key: string, fileName: string, text: string, edits: SourceEdit[] | null): AnalysisResult {
+    let analysis = this.documents.get(key);
+    if (!analysis) {
+      // Opened empty, then given the text, so that the first analysis is also the one whose result is kept.
+      analysis = this.analyzer.open('', fileName);
+      this.documents.set(key, analysis);
+      return analysis.replace(text);
+    }
+    if (edits === null || edits.length === 0) return analysis.replace(text);
+    try {
+      return analysis.update(edits, text);
+    } catch {
+      // An incremental update that went wrong must not leave the document stuck: start over from its text.
+      return analysis.replace(text);
+    }
+  }
+
+  forget(job: AnalysisJob): void {
+    if (job.op !== 'document') return;
+    this.documents.get(job.key)?.dispose();
+    this.documents.delete(job.key);
+  }
+}
+
+/** The worker's entry: load the parser, then answer jobs one at a time. */
+export function runAnalysisWorker(wasmDir?: string): void {
+  const port = parentPort;
+  if (!port) throw new Error('runAnalysisWorker() runs only inside a worker thread');
+  createAnalyzer({ wasmDir }).then(
+    (analyzer) => {
+      const thread = new AnalysisThread(analyzer);
+      port.on('message', (job: AnalysisJob) => {
+        const start = performance.now();
+        let reply: AnalysisReply;
+        try {
+          const value = thread.run(job);
+          reply = { id: job.id, ok: true, value, analysisMs: performance.now() - start };
+        } catch (error) {
+          // The document's state may be half-updated: drop it, the next analysis starts from its text.
+          thread.forget(job);
+          reply = { id: job.id, ok: false, error: describe(error) };
+        }
+        port.postMessage(reply);
+      });
+      port.postMessage({ ready: true } satisfies WorkerReady);
+    },
+    (error: unknown) => port.postMessage({ ready: false, error: describe(error) } satisfies WorkerReady),
+  );
+}
