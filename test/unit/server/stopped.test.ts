@@ -27,14 +27,14 @@ describe('Language server: a document whose analysis is stopped', function () {
   it('gets a diagnostic saying why, while the server and the other documents go on', async () => {
     const client = new LspClient();
     try {
-      await client.initialize({}, { limits: { timeMs: 400 } });
+      await client.initialize({}, { limits: { timeMs: 2000 } });
       const slow = uriOf('slow.py');
       const other = uriOf('other.py');
-      client.open(slow, slowFile(3000));
+      client.open(slow, slowFile(10_000));
       client.open(other, BUGGY);
       const [stopped] = await client.diagnostics(slow);
       assert.equal(stopped.code, 'analysis-stopped');
-      assert.match(stopped.message, /stopped analysing this file: its analysis took longer than 0\.4 s/);
+      assert.match(stopped.message, /stopped analysing this file: its analysis took longer than 2 s/);
       assert.deepEqual(codes(await client.diagnostics(other)), ['SL101']);
       // The same text is not analysed again; a change is.
       const from = client.notifications.length;
@@ -51,8 +51,8 @@ describe('Language server: a document whose analysis is stopped', function () {
     const first = new LspClient();
     let stopped: any;
     try {
-      await first.initialize({}, { limits: { timeMs: 400 } });
-      first.open(uriOf('slow.py'), slowFile(3000));
+      await first.initialize({}, { limits: { timeMs: 2000 } });
+      first.open(uriOf('slow.py'), slowFile(10_000));
       stopped = (await first.waitFor((n) => n.method === 'seqlens/analysed' && n.params.stopped !== undefined)).params.stopped;
     } finally {
       await first.shutdown();
@@ -60,7 +60,7 @@ describe('Language server: a document whose analysis is stopped', function () {
     const second = new LspClient();
     try {
       await second.initialize({}, { stopped: [stopped] });
-      second.open(uriOf('slow.py'), slowFile(3000));
+      second.open(uriOf('slow.py'), slowFile(10_000));
       const [diagnostic] = await second.diagnostics(uriOf('slow.py'));
       assert.equal(diagnostic.code, 'analysis-stopped');
       assert.doesNotMatch(second.stderr, /analysis thread 1 started/, 'nothing was analysed');
