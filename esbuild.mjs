@@ -41,7 +41,11 @@ const builds = [
   // The model runner's worker thread, loaded by path at run time.
   { ...nodeCommon, entryPoints: { 'model-worker': 'src/evaluation/models/worker.ts' }, outdir },
 ];
-if (existsSync('src/extension/main.ts')) builds.push({ ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir });
+if (existsSync('src/extension/main.ts')) {
+  builds.push({ ...nodeCommon, entryPoints: { extension: 'src/extension/main.ts' }, outdir });
+  // The language client library, required by the extension only when it starts the server.
+  builds.push({ ...nodeCommon, entryPoints: { 'language-client': 'src/extension/language-client.ts' }, outdir });
+}
 // The evaluation panel's webview script and styles (media/src/panel.ts imports its CSS): one file each,
 // loaded by the webview from media/dist under a nonce-only Content-Security-Policy.
 builds.push({

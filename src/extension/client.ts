@@ -1,9 +1,11 @@
 // The language client: starts the SeqLens language server (dist/server.js, a separate Node process) on
 // the first Python document or notebook, and adds only what is VS Code's own: diagnostics shown while
 // a tab shows their document, the model lenses' arguments as URIs, and the workspace's trust.
-// vscode-languageclient is imported when the server starts, so activation does not evaluate it.
+// vscode-languageclient is a bundle of its own (language-client.ts), loaded when the server starts, so
+// activation neither parses nor evaluates it.
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from './language-client';
 import {
   ANALYSED_NOTIFICATION,
   EVALUATE_MODEL_COMMAND,
@@ -58,9 +60,6 @@ function isShownInATab(uri: vscode.Uri): boolean {
 export class SeqLensClient implements vscode.Disposable {
   private client: LanguageClient | undefined;
   private starting: Promise<LanguageClient> | undefined;
-  private resolveReady!: () => void;
-  /** Resolves once the server has started. */
-  readonly ready = new Promise<void>((resolve) => (this.resolveReady = resolve));
   /** The diagnostics the server published last, per URI, including those not shown because no tab shows them. */
   private readonly published = new Map<string, { uri: vscode.Uri; diagnostics: vscode.Diagnostic[] }>();
   private readonly costs = new Map<string, number>();
@@ -93,7 +92,6 @@ export class SeqLensClient implements vscode.Disposable {
     this.starting ??= this.create().then(
       async (client) => {
         await client.start();
-        this.resolveReady();
         this.log.info('language server started');
         return client;
       },
@@ -107,7 +105,11 @@ export class SeqLensClient implements vscode.Disposable {
   }
 
   private async create(): Promise<LanguageClient> {
-    const { LanguageClient, TransportKind } = await import('vscode-languageclient/node');
+    // Not inside activate(): the library is loaded on a later turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    // A path computed at run time, so that esbuild leaves the require to Node (dist/language-client.js beside this bundle).
+    const library = path.join(__dirname, 'language-client.js');
+    const { LanguageClient, TransportKind } = require(library) as typeof import('./language-client');
     const module = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath;
     const serverOptions: ServerOptions = {
       run: { module, transport: TransportKind.stdio },

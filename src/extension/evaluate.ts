@@ -10,8 +10,8 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { findModelClasses } from './code-lens';
 import type { PanelRun } from '../evaluation/report/panel';
+import type { ModelSummary } from '../server/protocol';
 import { describeError, type Log } from './log';
 import { EvaluationPanels } from './panel/evaluation-panel';
 import { formatShapeCheckLog, toShapeCheckView, type ShapeCheckView } from './panel/shape-check';
@@ -106,7 +106,12 @@ export class EvaluationFlow implements vscode.Disposable {
   readonly panels: EvaluationPanels;
   private readonly cliPath: string;
 
-  constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: Log,
+    /** The file's model classes, from the language server's analysis. */
+    private readonly models: (file: vscode.Uri) => Promise<ModelSummary[]>,
+  ) {
     this.cliPath = path.join(context.extensionPath, 'dist', 'cli.js');
     this.panels = new EvaluationPanels(context.extensionUri, log, {
       evaluate: async (file) => (await this.evaluate(file)).run,
@@ -175,10 +180,9 @@ export class EvaluationFlow implements vscode.Disposable {
     if (document?.isDirty) await document.save();
     if (typeof className !== 'string') {
       // From the palette: a file with several model classes asks which one, as the lens would have said.
-      const text = document?.getText() ?? Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
-      const classes = findModelClasses(text).filter((c) => c.torch);
+      const classes = await this.models(file).catch((error: unknown) => (this.log.warn(`the model classes of ${file.fsPath} are unknown: ${describeError(error)}`), []));
       if (classes.length > 1) {
-        const pick = await vscode.window.showQuickPick(classes.map((c) => ({ label: c.name, description: `line ${c.line + 1}` })), { title: 'SeqLens: verify the shapes of which model?' });
+        const pick = await vscode.window.showQuickPick(classes.map((c) => ({ label: c.className, description: `line ${c.range.start.line + 1}` })), { title: 'SeqLens: verify the shapes of which model?' });
         if (!pick) return undefined;
         className = pick.label;
       }
@@ -407,8 +411,8 @@ async function explainRestrictedMode(): Promise<void> {
   if (choice === manage) await vscode.commands.executeCommand('workbench.trust.manage');
 }
 
-export function registerEvaluateModel(context: vscode.ExtensionContext, log: Log): vscode.Disposable {
-  const flow = new EvaluationFlow(context, log);
+export function registerEvaluateModel(context: vscode.ExtensionContext, log: Log, models: (file: vscode.Uri) => Promise<ModelSummary[]>): vscode.Disposable {
+  const flow = new EvaluationFlow(context, log, models);
   /** Arguments: the model's document and class name (from the CodeLens), and optionally the predictions file, skipping the picker. */
   const command = (uri?: vscode.Uri, className?: string, predictions?: vscode.Uri) => flow.run(uri, className, predictions);
   return vscode.Disposable.from(

@@ -127,6 +127,8 @@ export class SeqLensServer {
   /** The last settings read per scope, for the synchronous places (the debounce delay). */
   private settingsSeen = new Map<string, SeqLensSettings>();
   private pushedSettings: SeqLensSettings | undefined;
+  /** The settings each unit's diagnostics were last published with. */
+  private readonly lastPublishedWith = new Map<string, SeqLensSettings>();
   private trusted = false;
   private readonly stoppedBefore = new Map<string, StoppedDocument>();
   private readonly log: (message: string) => void;
@@ -241,14 +243,20 @@ export class SeqLensServer {
 
   private configurationChanged(raw: unknown): void {
     const section = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>)[SECTION] : undefined;
-    if (section !== undefined) this.pushedSettings = parseSettings(section);
+    if (section !== undefined) {
+      this.pushedSettings = parseSettings(section);
+      // Until the settings are read again per document, the pushed ones hold (the debounce reads them at once).
+      this.settingsSeen.clear();
+    }
     const before = new Map(this.settingsSeen);
     this.settingsCache.clear();
     for (const unit of [...this.texts.values(), ...this.notebooks.values()]) {
+      const previous = before.get(unit.key) ?? this.lastPublishedWith.get(unit.key);
       void this.settingsFor(unit.key).then((settings) => {
-        const previous = before.get(unit.key);
+        // Only what changed is redone: analysis for enable, diagnostics for severities; a change of the
+        // delay or of the hints publishes nothing (a client counting publications sees none).
         if (!previous || previous.enable !== settings.enable) this.schedule(unit, true);
-        else this.publish(unit, settings);
+        else if (JSON.stringify(previous.severityOverrides) !== JSON.stringify(settings.severityOverrides)) this.publish(unit, settings);
       });
     }
     if (this.capabilities.workspace?.inlayHint?.refreshSupport) void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => undefined);
@@ -295,6 +303,7 @@ export class SeqLensServer {
     if (!unit) return;
     unit.closed = true;
     this.texts.delete(uri);
+    this.lastPublishedWith.delete(uri);
     this.scheduler.forget(uri);
     this.host?.closeDocument(uri);
     this.settingsCache.delete(uri);
@@ -363,6 +372,7 @@ export class SeqLensServer {
     if (!unit) return;
     unit.closed = true;
     this.notebooks.delete(uri);
+    this.lastPublishedWith.delete(uri);
     this.scheduler.forget(uri);
     this.settingsCache.delete(uri);
     for (const cell of unit.cells) this.cellOwners.delete(cell.uri);
@@ -506,6 +516,7 @@ export class SeqLensServer {
 
   /** Sends the unit's diagnostics as its result and the current settings make them. */
   private publish(unit: TextUnit | NotebookUnit, settings: SeqLensSettings, stoppedText?: TextDocument): void {
+    this.lastPublishedWith.set(unit.key, settings);
     if (unit.kind === 'text') {
       let diagnostics: Diagnostic[] = [];
       if (settings.enable && unit.stopped) diagnostics = [stoppedDiagnostic(stoppedText ?? unit.document, unit.stopped.reason, this.codec)];

@@ -24,17 +24,41 @@ export function fixtureUri(name: string): vscode.Uri {
   return vscode.Uri.file(path.join(workspaceRoot(), name));
 }
 
+/** The fixture as shipped in test/vscode/fixtures (the workspace holds a throw-away copy). */
+function pristineFixture(name: string): string | undefined {
+  let dir = __dirname;
+  while (!existsSync(path.join(dir, 'package.json')) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  const file = path.join(dir, 'test', 'vscode', 'fixtures', name);
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/**
+ * Opens a fixture as shipped: each test starts from the same text, whatever an earlier test typed
+ * (closing a dirty editor under test saves it without asking, and a loaded machine can leave the
+ * extension host's copy of a reverted document behind for a while).
+ */
 export async function openFixture(name: string): Promise<vscode.TextEditor> {
-  const document = await vscode.workspace.openTextDocument(fixtureUri(name));
-  return vscode.window.showTextDocument(document);
+  const uri = fixtureUri(name);
+  const pristine = pristineFixture(name);
+  if (pristine !== undefined && readFileSync(uri.fsPath, 'utf8') !== pristine) writeFileSync(uri.fsPath, pristine);
+  const document = await vscode.workspace.openTextDocument(uri);
+  const editor = await vscode.window.showTextDocument(document);
+  for (let attempt = 0; attempt < 3 && pristine !== undefined && document.getText() !== pristine; attempt++) {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  return editor;
 }
 
 /** Closes every editor, reverting unsaved edits first so that no "Save changes?" dialog can block the run. */
 export async function closeAllEditors(): Promise<void> {
   for (const document of vscode.workspace.textDocuments) {
     if (!document.isDirty || document.uri.scheme === 'vscode-notebook-cell') continue;
-    await vscode.window.showTextDocument(document);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    // Reverted and closed in one step, and checked: a dirty editor left for closeAllEditors would ask to be saved.
+    for (let attempt = 0; attempt < 3 && document.isDirty; attempt++) {
+      await vscode.window.showTextDocument(document);
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
+    if (document.isDirty) throw new Error(`${document.uri.toString()} could not be reverted`);
   }
   for (const notebook of vscode.workspace.notebookDocuments) {
     if (!notebook.isDirty) continue;

@@ -2,6 +2,7 @@
 // large file never queues analyses back to back.
 import * as assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import type { SeqLensApi } from '../../../src/extension/main';
 import { activateSeqLens, closeAllEditors, fixtureUri, hasCode, lineOf, recordMetric, setSetting, waitForDiagnostics } from './helpers';
@@ -65,7 +66,8 @@ describe('Responsiveness', () => {
     assert.ok(api.activationMs <= 50, `activation took ${api.activationMs.toFixed(1)} ms`);
   });
 
-  it('updates diagnostics after a keystroke in a 1,000-line file', async () => {
+  it('updates diagnostics after a keystroke in a 1,000-line file', async function () {
+    this.timeout(120_000);
     const uri = largeFile('large_1000.py', 1000);
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     assert.ok(editor.document.lineCount >= 990 && editor.document.lineCount <= 1010, `${editor.document.lineCount} lines`);
@@ -93,11 +95,19 @@ describe('Responsiveness', () => {
     assert.ok(median(costs) < 1000, `analysis took ${median(costs)} ms`);
   });
 
-  it('coalesces a burst of typing in a 10,000-line file into one analysis', async () => {
+  it('coalesces a burst of typing in a 10,000-line file into one analysis', async function () {
+    // A spec of behaviour, not of speed (that is the benchmark's): a slow machine may take its time.
+    this.timeout(180_000);
     const uri = largeFile('large_10000.py', 10_000);
+    // The extension host's longest stall while the file opens and is analysed: the analysis runs in the
+    // language server, so what remains is VS Code's own work (and the client's) on the host.
+    const hostDelay = monitorEventLoopDelay({ resolution: 1 });
+    hostDelay.enable();
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await waitForDiagnostics(uri, hasCode('SL101'), 30_000);
+    hostDelay.disable();
     recordMetric('analysis of 10,000 lines (open)', api.lastAnalysisMs(editor.document) ?? NaN, 'ms');
+    recordMetric('extension host longest stall while 10,000 lines open and are analysed', hostDelay.max / 1e6, 'ms');
     // A delay longer than the gaps between these keystrokes stands for a user typing faster than it.
     await setSetting('analysisDelay', 2000);
     let publications = 0;
@@ -118,7 +128,8 @@ describe('Responsiveness', () => {
     }
   });
 
-  it('typing in a 10,000-line file is not slowed down by SeqLens', async () => {
+  it('typing in a 10,000-line file is not slowed down by SeqLens', async function () {
+    this.timeout(180_000);
     const uri = largeFile('large_10000_typing.py', 10_000);
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
     await waitForDiagnostics(uri, hasCode('SL101'), 30_000);
