@@ -1,4 +1,4 @@
-// The editor side: activation time and keystroke → diagnostics latency measured inside a real VS Code
+// The editor side: activation time, keystroke → diagnostics latency and the extension host's longest stall measured inside a real VS Code
 // (code-server 4.100.3, by the integration suite's Responsiveness tests), the cost of loading the
 // bundle itself, and the size of the packaged VSIX.
 // Needs code-server (test/vscode/install-code-server.sh) and the compiled suite (`npx tsc -p .`).
@@ -57,8 +57,20 @@ export async function run({ quick }) {
   row('activation', 'activation (bundle evaluation + activate())', '≤ 50 ms');
   row('activation: bundle evaluation', '  of which bundle evaluation');
   row('keystroke to diagnostics, 1,000 lines (median, incl. debounce)', `keystroke → diagnostics, 1,000 lines (analysisDelay ${metrics['analysis delay setting']?.value ?? '?'} ms)`);
-  row('analysis of 1,000 lines after one keystroke (median)', 'incremental re-analysis, 1,000 lines, in the extension host');
-  row('analysis of 10,000 lines after one keystroke', 'incremental re-analysis, 10,000 lines, in the extension host');
+  row('analysis of 1,000 lines after one keystroke (median)', 'incremental re-analysis, 1,000 lines, in the language server');
+  row('analysis of 10,000 lines after one keystroke', 'incremental re-analysis, 10,000 lines, in the language server');
+  // What the analysis used to block the extension host for is its own time; the host's longest stall now is VS Code's own work.
+  const stall = metrics['extension host longest stall while 10,000 lines open and are analysed'];
+  const opened = metrics['analysis of 10,000 lines (open)'];
+  if (stall) {
+    rows.push({
+      metric: 'extension host: longest stall while 10,000 lines open and are analysed',
+      value: stall.value,
+      unit: 'ms',
+      reference: opened ? { name: 'the analysis, run in the server', value: opened.value } : undefined,
+      target: '0 ms of analysis on the host',
+    });
+  }
   row('keystroke round trip, 10,000 lines, SeqLens on (median)', 'keystroke round trip, 10,000 lines, SeqLens on');
   row('keystroke round trip, 10,000 lines, SeqLens off (median)', 'keystroke round trip, 10,000 lines, SeqLens off');
   return rows;
