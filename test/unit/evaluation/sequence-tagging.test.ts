@@ -115,3 +115,25 @@ describe('seqlens eval on a tagged file', () => {
     assert.equal(await runEval(['x.conll', '--scheme', 'XYZ'], usage.io), 2);
   });
 });
+
+describe('the new report sections in HTML', () => {
+  it('draws the entity table and both confusion matrices for a tagged file, escaping tags', async () => {
+    const { formatTaggingHtml } = await import('../../../src/evaluation/report/tagging');
+    const path = tempFile('t.conll', conll([[['B-<X>', 'B-<X>'], ['O', 'I-<X>']]]));
+    const html = formatTaggingHtml(await evaluateTaggingFile(path));
+    assert.match(html, /<h2>Entities<\/h2>/);
+    assert.match(html, /<h2>Entity types<\/h2>/);
+    assert.match(html, /B-&lt;X&gt;/);
+    assert.doesNotMatch(html, /<X>/);
+  });
+
+  it('adds calibration and errors by length to a classification page', async () => {
+    const { evaluate } = await import('../../../src/evaluation/evaluate');
+    const { formatHtml } = await import('../../../src/evaluation/report/html');
+    const rows = Array.from({ length: 80 }, (_, i) => `${'w '.repeat(3 + (i % 40))},${i % 2},${((i * 37) % 100) / 100}`);
+    const html = formatHtml(await evaluate(tempFile('p.csv', `text,y_true,score\n${rows.join('\n')}\n`), { backend: 'cpu' }));
+    assert.match(html, /<h2>Calibration<\/h2>/);
+    assert.match(html, /fitted on this same data/);
+    assert.match(html, /<h2>By sequence length<\/h2>/);
+  });
+});
