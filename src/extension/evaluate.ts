@@ -121,7 +121,7 @@ export class EvaluationFlow implements vscode.Disposable {
         if (!file) return undefined;
         return (file instanceof vscode.Uri ? await this.evaluate(file) : await this.evaluateArgs(file.args, file.name)).run;
       },
-    });
+    }, context.workspaceState);
   }
 
   /** The command: resolve the file, evaluate it, show the panel; resolves once the panel has drawn it. */

@@ -14,6 +14,7 @@ import { sweepIndexAt, sweepPoint } from '../../src/evaluation/metrics/curves';
 import { toPanelRun, type PanelRun } from '../../src/evaluation/report/panel';
 import type { ClassificationResult, EngineOptions } from '../../src/evaluation';
 import { makeNonce, panelHtml } from '../../src/extension/panel/html';
+import { isMatrixSvg, parsePanelMessage } from '../../src/extension/panel/messages';
 import { toShapeCheckView } from '../../src/extension/panel/shape-check';
 
 // The callbacks below run in the page, where these exist.
@@ -270,6 +271,9 @@ describe('other tasks, comparison, export and state', () => {
     const svg = messages.find((m) => m.type === 'exportImage' && m.format === 'svg')!;
     assert.match(String(svg.svg), /^<svg[^>]*>/);
     assert.match(String(svg.svg), />9,776</);
+    // The host's strict check accepts exactly what the panel writes.
+    assert.ok(isMatrixSvg(String(svg.svg)));
+    assert.ok(parsePanelMessage(svg, [{ n: 10_000, task: 'classification' }]));
     await page.getByRole('button', { name: 'Markdown' }).click();
     assert.deepEqual((await posted(page)).find((m) => m.type === 'exportReport'), { type: 'exportReport', run: 0, format: 'markdown' });
     await page.close();

@@ -10,6 +10,7 @@ import { makeNonce, panelHtml } from './html';
 import { lineOfDataRow } from './locate-row';
 import { modelRunArgs, parsePanelMessage, runsFromState, type PanelMessage } from './messages';
 import { formatReport, REPORT_EXTENSIONS } from './report-export';
+import { RunRegistry, type RunMemento } from './run-registry';
 import { shapeCheckFromState, type ShapeCheckView } from './shape-check';
 
 export const PANEL_VIEW_TYPE = 'seqlens.evaluation';
@@ -27,6 +28,9 @@ export interface PanelActions {
 export class EvaluationPanels implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private runs: PanelRun[] = [];
+  /** Whether the extension recorded each run itself; a run known only from restored webview state opens and runs nothing. */
+  private trusted: boolean[] = [];
+  private readonly registry: RunRegistry;
   /** The last "Verify Shapes" result, shown above the runs until the next evaluation. */
   private shapeCheck: ShapeCheckView | undefined;
   private delivered = true;
@@ -39,11 +43,16 @@ export class EvaluationPanels implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly log: Log,
     private readonly actions: PanelActions,
+    memento: RunMemento,
   ) {
+    this.registry = new RunRegistry(memento);
     this.disposables.push(
       vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
         deserializeWebviewPanel: async (panel, state) => {
-          this.runs = runsFromState(state);
+          // Paths come from the extension's own records, matched by run id, never from the state.
+          const restored = this.registry.restore(runsFromState(state));
+          this.runs = restored.runs;
+          this.trusted = restored.trusted;
           this.shapeCheck = shapeCheckFromState(state);
           this.delivered = true; // the webview draws them from its own state
           this.attach(panel);
@@ -57,8 +66,16 @@ export class EvaluationPanels implements vscode.Disposable {
   }
 
   /** Shows these runs (one, or two to compare), opening the panel beside the active editor if needed. */
-  show(runs: PanelRun[]): Promise<number | undefined> {
-    this.runs = runs.slice(0, 2);
+  async show(runs: PanelRun[]): Promise<number | undefined> {
+    const shown = runs.slice(0, 2);
+    // A run kept from before (the first of a comparison) stays as trusted as it was; only runs the
+    // extension produced are recorded.
+    const trusted = shown.map((run) => {
+      const at = this.runs.indexOf(run);
+      return at < 0 || this.trusted[at] !== false;
+    });
+    this.runs = await Promise.all(shown.map((run, i) => (trusted[i] ? this.registry.register(run) : run)));
+    this.trusted = trusted;
     this.shapeCheck = undefined;
     return this.present();
   }
@@ -170,9 +187,11 @@ export class EvaluationPanels implements vscode.Disposable {
         this.resolveRendered(message.ms);
         return;
       case 'openRow':
+        if (!this.isTrusted(message.run)) return;
         await this.openRow(this.runs[message.run], message.row);
         return;
       case 'evaluateAgain': {
+        if (!this.isTrusted(message.run)) return;
         const previous = this.runs[message.run];
         const rerun = modelRunArgs(previous.rerun);
         const again = rerun
@@ -195,13 +214,21 @@ export class EvaluationPanels implements vscode.Disposable {
       case 'exportReport': {
         const run = this.runs[message.run];
         const stem = path.basename(run.source.path).replace(/\.[^.]+$/, '');
-        await this.save(`${stem}-evaluation.${REPORT_EXTENSIONS[message.format]}`, Buffer.from(formatReport(run, message.format), 'utf8'), run);
+        await this.save(`${stem}-evaluation.${REPORT_EXTENSIONS[message.format]}`, Buffer.from(formatReport(run, message.format), 'utf8'), this.trusted[message.run] === false ? undefined : run);
         return;
       }
       case 'exportImage':
-        await this.save(message.name, message.data, this.runs[0]);
+        await this.save(message.name, message.data, this.trusted[0] === false ? undefined : this.runs[0]);
         return;
     }
+  }
+
+  /** A run restored from webview state without the extension's record of it: say so, and act on nothing. */
+  private isTrusted(run: number): boolean {
+    if (this.trusted[run] !== false) return true;
+    this.log.warn(`evaluation panel: run ${run} was restored without a record of its file; its path is not used`);
+    void vscode.window.showInformationMessage('SeqLens: this evaluation was restored from a previous session without a record of its file. Evaluate the file again to open its rows or re-run it.');
+    return false;
   }
 
   private async save(name: string, data: Uint8Array, run: PanelRun | undefined): Promise<void> {

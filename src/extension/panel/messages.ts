@@ -92,7 +92,7 @@ export function parsePanelMessage(raw: unknown, runs: readonly Pick<PanelRun, 'n
         return { type: 'exportImage', format: 'png', data, name: safeFileName(raw.name, 'png') };
       }
       if (raw.format === 'svg') {
-        if (typeof raw.svg !== 'string' || raw.svg.length > MAX_EXPORT_BYTES || !raw.svg.startsWith('<svg ') || !raw.svg.trimEnd().endsWith('</svg>')) return undefined;
+        if (typeof raw.svg !== 'string' || raw.svg.length > MAX_EXPORT_BYTES || !isMatrixSvg(raw.svg)) return undefined;
         return { type: 'exportImage', format: 'svg', data: Buffer.from(raw.svg, 'utf8'), name: safeFileName(raw.name, 'svg') };
       }
       return undefined;
@@ -100,6 +100,55 @@ export function parsePanelMessage(raw: unknown, runs: readonly Pick<PanelRun, 'n
     default:
       return undefined;
   }
+}
+
+/** Elements the matrix SVG is made of, each with the attributes it may carry and the elements it may sit in. */
+const SVG_ELEMENTS: Record<string, { attributes: Set<string>; parents: Set<string> }> = {
+  svg: { attributes: new Set(['xmlns', 'width', 'height', 'viewBox', 'font-family']), parents: new Set(['']) },
+  rect: { attributes: new Set(['x', 'y', 'width', 'height', 'fill']), parents: new Set(['svg']) },
+  text: { attributes: new Set(['x', 'y', 'font-size', 'text-anchor', 'dominant-baseline', 'fill', 'transform']), parents: new Set(['svg']) },
+  title: { attributes: new Set(), parents: new Set(['rect']) },
+};
+/** Attribute values: numbers, colours (rgb(), #hex, names), keywords and transforms; no url(), quotes, entities or script. */
+const SVG_VALUE = /^[-\w\s.,#%()]*$/;
+const SVG_TOKEN = /<(\/?)([a-zA-Z]+)((?:\s+[a-zA-Z-]+="[^"]*")*)\s*(\/?)>|([^<]+)/g;
+/** Text content: characters other than markup, and only the five XML entities. */
+const SVG_TEXT = /^(?:[^<>&]|&(?:amp|lt|gt|quot|apos);)*$/;
+
+/**
+ * True when `svg` is a confusion-matrix SVG as the panel writes it and nothing else: one root <svg>
+ * in the SVG namespace holding <rect> (with an optional <title>) and <text>, attributes from a
+ * short allowlist with plain values, and text without markup. Anything else (scripts, foreign
+ * objects, event handlers, links, external references, processing instructions) is refused.
+ */
+export function isMatrixSvg(svg: string): boolean {
+  const stack: string[] = [];
+  let roots = 0;
+  let consumed = 0;
+  for (const match of svg.matchAll(SVG_TOKEN)) {
+    if (match.index !== consumed) return false;
+    consumed += match[0].length;
+    const [, closing, name, attributes, selfClosing, text] = match;
+    if (text !== undefined) {
+      if (stack.length === 0 ? text.trim() !== '' : !SVG_TEXT.test(text)) return false;
+      continue;
+    }
+    const element = SVG_ELEMENTS[name];
+    if (!element) return false;
+    if (closing) {
+      if (attributes || selfClosing || stack.pop() !== name) return false;
+      continue;
+    }
+    if (!element.parents.has(stack[stack.length - 1] ?? '')) return false;
+    if (name === 'svg' && ++roots > 1) return false;
+    for (const attribute of attributes.matchAll(/([a-zA-Z-]+)="([^"]*)"/g)) {
+      const [, key, value] = attribute;
+      if (!element.attributes.has(key)) return false;
+      if (key === 'xmlns' ? value !== 'http://www.w3.org/2000/svg' : !SVG_VALUE.test(value)) return false;
+    }
+    if (!selfClosing) stack.push(name);
+  }
+  return consumed === svg.length && roots === 1 && stack.length === 0;
 }
 
 /**

@@ -36,14 +36,22 @@ function headline(run: PanelRun): [string, unknown][] {
   return rows;
 }
 
+/** Text from the data (labels, paths, warnings) as Markdown that renders as that text: no raw HTML, no table breaks. */
+export function markdownText(text: string): string {
+  return text
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|])/g, '\\$1')
+    .replace(/[\r\n]+/g, ' ');
+}
+
 function markdownCell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  return markdownText(text);
 }
 
 export function reportMarkdown(run: PanelRun): string {
   const out: string[] = [];
   const unit = run.task === 'language-model' ? 'tokens' : 'rows';
-  out.push(`# SeqLens evaluation of \`${run.source.path}\``, '');
+  out.push(`# SeqLens evaluation of ${markdownText(run.source.path)}`, '');
   out.push(`${run.n} ${unit} · ${run.source.format} · task ${run.task} · backend ${run.backend} · ${(run.source.elapsedMs / 1000).toFixed(2)} s`, '');
   out.push('| metric | value |', '|---|---:|', ...headline(run).map(([name, value]) => `| ${name} | ${num(value)} |`), '');
   if (run.task === 'classification') {
@@ -62,16 +70,22 @@ export function reportMarkdown(run: PanelRun): string {
   out.push('## Warnings', '');
   if (run.warnings.length === 0) out.push('None.');
   for (const w of run.warnings) {
-    out.push(`- **${w.code} ${w.name}**: ${w.message}`);
-    if (w.why) out.push(`  - Why it matters: ${w.why}`);
-    if (w.tryThis) out.push(`  - What to try: ${w.tryThis}`);
+    out.push(`- **${markdownText(w.code)} ${markdownText(w.name)}**: ${markdownText(w.message)}`);
+    if (w.why) out.push(`  - Why it matters: ${markdownText(w.why)}`);
+    if (w.tryThis) out.push(`  - What to try: ${markdownText(w.tryThis)}`);
   }
   return `${out.join('\n')}\n`;
 }
 
-function csvField(value: string | number | null): string {
+/**
+ * One CSV cell. Text that a spreadsheet would read as a formula (starting with =, +, -, @, a tab or
+ * a carriage return) gets a leading apostrophe, as OWASP's CSV-injection guidance says; numbers
+ * are written as numbers.
+ */
+export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  let text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : value;
+  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -82,12 +96,12 @@ export function reportCsv(run: PanelRun): string {
   if (run.task === 'classification') {
     const c = run.report as unknown as ClassificationKeys;
     for (const row of c.perClass) {
-      for (const key of ['precision', 'recall', 'f1', 'support'] as const) rows.push(['per-class', key, String(row.label), null, row[key]]);
+      for (const key of ['precision', 'recall', 'f1', 'support'] as const) rows.push(['per-class', key, row.label, null, row[key]]);
     }
     for (const [name, m] of [['micro', c.micro], ['macro', c.macro], ['weighted', c.weighted]] as const) {
       for (const key of ['precision', 'recall', 'f1'] as const) rows.push(['average', `${name} ${key}`, null, null, m[key]]);
     }
-    c.confusionMatrix.forEach((row, t) => row.forEach((value, p) => rows.push(['confusion', 'count', String(c.labels[t]), String(c.labels[p]), value])));
+    c.confusionMatrix.forEach((row, t) => row.forEach((value, p) => rows.push(['confusion', 'count', c.labels[t], c.labels[p], value])));
   }
   for (const w of run.warnings) rows.push(['warning', w.code, null, null, w.message]);
   return `${rows.map((row) => row.map(csvField).join(',')).join('\n')}\n`;

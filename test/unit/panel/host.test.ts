@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { evaluate } from '../../../src/evaluation/evaluate';
 import { toPanelRun, type PanelRun } from '../../../src/evaluation/report/panel';
 import { lineOfDataRow } from '../../../src/extension/panel/locate-row';
-import { modelRunArgs, parsePanelMessage, runsFromState, safeFileName } from '../../../src/extension/panel/messages';
-import { reportCsv, reportJson, reportMarkdown } from '../../../src/extension/panel/report-export';
+import { isMatrixSvg, modelRunArgs, parsePanelMessage, runsFromState, safeFileName } from '../../../src/extension/panel/messages';
+import { csvField, markdownText, reportCsv, reportJson, reportMarkdown } from '../../../src/extension/panel/report-export';
 import { contentSecurityPolicy, panelHtml } from '../../../src/extension/panel/html';
+import { RunRegistry, type RunMemento } from '../../../src/extension/panel/run-registry';
 import { REPO, tempFile } from '../evaluation/helpers';
 
 const RUNS = [{ n: 100, task: 'classification' as const }, { n: 5, task: 'regression' as const }];
@@ -44,6 +45,33 @@ describe('panel messages', () => {
     assert.equal(parsePanelMessage({ type: 'exportImage', format: 'svg', svg: '<html><script>alert(1)</script></html>', name: 'm.svg' }, RUNS), undefined);
   });
 
+  it('takes an SVG only when every element, attribute and text is one the matrix export writes', () => {
+    const ok = [
+      '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" viewBox="0 0 200 100" font-family="sans-serif">',
+      '<rect width="200" height="100" fill="rgb(30, 30, 30)"/>',
+      '<rect x="80" y="40" width="64" height="64" fill="rgb(55, 148, 255)"><title>true &lt;b&gt; → predicted &amp;</title></rect>',
+      '<text x="112" y="72" font-size="13" text-anchor="middle" dominant-baseline="central" fill="rgb(204, 204, 204)">9,776</text>',
+      '<text transform="translate(112 36) rotate(-60)" font-size="12" fill="rgb(204, 204, 204)">=HYPERLINK(&quot;x&quot;)</text>',
+      '</svg>',
+    ];
+    assert.ok(isMatrixSvg(ok.join('\n')));
+    const replace = (at: number, line: string) => ok.map((l, i) => (i === at ? line : l)).join('\n');
+    for (const bad of [
+      replace(2, '<script>alert(1)</script>'),
+      replace(2, '<rect x="1" y="1" width="1" height="1" fill="red" onload="alert(1)"/>'),
+      replace(2, '<rect x="1" y="1" width="1" height="1" fill="url(https://evil.example/x)"/>'),
+      replace(2, '<foreignObject><div>hi</div></foreignObject>'),
+      replace(2, '<a href="javascript:alert(1)"><text>x</text></a>'),
+      replace(3, '<text x="1" y="1" font-size="13" fill="red">a<b</text>'),
+      replace(3, '<text x="1" y="1" font-size="13" fill="red">&xxe;</text>'),
+      replace(2, '<title>loose</title>'),
+      `<?xml-stylesheet href="x"?>${ok.join('\n')}`,
+      `${ok.join('\n')}<svg xmlns="http://www.w3.org/2000/svg"></svg>`,
+      ok.slice(0, -1).join('\n'),
+      ok.join('\n').replace('http://www.w3.org/2000/svg', 'http://www.w3.org/1999/xhtml'),
+    ]) assert.equal(isMatrixSvg(bad), false, bad);
+  });
+
   it('names saved files without folders, with the format\'s extension', () => {
     assert.equal(safeFileName('C:\\Users\\x\\report.exe', 'md'), 'report.md');
     assert.equal(safeFileName(undefined, 'csv'), 'seqlens-evaluation.csv');
@@ -54,6 +82,20 @@ describe('panel messages', () => {
     assert.equal(runsFromState({ runs: [run] }).length, 1);
     assert.deepEqual(runsFromState({ runs: [run, { version: 2 }] }), []);
     assert.deepEqual(runsFromState('nonsense'), []);
+  });
+});
+
+describe('report exports neutralise what the data holds', () => {
+  it('CSV: text that a spreadsheet would run as a formula gets a leading apostrophe; numbers stay numbers', () => {
+    assert.equal(csvField('=HYPERLINK("http://x","y")'), '"\'=HYPERLINK(""http://x"",""y"")"');
+    for (const text of ['+1', '-cmd', '@SUM(A1)', '\tx', '\rx']) assert.ok(csvField(text).replace(/^"/, '').startsWith("'"), text);
+    assert.equal(csvField(-1), '-1');
+    assert.equal(csvField('spam'), 'spam');
+  });
+
+  it('Markdown: HTML in labels, paths and warnings is escaped, not passed through', () => {
+    assert.equal(markdownText('<img src=x onerror=alert(1)>'), '&lt;img src=x onerror=alert(1)&gt;');
+    assert.equal(markdownText('a|b\n`c`'), 'a\\|b \\`c\\`');
   });
 });
 
@@ -139,5 +181,46 @@ describe('report exports', () => {
     const json = JSON.parse(reportJson(run));
     assert.deepEqual(json.confusionMatrix, [[9776, 24], [176, 24]]);
     assert.equal(json.warnings[0].code, 'SLE101');
+  });
+});
+
+describe('runs restored after a reload', () => {
+  function memento(): RunMemento {
+    const store = new Map<string, unknown>();
+    return { get: <T>(key: string) => store.get(key) as T | undefined, update: async (key: string, value: unknown) => { store.set(key, value); } };
+  }
+  const run = (path: string, rerun?: string[]) => ({ version: 1, task: 'classification', n: 3, source: { path, format: 'csv' }, report: {}, ...(rerun ? { rerun } : {}) }) as unknown as PanelRun;
+
+  it('take their file path and re-run arguments from the extension\'s record, matched by id, not from the state', async () => {
+    const registry = new RunRegistry(memento());
+    const shown = await registry.register(run('/work/preds.csv', ['--model', '/work/m.py', '--data', '/work/d.jsonl']));
+    assert.match(String(shown.runId), /^[0-9a-f]{24}$/);
+    // The webview's saved state was edited: other paths, same id.
+    const tampered = { ...shown, source: { ...shown.source, path: '/etc/passwd' }, rerun: ['--model', '/tmp/evil.py', '--data', '/etc/shadow'] };
+    const { runs, trusted } = registry.restore(runsFromState({ runs: [tampered] }));
+    assert.deepEqual(trusted, [true]);
+    assert.equal(runs[0].source.path, '/work/preds.csv');
+    assert.deepEqual(runs[0].rerun, ['--model', '/work/m.py', '--data', '/work/d.jsonl']);
+  });
+
+  it('are untrusted when the extension has no record of their id, and lose their re-run arguments', async () => {
+    const registry = new RunRegistry(memento());
+    await registry.register(run('/work/preds.csv'));
+    for (const runId of [undefined, 'f'.repeat(24), 42]) {
+      const forged = { ...run('/etc/passwd', ['--model', '/tmp/evil.py', '--data', '/x']), runId };
+      const { runs, trusted } = registry.restore(runsFromState({ runs: [forged] }));
+      assert.deepEqual(trusted, [false]);
+      assert.equal(runs[0].rerun, undefined);
+    }
+  });
+
+  it('keep one record per run shown, the newest 50', async () => {
+    const store = memento();
+    const registry = new RunRegistry(store);
+    const first = await registry.register(run('/w/0.csv'));
+    assert.equal((await registry.register(first)).runId, first.runId);
+    for (let i = 1; i <= 60; i++) await registry.register(run(`/w/${i}.csv`));
+    assert.equal((store.get('seqlens.panel.runs') as unknown[]).length, 50);
+    assert.equal(registry.lookup(first.runId), undefined);
   });
 });
