@@ -38,7 +38,7 @@ const builds = [
   // The language server (`seqlens lsp` loads it by path; the extension starts it as a process). It is also its
   // own analysis thread's script, so it must hold the analyzer and never the evaluation engine.
   { ...nodeCommon, entryPoints: { server: 'src/server/main.ts' }, outdir },
-  // The model runner's worker thread, loaded by path at run time.
+  // The model runner's child process (forked by src/evaluation/models/worker-client.ts), loaded by path at run time.
   { ...nodeCommon, entryPoints: { 'model-worker': 'src/evaluation/models/worker.ts' }, outdir },
 ];
 if (existsSync('src/extension/main.ts')) {

@@ -272,21 +272,13 @@ function parseArgs(argv: string[]): Parsed | 'help' {
 async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOptions): Promise<string> {
   // Loaded here so that evaluating a predictions file never loads the model runner.
   const models = await import('../evaluation/models');
+  // The model runs in a child process of its own, watched for memory: whatever it does ends that
+  // process, and this one reports it as file: cause.
   if (args.verifyShapes) {
-    const { readFileSync } = await import('node:fs');
-    const { createAnalyzer } = await import('../analysis');
-    const { useBackend } = await import('../evaluation/models/tf');
-    await useBackend(engine.backend);
-    let source: string;
-    try {
-      source = readFileSync(args.model, 'utf8');
-    } catch (error) {
-      throw new InputError(args.model, null, `cannot read the model (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
-    const check = models.verifyShapes({ path: args.model, source, analyzer: await createAnalyzer(), className: args.load.className });
+    const check = await models.verifyShapesInWorker({ path: args.model, className: args.load.className, backend: engine.backend });
     return parsed.format === 'json' ? `${JSON.stringify(check, null, 2)}\n` : models.formatShapeCheck(check);
   }
-  const evaluation = await models.evaluateModel({
+  const evaluation = await models.evaluateModelInWorker({
     modelPath: args.model,
     dataPath: args.data!,
     load: args.load,

@@ -158,5 +158,5 @@ export async function evaluateModel(options: ModelEvaluationOptions): Promise<Mo
   }
 }
 
-export { evaluateModelInWorker } from './worker-client';
+export { evaluateModelInWorker, verifyShapesInWorker } from './worker-client';
 export type { WorkerRunOptions } from './worker-client';

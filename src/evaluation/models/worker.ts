@@ -1,10 +1,12 @@
-// The model runner's worker thread: runs `evaluateModel` off the editor's (or CLI's) main thread,
-// posts progress after every batch, and stops between batches when the parent says cancel.
-// Messages in:  { kind: 'run', options } | { kind: 'cancel' }
-// Messages out: { kind: 'progress', done, total } | { kind: 'done', evaluation } | { kind: 'error', error }
-import { parentPort } from 'node:worker_threads';
+// The model runner's child process: runs `evaluateModel` (or Verify Shapes) in a Node process of its
+// own, forked by worker-client.ts, so that whatever a model or its data does to this process (a V8
+// fatal error, a heap limit, gigabytes of typed arrays) ends this process and not the editor's or
+// the CLI's. It posts progress after every batch and reports its memory; the parent watches its
+// real memory from outside and kills it past its cap, or when the user cancels.
+// Messages in:  { kind: 'evaluate', options } | { kind: 'verify', options } | { kind: 'cancel' }
+// Messages out: { kind: 'progress', done, total } | { kind: 'memory', rss } | { kind: 'done', result } | { kind: 'error', error }
 import { InputError } from '../errors';
-import { evaluateModel, ModelEvaluationOptions } from './index';
+import type { ModelEvaluationOptions } from './index';
 import { CancelledError } from './run';
 
 export interface SerialisedError {
@@ -16,27 +18,64 @@ export interface SerialisedError {
   cause?: string;
 }
 
+export interface VerifyRequest {
+  path: string;
+  className?: string;
+  backend?: import('../types').BackendName;
+}
+
+export type WorkerRequest =
+  | { kind: 'evaluate'; options: ModelEvaluationOptions }
+  | { kind: 'verify'; options: VerifyRequest }
+  | { kind: 'cancel' };
+
 export function serialiseError(error: unknown): SerialisedError {
   if (error instanceof InputError) return { name: 'InputError', message: error.message, file: error.file, line: error.line, cause: error.cause };
+  if (error instanceof CancelledError) return { name: 'CancelledError', message: error.message };
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
 
-if (parentPort) {
-  const port = parentPort;
+async function verify(request: VerifyRequest): Promise<unknown> {
+  const { readFileSync } = await import('node:fs');
+  const { createAnalyzer } = await import('../../analysis');
+  const { useBackend } = await import('./tf');
+  const { verifyShapes } = await import('./verify-shapes');
+  await useBackend(request.backend);
+  let source: string;
+  try {
+    source = readFileSync(request.path, 'utf8');
+  } catch (error) {
+    throw new InputError(request.path, null, `cannot read the model (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className });
+}
+
+/** Started only as the forked child (the parent sets SEQLENS_MODEL_WORKER), never when imported. */
+if (process.env.SEQLENS_MODEL_WORKER === '1' && typeof process.send === 'function') {
+  const send = (message: unknown) => process.send!(message);
   const controller = new AbortController();
-  port.on('message', (message: { kind: 'run'; options: ModelEvaluationOptions } | { kind: 'cancel' }) => {
+  // Reported for platforms without /proc, where the parent cannot read it from outside.
+  setInterval(() => send({ kind: 'memory', rss: process.memoryUsage.rss() }), 250).unref();
+  let started = false;
+  process.on('message', (message: WorkerRequest) => {
     if (message.kind === 'cancel') {
       controller.abort();
       return;
     }
-    const { options } = message;
-    evaluateModel({
-      ...options,
-      run: { ...options.run, signal: controller.signal, onProgress: (done, total) => port.postMessage({ kind: 'progress', done, total }) },
-    }).then(
-      (evaluation) => port.postMessage({ kind: 'done', evaluation }),
-      (error: unknown) => port.postMessage({ kind: 'error', error: error instanceof CancelledError ? { name: 'CancelledError', message: error.message } : serialiseError(error) }),
+    if (started) return;
+    started = true;
+    const work = message.kind === 'verify'
+      ? verify(message.options)
+      : import('./index').then(({ evaluateModel }) => evaluateModel({
+        ...message.options,
+        run: { ...message.options.run, signal: controller.signal, onProgress: (done, total) => send({ kind: 'progress', done, total }) },
+      }));
+    work.then(
+      (result) => send({ kind: 'done', result }),
+      (error: unknown) => send({ kind: 'error', error: serialiseError(error) }),
     );
   });
+  // The parent went away (or is done with this process): nothing is left to report to.
+  process.on('disconnect', () => process.exit(0));
 }

@@ -76,7 +76,7 @@ describe('running a model on a dataset', () => {
     }
   });
 
-  describe('in a worker thread', () => {
+  describe('in a child process', () => {
     it('evaluates with progress after every batch', async () => {
       const seen: number[] = [];
       const evaluation = await evaluateModelInWorker(
