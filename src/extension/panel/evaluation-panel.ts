@@ -179,8 +179,14 @@ export class EvaluationPanels implements vscode.Disposable {
   private async handle(message: PanelMessage): Promise<void> {
     switch (message.type) {
       case 'ready':
-        if (!this.delivered) this.deliver();
-        else if (this.pendingStatus) void this.panel?.webview.postMessage(this.pendingStatus);
+        // A result posted while the webview was still loading (the panel opens as the evaluation
+        // starts, and a first webview on a cold machine loads slower than a fast evaluation) can
+        // arrive before its script listens; the script then says ready and waits. So a result that
+        // has not been drawn yet is sent again here, rather than only one never sent.
+        if (!this.delivered || this.renderedWaiters.length > 0) {
+          this.delivered = false;
+          this.deliver();
+        } else if (this.pendingStatus) void this.panel?.webview.postMessage(this.pendingStatus);
         return;
       case 'rendered':
         this.log.info(`evaluation panel rendered ${message.runs} run(s) in ${message.ms.toFixed(0)} ms`);
