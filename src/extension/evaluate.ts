@@ -27,6 +27,9 @@ const LAST_CHOICE_KEY = 'seqlens.evaluate.recentPredictions';
 const RECENT_LIMIT = 5;
 /** How long the command waits for the panel to say it has drawn the result before returning anyway. */
 const RENDER_TIMEOUT_MS = 30_000;
+/** What is kept of the evaluation child's output. */
+const MAX_CHILD_STDOUT = 512 * 1024 * 1024;
+const MAX_CHILD_STDERR = 64 * 1024;
 
 export interface EvalOutcome {
   exitCode: number | null;
@@ -69,8 +72,16 @@ export function runEvalCli(cliPath: string, args: string[], cwd: string | undefi
     const stdout: Buffer[] = [];
     let stderr = '';
     let cancelled = false;
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    // Output is capped: the panel's JSON is large but bounded; anything past the caps is dropped
+    // (and the JSON then fails to parse, which is reported).
+    let stdoutBytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (stdoutBytes + chunk.length <= MAX_CHILD_STDOUT) stdout.push(chunk);
+      stdoutBytes += chunk.length;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      if (stderr.length < MAX_CHILD_STDERR) stderr += chunk.slice(0, MAX_CHILD_STDERR - stderr.length);
+    });
     const cancel = token?.onCancellationRequested(() => {
       cancelled = true;
       child.kill();
