@@ -66,6 +66,17 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
         }
         return sequence('list', [...seen.values()]);
       }
+      if (name === 'sorted') {
+        // Sorted known scalars keep their values in the new order; anything else keeps only its length.
+        const reverse = kwargs.get('reverse')?.kind === 'bool' && (kwargs.get('reverse') as { value: boolean }).value;
+        const scalars = items.every((v) => v.kind === 'int') || items.every((v) => v.kind === 'str');
+        if (!scalars || kwargs.has('key')) return summary('list', items.length);
+        const ordered = [...items].sort((x, y) => {
+          const [p, q] = [(x as { value: number | string }).value, (y as { value: number | string }).value];
+          return p < q ? -1 : p > q ? 1 : 0;
+        });
+        return sequence('list', reverse ? ordered.reverse() : ordered);
+      }
       return sequence(kind, [...items]);
     }
     case 'isinstance': {

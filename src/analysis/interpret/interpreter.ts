@@ -452,8 +452,23 @@ export class Interpreter {
 
   /** Evaluates the element once, with the loop variables bound to an item of each iterable. */
   private comprehension(expr: A.Comprehension, scope: Scope): Value {
+    // Over a short sequence of known length, with no `if` filter, the result has one item per element:
+    // `torch.cat([x for _ in range(3)], 1)` triples the axis.
+    const unrollable = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1 && !/\bif\b/.test(this.ctx.text(expr.range));
+    const firstIter = this.eval(expr.generators[0].iter, scope);
+    if (unrollable) {
+      const iter = firstIter;
+      if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
+        const items = iter.items.map((item) => {
+          const inner = scope.fork();
+          this.bind(expr.generators[0].target, item, inner, null);
+          return this.eval(expr.element, inner);
+        });
+        return { kind: 'list', items };
+      }
+    }
     const inner = scope.fork();
-    for (const g of expr.generators) this.bind(g.target, this.iterationValue(this.eval(g.iter, inner)), inner, null);
+    expr.generators.forEach((g, i) => this.bind(g.target, this.iterationValue(i === 0 ? firstIter : this.eval(g.iter, inner)), inner, null));
     const element = this.eval(expr.element, inner);
     // Its keys are not followed: the dict may hold any number of them.
     if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true };

@@ -80,7 +80,7 @@ export function describeOrigin(origin: Origin | undefined): string {
   return origin ? `${origin.text}, ${lineOf(origin)}` : 'unknown origin';
 }
 
-const BATCH_NAMES = /^(batch(_?size)?|bs|bsz|n_?batch|batch_?sz|b|num_samples|n_samples|n)$/i;
+const BATCH_NAMES = /^(batch(_?size)?|bs|bsz|n_?batch|batch_?sz|b|num_samples|n_samples)$/i;
 const TIME_NAMES = /^(seq(_?len(gth)?)?|sequence_?len(gth)?|max_?len(gth)?|time_?steps?|timesteps|n_?steps|num_?steps|steps|t|window(_?size)?|seqlen|len_?seq|context(_?len(gth)?)?|block_?size|bptt)$/i;
 
 /** Reads a role from a variable name: `batch_size` is a batch, `seq_len` a time axis. */

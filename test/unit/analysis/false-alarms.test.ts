@@ -42,6 +42,17 @@ describe('false alarms on correct code', () => {
   });
 
   describe('len() of something not fully known is unknown, never 0', () => {
+    it('nn.Embedding(len(word_dict), …) over a dict comprehension draws no SL108', async () => {
+      const src = [
+        'words = open("vocab.txt").read().split()',
+        'word_dict = {w: i for i, w in enumerate(words)}',
+        'emb = nn.Embedding(len(word_dict), 16)',
+        'ids = torch.LongTensor([[1, 2, 3]])',
+        'e = emb(ids)',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
 
     it('len(set(...)) of values the file cannot see is unknown', async () => {
       const src = [
@@ -104,6 +115,10 @@ describe('false alarms on correct code', () => {
       assert.deepEqual(findings.map((f) => f.severity), ['error']);
     });
 
+    it('lengths sorted with sorted(..., reverse=True) are sorted', async () => {
+      const src = 'import torch\nfrom torch.nn.utils.rnn import pack_padded_sequence\nlengths = sorted([2, 5, 3], reverse=True)\npacked = pack_padded_sequence(torch.randn(3, 5, 4), lengths, batch_first=True)\n';
+      assert.deepEqual((await run(src)).findings.filter((f) => f.code === 'SL112'), []);
+    });
   });
 
   describe('sizes are finite non-negative integers or unknown', () => {
