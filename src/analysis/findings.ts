@@ -1,5 +1,6 @@
 // The plain data the analysis core returns. Nothing here knows about VS Code:
 // the extension and the CLI translate these objects into their own terms.
+import type { CoverageStats } from './coverage';
 
 /** Zero-based line and UTF-16 column, as tree-sitter and VS Code both count them. */
 export interface Position {
@@ -70,6 +71,8 @@ export interface AnalysisResult {
   tensors: TensorSite[];
   /** Set when part of the file was not followed to its end (the first place only); the findings are then partial. */
   incomplete?: IncompleteAnalysis;
+  /** What the analysis knows of the names assigned in forward (`seqlens check --stats`). */
+  coverage?: CoverageStats;
 }
 
 /** Why and where the analysis stopped following a statement; it went on with the rest of the file. */

@@ -37,6 +37,8 @@ function shift(range: Range, by: number): Range {
 /** Splits a joined-program result into per-cell results. Related locations in other cells carry `cell:N` as their path. */
 export function splitNotebookResult(result: AnalysisResult, joined: JoinedCells): AnalysisResult[] {
   const out: AnalysisResult[] = joined.firstLines.map(() => ({ findings: [], layers: [], tensors: [] }));
+  // The notebook's coverage is one program's: it travels with the first cell.
+  if (result.coverage && out.length) out[0].coverage = result.coverage;
   const local = (range: Range) => {
     const cell = cellOf(joined, range.start.line);
     return { cell, range: shift(range, joined.firstLines[cell]) };

@@ -6,8 +6,10 @@ import type { AnalysisResult, Finding, IncompleteAnalysis } from '../analysis/fi
 import { CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './io';
 import { formatJson, formatSarif, formatText, FileReport } from './check-formats';
 import { readNotebookCells } from './notebook-file';
+import { formatStatsText, sumCoverage } from './stats';
+import type { CoverageStats } from '../analysis/coverage';
 
-const USAGE = 'Usage: seqlens check [--format text|json|sarif] PATH...\n';
+const USAGE = 'Usage: seqlens check [--format text|json|sarif] [--stats] PATH...\n';
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', '.tox', 'dist', 'build', '.mypy_cache']);
 
 /** The files under a path. Inside a folder, an entry that cannot be inspected is still listed: reading it reports why. */
@@ -31,11 +33,13 @@ function collect(path: string, out: string[]): void {
 
 export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   let format = 'text';
+  let stats = false;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--format' || arg === '-f') format = argv[++i] ?? '';
     else if (arg.startsWith('--format=')) format = arg.slice(9);
+    else if (arg === '--stats') stats = true;
     else if (arg === '--rules') return listRules(io, argv.includes('--markdown'));
     else if (arg === '--explain') return explain(argv[i + 1], io);
     else if (arg === '-h' || arg === '--help') {
@@ -69,32 +73,37 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const reports: FileReport[] = [];
   // One file that cannot be read or analysed is reported on its own; it never hides the other files' findings.
   let failed = false;
+  const coverage: (CoverageStats | undefined)[] = [];
   for (const file of files) {
     try {
-      reports.push({ path: file.shown, ...checkFile(analyzer, file.path) });
+      const { coverage: fileCoverage, ...report } = checkFile(analyzer, file.path);
+      coverage.push(fileCoverage);
+      reports.push({ path: file.shown, ...report });
     } catch (error) {
       failed = true;
       io.err(`${file.shown}:1: ${causeOf(error)}\n`);
     }
   }
-  io.out(format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports) : formatText(reports));
+  const output = format === 'json' ? formatJson(reports) : format === 'sarif' ? formatSarif(reports) : formatText(reports);
+  if (stats && format === 'json') io.out(JSON.stringify({ ...JSON.parse(output), stats: sumCoverage(coverage) }) + '\n');
+  else io.out(stats && format === 'text' ? output + formatStatsText(sumCoverage(coverage)) : output);
   if (failed) return EXIT_USAGE;
   return reports.some((r) => r.findings.some((f) => f.severity === 'error')) ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /** One file's findings, and where its analysis was incomplete (for a notebook, in the first cell concerned). */
-function checkFile(analyzer: Analyzer, path: string): { findings: Finding[]; incomplete?: IncompleteAnalysis } {
+function checkFile(analyzer: Analyzer, path: string): { findings: Finding[]; incomplete?: IncompleteAnalysis; coverage?: CoverageStats } {
   const text = readFileSync(path, 'utf8');
   if (extname(path) !== '.ipynb') {
-    const { findings, incomplete } = analyzer.analyze(text, path);
-    return { findings, incomplete };
+    const { findings, incomplete, coverage } = analyzer.analyze(text, path);
+    return { findings, incomplete, coverage };
   }
   const cells = readNotebookCells(text, path);
   const results = analyzer.analyzeNotebook(cells.map((c) => c.source), path);
   const findings = results.flatMap((result: AnalysisResult, i) => result.findings.map((f) => ({ ...f, message: `[cell ${cells[i].index + 1}] ${f.message}` })));
   const at = results.findIndex((r) => r.incomplete);
   const incomplete = at === -1 ? undefined : { ...results[at].incomplete!, message: `[cell ${cells[at].index + 1}] ${results[at].incomplete!.message}` };
-  return { findings, incomplete };
+  return { findings, incomplete, coverage: results[0]?.coverage };
 }
 
 /** A failure as one clause: system errors by their meaning, anything else by its message. */

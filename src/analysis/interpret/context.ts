@@ -4,6 +4,7 @@ import type { Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '
 import { isSuppressed } from '../parse/suppressions';
 import type { Rule } from '../rules/rule';
 import type { EventName, Report, RuleContext } from './events';
+import { CoverageCollector, CoverageStats } from '../coverage';
 
 /** Upper bound on interpreted steps until the interpreter sets its own (per statement), so that pathological input cannot stall the editor. */
 const STEP_BUDGET = 200_000;
@@ -16,6 +17,8 @@ const INCOMPLETE_CAUSES: Record<IncompleteAnalysis['reason'], string> = {
 
 export class AnalysisContext {
   private readonly findings = new Map<string, Finding>();
+  /** What forward's assignments hold, for `seqlens check --stats`. */
+  readonly coverage = new CoverageCollector();
   /** Each layer site with the descriptions offered for it, in order (built only when the hover is read). */
   private readonly layerSites = new Map<string, { site: Omit<LayerSite, 'markdown'>; descriptions: (() => string)[] }>();
   private readonly tensorSites = new Map<string, TensorSite & { describe?: () => string }>();
@@ -139,7 +142,7 @@ export class AnalysisContext {
     if (!existing || knownDims(site.shape) > knownDims(existing.shape)) this.tensorSites.set(key, { ...site, markdown: site.markdown ?? '' });
   }
 
-  result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[]; incomplete?: IncompleteAnalysis } {
+  result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[]; incomplete?: IncompleteAnalysis; coverage: CoverageStats } {
     const byPosition = (a: { range: Range }, b: { range: Range }) =>
       a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
     return {
@@ -156,6 +159,7 @@ export class AnalysisContext {
       })).sort(byPosition),
       tensors: [...this.tensorSites.values()].map(({ describe, ...site }) => (describe ? withMarkdown(site, describe) : site)).sort(byPosition),
       ...(this.incomplete ? { incomplete: this.incomplete } : {}),
+      coverage: this.coverage.result(),
     };
   }
 }

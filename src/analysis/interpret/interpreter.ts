@@ -23,6 +23,7 @@ import { Scope, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
+import { knowledgeOf } from '../coverage';
 
 const MAX_DEPTH = 10;
 const MAX_RUNS_PER_FUNCTION = 12;
@@ -317,10 +318,12 @@ export class Interpreter {
       case 'name':
         scope.set(target.id, value);
         this.recordTensorSite(target.id, target.range, value);
+        if (this.inForward()) this.ctx.coverage.assigned(target.range, value);
         return;
       case 'attribute': {
         const object = this.eval(target.object, scope);
         if (object.kind === 'instance') object.attrs.set(target.attr, value);
+        if (this.inForward()) this.ctx.coverage.assigned(target.range, value);
         this.recordTensorSite(this.ctx.text(target.range), target.attrRange, value);
         return;
       }
@@ -358,6 +361,19 @@ export class Interpreter {
     }
     if (value.kind === 'size' && value.dims.length === count) return value.dims.map(valueFromDim);
     return undefined;
+  }
+
+  /** True inside a torch module's forward or anything it calls (the scope of `--stats`). */
+  private inForward(): boolean {
+    return this.frames.some((f) => f.def?.name === 'forward' && f.cls?.isTorchModule === true);
+  }
+
+  /** Counts a call that received a tensor of known rank and gave back nothing of known rank. */
+  private noteLostShape(callee: Value, args: Value[], kwargs: Map<string, Value>, result: Value): void {
+    if (knowledgeOf(result) !== 'unknown') return;
+    const receiver = callee.kind === 'method' ? callee.receiver : undefined;
+    if (![...(receiver ? [receiver] : []), ...args, ...kwargs.values()].some((v) => v.kind === 'tensor' && v.shape.rankKnown)) return;
+    this.ctx.coverage.lostShape(callName(callee));
   }
 
   private recordTensorSite(name: string, range: Range, value: Value): void {
@@ -451,20 +467,28 @@ export class Interpreter {
   }
 
   /** Evaluates the element once, with the loop variables bound to an item of each iterable. */
+  private unrolling = 0;
+
   private comprehension(expr: A.Comprehension, scope: Scope): Value {
     // Over a short sequence of known length, with no `if` filter, the result has one item per element:
     // `torch.cat([x for _ in range(3)], 1)` triples the axis.
-    const unrollable = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1 && !/\bif\b/.test(this.ctx.text(expr.range));
+    // Only the outermost comprehension unrolls, so nesting cannot multiply the work.
+    const unrollable = this.unrolling === 0 && (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1 && !/\bif\b/.test(this.ctx.text(expr.range));
     const firstIter = this.eval(expr.generators[0].iter, scope);
     if (unrollable) {
       const iter = firstIter;
       if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
-        const items = iter.items.map((item) => {
-          const inner = scope.fork();
-          this.bind(expr.generators[0].target, item, inner, null);
-          return this.eval(expr.element, inner);
-        });
-        return { kind: 'list', items };
+        this.unrolling++;
+        try {
+          const items = iter.items.map((item) => {
+            const inner = scope.fork();
+            this.bind(expr.generators[0].target, item, inner, null);
+            return this.eval(expr.element, inner);
+          });
+          return { kind: 'list', items };
+        } finally {
+          this.unrolling--;
+        }
       }
     }
     const inner = scope.fork();
@@ -679,7 +703,9 @@ export class Interpreter {
       // Arguments we cannot see: do not guess at a layer's configuration or a function's parameters.
       return callee.kind === 'module' && normalisePath(callee.path).startsWith('torch.nn.') && /\.[A-Z]\w*$/.test(callee.path) ? UNKNOWN : this.callValue(callee, args, kwargs, expr, true);
     }
-    return this.callValue(callee, args, kwargs, expr, false);
+    const result = this.callValue(callee, args, kwargs, expr, false);
+    if (this.inForward()) this.noteLostShape(callee, args, kwargs, result);
+    return result;
   }
 
   callValue(callee: Value, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
@@ -748,7 +774,8 @@ export class Interpreter {
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
-    if (path === 'torch.from_numpy') return args[0] ?? UNKNOWN;
+    // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
+    if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
     if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs);
     const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
     if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
@@ -974,6 +1001,26 @@ function floatOp(op: string, l: number, r: number): number | undefined {
     case '*': return l * r;
     case '/': return r === 0 ? undefined : l / r;
     default: return undefined;
+  }
+}
+
+/** How `--stats` names a call: `torch.nn.functional.interpolate`, `Tensor.masked_select`, `nn.Conv2d`, `MyBlock.forward`. */
+function callName(callee: Value): string {
+  switch (callee.kind) {
+    case 'module':
+      return normalisePath(callee.path);
+    case 'method':
+      return `${callee.receiver.kind === 'tensor' ? 'Tensor' : callee.receiver.kind === 'instance' ? callee.receiver.cls.name : callee.receiver.kind === 'layer' ? `nn.${callee.receiver.layer.kind}` : callee.receiver.kind}.${callee.name}`;
+    case 'layer':
+      return `nn.${callee.layer.kind}`;
+    case 'instance':
+      return `${callee.cls.name}.forward`;
+    case 'function':
+      return callee.owner ? `${callee.owner.cls.name}.${callee.def.name}` : `${callee.def.name}()`;
+    case 'class':
+      return `${callee.cls.name}()`;
+    default:
+      return `(${callee.kind})`;
   }
 }
 

@@ -10,7 +10,7 @@ import { chunk, split, unbind } from './splitting';
 import { tensorFactory } from './tensor-factory';
 
 const SAME_SHAPE = new Set([
-  'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
+  'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
   'softmax', 'log_softmax', 'masked_fill', 'masked_fill_', 'clamp', 'clamp_', 'requires_grad_', 'zero_', 'fill_',
   'add_', 'mul_', 'sub_', 'div_', 'pin_memory', 'share_memory_', 'normal_', 'uniform_', 'retain_grad', 'round', 'floor', 'ceil', 'sign',
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'reciprocal', 'sin', 'cos', 'erf', 'log2', 'log10', 'gelu', 'silu', 'softplus',
@@ -200,6 +200,8 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
       const dims = dimsFromSizeArgs(args, origin);
       return dims ? reshape(t, dims, origin) : tensor(t, UNKNOWN_SHAPE, origin);
     }
+    case 'type_as':
+      return tensor(t, t.shape, origin, args[0]?.kind === 'tensor' ? args[0].dtype : 'unknown');
     case 'view_as':
     case 'reshape_as':
     case 'expand_as':

@@ -146,3 +146,10 @@ describe('false alarms on correct code', () => {
     });
   });
 });
+
+describe('transparent wrappers', () => {
+  it('torch.autograd.Variable(x) is x', async () => {
+    const src = 'from torch.autograd import Variable\nimport torch\nx = Variable(torch.randn(4, 7, 3))\n';
+    assert.equal(await shapeOf(src, 'x'), '(4, 7, 3)');
+  });
+});

@@ -1,0 +1,82 @@
+// How much of a model's forward pass the analysis knows: every name assigned inside `forward` and the
+// methods it calls, classified by what it holds, and the calls that turned a known shape into an unknown one.
+import type { Range } from './findings';
+import type { Value } from './values/value';
+
+/** What one assigned name holds, best over every run of its assignment. */
+export type Knowledge = 'full' | 'rank' | 'value' | 'unknown';
+
+const ORDER: Record<Knowledge, number> = { unknown: 0, value: 1, rank: 2, full: 3 };
+
+export interface CoverageStats {
+  /** Names assigned inside forward and what it calls (each assignment site once). */
+  names: number;
+  /** Tensors (or tuples of tensors) whose rank is known, fully known ones included. */
+  rankKnown: number;
+  /** Tensors whose every dimension is a known number. */
+  fullyKnown: number;
+  /** Names holding a known value that is not a tensor: a size, a layer, a flag. */
+  knownValues: number;
+  /** Names whose value the analysis could not follow, or tensors of unknown rank. */
+  unknown: number;
+  /** Calls whose tensor argument had a known rank but whose result did not: call → count. */
+  lostAt: Record<string, number>;
+}
+
+/** The knowledge a value carries; tuples of tensors count as their least known item. */
+export function knowledgeOf(value: Value, depth = 0): Knowledge {
+  switch (value.kind) {
+    case 'unknown':
+      return 'unknown';
+    case 'tensor':
+      return !value.shape.rankKnown ? 'unknown' : value.shape.dims.every((d) => d.kind === 'int') ? 'full' : 'rank';
+    case 'packed':
+      return value.padded.shape.rankKnown ? 'rank' : 'unknown';
+    case 'tuple':
+    case 'list': {
+      const items = value.element ? [value.element] : value.items;
+      if (depth > 3 || items.length === 0) return 'value';
+      const kinds = items.map((v) => knowledgeOf(v, depth + 1));
+      if (kinds.every((k) => k === 'value')) return 'value';
+      return kinds.reduce((a, b) => (ORDER[a] <= ORDER[b] ? a : b));
+    }
+    default:
+      return 'value';
+  }
+}
+
+/** True when a value carries a tensor of known rank (the input side of a lost shape). */
+export function holdsKnownRank(value: Value): boolean {
+  const k = knowledgeOf(value);
+  return k === 'full' || k === 'rank';
+}
+
+export class CoverageCollector {
+  private readonly sites = new Map<string, Knowledge>();
+  private readonly lost = new Map<string, number>();
+
+  assigned(range: Range, value: Value): void {
+    const key = `${range.start.line}:${range.start.column}`;
+    const k = knowledgeOf(value);
+    const before = this.sites.get(key);
+    if (!before || ORDER[k] > ORDER[before]) this.sites.set(key, k);
+  }
+
+  lostShape(call: string): void {
+    if (this.lost.size >= 512 && !this.lost.has(call)) return;
+    this.lost.set(call, (this.lost.get(call) ?? 0) + 1);
+  }
+
+  result(): CoverageStats {
+    const counts = { full: 0, rank: 0, value: 0, unknown: 0 };
+    for (const k of this.sites.values()) counts[k]++;
+    return {
+      names: this.sites.size,
+      rankKnown: counts.full + counts.rank,
+      fullyKnown: counts.full,
+      knownValues: counts.value,
+      unknown: counts.unknown,
+      lostAt: Object.fromEntries(this.lost),
+    };
+  }
+}
