@@ -2,8 +2,8 @@
 // scores), top label, and what temperature scaling fitted on the same data would give.
 import type { EvalWarning, Label } from '../types';
 import { percent, warning } from '../warnings';
-import { brierScore, ClassCalibration, reliability, topLabel, TopLabelCalibration } from './calibration';
-import { fitTemperature, scaledProbabilities, TemperatureFit } from './temperature';
+import { brierScore, ClassCalibration, reliability, topLabel, topLabelOf, TopLabelCalibration } from './calibration';
+import { fitTemperature, scaledTopLabel, TemperatureFit } from './temperature';
 
 export interface TemperatureScaling extends TemperatureFit {
   /** Top-label ECE after dividing the logits by the fitted temperature. */
@@ -22,8 +22,6 @@ export interface CalibrationResult {
 /** Top-label ECE from which, with confidence above accuracy by as much, the model is called overconfident. */
 export const OVERCONFIDENCE_ECE = 0.05;
 export const OVERCONFIDENCE_GAP = 0.05;
-/** Probabilities are clipped here before their log is used as a logit (as log loss clips). */
-const EPS = 2.220446049250313e-16;
 
 /**
  * columns: probabilities per class in sorted class order; truthColumn[i]: the true class's column
@@ -37,9 +35,14 @@ export function calibrationOf(columns: { label: Label; values: ArrayLike<number>
   if (columns.length < 2 || truthColumn.some((c) => c < 0)) return { bins, perClass, topLabel: null, temperature: null };
   const values = columns.map((c) => c.values);
   const top = topLabel(values, truthColumn, bins);
-  const logits = values.map((v) => Float64Array.from(v as ArrayLike<number>, (p) => Math.log(p < EPS ? EPS : p)));
+  // The logits are log(p), read row by row: no copy of the scores is held, which keeps 10 M rows in budget.
+  const logits = { columns: values, probabilities: true };
   const fit = fitTemperature(logits, truthColumn);
-  const eceAfter = fit.temperature === null ? NaN : topLabel(scaledProbabilities(logits, fit.temperature), truthColumn, bins).ece;
+  let eceAfter = NaN;
+  if (fit.temperature !== null) {
+    const scaled = scaledTopLabel(logits, fit.temperature, truthColumn);
+    eceAfter = topLabelOf(scaled.confidence, scaled.correct, bins).ece;
+  }
   return { bins, perClass, topLabel: top, temperature: { ...fit, eceAfter, fittedOnThisData: true } };
 }
 

@@ -102,13 +102,21 @@ export function topLabel(columns: ArrayLike<number>[], truthColumn: Int32Array, 
   const n = truthColumn.length;
   const confidence = new Float64Array(n);
   const correct = new Uint8Array(n);
-  let confidenceSum = 0;
-  let correctCount = 0;
   for (let i = 0; i < n; i++) {
     let best = 0;
     for (let c = 1; c < columns.length; c++) if (columns[c][i] > columns[best][i]) best = c;
     confidence[i] = columns[best][i];
     correct[i] = best === truthColumn[i] ? 1 : 0;
+  }
+  return topLabelOf(confidence, correct, bins);
+}
+
+/** Top-label calibration from each row's confidence and whether its top class is right. */
+export function topLabelOf(confidence: Float64Array, correct: Uint8Array, bins: number): TopLabelCalibration {
+  const n = confidence.length;
+  let confidenceSum = 0;
+  let correctCount = 0;
+  for (let i = 0; i < n; i++) {
     confidenceSum += confidence[i];
     correctCount += correct[i];
   }

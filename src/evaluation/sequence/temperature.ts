@@ -11,6 +11,35 @@ export interface TemperatureFit {
   nllAfter: number;
 }
 
+/**
+ * Per-class columns, read row by row: logits as they are, or probabilities whose logits are log(p)
+ * (clipped as log loss clips), taken one row at a time so that 10 M rows hold no second copy.
+ */
+export interface LogitSource {
+  columns: ArrayLike<number>[];
+  probabilities?: boolean;
+}
+
+/** Probabilities are clipped here before their log is used as a logit. */
+export const LOG_EPS = 2.220446049250313e-16;
+
+/** Reads row i's logits into `row`. */
+function readRow(source: LogitSource, i: number, row: Float64Array): void {
+  const { columns } = source;
+  if (source.probabilities) {
+    for (let c = 0; c < columns.length; c++) {
+      const p = columns[c][i];
+      row[c] = Math.log(p < LOG_EPS ? LOG_EPS : p);
+    }
+  } else {
+    for (let c = 0; c < columns.length; c++) row[c] = columns[c][i];
+  }
+}
+
+function asSource(logits: ArrayLike<number>[] | LogitSource): LogitSource {
+  return Array.isArray(logits) ? { columns: logits } : (logits as LogitSource);
+}
+
 const BETA_MIN = 1e-4;
 const BETA_MAX = 1e4;
 
@@ -18,20 +47,22 @@ const BETA_MAX = 1e4;
  * logits[c][i] for class c of row i; truth[i] the true class's index. Returns the mean NLL, its first
  * and second derivatives with respect to β at β.
  */
-function lossAt(logits: ArrayLike<number>[], truth: Int32Array, beta: number): [number, number, number] {
-  const k = logits.length;
+function lossAt(source: LogitSource, truth: Int32Array, beta: number): [number, number, number] {
+  const k = source.columns.length;
   const n = truth.length;
+  const row = new Float64Array(k);
   let loss = 0;
   let grad = 0;
   let curvature = 0;
   for (let i = 0; i < n; i++) {
+    readRow(source, i, row);
     let max = -Infinity;
-    for (let c = 0; c < k; c++) if (logits[c][i] > max) max = logits[c][i];
+    for (let c = 0; c < k; c++) if (row[c] > max) max = row[c];
     let z = 0;
     let mean = 0;
     let second = 0;
     for (let c = 0; c < k; c++) {
-      const v = logits[c][i];
+      const v = row[c];
       const w = Math.exp(beta * (v - max));
       z += w;
       mean += w * v;
@@ -39,14 +70,15 @@ function lossAt(logits: ArrayLike<number>[], truth: Int32Array, beta: number): [
     }
     mean /= z;
     second /= z;
-    loss += -beta * (logits[truth[i]][i] - max) + Math.log(z);
-    grad += mean - logits[truth[i]][i];
+    loss += -beta * (row[truth[i]] - max) + Math.log(z);
+    grad += mean - row[truth[i]];
     curvature += second - mean * mean;
   }
   return [loss / n, grad / n, curvature / n];
 }
 
-export function fitTemperature(logits: ArrayLike<number>[], truth: Int32Array): TemperatureFit {
+export function fitTemperature(input: ArrayLike<number>[] | LogitSource, truth: Int32Array): TemperatureFit {
+  const logits = asSource(input);
   const nllBefore = lossAt(logits, truth, 1)[0];
   let lo = BETA_MIN;
   let hi = BETA_MAX;
@@ -65,21 +97,31 @@ export function fitTemperature(logits: ArrayLike<number>[], truth: Int32Array): 
   return { temperature: 1 / beta, nllBefore, nllAfter: lossAt(logits, truth, beta)[0] };
 }
 
-/** softmax(logits / T) as columns. */
-export function scaledProbabilities(logits: ArrayLike<number>[], temperature: number): Float64Array[] {
-  const k = logits.length;
-  const n = k === 0 ? 0 : logits[0].length;
-  const out = Array.from({ length: k }, () => new Float64Array(n));
+/**
+ * The highest of softmax(logits / T) per row and whether its class (the first of equal ones, as
+ * numpy's argmax) is the truth, computed one row at a time: no scaled column is held.
+ */
+export function scaledTopLabel(input: ArrayLike<number>[] | LogitSource, temperature: number, truth: Int32Array): { confidence: Float64Array; correct: Uint8Array } {
+  const source = asSource(input);
+  const k = source.columns.length;
+  const n = truth.length;
+  const confidence = new Float64Array(n);
+  const correct = new Uint8Array(n);
+  const row = new Float64Array(k);
   for (let i = 0; i < n; i++) {
+    readRow(source, i, row);
     let max = -Infinity;
-    for (let c = 0; c < k; c++) if (logits[c][i] > max) max = logits[c][i];
+    for (let c = 0; c < k; c++) if (row[c] > max) max = row[c];
     let z = 0;
     for (let c = 0; c < k; c++) {
-      const w = Math.exp((logits[c][i] - max) / temperature);
-      out[c][i] = w;
-      z += w;
+      row[c] = Math.exp((row[c] - max) / temperature);
+      z += row[c];
     }
-    for (let c = 0; c < k; c++) out[c][i] /= z;
+    for (let c = 0; c < k; c++) row[c] /= z;
+    let best = 0;
+    for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
+    confidence[i] = row[best];
+    correct[i] = best === truth[i] ? 1 : 0;
   }
-  return out;
+  return { confidence, correct };
 }
