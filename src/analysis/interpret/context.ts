@@ -11,7 +11,7 @@ const STEP_BUDGET = 200_000;
 
 const INCOMPLETE_CAUSES: Record<IncompleteAnalysis['reason'], string> = {
   budget: 'the analysis budget ran out',
-  'too-large': 'a value or nesting grew too large to follow',
+  'too-large': 'code nested too deeply (or a value too large) to follow',
   internal: 'the analyzer failed on a statement',
 };
 

@@ -200,6 +200,7 @@ export class Interpreter {
         return left && stmt.handlers.length === 0;
       }
       case 'other':
+        if (stmt.tooDeep) this.ctx.markIncomplete('too-large', stmt.range.start.line);
         for (const e of stmt.exprs) this.eval(e, scope);
         // `raise` leaves the block, as far as later statements are concerned.
         return this.ctx.text(stmt.range).startsWith('raise');
@@ -385,7 +386,10 @@ export class Interpreter {
   // ── expressions ─────────────────────────────────────────────────────────────
 
   eval(expr: A.Expr, scope: Scope): Value {
-    if (this.nesting >= MAX_NESTING) return UNKNOWN;
+    if (this.nesting >= MAX_NESTING) {
+      this.ctx.markIncomplete('too-large', expr.range.start.line);
+      return UNKNOWN;
+    }
     this.nesting++;
     try {
       return this.evalNode(expr, scope);
@@ -461,6 +465,7 @@ export class Interpreter {
       case 'starred':
         return UNKNOWN;
       case 'other':
+        if (expr.tooDeep) this.ctx.markIncomplete('too-large', expr.range.start.line);
         for (const call of expr.calls) this.call(call, scope);
         return UNKNOWN;
     }

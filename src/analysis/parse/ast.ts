@@ -47,7 +47,8 @@ export interface UnaryOp extends NodeBase { kind: 'unary'; op: string; operand: 
 export interface Conditional extends NodeBase { kind: 'conditional'; body: Expr; test: Expr; orelse: Expr }
 export interface Starred extends NodeBase { kind: 'starred'; value: Expr }
 /** Anything the interpreter does not model (lambdas, comprehensions, comparisons, f-strings…). */
-export interface OtherExpr extends NodeBase { kind: 'other'; calls: Call[] }
+/** `tooDeep`: nested past the lowering's limit, so not lowered at all. */
+export interface OtherExpr extends NodeBase { kind: 'other'; calls: Call[]; tooDeep?: boolean }
 
 export type Expr =
   | Name | Attribute | Call | Num | Str | Const | Sequence | Dict | Slice | Subscript
@@ -95,7 +96,7 @@ export interface Import extends NodeBase {
   /** `import a.b as c` → { module: 'a.b', alias: 'c' }; `from a import b as c` → { module: 'a', name: 'b', alias: 'c' }. */
   names: { module: string; name?: string; alias?: string }[];
 }
-export interface OtherStmt extends NodeBase { kind: 'pass' | 'other'; exprs: Expr[] }
+export interface OtherStmt extends NodeBase { kind: 'pass' | 'other'; exprs: Expr[]; tooDeep?: boolean }
 
 export type Stmt =
   | FunctionDef | ClassDef | Assign | ExprStmt | Return | If | For | While | With | Try | Import | OtherStmt;

@@ -102,7 +102,7 @@ class Lowerer {
   }
 
   stmt(node: CstNode): A.Stmt[] {
-    if (this.depth >= MAX_NESTING) return [{ kind: 'other', range: rangeOf(node), exprs: [] }];
+    if (this.depth >= MAX_NESTING) return [{ kind: 'other', range: rangeOf(node), exprs: [], tooDeep: true }];
     this.depth++;
     try {
       return this.lowerStmt(node);
@@ -215,7 +215,7 @@ class Lowerer {
     let orelse: A.Stmt[] = [];
     const first = alternatives[next];
     if (first?.type === 'elif_clause' && this.depth >= MAX_NESTING) {
-      orelse = [{ kind: 'other', range: rangeOf(first), exprs: [] }];
+      orelse = [{ kind: 'other', range: rangeOf(first), exprs: [], tooDeep: true }];
     } else if (first?.type === 'elif_clause') {
       this.depth++;
       try {
@@ -316,7 +316,7 @@ class Lowerer {
   }
 
   expr(node: CstNode): A.Expr {
-    if (this.depth >= MAX_NESTING) return { kind: 'other', range: rangeOf(node), calls: [] };
+    if (this.depth >= MAX_NESTING) return { kind: 'other', range: rangeOf(node), calls: [], tooDeep: true };
     this.depth++;
     try {
       return this.lowerExpr(node);

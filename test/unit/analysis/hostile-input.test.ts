@@ -100,9 +100,18 @@ describe('hostile input', () => {
       });
     }
 
-    it('nesting within the bound is still followed', async () => {
+    it('says where code was nested too deeply to follow', async () => {
+      for (const [, prefix] of deep.slice(0, 4)) {
+        const { incomplete } = await analyse(`y = 1\n${prefix}`);
+        assert.deepEqual([incomplete?.reason, incomplete?.line], ['too-large', 1]);
+        assert.match(incomplete!.message, /nested too deeply/);
+      }
+    });
+
+    it('nesting within the bound is still followed, without a note', async () => {
       assert.equal(await sizeSeen(`n = ${'('.repeat(50)}7${')'.repeat(50)}`), '7');
       assert.equal(await sizeSeen(`n = 1${' + 1'.repeat(60)}`), '61');
+      assert.equal((await analyse(`n = ${'['.repeat(60)}7${']'.repeat(60)}\n`)).incomplete, undefined);
     });
   });
 
