@@ -7,6 +7,7 @@ import { main } from '../../../src/cli/main';
 import { evaluate } from '../../../src/evaluation/evaluate';
 import { InputError } from '../../../src/evaluation/errors';
 import type { ClassificationResult } from '../../../src/evaluation/types';
+import { readZip as readKerasZip } from '../../../src/evaluation/models/keras/zip';
 import { ZipArchive } from '../../../src/evaluation/zip';
 import { buildZip, deflateBomb, float64Data, withMemberBody, int64Data, npyBytes, npyHeader, zip64WithSizes } from './archive-builders';
 import { FIXTURES, tempFile } from './helpers';
@@ -77,6 +78,18 @@ describe('hostile predictions files', () => {
       } finally {
         zip.close();
       }
+    });
+  });
+
+  describe('.keras archives go through the same reader', () => {
+    it('a deflate bomb in a .keras file is refused before inflating', async () => {
+      const header = Buffer.from('{}');
+      const built = buildZip([{ name: 'model.weights.h5', data: header, method: 0 }]);
+      const bytes = withMemberBody(built.bytes, built, 0, Buffer.concat([deflateRawSync(header, { finishFlush: constants.Z_SYNC_FLUSH }), deflateBomb(1024)]), 0xfffffffe);
+      const { error, peakMB } = await peakGrowthMB(() => readKerasZip(bytes, 'm.keras'));
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, /^m\.keras: member 'model\.weights\.h5' declares 4\.0 GiB once decompressed, more than the limit of 512\.0 MiB/);
+      assert.ok(peakMB < MEMORY_GUARD_MB);
     });
   });
 
