@@ -152,4 +152,28 @@ describe('transparent wrappers', () => {
     const src = 'from torch.autograd import Variable\nimport torch\nx = Variable(torch.randn(4, 7, 3))\n';
     assert.equal(await shapeOf(src, 'x'), '(4, 7, 3)');
   });
+
+  describe('an LSTM state pair read by position', () => {
+    it('pair[0] and pair[1] side by side name h_n and c_n on purpose: no SL104', async () => {
+      const src = [
+        'lstm = nn.LSTM(3, 8, batch_first=True)',
+        'x = torch.randn(4, 5, 3)',
+        'h_c = None',
+        'h_list, c_list = [], []',
+        'for t in range(x.size(1)):',
+        '    h_c = lstm(x[:, [t], :], h_c)[1]',
+        '    h_list.append(h_c[0])',
+        '    c_list.append(h_c[1])',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('pair[-1], the GRU idiom h_n[-1] carried over, is still SL104', async () => {
+      const src = ['lstm = nn.LSTM(3, 8, batch_first=True)', 'out, hidden = lstm(torch.randn(4, 5, 3))', 'last = hidden[-1]', ''].join('\n');
+      const found = loud((await run(src)).findings);
+      assert.equal(found.length, 1);
+      assert.match(found[0], /^SL104@\d+: hidden holds the LSTM's \(h_n, c_n\) pair .*hidden\[-1\] is c_n/);
+    });
+  });
 });

@@ -45,7 +45,9 @@ export const lstmStateUnpacking: Rule = {
       const tag = lstmState(event.value);
       if (!tag || event.node.index.length !== 1) return;
       const index = event.node.index[0];
-      const isLast = (index.kind === 'unary' && index.op === '-' && index.operand.kind === 'int' && index.operand.value === 1) || (index.kind === 'int' && index.value === 1);
+      // Only `[-1]`, the GRU idiom `h_n[-1]` carried over to an LSTM. `pair[1]` names the cell state
+      // explicitly and real code reads it on purpose (h_c[0] and h_c[1] side by side).
+      const isLast = index.kind === 'unary' && index.op === '-' && index.operand.kind === 'int' && index.operand.value === 1;
       if (!isLast) return;
       const base = ctx.text(event.node.value.range);
       const corrected = `${base}[0][-1]`;
