@@ -911,7 +911,10 @@ export class Interpreter {
       let value: Value | undefined;
       if (position < args.length) value = args[position++];
       if (kwargs.has(param.name)) value = kwargs.get(param.name);
-      if (value === undefined && param.default) value = this.eval(param.default, this.module);
+      if (value === undefined && param.default) {
+        value = this.eval(param.default, this.module);
+        if (symbolic === true && value.kind === 'int') value = { ...value, assumedDefault: param.name };
+      }
       if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
       if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }) } : UNKNOWN;
       scope.set(param.name, value);

@@ -60,7 +60,17 @@ export interface ClassInfo {
 
 export type Value =
   | { kind: 'unknown' }
-  | { kind: 'int'; value: number; origin?: Origin; label?: string }
+  | {
+      kind: 'int';
+      value: number;
+      origin?: Origin;
+      label?: string;
+      /**
+       * Set when the number is the default of a parameter of a class nobody instantiates in this file:
+       * a caller elsewhere may pass another value, so rules that would fire on this exact number hold back.
+       */
+      assumedDefault?: string;
+    }
   | { kind: 'symint'; dim: Dim }
   | { kind: 'float'; value: number }
   | { kind: 'bool'; value: boolean }

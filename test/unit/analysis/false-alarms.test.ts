@@ -176,4 +176,28 @@ describe('transparent wrappers', () => {
       assert.match(found[0], /^SL104@\d+: hidden holds the LSTM's \(h_n, c_n\) pair .*hidden\[-1\] is c_n/);
     });
   });
+
+  describe('a num_layers that is only a constructor default', () => {
+    const encoder = [
+      'class Encoder(nn.Module):',
+      '    def __init__(self, vocab, hidden, n_layers=1, dropout=0.5):',
+      '        super().__init__()',
+      '        self.emb = nn.Embedding(vocab, hidden)',
+      '        self.gru = nn.GRU(hidden, hidden, n_layers, dropout=dropout)',
+      '',
+      '    def forward(self, x):',
+      '        return self.gru(self.emb(x))',
+      '',
+    ];
+
+    it('draws no SL114 when no one in the file builds the model: train.py may pass n_layers=2', async () => {
+      assert.deepEqual(loud((await run(encoder.join('\n'))).findings), []);
+    });
+
+    it('draws SL114 when the file builds it with the default', async () => {
+      const found = loud((await run([...encoder, 'enc = Encoder(1000, 64)', ''].join('\n'))).findings);
+      assert.equal(found.length, 1);
+      assert.match(found[0], /^SL114@/);
+    });
+  });
 });

@@ -23,6 +23,10 @@ export const rnnDropoutSingleLayer: Rule = {
       if (!isRecurrent(layer)) return;
       const dropout = numberValue(layer.args.get('dropout')?.value);
       if (dropout === undefined || dropout <= 0 || argInt(layer, 'num_layers') !== 1) return;
+      // num_layers=1 as the default of a constructor parameter, in a model this file never builds: the
+      // caller (train.py, a config) may well pass n_layers=2, so the number is an assumption, not a fact.
+      const layers = layer.args.get('num_layers')?.value;
+      if (layers?.kind === 'int' && layers.assumedDefault !== undefined) return;
       const keyword = layer.call.keywords.find((k) => k.name === 'dropout');
       const fixes = [];
       const removal = removeKeyword(layer.call, 'dropout');
