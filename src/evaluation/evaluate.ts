@@ -383,7 +383,8 @@ function computeScoreMetrics(
       if (scores.columns.length === 2) {
         const columnOf = new Int32Array(Math.max(...scores.columns.map((c) => labelIndex(c.label))) + 1);
         scores.columns.forEach((c, i) => { columnOf[labelIndex(c.label)] = i; });
-        const truthColumns = Int32Array.from(truth, (t) => columnOf[t]);
+        const truthColumns = new Int32Array(truth.length);
+        for (let i = 0; i < truth.length; i++) truthColumns[i] = columnOf[truth[i]];
         logLoss = multiclassLogLoss(scores.columns.map((c) => c.values), truthColumns);
       } else {
         logLoss = binaryLogLoss(score, isPositive);
@@ -407,7 +408,8 @@ function computeScoreMetrics(
     let calibration: CalibrationResult | undefined;
     if (scores.probabilities) {
       const columnOf = new Map(scores.columns.map((c, i) => [labelIndex(c.label), i]));
-      const truthColumns = Int32Array.from(truth, (t) => columnOf.get(t)!);
+      const truthColumns = new Int32Array(truth.length);
+      for (let i = 0; i < truth.length; i++) truthColumns[i] = columnOf.get(truth[i])!;
       logLoss = multiclassLogLoss(scores.columns.map((c) => c.values), truthColumns);
       calibration = calibrationOf(scores.columns, truthColumns, scores.columns.map((_, i) => i), options.calibrationBins ?? DEFAULT_CALIBRATION_BINS);
       warnings.push(...calibrationWarnings(calibration));
@@ -446,12 +448,17 @@ function binaryCalibration(scores: ScoreSetup, truth: Int32Array, labelIndex: (l
   } else {
     columns = [{ label: positive, values: score }];
     if (negative !== null) {
-      const complement = { label: negative, values: Float64Array.from(score, (p) => 1 - p) };
+      // A loop, not Float64Array.from(score, fn): from() gathers an iterable into a plain array first,
+      // which for 10 M scores is hundreds of MB of boxed numbers on the JS heap.
+      const values = new Float64Array(score.length);
+      for (let i = 0; i < values.length; i++) values[i] = 1 - score[i];
+      const complement = { label: negative, values };
       columns = compareLabels(negative, positive) < 0 ? [complement, columns[0]] : [columns[0], complement];
     }
   }
   const columnOf = new Map(columns.map((c, i) => [labelIndex(c.label), i]));
-  const truthColumns = Int32Array.from(truth, (t) => columnOf.get(t) ?? -1);
+  const truthColumns = new Int32Array(truth.length);
+  for (let i = 0; i < truth.length; i++) truthColumns[i] = columnOf.get(truth[i]) ?? -1;
   const positiveColumn = columns.findIndex((c) => compareLabels(c.label, positive) === 0);
   return calibrationOf(columns, truthColumns, [positiveColumn], bins);
 }

@@ -2,7 +2,7 @@
 // scores), top label, and what temperature scaling fitted on the same data would give.
 import type { EvalWarning, Label } from '../types';
 import { percent, warning } from '../warnings';
-import { brierScore, ClassCalibration, reliability, topLabel, topLabelOf, TopLabelCalibration } from './calibration';
+import { brierScore, ClassCalibration, reliability, topLabel, TopLabelCalibration } from './calibration';
 import { fitTemperature, scaledTopLabel, TemperatureFit } from './temperature';
 
 export interface TemperatureScaling extends TemperatureFit {
@@ -38,11 +38,7 @@ export function calibrationOf(columns: { label: Label; values: ArrayLike<number>
   // The logits are log(p), read row by row: no copy of the scores is held, which keeps 10 M rows in budget.
   const logits = { columns: values, probabilities: true };
   const fit = fitTemperature(logits, truthColumn);
-  let eceAfter = NaN;
-  if (fit.temperature !== null) {
-    const scaled = scaledTopLabel(logits, fit.temperature, truthColumn);
-    eceAfter = topLabelOf(scaled.confidence, scaled.correct, bins).ece;
-  }
+  const eceAfter = fit.temperature === null ? NaN : scaledTopLabel(logits, fit.temperature, truthColumn, bins).ece;
   return { bins, perClass, topLabel: top, temperature: { ...fit, eceAfter, fittedOnThisData: true } };
 }
 

@@ -54,34 +54,69 @@ export function binOf(edges: Float64Array, p: number): number {
   return lo;
 }
 
+/**
+ * Reliability bins filled one score at a time, so that a derived score (a top-label confidence, a
+ * temperature-scaled probability) needs no column of its own: 10 M rows stay within the memory budget.
+ */
+export class ReliabilityBins {
+  private readonly edges: Float64Array;
+  private readonly sums: Float64Array;
+  private readonly trues: Float64Array;
+  private readonly totals: Float64Array;
+  private n = 0;
+  private scoreSum = 0;
+  private positiveCount = 0;
+
+  constructor(private readonly bins: number) {
+    this.edges = innerEdges(bins);
+    this.sums = new Float64Array(bins);
+    this.trues = new Float64Array(bins);
+    this.totals = new Float64Array(bins);
+  }
+
+  add(p: number, positive: boolean): void {
+    const b = binOf(this.edges, p);
+    this.sums[b] += p;
+    if (positive) {
+      this.trues[b] += 1;
+      this.positiveCount++;
+    }
+    this.totals[b]++;
+    this.scoreSum += p;
+    this.n++;
+  }
+
+  curve(): ReliabilityCurve {
+    const { bins, sums, trues, totals, n } = this;
+    const curve: ReliabilityCurve = { probTrue: [], probPred: [], counts: [], binIndex: [], ece: 0, mce: 0 };
+    for (let b = 0; b < bins; b++) {
+      if (totals[b] === 0) continue;
+      const fraction = trues[b] / totals[b];
+      const mean = sums[b] / totals[b];
+      const gap = Math.abs(mean - fraction);
+      curve.probTrue.push(fraction);
+      curve.probPred.push(mean);
+      curve.counts.push(totals[b]);
+      curve.binIndex.push(b);
+      curve.ece += (totals[b] / n) * gap;
+      if (gap > curve.mce) curve.mce = gap;
+    }
+    if (n === 0) { curve.ece = NaN; curve.mce = NaN; }
+    return curve;
+  }
+
+  /** The curve read as top-label calibration: scores are confidences, positives are correct rows. */
+  topLabel(): TopLabelCalibration {
+    const n = this.n;
+    return { ...this.curve(), meanConfidence: n === 0 ? NaN : this.scoreSum / n, accuracy: n === 0 ? NaN : this.positiveCount / n };
+  }
+}
+
 /** Reliability of scores `p` (in [0, 1]) against outcomes `positive`. */
 export function reliability(p: ArrayLike<number>, positive: (i: number) => boolean, bins: number): ReliabilityCurve {
-  const edges = innerEdges(bins);
-  const sums = new Float64Array(bins);
-  const trues = new Float64Array(bins);
-  const totals = new Float64Array(bins);
-  const n = p.length;
-  for (let i = 0; i < n; i++) {
-    const b = binOf(edges, p[i]);
-    sums[b] += p[i];
-    if (positive(i)) trues[b] += 1;
-    totals[b]++;
-  }
-  const curve: ReliabilityCurve = { probTrue: [], probPred: [], counts: [], binIndex: [], ece: 0, mce: 0 };
-  for (let b = 0; b < bins; b++) {
-    if (totals[b] === 0) continue;
-    const fraction = trues[b] / totals[b];
-    const mean = sums[b] / totals[b];
-    const gap = Math.abs(mean - fraction);
-    curve.probTrue.push(fraction);
-    curve.probPred.push(mean);
-    curve.counts.push(totals[b]);
-    curve.binIndex.push(b);
-    curve.ece += (totals[b] / n) * gap;
-    if (gap > curve.mce) curve.mce = gap;
-  }
-  if (n === 0) { curve.ece = NaN; curve.mce = NaN; }
-  return curve;
+  const acc = new ReliabilityBins(bins);
+  for (let i = 0; i < p.length; i++) acc.add(p[i], positive(i));
+  return acc.curve();
 }
 
 /** brier_score_loss: the mean of (outcome − p)². */
@@ -99,27 +134,11 @@ export function brierScore(p: ArrayLike<number>, positive: (i: number) => boolea
  * highest probability, correct when that class (the first of equal ones, as numpy's argmax) is the truth.
  */
 export function topLabel(columns: ArrayLike<number>[], truthColumn: Int32Array, bins: number): TopLabelCalibration {
-  const n = truthColumn.length;
-  const confidence = new Float64Array(n);
-  const correct = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
+  const acc = new ReliabilityBins(bins);
+  for (let i = 0; i < truthColumn.length; i++) {
     let best = 0;
     for (let c = 1; c < columns.length; c++) if (columns[c][i] > columns[best][i]) best = c;
-    confidence[i] = columns[best][i];
-    correct[i] = best === truthColumn[i] ? 1 : 0;
+    acc.add(columns[best][i], best === truthColumn[i]);
   }
-  return topLabelOf(confidence, correct, bins);
-}
-
-/** Top-label calibration from each row's confidence and whether its top class is right. */
-export function topLabelOf(confidence: Float64Array, correct: Uint8Array, bins: number): TopLabelCalibration {
-  const n = confidence.length;
-  let confidenceSum = 0;
-  let correctCount = 0;
-  for (let i = 0; i < n; i++) {
-    confidenceSum += confidence[i];
-    correctCount += correct[i];
-  }
-  const curve = reliability(confidence, (i) => correct[i] === 1, bins);
-  return { ...curve, meanConfidence: n === 0 ? NaN : confidenceSum / n, accuracy: n === 0 ? NaN : correctCount / n };
+  return acc.topLabel();
 }

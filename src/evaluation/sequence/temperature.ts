@@ -3,6 +3,8 @@
 // is the variance of the logits under the scaled softmax), so Newton's method on β, kept inside a
 // bracket that bisection shrinks, finds the minimum; no step size to tune.
 
+import { ReliabilityBins, TopLabelCalibration } from './calibration';
+
 export interface TemperatureFit {
   /** The fitted temperature; null when the loss keeps falling as T → 0 or ∞ (no finite minimum). */
   temperature: number | null;
@@ -98,17 +100,15 @@ export function fitTemperature(input: ArrayLike<number>[] | LogitSource, truth: 
 }
 
 /**
- * The highest of softmax(logits / T) per row and whether its class (the first of equal ones, as
- * numpy's argmax) is the truth, computed one row at a time: no scaled column is held.
+ * Top-label calibration of softmax(logits / T): per row the highest scaled probability and whether
+ * its class (the first of equal ones, as numpy's argmax) is the truth, binned one row at a time.
  */
-export function scaledTopLabel(input: ArrayLike<number>[] | LogitSource, temperature: number, truth: Int32Array): { confidence: Float64Array; correct: Uint8Array } {
+export function scaledTopLabel(input: ArrayLike<number>[] | LogitSource, temperature: number, truth: Int32Array, bins: number): TopLabelCalibration {
   const source = asSource(input);
   const k = source.columns.length;
-  const n = truth.length;
-  const confidence = new Float64Array(n);
-  const correct = new Uint8Array(n);
+  const acc = new ReliabilityBins(bins);
   const row = new Float64Array(k);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < truth.length; i++) {
     readRow(source, i, row);
     let max = -Infinity;
     for (let c = 0; c < k; c++) if (row[c] > max) max = row[c];
@@ -120,8 +120,7 @@ export function scaledTopLabel(input: ArrayLike<number>[] | LogitSource, tempera
     for (let c = 0; c < k; c++) row[c] /= z;
     let best = 0;
     for (let c = 1; c < k; c++) if (row[c] > row[best]) best = c;
-    confidence[i] = row[best];
-    correct[i] = best === truth[i] ? 1 : 0;
+    acc.add(row[best], best === truth[i]);
   }
-  return { confidence, correct };
+  return acc.topLabel();
 }
