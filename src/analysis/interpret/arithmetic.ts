@@ -1,17 +1,8 @@
 // Element-wise arithmetic between tensors (and scalars) broadcasts shapes.
-import { Dim, Origin, UNKNOWN_DIM, sameDim } from '../shapes/dim';
+import { broadcastDim } from '../ops/broadcast';
+import { Dim, Origin } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { MAX_ITEMS, MAX_STRING, TensorValue, Value, commonElement, intValue, longString, sequence, sequenceLength, strLength, strValue, summary } from '../values/value';
-
-function broadcastDim(a: Dim | undefined, b: Dim | undefined): Dim {
-  if (!a) return b ?? UNKNOWN_DIM;
-  if (!b) return a;
-  if (a.kind === 'int' && a.value === 1) return b;
-  if (b.kind === 'int' && b.value === 1) return a;
-  if (sameDim(a, b) || b.kind === 'unknown') return a;
-  if (a.kind === 'unknown') return b;
-  return UNKNOWN_DIM;
-}
 
 export function broadcast(left: Value, right: Value, origin: Origin): TensorValue {
   const l = left.kind === 'tensor' ? left : undefined;

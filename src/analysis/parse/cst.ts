@@ -62,12 +62,16 @@ export class LineIndex {
 // Each cursor property crosses into wasm and copies the cursor: read only ids and offsets,
 // and look everything else up in JS.
 function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex, withField = true): CstNode {
-  const typeId = cursor.nodeTypeId;
-  const type = tables.types[typeId] ?? 'ERROR';
   const startIndex = cursor.startIndex;
   const endIndex = cursor.endIndex;
-  const fieldId = withField ? cursor.currentFieldId : 0;
-  const isError = type === 'ERROR' || (startIndex === endIndex && cursor.nodeIsMissing);
+  // nodeIsMissing crosses into wasm too: ask only for empty nodes, the only ones it can be true of.
+  const missing = startIndex === endIndex && cursor.nodeIsMissing;
+  return cstNode(tables, lines, cursor.nodeTypeId, withField ? cursor.currentFieldId : 0, startIndex, endIndex, missing);
+}
+
+/** One node of the copied tree, from what either reader (cursor or wasm memory) found for it. */
+export function cstNode(tables: Tables, lines: LineIndex, typeId: number, fieldId: number, startIndex: number, endIndex: number, missing: boolean): CstNode {
+  const type = tables.types[typeId] ?? 'ERROR';
   return {
     type,
     named: tables.named[typeId] ?? true,
@@ -77,7 +81,7 @@ function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex, withF
     start: lines.position(startIndex),
     end: lines.position(endIndex),
     children: [],
-    isError,
+    isError: type === 'ERROR' || (startIndex === endIndex && missing),
   };
 }
 

@@ -7,7 +7,7 @@
 // anything differs.
 import type { Language, Tree } from 'web-tree-sitter';
 import type { CstNode, LineIndex, Tables } from './cst';
-import { KEEPS_TOKENS, LEAVES, NO_FIELDS } from './cst';
+import { cstNode, KEEPS_TOKENS, LEAVES, NO_FIELDS } from './cst';
 
 /** The parts of the emscripten module this reader needs: its memory views, refreshed when memory grows. */
 export interface WasmHeap {
@@ -224,20 +224,9 @@ export class WasmTreeReader {
   }
 
   private node(slot: Slot, before: number, typeId: number, fieldId: number, tables: Tables, lines: LineIndex): CstNode {
-    const type = tables.types[typeId] ?? 'ERROR';
     const startIndex = (before + slot.padding) >> 1;
     const endIndex = (before + slot.padding + slot.size) >> 1;
-    return {
-      type,
-      named: tables.named[typeId] ?? true,
-      field: fieldId ? tables.fields[fieldId] ?? null : null,
-      startIndex,
-      endIndex,
-      start: lines.position(startIndex),
-      end: lines.position(endIndex),
-      children: [],
-      isError: type === 'ERROR' || (startIndex === endIndex && slot.missing),
-    };
+    return cstNode(tables, lines, typeId, fieldId, startIndex, endIndex, slot.missing);
   }
 
   private copySubtree(slot: Slot, before: number, typeId: number, fieldId: number, tables: Tables, lines: LineIndex, heap: number): CstNode {
