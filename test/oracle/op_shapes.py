@@ -541,6 +541,150 @@ def _(r):
     return "y = " + form.format(s=seqs)
 
 
+# ── convolution, pooling, attention ─────────────────────────────────────────────
+
+def window_fits(length, kernel, padding, dilation=1):
+    return length + 2 * padding - dilation * (kernel - 1) - 1 >= 0
+
+
+@op("Conv1d")
+def _(r):
+    bsz, c, length, out = r.randint(1, 4), r.randint(1, 6), r.randint(3, 12), r.randint(1, 6)
+    k, stride, pad, dil = r.randint(1, 4), r.randint(1, 3), r.randint(0, 2), r.randint(1, 2)
+    form = r.choice([
+        "nn.Conv1d({c}, {o}, {k})",
+        "nn.Conv1d({c}, {o}, kernel_size={k}, stride={s}, padding={p})",
+        "nn.Conv1d(in_channels={c}, out_channels={o}, kernel_size={k}, padding={p}, dilation={d})",
+        "nn.Conv1d({c}, {o}, {k}, {s}, {p}, {d})",
+        "nn.Conv1d({c}, {o}, {k}, padding='same')",
+        "nn.Conv1d({c}, {o}, {k}, stride={s}, padding='valid')",
+        "nn.Conv1d({c}, {o}, ({k},), stride=({s},))",
+    ])
+    shape = [bsz, c, length] if r.random() < 0.85 else [c, length]
+    return "m = " + form.format(c=c, o=out, k=k, s=stride, p=pad, d=dil) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("MaxPool1d")
+def _(r):
+    bsz, c, length = r.randint(1, 4), r.randint(1, 5), r.randint(2, 14)
+    k = r.randint(1, 4)
+    stride, pad, dil = r.randint(1, 3), r.randint(0, k // 2), r.randint(1, 2)
+    form = r.choice([
+        "nn.MaxPool1d({k})",
+        "nn.MaxPool1d({k}, stride={s})",
+        "nn.MaxPool1d({k}, {s}, {p})",
+        "nn.MaxPool1d(kernel_size={k}, stride={s}, padding={p}, dilation={d})",
+        "nn.MaxPool1d({k}, stride={s}, padding={p}, ceil_mode=True)",
+        "nn.MaxPool1d({k}, {s}, {p}, {d}, ceil_mode=True)",
+    ])
+    shape = [bsz, c, length] if r.random() < 0.85 else [c, length]
+    return "m = " + form.format(k=k, s=stride, p=pad, d=dil) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("AvgPool1d")
+def _(r):
+    bsz, c, length = r.randint(1, 4), r.randint(1, 5), r.randint(2, 14)
+    k = r.randint(1, 4)
+    stride, pad = r.randint(1, 3), r.randint(0, k // 2)
+    form = r.choice(["nn.AvgPool1d({k})", "nn.AvgPool1d({k}, stride={s}, padding={p})", "nn.AvgPool1d({k}, {s}, {p}, True)", "nn.AvgPool1d(kernel_size={k}, ceil_mode=True)"])
+    return "m = " + form.format(k=k, s=stride, p=pad) + f"\nx = {randn([bsz, c, length])}\ny = m(x)"
+
+
+@op("AdaptiveMaxPool1d")
+def _(r):
+    bsz, c, length, out = r.randint(1, 4), r.randint(1, 5), r.randint(1, 12), r.randint(1, 6)
+    form = r.choice(["nn.AdaptiveMaxPool1d({o})", "nn.AdaptiveAvgPool1d({o})", "nn.AdaptiveMaxPool1d(output_size={o})", "nn.AdaptiveAvgPool1d(output_size={o})"])
+    shape = [bsz, c, length] if r.random() < 0.85 else [c, length]
+    return "m = " + form.format(o=out) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+def heads_and_width(r):
+    h = r.randint(1, 4)
+    return h, h * r.randint(1, 4)
+
+
+@op("MultiheadAttention", check=("y", "w"))
+def _(r):
+    h, e = heads_and_width(r)
+    bsz, tgt, src = r.randint(1, 4), r.randint(1, 6), r.randint(1, 6)
+    bf = r.choice([True, False])
+    kd = r.choice([None, r.randint(1, 7)])
+    qshape = [bsz, tgt, e] if bf else [tgt, bsz, e]
+    kshape = [bsz, src, kd or e] if bf else [src, bsz, kd or e]
+    unbatched = r.random() < 0.15
+    if unbatched:
+        qshape, kshape = [tgt, e], [src, kd or e]
+    kdims = f", kdim={kd}, vdim={kd}" if kd else ""
+    avg = r.choice(["", ", average_attn_weights=False", ", average_attn_weights=True"])
+    self_attn = r.random() < 0.4 and not kd
+    call = "m(x, x, x" if self_attn else "m(x, k, k"
+    ctor = f"nn.MultiheadAttention({e}, {h}, batch_first={bf}{kdims})" if r.random() < 0.5 else f"nn.MultiheadAttention(embed_dim={e}, num_heads={h}{kdims}, batch_first={bf})"
+    return f"m = {ctor}\nx = {randn(qshape)}\nk = {randn(kshape)}\ny, w = {call}{avg})"
+
+
+@op("TransformerEncoderLayer")
+def _(r):
+    h, e = heads_and_width(r)
+    bsz, t = r.randint(1, 4), r.randint(1, 6)
+    bf = r.choice([True, False])
+    shape = [bsz, t, e] if bf else [t, bsz, e]
+    if r.random() < 0.15:
+        shape = [t, e]
+    ff = r.randint(2, 16)
+    form = r.choice(["nn.TransformerEncoderLayer({e}, {h}, {ff}, batch_first={bf})", "nn.TransformerEncoderLayer(d_model={e}, nhead={h}, dim_feedforward={ff}, dropout=0.0, batch_first={bf})", "nn.TransformerEncoderLayer({e}, {h}, dim_feedforward={ff}, batch_first={bf}, norm_first=True)"])
+    return "m = " + form.format(e=e, h=h, ff=ff, bf=bf) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("TransformerEncoder")
+def _(r):
+    h, e = heads_and_width(r)
+    bsz, t = r.randint(1, 4), r.randint(1, 6)
+    bf = r.choice([True, False])
+    shape = [bsz, t, e] if bf else [t, bsz, e]
+    layers = r.randint(1, 3)
+    norm = r.choice(["", f", norm=nn.LayerNorm({e})"])
+    mask = r.choice(["", f", mask=torch.zeros({t}, {t})", f", src_key_padding_mask=torch.zeros({bsz}, {t}, dtype=torch.bool)"])
+    return f"layer = nn.TransformerEncoderLayer({e}, {h}, {r.randint(2, 16)}, batch_first={bf})\nm = nn.TransformerEncoder(layer, {layers}{norm})\nx = {randn(shape)}\ny = m(x{mask})"
+
+
+@op("TransformerDecoderLayer")
+def _(r):
+    h, e = heads_and_width(r)
+    bsz, t, s = r.randint(1, 4), r.randint(1, 6), r.randint(1, 6)
+    bf = r.choice([True, False])
+    tshape = [bsz, t, e] if bf else [t, bsz, e]
+    mshape = [bsz, s, e] if bf else [s, bsz, e]
+    stack = r.random() < 0.5
+    ctor = f"nn.TransformerDecoderLayer({e}, {h}, {r.randint(2, 16)}, batch_first={bf})"
+    if stack:
+        ctor = f"nn.TransformerDecoder({ctor}, num_layers={r.randint(1, 3)})"
+    mask = r.choice(["", f", tgt_mask=torch.zeros({t}, {t})", f", memory_key_padding_mask=torch.zeros({bsz}, {s}, dtype=torch.bool)"])
+    return f"m = {ctor}\nx = {randn(tshape)}\nmem = {randn(mshape)}\ny = m(x, mem{mask})"
+
+
+@op("Transformer")
+def _(r):
+    h, e = heads_and_width(r)
+    bsz, t, s = r.randint(1, 4), r.randint(1, 6), r.randint(1, 6)
+    bf = r.choice([True, False])
+    sshape = [bsz, s, e] if bf else [s, bsz, e]
+    tshape = [bsz, t, e] if bf else [t, bsz, e]
+    n_enc, n_dec, ff = r.randint(1, 2), r.randint(1, 2), r.randint(2, 16)
+    form = r.choice([
+        "nn.Transformer({e}, {h}, {ne}, {nd}, {ff}, batch_first={bf})",
+        "nn.Transformer(d_model={e}, nhead={h}, num_encoder_layers={ne}, num_decoder_layers={nd}, dim_feedforward={ff}, batch_first={bf})",
+    ])
+    mask = r.choice(["", f", tgt_mask=m.generate_square_subsequent_mask({t})", f", tgt_mask=nn.Transformer.generate_square_subsequent_mask({t})"])
+    return "m = " + form.format(e=e, h=h, ne=n_enc, nd=n_dec, ff=ff, bf=bf) + f"\nsrc = {randn(sshape)}\ntgt = {randn(tshape)}\ny = m(src, tgt{mask})"
+
+
+@op("generate_square_subsequent_mask")
+def _(r):
+    n = r.randint(1, 12)
+    form = r.choice(["nn.Transformer.generate_square_subsequent_mask({n})", "m.generate_square_subsequent_mask({n})", "m.generate_square_subsequent_mask(sz={n})"])
+    return f"m = nn.Transformer(8, 2, 1, 1, 16)\ny = " + form.format(n=n)
+
+
 # ── running ────────────────────────────────────────────────────────────────────
 
 DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool"}

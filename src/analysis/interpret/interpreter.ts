@@ -6,6 +6,7 @@ import type * as A from '../parse/ast';
 import type { Range } from '../findings';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
+import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite } from './keras';
@@ -747,6 +748,7 @@ export class Interpreter {
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
         if (['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_'].includes(name)) return receiver;
+        if (receiver.kind === 'layer' && name === 'generate_square_subsequent_mask' && receiver.layer.kind === 'Transformer') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
         return UNKNOWN;
       case 'kmodel':
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
@@ -782,6 +784,7 @@ export class Interpreter {
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
     if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs);
+    if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
     if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {

@@ -23,6 +23,8 @@ const MODELLED = new Set([
   'factories', 'arange', 'like', 'new', 'legacy', 'tensor', 'casts', 'elementwise',
   'activation-modules', 'LayerNorm', 'BatchNorm1d', 'Linear', 'F.linear', 'Embedding', 'RNN', 'GRU', 'LSTM', 'RNNCell', 'GRUCell', 'LSTMCell',
   'pad_sequence',
+  'Conv1d', 'MaxPool1d', 'AvgPool1d', 'AdaptiveMaxPool1d',
+  'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer', 'Transformer', 'generate_square_subsequent_mask',
 ]);
 
 interface Inferred { rankKnown: boolean; dims: (number | undefined)[]; dtype?: string }

@@ -1,6 +1,7 @@
 // Every PyTorch layer family SeqLens understands, by class name.
 import type { LayerFamily } from '../family';
 import { torchFlatten, torchSequential } from './containers';
+import { torchAttention } from './attention';
 import { torchCells } from './cells';
 import { torchConvolution } from './convolution';
 import { torchEmbedding } from './embedding';
@@ -9,7 +10,7 @@ import { torchLosses } from './losses';
 import { torchRecurrent } from './recurrent';
 import { torchShapePreserving } from './shape-preserving';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchCells];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchCells, torchAttention];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
