@@ -64,14 +64,23 @@ export function curveChart(options: {
   diagonal?: boolean;
   marker: () => Point | null;
 }): CurveChart {
-  const element = document.createElement('div');
-  element.className = 'chart';
   const data: uPlot.AlignedData = options.diagonal ? [options.xs, options.ys, options.xs] : [options.xs, options.ys];
   const series: uPlot.Series[] = [
     { label: options.xLabel },
     { label: options.yLabel, stroke: themeColor('--vscode-charts-blue', '#3794ff'), width: 2, points: { show: false } },
   ];
-  if (options.diagonal) series.push({ label: 'chance', stroke: themeColor('--vscode-descriptionForeground', '#888'), width: 1, dash: [4, 4], points: { show: false } });
+  if (options.diagonal) series.push(chanceSeries());
+  return unitSquarePlot(options, 'chart', series, data, { show: false }, [markerPlugin(options.marker)]);
+}
+
+function chanceSeries(): uPlot.Series {
+  return { label: 'chance', stroke: themeColor('--vscode-descriptionForeground', '#888'), width: 1, dash: [4, 4], points: { show: false } };
+}
+
+/** A plot of the unit square (x and y from 0 to 1), drag to zoom. */
+function unitSquarePlot(options: { title: string; xLabel: string; yLabel: string; width: number }, className: string, series: uPlot.Series[], data: uPlot.AlignedData, legend: uPlot.Legend, plugins: uPlot.Plugin[] = []): CurveChart {
+  const element = document.createElement('div');
+  element.className = className;
   const plot = new uPlot({
     title: options.title,
     width: options.width,
@@ -79,9 +88,9 @@ export function curveChart(options: {
     scales: { x: { time: false, range: [0, 1] }, y: { range: [0, 1.02] } },
     axes: [axis(options.xLabel), axis(options.yLabel)],
     series,
-    legend: { show: false },
+    legend,
     cursor: { drag: { x: true, y: true, uni: 20 } },
-    plugins: [markerPlugin(options.marker)],
+    plugins,
   }, data, element);
   return { element, refresh: () => plot.redraw(false), destroy: () => plot.destroy() };
 }
@@ -109,4 +118,35 @@ export function residualChart(predicted: number[], truth: number[], width: numbe
     cursor: { drag: { x: true, y: true, uni: 20 } },
   }, [xs, residuals, zero], element);
   return { element, refresh: () => plot.redraw(false), destroy: () => plot.destroy() };
+}
+
+export interface OverlaySeries {
+  label: string;
+  xs: number[];
+  ys: number[];
+  color: string;
+}
+
+/**
+ * Several curves in the unit square on one plot (e.g. the ROC curves of two compared files). Their
+ * x values differ, so the points are merged on one ascending x axis, each series null where another
+ * has a point; spanGaps joins each curve through the others' points. The sort is stable, so a
+ * vertical run of points (equal x) keeps its order within its curve.
+ */
+export function overlayChart(options: { title: string; xLabel: string; yLabel: string; series: OverlaySeries[]; width: number; diagonal?: boolean }): CurveChart {
+  const points: { x: number; series: number; y: number }[] = [];
+  options.series.forEach((curve, k) => curve.xs.forEach((x, i) => points.push({ x, series: k, y: curve.ys[i] })));
+  points.sort((a, b) => a.x - b.x);
+  const xs = points.map((p) => p.x);
+  const columns = options.series.map((_, k) => points.map((p) => (p.series === k ? p.y : null)));
+  const data = [xs, ...columns] as unknown as uPlot.AlignedData;
+  const series: uPlot.Series[] = [
+    { label: options.xLabel },
+    ...options.series.map((curve) => ({ label: curve.label, stroke: curve.color, width: 2, spanGaps: true, points: { show: false } })),
+  ];
+  if (options.diagonal) {
+    (data as unknown as (number | null)[][]).push(xs);
+    series.push(chanceSeries());
+  }
+  return unitSquarePlot(options, 'chart overlay', series, data, { show: true, live: false });
 }

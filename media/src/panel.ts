@@ -3,11 +3,14 @@
 // touches files (opening a row, exporting, evaluating again).
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
-import { curveChart, residualChart, type CurveChart, type Point } from './charts';
-import { h } from './dom';
+import { calibrationView, defaultCurve, type CalibrationData } from './calibration';
+import { curveChart, overlayChart, residualChart, type CurveChart, type Point } from './charts';
+import { h, themeColor } from './dom';
 import { basename, count, fixed, isNumber, milliseconds, score } from './format';
 import { matrixPng, matrixSvg, renderMatrix, type MatrixCell, type MatrixModel } from './matrix';
 import type { HostMessage, Normalisation, PanelMessage, PanelRun, PanelState, ShapeCheckView, ViewState } from './protocol';
+import { lengthBucketsView, type LengthBucketsData } from './sequence-lengths';
+import { card } from './widgets';
 
 interface VsCodeApi {
   postMessage(message: PanelMessage): void;
@@ -40,8 +43,10 @@ interface ClassificationReport {
   averagePrecision?: number;
   logLoss?: number;
   curves?: Curves;
+  calibration?: CalibrationData;
+  lengthBuckets?: LengthBucketsData;
 }
-interface RegressionReport { mse: number; mae: number; rmse: number; r2: number }
+interface RegressionReport { mse: number; mae: number; rmse: number; r2: number; lengthBuckets?: LengthBucketsData }
 interface LanguageModelReport { crossEntropy: number; perplexity: number }
 
 const vscode = acquireVsCodeApi();
@@ -49,7 +54,7 @@ const root = document.getElementById('root')!;
 const status = document.getElementById('status')!;
 
 function defaultView(): ViewState {
-  return { normalisation: 'counts', sweepIndex: null, zoom: 1, selected: null, tab: 0, curveClass: 0 };
+  return { normalisation: 'counts', sweepIndex: null, zoom: 1, selected: null, tab: 0, curveClass: 0, calibrationCurve: null };
 }
 
 function restoredState(): PanelState {
@@ -259,9 +264,6 @@ function warningsView(run: PanelRun): HTMLElement | null {
       w.tryThis ? h('p', { class: 'try' }, h('b', { text: 'What to try: ' }), w.tryThis) : null)));
 }
 
-function card(label: string, value: string, title?: string): HTMLElement {
-  return h('div', { class: 'card', title }, h('div', { class: 'card-label', text: label }), h('div', { class: 'card-value', 'data-metric': label, text: value }));
-}
 
 function runView(index: number): HTMLElement {
   const run = state.runs[index];
@@ -293,6 +295,7 @@ function regressionView(run: PanelRun): HTMLElement {
         ? `${count(residuals.rows.length)} of ${count(residuals.total)} rows: an even sample through the file plus the largest residuals. Drag to zoom, double-click to reset.`
         : `All ${count(residuals.total)} rows. Drag to zoom, double-click to reset.` })));
   }
+  if (report.lengthBuckets) section.appendChild(lengthBucketsView(report.lengthBuckets, run.warnings, chartWidth(1)));
   return section;
 }
 
@@ -389,9 +392,14 @@ function classificationView(run: PanelRun, index: number): HTMLElement {
     samplesHost.appendChild(samplesView(run, index, state.view.selected, currentMatrix(run).fromSweep));
   }
 
-  if (run.sweep) container.appendChild(thresholdView(run, drawMatrix));
+  const perClassHost = h('div', { class: 'per-class-host' });
+  const drawPerClass = () => perClassHost.replaceChildren(perClassTable(run));
+  if (run.sweep) container.appendChild(thresholdView(run, () => { drawMatrix(); drawPerClass(); }));
   else if (report.curves && report.curves.roc.length > 0) container.appendChild(multiclassCurves(report));
-  container.appendChild(perClassTable(report));
+  drawPerClass();
+  container.appendChild(perClassHost);
+  if (report.calibration) container.appendChild(calibrationSection(report.calibration, run));
+  if (report.lengthBuckets) container.appendChild(lengthBucketsView(report.lengthBuckets, run.warnings, chartWidth(1)));
   return container;
 }
 
@@ -491,21 +499,72 @@ function multiclassCurves(report: ClassificationReport): HTMLElement {
   return section;
 }
 
-function perClassTable(report: ClassificationReport): HTMLElement {
+/** Per-class precision, recall, F1 and support, with scikit-learn's averages, from a confusion matrix (0 where undefined). */
+function perClassFromMatrix(labels: Label[], counts: number[][]): { perClass: ClassRow[]; micro: Averages; macro: Averages; weighted: Averages; accuracy: number } {
+  const k = labels.length;
+  const f1Of = (p: number, r: number) => (p + r === 0 ? 0 : (2 * p * r) / (p + r));
+  let total = 0;
+  let correct = 0;
+  const perClass = labels.map((label, c) => {
+    let support = 0;
+    let predicted = 0;
+    for (let j = 0; j < k; j++) { support += counts[c][j]; predicted += counts[j][c]; }
+    total += support;
+    correct += counts[c][c];
+    const precision = predicted === 0 ? 0 : counts[c][c] / predicted;
+    const recall = support === 0 ? 0 : counts[c][c] / support;
+    return { label, precision, recall, f1: f1Of(precision, recall), support };
+  });
+  const accuracy = total === 0 ? 0 : correct / total;
+  const mean = (pick: (r: ClassRow) => number) => (k === 0 ? 0 : perClass.reduce((sum, r) => sum + pick(r), 0) / k);
+  const weightedMean = (pick: (r: ClassRow) => number) => (total === 0 ? 0 : perClass.reduce((sum, r) => sum + pick(r) * r.support, 0) / total);
+  return {
+    perClass,
+    accuracy,
+    micro: { precision: accuracy, recall: accuracy, f1: accuracy },
+    macro: { precision: mean((r) => r.precision), recall: mean((r) => r.recall), f1: mean((r) => r.f1) },
+    weighted: { precision: weightedMean((r) => r.precision), recall: weightedMean((r) => r.recall), f1: weightedMean((r) => r.f1) },
+  };
+}
+
+/** The per-class table of the matrix now shown: the evaluated predictions, or the slider's threshold. */
+function perClassTable(run: PanelRun): HTMLElement {
+  const report = run.report as unknown as ClassificationReport;
+  const { model, fromSweep } = currentMatrix(run);
+  const shown = fromSweep ? perClassFromMatrix(report.labels, model.counts) : report;
   const row = (label: string, m: Averages, support: number | string, cls = '') =>
-    h('tr', { class: cls }, h('th', { scope: 'row', text: label }), h('td', { text: fixed(m.precision) }), h('td', { text: fixed(m.recall) }), h('td', { text: fixed(m.f1) }), h('td', { text: typeof support === 'number' ? count(support) : support }));
-  const total = report.perClass.reduce((a, c) => a + c.support, 0);
-  return h('section', {},
+    h('tr', { class: cls }, h('th', { scope: 'row', text: label }), h('td', { 'data-col': 'precision', text: fixed(m.precision) }), h('td', { 'data-col': 'recall', text: fixed(m.recall) }), h('td', { 'data-col': 'f1', text: fixed(m.f1) }), h('td', { 'data-col': 'support', text: typeof support === 'number' ? count(support) : support }));
+  const total = shown.perClass.reduce((a, c) => a + c.support, 0);
+  const index = state.view.sweepIndex;
+  const note = fromSweep && run.sweep && index !== null
+    ? `At the slider's threshold (${index === 0 ? 'above every score' : `score ≥ ${score(run.sweep.thresholds[index])}`}). Undefined values are 0, as scikit-learn reports them.`
+    : 'For the evaluated predictions. Undefined values are 0, as scikit-learn reports them.';
+  return h('section', { class: 'per-class' },
     h('h2', { text: 'Per class' }),
-    h('p', { class: 'note', text: 'For the evaluated predictions (not the slider\'s threshold). Undefined values are 0, as scikit-learn reports them.' }),
+    h('p', { class: 'note', 'data-per-class': fromSweep ? 'threshold' : 'file', text: note }),
     h('table', { class: 'metrics' },
       h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'class' }), h('th', { scope: 'col', text: 'precision' }), h('th', { scope: 'col', text: 'recall' }), h('th', { scope: 'col', text: 'F1' }), h('th', { scope: 'col', text: 'support' }))),
       h('tbody', {},
-        report.perClass.map((c) => row(String(c.label), c, c.support)),
-        row('micro avg', report.micro, total, 'average'),
-        row('macro avg', report.macro, total, 'average'),
-        row('weighted avg', report.weighted, total, 'average'),
-        h('tr', { class: 'average' }, h('th', { scope: 'row', text: 'accuracy' }), h('td', { colspan: 3, text: fixed(report.accuracy) }), h('td', { text: count(total) })))));
+        shown.perClass.map((c) => row(String(c.label), c, c.support, 'class-row')),
+        row('micro avg', shown.micro, total, 'average'),
+        row('macro avg', shown.macro, total, 'average'),
+        row('weighted avg', shown.weighted, total, 'average'),
+        h('tr', { class: 'average' }, h('th', { scope: 'row', text: 'accuracy' }), h('td', { colspan: 3, 'data-col': 'accuracy', text: fixed(shown.accuracy) }), h('td', { text: count(total) })))));
+}
+
+function calibrationSection(data: CalibrationData, run: PanelRun): HTMLElement {
+  const host = h('div', { class: 'calibration-host' });
+  const draw = () => {
+    const selected = state.view.calibrationCurve ?? defaultCurve(data);
+    host.replaceChildren(calibrationView(data, run.warnings, chartWidth(1), selected, (which) => {
+      state.view.calibrationCurve = which;
+      saveState();
+      draw();
+      host.querySelector<HTMLElement>('#calibration-curve')?.focus();
+    }));
+  };
+  draw();
+  return host;
 }
 
 function samplesView(run: PanelRun, index: number, cell: MatrixCell, fromSweep: boolean): HTMLElement {
@@ -597,7 +656,55 @@ function compareView(): HTMLElement {
       })));
     }
     section.appendChild(pair);
+    const overlay = overlaidCurves(a, b);
+    if (overlay) section.appendChild(overlay);
   }
+  return section;
+}
+
+/** The ROC and precision-recall curves of both runs on the same axes (the positive class, or a class both score). */
+function overlaidCurves(a: PanelRun, b: PanelRun): HTMLElement | null {
+  const ca = (a.report as unknown as ClassificationReport).curves;
+  const cb = (b.report as unknown as ClassificationReport).curves;
+  if (!ca || !cb || ca.roc.length === 0 || cb.roc.length === 0) return null;
+  const multi = ca.roc.length > 1 || cb.roc.length > 1;
+  // Two binary runs each have one curve, of their own positive class; multi-class runs overlay a class both score.
+  const shared = multi ? ca.roc.map((c) => String(c.label)).filter((label) => cb.roc.some((c) => String(c.label) === label)) : [String(ca.roc[0].label)];
+  if (shared.length === 0) return null;
+  const chosen = shared[Math.min(state.view.curveClass, shared.length - 1)];
+  const host = h('div', { class: 'charts' });
+  const colors = [themeColor('--vscode-charts-blue', '#3794ff'), themeColor('--vscode-charts-orange', '#d18616')];
+  const draw = (label: string) => {
+    for (const chart of charts.splice(0)) chart.destroy();
+    const width = chartWidth(2);
+    const pick = <T extends { label: Label }>(list: T[]) => (multi ? list.find((c) => String(c.label) === label)! : list[0]);
+    const name = (i: number, run: PanelRun) => `${i === 0 ? 'A' : 'B'}: ${basename(run.source.path)}${multi ? '' : ` ('${String((i === 0 ? ca : cb).roc[0].label)}')`}`;
+    const made = [
+      overlayChart({
+        title: multi ? `ROC, '${label}' vs rest` : 'ROC curves', xLabel: 'false positive rate', yLabel: 'true positive rate', width, diagonal: true,
+        series: [a, b].map((run, i) => { const roc = pick((i === 0 ? ca : cb).roc); return { label: name(i, run), xs: roc.fpr, ys: roc.tpr, color: colors[i] }; }),
+      }),
+      overlayChart({
+        title: multi ? `Precision-recall, '${label}' vs rest` : 'Precision-recall curves', xLabel: 'recall', yLabel: 'precision', width,
+        series: [a, b].map((run, i) => { const pr = pick((i === 0 ? ca : cb).pr); return { label: name(i, run), xs: [...pr.recall].reverse(), ys: [...pr.precision].reverse(), color: colors[i] }; }),
+      }),
+    ];
+    charts.push(...made);
+    host.replaceChildren(...made.map((c) => c.element));
+  };
+  const section = h('section', { class: 'overlay-section', 'aria-label': 'Curves of both runs' }, h('h2', { text: 'Curves, A and B overlaid' }));
+  if (multi) {
+    const select = h('select', { id: 'overlay-class', 'aria-label': 'Class for the overlaid one-versus-rest curves' },
+      shared.map((label, i) => h('option', { value: i, selected: label === chosen, text: label })));
+    select.addEventListener('change', () => {
+      state.view.curveClass = Number(select.value);
+      saveState();
+      draw(shared[Number(select.value)]);
+    });
+    section.append(h('label', { for: 'overlay-class', text: 'Class ' }), select);
+  }
+  section.appendChild(host);
+  queueMicrotask(() => draw(chosen));
   return section;
 }
 

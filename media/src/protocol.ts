@@ -1,9 +1,9 @@
 // The messages between the evaluation panel and the extension host. The host validates every
 // message it receives (src/extension/panel/messages.ts); these types only describe them.
-import type { PanelRun } from '../../src/evaluation/report/panel';
+import type { PanelRun, PanelWarning } from '../../src/evaluation/report/panel';
 import type { ShapeCheckRow, ShapeCheckView } from '../../src/extension/panel/shape-check';
 
-export type { PanelRun, ShapeCheckRow, ShapeCheckView };
+export type { PanelRun, PanelWarning, ShapeCheckRow, ShapeCheckView };
 
 /** Host → panel. */
 export type HostMessage =
@@ -47,4 +47,6 @@ export interface ViewState {
   tab: number | 'compare';
   /** Class whose one-versus-rest curves are drawn (multi-class scores). */
   curveClass: number;
+  /** Reliability curve drawn: -1 the top label, otherwise a class's index in the calibration; null for the default. */
+  calibrationCurve: number | null;
 }

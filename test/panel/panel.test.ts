@@ -23,6 +23,7 @@ declare const document: any; // eslint-disable-line @typescript-eslint/no-explic
 
 const REPO = resolve(__dirname, '..', '..', '..');
 const EXAMPLES = join(REPO, 'test', 'examples', 'predictions');
+const EVAL_FIXTURES = join(REPO, 'test', 'fixtures', 'eval');
 const CHROMIUM = process.env.SEQLENS_CHROMIUM ?? '/usr/bin/chromium';
 const PANEL_OPTIONS: EngineOptions = { backend: 'cpu', cellSamples: true, residualSamples: 2000, maxCurvePoints: 500 };
 
@@ -32,9 +33,9 @@ let browser: Browser;
 /** Extra markup the CSP test puts into the page, as an attacker's injected content would be. */
 let injected = '';
 
-async function panelRun(file: string, options: EngineOptions = {}): Promise<PanelRun> {
+async function panelRun(file: string, options: EngineOptions = {}, dir = EXAMPLES): Promise<PanelRun> {
   // Through JSON, as the host receives it from the child process (NaN becomes null).
-  return JSON.parse(JSON.stringify(toPanelRun(await evaluate(join(EXAMPLES, file), { ...PANEL_OPTIONS, ...options }))));
+  return JSON.parse(JSON.stringify(toPanelRun(await evaluate(join(dir, file), { ...PANEL_OPTIONS, ...options }))));
 }
 
 before(async () => {
@@ -290,6 +291,143 @@ describe('other tasks, comparison, export and state', () => {
     await restored.locator('td.cell').first().waitFor();
     assert.equal(await cell(restored, 1, 0).textContent(), '88.0%');
     await restored.close();
+  });
+});
+
+describe('the per-class table and the compared curves', () => {
+  test('the per-class table follows the threshold slider and equals an evaluation at that threshold', async () => {
+    const file = join(EXAMPLES, 'spam_accuracy_paradox.csv');
+    const run = await panelRun('spam_accuracy_paradox.csv');
+    const page = await openPanel();
+    await show(page, run);
+    const rows = async () => page.locator('section.per-class tr').evaluateAll((trs: any[]) => trs.map((tr) => [...tr.children].map((c: any) => c.textContent)));
+    const expectedRows = (report: Record<string, any>) => [
+      ['class', 'precision', 'recall', 'F1', 'support'],
+      ...report.perClass.map((c: any) => [String(c.label), c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), c.support.toLocaleString('en-US')]),
+      ...(['micro', 'macro', 'weighted'] as const).map((a) => [`${a} avg`, report[a].precision.toFixed(3), report[a].recall.toFixed(3), report[a].f1.toFixed(3), run.n.toLocaleString('en-US')]),
+      ['accuracy', report.accuracy.toFixed(3), run.n.toLocaleString('en-US')],
+    ];
+    assert.deepEqual(await rows(), expectedRows(run.report));
+    for (const index of [300, 1200]) {
+      await page.locator('#threshold').fill(String(index));
+      const threshold = run.sweep!.thresholds[index];
+      const at = (await evaluate(file, { backend: 'cpu', threshold })) as ClassificationResult;
+      assert.deepEqual(await rows(), expectedRows(at as unknown as Record<string, any>), `threshold ${threshold}`);
+      assert.match((await page.locator('section.per-class .note').textContent()) ?? '', /slider's threshold/);
+    }
+    await page.getByRole('button', { name: "Show the file's predictions" }).click();
+    assert.deepEqual(await rows(), expectedRows(run.report));
+    await page.close();
+  });
+
+  test('"Compare with…" overlays both runs\' ROC and precision-recall curves on the same axes', async () => {
+    const page = await openPanel();
+    const a = await panelRun('spam_accuracy_paradox.csv');
+    const b = await panelRun('review_sentiment_scores.csv');
+    await show(page, a, b);
+    const overlay = page.locator('section.overlay-section');
+    assert.equal(await overlay.locator('.chart.overlay canvas').count() >= 2, true);
+    assert.deepEqual(await overlay.locator('.chart.overlay .u-title').allTextContents(), ['ROC curves', 'Precision-recall curves']);
+    // Each chart's legend names both files: the two curves share one plot.
+    const legends = await overlay.locator('.chart.overlay .u-legend').allTextContents();
+    assert.equal(legends.length, 2);
+    for (const legend of legends) {
+      assert.match(legend, /A: spam_accuracy_paradox\.csv \('spam'\)/);
+      assert.match(legend, /B: review_sentiment_scores\.csv \('1'\)/);
+    }
+    await page.close();
+  });
+});
+
+describe('errors by sequence length', () => {
+  test('draws accuracy and macro F1 per length bucket with the counts, and the long-sequence and truncation warnings', async () => {
+    const run = await panelRun('length_buckets_text.csv', {}, EVAL_FIXTURES);
+    const buckets = (run.report.lengthBuckets as { buckets: { count: number; accuracy: number; macroF1: number }[] }).buckets;
+    assert.equal(buckets.length, 3);
+    const page = await openPanel();
+    await show(page, run);
+    const section = page.locator('section.lengths-section');
+    for (const [b, bucket] of buckets.entries()) {
+      const group = section.locator(`svg.bucket-chart g.bucket[data-bucket="${b}"]`);
+      assert.equal(Number(await group.locator('rect[data-measure="accuracy"]').getAttribute('data-value')), bucket.accuracy);
+      assert.equal(Number(await group.locator('rect[data-measure="macroF1"]').getAttribute('data-value')), bucket.macroF1);
+      assert.equal(await group.locator('.bucket-count').textContent(), `n = ${bucket.count.toLocaleString('en-US')}`);
+    }
+    assert.deepEqual(await section.locator('table.length-table tbody th').allTextContents(), ['≤ 50', '51–100', '> 100']);
+    assert.match((await section.locator('.inline-warning[data-code="SLE321"]').textContent()) ?? '', /falls from 86\.4% on ≤ 50 tokens.*to 54\.8% on > 100 tokens/s);
+    assert.match((await section.locator('.inline-warning[data-code="SLE322"]').textContent()) ?? '', /exactly 200 tokens.*What to try/s);
+    await page.close();
+  });
+
+  test('draws MSE and MAE per bucket for a regression', async () => {
+    const run = await panelRun('length_buckets_regression.csv', {}, EVAL_FIXTURES);
+    const buckets = (run.report.lengthBuckets as { buckets: { mse: number; mae: number }[] }).buckets;
+    const page = await openPanel('vscode-light');
+    await show(page, run);
+    const bars = page.locator('section.lengths-section svg.bucket-chart rect.bar');
+    assert.deepEqual((await bars.evaluateAll((rects: any[]) => rects.map((r) => [r.dataset.measure, Number(r.dataset.value)]))),
+      buckets.flatMap((b) => [['mse', b.mse], ['mae', b.mae]]));
+    // The largest error fills the plot's height; the others are to scale.
+    const heights = await bars.evaluateAll((rects: any[]) => rects.map((r) => Number(r.getAttribute('height'))));
+    const largest = Math.max(...buckets.flatMap((b) => [b.mse, b.mae]));
+    heights.forEach((height, i) => assert.ok(Math.abs(height / Math.max(...heights) - [buckets[i >> 1].mse, buckets[i >> 1].mae][i & 1] / largest) < 1e-9));
+    await page.close();
+  });
+});
+
+describe('calibration', () => {
+  test('draws the reliability diagram of the top label with its bins, counts and diagonal, ECE/MCE/Brier, and temperature scaling labelled as fitted on this data', async () => {
+    const run = await panelRun('calibration_overconfident_15_bins.csv', { calibrationBins: 15 }, EVAL_FIXTURES);
+    const calibration = run.report.calibration as any;
+    assert.equal(calibration.bins, 15);
+    const page = await openPanel();
+    await show(page, run);
+    const section = page.locator('section.calibration-section');
+    const bins = await section.locator('svg.reliability rect.bin').evaluateAll((rects: any[]) => rects.map((r) => [Number(r.dataset.bin), Number(r.dataset.count), Number(r.dataset.probTrue), Number(r.dataset.probPred)]));
+    const top = calibration.topLabel;
+    assert.deepEqual(bins, top.binIndex.map((bin: number, i: number) => [bin, top.counts[i], top.probTrue[i], top.probPred[i]]));
+    assert.equal(await section.locator('svg.reliability rect.bin-count').count(), top.counts.length);
+    assert.equal(await section.locator('svg.reliability line.diagonal').count(), 1);
+    assert.equal(await section.locator('[data-calibration="Top-label ECE"]').textContent(), top.ece.toFixed(3));
+    assert.equal(await section.locator('[data-calibration="Top-label MCE"]').textContent(), top.mce.toFixed(3));
+    assert.deepEqual(await section.locator('table.calibration-table td[data-col="brier"]').allTextContents(), calibration.perClass.map((c: any) => c.brier.toFixed(3)));
+    assert.deepEqual(await section.locator('table.calibration-table td[data-col="ece"]').allTextContents(), calibration.perClass.map((c: any) => c.ece.toFixed(3)));
+    assert.equal(await section.locator('.temperature h3').textContent(), 'Temperature scaling (fitted on this data)');
+    assert.equal(await section.locator('[data-calibration="ECE after (fitted on this data)"]').textContent(), calibration.temperature.eceAfter.toFixed(3));
+    assert.match((await section.locator('.inline-warning[data-code="SLE311"]').textContent()) ?? '', /Mean confidence is 79\.7% but accuracy is 59\.0%/);
+    // One class one versus rest, from the selector.
+    await section.locator('#calibration-curve').selectOption('2');
+    const third = calibration.perClass[2];
+    assert.deepEqual(await page.locator('section.calibration-section svg.reliability rect.bin').evaluateAll((rects: any[]) => rects.map((r) => Number(r.dataset.count))), third.counts);
+    await page.close();
+  });
+
+  test('a binary file shows the reliability of its positive class', async () => {
+    const run = await panelRun('review_sentiment_scores.csv');
+    const calibration = run.report.calibration as any;
+    assert.equal(calibration.perClass.length, 1);
+    const page = await openPanel();
+    await show(page, run);
+    const section = page.locator('section.calibration-section');
+    if (calibration.topLabel) await section.locator('#calibration-curve').selectOption('0');
+    assert.deepEqual(await section.locator('svg.reliability rect.bin').evaluateAll((rects: any[]) => rects.map((r) => Number(r.dataset.count))), calibration.perClass[0].counts);
+    assert.equal(await section.locator('table.calibration-table td[data-col="brier"]').textContent(), calibration.perClass[0].brier.toFixed(3));
+    await page.close();
+  });
+
+  test('labels from the data are text, never markup', async () => {
+    const run = await panelRun('calibration_overconfident_15_bins.csv', {}, EVAL_FIXTURES);
+    const hostile = '<img src=x onerror="window.__pwned=1">';
+    (run.report.calibration as any).perClass[0].label = hostile;
+    (run.report as any).lengthBuckets = { source: { column: hostile, kind: 'text', padId: null }, edges: [5], edgesGiven: true, buckets: [{ above: null, upTo: 5, count: 3, accuracy: 1, macroF1: 1 }, { above: 5, upTo: null, count: 2, accuracy: 0.5, macroF1: 0.5 }], unknown: 0, maxLength: 9, atMax: 1 };
+    const page = await openPanel();
+    await show(page, run);
+    await page.locator('#calibration-curve').selectOption('0');
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.locator('table.calibration-table tbody th').first().textContent(), hostile);
+    assert.match((await page.locator('section.lengths-section .note').first().textContent()) ?? '', /<img src=x/);
+    await page.close();
   });
 });
 
