@@ -72,7 +72,10 @@ Running a model (TensorFlow.js, locally; no Python):
   --model MODEL             A TF.js model.json, a Keras .keras or .h5, or a PyTorch .py file whose
                             nn.Module class is analysed and rebuilt (Embedding, RNN/GRU/LSTM,
                             Linear, Dropout; the readout as forward writes it).
-  --weights FILE            The .safetensors state dict of a .py model.
+  --weights FILE            The state dict of a .py model: the .pt/.pth file torch.save(model.state_dict(),
+                            PATH) writes (read without Python; nothing in it runs), or .safetensors.
+  --state-dict-key KEY      The state dict to use in a .pt checkpoint that holds several
+                            ({"encoder": …, "decoder": …}); nested keys joined by '.'.
   --class CLASS             The nn.Module class to run when the .py file defines several.
   --data DATA               Token ids (.jsonl {"ids": [...], "label": …}, .csv/.tsv with an ids
                             column, .npy (N, T) with labels beside it), raw text (.jsonl/.csv text
@@ -163,6 +166,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'model': model.model = value(); break;
       case 'data': model.data = value(); break;
       case 'weights': model.load.weightsPath = value(); break;
+      case 'state-dict-key': model.load.stateDictKey = value(); break;
       case 'class': model.load.className = value(); break;
       case 'labels': model.dataset.labelsPath = value(); break;
       case 'vocab': model.dataset.vocabPath = value(); break;
@@ -251,7 +255,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     }
   }
   if (Object.keys(columns).length > 0) options.columns = columns;
-  const modelOnly = ['data', 'weights', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
+  const modelOnly = ['data', 'weights', 'state-dict-key', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
   if (model.model === undefined) {
     const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
     if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);

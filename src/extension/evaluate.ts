@@ -20,7 +20,7 @@ export const EVALUATE_MODEL_COMMAND = 'seqlens.evaluateModel';
 export const EVALUATE_FILE_COMMAND = 'seqlens.evaluatePredictions';
 export const VERIFY_SHAPES_COMMAND = 'seqlens.verifyShapes';
 export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz'];
-/** What `seqlens eval --model` runs: a PyTorch .py (with .safetensors weights), Keras .keras/.h5, or a TF.js model.json. */
+/** What `seqlens eval --model` runs: a PyTorch .py (with .pt/.pth or .safetensors weights), Keras .keras/.h5, or a TF.js model.json. */
 const MODEL_FILE = /\.(py|keras|h5)$|(^|[\\/])model\.json$/i;
 const DATASET_EXTENSIONS = ['jsonl', 'csv', 'tsv', 'npy'];
 const LAST_CHOICE_KEY = 'seqlens.evaluate.recentPredictions';
@@ -387,12 +387,12 @@ export class EvaluationFlow implements vscode.Disposable {
     const args = ['--model', modelFile.fsPath];
     if (className) args.push('--class', className);
     if (/\.py$/i.test(modelFile.fsPath)) {
-      const beside = modelFile.fsPath.replace(/\.py$/i, '.safetensors');
-      const weights = existsSync(beside) ? vscode.Uri.file(beside) : (await vscode.window.showOpenDialog({
-        title: `SeqLens: weights of ${className ?? path.basename(modelFile.fsPath)} (a state dict saved as .safetensors)`,
+      const beside = ['.pt', '.pth', '.safetensors'].map((ext) => modelFile.fsPath.replace(/\.py$/i, ext)).find((p) => existsSync(p));
+      const weights = beside ? vscode.Uri.file(beside) : (await vscode.window.showOpenDialog({
+        title: `SeqLens: weights of ${className ?? path.basename(modelFile.fsPath)} (a state dict saved by torch.save, or .safetensors)`,
         openLabel: 'Use these weights',
         defaultUri: near,
-        filters: { Safetensors: ['safetensors'] },
+        filters: { 'State dicts': ['pt', 'pth', 'safetensors'] },
       }))?.[0];
       if (!weights) return undefined;
       args.push('--weights', weights.fsPath);

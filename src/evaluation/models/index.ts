@@ -1,5 +1,5 @@
 // The local model runner's public surface: load a model (TF.js model.json, Keras .keras/.h5, or
-// a PyTorch class from a .py file with .safetensors weights), check a dataset against it, run it
+// a PyTorch class from a .py file with .pt/.pth or .safetensors weights), check a dataset against it, run it
 // in batches, and hand the predictions to the evaluation engine. Pure Node: no vscode import.
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -16,6 +16,7 @@ import { ModelPredictions, runModel, RunOptions } from './run';
 import { activeBackend, useBackend } from './tf';
 import { loadTfjsModel } from './tfjs/load';
 import { loadTorchModel } from './torch/model';
+import { readStateDict } from './weights';
 import type { ModelSummary, SequenceModel } from './types';
 
 export type { ModelSummary, SequenceModel, InputSpec, LayerSummaryRow, ModelFormat } from './types';
@@ -26,8 +27,10 @@ export type { ShapeCheck, ShapeCheckRow } from './verify-shapes';
 export { writePredictionsCsv, predictionTable } from './predictions';
 
 export interface LoadModelOptions {
-  /** .safetensors state dict for a .py model. */
+  /** The state dict of a .py model: .pt/.pth (torch.save) or .safetensors. */
   weightsPath?: string;
+  /** Which state dict of a .pt checkpoint holding several (`model`, `model.encoder`). */
+  stateDictKey?: string;
   /** The nn.Module class of a .py model. */
   className?: string;
   analyzer?: Analyzer;
@@ -52,18 +55,19 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
     case 'h5':
       return loadKerasModel(path);
     case 'torch': {
-      if (!options.weightsPath) throw new InputError(path, null, 'a PyTorch model needs its weights: pass --weights MODEL.safetensors (torch.save(model.state_dict()) → safetensors.torch.save_file)');
+      if (!options.weightsPath) throw new InputError(path, null, 'a PyTorch model needs its weights: pass --weights MODEL.pt, the file torch.save(model.state_dict(), "MODEL.pt") writes (or a .safetensors state dict)');
       let source: string;
       try {
         source = readFileSync(path, 'utf8');
       } catch (error) {
         throw new InputError(path, null, `cannot read the model (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
       }
+      const weights = await readStateDict(options.weightsPath, { stateDictKey: options.stateDictKey });
       const analyzer = options.analyzer ?? await createAnalyzer();
-      return loadTorchModel({ path, source, analyzer, className: options.className, weightsPath: options.weightsPath });
+      return loadTorchModel({ path, source, analyzer, className: options.className, weights });
     }
     default:
-      throw new InputError(path, null, `unknown model format '${extname(path)}': use a TF.js model.json, a Keras .keras or .h5, or a PyTorch .py with --weights FILE.safetensors`);
+      throw new InputError(path, null, `unknown model format '${extname(path)}': use a TF.js model.json, a Keras .keras or .h5, or a PyTorch .py with --weights FILE.pt`);
   }
 }
 

@@ -17,7 +17,7 @@ export type PanelMessage =
   | { type: 'exportImage'; format: 'svg'; data: Uint8Array; name: string };
 
 /** Options a saved model run may carry back to `seqlens eval`, each with one value: nothing that writes files. */
-const MODEL_RUN_OPTIONS = new Set(['--model', '--class', '--weights', '--data']);
+const MODEL_RUN_OPTIONS = new Set(['--model', '--class', '--weights', '--state-dict-key', '--data']);
 
 /**
  * The arguments to run a model again, if `rerun` (from a run, possibly restored from the webview's

@@ -1,11 +1,13 @@
 // A PyTorch sequence classifier rebuilt in TensorFlow.js: the architecture from the analysed
-// class (its layers' resolved arguments and its forward method), the weights from .safetensors.
+// class (its layers' resolved arguments and its forward method), the weights from a state dict
+// (.safetensors, or .pt/.pth read by ./pt).
 import type { Analyzer, LayerDescription, ModelDescription } from '../../../analysis';
 import { InputError } from '../../errors';
 import { readSafetensorsFile } from '../safetensors';
 import { toProbabilities } from '../probabilities';
 import { tfjs, Tensor } from '../tf';
 import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../types';
+import type { StateDict } from '../weights';
 import { compileForward, ForwardError, ForwardProgram, IndexItem, Step } from './forward';
 import { buildLayer, BuiltLayer, LayerSpec, RandomWeights, Shape, softmaxAlong, StateDictWeights, WeightSource } from './layers';
 
@@ -16,7 +18,9 @@ export interface TorchModelOptions {
   analyzer: Analyzer;
   /** The nn.Module class to run; may be omitted when the file defines one with a forward method. */
   className?: string;
-  /** A .safetensors state dict; absent means random weights (for "Verify shapes"). */
+  /** A state dict already read (see readStateDict); it takes the place of weightsPath. */
+  weights?: StateDict;
+  /** A .safetensors state dict; absent, with no `weights`, means random weights (for "Verify shapes"). */
   weightsPath?: string;
 }
 
@@ -47,9 +51,14 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   const description = pickModelClass(options.analyzer.describeModels(source, path), options.className, path);
   const forward = description.forward;
   if (!forward) throw new InputError(path, line(description.range.start.line), `${description.className} has no forward method`);
-  const weights: WeightSource = options.weightsPath
-    ? new StateDictWeights(readSafetensorsFile(options.weightsPath), options.weightsPath)
-    : new RandomWeights();
+  if (!options.weights && options.weightsPath && !/\.safetensors$/i.test(options.weightsPath)) {
+    throw new Error(`loadTorchModel reads .safetensors itself; read ${options.weightsPath} with readStateDict and pass it as weights`);
+  }
+  const weights: WeightSource = options.weights
+    ? new StateDictWeights(options.weights.tensors, options.weights.path)
+    : options.weightsPath
+      ? new StateDictWeights(readSafetensorsFile(options.weightsPath), options.weightsPath)
+      : new RandomWeights();
 
   const forwardText = source.split('\n').slice(forward.range.start.line, forward.range.end.line + 1).join('\n');
   const used = new Set([...forwardText.matchAll(/self\.([A-Za-z_]\w*)/g)].map((m) => m[1]));
@@ -96,6 +105,7 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
     }
     if (!program) throw new InputError(path, firstError!.line, `${description.className}.${firstError!.message}`);
     const notes: string[] = [];
+    if (options.weights?.key) notes.push(`weights: the state dict under '${options.weights.key}' in ${options.weights.path}`);
     if (program.input.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${usesEmbedding ? '(T, B)' : '(T, B, F)'}`);
     if (weights instanceof StateDictWeights) {
       const unused = weights.unused();
