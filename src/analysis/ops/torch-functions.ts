@@ -13,7 +13,7 @@ import { chunk, split, unbind } from './splitting';
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
 
 const ELEMENTWISE = new Set([
-  'relu', 'tanh', 'sigmoid', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'exp', 'log', 'abs', 'sqrt',
+  'relu', 'relu_', 'tanh', 'tanh_', 'sigmoid', 'sigmoid_', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'exp', 'log', 'abs', 'sqrt',
   'softmax', 'log_softmax', 'layer_norm', 'normalize', 'clamp', 'hardtanh', 'mish', 'relu6', 'logsigmoid', 'tanhshrink', 'softsign', 'glu_', 'neg', 'sign', 'round', 'floor', 'ceil', 'erf', 'log2', 'log10', 'reciprocal',
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'sin', 'cos', 'flip', 'roll', 'dropout1d', 'alpha_dropout', 'nan_to_num', 'clone',
 ]);

@@ -15,6 +15,7 @@ import { packedSequenceIndexed } from './torch/sl111-packed-sequence-indexed';
 import { unsortedLengths } from './torch/sl112-unsorted-lengths';
 import { crossEntropySequenceLayout } from './torch/sl113-cross-entropy-sequence-layout';
 import { rnnDropoutSingleLayer } from './torch/sl114-rnn-dropout-single-layer';
+import { lossTargetShape } from './torch/sl115-loss-target-shape';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -40,6 +41,7 @@ const RULES: readonly Rule[] = [
   unsortedLengths,
   crossEntropySequenceLayout,
   rnnDropoutSingleLayer,
+  lossTargetShape,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,
