@@ -10,6 +10,7 @@ import { basename, count, fixed, isNumber, milliseconds, score } from './format'
 import { matrixPng, matrixSvg, renderMatrix, type MatrixCell, type MatrixModel } from './matrix';
 import type { HostMessage, Normalisation, PanelMessage, PanelRun, PanelState, ShapeCheckView, ViewState } from './protocol';
 import { lengthBucketsView, type LengthBucketsData } from './sequence-lengths';
+import { taggingView } from './tagging';
 import { card } from './widgets';
 
 interface VsCodeApi {
@@ -171,7 +172,7 @@ function header(run: PanelRun, index: number): HTMLElement {
   const columns = Object.entries(run.source.columns)
     .map(([role, name]) => `${role}=${Array.isArray(name) ? name.join(',') : name}`)
     .join('  ');
-  const unit = run.task === 'language-model' ? 'tokens' : 'rows';
+  const unit = run.task === 'language-model' || run.task === 'sequence-labelling' ? 'tokens' : 'rows';
   const toolbar = h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Actions' });
   const button = (label: string, title: string, action: () => void, id: string) => {
     const b = h('button', { type: 'button', title, 'data-action': id, text: label });
@@ -198,8 +199,8 @@ function header(run: PanelRun, index: number): HTMLElement {
     h('p', { class: 'meta' },
       h('span', { 'data-meta': 'task', text: run.task }), ' · ',
       h('span', { 'data-meta': 'n', text: `${count(run.n)} ${unit}` }), ' · ',
-      h('span', { text: `${run.source.format.toUpperCase()}` }), ' · backend ',
-      h('b', { 'data-meta': 'backend', text: run.backend }), ' · ',
+      h('span', { text: `${run.source.format.toUpperCase()}` }), ' · ',
+      run.backend ? h('span', {}, 'backend ', h('b', { 'data-meta': 'backend', text: run.backend }), ' · ') : null,
       h('span', { 'data-meta': 'time', text: milliseconds(run.source.elapsedMs) }),
       columns ? h('span', { class: 'columns', text: ` · columns ${columns}` }) : null),
     toolbar);
@@ -270,7 +271,13 @@ function runView(index: number): HTMLElement {
   const section = h('div', { class: 'run' }, header(run, index), modelSummaryView(run), warningsView(run));
   if (run.task === 'classification') section.appendChild(classificationView(run, index));
   else if (run.task === 'regression') section.appendChild(regressionView(run));
-  else {
+  else if (run.task === 'sequence-labelling') {
+    section.appendChild(taggingView(run, {
+      normalisation: state.view.normalisation,
+      selected: state.view.selected,
+      onSelect: (cell) => { state.view.selected = cell; saveState(); },
+    }));
+  } else {
     const report = run.report as unknown as LanguageModelReport;
     section.appendChild(h('div', { class: 'cards' },
       card('Perplexity', fixed(report.perplexity, 3), 'Corpus perplexity: exp(total NLL / total tokens), not a mean of per-sequence perplexities'),
@@ -624,6 +631,10 @@ function compareView(): HTMLElement {
   } else if (a.task === 'language-model' && b.task === 'language-model') {
     const r = (run: PanelRun) => run.report as unknown as LanguageModelReport;
     metricRows.push(['tokens', (run) => run.n], ['perplexity', (run) => r(run).perplexity], ['cross-entropy', (run) => r(run).crossEntropy]);
+  } else if (a.task === 'sequence-labelling' && b.task === 'sequence-labelling') {
+    const r = (run: PanelRun) => run.report as { tokenAccuracy?: number; entities?: { micro: { f1: number }; macro: { f1: number }; weighted: { f1: number } } };
+    metricRows.push(['tokens', (run) => run.n], ['token accuracy', (run) => r(run).tokenAccuracy], ['entity micro F1', (run) => r(run).entities?.micro.f1],
+      ['entity macro F1', (run) => r(run).entities?.macro.f1], ['entity weighted F1', (run) => r(run).entities?.weighted.f1]);
   }
   const section = h('div', { class: 'compare' }, h('h1', { text: 'Side by side' }));
   if (metricRows.length === 0) {

@@ -6,7 +6,7 @@ import { InputError } from '../evaluation/errors';
 import { DEFAULT_MAX_CURVE_POINTS, EngineOptions, evaluate } from '../evaluation/evaluate';
 import { formatHtml } from '../evaluation/report/html';
 import { formatJson, toJsonObject } from '../evaluation/report/json';
-import { formatPanel, toPanelRun } from '../evaluation/report/panel';
+import { formatPanel, formatTaggingPanel, toPanelRun } from '../evaluation/report/panel';
 import type { DatasetOptions, Padding } from '../evaluation/datasets';
 import type { LoadModelOptions } from '../evaluation/models';
 import { DEFAULT_RESIDUAL_SAMPLES } from '../evaluation/samples';
@@ -335,8 +335,9 @@ export async function runEval(argv: string[], io: CliIO): Promise<number> {
       report = await modelReport(parsed, parsed.model, options);
     } else if (parsed.tagging || taggingFormatOf(parsed.file)) {
       const { forced, ...taggingOptions } = parsed.tagging ?? { forced: false };
-      const result = await evaluateTaggingFile(parsed.file, { ...taggingOptions, ...(forced && !taggingFormatOf(parsed.file) ? { format: 'conll' } : {}) });
-      report = parsed.format === 'json' || parsed.format === 'panel' ? formatTaggingJson(result)
+      const result = await evaluateTaggingFile(parsed.file, { ...taggingOptions, ...(forced && !taggingFormatOf(parsed.file) ? { format: 'conll' } : {}), examples: parsed.format === 'panel' });
+      report = parsed.format === 'panel' ? formatTaggingPanel(result)
+        : parsed.format === 'json' ? formatTaggingJson(result)
         : parsed.format === 'html' ? formatTaggingHtml(result)
         : formatTaggingText(result);
     } else {

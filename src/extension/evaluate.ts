@@ -19,7 +19,8 @@ import { formatShapeCheckLog, toShapeCheckView, type ShapeCheckView } from './pa
 export const EVALUATE_MODEL_COMMAND = 'seqlens.evaluateModel';
 export const EVALUATE_FILE_COMMAND = 'seqlens.evaluatePredictions';
 export const VERIFY_SHAPES_COMMAND = 'seqlens.verifyShapes';
-export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz'];
+/** Prediction tables, and tagged files (CoNLL, as CONLL_EXTENSIONS in src/evaluation/sequence/readers). */
+export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz', 'conll', 'conlleval', 'iob', 'iob1', 'iob2', 'bio', 'bioes', 'iobes', 'bilou'];
 /** What `seqlens eval --model` runs: a PyTorch .py (with .pt/.pth or .safetensors weights), Keras .keras/.h5, or a TF.js model.json. */
 const MODEL_FILE = /\.(py|keras|h5)$|(^|[\\/])model\.json$/i;
 const DATASET_EXTENSIONS = ['jsonl', 'csv', 'tsv', 'npy'];
@@ -295,7 +296,7 @@ export class EvaluationFlow implements vscode.Disposable {
         outcome.model = printed.model;
         // A model run is evaluated again by running the model again, not by reading its dataset as predictions.
         outcome.run = args[0] === '--model' ? { ...printed, rerun: args } : printed;
-        this.log.info(`evaluated ${name}: ${outcome.run.task}, ${outcome.run.n} rows, ${outcome.run.backend}, ${outcome.run.source.elapsedMs.toFixed(0)} ms`);
+        this.log.info(`evaluated ${name}: ${outcome.run.task}, ${outcome.run.n} ${outcome.run.task === 'sequence-labelling' ? 'tokens' : 'rows'}, ${outcome.run.backend ?? 'no backend'}, ${outcome.run.source.elapsedMs.toFixed(0)} ms`);
         return outcome;
       } catch (error) {
         outcome.stderr += `\nthe evaluation printed something that is not the panel's JSON (${String(error)})`;
@@ -327,7 +328,7 @@ export class EvaluationFlow implements vscode.Disposable {
     type Item = vscode.QuickPickItem & { uri?: vscode.Uri; browse?: boolean; runModel?: boolean };
     const pick = vscode.window.createQuickPick<Item>();
     pick.title = title;
-    pick.placeholder = 'Pick a predictions file (.csv, .tsv, .json, .jsonl, .npy, .npz)';
+    pick.placeholder = 'Pick a predictions file (.csv, .tsv, .json, .jsonl, .npy, .npz) or a tagged file (.conll)';
     pick.matchOnDescription = true;
     const browse: Item = { label: '$(folder-opened) Browse…', browse: true, alwaysShow: true };
     const runModel: Item[] = model

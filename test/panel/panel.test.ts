@@ -4,14 +4,16 @@
 //
 // Usage: npm run test:panel   (builds media/dist, compiles, runs `node --test out/test/panel/`)
 import * as assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { evaluate } from '../../src/evaluation/evaluate';
 import { sweepIndexAt, sweepPoint } from '../../src/evaluation/metrics/curves';
-import { toPanelRun, type PanelRun } from '../../src/evaluation/report/panel';
+import { toPanelRun, toTaggingPanelRun, type PanelRun } from '../../src/evaluation/report/panel';
+import { evaluateTaggingFile } from '../../src/evaluation/sequence/tagging/evaluate';
 import type { ClassificationResult, EngineOptions } from '../../src/evaluation';
 import { makeNonce, panelHtml } from '../../src/extension/panel/html';
 import { isMatrixSvg, parsePanelMessage } from '../../src/extension/panel/messages';
@@ -24,6 +26,7 @@ declare const document: any; // eslint-disable-line @typescript-eslint/no-explic
 const REPO = resolve(__dirname, '..', '..', '..');
 const EXAMPLES = join(REPO, 'test', 'examples', 'predictions');
 const EVAL_FIXTURES = join(REPO, 'test', 'fixtures', 'eval');
+const SEQUENCE_FIXTURES = join(REPO, 'test', 'fixtures', 'sequence');
 const CHROMIUM = process.env.SEQLENS_CHROMIUM ?? '/usr/bin/chromium';
 const PANEL_OPTIONS: EngineOptions = { backend: 'cpu', cellSamples: true, residualSamples: 2000, maxCurvePoints: 500 };
 
@@ -36,6 +39,10 @@ let injected = '';
 async function panelRun(file: string, options: EngineOptions = {}, dir = EXAMPLES): Promise<PanelRun> {
   // Through JSON, as the host receives it from the child process (NaN becomes null).
   return JSON.parse(JSON.stringify(toPanelRun(await evaluate(join(dir, file), { ...PANEL_OPTIONS, ...options }))));
+}
+
+async function taggingRun(path: string): Promise<PanelRun> {
+  return JSON.parse(JSON.stringify(toTaggingPanelRun(await evaluateTaggingFile(path, { examples: true }))));
 }
 
 before(async () => {
@@ -427,6 +434,90 @@ describe('calibration', () => {
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.equal(await page.locator('table.calibration-table tbody th').first().textContent(), hostile);
     assert.match((await page.locator('section.lengths-section .note').first().textContent()) ?? '', /<img src=x/);
+    await page.close();
+  });
+});
+
+describe('sequence labelling', () => {
+  test('shows token accuracy, entity scores per type with the averages, the entity-type and tag confusion matrices', async () => {
+    const run = await taggingRun(join(SEQUENCE_FIXTURES, 'well_formed_iob2.conll'));
+    const report = run.report as any;
+    const page = await openPanel();
+    await show(page, run);
+    assert.equal(await page.locator('[data-metric="Token accuracy"]').textContent(), report.tokenAccuracy.toFixed(3));
+    assert.equal(await page.locator('[data-metric="Entity micro F1"]').textContent(), report.entities.micro.f1.toFixed(3));
+    const rows = await page.locator('table.entity-table tbody tr').evaluateAll((trs: any[]) => trs.map((tr) => [...tr.children].slice(0, 5).map((c: any) => c.textContent)));
+    const f = (v: number) => v.toFixed(3);
+    assert.deepEqual(rows, [
+      ...report.entities.perType.map((t: any) => [t.type, f(t.precision), f(t.recall), f(t.f1), String(t.support)]),
+      ...['micro', 'macro', 'weighted'].map((a) => [`${a} avg`, f(report.entities[a].precision), f(report.entities[a].recall), f(report.entities[a].f1), report.entities[a].support.toLocaleString('en-US')]),
+    ]);
+    const names = [...report.entities.confusion.types, '(none)'];
+    assert.deepEqual(await page.locator('.entity-confusion table.matrix th.row-label').allTextContents(), names);
+    assert.deepEqual(await page.locator('.entity-confusion td.cell .value').allTextContents(), report.entities.confusion.matrix.flat().map((v: number) => v.toLocaleString('en-US')));
+    assert.deepEqual(await page.locator('.tag-confusion table.matrix th.col-label').allTextContents(), report.tags.labels);
+    assert.equal(await page.locator('[data-meta="task"]').textContent(), 'sequence-labelling');
+    await page.close();
+  });
+
+  test('clicking an entity-type cell lists its sentences with the gold and predicted entities marked, and says how many were left out', async () => {
+    const path = join(SEQUENCE_FIXTURES, 'well_formed_iob2.conll');
+    const run = await taggingRun(path);
+    const report = run.report as any;
+    const examples = run.entityExamples!;
+    const names = [...report.entities.confusion.types, '(none)'];
+    const matrix: number[][] = report.entities.confusion.matrix;
+    const none = names.length - 1;
+    // The busiest swap between two types, and the type missed most often: more entities than the panel lists.
+    let g = 0;
+    let p = 1;
+    matrix.forEach((row, i) => row.forEach((v, j) => { if (i !== j && i < none && j < none && v > matrix[g][p]) { g = i; p = j; } }));
+    let missed = 0;
+    for (let i = 0; i < none; i++) if (matrix[i][none] > matrix[missed][none]) missed = i;
+    assert.ok(matrix[g][p] > 0 && matrix[g][p] <= examples.perCell && matrix[missed][none] > examples.perCell);
+    const page = await openPanel();
+    await show(page, run);
+    const words = readFileSync(path, 'utf8').split(/\n\s*\n/).map((block) => block.split('\n').filter((l) => l.trim()).map((l) => l.split(' ')[0]));
+    const section = page.locator('section.entity-examples');
+    const checkListed = async (gold: number, predicted: number) => {
+      const items = examples.cells.find((c) => c.gold === gold && c.predicted === predicted)!.items;
+      const listed = section.locator('li.sentence');
+      assert.equal(await listed.count(), items.length);
+      for (const [i, item] of items.entries()) {
+        const sentence = examples.sentences[item.sentence];
+        const li = listed.nth(i);
+        const at = `mark.entity[data-start="${item.start}"][data-end="${item.end}"]`;
+        assert.equal(await li.locator(`.sentence-line.gold ${at}`).getAttribute('data-type'), names[gold]);
+        if (predicted === none) assert.equal(await li.locator(`.sentence-line.predicted ${at}`).count(), 0);
+        else assert.equal(await li.locator(`.sentence-line.predicted ${at}`).getAttribute('data-type'), names[predicted]);
+        assert.deepEqual(await li.locator('.sentence-line.gold .token').allTextContents(), words[sentence.sentence].slice(sentence.offset, sentence.offset + sentence.tokens!.length));
+        assert.deepEqual(await li.locator('.sentence-line.gold .token.focus').allTextContents(), sentence.tokens!.slice(item.start, item.end + 1));
+      }
+    };
+    await page.locator(`.entity-confusion td.cell[data-truth="${g}"][data-predicted="${p}"]`).click();
+    assert.equal(await section.locator('h3').textContent(), `Sentences: gold ${names[g]} predicted as ${names[p]}`);
+    assert.equal(await section.locator('[data-examples="note"]').textContent(), `All ${matrix[g][p]} entities.`);
+    await checkListed(g, p);
+    await page.locator(`.entity-confusion td.cell[data-truth="${missed}"][data-predicted="${none}"]`).click();
+    assert.equal(await section.locator('h3').textContent(), `Sentences: gold ${names[missed]} with no predicted entity on exactly its tokens`);
+    assert.equal(await section.locator('[data-examples="note"]').textContent(), `The first ${examples.perCell} of ${matrix[missed][none]} entities; ${matrix[missed][none] - examples.perCell} left out (at most ${examples.perCell} a cell).`);
+    await checkListed(missed, none);
+    await page.close();
+  });
+
+  test('tokens and entity types from the file are text, never markup', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'seqlens-panel-'));
+    const path = join(dir, 'hostile.jsonl');
+    const type = '<img src=x onerror="window.__pwned=1">';
+    writeFileSync(path, `${JSON.stringify({ tokens: ['<script>window.__pwned=2</script>', '<img src=y onerror="window.__pwned=3">'], tags: [`B-${type}`, 'O'], predictions: ['O', 'O'] })}\n`);
+    const run = await taggingRun(path);
+    const page = await openPanel();
+    await show(page, run);
+    await page.locator('.entity-confusion td.cell[data-truth="0"][data-predicted="1"]').click();
+    assert.equal(await page.locator('img, main script').count(), 0);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(await page.locator('.sentence-line.gold .token').allTextContents(), ['<script>window.__pwned=2</script>', '<img src=y onerror="window.__pwned=3">']);
+    assert.equal(await page.locator('.sentence-line.gold mark.entity').getAttribute('data-type'), type);
     await page.close();
   });
 });

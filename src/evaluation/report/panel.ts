@@ -1,9 +1,11 @@
 // `--format panel`: what the editor's evaluation panel draws. The JSON report's metrics, plus the
 // threshold sweep (as plain arrays, at most MAX_PANEL_SWEEP_POINTS of them), the rows behind each
 // matrix cell, the residual sample and each warning's explanation. NaN and infinities become null.
+import type { EntityExamples, TaggingResult } from '../sequence/tagging/types';
 import type { CellSamples, EvalWarning, EvaluationResult, Label, ResidualSample, SourceInfo, Task, BackendName } from '../types';
 import { WARNING_CATALOGUE } from '../warnings';
 import { toJsonObject } from './json';
+import { taggingJsonObject } from './tagging';
 
 /** A slider needs no more points than this to move smoothly; past it the sweep is thinned evenly. */
 export const MAX_PANEL_SWEEP_POINTS = 20_001;
@@ -33,25 +35,26 @@ export interface PanelSweep {
 /** One evaluated file, as the panel receives it. The metric fields are those of `seqlens eval --format json`. */
 export interface PanelRun {
   version: 1;
-  task: Task;
-  backend: BackendName;
+  task: Task | 'sequence-labelling';
+  /** The counting backend; null for sequence labelling, which counts without TensorFlow.js. */
+  backend: BackendName | null;
+  /** Rows; tokens for language models and sequence labelling. */
   n: number;
-  source: SourceInfo;
+  source: Omit<SourceInfo, 'format'> & { format: SourceInfo['format'] | 'conll' };
   warnings: PanelWarning[];
   /** The JSON report (`toJsonObject`), metric for metric. */
   report: Record<string, unknown>;
   sweep: PanelSweep | null;
   cellSamples: CellSamples | null;
   residuals: ResidualSample | null;
+  /** Sequence labelling: the sentences behind each entity-type confusion cell. */
+  entityExamples?: EntityExamples | null;
   /** Set by the editor for a model run: the `seqlens eval` arguments that run the model again. */
   rerun?: string[];
 }
 
 export function toPanelRun(result: EvaluationResult): PanelRun {
-  const warnings = result.warnings.map((w) => {
-    const rule = WARNING_CATALOGUE[w.code];
-    return { code: w.code, message: w.message, name: rule?.name ?? '', what: rule?.what ?? '', why: rule?.why ?? '', tryThis: rule?.tryThis ?? '' };
-  });
+  const warnings = panelWarnings(result.warnings);
   let sweep: PanelSweep | null = null;
   let cellSamples: CellSamples | null = null;
   let residuals: ResidualSample | null = null;
@@ -105,6 +108,34 @@ export function toPanelRun(result: EvaluationResult): PanelRun {
     cellSamples,
     residuals,
   };
+}
+
+function panelWarnings(warnings: EvalWarning[]): PanelWarning[] {
+  return warnings.map((w) => {
+    const rule = WARNING_CATALOGUE[w.code];
+    return { code: w.code, message: w.message, name: rule?.name ?? '', what: rule?.what ?? '', why: rule?.why ?? '', tryThis: rule?.tryThis ?? '' };
+  });
+}
+
+/** A sequence-labelling evaluation for the panel: the JSON report and the sentences behind the entity-type cells. */
+export function toTaggingPanelRun(result: TaggingResult): PanelRun {
+  return {
+    version: 1,
+    task: 'sequence-labelling',
+    backend: null,
+    n: result.n,
+    source: { path: result.source.path, format: result.source.format, columns: {}, elapsedMs: result.source.elapsedMs },
+    warnings: panelWarnings(result.warnings),
+    report: taggingJsonObject(result),
+    sweep: null,
+    cellSamples: null,
+    residuals: null,
+    entityExamples: result.examples ?? null,
+  };
+}
+
+export function formatTaggingPanel(result: TaggingResult): string {
+  return `${JSON.stringify(toTaggingPanelRun(result))}\n`;
 }
 
 export function formatPanel(result: EvaluationResult): string {

@@ -159,7 +159,7 @@ export function runsFromState(state: unknown): PanelRun[] {
   if (!isRecord(state) || !Array.isArray(state.runs)) return [];
   const runs = state.runs.filter((run): run is PanelRun =>
     isRecord(run) && run.version === 1 &&
-    (run.task === 'classification' || run.task === 'regression' || run.task === 'language-model') &&
+    (run.task === 'classification' || run.task === 'regression' || run.task === 'language-model' || run.task === 'sequence-labelling') &&
     typeof run.n === 'number' && isRecord(run.source) && typeof run.source.path === 'string' && isRecord(run.report));
   return runs.length === state.runs.length ? runs.slice(0, 2) : [];
 }

@@ -30,6 +30,10 @@ function headline(run: PanelRun): [string, unknown][] {
   const r = run.report as Record<string, unknown>;
   if (run.task === 'regression') return [['MSE', r.mse], ['RMSE', r.rmse], ['MAE', r.mae], ['R²', r.r2]];
   if (run.task === 'language-model') return [['perplexity (corpus)', r.perplexity], ['cross-entropy (nats/token)', r.crossEntropy]];
+  if (run.task === 'sequence-labelling') {
+    const entities = r.entities as { micro: { f1: number }; macro: { f1: number }; weighted: { f1: number } };
+    return [['token accuracy', r.tokenAccuracy], ['entity micro F1', entities.micro.f1], ['entity macro F1', entities.macro.f1], ['entity weighted F1', entities.weighted.f1]];
+  }
   const c = r as unknown as ClassificationKeys;
   const rows: [string, unknown][] = [['accuracy', c.accuracy], ['balanced accuracy', c.balancedAccuracy], ['MCC', c.mcc], ["Cohen's kappa", c.kappa]];
   if ('rocAuc' in c) rows.push(['ROC AUC', c.rocAuc], ['average precision', c.averagePrecision], ['log loss', c.logLoss]);
@@ -50,9 +54,9 @@ function markdownCell(text: string): string {
 
 export function reportMarkdown(run: PanelRun): string {
   const out: string[] = [];
-  const unit = run.task === 'language-model' ? 'tokens' : 'rows';
+  const unit = run.task === 'language-model' || run.task === 'sequence-labelling' ? 'tokens' : 'rows';
   out.push(`# SeqLens evaluation of ${markdownText(run.source.path)}`, '');
-  out.push(`${run.n} ${unit} · ${run.source.format} · task ${run.task} · backend ${run.backend} · ${(run.source.elapsedMs / 1000).toFixed(2)} s`, '');
+  out.push(`${run.n} ${unit} · ${run.source.format} · task ${run.task}${run.backend ? ` · backend ${run.backend}` : ''} · ${(run.source.elapsedMs / 1000).toFixed(2)} s`, '');
   out.push('| metric | value |', '|---|---:|', ...headline(run).map(([name, value]) => `| ${name} | ${num(value)} |`), '');
   if (run.task === 'classification') {
     const c = run.report as unknown as ClassificationKeys;

@@ -107,6 +107,21 @@ describe('seqlens eval on a tagged file', () => {
     assert.equal(report.entities.micro.precision, 0.5);
   });
 
+  it('writes for the panel the JSON report plus the sentences behind the entity-type cells', async () => {
+    const path = tempFile('t.conll', conll([[['B-PER', 'B-LOC'], ['I-PER', 'I-LOC'], ['O', 'O']]]));
+    const json = io();
+    assert.equal(await runEval([path, '--format', 'json'], json.io), 0);
+    const panel = io();
+    assert.equal(await runEval([path, '--format', 'panel'], panel.io), 0);
+    const run = JSON.parse(panel.out.join(''));
+    assert.equal(run.task, 'sequence-labelling');
+    assert.equal(run.backend, null);
+    assert.deepEqual(run.report, JSON.parse(json.out.join('')));
+    // Gold PER (row 1 of LOC, PER, none) predicted LOC (column 0) over the same two tokens.
+    assert.deepEqual(run.entityExamples.cells, [{ gold: 1, predicted: 0, items: [{ sentence: 0, start: 0, end: 1 }] }]);
+    assert.deepEqual(run.entityExamples.sentences[0].tokens, ['w0', 'w1', 'w2']);
+  });
+
   it('exits 2 with file:line on a bad tagged file, and rejects an unknown scheme', async () => {
     const bad = io();
     assert.equal(await runEval([tempFile('t.conll', 'a O O\nb O\n')], bad.io), 2);

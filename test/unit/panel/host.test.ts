@@ -3,7 +3,8 @@
 import { strict as assert } from 'node:assert';
 import { join } from 'node:path';
 import { evaluate } from '../../../src/evaluation/evaluate';
-import { toPanelRun, type PanelRun } from '../../../src/evaluation/report/panel';
+import { toPanelRun, toTaggingPanelRun, type PanelRun } from '../../../src/evaluation/report/panel';
+import { evaluateTaggingFile } from '../../../src/evaluation/sequence/tagging/evaluate';
 import { lineOfDataRow } from '../../../src/extension/panel/locate-row';
 import { isMatrixSvg, modelRunArgs, parsePanelMessage, runsFromState, safeFileName } from '../../../src/extension/panel/messages';
 import { csvField, markdownText, reportCsv, reportJson, reportMarkdown } from '../../../src/extension/panel/report-export';
@@ -181,6 +182,27 @@ describe('report exports', () => {
     const json = JSON.parse(reportJson(run));
     assert.deepEqual(json.confusionMatrix, [[9776, 24], [176, 24]]);
     assert.equal(json.warnings[0].code, 'SLE101');
+  });
+});
+
+describe('report exports of a tagged file', () => {
+  let run: PanelRun;
+  before(async () => {
+    run = JSON.parse(JSON.stringify(toTaggingPanelRun(await evaluateTaggingFile(join(REPO, 'test', 'fixtures', 'sequence', 'well_formed_iob2.conll'), { examples: true }))));
+  });
+
+  it('Markdown and CSV lead with token accuracy and the entity F1 averages, in tokens and without a backend', () => {
+    const report = run.report as { tokenAccuracy: number; entities: { micro: { f1: number } } };
+    const md = reportMarkdown(run);
+    assert.match(md, new RegExp(`\\| token accuracy \\| ${report.tokenAccuracy.toFixed(4)} \\|`));
+    assert.match(md, new RegExp(`\\| entity micro F1 \\| ${report.entities.micro.f1.toFixed(4)} \\|`));
+    assert.match(md, /tokens · conll · task sequence-labelling · /);
+    assert.doesNotMatch(md, /backend/);
+    assert.ok(reportCsv(run).split('\n').includes(`metric,token accuracy,,,${report.tokenAccuracy}`));
+  });
+
+  it('is restored from a saved state like the other tasks', () => {
+    assert.equal(runsFromState({ runs: [run] }).length, 1);
   });
 });
 

@@ -11,6 +11,7 @@ export const BRIDGE_PREFIX = '[seqlens-ui] ';
 export type BridgeRequest =
   | { id: string; action: 'runCommand'; title: string }
   | { id: string; action: 'webviewText'; selector: string; timeoutMs?: number }
+  | { id: string; action: 'webviewClick'; selector: string; timeoutMs?: number }
   | { id: string; action: 'screenshot'; file: string }
   | { id: string; action: 'quickInput'; text: string; row?: string };
 
@@ -34,6 +35,12 @@ async function perform(page: Page, request: BridgeRequest): Promise<unknown> {
       const found = webview(page).locator(request.selector);
       await found.first().waitFor({ timeout: request.timeoutMs ?? 30_000 });
       return found.allTextContents();
+    }
+    case 'webviewClick': {
+      const target = webview(page).locator(request.selector).first();
+      await target.waitFor({ timeout: request.timeoutMs ?? 30_000 });
+      await target.click();
+      return true;
     }
     case 'quickInput': {
       // Types into the open quick input (a quick pick, or the file dialog of the web workbench) and

@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXTENSION_ID, activateSeqLens, closeAllEditors, openFixture, recordMetric, workspaceRoot } from './helpers';
-import { answerQuickInput, bridgeAvailable, runFromPalette, screenshot, webviewTexts } from './ui-bridge';
+import { answerQuickInput, bridgeAvailable, runFromPalette, screenshot, webviewClick, webviewTexts } from './ui-bridge';
 
 type Outcome = { exitCode: number; stdout: string; stderr: string; run?: { n: number; task: string; rerun?: string[] }; commandToRenderedMs?: number; evaluationMs?: number };
 
@@ -15,6 +15,13 @@ function repoRoot(): string {
 function example(name: string): vscode.Uri {
   const target = path.join(workspaceRoot(), name);
   if (!existsSync(target)) copyFileSync(path.join(repoRoot(), 'test', 'examples', 'predictions', name), target);
+  return vscode.Uri.file(target);
+}
+
+/** Copies a file of the repository's test fixtures into the test workspace. */
+function fixture(dir: string, name: string): vscode.Uri {
+  const target = path.join(workspaceRoot(), name);
+  if (!existsSync(target)) copyFileSync(path.join(repoRoot(), 'test', 'fixtures', dir, name), target);
   return vscode.Uri.file(target);
 }
 
@@ -84,6 +91,62 @@ describe('Evaluation panel', () => {
     assert.equal(outcome.run?.rerun?.[0], '--model');
     const counts = await webviewTexts('table.matrix td.cell .value');
     assert.equal(counts.map((c) => Number(c.replace(/,/g, ''))).reduce((a, b) => a + b, 0), 16);
+  });
+
+  it('draws errors by sequence length as bars per bucket with their counts, and the long-sequence and truncation warnings', async function () {
+    if (!bridgeAvailable()) this.skip();
+    this.timeout(120_000);
+    const outcome = await vscode.commands.executeCommand<Outcome>('seqlens.evaluatePredictions', fixture('eval', 'length_buckets_text.csv'));
+    assert.equal(outcome.exitCode, 0, outcome.stderr);
+    const counts = await webviewTexts('section.lengths-section svg.bucket-chart .bucket-count');
+    assert.deepEqual(counts, ['n = 280', 'n = 304', 'n = 916']);
+    assert.equal((await webviewTexts('section.lengths-section svg.bucket-chart rect.bar')).length, 6);
+    const [long] = await webviewTexts('section.lengths-section .inline-warning[data-code="SLE321"]');
+    assert.match(long, /86\.4% on ≤ 50 tokens.*54\.8% on > 100 tokens/s);
+    const [cut] = await webviewTexts('section.lengths-section .inline-warning[data-code="SLE322"]');
+    assert.match(cut, /exactly 200 tokens/);
+  });
+
+  it('draws the reliability diagram, the calibration errors and temperature scaling labelled as fitted on this data', async function () {
+    if (!bridgeAvailable()) this.skip();
+    this.timeout(120_000);
+    const outcome = await vscode.commands.executeCommand<Outcome>('seqlens.evaluatePredictions', fixture('eval', 'calibration_overconfident_15_bins.csv'));
+    assert.equal(outcome.exitCode, 0, outcome.stderr);
+    // The top label's non-empty bins of the 10 default bins (the fixture's golden, topLabel.counts).
+    assert.equal((await webviewTexts('section.calibration-section svg.reliability rect.bin')).length, 8);
+    assert.equal((await webviewTexts('section.calibration-section svg.reliability line.diagonal')).length, 1);
+    assert.deepEqual(await webviewTexts('section.calibration-section [data-calibration="Top-label ECE"]'), ['0.207']);
+    assert.deepEqual(await webviewTexts('section.calibration-section .temperature h3'), ['Temperature scaling (fitted on this data)']);
+    assert.deepEqual(await webviewTexts('section.calibration-section [data-calibration="ECE after (fitted on this data)"]'), ['0.015']);
+    const [warning] = await webviewTexts('section.calibration-section .inline-warning[data-code="SLE311"]');
+    assert.match(warning, /Mean confidence is 79\.7% but accuracy is 59\.0%/);
+  });
+
+  it('evaluates a tagged CoNLL file and lists the sentences behind a clicked entity-type cell, spans marked', async function () {
+    if (!bridgeAvailable()) this.skip();
+    this.timeout(120_000);
+    const outcome = await vscode.commands.executeCommand<Outcome>('seqlens.evaluatePredictions', fixture('sequence', 'well_formed_iob2.conll'));
+    assert.equal(outcome.exitCode, 0, outcome.stderr);
+    assert.equal(outcome.run?.task, 'sequence-labelling');
+    const types = await webviewTexts('table.entity-table tbody tr.type-row th');
+    assert.ok(types.length >= 2, `entity types listed: ${types.join(', ')}`);
+    const names = await webviewTexts('.entity-confusion table.matrix th.row-label');
+    assert.deepEqual(names, [...types, '(none)']);
+    // The first swap of one type for another that happened.
+    const values = (await webviewTexts('.entity-confusion td.cell .value')).map((v) => Number(v.replace(/,/g, '')));
+    const k = names.length;
+    const swap = values.findIndex((v, i) => v > 0 && Math.floor(i / k) !== i % k && Math.floor(i / k) < k - 1 && i % k < k - 1);
+    assert.ok(swap >= 0, 'the fixture swaps some entity types');
+    const [g, p] = [Math.floor(swap / k), swap % k];
+    await webviewClick(`.entity-confusion td.cell[data-truth="${g}"][data-predicted="${p}"]`);
+    const [title] = await webviewTexts('section.entity-examples h3');
+    assert.equal(title, `Sentences: gold ${names[g]} predicted as ${names[p]}`);
+    assert.equal((await webviewTexts('section.entity-examples li.sentence')).length, values[swap]);
+    const gold = await webviewTexts('section.entity-examples .sentence-line.gold mark.entity .token.focus');
+    const predicted = await webviewTexts('section.entity-examples .sentence-line.predicted mark.entity .token.focus');
+    assert.ok(gold.length > 0);
+    assert.deepEqual(predicted, gold, 'the same tokens are marked on both sides of a swap');
+    assert.equal((await webviewTexts('table.tag-confusion, .tag-confusion table.matrix')).length, 1);
   });
 
   it('evaluates from the Explorer context menu command with the clicked file', async () => {

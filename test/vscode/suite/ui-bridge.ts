@@ -36,6 +36,11 @@ export function webviewTexts(selector: string, timeoutMs = 30_000): Promise<stri
   return request({ action: 'webviewText', selector, timeoutMs }, timeoutMs + 10_000);
 }
 
+/** Clicks the first element matching `selector` inside the newest webview, as a person would. */
+export function webviewClick(selector: string, timeoutMs = 30_000): Promise<boolean> {
+  return request({ action: 'webviewClick', selector, timeoutMs }, timeoutMs + 10_000);
+}
+
 export function screenshot(file: string): Promise<string> {
   return request({ action: 'screenshot', file });
 }

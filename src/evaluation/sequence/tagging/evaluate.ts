@@ -7,6 +7,7 @@ import { sentenceCount, TaggedCorpus } from '../corpus';
 import { readTaggedCorpus, TaggingFormat } from '../readers/index';
 import { defaultModeEntities } from './default-mode';
 import type { EntityList } from './entities';
+import { DEFAULT_EXAMPLE_LIMITS, ExampleCollector, ExampleLimits } from './examples';
 import { entityScores, tagScores } from './metrics';
 import { autoDetectScheme, PREFIX_BITS, SchemeName } from './schemes';
 import { strictModeEntities } from './strict-mode';
@@ -18,17 +19,25 @@ export interface TaggingOptions {
   /** Strict mode's scheme; without it, detected from the gold tags as seqeval's auto_detect does. */
   scheme?: SchemeName;
   format?: TaggingFormat;
+  /** Keep the sentences behind each entity-type confusion cell (for the panel), with these limits or the defaults. */
+  examples?: boolean | ExampleLimits;
 }
 
 export async function evaluateTaggingFile(path: string, options: TaggingOptions = {}): Promise<TaggingResult> {
   const started = performance.now();
   const corpus = await readTaggedCorpus(path, options.format);
-  const result = evaluateTagging(corpus, options);
+  const collector = options.examples ? new ExampleCollector(corpus, options.examples === true ? DEFAULT_EXAMPLE_LIMITS : options.examples) : undefined;
+  const { result, gold, predicted, typeNames } = taggingOf(corpus, options, collector);
+  if (collector) result.examples = await collector.finish(gold, predicted, typeNames, result.entities.confusion.types);
   result.source.elapsedMs = performance.now() - started;
   return result;
 }
 
 export function evaluateTagging(corpus: TaggedCorpus, options: TaggingOptions = {}): TaggingResult {
+  return taggingOf(corpus, options).result;
+}
+
+function taggingOf(corpus: TaggedCorpus, options: TaggingOptions, collector?: ExampleCollector): { result: TaggingResult; gold: EntityList; predicted: EntityList; typeNames: string[] } {
   const mode = options.mode ?? 'default';
   const types = new Interner();
   let scheme: SchemeName | null = null;
@@ -45,10 +54,10 @@ export function evaluateTagging(corpus: TaggedCorpus, options: TaggingOptions = 
     predicted = defaultModeEntities(corpus, corpus.predicted, types);
   }
   const n = corpus.gold.length;
-  const scores = entityScores(gold, predicted, types.names, n);
+  const scores = entityScores(gold, predicted, types.names, n, collector?.visit);
   const tags = tagScores(corpus);
   const warnings = mode === 'default' ? defaultModeWarnings(corpus, gold, predicted, options.scheme) : [];
-  return {
+  const result: TaggingResult = {
     task: 'sequence-labelling',
     n,
     sentences: sentenceCount(corpus),
@@ -61,6 +70,7 @@ export function evaluateTagging(corpus: TaggedCorpus, options: TaggingOptions = 
     tags: { labels: tags.labels, confusion: tags.confusion },
     warnings,
   };
+  return { result, gold, predicted, typeNames: types.names };
 }
 
 function detectScheme(corpus: TaggedCorpus): SchemeName {

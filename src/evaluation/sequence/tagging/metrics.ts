@@ -53,8 +53,14 @@ function f1Of(precision: number, recall: number): number {
   return denominator === 0 ? 0 : (2 * precision * recall) / denominator;
 }
 
+/**
+ * Called once per entry of the entity-type confusion: the gold and predicted type ids (-1 for "no
+ * entity") and the entity behind it (the predicted one, or the gold one when it was missed).
+ */
+export type EntityCellVisitor = (goldType: number, predictedType: number, start: number, end: number) => void;
+
 /** Entity scores from the gold and predicted entities over `tokens` tokens; type ids index `typeNames`. */
-export function entityScores(gold: EntityList, predicted: EntityList, typeNames: string[], tokens: number): EntityScores {
+export function entityScores(gold: EntityList, predicted: EntityList, typeNames: string[], tokens: number, visit?: EntityCellVisitor): EntityScores {
   const kAll = typeNames.length;
   const goldPerType = new Float64Array(kAll);
   const predPerType = new Float64Array(kAll);
@@ -82,8 +88,10 @@ export function entityScores(gold: EntityList, predicted: EntityList, typeNames:
       if (goldType === type) correctPerType[type]++;
       cells[goldType * (kAll + 1) + type]++;
       goldMatched[goldIndexAtEnd[end]] = 1;
+      visit?.(goldType, type, predicted.start[e], end);
     } else {
       cells[none * (kAll + 1) + type]++;
+      visit?.(-1, type, predicted.start[e], end);
     }
   }
   // Overlaps of missed gold entities with any predicted entity: mark predicted coverage per token.
@@ -93,6 +101,7 @@ export function entityScores(gold: EntityList, predicted: EntityList, typeNames:
   for (let e = 0; e < gold.end.length; e++) {
     if (goldMatched[e]) continue;
     cells[gold.type[e] * (kAll + 1) + none]++;
+    visit?.(gold.type[e], -1, gold.start[e], gold.end[e]);
     for (let t = gold.start[e]; t <= gold.end[e]; t++) if (covered[t]) { boundaryErrors++; break; }
   }
 
