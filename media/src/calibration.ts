@@ -40,7 +40,7 @@ function curveOf(data: CalibrationData, which: number): ReliabilityData | null {
 export function reliabilityDiagram(curve: ReliabilityData, bins: number, width: number, title: string): SVGSVGElement {
   const histogram = 60;
   const height = width * 0.8 + histogram;
-  const frame = unitFrame(width, height - histogram, { left: 44, right: 12, top: 12, bottom: 36 });
+  const frame = unitFrame(width, height - histogram, { left: 44, right: 12, top: 26, bottom: 36 });
   const foreground = themeColor('--vscode-editor-foreground', '#ccc');
   const muted = themeColor('--vscode-descriptionForeground', '#888');
   const grid = themeColor('--vscode-editorIndentGuide-background1', '') || 'rgba(128,128,128,0.25)';
@@ -74,7 +74,7 @@ export function reliabilityDiagram(curve: ReliabilityData, bins: number, width: 
   });
   svg.appendChild(bars);
   svg.appendChild(s('line', { class: 'diagonal', x1: x(0), y1: frame.y(0), x2: x(1), y2: frame.y(1), stroke: muted, 'stroke-width': 1, 'stroke-dasharray': '4 4' }));
-  svg.appendChild(s('text', { x: 4, y: frame.top - 2, fill: muted, 'font-size': 11, text: 'fraction positive' }));
+  svg.appendChild(s('text', { x: 4, y: 12, fill: muted, 'font-size': 11, text: 'fraction positive' }));
   svg.appendChild(s('text', { x: frame.left, y: histogramTop - 2, fill: muted, 'font-size': 10, text: 'samples per bin' }));
   return svg;
 }
