@@ -10,7 +10,7 @@ export const BRIDGE_PREFIX = '[seqlens-ui] ';
 
 export type BridgeRequest =
   | { id: string; action: 'runCommand'; title: string }
-  | { id: string; action: 'webviewText'; selector: string; timeoutMs?: number }
+  | { id: string; action: 'webviewText'; selector: string; timeoutMs?: number; attached?: boolean }
   | { id: string; action: 'webviewClick'; selector: string; timeoutMs?: number }
   | { id: string; action: 'screenshot'; file: string }
   | { id: string; action: 'quickInput'; text: string; row?: string };
@@ -33,7 +33,7 @@ async function perform(page: Page, request: BridgeRequest): Promise<unknown> {
     }
     case 'webviewText': {
       const found = webview(page).locator(request.selector);
-      await found.first().waitFor({ timeout: request.timeoutMs ?? 30_000 });
+      await found.first().waitFor({ state: request.attached ? 'attached' : 'visible', timeout: request.timeoutMs ?? 30_000 });
       return found.allTextContents();
     }
     case 'webviewClick': {

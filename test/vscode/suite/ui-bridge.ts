@@ -31,9 +31,12 @@ export function runFromPalette(title: string): Promise<boolean> {
   return request({ action: 'runCommand', title });
 }
 
-/** The text of every element matching `selector` inside the newest webview, once one exists. */
-export function webviewTexts(selector: string, timeoutMs = 30_000): Promise<string[]> {
-  return request({ action: 'webviewText', selector, timeoutMs }, timeoutMs + 10_000);
+/**
+ * The text of every element matching `selector` inside the newest webview, once the first is visible
+ * (or only in the page, with `attached`: e.g. a bar of height 0 in a chart).
+ */
+export function webviewTexts(selector: string, timeoutMs = 30_000, attached = false): Promise<string[]> {
+  return request({ action: 'webviewText', selector, timeoutMs, attached }, timeoutMs + 10_000);
 }
 
 /** Clicks the first element matching `selector` inside the newest webview, as a person would. */
