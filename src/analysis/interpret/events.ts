@@ -1,7 +1,7 @@
 // What the interpreter tells the rules. Rules never walk the tree themselves: they subscribe
 // to these facts, which carry the values (with their shapes and origins) at that point.
 import type { Fix, Range, RelatedLocation, Severity } from '../findings';
-import type { Assign, Attribute, Call, Expr, Subscript } from '../parse/ast';
+import type { Assign, Attribute, BinOp, Call, Expr, Subscript } from '../parse/ast';
 import type { LayerDesc } from '../layers/layer';
 import type { KerasModel, Value } from '../values/value';
 
@@ -30,6 +30,13 @@ export interface SubscriptEvent {
 export interface AttributeEvent {
   node: Attribute;
   value: Value;
+}
+
+/** `left op right` where at least one side is a tensor (positional encodings, masks). */
+export interface BinaryEvent {
+  node: BinOp;
+  left: Value;
+  right: Value;
 }
 
 export interface FunctionCallEvent {
@@ -73,6 +80,7 @@ export interface RuleHooks {
   subscript?(event: SubscriptEvent, ctx: RuleContext): void;
   attribute?(event: AttributeEvent, ctx: RuleContext): void;
   functionCall?(event: FunctionCallEvent, ctx: RuleContext): void;
+  binary?(event: BinaryEvent, ctx: RuleContext): void;
   modelMethod?(event: ModelMethodEvent, ctx: RuleContext): void;
 }
 

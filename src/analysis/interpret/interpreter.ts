@@ -434,8 +434,17 @@ export class Interpreter {
         return this.call(expr, scope);
       case 'subscript':
         return this.subscript(expr, scope);
-      case 'binop':
-        return this.binary(expr.op, this.eval(expr.left, scope), this.eval(expr.right, scope), expr);
+      case 'binop': {
+        const left = this.eval(expr.left, scope);
+        const right = this.eval(expr.right, scope);
+        if (left.kind === 'tensor' || right.kind === 'tensor') {
+          const errorsBefore = this.ctx.errorCount;
+          this.ctx.emit('binary', { node: expr, left, right });
+          // PyTorch raises here: what follows is unknown, so nothing downstream cascades.
+          if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
+        }
+        return this.binary(expr.op, left, right, expr);
+      }
       case 'unary': {
         const operand = this.eval(expr.operand, scope);
         if (expr.op === '-' && operand.kind === 'int') return { kind: 'int', value: -operand.value, origin: { range: expr.range, text: this.ctx.text(expr.range) } };
@@ -453,8 +462,14 @@ export class Interpreter {
       }
       case 'comprehension':
         return this.comprehension(expr, scope);
-      case 'compare':
-        return compareValues(expr.ops, [this.eval(expr.left, scope), ...expr.comparators.map((c) => this.eval(c, scope))]);
+      case 'compare': {
+        const operands = [this.eval(expr.left, scope), ...expr.comparators.map((c) => this.eval(c, scope))];
+        // `ids == pad` on a tensor is an element-wise bool tensor of the broadcast shape.
+        if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && operands.some((o) => o.kind === 'tensor') && operands.every((o) => ['tensor', 'int', 'float', 'bool', 'symint'].includes(o.kind))) {
+          return { ...broadcast(operands[0], operands[1], this.originOf(expr)), dtype: 'bool', minValue: 0, maxValue: 1 };
+        }
+        return compareValues(expr.ops, operands);
+      }
       case 'boolop': {
         const left = this.eval(expr.left, scope);
         const right = this.eval(expr.right, scope);
@@ -1095,6 +1110,8 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
 }
 
 /** Comparisons between known scalars; anything else is unknown. */
+const ELEMENTWISE_COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+
 function compareValues(ops: string[], values: Value[]): Value {
   let result = true;
   for (let i = 0; i < ops.length; i++) {

@@ -25,7 +25,10 @@ const NEW_FACTORIES: Record<string, string> = { new_zeros: 'zeros', new_ones: 'o
 const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'long', bool: 'bool' };
 
 function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
-  return { kind: 'tensor', shape, dtype, origin, minValue: dtype === t.dtype ? t.minValue : undefined, maxValue: dtype === t.dtype ? t.maxValue : undefined };
+  // A bool tensor cast to a number holds 0 and 1: a 0/1 mask stays recognisable.
+  const fromBool = t.dtype === 'bool' && dtype !== 'bool' && dtype !== 'unknown';
+  const keep = dtype === t.dtype;
+  return { kind: 'tensor', shape, dtype, origin, minValue: keep ? t.minValue : fromBool ? 0 : undefined, maxValue: keep ? t.maxValue : fromBool ? 1 : undefined };
 }
 
 function axisArg(v: Value | undefined): number | undefined {
@@ -160,6 +163,11 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
 
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   if (SAME_SHAPE.has(name)) return { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput };
+  if (name === 'triu' || name === 'tril') {
+    // Zeros the other triangle: the values now include 0.
+    const kept = tensor(t, t.shape, origin);
+    return { ...kept, minValue: kept.minValue === undefined ? undefined : Math.min(kept.minValue, 0), maxValue: kept.maxValue === undefined ? undefined : Math.max(kept.maxValue, 0) };
+  }
   if (Object.hasOwn(CASTS, name)) return tensor(t, t.shape, origin, CASTS[name]);
   if (Object.hasOwn(BINARY, name)) {
     const other = args[0] ?? kwargs.get('other');

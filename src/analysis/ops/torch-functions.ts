@@ -145,6 +145,7 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
         const other = args[1] ?? kwargs.get('other');
         return first && other && (first.kind === 'tensor' || other.kind === 'tensor') ? broadcast(first, other, origin, BINARY[name]) : undefined;
       }
+      if ((name === 'triu' || name === 'tril') && first?.kind === 'tensor') return tensorMethod(first, name, [], new Map(), origin);
       if (ELEMENTWISE.has(name) && first?.kind === 'tensor') return tensorMethod(first, 'clone', [], new Map(), origin);
       return ELEMENTWISE.has(name) ? UNKNOWN : undefined;
   }

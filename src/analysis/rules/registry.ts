@@ -16,6 +16,15 @@ import { unsortedLengths } from './torch/sl112-unsorted-lengths';
 import { crossEntropySequenceLayout } from './torch/sl113-cross-entropy-sequence-layout';
 import { rnnDropoutSingleLayer } from './torch/sl114-rnn-dropout-single-layer';
 import { lossTargetShape } from './torch/sl115-loss-target-shape';
+import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
+import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
+import { attnMaskShape } from './torch/sl134-attn-mask-shape';
+import { floatAttentionMask } from './torch/sl135-float-attention-mask';
+import { subsequentMaskLength } from './torch/sl136-subsequent-mask-length';
+import { attentionHeadsDivideEmbed } from './torch/sl137-attention-heads-divide-embed';
+import { attentionEmbedSize } from './torch/sl138-attention-embed-size';
+import { conv1dChannelsLayout } from './torch/sl139-conv1d-channels-layout';
+import { convOutputIntoRnn } from './torch/sl140-conv-output-into-rnn';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -42,6 +51,15 @@ const RULES: readonly Rule[] = [
   crossEntropySequenceLayout,
   rnnDropoutSingleLayer,
   lossTargetShape,
+  attentionBatchFirst,
+  keyPaddingMaskShape,
+  attnMaskShape,
+  floatAttentionMask,
+  subsequentMaskLength,
+  attentionHeadsDivideEmbed,
+  attentionEmbedSize,
+  conv1dChannelsLayout,
+  convOutputIntoRnn,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,

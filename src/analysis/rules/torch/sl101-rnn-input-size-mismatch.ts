@@ -7,6 +7,7 @@ import { LayerCallEvent, RuleContext } from '../../interpret/events';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
 import { expected, producerLayer, relatedArg, relatedDim, whereFrom } from './describe';
+import { convLayoutIntoRnn } from './sl140-conv-output-into-rnn';
 
 /** The feature size reaching a recurrent layer: the last dimension of a tensor or of a packed batch. */
 export function incomingFeatures(event: LayerCallEvent) {
@@ -57,6 +58,7 @@ export const rnnInputSizeMismatch: Rule = {
     layerCall(event, ctx) {
       const mismatch = inputSizeMismatch(event);
       if (!mismatch || (mismatch.producer && isRecurrent(mismatch.producer))) return; // stacked-rnn-size-mismatch explains that case
+      if (convLayoutIntoRnn(event)) return; // conv-output-into-rnn explains a Conv1d output not permuted back
       const { got, want } = mismatch;
       const { layer, call } = event;
       const swapped = argInt(layer, 'hidden_size') === got.value && layer.args.get('input_size')?.position !== undefined;
