@@ -53,8 +53,11 @@ DIRS = [
     os.path.join(ROOT, "test", "examples"),
     os.path.join(ROOT, "test", "fixtures", "torch-realistic"),
     os.path.join(ROOT, "test", "fixtures", "torch-reported"),
+    os.path.join(ROOT, "test", "fixtures", "attention-reported"),
 ]
 REPORTED_DIR = DIRS[3]
+# Reported bugs kept by layer family: the same rules apply to every such folder.
+REPORTED_DIRS = (DIRS[3], DIRS[4])
 # Fixture folders: strict file names; only DIRS[0] requires `_fixed` twins.
 FIXTURE_DIRS = (DIRS[0], DIRS[2])
 TIMEOUT_S = 30.0
@@ -236,7 +239,7 @@ def consistency_problems(path, text, result):
     problems = []
     name = os.path.basename(path)
     markers = expect_markers(text)
-    if os.path.dirname(path) == REPORTED_DIR:
+    if os.path.dirname(path) in REPORTED_DIRS:
         return reported_problems(path, name, markers, result)
     marker_lines = sorted(markers)
     exc = result["exception"]

@@ -7,7 +7,8 @@
 // <mirror>/<owner>+<name>/repo/.git or <mirror>/<owner>+<name>/repo. The mirror folder defaults to /work/.mirror
 // and can be set with SEQLENS_MIRROR or --mirror DIR.
 //
-// Usage: node test/realcode/bring.mjs [--mirror DIR] [--out DIR] [--quiet]
+// Usage: node test/realcode/bring.mjs [--manifest attention-files.json] [--mirror DIR] [--out DIR] [--quiet]
+// (another manifest brings its files into .realcode/<its name before -files.json>, e.g. .realcode/attention)
 // Exit status: 0 when every listed file was brought, 1 when some snapshots or files are missing (those are listed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,8 @@ function option(name, fallback) {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 const mirror = resolve(option('--mirror', process.env.SEQLENS_MIRROR || '/work/.mirror'));
-const out = resolve(root, option('--out', join('.realcode', 'torch')));
+const manifestName = option('--manifest', 'torch-files.json');
+const out = resolve(root, option('--out', join('.realcode', manifestName.replace(/-files\.json$/, ''))));
 const quiet = process.argv.includes('--quiet');
 
 export function gitDirOf(mirrorDir, repo) {
@@ -42,7 +44,7 @@ export function folderOf(repo) {
 }
 
 function main() {
-  const manifest = JSON.parse(readFileSync(join(here, 'torch-files.json'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(here, manifestName), 'utf8'));
   const missingSnapshots = [];
   const missingFiles = [];
   let brought = 0;

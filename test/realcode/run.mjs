@@ -18,8 +18,11 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 const cli = join(root, 'dist', 'cli.js');
-const reportedDir = join(root, 'test', 'fixtures', 'torch-reported');
-const realDir = join(root, '.realcode', 'torch');
+// Each family: its rebuilt reported bugs and its manifest of real files (brought into .realcode/<family>).
+const FAMILIES = [
+  { name: 'torch', reportedDir: join(root, 'test', 'fixtures', 'torch-reported'), manifest: 'torch-files.json', realDir: join(root, '.realcode', 'torch') },
+  { name: 'attention', reportedDir: join(root, 'test', 'fixtures', 'attention-reported'), manifest: 'attention-files.json', realDir: join(root, '.realcode', 'attention') },
+];
 const LOUD = new Set(['error', 'warning']);
 
 if (!existsSync(cli)) {
@@ -53,7 +56,7 @@ export function expectationOf(source) {
   return undefined;
 }
 
-function reportedBugs() {
+function reportedBugs(reportedDir) {
   if (!existsSync(reportedDir)) return [];
   const ids = readdirSync(reportedDir).filter((f) => f.endsWith('-bug.py')).map((f) => f.slice(0, -'-bug.py'.length)).sort();
   return ids.map((id) => {
@@ -65,8 +68,8 @@ function reportedBugs() {
   });
 }
 
-function measureBugs() {
-  const bugs = reportedBugs();
+function measureBugs(reportedDir) {
+  const bugs = reportedBugs(reportedDir);
   const paths = bugs.flatMap((b) => [b.bug, ...(b.fixed ? [b.fixed] : [])]);
   const byPath = new Map(check(paths).map((f) => [resolve(root, f.path), f.diagnostics]));
   const rows = bugs.map((b) => {
@@ -88,8 +91,8 @@ function measureBugs() {
 
 // ---------------------------------------------------------------- (c) the real files
 
-function measureRealFiles() {
-  const manifest = JSON.parse(readFileSync(join(here, 'torch-files.json'), 'utf8'));
+function measureRealFiles(manifestName, realDir) {
+  const manifest = JSON.parse(readFileSync(join(here, manifestName), 'utf8'));
   const present = [];
   const absent = [];
   for (const entry of manifest.repos) {
@@ -144,18 +147,28 @@ function pct(n, d) {
 }
 
 function main() {
-  if (!process.argv.includes('--no-bring')) {
-    const args = [join(here, 'bring.mjs'), '--quiet'];
-    const m = process.argv.indexOf('--mirror');
-    if (m >= 0) args.push('--mirror', process.argv[m + 1]);
-    const bring = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
-    if (bring.stdout.trim()) console.log(bring.stdout.trim());
+  const summary = {};
+  for (const family of FAMILIES) {
+    if (!process.argv.includes('--no-bring')) {
+      const args = [join(here, 'bring.mjs'), '--quiet', '--manifest', family.manifest];
+      const m = process.argv.indexOf('--mirror');
+      if (m >= 0) args.push('--mirror', process.argv[m + 1]);
+      const bring = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+      if (bring.stdout.trim()) console.log(bring.stdout.trim());
+    }
+    summary[family.name] = report(family);
   }
-  const bugs = measureBugs();
-  const real = measureRealFiles();
+  mkdirSync(join(root, '.realcode'), { recursive: true });
+  writeFileSync(join(root, '.realcode', 'summary.json'), JSON.stringify(summary, null, 1));
+  console.log('\nwrote .realcode/summary.json');
+}
+
+function report(family) {
+  const bugs = measureBugs(family.reportedDir);
+  const real = measureRealFiles(family.manifest, family.realDir);
   const coverage = measureCoverage(real.paths);
 
-  console.log('\nReported bugs (test/fixtures/torch-reported): caught = error/warning of the expected rule on the expected line');
+  console.log(`\n== ${family.name}\nReported bugs (${relative(root, family.reportedDir)}): caught = error/warning of the expected rule on the expected line`);
   console.log('id'.padEnd(56) + 'expected'.padEnd(34) + 'caught  fixed twin   got');
   for (const r of bugs) {
     console.log(r.id.padEnd(56) + r.expected.padEnd(34) + (r.caught ? 'yes     ' : 'MISS    ') + (r.fixedFalseAlarms.length ? 'FALSE ALARM  ' : 'clean        ') + r.got.join(', '));
@@ -170,20 +183,16 @@ function main() {
   for (const f of real.findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
   console.log(`findings: ${real.findings.length} (${Object.entries(bySeverity).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}); judge each: true only if a PyTorch run reproduces it`);
   for (const f of real.findings) console.log(`  ${f.severity.padEnd(11)} ${f.code} ${f.file}:${f.line}  ${f.message}`);
-  if (real.absent.length) console.log(`not brought (${real.absent.length}): run node test/realcode/bring.mjs to see which snapshots are missing`);
+  if (real.absent.length) console.log(`not brought (${real.absent.length}): run node test/realcode/bring.mjs --manifest ${family.manifest} to see which snapshots are missing`);
 
   console.log('\nCoverage (seqlens check --stats):');
   if (coverage.available) console.log('  ' + JSON.stringify(coverage.total));
   else console.log(`  not available: ${coverage.why}`);
-
-  const summary = {
+  return {
     bugs: { total: bugs.length, caught, recall: bugs.length ? caught / bugs.length : null, fixedTwinsWithFalseAlarm: twins, rows: bugs },
     realFiles: { listed: real.listed, checked: real.checked, repos: real.repos, owners: real.owners, lines: real.lines, bySeverity, findings: real.findings },
     coverage,
   };
-  mkdirSync(join(root, '.realcode'), { recursive: true });
-  writeFileSync(join(root, '.realcode', 'summary.json'), JSON.stringify(summary, null, 1));
-  console.log('\nwrote .realcode/summary.json');
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();

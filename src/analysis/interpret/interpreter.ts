@@ -763,6 +763,11 @@ export class Interpreter {
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
         if (['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_'].includes(name)) return receiver;
+        // self.register_buffer('pe', pe): the buffer is read back as self.pe.
+        if (receiver.kind === 'instance' && name === 'register_buffer' && args[0]?.kind === 'str') {
+          receiver.attrs.set(args[0].value, args[1] ?? kwargs.get('tensor') ?? UNKNOWN);
+          return NONE;
+        }
         if (receiver.kind === 'layer' && name === 'generate_square_subsequent_mask' && receiver.layer.kind === 'Transformer') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
         return UNKNOWN;
       case 'kmodel':

@@ -163,7 +163,7 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
 
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   if (SAME_SHAPE.has(name)) return { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput };
-  if (name === 'triu' || name === 'tril') {
+  if (name === 'triu' || name === 'tril' || name === 'triu_' || name === 'tril_') {
     // Zeros the other triangle: the values now include 0.
     const kept = tensor(t, t.shape, origin);
     return { ...kept, minValue: kept.minValue === undefined ? undefined : Math.min(kept.minValue, 0), maxValue: kept.maxValue === undefined ? undefined : Math.max(kept.maxValue, 0) };

@@ -17,6 +17,7 @@ import { crossEntropySequenceLayout } from './torch/sl113-cross-entropy-sequence
 import { rnnDropoutSingleLayer } from './torch/sl114-rnn-dropout-single-layer';
 import { lossTargetShape } from './torch/sl115-loss-target-shape';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
+import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
 import { attnMaskShape } from './torch/sl134-attn-mask-shape';
 import { floatAttentionMask } from './torch/sl135-float-attention-mask';
@@ -52,6 +53,7 @@ const RULES: readonly Rule[] = [
   rnnDropoutSingleLayer,
   lossTargetShape,
   attentionBatchFirst,
+  positionalEncodingLayout,
   keyPaddingMaskShape,
   attnMaskShape,
   floatAttentionMask,

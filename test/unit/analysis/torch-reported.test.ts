@@ -13,7 +13,6 @@ import { Analyzer, createAnalyzer } from '../../../src/analysis';
 import type { Finding } from '../../../src/analysis/findings';
 import { fixtureDir } from './fixture-labels';
 
-const dir = fixtureDir('fixtures', 'torch-reported');
 const loud = (f: Finding) => f.severity === 'error' || f.severity === 'warning';
 const show = (fs: Finding[]) => fs.map((f) => `${f.severity} ${f.code}@${f.range.start.line + 1} ${f.message}`).join('\n  ') || '(nothing)';
 
@@ -30,7 +29,7 @@ interface ReportedBug {
 
 const EXPECT = /#\s*expect:\s*(SL\d{3}|NEW\b[^\n]*?)\s*$/;
 
-function readBugs(): ReportedBug[] {
+function readBugs(dir: string): ReportedBug[] {
   const ids = readdirSync(dir).filter((f) => f.endsWith('-bug.py')).map((f) => f.slice(0, -'-bug.py'.length)).sort();
   return ids.map((id) => {
     const source = readFileSync(join(dir, `${id}-bug.py`), 'utf8');
@@ -42,9 +41,11 @@ function readBugs(): ReportedBug[] {
   });
 }
 
-function readKnownMisses(): Map<string, string> {
+function readKnownMisses(dir: string): Map<string, string> {
   const misses = new Map<string, string>();
-  for (const raw of readFileSync(join(dir, 'KNOWN-MISSES.txt'), 'utf8').split('\n')) {
+  const path = join(dir, 'KNOWN-MISSES.txt');
+  if (!existsSync(path)) return misses;
+  for (const raw of readFileSync(path, 'utf8').split('\n')) {
     const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const [id, ...why] = line.split(/\s+/);
@@ -58,13 +59,16 @@ before(async () => {
   analyzer = await createAnalyzer();
 });
 
-describe('real reported PyTorch bugs (test/fixtures/torch-reported)', () => {
-  const bugs = readBugs();
-  const knownMisses = readKnownMisses();
+/** One folder of rebuilt bugs: torch-reported (recurrent and embedding layers), attention-reported (attention, Transformer, Conv1d). */
+function reportedSuite(folder: string, atLeast: number): void {
+describe(`real reported PyTorch bugs (test/fixtures/${folder})`, () => {
+  const dir = fixtureDir('fixtures', folder);
+  const bugs = readBugs(dir);
+  const knownMisses = readKnownMisses(dir);
   const missed: string[] = [];
 
-  it('holds at least 40 rebuilt bugs, each with one `# expect:` marker and a fixed twin', () => {
-    assert.ok(bugs.length >= 40, `only ${bugs.length} rebuilt bugs`);
+  it(`holds at least ${atLeast} rebuilt bugs, each with one \`# expect:\` marker and a fixed twin`, () => {
+    assert.ok(bugs.length >= atLeast, `only ${bugs.length} rebuilt bugs`);
     for (const bug of bugs) {
       assert.ok(bug.line >= 0, `${bug.id}-bug.py has no # expect: marker`);
       assert.ok(bug.fixed, `${bug.id} has no fixed twin`);
@@ -102,3 +106,7 @@ describe('real reported PyTorch bugs (test/fixtures/torch-reported)', () => {
     for (const m of missed) console.log(`        ${m}`);
   });
 });
+}
+
+reportedSuite('torch-reported', 40);
+reportedSuite('attention-reported', 20);
