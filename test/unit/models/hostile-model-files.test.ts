@@ -4,10 +4,13 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../../src/evaluation/errors';
+import { loadH5wasm, withH5File } from '../../../src/evaluation/models/keras/hdf5';
+import { damagedGlobalHeap } from '../../../src/evaluation/models/keras/hdf5-global-heap';
+import { loadKerasModel } from '../../../src/evaluation/models/keras/load';
 import { encodeSafetensors, firstDuplicateKey, parseSafetensors } from '../../../src/evaluation/models/safetensors';
 import { useBackend } from '../../../src/evaluation/models/tf';
 import { loadTfjsModel } from '../../../src/evaluation/models/tfjs/load';
-import { MODEL_FIXTURES, tempDir } from './helpers';
+import { MODEL_FIXTURES, tempDir, tempFile } from './helpers';
 
 /** A .safetensors file with this header (as given, not re-validated) and `data` bytes after it. */
 function safetensorsWith(header: unknown, dataBytes: number): Buffer {
@@ -165,5 +168,82 @@ describe('TF.js model.json is checked before any shard is read', () => {
     const path = modelCopy();
     writeFileSync(join(path, '..', 'group1-shard1of1.bin'), Buffer.alloc(100));
     await rejects(path, /need 1776 bytes .* hold 100/);
+  });
+});
+
+describe('HDF5 files are checked for what the HDF5 library cannot survive', () => {
+  const h5 = () => readFileSync(join(MODEL_FIXTURES, 'keras', 'gru_classic.h5'));
+
+  /** The byte offsets of the object headers in the file's (one) global heap collection, in walk order. */
+  function globalHeapObjects(bytes: Buffer): { collection: number; objects: { at: number; index: number }[] } {
+    const collection = bytes.indexOf('GCOL');
+    const end = collection + Number(bytes.readBigUInt64LE(collection + 8));
+    const objects: { at: number; index: number }[] = [];
+    for (let p = collection + 16; p + 16 <= end;) {
+      const index = bytes.readUInt16LE(p);
+      const size = Number(bytes.readBigUInt64LE(p + 8));
+      objects.push({ at: p, index });
+      p += index > 0 ? 16 + Math.ceil(size / 8) * 8 : size;
+    }
+    return { collection, objects };
+  }
+
+  async function refuses(bytes: Buffer, pattern: RegExp): Promise<void> {
+    const path = tempFile('model.h5', bytes);
+    await assert.rejects(loadKerasModel(path), (error: unknown) => {
+      assert.ok(error instanceof InputError, `expected an InputError, got ${String(error)}`);
+      assert.ok(error.message.startsWith(`${path}: `), error.message);
+      assert.match(error.message, pattern);
+      return true;
+    });
+  }
+
+  async function stillLoadsAValidFile(): Promise<void> {
+    const model = await loadKerasModel(join(MODEL_FIXTURES, 'keras', 'gru_classic.h5'));
+    assert.equal(model.summary.outputUnits, 4);
+    model.dispose();
+  }
+
+  before(async () => {
+    await useBackend('cpu');
+  });
+
+  it('finds the fixture\'s global heap sound: a valid file is never refused', () => {
+    assert.equal(damagedGlobalHeap(h5()), null);
+    assert.ok(globalHeapObjects(h5()).objects.length > 5);
+  });
+
+  // The library walks a collection with `p = begin + size` and never advances past a free-space
+  // object of size 0: loading such a file used to spin forever inside WebAssembly.
+  it('refuses a global heap whose free-space object claims 0 bytes, which the library loops on forever', async () => {
+    const bytes = h5();
+    const free = globalHeapObjects(bytes).objects.find((o) => o.index === 0)!;
+    bytes.writeBigUInt64LE(0n, free.at + 8);
+    assert.match(damagedGlobalHeap(bytes)!, /object at byte \d+ \(index 0\) claims 0 bytes, so the walk over the collection never advances/);
+    await refuses(bytes, /not a readable HDF5 file: the global heap collection at byte \d+ is damaged/);
+    await stillLoadsAValidFile();
+  });
+
+  it('refuses an object size that wraps the library\'s 32-bit size to 0', async () => {
+    const bytes = h5();
+    const second = globalHeapObjects(bytes).objects[1];
+    bytes.writeBigUInt64LE(2n ** 32n - 16n, second.at + 8);
+    await refuses(bytes, /claims \d+ bytes, so the walk over the collection never advances/);
+  });
+
+  it('refuses an object that runs past its collection, which made the library read and write outside it', async () => {
+    const bytes = h5();
+    const first = globalHeapObjects(bytes).objects[0];
+    bytes.writeBigUInt64LE(1_000_000n, first.at + 8);
+    await refuses(bytes, /claims 1000000 bytes, past the collection's end/);
+    await stillLoadsAValidFile();
+  });
+
+  it('starts a fresh HDF5 library after a trap inside it, so later files still read', async () => {
+    const before = await loadH5wasm();
+    const WasmRuntimeError = (globalThis as unknown as { WebAssembly: { RuntimeError: new (message: string) => Error } }).WebAssembly.RuntimeError;
+    await assert.rejects(withH5File(h5(), () => { throw new WasmRuntimeError('memory access out of bounds'); }), /the HDF5 library failed on the file \(memory access out of bounds\); it is damaged/);
+    assert.notEqual(await loadH5wasm(), before);
+    await stillLoadsAValidFile();
   });
 });

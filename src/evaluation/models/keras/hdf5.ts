@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runInThisContext } from 'node:vm';
+import { damagedGlobalHeap } from './hdf5-global-heap';
 
 // The part of h5wasm's API used here. Its own typings declare emscripten globals that clash with
 // web-tree-sitter's, so they are not imported.
@@ -94,33 +95,54 @@ export function loadH5wasm(): Promise<H5Module> {
   return loading;
 }
 
+/**
+ * A trap inside the library (an out-of-bounds access or an abort on a damaged file). The C code
+ * stopped midway: its stack pointer, open identifiers and caches are left as they were, so every
+ * later call into that instance fails or misbehaves, valid files included.
+ */
+function isWasmFault(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'RuntimeError' || /^Aborted\(/.test(error.message));
+}
+
 /** Opens HDF5 bytes read-only, hands the root group to `read`, and frees everything after. */
 export async function withH5File<T>(bytes: Uint8Array, read: (root: H5File) => T): Promise<T> {
-  const h5 = await loadH5wasm();
+  const damage = damagedGlobalHeap(bytes);
+  if (damage !== null) throw new Error(`not a readable HDF5 file: ${damage}`);
+  const instance = loadH5wasm();
+  const h5 = await instance;
   const name = `/seqlens-read-${process.pid}-${counter++}.h5`;
   h5.FS!.writeFile(name, bytes);
   let file: H5File | null = null;
+  let faulted = false;
   takeHdf5Cause();
   try {
     try {
       file = new h5.File(name, 'r');
     } catch (error) {
+      faulted = isWasmFault(error);
       throw new Error(`not a readable HDF5 file: ${takeHdf5Cause() ?? (error as Error).message}`);
     }
     try {
       return read(file);
     } catch (error) {
+      faulted = isWasmFault(error);
       const cause = takeHdf5Cause();
+      if (faulted) throw new Error(`the HDF5 library failed on the file (${cause ?? (error as Error).message}); it is damaged`);
       if (cause === null || (error as Error).name === 'InputError') throw error;
       throw new Error(`the HDF5 library could not read the file: ${cause}`);
     }
   } finally {
-    try {
-      file?.close();
-    } finally {
-      h5.FS!.unlink(name);
-      takeHdf5Cause();
+    if (faulted) {
+      // The instance is left to the garbage collector; the next file gets a fresh one.
+      if (loading === instance) loading = null;
+    } else {
+      try {
+        file?.close();
+      } finally {
+        h5.FS!.unlink(name);
+      }
     }
+    takeHdf5Cause();
   }
 }
 
