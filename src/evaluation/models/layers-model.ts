@@ -18,7 +18,17 @@ function activationOf(layer: { getConfig(): Record<string, unknown> }): string |
   return typeof activation === 'string' ? activation : null;
 }
 
+/** Takes ownership of `model`: a model it refuses is disposed, so that its weights do not outlive the error. */
 export function wrapLayersModel(model: LayersModel, format: ModelFormat, path: string, notes: string[] = []): SequenceModel {
+  try {
+    return wrap(model, format, path, notes);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+function wrap(model: LayersModel, format: ModelFormat, path: string, notes: string[]): SequenceModel {
   const tf = tfjs();
   if (model.inputs.length !== 1 || model.outputs.length !== 1) {
     throw new InputError(path, null, `the model has ${model.inputs.length} inputs and ${model.outputs.length} outputs; SeqLens runs models with one input (the sequences) and one output (the classes)`);

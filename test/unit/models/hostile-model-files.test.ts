@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../../src/evaluation/errors';
-import { loadH5wasm, withH5File } from '../../../src/evaluation/models/keras/hdf5';
+import { buildH5File, datasetValues, type H5Dataset, loadH5wasm, ValueBudget, withH5File } from '../../../src/evaluation/models/keras/hdf5';
 import { damagedGlobalHeap } from '../../../src/evaluation/models/keras/hdf5-global-heap';
 import { loadKerasModel } from '../../../src/evaluation/models/keras/load';
 import { encodeSafetensors, firstDuplicateKey, parseSafetensors } from '../../../src/evaluation/models/safetensors';
@@ -237,6 +237,21 @@ describe('HDF5 files are checked for what the HDF5 library cannot survive', () =
     bytes.writeBigUInt64LE(1_000_000n, first.at + 8);
     await refuses(bytes, /claims 1000000 bytes, past the collection's end/);
     await stillLoadsAValidFile();
+  });
+
+  it('refuses a dataset that declares more values than the file can hold, before the library allocates them', async () => {
+    // Chunked and resized: the unwritten chunks read as the fill value, 512 MB of it as float32.
+    const bytes = await buildH5File((root) => {
+      root.create_dataset({ name: 'small', data: Float32Array.of(1, 2, 3, 4), shape: [2, 2], dtype: '<f' });
+      const big = root.create_dataset({ name: 'big', data: new Float32Array(1024), shape: [1, 1024], dtype: '<f', chunks: [1, 1024], maxshape: [null, 1024] });
+      big.resize([2 ** 17, 1024]);
+    });
+    const read = (name: string) => withH5File(bytes, (root) => {
+      const budget = ValueBudget.forFile(bytes.length);
+      return datasetValues(root.get(name) as H5Dataset, budget);
+    });
+    assert.deepEqual([...(await read('small')).values], [1, 2, 3, 4]);
+    await assert.rejects(read('big'), /dataset \/big declares 134,217,728 values \(shape \[131072, 1024\]\), more than the file can hold/);
   });
 
   it('starts a fresh HDF5 library after a trap inside it, so later files still read', async () => {

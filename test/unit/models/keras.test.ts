@@ -198,5 +198,14 @@ describe('Keras and TF.js models', () => {
       });
       await rejects(loadKerasModel(path), /outputs \(None, 4, 2\), one prediction per time step/);
     });
+
+    it('a model refused once built leaves none of its weights behind', async () => {
+      const perStep = await kerasWith((c) => { layers(c)[2].config.return_sequences = true; });
+      const misfit = await kerasWith((c) => { layers(c)[2].config.units = 3; });
+      const before = tfjs().memory().numTensors;
+      await rejects(loadKerasModel(perStep), /one prediction per time step/);
+      await rejects(loadKerasModel(misfit), /but the layer's .*kernel needs/);
+      assert.equal(tfjs().memory().numTensors, before);
+    });
   });
 });

@@ -24,12 +24,13 @@ export interface H5Dataset extends H5Entity {
   dtype: unknown;
   value: unknown;
   slice(ranges: unknown[]): unknown;
+  resize(shape: number[]): void;
 }
 export interface H5Group extends H5Entity {
   keys(): string[];
   get(name: string): H5Group | H5Dataset | null;
   create_group(name: string): H5Group;
-  create_dataset(args: { name: string; data: unknown; shape?: number[] | null; dtype?: string | null }): H5Dataset;
+  create_dataset(args: { name: string; data: unknown; shape?: number[] | null; dtype?: string | null; chunks?: number[] | null; maxshape?: (number | null)[] | null }): H5Dataset;
 }
 interface H5File extends H5Group {
   close(): number;
@@ -169,10 +170,35 @@ export function isDataset(entity: unknown): entity is H5Dataset {
   return entity !== null && typeof entity === 'object' && 'shape' in (entity as object) && typeof (entity as H5Dataset).slice === 'function';
 }
 
-/** A dataset as float32 values with its shape. */
-export function datasetValues(dataset: H5Dataset): { shape: number[]; values: Float32Array } {
-  const value = dataset.value;
+/** The fewest values a file's datasets may hold together, whatever its size (256 MB as float32). */
+const MIN_VALUE_BUDGET = 64 * 2 ** 20;
+
+/**
+ * The values one file's datasets may hold together, counted before each is read: a chunked
+ * dataset can declare far more values than its file stores (unwritten chunks read as the fill
+ * value), and the library would allocate them all in its WebAssembly memory, then copy them out.
+ * Half a value per byte of file covers float32 and float16 weights stored as they are.
+ */
+export class ValueBudget {
+  private constructor(private remaining: number) {}
+
+  static forFile(fileBytes: number): ValueBudget {
+    return new ValueBudget(Math.max(MIN_VALUE_BUDGET, Math.floor(fileBytes / 2)));
+  }
+
+  take(dataset: H5Dataset, count: number): void {
+    if (count > this.remaining) {
+      throw new Error(`dataset ${dataset.path} declares ${count.toLocaleString('en-US')} values (shape [${(dataset.shape ?? []).join(', ')}]), more than the file can hold with the datasets before it`);
+    }
+    this.remaining -= count;
+  }
+}
+
+/** A dataset as float32 values with its shape, its size taken from `budget` before it is read. */
+export function datasetValues(dataset: H5Dataset, budget: ValueBudget): { shape: number[]; values: Float32Array } {
   const shape = dataset.shape ?? [];
+  budget.take(dataset, shape.reduce((a, b) => a * b, 1));
+  const value = dataset.value;
   if (value instanceof Float32Array) return { shape, values: value };
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     return { shape, values: Float32Array.from(value as unknown as ArrayLike<number>, Number) };

@@ -9,7 +9,7 @@ import { wrapLayersModel } from '../layers-model';
 import { tfjs } from '../tf';
 import type { SequenceModel } from '../types';
 import { kerasToTfjsTopology, UnsupportedLayerError } from './config';
-import { attributeList, attributeText, datasetValues, H5Group, isDataset, isGroup, withH5File } from './hdf5';
+import { attributeList, attributeText, datasetValues, H5Group, isDataset, isGroup, ValueBudget, withH5File } from './hdf5';
 import { registerResetAfterGru } from './reset-after-gru';
 import { readZip } from './zip';
 
@@ -40,7 +40,7 @@ export async function loadKerasModel(path: string): Promise<SequenceModel> {
       if (!configText) throw new InputError(path, null, `the archive has no config.json (it holds: ${[...entries.keys()].join(', ')})`);
       if (!weights) throw new InputError(path, null, `the archive has no model.weights.h5 (it holds: ${[...entries.keys()].join(', ')})`);
       const config = JSON.parse(configText.toString('utf8'));
-      const byLayer = await withH5File(weights, (root) => kerasV3Weights(root));
+      const byLayer = await withH5File(weights, (root) => kerasV3Weights(root, ValueBudget.forFile(weights.length)));
       return await build(path, config, 3, byLayer, 'keras');
     }
     const { config, byLayer } = await withH5File(bytes, (root) => {
@@ -51,7 +51,7 @@ export async function loadKerasModel(path: string): Promise<SequenceModel> {
           : 'not a Keras model file: it has no model_config attribute');
       }
       const weightsRoot = root.get('model_weights');
-      return { config: JSON.parse(attributeText(modelConfig.value)), byLayer: isGroup(weightsRoot) ? kerasV2Weights(weightsRoot) : new Map<string, WeightArray[]>() };
+      return { config: JSON.parse(attributeText(modelConfig.value)), byLayer: isGroup(weightsRoot) ? kerasV2Weights(weightsRoot, ValueBudget.forFile(bytes.length)) : new Map<string, WeightArray[]>() };
     });
     return await build(path, config, 2, byLayer, 'h5');
   } catch (error) {
@@ -60,27 +60,30 @@ export async function loadKerasModel(path: string): Promise<SequenceModel> {
 }
 
 /** Keras 3: layers/<name>/vars/<i>, with sub-objects (cell, forward_layer, backward_layer) below. */
-function kerasV3Weights(root: H5Group): Map<string, WeightArray[]> {
+function kerasV3Weights(root: H5Group, budget: ValueBudget): Map<string, WeightArray[]> {
   const out = new Map<string, WeightArray[]>();
   const layers = root.get('layers') ?? root.get('_layer_checkpoint_dependencies');
   if (!isGroup(layers)) return out;
   for (const name of layers.keys()) {
     const group = layers.get(name);
-    if (isGroup(group)) out.set(name, collectVars(group, name));
+    if (isGroup(group)) out.set(name, collectVars(group, name, budget, 0));
   }
   return out;
 }
 
 const CHILD_ORDER = ['cell', 'forward_layer', 'backward_layer', 'layer'];
+/** Keras nests a layer's objects a few levels deep (a Bidirectional's LSTM's cell); HDF5 groups can also link back to an ancestor. */
+const MAX_GROUP_DEPTH = 16;
 
-function collectVars(group: H5Group, path: string): WeightArray[] {
+function collectVars(group: H5Group, path: string, budget: ValueBudget, depth: number): WeightArray[] {
+  if (depth > MAX_GROUP_DEPTH) throw new Error(`the weights of '${path.slice(0, 200)}' are nested more than ${MAX_GROUP_DEPTH} groups deep (a group that links back to its parent?)`);
   const out: WeightArray[] = [];
   const keys = group.keys();
   const vars = group.get('vars');
   if (isGroup(vars)) {
     for (const key of vars.keys().sort((a, b) => Number(a) - Number(b))) {
       const dataset = vars.get(key);
-      if (isDataset(dataset)) out.push({ name: `${path}/vars/${key}`, ...datasetValues(dataset) });
+      if (isDataset(dataset)) out.push({ name: `${path}/vars/${key}`, ...datasetValues(dataset, budget) });
     }
   }
   const children = keys.filter((k) => k !== 'vars').sort((a, b) => {
@@ -90,13 +93,13 @@ function collectVars(group: H5Group, path: string): WeightArray[] {
   });
   for (const child of children) {
     const entry = group.get(child);
-    if (isGroup(entry)) out.push(...collectVars(entry, `${path}/${child}`));
+    if (isGroup(entry)) out.push(...collectVars(entry, `${path}/${child}`, budget, depth + 1));
   }
   return out;
 }
 
 /** Keras 2: model_weights/<layer> with a weight_names attribute listing its datasets in order. */
-function kerasV2Weights(root: H5Group): Map<string, WeightArray[]> {
+function kerasV2Weights(root: H5Group, budget: ValueBudget): Map<string, WeightArray[]> {
   const out = new Map<string, WeightArray[]>();
   const names = root.attrs.layer_names ? attributeList(root.attrs.layer_names.value) : root.keys();
   for (const name of names) {
@@ -106,7 +109,7 @@ function kerasV2Weights(root: H5Group): Map<string, WeightArray[]> {
     out.set(name, weightNames.map((weightName) => {
       const dataset = group.get(weightName);
       if (!isDataset(dataset)) throw new Error(`layer '${name}' lists weight '${weightName}', which the file does not hold`);
-      return { name: weightName, ...datasetValues(dataset) };
+      return { name: weightName, ...datasetValues(dataset, budget) };
     }));
   }
   return out;
