@@ -3,10 +3,10 @@ import type { AnalysisResult, SourceEdit } from './findings';
 import { DocumentParser, loadPython, treeReader } from './parse/parser';
 import { analyzeModule } from './interpret/analyze-module';
 import { splitNotebookResult, joinNotebookCells } from './notebook';
-import { ModelDescription, describeTorchModels } from './models';
+import { DescribeOptions, ModelDescription, describeTorchModels } from './models';
 
 export { allRules, ruleByCode } from './rules/registry';
-export type { ModelDescription, LayerDescription, ArgValue } from './models';
+export type { ModelDescription, LayerDescription, ArgValue, DescribeOptions } from './models';
 export type { RuleInfo } from './rules/rule';
 
 export interface AnalyzerOptions {
@@ -28,7 +28,7 @@ export interface DocumentAnalysis {
 export interface Analyzer {
   analyze(source: string, fileName: string): AnalysisResult;
   /** The nn.Module classes of a file with their layers' resolved arguments and forward syntax. */
-  describeModels(source: string, fileName: string): ModelDescription[];
+  describeModels(source: string, fileName: string, options?: DescribeOptions): ModelDescription[];
   /** Analyses notebook code cells as one program in cell order; results are per cell, in cell coordinates. */
   analyzeNotebook(cells: string[], fileName: string): AnalysisResult[];
   open(source: string, fileName: string): DocumentAnalysis;
@@ -64,8 +64,8 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     analyze(source) {
       return analyzeModule(scratch.reset(source), source);
     },
-    describeModels(source) {
-      return describeTorchModels(scratch.reset(source), source);
+    describeModels(source, _fileName, options) {
+      return describeTorchModels(scratch.reset(source), source, options);
     },
     analyzeNotebook(cells) {
       const joined = joinNotebookCells(cells);

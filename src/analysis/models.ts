@@ -30,6 +30,16 @@ export interface ModelDescription {
   forward?: FunctionDef;
   /** Other attributes set in __init__ with plain values (sizes, flags). */
   attributes: Record<string, ArgValue>;
+  /** The constructor's named parameters (after self), in order; `required` when it has no default. */
+  constructorParams: { name: string; required: boolean }[];
+}
+
+export interface DescribeOptions {
+  /**
+   * Build this class as `ClassName(**kwargs)` instead of from its instantiation in the file;
+   * parameters the kwargs leave out take their default, or stay unknown.
+   */
+  instantiate?: { className: string; kwargs: Record<string, number | boolean> };
 }
 
 function plain(v: Value | undefined): ArgValue | undefined {
@@ -55,7 +65,7 @@ function describeLayer(layer: LayerDesc): Omit<LayerDescription, 'attr'> {
   return { kind: layer.kind, args, children: layer.children.map(describeLayer), range: layer.call.range };
 }
 
-function describeInstance(instance: InstanceValue): ModelDescription {
+function describeInstance(instance: InstanceValue, init: FunctionDef | undefined): ModelDescription {
   const layers: LayerDescription[] = [];
   const attributes: Record<string, ArgValue> = {};
   for (const [attr, value] of instance.attrs) {
@@ -66,19 +76,23 @@ function describeInstance(instance: InstanceValue): ModelDescription {
     }
   }
   const forward = instance.cls.methods.get('forward');
-  return { className: instance.cls.name, range: instance.cls.def.range, layers, forward, attributes };
+  const constructorParams = (init?.params.slice(1) ?? []).filter((p) => !p.variadic).map((p) => ({ name: p.name, required: p.default === undefined }));
+  return { className: instance.cls.name, range: instance.cls.def.range, layers, forward, attributes, constructorParams };
 }
 
 /** Every nn.Module class in the module, as built by its first instantiation in the file (or with its defaults). */
-export function describeTorchModels(module: Module, source: string): ModelDescription[] {
+export function describeTorchModels(module: Module, source: string, options: DescribeOptions = {}): ModelDescription[] {
   const ctx = new AnalysisContext(source, allRules(), module.suppressions);
   const interpreter = new Interpreter(ctx);
   interpreter.run(module.body);
   const out: ModelDescription[] = [];
   for (const cls of interpreter.classes) {
     if (!cls.isTorchModule) continue;
-    const instance = interpreter.instances.get(cls)?.[0];
-    if (instance) out.push(describeInstance(instance));
+    const wanted = options.instantiate?.className === cls.name ? options.instantiate : undefined;
+    const instance = wanted
+      ? interpreter.instantiateWith(cls, new Map(Object.entries(wanted.kwargs).map(([k, v]): [string, Value] => [k, typeof v === 'boolean' ? { kind: 'bool', value: v } : { kind: 'int', value: v }])))
+      : interpreter.instances.get(cls)?.[0];
+    if (instance) out.push(describeInstance(instance, interpreter.findMethod(cls, '__init__')));
   }
   return out;
 }

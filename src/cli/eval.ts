@@ -9,6 +9,7 @@ import { formatJson, toJsonObject } from '../evaluation/report/json';
 import { formatPanel, formatTaggingPanel, toPanelRun } from '../evaluation/report/panel';
 import type { DatasetOptions, Padding } from '../evaluation/datasets';
 import type { LoadModelOptions } from '../evaluation/models';
+import { parseInitValues } from '../evaluation/models/torch/constructor-sizes';
 import { DEFAULT_RESIDUAL_SAMPLES } from '../evaluation/samples';
 import { formatText } from '../evaluation/report/text';
 import { formatTaggingHtml, formatTaggingJson, formatTaggingText } from '../evaluation/report/tagging';
@@ -22,7 +23,7 @@ import { CliIO, EXIT_OK, EXIT_USAGE } from './io';
 export const EVAL_USAGE = `Usage: seqlens eval [options] FILE [--train TRAIN_FILE] [--format text|json|html] [--out PATH]
        seqlens eval --model MODEL --data DATA [--weights WEIGHTS] [--class CLASS]
                     [--predictions-out FILE.csv] [--format text|json|html|panel]
-       seqlens eval --model MODEL.py --verify-shapes [--class CLASS]
+       seqlens eval --model MODEL.py --verify-shapes [--class CLASS] [--weights WEIGHTS] [--init NAME=N,…]
 
 Evaluates a predictions file (.csv, .tsv, .json, .jsonl, .npy, .npz) the way scikit-learn
 would: confusion matrix, per-class precision/recall/F1, averages, accuracy, balanced accuracy,
@@ -77,6 +78,10 @@ Running a model (TensorFlow.js, locally; no Python):
   --state-dict-key KEY      The state dict to use in a .pt checkpoint that holds several
                             ({"encoder": …, "decoder": …}); nested keys joined by '.'.
   --class CLASS             The nn.Module class to run when the .py file defines several.
+  --init NAME=VALUE,…       Constructor arguments of a .py model (integers, True or False). Those
+                            with no default that --init leaves out are taken from the weights'
+                            shapes (an Embedding's weight gives vocab_size × embed_dim, an LSTM's
+                            weight_ih_l0 4·hidden × input, …).
   --data DATA               Token ids (.jsonl {"ids": [...], "label": …}, .csv/.tsv with an ids
                             column, .npy (N, T) with labels beside it), raw text (.jsonl/.csv text
                             column) with --vocab, or features (.npy (N, T, F)).
@@ -90,7 +95,8 @@ Running a model (TensorFlow.js, locally; no Python):
   --pad-id N                Id written into padding (default 0).
   --batch-size N            Sequences per batch (default 256).
   --predictions-out FILE    Write index, y_true, y_pred and prob_<label> per sample as CSV.
-  --verify-shapes           Build a .py model with random weights, run one dummy batch and print
+  --verify-shapes           Build a .py model with random weights (or --weights, which also give
+                            constructor sizes), run one dummy batch and print
                             each step's real output shape beside the statically inferred one.
 
 Exit status: 0 on success, 2 on bad input (the message names the file, the line and the cause).
@@ -167,6 +173,12 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'data': model.data = value(); break;
       case 'weights': model.load.weightsPath = value(); break;
       case 'state-dict-key': model.load.stateDictKey = value(); break;
+      case 'init': {
+        const init = parseInitValues(value());
+        if (typeof init === 'string') throw new UsageError(`--init takes NAME=VALUE,…: ${init}`);
+        model.load.init = { ...model.load.init, ...init };
+        break;
+      }
       case 'class': model.load.className = value(); break;
       case 'labels': model.dataset.labelsPath = value(); break;
       case 'vocab': model.dataset.vocabPath = value(); break;
@@ -255,7 +267,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     }
   }
   if (Object.keys(columns).length > 0) options.columns = columns;
-  const modelOnly = ['data', 'weights', 'state-dict-key', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
+  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
   if (model.model === undefined) {
     const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
     if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);
@@ -279,7 +291,9 @@ async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOption
   // The model runs in a child process of its own, watched for memory: whatever it does ends that
   // process, and this one reports it as file: cause.
   if (args.verifyShapes) {
-    const check = await models.verifyShapesInWorker({ path: args.model, className: args.load.className, backend: engine.backend });
+    const check = await models.verifyShapesInWorker({
+      path: args.model, className: args.load.className, weightsPath: args.load.weightsPath, stateDictKey: args.load.stateDictKey, init: args.load.init, backend: engine.backend,
+    });
     return parsed.format === 'json' ? `${JSON.stringify(check, null, 2)}\n` : models.formatShapeCheck(check);
   }
   const evaluation = await models.evaluateModelInWorker({

@@ -9,6 +9,12 @@ Writes small files with PyTorch 1.13's own torch.save into test/fixtures/models/
                          checkpoint, and whether torch.load(weights_only=True) accepts the file
                          (and if not, its error)
 
+It also writes models whose constructors have arguments without defaults, into
+test/fixtures/models/torch/sizes/: NAME.py (the class, exactly the source PyTorch ran), NAME.pt
+(its state dict, built with the sizes in SIZED_MODELS), NAME.inputs.npy and NAME.outputs.npy
+(what forward returned, float32). SeqLens must take the sizes from the weights and give the
+same outputs. --check rebuilds each model, loads NAME.pt and reruns it on the inputs.
+
 gru_last_step.pt is the models oracle's fixture of that name (torch_models.py) with the same
 weights, saved by torch.save: the model must give the same outputs from either file.
 
@@ -26,11 +32,57 @@ import json
 import os
 import sys
 
+import numpy as np
 import torch
 import torch.nn as nn
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "fixtures", "models", "torch", "pt")
+SIZED_OUT = os.path.join(ROOT, "test", "fixtures", "models", "torch", "sizes")
+SIZED_TOLERANCE = 1e-6
+
+SIZED_HEADER = "import torch\nimport torch.nn as nn\n\n\n"
+
+# name -> (source, class name, constructor arguments the weights are made with, input kind, input shape, vocabulary)
+SIZED_MODELS = {
+    "bilstm_vocab_plus_one": ("""
+class BiLSTMTagger(nn.Module):
+    def __init__(self, vocab_size, embed_dim, hidden_dim, num_classes, dropout):
+        super().__init__()
+        self.hidden_dim = hidden_dim
+        self.embedding = nn.Embedding(vocab_size + 1, embed_dim, padding_idx=0)
+        self.lstm = nn.LSTM(embed_dim, hidden_dim, batch_first=True, bidirectional=True)
+        self.dropout = nn.Dropout(dropout)
+        self.fc = nn.Linear(hidden_dim * 2, num_classes)
+
+    def forward(self, x):
+        out, (h, c) = self.lstm(self.embedding(x))
+        return self.fc(self.dropout(out[:, -1, :]))
+""", "BiLSTMTagger", {"vocab_size": 20, "embed_dim": 6, "hidden_dim": 7, "num_classes": 3, "dropout": 0.2}, "ids", (8, 9), 21),
+    "gru_layers_from_weights": ("""
+class StackedGRU(nn.Module):
+    def __init__(self, input_size, hidden_size, num_layers, n_classes):
+        super().__init__()
+        self.gru = nn.GRU(input_size, hidden_size, num_layers=num_layers, batch_first=True)
+        self.fc = nn.Linear(hidden_size, n_classes)
+
+    def forward(self, x):
+        out, h = self.gru(x)
+        return self.fc(h[-1])
+""", "StackedGRU", {"input_size": 5, "hidden_size": 9, "num_layers": 2, "n_classes": 4}, "features", (8, 7, 5), None),
+    "rnn_some_defaults": ("""
+class PooledRNN(nn.Module):
+    def __init__(self, vocab_size, num_classes, embed_dim=8, hidden=10):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+        self.rnn = nn.RNN(embed_dim, hidden, batch_first=True)
+        self.head = nn.Sequential(nn.Linear(hidden, hidden // 2), nn.ReLU(), nn.Linear(hidden // 2, num_classes))
+
+    def forward(self, x):
+        out, h = self.rnn(self.embedding(x))
+        return self.head(out.mean(dim=1))
+""", "PooledRNN", {"vocab_size": 30, "num_classes": 5}, "ids", (8, 6), 30),
+}
 
 
 class Tagger(nn.Module):
@@ -160,7 +212,63 @@ def expectation(path, key):
     return out
 
 
+def sized_source(name):
+    return SIZED_HEADER + SIZED_MODELS[name][0].lstrip("\n")
+
+
+def build_sized(name):
+    _, class_name, kwargs, _, _, _ = SIZED_MODELS[name]
+    scope = {}
+    exec(sized_source(name), scope)
+    return scope[class_name](**kwargs)
+
+
+def sized_paths(name):
+    return {kind: os.path.join(SIZED_OUT, f"{name}{suffix}") for kind, suffix in [
+        ("py", ".py"), ("weights", ".pt"), ("inputs", ".inputs.npy"), ("outputs", ".outputs.npy")]}
+
+
+def run_sized(model, inputs):
+    model.eval()
+    with torch.no_grad():
+        return model(torch.from_numpy(inputs)).numpy().astype(np.float32)
+
+
+def update_sized():
+    os.makedirs(SIZED_OUT, exist_ok=True)
+    rng = np.random.default_rng(14)
+    for name, (_, _, _, kind, shape, vocabulary) in SIZED_MODELS.items():
+        torch.manual_seed(14)
+        model = build_sized(name)
+        inputs = rng.integers(0, vocabulary, size=shape).astype(np.int64) if kind == "ids" else rng.standard_normal(shape).astype(np.float32)
+        p = sized_paths(name)
+        with open(p["py"], "w") as f:
+            f.write(sized_source(name))
+        torch.save(model.state_dict(), p["weights"])
+        np.save(p["inputs"], inputs)
+        np.save(p["outputs"], run_sized(model, inputs))
+        print(f"wrote sizes/{name}")
+
+
+def check_sized():
+    passed = failed = 0
+    for name in SIZED_MODELS:
+        p = sized_paths(name)
+        model = build_sized(name)
+        model.load_state_dict(torch.load(p["weights"], map_location="cpu", weights_only=True))
+        with open(p["py"]) as f:
+            same_source = f.read() == sized_source(name)
+        worst = float(np.max(np.abs(run_sized(model, np.load(p["inputs"])) - np.load(p["outputs"]))))
+        if same_source and worst <= SIZED_TOLERANCE:
+            passed += 1
+        else:
+            failed += 1
+            print(f"FAIL sizes/{name}: {'source differs' if not same_source else f'max abs difference {worst}'}")
+    return passed, failed
+
+
 def update():
+    update_sized()
     os.makedirs(OUT, exist_ok=True)
     for name, (make, options, key) in FIXTURES.items():
         pt, expected = paths(name)
@@ -172,7 +280,7 @@ def update():
 
 
 def check():
-    passed = failed = 0
+    passed, failed = check_sized()
     for name, (_, _, key) in FIXTURES.items():
         pt, expected = paths(name)
         with open(expected) as f:

@@ -109,6 +109,18 @@ export class Interpreter {
     }
   }
 
+  /**
+   * `cls(**kwargs)` built after the file has run, on a step budget of its own (the model runner
+   * builds a model with sizes the file does not give); undefined when the constructor does not finish.
+   */
+  instantiateWith(cls: ClassInfo, kwargs: Map<string, Value>): InstanceValue | undefined {
+    let built: Value | undefined;
+    this.guarded(cls.def.range.start.line, UNREACHED_BUDGET, () => {
+      built = this.instantiate(cls, [], kwargs, undefined, true);
+    });
+    return built?.kind === 'instance' ? built : undefined;
+  }
+
   /** Code nobody calls in the file still deserves checking: uncalled functions, uninstantiated models, unused forwards. */
   private exerciseUnreached(): void {
     let spent = 0;

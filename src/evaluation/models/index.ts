@@ -15,6 +15,7 @@ import { checkLabelsAgainstClasses, predictionTable, writePredictionsCsv } from 
 import { ModelPredictions, runModel, RunOptions } from './run';
 import { activeBackend, useBackend } from './tf';
 import { loadTfjsModel } from './tfjs/load';
+import type { InitValues } from './torch/constructor-sizes';
 import { loadTorchModel } from './torch/model';
 import { readStateDict } from './weights';
 import type { ModelSummary, SequenceModel } from './types';
@@ -31,6 +32,8 @@ export interface LoadModelOptions {
   weightsPath?: string;
   /** Which state dict of a .pt checkpoint holding several (`model`, `model.encoder`). */
   stateDictKey?: string;
+  /** Constructor arguments of a .py model (--init); what they leave open is taken from the weights. */
+  init?: InitValues;
   /** The nn.Module class of a .py model. */
   className?: string;
   analyzer?: Analyzer;
@@ -64,7 +67,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       }
       const weights = await readStateDict(options.weightsPath, { stateDictKey: options.stateDictKey });
       const analyzer = options.analyzer ?? await createAnalyzer();
-      return loadTorchModel({ path, source, analyzer, className: options.className, weights });
+      return loadTorchModel({ path, source, analyzer, className: options.className, weights, init: options.init });
     }
     default:
       throw new InputError(path, null, `unknown model format '${extname(path)}': use a TF.js model.json, a Keras .keras or .h5, or a PyTorch .py with --weights FILE.pt`);

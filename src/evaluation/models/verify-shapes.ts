@@ -4,7 +4,9 @@
 import type { Analyzer } from '../../analysis';
 import { InputError } from '../errors';
 import { tfjs } from './tf';
+import type { InitValues } from './torch/constructor-sizes';
 import { loadTorchModel } from './torch/model';
+import type { StateDict } from './weights';
 import type { Shape } from './torch/layers';
 
 export interface ShapeCheckRow {
@@ -35,6 +37,10 @@ export interface ShapeCheck {
   rows: ShapeCheckRow[];
   /** Rows whose static and real shapes differ. */
   mismatches: number;
+  /** The state dict the model ran with, or null for random weights. */
+  weights?: string | null;
+  /** The model's notes: constructor arguments taken from the weights, unused weights. */
+  notes?: string[];
 }
 
 export interface VerifyShapesOptions {
@@ -42,6 +48,10 @@ export interface VerifyShapesOptions {
   source: string;
   analyzer: Analyzer;
   className?: string;
+  /** A state dict to use instead of random weights (it also gives constructor sizes). */
+  weights?: StateDict;
+  /** Constructor arguments (--init). */
+  init?: InitValues;
   /** Dummy sizes, chosen unlike any layer size so that B and T can be told apart in the result. */
   batch?: number;
   length?: number;
@@ -71,7 +81,7 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
   const tf = tfjs();
   const batch = options.batch ?? 3;
   const length = options.length ?? 13;
-  const model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className });
+  const model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init });
   try {
     const analysis = options.analyzer.analyze(options.source, options.path);
     const sites = new Map<string, string>();
@@ -108,7 +118,10 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
         agrees: expectedAgrees && (analysedShape === null || agreesWith(analysedShape, shape, batch, length)),
       });
     }
-    return { className: model.summary.name, batch, length, inputShape, rows, mismatches: rows.filter((r) => !r.agrees).length };
+    return {
+      className: model.summary.name, batch, length, inputShape, rows, mismatches: rows.filter((r) => !r.agrees).length,
+      weights: options.weights?.path ?? null, notes: model.summary.notes,
+    };
   } finally {
     model.dispose();
   }
@@ -124,9 +137,10 @@ export function formatShapeCheck(check: ShapeCheck): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [
-    `${check.className}: one forward pass with random weights on a dummy batch of ${check.batch} sequences of length ${check.length}, input (${check.inputShape.join(', ')}); B = ${check.batch}, T = ${check.length}`,
+    `${check.className}: one forward pass with ${check.weights ? `the weights of ${check.weights}` : 'random weights'} on a dummy batch of ${check.batch} sequences of length ${check.length}, input (${check.inputShape.join(', ')}); B = ${check.batch}, T = ${check.length}`,
     line(header),
     ...rows.map(line),
     check.mismatches === 0 ? 'Every static shape matches the real one.' : `${check.mismatches} static shape(s) differ from the real ones.`,
+    ...(check.notes ?? []).map((n) => `Note: ${n}`),
   ].join('\n') + '\n';
 }

@@ -21,6 +21,10 @@ export interface SerialisedError {
 export interface VerifyRequest {
   path: string;
   className?: string;
+  /** A state dict: its weights, and the constructor sizes it implies, instead of random weights. */
+  weightsPath?: string;
+  stateDictKey?: string;
+  init?: import('./torch/constructor-sizes').InitValues;
   backend?: import('../types').BackendName;
 }
 
@@ -48,7 +52,9 @@ async function verify(request: VerifyRequest): Promise<unknown> {
   } catch (error) {
     throw new InputError(request.path, null, `cannot read the model (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
-  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className });
+  const { readStateDict } = await import('./weights');
+  const weights = request.weightsPath ? await readStateDict(request.weightsPath, { stateDictKey: request.stateDictKey }) : undefined;
+  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className, weights, init: request.init });
 }
 
 /** Started only as the forked child (the parent sets SEQLENS_MODEL_WORKER), never when imported. */

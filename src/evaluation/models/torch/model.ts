@@ -8,6 +8,7 @@ import { toProbabilities } from '../probabilities';
 import { tfjs, Tensor } from '../tf';
 import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../types';
 import type { StateDict } from '../weights';
+import { InitValues, withConstructorSizes } from './constructor-sizes';
 import { compileForward, ForwardError, ForwardProgram, IndexItem, Step } from './forward';
 import { buildLayer, BuiltLayer, LayerSpec, RandomWeights, Shape, softmaxAlong, StateDictWeights, WeightSource } from './layers';
 
@@ -22,6 +23,8 @@ export interface TorchModelOptions {
   weights?: StateDict;
   /** A .safetensors state dict; absent, with no `weights`, means random weights (for "Verify shapes"). */
   weightsPath?: string;
+  /** Constructor arguments given explicitly (--init); they win over what the weights say. */
+  init?: InitValues;
 }
 
 export interface TorchSequenceModel extends SequenceModel {
@@ -48,17 +51,24 @@ function layerSpec(layer: Omit<LayerDescription, 'attr'>, path: string): LayerSp
 
 export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   const { path, source } = options;
-  const description = pickModelClass(options.analyzer.describeModels(source, path), options.className, path);
-  const forward = description.forward;
-  if (!forward) throw new InputError(path, line(description.range.start.line), `${description.className} has no forward method`);
   if (!options.weights && options.weightsPath && !/\.safetensors$/i.test(options.weightsPath)) {
     throw new Error(`loadTorchModel reads .safetensors itself; read ${options.weightsPath} with readStateDict and pass it as weights`);
   }
-  const weights: WeightSource = options.weights
-    ? new StateDictWeights(options.weights.tensors, options.weights.path)
-    : options.weightsPath
-      ? new StateDictWeights(readSafetensorsFile(options.weightsPath), options.weightsPath)
-      : new RandomWeights();
+  const stateDict = options.weights
+    ?? (options.weightsPath ? { path: options.weightsPath, tensors: readSafetensorsFile(options.weightsPath), key: null } : null);
+  const sized = withConstructorSizes({
+    analyzer: options.analyzer,
+    source,
+    path,
+    description: pickModelClass(options.analyzer.describeModels(source, path), options.className, path),
+    tensors: stateDict?.tensors ?? null,
+    init: options.init ?? {},
+  });
+  const description = sized.description;
+  const forward = description.forward;
+  if (!forward) throw new InputError(path, line(description.range.start.line), `${description.className} has no forward method`);
+  const weights: WeightSource = stateDict ? new StateDictWeights(stateDict.tensors, stateDict.path) : new RandomWeights();
+  const openParams = description.constructorParams.filter((p) => p.required && !(p.name in (options.init ?? {})) && !sized.inferred.some((i) => i.name === p.name));
 
   const forwardText = source.split('\n').slice(forward.range.start.line, forward.range.end.line + 1).join('\n');
   const used = new Set([...forwardText.matchAll(/self\.([A-Za-z_]\w*)/g)].map((m) => m[1]));
@@ -79,7 +89,9 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
         built.push(b);
       } catch (error) {
         if (error instanceof InputError) throw error;
-        throw new InputError(path, line(layer.range.start.line), (error as Error).message);
+        const several = openParams.length > 1;
+        const open = openParams.length === 0 ? '' : `; ${description.className}'s ${openParams.map((p) => p.name).join(', ')} ${several ? 'have' : 'has'} no default${stateDict ? ` and the weights do not determine ${several ? 'them' : 'it'}` : ''}: give ${several ? 'them' : 'it'} with --init ${openParams.map((p) => `${p.name}=N`).join(',')}`;
+        throw new InputError(path, line(layer.range.start.line), `${(error as Error).message}${open}`);
       }
     }
     const usesEmbedding = [...layers.values()].some((l) => l.spec.kind === 'Embedding');
@@ -105,6 +117,7 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
     }
     if (!program) throw new InputError(path, firstError!.line, `${description.className}.${firstError!.message}`);
     const notes: string[] = [];
+    if (sized.inferred.length > 0) notes.push(`constructor arguments from the weights: ${sized.inferred.map((i) => `${i.name}=${i.value} (${i.from})`).join('; ')}`);
     if (options.weights?.key) notes.push(`weights: the state dict under '${options.weights.key}' in ${options.weights.path}`);
     if (program.input.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${usesEmbedding ? '(T, B)' : '(T, B, F)'}`);
     if (weights instanceof StateDictWeights) {
