@@ -21,6 +21,11 @@ export const EVALUATE_FILE_COMMAND = 'seqlens.evaluatePredictions';
 export const VERIFY_SHAPES_COMMAND = 'seqlens.verifyShapes';
 /** Prediction tables, and tagged files (CoNLL, as CONLL_EXTENSIONS in src/evaluation/sequence/readers). */
 export const PREDICTION_EXTENSIONS = ['csv', 'tsv', 'json', 'jsonl', 'npy', 'npz', 'conll', 'conlleval', 'iob', 'iob1', 'iob2', 'bio', 'bioes', 'iobes', 'bilou'];
+/** The state dict saved beside a model's .py file (model.pt, model.pth or model.safetensors), if any. */
+function weightsBeside(modelPath: string): string | undefined {
+  return ['.pt', '.pth', '.safetensors'].map((ext) => modelPath.replace(/\.py$/i, ext)).find((p) => existsSync(p));
+}
+
 /** What `seqlens eval --model` runs: a PyTorch .py (with .pt/.pth or .safetensors weights), Keras .keras/.h5, or a TF.js model.json. */
 const MODEL_FILE = /\.(py|keras|h5)$|(^|[\\/])model\.json$/i;
 const DATASET_EXTENSIONS = ['jsonl', 'csv', 'tsv', 'npy'];
@@ -172,7 +177,7 @@ export class EvaluationFlow implements vscode.Disposable {
 
   /**
    * "SeqLens: Verify Shapes": builds the PyTorch model of a .py file (the given one, else the active
-   * editor's) in TensorFlow.js with random weights in a child process, runs one dummy batch, and
+   * editor's) in TensorFlow.js with random weights (or the state dict beside it) in a child process, runs one dummy batch, and
    * shows each step's real output shape beside the inferred one in the panel, and in the log.
    */
   async verifyShapes(uri?: vscode.Uri, className?: string): Promise<ShapeCheckOutcome | undefined> {
@@ -202,6 +207,9 @@ export class EvaluationFlow implements vscode.Disposable {
     const name = typeof className === 'string' ? className : path.basename(file.fsPath);
     const args = ['--model', file.fsPath];
     if (typeof className === 'string') args.push('--class', className);
+    // A state dict beside the model gives the constructor sizes its file leaves open.
+    const weights = weightsBeside(file.fsPath);
+    if (weights) args.push('--weights', weights);
     args.push('--verify-shapes', '--format', 'json');
     this.log.info(`verify shapes of ${name} (${args.join(' ')})`);
     this.panels.open();
@@ -388,7 +396,7 @@ export class EvaluationFlow implements vscode.Disposable {
     const args = ['--model', modelFile.fsPath];
     if (className) args.push('--class', className);
     if (/\.py$/i.test(modelFile.fsPath)) {
-      const beside = ['.pt', '.pth', '.safetensors'].map((ext) => modelFile.fsPath.replace(/\.py$/i, ext)).find((p) => existsSync(p));
+      const beside = weightsBeside(modelFile.fsPath);
       const weights = beside ? vscode.Uri.file(beside) : (await vscode.window.showOpenDialog({
         title: `SeqLens: weights of ${className ?? path.basename(modelFile.fsPath)} (a state dict saved by torch.save, or .safetensors)`,
         openLabel: 'Use these weights',
