@@ -3,7 +3,7 @@
 import type { Fix, Range, RelatedLocation, Severity } from '../findings';
 import type { Assign, Attribute, BinOp, Call, Expr, Subscript } from '../parse/ast';
 import type { LayerDesc } from '../layers/layer';
-import type { KerasModel, Value } from '../values/value';
+import type { KerasModel, TensorValue, Value } from '../values/value';
 
 export interface LayerConstructEvent {
   layer: LayerDesc;
@@ -47,6 +47,15 @@ export interface FunctionCallEvent {
   kwargs: Map<string, Value>;
 }
 
+/** A method called on a tensor, e.g. `out.view(B, -1)`, with the tensor as it was before the call. */
+export interface TensorMethodEvent {
+  receiver: TensorValue;
+  name: string;
+  call: Call;
+  args: Value[];
+  kwargs: Map<string, Value>;
+}
+
 /** compile / fit / evaluate on a Keras model. */
 export interface ModelMethodEvent {
   model: KerasModel;
@@ -81,6 +90,7 @@ export interface RuleHooks {
   attribute?(event: AttributeEvent, ctx: RuleContext): void;
   functionCall?(event: FunctionCallEvent, ctx: RuleContext): void;
   binary?(event: BinaryEvent, ctx: RuleContext): void;
+  tensorMethod?(event: TensorMethodEvent, ctx: RuleContext): void;
   modelMethod?(event: ModelMethodEvent, ctx: RuleContext): void;
 }
 

@@ -769,6 +769,7 @@ export class Interpreter {
     const origin = this.originOf(expr);
     switch (receiver.kind) {
       case 'tensor':
+        this.ctx.emit('tensorMethod', { receiver, name, call: expr, args, kwargs });
         return tensorMethod(receiver, name, args, kwargs, origin);
       case 'instance':
       case 'layer':

@@ -2,6 +2,7 @@
 import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue } from '../values/value';
+import { stridesOf } from './layout';
 
 export type IndexItem =
   | { kind: 'int'; value?: number }
@@ -48,15 +49,25 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
     else expanded.push(item);
   }
   const out: Dim[] = [];
+  // Basic indexing is a view: an integer drops its axis, a slice multiplies its stride by the step.
+  const before = stridesOf(t);
+  let strides: number[] | undefined = before ? [] : undefined;
   let axis = 0;
   for (const item of expanded) {
     if (item.kind === 'newaxis') {
       out.push(intDim(1, { origin }));
+      strides = undefined;
       continue;
     }
     const d = dims[axis++];
-    if (item.kind === 'slice') out.push(sliceLength(d, item, origin));
+    if (item.kind === 'slice') {
+      out.push(sliceLength(d, item, origin));
+      strides?.push(before![axis - 1] * (item.full ? 1 : item.step ?? 1));
+    }
   }
   out.push(...dims.slice(axis));
-  return { ...base, shape: shapeOf(out) };
+  strides?.push(...before!.slice(axis));
+  const result: TensorValue = { ...base, shape: shapeOf(out) };
+  if (strides && stridesOf({ ...result, strides })) result.strides = strides;
+  return result;
 }

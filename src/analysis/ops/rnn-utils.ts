@@ -41,7 +41,7 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       if (padded.shape.rankKnown && padded.shape.dims.length >= 2) {
         const dims = [...padded.shape.dims];
         dims[timeAxis] = literal?.length && literal.every(Number.isFinite) ? intDim(Math.max(...literal), { origin, role: 'time' }) : symDim('time', { role: 'time' });
-        padded = { ...padded, shape: shapeOf(dims) };
+        padded = { ...padded, shape: shapeOf(dims), strides: undefined };
       }
       const packed: PackedValue = { kind: 'packed', padded, batchFirst, origin };
       return packed;

@@ -4,6 +4,7 @@ import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, MAX_WEIGHT, TensorValue, Value, intValue, numberValue } from '../values/value';
 import { dimsFromSizeArgs } from './dims-from-values';
+import { contiguousLayout } from './layout';
 
 const FLOAT_FACTORIES = new Set(['randn', 'rand', 'zeros', 'ones', 'empty', 'randn_like', 'rand_like', 'zeros_like', 'ones_like', 'empty_like', 'full_like']);
 
@@ -40,7 +41,15 @@ function literalStats(value: Value, budget = { left: MAX_WEIGHT }): { dims: numb
   return { dims: [value.items.length, ...(inner ?? [])], min, max, ints, flat };
 }
 
+/** A factory's tensor, freshly allocated and so contiguous (a `*_like` one takes its source's layout, which stays unknown). */
 export function tensorFactory(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  const made = buildTensor(name, args, kwargs, origin);
+  const strides = made && !name.endsWith('_like') ? contiguousLayout(made) : undefined;
+  if (made && strides) made.strides = strides;
+  return made;
+}
+
+function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
   if (name.endsWith('_like')) {
     const source = args[0];
     if (source?.kind !== 'tensor') return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin };

@@ -8,6 +8,7 @@ import { bmm, matmul, mm } from './products';
 import { gather, indexSelect, multinomial, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 import { tensorFactory } from './tensor-factory';
+import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
@@ -60,7 +61,10 @@ export function permute(t: TensorValue, order: (number | undefined)[], origin: O
   const rank = t.shape.dims.length;
   const axes = order.map((a) => (a === undefined ? undefined : normaliseAxis(a, rank)));
   if (axes.some((a) => a === undefined)) return tensor(t, UNKNOWN_SHAPE, origin);
-  return tensor(t, shapeOf(axes.map((a) => t.shape.dims[a!])), origin);
+  const result = tensor(t, shapeOf(axes.map((a) => t.shape.dims[a!])), origin);
+  const strides = stridesOf(t);
+  if (strides && new Set(axes).size === rank) result.strides = axes.map((a) => strides[a!]);
+  return result;
 }
 
 export function transpose(t: TensorValue, a: number | undefined, b: number | undefined, origin: Origin): TensorValue {
@@ -83,7 +87,27 @@ export function transpose(t: TensorValue, a: number | undefined, b: number | und
   if (i === undefined || j === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
   const dims = [...shape.dims];
   [dims[i], dims[j]] = [dims[j], dims[i]];
-  return tensor(t, shapeOf(dims), origin);
+  const result = tensor(t, shapeOf(dims), origin);
+  const strides = stridesOf(t);
+  if (strides) {
+    result.strides = [...strides];
+    [result.strides[i], result.strides[j]] = [result.strides[j], result.strides[i]];
+  }
+  return result;
+}
+
+/** `x.narrow(dim, start, length)`: a view with `length` entries along `dim`, the same strides. */
+export function narrow(t: TensorValue, axis: number | undefined, length: Value | undefined, origin: Origin): TensorValue {
+  if (axis === undefined || !t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+  const i = normaliseAxis(axis, t.shape.dims.length);
+  const n = intValue(length);
+  if (i === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
+  const dims = [...t.shape.dims];
+  dims[i] = n !== undefined && n >= 0 ? intDim(n, { origin }) : UNKNOWN_DIM;
+  const result = tensor(t, shapeOf(dims), origin);
+  const strides = stridesOf(t);
+  if (strides && stridesOf({ ...result, strides })) result.strides = strides;
+  return result;
 }
 
 export function unsqueeze(t: TensorValue, axis: number | undefined, origin: Origin): TensorValue {
@@ -162,7 +186,12 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
 }
 
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
-  if (SAME_SHAPE.has(name)) return { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput };
+  if (SAME_SHAPE.has(name)) {
+    const result: TensorValue = { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput };
+    const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
+    if (strides) result.strides = strides;
+    return result;
+  }
   if (name === 'triu' || name === 'tril' || name === 'triu_' || name === 'tril_') {
     // Zeros the other triangle: the values now include 0.
     const kept = tensor(t, t.shape, origin);
@@ -206,7 +235,15 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
     case 'view':
     case 'reshape': {
       const dims = dimsFromSizeArgs(args, origin);
-      return dims ? reshape(t, dims, origin) : tensor(t, UNKNOWN_SHAPE, origin);
+      if (!dims) return tensor(t, UNKNOWN_SHAPE, origin);
+      const result = reshape(t, dims, origin);
+      // A view lies over the same memory; reshape copies (to a contiguous tensor) when a view is impossible.
+      const before = stridesOf(t);
+      const sizes = result.shape.rankKnown ? knownSizes(result.shape.dims) : undefined;
+      const old = before ? knownSizes(t.shape.dims) : undefined;
+      const strides = before && sizes && old ? viewStrides(old, before, sizes) ?? (name === 'reshape' ? contiguousLayout(result) : undefined) : undefined;
+      if (strides) result.strides = strides;
+      return result;
     }
     case 'type_as':
       return tensor(t, t.shape, origin, args[0]?.kind === 'tensor' ? args[0].dtype : 'unknown');
@@ -224,6 +261,8 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
       return transpose(t, axisArg(args[0] ?? kwargs.get('dim0')), axisArg(args[1] ?? kwargs.get('dim1')), origin);
     case 't':
       return t.shape.rankKnown && t.shape.dims.length === 2 ? transpose(t, 0, 1, origin) : tensor(t, t.shape, origin);
+    case 'narrow':
+      return narrow(t, axisArg(args[0] ?? kwargs.get('dim')), args[2] ?? kwargs.get('length'), origin);
     case 'unsqueeze':
       return unsqueeze(t, axisArg(args[0] ?? kwargs.get('dim')), origin);
     case 'squeeze': {

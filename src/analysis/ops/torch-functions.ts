@@ -5,6 +5,7 @@ import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/valu
 import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
+import { LAYOUT_KEEPING } from './layout';
 import { bmm, linear, matmul, mm } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
@@ -146,7 +147,11 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
         return first && other && (first.kind === 'tensor' || other.kind === 'tensor') ? broadcast(first, other, origin, BINARY[name]) : undefined;
       }
       if ((name === 'triu' || name === 'tril') && first?.kind === 'tensor') return tensorMethod(first, name, [], new Map(), origin);
-      if (ELEMENTWISE.has(name) && first?.kind === 'tensor') return tensorMethod(first, 'clone', [], new Map(), origin);
+      if (ELEMENTWISE.has(name) && first?.kind === 'tensor') {
+        const result = tensorMethod(first, 'clone', [], new Map(), origin);
+        if (result.kind === 'tensor' && !LAYOUT_KEEPING.has(name)) delete result.strides;
+        return result;
+      }
       return ELEMENTWISE.has(name) ? UNKNOWN : undefined;
   }
 }

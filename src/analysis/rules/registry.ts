@@ -16,6 +16,8 @@ import { unsortedLengths } from './torch/sl112-unsorted-lengths';
 import { crossEntropySequenceLayout } from './torch/sl113-cross-entropy-sequence-layout';
 import { rnnDropoutSingleLayer } from './torch/sl114-rnn-dropout-single-layer';
 import { lossTargetShape } from './torch/sl115-loss-target-shape';
+import { rnnInputRank } from './torch/sl116-rnn-input-rank';
+import { viewNonContiguous } from './torch/sl117-view-non-contiguous';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -52,6 +54,8 @@ const RULES: readonly Rule[] = [
   crossEntropySequenceLayout,
   rnnDropoutSingleLayer,
   lossTargetShape,
+  rnnInputRank,
+  viewNonContiguous,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,

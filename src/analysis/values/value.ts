@@ -27,6 +27,8 @@ export interface TensorValue {
   seqFrom?: LayerDesc;
   /** A tensor of unknown shape that arrived as this parameter: `x.size(0)` is then the symbol `x.size(0)`. */
   name?: string;
+  /** Strides in elements, only when every size is known and the layout is certain (ops/layout.ts): `.view()` checks them. */
+  strides?: number[];
 }
 
 export interface PackedValue {

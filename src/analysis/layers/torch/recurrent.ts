@@ -3,6 +3,7 @@ import { Dim, DimRole, intDim, symDim, UNKNOWN_DIM } from '../../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { PackedValue, TensorValue, UNKNOWN, Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
+import { contiguousStrides, knownSizes } from '../../ops/layout';
 import { LayerDesc, ParamSpec, argBool, argDim, argInt } from '../layer';
 
 const int = (value: number): Value => ({ kind: 'int', value });
@@ -108,7 +109,14 @@ function outputFor(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): { o
   }
   if (config.batchFirst === undefined) return { output: { kind: 'tensor', dtype: 'float', origin, shape: { dims: [feature], rankKnown: false } } };
   const dims = config.batchFirst ? [batch, time, feature] : [time, batch, feature];
-  return { output: { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(dims), rnnOutput: true }, batch };
+  const output: TensorValue = { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(dims), rnnOutput: true };
+  // The layer computes (time, batch, features) in one block and returns batch_first output as a transposed view.
+  const sizes = knownSizes([time, batch, feature]);
+  if (sizes) {
+    const [t, b, f] = contiguousStrides(sizes);
+    output.strides = config.batchFirst ? [b, t, f] : [t, b, f];
+  }
+  return { output, batch };
 }
 
 function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {

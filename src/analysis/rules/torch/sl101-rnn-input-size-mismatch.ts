@@ -12,6 +12,8 @@ import { convLayoutIntoRnn } from './sl140-conv-output-into-rnn';
 /** The feature size reaching a recurrent layer: the last dimension of a tensor or of a packed batch. */
 export function incomingFeatures(event: LayerCallEvent) {
   const input = event.args[0];
+  // Input of another rank than 2 or 3 is rnn-input-rank's (SL116): PyTorch raises on the rank first.
+  if (input?.kind === 'tensor' && input.shape.rankKnown && input.shape.dims.length !== 2 && input.shape.dims.length !== 3) return undefined;
   if (input?.kind === 'tensor') return lastDim(input.shape);
   if (input?.kind === 'packed') return lastDim(input.padded.shape);
   return undefined;

@@ -29,6 +29,7 @@ function expectedState(event: LayerCallEvent, cell: boolean): Dim[] | undefined 
   const size = cell || config.projSize === 0 ? config.hiddenSize : config.projSize;
   const first = config.stateLayers === undefined ? UNKNOWN_DIM : intDim(config.stateLayers);
   const last = size === undefined ? UNKNOWN_DIM : intDim(size);
+  // A 2-D input with batched 3-D states is rnn-input-rank's (SL116): the input most likely lost its time axis.
   if (!axes.batched) return [first, last];
   if (input?.kind === 'packed') return [first, UNKNOWN_DIM, last];
   if (!axes.batch) return undefined;
@@ -107,6 +108,7 @@ export const hiddenStateShape: Rule = {
         const want = expectedState(event, cell);
         if (!want || !tensor.shape.rankKnown) continue;
         const got = tensor.shape.dims;
+        if (want.length === 2 && got.length === 3) continue;
         // Also wrong without any number disagreeing: the batch and layer axes swapped, provably by their symbols.
         const swapped = got.length === 3 && want.length === 3 && sameDim(got[0], want[1]) && sameDim(got[1], want[0]) && !sameDim(got[0], got[1]);
         if (got.length !== want.length || swapped || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
