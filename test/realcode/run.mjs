@@ -22,6 +22,7 @@ const cli = join(root, 'dist', 'cli.js');
 const FAMILIES = [
   { name: 'torch', reportedDir: join(root, 'test', 'fixtures', 'torch-reported'), manifest: 'torch-files.json', realDir: join(root, '.realcode', 'torch') },
   { name: 'attention', reportedDir: join(root, 'test', 'fixtures', 'attention-reported'), manifest: 'attention-files.json', realDir: join(root, '.realcode', 'attention') },
+  { name: 'keras', reportedDir: join(root, 'test', 'fixtures', 'keras-reported'), manifest: 'keras-files.json', realDir: join(root, '.realcode', 'keras'), framework: 'Keras' },
 ];
 const LOUD = new Set(['error', 'warning']);
 
@@ -148,7 +149,9 @@ function pct(n, d) {
 
 function main() {
   const summary = {};
-  for (const family of FAMILIES) {
+  // --only NAME measures one family (torch, attention or keras).
+  const only = process.argv.indexOf('--only');
+  for (const family of FAMILIES.filter((f) => only < 0 || f.name === process.argv[only + 1])) {
     if (!process.argv.includes('--no-bring')) {
       const args = [join(here, 'bring.mjs'), '--quiet', '--manifest', family.manifest];
       const m = process.argv.indexOf('--mirror');
@@ -181,7 +184,7 @@ function report(family) {
   console.log(`\nReal files: ${real.checked}/${real.listed} checked (${real.repos} repositories, ${real.owners} owners, ${real.lines} lines)`);
   const bySeverity = {};
   for (const f of real.findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-  console.log(`findings: ${real.findings.length} (${Object.entries(bySeverity).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}); judge each: true only if a PyTorch run reproduces it`);
+  console.log(`findings: ${real.findings.length} (${Object.entries(bySeverity).map(([k, v]) => `${v} ${k}`).join(', ') || 'none'}); judge each: true only if a ${family.framework ?? 'PyTorch'} run reproduces it`);
   for (const f of real.findings) console.log(`  ${f.severity.padEnd(11)} ${f.code} ${f.file}:${f.line}  ${f.message}`);
   if (real.absent.length) console.log(`not brought (${real.absent.length}): run node test/realcode/bring.mjs --manifest ${family.manifest} to see which snapshots are missing`);
 

@@ -362,10 +362,13 @@ class Lowerer {
       case 'expression_list':
       case 'pattern_list':
       case 'tuple_pattern':
-        return { kind: 'tuple', range, items: namedChildren(node).map((n) => this.expr(n)) };
       case 'list':
-      case 'list_pattern':
-        return { kind: 'list', range, items: namedChildren(node).map((n) => this.expr(n)) };
+      case 'list_pattern': {
+        // A syntax error among the elements (a stray character such as U+00A0) leaves the element count unknown.
+        const items = namedChildren(node);
+        if (items.some((n) => n.isError)) return { kind: 'other', range, calls: this.nestedCalls(node) };
+        return { kind: node.type === 'list' || node.type === 'list_pattern' ? 'list' : 'tuple', range, items: items.map((n) => this.expr(n)) };
+      }
       case 'dictionary': {
         const entries: { key: A.Expr; value: A.Expr }[] = [];
         for (const pair of namedChildren(node)) {

@@ -145,6 +145,19 @@ describe('false alarms on correct code', () => {
       }
     });
   });
+
+  describe('a syntax error inside a tuple leaves its length unknown', () => {
+    it('a no-break space between two sizes of Input(shape=...) draws no SL202 (a real notebook has one; Python rejects the line)', async () => {
+      const src = [
+        'from tensorflow import keras',
+        'from tensorflow.keras import layers',
+        'inputs = keras.Input(shape=(num_timesteps,\u00a0num_features))',
+        'x = layers.LSTM(32)(inputs)',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+  });
 });
 
 describe('transparent wrappers', () => {
