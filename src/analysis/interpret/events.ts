@@ -65,6 +65,13 @@ export interface ModelMethodEvent {
   kwargs: Map<string, Value>;
 }
 
+/** A layer added to a Sequential model (constructor list, model.add or build), with what it returned. */
+export interface SequentialAddEvent {
+  model: KerasModel;
+  layer: LayerDesc;
+  output: Value;
+}
+
 export interface Report {
   range: Range;
   message: string;
@@ -92,6 +99,7 @@ export interface RuleHooks {
   binary?(event: BinaryEvent, ctx: RuleContext): void;
   tensorMethod?(event: TensorMethodEvent, ctx: RuleContext): void;
   modelMethod?(event: ModelMethodEvent, ctx: RuleContext): void;
+  sequentialAdd?(event: SequentialAddEvent, ctx: RuleContext): void;
 }
 
 export type EventName = keyof RuleHooks;

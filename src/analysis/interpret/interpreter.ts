@@ -9,7 +9,8 @@ import { torchFamily } from '../layers/torch';
 import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
-import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite } from './keras';
+import { sklearnCall } from '../ops/datasets';
+import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
@@ -811,6 +812,7 @@ export class Interpreter {
       return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
+    if (path.startsWith('sklearn.')) return sklearnCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
@@ -881,7 +883,7 @@ export class Interpreter {
     });
     const shapes = describeCall(args[0], output);
     if (shapes) this.ctx.noteLayerCall(layer.call.range, `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}`);
-    return output;
+    return layer.framework === 'keras' ? withKerasNode(output, layer, args, kwargs) : output;
   }
 
   // ── user classes and functions ────────────────────────────────────────────────

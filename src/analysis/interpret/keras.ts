@@ -6,8 +6,9 @@ import { declaredInput, kerasFamily } from '../layers/keras';
 import { kerasTensor, noneDim, shapeFromTuple } from '../layers/keras/dims';
 import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
 import { intDim, UNKNOWN_DIM } from '../shapes/dim';
-import { KerasModel, UNKNOWN, Value, intValue } from '../values/value';
+import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import type { AnalysisContext } from './context';
+import { kerasDataset } from '../ops/datasets';
 
 /** The part of the interpreter this module needs. */
 export interface KerasHost {
@@ -54,19 +55,32 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
   }
   if (path === 'keras.Model') {
     const model = newModel(expr);
-    model.output = args[1] ?? kwargs.get('outputs') ?? UNKNOWN;
+    // Keras 1 spelled them input= and output=.
+    model.input = args[0] ?? kwargs.get('inputs') ?? kwargs.get('input');
+    model.output = args[1] ?? kwargs.get('outputs') ?? kwargs.get('output') ?? UNKNOWN;
     return { kind: 'kmodel', model };
   }
   if (path === 'keras.utils.to_categorical') {
     const y = args[0];
-    const classes = intValue(args[1] ?? kwargs.get('num_classes'));
+    const classesArg = args[1] ?? kwargs.get('num_classes');
+    // Without num_classes, as many columns as the largest class id + 1 (known when the ids' range is).
+    const classes = classesArg && classesArg.kind !== 'none' ? intValue(classesArg) : y?.kind === 'tensor' && y.maxValue !== undefined ? y.maxValue + 1 : undefined;
     if (y?.kind !== 'tensor' || !y.shape.rankKnown) return kerasTensor(UNKNOWN_SHAPE, origin);
     const dims = y.shape.dims.length === 2 && y.shape.dims[1].kind === 'int' && y.shape.dims[1].value === 1 ? y.shape.dims.slice(0, 1) : y.shape.dims;
     return kerasTensor(shapeOf([...dims, classes !== undefined ? intDim(classes, { origin }) : UNKNOWN_DIM]), origin);
   }
+  const dataset = /^keras\.datasets\.(\w+)\.load_data$/.exec(path);
+  if (dataset) return kerasDataset(dataset[1], args, kwargs, origin);
   if (/^keras\.(preprocessing\.sequence|utils)\.pad_sequences$/.test(path)) return padSequences(args, kwargs, origin);
   const layerMatch = /^keras\.layers\.([A-Z]\w*)$/.exec(path);
   if (layerMatch) return constructKerasLayer(host, layerMatch[1], path, args, kwargs, expr);
+  // The functional forms: layers.concatenate([a, b], axis=-1) is Concatenate(axis=-1)([a, b]).
+  const mergeMatch = /^keras\.layers\.(add|subtract|multiply|average|maximum|minimum|concatenate)$/.exec(path);
+  if (mergeMatch && args[0]) {
+    const kind = mergeMatch[1][0].toUpperCase() + mergeMatch[1].slice(1);
+    const layer = constructKerasLayer(host, kind, `keras.layers.${kind}`, [], kwargs, expr);
+    return layer.kind === 'layer' ? host.applyLayer(layer.layer, [args[0]], new Map(), expr) : UNKNOWN;
+  }
   return undefined;
 }
 
@@ -75,6 +89,12 @@ function padSequences(args: Value[], kwargs: Map<string, Value>, origin: { range
   const seqs = args[0] ?? kwargs.get('sequences');
   const maxlen = intValue(kwargs.get('maxlen') ?? args[1]);
   const rows = (seqs?.kind === 'list' || seqs?.kind === 'tuple') && !seqs.element ? seqs.items : undefined;
+  if (seqs?.kind === 'tensor') {
+    // Sequences already held as an array (load_data's x): the rows and the ids' range are kept.
+    const n = seqs.shape.rankKnown ? seqs.shape.dims[0] : UNKNOWN_DIM;
+    const length = maxlen !== undefined ? intDim(maxlen, { origin }) : UNKNOWN_DIM;
+    return { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([n, length]), minValue: seqs.maxValue === undefined ? undefined : 0, maxValue: seqs.maxValue };
+  }
   let max: number | undefined;
   if (rows) {
     const ids = rows.flatMap((r) => (r.kind === 'list' || r.kind === 'tuple' ? r.items : [UNKNOWN])).map(intValue);
@@ -105,6 +125,7 @@ function constructKerasLayer(host: KerasHost, kind: string, qualname: string, ar
 export function addToSequential(host: KerasHost, model: KerasModel, item: Value): void {
   if (item.kind === 'tensor' && model.layers.length === 0) {
     model.output = item;
+    model.input = item;
     return;
   }
   if (item.kind !== 'layer') {
@@ -113,13 +134,17 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   }
   const layer = item.layer;
   if (model.layers.length === 0 && model.output.kind !== 'tensor') {
-    const declared = declaredInput(layer) ?? assumedInput(layer);
-    if (declared) model.output = declared;
+    const declared = declaredInput(layer);
+    if (declared) model.input = declared;
+    const input = declared ?? assumedInput(layer);
+    if (input) model.output = input;
   }
   model.layers.push(layer);
   if (layer.kind === 'InputLayer') return;
   const output = model.output.kind === 'tensor' ? host.applyLayer(layer, [model.output], new Map(), layer.call) : UNKNOWN;
-  model.output = output;
+  host.ctx.emit('sequentialAdd', { model, layer, output });
+  // A layer with several outputs (return_state=True) ends what a Sequential model can follow.
+  model.output = output.kind === 'list' ? UNKNOWN : output;
   model.summary.push({ layer, output });
 }
 
@@ -136,9 +161,25 @@ function assumedInput(layer: LayerDesc): Value | undefined {
   return undefined;
 }
 
+/**
+ * How data differs from a declared input in a way Keras refuses before any layer runs: another rank, or another
+ * number of features (the last axis of a float input; an id input's last axis is a length, which Keras lets vary).
+ */
+export function inputMismatch(declared: Value, data: Value): { rank: boolean } | undefined {
+  if (declared.kind !== 'tensor' || data.kind !== 'tensor' || !declared.shape.rankKnown || !data.shape.rankKnown) return undefined;
+  if (widens(declared, data)) return undefined;
+  if (declared.shape.dims.length !== data.shape.dims.length) return { rank: true };
+  if (declared.dtype === 'long' || data.shape.dims.length < 2) return undefined;
+  const a = declared.shape.dims[declared.shape.dims.length - 1];
+  const b = data.shape.dims[data.shape.dims.length - 1];
+  return a.kind === 'int' && b.kind === 'int' && a.value !== b.value ? { rank: false } : undefined;
+}
+
 /** Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values. */
 export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
   if (data.kind !== 'tensor' || model.layers.length === 0) return;
+  // Data of another rank or width than the declared input fails at the input (SL211), before any layer.
+  if (model.input && inputMismatch(model.input, data)) return;
   let value: Value = data;
   for (const layer of model.layers) {
     if (layer.kind === 'InputLayer') continue;
@@ -201,6 +242,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       const x = args[0] ?? kwargs.get('x');
       const y = args[1] ?? kwargs.get('y');
       if (x) replaySequential(host, model, x, expr);
+      if (x) replayFunctional(host, model, x, expr);
       if (y) model.labels.push({ value: y, call: expr });
       host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs });
       return UNKNOWN;
@@ -209,6 +251,8 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
     case 'predict_on_batch': {
       const x = args[0] ?? kwargs.get('x');
       if (x) replaySequential(host, model, x, expr);
+      if (x) replayFunctional(host, model, x, expr);
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs });
       return model.output;
     }
     case 'build': {
@@ -216,6 +260,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       if (shape && model.layers.length && model.summary.length === 0) {
         const layers = model.layers.splice(0);
         model.output = kerasTensor(shape, host.originOf(expr));
+        model.input = model.output;
         for (const layer of layers) addToSequential(host, model, { kind: 'layer', layer });
         recordSummary(host, model);
       }
@@ -232,12 +277,73 @@ export function callKerasModel(host: KerasHost, model: KerasModel, args: Value[]
   return model.output;
 }
 
+/** Records on a functional layer call's output which call made it, so the graph can be replayed on data. */
+export function withKerasNode(output: Value, layer: LayerDesc, args: Value[], kwargs: Map<string, Value>): Value {
+  if (output.kind === 'tensor') return { ...output, kerasNode: { layer, args, kwargs } };
+  if ((output.kind === 'list' || output.kind === 'tuple') && !output.element) {
+    return { ...output, items: output.items.map((item, index) => (item.kind === 'tensor' ? { ...item, kerasNode: { layer, args, kwargs, index } } : item)) };
+  }
+  return output;
+}
+
+/** At most this many layer calls are replayed for one fit/evaluate/predict of a functional model. */
+const MAX_REPLAYED_CALLS = 400;
+
+/**
+ * Runs a functional model's graph again with its Input tensors bound to the data given to fit/evaluate/predict, so
+ * data-dependent checks (token ids against an Embedding) see the real values; findings land on that call. A 1-D
+ * array for an input of shape (None, 1) is widened as Keras does.
+ */
+export function replayFunctional(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
+  if (model.layers.length || !model.input || model.output.kind === 'unknown') return;
+  const inputs = listItems(model.input) ?? [model.input];
+  const given = listItems(data) ?? [data];
+  if (inputs.length !== given.length) return;
+  const bound = new Map<TensorValue, Value>();
+  for (let i = 0; i < inputs.length; i++) {
+    const input = inputs[i];
+    let value = given[i];
+    if (input.kind !== 'tensor' || value.kind !== 'tensor' || inputMismatch(input, value)?.rank === true && !widens(input, value)) return;
+    if (widens(input, value) && value.kind === 'tensor' && value.shape.rankKnown) value = { ...value, shape: shapeOf([...value.shape.dims, intDim(1)]) };
+    bound.set(input, value);
+  }
+  const done = new Map<TensorValue, Value>();
+  let budget = MAX_REPLAYED_CALLS;
+  const replay = (v: Value): Value => {
+    if (v.kind === 'list' || v.kind === 'tuple') return { ...v, items: v.items.map(replay) };
+    if (v.kind !== 'tensor') return v;
+    const hit = bound.get(v) ?? done.get(v);
+    if (hit) return hit;
+    const node = v.kerasNode;
+    if (!node) return v;
+    if (budget-- <= 0) return UNKNOWN;
+    const args = node.args.map(replay);
+    let out: Value = args.some((a) => a.kind === 'unknown') ? UNKNOWN : host.applyLayer(node.layer, args, node.kwargs, at);
+    if (node.index !== undefined) out = out.kind === 'list' || out.kind === 'tuple' ? out.items[node.index] ?? UNKNOWN : UNKNOWN;
+    done.set(v, out);
+    return out;
+  };
+  replay(model.output);
+}
+
+function listItems(v: Value): Value[] | undefined {
+  return (v.kind === 'list' || v.kind === 'tuple') && !v.element ? v.items : undefined;
+}
+
+/** Keras feeds a 1-D array to an input of shape (None, 1) as a column. */
+function widens(input: Value, data: Value): boolean {
+  if (input.kind !== 'tensor' || data.kind !== 'tensor' || !input.shape.rankKnown || !data.shape.rankKnown) return false;
+  const last = input.shape.dims[input.shape.dims.length - 1];
+  return data.shape.dims.length === 1 && input.shape.dims.length === 2 && last?.kind === 'int' && last.value === 1;
+}
+
 function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: KerasHost): string | undefined {
   if (loss?.kind === 'str') return loss.value.toLowerCase();
   if (!expr) return undefined;
   // keras.losses.SparseCategoricalCrossentropy() or keras.losses.binary_crossentropy
   const text = host.ctx.text(expr.range);
-  const m = /losses\.(\w+)/.exec(text) ?? /^(\w+)\(/.exec(text);
+  // A loss function imported by name: loss=categorical_crossentropy.
+  const m = /losses\.(\w+)/.exec(text) ?? /^(\w+)\(/.exec(text) ?? /^([A-Za-z_]\w*)$/.exec(text.trim());
   if (!m) return undefined;
   return m[1].replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
 }

@@ -37,6 +37,12 @@ import { kerasBidirectionalOutputSize } from './keras/sl206-keras-bidirectional-
 import { kerasSequenceOutputLabels } from './keras/sl207-keras-sequence-output-labels';
 import { kerasLossActivationMismatch } from './keras/sl208-keras-loss-activation-mismatch';
 import { kerasAccuracyOnlyMetrics } from './keras/sl209-keras-accuracy-only-metrics';
+import { kerasOutputLabelShape } from './keras/sl210-keras-output-label-shape';
+import { kerasInputDataShape } from './keras/sl211-keras-input-data-shape';
+import { kerasInitialStateShape } from './keras/sl212-keras-initial-state-shape';
+import { kerasRecurrentOutputCount } from './keras/sl213-keras-recurrent-output-count';
+import { kerasReturnStateInSequential } from './keras/sl214-keras-return-state-in-sequential';
+import { kerasLegacyArgument } from './keras/sl215-keras-legacy-argument';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -75,6 +81,12 @@ const RULES: readonly Rule[] = [
   kerasSequenceOutputLabels,
   kerasLossActivationMismatch,
   kerasAccuracyOnlyMetrics,
+  kerasOutputLabelShape,
+  kerasInputDataShape,
+  kerasInitialStateShape,
+  kerasRecurrentOutputCount,
+  kerasReturnStateInSequential,
+  kerasLegacyArgument,
 ];
 
 export function allRules(): readonly Rule[] {

@@ -29,6 +29,8 @@ export interface TensorValue {
   name?: string;
   /** Strides in elements, only when every size is known and the layout is certain (ops/layout.ts): `.view()` checks them. */
   strides?: number[];
+  /** Keras functional API: the layer call that made this tensor (item `index` of a list output), for replaying the graph on data. */
+  kerasNode?: { layer: LayerDesc; args: Value[]; kwargs: Map<string, Value>; index?: number };
 }
 
 export interface PackedValue {
@@ -106,6 +108,8 @@ export interface KerasModel {
   layers: LayerDesc[];
   /** What flows into the next added layer (Sequential) or out of the model (functional). */
   output: Value;
+  /** The input the model declares: its first layer's input_shape (Sequential), or the Input tensors (functional). */
+  input?: Value;
   /** Shapes after each layer, for the summary: [layer, output shape]. */
   summary: { layer: LayerDesc; output: Value }[];
   compile?: { call: Call; loss?: string; lossRange?: Call['range']; metrics?: string[]; metricsRange?: Call['range'] };
@@ -115,8 +119,11 @@ export interface KerasModel {
 
 /** A tuple that an API returned, so rules can recognise how it is unpacked. */
 export interface SequenceTag {
-  /** `rnn-output`: (output, h_n) or (output, (h_n, c_n)); `lstm-state`: (h_n, c_n). */
-  kind: 'rnn-output' | 'lstm-state';
+  /**
+   * `rnn-output`: (output, h_n) or (output, (h_n, c_n)); `lstm-state`: (h_n, c_n);
+   * `keras-states`: a Keras recurrent layer's [output, *states] (return_state=True).
+   */
+  kind: 'rnn-output' | 'lstm-state' | 'keras-states';
   layer: LayerDesc;
   call: Call;
 }

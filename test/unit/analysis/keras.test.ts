@@ -76,3 +76,72 @@ describe('Keras rules', () => {
     assert.deepEqual(await codes(src), []);
   });
 });
+
+describe('Keras data sources, states and labels', () => {
+  const shapeIn = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
+
+  it('imdb.load_data gives 25,000 samples per split; ids below num_words, or up to 88,586 without it', async () => {
+    const body = '(xa, ya), (xb, yb) = keras.datasets.imdb.load_data(num_words=5000)\n(xc, yc), _ = keras.datasets.imdb.load_data()\nm = keras.Sequential([layers.Embedding(5000, 8), layers.LSTM(4), layers.Dense(1, activation="sigmoid")])\nm.compile(loss="binary_crossentropy", optimizer="adam")\nm.fit(xa, ya)\nm.fit(xc, yc)\n';
+    assert.equal(await shapeIn(body, 'ya'), '(25000,)');
+    assert.deepEqual((await codes(body)).filter((c) => c.startsWith('SL203')), ['SL203@10']);
+  });
+
+  it('make_regression and train_test_split keep the rows and features scikit-learn gives', async () => {
+    const body = 'from sklearn.datasets import make_regression\nfrom sklearn.model_selection import train_test_split\nX, y = make_regression(100, 9, n_targets=2)\nX_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2)\n';
+    assert.equal(await shapeIn(body, 'X'), '(100, 9)');
+    assert.equal(await shapeIn(body, 'y'), '(100, 2)');
+    assert.equal(await shapeIn(body, 'X_train'), '(80, 9)');
+    assert.equal(await shapeIn(body, 'y_test'), '(20, 2)');
+  });
+
+  it('to_categorical without num_classes has as many columns as the largest id + 1', async () => {
+    assert.equal(await shapeIn('y = keras.utils.to_categorical(np.random.randint(0, 22, size=(150,)))\n', 'y'), '(150, 22)');
+  });
+
+  it('return_state: LSTM 3 outputs, GRU 2, Bidirectional LSTM 5, Bidirectional GRU 3; unpacking them so is clean', async () => {
+    const body = 'x = keras.Input(shape=(7, 4))\na, h, c = layers.LSTM(8, return_state=True)(x)\nb, g = layers.GRU(8, return_state=True)(x)\no, fh, fc, bh, bc = layers.Bidirectional(layers.LSTM(8, return_state=True))(x)\np, f, r = layers.Bidirectional(layers.GRU(8, return_state=True))(x)\n';
+    assert.deepEqual(await codes(body), []);
+    assert.equal(await shapeIn(body, 'o'), '(None, 16)');
+    assert.equal(await shapeIn(body, 'bc'), '(None, 8)');
+  });
+
+  it('SL213: three names for a Bidirectional LSTM\'s five outputs', async () => {
+    assert.deepEqual(await codes('x = keras.Input(shape=(7, 4))\no, h, c = layers.Bidirectional(layers.LSTM(8, return_state=True))(x)\n'), ['SL213@6']);
+  });
+
+  it('SL212: a Bidirectional encoder\'s states of 8 features each into a decoder of 16 units, and the concatenated fix', async () => {
+    const bug = 'x = keras.Input(shape=(7, 4))\no, fh, fc, bh, bc = layers.Bidirectional(layers.LSTM(8, return_state=True))(x)\nd = layers.LSTM(16)(x, initial_state=[fh, fc])\n';
+    assert.deepEqual(await codes(bug), ['SL212@7']);
+    const fixed = 'x = keras.Input(shape=(7, 4))\no, fh, fc, bh, bc = layers.Bidirectional(layers.LSTM(8, return_state=True))(x)\nd = layers.LSTM(16)(x, initial_state=[layers.Concatenate()([fh, bh]), layers.Concatenate()([fc, bc])])\n';
+    assert.deepEqual(await codes(fixed), []);
+  });
+
+  it('SL210: an element-wise loss that broadcasts one output against several targets is a warning; categorical_crossentropy against another width is an error', async () => {
+    const silent = (await keras('m = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(1, activation="sigmoid")])\nm.compile(loss="binary_crossentropy", optimizer="adam")\nm.fit(np.random.rand(10, 5, 3), np.random.randint(0, 2, size=(10, 11)))\n')).findings.filter((f) => f.code === 'SL210');
+    assert.deepEqual(silent.map((f) => f.severity), ['warning']);
+    const raises = (await keras('m = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(3, activation="softmax")])\nm.compile(loss="categorical_crossentropy", optimizer="adam")\nm.fit(np.random.rand(10, 5, 3), keras.utils.to_categorical(np.random.randint(0, 22, size=(10,))))\n')).findings.filter((f) => f.code === 'SL210');
+    assert.deepEqual(raises.map((f) => f.severity), ['error']);
+  });
+
+  it('SL210 stays silent on integer labels with a sparse loss and on (n,) labels for one output unit', async () => {
+    const body = 'm = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(3, activation="softmax")])\nm.compile(loss="sparse_categorical_crossentropy", optimizer="adam")\nm.fit(np.random.rand(10, 5, 3), np.random.randint(0, 3, size=(10,)))\nb = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(1, activation="sigmoid")])\nb.compile(loss="binary_crossentropy", optimizer="adam")\nb.fit(np.random.rand(10, 5, 3), np.random.randint(0, 2, size=(10,)))\n';
+    assert.deepEqual(await codes(body), []);
+  });
+
+  it('a functional model is replayed on the data given to fit: an id above input_dim is SL203 on the fit line', async () => {
+    const body = 'ids = np.random.randint(1, 101, size=(50,))\ninp = keras.Input(shape=(1,))\ne = layers.Embedding(100, 4)(inp)\nout = layers.Dense(1)(layers.Flatten()(e))\nm = keras.Model(inp, out)\nm.compile(loss="mse", optimizer="adam")\nm.fit(ids, np.random.rand(50, 1))\n';
+    assert.deepEqual(await codes(body), ['SL203@11']);
+  });
+
+  it('layers.add keeps a per-step output per step, so SL207 reaches the functional model through it', async () => {
+    const body = 'inp = keras.Input(shape=(None, 6))\na = layers.LSTM(8, return_sequences=True)(inp)\nb = layers.LSTM(8, return_sequences=True)(a)\nout = layers.TimeDistributed(layers.Dense(1))(layers.add([b, a]))\nm = keras.Model(inputs=inp, outputs=out)\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.rand(10, 12, 6), np.random.rand(10, 1))\n';
+    assert.deepEqual(await codes(body), ['SL207@7']);
+  });
+
+  it('SL215: fit(nb_epoch=…) is named with the versions that reject it, and its fix renames the keyword', async () => {
+    const result = await keras('m = keras.Sequential([layers.Dense(1, input_shape=(4,))])\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.rand(8, 4), np.random.rand(8, 1), nb_epoch=3)\n');
+    const finding = result.findings.find((f) => f.code === 'SL215');
+    assert.match(finding?.message ?? '', /tf\.keras 2\.x and Keras 3/);
+    assert.equal(finding?.fixes?.[0]?.title, 'Rename nb_epoch to epochs');
+  });
+});

@@ -7,6 +7,9 @@ import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, argDim, argInt, argValue } from '../layer';
 import { kerasTensor, noneDim } from './dims';
 
+/** Element-wise merges of a list of tensors of one shape. */
+export const MERGE = ['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum'];
+
 const SAME = ['Dropout', 'SpatialDropout1D', 'Masking', 'Activation', 'LayerNormalization', 'BatchNormalization', 'GaussianNoise', 'ReLU', 'Softmax', 'LeakyReLU'];
 
 function tensorIn(args: Value[]): TensorValue | undefined {
@@ -35,13 +38,22 @@ function str(layer: LayerDesc, name: string, fallback: string): string {
 function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
   const input = tensorIn(args);
   const out = (shape: TensorValue['shape']) => kerasTensor(shape, ctx.origin);
-  if (layer.kind === 'Concatenate') {
+  if (layer.kind === 'Concatenate' || MERGE.includes(layer.kind)) {
     const items = args[0]?.kind === 'list' || args[0]?.kind === 'tuple' ? args[0].items : [];
     const tensors = items.filter((v): v is TensorValue => v.kind === 'tensor');
     if (tensors.length !== items.length || !tensors.length || !tensors.every((t) => t.shape.rankKnown && t.shape.dims.length === tensors[0].shape.dims.length)) return out(UNKNOWN_SHAPE);
+    // A merge of per-step outputs is still per step.
+    const seqFrom = tensors.find((t) => t.seqFrom)?.seqFrom;
+    if (layer.kind !== 'Concatenate') {
+      // Add, Multiply, …: element-wise over inputs of one shape.
+      return { ...out(tensors[0].shape), seqFrom };
+    }
+    const axis = intValue(argValue(layer, 'axis'));
+    const rank = tensors[0].shape.dims.length;
+    if (axis !== undefined && axis !== -1 && axis !== rank - 1) return out(UNKNOWN_SHAPE);
     const lasts = tensors.map((t) => t.shape.dims[t.shape.dims.length - 1]);
     const total = lasts.every((d) => d.kind === 'int') ? intDim(lasts.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0)) : UNKNOWN_DIM;
-    return out(withLast(tensors[0].shape, total));
+    return { ...out(withLast(tensors[0].shape, total)), seqFrom };
   }
   if (!input) return UNKNOWN;
   const shape = input.shape;
@@ -104,11 +116,12 @@ const PARAMS: Record<string, string[]> = {
   AvgPool1D: ['pool_size', 'strides', 'padding'],
   Activation: ['activation'],
   Masking: ['mask_value'],
+  Concatenate: ['axis'],
 };
 
 export const kerasCore: LayerFamily = {
   framework: 'keras',
-  kinds: [...SAME, 'Dense', 'Flatten', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D', 'RepeatVector', 'Reshape', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'MaxPool1D', 'AvgPool1D', 'Concatenate'],
+  kinds: [...SAME, 'Dense', 'Flatten', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D', 'RepeatVector', 'Reshape', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'MaxPool1D', 'AvgPool1D', 'Concatenate', ...MERGE],
   params: (kind) => (PARAMS[kind] ?? []).map((name) => ({ name })),
   apply,
   hover: (layer) => layer.kind === 'Dense'

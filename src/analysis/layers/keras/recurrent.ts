@@ -23,7 +23,12 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   const output = { ...kerasTensor(shapeOf(sequences ? [batch, time, units] : [batch, units]), ctx.origin), rnnOutput: sequences, seqFrom: sequences ? layer : undefined };
   if (!state) return output;
   const h = kerasTensor(shapeOf([batch, units]), ctx.origin);
-  return { kind: 'list', items: layer.kind === 'LSTM' ? [output, h, h] : [output, h] };
+  return { kind: 'list', items: [output, ...Array.from({ length: stateCount(layer) }, () => h)], tag: { kind: 'keras-states', layer, call: layer.call } };
+}
+
+/** The states a recurrent layer returns with return_state=True: h and c for an LSTM, h otherwise. */
+export function stateCount(layer: LayerDesc): number {
+  return layer.kind === 'LSTM' ? 2 : 1;
 }
 
 function hoverRecurrent(layer: LayerDesc): string {

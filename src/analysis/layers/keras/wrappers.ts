@@ -26,13 +26,17 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const once = ctx.applyLayer(inner, [input]);
   const main = once.kind === 'list' ? once.items[0] : once;
   if (main?.kind !== 'tensor') return UNKNOWN;
+  // return_state=True on the wrapped layer: the merged output, then the forward states and the backward states
+  // (5 tensors for an LSTM, 3 for a GRU).
+  const states = once.kind === 'list' ? once.items.slice(1) : [];
+  const withStates = (outputs: Value[]): Value => (states.length ? { kind: 'list', items: [...outputs, ...states, ...states], tag: { kind: 'keras-states', layer, call: layer.call } } : outputs.length === 1 ? outputs[0] : { kind: 'list', items: outputs });
   const mode = mergeMode(layer);
-  if (mode === null) return { kind: 'list', items: [main, main] };
-  if (mode !== 'concat') return { ...main, origin: ctx.origin };
+  if (mode === null) return withStates([main, main]);
+  if (mode !== 'concat') return withStates([{ ...main, origin: ctx.origin }]);
   const d = lastDim(main.shape);
   const doubled = d.kind === 'int' ? intDim(d.value * 2, { origin: ctx.origin, role: 'feature', producer: layer }) : UNKNOWN_DIM;
   const merged: TensorValue = { ...main, origin: ctx.origin, shape: withLast(main.shape, doubled), seqFrom: main.seqFrom };
-  return merged;
+  return withStates([merged]);
 }
 
 export const kerasWrappers: LayerFamily = {

@@ -1,6 +1,16 @@
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { looksSwapped } from '../torch/sl109-embedding-arguments-swapped';
+import { DIM, VOCAB, looksSwapped } from '../torch/sl109-embedding-arguments-swapped';
+import { intValue } from '../../values/value';
+
+/**
+ * `Embedding(64, text_vocabulary_size)`: a literal number first and a name that says vocabulary second, whose value
+ * (when known) is the larger — the erratum of a well-known textbook's functional multi-input model.
+ */
+function literalBeforeVocabulary(first: string, second: string, secondValue: number | undefined): boolean {
+  if (!/^\d+$/.test(first.trim()) || !VOCAB.test(second) || DIM.test(second.replace(/input_?dim/i, ''))) return false;
+  return secondValue === undefined || secondValue > Number(first);
+}
 
 export const kerasEmbeddingArgumentsSwapped: Rule = {
   code: 'SL204',
@@ -24,7 +34,7 @@ export const kerasEmbeddingArgumentsSwapped: Rule = {
       if (!n?.expr || !d?.expr) return;
       const first = ctx.text(n.expr.range);
       const second = ctx.text(d.expr.range);
-      if (!looksSwapped(first, second)) return;
+      if (!looksSwapped(first, second) && !literalBeforeVocabulary(first, second, intValue(d.value))) return;
       ctx.report({
         range: layer.call.range,
         message: `Embedding(input_dim=${first}, output_dim=${second}) looks swapped: ${second} reads as the vocabulary size and ${first} as the vector size; the vocabulary size comes first`,

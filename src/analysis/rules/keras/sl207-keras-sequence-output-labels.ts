@@ -1,19 +1,30 @@
 import type { LayerDesc } from '../../layers/layer';
+import type { KerasModel } from '../../values/value';
 import { isKerasRecurrent } from '../../layers/keras/recurrent';
 import { formatShape } from '../../shapes/shape';
 import { fix, setKeyword } from '../edits';
 import type { Rule } from '../rule';
 import { kerasLayerName, keywordRange, returnsSequences } from './helpers';
 
-/** The last recurrent layer of a Sequential model, when nothing after it collapses the time axis. */
+/** Layers applied to every time step alike: they keep the time axis as the recurrent layer left it. */
+const PER_STEP = new Set(['Dense', 'TimeDistributed', 'Dropout', 'SpatialDropout1D', 'Activation', 'Masking', 'LayerNormalization', 'BatchNormalization', 'GaussianNoise', 'ReLU', 'Softmax', 'LeakyReLU']);
+
+/** The last recurrent layer of a Sequential model, when only per-step layers follow it. */
 function lastSequenceLayer(layers: LayerDesc[]): LayerDesc | undefined {
   for (let i = layers.length - 1; i >= 0; i--) {
     const layer = layers[i];
     const inner = layer.kind === 'Bidirectional' ? layer.children[0] : layer;
     if (inner && isKerasRecurrent(inner)) return returnsSequences(inner) ? inner : undefined;
-    if (['Flatten', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D', 'Reshape', 'Lambda'].includes(layer.kind)) return undefined;
+    if (!PER_STEP.has(layer.kind)) return undefined;
   }
   return undefined;
+}
+
+/** The recurrent layer whose return_sequences=True makes the model's output per step, if that is the cause. */
+export function sequenceOutputCause(model: KerasModel): LayerDesc | undefined {
+  const output = model.output;
+  if (output.kind !== 'tensor') return undefined;
+  return model.layers.length ? lastSequenceLayer(model.layers) : output.seqFrom;
 }
 
 export const kerasSequenceOutputLabels: Rule = {
@@ -41,7 +52,7 @@ export const kerasSequenceOutputLabels: Rule = {
       const sparse = /sparse/.test(model.compile?.loss ?? '');
       const expectedRank = sparse ? 2 : 3;
       if (labels.shape.dims.length >= expectedRank) return;
-      const layer = model.layers.length ? lastSequenceLayer(model.layers) : output.seqFrom;
+      const layer = sequenceOutputCause(model);
       if (!layer) return;
       const broadcasts = /binary|mean_squared|mse|mae|mean_absolute/.test(model.compile?.loss ?? '') && labels.shape.dims.length <= 2;
       ctx.report({

@@ -2,8 +2,8 @@ import type { Expr } from '../../parse/ast';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
 
-const VOCAB = /(vocab|n_?tokens|num_?tokens|n_?words|num_?words|max_?words|max_?features|max_?tokens|top_?words|num_?embeddings|n_?chars|num_?chars|n_?items|num_?items|n_?classes_?in|input_?dim|token_?count|len\()/i;
-const DIM = /(emb(ed(ding)?)?_?(dim|size)|embedding_dim|d_?model|dim_?emb|emb_?sz|(^|_)dim$|hidden)/i;
+export const VOCAB = /(vocab|n_?tokens|num_?tokens|n_?words|num_?words|max_?words|max_?features|max_?tokens|top_?words|num_?embeddings|n_?chars|num_?chars|n_?items|num_?items|n_?classes_?in|input_?dim|token_?count|len\()/i;
+export const DIM = /(emb(ed(ding)?)?_?(dim|size)|embedding_dim|d_?model|dim_?emb|emb_?sz|(^|_)dim$|hidden)/i;
 
 function nameOf(expr: Expr | undefined, text: (e: Expr) => string): string {
   return expr ? text(expr) : '';

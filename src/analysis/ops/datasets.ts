@@ -1,0 +1,103 @@
+// Data that real Keras scripts load instead of building it: keras.datasets' load_data (whose sizes and id ranges
+// are fixed by the data set) and scikit-learn's generators and train_test_split.
+import type { Origin } from '../shapes/dim';
+import { Dim, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { shapeOf } from '../shapes/shape';
+import { TensorValue, UNKNOWN, Value, intValue } from '../values/value';
+
+/**
+ * The word-index data sets: samples in the train and test split, the number of classes, and the largest word id
+ * when load_data keeps every word (imdb.npz: the word index has 88,584 words, ids start at index_from=3, and the
+ * largest id in the data is 88,586). Reuters' largest id is not recorded here, so without num_words it is unknown.
+ */
+const WORD_DATASETS: Record<string, { train: number; test: number; classes: number; maxId?: number }> = {
+  imdb: { train: 25000, test: 25000, classes: 2, maxId: 88586 },
+  reuters: { train: 8982, test: 2246, classes: 46 },
+};
+
+function tensor(dims: Dim[], dtype: TensorValue['dtype'], origin: Origin, minValue?: number, maxValue?: number): TensorValue {
+  return { kind: 'tensor', dtype, origin, shape: shapeOf(dims), minValue, maxValue };
+}
+
+/**
+ * keras.datasets.imdb/reuters.load_data(num_words=N): ((x_train, y_train), (x_test, y_test)). x is one list of ids per
+ * sample, read as (samples, ?) ids: with num_words every id is below N (rarer words become oov_char=2); without it,
+ * ids reach the data set's largest (unless index_from moves them). Labels are class ids.
+ */
+export function kerasDataset(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  const data = WORD_DATASETS[name];
+  if (!data) return UNKNOWN;
+  const numWordsArg = kwargs.get('num_words') ?? kwargs.get('nb_words') ?? args[1];
+  const numWords = intValue(numWordsArg);
+  const numWordsGiven = numWordsArg !== undefined && numWordsArg.kind !== 'none';
+  const indexFromMoved = kwargs.has('index_from') && intValue(kwargs.get('index_from')) !== 3;
+  const maxLen = kwargs.has('maxlen') && kwargs.get('maxlen')?.kind !== 'none';
+  const maxId = numWordsGiven ? (numWords !== undefined ? numWords - 1 : undefined) : indexFromMoved ? undefined : data.maxId;
+  // maxlen drops the longer reviews, so the sample counts are no longer known.
+  const rows = (n: number) => (maxLen || kwargs.has('test_split') ? UNKNOWN_DIM : intDim(n, { origin }));
+  const split = (n: number): Value => ({
+    kind: 'tuple',
+    items: [tensor([rows(n), UNKNOWN_DIM], 'long', origin, 0, maxId), tensor([rows(n)], 'long', origin, 0, data.classes - 1)],
+  });
+  return { kind: 'tuple', items: [split(data.train), split(data.test)] };
+}
+
+function sizeArg(args: Value[], kwargs: Map<string, Value>, index: number, name: string, fallback: number): number | undefined {
+  const v = kwargs.get(name) ?? args[index];
+  return v === undefined ? fallback : intValue(v);
+}
+
+/** sklearn.datasets.make_regression / make_classification, and sklearn.model_selection.train_test_split. */
+export function sklearnCall(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  const dim = (n: number | undefined) => (n === undefined ? UNKNOWN_DIM : intDim(n, { origin }));
+  if (path === 'sklearn.datasets.make_regression') {
+    const n = sizeArg(args, kwargs, 0, 'n_samples', 100);
+    const f = sizeArg(args, kwargs, 1, 'n_features', 100);
+    const targets = sizeArg(args, kwargs, 3, 'n_targets', 1);
+    const y = targets === 1 ? tensor([dim(n)], 'float', origin) : tensor([dim(n), dim(targets)], 'float', origin);
+    return { kind: 'tuple', items: [tensor([dim(n), dim(f)], 'float', origin), y] };
+  }
+  if (path === 'sklearn.datasets.make_classification') {
+    const n = sizeArg(args, kwargs, 0, 'n_samples', 100);
+    const f = sizeArg(args, kwargs, 1, 'n_features', 20);
+    const classes = sizeArg(args, kwargs, 5, 'n_classes', 2);
+    return { kind: 'tuple', items: [tensor([dim(n), dim(f)], 'float', origin), tensor([dim(n)], 'long', origin, 0, classes === undefined ? undefined : classes - 1)] };
+  }
+  if (path === 'sklearn.model_selection.train_test_split' || path === 'sklearn.cross_validation.train_test_split') {
+    const arrays = args.filter((a) => a.kind === 'tensor') as TensorValue[];
+    if (arrays.length !== args.length || !arrays.length) return UNKNOWN;
+    const out: Value[] = [];
+    for (const a of arrays) {
+      const [train, test] = splitRows(a, kwargs, origin);
+      out.push(train, test);
+    }
+    return { kind: 'list', items: out };
+  }
+  return undefined;
+}
+
+/** train_test_split's row counts: test = ceil(test_size · n) (0.25 by default), train = the rest; an int is a count. */
+function splitRows(a: TensorValue, kwargs: Map<string, Value>, origin: Origin): [TensorValue, TensorValue] {
+  const n = a.shape.rankKnown && a.shape.dims[0]?.kind === 'int' ? a.shape.dims[0].value : undefined;
+  const testArg = kwargs.get('test_size');
+  const trainArg = kwargs.get('train_size');
+  let test: number | undefined;
+  if (n !== undefined) {
+    const t = testArg && testArg.kind !== 'none' ? testArg : undefined;
+    const r = trainArg && trainArg.kind !== 'none' ? trainArg : undefined;
+    if (t?.kind === 'int') test = t.value;
+    else if (t?.kind === 'float') test = Math.ceil(t.value * n);
+    else if (!t && r?.kind === 'int') test = n - r.value;
+    else if (!t && r?.kind === 'float') test = n - Math.floor(r.value * n);
+    else if (!t && !r) test = Math.ceil(0.25 * n);
+  }
+  const rest = a.shape.rankKnown ? a.shape.dims.slice(1) : undefined;
+  const withRows = (rows: number | undefined): TensorValue => ({
+    ...a,
+    literal: undefined,
+    sortedDescending: undefined,
+    origin,
+    shape: rest ? shapeOf([rows === undefined || rows < 0 ? UNKNOWN_DIM : intDim(rows, { origin }), ...rest]) : a.shape,
+  });
+  return [withRows(test === undefined || n === undefined ? undefined : n - test), withRows(test)];
+}

@@ -1,0 +1,88 @@
+import { Dim, intDim } from '../../shapes/dim';
+import { formatShape } from '../../shapes/shape';
+import type { TensorValue } from '../../values/value';
+import type { Rule } from '../rule';
+import { sequenceOutputCause } from './sl207-keras-sequence-output-labels';
+
+/** Losses that compare a distribution over the last axis and check that both shapes agree. */
+const CATEGORICAL = /^(categorical_crossentropy|categorical_hinge|kl_divergence|kld|kullback_leibler_divergence)$/;
+/** Losses computed element by element, which broadcast a size-1 axis against any other. */
+const ELEMENTWISE = /^(binary_crossentropy|binary_focal_crossentropy|mean_squared_error|mse|mean_absolute_error|mae|mean_absolute_percentage_error|mape|mean_squared_logarithmic_error|msle|hinge|squared_hinge|log_cosh|logcosh|huber|poisson)$/;
+
+type Mismatch = { kind: 'rank' | 'width'; silent: boolean; labels: Dim[]; output: Dim[] };
+
+const known = (d: Dim | undefined): number | undefined => (d?.kind === 'int' ? d.value : undefined);
+
+/**
+ * How tf.keras 2.x / Keras 3 line labels up with predictions before the loss: a rank-1 label beside a rank-2
+ * output gains an axis, and a rank difference of one is bridged by a trailing axis of size 1
+ * (losses_utils.squeeze_or_expand_dimensions). What is left must have the same rank; the last axes must be equal,
+ * except that element-wise losses broadcast a size-1 axis without an error.
+ */
+export function compareLabels(labels: Dim[], output: Dim[], loss: string): Mismatch | undefined {
+  let l = labels;
+  let o = output;
+  if (/sparse/.test(loss)) {
+    if (l.length === o.length - 1) return undefined;
+    // The same rank: a trailing axis of 1, or one-hot labels, which are SL208's.
+    if (l.length === o.length) return undefined;
+    return { kind: 'rank', silent: false, labels, output };
+  }
+  if (!CATEGORICAL.test(loss) && !ELEMENTWISE.test(loss)) return undefined;
+  if (l.length === 1 && o.length === 2) l = [...l, intDim(1)];
+  if (l.length === o.length - 1 && known(o[o.length - 1]) === 1) o = o.slice(0, -1);
+  else if (l.length === o.length + 1 && known(l[l.length - 1]) === 1) l = l.slice(0, -1);
+  if (l.length !== o.length) return { kind: 'rank', silent: false, labels, output };
+  const a = known(l[l.length - 1]);
+  const b = known(o[o.length - 1]);
+  if (a === undefined || b === undefined || a === b) return undefined;
+  const broadcasts = ELEMENTWISE.test(loss) && (a === 1 || b === 1);
+  return { kind: 'width', silent: broadcasts, labels: l, output: o };
+}
+
+export const kerasOutputLabelShape: Rule = {
+  code: 'SL210',
+  name: 'keras-output-label-shape',
+  severity: 'error',
+  framework: 'keras',
+  summary: 'The labels given to fit/evaluate do not have the shape of the model\'s output: another rank (per-step labels for a per-sample output, or the reverse) or another width.',
+  docs: {
+    whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch`, compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1.',
+    whyIsThisBad: 'tf.keras 2.x and Keras 3 raise at `fit` (`Shapes (None, 22) and (None, 3) are incompatible`, `Incompatible shapes`); Keras 1 and 2.0–2.3 raised `Error when checking target: expected dense_2 to have shape (3,) but got array with shape (22,)`. With an element-wise loss (mse, binary_crossentropy) and an axis of size 1, tf.keras 2.x and Keras 3 broadcast it silently: one sigmoid unit against 11 targets, or 96 outputs per step against 1 target, trains on a loss that means nothing.',
+    example: 'model = Sequential([LSTM(32, input_shape=(10, 8)), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)   # y: (n, 10, 5), a class per step',
+    useInstead: 'model = Sequential([LSTM(32, input_shape=(10, 8), return_sequences=True), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)',
+    references: ['https://keras.io/api/losses/', 'https://keras.io/api/models/model_training_apis/#fit-method'],
+  },
+  fixTitles: [],
+  hooks: {
+    modelMethod(event, ctx) {
+      if (!['fit', 'evaluate', 'train_on_batch', 'test_on_batch'].includes(event.method)) return;
+      const { model } = event;
+      const loss = model.compile?.loss;
+      const output = model.output;
+      const labels = event.args[1] ?? event.kwargs.get('y');
+      if (!loss || output.kind !== 'tensor' || !output.shape.rankKnown || labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
+      // A 3-D output from return_sequences=True against per-sample labels is SL207's, on the layer that causes it.
+      if (output.shape.dims.length > labels.shape.dims.length && sequenceOutputCause(model)) return;
+      const mismatch = compareLabels(labels.shape.dims, output.shape.dims, loss);
+      if (!mismatch) return;
+      const out = formatShape(output.shape);
+      const lab = formatShape((labels as TensorValue).shape);
+      const what = mismatch.kind === 'rank'
+        ? `the model outputs ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : ''}`
+        : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}`;
+      const consequence = mismatch.silent
+        ? `; ${loss} broadcasts the size-1 axis without an error in tf.keras 2.x and Keras 3 (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
+        : `: Keras raises at ${event.method} (tf.keras 2.x and Keras 3: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
+      ctx.report({
+        range: event.call.range,
+        severity: mismatch.silent ? 'warning' : 'error',
+        message: `${what}${consequence}`,
+        related: [
+          ...(output.origin ? [{ range: output.origin.range, message: `the output ${out} comes from here` }] : []),
+          ...(labels.origin ? [{ range: labels.origin.range, message: `the labels ${lab} come from here` }] : []),
+        ],
+      });
+    },
+  },
+};

@@ -1,0 +1,60 @@
+import { inputMismatch } from '../../interpret/keras';
+import { formatShape } from '../../shapes/shape';
+import type { Value } from '../../values/value';
+import type { Rule } from '../rule';
+
+const DATA_METHODS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch', 'predict_on_batch']);
+
+function pairs(declared: Value, data: Value): [Value, Value][] {
+  const many = (v: Value) => (v.kind === 'list' || v.kind === 'tuple') && !v.element;
+  if (many(declared) && many(data)) {
+    const a = (declared as Extract<Value, { kind: 'list' | 'tuple' }>).items;
+    const b = (data as Extract<Value, { kind: 'list' | 'tuple' }>).items;
+    return a.length === b.length ? a.map((d, i) => [d, b[i]]) : [];
+  }
+  return [[declared, data]];
+}
+
+export const kerasInputDataShape: Rule = {
+  code: 'SL211',
+  name: 'keras-input-data-shape',
+  severity: 'error',
+  framework: 'keras',
+  summary: 'The data given to fit/evaluate/predict does not match the input the model declares: another number of axes, or another number of features.',
+  docs: {
+    whatItDoes: 'Compares the arrays passed to `fit`, `evaluate`, `predict` and `train_on_batch` (positionally or as `x=`) with the input the model declares: the first layer\'s `input_shape` / `input_dim` in a `Sequential` model, or the `Input` tensors of a functional one, input by input.',
+    whyIsThisBad: 'Keras refuses the data before any layer runs: `Error when checking model input: expected lstm_input_1 to have 3 dimensions, but got array with shape (100, 9)` (Keras 1 and 2), `Input 0 of layer "lstm" is incompatible with the layer: expected ndim=3, found ndim=2` (tf.keras 2.x, Keras 3), or a matrix-size error for a wrong number of features. Table-shaped data for a recurrent layer needs a time axis: `X.reshape(n, steps, features)`.',
+    example: 'X, y = make_regression(100, 9)\nmodel = Sequential([LSTM(32, input_dim=9), Dense(1)])\nmodel.fit(X, y)',
+    useInstead: 'X, y = make_regression(100, 9)\nX = X.reshape(X.shape + (1,))\nmodel = Sequential([LSTM(32, input_shape=(9, 1)), Dense(1)])\nmodel.fit(X, y)',
+    references: ['https://keras.io/api/models/model_training_apis/#fit-method', 'https://keras.io/api/layers/recurrent_layers/lstm/'],
+  },
+  fixTitles: [],
+  hooks: {
+    modelMethod(event, ctx) {
+      if (!DATA_METHODS.has(event.method)) return;
+      const declared = event.model.input;
+      const data = event.args[0] ?? event.kwargs.get('x');
+      if (!declared || !data) return;
+      // A model that fails while it is built (a finding on a layer) never reaches fit: no cascade.
+      const output = event.model.output;
+      if (event.model.layers.some((l) => l.broken) || output.kind !== 'tensor' || !output.shape.rankKnown) return;
+      for (const [want, got] of pairs(declared, data)) {
+        const mismatch = inputMismatch(want, got);
+        if (!mismatch || want.kind !== 'tensor' || got.kind !== 'tensor') continue;
+        const w = formatShape(want.shape);
+        const g = formatShape(got.shape);
+        ctx.report({
+          range: event.call.range,
+          message: mismatch.rank
+            ? `the model's input is declared ${w} (${want.shape.dims.length}-D with the batch) but ${event.method} gets data of shape ${g} (${got.shape.dims.length}-D): Keras raises "expected ndim=${want.shape.dims.length}, found ndim=${got.shape.dims.length}" (tf.keras 2.x, Keras 3; Keras 1 and 2.0–2.3: "expected … to have ${want.shape.dims.length} dimensions")`
+            : `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${want.shape.dims[want.shape.dims.length - 1].kind === 'int' ? (want.shape.dims[want.shape.dims.length - 1] as { value: number }).value : '?'} features expected, ${(got.shape.dims[got.shape.dims.length - 1] as { value: number }).value} given; Keras raises on the input shape`,
+          related: [
+            ...(want.origin ? [{ range: want.origin.range, message: `the input ${w} is declared here` }] : []),
+            ...(got.origin ? [{ range: got.origin.range, message: `the data ${g} comes from here` }] : []),
+          ],
+        });
+        return;
+      }
+    },
+  },
+};
