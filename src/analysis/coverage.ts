@@ -21,6 +21,21 @@ export interface CoverageStats {
   unknown: number;
   /** Calls whose tensor argument had a known rank but whose result did not: call → count. */
   lostAt: Record<string, number>;
+  /**
+   * Keras: the names assigned from a Keras layer call (functional API) or inside a Keras model's call(), each layer
+   * added to a Sequential model (its output), and the x and y given to fit/evaluate/predict.
+   */
+  keras?: KnowledgeCounts;
+  /** Keras layers the analysis does not model, by class name: what to model next. */
+  kerasUnmodelled?: Record<string, number>;
+}
+
+export interface KnowledgeCounts {
+  names: number;
+  rankKnown: number;
+  fullyKnown: number;
+  knownValues: number;
+  unknown: number;
 }
 
 /** The knowledge a value carries; tuples of tensors count as their least known item. */
@@ -51,15 +66,36 @@ export function holdsKnownRank(value: Value): boolean {
   return k === 'full' || k === 'rank';
 }
 
+function note(sites: Map<string, Knowledge>, range: Range, value: Value): void {
+  const key = `${range.start.line}:${range.start.column}`;
+  const k = knowledgeOf(value);
+  const before = sites.get(key);
+  if (!before || ORDER[k] > ORDER[before]) sites.set(key, k);
+}
+
+function countKnowledge(sites: Map<string, Knowledge>): KnowledgeCounts {
+  const counts = { full: 0, rank: 0, value: 0, unknown: 0 };
+  for (const k of sites.values()) counts[k]++;
+  return { names: sites.size, rankKnown: counts.full + counts.rank, fullyKnown: counts.full, knownValues: counts.value, unknown: counts.unknown };
+}
+
 export class CoverageCollector {
   private readonly sites = new Map<string, Knowledge>();
+  private readonly kerasSites = new Map<string, Knowledge>();
   private readonly lost = new Map<string, number>();
+  private readonly unmodelled = new Map<string, number>();
 
   assigned(range: Range, value: Value): void {
-    const key = `${range.start.line}:${range.start.column}`;
-    const k = knowledgeOf(value);
-    const before = this.sites.get(key);
-    if (!before || ORDER[k] > ORDER[before]) this.sites.set(key, k);
+    note(this.sites, range, value);
+  }
+
+  kerasAssigned(range: Range, value: Value): void {
+    if (this.kerasSites.size < 100_000) note(this.kerasSites, range, value);
+  }
+
+  kerasLayerUnmodelled(kind: string): void {
+    if (this.unmodelled.size >= 512 && !this.unmodelled.has(kind)) return;
+    this.unmodelled.set(kind, (this.unmodelled.get(kind) ?? 0) + 1);
   }
 
   lostShape(call: string): void {
@@ -68,15 +104,11 @@ export class CoverageCollector {
   }
 
   result(): CoverageStats {
-    const counts = { full: 0, rank: 0, value: 0, unknown: 0 };
-    for (const k of this.sites.values()) counts[k]++;
     return {
-      names: this.sites.size,
-      rankKnown: counts.full + counts.rank,
-      fullyKnown: counts.full,
-      knownValues: counts.value,
-      unknown: counts.unknown,
+      ...countKnowledge(this.sites),
       lostAt: Object.fromEntries(this.lost),
+      ...(this.kerasSites.size ? { keras: countKnowledge(this.kerasSites) } : {}),
+      ...(this.unmodelled.size ? { kerasUnmodelled: Object.fromEntries(this.unmodelled) } : {}),
     };
   }
 }

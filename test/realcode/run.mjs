@@ -137,6 +137,8 @@ function measureCoverage(paths) {
   const total = {};
   for (const c of chunks) {
     for (const [k, v] of Object.entries(c)) if (typeof v === 'number') total[k] = (total[k] ?? 0) + v;
+    // Keras model code is counted apart (names from layer calls and call(), Sequential layers, fit's data).
+    for (const [k, v] of Object.entries(c.keras ?? {})) if (typeof v === 'number') total[`keras.${k}`] = (total[`keras.${k}`] ?? 0) + v;
   }
   return { available: true, total, chunks };
 }

@@ -318,6 +318,30 @@ export class Interpreter {
     return UNKNOWN;
   }
 
+  /** Keras layer calls evaluated so far, for `--stats`: a name assigned from one is counted as Keras model code. */
+  private readonly kerasLayerCalls = new WeakSet<A.Call>();
+  /** Keras layer constructors (keras.layers.X(...)) evaluated so far, modelled or not. */
+  private readonly kerasConstructs = new WeakSet<A.Call>();
+
+  /** True inside a Keras model's (or layer's) call() or anything it calls. */
+  private inKerasCall(): boolean {
+    return this.frames.some((f) => f.def?.name === 'call' && f.cls?.isKerasModel === true);
+  }
+
+  /** `--stats` for Keras: names assigned from a Keras layer call, or inside a Keras model's call(). */
+  private noteKerasAssign(stmt: A.Assign, value: Value): void {
+    const v = stmt.value;
+    // A layer call, or a call of a Keras layer built in place that is not modelled (its result is unknown).
+    const fromLayer = v.kind === 'call' && (this.kerasLayerCalls.has(v) || (v.func.kind === 'call' && this.kerasConstructs.has(v.func)));
+    if (!fromLayer && !this.inKerasCall()) return;
+    for (const target of stmt.targets) {
+      if (target.kind === 'name' || target.kind === 'attribute') this.ctx.coverage.kerasAssigned(target.range, value);
+      else if ((target.kind === 'tuple' || target.kind === 'list') && (value.kind === 'list' || value.kind === 'tuple') && value.items.length === target.items.length) {
+        target.items.forEach((t, i) => this.ctx.coverage.kerasAssigned(t.range, value.items[i]));
+      } else if (target.kind === 'tuple' || target.kind === 'list') for (const t of target.items) this.ctx.coverage.kerasAssigned(t.range, UNKNOWN);
+    }
+  }
+
   private execAssign(stmt: A.Assign, scope: Scope): void {
     let value = this.eval(stmt.value, scope);
     if (stmt.op) {
@@ -325,6 +349,7 @@ export class Interpreter {
       value = this.binary(stmt.op, current, value, stmt);
     }
     for (const target of stmt.targets) this.bind(target, value, scope, stmt);
+    this.noteKerasAssign(stmt, value);
   }
 
   /** Binds a value to an assignment target, unpacking tuples and recording tensor sites. */
@@ -747,6 +772,7 @@ export class Interpreter {
       case 'module':
         return this.callPath(normalisePath(callee.path), args, kwargs, expr, partial);
       case 'layer':
+        if (callee.layer.framework === 'keras') this.kerasLayerCalls.add(expr);
         return this.applyLayer(callee.layer, args, kwargs, expr);
       case 'class':
         return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false);
@@ -809,6 +835,7 @@ export class Interpreter {
     const keras = kerasPath(path);
     if (keras) {
       emit();
+      if (/^keras\.layers\.[A-Z]/.test(keras)) this.kerasConstructs.add(expr);
       return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;

@@ -111,7 +111,10 @@ function constructKerasLayer(host: KerasHost, kind: string, qualname: string, ar
     return { kind: 'layer', layer };
   }
   const family = kerasFamily(kind);
-  if (!family) return UNKNOWN;
+  if (!family) {
+    host.ctx.coverage.kerasLayerUnmodelled(kind);
+    return UNKNOWN;
+  }
   const inner = args[0]?.kind === 'layer' && (kind === 'Bidirectional' || kind === 'TimeDistributed') ? [args[0].layer] : [];
   const layer: LayerDesc = { framework: 'keras', kind, qualname, call: expr, args: bindArgs(family.params(kind), expr, args, kwargs), children: inner, label: host.originOf(expr).text };
   const errorsBefore = host.ctx.errorCount;
@@ -143,6 +146,7 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   if (layer.kind === 'InputLayer') return;
   const output = model.output.kind === 'tensor' ? host.applyLayer(layer, [model.output], new Map(), layer.call) : UNKNOWN;
   host.ctx.emit('sequentialAdd', { model, layer, output });
+  host.ctx.coverage.kerasAssigned(layer.call.range, output);
   // A layer with several outputs (return_state=True) ends what a Sequential model can follow.
   model.output = output.kind === 'list' ? UNKNOWN : output;
   model.summary.push({ layer, output });
@@ -241,6 +245,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
     case 'test_on_batch': {
       const x = args[0] ?? kwargs.get('x');
       const y = args[1] ?? kwargs.get('y');
+      noteData(host, expr, x, y);
       if (x) replaySequential(host, model, x, expr);
       if (x) replayFunctional(host, model, x, expr);
       if (y) model.labels.push({ value: y, call: expr });
@@ -250,6 +255,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
     case 'predict':
     case 'predict_on_batch': {
       const x = args[0] ?? kwargs.get('x');
+      noteData(host, expr, x, undefined);
       if (x) replaySequential(host, model, x, expr);
       if (x) replayFunctional(host, model, x, expr);
       host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs });
@@ -269,6 +275,15 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
     default:
       return UNKNOWN;
   }
+}
+
+/** `--stats`: the x and y given to fit/evaluate/predict, each counted at its argument. */
+function noteData(host: KerasHost, call: A.Call, x: Value | undefined, y: Value | undefined): void {
+  const at = (i: number, name: string) => call.args[i] ?? call.keywords.find((k) => k.name === name)?.value;
+  const xe = at(0, 'x');
+  const ye = at(1, 'y');
+  if (x && xe) host.ctx.coverage.kerasAssigned(xe.range, x);
+  if (y && ye) host.ctx.coverage.kerasAssigned(ye.range, y);
 }
 
 /** Calling a model on a tensor. */
