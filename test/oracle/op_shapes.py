@@ -325,6 +325,33 @@ def _(r):
 
 # ── products and element-wise arithmetic ───────────────────────────────────────
 
+@op("dot")
+def _(r):
+    n = r.randint(1, 9)
+    form = r.choice(["torch.dot(a, b)", "a.dot(b)", "torch.vdot(a, b)"])
+    return f"a = {randn([n])}\nb = {randn([n])}\ny = {form}"
+
+
+@op("pool1d")
+def _(r):
+    s = sizes(r, r.choice([2, 3]), 1, 4) + [r.randint(1, 12)]
+    length = s[-1]
+    k = r.randint(1, length)
+    kind = r.choice(["max", "avg"])
+    stride = r.choice(["", f", stride={r.randint(1, 3)}", f", {r.randint(1, 3)}"])
+    pad = r.choice(["", f", padding={r.randint(0, k // 2)}"]) if not stride.startswith(", ") or "=" in stride else ""
+    form = r.choice([
+        f"F.{kind}_pool1d(x, {k}{stride}{pad})",
+        f"F.{kind}_pool1d(x, kernel_size={k})",
+        f"F.{kind}_pool1d(x, x.size({len(s) - 1}))",
+        f"F.adaptive_{kind}_pool1d(x, {r.randint(1, 5)})",
+        f"nn.{kind.capitalize()}Pool1d({k}{stride}{pad})(x)",
+        f"nn.{kind.capitalize()}Pool1d({k}, ceil_mode=False)(x)",
+    ])
+    return f"x = {randn(s)}\ny = {form}"
+
+
+
 @op("matmul")
 def _(r):
     n, m, p = sizes(r, 3)
@@ -407,7 +434,7 @@ def _(r):
 def _(r):
     s = sizes(r, r.randint(1, 3))
     t = sizes(r, r.randint(1, 3))
-    form = r.choice(["x.new_zeros({a})", "x.new_ones({t})", "x.new_zeros({t})", "x.new_empty({t})", "x.new_full({t}, 0.5)", "x.new_tensor([1, 2, 3])"])
+    form = r.choice(["x.new_zeros({a})", "x.new_ones({t})", "x.new_zeros({t})", "x.new_empty({t})", "x.new_full({t}, 0.5)", "x.new_tensor([1, 2, 3])", "x.new({a})", "x.new({a}).zero_()", "x.new([1.0, 2.0])"])
     return f"x = {randn(s)}\ny = " + form.format(a=args(t), t=tup(t))
 
 

@@ -19,15 +19,17 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, TensorValue, UNKNOWN, Value, appendItems, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, TensorValue, UNKNOWN, Value, appendItems, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
 import { AnalysisContext } from './context';
-import { Scope, sameValue } from './scope';
+import { Scope, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf } from '../coverage';
 
 const MAX_DEPTH = 10;
+/** Tensor methods no other Python object has, whose result's rank the call alone tells. */
+const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
 const MAX_UNROLL = 16;
 /** Statements and expressions nested deeper than this (across calls) evaluate to unknown: the JS stack is finite. */
@@ -44,6 +46,8 @@ interface Frame {
   cls?: ClassInfo;
   self?: InstanceValue;
   returns: Value[];
+  /** What a generator yielded (`yield from` adds an item of the iterable). */
+  yields?: Value[];
 }
 
 /** Thrown inside a frame when the step budget runs out; caught at the top-level statement. */
@@ -455,8 +459,22 @@ export class Interpreter {
       case 'ellipsis':
         return UNKNOWN;
       case 'tuple':
-      case 'list':
-        return sequence(expr.kind, expr.items.map((e) => (e.kind === 'starred' ? (this.eval(e.value, scope), UNKNOWN) : this.eval(e, scope))));
+      case 'list': {
+        // `(*x.shape, n)`: a starred known sequence spreads its items; any other makes the length unknown.
+        const items: Value[] = [];
+        let lengthKnown = true;
+        for (const e of expr.items) {
+          if (e.kind !== 'starred') {
+            items.push(this.eval(e, scope));
+            continue;
+          }
+          const spread = this.eval(e.value, scope);
+          if ((spread.kind === 'tuple' || spread.kind === 'list') && !spread.element) items.push(...spread.items);
+          else if (spread.kind === 'size') items.push(...spread.dims.map(valueFromDim));
+          else lengthKnown = false;
+        }
+        return lengthKnown ? sequence(expr.kind, items) : summary(expr.kind, undefined);
+      }
       case 'dict': {
         const entries = new Map<string, Value>();
         for (const { key, value } of expr.entries) {
@@ -496,7 +514,7 @@ export class Interpreter {
         const orelse = this.eval(expr.orelse, scope);
         if (test === true) return body;
         if (test === false) return orelse;
-        return body.kind !== 'tensor' && sameValue(body, orelse) ? body : UNKNOWN;
+        return joinValues(body, orelse);
       }
       case 'comprehension':
         return this.comprehension(expr, scope);
@@ -514,6 +532,12 @@ export class Interpreter {
         const l = boolValue(left);
         if (l === undefined) return UNKNOWN;
         return expr.op === 'and' ? (l ? right : left) : l ? left : right;
+      }
+      case 'yield': {
+        const value = expr.value ? this.eval(expr.value, scope) : NONE;
+        (this.frame.yields ??= []).push(expr.from ? this.iterationValue(value) : value);
+        // What `yield` evaluates to is whatever the caller sends in.
+        return UNKNOWN;
       }
       case 'slice':
       case 'starred':
@@ -629,6 +653,8 @@ export class Interpreter {
           }
         }
         return UNKNOWN;
+      case 'unknown':
+        return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       default:
         return UNKNOWN;
     }
@@ -812,6 +838,10 @@ export class Interpreter {
         return UNKNOWN;
       case 'kmodel':
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
+      case 'unknown':
+        // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
+        // the receiver is a tensor of unknown shape.
+        return TENSOR_ONLY_METHODS.has(name) ? tensorMethod({ kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown' }, name, args, kwargs, origin) : UNKNOWN;
       case 'list':
         if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
         if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
@@ -847,6 +877,7 @@ export class Interpreter {
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
     if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs);
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
+    if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
     const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
     if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {
@@ -889,6 +920,24 @@ export class Interpreter {
     this.ctx.emit('layerConstruct', { layer });
     if (this.ctx.errorCount > errorsBefore) layer.broken = true;
     this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind, describe: () => family.hover(layer) });
+    return { kind: 'layer', layer };
+  }
+
+  /** nn.Embedding.from_pretrained(weights): a table of weights.size(0) rows of weights.size(1) features. */
+  private pretrainedEmbedding(args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    const weights = args[0] ?? kwargs.get('embeddings');
+    const weightsExpr = expr.args[0] ?? expr.keywords.find((k) => k.name === 'embeddings')?.value;
+    const dims = weights?.kind === 'tensor' && weights.shape.rankKnown && weights.shape.dims.length === 2 ? weights.shape.dims : undefined;
+    const family = torchFamily('Embedding')!;
+    const bound = bindArgs(family.params('Embedding'), expr, [], kwargs);
+    bound.delete('embeddings');
+    bound.delete('freeze');
+    for (const [i, name] of (['num_embeddings', 'embedding_dim'] as const).entries()) {
+      bound.set(name, { value: dims ? valueFromDim(dims[i]) : UNKNOWN, ...(weightsExpr ? { expr: weightsExpr } : {}) });
+    }
+    const layer: LayerDesc = { framework: 'torch', kind: 'Embedding', qualname: 'torch.nn.Embedding', call: expr, args: bound, children: [], label: this.originOf(expr).text };
+    this.ctx.emit('layerConstruct', { layer });
+    this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind: 'Embedding', describe: () => family.hover(layer) });
     return { kind: 'layer', layer };
   }
 
@@ -991,9 +1040,13 @@ export class Interpreter {
     } finally {
       this.frames.pop();
     }
+    if (def.generator) {
+      // A generator: iterating it gives the yielded values, as many as the loops run (unknown).
+      const yields = frame.yields ?? [];
+      return listOf(yields.length && yields.every((v) => sameValue(v, yields[0])) ? yields[0] : UNKNOWN);
+    }
     if (frame.returns.length === 0) return NONE;
-    const first = frame.returns[0];
-    return frame.returns.every((v) => sameValue(v, first)) ? first : UNKNOWN;
+    return frame.returns.slice(1).reduce((joined, v) => joinValues(joined, v), frame.returns[0]);
   }
 
   /**

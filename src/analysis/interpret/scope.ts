@@ -1,6 +1,7 @@
 // Variable scopes, and how two control-flow paths join: a name keeps its value only where both paths agree.
-import { formatShape } from '../shapes/shape';
-import { MAX_WEIGHT, UNKNOWN, Value } from '../values/value';
+import { Dim, UNKNOWN_DIM, sameDim } from '../shapes/dim';
+import { Shape, UNKNOWN_SHAPE, formatShape, shapeOf, trailing } from '../shapes/shape';
+import { MAX_WEIGHT, TensorValue, UNKNOWN, Value } from '../values/value';
 
 export class Scope {
   readonly vars = new Map<string, Value>();
@@ -36,10 +37,62 @@ export class Scope {
     for (const b of branches) for (const k of b.vars.keys()) names.add(k);
     for (const name of names) {
       const values = branches.map((b) => (b.vars.has(name) ? b.vars.get(name) : this.vars.get(name))).filter((v): v is Value => v !== undefined);
-      const first = values[0];
-      this.vars.set(name, values.every((v) => sameValue(v, first)) ? first : UNKNOWN);
+      this.vars.set(name, values.slice(1).reduce((joined, v) => joinValues(joined, v), values[0]));
     }
   }
+}
+
+/**
+ * What two paths agree on: the same value, or, for tensors, what both shapes share (two tensors of the same
+ * rank stay that rank, each dimension known only where both paths give it; the value bounds widen to cover
+ * both), and item by item for tuples of one length. Anything else is unknown.
+ */
+export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): Value {
+  if (a === b) return a;
+  // sameValue compares tensors by shape and dtype only: their bounds and roles are joined here.
+  if (a.kind === 'tensor' && b.kind === 'tensor') return joinTensors(a, b);
+  if (sameValue(a, b)) return a;
+  if (--budget.left < 0) return UNKNOWN;
+  if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind && !a.element && !b.element && a.items.length === b.items.length) {
+    // Lists are shared by reference and mutated in place: only tuples are rebuilt.
+    if (a.kind === 'list') return UNKNOWN;
+    const items = a.items.map((v, i) => joinValues(v, b.items[i], budget));
+    const tag = a.tag && b.kind === 'tuple' && b.tag && a.tag.layer === b.tag.layer && a.tag.kind === b.tag.kind ? a.tag : undefined;
+    return tag ? { kind: 'tuple', items, tag } : { kind: 'tuple', items };
+  }
+  return UNKNOWN;
+}
+
+function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
+  const joined: TensorValue = { kind: 'tensor', shape: joinShapes(a.shape, b.shape), dtype: a.dtype === b.dtype ? a.dtype : 'unknown' };
+  if (a.origin && (a.origin === b.origin || sameDimsAndOrigin(a, b))) joined.origin = a.origin;
+  if (a.literal && b.literal && a.literal.length === b.literal.length && a.literal.every((v, i) => v === b.literal![i])) joined.literal = a.literal;
+  if (a.minValue !== undefined && b.minValue !== undefined) joined.minValue = Math.min(a.minValue, b.minValue);
+  if (a.maxValue !== undefined && b.maxValue !== undefined) joined.maxValue = Math.max(a.maxValue, b.maxValue);
+  if (a.rnnOutput && b.rnnOutput) joined.rnnOutput = true;
+  if (a.seqFrom && a.seqFrom === b.seqFrom) joined.seqFrom = a.seqFrom;
+  if (a.name && a.name === b.name) joined.name = a.name;
+  if (a.sortedDescending !== undefined && a.sortedDescending === b.sortedDescending) joined.sortedDescending = a.sortedDescending;
+  return joined;
+}
+
+function sameDimsAndOrigin(a: TensorValue, b: TensorValue): boolean {
+  return !!b.origin && a.origin!.text === b.origin.text && a.origin!.range.start.line === b.origin.range.start.line && a.origin!.range.start.column === b.origin.range.start.column;
+}
+
+function joinShapes(a: Shape, b: Shape): Shape {
+  if (a.rankKnown && b.rankKnown) return a.dims.length === b.dims.length ? shapeOf(a.dims.map((d, i) => joinDims(d, b.dims[i]))) : UNKNOWN_SHAPE;
+  // At least one rank unknown: only the trailing dimensions both know.
+  const n = Math.min(a.dims.length, b.dims.length);
+  const dims: Dim[] = [];
+  for (let i = 1; i <= n; i++) dims.unshift(joinDims(a.dims[a.dims.length - i], b.dims[b.dims.length - i]));
+  return dims.length ? trailing(dims) : UNKNOWN_SHAPE;
+}
+
+function joinDims(a: Dim, b: Dim): Dim {
+  if (sameDim(a, b)) return a;
+  const role = a.role === b.role ? a.role : undefined;
+  return role ? { kind: 'unknown', role } : UNKNOWN_DIM;
 }
 
 /** Whether two values are the same as far as the analysis knows; a walk past MAX_WEIGHT values answers no. */

@@ -13,7 +13,11 @@ export function dimFromValue(value: Value | undefined, origin: Origin | undefine
 export function dimsFromSizeArgs(args: Value[], origin: Origin | undefined): Dim[] | undefined {
   if (args.length === 1) {
     const only = args[0];
-    if (only.kind === 'tuple' || only.kind === 'list') return only.items.map((v) => dimFromValue(v, origin));
+    if (only.kind === 'tuple' || only.kind === 'list') {
+      // A summary keeps no items: how many sizes it holds, or which, is not known.
+      if (only.element) return only.length === undefined ? undefined : Array.from({ length: only.length }, () => dimFromValue(only.element, origin));
+      return only.items.map((v) => dimFromValue(v, origin));
+    }
     if (only.kind === 'size') return only.dims;
     if (only.kind === 'unknown') return undefined;
   }

@@ -1,5 +1,5 @@
 // Matrix products: matmul (with its 1-D and batch-broadcasting cases), bmm, mm, F.linear.
-import { Dim, Origin } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, Value } from '../values/value';
 import { broadcastDim, promote } from './broadcast';
@@ -33,25 +33,51 @@ export function matmul(a: Value | undefined, b: Value | undefined, origin: Origi
   return result(dtype, origin, shapeOf([...batch, x.dims[xr - 2], y.dims[yr - 1]]));
 }
 
-/** torch.bmm: (b, n, m) @ (b, m, p) → (b, n, p); anything but 3-D operands is left unknown. */
+/**
+ * torch.bmm: (b, n, m) @ (b, m, p) → (b, n, p). Both operands must be 3-D, so the result is 3-D even when an
+ * operand's rank is not known; each size is taken from whichever operand tells it.
+ */
 export function bmm(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
-  if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return result('unknown', origin, UNKNOWN_SHAPE);
-  const dtype = promote('*', a.dtype, b.dtype);
-  if (!a.shape.rankKnown || !b.shape.rankKnown || a.shape.dims.length !== 3 || b.shape.dims.length !== 3) return result(dtype, origin, UNKNOWN_SHAPE);
-  return result(dtype, origin, shapeOf([broadcastDim(a.shape.dims[0], b.shape.dims[0]), a.shape.dims[1], b.shape.dims[2]]));
+  const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';
+  if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(a.shape, 3);
+  const y = fitRank(b.shape, 3);
+  if (!x || !y) return result(dtype, origin, UNKNOWN_SHAPE);
+  return result(dtype, origin, shapeOf([agreed(x[0], y[0]), x[1], y[2]]));
 }
 
-/** torch.mm: (n, m) @ (m, p) → (n, p). */
+/** The dims of a shape that must have `rank` axes (unknown leading ones filled in), or undefined if it cannot. */
+function fitRank(shape: Shape, rank: number): Dim[] | undefined {
+  if (shape.rankKnown) return shape.dims.length === rank ? shape.dims : undefined;
+  if (shape.dims.length > rank) return undefined;
+  return [...Array<Dim>(rank - shape.dims.length).fill(UNKNOWN_DIM), ...shape.dims];
+}
+
+/** Two sizes that must be equal: the known one. */
+function agreed(a: Dim, b: Dim): Dim {
+  return a.kind === 'unknown' ? b : a;
+}
+
+/** torch.mm: (n, m) @ (m, p) → (n, p); both operands are 2-D, so the result is, whatever else is unknown. */
 export function mm(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
-  if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return result('unknown', origin, UNKNOWN_SHAPE);
-  const dtype = promote('*', a.dtype, b.dtype);
-  if (!a.shape.rankKnown || !b.shape.rankKnown || a.shape.dims.length !== 2 || b.shape.dims.length !== 2) return result(dtype, origin, UNKNOWN_SHAPE);
-  return result(dtype, origin, shapeOf([a.shape.dims[0], b.shape.dims[1]]));
+  const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';
+  if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(a.shape, 2);
+  const y = fitRank(b.shape, 2);
+  if (!x || !y) return result(dtype, origin, UNKNOWN_SHAPE);
+  return result(dtype, origin, shapeOf([x[0], y[1]]));
+}
+
+/** torch.dot / vdot: two 1-D tensors → a 0-D scalar. */
+export function dot(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
+  const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';
+  if (a?.kind !== 'tensor' || b?.kind !== 'tensor' || !fitRank(a.shape, 1) || !fitRank(b.shape, 1)) return result(dtype, origin, UNKNOWN_SHAPE);
+  return result(dtype, origin, shapeOf([]));
 }
 
 /** F.linear(x, weight[, bias]): (…, in) → (…, out) with weight (out, in). */
 export function linear(x: Value | undefined, weight: Value | undefined, origin: Origin): TensorValue {
   if (x?.kind !== 'tensor') return result('unknown', origin, UNKNOWN_SHAPE);
-  if (weight?.kind !== 'tensor' || !weight.shape.rankKnown || weight.shape.dims.length !== 2 || !x.shape.rankKnown || x.shape.dims.length === 0) return result(x.dtype, origin, UNKNOWN_SHAPE);
-  return result(x.dtype, origin, shapeOf([...x.shape.dims.slice(0, -1), weight.shape.dims[0]]));
+  if (weight?.kind !== 'tensor' || !weight.shape.rankKnown || weight.shape.dims.length !== 2 || x.shape.dims.length === 0) return result(x.dtype, origin, UNKNOWN_SHAPE);
+  return result(x.dtype, origin, { dims: [...x.shape.dims.slice(0, -1), weight.shape.dims[0]], rankKnown: x.shape.rankKnown });
 }

@@ -121,7 +121,7 @@ const LEGACY_DTYPES: Record<string, DType> = {
  * argument two ways: separate ints (or a `torch.Size`) are sizes, uninitialised; one sequence or array is data,
  * as `torch.tensor` reads it. `FloatTensor([1.0, 2.0, 3.0])` is `(3,)`, never `(?, ?, ?)`.
  */
-function legacyConstructor(dtype: DType, args: Value[], origin: Origin): TensorValue {
+export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): TensorValue {
   const unknown: TensorValue = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype, origin };
   if (args.length === 0) return { ...unknown, shape: shapeOf([intDim(0, { origin })]) };
   const first = args[0];

@@ -4,10 +4,10 @@ import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast } from './broadcast';
-import { bmm, matmul, mm } from './products';
+import { bmm, dot, matmul, mm } from './products';
 import { gather, indexSelect, multinomial, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
-import { tensorFactory } from './tensor-factory';
+import { legacyConstructor, tensorFactory } from './tensor-factory';
 import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
 
 const SAME_SHAPE = new Set([
@@ -30,6 +30,14 @@ function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.d
   const fromBool = t.dtype === 'bool' && dtype !== 'bool' && dtype !== 'unknown';
   const keep = dtype === t.dtype;
   return { kind: 'tensor', shape, dtype, origin, minValue: keep ? t.minValue : fromBool ? 0 : undefined, maxValue: keep ? t.maxValue : fromBool ? 1 : undefined };
+}
+
+function numpyDtype(v: Value | undefined): DType {
+  if (v?.kind === 'dtype') return v.dtype;
+  const name = v?.kind === 'module' ? v.path.split('.').pop()! : v?.kind === 'str' ? v.value : v?.kind === 'qualname' ? v.name.split('.').pop()! : '';
+  if (/^(float(16|32|64)?|double|half|single)$/.test(name)) return 'float';
+  if (/^u?int(8|16|32|64)?$|^long$/.test(name)) return 'long';
+  return name === 'bool' || name === 'bool_' ? 'bool' : 'unknown';
 }
 
 function axisArg(v: Value | undefined): number | undefined {
@@ -57,8 +65,11 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
 }
 
 export function permute(t: TensorValue, order: (number | undefined)[], origin: Origin): TensorValue {
-  if (!t.shape.rankKnown || order.length !== t.shape.dims.length) return tensor(t, UNKNOWN_SHAPE, origin);
-  const rank = t.shape.dims.length;
+  // permute names every axis once: the result has as many axes as the order, whatever else is unknown.
+  // So an input of unknown rank has exactly order.length axes, its known trailing ones at the end.
+  const rank = order.length;
+  if (t.shape.rankKnown ? rank !== t.shape.dims.length : rank === 0 || t.shape.dims.length > rank) return tensor(t, UNKNOWN_SHAPE, origin);
+  if (!t.shape.rankKnown) t = { ...t, shape: shapeOf([...Array<Dim>(rank - t.shape.dims.length).fill(UNKNOWN_DIM), ...t.shape.dims]) };
   const axes = order.map((a) => (a === undefined ? undefined : normaliseAxis(a, rank)));
   if (axes.some((a) => a === undefined)) return tensor(t, UNKNOWN_SHAPE, origin);
   const result = tensor(t, shapeOf(axes.map((a) => t.shape.dims[a!])), origin);
@@ -154,7 +165,7 @@ export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, 
   if (dimArg === undefined || dimArg.kind === 'none') {
     return tensor(t, shapeOf([]), origin, dtype);
   }
-  const axes = dimArg.kind === 'tuple' || dimArg.kind === 'list' ? dimArg.items.map(intValue) : [intValue(dimArg)];
+  const axes = dimArg.kind === 'tuple' || dimArg.kind === 'list' ? (dimArg.element ? [undefined] : dimArg.items.map(intValue)) : [intValue(dimArg)];
   let shape: Shape = UNKNOWN_SHAPE;
   if (axes.every((a) => a !== undefined)) {
     if (t.shape.rankKnown) {
@@ -216,6 +227,12 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
       return bmm(t, args[0], origin);
     case 'mm':
       return mm(t, args[0], origin);
+    case 'dot':
+    case 'vdot':
+      return dot(t, args[0], origin);
+    case 'new':
+      // The legacy `x.new(sizes…)` / `x.new(data)`: read like torch.Tensor(...), in x's dtype.
+      return legacyConstructor(t.dtype, args, origin);
     case 'topk':
       return topk(t, args[0] ?? kwargs.get('k'), args[1] ?? kwargs.get('dim'), origin);
     case 'sort':
@@ -245,6 +262,9 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
       if (strides) result.strides = strides;
       return result;
     }
+    case 'astype':
+      // NumPy's array.astype(np.float32): the same shape in the named dtype.
+      return tensor(t, t.shape, origin, numpyDtype(args[0] ?? kwargs.get('dtype')));
     case 'type_as':
       return tensor(t, t.shape, origin, args[0]?.kind === 'tensor' ? args[0].dtype : 'unknown');
     case 'view_as':
@@ -253,6 +273,7 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
       return args[0]?.kind === 'tensor' ? tensor(t, args[0].shape, origin) : tensor(t, UNKNOWN_SHAPE, origin);
     case 'permute': {
       const order = args.length === 1 && (args[0].kind === 'tuple' || args[0].kind === 'list') ? args[0].items : args;
+      if (args.length === 1 && (args[0].kind === 'tuple' || args[0].kind === 'list') && args[0].element) return tensor(t, UNKNOWN_SHAPE, origin);
       return permute(t, order.map(axisArg), origin);
     }
     case 'transpose':
@@ -308,6 +329,13 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
     case 'repeat':
     case 'expand': {
       const dims = dimsFromSizeArgs(args, origin);
+      if (dims && !t.shape.rankKnown && dims.length >= t.shape.dims.length) {
+        // The sizes name every axis of the result (they cannot be fewer than the input's): its rank is known.
+        const offset = dims.length - t.shape.dims.length;
+        const known = (i: number) => (i >= offset ? t.shape.dims[i - offset] : UNKNOWN_DIM);
+        if (name === 'expand') return tensor(t, shapeOf(dims.map((d, i) => (d.kind === 'int' && d.value === -1 ? known(i) : d))), origin);
+        return tensor(t, shapeOf(dims.map((d, i) => (d.kind === 'int' && d.value === 1 && i >= offset ? known(i) : UNKNOWN_DIM))), origin);
+      }
       if (!dims || !t.shape.rankKnown || dims.length < t.shape.dims.length) return tensor(t, UNKNOWN_SHAPE, origin);
       if (name === 'expand') return tensor(t, shapeOf(dims.map((d, i) => (d.kind === 'int' && d.value === -1 ? t.shape.dims[i - (dims.length - t.shape.dims.length)] ?? UNKNOWN_DIM : d))), origin);
       return tensor(t, shapeOf(repeatDims(t.shape.dims, dims, origin)), origin);

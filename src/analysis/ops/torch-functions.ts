@@ -3,10 +3,11 @@ import { Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
+import { pool1d } from './pooling';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
-import { bmm, linear, matmul, mm } from './products';
+import { bmm, dot, linear, matmul, mm } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 
@@ -89,7 +90,7 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
       return first?.kind === 'tensor' && dims ? reshape(first, dims, origin) : undefined;
     }
     case 'permute':
-      return first?.kind === 'tensor' && (args[1]?.kind === 'tuple' || args[1]?.kind === 'list') ? permute(first, args[1].items.map(intValue), origin) : undefined;
+      return first?.kind === 'tensor' && (args[1]?.kind === 'tuple' || args[1]?.kind === 'list') && !args[1].element ? permute(first, args[1].items.map(intValue), origin) : undefined;
     case 'transpose':
     case 'swapaxes':
       return first?.kind === 'tensor' ? transpose(first, intValue(args[1]), intValue(args[2]), origin) : undefined;
@@ -114,6 +115,14 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
       return bmm(args[0], args[1], origin);
     case 'mm':
       return mm(args[0], args[1], origin);
+    case 'max_pool1d':
+    case 'avg_pool1d':
+    case 'adaptive_max_pool1d':
+    case 'adaptive_avg_pool1d':
+      return pool1d(name, args, kwargs, origin);
+    case 'dot':
+    case 'vdot':
+      return dot(args[0], args[1], origin);
     case 'linear':
       return linear(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('weight'), origin);
     case 'where': {

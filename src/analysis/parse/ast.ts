@@ -52,7 +52,9 @@ export interface OtherExpr extends NodeBase { kind: 'other'; calls: Call[]; tooD
 
 export type Expr =
   | Name | Attribute | Call | Num | Str | Const | Sequence | Dict | Slice | Subscript
-  | BinOp | UnaryOp | Conditional | Starred | Comprehension | Compare | BoolOp | OtherExpr;
+  | BinOp | UnaryOp | Conditional | Starred | Comprehension | Compare | BoolOp | Yield | OtherExpr;
+/** `yield value` (`from`: `yield from iterable`). Its own value is whatever the caller sends: unknown. */
+export interface Yield extends NodeBase { kind: 'yield'; value?: Expr; from: boolean }
 
 export interface Param {
   name: string;
@@ -68,6 +70,8 @@ export interface FunctionDef extends NodeBase {
   nameRange: Range;
   params: Param[];
   body: Stmt[];
+  /** A `yield` in its own body (not a nested def's) makes it a generator: a call returns the sequence of yielded values. */
+  generator?: boolean;
 }
 export interface ClassDef extends NodeBase {
   kind: 'class';

@@ -75,6 +75,8 @@ class Lowerer {
   comments: { line: number; text: string }[] = [];
   errors: Range[] = [];
   private depth = 0;
+  /** `yield` expressions lowered in the current function body, to tell a generator. */
+  private yields = 0;
 
   constructor(private readonly source: string) {}
 
@@ -283,13 +285,19 @@ class Lowerer {
           break;
       }
     }
+    const outerYields = this.yields;
+    this.yields = 0;
+    const body = this.block(field(node, 'body'));
+    const generator = this.yields > 0;
+    this.yields = outerYields;
     return {
       kind: 'def',
       range: rangeOf(node),
       name: name ? this.text(name) : '',
       nameRange: name ? rangeOf(name) : rangeOf(node),
       params,
-      body: this.block(field(node, 'body')),
+      body,
+      ...(generator ? { generator } : {}),
     };
   }
 
@@ -433,6 +441,11 @@ class Lowerer {
       case 'dictionary_comprehension':
       case 'generator_expression':
         return this.comprehension(node);
+      case 'yield': {
+        this.yields++;
+        const inner = namedChildren(node)[0];
+        return { kind: 'yield', range, value: inner ? this.expr(inner) : undefined, from: /^yield\s+from\b/.test(this.text(node)) };
+      }
       case 'keyword_argument':
       case 'as_pattern_target': {
         const inner = namedChildren(node)[0];

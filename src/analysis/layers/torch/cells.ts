@@ -6,13 +6,19 @@ import { TensorValue, Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, argDim, argInt } from '../layer';
 
-function applyCell(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
+function applyCell(layer: LayerDesc, args: Value[], kwargs: Map<string, Value>, ctx: ApplyContext): Value {
   const input = args[0];
   const hidden = argDim(layer, 'hidden_size', 'feature');
   let dims: Dim[] | undefined;
   if (input?.kind === 'tensor' && input.shape.rankKnown) {
     if (input.shape.dims.length === 2) dims = [{ ...input.shape.dims[0], role: 'batch' } as Dim, hidden];
     else if (input.shape.dims.length === 1) dims = [hidden];
+  } else {
+    // The input's rank is unknown, but the state's must match it: a 2-D (batch, hidden) state means a batched step.
+    const hx = args[1] ?? kwargs.get('hx');
+    const h = hx?.kind === 'tuple' && layer.kind === 'LSTMCell' ? hx.items[0] : hx;
+    if (h?.kind === 'tensor' && h.shape.rankKnown && h.shape.dims.length === 2) dims = [{ ...h.shape.dims[0], role: 'batch' } as Dim, hidden];
+    else if (h?.kind === 'tensor' && h.shape.rankKnown && h.shape.dims.length === 1) dims = [hidden];
   }
   const state = (): TensorValue => ({ kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: dims ? shapeOf(dims) : input?.kind === 'tensor' && !input.shape.rankKnown ? { dims: [hidden], rankKnown: false } : UNKNOWN_SHAPE });
   return layer.kind === 'LSTMCell' ? { kind: 'tuple', items: [state(), state()] } : state();

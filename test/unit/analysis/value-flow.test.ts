@@ -1,0 +1,94 @@
+// Values through control flow, generators, methods and call sites; ranks that a call alone tells.
+import { strict as assert } from 'node:assert';
+import { codes, shapeOf } from './helpers';
+
+describe('value flow', () => {
+  it('iterates a generator function as the values it yields', async () => {
+    const body = 'def windows(n, dim):\n    for _ in range(n):\n        yield torch.randn(32, 60, dim)\n\nfor z in windows(2, 4):\n    w = z\n';
+    assert.equal(await shapeOf(body, 'w'), '(32, 60, 4)');
+  });
+
+  it('gives a generator that yields different shapes no shape, and a plain call of it no value', async () => {
+    const body = 'def gen():\n    yield torch.randn(2, 3)\n    yield torch.randn(4, 5, 6)\n\nfor z in gen():\n    w = z\n';
+    assert.equal(await shapeOf(body, 'w'), undefined);
+  });
+
+  it('keeps the rank where two branches assign tensors of one rank, each size known only where both agree', async () => {
+    const body = 'import random\nimport torch\nimport torch.nn as nn\nif random.random() > 0.5:\n    x = torch.randn(4, 10, 3)\nelse:\n    x = torch.randn(4, 12, 3)\ny = x\n';
+    assert.equal(await shapeOf(body, 'y'), '(4, ?, 3)');
+  });
+
+  it('forgets the shape where branches disagree on the rank', async () => {
+    const body = 'import random\nimport torch\nimport torch.nn as nn\nif random.random() > 0.5:\n    x = torch.randn(4, 3)\nelse:\n    x = torch.randn(4, 12, 3)\ny = x.view(-1)\n';
+    assert.equal(await shapeOf(body, 'y'), '(?,)');
+  });
+
+  it('joins a function that returns different shapes on different paths', async () => {
+    const body = 'import random\nimport torch\ndef pick(flag):\n    if flag:\n        return torch.zeros(2, 5)\n    return torch.zeros(3, 5)\n\ny = pick(random.random() > 0.5)\n';
+    assert.equal(await shapeOf(body, 'y'), '(?, 5)');
+  });
+
+  it('widens id bounds over branches: either path may hold the larger ids', async () => {
+    const body = 'import random\nimport torch\nimport torch.nn as nn\nemb = nn.Embedding(10, 4)\nif random.random() > 0.5:\n    ids = torch.randint(0, 5, (2, 3))\nelse:\n    ids = torch.randint(0, 20, (2, 3))\nout = emb(ids)\n';
+    assert.ok((await codes(body)).includes('SL108'));
+  });
+
+  it('knows bmm and mm results are 3-D and 2-D even when an operand\'s rank is not', async () => {
+    const body = 'class M(nn.Module):\n    def forward(self, q, k):\n        s = torch.bmm(q, k.transpose(1, 2))\n        t = q.mm(torch.randn(5, 7))\n        return s, t\n';
+    assert.equal(await shapeOf(body, 's'), '(?, ?, ?)');
+    assert.equal(await shapeOf(body, 't'), '(?, 7)');
+  });
+
+  it('knows the rank of permute, expand, view and new on values the analysis cannot otherwise follow', async () => {
+    const body = 'import mystery\nimport torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def forward(self, x):\n        h = mystery.encode(x)\n        a = h.permute(1, 0, 2)\n        b = h.view(h.size(0), -1)\n        c = h.new(3, 4).zero_()\n        d = h.expand(2, -1, 8)\n        return a, b, c, d\n';
+    assert.equal(await shapeOf(body, 'a'), '(?, ?, ?)');
+    assert.equal(await shapeOf(body, 'b'), '(?, ?)');
+    assert.equal(await shapeOf(body, 'c'), '(3, 4)');
+    assert.equal(await shapeOf(body, 'd'), '(2, ?, 8)');
+  });
+
+  it('permutes the known trailing sizes of an input whose rank only the permutation tells', async () => {
+    const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 16)\n    def forward(self, x):\n        h = self.fc(x)\n        y = h.permute(2, 0, 1)\n        return y\n';
+    assert.equal(await shapeOf(body, 'y'), '(16, ?, ?)');
+  });
+
+  it('gives max-over-time pooling with the kernel as the length one step', async () => {
+    const body = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nx = torch.randn(4, 8, 10)\ny = F.max_pool1d(x, x.size(2)).squeeze(2)\nclass M(nn.Module):\n    def forward(self, h):\n        h = h.transpose(1, 2)\n        z = F.max_pool1d(torch.tanh(self.conv(h)), 3)\n        return z\n';
+    assert.equal(await shapeOf(body, 'y'), '(4, 8)');
+  });
+
+  it('rounds a functional pooled length up under ceil_mode=True, and leaves it unknown when the mode is', async () => {
+    const body = 'import random\nimport torch\nimport torch.nn.functional as F\nx = torch.randn(4, 8, 10)\ny = F.max_pool1d(x, 3, ceil_mode=True)\nz = F.max_pool1d(x, 3, ceil_mode=random.random() > 0.5)\n';
+    assert.equal(await shapeOf(body, 'y'), '(4, 8, 4)');
+    assert.equal(await shapeOf(body, 'z'), '(4, 8, ?)');
+  });
+
+  it('takes a cell\'s batch from its 2-D state when the input\'s rank is unknown', async () => {
+    const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.cell = nn.GRUCell(10, 20)\n    def forward(self, x):\n        h = torch.zeros(3, 20)\n        h2 = self.cell(x, h)\n        return h2\n';
+    assert.equal(await shapeOf(body, 'h2'), '(3, 20)');
+  });
+});
+
+describe('starred items in tuples and lists', () => {
+  it('spreads a known shape into a tuple: reshape((*x.shape, n))', async () => {
+    const body = 'import numpy as np\nx = np.zeros((4, 6))\ny = np.zeros((24, 3)).reshape((*x.shape, 3))\n';
+    assert.equal(await shapeOf(body, 'y'), '(4, 6, 3)');
+  });
+
+  it('gives a tuple with a starred unknown no length, so a reshape by it has no rank (never 0-D)', async () => {
+    const body = 'import numpy as np\nimport torch\ndef ohe(arr, n):\n    one_hot = np.zeros((arr.size, n), dtype=np.float32)\n    one_hot = one_hot.reshape((*arr.shape, n))\n    return one_hot\n';
+    assert.equal(await shapeOf(body, 'one_hot'), '(?, ?)');
+  });
+});
+
+describe('pretrained tables', () => {
+  it('sizes Embedding.from_pretrained from the weights, through a NumPy array cast with astype', async () => {
+    const body = 'import numpy as np\nimport torch\nimport torch.nn as nn\nglove = np.random.rand(5000, 100).astype(np.float32)\nemb = nn.Embedding.from_pretrained(torch.from_numpy(glove))\nx = emb(torch.randint(0, 5000, (4, 7)))\n';
+    assert.equal(await shapeOf(body, 'x'), '(4, 7, 100)');
+  });
+
+  it('checks ids against a pretrained table\'s rows', async () => {
+    const body = 'emb = nn.Embedding.from_pretrained(torch.randn(50, 8), padding_idx=0)\nx = emb(torch.randint(0, 60, (4, 7)))\n';
+    assert.ok((await codes(body)).includes('SL108'));
+  });
+});
