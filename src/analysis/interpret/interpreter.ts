@@ -19,7 +19,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, TensorValue, UNKNOWN, Value, appendItems, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
@@ -200,8 +200,11 @@ export class Interpreter {
       case 'while': {
         this.eval(stmt.test, scope);
         const branch = scope.fork();
-        const left = this.execBlock(stmt.body, branch);
-        scope.join(left ? [scope.fork()] : [branch, scope.fork()]);
+        const { left, again } = this.loop(() => {
+          const left = this.execBlock(stmt.body, branch);
+          return { left, again: left ? undefined : this.secondPass(scope, branch, () => undefined, stmt.body) };
+        });
+        scope.join(left ? [scope.fork()] : again ? [branch, again, scope.fork()] : [branch, scope.fork()]);
         return false;
       }
       case 'with':
@@ -282,8 +285,15 @@ export class Interpreter {
     if (known === false) return this.execBlock(stmt.orelse, scope);
     const thenScope = scope.fork();
     const elseScope = scope.fork();
-    const thenLeft = this.execBlock(stmt.body, thenScope);
-    const elseLeft = this.execBlock(stmt.orelse, elseScope);
+    this.uncertain++;
+    let thenLeft: boolean;
+    let elseLeft: boolean;
+    try {
+      thenLeft = this.execBlock(stmt.body, thenScope);
+      elseLeft = this.execBlock(stmt.orelse, elseScope);
+    } finally {
+      this.uncertain--;
+    }
     const live = [...(thenLeft ? [] : [thenScope]), ...(elseLeft ? [] : [elseScope])];
     // A branch without `else` that assigns a new name: Python code after it nearly always runs that branch.
     if (!thenLeft && stmt.orelse.length === 0) {
@@ -303,13 +313,71 @@ export class Interpreter {
       return;
     }
     const branch = scope.fork();
-    this.bind(stmt.target, this.iterationValue(iter), branch, null);
-    this.execBlock(stmt.body, branch);
+    const { again } = this.loop(() => {
+      this.bind(stmt.target, this.iterationValue(iter), branch, null);
+      const left = this.execBlock(stmt.body, branch);
+      const count = iter.kind === 'list' || iter.kind === 'tuple' ? sequenceLength(iter) : undefined;
+      return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.iterationValue(iter), s, null), stmt.body) };
+    });
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
     for (const [k, v] of branch.vars) if (!scope.has(k)) after.vars.set(k, v);
-    scope.join([branch, after]);
+    scope.join(again ? [branch, again, after] : [branch, after]);
     this.execBlock(stmt.orelse, scope);
+  }
+
+  /** Branches of an `if` whose condition is not known, running now. */
+  private uncertain = 0;
+
+  /** Lists appended to inside the loops running now (innermost last). */
+  private readonly loopAppends: Set<Extract<Value, { kind: 'list' | 'tuple' }>>[] = [];
+
+  /**
+   * Runs a loop whose iterations are not unrolled. A list appended to inside it holds as many items as the loop ran,
+   * which is not known: afterwards it keeps only what its items are like.
+   */
+  private loop<T>(run: () => T): T {
+    const appended = new Set<Extract<Value, { kind: 'list' | 'tuple' }>>();
+    this.loopAppends.push(appended);
+    try {
+      return run();
+    } finally {
+      this.loopAppends.pop();
+      for (const list of appended) {
+        const items = list.element ? [list.element] : list.items;
+        forgetLength(list, items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : UNKNOWN);
+        this.loopAppends[this.loopAppends.length - 1]?.add(list);
+      }
+    }
+  }
+
+  /** Second passes running now: a loop inside a second pass gets none of its own, so nesting cannot multiply the work. */
+  private secondPasses = 0;
+
+  /**
+   * A loop body runs again from what the previous pass left: once more, from the join of the state before the loop
+   * and after one pass, so that values carried from one iteration to the next (a growing sequence, sampled ids fed
+   * back, a hidden state) are seen as a later iteration sees them. Only names the first pass changed are joined;
+   * when it changed none, the second pass would repeat the first and is skipped.
+   */
+  private secondPass(scope: Scope, first: Scope, bindTarget: (s: Scope) => void, body: A.Stmt[]): Scope | undefined {
+    if (this.secondPasses > 0) return undefined;
+    const again = scope.fork();
+    let carried = false;
+    for (const [k, v] of first.vars) {
+      const before = scope.has(k) ? scope.lookup(k) : undefined;
+      if (before === undefined || before === v) continue;
+      again.vars.set(k, joinValues(before, v));
+      carried = true;
+    }
+    if (!carried) return undefined;
+    this.secondPasses++;
+    try {
+      bindTarget(again);
+      return this.execBlock(body, again) ? undefined : again;
+    } finally {
+      this.secondPasses--;
+    }
   }
 
   private iterationValue(iter: Value): Value {
@@ -366,7 +434,12 @@ export class Interpreter {
         return;
       case 'attribute': {
         const object = this.eval(target.object, scope);
-        if (object.kind === 'instance') object.attrs.set(target.attr, value);
+        if (object.kind === 'instance') {
+          // Attributes live on the object, not in the branch's scope: under a condition that may not hold, an
+          // attribute another path set (`if cell == "LSTM": self.rnn = … if cell == "GRU": self.rnn = …`) is joined.
+          const before = this.uncertain > 0 ? object.attrs.get(target.attr) : undefined;
+          object.attrs.set(target.attr, before ? joinValues(before, value) : value);
+        }
         if (this.inForward()) this.ctx.coverage.assigned(target.range, value);
         this.recordTensorSite(this.ctx.text(target.range), target.attrRange, value);
         return;
@@ -843,6 +916,7 @@ export class Interpreter {
         // the receiver is a tensor of unknown shape.
         return TENSOR_ONLY_METHODS.has(name) ? tensorMethod({ kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown' }, name, args, kwargs, origin) : UNKNOWN;
       case 'list':
+        if ((name === 'append' || name === 'extend' || name === 'insert') && this.loopAppends.length) this.loopAppends[this.loopAppends.length - 1].add(receiver);
         if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
         if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
         return name === 'copy' ? { ...receiver, items: [...receiver.items] } : NONE;

@@ -145,7 +145,8 @@ class Lowerer {
           target: this.exprOr(field(node, 'left'), range),
           iter: this.exprOr(field(node, 'right'), range),
           body: this.block(field(node, 'body')),
-          orelse: this.block(field(field(node, 'alternative') ?? node, 'body')),
+          // Without an `else:` there is nothing to run after the loop (the loop's own body is not its else).
+          orelse: ((alt) => (alt ? this.block(field(alt, 'body')) : []))(field(node, 'alternative')),
         }];
       case 'while_statement':
         return [{ kind: 'while', range, test: this.exprOr(field(node, 'condition'), range), body: this.block(field(node, 'body')) }];

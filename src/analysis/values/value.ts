@@ -265,6 +265,14 @@ export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, ad
   weights.delete(list);
 }
 
+/** In place: the list keeps only that its items are like `element`; how many it holds is no longer known. */
+export function forgetLength(list: Extract<Value, { kind: 'list' | 'tuple' }>, element: Value): void {
+  list.items = [];
+  list.element = weightOf(element) > MAX_WEIGHT ? UNKNOWN : element;
+  delete list.length;
+  weights.delete(list);
+}
+
 /** `list.extend(other)` in place; a summary extends into a summary. */
 export function extendList(list: Extract<Value, { kind: 'list' | 'tuple' }>, other: Extract<Value, { kind: 'list' | 'tuple' }>): void {
   if (!other.element) return appendItems(list, other.items);

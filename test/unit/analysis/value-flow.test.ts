@@ -92,3 +92,26 @@ describe('pretrained tables', () => {
     assert.ok((await codes(body)).includes('SL108'));
   });
 });
+
+describe('loops and conditions', () => {
+  it('runs a for loop without else once per pass, never its body again as the else', async () => {
+    const body = 'outs = []\nfor i in range(24):\n    outs.append(torch.zeros(3, 16))\ny = torch.stack(outs, dim=1)\n';
+    assert.equal(await shapeOf(body, 'y'), '(3, ?, 16)');
+  });
+
+  it('joins an attribute set under a condition that may not hold with the one another path set', async () => {
+    const body = 'class M(nn.Module):\n    def __init__(self, cell):\n        super().__init__()\n        if cell == "LSTM":\n            self.rnn = nn.LSTM(4, 8)\n        if cell == "GRU":\n            self.rnn = nn.GRU(4, 8)\n    def forward(self, x):\n        h0 = torch.zeros(1, 2, 8)\n        c0 = torch.zeros(1, 2, 8)\n        out, h = self.rnn(x, (h0, c0))\n        return out\n';
+    assert.deepEqual(await codes(body), []);
+  });
+
+  it('flags an LSTM given one tensor as its state, and a GRU given a pair, but not a parameter it only assumed', async () => {
+    assert.ok((await codes('lstm = nn.LSTMCell(4, 8)\nh = torch.zeros(2, 8)\nh1, c1 = lstm(torch.randn(2, 4), h)\n')).includes('SL104'));
+    assert.ok((await codes('gru = nn.GRU(4, 8)\nh = torch.zeros(1, 2, 8)\nout, h1 = gru(torch.randn(3, 2, 4), (h, h))\n')).includes('SL104'));
+    assert.deepEqual(await codes('class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lstm = nn.LSTM(4, 8)\n    def forward(self, x, hidden):\n        return self.lstm(x, hidden)\n'), []);
+  });
+
+  it('compares a 3-D state\'s layer axis with num_layers even when the input\'s rank is unknown', async () => {
+    const body = 'import mystery\nimport torch\nimport torch.nn as nn\nlstm = nn.LSTM(6, 8, num_layers=2)\nx = mystery.load()\nh = torch.zeros(1, 3, 8)\nout, _ = lstm(x, (h, h))\n';
+    assert.ok((await codes(body)).includes('SL103'));
+  });
+});

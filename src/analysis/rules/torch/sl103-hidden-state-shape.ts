@@ -20,15 +20,19 @@ export function hiddenStateArg(event: LayerCallEvent): TensorValue | undefined {
   return undefined;
 }
 
-function expectedState(event: LayerCallEvent, cell: boolean): Dim[] | undefined {
+function expectedState(event: LayerCallEvent, cell: boolean, stateRank: number): Dim[] | undefined {
   const input = event.args[0];
   const config = recurrentConfig(event.layer);
   const shape = input?.kind === 'tensor' ? input.shape : input?.kind === 'packed' ? input.padded.shape : undefined;
-  if (!shape || !shape.rankKnown) return undefined;
-  const axes = inputAxes(event.layer, shape);
   const size = cell || config.projSize === 0 ? config.hiddenSize : config.projSize;
   const first = config.stateLayers === undefined ? UNKNOWN_DIM : intDim(config.stateLayers);
   const last = size === undefined ? UNKNOWN_DIM : intDim(size);
+  if (!shape || !shape.rankKnown) {
+    // The input's rank is unknown, but a packed input is batched, and a 3-D state is only accepted with a batched
+    // input: either way the state must be (num_layers × directions, batch, size), whatever the batch is.
+    return input?.kind === 'packed' || stateRank === 3 ? [first, UNKNOWN_DIM, last] : undefined;
+  }
+  const axes = inputAxes(event.layer, shape);
   // A 2-D input with batched 3-D states is rnn-input-rank's (SL116): the input most likely lost its time axis.
   if (!axes.batched) return [first, last];
   if (input?.kind === 'packed') return [first, UNKNOWN_DIM, last];
@@ -105,7 +109,7 @@ export const hiddenStateShape: Rule = {
       const argExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'hx')?.value;
       const wrong: { name: string; want: Dim[]; got: Dim[]; tensor: TensorValue; cell: boolean }[] = [];
       for (const { tensor, cell, name } of states) {
-        const want = expectedState(event, cell);
+        const want = expectedState(event, cell, tensor.shape.rankKnown ? tensor.shape.dims.length : -1);
         if (!want || !tensor.shape.rankKnown) continue;
         const got = tensor.shape.dims;
         if (want.length === 2 && got.length === 3) continue;

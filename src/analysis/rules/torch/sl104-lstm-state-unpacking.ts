@@ -1,6 +1,7 @@
 import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
 import type { Value } from '../../values/value';
 import { fix, replace } from '../edits';
+import type { LayerCallEvent, RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { layerName } from './describe';
 
@@ -8,14 +9,47 @@ function lstmState(value: Value) {
   return value.kind === 'tuple' && value.tag?.kind === 'lstm-state' ? value.tag : undefined;
 }
 
+const PAIR_STATE = new Set(['LSTM', 'LSTMCell']);
+const ONE_STATE = new Set(['GRU', 'RNN', 'GRUCell', 'RNNCell']);
+
+/** The state passed to a recurrent layer or cell: an LSTM's must be the (h, c) pair, a GRU's or RNN's one tensor. */
+function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
+  const layer = event.layer;
+  if (layer.framework !== 'torch' || (!PAIR_STATE.has(layer.kind) && !ONE_STATE.has(layer.kind))) return;
+  const state = event.args[1] ?? event.kwargs.get('hx');
+  const stateExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'hx')?.value;
+  if (!state || !stateExpr) return;
+  const text = ctx.text(stateExpr.range);
+  // A parameter the analysis only assumed to be a tensor (a forward nobody calls in this file) may be the pair.
+  const assumed = state.kind === 'tensor' && state.name !== undefined && !state.shape.rankKnown && state.shape.dims.length === 0;
+  if (PAIR_STATE.has(layer.kind) && state.kind === 'tensor' && !assumed) {
+    ctx.report({
+      range: stateExpr.range,
+      message: `${layerName(layer)} takes its state as the pair (h_0, c_0), but ${text} is one tensor${state.origin ? ` (${state.origin.text}, line ${state.origin.range.start.line + 1})` : ''}: ${layer.kind === 'LSTMCell' ? 'PyTorch raises TypeError (hx must be a tuple of Tensors)' : 'PyTorch reads hx[0] and hx[1] as h_0 and c_0 and raises'}`,
+      related: [{ range: layer.call.range, message: `${layer.kind} defined here` }, ...(state.origin ? [{ range: state.origin.range, message: 'the single tensor is built here' }] : [])],
+      fixes: [fix(`Pass (${text}, torch.zeros_like(${text}))`, [replace(stateExpr.range, `(${text}, torch.zeros_like(${text}))`)], false)],
+    });
+    return;
+  }
+  if (ONE_STATE.has(layer.kind) && state.kind === 'tuple' && state.items.length === 2 && state.items.every((v) => v.kind === 'tensor')) {
+    const first = stateExpr.kind === 'tuple' ? stateExpr.items[0] : undefined;
+    ctx.report({
+      range: stateExpr.range,
+      message: `${layerName(layer)} takes one tensor as its state, but ${text} is a pair like an LSTM's (h_0, c_0): PyTorch raises`,
+      related: [{ range: layer.call.range, message: `${layer.kind} defined here` }],
+      fixes: first ? [fix(`Pass ${ctx.text(first.range)}`, [replace(stateExpr.range, ctx.text(first.range))], true)] : [],
+    });
+  }
+}
+
 export const lstmStateUnpacking: Rule = {
   code: 'SL104',
   name: 'lstm-state-unpacking',
   severity: 'error',
   framework: 'torch',
-  summary: 'An LSTM\'s state is used like a GRU\'s single tensor, or a GRU\'s state is unpacked like an LSTM\'s (h_n, c_n) pair.',
+  summary: 'An LSTM\'s state is used or passed like a GRU\'s single tensor, or a GRU\'s state is unpacked or passed like an LSTM\'s (h_n, c_n) pair.',
   docs: {
-    whatItDoes: 'Follows the second value a recurrent layer returns. An LSTM returns `output, (h_n, c_n)`; a GRU or RNN returns `output, h_n`. It flags an LSTM state used as a tensor, and a GRU state unpacked into two names.',
+    whatItDoes: 'Follows the second value a recurrent layer returns. An LSTM returns `output, (h_n, c_n)`; a GRU or RNN returns `output, h_n`. It flags an LSTM state used as a tensor, and a GRU state unpacked into two names. It also checks the state passed in: an LSTM or LSTMCell given one tensor, a GRU, RNN or their cells given a pair.',
     whyIsThisBad: 'For an LSTM, `h[-1]` on the pair silently gives `c_n`, the cell state, instead of the last layer\'s hidden state, and `h.squeeze(0)` raises `AttributeError: \'tuple\' object has no attribute \'squeeze\'`. For a GRU, `out, (h, c) = gru(x)` raises `ValueError` — or, with two layers or directions, silently splits h_n by layer.',
     example: 'out, h = self.lstm(x)\nlogits = self.fc(h[-1])',
     useInstead: 'out, (h, c) = self.lstm(x)\nlogits = self.fc(h[-1])',
@@ -71,6 +105,7 @@ export const lstmStateUnpacking: Rule = {
       });
     },
     layerCall(event, ctx) {
+      stateKind(event, ctx);
       const tag = event.args[0] ? lstmState(event.args[0]) : undefined;
       if (!tag || isRecurrent(event.layer)) return;
       const arg = event.call.args[0];
