@@ -87,11 +87,18 @@ window.addEventListener('message', (event: MessageEvent) => {
     case 'show': {
       const started = performance.now();
       state = { runs: message.runs, view: { ...defaultView(), normalisation: state.view.normalisation, tab: message.runs.length > 1 ? 'compare' : 0 }, shapeCheck: message.shapeCheck ?? null };
-      state.view.sweepIndex = initialSweepIndex(state.runs[0]);
       setStatus('');
-      render();
+      let failure: string | undefined;
+      try {
+        state.view.sweepIndex = initialSweepIndex(state.runs[0]);
+        render();
+      } catch (error) {
+        // The host waits for this result's report: a result the panel cannot draw is said, not left pending.
+        failure = error instanceof Error ? error.message : String(error);
+        setStatus(`The panel could not draw this result: ${failure}`, 'error');
+      }
       vscode.setState(state);
-      requestAnimationFrame(() => requestAnimationFrame(() => post({ type: 'rendered', runs: state.runs.length, ms: performance.now() - started })));
+      reportRendered(state.runs.length, started, failure);
       break;
     }
     case 'busy':
@@ -102,6 +109,34 @@ window.addEventListener('message', (event: MessageEvent) => {
       break;
   }
 });
+
+/** How long the panel waits for an animation frame before it reports a render no frame followed. */
+const NO_FRAME_MS = 1000;
+
+/**
+ * Tells the host the result is drawn: after the next paint, or at once when the document is hidden,
+ * or after NO_FRAME_MS when no frame comes. A webview is a cross-origin frame: while it is not
+ * displayed or lies off-screen (behind the editor's own layout, before its first placement) the
+ * browser runs no animation frames in it, even though its document still says it is 'visible'; a
+ * hidden document runs none until it is shown. Waiting for a paint there would hold the command's
+ * result for as long as the panel is not on screen; the DOM is built either way.
+ */
+function reportRendered(runs: number, started: number, error: string | undefined): void {
+  let sent = false;
+  let timer: number | undefined;
+  const send = (painted: boolean) => {
+    if (sent) return;
+    sent = true;
+    window.clearTimeout(timer);
+    post({ type: 'rendered', runs, ms: performance.now() - started, painted, ...(error === undefined ? {} : { error: error.slice(0, 500) }) });
+  };
+  if (document.visibilityState === 'hidden') {
+    send(false);
+    return;
+  }
+  timer = window.setTimeout(() => send(false), NO_FRAME_MS);
+  requestAnimationFrame(() => requestAnimationFrame(() => send(true)));
+}
 
 function setStatus(text: string, kind: 'busy' | 'error' | '' = ''): void {
   status.textContent = text;

@@ -16,7 +16,8 @@ export type ReportFormat = 'markdown' | 'csv' | 'json';
 /** Panel → host. */
 export type PanelMessage =
   | { type: 'ready' }
-  | { type: 'rendered'; runs: number; ms: number }
+  /** painted: false when the document was hidden (nothing is painted until it is shown); error: the result could not be drawn. */
+  | { type: 'rendered'; runs: number; ms: number; painted: boolean; error?: string }
   | { type: 'openRow'; run: number; row: number }
   | { type: 'evaluateAgain'; run: number }
   | { type: 'compare' }

@@ -31,8 +31,13 @@ const MODEL_FILE = /\.(py|keras|h5)$|(^|[\\/])model\.json$/i;
 const DATASET_EXTENSIONS = ['jsonl', 'csv', 'tsv', 'npy'];
 const LAST_CHOICE_KEY = 'seqlens.evaluate.recentPredictions';
 const RECENT_LIMIT = 5;
-/** How long the command waits for the panel to say it has drawn the result before returning anyway. */
-const RENDER_TIMEOUT_MS = 30_000;
+/**
+ * How long the command waits for the panel to say it has drawn the result before returning anyway.
+ * The panel says so after its next paint, or at once when it is hidden; this bound only keeps a
+ * webview that never answers (closed while loading, its script failed) from holding the result, and
+ * it stays well under the 30 s a caller such as the editor suite gives the whole command.
+ */
+const RENDER_TIMEOUT_MS = 10_000;
 /** What is kept of the evaluation child's output. */
 const MAX_CHILD_STDOUT = 512 * 1024 * 1024;
 const MAX_CHILD_STDERR = 64 * 1024;

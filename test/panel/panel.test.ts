@@ -57,6 +57,13 @@ before(async () => {
       response.end(html.replace('<main id="root"', `${injected.replace(/NONCE/g, nonce)}<main id="root"`));
       return;
     }
+    if (url.pathname === '/embedded') {
+      // A page of another origin holding the panel in a frame, as the workbench holds a webview.
+      const style = url.searchParams.get('style') ?? '';
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end(`<!DOCTYPE html><body><iframe id="webview" style="${style.replace(/[<>"&]/g, '')}" src="${origin}/"></iframe></body>`);
+      return;
+    }
     const file = join(REPO, url.pathname);
     if (!url.pathname.startsWith('/media/dist/') || !existsSync(file)) {
       response.writeHead(404).end();
@@ -238,6 +245,57 @@ describe('the threshold slider', () => {
     assert.match((await page.locator('.matrix-view .caption').textContent()) ?? '', /p_spam ≥/);
     await page.getByRole('button', { name: "Show the file's predictions" }).click();
     assert.equal(await cell(page, 1, 0).textContent(), '176');
+    await page.close();
+  });
+});
+
+describe('reporting the render to the host', () => {
+  // The host's command returns once the panel says it has drawn the result. A webview is a
+  // cross-origin frame: while it is not displayed or lies off-screen, chromium runs no animation
+  // frames in it (its document still says 'visible'), so a report that waited for a paint never came.
+  for (const [where, style] of [['not displayed', 'display:none'], ['off-screen', 'position:absolute;left:-5000px;width:600px;height:400px']]) {
+    test(`says it has drawn a result while its frame is ${where}, marked as not painted`, async () => {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+      await page.addInitScript(() => {
+        window.__posted = [];
+        window.acquireVsCodeApi = () => ({ postMessage: (message: unknown) => window.__posted.push(message), getState: () => undefined, setState: () => undefined });
+      });
+      await page.goto(`${origin.replace('127.0.0.1', 'localhost')}/embedded?style=${encodeURIComponent(style)}`);
+      const frame = page.frames().find((f) => f.url().startsWith(`${origin}/`));
+      assert.ok(frame, 'the panel frame loaded');
+      await frame.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'ready'), undefined, { polling: 100 });
+      // The frame really gets no animation frame here: otherwise this test would not test the fallback.
+      assert.equal(await frame.evaluate(() => new Promise((done) => { window.requestAnimationFrame(() => done('frame')); setTimeout(() => done('none'), 1500); })), 'none');
+      const run = await panelRun('spam_accuracy_paradox.csv');
+      await frame.evaluate((run) => window.postMessage({ type: 'show', runs: [run] }, '*'), run);
+      // Polled by a timer: Playwright's default polling waits for animation frames, which this frame never gets.
+      await frame.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'rendered'), undefined, { polling: 100 });
+      const rendered = (await frame.evaluate(() => window.__posted)).find((m: { type: string }) => m.type === 'rendered');
+      assert.equal(rendered.runs, 1);
+      assert.equal(rendered.painted, false);
+      assert.equal(rendered.error, undefined);
+      assert.equal(parsePanelMessage(rendered, [run])?.type, 'rendered', 'the host takes the report');
+      assert.equal(await frame.locator('td.cell[data-truth="1"][data-predicted="0"] .value').textContent(), '176', 'the result is in the page');
+      await page.close();
+    });
+  }
+
+  test('says it has drawn a result after the next paint when its frame is on screen', async () => {
+    const page = await openPanel();
+    await show(page, await panelRun('spam_accuracy_paradox.csv'));
+    const rendered = (await posted(page)).find((m) => m.type === 'rendered');
+    assert.equal(rendered?.painted, true);
+    await page.close();
+  });
+
+  test('says so when it cannot draw a result, instead of leaving the host waiting', async () => {
+    const page = await openPanel();
+    const run = await panelRun('spam_accuracy_paradox.csv');
+    await page.evaluate((run) => window.postMessage({ type: 'show', runs: [{ ...run, report: null }] }, '*'), run);
+    await page.waitForFunction(() => window.__posted.some((m: { type: string }) => m.type === 'rendered'));
+    const rendered = (await posted(page)).find((m) => m.type === 'rendered');
+    assert.equal(typeof rendered?.error, 'string');
+    assert.match((await page.locator('#status').textContent()) ?? '', /could not draw/);
     await page.close();
   });
 });

@@ -189,7 +189,12 @@ export class EvaluationPanels implements vscode.Disposable {
         } else if (this.pendingStatus) void this.panel?.webview.postMessage(this.pendingStatus);
         return;
       case 'rendered':
-        this.log.info(`evaluation panel rendered ${message.runs} run(s) in ${message.ms.toFixed(0)} ms`);
+        if (message.error !== undefined) {
+          this.log.error(`evaluation panel could not draw ${message.runs} run(s): ${message.error}`);
+          this.resolveRendered(undefined);
+          return;
+        }
+        this.log.info(`evaluation panel rendered ${message.runs} run(s) in ${message.ms.toFixed(0)} ms${message.painted ? '' : ' (hidden: drawn when shown)'}`);
         this.resolveRendered(message.ms);
         return;
       case 'openRow':

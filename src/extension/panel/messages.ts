@@ -7,7 +7,7 @@ export type ReportFormat = 'markdown' | 'csv' | 'json';
 
 export type PanelMessage =
   | { type: 'ready' }
-  | { type: 'rendered'; runs: number; ms: number }
+  | { type: 'rendered'; runs: number; ms: number; painted: boolean; error?: string }
   | { type: 'openRow'; run: number; row: number }
   | { type: 'evaluateAgain'; run: number }
   | { type: 'compare' }
@@ -66,7 +66,14 @@ export function parsePanelMessage(raw: unknown, runs: readonly Pick<PanelRun, 'n
     case 'closeCompare':
       return { type: raw.type };
     case 'rendered':
-      return isIndex(raw.runs, 3) && typeof raw.ms === 'number' && Number.isFinite(raw.ms) && raw.ms >= 0 ? { type: 'rendered', runs: raw.runs, ms: raw.ms } : undefined;
+      if (!isIndex(raw.runs, 3) || typeof raw.ms !== 'number' || !Number.isFinite(raw.ms) || raw.ms < 0) return undefined;
+      return {
+        type: 'rendered',
+        runs: raw.runs,
+        ms: raw.ms,
+        painted: raw.painted !== false,
+        ...(typeof raw.error === 'string' ? { error: raw.error.slice(0, 500) } : {}),
+      };
     case 'openRow': {
       if (!isIndex(raw.run, runs.length)) return undefined;
       const run = runs[raw.run];

@@ -28,6 +28,16 @@ describe('panel messages', () => {
     ]) assert.equal(parsePanelMessage(bad, RUNS), undefined, JSON.stringify(bad));
   });
 
+  it('takes a render report with whether it was painted and why it failed, and nothing else', () => {
+    assert.deepEqual(parsePanelMessage({ type: 'rendered', runs: 1, ms: 12.5, painted: true }, RUNS), { type: 'rendered', runs: 1, ms: 12.5, painted: true });
+    assert.deepEqual(parsePanelMessage({ type: 'rendered', runs: 1, ms: 1000, painted: false, extra: 'x' }, RUNS), { type: 'rendered', runs: 1, ms: 1000, painted: false });
+    const failed = parsePanelMessage({ type: 'rendered', runs: 1, ms: 3, painted: true, error: 'x'.repeat(2000) }, RUNS);
+    assert.ok(failed && failed.type === 'rendered' && failed.error?.length === 500);
+    for (const bad of [{ type: 'rendered', runs: 4, ms: 1 }, { type: 'rendered', runs: 1, ms: -1 }, { type: 'rendered', runs: 1, ms: Infinity }, { type: 'rendered', runs: 1 }]) {
+      assert.equal(parsePanelMessage(bad, RUNS), undefined, JSON.stringify(bad));
+    }
+  });
+
   it('drops unknown types, non-objects and report formats it does not write', () => {
     for (const bad of [null, 'openRow', 42, [], { type: 'runShell', command: 'rm -rf /' }, { type: 'exportReport', run: 0, format: 'html' }, { type: 'evaluateAgain', run: 5 }]) {
       assert.equal(parsePanelMessage(bad, RUNS), undefined, JSON.stringify(bad));
