@@ -26,6 +26,7 @@ export async function readDelimited(path: string, delimiter: ',' | '\t', plan: H
   let first = true;
   let reserved = false;
   let headerBytes = 0;
+  let bytesTotal = 0;
   let starts: Int32Array<ArrayBuffer> = new Int32Array(16);
   let ends: Int32Array<ArrayBuffer> = new Int32Array(16);
   const quoted: (string | null)[] = [];
@@ -40,6 +41,7 @@ export async function readDelimited(path: string, delimiter: ',' | '\t', plan: H
       const { bytesRead } = await handle.read(buf, filled, buf.length - filled, null);
       const end = filled + bytesRead;
       const eof = bytesRead === 0;
+      bytesTotal += bytesRead;
       let pos = 0;
       if (first && end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
       if (first && end > 0) first = false;
@@ -139,11 +141,13 @@ export async function readDelimited(path: string, delimiter: ',' | '\t', plan: H
       if (!isUtf8(buf.subarray(blockStart, pos))) throw new InputError(path, firstInvalidLine(buf, blockStart, pos, blockLine), 'invalid UTF-8 (save the file as UTF-8)');
 
       if (!reserved && names !== null && rows > 0) {
-        // Estimate the row count from the first block, so that columns are allocated once.
+        // Estimate the row count from the first block, so that columns are allocated once. A file
+        // that fits in that block has been read whole: its columns already hold every row, and a
+        // reservation would only give each of them (thousands, for per-class scores) unused room.
         reserved = true;
         const { size } = await handle.stat();
         const estimate = Math.ceil((size / Math.max(1, pos - headerBytes)) * rows * 1.02) + 1024;
-        for (const sink of sinks) sink?.reserve(estimate);
+        if (bytesTotal < size) for (const sink of sinks) sink?.reserve(estimate);
       }
       if (eof) break;
       buf.copy(buf, 0, pos, end);
