@@ -32,6 +32,10 @@ export interface ModelDescription {
   attributes: Record<string, ArgValue>;
   /** The constructor's named parameters (after self), in order; `required` when it has no default. */
   constructorParams: { name: string; required: boolean }[];
+  /** The plain values its constructor's parameters took in the instantiation described (unknown ones left out). */
+  constructorArgs: Record<string, ArgValue>;
+  /** The whole file's syntax tree: the model runner executes `__init__` and `forward` from it. */
+  module: Module;
 }
 
 export interface DescribeOptions {
@@ -65,7 +69,7 @@ function describeLayer(layer: LayerDesc): Omit<LayerDescription, 'attr'> {
   return { kind: layer.kind, args, children: layer.children.map(describeLayer), range: layer.call.range };
 }
 
-function describeInstance(instance: InstanceValue, init: FunctionDef | undefined): ModelDescription {
+function describeInstance(instance: InstanceValue, init: FunctionDef | undefined, module: Module): ModelDescription {
   const layers: LayerDescription[] = [];
   const attributes: Record<string, ArgValue> = {};
   for (const [attr, value] of instance.attrs) {
@@ -77,7 +81,12 @@ function describeInstance(instance: InstanceValue, init: FunctionDef | undefined
   }
   const forward = instance.cls.methods.get('forward');
   const constructorParams = (init?.params.slice(1) ?? []).filter((p) => !p.variadic).map((p) => ({ name: p.name, required: p.default === undefined }));
-  return { className: instance.cls.name, range: instance.cls.def.range, layers, forward, attributes, constructorParams };
+  const constructorArgs: Record<string, ArgValue> = {};
+  for (const [name, value] of instance.initArgs ?? []) {
+    const p = plain(value);
+    if (p !== undefined) constructorArgs[name] = p;
+  }
+  return { className: instance.cls.name, range: instance.cls.def.range, layers, forward, attributes, constructorParams, constructorArgs, module };
 }
 
 /** Every nn.Module class in the module, as built by its first instantiation in the file (or with its defaults). */
@@ -92,7 +101,7 @@ export function describeTorchModels(module: Module, source: string, options: Des
     const instance = wanted
       ? interpreter.instantiateWith(cls, new Map(Object.entries(wanted.kwargs).map(([k, v]): [string, Value] => [k, typeof v === 'boolean' ? { kind: 'bool', value: v } : { kind: 'int', value: v }])))
       : interpreter.instances.get(cls)?.[0];
-    if (instance) out.push(describeInstance(instance, interpreter.findMethod(cls, '__init__')));
+    if (instance) out.push(describeInstance(instance, interpreter.findMethod(cls, '__init__'), module));
   }
   return out;
 }

@@ -1107,6 +1107,9 @@ export class Interpreter {
       if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }) } : UNKNOWN;
       scope.set(param.name, value);
     }
+    if (self && def.name === '__init__' && !self.initArgs) {
+      self.initArgs = new Map(params.filter((p) => !p.variadic).map((p): [string, Value] => [p.name, scope.lookup(p.name) ?? UNKNOWN]));
+    }
     const frame: Frame = { def, cls, self, returns: [] };
     this.frames.push(frame);
     try {

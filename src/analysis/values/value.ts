@@ -47,6 +47,8 @@ export interface InstanceValue {
   attrs: Map<string, Value>;
   /** Where it was constructed. */
   site?: Range;
+  /** The values `__init__`'s parameters were bound to (set once, by the first `__init__` run). */
+  initArgs?: Map<string, Value>;
 }
 
 export interface ClassInfo {

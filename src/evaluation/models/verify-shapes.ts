@@ -81,7 +81,7 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
   const tf = tfjs();
   const batch = options.batch ?? 3;
   const length = options.length ?? 13;
-  const model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init });
+  const model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true });
   try {
     const analysis = options.analyzer.analyze(options.source, options.path);
     const sites = new Map<string, string>();
@@ -93,7 +93,7 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
       : tf.randomNormal(inputShape, 0, 1, 'float32', 7);
     let trace;
     try {
-      trace = model.traceShapes(dummy);
+      trace = model.trace(dummy);
     } catch (error) {
       if (error instanceof InputError) throw error;
       throw new InputError(options.path, null, `TensorFlow.js could not run ${model.summary.name} on a dummy batch ${JSON.stringify(inputShape)}: ${(error as Error).message.split('\n')[0]}`);
@@ -101,21 +101,20 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
       dummy.dispose();
     }
     const rows: ShapeCheckRow[] = [];
-    for (const { step, shape } of trace) {
-      if (step.op.op === 'select' || step.op.op === 'input') continue;
-      const name = step.boundTo ?? null;
+    for (const step of trace) {
+      const name = step.name === '' || step.name === 'return' ? null : step.name;
       const analysedShape = name ? sites.get(`${step.line}:${name}`) ?? null : null;
-      const expected = step.shape.map((d) => (d === 'B' ? batch : d === 'T' ? length : d));
-      const expectedAgrees = expected.length === shape.length && expected.every((d, i) => d === shape[i]);
+      // B and T where the executed tensor's axes still are the input's batch and time axes.
+      const expected: Shape = step.shape.map((d, i) => step.roles?.[i] ?? d);
       rows.push({
         line: step.line,
-        expression: step.text,
-        kind: step.op.op === 'layer' ? step.op.layer.spec.kind : step.op.op === 'activation' ? step.op.fn : step.op.op,
+        expression: step.expression,
+        kind: step.kind,
         name,
         analysedShape,
-        expectedShape: render(step.shape),
-        realShape: shape,
-        agrees: expectedAgrees && (analysedShape === null || agreesWith(analysedShape, shape, batch, length)),
+        expectedShape: render(expected),
+        realShape: step.shape,
+        agrees: analysedShape === null || agreesWith(analysedShape, step.shape, batch, length),
       });
     }
     return {

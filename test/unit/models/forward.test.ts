@@ -62,11 +62,18 @@ describe('PyTorch forward methods', () => {
       assert.deepEqual(await outputShape('_, h_n = self.gru(self.embedding(x))\nlast = h_n.squeeze(0).contiguous().view(x.size(0), -1)\nreturn self.fc(last)'), [2, 3]);
     });
 
-    it('names the readout and the final activation in the summary', async () => {
+    it('names the final activation in the summary', async () => {
       const model = await load('out, h = self.gru(self.embedding(x))\nreturn torch.sigmoid(self.fc(out.sum(dim=1)))');
-      assert.deepEqual(model.summary.readouts, ['sum pooling over time out.sum(dim=1)']);
       assert.equal(model.summary.outputActivation, 'sigmoid');
       model.dispose();
+    });
+
+    it('a loop over time steps', async () => {
+      assert.deepEqual(await outputShape('e = self.embedding(x)\nfor i in range(2):\n    e = e * 2\nout, h = self.gru(e)\nreturn self.fc(h[-1])'), [2, 3]);
+    });
+
+    it('an initial hidden state', async () => {
+      assert.deepEqual(await outputShape('h0 = torch.zeros(1, x.size(0), 6)\nout, h = self.gru(self.embedding(x), h0)\nreturn self.fc(h[-1])'), [2, 3]);
     });
   });
 
@@ -79,20 +86,20 @@ describe('PyTorch forward methods', () => {
       await refuses('out, h = self.gru(self.embedding(x))\nreturn self.fc(out)', /forward returns \(B, T, 3\), one output per time step/);
     });
 
-    it('a loop', async () => {
-      await refuses('e = self.embedding(x)\nfor i in range(2):\n    e = e * 2\nout, h = self.gru(e)\nreturn self.fc(h[-1])', /model\.py:14: .*forward uses a loop, which SeqLens cannot run/);
+    it('an initial hidden state of the wrong size, in PyTorch\'s words', async () => {
+      await refuses('h0 = torch.zeros(2, x.size(0), 6)\nout, h = self.gru(self.embedding(x), h0)\nreturn self.fc(h[-1])', /model\.py:14: .*Expected hidden size \(1, 2, 6\), got \[2, 2, 6\]/);
     });
 
-    it('an initial hidden state', async () => {
-      await refuses('h0 = torch.zeros(1, x.size(0), 6)\nout, h = self.gru(self.embedding(x), h0)\nreturn self.fc(h[-1])', /torch\.zeros|initial hidden state/);
-    });
-
-    it('a readout over the wrong dimension', async () => {
-      await refuses('out, h = self.gru(self.embedding(x))\nreturn self.fc(out[:, :, -1])', /nn\.Linear 'fc' would multiply over the sequence dimension|expects 6 input features/);
+    it('a readout over the wrong dimension, in PyTorch\'s words', async () => {
+      await refuses('out, h = self.gru(self.embedding(x))\nreturn self.fc(out[:, :, -1])', /model\.py:14: .*mat1 and mat2 shapes cannot be multiplied \(2x7 and 6x3\)/);
     });
 
     it('a layer that does not exist', async () => {
-      await refuses('return self.classifier(x)', /self\.classifier is not a layer SeqLens knows \(its layers: .*embedding.*gru.*fc/);
+      await refuses('return self.classifier(x)', /model\.py:13: .*'Model' object has no attribute 'classifier'/);
+    });
+
+    it('an op the table lacks, by name', async () => {
+      await refuses('out, h = self.gru(self.embedding(x))\nreturn torch.fft.rfft(out)', /model\.py:14: .*torch\.rfft .*not something SeqLens runs/);
     });
   });
 

@@ -53,12 +53,19 @@ function activate(x: Tensor, activation: Activation): Tensor {
   }
 }
 
+/** Options of one run: direction, whether every step's output is kept, and the state to start from (zeros when absent). */
+export interface RunOptions {
+  reverse: boolean;
+  returnSequence: boolean;
+  initial?: { h: Tensor2D; c: Tensor2D | null };
+}
+
 /**
- * Runs one direction of one recurrent layer over `x` (batch, time, features), from zero state.
+ * Runs one direction of one recurrent layer over `x` (batch, time, features), from zero state or `options.initial`.
  * `reverse` processes the last step first; the returned sequence is still in input time order,
  * as in a PyTorch bidirectional output.
  */
-export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: { reverse: boolean; returnSequence: boolean }): RecurrentResult {
+export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptions): RecurrentResult {
   const tf = tfjs();
   const [batch, time, features] = x.shape;
   // Input projections of every step at once: rows are (t, b) in time-major order.
@@ -89,7 +96,7 @@ export function projectionTables(embedding: Tensor2D, w: RecurrentWeights): Floa
 }
 
 /** Runs from token ids (batch-major, `batch` × `time`) through projection tables. */
-export function runRecurrentFromIds(ids: Int32Array, batch: number, time: number, tables: Float32Array[], w: RecurrentWeights, options: { reverse: boolean; returnSequence: boolean }): RecurrentResult {
+export function runRecurrentFromIds(ids: Int32Array, batch: number, time: number, tables: Float32Array[], w: RecurrentWeights, options: RunOptions): RecurrentResult {
   const units = w.units;
   const projections = tables.map((table) => {
     const out = new Float32Array(time * batch * units);
@@ -104,13 +111,14 @@ export function runRecurrentFromIds(ids: Int32Array, batch: number, time: number
   return runProjected(projections, batch, time, w, options);
 }
 
-function runProjected(projections: Float32Array[], batch: number, time: number, w: RecurrentWeights, options: { reverse: boolean; returnSequence: boolean }): RecurrentResult {
+function runProjected(projections: Float32Array[], batch: number, time: number, w: RecurrentWeights, options: RunOptions): RecurrentResult {
   const tf = tfjs();
   const units = w.units;
   const stepSize = batch * units;
 
-  let h: Tensor2D = tf.zeros([batch, units]);
-  let c: Tensor2D | null = w.cell === 'lstm' ? tf.zeros([batch, units]) : null;
+  // Copies of the given state: the loop disposes each state once the next one is made.
+  let h: Tensor2D = options.initial ? tf.clone(options.initial.h) : tf.zeros([batch, units]);
+  let c: Tensor2D | null = w.cell === 'lstm' ? (options.initial?.c ? tf.clone(options.initial.c) : tf.zeros([batch, units])) : null;
   const outputs: Tensor2D[] = new Array(options.returnSequence ? time : 0);
   for (let step = 0; step < time; step++) {
     const t = options.reverse ? time - 1 - step : step;

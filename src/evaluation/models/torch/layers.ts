@@ -5,7 +5,7 @@ import type { ArgValue } from '../../../analysis';
 import { InputError } from '../../errors';
 import type { NamedTensor } from '../safetensors';
 import {
-  disposeWeights, GATES, projectionTables, RecurrentResult, RecurrentWeights, runRecurrent, runRecurrentFromIds, Tensor1D, Tensor2D, Tensor3D,
+  disposeWeights, GATES, projectionTables, RecurrentResult, RecurrentWeights, RunOptions, runRecurrent, runRecurrentFromIds, Tensor1D, Tensor2D, Tensor3D,
 } from '../recurrent/kernels';
 import { tfjs, Tensor } from '../tf';
 
@@ -29,6 +29,8 @@ export interface BuiltLayer {
   /** Static output for a static input shape; throws a plain-language Error when the input cannot fit. */
   outputShape(input: Shape): LayerOutput;
   apply(input: Tensor): Tensor[];
+  /** Recurrent layers: apply from a given initial state, h0 (and c0 for an LSTM) laid out (layers·directions, batch, hidden). */
+  applyWithState?(input: Tensor, h0: Tensor, c0: Tensor | null): Tensor[];
   /** Embedding: its table. */
   table?: Tensor2D;
   /**
@@ -268,7 +270,7 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   const stateRows = layers * directions;
   let tables: Float32Array[][] | null = null;
   /** From the first layer's results per direction: the layers above, then PyTorch's (output, h_n[, c_n]). */
-  const finish = (firstLayer: RecurrentResult[]): Tensor[] => {
+  const finish = (firstLayer: RecurrentResult[], initial?: (layer: number, direction: number) => RunOptions['initial']): Tensor[] => {
     const hs: Tensor2D[] = [];
     const cs: Tensor2D[] = [];
     let results = firstLayer;
@@ -284,7 +286,7 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
         if (cell === 'lstm') out.push(tf.stack(cs, 0));
         return out;
       }
-      results = stack[layer + 1].map((w, d) => runRecurrent(next, w, { reverse: d === 1, returnSequence: true }));
+      results = stack[layer + 1].map((w, d) => runRecurrent(next, w, { reverse: d === 1, returnSequence: true, initial: initial?.(layer + 1, d) }));
     }
   };
   return {
@@ -310,6 +312,12 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
     apply: (x) => {
       const sequence = (batchFirst ? x : tf.transpose(x, [1, 0, 2])) as Tensor3D;
       return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true })));
+    },
+    applyWithState: (x, h0, c0) => {
+      const sequence = (batchFirst ? x : tf.transpose(x, [1, 0, 2])) as Tensor3D;
+      const rows = (state: Tensor, layer: number, d: number) => tf.squeeze(tf.slice(state, [layer * directions + d, 0, 0], [1, -1, -1]), [0]) as Tensor2D;
+      const initial = (layer: number, d: number) => ({ h: rows(h0, layer, d), c: c0 ? rows(c0, layer, d) : null });
+      return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true, initial: initial(0, d) })), initial);
     },
     applyToIds: (ids, batch, time, embedding) => {
       if (embedding.shape[0] * hidden * gates * directions > MAX_PROJECTION_TABLE) return null;

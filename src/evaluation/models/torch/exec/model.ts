@@ -1,0 +1,361 @@
+// A PyTorch model run by executing its own code: the class is instantiated with its constructor
+// arguments (from the file's instantiation, the weights or --init), the module tree is laid out
+// with state-dict paths as PyTorch names them, every layer gets its weights, and each batch runs
+// `forward` through the interpreter. One probe batch at load time tells the input layout (a
+// batch_first=False layer fed batch-major means the model reads time-major) and the outputs.
+import type { ModelDescription } from '../../../../analysis';
+import { InputError } from '../../../errors';
+import { toProbabilities } from '../../probabilities';
+import { tfjs, Tensor } from '../../tf';
+import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../../types';
+import type { WeightSource } from '../layers';
+import { ExecError, TimeMajorInput } from './errors';
+import { Binding, Executor } from './interpreter';
+import { startReadouts, stopReadouts } from './readouts';
+import { layerBuilder } from './modules';
+import { ClassInfo, Instance, Layer, Role, TensorValue, Value } from './values';
+
+export interface ExecutedModelOptions {
+  path: string;
+  source: string;
+  description: ModelDescription;
+  weights: WeightSource;
+  /** Verify Shapes runs models whose output is not (batch, classes): a tagger's (B, T, tags). */
+  anyOutput?: boolean;
+  notes?: string[];
+}
+
+export interface TraceRow {
+  line: number;
+  name: string;
+  expression: string;
+  shape: number[];
+  roles: Role[] | null;
+  kind: string;
+}
+
+export interface ExecutedModel extends SequenceModel {
+  /** The assignments forward made on one batch, with their real shapes. */
+  trace(batch: Tensor): TraceRow[];
+}
+
+const PROBE_BATCH = 2;
+const PROBE_LENGTH = 7;
+
+export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel {
+  const { path, source, description } = options;
+  const executor = new Executor(description.module, source);
+  const cls = executor.classes.get(description.className);
+  if (!cls) throw new InputError(path, null, `no class ${description.className}`);
+  const forward = executor.findMethod(cls, 'forward');
+  if (!forward) throw new InputError(path, description.range.start.line + 1, `${description.className} has no forward method`);
+  const root = guard(path, () => buildRoot(executor, cls, description, path));
+  const built = guard(path, () => layout(root, options.weights));
+  try {
+    const input = inputSpec(root, path, description);
+    const model = new ExecutedTorchModel(executor, root, forward.def.params.filter((p) => p.name !== 'self'), input, built, options);
+    return model;
+  } catch (error) {
+    built.layers.forEach((l) => l.runtime?.dispose());
+    throw error;
+  }
+}
+
+function guard<T>(path: string, run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof ExecError) throw new InputError(path, error.line, error.message);
+    throw error;
+  }
+}
+
+/** The model instance, built by running `__init__` with the constructor arguments the description resolved. */
+function buildRoot(executor: Executor, cls: ClassInfo, description: ModelDescription, path: string): Instance {
+  const kwargs = new Map<string, Value>();
+  for (const p of description.constructorParams) {
+    const v = description.constructorArgs[p.name];
+    if (v === undefined) {
+      if (p.required) kwargs.set(p.name, { kind: 'unknown', name: p.name });
+      continue;
+    }
+    kwargs.set(p.name, v === null ? { kind: 'none' } : typeof v === 'number' ? (Number.isInteger(v) ? { kind: 'int', value: v } : { kind: 'float', value: v }) : typeof v === 'boolean' ? { kind: 'bool', value: v } : { kind: 'str', value: v });
+  }
+  const site = { line: description.range.start.line + 1, text: `${description.className}(…)` };
+  const made = executor.instantiate(cls, [], kwargs, site);
+  if (made.kind !== 'object') throw new InputError(path, site.line, `${description.className} did not build`);
+  return made.obj;
+}
+
+interface LaidOut {
+  layers: Layer[];
+  parameterCount: number;
+}
+
+/** State-dict paths as PyTorch gives them (attributes in assignment order, container indices), then weights. */
+function layout(root: Instance, weights: WeightSource): LaidOut {
+  const layers: Layer[] = [];
+  let parameterCount = 0;
+  const seen = new Set<unknown>();
+  const visit = (v: Value, path: string) => {
+    if (v.kind === 'object' && v.obj.isModule) {
+      if (seen.has(v.obj)) return;
+      seen.add(v.obj);
+      v.obj.path = path;
+      const prefix = path === '' ? '' : `${path}.`;
+      for (const [name, a] of v.obj.attrs) {
+        if (a.kind === 'tensor' && (a.parameter || a.buffer)) {
+          const loaded = loadTensor(weights, `${prefix}${name}`, a);
+          if (loaded) {
+            v.obj.attrs.set(name, loaded);
+            if (a.parameter) parameterCount += loaded.t.size;
+          }
+        } else visit(a, `${prefix}${name}`);
+      }
+    } else if (v.kind === 'module') {
+      const layer = v.layer;
+      if (seen.has(layer)) return;
+      seen.add(layer);
+      layer.path = path;
+      if (layer.children.length > 0 || layer.keys) {
+        layer.children.forEach((child, i) => visit(child, `${path}.${layer.keys ? layer.keys[i] : i}`));
+        return;
+      }
+      const builder = layerBuilder(layer.type);
+      layers.push(layer);
+      if (!builder) return;
+      try {
+        layer.runtime = builder(layer, weights);
+      } catch (error) {
+        if (error instanceof InputError) throw error;
+        throw new ExecError(layer.line, (error as Error).message, true);
+      }
+      parameterCount += layer.runtime.parameterCount;
+    } else if (v.kind === 'list' || v.kind === 'tuple') {
+      // A plain list of modules is not registered by PyTorch: its layers have no state-dict names.
+      if (v.items.some((i) => i.kind === 'module' || (i.kind === 'object' && i.obj.isModule))) {
+        throw new ExecError(null, `a plain Python list holds layers at '${path}': PyTorch does not register them (their weights are not in the state dict); use nn.ModuleList`, true);
+      }
+    }
+  };
+  visit({ kind: 'object', obj: root }, '');
+  return { layers, parameterCount };
+}
+
+function loadTensor(weights: WeightSource, name: string, value: TensorValue): TensorValue | null {
+  const tf = tfjs();
+  const shape = value.t.shape;
+  try {
+    const values = weights.take(name, shape);
+    return { ...value, t: tf.tensor(values, shape, 'float32') };
+  } catch (error) {
+    // A buffer registered with persistent=False is not in the state dict: it keeps what __init__ computed.
+    if (value.buffer) return null;
+    throw error;
+  }
+}
+
+function layerKinds(root: Instance): Layer[] {
+  const out: Layer[] = [];
+  const seen = new Set<unknown>();
+  const walk = (v: Value) => {
+    if (v.kind === 'object' && v.obj.isModule && !seen.has(v.obj)) {
+      seen.add(v.obj);
+      for (const a of v.obj.attrs.values()) walk(a);
+    } else if (v.kind === 'module' && !seen.has(v.layer)) {
+      seen.add(v.layer);
+      out.push(v.layer);
+      v.layer.children.forEach(walk);
+    }
+  };
+  walk({ kind: 'object', obj: root });
+  return out;
+}
+
+interface InputLayout {
+  kind: 'ids' | 'features';
+  features: number | null;
+  vocabulary: number | null;
+}
+
+/** Token ids when the first layer that takes data is an Embedding, else features of the first layer's input size. */
+function inputSpec(root: Instance, path: string, description: ModelDescription): InputLayout {
+  const first = layerKinds(root).find((l) => ['Embedding', 'RNN', 'GRU', 'LSTM', 'Linear', 'Conv1d', 'RNNCell', 'GRUCell', 'LSTMCell'].includes(l.type));
+  if (!first) throw new InputError(path, description.range.start.line + 1, `${description.className} has no Embedding, recurrent, Linear or Conv1d layer to tell its input from`);
+  const num = (name: string) => {
+    const v = first.args.get(name);
+    return v?.kind === 'int' ? v.value : null;
+  };
+  if (first.type === 'Embedding') return { kind: 'ids', features: null, vocabulary: num('num_embeddings') };
+  const features = num(first.type === 'Linear' ? 'in_features' : first.type === 'Conv1d' ? 'in_channels' : 'input_size');
+  if (features === null) throw new InputError(path, first.line, 'cannot tell the input features: the first layer\'s size is not a constant');
+  return { kind: 'features', features, vocabulary: null };
+}
+
+class ExecutedTorchModel implements ExecutedModel {
+  readonly summary: ModelSummary;
+  private timeMajor = false;
+  private shapes = new Map<Layer, { shape: number[]; roles: Role[] | undefined }>();
+  private readouts: string[] = [];
+
+  constructor(
+    private readonly executor: Executor,
+    private readonly root: Instance,
+    private readonly params: import('../../../../analysis/parse/ast').Param[],
+    input: InputLayout,
+    private readonly built: LaidOut,
+    private readonly options: ExecutedModelOptions,
+  ) {
+    const tf = tfjs();
+    const probe = tf.tidy(() => (input.kind === 'ids'
+      ? tf.cast(tf.floor(tf.mul(tf.randomUniform([PROBE_BATCH, PROBE_LENGTH], 0, 1, 'float32', 3), Math.min(input.vocabulary ?? 1, 1000))), 'int32')
+      : tf.randomNormal([PROBE_BATCH, PROBE_LENGTH, input.features!], 0, 1, 'float32', 3)));
+    let out: { shape: number[]; act: TensorValue['act'] };
+    try {
+      out = this.probe(probe);
+    } finally {
+      probe.dispose();
+    }
+    const { path, description } = options;
+    const perStep = out.shape.length === 3 || (out.shape.length === 2 && out.shape[1] === PROBE_LENGTH && out.shape[0] === PROBE_BATCH && false);
+    if (!options.anyOutput) {
+      if (out.shape.length === 3) throw new InputError(path, null, `${description.className}.forward returns (B, T, ${out.shape[2]}), one output per time step; SeqLens evaluates sequence classifiers (one prediction per sequence)`);
+      if (out.shape.length > 2 || out.shape[0] !== PROBE_BATCH) throw new InputError(path, null, `${description.className}.forward returns ${JSON.stringify(out.shape)} for a batch of ${PROBE_BATCH}; SeqLens expects (batch, classes)`);
+    }
+    void perStep;
+    const notes = [...(options.notes ?? [])];
+    if (this.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${input.kind === 'ids' ? '(T, B)' : '(T, B, F)'}`);
+    const unused = (options.weights as { unused?: () => string[] }).unused?.() ?? [];
+    if (unused.length > 0) notes.push(`weights not used by the model: ${unused.join(', ')}`);
+    this.summary = {
+      format: 'torch',
+      path,
+      name: description.className,
+      layers: this.rows(),
+      totalParams: built.parameterCount,
+      input: { kind: input.kind, length: null, features: input.features, vocabulary: input.vocabulary },
+      outputUnits: out.shape.length === 1 ? 1 : out.shape[out.shape.length - 1],
+      outputActivation: out.act ?? 'logits',
+      readouts: this.readouts,
+      notes,
+    };
+  }
+
+  private rows(): LayerSummaryRow[] {
+    return this.built.layers.filter((l) => this.shapes.has(l)).map((l) => ({
+      name: l.path ?? '',
+      kind: l.type,
+      outputShape: `(${this.shapes.get(l)!.shape.map((d, i) => (this.shapes.get(l)!.roles?.[i] ? 'None' : d)).join(', ')})`,
+      params: l.runtime?.parameterCount ?? 0,
+    }));
+  }
+
+  /** The probe batch: layout, output shape and each layer's output shape. */
+  private probe(batch: Tensor): { shape: number[]; act: TensorValue['act'] } {
+    const record = (layer: Layer, v: Value) => {
+      const t = v.kind === 'tensor' ? v : v.kind === 'tuple' && v.items[0]?.kind === 'tensor' ? v.items[0] : null;
+      if (t && !this.shapes.has(layer)) this.shapes.set(layer, { shape: t.t.shape.slice(), roles: t.roles });
+    };
+    const wrapped = this.built.layers.filter((l) => l.runtime).map((l) => {
+      const original = l.runtime!.call;
+      l.runtime!.call = (args, kwargs, site) => {
+        const v = original(args, kwargs, site);
+        record(l, v);
+        return v;
+      };
+      return () => { l.runtime!.call = original; };
+    });
+    try {
+      for (const timeMajor of [false, true]) {
+        this.timeMajor = timeMajor;
+        this.shapes.clear();
+        startReadouts();
+        try {
+          return tfjs().tidy(() => {
+            const v = this.forward(batch);
+            return { shape: v.t.shape.slice(), act: v.act };
+          });
+        } catch (error) {
+          if (error instanceof TimeMajorInput && !timeMajor) continue;
+          throw error;
+        } finally {
+          this.readouts = stopReadouts();
+        }
+      }
+      throw new InputError(this.options.path, null, 'the model reads its input neither batch-major nor time-major');
+    } finally {
+      wrapped.forEach((undo) => undo());
+    }
+  }
+
+  /** Runs forward on a batch given batch-major, as datasets hold it; the output tensor. */
+  private forward(batch: Tensor, onBind: ((b: Binding) => void) | null = null): TensorValue {
+    const tf = tfjs();
+    const x: TensorValue = this.timeMajor
+      ? { kind: 'tensor', t: tf.transpose(batch, batch.rank === 2 ? [1, 0] : [1, 0, 2]), roles: batch.rank === 2 ? ['T', 'B'] : ['T', 'B', null] }
+      : { kind: 'tensor', t: batch, roles: batch.rank === 2 ? ['B', 'T'] : ['B', 'T', null] };
+    const { path, description } = this.options;
+    const args: Value[] = [x];
+    for (const p of this.params.slice(1)) {
+      if (p.variadic) break;
+      if (!p.default) throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs a second input '${p.name}'; SeqLens feeds one tensor (the sequences), so give it a default (e.g. ${p.name}=None)`);
+    }
+    const forward = this.executor.findMethod(this.root.cls, 'forward')!;
+    this.executor.onBind = onBind;
+    this.executor.resetBudget();
+    let out: Value;
+    try {
+      out = this.executor.inForward(() => this.executor.callFunction(forward.def, args, new Map(), { kind: 'object', obj: this.root }, forward.owner, { line: forward.def.range.start.line + 1, text: 'forward' }));
+    } catch (error) {
+      if (error instanceof ExecError) throw new InputError(path, error.line, `${description.className}: ${error.message}`);
+      throw error;
+    } finally {
+      this.executor.onBind = null;
+    }
+    const tensor = out.kind === 'tensor' ? out : out.kind === 'tuple' && out.items[0]?.kind === 'tensor' ? out.items[0] : null;
+    if (!tensor) throw new InputError(path, forward.def.range.start.line + 1, `${description.className}.forward returns ${out.kind === 'tuple' ? 'a tuple whose first item is not a tensor' : `a ${out.kind}`}, not a tensor of scores`);
+    if (tensor.t.dtype !== 'float32') return { ...tensor, t: tf.cast(tensor.t, 'float32') };
+    return tensor;
+  }
+
+  predictRaw(batch: Tensor): Tensor {
+    return tfjs().tidy(() => {
+      const out = this.forward(batch).t;
+      return out.rank === 1 ? out.reshape([-1, 1]) : out;
+    });
+  }
+
+  predictProbabilities(batch: Tensor): Tensor {
+    return tfjs().tidy(() => toProbabilities(this.predictRaw(batch), this.summary.outputActivation));
+  }
+
+  trace(batch: Tensor): TraceRow[] {
+    const rows: TraceRow[] = [];
+    const seen = new Set<string>();
+    const names = new Map<string, string>();
+    this.executor.onCall = (site, kind, value) => {
+      const t = value.kind === 'tensor' ? value : value.kind === 'tuple' && value.items[0]?.kind === 'tensor' ? value.items[0] : null;
+      const key = `${site.line}:${site.text}`;
+      if (!t || seen.has(key)) return;
+      seen.add(key);
+      rows.push({ line: site.line, name: '', expression: site.text, shape: t.t.shape.slice(), roles: t.roles ?? null, kind });
+    };
+    try {
+      tfjs().tidy(() => {
+        this.forward(batch, (b) => {
+          const key = `${b.line}:${b.expression}`;
+          if (!names.has(key)) names.set(key, b.name);
+        });
+        return [];
+      });
+    } finally {
+      this.executor.onCall = null;
+    }
+    for (const row of rows) row.name = names.get(`${row.line}:${row.expression}`) ?? '';
+    return rows;
+  }
+
+  dispose(): void {
+    this.built.layers.forEach((l) => l.runtime?.dispose());
+  }
+}

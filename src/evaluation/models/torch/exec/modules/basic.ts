@@ -1,0 +1,101 @@
+// Layers with no state beyond their weight matrices: Linear, Embedding, Identity/Dropout,
+// activation modules, Softmax/LogSoftmax, Flatten.
+import { tfjs } from '../../../tf';
+import { buildLayer, WeightSource } from '../../layers';
+import { fail } from '../errors';
+import { gelu } from '../ops/elementwise';
+import { alongLast } from '../ops/softmax';
+import { linear } from '../ops/products';
+import { result } from '../ops/registry';
+import type { Layer, Value } from '../values';
+import { argNumber, LayerRuntime, plainArgs, registerLayers, singleInput } from './module';
+
+const tf = () => tfjs();
+
+registerLayers(['Linear'], (layer: Layer, weights: WeightSource): LayerRuntime => {
+  const inFeatures = argNumber(layer, 'in_features');
+  const outFeatures = argNumber(layer, 'out_features');
+  const hasBias = layer.args.get('bias')?.kind !== 'bool' || (layer.args.get('bias') as { value: boolean }).value;
+  const weight = tf().tensor2d(weights.take(`${layer.path}.weight`, [outFeatures, inFeatures]), [outFeatures, inFeatures]);
+  const bias = hasBias ? tf().tensor1d(weights.take(`${layer.path}.bias`, [outFeatures])) : null;
+  return {
+    call: (args, kwargs, site) => {
+      const { t, roles } = singleInput(layer, args, kwargs, site);
+      if (t.dtype !== 'float32') throw fail(site, `nn.Linear expects float input, got ${t.dtype === 'int32' ? 'Long' : 'Bool'} (mat1 and mat2 must have the same dtype)`);
+      return result(linear(site, t, weight, bias), roles?.map((r, i) => (i === roles.length - 1 ? null : r)));
+    },
+    attr: (name) => (name === 'weight' ? result(weight) : name === 'bias' ? (bias ? result(bias) : { kind: 'none' }) : undefined),
+    parameterCount: inFeatures * outFeatures + (bias ? outFeatures : 0),
+    dispose: () => tf().dispose([weight, ...(bias ? [bias] : [])]),
+  };
+});
+
+registerLayers(['Embedding'], (layer, weights) => {
+  if (layer.args.get('max_norm') && layer.args.get('max_norm')!.kind !== 'none') throw new Error(`nn.Embedding (line ${layer.line}) with max_norm renormalises its rows on every lookup, which SeqLens does not run`);
+  const built = buildLayer({ path: layer.path!, kind: 'Embedding', args: plainArgs(layer), children: [] }, weights);
+  const table = built.table!;
+  const rows = table.shape[0];
+  return {
+    call: (args, kwargs, site) => {
+      const { t, roles } = singleInput(layer, args, kwargs, site);
+      if (t.dtype === 'float32') throw fail(site, 'Expected tensor for argument #1 \'indices\' to have one of the following scalar types: Long, Int; but got torch.FloatTensor instead');
+      const ids = t.dtype === 'int32' ? t : tf().cast(t, 'int32');
+      if (ids.size > 0) {
+        const [lo, hi] = [tf().min(ids).dataSync()[0], tf().max(ids).dataSync()[0]];
+        if (lo < 0 || hi >= rows) throw fail(site, `index out of range in self (an id of ${lo < 0 ? lo : hi} in an Embedding of ${rows} rows)`);
+      }
+      return result(tf().gather(table, ids), roles ? [...roles, null] : undefined);
+    },
+    attr: (name) => (name === 'weight' ? result(table) : undefined),
+    parameterCount: built.parameterCount,
+    dispose: () => built.dispose(),
+  };
+});
+
+function elementwise(kinds: string[], f: (x: import('../../../tf').Tensor, layer: Layer) => import('../../../tf').Tensor, act?: 'softmax' | 'sigmoid' | 'log_softmax'): void {
+  registerLayers(kinds, (layer) => ({
+    call: (args, kwargs, site) => {
+      const { t, roles } = singleInput(layer, args, kwargs, site);
+      const out = result(f(t, layer), roles);
+      if (act) out.act = act;
+      return out as Value;
+    },
+    parameterCount: 0,
+    dispose: () => undefined,
+  }));
+}
+
+const float = (x: import('../../../tf').Tensor) => (x.dtype === 'float32' ? x : tf().cast(x, 'float32'));
+const dimOf = (layer: Layer, x: import('../../../tf').Tensor) => {
+  const v = layer.args.get('dim');
+  // nn.Softmax() without dim: PyTorch's legacy implicit dim.
+  const d = v?.kind === 'int' ? v.value : x.rank === 0 || x.rank === 1 || x.rank === 3 ? 0 : 1;
+  return d < 0 ? d + x.rank : d;
+};
+
+elementwise(['Identity', 'Dropout', 'Dropout1d', 'Dropout2d', 'AlphaDropout', 'FeatureAlphaDropout'], (x) => x);
+elementwise(['ReLU'], (x) => tf().relu(x));
+elementwise(['ReLU6'], (x) => tf().relu6(x));
+elementwise(['Tanh'], (x) => tf().tanh(float(x)));
+elementwise(['Sigmoid'], (x) => tf().sigmoid(float(x)), 'sigmoid');
+elementwise(['GELU'], (x) => gelu(float(x)));
+elementwise(['SiLU'], (x) => tf().mul(x, tf().sigmoid(float(x))));
+elementwise(['ELU'], (x, layer) => {
+  const alpha = argNumber(layer, 'alpha', 1);
+  return tf().where(tf().greater(x, 0), x, tf().mul(alpha, tf().sub(tf().exp(x), 1)));
+});
+elementwise(['LeakyReLU'], (x, layer) => tf().leakyRelu(x, argNumber(layer, 'negative_slope', 0.01)));
+elementwise(['Softplus'], (x, layer) => {
+  const beta = argNumber(layer, 'beta', 1);
+  const bx = tf().mul(float(x), beta);
+  return tf().where(tf().greater(bx, argNumber(layer, 'threshold', 20)), x, tf().div(tf().softplus(bx), beta));
+});
+elementwise(['Softmax'], (x, layer) => alongLast(float(x), dimOf(layer, x), (t) => tf().softmax(t)), 'softmax');
+elementwise(['LogSoftmax'], (x, layer) => alongLast(float(x), dimOf(layer, x), (t) => tf().logSoftmax(t)), 'log_softmax');
+elementwise(['Flatten'], (x, layer) => {
+  const start = argNumber(layer, 'start_dim', 1);
+  const end = argNumber(layer, 'end_dim', -1);
+  const s = start < 0 ? start + x.rank : start;
+  const e = end < 0 ? end + x.rank : end;
+  return tf().reshape(x, [...x.shape.slice(0, s), x.shape.slice(s, e + 1).reduce((p, d) => p * d, 1), ...x.shape.slice(e + 1)]);
+});

@@ -1,0 +1,86 @@
+// torch.nn layers at run time: each family file registers a builder that turns a layer's
+// constructor arguments and its state-dict prefix into a TensorFlow.js implementation.
+import type { ArgValue } from '../../../../../analysis';
+import { torchFamily } from '../../../../../analysis/layers/torch';
+import type { Tensor } from '../../../tf';
+import type { WeightSource } from '../../layers';
+import { CallSite, fail } from '../errors';
+import type { Layer, Role, Value } from '../values';
+
+export interface LayerRuntime {
+  call(args: Value[], kwargs: Map<string, Value>, site: CallSite): Value;
+  /** Attributes read from the layer once built: `self.embedding.weight`. */
+  attr?(name: string): Value | undefined;
+  parameterCount: number;
+  dispose(): void;
+}
+
+export type LayerBuilder = (layer: Layer, weights: WeightSource) => LayerRuntime;
+
+const BUILDERS = new Map<string, LayerBuilder>();
+
+export function registerLayers(kinds: string[], builder: LayerBuilder): void {
+  for (const kind of kinds) BUILDERS.set(kind, builder);
+}
+
+export function layerBuilder(kind: string): LayerBuilder | undefined {
+  return BUILDERS.get(kind);
+}
+
+export function runnableLayerKinds(): string[] {
+  return [...BUILDERS.keys()].sort();
+}
+
+/** Constructor parameters of a torch.nn class, in positional order with defaults, from the analyser's layer families. */
+export function layerParams(kind: string): { name: string; fallback?: Value }[] | undefined {
+  const family = torchFamily(kind);
+  if (!family) return undefined;
+  return family.params(kind).map((p) => ({ name: p.name, fallback: p.default ? fromAnalysis(p.default) : undefined }));
+}
+
+function fromAnalysis(v: import('../../../../../analysis/values/value').Value): Value | undefined {
+  switch (v.kind) {
+    case 'int': return { kind: 'int', value: v.value };
+    case 'float': return { kind: 'float', value: v.value };
+    case 'bool': return { kind: 'bool', value: v.value };
+    case 'str': return { kind: 'str', value: v.value };
+    case 'none': return { kind: 'none' };
+    default: return undefined;
+  }
+}
+
+/** A layer argument as the plain value layers.ts builders read. */
+export function plainArgs(layer: Layer): Record<string, ArgValue | undefined> {
+  const out: Record<string, ArgValue | undefined> = {};
+  for (const [name, v] of layer.args) {
+    if (v.kind === 'int' || v.kind === 'float' || v.kind === 'bool' || v.kind === 'str') out[name] = v.value;
+    else if (v.kind === 'none') out[name] = null;
+    else if (v.kind === 'tuple' && v.items.length === 1 && v.items[0].kind === 'int') out[name] = v.items[0].value;
+  }
+  return out;
+}
+
+export function argNumber(layer: Layer, name: string, fallback?: number): number {
+  const v = layer.args.get(name);
+  if (v?.kind === 'int' || v?.kind === 'float') return v.value;
+  if (v?.kind === 'bool') return v.value ? 1 : 0;
+  if (v?.kind === 'tuple' && v.items.length === 1 && v.items[0].kind === 'int') return v.items[0].value;
+  if ((v === undefined || v.kind === 'none') && fallback !== undefined) return fallback;
+  if (v?.kind === 'unknown') throw new Error(`nn.${layer.type}'s ${name} is the constructor argument ${v.name}, which has no value`);
+  throw new Error(`nn.${layer.type} (line ${layer.line}): its argument ${name} is ${v ? v.kind : 'missing'}, not a number`);
+}
+
+export function argBool(layer: Layer, name: string, fallback: boolean): boolean {
+  const v = layer.args.get(name);
+  if (v?.kind === 'bool') return v.value;
+  if (v?.kind === 'int') return v.value !== 0;
+  return fallback;
+}
+
+/** The one tensor a simple layer takes. */
+export function singleInput(layer: Layer, args: Value[], kwargs: Map<string, Value>, site: CallSite): { t: Tensor; roles?: Role[] } {
+  const v = args[0] ?? kwargs.get('input');
+  if (args.length > 1 || (kwargs.size > 0 && !kwargs.has('input'))) throw fail(site, `nn.${layer.type} takes one tensor`);
+  if (v?.kind !== 'tensor') throw fail(site, `nn.${layer.type} expects a tensor, not ${v ? v.kind : 'nothing'}`);
+  return { t: v.t, roles: v.roles };
+}

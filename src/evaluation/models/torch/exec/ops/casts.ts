@@ -1,0 +1,36 @@
+// Ops that change nothing SeqLens computes on (devices, autograd, memory layout) or only the dtype.
+import { tfjs } from '../../../tf';
+import { fail } from '../errors';
+import type { Value } from '../values';
+import { Bound, op, result, rolesOf, tensorArg } from './registry';
+
+const same = (a: Bound): Value => a.get('input')!;
+
+op(['contiguous', 'detach', 'detach_', 'clone', 'cpu', 'cuda', 'requires_grad_', 'pin_memory'], 'input, *args', same);
+
+function cast(names: string[], dtype: 'float32' | 'int32' | 'bool'): void {
+  op(names, 'input, *args', (a) => {
+    const x = tensorArg(a, 'input');
+    return result(x.dtype === dtype ? x : tfjs().cast(x, dtype), rolesOf(a.get('input')));
+  });
+}
+cast(['float', 'double', 'half'], 'float32');
+cast(['long', 'int', 'short'], 'int32');
+cast(['bool'], 'bool');
+
+/** `.to(device)`, `.to(torch.float)`, `.to(other)`, `.type(torch.LongTensor)`. */
+op(['to', 'type', 'type_as'], 'input, *args', (a) => {
+  const x = tensorArg(a, 'input');
+  for (const v of a.rest) {
+    let dtype: string | null = null;
+    if (v.kind === 'dtype') dtype = v.name;
+    else if (v.kind === 'tensor' && a.site.text.includes('type_as')) dtype = v.t.dtype;
+    else if (v.kind === 'namespace') {
+      const leaf = v.path.split('.').pop()!;
+      dtype = /^(Long|Int|Short)Tensor$/.test(leaf) ? 'int32' : /^(Float|Double|Half)Tensor$/.test(leaf) ? 'float32' : leaf === 'BoolTensor' ? 'bool' : null;
+      if (dtype === null) throw fail(a.site, `.type(${v.path}) is not a dtype SeqLens knows`);
+    } else if (v.kind === 'str' && v.value.startsWith('torch.')) throw fail(a.site, `.type('${v.value}') is not a dtype SeqLens knows`);
+    if (dtype !== null && dtype !== x.dtype) return result(tfjs().cast(x, dtype as 'float32'), rolesOf(a.get('input')));
+  }
+  return a.get('input')!;
+});

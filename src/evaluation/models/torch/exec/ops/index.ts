@@ -1,0 +1,13 @@
+// Every op family, registered on import.
+import './casts';
+import './elementwise';
+import './factories';
+import './joins';
+import './masking';
+import './products';
+import './reductions';
+import './shape';
+import './softmax';
+import './functional';
+
+export { callOp, findOp, opNames } from './registry';
