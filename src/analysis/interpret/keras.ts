@@ -75,7 +75,7 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
   const layerMatch = /^keras\.layers\.([A-Z]\w*)$/.exec(path);
   if (layerMatch) return constructKerasLayer(host, layerMatch[1], path, args, kwargs, expr);
   // The functional forms: layers.concatenate([a, b], axis=-1) is Concatenate(axis=-1)([a, b]).
-  const mergeMatch = /^keras\.layers\.(add|subtract|multiply|average|maximum|minimum|concatenate)$/.exec(path);
+  const mergeMatch = /^keras\.layers\.(add|subtract|multiply|average|maximum|minimum|concatenate|dot)$/.exec(path);
   if (mergeMatch && args[0]) {
     const kind = mergeMatch[1][0].toUpperCase() + mergeMatch[1].slice(1);
     const layer = constructKerasLayer(host, kind, `keras.layers.${kind}`, [], kwargs, expr);
@@ -161,7 +161,7 @@ function assumedInput(layer: LayerDesc): Value | undefined {
   const inner = layer.kind === 'Bidirectional' || layer.kind === 'TimeDistributed' ? layer.children[0] : layer;
   const origin = { range: layer.call.range, text: layer.label };
   if (layer.kind === 'Embedding') return kerasTensor(shapeOf([noneDim('batch'), noneDim('time')]), origin, 'long');
-  if (inner && (['SimpleRNN', 'GRU', 'LSTM', 'Conv1D'].includes(inner.kind) || layer.kind === 'TimeDistributed')) return kerasTensor(shapeOf([noneDim('batch'), noneDim('time'), noneDim()]), origin);
+  if (inner && (['SimpleRNN', 'GRU', 'LSTM', 'Conv1D', 'Convolution1D'].includes(inner.kind) || layer.kind === 'TimeDistributed')) return kerasTensor(shapeOf([noneDim('batch'), noneDim('time'), noneDim()]), origin);
   return undefined;
 }
 
@@ -333,7 +333,9 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
     if (!node) return v;
     if (budget-- <= 0) return UNKNOWN;
     const args = node.args.map(replay);
-    let out: Value = args.some((a) => a.kind === 'unknown') ? UNKNOWN : host.applyLayer(node.layer, args, node.kwargs, at);
+    // Tensors given by keyword (MultiHeadAttention's value=, attention_mask=) are replayed too.
+    const kwargs = new Map([...node.kwargs].map(([k, v]) => [k, replay(v)] as const));
+    let out: Value = args.some((a) => a.kind === 'unknown') ? UNKNOWN : host.applyLayer(node.layer, args, kwargs, at);
     if (node.index !== undefined) out = out.kind === 'list' || out.kind === 'tuple' ? out.items[node.index] ?? UNKNOWN : UNKNOWN;
     done.set(v, out);
     return out;

@@ -43,6 +43,9 @@ import { kerasInitialStateShape } from './keras/sl212-keras-initial-state-shape'
 import { kerasRecurrentOutputCount } from './keras/sl213-keras-recurrent-output-count';
 import { kerasReturnStateInSequential } from './keras/sl214-keras-return-state-in-sequential';
 import { kerasLegacyArgument } from './keras/sl215-keras-legacy-argument';
+import { kerasConvInputNdim } from './keras/sl216-keras-conv-input-ndim';
+import { kerasWindowLongerThanSteps } from './keras/sl217-keras-window-longer-than-steps';
+import { kerasAttentionShapes } from './keras/sl218-keras-attention-shapes';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -87,6 +90,9 @@ const RULES: readonly Rule[] = [
   kerasRecurrentOutputCount,
   kerasReturnStateInSequential,
   kerasLegacyArgument,
+  kerasConvInputNdim,
+  kerasWindowLongerThanSteps,
+  kerasAttentionShapes,
 ];
 
 export function allRules(): readonly Rule[] {

@@ -145,3 +145,35 @@ describe('Keras data sources, states and labels', () => {
     assert.equal(finding?.fixes?.[0]?.title, 'Rename nb_epoch to epochs');
   });
 });
+
+describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
+  it('SL216: Conv1D on a one-axis input_shape, with the (steps, 1) fix; pooling after a layer that returns its last step', async () => {
+    const { findings } = await keras('m = keras.Sequential([\n    layers.Conv1D(8, 3, input_shape=(30,)),\n    layers.Flatten(),\n])\n');
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL216@6']);
+    assert.match(findings[0].message, /expected min_ndim=3, found ndim=2/);
+    assert.equal(findings[0].fixes[0].title, 'Use input_shape=(30, 1)');
+    assert.deepEqual(await codes('inp = keras.Input(shape=(20, 4))\nh = layers.LSTM(8)(inp)\np = layers.MaxPooling1D(2)(h)\n'), ['SL216@7']);
+    assert.deepEqual(await codes('inp = keras.Input(shape=(20, 4))\nh = layers.LSTM(8, return_sequences=True)(inp)\np = layers.MaxPooling1D(2)(h)\nc = layers.Conv1D(4, 3)(p)\n'), []);
+  });
+
+  it('SL216: input_shape=x_train.shape puts the samples in the declared shape; SL211 reports it at fit', async () => {
+    assert.deepEqual(await codes('x = np.random.rand(500, 2)\ny = np.random.rand(500, 1)\nm = keras.Sequential([layers.Conv1D(4, 1, input_shape=x.shape), layers.Flatten(), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, y)\n'), ['SL211@9']);
+    assert.deepEqual(await codes('x = np.random.rand(500, 2, 1)\ny = np.random.rand(500, 1)\nm = keras.Sequential([layers.Conv1D(4, 1, input_shape=x.shape[1:]), layers.Flatten(), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, y)\n'), []);
+  });
+
+  it('SL217: the steps left by a stack of convolutions and poolings, dilation included', async () => {
+    assert.deepEqual(await codes('inp = keras.Input(shape=(12, 4))\nh = layers.Conv1D(8, 5)(inp)\nh = layers.MaxPooling1D(2)(h)\nh = layers.Conv1D(8, 3, dilation_rate=2)(h)\n'), ['SL217@8']);
+    assert.deepEqual(await codes('inp = keras.Input(shape=(12, 4))\nh = layers.Conv1D(8, 5)(inp)\nh = layers.MaxPooling1D(2)(h)\nh = layers.Conv1D(8, 3, dilation_rate=2, padding="causal")(h)\n'), []);
+  });
+
+  it('SL218: a (B, S) padding mask as attention_mask; (B, 1, S) and a causal self-attention are clean', async () => {
+    const body = (mask: string) => `q = keras.Input(shape=(10, 32))\npad = keras.Input(shape=${mask})\nout = layers.MultiHeadAttention(num_heads=4, key_dim=8)(q, q, attention_mask=pad)\n`;
+    const { findings } = await keras(body('(10,)'));
+    assert.deepEqual(findings.map((f) => f.code), ['SL218']);
+    assert.match(findings[0].message, /widens to \(1, 1, None, 10\)/);
+    assert.deepEqual(await codes(body('(1, 10)')), []);
+    assert.deepEqual(await codes(body('(10, 10)')), []);
+    assert.deepEqual(await codes(body('(10, 7)')), ['SL218@7']);
+    assert.deepEqual(await codes('q = keras.Input(shape=(10, 32))\nout = layers.MultiHeadAttention(num_heads=4, key_dim=8)(q, q, use_causal_mask=True)\n'), []);
+  });
+});

@@ -1,4 +1,4 @@
-// Dense, Dropout, Flatten, pooling, Reshape, RepeatVector, Masking, Conv1D and the other Keras layers
+// Dense, Dropout, Flatten, Reshape, RepeatVector, Masking, the merge layers and the other Keras layers
 // that sit around a recurrent one.
 import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf, withLast } from '../../shapes/shape';
@@ -18,21 +18,6 @@ function tensorIn(args: Value[]): TensorValue | undefined {
 
 function product(dims: Dim[]): Dim {
   return dims.every((d) => d.kind === 'int') ? intDim(dims.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1)) : UNKNOWN_DIM;
-}
-
-function convLength(length: Dim, kernel: number | undefined, stride: number, padding: string): Dim {
-  if (length.kind !== 'int' || kernel === undefined) return length.kind === 'int' ? UNKNOWN_DIM : length;
-  if (padding === 'same') return intDim(Math.ceil(length.value / stride));
-  return intDim(Math.floor((length.value - kernel) / stride) + 1);
-}
-
-function firstInt(v: Value): number | undefined {
-  return v.kind === 'tuple' || v.kind === 'list' ? intValue(v.items[0]) : intValue(v);
-}
-
-function str(layer: LayerDesc, name: string, fallback: string): string {
-  const v = argValue(layer, name);
-  return v.kind === 'str' ? v.value : fallback;
 }
 
 function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
@@ -55,6 +40,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
     const total = lasts.every((d) => d.kind === 'int') ? intDim(lasts.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0)) : UNKNOWN_DIM;
     return { ...out(withLast(tensors[0].shape, total)), seqFrom };
   }
+  if (layer.kind === 'Dot') return dot(layer, args, out);
   if (!input) return UNKNOWN;
   const shape = input.shape;
   const dims = shape.dims;
@@ -64,11 +50,6 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
       return { ...out(withLast(shape, argDim(layer, 'units', 'feature'))), seqFrom: input.seqFrom };
     case 'Flatten':
       return shape.rankKnown ? out(shapeOf([dims[0] ?? noneDim('batch'), product(dims.slice(1))])) : out(UNKNOWN_SHAPE);
-    case 'GlobalAveragePooling1D':
-    case 'GlobalMaxPooling1D':
-    case 'GlobalMaxPool1D':
-    case 'GlobalAvgPool1D':
-      return shape.rankKnown && dims.length === 3 ? out(shapeOf([dims[0], dims[2]])) : out(UNKNOWN_SHAPE);
     case 'RepeatVector': {
       const n = argDim(layer, 'n', 'time');
       return shape.rankKnown && dims.length === 2 ? out(shapeOf([dims[0], n, dims[1]])) : out(UNKNOWN_SHAPE);
@@ -83,37 +64,38 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
       const resolved = (wanted as number[]).map((n) => (n === -1 ? (total.kind === 'int' && known > 0 && total.value % known === 0 ? intDim(total.value / known) : UNKNOWN_DIM) : intDim(n)));
       return out(shapeOf([shape.rankKnown ? dims[0] : noneDim('batch'), ...resolved]));
     }
-    case 'Conv1D': {
-      if (!shape.rankKnown || dims.length !== 3) return out(UNKNOWN_SHAPE);
-      const kernel = firstInt(argValue(layer, 'kernel_size'));
-      const stride = firstInt(argValue(layer, 'strides')) ?? 1;
-      return out(shapeOf([dims[0], convLength(dims[1], kernel, stride, str(layer, 'padding', 'valid')), argDim(layer, 'filters', 'feature')]));
-    }
-    case 'MaxPooling1D':
-    case 'AveragePooling1D':
-    case 'MaxPool1D':
-    case 'AvgPool1D': {
-      if (!shape.rankKnown || dims.length !== 3) return out(UNKNOWN_SHAPE);
-      const pool = firstInt(argValue(layer, 'pool_size')) ?? 2;
-      const stride = firstInt(argValue(layer, 'strides')) ?? pool;
-      return out(shapeOf([dims[0], convLength(dims[1], pool, stride, str(layer, 'padding', 'valid')), dims[2]]));
-    }
     default:
       return SAME.includes(layer.kind) ? { ...input, origin: ctx.origin } : UNKNOWN;
   }
 }
 
+/**
+ * Dot(axes)([a, b]): a batched dot product over one axis of each (Keras' batch_dot): a's other axes, then b's other
+ * axes but the batch; a result with the batch axis alone gets a trailing axis of 1, as Keras gives (None, 1).
+ */
+function dot(layer: LayerDesc, args: Value[], out: (shape: TensorValue['shape']) => TensorValue): Value {
+  const items = args[0]?.kind === 'list' || args[0]?.kind === 'tuple' ? args[0].items : [];
+  const [a, b] = items;
+  if (items.length !== 2 || a.kind !== 'tensor' || b.kind !== 'tensor' || !a.shape.rankKnown || !b.shape.rankKnown) return out(UNKNOWN_SHAPE);
+  const given = argValue(layer, 'axes');
+  const pair = given.kind === 'tuple' || given.kind === 'list' ? given.items.map(intValue) : [intValue(given), intValue(given)];
+  if (pair.length !== 2 || pair[0] === undefined || pair[1] === undefined) return out(UNKNOWN_SHAPE);
+  const ra = a.shape.dims.length;
+  const rb = b.shape.dims.length;
+  const ia = pair[0] < 0 ? pair[0] + ra : pair[0];
+  const ib = pair[1] < 0 ? pair[1] + rb : pair[1];
+  if (ia < 1 || ia >= ra || ib < 1 || ib >= rb) return out(UNKNOWN_SHAPE);
+  const dims = [...a.shape.dims.filter((_, i) => i !== ia), ...b.shape.dims.filter((_, i) => i !== 0 && i !== ib)];
+  return out(shapeOf(dims.length === 1 ? [...dims, intDim(1)] : dims));
+}
+
 const PARAMS: Record<string, string[]> = {
+  Dot: ['axes', 'normalize'],
   Dense: ['units', 'activation'],
   Dropout: ['rate'],
   SpatialDropout1D: ['rate'],
   RepeatVector: ['n'],
   Reshape: ['target_shape'],
-  Conv1D: ['filters', 'kernel_size', 'strides', 'padding'],
-  MaxPooling1D: ['pool_size', 'strides', 'padding'],
-  AveragePooling1D: ['pool_size', 'strides', 'padding'],
-  MaxPool1D: ['pool_size', 'strides', 'padding'],
-  AvgPool1D: ['pool_size', 'strides', 'padding'],
   Activation: ['activation'],
   Masking: ['mask_value'],
   Concatenate: ['axis'],
@@ -121,7 +103,7 @@ const PARAMS: Record<string, string[]> = {
 
 export const kerasCore: LayerFamily = {
   framework: 'keras',
-  kinds: [...SAME, 'Dense', 'Flatten', 'GlobalAveragePooling1D', 'GlobalMaxPooling1D', 'GlobalMaxPool1D', 'GlobalAvgPool1D', 'RepeatVector', 'Reshape', 'Conv1D', 'MaxPooling1D', 'AveragePooling1D', 'MaxPool1D', 'AvgPool1D', 'Concatenate', ...MERGE],
+  kinds: [...SAME, 'Dense', 'Flatten', 'RepeatVector', 'Reshape', 'Concatenate', 'Dot', ...MERGE],
   params: (kind) => (PARAMS[kind] ?? []).map((name) => ({ name })),
   apply,
   hover: (layer) => layer.kind === 'Dense'

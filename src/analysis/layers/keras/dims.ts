@@ -9,6 +9,8 @@ export function noneDim(role?: DimRole): Dim {
 
 /** `input_shape=(10, 8)` → (None, 10, 8); None entries stay None. */
 export function shapeFromTuple(value: Value | undefined, origin: Origin, withBatch: boolean): Shape | undefined {
+  // x_train.shape[1:] (or a whole x_train.shape) is a size: its dims as they are.
+  if (value?.kind === 'size') return shapeOf(withBatch ? [noneDim('batch'), ...value.dims] : [...value.dims]);
   if (value?.kind !== 'tuple' && value?.kind !== 'list') return undefined;
   const dims = value.items.map((v): Dim => {
     const n = intValue(v);

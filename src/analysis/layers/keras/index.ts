@@ -3,6 +3,8 @@ import type { Origin } from '../../shapes/dim';
 import { TensorValue, intValue } from '../../values/value';
 import type { LayerFamily } from '../family';
 import { LayerDesc, argValue } from '../layer';
+import { kerasAttention } from './attention';
+import { kerasConv } from './conv';
 import { kerasCore } from './core';
 import { kerasTensor, noneDim, shapeFromTuple } from './dims';
 import { kerasEmbedding } from './embedding';
@@ -11,7 +13,7 @@ import { kerasWrappers } from './wrappers';
 import { shapeOf } from '../../shapes/shape';
 import { intDim } from '../../shapes/dim';
 
-const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasWrappers];
+const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasAttention, kerasWrappers];
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
 
@@ -24,12 +26,12 @@ export function declaredInput(layer: LayerDesc): TensorValue | undefined {
   const inner = layer.children[0];
   const origin: Origin = { range: layer.call.range, text: layer.label };
   const shape = argValue(layer, 'input_shape');
-  if (shape.kind === 'tuple' || shape.kind === 'list') {
+  if (shape.kind === 'tuple' || shape.kind === 'list' || shape.kind === 'size') {
     const s = shapeFromTuple(shape, origin, true);
     return s ? kerasTensor(s, origin) : undefined;
   }
   const batchShape = argValue(layer, 'batch_input_shape');
-  if (batchShape.kind === 'tuple' || batchShape.kind === 'list') {
+  if (batchShape.kind === 'tuple' || batchShape.kind === 'list' || batchShape.kind === 'size') {
     const s = shapeFromTuple(batchShape, origin, false);
     return s ? kerasTensor(s, origin) : undefined;
   }
