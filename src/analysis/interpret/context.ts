@@ -111,7 +111,7 @@ export class AnalysisContext {
       name: rule.name,
       severity,
       range: report.range,
-      message: report.message,
+      message: withVersions(rule, report.message),
       related: report.related ?? [],
       fixes: report.fixes ?? [],
     });
@@ -219,4 +219,10 @@ function countDigits(text: string): number {
 
 function knownDims(shape: string): number {
   return (shape.match(/\b\d+\b/g) ?? []).length;
+}
+
+/** A Keras finding names the versions it holds for, unless its message already does. */
+function withVersions(rule: Rule, message: string): string {
+  if (rule.framework !== 'keras' || !rule.kerasVersions || /tf\.keras|Keras [123]\b/.test(message)) return message;
+  return `${message} (${rule.kerasVersions})`;
 }

@@ -33,6 +33,9 @@ export function isKerasBase(path: string): boolean {
   return p === 'keras.Model' || p === 'keras.layers.Layer' || p === 'keras.Sequential';
 }
 
+/** Every Keras hover says which version its shapes and findings assume. */
+export const KERAS_ASSUMED = '_Keras version assumed: tf.keras 2.x and Keras 3 (findings say where Keras 1, standalone Keras 2 or Keras 3 differ)._';
+
 function newModel(call: A.Call): KerasModel {
   return { call, layers: [], output: UNKNOWN, summary: [], labels: [] };
 }
@@ -120,7 +123,7 @@ function constructKerasLayer(host: KerasHost, kind: string, qualname: string, ar
   const errorsBefore = host.ctx.errorCount;
   host.ctx.emit('layerConstruct', { layer });
   if (host.ctx.errorCount > errorsBefore) layer.broken = true;
-  host.ctx.addLayerSite({ range: expr.range, framework: 'keras', kind, describe: () => family.hover(layer) });
+  host.ctx.addLayerSite({ range: expr.range, framework: 'keras', kind, describe: () => `${family.hover(layer)}\n\n${KERAS_ASSUMED}` });
   return { kind: 'layer', layer };
 }
 

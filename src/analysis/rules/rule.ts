@@ -27,6 +27,11 @@ export interface RuleInfo {
   docs: RuleDocs;
   /** Titles of the quick fixes the rule can offer, for documentation. */
   fixTitles: string[];
+  /**
+   * Keras rules: the Keras versions the finding holds for, e.g. `tf.keras 2.x and Keras 3`. A message that names no
+   * version gets it appended, so every Keras finding says which version it assumed.
+   */
+  kerasVersions?: string;
 }
 
 export interface Rule extends RuleInfo {

@@ -177,3 +177,26 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes('q = keras.Input(shape=(10, 32))\nout = layers.MultiHeadAttention(num_heads=4, key_dim=8)(q, q, use_causal_mask=True)\n'), []);
   });
 });
+
+describe('Keras versions in findings and hovers', () => {
+  it('a finding whose message names no version gets the versions its rule holds for; one that does is left alone', async () => {
+    const { findings } = await keras('m = keras.Sequential([\n    layers.Embedding(1000, 64),\n    layers.LSTM(64),\n    layers.LSTM(32),\n])\nm2 = keras.Sequential([layers.LSTM(8, input_shape=(10, 3))])\nm2.compile(loss="mse", optimizer="adam")\nm2.fit(np.random.rand(32, 10, 3), np.random.rand(32, 1), nb_epoch=3)\n');
+    const sl202 = findings.find((f) => f.code === 'SL202')!;
+    assert.match(sl202.message, /\(tf\.keras 2\.x and Keras 3; standalone Keras 2 alike\)$/);
+    const sl215 = findings.find((f) => f.code === 'SL215')!;
+    assert.doesNotMatch(sl215.message, /\(tf\.keras 2\.x and Keras 3\)$/);
+    assert.match(sl215.message, /tf\.keras 2\.x and Keras 3 raise/);
+  });
+
+  it('SL205 says Keras 3 ignores input_length', async () => {
+    const { findings } = await keras('inp = keras.Input(shape=(20,))\nx = layers.Embedding(5000, 64,\n    input_length=30)(inp)\n');
+    assert.match(findings[0].message, /Keras 3 ignores input_length/);
+  });
+
+  it('every Keras layer hover says which version it assumed', async () => {
+    const { layers: sites } = await keras('inp = keras.Input(shape=(20, 4))\nx = layers.Conv1D(8, 3)(inp)\ny = layers.LSTM(4)(x)\n');
+    const hovers = sites.filter((l) => l.kind === 'Conv1D' || l.kind === 'LSTM').map((l) => l.markdown);
+    assert.equal(hovers.length, 2);
+    for (const hover of hovers) assert.match(hover, /Keras version assumed: tf\.keras 2\.x and Keras 3/);
+  });
+});

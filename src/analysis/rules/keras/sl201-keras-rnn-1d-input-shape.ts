@@ -16,6 +16,7 @@ export const kerasRnn1dInputShape: Rule = {
     references: ['https://keras.io/api/layers/recurrent_layers/lstm/'],
   },
   fixTitles: ['Use input_shape=(timesteps, 1)'],
+  kerasVersions: 'tf.keras 2.x and Keras 3; standalone Keras 2 alike',
   hooks: {
     layerConstruct({ layer }, ctx) {
       const recurrent = isKerasRecurrent(layer) || (layer.kind === 'Bidirectional' && layer.children[0] && isKerasRecurrent(layer.children[0]));

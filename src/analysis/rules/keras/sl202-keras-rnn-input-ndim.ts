@@ -18,6 +18,7 @@ export const kerasRnnInputNdim: Rule = {
     references: ['https://keras.io/api/layers/recurrent_layers/lstm/'],
   },
   fixTitles: ['Add return_sequences=True to the layer below'],
+  kerasVersions: 'tf.keras 2.x and Keras 3; standalone Keras 2 alike',
   hooks: {
     layerCall(event, ctx) {
       const { layer } = event;

@@ -17,6 +17,7 @@ export const kerasEmbeddingIndexOutOfRange: Rule = {
     references: ['https://keras.io/api/layers/core_layers/embedding/'],
   },
   fixTitles: ['Set input_dim=max id + 1'],
+  kerasVersions: 'tf.keras 2.x and Keras 3 on CPU; on a GPU the lookup returns zeros without an error',
   hooks: {
     layerCall(event, ctx) {
       const { layer } = event;

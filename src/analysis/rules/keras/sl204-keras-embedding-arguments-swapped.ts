@@ -26,6 +26,7 @@ export const kerasEmbeddingArgumentsSwapped: Rule = {
     references: ['https://keras.io/api/layers/core_layers/embedding/'],
   },
   fixTitles: ['Swap input_dim and output_dim'],
+  kerasVersions: 'every Keras version: Embedding(input_dim, output_dim)',
   hooks: {
     layerConstruct({ layer }, ctx) {
       if (layer.framework !== 'keras' || layer.kind !== 'Embedding') return;

@@ -17,6 +17,7 @@ export const kerasEmbeddingInputLength: Rule = {
     references: ['https://keras.io/api/layers/core_layers/embedding/'],
   },
   fixTitles: ['Set input_length to the input\'s length'],
+  kerasVersions: 'tf.keras 2.x and standalone Keras 2; Keras 3 ignores input_length with a deprecation warning',
   hooks: {
     layerCall(event, ctx) {
       const { layer } = event;

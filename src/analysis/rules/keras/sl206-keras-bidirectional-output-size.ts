@@ -21,6 +21,7 @@ export const kerasBidirectionalOutputSize: Rule = {
     references: ['https://keras.io/api/layers/recurrent_layers/bidirectional/'],
   },
   fixTitles: ['Double the last target dimension'],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     layerCall(event, ctx) {
       const { layer } = event;

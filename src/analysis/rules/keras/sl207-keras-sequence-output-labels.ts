@@ -41,6 +41,7 @@ export const kerasSequenceOutputLabels: Rule = {
     references: ['https://keras.io/api/layers/recurrent_layers/lstm/'],
   },
   fixTitles: ['Set return_sequences=False on the last recurrent layer'],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
       if (event.method !== 'fit' && event.method !== 'evaluate' && event.method !== 'train_on_batch' && event.method !== 'test_on_batch') return;

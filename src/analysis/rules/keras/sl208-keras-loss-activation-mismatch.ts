@@ -34,6 +34,7 @@ export const kerasLossActivationMismatch: Rule = {
     references: ['https://keras.io/api/losses/probabilistic_losses/'],
   },
   fixTitles: [],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
       const { model } = event;

@@ -19,6 +19,7 @@ export const kerasAccuracyOnlyMetrics: Rule = {
     references: ['https://keras.io/api/metrics/classification_metrics/', 'https://en.wikipedia.org/wiki/Accuracy_paradox'],
   },
   fixTitles: ['Add precision and recall (and AUC)'],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
       if (event.method !== 'compile') return;

@@ -54,6 +54,7 @@ export const kerasOutputLabelShape: Rule = {
     references: ['https://keras.io/api/losses/', 'https://keras.io/api/models/model_training_apis/#fit-method'],
   },
   fixTitles: [],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
       if (!['fit', 'evaluate', 'train_on_batch', 'test_on_batch'].includes(event.method)) return;

@@ -29,6 +29,7 @@ export const kerasInputDataShape: Rule = {
     references: ['https://keras.io/api/models/model_training_apis/#fit-method', 'https://keras.io/api/layers/recurrent_layers/lstm/'],
   },
   fixTitles: [],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
       if (!DATA_METHODS.has(event.method)) return;

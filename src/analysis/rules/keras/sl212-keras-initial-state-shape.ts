@@ -19,6 +19,7 @@ export const kerasInitialStateShape: Rule = {
     references: ['https://keras.io/api/layers/recurrent_layers/lstm/'],
   },
   fixTitles: [],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     layerCall(event, ctx) {
       const { layer } = event;

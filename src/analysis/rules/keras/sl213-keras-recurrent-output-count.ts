@@ -32,6 +32,7 @@ export const kerasRecurrentOutputCount: Rule = {
     references: ['https://keras.io/api/layers/recurrent_layers/lstm/', 'https://keras.io/api/layers/recurrent_layers/bidirectional/'],
   },
   fixTitles: [],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     unpack(event, ctx) {
       const target = event.target;

@@ -18,6 +18,7 @@ export const kerasReturnStateInSequential: Rule = {
     references: ['https://keras.io/guides/sequential_model/#when-to-use-a-sequential-model'],
   },
   fixTitles: ['Remove return_state=True'],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     sequentialAdd({ layer }, ctx) {
       const inner = layer.kind === 'Bidirectional' ? layer.children[0] : layer;

@@ -21,6 +21,7 @@ export const kerasLegacyArgument: Rule = {
     references: ['https://keras.io/api/models/model_training_apis/#fit-method'],
   },
   fixTitles: ['Rename the argument'],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
       for (const keyword of event.call.keywords) {

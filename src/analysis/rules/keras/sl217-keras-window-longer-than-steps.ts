@@ -18,6 +18,7 @@ export const kerasWindowLongerThanSteps: Rule = {
     references: ['https://keras.io/api/layers/convolution_layers/convolution1d/', 'https://keras.io/api/layers/pooling_layers/max_pooling1d/'],
   },
   fixTitles: ["Use padding='same'"],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     layerCall(event, ctx) {
       const { layer } = event;

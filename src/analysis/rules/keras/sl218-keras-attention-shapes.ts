@@ -37,6 +37,7 @@ export const kerasAttentionShapes: Rule = {
     references: ['https://keras.io/api/layers/attention_layers/multi_head_attention/'],
   },
   fixTitles: [],
+  kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     layerCall(event, ctx) {
       const { layer } = event;
