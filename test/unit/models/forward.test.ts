@@ -77,6 +77,40 @@ describe('PyTorch forward methods', () => {
     });
   });
 
+  describe('extra inputs', () => {
+    const source = (init: string) => `import torch
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 6, batch_first=True)
+        self.fc = nn.Linear(6, 3)
+${init}
+    def forward(self, x, hidden):
+        out, hidden = self.gru(self.embedding(x), hidden)
+        return self.fc(hidden[-1]), hidden
+`;
+
+    it("a required hidden state is what the model's init_hidden(batch) makes", async () => {
+      const model = loadTorchModel({ path: 'model.py', source: source('\n    def init_hidden(self, batch_size):\n        return torch.ones(1, batch_size, 6)\n'), analyzer: await sharedAnalyzer() });
+      assert.ok(model.summary.notes.some((n) => /forward's hidden is init_hidden\(batch size\)/.test(n)), model.summary.notes.join('; '));
+      const tf = tfjs();
+      const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
+      const y = model.predictRaw(x);
+      assert.deepEqual(y.shape, [2, 3]);
+      tf.dispose([x, y]);
+      model.dispose();
+    });
+
+    it('without init_hidden, a required hidden state is None: zeros, as PyTorch starts from', async () => {
+      const model = loadTorchModel({ path: 'model.py', source: source(''), analyzer: await sharedAnalyzer() });
+      assert.equal(model.summary.outputUnits, 3);
+      model.dispose();
+    });
+  });
+
   describe('refuses, naming the line and the pattern', () => {
     it('packed sequences', async () => {
       await refuses('packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, batch_first=True)\nout, h = self.gru(packed)\nreturn self.fc(h[-1])', /model\.py:13: .*packed sequences \(pack_padded_sequence\)/);

@@ -289,6 +289,11 @@ export class Executor {
     switch (name) {
       case 'parameters':
         return { kind: 'list', items: this.parametersOf(target) };
+      case 'named_parameters':
+        // Before the weights are loaded (initialisation loops in __init__) a layer has none to name; the state dict sets them.
+        if (target.kind === 'module' && !target.layer.runtime) return { kind: 'list', items: [] };
+        if (target.kind === 'module') return { kind: 'list', items: ['weight', 'bias'].map((n): Value[] => { const t = target.layer.runtime!.attr?.(n); return t ? [{ kind: 'tuple', items: [{ kind: 'str', value: n }, t] }] : []; }).flat() };
+        break;
       case 'eval':
       case 'train':
       case 'cuda':
@@ -420,6 +425,8 @@ export class Executor {
       const functional = parts.includes('functional') || root === 'F';
       if (leaf === 'Variable' || leaf === 'Parameter') {
         const v = args[0] ?? kwargs.get('data');
+        // nn.Parameter(pretrained) with pretrained a constructor argument nobody gave: the state dict holds it.
+        if (v?.kind === 'unknown' && leaf === 'Parameter') return v;
         if (!isTensor(v)) throw fail(site, `${leaf} wraps a tensor`);
         return leaf === 'Parameter' ? { ...v, parameter: true } : v;
       }
@@ -533,6 +540,9 @@ export class Executor {
       case 'bool':
       case 'round':
       case 'abs': {
+        if (name === 'float' && first?.kind === 'str' && /^[+-]?(inf|infinity|nan)$/i.test(first.value.trim())) {
+          return { kind: 'float', value: /nan/i.test(first.value) ? NaN : first.value.trim().startsWith('-') ? -Infinity : Infinity };
+        }
         let v = numberOf(first);
         if (v === null && first?.kind === 'tensor' && first.t.size === 1) v = first.t.dataSync()[0];
         if (v === null && name === 'bool') return { kind: 'bool', value: this.truthy(first ?? NONE, site) };
@@ -754,6 +764,12 @@ export class Executor {
           return;
         }
         if (owner.kind === 'module' && (target.attr === 'weight' || target.attr === 'bias')) return; // tied or re-initialised weights: the state dict decides
+        if (owner.kind === 'module') {
+          // Any other attribute set on a layer is a plain Python attribute, read back as it was set.
+          owner.layer.args.set(target.attr, value);
+          return;
+        }
+        if (owner.kind === 'tensor' && (target.attr === 'requires_grad' || target.attr === 'data' || target.attr === 'grad')) return; // autograd flags, or weights the state dict replaces
         throw refuse(site, `setting .${target.attr} on a ${owner.kind}`);
       }
       case 'subscript': {
@@ -938,7 +954,15 @@ export class Executor {
     }
     const f = this.expr(e.func, frame);
     const { args, kwargs } = this.args(e, frame);
-    return this.call(f, args, kwargs, site);
+    const out = this.call(f, args, kwargs, site);
+    // `h.add_(x)`, `mask.masked_fill_(…)`: tensors here are values, so the in-place result is bound back to the receiver.
+    if (f.kind === 'bound' && f.target.kind === 'tensor' && /^[a-z]\w*[a-z0-9]_$/.test(f.name) && out.kind === 'tensor' && e.func.kind === 'attribute') {
+      const receiver = e.func.object;
+      if (receiver.kind === 'name' || receiver.kind === 'subscript' || (receiver.kind === 'attribute' && this.expr(receiver.object, frame).kind === 'object')) {
+        this.assign(receiver, out, frame, site);
+      }
+    }
+    return out;
   }
 
   private args(e: A.Call, frame: Frame): { args: Value[]; kwargs: Map<string, Value> } {
@@ -988,6 +1012,11 @@ export class Executor {
         if (arg !== undefined) return arg;
         const built = v.layer.runtime?.attr?.(name);
         if (built !== undefined) return built;
+        if (!v.layer.runtime && (name === 'weight' || name === 'bias')) {
+          // Read in __init__ (to copy pretrained vectors in, to initialise): a stand-in of the right shape; the state dict replaces it.
+          const shape = weightShape(v.layer, name);
+          if (shape) return { kind: 'tensor', t: tfjs().zeros(shape) };
+        }
         if (name === 'training') return { kind: 'bool', value: false };
         if (MODULE_METHODS.has(name) || name === 'forward' || (name === 'append' || name === 'extend' || name === 'insert')) return { kind: 'bound', target: v, name };
         if (v.layer.type === 'ModuleDict' || v.layer.type === 'Sequential') {
@@ -1054,11 +1083,16 @@ export class Executor {
       }
       if (one.kind === 'slice') {
         const step = one.step ?? 1;
-        if (step <= 0) throw refuse(site, 'a slice with a negative step');
+        if (step === 0) throw fail(site, 'slice step cannot be zero');
         const n = seq.length;
-        const clamp = (x: number | null, fallback: number) => (x === null ? fallback : x < 0 ? Math.max(0, x + n) : Math.min(n, x));
         const items: Value[] = [];
-        for (let i = clamp(one.start, 0); i < clamp(one.stop, n); i += step) items.push(seq[i]);
+        if (step > 0) {
+          const clamp = (x: number | null, fallback: number) => (x === null ? fallback : x < 0 ? Math.max(0, x + n) : Math.min(n, x));
+          for (let i = clamp(one.start, 0); i < clamp(one.stop, n); i += step) items.push(seq[i]);
+        } else {
+          const clamp = (x: number | null, fallback: number) => (x === null ? fallback : x < 0 ? Math.max(-1, x + n) : Math.min(n - 1, x));
+          for (let i = clamp(one.start, n - 1); i > clamp(one.stop, -1); i += step) items.push(seq[i]);
+        }
         if (v.kind === 'module') return { kind: 'module', layer: { ...v.layer, children: items, keys: null } };
         return { kind: v.kind === 'tuple' ? 'tuple' : 'list', items };
       }
@@ -1262,7 +1296,18 @@ export class Executor {
 
 const BUILTINS = new Set(['len', 'range', 'enumerate', 'zip', 'reversed', 'list', 'tuple', 'dict', 'int', 'float', 'bool', 'round', 'abs', 'min', 'max', 'sum', 'isinstance', 'hasattr', 'getattr', 'setattr', 'print', 'next', 'iter', 'str', 'any', 'all']);
 
-const MODULE_METHODS = new Set(['parameters', 'eval', 'train', 'cuda', 'cpu', 'to', 'float', 'flatten_parameters', 'zero_grad', 'requires_grad_', 'register_buffer', 'register_parameter', 'add_module', 'init_weights', 'reset_parameters']);
+const MODULE_METHODS = new Set(['parameters', 'named_parameters', 'eval', 'train', 'cuda', 'cpu', 'to', 'float', 'flatten_parameters', 'zero_grad', 'requires_grad_', 'register_buffer', 'register_parameter', 'add_module', 'init_weights', 'reset_parameters']);
+
+/** The shape of an Embedding's or Linear's weight or bias from its arguments, before the weights are loaded. */
+function weightShape(layer: Layer, name: string): number[] | null {
+  const n = (arg: string) => {
+    const v = layer.args.get(arg);
+    return v?.kind === 'int' ? v.value : null;
+  };
+  const [rows, cols] = layer.type === 'Embedding' ? [n('num_embeddings'), n('embedding_dim')] : layer.type === 'Linear' ? [n('out_features'), n('in_features')] : [null, null];
+  if (rows === null || cols === null) return null;
+  return name === 'weight' ? [rows, cols] : layer.type === 'Linear' ? [rows] : null;
+}
 
 /** A constructor argument nobody gave cannot take part in a computation. */
 function unknownGuard(site: CallSite, ...values: Value[]): void {

@@ -225,6 +225,7 @@ class ExecutedTorchModel implements ExecutedModel {
     void perStep;
     const notes = [...(options.notes ?? [])];
     if (this.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${input.kind === 'ids' ? '(T, B)' : '(T, B, F)'}`);
+    if (this.hiddenNote) notes.push(this.hiddenNote);
     const unused = (options.weights as { unused?: () => string[] }).unused?.() ?? [];
     if (unused.length > 0) notes.push(`weights not used by the model: ${unused.join(', ')}`);
     this.summary = {
@@ -297,8 +298,8 @@ class ExecutedTorchModel implements ExecutedModel {
     const { path, description } = this.options;
     const args: Value[] = [x];
     for (const p of this.params.slice(1)) {
-      if (p.variadic) break;
-      if (!p.default) throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs a second input '${p.name}'; SeqLens feeds one tensor (the sequences), so give it a default (e.g. ${p.name}=None)`);
+      if (p.variadic || p.default) break;
+      args.push(this.extraInput(p, batch.shape[0]));
     }
     const forward = this.executor.findMethod(this.root.cls, 'forward')!;
     this.executor.onBind = onBind;
@@ -317,6 +318,25 @@ class ExecutedTorchModel implements ExecutedModel {
     if (tensor.t.dtype !== 'float32') return { ...tensor, t: tf.cast(tensor.t, 'float32') };
     return tensor;
   }
+
+  /**
+   * A forward parameter after the input with no default: an initial hidden state is what the model's own
+   * init_hidden(batch) makes, or None (zeros, as PyTorch's layers start from); anything else is refused by name.
+   */
+  private extraInput(p: import('../../../../analysis/parse/ast').Param, batch: number): Value {
+    const { path, description } = this.options;
+    if (/^(h|hx|h0|h_0|hc|hidden|hiddens|hid|h_state|hidden_state|state|states|prev_state|hidden_cell|init_state)$/i.test(p.name)) {
+      const init = ['init_hidden', 'initHidden', 'init_hidden_state', 'initialize_hidden', 'begin_state'].map((n) => this.executor.findMethod(this.root.cls, n)).find((m) => m !== undefined);
+      if (!init) return { kind: 'none' };
+      const takesBatch = init.def.params.filter((q) => q.name !== 'self' && !q.default && !q.variadic).length > 0;
+      this.hiddenNote = `forward's ${p.name} is ${init.def.name}(${takesBatch ? 'batch size' : ''}), as the model's own code makes it`;
+      const self: Value = { kind: 'object', obj: this.root };
+      return this.executor.callFunction(init.def, takesBatch ? [{ kind: 'int', value: batch }] : [], new Map(), self, init.owner, { line: init.def.range.start.line + 1, text: init.def.name });
+    }
+    throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs a second input '${p.name}'; SeqLens feeds one tensor (the sequences) and gives an initial hidden state only, so give '${p.name}' a default (e.g. ${p.name}=None)`);
+  }
+
+  private hiddenNote: string | null = null;
 
   predictRaw(batch: Tensor): Tensor {
     return tfjs().tidy(() => {

@@ -1,5 +1,8 @@
 // Every layer family, registered on import.
 import './basic';
+import './cells';
+import './convolution';
+import './norm';
 import './recurrent';
 
 export { layerBuilder, runnableLayerKinds } from './module';

@@ -18,9 +18,25 @@ export interface LayerRuntime {
 export type LayerBuilder = (layer: Layer, weights: WeightSource) => LayerRuntime;
 
 const BUILDERS = new Map<string, LayerBuilder>();
+/** Constructor signatures the executor needs in full where the analyser's families keep only what shapes need. */
+const SIGNATURES = new Map<string, { name: string; fallback?: Value }[]>();
 
-export function registerLayers(kinds: string[], builder: LayerBuilder): void {
-  for (const kind of kinds) BUILDERS.set(kind, builder);
+export function registerLayers(kinds: string[], builder: LayerBuilder, signature?: string): void {
+  for (const kind of kinds) {
+    BUILDERS.set(kind, builder);
+    if (signature) SIGNATURES.set(kind, parseSignature(signature));
+  }
+}
+
+function parseSignature(signature: string): { name: string; fallback?: Value }[] {
+  return signature.split(',').map((p) => p.trim()).filter(Boolean).map((p) => {
+    const eq = p.indexOf('=');
+    if (eq < 0) return { name: p };
+    const text = p.slice(eq + 1).trim();
+    const fallback: Value = text === 'None' ? { kind: 'none' } : text === 'True' || text === 'False' ? { kind: 'bool', value: text === 'True' }
+      : /^-?\d+$/.test(text) ? { kind: 'int', value: Number(text) } : /^'.*'$/.test(text) ? { kind: 'str', value: text.slice(1, -1) } : { kind: 'float', value: Number(text) };
+    return { name: p.slice(0, eq).trim(), fallback };
+  });
 }
 
 export function layerBuilder(kind: string): LayerBuilder | undefined {
@@ -33,6 +49,8 @@ export function runnableLayerKinds(): string[] {
 
 /** Constructor parameters of a torch.nn class, in positional order with defaults, from the analyser's layer families. */
 export function layerParams(kind: string): { name: string; fallback?: Value }[] | undefined {
+  const own = SIGNATURES.get(kind);
+  if (own) return own;
   const family = torchFamily(kind);
   if (!family) return undefined;
   return family.params(kind).map((p) => ({ name: p.name, fallback: p.default ? fromAnalysis(p.default) : undefined }));

@@ -34,3 +34,15 @@ op(['to', 'type', 'type_as'], 'input, *args', (a) => {
   }
   return a.get('input')!;
 });
+
+/** `dst.copy_(src)`: src broadcast to dst's shape and cast to its dtype (bound back to dst by the interpreter). */
+op(['copy_'], 'input, src, non_blocking=False', (a) => {
+  const x = tensorArg(a, 'input');
+  let src = tensorArg(a, 'src');
+  if (src.dtype !== x.dtype) src = tfjs().cast(src, x.dtype);
+  try {
+    return result(tfjs().broadcastTo(src, x.shape), rolesOf(a.get('input')));
+  } catch {
+    throw fail(a.site, `The size of tensor a (${JSON.stringify(x.shape)}) must match the size of tensor b (${JSON.stringify(src.shape)})`);
+  }
+});

@@ -65,11 +65,8 @@ op(['new_full'], `input, size, fill_value, ${SIZE_KW}`, (a) => {
   const x = tensorArg(a, 'input');
   return result(tf().fill(checkedSizes(a, [a.get('size')!]), numberArg(a, 'fill_value'), dtypeOf(a, x.dtype as Dtype)));
 });
-/** `weight.new(n, b, h)`: uninitialised memory, always followed by `.zero_()` or a fill in the code that uses it. */
-newFrom(['new', 'new_empty'], (s, d, a) => {
-  if (factoryState.inForward) throw refuse(a.site, 'reading uninitialised memory (Tensor.new without zero_())');
-  return tf().zeros(s, d);
-});
+/** `weight.new(n, b, h)`: uninitialised memory that code fills (`.zero_()`) before reading; zeros stand for it. */
+newFrom(['new', 'new_empty', 'empty_like'], (s, d) => tf().zeros(s, d));
 
 op(['arange'], `start, end=None, step=1, ${SIZE_KW}`, (a) => {
   let start = numberArg(a, 'start');

@@ -103,7 +103,8 @@ export function indexTensor(site: CallSite, x: TensorValue, items: Value[]): Ten
     if (newAxes.length > 0) throw refuse(site, 'None combined with tensor indices');
     const indices = [...advanced.values()].map((ix, i) => {
       const size = t.shape[advancedAxes[i]];
-      return tf().where(tf().less(ix, 0), tf().add(ix, size), ix);
+      const whole = ix.dtype === 'int32' ? ix : tf().cast(ix, 'int32');
+      return tf().where(tf().less(whole, 0), tf().add(whole, tf().scalar(size, 'int32')), whole);
     });
     for (const [i, ix] of indices.entries()) {
       const size = t.shape[advancedAxes[i]];
@@ -165,33 +166,49 @@ function readoutOf(site: CallSite, x: TensorValue, basic: { kind: string; value?
   return null;
 }
 
-/** `x[items] = value` as a new tensor: the region is replaced by `value` broadcast to it. */
+/** `x[items] = value` as a new tensor: the region's elements (steps allowed) replaced by `value` broadcast to it. */
 export function assignIndex(site: CallSite, x: TensorValue, items: Value[], value: Value): TensorValue {
   const { basic, advanced } = normalise(site, items, x.t.rank);
   if (advanced.size > 0 || basic.some((b) => b.kind === 'new')) throw refuse(site, 'assigning through tensor or None indices');
-  const begin: number[] = [];
-  const size: number[] = [];
+  const perAxis: number[][] = [];
   const regionShape: number[] = [];
   basic.forEach((item, axis) => {
     const b = bounds(site, item, x.t.shape[axis], axis);
-    if (b.stride !== 1) throw refuse(site, 'assigning through a stepped slice');
-    begin.push(b.begin);
-    size.push(b.end - b.begin);
-    if (item.kind !== 'int') regionShape.push(b.end - b.begin);
+    const picks: number[] = [];
+    for (let i = b.begin; i < b.end; i += b.stride) picks.push(i);
+    perAxis.push(picks);
+    if (item.kind !== 'int') regionShape.push(picks.length);
   });
   let v: Tensor;
   if (value.kind === 'tensor') v = value.t;
-  else if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') v = tf().scalar(value.kind === 'bool' ? (value.value ? 1 : 0) : value.value, x.t.dtype === 'bool' ? 'bool' : x.t.dtype);
+  else if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') v = tf().scalar(value.kind === 'bool' ? (value.value ? 1 : 0) : value.value, x.t.dtype === 'bool' ? 'int32' : x.t.dtype as 'float32');
   else throw fail(site, `cannot assign a ${value.kind} into a tensor`);
   if (v.dtype !== x.t.dtype) v = tf().cast(v, x.t.dtype);
   let region: Tensor;
   try {
-    region = tf().broadcastTo(v.rank > regionShape.length ? tf().reshape(v, regionShape) : v, regionShape).reshape(size);
+    // PyTorch drops leading size-1 axes of the value that the region does not have.
+    let fitted = v;
+    while (fitted.rank > regionShape.length && fitted.shape[0] === 1) fitted = fitted.squeeze([0]);
+    region = tf().broadcastTo(fitted, regionShape);
   } catch {
-    throw fail(site, `shape mismatch: value tensor of shape ${JSON.stringify(v.shape)} cannot be broadcast to indexing result of shape ${JSON.stringify(regionShape)}`);
+    throw fail(site, `shape mismatch: value tensor of shape [${v.shape.join(', ')}] cannot be broadcast to indexing result of shape [${regionShape.join(', ')}]`);
   }
-  const padding = size.map((s, i) => [begin[i], x.t.shape[i] - begin[i] - s] as [number, number]);
-  const placed = tf().pad(region, padding);
-  const mask = tf().pad(tf().ones(size, 'bool' as 'int32'), padding);
-  return result(tf().where(tf().cast(mask, 'bool'), placed, x.t), x.roles);
+  const count = perAxis.reduce((n, p) => n * p.length, 1);
+  if (count === 0) return x;
+  const strides = x.t.shape.map((_, i) => x.t.shape.slice(i + 1).reduce((n, d) => n * d, 1));
+  const positions = new Int32Array(count);
+  let k = 0;
+  const walk = (axis: number, offset: number) => {
+    if (axis === perAxis.length) {
+      positions[k++] = offset;
+      return;
+    }
+    for (const i of perAxis[axis]) walk(axis + 1, offset + i * strides[axis]);
+  };
+  walk(0, 0);
+  const at = tf().tensor2d(positions, [count, 1], 'int32');
+  const flat = tf().reshape(x.t, [-1]);
+  const placed = tf().scatterND(at, tf().reshape(region, [-1]), [x.t.size]);
+  const mask = tf().scatterND(at, tf().ones([count], 'int32'), [x.t.size]);
+  return result(tf().reshape(tf().where(tf().cast(mask, 'bool'), placed, flat), x.t.shape), x.roles);
 }

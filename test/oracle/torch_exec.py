@@ -1,0 +1,415 @@
+#!/usr/bin/python3
+"""Real-PyTorch oracle for SeqLens' model executor (src/evaluation/models/torch/exec).
+
+Two sets of fixtures, both written by PyTorch 1.13 (Debian's python3-torch):
+
+  test/fixtures/exec/ops.json      op kernels: each case is a Python expression (or a short
+                                   method body) over random inputs, with PyTorch's result. The
+                                   unit test runs the same text through the executor.
+  test/fixtures/exec/models/       small models that need the executor's general constructs
+                                   (user submodules, ModuleList, cell loops over time steps,
+                                   init_hidden, buffers, Conv1d/BatchNorm1d/LayerNorm):
+                                   NAME.py, NAME.safetensors, NAME.inputs.npy, NAME.outputs.npy.
+
+Usage:  /usr/bin/python3 test/oracle/torch_exec.py [--check | --update]
+
+--update regenerates everything. --check (the default) re-runs PyTorch on the committed inputs
+and weights and compares with the committed outputs; it prints `N passed, M failed` and exits 1
+on any failure.
+"""
+
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_models import read_safetensors, write_safetensors  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+OUT = os.path.join(ROOT, "test", "fixtures", "exec")
+TOLERANCE = 1e-6
+
+# name -> (body or expression, {input: (kind, shape)})
+#   kind: f = standard normal float32, p = positive float32, i<N> = int64 ids below N,
+#         b = bool (about half True), l<N> = int64 lengths in 1..N
+OPS = [
+    ("relu", "F.relu(x)", {"x": ("f", [3, 4, 5])}),
+    ("tanh", "torch.tanh(x)", {"x": ("f", [3, 4, 5])}),
+    ("sigmoid", "x.sigmoid()", {"x": ("f", [3, 4, 5])}),
+    ("gelu", "F.gelu(x)", {"x": ("f", [3, 4, 5])}),
+    ("elu", "F.elu(x, alpha=0.7)", {"x": ("f", [3, 4])}),
+    ("leaky_relu", "F.leaky_relu(x, 0.2)", {"x": ("f", [3, 4])}),
+    ("softplus", "F.softplus(x, beta=2)", {"x": ("f", [3, 4])}),
+    ("exp_log_sqrt", "torch.exp(x) + torch.log(p) + p.sqrt() - x.abs()", {"x": ("f", [3, 4]), "p": ("p", [3, 4])}),
+    ("clamp", "x.clamp(min=-0.5, max=0.5) + torch.clamp(x, max=0.1)", {"x": ("f", [3, 4])}),
+    ("softmax_dims", "torch.cat([F.softmax(x, dim=0), F.softmax(x, dim=1), x.softmax(-1)], dim=0)", {"x": ("f", [3, 4, 5])}),
+    ("log_softmax", "F.log_softmax(x, dim=1) + torch.log_softmax(x, -1)", {"x": ("f", [3, 4, 5])}),
+    ("arith_broadcast", "(x + y) * 2.5 - x / (y.abs() + 1) + x ** 2", {"x": ("f", [3, 4, 5]), "y": ("f", [4, 1])}),
+    ("int_arith", "ids * 3 + ids // 2 - ids % 3", {"ids": ("i50", [3, 6])}),
+    ("compare_float", "(x > 0).float() + (x <= y).float() * 2 + (x == x).float()", {"x": ("f", [3, 4]), "y": ("f", [3, 4])}),
+    ("sum_mean", "x.sum(dim=1) + x.mean(dim=1) + torch.sum(x, 1, keepdim=True).squeeze(1)", {"x": ("f", [3, 4, 5])}),
+    ("mean_tuple_dims", "x.mean(dim=(0, 2))", {"x": ("f", [3, 4, 5])}),
+    ("max_values_indices", "torch.max(x, 1)[0] + torch.max(x, dim=1).indices.float()", {"x": ("f", [3, 4, 5])}),
+    ("max_keepdim", "x.max(dim=-1, keepdim=True)[0] - x.min(-1, keepdim=True).values", {"x": ("f", [3, 4, 5])}),
+    ("max_all", "x.max() + torch.min(x) + x.sum()", {"x": ("f", [3, 4])}),
+    ("argmax", "x.argmax(-1).float() + torch.argmin(x, dim=0).float().sum()", {"x": ("f", [3, 4])}),
+    ("var_std", "x.var(1) + x.std(dim=0, unbiased=False).sum() + x.std()", {"x": ("f", [3, 4])}),
+    ("logsumexp_norm", "torch.logsumexp(x, 1) + x.norm(dim=-1) + x.norm(p=1, dim=1)", {"x": ("f", [3, 4])}),
+    ("view_reshape", "x.view(3, -1) + x.reshape(3, 20) + x.view(x.size(0), -1)", {"x": ("f", [3, 4, 5])}),
+    ("permute_transpose", "x.permute(2, 0, 1).contiguous().view(5, 12) + x.transpose(0, 2).reshape(5, -1)", {"x": ("f", [3, 4, 5])}),
+    ("squeeze_unsqueeze", "x.unsqueeze(1).squeeze() + x[:, :1].squeeze(1).unsqueeze(-1)", {"x": ("f", [3, 4])}),
+    ("flatten", "torch.flatten(x, 1) + x.flatten(start_dim=1)", {"x": ("f", [3, 4, 5])}),
+    ("expand_repeat", "x.unsqueeze(1).expand(3, 4, 5) + x.unsqueeze(1).repeat(1, 4, 1) + x.unsqueeze(1).expand(-1, 4, -1)", {"x": ("f", [3, 5])}),
+    ("flip_narrow", "torch.flip(x, [1]) + x.narrow(1, 0, 4).flip(1)", {"x": ("f", [3, 4])}),
+    ("t_T", "x.t() + x.T", {"x": ("f", [3, 4])}),
+    ("cat_stack", "torch.cat((x, y), dim=1).sum(1) + torch.stack([x, y], dim=2).mean(2).sum(1)", {"x": ("f", [3, 4]), "y": ("f", [3, 4])}),
+    ("split_chunk", "torch.cat([a * (i + 1) for i, a in enumerate(x.split(2, dim=1))], 1) + torch.cat(x.chunk(3, dim=1)[::-1][::-1], 1)", {"x": ("f", [3, 5])}),
+    ("unbind", "sum(x.unbind(1))", {"x": ("f", [3, 4, 5])}),
+    ("index_basic", "x[:, -1, :] + x[:, 0] + x[1:, 2, 1:].sum() + x[..., 0].sum()", {"x": ("f", [3, 4, 5])}),
+    ("index_step_none", "x[:, 1:4:2].sum(1) + x[:, None, 0].squeeze(1)", {"x": ("f", [3, 5])}),
+    ("index_tensor", "x[ids]", {"x": ("f", [6, 4]), "ids": ("i6", [3, 2])}),
+    ("index_gather_last", "x[torch.arange(x.size(0)), lengths - 1]", {"x": ("f", [4, 6, 3]), "lengths": ("l6", [4])}),
+    ("index_mask", "x[x > 0].sum() + x[mask].sum()", {"x": ("f", [3, 4]), "mask": ("b", [3, 4])}),
+    ("setitem", "out = torch.zeros(3, 4, 5)\nout[:, 1] = x\nout[0] = 1.5\nout[:, 2:4, 1:3] = y\nreturn out", {"x": ("f", [3, 5]), "y": ("f", [2, 2])}),
+    ("matmul", "torch.matmul(x, w) + (x @ w)", {"x": ("f", [3, 4, 5]), "w": ("f", [5, 2])}),
+    ("matmul_batched_broadcast", "torch.matmul(x, y)", {"x": ("f", [2, 3, 4, 5]), "y": ("f", [3, 5, 2])}),
+    ("matmul_vector", "torch.matmul(x, v) + torch.matmul(v2, y).sum()", {"x": ("f", [3, 4, 5]), "v": ("f", [5]), "v2": ("f", [5]), "y": ("f", [5, 2])}),
+    ("bmm", "torch.bmm(x, y.transpose(1, 2))", {"x": ("f", [3, 4, 5]), "y": ("f", [3, 6, 5])}),
+    ("mm_linear", "torch.mm(a, b) + F.linear(a, b.t(), bias)", {"a": ("f", [3, 4]), "b": ("f", [4, 5]), "bias": ("f", [5])}),
+    ("masked_fill", "x.masked_fill(mask, -1e9).softmax(-1) + x.masked_fill(ids == 0, 0.0)", {"x": ("f", [3, 6]), "mask": ("b", [3, 6]), "ids": ("i3", [3, 6])}),
+    ("masked_fill_broadcast", "x.masked_fill(mask.unsqueeze(1), float('-inf')).max(-1)[0]", {"x": ("f", [3, 4, 6]), "mask": ("b", [3, 6])}),
+    ("where", "torch.where(x > 0, x, y * 2)", {"x": ("f", [3, 4]), "y": ("f", [3, 4])}),
+    ("triu_tril", "torch.triu(x) + x.tril(-1) * 2 + torch.triu(x, diagonal=1)", {"x": ("f", [2, 4, 4])}),
+    ("max_pool1d", "F.max_pool1d(x, 3) + F.max_pool1d(x, kernel_size=2, stride=3)", {"x": ("f", [2, 3, 9])}),
+    ("max_pool1d_pad_ceil", "F.max_pool1d(x, 3, stride=2, padding=1, ceil_mode=True)", {"x": ("f", [2, 3, 8])}),
+    ("avg_pool1d", "F.avg_pool1d(x, 3, stride=2, padding=1) + F.avg_pool1d(x, 3, 2, 1, count_include_pad=False)", {"x": ("f", [2, 3, 8])}),
+    ("avg_pool1d_ceil", "F.avg_pool1d(x, 3, stride=2, ceil_mode=True)", {"x": ("f", [2, 3, 8])}),
+    ("max_pool1d_over_time", "F.max_pool1d(x, x.size(2)).squeeze(2)", {"x": ("f", [2, 3, 7])}),
+    ("adaptive_pools", "F.adaptive_max_pool1d(x, 3) + F.adaptive_avg_pool1d(x, 3)", {"x": ("f", [2, 3, 7])}),
+    ("layer_norm", "F.layer_norm(x, (5,)) + F.layer_norm(x, [4, 5], eps=1e-3)[:, :, :]", {"x": ("f", [3, 4, 5])}),
+    ("embedding", "F.embedding(ids, w)", {"ids": ("i7", [3, 4]), "w": ("f", [7, 5])}),
+    ("factories", "torch.zeros(3, 4) + torch.ones((3, 4)) * 2 + torch.full((3, 4), 0.5) + torch.zeros_like(x) + torch.ones_like(x) + x.new_zeros(3, 4) + torch.arange(4).float() + torch.arange(1, 7, 2).float().sum()", {"x": ("f", [3, 4])}),
+    ("casts", "x.long().float() + x.int().float() + (x > 0).long().float() + x.to(torch.long).float()", {"x": ("f", [3, 4])}),
+    ("tensor_literal", "x + torch.tensor([1.0, 2.0, 3.0, 4.0]) + torch.tensor(2.0)", {"x": ("f", [3, 4])}),
+    ("size_shape", "x.view(x.shape[0] * x.size(1), x.size(-1)) * len(x) + x.dim() + x.numel()", {"x": ("f", [3, 4, 5])}),
+    ("python_loop", "out = x[:, 0]\nfor t in range(1, x.size(1)):\n    out = torch.tanh(out + x[:, t])\nreturn out", {"x": ("f", [3, 6, 4])}),
+    ("list_append_stack", "outs = []\nfor t in range(x.size(1)):\n    outs.append(x[:, t] * t)\nreturn torch.stack(outs, dim=1)", {"x": ("f", [3, 6, 4])}),
+    ("inplace_methods", "y = x.clone()\ny.add_(1.0)\ny = y.mul(2).sub(x).div(3)\nreturn y", {"x": ("f", [3, 4])}),
+]
+
+
+def make_input(kind, shape, rng):
+    if kind == "f":
+        return rng.standard_normal(shape).astype(np.float32)
+    if kind == "p":
+        return (rng.random(shape) + 0.1).astype(np.float32)
+    if kind == "b":
+        return rng.random(shape) > 0.5
+    if kind.startswith("i"):
+        return rng.integers(0, int(kind[1:]), size=shape).astype(np.int64)
+    if kind.startswith("l"):
+        return rng.integers(1, int(kind[1:]) + 1, size=shape).astype(np.int64)
+    raise ValueError(kind)
+
+
+def body_of(text):
+    return text if "\n" in text or text.startswith("return") else "return " + text
+
+
+def run_op(text, inputs):
+    names = list(inputs)
+    source = "def case({}):\n{}\n".format(", ".join(names), "\n".join("    " + line for line in body_of(text).split("\n")))
+    scope = {"torch": torch, "F": F, "nn": nn}
+    exec(source, scope)
+    with torch.no_grad():
+        out = scope["case"](*[torch.from_numpy(np.array(inputs[n])) for n in names])
+    return out
+
+
+def encode(array):
+    array = np.asarray(array)
+    dtype = "bool" if array.dtype == np.bool_ else "int" if np.issubdtype(array.dtype, np.integer) else "float"
+    values = array.reshape(-1).tolist()
+    if dtype == "bool":
+        values = [1 if v else 0 for v in values]
+    return {"dtype": dtype, "shape": list(array.shape), "values": values}
+
+
+def decode(entry):
+    dtype = {"bool": np.bool_, "int": np.int64, "float": np.float32}[entry["dtype"]]
+    return np.array(entry["values"], dtype=dtype).reshape(entry["shape"])
+
+
+def ops_path():
+    return os.path.join(OUT, "ops.json")
+
+
+def update_ops():
+    rng = np.random.default_rng(1913)
+    cases = []
+    for name, text, spec in OPS:
+        inputs = {n: make_input(kind, shape, rng) for n, (kind, shape) in spec.items()}
+        out = run_op(text, inputs)
+        cases.append({"name": name, "body": body_of(text), "inputs": {n: encode(v) for n, v in inputs.items()}, "output": encode(out.numpy())})
+    os.makedirs(OUT, exist_ok=True)
+    with open(ops_path(), "w") as f:
+        json.dump({"torch": torch.__version__, "cases": cases}, f, separators=(",", ":"))
+        f.write("\n")
+
+
+def check_ops():
+    with open(ops_path()) as f:
+        cases = json.load(f)["cases"]
+    failures = []
+    if [c["name"] for c in cases] != [name for name, _, _ in OPS]:
+        failures.append("ops.json lists other cases than OPS: run --update")
+        return len(cases), failures
+    for case in cases:
+        out = run_op(case["body"], {n: decode(v) for n, v in case["inputs"].items()}).numpy()
+        expected = decode(case["output"])
+        if out.shape != expected.shape or np.max(np.abs(out.astype(np.float64) - expected), initial=0) > TOLERANCE:
+            failures.append(case["name"])
+    return len(cases), failures
+
+
+HEADER = "import math\n\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
+
+# name -> (source, class name, input kind, shape, vocabulary)
+MODELS = {
+    "attention_gru": ("""
+class Attention(nn.Module):
+    def __init__(self, hidden):
+        super().__init__()
+        self.proj = nn.Linear(hidden, hidden)
+        self.score = nn.Linear(hidden, 1, bias=False)
+
+    def forward(self, outputs, mask=None):
+        energy = self.score(torch.tanh(self.proj(outputs))).squeeze(-1)
+        if mask is not None:
+            energy = energy.masked_fill(mask == 0, -1e10)
+        weights = F.softmax(energy, dim=1)
+        return torch.bmm(weights.unsqueeze(1), outputs).squeeze(1), weights
+
+
+class AttentionClassifier(nn.Module):
+    def __init__(self, vocab_size=40, embed_dim=8, hidden_dim=10, num_classes=3, pad_idx=0):
+        super().__init__()
+        self.pad_idx = pad_idx
+        self.hidden_dim = hidden_dim
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_idx)
+        self.gru = nn.GRU(embed_dim, hidden_dim, batch_first=True, bidirectional=True)
+        self.attention = Attention(hidden_dim * 2)
+        self.fc = nn.Linear(hidden_dim * 2, num_classes)
+
+    def make_mask(self, x):
+        return (x != self.pad_idx).long()
+
+    def forward(self, x):
+        outputs, hidden = self.gru(self.embedding(x))
+        context, _ = self.attention(outputs, self.make_mask(x))
+        return self.fc(context)
+""", "AttentionClassifier", "ids", (12, 9), 40),
+    "lstmcell_loop": ("""
+class CellLoop(nn.Module):
+    def __init__(self, n_features=4, hidden_size=9, num_classes=3):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.cell = nn.LSTMCell(n_features, hidden_size)
+        self.gru_cell = nn.GRUCell(hidden_size, hidden_size)
+        self.out = nn.Linear(hidden_size, num_classes)
+
+    def forward(self, x):
+        batch = x.size(0)
+        h = torch.zeros(batch, self.hidden_size)
+        c = torch.zeros(batch, self.hidden_size)
+        g = None
+        steps = []
+        for t in range(x.size(1)):
+            h, c = self.cell(x[:, t, :], (h, c))
+            g = self.gru_cell(h, g)
+            steps.append(g)
+        stacked = torch.stack(steps, dim=1)
+        return self.out(stacked.mean(1)), (h, c)
+""", "CellLoop", "features", (10, 6, 4), None),
+    "modulelist_residual": ("""
+class Block(nn.Module):
+    def __init__(self, dim, use_norm):
+        super().__init__()
+        self.use_norm = use_norm
+        self.linear = nn.Linear(dim, dim)
+        self.norm = nn.LayerNorm(dim)
+
+    def forward(self, x):
+        y = F.relu(self.linear(x))
+        if self.use_norm:
+            y = self.norm(y)
+        return x + y
+
+
+class Stacked(nn.Module):
+    def __init__(self, vocab_size=30, dim=12, num_layers=3, num_classes=4):
+        super().__init__()
+        self.num_layers = num_layers
+        self.embedding = nn.Embedding(vocab_size, dim)
+        self.rnn = nn.RNN(dim, dim, batch_first=True)
+        self.blocks = nn.ModuleList([Block(dim, i % 2 == 0) for i in range(num_layers)])
+        self.head = nn.Sequential(nn.Linear(dim, dim // 2), nn.Tanh(), nn.Dropout(0.3), nn.Linear(dim // 2, num_classes))
+
+    def forward(self, x):
+        out, h = self.rnn(self.embedding(x))
+        z = h[-1]
+        for i, block in enumerate(self.blocks):
+            z = block(z)
+        for i in range(self.num_layers - 1):
+            z = self.blocks[i](z) * 0.5
+        return F.log_softmax(self.head(z), dim=-1)
+""", "Stacked", "ids", (12, 8), 30),
+    "conv_batchnorm": ("""
+class ConvText(nn.Module):
+    def __init__(self, vocab_size=50, embed_dim=8, filters=6, num_classes=3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.convs = nn.ModuleList([nn.Conv1d(embed_dim, filters, k, padding=k // 2) for k in (2, 3)])
+        self.bn = nn.BatchNorm1d(filters * 2)
+        self.pool = nn.AdaptiveMaxPool1d(1)
+        self.fc = nn.Linear(filters * 2, num_classes)
+
+    def forward(self, x):
+        e = self.embedding(x).permute(0, 2, 1)
+        feats = [self.pool(F.relu(conv(e))).squeeze(-1) for conv in self.convs]
+        z = self.bn(torch.cat(feats, dim=1))
+        return self.fc(z)
+""", "ConvText", "ids", (12, 11), 50),
+    "init_hidden_gru": ("""
+class HiddenGRU(nn.Module):
+    def __init__(self, vocab_size=35, embed_dim=6, hidden_dim=8, n_layers=2, num_classes=2):
+        super().__init__()
+        self.n_layers = n_layers
+        self.hidden_dim = hidden_dim
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.gru = nn.GRU(embed_dim, hidden_dim, n_layers, batch_first=True)
+        self.fc = nn.Linear(hidden_dim, num_classes)
+
+    def init_hidden(self, batch_size):
+        weight = next(self.parameters()).data
+        return weight.new(self.n_layers, batch_size, self.hidden_dim).zero_()
+
+    def forward(self, x, hidden=None):
+        if hidden is None:
+            hidden = self.init_hidden(x.size(0))
+        out, hidden = self.gru(self.embedding(x), hidden)
+        out = out.contiguous().view(-1, self.hidden_dim)
+        out = self.fc(out)
+        out = out.view(x.size(0), -1, 2)[:, -1]
+        return torch.sigmoid(out), hidden
+""", "HiddenGRU", "ids", (12, 7), 35),
+    "positional_buffer": ("""
+class PositionalEncoding(nn.Module):
+    def __init__(self, d_model, max_len=50):
+        super().__init__()
+        pe = torch.zeros(max_len, d_model)
+        position = torch.arange(0, max_len, dtype=torch.float).unsqueeze(1)
+        div_term = torch.exp(torch.arange(0, d_model, 2).float() * (-math.log(10000.0) / d_model))
+        pe[:, 0::2] = torch.sin(position * div_term)
+        pe[:, 1::2] = torch.cos(position * div_term)
+        self.register_buffer('pe', pe.unsqueeze(0))
+
+    def forward(self, x):
+        return x + self.pe[:, :x.size(1)]
+
+
+class PosLSTM(nn.Module):
+    def __init__(self, vocab_size=45, d_model=8, hidden=10, num_classes=3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, d_model)
+        self.pos = PositionalEncoding(d_model)
+        self.lstm = nn.LSTM(d_model, hidden, batch_first=True)
+        self.fc = nn.Linear(hidden, num_classes)
+        self.scale = math.sqrt(d_model)
+
+    def forward(self, x):
+        e = self.pos(self.embedding(x) * self.scale)
+        h0 = torch.zeros(1, x.size(0), self.lstm.hidden_size)
+        out, (h, c) = self.lstm(e, (h0, h0))
+        return self.fc(torch.max(out, dim=1)[0])
+""", "PosLSTM", "ids", (12, 9), 45),
+}
+
+
+def model_paths(name):
+    base = os.path.join(OUT, "models", name)
+    return base + ".py", base + ".safetensors", base + ".inputs.npy", base + ".outputs.npy"
+
+
+def build(name):
+    source, class_name, _, _, _ = MODELS[name]
+    scope = {}
+    exec(HEADER + source.lstrip("\n"), scope)
+    return scope[class_name]()
+
+
+def run_model(model, inputs):
+    model.eval()
+    with torch.no_grad():
+        out = model(torch.from_numpy(inputs))
+    return (out[0] if isinstance(out, tuple) else out).numpy().astype(np.float32)
+
+
+def update_models():
+    os.makedirs(os.path.join(OUT, "models"), exist_ok=True)
+    for i, name in enumerate(sorted(MODELS)):
+        torch.manual_seed(100 + i)
+        rng = np.random.default_rng(200 + i)
+        model = build(name)
+        # BatchNorm's running statistics as a trained model has them, not 0 and 1.
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm1d):
+                m.running_mean.copy_(torch.randn(m.num_features) * 0.3)
+                m.running_var.copy_(torch.rand(m.num_features) + 0.5)
+        source, _, kind, shape, vocabulary = MODELS[name]
+        inputs = rng.integers(1, vocabulary, size=shape).astype(np.int64) if kind == "ids" else rng.standard_normal(shape).astype(np.float32)
+        if kind == "ids":
+            inputs[:3, -2:] = 0
+        py, weights, inp, outp = model_paths(name)
+        with open(py, "w") as f:
+            f.write(HEADER + source.lstrip("\n"))
+        write_safetensors(weights, {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")})
+        np.save(inp, inputs)
+        np.save(outp, run_model(model, inputs))
+
+
+def check_models():
+    failures = []
+    for name in sorted(MODELS):
+        py, weights, inp, outp = model_paths(name)
+        with open(py) as f:
+            if f.read() != HEADER + MODELS[name][0].lstrip("\n"):
+                failures.append(name + " (source differs)")
+                continue
+        model = build(name)
+        state = read_safetensors(weights)
+        model.load_state_dict(state, strict=False)
+        out = run_model(model, np.load(inp))
+        if np.max(np.abs(out - np.load(outp))) > TOLERANCE:
+            failures.append(name)
+    return len(MODELS), failures
+
+
+def main():
+    if "--update" in sys.argv:
+        update_ops()
+        update_models()
+    n_ops, f_ops = check_ops()
+    n_models, f_models = check_models()
+    failures = f_ops + f_models
+    print("{} passed, {} failed{}".format(n_ops + n_models - len(failures), len(failures), ": " + ", ".join(failures) if failures else ""))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
