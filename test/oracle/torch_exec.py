@@ -338,6 +338,24 @@ class PosLSTM(nn.Module):
         out, (h, c) = self.lstm(e, (h0, h0))
         return self.fc(torch.max(out, dim=1)[0])
 """, "PosLSTM", "ids", (12, 9), 45),
+    "packed_bilstm": ("""
+class PackedBiLSTM(nn.Module):
+    def __init__(self, vocab_size=40, embed_dim=6, hidden=7, num_classes=3, pad_idx=0):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=pad_idx)
+        self.lstm = nn.LSTM(embed_dim, hidden, num_layers=2, batch_first=True, bidirectional=True)
+        self.gru = nn.GRU(embed_dim, hidden)
+        self.fc = nn.Linear(3 * hidden, num_classes)
+
+    def forward(self, x, lengths):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths.cpu(), batch_first=True, enforce_sorted=False)
+        out, (h, c) = self.lstm(packed)
+        padded, lens = nn.utils.rnn.pad_packed_sequence(out, batch_first=True)
+        last = padded[torch.arange(padded.size(0)), lens - 1]
+        time_major = nn.utils.rnn.pack_padded_sequence(self.embedding(x).transpose(0, 1), lengths, enforce_sorted=False)
+        _, g = self.gru(time_major)
+        return self.fc(torch.cat([h[-1], last[:, :7], g[-1]], dim=1))
+""", "PackedBiLSTM", "ids_padded", (12, 9), 40),
 }
 
 
@@ -355,8 +373,10 @@ def build(name):
 
 def run_model(model, inputs):
     model.eval()
+    x = torch.from_numpy(inputs)
     with torch.no_grad():
-        out = model(torch.from_numpy(inputs))
+        # A forward that takes lengths gets them from the padding (id 0, at the end), as SeqLens counts them.
+        out = model(x, (x != 0).sum(1)) if "lengths" in model.forward.__code__.co_varnames[:model.forward.__code__.co_argcount] else model(x)
     return (out[0] if isinstance(out, tuple) else out).numpy().astype(np.float32)
 
 
@@ -372,9 +392,12 @@ def update_models():
                 m.running_mean.copy_(torch.randn(m.num_features) * 0.3)
                 m.running_var.copy_(torch.rand(m.num_features) + 0.5)
         source, _, kind, shape, vocabulary = MODELS[name]
-        inputs = rng.integers(1, vocabulary, size=shape).astype(np.int64) if kind == "ids" else rng.standard_normal(shape).astype(np.float32)
+        inputs = rng.integers(1, vocabulary, size=shape).astype(np.int64) if kind.startswith("ids") else rng.standard_normal(shape).astype(np.float32)
         if kind == "ids":
             inputs[:3, -2:] = 0
+        if kind == "ids_padded":
+            for row, length in enumerate(rng.integers(1, shape[1] + 1, size=shape[0])):
+                inputs[row, length:] = 0
         py, weights, inp, outp = model_paths(name)
         with open(py, "w") as f:
             f.write(HEADER + source.lstrip("\n"))

@@ -112,8 +112,8 @@ ${init}
   });
 
   describe('refuses, naming the line and the pattern', () => {
-    it('packed sequences', async () => {
-      await refuses('packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, batch_first=True)\nout, h = self.gru(packed)\nreturn self.fc(h[-1])', /model\.py:13: .*packed sequences \(pack_padded_sequence\)/);
+    it('packed lengths that are not sorted, in PyTorch\'s words', async () => {
+      await refuses('lengths = torch.tensor([2, 5])\npacked = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, batch_first=True)\nout, h = self.gru(packed)\nreturn self.fc(h[-1])', /model\.py:14: .*`lengths` array must be sorted in decreasing order when `enforce_sorted` is True/);
     });
 
     it('a per-step output', async () => {

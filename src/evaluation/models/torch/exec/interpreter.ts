@@ -417,9 +417,7 @@ export class Executor {
     const leaf = parts[parts.length - 1];
     const root = parts[0];
     if (path.startsWith('builtins.')) return this.builtin(leaf, args, kwargs, site);
-    if (/pack_padded_sequence|pad_packed_sequence|pack_sequence|pad_sequence/.test(leaf)) {
-      throw refuse(site, `packed sequences (${leaf})`);
-    }
+    if (leaf === 'pack_sequence' || leaf === 'pad_sequence') throw refuse(site, `packed sequences (${leaf})`);
     if (root === 'torch' || root === 'nn' || root === 'F') {
       const inNn = parts[1] === 'nn' || root === 'nn';
       const functional = parts.includes('functional') || root === 'F';
@@ -1055,6 +1053,8 @@ export class Executor {
         }
         return { kind: 'namespace', path };
       }
+      case 'packed':
+        return name === 'data' ? v.data : undefined;
       case 'dtype':
         if (name === 'is_floating_point') return { kind: 'bool', value: v.name === 'float32' };
         return undefined;

@@ -176,6 +176,8 @@ interface InputLayout {
   kind: 'ids' | 'features';
   features: number | null;
   vocabulary: number | null;
+  /** The input Embedding's padding_idx, when it has one. */
+  padId: number | null;
 }
 
 /** Token ids when the first layer that takes data is an Embedding, else features of the first layer's input size. */
@@ -186,10 +188,14 @@ function inputSpec(root: Instance, path: string, description: ModelDescription):
     const v = first.args.get(name);
     return v?.kind === 'int' ? v.value : null;
   };
-  if (first.type === 'Embedding') return { kind: 'ids', features: null, vocabulary: num('num_embeddings') };
+  if (first.type === 'Embedding') {
+    const vocabulary = num('num_embeddings');
+    const pad = num('padding_idx');
+    return { kind: 'ids', features: null, vocabulary, padId: pad !== null && pad < 0 && vocabulary !== null ? pad + vocabulary : pad };
+  }
   const features = num(first.type === 'Linear' ? 'in_features' : first.type === 'Conv1d' ? 'in_channels' : 'input_size');
   if (features === null) throw new InputError(path, first.line, 'cannot tell the input features: the first layer\'s size is not a constant');
-  return { kind: 'features', features, vocabulary: null };
+  return { kind: 'features', features, vocabulary: null, padId: null };
 }
 
 class ExecutedTorchModel implements ExecutedModel {
@@ -202,7 +208,7 @@ class ExecutedTorchModel implements ExecutedModel {
     private readonly executor: Executor,
     private readonly root: Instance,
     private readonly params: import('../../../../analysis/parse/ast').Param[],
-    input: InputLayout,
+    private readonly input: InputLayout,
     private readonly built: LaidOut,
     private readonly options: ExecutedModelOptions,
   ) {
@@ -226,6 +232,7 @@ class ExecutedTorchModel implements ExecutedModel {
     const notes = [...(options.notes ?? [])];
     if (this.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${input.kind === 'ids' ? '(T, B)' : '(T, B, F)'}`);
     if (this.hiddenNote) notes.push(this.hiddenNote);
+    if (this.lengthsNote) notes.push(this.lengthsNote);
     const unused = (options.weights as { unused?: () => string[] }).unused?.() ?? [];
     if (unused.length > 0) notes.push(`weights not used by the model: ${unused.join(', ')}`);
     this.summary = {
@@ -296,6 +303,7 @@ class ExecutedTorchModel implements ExecutedModel {
       ? { kind: 'tensor', t: tf.transpose(batch, batch.rank === 2 ? [1, 0] : [1, 0, 2]), roles: batch.rank === 2 ? ['T', 'B'] : ['T', 'B', null] }
       : { kind: 'tensor', t: batch, roles: batch.rank === 2 ? ['B', 'T'] : ['B', 'T', null] };
     const { path, description } = this.options;
+    this.lastBatch = batch.dtype === 'int32' ? batch : tf.cast(batch, 'int32');
     const args: Value[] = [x];
     for (const p of this.params.slice(1)) {
       if (p.variadic || p.default) break;
@@ -333,10 +341,26 @@ class ExecutedTorchModel implements ExecutedModel {
       const self: Value = { kind: 'object', obj: this.root };
       return this.executor.callFunction(init.def, takesBatch ? [{ kind: 'int', value: batch }] : [], new Map(), self, init.owner, { line: init.def.range.start.line + 1, text: init.def.name });
     }
-    throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs a second input '${p.name}'; SeqLens feeds one tensor (the sequences) and gives an initial hidden state only, so give '${p.name}' a default (e.g. ${p.name}=None)`);
+    if (/^(lengths?|lens|seq_lens?|seq_lengths?|sequence_lengths?|x_lens?|x_lengths?|src_lens?|src_lengths?|input_lengths?|text_lengths?|sent_lengths?|sen_lengths?|batch_lengths?)$/i.test(p.name)) {
+      const pad = this.input.padId;
+      if (pad === null || this.input.kind !== 'ids') {
+        throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs the lengths '${p.name}'; SeqLens takes them from the padding only when the pad id is known (the input Embedding's padding_idx), and this model's is not`);
+      }
+      this.lengthsNote = `forward's ${p.name}: the tokens before the padding (id ${pad}, the Embedding's padding_idx) in each sequence`;
+      const ids = this.lastBatch!;
+      // Right padding: a sequence's length is the position after its last non-pad token.
+      const tf = tfjs();
+      const positions = tf.add(tf.range(0, ids.shape[1] as number, 1, 'int32'), tf.scalar(1, 'int32'));
+      const real = tf.cast(tf.notEqual(ids, tf.scalar(pad, 'int32')), 'int32');
+      return { kind: 'tensor', t: tf.maximum(tf.max(tf.mul(real, positions), 1), tf.scalar(1, 'int32')) };
+    }
+    throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs a second input '${p.name}'; SeqLens feeds one tensor (the sequences), an initial hidden state and lengths from a known pad id, so give '${p.name}' a default (e.g. ${p.name}=None)`);
   }
 
   private hiddenNote: string | null = null;
+  private lengthsNote: string | null = null;
+  /** The batch being run, batch-major as given (lengths are counted on it). */
+  private lastBatch: Tensor | null = null;
 
   predictRaw(batch: Tensor): Tensor {
     return tfjs().tidy(() => {

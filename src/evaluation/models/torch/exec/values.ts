@@ -84,6 +84,8 @@ export type Value =
   | { kind: 'namespace'; path: string }
   | { kind: 'dtype'; name: 'float32' | 'int32' | 'bool' }
   | { kind: 'super'; self: Instance; after: ClassInfo }
+  /** pack_padded_sequence's result: the padded batch (kept batch-first) and each sequence's length. */
+  | { kind: 'packed'; data: TensorValue; lengths: number[] }
   /** A constructor argument nobody gave (no default, not in the file, the weights or --init): any use of it is refused by name. */
   | { kind: 'unknown'; name: string };
 

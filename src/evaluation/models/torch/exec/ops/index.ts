@@ -9,5 +9,6 @@ import './reductions';
 import './shape';
 import './softmax';
 import './functional';
+import './packing';
 
 export { callOp, findOp, opNames } from './registry';
