@@ -48,7 +48,7 @@ interface ClassificationReport {
   lengthBuckets?: LengthBucketsData;
 }
 interface RegressionReport { mse: number; mae: number; rmse: number; r2: number; lengthBuckets?: LengthBucketsData }
-interface LanguageModelReport { crossEntropy: number; perplexity: number }
+interface LanguageModelReport { crossEntropy: number; perplexity: number; sequences?: number; lengthBuckets?: LengthBucketsData }
 
 const vscode = acquireVsCodeApi();
 const root = document.getElementById('root')!;
@@ -318,6 +318,7 @@ function runView(index: number): HTMLElement {
       card('Perplexity', fixed(report.perplexity, 3), 'Corpus perplexity: exp(total NLL / total tokens), not a mean of per-sequence perplexities'),
       card('Cross-entropy', `${fixed(report.crossEntropy, 4)} nats/token`, 'Mean negative log-likelihood per token, natural log')));
     section.appendChild(h('p', { class: 'note', text: 'Perplexity is the corpus perplexity, exp(total negative log-likelihood / total tokens); Hugging Face evaluate\'s mean_perplexity averages per-sequence perplexities instead.' }));
+    if (report.lengthBuckets) section.appendChild(lengthBucketsView(report.lengthBuckets, run.warnings, chartWidth(1)));
   }
   return section;
 }

@@ -18,10 +18,12 @@ export interface LengthBucketData {
   mae?: number | null;
   perplexity?: number | null;
   crossEntropy?: number | null;
+  /** Language model: the scored tokens of the bucket's sequences (count is the sequences). */
+  tokens?: number;
 }
 
 export interface LengthBucketsData {
-  source: { column: string; kind: 'length' | 'token-ids' | 'text'; padId: number | null };
+  source: { column: string; kind: 'length' | 'token-ids' | 'text' | 'sequence-id'; padId: number | null };
   edges: number[];
   edgesGiven: boolean;
   buckets: LengthBucketData[];
@@ -57,11 +59,15 @@ function measuresOf(data: LengthBucketsData): Measure[] {
 }
 
 function sourceNote(data: LengthBucketsData): string {
+  const edges = data.edges.length === 0 ? 'one bucket (the lengths are too alike to split)'
+    : data.edgesGiven ? `the given edges ${data.edges.join(', ')}` : `edges ${data.edges.join(', ')} (quantiles rounded to 1, 2 or 5 × a power of ten)`;
+  if (data.source.kind === 'sequence-id') {
+    const unknown = data.unknown > 0 ? ` ${count(data.unknown)} tokens name no sequence and are in no bucket.` : '';
+    return `A sequence is every token with the same '${data.source.column}'; its length is its number of tokens; ${edges}, right-closed as pandas.cut. Perplexity is exp of the bucket's mean NLL per token.${unknown}`;
+  }
   const where = data.source.kind === 'length' ? `the '${data.source.column}' column`
     : data.source.kind === 'token-ids' ? `the non-padding ids of '${data.source.column}'${data.source.padId !== null ? ` (padding id ${data.source.padId})` : ''}`
     : `'${data.source.column}' split on whitespace`;
-  const edges = data.edges.length === 0 ? 'one bucket (the lengths are too alike to split)'
-    : data.edgesGiven ? `the given edges ${data.edges.join(', ')}` : `edges ${data.edges.join(', ')} (quantiles rounded to 1, 2 or 5 × a power of ten)`;
   const unknown = data.unknown > 0 ? ` ${count(data.unknown)} samples have no known length and are in no bucket.` : '';
   return `Lengths in tokens, from ${where}; ${edges}, right-closed as pandas.cut.${unknown}`;
 }
@@ -93,7 +99,7 @@ function bucketChart(data: LengthBucketsData, measures: Measure[], width: number
       group.appendChild(s('rect', {
         class: 'bar', 'data-measure': String(m.key), 'data-value': v,
         x: groupLeft + i * barWidth, y: top, width: Math.max(1, barWidth - 2), height: Math.max(0, frame.y(0) - top), fill: m.color,
-      }, s('title', { text: `${bucketName(bucket)} tokens: ${m.label} ${fixed(v, unit ? 3 : 4)} (${count(bucket.count)} samples)` })));
+      }, s('title', { text: `${bucketName(bucket)} tokens: ${m.label} ${fixed(v, unit ? 3 : 4)} (${count(bucket.count)} ${data.source.kind === 'sequence-id' ? 'sequences' : 'samples'})` })));
     });
     const centre = frame.left + slot * (b + 0.5);
     group.appendChild(s('text', { x: centre, y: frame.y(0) + 15, 'text-anchor': 'middle', fill: foreground, 'font-size': 11, text: bucketName(bucket) }));
@@ -111,17 +117,24 @@ export function lengthBucketsView(data: LengthBucketsData, warnings: PanelWarnin
     return h('span', {}, swatch, ` ${m.label}`);
   }));
   const digits = measures[0].key === 'accuracy' ? 3 : 4;
+  const languageModel = data.source.kind === 'sequence-id';
   const table = h('table', { class: 'metrics length-table' },
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: 'tokens' }), h('th', { scope: 'col', text: 'samples' }), measures.map((m) => h('th', { scope: 'col', text: m.label })))),
+    h('thead', {}, h('tr', {},
+      h('th', { scope: 'col', text: 'tokens' }),
+      h('th', { scope: 'col', text: languageModel ? 'sequences' : 'samples' }),
+      languageModel ? [h('th', { scope: 'col', text: 'scored tokens' }), h('th', { scope: 'col', text: 'mean NLL' })] : [],
+      measures.map((m) => h('th', { scope: 'col', text: m.label })))),
     h('tbody', {}, data.buckets.map((b) => h('tr', {},
       h('th', { scope: 'row', text: bucketName(b) }),
       h('td', { text: count(b.count) }),
+      languageModel ? [h('td', { 'data-measure': 'tokens', text: count(b.tokens ?? 0) }), h('td', { 'data-measure': 'crossEntropy', text: fixed(value(b, 'crossEntropy'), 4) })] : [],
       measures.map((m) => h('td', { 'data-measure': String(m.key), text: fixed(value(b, m.key), digits) }))))));
-  return h('section', { class: 'lengths-section', 'aria-label': 'Errors by sequence length' },
-    h('h2', { text: 'Errors by sequence length' }),
+  const title = languageModel ? 'Perplexity by sequence length' : 'Errors by sequence length';
+  return h('section', { class: 'lengths-section', 'aria-label': title },
+    h('h2', { text: title }),
     h('p', { class: 'note', text: sourceNote(data) }),
     inlineWarnings(warnings, LENGTH_WARNING_CODES),
     h('div', { class: 'chart' }, bucketChart(data, measures, width), legend),
     table,
-    h('p', { class: 'note', text: `Longest sequence ${count(data.maxLength)} tokens; ${count(data.atMax)} samples have exactly that length.` }));
+    h('p', { class: 'note', text: `Longest sequence ${count(data.maxLength)} tokens; ${count(data.atMax)} ${languageModel ? 'sequences' : 'samples'} have exactly that length.` }));
 }

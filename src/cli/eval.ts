@@ -44,6 +44,8 @@ Options:
   --class-scores C1,C2,…    Per-class probability or logit columns (default: p_<class>, prob_<k>, logit_<class>).
   --logprob COL             Per-token log-probabilities (language models).
   --loss COL                Per-token losses, natural log (language models).
+  --seq-id COL              The sequence each token belongs to (language models; default: seq_id,
+                            sequence_id, sentence_id, doc_id, …): gives perplexity by sequence length.
   --key COL                 The sample column (text or id) compared with --train for leakage.
   --positive LABEL          The positive class for binary scores (default: the greater label).
   --threshold X             Predict positive when score >= X (default 0.5); given explicitly,
@@ -56,7 +58,8 @@ Options:
   --length-buckets E1,E2,…  Edges of the sequence-length buckets, right-closed as pandas.cut, open at
                             both ends (default: the 20/40/60/80% length quantiles rounded to 1, 2 or
                             5 × a power of ten). Lengths come from a length/len/n_tokens column, a
-                            token-id column (ids other than --pad-id) or the text split on whitespace.
+                            token-id column (ids other than --pad-id) or the text split on whitespace;
+                            for a language model, from the tokens of each sequence (--seq-id).
 
 Sequence labelling (taggers: NER, POS, chunking), from a CoNLL file (.conll, .iob, .bio, …: token,
 gold tag, predicted tag per line, a blank line between sentences) or JSON Lines with "tags" and
@@ -232,6 +235,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'class-scores': columns.classScores = list(); break;
       case 'logprob': columns.logprob = value(); break;
       case 'loss': columns.loss = value(); break;
+      case 'seq-id': columns.sequence = value(); break;
       case 'key': columns.key = value(); break;
       case 'positive': options.positiveLabel = value(); break;
       case 'threshold': {

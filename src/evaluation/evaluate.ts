@@ -15,8 +15,9 @@ import { DEFAULT_CALIBRATION_BINS } from './sequence/calibration';
 import { calibrationOf, calibrationWarnings, CalibrationResult } from './sequence/calibration-report';
 import { LabelColumn, MAX_CLASSES } from './readers/builders';
 import { MAX_MATRIX_CLASSES } from './readers/limits';
-import { classificationBuckets, lengthBucketsOf, lengthWarnings, regressionBuckets } from './sequence/length-buckets';
+import { classificationBuckets, languageModelBuckets, type LengthBuckets, lengthBucketsOf, lengthWarnings, regressionBuckets } from './sequence/length-buckets';
 import { readRowLengths, RowLengths } from './sequence/readers/lengths';
+import { readSequenceIds, type SequenceIds } from './sequence/readers/sequence-ids';
 import { readPredictions } from './readers/index';
 import { attachSampleFields } from './readers/sample-fields';
 import { CellSampleLimits, collectCellSamples, DEFAULT_CELL_SAMPLE_LIMITS, sampleResiduals, SampleScores } from './samples';
@@ -38,6 +39,8 @@ export interface EngineOptions extends EvaluateOptions {
   residualSamples?: number;
   /** The length of every row, for errors by sequence length (read by `evaluate` from the file). */
   rowLengths?: RowLengths | null;
+  /** A language model's per-token file: the sequence of each token, for perplexity by length. */
+  sequenceIds?: SequenceIds | null;
 }
 
 export const DEFAULT_MAX_CURVE_POINTS = 2000;
@@ -51,8 +54,13 @@ export async function evaluate(path: string, options: EngineOptions = {}): Promi
   const backend = await chooseBackend(options.backend);
   const table = await readPredictions(path, options);
   const keys = table.keys;
-  const rowLengths = options.task === 'language-model' || table.yTrue === null ? null : await readRowLengths(path, table.format, table.rows, options.padId ?? null);
-  const result = await evaluateTable(table, backend, { ...options, rowLengths });
+  const languageModel = options.task === 'language-model' || (options.task === undefined && table.yTrue === null && (table.logprob !== null || table.loss !== null));
+  const rowLengths = languageModel || table.yTrue === null ? null : await readRowLengths(path, table.format, table.rows, options.padId ?? null);
+  const sequenceIds = languageModel ? await readSequenceIds(path, table.format, table.rows, options.columns?.sequence) : null;
+  if (languageModel && options.columns?.sequence !== undefined && sequenceIds === null) {
+    throw new InputError(path, null, `no sequence-id column '${options.columns.sequence}' to read (a JSON, JSON Lines, CSV or TSV file can name one)`);
+  }
+  const result = await evaluateTable(table, backend, { ...options, rowLengths, sequenceIds });
   if (result.task === 'classification' && result.cellSamples) await attachSampleFields(result.cellSamples, path, table.format, table.choice.key);
   if (options.trainPath) {
     const trainTable = await readPredictions(options.trainPath, { ...options, trainPath: undefined });
@@ -83,7 +91,7 @@ export async function evaluateTable(table: PredictionTable, backend: CountingBac
     },
     elapsedMs: 0,
   };
-  if (task === 'language-model') return evaluateLanguageModel(table, backend, source);
+  if (task === 'language-model') return evaluateLanguageModel(table, backend, source, options);
   if (task === 'regression') return evaluateRegression(table, backend, source, options);
   return evaluateClassification(table, backend, source, options);
 }
@@ -103,15 +111,29 @@ function chooseTask(table: PredictionTable, forced: Task | undefined): Task {
   return 'classification';
 }
 
-function evaluateLanguageModel(table: PredictionTable, backend: CountingBackend, source: SourceInfo): LanguageModelResult {
+function evaluateLanguageModel(table: PredictionTable, backend: CountingBackend, source: SourceInfo, options: EngineOptions): LanguageModelResult {
   const values = table.logprob ?? table.loss;
   if (!values) throw new InputError(table.path, null, 'a language-model evaluation needs a per-token log-probability or loss column');
   const kind = table.logprob ? 'logprob' : 'loss';
   const metrics = languageModelMetrics(values, kind);
   if (metrics.badRow >= 0) throw new InputError(table.path, null, `row ${metrics.badRow + 1}: ${metrics.badReason}`);
+  const warnings: EvalWarning[] = [];
+  let lengthBuckets: LengthBuckets | undefined;
+  const sequences = options.sequenceIds;
+  if (sequences && sequences.sequences > 0) {
+    source.columns.sequence = sequences.column;
+    const lengths = new Float64Array(sequences.sequences);
+    for (const q of sequences.ids) if (q >= 0) lengths[q]++;
+    const nll = new Float64Array(values.length);
+    for (let i = 0; i < values.length; i++) nll[i] = kind === 'logprob' ? -values[i] : values[i];
+    lengthBuckets = lengthBucketsOf({ column: sequences.column, kind: 'sequence-id', padId: null, lengths }, options.lengthBuckets, (edges) => languageModelBuckets(lengths, sequences.ids, nll, edges));
+    // The truncation check counts sequences; tokens that name none are not sequences of unknown length.
+    warnings.push(...lengthWarnings({ ...lengthBuckets, unknown: 0 }, sequences.sequences));
+  }
   return {
-    task: 'language-model', backend: backend.name, n: values.length, warnings: [], source,
+    task: 'language-model', backend: backend.name, n: values.length, warnings, source,
     crossEntropy: metrics.crossEntropy, perplexity: metrics.perplexity,
+    ...(lengthBuckets ? { sequences: sequences!.sequences, lengthBuckets } : {}),
   };
 }
 

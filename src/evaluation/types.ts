@@ -173,13 +173,17 @@ export interface LanguageModelResult extends ResultBase {
   crossEntropy: number;
   /** Corpus perplexity: exp(total NLL / total tokens), not a mean of per-sequence perplexities. */
   perplexity: number;
+  /** Sequences named by the file's sequence-id column, when it has one. */
+  sequences?: number;
+  /** Tokens, mean NLL and perplexity by sequence length (tokens per sequence), when the file names each token's sequence. */
+  lengthBuckets?: LengthBuckets;
 }
 
 export type EvaluationResult = ClassificationResult | RegressionResult | LanguageModelResult;
 
 export type FileFormat = 'csv' | 'tsv' | 'json' | 'jsonl' | 'npy' | 'npz';
 
-export type ColumnRole = 'true' | 'pred' | 'score' | 'logprob' | 'loss' | 'key';
+export type ColumnRole = 'true' | 'pred' | 'score' | 'logprob' | 'loss' | 'key' | 'sequence';
 
 export interface EvaluateOptions {
   task?: Task;
@@ -194,6 +198,8 @@ export interface EvaluateOptions {
     loss?: string;
     /** The column that identifies a sample (text or id), used for the leakage check. */
     key?: string;
+    /** A language model's per-token file: the column naming each token's sequence (default: seq_id, sentence_id, …). */
+    sequence?: string;
   };
   positiveLabel?: string;
   /** Binary threshold on the positive score; set explicitly, it overrides a prediction column. */

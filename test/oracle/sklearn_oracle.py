@@ -200,6 +200,23 @@ def case_frames():
     yt = r.normal(0, 1, 1500)
     cases["length_buckets_regression"] = (pd.DataFrame({"len": lengths, "y_true": yt, "y_pred": yt + r.normal(0, 1, 1500) * lengths / 100}), "csv", {},
                                           {"task": "regression", "length": ("len", "length")})
+
+    # Perplexity by sequence length: one row per scored token naming its sequence, the NLL growing
+    # along each sequence, a pile-up at 64 tokens (a context window cut them), tokens with no
+    # sequence; and the same tokens shuffled in JSON Lines with losses and given edges.
+    r = rng(21)
+    seq_lengths = np.minimum(r.integers(1, 90, 200), 64)
+    seq = np.repeat(np.arange(200), seq_lengths)
+    position = np.concatenate([np.arange(n) for n in seq_lengths])
+    logprob = -r.gamma(2.0, 0.8, len(seq)) * (1 + position / 64)
+    names = np.array([f"doc{q}" for q in seq], dtype=object)
+    names[r.random(len(seq)) < 0.01] = ""
+    cases["language_model_length_buckets"] = (pd.DataFrame({"seq_id": names, "token_logprob": logprob}), "csv", {},
+                                              {"task": "language-model", "column": "token_logprob", "kind": "logprob", "sequence": "seq_id"})
+    order = r.permutation(len(seq))
+    cases["language_model_length_buckets_given_edges"] = (pd.DataFrame({"sentence_id": seq[order], "loss": -logprob[order]}), "jsonl",
+                                                          {"lengthBuckets": [8, 16, 32]},
+                                                          {"task": "language-model", "column": "loss", "kind": "loss", "sequence": "sentence_id", "edges": [8, 16, 32]})
     return cases
 
 
@@ -311,7 +328,10 @@ def expected_for(data, spec):
         v = data[spec["column"]].astype(float)
         nll = -v if spec["kind"] == "logprob" else v
         ce = float(np.mean(nll))
-        return {"task": task, "n": len(v), "crossEntropy": ce, "perplexity": math.exp(ce)}
+        out = {"task": task, "n": len(v), "crossEntropy": ce, "perplexity": math.exp(ce)}
+        if "sequence" in spec:
+            out.update(language_model_buckets(data[spec["sequence"]], np.asarray(nll), spec))
+        return out
 
     y_true = data.get("y_true", data.get("label", data.get("target")))
     classes = spec.get("classes")
@@ -434,6 +454,30 @@ def length_buckets(data, spec, y_true=None, y_pred=None, regression=False):
     longest = lengths.max()
     return {"edges": edges, "edgesGiven": "edges" in spec, "buckets": buckets, "unknown": 0,
             "maxLength": longest, "atMax": int((lengths == longest).sum())}
+
+
+def language_model_buckets(sequence, nll, spec):
+    """Sequences grouped by their number of tokens; each bucket's mean NLL over its tokens and exp of it."""
+    frame = pd.DataFrame({"sequence": pd.Series(sequence).astype(str).str.strip(), "nll": nll})
+    named = frame[(frame["sequence"] != "") & (frame["sequence"] != "nan")]
+    lengths = named.groupby("sequence", sort=False).size().astype(float)
+    if "edges" in spec:
+        edges = sorted(spec["edges"])
+    else:
+        edges = sorted({e for e in (nice_number(np.quantile(lengths, q)) for q in (0.2, 0.4, 0.6, 0.8)) if lengths.min() <= e < lengths.max()})
+    bucket_of_sequence = pd.Series(pd.cut(lengths.to_numpy(), bins=[-np.inf, *edges, np.inf], right=True, labels=False), index=lengths.index)
+    token_bucket = named["sequence"].map(bucket_of_sequence).to_numpy()
+    buckets = []
+    for b in range(len(edges) + 1):
+        tokens = named["nll"].to_numpy()[token_bucket == b]
+        mean = float(np.mean(tokens)) if len(tokens) else float("nan")
+        buckets.append({"above": None if b == 0 else edges[b - 1], "upTo": None if b == len(edges) else edges[b],
+                        "count": int((bucket_of_sequence == b).sum()), "tokens": len(tokens),
+                        "crossEntropy": mean, "perplexity": math.exp(mean) if len(tokens) else float("nan")})
+    longest = lengths.max()
+    return {"sequences": len(lengths), "lengthBuckets": {
+        "edges": edges, "edgesGiven": "edges" in spec, "buckets": buckets, "unknown": int(len(frame) - len(named)),
+        "maxLength": longest, "atMax": int((lengths == longest).sum())}}
 
 
 # ---------------------------------------------------------------- calibration

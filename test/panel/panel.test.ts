@@ -438,6 +438,26 @@ describe('errors by sequence length', () => {
     heights.forEach((height, i) => assert.ok(Math.abs(height / Math.max(...heights) - [buckets[i >> 1].mse, buckets[i >> 1].mae][i & 1] / largest) < 1e-9));
     await page.close();
   });
+
+  test('draws perplexity per bucket of sequences for a language model, with its sequences, tokens and mean NLL', async () => {
+    const run = await panelRun('language_model_length_buckets.csv', {}, EVAL_FIXTURES);
+    assert.equal(run.task, 'language-model');
+    const buckets = (run.report.lengthBuckets as { buckets: { count: number; tokens: number; crossEntropy: number; perplexity: number }[] }).buckets;
+    assert.ok(buckets.length >= 2);
+    const page = await openPanel();
+    await show(page, run);
+    const section = page.locator('section.lengths-section');
+    assert.equal(await section.locator('h2').textContent(), 'Perplexity by sequence length');
+    const bars = section.locator('svg.bucket-chart rect.bar');
+    assert.deepEqual(await bars.evaluateAll((rects: any[]) => rects.map((r) => [r.dataset.measure, Number(r.dataset.value)])), buckets.map((b) => ['perplexity', b.perplexity])); // eslint-disable-line @typescript-eslint/no-explicit-any
+    assert.deepEqual(await section.locator('svg.bucket-chart .bucket-count').allTextContents(), buckets.map((b) => `n = ${b.count.toLocaleString('en-US')}`));
+    assert.deepEqual(await section.locator('table.length-table thead th').allTextContents(), ['tokens', 'sequences', 'scored tokens', 'mean NLL', 'perplexity']);
+    assert.deepEqual(await section.locator('table.length-table td[data-measure="tokens"]').allTextContents(), buckets.map((b) => b.tokens.toLocaleString('en-US')));
+    assert.deepEqual(await section.locator('table.length-table td[data-measure="crossEntropy"]').allTextContents(), buckets.map((b) => b.crossEntropy.toFixed(4)));
+    assert.match((await section.locator('.note').first().textContent()) ?? '', /every token with the same 'seq_id'/);
+    assert.match((await section.locator('.inline-warning[data-code="SLE322"]').textContent()) ?? '', /exactly 64 tokens/);
+    await page.close();
+  });
 });
 
 describe('calibration', () => {

@@ -30,6 +30,7 @@ export function formatHtml(result: EvaluationResult): string {
     if (result.lengthBuckets) parts.push(...lengthSections(result.lengthBuckets));
   } else if (result.task === 'language-model') {
     parts.push(table(['metric', 'value'], [['cross-entropy (nats/token)', num(result.crossEntropy)], ['perplexity (corpus)', num(result.perplexity)]]));
+    if (result.lengthBuckets) parts.push(...lengthSections(result.lengthBuckets));
   } else {
     parts.push(...classificationSections(result));
     if (result.lengthBuckets) parts.push(...lengthSections(result.lengthBuckets));
@@ -130,6 +131,12 @@ function calibrationSections(c: CalibrationResult): string[] {
 }
 
 function lengthSections(l: LengthBuckets): string[] {
+  if (l.source.kind === 'sequence-id') {
+    return [
+      `<h2>Perplexity by sequence length</h2><p>Sequences from <code>${escapeHtml(l.source.column)}</code>, their length the tokens each has; buckets right-closed as pandas.cut${l.edgesGiven ? '' : ', at the rounded 20/40/60/80% quantiles'}; perplexity is exp of the bucket's mean NLL per token.${l.unknown > 0 ? ` ${l.unknown} tokens name no sequence and are in no bucket.` : ''}</p>`,
+      table(['length', 'sequences', 'tokens', 'mean NLL', 'perplexity'], l.buckets.map((b) => [bucketName(b), String(b.count), String(b.tokens), num(b.crossEntropy!), num(b.perplexity!)])),
+    ];
+  }
   const regression = l.buckets.some((b) => b.mse !== undefined);
   const out = [`<h2>By sequence length</h2><p>Lengths from <code>${escapeHtml(l.source.column)}</code> (${l.source.kind}); buckets right-closed as pandas.cut${l.edgesGiven ? '' : ', at the rounded 20/40/60/80% quantiles'}.</p>`];
   out.push(table(regression ? ['length', 'count', 'MSE', 'MAE'] : ['length', 'count', 'accuracy', 'macro F1'],

@@ -8,7 +8,11 @@ export function toJsonObject(result: EvaluationResult): Record<string, unknown> 
     return { ...head, mse: result.mse, mae: result.mae, rmse: result.rmse, r2: result.r2, ...(result.lengthBuckets ? { lengthBuckets: result.lengthBuckets } : {}), warnings };
   }
   if (result.task === 'language-model') {
-    return { ...head, crossEntropy: result.crossEntropy, perplexity: result.perplexity, warnings };
+    return {
+      ...head, crossEntropy: result.crossEntropy, perplexity: result.perplexity,
+      ...(result.lengthBuckets ? { sequences: result.sequences, lengthBuckets: result.lengthBuckets } : {}),
+      warnings,
+    };
   }
   const body: Record<string, unknown> = {
     ...head,

@@ -23,6 +23,7 @@ export function formatText(result: EvaluationResult): string {
     if (result.lengthBuckets) lines.push('', ...lengthLines(result.lengthBuckets));
   } else if (result.task === 'language-model') {
     lines.push(`cross-entropy  ${num(result.crossEntropy)} nats/token`, `perplexity     ${num(result.perplexity)}  (corpus: exp of the mean NLL over all tokens)`);
+    if (result.lengthBuckets) lines.push('', ...lengthLines(result.lengthBuckets));
   } else {
     lines.push(...classificationReport(result), '', ...summaryLine(result), '', ...matrixLines(result));
     if (result.scores) lines.push('', ...scoreLines(result));
@@ -123,6 +124,7 @@ function calibrationLines(c: CalibrationResult): string[] {
 }
 
 function lengthLines(l: LengthBuckets): string[] {
+  if (l.source.kind === 'sequence-id') return languageModelLengthLines(l);
   const how = l.source.kind === 'length' ? `column '${l.source.column}'`
     : l.source.kind === 'token-ids' ? `non-padding ids in '${l.source.column}'${l.source.padId === null ? ' (no padding id given: every id counts; set --pad-id)' : ` (padding id ${l.source.padId})`}`
     : `whitespace-split words of '${l.source.column}'`;
@@ -134,5 +136,16 @@ function lengthLines(l: LengthBuckets): string[] {
     lines.push(`  ${bucketName(b).padEnd(20)}${String(b.count).padStart(8)}${cells.map((c) => c.padStart(10)).join('')}`);
   }
   if (l.unknown > 0) lines.push(`  ${l.unknown} rows have no readable length and are in no bucket.`);
+  return lines;
+}
+
+/** A language model's buckets: sequences by their scored tokens, with each bucket's perplexity. */
+function languageModelLengthLines(l: LengthBuckets): string[] {
+  const lines = [`By sequence length (tokens of each sequence in '${l.source.column}'; buckets ${l.edgesGiven ? 'given' : 'at rounded quantiles'}, right-closed as pandas.cut; perplexity = exp of the bucket's mean NLL per token):`];
+  lines.push(`  ${'length'.padEnd(20)}${'sequences'.padStart(10)}${'tokens'.padStart(10)}${'mean NLL'.padStart(10)}${'perplexity'.padStart(12)}`);
+  for (const b of l.buckets) {
+    lines.push(`  ${bucketName(b).padEnd(20)}${String(b.count).padStart(10)}${String(b.tokens).padStart(10)}${num(b.crossEntropy!).padStart(10)}${num(b.perplexity!).padStart(12)}`);
+  }
+  if (l.unknown > 0) lines.push(`  ${l.unknown} tokens name no sequence and are in no bucket.`);
   return lines;
 }

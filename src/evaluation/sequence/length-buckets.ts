@@ -2,6 +2,7 @@
 // count per bucket (classification) or MSE and MAE per bucket (regression). Buckets are right-closed
 // as pandas.cut: edges 20, 50 give (-∞, 20], (20, 50], (50, ∞). By default the edges are the 20/40/60/80%
 // quantiles of the lengths, each rounded to the nearest 1, 2 or 5 × a power of ten.
+import { CompensatedSum } from '../metrics/sum';
 import { percent, warning } from '../warnings';
 import type { EvalWarning } from '../types';
 
@@ -16,15 +17,24 @@ export interface LengthBucket {
   /** Regression. */
   mse?: number;
   mae?: number;
+  /** Language model: count is the sequences in the bucket; tokens their scored tokens. */
+  tokens?: number;
+  /** Mean NLL per token over the bucket's tokens, in nats. */
+  crossEntropy?: number;
+  /** exp(crossEntropy): the bucket's corpus perplexity. */
+  perplexity?: number;
 }
 
 export interface LengthBuckets {
-  /** Where the lengths came from: a length column, token ids (non-padding) or whitespace-split text. */
-  source: { column: string; kind: 'length' | 'token-ids' | 'text'; padId: number | null };
+  /**
+   * Where the lengths came from: a length column, token ids (non-padding), whitespace-split text, or
+   * (language models) the rows of each sequence named by a sequence-id column.
+   */
+  source: { column: string; kind: 'length' | 'token-ids' | 'text' | 'sequence-id'; padId: number | null };
   edges: number[];
   edgesGiven: boolean;
   buckets: LengthBucket[];
-  /** Samples whose length is unknown (an empty or non-numeric length cell); in no bucket. */
+  /** Samples whose length is unknown (an empty or non-numeric length cell; for a language model, tokens that name no sequence); in no bucket. */
   unknown: number;
   maxLength: number;
   /** Samples of exactly the maximum length. */
@@ -141,6 +151,39 @@ export function regressionBuckets(lengths: Float64Array, truth: Float64Array, pr
     bucket.mae = bucket.count === 0 ? NaN : absolute[b] / bucket.count;
   });
   return { buckets, ...lengthStats(lengths) };
+}
+
+/**
+ * Language model, one row per scored token: `sequenceOf[i]` is row i's sequence (-1: none) and
+ * `nll[i]` its negative log-likelihood. A sequence's length is its number of tokens; each bucket
+ * holds its sequences' tokens, with their mean NLL and exp of it (the bucket's corpus perplexity).
+ */
+export function languageModelBuckets(sequenceLengths: Float64Array, sequenceOf: Int32Array, nll: Float64Array, edges: number[]): Pick<LengthBuckets, 'buckets' | 'unknown' | 'maxLength' | 'atMax'> {
+  const buckets = emptyBuckets(edges);
+  const bucketOfSequence = new Int32Array(sequenceLengths.length);
+  for (let q = 0; q < sequenceLengths.length; q++) {
+    bucketOfSequence[q] = bucketOf(edges, sequenceLengths[q]);
+    buckets[bucketOfSequence[q]].count++;
+  }
+  const sums = buckets.map(() => new CompensatedSum());
+  const tokens = new Float64Array(buckets.length);
+  let unknown = 0;
+  for (let i = 0; i < sequenceOf.length; i++) {
+    const q = sequenceOf[i];
+    if (q < 0) {
+      unknown++;
+      continue;
+    }
+    const b = bucketOfSequence[q];
+    sums[b].add(nll[i]);
+    tokens[b]++;
+  }
+  buckets.forEach((bucket, b) => {
+    bucket.tokens = tokens[b];
+    bucket.crossEntropy = tokens[b] === 0 ? NaN : sums[b].value / tokens[b];
+    bucket.perplexity = Math.exp(bucket.crossEntropy);
+  });
+  return { buckets, ...lengthStats(sequenceLengths), unknown };
 }
 
 export function bucketName(bucket: LengthBucket): string {

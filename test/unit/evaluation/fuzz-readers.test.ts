@@ -24,14 +24,18 @@ const SEEDS: Record<string, Buffer[]> = {
     Buffer.from(`y_true,y_pred,p_cat,p_dog,p_eel,text\n${rows.map((r) => `${r.t},${r.p},${r.s.join(',')},"a ""${r.t}"" sample"`).join('\n')}\n`),
     Buffer.from(`label,score\n${rows.map((r, i) => `${i % 2},${r.s[0]}`).join('\n')}\n`),
     Buffer.from(`y_true,y_pred\n${rows.map((_, i) => `${i * 0.5},${i * 0.5 + 0.25}`).join('\n')}\n`),
+    // A language model's tokens, each naming its sequence (perplexity by sequence length).
+    Buffer.from(`seq_id,token_logprob\n${rows.map((r, i) => `doc${i % 4},${-r.s[1] - 0.1}`).join('\n')}\n`),
   ],
   json: [
     Buffer.from(JSON.stringify(rows.map((r) => ({ y_true: r.t, y_pred: r.p, p_cat: r.s[0], p_dog: r.s[1], p_eel: r.s[2], text: `about ${r.t}` })), null, 1)),
     Buffer.from(JSON.stringify({ y_true: rows.map((_, i) => i % 2), score: rows.map((r) => r.s[0]), y_pred: rows.map((_, i) => (i % 3 ? 1 : 0)) })),
+    Buffer.from(JSON.stringify(rows.map((r, i) => ({ seq_id: `s${i % 5}`, logprob: -r.s[0] })))),
   ],
   jsonl: [
     Buffer.from(rows.map((r) => JSON.stringify({ y_true: r.t, y_pred: r.p, text: r.t })).join('\n')),
     Buffer.from(rows.map((r, i) => JSON.stringify({ label: i % 2, prob: r.s[1] })).join('\n')),
+    Buffer.from(rows.map((r, i) => JSON.stringify({ sentence_id: i % 3, loss: r.s[2] + 0.1 })).join('\n')),
   ],
   npy: [
     readFileSync(join(FIXTURES, 'npy', 'subarray.npy')),
