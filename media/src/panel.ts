@@ -311,6 +311,7 @@ function runView(index: number): HTMLElement {
       normalisation: state.view.normalisation,
       selected: state.view.selected,
       onSelect: (cell) => { state.view.selected = cell; saveState(); },
+      onOpenLine: (line) => post({ type: 'openLine', run: index, line }),
     }));
   } else {
     const report = run.report as unknown as LanguageModelReport;

@@ -19,6 +19,8 @@ export type PanelMessage =
   /** painted: false when the document was hidden (nothing is painted until it is shown); error: the result could not be drawn. */
   | { type: 'rendered'; runs: number; ms: number; painted: boolean; error?: string }
   | { type: 'openRow'; run: number; row: number }
+  /** A tagged file's sentence: the 1-based line where it begins. */
+  | { type: 'openLine'; run: number; line: number }
   | { type: 'evaluateAgain'; run: number }
   | { type: 'compare' }
   | { type: 'closeCompare' }

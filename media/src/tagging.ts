@@ -39,6 +39,8 @@ export interface TaggingViewOptions {
   normalisation: Normalisation;
   selected: MatrixCell | null;
   onSelect(cell: MatrixCell): void;
+  /** Opens the tagged file at the line where a listed sentence begins. */
+  onOpenLine?(line: number): void;
 }
 
 const NONE = '(none)';
@@ -81,7 +83,13 @@ function sentenceLine(example: ExampleSentence, side: 'gold' | 'predicted', focu
   return line;
 }
 
-function examplesView(report: TaggingReport, examples: EntityExamples | null | undefined, cell: MatrixCell): HTMLElement {
+function openButton(line: number, onOpenLine: (line: number) => void): HTMLElement {
+  const button = h('button', { class: 'open-sentence', type: 'button', title: `Open the file at line ${count(line)}`, text: 'Open in file' });
+  button.addEventListener('click', () => onOpenLine(line));
+  return button;
+}
+
+function examplesView(report: TaggingReport, examples: EntityExamples | null | undefined, cell: MatrixCell, onOpenLine?: (line: number) => void): HTMLElement {
   const names = [...report.entities.confusion.types, NONE];
   const gold = names[cell.truth];
   const predicted = names[cell.predicted];
@@ -105,7 +113,8 @@ function examplesView(report: TaggingReport, examples: EntityExamples | null | u
     list.appendChild(h('li', { class: 'sentence', 'data-sentence': example.sentence },
       h('div', { class: 'sentence-meta', text: `sentence ${count(example.sentence + 1)}, line ${count(example.line)}${example.offset > 0 || example.tokens && example.offset + example.tokens.length < example.length ? ` (tokens ${count(example.offset + 1)}–${count(example.offset + (example.tokens?.length ?? 0))} of ${count(example.length)})` : ''}` }),
       sentenceLine(example, 'gold', item),
-      sentenceLine(example, 'predicted', item)));
+      sentenceLine(example, 'predicted', item),
+      onOpenLine ? openButton(example.line, onOpenLine) : null));
   }
   section.appendChild(h('div', { class: 'sentences-scroll' }, list));
   return section;
@@ -136,13 +145,13 @@ export function taggingView(run: PanelRun, options: TaggingViewOptions): HTMLEle
     onSelect: (next) => {
       options.onSelect(next);
       drawEntityMatrix(next);
-      samplesHost.replaceChildren(examplesView(report, run.entityExamples as EntityExamples | null | undefined, next));
+      samplesHost.replaceChildren(examplesView(report, run.entityExamples as EntityExamples | null | undefined, next, options.onOpenLine));
       samplesHost.querySelector<HTMLElement>('h3')?.focus();
     },
     onZoom: () => undefined,
   }));
   drawEntityMatrix(selected);
-  if (selected) samplesHost.appendChild(examplesView(report, run.entityExamples as EntityExamples | null | undefined, selected));
+  if (selected) samplesHost.appendChild(examplesView(report, run.entityExamples as EntityExamples | null | undefined, selected, options.onOpenLine));
   const missed = e.confusion.matrix.slice(0, -1).reduce((sum, row) => sum + row[row.length - 1], 0);
   container.appendChild(h('section', { class: 'entity-types' },
     h('h2', { text: 'Entity types: swapped and missed' }),

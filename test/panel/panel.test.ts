@@ -583,6 +583,28 @@ describe('sequence labelling', () => {
     await page.close();
   });
 
+  test('"Open in file" asks the host for the line where the listed sentence begins, which holds its first token', async () => {
+    const path = join(SEQUENCE_FIXTURES, 'well_formed_iob2.conll');
+    const run = await taggingRun(path);
+    const examples = run.entityExamples!;
+    const cell = examples.cells[0];
+    const page = await openPanel();
+    await show(page, run);
+    await page.locator(`.entity-confusion td.cell[data-truth="${cell.gold}"][data-predicted="${cell.predicted}"]`).click();
+    const last = cell.items.length - 1;
+    await page.locator('section.entity-examples li.sentence').nth(last).locator('button.open-sentence').click();
+    const sentence = examples.sentences[cell.items[last].sentence];
+    const message = (await posted(page)).find((m) => m.type === 'openLine');
+    assert.deepEqual(message, { type: 'openLine', run: 0, line: sentence.line });
+    assert.deepEqual(parsePanelMessage(message, [run]), message, 'the host takes it');
+    const text = readFileSync(path, 'utf8');
+    const lines = text.split('\n');
+    const words = text.split(/\n\s*\n/).map((block) => block.split('\n').filter((l) => l.trim()).map((l) => l.split(' ')[0]));
+    assert.equal(lines[sentence.line - 1].split(' ')[0], words[sentence.sentence][0], 'the line holds the sentence\'s first token');
+    assert.ok(sentence.line === 1 || lines[sentence.line - 2].trim() === '', 'the line before a sentence is blank');
+    await page.close();
+  });
+
   test('tokens and entity types from the file are text, never markup', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'seqlens-panel-'));
     const path = join(dir, 'hostile.jsonl');

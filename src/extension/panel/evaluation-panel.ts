@@ -201,6 +201,10 @@ export class EvaluationPanels implements vscode.Disposable {
         if (!this.isTrusted(message.run)) return;
         await this.openRow(this.runs[message.run], message.row);
         return;
+      case 'openLine':
+        if (!this.isTrusted(message.run)) return;
+        await this.openLine(this.runs[message.run], message.line);
+        return;
       case 'evaluateAgain': {
         if (!this.isTrusted(message.run)) return;
         const previous = this.runs[message.run];
@@ -272,6 +276,14 @@ export class EvaluationPanels implements vscode.Disposable {
     const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(at, 0, at, 0), preview: true });
     editor.revealRange(new vscode.Range(at, 0, at, 0), vscode.TextEditorRevealType.InCenter);
     if (line === null) void vscode.window.showInformationMessage(`${path.basename(file.fsPath)} is one JSON document: data row ${row + 1} is its record number ${row + 1}.`);
+  }
+
+  /** A tagged file (CoNLL or JSONL) at the line where a listed sentence begins. */
+  private async openLine(run: PanelRun, line: number): Promise<void> {
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.file(run.source.path));
+    const at = Math.min(line - 1, Math.max(0, document.lineCount - 1));
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(at, 0, at, 0), preview: true });
+    editor.revealRange(new vscode.Range(at, 0, at, 0), vscode.TextEditorRevealType.InCenter);
   }
 
   dispose(): void {

@@ -9,6 +9,7 @@ export type PanelMessage =
   | { type: 'ready' }
   | { type: 'rendered'; runs: number; ms: number; painted: boolean; error?: string }
   | { type: 'openRow'; run: number; row: number }
+  | { type: 'openLine'; run: number; line: number }
   | { type: 'evaluateAgain'; run: number }
   | { type: 'compare' }
   | { type: 'closeCompare' }
@@ -58,6 +59,9 @@ export function safeFileName(name: unknown, extension: string): string {
  * The message, typed, if it is one the panel may send about these runs; undefined otherwise.
  * `runs` are the runs the host holds: indices and row numbers are checked against them.
  */
+/** The last line a tagged file's sentence can begin on that the host opens (an editor's lines are 32-bit). */
+const MAX_LINE = 2 ** 31 - 1;
+
 export function parsePanelMessage(raw: unknown, runs: readonly Pick<PanelRun, 'n' | 'task'>[]): PanelMessage | undefined {
   if (!isRecord(raw) || typeof raw.type !== 'string') return undefined;
   switch (raw.type) {
@@ -79,6 +83,12 @@ export function parsePanelMessage(raw: unknown, runs: readonly Pick<PanelRun, 'n
       const run = runs[raw.run];
       if (run.task !== 'classification' || !isIndex(raw.row, run.n)) return undefined;
       return { type: 'openRow', run: raw.run, row: raw.row };
+    }
+    case 'openLine': {
+      // A sentence of a tagged file, by the 1-based line where it begins.
+      if (!isIndex(raw.run, runs.length) || runs[raw.run].task !== 'sequence-labelling') return undefined;
+      if (!isIndex(raw.line, MAX_LINE + 1) || raw.line < 1) return undefined;
+      return { type: 'openLine', run: raw.run, line: raw.line };
     }
     case 'evaluateAgain':
       return isIndex(raw.run, runs.length) ? { type: 'evaluateAgain', run: raw.run } : undefined;

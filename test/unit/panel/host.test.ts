@@ -38,6 +38,14 @@ describe('panel messages', () => {
     }
   });
 
+  it('takes a line to open only in a tagged file\'s run, from 1', () => {
+    const runs = [...RUNS, { n: 40, task: 'sequence-labelling' as const }];
+    assert.deepEqual(parsePanelMessage({ type: 'openLine', run: 2, line: 17 }, runs), { type: 'openLine', run: 2, line: 17 });
+    for (const bad of [{ type: 'openLine', run: 0, line: 3 }, { type: 'openLine', run: 2, line: 0 }, { type: 'openLine', run: 2, line: 2.5 }, { type: 'openLine', run: 2, line: 2 ** 31 }, { type: 'openLine', run: 3, line: 1 }]) {
+      assert.equal(parsePanelMessage(bad, runs), undefined, JSON.stringify(bad));
+    }
+  });
+
   it('drops unknown types, non-objects and report formats it does not write', () => {
     for (const bad of [null, 'openRow', 42, [], { type: 'runShell', command: 'rm -rf /' }, { type: 'exportReport', run: 0, format: 'html' }, { type: 'evaluateAgain', run: 5 }]) {
       assert.equal(parsePanelMessage(bad, RUNS), undefined, JSON.stringify(bad));
