@@ -24,6 +24,7 @@ export const EVAL_USAGE = `Usage: seqlens eval [options] FILE [--train TRAIN_FIL
        seqlens eval --model MODEL --data DATA [--weights WEIGHTS] [--class CLASS]
                     [--predictions-out FILE.csv] [--format text|json|html|panel]
        seqlens eval --model MODEL.py --verify-shapes [--class CLASS] [--weights WEIGHTS] [--init NAME=N,…]
+                    [--inputs X.npy [--outputs-out Y.npy]]
 
 Evaluates a predictions file (.csv, .tsv, .json, .jsonl, .npy, .npz) the way scikit-learn
 would: confusion matrix, per-class precision/recall/F1, averages, accuracy, balanced accuracy,
@@ -101,6 +102,10 @@ Running a model (TensorFlow.js, locally; no Python):
   --verify-shapes           Build a .py model with random weights (or --weights, which also give
                             constructor sizes), run one dummy batch and print
                             each step's real output shape beside the statically inferred one.
+  --inputs X.npy            With --verify-shapes: run this batch instead of a random one (ids (B, T)
+                            as integers, or features (B, T, F) as floats, batch first).
+  --outputs-out Y.npy       With --inputs: write the model's raw output for it (float32 .npy), to set
+                            beside PyTorch's (np.load) on the same inputs and weights.
 
 Exit status: 0 on success, 2 on bad input (the message names the file, the line and the cause).
 `;
@@ -115,6 +120,8 @@ class UsageError extends Error {}
 
 interface ModelArgs {
   model: string;
+  inputs?: string;
+  outputsOut?: string;
   data?: string;
   load: LoadModelOptions;
   dataset: Omit<DatasetOptions, 'input'>;
@@ -200,6 +207,8 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'truncating': model.dataset.truncating = end(); break;
       case 'batch-size': model.batchSize = count(1); break;
       case 'predictions-out': model.predictionsOut = value(); break;
+      case 'inputs': model.inputs = value(); break;
+      case 'outputs-out': model.outputsOut = value(); break;
       case 'verify-shapes': verifyShapes = true; break;
       case 'format': {
         const f = value();
@@ -271,7 +280,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     }
   }
   if (Object.keys(columns).length > 0) options.columns = columns;
-  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes'];
+  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes', 'inputs', 'outputs-out'];
   if (model.model === undefined) {
     const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
     if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);
@@ -280,6 +289,8 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     if (options.trainPath) throw new UsageError('--train compares predictions files; it does not combine with --model');
     if (!verifyShapes && model.data === undefined) throw new UsageError('--model needs --data DATA (or --verify-shapes)');
     if (verifyShapes && !model.model.endsWith('.py')) throw new UsageError('--verify-shapes checks a PyTorch .py model');
+    if ((model.inputs !== undefined || model.outputsOut !== undefined) && !verifyShapes) throw new UsageError('--inputs and --outputs-out go with --verify-shapes');
+    if (model.outputsOut !== undefined && model.inputs === undefined) throw new UsageError('--outputs-out needs --inputs X.npy (the batch the outputs are for)');
     return { file: model.data ?? model.model, format, out, options, model: { ...model, model: model.model, verifyShapes } };
   }
   if (files.length === 0) throw new UsageError('no predictions file given (or run a model with --model MODEL --data DATA)');
@@ -297,6 +308,7 @@ async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOption
   if (args.verifyShapes) {
     const check = await models.verifyShapesInWorker({
       path: args.model, className: args.load.className, weightsPath: args.load.weightsPath, stateDictKey: args.load.stateDictKey, init: args.load.init, backend: engine.backend,
+      inputsPath: args.inputs, outputsPath: args.outputsOut,
     });
     return parsed.format === 'json' ? `${JSON.stringify(check, null, 2)}\n` : models.formatShapeCheck(check);
   }

@@ -8,7 +8,8 @@
 // and can be set with SEQLENS_MIRROR or --mirror DIR.
 //
 // Usage: node test/realcode/bring.mjs [--manifest attention-files.json] [--mirror DIR] [--out DIR] [--quiet]
-// (another manifest brings its files into .realcode/<its name before -files.json>, e.g. .realcode/attention)
+// (another manifest brings its files into .realcode/<its name before -files.json>, e.g. .realcode/attention or
+// .realcode/runner for runner-files.json, whose `models` and `excluded` entries bring.mjs passes over)
 // Exit status: 0 when every listed file was brought, 1 when some snapshots or files are missing (those are listed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -12,7 +12,7 @@ import { InputError } from '../errors';
 import type { Label } from '../types';
 import type { InputSpec } from '../models/types';
 import { npyShape } from '../readers/npy';
-import { parseNpy, readNpyFile } from './npy';
+import { npyHeader, parseNpy, readNpyFile } from './npy';
 import { readVocabulary, tokenize, Vocabulary } from './vocabulary';
 
 export type Padding = 'pre' | 'post';
@@ -425,7 +425,7 @@ function openNpy(path: string, options: DatasetOptions): SequenceDataset {
   const readRows = (fd: number, first: number, count: number) => {
     const bytes = Buffer.alloc(count * rowBytes);
     readSync(fd, bytes, 0, bytes.length, layout.dataOffset + first * rowBytes);
-    return parseNpy(Buffer.concat([npyHeaderFor(descr, [count, ...shape.slice(1)]), bytes]), path);
+    return parseNpy(Buffer.concat([npyHeader(descr, [count, ...shape.slice(1)]), bytes]), path);
   };
   // The check pass reads in chunks of rows: ids against the embedding, nothing kept.
   if (features === null && input.vocabulary !== null) {
@@ -497,16 +497,3 @@ function npyLayout(head: Buffer, path: string): { shape: number[]; descr: string
   return { shape, descr, dataOffset };
 }
 
-/** A version-1 header for a slice of rows, so that the rows parse as an array of their own. */
-function npyHeaderFor(descr: string, shape: number[]): Buffer {
-  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + dict.length + 1) % 64 !== 0) dict += ' ';
-  dict += '\n';
-  const header = Buffer.alloc(10);
-  header[0] = 0x93;
-  header.write('NUMPY', 1, 'latin1');
-  header[6] = 1;
-  header[7] = 0;
-  header.writeUInt16LE(dict.length, 8);
-  return Buffer.concat([header, Buffer.from(dict, 'latin1')]);
-}

@@ -1,6 +1,7 @@
 // NumPy .npy arrays of any rank, read whole: token ids (N, T), features (N, T, F), labels (N,).
 // Integers come back as Int32Array (ids must fit), floats as Float32Array, text as strings.
-import { readFileSync } from 'node:fs';
+// Float32 arrays are written back the way np.save writes them (a model's raw outputs).
+import { readFileSync, writeFileSync } from 'node:fs';
 import { InputError } from '../errors';
 import { halfToNumber } from '../half-float';
 import { npyPreamble, npyShape } from '../readers/npy';
@@ -72,3 +73,27 @@ export function parseNpy(bytes: Buffer, where: string): NpyArray {
   throw new InputError(where, null, `dtype '${descr}' is not supported (save ids as integers, features as floats)`);
 }
 
+
+/** A version-1 .npy header (magic, version, length, dict padded to 64 bytes) for a C-ordered array. */
+export function npyHeader(descr: string, shape: number[]): Buffer {
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  while ((10 + dict.length + 1) % 64 !== 0) dict += ' ';
+  dict += '\n';
+  const header = Buffer.alloc(10);
+  header[0] = 0x93;
+  header.write('NUMPY', 1, 'latin1');
+  header[6] = 1;
+  header[7] = 0;
+  header.writeUInt16LE(dict.length, 8);
+  return Buffer.concat([header, Buffer.from(dict, 'latin1')]);
+}
+
+/** Writes float32 values as a .npy file that np.load reads back. */
+export function writeNpyFile(path: string, shape: number[], data: Float32Array): void {
+  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  try {
+    writeFileSync(path, Buffer.concat([npyHeader('<f4', shape), body]));
+  } catch (error) {
+    throw new InputError(path, null, `cannot write the array (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+}

@@ -7,6 +7,7 @@ import { tfjs } from './tf';
 import type { InitValues } from './torch/constructor-sizes';
 import { loadTorchModel } from './torch/model';
 import type { StateDict } from './weights';
+import { NpyArray, writeNpyFile } from '../datasets/npy';
 import type { Shape } from './torch/layers';
 
 export interface ShapeCheckRow {
@@ -35,12 +36,16 @@ export interface ShapeCheck {
   length: number;
   inputShape: number[];
   rows: ShapeCheckRow[];
+  /** The .npy file the batch came from, when it was given (--inputs). */
+  inputs?: string;
   /** Rows whose static and real shapes differ. */
   mismatches: number;
   /** The state dict the model ran with, or null for random weights. */
   weights?: string | null;
   /** The model's notes: constructor arguments taken from the weights, unused weights. */
   notes?: string[];
+  /** Where the raw outputs for the given inputs were written, and their shape. */
+  outputs?: { path: string; shape: number[] };
 }
 
 export interface VerifyShapesOptions {
@@ -55,6 +60,10 @@ export interface VerifyShapesOptions {
   /** Dummy sizes, chosen unlike any layer size so that B and T can be told apart in the result. */
   batch?: number;
   length?: number;
+  /** Fixed inputs to run instead of a random batch: ids (B, T) or features (B, T, F), batch-major. */
+  inputs?: { path: string; array: NpyArray };
+  /** Write the model's raw output for the batch (predictRaw: logits as forward returns them) here, as .npy. */
+  outputsPath?: string;
 }
 
 function render(shape: Shape): string {
@@ -79,8 +88,9 @@ function matches(token: string, real: number | undefined, batch: number, length:
 
 export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
   const tf = tfjs();
-  const batch = options.batch ?? 3;
-  const length = options.length ?? 13;
+  const given = options.inputs?.array;
+  const batch = given?.shape[0] ?? options.batch ?? 3;
+  const length = given?.shape[1] ?? options.length ?? 13;
   const model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true });
   try {
     const analysis = options.analyzer.analyze(options.source, options.path);
@@ -88,15 +98,29 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
     for (const site of analysis.tensors) sites.set(`${site.range.start.line + 1}:${site.name}`, site.shape);
     const input = model.summary.input;
     const inputShape = input.kind === 'ids' ? [batch, length] : [batch, length, input.features!];
-    const dummy = input.kind === 'ids'
+    if (given && (given.kind === 'text' || given.shape.length !== inputShape.length || given.shape.some((d, i) => d !== inputShape[i]) || (input.kind === 'ids') !== (given.kind === 'int'))) {
+      const wanted = input.kind === 'ids' ? 'integer ids (batch, length)' : `float features (batch, length, ${input.features})`;
+      throw new InputError(options.inputs!.path, null, `${model.summary.name} takes ${wanted}, batch first; the array is ${given.kind} (${given.shape.join(', ')})`);
+    }
+    const dummy = given ? tf.tensor(given.data, given.shape, given.kind === 'int' ? 'int32' : 'float32') : input.kind === 'ids'
       ? tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform(inputShape, 0, 1, 'float32', 7), input.vocabulary ?? 1)), 'int32'))
       : tf.randomNormal(inputShape, 0, 1, 'float32', 7);
     let trace;
+    let outputs: ShapeCheck['outputs'];
     try {
       trace = model.trace(dummy);
+      if (options.outputsPath) {
+        const raw = model.predictRaw(dummy);
+        try {
+          writeNpyFile(options.outputsPath, raw.shape.slice(), raw.dataSync() as Float32Array);
+          outputs = { path: options.outputsPath, shape: raw.shape.slice() };
+        } finally {
+          raw.dispose();
+        }
+      }
     } catch (error) {
       if (error instanceof InputError) throw error;
-      throw new InputError(options.path, null, `TensorFlow.js could not run ${model.summary.name} on a dummy batch ${JSON.stringify(inputShape)}: ${(error as Error).message.split('\n')[0]}`);
+      throw new InputError(options.path, null, `TensorFlow.js could not run ${model.summary.name} on ${given ? 'the inputs' : 'a dummy batch'} ${JSON.stringify(inputShape)}: ${(error as Error).message.split('\n')[0]}`);
     } finally {
       dummy.dispose();
     }
@@ -118,8 +142,8 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
       });
     }
     return {
-      className: model.summary.name, batch, length, inputShape, rows, mismatches: rows.filter((r) => !r.agrees).length,
-      weights: options.weights?.path ?? null, notes: model.summary.notes,
+      className: model.summary.name, batch, length, inputShape, ...(options.inputs ? { inputs: options.inputs.path } : {}), rows, mismatches: rows.filter((r) => !r.agrees).length,
+      weights: options.weights?.path ?? null, notes: model.summary.notes, ...(outputs ? { outputs } : {}),
     };
   } finally {
     model.dispose();
@@ -136,10 +160,11 @@ export function formatShapeCheck(check: ShapeCheck): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   return [
-    `${check.className}: one forward pass with ${check.weights ? `the weights of ${check.weights}` : 'random weights'} on a dummy batch of ${check.batch} sequences of length ${check.length}, input (${check.inputShape.join(', ')}); B = ${check.batch}, T = ${check.length}`,
+    `${check.className}: one forward pass with ${check.weights ? `the weights of ${check.weights}` : 'random weights'} on ${check.inputs ? `the inputs of ${check.inputs}, a batch` : 'a dummy batch'} of ${check.batch} sequences of length ${check.length}, input (${check.inputShape.join(', ')}); B = ${check.batch}, T = ${check.length}`,
     line(header),
     ...rows.map(line),
     check.mismatches === 0 ? 'Every static shape matches the real one.' : `${check.mismatches} static shape(s) differ from the real ones.`,
     ...(check.notes ?? []).map((n) => `Note: ${n}`),
+    ...(check.outputs ? [`Outputs (${check.outputs.shape.join(', ')}) written to ${check.outputs.path}`] : []),
   ].join('\n') + '\n';
 }

@@ -26,6 +26,10 @@ export interface VerifyRequest {
   stateDictKey?: string;
   init?: import('./torch/constructor-sizes').InitValues;
   backend?: import('../types').BackendName;
+  /** A .npy batch to run instead of a random one (ids (B, T) or features (B, T, F)). */
+  inputsPath?: string;
+  /** Where to write the raw outputs for that batch, as .npy. */
+  outputsPath?: string;
 }
 
 export type WorkerRequest =
@@ -54,7 +58,9 @@ async function verify(request: VerifyRequest): Promise<unknown> {
   }
   const { readStateDict } = await import('./weights');
   const weights = request.weightsPath ? await readStateDict(request.weightsPath, { stateDictKey: request.stateDictKey }) : undefined;
-  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className, weights, init: request.init });
+  const { readNpyFile } = await import('../datasets/npy');
+  const inputs = request.inputsPath ? { path: request.inputsPath, array: readNpyFile(request.inputsPath) } : undefined;
+  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className, weights, init: request.init, inputs, outputsPath: request.outputsPath });
 }
 
 /** Started only as the forked child (the parent sets SEQLENS_MODEL_WORKER), never when imported. */

@@ -7,7 +7,7 @@
 //   built with tfjs-layers: random weights, expected outputs from the in-memory tfjs model.
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readNpyFile } from '../../../src/evaluation/datasets/npy';
+import { npyHeader, readNpyFile } from '../../../src/evaluation/datasets/npy';
 import { createResetAfterGru } from '../../../src/evaluation/models/keras/reset-after-gru';
 import { readSafetensorsFile } from '../../../src/evaluation/models/safetensors';
 import { tfjs, useBackend } from '../../../src/evaluation/models/tf';
@@ -22,16 +22,7 @@ export const TFJS_FIXTURES = join(MODEL_FIXTURES, 'tfjs');
 
 /** A .npy file of int32 or float32 values. */
 export function npyBytes(values: Int32Array | Float32Array, shape: number[]): Buffer {
-  const descr = values instanceof Int32Array ? '<i4' : '<f4';
-  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
-  while ((10 + dict.length + 1) % 64 !== 0) dict += ' ';
-  dict += '\n';
-  const header = Buffer.alloc(10);
-  header[0] = 0x93;
-  header.write('NUMPY', 1, 'latin1');
-  header[6] = 1;
-  header.writeUInt16LE(dict.length, 8);
-  return Buffer.concat([header, Buffer.from(dict, 'latin1'), Buffer.from(values.buffer, values.byteOffset, values.byteLength)]);
+  return Buffer.concat([npyHeader(values instanceof Int32Array ? '<i4' : '<f4', shape), Buffer.from(values.buffer, values.byteOffset, values.byteLength)]);
 }
 
 function torchWeights(name: string) {
