@@ -6,7 +6,7 @@ import type { LayerDesc } from './layers/layer';
 import { allRules } from './rules/registry';
 import { AnalysisContext } from './interpret/context';
 import { Interpreter } from './interpret/interpreter';
-import type { InstanceValue, Value } from './values/value';
+import type { ClassInfo, InstanceValue, Value } from './values/value';
 
 export type ArgValue = number | boolean | string | null;
 
@@ -36,6 +36,10 @@ export interface ModelDescription {
   constructorArgs: Record<string, ArgValue>;
   /** The whole file's syntax tree: the model runner executes `__init__` and `forward` from it. */
   module: Module;
+  /** 1-based lines where the file builds this class outside every nn.Module class (module level, functions). */
+  instantiatedAt: number[];
+  /** The file's nn.Module classes that hold or build this one as a submodule. */
+  ownedBy: string[];
 }
 
 export interface DescribeOptions {
@@ -43,7 +47,14 @@ export interface DescribeOptions {
    * Build this class as `ClassName(**kwargs)` instead of from its instantiation in the file;
    * parameters the kwargs leave out take their default, or stay unknown.
    */
-  instantiate?: { className: string; kwargs: Record<string, number | boolean> };
+  instantiate?: { className: string; kwargs: Record<string, ArgValue> };
+}
+
+function valueOf(v: ArgValue): Value {
+  if (typeof v === 'boolean') return { kind: 'bool', value: v };
+  if (typeof v === 'string') return { kind: 'str', value: v };
+  if (v === null) return { kind: 'none' };
+  return Number.isInteger(v) ? { kind: 'int', value: v } : { kind: 'float', value: v };
 }
 
 function plain(v: Value | undefined): ArgValue | undefined {
@@ -69,7 +80,34 @@ function describeLayer(layer: LayerDesc): Omit<LayerDescription, 'attr'> {
   return { kind: layer.kind, args, children: layer.children.map(describeLayer), range: layer.call.range };
 }
 
-function describeInstance(instance: InstanceValue, init: FunctionDef | undefined, module: Module): ModelDescription {
+function inside(range: Range | undefined, outer: Range): boolean {
+  if (!range) return false;
+  const after = range.start.line > outer.start.line || (range.start.line === outer.start.line && range.start.column >= outer.start.column);
+  const before = range.end.line < outer.end.line || (range.end.line === outer.end.line && range.end.column <= outer.end.column);
+  return after && before;
+}
+
+/** Where each class is built outside the models, and which models hold or build it. */
+function usesOf(interpreter: Interpreter): Map<ClassInfo, { instantiatedAt: Set<number>; ownedBy: Set<string> }> {
+  const models = interpreter.classes.filter((c) => c.isTorchModule);
+  const uses = new Map(models.map((c) => [c, { instantiatedAt: new Set<number>(), ownedBy: new Set<string>() }]));
+  for (const cls of models) {
+    for (const instance of interpreter.instances.get(cls) ?? []) {
+      if (!instance.site) continue;
+      const builder = models.find((other) => other !== cls && inside(instance.site, other.def.range));
+      if (builder) uses.get(cls)!.ownedBy.add(builder.name);
+      else if (!inside(instance.site, cls.def.range)) uses.get(cls)!.instantiatedAt.add(instance.site.start.line + 1);
+    }
+    for (const instance of interpreter.instances.get(cls) ?? []) {
+      for (const value of instance.attrs.values()) {
+        if (value.kind === 'instance' && value.cls !== cls && uses.has(value.cls)) uses.get(value.cls)!.ownedBy.add(cls.name);
+      }
+    }
+  }
+  return uses;
+}
+
+function describeInstance(instance: InstanceValue, init: FunctionDef | undefined, module: Module, use?: { instantiatedAt: Set<number>; ownedBy: Set<string> }): ModelDescription {
   const layers: LayerDescription[] = [];
   const attributes: Record<string, ArgValue> = {};
   for (const [attr, value] of instance.attrs) {
@@ -86,7 +124,11 @@ function describeInstance(instance: InstanceValue, init: FunctionDef | undefined
     const p = plain(value);
     if (p !== undefined) constructorArgs[name] = p;
   }
-  return { className: instance.cls.name, range: instance.cls.def.range, layers, forward, attributes, constructorParams, constructorArgs, module };
+  return {
+    className: instance.cls.name, range: instance.cls.def.range, layers, forward, attributes, constructorParams, constructorArgs, module,
+    instantiatedAt: [...(use?.instantiatedAt ?? [])].sort((a, b) => a - b),
+    ownedBy: [...(use?.ownedBy ?? [])].sort(),
+  };
 }
 
 /** Every nn.Module class in the module, as built by its first instantiation in the file (or with its defaults). */
@@ -95,13 +137,14 @@ export function describeTorchModels(module: Module, source: string, options: Des
   const interpreter = new Interpreter(ctx);
   interpreter.run(module.body);
   const out: ModelDescription[] = [];
+  const uses = usesOf(interpreter);
   for (const cls of interpreter.classes) {
     if (!cls.isTorchModule) continue;
     const wanted = options.instantiate?.className === cls.name ? options.instantiate : undefined;
     const instance = wanted
-      ? interpreter.instantiateWith(cls, new Map(Object.entries(wanted.kwargs).map(([k, v]): [string, Value] => [k, typeof v === 'boolean' ? { kind: 'bool', value: v } : { kind: 'int', value: v }])))
+      ? interpreter.instantiateWith(cls, new Map(Object.entries(wanted.kwargs).map(([k, v]): [string, Value] => [k, valueOf(v)])))
       : interpreter.instances.get(cls)?.[0];
-    if (instance) out.push(describeInstance(instance, interpreter.findMethod(cls, '__init__'), module));
+    if (instance) out.push(describeInstance(instance, interpreter.findMethod(cls, '__init__'), module, uses.get(cls)));
   }
   return out;
 }

@@ -53,6 +53,11 @@ export function reasonOf(message) {
   let text = message.replace(/^seqlens eval:\s*/, '').trim().split('\n')[0];
   text = text.replace(/^[^\s:]+\.py(:\d+)?:\s*/, '').replace(/\/\S+\.(pt|pth|npy|safetensors|py)\b/g, 'FILE');
   return text
+    .replace(/; \w+'s [\w, ]+ (has|have) no default and the weights do not determine (it|them): give (it|them) with --init .*$/, '')
+    .replace(/^[A-Z]\w*: (?=\S)/, '')
+    .replace(/\bthe attribute \.\w+ of\b/g, 'the attribute .<attr> of')
+    .replace(/\bthe name \w+, which\b/g, 'the name <name>, which')
+    .replace(/\bthe constructor argument \w+ is\b/g, 'the constructor argument <arg> is')
     .replace(/^the weights disagree on .*/, 'the weights disagree on a constructor argument (two layers give it different values)')
     .replace(/\b[A-Z]\w*'s\b/g, "<Class>'s")
     .replace(/'[^']*'/g, "'…'")
@@ -88,7 +93,9 @@ function argmaxRows(array) {
 export function compare(ours, theirs, timeMajor) {
   const same = (a, b) => a.length === b.length && a.every((d, i) => d === b[i]);
   let candidate = ours;
-  if (!same(ours.shape, theirs.shape) && timeMajor && ours.shape.length >= 2 && same([ours.shape[1], ours.shape[0], ...ours.shape.slice(2)], theirs.shape)) {
+  // predictRaw gives a rank-1 output as (n, 1).
+  if (theirs.shape.length === 1 && ours.shape.length === 2 && ours.shape[1] === 1 && ours.shape[0] === theirs.shape[0]) candidate = { shape: theirs.shape, data: ours.data };
+  if (!same(candidate.shape, theirs.shape) && timeMajor && ours.shape.length >= 2 && same([ours.shape[1], ours.shape[0], ...ours.shape.slice(2)], theirs.shape)) {
     const [a, b] = ours.shape;
     const inner = ours.shape.slice(2).reduce((x, y) => x * y, 1);
     const data = new Float64Array(ours.data.length);

@@ -10,10 +10,12 @@
  * exactly (an Embedding's weight is num_embeddings × embedding_dim, an LSTM's weight_ih_l0 is
  * 4·hidden_size × input_size, its layers and directions are the tensors present), so each tie
  * solves for the constructor argument; two ties that disagree are an error naming both. `--init
- * name=value` gives an argument explicitly and wins over the weights. The model is then built
+ * name=value` gives an argument explicitly and wins over the weights. What the file's own
+ * instantiation site gives (`Tagger(len(vocab), 128)`: the 128, and any argument whose value the
+ * analyser knows there) is kept; only what it leaves unknown is open. The model is then built
  * with those values, and loading the weights checks every shape again.
  */
-import type { Analyzer, LayerDescription, ModelDescription } from '../../../analysis';
+import type { Analyzer, ArgValue, LayerDescription, ModelDescription } from '../../../analysis';
 import { InputError } from '../../errors';
 import type { NamedTensor } from '../safetensors';
 
@@ -132,23 +134,26 @@ export function withConstructorSizes(options: SizeOptions): SizedModel {
       throw new InputError(path, description.range.start.line + 1, `--init ${name}: ${className}'s constructor has no parameter ${name} (its parameters: ${[...known].join(', ') || 'none'})`);
     }
   }
-  const open = description.constructorParams.filter((p) => p.required && !(p.name in init)).map((p) => p.name);
+  // The instantiation site's known arguments stand unless --init overrides them.
+  const site: Record<string, ArgValue> = { ...description.constructorArgs };
+  const given: Record<string, ArgValue> = { ...site, ...init };
+  const open = description.constructorParams.filter((p) => p.required && !(p.name in given)).map((p) => p.name);
   const inferred: SizedModel['inferred'] = [];
   if (tensors && open.length > 0 && missingSizes(description)) {
-    inferred.push(...inferFromWeights({ analyzer, source, path, className, open, init, tensors }));
+    inferred.push(...inferFromWeights({ analyzer, source, path, className, open, init: given, tensors }));
   }
   if (Object.keys(init).length === 0 && inferred.length === 0) return { description, inferred };
-  const kwargs: InitValues = { ...Object.fromEntries(inferred.map((i) => [i.name, i.value])), ...init };
+  const kwargs: Record<string, ArgValue> = { ...site, ...Object.fromEntries(inferred.map((i) => [i.name, i.value])), ...init };
   const built = describe(analyzer, source, path, className, kwargs);
   if (!built) throw new InputError(path, description.range.start.line + 1, `${className}(${formatKwargs(kwargs)}) could not be built by the analyser`);
   return { description: built, inferred };
 }
 
-function formatKwargs(kwargs: InitValues): string {
-  return Object.entries(kwargs).map(([k, v]) => `${k}=${typeof v === 'boolean' ? (v ? 'True' : 'False') : v}`).join(', ');
+function formatKwargs(kwargs: Record<string, ArgValue>): string {
+  return Object.entries(kwargs).map(([k, v]) => `${k}=${typeof v === 'boolean' ? (v ? 'True' : 'False') : v === null ? 'None' : typeof v === 'string' ? `'${v}'` : v}`).join(', ');
 }
 
-function describe(analyzer: Analyzer, source: string, path: string, className: string, kwargs: InitValues): ModelDescription | undefined {
+function describe(analyzer: Analyzer, source: string, path: string, className: string, kwargs: Record<string, ArgValue>): ModelDescription | undefined {
   return analyzer.describeModels(source, path, { instantiate: { className, kwargs } }).find((m) => m.className === className);
 }
 
@@ -158,9 +163,9 @@ interface Tie {
   intercept: number;
 }
 
-function inferFromWeights(options: { analyzer: Analyzer; source: string; path: string; className: string; open: string[]; init: InitValues; tensors: Map<string, NamedTensor> }): SizedModel['inferred'] {
+function inferFromWeights(options: { analyzer: Analyzer; source: string; path: string; className: string; open: string[]; init: Record<string, ArgValue>; tensors: Map<string, NamedTensor> }): SizedModel['inferred'] {
   const { analyzer, source, path, className, open, init, tensors } = options;
-  const base: InitValues = { ...init };
+  const base: Record<string, ArgValue> = { ...init };
   open.forEach((name, i) => {
     base[name] = probes(i)[0];
   });

@@ -1,11 +1,12 @@
 // A PyTorch model run in TensorFlow.js: the class picked from the file, its constructor sizes
 // (the file's instantiation, the weights, --init), then its own __init__ and forward executed
 // (./exec) with the weights from a state dict (.safetensors, or .pt/.pth read by ./pt).
-import type { Analyzer, ModelDescription } from '../../../analysis';
+import type { Analyzer } from '../../../analysis';
 import { InputError } from '../../errors';
 import { readSafetensorsFile } from '../safetensors';
 import type { StateDict } from '../weights';
 import { InitValues, withConstructorSizes } from './constructor-sizes';
+import { pickModelClass } from './pick-class';
 import { ExecutedModel, loadExecutedModel } from './exec/model';
 import { RandomWeights, StateDictWeights, WeightSource } from './layers';
 
@@ -28,17 +29,7 @@ export interface TorchModelOptions {
 
 export type TorchSequenceModel = ExecutedModel;
 
-export function pickModelClass(models: ModelDescription[], className: string | undefined, path: string): ModelDescription {
-  if (className !== undefined) {
-    const found = models.find((m) => m.className === className);
-    if (!found) throw new InputError(path, null, `no nn.Module class '${className}' (the file defines: ${models.map((m) => m.className).join(', ') || 'none'})`);
-    return found;
-  }
-  const runnable = models.filter((m) => m.forward && m.layers.length > 0);
-  if (runnable.length === 1) return runnable[0];
-  if (runnable.length === 0) throw new InputError(path, null, 'the file defines no nn.Module class with layers and a forward method');
-  throw new InputError(path, null, `the file defines several models (${runnable.map((m) => m.className).join(', ')}); choose one with --class`);
-}
+export { pickModelClass } from './pick-class';
 
 export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   const { path, source } = options;
