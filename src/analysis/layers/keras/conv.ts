@@ -30,16 +30,35 @@ function firstInt(v: Value): number | undefined {
   return v.kind === 'tuple' || v.kind === 'list' ? (v.items.length === 1 ? intValue(v.items[0]) : undefined) : intValue(v);
 }
 
+/** Keras 1 spelled them Convolution1D(nb_filter, filter_length, border_mode=, subsample_length=), MaxPooling1D(pool_length, stride). */
+const KERAS_1: Record<string, string[]> = {
+  filters: ['nb_filter'],
+  kernel_size: ['filter_length'],
+  padding: ['border_mode'],
+  strides: ['subsample_length', 'stride'],
+  pool_size: ['pool_length'],
+};
+
+/** The argument under its Keras 2 name or its Keras 1 one. */
+function named(layer: LayerDesc, name: string): string | undefined {
+  return [name, ...(KERAS_1[name] ?? [])].find((n) => layer.args.has(n));
+}
+
+function arg(layer: LayerDesc, name: string): Value {
+  const n = named(layer, name);
+  return n ? argValue(layer, n) : argValue(layer, name);
+}
+
 function str(layer: LayerDesc, name: string, fallback: string): string {
-  const v = argValue(layer, name);
+  const v = arg(layer, name);
   return v.kind === 'str' ? v.value.toLowerCase() : fallback;
 }
 
 export function windowOf(layer: LayerDesc): Window1D {
   const pooling = POOLING_1D.includes(layer.kind);
-  const kernel = pooling ? (argValue(layer, 'pool_size').kind === 'none' || !layer.args.has('pool_size') ? 2 : firstInt(argValue(layer, 'pool_size'))) : firstInt(argValue(layer, 'kernel_size'));
-  const strideArg = argValue(layer, 'strides');
-  const stride = strideArg.kind === 'none' || !layer.args.has('strides') ? (pooling ? kernel ?? 0 : 1) : firstInt(strideArg) ?? 0;
+  const kernel = pooling ? (arg(layer, 'pool_size').kind === 'none' || !named(layer, 'pool_size') ? 2 : firstInt(arg(layer, 'pool_size'))) : firstInt(arg(layer, 'kernel_size'));
+  const strideArg = arg(layer, 'strides');
+  const stride = strideArg.kind === 'none' || !named(layer, 'strides') ? (pooling ? kernel ?? 0 : 1) : firstInt(strideArg) ?? 0;
   const dilation = pooling || !layer.args.has('dilation_rate') ? 1 : firstInt(argValue(layer, 'dilation_rate')) ?? 0;
   return { kernel, stride, dilation, padding: str(layer, 'padding', 'valid'), channelsFirst: str(layer, 'data_format', 'channels_last') === 'channels_first' };
 }
@@ -95,7 +114,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   // Conv1D: the batch axes (tf.keras 2.x and Keras 3 take extra leading ones), steps and channels.
   if (dims.length < 3) return out(undefined);
   const lead = dims.slice(0, dims.length - 2);
-  const filters = argDim(layer, 'filters', 'feature');
+  const filters = argDim(layer, named(layer, 'filters') ?? 'filters', 'feature');
   return channelsFirst ? out([...lead, filters, stepsDim(dims[dims.length - 1], w, ctx)]) : out([...lead, stepsDim(dims[dims.length - 2], w, ctx), filters]);
 }
 

@@ -35,9 +35,9 @@ export const kerasWindowLongerThanSteps: Rule = {
       const what = conv ? `kernel_size=${w.kernel}${w.dilation > 1 ? ` with dilation_rate=${w.dilation} (${short.dilated} steps)` : ''}` : `pool_size=${w.kernel}`;
       ctx.report({
         range: layer.call.range,
-        message: `${kerasLayerName(layer)} slides ${what} over ${short.steps} steps (input ${formatShape(input.shape)}) with padding='valid': the window does not fit, so tf.keras 2.x raises "Negative dimension size caused by subtracting ${short.dilated} from ${short.steps}" and Keras 3 "Computed output size would be negative"; shorten the stack, lengthen the input or use padding='same'`,
+        message: `${kerasLayerName(layer)} slides ${what} over ${short.steps} step${short.steps === 1 ? '' : 's'} (input ${formatShape(input.shape)}) with padding='valid': the window does not fit, so tf.keras 2.x raises "Negative dimension size caused by subtracting ${short.dilated} from ${short.steps}" and Keras 3 "Computed output size would be negative"; shorten the stack, lengthen the input or use padding='same'`,
         // A padding given by position is left to the user.
-        fixes: !layer.args.has('padding') || layer.call.keywords.some((k) => k.name === 'padding') ? [fix("Use padding='same'", [layer.args.has('padding') ? setKeyword(layer.call, 'padding', "'same'") : addKeyword(layer.call, 'padding', "'same'")])] : [],
+        fixes: !layer.args.has('padding') && !layer.args.has('border_mode') || layer.call.keywords.some((k) => k.name === 'padding') ? [fix("Use padding='same'", [layer.args.has('padding') ? setKeyword(layer.call, 'padding', "'same'") : addKeyword(layer.call, 'padding', "'same'")])] : [],
       });
     },
   },
