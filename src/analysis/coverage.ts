@@ -1,5 +1,6 @@
 // How much of a model's forward pass the analysis knows: every name assigned inside `forward` and the
 // methods it calls, classified by what it holds, and the calls that turned a known shape into an unknown one.
+import { foreignFileOf } from './workspace/modules';
 import type { Range } from './findings';
 import type { Value } from './values/value';
 
@@ -86,10 +87,13 @@ export class CoverageCollector {
   private readonly unmodelled = new Map<string, number>();
 
   assigned(range: Range, value: Value): void {
+    // Names in another workspace file are counted by that file's own analysis.
+    if (foreignFileOf(range)) return;
     note(this.sites, range, value);
   }
 
   kerasAssigned(range: Range, value: Value): void {
+    if (foreignFileOf(range)) return;
     if (this.kerasSites.size < 100_000) note(this.kerasSites, range, value);
   }
 

@@ -73,6 +73,8 @@ export interface AnalysisResult {
   incomplete?: IncompleteAnalysis;
   /** What the analysis knows of the names assigned in forward (`seqlens check --stats`). */
   coverage?: CoverageStats;
+  /** Other workspace files whose text the analysis used (imported, or importing this one): redo it when one changes. */
+  dependencies?: string[];
 }
 
 /** Why and where the analysis stopped following a statement; it went on with the rest of the file. */

@@ -4,6 +4,14 @@ import { DocumentParser, loadPython, treeReader } from './parse/parser';
 import { analyzeModule } from './interpret/analyze-module';
 import { splitNotebookResult, joinNotebookCells } from './notebook';
 import { DescribeOptions, ModelDescription, describeTorchModels } from './models';
+import type { Module } from './parse/ast';
+import type { Workspace } from './workspace/provider';
+import { ParsedModules } from './workspace/modules';
+import { ImporterIndex } from './workspace/importers';
+import { WorkspaceImports } from './workspace/imports';
+import { normalize } from 'node:path';
+
+export type { ModuleProvider, Workspace } from './workspace/provider';
 
 export { allRules, ruleByCode } from './rules/registry';
 export type { ModelDescription, LayerDescription, ArgValue, DescribeOptions } from './models';
@@ -26,27 +34,53 @@ export interface DocumentAnalysis {
 }
 
 export interface Analyzer {
-  analyze(source: string, fileName: string): AnalysisResult;
+  /** With a workspace, imports of its files are followed, and the files that import this one are run to see how it is called. */
+  analyze(source: string, fileName: string, workspace?: Workspace): AnalysisResult;
   /** The nn.Module classes of a file with their layers' resolved arguments and forward syntax. */
   describeModels(source: string, fileName: string, options?: DescribeOptions): ModelDescription[];
   /** Analyses notebook code cells as one program in cell order; results are per cell, in cell coordinates. */
   analyzeNotebook(cells: string[], fileName: string): AnalysisResult[];
-  open(source: string, fileName: string): DocumentAnalysis;
+  open(source: string, fileName: string, workspace?: Workspace): DocumentAnalysis;
+  /** Parses done for workspace modules so far (each module is parsed once per text, whatever imports it). */
+  readonly workspaceParses: number;
+}
+
+/** What one analyzer keeps between analyses to follow imports: parsed modules and import lines, by file and text. */
+class WorkspaceFollowing {
+  readonly parsed: ParsedModules;
+  readonly importers = new ImporterIndex();
+
+  constructor(parse: (source: string) => Module) {
+    this.parsed = new ParsedModules(parse);
+  }
+
+  /** Analyses one module, following its workspace when there is one; the result names the files it used. */
+  analyze(module: Module, source: string, fileName: string, workspace: Workspace | undefined): AnalysisResult {
+    if (!workspace) return analyzeModule(module, source);
+    const imports = new WorkspaceImports({ root: normalize(workspace.root), provider: workspace.provider }, normalize(fileName), this.parsed, this.importers);
+    const result = analyzeModule(module, source, imports);
+    return imports.dependencies.size ? { ...result, dependencies: [...imports.dependencies] } : result;
+  }
 }
 
 class DocumentState implements DocumentAnalysis {
-  constructor(private readonly parser: DocumentParser) {}
+  constructor(
+    private readonly parser: DocumentParser,
+    private readonly following: WorkspaceFollowing,
+    private readonly fileName: string,
+    private readonly workspace: Workspace | undefined,
+  ) {}
 
   get text(): string {
     return this.parser.source;
   }
 
   update(edits: SourceEdit[], newText: string): AnalysisResult {
-    return analyzeModule(this.parser.update(edits, newText), this.parser.source);
+    return this.following.analyze(this.parser.update(edits, newText), this.parser.source, this.fileName, this.workspace);
   }
 
   replace(newText: string): AnalysisResult {
-    return analyzeModule(this.parser.reset(newText), this.parser.source);
+    return this.following.analyze(this.parser.reset(newText), this.parser.source, this.fileName, this.workspace);
   }
 
   dispose(): void {
@@ -60,9 +94,11 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     ? 'SeqLens: syntax trees are read from tree-sitter memory'
     : 'SeqLens: syntax trees are read through the tree-sitter cursor (its memory layout did not pass the self-check)');
   const scratch = DocumentParser.forLanguage(language);
+  const modules = DocumentParser.forLanguage(language);
+  const following = new WorkspaceFollowing((source) => modules.parseAlone(source));
   return {
-    analyze(source) {
-      return analyzeModule(scratch.reset(source), source);
+    analyze(source, fileName, workspace) {
+      return following.analyze(scratch.reset(source), source, fileName, workspace);
     },
     describeModels(source, _fileName, options) {
       return describeTorchModels(scratch.reset(source), source, options);
@@ -71,10 +107,13 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
       const joined = joinNotebookCells(cells);
       return splitNotebookResult(analyzeModule(scratch.reset(joined.source), joined.source), joined);
     },
-    open(source) {
-      const state = new DocumentState(DocumentParser.forLanguage(language));
+    open(source, fileName, workspace) {
+      const state = new DocumentState(DocumentParser.forLanguage(language), following, fileName, workspace);
       state.replace(source);
       return state;
+    },
+    get workspaceParses() {
+      return following.parsed.parses;
     },
   };
 }

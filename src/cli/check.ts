@@ -1,6 +1,8 @@
 // `seqlens check [--format text|json|sarif] PATH...`
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
+import { projectRootOf, Workspaces } from './workspace';
+import type { Workspace } from '../analysis';
 import { Analyzer, createAnalyzer, allRules, ruleByCode } from '../analysis';
 import type { AnalysisResult, Finding, IncompleteAnalysis } from '../analysis/findings';
 import { CliIO, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './io';
@@ -9,7 +11,7 @@ import { readNotebookCells } from './notebook-file';
 import { formatStatsText, sumCoverage } from './stats';
 import type { CoverageStats } from '../analysis/coverage';
 
-const USAGE = 'Usage: seqlens check [--format text|json|sarif] [--stats] PATH...\n';
+const USAGE = 'Usage: seqlens check [--format text|json|sarif] [--stats] [--root DIR] PATH...\n';
 const SKIP_DIRS = new Set(['node_modules', '.git', '__pycache__', '.venv', 'venv', '.tox', 'dist', 'build', '.mypy_cache']);
 
 /** The files under a path. Inside a folder, an entry that cannot be inspected is still listed: reading it reports why. */
@@ -34,12 +36,15 @@ function collect(path: string, out: string[]): void {
 export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   let format = 'text';
   let stats = false;
+  let root: string | undefined;
   const paths: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--format' || arg === '-f') format = argv[++i] ?? '';
     else if (arg.startsWith('--format=')) format = arg.slice(9);
     else if (arg === '--stats') stats = true;
+    else if (arg === '--root') root = argv[++i];
+    else if (arg.startsWith('--root=')) root = arg.slice(7);
     else if (arg === '--rules') return listRules(io, argv.includes('--markdown'));
     else if (arg === '--explain') return explain(argv[i + 1], io);
     else if (arg === '-h' || arg === '--help') {
@@ -58,12 +63,30 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
     io.err(USAGE);
     return EXIT_USAGE;
   }
-  const files: { shown: string; path: string }[] = [];
+  if (root !== undefined) {
+    let isDirectory = false;
+    try {
+      isDirectory = statSync(root).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!isDirectory) {
+      io.err(`seqlens check: --root must be a folder: '${root}'\n`);
+      return EXIT_USAGE;
+    }
+  }
+  // Imports are followed inside a workspace: --root, else the folder given, else the file's project.
+  const workspaces = new Workspaces();
+  const files: { shown: string; path: string; workspace: Workspace }[] = [];
   for (const given of paths) {
     try {
       const found: string[] = [];
       collect(given, found);
-      for (const f of found) files.push({ shown: f, path: f });
+      const givenIsFolder = statSync(given).isDirectory();
+      for (const f of found) {
+        const path = normalize(f);
+        files.push({ shown: f, path, workspace: workspaces.for(root ?? (givenIsFolder ? given : projectRootOf(path))) });
+      }
     } catch (error) {
       io.err(`seqlens check: cannot read '${given}': ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : (error as Error).message}\n`);
       return EXIT_USAGE;
@@ -76,7 +99,7 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
   const coverage: (CoverageStats | undefined)[] = [];
   for (const file of files) {
     try {
-      const { coverage: fileCoverage, ...report } = checkFile(analyzer, file.path);
+      const { coverage: fileCoverage, ...report } = checkFile(analyzer, file.path, file.workspace);
       coverage.push(fileCoverage);
       reports.push({ path: file.shown, ...report });
     } catch (error) {
@@ -92,10 +115,10 @@ export async function runCheck(argv: string[], io: CliIO): Promise<number> {
 }
 
 /** One file's findings, and where its analysis was incomplete (for a notebook, in the first cell concerned). */
-function checkFile(analyzer: Analyzer, path: string): { findings: Finding[]; incomplete?: IncompleteAnalysis; coverage?: CoverageStats } {
+function checkFile(analyzer: Analyzer, path: string, workspace: Workspace): { findings: Finding[]; incomplete?: IncompleteAnalysis; coverage?: CoverageStats } {
   const text = readFileSync(path, 'utf8');
   if (extname(path) !== '.ipynb') {
-    const { findings, incomplete, coverage } = analyzer.analyze(text, path);
+    const { findings, incomplete, coverage } = analyzer.analyze(text, path, workspace);
     return { findings, incomplete, coverage };
   }
   const cells = readNotebookCells(text, path);

@@ -1,10 +1,13 @@
 // Collects what one analysis run produces: findings (deduplicated, suppressions applied),
 // layer sites for hovers and tensor sites for hovers and inlay hints.
-import type { Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '../findings';
+import type { Finding, IncompleteAnalysis, LayerSite, Range, RelatedLocation, TensorSite } from '../findings';
 import { isSuppressed } from '../parse/suppressions';
 import type { Rule } from '../rules/rule';
-import type { EventName, Report, RuleContext } from './events';
+import type { EventName, LayerConstructEvent, Report, RuleContext } from './events';
+import type { LayerDesc } from '../layers/layer';
+import type { Origin } from '../shapes/dim';
 import { CoverageCollector, CoverageStats } from '../coverage';
+import { foreignFileOf } from '../workspace/modules';
 
 /** Upper bound on interpreted steps until the interpreter sets its own (per statement), so that pathological input cannot stall the editor. */
 const STEP_BUDGET = 200_000;
@@ -56,7 +59,18 @@ export class AnalysisContext {
     return this.loudReports;
   }
 
+  /** Whether a range lies in another file of the workspace (imported, or importing this one). */
+  inOtherFile(range: Range): boolean {
+    return foreignFileOf(range) !== undefined;
+  }
+
   text(range: Range): string {
+    const other = foreignFileOf(range);
+    if (other) {
+      const start = (other.lineStarts[range.start.line] ?? other.source.length) + range.start.column;
+      const end = (other.lineStarts[range.end.line] ?? other.source.length) + range.end.column;
+      return other.source.slice(start, end);
+    }
     const start = (this.lineStarts[range.start.line] ?? this.source.length) + range.start.column;
     const end = (this.lineStarts[range.end.line] ?? this.source.length) + range.end.column;
     return this.source.slice(start, end);
@@ -70,6 +84,11 @@ export class AnalysisContext {
   /** Steps interpreted so far. */
   get steps(): number {
     return this.spent;
+  }
+
+  /** Steps left in the current budget. */
+  get budgetLeft(): number {
+    return this.limit - this.spent;
   }
 
   /** Gives the next piece of work `steps` more steps. */
@@ -87,6 +106,7 @@ export class AnalysisContext {
   }
 
   emit<E extends EventName>(event: E, payload: Parameters<NonNullable<Rule['hooks'][E]>>[0]): void {
+    if (event === 'layerConstruct') this.notePassedSizes((payload as LayerConstructEvent).layer);
     // Only the rules that subscribe to the event are offered it.
     for (const rule of subscribers(this.rules, event)) {
       const hook = rule.hooks[event] as (p: typeof payload, ctx: RuleContext) => void;
@@ -98,10 +118,32 @@ export class AnalysisContext {
     }
   }
 
+  /** Argument expressions of this file whose number was written in another file (`Tagger(len(vocab), 128)` in train.py). */
+  private readonly passedFrom = new WeakMap<Range, Origin>();
+
+  private notePassedSizes(layer: LayerDesc): void {
+    if (foreignFileOf(layer.call.range)) return;
+    for (const arg of layer.args.values()) {
+      const origin = arg.value.kind === 'int' ? arg.value.origin : undefined;
+      if (arg.expr && origin && foreignFileOf(origin.range)) this.passedFrom.set(arg.expr.range, origin);
+    }
+  }
+
+  /** A location, named by its file when it is another one, followed by where its number was written in another file. */
+  private located(location: RelatedLocation): RelatedLocation[] {
+    const passed = location.path === undefined ? this.passedFrom.get(location.range) : undefined;
+    const own = inWhichFile(location);
+    if (!passed) return [own];
+    return [own, { range: passed.range, path: foreignFileOf(passed.range)!.path, message: `the value comes from here (${passed.text})` }];
+  }
+
   private add(rule: Rule, report: Report): void {
     const severity = report.severity ?? rule.severity;
     if (severity === 'error') this.errorReports++;
     if (severity === 'error' || severity === 'warning') this.loudReports++;
+    // A finding in another file belongs to that file's analysis: only its consequence (the call's output is
+    // not followed further) counts here.
+    if (foreignFileOf(report.range)) return;
     const line = report.range.start.line;
     if (isSuppressed(this.suppressions, line, rule.code)) return;
     const key = `${rule.code}@${line}:${report.range.start.column}`;
@@ -112,13 +154,14 @@ export class AnalysisContext {
       severity,
       range: report.range,
       message: withVersions(rule, report.message),
-      related: report.related ?? [],
-      fixes: report.fixes ?? [],
+      related: withoutRepeats((report.related ?? []).flatMap((location) => this.located(location))),
+      fixes: (report.fixes ?? []).filter((fix) => fix.edits.every((edit) => !foreignFileOf(edit.range))),
     });
   }
 
   /** `describe` builds the hover text; it runs only when the result's hover is read. */
   addLayerSite(site: Omit<LayerSite, 'markdown'> & { markdown?: string; describe?: () => string }): void {
+    if (foreignFileOf(site.range)) return;
     const key = `${site.range.start.line}:${site.range.start.column}`;
     const { markdown, describe, ...where } = site;
     const description = describe ?? (() => markdown ?? '');
@@ -129,6 +172,7 @@ export class AnalysisContext {
 
   /** Records "at `self.gru(e)`, line 12: (5, 7, 10) → (5, 7, 20)" for the hover of the layer built at `constructor`. */
   noteLayerCall(constructor: Range, line: string): void {
+    if (foreignFileOf(constructor)) return;
     const key = `${constructor.start.line}:${constructor.start.column}`;
     const lines = this.layerCalls.get(key) ?? new Set<string>();
     if (lines.size < 3) lines.add(line);
@@ -137,6 +181,7 @@ export class AnalysisContext {
 
   /** `describe` builds the hover text; it runs only for the sites kept in the result. */
   addTensorSite(site: Omit<TensorSite, 'markdown'> & { markdown?: string; describe?: () => string }): void {
+    if (foreignFileOf(site.range)) return;
     const key = `${site.range.start.line}:${site.range.start.column}`;
     const existing = this.tensorSites.get(key);
     if (!existing || knownDims(site.shape) > knownDims(existing.shape)) this.tensorSites.set(key, { ...site, markdown: site.markdown ?? '' });
@@ -162,6 +207,23 @@ export class AnalysisContext {
       coverage: this.coverage.result(),
     };
   }
+}
+
+function withoutRepeats(locations: RelatedLocation[]): RelatedLocation[] {
+  const seen = new Set<string>();
+  return locations.filter((l) => {
+    const key = `${l.path ?? ''}:${l.range.start.line}:${l.range.start.column}:${l.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** A related location in another workspace file names that file. */
+function inWhichFile(location: RelatedLocation): RelatedLocation {
+  if (location.path !== undefined) return location;
+  const other = foreignFileOf(location.range);
+  return other ? { ...location, path: other.path } : location;
 }
 
 /** Descriptions kept per layer site: one per instantiation, and instantiations are few. */

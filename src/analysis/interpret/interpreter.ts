@@ -50,6 +50,17 @@ interface Frame {
   yields?: Value[];
 }
 
+/**
+ * Follows imports into the other files of the workspace (see analysis/workspace). The interpreter runs
+ * their code in module scopes of their own; the follower decides what is read and how far.
+ */
+export interface ImportFollower {
+  /** Binds one name of an import statement when it names a workspace module; false leaves it to the interpreter. */
+  bindImport(stmt: A.Import, entry: A.Import['names'][number], scope: Scope, interp: Interpreter): boolean;
+  /** Runs the files that import the analysed one, once its own top level has run: they show how it is called. */
+  runImporters(interp: Interpreter): void;
+}
+
 /** Thrown inside a frame when the step budget runs out; caught at the top-level statement. */
 class BudgetExhausted extends Error {}
 
@@ -77,7 +88,14 @@ export class Interpreter {
   /** Current nesting of statements and expressions being evaluated, across calls. */
   private nesting = 0;
 
-  constructor(readonly ctx: AnalysisContext) {}
+  /** The module scope of the code running now: the analysed file's, or an imported file's. */
+  private currentModule: Scope = this.module;
+  /** Whether `if __name__ == '__main__':` holds for the code running now (false in an imported module). */
+  private runningAsScript = true;
+  /** The module each function was defined in, for its global names (absent: the analysed file). */
+  private readonly globalsOf = new WeakMap<A.FunctionDef, Scope>();
+
+  constructor(readonly ctx: AnalysisContext, private readonly imports?: ImportFollower) {}
 
   // ── entry points ────────────────────────────────────────────────────────────
 
@@ -94,7 +112,40 @@ export class Interpreter {
       spent += this.ctx.steps - before;
       if (leaves) break;
     }
+    if (this.imports) this.imports.runImporters(this);
     this.exerciseUnreached();
+  }
+
+  /**
+   * Runs another file's top level in `scope` on a budget of its own (`steps`), as an import (`asScript`
+   * false: its `__main__` block does not run) or as a script that imports the analysed file. What it
+   * cannot follow stays unknown; its steps are not charged to the statement that triggered it.
+   */
+  runForeign(body: A.Stmt[], scope: Scope, asScript: boolean, steps: number): void {
+    const saved = { module: this.currentModule, script: this.runningAsScript, limit: this.ctx.budgetLeft, nesting: this.nesting };
+    const depth = this.frames.length;
+    this.currentModule = scope;
+    this.runningAsScript = asScript;
+    this.frames.push({ returns: [] });
+    this.ctx.startBudget(steps);
+    try {
+      for (const stmt of body) {
+        try {
+          if (this.execBlock([stmt], scope)) break;
+        } catch (error) {
+          this.frames.length = depth + 1;
+          this.nesting = saved.nesting;
+          if (error instanceof BudgetExhausted) break;
+        }
+      }
+    } finally {
+      this.frames.length = depth;
+      this.currentModule = saved.module;
+      this.runningAsScript = saved.script;
+      this.nesting = saved.nesting;
+      // The steps spent here are not charged to the statement that imported the file.
+      this.ctx.startBudget(saved.limit);
+    }
   }
 
   /**
@@ -176,6 +227,7 @@ export class Interpreter {
         return false;
       case 'def':
         scope.set(stmt.name, { kind: 'function', def: stmt });
+        if (this.currentModule !== this.module) this.globalsOf.set(stmt, this.currentModule);
         if (scope === this.module) this.functions.push(stmt);
         return false;
       case 'class':
@@ -235,7 +287,9 @@ export class Interpreter {
   }
 
   private execImport(stmt: A.Import, scope: Scope): void {
-    for (const { module, name, alias } of stmt.names) {
+    for (const entry of stmt.names) {
+      if (this.imports?.bindImport(stmt, entry, scope, this)) continue;
+      const { module, name, alias } = entry;
       if (name === '*') continue;
       if (name !== undefined) {
         scope.set(alias ?? name, { kind: 'module', path: `${module}.${name}` });
@@ -269,18 +323,22 @@ export class Interpreter {
     const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs };
     const body = new Scope(scope);
     for (const s of stmt.body) {
-      if (s.kind === 'def') methods.set(s.name, s);
+      if (s.kind === 'def') {
+        methods.set(s.name, s);
+        if (this.currentModule !== this.module) this.globalsOf.set(s, this.currentModule);
+      }
       else if (s.kind === 'assign' || s.kind === 'expr' || s.kind === 'import') this.exec(s, body);
     }
     for (const [k, v] of body.vars) classAttrs.set(k, v);
     // Annotated fields without a value (`hidden: int`) stay unknown; with a value they are class attributes.
     scope.set(stmt.name, { kind: 'class', cls });
-    this.classes.push(cls);
+    // Classes of other files are theirs to exercise and describe.
+    if (this.currentModule === this.module) this.classes.push(cls);
   }
 
   private execIf(stmt: A.If, scope: Scope): boolean {
     const test = this.eval(stmt.test, scope);
-    const known = isMainGuard(stmt.test, this.ctx) ? true : boolValue(test);
+    const known = isMainGuard(stmt.test, this.ctx) ? this.runningAsScript : boolValue(test);
     if (known === true) return this.execBlock(stmt.body, scope);
     if (known === false) return this.execBlock(stmt.orelse, scope);
     const thenScope = scope.fork();
@@ -862,7 +920,7 @@ export class Interpreter {
       return callee.kind === 'module' && normalisePath(callee.path).startsWith('torch.nn.') && /\.[A-Z]\w*$/.test(callee.path) ? UNKNOWN : this.callValue(callee, args, kwargs, expr, true);
     }
     const result = this.callValue(callee, args, kwargs, expr, false);
-    if (this.inForward()) this.noteLostShape(callee, args, kwargs, result);
+    if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result);
     return result;
   }
 
@@ -1087,7 +1145,8 @@ export class Interpreter {
     const runs = this.runs.get(def) ?? 0;
     if (runs >= MAX_RUNS_PER_FUNCTION || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) return UNKNOWN;
     this.runs.set(def, runs + 1);
-    const scope = new Scope(this.module);
+    const globals = this.globalsOf.get(def) ?? this.module;
+    const scope = new Scope(globals);
     const params = [...def.params];
     if (self && params.length && !params[0].variadic) scope.set(params.shift()!.name, self);
     let position = 0;
@@ -1100,7 +1159,7 @@ export class Interpreter {
       if (position < args.length) value = args[position++];
       if (kwargs.has(param.name)) value = kwargs.get(param.name);
       if (value === undefined && param.default) {
-        value = this.eval(param.default, this.module);
+        value = this.eval(param.default, globals);
         if (symbolic === true && value.kind === 'int') value = { ...value, assumedDefault: param.name };
       }
       if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
@@ -1112,10 +1171,14 @@ export class Interpreter {
     }
     const frame: Frame = { def, cls, self, returns: [] };
     this.frames.push(frame);
+    const caller = { module: this.currentModule, script: this.runningAsScript };
+    this.currentModule = globals;
     try {
       this.execBlock(def.body, scope);
     } finally {
       this.frames.pop();
+      this.currentModule = caller.module;
+      this.runningAsScript = caller.script;
     }
     if (def.generator) {
       // A generator: iterating it gives the yielded values, as many as the loops run (unknown).

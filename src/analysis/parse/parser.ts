@@ -84,6 +84,17 @@ export class DocumentParser {
     return this.reparse();
   }
 
+  /**
+   * Parses a text with no statement shared with an earlier parse: every position object is new, so that
+   * positions can tell which file they belong to (see workspace/modules.ts).
+   */
+  parseAlone(text: string): Module {
+    this.lowered = new Map();
+    const module = this.reset(text);
+    this.lowered = new Map();
+    return module;
+  }
+
   /** Applies edits (offsets into the text before each edit, in order) and re-parses incrementally. */
   update(edits: SourceEdit[], newText: string): Module {
     if (!this.tree) return this.reset(newText);

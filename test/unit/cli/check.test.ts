@@ -135,3 +135,50 @@ describe('seqlens check', () => {
     });
   });
 });
+
+// Imports are followed inside a workspace: the folder given, `--root`, or the file's project.
+const MODEL = 'import torch.nn as nn\n\n\nclass Net(nn.Module):\n    def __init__(self, emb, inp):\n        super().__init__()\n        self.embed = nn.Embedding(50, emb)\n        self.rnn = nn.GRU(inp, 8, batch_first=True)\n\n    def forward(self, ids):\n        return self.rnn(self.embed(ids))\n';
+const TRAIN = 'import torch\nfrom model import Net\nfrom config import EMB\n\nnet = Net(EMB, 30)\nout, h = net(torch.randint(0, 50, (4, 7)))\n';
+
+describe('seqlens check across files', () => {
+  let dir: string;
+  let project: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'seqlens-ws-'));
+    project = join(dir, 'project');
+    mkdirSync(join(project, 'src'), { recursive: true });
+    writeFileSync(join(project, 'src', 'model.py'), MODEL);
+    writeFileSync(join(project, 'src', 'train.py'), TRAIN);
+    writeFileSync(join(project, 'src', 'config.py'), 'EMB = 20\n');
+    writeFileSync(join(project, 'pyproject.toml'), '[project]\nname = "x"\n');
+  });
+
+  it("checking a folder finds the bug in model.py from train.py's and config.py's sizes, with train.py as a related location", async () => {
+    const { code, out } = await cli('check', '--format', 'json', join(project, 'src'));
+    assert.equal(code, 1);
+    const files = JSON.parse(out).files as { path: string; diagnostics: { line: number; code: string; related: { path: string; line: number }[] }[] }[];
+    const model = files.find((f) => f.path.endsWith('model.py'))!;
+    assert.deepEqual(model.diagnostics.map((d) => [d.code, d.line]), [['SL101', 11]]);
+    const others = model.diagnostics[0].related.filter((r) => !r.path.endsWith('model.py')).map((r) => [r.path.slice(project.length + 1), r.line]);
+    assert.deepEqual(others, [['src/train.py', 5], ['src/config.py', 1]]);
+    assert.deepEqual(files.filter((f) => !f.path.endsWith('model.py')).flatMap((f) => f.diagnostics), []);
+  });
+
+  it("a file given alone is checked in its project (the folder with pyproject.toml)", async () => {
+    const { out } = await cli('check', '--format', 'json', join(project, 'src', 'model.py'));
+    assert.deepEqual(JSON.parse(out).files[0].diagnostics.map((d: { code: string }) => d.code), ['SL101']);
+  });
+
+  it('--root limits what is followed: a root without train.py sees no sizes', async () => {
+    mkdirSync(join(project, 'src', 'alone'), { recursive: true });
+    writeFileSync(join(project, 'src', 'alone', 'model.py'), MODEL);
+    const { out } = await cli('check', '--format', 'json', '--root', join(project, 'src', 'alone'), join(project, 'src', 'alone', 'model.py'));
+    assert.deepEqual(JSON.parse(out).files[0].diagnostics, []);
+  });
+
+  it('--root must be a folder (exit 2)', async () => {
+    const { code, err } = await cli('check', '--root', join(dir, 'nope'), join(project, 'src'));
+    assert.equal(code, 2);
+    assert.match(err, /--root must be a folder/);
+  });
+});
