@@ -27,6 +27,7 @@ export interface AnalyzerOptions {
 /** One open document: keeps its syntax tree so that an edit re-parses only what changed. */
 export interface DocumentAnalysis {
   readonly text: string;
+  readonly fileName: string;
   /** Edits are in the order the editor reports them, offsets relative to the text before each edit. */
   update(edits: SourceEdit[], newText: string): AnalysisResult;
   replace(newText: string): AnalysisResult;
@@ -67,7 +68,7 @@ class DocumentState implements DocumentAnalysis {
   constructor(
     private readonly parser: DocumentParser,
     private readonly following: WorkspaceFollowing,
-    private readonly fileName: string,
+    readonly fileName: string,
     private readonly workspace: Workspace | undefined,
   ) {}
 

@@ -1,7 +1,7 @@
 // `seqlens check [--format text|json|sarif] PATH...`
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
-import { projectRootOf, Workspaces } from './workspace';
+import { projectRootOf, Workspaces } from '../workspace/disk-provider';
 import type { Workspace } from '../analysis';
 import { Analyzer, createAnalyzer, allRules, ruleByCode } from '../analysis';
 import type { AnalysisResult, Finding, IncompleteAnalysis } from '../analysis/findings';

@@ -64,8 +64,14 @@ export class AnalysisHost {
     return this.generation;
   }
 
-  analyseDocument(key: string, fileName: string, text: string, edits: SourceEdit[] | null): Promise<{ value: unknown; analysisMs: number }> {
-    return this.submit({ op: 'document', key, fileName, text, edits });
+  /** `root`: the workspace folder whose files the analysis may follow imports into. */
+  analyseDocument(key: string, fileName: string, text: string, edits: SourceEdit[] | null, root?: string): Promise<{ value: unknown; analysisMs: number }> {
+    return this.submit({ op: 'document', key, fileName, text, edits, ...(root !== undefined ? { root } : {}) });
+  }
+
+  /** Files changed on disk: the analysis thread reads them again. */
+  filesChanged(paths: string[]): void {
+    if (this.current) void this.submit({ op: 'files-changed', paths }).catch(() => undefined);
   }
 
   closeDocument(key: string): void {

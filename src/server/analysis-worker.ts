@@ -5,12 +5,17 @@
 // Messages are plain data both ways (see AnalysisJob / AnalysisReply). Results are copied into plain
 // objects before they are posted, so what crosses the thread boundary is exactly what the server uses.
 import { parentPort } from 'node:worker_threads';
-import { createAnalyzer, type Analyzer, type DocumentAnalysis } from '../analysis';
+import { normalize } from 'node:path';
+import { createAnalyzer, type Analyzer, type DocumentAnalysis, type ModuleProvider, type Workspace } from '../analysis';
 import type { AnalysisResult, SourceEdit } from '../analysis/findings';
+import { insideRoot } from '../analysis/workspace/resolver';
+import { Workspaces } from '../workspace/disk-provider';
 
 export type AnalysisJob =
   /** Analyse a text document: incrementally from `edits` when the thread holds the previous text, else from scratch. */
-  | { id: number; op: 'document'; key: string; fileName: string; text: string; edits: SourceEdit[] | null }
+  | { id: number; op: 'document'; key: string; fileName: string; text: string; edits: SourceEdit[] | null; root?: string }
+  /** Files changed on disk: what was read of them is forgotten. */
+  | { id: number; op: 'files-changed'; paths: string[] }
   | { id: number; op: 'close'; key: string }
   | { id: number; op: 'notebook'; fileName: string; cells: string[] }
   | { id: number; op: 'models'; fileName: string; text: string };
@@ -36,6 +41,7 @@ export function plainResult(result: AnalysisResult): AnalysisResult {
     })),
     layers: result.layers.map((l) => ({ range: l.range, framework: l.framework, kind: l.kind, markdown: l.markdown })),
     tensors: result.tensors.map((t) => ({ range: t.range, name: t.name, shape: t.shape, markdown: t.markdown })),
+    ...(result.dependencies ? { dependencies: [...result.dependencies] } : {}),
   };
 }
 
@@ -43,18 +49,53 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.stack ?? error.message : String(error);
 }
 
+/** How long what was read from disk is trusted before its modification time is looked at again. */
+const DISK_MAX_AGE_MS = 2000;
+
 class AnalysisThread {
   private readonly documents = new Map<string, DocumentAnalysis>();
+  /** The open documents' texts by file path: imports read them before the disk. */
+  private readonly openTexts = new Map<string, string>();
+  private readonly disk = new Workspaces(DISK_MAX_AGE_MS);
+  private readonly workspaces = new Map<string, Workspace>();
 
   constructor(private readonly analyzer: Analyzer) {}
+
+  /** A workspace whose files are the open documents first, then the disk. */
+  private workspaceAt(root: string): Workspace {
+    const key = normalize(root);
+    let workspace = this.workspaces.get(key);
+    if (!workspace) {
+      const disk = this.disk.for(key).provider;
+      const open = this.openTexts;
+      const provider: ModuleProvider = {
+        read: (path) => open.get(path) ?? disk.read(path),
+        pythonFiles: () => {
+          const files = [...disk.pythonFiles()];
+          for (const path of open.keys()) if (path.endsWith('.py') && insideRoot(key, path) && !files.includes(path)) files.push(path);
+          return files;
+        },
+      };
+      workspace = { root: key, provider };
+      this.workspaces.set(key, workspace);
+    }
+    return workspace;
+  }
 
   run(job: AnalysisJob): unknown {
     switch (job.op) {
       case 'document':
-        return plainResult(this.document(job.key, job.fileName, job.text, job.edits));
-      case 'close':
-        this.documents.get(job.key)?.dispose();
+        this.openTexts.set(normalize(job.fileName), job.text);
+        return plainResult(this.document(job.key, job.fileName, job.text, job.edits, job.root));
+      case 'close': {
+        const analysis = this.documents.get(job.key);
+        if (analysis) this.openTexts.delete(normalize(analysis.fileName));
+        analysis?.dispose();
         this.documents.delete(job.key);
+        return null;
+      }
+      case 'files-changed':
+        this.disk.forget(job.paths.map((p) => normalize(p)));
         return null;
       case 'notebook':
         return this.analyzer.analyzeNotebook(job.cells, job.fileName).map(plainResult);
@@ -71,11 +112,11 @@ class AnalysisThread {
     }
   }
 
-  private document(key: string, fileName: string, text: string, edits: SourceEdit[] | null): AnalysisResult {
+  private document(key: string, fileName: string, text: string, edits: SourceEdit[] | null, root: string | undefined): AnalysisResult {
     let analysis = this.documents.get(key);
     if (!analysis) {
       // Opened empty, then given the text, so that the first analysis is also the one whose result is kept.
-      analysis = this.analyzer.open('', fileName);
+      analysis = this.analyzer.open('', fileName, root !== undefined ? this.workspaceAt(root) : undefined);
       this.documents.set(key, analysis);
       return analysis.replace(text);
     }

@@ -2,10 +2,12 @@
 // analysis thread (see analysis-host.ts), and answers in protocol terms. It never imports vscode or
 // TensorFlow.js; what the VS Code client needs beyond the protocol travels as custom requests.
 import { readFile } from 'node:fs/promises';
+import { dirname, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
   TextDocumentSyncKind,
   type ClientCapabilities,
   type Connection,
@@ -40,6 +42,8 @@ import {
   type StoppedDocument,
 } from './protocol';
 import { commandLinks, fileLinks, rulePageFor, type RuleDocsLinks } from './rule-docs';
+import { DependencyMap } from './dependencies';
+import { insideRoot } from '../analysis/workspace/resolver';
 import { AnalysisScheduler } from './scheduling';
 import { DEFAULT_SETTINGS, parseSettings, type SeqLensSettings } from './settings';
 
@@ -88,6 +92,8 @@ interface TextUnit extends Unit {
   /** Edits since the last analysis, in the order the client sent them. */
   pending: SourceEdit[];
   analysed?: AnalysedText & { version: number };
+  /** A file it depends on changed: analyse it again even though its own text did not change. */
+  stale?: boolean;
 }
 
 interface Cell {
@@ -132,6 +138,10 @@ export class SeqLensServer {
   private trusted = false;
   private readonly stoppedBefore = new Map<string, StoppedDocument>();
   private readonly log: (message: string) => void;
+  /** Workspace folders (file paths): a document's imports are followed inside the one that holds it. */
+  private roots: string[] = [];
+  /** Which open documents used which other files: an edit re-analyses only the documents that depend on it. */
+  private readonly dependencies = new DependencyMap();
 
   constructor(private readonly connection: Connection, private readonly serverOptions: ServerOptions) {
     this.log = serverOptions.log ?? ((message) => connection.console.log(message));
@@ -140,8 +150,12 @@ export class SeqLensServer {
       if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
       }
+      if (this.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+        void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.py' }] });
+      }
     });
     connection.onDidChangeConfiguration((params) => this.configurationChanged(params.settings));
+    connection.onDidChangeWatchedFiles(({ changes }) => this.filesChanged(changes.map((c) => fileNameOf(c.uri))));
     connection.onShutdown(() => this.dispose());
 
     connection.onDidOpenTextDocument(({ textDocument }) => this.openText(textDocument));
@@ -201,6 +215,8 @@ export class SeqLensServer {
     };
     this.host = new AnalysisHost(this.serverOptions.workerScript, limits, this.log);
     this.codec = new PositionCodec(negotiateEncoding(params.capabilities.general?.positionEncodings));
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    this.roots = folders.filter((uri) => uri.startsWith('file:')).map((uri) => normalize(fileNameOf(uri)));
     return {
       capabilities: {
         positionEncoding: this.codec.encoding,
@@ -309,6 +325,32 @@ export class SeqLensServer {
     this.settingsCache.delete(uri);
     this.wake(unit);
     void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+    // The documents that read its unsaved text read the disk now.
+    this.dependencies.forget(uri);
+    if (uri.startsWith('file:')) this.analyseDependents(fileNameOf(uri), uri);
+  }
+
+  /** The workspace folder holding a file: the innermost one, else the file's own folder. */
+  private rootOf(uri: string): string | undefined {
+    if (!uri.startsWith('file:')) return undefined;
+    const path = normalize(fileNameOf(uri));
+    const holding = this.roots.filter((root) => insideRoot(root, path)).sort((a, b) => b.length - a.length)[0];
+    return holding ?? dirname(path);
+  }
+
+  /** Re-analyses the open documents whose last analysis used `path` (never `except`), and nothing else. */
+  private analyseDependents(path: string, except: string): void {
+    for (const uri of this.dependencies.dependentsOf(normalize(path))) {
+      const unit = this.texts.get(uri);
+      if (!unit || uri === except) continue;
+      unit.stale = true;
+      void this.schedule(unit, true);
+    }
+  }
+
+  private filesChanged(paths: string[]): void {
+    this.host?.filesChanged(paths);
+    for (const path of paths) this.analyseDependents(path, '');
   }
 
   // ---- notebooks ------------------------------------------------------------------------------------
@@ -421,14 +463,16 @@ export class SeqLensServer {
     const text = unit.document.getText();
     const edits = unit.pending;
     unit.pending = [];
-    if (unit.analysed?.version === version && edits.length === 0) return this.publish(unit, settings);
+    if (unit.analysed?.version === version && edits.length === 0 && !unit.stale) return this.publish(unit, settings);
+    unit.stale = false;
+    const textChanged = unit.analysed?.document.getText() !== text;
     const snapshot = TextDocument.create(unit.key, 'python', version, text);
     const hash = textHash(text);
     if (unit.stopped?.textHash === hash) return this.publish(unit, settings, snapshot);
     unit.stopped = undefined;
     let reply;
     try {
-      reply = await this.host.analyseDocument(unit.key, fileNameOf(unit.key), text, edits.length > 0 && unit.analysed ? edits : null);
+      reply = await this.host.analyseDocument(unit.key, fileNameOf(unit.key), text, edits.length > 0 && unit.analysed ? edits : null, this.rootOf(unit.key));
     } catch (error) {
       if (unit.closed) return;
       unit.analysed = undefined;
@@ -444,8 +488,10 @@ export class SeqLensServer {
       result: reply.value as AnalysisResult,
       resolveRelated: (location) => this.relatedInFile(unit.key, snapshot, location),
     };
+    this.dependencies.record(unit.key, (unit.analysed.result.dependencies ?? []).map((p) => normalize(p)));
     this.publish(unit, settings);
     this.notifyAnalysed({ uri: unit.key, version, analysisMs: reply.analysisMs });
+    if (textChanged && unit.key.startsWith('file:')) this.analyseDependents(fileNameOf(unit.key), unit.key);
   }
 
   private async analyseNotebook(unit: NotebookUnit): Promise<void> {

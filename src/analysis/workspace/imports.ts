@@ -114,6 +114,8 @@ export class WorkspaceImports implements ImportFollower {
   }
 
   runImporters(interp: Interpreter): void {
+    // Importers show how the file's classes and functions are called: a file that defines none needs no scan.
+    if (interp.classes.length === 0 && interp.functions.length === 0) return;
     for (const path of this.importers.importersOf(this.analysedPath, this.workspace)) {
       if (!this.scopes.has(path)) this.run(path, interp, true);
     }

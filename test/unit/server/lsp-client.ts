@@ -129,10 +129,10 @@ export class LspClient {
     return n.params.diagnostics;
   }
 
-  async initialize(capabilities: Record<string, unknown> = {}, initializationOptions: unknown = {}): Promise<any> {
+  async initialize(capabilities: Record<string, unknown> = {}, initializationOptions: unknown = {}, rootUri = pathToFileURL(REPO_ROOT).toString()): Promise<any> {
     const result = await this.request('initialize', {
       processId: process.pid,
-      rootUri: pathToFileURL(REPO_ROOT).toString(),
+      rootUri,
       capabilities: { workspace: { configuration: true }, ...capabilities },
       initializationOptions,
     });

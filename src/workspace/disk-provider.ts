@@ -1,4 +1,5 @@
-// The CLI's workspace: files read from disk under a root folder, each read once per run.
+// Workspace files read from disk under a root folder, for the CLI (each read once per run) and the language
+// server (read again when their modification time changes, checked at most every `maxAgeMs`).
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import type { ModuleProvider, Workspace } from '../analysis';
@@ -11,28 +12,53 @@ const MAX_BYTES = 512 * 1024;
 /** Files that mark the top of a Python project. */
 const PROJECT_MARKERS = ['.git', 'pyproject.toml', 'setup.py', 'setup.cfg'];
 
-/** Reads from disk, never outside `root`'s tree as the resolver builds paths, and remembers what it read. */
-export class DiskProvider implements ModuleProvider {
-  private readonly texts = new Map<string, string | undefined>();
-  private listed: string[] | undefined;
+interface Read {
+  text: string | undefined;
+  /** Modification time and size when read, to tell a changed file. */
+  stamp: string;
+  checkedAt: number;
+}
 
-  constructor(readonly root: string) {}
+/**
+ * Reads from disk and remembers what it read. With `maxAgeMs`, a file is looked at again (its modification
+ * time and size) once its reading is older than that, and the folder listing is made again.
+ */
+export class DiskProvider implements ModuleProvider {
+  private readonly texts = new Map<string, Read>();
+  private listed: { files: string[]; at: number } | undefined;
+
+  constructor(readonly root: string, private readonly maxAgeMs = Infinity, private readonly now: () => number = Date.now) {}
 
   read(path: string): string | undefined {
-    if (this.texts.has(path)) return this.texts.get(path);
+    const known = this.texts.get(path);
+    const now = this.now();
+    if (known && now - known.checkedAt <= this.maxAgeMs) return known.text;
     let text: string | undefined;
+    let stamp = 'none';
     try {
       const stat = statSync(path);
+      stamp = `${stat.mtimeMs}:${stat.size}`;
+      if (known && known.stamp === stamp) {
+        known.checkedAt = now;
+        return known.text;
+      }
       if (stat.isFile() && stat.size <= MAX_BYTES) text = readFileSync(path, 'utf8');
     } catch {
       text = undefined;
     }
-    this.texts.set(path, text);
+    this.texts.set(path, { text, stamp, checkedAt: now });
     return text;
   }
 
+  /** Forgets what was read of these files (the editor said they changed on disk), or of all. */
+  forget(paths?: readonly string[]): void {
+    if (!paths) this.texts.clear();
+    else for (const path of paths) this.texts.delete(path);
+    this.listed = undefined;
+  }
+
   pythonFiles(): readonly string[] {
-    if (this.listed) return this.listed;
+    if (this.listed && this.now() - this.listed.at <= this.maxAgeMs) return this.listed.files;
     const out: string[] = [];
     const pending = [this.root];
     let dirs = 0;
@@ -57,7 +83,7 @@ export class DiskProvider implements ModuleProvider {
         }
       }
     }
-    this.listed = out;
+    this.listed = { files: out, at: this.now() };
     return out;
   }
 }
@@ -75,17 +101,23 @@ export function projectRootOf(file: string): string {
   return own;
 }
 
-/** One provider per root for the whole run, so each file is read (and listed) once. */
+/** One provider per root, so each file is read (and listed) once, or once per `maxAgeMs`. */
 export class Workspaces {
-  private readonly byRoot = new Map<string, Workspace>();
+  private readonly byRoot = new Map<string, Workspace & { provider: DiskProvider }>();
 
-  for(root: string): Workspace {
+  constructor(private readonly maxAgeMs = Infinity) {}
+
+  for(root: string): Workspace & { provider: DiskProvider } {
     const key = normalize(root);
     let workspace = this.byRoot.get(key);
     if (!workspace) {
-      workspace = { root: key, provider: new DiskProvider(key) };
+      workspace = { root: key, provider: new DiskProvider(key, this.maxAgeMs) };
       this.byRoot.set(key, workspace);
     }
     return workspace;
+  }
+
+  forget(paths?: readonly string[]): void {
+    for (const workspace of this.byRoot.values()) workspace.provider.forget(paths);
   }
 }
