@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Brings the real public PyTorch files listed in test/realcode/torch-files.json out of fetched repository
 // snapshots into the git-ignored folder .realcode/torch/<owner>__<repo>/<path>. Public code is never committed:
-// only the manifest (repository, commit, paths) is.
+// only the manifest (repository, commit, paths) is. Besides the listed files (measured) and their `context`,
+// every other Python module of the repository at that commit is brought too (bounded, not measured), so that
+// `seqlens check --root <owner>__<repo>` can follow the imports of a model file and find its train.py.
 //
 // A snapshot is a git directory fetched beforehand (the search tool's `fetch github:owner/name`), found at
 // <mirror>/<owner>+<name>/repo/.git or <mirror>/<owner>+<name>/repo. The mirror folder defaults to /work/.mirror
@@ -27,6 +29,9 @@ const mirror = resolve(option('--mirror', process.env.SEQLENS_MIRROR || '/work/.
 const manifestName = option('--manifest', 'torch-files.json');
 const out = resolve(root, option('--out', join('.realcode', manifestName.replace(/-files\.json$/, ''))));
 const quiet = process.argv.includes('--quiet');
+/** Bounds on the sibling modules brought per repository. */
+const MAX_SIBLINGS = 400;
+const MAX_SIBLING_BYTES = 512 * 1024;
 
 export function gitDirOf(mirrorDir, repo) {
   const base = join(mirrorDir, repo.replace('/', '+'), 'repo');
@@ -63,7 +68,15 @@ function main() {
       missingSnapshots.push(`${entry.repo} (snapshot lacks commit ${entry.commit})`);
       continue;
     }
-    for (const [list, counted] of [[entry.files, true], [entry.context ?? [], false]]) {
+    const listed = new Set([...entry.files, ...(entry.context ?? [])]);
+    let tree = [];
+    try {
+      tree = git(gitDir, ['ls-tree', '-r', '-l', entry.commit]).split('\n').map((line) => /^\d+ blob \w+\s+(\d+)\t(.*\.py)$/.exec(line)).filter(Boolean);
+    } catch {
+      tree = [];
+    }
+    const siblings = tree.filter(([, size, path]) => !listed.has(path) && Number(size) <= MAX_SIBLING_BYTES).map(([, , path]) => path).slice(0, MAX_SIBLINGS);
+    for (const [list, counted] of [[entry.files, true], [entry.context ?? [], false], [siblings, false]]) {
       for (const path of list) {
         let bytes;
         try {
@@ -82,7 +95,7 @@ function main() {
   }
   const total = manifest.repos.reduce((n, e) => n + e.files.length, 0);
   if (!quiet) {
-    console.log(`brought ${brought}/${total} model files (+${context} context files) from ${manifest.repos.length - missingSnapshots.length}/${manifest.repos.length} snapshots into ${out}`);
+    console.log(`brought ${brought}/${total} model files (+${context} context and sibling modules) from ${manifest.repos.length - missingSnapshots.length}/${manifest.repos.length} snapshots into ${out}`);
   }
   if (missingSnapshots.length) {
     console.log(`missing snapshots (fetch them, e.g. with the search tool's fetch github:OWNER/NAME, into ${mirror}):`);

@@ -31,12 +31,34 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-/** `seqlens check --format json` over many files, in chunks (command-line length), merged. */
+/** The repository folder a brought file belongs to (.realcode/torch/<owner>__<repo>), or undefined. */
+function repoRootOf(path) {
+  const rel = relative(realDir, path);
+  return rel.startsWith('..') ? undefined : join(realDir, rel.split(/[\\/]/)[0]);
+}
+
+/** Paths grouped by repository folder ('' for files outside .realcode/torch). */
+function byRepository(paths) {
+  const groups = new Map();
+  for (const p of paths) {
+    const key = repoRootOf(p) ?? '';
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(p);
+  }
+  return groups;
+}
+
+/**
+ * `seqlens check --format json` over many files, in chunks (command-line length), merged. The real files are
+ * checked per repository with `--root` on it, so imports are followed inside the repository and nowhere else.
+ */
 function check(paths, extra = []) {
+  const groups = byRepository(paths);
   const files = [];
-  for (let i = 0; i < paths.length; i += 40) {
-    const chunk = paths.slice(i, i + 40);
-    const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...extra, ...chunk], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  for (const [repo, group] of groups) for (let i = 0; i < group.length; i += 40) {
+    const chunk = group.slice(i, i + 40);
+    const rootArgs = repo ? ['--root', repo] : [];
+    const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...rootArgs, ...extra, ...chunk], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (run.status !== 0 && run.status !== 1) throw new Error(`seqlens check exited ${run.status}: ${run.stderr.trim()}`);
     files.push(...JSON.parse(run.stdout).files);
   }
@@ -124,8 +146,10 @@ function measureCoverage(paths) {
   const probe = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', paths[0]], { cwd: root, encoding: 'utf8' });
   if (probe.status === 2) return { available: false, why: (probe.stderr || probe.stdout).trim().split('\n')[0] };
   const chunks = [];
-  for (let i = 0; i < paths.length; i += 40) {
-    const run = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', ...paths.slice(i, i + 40)], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const groups = byRepository(paths);
+  for (const [repo, group] of groups) for (let i = 0; i < group.length; i += 40) {
+    const rootArgs = repo ? ['--root', repo] : [];
+    const run = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', ...rootArgs, ...group.slice(i, i + 40)], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     try {
       const parsed = JSON.parse(run.stdout);
       chunks.push(parsed.stats ?? parsed);
