@@ -31,13 +31,14 @@ if (!existsSync(cli)) {
   process.exit(2);
 }
 
-/** The repository folder a brought file belongs to (.realcode/torch/<owner>__<repo>), or undefined. */
+/** The repository folder a brought file belongs to (.realcode/<family>/<owner>__<repo>), or undefined. */
 function repoRootOf(path) {
-  const rel = relative(realDir, path);
-  return rel.startsWith('..') ? undefined : join(realDir, rel.split(/[\\/]/)[0]);
+  const brought = join(root, '.realcode');
+  const parts = relative(brought, resolve(root, path)).split(/[\\/]/);
+  return parts[0] === '..' || parts.length < 3 ? undefined : join(brought, parts[0], parts[1]);
 }
 
-/** Paths grouped by repository folder ('' for files outside .realcode/torch). */
+/** Paths grouped by repository folder ('' for files outside .realcode). */
 function byRepository(paths) {
   const groups = new Map();
   for (const p of paths) {
