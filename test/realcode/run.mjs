@@ -9,7 +9,8 @@
 //  (d) coverage from `seqlens check --stats` when the CLI offers it.
 // Prints a table and writes .realcode/summary.json. CI cannot fetch, so this is run by hand before finishing work.
 //
-// Usage: node test/realcode/run.mjs [--no-bring] [--mirror DIR]
+// Usage: node test/realcode/run.mjs [--no-bring] [--mirror DIR] [--no-root]
+// --no-root checks the files without --root, so each file's workspace is its project folder, else its own folder.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -25,6 +26,7 @@ const FAMILIES = [
   { name: 'keras', reportedDir: join(root, 'test', 'fixtures', 'keras-reported'), manifest: 'keras-files.json', realDir: join(root, '.realcode', 'keras'), framework: 'Keras' },
 ];
 const LOUD = new Set(['error', 'warning']);
+const WITH_ROOT = !process.argv.includes('--no-root');
 
 if (!existsSync(cli)) {
   console.error('dist/cli.js is missing: run `npm run build` first');
@@ -58,7 +60,7 @@ function check(paths, extra = []) {
   const files = [];
   for (const [repo, group] of groups) for (let i = 0; i < group.length; i += 40) {
     const chunk = group.slice(i, i + 40);
-    const rootArgs = repo ? ['--root', repo] : [];
+    const rootArgs = repo && WITH_ROOT ? ['--root', repo] : [];
     const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...rootArgs, ...extra, ...chunk], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     if (run.status !== 0 && run.status !== 1) throw new Error(`seqlens check exited ${run.status}: ${run.stderr.trim()}`);
     files.push(...JSON.parse(run.stdout).files);
@@ -149,7 +151,7 @@ function measureCoverage(paths) {
   const chunks = [];
   const groups = byRepository(paths);
   for (const [repo, group] of groups) for (let i = 0; i < group.length; i += 40) {
-    const rootArgs = repo ? ['--root', repo] : [];
+    const rootArgs = repo && WITH_ROOT ? ['--root', repo] : [];
     const run = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', ...rootArgs, ...group.slice(i, i + 40)], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
     try {
       const parsed = JSON.parse(run.stdout);
