@@ -23,6 +23,46 @@ const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul:
 
 const NEW_FACTORIES: Record<string, string> = { new_zeros: 'zeros', new_ones: 'ones', new_empty: 'empty', new_full: 'full', new_tensor: 'tensor' };
 
+/** The legacy tensor types `.type()` takes (`torch.LongTensor`, `'torch.cuda.FloatTensor'`) and their dtypes. */
+const LEGACY_TYPES: Record<string, DType> = {
+  LongTensor: 'long', IntTensor: 'long', ShortTensor: 'long', ByteTensor: 'long', CharTensor: 'long',
+  FloatTensor: 'float', DoubleTensor: 'float', HalfTensor: 'float', BFloat16Tensor: 'float', BoolTensor: 'bool',
+};
+
+/**
+ * The dtype after `.to(...)` / `.type(...)`: a dtype argument, a legacy tensor type (class or string), or another
+ * tensor's (`.to(other)`); `.to(device)` keeps the dtype; a `.type(...)` argument not understood gives unknown.
+ */
+function conversionDtype(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>): DType {
+  const given = [...args, kwargs.get('dtype')];
+  for (const a of given) {
+    if (a?.kind === 'dtype') return a.dtype;
+    const path = a?.kind === 'module' ? a.path : a?.kind === 'str' ? a.value : undefined;
+    const legacy = path?.match(/^torch\.(?:cuda\.)?(\w+Tensor)$/)?.[1];
+    if (legacy) return Object.hasOwn(LEGACY_TYPES, legacy) ? LEGACY_TYPES[legacy] : 'unknown';
+    if (name === 'to' && a?.kind === 'tensor') return a.dtype;
+  }
+  return name === 'type' && args.length + kwargs.size > 0 ? 'unknown' : t.dtype;
+}
+
+/** Shape-keeping methods that also keep every value (a copy, a move, a reordering): their bounds stay. */
+const VALUE_KEEPING = new Set(['contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'requires_grad_', 'pin_memory', 'share_memory_', 'retain_grad', 'flip', 'roll']);
+
+/**
+ * The value bounds of a shape-keeping method's result: kept when it keeps the values, widened by the fill
+ * of `masked_fill` (a 0/1 mask filled with -inf is no longer 0/1), unknown for anything that computes.
+ */
+function valueBounds(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>): Pick<TensorValue, 'minValue' | 'maxValue'> {
+  if (VALUE_KEEPING.has(name)) return { minValue: t.minValue, maxValue: t.maxValue };
+  if (name === 'masked_fill' || name === 'masked_fill_') {
+    const fill = args[1] ?? kwargs.get('value');
+    const v = fill?.kind === 'int' || fill?.kind === 'float' ? fill.value : undefined;
+    if (v === undefined || Number.isNaN(v) || t.minValue === undefined || t.maxValue === undefined) return { minValue: undefined, maxValue: undefined };
+    return { minValue: Math.min(t.minValue, v), maxValue: Math.max(t.maxValue, v) };
+  }
+  return { minValue: undefined, maxValue: undefined };
+}
+
 const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'long', bool: 'bool' };
 
 function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
@@ -198,7 +238,7 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
 
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   if (SAME_SHAPE.has(name)) {
-    const result: TensorValue = { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput };
+    const result: TensorValue = { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput, ...valueBounds(t, name, args, kwargs) };
     const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
     if (strides) result.strides = strides;
     return result;
@@ -245,10 +285,8 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
     case 'multinomial':
       return multinomial(t, args[0] ?? kwargs.get('num_samples'), origin);
     case 'to':
-    case 'type': {
-      const dtype = [...args, kwargs.get('dtype')].find((a) => a?.kind === 'dtype');
-      return tensor(t, t.shape, origin, dtype?.kind === 'dtype' ? dtype.dtype : t.dtype);
-    }
+    case 'type':
+      return tensor(t, t.shape, origin, conversionDtype(t, name, args, kwargs));
     case 'view':
     case 'reshape': {
       const dims = dimsFromSizeArgs(args, origin);

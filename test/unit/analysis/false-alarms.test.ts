@@ -158,6 +158,43 @@ describe('false alarms on correct code', () => {
       assert.deepEqual(loud((await run(src)).findings), []);
     });
   });
+
+  describe('conversions and fills change what a tensor holds', () => {
+    it('ids made by .type(torch.LongTensor) are int64, so an Embedding takes them', async () => {
+      const src = 'emb = nn.Embedding(10, 3)\nids = torch.ones(4, 6).type(torch.LongTensor)\nout = emb(ids.view(-1, 6))\n';
+      assert.deepEqual(loud((await run(src)).findings), []);
+      const site = (await run(src)).tensors.find((t) => t.name === 'ids');
+      assert.match(site?.markdown ?? '', /int64/);
+    });
+
+    it(".type('torch.cuda.FloatTensor') is float and .to(other) takes the other tensor's dtype", async () => {
+      const src = "a = torch.ones(2, 3, dtype=torch.long).type('torch.cuda.FloatTensor')\nb = torch.ones(2).to(torch.zeros(1, dtype=torch.long))\n";
+      const result = await run(src);
+      assert.match(result.tensors.find((t) => t.name === 'a')?.markdown ?? '', /float32/);
+      assert.match(result.tensors.find((t) => t.name === 'b')?.markdown ?? '', /int64/);
+    });
+
+    it('a 0/1 mask filled with -inf and 0 is not reported as a 0/1 float mask (SL135)', async () => {
+      const src = [
+        't = nn.Transformer(d_model=16, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=32)',
+        'm = (torch.triu(torch.ones(5, 5)) == 1).transpose(0, 1)',
+        "m = m.float().masked_fill(m == 0, float('-inf')).masked_fill(m == 1, float(0.0))",
+        'out = t(torch.randn(7, 2, 16), torch.randn(5, 2, 16), tgt_mask=m)',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('a 0/1 float mask that is only copied is still one (SL135 keeps its catch)', async () => {
+      const src = [
+        't = nn.Transformer(d_model=16, nhead=2, num_encoder_layers=1, num_decoder_layers=1, dim_feedforward=32)',
+        'm = torch.triu(torch.ones(5, 5)).transpose(0, 1).float().clone().detach()',
+        'out = t(torch.randn(7, 2, 16), torch.randn(5, 2, 16), tgt_mask=m)',
+        '',
+      ].join('\n');
+      assert.deepEqual((await run(src)).findings.map((f) => f.code), ['SL135']);
+    });
+  });
 });
 
 describe('transparent wrappers', () => {
