@@ -109,6 +109,36 @@ describe('editing', () => {
     }
   });
 
+  it('gives after sequences of random edits of model-sized files, lines moved above most statements included, what a cold analysis gives', async function () {
+    this.timeout(300_000);
+    const a = await analyzer();
+    // Files shaped like real model code: several examples and clean fixtures one after another (classes with
+    // __init__/forward, helpers, __main__ blocks), a few hundred lines each.
+    const pieces = pythonFiles(join(TEST_ROOT, 'examples')).concat(pythonFiles(join(TEST_ROOT, 'fixtures', 'torch')).filter((f) => /clean_/.test(f)));
+    const pick = random(2024);
+    for (let file = 0; file < 4; file++) {
+      let text = Array.from({ length: 5 }, () => readFileSync(pieces[pick(pieces.length)], 'utf8')).join('\n\n');
+      const doc = a.open(text, `model_${file}.py`);
+      for (let i = 0; i < 12; i++) {
+        // A line added or removed near the top moves every statement below it; the rest are random edits,
+        // sometimes two in one change, as editors send them.
+        const edits: SourceEdit[] = [];
+        const count = pick(3) === 0 ? 2 : 1;
+        for (let k = 0; k < count; k++) {
+          const near = pick(3) === 0 ? text.indexOf('\n', pick(Math.min(200, text.length))) + 1 : -1;
+          const edit = near > 0 ? (pick(2) ? { rangeOffset: near, rangeLength: 0, text: '\n' } : { rangeOffset: near, rangeLength: 0, text: '# note\n' }) : randomEdit(text, pick);
+          text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+          edits.push(edit);
+        }
+        const edited = doc.update(edits, text);
+        const cold = a.open(text, `model_${file}.py`);
+        assert.deepEqual(edited, cold.replace(text), `file ${file} after change ${i + 1}: ${JSON.stringify(edits)}`);
+        cold.dispose();
+      }
+      doc.dispose();
+    }
+  });
+
   it('gives a statement moved down by inserted lines the positions and suppressions of a fresh parse', async () => {
     const parser = await DocumentParser.create();
     const source = 'import torch\n\nclass M(torch.nn.Module):\n    def forward(self, x):  # seqlens: ignore\n        return x[1:, None]\n';
