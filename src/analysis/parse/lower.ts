@@ -27,13 +27,14 @@ export function moveLowered(top: LoweredTop, lines: number): LoweredTop {
   const moved = new Map<object, unknown>();
   const move = (value: unknown): unknown => {
     if (typeof value !== 'object' || value === null) return value;
+    // An object reached twice (a shared position or range) is copied once, so identities stay as they were.
     const seen = moved.get(value);
     if (seen !== undefined) return seen;
     let copy: unknown;
     if (Array.isArray(value)) {
-      const items: unknown[] = [];
+      const items = new Array<unknown>(value.length);
       moved.set(value, items);
-      for (const item of value) items.push(move(item));
+      for (let i = 0; i < value.length; i++) items[i] = move(value[i]);
       copy = items;
     } else if (isPosition(value)) {
       copy = { line: value.line + lines, column: value.column };
@@ -53,9 +54,13 @@ export function moveLowered(top: LoweredTop, lines: number): LoweredTop {
   };
 }
 
+/** A position object ({ line, column } and nothing else), told apart without listing every node's keys. */
 function isPosition(value: object): value is { line: number; column: number } {
-  const keys = Object.keys(value);
-  return keys.length === 2 && typeof (value as { line?: unknown }).line === 'number' && typeof (value as { column?: unknown }).column === 'number';
+  const v = value as { line?: unknown; column?: unknown };
+  if (typeof v.line !== 'number' || typeof v.column !== 'number') return false;
+  let keys = 0;
+  for (const _ in value) if (++keys > 2) return false;
+  return keys === 2;
 }
 
 function rangeOf(node: CstNode): Range {
