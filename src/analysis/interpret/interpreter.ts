@@ -506,6 +506,8 @@ export class Interpreter {
         const object = this.eval(target.value, scope);
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
         if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
+        // A key the analysis cannot name (`d[word] = i` in a loop): the dict now holds keys it does not list.
+        else if (object.kind === 'dict') object.partial = true;
         return;
       }
       case 'tuple':
@@ -984,6 +986,8 @@ export class Interpreter {
           const key = args[0];
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
+        // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.
+        if (DICT_MUTATORS.has(name)) receiver.partial = true;
         return UNKNOWN;
       default:
         return UNKNOWN;
@@ -1296,6 +1300,8 @@ export function normalisePath(path: string): string {
 }
 
 const originCache = new WeakMap<object, Origin>();
+
+const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
 const KERAS_MODEL_METHODS = new Set(['compile', 'fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch']);
 

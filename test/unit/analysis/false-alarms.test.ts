@@ -65,6 +65,34 @@ describe('false alarms on correct code', () => {
       assert.deepEqual(loud((await run(src)).findings), []);
     });
 
+    it('len() of a dict filled in a loop with keys the file cannot name is unknown (a 2,000-word vocabulary is not 1)', async () => {
+      const src = [
+        'import torch',
+        'import torch.nn as nn',
+        'from collections import Counter',
+        'def fit(titles):',
+        '    counts = Counter()',
+        '    for line in titles:',
+        "        for word in line.split(' '):",
+        '            counts[word] += 1',
+        '    word2idx = dict()',
+        '    for idx, word in enumerate(counts.most_common(2000)):',
+        '        word2idx[word[0]] = idx + 1',
+        "    word2idx['UNK'] = 0",
+        '    return len(word2idx)',
+        'n = fit(open("titles.txt").read().split())',
+        'emb = nn.Embedding(n, 16)',
+        'e = emb(torch.tensor([[4, 5, 6]]))',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('len() of a dict after update() or setdefault() is unknown', async () => {
+      const src = 'vocab = {"<pad>": 0}\nvocab.update(extra)\nemb = nn.Embedding(len(vocab), 4)\ne = emb(torch.tensor([[1, 3]]))\n';
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
     it('len() of a literal dict is still its size', async () => {
       const src = 'vocab = {"<pad>": 0, "a": 1, "b": 2}\nemb = nn.Embedding(len(vocab), 4)\ne = emb(torch.tensor([[1, 3]]))\n';
       assert.deepEqual((await run(src)).findings.map((f) => f.code), ['SL108']);
