@@ -111,6 +111,34 @@ ${init}
     });
   });
 
+  describe('state forward stores on the model', () => {
+    it('lives for one batch: the next batch starts from what __init__ left', async () => {
+      const source = `import torch
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 6, batch_first=True)
+        self.fc = nn.Linear(6, 3)
+        self.hidden = None
+
+    def forward(self, x):
+        out, self.hidden = self.gru(self.embedding(x), self.hidden)
+        return self.fc(self.hidden[-1])
+`;
+      const model = loadTorchModel({ path: 'model.py', source, analyzer: await sharedAnalyzer() });
+      const tf = tfjs();
+      const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
+      const first = model.predictRaw(x);
+      const second = model.predictRaw(x);
+      assert.deepEqual(Array.from(second.dataSync()), Array.from(first.dataSync()));
+      tf.dispose([x, first, second]);
+      model.dispose();
+    });
+  });
+
   describe('refuses, naming the line and the pattern', () => {
     it('packed lengths that are not sorted, in PyTorch\'s words', async () => {
       await refuses('lengths = torch.tensor([2, 5])\npacked = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, batch_first=True)\nout, h = self.gru(packed)\nreturn self.fc(h[-1])', /model\.py:14: .*`lengths` array must be sorted in decreasing order when `enforce_sorted` is True/);

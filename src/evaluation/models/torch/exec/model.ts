@@ -61,6 +61,28 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
   }
 }
 
+/** Every user module's attributes, to put back after a batch. */
+function snapshot(root: Instance): [Instance, Map<string, Value>][] {
+  const out: [Instance, Map<string, Value>][] = [];
+  const seen = new Set<Instance>();
+  const walk = (v: Value) => {
+    if (v.kind === 'object' && v.obj.isModule && !seen.has(v.obj)) {
+      seen.add(v.obj);
+      out.push([v.obj, new Map(v.obj.attrs)]);
+      v.obj.attrs.forEach(walk);
+    } else if (v.kind === 'module') v.layer.children.forEach(walk);
+  };
+  walk({ kind: 'object', obj: root });
+  return out;
+}
+
+function restore(saved: [Instance, Map<string, Value>][]): void {
+  for (const [obj, attrs] of saved) {
+    obj.attrs.clear();
+    attrs.forEach((v, k) => obj.attrs.set(k, v));
+  }
+}
+
 function guard<T>(path: string, run: () => T): T {
   try {
     return run();
@@ -310,6 +332,9 @@ class ExecutedTorchModel implements ExecutedModel {
       args.push(this.extraInput(p, batch.shape[0]));
     }
     const forward = this.executor.findMethod(this.root.cls, 'forward')!;
+    // What forward stores on the modules (`self.hidden = …`) lives only for this batch: its tensors are
+    // released with the batch's, so every batch starts from the state __init__ left.
+    const saved = snapshot(this.root);
     this.executor.onBind = onBind;
     this.executor.resetBudget();
     let out: Value;
@@ -320,6 +345,7 @@ class ExecutedTorchModel implements ExecutedModel {
       throw error;
     } finally {
       this.executor.onBind = null;
+      restore(saved);
     }
     const tensor = out.kind === 'tensor' ? out : out.kind === 'tuple' && out.items[0]?.kind === 'tensor' ? out.items[0] : null;
     if (!tensor) throw new InputError(path, forward.def.range.start.line + 1, `${description.className}.forward returns ${out.kind === 'tuple' ? 'a tuple whose first item is not a tensor' : `a ${out.kind}`}, not a tensor of scores`);
