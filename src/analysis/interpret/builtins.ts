@@ -1,5 +1,6 @@
-// Python builtins that matter for sizes: len, int, max, min, range, list, tuple, dict, getattr, super.
+// Python builtins that matter for sizes: len, int, max, min, range, list, tuple, dict, getattr, super, enumerate, zip.
 import type { Call } from '../parse/ast';
+import { shapeOf } from '../shapes/shape';
 import { NONE, UNKNOWN, Value, intOrUnknown, intValue, sequence, sequenceLength, setEntry, summary } from '../values/value';
 import type { Interpreter } from './interpreter';
 
@@ -104,6 +105,28 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       const self = interp.currentSelf;
       return self ? { kind: 'method', receiver: self, name: '__super__' } : UNKNOWN;
     }
+    case 'enumerate': {
+      const seq = a ? iterated(a) : undefined;
+      const start = b ?? kwargs.get('start') ?? { kind: 'int', value: 0 };
+      const first = intValue(start);
+      if (!seq || first === undefined) return UNKNOWN;
+      if (seq.items) return sequence('list', seq.items.map((v, i) => ({ kind: 'tuple', items: [{ kind: 'int', value: first + i }, v] })));
+      return summary('list', seq.length, { kind: 'tuple', items: [UNKNOWN, seq.element] });
+    }
+    case 'zip': {
+      const seqs = args.map(iterated);
+      if (seqs.length === 0 || kwargs.size > 0 || seqs.some((q) => q === undefined)) return UNKNOWN;
+      const known = seqs as Iterated[];
+      if (known.every((q) => q.items)) {
+        const n = Math.min(...known.map((q) => q.items!.length));
+        return sequence('list', Array.from({ length: n }, (_, i): Value => ({ kind: 'tuple', items: known.map((q) => q.items![i]) })));
+      }
+      const lengths = known.map((q) => (q.items ? q.items.length : q.length));
+      const length = lengths.every((l) => l !== undefined) ? Math.min(...(lengths as number[])) : undefined;
+      // Items of a sequence whose length is known but not its items are alike: any one stands for all.
+      const element: Value = { kind: 'tuple', items: known.map((q) => (q.items ? commonOrUnknown(q.items) : q.element)) };
+      return summary('list', length, element);
+    }
     case 'print':
     case 'setattr':
       return NONE;
@@ -131,4 +154,29 @@ function isInstance(value: Value | undefined, type: Value): boolean | undefined 
   const kinds = kindOf[name];
   if (!kinds) return undefined;
   return kinds.includes(value.kind);
+}
+
+/** What iterating a value gives: its items when known, else what every item is like and how many there are. */
+interface Iterated {
+  items?: Value[];
+  element: Value;
+  length?: number;
+}
+
+function iterated(v: Value): Iterated | undefined {
+  if (v.kind === 'list' || v.kind === 'tuple') return v.element ? { element: v.element, length: sequenceLength(v) } : { items: v.items, element: UNKNOWN };
+  if (v.kind === 'str') return { items: [...v.value].map((c): Value => ({ kind: 'str', value: c })), element: UNKNOWN };
+  if (v.kind === 'size') return { items: v.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })), element: UNKNOWN };
+  if (v.kind === 'dict' && !v.partial && !v.parser) return { items: [...v.entries.keys()].map((k): Value => ({ kind: 'str', value: k })), element: UNKNOWN };
+  if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length > 0) {
+    // Iterating a tensor walks its first axis: each row has the remaining axes.
+    const d = v.shape.dims[0];
+    const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(v.shape.dims.slice(1)), ...(v.mixedBounds ? {} : { minValue: v.minValue, maxValue: v.maxValue }) };
+    return { element: row, length: d.kind === 'int' ? d.value : undefined };
+  }
+  return undefined;
+}
+
+function commonOrUnknown(items: Value[]): Value {
+  return items.length > 0 && items.every((x) => x === items[0]) ? items[0] : UNKNOWN;
 }

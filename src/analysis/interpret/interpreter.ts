@@ -440,7 +440,13 @@ export class Interpreter {
 
   private iterationValue(iter: Value): Value {
     if (iter.kind === 'tensor' && iter.shape.rankKnown && iter.shape.dims.length > 0) {
-      return { ...iter, shape: shapeOf(iter.shape.dims.slice(1)) };
+      const row: TensorValue = { ...iter, shape: shapeOf(iter.shape.dims.slice(1)), strides: iter.strides?.slice(1) };
+      if (iter.mixedBounds) {
+        delete row.minValue;
+        delete row.maxValue;
+        delete row.mixedBounds;
+      }
+      return row;
     }
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.element) return iter.element;
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => sameValue(v, iter.items[0]))) return iter.items[0];

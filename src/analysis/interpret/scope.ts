@@ -69,6 +69,7 @@ function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
   if (a.literal && b.literal && a.literal.length === b.literal.length && a.literal.every((v, i) => v === b.literal![i])) joined.literal = a.literal;
   if (a.minValue !== undefined && b.minValue !== undefined) joined.minValue = Math.min(a.minValue, b.minValue);
   if (a.maxValue !== undefined && b.maxValue !== undefined) joined.maxValue = Math.max(a.maxValue, b.maxValue);
+  if ((a.mixedBounds || b.mixedBounds) && (joined.minValue !== undefined || joined.maxValue !== undefined)) joined.mixedBounds = true;
   if (a.rnnOutput && b.rnnOutput) joined.rnnOutput = true;
   if (a.seqFrom && a.seqFrom === b.seqFrom) joined.seqFrom = a.seqFrom;
   if (a.name && a.name === b.name) joined.name = a.name;

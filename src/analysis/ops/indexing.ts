@@ -25,7 +25,7 @@ function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, orig
 }
 
 export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin): TensorValue {
-  const base = { kind: 'tensor' as const, dtype: t.dtype, origin, minValue: t.minValue, maxValue: t.maxValue };
+  const base = { kind: 'tensor' as const, dtype: t.dtype, origin, ...(t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue }) };
   if (items.some((i) => i.kind === 'other')) return { ...base, shape: UNKNOWN_SHAPE };
   const consuming = items.filter((i) => i.kind === 'int' || i.kind === 'slice').length;
   const ellipsis = items.findIndex((i) => i.kind === 'ellipsis');

@@ -69,7 +69,9 @@ function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.d
   // A bool tensor cast to a number holds 0 and 1: a 0/1 mask stays recognisable.
   const fromBool = t.dtype === 'bool' && dtype !== 'bool' && dtype !== 'unknown';
   const keep = dtype === t.dtype;
-  return { kind: 'tensor', shape, dtype, origin, minValue: keep ? t.minValue : fromBool ? 0 : undefined, maxValue: keep ? t.maxValue : fromBool ? 1 : undefined };
+  const result: TensorValue = { kind: 'tensor', shape, dtype, origin, minValue: keep ? t.minValue : fromBool ? 0 : undefined, maxValue: keep ? t.maxValue : fromBool ? 1 : undefined };
+  if (keep && t.mixedBounds) result.mixedBounds = true;
+  return result;
 }
 
 function numpyDtype(v: Value | undefined): DType {
@@ -236,7 +238,17 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
   });
 }
 
+/** Methods that take some of a tensor's elements: mixed bounds (ops/torch-functions.ts) say nothing of the part taken. */
+const PART_TAKING = new Set(['narrow', 'index_select', 'gather', 'select', 'masked_select', 'take', 'max', 'min', 'amax', 'amin', 'median', 'topk', 'kthvalue', 'mode']);
+
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  const result = methodResult(t, name, args, kwargs, origin);
+  if (!t.mixedBounds || !PART_TAKING.has(name)) return result;
+  const unbounded = (v: Value): Value => (v.kind === 'tensor' ? { ...v, minValue: undefined, maxValue: undefined, mixedBounds: undefined } : v);
+  return result.kind === 'tuple' ? { ...result, items: result.items.map(unbounded) } : unbounded(result);
+}
+
+function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   if (SAME_SHAPE.has(name)) {
     const result: TensorValue = { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput, ...valueBounds(t, name, args, kwargs) };
     const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;

@@ -20,9 +20,19 @@ const ELEMENTWISE = new Set([
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'sin', 'cos', 'flip', 'roll', 'dropout1d', 'alpha_dropout', 'nan_to_num', 'clone',
 ]);
 
+/** The values of cat/stack are those of its inputs: bounds known for every input bound the result. */
+function joinedBounds(tensors: TensorValue[]): { minValue?: number; maxValue?: number; mixedBounds?: boolean } {
+  const bounds: { minValue?: number; maxValue?: number; mixedBounds?: boolean } = {};
+  if (tensors.length && tensors.every((t) => t.minValue !== undefined)) bounds.minValue = Math.min(...tensors.map((t) => t.minValue!));
+  if (tensors.length && tensors.every((t) => t.maxValue !== undefined)) bounds.maxValue = Math.max(...tensors.map((t) => t.maxValue!));
+  const differ = tensors.some((t) => t.minValue !== tensors[0].minValue || t.maxValue !== tensors[0].maxValue);
+  if ((bounds.minValue !== undefined || bounds.maxValue !== undefined) && (differ || tensors.some((t) => t.mixedBounds))) bounds.mixedBounds = true;
+  return bounds;
+}
+
 function concat(items: Value[], axisValue: Value | undefined, stack: boolean, origin: Origin): TensorValue {
   const tensors = items.filter((v): v is TensorValue => v.kind === 'tensor');
-  const base: TensorValue = { kind: 'tensor', dtype: tensors[0]?.dtype ?? 'unknown', origin, shape: UNKNOWN_SHAPE };
+  const base: TensorValue = { kind: 'tensor', dtype: tensors[0]?.dtype ?? 'unknown', origin, shape: UNKNOWN_SHAPE, ...(tensors.length === items.length ? joinedBounds(tensors) : {}) };
   if (tensors.length !== items.length || tensors.length === 0) return base;
   const axis = intValue(axisValue) ?? 0;
   const first = tensors[0].shape;
@@ -58,7 +68,7 @@ function concat(items: Value[], axisValue: Value | undefined, stack: boolean, or
 
 /** cat/stack over a list of unknown length (a comprehension): the joined axis is unknown, the others stay. */
 function concatUnknownCount(element: Value, axisValue: Value | undefined, stack: boolean, origin: Origin): TensorValue {
-  const base: TensorValue = { kind: 'tensor', dtype: element.kind === 'tensor' ? element.dtype : 'unknown', origin, shape: UNKNOWN_SHAPE };
+  const base: TensorValue = { kind: 'tensor', dtype: element.kind === 'tensor' ? element.dtype : 'unknown', origin, shape: UNKNOWN_SHAPE, ...(element.kind === 'tensor' ? joinedBounds([element]) : {}) };
   if (element.kind !== 'tensor' || !element.shape.rankKnown) return base;
   const rank = element.shape.dims.length;
   const axis = intValue(axisValue) ?? 0;

@@ -17,6 +17,11 @@ export interface TensorValue {
   /** Known bounds of the values, for index checks (Embedding). */
   minValue?: number;
   maxValue?: number;
+  /**
+   * The bounds cover parts that had different bounds (cat/stack of ids of several ranges): the whole reaches them, but
+   * a part taken out by indexing, slicing or iteration may not, so those do not keep them.
+   */
+  mixedBounds?: boolean;
   /** For 1-D literal integer tensors (lengths): whether they are sorted in decreasing order. */
   sortedDescending?: boolean;
   /** Literal contents of small 1-D tensors, e.g. lengths. */

@@ -1,6 +1,6 @@
 // Values through control flow, generators, methods and call sites; ranks that a call alone tells.
 import { strict as assert } from 'node:assert';
-import { codes, shapeOf } from './helpers';
+import { codes, run, shapeOf } from './helpers';
 
 describe('value flow', () => {
   it('iterates a generator function as the values it yields', async () => {
@@ -113,5 +113,41 @@ describe('loops and conditions', () => {
   it('compares a 3-D state\'s layer axis with num_layers even when the input\'s rank is unknown', async () => {
     const body = 'import mystery\nimport torch\nimport torch.nn as nn\nlstm = nn.LSTM(6, 8, num_layers=2)\nx = mystery.load()\nh = torch.zeros(1, 3, 8)\nout, _ = lstm(x, (h, h))\n';
     assert.ok((await codes(body)).includes('SL103'));
+  });
+
+  describe('ids through cat, stack, enumerate and zip', () => {
+    const head = 'import torch\nimport torch.nn as nn\n';
+
+    it('cat keeps the ids of its inputs: sampled ids appended to a sequence reach the Embedding fed back', async () => {
+      const body = head + 'emb = nn.Embedding(65, 128)\nidx = torch.zeros((1, 1), dtype=torch.long)\nnxt = torch.multinomial(torch.softmax(torch.randn(1, 128), -1), 1)\nidx = torch.cat((idx, nxt), dim=1)\nout = emb(idx)\n';
+      assert.ok((await codes(body)).includes('SL108'));
+    });
+
+    it('stack of ids from one range keeps that range for every slice', async () => {
+      const body = head + 'emb = nn.Embedding(10, 4)\nx = torch.stack([torch.randint(0, 40, (8, 1)) for _ in range(3)], dim=1)\nout = emb(x[:, 1, :])\n';
+      assert.ok((await codes(body)).includes('SL108'));
+    });
+
+    it('a slice of a stack of different ranges keeps no bounds: the part taken may hold only the small ids', async () => {
+      const body = head + 'emb = nn.Embedding(10, 4)\nx = torch.stack([torch.randint(0, n, (8, 1)) for n in [10, 20]], dim=1)\nout = emb(x[:, 0, :])\nwhole = nn.Embedding(10, 4)(x)\n';
+      assert.deepEqual((await run(body)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL108@6']);
+    });
+
+    it('enumerate pairs each index with its item, zip pairs items up to the shortest', async () => {
+      assert.equal(await shapeOf(head + 'xs = [torch.zeros(2, 3), torch.zeros(4, 5)]\nfor i, x in enumerate(xs):\n    if i == 1:\n        y = x\n', 'y'), '(4, 5)');
+      assert.equal(await shapeOf(head + 'for a, b in zip([torch.zeros(2, 3)], [torch.zeros(4, 5), torch.zeros(6)]):\n    y = b\n', 'y'), '(4, 5)');
+    });
+
+    it('enumerate over a ModuleList in a comprehension calls each layer on its own input', async () => {
+      const body = head + 'embs = nn.ModuleList([nn.Embedding(n, 1) for n in [10, 20, 30]])\nx = torch.randint(0, 40, (8, 3, 1))\nouts = [emb(x[:, i, :]) for i, emb in enumerate(embs)]\n';
+      assert.ok((await codes(body)).includes('SL108'));
+      const fine = head + 'embs = nn.ModuleList([nn.Embedding(n, 1) for n in [10, 20, 30]])\nx = torch.randint(0, 10, (8, 3, 1))\nouts = [emb(x[:, i, :]) for i, emb in enumerate(embs)]\n';
+      assert.deepEqual(await codes(fine), []);
+    });
+
+    it('zip of sequences of unknown length pairs what their items are like', async () => {
+      const body = head + 'def f(n):\n    xs = [torch.zeros(2, 3) for _ in range(n)]\n    ys = [torch.zeros(4) for _ in range(n)]\n    for a, b in zip(xs, ys):\n        y = b\n    return y\nz = f(int(input()))\n';
+      assert.equal(await shapeOf(body, 'z'), '(4,)');
+    });
   });
 });
