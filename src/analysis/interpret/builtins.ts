@@ -1,5 +1,6 @@
 // Python builtins that matter for sizes: len, int, max, min, range, list, tuple, dict, getattr, super, enumerate, zip.
 import type { Call } from '../parse/ast';
+import { UNKNOWN_DIM } from '../shapes/dim';
 import { shapeOf } from '../shapes/shape';
 import { NONE, UNKNOWN, Value, intOrUnknown, intValue, sequence, sequenceLength, setEntry, summary } from '../values/value';
 import type { Interpreter } from './interpreter';
@@ -43,11 +44,13 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       return a?.kind === 'int' ? { kind: 'int', value: Math.abs(a.value) } : UNKNOWN;
     case 'range': {
       const nums = args.map(intValue);
-      if (nums.length === 0 || nums.some((n) => n === undefined)) return a ? { kind: 'list', items: [], element: { kind: 'unknown' } } : UNKNOWN;
+      // Its items are ints even when the bounds are not known.
+      const anInt: Value = { kind: 'symint', dim: UNKNOWN_DIM };
+      if (nums.length === 0 || nums.some((n) => n === undefined)) return a ? { kind: 'list', items: [], element: anInt } : UNKNOWN;
       const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
       const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : step < 0 ? Math.max(0, Math.ceil((start - stop) / -step)) : undefined;
       // A long range keeps its length, not its numbers.
-      if (count === undefined || count > 64) return summary('list', count);
+      if (count === undefined || count > 64) return summary('list', count, anInt);
       return { kind: 'list', items: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: start + i * step })) };
     }
     case 'set':

@@ -31,6 +31,18 @@ const MAX_DEPTH = 10;
 /** Tensor methods no other Python object has, whose result's rank the call alone tells. */
 const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
+const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);
+
+/** How many items iterating a value gives, when that is known. */
+function iterableLength(v: Value): number | undefined {
+  if (v.kind === 'list' || v.kind === 'tuple') return sequenceLength(v);
+  if (v.kind === 'str') return v.value.length;
+  if (v.kind === 'longstr') return v.length;
+  if (v.kind === 'size') return v.dims.length;
+  if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims[0]?.kind === 'int') return v.shape.dims[0].value;
+  return undefined;
+}
+
 const MAX_UNROLL = 16;
 /** Statements and expressions nested deeper than this (across calls) evaluate to unknown: the JS stack is finite. */
 const MAX_NESTING = 400;
@@ -450,6 +462,8 @@ export class Interpreter {
     }
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.element) return iter.element;
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => sameValue(v, iter.items[0]))) return iter.items[0];
+    // Some one of several ints (range(18)): an int, whose value is not followed.
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => v.kind === 'int' || v.kind === 'symint')) return { kind: 'symint', dim: UNKNOWN_DIM };
     if (iter.kind === 'str') return { kind: 'str', value: iter.value[0] ?? '' };
     return UNKNOWN;
   }
@@ -718,7 +732,10 @@ export class Interpreter {
     const element = this.eval(expr.element, inner);
     // Its keys are not followed: the dict may hold any number of them.
     if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true };
-    return listOf(element);
+    // One generator and no condition: as many items as the iterable has, when that is known.
+    const simple = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1 && !/\bif\b/.test(this.ctx.text(expr.range));
+    const count = simple ? iterableLength(firstIter) : undefined;
+    return count === undefined ? listOf(element) : summary('list', count, element);
   }
 
   private lookup(expr: A.Name, scope: Scope): Value {
@@ -794,6 +811,9 @@ export class Interpreter {
         return UNKNOWN;
       case 'unknown':
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
+      case 'str':
+      case 'longstr':
+        return STR_INT_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       default:
         return UNKNOWN;
     }
@@ -986,6 +1006,10 @@ export class Interpreter {
         if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
         if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
         return name === 'copy' ? { ...receiver, items: [...receiver.items] } : NONE;
+      case 'str':
+      case 'longstr':
+        // str.index/find/count give an int, whose value is not followed.
+        return STR_INT_METHODS.has(name) ? { kind: 'symint', dim: UNKNOWN_DIM } : UNKNOWN;
       case 'dict':
         if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
         if (name === 'get') {

@@ -142,6 +142,12 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
 /** The shape of data given as an array, or a list of same-shaped arrays; undefined when it cannot be known. */
 function dataShape(data: Value): Dim[] | undefined {
   if (data.kind === 'tensor') return data.shape.rankKnown ? data.shape.dims : undefined;
+  // A number is a 0-d entry, whether or not its value is known.
+  if (data.kind === 'int' || data.kind === 'float' || data.kind === 'bool' || data.kind === 'symint') return [];
+  if ((data.kind === 'list' || data.kind === 'tuple') && data.element) {
+    const inner = dataShape(data.element);
+    return inner ? [data.length === undefined ? UNKNOWN_DIM : intDim(data.length), ...inner] : undefined;
+  }
   if ((data.kind === 'list' || data.kind === 'tuple') && !data.element && data.items.length > 0) {
     const inner = data.items.map(dataShape);
     const first = inner[0];

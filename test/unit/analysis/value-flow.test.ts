@@ -150,4 +150,30 @@ describe('loops and conditions', () => {
       assert.equal(await shapeOf(body, 'z'), '(4,)');
     });
   });
+
+  describe('sequences of numbers whose values are not followed', () => {
+    const head = 'import string\nimport torch\n';
+
+    it('a comprehension over a sequence of known length has that many items', async () => {
+      const body = head + 'chars = string.printable\nids = torch.LongTensor([chars.index(c) for c in "the quick brown fox"])\n';
+      assert.equal(await shapeOf(body, 'ids'), '(19,)');
+    });
+
+    it('LongTensor of a comprehension of ints of unknown count is 1-D, of anything else unknown', async () => {
+      assert.equal(await shapeOf(head + 'def f(s):\n    return torch.LongTensor([string.printable.find(c) for c in s])\nt = f(input())\n', 't'), '(?,)');
+      assert.equal(await shapeOf(head + 'import mystery\ndef f(s):\n    return torch.LongTensor([mystery.encode(c) for c in s])\nt = f(input())\n', 't'), undefined);
+    });
+
+    it('indexing by a loop variable over a range takes one item: the axis goes', async () => {
+      const body = head + 'x = torch.zeros(20, 5)\nfor i in range(20):\n    row = x[i]\n';
+      assert.equal(await shapeOf(body, 'row'), '(5,)');
+      assert.equal(await shapeOf(head + 'def f(n):\n    x = torch.zeros(20, 5)\n    for i in range(n):\n        y = x[i]\n    return y\nr = f(int(input()))\n', 'r'), '(5,)');
+    });
+
+    it('a 0-d target from indexing a 1-D tensor of ids against a (1, C) output is SL115', async () => {
+      const body = head + 'import torch.nn as nn\nids = torch.LongTensor([string.printable.index(c) for c in "hello world, again!"])\nout = torch.randn(1, 100)\nloss = 0\nfor c in range(18):\n    loss += nn.CrossEntropyLoss()(out, ids[c])\n';
+      assert.ok((await codes(body)).includes('SL115'));
+      assert.deepEqual(await codes(body.replace('ids[c])', 'ids[c].view(1))')), []);
+    });
+  });
 });
