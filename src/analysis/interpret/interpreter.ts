@@ -387,7 +387,10 @@ export class Interpreter {
       this.bind(stmt.target, this.iterationValue(iter), branch, null);
       const left = this.execBlock(stmt.body, branch);
       const count = iter.kind === 'list' || iter.kind === 'tuple' ? sequenceLength(iter) : undefined;
-      return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.iterationValue(iter), s, null), stmt.body) };
+      // A loop known to run at least twice, that nothing leaves early, certainly runs its second iteration from what
+      // the first left.
+      const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(this.ctx.text(stmt.range));
+      return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.iterationValue(iter), s, null), stmt.body, twice) };
     });
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
@@ -428,16 +431,18 @@ export class Interpreter {
    * A loop body runs again from what the previous pass left: once more, from the join of the state before the loop
    * and after one pass, so that values carried from one iteration to the next (a growing sequence, sampled ids fed
    * back, a hidden state) are seen as a later iteration sees them. Only names the first pass changed are joined;
-   * when it changed none, the second pass would repeat the first and is skipped.
+   * when it changed none, the second pass would repeat the first and is skipped. When the second iteration is
+   * certain (`exact`), it starts from exactly what the first left: that is the state the second iteration sees.
    */
-  private secondPass(scope: Scope, first: Scope, bindTarget: (s: Scope) => void, body: A.Stmt[]): Scope | undefined {
+  private secondPass(scope: Scope, first: Scope, bindTarget: (s: Scope) => void, body: A.Stmt[], exact = false): Scope | undefined {
     if (this.secondPasses > 0) return undefined;
     const again = scope.fork();
     let carried = false;
     for (const [k, v] of first.vars) {
       const before = scope.has(k) ? scope.lookup(k) : undefined;
+      if (exact && before === undefined) again.vars.set(k, v);
       if (before === undefined || before === v) continue;
-      again.vars.set(k, joinValues(before, v));
+      again.vars.set(k, exact ? v : joinValues(before, v));
       carried = true;
     }
     if (!carried) return undefined;

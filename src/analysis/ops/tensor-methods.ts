@@ -86,6 +86,16 @@ function axisArg(v: Value | undefined): number | undefined {
   return intValue(v);
 }
 
+/**
+ * When a view's -1 takes in the num_layers × directions axis (> 1) of a recurrent state, as h_n.view(-1, hidden) does
+ * on a 2-layer h_n: how, for messages about where the size meets another (2 × batch rows against batch targets).
+ */
+function foldedLayers(t: TensorValue, dims: Dim[], size: number, origin: Origin): string | undefined {
+  const layers = t.shape.dims.find((d) => d.kind === 'int' && d.stateLayers && d.value > 1);
+  if (!layers || layers.kind !== 'int' || size % layers.value !== 0 || dims.some((d) => d.kind === 'int' && d.stateLayers)) return undefined;
+  return `${origin.text} (line ${origin.range.start.line + 1}) folds the num_layers × directions axis of a recurrent state into ${size} = ${layers.value} × ${size / layers.value}: each sample appears ${layers.value} times, once per layer and direction; take the last layer's state (h_n[-1]) instead`;
+}
+
 /** view/reshape with at most one -1. */
 export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValue {
   const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
@@ -95,7 +105,7 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   const others = dims.filter((_, i) => i !== minus);
   if (total !== undefined && others.every((d) => d.kind === 'int')) {
     const rest = others.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
-    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin }) : UNKNOWN_DIM;
+    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds: foldedLayers(t, dims, total / rest, origin) }) : UNKNOWN_DIM;
   } else if (t.shape.rankKnown && others.length === t.shape.dims.length - 1) {
     // x.view(B, -1) style where the known dims match the input's: the -1 is what is left over.
     const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));

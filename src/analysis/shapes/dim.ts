@@ -19,6 +19,10 @@ export interface DimInfo {
   label?: string;
   /** A layer that produced this dimension (its output size), for rules that explain stacked layers. */
   producer?: unknown;
+  /** The num_layers × directions axis of a recurrent layer's h_0/h_n. */
+  stateLayers?: boolean;
+  /** Set on a size that a view folded a recurrent state's num_layers × directions axis into: says how, for messages. */
+  folds?: string;
 }
 
 export type Dim =

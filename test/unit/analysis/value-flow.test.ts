@@ -176,4 +176,40 @@ describe('loops and conditions', () => {
       assert.deepEqual(await codes(body.replace('ids[c])', 'ids[c].view(1))')), []);
     });
   });
+
+  describe('the second iteration of a loop that certainly runs twice', () => {
+    const head = 'import torch\nimport torch.nn as nn\n';
+
+    it('starts from exactly what the first left: a 2-D step fed back into an LSTM with 3-D states is SL116', async () => {
+      const body = head + 'lstm = nn.LSTM(8, 16, batch_first=True)\nemb = nn.Embedding(50, 8)\nx = torch.randn(1, 1, 8)\nstate = None\nfor i in range(20):\n    out, state = lstm(x, state)\n    x = emb(out.squeeze(1).argmax(1))\n';
+      assert.ok((await codes(body)).includes('SL116'));
+      assert.deepEqual(await codes(body.replace('emb(out.squeeze(1).argmax(1))', 'emb(out.squeeze(1).argmax(1)).unsqueeze(1)')), []);
+    });
+
+    it('joins with the state before the loop when the loop may stop early', async () => {
+      const body = head + 'import random\nlstm = nn.LSTM(8, 16, batch_first=True)\nemb = nn.Embedding(50, 8)\nx = torch.randn(1, 1, 8)\nstate = None\nfor i in range(20):\n    out, state = lstm(x, state)\n    if random.random() > 0.5:\n        break\n    x = emb(out.squeeze(1).argmax(1))\n';
+      assert.ok(!(await codes(body)).includes('SL116'));
+    });
+  });
+
+  describe('a view that folds a recurrent state\'s layer axis into the batch', () => {
+    const body = 'import torch\nimport torch.nn as nn\nlstm = nn.LSTM(1, 2, num_layers=2, batch_first=True)\nfc = nn.Linear(2, 1)\nx = torch.randn(95, 4, 1)\n_, (h, c) = lstm(x)\ny = fc(h.view(-1, 2))\nloss = nn.MSELoss()(y, torch.randn(95, 1))\n';
+
+    it('is named where the size meets the batch: SL115 says which view folded the layers in', async () => {
+      const finding = (await run(body)).findings.find((f) => f.code === 'SL115');
+      assert.ok(finding);
+      assert.match(finding.message, /190 = 2 × 95/);
+      assert.match(finding.message, /h\.view\(-1, 2\)/);
+    });
+
+    it('is not a finding by itself: a view back to (layers, batch, size) after a Linear is a bridge', async () => {
+      const bridge = body.replace('loss = nn.MSELoss()(y, torch.randn(95, 1))\n', 'z = y.view(2, 95, 1)\n');
+      assert.deepEqual(await codes(bridge), []);
+    });
+
+    it('the last layer\'s state, h[-1], folds nothing', async () => {
+      const fixed = body.replace('h.view(-1, 2)', 'h[-1]');
+      assert.deepEqual(await codes(fixed), []);
+    });
+  });
 });

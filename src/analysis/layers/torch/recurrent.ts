@@ -68,7 +68,7 @@ export function outputFeatureDim(layer: LayerDesc): Dim {
 
 function stateDims(layer: LayerDesc, batch: Dim | undefined, cell: boolean): Dim[] {
   const config = recurrentConfig(layer);
-  const first = config.stateLayers !== undefined ? intDim(config.stateLayers, { origin: { range: layer.call.range, text: 'num_layers × directions' }, producer: layer }) : UNKNOWN_DIM;
+  const first = config.stateLayers !== undefined ? intDim(config.stateLayers, { origin: { range: layer.call.range, text: 'num_layers × directions' }, producer: layer, stateLayers: true }) : UNKNOWN_DIM;
   const size = cell || config.projSize === 0 ? argDim(layer, 'hidden_size', 'feature') : argDim(layer, 'proj_size', 'feature');
   return batch ? [first, batch, size] : [first, size];
 }

@@ -128,7 +128,13 @@ function checkElementwise(c: LossCall, behaviour: 'raises' | 'broadcasts', input
       message = `${c.lossName} compares ${shapes}, whose sizes differ: PyTorch only warns ("likely lead to incorrect results") and broadcasts them to ${formatShape(result)}${crossed ? ', pairing every input element with every target element' : ''}`;
     }
   }
-  ctx.report({ range: c.call.range, severity, message, related: related(input, target), fixes: squeezeFixes(c, input, target, ctx) });
+  ctx.report({ range: c.call.range, severity, message: message + foldNote(a, b), related: related(input, target), fixes: squeezeFixes(c, input, target, ctx) });
+}
+
+/** Why a size differs, when a view folded a recurrent state's layer axis into it (h_n.view(-1, hidden)). */
+function foldNote(a: Dim[], b: Dim[]): string {
+  const folded = [...a, ...b].find((d) => d.kind === 'int' && d.folds);
+  return folded?.kind === 'int' ? `; ${folded.folds}` : '';
 }
 
 /** CrossEntropyLoss/NLLLoss with (N, C) logits: the target must be N class ids (rank 3 and up is SL113's). */
@@ -147,7 +153,7 @@ function checkClassification(c: LossCall, input: TensorValue, target: TensorValu
   }
   ctx.report({
     range: c.call.range,
-    message: `${c.lossName} reads input ${formatShape(input.shape)}${from(input)} as ${formatDim(n)} sample(s) × ${formatDim(input.shape.dims[1])} class scores, but the target ${formatShape(target.shape)}${from(target)} has batch size ${targetBatch}: it raises "Expected input batch_size (${formatDim(n)}) to match target batch_size"`,
+    message: `${c.lossName} reads input ${formatShape(input.shape)}${from(input)} as ${formatDim(n)} sample(s) × ${formatDim(input.shape.dims[1])} class scores, but the target ${formatShape(target.shape)}${from(target)} has batch size ${targetBatch}: it raises "Expected input batch_size (${formatDim(n)}) to match target batch_size"${foldNote(input.shape.dims, t)}`,
     related: related(input, target),
     fixes,
   });
