@@ -187,5 +187,15 @@ class Model(nn.Module):
     it('names a tensor whose shape does not fit the constructor arguments', async () => {
       await assert.rejects(load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', weights([], { 'fc.weight': [4, 6] })), /tensor 'fc\.weight' is \(4, 6\) but the model's constructor arguments need \(3, 6\)/);
     });
+
+    it('refuses tensors the model has no place for, as load_state_dict does (a second GRU layer for a model built with one)', async () => {
+      const twoLayers = weights([], { 'gru.weight_ih_l1': [18, 6], 'gru.weight_hh_l1': [18, 6], 'gru.bias_ih_l1': [18], 'gru.bias_hh_l1': [18] });
+      await assert.rejects(load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', twoLayers), (error: unknown) => {
+        assert.ok(error instanceof InputError, String(error));
+        assert.match(error.message, /no place for: 'gru\.weight_ih_l1', 'gru\.weight_hh_l1', 'gru\.bias_ih_l1', 'gru\.bias_hh_l1'; PyTorch's load_state_dict refuses them too/);
+        assert.match(error.message, /--init NAME=VALUE/);
+        return true;
+      });
+    });
   });
 });

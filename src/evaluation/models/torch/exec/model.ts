@@ -52,6 +52,7 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
   const root = guard(path, () => buildRoot(executor, cls, description, path));
   const built = guard(path, () => layout(root, options.weights));
   try {
+    refuseUnexpectedWeights(options.weights);
     const input = inputSpec(root, path, description);
     const model = new ExecutedTorchModel(executor, root, forward.def.params.filter((p) => p.name !== 'self'), input, built, options);
     return model;
@@ -59,6 +60,19 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
     built.layers.forEach((l) => l.runtime?.dispose());
     throw error;
   }
+}
+
+/**
+ * A state dict holding tensors the built model has no place for is refused, as PyTorch's
+ * load_state_dict (strict by default) refuses it: running without them gives other outputs than the
+ * trained model (a constructor default of 1 layer against weights of 2 runs only the first layer).
+ */
+function refuseUnexpectedWeights(weights: ExecutedModelOptions['weights']): void {
+  const unused = (weights as { unused?: () => string[] }).unused?.() ?? [];
+  if (unused.length === 0) return;
+  const shown = unused.slice(0, 8).map((k) => `'${k}'`).join(', ') + (unused.length > 8 ? `, … (${unused.length} in all)` : '');
+  throw new InputError(weights.where, null,
+    `the weights hold tensors the model built from these constructor arguments has no place for: ${shown}; PyTorch's load_state_dict refuses them too ("Unexpected key(s) in state_dict"). A constructor argument with a default (a layer count, bidirectional, an optional layer) probably differs from the one the weights were saved with: give it with --init NAME=VALUE`);
 }
 
 /** Every user module's attributes, to put back after a batch. */
@@ -255,8 +269,6 @@ class ExecutedTorchModel implements ExecutedModel {
     if (this.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${input.kind === 'ids' ? '(T, B)' : '(T, B, F)'}`);
     if (this.hiddenNote) notes.push(this.hiddenNote);
     if (this.lengthsNote) notes.push(this.lengthsNote);
-    const unused = (options.weights as { unused?: () => string[] }).unused?.() ?? [];
-    if (unused.length > 0) notes.push(`weights not used by the model: ${unused.join(', ')}`);
     this.summary = {
       format: 'torch',
       path,
