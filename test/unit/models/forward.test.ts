@@ -188,6 +188,12 @@ class Model(nn.Module):
       await assert.rejects(load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', weights([], { 'fc.weight': [4, 6] })), /tensor 'fc\.weight' is \(4, 6\) but the model's constructor arguments need \(3, 6\)/);
     });
 
+    it('loads a state dict with a tensor set on a layer by attribute, which the layer never reads (`self.embedding.weights = nn.Parameter(…)`)', async () => {
+      const model = await load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', weights([], { 'embedding.weights': [20, 4] }));
+      assert.equal(model.summary.totalParams, 80 + 72 + 108 + 36 + 18 + 3);
+      model.dispose();
+    });
+
     it('refuses tensors the model has no place for, as load_state_dict does (a second GRU layer for a model built with one)', async () => {
       const twoLayers = weights([], { 'gru.weight_ih_l1': [18, 6], 'gru.weight_hh_l1': [18, 6], 'gru.bias_ih_l1': [18], 'gru.bias_hh_l1': [18] });
       await assert.rejects(load('out, h = self.gru(self.embedding(x))\nreturn self.fc(h[-1])', twoLayers), (error: unknown) => {

@@ -52,7 +52,7 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
   const root = guard(path, () => buildRoot(executor, cls, description, path));
   const built = guard(path, () => layout(root, options.weights));
   try {
-    refuseUnexpectedWeights(options.weights);
+    refuseUnexpectedWeights(options.weights, built.owners);
     const input = inputSpec(root, path, description);
     const model = new ExecutedTorchModel(executor, root, forward.def.params.filter((p) => p.name !== 'self'), input, built, options);
     return model;
@@ -67,13 +67,24 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
  * load_state_dict (strict by default) refuses it: running without them gives other outputs than the
  * trained model (a constructor default of 1 layer against weights of 2 runs only the first layer).
  */
-function refuseUnexpectedWeights(weights: ExecutedModelOptions['weights']): void {
-  const unused = (weights as { unused?: () => string[] }).unused?.() ?? [];
+function refuseUnexpectedWeights(weights: ExecutedModelOptions['weights'], owners: Map<string, 'user' | 'layer'>): void {
+  // Tensors under a layer SeqLens does not run (nn.TransformerEncoder) are left to the call's own refusal.
+  // A built-in layer's forward reads only its own parameters (another layer count or direction gives
+  // more of them); a tensor set on it by attribute (`self.embedding.weights = nn.Parameter(…)`) is
+  // saved by PyTorch but never read, so it changes no output.
+  const unused = ((weights as { unused?: () => string[] }).unused?.() ?? []).filter((k) => {
+    const dot = k.lastIndexOf('.');
+    const owner = owners.get(dot < 0 ? '' : k.slice(0, dot));
+    return owner === 'user' || (owner === 'layer' && LAYER_PARAMETER.test(k.slice(dot + 1)));
+  });
   if (unused.length === 0) return;
   const shown = unused.slice(0, 8).map((k) => `'${k}'`).join(', ') + (unused.length > 8 ? `, … (${unused.length} in all)` : '');
   throw new InputError(weights.where, null,
     `the weights hold tensors the model built from these constructor arguments has no place for: ${shown}; PyTorch's load_state_dict refuses them too ("Unexpected key(s) in state_dict"). A constructor argument with a default (a layer count, bidirectional, an optional layer) probably differs from the one the weights were saved with: give it with --init NAME=VALUE`);
 }
+
+/** The parameter and buffer names of PyTorch's own layers. */
+const LAYER_PARAMETER = /^(?:weight|bias|(?:weight|bias)_(?:ih|hh)_l\d+(?:_reverse)?|weight_hr_l\d+(?:_reverse)?|running_mean|running_var|in_proj_weight|in_proj_bias|[qkv]_proj_weight|bias_[kv])$/;
 
 /** Every user module's attributes, to put back after a batch. */
 function snapshot(root: Instance): [Instance, Map<string, Value>][] {
@@ -126,11 +137,14 @@ function buildRoot(executor: Executor, cls: ClassInfo, description: ModelDescrip
 interface LaidOut {
   layers: Layer[];
   parameterCount: number;
+  /** The state-dict paths of the modules that took their tensors: user modules and layers SeqLens runs. */
+  owners: Map<string, 'user' | 'layer'>;
 }
 
 /** State-dict paths as PyTorch gives them (attributes in assignment order, container indices), then weights. */
 function layout(root: Instance, weights: WeightSource): LaidOut {
   const layers: Layer[] = [];
+  const owners = new Map<string, 'user' | 'layer'>();
   let parameterCount = 0;
   const seen = new Set<unknown>();
   const visit = (v: Value, path: string) => {
@@ -138,6 +152,7 @@ function layout(root: Instance, weights: WeightSource): LaidOut {
       if (seen.has(v.obj)) return;
       seen.add(v.obj);
       v.obj.path = path;
+      owners.set(path, 'user');
       const prefix = path === '' ? '' : `${path}.`;
       for (const [name, a] of v.obj.attrs) {
         if (a.kind === 'tensor' && (a.parameter || a.buffer)) {
@@ -167,6 +182,7 @@ function layout(root: Instance, weights: WeightSource): LaidOut {
         throw new ExecError(layer.line, (error as Error).message, true);
       }
       parameterCount += layer.runtime.parameterCount;
+      owners.set(path, 'layer');
     } else if (v.kind === 'list' || v.kind === 'tuple') {
       // A plain list of modules is not registered by PyTorch: its layers have no state-dict names.
       if (v.items.some((i) => i.kind === 'module' || (i.kind === 'object' && i.obj.isModule))) {
@@ -175,7 +191,7 @@ function layout(root: Instance, weights: WeightSource): LaidOut {
     }
   };
   visit({ kind: 'object', obj: root }, '');
-  return { layers, parameterCount };
+  return { layers, parameterCount, owners };
 }
 
 function loadTensor(weights: WeightSource, name: string, value: TensorValue): TensorValue | null {
