@@ -15,7 +15,7 @@
 // Exit status: 0 when every listed file was brought, 1 when some snapshots or files are missing (those are listed).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,7 +26,10 @@ function option(name, fallback) {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 const mirror = resolve(option('--mirror', process.env.SEQLENS_MIRROR || '/work/.mirror'));
-const manifestName = option('--manifest', 'torch-files.json');
+const manifestOption = option('--manifest', 'torch-files.json');
+// A manifest is named as in this folder (runner-files.json) or by a path (test/realcode/runner-files.json).
+const manifestPath = existsSync(join(here, basename(manifestOption))) && !existsSync(manifestOption) ? join(here, basename(manifestOption)) : resolve(manifestOption);
+const manifestName = basename(manifestPath);
 const out = resolve(root, option('--out', join('.realcode', manifestName.replace(/-files\.json$/, ''))));
 const quiet = process.argv.includes('--quiet');
 /** Bounds on the sibling modules brought per repository. */
@@ -50,7 +53,11 @@ export function folderOf(repo) {
 }
 
 function main() {
-  const manifest = JSON.parse(readFileSync(join(here, manifestName), 'utf8'));
+  if (!existsSync(manifestPath)) {
+    console.error(`${manifestOption}: no such manifest (looked in ${here} and the current folder)`);
+    process.exit(2);
+  }
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   const missingSnapshots = [];
   const missingFiles = [];
   let brought = 0;
