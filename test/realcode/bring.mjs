@@ -28,7 +28,7 @@ function option(name, fallback) {
 const mirror = resolve(option('--mirror', process.env.SEQLENS_MIRROR || '/work/.mirror'));
 const manifestOption = option('--manifest', 'torch-files.json');
 // A manifest is named as in this folder (runner-files.json) or by a path (test/realcode/runner-files.json).
-const manifestPath = existsSync(join(here, basename(manifestOption))) && !existsSync(manifestOption) ? join(here, basename(manifestOption)) : resolve(manifestOption);
+const manifestPath = existsSync(manifestOption) ? resolve(manifestOption) : join(here, manifestOption);
 const manifestName = basename(manifestPath);
 const out = resolve(root, option('--out', join('.realcode', manifestName.replace(/-files\.json$/, ''))));
 const quiet = process.argv.includes('--quiet');

@@ -47,6 +47,8 @@ export interface BuiltLayer {
 export interface WeightSource {
   take(name: string, shape: number[]): Float32Array;
   readonly where: string;
+  /** The tensors of a saved state dict that nothing took (random weights have none). */
+  unused?(): string[];
 }
 
 /** Floats the per-token projection tables of one recurrent layer may take (64 MB). */

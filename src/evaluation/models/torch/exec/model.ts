@@ -72,7 +72,7 @@ function refuseUnexpectedWeights(weights: ExecutedModelOptions['weights'], owner
   // A built-in layer's forward reads only its own parameters (another layer count or direction gives
   // more of them); a tensor set on it by attribute (`self.embedding.weights = nn.Parameter(…)`) is
   // saved by PyTorch but never read, so it changes no output.
-  const unused = ((weights as { unused?: () => string[] }).unused?.() ?? []).filter((k) => {
+  const unused = (weights.unused?.() ?? []).filter((k) => {
     const dot = k.lastIndexOf('.');
     const owner = owners.get(dot < 0 ? '' : k.slice(0, dot));
     return owner === 'user' || (owner === 'layer' && LAYER_PARAMETER.test(k.slice(dot + 1)));
