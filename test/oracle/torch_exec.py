@@ -356,6 +356,55 @@ class PackedBiLSTM(nn.Module):
         _, g = self.gru(time_major)
         return self.fc(torch.cat([h[-1], last[:, :7], g[-1]], dim=1))
 """, "PackedBiLSTM", "ids_padded", (12, 9), 40),
+    "weight_init": ("""
+class Highway(nn.Module):
+    def __init__(self, size):
+        super().__init__()
+        self.H = nn.Linear(size, size)
+        self.H.bias.data.zero_()
+        self.T = nn.Linear(size, size)
+        self.T.bias.data.fill_(-1)
+
+    def forward(self, x):
+        t = torch.sigmoid(self.T(x))
+        return F.relu(self.H(x)) * t + x * (1.0 - t)
+
+
+class InitLM(nn.Module):
+    def __init__(self, vocab_size=30, embed_dim=6, hidden=8, num_classes=3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.embedding.weight = nn.Parameter(torch.randn(vocab_size, embed_dim))
+        self.embedding.weight.requires_grad = False
+        self.lstm = nn.LSTM(embed_dim, hidden, batch_first=True)
+        self.highway = Highway(hidden)
+        self.norm = nn.LayerNorm(hidden)
+        self.decoder = nn.Linear(hidden, num_classes)
+        self.init_weights()
+        for name, param in self.lstm.named_parameters():
+            if 'weight' in name:
+                nn.init.orthogonal_(param)
+            else:
+                nn.init.constant_(param, 0.0)
+        self.lstm.bias_ih_l0.data[hidden:2 * hidden].fill_(1.0)
+        for p in self.parameters():
+            if p.dim() > 1:
+                nn.init.xavier_uniform_(p)
+
+    def init_weights(self):
+        initrange = 0.1
+        self.embedding.weight.data.uniform_(-initrange, initrange)
+        self.decoder.bias.data.fill_(0)
+        self.decoder.weight.data.uniform_(-initrange, initrange)
+        self.norm.weight.data.fill_(1.0)
+        self.norm.bias.data.zero_()
+
+    def forward(self, x):
+        out, (h, c) = self.lstm(self.embedding(x))
+        z = self.highway(h[-1] if self.lstm.bias else c[-1])
+        z = self.norm(z)
+        return z @ self.decoder.weight.t() + self.decoder.bias
+""", "InitLM", "ids", (12, 7), 30),
 }
 
 

@@ -13,7 +13,7 @@ import { factoryState } from './ops/factories';
 import { assignIndex, indexTensor } from './ops/indexing';
 import { matmul } from './ops/products';
 import { isTensor, result } from './ops/registry';
-import { layerParams } from './modules/module';
+import { layerParams, LayerTensor, layerTensors } from './modules/module';
 import { ClassInfo, Instance, Layer, NONE, numberOf, TensorValue, Value } from './values';
 
 /** Statements, calls and loop turns one run may take. */
@@ -59,6 +59,8 @@ export class Executor {
   onCall: ((site: CallSite, kind: string, value: Value) => void) | null = null;
   /** Every user module instance and nn layer made, in creation order. */
   readonly layers: Layer[] = [];
+  /** A layer's parameters and buffers as `__init__` sees them, before the weights are loaded. */
+  private readonly standIns = new Map<Layer, Map<string, TensorValue>>();
 
   constructor(readonly module: A.Module, readonly source: string) {
     this.lines = source.split('\n');
@@ -287,13 +289,14 @@ export class Executor {
   /** nn.Module's own methods, on user modules and on layers. */
   private moduleMethod(target: Value, name: string, args: Value[], site: CallSite): Value {
     switch (name) {
-      case 'parameters':
-        return { kind: 'list', items: this.parametersOf(target) };
+      case 'parameters': {
+        const items: Value[] = this.namedParameters(target, site).map(([, t]) => t);
+        // Read for its dtype and device (`next(self.parameters()).data.new(…)`): a model with none still answers.
+        if (items.length === 0) items.push(result(tfjs().zeros([1])));
+        return { kind: 'list', items };
+      }
       case 'named_parameters':
-        // Before the weights are loaded (initialisation loops in __init__) a layer has none to name; the state dict sets them.
-        if (target.kind === 'module' && !target.layer.runtime) return { kind: 'list', items: [] };
-        if (target.kind === 'module') return { kind: 'list', items: ['weight', 'bias'].map((n): Value[] => { const t = target.layer.runtime!.attr?.(n); return t ? [{ kind: 'tuple', items: [{ kind: 'str', value: n }, t] }] : []; }).flat() };
-        break;
+        return { kind: 'list', items: this.namedParameters(target, site).map(([n, t]): Value => ({ kind: 'tuple', items: [{ kind: 'str', value: n }, t] })) };
       case 'eval':
       case 'train':
       case 'cuda':
@@ -343,30 +346,73 @@ export class Executor {
     throw refuse(site, `the method .${name}() of ${target.kind === 'object' ? target.obj.cls.name : `nn.${(target as { layer: Layer }).layer.type}`}`);
   }
 
-  private parametersOf(target: Value): Value[] {
-    const out: Value[] = [];
+  /**
+   * nn.Module.named_parameters(): the parameters by state-dict name, each once, a module's own before
+   * its children's. In `__init__` (initialisation loops) a layer's are stand-ins of the right shape.
+   */
+  private namedParameters(target: Value, site: CallSite): [string, TensorValue][] {
+    const out: [string, TensorValue][] = [];
     const seen = new Set<unknown>();
-    const walk = (v: Value) => {
-      if (v.kind === 'object') {
+    const walk = (v: Value, prefix: string) => {
+      if (v.kind === 'object' && v.obj.isModule) {
         if (seen.has(v.obj)) return;
         seen.add(v.obj);
-        for (const a of v.obj.attrs.values()) {
-          if (a.kind === 'tensor' && a.parameter) out.push(a);
-          else walk(a);
+        for (const [name, a] of v.obj.attrs) {
+          if (a.kind === 'tensor' && a.parameter && !seen.has(a.t)) {
+            seen.add(a.t);
+            out.push([prefix + name, a]);
+          }
         }
+        for (const [name, a] of v.obj.attrs) if (a.kind === 'object' || a.kind === 'module') walk(a, `${prefix}${name}.`);
       } else if (v.kind === 'module') {
         if (seen.has(v.layer)) return;
         seen.add(v.layer);
-        for (const name of ['weight', 'bias']) {
-          const t = v.layer.runtime?.attr?.(name);
-          if (t?.kind === 'tensor') out.push(t);
+        for (const spec of this.layerTensorSpecs(v.layer, site) ?? []) {
+          if (spec.buffer || spec.shape === null) continue;
+          const t = this.layerTensor(v.layer, spec.name, site);
+          if (t?.kind === 'tensor' && !seen.has(t.t)) {
+            seen.add(t.t);
+            out.push([prefix + spec.name, t]);
+          }
         }
-        v.layer.children.forEach(walk);
+        v.layer.children.forEach((child, i) => walk(child, `${prefix}${v.layer.keys ? v.layer.keys[i] : i}.`));
       }
     };
-    walk(target);
-    if (out.length === 0) out.push(result(tfjs().zeros([1])));
+    walk(target, '');
     return out;
+  }
+
+  private layerTensorSpecs(layer: Layer, site: CallSite): LayerTensor[] | undefined {
+    try {
+      return layerTensors(layer);
+    } catch (error) {
+      throw refuse(site, `nn.${layer.type}'s tensors (${(error as Error).message})`);
+    }
+  }
+
+  /**
+   * A layer's parameter or buffer by name (None where the layer has none, as with bias=False); undefined
+   * for any other name. Once the layer is built, its loaded tensor; before (in `__init__`, to initialise
+   * or copy pretrained vectors in), one stand-in per tensor with the right shape: PyTorch's
+   * load_state_dict then writes every parameter and buffer over whatever initialisation left.
+   */
+  private layerTensor(layer: Layer, name: string, site: CallSite): Value | undefined {
+    if (!layer.runtime && layer.children.length === 0 && !layer.keys) {
+      const specs = this.layerTensorSpecs(layer, site);
+      const spec = specs?.find((p) => p.name === name);
+      if (!spec) return undefined;
+      if (spec.shape === null) return NONE;
+      let standIns = this.standIns.get(layer);
+      if (!standIns) this.standIns.set(layer, (standIns = new Map()));
+      let t = standIns.get(name);
+      if (!t) standIns.set(name, (t = { kind: 'tensor', t: tfjs().zeros(spec.shape, name === 'num_batches_tracked' ? 'int32' : 'float32'), ...(spec.buffer ? { buffer: true } : { parameter: true }) }));
+      return t;
+    }
+    if (!layer.runtime) return undefined;
+    const built = layer.runtime.attr?.(name);
+    if (built !== undefined) return built;
+    const spec = layer.runtime && layerTensors(layer)?.find((p) => p.name === name);
+    return spec && spec.shape === null ? NONE : undefined;
   }
 
   private listMethod(list: { kind: 'list'; items: Value[] }, name: string, args: Value[], site: CallSite): Value {
@@ -761,7 +807,8 @@ export class Executor {
           owner.obj.attrs.set(target.attr, value);
           return;
         }
-        if (owner.kind === 'module' && (target.attr === 'weight' || target.attr === 'bias')) return; // tied or re-initialised weights: the state dict decides
+        // Tied or replaced weights (`self.decoder.weight = self.encoder.weight`, `= nn.Parameter(pretrained)`): the state dict decides.
+        if (owner.kind === 'module' && (target.attr === 'weight' || target.attr === 'bias' || this.layerTensorSpecs(owner.layer, site)?.some((p) => p.name === target.attr))) return;
         if (owner.kind === 'module') {
           // Any other attribute set on a layer is a plain Python attribute, read back as it was set.
           owner.layer.args.set(target.attr, value);
@@ -1006,15 +1053,11 @@ export class Executor {
         return m ? { kind: 'function', def: m.def, owner: m.owner } : undefined;
       }
       case 'module': {
+        // A layer's own tensors first: nn.Linear's .bias is its bias vector, not the bias=True it was built with.
+        const own = this.layerTensor(v.layer, name, site);
+        if (own !== undefined) return own;
         const arg = v.layer.args.get(name);
         if (arg !== undefined) return arg;
-        const built = v.layer.runtime?.attr?.(name);
-        if (built !== undefined) return built;
-        if (!v.layer.runtime && (name === 'weight' || name === 'bias')) {
-          // Read in __init__ (to copy pretrained vectors in, to initialise): a stand-in of the right shape; the state dict replaces it.
-          const shape = weightShape(v.layer, name);
-          if (shape) return { kind: 'tensor', t: tfjs().zeros(shape) };
-        }
         if (name === 'training') return { kind: 'bool', value: false };
         if (MODULE_METHODS.has(name) || name === 'forward' || (name === 'append' || name === 'extend' || name === 'insert')) return { kind: 'bound', target: v, name };
         if (v.layer.type === 'ModuleDict' || v.layer.type === 'Sequential') {
@@ -1297,17 +1340,6 @@ export class Executor {
 const BUILTINS = new Set(['len', 'range', 'enumerate', 'zip', 'reversed', 'list', 'tuple', 'dict', 'int', 'float', 'bool', 'round', 'abs', 'min', 'max', 'sum', 'isinstance', 'hasattr', 'getattr', 'setattr', 'print', 'next', 'iter', 'str', 'any', 'all']);
 
 const MODULE_METHODS = new Set(['parameters', 'named_parameters', 'eval', 'train', 'cuda', 'cpu', 'to', 'float', 'flatten_parameters', 'zero_grad', 'requires_grad_', 'register_buffer', 'register_parameter', 'add_module', 'init_weights', 'reset_parameters']);
-
-/** The shape of an Embedding's or Linear's weight or bias from its arguments, before the weights are loaded. */
-function weightShape(layer: Layer, name: string): number[] | null {
-  const n = (arg: string) => {
-    const v = layer.args.get(arg);
-    return v?.kind === 'int' ? v.value : null;
-  };
-  const [rows, cols] = layer.type === 'Embedding' ? [n('num_embeddings'), n('embedding_dim')] : layer.type === 'Linear' ? [n('out_features'), n('in_features')] : [null, null];
-  if (rows === null || cols === null) return null;
-  return name === 'weight' ? [rows, cols] : layer.type === 'Linear' ? [rows] : null;
-}
 
 /** A constructor argument nobody gave cannot take part in a computation. */
 function unknownGuard(site: CallSite, ...values: Value[]): void {

@@ -12,10 +12,12 @@ import { argNumber, LayerRuntime, plainArgs, registerLayers, singleInput } from 
 
 const tf = () => tfjs();
 
+const linearBias = (layer: Layer) => layer.args.get('bias')?.kind !== 'bool' || (layer.args.get('bias') as { value: boolean }).value;
+
 registerLayers(['Linear'], (layer: Layer, weights: WeightSource): LayerRuntime => {
   const inFeatures = argNumber(layer, 'in_features');
   const outFeatures = argNumber(layer, 'out_features');
-  const hasBias = layer.args.get('bias')?.kind !== 'bool' || (layer.args.get('bias') as { value: boolean }).value;
+  const hasBias = linearBias(layer);
   const weight = tf().tensor2d(weights.take(`${layer.path}.weight`, [outFeatures, inFeatures]), [outFeatures, inFeatures]);
   const bias = hasBias ? tf().tensor1d(weights.take(`${layer.path}.bias`, [outFeatures])) : null;
   return {
@@ -28,6 +30,9 @@ registerLayers(['Linear'], (layer: Layer, weights: WeightSource): LayerRuntime =
     parameterCount: inFeatures * outFeatures + (bias ? outFeatures : 0),
     dispose: () => tf().dispose([weight, ...(bias ? [bias] : [])]),
   };
+}, undefined, (layer) => {
+  const [inFeatures, outFeatures] = [argNumber(layer, 'in_features'), argNumber(layer, 'out_features')];
+  return [{ name: 'weight', shape: [outFeatures, inFeatures] }, { name: 'bias', shape: linearBias(layer) ? [outFeatures] : null }];
 });
 
 registerLayers(['Embedding'], (layer, weights) => {
@@ -50,7 +55,7 @@ registerLayers(['Embedding'], (layer, weights) => {
     parameterCount: built.parameterCount,
     dispose: () => built.dispose(),
   };
-});
+}, undefined, (layer) => [{ name: 'weight', shape: [argNumber(layer, 'num_embeddings'), argNumber(layer, 'embedding_dim')] }]);
 
 function elementwise(kinds: string[], f: (x: import('../../../tf').Tensor, layer: Layer) => import('../../../tf').Tensor, act?: 'softmax' | 'sigmoid' | 'log_softmax'): void {
   registerLayers(kinds, (layer) => ({

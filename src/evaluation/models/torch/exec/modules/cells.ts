@@ -76,4 +76,13 @@ registerLayers(['RNNCell', 'GRUCell', 'LSTMCell'], (layer, weights) => {
     parameterCount: wih.size + whh.size + (bih ? bih.size + bhh!.size : 0),
     dispose: () => tf().dispose([wih, whh, ...(bih ? [bih, bhh!] : [])]),
   };
+}, undefined, (layer) => {
+  const rows = GATES[layer.type] * argNumber(layer, 'hidden_size');
+  const bias = argBool(layer, 'bias', true) ? [rows] : null;
+  return [
+    { name: 'weight_ih', shape: [rows, argNumber(layer, 'input_size')] },
+    { name: 'weight_hh', shape: [rows, argNumber(layer, 'hidden_size')] },
+    { name: 'bias_ih', shape: bias },
+    { name: 'bias_hh', shape: bias },
+  ];
 });

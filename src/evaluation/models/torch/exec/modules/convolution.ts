@@ -57,6 +57,12 @@ registerLayers(['Conv1d'], (layer, weights) => {
     parameterCount: outC * inC * k + (bias ? outC : 0),
     dispose: () => tf().dispose([w, ...(bias ? [bias] : [])]),
   };
+}, undefined, (layer) => {
+  const outC = argNumber(layer, 'out_channels');
+  return [
+    { name: 'weight', shape: [outC, argNumber(layer, 'in_channels') / argNumber(layer, 'groups', 1), argNumber(layer, 'kernel_size')] },
+    { name: 'bias', shape: argBool(layer, 'bias', true) ? [outC] : null },
+  ];
 });
 
 function pool(kind: 'max' | 'avg') {

@@ -17,15 +17,38 @@ export interface LayerRuntime {
 
 export type LayerBuilder = (layer: Layer, weights: WeightSource) => LayerRuntime;
 
+/**
+ * One of a layer's own tensors as PyTorch registers it: a parameter (`weight`, `bias_ih_l0`) or a
+ * buffer (`running_mean`), with its shape from the constructor arguments; null where the layer holds
+ * None under that name (`bias=False`).
+ */
+export interface LayerTensor {
+  name: string;
+  shape: number[] | null;
+  buffer?: boolean;
+}
+
+export type LayerTensors = (layer: Layer) => LayerTensor[];
+
 const BUILDERS = new Map<string, LayerBuilder>();
+const TENSORS = new Map<string, LayerTensors>();
 /** Constructor signatures the executor needs in full where the analyser's families keep only what shapes need. */
 const SIGNATURES = new Map<string, { name: string; fallback?: Value }[]>();
 
-export function registerLayers(kinds: string[], builder: LayerBuilder, signature?: string): void {
+export function registerLayers(kinds: string[], builder: LayerBuilder, signature?: string, tensors?: LayerTensors): void {
   for (const kind of kinds) {
     BUILDERS.set(kind, builder);
     if (signature) SIGNATURES.set(kind, parseSignature(signature));
+    if (tensors) TENSORS.set(kind, tensors);
   }
+}
+
+/**
+ * The parameters and buffers a layer of this kind registers, in PyTorch's order; undefined for a
+ * kind that holds none. Throws (with the reason) when an argument they depend on is not a number.
+ */
+export function layerTensors(layer: Layer): LayerTensor[] | undefined {
+  return TENSORS.get(layer.type)?.(layer);
 }
 
 function parseSignature(signature: string): { name: string; fallback?: Value }[] {

@@ -3,14 +3,20 @@ import { tfjs, Tensor } from '../../../tf';
 import { fail } from '../errors';
 import { layerNorm } from '../ops/functional';
 import { result } from '../ops/registry';
+import type { Layer } from '../values';
 import { argBool, argNumber, registerLayers, singleInput } from './module';
 
 const tf = () => tfjs();
 
-registerLayers(['LayerNorm'], (layer, weights) => {
+function normalizedShape(layer: Layer): number[] {
   const shapeArg = layer.args.get('normalized_shape');
   const shape = shapeArg?.kind === 'int' ? [shapeArg.value] : shapeArg?.kind === 'tuple' || shapeArg?.kind === 'list' ? shapeArg.items.map((v) => (v.kind === 'int' ? v.value : NaN)) : [NaN];
   if (shape.some((s) => !Number.isInteger(s) || s < 1)) throw new Error(`nn.LayerNorm (line ${layer.line}): normalized_shape is not a constant`);
+  return shape;
+}
+
+registerLayers(['LayerNorm'], (layer, weights) => {
+  const shape = normalizedShape(layer);
   const eps = argNumber(layer, 'eps', 1e-5);
   const affine = argBool(layer, 'elementwise_affine', true);
   const weight = affine ? tf().tensor(weights.take(`${layer.path}.weight`, shape), shape) : null;
@@ -25,7 +31,10 @@ registerLayers(['LayerNorm'], (layer, weights) => {
     parameterCount: affine ? 2 * shape.reduce((p, s) => p * s, 1) : 0,
     dispose: () => tf().dispose([...(weight ? [weight, bias!] : [])]),
   };
-}, 'normalized_shape, eps=1e-05, elementwise_affine=True, device=None, dtype=None');
+}, 'normalized_shape, eps=1e-05, elementwise_affine=True, device=None, dtype=None', (layer) => {
+  const shape = argBool(layer, 'elementwise_affine', true) ? normalizedShape(layer) : null;
+  return [{ name: 'weight', shape }, { name: 'bias', shape }];
+});
 
 registerLayers(['BatchNorm1d'], (layer, weights) => {
   const features = argNumber(layer, 'num_features');
@@ -50,4 +59,15 @@ registerLayers(['BatchNorm1d'], (layer, weights) => {
     parameterCount: affine ? 2 * features : 0,
     dispose: () => tf().dispose([mean, variance, ...(weight ? [weight, bias!] : [])]),
   };
-}, 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None');
+}, 'num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True, device=None, dtype=None', (layer) => {
+  const features = [argNumber(layer, 'num_features')];
+  const affine = argBool(layer, 'affine', true);
+  const stats = argBool(layer, 'track_running_stats', true);
+  return [
+    { name: 'weight', shape: affine ? features : null },
+    { name: 'bias', shape: affine ? features : null },
+    { name: 'running_mean', shape: stats ? features : null, buffer: true },
+    { name: 'running_var', shape: stats ? features : null, buffer: true },
+    { name: 'num_batches_tracked', shape: stats ? [] : null, buffer: true },
+  ];
+});

@@ -5,8 +5,8 @@ import { tfjs, Tensor } from '../../../tf';
 import { buildLayer } from '../../layers';
 import { fail, TimeMajorInput } from '../errors';
 import { result } from '../ops/registry';
-import type { Role, Value } from '../values';
-import { argBool, argNumber, plainArgs, registerLayers } from './module';
+import type { Layer, Role, Value } from '../values';
+import { argBool, argNumber, LayerTensor, plainArgs, registerLayers } from './module';
 
 const tf = () => tfjs();
 
@@ -104,4 +104,25 @@ registerLayers(['RNN', 'GRU', 'LSTM'], (layer, weights) => {
     parameterCount: built.parameterCount,
     dispose: () => built.dispose(),
   };
-});
+}, undefined, recurrentTensors);
+
+/** weight_ih_l{k}{_reverse}, weight_hh_…, bias_ih_…, bias_hh_…, weight_hr_… in PyTorch's order (RNNBase._flat_weights_names). */
+function recurrentTensors(layer: Layer): LayerTensor[] {
+  const hidden = argNumber(layer, 'hidden_size');
+  const proj = argNumber(layer, 'proj_size', 0);
+  const rows = ({ RNN: 1, GRU: 3, LSTM: 4 } as Record<string, number>)[layer.type] * hidden;
+  const directions = argBool(layer, 'bidirectional', false) ? 2 : 1;
+  const bias = argBool(layer, 'bias', true);
+  const out = proj > 0 ? proj : hidden;
+  const tensors: LayerTensor[] = [];
+  for (let k = 0; k < argNumber(layer, 'num_layers', 1); k++) {
+    for (let d = 0; d < directions; d++) {
+      const suffix = `_l${k}${d === 1 ? '_reverse' : ''}`;
+      tensors.push({ name: `weight_ih${suffix}`, shape: [rows, k === 0 ? argNumber(layer, 'input_size') : out * directions] });
+      tensors.push({ name: `weight_hh${suffix}`, shape: [rows, out] });
+      if (bias) tensors.push({ name: `bias_ih${suffix}`, shape: [rows] }, { name: `bias_hh${suffix}`, shape: [rows] });
+      if (proj > 0) tensors.push({ name: `weight_hr${suffix}`, shape: [proj, hidden] });
+    }
+  }
+  return tensors;
+}
