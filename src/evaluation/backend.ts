@@ -9,6 +9,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BackendName } from './types';
+import { installWasmKernels } from './wasm-kernels';
 
 type Tf = typeof import('@tensorflow/tfjs');
 
@@ -69,6 +70,7 @@ async function startUncached(name: BackendName): Promise<string | null> {
       const folder = wasmFolder();
       if (folder === null) return 'its .wasm files were not found next to the program or in node_modules';
       wasm.setWasmPaths(folder);
+      installWasmKernels(tf);
     }
     const ok = await tf.setBackend(TF_BACKEND[name]);
     if (!ok || tf.getBackend() !== TF_BACKEND[name]) return `tf.setBackend('${TF_BACKEND[name]}') failed`;

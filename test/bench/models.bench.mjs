@@ -1,8 +1,12 @@
-// Inference throughput of PyTorch classifiers rebuilt in TensorFlow.js (Embedding(5000, 64) →
-// GRU or LSTM(128), batch_first → out[:, -1, :] → Linear(4)), on each backend that starts here,
-// beside real PyTorch on CPU (Debian's /usr/bin/python3) running the same model (same source,
-// same weights) on the same batch with the same thread count. The ratio is SeqLens ÷ PyTorch
-// throughput: above 1 means SeqLens was faster. Target: wasm at least 0.5× (within 2×).
+// Inference throughput of PyTorch classifiers run by SeqLens' general executor (the model's own
+// __init__ and forward interpreted over TensorFlow.js ops, as `seqlens eval` runs any .py model),
+// on each backend that starts here, beside real PyTorch on CPU (Debian's /usr/bin/python3) running
+// the same model (same source, same weights) on the same batch with the same thread count:
+//   GRU / LSTM:  Embedding(5000, 64) → nn.GRU or nn.LSTM(128), batch_first → out[:, -1, :] → Linear(4)
+//   LSTMCell loop: Embedding(5000, 64) → a Python `for t in range(x.size(1))` stepping nn.LSTMCell(128),
+//                  each step's h appended to a list → torch.stack(…).mean(1) → Linear(4)
+// The ratio is SeqLens ÷ PyTorch throughput: above 1 means SeqLens was faster. Target: wasm at
+// least 0.5× (within 2×). Each row names the backend that ran it, read back from TensorFlow.js.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -25,7 +29,7 @@ async function loadRunner() {
       contents: `
         export { loadModel } from './src/evaluation/models/index';
         export { createAnalyzer } from './src/analysis/index';
-        export { useBackend, tfjs } from './src/evaluation/models/tf';
+        export { useBackend, activeBackend, tfjs } from './src/evaluation/models/tf';
         export { chooseBackend, BACKEND_NAMES } from './src/evaluation/backend';`,
       resolveDir: root,
       loader: 'ts',
@@ -68,7 +72,7 @@ export async function run({ quick }) {
     }
     // The machine is shared: PyTorch and SeqLens take turns, and each keeps its best time.
     const rounds = quick ? 1 : 2;
-    for (const cell of ['GRU', 'LSTM']) {
+    for (const cell of ['GRU', 'LSTM', 'LSTMCell']) {
       let reference = null;
       const best = new Map();
       for (let round = 0; round < rounds; round++) {
@@ -78,6 +82,7 @@ export async function run({ quick }) {
           // The cpu backend is two orders of magnitude slower: one timed run keeps the benchmark short.
           if (backend === 'cpu' && round > 0) continue;
           await runner.useBackend(backend);
+          if (runner.activeBackend() !== backend) throw new Error(`asked for the ${backend} backend, TensorFlow.js runs ${runner.activeBackend()}`);
           const tf = runner.tfjs();
           const model = await runner.loadModel(join(dir, `bench_${cell}.py`), { weightsPath: join(dir, `bench_${cell}.safetensors`), analyzer });
           const x = tf.randomUniform([batch, steps], 0, 5000, 'int32', 1);
@@ -100,7 +105,7 @@ export async function run({ quick }) {
       }
       for (const backend of available) {
         rows.push({
-          metric: `${cell}(128) classifier, batch ${batch} × ${steps} steps, ${backend} backend`,
+          metric: `${cell.endsWith('Cell') ? `${cell} loop` : cell}(128) classifier, batch ${batch} × ${steps} steps, ${backend} backend`,
           value: batch / best.get(backend),
           unit: 'seq/s',
           reference: { name: `PyTorch ${reference.threads} thread`, value: reference.sequencesPerSecond },

@@ -169,6 +169,32 @@ class BenchClassifier(nn.Module):
         return self.fc(out[:, -1, :])
 """
 
+# The benchmark's model with a Python loop over time steps, as char-RNN and seq2seq code steps a
+# cell itself: LSTMCell (or GRUCell) over the embedded steps, every step's state kept, then mean-pooled.
+BENCH_LOOP_SOURCE = """
+class BenchLoopClassifier(nn.Module):
+    def __init__(self, cell='LSTMCell', vocab_size=5000, embed_dim=64, hidden_size=128, num_classes=4):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.is_lstm = cell == 'LSTMCell'
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.cell = nn.LSTMCell(embed_dim, hidden_size) if self.is_lstm else nn.GRUCell(embed_dim, hidden_size)
+        self.fc = nn.Linear(hidden_size, num_classes)
+
+    def forward(self, x):
+        embedded = self.embedding(x)
+        h = torch.zeros(x.size(0), self.hidden_size)
+        c = torch.zeros(x.size(0), self.hidden_size)
+        outputs = []
+        for t in range(x.size(1)):
+            if self.is_lstm:
+                h, c = self.cell(embedded[:, t, :], (h, c))
+            else:
+                h = self.cell(embedded[:, t, :], h)
+            outputs.append(h)
+        return self.fc(torch.stack(outputs, dim=1).mean(dim=1))
+"""
+
 
 def build(name):
     source, class_name, _, _, _ = MODELS[name]
@@ -303,16 +329,19 @@ def check():
 
 
 def bench(cell, batch, steps, threads, repeats, out_dir):
-    """Sequences per second of BenchClassifier in PyTorch on CPU (used by test/bench/models.bench.mjs).
+    """Sequences per second of a benchmark classifier in PyTorch on CPU (used by test/bench/models.bench.mjs):
+    BenchClassifier for cell GRU or LSTM, BenchLoopClassifier (a Python loop over time) for LSTMCell or GRUCell.
 
     Also writes the model's source and weights to OUT_DIR, so that SeqLens runs the same model."""
     import time
     torch.set_num_threads(threads)
-    source = HEADER + BENCH_SOURCE.lstrip("\n").replace("cell='GRU'", f"cell='{cell}'")
+    looped = cell.endswith("Cell")
+    template, class_name, default = (BENCH_LOOP_SOURCE, "BenchLoopClassifier", "LSTMCell") if looped else (BENCH_SOURCE, "BenchClassifier", "GRU")
+    source = HEADER + template.lstrip("\n").replace(f"cell='{default}'", f"cell='{cell}'")
     scope = {}
     exec(source, scope)
     torch.manual_seed(0)
-    model = scope["BenchClassifier"]().eval()
+    model = scope[class_name]().eval()
     with open(os.path.join(out_dir, f"bench_{cell}.py"), "w") as f:
         f.write(source)
     write_safetensors(os.path.join(out_dir, f"bench_{cell}.safetensors"), model.state_dict())

@@ -77,8 +77,13 @@ describe('the model executor matches PyTorch 1.13', () => {
   });
 
   describe('models with submodules, loops, cells, buffers and initial states, to 1e-4', () => {
-    for (const name of MODELS) {
-      it(name, async () => {
+    after(async () => {
+      await useBackend('cpu');
+    });
+
+    for (const [name, backend] of MODELS.flatMap((m) => (['cpu', 'wasm'] as const).map((b) => [m, b] as const))) {
+      it(`${name} (${backend} backend)`, async () => {
+        await useBackend(backend);
         const tf = tfjs();
         const path = join(FIXTURES, 'models', `${name}.py`);
         const source = readFileSync(path, 'utf8');

@@ -4,7 +4,7 @@
 // recurrent biases. The recurrence itself is the shared kernel (recurrent/kernels.ts), so Keras
 // and PyTorch GRUs run the same code. Registered under its own class name, it also works inside
 // tfjs' Bidirectional wrapper, which clones the layer by class name with go_backwards flipped.
-import { Activation, RecurrentWeights, runRecurrent, Tensor1D, Tensor2D, Tensor3D } from '../recurrent/kernels';
+import { Activation, disposeWeights, RecurrentWeights, recurrentWeights, runRecurrent, Tensor3D } from '../recurrent/kernels';
 import { tfjs, Tensor } from '../tf';
 
 export const RESET_AFTER_GRU = 'SeqLensResetAfterGRU';
@@ -80,7 +80,7 @@ export function registerResetAfterGru(): void {
         throw new Error(`GRU '${this.name}': masked input (Embedding mask_zero=True) is not supported with reset_after=True`);
       }
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as Tensor3D;
-      // Converted on every call (a few slices of small matrices): a cached copy would outlive
+      // Converted on every call (a read and a reorder of small matrices): a cached copy would outlive
       // the layer, because tfjs' Bidirectional wrapper never disposes the layers it wraps.
       const weights = this.weightsForKernel();
       try {
@@ -93,7 +93,7 @@ export function registerResetAfterGru(): void {
         result.sequence!.dispose();
         return reversed;
       } finally {
-        tf.dispose([...weights.kernels, ...weights.recurrentKernels, ...weights.biases, weights.candidateRecurrentBias!]);
+        disposeWeights(weights);
       }
     }
 
@@ -106,34 +106,33 @@ export function registerResetAfterGru(): void {
       return config as ReturnType<InstanceType<typeof tf.layers.Layer>['getConfig']>;
     }
 
-    /** Keras (z, r, h) columns → the kernel's per-gate (r, z, n) matrices; recurrent biases of r and z folded in. */
+    /** Keras (z, r, h) columns → the kernel's (r, z, n) order; recurrent biases of r and z folded in. */
     private weightsForKernel(): RecurrentWeights {
       const units = this.units;
+      const width = 3 * units;
       const [kernel, recurrent, bias] = this.getWeights();
-      const converted = tf.tidy(() => {
-        const gate = (m: Tensor, g: number) => tf.slice(m, [0, g * units], [m.shape[0], units]) as Tensor2D;
-        const b = bias ?? tf.zeros([2, 3 * units]);
-        const inputBias = tf.reshape(tf.slice(b, [0, 0], [1, 3 * units]), [3 * units]);
-        const recurrentBias = tf.reshape(tf.slice(b, [1, 0], [1, 3 * units]), [3 * units]);
-        const part = (v: Tensor, g: number) => tf.slice(v, [g * units], [units]) as Tensor1D;
-        const z = 0;
-        const r = 1;
-        const h = 2;
-        return {
-          kernels: [gate(kernel, r), gate(kernel, z), gate(kernel, h)],
-          recurrentKernels: [gate(recurrent, r), gate(recurrent, z), gate(recurrent, h)],
-          biases: [tf.add(part(inputBias, r), part(recurrentBias, r)) as Tensor1D, tf.add(part(inputBias, z), part(recurrentBias, z)) as Tensor1D, part(inputBias, h)],
-          candidateRecurrentBias: part(recurrentBias, h),
-        };
-      });
-      return {
+      const keras = [1, 0, 2]; // the kernel's gate g (r, z, n) is Keras' column block keras[g]
+      const reorder = (values: Float32Array | Int32Array | Uint8Array, rows: number) => {
+        const out = new Float32Array(rows * width);
+        for (let r = 0; r < rows; r++) {
+          for (let g = 0; g < 3; g++) out.set(values.subarray(r * width + keras[g] * units, r * width + (keras[g] + 1) * units), r * width + g * units);
+        }
+        return out;
+      };
+      const b = bias ? bias.dataSync() : new Float32Array(2 * width);
+      const inputBias = reorder(b.subarray(0, width), 1);
+      const recurrentBias = reorder(b.subarray(width, 2 * width), 1);
+      for (let k = 0; k < 2 * units; k++) inputBias[k] += recurrentBias[k];
+      return recurrentWeights({
         cell: 'gru',
         units,
         inputSize: kernel.shape[0],
-        resetAfter: true,
+        kernel: reorder(kernel.dataSync(), kernel.shape[0]),
+        recurrentKernel: reorder(recurrent.dataSync(), units),
+        bias: inputBias,
+        candidateRecurrentBias: recurrentBias.slice(2 * units),
         activation: this.activation,
-        ...converted,
-      };
+      });
     }
   }
 

@@ -1,12 +1,15 @@
 // Recurrent layers as plain functions over TensorFlow.js tensors: the reset-after GRU that the
 // stock tfjs GRUCell refuses, the LSTM and the Elman RNN, for PyTorch weights and for Keras.
+// PyTorch's nn.GRU/LSTM/RNN run whole sequences through runRecurrent; its GRUCell/LSTMCell/RNNCell,
+// stepped by the model's own Python loop, run one recurrentStep per call on the same weights.
 //
-// The input projection of every time step is one matrix product over the whole sequence
-// (time-major rows); each step then costs one small product per gate and a few element-wise ops.
-// Measured on the wasm backend, slicing a step's rows out of a large tensor copies the whole
-// tensor (4 ms a step at 256 × 50 × 128), and so does splitting columns, so the projections are
-// read out once and each step's rows become a tensor of their own, and every gate keeps its own
-// matrices. tanh is computed as 2·sigmoid(2x) − 1, which the wasm backend runs three times faster.
+// The gates' kernels sit side by side, so each step costs one matrix product (h · U, every gate
+// at once: on the wasm backend one (256 × 128) · (128 × 512) product took 0.9 ms where four
+// per-gate products took 2.2 ms), and the input projection of every step is one product over the
+// whole sequence (time-major rows), whose step rows are then one contiguous slice. The gates'
+// non-linearities run on the whole (batch, gates·units) block at once: tanh(x) is 2·sigmoid(2x) − 1
+// (the wasm backend's sigmoid is ten times faster than its tanh), with the candidate's columns of
+// the kernels and biases doubled once when the weights are prepared, so one sigmoid serves every gate.
 import { tfjs, Tensor } from '../tf';
 
 export type Tensor1D = import('@tensorflow/tfjs').Tensor1D;
@@ -16,24 +19,169 @@ export type Tensor3D = import('@tensorflow/tfjs').Tensor3D;
 export type CellKind = 'gru' | 'lstm' | 'rnn';
 export type Activation = 'tanh' | 'relu' | 'sigmoid' | 'linear';
 
-/** Gate order: GRU r, z, n; LSTM i, f, g, o; RNN one gate. Kernels are (input, units), as in Keras. */
-export interface RecurrentWeights {
+export const GATES: Record<CellKind, number> = { gru: 3, lstm: 4, rnn: 1 };
+/** The gate that goes through the candidate activation: GRU n, LSTM g, the RNN's only one. */
+const CANDIDATE: Record<CellKind, number> = { gru: 2, lstm: 2, rnn: 0 };
+
+/**
+ * A layer's weights as plain arrays, gates side by side in the order GRU r, z, n; LSTM i, f, g, o;
+ * RNN one gate. The GRU is reset-after (PyTorch's, and Keras' default since TF 2): the reset gate
+ * multiplies (h · U_n + b_hn).
+ */
+export interface RecurrentArrays {
   cell: CellKind;
   units: number;
   inputSize: number;
-  kernels: Tensor2D[];
-  recurrentKernels: Tensor2D[];
-  /** Per gate, every bias that is simply added to that gate (input and recurrent biases summed). */
-  biases: Tensor1D[];
-  /** GRU: true when the reset gate multiplies (h·U_n + b_hn), as PyTorch and Keras 2+ do. */
-  resetAfter: boolean;
-  /** GRU reset-after: b_hn, kept apart because the reset gate scales it. */
-  candidateRecurrentBias: Tensor1D | null;
+  /** (inputSize, gates·units), row-major. */
+  kernel: Float32Array;
+  /** (units, gates·units), row-major. */
+  recurrentKernel: Float32Array;
+  /** (gates·units): every bias that is simply added to its gate (input and recurrent biases summed); GRU n: the input bias only. */
+  bias: Float32Array;
+  /** GRU: b_hn, kept apart because the reset gate scales it; null for zeros. */
+  candidateRecurrentBias: Float32Array | null;
   /** The candidate's activation (tanh in PyTorch GRU/LSTM; tanh or relu for nn.RNN). */
   activation: Activation;
 }
 
-export const GATES: Record<CellKind, number> = { gru: 3, lstm: 4, rnn: 1 };
+/** The same weights as tensors, ready to run (the candidate's columns doubled when its activation is tanh). */
+export interface RecurrentWeights {
+  cell: CellKind;
+  units: number;
+  inputSize: number;
+  kernel: Tensor2D;
+  recurrentKernel: Tensor2D;
+  bias: Tensor1D;
+  /** GRU: zeros for r and z, then b_hn; added to h · U inside the step. Null for other cells. */
+  recurrentBias: Tensor1D | null;
+  activation: Activation;
+  /** The candidate's columns are doubled: its tanh is computed as 2·sigmoid(·) − 1. */
+  doubled: boolean;
+}
+
+export function recurrentWeights(a: RecurrentArrays): RecurrentWeights {
+  const tf = tfjs();
+  const gates = GATES[a.cell];
+  const width = gates * a.units;
+  const doubled = a.activation === 'tanh';
+  const from = CANDIDATE[a.cell] * a.units;
+  const to = from + a.units;
+  const scaled = (values: Float32Array, rows: number): Float32Array => {
+    if (!doubled) return values;
+    const out = Float32Array.from(values);
+    for (let r = 0; r < rows; r++) for (let k = r * width + from; k < r * width + to; k++) out[k] *= 2;
+    return out;
+  };
+  let recurrentBias: Tensor1D | null = null;
+  if (a.cell === 'gru') {
+    const b = new Float32Array(width);
+    if (a.candidateRecurrentBias) b.set(a.candidateRecurrentBias, from);
+    recurrentBias = tf.tensor1d(scaled(b, 1));
+  }
+  return {
+    cell: a.cell,
+    units: a.units,
+    inputSize: a.inputSize,
+    kernel: tf.tensor2d(scaled(a.kernel, a.inputSize), [a.inputSize, width]),
+    recurrentKernel: tf.tensor2d(scaled(a.recurrentKernel, a.units), [a.units, width]),
+    bias: tf.tensor1d(scaled(a.bias, 1)),
+    recurrentBias,
+    activation: a.activation,
+    doubled,
+  };
+}
+
+/**
+ * PyTorch's layout (weight_ih (gates·hidden, input), weight_hh (gates·hidden, hidden), bias_ih and
+ * bias_hh (gates·hidden), or no biases) → the kernel's arrays.
+ */
+export function fromTorchLayout(cell: CellKind, hidden: number, inputSize: number, wih: Float32Array, whh: Float32Array, bih: Float32Array | null, bhh: Float32Array | null, activation: Activation): RecurrentArrays {
+  const width = GATES[cell] * hidden;
+  const transposed = (w: Float32Array, columns: number) => {
+    const out = new Float32Array(columns * width);
+    for (let r = 0; r < width; r++) for (let c = 0; c < columns; c++) out[c * width + r] = w[r * columns + c];
+    return out;
+  };
+  const bias = new Float32Array(width);
+  const candidate = CANDIDATE[cell] * hidden;
+  for (let k = 0; k < width; k++) {
+    // GRU candidate gate: b_hn stays inside r * (W_hn h + b_hn); every other recurrent bias just adds.
+    const addRecurrent = !(cell === 'gru' && k >= candidate);
+    bias[k] = (bih ? bih[k] : 0) + (bhh && addRecurrent ? bhh[k] : 0);
+  }
+  return {
+    cell,
+    units: hidden,
+    inputSize,
+    kernel: transposed(wih, inputSize),
+    recurrentKernel: transposed(whh, hidden),
+    bias,
+    candidateRecurrentBias: cell === 'gru' && bhh ? bhh.slice(candidate, candidate + hidden) : null,
+    activation,
+  };
+}
+
+export function disposeWeights(w: RecurrentWeights): void {
+  tfjs().dispose([w.kernel, w.recurrentKernel, w.bias, ...(w.recurrentBias ? [w.recurrentBias] : [])]);
+}
+
+/** x · kernel + bias for rows of inputs (…, inputSize) → (…, gates·units). */
+export function projectInputs(x: Tensor2D, w: RecurrentWeights): Tensor2D {
+  return tfjs().fused.matMul({ a: x, b: w.kernel, bias: w.bias }) as Tensor2D;
+}
+
+/** The candidate's activation of a pre-activation whose columns were doubled when `w.doubled`. */
+function candidate(pre: Tensor, w: RecurrentWeights): Tensor {
+  const tf = tfjs();
+  if (w.doubled) return tf.sub(tf.mul(tf.sigmoid(pre), 2), 1);
+  switch (w.activation) {
+    case 'relu': return tf.relu(pre);
+    case 'sigmoid': return tf.sigmoid(pre);
+    case 'tanh': return tf.tanh(pre);
+    default: return pre;
+  }
+}
+
+/** tanh, as the cell state's activation (always tanh in an LSTM), by the same sigmoid. */
+function tanhBySigmoid(x: Tensor): Tensor {
+  const tf = tfjs();
+  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
+}
+
+/**
+ * One step from the step's input projection `xProjected` (batch, gates·units) and the state:
+ * the next h (and c for an LSTM). The caller owns the tensors it gets (run it inside tf.tidy).
+ */
+export function recurrentStep(w: RecurrentWeights, xProjected: Tensor, h: Tensor, c: Tensor | null): [Tensor, Tensor | null] {
+  const tf = tfjs();
+  const u = w.units;
+  const batch = h.shape[0];
+  if (w.cell === 'lstm') {
+    const pre = tf.add(xProjected, tf.matMul(h, w.recurrentKernel));
+    let i: Tensor; let f: Tensor; let g: Tensor; let o: Tensor;
+    if (w.doubled) {
+      const [si, sf, sg, so] = tf.split(tf.sigmoid(pre), 4, 1);
+      [i, f, o] = [si, sf, so];
+      g = tf.sub(tf.mul(sg, 2), 1);
+    } else {
+      const [pi, pf, pg, po] = tf.split(pre, 4, 1);
+      [i, f, o] = [tf.sigmoid(pi), tf.sigmoid(pf), tf.sigmoid(po)];
+      g = candidate(pg, w);
+    }
+    const nextC = tf.add(tf.mul(f, c!), tf.mul(i, g));
+    return [tf.mul(o, tanhBySigmoid(nextC)), nextC];
+  }
+  if (w.cell === 'gru') {
+    const hu = tf.fused.matMul({ a: h as Tensor2D, b: w.recurrentKernel, bias: w.recurrentBias! });
+    // sigmoid over all three blocks: only r and z are read from it.
+    const [r, z] = tf.split(tf.sigmoid(tf.add(xProjected, hu)), 3, 1);
+    const xn = tf.slice(xProjected, [0, 2 * u], [batch, u]);
+    const hn = tf.slice(hu, [0, 2 * u], [batch, u]);
+    const n = candidate(tf.add(xn, tf.mul(r, hn)), w);
+    return [tf.add(n, tf.mul(z, tf.sub(h, n))), null];
+  }
+  return [candidate(tf.add(xProjected, tf.matMul(h, w.recurrentKernel)), w), null];
+}
 
 export interface RecurrentResult {
   /** (batch, time, units) in input time order, when asked for. */
@@ -41,16 +189,6 @@ export interface RecurrentResult {
   /** The state after the last processed step (the first time step when reversed). */
   lastH: Tensor2D;
   lastC: Tensor2D | null;
-}
-
-function activate(x: Tensor, activation: Activation): Tensor {
-  const tf = tfjs();
-  switch (activation) {
-    case 'tanh': return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
-    case 'relu': return tf.relu(x);
-    case 'sigmoid': return tf.sigmoid(x);
-    default: return x;
-  }
 }
 
 /** Options of one run: direction, whether every step's output is kept, and the state to start from (zeros when absent). */
@@ -68,99 +206,37 @@ export interface RunOptions {
 export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptions): RecurrentResult {
   const tf = tfjs();
   const [batch, time, features] = x.shape;
-  // Input projections of every step at once: rows are (t, b) in time-major order.
-  const projections: Float32Array[] = tf.tidy(() => {
-    const rows = tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D;
-    return w.kernels.map((kernel, g) => tf.fused.matMul({ a: rows, b: kernel, bias: w.biases[g] }));
-  }).map((p) => {
-    const values = p.dataSync() as Float32Array;
-    p.dispose();
-    return values;
-  });
-  return runProjected(projections, batch, time, w, options);
-}
-
-/**
- * Each token's input projection, per gate: (vocabulary, units) rows of E·W_g + b_g. When an
- * Embedding feeds a recurrent layer directly, a batch's projections are then rows copied from
- * these tables instead of an embedding lookup and a (batch·time, features) matrix product.
- */
-export function projectionTables(embedding: Tensor2D, w: RecurrentWeights): Float32Array[] {
-  const tf = tfjs();
-  return w.kernels.map((kernel, g) => {
-    const table = tf.fused.matMul({ a: embedding, b: kernel, bias: w.biases[g] });
-    const values = table.dataSync() as Float32Array;
-    table.dispose();
-    return values;
-  });
-}
-
-/** Runs from token ids (batch-major, `batch` × `time`) through projection tables. */
-export function runRecurrentFromIds(ids: Int32Array, batch: number, time: number, tables: Float32Array[], w: RecurrentWeights, options: RunOptions): RecurrentResult {
   const units = w.units;
-  const projections = tables.map((table) => {
-    const out = new Float32Array(time * batch * units);
-    for (let b = 0; b < batch; b++) {
-      for (let t = 0; t < time; t++) {
-        const id = ids[b * time + t];
-        out.set(table.subarray(id * units, (id + 1) * units), (t * batch + b) * units);
-      }
-    }
-    return out;
-  });
-  return runProjected(projections, batch, time, w, options);
-}
-
-function runProjected(projections: Float32Array[], batch: number, time: number, w: RecurrentWeights, options: RunOptions): RecurrentResult {
-  const tf = tfjs();
-  const units = w.units;
-  const stepSize = batch * units;
-
+  const width = GATES[w.cell] * units;
+  // Input projections of every step at once: rows are (t, b), time-major, so a step is one contiguous block.
+  const projections = tf.tidy(() => projectInputs(tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D, w));
   // Copies of the given state: the loop disposes each state once the next one is made.
-  let h: Tensor2D = options.initial ? tf.clone(options.initial.h) : tf.zeros([batch, units]);
-  let c: Tensor2D | null = w.cell === 'lstm' ? (options.initial?.c ? tf.clone(options.initial.c) : tf.zeros([batch, units])) : null;
-  const outputs: Tensor2D[] = new Array(options.returnSequence ? time : 0);
-  for (let step = 0; step < time; step++) {
-    const t = options.reverse ? time - 1 - step : step;
-    const previous = h;
-    const previousC = c;
-    const next: Tensor[] = tf.tidy(() => {
-      const xs = projections.map((p) => tf.tensor2d(p.subarray(t * stepSize, (t + 1) * stepSize), [batch, units]));
-      const hs = (k: number) => tf.matMul(previous, w.recurrentKernels[k]);
-      if (w.cell === 'gru') {
-        const r = tf.sigmoid(tf.add(xs[0], hs(0)));
-        const z = tf.sigmoid(tf.add(xs[1], hs(1)));
-        const candidate = w.resetAfter
-          ? tf.add(xs[2], tf.mul(r, w.candidateRecurrentBias ? tf.fused.matMul({ a: previous, b: w.recurrentKernels[2], bias: w.candidateRecurrentBias }) : hs(2)))
-          : tf.add(xs[2], tf.matMul(tf.mul(r, previous), w.recurrentKernels[2]));
-        const n = activate(candidate, w.activation);
-        return [tf.add(n, tf.mul(z, tf.sub(previous, n)))];
-      }
-      if (w.cell === 'lstm') {
-        const i = tf.sigmoid(tf.add(xs[0], hs(0)));
-        const f = tf.sigmoid(tf.add(xs[1], hs(1)));
-        const g = activate(tf.add(xs[2], hs(2)), w.activation);
-        const o = tf.sigmoid(tf.add(xs[3], hs(3)));
-        const newC = tf.add(tf.mul(f, previousC!), tf.mul(i, g)) as Tensor2D;
-        return [tf.mul(o, activate(newC, w.activation)), newC];
-      }
-      return [activate(tf.add(xs[0], hs(0)), w.activation)];
-    });
-    h = next[0] as Tensor2D;
-    c = (next[1] as Tensor2D | undefined) ?? null;
-    if (options.returnSequence) outputs[t] = h;
-    else previous.dispose();
-    if (previousC) previousC.dispose();
+  let h: Tensor = options.initial ? tf.clone(options.initial.h) : tf.zeros([batch, units]);
+  let c: Tensor | null = w.cell === 'lstm' ? (options.initial?.c ? tf.clone(options.initial.c) : tf.zeros([batch, units])) : null;
+  const outputs: Tensor[] = new Array(options.returnSequence ? time : 0);
+  try {
+    for (let step = 0; step < time; step++) {
+      const t = options.reverse ? time - 1 - step : step;
+      const previous = h;
+      const previousC = c;
+      const [nextH, nextC] = tf.tidy(() => {
+        const [hh, cc] = recurrentStep(w, tf.slice(projections, [t * batch, 0], [batch, width]), previous, previousC);
+        return cc ? [hh, cc] : [hh];
+      });
+      h = nextH;
+      c = nextC ?? null;
+      if (options.returnSequence) outputs[t] = h;
+      else previous.dispose();
+      if (previousC) previousC.dispose();
+    }
+  } finally {
+    projections.dispose();
   }
   let sequence: Tensor3D | null = null;
   if (options.returnSequence) {
-    sequence = tf.tidy(() => (time === 0 ? tf.zeros([batch, 0, units]) : tf.stack(outputs, 1)) as Tensor3D);
+    sequence = (time === 0 ? tf.zeros([batch, 0, units]) : tf.stack(outputs, 1)) as Tensor3D;
     // h is one of the outputs: keep it, drop the rest.
     for (const o of outputs) if (o !== h) o.dispose();
   }
-  return { sequence, lastH: h, lastC: c };
-}
-
-export function disposeWeights(w: RecurrentWeights): void {
-  tfjs().dispose([...w.kernels, ...w.recurrentKernels, ...w.biases, ...(w.candidateRecurrentBias ? [w.candidateRecurrentBias] : [])]);
+  return { sequence, lastH: h as Tensor2D, lastC: c as Tensor2D | null };
 }

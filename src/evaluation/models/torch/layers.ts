@@ -5,7 +5,7 @@ import type { ArgValue } from '../../../analysis';
 import { InputError } from '../../errors';
 import type { NamedTensor } from '../safetensors';
 import {
-  disposeWeights, GATES, projectionTables, RecurrentResult, RecurrentWeights, RunOptions, runRecurrent, runRecurrentFromIds, Tensor1D, Tensor2D, Tensor3D,
+  disposeWeights, fromTorchLayout, GATES, RecurrentResult, recurrentWeights, RecurrentWeights, RunOptions, runRecurrent, Tensor2D, Tensor3D,
 } from '../recurrent/kernels';
 import { tfjs, Tensor } from '../tf';
 
@@ -33,12 +33,6 @@ export interface BuiltLayer {
   applyWithState?(input: Tensor, h0: Tensor, c0: Tensor | null): Tensor[];
   /** Embedding: its table. */
   table?: Tensor2D;
-  /**
-   * Recurrent layers fed straight by an Embedding: the same outputs as apply(embedding(ids)),
-   * from token ids laid out (batch, time), through per-token projection tables; null when the
-   * tables would be too large.
-   */
-  applyToIds?(ids: Int32Array, batch: number, time: number, embedding: Tensor2D): Tensor[] | null;
   parameterCount: number;
   dispose(): void;
 }
@@ -50,9 +44,6 @@ export interface WeightSource {
   /** The tensors of a saved state dict that nothing took (random weights have none). */
   unused?(): string[];
 }
-
-/** Floats the per-token projection tables of one recurrent layer may take (64 MB). */
-const MAX_PROJECTION_TABLE = 16 * 1024 * 1024;
 
 export const SHAPE_FREE = new Set(['Dropout', 'Dropout1d', 'AlphaDropout', 'Identity']);
 export const ACTIVATIONS = new Set(['ReLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'GELU', 'LeakyReLU', 'ELU']);
@@ -208,14 +199,6 @@ function buildSequential(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   };
 }
 
-/** PyTorch's packed gate rows (gates·hidden, in) → one (in, hidden) kernel per gate. */
-function splitGates(tf: ReturnType<typeof tfjs>, values: Float32Array, gates: number, hidden: number, columns: number): Tensor2D[] {
-  return tf.tidy(() => {
-    const matrix = tf.tensor2d(values, [gates * hidden, columns]);
-    return tf.split(matrix, gates, 0).map((g) => tf.transpose(g) as Tensor2D);
-  });
-}
-
 function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   const tf = tfjs();
   const cell = spec.kind === 'GRU' ? 'gru' : spec.kind === 'LSTM' ? 'lstm' : 'rnn';
@@ -244,33 +227,14 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
       const wih = weights.take(`${spec.path}.weight_ih${suffix}`, [gates * hidden, columns]);
       const whh = weights.take(`${spec.path}.weight_hh${suffix}`, [gates * hidden, hidden]);
-      const bih = hasBias ? weights.take(`${spec.path}.bias_ih${suffix}`, [gates * hidden]) : new Float32Array(gates * hidden);
-      const bhh = hasBias ? weights.take(`${spec.path}.bias_hh${suffix}`, [gates * hidden]) : new Float32Array(gates * hidden);
-      parameterCount += wih.length + whh.length + (hasBias ? bih.length + bhh.length : 0);
-      const biases: Tensor1D[] = [];
-      for (let g = 0; g < gates; g++) {
-        const b = new Float32Array(hidden);
-        // GRU candidate gate: b_hn stays inside r * (W_hn h + b_hn); every other recurrent bias just adds.
-        const addRecurrent = !(cell === 'gru' && g === 2);
-        for (let k = 0; k < hidden; k++) b[k] = bih[g * hidden + k] + (addRecurrent ? bhh[g * hidden + k] : 0);
-        biases.push(tf.tensor1d(b));
-      }
-      perDirection.push({
-        cell,
-        units: hidden,
-        inputSize: columns,
-        kernels: splitGates(tf, wih, gates, hidden, columns),
-        recurrentKernels: splitGates(tf, whh, gates, hidden, hidden),
-        biases,
-        resetAfter: true,
-        candidateRecurrentBias: cell === 'gru' ? tf.tensor1d(bhh.slice(2 * hidden, 3 * hidden)) : null,
-        activation: cell === 'rnn' ? nonlinearity : 'tanh',
-      });
+      const bih = hasBias ? weights.take(`${spec.path}.bias_ih${suffix}`, [gates * hidden]) : null;
+      const bhh = hasBias ? weights.take(`${spec.path}.bias_hh${suffix}`, [gates * hidden]) : null;
+      parameterCount += wih.length + whh.length + (hasBias ? bih!.length + bhh!.length : 0);
+      perDirection.push(recurrentWeights(fromTorchLayout(cell, hidden, columns, wih, whh, bih, bhh, cell === 'rnn' ? nonlinearity : 'tanh')));
     }
     stack.push(perDirection);
   }
   const stateRows = layers * directions;
-  let tables: Float32Array[][] | null = null;
   /** From the first layer's results per direction: the layers above, then PyTorch's (output, h_n[, c_n]). */
   const finish = (firstLayer: RecurrentResult[], initial?: (layer: number, direction: number) => RunOptions['initial']): Tensor[] => {
     const hs: Tensor2D[] = [];
@@ -320,12 +284,6 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
       const rows = (state: Tensor, layer: number, d: number) => tf.squeeze(tf.slice(state, [layer * directions + d, 0, 0], [1, -1, -1]), [0]) as Tensor2D;
       const initial = (layer: number, d: number) => ({ h: rows(h0, layer, d), c: c0 ? rows(c0, layer, d) : null });
       return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true, initial: initial(0, d) })), initial);
-    },
-    applyToIds: (ids, batch, time, embedding) => {
-      if (embedding.shape[0] * hidden * gates * directions > MAX_PROJECTION_TABLE) return null;
-      tables ??= stack[0].map((w) => projectionTables(embedding, w));
-      const first = tables;
-      return finish(stack[0].map((w, d) => runRecurrentFromIds(ids, batch, time, first[d], w, { reverse: d === 1, returnSequence: true })));
     },
     parameterCount,
     dispose: () => stack.flat().forEach(disposeWeights),

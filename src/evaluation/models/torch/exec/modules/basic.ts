@@ -20,15 +20,16 @@ registerLayers(['Linear'], (layer: Layer, weights: WeightSource): LayerRuntime =
   const hasBias = linearBias(layer);
   const weight = tf().tensor2d(weights.take(`${layer.path}.weight`, [outFeatures, inFeatures]), [outFeatures, inFeatures]);
   const bias = hasBias ? tf().tensor1d(weights.take(`${layer.path}.bias`, [outFeatures])) : null;
+  const kernel = tf().transpose(weight);
   return {
     call: (args, kwargs, site) => {
       const { t, roles } = singleInput(layer, args, kwargs, site);
       if (t.dtype !== 'float32') throw fail(site, `nn.Linear expects float input, got ${t.dtype === 'int32' ? 'Long' : 'Bool'} (mat1 and mat2 must have the same dtype)`);
-      return result(linear(site, t, weight, bias), roles?.map((r, i) => (i === roles.length - 1 ? null : r)));
+      return result(linear(site, t, weight, bias, kernel), roles?.map((r, i) => (i === roles.length - 1 ? null : r)));
     },
     attr: (name) => (name === 'weight' ? result(weight) : name === 'bias' ? (bias ? result(bias) : { kind: 'none' }) : undefined),
     parameterCount: inFeatures * outFeatures + (bias ? outFeatures : 0),
-    dispose: () => tf().dispose([weight, ...(bias ? [bias] : [])]),
+    dispose: () => tf().dispose([weight, kernel, ...(bias ? [bias] : [])]),
   };
 }, undefined, (layer) => {
   const [inFeatures, outFeatures] = [argNumber(layer, 'in_features'), argNumber(layer, 'out_features')];

@@ -1,8 +1,10 @@
 // nn.RNNCell, nn.GRUCell and nn.LSTMCell: one step of the recurrence, for models that loop over
 // time themselves (decoders, hand-written taggers). PyTorch's gate order and biases: GRU r, z, n
-// with the reset gate scaling (W_hn h + b_hn); LSTM i, f, g, o.
+// with the reset gate scaling (W_hn h + b_hn); LSTM i, f, g, o. Each call is one step of the
+// shared recurrent kernel (../../../recurrent/kernels.ts), on weights prepared once when the model loads.
 import { tfjs, Tensor } from '../../../tf';
 import { fail } from '../errors';
+import { disposeWeights, fromTorchLayout, projectInputs, recurrentStep, recurrentWeights, Tensor2D } from '../../../recurrent/kernels';
 import { result } from '../ops/registry';
 import type { Value } from '../values';
 import { argBool, argNumber, registerLayers } from './module';
@@ -19,15 +21,18 @@ registerLayers(['RNNCell', 'GRUCell', 'LSTMCell'], (layer, weights) => {
   const nonlinearity = layer.args.get('nonlinearity');
   const relu = nonlinearity?.kind === 'str' && nonlinearity.value === 'relu';
   if (layer.type === 'RNNCell' && nonlinearity?.kind === 'str' && !['tanh', 'relu'].includes(nonlinearity.value)) throw new Error(`nn.RNNCell: unknown nonlinearity '${nonlinearity.value}'`);
-  const take = (name: string, shape: number[]) => tf().tensor(weights.take(`${layer.path}.${name}`, shape), shape);
-  const wih = take('weight_ih', [gates * hidden, inputSize]);
-  const whh = take('weight_hh', [gates * hidden, hidden]);
-  const bih = hasBias ? take('bias_ih', [gates * hidden]) : null;
-  const bhh = hasBias ? take('bias_hh', [gates * hidden]) : null;
-  const project = (x: Tensor, w: Tensor, b: Tensor | null) => {
-    const p = tf().matMul(x, w, false, true);
-    return b ? tf().add(p, b) : p;
+  const read = (name: string, shape: number[]) => weights.take(`${layer.path}.${name}`, shape);
+  const arrays = {
+    weight_ih: read('weight_ih', [gates * hidden, inputSize]),
+    weight_hh: read('weight_hh', [gates * hidden, hidden]),
+    bias_ih: hasBias ? read('bias_ih', [gates * hidden]) : null,
+    bias_hh: hasBias ? read('bias_hh', [gates * hidden]) : null,
   };
+  const cell = layer.type === 'LSTMCell' ? 'lstm' : layer.type === 'GRUCell' ? 'gru' : 'rnn';
+  const prepared = recurrentWeights(fromTorchLayout(cell, hidden, inputSize, arrays.weight_ih, arrays.weight_hh, arrays.bias_ih, arrays.bias_hh, relu ? 'relu' : 'tanh'));
+  // The parameters as PyTorch holds them, for code that reads them (`self.cell.weight_hh`); made on first read.
+  const attributes = new Map<string, Tensor>();
+  const shapes: Record<string, number[]> = { weight_ih: [gates * hidden, inputSize], weight_hh: [gates * hidden, hidden], bias_ih: [gates * hidden], bias_hh: [gates * hidden] };
   return {
     call: (args, kwargs, site) => {
       const input = args[0] ?? kwargs.get('input');
@@ -49,32 +54,29 @@ registerLayers(['RNNCell', 'GRUCell', 'LSTMCell'], (layer, weights) => {
       };
       const roles = unbatched ? undefined : input.roles ? [input.roles[0], null] : undefined;
       const out = (t: Tensor) => result(unbatched ? t.reshape([-1]) : t, roles);
+      const projected = projectInputs(x as Tensor2D, prepared);
       if (layer.type === 'LSTMCell') {
         const pair = hx.kind === 'tuple' ? hx.items : hx.kind === 'none' ? [] : null;
         if (!pair) throw fail(site, 'nn.LSTMCell expects its state as a tuple (h, c)');
-        const h = state(pair[0], 'hx[0]');
-        const c = state(pair[1], 'hx[1]');
-        const all = tf().add(project(x, wih, bih), project(h, whh, bhh));
-        const [i, f, g, o] = tf().split(all, 4, 1);
-        const c2 = tf().add(tf().mul(tf().sigmoid(f), c), tf().mul(tf().sigmoid(i), tf().tanh(g)));
-        const h2 = tf().mul(tf().sigmoid(o), tf().tanh(c2));
-        return { kind: 'tuple', items: [out(h2), out(c2)] };
+        const [h2, c2] = recurrentStep(prepared, projected, state(pair[0], 'hx[0]'), state(pair[1], 'hx[1]'));
+        return { kind: 'tuple', items: [out(h2), out(c2!)] };
       }
-      const h = state(hx, 'hx');
-      if (layer.type === 'GRUCell') {
-        const [xr, xz, xn] = tf().split(project(x, wih, bih), 3, 1);
-        const [hr, hz, hn] = tf().split(project(h, whh, bhh), 3, 1);
-        const r = tf().sigmoid(tf().add(xr, hr));
-        const z = tf().sigmoid(tf().add(xz, hz));
-        const n = tf().tanh(tf().add(xn, tf().mul(r, hn)));
-        return out(tf().add(tf().mul(tf().sub(1, z), n), tf().mul(z, h)));
-      }
-      const pre = tf().add(project(x, wih, bih), project(h, whh, bhh));
-      return out(relu ? tf().relu(pre) : tf().tanh(pre));
+      return out(recurrentStep(prepared, projected, state(hx, 'hx'), null)[0]);
     },
-    attr: (name) => ({ weight_ih: wih, weight_hh: whh, bias_ih: bih, bias_hh: bhh } as Record<string, Tensor | null>)[name] ? result(({ weight_ih: wih, weight_hh: whh, bias_ih: bih, bias_hh: bhh } as Record<string, Tensor>)[name]) : undefined,
-    parameterCount: wih.size + whh.size + (bih ? bih.size + bhh!.size : 0),
-    dispose: () => tf().dispose([wih, whh, ...(bih ? [bih, bhh!] : [])]),
+    attr: (name) => {
+      const values = (arrays as Record<string, Float32Array | null>)[name];
+      if (values === undefined) return undefined;
+      if (values === null) return { kind: 'none' };
+      // Kept: a read inside forward's tf.tidy would otherwise release it with the batch.
+      if (!attributes.has(name)) attributes.set(name, tf().keep(tf().tensor(values, shapes[name])));
+      return result(attributes.get(name)!);
+    },
+    parameterCount: arrays.weight_ih.length + arrays.weight_hh.length + (hasBias ? arrays.bias_ih!.length + arrays.bias_hh!.length : 0),
+    dispose: () => {
+      disposeWeights(prepared);
+      tf().dispose([...attributes.values()]);
+      attributes.clear();
+    },
   };
 }, undefined, (layer) => {
   const rows = GATES[layer.type] * argNumber(layer, 'hidden_size');

@@ -72,17 +72,22 @@ op(['mm'], 'input, mat2', (a) => {
   return result(matmul(a.site, x, y));
 });
 
-/** F.linear(x, weight, bias): x @ weight.T + bias, weight stored (out, in) as nn.Linear keeps it. */
-export function linear(site: CallSite, x: Tensor, weight: Tensor, bias: Tensor | null): Tensor {
+/**
+ * F.linear(x, weight, bias): x @ weight.T + bias, weight stored (out, in) as nn.Linear keeps it.
+ * `kernel` is weight.T when the caller keeps one (nn.Linear makes it once): the wasm backend
+ * multiplies by a transposed operand several times slower than by a plain one, so a product by
+ * weight.T is always taken against a transposed copy.
+ */
+export function linear(site: CallSite, x: Tensor, weight: Tensor, bias: Tensor | null, kernel?: Tensor): Tensor {
   const inFeatures = weight.shape[weight.rank - 1];
   if (x.shape[x.rank - 1] !== inFeatures) {
     throw fail(site, `mat1 and mat2 shapes cannot be multiplied (${x.shape.slice(0, -1).reduce((p, s) => p * s, 1)}x${x.shape[x.rank - 1]} and ${inFeatures}x${weight.shape[0]})`);
   }
   const t = tf();
   const rows = x.reshape([-1, inFeatures]) as import('@tensorflow/tfjs').Tensor2D;
-  const out = t.matMul(rows, weight as import('@tensorflow/tfjs').Tensor2D, false, true);
-  const biased = bias ? t.add(out, bias) : out;
-  return biased.reshape([...x.shape.slice(0, -1), weight.shape[0]]);
+  const b = (kernel ?? t.transpose(weight)) as import('@tensorflow/tfjs').Tensor2D;
+  const out = bias && bias.rank === 1 && bias.dtype === 'float32' && rows.dtype === 'float32' ? t.fused.matMul({ a: rows, b, bias }) : bias ? t.add(t.matMul(rows, b), bias) : t.matMul(rows, b);
+  return out.reshape([...x.shape.slice(0, -1), weight.shape[0]]);
 }
 
 op(['linear'], 'input, weight, bias=None', (a) => {

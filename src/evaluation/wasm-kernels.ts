@@ -1,0 +1,174 @@
+// Faster copies of five TensorFlow.js 4.22 wasm kernels that move data without computing on it:
+// Slice, StridedSlice (its contiguous cases), SplitV, Unpack and GatherV2.
+//
+// The stock wasm Slice reads its input with readSync, which copies the whole input tensor out of
+// the wasm heap on every call: taking one time step `x[:, t, :]` of a (256, 50, 64) batch copied
+// 3.2 MB, so a Python loop over 50 steps spent seconds there. StridedSlice, SplitV and Unpack call
+// that same Slice. GatherV2's C++ kernel computes every element's offset one by one (about 100 ns
+// an element here, 86 ms for one Embedding lookup of 256 × 50 tokens). These versions read the
+// input in place through a view of the heap and copy whole contiguous runs, with the same results,
+// shapes and index checks. Everything else (strings, batch_dims, strided steps) goes to the stock kernel.
+import type { TensorInfo } from '@tensorflow/tfjs';
+
+type Tf = typeof import('@tensorflow/tfjs');
+type Typed = Float32Array | Int32Array | Uint8Array;
+
+/** What these kernels use of the wasm backend (public methods of BackendWasm). */
+interface WasmBackend {
+  makeOutput(shape: number[], dtype: string): TensorInfo;
+  typedArrayFromHeap(t: TensorInfo): Typed;
+  disposeData(dataId: object): void;
+}
+
+type KernelArgs = { inputs: Record<string, TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackend };
+type KernelFunc = (args: KernelArgs) => TensorInfo | TensorInfo[];
+
+const installed = new WeakSet<object>();
+
+/** Replaces the kernels once per TensorFlow.js module; the wasm backend package must be loaded. */
+export function installWasmKernels(tf: Tf): void {
+  if (installed.has(tf)) return;
+  const stock = (name: string): KernelFunc => {
+    const config = tf.getKernel(name, 'wasm');
+    if (!config) throw new Error(`the wasm backend registers no ${name} kernel`);
+    return config.kernelFunc as unknown as KernelFunc;
+  };
+  const original = {
+    slice: stock('Slice'), stridedSlice: stock('StridedSlice'), splitV: stock('SplitV'), unpack: stock('Unpack'), gather: stock('GatherV2'), reshape: stock('Reshape'),
+  };
+  const { util } = tf;
+
+  /** x[begin : begin + size] as a new tensor, copied from the heap in contiguous runs. */
+  const slice = (backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo => {
+    const out = backend.makeOutput(size, x.dtype);
+    const count = util.sizeFromShape(size);
+    if (count === 0) return out;
+    // Views taken after makeOutput: allocating may grow the heap and detach older views.
+    const from = backend.typedArrayFromHeap(x);
+    const to = backend.typedArrayFromHeap(out);
+    const shape = x.shape;
+    const rank = shape.length;
+    // Trailing axes taken whole, plus the first one that is not, form one contiguous run.
+    let run = 1;
+    let axis = rank - 1;
+    while (axis >= 0 && size[axis] === shape[axis]) run *= shape[axis--];
+    if (axis < 0) {
+      to.set(from);
+      return out;
+    }
+    const strides = util.computeStrides(shape);
+    const inner = axis; // the axis whose part is taken: its `size[axis]` rows of `run` are contiguous
+    const block = run * size[inner];
+    const outer = inner; // axes before it are walked one index at a time
+    const index = new Array<number>(outer).fill(0);
+    let written = 0;
+    for (;;) {
+      let offset = begin[inner] * run;
+      for (let a = 0; a < outer; a++) offset += (begin[a] + index[a]) * strides[a];
+      if (block >= 16) to.set(from.subarray(offset, offset + block), written);
+      else for (let k = 0; k < block; k++) to[written + k] = from[offset + k];
+      written += block;
+      let a = outer - 1;
+      while (a >= 0 && ++index[a] === size[a]) index[a--] = 0;
+      if (a < 0) break;
+    }
+    return out;
+  };
+
+  const sliceKernel: KernelFunc = (args) => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return original.slice(args);
+    const [begin, size] = tf.slice_util.parseSliceParams(x, args.attrs.begin as number[], args.attrs.size as number[]);
+    return slice(args.backend, x, begin, size);
+  };
+
+  const stridedSliceKernel: KernelFunc = (args) => {
+    const { x } = args.inputs;
+    const a = args.attrs as Record<string, number & number[]>;
+    if (x.dtype === 'string') return original.stridedSlice(args);
+    const info = tf.slice_util.sliceInfo(x.shape, a.begin, a.end, a.strides, a.beginMask, a.endMask, a.ellipsisMask, a.newAxisMask, a.shrinkAxisMask);
+    if (info.isIdentity || !(info.sliceDim0 || info.isSimpleSlice)) return original.stridedSlice(args);
+    const size = tf.slice_util.computeOutShape(info.begin, info.end, info.strides);
+    const sliced = slice(args.backend, x, info.begin, size);
+    const reshaped = original.reshape({ inputs: { x: sliced }, attrs: { shape: info.finalShape }, backend: args.backend }) as TensorInfo;
+    args.backend.disposeData(sliced.dataId);
+    return reshaped;
+  };
+
+  const splitVKernel: KernelFunc = (args) => {
+    const { x } = args.inputs;
+    if (x.dtype === 'string') return original.splitV(args);
+    const axis = util.parseAxisParam(args.attrs.axis as number, x.shape)[0];
+    const sizes = tf.backend_util.prepareSplitSize(x as never, args.attrs.numOrSizeSplits as number[], axis);
+    const begin = new Array<number>(x.shape.length).fill(0);
+    return sizes.map((s) => {
+      const size = x.shape.slice();
+      size[axis] = s;
+      const part = slice(args.backend, x, begin, size);
+      begin[axis] += s;
+      return part;
+    });
+  };
+
+  const unpackKernel: KernelFunc = (args) => {
+    const value = args.inputs.value;
+    if (value.dtype === 'string') return original.unpack(args);
+    const rank = value.shape.length;
+    const axis = (args.attrs.axis as number) < 0 ? (args.attrs.axis as number) + rank : (args.attrs.axis as number);
+    const outShape = value.shape.filter((_, i) => i !== axis);
+    const begin = new Array<number>(rank).fill(0);
+    const size = value.shape.slice();
+    size[axis] = 1;
+    const outs: TensorInfo[] = [];
+    for (let i = 0; i < value.shape[axis]; i++) {
+      begin[axis] = i;
+      const part = slice(args.backend, value, begin, size);
+      outs.push({ dataId: part.dataId, dtype: part.dtype, shape: outShape });
+    }
+    return outs;
+  };
+
+  const gatherKernel: KernelFunc = (args) => {
+    const { x, indices } = args.inputs;
+    if (x.dtype === 'string' || indices.dtype !== 'int32' || (args.attrs.batchDims as number) !== 0) return original.gather(args);
+    const axis = util.parseAxisParam(args.attrs.axis as number, x.shape)[0];
+    const dim = x.shape[axis];
+    const picks = args.backend.typedArrayFromHeap(indices) as Int32Array;
+    for (let i = 0; i < picks.length; i++) {
+      const index = picks[i];
+      // The stock kernel's own check and message.
+      util.assert(index <= dim - 1 && index >= 0, () => `GatherV2: the index value ${index} is not in [0, ${dim - 1}]`);
+    }
+    const outer = util.sizeFromShape(x.shape.slice(0, axis));
+    const inner = util.sizeFromShape(x.shape.slice(axis + 1));
+    const n = picks.length;
+    const out = args.backend.makeOutput([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
+    if (util.sizeFromShape(x.shape) === 0 || n === 0 || outer === 0 || inner === 0) return out;
+    const from = args.backend.typedArrayFromHeap(x);
+    const to = args.backend.typedArrayFromHeap(out);
+    const ids = args.backend.typedArrayFromHeap(indices) as Int32Array;
+    let written = 0;
+    for (let o = 0; o < outer; o++) {
+      const base = o * dim * inner;
+      for (let j = 0; j < n; j++) {
+        const offset = base + ids[j] * inner;
+        if (inner >= 16) to.set(from.subarray(offset, offset + inner), written);
+        else for (let k = 0; k < inner; k++) to[written + k] = from[offset + k];
+        written += inner;
+      }
+    }
+    return out;
+  };
+
+  const replace = (kernelName: string, kernelFunc: KernelFunc) => {
+    const config = tf.getKernel(kernelName, 'wasm')!;
+    tf.unregisterKernel(kernelName, 'wasm');
+    tf.registerKernel({ ...config, kernelFunc: kernelFunc as unknown as typeof config.kernelFunc });
+  };
+  replace('Slice', sliceKernel);
+  replace('StridedSlice', stridedSliceKernel);
+  replace('SplitV', splitVKernel);
+  replace('Unpack', unpackKernel);
+  replace('GatherV2', gatherKernel);
+  installed.add(tf);
+}

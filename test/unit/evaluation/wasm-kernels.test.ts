@@ -1,0 +1,111 @@
+// The wasm backend's replaced data-movement kernels (src/evaluation/wasm-kernels.ts) give exactly
+// what the plain JavaScript cpu backend gives, on every shape and position they take.
+import { strict as assert } from 'node:assert';
+import { chooseBackend } from '../../../src/evaluation/backend';
+import { tfjs } from '../../../src/evaluation/models/tf';
+
+type Tensor = import('@tensorflow/tfjs').Tensor;
+
+/** A deterministic pseudo-random generator, so that every run checks the same cases. */
+function generator(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+/** Runs `make` on the cpu backend and on wasm; both must give the same shapes, dtypes and values. */
+async function sameOnBoth(make: () => Tensor | Tensor[]): Promise<void> {
+  const tf = tfjs();
+  const read = (out: Tensor | Tensor[]) => (Array.isArray(out) ? out : [out]).map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
+  await chooseBackend('cpu');
+  await tf.setBackend('cpu');
+  const expected = tf.tidy(() => read(make()));
+  await chooseBackend('wasm');
+  await tf.setBackend('wasm');
+  const before = tf.memory().numTensors;
+  const actual = tf.tidy(() => read(make()));
+  assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+  assert.deepEqual(actual, expected);
+}
+
+describe('wasm data-movement kernels', () => {
+  const random = generator(7);
+  const int = (n: number) => Math.floor(random() * n);
+  const shapes = [[7], [5, 6], [4, 3, 9], [3, 2, 5, 17], [2, 3, 2, 2, 20], [6, 1, 33]];
+  const values = (shape: number[], dtype: 'float32' | 'int32' | 'bool'): number[] => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return Array.from({ length: n }, (_, i) => (dtype === 'bool' ? Number(i % 3 === 0) : dtype === 'int32' ? i * 7 - 50 : i * 0.25 - 3));
+  };
+
+  after(async () => {
+    await tfjs().setBackend('cpu');
+  });
+
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    it(`slice gives the cpu backend's ${dtype} values for every rank and position`, async () => {
+      for (const shape of shapes) {
+        for (let k = 0; k < 8; k++) {
+          const begin = shape.map((d) => int(d));
+          const size = shape.map((d, i) => (k % 3 === 0 ? d - begin[i] : 1 + int(d - begin[i])));
+          await sameOnBoth(() => tfjs().slice(tfjs().tensor(values(shape, dtype), shape, dtype), begin, size));
+        }
+      }
+    });
+  }
+
+  it('slice of zero elements and of the whole tensor', async () => {
+    await sameOnBoth(() => tfjs().slice(tfjs().tensor(values([4, 5], 'float32'), [4, 5]), [1, 2], [0, 3]));
+    await sameOnBoth(() => tfjs().slice(tfjs().tensor(values([4, 5], 'float32'), [4, 5]), [0, 0], [4, 5]));
+  });
+
+  it('stridedSlice: contiguous, shrinking, masked and stepped cases', async () => {
+    const x = () => tfjs().tensor(values([4, 6, 5], 'float32'), [4, 6, 5]);
+    await sameOnBoth(() => tfjs().stridedSlice(x(), [0, 2, 0], [4, 3, 5], [1, 1, 1]));
+    await sameOnBoth(() => tfjs().stridedSlice(x(), [0, 2, 0], [4, 3, 5], [1, 1, 1], 0, 0, 0, 0, 2));
+    await sameOnBoth(() => tfjs().stridedSlice(x(), [1, 0, 0], [3, 6, 5], [1, 1, 1]));
+    await sameOnBoth(() => tfjs().stridedSlice(x(), [0, 0, 1], [0, 0, 4], [1, 1, 1], 3, 3));
+    await sameOnBoth(() => tfjs().stridedSlice(x(), [0, 1, 0], [4, 6, 5], [1, 2, 2]));
+    await sameOnBoth(() => tfjs().stridedSlice(x(), [3, 5, 4], [0, 0, 0], [-1, -2, -1]));
+  });
+
+  it('split into equal parts and into given sizes, on every axis', async () => {
+    const x = () => tfjs().tensor(values([4, 6, 8], 'float32'), [4, 6, 8]);
+    for (const axis of [0, 1, 2, -1]) await sameOnBoth(() => tfjs().split(x(), 2, axis));
+    await sameOnBoth(() => tfjs().split(x(), [1, 5], 1));
+    await sameOnBoth(() => tfjs().split(x(), [3, -1, 2], 2));
+  });
+
+  it('unstack along every axis', async () => {
+    const x = () => tfjs().tensor(values([3, 4, 5], 'int32'), [3, 4, 5], 'int32');
+    for (const axis of [0, 1, 2, -1]) await sameOnBoth(() => tfjs().unstack(x(), axis));
+  });
+
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    it(`gather gives the cpu backend's ${dtype} values on every axis, with repeated and multi-dimensional indices`, async () => {
+      for (const shape of shapes) {
+        for (let axis = 0; axis < shape.length; axis++) {
+          const indexShape = axis % 2 === 0 ? [5] : [2, 3];
+          const ids = Array.from({ length: indexShape.reduce((a, b) => a * b, 1) }, () => int(shape[axis]));
+          await sameOnBoth(() => tfjs().gather(tfjs().tensor(values(shape, dtype), shape, dtype), tfjs().tensor(ids, indexShape, 'int32'), axis));
+        }
+      }
+    });
+  }
+
+  it('gather with no indices, and with batch dimensions (the stock kernel)', async () => {
+    await sameOnBoth(() => tfjs().gather(tfjs().tensor(values([4, 5], 'float32'), [4, 5]), tfjs().tensor1d([], 'int32'), 1));
+    await sameOnBoth(() => tfjs().gather(tfjs().tensor(values([2, 4, 3], 'float32'), [2, 4, 3]), tfjs().tensor([[0, 3], [2, 2]], [2, 2], 'int32'), 1, 1));
+  });
+
+  it('gather refuses an index out of range as the stock kernel does', async () => {
+    const tf = tfjs();
+    await chooseBackend('wasm');
+    await tf.setBackend('wasm');
+    const before = tf.memory().numTensors;
+    assert.throws(() => tf.tidy(() => tf.gather(tf.tensor([[1, 2], [3, 4]]), tf.tensor1d([0, 2], 'int32'))), /GatherV2: the index value 2 is not in \[0, 1\]/);
+    assert.throws(() => tf.tidy(() => tf.gather(tf.tensor([[1, 2], [3, 4]]), tf.tensor1d([-1], 'int32'), 1)), /GatherV2: the index value -1 is not in \[0, 1\]/);
+    assert.equal(tf.memory().numTensors, before);
+  });
+});
