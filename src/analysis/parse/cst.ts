@@ -278,8 +278,17 @@ export function fields(node: CstNode, name: string): CstNode[] {
   return node.children.filter((child) => child.field === name);
 }
 
+/**
+ * Named nodes that carry no meaning for the program: comments and the backslash of an explicit line
+ * join (`nn.LSTM(a, b, \` on one line, `batch_first=True)` on the next), which tree-sitter keeps as
+ * an extra named node wherever it stands.
+ */
+export function isTrivia(node: CstNode): boolean {
+  return node.type === 'comment' || node.type === 'line_continuation';
+}
+
 export function namedChildren(node: CstNode): CstNode[] {
-  return node.children.filter((child) => child.named && child.type !== 'comment');
+  return node.children.filter((child) => child.named && !isTrivia(child));
 }
 
 export type { TsNode };

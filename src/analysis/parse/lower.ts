@@ -2,7 +2,7 @@
 // Unknown or broken constructs become `other` nodes: lowering never throws.
 import type { Range } from '../findings';
 import type * as A from './ast';
-import { CstNode, field, fields, namedChildren } from './cst';
+import { CstNode, field, fields, isTrivia, namedChildren } from './cst';
 
 /** A lowered top-level statement with what it carries for the module: comments and syntax errors. */
 export interface LoweredTop {
@@ -13,7 +13,7 @@ export interface LoweredTop {
 
 export function lowerTopLevel(node: CstNode, source: string): LoweredTop {
   const lowerer = new Lowerer(source);
-  const stmts = node.type === 'comment' ? [] : lowerer.stmt(node);
+  const stmts = isTrivia(node) ? [] : lowerer.stmt(node);
   lowerer.collect(node);
   return { stmts, comments: lowerer.comments, errors: lowerer.errors };
 }
@@ -195,6 +195,7 @@ class Lowerer {
       case 'pass_statement':
         return [{ kind: 'pass', range, exprs: [] }];
       case 'comment':
+      case 'line_continuation':
         return [];
       case 'block':
         return this.block(node);
@@ -522,13 +523,32 @@ class Lowerer {
     const parts: (A.Expr | undefined)[] = [undefined];
     for (const child of node.children) {
       if (!child.named && this.text(child) === ':') parts.push(undefined);
-      else if (child.named && child.type !== 'comment') parts[parts.length - 1] = this.expr(child);
+      else if (child.named && !isTrivia(child)) parts[parts.length - 1] = this.expr(child);
     }
     return { kind: 'slice', range: rangeOf(node), start: parts[0], stop: parts[1], step: parts[2] };
   }
 
   stringValue(node: CstNode): string {
     if (node.children.some((c) => c.type === 'interpolation')) return this.text(node);
-    return node.children.filter((c) => c.type === 'string_content' || c.type === 'escape_sequence').map((c) => this.text(c)).join('');
+    const start = node.children.find((c) => c.type === 'string_start');
+    const raw = start !== undefined && /[rR]/.test(this.text(start));
+    // The content is read as one leaf, its escape sequences inside it: decoded here, unless the string is raw.
+    const text = node.children.filter((c) => c.type === 'string_content' || c.type === 'escape_sequence').map((c) => this.text(c)).join('');
+    return raw ? text : text.replace(/\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r?\n|.)/g, unescape);
   }
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+
+/** A string's escape sequence as the character it stands for; one this does not know stays as written. */
+function unescape(text: string): string {
+  const hex = /^\\(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8}))$/.exec(text);
+  if (hex) {
+    const code = parseInt(hex[1] ?? hex[2] ?? hex[3], 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : text;
+  }
+  const octal = /^\\([0-7]{1,3})$/.exec(text);
+  if (octal) return String.fromCharCode(parseInt(octal[1], 8));
+  if (text === '\\\r\n') return '';
+  return text.length === 2 && text[1] in ESCAPES ? ESCAPES[text[1]] : text;
 }

@@ -40,6 +40,13 @@ describe('shape inference', () => {
     assert.equal(await shapeOf(src, 'g'), '(4, 60)');
   });
 
+  it('reads arguments, operands and tuples continued with a backslash as if on one line', async () => {
+    const src = 'x = torch.randn(4, 6, 10)\na = x.view(4, \\\n          -1)\nb = torch.cat((x, \\\n    x), dim=2)\nn = 3 + \\\n    2\nc = x[:, :n]\n';
+    assert.equal(await shapeOf(src, 'a'), '(4, 60)');
+    assert.equal(await shapeOf(src, 'b'), '(4, 6, 20)');
+    assert.equal(await shapeOf(src, 'c'), '(4, 5, 10)');
+  });
+
   it('resolves cat, stack and reductions over a dim', async () => {
     const src = 'h = torch.randn(2, 3, 16)\na = torch.cat((h[-2], h[-1]), dim=1)\nb = torch.stack([h[0], h[1]], dim=0)\nc = h.mean(dim=1)\nd, idx = h.max(dim=2)\ne = h.sum(1, keepdim=True)\n';
     assert.equal(await shapeOf(src, 'a'), '(3, 32)');

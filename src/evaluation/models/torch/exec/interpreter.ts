@@ -282,7 +282,7 @@ export class Executor {
     }
     if (target.kind === 'list') return this.listMethod(target, name, args, site);
     if (target.kind === 'dict') return this.dictMethod(target, name, args, site);
-    if (target.kind === 'str' && name === 'format') return { kind: 'str', value: target.value };
+    if (target.kind === 'str') return this.strMethod(target.value, name, args, site);
     throw refuse(site, `.${name}() on a ${target.kind}`);
   }
 
@@ -438,6 +438,72 @@ export class Executor {
         return { kind: 'list', items: [...list.items] };
       default:
         throw refuse(site, `the list method .${name}()`);
+    }
+  }
+
+  /** Python's str methods that configuration code uses (`rnn_type.lower()`, `name.startswith('lstm')`). */
+  private strMethod(text: string, name: string, args: Value[], site: CallSite): Value {
+    const str = (value: string): Value => ({ kind: 'str', value });
+    const argText = (i: number): string | null => {
+      const v = args[i];
+      if (v === undefined || v.kind === 'none') return null;
+      if (v.kind !== 'str') throw fail(site, `str.${name}() takes a str, not a ${v.kind}`);
+      return v.value;
+    };
+    const prefixes = (): string[] => {
+      const v = args[0];
+      if (v?.kind === 'tuple') return v.items.map((item) => (item.kind === 'str' ? item.value : (() => { throw fail(site, `str.${name}() takes str or a tuple of str`); })()));
+      return [argText(0) ?? ''];
+    };
+    const stripped = (chars: string | null, left: boolean, right: boolean): string => {
+      const strip = (c: string) => (chars === null ? /\s/.test(c) : chars.includes(c));
+      let start = 0;
+      let end = text.length;
+      while (left && start < end && strip(text[start])) start++;
+      while (right && end > start && strip(text[end - 1])) end--;
+      return text.slice(start, end);
+    };
+    switch (name) {
+      case 'lower': return str(text.toLowerCase());
+      case 'upper': return str(text.toUpperCase());
+      case 'strip': return str(stripped(argText(0), true, true));
+      case 'lstrip': return str(stripped(argText(0), true, false));
+      case 'rstrip': return str(stripped(argText(0), false, true));
+      case 'startswith': return { kind: 'bool', value: prefixes().some((p) => text.startsWith(p)) };
+      case 'endswith': return { kind: 'bool', value: prefixes().some((p) => text.endsWith(p)) };
+      case 'isdigit': return { kind: 'bool', value: text.length > 0 && /^[0-9]+$/.test(text) };
+      case 'replace': {
+        const [from, to] = [argText(0), argText(1)];
+        if (from === null || to === null) throw fail(site, 'str.replace() takes two str');
+        if (args.length > 2) throw refuse(site, 'str.replace() with a count');
+        return str(text.split(from).join(to));
+      }
+      case 'split': {
+        if (args.length > 1) throw refuse(site, 'str.split() with maxsplit');
+        const sep = argText(0);
+        if (sep === '') throw fail(site, 'ValueError: empty separator');
+        const parts = sep === null ? text.split(/\s+/).filter(Boolean) : text.split(sep);
+        if (parts.length > MAX_LOOP) throw refuse(site, 'a split into that many parts');
+        return { kind: 'list', items: parts.map(str) };
+      }
+      case 'join': {
+        const items = this.iterate(args[0], site);
+        return str(items.map((item) => (item.kind === 'str' ? item.value : (() => { throw fail(site, `sequence item: expected str instance, ${item.kind} found`); })())).join(text));
+      }
+      case 'format': {
+        // `'layer{}'.format(i)` names attributes: fields are filled exactly, a format spec is refused.
+        let next = 0;
+        const out = text.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (whole, field: string | undefined) => {
+          if (field === undefined) return whole[0];
+          if (/[!:]/.test(field)) throw refuse(site, `the format field {${field}}`);
+          const v = field === '' ? args[next++] : /^\d+$/.test(field) ? args[Number(field)] : undefined;
+          if (v === undefined) throw refuse(site, `the format field {${field}}`);
+          return pythonStr(v, site);
+        });
+        return str(out);
+      }
+      default:
+        throw refuse(site, `the str method .${name}()`);
     }
   }
 
@@ -643,7 +709,7 @@ export class Executor {
       case 'iter':
         return { kind: 'list', items: this.iterate(first, site) };
       case 'str':
-        return { kind: 'str', value: first?.kind === 'str' ? first.value : String(numberOf(first) ?? first?.kind) };
+        return { kind: 'str', value: first ? pythonStr(first, site) : '' };
       case 'super': {
         throw refuse(site, 'super(…) outside a method');
       }
@@ -1345,6 +1411,24 @@ const MODULE_METHODS = new Set(['parameters', 'named_parameters', 'eval', 'train
 function unknownGuard(site: CallSite, ...values: Value[]): void {
   const unknown = values.find((v) => v.kind === 'unknown') as { name: string } | undefined;
   if (unknown) throw new ExecError(site.line, `the constructor argument ${unknown.name} is needed here (\`${site.text}\`) but has no default and nothing gives its value`, true);
+}
+
+/** str(v) as Python prints numbers, bools, None and strings; anything else is refused. */
+function pythonStr(v: Value, site: CallSite): string {
+  switch (v.kind) {
+    case 'str': return v.value;
+    case 'int': return String(v.value);
+    case 'bool': return v.value ? 'True' : 'False';
+    case 'none': return 'None';
+    case 'float':
+      if (Number.isNaN(v.value)) return 'nan';
+      if (!Number.isFinite(v.value)) return v.value > 0 ? 'inf' : '-inf';
+      // repr's shortest digits, in exponent form below 1e-4 and from 1e16, with at least two exponent digits.
+      if (v.value !== 0 && (Math.abs(v.value) < 1e-4 || Math.abs(v.value) >= 1e16)) return v.value.toExponential().replace(/e([+-])(\d)$/, 'e$10$2');
+      return Number.isInteger(v.value) ? `${v.value.toFixed(0)}.0` : String(v.value);
+    default:
+      throw refuse(site, `str() of a ${v.kind}`);
+  }
 }
 
 function sameKey(a: Value | undefined, b: Value | undefined): boolean {
