@@ -236,6 +236,29 @@ class CellLoop(nn.Module):
         stacked = torch.stack(steps, dim=1)
         return self.out(stacked.mean(1)), (h, c)
 """, "CellLoop", "features", (10, 6, 4), None),
+    "embedded_cell_loop": ("""
+class EmbeddedCellLoop(nn.Module):
+    def __init__(self, vocab_size=30, embed_dim=6, hidden_size=7, num_classes=3):
+        super().__init__()
+        self.hidden_size = hidden_size
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.dropout = nn.Dropout(0.3)
+        self.gru_cell = nn.GRUCell(embed_dim, hidden_size)
+        self.rnn_cell = nn.RNNCell(embed_dim, hidden_size, nonlinearity='relu')
+        self.tanh_cell = nn.RNNCell(embed_dim, hidden_size, bias=False)
+        self.out = nn.Linear(3 * hidden_size, num_classes)
+
+    def forward(self, x):
+        embedded = self.dropout(self.embedding(x))
+        h = torch.zeros(x.size(0), self.hidden_size)
+        g = torch.zeros(x.size(0), self.hidden_size)
+        k = None
+        for t in range(embedded.size(1)):
+            h = self.gru_cell(embedded[:, t, :], h)
+            g = self.rnn_cell(embedded[:, t], g)
+            k = self.tanh_cell(embedded[:, t] * 0.5, k)
+        return self.out(torch.cat([h, g, k], dim=1))
+""", "EmbeddedCellLoop", "ids", (9, 8), 30),
     "modulelist_residual": ("""
 class Block(nn.Module):
     def __init__(self, dim, use_norm):

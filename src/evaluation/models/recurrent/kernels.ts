@@ -57,6 +57,9 @@ export interface RecurrentWeights {
   activation: Activation;
   /** The candidate's columns are doubled: its tanh is computed as 2·sigmoid(·) − 1. */
   doubled: boolean;
+  /** The scalars 1 and 2, made once with the weights (a number operand is a new tensor on every op). */
+  one: Tensor;
+  two: Tensor;
 }
 
 export function recurrentWeights(a: RecurrentArrays): RecurrentWeights {
@@ -88,6 +91,8 @@ export function recurrentWeights(a: RecurrentArrays): RecurrentWeights {
     recurrentBias,
     activation: a.activation,
     doubled,
+    one: tf.scalar(1),
+    two: tf.scalar(2),
   };
 }
 
@@ -122,7 +127,7 @@ export function fromTorchLayout(cell: CellKind, hidden: number, inputSize: numbe
 }
 
 export function disposeWeights(w: RecurrentWeights): void {
-  tfjs().dispose([w.kernel, w.recurrentKernel, w.bias, ...(w.recurrentBias ? [w.recurrentBias] : [])]);
+  tfjs().dispose([w.kernel, w.recurrentKernel, w.bias, w.one, w.two, ...(w.recurrentBias ? [w.recurrentBias] : [])]);
 }
 
 /** x · kernel + bias for rows of inputs (…, inputSize) → (…, gates·units). */
@@ -130,10 +135,42 @@ export function projectInputs(x: Tensor2D, w: RecurrentWeights): Tensor2D {
   return tfjs().fused.matMul({ a: x, b: w.kernel, bias: w.bias }) as Tensor2D;
 }
 
+/** Floats the projection tables of one set of weights may hold (64 MB). */
+const MAX_PROJECTION_TABLE = 16 * 1024 * 1024;
+
+/**
+ * Input projections of embedded tokens: for an embedding table E, the table E · kernel + bias
+ * (one row per token id), made on first use and kept until dispose. A batch of token ids then
+ * gets its projections as rows of that table, the same values as projectInputs(E[ids]).
+ */
+export class ProjectionTables {
+  private readonly tables = new Map<Tensor, Tensor2D>();
+  constructor(private readonly w: RecurrentWeights) {}
+
+  /** (ids.size, gates·units) rows for the ids in their order; null when the table would be too large. */
+  project(embedding: Tensor, ids: Tensor): Tensor2D | null {
+    const tf = tfjs();
+    if (embedding.rank !== 2 || embedding.shape[1] !== this.w.inputSize || embedding.dtype !== 'float32') return null;
+    let table = this.tables.get(embedding);
+    if (!table) {
+      if (embedding.shape[0] * this.w.kernel.shape[1] > MAX_PROJECTION_TABLE) return null;
+      // Kept: it is first made inside a forward's tf.tidy and serves every later batch.
+      table = tf.keep(projectInputs(embedding as Tensor2D, this.w));
+      this.tables.set(embedding, table);
+    }
+    return tf.gather(table, tf.reshape(ids, [-1])) as Tensor2D;
+  }
+
+  dispose(): void {
+    tfjs().dispose([...this.tables.values()]);
+    this.tables.clear();
+  }
+}
+
 /** The candidate's activation of a pre-activation whose columns were doubled when `w.doubled`. */
 function candidate(pre: Tensor, w: RecurrentWeights): Tensor {
   const tf = tfjs();
-  if (w.doubled) return tf.sub(tf.mul(tf.sigmoid(pre), 2), 1);
+  if (w.doubled) return tf.sub(tf.mul(tf.sigmoid(pre), w.two), w.one);
   switch (w.activation) {
     case 'relu': return tf.relu(pre);
     case 'sigmoid': return tf.sigmoid(pre);
@@ -143,9 +180,9 @@ function candidate(pre: Tensor, w: RecurrentWeights): Tensor {
 }
 
 /** tanh, as the cell state's activation (always tanh in an LSTM), by the same sigmoid. */
-function tanhBySigmoid(x: Tensor): Tensor {
+function tanhBySigmoid(x: Tensor, w: RecurrentWeights): Tensor {
   const tf = tfjs();
-  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1);
+  return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, w.two)), w.two), w.one);
 }
 
 /**
@@ -162,14 +199,14 @@ export function recurrentStep(w: RecurrentWeights, xProjected: Tensor, h: Tensor
     if (w.doubled) {
       const [si, sf, sg, so] = tf.split(tf.sigmoid(pre), 4, 1);
       [i, f, o] = [si, sf, so];
-      g = tf.sub(tf.mul(sg, 2), 1);
+      g = tf.sub(tf.mul(sg, w.two), w.one);
     } else {
       const [pi, pf, pg, po] = tf.split(pre, 4, 1);
       [i, f, o] = [tf.sigmoid(pi), tf.sigmoid(pf), tf.sigmoid(po)];
       g = candidate(pg, w);
     }
     const nextC = tf.add(tf.mul(f, c!), tf.mul(i, g));
-    return [tf.mul(o, tanhBySigmoid(nextC)), nextC];
+    return [tf.mul(o, tanhBySigmoid(nextC, w)), nextC];
   }
   if (w.cell === 'gru') {
     const hu = tf.fused.matMul({ a: h as Tensor2D, b: w.recurrentKernel, bias: w.recurrentBias! });
@@ -196,6 +233,8 @@ export interface RunOptions {
   reverse: boolean;
   returnSequence: boolean;
   initial?: { h: Tensor2D; c: Tensor2D | null };
+  /** The input projections, when the caller has them (ProjectionTables): rows (t, b), time-major. */
+  projected?: Tensor2D;
 }
 
 /**
@@ -209,7 +248,7 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptio
   const units = w.units;
   const width = GATES[w.cell] * units;
   // Input projections of every step at once: rows are (t, b), time-major, so a step is one contiguous block.
-  const projections = tf.tidy(() => projectInputs(tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D, w));
+  const projections = options.projected ?? tf.tidy(() => projectInputs(tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D, w));
   // Copies of the given state: the loop disposes each state once the next one is made.
   let h: Tensor = options.initial ? tf.clone(options.initial.h) : tf.zeros([batch, units]);
   let c: Tensor | null = w.cell === 'lstm' ? (options.initial?.c ? tf.clone(options.initial.c) : tf.zeros([batch, units])) : null;
@@ -230,7 +269,7 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptio
       if (previousC) previousC.dispose();
     }
   } finally {
-    projections.dispose();
+    if (projections !== options.projected) projections.dispose();
   }
   let sequence: Tensor3D | null = null;
   if (options.returnSequence) {

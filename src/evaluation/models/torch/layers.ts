@@ -5,9 +5,10 @@ import type { ArgValue } from '../../../analysis';
 import { InputError } from '../../errors';
 import type { NamedTensor } from '../safetensors';
 import {
-  disposeWeights, fromTorchLayout, GATES, RecurrentResult, recurrentWeights, RecurrentWeights, RunOptions, runRecurrent, Tensor2D, Tensor3D,
+  disposeWeights, fromTorchLayout, GATES, ProjectionTables, RecurrentResult, recurrentWeights, RecurrentWeights, RunOptions, runRecurrent, Tensor2D, Tensor3D,
 } from '../recurrent/kernels';
 import { tfjs, Tensor } from '../tf';
+import type { Lookup } from './exec/lookups';
 
 /** A dimension: a number, or the batch or sequence length, known only when the model runs. */
 export type Dim = number | 'B' | 'T';
@@ -28,9 +29,10 @@ export interface BuiltLayer {
   spec: LayerSpec;
   /** Static output for a static input shape; throws a plain-language Error when the input cannot fit. */
   outputShape(input: Shape): LayerOutput;
-  apply(input: Tensor): Tensor[];
+  /** `lookup`: the input is an Embedding's rows for these ids (a recurrent layer then projects them through its tables). */
+  apply(input: Tensor, lookup?: Lookup | null): Tensor[];
   /** Recurrent layers: apply from a given initial state, h0 (and c0 for an LSTM) laid out (layers·directions, batch, hidden). */
-  applyWithState?(input: Tensor, h0: Tensor, c0: Tensor | null): Tensor[];
+  applyWithState?(input: Tensor, h0: Tensor, c0: Tensor | null, lookup?: Lookup | null): Tensor[];
   /** Embedding: its table. */
   table?: Tensor2D;
   parameterCount: number;
@@ -235,6 +237,12 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
     stack.push(perDirection);
   }
   const stateRows = layers * directions;
+  const tables = stack[0].map((w) => new ProjectionTables(w));
+  /** The first layer's input projections, time-major, when its input is an Embedding's rows. */
+  const projected = (lookup: Lookup | null | undefined, d: number): Tensor2D | undefined => {
+    if (!lookup) return undefined;
+    return tables[d].project(lookup.table, batchFirst ? tf.transpose(lookup.ids) : lookup.ids) ?? undefined;
+  };
   /** From the first layer's results per direction: the layers above, then PyTorch's (output, h_n[, c_n]). */
   const finish = (firstLayer: RecurrentResult[], initial?: (layer: number, direction: number) => RunOptions['initial']): Tensor[] => {
     const hs: Tensor2D[] = [];
@@ -275,18 +283,21 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
       const h: Shape = [stateRows, batch, hidden];
       return { kind: 'recurrent', output: [a, b, hidden * directions], h, c: cell === 'lstm' ? h : null };
     },
-    apply: (x) => {
+    apply: (x, lookup) => {
       const sequence = (batchFirst ? x : tf.transpose(x, [1, 0, 2])) as Tensor3D;
-      return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true })));
+      return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true, projected: projected(lookup, d) })));
     },
-    applyWithState: (x, h0, c0) => {
+    applyWithState: (x, h0, c0, lookup) => {
       const sequence = (batchFirst ? x : tf.transpose(x, [1, 0, 2])) as Tensor3D;
       const rows = (state: Tensor, layer: number, d: number) => tf.squeeze(tf.slice(state, [layer * directions + d, 0, 0], [1, -1, -1]), [0]) as Tensor2D;
       const initial = (layer: number, d: number) => ({ h: rows(h0, layer, d), c: c0 ? rows(c0, layer, d) : null });
-      return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true, initial: initial(0, d) })), initial);
+      return finish(stack[0].map((w, d) => runRecurrent(sequence, w, { reverse: d === 1, returnSequence: true, initial: initial(0, d), projected: projected(lookup, d) })), initial);
     },
     parameterCount,
-    dispose: () => stack.flat().forEach(disposeWeights),
+    dispose: () => {
+      tables.forEach((t) => t.dispose());
+      stack.flat().forEach(disposeWeights);
+    },
   };
 }
 

@@ -3,6 +3,7 @@
 import { tfjs } from '../../../tf';
 import { buildLayer, WeightSource } from '../../layers';
 import { fail } from '../errors';
+import { noteLookup } from '../lookups';
 import { gelu } from '../ops/elementwise';
 import { alongLast } from '../ops/softmax';
 import { linear } from '../ops/products';
@@ -50,7 +51,9 @@ registerLayers(['Embedding'], (layer, weights) => {
         const [lo, hi] = [tf().min(ids).dataSync()[0], tf().max(ids).dataSync()[0]];
         if (lo < 0 || hi >= rows) throw fail(site, `index out of range in self (an id of ${lo < 0 ? lo : hi} in an Embedding of ${rows} rows)`);
       }
-      return result(tf().gather(table, ids), roles ? [...roles, null] : undefined);
+      const picked = tf().gather(table, ids);
+      noteLookup(picked, { table, ids });
+      return result(picked, roles ? [...roles, null] : undefined);
     },
     attr: (name) => (name === 'weight' ? result(table) : undefined),
     parameterCount: built.parameterCount,

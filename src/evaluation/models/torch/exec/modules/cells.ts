@@ -4,7 +4,8 @@
 // shared recurrent kernel (../../../recurrent/kernels.ts), on weights prepared once when the model loads.
 import { tfjs, Tensor } from '../../../tf';
 import { fail } from '../errors';
-import { disposeWeights, fromTorchLayout, projectInputs, recurrentStep, recurrentWeights, Tensor2D } from '../../../recurrent/kernels';
+import { disposeWeights, fromTorchLayout, ProjectionTables, projectInputs, recurrentStep, recurrentWeights, Tensor2D } from '../../../recurrent/kernels';
+import { lookupOf } from '../lookups';
 import { result } from '../ops/registry';
 import type { Value } from '../values';
 import { argBool, argNumber, registerLayers } from './module';
@@ -30,6 +31,7 @@ registerLayers(['RNNCell', 'GRUCell', 'LSTMCell'], (layer, weights) => {
   };
   const cell = layer.type === 'LSTMCell' ? 'lstm' : layer.type === 'GRUCell' ? 'gru' : 'rnn';
   const prepared = recurrentWeights(fromTorchLayout(cell, hidden, inputSize, arrays.weight_ih, arrays.weight_hh, arrays.bias_ih, arrays.bias_hh, relu ? 'relu' : 'tanh'));
+  const tables = new ProjectionTables(prepared);
   // The parameters as PyTorch holds them, for code that reads them (`self.cell.weight_hh`); made on first read.
   const attributes = new Map<string, Tensor>();
   const shapes: Record<string, number[]> = { weight_ih: [gates * hidden, inputSize], weight_hh: [gates * hidden, hidden], bias_ih: [gates * hidden], bias_hh: [gates * hidden] };
@@ -54,7 +56,8 @@ registerLayers(['RNNCell', 'GRUCell', 'LSTMCell'], (layer, weights) => {
       };
       const roles = unbatched ? undefined : input.roles ? [input.roles[0], null] : undefined;
       const out = (t: Tensor) => result(unbatched ? t.reshape([-1]) : t, roles);
-      const projected = projectInputs(x as Tensor2D, prepared);
+      const lookup = lookupOf(input.t);
+      const projected = (lookup && tables.project(lookup.table, lookup.ids)) ?? projectInputs(x as Tensor2D, prepared);
       if (layer.type === 'LSTMCell') {
         const pair = hx.kind === 'tuple' ? hx.items : hx.kind === 'none' ? [] : null;
         if (!pair) throw fail(site, 'nn.LSTMCell expects its state as a tuple (h, c)');
@@ -73,6 +76,7 @@ registerLayers(['RNNCell', 'GRUCell', 'LSTMCell'], (layer, weights) => {
     },
     parameterCount: arrays.weight_ih.length + arrays.weight_hh.length + (hasBias ? arrays.bias_ih!.length + arrays.bias_hh!.length : 0),
     dispose: () => {
+      tables.dispose();
       disposeWeights(prepared);
       tf().dispose([...attributes.values()]);
       attributes.clear();

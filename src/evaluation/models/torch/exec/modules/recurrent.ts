@@ -4,6 +4,7 @@
 import { tfjs, Tensor } from '../../../tf';
 import { buildLayer } from '../../layers';
 import { fail, TimeMajorInput } from '../errors';
+import { lookupOf } from '../lookups';
 import { result } from '../ops/registry';
 import type { Layer, Role, Value } from '../values';
 import { argBool, argNumber, LayerTensor, plainArgs, registerLayers } from './module';
@@ -88,11 +89,12 @@ registerLayers(['RNN', 'GRU', 'LSTM'], (layer, weights) => {
         return t.dtype === 'float32' ? t : tf().cast(t, 'float32');
       };
       let outputs: Tensor[];
-      if (hx.kind === 'none') outputs = built.apply(x);
+      const lookup = unbatched ? null : lookupOf(x);
+      if (hx.kind === 'none') outputs = built.apply(x, lookup);
       else if (isLstm) {
         if (hx.kind !== 'tuple' || hx.items.length !== 2) throw fail(site, 'nn.LSTM expects its state as a tuple (h_0, c_0)');
-        outputs = built.applyWithState!(x, state(hx.items[0], 'hidden[0]'), state(hx.items[1], 'hidden[1]'));
-      } else outputs = built.applyWithState!(x, state(hx, 'hidden'), null);
+        outputs = built.applyWithState!(x, state(hx.items[0], 'hidden[0]'), state(hx.items[1], 'hidden[1]'), lookup);
+      } else outputs = built.applyWithState!(x, state(hx, 'hidden'), null, lookup);
       const [out, h, c] = unbatched ? outputs.map((t, i) => tf().squeeze(t, [i === 0 ? (batchFirst ? 0 : 1) : 1])) : outputs;
       const outRoles: Role[] | undefined = roles && !unbatched ? [roles[0], roles[1], null] : undefined;
       const batchRole: Role = roles && !unbatched ? roles[batchFirst ? 0 : 1] : null;

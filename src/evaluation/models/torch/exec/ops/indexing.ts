@@ -7,6 +7,7 @@ import { CallSite, fail, refuse } from '../errors';
 import type { TensorValue, Value } from '../values';
 import { literalTensor, result } from './registry';
 import { noteReadout } from '../readouts';
+import { lookupOf, noteLookup } from '../lookups';
 
 const tf = () => tfjs();
 
@@ -141,6 +142,7 @@ export function indexTensor(site: CallSite, x: TensorValue, items: Value[]): Ten
     return result(out);
   }
   if (squeeze.length > 0) t = tf().squeeze(t, squeeze);
+  if (newAxes.length === 0) keepLookup(x.t, t, begin, end, strides, squeeze);
   const readout = readoutOf(site, x, basic);
   let outRoles = keptRoles.filter((_, i) => !squeeze.includes(i));
   for (const k of newAxes) {
@@ -155,6 +157,18 @@ export function indexTensor(site: CallSite, x: TensorValue, items: Value[]): Ten
     out.readout = readout;
   }
   return out;
+}
+
+/**
+ * Indexing an Embedding's rows on the id axes only (`embedded[:, t, :]`, `embedded[:, t]`) gives
+ * the rows of the ids indexed the same way: the result stays a lookup (see ../lookups.ts).
+ */
+function keepLookup(x: Tensor, out: Tensor, begin: number[], end: number[], strides: number[], squeeze: number[]): void {
+  const lookup = lookupOf(x);
+  const last = x.rank - 1;
+  if (!lookup || last < 1 || begin[last] !== 0 || end[last] !== x.shape[last] || strides[last] !== 1) return;
+  const ids = tf().stridedSlice(lookup.ids, begin.slice(0, last), end.slice(0, last), strides.slice(0, last));
+  noteLookup(out, { table: lookup.table, ids: squeeze.length > 0 ? tf().squeeze(ids, squeeze) : ids });
 }
 
 /** `out[:, -1, :]` on the time axis, `h_n[-1]` on a final state's layer axis. */
