@@ -24,7 +24,7 @@ function casesSource(): string {
     const body = c.body.split('\n').map((l) => `        ${l}`).join('\n');
     return `    def case_${i}(self, ${Object.keys(c.inputs).join(', ')}):\n${body}\n`;
   });
-  return `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\nclass Cases(nn.Module):\n${methods.join('\n')}`;
+  return `import math\n\nimport torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\nclass Cases(nn.Module):\n${methods.join('\n')}`;
 }
 
 function tensorOf(e: Encoded): Value {

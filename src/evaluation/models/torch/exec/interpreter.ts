@@ -13,7 +13,7 @@ import { factoryState } from './ops/factories';
 import { assignIndex, indexTensor } from './ops/indexing';
 import { matmul } from './ops/products';
 import { isTensor, result } from './ops/registry';
-import { layerParams, LayerTensor, layerTensors } from './modules/module';
+import { layerMethod, layerParams, LayerTensor, layerTensors } from './modules/module';
 import { ClassInfo, Instance, Layer, NONE, numberOf, TensorValue, Value } from './values';
 
 /** Statements, calls and loop turns one run may take. */
@@ -272,7 +272,7 @@ export class Executor {
       if (name === '__init__') return NONE;
       throw refuse(site, `super().${name}()`);
     }
-    if (target.kind === 'module') return this.moduleMethod(target, name, args, site);
+    if (target.kind === 'module') return this.moduleMethod(target, name, args, site, kwargs);
     if (target.kind === 'tensor') {
       const def = findOp(name);
       if (!def) throw refuse(site, `the tensor method .${name}()`);
@@ -287,7 +287,7 @@ export class Executor {
   }
 
   /** nn.Module's own methods, on user modules and on layers. */
-  private moduleMethod(target: Value, name: string, args: Value[], site: CallSite): Value {
+  private moduleMethod(target: Value, name: string, args: Value[], site: CallSite, kwargs: Map<string, Value> = new Map()): Value {
     switch (name) {
       case 'parameters': {
         const items: Value[] = this.namedParameters(target, site).map(([, t]) => t);
@@ -340,8 +340,11 @@ export class Executor {
       case 'init_weights':
       case 'reset_parameters':
         return NONE;
-      default:
+      default: {
+        const method = target.kind === 'module' ? layerMethod(target.layer.type, name) : undefined;
+        if (method) return method(args, kwargs, site);
         break;
+      }
     }
     throw refuse(site, `the method .${name}() of ${target.kind === 'object' ? target.obj.cls.name : `nn.${(target as { layer: Layer }).layer.type}`}`);
   }
@@ -1125,7 +1128,7 @@ export class Executor {
         const arg = v.layer.args.get(name);
         if (arg !== undefined) return arg;
         if (name === 'training') return { kind: 'bool', value: false };
-        if (MODULE_METHODS.has(name) || name === 'forward' || (name === 'append' || name === 'extend' || name === 'insert')) return { kind: 'bound', target: v, name };
+        if (MODULE_METHODS.has(name) || name === 'forward' || (name === 'append' || name === 'extend' || name === 'insert') || layerMethod(v.layer.type, name)) return { kind: 'bound', target: v, name };
         if (v.layer.type === 'ModuleDict' || v.layer.type === 'Sequential') {
           const i = v.layer.keys?.indexOf(name) ?? -1;
           if (i >= 0) return v.layer.children[i];

@@ -4,6 +4,8 @@ import './cells';
 import './convolution';
 import './norm';
 import './recurrent';
+import './attention';
+import './transformer';
 
-export { layerBuilder, runnableLayerKinds } from './module';
+export { layerBuilder, layerMethod, runnableLayerKinds } from './module';
 export type { LayerRuntime } from './module';

@@ -62,6 +62,18 @@ function parseSignature(signature: string): { name: string; fallback?: Value }[]
   });
 }
 
+export type LayerMethod = (args: Value[], kwargs: Map<string, Value>, site: CallSite) => Value;
+const METHODS = new Map<string, LayerMethod>();
+
+/** A method of a torch.nn class beyond forward (`self.transformer.generate_square_subsequent_mask(n)`). */
+export function registerLayerMethod(kinds: string[], name: string, method: LayerMethod): void {
+  for (const kind of kinds) METHODS.set(`${kind}.${name}`, method);
+}
+
+export function layerMethod(kind: string, name: string): LayerMethod | undefined {
+  return METHODS.get(`${kind}.${name}`);
+}
+
 export function layerBuilder(kind: string): LayerBuilder | undefined {
   return BUILDERS.get(kind);
 }

@@ -10,5 +10,6 @@ import './shape';
 import './softmax';
 import './functional';
 import './packing';
+import './attention';
 
 export { callOp, findOp, opNames } from './registry';

@@ -38,7 +38,9 @@ function band(a: Bound, lower: boolean) {
   const j = tf().reshape(tf().range(0, cols, 1, 'int32'), [1, cols]);
   const d = tf().sub(j, i);
   const keep = lower ? tf().lessEqual(d, k) : tf().greaterEqual(d, k);
-  return result(tf().where(tf().broadcastTo(keep, x.shape), x, tf().zerosLike(x)), rolesOf(a.get('input')));
+  // A bool input is kept with logicalAnd: the wasm backend's Select on bool values writes past its output.
+  const kept = tf().broadcastTo(keep, x.shape);
+  return result(x.dtype === 'bool' ? tf().logicalAnd(x, kept) : tf().where(kept, x, tf().zerosLike(x)), rolesOf(a.get('input')));
 }
 
 op(['triu', 'triu_'], 'input, diagonal=0', (a) => band(a, false));
