@@ -568,6 +568,44 @@ def _(r):
     return "y = " + form.format(s=seqs)
 
 
+# ── data loading ───────────────────────────────────────────────────────────────
+
+def dataset_tensors(r):
+    """Two to three tensors sharing a first axis: float features, long ids or labels."""
+    n = r.randint(2, 9)
+    made = []
+    for _ in range(r.randint(2, 3)):
+        rest = sizes(r, r.randint(0, 2))
+        made.append(randn([n] + rest) if r.random() < 0.5 else f"torch.randint(0, 5, {tup([n] + rest)})")
+    return n, made
+
+
+@op("TensorDataset", check=("y", "z"))
+def _(r):
+    n, made = dataset_tensors(r)
+    i = r.randrange(n)
+    head = "from torch.utils.data import TensorDataset\n"
+    form = r.choice(["y, z = ds[{i}][0], ds[{i}][1]", "y = ds[{i}][0]\nz = ds[{i}][-1]", "for y, z, *rest in ds:\n    break"])
+    if len(made) == 2 and "*rest" in form:
+        form = "for y, z in ds:\n    break"
+    return head + f"ds = TensorDataset({', '.join(made)})\n" + form.format(i=i)
+
+
+@op("DataLoader", check=("y", "z"))
+def _(r):
+    n, made = dataset_tensors(r)
+    b = r.randint(1, n)
+    head = "from torch.utils.data import TensorDataset, DataLoader\n"
+    form = r.choice([
+        "for y, z, *rest in DataLoader(ds, batch_size={b}):\n    break",
+        "loader = DataLoader(ds, batch_size={b}, shuffle=True)\nfor batch in loader:\n    y, z = batch[0], batch[1]\n    break",
+        "def collate(items):\n    return torch.stack([it[0] for it in items]), torch.stack([it[1] for it in items])\nfor y, z in DataLoader(ds, batch_size={b}, collate_fn=collate):\n    break",
+    ])
+    if len(made) == 2:
+        form = form.replace("y, z, *rest in", "y, z in")
+    return head + f"ds = TensorDataset({', '.join(made)})\n" + form.format(b=b)
+
+
 # ── convolution, pooling, attention ─────────────────────────────────────────────
 
 def window_fits(length, kernel, padding, dilation=1):

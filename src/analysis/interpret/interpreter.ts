@@ -13,6 +13,7 @@ import { sklearnCall } from '../ops/datasets';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
+import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
 import { tensorFunction } from '../ops/torch-functions';
@@ -1046,7 +1047,8 @@ export class Interpreter {
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
-    if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs);
+    if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs, expr);
+    if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
     const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
@@ -1229,25 +1231,25 @@ export class Interpreter {
   }
 
   /**
-   * Iterating a DataLoader over a user Dataset yields its __getitem__ result collated: each tensor gains a
-   * leading batch dimension, numbers become 1-D tensors. A custom collate_fn is not followed.
+   * Iterating a DataLoader yields batches of its dataset's samples: a user Dataset's __getitem__ result, or a
+   * sequence's item (a TensorDataset's rows). default_collate gives each tensor a leading batch axis; a collate_fn
+   * defined in the project is run on a list of such samples.
    */
-  private dataLoader(args: Value[], kwargs: Map<string, Value>): Value {
+  private dataLoader(args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     const dataset = args[0] ?? kwargs.get('dataset');
-    if (dataset?.kind !== 'instance' || kwargs.has('collate_fn') || kwargs.has('batch_sampler')) return UNKNOWN;
-    const getitem = this.findMethod(dataset.cls, '__getitem__');
-    if (!getitem) return UNKNOWN;
-    const item = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
-    // A symbol, not batch_size: the last batch may be smaller.
-    const batch: Dim = symDim('batch', { role: 'batch' });
-    const collate = (v: Value): Value => {
-      if (v.kind === 'tensor') return { ...v, shape: v.shape.rankKnown ? shapeOf([batch, ...v.shape.dims]) : UNKNOWN_SHAPE, name: undefined };
-      if (v.kind === 'int' || v.kind === 'bool') return { kind: 'tensor', dtype: 'long', shape: shapeOf([batch]) };
-      if (v.kind === 'float') return { kind: 'tensor', dtype: 'float', shape: shapeOf([batch]) };
-      if (v.kind === 'tuple' || v.kind === 'list') return v.element ? UNKNOWN : { kind: v.kind, items: v.items.map(collate) };
-      return UNKNOWN;
-    };
-    return listOf(collate(item));
+    if (!dataset || kwargs.has('batch_sampler')) return UNKNOWN;
+    let sample: Value | undefined;
+    if (dataset.kind === 'instance') {
+      const getitem = this.findMethod(dataset.cls, '__getitem__');
+      if (!getitem) return UNKNOWN;
+      sample = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
+    } else sample = sampleOfSequence(dataset);
+    if (!sample) return UNKNOWN;
+    const collateFn = kwargs.get('collate_fn');
+    // batch_size=None turns batching off: samples come one by one.
+    if (kwargs.get('batch_size')?.kind === 'none') return collateFn ? UNKNOWN : listOf(sample);
+    if (collateFn && collateFn.kind !== 'none') return collateFn.kind === 'function' ? listOf(this.callValue(collateFn, [listOf(sample)], new Map(), expr, false)) : UNKNOWN;
+    return listOf(defaultCollate(sample));
   }
 
   private readonly kerasViews = new WeakMap<InstanceValue, KerasModel>();

@@ -92,4 +92,66 @@ describe('values and imports', () => {
     assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL110@9']);
     assert.equal(tensors.find((t) => t.name === 'y')?.shape, '(B,)');
   });
+
+  it('follows a TensorDataset of numpy features through DataLoader batches into forward', async () => {
+    const src = [
+      'import numpy as np',
+      'import torch',
+      'import torch.nn as nn',
+      'from torch.utils.data import TensorDataset, DataLoader',
+      'features = np.zeros((len(reviews), 200), dtype=int)',
+      'data = TensorDataset(torch.from_numpy(features), torch.from_numpy(np.array(labels)))',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.emb = nn.Embedding(1000, 16)',
+      '        self.lstm = nn.LSTM(32, 8, batch_first=True)',
+      '    def forward(self, x):',
+      '        e = self.emb(x.long())',
+      '        out, _ = self.lstm(e)',
+      '        return out',
+      'net = Net()',
+      'for inputs, labels in DataLoader(data, batch_size=50, shuffle=True):',
+      '    out = net(inputs)',
+    ].join('\n');
+    const { findings, tensors } = await run(src);
+    assert.equal(tensors.find((t) => t.name === 'inputs')?.shape, '(B, 200)');
+    assert.equal(tensors.find((t) => t.name === 'e')?.shape, '(B, 200, 16)');
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL101@14']);
+    // The labels' rank is not known, so their batch is not either.
+    assert.equal(tensors.find((t) => t.name === 'labels')?.shape ?? '(…)', '(…)');
+  });
+
+  it('runs a collate_fn defined in the file on a list of samples', async () => {
+    const src = [
+      'import torch',
+      'from torch.utils.data import TensorDataset, DataLoader',
+      'from torch.nn.utils.rnn import pad_sequence',
+      'ds = TensorDataset(torch.randint(0, 9, (30, 7)), torch.randn(30, 3))',
+      'def collate(items):',
+      '    xs = torch.stack([it[0] for it in items])',
+      '    return xs, pad_sequence([it[1] for it in items], batch_first=True)',
+      'for x, y in DataLoader(ds, batch_size=4, collate_fn=collate):',
+      '    pass',
+    ].join('\n');
+    const { tensors } = await run(src);
+    assert.equal(tensors.find((t) => t.name === 'x' && t.range.start.line === 7)?.shape, '(?, 7)');
+    assert.equal(tensors.find((t) => t.name === 'y' && t.range.start.line === 7)?.shape, '(B, T)');
+  });
+
+  it('leaves a DataLoader batch unknown when its collate_fn is not followed or batching is off with one', async () => {
+    const src = [
+      'import torch',
+      'from torch.utils.data import TensorDataset, DataLoader',
+      'from mylib import collate',
+      'ds = TensorDataset(torch.randn(30, 7), torch.randn(30, 3))',
+      'for x, y in DataLoader(ds, batch_size=4, collate_fn=collate):',
+      '    pass',
+      'for a, b in DataLoader(ds, batch_size=None):',
+      '    pass',
+    ].join('\n');
+    const { tensors } = await run(src);
+    assert.equal(tensors.find((t) => t.name === 'x'), undefined);
+    assert.equal(tensors.find((t) => t.name === 'a')?.shape, '(7,)');
+  });
 });
