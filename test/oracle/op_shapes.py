@@ -402,6 +402,46 @@ def _(r):
     return f"x = {randn(s)}\nmask = torch.rand({args(m) if m else '()'}) > 0.5\ny = " + form
 
 
+@op("comparison")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    t = [d if r.random() < 0.5 else 1 for d in s][r.randint(0, len(s) - 1):]
+    if r.random() < 0.5:
+        s, t = t, s
+    name = r.choice(["eq", "ne", "lt", "le", "gt", "ge", "greater", "less_equal", "not_equal", "logical_and", "logical_or", "logical_xor"])
+    form = r.choice(["a.{n}(b)", "torch.{n}(a, b)", "a.{n}(0)", "torch.{n}(a, 0.5)", "a.{n}(other=b)"])
+    if name.startswith("logical") and "other" in form:
+        form = "a.{n}(b)"
+    return f"a = {randn(s)}\nb = {randn(t)}\ny = " + form.format(n=name)
+
+
+@op("masks")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    m = [d if r.random() < 0.6 else 1 for d in s][r.randint(0, len(s) - 1):]
+    k = r.randrange(len(s))
+    a = axis(r, len(s))
+    form = r.choice([
+        "x.masked_select(mask)", "torch.masked_select(x, mask)", "x.nonzero()", "torch.nonzero(x)", "torch.nonzero(x, as_tuple=True)[{k}]",
+        "x.select({a}, 0)", "torch.select(x, {a}, 0)", "x.ravel()", "torch.ravel(x)", "x.logical_not()", "torch.logical_not(x)",
+        "x.all()", "x.any()", "(x > 0).all({a})", "(x > 0).any({a}, keepdim=True)", "torch.all(x > 0, {a})",
+    ])
+    return f"x = {randn(s)}\nmask = torch.rand({args(m) if m else '()'}) > 0.5\ny = " + form.format(k=k, a=a)
+
+
+@op("shape-keeping-writes")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    a = axis(r, len(s))
+    form = r.choice([
+        "x.copy_(torch.randn({t}))", "x.scatter_add({a}, idx, torch.randn({t}))", "x.clone().scatter_add_({a}, idx, torch.randn({t}))",
+        "torch.bernoulli(torch.rand({t}))", "torch.rand({t}).bernoulli()", "x.clone().bernoulli_(0.5)", "x.clone().sigmoid_()", "x.clone().tanh_()",
+        "x.clone().relu_()", "x.clamp_min(0)", "x.clamp_max(1)", "x.clone().index_add_(0, torch.zeros(1, dtype=torch.long), torch.randn({u}))",
+    ])
+    u = tup([1] + s[1:])
+    return f"x = {randn(s)}\nidx = torch.zeros({tup(s)}, dtype=torch.long)\ny = " + form.format(t=tup(s), a=a, u=u)
+
+
 # ── constructors and casts ─────────────────────────────────────────────────────
 
 @op("factories")

@@ -14,6 +14,7 @@ import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, ou
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
+import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
 import { tensorFunction } from '../ops/torch-functions';
@@ -499,6 +500,7 @@ export class Interpreter {
   }
 
   private execAssign(stmt: A.Assign, scope: Scope): void {
+    this.refineUnpackedSize(stmt, scope);
     let value = this.eval(stmt.value, scope);
     if (stmt.op) {
       const current = this.eval(stmt.targets[0], scope);
@@ -506,6 +508,15 @@ export class Interpreter {
     }
     for (const target of stmt.targets) this.bind(target, value, scope, stmt);
     this.noteKerasAssign(stmt, value);
+  }
+
+  /** `b, t, d = x.size()`: from this line on, x has exactly as many axes as names receive its sizes. */
+  private refineUnpackedSize(stmt: A.Assign, scope: Scope): void {
+    const unpacked = unpackedSizeOf(stmt);
+    if (!unpacked) return;
+    const current = scope.lookup(unpacked.name);
+    const refined = current && refineRankByUnpacking(current, unpacked.count, unpacked.call, unpacked.name);
+    if (refined) scope.set(unpacked.name, refined);
   }
 
   /** Binds a value to an assignment target, unpacking tuples and recording tensor sites. */

@@ -7,6 +7,7 @@ import { broadcast } from './broadcast';
 import { bmm, dot, matmul, mm } from './products';
 import { gather, indexSelect, multinomial, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
+import { comparisonOrMask, isComparisonOrMask } from './comparison';
 import { legacyConstructor, tensorFactory } from './tensor-factory';
 import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
 
@@ -265,6 +266,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     if (strides) result.strides = strides;
     return result;
   }
+  if (isComparisonOrMask(name)) return comparisonOrMask(t, name, args, kwargs, origin) ?? UNKNOWN;
   if (name === 'triu' || name === 'tril' || name === 'triu_' || name === 'tril_') {
     // Zeros the other triangle: the values now include 0.
     const kept = tensor(t, t.shape, origin);

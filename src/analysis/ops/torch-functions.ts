@@ -1,4 +1,5 @@
 // torch.* and torch.nn.functional.* functions that move shapes: cat, stack, reductions, activations.
+import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
@@ -161,6 +162,7 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
     case 'unbind':
       return first?.kind === 'tensor' ? unbind(first, args[1] ?? kwargs.get('dim'), origin) : undefined;
     default:
+      if (isComparisonOrMask(name)) return comparisonOrMaskFunction(name, args, kwargs, origin);
       if (Object.hasOwn(BINARY, name)) {
         const other = args[1] ?? kwargs.get('other');
         return first && other && (first.kind === 'tensor' || other.kind === 'tensor') ? broadcast(first, other, origin, BINARY[name]) : undefined;

@@ -22,7 +22,7 @@ const MODELLED = new Set([
   'matmul', 'bmm', 'mm', 'broadcast', 'masked_fill',
   'factories', 'arange', 'like', 'new', 'legacy', 'tensor', 'casts', 'elementwise',
   'activation-modules', 'LayerNorm', 'BatchNorm1d', 'Linear', 'F.linear', 'Embedding', 'RNN', 'GRU', 'LSTM', 'RNNCell', 'GRUCell', 'LSTMCell',
-  'pad_sequence', 'dot', 'pool1d', 'TensorDataset',
+  'pad_sequence', 'dot', 'pool1d', 'TensorDataset', 'comparison', 'shape-keeping-writes',
   'Conv1d', 'MaxPool1d', 'AvgPool1d', 'AdaptiveMaxPool1d',
   'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer', 'Transformer', 'generate_square_subsequent_mask',
 ]);

@@ -67,6 +67,30 @@ describe('value flow', () => {
     const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.cell = nn.GRUCell(10, 20)\n    def forward(self, x):\n        h = torch.zeros(3, 20)\n        h2 = self.cell(x, h)\n        return h2\n';
     assert.equal(await shapeOf(body, 'h2'), '(3, 20)');
   });
+
+  it('knows an input is 3-D from the line its size() is unpacked into three names, keeping its known trailing sizes', async () => {
+    const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 16)\n    def forward(self, x, y):\n        before = x.transpose(1, 2)\n        b, t, d = x.size()\n        after = x.transpose(1, 2)\n        h = self.fc(y)\n        n, m = h.size()\n        g = h.unsqueeze(0)\n        return after, g\n';
+    assert.equal(await shapeOf(body, 'before'), undefined);
+    assert.equal(await shapeOf(body, 'after'), '(x.size(0), x.size(2), x.size(1))');
+    assert.equal(await shapeOf(body, 'g'), '(1, ?, 16)');
+  });
+
+  it('refines no rank from .shape of a value that may not be a tensor, and keeps the known last size of one that is', async () => {
+    const body = 'import torch\nimport torch.nn as nn\nimport pandas as pd\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 16)\n    def forward(self, x):\n        df = pd.read_csv(x)\n        rows, cols = df.shape\n        u = df.transpose(0, 1)\n        h = self.fc(x)\n        a, b = h.size()\n        v = h.transpose(0, 1)\n        return u, v\n';
+    assert.equal(await shapeOf(body, 'u'), undefined);
+    assert.equal(await shapeOf(body, 'v'), '(16, ?)');
+  });
+
+  it('compares, masks and selects: eq broadcasts to bool, masked_select is 1-D, nonzero is (n, rank), select drops an axis', async () => {
+    const body = 'ids = torch.randint(0, 9, (4, 7))\nm = ids.eq(0)\nk = torch.ne(ids, torch.zeros(1, 7))\nv = ids.masked_select(m)\nnz = ids.nonzero()\nrow = ids.select(1, 0)\nany_row = m.any(1, keepdim=True)\nflat = ids.ravel()\n';
+    assert.equal(await shapeOf(body, 'm'), '(4, 7)');
+    assert.equal(await shapeOf(body, 'k'), '(4, 7)');
+    assert.equal(await shapeOf(body, 'v'), '(?,)');
+    assert.equal(await shapeOf(body, 'nz'), '(?, 2)');
+    assert.equal(await shapeOf(body, 'row'), '(4,)');
+    assert.equal(await shapeOf(body, 'any_row'), '(4, 1)');
+    assert.equal(await shapeOf(body, 'flat'), '(28,)');
+  });
 });
 
 describe('starred items in tuples and lists', () => {
