@@ -18,6 +18,7 @@ import { rnnDropoutSingleLayer } from './torch/sl114-rnn-dropout-single-layer';
 import { lossTargetShape } from './torch/sl115-loss-target-shape';
 import { rnnInputRank } from './torch/sl116-rnn-input-rank';
 import { viewNonContiguous } from './torch/sl117-view-non-contiguous';
+import { repeatFewerSizes } from './torch/sl118-repeat-fewer-sizes';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -65,6 +66,7 @@ const RULES: readonly Rule[] = [
   lossTargetShape,
   rnnInputRank,
   viewNonContiguous,
+  repeatFewerSizes,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,
