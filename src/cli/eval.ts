@@ -82,10 +82,14 @@ Running a model (TensorFlow.js, locally; no Python):
   --state-dict-key KEY      The state dict to use in a .pt checkpoint that holds several
                             ({"encoder": …, "decoder": …}); nested keys joined by '.'.
   --class CLASS             The nn.Module class to run when the .py file defines several.
-  --init NAME=VALUE,…       Constructor arguments of a .py model (integers, True or False). Those
-                            with no default that --init leaves out are taken from the weights'
-                            shapes (an Embedding's weight gives vocab_size × embed_dim, an LSTM's
-                            weight_ih_l0 4·hidden × input, …).
+  --init NAME=VALUE,…       Constructor arguments of a .py model (numbers, True, False or strings),
+                            a config object's fields (args.hidden_dim=128) and names the file reads
+                            but never defines (n_class=26). What --init leaves out is solved from
+                            the weights: the state dict the model's __init__ builds must equal the
+                            saved one (an Embedding's weight gives vocab_size × embed_dim, an LSTM's
+                            weight_ih_l0 4·hidden × input, its _l1/_reverse tensors the layers and
+                            directions, rnn_type the string that builds them); what the weights
+                            leave open is run twice and kept only when the outputs agree.
   --data DATA               Token ids (.jsonl {"ids": [...], "label": …}, .csv/.tsv with an ids
                             column, .npy (N, T) with labels beside it), raw text (.jsonl/.csv text
                             column) with --vocab, or features (.npy (N, T, F)).

@@ -31,6 +31,7 @@ import collections
 import json
 import os
 import sys
+import types
 
 import numpy as np
 import torch
@@ -82,6 +83,93 @@ class PooledRNN(nn.Module):
         out, h = self.rnn(self.embedding(x))
         return self.head(out.mean(dim=1))
 """, "PooledRNN", {"vocab_size": 30, "num_classes": 5}, "ids", (8, 6), 30),
+    # A config object: every size is a field of args, bidirectional a flag that also doubles the head's input.
+    "config_fields": ("""
+class ConfigTagger(nn.Module):
+    def __init__(self, args):
+        super().__init__()
+        self.args = args
+        self.embed = nn.Embedding(args.embed_num, args.embed_dim)
+        self.lstm = nn.LSTM(args.embed_dim, args.hidden_dim, num_layers=args.num_layers,
+                            dropout=args.dropout, bidirectional=args.bidirectional, batch_first=True)
+        directions = 2 if args.bidirectional else 1
+        self.fc = nn.Linear(args.hidden_dim * directions, args.class_num)
+
+    def forward(self, x):
+        out, _ = self.lstm(self.embed(x))
+        return self.fc(out[:, -1, :])
+""", "ConfigTagger", {"args": types.SimpleNamespace(embed_num=17, embed_dim=6, hidden_dim=5, num_layers=2, dropout=0.3, bidirectional=True, class_num=3)}, "ids", (8, 6), 17),
+    # Names set only by the script part (as in tutorials): the class reads them as globals.
+    "script_globals": ("""
+class TextLSTM(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(input_size=n_class, hidden_size=n_hidden, batch_first=True)
+        self.W = nn.Linear(n_hidden, n_class, bias=False)
+        self.b = nn.Parameter(torch.ones([n_class]))
+
+    def forward(self, X):
+        h0 = torch.zeros(1, len(X), n_hidden)
+        c0 = torch.zeros(1, len(X), n_hidden)
+        out, _ = self.lstm(X, (h0, c0))
+        return self.W(out[:, -1]) + self.b
+
+
+if __name__ == '__main__':
+    n_class, n_hidden = 5, 8
+""", "TextLSTM", {}, "features", (8, 4, 5), None),
+    # The recurrent type chosen by a string, and a layer count whose default (1) the weights contradict.
+    "rnn_type_choice": ("""
+class RNNModel(nn.Module):
+    def __init__(self, rnn_type, ntoken, ninp, nhid, nlayers=1, dropout=0.5):
+        super().__init__()
+        self.encoder = nn.Embedding(ntoken, ninp)
+        if rnn_type in ['LSTM', 'GRU']:
+            self.rnn = getattr(nn, rnn_type)(ninp, nhid, nlayers, dropout=dropout, batch_first=True)
+        else:
+            nonlinearity = {'RNN_TANH': 'tanh', 'RNN_RELU': 'relu'}[rnn_type]
+            self.rnn = nn.RNN(ninp, nhid, nlayers, nonlinearity=nonlinearity, dropout=dropout, batch_first=True)
+        self.decoder = nn.Linear(nhid, ntoken)
+
+    def forward(self, x):
+        out, _ = self.rnn(self.encoder(x))
+        return self.decoder(out[:, -1])
+""", "RNNModel", {"rnn_type": "GRU", "ntoken": 19, "ninp": 6, "nhid": 7, "nlayers": 2}, "ids", (8, 5), 19),
+    # Two choices build the same tensors (tanh and relu) and give different outputs: refused without --init.
+    "rnn_type_ambiguous": ("rnn_type_choice", "RNNModel", {"rnn_type": "RNN_RELU", "ntoken": 19, "ninp": 6, "nhid": 7}, "ids", (8, 5), 19),
+    # A pretrained table only copied into the Embedding, and a batch size that only sizes the initial state.
+    "pretrained_batch": ("""
+class LSTMClassifier(nn.Module):
+    def __init__(self, batch_size, output_size, hidden_size, vocab_size, embedding_length, weights):
+        super().__init__()
+        self.batch_size = batch_size
+        self.hidden_size = hidden_size
+        self.word_embeddings = nn.Embedding(vocab_size, embedding_length)
+        self.word_embeddings.weight = nn.Parameter(weights, requires_grad=False)
+        self.lstm = nn.LSTM(embedding_length, hidden_size)
+        self.label = nn.Linear(hidden_size, output_size)
+
+    def forward(self, input_sentence):
+        x = self.word_embeddings(input_sentence).permute(1, 0, 2)
+        h_0 = torch.zeros(1, self.batch_size, self.hidden_size)
+        c_0 = torch.zeros(1, self.batch_size, self.hidden_size)
+        output, (h, c) = self.lstm(x, (h_0, c_0))
+        return self.label(h[-1])
+""", "LSTMClassifier", {"batch_size": 8, "output_size": 4, "hidden_size": 7, "vocab_size": 23, "embedding_length": 6, "weights": lambda: torch.randn(23, 6)}, "ids", (8, 6), 23),
+    # hidden_dim // 2: 10 and 11 build the same tensors and give the same outputs.
+    "half_hidden": ("""
+class CharBiLSTM(nn.Module):
+    def __init__(self, alphabet_size, embedding_dim, hidden_dim, dropout):
+        super().__init__()
+        self.hidden_dim = hidden_dim
+        self.emb = nn.Embedding(alphabet_size, embedding_dim)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim // 2, batch_first=True, bidirectional=True)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x):
+        out, _ = self.lstm(self.drop(self.emb(x)))
+        return out[:, -1, :]
+""", "CharBiLSTM", {"alphabet_size": 13, "embedding_dim": 4, "hidden_dim": 10, "dropout": 0.5}, "ids", (8, 6), 13),
 }
 
 
@@ -213,14 +301,24 @@ def expectation(path, key):
 
 
 def sized_source(name):
-    return SIZED_HEADER + SIZED_MODELS[name][0].lstrip("\n")
+    source = SIZED_MODELS[name][0]
+    # A fixture may reuse another's source (same class, other weights).
+    if source in SIZED_MODELS:
+        source = SIZED_MODELS[source][0]
+    return SIZED_HEADER + source.lstrip("\n")
 
 
 def build_sized(name):
     _, class_name, kwargs, _, _, _ = SIZED_MODELS[name]
     scope = {}
     exec(sized_source(name), scope)
-    return scope[class_name](**kwargs)
+    # Names the script part sets (script_globals): the values the weights are made with.
+    scope.update(SIZED_GLOBALS.get(name, {}))
+    return scope[class_name](**{k: v() if callable(v) else v for k, v in kwargs.items()})
+
+
+# Module-level names a fixture's class reads that its file sets only under `if __name__ == '__main__':`.
+SIZED_GLOBALS = {"script_globals": {"n_class": 5, "n_hidden": 8}}
 
 
 def sized_paths(name):

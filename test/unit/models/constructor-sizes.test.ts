@@ -18,7 +18,7 @@ import { maxAbsDifference, sharedAnalyzer, tempFile, TORCH_FIXTURES } from './he
 
 const SIZES = join(TORCH_FIXTURES, 'sizes');
 
-async function outputsMatch(name: string, init?: Record<string, number | boolean>): Promise<string[]> {
+async function outputsMatch(name: string, init?: Record<string, number | boolean | string>): Promise<string[]> {
   await useBackend('cpu');
   const base = join(SIZES, name);
   const model = await loadModel(`${base}.py`, { weightsPath: `${base}.pt`, analyzer: await sharedAnalyzer(), init });
@@ -43,7 +43,7 @@ describe('constructor sizes from the weights', () => {
     const notes = await outputsMatch('bilstm_vocab_plus_one');
     const sizes = notes.find((n) => n.startsWith('constructor arguments from the weights'));
     assert.ok(sizes, notes.join('\n'));
-    assert.match(sizes, /vocab_size=20 \(embedding\.weight \(21, 6\) gives embedding's num_embeddings=21\)/);
+    assert.match(sizes, /vocab_size=20 \(embedding\.weight \(21, 6\), axis 0\)/);
     assert.match(sizes, /embed_dim=6/);
     assert.match(sizes, /hidden_dim=7/);
     assert.match(sizes, /num_classes=3/);
@@ -53,7 +53,7 @@ describe('constructor sizes from the weights', () => {
 
   it('StackedGRU(input_size, hidden_size, num_layers, n_classes): the layer count comes from the tensors present', async () => {
     const notes = await outputsMatch('gru_layers_from_weights');
-    assert.ok(notes.some((n) => /num_layers=2 \(gru\.weight_ih_l0…l1 gives gru's num_layers=2\)/.test(n)), notes.join('\n'));
+    assert.ok(notes.some((n) => /num_layers=2 \(the tensors present\)/.test(n)), notes.join('\n'));
   });
 
   it('PooledRNN(vocab_size, num_classes, embed_dim=8, hidden=10): only the arguments without defaults are inferred', async () => {
@@ -68,7 +68,7 @@ describe('constructor sizes from the weights', () => {
     await outputsMatch('gru_layers_from_weights', { n_classes: 4 });
     await assert.rejects(outputsMatch('gru_layers_from_weights', { hidden_size: 8 }), (error: unknown) => {
       assert.ok(error instanceof InputError);
-      assert.match(error.message, /tensor 'gru\.weight_ih_l0' is \(27, 5\) but the model's constructor arguments need \(24, 5\)/);
+      assert.match(error.message, /StackedGRU: no values of input_size, num_layers, n_classes build the saved tensors with the values --init gives: gru\.weight_ih_l0 is \(27, 5\) in the weights, \(24, 5\) built/);
       return true;
     });
   });
@@ -102,7 +102,7 @@ describe('constructor sizes from the weights', () => {
     const analyzer = await sharedAnalyzer();
     assert.throws(() => loadTorchModel({ path: py, source, analyzer, weights }), (error: unknown) => {
       assert.ok(error instanceof InputError);
-      assert.match(error.message, /the weights disagree on TiedLM's vocab: embedding\.weight \(12, 4\) gives embedding's num_embeddings=12 \(vocab=12\), but out\.weight \(13, 4\) gives out's out_features=13 \(vocab=13\); give it with --init vocab=N/);
+      assert.match(error.message, /TiedLM: no values of vocab, dim build the saved tensors: the weights disagree on vocab: embedding\.weight \(12, 4\), axis 0 gives vocab=12, but out\.weight \(13, 4\) does not fit it; give it with --init vocab=N/);
       return true;
     });
   });
@@ -112,7 +112,7 @@ describe('constructor sizes from the weights', () => {
     const source = readFileSync(path, 'utf8');
     const analyzer = await sharedAnalyzer();
     await useBackend('cpu');
-    assert.throws(() => verifyShapes({ path, source, analyzer }), /StackedGRU's input_size, hidden_size, num_layers, n_classes have no default: give them with --init input_size=N,hidden_size=N,num_layers=N,n_classes=N/);
+    assert.throws(() => verifyShapes({ path, source, analyzer }), /StackedGRU's input_size, hidden_size, num_layers, n_classes have no value in the file: give them with --init input_size=N,hidden_size=N,num_layers=N,n_classes=N/);
     const check = verifyShapes({ path, source, analyzer, init: { input_size: 5, hidden_size: 9, num_layers: 2, n_classes: 4 } });
     assert.equal(check.mismatches, 0);
     assert.deepEqual(check.rows.at(-1)!.realShape, [3, 4]);
@@ -128,9 +128,81 @@ describe('constructor sizes from the weights', () => {
     assert.match(out, /Note: constructor arguments from the weights: vocab_size=20/);
   });
 
-  it('--init parses integers and True/False, and refuses anything else', () => {
+  it('ConfigTagger(args): a config object\'s fields are solved like arguments, a flag (args.bidirectional) from the tensors present', async () => {
+    const notes = await outputsMatch('config_fields');
+    const sizes = notes.find((n) => n.startsWith('constructor arguments from the weights'))!;
+    assert.match(sizes, /args\.embed_num=17 \(embed\.weight \(17, 6\), axis 0\)/);
+    assert.match(sizes, /args\.hidden_dim=5/);
+    assert.match(sizes, /args\.num_layers=2 \(the tensors present\)/);
+    assert.match(sizes, /args\.bidirectional=True \(the tensors present\)/);
+    assert.match(sizes, /args\.class_num=3/);
+    // The dropout rate builds no tensor: run with 0 and with 1, it changes no output.
+    assert.ok(notes.some((n) => /args\.dropout=0: the weights leave this open, and the model gives the same outputs with args\.dropout=1/.test(n)), notes.join('\n'));
+  });
+
+  it('TextLSTM(): names the file sets only in its script part (n_class, n_hidden) are solved from the weights', async () => {
+    const notes = await outputsMatch('script_globals');
+    assert.ok(notes.some((n) => /^names the file reads but does not define .*n_class=5 .*n_hidden=8/.test(n)), notes.join('\n'));
+  });
+
+  it('RNNModel(rnn_type, …, nlayers=1): the string the code compares rnn_type with that builds the saved tensors, and a default the weights contradict', async () => {
+    const notes = await outputsMatch('rnn_type_choice');
+    const sizes = notes.find((n) => n.startsWith('constructor arguments from the weights'))!;
+    assert.match(sizes, /rnn_type=GRU \(the tensors present\)/);
+    assert.match(sizes, /nlayers=2 \(the tensors present, not the 1 the file gives\)/);
+  });
+
+  it('two strings that build the same tensors but give different outputs are refused with the --init that settles them, and run with it', async () => {
+    await assert.rejects(outputsMatch('rnn_type_ambiguous'), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, /RNNModel: the weights do not settle rnn_type: rnn_type=RNN_TANH and rnn_type=RNN_RELU both build the saved tensors, but they give different outputs; give it with --init rnn_type=VALUE/);
+      return true;
+    });
+    await outputsMatch('rnn_type_ambiguous', { rnn_type: 'RNN_RELU' });
+  });
+
+  it('LSTMClassifier(batch_size, …, weights): a pretrained table copied into the Embedding is the saved one, and batch_size is each batch\'s size', async () => {
+    const notes = await outputsMatch('pretrained_batch');
+    const sizes = notes.find((n) => n.startsWith('constructor arguments from the weights'))!;
+    assert.match(sizes, /weights=the saved word_embeddings\.weight \(it only initialises word_embeddings\.weight, which the weights replace\)/);
+    assert.match(sizes, /batch_size=the batch size of each input/);
+    assert.match(sizes, /vocab_size=23/);
+  });
+
+  it('a batch_size bound to each batch runs a smaller last batch too', async () => {
+    await useBackend('cpu');
+    const base = join(SIZES, 'pretrained_batch');
+    const model = await loadModel(`${base}.py`, { weightsPath: `${base}.pt`, analyzer: await sharedAnalyzer() });
+    const tf = tfjs();
+    const inputs = readNpyFile(`${base}.inputs.npy`);
+    const expected = readNpyFile(`${base}.outputs.npy`);
+    const x = tf.tensor(inputs.data, inputs.shape, 'int32').slice([0, 0], [3, -1]);
+    const y = model.predictRaw(x);
+    try {
+      assert.deepEqual(y.shape, [3, expected.shape[1]]);
+      assert.ok(maxAbsDifference(y.dataSync(), (expected.data as Float32Array).slice(0, 3 * expected.shape[1])) <= 1e-4);
+    } finally {
+      tf.dispose([x, y]);
+      model.dispose();
+    }
+  });
+
+  it('CharBiLSTM(…, hidden_dim, …) with LSTM(…, hidden_dim // 2): any hidden_dim that builds the tensors, checked to give the same outputs', async () => {
+    const notes = await outputsMatch('half_hidden');
+    const sizes = notes.find((n) => n.startsWith('constructor arguments from the weights'))!;
+    assert.match(sizes, /hidden_dim=10 \(lstm\.weight_ih_l0 \(20, 4\), axis 0; 10, 11 all build these tensors\)/);
+  });
+
+  it('--init sets a config field and a name the file never defines', async () => {
+    await outputsMatch('config_fields', { 'args.class_num': 3 });
+    await outputsMatch('script_globals', { n_hidden: 8 });
+    await assert.rejects(outputsMatch('script_globals', { n_hidden: 9 }), /no values of n_class build the saved tensors with the values --init gives/);
+  });
+
+  it('--init parses numbers, True/False, strings and config fields, and refuses anything else', () => {
     assert.deepEqual(parseInitValues('vocab_size=5000, hidden=128,bidirectional=True'), { vocab_size: 5000, hidden: 128, bidirectional: true });
-    assert.match(parseInitValues('hidden=1.5') as string, /must be an integer, True or False/);
+    assert.deepEqual(parseInitValues("dropout=0.5,rnn_type=LSTM,cell='GRU',args.hidden_dim=64"), { dropout: 0.5, rnn_type: 'LSTM', cell: 'GRU', 'args.hidden_dim': 64 });
+    assert.match(parseInitValues('hidden=1+2') as string, /must be a number, True, False or a string/);
     assert.match(parseInitValues('=3') as string, /is not name=value/);
   });
 });

@@ -4,8 +4,11 @@
 import type { Analyzer } from '../../../analysis';
 import { InputError } from '../../errors';
 import { readSafetensorsFile } from '../safetensors';
+import { tfjs } from '../tf';
 import type { StateDict } from '../weights';
 import { InitValues, withConstructorSizes } from './constructor-sizes';
+import { bindingsFor, formatScalar, Scalar, Solution, solveUnknowns, Unsolved } from './solve-unknowns';
+import type { Bindings } from './exec/model';
 import { pickModelClass } from './pick-class';
 import { ExecutedModel, loadExecutedModel } from './exec/model';
 import { RandomWeights, StateDictWeights, WeightSource } from './layers';
@@ -43,22 +46,117 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
     source,
     path,
     description: pickModelClass(options.analyzer.describeModels(source, path), options.className, path),
-    tensors: stateDict?.tensors ?? null,
     init: options.init ?? {},
   });
   const description = sized.description;
-  const weights: WeightSource = stateDict ? new StateDictWeights(stateDict.tensors, stateDict.path) : new RandomWeights();
   const notes: string[] = [];
-  if (sized.inferred.length > 0) notes.push(`constructor arguments from the weights: ${sized.inferred.map((i) => `${i.name}=${i.value} (${i.from})`).join('; ')}`);
   if (options.weights?.key) notes.push(`weights: the state dict under '${options.weights.key}' in ${options.weights.path}`);
-  const openParams = description.constructorParams.filter((p) => p.required && description.constructorArgs[p.name] === undefined);
+  const weightsFor = (): WeightSource => (stateDict ? new StateDictWeights(stateDict.tensors, stateDict.path) : new RandomWeights());
+  const solveOptions = stateDict ? { source, description, given: { ...description.constructorArgs, ...(options.init ?? {}) }, init: new Set(Object.keys(options.init ?? {})), tensors: stateDict.tensors } : null;
+  let solution: Solution | null = null;
+  let unsolved: Unsolved | null = null;
+  if (solveOptions) {
+    for (const withDefaults of [false, true]) {
+      const solved = solveUnknowns(solveOptions, withDefaults);
+      if (solved === null) break;
+      if ('values' in solved && solved.values.size === 0) break;
+      if ('values' in solved) {
+        solution = solved;
+        unsolved = null;
+        break;
+      }
+      if (!unsolved || unsolved.unknowns.length === 0) unsolved = solved;
+    }
+  }
+  if (unsolved?.kind === 'mismatch' && unsolved.unknowns.length > 0) {
+    const names = unsolved.unknowns;
+    throw new InputError(path, null, `${description.className}: no values of ${names.join(', ')} build the saved tensors${Object.keys(options.init ?? {}).length > 0 ? ' with the values --init gives' : ''}: ${unsolved.reason}${/--init/.test(unsolved.reason) ? '' : `; give ${names.length > 1 ? 'them' : 'it'} with --init ${names.map((n) => `${n}=N`).join(',')}`}`);
+  }
+  const fromInit = Object.entries(options.init ?? {}).filter(([k]) => !description.constructorParams.some((p) => p.name === k));
+  let bindings: Bindings | undefined = solveOptions && fromInit.length > 0 ? bindingsFor(solveOptions, new Map()) : undefined;
+  if (solution) {
+    bindings = bindingsFor(solveOptions!, solution.values);
+    notes.push(...solutionNotes(solution, description.constructorParams.map((p) => p.name)));
+  }
+  const openParams = description.constructorParams.filter((p) => p.required && description.constructorArgs[p.name] === undefined && !solution?.values.has(p.name)
+    && ![...(solution?.values.keys() ?? [])].some((k) => k.startsWith(`${p.name}.`)));
+  const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b });
   try {
-    return loadExecutedModel({ path, source, description, weights, notes, anyOutput: options.anyOutput });
+    const model = load(bindings);
+    if (solution && solution.alternatives.length > 0) settleOpen(model, solution, (values) => load(bindingsFor(solveOptions!, values)), path, description.className);
+    return model;
   } catch (error) {
-    if (error instanceof InputError && openParams.length > 0 && !/--init/.test(error.message)) {
-      const several = openParams.length > 1;
-      throw new InputError(path, error.line, `${error.cause}; ${description.className}'s ${openParams.map((p) => p.name).join(', ')} ${several ? 'have' : 'has'} no default${stateDict ? ` and the weights do not determine ${several ? 'them' : 'it'}` : ''}: give ${several ? 'them' : 'it'} with --init ${openParams.map((p) => `${p.name}=N`).join(',')}`);
+    if (error instanceof InputError && !/--init/.test(error.message)) {
+      const names = unsolved ? unsolved.unknowns : solution ? solution.open : openParams.map((p) => p.name);
+      if (names.length > 0) {
+        const several = names.length > 1;
+        throw new InputError(path, error.line, `${error.cause}; ${description.className}'s ${names.join(', ')} ${several ? 'have' : 'has'} no value in the file${stateDict ? ` and the weights do not determine ${several ? 'them' : 'it'}` : ''}: give ${several ? 'them' : 'it'} with --init ${names.map((n) => `${n}=N`).join(',')}`);
+      }
     }
     throw error;
+  }
+}
+
+/** Notes saying where each solved value came from. */
+function solutionNotes(solution: Solution, params: string[]): string[] {
+  const out: string[] = [];
+  const part = (k: string) => `${k}=${formatScalar(solution.values.get(k)!)} (${solution.reasons.get(k)})`;
+  const solved = [...solution.reasons.keys()];
+  const args = solved.filter((k) => params.includes(k) || params.includes(k.split('.')[0]));
+  const free = solved.filter((k) => !args.includes(k));
+  if (args.length > 0) out.push(`constructor arguments from the weights: ${args.map(part).join('; ')}`);
+  if (free.length > 0) out.push(`names the file reads but does not define (its script part sets them), from the weights: ${free.map(part).join('; ')}`);
+  if (solution.open.length > 0) {
+    out.push(`${solution.open.map((k) => `${k}=${formatScalar(solution.values.get(k)!)}`).join(', ')}: the weights leave ${solution.open.length > 1 ? 'these' : 'this'} open, and the model gives the same outputs with ${solution.alternatives.map((alt) => solution.open.map((k) => `${k}=${formatScalar(alt.get(k)!)}`).join(', ')).join(' and with ')}`);
+  }
+  return out;
+}
+
+const SETTLE_BATCH = 3;
+const SETTLE_LENGTH = 9;
+
+/**
+ * Unknowns the weights leave open are accepted only when they change no output: every alternative
+ * assignment is run on the same batch and must give the same outputs; otherwise they are refused.
+ */
+function settleOpen(model: TorchSequenceModel, solution: Solution, load: (values: Map<string, Scalar>) => TorchSequenceModel, path: string, className: string): void {
+  const tf = tfjs();
+  const input = model.summary.input;
+  const batch = tf.tidy(() => (input.kind === 'ids'
+    ? tf.cast(tf.floor(tf.mul(tf.randomUniform([SETTLE_BATCH, SETTLE_LENGTH], 0, 1, 'float32', 5), Math.min(input.vocabulary ?? 1, 1000))), 'int32')
+    : tf.randomNormal([SETTLE_BATCH, SETTLE_LENGTH, input.features ?? 1], 0, 1, 'float32', 5)));
+  const refuse = (alt: Map<string, Scalar>, why: string) => {
+    const differing = [...alt.keys()].filter((k) => alt.get(k) !== solution.values.get(k));
+    const shown = (m: Map<string, Scalar>) => differing.map((k) => `${k}=${formatScalar(m.get(k)!)}`).join(', ');
+    return new InputError(path, null, `${className}: the weights do not settle ${differing.join(', ')}: ${shown(solution.values)} and ${shown(alt)} both build the saved tensors, but ${why}; give ${differing.length > 1 ? 'them' : 'it'} with --init ${differing.map((k) => `${k}=VALUE`).join(',')}`);
+  };
+  try {
+    const reference = model.predictRaw(batch);
+    try {
+      for (const alt of solution.alternatives) {
+        let other: TorchSequenceModel;
+        try {
+          other = load(alt);
+        } catch (error) {
+          throw refuse(alt, `the model does not run with the second (${(error as Error).message})`);
+        }
+        try {
+          const out = other.predictRaw(batch);
+          const same = out.shape.length === reference.shape.length && out.shape.every((d, i) => d === reference.shape[i])
+            && tf.tidy(() => tf.max(tf.abs(tf.sub(out, reference))).dataSync()[0]) <= 1e-6;
+          out.dispose();
+          if (!same) throw refuse(alt, 'they give different outputs');
+        } finally {
+          other.dispose();
+        }
+      }
+    } finally {
+      reference.dispose();
+    }
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    batch.dispose();
   }
 }

@@ -61,6 +61,11 @@ export class Executor {
   readonly layers: Layer[] = [];
   /** A layer's parameters and buffers as `__init__` sees them, before the weights are loaded. */
   private readonly standIns = new Map<Layer, Map<string, TensorValue>>();
+  /**
+   * Names the file reads but never defines (set only under `if __name__ == '__main__':` or in a
+   * training script): their values when the weights or --init settled them (see solve-unknowns.ts).
+   */
+  freeName: ((name: string) => Value | undefined) | null = null;
 
   constructor(readonly module: A.Module, readonly source: string) {
     this.lines = source.split('\n');
@@ -1055,6 +1060,8 @@ export class Executor {
     if (global !== undefined) return global;
     if (BUILTINS.has(name)) return { kind: 'namespace', path: `builtins.${name}` };
     if (name === 'super') return { kind: 'namespace', path: 'builtins.super' };
+    const free = this.freeName?.(name);
+    if (free !== undefined) return free;
     throw refuse(site, `the name ${name}, which is not defined in this file`);
   }
 

@@ -23,6 +23,16 @@ export interface ExecutedModelOptions {
   /** Verify Shapes runs models whose output is not (batch, classes): a tagger's (B, T, tags). */
   anyOutput?: boolean;
   notes?: string[];
+  /** Values the weights or --init settled beyond the description's constructor arguments (solve-unknowns.ts). */
+  bindings?: Bindings;
+}
+
+/** Constructor arguments as executor values (config objects included) and the values of names the file never defines. */
+export interface Bindings {
+  kwargs: Map<string, Value>;
+  free: Map<string, Value>;
+  /** The value that stands for each input's batch size (`self.batch_size = batch_size`): set to it before every batch. */
+  batch?: Value;
 }
 
 export interface TraceRow {
@@ -49,12 +59,15 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
   if (!cls) throw new InputError(path, null, `no class ${description.className}`);
   const forward = executor.findMethod(cls, 'forward');
   if (!forward) throw new InputError(path, description.range.start.line + 1, `${description.className} has no forward method`);
-  const root = guard(path, () => buildRoot(executor, cls, description, path));
+  const bindings = options.bindings;
+  if (bindings && bindings.free.size > 0) executor.freeName = (name) => bindings.free.get(name);
+  const root = guard(path, () => buildRoot(executor, cls, description, path, bindings?.kwargs));
   const built = guard(path, () => layout(root, options.weights));
   try {
     refuseUnexpectedWeights(options.weights, built.owners);
     const input = inputSpec(root, path, description);
-    const model = new ExecutedTorchModel(executor, root, forward.def.params.filter((p) => p.name !== 'self'), input, built, options);
+    const batchSized = bindings?.batch ? holdersOf(root, bindings.batch) : [];
+    const model = new ExecutedTorchModel(executor, root, forward.def.params.filter((p) => p.name !== 'self'), input, built, options, batchSized);
     return model;
   } catch (error) {
     built.layers.forEach((l) => l.runtime?.dispose());
@@ -85,6 +98,13 @@ function refuseUnexpectedWeights(weights: ExecutedModelOptions['weights'], owner
 
 /** The parameter and buffer names of PyTorch's own layers. */
 const LAYER_PARAMETER = /^(?:weight|bias|(?:weight|bias)_(?:ih|hh)_l\d+(?:_reverse)?|weight_hr_l\d+(?:_reverse)?|running_mean|running_var|in_proj_weight|in_proj_bias|[qkv]_proj_weight|bias_[kv])$/;
+
+/** The attributes of the model's user objects that hold exactly this value. */
+function holdersOf(root: Instance, value: Value): [Instance, string][] {
+  const out: [Instance, string][] = [];
+  for (const [obj, attrs] of snapshot(root)) attrs.forEach((v, name) => { if (v === value) out.push([obj, name]); });
+  return out;
+}
 
 /** Every user module's attributes, to put back after a batch. */
 function snapshot(root: Instance): [Instance, Map<string, Value>][] {
@@ -118,9 +138,14 @@ function guard<T>(path: string, run: () => T): T {
 }
 
 /** The model instance, built by running `__init__` with the constructor arguments the description resolved. */
-function buildRoot(executor: Executor, cls: ClassInfo, description: ModelDescription, path: string): Instance {
+export function buildRoot(executor: Executor, cls: ClassInfo, description: ModelDescription, path: string, given?: Map<string, Value>): Instance {
   const kwargs = new Map<string, Value>();
   for (const p of description.constructorParams) {
+    const bound = given?.get(p.name);
+    if (bound !== undefined) {
+      kwargs.set(p.name, bound);
+      continue;
+    }
     const v = description.constructorArgs[p.name];
     if (v === undefined) {
       if (p.required) kwargs.set(p.name, { kind: 'unknown', name: p.name });
@@ -134,7 +159,7 @@ function buildRoot(executor: Executor, cls: ClassInfo, description: ModelDescrip
   return made.obj;
 }
 
-interface LaidOut {
+export interface LaidOut {
   layers: Layer[];
   parameterCount: number;
   /** The state-dict paths of the modules that took their tensors: user modules and layers SeqLens runs. */
@@ -142,7 +167,7 @@ interface LaidOut {
 }
 
 /** State-dict paths as PyTorch gives them (attributes in assignment order, container indices), then weights. */
-function layout(root: Instance, weights: WeightSource): LaidOut {
+export function layout(root: Instance, weights: WeightSource): LaidOut {
   const layers: Layer[] = [];
   const owners = new Map<string, 'user' | 'layer'>();
   let parameterCount = 0;
@@ -263,6 +288,8 @@ class ExecutedTorchModel implements ExecutedModel {
     private readonly input: InputLayout,
     private readonly built: LaidOut,
     private readonly options: ExecutedModelOptions,
+    /** Attributes that are the batch size of each input (see Bindings.batch). */
+    private readonly batchSized: [Instance, string][] = [],
   ) {
     const tf = tfjs();
     const probe = tf.tidy(() => (input.kind === 'ids'
@@ -363,6 +390,7 @@ class ExecutedTorchModel implements ExecutedModel {
     // What forward stores on the modules (`self.hidden = …`) lives only for this batch: its tensors are
     // released with the batch's, so every batch starts from the state __init__ left.
     const saved = snapshot(this.root);
+    for (const [obj, name] of this.batchSized) obj.attrs.set(name, { kind: 'int', value: batch.shape[0] });
     this.executor.onBind = onBind;
     this.executor.resetBudget();
     let out: Value;
