@@ -201,8 +201,8 @@ describe('constructor sizes from the weights', () => {
 
   it('--init parses numbers, True/False, strings and config fields, and refuses anything else', () => {
     assert.deepEqual(parseInitValues('vocab_size=5000, hidden=128,bidirectional=True'), { vocab_size: 5000, hidden: 128, bidirectional: true });
-    assert.deepEqual(parseInitValues("dropout=0.5,rnn_type=LSTM,cell='GRU',args.hidden_dim=64"), { dropout: 0.5, rnn_type: 'LSTM', cell: 'GRU', 'args.hidden_dim': 64 });
-    assert.match(parseInitValues('hidden=1+2') as string, /must be a number, True, False or a string/);
+    assert.deepEqual(parseInitValues("dropout=0.5,rnn_type=LSTM,cell='GRU',args.hidden_dim=64,args.max_norm=None"), { dropout: 0.5, rnn_type: 'LSTM', cell: 'GRU', 'args.hidden_dim': 64, 'args.max_norm': null });
+    assert.match(parseInitValues('hidden=1+2') as string, /must be a number, True, False, None or a string/);
     assert.match(parseInitValues('=3') as string, /is not name=value/);
   });
 });

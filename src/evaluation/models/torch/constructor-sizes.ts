@@ -8,7 +8,7 @@
 import type { Analyzer, ArgValue, ModelDescription } from '../../../analysis';
 import { InputError } from '../../errors';
 
-export type InitValues = Record<string, number | boolean | string>;
+export type InitValues = Record<string, number | boolean | string | null>;
 
 export interface SizedModel {
   description: ModelDescription;
@@ -58,11 +58,12 @@ export function parseInitValues(text: string): InitValues | string {
     const value = eq > 0 ? part.slice(eq + 1).trim() : '';
     if (!/^[A-Za-z_]\w*(\.[A-Za-z_]\w*)?$/.test(name)) return `'${part}' is not name=value`;
     if (/^(true|false)$/i.test(value)) out[name] = value.toLowerCase() === 'true';
+    else if (value === 'None') out[name] = null;
     else if (/^-?\d+$/.test(value) && Number.isSafeInteger(Number(value))) out[name] = Number(value);
     else if (/^-?(\d+\.\d*|\.\d+)(e-?\d+)?$/i.test(value)) out[name] = Number(value);
     else if (/^(['"])[^'"]*\1$/.test(value)) out[name] = value.slice(1, -1);
     else if (/^[A-Za-z_][\w-]*$/.test(value)) out[name] = value;
-    else return `${name}=${value}: the value must be a number, True, False or a string`;
+    else return `${name}=${value}: the value must be a number, True, False, None or a string`;
   }
   return out;
 }

@@ -65,8 +65,14 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
         unsolved = null;
         break;
       }
-      if (!unsolved || unsolved.unknowns.length === 0) unsolved = solved;
+      // What the first pass (the file's defaults kept) found wrong is the refusal; reopening them is only a remedy.
+      if (!withDefaults) unsolved = solved;
     }
+  }
+  if (unsolved?.kind === 'build' && unsolved.unknowns.length > 0 && unsolved.error) {
+    // No trial values built the model: its first refusal, with what --init must give.
+    const names = unsolved.unknowns;
+    throw new InputError(path, unsolved.error.line, `${unsolved.error.message} (while building ${description.className} with trial values of ${names.join(', ')}, which nothing in the file gives)${stateDict ? '' : ''}; give ${names.length > 1 ? 'them' : 'it'} with --init ${names.map((n) => `${n}=VALUE`).join(',')}`);
   }
   if (unsolved?.kind === 'mismatch' && unsolved.unknowns.length > 0) {
     const names = unsolved.unknowns;

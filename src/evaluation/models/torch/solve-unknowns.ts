@@ -25,7 +25,7 @@ import { tfjs } from '../tf';
 import type { NamedTensor } from '../safetensors';
 import { ExecError } from './exec/errors';
 import { Executor } from './exec/interpreter';
-import { Bindings, buildRoot, layout } from './exec/model';
+import { Bindings, buildRoot, LAYER_PARAMETER, layout } from './exec/model';
 import type { ClassInfo, Instance, Value } from './exec/values';
 import type { WeightSource } from './layers';
 
@@ -82,6 +82,8 @@ interface Plan {
   shapes: Shapes;
   /** State-dict prefixes of layers SeqLens does not run: their tensors are not predicted. */
   unbuilt: string[];
+  /** The modules by state-dict path: user modules and the layers SeqLens runs. */
+  owners: Map<string, 'user' | 'layer'>;
 }
 
 /** Trial values: unequal steps and both parities, so `x // 2` or `x ** 2` never looks linear. */
@@ -151,6 +153,22 @@ function fieldsOf(source: string, param: string): { style: 'attr' | 'item'; fiel
   return null;
 }
 
+/** Each line cut at a `#` outside quotes. */
+function withoutComments(source: string): string {
+  return source.split('\n').map((line) => {
+    let quote: string | null = null;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (quote) {
+        if (c === '\\') i++;
+        else if (c === quote) quote = null;
+      } else if (c === '"' || c === "'") quote = c;
+      else if (c === '#') return line.slice(0, i);
+    }
+    return line;
+  }).join('\n');
+}
+
 /** Names read as a condition: `if self.bidirectional:`, `if not args.static:`, `x if use_cuda else y`. */
 function conditionNames(source: string): Set<string> {
   const out = new Set<string>();
@@ -186,12 +204,16 @@ class Solver {
   private readonly literals: Map<string, Set<string>>;
   private readonly conditions: Set<string>;
   private builds = 0;
-  /** The last build's error, when builds fail: the refusal to show when nothing solves. */
-  lastError: ExecError | null = null;
+  /** The first build's error, when builds fail: the refusal to show when nothing solves. */
+  firstError: ExecError | null = null;
+
+  /** The source without its comments: what the code reads, for the scans below. */
+  private readonly code: string;
 
   constructor(private readonly options: SolveOptions, private readonly cls: ClassInfo) {
-    this.literals = literalsByName(options.source);
-    this.conditions = conditionNames(options.source);
+    this.code = withoutComments(options.source);
+    this.literals = literalsByName(this.code);
+    this.conditions = conditionNames(this.code);
   }
 
   get list(): Unknown[] {
@@ -203,7 +225,7 @@ class Solver {
   }
 
   addParam(name: string, fallback?: Scalar): void {
-    const fields = fallback === undefined ? fieldsOf(this.options.source, name) : null;
+    const fields = fallback === undefined ? fieldsOf(this.code, name) : null;
     if (fields) {
       for (const f of fields.fields) {
         const key = `${name}.${f}`;
@@ -212,7 +234,7 @@ class Solver {
       }
       return;
     }
-    const saved = fallback === undefined ? savedTensorOf(this.options.source, name, this.options.tensors) ?? undefined : undefined;
+    const saved = fallback === undefined ? savedTensorOf(this.code, name, this.options.tensors) ?? undefined : undefined;
     this.unknowns.set(name, { key: name, kind: 'param', literals: saved ? [] : this.literalsFor(name), fallback, flag: this.conditions.has(name), saved });
   }
 
@@ -225,7 +247,7 @@ class Solver {
     const bindings = this.bindings(values);
     executor.freeName = (name) => {
       const value = bindings.free.get(name);
-      if (value !== undefined || !discover || this.unknowns.has(name) || !mayBeFree(source, name)) return value;
+      if (value !== undefined || !discover || this.unknowns.has(name) || !mayBeFree(this.code, name)) return value;
       this.unknowns.set(name, { key: name, kind: 'free', literals: this.literalsFor(name), flag: this.conditions.has(name) });
       const probe = this.literalsFor(name)[0] ?? (this.conditions.has(name) ? false : probes(this.unknowns.size)[0]);
       values.set(name, probe);
@@ -242,22 +264,24 @@ class Solver {
     };
     const tf = tfjs();
     let unbuilt: string[] = [];
+    let owners = new Map<string, 'user' | 'layer'>();
     try {
       tf.engine().startScope();
       try {
         const root = buildRoot(executor, cls, description, '', bindings.kwargs);
         const laid = layout(root, recorder);
         unbuilt = laid.layers.filter((l) => !l.runtime && l.path !== null).map((l) => l.path!);
+        owners = laid.owners;
         laid.layers.forEach((l) => l.runtime?.dispose());
       } finally {
         tf.engine().endScope();
       }
     } catch (error) {
       // A trial value the code cannot take (a probe where a string belongs): this assignment builds nothing.
-      if (error instanceof ExecError) this.lastError = error;
+      if (error instanceof ExecError) this.firstError ??= error;
       return null;
     }
-    return { shapes, unbuilt };
+    return { shapes, unbuilt, owners };
   }
 
   bindings(values: Map<string, Scalar>): Bindings {
@@ -312,6 +336,9 @@ class Solver {
     }
     for (const key of saved.keys()) {
       if (plan.shapes.has(key) || plan.unbuilt.some((p) => key.startsWith(`${p}.`))) continue;
+      // A tensor set on a built-in layer by attribute (`self.embedding.weights = nn.Parameter(…)`) is saved and never read.
+      const dot = key.lastIndexOf('.');
+      if (dot > 0 && plan.owners.get(key.slice(0, dot)) === 'layer' && !LAYER_PARAMETER.test(key.slice(dot + 1))) continue;
       out.push(`${key} is in the weights and not built`);
     }
     return out;
@@ -494,6 +521,8 @@ export interface Unsolved {
   reason: string;
   /** 'mismatch': the model built, and no values of the unknowns give the saved tensors; 'build': it never built. */
   kind: 'mismatch' | 'build';
+  /** For 'build': the refusal of the first trial build. */
+  error?: ExecError;
   unknowns: string[];
 }
 
@@ -594,7 +623,7 @@ export function solveUnknowns(options: SolveOptions, withDefaults: boolean): Sol
     found.push({ values: trial, reasons, open: stillOpen, ambiguous });
   }
   if (found.length === 0) {
-    return { reason: reason || (solver.lastError?.message ?? ''), kind: reason ? 'mismatch' : 'build', unknowns: unknowns.map((u) => u.key) };
+    return { reason: reason || (solver.firstError?.message ?? ''), kind: reason ? 'mismatch' : 'build', error: solver.firstError ?? undefined, unknowns: unknowns.map((u) => u.key) };
   }
   const first = found[0];
   const alternatives: Map<string, Scalar>[] = found.slice(1).map((f) => f.values);

@@ -97,7 +97,7 @@ function refuseUnexpectedWeights(weights: ExecutedModelOptions['weights'], owner
 }
 
 /** The parameter and buffer names of PyTorch's own layers. */
-const LAYER_PARAMETER = /^(?:weight|bias|(?:weight|bias)_(?:ih|hh)_l\d+(?:_reverse)?|weight_hr_l\d+(?:_reverse)?|running_mean|running_var|in_proj_weight|in_proj_bias|[qkv]_proj_weight|bias_[kv])$/;
+export const LAYER_PARAMETER = /^(?:weight|bias|(?:weight|bias)_(?:ih|hh)_l\d+(?:_reverse)?|weight_hr_l\d+(?:_reverse)?|running_mean|running_var|in_proj_weight|in_proj_bias|[qkv]_proj_weight|bias_[kv])$/;
 
 /** The attributes of the model's user objects that hold exactly this value. */
 function holdersOf(root: Instance, value: Value): [Instance, string][] {
