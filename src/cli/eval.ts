@@ -106,8 +106,10 @@ Running a model (TensorFlow.js, locally; no Python):
   --verify-shapes           Build a .py model with random weights (or --weights, which also give
                             constructor sizes), run one dummy batch and print
                             each step's real output shape beside the statically inferred one.
-  --inputs X.npy            With --verify-shapes: run this batch instead of a random one (ids (B, T)
-                            as integers, or features (B, T, F) as floats, batch first).
+  --inputs X.npy            With --verify-shapes: run this batch instead of a random one: integer ids
+                            for a model whose first layer is an Embedding, else floats, batch first,
+                            of whatever shape forward takes ((B, T), (B, T, F), one sequence (T), one
+                            token (1)). Every pass runs on it, the first included: no dummy batch.
   --outputs-out Y.npy       With --inputs: write the model's raw output for it (float32 .npy), to set
                             beside PyTorch's (np.load) on the same inputs and weights.
 

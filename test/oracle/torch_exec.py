@@ -612,6 +612,75 @@ class TinyGPT(nn.Module):
         x = self.ln_f(self.blocks(x))
         return self.head(x[:, -1, :])
 """, "TinyGPT", "ids", (12, 9), 30),
+    # Models that run only on the sizes they are given: a view to a length fixed in the file, one
+    # token at a time, a 1-D sequence, a cell loop over (B, T) values split into steps.
+    "view_fixed_length": ("""
+STEPS = 6
+
+
+class FixedLength(nn.Module):
+    def __init__(self, features=5, hidden=7, num_classes=4):
+        super().__init__()
+        self.features = features
+        self.rnn = nn.RNN(features, hidden, batch_first=True)
+        self.fc = nn.Linear(hidden, num_classes)
+
+    def forward(self, x):
+        h0 = torch.zeros(1, x.size(0), self.rnn.hidden_size)
+        out, _ = self.rnn(x.view(x.size(0), STEPS, self.features), h0)
+        return self.fc(out.reshape(-1, self.rnn.hidden_size))
+""", "FixedLength", "features", (2, 6, 5), None),
+    "token_step_gru": ("""
+class TokenStep(nn.Module):
+    def __init__(self, vocab_size=30, hidden=8, n_layers=2):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, hidden)
+        self.gru = nn.GRU(hidden, hidden, n_layers)
+        self.decoder = nn.Linear(hidden, vocab_size)
+
+    def forward(self, token, hidden=None):
+        e = self.embedding(token.view(1, -1))
+        out, hidden = self.gru(e.view(1, 1, -1), hidden)
+        return self.decoder(out.view(1, -1)), hidden
+""", "TokenStep", "ids_plain", (1,), 30),
+    "sequence_1d_gru": ("""
+class OneSequence(nn.Module):
+    def __init__(self, vocab_size=25, hidden=6):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, hidden)
+        self.gru = nn.GRU(hidden, hidden)
+
+    def forward(self, word_inputs, hidden=None):
+        seq_len = len(word_inputs)
+        embedded = self.embedding(word_inputs).view(seq_len, 1, -1)
+        output, hidden = self.gru(embedded, hidden)
+        return output, hidden
+""", "OneSequence", "ids_plain", (7,), 25),
+    "split_cell_loop": ("""
+class SplitCells(nn.Module):
+    def __init__(self, hidden=9):
+        super().__init__()
+        self.hidden = hidden
+        self.lstm1 = nn.LSTMCell(1, hidden)
+        self.lstm2 = nn.LSTMCell(hidden, hidden)
+        self.linear = nn.Linear(hidden, 1)
+
+    def forward(self, input, future=0):
+        outputs = []
+        h_t = torch.zeros(input.size(0), self.hidden)
+        c_t = torch.zeros(input.size(0), self.hidden)
+        h_t2 = torch.zeros(input.size(0), self.hidden)
+        c_t2 = torch.zeros(input.size(0), self.hidden)
+        for input_t in input.split(1, dim=1):
+            h_t, c_t = self.lstm1(input_t, (h_t, c_t))
+            h_t2, c_t2 = self.lstm2(h_t, (h_t2, c_t2))
+            output = self.linear(h_t2)
+            outputs += [output]
+        for chunk in input.chunk(2, dim=1):
+            output = output + chunk.sum(1, keepdim=True)
+        outputs += [output]
+        return torch.cat(outputs, dim=1)
+""", "SplitCells", "features", (3, 7), None),
 }
 
 
@@ -656,6 +725,7 @@ def update_models():
                 m.running_var.copy_(torch.rand(m.num_features) + 0.5)
         source, _, kind, shape, vocabulary = MODELS[name]
         inputs = rng.integers(1, vocabulary, size=shape).astype(np.int64) if kind.startswith("ids") else rng.standard_normal(shape).astype(np.float32)
+        # ids_plain: no padding (a single token, or one sequence).
         if kind == "ids":
             inputs[:3, -2:] = 0
         if kind == "ids_padded":

@@ -89,20 +89,28 @@ function matches(token: string, real: number | undefined, batch: number, length:
 export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
   const tf = tfjs();
   const given = options.inputs?.array;
-  const batch = given?.shape[0] ?? options.batch ?? 3;
-  const length = given?.shape[1] ?? options.length ?? 13;
-  const model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true });
+  if (given?.kind === 'text') throw new InputError(options.inputs!.path, null, `the array holds text (${given.shape.join(', ')}); a model takes integer ids or float features`);
+  // Given inputs are run as they are, from the first pass on: their shape is the model's to accept.
+  const example = given ? { batch: tf.tensor(given.data, given.shape, given.kind === 'int' ? 'int32' : 'float32'), path: options.inputs!.path } : undefined;
+  let model;
+  try {
+    model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true, example });
+  } catch (error) {
+    example?.batch.dispose();
+    throw error;
+  }
+  // A 1-D input is one sequence (or one token): a batch of 1.
+  const given0 = example?.batch.shape ?? [];
+  const [batch, length]: number[] = example
+    ? (given0.length >= 2 ? [given0[0], given0[1]] : [1, given0[0] ?? 1])
+    : [options.batch ?? 3, options.length ?? 13];
   try {
     const analysis = options.analyzer.analyze(options.source, options.path);
     const sites = new Map<string, string>();
     for (const site of analysis.tensors) sites.set(`${site.range.start.line + 1}:${site.name}`, site.shape);
     const input = model.summary.input;
-    const inputShape = input.kind === 'ids' ? [batch, length] : [batch, length, input.features!];
-    if (given && (given.kind === 'text' || given.shape.length !== inputShape.length || given.shape.some((d, i) => d !== inputShape[i]) || (input.kind === 'ids') !== (given.kind === 'int'))) {
-      const wanted = input.kind === 'ids' ? 'integer ids (batch, length)' : `float features (batch, length, ${input.features})`;
-      throw new InputError(options.inputs!.path, null, `${model.summary.name} takes ${wanted}, batch first; the array is ${given.kind} (${given.shape.join(', ')})`);
-    }
-    const dummy = given ? tf.tensor(given.data, given.shape, given.kind === 'int' ? 'int32' : 'float32') : input.kind === 'ids'
+    const inputShape = example ? example.batch.shape.slice() : input.kind === 'ids' ? [batch, length] : [batch, length, input.features!];
+    const dummy = example ? example.batch : input.kind === 'ids'
       ? tf.tidy(() => tf.cast(tf.floor(tf.mul(tf.randomUniform(inputShape, 0, 1, 'float32', 7), input.vocabulary ?? 1)), 'int32'))
       : tf.randomNormal(inputShape, 0, 1, 'float32', 7);
     let trace;
@@ -147,6 +155,7 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
     };
   } finally {
     model.dispose();
+    example?.batch.dispose();
   }
 }
 

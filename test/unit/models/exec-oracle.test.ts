@@ -89,10 +89,12 @@ describe('the model executor matches PyTorch 1.13', () => {
         const source = readFileSync(path, 'utf8');
         // The oracle defines the model last, after its submodules.
         const className = [...source.matchAll(/^class (\w+)/gm)].pop()![1];
-        const model = loadTorchModel({ path, source, className, analyzer: await sharedAnalyzer(), weightsPath: join(FIXTURES, 'models', `${name}.safetensors`) });
-        const inputs = readNpyFile(join(FIXTURES, 'models', `${name}.inputs.npy`));
+        const inputsPath = join(FIXTURES, 'models', `${name}.inputs.npy`);
+        const inputs = readNpyFile(inputsPath);
         const expected = readNpyFile(join(FIXTURES, 'models', `${name}.outputs.npy`));
         const x = inputs.kind === 'int' ? tf.tensor(inputs.data, inputs.shape, 'int32') : tf.tensor(inputs.data, inputs.shape, 'float32');
+        // The oracle's inputs are the given inputs: the model is loaded on them, as --inputs does, never on a dummy batch.
+        const model = loadTorchModel({ path, source, className, analyzer: await sharedAnalyzer(), weightsPath: join(FIXTURES, 'models', `${name}.safetensors`), example: { batch: x, path: inputsPath }, anyOutput: true });
         const y = model.predictRaw(x);
         try {
           assert.deepEqual(y.shape, expected.shape);

@@ -10,7 +10,7 @@ import { InitValues, withConstructorSizes } from './constructor-sizes';
 import { bindingsFor, formatScalar, Scalar, Solution, solveUnknowns, Unsolved } from './solve-unknowns';
 import type { Bindings } from './exec/model';
 import { pickModelClass } from './pick-class';
-import { ExecutedModel, loadExecutedModel } from './exec/model';
+import { ExecutedModel, ExecutedModelOptions, loadExecutedModel } from './exec/model';
 import { RandomWeights, StateDictWeights, WeightSource } from './layers';
 
 export interface TorchModelOptions {
@@ -28,6 +28,8 @@ export interface TorchModelOptions {
   init?: InitValues;
   /** Accept any output (Verify Shapes), not only (batch, classes). */
   anyOutput?: boolean;
+  /** Given inputs to run at load time instead of a dummy batch (see ExecutedModelOptions.example). */
+  example?: ExecutedModelOptions['example'];
 }
 
 export type TorchSequenceModel = ExecutedModel;
@@ -86,7 +88,7 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   }
   const openParams = description.constructorParams.filter((p) => p.required && description.constructorArgs[p.name] === undefined && !solution?.values.has(p.name)
     && ![...(solution?.values.keys() ?? [])].some((k) => k.startsWith(`${p.name}.`)));
-  const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b });
+  const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b, example: options.example });
   try {
     const model = load(bindings);
     if (solution && solution.alternatives.length > 0) settleOpen(model, solution, (values) => load(bindingsFor(solveOptions!, values)), path, description.className);

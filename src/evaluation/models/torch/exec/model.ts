@@ -25,6 +25,12 @@ export interface ExecutedModelOptions {
   notes?: string[];
   /** Values the weights or --init settled beyond the description's constructor arguments (solve-unknowns.ts). */
   bindings?: Bindings;
+  /**
+   * The batch to run at load time instead of a dummy one (given inputs, batch-major as given): it
+   * decides the layout and the shapes, so a model that only runs on its own sizes (a view to a fixed
+   * length, one token at a time) is never run on sizes it was not given.
+   */
+  example?: { batch: Tensor; path: string };
 }
 
 /** Constructor arguments as executor values (config objects included) and the values of names the file never defines. */
@@ -47,6 +53,8 @@ export interface TraceRow {
 export interface ExecutedModel extends SequenceModel {
   /** The assignments forward made on one batch, with their real shapes. */
   trace(batch: Tensor): TraceRow[];
+  /** The shape of the batch run at load time: the given inputs', or the dummy batch's. */
+  readonly inputShape: number[];
 }
 
 const PROBE_BATCH = 2;
@@ -66,6 +74,7 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
   try {
     refuseUnexpectedWeights(options.weights, built.owners);
     const input = inputSpec(root, path, description);
+    if (options.example) checkExample(options.example, input, description.className);
     const batchSized = bindings?.batch ? holdersOf(root, bindings.batch) : [];
     const model = new ExecutedTorchModel(executor, root, forward.def.params.filter((p) => p.name !== 'self'), input, built, options, batchSized);
     return model;
@@ -257,6 +266,14 @@ interface InputLayout {
   padId: number | null;
 }
 
+/** Given inputs must be what the first layer takes: integer ids for an Embedding, floats for the others. */
+function checkExample(example: { batch: Tensor; path: string }, input: InputLayout, className: string): void {
+  const ids = example.batch.dtype === 'int32';
+  if ((input.kind === 'ids') === ids) return;
+  const wanted = input.kind === 'ids' ? 'integer ids (its first layer is an Embedding)' : `float features (its first layer takes ${input.features} features)`;
+  throw new InputError(example.path, null, `${className} takes ${wanted}; the array holds ${ids ? 'integers' : 'floats'} (${example.batch.shape.join(', ')})`);
+}
+
 /** Token ids when the first layer that takes data is an Embedding, else features of the first layer's input size. */
 function inputSpec(root: Instance, path: string, description: ModelDescription): InputLayout {
   const first = layerKinds(root).find((l) => ['Embedding', 'RNN', 'GRU', 'LSTM', 'Linear', 'Conv1d', 'RNNCell', 'GRUCell', 'LSTMCell'].includes(l.type));
@@ -280,6 +297,8 @@ class ExecutedTorchModel implements ExecutedModel {
   private timeMajor = false;
   private shapes = new Map<Layer, { shape: number[]; roles: Role[] | undefined }>();
   private readouts: string[] = [];
+  /** The shape of the batch run at load time (the given inputs', or the dummy's). */
+  readonly inputShape: number[];
 
   constructor(
     private readonly executor: Executor,
@@ -292,22 +311,22 @@ class ExecutedTorchModel implements ExecutedModel {
     private readonly batchSized: [Instance, string][] = [],
   ) {
     const tf = tfjs();
-    const probe = tf.tidy(() => (input.kind === 'ids'
+    const probe = options.example?.batch ?? tf.tidy(() => (input.kind === 'ids'
       ? tf.cast(tf.floor(tf.mul(tf.randomUniform([PROBE_BATCH, PROBE_LENGTH], 0, 1, 'float32', 3), Math.min(input.vocabulary ?? 1, 1000))), 'int32')
       : tf.randomNormal([PROBE_BATCH, PROBE_LENGTH, input.features!], 0, 1, 'float32', 3)));
     let out: { shape: number[]; act: TensorValue['act'] };
     try {
       out = this.probe(probe);
     } finally {
-      probe.dispose();
+      if (probe !== options.example?.batch) probe.dispose();
     }
+    this.inputShape = probe.shape.slice();
     const { path, description } = options;
-    const perStep = out.shape.length === 3 || (out.shape.length === 2 && out.shape[1] === PROBE_LENGTH && out.shape[0] === PROBE_BATCH && false);
+    const probeBatch = probe.shape[0];
     if (!options.anyOutput) {
       if (out.shape.length === 3) throw new InputError(path, null, `${description.className}.forward returns (B, T, ${out.shape[2]}), one output per time step; SeqLens evaluates sequence classifiers (one prediction per sequence)`);
-      if (out.shape.length > 2 || out.shape[0] !== PROBE_BATCH) throw new InputError(path, null, `${description.className}.forward returns ${JSON.stringify(out.shape)} for a batch of ${PROBE_BATCH}; SeqLens expects (batch, classes)`);
+      if (out.shape.length > 2 || out.shape[0] !== probeBatch) throw new InputError(path, null, `${description.className}.forward returns ${JSON.stringify(out.shape)} for a batch of ${probeBatch}; SeqLens expects (batch, classes)`);
     }
-    void perStep;
     const notes = [...(options.notes ?? [])];
     if (this.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${input.kind === 'ids' ? '(T, B)' : '(T, B, F)'}`);
     if (this.hiddenNote) notes.push(this.hiddenNote);
@@ -361,7 +380,7 @@ class ExecutedTorchModel implements ExecutedModel {
             return { shape: v.t.shape.slice(), act: v.act };
           });
         } catch (error) {
-          if (error instanceof TimeMajorInput && !timeMajor) continue;
+          if (error instanceof TimeMajorInput && !timeMajor && batch.rank >= 2) continue;
           throw error;
         } finally {
           this.readouts = stopReadouts();
@@ -376,9 +395,13 @@ class ExecutedTorchModel implements ExecutedModel {
   /** Runs forward on a batch given batch-major, as datasets hold it; the output tensor. */
   private forward(batch: Tensor, onBind: ((b: Binding) => void) | null = null): TensorValue {
     const tf = tfjs();
-    const x: TensorValue = this.timeMajor
-      ? { kind: 'tensor', t: tf.transpose(batch, batch.rank === 2 ? [1, 0] : [1, 0, 2]), roles: batch.rank === 2 ? ['T', 'B'] : ['T', 'B', null] }
-      : { kind: 'tensor', t: batch, roles: batch.rank === 2 ? ['B', 'T'] : ['B', 'T', null] };
+    // A 1-D input (one sequence, or one token) has no batch axis to tell from a time axis.
+    const rest = (): Role[] => new Array(Math.max(0, batch.rank - 2)).fill(null);
+    const x: TensorValue = batch.rank < 2
+      ? { kind: 'tensor', t: batch }
+      : this.timeMajor
+        ? { kind: 'tensor', t: tf.transpose(batch, [1, 0, ...rest().map((_, i) => i + 2)]), roles: ['T', 'B', ...rest()] }
+        : { kind: 'tensor', t: batch, roles: ['B', 'T', ...rest()] };
     const { path, description } = this.options;
     this.lastBatch = batch.dtype === 'int32' ? batch : tf.cast(batch, 'int32');
     const args: Value[] = [x];
