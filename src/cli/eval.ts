@@ -110,6 +110,13 @@ Running a model (TensorFlow.js, locally; no Python):
                             for a model whose first layer is an Embedding, else floats, batch first,
                             of whatever shape forward takes ((B, T), (B, T, F), one sequence (T), one
                             token (1)). Every pass runs on it, the first included: no dummy batch.
+  --input NAME=FILE.npy     With --inputs: what forward's parameter NAME gets, batch first like X
+                            (a decoder's input: --input trg=Y.npy); repeatable. Parameters not given
+                            are told by where forward sends them: an initial state gets init_hidden
+                            or zeros, lengths the padding's (every sequence whole when no pad id is
+                            known: no padding_idx, no --pad-id), masks are built from the lengths,
+                            an attention mask is None.
+  --pad-id N                With --verify-shapes: the padding id forward's lengths and masks count.
   --outputs-out Y.npy       With --inputs: write the model's raw output for it (float32 .npy), to set
                             beside PyTorch's (np.load) on the same inputs and weights.
 
@@ -127,6 +134,8 @@ class UsageError extends Error {}
 interface ModelArgs {
   model: string;
   inputs?: string;
+  /** --input NAME=FILE.npy: a forward parameter given by name (a decoder's input). */
+  namedInputs?: Record<string, string>;
   outputsOut?: string;
   data?: string;
   load: LoadModelOptions;
@@ -214,6 +223,14 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'batch-size': model.batchSize = count(1); break;
       case 'predictions-out': model.predictionsOut = value(); break;
       case 'inputs': model.inputs = value(); break;
+      case 'input': {
+        const given = value();
+        const eq = given.indexOf('=');
+        const key = given.slice(0, eq).trim();
+        if (eq <= 0 || !/^[A-Za-z_]\w*$/.test(key) || given.slice(eq + 1).trim() === '') throw new UsageError(`--input takes NAME=FILE.npy (a parameter of forward and its array), not '${given}'`);
+        model.namedInputs = { ...(model.namedInputs ?? {}), [key]: given.slice(eq + 1).trim() };
+        break;
+      }
       case 'outputs-out': model.outputsOut = value(); break;
       case 'verify-shapes': verifyShapes = true; break;
       case 'format': {
@@ -286,7 +303,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     }
   }
   if (Object.keys(columns).length > 0) options.columns = columns;
-  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes', 'inputs', 'outputs-out'];
+  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes', 'inputs', 'input', 'outputs-out'];
   if (model.model === undefined) {
     const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
     if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);
@@ -296,6 +313,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     if (!verifyShapes && model.data === undefined) throw new UsageError('--model needs --data DATA (or --verify-shapes)');
     if (verifyShapes && !model.model.endsWith('.py')) throw new UsageError('--verify-shapes checks a PyTorch .py model');
     if ((model.inputs !== undefined || model.outputsOut !== undefined) && !verifyShapes) throw new UsageError('--inputs and --outputs-out go with --verify-shapes');
+    if (model.namedInputs !== undefined && model.inputs === undefined) throw new UsageError('--input NAME=FILE.npy goes with --verify-shapes --inputs X.npy (the sequences)');
     if (model.outputsOut !== undefined && model.inputs === undefined) throw new UsageError('--outputs-out needs --inputs X.npy (the batch the outputs are for)');
     return { file: model.data ?? model.model, format, out, options, model: { ...model, model: model.model, verifyShapes } };
   }
@@ -314,7 +332,7 @@ async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOption
   if (args.verifyShapes) {
     const check = await models.verifyShapesInWorker({
       path: args.model, className: args.load.className, weightsPath: args.load.weightsPath, stateDictKey: args.load.stateDictKey, init: args.load.init, backend: engine.backend,
-      inputsPath: args.inputs, outputsPath: args.outputsOut,
+      inputsPath: args.inputs, namedInputs: args.namedInputs, outputsPath: args.outputsOut, padId: args.dataset.padId,
     });
     return parsed.format === 'json' ? `${JSON.stringify(check, null, 2)}\n` : models.formatShapeCheck(check);
   }

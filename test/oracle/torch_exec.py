@@ -681,6 +681,73 @@ class SplitCells(nn.Module):
         outputs += [output]
         return torch.cat(outputs, dim=1)
 """, "SplitCells", "features", (3, 7), None),
+    # forward's other parameters, told by where their values go (the 6th item: what PyTorch is given).
+    "state_before_input": ("""
+class StateFirst(nn.Module):
+    def __init__(self, features=5, hidden=6):
+        super().__init__()
+        self.hidden = hidden
+        self.rnn = nn.RNN(features, hidden, batch_first=True)
+
+    def init_hidden(self, batch_size):
+        return torch.ones(1, batch_size, self.hidden) * 0.5
+
+    def forward(self, carry, seq):
+        seq = seq.view(seq.size(0), -1, 5)
+        out, carry = self.rnn(seq, carry)
+        return carry, out
+""", "StateFirst", "features", (4, 3, 5), None, [("carry", "init_hidden"), ("seq", "input")]),
+    "lengths_without_pad": ("""
+class PackedNoPad(nn.Module):
+    def __init__(self, vocab_size=30, embed_dim=6, hidden=7, num_classes=3):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.lstm = nn.LSTM(embed_dim, hidden)
+        self.fc = nn.Linear(hidden, num_classes)
+
+    def forward(self, batch, n):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(batch), n)
+        outputs, (ht, ct) = self.lstm(packed)
+        return F.log_softmax(self.fc(ht[-1]), dim=1)
+""", "PackedNoPad", "ids_plain", (3, 6), 30, [("batch", "input_time_major"), ("n", "full_lengths")]),
+    "mask_from_lengths": ("""
+class Scorer(nn.Module):
+    def __init__(self, hidden):
+        super().__init__()
+        self.score = nn.Linear(hidden, 1)
+
+    def forward(self, outputs, keep):
+        energy = self.score(outputs).squeeze(-1).masked_fill(keep == 0, -1e9)
+        return torch.bmm(F.softmax(energy, dim=1).unsqueeze(1), outputs).squeeze(1)
+
+
+class MaskedPool(nn.Module):
+    def __init__(self, vocab_size=25, hidden=6, num_classes=4, pad_idx=0):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, hidden, padding_idx=pad_idx)
+        self.gru = nn.GRU(hidden, hidden, batch_first=True)
+        self.attend = Scorer(hidden)
+        self.fc = nn.Linear(hidden, num_classes)
+
+    def forward(self, tokens, token_mask):
+        out, _ = self.gru(self.embedding(tokens))
+        return self.fc(self.attend(out, token_mask))
+""", "MaskedPool", "ids", (12, 9), 25, [("tokens", "input"), ("token_mask", "keep_mask")]),
+    "decoder_input": ("""
+class EncDec(nn.Module):
+    def __init__(self, n_class=6, hidden=8):
+        super().__init__()
+        self.enc_cell = nn.RNN(input_size=n_class, hidden_size=hidden)
+        self.dec_cell = nn.RNN(input_size=n_class, hidden_size=hidden)
+        self.fc = nn.Linear(hidden, n_class)
+
+    def forward(self, enc_input, enc_hidden, dec_input):
+        enc_input = enc_input.transpose(0, 1)
+        dec_input = dec_input.transpose(0, 1)
+        _, enc_states = self.enc_cell(enc_input, enc_hidden)
+        outputs, _ = self.dec_cell(dec_input, enc_states)
+        return self.fc(outputs)
+""", "EncDec", "features", (3, 5, 6), None, [("enc_input", "input"), ("enc_hidden", "none"), ("dec_input", "input")]),
 }
 
 
@@ -690,18 +757,45 @@ def model_paths(name):
 
 
 def build(name):
-    source, class_name, _, _, _ = MODELS[name]
+    source, class_name = MODELS[name][:2]
     scope = {}
     exec(HEADER + source.lstrip("\n"), scope)
     return scope[class_name]()
 
 
-def run_model(model, inputs):
+def forward_arguments(model, x, spec):
+    """What forward is given, parameter by parameter: the batch (batch-major, or time-major), the
+    model's init_hidden(batch), every sequence's full length, or 1 at real tokens (id 0 is padding)."""
+    out = []
+    for _, how in spec:
+        if how == "input":
+            out.append(x)
+        elif how == "input_time_major":
+            out.append(x.transpose(0, 1).contiguous())
+        elif how == "init_hidden":
+            out.append(model.init_hidden(x.size(0)))
+        elif how == "full_lengths":
+            out.append(torch.full((x.size(0),), x.size(1), dtype=torch.int64))
+        elif how == "keep_mask":
+            out.append((x != 0).long())
+        elif how == "none":
+            out.append(None)
+        else:
+            raise ValueError(how)
+    return out
+
+
+def run_model(model, inputs, spec=None):
     model.eval()
     x = torch.from_numpy(inputs)
     with torch.no_grad():
+        if spec:
+            out = model(*forward_arguments(model, x, spec))
         # A forward that takes lengths gets them from the padding (id 0, at the end), as SeqLens counts them.
-        out = model(x, (x != 0).sum(1)) if "lengths" in model.forward.__code__.co_varnames[:model.forward.__code__.co_argcount] else model(x)
+        elif "lengths" in model.forward.__code__.co_varnames[:model.forward.__code__.co_argcount]:
+            out = model(x, (x != 0).sum(1))
+        else:
+            out = model(x)
     return (out[0] if isinstance(out, tuple) else out).numpy().astype(np.float32)
 
 
@@ -723,7 +817,8 @@ def update_models():
             if isinstance(m, nn.BatchNorm1d):
                 m.running_mean.copy_(torch.randn(m.num_features) * 0.3)
                 m.running_var.copy_(torch.rand(m.num_features) + 0.5)
-        source, _, kind, shape, vocabulary = MODELS[name]
+        source, _, kind, shape, vocabulary = MODELS[name][:5]
+        spec = MODELS[name][5] if len(MODELS[name]) > 5 else None
         inputs = rng.integers(1, vocabulary, size=shape).astype(np.int64) if kind.startswith("ids") else rng.standard_normal(shape).astype(np.float32)
         # ids_plain: no padding (a single token, or one sequence).
         if kind == "ids":
@@ -736,7 +831,12 @@ def update_models():
             f.write(HEADER + source.lstrip("\n"))
         write_safetensors(weights, {k: v for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")})
         np.save(inp, inputs)
-        np.save(outp, run_model(model, inputs))
+        np.save(outp, run_model(model, inputs, spec))
+        if spec:
+            # What forward's parameters were given, for the unit test (a second "input" is given by name).
+            with open(os.path.join(OUT, "models", name + ".args.json"), "w") as f:
+                json.dump({"args": [list(a) for a in spec]}, f)
+                f.write("\n")
 
 
 def check_models():
@@ -750,7 +850,7 @@ def check_models():
         model = build(name)
         state = read_safetensors(weights)
         model.load_state_dict(state, strict=False)
-        out = run_model(model, np.load(inp))
+        out = run_model(model, np.load(inp), MODELS[name][5] if len(MODELS[name]) > 5 else None)
         if np.max(np.abs(out - np.load(outp))) > TOLERANCE:
             failures.append(name)
     return len(MODELS), failures

@@ -142,6 +142,8 @@ function main() {
     const outPath = join(dir, 'seqlens.npy');
     const args = [cli, 'eval', '--model', model, '--weights', join(dir, weightsKind === 'safetensors' ? 'model.safetensors' : 'model.pt'), '--verify-shapes', '--inputs', join(dir, 'input.npy'), '--outputs-out', outPath, '--format', 'json'];
     if (entry.class) args.push('--class', entry.class);
+    // A second sequence input (a decoder's trg) gets what PyTorch got: the same input.npy.
+    for (const [name] of (meta.input?.args ?? []).filter(([, how]) => how === 'input').slice(1)) args.push('--input', `${name}=${join(dir, 'input.npy')}`);
     const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
     if (run.status !== 0) {
       const message = (run.stderr || run.stdout || `exit ${run.status} ${run.signal ?? ''}`).trim();

@@ -62,6 +62,10 @@ export interface VerifyShapesOptions {
   length?: number;
   /** Fixed inputs to run instead of a random batch: ids (B, T) or features (B, T, F), batch-major. */
   inputs?: { path: string; array: NpyArray };
+  /** Forward parameters given by name (--input NAME=FILE.npy), batch first like `inputs`. */
+  named?: { name: string; path: string; array: NpyArray }[];
+  /** The pad id given explicitly (--pad-id): forward's lengths and masks count it. */
+  padId?: number;
   /** Write the model's raw output for the batch (predictRaw: logits as forward returns them) here, as .npy. */
   outputsPath?: string;
 }
@@ -92,11 +96,16 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
   if (given?.kind === 'text') throw new InputError(options.inputs!.path, null, `the array holds text (${given.shape.join(', ')}); a model takes integer ids or float features`);
   // Given inputs are run as they are, from the first pass on: their shape is the model's to accept.
   const example = given ? { batch: tf.tensor(given.data, given.shape, given.kind === 'int' ? 'int32' : 'float32'), path: options.inputs!.path } : undefined;
+  for (const n of options.named ?? []) {
+    if (n.array.kind === 'text') throw new InputError(n.path, null, `the array holds text (${n.array.shape.join(', ')}); forward's ${n.name} takes integer ids or float features`);
+  }
+  const named = new Map((options.named ?? []).map((n) => [n.name, { path: n.path, batch: tf.tensor(n.array.data as Float32Array | Int32Array, n.array.shape, n.array.kind === 'int' ? 'int32' : 'float32') }]));
   let model;
   try {
-    model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true, example });
+    model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true, example, named, padId: options.padId });
   } catch (error) {
     example?.batch.dispose();
+    named.forEach((n) => n.batch.dispose());
     throw error;
   }
   // A 1-D input is one sequence (or one token): a batch of 1.
@@ -156,6 +165,7 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
   } finally {
     model.dispose();
     example?.batch.dispose();
+    named.forEach((n) => n.batch.dispose());
   }
 }
 

@@ -28,6 +28,10 @@ export interface VerifyRequest {
   backend?: import('../types').BackendName;
   /** A .npy batch to run instead of a random one (ids (B, T) or features (B, T, F)). */
   inputsPath?: string;
+  /** Forward parameters given by name (--input NAME=FILE.npy). */
+  namedInputs?: Record<string, string>;
+  /** The pad id given explicitly (--pad-id). */
+  padId?: number;
   /** Where to write the raw outputs for that batch, as .npy. */
   outputsPath?: string;
 }
@@ -60,7 +64,8 @@ async function verify(request: VerifyRequest): Promise<unknown> {
   const weights = request.weightsPath ? await readStateDict(request.weightsPath, { stateDictKey: request.stateDictKey }) : undefined;
   const { readNpyFile } = await import('../datasets/npy');
   const inputs = request.inputsPath ? { path: request.inputsPath, array: readNpyFile(request.inputsPath) } : undefined;
-  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className, weights, init: request.init, inputs, outputsPath: request.outputsPath });
+  const named = Object.entries(request.namedInputs ?? {}).map(([name, path]) => ({ name, path, array: readNpyFile(path) }));
+  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className, weights, init: request.init, inputs, named, padId: request.padId, outputsPath: request.outputsPath });
 }
 
 /** Started only as the forked child (the parent sets SEQLENS_MODEL_WORKER), never when imported. */

@@ -2,7 +2,7 @@
 // wrote the cases and the models with real PyTorch): each op case's Python text runs through the
 // executor to 1e-5 of PyTorch's result; each model's outputs match to 1e-4 with the same classes.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNpyFile } from '../../../src/evaluation/datasets/npy';
 import { Executor } from '../../../src/evaluation/models/torch/exec/interpreter';
@@ -94,7 +94,11 @@ describe('the model executor matches PyTorch 1.13', () => {
         const expected = readNpyFile(join(FIXTURES, 'models', `${name}.outputs.npy`));
         const x = inputs.kind === 'int' ? tf.tensor(inputs.data, inputs.shape, 'int32') : tf.tensor(inputs.data, inputs.shape, 'float32');
         // The oracle's inputs are the given inputs: the model is loaded on them, as --inputs does, never on a dummy batch.
-        const model = loadTorchModel({ path, source, className, analyzer: await sharedAnalyzer(), weightsPath: join(FIXTURES, 'models', `${name}.safetensors`), example: { batch: x, path: inputsPath }, anyOutput: true });
+        // A second sequence input (a decoder's) is given by name, with the same array, as PyTorch was.
+        const argsPath = join(FIXTURES, 'models', `${name}.args.json`);
+        const given: [string, string][] = existsSync(argsPath) ? JSON.parse(readFileSync(argsPath, 'utf8')).args : [];
+        const named = new Map(given.filter(([, how]) => how === 'input').slice(1).map(([param]) => [param, { path: inputsPath, batch: x }]));
+        const model = loadTorchModel({ path, source, className, analyzer: await sharedAnalyzer(), weightsPath: join(FIXTURES, 'models', `${name}.safetensors`), example: { batch: x, path: inputsPath }, anyOutput: true, named });
         const y = model.predictRaw(x);
         try {
           assert.deepEqual(y.shape, expected.shape);

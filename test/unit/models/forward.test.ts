@@ -4,6 +4,9 @@ import { InputError } from '../../../src/evaluation/errors';
 import { encodeSafetensors } from '../../../src/evaluation/models/safetensors';
 import { tfjs, useBackend } from '../../../src/evaluation/models/tf';
 import { loadTorchModel } from '../../../src/evaluation/models/torch/model';
+import { Executor } from '../../../src/evaluation/models/torch/exec/interpreter';
+import { forwardParamUses } from '../../../src/evaluation/models/torch/exec/forward-inputs';
+import type { Instance } from '../../../src/evaluation/models/torch/exec/values';
 import { sharedAnalyzer, tempFile } from './helpers';
 
 const HEAD = `import torch
@@ -95,7 +98,7 @@ ${init}
 
     it("a required hidden state is what the model's init_hidden(batch) makes", async () => {
       const model = loadTorchModel({ path: 'model.py', source: source('\n    def init_hidden(self, batch_size):\n        return torch.ones(1, batch_size, 6)\n'), analyzer: await sharedAnalyzer() });
-      assert.ok(model.summary.notes.some((n) => /forward's hidden is init_hidden\(batch size\)/.test(n)), model.summary.notes.join('; '));
+      assert.ok(model.summary.notes.some((n) => /forward's hidden \(it goes into a recurrent layer's state\): init_hidden\(batch size\)/.test(n)), model.summary.notes.join('; '));
       const tf = tfjs();
       const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], [2, 3], 'int32');
       const y = model.predictRaw(x);
@@ -203,5 +206,80 @@ class Model(nn.Module):
         return true;
       });
     });
+  });
+});
+
+describe("forward's parameters, told by where their values go", () => {
+  const model = (body: string) => `import torch
+import torch.nn as nn
+
+class Inner(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.cell = nn.GRUCell(4, 6)
+
+    def forward(self, x, h):
+        return self.cell(x, h)
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.gru = nn.GRU(4, 6, batch_first=True)
+        self.inner = Inner()
+        self.fc = nn.Linear(6, 3)
+
+${body}
+`;
+  before(async () => {
+    await useBackend('cpu');
+  });
+
+  async function plan(body: string): Promise<Map<string, Set<string>>> {
+    const source = model(body);
+    const description = (await sharedAnalyzer()).describeModels(source, 'model.py').find((d) => d.className === 'Model')!;
+    const executor = new Executor(description.module, source);
+    const made = executor.instantiate(executor.classes.get('Model')!, [], new Map(), { line: 1, text: 'Model()' });
+    assert.equal(made.kind, 'object');
+    const forward = executor.findMethod(executor.classes.get('Model')!, 'forward')!;
+    return forwardParamUses(executor, forward.def, (made as { obj: Instance }).obj) as Map<string, Set<string>>;
+  }
+  const uses = (m: Map<string, Set<string>>, name: string) => [...(m.get(name) ?? [])].sort();
+
+  it('a state slot makes the state and a data slot the sequences, whatever their order and names', async () => {
+    const m = await plan('    def forward(self, carry, seq):\n        out, carry = self.gru(self.embedding(seq), carry)\n        return self.fc(out[:, -1])');
+    assert.deepEqual(uses(m, 'carry'), ['state']);
+    assert.deepEqual(uses(m, 'seq'), ['data']);
+  });
+
+  it('an input that shapes a state fed back in a loop does not become that state', async () => {
+    const m = await plan('    def forward(self, x, h):\n        e = self.embedding(x)\n        for t in range(e.size(1)):\n            h = self.inner(e[:, t], h)\n        return self.fc(h)');
+    assert.deepEqual(uses(m, 'x'), ['data']);
+    assert.deepEqual(uses(m, 'h'), ['state']);
+  });
+
+  it("lengths into pack_padded_sequence, a mask into masked_fill (== 0: 1 at real tokens), through a helper method", async () => {
+    const m = await plan('    def score(self, out, keep):\n        return out.sum(-1).masked_fill(keep == 0, -1e9)\n\n    def forward(self, x, n, keep):\n        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), n.cpu(), batch_first=True, enforce_sorted=False)\n        out, h = self.gru(packed)\n        return self.score(self.fc(h[-1]), keep)');
+    assert.deepEqual(uses(m, 'n'), ['lengths']);
+    assert.deepEqual(uses(m, 'keep'), ['keep-mask']);
+  });
+
+  it("sizes read from a parameter (x.size(0)) are not its values", async () => {
+    const m = await plan('    def forward(self, x, h):\n        h0 = torch.zeros(1, x.size(0), 6)\n        out, h = self.gru(self.embedding(x), h0 + h)\n        return self.fc(h[-1])');
+    assert.deepEqual(uses(m, 'x'), ['data']);
+    assert.deepEqual(uses(m, 'h'), ['state']);
+  });
+
+  it('lengths with no known pad id are every sequence\'s full length, and the summary says so plainly', async () => {
+    const source = model('    def forward(self, x, n):\n        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), n, batch_first=True)\n        out, h = self.gru(packed)\n        return self.fc(h[-1])');
+    const m = loadTorchModel({ path: 'model.py', source, analyzer: await sharedAnalyzer() });
+    assert.ok(m.summary.notes.some((n) => /forward's n \(it goes into pack_padded_sequence's lengths\): no pad id is known .*no token is known to be padding and every sequence is taken at its full length/.test(n)), m.summary.notes.join('; '));
+    m.dispose();
+  });
+
+  it('a second sequence input is refused by name', async () => {
+    const source = model('    def forward(self, src, trg):\n        _, h = self.gru(self.embedding(src))\n        out, _ = self.gru(self.embedding(trg), h)\n        return self.fc(out)');
+    const analyzer = await sharedAnalyzer();
+    assert.throws(() => loadTorchModel({ path: 'model.py', source, analyzer }), /model\.py:\d+: Model\.forward takes a second sequence input 'trg'/);
   });
 });

@@ -47,6 +47,42 @@ describe('verify shapes on given inputs', () => {
     assert.match(err, /floats\.npy: \w+ takes integer ids \(its first layer is an Embedding\); the array holds floats \(2, 5\)/);
   });
 
+  describe('a second sequence input, given by name (--input NAME=FILE.npy)', () => {
+    const base = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'exec', 'models', 'decoder_input');
+
+    it("a decoder's input given by name: the outputs are PyTorch's (within 1e-4)", async () => {
+      const out = join(tempDir(), 'outputs.npy');
+      const { code, out: text, err } = await cli(['--model', `${base}.py`, '--weights', `${base}.safetensors`, '--verify-shapes', '--inputs', `${base}.inputs.npy`, '--input', `dec_input=${base}.inputs.npy`, '--outputs-out', out, '--backend', 'cpu']);
+      assert.equal(code, 0, err);
+      assert.match(text, /Note: forward's dec_input: the array of .*decoder_input\.inputs\.npy \(3, 5, 6\)/);
+      const ours = readNpyFile(out);
+      const theirs = readNpyFile(`${base}.outputs.npy`);
+      assert.deepEqual(ours.shape, theirs.shape);
+      assert.ok(maxAbsDifference(ours.data as Float32Array, theirs.data as Float32Array) <= 1e-4);
+    });
+
+    it('without it, the second sequence input is refused with the option that gives it', async () => {
+      const { code, err } = await cli(['--model', `${base}.py`, '--weights', `${base}.safetensors`, '--verify-shapes', '--inputs', `${base}.inputs.npy`, '--backend', 'cpu']);
+      assert.equal(code, 2);
+      assert.match(err, /decoder_input\.py:\d+: EncDec\.forward takes a second sequence input 'dec_input' .*--input dec_input=FILE\.npy/);
+    });
+
+    it('a name forward does not take is refused, listing its parameters', async () => {
+      const { code, err } = await cli(['--model', `${base}.py`, '--weights', `${base}.safetensors`, '--verify-shapes', '--inputs', `${base}.inputs.npy`, '--input', `trg=${base}.inputs.npy`, '--backend', 'cpu']);
+      assert.equal(code, 2);
+      assert.match(err, /--input trg=…: EncDec\.forward has no parameter 'trg' \(its parameters: enc_input, enc_hidden, dec_input\)/);
+    });
+
+    it('--input takes NAME=FILE.npy and goes with --inputs', async () => {
+      const a = await cli(['--model', `${base}.py`, '--verify-shapes', '--inputs', `${base}.inputs.npy`, '--input', 'dec_input']);
+      assert.equal(a.code, 2);
+      assert.match(a.err, /--input takes NAME=FILE\.npy/);
+      const b = await cli(['--model', `${base}.py`, '--verify-shapes', '--input', `dec_input=${base}.inputs.npy`]);
+      assert.equal(b.code, 2);
+      assert.match(b.err, /--input NAME=FILE\.npy goes with --verify-shapes --inputs/);
+    });
+  });
+
   it('--outputs-out needs --inputs, and both need --verify-shapes', async () => {
     const base = join(TORCH_FIXTURES, 'gru_bidirectional_two_layers');
     const a = await cli(['--model', `${base}.py`, '--verify-shapes', '--outputs-out', join(tempDir(), 'y.npy')]);

@@ -30,6 +30,10 @@ export interface TorchModelOptions {
   anyOutput?: boolean;
   /** Given inputs to run at load time instead of a dummy batch (see ExecutedModelOptions.example). */
   example?: ExecutedModelOptions['example'];
+  /** The pad id given explicitly (--pad-id): lengths and masks are counted from it. */
+  padId?: number;
+  /** Forward parameters given by name (--input NAME=FILE.npy), batch first. */
+  named?: ExecutedModelOptions['named'];
 }
 
 export type TorchSequenceModel = ExecutedModel;
@@ -88,7 +92,7 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   }
   const openParams = description.constructorParams.filter((p) => p.required && description.constructorArgs[p.name] === undefined && !solution?.values.has(p.name)
     && ![...(solution?.values.keys() ?? [])].some((k) => k.startsWith(`${p.name}.`)));
-  const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b, example: options.example });
+  const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b, example: options.example, padId: options.padId, named: options.named });
   try {
     const model = load(bindings);
     if (solution && solution.alternatives.length > 0) settleOpen(model, solution, (values) => load(bindingsFor(solveOptions!, values)), path, description.className);

@@ -4,12 +4,14 @@
 // `forward` through the interpreter. One probe batch at load time tells the input layout (a
 // batch_first=False layer fed batch-major means the model reads time-major) and the outputs.
 import type { ModelDescription } from '../../../../analysis';
+import type * as A from '../../../../analysis/parse/ast';
 import { InputError } from '../../../errors';
 import { toProbabilities } from '../../probabilities';
 import { tfjs, Tensor } from '../../tf';
 import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../../types';
 import type { WeightSource } from '../layers';
 import { ExecError, TimeMajorInput } from './errors';
+import { forwardParamUses, ParamUse } from './forward-inputs';
 import { Binding, Executor } from './interpreter';
 import { startReadouts, stopReadouts } from './readouts';
 import { layerBuilder } from './modules';
@@ -31,6 +33,10 @@ export interface ExecutedModelOptions {
    * length, one token at a time) is never run on sizes it was not given.
    */
   example?: { batch: Tensor; path: string };
+  /** The pad id given explicitly (--pad-id): it wins over the input Embedding's padding_idx. */
+  padId?: number;
+  /** Forward parameters given by name (--input NAME=FILE.npy), batch first like the sequences. */
+  named?: Map<string, { path: string; batch: Tensor }>;
 }
 
 /** Constructor arguments as executor values (config objects included) and the values of names the file never defines. */
@@ -76,7 +82,9 @@ export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel 
     const input = inputSpec(root, path, description);
     if (options.example) checkExample(options.example, input, description.className);
     const batchSized = bindings?.batch ? holdersOf(root, bindings.batch) : [];
-    const model = new ExecutedTorchModel(executor, root, forward.def.params.filter((p) => p.name !== 'self'), input, built, options, batchSized);
+    if (options.padId !== undefined && input.kind === 'ids') input.padId = options.padId;
+    const plan = planForward(executor, forward.def, root, path, description, new Set(options.named?.keys() ?? []));
+    const model = new ExecutedTorchModel(executor, root, plan, input, built, options, batchSized);
     return model;
   } catch (error) {
     built.layers.forEach((l) => l.runtime?.dispose());
@@ -266,6 +274,81 @@ interface InputLayout {
   padId: number | null;
 }
 
+type Param = import('../../../../analysis/parse/ast').Param;
+
+/** How forward's parameter gets its value. */
+type ArgumentKind = 'input' | 'given' | 'state' | 'lengths' | 'padding-mask' | 'fill-mask' | 'keep-mask' | 'attention-mask';
+
+interface ForwardArgument {
+  param: Param;
+  kind: ArgumentKind;
+  /** Why: where the value goes, the parameter's name, or given by name (--input NAME=…). */
+  from: 'use' | 'name' | 'given';
+  /** Passed by keyword: a parameter with a default that --input gives. */
+  keyword?: boolean;
+}
+
+const STATE_NAME = /^(h|hx|h0|h_0|hc|hidden|hiddens|hid|h_state|hidden_state|state|states|prev_state|hidden_cell|init_state)$/i;
+const LENGTHS_NAME = /^(lengths?|lens|seq_lens?|seq_lengths?|sequence_lengths?|x_lens?|x_lengths?|src_lens?|src_lengths?|input_lengths?|text_lengths?|sent_lengths?|sen_lengths?|batch_lengths?)$/i;
+
+/**
+ * What each of forward's parameters without a default gets, told by where its value goes (see
+ * forward-inputs.ts): the sequences go to the parameter that feeds a layer's data slot (the first
+ * one when several do), an initial state slot gets the model's init_hidden or zeros, lengths go to
+ * pack_padded_sequence, masks to a padding-mask or attention-mask slot or masked_fill. A parameter
+ * whose value reaches none of them is told by its name, as before; a second sequence input, or one
+ * neither its use nor its name explains, is refused by name.
+ */
+function planForward(executor: Executor, def: A.FunctionDef, root: Instance, path: string, description: ModelDescription, given: Set<string>): ForwardArgument[] {
+  const params = def.params.filter((p) => p.name !== 'self');
+  for (const name of given) {
+    if (!params.some((p) => p.name === name && !p.variadic)) {
+      throw new InputError(path, def.range.start.line + 1, `--input ${name}=…: ${description.className}.forward has no parameter '${name}' (its parameters: ${params.filter((p) => !p.variadic).map((p) => p.name).join(', ') || 'none'})`);
+    }
+  }
+  const required: Param[] = [];
+  for (const p of params) {
+    if (p.variadic || p.default) break;
+    required.push(p);
+  }
+  const keywords: ForwardArgument[] = params.filter((p) => given.has(p.name) && !required.includes(p)).map((param) => ({ param, kind: 'given', from: 'given', keyword: true }));
+  if (required.length === 0) {
+    if (params.length > 0 && !params[0].variadic) return [{ param: params[0], kind: 'input', from: 'name' }];
+    throw new InputError(path, def.range.start.line + 1, `${description.className}.forward takes no input`);
+  }
+  const uses = required.length > 1 ? forwardParamUses(executor, def, root) : new Map<string, Set<ParamUse>>();
+  const kindOf = (p: Param): ArgumentKind | 'data' | null => {
+    const u = uses.get(p.name) ?? new Set<ParamUse>();
+    if (u.has('state')) return 'state';
+    if (u.has('lengths')) return 'lengths';
+    if (u.has('padding-mask')) return 'padding-mask';
+    if (u.has('fill-mask')) return 'fill-mask';
+    if (u.has('keep-mask')) return 'keep-mask';
+    if (u.has('attention-mask')) return 'attention-mask';
+    if (u.has('data')) return 'data';
+    return null;
+  };
+  const kinds = required.map(kindOf);
+  // The sequences go to the first parameter that feeds a layer as data (a mask built from it besides).
+  const free = (i: number) => !given.has(required[i].name);
+  let inputAt = required.findIndex((p, i) => free(i) && uses.get(p.name)?.has('data'));
+  if (inputAt < 0) inputAt = kinds.findIndex((k, i) => free(i) && k === null && !STATE_NAME.test(required[i].name) && !LENGTHS_NAME.test(required[i].name));
+  if (inputAt < 0) inputAt = required.findIndex((_, i) => free(i));
+  if (inputAt < 0) throw new InputError(path, def.range.start.line + 1, `every parameter of ${description.className}.forward is given by --input; the sequences (--inputs) need one of their own`);
+  return [...required.map((param, i): ForwardArgument => {
+    if (given.has(param.name)) return { param, kind: 'given', from: 'given' };
+    if (i === inputAt) return { param, kind: 'input', from: uses.get(param.name)?.has('data') ? 'use' : 'name' };
+    const kind = kinds[i];
+    if (kind === 'data') {
+      throw new InputError(path, param.range.start.line + 1, `${description.className}.forward takes a second sequence input '${param.name}' (it goes into a layer as data, as '${required[inputAt].name}' does): give it with --input ${param.name}=FILE.npy (batch first, like --inputs), or give '${param.name}' a default (e.g. ${param.name}=None)`);
+    }
+    if (kind !== null) return { param, kind, from: 'use' };
+    if (STATE_NAME.test(param.name)) return { param, kind: 'state', from: 'name' };
+    if (LENGTHS_NAME.test(param.name)) return { param, kind: 'lengths', from: 'name' };
+    throw new InputError(path, param.range.start.line + 1, `${description.className}.forward needs a second input '${param.name}'; SeqLens feeds one tensor (the sequences), an initial hidden state, lengths and masks, and tells them by where forward sends them (a layer's state slot, pack_padded_sequence, a mask slot, masked_fill): give it with --input ${param.name}=FILE.npy, or give '${param.name}' a default (e.g. ${param.name}=None)`);
+  }), ...keywords];
+}
+
 /** Given inputs must be what the first layer takes: integer ids for an Embedding, floats for the others. */
 function checkExample(example: { batch: Tensor; path: string }, input: InputLayout, className: string): void {
   const ids = example.batch.dtype === 'int32';
@@ -303,7 +386,7 @@ class ExecutedTorchModel implements ExecutedModel {
   constructor(
     private readonly executor: Executor,
     private readonly root: Instance,
-    private readonly params: import('../../../../analysis/parse/ast').Param[],
+    private readonly plan: ForwardArgument[],
     private readonly input: InputLayout,
     private readonly built: LaidOut,
     private readonly options: ExecutedModelOptions,
@@ -329,8 +412,9 @@ class ExecutedTorchModel implements ExecutedModel {
     }
     const notes = [...(options.notes ?? [])];
     if (this.timeMajor) notes.push(`forward feeds its input straight to a batch_first=False layer, so SeqLens passes each batch time-major ${input.kind === 'ids' ? '(T, B)' : '(T, B, F)'}`);
-    if (this.hiddenNote) notes.push(this.hiddenNote);
-    if (this.lengthsNote) notes.push(this.lengthsNote);
+    const input0 = this.plan.find((a) => a.kind === 'input');
+    if (input0 && this.plan.indexOf(input0) > 0) notes.push(`forward's ${input0.param.name} takes the sequences: it is the parameter whose value goes into the first layer`);
+    notes.push(...this.argumentNotes.values());
     this.summary = {
       format: 'torch',
       path,
@@ -403,11 +487,12 @@ class ExecutedTorchModel implements ExecutedModel {
         ? { kind: 'tensor', t: tf.transpose(batch, [1, 0, ...rest().map((_, i) => i + 2)]), roles: ['T', 'B', ...rest()] }
         : { kind: 'tensor', t: batch, roles: ['B', 'T', ...rest()] };
     const { path, description } = this.options;
-    this.lastBatch = batch.dtype === 'int32' ? batch : tf.cast(batch, 'int32');
-    const args: Value[] = [x];
-    for (const p of this.params.slice(1)) {
-      if (p.variadic || p.default) break;
-      args.push(this.extraInput(p, batch.shape[0]));
+    const args: Value[] = [];
+    const kwargs = new Map<string, Value>();
+    for (const a of this.plan) {
+      const v = a.kind === 'input' ? x : a.kind === 'given' ? this.givenInput(a.param.name) : this.extraInput(a, batch);
+      if (a.keyword) kwargs.set(a.param.name, v);
+      else args.push(v);
     }
     const forward = this.executor.findMethod(this.root.cls, 'forward')!;
     // What forward stores on the modules (`self.hidden = …`) lives only for this batch: its tensors are
@@ -418,7 +503,7 @@ class ExecutedTorchModel implements ExecutedModel {
     this.executor.resetBudget();
     let out: Value;
     try {
-      out = this.executor.inForward(() => this.executor.callFunction(forward.def, args, new Map(), { kind: 'object', obj: this.root }, forward.owner, { line: forward.def.range.start.line + 1, text: 'forward' }));
+      out = this.executor.inForward(() => this.executor.callFunction(forward.def, args, kwargs, { kind: 'object', obj: this.root }, forward.owner, { line: forward.def.range.start.line + 1, text: 'forward' }));
     } catch (error) {
       if (error instanceof ExecError) throw new InputError(path, error.line, `${description.className}: ${error.message}`);
       throw error;
@@ -433,39 +518,83 @@ class ExecutedTorchModel implements ExecutedModel {
   }
 
   /**
-   * A forward parameter after the input with no default: an initial hidden state is what the model's own
-   * init_hidden(batch) makes, or None (zeros, as PyTorch's layers start from); anything else is refused by name.
+   * A forward parameter other than the sequences: an initial state is what the model's own
+   * init_hidden(batch) makes, or None (zeros, as PyTorch's layers start from); lengths are counted
+   * from the padding when the pad id is known, else every sequence is taken at its full length (no
+   * token is known to be padding); masks are built from those lengths; an attention mask is None.
    */
-  private extraInput(p: import('../../../../analysis/parse/ast').Param, batch: number): Value {
-    const { path, description } = this.options;
-    if (/^(h|hx|h0|h_0|hc|hidden|hiddens|hid|h_state|hidden_state|state|states|prev_state|hidden_cell|init_state)$/i.test(p.name)) {
-      const init = ['init_hidden', 'initHidden', 'init_hidden_state', 'initialize_hidden', 'begin_state'].map((n) => this.executor.findMethod(this.root.cls, n)).find((m) => m !== undefined);
-      if (!init) return { kind: 'none' };
-      const takesBatch = init.def.params.filter((q) => q.name !== 'self' && !q.default && !q.variadic).length > 0;
-      this.hiddenNote = `forward's ${p.name} is ${init.def.name}(${takesBatch ? 'batch size' : ''}), as the model's own code makes it`;
-      const self: Value = { kind: 'object', obj: this.root };
-      return this.executor.callFunction(init.def, takesBatch ? [{ kind: 'int', value: batch }] : [], new Map(), self, init.owner, { line: init.def.range.start.line + 1, text: init.def.name });
-    }
-    if (/^(lengths?|lens|seq_lens?|seq_lengths?|sequence_lengths?|x_lens?|x_lengths?|src_lens?|src_lengths?|input_lengths?|text_lengths?|sent_lengths?|sen_lengths?|batch_lengths?)$/i.test(p.name)) {
-      const pad = this.input.padId;
-      if (pad === null || this.input.kind !== 'ids') {
-        throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs the lengths '${p.name}'; SeqLens takes them from the padding only when the pad id is known (the input Embedding's padding_idx), and this model's is not`);
+  private extraInput(a: ForwardArgument, batch: Tensor): Value {
+    const p = a.param;
+    const why = a.from === 'use' ? { state: 'goes into a recurrent layer\'s state', lengths: 'goes into pack_padded_sequence\'s lengths', 'padding-mask': 'goes into a key-padding-mask slot', 'fill-mask': 'is masked_fill\'s mask', 'keep-mask': 'is masked_fill\'s mask (as mask == 0)', 'attention-mask': 'goes into an attention-mask slot', input: '', given: '' }[a.kind] : '';
+    const said = (text: string) => this.argumentNotes.set(p.name, `forward's ${p.name}${why ? ` (it ${why})` : ''}: ${text}`);
+    const tf = tfjs();
+    const size = batch.rank >= 2 ? batch.shape[0] as number : 1;
+    const length = (batch.rank >= 2 ? batch.shape[1] : batch.shape[0]) ?? 1;
+    const pad = this.input.kind === 'ids' ? this.input.padId : null;
+    /** 1 where a token is real, 0 at padding: all ones when no pad id is known. */
+    const real = (): Tensor => {
+      if (pad === null) return tf.ones(batch.rank >= 2 ? [size, length] : [length], 'int32');
+      const ids = batch.rank > 2 ? tf.cast(tf.max(batch, Array.from({ length: batch.rank - 2 }, (_, i) => i + 2)), 'int32') : tf.cast(batch, 'int32');
+      return tf.cast(tf.notEqual(ids, tf.scalar(pad, 'int32')), 'int32');
+    };
+    const padNote = pad === null
+      ? `no pad id is known (${this.input.kind === 'ids' ? 'the input Embedding has no padding_idx and no --pad-id was given' : 'the input is features, not ids'}), so no token is known to be padding and every sequence is taken at its full length (${length})`
+      : `the padding is id ${pad} (${this.options.padId !== undefined ? '--pad-id' : 'the input Embedding\'s padding_idx'})`;
+    switch (a.kind) {
+      case 'state': {
+        const init = ['init_hidden', 'initHidden', 'init_hidden_state', 'initialize_hidden', 'begin_state'].map((n) => this.executor.findMethod(this.root.cls, n)).find((m) => m !== undefined);
+        if (!init) {
+          said('None (zeros, as PyTorch\'s layers start from)');
+          return { kind: 'none' };
+        }
+        const takesBatch = init.def.params.filter((q) => q.name !== 'self' && !q.default && !q.variadic).length > 0;
+        said(`${init.def.name}(${takesBatch ? 'batch size' : ''}), as the model's own code makes it`);
+        const self: Value = { kind: 'object', obj: this.root };
+        return this.executor.callFunction(init.def, takesBatch ? [{ kind: 'int', value: size }] : [], new Map(), self, init.owner, { line: init.def.range.start.line + 1, text: init.def.name });
       }
-      this.lengthsNote = `forward's ${p.name}: the tokens before the padding (id ${pad}, the Embedding's padding_idx) in each sequence`;
-      const ids = this.lastBatch!;
-      // Right padding: a sequence's length is the position after its last non-pad token.
-      const tf = tfjs();
-      const positions = tf.add(tf.range(0, ids.shape[1] as number, 1, 'int32'), tf.scalar(1, 'int32'));
-      const real = tf.cast(tf.notEqual(ids, tf.scalar(pad, 'int32')), 'int32');
-      return { kind: 'tensor', t: tf.maximum(tf.max(tf.mul(real, positions), 1), tf.scalar(1, 'int32')) };
+      case 'lengths': {
+        said(pad === null ? `${padNote}` : `the tokens before the padding in each sequence; ${padNote}`);
+        // Right padding: a sequence's length is the position after its last non-pad token.
+        const r = real();
+        if (r.rank < 2) return { kind: 'tensor', t: tf.tensor1d([length], 'int32') };
+        const positions = tf.add(tf.range(0, length, 1, 'int32'), tf.scalar(1, 'int32'));
+        return { kind: 'tensor', t: tf.maximum(tf.max(tf.mul(r, positions), 1), tf.scalar(1, 'int32')) };
+      }
+      case 'padding-mask':
+        if (pad === null) {
+          said(`None: ${padNote}, so nothing is masked`);
+          return { kind: 'none' };
+        }
+        said(`True at the padding; ${padNote}`);
+        return { kind: 'tensor', t: tf.equal(real(), tf.scalar(0, 'int32')) };
+      case 'fill-mask':
+        said(`True at the padding; ${padNote}`);
+        return { kind: 'tensor', t: tf.equal(real(), tf.scalar(0, 'int32')) };
+      case 'keep-mask':
+        said(`1 at real tokens, 0 at the padding; ${padNote}`);
+        return { kind: 'tensor', t: real() };
+      case 'attention-mask':
+        said('None: no attention mask is given, so every position attends to every other (a causal mask the training script builds is not known here)');
+        return { kind: 'none' };
+      default:
+        return { kind: 'none' };
     }
-    throw new InputError(path, p.range.start.line + 1, `${description.className}.forward needs a second input '${p.name}'; SeqLens feeds one tensor (the sequences), an initial hidden state and lengths from a known pad id, so give '${p.name}' a default (e.g. ${p.name}=None)`);
   }
 
-  private hiddenNote: string | null = null;
-  private lengthsNote: string | null = null;
-  /** The batch being run, batch-major as given (lengths are counted on it). */
-  private lastBatch: Tensor | null = null;
+  /** A parameter given by --input NAME=FILE.npy: batch first like the sequences, and laid out as they are. */
+  private givenInput(name: string): Value {
+    const given = this.options.named!.get(name)!.batch;
+    const tf = tfjs();
+    this.argumentNotes.set(name, `forward's ${name}: the array of ${this.options.named!.get(name)!.path} (${given.shape.join(', ')})${this.timeMajor && given.rank >= 2 ? ', time-major as the sequences are' : ''}`);
+    if (given.rank < 2) return { kind: 'tensor', t: given };
+    const rest: Role[] = new Array(given.rank - 2).fill(null);
+    return this.timeMajor
+      ? { kind: 'tensor', t: tf.transpose(given, [1, 0, ...rest.map((_, i) => i + 2)]), roles: ['T', 'B', ...rest] }
+      : { kind: 'tensor', t: given, roles: ['B', 'T', ...rest] };
+  }
+
+  /** What each forward parameter other than the sequences was given, by name, for the summary. */
+  private argumentNotes = new Map<string, string>();
 
   predictRaw(batch: Tensor): Tensor {
     return tfjs().tidy(() => {

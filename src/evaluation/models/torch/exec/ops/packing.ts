@@ -2,7 +2,7 @@
 // given a packed batch runs each sequence for its own length only (modules/recurrent.ts), and
 // pad_packed_sequence pads the outputs back to the longest length (or total_length), with zeros.
 import { tfjs } from '../../../tf';
-import { fail } from '../errors';
+import { fail, TimeMajorInput } from '../errors';
 import type { Value } from '../values';
 import { boolArg, isNone, numberArg, op, result, rolesOf, tensorArg } from './registry';
 
@@ -16,6 +16,10 @@ op(['pack_padded_sequence'], 'input, lengths, batch_first=False, enforce_sorted=
   if (lengths.some((n) => !Number.isInteger(n))) throw fail(a.site, 'lengths must be a 1-D tensor or a list of integers');
   if (x.rank < 2) throw fail(a.site, 'pack_padded_sequence expects a batch of at least 2 dimensions');
   const batchFirst = boolArg(a, 'batch_first');
+  // Packed time-major (batch_first=False) while the input's axes are still (batch, time): the model
+  // reads its input time-major, as a batch_first=False recurrent layer fed it directly says.
+  const given = rolesOf(a.get('input'));
+  if (!batchFirst && given?.[0] === 'B' && given[1] === 'T') throw new TimeMajorInput();
   const data = batchFirst ? x : tf().transpose(x, [1, 0, ...[...Array(x.rank).keys()].slice(2)]);
   if (lengths.length !== data.shape[0]) throw fail(a.site, `Expected \`len(lengths)\` to be equal to batch_size, but got ${lengths.length} (batch_size=${data.shape[0]})`);
   if (boolArg(a, 'enforce_sorted') && lengths.some((n, i) => i > 0 && n > lengths[i - 1])) {
