@@ -283,3 +283,70 @@ ${body}
     assert.throws(() => loadTorchModel({ path: 'model.py', source, analyzer }), /model\.py:\d+: Model\.forward takes a second sequence input 'trg'/);
   });
 });
+
+describe('initial states of models that are not fed (B, T) batches', () => {
+  before(async () => {
+    await useBackend('cpu');
+  });
+
+  it("a state a user cell concatenates with the input (into a Linear) is the state, told by its name, not a second sequence input", async () => {
+    const source = `import torch
+import torch.nn as nn
+
+class Cell(nn.Module):
+    def __init__(self, size):
+        super().__init__()
+        self.w = nn.Linear(2 * size, size)
+
+    def forward(self, x, prev):
+        return torch.tanh(self.w(torch.cat((x, prev), dim=2)))
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(20, 4)
+        self.cell = Cell(4)
+
+    def forward(self, token, hidden_state):
+        h = self.cell(self.embedding(token).view(1, 1, -1), hidden_state)
+        return h, h
+
+    def init_hidden(self):
+        return torch.zeros(1, 1, 4)
+`;
+    const tf = tfjs();
+    const x = tf.tensor1d([3], 'int32');
+    const m = loadTorchModel({ path: 'model.py', source, analyzer: await sharedAnalyzer(), example: { batch: x, path: 'x.npy' }, anyOutput: true });
+    assert.ok(m.summary.notes.some((n) => /forward's hidden_state .*init_hidden\(\)/.test(n)), m.summary.notes.join('; '));
+    m.dispose();
+    x.dispose();
+  });
+
+  it("a 1-D batch of tokens: init_hidden(batch) gets its one axis, as forward's input.size(0) reads it", async () => {
+    const source = `import torch
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Embedding(20, 4)
+        self.rnn = nn.GRU(4, 6)
+        self.decoder = nn.Linear(6, 3)
+
+    def forward(self, input, hidden):
+        batch_size = input.size(0)
+        output, hidden = self.rnn(self.encoder(input).view(1, batch_size, -1), hidden)
+        return self.decoder(output.view(batch_size, -1)), hidden
+
+    def init_hidden(self, batch_size):
+        return torch.zeros(1, batch_size, 6)
+`;
+    const tf = tfjs();
+    const x = tf.tensor1d([3, 4, 5], 'int32');
+    const m = loadTorchModel({ path: 'model.py', source, analyzer: await sharedAnalyzer(), example: { batch: x, path: 'x.npy' }, anyOutput: true });
+    const y = m.predictRaw(x);
+    assert.deepEqual(y.shape, [3, 3]);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+});

@@ -325,7 +325,9 @@ function planForward(executor: Executor, def: A.FunctionDef, root: Instance, pat
     if (u.has('fill-mask')) return 'fill-mask';
     if (u.has('keep-mask')) return 'keep-mask';
     if (u.has('attention-mask')) return 'attention-mask';
-    if (u.has('data')) return 'data';
+    // A state a user cell concatenates with the input (torch.cat((x, h)) into a Linear) reaches a
+    // layer only as data: its name tells it from a second sequence input.
+    if (u.has('data')) return STATE_NAME.test(p.name) ? 'state' : 'data';
     return null;
   };
   const kinds = required.map(kindOf);
@@ -528,7 +530,8 @@ class ExecutedTorchModel implements ExecutedModel {
     const why = a.from === 'use' ? { state: 'goes into a recurrent layer\'s state', lengths: 'goes into pack_padded_sequence\'s lengths', 'padding-mask': 'goes into a key-padding-mask slot', 'fill-mask': 'is masked_fill\'s mask', 'keep-mask': 'is masked_fill\'s mask (as mask == 0)', 'attention-mask': 'goes into an attention-mask slot', input: '', given: '' }[a.kind] : '';
     const said = (text: string) => this.argumentNotes.set(p.name, `forward's ${p.name}${why ? ` (it ${why})` : ''}: ${text}`);
     const tf = tfjs();
-    const size = batch.rank >= 2 ? batch.shape[0] as number : 1;
+    // A 1-D input's one axis is what forward's own input.size(0) calls the batch (one token per sequence).
+    const size = (batch.shape[0] as number | undefined) ?? 1;
     const length = (batch.rank >= 2 ? batch.shape[1] : batch.shape[0]) ?? 1;
     const pad = this.input.kind === 'ids' ? this.input.padId : null;
     /** 1 where a token is real, 0 at padding: all ones when no pad id is known. */
