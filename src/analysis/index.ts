@@ -9,6 +9,7 @@ import type { Workspace } from './workspace/provider';
 import { ParsedModules } from './workspace/modules';
 import { ImporterIndex } from './workspace/importers';
 import { WorkspaceImports } from './workspace/imports';
+import { WORKSPACE_LIMITS } from './workspace/provider';
 import { normalize } from 'node:path';
 
 export type { ModuleProvider, Workspace } from './workspace/provider';
@@ -39,6 +40,12 @@ export interface Analyzer {
   analyze(source: string, fileName: string, workspace?: Workspace): AnalysisResult;
   /** The nn.Module classes of a file with their layers' resolved arguments and forward syntax. */
   describeModels(source: string, fileName: string, options?: DescribeOptions): ModelDescription[];
+  /**
+   * Another file of the workspace, parsed (once per text, shared with import following): what the model
+   * executor reads when a model's file imports a class or a constant from it. Undefined when it cannot be
+   * read or is larger than WORKSPACE_LIMITS.maxBytes.
+   */
+  workspaceModule(path: string, workspace: Workspace): { module: Module; source: string } | undefined;
   /** Analyses notebook code cells as one program in cell order; results are per cell, in cell coordinates. */
   analyzeNotebook(cells: string[], fileName: string): AnalysisResult[];
   open(source: string, fileName: string, workspace?: Workspace): DocumentAnalysis;
@@ -101,8 +108,17 @@ export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Ana
     analyze(source, fileName, workspace) {
       return following.analyze(scratch.reset(source), source, fileName, workspace);
     },
-    describeModels(source, _fileName, options) {
-      return describeTorchModels(scratch.reset(source), source, options);
+    describeModels(source, fileName, options) {
+      const module = scratch.reset(source);
+      if (!options?.workspace) return describeTorchModels(module, source, options);
+      const { root, provider } = options.workspace;
+      const imports = new WorkspaceImports({ root: normalize(root), provider }, normalize(fileName), following.parsed, following.importers, false);
+      return describeTorchModels(module, source, options, imports);
+    },
+    workspaceModule(path, workspace) {
+      const source = workspace.provider.read(path);
+      if (source === undefined || source.length > WORKSPACE_LIMITS.maxBytes) return undefined;
+      return { module: following.parsed.get(path, source).module, source };
     },
     analyzeNotebook(cells) {
       const joined = joinNotebookCells(cells);

@@ -5,7 +5,8 @@ import type { FunctionDef, Module } from './parse/ast';
 import type { LayerDesc } from './layers/layer';
 import { allRules } from './rules/registry';
 import { AnalysisContext } from './interpret/context';
-import { Interpreter } from './interpret/interpreter';
+import { ImportFollower, Interpreter } from './interpret/interpreter';
+import type { Workspace } from './workspace/provider';
 import type { ClassInfo, InstanceValue, Value } from './values/value';
 
 export type ArgValue = number | boolean | string | null;
@@ -48,6 +49,11 @@ export interface DescribeOptions {
    * parameters the kwargs leave out take their default, or stay unknown.
    */
   instantiate?: { className: string; kwargs: Record<string, ArgValue> };
+  /**
+   * Follow the file's imports into this workspace, so that a base class or a submodule defined in another
+   * file of the project is known. Only the file's own classes are described.
+   */
+  workspace?: Workspace;
 }
 
 function valueOf(v: ArgValue): Value {
@@ -132,9 +138,9 @@ function describeInstance(instance: InstanceValue, init: FunctionDef | undefined
 }
 
 /** Every nn.Module class in the module, as built by its first instantiation in the file (or with its defaults). */
-export function describeTorchModels(module: Module, source: string, options: DescribeOptions = {}): ModelDescription[] {
+export function describeTorchModels(module: Module, source: string, options: DescribeOptions = {}, imports?: ImportFollower): ModelDescription[] {
   const ctx = new AnalysisContext(source, allRules(), module.suppressions);
-  const interpreter = new Interpreter(ctx);
+  const interpreter = new Interpreter(ctx, imports);
   interpreter.run(module.body);
   const out: ModelDescription[] = [];
   const uses = usesOf(interpreter);

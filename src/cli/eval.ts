@@ -1,6 +1,8 @@
 // `seqlens eval`: evaluate a predictions file, or run a model on a dataset and evaluate its
 // predictions, and print the report.
+import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { projectRootOf } from '../workspace/disk-provider';
 import { BACKEND_NAMES, BackendUnavailableError } from '../evaluation/backend';
 import { InputError } from '../evaluation/errors';
 import { DEFAULT_MAX_CURVE_POINTS, EngineOptions, evaluate } from '../evaluation/evaluate';
@@ -82,6 +84,9 @@ Running a model (TensorFlow.js, locally; no Python):
   --state-dict-key KEY      The state dict to use in a .pt checkpoint that holds several
                             ({"encoder": …, "decoder": …}); nested keys joined by '.'.
   --class CLASS             The nn.Module class to run when the .py file defines several.
+  --root DIR                The project folder of a .py model: classes and constants the file
+                            imports from the project's other files are read there (default: the
+                            nearest folder above the file with a project marker, else its own).
   --init NAME=VALUE,…       Constructor arguments of a .py model (numbers, True, False or strings),
                             a config object's fields (args.hidden_dim=128) and names the file reads
                             but never defines (n_class=26). What --init leaves out is solved from
@@ -155,6 +160,14 @@ interface Parsed {
   tagging?: TaggingOptions & { forced: boolean };
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 function parseArgs(argv: string[]): Parsed | 'help' {
   const options: EngineOptions = {};
   const columns: NonNullable<EngineOptions['columns']> = {};
@@ -205,6 +218,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
         break;
       }
       case 'class': model.load.className = value(); break;
+      case 'root': model.load.root = value(); break;
       case 'labels': model.dataset.labelsPath = value(); break;
       case 'vocab': model.dataset.vocabPath = value(); break;
       case 'oov-id': model.dataset.oovId = count(0); break;
@@ -303,7 +317,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     }
   }
   if (Object.keys(columns).length > 0) options.columns = columns;
-  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes', 'inputs', 'input', 'outputs-out'];
+  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'root', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes', 'inputs', 'input', 'outputs-out'];
   if (model.model === undefined) {
     const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
     if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);
@@ -312,6 +326,8 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     if (options.trainPath) throw new UsageError('--train compares predictions files; it does not combine with --model');
     if (!verifyShapes && model.data === undefined) throw new UsageError('--model needs --data DATA (or --verify-shapes)');
     if (verifyShapes && !model.model.endsWith('.py')) throw new UsageError('--verify-shapes checks a PyTorch .py model');
+    if (model.load.root !== undefined && !isFolder(model.load.root)) throw new UsageError(`--root must be a folder: '${model.load.root}'`);
+    if (model.model.endsWith('.py')) model.load.root ??= projectRootOf(model.model);
     if ((model.inputs !== undefined || model.outputsOut !== undefined) && !verifyShapes) throw new UsageError('--inputs and --outputs-out go with --verify-shapes');
     if (model.namedInputs !== undefined && model.inputs === undefined) throw new UsageError('--input NAME=FILE.npy goes with --verify-shapes --inputs X.npy (the sequences)');
     if (model.outputsOut !== undefined && model.inputs === undefined) throw new UsageError('--outputs-out needs --inputs X.npy (the batch the outputs are for)');
@@ -331,7 +347,7 @@ async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOption
   // process, and this one reports it as file: cause.
   if (args.verifyShapes) {
     const check = await models.verifyShapesInWorker({
-      path: args.model, className: args.load.className, weightsPath: args.load.weightsPath, stateDictKey: args.load.stateDictKey, init: args.load.init, backend: engine.backend,
+      path: args.model, className: args.load.className, weightsPath: args.load.weightsPath, stateDictKey: args.load.stateDictKey, init: args.load.init, root: args.load.root, backend: engine.backend,
       inputsPath: args.inputs, namedInputs: args.namedInputs, outputsPath: args.outputsOut, padId: args.dataset.padId,
     });
     return parsed.format === 'json' ? `${JSON.stringify(check, null, 2)}\n` : models.formatShapeCheck(check);

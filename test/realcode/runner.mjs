@@ -2,7 +2,7 @@
 // Measures the PyTorch model runner on real public model files: for each file of runner-files.json that
 // PyTorch 1.13 built and ran (test/realcode/runner_oracle.py wrote its weights, inputs and outputs into
 // .realcode/runner-oracle/), runs
-//   node dist/cli.js eval --model FILE --weights model.pt --verify-shapes --inputs input.npy --outputs-out seqlens.npy
+//   node dist/cli.js eval --model FILE --weights model.pt --verify-shapes --inputs input.npy --outputs-out seqlens.npy --root REPOSITORY
 // and sets the output beside PyTorch's first output: max absolute error ≤ 1e-4 (and, for a classifier's
 // (batch, classes) output, the same argmax per row) is a match. Files are counted as
 //   ran and matched / ran but differs / refused (exit 2: grouped by the CLI's reason, names and numbers elided).
@@ -144,6 +144,8 @@ function main() {
     if (entry.class) args.push('--class', entry.class);
     // A second sequence input (a decoder's trg) gets what PyTorch got: the same input.npy.
     for (const [name] of (meta.input?.args ?? []).filter(([, how]) => how === 'input').slice(1)) args.push('--input', `${name}=${join(dir, 'input.npy')}`);
+    // The repository is the project: what the file imports from its other modules is read there.
+    args.push('--root', join(brought, entry.repo.replace('/', '__')));
     const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
     if (run.status !== 0) {
       const message = (run.stderr || run.stdout || `exit ${run.status} ${run.signal ?? ''}`).trim();

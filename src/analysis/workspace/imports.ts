@@ -32,6 +32,8 @@ export class WorkspaceImports implements ImportFollower {
     private readonly analysedPath: string,
     private readonly parsed: ParsedModules,
     private readonly importers: ImporterIndex,
+    /** False: only imports are followed (describing a model's classes needs what they import, not who builds them). */
+    private readonly withImporters = true,
   ) {}
 
   bindImport(stmt: A.Import, entry: A.Import['names'][number], scope: Scope, interp: Interpreter): boolean {
@@ -114,6 +116,7 @@ export class WorkspaceImports implements ImportFollower {
   }
 
   runImporters(interp: Interpreter): void {
+    if (!this.withImporters) return;
     // Importers show how the file's classes and functions are called: a file that defines none needs no scan.
     if (interp.classes.length === 0 && interp.functions.length === 0) return;
     for (const path of this.importers.importersOf(this.analysedPath, this.workspace)) {

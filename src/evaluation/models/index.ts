@@ -18,6 +18,7 @@ import { loadTfjsModel } from './tfjs/load';
 import type { InitValues } from './torch/constructor-sizes';
 import { loadTorchModel } from './torch/model';
 import { readStateDict } from './weights';
+import { Workspaces } from '../../workspace/disk-provider';
 import type { ModelSummary, SequenceModel } from './types';
 
 export type { ModelSummary, SequenceModel, InputSpec, LayerSummaryRow, ModelFormat } from './types';
@@ -36,6 +37,8 @@ export interface LoadModelOptions {
   init?: InitValues;
   /** The nn.Module class of a .py model. */
   className?: string;
+  /** The project folder of a .py model: what the file imports from the project's other files is read there. */
+  root?: string;
   analyzer?: Analyzer;
 }
 
@@ -67,7 +70,7 @@ export async function loadModel(path: string, options: LoadModelOptions = {}): P
       }
       const weights = await readStateDict(options.weightsPath, { stateDictKey: options.stateDictKey });
       const analyzer = options.analyzer ?? await createAnalyzer();
-      return loadTorchModel({ path, source, analyzer, className: options.className, weights, init: options.init });
+      return loadTorchModel({ path, source, analyzer, className: options.className, weights, init: options.init, workspace: options.root !== undefined ? new Workspaces().for(options.root) : undefined });
     }
     default:
       throw new InputError(path, null, `unknown model format '${extname(path)}': use a TF.js model.json, a Keras .keras or .h5, or a PyTorch .py with --weights FILE.pt`);

@@ -57,6 +57,8 @@ export interface VerifyShapesOptions {
   weights?: StateDict;
   /** Constructor arguments (--init). */
   init?: InitValues;
+  /** The project the file belongs to, for what it imports from the project's other files. */
+  workspace?: import('../../analysis').Workspace;
   /** Dummy sizes, chosen unlike any layer size so that B and T can be told apart in the result. */
   batch?: number;
   length?: number;
@@ -102,7 +104,7 @@ export function verifyShapes(options: VerifyShapesOptions): ShapeCheck {
   const named = new Map((options.named ?? []).map((n) => [n.name, { path: n.path, batch: tf.tensor(n.array.data as Float32Array | Int32Array, n.array.shape, n.array.kind === 'int' ? 'int32' : 'float32') }]));
   let model;
   try {
-    model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true, example, named, padId: options.padId });
+    model = loadTorchModel({ path: options.path, source: options.source, analyzer: options.analyzer, className: options.className, weights: options.weights, init: options.init, anyOutput: true, example, named, padId: options.padId, workspace: options.workspace });
   } catch (error) {
     example?.batch.dispose();
     named.forEach((n) => n.batch.dispose());

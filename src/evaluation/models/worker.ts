@@ -25,6 +25,8 @@ export interface VerifyRequest {
   weightsPath?: string;
   stateDictKey?: string;
   init?: import('./torch/constructor-sizes').InitValues;
+  /** The project folder: what the model's file imports from the project's other files is read there. */
+  root?: string;
   backend?: import('../types').BackendName;
   /** A .npy batch to run instead of a random one (ids (B, T) or features (B, T, F)). */
   inputsPath?: string;
@@ -64,8 +66,9 @@ async function verify(request: VerifyRequest): Promise<unknown> {
   const weights = request.weightsPath ? await readStateDict(request.weightsPath, { stateDictKey: request.stateDictKey }) : undefined;
   const { readNpyFile } = await import('../datasets/npy');
   const inputs = request.inputsPath ? { path: request.inputsPath, array: readNpyFile(request.inputsPath) } : undefined;
+  const workspace = request.root !== undefined ? new (await import('../../workspace/disk-provider')).Workspaces().for(request.root) : undefined;
   const named = Object.entries(request.namedInputs ?? {}).map(([name, path]) => ({ name, path, array: readNpyFile(path) }));
-  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className, weights, init: request.init, inputs, named, padId: request.padId, outputsPath: request.outputsPath });
+  return verifyShapes({ path: request.path, source, analyzer: await createAnalyzer(), className: request.className, weights, init: request.init, inputs, named, padId: request.padId, outputsPath: request.outputsPath, workspace });
 }
 
 /** Started only as the forked child (the parent sets SEQLENS_MODEL_WORKER), never when imported. */

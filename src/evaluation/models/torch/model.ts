@@ -1,7 +1,10 @@
 // A PyTorch model run in TensorFlow.js: the class picked from the file, its constructor sizes
 // (the file's instantiation, the weights, --init), then its own __init__ and forward executed
 // (./exec) with the weights from a state dict (.safetensors, or .pt/.pth read by ./pt).
-import type { Analyzer } from '../../../analysis';
+import { normalize } from 'node:path';
+import type { Analyzer, DescribeOptions, Workspace } from '../../../analysis';
+import { resolveModule } from '../../../analysis/workspace/resolver';
+import type { WorkspaceModules } from './exec/interpreter';
 import { InputError } from '../../errors';
 import { readSafetensorsFile } from '../safetensors';
 import { tfjs } from '../tf';
@@ -34,6 +37,11 @@ export interface TorchModelOptions {
   padId?: number;
   /** Forward parameters given by name (--input NAME=FILE.npy), batch first. */
   named?: ExecutedModelOptions['named'];
+  /**
+   * The project the file belongs to: classes, base classes and constants it imports from the project's
+   * other files are read there (resolved as the analyser resolves imports). Absent: the file alone.
+   */
+  workspace?: Workspace;
 }
 
 export type TorchSequenceModel = ExecutedModel;
@@ -47,18 +55,28 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   }
   const stateDict = options.weights
     ?? (options.weightsPath ? { path: options.weightsPath, tensors: readSafetensorsFile(options.weightsPath), key: null } : null);
+  const { workspace } = options;
+  // Described with the workspace's imports followed: a base class from another file makes the class an nn.Module.
+  const analyzer: Analyzer = workspace
+    ? Object.assign(Object.create(options.analyzer) as Analyzer, { describeModels: (text: string, file: string, o?: DescribeOptions) => options.analyzer.describeModels(text, file, { ...o, workspace }) })
+    : options.analyzer;
+  const modules: WorkspaceModules | undefined = workspace && {
+    path: normalize(path),
+    resolve: (module, from) => resolveModule(module, from, normalize(workspace.root), workspace.provider),
+    load: (file) => options.analyzer.workspaceModule(file, workspace),
+  };
   const sized = withConstructorSizes({
-    analyzer: options.analyzer,
+    analyzer,
     source,
     path,
-    description: pickModelClass(options.analyzer.describeModels(source, path), options.className, path),
+    description: pickModelClass(analyzer.describeModels(source, path), options.className, path),
     init: options.init ?? {},
   });
   const description = sized.description;
   const notes: string[] = [];
   if (options.weights?.key) notes.push(`weights: the state dict under '${options.weights.key}' in ${options.weights.path}`);
   const weightsFor = (): WeightSource => (stateDict ? new StateDictWeights(stateDict.tensors, stateDict.path) : new RandomWeights());
-  const solveOptions = stateDict ? { source, description, given: { ...description.constructorArgs, ...(options.init ?? {}) }, init: new Set(Object.keys(options.init ?? {})), tensors: stateDict.tensors } : null;
+  const solveOptions = stateDict ? { source, description, given: { ...description.constructorArgs, ...(options.init ?? {}) }, init: new Set(Object.keys(options.init ?? {})), tensors: stateDict.tensors, workspace: modules } : null;
   let solution: Solution | null = null;
   let unsolved: Unsolved | null = null;
   if (solveOptions) {
@@ -92,7 +110,7 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   }
   const openParams = description.constructorParams.filter((p) => p.required && description.constructorArgs[p.name] === undefined && !solution?.values.has(p.name)
     && ![...(solution?.values.keys() ?? [])].some((k) => k.startsWith(`${p.name}.`)));
-  const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b, example: options.example, padId: options.padId, named: options.named });
+  const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b, example: options.example, padId: options.padId, named: options.named, workspace: modules });
   try {
     const model = load(bindings);
     if (solution && solution.alternatives.length > 0) settleOpen(model, solution, (values) => load(bindingsFor(solveOptions!, values)), path, description.className);

@@ -24,7 +24,7 @@ import type * as A from '../../../analysis/parse/ast';
 import { tfjs } from '../tf';
 import type { NamedTensor } from '../safetensors';
 import { ExecError } from './exec/errors';
-import { Executor } from './exec/interpreter';
+import { Executor, WorkspaceModules } from './exec/interpreter';
 import { Bindings, buildRoot, LAYER_PARAMETER, layout } from './exec/model';
 import type { ClassInfo, Instance, Value } from './exec/values';
 import type { WeightSource } from './layers';
@@ -74,6 +74,8 @@ export interface SolveOptions {
   /** The names --init gives: never reopened, even when the weights disagree. */
   init: Set<string>;
   tensors: Map<string, NamedTensor>;
+  /** The other files of the project, for what the model's file imports. */
+  workspace?: WorkspaceModules;
 }
 
 type Shapes = Map<string, number[]>;
@@ -242,7 +244,7 @@ class Solver {
   plan(values: Map<string, Scalar>, discover = false): Plan | null {
     if (++this.builds > MAX_BUILDS) return null;
     const { description, source } = this.options;
-    const executor = new Executor(description.module, source);
+    const executor = new Executor(description.module, source, this.options.workspace);
     const cls = executor.classes.get(this.cls.name)!;
     const bindings = this.bindings(values);
     executor.freeName = (name) => {
@@ -532,7 +534,7 @@ export interface Unsolved {
  */
 export function solveUnknowns(options: SolveOptions, withDefaults: boolean): Solution | Unsolved | null {
   const { description, given } = options;
-  const executor = new Executor(description.module, options.source);
+  const executor = new Executor(description.module, options.source, options.workspace);
   const cls = executor.classes.get(description.className);
   if (!cls) return null;
   const solver = new Solver(options, cls);
@@ -636,7 +638,7 @@ export function solveUnknowns(options: SolveOptions, withDefaults: boolean): Sol
 
 /** Executor values for a solution (config objects built from their fields). */
 export function bindingsFor(options: SolveOptions, values: Map<string, Scalar>): Bindings {
-  const executor = new Executor(options.description.module, options.source);
+  const executor = new Executor(options.description.module, options.source, options.workspace);
   const cls = executor.classes.get(options.description.className)!;
   const solver = new Solver(options, cls);
   for (const p of options.description.constructorParams) {

@@ -17,14 +17,21 @@ export class ExecError extends Error {
 export interface CallSite {
   line: number;
   text: string;
+  /** The workspace file the site is in, when it is not the model's own file (an imported class). */
+  file?: string;
+}
+
+/** An error at a site: in another file, that file and line lead the message (the line field is the model file's). */
+function at(site: CallSite, message: string, refused: boolean): ExecError {
+  return site.file ? new ExecError(null, `${site.file}:${site.line}: ${message}`, refused) : new ExecError(site.line, message, refused);
 }
 
 export function refuse(site: CallSite, what: string): ExecError {
-  return new ExecError(site.line, `${what} is not something SeqLens runs (\`${site.text}\`)`, true);
+  return at(site, `${what} is not something SeqLens runs (\`${site.text}\`)`, true);
 }
 
 export function fail(site: CallSite, message: string): ExecError {
-  return new ExecError(site.line, `\`${site.text}\`: ${message}`, false);
+  return at(site, `\`${site.text}\`: ${message}`, false);
 }
 
 /**

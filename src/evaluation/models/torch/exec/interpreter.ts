@@ -14,7 +14,9 @@ import { assignIndex, indexTensor } from './ops/indexing';
 import { matmul } from './ops/products';
 import { isTensor, result } from './ops/registry';
 import { layerMethod, layerParams, LayerTensor, layerTensors } from './modules/module';
-import { ClassInfo, Instance, Layer, NONE, numberOf, TensorValue, Value } from './values';
+import { ClassInfo, Instance, Layer, ModuleScope, NONE, numberOf, PendingImport, TensorValue, Value } from './values';
+import { foreignFileOf } from '../../../../analysis/workspace/modules';
+import { dirname, relative } from 'node:path';
 
 /** Statements, calls and loop turns one run may take. */
 export const STEP_BUDGET = 2_000_000;
@@ -30,7 +32,23 @@ type Flow = { kind: 'return'; value: Value } | { kind: 'break' } | { kind: 'cont
 interface Frame {
   vars: Map<string, Value>;
   cls: ClassInfo | null;
+  /** The file whose global names the code reads. */
+  scope: ModuleScope;
 }
+
+/**
+ * The other files of the model's workspace: an import is resolved as the analyser resolves it
+ * (analysis/workspace/resolver), and the file is parsed once (shared with import following).
+ */
+export interface WorkspaceModules {
+  /** The model's own file. */
+  path: string;
+  resolve(module: string, fromPath: string): string | undefined;
+  load(path: string): { module: A.Module; source: string } | undefined;
+}
+
+/** Workspace files one run may load (as the analyser's WORKSPACE_LIMITS.maxFiles). */
+const MAX_MODULES = 24;
 
 /** What an assignment in the executed code bound: the trace Verify Shapes compares with the analysis. */
 export interface Binding {
@@ -47,10 +65,16 @@ const DTYPES: Record<string, 'float32' | 'int32' | 'bool'> = {
 };
 
 export class Executor {
+  /** The classes of the model's own file. */
   readonly classes = new Map<string, ClassInfo>();
-  private readonly globals = new Map<string, A.Stmt | Value>();
-  private readonly evaluating = new Set<string>();
+  private readonly main: ModuleScope = { path: null, globals: new Map() };
+  /** Workspace files loaded so far, by path. */
+  private readonly modules = new Map<string, ModuleScope>();
+  /** The file each function and class is defined in (absent: the model's own). */
+  private readonly scopeOf = new WeakMap<A.FunctionDef | A.ClassDef, ModuleScope>();
+  private readonly evaluating = new Set<unknown>();
   private readonly lines: string[];
+  private readonly foreignLines = new WeakMap<object, string[]>();
   private steps = 0;
   private depth = 0;
   /** Called on each assignment of a name (Verify Shapes' trace); null when nobody listens. */
@@ -67,46 +91,57 @@ export class Executor {
    */
   freeName: ((name: string) => Value | undefined) | null = null;
 
-  constructor(readonly module: A.Module, readonly source: string) {
+  constructor(readonly module: A.Module, readonly source: string, private readonly workspace?: WorkspaceModules) {
     this.lines = source.split('\n');
-    for (const stmt of module.body) this.declare(stmt);
+    for (const stmt of module.body) this.declare(stmt, this.main);
     for (const cls of this.classes.values()) this.resolveBases(cls);
   }
 
   // ── the file's top level ──────────────────────────────────────────────────
 
-  private declare(stmt: A.Stmt): void {
+  private declare(stmt: A.Stmt, scope: ModuleScope): void {
     switch (stmt.kind) {
       case 'class': {
         const methods = new Map<string, A.FunctionDef>();
         const classAttrs = new Map<string, A.Expr>();
         for (const s of stmt.body) {
-          if (s.kind === 'def') methods.set(s.name, s);
-          else if (s.kind === 'assign' && s.targets.length === 1 && s.targets[0].kind === 'name' && !s.op) classAttrs.set(s.targets[0].id, s.value);
+          if (s.kind === 'def') {
+            methods.set(s.name, s);
+            if (scope !== this.main) this.scopeOf.set(s, scope);
+          } else if (s.kind === 'assign' && s.targets.length === 1 && s.targets[0].kind === 'name' && !s.op) classAttrs.set(s.targets[0].id, s.value);
         }
-        this.classes.set(stmt.name, { name: stmt.name, def: stmt, bases: [], methods, classAttrs });
-        this.globals.set(stmt.name, { kind: 'class', cls: this.classes.get(stmt.name)! });
+        const cls: ClassInfo = { name: stmt.name, def: stmt, bases: [], methods, classAttrs, ...(scope !== this.main ? { scope } : {}) };
+        if (scope === this.main) this.classes.set(stmt.name, cls);
+        else this.scopeOf.set(stmt, scope);
+        scope.globals.set(stmt.name, { kind: 'class', cls });
         break;
       }
       case 'def':
-        this.globals.set(stmt.name, { kind: 'function', def: stmt, owner: null });
+        if (scope !== this.main) this.scopeOf.set(stmt, scope);
+        scope.globals.set(stmt.name, { kind: 'function', def: stmt, owner: null });
         break;
       case 'import':
         for (const n of stmt.names) {
-          if (n.name === '*') continue;
-          if (n.name !== undefined) this.globals.set(n.alias ?? n.name, { kind: 'namespace', path: `${n.module}.${n.name}` });
-          else if (n.alias) this.globals.set(n.alias, { kind: 'namespace', path: n.module });
-          else this.globals.set(n.module.split('.')[0], { kind: 'namespace', path: n.module.split('.')[0] });
+          if (n.name === '*') {
+            this.importAll(n.module, scope);
+            continue;
+          }
+          if (this.workspace) {
+            const bound = n.name !== undefined || n.alias ? n.alias ?? n.name! : n.module.split('.')[0];
+            scope.globals.set(bound, { kind: 'pending-import', module: n.name === undefined && !n.alias ? n.module.split('.')[0] : n.module, name: n.name });
+            continue;
+          }
+          scope.globals.set(...fallbackImport(n));
         }
         break;
       case 'assign':
-        for (const t of stmt.targets) if (t.kind === 'name' && !stmt.op) this.globals.set(t.id, stmt);
+        for (const t of stmt.targets) if (t.kind === 'name' && !stmt.op) scope.globals.set(t.id, stmt);
         break;
       case 'if':
       case 'try':
         // `if __name__ == '__main__':` and import fallbacks: their imports and definitions still count.
         for (const s of [...(stmt.kind === 'if' ? [...stmt.body, ...stmt.orelse] : [...stmt.body, ...stmt.handlers.flat()])]) {
-          if (s.kind === 'import' || s.kind === 'class' || s.kind === 'def') this.declare(s);
+          if (s.kind === 'import' || s.kind === 'class' || s.kind === 'def') this.declare(s, scope);
         }
         break;
       default:
@@ -114,11 +149,64 @@ export class Executor {
     }
   }
 
+  /** A workspace file's scope, declared on first use (registered first: a circular import sees it). */
+  private loadModule(path: string): ModuleScope | undefined {
+    const known = this.modules.get(path);
+    if (known) return known;
+    if (!this.workspace || this.modules.size >= MAX_MODULES) return undefined;
+    const parsed = this.workspace.load(path);
+    if (!parsed) return undefined;
+    const scope: ModuleScope = { path, globals: new Map() };
+    this.modules.set(path, scope);
+    for (const stmt of parsed.module.body) this.declare(stmt, scope);
+    for (const entry of scope.globals.values()) if ('kind' in entry && entry.kind === 'class' && entry.cls.scope === scope) this.resolveBases(entry.cls);
+    return scope;
+  }
+
+  private resolveIn(module: string, scope: ModuleScope): string | undefined {
+    return this.workspace?.resolve(module, scope.path ?? this.workspace.path);
+  }
+
+  /** `from module import *`: a workspace module's public names (resolved as they are read). */
+  private importAll(module: string, scope: ModuleScope): void {
+    const path = this.resolveIn(module, scope);
+    const loaded = path ? this.loadModule(path) : undefined;
+    if (!loaded) return;
+    for (const name of loaded.globals.keys()) {
+      // Read through the starred module, so that its own imports resolve from its own file.
+      if (!name.startsWith('_') && !scope.globals.has(name)) scope.globals.set(name, { kind: 'pending-import', module, name });
+    }
+  }
+
+  /** What an import binds: a workspace module or a name in one, else the library namespace it names. */
+  private bindImport(pending: PendingImport, scope: ModuleScope, site: CallSite): Value {
+    const { module, name } = pending;
+    const fallback = (): Value => ({ kind: 'namespace', path: name === undefined ? module : `${module}.${name}` });
+    const path = this.resolveIn(module, scope);
+    if (name === undefined) {
+      const loaded = path ? this.loadModule(path) : undefined;
+      return loaded ? { kind: 'pymodule', scope: loaded } : fallback();
+    }
+    const loaded = path ? this.loadModule(path) : undefined;
+    if (loaded?.globals.has(name)) return this.global(name, site, loaded)!;
+    const sub = this.resolveIn(module.endsWith('.') ? module + name : `${module}.${name}`, scope);
+    const subScope = sub ? this.loadModule(sub) : undefined;
+    if (subScope) return { kind: 'pymodule', scope: subScope };
+    if (loaded) throw refuse(site, `${name}, which ${module} does not define at its top level,`);
+    return fallback();
+  }
+
   private resolveBases(cls: ClassInfo): void {
+    const scope = cls.scope ?? this.main;
     for (const base of cls.def.bases) {
       const text = this.text(base.range);
-      const own = this.classes.get(text);
-      if (own && own !== cls) cls.bases.push(own);
+      let value: Value | undefined;
+      try {
+        value = this.expr(base, { vars: new Map(), cls: null, scope });
+      } catch (error) {
+        if (!(error instanceof ExecError)) throw error;
+      }
+      if (value?.kind === 'class' && value.cls !== cls) cls.bases.push(value.cls);
       else if (/(^|\.)Module$/.test(text)) cls.bases.push('Module');
     }
   }
@@ -129,22 +217,22 @@ export class Executor {
     return cls.bases.some((b) => b === 'Module' || this.isModuleClass(b, seen));
   }
 
-  private global(name: string, site: CallSite): Value | undefined {
-    const entry = this.globals.get(name);
+  private global(name: string, site: CallSite, scope: ModuleScope = this.main): Value | undefined {
+    const entry = scope.globals.get(name);
     if (entry === undefined) return undefined;
-    if ('kind' in entry && entry.kind !== 'assign') return entry as Value;
-    const stmt = entry as A.Assign;
-    if (this.evaluating.has(name)) throw refuse(site, `the module-level name ${name}, which refers to itself`);
-    this.evaluating.add(name);
+    if (entry.kind !== 'assign' && entry.kind !== 'pending-import') return entry;
+    const key = `${scope.path ?? ''}\0${name}`;
+    if (this.evaluating.has(key)) throw refuse(site, `the module-level name ${name}, which refers to itself`);
+    this.evaluating.add(key);
     try {
-      const value = this.expr(stmt.value, { vars: new Map(), cls: null });
-      this.globals.set(name, value);
+      const value = entry.kind === 'pending-import' ? this.bindImport(entry, scope, site) : this.expr(entry.value, { vars: new Map(), cls: null, scope });
+      scope.globals.set(name, value);
       return value;
     } catch (error) {
       if (error instanceof ExecError) throw new ExecError(error.line, `${error.message} (while reading the module-level ${name}, needed at line ${site.line})`, error.refused);
       throw error;
     } finally {
-      this.evaluating.delete(name);
+      this.evaluating.delete(key);
     }
   }
 
@@ -183,6 +271,7 @@ export class Executor {
   callFunction(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: Value | null, owner: ClassInfo | null, site: CallSite): Value {
     if (++this.depth > MAX_DEPTH) throw refuse(site, `calls nested deeper than ${MAX_DEPTH}`);
     try {
+      const scope = this.scopeOf.get(def) ?? this.main;
       const vars = new Map<string, Value>();
       const params = [...def.params];
       if (self && params.length > 0 && !params[0].variadic) vars.set(params.shift()!.name, self);
@@ -207,13 +296,13 @@ export class Executor {
           value = extra.get(p.name);
           extra.delete(p.name);
         }
-        if (value === undefined && p.default) value = this.expr(p.default, { vars: new Map(), cls: null });
+        if (value === undefined && p.default) value = this.expr(p.default, { vars: new Map(), cls: null, scope });
         if (value === undefined) throw fail(site, `${def.name}() missing 1 required positional argument: '${p.name}'`);
         vars.set(p.name, value);
       }
       if (position < args.length) throw fail(site, `${def.name}() takes ${params.length} positional arguments but ${args.length} were given`);
       if (extra.size > 0) throw fail(site, `${def.name}() got an unexpected keyword argument '${[...extra.keys()][0]}'`);
-      const flow = this.block(def.body, { vars, cls: owner });
+      const flow = this.block(def.body, { vars, cls: owner, scope });
       return flow?.kind === 'return' ? flow.value : NONE;
     } finally {
       this.depth--;
@@ -1056,13 +1145,13 @@ export class Executor {
   private lookup(name: string, frame: Frame, site: CallSite): Value {
     const local = frame.vars.get(name);
     if (local !== undefined) return local;
-    const global = this.global(name, site);
+    const global = this.global(name, site, frame.scope);
     if (global !== undefined) return global;
     if (BUILTINS.has(name)) return { kind: 'namespace', path: `builtins.${name}` };
     if (name === 'super') return { kind: 'namespace', path: 'builtins.super' };
     const free = this.freeName?.(name);
     if (free !== undefined) return free;
-    throw refuse(site, `the name ${name}, which is not defined in this file`);
+    throw refuse(site, `the name ${name}, which is not defined in ${frame.scope.path === null ? 'this file' : site.file ?? 'its file'}`);
   }
 
   private callExpr(e: A.Call, frame: Frame): Value {
@@ -1118,13 +1207,13 @@ export class Executor {
         if (name === 'training') return { kind: 'bool', value: false };
         if (this.findMethod(v.obj.cls, name)) return { kind: 'bound', target: v, name };
         const ca = this.classAttr(v.obj.cls, name);
-        if (ca) return this.expr(ca, { vars: new Map(), cls: v.obj.cls });
+        if (ca) return this.expr(ca, { vars: new Map(), cls: v.obj.cls, scope: v.obj.cls.scope ?? this.main });
         if (v.obj.isModule && MODULE_METHODS.has(name)) return { kind: 'bound', target: v, name };
         return undefined;
       }
       case 'class': {
         const ca = this.classAttr(v.cls, name);
-        if (ca) return this.expr(ca, { vars: new Map(), cls: v.cls });
+        if (ca) return this.expr(ca, { vars: new Map(), cls: v.cls, scope: v.cls.scope ?? this.main });
         const m = this.findMethod(v.cls, name);
         return m ? { kind: 'function', def: m.def, owner: m.owner } : undefined;
       }
@@ -1174,6 +1263,14 @@ export class Executor {
       }
       case 'packed':
         return name === 'data' ? v.data : undefined;
+      case 'pymodule': {
+        const own = this.global(name, site, v.scope);
+        if (own !== undefined) return own;
+        // `import pkg` then `pkg.sub`: a submodule of a package.
+        const sub = v.scope.path?.endsWith('__init__.py') ? this.resolveIn(`.${name}`, v.scope) : undefined;
+        const loaded = sub ? this.loadModule(sub) : undefined;
+        return loaded ? { kind: 'pymodule', scope: loaded } : undefined;
+      }
       case 'dtype':
         if (name === 'is_floating_point') return { kind: 'bool', value: v.name === 'float32' };
         return undefined;
@@ -1369,7 +1466,7 @@ export class Executor {
     // The lowered tree keeps no `if` clause: a filtered comprehension must not run as an unfiltered one.
     if (/\sif\s/.test(this.text(e.range).replace(/'[^']*'|"[^"]*"/g, ''))) throw refuse(site, 'a comprehension with an if clause');
     if (e.container === 'dict' || e.container === 'set') throw refuse(site, `a ${e.container} comprehension`);
-    const inner: Frame = { vars: new Map(frame.vars), cls: frame.cls };
+    const inner: Frame = { vars: new Map(frame.vars), cls: frame.cls, scope: frame.scope };
     const out: Value[] = [];
     const run = (g: number) => {
       if (g === e.generators.length) {
@@ -1390,15 +1487,23 @@ export class Executor {
   // ── text ──────────────────────────────────────────────────────────────────
 
   site(range: import('../../../../analysis/findings').Range): CallSite {
-    return { line: range.start.line + 1, text: this.text(range) };
+    const foreign = foreignFileOf(range);
+    const file = foreign && this.workspace ? relative(dirname(this.workspace.path), foreign.path) : undefined;
+    return { line: range.start.line + 1, text: this.text(range), ...(file !== undefined ? { file } : {}) };
   }
 
   text(range: import('../../../../analysis/findings').Range): string {
     const { start, end } = range;
-    if (start.line === end.line) return this.lines[start.line]?.slice(start.column, end.column) ?? '';
-    const parts = [this.lines[start.line]?.slice(start.column) ?? ''];
-    for (let l = start.line + 1; l < end.line; l++) parts.push(this.lines[l] ?? '');
-    parts.push(this.lines[end.line]?.slice(0, end.column) ?? '');
+    const foreign = foreignFileOf(range);
+    let lines = this.lines;
+    if (foreign) {
+      lines = this.foreignLines.get(foreign) ?? foreign.source.split('\n');
+      this.foreignLines.set(foreign, lines);
+    }
+    if (start.line === end.line) return lines[start.line]?.slice(start.column, end.column) ?? '';
+    const parts = [lines[start.line]?.slice(start.column) ?? ''];
+    for (let l = start.line + 1; l < end.line; l++) parts.push(lines[l] ?? '');
+    parts.push(lines[end.line]?.slice(0, end.column) ?? '');
     return parts.map((p) => p.trim()).join(' ');
   }
 
@@ -1439,6 +1544,13 @@ function pythonStr(v: Value, site: CallSite): string {
     default:
       throw refuse(site, `str() of a ${v.kind}`);
   }
+}
+
+/** `import torch.nn as nn`, `from torch import nn`: a library name, called or read through the namespace it names. */
+function fallbackImport(n: A.Import['names'][number]): [string, Value] {
+  if (n.name !== undefined) return [n.alias ?? n.name, { kind: 'namespace', path: `${n.module}.${n.name}` }];
+  if (n.alias) return [n.alias, { kind: 'namespace', path: n.module }];
+  return [n.module.split('.')[0], { kind: 'namespace', path: n.module.split('.')[0] }];
 }
 
 function sameKey(a: Value | undefined, b: Value | undefined): boolean {

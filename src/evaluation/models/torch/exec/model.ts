@@ -12,7 +12,7 @@ import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../../types';
 import type { WeightSource } from '../layers';
 import { ExecError, TimeMajorInput } from './errors';
 import { forwardParamUses, ParamUse } from './forward-inputs';
-import { Binding, Executor } from './interpreter';
+import { Binding, Executor, WorkspaceModules } from './interpreter';
 import { startReadouts, stopReadouts } from './readouts';
 import { layerBuilder } from './modules';
 import { ClassInfo, Instance, Layer, Role, TensorValue, Value } from './values';
@@ -37,6 +37,8 @@ export interface ExecutedModelOptions {
   padId?: number;
   /** Forward parameters given by name (--input NAME=FILE.npy), batch first like the sequences. */
   named?: Map<string, { path: string; batch: Tensor }>;
+  /** The other files of the project, for what the model's file imports. */
+  workspace?: WorkspaceModules;
 }
 
 /** Constructor arguments as executor values (config objects included) and the values of names the file never defines. */
@@ -68,7 +70,7 @@ const PROBE_LENGTH = 7;
 
 export function loadExecutedModel(options: ExecutedModelOptions): ExecutedModel {
   const { path, source, description } = options;
-  const executor = new Executor(description.module, source);
+  const executor = new Executor(description.module, source, options.workspace);
   const cls = executor.classes.get(description.className);
   if (!cls) throw new InputError(path, null, `no class ${description.className}`);
   const forward = executor.findMethod(cls, 'forward');

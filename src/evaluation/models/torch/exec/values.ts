@@ -31,6 +31,24 @@ export interface ClassInfo {
   methods: Map<string, FunctionDef>;
   /** Class-level assignments, evaluated on first read. */
   classAttrs: Map<string, import('../../../../analysis/parse/ast').Expr>;
+  /** The file that defines it, for its global names; absent: the model's own file. */
+  scope?: ModuleScope;
+}
+
+/** One Python file's top level: its names, read on first use (the model's file, or one it imports). */
+export interface ModuleScope {
+  /** The file, or null for the model's own file. */
+  path: string | null;
+  /** A name's value once read; before, the statement that defines it or the import that brings it. */
+  globals: Map<string, Value | import('../../../../analysis/parse/ast').Assign | PendingImport>;
+}
+
+/** `from .layers import Attention` / `import config`, resolved in the workspace on first read. */
+export interface PendingImport {
+  kind: 'pending-import';
+  module: string;
+  /** The imported name; undefined for `import module`. */
+  name: string | undefined;
 }
 
 /** An instance of a user class (an nn.Module subclass or a plain helper object). */
@@ -82,6 +100,8 @@ export type Value =
   | { kind: 'class'; cls: ClassInfo }
   /** A dotted name from the imports: `torch`, `torch.nn.functional`, `math`. */
   | { kind: 'namespace'; path: string }
+  /** A module of the workspace: `import config`, `from . import layers`. */
+  | { kind: 'pymodule'; scope: ModuleScope }
   | { kind: 'dtype'; name: 'float32' | 'int32' | 'bool' }
   | { kind: 'super'; self: Instance; after: ClassInfo }
   /** pack_padded_sequence's result: the padded batch (kept batch-first) and each sequence's length. */
