@@ -109,6 +109,7 @@ OPS = [
     ("bmm_attention_weights", "w = torch.bmm(q, k.transpose(1, 2)).masked_fill(pad.unsqueeze(1), float('-inf'))\nreturn torch.bmm(F.softmax(w, dim=2), k)", {"q": ("f", [3, 2, 4]), "k": ("f", [3, 5, 4]), "pad": ("b0", [3, 5])}),
     ("baddbmm", "torch.baddbmm(m, a, b) + torch.baddbmm(m, a, b, beta=0.5, alpha=2.0)", {"m": ("f", [3, 4, 6]), "a": ("f", [3, 4, 5]), "b": ("f", [3, 5, 6])}),
     ("einsum", "torch.einsum('bhqd,bhkd->bhqk', q, k).sum(-1) + torch.einsum('ij,jk', a, b).sum() + torch.einsum('bij->bji', q[0]).sum(-1)[0, 0]", {"q": ("f", [2, 3, 4, 5]), "k": ("f", [2, 3, 6, 5]), "a": ("f", [3, 4]), "b": ("f", [4, 2])}),
+    ("all_any", "(x > -1).all(1).float() + (x > 1).any(dim=1).float() * 2 + torch.all(x > -9).float() + mask.any(-1, keepdim=True).float().sum(1) + torch.any(mask).float()", {"x": ("f", [3, 4]), "mask": ("b", [3, 4])}),
 ]
 
 

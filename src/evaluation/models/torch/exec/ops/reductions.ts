@@ -1,5 +1,5 @@
 // Reductions: sum, mean, max/min (with their indices when a dim is given), argmax, prod, std/var,
-// logsumexp, norm. A reduced axis leaves the roles; keepdim keeps it as a size-1 axis with no role.
+// logsumexp, norm, all/any. A reduced axis leaves the roles; keepdim keeps it as a size-1 axis with no role.
 import { tfjs, Tensor } from '../../../tf';
 import { fail } from '../errors';
 import type { Role, Value } from '../values';
@@ -47,6 +47,20 @@ reduction(['prod'], (x, axes, keep) => tf().prod(x, axes ?? undefined, keep));
 reduction(['amax'], (x, axes, keep) => tf().max(x, axes ?? undefined, keep));
 reduction(['amin'], (x, axes, keep) => tf().min(x, axes ?? undefined, keep));
 reduction(['logsumexp'], (x, axes, keep) => tf().logSumExp(x, axes ?? undefined, keep), true);
+
+/** torch.all / torch.any (and x.all(dim)): true where every (some) element is non-zero, as a bool tensor. */
+function logical(names: string[], which: 'all' | 'any'): void {
+  op(names, 'input, dim=None, keepdim=False', (a) => {
+    const x = tensorArg(a, 'input');
+    const truth = x.dtype === 'bool' ? x : tf().notEqual(x, 0);
+    const axes = dims(a, x);
+    const keep = boolArg(a, 'keepdim');
+    const out = which === 'all' ? tf().all(truth, axes ?? undefined, keep) : tf().any(truth, axes ?? undefined, keep);
+    return result(out, reducedRoles(rolesOf(a.get('input')), axes, keep, x.rank));
+  });
+}
+logical(['all'], 'all');
+logical(['any'], 'any');
 
 /** torch.max(x) → a 0-d tensor; torch.max(x, dim) → (values, indices); torch.max(x, y) → element-wise. */
 function maxMin(names: string[], which: 'max' | 'min'): void {
