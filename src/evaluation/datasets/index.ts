@@ -47,6 +47,8 @@ export interface DatasetOptions {
   truncating?: Padding;
   /** Labels for a .npy input, when not found beside it. */
   labelsPath?: string;
+  /** Samples need no label (a language model is scored against its own input). */
+  unlabelled?: boolean;
 }
 
 export interface DatasetBatch {
@@ -112,7 +114,7 @@ class SampleChecker {
   readonly labels: Label[] = [];
   unlabelled: string | null = null;
 
-  constructor(private readonly path: string, private readonly input: InputSpec) {}
+  constructor(private readonly path: string, private readonly input: InputSpec, private readonly labelsOptional = false) {}
 
   check(sample: Sample): void {
     const input = this.input;
@@ -138,7 +140,7 @@ class SampleChecker {
 
   finish(): void {
     if (this.n === 0) throw new InputError(this.path, null, 'the dataset has no samples');
-    if (this.unlabelled) throw new InputError(this.path, null, `${this.unlabelled} has no label (looked for ${LABEL_KEYS.join(', ')})`);
+    if (this.unlabelled && !this.labelsOptional) throw new InputError(this.path, null, `${this.unlabelled} has no label (looked for ${LABEL_KEYS.join(', ')})`);
   }
 }
 
@@ -308,7 +310,7 @@ export function splitCsvLine(line: string, separator: string, path: string, line
 }
 
 async function openRecords(path: string, format: 'jsonl' | 'json' | 'csv' | 'tsv', options: DatasetOptions, vocabulary: Vocabulary | null): Promise<SequenceDataset> {
-  const checker = new SampleChecker(path, options.input);
+  const checker = new SampleChecker(path, options.input, options.unlabelled === true);
   let sawText = false;
   for await (const sample of records(path, format, vocabulary)) {
     checker.check(sample);

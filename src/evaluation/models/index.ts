@@ -1,18 +1,20 @@
 // The local model runner's public surface: load a model (TF.js model.json, Keras .keras/.h5, or
 // a PyTorch class from a .py file with .pt/.pth or .safetensors weights), check a dataset against it, run it
 // in batches, and hand the predictions to the evaluation engine. Pure Node: no vscode import.
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join } from 'node:path';
 import { createAnalyzer } from '../../analysis';
 import type { Analyzer } from '../../analysis';
 import { chooseBackend } from '../backend';
 import { DatasetOptions, openDataset, SequenceDataset } from '../datasets';
 import { InputError } from '../errors';
-import { EngineOptions, evaluateTable } from '../evaluate';
+import { EngineOptions, evaluate, evaluateTable } from '../evaluate';
 import type { BackendName, EvaluationResult } from '../types';
 import { loadKerasModel } from './keras/load';
 import { checkLabelsAgainstClasses, predictionTable, writePredictionsCsv } from './predictions';
 import { ModelPredictions, runModel, RunOptions } from './run';
+import { scoreLanguageModel, writeTokenScoresCsv } from './per-step';
 import { activeBackend, useBackend } from './tf';
 import { loadTfjsModel } from './tfjs/load';
 import type { InitValues } from './torch/constructor-sizes';
@@ -141,6 +143,7 @@ export async function evaluateModel(options: ModelEvaluationOptions): Promise<Mo
   await useBackend(options.backend ?? options.engine?.backend);
   const model = await loadModel(options.modelPath, options.load);
   try {
+    if (model.summary.perStep) return await evaluatePerStep(model, options, started);
     const dataset = await openDataset(options.dataPath, { ...options.dataset, input: model.summary.input });
     const predictions = await runModel(model, dataset, { ...options.run, classNames: options.run?.classNames ?? options.engine?.classNames });
     checkLabelsAgainstClasses(predictions, options.dataPath);
@@ -165,6 +168,43 @@ export async function evaluateModel(options: ModelEvaluationOptions): Promise<Mo
     };
   } finally {
     model.dispose();
+  }
+}
+
+/**
+ * A language model (one output per token over its own vocabulary): every token scored from the ones
+ * before it, written as the per-token file (seq_id, position, token, logprob) and evaluated as that file
+ * is, so `seqlens eval` on the --predictions-out file gives the same report.
+ */
+async function evaluatePerStep(model: SequenceModel, options: ModelEvaluationOptions, started: number): Promise<ModelEvaluation> {
+  const perStep = model.summary.perStep!;
+  // --pad-id names the pad id when the model does not; the data is padded with it either way.
+  const padId = options.dataset?.padId ?? perStep.padId;
+  const dataset = await openDataset(options.dataPath, { ...options.dataset, padId: padId ?? undefined, input: model.summary.input, unlabelled: true });
+  const scores = await scoreLanguageModel(model, dataset, { ...perStep, padId }, options.run);
+  const out = options.predictionsOut ?? join(mkdtempSync(join(tmpdir(), 'seqlens-')), 'tokens.csv');
+  try {
+    try {
+      await writeTokenScoresCsv(scores, out);
+    } catch (error) {
+      throw new InputError(out, null, `cannot write the predictions (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    const backend = activeBackend();
+    const result = await evaluate(out, { ...options.engine, backend, task: 'language-model' });
+    if (!options.predictionsOut) result.source.path = options.dataPath;
+    result.source.elapsedMs = performance.now() - started;
+    const notes = padId === null ? [] : [`padding left out: ${dataset.padded} sequence${dataset.padded === 1 ? '' : 's'} padded with id ${padId}${options.dataset?.padId === undefined ? ' (the input Embedding\'s padding_idx)' : ' (--pad-id)'}; targets equal to it are not scored`];
+    const summary = { ...model.summary, notes: [...model.summary.notes, `a language model: each token is scored from the outputs at the step before it (${scores.count} tokens in ${dataset.n} sequences)`, ...notes] };
+    const predictions: ModelPredictions = { n: 0, classes: [], probabilities: new Float32Array(0), predicted: new Int32Array(0), labels: [], elapsedMs: performance.now() - started };
+    return {
+      result,
+      model: summary,
+      dataset: { path: dataset.path, format: dataset.format, kind: dataset.kind, n: dataset.n, length: dataset.length, truncated: dataset.truncated, padded: dataset.padded },
+      predictions,
+      backend,
+    };
+  } finally {
+    if (!options.predictionsOut) rmSync(dirname(out), { recursive: true, force: true });
   }
 }
 

@@ -40,6 +40,8 @@ export interface ModelSummary {
   readouts?: string[];
   /** Anything the user should know: unused weights, time-major input. */
   notes: string[];
+  /** A model with one output per time step, scored per token (see per-step.ts). */
+  perStep?: import('./per-step').PerStepOutput;
 }
 
 export interface SequenceModel {

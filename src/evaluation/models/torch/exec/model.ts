@@ -9,6 +9,7 @@ import { InputError } from '../../../errors';
 import { toProbabilities } from '../../probabilities';
 import { tfjs, Tensor } from '../../tf';
 import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../../types';
+import type { StepLayout } from '../../per-step';
 import type { WeightSource } from '../layers';
 import { ExecError, TimeMajorInput } from './errors';
 import { forwardParamUses, ParamUse } from './forward-inputs';
@@ -379,6 +380,25 @@ function inputSpec(root: Instance, path: string, description: ModelDescription):
   return { kind: 'features', features, vocabulary: null, padId: null };
 }
 
+/**
+ * One output per time step, and how it lays out batch and time: (B, T, C), (T, B, C), or flattened
+ * (B·T, C) (T·B for a model that reads its input time-major), told by the axes that still follow the
+ * input's batch and time, else by the probe batch's sizes.
+ */
+function stepLayout(shape: number[], roles: Role[] | undefined, timeMajor: boolean, batch: number, length: number): StepLayout | null {
+  if (shape.length === 3) {
+    if (roles?.[0] === 'B' && roles[1] === 'T') return 'BTC';
+    if (roles?.[0] === 'T' && roles[1] === 'B') return 'TBC';
+    // Told by sizes only when the batch's sizes cannot be mistaken for each other.
+    if (batch === length || length < 2) return null;
+    if (shape[0] === batch && shape[1] === length) return timeMajor ? null : 'BTC';
+    if (shape[0] === length && shape[1] === batch) return timeMajor ? 'TBC' : null;
+    return null;
+  }
+  if (shape.length === 2 && length >= 2 && shape[0] === batch * length && batch !== length) return timeMajor ? 'flatTB' : 'flat';
+  return null;
+}
+
 class ExecutedTorchModel implements ExecutedModel {
   readonly summary: ModelSummary;
   private timeMajor = false;
@@ -401,7 +421,7 @@ class ExecutedTorchModel implements ExecutedModel {
     const probe = options.example?.batch ?? tf.tidy(() => (input.kind === 'ids'
       ? tf.cast(tf.floor(tf.mul(tf.randomUniform([PROBE_BATCH, PROBE_LENGTH], 0, 1, 'float32', 3), Math.min(input.vocabulary ?? 1, 1000))), 'int32')
       : tf.randomNormal([PROBE_BATCH, PROBE_LENGTH, input.features!], 0, 1, 'float32', 3)));
-    let out: { shape: number[]; act: TensorValue['act'] };
+    let out: { shape: number[]; act: TensorValue['act']; roles: string | undefined };
     try {
       out = this.probe(probe);
     } finally {
@@ -410,8 +430,12 @@ class ExecutedTorchModel implements ExecutedModel {
     this.inputShape = probe.shape.slice();
     const { path, description } = options;
     const probeBatch = probe.shape[0];
-    if (!options.anyOutput) {
-      if (out.shape.length === 3) throw new InputError(path, null, `${description.className}.forward returns (B, T, ${out.shape[2]}), one output per time step; SeqLens evaluates sequence classifiers (one prediction per sequence)`);
+    const layout = stepLayout(out.shape, out.roles?.split(',').map((r) => (r === 'B' || r === 'T' ? r : null)), this.timeMajor, probeBatch, probe.rank >= 2 ? probe.shape[1] ?? 0 : 0);
+    const languageModel = layout !== null && input.kind === 'ids' && out.shape[out.shape.length - 1] === input.vocabulary && out.act !== 'sigmoid';
+    if (!options.anyOutput && !languageModel) {
+      const classes = out.shape[out.shape.length - 1];
+      const shapeText = layout === 'BTC' ? `(B, T, ${classes})` : layout === 'TBC' ? `(T, B, ${classes})` : `(B·T, ${classes})`;
+      if (layout !== null) throw new InputError(path, null, `${description.className}.forward returns ${shapeText}, one output per time step over ${out.shape[out.shape.length - 1]} classes; SeqLens scores per-step outputs over the model's own vocabulary (${input.vocabulary ?? 'unknown'}) as a language model, and does not yet read one label per token for a tagger`);
       if (out.shape.length > 2 || out.shape[0] !== probeBatch) throw new InputError(path, null, `${description.className}.forward returns ${JSON.stringify(out.shape)} for a batch of ${probeBatch}; SeqLens expects (batch, classes)`);
     }
     const notes = [...(options.notes ?? [])];
@@ -430,6 +454,7 @@ class ExecutedTorchModel implements ExecutedModel {
       outputActivation: out.act ?? 'logits',
       readouts: this.readouts,
       notes,
+      ...(languageModel ? { perStep: { task: 'language-model' as const, layout: layout!, padId: input.padId } } : {}),
     };
   }
 
@@ -443,7 +468,7 @@ class ExecutedTorchModel implements ExecutedModel {
   }
 
   /** The probe batch: layout, output shape and each layer's output shape. */
-  private probe(batch: Tensor): { shape: number[]; act: TensorValue['act'] } {
+  private probe(batch: Tensor): { shape: number[]; act: TensorValue['act']; roles: string | undefined } {
     const record = (layer: Layer, v: Value) => {
       const t = v.kind === 'tensor' ? v : v.kind === 'tuple' && v.items[0]?.kind === 'tensor' ? v.items[0] : null;
       if (t && !this.shapes.has(layer)) this.shapes.set(layer, { shape: t.t.shape.slice(), roles: t.roles });
@@ -465,7 +490,7 @@ class ExecutedTorchModel implements ExecutedModel {
         try {
           return tfjs().tidy(() => {
             const v = this.forward(batch);
-            return { shape: v.t.shape.slice(), act: v.act };
+            return { shape: v.t.shape.slice(), act: v.act, roles: v.roles?.join(',') };
           });
         } catch (error) {
           if (error instanceof TimeMajorInput && !timeMajor && batch.rank >= 2) continue;
