@@ -7,16 +7,16 @@ import type { Position } from '../findings';
 import { WasmHeap, WasmTreeReader } from './wasm-tree';
 
 export interface CstNode {
-  type: string;
-  named: boolean;
-  field: string | null;
-  startIndex: number;
-  endIndex: number;
-  start: Position;
-  end: Position;
+  readonly type: string;
+  readonly named: boolean;
+  readonly field: string | null;
+  readonly startIndex: number;
+  readonly endIndex: number;
+  readonly start: Position;
+  readonly end: Position;
   children: CstNode[];
   /** Set on ERROR nodes and on MISSING tokens. */
-  isError: boolean;
+  readonly isError: boolean;
 }
 
 /** Node type names, namedness and field names by id, read once per language instead of per node. */
@@ -42,20 +42,32 @@ function tablesFor(tree: Tree): Tables {
 /** Line-start offsets, to turn offsets into positions without asking wasm. */
 export class LineIndex {
   private readonly starts: number[] = [0];
+  /** The line of the last offset asked for: the readers ask in document order, mostly on that line or the next. */
+  private last = 0;
 
   constructor(text: string) {
     for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
   }
 
   position(offset: number): Position {
+    const starts = this.starts;
+    const last = this.last;
+    if (starts[last] <= offset) {
+      if (last + 1 === starts.length || starts[last + 1] > offset) return { line: last, column: offset - starts[last] };
+      if (last + 2 === starts.length || starts[last + 2] > offset) {
+        this.last = last + 1;
+        return { line: last + 1, column: offset - starts[last + 1] };
+      }
+    }
     let lo = 0;
-    let hi = this.starts.length - 1;
+    let hi = starts.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.starts[mid] <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo, column: offset - this.starts[lo] };
+    this.last = lo;
+    return { line: lo, column: offset - starts[lo] };
   }
 }
 
@@ -69,20 +81,58 @@ function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex, withF
   return cstNode(tables, lines, cursor.nodeTypeId, withField ? cursor.currentFieldId : 0, startIndex, endIndex, missing);
 }
 
+/**
+ * One node of the copied tree. Its positions are worked out when first read (and then kept, so a range
+ * made from them keeps its identity): many nodes, such as blocks, argument lists and tokens, never
+ * become a range.
+ */
+class CopiedNode implements CstNode {
+  children: CstNode[] = NO_CHILDREN;
+  private startPosition: Position | undefined = undefined;
+  private endPosition: Position | undefined = undefined;
+
+  constructor(
+    private readonly lines: LineIndex,
+    readonly type: string,
+    readonly named: boolean,
+    readonly field: string | null,
+    readonly startIndex: number,
+    readonly endIndex: number,
+    readonly isError: boolean,
+  ) {}
+
+  get start(): Position {
+    return (this.startPosition ??= this.lines.position(this.startIndex));
+  }
+
+  get end(): Position {
+    return (this.endPosition ??= this.lines.position(this.endIndex));
+  }
+}
+
 /** One node of the copied tree, from what either reader (cursor or wasm memory) found for it. */
 export function cstNode(tables: Tables, lines: LineIndex, typeId: number, fieldId: number, startIndex: number, endIndex: number, missing: boolean): CstNode {
   const type = tables.types[typeId] ?? 'ERROR';
-  return {
+  return new CopiedNode(
+    lines,
     type,
-    named: tables.named[typeId] ?? true,
-    field: fieldId ? tables.fields[fieldId] ?? null : null,
+    tables.named[typeId] ?? true,
+    fieldId ? tables.fields[fieldId] ?? null : null,
     startIndex,
     endIndex,
-    start: lines.position(startIndex),
-    end: lines.position(endIndex),
-    children: [],
-    isError: type === 'ERROR' || (startIndex === endIndex && missing),
-  };
+    type === 'ERROR' || (startIndex === endIndex && missing),
+  );
+}
+
+/**
+ * The children of a node that has none, shared: most nodes are leaves. A reader that appends a child
+ * first gives the node its own array (see `appendChild`).
+ */
+const NO_CHILDREN = Object.freeze([]) as unknown as CstNode[];
+
+export function appendChild(parent: CstNode, child: CstNode): void {
+  if (parent.children === NO_CHILDREN) parent.children = [child];
+  else parent.children.push(child);
 }
 
 /** Parents whose unnamed tokens the lowering reads: operators and a slice's colons. */
@@ -105,7 +155,7 @@ function copySubtree(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstN
     const typeId = cursor.nodeTypeId;
     const keep = tables.named[typeId] !== false || KEEPS_TOKENS.has(parent.type);
     const node = keep ? readCurrent(cursor, tables, lines, !NO_FIELDS.has(parent.type)) : undefined;
-    if (node) parent.children.push(node);
+    if (node) appendChild(parent, node);
     if (node && !LEAVES.has(node.type) && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;

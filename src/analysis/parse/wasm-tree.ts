@@ -7,7 +7,7 @@
 // anything differs.
 import type { Language, Tree } from 'web-tree-sitter';
 import type { CstNode, LineIndex, Tables } from './cst';
-import { cstNode, KEEPS_TOKENS, LEAVES, NO_FIELDS } from './cst';
+import { appendChild, cstNode, KEEPS_TOKENS, LEAVES, NO_FIELDS } from './cst';
 
 /** The parts of the emscripten module this reader needs: its memory views, refreshed when memory grows. */
 export interface WasmHeap {
@@ -168,7 +168,8 @@ export class WasmTreeReader {
     return 0;
   }
 
-  private frame(slot: Slot, before: number, target: CstNode | undefined, hidden: boolean, inheritedField: number): Frame {
+  /** Sets `frame` (a new one if not given) to read `slot`'s children. */
+  private frame(slot: Slot, before: number, target: CstNode | undefined, hidden: boolean, inheritedField: number, frame?: Frame): Frame {
     const productionId = this.u16[(slot.heap + LAYOUT.heap.productionId) >> 1];
     const lang = this.lang;
     let fieldStart = 0;
@@ -178,19 +179,20 @@ export class WasmTreeReader {
       fieldStart = lang.fieldMapEntries + 4 * this.u16[slice >> 1];
       fieldEnd = fieldStart + 4 * this.u16[(slice + 2) >> 1];
     }
-    return {
-      heap: slot.heap,
-      childCount: slot.childCount,
-      childIndex: 0,
-      structuralIndex: 0,
-      before,
-      aliasBase: productionId && lang.aliasSequences ? lang.aliasSequences + 2 * productionId * lang.maxAliasLength : 0,
-      fieldStart,
-      fieldEnd,
-      target,
-      inheritedField,
-      hidden,
-    };
+    const aliasBase = productionId && lang.aliasSequences ? lang.aliasSequences + 2 * productionId * lang.maxAliasLength : 0;
+    if (!frame) return { heap: slot.heap, childCount: slot.childCount, childIndex: 0, structuralIndex: 0, before, aliasBase, fieldStart, fieldEnd, target, inheritedField, hidden };
+    frame.heap = slot.heap;
+    frame.childCount = slot.childCount;
+    frame.childIndex = 0;
+    frame.structuralIndex = 0;
+    frame.before = before;
+    frame.aliasBase = aliasBase;
+    frame.fieldStart = fieldStart;
+    frame.fieldEnd = fieldEnd;
+    frame.target = target;
+    frame.inheritedField = inheritedField;
+    frame.hidden = hidden;
+    return frame;
   }
 
   /**
@@ -204,8 +206,7 @@ export class WasmTreeReader {
     const root = this.read(treeAddress, blankSlot());
     const tops: MemoryTop[] = [];
     if (root.childCount === 0) return tops;
-    const frames: Frame[] = [this.frame(root, 0, undefined, false, 0)];
-    this.walk(frames, tables, lines, (slot, before, typeId, field) => {
+    this.walk(this.frame(root, 0, undefined, false, 0), tables, lines, (slot, before, typeId, field) => {
       const startIndex = (before + slot.padding) >> 1;
       const endIndex = (before + slot.padding + slot.size) >> 1;
       const heap = slot.heap;
@@ -232,7 +233,7 @@ export class WasmTreeReader {
   private copySubtree(slot: Slot, before: number, typeId: number, fieldId: number, tables: Tables, lines: LineIndex, heap: number): CstNode {
     const root = this.node(slot, before, typeId, fieldId, tables, lines);
     if (heap === 0 || slot.childCount === 0 || LEAVES.has(root.type)) return root;
-    this.walk([this.frame(slot, before, root, false, 0)], tables, lines);
+    this.walk(this.frame(slot, before, root, false, 0), tables, lines);
     return root;
   }
 
@@ -242,16 +243,23 @@ export class WasmTreeReader {
    * ancestor's). With `atTop`, the module's visible children are handed over instead of copied.
    */
   private walk(
-    frames: Frame[],
+    first: Frame,
     tables: Tables,
     lines: LineIndex,
     atTop?: (slot: Slot, before: number, typeId: number, fieldId: number) => void,
   ): void {
     const slot = blankSlot();
-    while (frames.length) {
-      const frame = frames[frames.length - 1];
+    // A stack of frames reused from one subtree to the next: only its depth grows.
+    const frames: Frame[] = [first];
+    let depth = 1;
+    const push = (before: number, target: CstNode | undefined, hidden: boolean, inheritedField: number) => {
+      frames[depth] = this.frame(slot, before, target, hidden, inheritedField, frames[depth]);
+      depth++;
+    };
+    while (depth > 0) {
+      const frame = frames[depth - 1];
       if (frame.childIndex === frame.childCount) {
-        frames.pop();
+        depth--;
         continue;
       }
       const address = frame.heap - LAYOUT.subtreeSize * (frame.childCount - frame.childIndex);
@@ -275,11 +283,11 @@ export class WasmTreeReader {
         const parent = frame.target!;
         if (tables.named[typeId] === false && !KEEPS_TOKENS.has(parent.type)) continue;
         const node = this.node(slot, before, typeId, NO_FIELDS.has(parent.type) ? 0 : fieldId, tables, lines);
-        parent.children.push(node);
-        if (slot.childCount > 0 && !LEAVES.has(node.type)) frames.push(this.frame(slot, before, node, false, 0));
+        appendChild(parent, node);
+        if (slot.childCount > 0 && !LEAVES.has(node.type)) push(before, node, false, 0);
       } else if (slot.childCount > 0) {
         // Hidden: its children belong to the visible parent; a field on it passes to them.
-        frames.push(this.frame(slot, before, frame.target, true, slot.extra ? 0 : fieldId));
+        push(before, frame.target, true, slot.extra ? 0 : fieldId);
       }
     }
   }
