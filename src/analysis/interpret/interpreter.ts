@@ -930,13 +930,14 @@ export class Interpreter {
     return UNKNOWN;
   }
 
-  /** The node as an origin; cached per node, since unchanged statements keep their nodes across edits. */
+  /** The node as an origin; kept on the node, since unchanged statements keep their nodes across edits. */
   originOf(node: { range: Range }): Origin {
-    let origin = originCache.get(node);
+    const holder = node as { range: Range; [ORIGIN]?: Origin };
+    let origin = holder[ORIGIN];
     if (!origin || origin.range !== node.range) {
       const text = this.ctx.text(node.range).replace(/\s+/g, ' ');
       origin = { range: node.range, text: text.length > 60 ? `${text.slice(0, 57)}…` : text };
-      originCache.set(node, origin);
+      holder[ORIGIN] = origin;
     }
     return origin;
   }
@@ -1347,7 +1348,12 @@ export function normalisePath(path: string): string {
   return path.startsWith('torch.nn.modules.') ? path.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.') : path;
 }
 
-const originCache = new WeakMap<object, Origin>();
+/**
+ * Where a node keeps its origin. A symbol key, rather than a WeakMap (several times slower to fill), keeps it
+ * out of what reads a lowered statement as data: JSON, structured clones and the copy of a moved statement
+ * (which therefore works its origins out again, at their new place).
+ */
+const ORIGIN = Symbol('origin');
 
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
