@@ -184,7 +184,10 @@ export class AnalysisContext {
     if (foreignFileOf(site.range)) return;
     const key = `${site.range.start.line}:${site.range.start.column}`;
     const existing = this.tensorSites.get(key);
-    if (!existing || knownDims(site.shape) > knownDims(existing.shape)) this.tensorSites.set(key, { ...site, markdown: site.markdown ?? '' });
+    if (existing && knownDims(site.shape) <= knownDims(existing.shape)) return;
+    // The site is the caller's fresh object: kept as it is rather than copied.
+    site.markdown ??= '';
+    this.tensorSites.set(key, site as TensorSite & { describe?: () => string });
   }
 
   result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[]; incomplete?: IncompleteAnalysis; coverage: CoverageStats } {

@@ -1073,7 +1073,7 @@ export class Interpreter {
       emit();
       return tensorFunction(path.slice('torch.nn.functional.'.length), args, kwargs, origin) ?? UNKNOWN;
     }
-    if (path.startsWith('torch.') && path.split('.').length === 2) {
+    if (path.startsWith('torch.') && path.indexOf('.', 6) === -1) {
       emit();
       const name = path.slice(6);
       if (isTensorFactory(name)) return tensorFactory(name, args, kwargs, origin) ?? UNKNOWN;

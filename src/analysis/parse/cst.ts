@@ -338,7 +338,13 @@ export function isTrivia(node: CstNode): boolean {
 }
 
 export function namedChildren(node: CstNode): CstNode[] {
-  return node.children.filter((child) => child.named && !isTrivia(child));
+  const out: CstNode[] = [];
+  const children = node.children;
+  for (let i = 0; i < children.length; i++) {
+    const child = children[i];
+    if (child.named && !isTrivia(child)) out.push(child);
+  }
+  return out;
 }
 
 export type { TsNode };

@@ -96,7 +96,8 @@ class Lowerer {
       const n = stack.pop()!;
       if (n.type === 'comment') this.comments.push({ line: n.start.line, text: this.text(n) });
       else if (n.isError) this.errors.push(rangeOf(n));
-      for (const c of n.children) stack.push(c);
+      const children = n.children;
+      for (let i = 0; i < children.length; i++) stack.push(children[i]);
     }
   }
 
