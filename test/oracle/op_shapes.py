@@ -383,12 +383,23 @@ def _(r):
     return f"a = {randn([n, m])}\nb = {randn([m, p])}\ny = {form}"
 
 
-@op("broadcast")
-def _(r):
+def broadcastable_to(r, s, keep):
+    """A trailing part of shape s, each size kept with probability keep and otherwise 1: it broadcasts against s."""
+    return [d if r.random() < keep else 1 for d in s][r.randint(0, len(s) - 1):]
+
+
+def broadcast_pair(r):
+    """Two shapes that broadcast together, the shorter one first or second at random."""
     s = sizes(r, r.randint(1, 4))
-    t = [d if r.random() < 0.5 else 1 for d in s][r.randint(0, len(s) - 1):]
+    t = broadcastable_to(r, s, keep=0.5)
     if r.random() < 0.5:
         s, t = t, s
+    return s, t
+
+
+@op("broadcast")
+def _(r):
+    s, t = broadcast_pair(r)
     o = r.choice(["+", "-", "*", "/"])
     form = r.choice(["a {o} b", "torch.add(a, b)", "torch.mul(a, b)", "a {o} 2", "a.add(b)"])
     return f"a = {randn(s)}\nb = {randn(t)}\ny = " + form.format(o=o)
@@ -397,17 +408,14 @@ def _(r):
 @op("masked_fill")
 def _(r):
     s = sizes(r, r.randint(1, 3))
-    m = [d if r.random() < 0.6 else 1 for d in s][r.randint(0, len(s) - 1):]
+    m = broadcastable_to(r, s, keep=0.6)
     form = r.choice(["x.masked_fill(mask, 0)", "x.masked_fill(mask == 0, float('-inf'))", "x.masked_fill(mask, -1e9)"])
     return f"x = {randn(s)}\nmask = torch.rand({args(m) if m else '()'}) > 0.5\ny = " + form
 
 
 @op("comparison")
 def _(r):
-    s = sizes(r, r.randint(1, 4))
-    t = [d if r.random() < 0.5 else 1 for d in s][r.randint(0, len(s) - 1):]
-    if r.random() < 0.5:
-        s, t = t, s
+    s, t = broadcast_pair(r)
     name = r.choice(["eq", "ne", "lt", "le", "gt", "ge", "greater", "less_equal", "not_equal", "logical_and", "logical_or", "logical_xor"])
     form = r.choice(["a.{n}(b)", "torch.{n}(a, b)", "a.{n}(0)", "torch.{n}(a, 0.5)", "a.{n}(other=b)"])
     if name.startswith("logical") and "other" in form:
@@ -418,7 +426,7 @@ def _(r):
 @op("masks")
 def _(r):
     s = sizes(r, r.randint(1, 4))
-    m = [d if r.random() < 0.6 else 1 for d in s][r.randint(0, len(s) - 1):]
+    m = broadcastable_to(r, s, keep=0.6)
     k = r.randrange(len(s))
     a = axis(r, len(s))
     form = r.choice([
