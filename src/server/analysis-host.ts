@@ -4,7 +4,7 @@
 // heap is also capped by V8 (resourceLimits), so a runaway allocation ends the thread, not the process.
 import { Worker } from 'node:worker_threads';
 import type { SourceEdit } from '../analysis/findings';
-import type { AnalysisJob, AnalysisReply, WorkerReady } from './analysis-worker';
+import type { AnalysisJob, AnalysisReply, HoverTexts, WorkerReady } from './analysis-worker';
 import type { AnalysisLimits } from './protocol';
 
 /** Marks the data a worker is started with, so the entry script knows to run the analysis thread. */
@@ -86,6 +86,20 @@ export class AnalysisHost {
     return this.submit({ op: 'models', fileName, text });
   }
 
+  /**
+   * The hover texts of a posted result's sites, built on the analysis thread now. Null when that
+   * result is no longer kept there (a newer one replaced it, or the thread was restarted).
+   */
+  async hoverTexts(resultId: string, layers: number[], tensors: number[]): Promise<HoverTexts> {
+    // A result lives only in the thread that made it: never start a thread to be told so.
+    if (resultId === '' || !this.current || this.current.exited || this.disposed) return null;
+    try {
+      return (await this.submit({ op: 'hover-texts', resultId, layers, tensors })).value as HoverTexts;
+    } catch {
+      return null;
+    }
+  }
+
   private submit(body: JobBody): Promise<{ value: unknown; analysisMs: number }> {
     if (this.disposed) return Promise.reject(new Error('the server is shutting down'));
     return new Promise((resolve, reject) => {
@@ -98,7 +112,7 @@ export class AnalysisHost {
     const generation = ++this.generation;
     // stdout/stderr are piped, never inherited: the server's stdout is the protocol stream.
     const worker = new Worker(this.workerScript, {
-      workerData: { role: WORKER_ROLE },
+      workerData: { role: WORKER_ROLE, thread: generation },
       resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
       stdout: true,
       stderr: true,

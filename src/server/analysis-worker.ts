@@ -7,7 +7,7 @@
 import { parentPort } from 'node:worker_threads';
 import { normalize } from 'node:path';
 import { createAnalyzer, type Analyzer, type DocumentAnalysis, type ModuleProvider, type Workspace } from '../analysis';
-import type { AnalysisResult, SourceEdit } from '../analysis/findings';
+import type { AnalysisResult, LayerSite, SourceEdit, TensorSite } from '../analysis/findings';
 import { insideRoot } from '../analysis/workspace/resolver';
 import { Workspaces } from '../workspace/disk-provider';
 
@@ -18,7 +18,12 @@ export type AnalysisJob =
   | { id: number; op: 'files-changed'; paths: string[] }
   | { id: number; op: 'close'; key: string }
   | { id: number; op: 'notebook'; fileName: string; cells: string[] }
-  | { id: number; op: 'models'; fileName: string; text: string };
+  | { id: number; op: 'models'; fileName: string; text: string }
+  /** The hover texts of sites of a posted result, by their index in its `layers` and `tensors`. */
+  | { id: number; op: 'hover-texts'; resultId: string; layers: number[]; tensors: number[] };
+
+/** What a 'hover-texts' job answers: the texts in the order asked, or null when the result is no longer kept. */
+export type HoverTexts = { layers: string[]; tensors: string[] } | null;
 
 export type AnalysisReply =
   | { id: number; ok: true; value: unknown; analysisMs: number }
@@ -27,9 +32,22 @@ export type AnalysisReply =
 /** What the thread posts once the parser has loaded (or failed to). */
 export type WorkerReady = { ready: true } | { ready: false; error: string };
 
+/**
+ * A result as the server holds it: plain data without the hover texts of its layers and tensors.
+ * Those are built on this thread only when a hover asks for them ('hover-texts' with `resultId`):
+ * building them for every site on every keystroke cost more than the analysis of an edit.
+ */
+export interface PostedResult extends Omit<AnalysisResult, 'layers' | 'tensors' | 'coverage'> {
+  /** Names the result on the analysis thread that made it; '' when its hover texts are not kept. */
+  resultId: string;
+  layers: Omit<LayerSite, 'markdown'>[];
+  tensors: Omit<TensorSite, 'markdown'>[];
+}
+
 /** The result as plain data: the fields the server reads, nothing else. */
-export function plainResult(result: AnalysisResult): AnalysisResult {
+export function plainResult(result: AnalysisResult, resultId = ''): PostedResult {
   return {
+    resultId,
     findings: result.findings.map((f) => ({
       code: f.code,
       name: f.name,
@@ -39,10 +57,54 @@ export function plainResult(result: AnalysisResult): AnalysisResult {
       related: f.related.map((r) => ({ range: r.range, message: r.message, ...(r.path !== undefined ? { path: r.path } : {}) })),
       fixes: f.fixes.map((x) => ({ title: x.title, isPreferred: x.isPreferred, edits: x.edits.map((e) => ({ range: e.range, newText: e.newText })) })),
     })),
-    layers: result.layers.map((l) => ({ range: l.range, framework: l.framework, kind: l.kind, markdown: l.markdown })),
-    tensors: result.tensors.map((t) => ({ range: t.range, name: t.name, shape: t.shape, markdown: t.markdown })),
+    layers: result.layers.map((l) => ({ range: l.range, framework: l.framework, kind: l.kind })),
+    tensors: result.tensors.map((t) => ({ range: t.range, name: t.name, shape: t.shape })),
     ...(result.dependencies ? { dependencies: [...result.dependencies] } : {}),
   };
+}
+
+/** How many posted results keep their hover texts here: the open documents' latest, and a few notebooks' cells. */
+const KEPT_RESULTS = 256;
+
+/** The results whose hover texts may still be asked for, by id; a document's older result is dropped when a newer one is posted. */
+class KeptResults {
+  private readonly byId = new Map<string, AnalysisResult>();
+  private readonly byOwner = new Map<string, string[]>();
+  private nextId = 1;
+
+  /** `thread`: this thread's number, so that an id never names a result of a thread that was restarted. */
+  constructor(private readonly thread: number) {}
+
+  /** Keeps `results` as `owner`'s latest (dropping its previous ones) and returns their ids. */
+  keep(owner: string, results: AnalysisResult[]): string[] {
+    this.drop(owner);
+    const ids = results.map((result) => {
+      const id = `${this.thread}:${this.nextId++}`;
+      this.byId.set(id, result);
+      return id;
+    });
+    this.byOwner.set(owner, ids);
+    // Bounded: the oldest go first (a Map iterates in insertion order).
+    for (const id of this.byId.keys()) {
+      if (this.byId.size <= KEPT_RESULTS) break;
+      this.byId.delete(id);
+    }
+    return ids;
+  }
+
+  drop(owner: string): void {
+    for (const id of this.byOwner.get(owner) ?? []) this.byId.delete(id);
+    this.byOwner.delete(owner);
+  }
+
+  texts(resultId: string, layers: number[], tensors: number[]): HoverTexts {
+    const result = this.byId.get(resultId);
+    if (!result) return null;
+    return {
+      layers: layers.map((i) => result.layers[i]?.markdown ?? ''),
+      tensors: tensors.map((i) => result.tensors[i]?.markdown ?? ''),
+    };
+  }
 }
 
 function describe(error: unknown): string {
@@ -58,8 +120,11 @@ class AnalysisThread {
   private readonly openTexts = new Map<string, string>();
   private readonly disk = new Workspaces(DISK_MAX_AGE_MS);
   private readonly workspaces = new Map<string, Workspace>();
+  private readonly kept: KeptResults;
 
-  constructor(private readonly analyzer: Analyzer) {}
+  constructor(private readonly analyzer: Analyzer, thread: number) {
+    this.kept = new KeptResults(thread);
+  }
 
   /** A workspace whose files are the open documents first, then the disk. */
   private workspaceAt(root: string): Workspace {
@@ -86,19 +151,28 @@ class AnalysisThread {
     switch (job.op) {
       case 'document':
         this.openTexts.set(normalize(job.fileName), job.text);
-        return plainResult(this.document(job.key, job.fileName, job.text, job.edits, job.root));
+        {
+          const result = this.document(job.key, job.fileName, job.text, job.edits, job.root);
+          return plainResult(result, this.kept.keep(`document:${job.key}`, [result])[0]);
+        }
       case 'close': {
         const analysis = this.documents.get(job.key);
         if (analysis) this.openTexts.delete(normalize(analysis.fileName));
         analysis?.dispose();
         this.documents.delete(job.key);
+        this.kept.drop(`document:${job.key}`);
         return null;
       }
       case 'files-changed':
         this.disk.forget(job.paths.map((p) => normalize(p)));
         return null;
-      case 'notebook':
-        return this.analyzer.analyzeNotebook(job.cells, job.fileName).map(plainResult);
+      case 'notebook': {
+        const results = this.analyzer.analyzeNotebook(job.cells, job.fileName);
+        const ids = this.kept.keep(`notebook:${job.fileName}`, results);
+        return results.map((result, i) => plainResult(result, ids[i]));
+      }
+      case 'hover-texts':
+        return this.kept.texts(job.resultId, job.layers, job.tensors);
       case 'models':
         return this.analyzer.describeModels(job.text, job.fileName).map((model) => ({
           className: model.className,
@@ -131,27 +205,28 @@ class AnalysisThread {
 
   forget(job: AnalysisJob): void {
     if (job.op !== 'document') return;
+    this.kept.drop(`document:${job.key}`);
     this.documents.get(job.key)?.dispose();
     this.documents.delete(job.key);
   }
 }
 
 /** The worker's entry: load the parser, then answer jobs one at a time. */
-export function runAnalysisWorker(wasmDir?: string): void {
+export function runAnalysisWorker(wasmDir?: string, thread = 1): void {
   const port = parentPort;
   if (!port) throw new Error('runAnalysisWorker() runs only inside a worker thread');
   createAnalyzer({ wasmDir }).then(
     (analyzer) => {
-      const thread = new AnalysisThread(analyzer);
+      const analysis = new AnalysisThread(analyzer, thread);
       port.on('message', (job: AnalysisJob) => {
         const start = performance.now();
         let reply: AnalysisReply;
         try {
-          const value = thread.run(job);
+          const value = analysis.run(job);
           reply = { id: job.id, ok: true, value, analysisMs: performance.now() - start };
         } catch (error) {
           // The document's state may be half-updated: drop it, the next analysis starts from its text.
-          thread.forget(job);
+          analysis.forget(job);
           reply = { id: job.id, ok: false, error: describe(error) };
         }
         port.postMessage(reply);

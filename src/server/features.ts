@@ -17,7 +17,8 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ruleByCode } from '../analysis';
-import type { AnalysisResult, Finding, RelatedLocation, Severity, TensorSite } from '../analysis/findings';
+import type { Finding, RelatedLocation, Severity } from '../analysis/findings';
+import type { HoverTexts, PostedResult } from './analysis-worker';
 import { findModelClasses } from './model-classes';
 import { lineText, type PositionCodec } from './positions';
 import { EVALUATE_MODEL_COMMAND, VERIFY_SHAPES_COMMAND } from './protocol';
@@ -33,7 +34,7 @@ export interface AnalysedText {
   uri: string;
   /** The text the result describes. */
   document: TextDocument;
-  result: AnalysisResult;
+  result: PostedResult;
   /** Resolves a related location to its document (URI and text, when it is open), or undefined to drop it. */
   resolveRelated(location: RelatedLocation): { uri: string; document?: TextDocument } | undefined;
 }
@@ -102,8 +103,11 @@ export function stoppedDiagnostic(document: TextDocument, reason: string, codec:
   };
 }
 
+/** Fetches the hover texts of a result's sites from the analysis thread (null when it no longer has them). */
+export type HoverTextSource = (resultId: string, layers: number[], tensors: number[]) => Promise<HoverTexts>;
+
 /** Over a finding: the rule's explanation and fix; over a layer: its arguments and shapes; over a tensor: its shape. */
-export function hoverAt(analysed: AnalysedText, position: Position, codec: PositionCodec, links: RuleDocsLinks): Hover | null {
+export async function hoverAt(analysed: AnalysedText, position: Position, codec: PositionCodec, links: RuleDocsLinks, texts: HoverTextSource): Promise<Hover | null> {
   const { document, result } = analysed;
   const at = codec.fromClient(document, position);
   const parts: string[] = [];
@@ -122,18 +126,28 @@ export function hoverAt(analysed: AnalysedText, position: Position, codec: Posit
     parts.push(renderRuleHover(rule, finding.fixes.map((fix) => fix.title), links));
     use(site);
   }
-  for (const layer of result.layers) {
-    const site = toRange(layer.range);
-    if (!contains(site, at) || layer.markdown.trim() === '') continue;
-    parts.push(layer.markdown);
-    use(site);
-  }
-  for (const tensor of result.tensors) {
-    const site = toRange(tensor.range);
-    if (!contains(site, at)) continue;
-    parts.push(tensor.markdown.trim() !== '' ? tensor.markdown : `\`${tensor.name}\`: ${tensor.shape}`);
-    use(site);
-  }
+  const layers: number[] = [];
+  const tensors: number[] = [];
+  result.layers.forEach((layer, i) => {
+    if (contains(toRange(layer.range), at)) layers.push(i);
+  });
+  result.tensors.forEach((tensor, i) => {
+    if (contains(toRange(tensor.range), at)) tensors.push(i);
+  });
+  // Only the sites under the cursor have their texts built, on the analysis thread.
+  const built = layers.length + tensors.length > 0 ? await texts(result.resultId, layers, tensors) : null;
+  layers.forEach((index, i) => {
+    const markdown = built?.layers[i] ?? '';
+    if (markdown.trim() === '') return;
+    parts.push(markdown);
+    use(toRange(result.layers[index].range));
+  });
+  tensors.forEach((index, i) => {
+    const tensor = result.tensors[index];
+    const markdown = built?.tensors[i] ?? '';
+    parts.push(markdown.trim() !== '' ? markdown : `\`${tensor.name}\`: ${tensor.shape}`);
+    use(toRange(tensor.range));
+  });
   if (parts.length === 0 || !range) return null;
   return { contents: { kind: MarkupKind.Markdown, value: parts.join('\n\n---\n\n') }, range: codec.toClientRange(document, range) };
 }
@@ -181,9 +195,17 @@ function endOfCode(document: TextDocument, line: number): Position {
   return { line, character: text.slice(0, end).trimEnd().length };
 }
 
-export function shapeLabel(sites: readonly TensorSite[]): string {
+type SiteOf = PostedResult['tensors'][number];
+
+export function shapeLabel(sites: readonly SiteOf[]): string {
   if (sites.length === 1) return `⟨${sites[0].shape}⟩`;
   return `⟨${sites.map((site) => `${site.name}: ${site.shape}`).join(', ')}⟩`;
+}
+
+/** What an inlay hint carries to its resolve request: the result and its tensor sites, whose texts become the tooltip. */
+export interface InlayHintData {
+  resultId: string;
+  tensors: number[];
 }
 
 /** The inferred shape after each statement that binds a tensor, e.g. `e = self.emb(x)  ⟨(B, T, 100)⟩`. */
@@ -191,32 +213,45 @@ export function inlayHintsIn(analysed: AnalysedText, clientRange: Range, codec: 
   const { document } = analysed;
   const range = codec.fromClientRange(document, clientRange);
   // One hint per statement, naming every tensor it binds.
-  const byStatement = new Map<number, TensorSite[]>();
+  const byStatement = new Map<number, number[]>();
   const seen = new Set<string>();
-  for (const site of analysed.result.tensors) {
+  const sites = analysed.result.tensors;
+  sites.forEach((site, index) => {
     // `_` is Python's "not needed": its shape is noise in a hint (the hover still has it).
-    if (site.name === '_') continue;
+    if (site.name === '_') return;
     const start = { line: site.range.start.line, character: site.range.start.column };
-    if (start.line >= document.lineCount || !contains(range, start)) continue;
+    if (start.line >= document.lineCount || !contains(range, start)) return;
     const end = statementEndLine(document, start.line);
     const key = `${end}:${site.name}`;
-    if (seen.has(key)) continue;
+    if (seen.has(key)) return;
     seen.add(key);
     const list = byStatement.get(end) ?? [];
-    list.push(site);
+    list.push(index);
     byStatement.set(end, list);
-  }
+  });
   const hints: InlayHint[] = [];
-  for (const [line, sites] of byStatement) {
+  for (const [line, indices] of byStatement) {
+    // The tooltip (each tensor's hover text) is filled in by inlayHint/resolve, when the client shows it.
+    const data: InlayHintData = { resultId: analysed.result.resultId, tensors: indices };
     hints.push({
       position: codec.toClient(document, endOfCode(document, line)),
-      label: shapeLabel(sites),
+      label: shapeLabel(indices.map((i) => sites[i])),
       kind: InlayHintKind.Type,
       paddingLeft: true,
-      tooltip: { kind: MarkupKind.Markdown, value: sites.map((site) => site.markdown).join('\n\n---\n\n') },
+      data,
     });
   }
   return hints;
+}
+
+/** Gives a hint its tooltip: the hover texts of the tensors it names, when the analysis thread still has them. */
+export async function resolveInlayHint(hint: InlayHint, texts: HoverTextSource): Promise<InlayHint> {
+  const data = hint.data as Partial<InlayHintData> | undefined;
+  if (!data || typeof data.resultId !== 'string' || !Array.isArray(data.tensors) || hint.tooltip !== undefined) return hint;
+  const built = await texts(data.resultId, [], data.tensors.filter((i) => Number.isInteger(i))).catch(() => null);
+  const markdown = (built?.tensors ?? []).filter((m) => m.trim() !== '');
+  if (markdown.length > 0) hint.tooltip = { kind: MarkupKind.Markdown, value: markdown.join('\n\n---\n\n') };
+  return hint;
 }
 
 function sameRange(a: Range, b: Range): boolean {

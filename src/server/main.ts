@@ -22,5 +22,6 @@ export function startServer(argv: readonly string[] = process.argv.slice(2)): Se
   return server;
 }
 
-if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) runAnalysisWorker();
-else if (require.main === module) startServer();
+if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
+  runAnalysisWorker(undefined, (workerData as { thread?: number }).thread);
+} else if (require.main === module) startServer();

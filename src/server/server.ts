@@ -20,9 +20,10 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { allRules } from '../analysis';
-import type { AnalysisResult, RelatedLocation, SourceEdit } from '../analysis/findings';
+import type { RelatedLocation, SourceEdit } from '../analysis/findings';
+import type { PostedResult } from './analysis-worker';
 import { AnalysisHost, AnalysisStopped } from './analysis-host';
-import { codeActionsFor, hoverAt, inlayHintsIn, modelLenses, stoppedDiagnostic, toDiagnostics, type AnalysedText } from './features';
+import { codeActionsFor, hoverAt, inlayHintsIn, modelLenses, resolveInlayHint, stoppedDiagnostic, toDiagnostics, type AnalysedText } from './features';
 import { negotiateEncoding, PositionCodec } from './positions';
 import {
   ANALYSED_NOTIFICATION,
@@ -125,6 +126,8 @@ export class SeqLensServer {
   private readonly cellOwners = new Map<string, string>();
   private readonly scheduler = new AnalysisScheduler((key) => this.delaySettings(key).analysisDelay);
   private host!: AnalysisHost;
+  /** The hover texts of a result's sites, asked of the analysis thread that holds the result. */
+  private readonly hoverTexts = (resultId: string, layers: number[], tensors: number[]) => this.host.hoverTexts(resultId, layers, tensors);
   private codec = new PositionCodec('utf-16');
   private links: RuleDocsLinks = fileLinks();
   private options: SeqLensInitializationOptions = {};
@@ -169,7 +172,7 @@ export class SeqLensServer {
 
     connection.onHover(async ({ textDocument, position }) => {
       const analysed = await this.resultFor(textDocument.uri, 'now');
-      return analysed ? hoverAt(analysed, position, this.codec, this.links) : null;
+      return analysed ? hoverAt(analysed, position, this.codec, this.links, this.hoverTexts) : null;
     });
     connection.onCodeAction(async ({ textDocument, range, context }) => {
       // The light bulb asks after every cursor move and keystroke: let typing stay coalesced then.
@@ -184,6 +187,7 @@ export class SeqLensServer {
       const analysed = await this.resultFor(textDocument.uri, 'settled');
       return analysed ? inlayHintsIn(analysed, range, this.codec) : [];
     });
+    connection.languages.inlayHint.resolve((hint) => resolveInlayHint(hint, this.hoverTexts));
     connection.onCodeLens(({ textDocument }) => {
       if (!this.options.modelCommands || !this.trusted) return [];
       const text = this.texts.get(textDocument.uri);
@@ -224,7 +228,7 @@ export class SeqLensServer {
         notebookDocumentSync: { notebookSelector: [{ notebook: '*', cells: [{ language: 'python' }] }] },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        inlayHintProvider: true,
+        inlayHintProvider: { resolveProvider: true },
         codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'seqlens', version: '0.1.0' },
@@ -485,7 +489,7 @@ export class SeqLensServer {
       uri: unit.key,
       version,
       document: snapshot,
-      result: reply.value as AnalysisResult,
+      result: reply.value as PostedResult,
       resolveRelated: (location) => this.relatedInFile(unit.key, snapshot, location),
     };
     this.dependencies.record(unit.key, (unit.analysed.result.dependencies ?? []).map((p) => normalize(p)));
@@ -520,7 +524,7 @@ export class SeqLensServer {
     }
     this.scheduler.recordCost(unit.key, reply.analysisMs);
     if (unit.closed) return;
-    const results = reply.value as AnalysisResult[];
+    const results = reply.value as PostedResult[];
     unit.analysed.clear();
     const cellAt = (location: RelatedLocation, own: (typeof snapshots)[number]) => {
       if (location.path === undefined) return { uri: own.uri, document: own.document };
@@ -533,7 +537,7 @@ export class SeqLensServer {
         uri: snapshot.uri,
         version: snapshot.version,
         document: snapshot.document,
-        result: results[index] ?? { findings: [], layers: [], tensors: [] },
+        result: results[index] ?? { resultId: '', findings: [], layers: [], tensors: [] },
         resolveRelated: (location) => cellAt(location, snapshot),
       });
     });

@@ -63,6 +63,11 @@ describe('Language server (seqlens lsp) over stdio', function () {
       const hover = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: lineOf(BUGGY, 'x = torch.randn'), character: 0 } });
       assert.equal(hover.contents.kind, 'markdown');
       assert.match(hover.contents.value, /\(32, 10, 100\)/);
+      // The description is built on the analysis thread when the hover asks for it: where each dimension came from.
+      assert.match(hover.contents.value, /dim 2: \*\*100\*\* — from `torch\.randn\(32, 10, 100\), line \d+`/);
+      const layer = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: lineOf(BUGGY, 'nn.GRU(input_size=50'), character: 'gru = nn.G'.length } });
+      assert.match(layer.contents.value, /\*\*nn\.GRU\*\* — sequence-first/);
+      assert.match(layer.contents.value, /`input_size` \| 50 \|/);
       const nothing = await client.request('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 2 } });
       assert.equal(nothing, null);
     });
@@ -101,6 +106,27 @@ describe('Language server (seqlens lsp) over stdio', function () {
       assert.equal(onLine.length, 1);
       assert.equal(onLine[0].label, '⟨(32, 10, 100)⟩');
       assert.equal(onLine[0].position.character, 'x = torch.randn(32, 10, 100)'.length);
+      // The tooltip comes with inlayHint/resolve, built when the client shows it.
+      assert.equal(onLine[0].tooltip, undefined);
+      const resolved = await client.request('inlayHint/resolve', onLine[0]);
+      assert.equal(resolved.tooltip.kind, 'markdown');
+      assert.match(resolved.tooltip.value, /\*\*x\*\*: `\(32, 10, 100\)`/);
+    });
+
+    it('resolves a hint of a result that a newer analysis replaced without a tooltip, never with the newer text', async () => {
+      const uri = uriOf('hints-stale.py');
+      client.open(uri, BUGGY);
+      await client.diagnostics(uri, hasSL101);
+      const range = { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } };
+      const line = lineOf(BUGGY, 'x = torch.randn(32, 10, 100)');
+      const [old] = (await client.request('textDocument/inlayHint', { textDocument: { uri }, range })).filter((h: any) => h.position.line === line);
+      // `32` → `33`: the file is analysed again, and the old result is dropped on the analysis thread.
+      const column = 'x = torch.randn(3'.length;
+      client.notify('textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ range: { start: { line, character: column }, end: { line, character: column + 1 } }, text: '3' }] });
+      const [fresh] = (await client.request('textDocument/inlayHint', { textDocument: { uri }, range })).filter((h: any) => h.position.line === line);
+      assert.equal(fresh.label, '⟨(33, 10, 100)⟩');
+      assert.equal((await client.request('inlayHint/resolve', old)).tooltip, undefined);
+      assert.match((await client.request('inlayHint/resolve', fresh)).tooltip.value, /\(33, 10, 100\)/);
     });
 
     it('applies incremental edits: fixing input_size clears SL101, breaking it again brings it back', async () => {
