@@ -145,6 +145,14 @@ export class AnalysisHost {
     return running;
   }
 
+  /**
+   * Starts the analysis thread ahead of the first job, so that loading the parser overlaps the
+   * client's start-up instead of delaying the first document's diagnostics.
+   */
+  prestart(): void {
+    if (!this.disposed && (!this.current || this.current.exited)) this.current = this.startWorker();
+  }
+
   private pump(): void {
     if (this.running || this.queue.length === 0 || this.disposed) return;
     const pending = this.queue.shift()!;

@@ -150,6 +150,7 @@ export class SeqLensServer {
     this.log = serverOptions.log ?? ((message) => connection.console.log(message));
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => {
+      this.host.prestart();
       if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
       }
