@@ -8,7 +8,12 @@
 // an element here, 86 ms for one Embedding lookup of 256 × 50 tokens). These versions read the
 // input in place through a view of the heap and copy whole contiguous runs, with the same results,
 // shapes and index checks. Everything else (strings, batch_dims, strided steps) goes to the stock kernel.
+//
+// Two computing kernels run SeqLens' own WebAssembly SIMD code (./simd/recurrent-gates.ts) on the
+// same heap: Tanh (the stock one calls std::tanh per element, ten times slower than its Sigmoid), and
+// RecurrentGates, a whole recurrent step's gate arithmetic after its matrix product in one call.
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { GATE_COUNT, GateKernel, gateKernels, gateModule, WasmMemory } from './simd/recurrent-gates';
 
 type Tf = typeof import('@tensorflow/tfjs');
 type Typed = Float32Array | Int32Array | Uint8Array;
@@ -18,6 +23,26 @@ interface WasmBackend {
   makeOutput(shape: number[], dtype: string): TensorInfo;
   typedArrayFromHeap(t: TensorInfo): Typed;
   disposeData(dataId: object): void;
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  /** The Emscripten module; `asm.memory` is its heap (absent before the backend starts). */
+  wasm: { asm?: { memory?: WasmMemory } } | null;
+}
+
+/** Name of the fused recurrent-step kernel: inputs a, b, state; attrs kernel, row, scale. */
+export const RECURRENT_GATES = 'SeqLensRecurrentGates';
+
+/** The SIMD kernels on this backend's heap, or null (no SIMD here, or a shared, threaded heap). */
+function simdOn(backend: WasmBackend) {
+  const memory = backend.wasm?.asm?.memory;
+  return memory ? gateKernels(memory) : null;
+}
+
+/**
+ * Whether the active backend runs RecurrentGates: the wasm backend with this module's kernels
+ * installed and SIMD available. Elsewhere a step runs as separate TensorFlow.js ops.
+ */
+export function recurrentGatesAvailable(tf: Tf): boolean {
+  return tf.getBackend() === 'wasm' && tf.getKernel(RECURRENT_GATES, 'wasm') !== undefined && simdOn(tf.backend() as unknown as WasmBackend) !== null;
 }
 
 type KernelArgs = { inputs: Record<string, TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackend };
@@ -35,6 +60,7 @@ export function installWasmKernels(tf: Tf): void {
   };
   const original = {
     slice: stock('Slice'), stridedSlice: stock('StridedSlice'), splitV: stock('SplitV'), unpack: stock('Unpack'), gather: stock('GatherV2'), reshape: stock('Reshape'),
+    tanh: stock('Tanh'),
   };
   const { util } = tf;
 
@@ -160,6 +186,52 @@ export function installWasmKernels(tf: Tf): void {
     return out;
   };
 
+  const address = (backend: WasmBackend, t: TensorInfo): number => {
+    const data = backend.dataIdMap.get(t.dataId);
+    if (!data) throw new Error('RecurrentGates: a tensor has no data on the wasm heap');
+    return data.memoryOffset;
+  };
+
+  const tanhKernel: KernelFunc = (args) => {
+    const { x } = args.inputs;
+    const simd = simdOn(args.backend);
+    const size = util.sizeFromShape(x.shape);
+    // Byte offsets are i32 inside the SIMD code.
+    if (x.dtype !== 'float32' || !simd || size >= 2 ** 28) return original.tanh(args);
+    const out = args.backend.makeOutput(x.shape, 'float32');
+    if (size > 0) simd.tanh(address(args.backend, x), 0, 0, address(args.backend, out), 0, 1, size, 1);
+    return out;
+  };
+
+  /**
+   * One recurrent step from a = h · U (+ the GRU's b_hn), rows (batch, gates·units), and the input
+   * projections b, whose rows row … row + batch − 1 belong to this step: [h'] or, for an LSTM, [h', c'].
+   * `state` is c for an LSTM and h for a GRU; `scale` multiplies the candidate's pre-activation.
+   */
+  const gatesKernel: KernelFunc = (args) => {
+    const { a, b, state } = args.inputs;
+    const kernel = args.attrs.kernel as GateKernel;
+    const row = args.attrs.row as number;
+    const scale = args.attrs.scale as number;
+    const simd = simdOn(args.backend);
+    if (!simd) throw new Error('RecurrentGates: this wasm backend has no SIMD kernels');
+    const gates = GATE_COUNT[kernel];
+    if (kernel === 'tanh' || !gates) throw new Error(`RecurrentGates: unknown kernel ${String(kernel)}`);
+    const [rows, width] = a.shape;
+    const units = width / gates;
+    const float = (t: TensorInfo) => t.dtype === 'float32';
+    const ok = a.shape.length === 2 && Number.isInteger(units) && b.shape.length === 2 && b.shape[1] === width
+      && Number.isInteger(row) && row >= 0 && row + rows <= b.shape[0] && float(a) && float(b) && float(state)
+      && state.shape.length === 2 && state.shape[0] === rows && state.shape[1] === units && b.shape[0] * width < 2 ** 28;
+    if (!ok) throw new Error(`RecurrentGates: inputs [${a.shape}], [${b.shape}] at row ${row}, [${state.shape}] do not fit a ${kernel} step`);
+    const h = args.backend.makeOutput([rows, units], 'float32');
+    const c = kernel === 'lstm' ? args.backend.makeOutput([rows, units], 'float32') : null;
+    if (rows > 0 && units > 0) {
+      simd[kernel](address(args.backend, a), address(args.backend, b) + row * width * 4, address(args.backend, state), address(args.backend, h), c ? address(args.backend, c) : 0, rows, units, scale);
+    }
+    return c ? [h, c] : [h];
+  };
+
   const replace = (kernelName: string, kernelFunc: KernelFunc) => {
     const config = tf.getKernel(kernelName, 'wasm')!;
     tf.unregisterKernel(kernelName, 'wasm');
@@ -170,5 +242,9 @@ export function installWasmKernels(tf: Tf): void {
   replace('SplitV', splitVKernel);
   replace('Unpack', unpackKernel);
   replace('GatherV2', gatherKernel);
+  if (gateModule()) {
+    replace('Tanh', tanhKernel);
+    tf.registerKernel({ kernelName: RECURRENT_GATES, backendName: 'wasm', kernelFunc: gatesKernel as never });
+  }
   installed.add(tf);
 }

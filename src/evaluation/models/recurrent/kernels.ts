@@ -10,7 +10,10 @@
 // non-linearities run on the whole (batch, gates·units) block at once: tanh(x) is 2·sigmoid(2x) − 1
 // (the wasm backend's sigmoid is ten times faster than its tanh), with the candidate's columns of
 // the kernels and biases doubled once when the weights are prepared, so one sigmoid serves every gate.
+// On the wasm backend the whole step after its product is one SIMD kernel instead (RecurrentGates,
+// ../../wasm-kernels.ts), which reads the step's projection rows in place and writes h and c.
 import { tfjs, Tensor } from '../tf';
+import { RECURRENT_GATES, recurrentGatesAvailable } from '../../wasm-kernels';
 
 export type Tensor1D = import('@tensorflow/tfjs').Tensor1D;
 export type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
@@ -185,14 +188,31 @@ function tanhBySigmoid(x: Tensor, w: RecurrentWeights): Tensor {
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, w.two)), w.two), w.one);
 }
 
+/** The fused kernel that runs a step of these weights, or null when only separate ops can. */
+function gatesKernel(w: RecurrentWeights): string | null {
+  if (w.cell === 'lstm' || w.cell === 'gru') return w.cell;
+  if (w.activation === 'tanh') return 'rnn_tanh';
+  if (w.activation === 'relu') return 'rnn_relu';
+  return null;
+}
+
 /**
- * One step from the step's input projection `xProjected` (batch, gates·units) and the state:
- * the next h (and c for an LSTM). The caller owns the tensors it gets (run it inside tf.tidy).
+ * One step from the input projections and the state: the next h (and c for an LSTM). The step's
+ * projections (batch, gates·units) are rows `row` … `row + batch − 1` of `projections`.
+ * The caller owns the tensors it gets (run it inside tf.tidy).
  */
-export function recurrentStep(w: RecurrentWeights, xProjected: Tensor, h: Tensor, c: Tensor | null): [Tensor, Tensor | null] {
+export function recurrentStep(w: RecurrentWeights, projections: Tensor, h: Tensor, c: Tensor | null, row = 0): [Tensor, Tensor | null] {
   const tf = tfjs();
   const u = w.units;
   const batch = h.shape[0];
+  const kernel = gatesKernel(w);
+  if (kernel && recurrentGatesAvailable(tf)) {
+    const hu = w.recurrentBias ? tf.fused.matMul({ a: h as Tensor2D, b: w.recurrentKernel, bias: w.recurrentBias }) : tf.matMul(h, w.recurrentKernel);
+    const out = tf.engine().runKernel(RECURRENT_GATES, { a: hu, b: projections, state: c ?? h }, { kernel, row, scale: w.doubled ? 0.5 : 1 }) as Tensor[];
+    hu.dispose();
+    return [out[0], out[1] ?? null];
+  }
+  const xProjected = row === 0 && projections.shape[0] === batch ? projections : tf.slice(projections, [row, 0], [batch, projections.shape[1]!]);
   if (w.cell === 'lstm') {
     const pre = tf.add(xProjected, tf.matMul(h, w.recurrentKernel));
     let i: Tensor; let f: Tensor; let g: Tensor; let o: Tensor;
@@ -246,7 +266,6 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptio
   const tf = tfjs();
   const [batch, time, features] = x.shape;
   const units = w.units;
-  const width = GATES[w.cell] * units;
   // Input projections of every step at once: rows are (t, b), time-major, so a step is one contiguous block.
   const projections = options.projected ?? tf.tidy(() => projectInputs(tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D, w));
   // Copies of the given state: the loop disposes each state once the next one is made.
@@ -259,7 +278,7 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptio
       const previous = h;
       const previousC = c;
       const [nextH, nextC] = tf.tidy(() => {
-        const [hh, cc] = recurrentStep(w, tf.slice(projections, [t * batch, 0], [batch, width]), previous, previousC);
+        const [hh, cc] = recurrentStep(w, projections, previous, previousC, t * batch);
         return cc ? [hh, cc] : [hh];
       });
       h = nextH;

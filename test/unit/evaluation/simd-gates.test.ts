@@ -1,0 +1,203 @@
+// The WebAssembly SIMD kernels (src/evaluation/simd/recurrent-gates.ts): the tanh approximation
+// against Math.tanh, each cell's gate arithmetic against PyTorch's formulas computed in float64, both
+// the four-lane loop and the one-lane tail, and the same kernels inside TensorFlow.js (the wasm
+// backend's Tanh and a whole recurrent step) against the cpu backend's separate ops.
+import { strict as assert } from 'node:assert';
+import { chooseBackend } from '../../../src/evaluation/backend';
+import { fromTorchLayout, recurrentStep, recurrentWeights, disposeWeights, CellKind } from '../../../src/evaluation/models/recurrent/kernels';
+import { tfjs } from '../../../src/evaluation/models/tf';
+import { gateKernels, gateModule, GateFunction, GateKernel, tanhApproximation } from '../../../src/evaluation/simd/recurrent-gates';
+import { recurrentGatesAvailable } from '../../../src/evaluation/wasm-kernels';
+
+function generator(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** A fresh memory with the kernels on it, and float views into it. */
+function kernelsOnOwnMemory(): { k: Record<GateKernel, GateFunction>; heap: Float32Array } {
+  const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory({ initial: 4 });
+  const k = gateKernels(memory);
+  assert.ok(k, 'this Node runs WebAssembly SIMD');
+  return { k, heap: new Float32Array(memory.buffer) };
+}
+
+describe('WebAssembly SIMD gate kernels', () => {
+  it('the module is valid WebAssembly SIMD here', () => {
+    assert.ok(gateModule());
+  });
+
+  it('tanh approximation: within 4e-7 of Math.tanh from −20 to 20, ±1 beyond, NaN for NaN', () => {
+    let worst = 0;
+    for (let i = 0; i <= 400000; i++) {
+      const x = Math.fround(-20 + i * 1e-4);
+      worst = Math.max(worst, Math.abs(tanhApproximation(x) - Math.tanh(x)));
+    }
+    assert.ok(worst < 4e-7, `max error ${worst}`);
+    assert.equal(tanhApproximation(0), 0);
+    assert.ok(Math.abs(tanhApproximation(1e-30) - 1e-30) < 1e-36);
+    assert.ok(Math.abs(tanhApproximation(Infinity) - 1) < 4e-7 && Math.abs(tanhApproximation(-Infinity) + 1) < 4e-7);
+    assert.ok(Number.isNaN(tanhApproximation(NaN)));
+    // Odd, as tanh is.
+    for (const x of [0.3, 1.7, 5.5, 12]) assert.equal(tanhApproximation(-x), -tanhApproximation(x));
+  });
+
+  it('the SIMD tanh gives the approximation bit for bit, in the four-lane loop and the one-lane tail', () => {
+    const { k, heap } = kernelsOnOwnMemory();
+    const n = 1003; // 250 groups of four, then three alone
+    const random = generator(3);
+    for (let i = 0; i < n; i++) heap[i] = (random() - 0.5) * 24;
+    k.tanh(0, 0, 0, 4096 * 4, 0, 1, n, 1);
+    for (let i = 0; i < n; i++) assert.equal(heap[4096 + i], tanhApproximation(heap[i]), `element ${i}`);
+    // Nothing written past the end.
+    assert.equal(heap[4096 + n], 0);
+  });
+
+  /** Runs a kernel on random gates and returns the inputs and outputs, rows (batch) × units. */
+  function runGates(kernel: GateKernel, rows: number, units: number, scale: number, seed: number) {
+    const { k, heap } = kernelsOnOwnMemory();
+    const gates = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1, tanh: 1 }[kernel];
+    const width = gates * units;
+    const at = { a: 0, b: 1 * 4096, state: 3 * 4096, h: 4 * 4096, c: 5 * 4096 };
+    const random = generator(seed);
+    // b holds a longer run of rows: the step's rows start at row 2.
+    for (let i = 0; i < rows * width; i++) heap[at.a + i] = (random() - 0.5) * 6;
+    for (let i = 0; i < (rows + 4) * width; i++) heap[at.b + i] = (random() - 0.5) * 6;
+    for (let i = 0; i < rows * units; i++) heap[at.state + i] = (random() - 0.5) * 2;
+    k[kernel](at.a * 4, (at.b + 2 * width) * 4, at.state * 4, at.h * 4, at.c * 4, rows, units, scale);
+    const a = (r: number, g: number, j: number) => heap[at.a + r * width + g * units + j];
+    const b = (r: number, g: number, j: number) => heap[at.b + (r + 2) * width + g * units + j];
+    const state = (r: number, j: number) => heap[at.state + r * units + j];
+    const h = (r: number, j: number) => heap[at.h + r * units + j];
+    const c = (r: number, j: number) => heap[at.c + r * units + j];
+    return { a, b, state, h, c, outside: heap[at.h + rows * units] };
+  }
+
+  // 7 units: one group of four and a tail of three in each row; 3 rows.
+  for (const units of [7, 8, 1]) {
+    it(`LSTM step with ${units} units: c' = f·c + i·g, h' = o·tanh(c'), within 1e-6 of float64`, () => {
+      const { a, b, state, h, c, outside } = runGates('lstm', 3, units, 1, 11 + units);
+      for (let r = 0; r < 3; r++) {
+        for (let j = 0; j < units; j++) {
+          const p = (g: number) => a(r, g, j) + b(r, g, j);
+          const cNext = sigmoid(p(1)) * state(r, j) + sigmoid(p(0)) * Math.tanh(p(2));
+          assert.ok(Math.abs(c(r, j) - cNext) < 1e-6, `c[${r}, ${j}] = ${c(r, j)}, expected ${cNext}`);
+          assert.ok(Math.abs(h(r, j) - sigmoid(p(3)) * Math.tanh(cNext)) < 1e-6, `h[${r}, ${j}]`);
+        }
+      }
+      assert.equal(outside, 0);
+    });
+  }
+
+  it("GRU step: r and z gates, the reset gate scaling a's candidate columns, h' = n + z·(h − n)", () => {
+    const units = 7;
+    const { a, b, state, h } = runGates('gru', 3, units, 1, 5);
+    for (let r = 0; r < 3; r++) {
+      for (let j = 0; j < units; j++) {
+        const reset = sigmoid(a(r, 0, j) + b(r, 0, j));
+        const update = sigmoid(a(r, 1, j) + b(r, 1, j));
+        const n = Math.tanh(b(r, 2, j) + reset * a(r, 2, j));
+        assert.ok(Math.abs(h(r, j) - ((1 - update) * n + update * state(r, j))) < 1e-6, `h[${r}, ${j}]`);
+      }
+    }
+  });
+
+  it('scale multiplies only the candidate pre-activation (weights whose candidate columns were doubled)', () => {
+    const units = 5;
+    const { a, b, state, c } = runGates('lstm', 2, units, 0.5, 9);
+    for (let r = 0; r < 2; r++) {
+      for (let j = 0; j < units; j++) {
+        const p = (g: number) => a(r, g, j) + b(r, g, j);
+        const cNext = sigmoid(p(1)) * state(r, j) + sigmoid(p(0)) * Math.tanh(0.5 * p(2));
+        assert.ok(Math.abs(c(r, j) - cNext) < 1e-6);
+      }
+    }
+  });
+
+  it('Elman steps: tanh and relu of a + b', () => {
+    const t = runGates('rnn_tanh', 3, 6, 1, 21);
+    const r = runGates('rnn_relu', 3, 6, 1, 21);
+    for (let row = 0; row < 3; row++) {
+      for (let j = 0; j < 6; j++) {
+        assert.ok(Math.abs(t.h(row, j) - Math.tanh(t.a(row, 0, j) + t.b(row, 0, j))) < 1e-6);
+        assert.equal(r.h(row, j), Math.max(0, Math.fround(r.a(row, 0, j) + r.b(row, 0, j))));
+      }
+    }
+  });
+});
+
+describe('the SIMD kernels inside the wasm backend', () => {
+  after(async () => {
+    await tfjs().setBackend('cpu');
+  });
+
+  it('Tanh on the wasm backend is within 4e-7 of Math.tanh, for every size and an empty tensor', async () => {
+    const tf = tfjs();
+    await chooseBackend('wasm');
+    await tf.setBackend('wasm');
+    for (const n of [0, 1, 3, 4, 5, 64, 1001]) {
+      const values = Array.from({ length: n }, (_, i) => (i - n / 2) * 0.037);
+      const got = tf.tidy(() => Array.from(tf.tanh(tf.tensor1d(values)).dataSync()));
+      assert.equal(got.length, n);
+      got.forEach((v, i) => assert.ok(Math.abs(v - Math.tanh(Math.fround(values[i]))) < 4e-7, `tanh(${values[i]}) = ${v}`));
+    }
+  });
+
+  const cases: [CellKind, 'tanh' | 'relu'][] = [['lstm', 'tanh'], ['gru', 'tanh'], ['rnn', 'tanh'], ['rnn', 'relu']];
+  for (const [cell, activation] of cases) {
+    it(`a ${cell} ${activation} step through RecurrentGates equals the separate ops of the cpu backend to 1e-6, at a row offset`, async () => {
+      const tf = tfjs();
+      const random = generator(cell.length * 13 + activation.length);
+      const hidden = 6;
+      const inputSize = 5;
+      const batch = 3;
+      const gates = { lstm: 4, gru: 3, rnn: 1 }[cell];
+      const arr = (n: number) => Float32Array.from({ length: n }, () => (random() - 0.5) * 1.5);
+      const arrays = fromTorchLayout(cell, hidden, inputSize, arr(gates * hidden * inputSize), arr(gates * hidden * hidden), arr(gates * hidden), arr(gates * hidden), activation);
+      const x = arr(4 * batch * inputSize);
+      const h0 = arr(batch * hidden);
+      const c0 = arr(batch * hidden);
+      const step = (): number[][] => {
+        const w = recurrentWeights(arrays);
+        try {
+          return tf.tidy(() => {
+            // Four steps' worth of projected rows; this step reads rows 6…8.
+            const projections = tf.fused.matMul({ a: tf.tensor2d(x, [4 * batch, inputSize]), b: w.kernel, bias: w.bias });
+            const [h, c] = recurrentStep(w, projections, tf.tensor2d(h0, [batch, hidden]), cell === 'lstm' ? tf.tensor2d(c0, [batch, hidden]) : null, 2 * batch);
+            return [h, ...(c ? [c] : [])].map((t) => Array.from(t.dataSync()));
+          });
+        } finally {
+          disposeWeights(w);
+        }
+      };
+      await chooseBackend('cpu');
+      await tf.setBackend('cpu');
+      const expected = step();
+      await chooseBackend('wasm');
+      await tf.setBackend('wasm');
+      assert.ok(recurrentGatesAvailable(tf), 'the fused step runs on this wasm backend');
+      const before = tf.memory().numTensors;
+      const actual = step();
+      assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+      assert.equal(actual.length, expected.length);
+      actual.forEach((values, k) => values.forEach((v, i) => assert.ok(Math.abs(v - expected[k][i]) < 1e-6, `output ${k}[${i}]: ${v}, expected ${expected[k][i]}`)));
+    });
+  }
+
+  it('RecurrentGates refuses inputs that do not fit the step', async () => {
+    const tf = tfjs();
+    await chooseBackend('wasm');
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const a = tf.zeros([2, 8]);
+      assert.throws(() => tf.engine().runKernel('SeqLensRecurrentGates', { a, b: tf.zeros([2, 8]), state: tf.zeros([2, 2]) }, { kernel: 'lstm', row: 1, scale: 1 }), /do not fit/);
+      assert.throws(() => tf.engine().runKernel('SeqLensRecurrentGates', { a, b: tf.zeros([2, 8]), state: tf.zeros([2, 3]) }, { kernel: 'lstm', row: 0, scale: 1 }), /do not fit/);
+      return [];
+    });
+  });
+});
