@@ -28,7 +28,7 @@ interface WasmBackend {
   wasm: { asm?: { memory?: WasmMemory } } | null;
 }
 
-/** Name of the fused recurrent-step kernel: inputs a, b, state; attrs kernel, row, scale. */
+/** Name of the fused recurrent-step kernel: inputs a, b, state and optionally ids; attrs kernel, row, scale. */
 export const RECURRENT_GATES = 'SeqLensRecurrentGates';
 
 /** The SIMD kernels on this backend's heap, or null (no SIMD here, or a shared, threaded heap). */
@@ -199,17 +199,18 @@ export function installWasmKernels(tf: Tf): void {
     // Byte offsets are i32 inside the SIMD code.
     if (x.dtype !== 'float32' || !simd || size >= 2 ** 28) return original.tanh(args);
     const out = args.backend.makeOutput(x.shape, 'float32');
-    if (size > 0) simd.tanh(address(args.backend, x), 0, 0, address(args.backend, out), 0, 1, size, 1);
+    if (size > 0) simd.tanh(address(args.backend, x), 0, 0, address(args.backend, out), 0, 1, size, 1, 0);
     return out;
   };
 
   /**
    * One recurrent step from a = h · U (+ the GRU's b_hn), rows (batch, gates·units), and the input
-   * projections b, whose rows row … row + batch − 1 belong to this step: [h'] or, for an LSTM, [h', c'].
+   * projections b: [h'] or, for an LSTM, [h', c']. The step's projections are b's rows row … row + batch − 1,
+   * or, given int32 ids, b's rows ids[row] … ids[row + batch − 1] (a projection table and token ids).
    * `state` is c for an LSTM and h for a GRU; `scale` multiplies the candidate's pre-activation.
    */
   const gatesKernel: KernelFunc = (args) => {
-    const { a, b, state } = args.inputs;
+    const { a, b, state, ids } = args.inputs;
     const kernel = args.attrs.kernel as GateKernel;
     const row = args.attrs.row as number;
     const scale = args.attrs.scale as number;
@@ -220,14 +221,23 @@ export function installWasmKernels(tf: Tf): void {
     const [rows, width] = a.shape;
     const units = width / gates;
     const float = (t: TensorInfo) => t.dtype === 'float32';
+    const available = ids ? util.sizeFromShape(ids.shape) : b.shape[0];
     const ok = a.shape.length === 2 && Number.isInteger(units) && b.shape.length === 2 && b.shape[1] === width
-      && Number.isInteger(row) && row >= 0 && row + rows <= b.shape[0] && float(a) && float(b) && float(state)
-      && state.shape.length === 2 && state.shape[0] === rows && state.shape[1] === units && b.shape[0] * width < 2 ** 28;
-    if (!ok) throw new Error(`RecurrentGates: inputs [${a.shape}], [${b.shape}] at row ${row}, [${state.shape}] do not fit a ${kernel} step`);
+      && Number.isInteger(row) && row >= 0 && row + rows <= available && float(a) && float(b) && float(state)
+      && (!ids || ids.dtype === 'int32') && state.shape.length === 2 && state.shape[0] === rows && state.shape[1] === units && b.shape[0] * width < 2 ** 28;
+    if (!ok) throw new Error(`RecurrentGates: inputs [${a.shape}], [${b.shape}] at row ${row}${ids ? ` of ${available} ids` : ''}, [${state.shape}] do not fit a ${kernel} step`);
+    if (ids) {
+      const picks = args.backend.typedArrayFromHeap(ids) as Int32Array;
+      for (let r = row; r < row + rows; r++) {
+        if (!(picks[r] >= 0 && picks[r] < b.shape[0])) throw new Error(`RecurrentGates: the id ${picks[r]} is not a row of the [${b.shape}] projections`);
+      }
+    }
     const h = args.backend.makeOutput([rows, units], 'float32');
     const c = kernel === 'lstm' ? args.backend.makeOutput([rows, units], 'float32') : null;
     if (rows > 0 && units > 0) {
-      simd[kernel](address(args.backend, a), address(args.backend, b) + row * width * 4, address(args.backend, state), address(args.backend, h), c ? address(args.backend, c) : 0, rows, units, scale);
+      const at = (t: TensorInfo) => address(args.backend, t);
+      const bRows = ids ? at(b) : at(b) + row * width * 4;
+      simd[kernel](at(a), bRows, at(state), at(h), c ? at(c) : 0, rows, units, scale, ids ? at(ids) + row * 4 : 0);
     }
     return c ? [h, c] : [h];
   };

@@ -52,8 +52,12 @@ export const i32 = {
   sub: (a: Emit, b: Emit): Emit => seq(a, b, raw(0x6b)),
   mul: (a: Emit, b: Emit): Emit => seq(a, b, raw(0x6c)),
   gtS: (a: Emit, b: Emit): Emit => seq(a, b, raw(0x4a)),
+  load: (address: Emit): Emit => seq(address, raw(0x28, 2, 0)),
   geS: (a: Emit, b: Emit): Emit => seq(a, b, raw(0x4e)),
 };
+
+/** `condition ? a : b` for i32 values; both are evaluated. */
+export const select = (a: Emit, b: Emit, condition: Emit): Emit => seq(a, b, condition, raw(0x1b));
 
 /** `while (!exit) { body }` — `exit` is an i32 condition checked before each pass. */
 export function whileNot(exit: Emit, body: Emit): Emit {

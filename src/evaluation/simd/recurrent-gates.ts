@@ -10,9 +10,13 @@
 // denominator, input clamped to ±7.9053): within 4e-7 of tanh everywhere, and sigmoid(x) is
 // 0.5·tanh(x/2) + 0.5, within 3e-7. The wasm backend's own Tanh calls std::tanh one element at a time,
 // ten times slower than its sigmoid; the same function serves as its replacement (wasm-kernels.ts).
-import { Emit, F32, f32, f32x4, FunctionSpec, I32, i32, Lanes, local, moduleBytes, seq, V128, whileNot } from './encoder';
+import { Emit, F32, f32, f32x4, FunctionSpec, I32, i32, Lanes, local, moduleBytes, select, seq, V128, whileNot } from './encoder';
 
-/** Kernels of this module; each takes (a, b, state, hOut, cOut, rows, units, scale) — addresses in bytes. */
+/**
+ * Kernels of this module; each takes (a, b, state, hOut, cOut, rows, units, scale, ids), addresses in
+ * bytes. a is (rows, gates·units); row r of b is b's row r, or its row ids[r] when ids is not 0
+ * (a projection table picked by token ids: the rows are read where they are, never gathered).
+ */
 export type GateKernel = 'lstm' | 'gru' | 'rnn_tanh' | 'rnn_relu' | 'tanh';
 export const GATE_COUNT: Record<GateKernel, number> = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1, tanh: 1 };
 
@@ -25,39 +29,53 @@ const DENOMINATOR = [4.89352518554385e-3, 2.2684346324390e-3, 1.18534705686654e-
 export function tanhApproximation(x: number): number {
   const r = Math.fround;
   const v = Math.max(Math.min(r(x), r(CLAMP)), r(-CLAMP));
-  const v2 = r(v * v);
-  const horner = (cs: number[]) => cs.slice(0, -1).reduceRight((acc, c) => r(r(v2 * acc) + r(c)), r(cs[cs.length - 1]));
-  return r(r(v * horner(NUMERATOR)) / horner(DENOMINATOR));
+  const y = r(v * v);
+  const y2 = r(y * y);
+  const y4 = r(y2 * y2);
+  const c = (k: number, cs: number[]) => r(cs[k]);
+  const pair = (k: number, cs: number[]) => r(c(k, cs) + r(y * c(k + 1, cs)));
+  const numerator = r(r(pair(0, NUMERATOR) + r(y2 * pair(2, NUMERATOR))) + r(y4 * r(pair(4, NUMERATOR) + r(y2 * c(6, NUMERATOR)))));
+  const denominator = r(pair(0, DENOMINATOR) + r(y2 * pair(2, DENOMINATOR)));
+  return r(r(v * numerator) / denominator);
 }
 
 // Parameters, then i32 locals, then eight temporaries of each lane type.
-const [A, B, STATE, H_OUT, C_OUT, ROWS, UNITS, SCALE] = [0, 1, 2, 3, 4, 5, 6, 7];
-const [GATE_AT, STATE_AT, ROW_END, TOTAL, STRIDE, SKIP] = [8, 9, 10, 11, 12, 13];
-const GATE_OFFSET = [-1, 14, 15, 16]; // gate k starts k·units floats into its row
-const VECTOR_TEMPS = 17;
-const SCALAR_TEMPS = 25;
-const [T, T2, GI, GF, GG, GO, CELL, SCALED] = [0, 1, 2, 3, 4, 5, 6, 7];
+const [A, B, STATE, H_OUT, C_OUT, ROWS, UNITS, SCALE, IDS] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+/** ROW_A, ROW_B: the current row of a and b; J: bytes into the row; STATE_AT: bytes into the (rows, units) blocks. */
+const [ROW, ROW_A, ROW_B, J, STATE_AT, STRIDE, ROW_STRIDE] = [9, 10, 11, 12, 13, 14, 15];
+const GATE_OFFSET = [-1, 16, 17, 18]; // gate k starts k·units floats into its row
+const I32_LOCALS = 10;
+const TEMPS = 10;
+const VECTOR_TEMPS = 19;
+const SCALAR_TEMPS = VECTOR_TEMPS + TEMPS;
+const [T, T2, GI, GF, GG, GO, CELL, SCALED, Y2, Y4] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
 
 const temp = (L: Lanes, k: number) => (L.width === 4 ? VECTOR_TEMPS : SCALAR_TEMPS) + k;
 const get = (L: Lanes, k: number) => local.get(temp(L, k));
 const set = (L: Lanes, k: number, v: Emit) => local.set(temp(L, k), v);
 
 function tanh(L: Lanes, x: Emit): Emit {
-  const v2 = get(L, T2);
-  const horner = (cs: number[]) => cs.slice(0, -1).reduceRight((acc: Emit, c) => L.add(L.mul(v2, acc), L.constant(c)), L.constant(cs[cs.length - 1]));
+  const [y, y2, y4] = [get(L, T2), get(L, Y2), get(L, Y4)];
+  const c = (k: number, cs: number[]) => L.constant(cs[k]);
+  const pair = (k: number, cs: number[]) => L.add(c(k, cs), L.mul(y, c(k + 1, cs)));
+  // Estrin's scheme in y = x²: short dependency chains, so that neighbouring groups overlap.
+  const numerator = L.add(L.add(pair(0, NUMERATOR), L.mul(y2, pair(2, NUMERATOR))), L.mul(y4, L.add(pair(4, NUMERATOR), L.mul(y2, c(6, NUMERATOR)))));
+  const denominator = L.add(pair(0, DENOMINATOR), L.mul(y2, pair(2, DENOMINATOR)));
   return seq(
     set(L, T, L.max(L.min(x, L.constant(CLAMP)), L.constant(-CLAMP))),
     set(L, T2, L.mul(get(L, T), get(L, T))),
-    L.div(L.mul(get(L, T), horner(NUMERATOR)), horner(DENOMINATOR)),
+    set(L, Y2, L.mul(y, y)),
+    set(L, Y4, L.mul(y2, y2)),
+    L.div(L.mul(get(L, T), numerator), denominator),
   );
 }
 
 const sigmoid = (L: Lanes, x: Emit): Emit => L.add(L.mul(L.constant(0.5), tanh(L, L.mul(L.constant(0.5), x))), L.constant(0.5));
 
-/** Address of gate k of the current element in a (rows, gates·units) block at parameter `base`. */
-const gateAt = (base: number, k: number): Emit => {
-  const row = i32.add(local.get(base), local.get(GATE_AT));
-  return k === 0 ? row : i32.add(row, local.get(GATE_OFFSET[k]));
+/** Address of gate k of the current element in a (A) or b (B). */
+const gateAt = (block: typeof A | typeof B, k: number): Emit => {
+  const at = i32.add(local.get(block === A ? ROW_A : ROW_B), local.get(J));
+  return k === 0 ? at : i32.add(at, local.get(GATE_OFFSET[k]));
 };
 /** Address of the current element in a (rows, units) block at parameter `base`. */
 const stateAt = (base: number): Emit => i32.add(local.get(base), local.get(STATE_AT));
@@ -96,24 +114,32 @@ function kernel(name: GateKernel): FunctionSpec {
   const add = (target: number, n: number | Emit) => local.set(target, i32.add(local.get(target), typeof n === 'number' ? i32.const(n) : n));
   /** Elements of the current row, `L.width` at a time, while a whole group is left. */
   const pass = (L: Lanes) => whileNot(
-    i32.gtS(i32.add(local.get(STATE_AT), i32.const(4 * L.width)), local.get(ROW_END)),
-    seq(body(L), add(GATE_AT, 4 * L.width), add(STATE_AT, 4 * L.width)),
+    i32.gtS(i32.add(local.get(J), i32.const(4 * L.width)), local.get(STRIDE)),
+    seq(body(L), add(J, 4 * L.width), add(STATE_AT, 4 * L.width)),
   );
+  // b's row for this row: ids[row] when ids is given, else row.
+  const rowOfB = select(i32.load(i32.add(local.get(IDS), i32.mul(local.get(ROW), i32.const(4)))), local.get(ROW), local.get(IDS));
   return {
     name,
-    params: [I32, I32, I32, I32, I32, I32, I32, F32],
-    locals: [...new Array(9).fill(I32), ...new Array(8).fill(V128), ...new Array(8).fill(F32)],
+    params: [I32, I32, I32, I32, I32, I32, I32, F32, I32],
+    locals: [...new Array(I32_LOCALS).fill(I32), ...new Array(TEMPS).fill(V128), ...new Array(TEMPS).fill(F32)],
     body: seq(
       local.set(STRIDE, i32.mul(local.get(UNITS), i32.const(4))),
       ...[1, 2, 3].map((k) => local.set(GATE_OFFSET[k], i32.mul(local.get(STRIDE), i32.const(k)))),
-      local.set(SKIP, i32.mul(local.get(STRIDE), i32.const(gates - 1))),
-      local.set(TOTAL, i32.mul(local.get(ROWS), local.get(STRIDE))),
+      local.set(ROW_STRIDE, i32.mul(local.get(STRIDE), i32.const(gates))),
       set(f32x4, SCALED, f32x4.splat(local.get(SCALE))),
       set(f32, SCALED, local.get(SCALE)),
-      local.set(ROW_END, local.get(STRIDE)),
+      local.set(ROW_A, local.get(A)),
       whileNot(
-        i32.geS(local.get(STATE_AT), local.get(TOTAL)),
-        seq(pass(f32x4), pass(f32), add(GATE_AT, local.get(SKIP)), add(ROW_END, local.get(STRIDE))),
+        i32.geS(local.get(ROW), local.get(ROWS)),
+        seq(
+          local.set(ROW_B, i32.add(local.get(B), i32.mul(rowOfB, local.get(ROW_STRIDE)))),
+          local.set(J, i32.const(0)),
+          pass(f32x4),
+          pass(f32),
+          add(ROW_A, local.get(ROW_STRIDE)),
+          add(ROW, 1),
+        ),
       ),
     ),
   };
@@ -142,7 +168,7 @@ export function gateModule(): WasmModule | null {
   return compiled;
 }
 
-export type GateFunction = (a: number, b: number, state: number, hOut: number, cOut: number, rows: number, units: number, scale: number) => void;
+export type GateFunction = (a: number, b: number, state: number, hOut: number, cOut: number, rows: number, units: number, scale: number, ids: number) => void;
 
 const instances = new WeakMap<WasmMemory, Record<GateKernel, GateFunction>>();
 

@@ -4,7 +4,7 @@
 // backend's Tanh and a whole recurrent step) against the cpu backend's separate ops.
 import { strict as assert } from 'node:assert';
 import { chooseBackend } from '../../../src/evaluation/backend';
-import { fromTorchLayout, recurrentStep, recurrentWeights, disposeWeights, CellKind } from '../../../src/evaluation/models/recurrent/kernels';
+import { fromTorchLayout, recurrentStep, recurrentWeights, disposeWeights, CellKind, Tensor2D } from '../../../src/evaluation/models/recurrent/kernels';
 import { tfjs } from '../../../src/evaluation/models/tf';
 import { gateKernels, gateModule, GateFunction, GateKernel, tanhApproximation } from '../../../src/evaluation/simd/recurrent-gates';
 import { recurrentGatesAvailable } from '../../../src/evaluation/wasm-kernels';
@@ -52,26 +52,27 @@ describe('WebAssembly SIMD gate kernels', () => {
     const n = 1003; // 250 groups of four, then three alone
     const random = generator(3);
     for (let i = 0; i < n; i++) heap[i] = (random() - 0.5) * 24;
-    k.tanh(0, 0, 0, 4096 * 4, 0, 1, n, 1);
+    k.tanh(0, 0, 0, 4096 * 4, 0, 1, n, 1, 0);
     for (let i = 0; i < n; i++) assert.equal(heap[4096 + i], tanhApproximation(heap[i]), `element ${i}`);
     // Nothing written past the end.
     assert.equal(heap[4096 + n], 0);
   });
 
   /** Runs a kernel on random gates and returns the inputs and outputs, rows (batch) × units. */
-  function runGates(kernel: GateKernel, rows: number, units: number, scale: number, seed: number) {
+  function runGates(kernel: GateKernel, rows: number, units: number, scale: number, seed: number, ids?: number[]) {
     const { k, heap } = kernelsOnOwnMemory();
     const gates = { lstm: 4, gru: 3, rnn_tanh: 1, rnn_relu: 1, tanh: 1 }[kernel];
     const width = gates * units;
-    const at = { a: 0, b: 1 * 4096, state: 3 * 4096, h: 4 * 4096, c: 5 * 4096 };
+    const at = { a: 0, b: 1 * 4096, state: 3 * 4096, h: 4 * 4096, c: 5 * 4096, ids: 6 * 4096 };
+    if (ids) new Int32Array(heap.buffer).set(ids, at.ids);
     const random = generator(seed);
     // b holds a longer run of rows: the step's rows start at row 2.
     for (let i = 0; i < rows * width; i++) heap[at.a + i] = (random() - 0.5) * 6;
     for (let i = 0; i < (rows + 4) * width; i++) heap[at.b + i] = (random() - 0.5) * 6;
     for (let i = 0; i < rows * units; i++) heap[at.state + i] = (random() - 0.5) * 2;
-    k[kernel](at.a * 4, (at.b + 2 * width) * 4, at.state * 4, at.h * 4, at.c * 4, rows, units, scale);
+    k[kernel](at.a * 4, ids ? at.b * 4 : (at.b + 2 * width) * 4, at.state * 4, at.h * 4, at.c * 4, rows, units, scale, ids ? at.ids * 4 : 0);
     const a = (r: number, g: number, j: number) => heap[at.a + r * width + g * units + j];
-    const b = (r: number, g: number, j: number) => heap[at.b + (r + 2) * width + g * units + j];
+    const b = (r: number, g: number, j: number) => heap[at.b + (ids ? ids[r] : r + 2) * width + g * units + j];
     const state = (r: number, j: number) => heap[at.state + r * units + j];
     const h = (r: number, j: number) => heap[at.h + r * units + j];
     const c = (r: number, j: number) => heap[at.c + r * units + j];
@@ -105,6 +106,22 @@ describe('WebAssembly SIMD gate kernels', () => {
         assert.ok(Math.abs(h(r, j) - ((1 - update) * n + update * state(r, j))) < 1e-6, `h[${r}, ${j}]`);
       }
     }
+  });
+
+  it("with ids, row r's projections are b's row ids[r] (a projection table read in place)", () => {
+    const units = 7;
+    const ids = [4, 0, 4, 2];
+    const { a, b, state, h, c } = runGates('lstm', 4, units, 1, 17, ids);
+    const plain = runGates('lstm', 4, units, 1, 17);
+    for (let r = 0; r < 4; r++) {
+      for (let j = 0; j < units; j++) {
+        const p = (g: number) => a(r, g, j) + b(r, g, j);
+        const cNext = sigmoid(p(1)) * state(r, j) + sigmoid(p(0)) * Math.tanh(p(2));
+        assert.ok(Math.abs(c(r, j) - cNext) < 1e-6 && Math.abs(h(r, j) - sigmoid(p(3)) * Math.tanh(cNext)) < 1e-6, `row ${r}, unit ${j}`);
+      }
+    }
+    // The same random inputs read without ids give other rows, so the ids were followed.
+    assert.notEqual(h(0, 0), plain.h(0, 0));
   });
 
   it('scale multiplies only the candidate pre-activation (weights whose candidate columns were doubled)', () => {
@@ -167,9 +184,13 @@ describe('the SIMD kernels inside the wasm backend', () => {
         try {
           return tf.tidy(() => {
             // Four steps' worth of projected rows; this step reads rows 6…8.
-            const projections = tf.fused.matMul({ a: tf.tensor2d(x, [4 * batch, inputSize]), b: w.kernel, bias: w.bias });
-            const [h, c] = recurrentStep(w, projections, tf.tensor2d(h0, [batch, hidden]), cell === 'lstm' ? tf.tensor2d(c0, [batch, hidden]) : null, 2 * batch);
-            return [h, ...(c ? [c] : [])].map((t) => Array.from(t.dataSync()));
+            const projections = tf.fused.matMul({ a: tf.tensor2d(x, [4 * batch, inputSize]), b: w.kernel, bias: w.bias }) as Tensor2D;
+            const h = tf.tensor2d(h0, [batch, hidden]);
+            const c = cell === 'lstm' ? tf.tensor2d(c0, [batch, hidden]) : null;
+            const [h1, c1] = recurrentStep(w, { rows: projections, ids: null }, h, c, 2 * batch);
+            // The same step through ids into the rows: step rows 6…8 are rows 11, 0, 6.
+            const [h2, c2] = recurrentStep(w, { rows: projections, ids: tf.tensor1d([9, 9, 9, 9, 9, 9, 11, 0, 6, 9], 'int32') }, h, c, 2 * batch);
+            return [h1, ...(c1 ? [c1] : []), h2, ...(c2 ? [c2] : [])].map((t) => Array.from(t.dataSync()));
           });
         } finally {
           disposeWeights(w);

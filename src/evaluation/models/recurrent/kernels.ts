@@ -142,6 +142,16 @@ export function projectInputs(x: Tensor2D, w: RecurrentWeights): Tensor2D {
 const MAX_PROJECTION_TABLE = 16 * 1024 * 1024;
 
 /**
+ * A run's input projections, one row per (step, batch) pair in that order: the rows of `rows`, or,
+ * with `ids`, the rows rows[ids[k]] — a projection table read through token ids. The fused step
+ * (RecurrentGates) reads a table's rows where they are; separate ops gather them first.
+ */
+export interface Projections {
+  rows: Tensor2D;
+  ids: Tensor | null;
+}
+
+/**
  * Input projections of embedded tokens: for an embedding table E, the table E · kernel + bias
  * (one row per token id), made on first use and kept until dispose. A batch of token ids then
  * gets its projections as rows of that table, the same values as projectInputs(E[ids]).
@@ -150,8 +160,8 @@ export class ProjectionTables {
   private readonly tables = new Map<Tensor, Tensor2D>();
   constructor(private readonly w: RecurrentWeights) {}
 
-  /** (ids.size, gates·units) rows for the ids in their order; null when the table would be too large. */
-  project(embedding: Tensor, ids: Tensor): Tensor2D | null {
+  /** The projections of the ids in their order; null when the table would be too large. */
+  project(embedding: Tensor, ids: Tensor): Projections | null {
     const tf = tfjs();
     if (embedding.rank !== 2 || embedding.shape[1] !== this.w.inputSize || embedding.dtype !== 'float32') return null;
     let table = this.tables.get(embedding);
@@ -161,7 +171,8 @@ export class ProjectionTables {
       table = tf.keep(projectInputs(embedding as Tensor2D, this.w));
       this.tables.set(embedding, table);
     }
-    return tf.gather(table, tf.reshape(ids, [-1])) as Tensor2D;
+    const flat = tf.reshape(ids, [-1]);
+    return recurrentGatesAvailable(tf) ? { rows: table, ids: flat } : { rows: tf.gather(table, flat) as Tensor2D, ids: null };
   }
 
   dispose(): void {
@@ -198,21 +209,24 @@ function gatesKernel(w: RecurrentWeights): string | null {
 
 /**
  * One step from the input projections and the state: the next h (and c for an LSTM). The step's
- * projections (batch, gates·units) are rows `row` … `row + batch − 1` of `projections`.
+ * projections (batch, gates·units) are the projections' rows `row` … `row + batch − 1`.
  * The caller owns the tensors it gets (run it inside tf.tidy).
  */
-export function recurrentStep(w: RecurrentWeights, projections: Tensor, h: Tensor, c: Tensor | null, row = 0): [Tensor, Tensor | null] {
+export function recurrentStep(w: RecurrentWeights, projections: Projections, h: Tensor, c: Tensor | null, row = 0): [Tensor, Tensor | null] {
   const tf = tfjs();
   const u = w.units;
   const batch = h.shape[0];
   const kernel = gatesKernel(w);
   if (kernel && recurrentGatesAvailable(tf)) {
     const hu = w.recurrentBias ? tf.fused.matMul({ a: h as Tensor2D, b: w.recurrentKernel, bias: w.recurrentBias }) : tf.matMul(h, w.recurrentKernel);
-    const out = tf.engine().runKernel(RECURRENT_GATES, { a: hu, b: projections, state: c ?? h }, { kernel, row, scale: w.doubled ? 0.5 : 1 }) as Tensor[];
+    const inputs = { a: hu, b: projections.rows, state: c ?? h, ...(projections.ids ? { ids: projections.ids } : {}) };
+    const out = tf.engine().runKernel(RECURRENT_GATES, inputs, { kernel, row, scale: w.doubled ? 0.5 : 1 }) as Tensor[];
     hu.dispose();
     return [out[0], out[1] ?? null];
   }
-  const xProjected = row === 0 && projections.shape[0] === batch ? projections : tf.slice(projections, [row, 0], [batch, projections.shape[1]!]);
+  const { rows, ids } = projections;
+  const xProjected = ids ? tf.gather(rows, tf.slice(tf.reshape(ids, [-1]), [row], [batch]))
+    : row === 0 && rows.shape[0] === batch ? rows : tf.slice(rows, [row, 0], [batch, rows.shape[1]]);
   if (w.cell === 'lstm') {
     const pre = tf.add(xProjected, tf.matMul(h, w.recurrentKernel));
     let i: Tensor; let f: Tensor; let g: Tensor; let o: Tensor;
@@ -254,7 +268,7 @@ export interface RunOptions {
   returnSequence: boolean;
   initial?: { h: Tensor2D; c: Tensor2D | null };
   /** The input projections, when the caller has them (ProjectionTables): rows (t, b), time-major. */
-  projected?: Tensor2D;
+  projected?: Projections;
 }
 
 /**
@@ -267,7 +281,7 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptio
   const [batch, time, features] = x.shape;
   const units = w.units;
   // Input projections of every step at once: rows are (t, b), time-major, so a step is one contiguous block.
-  const projections = options.projected ?? tf.tidy(() => projectInputs(tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D, w));
+  const projections = options.projected ?? { rows: tf.tidy(() => projectInputs(tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D, w)), ids: null };
   // Copies of the given state: the loop disposes each state once the next one is made.
   let h: Tensor = options.initial ? tf.clone(options.initial.h) : tf.zeros([batch, units]);
   let c: Tensor | null = w.cell === 'lstm' ? (options.initial?.c ? tf.clone(options.initial.c) : tf.zeros([batch, units])) : null;
@@ -288,7 +302,7 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptio
       if (previousC) previousC.dispose();
     }
   } finally {
-    if (projections !== options.projected) projections.dispose();
+    if (projections !== options.projected) projections.rows.dispose();
   }
   let sequence: Tensor3D | null = null;
   if (options.returnSequence) {

@@ -5,7 +5,7 @@ import type { ArgValue } from '../../../analysis';
 import { InputError } from '../../errors';
 import type { NamedTensor } from '../safetensors';
 import {
-  disposeWeights, fromTorchLayout, GATES, ProjectionTables, RecurrentResult, recurrentWeights, RecurrentWeights, RunOptions, runRecurrent, Tensor2D, Tensor3D,
+  disposeWeights, fromTorchLayout, GATES, Projections, ProjectionTables, RecurrentResult, recurrentWeights, RecurrentWeights, RunOptions, runRecurrent, Tensor2D, Tensor3D,
 } from '../recurrent/kernels';
 import { tfjs, Tensor } from '../tf';
 import type { Lookup } from './exec/lookups';
@@ -239,7 +239,7 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   const stateRows = layers * directions;
   const tables = stack[0].map((w) => new ProjectionTables(w));
   /** The first layer's input projections, time-major, when its input is an Embedding's rows. */
-  const projected = (lookup: Lookup | null | undefined, d: number): Tensor2D | undefined => {
+  const projected = (lookup: Lookup | null | undefined, d: number): Projections | undefined => {
     if (!lookup) return undefined;
     return tables[d].project(lookup.table, batchFirst ? tf.transpose(lookup.ids) : lookup.ids) ?? undefined;
   };

@@ -57,7 +57,7 @@ registerLayers(['RNNCell', 'GRUCell', 'LSTMCell'], (layer, weights) => {
       const roles = unbatched ? undefined : input.roles ? [input.roles[0], null] : undefined;
       const out = (t: Tensor) => result(unbatched ? t.reshape([-1]) : t, roles);
       const lookup = lookupOf(input.t);
-      const projected = (lookup && tables.project(lookup.table, lookup.ids)) ?? projectInputs(x as Tensor2D, prepared);
+      const projected = (lookup && tables.project(lookup.table, lookup.ids)) ?? { rows: projectInputs(x as Tensor2D, prepared), ids: null };
       if (layer.type === 'LSTMCell') {
         const pair = hx.kind === 'tuple' ? hx.items : hx.kind === 'none' ? [] : null;
         if (!pair) throw fail(site, 'nn.LSTMCell expects its state as a tuple (h, c)');
