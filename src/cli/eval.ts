@@ -4,7 +4,7 @@ import { statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { projectRootOf } from '../workspace/disk-provider';
 import { BACKEND_NAMES, BackendUnavailableError } from '../evaluation/backend';
-import { InputError } from '../evaluation/errors';
+import { InputError, ValuesNeeded } from '../evaluation/errors';
 import { DEFAULT_MAX_CURVE_POINTS, EngineOptions, evaluate } from '../evaluation/evaluate';
 import { formatHtml } from '../evaluation/report/html';
 import { formatJson, toJsonObject } from '../evaluation/report/json';
@@ -431,6 +431,10 @@ export async function runEval(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     if (error instanceof InputError || error instanceof BackendUnavailableError) {
       io.err(`seqlens eval: ${error.message}\n`);
+      // For editors: what to ask the user before running the model again with --init.
+      if (error instanceof ValuesNeeded && (parsed.format === 'panel' || parsed.format === 'json')) {
+        io.out(`${JSON.stringify({ valuesNeeded: { names: error.names, message: error.message, cause: error.cause } })}\n`);
+      }
       return EXIT_USAGE;
     }
     throw error;

@@ -13,6 +13,18 @@ export class InputError extends Error {
   }
 }
 
+/**
+ * A model that cannot be built until the user gives values the file and the weights leave open
+ * (constructor arguments, config fields): `names` are what `--init NAME=VALUE,...` must give. Editors
+ * ask for them and run the model again.
+ */
+export class ValuesNeeded extends InputError {
+  constructor(file: string, line: number | null, cause: string, readonly names: readonly string[]) {
+    super(file, line, cause);
+    this.name = 'ValuesNeeded';
+  }
+}
+
 /** Thrown by a cell consumer that does not know its line; the reader adds the file and line. */
 export class CellError extends Error {
   constructor(readonly cause: string) {

@@ -15,6 +15,7 @@ import type { ModelSummary } from '../server/protocol';
 import { describeError, type Log } from './log';
 import { EvaluationPanels } from './panel/evaluation-panel';
 import { formatShapeCheckLog, toShapeCheckView, type ShapeCheckView } from './panel/shape-check';
+import { checkInitAnswer, initOf, initTemplate, parseValuesNeeded, withInit } from './init-values';
 
 export const EVALUATE_MODEL_COMMAND = 'seqlens.evaluateModel';
 export const EVALUATE_FILE_COMMAND = 'seqlens.evaluatePredictions';
@@ -221,15 +222,22 @@ export class EvaluationFlow implements vscode.Disposable {
     this.panels.status({ type: 'busy', text: `Verifying the shapes of ${name}…` });
     const folder = vscode.workspace.getWorkspaceFolder(file) ?? vscode.workspace.workspaceFolders?.[0];
     let outcome: ShapeCheckOutcome;
-    try {
-      outcome = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `SeqLens: verifying the shapes of ${name}`, cancellable: true },
-        (_progress, token) => runEvalCli(this.cliPath, args, folder?.uri.fsPath, token),
-      );
-    } catch (error) {
-      this.log.error(`seqlens eval --verify-shapes could not start: ${describeError(error)}`);
-      this.panels.status({ type: 'error', message: `Could not start the shape check: ${String(error)}` });
-      return { exitCode: null, stdout: '', stderr: String(error) };
+    for (let run = args; ;) {
+      try {
+        outcome = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: `SeqLens: verifying the shapes of ${name}`, cancellable: true },
+          (_progress, token) => runEvalCli(this.cliPath, run, folder?.uri.fsPath, token),
+        );
+      } catch (error) {
+        this.log.error(`seqlens eval --verify-shapes could not start: ${describeError(error)}`);
+        this.panels.status({ type: 'error', message: `Could not start the shape check: ${String(error)}` });
+        return { exitCode: null, stdout: '', stderr: String(error) };
+      }
+      // Values the file and the weights leave open: asked for, then the check runs again with them.
+      const again = outcome.exitCode === 2 && !outcome.cancelled ? await this.askValues(outcome.stdout, run, name) : undefined;
+      if (!again) break;
+      run = again;
+      this.panels.status({ type: 'busy', text: `Verifying the shapes of ${name}…` });
     }
     if (outcome.stderr.trim()) this.log.warn(`seqlens eval --verify-shapes messages:\n${outcome.stderr.trimEnd()}`);
     if (outcome.cancelled) {
@@ -315,11 +323,35 @@ export class EvaluationFlow implements vscode.Disposable {
         outcome.stderr += `\nthe evaluation printed something that is not the panel's JSON (${String(error)})`;
       }
     }
+    const again = outcome.exitCode === 2 && args[0] === '--model' ? await this.askValues(outcome.stdout, args, name) : undefined;
+    if (again) return this.evaluateArgs(again, name, near);
     const reason = firstLine(outcome.stderr) || `exit code ${outcome.exitCode}`;
     this.panels.status({ type: 'error', message: `Could not evaluate ${name}: ${reason}` });
     const showLog = 'Show Log';
     void vscode.window.showErrorMessage(`SeqLens could not evaluate ${name}: ${reason}`, showLog).then((choice) => choice === showLog && this.log.show(true));
     return outcome;
+  }
+
+  /**
+   * When the CLI refused to build the model until it is given values (constructor arguments the file
+   * and the weights leave open), asks for them in an input box. Returns the arguments to run again
+   * with `--init`, or undefined when nothing was asked or the user dismissed the box.
+   */
+  private async askValues(stdout: string, args: readonly string[], name: string): Promise<string[] | undefined> {
+    const needed = parseValuesNeeded(stdout);
+    if (!needed) return undefined;
+    this.log.info(`${name} needs values for ${needed.names.join(', ')}: asking for them`);
+    const answer = await vscode.window.showInputBox({
+      title: `SeqLens: values to build ${name}`,
+      prompt: needed.cause.slice(0, 500) || `Give ${needed.names.join(', ')}`,
+      value: initTemplate(needed.names, initOf(args)),
+      placeHolder: needed.names.map((n) => `${n}=VALUE`).join(','),
+      ignoreFocusOut: true,
+      validateInput: (text) => checkInitAnswer(needed.names, text),
+    });
+    if (answer === undefined || checkInitAnswer(needed.names, answer) !== undefined) return undefined;
+    this.log.info(`running ${name} again with --init ${answer}`);
+    return withInit(args, answer);
   }
 
   private recent(): vscode.Uri[] {

@@ -8,7 +8,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import { BackendUnavailableError } from '../backend';
-import { InputError } from '../errors';
+import { InputError, ValuesNeeded } from '../errors';
 import type { BackendName } from '../types';
 import type { ModelEvaluation, ModelEvaluationOptions } from './index';
 import { CancelledError } from './run';
@@ -35,6 +35,7 @@ function workerScript(): string {
 }
 
 function rebuild(error: SerialisedError, progress: { done: number; total: number }): Error {
+  if (error.name === 'ValuesNeeded' && error.file !== undefined && Array.isArray(error.names)) return new ValuesNeeded(error.file, error.line ?? null, error.cause ?? error.message, error.names);
   if (error.name === 'InputError' && error.file !== undefined) return new InputError(error.file, error.line ?? null, error.cause ?? error.message);
   if (error.name === 'CancelledError') return new CancelledError(progress.done, progress.total);
   if (error.name === 'BackendUnavailableError') {

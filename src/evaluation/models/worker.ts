@@ -5,7 +5,7 @@
 // real memory from outside and kills it past its cap, or when the user cancels.
 // Messages in:  { kind: 'evaluate', options } | { kind: 'verify', options } | { kind: 'cancel' }
 // Messages out: { kind: 'progress', done, total } | { kind: 'memory', rss } | { kind: 'done', result } | { kind: 'error', error }
-import { InputError } from '../errors';
+import { InputError, ValuesNeeded } from '../errors';
 import type { ModelEvaluationOptions } from './index';
 import { CancelledError } from './run';
 
@@ -16,6 +16,8 @@ export interface SerialisedError {
   file?: string;
   line?: number | null;
   cause?: string;
+  /** ValuesNeeded's names. */
+  names?: string[];
 }
 
 export interface VerifyRequest {
@@ -44,6 +46,7 @@ export type WorkerRequest =
   | { kind: 'cancel' };
 
 export function serialiseError(error: unknown): SerialisedError {
+  if (error instanceof ValuesNeeded) return { name: 'ValuesNeeded', message: error.message, file: error.file, line: error.line, cause: error.cause, names: [...error.names] };
   if (error instanceof InputError) return { name: 'InputError', message: error.message, file: error.file, line: error.line, cause: error.cause };
   if (error instanceof CancelledError) return { name: 'CancelledError', message: error.message };
   if (error instanceof Error) return { name: error.name, message: error.message };

@@ -2,14 +2,10 @@ import * as assert from 'node:assert/strict';
 import { copyFileSync, existsSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, activateSeqLens, closeAllEditors, openFixture, recordMetric, workspaceRoot } from './helpers';
+import { activateSeqLens, closeAllEditors, openFixture, recordMetric, repoRoot, workspaceRoot } from './helpers';
 import { answerQuickInput, bridgeAvailable, runFromPalette, screenshot, webviewClick, webviewTexts } from './ui-bridge';
 
 type Outcome = { exitCode: number; stdout: string; stderr: string; run?: { n: number; task: string; rerun?: string[] }; commandToRenderedMs?: number; evaluationMs?: number };
-
-function repoRoot(): string {
-  return vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
-}
 
 /** Copies a bundled example prediction set into the test workspace. */
 function example(name: string): vscode.Uri {

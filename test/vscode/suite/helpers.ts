@@ -14,6 +14,11 @@ export async function activateSeqLens(): Promise<SeqLensApi> {
   return api;
 }
 
+/** The extension's own folder: the repository under test, with its fixtures. */
+export function repoRoot(): string {
+  return vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath;
+}
+
 export function workspaceRoot(): string {
   const root = process.env.SEQLENS_TEST_WORKSPACE ?? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   if (!root) throw new Error('no test workspace is open');

@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { copyFileSync } from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { activateSeqLens, closeAllEditors, openFixture } from './helpers';
-import { bridgeAvailable, runFromPalette, webviewTexts } from './ui-bridge';
+import { activateSeqLens, closeAllEditors, openFixture, repoRoot, workspaceRoot } from './helpers';
+import { answerQuickInput, bridgeAvailable, runFromPalette, webviewTexts } from './ui-bridge';
 
 type Outcome = { exitCode: number | null; stderr: string; check?: { className: string; rows: { layer: string; real: string; match: boolean }[]; mismatches: number }; commandToRenderedMs?: number };
 
@@ -35,5 +37,22 @@ describe('Verify Shapes', () => {
     assert.deepEqual(outcome.check?.rows.map((r) => r.real), ['(3, 13, 16)', '(3, 13, 24)', '(3, 24)', '(3, 4)']);
     assert.equal(outcome.check?.mismatches, 0);
     assert.ok(typeof outcome.commandToRenderedMs === 'number', 'the panel reported its render');
+  });
+
+  it('asks in an input box for the constructor values that neither the file nor weights give, and checks the model built with them', async function () {
+    if (!bridgeAvailable()) this.skip();
+    this.timeout(120_000);
+    await closeAllEditors();
+    // The model alone, without the state dict that would give its sizes.
+    const name = 'gru_layers_from_weights.py';
+    copyFileSync(path.join(repoRoot(), 'test', 'fixtures', 'models', 'torch', 'sizes', name), path.join(workspaceRoot(), name));
+    const uri = vscode.Uri.file(path.join(workspaceRoot(), name));
+    const running = vscode.commands.executeCommand<Outcome>('seqlens.verifyShapes', uri, 'StackedGRU');
+    await answerQuickInput('input_size=5,hidden_size=9,num_layers=2,n_classes=4');
+    const outcome = await running;
+    assert.equal(outcome.exitCode, 0, outcome.stderr);
+    assert.equal(outcome.check?.className, 'StackedGRU');
+    assert.equal(outcome.check?.rows.at(-1)?.real, '(3, 4)');
+    assert.equal(outcome.check?.mismatches, 0);
   });
 });

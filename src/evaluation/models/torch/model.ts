@@ -5,7 +5,7 @@ import { normalize } from 'node:path';
 import type { Analyzer, DescribeOptions, Workspace } from '../../../analysis';
 import { resolveModule } from '../../../analysis/workspace/resolver';
 import type { WorkspaceModules } from './exec/interpreter';
-import { InputError } from '../../errors';
+import { InputError, ValuesNeeded } from '../../errors';
 import { readSafetensorsFile } from '../safetensors';
 import { tfjs } from '../tf';
 import type { StateDict } from '../weights';
@@ -96,11 +96,11 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
   if (unsolved?.kind === 'build' && unsolved.unknowns.length > 0 && unsolved.error) {
     // No trial values built the model: its first refusal, with what --init must give.
     const names = unsolved.unknowns;
-    throw new InputError(path, unsolved.error.line, `${unsolved.error.message} (while building ${description.className} with trial values of ${names.join(', ')}, which nothing in the file gives)${stateDict ? '' : ''}; give ${names.length > 1 ? 'them' : 'it'} with --init ${names.map((n) => `${n}=VALUE`).join(',')}`);
+    throw new ValuesNeeded(path, unsolved.error.line, `${unsolved.error.message} (while building ${description.className} with trial values of ${names.join(', ')}, which nothing in the file gives); give ${names.length > 1 ? 'them' : 'it'} with --init ${names.map((n) => `${n}=VALUE`).join(',')}`, names);
   }
   if (unsolved?.kind === 'mismatch' && unsolved.unknowns.length > 0) {
     const names = unsolved.unknowns;
-    throw new InputError(path, null, `${description.className}: no values of ${names.join(', ')} build the saved tensors${Object.keys(options.init ?? {}).length > 0 ? ' with the values --init gives' : ''}: ${unsolved.reason}${/--init/.test(unsolved.reason) ? '' : `; give ${names.length > 1 ? 'them' : 'it'} with --init ${names.map((n) => `${n}=N`).join(',')}`}`);
+    throw new ValuesNeeded(path, null, `${description.className}: no values of ${names.join(', ')} build the saved tensors${Object.keys(options.init ?? {}).length > 0 ? ' with the values --init gives' : ''}: ${unsolved.reason}${/--init/.test(unsolved.reason) ? '' : `; give ${names.length > 1 ? 'them' : 'it'} with --init ${names.map((n) => `${n}=N`).join(',')}`}`, names);
   }
   const fromInit = Object.entries(options.init ?? {}).filter(([k]) => !description.constructorParams.some((p) => p.name === k));
   let bindings: Bindings | undefined = solveOptions && fromInit.length > 0 ? bindingsFor(solveOptions, new Map()) : undefined;
@@ -120,7 +120,7 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
       const names = unsolved ? unsolved.unknowns : solution ? solution.open : openParams.map((p) => p.name);
       if (names.length > 0) {
         const several = names.length > 1;
-        throw new InputError(path, error.line, `${error.cause}; ${description.className}'s ${names.join(', ')} ${several ? 'have' : 'has'} no value in the file${stateDict ? ` and the weights do not determine ${several ? 'them' : 'it'}` : ''}: give ${several ? 'them' : 'it'} with --init ${names.map((n) => `${n}=N`).join(',')}`);
+        throw new ValuesNeeded(path, error.line, `${error.cause}; ${description.className}'s ${names.join(', ')} ${several ? 'have' : 'has'} no value in the file${stateDict ? ` and the weights do not determine ${several ? 'them' : 'it'}` : ''}: give ${several ? 'them' : 'it'} with --init ${names.map((n) => `${n}=N`).join(',')}`, names);
       }
     }
     throw error;
@@ -158,7 +158,7 @@ function settleOpen(model: TorchSequenceModel, solution: Solution, load: (values
   const refuse = (alt: Map<string, Scalar>, why: string) => {
     const differing = [...alt.keys()].filter((k) => alt.get(k) !== solution.values.get(k));
     const shown = (m: Map<string, Scalar>) => differing.map((k) => `${k}=${formatScalar(m.get(k)!)}`).join(', ');
-    return new InputError(path, null, `${className}: the weights do not settle ${differing.join(', ')}: ${shown(solution.values)} and ${shown(alt)} both build the saved tensors, but ${why}; give ${differing.length > 1 ? 'them' : 'it'} with --init ${differing.map((k) => `${k}=VALUE`).join(',')}`);
+    return new ValuesNeeded(path, null, `${className}: the weights do not settle ${differing.join(', ')}: ${shown(solution.values)} and ${shown(alt)} both build the saved tensors, but ${why}; give ${differing.length > 1 ? 'them' : 'it'} with --init ${differing.map((k) => `${k}=VALUE`).join(',')}`, differing);
   };
   try {
     const reference = model.predictRaw(batch);
