@@ -8,13 +8,13 @@ import { InputError, ValuesNeeded } from '../evaluation/errors';
 import { DEFAULT_MAX_CURVE_POINTS, EngineOptions, evaluate } from '../evaluation/evaluate';
 import { formatHtml } from '../evaluation/report/html';
 import { formatJson, toJsonObject } from '../evaluation/report/json';
-import { formatPanel, formatTaggingPanel, toPanelRun } from '../evaluation/report/panel';
+import { formatPanel, formatTaggingPanel, toPanelRun, toTaggingPanelRun } from '../evaluation/report/panel';
 import type { DatasetOptions, Padding } from '../evaluation/datasets';
 import type { LoadModelOptions } from '../evaluation/models';
 import { parseInitValues } from '../evaluation/models/torch/constructor-sizes';
 import { DEFAULT_RESIDUAL_SAMPLES } from '../evaluation/samples';
 import { formatText } from '../evaluation/report/text';
-import { formatTaggingHtml, formatTaggingJson, formatTaggingText } from '../evaluation/report/tagging';
+import { formatTaggingHtml, formatTaggingJson, formatTaggingText, taggingJsonObject } from '../evaluation/report/tagging';
 import { taggingFormatOf } from '../evaluation/sequence/readers/index';
 import { evaluateTaggingFile, TaggingOptions } from '../evaluation/sequence/tagging/evaluate';
 import { parseSchemeName, SCHEME_NAMES } from '../evaluation/sequence/tagging/schemes';
@@ -24,7 +24,7 @@ import { CliIO, EXIT_OK, EXIT_USAGE } from './io';
 
 export const EVAL_USAGE = `Usage: seqlens eval [options] FILE [--train TRAIN_FILE] [--format text|json|html] [--out PATH]
        seqlens eval --model MODEL --data DATA [--weights WEIGHTS] [--class CLASS]
-                    [--predictions-out FILE.csv] [--format text|json|html|panel]
+                    [--predictions-out FILE.csv|FILE.jsonl] [--format text|json|html|panel]
        seqlens eval --model MODEL.py --verify-shapes [--class CLASS] [--weights WEIGHTS] [--init NAME=N,…]
                     [--inputs X.npy [--outputs-out Y.npy]]
 
@@ -53,7 +53,9 @@ Options:
   --positive LABEL          The positive class for binary scores (default: the greater label).
   --threshold X             Predict positive when score >= X (default 0.5); given explicitly,
                             it also overrides a prediction column.
-  --class-names N0,N1,…     Names for integer labels 0..K-1 (every one becomes a class).
+  --class-names N0,N1,…     Names for integer labels 0..K-1 (every one becomes a class); for a tagger
+                            run with --model, its output classes in order (O,B-PER,I-PER,…), which
+                            text tags in the data are matched against.
   --backend tfjs-node|wasm|cpu
                             Force a TensorFlow.js backend (default: the first that loads, in that order).
   --curve-points N          Points kept per ROC/PR curve in the report (default ${DEFAULT_MAX_CURVE_POINTS}; 0 keeps all).
@@ -69,7 +71,8 @@ gold tag, predicted tag per line, a blank line between sentences) or JSON Lines 
 "predictions" arrays: token accuracy, entity-level precision/recall/F1 per type with micro, macro
 and weighted averages as seqeval 1.2.2 computes them, the tag and entity-type confusion matrices.
   --task sequence-labelling Read FILE as a tagged file whatever its extension.
-  --mode default|strict     seqeval's default mode (conlleval-compatible; the default), or strict.
+  --mode default|strict     seqeval's default mode (conlleval-compatible; the default), or strict
+                            (also for a tagger run with --model).
   --scheme IOB1|IOB2|IOE1|IOE2|IOBES|BILOU
                             Strict mode's tagging scheme (default: detected from the gold tags, as
                             seqeval does; IOB1 and IOE1 are never detected).
@@ -97,8 +100,18 @@ Running a model (TensorFlow.js, locally; no Python):
                             leave open is run twice and kept only when the outputs agree.
   --data DATA               Token ids (.jsonl {"ids": [...], "label": …}, .csv/.tsv with an ids
                             column, .npy (N, T) with labels beside it), raw text (.jsonl/.csv text
-                            column) with --vocab, or features (.npy (N, T, F)).
-  --labels FILE.npy         Labels of a .npy dataset (default: found beside it, e.g. x.npy → y.npy).
+                            column) with --vocab, or features (.npy (N, T, F)). A tagger's labels
+                            are one per token: .jsonl {"ids": [...], "tags": [...]} (or pre-split
+                            words {"tokens": ["EU", …], "tags": ["B-ORG", …]} with --vocab), or an
+                            (N, T) labels .npy beside the (N, T) ids. A model whose forward returns
+                            one output per token is a tagger when the data has per-token labels (or
+                            its classes are not its input vocabulary), else a language model.
+  --labels FILE.npy         Labels of a .npy dataset (default: found beside it, e.g. x.npy → y.npy):
+                            (N,) one per sequence, or (N, T) one per token for a tagger.
+  --ignore-label L          A tagger's per-token label that is not scored (besides negative labels,
+                            such as PyTorch's ignore_index -100, which never are): e.g. a label pad.
+                            Tokens equal to the pad id (the Embedding's padding_idx, or --pad-id) are
+                            not scored either; padded sequences without a known pad id are refused.
   --vocab FILE              Vocabulary for raw text: JSON {"word": id} or one token a line.
   --oov-id N                Id of unknown words (default: the vocabulary's <unk>/[UNK]/<oov> entry).
   --max-length N            Pad or truncate to N steps when the model does not fix a length
@@ -107,7 +120,10 @@ Running a model (TensorFlow.js, locally; no Python):
   --truncating pre|post     Which end a long sequence loses (default pre).
   --pad-id N                Id written into padding (default 0).
   --batch-size N            Sequences per batch (default 256).
-  --predictions-out FILE    Write index, y_true, y_pred and prob_<label> per sample as CSV.
+  --predictions-out FILE    Write index, y_true, y_pred and prob_<label> per sample as CSV; a language
+                            model's per-token log-probabilities (CSV); a tagger's per-token tags as
+                            tagged JSON Lines (.jsonl: seq_id, positions, tokens, tags, predictions),
+                            which \`seqlens eval FILE.jsonl\` reads back to the same report.
   --verify-shapes           Build a .py model with random weights (or --weights, which also give
                             constructor sizes), run one dummy batch and print
                             each step's real output shape beside the statically inferred one.
@@ -223,6 +239,12 @@ function parseArgs(argv: string[]): Parsed | 'help' {
       case 'vocab': model.dataset.vocabPath = value(); break;
       case 'oov-id': model.dataset.oovId = count(0); break;
       case 'pad-id': model.dataset.padId = count(0); options.padId = model.dataset.padId; break;
+      case 'ignore-label': {
+        const text = value().trim();
+        if (text === '') throw new UsageError('--ignore-label takes the label that marks a token not to score, e.g. -100 or O');
+        model.dataset.ignoreLabel = text;
+        break;
+      }
       case 'length-buckets': {
         const edges = list().map(Number);
         if (edges.length === 0 || edges.some((e) => !Number.isFinite(e)) || edges.some((e, i) => i > 0 && e <= edges[i - 1])) {
@@ -317,7 +339,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     }
   }
   if (Object.keys(columns).length > 0) options.columns = columns;
-  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'root', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes', 'inputs', 'input', 'outputs-out'];
+  const modelOnly = ['data', 'weights', 'state-dict-key', 'init', 'class', 'root', 'labels', 'vocab', 'oov-id', 'max-length', 'padding', 'truncating', 'batch-size', 'predictions-out', 'verify-shapes', 'inputs', 'input', 'outputs-out', 'ignore-label'];
   if (model.model === undefined) {
     const stray = modelOnly.find((o) => argv.some((a) => a === `--${o}` || a.startsWith(`--${o}=`)));
     if (stray) throw new UsageError(`--${stray} goes with --model MODEL`);
@@ -331,7 +353,7 @@ function parseArgs(argv: string[]): Parsed | 'help' {
     if ((model.inputs !== undefined || model.outputsOut !== undefined) && !verifyShapes) throw new UsageError('--inputs and --outputs-out go with --verify-shapes');
     if (model.namedInputs !== undefined && model.inputs === undefined) throw new UsageError('--input NAME=FILE.npy goes with --verify-shapes --inputs X.npy (the sequences)');
     if (model.outputsOut !== undefined && model.inputs === undefined) throw new UsageError('--outputs-out needs --inputs X.npy (the batch the outputs are for)');
-    return { file: model.data ?? model.model, format, out, options, model: { ...model, model: model.model, verifyShapes } };
+    return { file: model.data ?? model.model, format, out, options, model: { ...model, model: model.model, verifyShapes }, tagging };
   }
   if (files.length === 0) throw new UsageError('no predictions file given (or run a model with --model MODEL --data DATA)');
   if (files.length > 1) throw new UsageError(`one predictions file at a time (got ${files.join(', ')}); use --train for a training file`);
@@ -360,9 +382,19 @@ async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOption
     run: { batchSize: args.batchSize },
     engine,
     predictionsOut: args.predictionsOut,
+    tagging: { mode: parsed.tagging?.mode, scheme: parsed.tagging?.scheme, examples: parsed.format === 'panel' },
   });
   const { result, model, dataset } = evaluation;
   const modelJson = { ...model, dataset };
+  const data = `Data: ${dataset.path}: ${dataset.n} sequences of ${dataset.length} steps${dataset.padded > 0 ? `, ${dataset.padded} padded` : ''}${dataset.truncated > 0 ? `, ${dataset.truncated} truncated` : ''}\n`;
+  if (result.task === 'sequence-labelling') {
+    switch (parsed.format) {
+      case 'json': return `${JSON.stringify({ ...taggingJsonObject(result), model: modelJson }, null, 2)}\n`;
+      case 'panel': return `${JSON.stringify({ ...toTaggingPanelRun(result), model: modelJson })}\n`;
+      case 'html': return formatTaggingHtml(result).replace('<body>', `<body><pre class="model-summary">${escapeHtml(models.formatModelSummary(model))}</pre>`);
+      default: return `${models.formatModelSummary(model)}${data}\n${formatTaggingText(result)}`;
+    }
+  }
   switch (parsed.format) {
     case 'json':
       return `${JSON.stringify({ ...toJsonObject(result), model: modelJson }, null, 2)}\n`;
@@ -370,10 +402,8 @@ async function modelReport(parsed: Parsed, args: ModelArgs, engine: EngineOption
       return `${JSON.stringify({ ...toPanelRun(result), model: modelJson })}\n`;
     case 'html':
       return formatHtml(result).replace('<body>', `<body><pre class="model-summary">${escapeHtml(models.formatModelSummary(model))}</pre>`);
-    default: {
-      const data = `Data: ${dataset.path}: ${dataset.n} sequences of ${dataset.length} steps${dataset.padded > 0 ? `, ${dataset.padded} padded` : ''}${dataset.truncated > 0 ? `, ${dataset.truncated} truncated` : ''}\n`;
+    default:
       return `${models.formatModelSummary(model)}${data}\n${formatText(result)}`;
-    }
   }
 }
 

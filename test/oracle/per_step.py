@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference for SeqLens' per-step evaluation of PyTorch language models (src/evaluation/models/per-step.ts).
+"""Reference for SeqLens' per-step evaluation of PyTorch language models and taggers (src/evaluation/models/per-step.ts).
 
 Each case is a small language model (forward returns next-token logits over its own vocabulary), its
 weights (PyTorch 1.13, fixed seed) and a JSON Lines dataset of token-id sequences. The reference runs the
@@ -8,6 +8,15 @@ tokens), and computes with NumPy, in float64, the log-probability of every token
 the step before it (the input shifted by one), leaving out targets equal to the pad id when the model
 has one (padding_idx, or the pad id the test passes). Written to test/fixtures/per-step/:
 NAME.py, NAME.safetensors, NAME.jsonl, NAME.expected.json (tokens, cross-entropy in nats, perplexity).
+
+Taggers (TAGGERS below: forward returns one label distribution per token over its own classes) are run
+by PyTorch on the batch padded as SeqLens pads it (pre by default, post for --padding post), each
+token's predicted class is the argmax of its output, and scikit-learn 1.2 scores the tokens that are
+neither padding (a token equal to the known pad id) nor labelled to ignore (-100): accuracy_score and
+precision_recall_fscore_support per class, on the tags as strings (sorted as SeqLens sorts them).
+Written beside the language models: NAME.py, NAME.safetensors and NAME.pt (the same state dict as
+torch.save writes it), the data (NAME.jsonl with "ids" and "tags", or NAME.ids.npy and NAME.labels.npy
+(N, T)), NAME.expected.json (tokens, the per-token predicted tags in order, accuracy, per-tag scores).
 
 Usage:  /usr/bin/python3 test/oracle/per_step.py [--check | --update]
 """
@@ -77,6 +86,169 @@ class CausalLM(nn.Module):
 }
 # The pad id the test passes with --pad-id for a model that has none (lm_attention_no_pad): 0.
 GIVEN_PAD = {"lm_attention_no_pad": 0}
+
+IOB_TAGS = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "B-ORG", "I-ORG"]
+# name -> (source, class, time-major input, data format, padding side, pad id the test passes
+# (None: the model's padding_idx), tag names (None: the class indices))
+TAGGERS = {
+    "tagger_bilstm": ("""
+class BiLSTMTagger(nn.Module):
+    def __init__(self, vocab_size=29, embedding_dim=8, hidden_dim=10, tagset_size=7, pad_idx=0):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embedding_dim, padding_idx=pad_idx)
+        self.lstm = nn.LSTM(embedding_dim, hidden_dim, batch_first=True, bidirectional=True)
+        self.hidden2tag = nn.Linear(2 * hidden_dim, tagset_size)
+
+    def forward(self, sentence):
+        lstm_out, _ = self.lstm(self.embedding(sentence))
+        return self.hidden2tag(lstm_out)
+""", "BiLSTMTagger", False, "jsonl", "post", None, IOB_TAGS),
+    "tagger_time_major": ("""
+class POSTagger(nn.Module):
+    def __init__(self, vocab_size=31, embed_dim=6, hidden=9, n_tags=5):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, embed_dim)
+        self.rnn = nn.GRU(embed_dim, hidden, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, n_tags)
+        self.n_tags = n_tags
+
+    def forward(self, x):
+        out, _ = self.rnn(self.embed(x))
+        logits = self.fc(out)
+        return F.log_softmax(logits.view(-1, self.n_tags), dim=1)
+""", "POSTagger", True, "npy", "post", 0, None),
+}
+
+
+def tagger_paths(name):
+    base = os.path.join(OUT, name)
+    data = base + (".jsonl" if TAGGERS[name][3] == "jsonl" else ".ids.npy")
+    return base + ".py", base + ".safetensors", data, base + ".labels.npy", base + ".expected.json"
+
+
+def build_tagger(name):
+    scope = {}
+    exec(HEADER + TAGGERS[name][0].lstrip("\n"), scope)
+    return scope[TAGGERS[name][1]]()
+
+
+def tagger_reference(name, model, seqs, tags):
+    """seqs, tags: lists of per-sequence token ids and integer labels (-100: not scored)."""
+    from sklearn.metrics import accuracy_score, precision_recall_fscore_support
+    _, _, time_major, _, side, given_pad, names = TAGGERS[name]
+    embedding = next(m for m in model.modules() if isinstance(m, nn.Embedding))
+    pad = given_pad if given_pad is not None else embedding.padding_idx
+    longest = max(len(s) for s in seqs)
+    fill = 0 if pad is None else pad
+
+    def padded(row, value):
+        extra = [value] * (longest - len(row))
+        return row + extra if side == "post" else extra + row
+    x = np.array([padded(s, fill) for s in seqs], dtype=np.int64)
+    y = np.array([padded(t, -100) for t in tags], dtype=np.int64)
+    model.eval()
+    with torch.no_grad():
+        out = model(torch.from_numpy(x.T.copy() if time_major else x)).numpy()
+    batch, steps = x.shape
+    if out.ndim == 2:
+        out = out.reshape(steps, batch, -1).transpose(1, 0, 2) if time_major else out.reshape(batch, steps, -1)
+    elif time_major:
+        out = out.transpose(1, 0, 2)
+    predicted = out.argmax(-1)
+    keep = (y >= 0) if pad is None else (y >= 0) & (x != pad)
+    name_of = (lambda k: names[k]) if names else str
+    gold = [name_of(int(v)) for v in y[keep]]
+    pred = [name_of(int(v)) for v in predicted[keep]]
+    labels = sorted(set(gold) | set(pred))
+    p, r, f, support = precision_recall_fscore_support(gold, pred, labels=labels, average=None, zero_division=0)
+    return {
+        "tokens": len(gold),
+        "predictions": pred,
+        "accuracy": accuracy_score(gold, pred),
+        "perTag": [{"tag": t, "precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(support[i])} for i, t in enumerate(labels)],
+    }
+
+
+def tagger_data(name, vocabulary, classes, rng):
+    seqs, tags = [], []
+    for i in range(15):
+        length = int(rng.integers(2, 11))
+        seqs.append([int(v) for v in rng.integers(1, vocabulary, size=length)])
+        row = [int(v) for v in rng.integers(0, classes, size=length)]
+        if i % 4 == 1:
+            row[0] = -100  # a label to ignore inside a sentence (a sub-word's continuation)
+        tags.append(row)
+    return seqs, tags
+
+
+def write_tagger_data(name, seqs, tags):
+    _, _, _, fmt, _, _, names = TAGGERS[name]
+    _, _, data, labels, _ = tagger_paths(name)
+    if fmt == "jsonl":
+        with open(data, "w") as f:
+            for s, t in zip(seqs, tags):
+                f.write(json.dumps({"ids": s, "tags": [names[v] if v >= 0 else v for v in t] if names else t}) + "\n")
+        return
+    # Pre-padded arrays, as a tagger's training code keeps them: ids padded with 0, labels with -100.
+    longest = max(len(s) for s in seqs)
+    np.save(data, np.array([s + [0] * (longest - len(s)) for s in seqs], dtype=np.int64))
+    np.save(labels, np.array([t + [-100] * (longest - len(t)) for t in tags], dtype=np.int64))
+
+
+def read_tagger_data(name):
+    _, _, _, fmt, _, _, names = TAGGERS[name]
+    _, _, data, labels, _ = tagger_paths(name)
+    if fmt == "jsonl":
+        seqs, tags = [], []
+        with open(data) as f:
+            for line in f:
+                if line.strip():
+                    record = json.loads(line)
+                    seqs.append(record["ids"])
+                    tags.append([names.index(v) if isinstance(v, str) else v for v in record["tags"]])
+        return seqs, tags
+    # The arrays are scored as they are: their zeros are the padding the pad id leaves out.
+    return np.load(data).tolist(), np.load(labels).tolist()
+
+
+def update_taggers():
+    for i, name in enumerate(sorted(TAGGERS)):
+        torch.manual_seed(500 + i)
+        rng = np.random.default_rng(600 + i)
+        model = build_tagger(name)
+        vocabulary = next(m for m in model.modules() if isinstance(m, nn.Embedding)).num_embeddings
+        head = next(m for m in reversed(list(model.modules())) if isinstance(m, nn.Linear))
+        with torch.no_grad():
+            head.weight.mul_(6)  # outputs far enough apart that the argmax varies from token to token
+        classes = head.out_features
+        seqs, tags = tagger_data(name, vocabulary, classes, rng)
+        py, weights, _, _, expected = tagger_paths(name)
+        with open(py, "w") as f:
+            f.write(HEADER + TAGGERS[name][0].lstrip("\n"))
+        write_safetensors(weights, dict(model.state_dict()))
+        torch.save(model.state_dict(), os.path.splitext(weights)[0] + ".pt")
+        write_tagger_data(name, seqs, tags)
+        seqs, tags = read_tagger_data(name)
+        with open(expected, "w") as f:
+            json.dump(tagger_reference(name, model, seqs, tags), f, indent=1)
+            f.write("\n")
+
+
+def check_taggers():
+    failures = []
+    for name in sorted(TAGGERS):
+        py, weights, _, _, expected = tagger_paths(name)
+        model = build_tagger(name)
+        model.load_state_dict(read_safetensors(weights))
+        saved = torch.load(os.path.splitext(weights)[0] + ".pt", weights_only=True)
+        same_pt = all(torch.equal(saved[k], v) for k, v in model.state_dict().items())
+        seqs, tags = read_tagger_data(name)
+        got = tagger_reference(name, model, seqs, tags)
+        with open(expected) as f:
+            want = json.load(f)
+        if not same_pt or got["tokens"] != want["tokens"] or got["predictions"] != want["predictions"] or abs(got["accuracy"] - want["accuracy"]) > TOLERANCE:
+            failures.append(name)
+    return len(TAGGERS), failures
 
 
 def paths(name):
@@ -176,7 +348,11 @@ def check():
 def main():
     if "--update" in sys.argv:
         update()
+        update_taggers()
     n, failures = check()
+    tagger_count, tagger_failures = check_taggers()
+    n += tagger_count
+    failures += tagger_failures
     print("{} passed, {} failed{}".format(n - len(failures), len(failures), ": " + ", ".join(failures) if failures else ""))
     sys.exit(1 if failures else 0)
 

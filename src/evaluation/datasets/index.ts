@@ -3,6 +3,10 @@
 //     "3 14 15" or "[3, 14, 15]"), or .npy (N, T) integers with a labels .npy beside it;
 //   raw text with a vocabulary (JSONL/CSV text column + --vocab), tokenised as Keras does;
 //   feature sequences: .npy (N, T, F) floats.
+// Labels are one per sample, or one per token for a tagger: a JSONL "tags" (or "labels") array the
+// length of the ids, a .npy (N, T) labels array beside an (N, T) ids array. Pre-tokenised text
+// ({"tokens": ["EU", "rejects"], "tags": ["B-ORG", "O"]}, the tagged JSONL the sequence evaluation
+// reads) is looked up word by word in --vocab.
 // A first pass checks every sample against the model before anything runs (ids below the
 // embedding size, feature count, sequence length), and names the first sample that does not fit.
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
@@ -49,7 +53,14 @@ export interface DatasetOptions {
   labelsPath?: string;
   /** Samples need no label (a language model is scored against its own input). */
   unlabelled?: boolean;
+  /** Names of the model's output classes in order (--class-names): per-token tags given as text index into them. */
+  tagNames?: string[];
+  /** A per-token label that marks a token not to score (besides any negative label, such as PyTorch's -100). */
+  ignoreLabel?: string;
 }
+
+/** Per-token labels of a batch: a class index per (sample, step), or NO_TAG for padding and ignored tokens. */
+export const NO_TAG = -1;
 
 export interface DatasetBatch {
   /** Index of the first sample. */
@@ -59,6 +70,8 @@ export interface DatasetBatch {
   ids: Int32Array | null;
   features: Float32Array | null;
   length: number;
+  /** (count, length) per-token class indices, NO_TAG where nothing is scored; null without per-token labels. */
+  tags: Int32Array | null;
 }
 
 export interface SequenceDataset {
@@ -73,6 +86,8 @@ export interface SequenceDataset {
   truncated: number;
   padded: number;
   labels: Label[];
+  /** Labels are one per token (a tagger's gold tags), streamed in each batch's `tags`. */
+  tokenLabels: boolean;
   /** Streams the samples in order. */
   batches(size: number): AsyncGenerator<DatasetBatch>;
 }
@@ -81,6 +96,8 @@ interface Sample {
   ids: number[] | null;
   features: Float32Array | null;
   label: Label | undefined;
+  /** Per-token labels, as the file gives them. */
+  tags: Label[] | null;
   /** How a message names it: `sample 12 (line 13)`. */
   where: string;
 }
@@ -88,6 +105,8 @@ interface Sample {
 const IDS_KEYS = ['ids', 'input_ids', 'token_ids', 'tokens', 'sequence', 'x', 'input', 'inputs'];
 const TEXT_KEYS = ['text', 'sentence', 'review', 'content', 'document', 'utterance'];
 const LABEL_KEYS = ['label', 'labels', 'y', 'y_true', 'target', 'class', 'category'];
+/** Keys of per-token labels, looked for before LABEL_KEYS (whose arrays are per-token labels too). */
+const TAG_KEYS = ['tags', 'ner_tags', 'pos_tags', 'tag_ids', 'label_ids'];
 
 export async function openDataset(path: string, options: DatasetOptions): Promise<SequenceDataset> {
   const extension = extname(path).toLowerCase();
@@ -113,6 +132,9 @@ class SampleChecker {
   n = 0;
   readonly labels: Label[] = [];
   unlabelled: string | null = null;
+  /** The first sample with per-token labels and the first with one label, which cannot mix. */
+  tagged: string | null = null;
+  single: string | null = null;
 
   constructor(private readonly path: string, private readonly input: InputSpec, private readonly labelsOptional = false) {}
 
@@ -133,13 +155,24 @@ class SampleChecker {
       }
       this.minLength = Math.min(this.minLength, sample.ids.length);
     }
-    if (sample.label === undefined) this.unlabelled ??= sample.where;
-    else this.labels.push(sample.label);
+    if (sample.tags) {
+      if (sample.ids && sample.tags.length !== sample.ids.length) throw new InputError(this.path, null, `${sample.where} has ${sample.tags.length} per-token labels for ${sample.ids.length} tokens; a tagger's labels are one per token`);
+      this.tagged ??= sample.where;
+    } else if (sample.label === undefined) this.unlabelled ??= sample.where;
+    else {
+      this.labels.push(sample.label);
+      this.single ??= sample.where;
+    }
+    if (this.tagged && this.single) throw new InputError(this.path, null, `${this.tagged} has one label per token but ${this.single} one label for the sequence`);
     this.n++;
   }
 
   finish(): void {
     if (this.n === 0) throw new InputError(this.path, null, 'the dataset has no samples');
+    if (this.tagged) {
+      if (this.unlabelled) throw new InputError(this.path, null, `${this.unlabelled} has no per-token labels (looked for ${[...TAG_KEYS, ...LABEL_KEYS].join(', ')}) while ${this.tagged} has`);
+      return;
+    }
     if (this.unlabelled && !this.labelsOptional) throw new InputError(this.path, null, `${this.unlabelled} has no label (looked for ${LABEL_KEYS.join(', ')})`);
   }
 }
@@ -155,10 +188,10 @@ function tooLong(path: string, where: string, length: number, unit: string): Inp
   return new InputError(path, null, `${where} has ${length.toLocaleString('en-US')} ${unit}: padding every sample to the longest would run ${length.toLocaleString('en-US')} steps per sample, and SeqLens pads to at most ${MAX_DATA_LENGTH.toLocaleString('en-US')} on its own; pass --max-length N to pad and truncate every sample to N steps (Keras pad_sequences' maxlen)`);
 }
 
-/** Pads or truncates ids into `out` at `offset`, as Keras' pad_sequences does. */
-function place(ids: number[], out: Int32Array, offset: number, length: number, options: DatasetOptions): void {
-  const padId = options.padId ?? 0;
-  const kept = ids.length <= length ? ids : (options.truncating ?? 'pre') === 'pre' ? ids.slice(ids.length - length) : ids.slice(0, length);
+/** Pads or truncates ids into `out` at `offset`, as Keras' pad_sequences does (`fill` in the padding). */
+function place(ids: ArrayLike<number>, out: Int32Array, offset: number, length: number, options: DatasetOptions, fill = options.padId ?? 0): void {
+  const padId = fill;
+  const kept = ids.length <= length ? ids : (options.truncating ?? 'pre') === 'pre' ? Array.prototype.slice.call(ids, ids.length - length) : Array.prototype.slice.call(ids, 0, length);
   const pad = length - kept.length;
   const padBefore = (options.padding ?? 'pre') === 'pre';
   for (let t = 0; t < length; t++) {
@@ -225,10 +258,10 @@ async function* records(path: string, format: 'jsonl' | 'json' | 'csv' | 'tsv', 
       const c = columns!;
       const label = c.label >= 0 ? parseLabel(cells[c.label]) : undefined;
       if (c.ids >= 0) {
-        yield { ids: parseIdList(cells[c.ids] ?? '', path, lineNumber), features: null, label, where };
+        yield { ids: parseIdList(cells[c.ids] ?? '', path, lineNumber), features: null, label, tags: null, where };
       } else {
         if (!vocabulary) throw new InputError(path, lineNumber, `the '${header[c.text]}' column holds text: pass --vocab with the model's vocabulary`);
-        yield { ids: tokenize(cells[c.text] ?? '', vocabulary), features: null, label, where };
+        yield { ids: tokenize(cells[c.text] ?? '', vocabulary), features: null, label, tags: null, where };
       }
       index++;
     }
@@ -241,21 +274,58 @@ function fromObject(item: unknown, where: string, path: string, vocabulary: Voca
   if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new InputError(path, null, `${where} is not an object like {"ids": [3, 14, 15], "label": 1}`);
   const record = item as Record<string, unknown>;
   const key = (keys: string[]) => keys.find((k) => k in record);
-  const labelKey = key(LABEL_KEYS);
+  const tagKey = key(TAG_KEYS) ?? key(LABEL_KEYS.filter((k) => Array.isArray(record[k])));
+  const labelKey = tagKey === undefined ? key(LABEL_KEYS) : undefined;
   const label = labelKey === undefined ? undefined : record[labelKey];
-  if (label !== undefined && typeof label !== 'number' && typeof label !== 'string') throw new InputError(path, null, `${where}: the label ${JSON.stringify(label)} is neither a number nor text`);
+  if (label !== undefined && typeof label !== 'number' && typeof label !== 'string') throw new InputError(path, null, `${where}: the label ${JSON.stringify(label)?.slice(0, 40)} is neither a number nor text`);
+  let tags: Label[] | null = null;
+  if (tagKey !== undefined) {
+    const value = record[tagKey];
+    if (!Array.isArray(value) || value.some((v) => typeof v !== 'number' && typeof v !== 'string')) throw new InputError(path, null, `${where}: '${tagKey}' must be a list of per-token labels (integers or tag strings)`);
+    tags = value as Label[];
+  }
   const idsKey = key(IDS_KEYS);
   if (idsKey !== undefined) {
     const ids = record[idsKey];
+    if (Array.isArray(ids) && ids.length > 0 && ids.every((v) => typeof v === 'string')) {
+      // Pre-tokenised text: each word is one token of the vocabulary, as a tagger's data gives it.
+      if (!vocabulary) throw new InputError(path, null, `${where}: '${idsKey}' holds words; pass --vocab with the model's vocabulary`);
+      return { ids: (ids as string[]).map((w) => vocabulary.ids.get(vocabulary.lowercase ? w.toLowerCase() : w) ?? vocabulary.oovId), features: null, label: label as Label | undefined, tags, where };
+    }
     if (!Array.isArray(ids) || ids.some((v) => typeof v !== 'number')) throw new InputError(path, null, `${where}: '${idsKey}' must be a list of integer ids`);
-    return { ids: ids as number[], features: null, label: label as Label | undefined, where };
+    return { ids: ids as number[], features: null, label: label as Label | undefined, tags, where };
   }
   const textKey = key(TEXT_KEYS);
   if (textKey !== undefined) {
     if (!vocabulary) throw new InputError(path, null, `${where} holds text ('${textKey}'): pass --vocab with the model's vocabulary`);
-    return { ids: tokenize(String(record[textKey]), vocabulary), features: null, label: label as Label | undefined, where };
+    if (tags) throw new InputError(path, null, `${where} has per-token labels beside untokenised text ('${textKey}'); give the tokens as a list ("tokens": ["EU", "rejects", …]) so that each label has its token`);
+    return { ids: tokenize(String(record[textKey]), vocabulary), features: null, label: label as Label | undefined, tags, where };
   }
   throw new InputError(path, null, `${where} has neither ids (${IDS_KEYS.join(', ')}) nor text (${TEXT_KEYS.join(', ')})`);
+}
+
+/**
+ * Places one sample's per-token labels as class indices, padded and truncated as its ids are. A
+ * negative label (PyTorch's ignore_index -100) or the --ignore-label value is NO_TAG; text labels
+ * index the model's class names.
+ */
+function placeTags(tags: ArrayLike<Label>, out: Int32Array, offset: number, length: number, options: DatasetOptions, path: string, where: string): void {
+  const indices = new Int32Array(tags.length);
+  const names = options.tagNames;
+  for (let t = 0; t < tags.length; t++) {
+    const tag = tags[t];
+    if (options.ignoreLabel !== undefined && String(tag) === options.ignoreLabel) { indices[t] = NO_TAG; continue; }
+    if (typeof tag === 'number') {
+      if (!Number.isInteger(tag)) throw new InputError(path, null, `${where}: the label of token ${t} is ${tag}, not an integer class`);
+      indices[t] = tag < 0 ? NO_TAG : tag;
+      continue;
+    }
+    if (!names) throw new InputError(path, null, `${where}: the per-token labels are tags such as '${String(tag).slice(0, 20)}'; name the model's output classes in order with --class-names (e.g. O,B-PER,I-PER,…) so that each tag has its output`);
+    const index = names.indexOf(tag);
+    if (index < 0) throw new InputError(path, null, `${where}: the tag '${String(tag).slice(0, 40)}' of token ${t} is not among the --class-names (${names.slice(0, 6).join(', ')}${names.length > 6 ? ', …' : ''})`);
+    indices[t] = index;
+  }
+  place(indices, out, offset, length, options, NO_TAG);
 }
 
 function parseLabel(cell: string | undefined): Label | undefined {
@@ -314,6 +384,8 @@ async function openRecords(path: string, format: 'jsonl' | 'json' | 'csv' | 'tsv
   let sawText = false;
   for await (const sample of records(path, format, vocabulary)) {
     checker.check(sample);
+    // Tags are checked (text against the class names) before anything runs.
+    if (sample.tags) placeTags(sample.tags, new Int32Array(sample.tags.length), 0, sample.tags.length, options, path, sample.where);
     sawText ||= vocabulary !== null;
   }
   checker.finish();
@@ -336,22 +408,27 @@ async function openRecords(path: string, format: 'jsonl' | 'json' | 'csv' | 'tsv
     truncated,
     padded,
     labels: checker.labels,
+    tokenLabels: checker.tagged !== null,
     async *batches(requested: number) {
-      const size = samplesPerBatch(requested, length * 4);
+      const tagged = checker.tagged !== null;
+      const size = samplesPerBatch(requested, length * (tagged ? 8 : 4));
       let buffer = new Int32Array(size * length);
+      let tags = tagged ? new Int32Array(size * length) : null;
       let count = 0;
       let start = 0;
       for await (const sample of records(path, format, vocabulary)) {
         place(sample.ids!, buffer, count * length, length, options);
+        if (tags) placeTags(sample.tags!, tags, count * length, length, options, path, sample.where);
         count++;
         if (count === size) {
-          yield { start, count, ids: buffer, features: null, length };
+          yield { start, count, ids: buffer, features: null, length, tags };
           start += count;
           count = 0;
           buffer = new Int32Array(size * length);
+          tags = tagged ? new Int32Array(size * length) : null;
         }
       }
-      if (count > 0) yield { start, count, ids: buffer.subarray(0, count * length), features: null, length };
+      if (count > 0) yield { start, count, ids: buffer.subarray(0, count * length), features: null, length, tags: tags?.subarray(0, count * length) ?? null };
     },
   };
 }
@@ -415,10 +492,17 @@ function openNpy(path: string, options: DatasetOptions): SequenceDataset {
       return false;
     }
   });
-  if (!labelsPath) throw new InputError(path, null, `no labels: pass --labels FILE.npy, or put them beside it as ${basename(labelsBeside(path)[0])}`);
-  const labelArray = readNpyFile(labelsPath);
-  if (labelArray.shape.length !== 1 || labelArray.shape[0] !== n) throw new InputError(labelsPath, null, `the labels are ${JSON.stringify(labelArray.shape)}, but ${basename(path)} has ${n} samples`);
-  const labels: Label[] = Array.from(labelArray.data as ArrayLike<Label>);
+  if (!labelsPath && !options.unlabelled) throw new InputError(path, null, `no labels: pass --labels FILE.npy, or put them beside it as ${basename(labelsBeside(path)[0])}`);
+  const labelArray = labelsPath ? readNpyFile(labelsPath) : null;
+  // (N,) labels are one per sample; (N, T) labels beside (N, T) ids one per token (a tagger's).
+  const tokenLabels = labelArray !== null && features === null && labelArray.shape.length === 2;
+  if (labelArray && !(labelArray.shape[0] === n && (labelArray.shape.length === 1 || (tokenLabels && labelArray.shape[1] === steps)))) {
+    throw new InputError(labelsPath!, null, `the labels are ${JSON.stringify(labelArray.shape)}, but ${basename(path)} is ${JSON.stringify(shape)}: labels are (${n},) one per sample${features === null ? `, or (${n}, ${steps}) one per token` : ''}`);
+  }
+  if (labelArray?.kind === 'float' && tokenLabels) throw new InputError(labelsPath!, null, 'per-token labels must be integer classes (or tag strings), not floats');
+  const labels: Label[] = labelArray && !tokenLabels ? Array.from(labelArray.data as ArrayLike<Label>) : [];
+  const tagRows = tokenLabels ? labelArray!.data as ArrayLike<Label> : null;
+  if (tagRows) for (let r = 0; r < n; r++) placeTags(Array.prototype.slice.call(tagRows, r * steps, (r + 1) * steps), new Int32Array(steps), 0, steps, options, labelsPath!, `sample ${r}`);
 
   const length = features !== null ? steps : input.length ?? options.maxLength ?? steps;
   const rowElements = steps * (features ?? 1);
@@ -459,22 +543,28 @@ function openNpy(path: string, options: DatasetOptions): SequenceDataset {
     truncated: length < steps ? n : 0,
     padded: length > steps ? n : 0,
     labels,
+    tokenLabels,
     async *batches(requested: number) {
-      const size = samplesPerBatch(requested, Math.max(rowBytes, length * (features ?? 1) * 4));
+      const size = samplesPerBatch(requested, Math.max(rowBytes, length * (features ?? 1) * 4) + (tagRows ? length * 4 : 0));
       const fd = openSync(path, 'r');
       try {
         for (let start = 0; start < n; start += size) {
           const count = Math.min(size, n - start);
           const rows = readRows(fd, start, count);
+          let tags: Int32Array | null = null;
+          if (tagRows) {
+            tags = new Int32Array(count * length);
+            for (let r = 0; r < count; r++) placeTags(Array.prototype.slice.call(tagRows, (start + r) * steps, (start + r + 1) * steps), tags, r * length, length, options, labelsPath!, `sample ${start + r}`);
+          }
           if (features !== null) {
-            yield { start, count, ids: null, features: rows.data as Float32Array, length };
+            yield { start, count, ids: null, features: rows.data as Float32Array, length, tags };
           } else if (length === steps) {
-            yield { start, count, ids: rows.data as Int32Array, features: null, length };
+            yield { start, count, ids: rows.data as Int32Array, features: null, length, tags };
           } else {
             const out = new Int32Array(count * length);
             const data = rows.data as Int32Array;
             for (let r = 0; r < count; r++) place(Array.from(data.subarray(r * steps, (r + 1) * steps)), out, r * length, length, options);
-            yield { start, count, ids: out, features: null, length };
+            yield { start, count, ids: out, features: null, length, tags };
           }
         }
       } finally {

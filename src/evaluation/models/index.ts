@@ -14,7 +14,9 @@ import type { BackendName, EvaluationResult } from '../types';
 import { loadKerasModel } from './keras/load';
 import { checkLabelsAgainstClasses, predictionTable, writePredictionsCsv } from './predictions';
 import { ModelPredictions, runModel, RunOptions } from './run';
-import { scoreLanguageModel, writeTokenScoresCsv } from './per-step';
+import { PerStepOutput, scoreLanguageModel, tagTokens, writeTaggedJsonl, writeTokenScoresCsv } from './per-step';
+import { evaluateTaggingFile, TaggingOptions } from '../sequence/tagging/evaluate';
+import type { TaggingResult } from '../sequence/tagging/types';
 import { activeBackend, useBackend } from './tf';
 import { loadTfjsModel } from './tfjs/load';
 import type { InitValues } from './torch/constructor-sizes';
@@ -115,8 +117,10 @@ export interface ModelEvaluationOptions {
   run?: RunOptions;
   engine?: EngineOptions;
   backend?: BackendName;
-  /** Also write the predictions CSV here. */
+  /** Also write the predictions CSV here (a tagger's: tagged JSON Lines). */
   predictionsOut?: string;
+  /** A tagger's evaluation: seqeval's mode and scheme, and whether to keep example sentences (the panel). */
+  tagging?: Pick<TaggingOptions, 'mode' | 'scheme' | 'examples'>;
 }
 
 export interface DatasetSummary {
@@ -130,7 +134,8 @@ export interface DatasetSummary {
 }
 
 export interface ModelEvaluation {
-  result: EvaluationResult;
+  /** A tagger's run is a sequence-labelling result; every other run the evaluation engine's. */
+  result: EvaluationResult | TaggingResult;
   model: ModelSummary;
   dataset: DatasetSummary;
   predictions: ModelPredictions;
@@ -145,6 +150,7 @@ export async function evaluateModel(options: ModelEvaluationOptions): Promise<Mo
   try {
     if (model.summary.perStep) return await evaluatePerStep(model, options, started);
     const dataset = await openDataset(options.dataPath, { ...options.dataset, input: model.summary.input });
+    if (dataset.tokenLabels) throw new InputError(options.dataPath, null, `the labels are one per token, but ${model.summary.name} returns one output per sequence (${model.summary.outputUnits} class${model.summary.outputUnits === 1 ? '' : 'es'}): a tagger's forward returns one output per token`);
     const predictions = await runModel(model, dataset, { ...options.run, classNames: options.run?.classNames ?? options.engine?.classNames });
     checkLabelsAgainstClasses(predictions, options.dataPath);
     if (options.predictionsOut) {
@@ -162,7 +168,7 @@ export async function evaluateModel(options: ModelEvaluationOptions): Promise<Mo
     return {
       result,
       model: model.summary,
-      dataset: { path: dataset.path, format: dataset.format, kind: dataset.kind, n: dataset.n, length: dataset.length, truncated: dataset.truncated, padded: dataset.padded },
+      dataset: datasetSummary(dataset),
       predictions,
       backend,
     };
@@ -171,16 +177,25 @@ export async function evaluateModel(options: ModelEvaluationOptions): Promise<Mo
   }
 }
 
+const datasetSummary = (dataset: SequenceDataset): DatasetSummary => ({ path: dataset.path, format: dataset.format, kind: dataset.kind, n: dataset.n, length: dataset.length, truncated: dataset.truncated, padded: dataset.padded });
+const NO_PREDICTIONS: Omit<ModelPredictions, 'elapsedMs'> = { n: 0, classes: [], probabilities: new Float32Array(0), predicted: new Int32Array(0), labels: [] };
+
 /**
- * A language model (one output per token over its own vocabulary): every token scored from the ones
- * before it, written as the per-token file (seq_id, position, token, logprob) and evaluated as that file
- * is, so `seqlens eval` on the --predictions-out file gives the same report.
+ * A model with one output per token. With per-token labels in the data it is a tagger, scored token by
+ * token; without them, an output over its own vocabulary is a language model, every token scored from
+ * the ones before it. Either is written as the sequence evaluation's per-token file and evaluated as that
+ * file is, so `seqlens eval` on the --predictions-out file gives the same report.
  */
 async function evaluatePerStep(model: SequenceModel, options: ModelEvaluationOptions, started: number): Promise<ModelEvaluation> {
   const perStep = model.summary.perStep!;
   // --pad-id names the pad id when the model does not; the data is padded with it either way.
   const padId = options.dataset?.padId ?? perStep.padId;
-  const dataset = await openDataset(options.dataPath, { ...options.dataset, padId: padId ?? undefined, input: model.summary.input, unlabelled: true });
+  const dataset = await openDataset(options.dataPath, { tagNames: options.engine?.classNames, ...options.dataset, padId: padId ?? undefined, input: model.summary.input, unlabelled: true });
+  const vocabulary = model.summary.input.vocabulary;
+  if (dataset.tokenLabels) return evaluateTagger(model, dataset, { ...perStep, padId }, options, started);
+  if (perStep.task === 'tagging') {
+    throw new InputError(options.dataPath, null, `${model.summary.name}.forward returns one output per token over ${perStep.classes} classes, not its input vocabulary${vocabulary !== null ? ` of ${vocabulary}` : ''}: a tagger, scored against one gold label per token. Give them as a "tags" array beside each sample's ids (JSONL: {"ids": [...], "tags": [...]}, or "tokens" words with --vocab), or as an (N, T) labels .npy beside the (N, T) ids (--labels)`);
+  }
   const scores = await scoreLanguageModel(model, dataset, { ...perStep, padId }, options.run);
   const out = options.predictionsOut ?? join(mkdtempSync(join(tmpdir(), 'seqlens-')), 'tokens.csv');
   try {
@@ -193,16 +208,51 @@ async function evaluatePerStep(model: SequenceModel, options: ModelEvaluationOpt
     const result = await evaluate(out, { ...options.engine, backend, task: 'language-model' });
     if (!options.predictionsOut) result.source.path = options.dataPath;
     result.source.elapsedMs = performance.now() - started;
-    const notes = padId === null ? [] : [`padding left out: ${dataset.padded} sequence${dataset.padded === 1 ? '' : 's'} padded with id ${padId}${options.dataset?.padId === undefined ? ' (the input Embedding\'s padding_idx)' : ' (--pad-id)'}; targets equal to it are not scored`];
-    const summary = { ...model.summary, notes: [...model.summary.notes, `a language model: each token is scored from the outputs at the step before it (${scores.count} tokens in ${dataset.n} sequences)`, ...notes] };
-    const predictions: ModelPredictions = { n: 0, classes: [], probabilities: new Float32Array(0), predicted: new Int32Array(0), labels: [], elapsedMs: performance.now() - started };
-    return {
-      result,
-      model: summary,
-      dataset: { path: dataset.path, format: dataset.format, kind: dataset.kind, n: dataset.n, length: dataset.length, truncated: dataset.truncated, padded: dataset.padded },
-      predictions,
-      backend,
-    };
+    const notes = [
+      `a language model: forward returns one output per token over its input vocabulary (${perStep.classes}) and the data has no per-token labels, so each token is scored from the outputs at the step before it (${scores.count} tokens in ${dataset.n} sequences)`,
+      ...paddingNotes(dataset, padId, options),
+    ];
+    return { result, model: { ...model.summary, notes: [...model.summary.notes, ...notes] }, dataset: datasetSummary(dataset), predictions: { ...NO_PREDICTIONS, elapsedMs: performance.now() - started }, backend };
+  } finally {
+    if (!options.predictionsOut) rmSync(dirname(out), { recursive: true, force: true });
+  }
+}
+
+function paddingNotes(dataset: SequenceDataset, padId: number | null, options: ModelEvaluationOptions): string[] {
+  if (padId === null) return [];
+  return [`padding left out: ${dataset.padded} sequence${dataset.padded === 1 ? '' : 's'} padded with id ${padId}${options.dataset?.padId === undefined ? ' (the input Embedding\'s padding_idx)' : ' (--pad-id)'}; tokens equal to it are not scored`];
+}
+
+/** A tagger: every token's argmax beside its gold label, written as tagged JSON Lines and evaluated as that file is. */
+async function evaluateTagger(model: SequenceModel, dataset: SequenceDataset, perStep: PerStepOutput, options: ModelEvaluationOptions, started: number): Promise<ModelEvaluation> {
+  const given = options.dataset?.tagNames ?? options.engine?.classNames;
+  if (given && given.length !== perStep.classes) throw new InputError(options.dataPath, null, `--class-names names ${given.length} classes, but ${model.summary.name} returns ${perStep.classes} outputs per token`);
+  const names = given ?? Array.from({ length: perStep.classes }, (_, i) => String(i));
+  if (options.predictionsOut && !/\.(jsonl|ndjson)$/i.test(options.predictionsOut)) throw new InputError(options.predictionsOut, null, 'a tagger\'s per-token predictions are written as tagged JSON Lines (one sequence a line, "tags" and "predictions"): name the file .jsonl');
+  const tokens = await tagTokens(model, dataset, perStep, options.run);
+  const out = options.predictionsOut ?? join(mkdtempSync(join(tmpdir(), 'seqlens-')), 'tags.jsonl');
+  try {
+    try {
+      await writeTaggedJsonl(tokens, names, out);
+    } catch (error) {
+      throw new InputError(out, null, `cannot write the predictions (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    const result = await evaluateTaggingFile(out, { ...options.tagging, format: 'jsonl' });
+    if (!options.predictionsOut) result.source.path = options.dataPath;
+    result.source.elapsedMs = performance.now() - started;
+    const why = perStep.task === 'tagging'
+      ? `forward returns one output per token over ${perStep.classes} classes, not its input vocabulary${model.summary.input.vocabulary !== null ? ` of ${model.summary.input.vocabulary}` : ''}, and the data gives one label per token`
+      : `the data gives one label per token (forward's ${perStep.classes} outputs per token match the input vocabulary, which alone would make it a language model)`;
+    const left = [
+      tokens.padding > 0 ? `${tokens.padding} padding token${tokens.padding === 1 ? '' : 's'} (id ${perStep.padId})` : '',
+      tokens.ignored > 0 ? `${tokens.ignored} token${tokens.ignored === 1 ? '' : 's'} labelled to ignore (a negative label such as -100${options.dataset?.ignoreLabel !== undefined ? `, or ${options.dataset.ignoreLabel}` : ''})` : '',
+    ].filter(Boolean);
+    const notes = [
+      `a tagger: ${why}; each token's predicted class is its output's argmax (${tokens.count} tokens in ${dataset.n - tokens.empty} sequences scored${left.length > 0 ? `; left out: ${left.join(' and ')}` : ''})`,
+      ...paddingNotes(dataset, perStep.padId, options),
+      ...(given ? [] : [`the classes have no names (--class-names O,B-PER,…): tags are the class indices, so entity scores read them as seqeval would read such tags`]),
+    ];
+    return { result, model: { ...model.summary, notes: [...model.summary.notes, ...notes] }, dataset: datasetSummary(dataset), predictions: { ...NO_PREDICTIONS, elapsedMs: performance.now() - started }, backend: activeBackend() };
   } finally {
     if (!options.predictionsOut) rmSync(dirname(out), { recursive: true, force: true });
   }

@@ -33,6 +33,7 @@ export function formatTaggingText(r: TaggingResult): string {
   lines.push(row('macro avg', [num(e.macro.precision), num(e.macro.recall), num(e.macro.f1), String(e.macro.support)]));
   lines.push(row('weighted avg', [num(e.weighted.precision), num(e.weighted.recall), num(e.weighted.f1), String(e.weighted.support)]));
   lines.push('', `token accuracy ${num(r.tokenAccuracy)}`, '');
+  lines.push(...tagScoreLines(r), '');
   lines.push(...entityConfusionLines(r), '');
   lines.push(...tagMatrixLines(r), '');
   if (r.warnings.length === 0) lines.push('No warnings.');
@@ -41,6 +42,22 @@ export function formatTaggingText(r: TaggingResult): string {
     for (const w of r.warnings) lines.push(`  ${w.code} ${WARNING_CATALOGUE[w.code]?.name ?? ''}: ${w.message}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** scikit-learn's classification_report over the flat tags, token by token. */
+function tagScoreLines(r: TaggingResult): string[] {
+  const t = r.tags;
+  const width = Math.max(12, ...t.perTag.map((s) => s.tag.length));
+  const row = (name: string, cells: string[]) => `${name.padStart(width)} ${cells.map((c) => c.padStart(10)).join('')}`;
+  return [
+    'Tags, token by token',
+    row('', ['precision', 'recall', 'f1-score', 'support']),
+    '',
+    ...t.perTag.map((s) => row(s.tag, [num(s.precision), num(s.recall), num(s.f1), String(s.support)])),
+    '',
+    row('macro avg', [num(t.macro.precision), num(t.macro.recall), num(t.macro.f1), String(t.macro.support)]),
+    row('weighted avg', [num(t.weighted.precision), num(t.weighted.recall), num(t.weighted.f1), String(t.weighted.support)]),
+  ];
 }
 
 function entityConfusionLines(r: TaggingResult): string[] {
@@ -129,6 +146,10 @@ export function formatTaggingHtml(r: TaggingResult): string {
   const typeNames = [...e.confusion.types, '(none)'];
   parts.push(heatTable('gold \\ predicted', typeNames, typeNames, e.confusion.matrix));
   parts.push('<h2>Tags</h2>');
+  parts.push(table(['tag', 'precision', 'recall', 'F1', 'support'], [
+    ...r.tags.perTag.map((t) => [t.tag, num(t.precision), num(t.recall), num(t.f1), String(t.support)]),
+    ...(['macro', 'weighted'] as const).map((a) => [`${a} avg`, num(r.tags[a].precision), num(r.tags[a].recall), num(r.tags[a].f1), String(r.tags[a].support)]),
+  ]));
   parts.push(heatTable('gold \\ predicted', r.tags.labels, r.tags.labels, r.tags.confusion));
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>SeqLens evaluation</title>

@@ -75,6 +75,12 @@ describe('PyTorch forward methods', () => {
       assert.deepEqual(await outputShape('e = self.embedding(x)\nfor i in range(2):\n    e = e * 2\nout, h = self.gru(e)\nreturn self.fc(h[-1])'), [2, 3]);
     });
 
+    it('one output per token over classes that are not its vocabulary: a tagger, scored against per-token labels', async () => {
+      const model = await load('out, h = self.gru(self.embedding(x))\nreturn self.fc(out)');
+      assert.deepEqual(model.summary.perStep, { task: 'tagging', layout: 'BTC', padId: null, classes: 3 });
+      model.dispose();
+    });
+
     it('an initial hidden state', async () => {
       assert.deepEqual(await outputShape('h0 = torch.zeros(1, x.size(0), 6)\nout, h = self.gru(self.embedding(x), h0)\nreturn self.fc(h[-1])'), [2, 3]);
     });
@@ -147,8 +153,8 @@ class Model(nn.Module):
       await refuses('lengths = torch.tensor([2, 5])\npacked = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, batch_first=True)\nout, h = self.gru(packed)\nreturn self.fc(h[-1])', /model\.py:14: .*`lengths` array must be sorted in decreasing order when `enforce_sorted` is True/);
     });
 
-    it('a per-step output', async () => {
-      await refuses('out, h = self.gru(self.embedding(x))\nreturn self.fc(out)', /forward returns \(B, T, 3\), one output per time step/);
+    it('a per-step output through a sigmoid', async () => {
+      await refuses('out, h = self.gru(self.embedding(x))\nreturn torch.sigmoid(self.fc(out))', /forward returns \(B, T, 3\), one output per time step through a sigmoid/);
     });
 
     it('an initial hidden state of the wrong size, in PyTorch\'s words', async () => {

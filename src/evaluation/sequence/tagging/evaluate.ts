@@ -67,7 +67,7 @@ function taggingOf(corpus: TaggedCorpus, options: TaggingOptions, collector?: Ex
     schemeDetected: detected,
     tokenAccuracy: tags.accuracy,
     entities: scores,
-    tags: { labels: tags.labels, confusion: tags.confusion },
+    tags: { labels: tags.labels, confusion: tags.confusion, perTag: tags.perTag, macro: tags.macro, weighted: tags.weighted },
     warnings,
   };
   return { result, gold, predicted, typeNames: types.names };

@@ -138,6 +138,19 @@ export interface TagScores {
   labels: string[];
   /** Rows gold, columns predicted. */
   confusion: number[][];
+  /** Token-level precision, recall and F1 of each tag (in `labels` order), as scikit-learn's classification_report gives them. */
+  perTag: TagClassScores[];
+  macro: EntityAverage;
+  weighted: EntityAverage;
+}
+
+export interface TagClassScores {
+  tag: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Gold tokens with this tag. */
+  support: number;
 }
 
 /** Token accuracy and the tag confusion matrix, as scikit-learn computes them on the flat tag lists. */
@@ -151,9 +164,27 @@ export function tagScores(corpus: TaggedCorpus): TagScores {
     if (gold[i] === predicted[i]) correct++;
   }
   const order = corpus.tags.map((_, i) => i).sort((a, b) => compareCodePoints(corpus.tags[a], corpus.tags[b]));
+  const confusion = order.map((g) => order.map((p) => counts[g * k + p]));
+  // scikit-learn's zero_division default: 0 where nothing was predicted (precision) or is gold (recall).
+  const perTag = order.map((id, i) => {
+    const tp = confusion[i][i];
+    const support = confusion[i].reduce((a, b) => a + b, 0);
+    const predictedCount = confusion.reduce((a, row) => a + row[i], 0);
+    const precision = divide(tp, predictedCount);
+    const recall = divide(tp, support);
+    return { tag: corpus.tags[id], precision, recall, f1: f1Of(precision, recall), support };
+  });
+  const total = gold.length;
+  const average = (weight: (r: TagClassScores) => number, sum: number): EntityAverage => {
+    const of = (pick: (r: TagClassScores) => number) => (sum === 0 ? 0 : perTag.reduce((s, r) => s + pick(r) * weight(r), 0) / sum);
+    return { precision: of((r) => r.precision), recall: of((r) => r.recall), f1: of((r) => r.f1), support: total };
+  };
   return {
-    accuracy: gold.length === 0 ? NaN : correct / gold.length,
+    accuracy: total === 0 ? NaN : correct / total,
     labels: order.map((i) => corpus.tags[i]),
-    confusion: order.map((g) => order.map((p) => counts[g * k + p])),
+    confusion,
+    perTag,
+    macro: average(() => 1, perTag.length),
+    weighted: average((r) => r.support, total),
   };
 }

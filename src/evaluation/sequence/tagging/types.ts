@@ -1,6 +1,6 @@
 // The plain data a sequence-labelling evaluation returns.
 import type { EvalWarning } from '../../types';
-import type { EntityAverage, EntityConfusion, EntityTypeScores } from './metrics';
+import type { EntityAverage, EntityConfusion, EntityTypeScores, TagClassScores } from './metrics';
 import type { SchemeName } from './schemes';
 
 export type TaggingMode = 'default' | 'strict';
@@ -23,7 +23,8 @@ export interface TaggingResult {
     weighted: EntityAverage;
     confusion: EntityConfusion;
   };
-  tags: { labels: string[]; confusion: number[][] };
+  /** Token-level: the tag confusion matrix and each tag's precision, recall and F1 (scikit-learn's classification_report on the flat tags). */
+  tags: { labels: string[]; confusion: number[][]; perTag: TagClassScores[]; macro: EntityAverage; weighted: EntityAverage };
   warnings: EvalWarning[];
   /** The sentences behind each entity-type confusion cell, when asked for (the panel). */
   examples?: EntityExamples;

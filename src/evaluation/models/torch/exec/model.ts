@@ -431,11 +431,14 @@ class ExecutedTorchModel implements ExecutedModel {
     const { path, description } = options;
     const probeBatch = probe.shape[0];
     const layout = stepLayout(out.shape, out.roles?.split(',').map((r) => (r === 'B' || r === 'T' ? r : null)), this.timeMajor, probeBatch, probe.rank >= 2 ? probe.shape[1] ?? 0 : 0);
-    const languageModel = layout !== null && input.kind === 'ids' && out.shape[out.shape.length - 1] === input.vocabulary && out.act !== 'sigmoid';
-    if (!options.anyOutput && !languageModel) {
+    // One output per token: over the input's own vocabulary it reads as a language model, over other
+    // classes as a tagger; which one runs is settled with the data (per-token labels make a tagger).
+    const perToken = layout !== null && input.kind === 'ids' && out.act !== 'sigmoid';
+    const languageModel = perToken && out.shape[out.shape.length - 1] === input.vocabulary;
+    if (!options.anyOutput && !perToken) {
       const classes = out.shape[out.shape.length - 1];
       const shapeText = layout === 'BTC' ? `(B, T, ${classes})` : layout === 'TBC' ? `(T, B, ${classes})` : `(B·T, ${classes})`;
-      if (layout !== null) throw new InputError(path, null, `${description.className}.forward returns ${shapeText}, one output per time step over ${out.shape[out.shape.length - 1]} classes; SeqLens scores per-step outputs over the model's own vocabulary (${input.vocabulary ?? 'unknown'}) as a language model, and does not yet read one label per token for a tagger`);
+      if (layout !== null) throw new InputError(path, null, `${description.className}.forward returns ${shapeText}, one output per time step${out.act === 'sigmoid' ? ' through a sigmoid' : ''} over ${input.kind === 'ids' ? 'token ids' : 'features'}; SeqLens evaluates per-step outputs of a model that embeds token ids (a tagger, or a language model over its own vocabulary) through softmax, log_softmax or logits`);
       if (out.shape.length > 2 || out.shape[0] !== probeBatch) throw new InputError(path, null, `${description.className}.forward returns ${JSON.stringify(out.shape)} for a batch of ${probeBatch}; SeqLens expects (batch, classes)`);
     }
     const notes = [...(options.notes ?? [])];
@@ -454,7 +457,7 @@ class ExecutedTorchModel implements ExecutedModel {
       outputActivation: out.act ?? 'logits',
       readouts: this.readouts,
       notes,
-      ...(languageModel ? { perStep: { task: 'language-model' as const, layout: layout!, padId: input.padId } } : {}),
+      ...(perToken ? { perStep: { task: languageModel ? 'language-model' as const : 'tagging' as const, layout: layout!, padId: input.padId, classes: out.shape[out.shape.length - 1] } } : {}),
     };
   }
 
