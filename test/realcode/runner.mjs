@@ -8,7 +8,14 @@
 //   ran and matched / ran but differs / refused (exit 2: grouped by the CLI's reason, names and numbers elided).
 // A file whose class the manifest pins gets --class; the others rely on the runner's own choice.
 //
-// Usage: npm run build && node test/realcode/runner.mjs [--only SUBSTRING] [--json OUT.json] [--weights pt|safetensors] [--verbose]
+// With --per-token, the files whose model takes token ids (N, T) and returns one output per token
+// ((N, T, C), (T, N, C) or flattened) are evaluated per token instead: PyTorch's argmax of each token's
+// output is written as an (N, T) labels .npy beside the input, and
+//   node dist/cli.js eval --model FILE --weights model.pt --data input.npy --labels labels.npy --predictions-out tags.jsonl
+// runs the tagger evaluation; a file matches when every token's predicted class equals PyTorch's argmax
+// (token accuracy 1 against those labels, read token by token from tags.jsonl).
+//
+// Usage: npm run build && node test/realcode/runner.mjs [--only SUBSTRING] [--json OUT.json] [--weights pt|safetensors] [--per-token] [--verbose]
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -29,6 +36,7 @@ const only = option('--only', null);
 const jsonOut = option('--json', null);
 const weightsKind = option('--weights', 'pt');
 const verbose = process.argv.includes('--verbose');
+const perToken = process.argv.includes('--per-token');
 
 /** Reads a little-endian numeric .npy (what np.save writes for float32/float64/int64/bool). */
 export function readNpy(path) {
@@ -117,6 +125,80 @@ export function compare(ours, theirs, timeMajor) {
   return { match: true, maxError: max };
 }
 
+/** Writes an int32 .npy. */
+function writeInt32Npy(path, shape, values) {
+  let header = `{'descr': '<i4', 'fortran_order': False, 'shape': (${shape.join(', ')}${shape.length === 1 ? ',' : ''}), }`;
+  header += ' '.repeat((64 - ((10 + header.length + 1) % 64)) % 64) + '\n';
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1;
+  head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  const data = Buffer.alloc(values.length * 4);
+  values.forEach((v, i) => data.writeInt32LE(v, i * 4));
+  writeFileSync(path, Buffer.concat([head, Buffer.from(header, 'latin1'), data]));
+}
+
+/**
+ * PyTorch's per-token argmax as an (N, T) array, when the output is one distribution per token of the
+ * (N, T) ids: (N, T, C), (T, N, C) (a time-major model's), or (N·T, C) / (T·N, C) flattened; else null.
+ */
+export function perTokenArgmax(input, output, timeMajor) {
+  if (input.shape.length !== 2) return null;
+  const [n, t] = input.shape;
+  const s = output.shape;
+  let at = null;
+  if (s.length === 3 && s[0] === n && s[1] === t && !(timeMajor && n !== t)) at = (b, i) => (b * t + i) * s[2];
+  else if (s.length === 3 && s[0] === t && s[1] === n) at = (b, i) => (i * n + b) * s[2];
+  else if (s.length === 2 && s[0] === n * t && n !== t) at = timeMajor ? (b, i) => (i * n + b) * s[1] : (b, i) => (b * t + i) * s[1];
+  if (!at || n === t) return null;
+  const classes = s[s.length - 1];
+  if (classes < 2) return null;
+  const labels = [];
+  for (let b = 0; b < n; b++) {
+    for (let i = 0; i < t; i++) {
+      const base = at(b, i);
+      let best = 0;
+      for (let c = 1; c < classes; c++) if (output.data[base + c] > output.data[base + best]) best = c;
+      labels.push(best);
+    }
+  }
+  return { shape: [n, t], labels, classes };
+}
+
+/** Runs the tagger evaluation on PyTorch's argmax labels; the verdict compares every scored token's prediction with them. */
+function perTokenRun(entry, dir, model) {
+  const input = readNpy(join(dir, 'input.npy'));
+  const output = readNpy(join(dir, 'output_0.npy'));
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8'));
+  const argmax = perTokenArgmax(input, output, meta.input?.layout === 'time-major');
+  if (!argmax) return null;
+  const labelsPath = join(dir, 'per-token-labels.npy');
+  writeInt32Npy(labelsPath, argmax.shape, argmax.labels);
+  const tagsPath = join(dir, 'seqlens-tags.jsonl');
+  const args = [cli, 'eval', '--model', model, '--weights', join(dir, weightsKind === 'safetensors' ? 'model.safetensors' : 'model.pt'), '--data', join(dir, 'input.npy'), '--labels', labelsPath, '--predictions-out', tagsPath, '--format', 'json', '--root', join(brought, entry.repo.replace('/', '__'))];
+  if (entry.class) args.push('--class', entry.class);
+  const run = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+  if (run.status !== 0) {
+    const message = (run.stderr || run.stdout || `exit ${run.status} ${run.signal ?? ''}`).trim();
+    return { verdict: run.status === 2 ? 'refused' : 'crashed', message: message.split('\n')[0], reason: run.status === 2 ? reasonOf(message) : `exit ${run.status ?? run.signal}` };
+  }
+  const report = JSON.parse(run.stdout);
+  let tokens = 0;
+  let differ = 0;
+  for (const line of readFileSync(tagsPath, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const { seq_id: b, positions, predictions } = JSON.parse(line);
+    positions.forEach((i, k) => {
+      tokens++;
+      if (Number(predictions[k]) !== argmax.labels[b * argmax.shape[1] + i]) differ++;
+    });
+  }
+  const note = (report.model?.notes ?? []).find((n) => n.startsWith('a tagger')) ?? '';
+  if (differ > 0 || tokens === 0) return { verdict: 'differs', why: `${differ} of ${tokens} tokens with another argmax than PyTorch's`, tokens, note };
+  return { verdict: 'matched', tokens, of: argmax.shape[0] * argmax.shape[1], classes: argmax.classes, accuracy: report.tokenAccuracy, note };
+}
+
 function entries(manifest) {
   const out = [];
   for (const repo of manifest.repos) {
@@ -139,6 +221,11 @@ function main() {
     const meta = JSON.parse(readFileSync(metaPath, 'utf8'));
     if (meta.status !== 'ok') { results.push({ id, verdict: 'pytorch-failed', why: meta.error }); continue; }
     const model = join(brought, entry.repo.replace('/', '__'), entry.path);
+    if (perToken) {
+      const result = perTokenRun(entry, dir, model);
+      if (result) results.push({ id, ...result });
+      continue;
+    }
     const outPath = join(dir, 'seqlens.npy');
     const args = [cli, 'eval', '--model', model, '--weights', join(dir, weightsKind === 'safetensors' ? 'model.safetensors' : 'model.pt'), '--verify-shapes', '--inputs', join(dir, 'input.npy'), '--outputs-out', outPath, '--format', 'json'];
     if (entry.class) args.push('--class', entry.class);
@@ -162,8 +249,12 @@ function main() {
   const refusals = new Map();
   for (const r of [...by('refused'), ...by('crashed')]) refusals.set(r.reason, [...(refusals.get(r.reason) ?? []), r]);
   const lines = [];
-  lines.push(`${counted.length} real model files run by PyTorch 1.13 (${results.length - counted.length} it could not build are left out${oracleMissing ? `; ${oracleMissing} have no oracle output yet` : ''})`);
-  lines.push(`  ran and matched PyTorch (max abs error ≤ ${TOLERANCE}, same argmax): ${by('matched').length}`);
+  if (perToken) {
+    lines.push(`${counted.length} real model files take token ids and return one output per token in PyTorch 1.13; evaluated per token against PyTorch's argmax as the gold labels (--per-token):`);
+    lines.push(`  every scored token's prediction equals PyTorch's argmax: ${by('matched').length}`);
+    for (const r of by('matched')) lines.push(`    ${r.id}: ${r.tokens} of ${r.of} tokens scored, ${r.classes} classes`);
+  } else lines.push(`${counted.length} real model files run by PyTorch 1.13 (${results.length - counted.length} it could not build are left out${oracleMissing ? `; ${oracleMissing} have no oracle output yet` : ''})`);
+  if (!perToken) lines.push(`  ran and matched PyTorch (max abs error ≤ ${TOLERANCE}, same argmax): ${by('matched').length}`);
   lines.push(`  ran but differs: ${by('differs').length}`);
   for (const r of by('differs')) lines.push(`    ${r.id}: ${r.why}`);
   lines.push(`  refused: ${by('refused').length}${by('crashed').length ? `, crashed: ${by('crashed').length}` : ''}`);
