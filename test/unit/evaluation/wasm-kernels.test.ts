@@ -83,6 +83,25 @@ describe('wasm data-movement kernels', () => {
   });
 
   for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    it(`concat and stack give the cpu backend's ${dtype} values on every axis, with short and long runs and empty parts`, async () => {
+      // Each part's values start elsewhere, so that a part copied to the wrong place shows; every run starts from the same values.
+      const parts = () => {
+        let shift = 0;
+        return (shape: number[]) => {
+          shift += 5;
+          return tfjs().tensor(values([shape.reduce((x, y) => x * y, 1) + shift], dtype).slice(shift), shape, dtype);
+        };
+      };
+      for (const axis of [0, 1, 2, -1]) {
+        await sameOnBoth(() => { const t = parts(); return tfjs().concat([t([3, 4, 5]), t([3, 4, 5]), t([3, 4, 5])], axis); });
+      }
+      // Runs of 2, 17 and 40 elements; an empty part in the middle; stacking.
+      await sameOnBoth(() => { const t = parts(); return tfjs().concat([t([6, 2]), t([6, 17]), t([6, 0]), t([6, 40])], 1); });
+      await sameOnBoth(() => { const t = parts(); return tfjs().concat([t([0, 3]), t([2, 3])], 0); });
+      await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([4, 20]), t([4, 20]), t([4, 20])], 1); });
+      await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([5, 3]), t([5, 3])], 2); });
+    });
+
     it(`gather gives the cpu backend's ${dtype} values on every axis, with repeated and multi-dimensional indices`, async () => {
       for (const shape of shapes) {
         for (let axis = 0; axis < shape.length; axis++) {
