@@ -199,12 +199,13 @@ function tanhBySigmoid(x: Tensor, w: RecurrentWeights): Tensor {
   return tf.sub(tf.mul(tf.sigmoid(tf.mul(x, w.two)), w.two), w.one);
 }
 
-/** The fused kernel that runs a step of these weights, or null when only separate ops can. */
+/**
+ * The fused kernel that runs a step of these weights, or null when only separate ops can: its
+ * candidate is tanh (a Keras LSTM or GRU may be given another activation), or relu for an Elman RNN.
+ */
 function gatesKernel(w: RecurrentWeights): string | null {
-  if (w.cell === 'lstm' || w.cell === 'gru') return w.cell;
-  if (w.activation === 'tanh') return 'rnn_tanh';
-  if (w.activation === 'relu') return 'rnn_relu';
-  return null;
+  if (w.activation === 'tanh') return w.cell === 'rnn' ? 'rnn_tanh' : w.cell;
+  return w.activation === 'relu' && w.cell === 'rnn' ? 'rnn_relu' : null;
 }
 
 /**
