@@ -798,6 +798,88 @@ def _(r):
     return f"m = nn.Transformer(8, 2, 1, 1, 16)\ny = " + form.format(n=n)
 
 
+# ── ranks an op demands ────────────────────────────────────────────────────────
+# What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
+# and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;
+# every other rank raised on all of them. `m` is built from the shape: f is its last size, c1 the one before,
+# n1 the second (3 where the rank has none).
+
+RANK_DEMANDS = {
+    "LSTM": ("nn.LSTM({f}, 4)", "m(x)[0]", "float"),
+    "GRU": ("nn.GRU({f}, 4)", "m(x)[0]", "float"),
+    "RNN": ("nn.RNN({f}, 4)", "m(x)[0]", "float"),
+    "Conv1d": ("nn.Conv1d({c1}, 4, 1)", "m(x)", "float"),
+    "BatchNorm1d": ("nn.BatchNorm1d({n1}).eval()", "m(x)", "float"),
+    "MaxPool1d": ("nn.MaxPool1d(1)", "m(x)", "float"),
+    "AvgPool1d": ("nn.AvgPool1d(1)", "m(x)", "float"),
+    "Linear": ("nn.Linear({f}, 4)", "m(x)", "float"),
+    "LayerNorm": ("nn.LayerNorm({f})", "m(x)", "float"),
+    "Embedding": ("nn.Embedding(10, 4)", "m(x)", "long"),
+    "Dropout": ("nn.Dropout(0.5)", "m(x)", "float"),
+    "ReLU": ("nn.ReLU()", "m(x)", "float"),
+    "Tanh": ("nn.Tanh()", "m(x)", "float"),
+    "Sigmoid": ("nn.Sigmoid()", "m(x)", "float"),
+    "GELU": ("nn.GELU()", "m(x)", "float"),
+    "LeakyReLU": ("nn.LeakyReLU()", "m(x)", "float"),
+    "Identity": ("nn.Identity()", "m(x)", "float"),
+    "permute": (None, "x.permute(2, 0, 1)", "float"),
+    "permute-tuple": (None, "x.permute((1, 0))", "float"),
+    "transpose": (None, "x.transpose(1, 2)", "float"),
+    "transpose-negative": (None, "x.transpose(-1, -3)", "float"),
+    "torch.transpose": (None, "torch.transpose(x, 0, 2)", "float"),
+    "t": (None, "x.t()", "float"),
+    "bmm": (None, "torch.bmm(x, x.transpose(1, 2))", "float"),
+    "bmm-method": (None, "x.bmm(x.transpose(1, 2))", "float"),
+    "mm": (None, "torch.mm(x, x.t())", "float"),
+    "unsqueeze": (None, "x.unsqueeze(2)", "float"),
+    "unsqueeze-negative": (None, "x.unsqueeze(-3)", "float"),
+    "index-last-step": (None, "x[:, -1, :]", "float"),
+    "index-two": (None, "x[:, 0]", "float"),
+    "index-none": (None, "x[:, None, 1:]", "float"),
+    "F.relu": (None, "F.relu(x)", "float"),
+    "F.softmax": (None, "F.softmax(x, dim=-1)", "float"),
+    "F.dropout": (None, "F.dropout(x, 0.5)", "float"),
+    "torch.tanh": (None, "torch.tanh(x)", "float"),
+    "contiguous": (None, "x.contiguous()", "float"),
+    "float": (None, "x.float()", "long"),
+    "to": (None, "x.to('cpu')", "float"),
+    "detach": (None, "x.detach()", "float"),
+    "scalar-arithmetic": (None, "x * 2 + 1", "float"),
+    "size": (None, "x.size(2)", "float"),
+    "size-zero": (None, "x.size(0)", "float"),
+    "shape-index": (None, "x.shape[-3]", "float"),
+}
+
+
+def rank_demands():
+    out = {}
+    for name, (layer, expr, dtype) in RANK_DEMANDS.items():
+        r = random.Random(SEED ^ zlib.crc32(("rank:" + name).encode()))
+        accepts, shifts = [], set()
+        for rank in range(7):
+            ran = False
+            for _ in range(24):
+                s = sizes(r, rank, 1, 5)
+                fill = {"f": s[-1] if rank >= 1 else 3, "c1": s[-2] if rank >= 2 else 3, "n1": s[1] if rank >= 2 else 3}
+                x = torch.randint(0, 10, tuple(s)) if dtype == "long" else torch.randn(*s) if s else torch.randn(())
+                namespace = {"torch": torch, "nn": nn, "F": F, "x": x}
+                try:
+                    if layer:
+                        namespace["m"] = eval(layer.format(**fill), namespace)
+                    y = eval(expr, namespace)
+                except Exception:
+                    continue
+                ran = True
+                # A size is no tensor: the op proves a rank without giving one.
+                shifts.add(y.dim() - rank if isinstance(y, torch.Tensor) else None)
+            if ran:
+                accepts.append(rank)
+        if len(shifts) != 1:
+            raise SystemExit(f"rank demand {name}: output rank does not follow the input's ({shifts})")
+        out[name] = {"layer": layer, "expr": expr, "dtype": dtype, "accepts": accepts, "shift": shifts.pop()}
+    return out
+
+
 # ── running ────────────────────────────────────────────────────────────────────
 
 DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool"}
@@ -835,7 +917,7 @@ def generate():
             made += 1
         if made < 20:
             raise SystemExit(f"{name}: only {made} valid cases")
-    return {"torch": torch.__version__.split("+")[0], "prelude": PRELUDE, "cases": cases}
+    return {"torch": torch.__version__.split("+")[0], "prelude": PRELUDE, "cases": cases, "rankDemands": rank_demands()}
 
 
 def main():

@@ -15,6 +15,7 @@ import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
+import { StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
 import { tensorFunction } from '../ops/torch-functions';
@@ -1219,6 +1220,7 @@ export class Interpreter {
       if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }) } : UNKNOWN;
       scope.set(param.name, value);
     }
+    this.refineRanksByUse(def, params, scope, self ? def.params[0]?.name : undefined, globals);
     if (self && def.name === '__init__' && !self.initArgs) {
       self.initArgs = new Map(params.filter((p) => !p.variadic).map((p): [string, Value] => [p.name, scope.lookup(p.name) ?? UNKNOWN]));
     }
@@ -1240,6 +1242,61 @@ export class Interpreter {
     }
     if (frame.returns.length === 0) return NONE;
     return frame.returns.slice(1).reduce((joined, v) => joinValues(joined, v), frame.returns[0]);
+  }
+
+  /**
+   * Parameters holding a tensor of unknown rank whose rank the body itself proves (`x.permute(1, 0, 2)`, an LSTM's
+   * output indexed `out[:, -1, :]`): from the start of the body they have that rank, their sizes the symbols
+   * `x.size(i)` (see ops/rank-from-use).
+   */
+  private refineRanksByUse(def: A.FunctionDef, params: A.Param[], scope: Scope, selfName: string | undefined, globals: Scope): void {
+    const open = params.filter((p) => {
+      const v = !p.variadic ? scope.vars.get(p.name) : undefined;
+      return v?.kind === 'tensor' && !v.shape.rankKnown;
+    });
+    if (open.length === 0) return;
+    const selfValue = selfName !== undefined ? scope.vars.get(selfName) : undefined;
+    const ranks = ranksProvenByUse(def, open.map((p) => p.name), this.staticContext(selfName, selfValue, globals), selfName);
+    for (const [name, rank] of ranks) {
+      const value = scope.vars.get(name) as TensorValue;
+      const refined = refineRankByUnpacking(value, rank, true, name);
+      if (refined) scope.set(name, refined);
+    }
+  }
+
+  /**
+   * How ops/rank-from-use sees a function's names: `self` and the module's globals, read without running anything,
+   * and the function a call of a user module or method runs.
+   */
+  private staticContext(selfName: string | undefined, selfValue: Value | undefined, globals: Scope): StaticContext {
+    const names = new Scope(globals);
+    if (selfName !== undefined && selfValue) names.set(selfName, selfValue);
+    const resolve = (e: A.Expr): Value | undefined => {
+      if (e.kind === 'name') return names.lookup(e.id);
+      if (e.kind !== 'attribute') return undefined;
+      const object = resolve(e.object);
+      return object ? this.attribute(e, object) : undefined;
+    };
+    const callee = (value: Value): ReturnType<StaticContext['callee']> => {
+      let def: A.FunctionDef | undefined;
+      let self: InstanceValue | undefined;
+      if (value.kind === 'function') {
+        def = value.def;
+        self = value.owner;
+      } else if (value.kind === 'layer' && value.layer.module) {
+        self = value.layer.module;
+        def = this.findMethod(self.cls, 'forward');
+      } else if (value.kind === 'instance' && value.cls.isTorchModule) {
+        self = value;
+        def = this.findMethod(value.cls, 'forward');
+      }
+      if (!def) return undefined;
+      const own = def.params.filter((p) => !p.variadic);
+      const calleeSelf = self && own.length ? own[0].name : undefined;
+      const params = (calleeSelf !== undefined ? own.slice(1) : own).map((p) => p.name);
+      return { def, params, selfName: calleeSelf, context: this.staticContext(calleeSelf, self, this.globalsOf.get(def) ?? this.module) };
+    };
+    return { resolve, callee };
   }
 
   /**

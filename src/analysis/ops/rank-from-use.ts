@@ -1,0 +1,586 @@
+// Ranks a function's own code proves for its parameters. A forward nobody calls gets tensors of unknown rank, but
+// the body often pins the rank down: `x.permute(1, 0, 2)` runs only on a 3-D tensor, `torch.bmm(a, b)` only on 3-D
+// ones, `out[:, -1, :]` needs at least three axes, an LSTM takes 2-D or 3-D input. Through ops whose result rank
+// follows their input's (an Embedding adds an axis, Linear and activations keep it, an LSTM's output keeps its
+// input's) such a fact reaches the parameter: `e = self.emb(x); out, _ = self.lstm(e); out[:, -1, :]` makes out 3-D
+// (LSTM: 2 or 3; indexing: at least 3), so e is 3-D and x 2-D. Only what PyTorch itself enforces counts (the op
+// raises on every other rank: see RANK_DEMANDS, checked against PyTorch 1.13 by test/oracle/op_shapes.py), only on
+// statements every normal run of the body executes, and contradictory facts leave the rank unknown.
+import type * as A from '../parse/ast';
+import { MAX_RANK } from '../shapes/shape';
+import type { Value } from '../values/value';
+
+/** What an op demands of its input's rank, and the rank of its (first) output relative to the input's. */
+export interface RankDemand {
+  /** The only input ranks PyTorch accepts. */
+  accepts?: readonly number[];
+  /** The fewest axes PyTorch accepts. */
+  atLeast?: number;
+  /** Output rank minus input rank. */
+  shift: number;
+}
+
+/**
+ * Layers (by class name) whose output rank follows their input's. Recurrent layers: the first item of what they
+ * return (`out, h = self.lstm(x)`), for a tensor input (a PackedSequence has no provenance here, so it never reaches
+ * this table).
+ */
+export const LAYER_RANKS: Record<string, RankDemand> = {
+  Linear: { atLeast: 1, shift: 0 },
+  Dropout: { shift: 0 },
+  ReLU: { shift: 0 },
+  Tanh: { shift: 0 },
+  Sigmoid: { shift: 0 },
+  GELU: { shift: 0 },
+  ELU: { shift: 0 },
+  LeakyReLU: { shift: 0 },
+  SELU: { shift: 0 },
+  SiLU: { shift: 0 },
+  Identity: { shift: 0 },
+  LayerNorm: { atLeast: 1, shift: 0 },
+  Embedding: { shift: 1 },
+  LSTM: { accepts: [2, 3], shift: 0 },
+  GRU: { accepts: [2, 3], shift: 0 },
+  RNN: { accepts: [2, 3], shift: 0 },
+  Conv1d: { accepts: [2, 3], shift: 0 },
+  BatchNorm1d: { accepts: [2, 3], shift: 0 },
+  MaxPool1d: { accepts: [2, 3], shift: 0 },
+  AvgPool1d: { accepts: [2, 3], shift: 0 },
+};
+
+/** Tensor methods and torch / torch.nn.functional functions (on their first argument) that keep the rank. */
+const RANK_KEEPING_METHODS = new Set([
+  'contiguous', 'float', 'double', 'half', 'long', 'int', 'bool', 'byte', 'to', 'cuda', 'cpu', 'detach', 'clone',
+  'relu', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'softmax', 'log_softmax', 'requires_grad_', 'type_as',
+]);
+const RANK_KEEPING_FUNCTIONS = new Set([
+  'torch.relu', 'torch.sigmoid', 'torch.tanh', 'torch.exp', 'torch.log', 'torch.abs', 'torch.sqrt', 'torch.softmax', 'torch.log_softmax',
+  'torch.nn.functional.relu', 'torch.nn.functional.gelu', 'torch.nn.functional.elu', 'torch.nn.functional.selu', 'torch.nn.functional.silu',
+  'torch.nn.functional.leaky_relu', 'torch.nn.functional.tanh', 'torch.nn.functional.sigmoid', 'torch.nn.functional.dropout',
+  'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax',
+]);
+/** Ops that run only on tensors of exactly this rank (PyTorch raises otherwise), keeping it. */
+const EXACT_RANK_METHODS: Record<string, number> = { bmm: 3, mm: 2 };
+const EXACT_RANK_FUNCTIONS: Record<string, number> = { 'torch.bmm': 3, 'torch.mm': 2 };
+
+/** Which parameter a value's rank follows, and by how much it differs from it. */
+interface Provenance {
+  param: string;
+  shift: number;
+}
+
+/** A set of possible ranks 0..MAX_RANK, as a bit per rank. */
+type Ranks = boolean[];
+
+function allRanks(): Ranks {
+  return Array.from({ length: MAX_RANK + 1 }, () => true);
+}
+
+/**
+ * How the function sees names it does not track: `resolve` gives what a name or attribute chain is (`self.lstm` a
+ * layer, `F.relu` a module path), evaluated without effects; `callee` gives the function a called value runs (a user
+ * module's forward, a helper method) and how that function sees its own names.
+ */
+export interface StaticContext {
+  resolve(expr: A.Expr): Value | undefined;
+  callee(value: Value): { def: A.FunctionDef; params: string[]; context: StaticContext; selfName?: string } | undefined;
+}
+
+/** How deep calls into user functions are followed for their parameters' ranks. */
+const MAX_CALL_DEPTH = 3;
+
+class RankProver {
+  private env = new Map<string, Provenance>();
+  private ranks = new Map<string, Ranks>();
+  /** Inside an expression evaluated only sometimes (a conditional expression's branch): no fact holds. */
+  private muted = 0;
+
+  /**
+   * `locals`: the function's own names (parameters, assigned names), which `resolve` does not see; `depth`: calls
+   * followed to get here.
+   */
+  constructor(params: string[], private readonly locals: Set<string>, private readonly context: StaticContext, private readonly depth: number, private readonly active: Set<A.FunctionDef>) {
+    for (const p of params) {
+      this.env.set(p, { param: p, shift: 0 });
+      this.ranks.set(p, allRanks());
+    }
+  }
+
+  /** The parameters whose rank every fact agrees on, with that rank. */
+  result(): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const [p, ranks] of this.ranks) {
+      const left = ranks.flatMap((ok, r) => (ok ? [r] : []));
+      if (left.length === 1) out.set(p, left[0]);
+    }
+    return out;
+  }
+
+  /** A fact: the value of provenance `prov` has a rank that `ok` accepts. */
+  private demand(prov: Provenance | undefined, ok: (rank: number) => boolean): void {
+    if (!prov || this.muted > 0) return;
+    const ranks = this.ranks.get(prov.param);
+    if (!ranks) return;
+    for (let r = 0; r < ranks.length; r++) if (ranks[r] && !ok(r + prov.shift)) ranks[r] = false;
+  }
+
+  /** Runs the statements every normal run executes; false once a statement may leave the function early. */
+  block(stmts: A.Stmt[]): boolean {
+    for (const stmt of stmts) if (!this.stmt(stmt)) return false;
+    return true;
+  }
+
+  private stmt(stmt: A.Stmt): boolean {
+    switch (stmt.kind) {
+      case 'assign':
+        this.assign(stmt);
+        return true;
+      case 'expr':
+        this.expr(stmt.value);
+        return true;
+      case 'return':
+        if (stmt.value) this.expr(stmt.value);
+        return false;
+      case 'with':
+        for (const item of stmt.items) {
+          this.expr(item.value);
+          if (item.target) this.forgetTargets(item.target);
+        }
+        return this.block(stmt.body);
+      case 'if':
+        this.expr(stmt.test);
+        return this.eitherBranch(stmt);
+      case 'while':
+        this.expr(stmt.test);
+        return this.skipConditional(stmt);
+      case 'for':
+        this.expr(stmt.iter);
+        return this.skipConditional(stmt);
+      case 'try':
+        return this.skipConditional(stmt);
+      case 'other':
+        // `raise`, `del`, `assert`, `global`: what they mean for the flow is not followed.
+        return false;
+      case 'def':
+      case 'class':
+        this.env.delete(stmt.name);
+        return true;
+      case 'import':
+      case 'pass':
+        return true;
+    }
+  }
+
+  /**
+   * `if … else …` (an absent else being an empty one): one of the branches runs, so a parameter's rank is one that
+   * either branch allows. A name keeps its provenance when both branches leave it the same; once either branch may
+   * leave the function, nothing after the statement proves anything.
+   */
+  private eitherBranch(stmt: A.If): boolean {
+    const before = { env: new Map(this.env), ranks: cloneRanks(this.ranks) };
+    const thenGoesOn = this.block(stmt.body);
+    const afterThen = { env: this.env, ranks: this.ranks };
+    this.env = new Map(before.env);
+    this.ranks = cloneRanks(before.ranks);
+    const elseGoesOn = this.block(stmt.orelse);
+    for (const [p, ranks] of this.ranks) {
+      const other = afterThen.ranks.get(p)!;
+      for (let r = 0; r < ranks.length; r++) ranks[r] = ranks[r] || other[r];
+    }
+    const env = new Map<string, Provenance>();
+    for (const [name, prov] of this.env) {
+      const other = afterThen.env.get(name);
+      if (other && other.param === prov.param && other.shift === prov.shift) env.set(name, prov);
+    }
+    this.env = env;
+    return thenGoesOn && elseGoesOn;
+  }
+
+  /**
+   * A statement that may run its body zero times, or part of it: nothing inside proves a rank, names it assigns lose
+   * their provenance, and one that may leave the function (return, raise) ends what the rest of the body proves.
+   */
+  private skipConditional(stmt: A.Stmt): boolean {
+    let leaves = false;
+    walkStatements([stmt], (s) => {
+      if (s.kind === 'assign') for (const t of s.targets) this.forgetTargets(t);
+      else if (s.kind === 'for') this.forgetTargets(s.target);
+      else if (s.kind === 'with') {
+        for (const item of s.items) if (item.target) this.forgetTargets(item.target);
+      } else if (s.kind === 'def' || s.kind === 'class') this.env.delete(s.name);
+      if (s.kind === 'return' || s.kind === 'other') leaves = true;
+    });
+    return !leaves;
+  }
+
+  private forgetTargets(target: A.Expr): void {
+    if (target.kind === 'name') this.env.delete(target.id);
+    else if (target.kind === 'tuple' || target.kind === 'list') for (const t of target.items) this.forgetTargets(t.kind === 'starred' ? t.value : t);
+    else if (target.kind === 'starred') this.forgetTargets(target.value);
+  }
+
+  private assign(stmt: A.Assign): void {
+    if (stmt.op) {
+      this.expr(stmt.value);
+      for (const t of stmt.targets) this.forgetTargets(t);
+      return;
+    }
+    // `b, t, d = x.size()`: x has exactly three axes (the shape unpacking proves it as the interpreter does).
+    const sized = unpackedSize(stmt);
+    if (sized) this.demand(this.expr(sized.object), (r) => r === sized.count);
+    const value = sized ? undefined : this.expr(stmt.value);
+    // `out, h = self.lstm(x)`: the first item is the output.
+    const firstItem = this.recurrentOutput(stmt.value);
+    for (const target of stmt.targets) {
+      this.forgetTargets(target);
+      if (target.kind === 'name' && value) this.env.set(target.id, value);
+      else if ((target.kind === 'tuple' || target.kind === 'list') && firstItem && target.items[0]?.kind === 'name') this.env.set(target.items[0].id, firstItem);
+    }
+  }
+
+  /** The provenance of `self.rnn(x)`'s first item, when the call is a recurrent layer's. */
+  private recurrentOutput(expr: A.Expr): Provenance | undefined {
+    if (expr.kind !== 'call') return undefined;
+    const layer = this.layerOf(expr.func);
+    if (!layer || !['LSTM', 'GRU', 'RNN'].includes(layer)) return undefined;
+    return this.layerCall(expr);
+  }
+
+  /** What a name or attribute chain outside the function's own names is (`self.lstm`, `F.relu`). */
+  private resolved(e: A.Expr): Value | undefined {
+    let head = e;
+    while (head.kind === 'attribute') head = head.object;
+    if (head.kind !== 'name' || this.locals.has(head.id)) return undefined;
+    return this.context.resolve(e);
+  }
+
+  private layerOf(func: A.Expr): string | undefined {
+    if (func.kind !== 'attribute' && func.kind !== 'name') return undefined;
+    const v = this.resolved(func);
+    return v?.kind === 'layer' && v.layer.framework === 'torch' && !v.layer.broken ? v.layer.kind : undefined;
+  }
+
+  private pathOf(func: A.Expr): string | undefined {
+    if (func.kind !== 'attribute' && func.kind !== 'name') return undefined;
+    const v = this.resolved(func);
+    return v?.kind === 'module' ? v.path : undefined;
+  }
+
+  /** A layer call's output provenance (its first output for a recurrent layer), after the demand on its input. */
+  private layerCall(call: A.Call): Provenance | undefined {
+    const kind = this.layerOf(call.func);
+    const input = call.args[0] ? this.expr(call.args[0]) : undefined;
+    for (const a of call.args.slice(1)) this.expr(a);
+    for (const k of call.keywords) this.expr(k.value);
+    const rule = kind !== undefined ? LAYER_RANKS[kind] : undefined;
+    if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
+    if (rule.accepts) this.demand(input, (r) => rule.accepts!.includes(r));
+    if (rule.atLeast !== undefined) this.demand(input, (r) => r >= rule.atLeast!);
+    return { param: input.param, shift: input.shift + rule.shift };
+  }
+
+  /** Evaluates an expression for its facts; returns its provenance when its rank follows a parameter's. */
+  private expr(e: A.Expr): Provenance | undefined {
+    switch (e.kind) {
+      case 'name':
+        return this.env.get(e.id);
+      case 'call':
+        return this.call(e);
+      case 'subscript':
+        return this.subscript(e);
+      case 'binop': {
+        const left = this.expr(e.left);
+        const right = this.expr(e.right);
+        if (e.op === '@') return undefined;
+        // A number keeps the tensor's rank; two tensors of one provenance keep it too.
+        if (left && (isNumber(e.right) || (right && right.param === left.param && right.shift === left.shift))) return left;
+        if (right && isNumber(e.left)) return right;
+        return undefined;
+      }
+      case 'unary':
+        return e.op === '-' ? this.expr(e.operand) : (this.expr(e.operand), undefined);
+      case 'attribute':
+        this.expr(e.object);
+        return undefined;
+      case 'tuple':
+      case 'list':
+        for (const item of e.items) this.expr(item);
+        return undefined;
+      case 'starred':
+        this.expr(e.value);
+        return undefined;
+      case 'dict':
+        for (const entry of e.entries) {
+          this.expr(entry.key);
+          this.expr(entry.value);
+        }
+        return undefined;
+      case 'compare':
+        this.expr(e.left);
+        for (const c of e.comparators) this.expr(c);
+        return undefined;
+      case 'conditional': {
+        this.expr(e.test);
+        this.muted++;
+        try {
+          const body = this.expr(e.body);
+          const orelse = this.expr(e.orelse);
+          return body && orelse && body.param === orelse.param && body.shift === orelse.shift ? body : undefined;
+        } finally {
+          this.muted--;
+        }
+      }
+      case 'boolop':
+        this.expr(e.left);
+        this.muted++;
+        try {
+          this.expr(e.right);
+        } finally {
+          this.muted--;
+        }
+        return undefined;
+      // Evaluated only sometimes (short-circuit, conditional expressions), or not followed at all.
+      default:
+        return undefined;
+    }
+  }
+
+  private call(call: A.Call): Provenance | undefined {
+    if (this.layerOf(call.func)) {
+      const out = this.layerCall(call);
+      // A recurrent layer returns a tuple; only `[0]` or unpacking reaches its output.
+      const kind = this.layerOf(call.func)!;
+      return ['LSTM', 'GRU', 'RNN'].includes(kind) ? undefined : out;
+    }
+    const args = call.args.map((a) => this.expr(a));
+    const keywords = new Map(call.keywords.map((k) => [k.name, this.expr(k.value)]));
+    if (call.hasStarArgs) return undefined;
+    const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
+    if (target) {
+      this.userCall(target, args, keywords);
+      if (target.kind !== 'module') return undefined;
+    }
+    if (call.func.kind === 'attribute') {
+      const path = this.pathOf(call.func);
+      if (path !== undefined) return this.functionCall(path, call, args);
+      const receiver = this.expr(call.func.object);
+      return this.methodCall(call.func.attr, receiver, call, args);
+    }
+    const path = this.pathOf(call.func);
+    return path !== undefined ? this.functionCall(path, call, args) : undefined;
+  }
+
+  /**
+   * A call of a user function or module: its body proves ranks of its own parameters, which then hold for the
+   * arguments given (the call runs that body).
+   */
+  private userCall(target: Value, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): void {
+    if (this.depth >= MAX_CALL_DEPTH || this.muted > 0) return;
+    if (!args.some((a) => a) && ![...keywords.values()].some((a) => a)) return;
+    const callee = this.context.callee(target);
+    if (!callee || this.active.has(callee.def)) return;
+    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active);
+    callee.params.forEach((param, i) => {
+      const rank = proven.get(param);
+      if (rank === undefined) return;
+      const given = i < args.length ? args[i] : keywords.get(param);
+      this.demand(given, (r) => r === rank);
+    });
+  }
+
+  private methodCall(name: string, receiver: Provenance | undefined, call: A.Call, args: (Provenance | undefined)[]): Provenance | undefined {
+    if (name === 'permute') {
+      const count = permutationLength(call);
+      if (count !== undefined) this.demand(receiver, (r) => r === count);
+      return receiver;
+    }
+    if (name in EXACT_RANK_METHODS) {
+      const rank = EXACT_RANK_METHODS[name];
+      this.demand(receiver, (r) => r === rank);
+      this.demand(args[0], (r) => r === rank);
+      return receiver;
+    }
+    if (name === 'transpose') {
+      for (const a of call.args.slice(0, 2)) this.demand(receiver, dimFits(literalInt(a)));
+      return call.args.length === 2 && call.keywords.length === 0 ? receiver : undefined;
+    }
+    if (name === 'size' && call.args.length === 1 && call.keywords.length === 0) {
+      this.demand(receiver, hasAxis(literalInt(call.args[0])));
+      return undefined;
+    }
+    if (name === 't' && call.args.length === 0) {
+      this.demand(receiver, (r) => r <= 2);
+      return receiver;
+    }
+    if (name === 'unsqueeze' && call.args.length === 1) {
+      const d = literalInt(call.args[0]);
+      if (d === undefined) return undefined;
+      // unsqueeze's dim ranges over the result's axes.
+      this.demand(receiver, (r) => dimFits(d)(r + 1));
+      return receiver && { param: receiver.param, shift: receiver.shift + 1 };
+    }
+    if (RANK_KEEPING_METHODS.has(name)) return receiver;
+    return undefined;
+  }
+
+  private functionCall(path: string, call: A.Call, args: (Provenance | undefined)[]): Provenance | undefined {
+    const name = path.startsWith('torch.nn.functional.') || path.startsWith('torch.') ? path : '';
+    if (name in EXACT_RANK_FUNCTIONS) {
+      const rank = EXACT_RANK_FUNCTIONS[name];
+      this.demand(args[0], (r) => r === rank);
+      this.demand(args[1], (r) => r === rank);
+      return args[0];
+    }
+    if (name === 'torch.transpose' && call.args.length === 3) {
+      for (const a of call.args.slice(1, 3)) this.demand(args[0], dimFits(literalInt(a)));
+      return args[0];
+    }
+    if (RANK_KEEPING_FUNCTIONS.has(name)) return args[0];
+    return undefined;
+  }
+
+  private subscript(e: A.Subscript): Provenance | undefined {
+    // `self.rnn(x)[0]`: the recurrent layer's output.
+    if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) === 0) {
+      const out = this.recurrentOutput(e.value);
+      if (out) return out;
+    }
+    // `x.shape[2]`: the shape tuple has that item (IndexError otherwise).
+    if (e.value.kind === 'attribute' && e.value.attr === 'shape' && e.index.length === 1) {
+      const d = literalInt(e.index[0]);
+      if (d !== undefined) this.demand(this.expr(e.value.object), hasAxis(d));
+      return undefined;
+    }
+    const object = this.expr(e.value);
+    for (const item of e.index) if (item.kind !== 'slice') this.expr(item);
+    // A single index also reads lists and tuples; two or more (`x[:, -1]`) only arrays and tensors.
+    if (e.index.length < 2) return undefined;
+    let consumed = 0;
+    let added = 0;
+    let exact = true;
+    for (const item of e.index) {
+      if (item.kind === 'slice' || literalInt(item) !== undefined) consumed++;
+      else if (item.kind === 'none') added++;
+      else if (item.kind !== 'ellipsis') exact = false;
+    }
+    // Every int or slice takes an axis: the tensor has at least that many (PyTorch: "too many indices").
+    this.demand(object, (r) => r >= consumed);
+    if (!exact || !object) return undefined;
+    const ints = e.index.filter((item) => literalInt(item) !== undefined).length;
+    return { param: object.param, shift: object.shift - ints + added };
+  }
+}
+
+/** `x.size()` or `x.shape` unpacked into n names. */
+function unpackedSize(stmt: A.Assign): { object: A.Expr; count: number } | undefined {
+  if (stmt.targets.length !== 1) return undefined;
+  const target = stmt.targets[0];
+  if (target.kind !== 'tuple' && target.kind !== 'list') return undefined;
+  if (target.items.length === 0 || target.items.some((t) => t.kind === 'starred')) return undefined;
+  const v = stmt.value;
+  if (v.kind === 'call' && v.args.length === 0 && v.keywords.length === 0 && !v.hasStarArgs && v.func.kind === 'attribute' && v.func.attr === 'size') return { object: v.func.object, count: target.items.length };
+  if (v.kind === 'attribute' && v.attr === 'shape') return { object: v.object, count: target.items.length };
+  return undefined;
+}
+
+/** How many axes `permute` lists: `permute(1, 0, 2)` or `permute((1, 0, 2))`, all written out. */
+function permutationLength(call: A.Call): number | undefined {
+  if (call.hasStarArgs || call.keywords.length > 1) return undefined;
+  const dims = call.keywords.length === 1 ? (call.keywords[0].name === 'dims' ? [call.keywords[0].value] : undefined) : call.args;
+  if (!dims || dims.length === 0) return undefined;
+  if (dims.length === 1 && (dims[0].kind === 'tuple' || dims[0].kind === 'list')) return dims[0].items.every((d) => literalInt(d) !== undefined) ? dims[0].items.length : undefined;
+  return dims.every((d) => literalInt(d) !== undefined) ? dims.length : undefined;
+}
+
+/** The ranks that have axis d (`x.size(d)`, `x.shape[d]`): even a 0-D tensor has no axis 0 to measure. */
+function hasAxis(d: number | undefined): (rank: number) => boolean {
+  if (d === undefined) return () => true;
+  const needed = d >= 0 ? d + 1 : -d;
+  return (rank) => rank >= needed;
+}
+
+function cloneRanks(ranks: Map<string, Ranks>): Map<string, Ranks> {
+  return new Map([...ranks].map(([p, r]) => [p, [...r]]));
+}
+
+/**
+ * The ranks on which an axis index is in range. A 0-D tensor also takes 0 and -1, so only an index that needs two
+ * axes or more says anything.
+ */
+function dimFits(d: number | undefined): (rank: number) => boolean {
+  if (d === undefined) return () => true;
+  const needed = d >= 0 ? d + 1 : -d;
+  return needed <= 1 ? () => true : (rank) => rank >= needed;
+}
+
+function literalInt(e: A.Expr): number | undefined {
+  if (e.kind === 'int') return e.value;
+  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return -e.operand.value;
+  return undefined;
+}
+
+function isNumber(e: A.Expr): boolean {
+  return e.kind === 'int' || e.kind === 'float' || (e.kind === 'unary' && (e.operand.kind === 'int' || e.operand.kind === 'float'));
+}
+
+function walkStatements(stmts: A.Stmt[], visit: (s: A.Stmt) => void): void {
+  for (const s of stmts) {
+    visit(s);
+    switch (s.kind) {
+      case 'if':
+        walkStatements(s.body, visit);
+        walkStatements(s.orelse, visit);
+        break;
+      case 'for':
+        walkStatements(s.body, visit);
+        walkStatements(s.orelse, visit);
+        break;
+      case 'while':
+      case 'with':
+        walkStatements(s.body, visit);
+        break;
+      case 'try':
+        walkStatements(s.body, visit);
+        for (const h of s.handlers) walkStatements(h, visit);
+        walkStatements(s.orelse, visit);
+        walkStatements(s.final, visit);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/**
+ * The ranks that the body of `def` proves for the named parameters: only those every fact agrees on. `context`
+ * names what `self.<attr>` (`selfName`, a method's first parameter) and module paths are, and what calls run.
+ */
+export function ranksProvenByUse(def: A.FunctionDef, params: string[], context: StaticContext, selfName?: string): Map<string, number> {
+  return provenRanks(def, params, context, selfName, 0, new Set());
+}
+
+function provenRanks(def: A.FunctionDef, params: string[], context: StaticContext, selfName: string | undefined, depth: number, active: Set<A.FunctionDef>): Map<string, number> {
+  if (params.length === 0) return new Map();
+  const locals = new Set(def.params.map((p) => p.name).filter((n) => n !== selfName));
+  const addTargets = (t: A.Expr): void => {
+    if (t.kind === 'name') locals.add(t.id);
+    else if (t.kind === 'tuple' || t.kind === 'list') t.items.forEach(addTargets);
+    else if (t.kind === 'starred') addTargets(t.value);
+  };
+  walkStatements(def.body, (s) => {
+    if (s.kind === 'assign') s.targets.forEach(addTargets);
+    else if (s.kind === 'for') addTargets(s.target);
+    else if (s.kind === 'with') {
+      for (const item of s.items) if (item.target) addTargets(item.target);
+    } else if (s.kind === 'def' || s.kind === 'class') locals.add(s.name);
+    else if (s.kind === 'import') for (const n of s.names) locals.add(n.alias ?? n.name ?? n.module.split('.')[0]);
+  });
+  const prover = new RankProver(params, locals, context, depth, active);
+  active.add(def);
+  try {
+    prover.block(def.body);
+  } finally {
+    active.delete(def);
+  }
+  return prover.result();
+}

@@ -1,0 +1,144 @@
+// Ranks a function's own code proves for parameters of unknown rank (ops/rank-from-use): only what PyTorch enforces,
+// only on statements every run executes, and nothing when the facts disagree.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { run, shapeOf } from './helpers';
+
+const MODEL = (init: string, forward: string, params = 'x'): string =>
+  `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n${init
+    .split('\n')
+    .map((l) => `        ${l}`)
+    .join('\n')}\n    def forward(self, ${params}):\n${forward
+    .split('\n')
+    .map((l) => `        ${l}`)
+    .join('\n')}\n`;
+
+describe('ranks proven by use', () => {
+  it('proves token ids 2-D from an LSTM output indexed out[:, -1, :] after an Embedding (LSTM: 2 or 3 axes; the index: at least 3)', async () => {
+    const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, batch_first=True)\nself.fc = nn.Linear(16, 5)', 'e = self.emb(x)\nout, _ = self.lstm(e)\nlast = out[:, -1, :]\ny = self.fc(last)\nreturn y');
+    assert.equal(await shapeOf(body, 'e'), '(x.size(0), x.size(1), 8)');
+    assert.equal(await shapeOf(body, 'y'), '(B, 5)');
+  });
+
+  it('leaves ids unknown when only the LSTM constrains them (2-D and 3-D input both run)', async () => {
+    const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16)', 'e = self.emb(x)\nout, _ = self.lstm(e)\nreturn out');
+    assert.equal(await shapeOf(body, 'e'), '(…, 8)');
+  });
+
+  it('proves a rank from permute, which lists every axis, reaching back through a Linear and an activation', async () => {
+    const body = MODEL('self.fc = nn.Linear(8, 16)', 'h = F.relu(self.fc(x))\nz = h.permute(1, 0, 2)\nreturn z');
+    assert.equal(await shapeOf(body, 'h'), '(x.size(0), x.size(1), 16)');
+    assert.equal(await shapeOf(body, 'z'), '(x.size(1), x.size(0), 16)');
+  });
+
+  it('proves both arguments of torch.bmm 3-D', async () => {
+    const body = MODEL('pass', 'scores = torch.bmm(q, k.transpose(1, 2))\nw = F.softmax(scores, dim=-1)\nreturn w', 'q, k');
+    assert.equal(await shapeOf(body, 'scores'), '(q.size(0), q.size(1), k.size(1))');
+  });
+
+  it('proves the parameter from the first line on, when its size is unpacked later in the body', async () => {
+    const body = MODEL('pass', 'before = x.transpose(1, 2)\nb, t, d = x.size()\nreturn before');
+    assert.equal(await shapeOf(body, 'before'), '(x.size(0), x.size(2), x.size(1))');
+  });
+
+  it('proves nothing inside a branch that may not run', async () => {
+    const body = MODEL('pass', 'if x.dim() == 3:\n    x = x.permute(1, 0, 2)\ny = x.transpose(0, 1)\nreturn y');
+    assert.equal(await shapeOf(body, 'y'), undefined);
+  });
+
+  it('proves nothing after a branch that may return early', async () => {
+    const body = MODEL('self.fc = nn.Linear(8, 4)', 'z = x.float()\nif x.dim() == 2:\n    return self.fc(x)\ny = x.permute(1, 0, 2)\nreturn y');
+    assert.equal(await shapeOf(body, 'z'), undefined);
+  });
+
+  it('proves nothing when two uses disagree', async () => {
+    const body = MODEL('pass', 'a = x.permute(1, 0)\nb = x.permute(1, 0, 2)\nc = x.float()\nreturn c');
+    assert.equal(await shapeOf(body, 'c'), undefined);
+  });
+
+  it('proves nothing of a value read with one index (a tuple of tensors reads the same way)', async () => {
+    const body = MODEL('pass', 'src = x[0]\ny = src.permute(1, 0, 2)\nz = x.float()\nreturn y, z');
+    assert.equal(await shapeOf(body, 'z'), undefined);
+  });
+
+  it('proves nothing of x from the rank of x.view(...) (view gives its result\'s rank, not its input\'s)', async () => {
+    const body = MODEL('pass', 'flat = x.view(-1, 8)\ny = x.float()\nreturn flat, y');
+    assert.equal(await shapeOf(body, 'flat'), '(?, 8)');
+    assert.equal(await shapeOf(body, 'y'), undefined);
+  });
+
+  it('follows an index that drops an axis: h[:, -1] of a proven 3-D tensor is 2-D, and unsqueeze adds one', async () => {
+    const body = MODEL('pass', 'y = x.permute(0, 2, 1)\nlast = x[:, -1]\nu = last.unsqueeze(1)\nreturn u');
+    assert.equal(await shapeOf(body, 'last'), '(x.size(0), x.size(2))');
+    assert.equal(await shapeOf(body, 'u'), '(x.size(0), 1, x.size(2))');
+  });
+
+  it('proves a rank both branches of an if/else prove, and a conditional expression whose branches keep the rank', async () => {
+    const body = MODEL('self.linear = nn.Linear(4, 4)', 'Wy = self.linear(y) if self.linear is not None else y\nif self.training:\n    s = x.bmm(Wy.unsqueeze(2))\nelse:\n    s = torch.bmm(x, Wy.unsqueeze(2))\nz = x.float()\nw = y.float()\nreturn s', 'x, y');
+    assert.equal(await shapeOf(body, 'z'), '(x.size(0), x.size(1), x.size(2))');
+    assert.equal(await shapeOf(body, 'w'), '(y.size(0), y.size(1))');
+  });
+
+  it('proves nothing from a conditional expression\'s branch, which may not run', async () => {
+    const body = MODEL('pass', 'y = x.permute(1, 0, 2) if x.dim() == 3 else x\nz = x.float()\nreturn y, z');
+    assert.equal(await shapeOf(body, 'z'), undefined);
+  });
+
+  it('proves a rank from an axis read: out.size(2) of an LSTM output (2 or 3 axes) makes it 3-D', async () => {
+    const body = MODEL('self.lstm = nn.LSTM(4, 8)', 'out, _ = self.lstm(x)\nn = out.size(2)\nz = x.float()\nreturn out', 'x');
+    assert.equal(await shapeOf(body, 'z'), '(x.size(0), x.size(1), x.size(2))');
+  });
+
+  it('proves an argument\'s rank from what the called helper method and submodule prove of their parameters', async () => {
+    const body = 'import torch\nimport torch.nn as nn\nclass Enc(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.lstm = nn.LSTM(8, 16, batch_first=True)\n    def forward(self, e):\n        out, _ = self.lstm(e)\n        return out[:, -1, :]\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.emb = nn.Embedding(50, 8)\n        self.enc = Enc()\n    def scale(self, q):\n        return q.permute(1, 0)\n    def forward(self, x, y):\n        z = x.float()\n        w = y.float()\n        h = self.enc(self.emb(x))\n        t = self.scale(y)\n        return h, t\n';
+    assert.equal(await shapeOf(body, 'z'), '(x.size(0), x.size(1))');
+    assert.equal(await shapeOf(body, 'w'), '(y.size(0), y.size(1))');
+  });
+
+  it('reports nothing on a correct model whose input rank only its use proves', async () => {
+    const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(32, 5)', 'e = self.emb(x)\nout, (h, c) = self.lstm(e)\nlast = out[:, -1, :]\nreturn F.log_softmax(self.fc(last), dim=1)');
+    const result = await run(body);
+    assert.deepEqual(result.findings.map((f) => f.code), []);
+    assert.ok(result.tensors.some((t) => t.name === 'last' && t.shape === '(B, 32)'));
+  });
+
+  it('finds the bug its use-proven rank exposes: a Linear sized for one direction after a bidirectional LSTM', async () => {
+    const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(16, 5)', 'e = self.emb(x)\nout, _ = self.lstm(e)\nlast = out[:, -1, :]\nreturn self.fc(last)');
+    const result = await run(body);
+    assert.ok(result.findings.some((f) => f.severity === 'error'), result.findings.map((f) => `${f.code} ${f.message}`).join('\n'));
+  });
+});
+
+interface RankDemandCase { layer: string | null; expr: string; dtype: string; accepts: number[]; shift: number | null }
+const demands: Record<string, RankDemandCase> = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'op-shapes.json'), 'utf8')).rankDemands;
+
+/** A model whose forward first reads x (`z`), then runs `lines`; the op's layer, if any, is `self.m`. */
+function probe(c: RankDemandCase, lines: string[]): string {
+  const layer = c.layer ? c.layer.replace(/\{\w+\}/g, '3').replace(/\.eval\(\)$/, '') : 'None';
+  const expr = c.expr.replace(/\bm\(/g, 'self.m(');
+  return MODEL(`self.m = ${layer}`, ['z = x.float()', ...lines.map((l) => l.replace('EXPR', expr))].join('\n'));
+}
+
+function names(prefix: string, count: number): string {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i}`).join(', ') + (count === 1 ? ',' : '');
+}
+
+describe('ranks proven by use against PyTorch 1.13 (rankDemands of test/oracle/op-shapes.json)', () => {
+  for (const [name, c] of Object.entries(demands)) {
+    const output = c.shift === null ? 'a number' : `${c.shift >= 0 ? '+' : ''}${c.shift} axes`;
+    it(`${name}: ${c.expr} runs on ranks ${c.accepts.join(', ')} of 1..6, giving ${output}`, async () => {
+      for (let rank = 1; rank <= 6; rank++) {
+        // x's size unpacked into `rank` names, then the op: x's rank is proven only when the op accepts it.
+        const shape = await shapeOf(probe(c, [`(${names('d', rank)}) = x.size()`, 'y = EXPR']), 'z');
+        assert.equal(shape !== undefined && !shape.startsWith('(…'), c.accepts.includes(rank), `rank ${rank}: z ${shape}`);
+      }
+      if (c.shift === null) return;
+      // The output's rank unpacked: x's rank follows through the op's shift.
+      const shift = c.shift;
+      const rank = c.accepts.find((r) => r >= 1 && r + shift >= 1)!;
+      const shape = await shapeOf(probe(c, ['y = EXPR', `(${names('e', rank + shift)}) = y.size()`]), 'z');
+      assert.equal(shape?.replace(/^\(|\)$/g, '').split(',').filter((s) => s.trim()).length, rank, `z ${shape}`);
+    });
+  }
+});
