@@ -15,7 +15,7 @@ import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
-import { StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
+import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
 import { tensorFunction } from '../ops/torch-functions';
@@ -63,6 +63,8 @@ interface Frame {
   returns: Value[];
   /** What a generator yielded (`yield from` adds an item of the iterable). */
   yields?: Value[];
+  /** The ranks the function's body proves (ops/rank-from-use), worked out when first needed. */
+  proven?: ProvenRanks;
 }
 
 /**
@@ -506,9 +508,34 @@ export class Interpreter {
     if (stmt.op) {
       const current = this.eval(stmt.targets[0], scope);
       value = this.binary(stmt.op, current, value, stmt);
-    }
+    } else if (stmt.targets.length === 1 && hasOpenRank(value)) value = this.refineAssignedByUse(stmt, stmt.targets[0], value);
     for (const target of stmt.targets) this.bind(target, value, scope, stmt);
     this.noteKerasAssign(stmt, value);
+  }
+
+  /**
+   * A tensor of unknown rank bound to a name whose rank the rest of the function proves (`h = mystery(x)` then
+   * `h.permute(1, 0, 2)`): it has that rank from this assignment on. Items of an unpacked tuple likewise.
+   */
+  private refineAssignedByUse(stmt: A.Assign, target: A.Expr, value: Value): Value {
+    const frame = this.frame;
+    if (!frame.def) return value;
+    frame.proven ??= this.provenRanks(frame.def, frame.self);
+    const names = frame.proven.assigned.get(stmt);
+    if (!names) return value;
+    const refine = (t: A.Expr, v: Value): Value => {
+      if (t.kind === 'name') {
+        const rank = names.get(t.id);
+        return rank !== undefined && v.kind === 'tensor' && !v.shape.rankKnown ? refineRankByUnpacking(v, rank, true, '') ?? v : v;
+      }
+      // A tuple is immutable, so a refined copy stands for it; a list may be shared and is left as it is.
+      if ((t.kind === 'tuple' || t.kind === 'list') && v.kind === 'tuple' && !v.element && v.items.length === t.items.length && !t.items.some((i) => i.kind === 'starred')) {
+        const items = v.items.map((item, i) => refine(t.items[i], item));
+        return items.every((item, i) => item === v.items[i]) ? v : { ...v, items };
+      }
+      return v;
+    };
+    return refine(target, value);
   }
 
   /** `b, t, d = x.size()`: from this line on, x has exactly as many axes as names receive its sizes. */
@@ -1220,7 +1247,7 @@ export class Interpreter {
       if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }) } : UNKNOWN;
       scope.set(param.name, value);
     }
-    this.refineRanksByUse(def, params, scope, self ? def.params[0]?.name : undefined, globals);
+    this.refineRanksByUse(def, params, scope, self);
     if (self && def.name === '__init__' && !self.initArgs) {
       self.initArgs = new Map(params.filter((p) => !p.variadic).map((p): [string, Value] => [p.name, scope.lookup(p.name) ?? UNKNOWN]));
     }
@@ -1249,19 +1276,36 @@ export class Interpreter {
    * output indexed `out[:, -1, :]`): from the start of the body they have that rank, their sizes the symbols
    * `x.size(i)` (see ops/rank-from-use).
    */
-  private refineRanksByUse(def: A.FunctionDef, params: A.Param[], scope: Scope, selfName: string | undefined, globals: Scope): void {
+  private refineRanksByUse(def: A.FunctionDef, params: A.Param[], scope: Scope, self: InstanceValue | undefined): void {
     const open = params.filter((p) => {
       const v = !p.variadic ? scope.vars.get(p.name) : undefined;
       return v?.kind === 'tensor' && !v.shape.rankKnown;
     });
     if (open.length === 0) return;
-    const selfValue = selfName !== undefined ? scope.vars.get(selfName) : undefined;
-    const ranks = ranksProvenByUse(def, open.map((p) => p.name), this.staticContext(selfName, selfValue, globals), selfName);
+    const ranks = this.provenRanks(def, self).params;
     for (const [name, rank] of ranks) {
+      if (!open.some((p) => p.name === name)) continue;
       const value = scope.vars.get(name) as TensorValue;
       const refined = refineRankByUnpacking(value, rank, true, name);
       if (refined) scope.set(name, refined);
     }
+  }
+
+  private readonly provenCache = new WeakMap<A.FunctionDef, Map<InstanceValue | undefined, ProvenRanks>>();
+
+  /** What a function's body proves of ranks (ops/rank-from-use), run as a method of `self` or as a plain function. */
+  private provenRanks(def: A.FunctionDef, self: InstanceValue | undefined): ProvenRanks {
+    let bySelf = this.provenCache.get(def);
+    if (!bySelf) this.provenCache.set(def, (bySelf = new Map()));
+    let proven = bySelf.get(self);
+    if (!proven) {
+      const own = def.params.filter((p) => !p.variadic);
+      const selfName = self && own.length ? own[0].name : undefined;
+      const params = (selfName !== undefined ? own.slice(1) : own).map((p) => p.name);
+      proven = ranksProvenByUse(def, params, this.staticContext(selfName, self, this.globalsOf.get(def) ?? this.module), selfName);
+      bySelf.set(self, proven);
+    }
+    return proven;
   }
 
   /**
@@ -1341,6 +1385,13 @@ export class Interpreter {
   get currentSelf(): InstanceValue | undefined {
     return this.frame.self;
   }
+}
+
+/** A tensor of unknown rank, or a tuple holding one: what a rank proven by use can refine. */
+function hasOpenRank(v: Value, depth = 0): boolean {
+  if (v.kind === 'tensor') return !v.shape.rankKnown;
+  if ((v.kind === 'tuple' || v.kind === 'list') && !v.element && depth < 2) return v.items.some((item) => hasOpenRank(item, depth + 1));
+  return false;
 }
 
 function dimOf(v: Value | undefined): Dim {

@@ -63,10 +63,19 @@ const RANK_KEEPING_FUNCTIONS = new Set([
 const EXACT_RANK_METHODS: Record<string, number> = { bmm: 3, mm: 2 };
 const EXACT_RANK_FUNCTIONS: Record<string, number> = { 'torch.bmm': 3, 'torch.mm': 2 };
 
-/** Which parameter a value's rank follows, and by how much it differs from it. */
+/**
+ * Which value's rank another's follows, and by how much it differs from it: a parameter (its name), or a name as an
+ * assignment bound it (a key of `roots`).
+ */
 interface Provenance {
   param: string;
   shift: number;
+}
+
+/** What a body proves: its parameters' ranks, and the ranks of names as assignments bind them. */
+export interface ProvenRanks {
+  params: Map<string, number>;
+  assigned: Map<A.Assign, Map<string, number>>;
 }
 
 /** A set of possible ranks 0..MAX_RANK, as a bit per rank. */
@@ -106,14 +115,33 @@ class RankProver {
     }
   }
 
-  /** The parameters whose rank every fact agrees on, with that rank. */
-  result(): Map<string, number> {
-    const out = new Map<string, number>();
-    for (const [p, ranks] of this.ranks) {
+  /** Names bound by an assignment: key in `ranks` → the statement and the name. */
+  private readonly roots = new Map<string, { stmt: A.Assign; name: string }>();
+
+  /** The parameters and assigned names whose rank every fact agrees on, with that rank. */
+  result(): ProvenRanks {
+    const params = new Map<string, number>();
+    const assigned = new Map<A.Assign, Map<string, number>>();
+    for (const [key, ranks] of this.ranks) {
       const left = ranks.flatMap((ok, r) => (ok ? [r] : []));
-      if (left.length === 1) out.set(p, left[0]);
+      if (left.length !== 1) continue;
+      const root = this.roots.get(key);
+      if (!root) params.set(key, left[0]);
+      else {
+        const names = assigned.get(root.stmt) ?? new Map<string, number>();
+        names.set(root.name, left[0]);
+        assigned.set(root.stmt, names);
+      }
     }
-    return out;
+    return { params, assigned };
+  }
+
+  /** A name as this assignment binds it, of a rank nothing known yet follows. */
+  private root(stmt: A.Assign, name: string): Provenance {
+    const key = `${this.roots.size}:${name}`;
+    this.roots.set(key, { stmt, name });
+    this.ranks.set(key, allRanks());
+    return { param: key, shift: 0 };
   }
 
   /** A fact: the value of provenance `prov` has a rank that `ok` accepts. */
@@ -183,10 +211,12 @@ class RankProver {
     this.env = new Map(before.env);
     this.ranks = cloneRanks(before.ranks);
     const elseGoesOn = this.block(stmt.orelse);
+    // A name bound inside one branch only has the facts of that branch.
     for (const [p, ranks] of this.ranks) {
-      const other = afterThen.ranks.get(p)!;
-      for (let r = 0; r < ranks.length; r++) ranks[r] = ranks[r] || other[r];
+      const other = before.ranks.has(p) ? afterThen.ranks.get(p) : undefined;
+      if (other) for (let r = 0; r < ranks.length; r++) ranks[r] = ranks[r] || other[r];
     }
+    for (const [p, ranks] of afterThen.ranks) if (!before.ranks.has(p)) this.ranks.set(p, ranks);
     const env = new Map<string, Provenance>();
     for (const [name, prov] of this.env) {
       const other = afterThen.env.get(name);
@@ -233,8 +263,13 @@ class RankProver {
     const firstItem = this.recurrentOutput(stmt.value);
     for (const target of stmt.targets) {
       this.forgetTargets(target);
-      if (target.kind === 'name' && value) this.env.set(target.id, value);
-      else if ((target.kind === 'tuple' || target.kind === 'list') && firstItem && target.items[0]?.kind === 'name') this.env.set(target.items[0].id, firstItem);
+      if (target.kind === 'name') this.env.set(target.id, value ?? this.root(stmt, target.id));
+      else if (target.kind === 'tuple' || target.kind === 'list') {
+        if (target.items.some((t) => t.kind === 'starred')) continue;
+        target.items.forEach((t, i) => {
+          if (t.kind === 'name') this.env.set(t.id, i === 0 && firstItem ? firstItem : this.root(stmt, t.id));
+        });
+      }
     }
   }
 
@@ -379,7 +414,7 @@ class RankProver {
     if (!args.some((a) => a) && ![...keywords.values()].some((a) => a)) return;
     const callee = this.context.callee(target);
     if (!callee || this.active.has(callee.def)) return;
-    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active);
+    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active).params;
     callee.params.forEach((param, i) => {
       const rank = proven.get(param);
       if (rank === undefined) return;
@@ -555,12 +590,11 @@ function walkStatements(stmts: A.Stmt[], visit: (s: A.Stmt) => void): void {
  * The ranks that the body of `def` proves for the named parameters: only those every fact agrees on. `context`
  * names what `self.<attr>` (`selfName`, a method's first parameter) and module paths are, and what calls run.
  */
-export function ranksProvenByUse(def: A.FunctionDef, params: string[], context: StaticContext, selfName?: string): Map<string, number> {
+export function ranksProvenByUse(def: A.FunctionDef, params: string[], context: StaticContext, selfName?: string): ProvenRanks {
   return provenRanks(def, params, context, selfName, 0, new Set());
 }
 
-function provenRanks(def: A.FunctionDef, params: string[], context: StaticContext, selfName: string | undefined, depth: number, active: Set<A.FunctionDef>): Map<string, number> {
-  if (params.length === 0) return new Map();
+function provenRanks(def: A.FunctionDef, params: string[], context: StaticContext, selfName: string | undefined, depth: number, active: Set<A.FunctionDef>): ProvenRanks {
   const locals = new Set(def.params.map((p) => p.name).filter((n) => n !== selfName));
   const addTargets = (t: A.Expr): void => {
     if (t.kind === 'name') locals.add(t.id);

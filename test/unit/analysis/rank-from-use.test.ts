@@ -96,6 +96,17 @@ describe('ranks proven by use', () => {
     assert.equal(await shapeOf(body, 'w'), '(y.size(0), y.size(1))');
   });
 
+  it('proves the rank of a tensor bound in the body from its later use, from that assignment on', async () => {
+    const body = MODEL('pass', 'a = x.squeeze()\nc = a.float()\nb = a.permute(1, 0)\nd = x.float()\nreturn b, c, d');
+    assert.equal(await shapeOf(body, 'c'), '(?, ?)');
+    assert.equal(await shapeOf(body, 'd'), undefined);
+  });
+
+  it('proves nothing of a name rebound in a loop, whose uses may see another binding', async () => {
+    const body = MODEL('pass', 'a = x.squeeze()\nc = a.float()\nfor i in range(3):\n    a = a.sum(0)\nb = a.permute(1, 0)\nreturn b, c');
+    assert.equal(await shapeOf(body, 'c'), undefined);
+  });
+
   it('reports nothing on a correct model whose input rank only its use proves', async () => {
     const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(32, 5)', 'e = self.emb(x)\nout, (h, c) = self.lstm(e)\nlast = out[:, -1, :]\nreturn F.log_softmax(self.fc(last), dim=1)');
     const result = await run(body);
