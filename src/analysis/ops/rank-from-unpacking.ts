@@ -11,15 +11,21 @@ import type { TensorValue, Value } from '../values/value';
  * already known to be a tensor is refined by it).
  */
 export function unpackedSizeOf(stmt: A.Assign): { name: string; call: boolean; count: number } | undefined {
+  const unpacked = unpackedSizeExpr(stmt);
+  return unpacked?.object.kind === 'name' ? { name: unpacked.object.id, call: unpacked.call, count: unpacked.count } : undefined;
+}
+
+/** The expression whose size an assignment unpacks (`x.size()`, `out.shape`), into how many names. */
+export function unpackedSizeExpr(stmt: A.Assign): { object: A.Expr; call: boolean; count: number } | undefined {
   if (stmt.op || stmt.targets.length !== 1) return undefined;
   const target = stmt.targets[0];
   if (target.kind !== 'tuple' && target.kind !== 'list') return undefined;
   if (target.items.some((t) => t.kind === 'starred') || target.items.length === 0) return undefined;
   const v = stmt.value;
-  if (v.kind === 'call' && v.args.length === 0 && v.keywords.length === 0 && !v.hasStarArgs && v.func.kind === 'attribute' && v.func.attr === 'size' && v.func.object.kind === 'name') {
-    return { name: v.func.object.id, call: true, count: target.items.length };
+  if (v.kind === 'call' && v.args.length === 0 && v.keywords.length === 0 && !v.hasStarArgs && v.func.kind === 'attribute' && v.func.attr === 'size') {
+    return { object: v.func.object, call: true, count: target.items.length };
   }
-  if (v.kind === 'attribute' && v.attr === 'shape' && v.object.kind === 'name') return { name: v.object.id, call: false, count: target.items.length };
+  if (v.kind === 'attribute' && v.attr === 'shape') return { object: v.object, call: false, count: target.items.length };
   return undefined;
 }
 

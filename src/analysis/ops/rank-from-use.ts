@@ -8,6 +8,7 @@
 // statements every normal run of the body executes, and contradictory facts leave the rank unknown.
 import type * as A from '../parse/ast';
 import { MAX_RANK } from '../shapes/shape';
+import { unpackedSizeExpr } from './rank-from-unpacking';
 import type { Value } from '../values/value';
 
 /** What an op demands of its input's rank, and the rank of its (first) output relative to the input's. */
@@ -256,7 +257,7 @@ class RankProver {
       return;
     }
     // `b, t, d = x.size()`: x has exactly three axes (the shape unpacking proves it as the interpreter does).
-    const sized = unpackedSize(stmt);
+    const sized = unpackedSizeExpr(stmt);
     if (sized) this.demand(this.expr(sized.object), (r) => r === sized.count);
     const value = sized ? undefined : this.expr(stmt.value);
     // `out, h = self.lstm(x)`: the first item is the output.
@@ -504,18 +505,6 @@ class RankProver {
     const ints = e.index.filter((item) => literalInt(item) !== undefined).length;
     return { param: object.param, shift: object.shift - ints + added };
   }
-}
-
-/** `x.size()` or `x.shape` unpacked into n names. */
-function unpackedSize(stmt: A.Assign): { object: A.Expr; count: number } | undefined {
-  if (stmt.targets.length !== 1) return undefined;
-  const target = stmt.targets[0];
-  if (target.kind !== 'tuple' && target.kind !== 'list') return undefined;
-  if (target.items.length === 0 || target.items.some((t) => t.kind === 'starred')) return undefined;
-  const v = stmt.value;
-  if (v.kind === 'call' && v.args.length === 0 && v.keywords.length === 0 && !v.hasStarArgs && v.func.kind === 'attribute' && v.func.attr === 'size') return { object: v.func.object, count: target.items.length };
-  if (v.kind === 'attribute' && v.attr === 'shape') return { object: v.object, count: target.items.length };
-  return undefined;
 }
 
 /** How many axes `permute` lists: `permute(1, 0, 2)` or `permute((1, 0, 2))`, all written out. */
