@@ -113,6 +113,30 @@ ${init}
       model.dispose();
     });
 
+    it('the dummy batch a model is probed with holds no pad id: lengths counted from the padding are whole, in the decreasing order pack_padded_sequence requires', async () => {
+      const model = loadTorchModel({ path: 'model.py', analyzer: await sharedAnalyzer(), source: `import torch
+import torch.nn as nn
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(3, 4, padding_idx=0)
+        self.gru = nn.GRU(4, 6, batch_first=True)
+        self.fc = nn.Linear(6, 3)
+
+    def forward(self, x, x_lens):
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), x_lens, batch_first=True)
+        out, h = self.gru(packed)
+        return self.fc(h[-1])
+` });
+      const tf = tfjs();
+      const x = tf.tensor2d([[1, 2, 1, 2], [2, 1, 0, 0]], [2, 4], 'int32');
+      const y = model.predictRaw(x);
+      assert.deepEqual(y.shape, [2, 3]);
+      tf.dispose([x, y]);
+      model.dispose();
+    });
+
     it('without init_hidden, a required hidden state is None: zeros, as PyTorch starts from', async () => {
       const model = loadTorchModel({ path: 'model.py', source: source(''), analyzer: await sharedAnalyzer() });
       assert.equal(model.summary.outputUnits, 3);

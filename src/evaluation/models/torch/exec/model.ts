@@ -381,6 +381,18 @@ function inputSpec(root: Instance, path: string, description: ModelDescription):
 }
 
 /**
+ * The dummy batch of ids the model is probed with: random ids below `range`, never the pad id, so that
+ * lengths and masks built from the padding see whole sequences (pack_padded_sequence then gets lengths
+ * in decreasing order, as it requires), as real unpadded data gives them.
+ */
+function probeIds(range: number, padId: number | null): Tensor {
+  const tf = tfjs();
+  const usable = padId !== null && padId >= 0 && padId < range && range > 1 ? range - 1 : range;
+  const ids = tf.cast(tf.floor(tf.mul(tf.randomUniform([PROBE_BATCH, PROBE_LENGTH], 0, 1, 'float32', 3), usable)), 'int32');
+  return usable === range ? ids : tf.add(ids, tf.cast(tf.greaterEqual(ids, padId!), 'int32'));
+}
+
+/**
  * One output per time step, and how it lays out batch and time: (B, T, C), (T, B, C), or flattened
  * (B·T, C) (T·B for a model that reads its input time-major), told by the axes that still follow the
  * input's batch and time, else by the probe batch's sizes.
@@ -419,7 +431,7 @@ class ExecutedTorchModel implements ExecutedModel {
   ) {
     const tf = tfjs();
     const probe = options.example?.batch ?? tf.tidy(() => (input.kind === 'ids'
-      ? tf.cast(tf.floor(tf.mul(tf.randomUniform([PROBE_BATCH, PROBE_LENGTH], 0, 1, 'float32', 3), Math.min(input.vocabulary ?? 1, 1000))), 'int32')
+      ? probeIds(Math.min(input.vocabulary ?? 1, 1000), input.padId)
       : tf.randomNormal([PROBE_BATCH, PROBE_LENGTH, input.features!], 0, 1, 'float32', 3)));
     let out: { shape: number[]; act: TensorValue['act']; roles: string | undefined };
     try {
