@@ -19,11 +19,26 @@ export function incomingFeatures(event: LayerCallEvent) {
   return undefined;
 }
 
-/** A recurrent layer receiving a known feature size other than its known input_size. */
+const CELLS = new Set(['RNNCell', 'GRUCell', 'LSTMCell']);
+
+/** True for nn.RNNCell, nn.GRUCell and nn.LSTMCell: one step, input (batch, input_size) or (input_size,). */
+export function isRecurrentCell(layer: LayerDesc): boolean {
+  return layer.framework === 'torch' && CELLS.has(layer.kind);
+}
+
+/** The feature size reaching a recurrent cell: the last dimension of its 1-D or 2-D input (other ranks raise first). */
+function cellIncomingFeatures(event: LayerCallEvent) {
+  const input = event.args[0];
+  if (input?.kind !== 'tensor' || !input.shape.rankKnown || (input.shape.dims.length !== 1 && input.shape.dims.length !== 2)) return undefined;
+  return lastDim(input.shape);
+}
+
+/** A recurrent layer or cell receiving a known feature size other than its known input_size. */
 export function inputSizeMismatch(event: LayerCallEvent): { got: Extract<Dim, { kind: 'int' }>; want: number; producer?: LayerDesc } | undefined {
-  if (!isRecurrent(event.layer)) return undefined;
-  const got = incomingFeatures(event);
-  const want = recurrentConfig(event.layer).inputSize;
+  const cell = isRecurrentCell(event.layer);
+  if (!cell && !isRecurrent(event.layer)) return undefined;
+  const got = cell ? cellIncomingFeatures(event) : incomingFeatures(event);
+  const want = cell ? argInt(event.layer, 'input_size') : recurrentConfig(event.layer).inputSize;
   if (!got || got.kind !== 'int' || want === undefined || got.value === want) return undefined;
   return { got, want, producer: producerLayer(got) };
 }
@@ -47,10 +62,10 @@ export const rnnInputSizeMismatch: Rule = {
   name: 'rnn-input-size-mismatch',
   severity: 'error',
   framework: 'torch',
-  summary: 'The input to an RNN/GRU/LSTM has a feature size other than its input_size.',
+  summary: 'The input to an RNN/GRU/LSTM (or one of their cells) has a feature size other than its input_size.',
   docs: {
-    whatItDoes: 'Checks that the last dimension of the tensor fed to `nn.RNN`, `nn.GRU` or `nn.LSTM` equals the layer\'s `input_size`, including when `input_size` and `hidden_size` were passed in the wrong order.',
-    whyIsThisBad: 'PyTorch raises at the first forward pass: `RuntimeError: input.size(-1) must be equal to input_size. Expected 50, got 100`. The usual causes are an embedding size that changed, or positional arguments swapped.',
+    whatItDoes: 'Checks that the last dimension of the tensor fed to `nn.RNN`, `nn.GRU` or `nn.LSTM` equals the layer\'s `input_size`, including when `input_size` and `hidden_size` were passed in the wrong order. The same holds for one step of `nn.RNNCell`, `nn.GRUCell` or `nn.LSTMCell`, whose input is (batch, input_size) or (input_size,).',
+    whyIsThisBad: 'PyTorch raises at the first forward pass: `RuntimeError: input.size(-1) must be equal to input_size. Expected 50, got 100`, or for a cell `RuntimeError: input has inconsistent input_size: got 812 expected 556`. The usual causes are an embedding size that changed, a context vector concatenated to the input whose width is not the one the cell was built for, or positional arguments swapped.',
     example: 'gru = nn.GRU(input_size=50, hidden_size=100)\nout, h = gru(torch.randn(32, 10, 100))',
     useInstead: 'gru = nn.GRU(input_size=100, hidden_size=50)\nout, h = gru(torch.randn(32, 10, 100))',
     references: ['https://pytorch.org/docs/stable/generated/torch.nn.GRU.html'],
