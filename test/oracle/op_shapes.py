@@ -215,6 +215,20 @@ def _(r):
     return f"x = {randn(s)}\ny = torch.stack([x * i for i in range({n})], {d})"
 
 
+@op("stack-cat-loop")
+def _(r):
+    # A list grown in a loop too long to unroll, every step appending the same number of times: its length is known.
+    s = sizes(r, r.randint(1, 3))
+    stack = r.random() < 0.5
+    d = axis(r, len(s), 1 if stack else 0)
+    n, per = r.randint(17, 40), r.randint(1, 2)
+    start = r.randint(0, 3)
+    head = "xs = [" + randn(s) + "]\n" if r.random() < 0.3 else "xs = []\n"
+    body = "".join(f"    xs.append({randn(s)})\n" for _ in range(per))
+    fn = "torch.stack" if stack else "torch.cat"
+    return head + f"for t in range({start}, {start + n}):\n" + body + f"y = {fn}(xs, dim={d})"
+
+
 @op("chunk")
 def _(r):
     s = sizes(r, r.randint(1, 3), 1, 8)
@@ -675,6 +689,51 @@ def _(r):
     ])
     shape = [bsz, c, length] if r.random() < 0.85 else [c, length]
     return "m = " + form.format(c=c, o=out, k=k, s=stride, p=pad, d=dil) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("Conv2d")
+def _(r):
+    bsz, c, out = r.randint(1, 3), r.randint(1, 4), r.randint(1, 5)
+    h, w = r.randint(4, 12), r.randint(4, 12)
+    kh, kw, sh, sw, ph, pw, dh, dw = r.randint(1, 3), r.randint(1, 3), r.randint(1, 3), r.randint(1, 3), r.randint(0, 1), r.randint(0, 1), r.randint(1, 2), r.randint(1, 2)
+    form = r.choice([
+        "nn.Conv2d({c}, {o}, {kh})",
+        "nn.Conv2d({c}, {o}, kernel_size=({kh}, {kw}), stride=({sh}, {sw}))",
+        "nn.Conv2d({c}, {o}, ({kh}, {kw}), ({sh}, {sw}), ({ph}, {pw}), ({dh}, {dw}))",
+        "nn.Conv2d(in_channels={c}, out_channels={o}, kernel_size={kh}, stride={sh}, padding={ph}, dilation={dh})",
+        "nn.Conv2d({c}, {o}, ({kh}, {kw}), padding='same')",
+        "nn.Conv2d({c}, {o}, {kw}, stride={sh}, padding='valid')",
+    ])
+    shape = [bsz, c, h, w] if r.random() < 0.85 else [c, h, w]
+    return "m = " + form.format(c=c, o=out, kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw, dh=dh, dw=dw) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("pool2d")
+def _(r):
+    bsz, c, h, w = r.randint(1, 3), r.randint(1, 4), r.randint(4, 12), r.randint(4, 12)
+    kh, kw = r.randint(1, 3), r.randint(1, 3)
+    sh, sw = r.randint(1, 3), r.randint(1, 3)
+    ph, pw = r.randint(0, kh // 2), r.randint(0, kw // 2)
+    form = r.choice([
+        "nn.MaxPool2d({kh})",
+        "nn.MaxPool2d(({kh}, {kw}), stride=({sh}, {sw}))",
+        "nn.MaxPool2d(kernel_size=({kh}, {kw}), stride={sh}, padding=({ph}, {pw}), ceil_mode=True)",
+        "nn.MaxPool2d({kh}, {sh}, {ph}, 1, False, True)",
+        "nn.AvgPool2d({kh})",
+        "nn.AvgPool2d(({kh}, {kw}), stride=({sh}, {sw}), padding=({ph}, {pw}))",
+        "nn.AvgPool2d(kernel_size={kh}, stride={sh}, ceil_mode=True)",
+    ])
+    if "MaxPool2d({kh}, {sh}, {ph}" in form:
+        ph = min(ph, kh // 2)
+    shape = [bsz, c, h, w] if r.random() < 0.85 else [c, h, w]
+    return "m = " + form.format(kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("BatchNorm2d")
+def _(r):
+    bsz, c, h, w = r.randint(2, 3), r.randint(1, 4), r.randint(1, 6), r.randint(1, 6)
+    form = r.choice(["nn.BatchNorm2d({c})", "nn.BatchNorm2d(num_features={c}, momentum=0.2)", "nn.InstanceNorm2d({c})"])
+    return "m = " + form.format(c=c) + f"\nx = {randn([bsz, c, h, w])}\ny = m(x)"
 
 
 @op("MaxPool1d")

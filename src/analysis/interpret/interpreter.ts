@@ -22,7 +22,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
@@ -47,6 +47,24 @@ function iterableLength(v: Value): number | undefined {
 }
 
 const MAX_UNROLL = 16;
+/** The longest list whose length a counted loop gives (a longer one keeps an unknown length). */
+const MAX_COUNTED_LENGTH = 1_000_000;
+
+type ListValue = Extract<Value, { kind: 'list' | 'tuple' }>;
+
+/** One loop that is not unrolled: the lists appended to in it, and per list how it was appended to (countedAppend). */
+interface LoopAppends {
+  appended: Set<ListValue>;
+  counts: Map<ListValue, { before: number; perPass: number; exact: boolean }>;
+  /** Set when the loop certainly runs `iterations` times: what an append must match to count (the state at entry). */
+  counted?: { iterations: number; text: string; uncertain: number; frames: number; secondPasses: number };
+}
+
+/** True when the loop's text may bind `name` to another list, or empty or shrink it, so its appends do not accumulate. */
+function rebindsName(loopText: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^.\\w])${n}\\s*([-+*/|&]|//)?=(?!=)|\\bfor\\b[^:]*\\b${n}\\b[^:]*\\bin\\b|\\bdel\\s+${n}\\b|(^|[^.\\w])${n}\\.(pop|clear|remove)\\b|\\bas\\s+${n}\\b|\\bglobal\\b|\\bnonlocal\\b`).test(loopText);
+}
 /** Statements and expressions nested deeper than this (across calls) evaluate to unknown: the JS stack is finite. */
 const MAX_NESTING = 400;
 
@@ -388,15 +406,18 @@ export class Interpreter {
       return;
     }
     const branch = scope.fork();
+    const count = iter.kind === 'list' || iter.kind === 'tuple' ? sequenceLength(iter) : undefined;
+    const text = this.ctx.text(stmt.range);
+    // A loop over a sequence of known length that nothing leaves early or skips runs its body exactly that often.
+    const counted = count !== undefined && !/\b(break|continue|return|raise|yield)\b/.test(text) ? { iterations: count, text } : undefined;
     const { again } = this.loop(() => {
       this.bind(stmt.target, this.iterationValue(iter), branch, null);
       const left = this.execBlock(stmt.body, branch);
-      const count = iter.kind === 'list' || iter.kind === 'tuple' ? sequenceLength(iter) : undefined;
       // A loop known to run at least twice, that nothing leaves early, certainly runs its second iteration from what
       // the first left.
-      const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(this.ctx.text(stmt.range));
+      const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(text);
       return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.iterationValue(iter), s, null), stmt.body, twice) };
-    });
+    }, counted);
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
     for (const [k, v] of branch.vars) if (!scope.has(k)) after.vars.set(k, v);
@@ -407,26 +428,64 @@ export class Interpreter {
   /** Branches of an `if` whose condition is not known, running now. */
   private uncertain = 0;
 
-  /** Lists appended to inside the loops running now (innermost last). */
-  private readonly loopAppends: Set<Extract<Value, { kind: 'list' | 'tuple' }>>[] = [];
+  /** The loops running now that are not unrolled (innermost last), with the lists appended to in each. */
+  private readonly loopAppends: LoopAppends[] = [];
 
   /**
-   * Runs a loop whose iterations are not unrolled. A list appended to inside it holds as many items as the loop ran,
-   * which is not known: afterwards it keeps only what its items are like.
+   * Runs a loop whose iterations are not unrolled. A list appended to inside it holds as many items as the loop ran.
+   * When the loop certainly runs `counted.iterations` times and the list was appended to a fixed number of times per
+   * iteration (see countedAppend), that is its length afterwards; otherwise the length is not known, and the list
+   * keeps only what its items are like.
    */
-  private loop<T>(run: () => T): T {
-    const appended = new Set<Extract<Value, { kind: 'list' | 'tuple' }>>();
-    this.loopAppends.push(appended);
+  private loop<T>(run: () => T, counted?: { iterations: number; text: string }): T {
+    const frame: LoopAppends = {
+      appended: new Set(),
+      counts: new Map(),
+      ...(counted && { counted: { ...counted, uncertain: this.uncertain, frames: this.frames.length, secondPasses: this.secondPasses } }),
+    };
+    this.loopAppends.push(frame);
     try {
       return run();
     } finally {
       this.loopAppends.pop();
-      for (const list of appended) {
+      const outer = this.loopAppends[this.loopAppends.length - 1];
+      for (const list of frame.appended) {
         const items = list.element ? [list.element] : list.items;
-        forgetLength(list, items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : UNKNOWN);
-        this.loopAppends[this.loopAppends.length - 1]?.add(list);
+        const element = items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : UNKNOWN;
+        const count = frame.counts.get(list);
+        forgetLength(list, element);
+        const length = count?.exact && frame.counted ? knownLength(count.before + frame.counted.iterations * count.perPass) : undefined;
+        if (length !== undefined && length <= MAX_COUNTED_LENGTH) list.length = length;
+        if (outer) {
+          outer.appended.add(list);
+          // Appended to by an inner loop: not a fixed number of times per iteration of the outer one, as counted.
+          outer.counts.set(list, { before: 0, perPass: 0, exact: false });
+        }
       }
     }
+  }
+
+  /**
+   * Notes an append to a list inside the innermost loop. It counts towards the list's length after the loop when it
+   * runs on every iteration: in the loop's own body (not a function it calls, not a nested loop), under no condition
+   * the analysis could not decide, in the loop's first pass (a second pass repeats it), to a list named by a name the
+   * loop never rebinds, pops or clears (so it is the one list the loop grows, not a new one each iteration).
+   */
+  private countedAppend(list: Extract<Value, { kind: 'list' | 'tuple' }>, method: string, expr: A.Call): void {
+    const frame = this.loopAppends[this.loopAppends.length - 1];
+    if (!frame) return;
+    const firstAppend = !frame.appended.has(list);
+    frame.appended.add(list);
+    const c = frame.counted;
+    if (c && this.secondPasses > c.secondPasses) return;
+    const receiver = expr.func.kind === 'attribute' && expr.func.object.kind === 'name' ? expr.func.object.id : undefined;
+    const counts =
+      c !== undefined && method === 'append' && receiver !== undefined && this.uncertain === c.uncertain && this.frames.length === c.frames && !rebindsName(c.text, receiver);
+    const before = firstAppend ? sequenceLength(list) : undefined;
+    const entry = frame.counts.get(list) ?? { before: before ?? 0, perPass: 0, exact: firstAppend && before !== undefined };
+    if (counts) entry.perPass++;
+    else entry.exact = false;
+    frame.counts.set(list, entry);
   }
 
   /** Second passes running now: a loop inside a second pass gets none of its own, so nesting cannot multiply the work. */
@@ -1048,7 +1107,7 @@ export class Interpreter {
         // the receiver is a tensor of unknown shape.
         return TENSOR_ONLY_METHODS.has(name) ? tensorMethod({ kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown' }, name, args, kwargs, origin) : UNKNOWN;
       case 'list':
-        if ((name === 'append' || name === 'extend' || name === 'insert') && this.loopAppends.length) this.loopAppends[this.loopAppends.length - 1].add(receiver);
+        if (name === 'append' || name === 'extend' || name === 'insert') this.countedAppend(receiver, name, expr);
         if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
         if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
         return name === 'copy' ? { ...receiver, items: [...receiver.items] } : NONE;

@@ -2,7 +2,7 @@
 import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
+import { TensorValue, UNKNOWN, Value, boolValue, intValue, sequenceLength } from '../values/value';
 import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d } from './pooling';
 import { dimsFromSizeArgs } from './dims-from-values';
@@ -68,7 +68,11 @@ function concat(items: Value[], axisValue: Value | undefined, stack: boolean, or
 }
 
 /** cat/stack over a list of unknown length (a comprehension): the joined axis is unknown, the others stay. */
-function concatUnknownCount(element: Value, axisValue: Value | undefined, stack: boolean, origin: Origin): TensorValue {
+/**
+ * cat or stack over a list known only by what its items are like (a loop's appends): the joined axis is unknown,
+ * unless the list's length is known (`count`), which stack puts on its new axis and cat multiplies the axis by.
+ */
+function concatUnknownCount(element: Value, axisValue: Value | undefined, stack: boolean, origin: Origin, count?: number): TensorValue {
   const base: TensorValue = { kind: 'tensor', dtype: element.kind === 'tensor' ? element.dtype : 'unknown', origin, shape: UNKNOWN_SHAPE, ...(element.kind === 'tensor' ? joinedBounds([element]) : {}) };
   if (element.kind !== 'tensor' || !element.shape.rankKnown) return base;
   const rank = element.shape.dims.length;
@@ -76,8 +80,9 @@ function concatUnknownCount(element: Value, axisValue: Value | undefined, stack:
   const i = normaliseAxis(axis, stack ? rank + 1 : rank);
   if (i === undefined) return base;
   const dims = [...element.shape.dims];
-  if (stack) dims.splice(i, 0, UNKNOWN_DIM);
-  else dims[i] = UNKNOWN_DIM;
+  const joined = dims[i];
+  if (stack) dims.splice(i, 0, count !== undefined ? intDim(count, { origin }) : UNKNOWN_DIM);
+  else dims[i] = count !== undefined && joined?.kind === 'int' && Number.isSafeInteger(count * joined.value) ? intDim(count * joined.value, { origin }) : UNKNOWN_DIM;
   return { ...base, shape: shapeOf(dims) };
 }
 
@@ -91,7 +96,7 @@ export function tensorFunction(name: string, args: Value[], kwargs: Map<string, 
     case 'stack': {
       const seq = first ?? kwargs.get('tensors');
       if (seq?.kind !== 'tuple' && seq?.kind !== 'list') return { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE };
-      if (seq.element) return concatUnknownCount(seq.element, args[1] ?? kwargs.get('dim'), name === 'stack', origin);
+      if (seq.element) return concatUnknownCount(seq.element, args[1] ?? kwargs.get('dim'), name === 'stack', origin, sequenceLength(seq));
       return concat(seq.items, args[1] ?? kwargs.get('dim'), name === 'stack', origin);
     }
     case 'flatten':

@@ -120,7 +120,7 @@ describe('pretrained tables', () => {
 describe('loops and conditions', () => {
   it('runs a for loop without else once per pass, never its body again as the else', async () => {
     const body = 'outs = []\nfor i in range(24):\n    outs.append(torch.zeros(3, 16))\ny = torch.stack(outs, dim=1)\n';
-    assert.equal(await shapeOf(body, 'y'), '(3, ?, 16)');
+    assert.equal(await shapeOf(body, 'y'), '(3, 24, 16)');
   });
 
   it('joins an attribute set under a condition that may not hold with the one another path set', async () => {
@@ -213,6 +213,42 @@ describe('loops and conditions', () => {
     it('joins with the state before the loop when the loop may stop early', async () => {
       const body = head + 'import random\nlstm = nn.LSTM(8, 16, batch_first=True)\nemb = nn.Embedding(50, 8)\nx = torch.randn(1, 1, 8)\nstate = None\nfor i in range(20):\n    out, state = lstm(x, state)\n    if random.random() > 0.5:\n        break\n    x = emb(out.squeeze(1).argmax(1))\n';
       assert.ok(!(await codes(body)).includes('SL116'));
+    });
+  });
+
+  describe('a list appended to in a loop that is not unrolled', () => {
+    const head = 'import random\nimport torch\nimport torch.nn as nn\nouts = []\n';
+    const stacked = (loop: string) => head + loop + 'y = torch.stack(outs, dim=1)\n';
+
+    it('holds one item per step when every step appends once: 19 decoder steps from range(1, 20)', async () => {
+      assert.equal(await shapeOf(stacked('for t in range(1, 20):\n    outs.append(torch.randn(4, 7))\n'), 'y'), '(4, 19, 7)');
+    });
+
+    it('counts two appends per step, and the items already there', async () => {
+      const body = 'import torch\nouts = [torch.randn(4, 7)]\nfor t in range(30):\n    outs.append(torch.randn(4, 7))\n    outs.append(torch.randn(4, 7))\ny = torch.stack(outs, dim=1)\n';
+      assert.equal(await shapeOf(body, 'y'), '(4, 61, 7)');
+    });
+
+    it('leaves the length unknown when a step may not append (a condition it cannot decide, or continue)', async () => {
+      assert.equal(await shapeOf(stacked('for t in range(20):\n    if random.random() > 0.5:\n        outs.append(torch.randn(4, 7))\n'), 'y'), '(4, ?, 7)');
+      assert.equal(await shapeOf(stacked('for t in range(20):\n    if t == 3:\n        continue\n    outs.append(torch.randn(4, 7))\n'), 'y'), '(4, ?, 7)');
+    });
+
+    it('leaves the length unknown when the loop rebinds or empties the list, or appends through a helper or a nested loop', async () => {
+      assert.notEqual(await shapeOf(stacked('for t in range(20):\n    outs = []\n    outs.append(torch.randn(4, 7))\n'), 'y'), '(4, 20, 7)');
+      assert.equal(await shapeOf(stacked('for t in range(20):\n    outs.append(torch.randn(4, 7))\n    if len(outs) > 5:\n        outs.pop(0)\n'), 'y'), '(4, ?, 7)');
+      assert.equal(await shapeOf(stacked('def add(xs):\n    xs.append(torch.randn(4, 7))\n\nfor t in range(20):\n    add(outs)\n'), 'y'), '(4, ?, 7)');
+      assert.equal(await shapeOf(stacked('for t in range(20):\n    for k in range(random.randint(1, 3)):\n        outs.append(torch.randn(4, 7))\n'), 'y'), '(4, ?, 7)');
+    });
+
+    it('leaves the length unknown for a loop whose length is not known', async () => {
+      assert.equal(await shapeOf(stacked('for t in range(random.randint(5, 40)):\n    outs.append(torch.randn(4, 7))\n'), 'y'), '(4, ?, 7)');
+    });
+
+    it('lets a loss see decoder steps one fewer than the unshifted targets (SL115), and the shifted ones agree', async () => {
+      const body = head + 'q = torch.randint(0, 50, (8, 12))\nfor t in range(1, q.size(1)):\n    outs.append(torch.log_softmax(torch.randn(8, 50), dim=1))\npred = torch.stack(outs, dim=1)\nloss = nn.NLLLoss()(pred.view(-1, pred.size(2)), q.view(-1))\n';
+      assert.ok((await codes(body)).includes('SL115'));
+      assert.deepEqual(await codes(body.replace('q.view(-1))', 'q[:, 1:].contiguous().view(-1))')), []);
     });
   });
 

@@ -4,7 +4,7 @@ import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc } from '../layer';
 
 const KINDS = [
-  'Dropout', 'Dropout1d', 'AlphaDropout', 'LayerNorm', 'BatchNorm1d', 'Identity',
+  'Dropout', 'Dropout1d', 'AlphaDropout', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'InstanceNorm2d', 'Identity',
   'ReLU', 'ReLU6', 'LeakyReLU', 'Dropout2d', 'InstanceNorm1d', 'GroupNorm', 'ELU', 'GELU', 'SELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Mish', 'Softplus', 'PReLU',
 ];
 

@@ -27,7 +27,7 @@ export const rnnInputRank: Rule = {
     whatItDoes:
       'Checks the rank of the tensor reaching `nn.RNN`, `nn.GRU` or `nn.LSTM`: 3-D is a batch of sequences, 2-D one unbatched sequence (time, features) whose states must then be 2-D too. Anything else, such as 4-D image-like features per step or a 1-D vector, is reported; so is a 2-D input given 3-D states, the usual sign of a lost time axis in a decoding loop.',
     whyIsThisBad:
-      'PyTorch raises `RuntimeError: input must have 3 dimensions, got 5` for a 4-D input (the number counts an axis PyTorch adds itself), and `For unbatched 2-D input, hx and cx should also be 2-D but got (3-D, 3-D) tensors` when a (batch, features) step meets (layers, batch, hidden) states.',
+      'PyTorch raises `RuntimeError: input must have 3 dimensions, got 5` for a 4-D input (the number counts an axis PyTorch adds itself; given a batched state, the state\'s check fails first: `For unbatched 2-D input, hx should also be 2-D`), and `For unbatched 2-D input, hx and cx should also be 2-D but got (3-D, 3-D) tensors` when a (batch, features) step meets (layers, batch, hidden) states.',
     example: 'lstm = nn.LSTM(10, 20, batch_first=True)\nout, _ = lstm(torch.zeros(5, 100, 10, 10))',
     useInstead: 'lstm = nn.LSTM(100, 20, batch_first=True)\nout, _ = lstm(torch.zeros(5, 100, 10, 10).flatten(2))',
     references: ['https://pytorch.org/docs/stable/generated/torch.nn.LSTM.html', 'https://pytorch.org/docs/stable/generated/torch.nn.GRU.html'],
@@ -45,9 +45,14 @@ export const rnnInputRank: Rule = {
       const fixes: Fix[] = [];
       if (rank !== 2 && rank !== 3) {
         if (rank === 4 && inputExpr) fixes.push(fix(`Use ${x}.flatten(2)`, [replace(inputExpr.range, `${x}.flatten(2)`)], true));
+        // PyTorch reads any input that is not 3-D as unbatched: a batched state given with it fails that check first.
+        const given = firstState(event.args[1] ?? event.kwargs.get('hx'));
+        const raised = given?.shape.rankKnown && given.shape.dims.length !== 2
+          ? layer.kind === 'LSTM' ? 'For unbatched 2-D input, hx and cx should also be 2-D' : 'For unbatched 2-D input, hx should also be 2-D'
+          : `input must have 3 dimensions, got ${rank + 1}`;
         ctx.report({
           range: inputExpr?.range ?? call.range,
-          message: `${layerName(layer)} takes 3-D input (a batch of sequences) or 2-D input (one sequence), but receives ${rank}-D ${formatShape(input.shape)}${from(input)}: it raises "input must have 3 dimensions, got ${rank + 1}"`,
+          message: `${layerName(layer)} takes 3-D input (a batch of sequences) or 2-D input (one sequence), but receives ${rank}-D ${formatShape(input.shape)}${from(input)}: it raises "${raised}"`,
           related: input.origin ? [{ range: input.origin.range, message: `the ${rank}-D input comes from here` }] : [],
           fixes,
         });
