@@ -27,6 +27,7 @@ import { floatAttentionMask } from './torch/sl135-float-attention-mask';
 import { subsequentMaskLength } from './torch/sl136-subsequent-mask-length';
 import { attentionHeadsDivideEmbed } from './torch/sl137-attention-heads-divide-embed';
 import { attentionEmbedSize } from './torch/sl138-attention-embed-size';
+import { attentionBatchMismatch } from './torch/sl141-attention-batch-mismatch';
 import { conv1dChannelsLayout } from './torch/sl139-conv1d-channels-layout';
 import { convOutputIntoRnn } from './torch/sl140-conv-output-into-rnn';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
@@ -77,6 +78,7 @@ const RULES: readonly Rule[] = [
   attentionEmbedSize,
   conv1dChannelsLayout,
   convOutputIntoRnn,
+  attentionBatchMismatch,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,
