@@ -160,7 +160,8 @@ describe('false alarms on correct code', () => {
       ].join('\n');
       const shape = await shapeOf(src, 'inputs');
       assert.ok(shape && !shape.includes('NaN'), `got ${shape}`);
-      assert.equal(shape, '(?, ?, 3)');
+      // PyTorch gives (10, 18, 3): the window's length is not followed, the count of range(0, 89, 5) is.
+      assert.equal(shape, '(?, 18, 3)');
     });
 
     it('no message of the bundled examples mentions NaN', async () => {
