@@ -21,7 +21,7 @@ describe('Verify Shapes', () => {
     assert.deepEqual(layers, ['embedded = self.embedding(x)', 'out = self.gru(embedded)', 'last = out[:, -1, :]', 'logits = self.fc(last)']);
     // Embedding(100, 16) → GRU(16, 24, batch_first) → last step → Linear(24, 4), on a dummy batch of 3 × 13.
     assert.deepEqual(await webviewTexts('section.shape-check tbody td.real'), ['(3, 13, 16)', '(3, 13, 24)', '(3, 24)', '(3, 4)']);
-    assert.deepEqual(await webviewTexts('section.shape-check tbody td.inferred'), ['(…, 16)', '(B, T, 24)', '(B, 24)', '(B, 4)']);
+    assert.deepEqual(await webviewTexts('section.shape-check tbody td.inferred'), ['(x.size(0), x.size(1), 16)', '(B, T, 24)', '(B, 24)', '(B, 4)']);
     assert.deepEqual(await webviewTexts('section.shape-check tbody td.verdict'), ['ok', 'ok', 'ok', 'ok']);
     assert.deepEqual(await webviewTexts('section.shape-check .shape-verdict'), ['Every inferred shape matches the real one.']);
   });
