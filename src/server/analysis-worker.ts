@@ -149,18 +149,15 @@ class AnalysisThread {
 
   run(job: AnalysisJob): unknown {
     switch (job.op) {
-      case 'document':
+      case 'document': {
         this.openTexts.set(normalize(job.fileName), job.text);
-        {
-          const result = this.document(job.key, job.fileName, job.text, job.edits, job.root);
-          return plainResult(result, this.kept.keep(`document:${job.key}`, [result])[0]);
-        }
+        const result = this.document(job.key, job.fileName, job.text, job.edits, job.root);
+        return plainResult(result, this.kept.keep(`document:${job.key}`, [result])[0]);
+      }
       case 'close': {
         const analysis = this.documents.get(job.key);
         if (analysis) this.openTexts.delete(normalize(analysis.fileName));
-        analysis?.dispose();
-        this.documents.delete(job.key);
-        this.kept.drop(`document:${job.key}`);
+        this.discard(job.key);
         return null;
       }
       case 'files-changed':
@@ -204,10 +201,14 @@ class AnalysisThread {
   }
 
   forget(job: AnalysisJob): void {
-    if (job.op !== 'document') return;
-    this.kept.drop(`document:${job.key}`);
-    this.documents.get(job.key)?.dispose();
-    this.documents.delete(job.key);
+    if (job.op === 'document') this.discard(job.key);
+  }
+
+  /** Drops a document's analysis and the hover texts of its last result. */
+  private discard(key: string): void {
+    this.kept.drop(`document:${key}`);
+    this.documents.get(key)?.dispose();
+    this.documents.delete(key);
   }
 }
 
