@@ -107,6 +107,24 @@ export class CoverageCollector {
     this.lost.set(call, (this.lost.get(call) ?? 0) + 1);
   }
 
+  /**
+   * Adds what another run collected over other sites. False when a site was in both or a bound was reached:
+   * then only a run over the whole module counts right.
+   */
+  absorb(other: CoverageCollector): boolean {
+    for (const [mine, theirs] of [[this.sites, other.sites], [this.kerasSites, other.kerasSites]]) {
+      for (const [key, k] of theirs) {
+        if (mine.has(key)) return false;
+        mine.set(key, k);
+      }
+    }
+    for (const [mine, theirs] of [[this.lost, other.lost], [this.unmodelled, other.unmodelled]]) {
+      for (const [key, n] of theirs) mine.set(key, (mine.get(key) ?? 0) + n);
+      if (mine.size >= 512) return false;
+    }
+    return this.kerasSites.size < 100_000;
+  }
+
   result(): CoverageStats {
     return {
       ...countKnowledge(this.sites),

@@ -2,6 +2,7 @@
 import type { AnalysisResult, SourceEdit } from './findings';
 import { DocumentParser, loadPython, treeReader } from './parse/parser';
 import { analyzeModule } from './interpret/analyze-module';
+import { IncrementalInterpreter } from './interpret/incremental';
 import { splitNotebookResult, joinNotebookCells } from './notebook';
 import { DescribeOptions, ModelDescription, describeTorchModels } from './models';
 import type { Module } from './parse/ast';
@@ -72,6 +73,9 @@ class WorkspaceFollowing {
 }
 
 class DocumentState implements DocumentAnalysis {
+  /** Without a workspace, an edit re-interprets only the top-level groups it touched and what depends on them. */
+  private readonly incremental = new IncrementalInterpreter();
+
   constructor(
     private readonly parser: DocumentParser,
     private readonly following: WorkspaceFollowing,
@@ -84,11 +88,16 @@ class DocumentState implements DocumentAnalysis {
   }
 
   update(edits: SourceEdit[], newText: string): AnalysisResult {
-    return this.following.analyze(this.parser.update(edits, newText), this.parser.source, this.fileName, this.workspace);
+    return this.analyze(this.parser.update(edits, newText));
   }
 
   replace(newText: string): AnalysisResult {
-    return this.following.analyze(this.parser.reset(newText), this.parser.source, this.fileName, this.workspace);
+    return this.analyze(this.parser.reset(newText));
+  }
+
+  private analyze(module: Module): AnalysisResult {
+    if (this.workspace) return this.following.analyze(module, this.parser.source, this.fileName, this.workspace);
+    return this.incremental.analyze(module, this.parser.source);
   }
 
   dispose(): void {

@@ -1,6 +1,6 @@
 // Collects what one analysis run produces: findings (deduplicated, suppressions applied),
 // layer sites for hovers and tensor sites for hovers and inlay hints.
-import type { Finding, IncompleteAnalysis, LayerSite, Range, RelatedLocation, TensorSite } from '../findings';
+import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, RelatedLocation, TensorSite } from '../findings';
 import { isSuppressed } from '../parse/suppressions';
 import type { Rule } from '../rules/rule';
 import type { EventName, LayerConstructEvent, Report, RuleContext } from './events';
@@ -190,26 +190,70 @@ export class AnalysisContext {
     this.tensorSites.set(key, site as TensorSite & { describe?: () => string });
   }
 
-  result(): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[]; incomplete?: IncompleteAnalysis; coverage: CoverageStats } {
-    const byPosition = (a: { range: Range }, b: { range: Range }) =>
-      a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
-    return {
-      findings: [...this.findings.values()].sort(byPosition),
-      layers: [...this.layerSites.entries()].map(([key, { site, descriptions }]) => withMarkdown({ ...site }, () => {
-        // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
-        let markdown = descriptions[0]();
-        for (const next of descriptions.slice(1)) {
-          const text = next();
-          if (countDigits(text) > countDigits(markdown)) markdown = text;
-        }
-        const calls = this.layerCalls.get(key);
-        return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` : markdown;
-      })).sort(byPosition),
-      tensors: [...this.tensorSites.values()].map(({ describe, ...site }) => (describe ? withMarkdown(site, describe) : site)).sort(byPosition),
-      ...(this.incomplete ? { incomplete: this.incomplete } : {}),
-      coverage: this.coverage.result(),
-    };
+  result(): AnalysisResult & { coverage: CoverageStats } {
+    return resultOf(this.collected());
   }
+
+  /** What this run collected, for merging with the runs of other parts of the module (see incremental.ts). */
+  collected(): Collected {
+    return { findings: this.findings, layerSites: this.layerSites, layerCalls: this.layerCalls, tensorSites: this.tensorSites, incomplete: this.incomplete, coverage: this.coverage };
+  }
+}
+
+/** The raw findings and sites of one run, keyed by position. */
+export interface Collected {
+  findings: Map<string, Finding>;
+  layerSites: Map<string, { site: Omit<LayerSite, 'markdown'>; descriptions: (() => string)[] }>;
+  layerCalls: Map<string, Set<string>>;
+  tensorSites: Map<string, TensorSite & { describe?: () => string }>;
+  incomplete?: IncompleteAnalysis;
+  coverage: CoverageCollector;
+}
+
+/**
+ * Joins the runs of parts of a module that share no value: each key (a position) is then one part's.
+ * Undefined when two parts reached the same key, or when one was incomplete: only a run of the whole
+ * module knows which came first.
+ */
+export function mergeCollected(parts: Collected[]): Collected | undefined {
+  if (parts.length === 1) return parts[0];
+  const merged: Collected = { findings: new Map(), layerSites: new Map(), layerCalls: new Map(), tensorSites: new Map(), coverage: new CoverageCollector() };
+  const into = <V>(target: Map<string, V>, source: Map<string, V>): boolean => {
+    for (const [key, value] of source) {
+      if (target.has(key)) return false;
+      target.set(key, value);
+    }
+    return true;
+  };
+  for (const part of parts) {
+    if (part.incomplete) return undefined;
+    if (!into(merged.findings, part.findings) || !into(merged.layerSites, part.layerSites) || !into(merged.layerCalls, part.layerCalls) || !into(merged.tensorSites, part.tensorSites)) return undefined;
+    if (!merged.coverage.absorb(part.coverage)) return undefined;
+  }
+  return merged;
+}
+
+/** The analysis result of what a run collected; `suppressions`, when given, are applied to its findings here. */
+export function resultOf(collected: Collected, suppressions?: Map<number, Set<string>>): AnalysisResult & { coverage: CoverageStats } {
+  const byPosition = (a: { range: Range }, b: { range: Range }) =>
+    a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+  const findings = [...collected.findings.values()];
+  return {
+    findings: (suppressions ? findings.filter((f) => !isSuppressed(suppressions, f.range.start.line, f.code)) : findings).sort(byPosition),
+    layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => withMarkdown({ ...site }, () => {
+      // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
+      let markdown = descriptions[0]();
+      for (const next of descriptions.slice(1)) {
+        const text = next();
+        if (countDigits(text) > countDigits(markdown)) markdown = text;
+      }
+      const calls = collected.layerCalls.get(key);
+      return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` : markdown;
+    })).sort(byPosition),
+    tensors: [...collected.tensorSites.values()].map(({ describe, ...site }) => (describe ? withMarkdown(site, describe) : site)).sort(byPosition),
+    ...(collected.incomplete ? { incomplete: collected.incomplete } : {}),
+    coverage: collected.coverage.result(),
+  };
 }
 
 function withoutRepeats(locations: RelatedLocation[]): RelatedLocation[] {
@@ -269,7 +313,7 @@ let lastSource: string | undefined;
 let lastLineStarts: number[] = [0];
 
 /** Line-start offsets, remembered for the last text (re-analysis of one text happens often). */
-function lineStartsOf(source: string): number[] {
+export function lineStartsOf(source: string): number[] {
   if (source === lastSource) return lastLineStarts;
   const starts = [0];
   for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) starts.push(i + 1);

@@ -96,6 +96,13 @@ export interface ImportFollower {
   runImporters(interp: Interpreter): void;
 }
 
+/** Steps spent by the top level (`main`) and by the code nothing reached; `left`: a top-level statement always leaves. */
+export interface RunStats {
+  main: number;
+  unreached: number;
+  left: boolean;
+}
+
 /** Thrown inside a frame when the step budget runs out; caught at the top-level statement. */
 class BudgetExhausted extends Error {}
 
@@ -103,10 +110,10 @@ class BudgetExhausted extends Error {}
  * Step budgets. Each top-level statement, and then each definition nothing reached, runs on its own
  * budget, so that one pathological statement (six nested loops) cannot hide the rest of the file.
  */
-const STATEMENT_BUDGET = 200_000;
-const MAIN_BUDGET = 600_000;
-const UNREACHED_BUDGET = 50_000;
-const UNREACHED_TOTAL = 400_000;
+export const STATEMENT_BUDGET = 200_000;
+export const MAIN_BUDGET = 600_000;
+export const UNREACHED_BUDGET = 50_000;
+export const UNREACHED_TOTAL = 400_000;
 /** What a top-level statement gets once the main budget is spent: enough to register a definition. */
 const DEFINITION_BUDGET = 2_000;
 
@@ -134,8 +141,10 @@ export class Interpreter {
 
   // ── entry points ────────────────────────────────────────────────────────────
 
-  run(body: A.Stmt[]): void {
+  /** Runs a module's top level, then what nothing reached; tells the steps each phase spent and whether the top level left early. */
+  run(body: A.Stmt[]): RunStats {
     let spent = 0;
+    let left = false;
     for (const stmt of body) {
       const budget = stmt.kind === 'def' || stmt.kind === 'class' || stmt.kind === 'import' ? Math.max(DEFINITION_BUDGET, Math.min(STATEMENT_BUDGET, MAIN_BUDGET - spent)) : Math.min(STATEMENT_BUDGET, MAIN_BUDGET - spent);
       if (budget <= 0) {
@@ -145,10 +154,13 @@ export class Interpreter {
       const before = this.ctx.steps;
       const leaves = this.guarded(stmt.range.start.line, budget, () => this.execBlock([stmt], this.module));
       spent += this.ctx.steps - before;
-      if (leaves) break;
+      if (leaves) {
+        left = true;
+        break;
+      }
     }
     if (this.imports) this.imports.runImporters(this);
-    this.exerciseUnreached();
+    return { main: spent, unreached: this.exerciseUnreached(), left };
   }
 
   /**
@@ -213,7 +225,7 @@ export class Interpreter {
   }
 
   /** Code nobody calls in the file still deserves checking: uncalled functions, uninstantiated models, unused forwards. */
-  private exerciseUnreached(): void {
+  private exerciseUnreached(): number {
     let spent = 0;
     const each = (line: number, run: () => void) => {
       const budget = Math.min(UNREACHED_BUDGET, UNREACHED_TOTAL - spent);
@@ -236,6 +248,7 @@ export class Interpreter {
         if (forward) each(forward.range.start.line, () => this.callFunction(forward, [], new Map(), instance, cls, 'tensors'));
       }
     }
+    return spent;
   }
 
   // ── statements ─────────────────────────────────────────────────────────────

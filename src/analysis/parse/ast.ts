@@ -111,4 +111,9 @@ export interface Module {
   syntaxErrors: Range[];
   /** Line → rule codes suppressed there (`# seqlens: ignore[SL101]`); an empty set suppresses all. */
   suppressions: Map<number, Set<string>>;
+  /**
+   * The body by top-level node, in order (a decorated definition or `a; b` on one line is one group). A group
+   * that did not change since the last parse of the same document is the same array.
+   */
+  groups?: Stmt[][];
 }

@@ -58,7 +58,7 @@ export class DocumentParser {
   private tree: Tree | null = null;
   private text = '';
   /** Lowered top-level statements by text and start column, with the line they were lowered at. */
-  private lowered = new Map<string, { line: number; top: LoweredTop }>();
+  private lowered = new Map<string, { line: number; top: LoweredTop }[]>();
 
   constructor(readonly parser: Parser) {}
 
@@ -153,25 +153,35 @@ export class DocumentParser {
 
   private lower(tree: Tree, text: string): Module {
     const previous = this.lowered;
-    const next = new Map<string, { line: number; top: LoweredTop }>();
+    const next = new Map<string, { line: number; top: LoweredTop }[]>();
+    const used = new Map<string, number>();
+    const keep = (key: string, entry: { line: number; top: LoweredTop }) => {
+      const list = next.get(key);
+      if (list) list.push(entry);
+      else next.set(key, [entry]);
+    };
     const tops = copyTopLevel(
       tree,
       text,
       (key, line) => {
-        const hit = previous.get(key);
+        // Statements with the same text (a repeated constant, a copied block) each keep their own copy, in order.
+        const hits = previous.get(key);
+        const taken = used.get(key) ?? 0;
+        const hit = hits?.[taken];
         if (!hit) return undefined;
+        used.set(key, taken + 1);
         const top = hit.line === line ? hit.top : moveLowered(hit.top, line - hit.line);
-        next.set(key, { line, top });
+        keep(key, { line, top });
         return top;
       },
       (node, key) => {
         const top = lowerTopLevel(node, text);
-        next.set(key, { line: node.start.line, top });
+        keep(key, { line: node.start.line, top });
         return top;
       },
     );
     this.lowered = next;
-    const module: Module = { body: [], syntaxErrors: [], suppressions: new Map() };
+    const module: Module = { body: [], syntaxErrors: [], suppressions: new Map(), groups: tops.map((top) => top.stmts) };
     for (const top of tops) {
       module.body.push(...top.stmts);
       module.syntaxErrors.push(...top.errors);

@@ -1,0 +1,275 @@
+// Which top-level statements of a module can see each other's values. The module's top-level statements
+// (one group per top-level node) are split into components that share no value: a component can then be
+// interpreted on its own, and its result kept until one of its statements changes.
+//
+// Two groups share a value when they touch the same version of a module-level name. A name gets a new
+// version at each binding that certainly runs at module level (`x = …`, `def x`, `class x`, `import x` at the
+// top or under `if __name__ == '__main__':`); a binding that may not run (a branch, a loop, a try) joins the
+// version it may leave in place. A group touches:
+// - at the module level, the version current when it runs, for every name it reads before it binds it, and
+//   for every name it binds or only may bind (a later read sees its object, mutated or joined);
+// - in code that runs later (function bodies, defaults, class bodies), every version: a call may come from
+//   any later statement.
+// A read also stands for a mutation (`model.train()`, `vocab.append(w)`): every group touching a version is in
+// one component, in file order. Names only ever bound by imports hold module paths, which nothing mutates:
+// they join nothing, and the import statements run in every component.
+import type * as A from '../parse/ast';
+import type { Range } from '../findings';
+
+/** One top-level group: its statements, in file order. */
+export type Group = A.Stmt[];
+
+type Event = { kind: 'read' | 'bind' | 'maybe'; name: string };
+
+/** What a group does with module-level names, worked out once per lowered group. */
+interface GroupNames {
+  /** Module-level reads and bindings in the order they run. */
+  events: Event[];
+  /** Module-level names read by code that runs at another time (function bodies, defaults, class bodies). */
+  later: Set<string>;
+  /** Only import statements. */
+  importsOnly: boolean;
+}
+
+const namesByGroup = new WeakMap<Group, GroupNames>();
+
+const MAIN_GUARD = /^__name__\s*==\s*['"]__main__['"]$/;
+
+/** The names of one group; `text` reads the source of a range (the `__main__` guard is told by its text). */
+export function groupNames(group: Group, text: (range: Range) => string): GroupNames {
+  let names = namesByGroup.get(group);
+  if (!names) {
+    names = { events: [], later: new Set(), importsOnly: group.length > 0 && group.every((s) => s.kind === 'import') };
+    new ModuleWalker(names, text).block(group, false);
+    namesByGroup.set(group, names);
+  }
+  return names;
+}
+
+/** Every name read in an expression; names bound by a comprehension's own targets are not reads. */
+function readsOf(expr: unknown, out: (name: string) => void, shadow?: Set<string>): void {
+  if (typeof expr !== 'object' || expr === null) return;
+  if (Array.isArray(expr)) {
+    for (const item of expr) readsOf(item, out, shadow);
+    return;
+  }
+  const node = expr as { kind?: string; [key: string]: unknown };
+  if (node.kind === 'name') {
+    const id = (node as unknown as A.Name).id;
+    if (!shadow?.has(id)) out(id);
+    return;
+  }
+  if (node.kind === 'comprehension') {
+    const comp = node as unknown as A.Comprehension;
+    readsOf(comp.generators[0]?.iter, out, shadow);
+    const inner = new Set(shadow);
+    for (const g of comp.generators) readsOf(g.target, (id) => inner.add(id));
+    comp.generators.forEach((g, i) => {
+      if (i > 0) readsOf(g.iter, out, inner);
+    });
+    readsOf(comp.element, out, inner);
+    return;
+  }
+  for (const key in node) {
+    if (key === 'range' || key === 'attrRange' || key === 'nameRange' || key === 'argsRange') continue;
+    readsOf(node[key], out, shadow);
+  }
+}
+
+/**
+ * Walks statements as the interpreter runs them at module level, or (with `local`) inside a function, where a
+ * name is the function's own only once it is certainly bound there: before that, the interpreter reads the
+ * module's (a branch that did not run leaves the name unbound).
+ */
+class ModuleWalker {
+  constructor(
+    private readonly names: GroupNames,
+    private readonly text: (range: Range) => string,
+    private readonly local?: Set<string>,
+  ) {}
+
+  private read(name: string): void {
+    if (this.local) {
+      if (!this.local.has(name)) this.names.later.add(name);
+    } else this.names.events.push({ kind: 'read', name });
+  }
+
+  private bind(name: string, maybe: boolean): void {
+    if (this.local) {
+      if (!maybe) this.local.add(name);
+    } else this.names.events.push({ kind: maybe ? 'maybe' : 'bind', name });
+  }
+
+  private reads(expr: unknown): void {
+    readsOf(expr, (name) => this.read(name));
+  }
+
+  /** Code that runs at another time: every free name is a read of any version. */
+  private later(expr: unknown): void {
+    readsOf(expr, (name) => this.names.later.add(name));
+  }
+
+  private target(target: A.Expr, maybe: boolean): void {
+    switch (target.kind) {
+      case 'name':
+        return this.bind(target.id, maybe);
+      case 'tuple':
+      case 'list':
+        for (const item of target.items) this.target(item, maybe);
+        return;
+      case 'starred':
+        return this.target(target.value, maybe);
+      default:
+        // `obj.attr = v`, `d[k] = v`: reads (and mutates) what they assign into.
+        return this.reads(target);
+    }
+  }
+
+  private func(def: A.FunctionDef): void {
+    for (const param of def.params) if (param.default) this.later(param.default);
+    // A function's body reads the module's names when it is called; nested functions too (no closures).
+    const local = new Set(def.params.map((p) => p.name));
+    new ModuleWalker(this.names, this.text, local).block(def.body, false);
+  }
+
+  block(stmts: A.Stmt[], maybe: boolean): void {
+    for (const stmt of stmts) this.stmt(stmt, maybe);
+  }
+
+  private stmt(stmt: A.Stmt, maybe: boolean): void {
+    switch (stmt.kind) {
+      case 'import':
+        for (const { module, name, alias } of stmt.names) {
+          if (name === '*') continue;
+          this.bind(alias ?? name ?? module.split('.')[0], maybe);
+        }
+        return;
+      case 'def':
+        this.func(stmt);
+        return this.bind(stmt.name, maybe);
+      case 'class':
+        this.reads(stmt.bases);
+        for (const s of stmt.body) {
+          if (s.kind === 'def') this.func(s);
+          else this.later(s);
+        }
+        return this.bind(stmt.name, maybe);
+      case 'assign':
+        this.reads(stmt.value);
+        if (stmt.op) this.reads(stmt.targets);
+        for (const target of stmt.targets) this.target(target, maybe);
+        return;
+      case 'expr':
+      case 'return':
+        return this.reads(stmt.value);
+      case 'if':
+        this.reads(stmt.test);
+        if (!this.local && MAIN_GUARD.test(this.text(stmt.test.range).trim())) {
+          // The analysed file runs as a script: its `__main__` block certainly runs, its else never does.
+          this.block(stmt.body, maybe);
+          return this.block(stmt.orelse, true);
+        }
+        this.block(stmt.body, true);
+        return this.block(stmt.orelse, true);
+      case 'for':
+        this.reads(stmt.iter);
+        this.target(stmt.target, true);
+        this.block(stmt.body, true);
+        return this.block(stmt.orelse, true);
+      case 'while':
+        this.reads(stmt.test);
+        return this.block(stmt.body, true);
+      case 'with':
+        for (const item of stmt.items) {
+          this.reads(item.value);
+          if (item.target) this.target(item.target, maybe);
+        }
+        return this.block(stmt.body, maybe);
+      case 'try':
+        this.block(stmt.body, true);
+        for (const handler of stmt.handlers) this.block(handler, true);
+        this.block(stmt.orelse, true);
+        return this.block(stmt.final, true);
+      case 'other':
+        return this.reads(stmt.exprs);
+      case 'pass':
+        return;
+    }
+  }
+}
+
+/**
+ * Splits a module's groups into components that share no module-level value. Each component lists its
+ * groups' indices in file order; groups of imports only are in every component (they run first wherever
+ * they stand, and cost nothing).
+ */
+export function components(groups: Group[], text: (range: Range) => string): number[][] {
+  const all = groups.map((g) => groupNames(g, text));
+  // Names bound outside import-only groups are followed; the others only ever hold module paths.
+  const followed = new Set<string>();
+  for (const names of all) {
+    if (names.importsOnly) continue;
+    for (const e of names.events) if (e.kind !== 'read') followed.add(e.name);
+  }
+  // An import of a name that is also assigned is followed like any binding.
+  const importsOnly = all.map((names) => names.importsOnly && names.events.every((e) => !followed.has(e.name)));
+  // Union-find over groups, then one node per name version and per name (every version).
+  const parent: number[] = groups.map((_, i) => i);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const union = (a: number, b: number) => {
+    const ra = find(a);
+    const rb = find(b);
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const node = () => parent.push(parent.length) - 1;
+  const version = new Map<string, number>();
+  const everyVersion = new Map<string, number>();
+  const versionsOf = new Map<string, number[]>();
+  const newVersion = (name: string) => {
+    const v = node();
+    version.set(name, v);
+    const list = versionsOf.get(name);
+    if (list) list.push(v);
+    else versionsOf.set(name, [v]);
+    return v;
+  };
+  all.forEach((names, g) => {
+    if (importsOnly[g]) return;
+    for (const e of names.events) {
+      if (!followed.has(e.name)) continue;
+      if (e.kind === 'bind') union(g, newVersion(e.name));
+      else union(g, version.get(e.name) ?? newVersion(e.name));
+    }
+    for (const name of names.later) {
+      if (!followed.has(name)) continue;
+      let every = everyVersion.get(name);
+      if (every === undefined) everyVersion.set(name, (every = node()));
+      union(g, every);
+    }
+  });
+  for (const [name, every] of everyVersion) for (const v of versionsOf.get(name) ?? []) union(every, v);
+  const imports = groups.flatMap((_, g) => (importsOnly[g] ? [g] : []));
+  const byRoot = new Map<number, number[]>();
+  groups.forEach((group, g) => {
+    if (importsOnly[g] || group.length === 0) return;
+    const root = find(g);
+    const list = byRoot.get(root);
+    if (list) list.push(g);
+    else byRoot.set(root, [g]);
+  });
+  return [...byRoot.values()].map((members) => mergeSorted(members, imports));
+}
+
+function mergeSorted(a: number[], b: number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) out.push(j >= b.length || (i < a.length && a[i] < b[j]) ? a[i++] : b[j++]);
+  return out;
+}

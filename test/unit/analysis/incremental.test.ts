@@ -1,0 +1,186 @@
+// Incremental interpretation: an edit re-runs only the top-level groups it touched and those that share a value
+// with them, and gives what a cold analysis of the whole module gives.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SourceEdit } from '../../../src/analysis/findings';
+import { IncrementalInterpreter } from '../../../src/analysis/interpret/incremental';
+import { components } from '../../../src/analysis/interpret/top-level-groups';
+import { DocumentParser } from '../../../src/analysis/parse/parser';
+import { analyzer } from './helpers';
+import { TEST_ROOT, pythonFiles, random, randomEdit } from './random-edits';
+
+const HEADER = 'import torch\nimport torch.nn as nn\n';
+
+/** The components of a module, each as the first line of its groups (imports left out). */
+async function componentLines(source: string): Promise<number[][]> {
+  const parser = await DocumentParser.create();
+  try {
+    const module = parser.reset(source);
+    const lines = source.split('\n');
+    const groups = module.groups!;
+    return components(groups, (r) => lines[r.start.line].slice(r.start.column, r.end.line === r.start.line ? r.end.column : undefined))
+      .map((members) => members.filter((g) => groups[g][0].kind !== 'import').map((g) => groups[g][0].range.start.line));
+  } finally {
+    parser.dispose();
+  }
+}
+
+/** Scripts that rebind names at module level, bind them under conditions and loops, and read them from functions. */
+const SCRIPTS = [
+  `${HEADER}
+HIDDEN = 32
+if torch.cuda.is_available():
+    HIDDEN = 64
+layers = []
+for i in range(2):
+    layers.append(nn.GRU(16, HIDDEN))
+
+def build(n=HIDDEN):
+    return nn.LSTM(10, n)
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = build()
+        self.fc = nn.Linear(HIDDEN, 4)
+
+    def forward(self, x):
+        out, _ = self.rnn(x)
+        return self.fc(out)
+
+model = Head()
+x = torch.randn(5, 3, 10)
+y = model(x)
+HIDDEN = 20
+model = Head()
+y = model(torch.randn(5, 3, 12))
+try:
+    cfg = {"size": 10}
+except Exception:
+    cfg = {}
+rnn = nn.GRU(cfg["size"], 8)
+out, h = rnn(torch.randn(4, 2, 10))
+`,
+  `${HEADER}
+rnn = nn.GRU(input_size=50, hidden_size=20)
+out, h = rnn(torch.randn(7, 3, 50))
+rnn = nn.LSTM(input_size=30, hidden_size=20)
+out, (h, c) = rnn(torch.randn(7, 3, 40))
+sizes = [8, 16]
+sizes.append(32)
+embed = nn.Embedding(100, sizes[0])
+ids = torch.randint(0, 120, (4, 9))
+while len(sizes) < 5:
+    sizes.append(4)
+gru = nn.GRU(sizes[0], 12, batch_first=True)
+seq, _ = gru(embed(ids))
+with torch.no_grad():
+    probe = nn.Linear(12, 3)
+    z = probe(seq)
+
+width = 50
+if len(sizes) > 3:
+    width = 40
+head = nn.Linear(width, 2)
+scores = head(torch.randn(3, 50))
+for k in sizes:
+    width = 60
+tail = nn.Linear(width, 2)
+try:
+    width = len(sizes)
+except ValueError:
+    width = 50
+last = nn.Linear(width, 2)
+scores = last(tail(torch.randn(3, 50)))
+
+def step(batch):
+    return gru(embed(batch))
+
+if __name__ == "__main__":
+    rnn = nn.GRU(10, 5)
+    out, h = rnn(torch.randn(2, 3, 11))
+    step(torch.randint(0, 100, (2, 6)))
+`,
+];
+
+describe('incremental interpretation', () => {
+  it('keeps the statements that read each module-level binding of a name apart', async () => {
+    const source = `${HEADER}rnn = nn.GRU(50, 20)\nout, h = rnn(torch.randn(7, 3, 50))\nrnn = nn.LSTM(30, 20)\nout, h = rnn(torch.randn(7, 3, 40))\n`;
+    assert.deepEqual(await componentLines(source), [[2, 3], [4, 5]]);
+  });
+
+  it('joins a binding under a condition to the binding it may leave in place', async () => {
+    const source = `${HEADER}n = 50\nif torch.cuda.is_available():\n    n = 60\nrnn = nn.GRU(n, 20)\nm = 4\n`;
+    assert.deepEqual(await componentLines(source), [[2, 3, 5], [6]]);
+  });
+
+  it('joins a function that reads a module-level name to every binding of it', async () => {
+    const source = `${HEADER}n = 50\na = n\nn = 60\nb = n\n\ndef f():\n    return n\n`;
+    assert.deepEqual(await componentLines(source), [[2, 3, 4, 5, 7]]);
+  });
+
+  it('keeps a function apart from module-level names it certainly binds itself first', async () => {
+    const source = `${HEADER}x = torch.randn(3, 4)\n\ndef f(y):\n    x = y + 1\n    return x\n\nclass M(nn.Module):\n    def forward(self, x):\n        return x\n`;
+    assert.deepEqual(await componentLines(source), [[2], [4], [8]]);
+  });
+
+  it('re-interprets after an edit inside one model only that model and the statements that use it', async () => {
+    const pieces = ['sentiment_lstm.py', 'intent_bigru.py', 'seq2seq_translation.py'].map((f) => readFileSync(join(TEST_ROOT, 'examples', f), 'utf8'));
+    const source = pieces.join('\n\n');
+    const parser = await DocumentParser.create();
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      incremental.analyze(parser.reset(source), source);
+      const total = incremental.lastComponents;
+      assert.ok(total >= 3, `${total} components`);
+      const at = source.lastIndexOf('def forward');
+      const text = `${source.slice(0, at)}def forward${source.slice(at + 'def forward'.length).replace('(self', '(self ')}`;
+      const edit: SourceEdit = { rangeOffset: 0, rangeLength: source.length, text };
+      const result = incremental.analyze(parser.update([edit], text), text);
+      assert.equal(incremental.lastWhole, false);
+      assert.ok(incremental.lastInterpreted < total, `${incremental.lastInterpreted} of ${total} re-interpreted`);
+      assert.deepEqual(result, a.analyze(text, 'm.py'));
+      incremental.analyze(parser.update([], text), text);
+      assert.equal(incremental.lastInterpreted, 0);
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('runs the whole module when a top-level statement leaves, as a cold analysis does', async () => {
+    const source = `${HEADER}a = nn.GRU(50, 20)\nraise SystemExit\nb = nn.GRU(10, 5)\nout, h = b(torch.randn(2, 3, 11))\n`;
+    const parser = await DocumentParser.create();
+    const incremental = new IncrementalInterpreter();
+    try {
+      const result = incremental.analyze(parser.reset(source), source);
+      assert.equal(incremental.lastWhole, true);
+      assert.deepEqual(result, (await analyzer()).analyze(source, 'm.py'));
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('gives after random edits of scripts that rebind names, branch and loop at module level what a cold analysis gives', async function () {
+    this.timeout(300_000);
+    const a = await analyzer();
+    const pieces = pythonFiles(join(TEST_ROOT, 'examples')).map((f) => readFileSync(f, 'utf8')).concat(SCRIPTS);
+    const pick = random(77);
+    for (let file = 0; file < 6; file++) {
+      // A script first, then examples and scripts: the same names are bound by several pieces.
+      let text = [SCRIPTS[file % SCRIPTS.length], ...Array.from({ length: 3 }, () => pieces[pick(pieces.length)])].join('\n\n');
+      const doc = a.open(text, `script_${file}.py`);
+      for (let i = 0; i < 14; i++) {
+        const edits: SourceEdit[] = [];
+        for (let k = pick(3) === 0 ? 2 : 1; k > 0; k--) {
+          const edit = randomEdit(text, pick);
+          text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+          edits.push(edit);
+        }
+        assert.deepEqual(doc.update(edits, text), a.analyze(text, `script_${file}.py`), `script ${file} after change ${i + 1}: ${JSON.stringify(edits)}`);
+      }
+      doc.dispose();
+    }
+  });
+});
