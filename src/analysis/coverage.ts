@@ -125,6 +125,20 @@ export class CoverageCollector {
     return this.kerasSites.size < 100_000;
   }
 
+  /** The same counts with each site's line moved by `line` (its statement moved since it was counted). */
+  moved(line: (line: number) => number): CoverageCollector {
+    const copy = new CoverageCollector();
+    for (const [mine, theirs] of [[copy.sites, this.sites], [copy.kerasSites, this.kerasSites]]) {
+      for (const [key, k] of theirs) {
+        const [at, column] = key.split(':');
+        mine.set(`${line(Number(at))}:${column}`, k);
+      }
+    }
+    for (const [key, n] of this.lost) copy.lost.set(key, n);
+    for (const [key, n] of this.unmodelled) copy.unmodelled.set(key, n);
+    return copy;
+  }
+
   result(): CoverageStats {
     return {
       ...countKnowledge(this.sites),

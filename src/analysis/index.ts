@@ -81,7 +81,10 @@ class DocumentState implements DocumentAnalysis {
     private readonly following: WorkspaceFollowing,
     readonly fileName: string,
     private readonly workspace: Workspace | undefined,
-  ) {}
+  ) {
+    // The statements an edit only moved keep their identity, so their interpretation is kept too.
+    parser.movesInPlace = workspace === undefined;
+  }
 
   get text(): string {
     return this.parser.source;

@@ -4,7 +4,7 @@
 // The result is the one a run over the whole module gives; where that cannot be told from the parts (a step
 // budget shared by the whole module was reached, a top-level statement leaves, a part stopped early), the
 // whole module is run instead.
-import type { AnalysisResult, Range } from '../findings';
+import type { AnalysisResult, Finding, Range } from '../findings';
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
 import { AnalysisContext, Collected, lineStartsOf, mergeCollected, resultOf } from './context';
@@ -15,6 +15,8 @@ import { analyzeModule } from './analyze-module';
 interface ComponentRun {
   collected: Collected;
   stats: RunStats;
+  /** First and last line of each of its groups when it ran: a group moved since then moves what it found. */
+  spans: [number, number][];
 }
 
 const NO_SUPPRESSIONS = new Map<number, Set<string>>();
@@ -39,9 +41,10 @@ export class IncrementalInterpreter {
     let interpreted = 0;
     for (const members of components(groups, text)) {
       const key = members.map((g) => this.idOf(groups[g])).join(',');
-      let run = next.get(key) ?? this.runs.get(key);
+      const kept = next.get(key) ?? this.runs.get(key);
+      let run = kept && moved(kept, members.map((g) => groups[g]));
       if (!run) {
-        run = interpret(members.flatMap((g) => groups[g]), source);
+        run = interpret(members.map((g) => groups[g]), source);
         interpreted++;
       }
       next.set(key, run);
@@ -78,16 +81,78 @@ export class IncrementalInterpreter {
 }
 
 /** One component's statements run on their own; suppressions are applied when the components are joined. */
-function interpret(stmts: Group, source: string): ComponentRun {
+function interpret(groups: Group[], source: string): ComponentRun {
   const ctx = new AnalysisContext(source, allRules(), NO_SUPPRESSIONS);
   let stats: RunStats;
   try {
-    stats = new Interpreter(ctx).run(stmts);
+    stats = new Interpreter(ctx).run(groups.flat());
   } catch {
     // The interpreter is written not to throw; if it does, the whole module is run, as a cold analysis would.
     stats = { main: 0, unreached: 0, left: true };
   }
-  return { collected: ctx.collected(), stats };
+  const collected = ctx.collected();
+  // Findings are kept as they are now: the statements they point into may move in place later.
+  const findings = new Map([...collected.findings].map(([key, finding]) => [key, copyFinding(finding, (line) => line, (text) => text)]));
+  return { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+}
+
+function spanOf(group: Group): [number, number] {
+  return [group[0].range.start.line, group[group.length - 1].range.end.line];
+}
+
+const LINE_IN_TEXT = /\bline (\d+)/g;
+
+/**
+ * A kept run whose groups moved (lines inserted or removed above them, the statements moved in place): its
+ * findings, sites and the line numbers its messages name move with them. The same run when nothing moved.
+ */
+function moved(run: ComponentRun, groups: Group[]): ComponentRun {
+  const deltas = groups.map((group, i) => group[0].range.start.line - run.spans[i][0]);
+  if (deltas.every((d) => d === 0)) return run;
+  const line = (at: number): number => {
+    let lo = 0;
+    let hi = run.spans.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (run.spans[mid][0] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    const [start, end] = run.spans[lo];
+    return at >= start && at <= end ? at + deltas[lo] : at;
+  };
+  const text = (message: string) => message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`);
+  const key = (old: string) => {
+    const at = old.lastIndexOf(':');
+    const head = old.slice(0, at);
+    const split = Math.max(head.lastIndexOf('@'), -1) + 1;
+    return `${head.slice(0, split)}${line(Number(head.slice(split)))}${old.slice(at)}`;
+  };
+  const rekey = <V>(map: Map<string, V>, value: (v: V) => V = (v) => v) => new Map([...map].map(([k, v]) => [key(k), value(v)]));
+  const { collected } = run;
+  return {
+    stats: run.stats,
+    spans: run.spans.map(([start, end], i) => [start + deltas[i], end + deltas[i]]),
+    collected: {
+      findings: rekey(collected.findings, (f) => copyFinding(f, line, text)),
+      layerSites: rekey(collected.layerSites),
+      layerCalls: rekey(collected.layerCalls, (calls) => new Set([...calls].map(text))),
+      tensorSites: rekey(collected.tensorSites),
+      incomplete: collected.incomplete && { ...collected.incomplete, line: line(collected.incomplete.line) },
+      coverage: collected.coverage.moved(line),
+    },
+  };
+}
+
+/** A finding with its own positions, each line given by `line`, and its texts by `text`. */
+function copyFinding(finding: Finding, line: (line: number) => number, text: (text: string) => string): Finding {
+  const range = (r: Range): Range => ({ start: { line: line(r.start.line), column: r.start.column }, end: { line: line(r.end.line), column: r.end.column } });
+  return {
+    ...finding,
+    range: range(finding.range),
+    message: text(finding.message),
+    related: finding.related.map((r) => ({ ...r, range: range(r.range), message: text(r.message) })),
+    fixes: finding.fixes.map((fix) => ({ ...fix, title: text(fix.title), edits: fix.edits.map((e) => ({ ...e, range: range(e.range) })) })),
+  };
 }
 
 function textReader(source: string): (range: Range) => string {

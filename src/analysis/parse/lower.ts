@@ -54,6 +54,34 @@ export function moveLowered(top: LoweredTop, lines: number): LoweredTop {
   };
 }
 
+const positionsOf = new WeakMap<LoweredTop, { line: number; column: number }[]>();
+
+/**
+ * Moves a lowered statement `lines` lines down (or up) in place: its own positions change, and so does
+ * everything that holds them (values, findings and hovers kept from its last interpretation). Its position
+ * objects are listed once, so a statement moved again costs one addition per position.
+ */
+export function moveLoweredInPlace(top: LoweredTop, lines: number): LoweredTop {
+  let positions = positionsOf.get(top);
+  if (!positions) {
+    const found: { line: number; column: number }[] = [];
+    const seen = new Set<object>();
+    const stack: unknown[] = [top.stmts, top.errors];
+    while (stack.length) {
+      const value = stack.pop();
+      if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+      seen.add(value);
+      if (Array.isArray(value)) for (const item of value) stack.push(item);
+      else if (isPosition(value)) found.push(value);
+      else for (const key in value) stack.push((value as Record<string, unknown>)[key]);
+    }
+    positionsOf.set(top, (positions = found));
+  }
+  for (const position of positions) position.line += lines;
+  for (const comment of top.comments) comment.line += lines;
+  return top;
+}
+
 /** A position object ({ line, column } and nothing else), told apart without listing every node's keys. */
 function isPosition(value: object): value is { line: number; column: number } {
   const v = value as { line?: unknown; column?: unknown };

@@ -5,7 +5,7 @@ import { Language, Parser, Tree } from 'web-tree-sitter';
 import type { Range, SourceEdit } from '../findings';
 import type { Module } from './ast';
 import { copyTopLevel, selectTreeReader, TreeReaderKind, treeReaderInUse } from './cst';
-import { LoweredTop, lowerTopLevel, moveLowered } from './lower';
+import { LoweredTop, lowerTopLevel, moveLowered, moveLoweredInPlace } from './lower';
 import { parseSuppressions } from './suppressions';
 
 let loading: Promise<Language> | undefined;
@@ -59,6 +59,12 @@ export class DocumentParser {
   private text = '';
   /** Lowered top-level statements by text and start column, with the line they were lowered at. */
   private lowered = new Map<string, { line: number; top: LoweredTop }[]>();
+
+  /**
+   * Whether a statement that only moved is moved in place (the same objects, see moveLoweredInPlace) rather than
+   * copied: what an earlier parse returned then moves with it.
+   */
+  movesInPlace = false;
 
   constructor(readonly parser: Parser) {}
 
@@ -170,7 +176,7 @@ export class DocumentParser {
         const hit = hits?.[taken];
         if (!hit) return undefined;
         used.set(key, taken + 1);
-        const top = hit.line === line ? hit.top : moveLowered(hit.top, line - hit.line);
+        const top = hit.line === line ? hit.top : this.movesInPlace ? moveLoweredInPlace(hit.top, line - hit.line) : moveLowered(hit.top, line - hit.line);
         keep(key, { line, top });
         return top;
       },

@@ -149,6 +149,31 @@ describe('incremental interpretation', () => {
     }
   });
 
+  it('moves what it keeps with statements that lines inserted above them moved, line numbers in messages included', async () => {
+    const source = `${HEADER}gru = nn.GRU(input_size=50, hidden_size=100)\n\nout, h = gru(torch.randn(32, 10, 100))\nlstm = nn.LSTM(8, 4)\ny, (h2, c2) = lstm(torch.randn(3, 2, 9))\n`;
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      const before = incremental.analyze(parser.reset(source), source);
+      assert.ok(before.findings.some((f) => /line 3\b/.test(f.message)), before.findings.map((f) => f.message).join('\n'));
+      // Between the GRU and its call: the call moves, the line its message names does not.
+      const at = source.indexOf('\nout, h');
+      let text = `${source.slice(0, at)}\n# moved${source.slice(at)}`;
+      let result = incremental.analyze(parser.update([{ rangeOffset: at, rangeLength: 0, text: '\n# moved' }], text), text);
+      assert.equal(incremental.lastInterpreted, 0);
+      assert.deepEqual(result, a.analyze(text, 'm.py'));
+      text = `\n\n${text}`;
+      result = incremental.analyze(parser.update([{ rangeOffset: 0, rangeLength: 0, text: '\n\n' }], text), text);
+      assert.equal(incremental.lastInterpreted, 0);
+      assert.deepEqual(result, a.analyze(text, 'm.py'));
+      assert.ok(result.findings.some((f) => /line 5\b/.test(f.message)), result.findings.map((f) => f.message).join('\n'));
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('runs the whole module when a top-level statement leaves, as a cold analysis does', async () => {
     const source = `${HEADER}a = nn.GRU(50, 20)\nraise SystemExit\nb = nn.GRU(10, 5)\nout, h = b(torch.randn(2, 3, 11))\n`;
     const parser = await DocumentParser.create();
