@@ -8,8 +8,9 @@
 // version it may leave in place. A group touches:
 // - at the module level, the version current when it runs, for every name it reads before it binds it, and
 //   for every name it binds or only may bind (a later read sees its object, mutated or joined);
-// - in code that runs later (function bodies, defaults, class bodies), every version: a call may come from
-//   any later statement.
+// - in code that runs later (function bodies, defaults, class bodies), the version current when any group of
+//   its component runs (a call comes from a group that reaches the function), and the last one (what nothing
+//   called runs after the top level).
 // A read also stands for a mutation (`model.train()`, `vocab.append(w)`): every group touching a version is in
 // one component, in file order. Names only ever bound by imports hold module paths, which nothing mutates:
 // they join nothing, and the import statements run in every component.
@@ -132,6 +133,28 @@ class ModuleWalker {
     new ModuleWalker(this.names, this.text, local).block(def.body, false);
   }
 
+  private mayLeave(stmts: A.Stmt[]): boolean {
+    return stmts.some((s) => {
+      switch (s.kind) {
+        case 'return':
+          return true;
+        case 'other':
+          return this.text(s.range).startsWith('raise');
+        case 'if':
+          return this.mayLeave(s.body) || this.mayLeave(s.orelse);
+        case 'for':
+          return this.mayLeave(s.body) || this.mayLeave(s.orelse);
+        case 'while':
+        case 'with':
+          return this.mayLeave(s.body);
+        case 'try':
+          return this.mayLeave(s.body) || s.handlers.some((h) => this.mayLeave(h)) || this.mayLeave(s.orelse) || this.mayLeave(s.final);
+        default:
+          return false;
+      }
+    });
+  }
+
   block(stmts: A.Stmt[], maybe: boolean): void {
     for (const stmt of stmts) this.stmt(stmt, maybe);
   }
@@ -171,11 +194,16 @@ class ModuleWalker {
         }
         this.block(stmt.body, true);
         return this.block(stmt.orelse, true);
-      case 'for':
+      case 'for': {
+        // In a function, a loop's body is followed once whatever its iterable holds, and the names it binds stay
+        // bound after it: they are the function's own from there on. At module level they join what was there.
+        // A body that may leave (return, raise) leaves the loop alone: what it binds after that may not be bound.
+        const loopMaybe = this.local && !this.mayLeave(stmt.body) ? maybe : true;
         this.reads(stmt.iter);
-        this.target(stmt.target, true);
-        this.block(stmt.body, true);
+        this.target(stmt.target, loopMaybe);
+        this.block(stmt.body, loopMaybe);
         return this.block(stmt.orelse, true);
+      }
       case 'while':
         this.reads(stmt.test);
         return this.block(stmt.body, true);
@@ -213,7 +241,7 @@ export function components(groups: Group[], text: (range: Range) => string): num
   }
   // An import of a name that is also assigned is followed like any binding.
   const importsOnly = all.map((names) => names.importsOnly && names.events.every((e) => !followed.has(e.name)));
-  // Union-find over groups, then one node per name version and per name (every version).
+  // Union-find over groups, then one node per name version.
   const parent: number[] = groups.map((_, i) => i);
   const find = (i: number): number => {
     while (parent[i] !== i) {
@@ -228,32 +256,58 @@ export function components(groups: Group[], text: (range: Range) => string): num
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   const node = () => parent.push(parent.length) - 1;
-  const version = new Map<string, number>();
-  const everyVersion = new Map<string, number>();
-  const versionsOf = new Map<string, number[]>();
-  const newVersion = (name: string) => {
-    const v = node();
-    version.set(name, v);
-    const list = versionsOf.get(name);
-    if (list) list.push(v);
-    else versionsOf.set(name, [v]);
-    return v;
+  // The versions of each followed name in file order, with the group that made each (-1: before any binding).
+  const versions = new Map<string, { group: number; node: number }[]>();
+  const versionList = (name: string) => {
+    let list = versions.get(name);
+    if (!list) versions.set(name, (list = [{ group: -1, node: node() }]));
+    return list;
   };
   all.forEach((names, g) => {
     if (importsOnly[g]) return;
     for (const e of names.events) {
       if (!followed.has(e.name)) continue;
-      if (e.kind === 'bind') union(g, newVersion(e.name));
-      else union(g, version.get(e.name) ?? newVersion(e.name));
-    }
-    for (const name of names.later) {
-      if (!followed.has(name)) continue;
-      let every = everyVersion.get(name);
-      if (every === undefined) everyVersion.set(name, (every = node()));
-      union(g, every);
+      const list = versionList(e.name);
+      if (e.kind === 'bind') list.push({ group: g, node: node() });
+      union(g, list[list.length - 1].node);
     }
   });
-  for (const [name, every] of everyVersion) for (const v of versionsOf.get(name) ?? []) union(every, v);
+  // Code that runs later (a function body) runs while some group of its component that reads a name runs (a
+  // group that only binds calls nothing), or after the top level (what nothing called): it reads the version
+  // current then. Joining those can bring in more groups: repeat.
+  const mayCall = all.map((names) => names.events.some((e) => e.kind !== 'bind' && followed.has(e.name)) || [...names.later].some((n) => followed.has(n)));
+  for (let changed = true; changed; ) {
+    changed = false;
+    const byRoot = new Map<number, number[]>();
+    all.forEach((_, g) => {
+      if (importsOnly[g]) return;
+      const root = find(g);
+      const list = byRoot.get(root);
+      if (list) list.push(g);
+      else byRoot.set(root, [g]);
+    });
+    for (const members of byRoot.values()) {
+      const later = new Set<string>();
+      for (const g of members) for (const name of all[g].later) if (followed.has(name)) later.add(name);
+      for (const name of later) {
+        const list = versionList(name);
+        const needed = [list[list.length - 1].node];
+        // Members and versions are both in file order: the version current when each member starts, and those it makes.
+        let v = 0;
+        for (const g of members) {
+          if (!mayCall[g]) continue;
+          while (v + 1 < list.length && list[v + 1].group < g) v++;
+          needed.push(list[v].node);
+          for (let w = v + 1; w < list.length && list[w].group === g; w++) needed.push(list[w].node);
+        }
+        for (const n of needed) {
+          if (find(n) === find(members[0])) continue;
+          union(n, members[0]);
+          changed = true;
+        }
+      }
+    }
+  }
   const imports = groups.flatMap((_, g) => (importsOnly[g] ? [g] : []));
   const byRoot = new Map<number, number[]>();
   groups.forEach((group, g) => {

@@ -115,9 +115,11 @@ describe('incremental interpretation', () => {
     assert.deepEqual(await componentLines(source), [[2, 3, 5], [6]]);
   });
 
-  it('joins a function that reads a module-level name to every binding of it', async () => {
+  it('joins a function that reads a module-level name to the bindings current where it may be called and to the last one', async () => {
     const source = `${HEADER}n = 50\na = n\nn = 60\nb = n\n\ndef f():\n    return n\n`;
-    assert.deepEqual(await componentLines(source), [[2, 3, 4, 5, 7]]);
+    assert.deepEqual(await componentLines(source), [[2, 3], [4, 5, 7]]);
+    const called = `${HEADER}n = 50\n\ndef f():\n    return n\n\na = f()\nn = 60\nb = n\n`;
+    assert.deepEqual(await componentLines(called), [[2, 4, 7, 8, 9]]);
   });
 
   it('keeps a function apart from module-level names it certainly binds itself first', async () => {
