@@ -94,8 +94,15 @@ class DocumentState implements DocumentAnalysis {
     return this.analyze(this.parser.update(edits, newText));
   }
 
+  /**
+   * A text given whole (opening the document) is analysed whole, as fast as a cold analysis: the components an
+   * edit re-uses are interpreted at the first edit.
+   */
   replace(newText: string): AnalysisResult {
-    return this.analyze(this.parser.reset(newText));
+    const module = this.parser.reset(newText);
+    if (this.workspace) return this.following.analyze(module, this.parser.source, this.fileName, this.workspace);
+    this.incremental.forget();
+    return analyzeModule(module, this.parser.source);
   }
 
   private analyze(module: Module): AnalysisResult {

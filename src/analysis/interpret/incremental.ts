@@ -32,6 +32,11 @@ export class IncrementalInterpreter {
   /** Whether the last analysis had to run the whole module. */
   lastWhole = false;
 
+  /** Drops the kept runs (the document was replaced whole, and analysed whole). */
+  forget(): void {
+    this.runs = new Map();
+  }
+
   analyze(module: Module, source: string): AnalysisResult {
     const groups = module.groups;
     if (!groups) return this.whole(module, source);
