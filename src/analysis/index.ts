@@ -33,6 +33,8 @@ export interface DocumentAnalysis {
   /** Edits are in the order the editor reports them, offsets relative to the text before each edit. */
   update(edits: SourceEdit[], newText: string): AnalysisResult;
   replace(newText: string): AnalysisResult;
+  /** The workspace's files changed on disk: the next analysis follows its imports and importers again. */
+  workspaceChanged(): void;
   dispose(): void;
 }
 
@@ -73,8 +75,14 @@ class WorkspaceFollowing {
 }
 
 class DocumentState implements DocumentAnalysis {
-  /** Without a workspace, an edit re-interprets only the top-level groups it touched and what depends on them. */
+  /** An edit re-interprets only the top-level groups it touched and what depends on them (see incremental.ts). */
   private readonly incremental = new IncrementalInterpreter();
+  /**
+   * In a workspace: what the last analysis that followed it found. While it used no other file, and the
+   * document's imports and whether it defines anything importers could build stay the same, an edit is
+   * interpreted incrementally like a document with no workspace.
+   */
+  private followed: { usedOtherFiles: boolean; imports: string } | undefined;
 
   constructor(
     private readonly parser: DocumentParser,
@@ -83,7 +91,7 @@ class DocumentState implements DocumentAnalysis {
     private readonly workspace: Workspace | undefined,
   ) {
     // The statements an edit only moved keep their identity, so their interpretation is kept too.
-    parser.movesInPlace = workspace === undefined;
+    parser.movesInPlace = true;
   }
 
   get text(): string {
@@ -91,7 +99,7 @@ class DocumentState implements DocumentAnalysis {
   }
 
   update(edits: SourceEdit[], newText: string): AnalysisResult {
-    return this.analyze(this.parser.update(edits, newText));
+    return this.analyze(this.parser.update(edits, newText), true);
   }
 
   /**
@@ -99,20 +107,52 @@ class DocumentState implements DocumentAnalysis {
    * edit re-uses are interpreted at the first edit.
    */
   replace(newText: string): AnalysisResult {
-    const module = this.parser.reset(newText);
-    if (this.workspace) return this.following.analyze(module, this.parser.source, this.fileName, this.workspace);
-    this.incremental.forget();
-    return analyzeModule(module, this.parser.source);
+    return this.analyze(this.parser.reset(newText), false);
   }
 
-  private analyze(module: Module): AnalysisResult {
-    if (this.workspace) return this.following.analyze(module, this.parser.source, this.fileName, this.workspace);
-    return this.incremental.analyze(module, this.parser.source);
+  workspaceChanged(): void {
+    this.followed = undefined;
+  }
+
+  private analyze(module: Module, edited: boolean): AnalysisResult {
+    const source = this.parser.source;
+    if (this.workspace) {
+      const imports = workspaceReach(module, source);
+      if (!edited || !this.followed || this.followed.usedOtherFiles || this.followed.imports !== imports) {
+        const result = this.following.analyze(module, source, this.fileName, this.workspace);
+        this.followed = { usedOtherFiles: (result.dependencies?.length ?? 0) > 0, imports };
+        this.incremental.forget();
+        return result;
+      }
+    }
+    if (!edited) {
+      this.incremental.forget();
+      return analyzeModule(module, source);
+    }
+    return this.incremental.analyze(module, source);
   }
 
   dispose(): void {
     this.parser.dispose();
   }
+}
+
+/**
+ * What decides whether a module reaches other workspace files: the text of its import statements (any of
+ * them may name a workspace module), and whether it defines a class or function (the files that import it
+ * are run only then).
+ */
+function workspaceReach(module: Module, source: string): string {
+  const parts: string[] = [];
+  let defines = false;
+  for (const stmt of module.body) {
+    if (stmt.kind === 'def' || stmt.kind === 'class') defines = true;
+    else if (stmt.kind === 'import') parts.push(JSON.stringify(stmt.names));
+  }
+  // Imports inside functions or branches are statements of those bodies: any edit then follows the workspace again.
+  if (/^[ \t]+(?:from|import)[ \t]/m.test(source)) parts.push(source);
+  parts.push(defines ? 'defines' : '');
+  return parts.join('\n');
 }
 
 export async function createAnalyzer(options: AnalyzerOptions = {}): Promise<Analyzer> {

@@ -151,6 +151,8 @@ class AnalysisThread {
     switch (job.op) {
       case 'document': {
         this.openTexts.set(normalize(job.fileName), job.text);
+        // Another document's unsaved text is part of the workspace the others follow: their next edit follows it again.
+        for (const [key, other] of this.documents) if (key !== job.key) other.workspaceChanged();
         const result = this.document(job.key, job.fileName, job.text, job.edits, job.root);
         return plainResult(result, this.kept.keep(`document:${job.key}`, [result])[0]);
       }
@@ -162,6 +164,7 @@ class AnalysisThread {
       }
       case 'files-changed':
         this.disk.forget(job.paths.map((p) => normalize(p)));
+        for (const analysis of this.documents.values()) analysis.workspaceChanged();
         return null;
       case 'notebook': {
         const results = this.analyzer.analyzeNotebook(job.cells, job.fileName);

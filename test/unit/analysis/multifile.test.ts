@@ -196,4 +196,66 @@ describe('following workspace imports', () => {
     // config.py once; each user file is parsed again only when another one imports it (none does here).
     assert.equal(analyzer.workspaceParses - before, 1);
   });
+  describe('an open document in a workspace, edited', () => {
+    const model = (hidden: string) =>
+      `import torch\nimport torch.nn as nn\n\nclass Tagger(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.GRU(${hidden}, 8)\n\n    def forward(self, x):\n        return self.rnn(x)\n\nmodel = Tagger()\nout, h = model(torch.randn(2, 3, 16))\n`;
+    const codes = (findings: Finding[]) => findings.filter(loud).map((f) => `${f.code}@${f.range.start.line}`);
+
+    it('is re-interpreted incrementally while it uses no other file, with the result a fresh analysis gives', () => {
+      const ws = memoryWorkspace(root, { '/ws/model.py': model('16'), '/ws/notes.py': 'x = 1\n' });
+      const doc = analyzer.open('', '/ws/model.py', ws);
+      try {
+        assert.deepEqual(codes(doc.replace(model('16')).findings), []);
+        const reads = [...ws.reads.values()].reduce((a, b) => a + b, 0);
+        const at = model('16').indexOf('GRU(16') + 4;
+        const edited = doc.update([{ rangeOffset: at, rangeLength: 2, text: '12' }], model('12'));
+        // Nothing read from the workspace: the edit did not follow it again.
+        assert.equal([...ws.reads.values()].reduce((a, b) => a + b, 0), reads);
+        assert.deepEqual(codes(edited.findings), codes(analyzer.analyze(model('12'), '/ws/model.py', ws).findings));
+        assert.deepEqual(codes(edited.findings), ['SL101@9']);
+      } finally {
+        doc.dispose();
+      }
+    });
+
+    it('follows the workspace again at each edit while it uses another file', () => {
+      const source = model('config.HIDDEN').replace('import torch.nn as nn\n', 'import torch.nn as nn\nimport config\n');
+      const files: Record<string, string> = { '/ws/config.py': 'HIDDEN = 16\n', '/ws/model.py': source };
+      const ws = memoryWorkspace(root, files);
+      const doc = analyzer.open('', '/ws/model.py', ws);
+      try {
+        assert.deepEqual(codes(doc.replace(source).findings), []);
+        files['/ws/config.py'] = 'HIDDEN = 12\n';
+        doc.workspaceChanged();
+        const edited = doc.update([{ rangeOffset: source.length, rangeLength: 0, text: '\n' }], `${source}\n`);
+        assert.deepEqual(codes(edited.findings), ['SL101@10']);
+        assert.deepEqual(edited.dependencies, ['/ws/config.py']);
+      } finally {
+        doc.dispose();
+      }
+    });
+
+    it('follows it again when its imports change, and when the workspace changed (a new file that builds its model)', () => {
+      const files: Record<string, string> = { '/ws/model.py': model('16').split('\nmodel = Tagger()')[0] + '\n' };
+      const ws = memoryWorkspace(root, files);
+      const source = files['/ws/model.py'];
+      const doc = analyzer.open('', '/ws/model.py', ws);
+      try {
+        assert.deepEqual(codes(doc.replace(source).findings), []);
+        // train.py appears: it imports model.py and runs the model on 12 features.
+        files['/ws/train.py'] = 'import torch\nfrom model import Tagger\nm = Tagger()\nout, h = m(torch.randn(2, 3, 12))\n';
+        doc.workspaceChanged();
+        const edited = doc.update([{ rangeOffset: source.length, rangeLength: 0, text: '\n' }], `${source}\n`);
+        assert.deepEqual(edited.dependencies, ['/ws/train.py']);
+        assert.ok(edited.findings.some((f) => f.code === 'SL101'), show(edited.findings));
+        // A new workspace import in the document is followed at once.
+        files['/ws/config.py'] = 'HIDDEN = 16\n';
+        const withImport = `import config\n${source}\n`;
+        const again = doc.update([{ rangeOffset: 0, rangeLength: 0, text: 'import config\n' }], withImport);
+        assert.ok(again.dependencies?.includes('/ws/config.py'), String(again.dependencies));
+      } finally {
+        doc.dispose();
+      }
+    });
+  });
 });
