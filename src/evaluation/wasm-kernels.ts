@@ -13,6 +13,7 @@
 // same heap: Tanh (the stock one calls std::tanh per element, ten times slower than its Sigmoid), and
 // RecurrentGates, a whole recurrent step's gate arithmetic after its matrix product in one call.
 import type { TensorInfo } from '@tensorflow/tfjs';
+import { PANEL } from './simd/gemm';
 import { GATE_COUNT, GateKernel, gateKernels, gateModule, WasmMemory } from './simd/recurrent-gates';
 
 type Tf = typeof import('@tensorflow/tfjs');
@@ -31,6 +32,14 @@ interface WasmBackend {
 /** Name of the fused recurrent-step kernel: inputs a, b, state and optionally ids; attrs kernel, row, scale. */
 export const RECURRENT_GATES = 'SeqLensRecurrentGates';
 
+/**
+ * Name of the fused recurrent run: inputs weights (U packed in panels, ./simd/gemm.ts), bias (added to
+ * h · U), rows and optionally ids (the input projections, as for RecurrentGates), h and, for an LSTM, c;
+ * attrs kernel, scale, row (the first step's first projection row), steps, reverse and sequence.
+ * Outputs [sequence (batch, steps, units) when asked, last h, last c for an LSTM].
+ */
+export const RECURRENT_RUN = 'SeqLensRecurrentRun';
+
 /** The SIMD kernels on this backend's heap, or null (no SIMD here, or a shared, threaded heap). */
 function simdOn(backend: WasmBackend) {
   const memory = backend.wasm?.asm?.memory;
@@ -43,6 +52,11 @@ function simdOn(backend: WasmBackend) {
  */
 export function recurrentGatesAvailable(tf: Tf): boolean {
   return tf.getBackend() === 'wasm' && tf.getKernel(RECURRENT_GATES, 'wasm') !== undefined && simdOn(tf.backend() as unknown as WasmBackend) !== null;
+}
+
+/** Whether the active backend runs RecurrentRun (installed with RecurrentGates). */
+export function recurrentRunAvailable(tf: Tf): boolean {
+  return recurrentGatesAvailable(tf) && tf.getKernel(RECURRENT_RUN, 'wasm') !== undefined;
 }
 
 type KernelArgs = { inputs: Record<string, TensorInfo>; attrs: Record<string, unknown>; backend: WasmBackend };
@@ -279,6 +293,69 @@ export function installWasmKernels(tf: Tf): void {
     return c ? [h, c] : [h];
   };
 
+  /**
+   * Whole recurrent steps, one after another, inside one kernel call: for each step the product
+   * h · U + bias into a scratch block by the packed-panel gemm, then the step's gate kernel, which
+   * updates h (and c) in place, then h copied to its time step of the sequence. No tensor is made per
+   * step, and nothing goes back to TensorFlow.js between steps.
+   */
+  const runKernel: KernelFunc = (args) => {
+    const { weights, bias, rows, ids, h, c } = args.inputs;
+    const kernel = args.attrs.kernel as GateKernel;
+    const row = args.attrs.row as number;
+    const steps = args.attrs.steps as number;
+    const scale = args.attrs.scale as number;
+    const reverse = args.attrs.reverse === true;
+    const sequence = args.attrs.sequence === true;
+    const simd = simdOn(args.backend);
+    if (!simd) throw new Error('RecurrentRun: this wasm backend has no SIMD kernels');
+    const gates = GATE_COUNT[kernel];
+    if (kernel === 'tanh' || !gates) throw new Error(`RecurrentRun: unknown kernel ${String(kernel)}`);
+    const [batch, units] = h.shape;
+    const width = gates * units;
+    const lstm = kernel === 'lstm';
+    const float = (t: TensorInfo) => t.dtype === 'float32';
+    const size = (t: TensorInfo) => util.sizeFromShape(t.shape);
+    const available = ids ? size(ids) : rows.shape[0];
+    const ok = h.shape.length === 2 && width % PANEL === 0 && units % 4 === 0 && float(h) && float(weights) && float(bias) && float(rows)
+      && size(weights) === units * width && size(bias) === width && rows.shape.length === 2 && rows.shape[1] === width
+      && Number.isInteger(row) && Number.isInteger(steps) && row >= 0 && steps >= 0 && row + steps * batch <= available
+      && (!ids || ids.dtype === 'int32') && (lstm ? !!c && float(c) && c.shape.length === 2 && c.shape[0] === batch && c.shape[1] === units : !c)
+      && rows.shape[0] * width < 2 ** 28 && batch * Math.max(steps, 1) * width < 2 ** 28;
+    if (!ok) throw new Error(`RecurrentRun: inputs [${weights.shape}], [${bias.shape}], [${rows.shape}]${ids ? ` through ${available} ids` : ''}, h [${h.shape}]${c ? `, c [${c.shape}]` : ''} from row ${row} for ${steps} steps do not fit a ${kernel} run`);
+    if (ids) {
+      const picks = args.backend.typedArrayFromHeap(ids) as Int32Array;
+      for (let r = row; r < row + steps * batch; r++) {
+        if (!(picks[r] >= 0 && picks[r] < rows.shape[0])) throw new Error(`RecurrentRun: the id ${picks[r]} is not a row of the [${rows.shape}] projections`);
+      }
+    }
+    const out = sequence ? args.backend.makeOutput([batch, steps, units], 'float32') : null;
+    const hOut = args.backend.makeOutput([batch, units], 'float32');
+    const cOut = lstm ? args.backend.makeOutput([batch, units], 'float32') : null;
+    const scratch = args.backend.makeOutput([batch, width], 'float32');
+    try {
+      // Views taken after the last allocation, which may have grown the heap.
+      args.backend.typedArrayFromHeap(hOut).set(args.backend.typedArrayFromHeap(h));
+      if (cOut) args.backend.typedArrayFromHeap(cOut).set(args.backend.typedArrayFromHeap(c));
+      if (batch > 0 && units > 0) {
+        const at = (t: TensorInfo) => address(args.backend, t);
+        const [w, b, a, hAt, cAt, projections] = [at(weights), at(bias), at(scratch), at(hOut), cOut ? at(cOut) : 0, at(rows)];
+        const idsAt = ids ? at(ids) : 0;
+        const step = simd[kernel];
+        for (let s = 0; s < steps; s++) {
+          const t = reverse ? steps - 1 - s : s;
+          const first = row + t * batch;
+          simd.gemm(hAt, units * 4, w, b, a, width * 4, batch, units, width);
+          step(a, ids ? projections : projections + first * width * 4, lstm ? cAt : hAt, hAt, cAt, batch, units, scale, ids ? idsAt + first * 4 : 0);
+          if (out) simd.copy_rows(hAt, units * 4, at(out) + t * units * 4, steps * units * 4, batch, units * 4);
+        }
+      }
+    } finally {
+      args.backend.disposeData(scratch.dataId);
+    }
+    return [...(out ? [out] : []), hOut, ...(cOut ? [cOut] : [])];
+  };
+
   const replace = (kernelName: string, kernelFunc: KernelFunc) => {
     const config = tf.getKernel(kernelName, 'wasm')!;
     tf.unregisterKernel(kernelName, 'wasm');
@@ -293,6 +370,7 @@ export function installWasmKernels(tf: Tf): void {
   if (gateModule()) {
     replace('Tanh', tanhKernel);
     tf.registerKernel({ kernelName: RECURRENT_GATES, backendName: 'wasm', kernelFunc: gatesKernel as never });
+    tf.registerKernel({ kernelName: RECURRENT_RUN, backendName: 'wasm', kernelFunc: runKernel as never });
   }
   installed.add(tf);
 }

@@ -749,6 +749,58 @@ class EncDec(nn.Module):
         outputs, _ = self.dec_cell(dec_input, enc_states)
         return self.fc(outputs)
 """, "EncDec", "features", (3, 5, 6), None, [("enc_input", "input"), ("enc_hidden", "none"), ("dec_input", "input")]),
+    # Hidden sizes that are multiples of 8 run as one fused SIMD call per layer on the wasm backend
+    # (RecurrentRun); a batch of 13 leaves a row past the 4-row blocks of its matrix product.
+    "fused_layers": ("""
+class FusedLayers(nn.Module):
+    def __init__(self, vocab_size=40, embed_dim=12, hidden=16):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.lstm = nn.LSTM(embed_dim, hidden, num_layers=2, batch_first=True, bidirectional=True)
+        self.init = nn.Linear(embed_dim, 8)
+        self.gru = nn.GRU(2 * hidden, 8, batch_first=True)
+        self.rnn = nn.RNN(8, 8, nonlinearity='relu')
+        self.tanh_rnn = nn.RNN(embed_dim, 24, bias=False, batch_first=True)
+
+    def forward(self, x):
+        e = self.embedding(x)
+        out, (h, c) = self.lstm(e)
+        h0 = torch.tanh(self.init(e.mean(1))).unsqueeze(0)
+        g, _ = self.gru(out, h0)
+        r, _ = self.rnn(g.transpose(0, 1))
+        t, _ = self.tanh_rnn(e * 0.5)
+        b = x.size(0)
+        return torch.cat([out.reshape(b, -1), h.transpose(0, 1).reshape(b, -1), c.transpose(0, 1).reshape(b, -1),
+                          r.transpose(0, 1).reshape(b, -1), t.reshape(b, -1)], dim=1)
+""", "FusedLayers", "ids", (13, 9), 40),
+    "fused_cells": ("""
+class FusedCells(nn.Module):
+    def __init__(self, vocab_size=40, embed_dim=12, n_features=5, hidden=16):
+        super().__init__()
+        self.hidden = hidden
+        self.embedding = nn.Embedding(vocab_size, embed_dim)
+        self.lstm_cell = nn.LSTMCell(embed_dim, hidden)
+        self.gru_cell = nn.GRUCell(hidden, 8)
+        self.relu_cell = nn.RNNCell(embed_dim, 8, nonlinearity='relu')
+        self.tanh_cell = nn.RNNCell(embed_dim, 8, bias=False)
+
+    def forward(self, x):
+        e = self.embedding(x)
+        b = x.size(0)
+        h = torch.zeros(b, self.hidden)
+        c = torch.zeros(b, self.hidden)
+        g = None
+        r = torch.zeros(b, 8)
+        k = None
+        steps = []
+        for t in range(x.size(1)):
+            h, c = self.lstm_cell(e[:, t, :], (h, c))
+            g = self.gru_cell(h, g)
+            r = self.relu_cell(e[:, t], r)
+            k = self.tanh_cell(e[:, t] * 0.5, k)
+            steps.append(torch.cat([h, c, g, r, k], dim=1))
+        return torch.stack(steps, dim=1).reshape(b, -1)
+""", "FusedCells", "ids", (13, 9), 40),
 }
 
 

@@ -43,6 +43,8 @@ export const raw = (...bytes: number[]): Emit => (out) => { out.push(...bytes); 
 export const local = {
   get: (i: number): Emit => raw(0x20, ...uleb(i)),
   set: (i: number, v: Emit): Emit => seq(v, raw(0x21, ...uleb(i))),
+  /** Sets the local and leaves the value on the stack. */
+  tee: (i: number, v: Emit): Emit => seq(v, raw(0x22, ...uleb(i))),
 };
 
 /** i32 arithmetic for addresses and counters. */
@@ -150,3 +152,11 @@ export function moduleBytes(functions: FunctionSpec[]): Uint8Array {
   ];
   return Uint8Array.from(bytes);
 }
+
+/** v128 memory access with a constant byte offset (folded into the instruction, no address arithmetic). */
+export const v128 = {
+  load: (address: Emit, offset = 0): Emit => seq(address, simd(0x00), raw(0, ...uleb(offset))),
+  store: (address: Emit, value: Emit, offset = 0): Emit => seq(address, value, simd(0x0b), raw(0, ...uleb(offset))),
+  /** One f32 read from memory into all four lanes. */
+  loadSplat: (address: Emit, offset = 0): Emit => seq(address, simd(0x09), raw(0, ...uleb(offset))),
+};

@@ -11,6 +11,7 @@
 // 0.5·tanh(x/2) + 0.5, within 3e-7. The wasm backend's own Tanh calls std::tanh one element at a time,
 // ten times slower than its sigmoid; the same function serves as its replacement (wasm-kernels.ts).
 import { Emit, F32, f32, f32x4, FunctionSpec, I32, i32, Lanes, local, moduleBytes, select, seq, V128, whileNot } from './encoder';
+import { copyRowsFunction, gemmFunction } from './gemm';
 
 /**
  * Kernels of this module; each takes (a, b, state, hOut, cOut, rows, units, scale, ids), addresses in
@@ -162,7 +163,7 @@ let compiled: WasmModule | null | undefined;
 /** The compiled module, or null where this WebAssembly engine has no SIMD. */
 export function gateModule(): WasmModule | null {
   if (compiled === undefined) {
-    const bytes = moduleBytes(GATE_KERNELS.map(kernel));
+    const bytes = moduleBytes([...GATE_KERNELS.map(kernel), gemmFunction(), copyRowsFunction()]);
     compiled = wasmApi().validate(bytes) ? new (wasmApi().Module)(bytes) : null;
   }
   return compiled;
@@ -170,15 +171,21 @@ export function gateModule(): WasmModule | null {
 
 export type GateFunction = (a: number, b: number, state: number, hOut: number, cOut: number, rows: number, units: number, scale: number, ids: number) => void;
 
-const instances = new WeakMap<WasmMemory, Record<GateKernel, GateFunction>>();
+/** The module's functions: the gate kernels, the packed-panel product (./gemm.ts) and the strided row copy. */
+export type SimdKernels = Record<GateKernel, GateFunction> & {
+  gemm(a: number, lda: number, packedB: number, bias: number, c: number, ldc: number, m: number, k: number, n: number): void;
+  copy_rows(from: number, fromStride: number, to: number, toStride: number, rows: number, rowBytes: number): void;
+};
+
+const instances = new WeakMap<WasmMemory, SimdKernels>();
 
 /** The kernels working on `memory` (instantiated once per memory); null without SIMD or on shared memory. */
-export function gateKernels(memory: WasmMemory): Record<GateKernel, GateFunction> | null {
+export function gateKernels(memory: WasmMemory): SimdKernels | null {
   let found = instances.get(memory);
   if (!found) {
     const compiledModule = gateModule();
     if (!compiledModule || (typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer)) return null;
-    const exports = new (wasmApi().Instance)(compiledModule, { env: { memory } }).exports as unknown as Record<GateKernel, GateFunction>;
+    const exports = new (wasmApi().Instance)(compiledModule, { env: { memory } }).exports as unknown as SimdKernels;
     found = exports;
     instances.set(memory, found);
   }

@@ -6,8 +6,10 @@ import { strict as assert } from 'node:assert';
 import { chooseBackend } from '../../../src/evaluation/backend';
 import { fromTorchLayout, recurrentStep, recurrentWeights, disposeWeights, CellKind, Tensor2D } from '../../../src/evaluation/models/recurrent/kernels';
 import { tfjs } from '../../../src/evaluation/models/tf';
-import { gateKernels, gateModule, GateFunction, GateKernel, tanhApproximation } from '../../../src/evaluation/simd/recurrent-gates';
-import { recurrentGatesAvailable } from '../../../src/evaluation/wasm-kernels';
+import { gateKernels, gateModule, GateKernel, tanhApproximation } from '../../../src/evaluation/simd/recurrent-gates';
+import { recurrentGatesAvailable, recurrentRunAvailable } from '../../../src/evaluation/wasm-kernels';
+import { packPanels } from '../../../src/evaluation/simd/gemm';
+import { runRecurrent, Tensor3D } from '../../../src/evaluation/models/recurrent/kernels';
 
 function generator(seed: number): () => number {
   let s = seed;
@@ -20,8 +22,8 @@ function generator(seed: number): () => number {
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 /** A fresh memory with the kernels on it, and float views into it. */
-function kernelsOnOwnMemory(): { k: Record<GateKernel, GateFunction>; heap: Float32Array } {
-  const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory({ initial: 4 });
+function kernelsOnOwnMemory(pages = 4): { k: NonNullable<ReturnType<typeof gateKernels>>; heap: Float32Array } {
+  const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } } }).WebAssembly.Memory({ initial: pages });
   const k = gateKernels(memory);
   assert.ok(k, 'this Node runs WebAssembly SIMD');
   return { k, heap: new Float32Array(memory.buffer) };
@@ -136,6 +138,50 @@ describe('WebAssembly SIMD gate kernels', () => {
     }
   });
 
+  it('packPanels lays out eight columns per panel, row by row, and refuses other widths', () => {
+    const b = Float32Array.from({ length: 3 * 16 }, (_, i) => i);
+    const packed = packPanels(b, 3, 16);
+    // Panel 1, row 2, column 3 of the panel: b[2][11].
+    assert.equal(packed[1 * 3 * 8 + 2 * 8 + 3], b[2 * 16 + 11]);
+    assert.deepEqual(Array.from(packed.slice(0, 8)), [0, 1, 2, 3, 4, 5, 6, 7]);
+    assert.throws(() => packPanels(new Float32Array(12), 3, 4), /multiple of 8/);
+  });
+
+  // Rows past the 4-row blocks, a depth past the unrolled groups of four, strided a and c.
+  for (const [m, k, n] of [[9, 7, 16], [4, 4, 8], [1, 1, 8], [13, 33, 24]]) {
+    it(`gemm (${m} × ${k}) · (${k} × ${n}) + bias equals the float64 product to 1e-5, leaving c's other columns alone`, () => {
+      const { k: kernels, heap } = kernelsOnOwnMemory(8);
+      const random = generator(m * 100 + k * 10 + n);
+      const [lda, ldc] = [k + 3, n + 5];
+      const at = { a: 0, b: 4096, bias: 2 * 4096, c: 3 * 4096 };
+      for (let i = 0; i < m * lda; i++) heap[at.a + i] = random() - 0.5;
+      const b = Float32Array.from({ length: k * n }, () => random() - 0.5);
+      heap.set(packPanels(b, k, n), at.b);
+      for (let j = 0; j < n; j++) heap[at.bias + j] = random() - 0.5;
+      heap.fill(7, at.c, at.c + m * ldc);
+      kernels.gemm(at.a * 4, lda * 4, at.b * 4, at.bias * 4, at.c * 4, ldc * 4, m, k, n);
+      for (let i = 0; i < m; i++) {
+        for (let j = 0; j < ldc; j++) {
+          const got = heap[at.c + i * ldc + j];
+          if (j >= n) {
+            assert.equal(got, 7, `c[${i}, ${j}] is past the product`);
+            continue;
+          }
+          let expected = heap[at.bias + j];
+          for (let q = 0; q < k; q++) expected += heap[at.a + i * lda + q] * b[q * n + j];
+          assert.ok(Math.abs(got - expected) < 1e-5, `c[${i}, ${j}] = ${got}, expected ${expected}`);
+        }
+      }
+    });
+  }
+
+  it('copy_rows copies rows between strided blocks, sixteen bytes at a time', () => {
+    const { k, heap } = kernelsOnOwnMemory();
+    for (let i = 0; i < 3 * 8; i++) heap[i] = i + 1;
+    k.copy_rows(0, 8 * 4, 1000 * 4, 20 * 4, 3, 8 * 4);
+    for (let r = 0; r < 3; r++) for (let j = 0; j < 20; j++) assert.equal(heap[1000 + r * 20 + j], j < 8 ? r * 8 + j + 1 : 0, `row ${r}, column ${j}`);
+  });
+
   it('Elman steps: tanh and relu of a + b', () => {
     const t = runGates('rnn_tanh', 3, 6, 1, 21);
     const r = runGates('rnn_relu', 3, 6, 1, 21);
@@ -210,6 +256,69 @@ describe('the SIMD kernels inside the wasm backend', () => {
       actual.forEach((values, k) => values.forEach((v, i) => assert.ok(Math.abs(v - expected[k][i]) < 1e-6, `output ${k}[${i}]: ${v}, expected ${expected[k][i]}`)));
     });
   }
+
+  // Units a multiple of 8: a whole layer runs as one RecurrentRun call (packed-panel product and gates per step).
+  const runCases: [CellKind, 'tanh' | 'relu', number][] = [['lstm', 'tanh', 8], ['gru', 'tanh', 16], ['rnn', 'tanh', 8], ['rnn', 'relu', 8]];
+  for (const [cell, activation, hidden] of runCases) {
+    it(`a ${cell} ${activation} layer in one RecurrentRun equals the cpu backend's steps to 1e-5: forward, reversed, from a given state, through ids`, async () => {
+      const tf = tfjs();
+      const random = generator(hidden * 7 + cell.length);
+      const [inputSize, batch, time] = [5, 5, 4];
+      const gates = { lstm: 4, gru: 3, rnn: 1 }[cell];
+      const arr = (n: number) => Float32Array.from({ length: n }, () => (random() - 0.5) * 1.5);
+      const arrays = fromTorchLayout(cell, hidden, inputSize, arr(gates * hidden * inputSize), arr(gates * hidden * hidden), arr(gates * hidden), arr(gates * hidden), activation);
+      const x = arr(batch * time * inputSize);
+      const h0 = arr(batch * hidden);
+      const c0 = arr(batch * hidden);
+      const table = arr(7 * inputSize);
+      const ids = Array.from({ length: time * batch }, () => Math.floor(random() * 7));
+      const run = (): number[][] => {
+        const w = recurrentWeights(arrays);
+        try {
+          return tf.tidy(() => {
+            const xs = tf.tensor3d(x, [batch, time, inputSize]) as Tensor3D;
+            const initial = { h: tf.tensor2d(h0, [batch, hidden]) as Tensor2D, c: cell === 'lstm' ? tf.tensor2d(c0, [batch, hidden]) as Tensor2D : null };
+            const projected = { rows: tf.fused.matMul({ a: tf.tensor2d(table, [7, inputSize]), b: w.kernel, bias: w.bias }) as Tensor2D, ids: tf.tensor1d(ids, 'int32') };
+            const results = [
+              runRecurrent(xs, w, { reverse: false, returnSequence: true }),
+              runRecurrent(xs, w, { reverse: true, returnSequence: true, initial }),
+              runRecurrent(xs, w, { reverse: false, returnSequence: false, initial, projected }),
+            ];
+            return results.flatMap((r) => [r.sequence, r.lastH, r.lastC]).filter((t): t is Tensor2D => t !== null).map((t) => Array.from(t.dataSync()));
+          });
+        } finally {
+          disposeWeights(w);
+        }
+      };
+      await chooseBackend('cpu');
+      await tf.setBackend('cpu');
+      const expected = run();
+      await chooseBackend('wasm');
+      await tf.setBackend('wasm');
+      assert.ok(recurrentRunAvailable(tf), 'RecurrentRun runs on this wasm backend');
+      const before = tf.memory().numTensors;
+      const actual = run();
+      assert.equal(tf.memory().numTensors, before, 'tensors left behind');
+      assert.equal(actual.length, expected.length);
+      actual.forEach((values, k) => values.forEach((v, i) => assert.ok(Math.abs(v - expected[k][i]) < 1e-5, `output ${k}[${i}]: ${v}, expected ${expected[k][i]}`)));
+    });
+  }
+
+  it('RecurrentRun refuses inputs that do not fit the run, and ids outside the projections', async () => {
+    const tf = tfjs();
+    await chooseBackend('wasm');
+    await tf.setBackend('wasm');
+    tf.tidy(() => {
+      const inputs = { weights: tf.zeros([8 * 32]), bias: tf.zeros([32]), rows: tf.zeros([6, 32]), h: tf.zeros([2, 8]), c: tf.zeros([2, 8]) };
+      const attrs = { kernel: 'lstm', scale: 1, row: 0, steps: 3, reverse: false, sequence: true };
+      assert.equal((tf.engine().runKernel('SeqLensRecurrentRun', inputs, attrs) as unknown[]).length, 3);
+      assert.throws(() => tf.engine().runKernel('SeqLensRecurrentRun', inputs, { ...attrs, steps: 4 }), /do not fit/);
+      assert.throws(() => tf.engine().runKernel('SeqLensRecurrentRun', { ...inputs, c: tf.zeros([2, 7]) }, attrs), /do not fit/);
+      assert.throws(() => tf.engine().runKernel('SeqLensRecurrentRun', { ...inputs, weights: tf.zeros([8 * 31]) }, attrs), /do not fit/);
+      assert.throws(() => tf.engine().runKernel('SeqLensRecurrentRun', { ...inputs, ids: tf.tensor1d([0, 1, 2, 3, 4, 6], 'int32') }, attrs), /id 6 is not a row/);
+      return [];
+    });
+  });
 
   it('RecurrentGates refuses inputs that do not fit the step', async () => {
     const tf = tfjs();

@@ -103,7 +103,9 @@ describe('the model executor matches PyTorch 1.13', () => {
         try {
           assert.deepEqual(y.shape, expected.shape);
           const worst = maxAbsDifference(y.dataSync(), expected.data as Float32Array);
-          assert.ok(worst <= 1e-4, `max abs difference ${worst}`);
+          // The fused_ models are every recurrent layer and cell's outputs side by side: a kernel's own check, to 1e-5.
+          const tolerance = name.startsWith('fused_') ? 1e-5 : 1e-4;
+          assert.ok(worst <= tolerance, `max abs difference ${worst}`);
         } finally {
           tf.dispose([x, y]);
           model.dispose();

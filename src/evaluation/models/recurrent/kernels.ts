@@ -13,7 +13,8 @@
 // On the wasm backend the whole step after its product is one SIMD kernel instead (RecurrentGates,
 // ../../wasm-kernels.ts), which reads the step's projection rows in place and writes h and c.
 import { tfjs, Tensor } from '../tf';
-import { RECURRENT_GATES, recurrentGatesAvailable } from '../../wasm-kernels';
+import { RECURRENT_GATES, RECURRENT_RUN, recurrentGatesAvailable, recurrentRunAvailable } from '../../wasm-kernels';
+import { PANEL, packPanels } from '../../simd/gemm';
 
 export type Tensor1D = import('@tensorflow/tfjs').Tensor1D;
 export type Tensor2D = import('@tensorflow/tfjs').Tensor2D;
@@ -63,6 +64,13 @@ export interface RecurrentWeights {
   /** The scalars 1 and 2, made once with the weights (a number operand is a new tensor on every op). */
   one: Tensor;
   two: Tensor;
+  /**
+   * For RecurrentRun: the recurrent kernel packed in panels and the bias added to h · U, made on
+   * first use on a backend that runs it (undefined until then, null where the weights do not fit it).
+   */
+  packed?: { weights: Tensor1D; bias: Tensor1D } | null;
+  /** The values the packing is made from (the recurrent kernel as run, and the bias added to its product). */
+  readonly recurrentValues: { kernel: Float32Array; bias: Float32Array };
 }
 
 export function recurrentWeights(a: RecurrentArrays): RecurrentWeights {
@@ -79,23 +87,25 @@ export function recurrentWeights(a: RecurrentArrays): RecurrentWeights {
     return out;
   };
   let recurrentBias: Tensor1D | null = null;
+  const productBias = new Float32Array(width);
   if (a.cell === 'gru') {
-    const b = new Float32Array(width);
-    if (a.candidateRecurrentBias) b.set(a.candidateRecurrentBias, from);
-    recurrentBias = tf.tensor1d(scaled(b, 1));
+    if (a.candidateRecurrentBias) productBias.set(a.candidateRecurrentBias, from);
+    recurrentBias = tf.tensor1d(scaled(productBias, 1));
   }
+  const recurrentKernel = scaled(a.recurrentKernel, a.units);
   return {
     cell: a.cell,
     units: a.units,
     inputSize: a.inputSize,
     kernel: tf.tensor2d(scaled(a.kernel, a.inputSize), [a.inputSize, width]),
-    recurrentKernel: tf.tensor2d(scaled(a.recurrentKernel, a.units), [a.units, width]),
+    recurrentKernel: tf.tensor2d(recurrentKernel, [a.units, width]),
     bias: tf.tensor1d(scaled(a.bias, 1)),
     recurrentBias,
     activation: a.activation,
     doubled,
     one: tf.scalar(1),
     two: tf.scalar(2),
+    recurrentValues: { kernel: recurrentKernel, bias: scaled(productBias, 1) },
   };
 }
 
@@ -130,7 +140,35 @@ export function fromTorchLayout(cell: CellKind, hidden: number, inputSize: numbe
 }
 
 export function disposeWeights(w: RecurrentWeights): void {
-  tfjs().dispose([w.kernel, w.recurrentKernel, w.bias, w.one, w.two, ...(w.recurrentBias ? [w.recurrentBias] : [])]);
+  tfjs().dispose([w.kernel, w.recurrentKernel, w.bias, w.one, w.two, ...(w.recurrentBias ? [w.recurrentBias] : []), ...(w.packed ? [w.packed.weights, w.packed.bias] : [])]);
+  w.packed = undefined;
+}
+
+/**
+ * The weights packed for RecurrentRun, when the active backend runs it and they fit it (a fused
+ * gate kernel, units a multiple of 8 so that every gate's columns fill whole panels); else null.
+ */
+function packedForRun(w: RecurrentWeights): { weights: Tensor1D; bias: Tensor1D } | null {
+  const tf = tfjs();
+  if (!gatesKernel(w) || w.units % PANEL !== 0 || !recurrentRunAvailable(tf)) return null;
+  if (!w.packed) {
+    const width = GATES[w.cell] * w.units;
+    // Kept: first made inside a forward's tf.tidy, it serves every later batch.
+    w.packed = tf.tidy(() => ({
+      weights: tf.keep(tf.tensor1d(packPanels(w.recurrentValues.kernel, w.units, width))),
+      bias: tf.keep(tf.tensor1d(w.recurrentValues.bias)),
+    }));
+  }
+  return w.packed;
+}
+
+/**
+ * Steps of one layer in one RecurrentRun call: from state h (and c), the projections' rows from `row`
+ * on, `steps` steps (the last first when reversed). The sequence (batch, steps, units) when asked.
+ */
+function runFused(w: RecurrentWeights, packed: { weights: Tensor1D; bias: Tensor1D }, projections: Projections, h: Tensor, c: Tensor | null, row: number, steps: number, reverse: boolean, sequence: boolean): Tensor[] {
+  const inputs = { weights: packed.weights, bias: packed.bias, rows: projections.rows, h, ...(projections.ids ? { ids: projections.ids } : {}), ...(c ? { c } : {}) };
+  return tfjs().engine().runKernel(RECURRENT_RUN, inputs, { kernel: gatesKernel(w)!, scale: w.doubled ? 0.5 : 1, row, steps, reverse, sequence }) as Tensor[];
 }
 
 /** x · kernel + bias for rows of inputs (…, inputSize) → (…, gates·units). */
@@ -218,6 +256,11 @@ export function recurrentStep(w: RecurrentWeights, projections: Projections, h: 
   const u = w.units;
   const batch = h.shape[0];
   const kernel = gatesKernel(w);
+  const packed = packedForRun(w);
+  if (packed) {
+    const [nextH, nextC] = runFused(w, packed, projections, h, c, row, 1, false, false);
+    return [nextH, nextC ?? null];
+  }
   if (kernel && recurrentGatesAvailable(tf)) {
     const hu = w.recurrentBias ? tf.fused.matMul({ a: h as Tensor2D, b: w.recurrentKernel, bias: w.recurrentBias }) : tf.matMul(h, w.recurrentKernel);
     const inputs = { a: hu, b: projections.rows, state: c ?? h, ...(projections.ids ? { ids: projections.ids } : {}) };
@@ -283,6 +326,20 @@ export function runRecurrent(x: Tensor3D, w: RecurrentWeights, options: RunOptio
   const units = w.units;
   // Input projections of every step at once: rows are (t, b), time-major, so a step is one contiguous block.
   const projections = options.projected ?? { rows: tf.tidy(() => projectInputs(tf.reshape(tf.transpose(x, [1, 0, 2]), [time * batch, features]) as Tensor2D, w)), ids: null };
+  const packed = packedForRun(w);
+  if (packed) {
+    try {
+      const out = tf.tidy(() => {
+        const h0 = options.initial?.h ?? tf.zeros([batch, units]);
+        const c0 = w.cell === 'lstm' ? (options.initial?.c ?? tf.zeros([batch, units])) : null;
+        return runFused(w, packed, projections, h0, c0, 0, time, options.reverse, options.returnSequence);
+      });
+      const sequence = options.returnSequence ? out.shift() as Tensor3D : null;
+      return { sequence, lastH: out[0] as Tensor2D, lastC: (out[1] ?? null) as Tensor2D | null };
+    } finally {
+      if (projections !== options.projected) projections.rows.dispose();
+    }
+  }
   // Copies of the given state: the loop disposes each state once the next one is made.
   let h: Tensor = options.initial ? tf.clone(options.initial.h) : tf.zeros([batch, units]);
   let c: Tensor | null = w.cell === 'lstm' ? (options.initial?.c ? tf.clone(options.initial.c) : tf.zeros([batch, units])) : null;
