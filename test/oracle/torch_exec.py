@@ -110,6 +110,9 @@ OPS = [
     ("baddbmm", "torch.baddbmm(m, a, b) + torch.baddbmm(m, a, b, beta=0.5, alpha=2.0)", {"m": ("f", [3, 4, 6]), "a": ("f", [3, 4, 5]), "b": ("f", [3, 5, 6])}),
     ("einsum", "torch.einsum('bhqd,bhkd->bhqk', q, k).sum(-1) + torch.einsum('ij,jk', a, b).sum() + torch.einsum('bij->bji', q[0]).sum(-1)[0, 0]", {"q": ("f", [2, 3, 4, 5]), "k": ("f", [2, 3, 6, 5]), "a": ("f", [3, 4]), "b": ("f", [4, 2])}),
     ("all_any", "(x > -1).all(1).float() + (x > 1).any(dim=1).float() * 2 + torch.all(x > -9).float() + mask.any(-1, keepdim=True).float().sum(1) + torch.any(mask).float()", {"x": ("f", [3, 4]), "mask": ("b", [3, 4])}),
+    ("comprehension_if", "torch.cat([a * (i + 1) for i, a in enumerate(x.split(1, dim=1)) if i % 2 == 0 and i != 2], 1)", {"x": ("f", [3, 7])}),
+    ("comprehension_nested_if", "torch.stack([x[:, i] * j for i in range(x.size(1)) if i > 0 for j in range(3) if j != i], 1)", {"x": ("f", [2, 4])}),
+    ("dict_comprehension", "d = {i % 3: a for i, a in enumerate(x.unbind(1)) if i != 1}\nreturn d[0] - 2 * d[2] + len(d)", {"x": ("f", [3, 6])}),
 ]
 
 

@@ -823,35 +823,55 @@ export class Interpreter {
   private unrolling = 0;
 
   private comprehension(expr: A.Comprehension, scope: Scope): Value {
-    // Over a short sequence of known length, with no `if` filter, the result has one item per element:
-    // `torch.cat([x for _ in range(3)], 1)` triples the axis.
-    // Only the outermost comprehension unrolls, so nesting cannot multiply the work.
-    const unrollable = this.unrolling === 0 && (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1 && !/\bif\b/.test(this.ctx.text(expr.range));
+    // Over a short sequence of known length, the result has one item per element that its `if` filters keep:
+    // `torch.cat([x for _ in range(3)], 1)` triples the axis. A filter whose value is not known for an item
+    // leaves the length unknown. Only the outermost comprehension unrolls, so nesting cannot multiply the work.
+    const single = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1;
+    const unrollable = this.unrolling === 0 && single;
     const firstIter = this.eval(expr.generators[0].iter, scope);
     if (unrollable) {
       const iter = firstIter;
+      const { target, ifs } = expr.generators[0];
       if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
         this.unrolling++;
         try {
-          const items = iter.items.map((item) => {
+          const items: Value[] = [];
+          let lengthKnown = true;
+          for (const item of iter.items) {
             const inner = scope.fork();
-            this.bind(expr.generators[0].target, item, inner, null);
-            return this.eval(expr.element, inner);
-          });
-          return { kind: 'list', items };
+            this.bind(target, item, inner, null);
+            let keep: boolean | undefined = true;
+            for (const test of ifs) {
+              const value = boolValue(this.eval(test, inner));
+              if (value === false) {
+                keep = false;
+                break;
+              }
+              if (value === undefined) keep = undefined;
+            }
+            if (keep === false) continue;
+            if (keep === undefined) lengthKnown = false;
+            items.push(this.eval(expr.element, inner));
+          }
+          if (lengthKnown) return { kind: 'list', items };
+          return listOf(items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : UNKNOWN);
         } finally {
           this.unrolling--;
         }
       }
     }
     const inner = scope.fork();
-    expr.generators.forEach((g, i) => this.bind(g.target, this.iterationValue(i === 0 ? firstIter : this.eval(g.iter, inner)), inner, null));
+    expr.generators.forEach((g, i) => {
+      this.bind(g.target, this.iterationValue(i === 0 ? firstIter : this.eval(g.iter, inner)), inner, null);
+      // The filters are evaluated for what their calls show the rules; which items they keep is not known here.
+      for (const test of g.ifs) this.eval(test, inner);
+    });
+    if (expr.key) this.eval(expr.key, inner);
     const element = this.eval(expr.element, inner);
     // Its keys are not followed: the dict may hold any number of them.
     if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true };
-    // One generator and no condition: as many items as the iterable has, when that is known.
-    const simple = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1 && !/\bif\b/.test(this.ctx.text(expr.range));
-    const count = simple ? iterableLength(firstIter) : undefined;
+    // One generator and no filter: as many items as the iterable has, when that is known.
+    const count = single && expr.generators[0].ifs.length === 0 ? iterableLength(firstIter) : undefined;
     return count === undefined ? listOf(element) : summary('list', count, element);
   }
 

@@ -67,7 +67,9 @@ function readsOf(expr: unknown, out: (name: string) => void, shadow?: Set<string
     for (const g of comp.generators) readsOf(g.target, (id) => inner.add(id));
     comp.generators.forEach((g, i) => {
       if (i > 0) readsOf(g.iter, out, inner);
+      readsOf(g.ifs, out, inner);
     });
+    readsOf(comp.key, out, inner);
     readsOf(comp.element, out, inner);
     return;
   }

@@ -33,7 +33,10 @@ export interface Comprehension extends NodeBase {
   kind: 'comprehension';
   container: 'list' | 'set' | 'dict' | 'generator';
   element: Expr;
-  generators: { target: Expr; iter: Expr }[];
+  /** A dict comprehension's key (`{k: v for …}`); `element` is its value. */
+  key?: Expr;
+  /** Each `for target in iter`, with the `if` conditions that follow it before the next `for`. */
+  generators: { target: Expr; iter: Expr; ifs: Expr[] }[];
 }
 export interface Num extends NodeBase { kind: 'int' | 'float'; value: number }
 export interface Str extends NodeBase { kind: 'str'; value: string }

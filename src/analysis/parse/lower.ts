@@ -535,17 +535,29 @@ class Lowerer {
   comprehension(node: CstNode): A.Expr {
     const range = rangeOf(node);
     const body = field(node, 'body');
-    const generators: { target: A.Expr; iter: A.Expr }[] = [];
+    const generators: { target: A.Expr; iter: A.Expr; ifs: A.Expr[] }[] = [];
     for (const clause of node.children) {
+      if (clause.type === 'if_clause') {
+        // An `if` filters the `for` before it; one that cannot be read leaves the comprehension unmodelled.
+        const test = clause.children.find((c) => c.named && !isTrivia(c));
+        const last = generators[generators.length - 1];
+        if (!test || !last) return { kind: 'other', range, calls: this.nestedCalls(node) };
+        last.ifs.push(this.expr(test));
+        continue;
+      }
       if (clause.type !== 'for_in_clause') continue;
       const left = field(clause, 'left');
       const right = field(clause, 'right');
-      if (left && right) generators.push({ target: this.expr(left), iter: this.expr(right) });
+      if (!left || !right) return { kind: 'other', range, calls: this.nestedCalls(node) };
+      generators.push({ target: this.expr(left), iter: this.expr(right), ifs: [] });
     }
     if (!body || generators.length === 0) return { kind: 'other', range, calls: this.nestedCalls(node) };
     const container = node.type === 'list_comprehension' ? 'list' : node.type === 'set_comprehension' ? 'set' : node.type === 'dictionary_comprehension' ? 'dict' : 'generator';
-    const element = body.type === 'pair' ? this.exprOr(field(body, 'value'), range) : this.expr(body);
-    return { kind: 'comprehension', range, container, element, generators };
+    if (body.type === 'pair') {
+      const key = field(body, 'key');
+      return { kind: 'comprehension', range, container, element: this.exprOr(field(body, 'value'), range), ...(key ? { key: this.expr(key) } : {}), generators };
+    }
+    return { kind: 'comprehension', range, container, element: this.expr(body), generators };
   }
 
   slice(node: CstNode): A.Slice {

@@ -201,6 +201,29 @@ describe('loops and conditions', () => {
     });
   });
 
+  describe('comprehensions with if filters (lengths checked in PyTorch 1.13 by the exec oracle cases comprehension_if and dict_comprehension)', () => {
+    it('keeps the items whose filter is known true: the cat has as many columns as items kept', async () => {
+      const body = 'x = torch.randn(3, 7)\ny = torch.cat([a * (i + 1) for i, a in enumerate(x.split(1, dim=1)) if i % 2 == 0 and i != 2], 1)\n';
+      assert.equal(await shapeOf(body, 'y'), '(3, 3)');
+    });
+
+    it('a filter not known for some item leaves the count unknown, never the unfiltered count', async () => {
+      const body = 'import random\nx = torch.randn(3, 7)\ny = torch.cat([a for a in x.split(1, dim=1) if random.random() > 0.5], 1)\n';
+      const shape = await shapeOf(body, 'y');
+      assert.ok(shape === undefined || /^\(3, \?\)$/.test(shape), String(shape));
+    });
+
+    it('a conditional element is not a filter: every item is kept', async () => {
+      const body = 'x = torch.randn(3, 4)\ny = torch.stack([a if i else -a for i, a in enumerate(x.unbind(1))], 1)\n';
+      assert.equal(await shapeOf(body, 'y'), '(3, 4)');
+    });
+
+    it("sees the calls in a filter and a dict comprehension's key", async () => {
+      const body = 'rnn = nn.GRU(8, 4)\nkeep = [t for t in range(3) if rnn(torch.randn(5, 2, 6))[0].sum() > 0]\nd = {rnn(torch.randn(5, 2, 6))[1].size(0): 1 for _ in range(2)}\n';
+      assert.deepEqual((await codes(body)).filter((c) => c === 'SL101').length, 2);
+    });
+  });
+
   describe('the second iteration of a loop that certainly runs twice', () => {
     const head = 'import torch\nimport torch.nn as nn\n';
 

@@ -1463,25 +1463,38 @@ export class Executor {
 
   private comprehension(e: A.Comprehension, frame: Frame): Value {
     const site = this.site(e.range);
-    // The lowered tree keeps no `if` clause: a filtered comprehension must not run as an unfiltered one.
-    if (/\sif\s/.test(this.text(e.range).replace(/'[^']*'|"[^"]*"/g, ''))) throw refuse(site, 'a comprehension with an if clause');
-    if (e.container === 'dict' || e.container === 'set') throw refuse(site, `a ${e.container} comprehension`);
+    if (e.container === 'set') throw refuse(site, 'a set comprehension');
+    if (e.container === 'dict' && !e.key) throw refuse(site, 'a dict comprehension with ** unpacking');
     const inner: Frame = { vars: new Map(frame.vars), cls: frame.cls, scope: frame.scope };
     const out: Value[] = [];
+    const keys: Value[] = [];
     const run = (g: number) => {
       if (g === e.generators.length) {
+        if (e.key) keys.push(this.expr(e.key, inner));
         out.push(this.expr(e.element, inner));
         if (out.length > MAX_LOOP) throw refuse(site, 'a comprehension that long');
         return;
       }
-      for (const item of this.iterate(this.expr(e.generators[g].iter, inner), site)) {
+      const { target, iter, ifs } = e.generators[g];
+      for (const item of this.iterate(this.expr(iter, inner), site)) {
         this.tick(site);
-        this.assign(e.generators[g].target, item, inner, site);
-        run(g + 1);
+        this.assign(target, item, inner, site);
+        if (ifs.every((test) => this.truthy(this.expr(test, inner), this.site(test.range)))) run(g + 1);
       }
     };
     run(0);
-    return { kind: 'list', items: out };
+    if (e.container !== 'dict') return { kind: 'list', items: out };
+    // A later equal key replaces the earlier one's value, in the earlier one's place, as in Python.
+    const dict: { kind: 'dict'; keys: Value[]; values: Value[] } = { kind: 'dict', keys: [], values: [] };
+    keys.forEach((key, i) => {
+      const at = dict.keys.findIndex((k) => sameKey(k, key));
+      if (at >= 0) dict.values[at] = out[i];
+      else {
+        dict.keys.push(key);
+        dict.values.push(out[i]);
+      }
+    });
+    return dict;
   }
 
   // ── text ──────────────────────────────────────────────────────────────────
