@@ -28,7 +28,15 @@ export function hiddenStateShowsLayout(event: LayerCallEvent): boolean {
   if (input?.kind !== 'tensor' || !h0 || !input.shape.rankKnown || input.shape.dims.length !== 3 || !h0.shape.rankKnown || h0.shape.dims.length !== 3 || batchFirst === undefined) return false;
   const readAsBatch = input.shape.dims[batchFirst ? 0 : 1];
   const otherAxis = input.shape.dims[batchFirst ? 1 : 0];
-  return conflicting(h0.shape.dims[1], readAsBatch) && sameDim(h0.shape.dims[1], otherAxis);
+  return conflicting(h0.shape.dims[1], readAsBatch) && sameDim(h0.shape.dims[1], otherAxis) && !(bareNumber(h0.shape.dims[1]) && bareNumber(otherAxis));
+}
+
+/**
+ * A size written as a bare number, read from no name. When h0's batch and the input's other axis are both bare
+ * numbers, their agreement says nothing of which one is wrong: PyTorch names the state, and so does SL103.
+ */
+function bareNumber(d: Dim): boolean {
+  return d.kind === 'int' && !d.label && !d.role;
 }
 
 function layoutFixes(event: LayerCallEvent, ctx: RuleContext, wantBatchFirst: boolean): Fix[] {
