@@ -19,6 +19,7 @@ import { lossTargetShape } from './torch/sl115-loss-target-shape';
 import { rnnInputRank } from './torch/sl116-rnn-input-rank';
 import { viewNonContiguous } from './torch/sl117-view-non-contiguous';
 import { repeatFewerSizes } from './torch/sl118-repeat-fewer-sizes';
+import { broadcastSizeMismatch } from './torch/sl119-broadcast-size-mismatch';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -68,6 +69,7 @@ const RULES: readonly Rule[] = [
   rnnInputRank,
   viewNonContiguous,
   repeatFewerSizes,
+  broadcastSizeMismatch,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,

@@ -1,3 +1,4 @@
+import type { BinaryEvent } from '../../interpret/events';
 import type { Expr } from '../../parse/ast';
 import { formatDim, sameDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
@@ -15,6 +16,15 @@ function slicedRows(e: Expr): boolean {
 /** A (rows, 1, d_model) positional table: one vector per position along axis 0, broadcast over axis 1. */
 function isSequenceFirstTable(t: TensorValue): boolean {
   return t.shape.rankKnown && t.shape.dims.length === 3 && known(t.shape.dims[1]) === 1;
+}
+
+/** A sliced (rows, 1, d_model) positional table added to 3-D data: SL131 speaks for it, no other rule. */
+export function positionalTableAddition(event: BinaryEvent): boolean {
+  const { left, right, node } = event;
+  if (node.op !== '+' || left.kind !== 'tensor' || right.kind !== 'tensor') return false;
+  return ([[left, right, node.right], [right, left, node.left]] as const).some(
+    ([data, table, tableExpr]) => isSequenceFirstTable(table) && slicedRows(tableExpr) && data.shape.rankKnown && data.shape.dims.length === 3,
+  );
 }
 
 export const positionalEncodingLayout: Rule = {

@@ -1,0 +1,91 @@
+import type { Expr } from '../../parse/ast';
+import type { Range } from '../../findings';
+import { Dim, formatDim } from '../../shapes/dim';
+import { formatShape } from '../../shapes/shape';
+import type { TensorValue, Value } from '../../values/value';
+import type { RuleContext } from '../../interpret/events';
+import type { Rule } from '../rule';
+import { positionalTableAddition } from './sl131-positional-encoding-layout';
+
+/** Operators and functions that broadcast their two tensor operands element-wise. */
+const OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**']);
+const FUNCTIONS = new Set(['torch.add', 'torch.sub', 'torch.subtract', 'torch.mul', 'torch.multiply', 'torch.div', 'torch.divide', 'torch.true_divide']);
+const METHODS = new Set(['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide']);
+
+interface Clash {
+  /** The axis of the broadcast result, counted from the left as PyTorch numbers it (when both ranks are known). */
+  axis: number | undefined;
+  a: Dim;
+  b: Dim;
+}
+
+/**
+ * The axis where two shapes cannot broadcast, aligned from the right: two known sizes that differ, neither 1.
+ * PyTorch checks from the last axis backwards and names the first clash it meets; so does this.
+ */
+export function broadcastClash(a: TensorValue, b: TensorValue): Clash | undefined {
+  const da = a.shape.dims;
+  const db = b.shape.dims;
+  const both = Math.min(da.length, db.length);
+  const rank = a.shape.rankKnown && b.shape.rankKnown ? Math.max(da.length, db.length) : undefined;
+  for (let k = 1; k <= both; k++) {
+    const x = da[da.length - k];
+    const y = db[db.length - k];
+    if (x.kind === 'int' && y.kind === 'int' && x.value !== y.value && x.value !== 1 && y.value !== 1) {
+      return { axis: rank === undefined ? undefined : rank - k, a: x, b: y };
+    }
+  }
+  return undefined;
+}
+
+function named(ctx: RuleContext, expr: Expr | undefined, t: TensorValue): string {
+  const text = expr ? ctx.text(expr.range).replace(/\s+/g, ' ') : 'a tensor';
+  return `${text.length > 40 ? `${text.slice(0, 37)}…` : text} ${formatShape(t.shape)}`;
+}
+
+function check(ctx: RuleContext, range: Range, what: string, left: Value, right: Value, leftExpr: Expr | undefined, rightExpr: Expr | undefined): void {
+  if (left.kind !== 'tensor' || right.kind !== 'tensor') return;
+  const clash = broadcastClash(left, right);
+  if (!clash) return;
+  const at = clash.axis === undefined ? '' : ` at non-singleton dimension ${clash.axis}`;
+  const related = [left, right].flatMap((t, i) => (t.origin && t.origin.range !== range ? [{ range: t.origin.range, message: `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here` }] : []));
+  ctx.report({
+    range,
+    message: `${what}: ${named(ctx, leftExpr, left)} and ${named(ctx, rightExpr, right)} do not broadcast (${formatDim(clash.a)} against ${formatDim(clash.b)}, aligned from the last axis), so PyTorch raises "The size of tensor a (${formatDim(clash.a)}) must match the size of tensor b (${formatDim(clash.b)})${at}"`,
+    related,
+    fixes: [],
+  });
+}
+
+export const broadcastSizeMismatch: Rule = {
+  code: 'SL119',
+  name: 'broadcast-size-mismatch',
+  severity: 'error',
+  framework: 'torch',
+  summary: 'Two tensors combined element-wise (+, -, *, /, torch.add/mul…) whose sizes cannot broadcast.',
+  docs: {
+    whatItDoes:
+      'Aligns the shapes of the two tensors of an element-wise operation from their last axis, as PyTorch broadcasting does, and reports an axis where both sizes are known, differ, and neither is 1. Unknown sizes and symbols are never compared.',
+    whyIsThisBad:
+      'PyTorch raises `RuntimeError: The size of tensor a (50) must match the size of tensor b (32) at non-singleton dimension 0`. The clash usually comes from earlier: a batch-first input walked as if it were time-major, a state built for another batch, a projection to the wrong width.',
+    example: 'x = x.view(x.size(1), -1)                 # x was (1, 50, 50): a time step read along the batch axis\ngates = self.i2h(x) + self.h2h(h)          # (50, 400) + (32, 400)',
+    useInstead: 'x = x.permute(1, 0, 2)                    # time-major before the time loop\n...\ngates = self.i2h(x_t) + self.h2h(h)        # (32, 400) + (32, 400)',
+    references: ['https://pytorch.org/docs/stable/notes/broadcasting.html'],
+  },
+  fixTitles: [],
+  hooks: {
+    binary(event, ctx) {
+      if (!OPERATORS.has(event.node.op) || positionalTableAddition(event)) return;
+      check(ctx, event.node.range, `${event.node.op} of two tensors`, event.left, event.right, event.node.left, event.node.right);
+    },
+    functionCall(event, ctx) {
+      if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs || event.args.length < 2) return;
+      check(ctx, event.call.range, event.qualname, event.args[0], event.args[1], event.call.args[0], event.call.args[1]);
+    },
+    tensorMethod(event, ctx) {
+      if (!METHODS.has(event.name) || event.call.hasStarArgs || event.args.length < 1) return;
+      const func = event.call.func;
+      check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], func.kind === 'attribute' ? func.object : undefined, event.call.args[0]);
+    },
+  },
+};
