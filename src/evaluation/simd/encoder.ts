@@ -79,6 +79,7 @@ export interface Lanes {
   sub(a: Emit, b: Emit): Emit;
   mul(a: Emit, b: Emit): Emit;
   div(a: Emit, b: Emit): Emit;
+  /** b < a ? b : a, and max a < b ? b : a: a NaN in a stays (one instruction, where IEEE min/max take several). */
   min(a: Emit, b: Emit): Emit;
   max(a: Emit, b: Emit): Emit;
 }
@@ -97,8 +98,8 @@ export const f32x4: Lanes = {
   sub: (a, b) => seq(a, b, simd(0xe5)),
   mul: (a, b) => seq(a, b, simd(0xe6)),
   div: (a, b) => seq(a, b, simd(0xe7)),
-  min: (a, b) => seq(a, b, simd(0xe8)),
-  max: (a, b) => seq(a, b, simd(0xe9)),
+  min: (a, b) => seq(a, b, simd(0xea)),
+  max: (a, b) => seq(a, b, simd(0xeb)),
 };
 
 export const f32: Lanes = {

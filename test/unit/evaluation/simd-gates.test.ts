@@ -54,8 +54,12 @@ describe('WebAssembly SIMD gate kernels', () => {
     const n = 1003; // 250 groups of four, then three alone
     const random = generator(3);
     for (let i = 0; i < n; i++) heap[i] = (random() - 0.5) * 24;
+    // The clamp keeps NaN (in the four-lane loop and in the tail) and bounds infinities.
+    heap.set([NaN, Infinity, -Infinity, 0], 8);
+    heap.set([NaN, -Infinity], n - 2);
     k.tanh(0, 0, 0, 4096 * 4, 0, 1, n, 1, 0);
     for (let i = 0; i < n; i++) assert.equal(heap[4096 + i], tanhApproximation(heap[i]), `element ${i}`);
+    assert.ok(Number.isNaN(heap[4096 + 8]) && Number.isNaN(heap[4096 + n - 2]));
     // Nothing written past the end.
     assert.equal(heap[4096 + n], 0);
   });

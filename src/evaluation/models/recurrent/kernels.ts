@@ -11,7 +11,10 @@
 // (the wasm backend's sigmoid is ten times faster than its tanh), with the candidate's columns of
 // the kernels and biases doubled once when the weights are prepared, so one sigmoid serves every gate.
 // On the wasm backend the whole step after its product is one SIMD kernel instead (RecurrentGates,
-// ../../wasm-kernels.ts), which reads the step's projection rows in place and writes h and c.
+// ../../wasm-kernels.ts), which reads the step's projection rows in place and writes h and c; and when
+// the units are a multiple of 8, a whole layer (or one cell step) is one call, RecurrentRun, whose
+// product is SeqLens' own SIMD matrix product on the recurrent kernel packed once (../../simd/gemm.ts):
+// no TensorFlow.js dispatch, allocation or copy of the weights per step.
 import { tfjs, Tensor } from '../tf';
 import { RECURRENT_GATES, RECURRENT_RUN, recurrentGatesAvailable, recurrentRunAvailable } from '../../wasm-kernels';
 import { PANEL, packPanels } from '../../simd/gemm';
