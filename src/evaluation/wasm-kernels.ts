@@ -1,5 +1,6 @@
-// Faster copies of six TensorFlow.js 4.22 wasm kernels that move data without computing on it:
-// Slice, StridedSlice (its contiguous cases), SplitV, Unpack, GatherV2 and Concat.
+// Faster copies of seven TensorFlow.js 4.22 wasm kernels that move data without computing on it:
+// Slice, StridedSlice (its contiguous cases), SplitV, Unpack, GatherV2, Concat and Pack (tf.stack,
+// whose stock kernel calls the stock Concat directly: stacking 50 steps' (256, 128) states took 5 ms).
 //
 // The stock wasm Slice reads its input with readSync, which copies the whole input tensor out of
 // the wasm heap on every call: taking one time step `x[:, t, :]` of a (256, 50, 64) batch copied
@@ -84,7 +85,7 @@ export function installWasmKernels(tf: Tf): void {
   };
   const original = {
     slice: stock('Slice'), stridedSlice: stock('StridedSlice'), splitV: stock('SplitV'), unpack: stock('Unpack'), gather: stock('GatherV2'), reshape: stock('Reshape'),
-    tanh: stock('Tanh'), concat: stock('Concat'),
+    tanh: stock('Tanh'), concat: stock('Concat'), pack: stock('Pack'),
   };
   const { util } = tf;
 
@@ -237,6 +238,21 @@ export function installWasmKernels(tf: Tf): void {
     return out;
   };
 
+  /** tf.stack: each input seen with a unit axis inserted (the same data), then the Concat above. */
+  const packKernel: KernelFunc = (args) => {
+    const inputs = args.inputs as unknown as TensorInfo[];
+    if (inputs.length <= 1 || inputs[0].dtype === 'string') return original.pack(args);
+    const shape = inputs[0].shape;
+    for (const t of inputs) {
+      util.assertShapesMatch(shape, t.shape, 'All tensors passed to stack must have matching shapes');
+      util.assert(t.dtype === inputs[0].dtype, () => 'All tensors passed to stack must have matching dtypes');
+    }
+    const given = args.attrs.axis as number;
+    const axis = given < 0 ? given + shape.length + 1 : given;
+    const expanded = [...shape.slice(0, axis), 1, ...shape.slice(axis)];
+    return concatKernel({ inputs: inputs.map((t) => ({ dataId: t.dataId, dtype: t.dtype, shape: expanded })) as never, attrs: { axis }, backend: args.backend });
+  };
+
   const address = (backend: WasmBackend, t: TensorInfo): number => {
     const data = backend.dataIdMap.get(t.dataId);
     if (!data) throw new Error('RecurrentGates: a tensor has no data on the wasm heap');
@@ -367,6 +383,7 @@ export function installWasmKernels(tf: Tf): void {
   replace('Unpack', unpackKernel);
   replace('GatherV2', gatherKernel);
   replace('Concat', concatKernel);
+  replace('Pack', packKernel);
   if (gateModule()) {
     replace('Tanh', tanhKernel);
     tf.registerKernel({ kernelName: RECURRENT_GATES, backendName: 'wasm', kernelFunc: gatesKernel as never });

@@ -100,6 +100,10 @@ describe('wasm data-movement kernels', () => {
       await sameOnBoth(() => { const t = parts(); return tfjs().concat([t([0, 3]), t([2, 3])], 0); });
       await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([4, 20]), t([4, 20]), t([4, 20])], 1); });
       await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([5, 3]), t([5, 3])], 2); });
+      await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([5, 3]), t([5, 3]), t([5, 3])], 0); });
+      await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([2, 5, 3]), t([2, 5, 3])], -2); });
+      await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([0, 3]), t([0, 3])], 1); });
+      await sameOnBoth(() => { const t = parts(); return tfjs().stack([t([4])], 0); });
     });
 
     it(`gather gives the cpu backend's ${dtype} values on every axis, with repeated and multi-dimensional indices`, async () => {
