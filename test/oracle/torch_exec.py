@@ -113,6 +113,10 @@ OPS = [
     ("comprehension_if", "torch.cat([a * (i + 1) for i, a in enumerate(x.split(1, dim=1)) if i % 2 == 0 and i != 2], 1)", {"x": ("f", [3, 7])}),
     ("comprehension_nested_if", "torch.stack([x[:, i] * j for i in range(x.size(1)) if i > 0 for j in range(3) if j != i], 1)", {"x": ("f", [2, 4])}),
     ("dict_comprehension", "d = {i % 3: a for i, a in enumerate(x.unbind(1)) if i != 1}\nreturn d[0] - 2 * d[2] + len(d)", {"x": ("f", [3, 6])}),
+    ("sort_values_indices", "v, i = torch.sort(x, dim=1, descending=True)\nw, j = x.sort(0)\nreturn v.sum(1) + i.float().sum(1) + w.sum(0)[:3] * j[0, :3].float()", {"x": ("f", [3, 5])}),
+    ("sort_ties_lengths", "sorted_lengths, order = lengths.sort(0, descending=True)\nup, order_up = torch.sort(lengths)\nreturn torch.stack([sorted_lengths, order, up, order_up, lengths.argsort(descending=True), ids.argsort(dim=1)[:, 0]], 1).float()", {"lengths": ("l3", [8]), "ids": ("i3", [8, 6])}),
+    ("sort_unsort_batch", "_, order = lengths.sort(0, descending=True)\n_, back = order.sort(0)\nreturn x[order][back] - x + x[order].sum(1, keepdim=True)", {"x": ("f", [6, 4]), "lengths": ("l4", [6])}),
+    ("topk", "v, i = x.topk(2, dim=-1)\nw, j = torch.topk(x, 3, dim=0, largest=False)\nreturn v.sum() + i.float().sum(0) + w.sum(1)[:2] + j.float().sum(0)[:2]", {"x": ("f", [4, 5])}),
 ]
 
 

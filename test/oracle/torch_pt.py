@@ -170,6 +170,19 @@ class CharBiLSTM(nn.Module):
         out, _ = self.lstm(self.drop(self.emb(x)))
         return out[:, -1, :]
 """, "CharBiLSTM", {"alphabet_size": 13, "embedding_dim": 4, "hidden_dim": 10, "dropout": 0.5}, "ids", (8, 6), 13),
+    # The layer count is a loop count: no trial value may pass with an empty ModuleList whose layers the weights hold.
+    "modulelist_layer_count": ("""
+class LayerStack(nn.Module):
+    def __init__(self, input_size, hidden, n_layers):
+        super().__init__()
+        self.layers = nn.ModuleList([nn.GRU(input_size if i == 0 else hidden, hidden, batch_first=True) for i in range(n_layers)])
+        self.head = nn.Linear(hidden, 3)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x, _ = layer(x)
+        return self.head(x[:, -1])
+""", "LayerStack", {"input_size": 4, "hidden": 6, "n_layers": 3}, "features", (5, 7, 4), None),
 }
 
 

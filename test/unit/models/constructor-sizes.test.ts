@@ -56,6 +56,18 @@ describe('constructor sizes from the weights', () => {
     assert.ok(notes.some((n) => /num_layers=2 \(the tensors present\)/.test(n)), notes.join('\n'));
   });
 
+  it('LayerStack(input_size, hidden, n_layers): a ModuleList left empty by a trial layer count does not pass for the layers the weights hold', async () => {
+    // Either the count is found and the outputs equal PyTorch's, or the model is refused naming the tensors not built:
+    // never a run with the stacked GRUs missing.
+    try {
+      const notes = await outputsMatch('modulelist_layer_count');
+      assert.ok(notes.some((n) => /n_layers=3/.test(n)), notes.join('\n'));
+    } catch (error) {
+      assert.ok(error instanceof InputError, String(error));
+      assert.match(error.message, /layers\.0\.weight_ih_l0 is in the weights and not built|layers\.\d\.\w+ is in the weights and not built/);
+    }
+  });
+
   it('PooledRNN(vocab_size, num_classes, embed_dim=8, hidden=10): only the arguments without defaults are inferred', async () => {
     const notes = await outputsMatch('rnn_some_defaults');
     const sizes = notes.find((n) => n.startsWith('constructor arguments from the weights'))!;

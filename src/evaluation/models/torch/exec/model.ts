@@ -213,7 +213,8 @@ export function layout(root: Instance, weights: WeightSource): LaidOut {
       if (seen.has(layer)) return;
       seen.add(layer);
       layer.path = path;
-      if (layer.children.length > 0 || layer.keys) {
+      // A container holds no tensor of its own: empty, it must not pass for a layer whose tensors are not built.
+      if (layer.children.length > 0 || layer.keys || layer.type === 'ModuleList' || layer.type === 'Sequential' || layer.type === 'ModuleDict') {
         layer.children.forEach((child, i) => visit(child, `${path}.${layer.keys ? layer.keys[i] : i}`));
         return;
       }

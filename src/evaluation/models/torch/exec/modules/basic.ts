@@ -59,7 +59,8 @@ registerLayers(['Embedding'], (layer, weights) => {
     parameterCount: built.parameterCount,
     dispose: () => built.dispose(),
   };
-}, undefined, (layer) => [{ name: 'weight', shape: [argNumber(layer, 'num_embeddings'), argNumber(layer, 'embedding_dim')] }]);
+  // In full, so that code reading `embed.max_norm` or `embed.sparse` (embedding dropout helpers) gets the defaults.
+}, 'num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False', (layer) => [{ name: 'weight', shape: [argNumber(layer, 'num_embeddings'), argNumber(layer, 'embedding_dim')] }]);
 
 function elementwise(kinds: string[], f: (x: import('../../../tf').Tensor, layer: Layer) => import('../../../tf').Tensor, act?: 'softmax' | 'sigmoid' | 'log_softmax'): void {
   registerLayers(kinds, (layer) => ({

@@ -11,5 +11,6 @@ import './softmax';
 import './functional';
 import './packing';
 import './attention';
+import './sorting';
 
 export { callOp, findOp, opNames } from './registry';
