@@ -117,6 +117,7 @@ OPS = [
     ("sort_ties_lengths", "sorted_lengths, order = lengths.sort(0, descending=True)\nup, order_up = torch.sort(lengths)\nreturn torch.stack([sorted_lengths, order, up, order_up, lengths.argsort(descending=True), ids.argsort(dim=1)[:, 0]], 1).float()", {"lengths": ("l3", [8]), "ids": ("i3", [8, 6])}),
     ("sort_unsort_batch", "_, order = lengths.sort(0, descending=True)\n_, back = order.sort(0)\nreturn x[order][back] - x + x[order].sum(1, keepdim=True)", {"x": ("f", [6, 4]), "lengths": ("l4", [6])}),
     ("topk", "v, i = x.topk(2, dim=-1)\nw, j = torch.topk(x, 3, dim=0, largest=False)\nreturn v.sum() + i.float().sum(0) + w.sum(1)[:2] + j.float().sum(0)[:2]", {"x": ("f", [4, 5])}),
+    ("numpy_tolist", "packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu().numpy(), batch_first=True, enforce_sorted=False)\nout, _ = nn.utils.rnn.pad_packed_sequence(packed, batch_first=True, total_length=x.size(1))\nreturn out.sum(1) + torch.tensor(lengths.tolist()).float().unsqueeze(1) + len(x.detach().numpy().tolist())", {"x": ("f", [4, 5, 3]), "lengths": ("l5", [4])}),
 ]
 
 

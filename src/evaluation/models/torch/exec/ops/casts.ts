@@ -7,6 +7,9 @@ import { Bound, op, result, rolesOf, tensorArg } from './registry';
 const same = (a: Bound): Value => a.get('input')!;
 
 op(['contiguous', 'detach', 'detach_', 'clone', 'cpu', 'cuda', 'requires_grad_', 'pin_memory'], 'input, *args', same);
+// `.numpy()`: a NumPy array of the same values and shape (lengths for pack_padded_sequence, attention weights
+// returned beside the output). The executor keeps it as the tensor: what NumPy and torch both offer agrees on it.
+op(['numpy'], 'input, force=False', same);
 
 function cast(names: string[], dtype: 'float32' | 'int32' | 'bool'): void {
   op(names, 'input, *args', (a) => {

@@ -152,6 +152,23 @@ op(['size'], 'input, dim=None', (a) => {
 op(['dim', 'ndimension'], 'input', (a) => ({ kind: 'int', value: tensorArg(a, 'input').rank }));
 op(['numel', 'nelement'], 'input', (a) => ({ kind: 'int', value: tensorArg(a, 'input').size }));
 
+/** `.tolist()`: nested Python lists of the values (a 0-d tensor gives one number), bounded like any list. */
+op(['tolist'], 'input', (a) => {
+  const x = tensorArg(a, 'input');
+  if (x.size > MAX_TOLIST) throw fail(a.site, `tolist() of ${x.size} values is more than SeqLens builds as Python lists (${MAX_TOLIST})`);
+  const data = x.dataSync();
+  const scalar = (v: number): Value => (x.dtype === 'float32' ? { kind: 'float', value: v } : x.dtype === 'bool' ? { kind: 'bool', value: v !== 0 } : { kind: 'int', value: v });
+  let at = 0;
+  const build = (axis: number): Value => {
+    if (axis === x.rank) return scalar(data[at++]);
+    const items: Value[] = [];
+    for (let i = 0; i < x.shape[axis]; i++) items.push(build(axis + 1));
+    return { kind: 'list', items };
+  };
+  return build(0);
+});
+const MAX_TOLIST = 100_000;
+
 op(['item'], 'input', (a) => {
   const x = tensorArg(a, 'input');
   if (x.size !== 1) throw fail(a.site, `a Tensor with ${x.size} elements cannot be converted to Scalar`);
