@@ -509,6 +509,24 @@ def _(r):
     return "y = " + form.format(a=args(s), data=data, ints=ints)
 
 
+@op("opaque-sizes")
+def _(r):
+    # A size the analyzer cannot read (`n` from a tensor's item): the rank must still come out right.
+    s = sizes(r, r.randint(1, 3))
+    t = sizes(r, r.randint(1, 2))
+    n = f"n = int(torch.randint({r.randint(1, 3)}, 7, (1,)).item())\n"
+    form = r.choice([
+        f"x = {randn(s)}\ny = x.new(n, {args(t)})",
+        f"x = {randn(s)}\ny = x.new({args(t)}, n).zero_()",
+        f"y = torch.FloatTensor(n, {args(t)})",
+        f"y = torch.LongTensor({args(t)}, n)",
+        f"x = torch.randn({args(s)}, n)\ny = F.max_pool1d(x, x.size({len(s)}))" if len(s) <= 2 else f"x = torch.randn({args(s[:2])}, n)\ny = F.max_pool1d(x, x.size(-1))",
+        f"x = torch.randn({args(s[:2])}, n)\ny = F.avg_pool1d(x, x.size(-1)).squeeze(-1)",
+        f"x = torch.randn({args(s[:2])}, n)\ny = F.max_pool1d(x, kernel_size=x.size(-1), stride=x.size(-1))",
+    ])
+    return n + form
+
+
 @op("tensor")
 def _(r):
     s = sizes(r, r.randint(1, 2))
@@ -881,6 +899,20 @@ RANK_DEMANDS = {
     "GELU": ("nn.GELU()", "m(x)", "float"),
     "LeakyReLU": ("nn.LeakyReLU()", "m(x)", "float"),
     "Identity": ("nn.Identity()", "m(x)", "float"),
+    "ReLU6": ("nn.ReLU6()", "m(x)", "float"),
+    "Softplus": ("nn.Softplus()", "m(x)", "float"),
+    "Hardtanh": ("nn.Hardtanh()", "m(x)", "float"),
+    "Softmax": ("nn.Softmax(dim=-1)", "m(x)", "float"),
+    "LogSoftmax": ("nn.LogSoftmax(dim=-1)", "m(x)", "float"),
+    "Conv2d": ("nn.Conv2d({n1}, 4, 1)", "m(x)", "float"),
+    "MaxPool2d": ("nn.MaxPool2d(1)", "m(x)", "float"),
+    "AvgPool2d": ("nn.AvgPool2d(1)", "m(x)", "float"),
+    "BatchNorm2d": ("nn.BatchNorm2d({n1}).eval()", "m(x)", "float"),
+    "InstanceNorm1d": ("nn.InstanceNorm1d({n1})", "m(x)", "float"),
+    "GRUCell": ("nn.GRUCell({f}, 4)", "m(x)", "float"),
+    "RNNCell": ("nn.RNNCell({f}, 4)", "m(x)", "float"),
+    "LSTM-packed": ("nn.LSTM({f}, 4)", "nn.utils.rnn.pad_packed_sequence(m(nn.utils.rnn.pack_padded_sequence(x, [x.size(0)] * x.size(1)))[0])[0]", "float"),
+    "GRU-packed-data": ("nn.GRU({f}, 4)", "nn.utils.rnn.pad_packed_sequence(m(nn.utils.rnn.pack_padded_sequence(x.data, [x.size(0)] * x.size(1)).to('cpu'))[0])[0]", "float"),
     "permute": (None, "x.permute(2, 0, 1)", "float"),
     "permute-tuple": (None, "x.permute((1, 0))", "float"),
     "transpose": (None, "x.transpose(1, 2)", "float"),
@@ -898,6 +930,19 @@ RANK_DEMANDS = {
     "F.relu": (None, "F.relu(x)", "float"),
     "F.softmax": (None, "F.softmax(x, dim=-1)", "float"),
     "F.dropout": (None, "F.dropout(x, 0.5)", "float"),
+    "F.relu6": (None, "F.relu6(x)", "float"),
+    "F.softplus": (None, "F.softplus(x)", "float"),
+    "F.hardtanh": (None, "F.hardtanh(x)", "float"),
+    "F.embedding": (None, "F.embedding(x, torch.randn(10, 4))", "long"),
+    "F.linear": (None, "F.linear(x, torch.randn(4, x.size(-1)))", "float"),
+    "F.max_pool1d": (None, "F.max_pool1d(x, 1)", "float"),
+    "F.avg_pool1d": (None, "F.avg_pool1d(x, 1)", "float"),
+    "F.max_pool2d": (None, "F.max_pool2d(x, 1)", "float"),
+    "F.avg_pool2d": (None, "F.avg_pool2d(x, 1)", "float"),
+    "zero_": (None, "x.clone().zero_()", "float"),
+    "fill_": (None, "x.clone().fill_(1)", "float"),
+    "type": (None, "x.type(torch.FloatTensor)", "long"),
+    "data": (None, "x.data", "float"),
     "torch.tanh": (None, "torch.tanh(x)", "float"),
     "contiguous": (None, "x.contiguous()", "float"),
     "float": (None, "x.float()", "long"),

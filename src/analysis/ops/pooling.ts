@@ -51,5 +51,19 @@ export function pool1d(name: string, args: Value[], kwargs: Map<string, Value>, 
   // avg_pool1d's fifth and sixth arguments are ceil_mode and count_include_pad; it has no dilation.
   if (isMax && get(6, 'return_indices') !== undefined && boolValue(get(6, 'return_indices')) !== false) return undefined;
   const length2 = pooledLength(length, get(1, 'kernel_size'), get(2, 'stride'), get(3, 'padding'), isMax ? get(4, 'dilation') : undefined, isMax ? get(5, 'ceil_mode') : get(4, 'ceil_mode'));
+  if (length2.kind === 'unknown' && windowIsLength(input, get(1, 'kernel_size'), get(2, 'stride'), get(3, 'padding'), isMax ? get(4, 'dilation') : undefined)) return out([...lead, intDim(1)]);
   return out([...lead, length2]);
+}
+
+/**
+ * The max-over-time idiom on an axis whose size is not known: `F.max_pool1d(x, x.size(2))` (stride defaulting to the
+ * kernel, no padding or dilation) leaves one step, since the kernel is that very axis' size.
+ */
+function windowIsLength(input: TensorValue, kernelValue: Value | undefined, strideValue: Value | undefined, paddingValue: Value | undefined, dilationValue: Value | undefined): boolean {
+  const kernel = single(kernelValue);
+  const stride = strideValue === undefined ? undefined : single(strideValue);
+  const last = input.shape.dims.length - 1;
+  const isLength = (v: Value | undefined): boolean => v?.kind === 'symint' && v.of?.tensor === input && v.of.axis === last;
+  if (!isLength(kernel) || !(stride === undefined || stride.kind === 'none' || isLength(stride))) return false;
+  return (paddingValue === undefined || intValue(single(paddingValue)) === 0) && (dilationValue === undefined || intValue(single(dilationValue)) === 1);
 }

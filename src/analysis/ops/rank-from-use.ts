@@ -38,7 +38,19 @@ export const LAYER_RANKS: Record<string, RankDemand> = {
   SELU: { shift: 0 },
   SiLU: { shift: 0 },
   Identity: { shift: 0 },
+  ReLU6: { shift: 0 },
+  Softplus: { shift: 0 },
+  Hardtanh: { shift: 0 },
+  Softmax: { shift: 0 },
+  LogSoftmax: { shift: 0 },
   LayerNorm: { atLeast: 1, shift: 0 },
+  Conv2d: { accepts: [3, 4], shift: 0 },
+  MaxPool2d: { accepts: [3, 4], shift: 0 },
+  AvgPool2d: { accepts: [3, 4], shift: 0 },
+  BatchNorm2d: { accepts: [4], shift: 0 },
+  InstanceNorm1d: { accepts: [2, 3], shift: 0 },
+  GRUCell: { accepts: [1, 2], shift: 0 },
+  RNNCell: { accepts: [1, 2], shift: 0 },
   Embedding: { shift: 1 },
   LSTM: { accepts: [2, 3], shift: 0 },
   GRU: { accepts: [2, 3], shift: 0 },
@@ -53,13 +65,27 @@ export const LAYER_RANKS: Record<string, RankDemand> = {
 const RANK_KEEPING_METHODS = new Set([
   'contiguous', 'float', 'double', 'half', 'long', 'int', 'bool', 'byte', 'to', 'cuda', 'cpu', 'detach', 'clone',
   'relu', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'softmax', 'log_softmax', 'requires_grad_', 'type_as',
+  'zero_', 'fill_',
 ]);
+/** Methods of a PackedSequence that give one back (a packed value's provenance is that of its `.data`). */
+const PACKED_KEEPING_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'long', 'int', 'detach']);
 const RANK_KEEPING_FUNCTIONS = new Set([
   'torch.relu', 'torch.sigmoid', 'torch.tanh', 'torch.exp', 'torch.log', 'torch.abs', 'torch.sqrt', 'torch.softmax', 'torch.log_softmax',
   'torch.nn.functional.relu', 'torch.nn.functional.gelu', 'torch.nn.functional.elu', 'torch.nn.functional.selu', 'torch.nn.functional.silu',
   'torch.nn.functional.leaky_relu', 'torch.nn.functional.tanh', 'torch.nn.functional.sigmoid', 'torch.nn.functional.dropout',
-  'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax',
+  'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax', 'torch.nn.functional.relu6', 'torch.nn.functional.softplus',
+  'torch.nn.functional.hardtanh',
 ]);
+/** Functions whose first argument's rank they demand, and their output's rank relative to it. */
+const FUNCTION_RANKS: Record<string, RankDemand> = {
+  'torch.nn.functional.embedding': { shift: 1 },
+  'torch.nn.functional.linear': { atLeast: 1, shift: 0 },
+  'torch.nn.functional.max_pool1d': { accepts: [2, 3], shift: 0 },
+  'torch.nn.functional.avg_pool1d': { accepts: [2, 3], shift: 0 },
+  'torch.nn.functional.max_pool2d': { accepts: [3, 4], shift: 0 },
+  'torch.nn.functional.avg_pool2d': { accepts: [3, 4], shift: 0 },
+};
+const RECURRENT = ['LSTM', 'GRU', 'RNN'];
 /** Ops that run only on tensors of exactly this rank (PyTorch raises otherwise), keeping it. */
 const EXACT_RANK_METHODS: Record<string, number> = { bmm: 3, mm: 2 };
 const EXACT_RANK_FUNCTIONS: Record<string, number> = { 'torch.bmm': 3, 'torch.mm': 2 };
@@ -71,6 +97,11 @@ const EXACT_RANK_FUNCTIONS: Record<string, number> = { 'torch.bmm': 3, 'torch.mm
 interface Provenance {
   param: string;
   shift: number;
+  /**
+   * A PackedSequence whose `.data` has this provenance: only a recurrent layer's demand (its packed data is 2-D),
+   * `.data` and the functions of torch.nn.utils.rnn read it.
+   */
+  packed?: true;
 }
 
 /** What a body proves: its parameters' ranks, and the ranks of names as assignments bind them. */
@@ -146,8 +177,8 @@ class RankProver {
   }
 
   /** A fact: the value of provenance `prov` has a rank that `ok` accepts. */
-  private demand(prov: Provenance | undefined, ok: (rank: number) => boolean): void {
-    if (!prov || this.muted > 0) return;
+  private demand(prov: Provenance | undefined, ok: (rank: number) => boolean, packedData = false): void {
+    if (!prov || this.muted > 0 || (prov.packed === true) !== packedData) return;
     const ranks = this.ranks.get(prov.param);
     if (!ranks) return;
     for (let r = 0; r < ranks.length; r++) if (ranks[r] && !ok(r + prov.shift)) ranks[r] = false;
@@ -221,7 +252,7 @@ class RankProver {
     const env = new Map<string, Provenance>();
     for (const [name, prov] of this.env) {
       const other = afterThen.env.get(name);
-      if (other && other.param === prov.param && other.shift === prov.shift) env.set(name, prov);
+      if (other && sameProvenance(other, prov)) env.set(name, prov);
     }
     this.env = env;
     return thenGoesOn && elseGoesOn;
@@ -260,8 +291,8 @@ class RankProver {
     const sized = unpackedSizeExpr(stmt);
     if (sized) this.demand(this.expr(sized.object), (r) => r === sized.count);
     const value = sized ? undefined : this.expr(stmt.value);
-    // `out, h = self.lstm(x)`: the first item is the output.
-    const firstItem = this.recurrentOutput(stmt.value);
+    // `out, h = self.lstm(x)`: the first item is the output; `out, lengths = pad_packed_sequence(packed)` the padded one.
+    const firstItem = this.firstOutput(stmt.value);
     for (const target of stmt.targets) {
       this.forgetTargets(target);
       if (target.kind === 'name') this.env.set(target.id, value ?? this.root(stmt, target.id));
@@ -274,12 +305,19 @@ class RankProver {
     }
   }
 
-  /** The provenance of `self.rnn(x)`'s first item, when the call is a recurrent layer's. */
-  private recurrentOutput(expr: A.Expr): Provenance | undefined {
+  /**
+   * The provenance of the first item of a call returning a tuple: `self.rnn(x)`'s output (packed when x is), and
+   * `pad_packed_sequence(packed)`'s padded tensor, one axis more than the packed data.
+   */
+  private firstOutput(expr: A.Expr): Provenance | undefined {
     if (expr.kind !== 'call') return undefined;
     const layer = this.layerOf(expr.func);
-    if (!layer || !['LSTM', 'GRU', 'RNN'].includes(layer)) return undefined;
-    return this.layerCall(expr);
+    if (layer && RECURRENT.includes(layer)) return this.layerCall(expr);
+    if (this.pathOf(expr.func) === 'torch.nn.utils.rnn.pad_packed_sequence' && expr.args.length >= 1 && !expr.hasStarArgs) {
+      const packed = this.expr(expr.args[0]);
+      return packed?.packed ? { param: packed.param, shift: packed.shift + 1 } : undefined;
+    }
+    return undefined;
   }
 
   /** What a name or attribute chain outside the function's own names is (`self.lstm`, `F.relu`). */
@@ -310,6 +348,13 @@ class RankProver {
     for (const k of call.keywords) this.expr(k.value);
     const rule = kind !== undefined ? LAYER_RANKS[kind] : undefined;
     if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
+    if (input.packed) {
+      // A recurrent layer runs a PackedSequence whose data is 2-D (PyTorch: "input must have 2 dimensions") and
+      // returns one of the same layout; no other layer takes one.
+      if (!RECURRENT.includes(kind!)) return undefined;
+      this.demand(input, (r) => r === 2, true);
+      return input;
+    }
     if (rule.accepts) this.demand(input, (r) => rule.accepts!.includes(r));
     if (rule.atLeast !== undefined) this.demand(input, (r) => r >= rule.atLeast!);
     return { param: input.param, shift: input.shift + rule.shift };
@@ -327,7 +372,7 @@ class RankProver {
       case 'binop': {
         const left = this.expr(e.left);
         const right = this.expr(e.right);
-        if (e.op === '@') return undefined;
+        if (e.op === '@' || left?.packed || right?.packed) return undefined;
         // A number keeps the tensor's rank; two tensors of one provenance keep it too.
         if (left && (isNumber(e.right) || (right && right.param === left.param && right.shift === left.shift))) return left;
         if (right && isNumber(e.left)) return right;
@@ -335,9 +380,11 @@ class RankProver {
       }
       case 'unary':
         return e.op === '-' ? this.expr(e.operand) : (this.expr(e.operand), undefined);
-      case 'attribute':
-        this.expr(e.object);
-        return undefined;
+      case 'attribute': {
+        const object = this.expr(e.object);
+        // `.data` of a tensor is the same tensor's storage; of a PackedSequence, its packed data.
+        return e.attr === 'data' && object ? { param: object.param, shift: object.shift } : undefined;
+      }
       case 'tuple':
       case 'list':
         for (const item of e.items) this.expr(item);
@@ -361,7 +408,7 @@ class RankProver {
         try {
           const body = this.expr(e.body);
           const orelse = this.expr(e.orelse);
-          return body && orelse && body.param === orelse.param && body.shift === orelse.shift ? body : undefined;
+          return body && orelse && sameProvenance(body, orelse) ? body : undefined;
         } finally {
           this.muted--;
         }
@@ -386,7 +433,7 @@ class RankProver {
       const out = this.layerCall(call);
       // A recurrent layer returns a tuple; only `[0]` or unpacking reaches its output.
       const kind = this.layerOf(call.func)!;
-      return ['LSTM', 'GRU', 'RNN'].includes(kind) ? undefined : out;
+      return RECURRENT.includes(kind) ? undefined : out;
     }
     const args = call.args.map((a) => this.expr(a));
     const keywords = new Map(call.keywords.map((k) => [k.name, this.expr(k.value)]));
@@ -425,6 +472,8 @@ class RankProver {
   }
 
   private methodCall(name: string, receiver: Provenance | undefined, call: A.Call, args: (Provenance | undefined)[]): Provenance | undefined {
+    if (receiver?.packed) return PACKED_KEEPING_METHODS.has(name) ? receiver : undefined;
+    if (name === 'type') return call.args.length + call.keywords.length >= 1 ? receiver : undefined;
     if (name === 'permute') {
       const count = permutationLength(call);
       if (count !== undefined) this.demand(receiver, (r) => r === count);
@@ -471,14 +520,22 @@ class RankProver {
       for (const a of call.args.slice(1, 3)) this.demand(args[0], dimFits(literalInt(a)));
       return args[0];
     }
-    if (RANK_KEEPING_FUNCTIONS.has(name)) return args[0];
+    if (RANK_KEEPING_FUNCTIONS.has(name)) return args[0]?.packed ? undefined : args[0];
+    const rule = FUNCTION_RANKS[name];
+    if (rule && args[0] && !args[0].packed && call.args[0]?.kind !== 'starred') {
+      if (rule.accepts) this.demand(args[0], (r) => rule.accepts!.includes(r));
+      if (rule.atLeast !== undefined) this.demand(args[0], (r) => r >= rule.atLeast!);
+      return { param: args[0].param, shift: args[0].shift + rule.shift };
+    }
+    // The padded tensor's batch and time axes become one in the packed data.
+    if (path === 'torch.nn.utils.rnn.pack_padded_sequence' && args[0] && !args[0].packed && call.args[0]?.kind !== 'starred') return { param: args[0].param, shift: args[0].shift - 1, packed: true };
     return undefined;
   }
 
   private subscript(e: A.Subscript): Provenance | undefined {
     // `self.rnn(x)[0]`: the recurrent layer's output.
     if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) === 0) {
-      const out = this.recurrentOutput(e.value);
+      const out = this.firstOutput(e.value);
       if (out) return out;
     }
     // `x.shape[2]`: the shape tuple has that item (IndexError otherwise).
@@ -501,10 +558,14 @@ class RankProver {
     }
     // Every int or slice takes an axis: the tensor has at least that many (PyTorch: "too many indices").
     this.demand(object, (r) => r >= consumed);
-    if (!exact || !object) return undefined;
+    if (!exact || !object || object.packed) return undefined;
     const ints = e.index.filter((item) => literalInt(item) !== undefined).length;
     return { param: object.param, shift: object.shift - ints + added };
   }
+}
+
+function sameProvenance(a: Provenance, b: Provenance): boolean {
+  return a.param === b.param && a.shift === b.shift && a.packed === b.packed;
 }
 
 /** How many axes `permute` lists: `permute(1, 0, 2)` or `permute((1, 0, 2))`, all written out. */

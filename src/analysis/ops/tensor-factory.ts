@@ -132,7 +132,9 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
     return shape ? { ...unknown, shape: shapeOf(shape) } : unknown;
   }
   if (args.length === 1 && first.kind === 'size') return { ...unknown, shape: shapeOf(first.dims) };
-  if (args.every((a) => a.kind === 'int' || a.kind === 'symint')) {
+  // Two positional arguments or more are sizes, whatever their values: data is a single argument (PyTorch raises
+  // "new(): argument 'size' must be tuple of ints" otherwise), so an unknown one is an unknown size.
+  if (args.every((a) => a.kind === 'int' || a.kind === 'symint') || (args.length >= 2 && args.every((a) => a.kind === 'int' || a.kind === 'symint' || a.kind === 'unknown'))) {
     const dims = dimsFromSizeArgs(args, origin);
     return dims ? { ...unknown, shape: shapeOf(dims) } : unknown;
   }

@@ -378,6 +378,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       const dims = t.shape.dims;
       const d = i < 0 ? dims[dims.length + i] : t.shape.rankKnown ? dims[i] : undefined;
       if (!d && t.name && i >= 0) return { kind: 'symint', dim: symDim(`${t.name}.size(${i})`, { origin }) };
+      if (d?.kind === 'unknown') return { kind: 'symint', dim: d, of: { tensor: t, axis: i < 0 ? dims.length + i : i } };
       return d ? valueFromDim(d) : { kind: 'symint', dim: UNKNOWN_DIM };
     }
     case 'dim':

@@ -82,7 +82,11 @@ export type Value =
        */
       assumedDefault?: string;
     }
-  | { kind: 'symint'; dim: Dim }
+  /**
+   * An int the analysis cannot name. `of`: it is the size of that tensor's axis (`x.size(2)` where the axis is
+   * unknown), so an op given it with that very tensor knows they are equal (`F.max_pool1d(x, x.size(2))`).
+   */
+  | { kind: 'symint'; dim: Dim; of?: { tensor: TensorValue; axis: number } }
   | { kind: 'float'; value: number }
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }
