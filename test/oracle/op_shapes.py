@@ -527,6 +527,21 @@ def _(r):
     return n + form
 
 
+@op("opaque-join")
+def _(r):
+    # cat and stack given an input of unknown rank (squeezed on a size the analyzer cannot read): another input
+    # fixes the rank, since cat skips only a 1-D empty tensor and stack needs equal shapes.
+    t = sizes(r, r.randint(1, 2), 2, 6)
+    m = f"m = int(torch.randint(2, 6, (1,)).item())\n"
+    form = r.choice([
+        f"a = torch.randn({r.randint(1, 4)}, {args(t)})\nu = torch.randn(m, {args(t)}).squeeze()\ny = torch.cat([a, u], 0)",
+        f"a = torch.randn({args(t)}, {r.randint(1, 4)})\nu = torch.randn({args(t)}, m).squeeze()\ny = torch.cat((u, a), dim=-1)",
+        f"a = torch.randn(m, {args(t)})\nu = torch.randn(m, {args(t)}).squeeze()\ny = torch.stack([a, u, a], {r.randint(0, len(t) + 1)})",
+        f"a = torch.randn({args(t)})\nu = torch.randn(m, {args(t)}).squeeze().sum(0)\ny = torch.stack((u, a), dim={-r.randint(1, len(t) + 1)})",
+    ])
+    return m + form
+
+
 @op("tensor")
 def _(r):
     s = sizes(r, r.randint(1, 2))

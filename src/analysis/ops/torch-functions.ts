@@ -31,39 +31,58 @@ function joinedBounds(tensors: TensorValue[]): { minValue?: number; maxValue?: n
   return bounds;
 }
 
+/**
+ * A tensor whose rank every other input of cat must share: cat skips only 1-D tensors of size 0 (the legacy empty
+ * tensor), so one of two axes or more, or of a known non-zero length, fixes the result's rank. stack needs equal shapes.
+ */
+function fixesRank(t: TensorValue, stack: boolean): boolean {
+  if (!t.shape.rankKnown) return false;
+  const dims = t.shape.dims;
+  return stack || dims.length >= 2 || (dims.length === 1 && dims[0].kind === 'int' && dims[0].value > 0);
+}
+
 function concat(items: Value[], axisValue: Value | undefined, stack: boolean, origin: Origin): TensorValue {
   const tensors = items.filter((v): v is TensorValue => v.kind === 'tensor');
   const base: TensorValue = { kind: 'tensor', dtype: tensors[0]?.dtype ?? 'unknown', origin, shape: UNKNOWN_SHAPE, ...(tensors.length === items.length ? joinedBounds(tensors) : {}) };
-  if (tensors.length !== items.length || tensors.length === 0) return base;
+  // An item the analysis cannot follow is a tensor of some shape, or PyTorch raises; anything else known is no tensor.
+  if (tensors.length === 0 || items.some((v) => v.kind !== 'tensor' && v.kind !== 'unknown')) return base;
   const axis = intValue(axisValue) ?? 0;
-  const first = tensors[0].shape;
-  if (!first.rankKnown) {
+  const reference = tensors.find((t) => fixesRank(t, stack));
+  if (!reference) {
     // cat along the last axis of partly known shapes still tells the last dimension.
-    if (!stack && axis === -1 && tensors.every((t) => t.shape.dims.length > 0)) {
+    if (!stack && axis === -1 && tensors.length === items.length && tensors.every((t) => !t.shape.rankKnown && t.shape.dims.length > 0)) {
       const lasts = tensors.map((t) => t.shape.dims[t.shape.dims.length - 1]);
       const total = lasts.every((d) => d.kind === 'int') ? intDim(lasts.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0), { origin }) : UNKNOWN_DIM;
       return { ...base, shape: { dims: [total], rankKnown: false } };
     }
     return base;
   }
-  if (!tensors.every((t) => t.shape.rankKnown && t.shape.dims.length === first.dims.length)) return base;
-  const rank = first.dims.length;
+  const rank = reference.shape.dims.length;
+  // Inputs that must have the reference's rank; one of another rank makes PyTorch raise, which is for the rules to say.
+  const sharing = tensors.filter((t) => fixesRank(t, stack));
+  if (sharing.some((t) => t.shape.dims.length !== rank)) return base;
+  const i = normaliseAxis(axis, stack ? rank + 1 : rank);
+  if (i === undefined) return base;
+  // Every input that is not skipped has the same size on the other axes: a known one says it.
+  const agreed = (k: number) => {
+    const dims = sharing.map((t) => t.shape.dims[k]);
+    const ints = dims.filter((d) => d.kind === 'int');
+    if (ints.length) return ints.every((d) => sameDim(d, ints[0])) ? ints[0] : UNKNOWN_DIM;
+    return dims.every((d) => sameDim(d, dims[0])) ? dims[0] : UNKNOWN_DIM;
+  };
   if (stack) {
-    const i = normaliseAxis(axis, rank + 1);
-    if (i === undefined) return base;
-    const dims = [...first.dims];
-    dims.splice(i, 0, intDim(tensors.length, { origin }));
+    const dims = reference.shape.dims.map((_, k) => agreed(k));
+    dims.splice(i, 0, intDim(items.length, { origin }));
     return { ...base, shape: shapeOf(dims) };
   }
-  const i = normaliseAxis(axis, rank);
-  if (i === undefined) return base;
+  const complete = tensors.length === items.length && tensors.every((t) => t.shape.rankKnown && t.shape.dims.length === rank);
   const along = tensors.map((t) => t.shape.dims[i]);
-  const producer = along[0].kind === 'int' ? along[0].producer : undefined;
-  const sameProducer = along.every((d) => d.kind === 'int' && d.producer === producer);
-  const total = along.every((d) => d.kind === 'int')
+  const producer = along[0]?.kind === 'int' ? along[0].producer : undefined;
+  const sameProducer = along.every((d) => d?.kind === 'int' && d.producer === producer);
+  const total = complete && along.every((d) => d.kind === 'int')
     ? intDim(along.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0), { origin, role: along[0].role, producer: sameProducer ? producer : undefined })
     : UNKNOWN_DIM;
-  const dims = first.dims.map((d, k) => (k === i ? total : tensors.every((t) => sameDim(t.shape.dims[k], d)) ? d : UNKNOWN_DIM));
+  const dims = reference.shape.dims.map((_, k) => (k === i ? total : agreed(k)));
   return { ...base, shape: shapeOf(dims) };
 }
 
