@@ -523,6 +523,8 @@ def _(r):
         f"x = torch.randn({args(s)}, n)\ny = F.max_pool1d(x, x.size({len(s)}))" if len(s) <= 2 else f"x = torch.randn({args(s[:2])}, n)\ny = F.max_pool1d(x, x.size(-1))",
         f"x = torch.randn({args(s[:2])}, n)\ny = F.avg_pool1d(x, x.size(-1)).squeeze(-1)",
         f"x = torch.randn({args(s[:2])}, n)\ny = F.max_pool1d(x, kernel_size=x.size(-1), stride=x.size(-1))",
+        "x = torch.randn(n)\ny = x.dot(torch.randn(n, 1).squeeze())",
+        "x = torch.randn(n)\ny = torch.dot(torch.randn(1, n).squeeze(), x)",
     ])
     return n + form
 
@@ -937,6 +939,8 @@ RANK_DEMANDS = {
     "bmm": (None, "torch.bmm(x, x.transpose(1, 2))", "float"),
     "bmm-method": (None, "x.bmm(x.transpose(1, 2))", "float"),
     "mm": (None, "torch.mm(x, x.t())", "float"),
+    "dot": (None, "x.dot(x)", "float"),
+    "torch.dot": (None, "torch.dot(x, x)", "float"),
     "unsqueeze": (None, "x.unsqueeze(2)", "float"),
     "unsqueeze-negative": (None, "x.unsqueeze(-3)", "float"),
     "index-last-step": (None, "x[:, -1, :]", "float"),

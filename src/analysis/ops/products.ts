@@ -71,7 +71,10 @@ export function mm(a: Value | undefined, b: Value | undefined, origin: Origin): 
 /** torch.dot / vdot: two 1-D tensors → a 0-D scalar. */
 export function dot(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
   const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';
-  if (a?.kind !== 'tensor' || b?.kind !== 'tensor' || !fitRank(a.shape, 1) || !fitRank(b.shape, 1)) return result(dtype, origin, UNKNOWN_SHAPE);
+  // dot runs only on two 1-D tensors and gives a 0-D one: an operand the analysis cannot follow is such a tensor, or
+  // PyTorch raises; a known operand of another rank is for the rules to report.
+  const operand = (v: Value | undefined) => v?.kind === 'unknown' || (v?.kind === 'tensor' && fitRank(v.shape, 1));
+  if ((a?.kind !== 'tensor' && b?.kind !== 'tensor') || !operand(a) || !operand(b)) return result(dtype, origin, UNKNOWN_SHAPE);
   return result(dtype, origin, shapeOf([]));
 }
 

@@ -479,6 +479,12 @@ class RankProver {
       if (count !== undefined) this.demand(receiver, (r) => r === count);
       return receiver;
     }
+    if (name === 'dot' && call.args.length === 1) {
+      // Two 1-D tensors give a 0-D one.
+      this.demand(receiver, (r) => r === 1);
+      this.demand(args[0], (r) => r === 1);
+      return receiver && { param: receiver.param, shift: receiver.shift - 1 };
+    }
     if (name in EXACT_RANK_METHODS) {
       const rank = EXACT_RANK_METHODS[name];
       this.demand(receiver, (r) => r === rank);
@@ -515,6 +521,11 @@ class RankProver {
       this.demand(args[0], (r) => r === rank);
       this.demand(args[1], (r) => r === rank);
       return args[0];
+    }
+    if (name === 'torch.dot' && call.args.length === 2) {
+      this.demand(args[0], (r) => r === 1);
+      this.demand(args[1], (r) => r === 1);
+      return args[0] && { param: args[0].param, shift: args[0].shift - 1 };
     }
     if (name === 'torch.transpose' && call.args.length === 3) {
       for (const a of call.args.slice(1, 3)) this.demand(args[0], dimFits(literalInt(a)));
