@@ -509,6 +509,20 @@ def _(r):
     return "y = " + form.format(a=args(s), data=data, ints=ints)
 
 
+@op("rows")
+def _(r):
+    # list(x) / tuple(x) of a tensor: its rows along the first axis, joined again.
+    s = sizes(r, r.randint(2, 4))
+    rank = len(s) - 1
+    form = r.choice([
+        f"y = torch.cat(list(x), dim={axis(r, rank)})",
+        f"y = torch.stack(tuple(x), {axis(r, rank, 1)})",
+        f"y = torch.cat(tuple(x), {axis(r, rank)})",
+        f"y = torch.stack(list(x))",
+    ])
+    return f"x = {randn(s)}\n" + form
+
+
 @op("opaque-sizes")
 def _(r):
     # A size the analyzer cannot read (`n` from a tensor's item): the rank must still come out right.

@@ -60,6 +60,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       const kind = name === 'tuple' ? 'tuple' : 'list';
       if (a?.kind === 'size') return sequence(kind, a.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })));
       if (a?.kind === 'longstr') return name === 'set' ? summary('list', undefined) : summary(kind, a.length, UNKNOWN);
+      // `list(h_n)`: a tensor's rows along its first axis.
+      if ((name === 'list' || name === 'tuple') && a?.kind === 'tensor') {
+        const rows = iterated(a);
+        return rows ? summary(kind, rows.length, rows.element) : UNKNOWN;
+      }
       const items = a?.kind === 'str' ? [...a.value].map((c): Value => ({ kind: 'str', value: c })) : a?.kind === 'list' || a?.kind === 'tuple' ? (a.element ? undefined : a.items) : a?.kind === 'dict' && !a.partial && !a.parser ? [...a.entries.keys()].map((k): Value => ({ kind: 'str', value: k })) : undefined;
       if (!items) return a?.kind === 'list' || a?.kind === 'tuple' ? summary(kind, name === 'set' ? undefined : sequenceLength(a), a.element) : a ? UNKNOWN : { kind, items: [] };
       if (name === 'set') {

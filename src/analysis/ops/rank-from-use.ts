@@ -212,10 +212,10 @@ class RankProver {
         return this.eitherBranch(stmt);
       case 'while':
         this.expr(stmt.test);
-        return this.skipConditional(stmt);
+        return this.loop(stmt);
       case 'for':
         this.expr(stmt.iter);
-        return this.skipConditional(stmt);
+        return this.loop(stmt);
       case 'try':
         return this.skipConditional(stmt);
       case 'other':
@@ -256,6 +256,24 @@ class RankProver {
     }
     this.env = env;
     return thenGoesOn && elseGoesOn;
+  }
+
+  /**
+   * A loop may run its body zero times, so nothing inside proves a rank of what existed before it. A name bound in the
+   * body is another matter: each time the binding runs, the straight-line code after it in the same step runs too, so
+   * what that code proves holds for the value bound there (`emb = self.embedding(tok)` then `emb.permute(1, 0, 2)`).
+   * The body is read once with the names it binds unknown at its start (they may hold the previous step's values);
+   * facts on anything older are dropped, and after the loop its names are unknown, as for any conditional statement.
+   */
+  private loop(stmt: A.For | A.While): boolean {
+    const goesOn = this.skipConditional(stmt);
+    const env = new Map(this.env);
+    const before = cloneRanks(this.ranks);
+    if (stmt.kind === 'for') this.forgetTargets(stmt.target);
+    this.block(stmt.body);
+    for (const [key, ranks] of before) this.ranks.set(key, ranks);
+    this.env = env;
+    return goesOn;
   }
 
   /**
