@@ -107,6 +107,23 @@ describe('ranks proven by use', () => {
     assert.equal(await shapeOf(body, 'c'), undefined);
   });
 
+  it('proves a name bound in a loop step from what the rest of that step does with it', async () => {
+    const body = MODEL('self.emb = nn.Embedding(100, 8)', 'for t in range(x.size(0)):\n    e = self.emb(x[t])\n    z = e.permute(1, 0, 2)\nreturn z');
+    assert.equal(await shapeOf(body, 'e'), '(?, ?, 8)');
+  });
+
+  it('proves nothing in a loop of a value bound before it, nor of a name read before the step binds it', async () => {
+    const before = MODEL('self.emb = nn.Embedding(100, 8)', 'e = self.emb(x)\nfor t in range(3):\n    z = e.permute(1, 0, 2)\nreturn e');
+    assert.equal(await shapeOf(before, 'e'), '(…, 8)');
+    const carried = MODEL('pass', 'h = x.squeeze()\nfor t in range(3):\n    z = h.permute(1, 0)\n    h = x.squeeze()\nreturn z');
+    assert.equal(await shapeOf(carried, 'h'), undefined);
+  });
+
+  it('proves the padded tensor of a PackedSequence run by an LSTM 3-D (its packed data is 2-D)', async () => {
+    const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, batch_first=True)', 'e = self.emb(x)\npacked = nn.utils.rnn.pack_padded_sequence(e, lengths, batch_first=True)\nout, _ = self.lstm(packed)\nreturn out', 'x, lengths');
+    assert.equal(await shapeOf(body, 'e'), '(x.size(0), x.size(1), 8)');
+  });
+
   it('reports nothing on a correct model whose input rank only its use proves', async () => {
     const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(32, 5)', 'e = self.emb(x)\nout, (h, c) = self.lstm(e)\nlast = out[:, -1, :]\nreturn F.log_softmax(self.fc(last), dim=1)');
     const result = await run(body);
