@@ -809,6 +809,31 @@ class FusedCells(nn.Module):
             steps.append(torch.cat([h, c, g, r, k], dim=1))
         return torch.stack(steps, dim=1).reshape(b, -1)
 """, "FusedCells", "ids", (13, 9), 40),
+    # NumPy arrays built in __init__ (NCRFpp's random_embedding): the state dict replaces what they fill.
+    "numpy_init": ("""
+import numpy as np
+
+
+class NumpyInitTagger(nn.Module):
+    def __init__(self, vocab_size=12, dim=5):
+        super().__init__()
+        self.emb = nn.Embedding(vocab_size, dim)
+        self.emb.weight.data.copy_(torch.from_numpy(self.random_embedding(vocab_size, dim)))
+        self.extra = np.zeros((2, 3)).shape[1] + np.ones([1, 1]).shape[0] + int(np.random.rand(2).shape[0])
+        self.rnn = nn.GRU(dim, 6, batch_first=True)
+        self.fc = nn.Linear(6 + self.extra, 3)
+
+    def random_embedding(self, vocab_size, dim):
+        emb = np.empty([vocab_size, dim])
+        scale = np.sqrt(3.0 / dim)
+        for index in range(vocab_size):
+            emb[index, :] = np.random.uniform(-scale, scale, [1, dim])
+        return emb
+
+    def forward(self, x):
+        out, h = self.rnn(self.emb(x))
+        return self.fc(torch.cat([h[-1], torch.ones(x.size(0), self.extra)], 1))
+""", "NumpyInitTagger", "ids", (4, 6), 12),
 }
 
 

@@ -651,12 +651,44 @@ export class Executor {
       }
       throw refuse(site, `${functional ? 'F' : 'torch'}.${leaf}`);
     }
-    if (root === 'math' || root === 'np' || root === 'numpy') return this.mathFunction(leaf, args, site);
+    if (root === 'np' || root === 'numpy') return this.numpyFunction(parts.slice(1).join('.'), args, kwargs, site) ?? this.mathFunction(leaf, args, site);
+    if (root === 'math') return this.mathFunction(leaf, args, site);
     if (leaf === 'Variable') {
       if (!isTensor(args[0])) throw fail(site, 'Variable wraps a tensor');
       return args[0];
     }
     throw refuse(site, `${path} (from another module)`);
+  }
+
+  /**
+   * NumPy's array factories, as the tensors `.numpy()` stands for: np.zeros/np.ones/np.empty of a shape (empty's
+   * contents are unspecified: zeros are one), and np.random's arrays, which are random numbers like torch.rand's
+   * (refused in forward; in __init__ only weights the state dict replaces are filled with them). Undefined: not one of these.
+   */
+  private numpyFunction(name: string, args: Value[], kwargs: Map<string, Value>, site: CallSite): Value | undefined {
+    const sizes = (shape: Value | undefined): Value[] | undefined => {
+      if (shape === undefined || shape.kind === 'none') return undefined;
+      return shape.kind === 'int' ? [shape] : this.iterate(shape, site);
+    };
+    const factory = (op: string, shape: Value[] | undefined): Value => {
+      if (shape === undefined) throw refuse(site, `np.${name} without a shape`);
+      return callOp(findOp(op)!, shape, new Map(), site);
+    };
+    switch (name) {
+      case 'zeros':
+      case 'empty':
+        return factory('zeros', sizes(args[0] ?? kwargs.get('shape')));
+      case 'ones':
+        return factory('ones', sizes(args[0] ?? kwargs.get('shape')));
+      case 'random.uniform':
+      case 'random.normal':
+        return factory('rand', sizes(args[2] ?? kwargs.get('size')));
+      case 'random.rand':
+      case 'random.randn':
+        return factory('rand', args.length > 0 ? args : undefined);
+      default:
+        return undefined;
+    }
   }
 
   private mathFunction(name: string, args: Value[], site: CallSite): Value {
