@@ -118,6 +118,7 @@ OPS = [
     ("sort_unsort_batch", "_, order = lengths.sort(0, descending=True)\n_, back = order.sort(0)\nreturn x[order][back] - x + x[order].sum(1, keepdim=True)", {"x": ("f", [6, 4]), "lengths": ("l4", [6])}),
     ("topk", "v, i = x.topk(2, dim=-1)\nw, j = torch.topk(x, 3, dim=0, largest=False)\nreturn v.sum() + i.float().sum(0) + w.sum(1)[:2] + j.float().sum(0)[:2]", {"x": ("f", [4, 5])}),
     ("numpy_tolist", "packed = nn.utils.rnn.pack_padded_sequence(x, lengths.cpu().numpy(), batch_first=True, enforce_sorted=False)\nout, _ = nn.utils.rnn.pad_packed_sequence(packed, batch_first=True, total_length=x.size(1))\nreturn out.sum(1) + torch.tensor(lengths.tolist()).float().unsqueeze(1) + len(x.detach().numpy().tolist())", {"x": ("f", [4, 5, 3]), "lengths": ("l5", [4])}),
+    ("embedding_max_norm", "F.embedding(ids, w.clone() * 3, max_norm=1.5) + F.embedding(ids, w.clone() * 3, max_norm=2.0, norm_type=1.0) + F.embedding(ids, w.clone(), max_norm=100.0)", {"ids": ("i6", [3, 4]), "w": ("f", [6, 5])}),
 ]
 
 
@@ -834,6 +835,19 @@ class NumpyInitTagger(nn.Module):
         out, h = self.rnn(self.emb(x))
         return self.fc(torch.cat([h[-1], torch.ones(x.size(0), self.extra)], 1))
 """, "NumpyInitTagger", "ids", (4, 6), 12),
+    # max_norm renormalises the looked-up rows of the table in place (BiLSTM with args.max_norm).
+    "embedding_max_norm": ("""
+class MaxNormClassifier(nn.Module):
+    def __init__(self, vocab_size=15, dim=6, max_norm=1.2):
+        super().__init__()
+        self.embed = nn.Embedding(vocab_size, dim, max_norm=max_norm)
+        self.lstm = nn.LSTM(dim, 5, batch_first=True)
+        self.fc = nn.Linear(5, 2)
+
+    def forward(self, x):
+        out, _ = self.lstm(self.embed(x))
+        return self.fc(out[:, -1]) + self.embed(x).sum(1).sum(1, keepdim=True)
+""", "MaxNormClassifier", "ids", (4, 7), 15),
 }
 
 

@@ -5,10 +5,16 @@ import { buildLayer, WeightSource } from '../../layers';
 import { fail } from '../errors';
 import { noteLookup } from '../lookups';
 import { gelu } from '../ops/elementwise';
+import { renormed } from '../ops/functional';
 import { alongLast } from '../ops/softmax';
 import { linear } from '../ops/products';
 import { result } from '../ops/registry';
 import type { Layer, Value } from '../values';
+
+/** A number argument (int or float), or null when it is None or absent. */
+function numberValue(v: Value | undefined): number | null {
+  return v && (v.kind === 'int' || v.kind === 'float') ? v.value : null;
+}
 import { argNumber, LayerRuntime, plainArgs, registerLayers, singleInput } from './module';
 
 const tf = () => tfjs();
@@ -38,7 +44,8 @@ registerLayers(['Linear'], (layer: Layer, weights: WeightSource): LayerRuntime =
 });
 
 registerLayers(['Embedding'], (layer, weights) => {
-  if (layer.args.get('max_norm') && layer.args.get('max_norm')!.kind !== 'none') throw new Error(`nn.Embedding (line ${layer.line}) with max_norm renormalises its rows on every lookup, which SeqLens does not run`);
+  const maxNorm = numberValue(layer.args.get('max_norm'));
+  const normType = numberValue(layer.args.get('norm_type')) ?? 2;
   const built = buildLayer({ path: layer.path!, kind: 'Embedding', args: plainArgs(layer), children: [] }, weights);
   const table = built.table!;
   const rows = table.shape[0];
@@ -51,8 +58,12 @@ registerLayers(['Embedding'], (layer, weights) => {
         const [lo, hi] = [tf().min(ids).dataSync()[0], tf().max(ids).dataSync()[0]];
         if (lo < 0 || hi >= rows) throw fail(site, `index out of range in self (an id of ${lo < 0 ? lo : hi} in an Embedding of ${rows} rows)`);
       }
-      const picked = tf().gather(table, ids);
-      noteLookup(picked, { table, ids });
+      if (maxNorm === null) {
+        const picked = tf().gather(table, ids);
+        noteLookup(picked, { table, ids });
+        return result(picked, roles ? [...roles, null] : undefined);
+      }
+      const picked = renormed(tf().gather(table, ids), maxNorm, normType);
       return result(picked, roles ? [...roles, null] : undefined);
     },
     attr: (name) => (name === 'weight' ? result(table) : undefined),

@@ -5,12 +5,26 @@ import { Bound, boolArg, intArg, isNone, numberArg, op, result, rolesOf, tensorA
 
 const tf = () => tfjs();
 
+/**
+ * Rows looked up with max_norm: each whose p-norm exceeds max_norm is scaled by max_norm / (norm + 1e-7), as
+ * PyTorch's embedding_renorm_ does to the table in place before the lookup. The rescaled row's norm is then below
+ * max_norm, so a later lookup leaves it as it is: scaling the looked-up rows gives every call's output.
+ */
+export function renormed(rows: Tensor, maxNorm: number, normType: number): Tensor {
+  const abs = tf().abs(rows);
+  const norm = normType === 2 ? tf().sqrt(tf().sum(tf().square(rows), -1, true))
+    : normType === 1 ? tf().sum(abs, -1, true)
+      : tf().pow(tf().sum(tf().pow(abs, normType), -1, true), 1 / normType);
+  const scale = tf().where(tf().greater(norm, maxNorm), tf().div(maxNorm, tf().add(norm, 1e-7)), tf().onesLike(norm));
+  return tf().mul(rows, scale);
+}
+
 op(['embedding'], 'input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False', (a) => {
-  if (!isNone(a.get('max_norm'))) throw fail(a.site, 'F.embedding with max_norm renormalises its rows, which SeqLens does not run');
   const ids = tensorArg(a, 'input');
   const weight = tensorArg(a, 'weight');
   const roles = rolesOf(a.get('input'));
-  return result(tf().gather(weight, ids.dtype === 'int32' ? ids : tf().cast(ids, 'int32')), roles ? [...roles, null] : undefined);
+  const rows = tf().gather(weight, ids.dtype === 'int32' ? ids : tf().cast(ids, 'int32'));
+  return result(isNone(a.get('max_norm')) ? rows : renormed(rows, numberArg(a, 'max_norm'), numberArg(a, 'norm_type')), roles ? [...roles, null] : undefined);
 });
 
 /** LayerNorm over the trailing `shape` axes, with the biased variance PyTorch uses. */
