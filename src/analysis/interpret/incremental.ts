@@ -35,6 +35,19 @@ export class IncrementalInterpreter {
   /** Drops the kept runs (the document was replaced whole, and analysed whole). */
   forget(): void {
     this.runs = new Map();
+    this.lastSplit = undefined;
+  }
+
+  /** The last split into components, by the groups it was made of (an edit that only moved lines keeps every group). */
+  private lastSplit: { groups: Group[]; components: number[][] } | undefined;
+
+  /** The components of the groups; the last split again when the groups are the same objects (they read the same names). */
+  private componentsOf(groups: Group[], text: (range: Range) => string): number[][] {
+    const last = this.lastSplit;
+    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i])) return last.components;
+    const split = components(groups, text);
+    this.lastSplit = { groups: [...groups], components: split };
+    return split;
   }
 
   analyze(module: Module, source: string): AnalysisResult {
@@ -44,7 +57,7 @@ export class IncrementalInterpreter {
     const next = new Map<string, ComponentRun>();
     const runs: ComponentRun[] = [];
     let interpreted = 0;
-    for (const members of components(groups, text)) {
+    for (const members of this.componentsOf(groups, text)) {
       const key = members.map((g) => this.idOf(groups[g])).join(',');
       const kept = next.get(key) ?? this.runs.get(key);
       let run = kept && moved(kept, members.map((g) => groups[g]));
