@@ -150,7 +150,6 @@ export class SeqLensServer {
     this.log = serverOptions.log ?? ((message) => connection.console.log(message));
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => {
-      this.host.prestart();
       if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
         void connection.client.register(DidChangeConfigurationNotification.type, { section: SECTION });
       }
@@ -219,6 +218,8 @@ export class SeqLensServer {
       memoryMb: positive(options.limits?.memoryMb) ?? DEFAULT_LIMITS.memoryMb,
     };
     this.host = new AnalysisHost(this.serverOptions.workerScript, limits, this.log);
+    // The analysis thread loads its parser while the client takes the reply and opens its documents.
+    this.host.prestart();
     this.codec = new PositionCodec(negotiateEncoding(params.capabilities.general?.positionEncodings));
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     this.roots = folders.filter((uri) => uri.startsWith('file:')).map((uri) => normalize(fileNameOf(uri)));
