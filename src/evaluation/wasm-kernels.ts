@@ -350,20 +350,24 @@ export function installWasmKernels(tf: Tf): void {
     const cOut = lstm ? args.backend.makeOutput([batch, units], 'float32') : null;
     const scratch = args.backend.makeOutput([batch, width], 'float32');
     try {
-      // Views taken after the last allocation, which may have grown the heap.
-      args.backend.typedArrayFromHeap(hOut).set(args.backend.typedArrayFromHeap(h));
-      if (cOut) args.backend.typedArrayFromHeap(cOut).set(args.backend.typedArrayFromHeap(c));
-      if (batch > 0 && units > 0) {
+      if (steps === 0 || batch === 0 || units === 0) {
+        // Views taken after the last allocation, which may have grown the heap.
+        args.backend.typedArrayFromHeap(hOut).set(args.backend.typedArrayFromHeap(h));
+        if (cOut) args.backend.typedArrayFromHeap(cOut).set(args.backend.typedArrayFromHeap(c));
+      } else {
         const at = (t: TensorInfo) => address(args.backend, t);
         const [w, b, a, hAt, cAt, projections] = [at(weights), at(bias), at(scratch), at(hOut), cOut ? at(cOut) : 0, at(rows)];
         const idsAt = ids ? at(ids) : 0;
         const step = simd[kernel];
+        // The first step reads the given state and writes the outputs; later steps update the outputs in place.
+        let [hFrom, cFrom] = [at(h), c ? at(c) : 0];
         for (let s = 0; s < steps; s++) {
           const t = reverse ? steps - 1 - s : s;
           const first = row + t * batch;
-          simd.gemm(hAt, units * 4, w, b, a, width * 4, batch, units, width);
-          step(a, ids ? projections : projections + first * width * 4, lstm ? cAt : hAt, hAt, cAt, batch, units, scale, ids ? idsAt + first * 4 : 0);
+          simd.gemm(hFrom, units * 4, w, b, a, width * 4, batch, units, width);
+          step(a, ids ? projections : projections + first * width * 4, lstm ? cFrom : hFrom, hAt, cAt, batch, units, scale, ids ? idsAt + first * 4 : 0);
           if (out) simd.copy_rows(hAt, units * 4, at(out) + t * units * 4, steps * units * 4, batch, units * 4);
+          [hFrom, cFrom] = [hAt, cAt];
         }
       }
     } finally {

@@ -316,6 +316,11 @@ describe('the SIMD kernels inside the wasm backend', () => {
       const inputs = { weights: tf.zeros([8 * 32]), bias: tf.zeros([32]), rows: tf.zeros([6, 32]), h: tf.zeros([2, 8]), c: tf.zeros([2, 8]) };
       const attrs = { kernel: 'lstm', scale: 1, row: 0, steps: 3, reverse: false, sequence: true };
       assert.equal((tf.engine().runKernel('SeqLensRecurrentRun', inputs, attrs) as unknown[]).length, 3);
+      // No step: the state comes back as given, and the sequence is empty.
+      const given = { ...inputs, h: tf.tensor2d([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], [2, 8]) };
+      const [none, h] = tf.engine().runKernel('SeqLensRecurrentRun', given, { ...attrs, steps: 0 }) as import('@tensorflow/tfjs').Tensor[];
+      assert.deepEqual(none.shape, [2, 0, 8]);
+      assert.deepEqual(Array.from(h.dataSync()), Array.from(given.h.dataSync()));
       assert.throws(() => tf.engine().runKernel('SeqLensRecurrentRun', inputs, { ...attrs, steps: 4 }), /do not fit/);
       assert.throws(() => tf.engine().runKernel('SeqLensRecurrentRun', { ...inputs, c: tf.zeros([2, 7]) }, attrs), /do not fit/);
       assert.throws(() => tf.engine().runKernel('SeqLensRecurrentRun', { ...inputs, weights: tf.zeros([8 * 31]) }, attrs), /do not fit/);
