@@ -8,7 +8,9 @@
 // that same Slice. GatherV2's C++ kernel computes every element's offset one by one (about 100 ns
 // an element here, 86 ms for one Embedding lookup of 256 × 50 tokens). These versions read the
 // input in place through a view of the heap and copy whole contiguous runs, with the same results,
-// shapes and index checks. Everything else (strings, batch_dims, strided steps) goes to the stock kernel.
+// shapes and index checks; a slice with one axis before its runs, and each input of a Concat, whose runs
+// are whole sixteen-byte groups, is one strided copy by the SIMD module (copy_rows) instead of a
+// copyWithin per run. Everything else (strings, batch_dims, strided steps) goes to the stock kernel.
 //
 // Two computing kernels run SeqLens' own WebAssembly SIMD code (./simd/recurrent-gates.ts) on the
 // same heap: Tanh (the stock one calls std::tanh per element, ten times slower than its Sigmoid), and
@@ -90,6 +92,19 @@ export function installWasmKernels(tf: Tf): void {
   const { util } = tf;
 
   /** x[begin : begin + size] as a new tensor, copied from the heap in contiguous runs. */
+  /**
+   * `rows` runs of `width` elements from x (the first at element `from`, then every `fromStride`) into
+   * out (from element `to`, every `toStride`) by the SIMD module's copy_rows, when it runs here and
+   * a run is whole sixteen-byte groups; false, having copied nothing, otherwise.
+   */
+  const copyRows = (backend: WasmBackend, x: TensorInfo, from: number, fromStride: number, out: TensorInfo, to: number, toStride: number, rows: number, width: number): boolean => {
+    const simd = simdOn(backend);
+    const size = x.dtype === 'bool' ? 1 : 4;
+    if (!simd || (width * size) % 16 !== 0 || x.dtype === 'string' || x.dtype === 'complex64') return false;
+    simd.copy_rows(address(backend, x) + from * size, fromStride * size, address(backend, out) + to * size, toStride * size, rows, width * size);
+    return true;
+  };
+
   const slice = (backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo => {
     const out = backend.makeOutput(size, x.dtype);
     const count = util.sizeFromShape(size);
@@ -112,6 +127,8 @@ export function installWasmKernels(tf: Tf): void {
     const inner = axis; // the axis whose part is taken: its `size[axis]` rows of `run` are contiguous
     const block = run * size[inner];
     const outer = inner; // axes before it are walked one index at a time
+    // One axis before the runs (one time step `x[:, t, :]`): a single strided copy in SIMD code.
+    if (outer === 1 && copyRows(backend, x, (begin[0] * strides[0] + begin[inner] * run), strides[0], out, 0, block, size[0], block)) return out;
     const index = new Array<number>(outer).fill(0);
     let written = 0;
     for (;;) {
@@ -226,6 +243,7 @@ export function installWasmKernels(tf: Tf): void {
     const total = widths.reduce((a, b) => a + b, 0);
     const to = args.backend.typedArrayFromHeap(out);
     inputs.forEach((t, i) => {
+      if (copyRows(args.backend, t, 0, widths[i], out, widths.slice(0, i).reduce((a, b) => a + b, 0), total, rows, widths[i])) return;
       const from = args.backend.typedArrayFromHeap(t);
       const [heap, fromBase, toBase] = wholeHeap(from, to);
       const width = widths[i];

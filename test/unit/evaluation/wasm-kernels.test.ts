@@ -55,6 +55,19 @@ describe('wasm data-movement kernels', () => {
     });
   }
 
+  for (const dtype of ['float32', 'int32', 'bool'] as const) {
+    it(`one time step x[:, t, :] and concat of whole sixteen-byte rows (the SIMD row copy) give the cpu backend's ${dtype} values`, async () => {
+      const width = dtype === 'bool' ? 16 : 4;
+      const x = () => tfjs().tensor(values([5, 6, 2 * width], dtype), [5, 6, 2 * width], dtype);
+      for (const t of [0, 3, 5]) await sameOnBoth(() => tfjs().slice(x(), [0, t, 0], [5, 1, 2 * width]));
+      await sameOnBoth(() => tfjs().slice(x(), [1, 2, 0], [3, 2, 2 * width]));
+      await sameOnBoth(() => tfjs().slice(x(), [2, 4, width], [2, 1, width]));
+      const y = (w: number, shift: number) => tfjs().tensor(values([3 * w + shift], dtype).slice(shift), [3, w], dtype);
+      await sameOnBoth(() => tfjs().concat([y(width, 1), y(2 * width, 2), y(3, 3), y(width, 4)], 1));
+      await sameOnBoth(() => tfjs().stack([y(width, 1), y(width, 2), y(width, 3)], 1));
+    });
+  }
+
   it('slice of zero elements and of the whole tensor', async () => {
     await sameOnBoth(() => tfjs().slice(tfjs().tensor(values([4, 5], 'float32'), [4, 5]), [1, 2], [0, 3]));
     await sameOnBoth(() => tfjs().slice(tfjs().tensor(values([4, 5], 'float32'), [4, 5]), [0, 0], [4, 5]));
