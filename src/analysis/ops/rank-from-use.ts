@@ -10,6 +10,7 @@ import type * as A from '../parse/ast';
 import { MAX_RANK } from '../shapes/shape';
 import { unpackedSizeExpr } from './rank-from-unpacking';
 import type { Value } from '../values/value';
+import type { LayerDesc } from '../layers/layer';
 
 /** What an op demands of its input's rank, and the rank of its (first) output relative to the input's. */
 export interface RankDemand {
@@ -83,9 +84,12 @@ const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.max_pool1d': { accepts: [2, 3], shift: 0 },
   'torch.nn.functional.avg_pool1d': { accepts: [2, 3], shift: 0 },
   'torch.nn.functional.max_pool2d': { accepts: [3, 4], shift: 0 },
+  'torch.nn.functional.pad': { shift: 0 },
   'torch.nn.functional.avg_pool2d': { accepts: [3, 4], shift: 0 },
 };
 const RECURRENT = ['LSTM', 'GRU', 'RNN'];
+/** Reductions that give one tensor: over an axis they drop it (keepdim keeps it). max/min give (values, indices). */
+const REDUCTIONS = new Set(['sum', 'mean', 'prod', 'logsumexp']);
 /** Ops that run only on tensors of exactly this rank (PyTorch raises otherwise), keeping it. */
 const EXACT_RANK_METHODS: Record<string, number> = { bmm: 3, mm: 2 };
 const EXACT_RANK_FUNCTIONS: Record<string, number> = { 'torch.bmm': 3, 'torch.mm': 2 };
@@ -347,9 +351,13 @@ class RankProver {
   }
 
   private layerOf(func: A.Expr): string | undefined {
+    return this.layerDescOf(func)?.kind;
+  }
+
+  private layerDescOf(func: A.Expr): LayerDesc | undefined {
     if (func.kind !== 'attribute' && func.kind !== 'name') return undefined;
     const v = this.resolved(func);
-    return v?.kind === 'layer' && v.layer.framework === 'torch' && !v.layer.broken ? v.layer.kind : undefined;
+    return v?.kind === 'layer' && v.layer.framework === 'torch' && !v.layer.broken ? v.layer : undefined;
   }
 
   private pathOf(func: A.Expr): string | undefined {
@@ -360,10 +368,15 @@ class RankProver {
 
   /** A layer call's output provenance (its first output for a recurrent layer), after the demand on its input. */
   private layerCall(call: A.Call): Provenance | undefined {
-    const kind = this.layerOf(call.func);
+    const layer = this.layerDescOf(call.func);
+    const kind = layer?.kind;
     const input = call.args[0] ? this.expr(call.args[0]) : undefined;
     for (const a of call.args.slice(1)) this.expr(a);
     for (const k of call.keywords) this.expr(k.value);
+    if (layer && kind === 'Sequential') {
+      if (!input || input.packed || call.args.length !== 1 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
+      return this.sequential(layer, input);
+    }
     const rule = kind !== undefined ? LAYER_RANKS[kind] : undefined;
     if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
     if (input.packed) {
@@ -376,6 +389,23 @@ class RankProver {
     if (rule.accepts) this.demand(input, (r) => rule.accepts!.includes(r));
     if (rule.atLeast !== undefined) this.demand(input, (r) => r >= rule.atLeast!);
     return { param: input.param, shift: input.shift + rule.shift };
+  }
+
+  /**
+   * nn.Sequential runs its layers in order: each one's demand holds for the input shifted by the layers before it. Only
+   * layers of the table count (a recurrent layer hands a tuple to the next; a user module is not followed here).
+   */
+  private sequential(layer: LayerDesc, input: Provenance): Provenance | undefined {
+    const rules = layer.children.map((child) => (child.framework === 'torch' && !child.broken && !child.module && !RECURRENT.includes(child.kind) ? LAYER_RANKS[child.kind] : undefined));
+    if (rules.length === 0 || rules.some((r) => !r)) return undefined;
+    let shift = 0;
+    for (const rule of rules as RankDemand[]) {
+      const before = shift;
+      if (rule.accepts) this.demand(input, (r) => rule.accepts!.includes(r + before));
+      if (rule.atLeast !== undefined) this.demand(input, (r) => r + before >= rule.atLeast!);
+      shift += rule.shift;
+    }
+    return { param: input.param, shift: input.shift + shift };
   }
 
   /** Evaluates an expression for its facts; returns its provenance when its rank follows a parameter's. */
@@ -529,7 +559,24 @@ class RankProver {
       return receiver && { param: receiver.param, shift: receiver.shift + 1 };
     }
     if (RANK_KEEPING_METHODS.has(name)) return receiver;
+    if (REDUCTIONS.has(name)) return this.reduction(receiver, call, call.args[0], 'dim', 1);
     return undefined;
+  }
+
+  /**
+   * `x.sum(1)`, `torch.mean(x, dim=2)`: a reduction over one axis that a 0-D tensor lacks (1 or more, -2 or less)
+   * needs that axis and removes it, unless keepdim is true (then the rank stays); any other form proves nothing.
+   */
+  private reduction(input: Provenance | undefined, call: A.Call, dimArg: A.Expr | undefined, dimName: string, keepdimPosition: number): Provenance | undefined {
+    if (!input || call.hasStarArgs) return undefined;
+    const dimExpr = dimArg ?? call.keywords.find((k) => k.name === dimName)?.value;
+    const d = dimExpr ? literalInt(dimExpr) : undefined;
+    if (d === undefined || (d >= -1 && d <= 0)) return undefined;
+    const keepdimExpr = call.args[keepdimPosition] ?? call.keywords.find((k) => k.name === 'keepdim')?.value;
+    const keepdim = keepdimExpr === undefined ? false : keepdimExpr.kind === 'true' ? true : keepdimExpr.kind === 'false' ? false : undefined;
+    if (keepdim === undefined || call.keywords.some((k) => k.name !== dimName && k.name !== 'keepdim')) return undefined;
+    this.demand(input, hasAxis(d));
+    return { param: input.param, shift: input.shift - (keepdim ? 0 : 1) };
   }
 
   private functionCall(path: string, call: A.Call, args: (Provenance | undefined)[]): Provenance | undefined {
@@ -550,6 +597,9 @@ class RankProver {
       return args[0];
     }
     if (RANK_KEEPING_FUNCTIONS.has(name)) return args[0]?.packed ? undefined : args[0];
+    if (name.startsWith('torch.') && REDUCTIONS.has(name.slice('torch.'.length)) && call.args[0]?.kind !== 'starred') {
+      return args[0]?.packed ? undefined : this.reduction(args[0], call, call.args[1], 'dim', 2);
+    }
     const rule = FUNCTION_RANKS[name];
     if (rule && args[0] && !args[0].packed && call.args[0]?.kind !== 'starred') {
       if (rule.accepts) this.demand(args[0], (r) => rule.accepts!.includes(r));
