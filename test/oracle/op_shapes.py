@@ -569,6 +569,33 @@ def _(r):
     return "y = " + form.format(d=json.dumps(data))
 
 
+@op("np-array")
+def _(r):
+    n = r.randint(1, 6)
+    s = sizes(r, r.randint(1, 2))
+    item = r.choice(["np.random.rand({a})", "np.zeros({t})", "np.ones({t})"]).format(a=args(s), t=tup(s))
+    grown = f"import numpy as np\nxs = []\nfor i in range({n}):\n    xs.append({item})\n"
+    form = r.choice([
+        grown + "y = torch.tensor(np.array(xs))",
+        grown + "y = torch.tensor(np.array(xs), dtype=torch.float)",
+        grown + "y = torch.from_numpy(np.array(xs))",
+        grown + "y = torch.as_tensor(np.asarray(xs))",
+        f"import numpy as np\nxs = [{item}, {item}]\ny = torch.tensor(np.array(xs))",
+        f"import numpy as np\na = {item}\ny = torch.tensor(a, dtype=torch.float)",
+        f"import numpy as np\na = np.array({item})\ny = torch.tensor(np.array(a[0:{r.randint(0, 6)}]))",
+    ])
+    return form
+
+
+@op("sklearn-scaler")
+def _(r):
+    s = sizes(r, 2)
+    scaler = r.choice(["MinMaxScaler", "StandardScaler", "MaxAbsScaler", "RobustScaler"])
+    data = r.choice(["np.random.rand({a})", "np.random.randn({a})"]).format(a=args(s))
+    call = r.choice(["sc.fit_transform(x)", "sc.fit(x).transform(x)", "sc.inverse_transform(sc.fit_transform(x))"])
+    return f"import numpy as np\nfrom sklearn.preprocessing import {scaler}\nx = {data}\nsc = {scaler}()\ny = torch.from_numpy({call})"
+
+
 @op("casts")
 def _(r):
     s = sizes(r, r.randint(1, 3))

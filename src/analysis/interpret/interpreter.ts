@@ -9,7 +9,7 @@ import { torchFamily } from '../layers/torch';
 import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
-import { sklearnCall } from '../ops/datasets';
+import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
@@ -946,6 +946,8 @@ export class Interpreter {
           }
         }
         return UNKNOWN;
+      case 'qualname':
+        return { kind: 'method', receiver: object, name };
       case 'unknown':
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       case 'str':
@@ -1042,6 +1044,9 @@ export class Interpreter {
     }
     const sequenceResult = sequenceArithmetic(op, left, right);
     if (sequenceResult) return sequenceResult;
+    // Integer arithmetic on an integer not known (a loop index, a size read at run time) is still an integer:
+    // `data[i + seq_length]` drops an axis as `data[i]` does.
+    if (INTEGER_OPS.has(op) && isInteger(left) && isInteger(right)) return { kind: 'symint', dim: UNKNOWN_DIM };
     if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
@@ -1135,6 +1140,8 @@ export class Interpreter {
         return UNKNOWN;
       case 'kmodel':
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
+      case 'qualname':
+        return sklearnMethod(receiver.name, name, args, kwargs, receiver, origin) ?? UNKNOWN;
       case 'unknown':
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
         // the receiver is a tensor of unknown shape.
@@ -1492,6 +1499,12 @@ function hasOpenRank(v: Value, depth = 0): boolean {
 function dimOf(v: Value | undefined): Dim {
   if (v?.kind === 'int') return { kind: 'int', value: v.value };
   return UNKNOWN_DIM;
+}
+
+const INTEGER_OPS = new Set(['+', '-', '*', '//', '%']);
+
+function isInteger(v: Value): boolean {
+  return v.kind === 'int' || v.kind === 'symint';
 }
 
 function integerOp(op: string, l: number, r: number): number | undefined {

@@ -5,8 +5,8 @@ import { TensorValue, Value } from '../values/value';
 import { tensorFactory } from './tensor-factory';
 
 const NUMPY: Record<string, string> = {
-  'numpy.array': 'tensor',
-  'numpy.asarray': 'tensor',
+  'numpy.array': 'array',
+  'numpy.asarray': 'array',
   'numpy.zeros': 'zeros',
   'numpy.ones': 'ones',
   'numpy.empty': 'empty',

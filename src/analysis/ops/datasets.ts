@@ -63,6 +63,7 @@ export function sklearnCall(path: string, args: Value[], kwargs: Map<string, Val
     const classes = sizeArg(args, kwargs, 5, 'n_classes', 2);
     return { kind: 'tuple', items: [tensor([dim(n), dim(f)], 'float', origin), tensor([dim(n)], 'long', origin, 0, classes === undefined ? undefined : classes - 1)] };
   }
+  if (SCALERS.has(path)) return { kind: 'qualname', name: path };
   if (path === 'sklearn.model_selection.train_test_split' || path === 'sklearn.cross_validation.train_test_split') {
     const arrays = args.filter((a) => a.kind === 'tensor') as TensorValue[];
     if (arrays.length !== args.length || !arrays.length) return UNKNOWN;
@@ -74,6 +75,22 @@ export function sklearnCall(path: string, args: Value[], kwargs: Map<string, Val
     return { kind: 'list', items: out };
   }
   return undefined;
+}
+
+/** The scalers of sklearn.preprocessing: each scales every feature on its own, so X keeps its (samples, features) shape. */
+const SCALERS = new Set(['MinMaxScaler', 'StandardScaler', 'MaxAbsScaler', 'RobustScaler'].map((n) => `sklearn.preprocessing.${n}`));
+
+/**
+ * A method of a scikit-learn object made by sklearnCall: a scaler's fit_transform/transform/inverse_transform give
+ * floats of X's 2-D shape (scikit-learn 1.2 refuses any other rank), and fit gives the scaler back. Undefined otherwise.
+ */
+export function sklearnMethod(path: string, name: string, args: Value[], kwargs: Map<string, Value>, receiver: Value, origin: Origin): Value | undefined {
+  if (!SCALERS.has(path)) return undefined;
+  const x = args[0] ?? kwargs.get('X');
+  if (name === 'fit') return receiver;
+  if (name !== 'fit_transform' && name !== 'transform' && name !== 'inverse_transform') return undefined;
+  if (x?.kind !== 'tensor' || !x.shape.rankKnown || x.shape.dims.length !== 2) return UNKNOWN;
+  return { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(x.shape.dims) };
 }
 
 /** train_test_split's row counts: test = ceil(test_size · n) (0.25 by default), train = the rest; an int is a count. */

@@ -90,10 +90,16 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
       return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'long'), origin, minValue: low, maxValue: high === undefined ? undefined : high - 1 };
     }
     case 'tensor':
-    case 'as_tensor': {
+    case 'as_tensor':
+    case 'array': {
       const data = args[0];
       const s = data ? literalStats(data) : undefined;
-      if (!s) return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'unknown'), origin };
+      if (!s) {
+        // An array keeps its shape. np.array stacks a list of same-shaped arrays (windows appended in a loop) on a new
+        // first axis; torch.tensor would read each item as one number, so there a list of arrays stays unknown.
+        const shape = data && (name === 'array' || data.kind === 'tensor') ? dataShape(data) : undefined;
+        return { kind: 'tensor', shape: shape ? shapeOf(shape) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, shape && data ? dataDtype(data) : 'unknown'), origin };
+      }
       return literalTensor(s, dtypeOf(kwargs, s.ints ? 'long' : 'float'), origin);
     }
     case 'arange': {
@@ -157,6 +163,17 @@ function dataShape(data: Value): Dim[] | undefined {
     return [intDim(data.items.length), ...first];
   }
   return undefined;
+}
+
+/** The dtype of an array, or of the same-dtyped arrays a list holds; unknown otherwise. */
+function dataDtype(data: Value): DType {
+  if (data.kind === 'tensor') return data.dtype;
+  if ((data.kind === 'list' || data.kind === 'tuple') && data.element) return dataDtype(data.element);
+  if ((data.kind === 'list' || data.kind === 'tuple') && data.items.length > 0) {
+    const first = dataDtype(data.items[0]);
+    return data.items.every((v) => dataDtype(v) === first) ? first : 'unknown';
+  }
+  return 'unknown';
 }
 
 function literalTensor(s: { dims: number[]; min: number; max: number; flat: number[] }, dtype: DType, origin: Origin): TensorValue {
