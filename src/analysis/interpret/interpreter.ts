@@ -1614,9 +1614,14 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
     const long = flags.find((f) => f.startsWith('--')) ?? flags.find((f) => !f.startsWith('-')) ?? flags[0];
     const key = dest?.kind === 'str' ? dest.value : long?.replace(/^-+/, '').replace(/-/g, '_');
     if (!key) return NONE;
-    let value = kwargs.get('default') ?? NONE;
+    // Without a default, store_true gives False and store_false True (store_const, count and the rest: None).
+    const action = kwargs.get('action');
+    const flagDefault: Value = action?.kind === 'str' && action.value === 'store_true' ? { kind: 'bool', value: false } : action?.kind === 'str' && action.value === 'store_false' ? { kind: 'bool', value: true } : NONE;
+    let value = kwargs.get('default') ?? flagDefault;
     const type = kwargs.get('type');
-    if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.int' && /^-?\d+$/.test(value.value)) value = { kind: 'int', value: Number(value.value) };
+    // A string default goes through `type`, as argparse converts it.
+    if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.int' && /^\s*[-+]?\d+\s*$/.test(value.value)) value = { kind: 'int', value: Number(value.value) };
+    else if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.float' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) value = { kind: 'float', value: Number(value.value) };
     setEntry(parser, key, value);
     return NONE;
   }

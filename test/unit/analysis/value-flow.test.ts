@@ -201,6 +201,22 @@ describe('loops and conditions', () => {
     });
   });
 
+  describe('argparse defaults as argparse gives them (checked by running the same program in Python 3 with PyTorch 1.13)', () => {
+    const program = (action: string) => `import argparse\nimport torch\nimport torch.nn as nn\np = argparse.ArgumentParser()\np.add_argument('--uni', action='${action}', dest='bi')\np.add_argument('--hidden', type=int, default='20')\np.add_argument('--lr', type=float, default='1e-3')\nargs = p.parse_args([])\nrnn = nn.LSTM(10, args.hidden, batch_first=True, bidirectional=args.bi)\nfc = nn.Linear(args.hidden, 2)\nout, _ = rnn(torch.randn(3, 5, 10))\ny = fc(out[:, -1])\n`;
+
+    it("store_false without a default is True: the LSTM is bidirectional and the Linear's 20 meets 40 features (PyTorch: mat1 and mat2 shapes cannot be multiplied (3x40 and 20x2))", async () => {
+      assert.deepEqual(await codes(program('store_false')), ['SL105']);
+    });
+
+    it('store_true without a default is False: nothing to report', async () => {
+      assert.deepEqual(await codes(program('store_true')), []);
+    });
+
+    it('a string default goes through type=float', async () => {
+      assert.equal(await shapeOf("import argparse\nimport torch\np = argparse.ArgumentParser()\np.add_argument('--scale', type=float, default='2.0')\nargs = p.parse_args()\nx = torch.zeros(3, int(args.scale))\n", 'x'), '(3, 2)');
+    });
+  });
+
   describe('comprehensions with if filters (lengths checked in PyTorch 1.13 by the exec oracle cases comprehension_if and dict_comprehension)', () => {
     it('keeps the items whose filter is known true: the cat has as many columns as items kept', async () => {
       const body = 'x = torch.randn(3, 7)\ny = torch.cat([a * (i + 1) for i, a in enumerate(x.split(1, dim=1)) if i % 2 == 0 and i != 2], 1)\n';
