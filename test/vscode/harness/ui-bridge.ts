@@ -51,6 +51,16 @@ async function perform(page: Page, request: BridgeRequest): Promise<unknown> {
       if (request.row) await page.locator('.quick-input-list .monaco-list-row', { hasText: request.row }).first().waitFor({ timeout: 20_000 });
       else await page.waitForTimeout(300);
       await page.keyboard.press('Enter');
+      if (!request.row) {
+        // The web workbench's file dialog may still be reading the folder when Enter comes, and then stays open with
+        // the path typed: accept again while it is open with that text (another input in its place ends the loop).
+        for (let tries = 0; tries < 40; tries++) {
+          await page.waitForTimeout(250);
+          const open = await input.isVisible().catch(() => false);
+          if (!open || (await input.inputValue().catch(() => '')) !== request.text) break;
+          await page.keyboard.press('Enter');
+        }
+      }
       return true;
     }
     case 'screenshot':
