@@ -9,12 +9,7 @@ import { renormed } from '../ops/functional';
 import { alongLast } from '../ops/softmax';
 import { linear } from '../ops/products';
 import { result } from '../ops/registry';
-import type { Layer, Value } from '../values';
-
-/** A number argument (int or float), or null when it is None or absent. */
-function numberValue(v: Value | undefined): number | null {
-  return v && (v.kind === 'int' || v.kind === 'float') ? v.value : null;
-}
+import { isNumber, type Layer, type Value } from '../values';
 import { argNumber, LayerRuntime, plainArgs, registerLayers, singleInput } from './module';
 
 const tf = () => tfjs();
@@ -44,8 +39,10 @@ registerLayers(['Linear'], (layer: Layer, weights: WeightSource): LayerRuntime =
 });
 
 registerLayers(['Embedding'], (layer, weights) => {
-  const maxNorm = numberValue(layer.args.get('max_norm'));
-  const normType = numberValue(layer.args.get('norm_type')) ?? 2;
+  const maxNormArg = layer.args.get('max_norm');
+  const normTypeArg = layer.args.get('norm_type');
+  const maxNorm = isNumber(maxNormArg) ? maxNormArg.value : null;
+  const normType = isNumber(normTypeArg) ? normTypeArg.value : 2;
   const built = buildLayer({ path: layer.path!, kind: 'Embedding', args: plainArgs(layer), children: [] }, weights);
   const table = built.table!;
   const rows = table.shape[0];

@@ -1,6 +1,7 @@
 // torch.nn.functional ops that stand for a layer: embedding, layer_norm, 1-D pooling.
 import { tfjs, Tensor } from '../../../tf';
 import { fail } from '../errors';
+import { pNorm } from './reductions';
 import { Bound, boolArg, intArg, isNone, numberArg, op, result, rolesOf, tensorArg } from './registry';
 
 const tf = () => tfjs();
@@ -11,10 +12,7 @@ const tf = () => tfjs();
  * max_norm, so a later lookup leaves it as it is: scaling the looked-up rows gives every call's output.
  */
 export function renormed(rows: Tensor, maxNorm: number, normType: number): Tensor {
-  const abs = tf().abs(rows);
-  const norm = normType === 2 ? tf().sqrt(tf().sum(tf().square(rows), -1, true))
-    : normType === 1 ? tf().sum(abs, -1, true)
-      : tf().pow(tf().sum(tf().pow(abs, normType), -1, true), 1 / normType);
+  const norm = pNorm(rows, normType, -1, true);
   const scale = tf().where(tf().greater(norm, maxNorm), tf().div(maxNorm, tf().add(norm, 1e-7)), tf().onesLike(norm));
   return tf().mul(rows, scale);
 }

@@ -119,9 +119,13 @@ op(['norm'], 'input, p=2, dim=None, keepdim=False, dtype=None', (a) => {
   if (p?.kind === 'str') throw fail(a.site, `norm with p='${p.value}' is not something SeqLens runs`);
   const axes = dims(a, x);
   const keep = boolArg(a, 'keepdim');
-  const order = numberArg(a, 'p');
-  const out = order === 2 ? tf().sqrt(tf().sum(tf().square(x), axes ?? undefined, keep))
-    : order === 1 ? tf().sum(tf().abs(x), axes ?? undefined, keep)
-      : tf().pow(tf().sum(tf().pow(tf().abs(x), order), axes ?? undefined, keep), 1 / order);
+  const out = pNorm(x, numberArg(a, 'p'), axes ?? undefined, keep);
   return result(out, reducedRoles(rolesOf(a.get('input')), axes, keep, x.rank));
 });
+
+/** The p-norm of x over `axes` (all when undefined), as torch.norm computes it for a numeric p. */
+export function pNorm(x: Tensor, order: number, axes: number | number[] | undefined, keep: boolean): Tensor {
+  return order === 2 ? tf().sqrt(tf().sum(tf().square(x), axes, keep))
+    : order === 1 ? tf().sum(tf().abs(x), axes, keep)
+      : tf().pow(tf().sum(tf().pow(tf().abs(x), order), axes, keep), 1 / order);
+}

@@ -157,10 +157,9 @@ op(['tolist'], 'input', (a) => {
   const x = tensorArg(a, 'input');
   if (x.size > MAX_TOLIST) throw fail(a.site, `tolist() of ${x.size} values is more than SeqLens builds as Python lists (${MAX_TOLIST})`);
   const data = x.dataSync();
-  const scalar = (v: number): Value => (x.dtype === 'float32' ? { kind: 'float', value: v } : x.dtype === 'bool' ? { kind: 'bool', value: v !== 0 } : { kind: 'int', value: v });
   let at = 0;
   const build = (axis: number): Value => {
-    if (axis === x.rank) return scalar(data[at++]);
+    if (axis === x.rank) return pythonScalar(x, data[at++]);
     const items: Value[] = [];
     for (let i = 0; i < x.shape[axis]; i++) items.push(build(axis + 1));
     return { kind: 'list', items };
@@ -172,6 +171,10 @@ const MAX_TOLIST = 100_000;
 op(['item'], 'input', (a) => {
   const x = tensorArg(a, 'input');
   if (x.size !== 1) throw fail(a.site, `a Tensor with ${x.size} elements cannot be converted to Scalar`);
-  const v = x.dataSync()[0];
-  return x.dtype === 'float32' ? { kind: 'float', value: v } : x.dtype === 'bool' ? { kind: 'bool', value: v !== 0 } : { kind: 'int', value: v };
+  return pythonScalar(x, x.dataSync()[0]);
 });
+
+/** One value of tensor x as the Python number .item() and .tolist() give: float, bool or int by its dtype. */
+function pythonScalar(x: Tensor, v: number): Value {
+  return x.dtype === 'float32' ? { kind: 'float', value: v } : x.dtype === 'bool' ? { kind: 'bool', value: v !== 0 } : { kind: 'int', value: v };
+}
