@@ -398,7 +398,8 @@ export class EvaluationFlow implements vscode.Disposable {
     void vscode.workspace.findFiles(`**/*.{${PREDICTION_EXTENSIONS.join(',')}}`, '**/{node_modules,.git,.venv,venv,__pycache__,.vscode-test}/**', 500).then((found) => {
       const active = pick.activeItems;
       pick.items = build(found);
-      pick.activeItems = active.length ? pick.items.filter((i) => active.some((a) => a.label === i.label && a.description === i.description)) : [];
+      // The item the user was on stays active; with none, the quick pick's own choice (the first match) stands.
+      if (active.length) pick.activeItems = pick.items.filter((i) => active.some((a) => a.label === i.label && a.description === i.description));
       pick.busy = false;
     }, () => { pick.busy = false; });
     const chosen = await new Promise<Item | undefined>((resolve) => {
