@@ -36,26 +36,23 @@ const [B0, B1, SPLAT] = [ACC + 8, ACC + 9, ACC + 10];
 const V128_LOCALS = 11;
 const acc = (r: number, half: number) => ACC + 2 * r + half;
 
-/** Depth steps emitted one after another in the main loop. */
-const UNROLL = 4;
-
 /** `rows` rows of C (1 or 4) from the row ROW, for the current panel, over all of k. */
 function block(rows: number): Emit {
   const pointers = [A0, A1, A2, A3].slice(0, rows);
   const mulAdd = (r: number, half: number, b: number, splat: Emit) => local.set(acc(r, half), f32x4.add(local.get(acc(r, half)), f32x4.mul(splat, local.get(b))));
-  /** One depth step u past the pointers: two b vectors, and each row's a element in all lanes. */
-  const oneK = (u: number): Emit => seq(
-    local.set(B0, v128.load(local.get(BP), 32 * u)),
-    local.set(B1, v128.load(local.get(BP), 32 * u + 16)),
+  /** One depth step: two b vectors, and each row's a element in all lanes. */
+  const oneK = seq(
+    local.set(B0, v128.load(local.get(BP))),
+    local.set(B1, v128.load(local.get(BP), 16)),
     ...pointers.map((p, r) => seq(
-      mulAdd(r, 0, B0, local.tee(SPLAT, v128.loadSplat(local.get(p), 4 * u))),
+      mulAdd(r, 0, B0, local.tee(SPLAT, v128.loadSplat(local.get(p)))),
       mulAdd(r, 1, B1, local.get(SPLAT)),
     )),
   );
-  const advance = (n: number) => seq(
-    ...pointers.map((p) => local.set(p, i32.add(local.get(p), i32.const(4 * n)))),
-    local.set(BP, i32.add(local.get(BP), i32.const(32 * n))),
-    local.set(LEFT, i32.sub(local.get(LEFT), i32.const(n))),
+  const advance = seq(
+    ...pointers.map((p) => local.set(p, i32.add(local.get(p), i32.const(4)))),
+    local.set(BP, i32.add(local.get(BP), i32.const(32))),
+    local.set(LEFT, i32.sub(local.get(LEFT), i32.const(1))),
   );
   const rowOfC = (r: number) => (r === 0 ? local.get(ROW_C) : i32.add(local.get(ROW_C), i32.mul(local.get(LDC), i32.const(r))));
   return seq(
@@ -64,8 +61,10 @@ function block(rows: number): Emit {
     local.set(BP, local.get(PANEL_B)),
     local.set(LEFT, local.get(K)),
     ...pointers.map((_, r) => seq(local.set(acc(r, 0), v128.load(local.get(PANEL_BIAS))), local.set(acc(r, 1), v128.load(local.get(PANEL_BIAS), 16)))),
-    whileNot(i32.gtS(i32.const(UNROLL), local.get(LEFT)), seq(...Array.from({ length: UNROLL }, (_, u) => oneK(u)), advance(UNROLL))),
-    whileNot(i32.gtS(i32.const(1), local.get(LEFT)), seq(oneK(0), advance(1))),
+    // One depth step per turn. Unrolled (four steps a turn), V8's optimising compiler hoists the
+    // sixteen splat loads to the top of the loop and spills them to the stack, and the product of
+    // (256, 128) by (128, 512) took 1.0 ms instead of 0.63 ms (best CPU time of 600 runs, Node 20).
+    whileNot(i32.gtS(i32.const(1), local.get(LEFT)), seq(oneK, advance)),
     local.set(ROW_C, i32.add(local.get(PANEL_C), i32.mul(local.get(ROW), local.get(LDC)))),
     ...pointers.map((_, r) => seq(v128.store(rowOfC(r), local.get(acc(r, 0))), v128.store(rowOfC(r), local.get(acc(r, 1)), 16))),
   );
