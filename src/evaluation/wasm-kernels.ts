@@ -12,9 +12,10 @@
 // are whole sixteen-byte groups, is one strided copy by the SIMD module (copy_rows) instead of a
 // copyWithin per run. Everything else (strings, batch_dims, strided steps) goes to the stock kernel.
 //
-// Two computing kernels run SeqLens' own WebAssembly SIMD code (./simd/recurrent-gates.ts) on the
-// same heap: Tanh (the stock one calls std::tanh per element, ten times slower than its Sigmoid), and
-// RecurrentGates, a whole recurrent step's gate arithmetic after its matrix product in one call.
+// Computing kernels run SeqLens' own WebAssembly SIMD code (./simd/recurrent-gates.ts) on the same
+// heap: Tanh (the stock one calls std::tanh per element, ten times slower than its Sigmoid); Mean and
+// Sum over axes in the middle (the stock ones transpose the whole input first); and RecurrentGates
+// and RecurrentRun, a recurrent step's gate arithmetic, or whole runs of steps, in one call.
 import type { TensorInfo } from '@tensorflow/tfjs';
 import { PANEL } from './simd/gemm';
 import { GATE_COUNT, GateKernel, gateKernels, gateModule, WasmMemory } from './simd/recurrent-gates';
@@ -87,7 +88,7 @@ export function installWasmKernels(tf: Tf): void {
   };
   const original = {
     slice: stock('Slice'), stridedSlice: stock('StridedSlice'), splitV: stock('SplitV'), unpack: stock('Unpack'), gather: stock('GatherV2'), reshape: stock('Reshape'),
-    tanh: stock('Tanh'), concat: stock('Concat'), pack: stock('Pack'),
+    tanh: stock('Tanh'), concat: stock('Concat'), pack: stock('Pack'), mean: stock('Mean'), sum: stock('Sum'),
   };
   const { util } = tf;
 
@@ -394,6 +395,34 @@ export function installWasmKernels(tf: Tf): void {
     return [...(out ? [out] : []), hOut, ...(cOut ? [cOut] : [])];
   };
 
+  /**
+   * Mean or Sum of float32 over axes that are next to each other and not the last one (the time axis of
+   * (batch, time, units)): summed in place by the SIMD module, where the stock kernel transposes the
+   * input first. Other reductions, dtypes and inner sizes that are not whole groups of four go to it.
+   * An empty reduced run gives 0 for a sum and NaN for a mean, as in PyTorch (the stock kernels leave
+   * the output unwritten).
+   */
+  const middleReduction = (stockKernel: KernelFunc, mean: boolean): KernelFunc => (args) => {
+    const { x } = args.inputs;
+    const simd = simdOn(args.backend);
+    const rank = x.shape.length;
+    const requested = args.attrs.axis as number | number[] | null | undefined;
+    const listed = requested === null || requested === undefined ? [...Array(rank).keys()] : Array.isArray(requested) ? requested : [requested];
+    const axes = [...new Set(listed.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    const first = axes[0];
+    const last = axes[axes.length - 1];
+    const contiguous = axes.length > 0 && axes.every((a, i) => a === first + i) && first >= 0 && last < rank - 1;
+    if (!simd || x.dtype !== 'float32' || !contiguous) return stockKernel(args);
+    const product = (from: number, to: number) => x.shape.slice(from, to).reduce((p, d) => p * d, 1);
+    const [outer, reduce, inner] = [product(0, first), product(first, last + 1), product(last + 1, rank)];
+    const size = outer * reduce * inner;
+    if (inner % 4 !== 0 || size >= 2 ** 28) return stockKernel(args);
+    const shape = args.attrs.keepDims === true ? x.shape.map((d, a) => (axes.includes(a) ? 1 : d)) : x.shape.filter((_, a) => !axes.includes(a));
+    const out = args.backend.makeOutput(shape, 'float32');
+    if (outer * inner > 0) simd.sum_middle(address(args.backend, x), address(args.backend, out), outer, reduce, inner, mean ? reduce : 1);
+    return out;
+  };
+
   const replace = (kernelName: string, kernelFunc: KernelFunc) => {
     const config = tf.getKernel(kernelName, 'wasm')!;
     tf.unregisterKernel(kernelName, 'wasm');
@@ -408,6 +437,8 @@ export function installWasmKernels(tf: Tf): void {
   replace('Pack', packKernel);
   if (gateModule()) {
     replace('Tanh', tanhKernel);
+    replace('Mean', middleReduction(original.mean, true));
+    replace('Sum', middleReduction(original.sum, false));
     tf.registerKernel({ kernelName: RECURRENT_GATES, backendName: 'wasm', kernelFunc: gatesKernel as never });
     tf.registerKernel({ kernelName: RECURRENT_RUN, backendName: 'wasm', kernelFunc: runKernel as never });
   }

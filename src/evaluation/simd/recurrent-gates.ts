@@ -12,6 +12,7 @@
 // ten times slower than its sigmoid; the same function serves as its replacement (wasm-kernels.ts).
 import { Emit, F32, f32, f32x4, FunctionSpec, I32, i32, Lanes, local, moduleBytes, select, seq, V128, whileNot } from './encoder';
 import { copyRowsFunction, gemmFunction } from './gemm';
+import { sumMiddleFunction } from './reduce';
 
 /**
  * Kernels of this module; each takes (a, b, state, hOut, cOut, rows, units, scale, ids), addresses in
@@ -163,7 +164,7 @@ let compiled: WasmModule | null | undefined;
 /** The compiled module, or null where this WebAssembly engine has no SIMD. */
 export function gateModule(): WasmModule | null {
   if (compiled === undefined) {
-    const bytes = moduleBytes([...GATE_KERNELS.map(kernel), gemmFunction(), copyRowsFunction()]);
+    const bytes = moduleBytes([...GATE_KERNELS.map(kernel), gemmFunction(), copyRowsFunction(), sumMiddleFunction()]);
     compiled = wasmApi().validate(bytes) ? new (wasmApi().Module)(bytes) : null;
   }
   return compiled;
@@ -171,10 +172,11 @@ export function gateModule(): WasmModule | null {
 
 export type GateFunction = (a: number, b: number, state: number, hOut: number, cOut: number, rows: number, units: number, scale: number, ids: number) => void;
 
-/** The module's functions: the gate kernels, the packed-panel product (./gemm.ts) and the strided row copy. */
+/** The module's functions: the gate kernels, the packed-panel product (./gemm.ts), the strided row copy and the sum over middle axes (./reduce.ts). */
 export type SimdKernels = Record<GateKernel, GateFunction> & {
   gemm(a: number, lda: number, packedB: number, bias: number, c: number, ldc: number, m: number, k: number, n: number): void;
   copy_rows(from: number, fromStride: number, to: number, toStride: number, rows: number, rowBytes: number): void;
+  sum_middle(x: number, out: number, outer: number, reduce: number, inner: number, divisor: number): void;
 };
 
 const instances = new WeakMap<WasmMemory, SimdKernels>();

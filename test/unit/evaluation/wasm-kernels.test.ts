@@ -68,6 +68,45 @@ describe('wasm data-movement kernels', () => {
     });
   }
 
+  it('mean and sum give exactly what the stock kernels give after moving the reduced axes last: middle runs (summed in place by the SIMD module) and every other case (the stock kernel)', async () => {
+    const tf = tfjs();
+    await chooseBackend('wasm');
+    await tf.setBackend('wasm');
+    const floats = (shape: number[]) => Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => random() * 8 - 4);
+    const cases: [number[], number[]][] = [
+      [[6, 50, 8], [1]], [[6, 50, 8], [-2]], [[3, 4, 5, 12], [1, 2]], [[3, 4, 5, 12], [2, 1]], [[7, 16], [0]], [[2, 3, 4, 8], [0, 1]],
+      // The last axis, axes apart, an inner size that is not a whole group of four.
+      [[6, 5, 8], [2]], [[3, 4, 5, 12], [1, 3]], [[4, 5, 6], [1]],
+    ];
+    for (const [shape, axis] of cases) {
+      for (const [keepDims, dtype] of [[false, 'float32'], [true, 'float32'], [false, 'int32']] as const) {
+        const data = dtype === 'int32' ? values(shape, 'int32') : floats(shape);
+        const rank = shape.length;
+        const reduced = axis.map((a) => (a < 0 ? a + rank : a)).sort();
+        const kept = [...Array(rank).keys()].filter((a) => !reduced.includes(a));
+        for (const op of ['mean', 'sum'] as const) {
+          const [actual, expected] = tf.tidy(() => {
+            const x = tf.tensor(data, shape, dtype);
+            // The reduced axes moved last: the stock kernel sums them in place, in the same order.
+            const stock = tf[op](tf.transpose(x, [...kept, ...reduced]), reduced.map((_, i) => kept.length + i), keepDims);
+            const shaped = keepDims ? tf.reshape(stock, shape.map((d, a) => (reduced.includes(a) ? 1 : d))) : stock;
+            return [tf[op](x, axis, keepDims), shaped].map((t) => ({ shape: t.shape, dtype: t.dtype, values: Array.from(t.dataSync()) }));
+          });
+          assert.deepEqual(actual, expected, `${op} over ${axis} of ${dtype} [${shape}]${keepDims ? ', keepDims' : ''}`);
+        }
+      }
+    }
+  });
+
+  it('mean and sum over an empty middle axis give NaN and 0, as PyTorch does', async () => {
+    const tf = tfjs();
+    await chooseBackend('wasm');
+    await tf.setBackend('wasm');
+    const [mean, sum] = tf.tidy(() => [tf.mean(tf.zeros([4, 0, 8]), 1), tf.sum(tf.zeros([4, 0, 8]), 1)].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
+    assert.deepEqual(mean, { shape: [4, 8], values: new Array(32).fill(NaN) });
+    assert.deepEqual(sum, { shape: [4, 8], values: new Array(32).fill(0) });
+  });
+
   it('slice of zero elements and of the whole tensor', async () => {
     await sameOnBoth(() => tfjs().slice(tfjs().tensor(values([4, 5], 'float32'), [4, 5]), [1, 2], [0, 3]));
     await sameOnBoth(() => tfjs().slice(tfjs().tensor(values([4, 5], 'float32'), [4, 5]), [0, 0], [4, 5]));
