@@ -211,6 +211,7 @@ export class SeqLensServer {
     this.options = options;
     this.trusted = options.trusted === true;
     this.links = options.ruleDocs === 'command' ? commandLinks() : fileLinks();
+    void this.links.prepare?.();
     if (options.settings !== undefined) this.pushedSettings = parseSettings(options.settings);
     for (const stopped of options.stopped ?? []) if (stopped && typeof stopped.uri === 'string') this.stoppedBefore.set(stopped.uri, stopped);
     const limits: AnalysisLimits = {
