@@ -33,6 +33,8 @@ interface RunningWorker {
   /** Documents whose previous text this thread holds, so that edits can be applied incrementally. */
   known: Set<string>;
   exited: boolean;
+  /** Whether its stdout and stderr are read (and copied to the server's stderr) yet. */
+  piped: boolean;
 }
 
 const MEMORY_SAMPLE_MS = 20;
@@ -55,9 +57,25 @@ export class AnalysisHost {
 
   constructor(
     private readonly workerScript: string,
-    private readonly limits: AnalysisLimits,
+    private limits: AnalysisLimits,
     private readonly log: (message: string) => void,
   ) {}
+
+  /**
+   * The limits the client asked for (known at `initialize`, after the thread may have been started
+   * with the defaults). A thread's heap cap is fixed when it starts: an idle thread started with
+   * another memory limit is replaced by one with this one.
+   */
+  setLimits(limits: AnalysisLimits): void {
+    const heapChanged = limits.memoryMb !== this.limits.memoryMb;
+    this.limits = limits;
+    const current = this.current;
+    if (!heapChanged || !current || current.exited || this.running || this.disposed) return;
+    current.exited = true;
+    this.current = undefined;
+    void current.worker.terminate();
+    this.current = this.startWorker();
+  }
 
   /** How many threads were started (a new one after each stop). */
   get threadsStarted(): number {
@@ -108,7 +126,7 @@ export class AnalysisHost {
     });
   }
 
-  private startWorker(): RunningWorker {
+  private startWorker(holdsProcess = true): RunningWorker {
     const generation = ++this.generation;
     // stdout/stderr are piped, never inherited: the server's stdout is the protocol stream.
     const worker = new Worker(this.workerScript, {
@@ -117,9 +135,7 @@ export class AnalysisHost {
       stdout: true,
       stderr: true,
     });
-    worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-    const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve() };
+    const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve(), piped: false };
     running.ready = new Promise<void>((resolve, reject) => {
       const onReady = (message: WorkerReady | AnalysisReply) => {
         if (!('ready' in message)) return;
@@ -141,6 +157,8 @@ export class AnalysisHost {
       this.lost(running, stop);
     });
     worker.on('exit', (code) => this.lost(running, new AnalysisStopped('crash', `the analysis thread exited (code ${code})`)));
+    if (holdsProcess) this.hold(running);
+    else worker.unref();
     this.log(`analysis thread ${generation} started`);
     return running;
   }
@@ -148,9 +166,24 @@ export class AnalysisHost {
   /**
    * Starts the analysis thread ahead of the first job, so that loading the parser overlaps the
    * client's start-up instead of delaying the first document's diagnostics.
+   * With `holdsProcess` false the thread does not keep the process running by itself, until a later prestart.
    */
-  prestart(): void {
-    if (!this.disposed && (!this.current || this.current.exited)) this.current = this.startWorker();
+  prestart(holdsProcess = true): void {
+    if (!this.disposed && (!this.current || this.current.exited)) this.current = this.startWorker(holdsProcess);
+    if (holdsProcess && this.current) this.hold(this.current);
+  }
+
+  /**
+   * Lets the thread keep the process running. Reading a worker's piped stdout or stderr does too, so
+   * a thread that must not (started before any client spoke: a client that goes away before its
+   * initialize must still see the process end) is unreferenced and its output read only from here on.
+   */
+  private hold(running: RunningWorker): void {
+    running.worker.ref();
+    if (running.piped) return;
+    running.piped = true;
+    running.worker.stdout.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+    running.worker.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
   }
 
   private pump(): void {

@@ -219,24 +219,37 @@ class AnalysisThread {
 export function runAnalysisWorker(wasmDir?: string, thread = 1): void {
   const port = parentPort;
   if (!port) throw new Error('runAnalysisWorker() runs only inside a worker thread');
+  let analysis: AnalysisThread | undefined;
+  const early: AnalysisJob[] = [];
+  const answer = (job: AnalysisJob) => {
+    const start = performance.now();
+    let reply: AnalysisReply;
+    try {
+      const value = analysis!.run(job);
+      reply = { id: job.id, ok: true, value, analysisMs: performance.now() - start };
+    } catch (error) {
+      // The document's state may be half-updated: drop it, the next analysis starts from its text.
+      analysis!.forget(job);
+      reply = { id: job.id, ok: false, error: describe(error) };
+    }
+    port.postMessage(reply);
+  };
+  // Listening from the start keeps this thread's event loop alive while the parser loads. A worker
+  // whose loop runs out of work waits for every pending background task of V8 (the optimising
+  // compilation of the grammar's WebAssembly among them) before it looks at its loop again: the
+  // first job then sat unread for that long, hundreds of milliseconds on a busy machine.
+  const receive = (job: AnalysisJob) => (analysis ? answer(job) : early.push(job));
+  port.on('message', receive);
   createAnalyzer({ wasmDir }).then(
     (analyzer) => {
-      const analysis = new AnalysisThread(analyzer, thread);
-      port.on('message', (job: AnalysisJob) => {
-        const start = performance.now();
-        let reply: AnalysisReply;
-        try {
-          const value = analysis.run(job);
-          reply = { id: job.id, ok: true, value, analysisMs: performance.now() - start };
-        } catch (error) {
-          // The document's state may be half-updated: drop it, the next analysis starts from its text.
-          analysis.forget(job);
-          reply = { id: job.id, ok: false, error: describe(error) };
-        }
-        port.postMessage(reply);
-      });
+      analysis = new AnalysisThread(analyzer, thread);
       port.postMessage({ ready: true } satisfies WorkerReady);
+      for (const job of early.splice(0)) answer(job);
     },
-    (error: unknown) => port.postMessage({ ready: false, error: describe(error) } satisfies WorkerReady),
+    (error: unknown) => {
+      port.postMessage({ ready: false, error: describe(error) } satisfies WorkerReady);
+      // Nothing left to wait for: the thread ends, and the next job starts a new one that tries again.
+      port.off('message', receive);
+    },
   );
 }

@@ -3,8 +3,8 @@
 //
 // Where the link points depends on the client: VS Code registers `seqlens.showRuleDocs`, which opens
 // the page in its Markdown preview; any other editor gets a `file:` URI of the page, written once per
-// server version into a folder of its own.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// server start into a folder of its own, in the background.
+import { mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,28 +48,36 @@ export function rulePageFor(code: string): string {
 export interface RuleDocsLinks {
   /** The URI a diagnostic's code description and the hover link to. */
   href(code: string): string;
+  /** Makes what the links point at ready ahead of the first link (the file pages are written in the background). */
+  prepare?(): Promise<void>;
 }
 
 export function commandLinks(): RuleDocsLinks {
   return { href: (code) => `command:${SHOW_RULE_DOCS_COMMAND}?${encodeURIComponent(JSON.stringify([code]))}` };
 }
 
-/** Links to Markdown pages in `folder`, written the first time a link is asked for. */
+/**
+ * Links to Markdown pages in `folder`. The pages are written once, off the thread's critical path:
+ * when `prepare` is called (the server does at `initialize`) or else with the first link. A link
+ * never waits for them: writing every rule's page had cost the first diagnostics 15-150 ms.
+ */
 export function fileLinks(folder = path.join(tmpdir(), `seqlens-rules-${process.getuid?.() ?? 'user'}`)): RuleDocsLinks {
-  let written = false;
+  let writing: Promise<void> | undefined;
+  const prepare = () =>
+    (writing ??= (async () => {
+      try {
+        await mkdir(folder, { recursive: true });
+        await Promise.all(allRules().map((rule) => writeFile(path.join(folder, `${rule.code}.md`), renderRulePage(rule))));
+      } catch {
+        // Without the pages the links still name the rule; `seqlens explain CODE` prints the same text.
+      }
+    })());
   return {
     href(code) {
-      if (!written) {
-        written = true;
-        try {
-          mkdirSync(folder, { recursive: true });
-          for (const rule of allRules()) writeFileSync(path.join(folder, `${rule.code}.md`), renderRulePage(rule));
-        } catch {
-          // Without the pages the links still name the rule; `seqlens explain CODE` prints the same text.
-        }
-      }
+      void prepare();
       return pathToFileURL(path.join(folder, `${code}.md`)).toString();
     },
+    prepare,
   };
 }
 

@@ -117,6 +117,8 @@ export interface ServerOptions {
   /** The script the analysis thread runs (the server's own entry, which runs the worker when not the main thread). */
   workerScript: string;
   log?: (message: string) => void;
+  /** The analysis threads' host, when the entry started it (and its first thread) before the server was loaded. */
+  host?: AnalysisHost;
 }
 
 export class SeqLensServer {
@@ -148,6 +150,8 @@ export class SeqLensServer {
 
   constructor(private readonly connection: Connection, private readonly serverOptions: ServerOptions) {
     this.log = serverOptions.log ?? ((message) => connection.console.log(message));
+    // Held from the start, so that a server shut down before initialize still ends the thread started for it.
+    if (serverOptions.host) this.host = serverOptions.host;
     connection.onInitialize((params) => this.initialize(params));
     connection.onInitialized(() => {
       if (this.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
@@ -211,13 +215,15 @@ export class SeqLensServer {
     this.options = options;
     this.trusted = options.trusted === true;
     this.links = options.ruleDocs === 'command' ? commandLinks() : fileLinks();
+    void this.links.prepare?.();
     if (options.settings !== undefined) this.pushedSettings = parseSettings(options.settings);
     for (const stopped of options.stopped ?? []) if (stopped && typeof stopped.uri === 'string') this.stoppedBefore.set(stopped.uri, stopped);
     const limits: AnalysisLimits = {
       timeMs: positive(options.limits?.timeMs) ?? DEFAULT_LIMITS.timeMs,
       memoryMb: positive(options.limits?.memoryMb) ?? DEFAULT_LIMITS.memoryMb,
     };
-    this.host = new AnalysisHost(this.serverOptions.workerScript, limits, this.log);
+    this.host = this.serverOptions.host ?? new AnalysisHost(this.serverOptions.workerScript, limits, this.log);
+    this.host.setLimits(limits);
     // The analysis thread loads its parser while the client takes the reply and opens its documents.
     this.host.prestart();
     this.codec = new PositionCodec(negotiateEncoding(params.capabilities.general?.positionEncodings));

@@ -1,5 +1,6 @@
 // Loads tree-sitter and the Python grammar once, and parses documents, incrementally after edits.
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Language, Parser, Tree } from 'web-tree-sitter';
 import type { Range, SourceEdit } from '../findings';
@@ -21,8 +22,12 @@ export function loadPython(wasmDir?: string): Promise<Language> {
   loading ??= (async () => {
     // Emscripten fills this object in as the module itself: its memory views are how wasm-tree.ts reads the tree.
     const module: Record<string, unknown> = { locateFile: () => locateWasm('tree-sitter.wasm', 'web-tree-sitter', wasmDir) };
+    // The grammar is read while the runtime starts, and given to Language.load as bytes: given a path,
+    // it reads the file through a dynamic import(), which starts Node's ES module loader for nothing.
+    const grammar = readFile(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python', wasmDir));
+    grammar.catch(() => undefined);
     await Parser.init(module as object);
-    const language = await Language.load(locateWasm('tree-sitter-python.wasm', 'tree-sitter-python', wasmDir));
+    const language = await Language.load(await grammar);
     const scratch = new Parser();
     try {
       selectTreeReader(scratch, language, module);

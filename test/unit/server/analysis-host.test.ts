@@ -1,0 +1,46 @@
+// The analysis thread is started by the server's entry before the client's initialize says which
+// limits it wants: a different memory limit (a thread's heap cap, fixed when it starts) replaces it.
+import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { AnalysisHost } from '../../../src/server/analysis-host';
+import { DEFAULT_LIMITS } from '../../../src/server/protocol';
+import { SERVER_ENTRY } from './lsp-client';
+
+describe('Analysis thread started ahead of initialize', function () {
+  this.timeout(60_000);
+  const SOURCE = 'import torch\nx = torch.zeros(2, 3)\n';
+  let host: AnalysisHost | undefined;
+  afterEach(() => host?.dispose());
+
+  it('is kept when the client asks for the memory limit it was started with', async () => {
+    host = new AnalysisHost(SERVER_ENTRY, DEFAULT_LIMITS, () => undefined);
+    host.prestart();
+    host.setLimits({ ...DEFAULT_LIMITS, timeMs: 2000 });
+    host.prestart();
+    const reply = await host.analyseDocument('a', '/tmp/a.py', SOURCE, null);
+    assert.ok(reply.value);
+    assert.equal(host.threadsStarted, 1);
+  });
+
+  it('is replaced by a thread with the memory limit the client asks for', async () => {
+    host = new AnalysisHost(SERVER_ENTRY, DEFAULT_LIMITS, () => undefined);
+    host.prestart();
+    host.setLimits({ ...DEFAULT_LIMITS, memoryMb: 512 });
+    host.prestart();
+    const reply = await host.analyseDocument('a', '/tmp/a.py', SOURCE, null);
+    assert.ok(reply.value);
+    assert.equal(host.threadsStarted, 2);
+  });
+
+  it('does not keep the server running when its client goes away before initialize', async () => {
+    const server = spawn(process.execPath, [SERVER_ENTRY, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stderr = '';
+    server.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => server.once('exit', (code) => resolve(code)));
+    server.stdin.end();
+    const code = await Promise.race([exited, new Promise<string>((resolve) => setTimeout(() => resolve('still running'), 30_000))]);
+    if (code === 'still running') server.kill();
+    assert.equal(code, 0);
+    assert.match(stderr, /analysis thread 1 started/);
+  });
+});
