@@ -5,8 +5,11 @@
 /** Analyses cheaper than this never stretch the delay. */
 export const FRAME_BUDGET_MS = 16;
 
+/** A run waiting for its quiet time: a timer, or with no delay the next turn of the event loop. */
+type Pending = { timer: NodeJS.Timeout } | { immediate: NodeJS.Immediate };
+
 export class AnalysisScheduler {
-  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly timers = new Map<string, Pending>();
   private readonly costs = new Map<string, number>();
 
   constructor(private readonly configuredDelay: (key: string) => number) {}
@@ -21,11 +24,14 @@ export class AnalysisScheduler {
   /** (Re)starts `key`'s timer; only the last scheduled run happens. */
   schedule(key: string, run: () => void): void {
     this.cancel(key);
-    const timer = setTimeout(() => {
+    const fire = () => {
       this.timers.delete(key);
       run();
-    }, this.delayFor(key));
-    this.timers.set(key, timer);
+    };
+    const delay = this.delayFor(key);
+    // A timer of 0 ms waits at least 1 ms and a pass of the timers phase; setImmediate still lets the edits
+    // that arrived in the same read of the input coalesce into one run.
+    this.timers.set(key, delay > 0 ? { timer: setTimeout(fire, delay) } : { immediate: setImmediate(fire) });
   }
 
   isPending(key: string): boolean {
@@ -33,8 +39,9 @@ export class AnalysisScheduler {
   }
 
   cancel(key: string): void {
-    const timer = this.timers.get(key);
-    if (timer) clearTimeout(timer);
+    const pending = this.timers.get(key);
+    if (pending && 'timer' in pending) clearTimeout(pending.timer);
+    else if (pending) clearImmediate(pending.immediate);
     this.timers.delete(key);
   }
 
@@ -52,7 +59,10 @@ export class AnalysisScheduler {
   }
 
   dispose(): void {
-    for (const timer of this.timers.values()) clearTimeout(timer);
+    for (const pending of this.timers.values()) {
+      if ('timer' in pending) clearTimeout(pending.timer);
+      else clearImmediate(pending.immediate);
+    }
     this.timers.clear();
   }
 }

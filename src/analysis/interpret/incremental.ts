@@ -9,7 +9,7 @@ import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
 import { AnalysisContext, Collected, lineStartsOf, mergeCollected, resultOf } from './context';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
-import { components, Group } from './top-level-groups';
+import { components, Group, groupNames } from './top-level-groups';
 import { analyzeModule } from './analyze-module';
 
 interface ComponentRun {
@@ -41,10 +41,17 @@ export class IncrementalInterpreter {
   /** The last split into components, by the groups it was made of (an edit that only moved lines keeps every group). */
   private lastSplit: { groups: Group[]; components: number[][] } | undefined;
 
-  /** The components of the groups; the last split again when the groups are the same objects (they read the same names). */
+  /**
+   * The components of the groups; the last split again when each group is the same object as before or one
+   * doing the same with module-level names (an edit inside a function body mostly changes no name it reads):
+   * the split depends on nothing else.
+   */
   private componentsOf(groups: Group[], text: (range: Range) => string): number[][] {
     const last = this.lastSplit;
-    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i])) return last.components;
+    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i] || sameNames(g, groups[i], text))) {
+      this.lastSplit = { groups: [...groups], components: last.components };
+      return last.components;
+    }
     const split = components(groups, text);
     this.lastSplit = { groups: [...groups], components: split };
     return split;
@@ -112,6 +119,17 @@ function interpret(groups: Group[], source: string): ComponentRun {
   // Findings are kept as they are now: the statements they point into may move in place later.
   const findings = new Map([...collected.findings].map(([key, finding]) => [key, copyFinding(finding, (line) => line, (text) => text)]));
   return { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+}
+
+/** Whether two groups read and bind the same module-level names in the same order (what the split is made of). */
+function sameNames(a: Group, b: Group, text: (range: Range) => string): boolean {
+  if ((a.length === 0) !== (b.length === 0)) return false;
+  const x = groupNames(a, text);
+  const y = groupNames(b, text);
+  if (x.importsOnly !== y.importsOnly || x.events.length !== y.events.length || x.later.size !== y.later.size) return false;
+  for (let i = 0; i < x.events.length; i++) if (x.events[i].kind !== y.events[i].kind || x.events[i].name !== y.events[i].name) return false;
+  for (const name of x.later) if (!y.later.has(name)) return false;
+  return true;
 }
 
 function spanOf(group: Group): [number, number] {

@@ -297,7 +297,7 @@ export function copyTree(tree: Tree, source: string, kind: TreeReaderKind, reade
 export function copyTopLevel<T>(
   tree: Tree,
   source: string,
-  reuse: (key: string, line: number) => T | undefined,
+  reuse: (key: string, line: number, start: number, end: number) => T | undefined,
   lower: (node: CstNode, key: string) => T,
 ): T[] {
   const lines = new LineIndex(source);
@@ -307,7 +307,7 @@ export function copyTopLevel<T>(
     for (const node of nodes) {
       const start = lines.position(node.startIndex);
       const key = `${start.column}:${source.slice(node.startIndex, node.endIndex)}`;
-      out.push(reuse(key, start.line) ?? lower(node.copy(), key));
+      out.push(reuse(key, start.line, node.startIndex, node.endIndex) ?? lower(node.copy(), key));
     }
   } finally {
     done();

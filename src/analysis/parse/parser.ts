@@ -55,15 +55,34 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
+/** One lowered top-level node of the current text: its offsets, first line, cache key and lowered copy. */
+interface TopEntry {
+  start: number;
+  end: number;
+  line: number;
+  key: string;
+  top: LoweredTop;
+}
+
 /**
  * One document's parse state. After `update`, tree-sitter re-parses only around the edit, and
  * top-level statements whose text and position did not change keep their lowered copy.
+ *
+ * An edit inside the top-level statements of an error-free text is parsed as those statements alone (with
+ * a statement of context on each side): tree-sitter's incremental re-parse of a Python file still re-lexes
+ * and re-reduces most of it, so it costs about a quarter of a cold parse wherever the edit is. When that
+ * region does not parse cleanly into the same context statements, the whole text is re-parsed from the
+ * full tree, which has every edit applied.
  */
 export class DocumentParser {
   private tree: Tree | null = null;
   private text = '';
-  /** Lowered top-level statements by text and start column, with the line they were lowered at. */
-  private lowered = new Map<string, { line: number; top: LoweredTop }[]>();
+  /** The current text's top-level nodes in order, as last lowered. */
+  private tops: TopEntry[] = [];
+  /** Whether the current text parsed with no syntax error (only then may an edit re-parse a region alone). */
+  private clean = false;
+  /** Parses regions of the text (its included ranges are set for each parse), made at the first region parse. */
+  private regionParser: Parser | undefined;
 
   /**
    * Whether a statement that only moved is moved in place (the same objects, see moveLoweredInPlace) rather than
@@ -100,9 +119,9 @@ export class DocumentParser {
    * positions can tell which file they belong to (see workspace/modules.ts).
    */
   parseAlone(text: string): Module {
-    this.lowered = new Map();
+    this.tops = [];
     const module = this.reset(text);
-    this.lowered = new Map();
+    this.tops = [];
     return module;
   }
 
@@ -126,8 +145,102 @@ export class DocumentParser {
       text = next;
     }
     if (text !== newText) return this.reset(newText);
+    const old = this.text;
     this.text = newText;
-    return this.reparse();
+    return (this.clean && this.reparseRegion(old, edits)) || this.reparse();
+  }
+
+  /**
+   * Re-parses only the top-level statements an edit touched, with one statement of context on each side, and
+   * moves the others. Undefined (nothing changed but the text) when the region cannot be parsed alone with
+   * certainty of the same result as a whole parse: the caller then re-parses the whole text.
+   */
+  private reparseRegion(old: string, edits: SourceEdit[]): Module | undefined {
+    const text = this.text;
+    const tops = this.tops;
+    if (tops.length === 0) return undefined;
+    // The changed span, in the old text [from, oldTo) and in the new one [from, newTo).
+    let from: number;
+    let oldTo: number;
+    if (edits.length === 1) {
+      from = edits[0].rangeOffset;
+      oldTo = from + edits[0].rangeLength;
+    } else {
+      const limit = Math.min(old.length, text.length);
+      from = 0;
+      while (from < limit && old.charCodeAt(from) === text.charCodeAt(from)) from++;
+      let same = 0;
+      while (same < limit - from && old.charCodeAt(old.length - 1 - same) === text.charCodeAt(text.length - 1 - same)) same++;
+      oldTo = old.length - same;
+    }
+    const delta = text.length - old.length;
+    const newTo = oldTo + delta;
+    // The statements touching the change (an edit between two touches both), and one more on each side.
+    let first = 0;
+    while (first < tops.length && tops[first].end < from) first++;
+    let last = first;
+    while (last + 1 < tops.length && tops[last + 1].start <= oldTo) last++;
+    first = Math.max(0, Math.min(first, tops.length - 1) - 1);
+    // A comment is no statement of context: an indented line after it would belong to the statement above it.
+    while (first > 0 && old.charCodeAt(tops[first].start) === 35) first--;
+    last = Math.min(tops.length - 1, last + 1);
+    // The region runs over whole lines: from the start of its first statement's line (column 0, the
+    // statement before ending before it) to the end of the line its last statement ends on, with the
+    // statement after it starting on a line of its own at column 0.
+    const startOld = Math.min(tops[first].start, from);
+    const regionStart = lineStartOf(old, startOld);
+    if ((tops[first].start > 0 && old.charCodeAt(tops[first].start - 1) !== 10) || (first > 0 && tops[first - 1].end > regionStart)) return undefined;
+    const endOld = Math.max(tops[last].end, oldTo);
+    const lineEnd = old.indexOf('\n', endOld);
+    const regionEndOld = lineEnd === -1 ? old.length : lineEnd + 1;
+    if (last + 1 < tops.length && tops[last + 1].start !== regionEndOld && !isBlankBetween(old, regionEndOld, tops[last + 1].start)) return undefined;
+    if (last + 1 < tops.length && old.charCodeAt(tops[last + 1].start - 1) !== 10) return undefined;
+    const regionEnd = regionEndOld + delta;
+    if (regionStart > from || regionEnd < newTo) return undefined;
+    // The region's first statement line (comments aside) must start at column 0 in the new text, or it would
+    // belong to the statement before; a line ending in a backslash would join the next statement.
+    const firstCode = firstStatementLine(text, regionStart, regionEnd);
+    if (firstCode !== -1 && (text.charCodeAt(firstCode) === 32 || text.charCodeAt(firstCode) === 9)) return undefined;
+    if (/\\\r?\n?$/.test(text.slice(Math.max(regionStart, regionEnd - 3), regionEnd))) return undefined;
+    this.regionParser ??= newParserLike(this.parser);
+    const startPosition = pointAt(text, regionStart);
+    const endPosition = pointAt(text, regionEnd);
+    const tree = this.regionParser.parse(text, undefined, { includedRanges: [{ startIndex: regionStart, endIndex: regionEnd, startPosition, endPosition }] });
+    if (!tree) return undefined;
+    try {
+      if (tree.rootNode.hasError) return undefined;
+      const lineDelta = countLines(text, from, newTo) - countLines(old, from, oldTo);
+      // What the region held before, for statements of the region whose text did not change.
+      const previous = new Map<string, { line: number; top: LoweredTop }[]>();
+      for (let i = first; i <= last; i++) {
+        const entry = tops[i];
+        const list = previous.get(entry.key);
+        if (list) list.push(entry);
+        else previous.set(entry.key, [entry]);
+      }
+      const lowered = this.lowerTops(tree, text, previous);
+      const region = lowered.entries;
+      // The context statements must come out as they were, where they were.
+      if (region.length === 0) return undefined;
+      const head = tops[first];
+      if (head.end < from && (region[0].start !== head.start || region[0].key !== head.key)) return undefined;
+      const tail = tops[last];
+      const end = region[region.length - 1];
+      if (tail.start > oldTo && (end.start !== tail.start + delta || end.key !== tail.key)) return undefined;
+      const moved = tops.slice(last + 1).map((entry) => this.movedEntry(entry, delta, lineDelta));
+      lowered.settle();
+      this.tops = [...tops.slice(0, first), ...region, ...moved];
+      return this.module();
+    } finally {
+      tree.delete();
+    }
+  }
+
+  /** A statement after an edit, `lines` lines and `offset` characters further on. */
+  private movedEntry(entry: TopEntry, offset: number, lines: number): TopEntry {
+    if (offset === 0 && lines === 0) return entry;
+    const top = lines === 0 ? entry.top : this.movesInPlace ? moveLoweredInPlace(entry.top, lines) : moveLowered(entry.top, lines);
+    return { start: entry.start + offset, end: entry.end + offset, line: entry.line + lines, key: entry.key, top };
   }
 
   private reparse(): Module {
@@ -136,6 +249,7 @@ export class DocumentParser {
     this.tree?.delete();
     this.tree = tree;
     const broken = topLevelErrors(tree);
+    this.clean = broken.length === 0 && !tree.rootNode.hasError;
     if (broken.length === 0) return this.lower(tree, this.text);
     // tree-sitter's recovery can swallow the definitions after a broken one into one ERROR node.
     // Blank the broken statement's lines (keeping line numbers) and parse that text as well, so the
@@ -163,38 +277,59 @@ export class DocumentParser {
   }
 
   private lower(tree: Tree, text: string): Module {
-    const previous = this.lowered;
-    const next = new Map<string, { line: number; top: LoweredTop }[]>();
-    const used = new Map<string, number>();
-    const keep = (key: string, entry: { line: number; top: LoweredTop }) => {
-      const list = next.get(key);
+    const previous = new Map<string, { line: number; top: LoweredTop }[]>();
+    for (const entry of this.tops) {
+      const list = previous.get(entry.key);
       if (list) list.push(entry);
-      else next.set(key, [entry]);
-    };
-    const tops = copyTopLevel(
+      else previous.set(entry.key, [entry]);
+    }
+    this.tops = this.lowerTops(tree, text, previous).settle();
+    return this.module();
+  }
+
+  /**
+   * The tree's top-level nodes lowered, each taken from `previous` when a statement of the same key is there.
+   * A statement taken at another line is moved only by `settle` (moving it in place changes the objects the
+   * current module holds, so it waits until the entries are certain to be used).
+   */
+  private lowerTops(tree: Tree, text: string, previous: Map<string, { line: number; top: LoweredTop }[]>): { entries: TopEntry[]; settle(): TopEntry[] } {
+    const used = new Map<string, number>();
+    const entries: TopEntry[] = [];
+    const moves: { entry: TopEntry; lines: number }[] = [];
+    copyTopLevel(
       tree,
       text,
-      (key, line) => {
+      (key, line, start, end) => {
         // Statements with the same text (a repeated constant, a copied block) each keep their own copy, in order.
         const hits = previous.get(key);
         const taken = used.get(key) ?? 0;
         const hit = hits?.[taken];
         if (!hit) return undefined;
         used.set(key, taken + 1);
-        const top = hit.line === line ? hit.top : this.movesInPlace ? moveLoweredInPlace(hit.top, line - hit.line) : moveLowered(hit.top, line - hit.line);
-        keep(key, { line, top });
-        return top;
+        const entry = { start, end, line, key, top: hit.top };
+        if (hit.line !== line) moves.push({ entry, lines: line - hit.line });
+        entries.push(entry);
+        return hit.top;
       },
       (node, key) => {
         const top = lowerTopLevel(node, text);
-        keep(key, { line: node.start.line, top });
+        entries.push({ start: node.startIndex, end: node.endIndex, line: node.start.line, key, top });
         return top;
       },
     );
-    this.lowered = next;
-    const module: Module = { body: [], syntaxErrors: [], suppressions: new Map(), groups: tops.map((top) => top.stmts) };
-    for (const top of tops) {
-      module.body.push(...top.stmts);
+    return {
+      entries,
+      settle: () => {
+        for (const { entry, lines } of moves) entry.top = this.movesInPlace ? moveLoweredInPlace(entry.top, lines) : moveLowered(entry.top, lines);
+        return entries;
+      },
+    };
+  }
+
+  private module(): Module {
+    const module: Module = { body: [], syntaxErrors: [], suppressions: new Map(), groups: this.tops.map((entry) => entry.top.stmts) };
+    for (const { top } of this.tops) {
+      for (const stmt of top.stmts) module.body.push(stmt);
       module.syntaxErrors.push(...top.errors);
       parseSuppressions(top.comments, module.suppressions);
     }
@@ -205,7 +340,52 @@ export class DocumentParser {
     this.tree?.delete();
     this.tree = null;
     this.parser.delete();
+    this.regionParser?.delete();
+    this.regionParser = undefined;
   }
+}
+
+function newParserLike(parser: Parser): Parser {
+  const made = new Parser();
+  if (parser.language) made.setLanguage(parser.language);
+  return made;
+}
+
+/** The offset where the line holding `offset` starts. */
+function lineStartOf(text: string, offset: number): number {
+  return offset <= 0 ? 0 : text.lastIndexOf('\n', offset - 1) + 1;
+}
+
+function countLines(text: string, from: number, to: number): number {
+  let count = 0;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) count++;
+  return count;
+}
+
+/** Whether text[from, to) holds only spaces, tabs and line breaks. */
+function isBlankBetween(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** The start of the first line of text[from, to) holding more than blanks or a comment (-1 if none). */
+function firstStatementLine(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12) continue;
+    if (c === 35) {
+      // A comment runs to the end of its line.
+      const end = text.indexOf('\n', i);
+      if (end === -1 || end >= to) return -1;
+      i = end;
+      continue;
+    }
+    return lineStartOf(text, i);
+  }
+  return -1;
 }
 
 /** Ranges of the module's top-level ERROR nodes. */
