@@ -877,20 +877,35 @@ export class Interpreter {
 
   private lookup(expr: A.Name, scope: Scope): Value {
     const value = scope.lookup(expr.id);
-    if (value === undefined) return BUILTIN_NAMES.has(expr.id) ? { kind: 'module', path: `builtins.${expr.id}` } : UNKNOWN;
+    if (value === undefined) return BUILTIN_NAMES.has(expr.id) ? { kind: 'module', path: this.modulePath('builtins', expr.id) } : UNKNOWN;
     // Remember the variable's name on plain numbers: `seq_len` tells a dimension's role.
-    if (value.kind === 'int' && !value.label) return { ...value, label: expr.id, origin: value.origin ?? { range: expr.range, text: expr.id } };
-    if (value.kind === 'int' && value.label !== expr.id) return { ...value, label: expr.id };
+    if (value.kind === 'int' && value.label !== expr.id) return labelledInt(value, expr.id, value.label ? value.origin : value.origin ?? { range: expr.range, text: expr.id });
     return value;
+  }
+
+  /** `parent.name` paths made so far, by parent and name. */
+  private readonly modulePaths = new Map<string, Map<string, string>>();
+
+  /**
+   * The path `parent.name`, one string per path for the whole analysis: the lookups it goes through (op tables,
+   * maps) hash a string once, where a new concatenation would be hashed at every use.
+   */
+  private modulePath(parent: string, name: string): string {
+    let byName = this.modulePaths.get(parent);
+    if (!byName) this.modulePaths.set(parent, (byName = new Map()));
+    let path = byName.get(name);
+    if (path === undefined) byName.set(name, (path = `${parent}.${name}`));
+    return path;
   }
 
   private attribute(expr: A.Attribute, object: Value): Value {
     const name = expr.attr;
     switch (object.kind) {
       case 'module': {
-        const path = `${object.path}.${name}`;
+        const path = this.modulePath(object.path, name);
         if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
-        if (path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
+        // Every constant is `string.<name>`: other modules skip the lookup of their (concatenated) path.
+        if (object.path === 'string' && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
         return { kind: 'module', path };
       }
       case 'instance': {
@@ -1494,6 +1509,20 @@ function hasOpenRank(v: Value, depth = 0): boolean {
   if (v.kind === 'tensor') return !v.shape.rankKnown;
   if ((v.kind === 'tuple' || v.kind === 'list') && !v.element && depth < 2) return v.items.some((item) => hasOpenRank(item, depth + 1));
   return false;
+}
+
+type IntValue = Extract<Value, { kind: 'int' }>;
+
+/**
+ * The int named `label`, built field by field: a spread of values of many shapes (`{ ...value, label }`) takes
+ * V8's slow generic copy, and name lookups are frequent.
+ */
+function labelledInt(value: IntValue, label: string, origin: IntValue['origin']): IntValue {
+  const out: IntValue = { kind: 'int', value: value.value };
+  if (origin !== undefined || 'origin' in value) out.origin = origin;
+  out.label = label;
+  if ('assumedDefault' in value) out.assumedDefault = value.assumedDefault;
+  return out;
 }
 
 function dimOf(v: Value | undefined): Dim {
