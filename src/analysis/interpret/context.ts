@@ -174,13 +174,19 @@ export class AnalysisContext {
     else if (existing.descriptions.length < MAX_DESCRIPTIONS) existing.descriptions.push(description);
   }
 
-  /** Records "at `self.gru(e)`, line 12: (5, 7, 10) → (5, 7, 20)" for the hover of the layer built at `constructor`. */
-  noteLayerCall(constructor: Range, line: string): void {
+  /**
+   * Records "at `self.gru(e)`, line 12: (5, 7, 10) → (5, 7, 20)" for the hover of the layer built at `constructor`.
+   * `line` builds the text, or undefined when the call shows no shapes; it runs only while the hover wants more lines.
+   */
+  noteLayerCall(constructor: Range, line: () => string | undefined): void {
     if (foreignFileOf(constructor)) return;
     const key = `${constructor.start.line}:${constructor.start.column}`;
-    const lines = this.layerCalls.get(key) ?? new Set<string>();
-    if (lines.size < 3) lines.add(line);
-    this.layerCalls.set(key, lines);
+    const lines = this.layerCalls.get(key);
+    if (lines && lines.size >= 3) return;
+    const text = line();
+    if (text === undefined) return;
+    if (lines) lines.add(text);
+    else this.layerCalls.set(key, new Set([text]));
   }
 
   /** `describe` builds the hover text; it runs only for the sites kept in the result. */

@@ -83,6 +83,10 @@ interface Frame {
   yields?: Value[];
   /** The ranks the function's body proves (ops/rank-from-use), worked out when first needed. */
   proven?: ProvenRanks;
+  /** This frame or one below it runs a torch module's forward (the scope of `--stats`). */
+  inForward?: boolean;
+  /** This frame or one below it runs a Keras model's (or layer's) call(). */
+  inKerasCall?: boolean;
 }
 
 /**
@@ -173,7 +177,7 @@ export class Interpreter {
     const depth = this.frames.length;
     this.currentModule = scope;
     this.runningAsScript = asScript;
-    this.frames.push({ returns: [] });
+    this.frames.push({ returns: [], inForward: this.frame.inForward, inKerasCall: this.frame.inKerasCall });
     this.ctx.startBudget(steps);
     try {
       for (const stmt of body) {
@@ -557,7 +561,7 @@ export class Interpreter {
 
   /** True inside a Keras model's (or layer's) call() or anything it calls. */
   private inKerasCall(): boolean {
-    return this.frames.some((f) => f.def?.name === 'call' && f.cls?.isKerasModel === true);
+    return this.frame.inKerasCall === true;
   }
 
   /** `--stats` for Keras: names assigned from a Keras layer call, or inside a Keras model's call(). */
@@ -679,7 +683,7 @@ export class Interpreter {
 
   /** True inside a torch module's forward or anything it calls (the scope of `--stats`). */
   private inForward(): boolean {
-    return this.frames.some((f) => f.def?.name === 'forward' && f.cls?.isTorchModule === true);
+    return this.frame.inForward === true;
   }
 
   /** Counts a call that received a tensor of known rank and gave back nothing of known rank. */
@@ -716,7 +720,7 @@ export class Interpreter {
       case 'name':
         return this.lookup(expr, scope);
       case 'int':
-        return { kind: 'int', value: expr.value, origin: { range: expr.range, text: String(expr.value) } };
+        return { kind: 'int', value: expr.value, origin: this.literalOrigin(expr) };
       case 'float':
         return { kind: 'float', value: expr.value };
       case 'str':
@@ -1070,6 +1074,14 @@ export class Interpreter {
     return UNKNOWN;
   }
 
+  /** An int literal as an origin (its value as text); kept on the node like originOf's. */
+  private literalOrigin(expr: A.Num): Origin {
+    const holder = expr as A.Num & { [LITERAL_ORIGIN]?: Origin };
+    let origin = holder[LITERAL_ORIGIN];
+    if (!origin || origin.range !== expr.range) holder[LITERAL_ORIGIN] = origin = { range: expr.range, text: String(expr.value) };
+    return origin;
+  }
+
   /** The node as an origin; kept on the node, since unchanged statements keep their nodes across edits. */
   originOf(node: { range: Range }): Origin {
     const holder = node as { range: Range; [ORIGIN]?: Origin };
@@ -1287,8 +1299,10 @@ export class Interpreter {
       origin: this.originOf(expr),
       applyLayer: (child, childArgs) => this.applyLayer(child, childArgs, new Map(), expr),
     });
-    const shapes = describeCall(args[0], output);
-    if (shapes) this.ctx.noteLayerCall(layer.call.range, `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}`);
+    this.ctx.noteLayerCall(layer.call.range, () => {
+      const shapes = describeCall(args[0], output);
+      return shapes ? `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}` : undefined;
+    });
     return layer.framework === 'keras' ? withKerasNode(output, layer, args, kwargs) : output;
   }
 
@@ -1368,7 +1382,15 @@ export class Interpreter {
     if (self && def.name === '__init__' && !self.initArgs) {
       self.initArgs = new Map(params.filter((p) => !p.variadic).map((p): [string, Value] => [p.name, scope.lookup(p.name) ?? UNKNOWN]));
     }
-    const frame: Frame = { def, cls, self, returns: [] };
+    const below = this.frame;
+    const frame: Frame = {
+      def,
+      cls,
+      self,
+      returns: [],
+      inForward: below.inForward === true || (def.name === 'forward' && cls?.isTorchModule === true),
+      inKerasCall: below.inKerasCall === true || (def.name === 'call' && cls?.isKerasModel === true),
+    };
     this.frames.push(frame);
     const caller = { module: this.currentModule, script: this.runningAsScript };
     this.currentModule = globals;
@@ -1599,6 +1621,7 @@ export function normalisePath(path: string): string {
  * (which therefore works its origins out again, at their new place).
  */
 const ORIGIN = Symbol('origin');
+const LITERAL_ORIGIN = Symbol('literal origin');
 
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
