@@ -186,7 +186,7 @@ export class AnalysisContext {
     const text = line();
     if (text === undefined) return;
     if (lines) lines.add(text);
-    else this.layerCalls.set(key, new Set([text]));
+    else this.layerCalls.set(key, new Set<string>().add(text));
   }
 
   /** `describe` builds the hover text; it runs only for the sites kept in the result. */

@@ -1099,7 +1099,7 @@ export class Interpreter {
   private call(expr: A.Call, scope: Scope): Value {
     const callee = this.eval(expr.func, scope);
     const args = expr.args.map((a) => this.eval(a, scope));
-    const kwargs = new Map<string, Value>();
+    const kwargs = expr.keywords.length || expr.starKwargs.length ? new Map<string, Value>() : NO_KEYWORDS;
     for (const kw of expr.keywords) kwargs.set(kw.name, this.eval(kw.value, scope));
     // `*seq` and `**mapping` are followed when they are known; otherwise the call is only partly visible.
     let hidden = false;
@@ -1321,15 +1321,20 @@ export class Interpreter {
     return undefined;
   }
 
+  // A class with no user-defined base (most are: nn.Module is no ClassInfo) is its own MRO: asked directly.
+
   findMethod(cls: ClassInfo, name: string): A.FunctionDef | undefined {
+    if (cls.bases.length === 0) return cls.methods.get(name);
     return this.inMro(cls, (c) => c.methods.get(name));
   }
 
   private ownerOf(cls: ClassInfo, def: A.FunctionDef): ClassInfo | undefined {
+    if (cls.bases.length === 0) return cls.methods.get(def.name) === def ? cls : undefined;
     return this.inMro(cls, (c) => (c.methods.get(def.name) === def ? c : undefined));
   }
 
   private findClassAttr(cls: ClassInfo, name: string): Value | undefined {
+    if (cls.bases.length === 0) return cls.classAttrs.get(name);
     return this.inMro(cls, (c) => c.classAttrs.get(name));
   }
 
@@ -1622,6 +1627,20 @@ export function normalisePath(path: string): string {
  */
 const ORIGIN = Symbol('origin');
 const LITERAL_ORIGIN = Symbol('literal origin');
+
+/** The keywords of a call that passes none, shared by all such calls: what receives a call's keywords only reads them. */
+class NoKeywords extends Map<string, Value> {
+  override set(): this {
+    throw new TypeError("a call's keywords are read-only");
+  }
+  override delete(): boolean {
+    throw new TypeError("a call's keywords are read-only");
+  }
+  override clear(): void {
+    throw new TypeError("a call's keywords are read-only");
+  }
+}
+const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
 
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
