@@ -108,15 +108,18 @@ export class AnalysisContext {
   emit<E extends EventName>(event: E, payload: Parameters<NonNullable<Rule['hooks'][E]>>[0]): void {
     if (event === 'layerConstruct') this.notePassedSizes((payload as LayerConstructEvent).layer);
     // Only the rules that subscribe to the event are offered it.
-    for (const rule of subscribers(this.rules, event)) {
-      const hook = rule.hooks[event] as (p: typeof payload, ctx: RuleContext) => void;
+    const listeners = (this.listeners[event] ??= subscribers(this.rules, event).map((rule) => ({ hook: rule.hooks[event] as Listener['hook'], context: this.contexts.get(rule)! })));
+    for (let i = 0; i < listeners.length; i++) {
       try {
-        hook(payload, this.contexts.get(rule)!);
+        listeners[i].hook(payload, listeners[i].context);
       } catch {
         // A rule that trips over an odd value must not take the others down with it.
       }
     }
   }
+
+  /** Each event's subscribed hooks with their rule's context, worked out at the event's first emit. */
+  private readonly listeners: Partial<Record<EventName, Listener[]>> = {};
 
   /** Argument expressions of this file whose number was written in another file (`Tagger(len(vocab), 128)` in train.py). */
   private readonly passedFrom = new WeakMap<Range, Origin>();
@@ -163,20 +166,27 @@ export class AnalysisContext {
   addLayerSite(site: Omit<LayerSite, 'markdown'> & { markdown?: string; describe?: () => string }): void {
     if (foreignFileOf(site.range)) return;
     const key = `${site.range.start.line}:${site.range.start.column}`;
-    const { markdown, describe, ...where } = site;
+    const { markdown, describe } = site;
+    const where = { range: site.range, framework: site.framework, kind: site.kind };
     const description = describe ?? (() => markdown ?? '');
     const existing = this.layerSites.get(key);
     if (!existing) this.layerSites.set(key, { site: where, descriptions: [description] });
     else if (existing.descriptions.length < MAX_DESCRIPTIONS) existing.descriptions.push(description);
   }
 
-  /** Records "at `self.gru(e)`, line 12: (5, 7, 10) → (5, 7, 20)" for the hover of the layer built at `constructor`. */
-  noteLayerCall(constructor: Range, line: string): void {
+  /**
+   * Records "at `self.gru(e)`, line 12: (5, 7, 10) → (5, 7, 20)" for the hover of the layer built at `constructor`.
+   * `line` builds the text, or undefined when the call shows no shapes; it runs only while the hover wants more lines.
+   */
+  noteLayerCall(constructor: Range, line: () => string | undefined): void {
     if (foreignFileOf(constructor)) return;
     const key = `${constructor.start.line}:${constructor.start.column}`;
-    const lines = this.layerCalls.get(key) ?? new Set<string>();
-    if (lines.size < 3) lines.add(line);
-    this.layerCalls.set(key, lines);
+    const lines = this.layerCalls.get(key);
+    if (lines && lines.size >= 3) return;
+    const text = line();
+    if (text === undefined) return;
+    if (lines) lines.add(text);
+    else this.layerCalls.set(key, new Set<string>().add(text));
   }
 
   /** `describe` builds the hover text; it runs only for the sites kept in the result. */
@@ -198,6 +208,12 @@ export class AnalysisContext {
   collected(): Collected {
     return { findings: this.findings, layerSites: this.layerSites, layerCalls: this.layerCalls, tensorSites: this.tensorSites, incomplete: this.incomplete, coverage: this.coverage };
   }
+}
+
+/** A rule's hook for one event, with the context its reports go through. */
+interface Listener {
+  hook: (payload: unknown, ctx: RuleContext) => void;
+  context: RuleContext;
 }
 
 /** The raw findings and sites of one run, keyed by position. */
@@ -240,7 +256,7 @@ export function resultOf(collected: Collected, suppressions?: Map<number, Set<st
   const findings = [...collected.findings.values()];
   return {
     findings: (suppressions ? findings.filter((f) => !isSuppressed(suppressions, f.range.start.line, f.code)) : findings).sort(byPosition),
-    layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => withMarkdown({ ...site }, () => {
+    layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, () => {
       // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
       let markdown = descriptions[0]();
       for (const next of descriptions.slice(1)) {
@@ -250,7 +266,7 @@ export function resultOf(collected: Collected, suppressions?: Map<number, Set<st
       const calls = collected.layerCalls.get(key);
       return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` : markdown;
     })).sort(byPosition),
-    tensors: [...collected.tensorSites.values()].map(({ describe, ...site }) => (describe ? withMarkdown(site, describe) : site)).sort(byPosition),
+    tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, site.describe) : withoutDescribe(site))).sort(byPosition),
     ...(collected.incomplete ? { incomplete: collected.incomplete } : {}),
     coverage: collected.coverage.result(),
   };
@@ -276,20 +292,45 @@ function inWhichFile(location: RelatedLocation): RelatedLocation {
 /** Descriptions kept per layer site: one per instantiation, and instantiations are few. */
 const MAX_DESCRIPTIONS = 32;
 
-/**
- * Gives a result site its hover text as a property computed on first read: most hovers are never
- * asked for. The site stays plain data for readers (spread, JSON and deep equality all see the text).
+/*
+ * A result site's hover text is a property computed on first read: most hovers are never asked for. The site
+ * stays plain data for readers (spread, JSON and deep equality all see the text). The sites are written out
+ * field by field, with the accessor in the literal: a rest copy or Object.defineProperty per site is slow.
  */
-function withMarkdown<T extends object>(site: T, build: () => string): T & { markdown: string } {
+
+function layerWithMarkdown(site: Omit<LayerSite, 'markdown'>, build: () => string): LayerSite {
   let text: string | undefined;
-  return Object.defineProperty(site, 'markdown', {
-    enumerable: true,
-    configurable: true,
-    get: () => (text ??= build()),
-    set: (value: string) => {
+  return {
+    range: site.range,
+    framework: site.framework,
+    kind: site.kind,
+    get markdown() {
+      return (text ??= build());
+    },
+    set markdown(value: string) {
       text = value;
     },
-  }) as T & { markdown: string };
+  };
+}
+
+function tensorWithMarkdown(site: TensorSite, build: () => string): TensorSite {
+  let text: string | undefined;
+  return {
+    range: site.range,
+    name: site.name,
+    shape: site.shape,
+    get markdown() {
+      return (text ??= build());
+    },
+    set markdown(value: string) {
+      text = value;
+    },
+  };
+}
+
+function withoutDescribe(site: TensorSite & { describe?: () => string }): TensorSite {
+  const { describe: _, ...plain } = site;
+  return plain;
 }
 
 const subscribersByRules = new WeakMap<readonly Rule[], Map<EventName, Rule[]>>();

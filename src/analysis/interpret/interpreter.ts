@@ -83,6 +83,10 @@ interface Frame {
   yields?: Value[];
   /** The ranks the function's body proves (ops/rank-from-use), worked out when first needed. */
   proven?: ProvenRanks;
+  /** This frame or one below it runs a torch module's forward (the scope of `--stats`). */
+  inForward?: boolean;
+  /** This frame or one below it runs a Keras model's (or layer's) call(). */
+  inKerasCall?: boolean;
 }
 
 /**
@@ -173,7 +177,7 @@ export class Interpreter {
     const depth = this.frames.length;
     this.currentModule = scope;
     this.runningAsScript = asScript;
-    this.frames.push({ returns: [] });
+    this.frames.push({ returns: [], inForward: this.frame.inForward, inKerasCall: this.frame.inKerasCall });
     this.ctx.startBudget(steps);
     try {
       for (const stmt of body) {
@@ -557,7 +561,7 @@ export class Interpreter {
 
   /** True inside a Keras model's (or layer's) call() or anything it calls. */
   private inKerasCall(): boolean {
-    return this.frames.some((f) => f.def?.name === 'call' && f.cls?.isKerasModel === true);
+    return this.frame.inKerasCall === true;
   }
 
   /** `--stats` for Keras: names assigned from a Keras layer call, or inside a Keras model's call(). */
@@ -679,7 +683,7 @@ export class Interpreter {
 
   /** True inside a torch module's forward or anything it calls (the scope of `--stats`). */
   private inForward(): boolean {
-    return this.frames.some((f) => f.def?.name === 'forward' && f.cls?.isTorchModule === true);
+    return this.frame.inForward === true;
   }
 
   /** Counts a call that received a tensor of known rank and gave back nothing of known rank. */
@@ -716,7 +720,7 @@ export class Interpreter {
       case 'name':
         return this.lookup(expr, scope);
       case 'int':
-        return { kind: 'int', value: expr.value, origin: { range: expr.range, text: String(expr.value) } };
+        return { kind: 'int', value: expr.value, origin: this.literalOrigin(expr) };
       case 'float':
         return { kind: 'float', value: expr.value };
       case 'str':
@@ -877,20 +881,35 @@ export class Interpreter {
 
   private lookup(expr: A.Name, scope: Scope): Value {
     const value = scope.lookup(expr.id);
-    if (value === undefined) return BUILTIN_NAMES.has(expr.id) ? { kind: 'module', path: `builtins.${expr.id}` } : UNKNOWN;
+    if (value === undefined) return BUILTIN_NAMES.has(expr.id) ? { kind: 'module', path: this.modulePath('builtins', expr.id) } : UNKNOWN;
     // Remember the variable's name on plain numbers: `seq_len` tells a dimension's role.
-    if (value.kind === 'int' && !value.label) return { ...value, label: expr.id, origin: value.origin ?? { range: expr.range, text: expr.id } };
-    if (value.kind === 'int' && value.label !== expr.id) return { ...value, label: expr.id };
+    if (value.kind === 'int' && value.label !== expr.id) return labelledInt(value, expr.id, value.label ? value.origin : value.origin ?? { range: expr.range, text: expr.id });
     return value;
+  }
+
+  /** `parent.name` paths made so far, by parent and name. */
+  private readonly modulePaths = new Map<string, Map<string, string>>();
+
+  /**
+   * The path `parent.name`, one string per path for the whole analysis: the lookups it goes through (op tables,
+   * maps) hash a string once, where a new concatenation would be hashed at every use.
+   */
+  private modulePath(parent: string, name: string): string {
+    let byName = this.modulePaths.get(parent);
+    if (!byName) this.modulePaths.set(parent, (byName = new Map()));
+    let path = byName.get(name);
+    if (path === undefined) byName.set(name, (path = `${parent}.${name}`));
+    return path;
   }
 
   private attribute(expr: A.Attribute, object: Value): Value {
     const name = expr.attr;
     switch (object.kind) {
       case 'module': {
-        const path = `${object.path}.${name}`;
+        const path = this.modulePath(object.path, name);
         if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
-        if (path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
+        // Every constant is `string.<name>`: other modules skip the lookup of their (concatenated) path.
+        if (object.path === 'string' && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
         return { kind: 'module', path };
       }
       case 'instance': {
@@ -1055,6 +1074,14 @@ export class Interpreter {
     return UNKNOWN;
   }
 
+  /** An int literal as an origin (its value as text); kept on the node like originOf's. */
+  private literalOrigin(expr: A.Num): Origin {
+    const holder = expr as A.Num & { [LITERAL_ORIGIN]?: Origin };
+    let origin = holder[LITERAL_ORIGIN];
+    if (!origin || origin.range !== expr.range) holder[LITERAL_ORIGIN] = origin = { range: expr.range, text: String(expr.value) };
+    return origin;
+  }
+
   /** The node as an origin; kept on the node, since unchanged statements keep their nodes across edits. */
   originOf(node: { range: Range }): Origin {
     const holder = node as { range: Range; [ORIGIN]?: Origin };
@@ -1072,7 +1099,7 @@ export class Interpreter {
   private call(expr: A.Call, scope: Scope): Value {
     const callee = this.eval(expr.func, scope);
     const args = expr.args.map((a) => this.eval(a, scope));
-    const kwargs = new Map<string, Value>();
+    const kwargs = expr.keywords.length || expr.starKwargs.length ? new Map<string, Value>() : NO_KEYWORDS;
     for (const kw of expr.keywords) kwargs.set(kw.name, this.eval(kw.value, scope));
     // `*seq` and `**mapping` are followed when they are known; otherwise the call is only partly visible.
     let hidden = false;
@@ -1272,8 +1299,10 @@ export class Interpreter {
       origin: this.originOf(expr),
       applyLayer: (child, childArgs) => this.applyLayer(child, childArgs, new Map(), expr),
     });
-    const shapes = describeCall(args[0], output);
-    if (shapes) this.ctx.noteLayerCall(layer.call.range, `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}`);
+    this.ctx.noteLayerCall(layer.call.range, () => {
+      const shapes = describeCall(args[0], output);
+      return shapes ? `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}` : undefined;
+    });
     return layer.framework === 'keras' ? withKerasNode(output, layer, args, kwargs) : output;
   }
 
@@ -1292,15 +1321,20 @@ export class Interpreter {
     return undefined;
   }
 
+  // A class with no user-defined base (most are: nn.Module is no ClassInfo) is its own MRO: asked directly.
+
   findMethod(cls: ClassInfo, name: string): A.FunctionDef | undefined {
+    if (cls.bases.length === 0) return cls.methods.get(name);
     return this.inMro(cls, (c) => c.methods.get(name));
   }
 
   private ownerOf(cls: ClassInfo, def: A.FunctionDef): ClassInfo | undefined {
+    if (cls.bases.length === 0) return cls.methods.get(def.name) === def ? cls : undefined;
     return this.inMro(cls, (c) => (c.methods.get(def.name) === def ? c : undefined));
   }
 
   private findClassAttr(cls: ClassInfo, name: string): Value | undefined {
+    if (cls.bases.length === 0) return cls.classAttrs.get(name);
     return this.inMro(cls, (c) => c.classAttrs.get(name));
   }
 
@@ -1353,7 +1387,15 @@ export class Interpreter {
     if (self && def.name === '__init__' && !self.initArgs) {
       self.initArgs = new Map(params.filter((p) => !p.variadic).map((p): [string, Value] => [p.name, scope.lookup(p.name) ?? UNKNOWN]));
     }
-    const frame: Frame = { def, cls, self, returns: [] };
+    const below = this.frame;
+    const frame: Frame = {
+      def,
+      cls,
+      self,
+      returns: [],
+      inForward: below.inForward === true || (def.name === 'forward' && cls?.isTorchModule === true),
+      inKerasCall: below.inKerasCall === true || (def.name === 'call' && cls?.isKerasModel === true),
+    };
     this.frames.push(frame);
     const caller = { module: this.currentModule, script: this.runningAsScript };
     this.currentModule = globals;
@@ -1496,6 +1538,20 @@ function hasOpenRank(v: Value, depth = 0): boolean {
   return false;
 }
 
+type IntValue = Extract<Value, { kind: 'int' }>;
+
+/**
+ * The int named `label`, built field by field: a spread of values of many shapes (`{ ...value, label }`) takes
+ * V8's slow generic copy, and name lookups are frequent.
+ */
+function labelledInt(value: IntValue, label: string, origin: IntValue['origin']): IntValue {
+  const out: IntValue = { kind: 'int', value: value.value };
+  if (origin !== undefined || 'origin' in value) out.origin = origin;
+  out.label = label;
+  if ('assumedDefault' in value) out.assumedDefault = value.assumedDefault;
+  return out;
+}
+
 function dimOf(v: Value | undefined): Dim {
   if (v?.kind === 'int') return { kind: 'int', value: v.value };
   return UNKNOWN_DIM;
@@ -1570,6 +1626,21 @@ export function normalisePath(path: string): string {
  * (which therefore works its origins out again, at their new place).
  */
 const ORIGIN = Symbol('origin');
+const LITERAL_ORIGIN = Symbol('literal origin');
+
+/** The keywords of a call that passes none, shared by all such calls: what receives a call's keywords only reads them. */
+class NoKeywords extends Map<string, Value> {
+  override set(): this {
+    throw new TypeError("a call's keywords are read-only");
+  }
+  override delete(): boolean {
+    throw new TypeError("a call's keywords are read-only");
+  }
+  override clear(): void {
+    throw new TypeError("a call's keywords are read-only");
+  }
+}
+const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
 
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 

@@ -14,7 +14,12 @@ export class Scope {
   }
 
   lookup(name: string): Value | undefined {
-    return this.vars.get(name) ?? this.parent?.lookup(name);
+    // A loop rather than a recursion: branches fork scopes, and the chains of them grow long.
+    for (let scope: Scope | undefined = this; scope !== undefined; scope = scope.parent) {
+      const value = scope.vars.get(name);
+      if (value !== undefined) return value;
+    }
+    return undefined;
   }
 
   set(name: string, value: Value): void {

@@ -118,7 +118,18 @@ export interface ProvenRanks {
 type Ranks = boolean[];
 
 function allRanks(): Ranks {
-  return Array.from({ length: MAX_RANK + 1 }, () => true);
+  return new Array<boolean>(MAX_RANK + 1).fill(true);
+}
+
+/** The one rank left possible, or undefined when none or several are. */
+function onlyRank(ranks: Ranks): number | undefined {
+  let only: number | undefined;
+  for (let r = 0; r < ranks.length; r++) {
+    if (!ranks[r]) continue;
+    if (only !== undefined) return undefined;
+    only = r;
+  }
+  return only;
 }
 
 /**
@@ -159,13 +170,13 @@ class RankProver {
     const params = new Map<string, number>();
     const assigned = new Map<A.Assign, Map<string, number>>();
     for (const [key, ranks] of this.ranks) {
-      const left = ranks.flatMap((ok, r) => (ok ? [r] : []));
-      if (left.length !== 1) continue;
+      const rank = onlyRank(ranks);
+      if (rank === undefined) continue;
       const root = this.roots.get(key);
-      if (!root) params.set(key, left[0]);
+      if (!root) params.set(key, rank);
       else {
         const names = assigned.get(root.stmt) ?? new Map<string, number>();
-        names.set(root.name, left[0]);
+        names.set(root.name, rank);
         assigned.set(root.stmt, names);
       }
     }
@@ -664,7 +675,9 @@ function hasAxis(d: number | undefined): (rank: number) => boolean {
 }
 
 function cloneRanks(ranks: Map<string, Ranks>): Map<string, Ranks> {
-  return new Map([...ranks].map(([p, r]) => [p, [...r]]));
+  const copy = new Map<string, Ranks>();
+  for (const [p, r] of ranks) copy.set(p, r.slice());
+  return copy;
 }
 
 /**

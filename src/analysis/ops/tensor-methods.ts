@@ -261,7 +261,12 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs
 
 function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   if (SAME_SHAPE.has(name)) {
-    const result: TensorValue = { ...tensor(t, t.shape, origin), rnnOutput: t.rnnOutput, ...valueBounds(t, name, args, kwargs) };
+    // tensor() gives a fresh object: completed in place rather than copied.
+    const result = tensor(t, t.shape, origin);
+    const bounds = valueBounds(t, name, args, kwargs);
+    result.rnnOutput = t.rnnOutput;
+    result.minValue = bounds.minValue;
+    result.maxValue = bounds.maxValue;
     const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
     if (strides) result.strides = strides;
     return result;

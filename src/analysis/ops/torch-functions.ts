@@ -1,6 +1,6 @@
 // torch.* and torch.nn.functional.* functions that move shapes: cat, stack, reductions, activations.
 import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
-import { Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue, sequenceLength } from '../values/value';
 import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
@@ -64,11 +64,19 @@ function concat(items: Value[], axisValue: Value | undefined, stack: boolean, or
   const i = normaliseAxis(axis, stack ? rank + 1 : rank);
   if (i === undefined) return base;
   // Every input that is not skipped has the same size on the other axes: a known one says it.
-  const agreed = (k: number) => {
-    const dims = sharing.map((t) => t.shape.dims[k]);
-    const ints = dims.filter((d) => d.kind === 'int');
-    if (ints.length) return ints.every((d) => sameDim(d, ints[0])) ? ints[0] : UNKNOWN_DIM;
-    return dims.every((d) => sameDim(d, dims[0])) ? dims[0] : UNKNOWN_DIM;
+  // (Loops rather than arrays per axis: a stacked list may hold hundreds of items.)
+  const agreed = (k: number): Dim => {
+    let firstInt: Dim | undefined;
+    for (const t of sharing) {
+      const d = t.shape.dims[k];
+      if (d.kind !== 'int') continue;
+      if (firstInt === undefined) firstInt = d;
+      else if (!sameDim(d, firstInt)) return UNKNOWN_DIM;
+    }
+    if (firstInt !== undefined) return firstInt;
+    const first = sharing[0].shape.dims[k];
+    for (const t of sharing) if (!sameDim(t.shape.dims[k], first)) return UNKNOWN_DIM;
+    return first;
   };
   if (stack) {
     const dims = reference.shape.dims.map((_, k) => agreed(k));

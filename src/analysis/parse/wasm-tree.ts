@@ -7,7 +7,7 @@
 // anything differs.
 import type { Language, Tree } from 'web-tree-sitter';
 import type { CstNode, LineIndex, Tables } from './cst';
-import { appendChild, cstNode, KEEPS_TOKENS, LEAVES, NO_FIELDS } from './cst';
+import { cstNode, KEEPS_TOKENS, LEAVES, NO_FIELDS } from './cst';
 
 /** The parts of the emscripten module this reader needs: its memory views, refreshed when memory grows. */
 export interface WasmHeap {
@@ -71,6 +71,8 @@ interface Frame {
   /** For a hidden subtree: the field its visible descendants inherit (ts_tree_cursor_current_field_id). */
   inheritedField: number;
   hidden: boolean;
+  /** For a visible node's own frame: where its children start in the reader's pending list. */
+  base: number;
 }
 
 /** A top-level statement found in memory, ready to be copied. */
@@ -85,6 +87,13 @@ export class WasmTreeReader {
   private u16!: Uint16Array;
   private u32!: Uint32Array;
   private lang!: LanguageTables;
+  /**
+   * The children of the visible nodes being copied, in document order: each node takes its own (an array of
+   * exactly their number) when its subtree is done, rather than growing an array child by child.
+   */
+  private readonly pending: CstNode[] = [];
+  /** The walk's stack of frames, kept from one walk to the next (walks never overlap). */
+  private readonly frames: Frame[] = [];
   private readonly languages = new WeakMap<Language, LanguageTables>();
 
   constructor(private readonly heap: WasmHeap) {}
@@ -170,6 +179,7 @@ export class WasmTreeReader {
 
   /** Sets `frame` (a new one if not given) to read `slot`'s children. */
   private frame(slot: Slot, before: number, target: CstNode | undefined, hidden: boolean, inheritedField: number, frame?: Frame): Frame {
+    const base = this.pending.length;
     const productionId = this.u16[(slot.heap + LAYOUT.heap.productionId) >> 1];
     const lang = this.lang;
     let fieldStart = 0;
@@ -180,7 +190,7 @@ export class WasmTreeReader {
       fieldEnd = fieldStart + 4 * this.u16[(slice + 2) >> 1];
     }
     const aliasBase = productionId && lang.aliasSequences ? lang.aliasSequences + 2 * productionId * lang.maxAliasLength : 0;
-    if (!frame) return { heap: slot.heap, childCount: slot.childCount, childIndex: 0, structuralIndex: 0, before, aliasBase, fieldStart, fieldEnd, target, inheritedField, hidden };
+    if (!frame) return { heap: slot.heap, childCount: slot.childCount, childIndex: 0, structuralIndex: 0, before, aliasBase, fieldStart, fieldEnd, target, inheritedField, hidden, base };
     frame.heap = slot.heap;
     frame.childCount = slot.childCount;
     frame.childIndex = 0;
@@ -192,6 +202,7 @@ export class WasmTreeReader {
     frame.target = target;
     frame.inheritedField = inheritedField;
     frame.hidden = hidden;
+    frame.base = base;
     return frame;
   }
 
@@ -233,6 +244,7 @@ export class WasmTreeReader {
   private copySubtree(slot: Slot, before: number, typeId: number, fieldId: number, tables: Tables, lines: LineIndex, heap: number): CstNode {
     const root = this.node(slot, before, typeId, fieldId, tables, lines);
     if (heap === 0 || slot.childCount === 0 || LEAVES.has(root.type)) return root;
+    this.pending.length = 0;
     this.walk(this.frame(slot, before, root, false, 0), tables, lines);
     return root;
   }
@@ -249,8 +261,10 @@ export class WasmTreeReader {
     atTop?: (slot: Slot, before: number, typeId: number, fieldId: number) => void,
   ): void {
     const slot = blankSlot();
-    // A stack of frames reused from one subtree to the next: only its depth grows.
-    const frames: Frame[] = [first];
+    const pending = this.pending;
+    // A stack of frames reused from one subtree (and one walk) to the next: only its depth grows.
+    const frames = this.frames;
+    frames[0] = first;
     let depth = 1;
     const push = (before: number, target: CstNode | undefined, hidden: boolean, inheritedField: number) => {
       frames[depth] = this.frame(slot, before, target, hidden, inheritedField, frames[depth]);
@@ -260,6 +274,10 @@ export class WasmTreeReader {
       const frame = frames[depth - 1];
       if (frame.childIndex === frame.childCount) {
         depth--;
+        if (!frame.hidden && frame.target !== undefined) {
+          if (pending.length > frame.base) frame.target.children = pending.slice(frame.base);
+          pending.length = frame.base;
+        }
         continue;
       }
       const address = frame.heap - LAYOUT.subtreeSize * (frame.childCount - frame.childIndex);
@@ -283,7 +301,7 @@ export class WasmTreeReader {
         const parent = frame.target!;
         if (tables.named[typeId] === false && !KEEPS_TOKENS.has(parent.type)) continue;
         const node = this.node(slot, before, typeId, NO_FIELDS.has(parent.type) ? 0 : fieldId, tables, lines);
-        appendChild(parent, node);
+        pending.push(node);
         if (slot.childCount > 0 && !LEAVES.has(node.type)) push(before, node, false, 0);
       } else if (slot.childCount > 0) {
         // Hidden: its children belong to the visible parent; a field on it passes to them.

@@ -90,6 +90,18 @@ const TIME_NAMES = /^(seq(_?len(gth)?)?|sequence_?len(gth)?|max_?len(gth)?|time_
 /** Reads a role from a variable name: `batch_size` is a batch, `seq_len` a time axis. */
 export function roleFromName(name: string | undefined): DimRole | undefined {
   if (!name) return undefined;
+  // Names recur (each use of `batch_size`): the regular expressions run once per name.
+  const known = rolesByName.get(name);
+  if (known !== undefined) return known || undefined;
+  if (rolesByName.size >= 10_000) rolesByName.clear();
+  const role = roleOfBareName(name);
+  rolesByName.set(name, role ?? '');
+  return role;
+}
+
+const rolesByName = new Map<string, DimRole | ''>();
+
+function roleOfBareName(name: string): DimRole | undefined {
   const bare = name.replace(/^(self\.|cfg\.|config\.|args\.|hparams\.)/, '').replace(/^(self|cfg|config|args)\[['"](.*)['"]\]$/, '$2');
   if (BATCH_NAMES.test(bare)) return 'batch';
   if (TIME_NAMES.test(bare)) return 'time';

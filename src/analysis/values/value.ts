@@ -196,6 +196,12 @@ const weights = new WeakMap<object, number>();
  */
 export function weightOf(v: Value): number {
   if (v.kind !== 'list' && v.kind !== 'tuple') return 1;
+  // A short sequence of plain values is counted, more cheaply than a WeakMap is read and written.
+  if (v.items.length <= 16 && (v.element === undefined || (v.element.kind !== 'list' && v.element.kind !== 'tuple'))) {
+    let flat = true;
+    for (let i = 0; i < v.items.length && flat; i++) flat = v.items[i].kind !== 'list' && v.items[i].kind !== 'tuple';
+    if (flat) return 1 + (v.element ? 1 : 0) + v.items.length;
+  }
   let w = weights.get(v);
   if (w === undefined) {
     weights.set(v, Number.POSITIVE_INFINITY);

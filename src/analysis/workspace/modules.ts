@@ -17,14 +17,17 @@ export interface ParsedModule {
 }
 
 const fileOfPosition = new WeakMap<Position, ForeignFile>();
+/** Whether any module was registered yet: until then every range is the analysed file's (asked very often). */
+let anyRegistered = false;
 
 /** The workspace file (other than the analysed one) a range lies in; undefined for the analysed file. */
 export function foreignFileOf(range: Range): ForeignFile | undefined {
-  return fileOfPosition.get(range.start);
+  return anyRegistered ? fileOfPosition.get(range.start) : undefined;
 }
 
 /** Every position object in a lowered module, registered as the file's. Walks each object once. */
 function register(module: Module, file: ForeignFile): void {
+  anyRegistered = true;
   const seen = new Set<object>();
   const stack: unknown[] = [module.body];
   while (stack.length) {
