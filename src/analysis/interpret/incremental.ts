@@ -156,14 +156,19 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
     const [start, end] = run.spans[lo];
     return at >= start && at <= end ? at + deltas[lo] : at;
   };
-  const text = (message: string) => message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`);
+  // Most texts name no line: those are kept as they are, without running the expression.
+  const text = (message: string) => (message.includes('line ') ? message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`) : message);
   const key = (old: string) => {
     const at = old.lastIndexOf(':');
     const head = old.slice(0, at);
     const split = Math.max(head.lastIndexOf('@'), -1) + 1;
     return `${head.slice(0, split)}${line(Number(head.slice(split)))}${old.slice(at)}`;
   };
-  const rekey = <V>(map: Map<string, V>, value: (v: V) => V = (v) => v) => new Map([...map].map(([k, v]) => [key(k), value(v)]));
+  const rekey = <V>(map: Map<string, V>, value: (v: V) => V = (v) => v) => {
+    const out = new Map<string, V>();
+    for (const [k, v] of map) out.set(key(k), value(v));
+    return out;
+  };
   const { collected } = run;
   return {
     stats: run.stats,
