@@ -183,6 +183,33 @@ class LayerStack(nn.Module):
             x, _ = layer(x)
         return self.head(x[:, -1])
 """, "LayerStack", {"input_size": 4, "hidden": 6, "n_layers": 3}, "features", (5, 7, 4), None),
+    # Tied weights (awd-lstm-lm): the decoder's weight is the Embedding's, so it reads ninp features, not the nhid
+    # it was built with; the last layer narrows to ninp only when tied, and the file's default says not tied.
+    "tied_weights_lm": ("""
+class TiedLM(nn.Module):
+    def __init__(self, ntoken, ninp, nhid, nlayers, wdrop=0, tie_weights=False):
+        super().__init__()
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.rnns = [nn.LSTM(ninp if l == 0 else nhid, nhid if l != nlayers - 1 else (ninp if tie_weights else nhid), batch_first=True) for l in range(nlayers)]
+        if wdrop:
+            self.rnns = [WeightDropped(rnn, wdrop) for rnn in self.rnns]
+        self.rnns = nn.ModuleList(self.rnns)
+        self.decoder = nn.Linear(nhid, ntoken)
+        if tie_weights:
+            self.decoder.weight = self.encoder.weight
+        self.init_weights()
+
+    def init_weights(self):
+        self.encoder.weight.data.uniform_(-0.1, 0.1)
+        self.decoder.bias.data.fill_(0)
+        self.decoder.weight.data.uniform_(-0.1, 0.1)
+
+    def forward(self, x):
+        out = self.encoder(x)
+        for rnn in self.rnns:
+            out, _ = rnn(out)
+        return self.decoder(out[:, -1])
+""", "TiedLM", {"ntoken": 17, "ninp": 6, "nhid": 9, "nlayers": 2, "tie_weights": True}, "ids", (8, 5), 17),
 }
 
 
