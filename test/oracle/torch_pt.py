@@ -210,6 +210,54 @@ class TiedLM(nn.Module):
             out, _ = rnn(out)
         return self.decoder(out[:, -1])
 """, "TiedLM", {"ntoken": 17, "ninp": 6, "nhid": 9, "nlayers": 2, "tie_weights": True}, "ids", (8, 5), 17),
+    # The cell chosen by `cell == "…"` in a base class the model passes its arguments to (time-series forecasters);
+    # a gpu flag only read in forward, which the weights leave open and which changes no output.
+    "string_compare_choice": ("""
+class BaseModel(nn.Module):
+    def __init__(self, inputDim, hiddenNum, outputDim, layerNum, cell, use_cuda=False):
+        super(BaseModel, self).__init__()
+        self.hiddenNum = hiddenNum
+        self.layerNum = layerNum
+        self.use_cuda = use_cuda
+        if cell == "RNN":
+            self.cell = nn.RNN(input_size=inputDim, hidden_size=hiddenNum, num_layers=layerNum, batch_first=True)
+        if cell == "LSTM":
+            self.cell = nn.LSTM(input_size=inputDim, hidden_size=hiddenNum, num_layers=layerNum, batch_first=True)
+        if "GRU" == cell:
+            self.cell = nn.GRU(input_size=inputDim, hidden_size=hiddenNum, num_layers=layerNum, batch_first=True)
+        self.fc = nn.Linear(hiddenNum, outputDim)
+
+
+class LSTMModel(BaseModel):
+    def __init__(self, inputDim, hiddenNum, outputDim, layerNum, cell, use_cuda):
+        super(LSTMModel, self).__init__(inputDim, hiddenNum, outputDim, layerNum, cell, use_cuda)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.layerNum, x.size(0), self.hiddenNum)
+        c0 = torch.zeros(self.layerNum, x.size(0), self.hiddenNum)
+        if self.use_cuda:
+            h0 = h0.cuda()
+            c0 = c0.cuda()
+        out, (hn, cn) = self.cell(x, (h0, c0))
+        return self.fc(hn[-1])
+""", "LSTMModel", {"inputDim": 3, "hiddenNum": 8, "outputDim": 2, "layerNum": 2, "cell": "LSTM", "use_cuda": False}, "features", (6, 5, 3), None),
+    # A config field that only sizes the initial state forward builds (snli's n_cells): no tensor holds it, and
+    # forward runs only with the layers × directions the LSTM checks the state against.
+    "open_state_count": ("""
+class StateEncoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+        self.rnn = nn.LSTM(input_size=config.d_embed, hidden_size=config.d_hidden, num_layers=config.n_layers,
+                           bidirectional=config.birnn, batch_first=True)
+
+    def forward(self, inputs):
+        batch_size = inputs.size()[0]
+        state_shape = self.config.n_cells, batch_size, self.config.d_hidden
+        h0 = c0 = inputs.new_zeros(state_shape)
+        outputs, (ht, ct) = self.rnn(inputs, (h0, c0))
+        return ht[-2:].transpose(0, 1).contiguous().view(batch_size, -1)
+""", "StateEncoder", {"config": types.SimpleNamespace(d_embed=5, d_hidden=6, n_layers=2, birnn=True, n_cells=4)}, "features", (6, 7, 5), None),
 }
 
 

@@ -88,6 +88,28 @@ describe('constructor sizes from the weights', () => {
     assert.match(sizes, /tie_weights=True \(the tensors present, not the False the file gives\)/);
   });
 
+  it('LSTMModel(…, cell, use_cuda): the cell chosen by `cell == "LSTM"` in the base class, the layer count from the tensors, the gpu flag left open as it changes no output', async () => {
+    const notes = await outputsMatch('string_compare_choice');
+    const sizes = notes.find((n) => n.startsWith('constructor arguments from the weights'));
+    assert.ok(sizes, notes.join('\n'));
+    assert.match(sizes, /cell=LSTM \(the tensors present\)/);
+    assert.match(sizes, /hiddenNum=8/);
+    assert.match(sizes, /layerNum=2 \(the tensors present\)/);
+    assert.ok(notes.some((n) => /^use_cuda=0: the weights leave this open, and the model gives the same outputs with use_cuda=1$/.test(n)), notes.join('\n'));
+  });
+
+  it('StateEncoder(config): a field that only sizes the initial state is the one value of 1 to 8 forward runs with; a flag passed as bidirectional= is True, not a trial size', async () => {
+    const notes = await outputsMatch('open_state_count');
+    assert.ok(notes.some((n) => n === 'config.n_cells=4: the weights hold no size of it, and forward runs with no other value of 1 to 8'), notes.join('\n'));
+    assert.ok(notes.some((n) => /config\.birnn=True \(the tensors present\)/.test(n)), notes.join('\n'));
+    assert.ok(!notes.some((n) => /n_cells=0/.test(n)), notes.join('\n'));
+  });
+
+  it('num_layers=False builds no recurrent layer, as PyTorch raises', async () => {
+    const source = ['import torch.nn as nn', '', 'class Enc(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.rnn = nn.GRU(4, 5, num_layers=False, batch_first=True)', '', '    def forward(self, x):', '        return self.rnn(x)[1][-1]'].join('\n');
+    await assert.rejects(async () => loadTorchModel({ path: 'enc.py', source, analyzer: await sharedAnalyzer() }), /num_layers=False; PyTorch 1\.13 raises for fewer than one layer/);
+  });
+
   it('a plain tensor set as a layer\'s parameter in __init__ is PyTorch\'s TypeError, on its line', async () => {
     const source = [
       'import torch',

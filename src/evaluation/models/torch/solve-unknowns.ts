@@ -130,7 +130,7 @@ function literalsByName(source: string): Map<string, Set<string>> {
   };
   const strings = (text: string) => [...text.matchAll(/(['"])([^'"\n]{1,40})\1/g)].map((m) => m[2]);
   const name = String.raw`([A-Za-z_][\w.]*)(?:\.(?:lower|upper|strip)\(\))?`;
-  for (const m of source.matchAll(new RegExp(String.raw`${name}\s*(?:==|!=)\s*(['"])([^'"\n]{1,40})\3`, 'g'))) add(m[1], [m[4]]);
+  for (const m of source.matchAll(new RegExp(String.raw`${name}\s*(?:==|!=)\s*(['"])([^'"\n]{1,40})\2`, 'g'))) add(m[1], [m[3]]);
   for (const m of source.matchAll(new RegExp(String.raw`(['"])([^'"\n]{1,40})\1\s*(?:==|!=)\s*${name}`, 'g'))) add(m[3], [m[2]]);
   for (const m of source.matchAll(new RegExp(String.raw`${name}\s+(?:not\s+)?in\s*[[({]([^\])}]*)[\])}]`, 'g'))) add(m[1], strings(m[2]));
   for (const m of source.matchAll(/\{([^{}]*)\}\s*\[\s*([A-Za-z_][\w.]*)\s*\]/g)) {
@@ -482,7 +482,8 @@ class Solver {
     for (let pass = 0; pass < 2; pass++) {
       for (const key of keys) {
         const u = this.unknowns.get(key)!;
-        const tried = [...new Set<Scalar>([...(u.fallback !== undefined ? [u.fallback] : []), values.get(key)!, ...STRUCTURE_VALUES])];
+        // The structure values before a trial size left from the size step: of two that build alike, True or 2, not 23.
+        const tried = [...new Set<Scalar>([...(u.fallback !== undefined ? [u.fallback] : []), ...STRUCTURE_VALUES, values.get(key)!])];
         const scores = tried.map((s) => score(new Map(values).set(key, s)));
         if (new Set(scores).size > 1 && !structural.includes(key)) structural.push(key);
         const best = Math.min(...scores);
