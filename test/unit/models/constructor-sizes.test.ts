@@ -105,6 +105,22 @@ describe('constructor sizes from the weights', () => {
     assert.ok(!notes.some((n) => /n_cells=0/.test(n)), notes.join('\n'));
   });
 
+  it('random numbers in forward are refused by name alone: no --init of the values the weights leave open would change that', async () => {
+    const source = ['import torch', 'import torch.nn as nn', '', 'class Noisy(nn.Module):', '    def __init__(self, vocab, dim, dropout):', '        super().__init__()', '        self.emb = nn.Embedding(vocab, dim)', '        self.drop = nn.Dropout(dropout)', '        self.fc = nn.Linear(dim, 2)', '',
+      '    def forward(self, x):', '        e = self.drop(self.emb(x)).mean(1)', '        return self.fc(e + torch.randn(e.size(0), e.size(1)))'].join('\n');
+    const f = (shape: number[]) => new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const tensors = [{ name: 'emb.weight', shape: [9, 4] }, { name: 'fc.weight', shape: [2, 4] }, { name: 'fc.bias', shape: [2] }].map((t) => ({ ...t, values: f(t.shape) }));
+    const py = tempFile('noisy.py', source);
+    const weights = await readStateDict(tempFile('noisy.safetensors', encodeSafetensors(tensors)));
+    const analyzer = await sharedAnalyzer();
+    assert.throws(() => loadTorchModel({ path: py, source, analyzer, weights }), (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, /noisy\.py:13: Noisy: random numbers in forward .* is not something SeqLens runs/);
+      assert.doesNotMatch(error.message, /--init|no value/);
+      return true;
+    });
+  });
+
   it('num_layers=False builds no recurrent layer, as PyTorch raises', async () => {
     const source = ['import torch.nn as nn', '', 'class Enc(nn.Module):', '    def __init__(self):', '        super().__init__()', '        self.rnn = nn.GRU(4, 5, num_layers=False, batch_first=True)', '', '    def forward(self, x):', '        return self.rnn(x)[1][-1]'].join('\n');
     await assert.rejects(async () => loadTorchModel({ path: 'enc.py', source, analyzer: await sharedAnalyzer() }), /num_layers=False; PyTorch 1\.13 raises for fewer than one layer/);

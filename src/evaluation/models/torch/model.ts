@@ -5,7 +5,7 @@ import { normalize } from 'node:path';
 import type { Analyzer, DescribeOptions, Workspace } from '../../../analysis';
 import { resolveModule } from '../../../analysis/workspace/resolver';
 import type { WorkspaceModules } from './exec/interpreter';
-import { InputError, ValuesNeeded } from '../../errors';
+import { InputError, UnsupportedConstruct, ValuesNeeded } from '../../errors';
 import { readSafetensorsFile } from '../safetensors';
 import { tfjs } from '../tf';
 import type { StateDict } from '../weights';
@@ -117,7 +117,7 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
       model = load(bindings);
     } catch (error) {
       // An open size forward needs (a state's layer count, `self.n_cells`) is what forward runs with.
-      const ran = solution && error instanceof InputError ? runnableOpen(solution, (values) => load(bindingsFor(solveOptions!, values))) : null;
+      const ran = solution && error instanceof InputError && !(error instanceof UnsupportedConstruct) ? runnableOpen(solution, (values) => load(bindingsFor(solveOptions!, values))) : null;
       if (!ran) throw error;
       model = ran.model;
       // The notes say what the run settled, not what was open before it.
@@ -131,7 +131,8 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
     if (solution && solution.alternatives.length > 0) settleOpen(model, solution, (values) => load(bindingsFor(solveOptions!, values)), path, description.className);
     return model;
   } catch (error) {
-    if (error instanceof InputError && !/--init/.test(error.message)) {
+    // A construct SeqLens does not run in forward is the cause whatever the open values are: named alone.
+    if (error instanceof InputError && !(error instanceof UnsupportedConstruct) && !/--init/.test(error.message)) {
       const names = unsolved ? unsolved.unknowns : solution ? solution.open : openParams.map((p) => p.name);
       if (names.length > 0) {
         const several = names.length > 1;

@@ -5,7 +5,7 @@
 // batch_first=False layer fed batch-major means the model reads time-major) and the outputs.
 import type { ModelDescription } from '../../../../analysis';
 import type * as A from '../../../../analysis/parse/ast';
-import { InputError } from '../../../errors';
+import { InputError, UnsupportedConstruct } from '../../../errors';
 import { toProbabilities } from '../../probabilities';
 import { tfjs, Tensor } from '../../tf';
 import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../../types';
@@ -572,7 +572,7 @@ class ExecutedTorchModel implements ExecutedModel {
     try {
       out = this.executor.inForward(() => this.executor.callFunction(forward.def, args, kwargs, { kind: 'object', obj: this.root }, forward.owner, { line: forward.def.range.start.line + 1, text: 'forward' }));
     } catch (error) {
-      if (error instanceof ExecError) throw new InputError(path, error.line, `${description.className}: ${error.message}`);
+      if (error instanceof ExecError) throw new (error.refused ? UnsupportedConstruct : InputError)(path, error.line, `${description.className}: ${error.message}`);
       throw error;
     } finally {
       this.executor.onBind = null;
