@@ -14,6 +14,17 @@ export class InputError extends Error {
 }
 
 /**
+ * A construct of the model's code that SeqLens does not run (random numbers in forward, an op it lacks):
+ * no value given with --init changes that, so the refusal names the construct alone.
+ */
+export class UnsupportedConstruct extends InputError {
+  constructor(file: string, line: number | null, cause: string) {
+    super(file, line, cause);
+    this.name = 'UnsupportedConstruct';
+  }
+}
+
+/**
  * A model that cannot be built until the user gives values the file and the weights leave open
  * (constructor arguments, config fields): `names` are what `--init NAME=VALUE,...` must give. Editors
  * ask for them and run the model again.

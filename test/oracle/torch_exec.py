@@ -848,6 +848,40 @@ class MaxNormClassifier(nn.Module):
         out, _ = self.lstm(self.embed(x))
         return self.fc(out[:, -1]) + self.embed(x).sum(1).sum(1, keepdim=True)
 """, "MaxNormClassifier", "ids", (4, 7), 15),
+    # Parameters replaced in __init__: a Linear built for 4 features holding the Embedding's (vocab, dim) table,
+    # so it reads dim features, and its bias set to None (the state dict then has no out.bias).
+    "replaced_parameters": ("""
+class ReplacedHead(nn.Module):
+    def __init__(self, vocab_size=12, dim=5):
+        super().__init__()
+        self.emb = nn.Embedding(vocab_size, dim)
+        self.rnn = nn.GRU(dim, dim, batch_first=True)
+        self.out = nn.Linear(4, vocab_size)
+        self.out.weight = self.emb.weight
+        self.out.bias = None
+        self.out.weight.data.normal_(0, 0.5)
+
+    def forward(self, x):
+        h, _ = self.rnn(self.emb(x))
+        return self.out(h[:, -1]) + self.out.weight.sum()
+""", "ReplacedHead", "ids", (4, 6), 12),
+    # A padding mask whose zeros are counted into the lengths (DrQA's StackedBRNN): the mask, not the lengths.
+    "mask_counted_lengths": ("""
+class MaskedEncoder(nn.Module):
+    def __init__(self, vocab_size=30, dim=6, hidden=7):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, dim, padding_idx=0)
+        self.rnn = nn.GRU(dim, hidden, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(2 * hidden, 3)
+
+    def forward(self, x, x_mask):
+        if x_mask.data.sum() == 0:
+            return self.fc(self.rnn(self.embedding(x))[0][:, -1])
+        lengths = x_mask.data.eq(0).long().sum(1)
+        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), lengths, batch_first=True, enforce_sorted=False)
+        out, h = self.rnn(packed)
+        return self.fc(torch.cat([h[-2], h[-1]], 1))
+""", "MaskedEncoder", "ids_padded", (6, 8), 30, [("x", "input"), ("x_mask", "pad_mask")]),
 }
 
 
@@ -878,6 +912,8 @@ def forward_arguments(model, x, spec):
             out.append(torch.full((x.size(0),), x.size(1), dtype=torch.int64))
         elif how == "keep_mask":
             out.append((x != 0).long())
+        elif how == "pad_mask":
+            out.append(x == 0)
         elif how == "none":
             out.append(None)
         else:

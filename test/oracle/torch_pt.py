@@ -183,6 +183,81 @@ class LayerStack(nn.Module):
             x, _ = layer(x)
         return self.head(x[:, -1])
 """, "LayerStack", {"input_size": 4, "hidden": 6, "n_layers": 3}, "features", (5, 7, 4), None),
+    # Tied weights (awd-lstm-lm): the decoder's weight is the Embedding's, so it reads ninp features, not the nhid
+    # it was built with; the last layer narrows to ninp only when tied, and the file's default says not tied.
+    "tied_weights_lm": ("""
+class TiedLM(nn.Module):
+    def __init__(self, ntoken, ninp, nhid, nlayers, wdrop=0, tie_weights=False):
+        super().__init__()
+        self.encoder = nn.Embedding(ntoken, ninp)
+        self.rnns = [nn.LSTM(ninp if l == 0 else nhid, nhid if l != nlayers - 1 else (ninp if tie_weights else nhid), batch_first=True) for l in range(nlayers)]
+        if wdrop:
+            self.rnns = [WeightDropped(rnn, wdrop) for rnn in self.rnns]
+        self.rnns = nn.ModuleList(self.rnns)
+        self.decoder = nn.Linear(nhid, ntoken)
+        if tie_weights:
+            self.decoder.weight = self.encoder.weight
+        self.init_weights()
+
+    def init_weights(self):
+        self.encoder.weight.data.uniform_(-0.1, 0.1)
+        self.decoder.bias.data.fill_(0)
+        self.decoder.weight.data.uniform_(-0.1, 0.1)
+
+    def forward(self, x):
+        out = self.encoder(x)
+        for rnn in self.rnns:
+            out, _ = rnn(out)
+        return self.decoder(out[:, -1])
+""", "TiedLM", {"ntoken": 17, "ninp": 6, "nhid": 9, "nlayers": 2, "tie_weights": True}, "ids", (8, 5), 17),
+    # The cell chosen by `cell == "…"` in a base class the model passes its arguments to (time-series forecasters);
+    # a gpu flag only read in forward, which the weights leave open and which changes no output.
+    "string_compare_choice": ("""
+class BaseModel(nn.Module):
+    def __init__(self, inputDim, hiddenNum, outputDim, layerNum, cell, use_cuda=False):
+        super(BaseModel, self).__init__()
+        self.hiddenNum = hiddenNum
+        self.layerNum = layerNum
+        self.use_cuda = use_cuda
+        if cell == "RNN":
+            self.cell = nn.RNN(input_size=inputDim, hidden_size=hiddenNum, num_layers=layerNum, batch_first=True)
+        if cell == "LSTM":
+            self.cell = nn.LSTM(input_size=inputDim, hidden_size=hiddenNum, num_layers=layerNum, batch_first=True)
+        if "GRU" == cell:
+            self.cell = nn.GRU(input_size=inputDim, hidden_size=hiddenNum, num_layers=layerNum, batch_first=True)
+        self.fc = nn.Linear(hiddenNum, outputDim)
+
+
+class LSTMModel(BaseModel):
+    def __init__(self, inputDim, hiddenNum, outputDim, layerNum, cell, use_cuda):
+        super(LSTMModel, self).__init__(inputDim, hiddenNum, outputDim, layerNum, cell, use_cuda)
+
+    def forward(self, x):
+        h0 = torch.zeros(self.layerNum, x.size(0), self.hiddenNum)
+        c0 = torch.zeros(self.layerNum, x.size(0), self.hiddenNum)
+        if self.use_cuda:
+            h0 = h0.cuda()
+            c0 = c0.cuda()
+        out, (hn, cn) = self.cell(x, (h0, c0))
+        return self.fc(hn[-1])
+""", "LSTMModel", {"inputDim": 3, "hiddenNum": 8, "outputDim": 2, "layerNum": 2, "cell": "LSTM", "use_cuda": False}, "features", (6, 5, 3), None),
+    # A config field that only sizes the initial state forward builds (snli's n_cells): no tensor holds it, and
+    # forward runs only with the layers × directions the LSTM checks the state against.
+    "open_state_count": ("""
+class StateEncoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+        self.rnn = nn.LSTM(input_size=config.d_embed, hidden_size=config.d_hidden, num_layers=config.n_layers,
+                           bidirectional=config.birnn, batch_first=True)
+
+    def forward(self, inputs):
+        batch_size = inputs.size()[0]
+        state_shape = self.config.n_cells, batch_size, self.config.d_hidden
+        h0 = c0 = inputs.new_zeros(state_shape)
+        outputs, (ht, ct) = self.rnn(inputs, (h0, c0))
+        return ht[-2:].transpose(0, 1).contiguous().view(batch_size, -1)
+""", "StateEncoder", {"config": types.SimpleNamespace(d_embed=5, d_hidden=6, n_layers=2, birnn=True, n_cells=4)}, "features", (6, 7, 5), None),
 }
 
 

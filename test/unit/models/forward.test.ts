@@ -294,6 +294,14 @@ ${body}
     assert.deepEqual(uses(m, 'keep'), ['keep-mask']);
   });
 
+  it('a mask whose zeros (or ones) are counted into the lengths is that mask, not the lengths; an inverted mask kept in a name stays inverted', async () => {
+    const m = await plan('    def forward(self, x, pad, keep, real):\n        n = pad.data.eq(0).long().sum(1)\n        k = torch.sum(keep, dim=1)\n        packed = nn.utils.rnn.pack_padded_sequence(self.embedding(x), n + k, batch_first=True, enforce_sorted=False)\n        out, h = self.gru(packed)\n        gone = real == 0\n        return self.fc(h[-1]).masked_fill(gone, 0.0)');
+    assert.deepEqual(uses(m, 'x'), ['data']);
+    assert.deepEqual(uses(m, 'pad'), ['counted-fill-mask']);
+    assert.deepEqual(uses(m, 'keep'), ['counted-keep-mask']);
+    assert.deepEqual(uses(m, 'real'), ['keep-mask']);
+  });
+
   it("sizes read from a parameter (x.size(0)) are not its values", async () => {
     const m = await plan('    def forward(self, x, h):\n        h0 = torch.zeros(1, x.size(0), 6)\n        out, h = self.gru(self.embedding(x), h0 + h)\n        return self.fc(h[-1])');
     assert.deepEqual(uses(m, 'x'), ['data']);

@@ -207,8 +207,11 @@ function buildRecurrent(spec: LayerSpec, weights: WeightSource): BuiltLayer {
   const gates = GATES[cell];
   const inputSize = sizeArg(spec, 'input_size');
   const hidden = sizeArg(spec, 'hidden_size');
-  const layers = typeof spec.args.num_layers === 'number' ? spec.args.num_layers : 1;
-  if (!Number.isInteger(layers) || layers < 1 || layers > 64) throw new Error(`nn.${spec.kind} '${spec.path}': num_layers=${layers}; SeqLens runs 1 to 64 stacked layers`);
+  // A bool is an int to Python: num_layers=True is one layer, False none (PyTorch then raises).
+  const given = spec.args.num_layers;
+  const layers = typeof given === 'number' ? given : typeof given === 'boolean' ? Number(given) : 1;
+  if (Number.isInteger(layers) && layers < 1) throw new Error(`nn.${spec.kind} '${spec.path}': num_layers=${typeof given === 'boolean' ? (given ? 'True' : 'False') : String(given)}; PyTorch 1.13 raises for fewer than one layer (IndexError: list index out of range)`);
+  if (!Number.isInteger(layers) || layers > 64) throw new Error(`nn.${spec.kind} '${spec.path}': num_layers=${layers}; SeqLens runs 1 to 64 stacked layers`);
   const bidirectional = boolArg(spec, 'bidirectional', false);
   const batchFirst = boolArg(spec, 'batch_first', false);
   const hasBias = boolArg(spec, 'bias', true);

@@ -5,7 +5,7 @@ import { normalize } from 'node:path';
 import type { Analyzer, DescribeOptions, Workspace } from '../../../analysis';
 import { resolveModule } from '../../../analysis/workspace/resolver';
 import type { WorkspaceModules } from './exec/interpreter';
-import { InputError, ValuesNeeded } from '../../errors';
+import { InputError, UnsupportedConstruct, ValuesNeeded } from '../../errors';
 import { readSafetensorsFile } from '../safetensors';
 import { tfjs } from '../tf';
 import type { StateDict } from '../weights';
@@ -112,11 +112,27 @@ export function loadTorchModel(options: TorchModelOptions): TorchSequenceModel {
     && ![...(solution?.values.keys() ?? [])].some((k) => k.startsWith(`${p.name}.`)));
   const load = (b: Bindings | undefined) => loadExecutedModel({ path, source, description, weights: weightsFor(), notes: [...notes], anyOutput: options.anyOutput, bindings: b, example: options.example, padId: options.padId, named: options.named, workspace: modules });
   try {
-    const model = load(bindings);
+    let model: TorchSequenceModel;
+    try {
+      model = load(bindings);
+    } catch (error) {
+      // An open size forward needs (a state's layer count, `self.n_cells`) is what forward runs with.
+      const ran = solution && error instanceof InputError && !(error instanceof UnsupportedConstruct) ? runnableOpen(solution, (values) => load(bindingsFor(solveOptions!, values))) : null;
+      if (!ran) throw error;
+      model = ran.model;
+      // The notes say what the run settled, not what was open before it.
+      const params = description.constructorParams.map((p) => p.name);
+      const before = solutionNotes(solution!, params);
+      const after = solutionNotes(ran.solution, params);
+      const held = model.summary.notes.filter((n) => !before.includes(n) || after.includes(n));
+      model.summary.notes.splice(0, model.summary.notes.length, ...held, ...after.filter((n) => !held.includes(n)), ...ran.notes);
+      solution = ran.solution;
+    }
     if (solution && solution.alternatives.length > 0) settleOpen(model, solution, (values) => load(bindingsFor(solveOptions!, values)), path, description.className);
     return model;
   } catch (error) {
-    if (error instanceof InputError && !/--init/.test(error.message)) {
+    // A construct SeqLens does not run in forward is the cause whatever the open values are: named alone.
+    if (error instanceof InputError && !(error instanceof UnsupportedConstruct) && !/--init/.test(error.message)) {
       const names = unsolved ? unsolved.unknowns : solution ? solution.open : openParams.map((p) => p.name);
       if (names.length > 0) {
         const several = names.length > 1;
@@ -140,6 +156,41 @@ function solutionNotes(solution: Solution, params: string[]): string[] {
     out.push(`${solution.open.map((k) => `${k}=${formatScalar(solution.values.get(k)!)}`).join(', ')}: the weights leave ${solution.open.length > 1 ? 'these' : 'this'} open, and the model gives the same outputs with ${solution.alternatives.map((alt) => solution.open.map((k) => `${k}=${formatScalar(alt.get(k)!)}`).join(', ')).join(' and with ')}`);
   }
   return out;
+}
+
+/** The values an open size is tried with when forward does not run with 0. */
+const OPEN_SIZES = [1, 2, 3, 4, 5, 6, 7, 8];
+
+/**
+ * An unknown the weights leave open that forward cannot run with as 0 (`torch.zeros(self.n_cells, B, H)` as
+ * an LSTM's initial state): each open size is tried alone over 1…8, and the values with which forward runs
+ * stand, as PyTorch's own checks leave them (the first; any others must then give the same outputs, see
+ * settleOpen). Null when no single open size makes forward run.
+ */
+function runnableOpen(solution: Solution, load: (values: Map<string, Scalar>) => TorchSequenceModel): { model: TorchSequenceModel; solution: Solution; notes: string[] } | null {
+  for (const key of solution.open) {
+    if (solution.values.get(key) !== 0) continue;
+    const runs: { value: number; model: TorchSequenceModel }[] = [];
+    for (const value of OPEN_SIZES) {
+      try {
+        runs.push({ value, model: load(new Map(solution.values).set(key, value)) });
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+      }
+    }
+    if (runs.length === 0) continue;
+    runs.slice(1).forEach((r) => r.model.dispose());
+    const values = new Map(solution.values).set(key, runs[0].value);
+    const others = runs.slice(1).map((r) => r.value);
+    const open = solution.open.filter((k) => k !== key);
+    const alternatives = [
+      ...solution.alternatives.filter((alt) => !(alt.get(key) === 1 && [...alt].every(([k, v]) => k === key || v === solution.values.get(k)))).map((alt) => new Map(alt).set(key, runs[0].value)),
+      ...others.map((v) => new Map(values).set(key, v)),
+    ];
+    const note = `${key}=${runs[0].value}: the weights hold no size of it, and forward runs with ${others.length === 0 ? `no other value of 1 to ${OPEN_SIZES[OPEN_SIZES.length - 1]}` : `${others.join(', ')} too (the outputs must agree)`}`;
+    return { model: runs[0].model, solution: { ...solution, values, open, alternatives }, notes: [note] };
+  }
+  return null;
 }
 
 const SETTLE_BATCH = 3;

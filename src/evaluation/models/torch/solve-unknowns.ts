@@ -130,7 +130,7 @@ function literalsByName(source: string): Map<string, Set<string>> {
   };
   const strings = (text: string) => [...text.matchAll(/(['"])([^'"\n]{1,40})\1/g)].map((m) => m[2]);
   const name = String.raw`([A-Za-z_][\w.]*)(?:\.(?:lower|upper|strip)\(\))?`;
-  for (const m of source.matchAll(new RegExp(String.raw`${name}\s*(?:==|!=)\s*(['"])([^'"\n]{1,40})\3`, 'g'))) add(m[1], [m[4]]);
+  for (const m of source.matchAll(new RegExp(String.raw`${name}\s*(?:==|!=)\s*(['"])([^'"\n]{1,40})\2`, 'g'))) add(m[1], [m[3]]);
   for (const m of source.matchAll(new RegExp(String.raw`(['"])([^'"\n]{1,40})\1\s*(?:==|!=)\s*${name}`, 'g'))) add(m[3], [m[2]]);
   for (const m of source.matchAll(new RegExp(String.raw`${name}\s+(?:not\s+)?in\s*[[({]([^\])}]*)[\])}]`, 'g'))) add(m[1], strings(m[2]));
   for (const m of source.matchAll(/\{([^{}]*)\}\s*\[\s*([A-Za-z_][\w.]*)\s*\]/g)) {
@@ -358,9 +358,24 @@ class Solver {
   solveSizes(values: Map<string, Scalar>, keys: string[]): Map<string, string> {
     this.spread = new Map();
     this.conflict = null;
+    const before = new Map(keys.map((key) => [key, values.get(key)]));
     keys.forEach((key, i) => values.set(key, probes(i)[0]));
-    const base = this.plan(new Map(values));
-    if (!base) return new Map();
+    let base = this.plan(new Map(values));
+    if (!base) {
+      // A number the code cannot take as a size (a rate read as `if wdrop:` that wraps a layer, an index)
+      // is no size: each key keeps its trial value only when the model builds with it alone.
+      const alone = (key: string) => {
+        const trial = new Map(values);
+        for (const [k, v] of before) if (k !== key && v !== undefined) trial.set(k, v);
+        return this.plan(trial) !== null;
+      };
+      const sizes = keys.filter((key) => alone(key));
+      if (sizes.length === keys.length || sizes.length === 0) return new Map();
+      for (const key of keys) if (!sizes.includes(key) && before.get(key) !== undefined) values.set(key, before.get(key)!);
+      keys = sizes;
+      base = this.plan(new Map(values));
+      if (!base) return new Map();
+    }
     const coefficients = new Map<string, Map<string, Term> | null>();
     keys.forEach((key, i) => {
       const xs = probes(i);
@@ -454,14 +469,21 @@ class Solver {
   /** Values of the unknowns that add or remove tensors, chosen one at a time to leave the fewest mismatches. */
   solveStructure(values: Map<string, Scalar>, keys: string[]): { structural: string[]; ambiguous: Map<string, Scalar[]> } {
     const structural: string[] = [];
+    // Tensors missing or extra weigh more than tensors of another shape: the structure is what this step
+    // settles, and the sizes solved afterwards mend the shapes (two layers of the wrong width are nearer
+    // than one layer fewer).
     const score = (v: Map<string, Scalar>) => {
       const p = this.plan(new Map(v));
-      return p ? this.mismatches(p).length : Infinity;
+      if (!p) return Infinity;
+      const wrong = this.mismatches(p);
+      const reshaped = wrong.filter((m) => / in the weights, \(.*\) built$/.test(m)).length;
+      return (wrong.length - reshaped) * 1000 + reshaped;
     };
     for (let pass = 0; pass < 2; pass++) {
       for (const key of keys) {
         const u = this.unknowns.get(key)!;
-        const tried = [...new Set<Scalar>([...(u.fallback !== undefined ? [u.fallback] : []), values.get(key)!, ...STRUCTURE_VALUES])];
+        // The structure values before a trial size left from the size step: of two that build alike, True or 2, not 23.
+        const tried = [...new Set<Scalar>([...(u.fallback !== undefined ? [u.fallback] : []), ...STRUCTURE_VALUES, values.get(key)!])];
         const scores = tried.map((s) => score(new Map(values).set(key, s)));
         if (new Set(scores).size > 1 && !structural.includes(key)) structural.push(key);
         const best = Math.min(...scores);

@@ -18,7 +18,11 @@ export type ParamUse =
   /** True (or 1) where a token is real: masked_fill(mask == 0, …). */
   | 'keep-mask'
   /** An (L, S) attention mask (attn_mask, src_mask, tgt_mask). */
-  | 'attention-mask';
+  | 'attention-mask'
+  /** True (or 1) at padding, its zeros counted into pack_padded_sequence's lengths (`mask.eq(0).sum(1)`). */
+  | 'counted-fill-mask'
+  /** 1 where a token is real, its ones counted into pack_padded_sequence's lengths (`mask.sum(1)`). */
+  | 'counted-keep-mask';
 
 type Slot = ParamUse | null;
 
@@ -49,7 +53,45 @@ const LAYER_SLOTS: Record<string, { positional: Slot[]; keywords: Record<string,
 const SHAPE_QUERIES = new Set(['size', 'dim', 'numel', 'shape', 'dtype', 'device', 'ndim', 'ndimension', 'is_cuda', 'get_device', 'type_as', 'new_zeros', 'new_ones', 'new_full', 'new_empty', 'new', 'nelement']);
 const LENGTH_FREE_CALLS = new Set(['len', 'isinstance', 'type', 'print']);
 
+/**
+ * The parameters a value carries, each as `name|forms`: `i` when the value is the parameter inverted
+ * (`mask == 0`, `mask.eq(0)`, `~mask`, `1 - mask`), `r` when it is counted over an axis (`mask.sum(1)`).
+ * A count reaching pack_padded_sequence's lengths makes the parameter a mask, not the lengths: the
+ * lengths are its ones counted (a keep-mask), or, inverted first, its zeros (a padding mask).
+ */
 type Origins = Set<string>;
+
+function origin(param: string): string {
+  return `${param}|`;
+}
+
+/** The origins with a form added (`r`), or toggled (`i`: inverting twice gives the parameter back). */
+function formed(origins: Origins, form: 'i' | 'r'): Origins {
+  return new Set([...origins].map((o) => {
+    const bar = o.lastIndexOf('|');
+    const forms = o.slice(bar + 1);
+    if (form === 'r') return forms.includes('r') ? o : `${o}r`;
+    // An inversion after a count is arithmetic on the count, not on the parameter.
+    if (forms.includes('r')) return o;
+    return `${o.slice(0, bar + 1)}${forms.includes('i') ? forms.replace('i', '') : `${forms}i`}`;
+  }));
+}
+
+/** What a use of a value with these forms says of the parameter itself. */
+function useOf(use: ParamUse, forms: string): ParamUse | null {
+  if (forms.includes('r')) return use === 'lengths' ? (forms.includes('i') ? 'counted-fill-mask' : 'counted-keep-mask') : use;
+  if (!forms.includes('i')) return use;
+  switch (use) {
+    case 'fill-mask': case 'padding-mask': return 'keep-mask';
+    case 'keep-mask': return 'fill-mask';
+    case 'counted-fill-mask': return 'counted-keep-mask';
+    case 'counted-keep-mask': return 'counted-fill-mask';
+    default: return use;
+  }
+}
+
+/** Counts over an axis: `mask.sum(1)`, `torch.sum(mask, dim=1)`, `mask.count_nonzero(-1)`. */
+const COUNTS = new Set(['sum', 'count_nonzero']);
 
 interface Scope {
   self: Value | null;
@@ -76,8 +118,12 @@ class FlowWalker {
     if (depth > MAX_DEPTH || this.active.has(def)) return out;
     this.active.add(def);
     try {
-      const scope: Scope = { self, cls, locals: new Map(params.map((p) => [p, new Set([p])])) };
-      const record = (origins: Origins, use: ParamUse) => origins.forEach((o) => out.get(o)?.add(use));
+      const scope: Scope = { self, cls, locals: new Map(params.map((p) => [p, new Set([origin(p)])])) };
+      const record = (origins: Origins, use: ParamUse) => origins.forEach((o) => {
+        const bar = o.lastIndexOf('|');
+        const u = useOf(use, o.slice(bar + 1));
+        if (u) out.get(o.slice(0, bar))?.add(u);
+      });
       this.block(def.body, scope, record, depth);
     } finally {
       this.active.delete(def);
@@ -126,9 +172,11 @@ class FlowWalker {
       case 'name': return new Set(scope.locals.get(e.id) ?? []);
       case 'attribute': return SHAPE_QUERIES.has(e.attr) ? (sub(e.object), new Set()) : sub(e.object);
       case 'subscript': return union(sub(e.value), ...e.index.map(sub));
-      case 'binop': return union(sub(e.left), sub(e.right));
-      case 'unary': return sub(e.operand);
-      case 'compare': return union(sub(e.left), ...e.comparators.map(sub));
+      case 'binop': return e.op === '-' && e.left.kind === 'int' && e.left.value === 1 ? formed(sub(e.right), 'i') : union(sub(e.left), sub(e.right));
+      case 'unary': return e.op === '~' || e.op === 'not' ? formed(sub(e.operand), 'i') : sub(e.operand);
+      case 'compare':
+        if (e.ops.length === 1 && e.ops[0] === '==' && isZero(e.comparators[0])) return formed(sub(e.left), 'i');
+        return union(sub(e.left), ...e.comparators.map(sub));
       case 'boolop': return union(sub(e.left), sub(e.right));
       case 'conditional': return union(sub(e.body), sub(e.test), sub(e.orelse));
       case 'tuple': case 'list': return union(...e.items.map(sub));
@@ -159,13 +207,17 @@ class FlowWalker {
       if (lengths) record(lengths, 'lengths');
       return union2(args[0] ?? new Set(), new Set());
     }
+    const method = f.kind === 'attribute' && !(f.object.kind === 'name' && (f.object.id === 'torch' || f.object.id === 'F'));
     if (name === 'masked_fill' || name === 'masked_fill_') {
-      // x.masked_fill(mask, v) or torch.masked_fill(x, mask, v)
-      const method = f.kind === 'attribute' && !(f.object.kind === 'name' && f.object.id === 'torch');
-      const maskExpr = method ? e.args[0] : e.args[1];
+      // x.masked_fill(mask, v) or torch.masked_fill(x, mask, v); an inverted mask (`mask == 0`) carries its form.
       const maskOrigins = method ? args[0] : args[1];
-      if (maskExpr && maskOrigins) record(maskOrigins, inverted(maskExpr) ? 'keep-mask' : 'fill-mask');
+      if (maskOrigins) record(maskOrigins, 'fill-mask');
     }
+    if (name && COUNTS.has(name)) {
+      const counted = method ? sub(f.object) : args[0] ?? new Set<string>();
+      return formed(counted, 'r');
+    }
+    if (method && name && (name === 'logical_not' || (name === 'eq' && isZero(e.args[0])))) return formed(sub(f.object), 'i');
     if (f.kind === 'attribute' && SHAPE_QUERIES.has(f.attr)) {
       sub(f.object);
       return new Set();
@@ -231,11 +283,6 @@ function union2(a: Origins, b: Origins): Origins {
   return new Set([...a, ...b]);
 }
 
-/** `mask == 0`, `mask.eq(0)`, `~mask`, `not mask`, `1 - mask`, `mask.logical_not()`: the mask is 1 where tokens are kept. */
-function inverted(e: A.Expr): boolean {
-  if (e.kind === 'compare' && e.ops.length === 1 && (e.ops[0] === '==') && e.comparators[0]?.kind === 'int' && e.comparators[0].value === 0) return true;
-  if (e.kind === 'unary' && (e.op === '~' || e.op === 'not')) return true;
-  if (e.kind === 'binop' && e.op === '-' && e.left.kind === 'int' && e.left.value === 1) return true;
-  if (e.kind === 'call' && e.func.kind === 'attribute' && (e.func.attr === 'logical_not' || (e.func.attr === 'eq' && e.args[0]?.kind === 'int' && e.args[0].value === 0))) return true;
-  return false;
+function isZero(e: A.Expr | undefined): boolean {
+  return e !== undefined && e.kind === 'int' && e.value === 0;
 }

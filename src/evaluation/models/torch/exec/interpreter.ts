@@ -1002,8 +1002,22 @@ export class Executor {
           owner.obj.attrs.set(target.attr, value);
           return;
         }
-        // Tied or replaced weights (`self.decoder.weight = self.encoder.weight`, `= nn.Parameter(pretrained)`): the state dict decides.
-        if (owner.kind === 'module' && (target.attr === 'weight' || target.attr === 'bias' || this.layerTensorSpecs(owner.layer, site)?.some((p) => p.name === target.attr))) return;
+        const spec = owner.kind === 'module' ? this.layerTensorSpecs(owner.layer, site)?.find((p) => p.name === target.attr) : undefined;
+        if (owner.kind === 'module' && (spec || target.attr === 'weight' || target.attr === 'bias')) {
+          // Tied or replaced weights in `__init__` (`self.decoder.weight = self.encoder.weight`, `= nn.Parameter(pretrained)`,
+          // `.bias = None`): the layer holds what was assigned, with its shape; the state dict gives the values.
+          // Once the layer runs (forward replacing a weight), the loaded tensors stand.
+          if (!spec || owner.layer.runtime || (value.kind !== 'tensor' && value.kind !== 'none')) return;
+          if (value.kind === 'tensor' && !spec.buffer && !value.parameter) {
+            throw fail(site, `cannot assign a tensor as parameter '${target.attr}' (torch.nn.Parameter or None expected)`);
+          }
+          (owner.layer.replaced ??= new Map()).set(target.attr, value.kind === 'tensor' ? value : null);
+          if (value.kind === 'tensor') {
+            if (!this.standIns.has(owner.layer)) this.standIns.set(owner.layer, new Map());
+            this.standIns.get(owner.layer)!.set(target.attr, value);
+          } else this.standIns.get(owner.layer)?.delete(target.attr);
+          return;
+        }
         if (owner.kind === 'module') {
           // Any other attribute set on a layer is a plain Python attribute, read back as it was set.
           owner.layer.args.set(target.attr, value);

@@ -5,7 +5,7 @@
 // batch_first=False layer fed batch-major means the model reads time-major) and the outputs.
 import type { ModelDescription } from '../../../../analysis';
 import type * as A from '../../../../analysis/parse/ast';
-import { InputError } from '../../../errors';
+import { InputError, UnsupportedConstruct } from '../../../errors';
 import { toProbabilities } from '../../probabilities';
 import { tfjs, Tensor } from '../../tf';
 import type { LayerSummaryRow, ModelSummary, SequenceModel } from '../../types';
@@ -16,6 +16,7 @@ import { forwardParamUses, ParamUse } from './forward-inputs';
 import { Binding, Executor, WorkspaceModules } from './interpreter';
 import { startReadouts, stopReadouts } from './readouts';
 import { layerBuilder } from './modules';
+import { layerTensors, ownTensors, readsReplacedTensors } from './modules/module';
 import { ClassInfo, Instance, Layer, Role, TensorValue, Value } from './values';
 
 export interface ExecutedModelOptions {
@@ -221,6 +222,7 @@ export function layout(root: Instance, weights: WeightSource): LaidOut {
       const builder = layerBuilder(layer.type);
       layers.push(layer);
       if (!builder) return;
+      refuseReplacedShapes(layer);
       try {
         layer.runtime = builder(layer, weights);
       } catch (error) {
@@ -238,6 +240,22 @@ export function layout(root: Instance, weights: WeightSource): LaidOut {
   };
   visit({ kind: 'object', obj: root }, '');
   return { layers, parameterCount, owners };
+}
+
+/**
+ * A layer whose parameter `__init__` replaced with a tensor of another shape than its constructor gives
+ * (a weight tied to a wider layer's) runs only where its builder reads the shapes the layer holds.
+ */
+function refuseReplacedShapes(layer: Layer): void {
+  if (!layer.replaced || readsReplacedTensors(layer.type)) return;
+  const own = ownTensors(layer) ?? [];
+  for (const [name, by] of layer.replaced) {
+    const shape = own.find((p) => p.name === name)?.shape;
+    if (shape === undefined) continue;
+    const held = by === null ? null : by.t.shape;
+    if (held === null ? shape === null : shape !== null && held.length === shape.length && held.every((d, i) => d === shape[i])) continue;
+    throw new ExecError(layer.line, `nn.${layer.type}'s ${name} replaced in __init__ by ${held === null ? 'None' : `a (${held.join(', ')}) tensor`} where its arguments give ${shape === null ? 'None' : `(${shape.join(', ')})`} is not something SeqLens runs`, true);
+  }
 }
 
 function loadTensor(weights: WeightSource, name: string, value: TensorValue): TensorValue | null {
@@ -281,7 +299,7 @@ interface InputLayout {
 type Param = import('../../../../analysis/parse/ast').Param;
 
 /** How forward's parameter gets its value. */
-type ArgumentKind = 'input' | 'given' | 'state' | 'lengths' | 'padding-mask' | 'fill-mask' | 'keep-mask' | 'attention-mask';
+type ArgumentKind = 'input' | 'given' | 'state' | 'lengths' | 'padding-mask' | 'fill-mask' | 'keep-mask' | 'attention-mask' | 'counted-fill-mask' | 'counted-keep-mask';
 
 interface ForwardArgument {
   param: Param;
@@ -328,6 +346,8 @@ function planForward(executor: Executor, def: A.FunctionDef, root: Instance, pat
     if (u.has('padding-mask')) return 'padding-mask';
     if (u.has('fill-mask')) return 'fill-mask';
     if (u.has('keep-mask')) return 'keep-mask';
+    if (u.has('counted-fill-mask')) return 'counted-fill-mask';
+    if (u.has('counted-keep-mask')) return 'counted-keep-mask';
     if (u.has('attention-mask')) return 'attention-mask';
     // A state a user cell concatenates with the input (torch.cat((x, h)) into a Linear) reaches a
     // layer only as data: its name tells it from a second sequence input.
@@ -372,7 +392,9 @@ function inputSpec(root: Instance, path: string, description: ModelDescription):
     return v?.kind === 'int' ? v.value : null;
   };
   if (first.type === 'Embedding') {
-    const vocabulary = num('num_embeddings');
+    // The table it holds: one replaced in __init__ (`= nn.Parameter(vectors)`) has its own rows.
+    const held = layerTensors(first)?.[0]?.shape;
+    const vocabulary = held ? held[0] : num('num_embeddings');
     const pad = num('padding_idx');
     return { kind: 'ids', features: null, vocabulary, padId: pad !== null && pad < 0 && vocabulary !== null ? pad + vocabulary : pad };
   }
@@ -550,7 +572,7 @@ class ExecutedTorchModel implements ExecutedModel {
     try {
       out = this.executor.inForward(() => this.executor.callFunction(forward.def, args, kwargs, { kind: 'object', obj: this.root }, forward.owner, { line: forward.def.range.start.line + 1, text: 'forward' }));
     } catch (error) {
-      if (error instanceof ExecError) throw new InputError(path, error.line, `${description.className}: ${error.message}`);
+      if (error instanceof ExecError) throw new (error.refused ? UnsupportedConstruct : InputError)(path, error.line, `${description.className}: ${error.message}`);
       throw error;
     } finally {
       this.executor.onBind = null;
@@ -570,7 +592,7 @@ class ExecutedTorchModel implements ExecutedModel {
    */
   private extraInput(a: ForwardArgument, batch: Tensor): Value {
     const p = a.param;
-    const why = a.from === 'use' ? { state: 'goes into a recurrent layer\'s state', lengths: 'goes into pack_padded_sequence\'s lengths', 'padding-mask': 'goes into a key-padding-mask slot', 'fill-mask': 'is masked_fill\'s mask', 'keep-mask': 'is masked_fill\'s mask (as mask == 0)', 'attention-mask': 'goes into an attention-mask slot', input: '', given: '' }[a.kind] : '';
+    const why = a.from === 'use' ? { state: 'goes into a recurrent layer\'s state', lengths: 'goes into pack_padded_sequence\'s lengths', 'padding-mask': 'goes into a key-padding-mask slot', 'fill-mask': 'is masked_fill\'s mask', 'keep-mask': 'is masked_fill\'s mask (as mask == 0)', 'attention-mask': 'goes into an attention-mask slot', 'counted-fill-mask': 'is a mask whose zeros are counted into pack_padded_sequence\'s lengths', 'counted-keep-mask': 'is a mask whose ones are counted into pack_padded_sequence\'s lengths', input: '', given: '' }[a.kind] : '';
     const said = (text: string) => this.argumentNotes.set(p.name, `forward's ${p.name}${why ? ` (it ${why})` : ''}: ${text}`);
     const tf = tfjs();
     // A 1-D input's one axis is what forward's own input.size(0) calls the batch (one token per sequence).
@@ -614,9 +636,11 @@ class ExecutedTorchModel implements ExecutedModel {
         said(`True at the padding; ${padNote}`);
         return { kind: 'tensor', t: tf.equal(real(), tf.scalar(0, 'int32')) };
       case 'fill-mask':
+      case 'counted-fill-mask':
         said(`True at the padding; ${padNote}`);
         return { kind: 'tensor', t: tf.equal(real(), tf.scalar(0, 'int32')) };
       case 'keep-mask':
+      case 'counted-keep-mask':
         said(`1 at real tokens, 0 at the padding; ${padNote}`);
         return { kind: 'tensor', t: real() };
       case 'attention-mask':

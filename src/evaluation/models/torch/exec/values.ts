@@ -76,6 +76,12 @@ export interface Layer {
   path: string | null;
   /** Its TensorFlow.js implementation, made once the weights are known. */
   runtime?: import('./modules/module').LayerRuntime;
+  /**
+   * Its parameters that `__init__` replaced by assignment (`self.decoder.weight = self.encoder.weight`,
+   * `= nn.Parameter(pretrained)`, `self.fc.bias = None`): the tensor that now stands under the name
+   * (its shape is the saved one's), or null for None.
+   */
+  replaced?: Map<string, TensorValue | null>;
 }
 
 export type Value =

@@ -10,16 +10,20 @@ import { alongLast } from '../ops/softmax';
 import { linear } from '../ops/products';
 import { result } from '../ops/registry';
 import { isNumber, type Layer, type Value } from '../values';
-import { argNumber, LayerRuntime, plainArgs, registerLayers, singleInput } from './module';
+import { argNumber, layerTensors, LayerRuntime, plainArgs, registerLayers, replaceableLayers, singleInput } from './module';
 
 const tf = () => tfjs();
 
 const linearBias = (layer: Layer) => layer.args.get('bias')?.kind !== 'bool' || (layer.args.get('bias') as { value: boolean }).value;
 
 registerLayers(['Linear'], (layer: Layer, weights: WeightSource): LayerRuntime => {
-  const inFeatures = argNumber(layer, 'in_features');
-  const outFeatures = argNumber(layer, 'out_features');
-  const hasBias = linearBias(layer);
+  // Shapes as the layer holds them: a weight tied to another layer's (`self.decoder.weight = self.encoder.weight`) has that one's.
+  const tensors = layerTensors(layer)!;
+  if (!tensors[0].shape) throw new Error(`nn.Linear (line ${layer.line}): its weight was set to None`);
+  const [outFeatures, inFeatures] = tensors[0].shape;
+  const biasShape = tensors[1].shape;
+  if (biasShape && biasShape[0] !== outFeatures) throw new Error(`nn.Linear (line ${layer.line}): its bias has ${biasShape[0]} values for ${outFeatures} outputs`);
+  const hasBias = biasShape !== null;
   const weight = tf().tensor2d(weights.take(`${layer.path}.weight`, [outFeatures, inFeatures]), [outFeatures, inFeatures]);
   const bias = hasBias ? tf().tensor1d(weights.take(`${layer.path}.bias`, [outFeatures])) : null;
   const kernel = tf().transpose(weight);
@@ -43,7 +47,10 @@ registerLayers(['Embedding'], (layer, weights) => {
   const normTypeArg = layer.args.get('norm_type');
   const maxNorm = isNumber(maxNormArg) ? maxNormArg.value : null;
   const normType = isNumber(normTypeArg) ? normTypeArg.value : 2;
-  const built = buildLayer({ path: layer.path!, kind: 'Embedding', args: plainArgs(layer), children: [] }, weights);
+  // A table replaced by assignment (`= nn.Parameter(vectors)`, tied to a Linear's weight) has its own shape.
+  const [rowsHeld, widthHeld] = layerTensors(layer)![0].shape ?? [];
+  const args = { ...plainArgs(layer), ...(rowsHeld !== undefined ? { num_embeddings: rowsHeld, embedding_dim: widthHeld } : {}) };
+  const built = buildLayer({ path: layer.path!, kind: 'Embedding', args, children: [] }, weights);
   const table = built.table!;
   const rows = table.shape[0];
   return {
@@ -69,6 +76,7 @@ registerLayers(['Embedding'], (layer, weights) => {
   };
   // In full, so that code reading `embed.max_norm` or `embed.sparse` (embedding dropout helpers) gets the defaults.
 }, 'num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False', (layer) => [{ name: 'weight', shape: [argNumber(layer, 'num_embeddings'), argNumber(layer, 'embedding_dim')] }]);
+replaceableLayers(['Linear', 'Embedding']);
 
 function elementwise(kinds: string[], f: (x: import('../../../tf').Tensor, layer: Layer) => import('../../../tf').Tensor, act?: 'softmax' | 'sigmoid' | 'log_softmax'): void {
   registerLayers(kinds, (layer) => ({

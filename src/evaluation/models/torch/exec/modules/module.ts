@@ -48,7 +48,32 @@ export function registerLayers(kinds: string[], builder: LayerBuilder, signature
  * kind that holds none. Throws (with the reason) when an argument they depend on is not a number.
  */
 export function layerTensors(layer: Layer): LayerTensor[] | undefined {
+  const own = ownTensors(layer);
+  if (!own || !layer.replaced) return own;
+  // A parameter replaced by assignment has the shape of what replaced it (None: no tensor), as PyTorch keeps it.
+  return own.map((p) => {
+    const by = layer.replaced!.get(p.name);
+    return by === undefined ? p : { ...p, shape: by === null ? null : by.t.shape.slice() };
+  });
+}
+
+/** The tensors a layer's constructor arguments give it, before any assignment replaced one. */
+export function ownTensors(layer: Layer): LayerTensor[] | undefined {
   return TENSORS.get(layer.type)?.(layer);
+}
+
+/**
+ * Kinds whose builder reads its tensors' shapes from layerTensors (so a replaced parameter of another
+ * shape is run as PyTorch runs it); a replacement of another shape on any other kind is refused.
+ */
+const REPLACEABLE = new Set<string>();
+
+export function readsReplacedTensors(kind: string): boolean {
+  return REPLACEABLE.has(kind);
+}
+
+export function replaceableLayers(kinds: string[]): void {
+  kinds.forEach((k) => REPLACEABLE.add(k));
 }
 
 function parseSignature(signature: string): { name: string; fallback?: Value }[] {
