@@ -37,6 +37,10 @@ export type Scalar = number | boolean | string | { saved: string } | { batch: tr
 
 const NONE_VALUE: Scalar = { none: true };
 
+function isNone(s: Scalar | undefined): boolean {
+  return typeof s === 'object' && 'none' in s;
+}
+
 /** One value nobody gives: a constructor argument, a config object's field or a name the file never defines. */
 export interface Unknown {
   /** `hidden`, `args.hidden_dim`, `n_class`: also its name for --init. */
@@ -94,7 +98,13 @@ function probes(i: number): [number, number, number] {
   return [base, base + 5, base + 12];
 }
 
+/** The structure values of a name read as a condition (`if self.bidirectional:`): the booleans first. */
 const STRUCTURE_VALUES: Scalar[] = [false, true, 2, 3, 4, 5, 6];
+/**
+ * The structure values of any other name: counts first, so that of 1 and True, which build the same
+ * tensors, a layer count is 1 (`torch.zeros(n_layers, …)` takes no bool).
+ */
+const COUNT_VALUES: Scalar[] = [1, 2, 3, 4, 5, 6, false, true];
 const MAX_STRING_CHOICES = 32;
 const MAX_BUILDS = 400;
 
@@ -171,10 +181,17 @@ function withoutComments(source: string): string {
   }).join('\n');
 }
 
-/** Names read as a condition: `if self.bidirectional:`, `if not args.static:`, `x if use_cuda else y`. */
+/** Keyword arguments PyTorch's layers take as a bool: a name passed to one is an on/off flag. */
+const BOOL_KEYWORDS = 'bidirectional|bias|batch_first|affine|track_running_stats|elementwise_affine|add_bias_kv|add_zero_attn|norm_first|ceil_mode|count_include_pad|return_indices|sparse|scale_grad_by_freq';
+
+/**
+ * Names read as a condition (`if self.bidirectional:`, `if not args.static:`, `x if use_cuda else y`)
+ * or passed to a layer's bool keyword (`bidirectional=config.birnn`).
+ */
 function conditionNames(source: string): Set<string> {
   const out = new Set<string>();
   for (const m of source.matchAll(/\b(?:if|elif|while|and|or)\s+(?:not\s+)?([A-Za-z_][\w.]*)\s*(?::|\band\b|\bor\b|\belse\b)/g)) out.add(m[1].split('.').pop()!);
+  for (const m of source.matchAll(new RegExp(String.raw`\b(?:${BOOL_KEYWORDS})\s*=\s*(?:not\s+)?([A-Za-z_][\w.]*)\s*[,)]`, 'g'))) out.add(m[1].split('.').pop()!);
   return out;
 }
 
@@ -238,6 +255,14 @@ class Solver {
     }
     const saved = fallback === undefined ? savedTensorOf(this.code, name, this.options.tensors) ?? undefined : undefined;
     this.unknowns.set(name, { key: name, kind: 'param', literals: saved ? [] : this.literalsFor(name), fallback, flag: this.conditions.has(name), saved });
+  }
+
+  /**
+   * Whether a None default may stand for a size: a plain value (never called, no attribute read), not
+   * read as a condition and never compared with a string.
+   */
+  mayBeSize(name: string): boolean {
+    return mayBeFree(this.code, name) && !this.conditions.has(name) && this.literalsFor(name).length === 0;
   }
 
   /** The state dict `__init__` builds with these values, or null when it does not build. */
@@ -483,7 +508,7 @@ class Solver {
       for (const key of keys) {
         const u = this.unknowns.get(key)!;
         // The structure values before a trial size left from the size step: of two that build alike, True or 2, not 23.
-        const tried = [...new Set<Scalar>([...(u.fallback !== undefined ? [u.fallback] : []), ...STRUCTURE_VALUES, values.get(key)!])];
+        const tried = [...new Set<Scalar>([...(u.fallback !== undefined ? [u.fallback] : []), ...structureValues(u), values.get(key)!])];
         const scores = tried.map((s) => score(new Map(values).set(key, s)));
         if (new Set(scores).size > 1 && !structural.includes(key)) structural.push(key);
         const best = Math.min(...scores);
@@ -494,12 +519,17 @@ class Solver {
     if (score(values) === 0) {
       for (const key of structural) {
         // True and 2 alike build a bidirectional layer: only values of the chosen one's type are rivals.
-        const others = STRUCTURE_VALUES.filter((s) => s !== values.get(key) && typeof s === typeof values.get(key) && score(new Map(values).set(key, s)) === 0);
+        const others = structureValues(this.unknowns.get(key)!).filter((s) => s !== values.get(key) && typeof s === typeof values.get(key) && score(new Map(values).set(key, s)) === 0);
         if (others.length > 0) ambiguous.set(key, others);
       }
     }
     return { structural, ambiguous };
   }
+}
+
+/** The values the structure step tries for an unknown, in the order that breaks ties. */
+function structureValues(u: Unknown): Scalar[] {
+  return u.flag ? STRUCTURE_VALUES : COUNT_VALUES;
 }
 
 /** A tensor dimension's share of one unknown: a·(x // k). */
@@ -568,6 +598,9 @@ export function solveUnknowns(options: SolveOptions, withDefaults: boolean): Sol
     // With the weights against them, the defaults and the instantiation site's values are tried first, not kept.
     const d = given[p.name];
     if (withDefaults && !options.init.has(p.name) && (typeof d === 'number' || typeof d === 'boolean' || typeof d === 'string')) solver.addParam(p.name, d);
+    // A None default read as a plain value (`vocab_size=None` passed on to an Embedding, or checked by the
+    // model's own raise) may be a size the weights hold: solved like one, and None again when they hold none.
+    else if (withDefaults && !options.init.has(p.name) && d === null && solver.mayBeSize(p.name)) solver.addParam(p.name, NONE_VALUE);
   }
   const values = new Map<string, Scalar>();
   // A pretrained table the code checks against None (`if pretrained is not None: …copy_(pretrained)`) runs as
@@ -600,7 +633,8 @@ export function solveUnknowns(options: SolveOptions, withDefaults: boolean): Sol
   for (const choice of choices) {
     const trial = new Map(values);
     stringKeys.forEach((k, i) => trial.set(k, choice[i]));
-    const numeric = unknowns.filter((u) => !stringKeys.includes(u.key) && typeof trial.get(u.key) === 'number' && (u.fallback === undefined || Number.isInteger(u.fallback))).map((u) => u.key);
+    const numeric = unknowns.filter((u) => !stringKeys.includes(u.key) && (isNone(u.fallback)
+      || (typeof trial.get(u.key) === 'number' && (u.fallback === undefined || Number.isInteger(u.fallback))))).map((u) => u.key);
     let sizes = solver.solveSizes(trial, numeric);
     // Sizes that disagree may agree once the structure is known (`hidden * 2 if bidirectional else hidden`).
     const rest = unknowns.filter((u) => !stringKeys.includes(u.key) && !u.saved && (!sizes.has(u.key) || solver.conflict !== null)).map((u) => u.key);
