@@ -287,4 +287,89 @@ describe('constructor sizes from the weights', () => {
     assert.match(parseInitValues('hidden=1+2') as string, /must be a number, True, False, None or a string/);
     assert.match(parseInitValues('=3') as string, /is not name=value/);
   });
+  describe('counts, flags and None defaults in the structure step', () => {
+    /** Weights with deterministic, unequal values (not zeros): outputs that tell layer counts apart. */
+    const filled = (list: { name: string; shape: number[] }[]) => list.map((t, k) => {
+      const n = t.shape.reduce((a, b) => a * b, 1);
+      return { ...t, values: Float32Array.from({ length: n }, (_, i) => Math.sin(1 + 7 * k + 0.37 * i) * 0.5) };
+    });
+    const gru = (prefix: string, layers: number, input: number, hidden: number) => Array.from({ length: layers }, (_, l) => [
+      { name: `${prefix}.weight_ih_l${l}`, shape: [3 * hidden, l === 0 ? input : hidden] }, { name: `${prefix}.weight_hh_l${l}`, shape: [3 * hidden, hidden] },
+      { name: `${prefix}.bias_ih_l${l}`, shape: [3 * hidden] }, { name: `${prefix}.bias_hh_l${l}`, shape: [3 * hidden] },
+    ]).flat();
+    async function load(name: string, source: string, tensors: { name: string; shape: number[] }[], init?: Record<string, number | boolean>) {
+      const py = tempFile(`${name}.py`, source);
+      const weights = await readStateDict(tempFile(`${name}.safetensors`, encodeSafetensors(filled(tensors))));
+      await useBackend('cpu');
+      return loadTorchModel({ path: py, source, analyzer: await sharedAnalyzer(), weights, init });
+    }
+    function outputsOf(model: { predictRaw(x: unknown): { dataSync(): ArrayLike<number>; shape: number[] } }, x: number[][][]): { data: number[]; shape: number[] } {
+      const tf = tfjs();
+      const input = tf.tensor(x);
+      const y = model.predictRaw(input);
+      try {
+        return { data: Array.from(y.dataSync()), shape: y.shape };
+      } finally {
+        tf.dispose([input, y as never]);
+      }
+    }
+    const x = [[[0.1, -0.2, 0.3], [0.5, 0.4, -0.1], [-0.3, 0.2, 0.6], [0.0, 0.9, -0.4]], [[0.7, -0.5, 0.2], [0.1, 0.1, 0.1], [-0.6, 0.3, 0.0], [0.2, -0.8, 0.5]]];
+
+    it('a layer count the code passes to torch.zeros is the count 1, not True, when the weights hold one layer', async () => {
+      const source = ['import torch', 'import torch.nn as nn', '', 'class Stacked(nn.Module):', '    def __init__(self, input_size, hidden, n_layers):', '        super().__init__()',
+        '        self.hidden = hidden', '        self.n_layers = n_layers', '        self.rnn = nn.GRU(input_size, hidden, n_layers, batch_first=True)', '',
+        '    def forward(self, x):', '        h0 = torch.zeros(self.n_layers, x.size(0), self.hidden)', '        out, h = self.rnn(x, h0)', '        return h[-1]'].join('\n');
+      const tensors = gru('rnn', 1, 3, 5);
+      const solved = await load('stacked_one', source, tensors);
+      const given = await load('stacked_one_given', source, tensors, { input_size: 3, hidden: 5, n_layers: 1 });
+      try {
+        assert.ok(solved.summary.notes.some((n) => /n_layers=1 \(the tensors present\)/.test(n)), solved.summary.notes.join('\n'));
+        const [a, b] = [outputsOf(solved, x), outputsOf(given, x)];
+        assert.deepEqual(a.shape, [2, 5]);
+        assert.ok(maxAbsDifference(Float32Array.from(a.data), Float32Array.from(b.data)) <= 1e-6);
+      } finally {
+        solved.dispose();
+        given.dispose();
+      }
+    });
+
+    it('a name passed to a layer\'s bool keyword (bidirectional=bidir) is a flag: True, not the count 1', async () => {
+      const source = ['import torch.nn as nn', '', 'class Enc(nn.Module):', '    def __init__(self, input_size, hidden, bidir):', '        super().__init__()',
+        '        self.rnn = nn.GRU(input_size, hidden, batch_first=True, bidirectional=bidir)', '',
+        '    def forward(self, x):', '        out, h = self.rnn(x)', '        return out[:, -1]'].join('\n');
+      const tensors = [...gru('rnn', 1, 3, 4), ...gru('rnn', 1, 3, 4).map((t) => ({ ...t, name: `${t.name}_reverse` }))];
+      const model = await load('bidir_flag', source, tensors);
+      try {
+        assert.ok(model.summary.notes.some((n) => /bidir=True \(the tensors present\)/.test(n)), model.summary.notes.join('\n'));
+        assert.deepEqual(outputsOf(model, x).shape, [2, 8]);
+      } finally {
+        model.dispose();
+      }
+    });
+
+    it('a None default the model needs as a size (its own raise guards it) is solved from the weights; a None default the weights leave open stays None', async () => {
+      const source = ['import torch.nn as nn', '', 'class Tagger(nn.Module):', '    def __init__(self, hidden, vocab_size=None, pad=None, pretrained=None):', '        super().__init__()',
+        '        self.emb = self._embedding(vocab_size, hidden, pad)', '        if pretrained is not None:', '            self.emb.weight.data.copy_(pretrained.float())',
+        '        self.fc = nn.Linear(hidden, 3)', '',
+        '    def _embedding(self, vocab_size, hidden, pad):', '        if vocab_size is None:', '            raise ValueError("vocab size cannot be empty")',
+        '        return nn.Embedding(vocab_size, hidden, padding_idx=pad)', '',
+        '    def forward(self, x):', '        return self.fc(self.emb(x)).mean(1)'].join('\n');
+      const tensors = [{ name: 'emb.weight', shape: [11, 4] }, { name: 'fc.weight', shape: [3, 4] }, { name: 'fc.bias', shape: [3] }];
+      const model = await load('none_vocab', source, tensors);
+      try {
+        const sizes = model.summary.notes.find((n) => n.startsWith('constructor arguments from the weights'));
+        assert.ok(sizes, model.summary.notes.join('\n'));
+        assert.match(sizes, /vocab_size=11 \(emb\.weight \(11, 4\), axis 0, not the None the file gives\)/);
+        assert.match(sizes, /hidden=4/);
+        assert.doesNotMatch(sizes, /pad=|pretrained=/);
+        const tf = tfjs();
+        const ids = tf.tensor([[1, 2, 10], [0, 5, 7]], [2, 3], 'int32');
+        const y = model.predictRaw(ids);
+        assert.deepEqual(y.shape, [2, 3]);
+        tf.dispose([ids, y]);
+      } finally {
+        model.dispose();
+      }
+    });
+  });
 });
