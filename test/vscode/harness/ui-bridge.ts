@@ -13,7 +13,9 @@ export type BridgeRequest =
   | { id: string; action: 'webviewText'; selector: string; timeoutMs?: number; attached?: boolean }
   | { id: string; action: 'webviewClick'; selector: string; timeoutMs?: number }
   | { id: string; action: 'screenshot'; file: string }
-  | { id: string; action: 'quickInput'; text: string; row?: string };
+  | { id: string; action: 'quickInput'; text: string; row?: string }
+  | { id: string; action: 'describeQuickInput' }
+  | { id: string; action: 'dismissQuickInput' };
 
 /** The innermost frame of the most recently opened webview. */
 function webview(page: Page) {
@@ -47,21 +49,45 @@ async function perform(page: Page, request: BridgeRequest): Promise<unknown> {
       // accepts: the row containing `row` when given, else what was typed.
       const input = page.locator('.quick-input-widget input');
       await input.waitFor({ timeout: 20_000 });
+      const title = page.locator('.quick-input-widget .quick-input-title');
+      const titleText = async () => (await title.textContent({ timeout: 1_000 }).catch(() => null)) ?? '';
+      const asked = await titleText();
       await input.fill(request.text);
       if (request.row) await page.locator('.quick-input-list .monaco-list-row', { hasText: request.row }).first().waitFor({ timeout: 20_000 });
       else await page.waitForTimeout(300);
       await page.keyboard.press('Enter');
       if (!request.row) {
-        // The web workbench's file dialog may still be reading the folder when Enter comes, and then stays open with
-        // the path typed: accept again while it is open with that text (another input in its place ends the loop).
-        for (let tries = 0; tries < 40; tries++) {
+        // The web workbench's file dialog may still be reading the folder when Enter comes, and then stays open,
+        // sometimes with the path it typed back over ours: while the same dialog is open, type the path again and
+        // accept again, as a person would (another input in its place ends the loop).
+        for (let tries = 0; tries < 80; tries++) {
           await page.waitForTimeout(250);
-          const open = await input.isVisible().catch(() => false);
-          if (!open || (await input.inputValue().catch(() => '')) !== request.text) break;
+          if (!(await input.isVisible().catch(() => false)) || (await titleText()) !== asked) break;
+          if ((await input.inputValue().catch(() => '')) !== request.text) await input.fill(request.text).catch(() => undefined);
           await page.keyboard.press('Enter');
         }
       }
       return true;
+    }
+    case 'dismissQuickInput': {
+      // Escape, as a person would, until no quick input (a quick pick, an input box, the file dialog) is open.
+      const input = page.locator('.quick-input-widget input');
+      let pressed = 0;
+      while (pressed < 5 && (await input.isVisible().catch(() => false))) {
+        await page.keyboard.press('Escape');
+        pressed++;
+        await page.waitForTimeout(200);
+      }
+      return pressed;
+    }
+    case 'describeQuickInput': {
+      const input = page.locator('.quick-input-widget input');
+      const visible = await input.isVisible().catch(() => false);
+      return {
+        visible,
+        title: visible ? await page.locator('.quick-input-widget .quick-input-title').textContent({ timeout: 1_000 }).catch(() => null) : null,
+        value: visible ? await input.inputValue().catch(() => null) : null,
+      };
     }
     case 'screenshot':
       mkdirSync(path.dirname(request.file), { recursive: true });

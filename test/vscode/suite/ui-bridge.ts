@@ -52,3 +52,13 @@ export function screenshot(file: string): Promise<string> {
 export function answerQuickInput(text: string, row?: string): Promise<boolean> {
   return request({ action: 'quickInput', text, row });
 }
+
+/** What the open quick input shows (its title and typed value), or that none is open. */
+export function describeQuickInput(): Promise<{ visible: boolean; title: string | null; value: string | null }> {
+  return request({ action: 'describeQuickInput' });
+}
+
+/** Closes any open quick input with Escape; how many were closed. */
+export function dismissQuickInput(): Promise<number> {
+  return request({ action: 'dismissQuickInput' });
+}
