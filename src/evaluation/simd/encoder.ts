@@ -45,6 +45,8 @@ export const local = {
   set: (i: number, v: Emit): Emit => seq(v, raw(0x21, ...uleb(i))),
   /** Sets the local and leaves the value on the stack. */
   tee: (i: number, v: Emit): Emit => seq(v, raw(0x22, ...uleb(i))),
+  /** Adds to an i32 local (a pointer or a counter): a constant, or an expression. */
+  increase: (i: number, by: number | Emit): Emit => local.set(i, i32.add(local.get(i), typeof by === 'number' ? i32.const(by) : by)),
 };
 
 /** i32 arithmetic for addresses and counters. */

@@ -72,14 +72,13 @@ function block(rows: number): Emit {
 
 /** gemm(a, lda, packedB, bias, c, ldc, m, k, n): n must be a multiple of PANEL; bias holds n floats. */
 export function gemmFunction(): FunctionSpec {
-  const next = (target: number, by: Emit) => local.set(target, i32.add(local.get(target), by));
   const panels = (body: Emit) => seq(
     local.set(PANEL_B, local.get(B)),
     local.set(PANEL_C, local.get(C)),
     local.set(PANEL_BIAS, local.get(BIAS)),
     whileNot(
       i32.geS(local.get(PANEL_C), local.get(END_C)),
-      seq(body, next(PANEL_B, i32.mul(local.get(K), i32.const(4 * PANEL))), next(PANEL_C, i32.const(4 * PANEL)), next(PANEL_BIAS, i32.const(4 * PANEL))),
+      seq(body, local.increase(PANEL_B, i32.mul(local.get(K), i32.const(4 * PANEL))), local.increase(PANEL_C, i32.const(4 * PANEL)), local.increase(PANEL_BIAS, i32.const(4 * PANEL))),
     ),
   );
   return {
@@ -90,8 +89,8 @@ export function gemmFunction(): FunctionSpec {
       local.set(END_C, i32.add(local.get(C), i32.mul(local.get(N), i32.const(4)))),
       // Four rows at a time, then the rows left one by one; for each, every panel of eight columns.
       local.set(ROW, i32.const(0)),
-      whileNot(i32.gtS(i32.add(local.get(ROW), i32.const(4)), local.get(M)), seq(panels(block(4)), next(ROW, i32.const(4)))),
-      whileNot(i32.geS(local.get(ROW), local.get(M)), seq(panels(block(1)), next(ROW, i32.const(1)))),
+      whileNot(i32.gtS(i32.add(local.get(ROW), i32.const(4)), local.get(M)), seq(panels(block(4)), local.increase(ROW, i32.const(4)))),
+      whileNot(i32.geS(local.get(ROW), local.get(M)), seq(panels(block(1)), local.increase(ROW, i32.const(1)))),
     ),
   };
 }
@@ -101,7 +100,6 @@ export function gemmFunction(): FunctionSpec {
 const [FROM, FROM_STRIDE, TO, TO_STRIDE, ROWS, ROW_BYTES, AT, ROWS_LEFT] = [0, 1, 2, 3, 4, 5, 6, 7];
 
 export function copyRowsFunction(): FunctionSpec {
-  const next = (target: number, by: Emit) => local.set(target, i32.add(local.get(target), by));
   return {
     name: 'copy_rows',
     params: [I32, I32, I32, I32, I32, I32],
@@ -114,10 +112,10 @@ export function copyRowsFunction(): FunctionSpec {
           local.set(AT, i32.const(0)),
           whileNot(
             i32.geS(local.get(AT), local.get(ROW_BYTES)),
-            seq(v128.store(i32.add(local.get(TO), local.get(AT)), v128.load(i32.add(local.get(FROM), local.get(AT)))), next(AT, i32.const(16))),
+            seq(v128.store(i32.add(local.get(TO), local.get(AT)), v128.load(i32.add(local.get(FROM), local.get(AT)))), local.increase(AT, i32.const(16))),
           ),
-          next(FROM, local.get(FROM_STRIDE)),
-          next(TO, local.get(TO_STRIDE)),
+          local.increase(FROM, local.get(FROM_STRIDE)),
+          local.increase(TO, local.get(TO_STRIDE)),
           local.set(ROWS_LEFT, i32.sub(local.get(ROWS_LEFT), i32.const(1))),
         ),
       ),

@@ -113,11 +113,10 @@ const BODIES: Record<GateKernel, (L: Lanes) => Emit> = {
 function kernel(name: GateKernel): FunctionSpec {
   const gates = GATE_COUNT[name];
   const body = BODIES[name];
-  const add = (target: number, n: number | Emit) => local.set(target, i32.add(local.get(target), typeof n === 'number' ? i32.const(n) : n));
   /** Elements of the current row, `L.width` at a time, while a whole group is left. */
   const pass = (L: Lanes) => whileNot(
     i32.gtS(i32.add(local.get(J), i32.const(4 * L.width)), local.get(STRIDE)),
-    seq(body(L), add(J, 4 * L.width), add(STATE_AT, 4 * L.width)),
+    seq(body(L), local.increase(J, 4 * L.width), local.increase(STATE_AT, 4 * L.width)),
   );
   // b's row for this row: ids[row] when ids is given, else row.
   const rowOfB = select(i32.load(i32.add(local.get(IDS), i32.mul(local.get(ROW), i32.const(4)))), local.get(ROW), local.get(IDS));
@@ -139,8 +138,8 @@ function kernel(name: GateKernel): FunctionSpec {
           local.set(J, i32.const(0)),
           pass(f32x4),
           pass(f32),
-          add(ROW_A, local.get(ROW_STRIDE)),
-          add(ROW, 1),
+          local.increase(ROW_A, local.get(ROW_STRIDE)),
+          local.increase(ROW, 1),
         ),
       ),
     ),

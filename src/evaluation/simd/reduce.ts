@@ -4,7 +4,7 @@
 // come last (`torch.stack(steps, 1).mean(1)` on (256, 50, 128) copied the whole tensor for that);
 // here each group of four inner elements is summed down its column where it is, in the same order
 // (reduced index 0 first), and divided once, as the stock kernel does after its transpose.
-import { Emit, F32, f32x4, FunctionSpec, I32, i32, local, seq, V128, v128, whileNot } from './encoder';
+import { F32, f32x4, FunctionSpec, I32, i32, local, seq, V128, v128, whileNot } from './encoder';
 
 // Parameters: x, out, outer, reduce, inner (floats, a multiple of 4), divisor (f32). Addresses in bytes.
 const [X, OUT, OUTER, REDUCE, INNER, DIVISOR] = [0, 1, 2, 3, 4, 5];
@@ -14,7 +14,6 @@ const I32_LOCALS = 7;
 const [SUM, DIVIDE] = [6 + I32_LOCALS, 7 + I32_LOCALS];
 
 export function sumMiddleFunction(): FunctionSpec {
-  const next = (target: number, by: Emit) => local.set(target, i32.add(local.get(target), by));
   return {
     name: 'sum_middle',
     params: [I32, I32, I32, I32, I32, F32],
@@ -39,16 +38,16 @@ export function sumMiddleFunction(): FunctionSpec {
                 i32.gtS(i32.const(1), local.get(LEFT)),
                 seq(
                   local.set(SUM, f32x4.add(local.get(SUM), v128.load(local.get(P)))),
-                  next(P, local.get(ROW_BYTES)),
+                  local.increase(P, local.get(ROW_BYTES)),
                   local.set(LEFT, i32.sub(local.get(LEFT), i32.const(1))),
                 ),
               ),
               v128.store(i32.add(local.get(O), local.get(COLUMN)), f32x4.div(local.get(SUM), local.get(DIVIDE))),
-              next(COLUMN, i32.const(16)),
+              local.increase(COLUMN, i32.const(16)),
             ),
           ),
-          next(SLAB, i32.mul(local.get(ROW_BYTES), local.get(REDUCE))),
-          next(O, local.get(ROW_BYTES)),
+          local.increase(SLAB, i32.mul(local.get(ROW_BYTES), local.get(REDUCE))),
+          local.increase(O, local.get(ROW_BYTES)),
           local.set(OUTER_LEFT, i32.sub(local.get(OUTER_LEFT), i32.const(1))),
         ),
       ),
