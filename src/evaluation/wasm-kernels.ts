@@ -407,8 +407,8 @@ export function installWasmKernels(tf: Tf): void {
     const simd = simdOn(args.backend);
     const rank = x.shape.length;
     const requested = args.attrs.axis as number | number[] | null | undefined;
-    const listed = requested === null || requested === undefined ? [...Array(rank).keys()] : Array.isArray(requested) ? requested : [requested];
-    const axes = [...new Set(listed.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+    // The stock kernels read the axes the same way (and refuse one out of range with the same error).
+    const axes = [...new Set(util.parseAxisParam(requested as number | number[], x.shape))].sort((a, b) => a - b);
     const first = axes[0];
     const last = axes[axes.length - 1];
     const contiguous = axes.length > 0 && axes.every((a, i) => a === first + i) && first >= 0 && last < rank - 1;
