@@ -434,6 +434,18 @@ def update_sized():
         np.save(p["inputs"], inputs)
         np.save(p["outputs"], run_sized(model, inputs))
         print(f"wrote sizes/{name}")
+    write_parameter_counts()
+
+
+def parameter_counts():
+    """What `parameters()` holds for each model: a tied weight is one parameter, though the state dict names it twice."""
+    return {name: sum(p.numel() for p in build_sized(name).parameters()) for name in SIZED_MODELS}
+
+
+def write_parameter_counts():
+    with open(os.path.join(SIZED_OUT, "parameters.json"), "w") as f:
+        json.dump(parameter_counts(), f, indent=1, sort_keys=True)
+        f.write("\n")
 
 
 def check_sized():
@@ -450,6 +462,12 @@ def check_sized():
         else:
             failed += 1
             print(f"FAIL sizes/{name}: {'source differs' if not same_source else f'max abs difference {worst}'}")
+    with open(os.path.join(SIZED_OUT, "parameters.json")) as f:
+        if json.load(f) == parameter_counts():
+            passed += 1
+        else:
+            failed += 1
+            print("FAIL sizes/parameters.json: the parameter counts differ from the models' parameters()")
     return passed, failed
 
 

@@ -31,6 +31,9 @@ async function outputsMatch(name: string, init?: Record<string, number | boolean
     assert.deepEqual(y.shape, expected.shape);
     const worst = maxAbsDifference(y.dataSync(), expected.data as Float32Array);
     assert.ok(worst <= 1e-4, `${name}: max abs difference ${worst}`);
+    // What PyTorch's parameters() holds (test/oracle/torch_pt.py writes it): a tied weight counts once.
+    const counts = JSON.parse(readFileSync(join(SIZES, 'parameters.json'), 'utf8')) as Record<string, number>;
+    assert.equal(model.summary.totalParams, counts[name], `${name}: parameter count`);
     return model.summary.notes;
   } finally {
     tf.dispose([x, y]);

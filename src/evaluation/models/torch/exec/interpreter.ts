@@ -493,6 +493,14 @@ export class Executor {
    * or copy pretrained vectors in), one stand-in per tensor with the right shape: PyTorch's
    * load_state_dict then writes every parameter and buffer over whatever initialisation left.
    */
+  /** The layer that holds this very tensor under another name than `name` on `except` (a tied weight's owner). */
+  private holderOf(t: TensorValue, except: Layer, name: string): Layer | undefined {
+    for (const [layer, held] of this.standIns) {
+      for (const [n, v] of held) if (v === t && (layer !== except || n !== name)) return layer;
+    }
+    return undefined;
+  }
+
   private layerTensor(layer: Layer, name: string, site: CallSite): Value | undefined {
     if (!layer.runtime && layer.children.length === 0 && !layer.keys) {
       const specs = this.layerTensorSpecs(layer, site);
@@ -1012,7 +1020,10 @@ export class Executor {
             throw fail(site, `cannot assign a tensor as parameter '${target.attr}' (torch.nn.Parameter or None expected)`);
           }
           (owner.layer.replaced ??= new Map()).set(target.attr, value.kind === 'tensor' ? value : null);
+          owner.layer.tiedTo?.delete(target.attr);
           if (value.kind === 'tensor') {
+            const from = this.holderOf(value, owner.layer, target.attr);
+            if (from) (owner.layer.tiedTo ??= new Map()).set(target.attr, from);
             if (!this.standIns.has(owner.layer)) this.standIns.set(owner.layer, new Map());
             this.standIns.get(owner.layer)!.set(target.attr, value);
           } else this.standIns.get(owner.layer)?.delete(target.attr);

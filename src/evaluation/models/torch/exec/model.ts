@@ -239,6 +239,13 @@ export function layout(root: Instance, weights: WeightSource): LaidOut {
     }
   };
   visit({ kind: 'object', obj: root }, '');
+  // A weight tied to another registered layer's is one parameter, counted there (as `parameters()` counts it).
+  for (const layer of layers) {
+    for (const [name, from] of layer.tiedTo ?? []) {
+      const held = layer.replaced?.get(name);
+      if (held && seen.has(from) && layer.runtime) parameterCount -= held.t.size;
+    }
+  }
   return { layers, parameterCount, owners };
 }
 

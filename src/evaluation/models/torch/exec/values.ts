@@ -82,6 +82,11 @@ export interface Layer {
    * (its shape is the saved one's), or null for None.
    */
   replaced?: Map<string, TensorValue | null>;
+  /**
+   * Its parameters that `__init__` set to another layer's own (`self.decoder.weight = self.encoder.weight`):
+   * that layer. PyTorch's `parameters()` holds such a tensor once, wherever the state dict names it.
+   */
+  tiedTo?: Map<string, Layer>;
 }
 
 export type Value =
