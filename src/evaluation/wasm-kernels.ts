@@ -411,13 +411,19 @@ export function installWasmKernels(tf: Tf): void {
     const axes = [...new Set(util.parseAxisParam(requested as number | number[], x.shape))].sort((a, b) => a - b);
     const first = axes[0];
     const last = axes[axes.length - 1];
+    const shape = args.attrs.keepDims === true ? x.shape.map((d, a) => (axes.includes(a) ? 1 : d)) : x.shape.filter((_, a) => !axes.includes(a));
+    if (x.dtype === 'float32' && axes.some((a) => x.shape[a] === 0)) {
+      // Over an empty axis the stock kernels leave their output unwritten; PyTorch gives NaN (mean) and 0 (sum).
+      const out = args.backend.makeOutput(shape, 'float32');
+      args.backend.typedArrayFromHeap(out).fill(mean ? NaN : 0);
+      return out;
+    }
     const contiguous = axes.length > 0 && axes.every((a, i) => a === first + i) && first >= 0 && last < rank - 1;
     if (!simd || x.dtype !== 'float32' || !contiguous) return stockKernel(args);
     const product = (from: number, to: number) => x.shape.slice(from, to).reduce((p, d) => p * d, 1);
     const [outer, reduce, inner] = [product(0, first), product(first, last + 1), product(last + 1, rank)];
     const size = outer * reduce * inner;
     if (inner % 4 !== 0 || size >= 2 ** 28) return stockKernel(args);
-    const shape = args.attrs.keepDims === true ? x.shape.map((d, a) => (axes.includes(a) ? 1 : d)) : x.shape.filter((_, a) => !axes.includes(a));
     const out = args.backend.makeOutput(shape, 'float32');
     if (outer * inner > 0) simd.sum_middle(address(args.backend, x), address(args.backend, out), outer, reduce, inner, mean ? reduce : 1);
     return out;
@@ -435,10 +441,10 @@ export function installWasmKernels(tf: Tf): void {
   replace('GatherV2', gatherKernel);
   replace('Concat', concatKernel);
   replace('Pack', packKernel);
+  replace('Mean', middleReduction(original.mean, true));
+  replace('Sum', middleReduction(original.sum, false));
   if (gateModule()) {
     replace('Tanh', tanhKernel);
-    replace('Mean', middleReduction(original.mean, true));
-    replace('Sum', middleReduction(original.sum, false));
     tf.registerKernel({ kernelName: RECURRENT_GATES, backendName: 'wasm', kernelFunc: gatesKernel as never });
     tf.registerKernel({ kernelName: RECURRENT_RUN, backendName: 'wasm', kernelFunc: runKernel as never });
   }

@@ -98,13 +98,21 @@ describe('wasm data-movement kernels', () => {
     }
   });
 
-  it('mean and sum over an empty middle axis give NaN and 0, as PyTorch does', async () => {
+  it('mean and sum over an empty axis (first, middle or last) give NaN and 0, as PyTorch does', async () => {
     const tf = tfjs();
     await chooseBackend('wasm');
     await tf.setBackend('wasm');
-    const [mean, sum] = tf.tidy(() => [tf.mean(tf.zeros([4, 0, 8]), 1), tf.sum(tf.zeros([4, 0, 8]), 1)].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
-    assert.deepEqual(mean, { shape: [4, 8], values: new Array(32).fill(NaN) });
-    assert.deepEqual(sum, { shape: [4, 8], values: new Array(32).fill(0) });
+    const cases: [number[], number, number[]][] = [[[4, 0, 8], 1, [4, 8]], [[4, 8, 0], 2, [4, 8]], [[4, 8, 0], -1, [4, 8]], [[0, 4, 8], 0, [4, 8]]];
+    for (const [shape, axis, outShape] of cases) {
+      for (const keepDims of [false, true]) {
+        // Memory the output may take is first written with other values, so an unwritten output shows.
+        tf.tidy(() => tf.fill([64], 7).dataSync());
+        const [mean, sum] = tf.tidy(() => [tf.mean(tf.zeros(shape), axis, keepDims), tf.sum(tf.zeros(shape), axis, keepDims)].map((t) => ({ shape: t.shape, values: Array.from(t.dataSync()) })));
+        const kept = keepDims ? shape.map((d, a) => (a === (axis + shape.length) % shape.length ? 1 : d)) : outShape;
+        assert.deepEqual(mean, { shape: kept, values: new Array(32).fill(NaN) }, `mean over axis ${axis} of [${shape}]`);
+        assert.deepEqual(sum, { shape: kept, values: new Array(32).fill(0) }, `sum over axis ${axis} of [${shape}]`);
+      }
+    }
   });
 
   it('slice of zero elements and of the whole tensor', async () => {
