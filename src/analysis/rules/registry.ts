@@ -20,6 +20,7 @@ import { rnnInputRank } from './torch/sl116-rnn-input-rank';
 import { viewNonContiguous } from './torch/sl117-view-non-contiguous';
 import { repeatFewerSizes } from './torch/sl118-repeat-fewer-sizes';
 import { broadcastSizeMismatch } from './torch/sl119-broadcast-size-mismatch';
+import { viewMixesAxes } from './torch/sl120-view-mixes-axes';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -70,6 +71,7 @@ const RULES: readonly Rule[] = [
   viewNonContiguous,
   repeatFewerSizes,
   broadcastSizeMismatch,
+  viewMixesAxes,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,
