@@ -1,0 +1,81 @@
+// SL120's reading of a reshape, checked by laying elements out as PyTorch does (row-major, memory order kept):
+// every axis it names as mixed really takes its steps across other input axes.
+import { strict as assert } from 'node:assert';
+import { intDim, symDim } from '../../../src/analysis/shapes/dim';
+import { mixedAxes } from '../../../src/analysis/rules/torch/sl120-view-mixes-axes';
+
+/** The input coordinates of the element at `index` of a reshape of `input` to `output`. */
+function sourceOf(input: number[], output: number[], index: number[]): number[] {
+  let flat = 0;
+  for (let a = 0; a < output.length; a++) flat = flat * output[a] + index[a];
+  const coords = new Array(input.length).fill(0);
+  for (let a = input.length - 1; a >= 0; a--) {
+    coords[a] = flat % input[a];
+    flat = Math.floor(flat / input[a]);
+  }
+  return coords;
+}
+
+/** Whether one step along output axis `axis` (from the origin) moves only input axis `kept`. */
+function carries(input: number[], output: number[], axis: number, kept: number): boolean {
+  const origin = new Array(output.length).fill(0);
+  for (let k = 1; k < output[axis]; k++) {
+    const at = [...origin];
+    at[axis] = k;
+    const coords = sourceOf(input, output, at);
+    if (coords.some((c, a) => (a === kept ? c !== k : c !== 0))) return false;
+  }
+  return true;
+}
+
+function randomShape(next: () => number): number[] {
+  const rank = 2 + Math.floor(next() * 3);
+  return Array.from({ length: rank }, () => 1 + Math.floor(next() * 6));
+}
+
+function permutations(xs: number[]): number[][] {
+  if (xs.length <= 1) return [xs];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((p) => [x, ...p]));
+}
+
+describe('SL120 view-mixes-axes: the axes a reshape regroups', () => {
+  it('names the classic moves: (B, T, F) viewed as (T, B, F), heads merged before the transpose, a feature map read as steps', () => {
+    const dims = (xs: number[]) => xs.map((x) => intDim(x));
+    assert.deepEqual(mixedAxes(dims([4, 12, 10]), dims([12, 4, 10])), { size: 12, inputAxis: 1, outputAxis: 0, from: 0, to: 1 });
+    assert.equal(mixedAxes(dims([2, 4, 7, 8]), dims([2, 7, 32]))?.outputAxis, 1);
+    assert.equal(mixedAxes(dims([2, 8, 298, 257]), dims([2, -1, 298, 1]))?.size, 298);
+    // Merges, splits and a flatten keep every axis they do not join.
+    assert.equal(mixedAxes(dims([4, 12, 10]), dims([4, 120])), undefined);
+    assert.equal(mixedAxes(dims([4, 12, 10]), dims([-1, 10])), undefined);
+    assert.equal(mixedAxes(dims([6, 4, 32]), dims([6, 4, 2, 16])), undefined);
+    assert.equal(mixedAxes(dims([2, 7, 4, 8]), dims([2, 7, 32])), undefined);
+    // A 2 is as often a split in halves: left alone.
+    assert.equal(mixedAxes(dims([5, 2, 4]), dims([2, 20])), undefined);
+  });
+
+  it('reads unknown leading and trailing sizes only where both shapes share them', () => {
+    const batch = symDim('batch');
+    assert.equal(mixedAxes([batch, intDim(12), intDim(10)], [batch, intDim(10), intDim(12)])?.outputAxis, 1);
+    assert.equal(mixedAxes([batch, intDim(12), intDim(10)], [intDim(12), batch, intDim(10)]), undefined);
+    assert.equal(mixedAxes([{ kind: 'unknown' }, intDim(12), intDim(10)], [intDim(-1), intDim(10), intDim(12)]), undefined);
+  });
+
+  it('agrees with the element layout on random shapes and every reordering of their sizes', () => {
+    let seed = 7;
+    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    let flagged = 0;
+    let passed = 0;
+    for (let n = 0; n < 150; n++) {
+      const input = randomShape(next);
+      for (const output of permutations(input)) {
+        const found = mixedAxes(input.map((x) => intDim(x)), output.map((x) => intDim(x)));
+        if (found) {
+          flagged++;
+          assert.ok(!carries(input, output, found.outputAxis, found.inputAxis), `(${input}) -> (${output}): axis ${found.outputAxis} does carry axis ${found.inputAxis}`);
+          assert.equal(output[found.outputAxis], input[found.inputAxis]);
+        } else passed++;
+      }
+    }
+    assert.ok(flagged > 50 && passed > 50, `flagged ${flagged}, passed ${passed}`);
+  });
+});
