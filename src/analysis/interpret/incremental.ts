@@ -4,10 +4,12 @@
 // The result is the one a run over the whole module gives; where that cannot be told from the parts (a step
 // budget shared by the whole module was reached, a top-level statement leaves, a part stopped early), the
 // whole module is run instead.
-import type { AnalysisResult, Finding, Range } from '../findings';
+import type { AnalysisResult, Finding, LayerSite, Range, TensorSite } from '../findings';
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
-import { AnalysisContext, Collected, lineStartsOf, mergeCollected, resultOf } from './context';
+import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, resultOf } from './context';
+import { CoverageCollector } from '../coverage';
+import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
 import { components, Group, groupNames } from './top-level-groups';
 import { analyzeModule } from './analyze-module';
@@ -17,7 +19,20 @@ interface ComponentRun {
   stats: RunStats;
   /** First and last line of each of its groups when it ran: a group moved since then moves what it found. */
   spans: [number, number][];
+  /** Its result's entries, made when a result first needs them (a run that moved is a new run, with its own). */
+  entries?: { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] };
 }
+
+/** The keys (positions) of the kept runs, each with the run that holds it, so that an edit checks only what changed. */
+interface Claims {
+  runs: Set<ComponentRun>;
+  findings: Map<string, ComponentRun>;
+  layerSites: Map<string, ComponentRun>;
+  layerCalls: Map<string, ComponentRun>;
+  tensorSites: Map<string, ComponentRun>;
+}
+
+const CLAIMED = ['findings', 'layerSites', 'layerCalls', 'tensorSites'] as const;
 
 const NO_SUPPRESSIONS = new Map<number, Set<string>>();
 
@@ -36,7 +51,11 @@ export class IncrementalInterpreter {
   forget(): void {
     this.runs = new Map();
     this.lastSplit = undefined;
+    this.claims = undefined;
   }
+
+  /** Which run holds each key of the last result joined from several runs. */
+  private claims: Claims | undefined;
 
   /** The last split into components, by the groups it was made of (an edit that only moved lines keeps every group). */
   private lastSplit: { groups: Group[]; components: number[][] } | undefined;
@@ -87,14 +106,73 @@ export class IncrementalInterpreter {
     // Every top-level statement and unreached definition had its full budget in a run of the whole module only
     // while the module's shared budgets were far from spent.
     if (runs.some((r) => r.stats.left) || main > MAIN_BUDGET - STATEMENT_BUDGET || unreached > UNREACHED_TOTAL - UNREACHED_BUDGET) return this.whole(module, source);
-    const merged = mergeCollected(runs.map((r) => r.collected));
-    if (!merged) return this.whole(module, source);
+    if (runs.length === 1) {
+      this.claims = undefined;
+      this.lastWhole = false;
+      return resultOf(runs[0].collected, module.suppressions);
+    }
+    const joined = this.join(runs, module.suppressions);
+    if (!joined) return this.whole(module, source);
     this.lastWhole = false;
-    return resultOf(merged, module.suppressions);
+    return joined;
+  }
+
+  /**
+   * The result of runs of parts of the module, as mergeCollected and resultOf would make it: undefined when two
+   * runs reached the same key or one was incomplete (only a run of the whole module knows which came first).
+   * Only the runs that are new since the last join have their keys checked, and the others' entries are reused.
+   */
+  private join(runs: ComponentRun[], suppressions: Map<number, Set<string>>): AnalysisResult | undefined {
+    if (!this.claim(runs)) return undefined;
+    const coverage = new CoverageCollector();
+    const findings: Finding[] = [];
+    const layers: LayerSite[] = [];
+    const tensors: TensorSite[] = [];
+    for (const run of runs) {
+      if (!coverage.absorb(run.collected.coverage)) return undefined;
+      const entries = (run.entries ??= entriesOf(run.collected));
+      for (const f of entries.findings) if (!isSuppressed(suppressions, f.range.start.line, f.code)) findings.push(f);
+      for (const l of entries.layers) layers.push(l);
+      for (const t of entries.tensors) tensors.push(t);
+    }
+    return { findings: findings.sort(byPosition), layers: layers.sort(byPosition), tensors: tensors.sort(byPosition), coverage: coverage.result() };
+  }
+
+  /** Records the runs' keys, dropping those of runs no longer used; false when a key is held twice or a run is incomplete. */
+  private claim(runs: ComponentRun[]): boolean {
+    if (runs.some((run) => run.collected.incomplete)) {
+      this.claims = undefined;
+      return false;
+    }
+    const claims: Claims = this.claims ?? { runs: new Set(), findings: new Map(), layerSites: new Map(), layerCalls: new Map(), tensorSites: new Map() };
+    this.claims = undefined;
+    const current = new Set(runs);
+    if (current.size !== runs.length) return false;
+    for (const run of claims.runs) {
+      if (current.has(run)) continue;
+      for (const kind of CLAIMED) {
+        const held = claims[kind];
+        for (const key of run.collected[kind].keys()) if (held.get(key) === run) held.delete(key);
+      }
+    }
+    for (const run of runs) {
+      if (claims.runs.has(run)) continue;
+      for (const kind of CLAIMED) {
+        const held = claims[kind];
+        for (const key of run.collected[kind].keys()) {
+          if (held.has(key)) return false;
+          held.set(key, run);
+        }
+      }
+    }
+    claims.runs = current;
+    this.claims = claims;
+    return true;
   }
 
   private whole(module: Module, source: string): AnalysisResult {
     this.lastWhole = true;
+    this.claims = undefined;
     return analyzeModule(module, source);
   }
 
