@@ -269,8 +269,9 @@ export function byPosition(a: { range: Range }, b: { range: Range }): number {
 /**
  * The findings, layer sites and tensor sites of what a run collected, in the order they were collected (not
  * sorted, no suppression applied): the entries of a result, which the runs of parts of a module keep between edits.
+ * `callText` gives the text of a layer's call where it is now (its statement moved since it ran).
  */
-export function entriesOf(collected: Collected): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
   return {
     findings: [...collected.findings.values()],
     layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, () => {
@@ -281,7 +282,7 @@ export function entriesOf(collected: Collected): { findings: Finding[]; layers: 
         if (countDigits(text) > countDigits(markdown)) markdown = text;
       }
       const calls = collected.layerCalls.get(key);
-      return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` : markdown;
+      return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${callText(c)}`).join('\n')}` : markdown;
     })),
     tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, site.describe) : withoutDescribe(site))),
   };

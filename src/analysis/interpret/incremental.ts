@@ -4,35 +4,55 @@
 // The result is the one a run over the whole module gives; where that cannot be told from the parts (a step
 // budget shared by the whole module was reached, a top-level statement leaves, a part stopped early), the
 // whole module is run instead.
-import type { AnalysisResult, Finding, LayerSite, Range, TensorSite } from '../findings';
+import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '../findings';
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
-import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, resultOf } from './context';
+import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf } from './context';
 import { CoverageCollector } from '../coverage';
 import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
 import { components, Group, groupNames } from './top-level-groups';
 import { analyzeModule } from './analyze-module';
 
-interface ComponentRun {
+type Position = Range['start'];
+
+/** What one interpretation of a component found, at the positions its groups had then; the runs it moved to share it. */
+interface Interpreted {
   collected: Collected;
   stats: RunStats;
-  /** First and last line of each of its groups when it ran: a group moved since then moves what it found. */
+  /** First and last line of each of its groups when it ran. */
   spans: [number, number][];
+  /**
+   * Its keys named by the group they lie in and their place in it, which moving the groups in place keeps: what
+   * tells two runs' keys apart whatever moved. Undefined when a key lies in none of its groups.
+   */
+  keys?: Record<Claimed, string[]>;
+}
+
+/** A component's run where its groups are now: what it found moves with its groups. */
+interface ComponentRun {
+  of: Interpreted;
+  /** First line of each of its groups now. */
+  starts: number[];
+  /** A line where the run was made, where it is now (what lies in none of its groups stays). */
+  line?: (line: number) => number;
+  /** Its coverage, keyed where its groups are now. */
+  coverage: CoverageCollector;
   /** Its result's entries, made when a result first needs them (a run that moved is a new run, with its own). */
   entries?: { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] };
 }
 
-/** The keys (positions) of the kept runs, each with the run that holds it, so that an edit checks only what changed. */
+/** The keys of the kept runs, each with the interpretation that holds it, so that an edit checks only what changed. */
 interface Claims {
-  runs: Set<ComponentRun>;
-  findings: Map<string, ComponentRun>;
-  layerSites: Map<string, ComponentRun>;
-  layerCalls: Map<string, ComponentRun>;
-  tensorSites: Map<string, ComponentRun>;
+  held: Set<Interpreted>;
+  findings: Map<string, Interpreted>;
+  layerSites: Map<string, Interpreted>;
+  layerCalls: Map<string, Interpreted>;
+  tensorSites: Map<string, Interpreted>;
 }
 
 const CLAIMED = ['findings', 'layerSites', 'layerCalls', 'tensorSites'] as const;
+type Claimed = (typeof CLAIMED)[number];
 
 const NO_SUPPRESSIONS = new Map<number, Set<string>>();
 
@@ -88,7 +108,7 @@ export class IncrementalInterpreter {
       const kept = next.get(key) ?? this.runs.get(key);
       let run = kept && moved(kept, members.map((g) => groups[g]));
       if (!run) {
-        run = interpret(members.map((g) => groups[g]), source);
+        run = interpret(members.map((g) => groups[g]), members.map((g) => this.idOf(groups[g])), source);
         interpreted++;
       }
       next.set(key, run);
@@ -99,18 +119,13 @@ export class IncrementalInterpreter {
     this.lastComponents = runs.length;
     let main = 0;
     let unreached = 0;
-    for (const { stats } of runs) {
+    for (const { of: { stats } } of runs) {
       main += stats.main;
       unreached += stats.unreached;
     }
     // Every top-level statement and unreached definition had its full budget in a run of the whole module only
     // while the module's shared budgets were far from spent.
-    if (runs.some((r) => r.stats.left) || main > MAIN_BUDGET - STATEMENT_BUDGET || unreached > UNREACHED_TOTAL - UNREACHED_BUDGET) return this.whole(module, source);
-    if (runs.length === 1) {
-      this.claims = undefined;
-      this.lastWhole = false;
-      return resultOf(runs[0].collected, module.suppressions);
-    }
+    if (runs.some((r) => r.of.stats.left) || main > MAIN_BUDGET - STATEMENT_BUDGET || unreached > UNREACHED_TOTAL - UNREACHED_BUDGET) return this.whole(module, source);
     const joined = this.join(runs, module.suppressions);
     if (!joined) return this.whole(module, source);
     this.lastWhole = false;
@@ -118,54 +133,71 @@ export class IncrementalInterpreter {
   }
 
   /**
-   * The result of runs of parts of the module, as mergeCollected and resultOf would make it: undefined when two
-   * runs reached the same key or one was incomplete (only a run of the whole module knows which came first).
-   * Only the runs that are new since the last join have their keys checked, and the others' entries are reused.
+   * The result of runs of parts of the module, as a run of the whole module gives it: undefined when two runs
+   * reached the same key or one of several was incomplete (only a run of the whole module knows which came
+   * first). Only the runs interpreted since the last join have their keys checked, and the others' entries are
+   * reused.
    */
   private join(runs: ComponentRun[], suppressions: Map<number, Set<string>>): AnalysisResult | undefined {
-    if (!this.claim(runs)) return undefined;
-    const coverage = new CoverageCollector();
+    let coverage: CoverageCollector;
+    let incomplete: IncompleteAnalysis | undefined;
+    if (runs.length === 1) {
+      this.claims = undefined;
+      coverage = runs[0].coverage;
+      const { line } = runs[0];
+      incomplete = runs[0].of.collected.incomplete;
+      if (incomplete && line) incomplete = { ...incomplete, line: line(incomplete.line) };
+    } else {
+      if (!this.claim(runs)) return undefined;
+      coverage = new CoverageCollector();
+      for (const run of runs) if (!coverage.absorb(run.coverage)) return undefined;
+    }
     const findings: Finding[] = [];
     const layers: LayerSite[] = [];
     const tensors: TensorSite[] = [];
     for (const run of runs) {
-      if (!coverage.absorb(run.collected.coverage)) return undefined;
-      const entries = (run.entries ??= entriesOf(run.collected));
+      const entries = (run.entries ??= entriesAt(run));
       for (const f of entries.findings) if (!isSuppressed(suppressions, f.range.start.line, f.code)) findings.push(f);
       for (const l of entries.layers) layers.push(l);
       for (const t of entries.tensors) tensors.push(t);
     }
-    return { findings: findings.sort(byPosition), layers: layers.sort(byPosition), tensors: tensors.sort(byPosition), coverage: coverage.result() };
+    return {
+      findings: findings.sort(byPosition),
+      layers: layers.sort(byPosition),
+      tensors: tensors.sort(byPosition),
+      ...(incomplete ? { incomplete } : {}),
+      coverage: coverage.result(),
+    };
   }
 
-  /** Records the runs' keys, dropping those of runs no longer used; false when a key is held twice or a run is incomplete. */
+  /**
+   * Records the runs' keys, dropping those of interpretations no longer used; false when a key is held twice or
+   * a run is incomplete.
+   */
   private claim(runs: ComponentRun[]): boolean {
-    if (runs.some((run) => run.collected.incomplete)) {
-      this.claims = undefined;
-      return false;
-    }
-    const claims: Claims = this.claims ?? { runs: new Set(), findings: new Map(), layerSites: new Map(), layerCalls: new Map(), tensorSites: new Map() };
+    const claims: Claims = this.claims ?? { held: new Set(), findings: new Map(), layerSites: new Map(), layerCalls: new Map(), tensorSites: new Map() };
     this.claims = undefined;
-    const current = new Set(runs);
+    const current = new Set(runs.map((run) => run.of));
     if (current.size !== runs.length) return false;
-    for (const run of claims.runs) {
-      if (current.has(run)) continue;
+    for (const { collected, keys } of current) if (collected.incomplete || !keys) return false;
+    for (const of of claims.held) {
+      if (current.has(of)) continue;
       for (const kind of CLAIMED) {
         const held = claims[kind];
-        for (const key of run.collected[kind].keys()) if (held.get(key) === run) held.delete(key);
+        for (const key of of.keys![kind]) if (held.get(key) === of) held.delete(key);
       }
     }
-    for (const run of runs) {
-      if (claims.runs.has(run)) continue;
+    for (const of of current) {
+      if (claims.held.has(of)) continue;
       for (const kind of CLAIMED) {
         const held = claims[kind];
-        for (const key of run.collected[kind].keys()) {
+        for (const key of of.keys![kind]) {
           if (held.has(key)) return false;
-          held.set(key, run);
+          held.set(key, of);
         }
       }
     }
-    claims.runs = current;
+    claims.held = current;
     this.claims = claims;
     return true;
   }
@@ -184,7 +216,7 @@ export class IncrementalInterpreter {
 }
 
 /** One component's statements run on their own; suppressions are applied when the components are joined. */
-function interpret(groups: Group[], source: string): ComponentRun {
+function interpret(groups: Group[], ids: number[], source: string): ComponentRun {
   const ctx = new AnalysisContext(source, allRules(), NO_SUPPRESSIONS);
   let stats: RunStats;
   try {
@@ -196,7 +228,41 @@ function interpret(groups: Group[], source: string): ComponentRun {
   const collected = ctx.collected();
   // Findings are kept as they are now: the statements they point into may move in place later.
   const findings = new Map([...collected.findings].map(([key, finding]) => [key, copyFinding(finding, (line) => line, (text) => text)]));
-  return { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+  const of: Interpreted = { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+  of.keys = keysInGroups(of.collected, groups, ids);
+  return { of, starts: of.spans.map(([start]) => start), coverage: collected.coverage };
+}
+
+/**
+ * Each key of what a run collected (`code@line:column` or `line:column`) named by the group holding its position
+ * and its line within that group, so that it stays the same while the groups move in place; undefined when a
+ * position lies in none of the groups.
+ */
+function keysInGroups(collected: Collected, groups: Group[], ids: number[]): Record<Claimed, string[]> | undefined {
+  const starts = groups.map((g) => g[0].range.start);
+  const ends = groups.map((g) => g[g.length - 1].range.end);
+  const before = (a: Position, line: number, column: number) => a.line < line || (a.line === line && a.column <= column);
+  const out = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, string[]>;
+  for (const kind of CLAIMED) {
+    for (const key of collected[kind].keys()) {
+      const at = key.lastIndexOf(':');
+      const column = Number(key.slice(at + 1));
+      const head = key.slice(0, at);
+      const split = head.lastIndexOf('@') + 1;
+      const line = Number(head.slice(split));
+      // The last group starting at or before the position, which must end at or after it.
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (before(starts[mid], line, column)) lo = mid;
+        else hi = mid - 1;
+      }
+      if (!before(starts[lo], line, column) || before(ends[lo], line, column - 1)) return undefined;
+      out[kind].push(`${head.slice(0, split)}${ids[lo]}+${line - starts[lo].line}:${column}`);
+    }
+  }
+  return out;
 }
 
 /** Whether two groups read and bind the same module-level names in the same order (what the split is made of). */
@@ -214,52 +280,42 @@ function spanOf(group: Group): [number, number] {
   return [group[0].range.start.line, group[group.length - 1].range.end.line];
 }
 
-const LINE_IN_TEXT = /\bline (\d+)/g;
 
 /**
  * A kept run whose groups moved (lines inserted or removed above them, the statements moved in place): its
  * findings, sites and the line numbers its messages name move with them. The same run when nothing moved.
  */
 function moved(run: ComponentRun, groups: Group[]): ComponentRun {
-  const deltas = groups.map((group, i) => group[0].range.start.line - run.spans[i][0]);
-  if (deltas.every((d) => d === 0)) return run;
+  const starts = groups.map((group) => group[0].range.start.line);
+  if (starts.every((start, i) => start === run.starts[i])) return run;
+  const { spans } = run.of;
+  const deltas = starts.map((start, i) => start - spans[i][0]);
+  if (deltas.every((d) => d === 0)) return { of: run.of, starts, coverage: run.of.collected.coverage };
   const line = (at: number): number => {
     let lo = 0;
-    let hi = run.spans.length - 1;
+    let hi = spans.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (run.spans[mid][0] <= at) lo = mid;
+      if (spans[mid][0] <= at) lo = mid;
       else hi = mid - 1;
     }
-    const [start, end] = run.spans[lo];
+    const [start, end] = spans[lo];
     return at >= start && at <= end ? at + deltas[lo] : at;
   };
+  return { of: run.of, starts, line, coverage: run.of.collected.coverage.moved(line) };
+}
+
+const LINE_IN_TEXT = /\bline (\d+)/g;
+
+/** A run's result entries where its groups are now. */
+function entriesAt(run: ComponentRun): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+  const { collected } = run.of;
+  const { line } = run;
+  if (!line) return entriesOf(collected);
   // Most texts name no line: those are kept as they are, without running the expression.
   const text = (message: string) => (message.includes('line ') ? message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`) : message);
-  const key = (old: string) => {
-    const at = old.lastIndexOf(':');
-    const head = old.slice(0, at);
-    const split = Math.max(head.lastIndexOf('@'), -1) + 1;
-    return `${head.slice(0, split)}${line(Number(head.slice(split)))}${old.slice(at)}`;
-  };
-  const rekey = <V>(map: Map<string, V>, value: (v: V) => V = (v) => v) => {
-    const out = new Map<string, V>();
-    for (const [k, v] of map) out.set(key(k), value(v));
-    return out;
-  };
-  const { collected } = run;
-  return {
-    stats: run.stats,
-    spans: run.spans.map(([start, end], i) => [start + deltas[i], end + deltas[i]]),
-    collected: {
-      findings: rekey(collected.findings, (f) => copyFinding(f, line, text)),
-      layerSites: rekey(collected.layerSites),
-      layerCalls: rekey(collected.layerCalls, (calls) => new Set([...calls].map(text))),
-      tensorSites: rekey(collected.tensorSites),
-      incomplete: collected.incomplete && { ...collected.incomplete, line: line(collected.incomplete.line) },
-      coverage: collected.coverage.moved(line),
-    },
-  };
+  const { layers, tensors } = entriesOf(collected, text);
+  return { findings: [...collected.findings.values()].map((f) => copyFinding(f, line, text)), layers, tensors };
 }
 
 /** A finding with its own positions, each line given by `line`, and its texts by `text`. */
