@@ -27,6 +27,10 @@ interface Interpreted {
    * tells two runs' keys apart whatever moved. Undefined when a key lies in none of its groups.
    */
   keys?: Record<Claimed, string[]>;
+  /** For each key with `keys`, which of the run's groups holds it (an index into them). */
+  groups?: Record<Claimed, number[]>;
+  /** Its findings, layer and tensor sites by group, in file order (made with the first entries). */
+  order?: { findings: GroupOrder[]; layers: GroupOrder[]; tensors: GroupOrder[] };
 }
 
 /** A component's run where its groups are now: what it found moves with its groups. */
@@ -38,8 +42,17 @@ interface ComponentRun {
   line?: (line: number) => number;
   /** Its coverage, keyed where its groups are now. */
   coverage: CoverageCollector;
-  /** Its result's entries, made when a result first needs them (a run that moved is a new run, with its own). */
-  entries?: { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] };
+  /**
+   * Its result's entries in the order it collected them (which is that of its keys), made when a result first
+   * needs them (a run that moved is a new run, with its own).
+   */
+  entries?: Entries;
+}
+
+interface Entries {
+  findings: Finding[];
+  layers: LayerSite[];
+  tensors: TensorSite[];
 }
 
 /** The keys of the kept runs, each with the interpretation that holds it, so that an edit checks only what changed. */
@@ -102,6 +115,7 @@ export class IncrementalInterpreter {
     const text = textReader(source);
     const next = new Map<string, ComponentRun>();
     const runs: ComponentRun[] = [];
+    const runMembers: number[][] = [];
     let interpreted = 0;
     for (const members of this.componentsOf(groups, text)) {
       const key = members.map((g) => this.idOf(groups[g])).join(',');
@@ -113,6 +127,7 @@ export class IncrementalInterpreter {
       }
       next.set(key, run);
       runs.push(run);
+      runMembers.push(members);
     }
     this.runs = next;
     this.lastInterpreted = interpreted;
@@ -126,7 +141,7 @@ export class IncrementalInterpreter {
     // Every top-level statement and unreached definition had its full budget in a run of the whole module only
     // while the module's shared budgets were far from spent.
     if (runs.some((r) => r.of.stats.left) || main > MAIN_BUDGET - STATEMENT_BUDGET || unreached > UNREACHED_TOTAL - UNREACHED_BUDGET) return this.whole(module, source);
-    const joined = this.join(runs, module.suppressions);
+    const joined = this.join(runs, runMembers, module.suppressions);
     if (!joined) return this.whole(module, source);
     this.lastWhole = false;
     return joined;
@@ -138,7 +153,7 @@ export class IncrementalInterpreter {
    * first). Only the runs interpreted since the last join have their keys checked, and the others' entries are
    * reused.
    */
-  private join(runs: ComponentRun[], suppressions: Map<number, Set<string>>): AnalysisResult | undefined {
+  private join(runs: ComponentRun[], members: number[][], suppressions: Map<number, Set<string>>): AnalysisResult | undefined {
     let coverage: CoverageCollector;
     let incomplete: IncompleteAnalysis | undefined;
     if (runs.length === 1) {
@@ -152,20 +167,26 @@ export class IncrementalInterpreter {
       coverage = new CoverageCollector();
       for (const run of runs) if (!coverage.absorb(run.coverage)) return undefined;
     }
-    const findings: Finding[] = [];
-    const layers: LayerSite[] = [];
-    const tensors: TensorSite[] = [];
-    for (const run of runs) {
-      const entries = (run.entries ??= entriesAt(run));
-      for (const f of entries.findings) if (!isSuppressed(suppressions, f.range.start.line, f.code)) findings.push(f);
-      for (const l of entries.layers) layers.push(l);
-      for (const t of entries.tensors) tensors.push(t);
+    const entries = runs.map((run) => (run.entries ??= entriesAt(run)));
+    const kept = (f: Finding) => !isSuppressed(suppressions, f.range.start.line, f.code);
+    if (runs.length === 1 || runs.some((run) => !run.of.groups)) {
+      const all = <T extends { range: Range }>(pick: (e: Entries) => T[]) => entries.flatMap(pick).sort(byPosition);
+      return { findings: all((e) => e.findings).filter(kept), layers: all((e) => e.layers), tensors: all((e) => e.tensors), ...(incomplete ? { incomplete } : {}), coverage: coverage.result() };
     }
+    const parts = <T extends { range: Range }>(pick: (e: Entries) => T[], kind: 'findings' | 'layers' | 'tensors') =>
+      runs.map((run, i) => {
+        const { of } = run;
+        of.order ??= {
+          findings: orderOf(entries[i].findings, of.groups!.findings),
+          layers: orderOf(entries[i].layers, of.groups!.layerSites),
+          tensors: orderOf(entries[i].tensors, of.groups!.tensorSites),
+        };
+        return { entries: pick(entries[i]), order: of.order[kind], members: members[i] };
+      });
     return {
-      findings: findings.sort(byPosition),
-      layers: layers.sort(byPosition),
-      tensors: tensors.sort(byPosition),
-      ...(incomplete ? { incomplete } : {}),
+      findings: inFileOrder(parts((e) => e.findings, 'findings')).filter(kept),
+      layers: inFileOrder(parts((e) => e.layers, 'layers')),
+      tensors: inFileOrder(parts((e) => e.tensors, 'tensors')),
       coverage: coverage.result(),
     };
   }
@@ -229,7 +250,11 @@ function interpret(groups: Group[], ids: number[], source: string): ComponentRun
   // Findings are kept as they are now: the statements they point into may move in place later.
   const findings = new Map([...collected.findings].map(([key, finding]) => [key, copyFinding(finding, (line) => line, (text) => text)]));
   const of: Interpreted = { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
-  of.keys = keysInGroups(of.collected, groups, ids);
+  const placed = keysInGroups(of.collected, groups, ids);
+  if (placed) {
+    of.keys = placed.keys;
+    of.groups = placed.groups;
+  }
   return { of, starts: of.spans.map(([start]) => start), coverage: collected.coverage };
 }
 
@@ -238,11 +263,12 @@ function interpret(groups: Group[], ids: number[], source: string): ComponentRun
  * and its line within that group, so that it stays the same while the groups move in place; undefined when a
  * position lies in none of the groups.
  */
-function keysInGroups(collected: Collected, groups: Group[], ids: number[]): Record<Claimed, string[]> | undefined {
+function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { keys: Record<Claimed, string[]>; groups: Record<Claimed, number[]> } | undefined {
   const starts = groups.map((g) => g[0].range.start);
   const ends = groups.map((g) => g[g.length - 1].range.end);
   const before = (a: Position, line: number, column: number) => a.line < line || (a.line === line && a.column <= column);
   const out = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, string[]>;
+  const holders = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, number[]>;
   for (const kind of CLAIMED) {
     for (const key of collected[kind].keys()) {
       const at = key.lastIndexOf(':');
@@ -260,9 +286,10 @@ function keysInGroups(collected: Collected, groups: Group[], ids: number[]): Rec
       }
       if (!before(starts[lo], line, column) || before(ends[lo], line, column - 1)) return undefined;
       out[kind].push(`${head.slice(0, split)}${ids[lo]}+${line - starts[lo].line}:${column}`);
+      holders[kind].push(lo);
     }
   }
-  return out;
+  return { keys: out, groups: holders };
 }
 
 /** Whether two groups read and bind the same module-level names in the same order (what the split is made of). */
@@ -306,6 +333,55 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
 }
 
 const LINE_IN_TEXT = /\bline (\d+)/g;
+
+/** One group's entries of one kind in a run, in file order: their indices in the run's entries. */
+interface GroupOrder {
+  /** The group's index among the run's groups. */
+  group: number;
+  indices: number[];
+}
+
+/**
+ * A run's entries of one kind by group, each group's in file order (a stable sort by position). Moving the
+ * groups in place keeps that order, so it is worked out once per interpretation.
+ */
+function orderOf(entries: { range: Range }[], groups: number[]): GroupOrder[] {
+  const byGroup = new Map<number, number[]>();
+  groups.forEach((group, j) => {
+    const list = byGroup.get(group);
+    if (list) list.push(j);
+    else byGroup.set(group, [j]);
+  });
+  return [...byGroup].sort((a, b) => a[0] - b[0]).map(([group, indices]) => ({ group, indices: indices.sort((a, b) => byPosition(entries[a], entries[b]) || a - b) }));
+}
+
+/**
+ * The entries of several runs in file order, as a stable sort by position of them all (run after run) gives:
+ * the runs' groups do not overlap, so the entries go group by group in the order of the module's groups.
+ * `members` are the module's groups a run ran. A group that several runs reached (imports run in every run)
+ * is sorted on its own.
+ */
+function inFileOrder<T extends { range: Range }>(parts: { entries: T[]; order: GroupOrder[]; members: number[] }[]): T[] {
+  const pieces: { group: number; part: number; order: GroupOrder }[] = [];
+  parts.forEach(({ order, members }, part) => {
+    for (const o of order) pieces.push({ group: members[o.group], part, order: o });
+  });
+  pieces.sort((a, b) => a.group - b.group || a.part - b.part);
+  const out: T[] = [];
+  for (let i = 0; i < pieces.length; ) {
+    let end = i + 1;
+    while (end < pieces.length && pieces[end].group === pieces[i].group) end++;
+    if (end - i === 1) {
+      const { entries } = parts[pieces[i].part];
+      for (const j of pieces[i].order.indices) out.push(entries[j]);
+    } else {
+      const shared = pieces.slice(i, end).flatMap(({ part, order }) => order.indices.map((j) => parts[part].entries[j]));
+      for (const entry of shared.sort(byPosition)) out.push(entry);
+    }
+    i = end;
+  }
+  return out;
+}
 
 /** A run's result entries where its groups are now. */
 function entriesAt(run: ComponentRun): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
