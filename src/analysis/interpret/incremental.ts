@@ -23,8 +23,9 @@ interface Interpreted {
   /** First and last line of each of its groups when it ran. */
   spans: [number, number][];
   /**
-   * Its keys named by the group they lie in and their place in it, which moving the groups in place keeps: what
-   * tells two runs' keys apart whatever moved. Undefined when a key lies in none of its groups.
+   * Its keys that lie in groups of imports only, named by the group and their place in it, which moving the
+   * groups in place keeps. Only those can be another run's keys too: every other group is in one component
+   * (top-level-groups.ts), and a run's keys lie in its own groups. Undefined when a key lies in none of them.
    */
   keys?: Record<Claimed, string[]>;
   /** For each key with `keys`, which of the run's groups holds it (an index into them). */
@@ -259,23 +260,23 @@ function interpret(groups: Group[], ids: number[], source: string): ComponentRun
 }
 
 /**
- * Each key of what a run collected (`code@line:column` or `line:column`) named by the group holding its position
- * and its line within that group, so that it stays the same while the groups move in place; undefined when a
- * position lies in none of the groups.
+ * Which of the groups holds the position of each key of what a run collected (`code@line:column` or
+ * `line:column`), and the keys in groups of imports only named by the group and their line within it, so that
+ * they stay the same while the groups move in place; undefined when a position lies in none of the groups.
  */
 function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { keys: Record<Claimed, string[]>; groups: Record<Claimed, number[]> } | undefined {
   const starts = groups.map((g) => g[0].range.start);
   const ends = groups.map((g) => g[g.length - 1].range.end);
   const before = (a: Position, line: number, column: number) => a.line < line || (a.line === line && a.column <= column);
+  const importsOnly = groups.map((g) => g.every((s) => s.kind === 'import'));
   const out = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, string[]>;
   const holders = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, number[]>;
   for (const kind of CLAIMED) {
     for (const key of collected[kind].keys()) {
       const at = key.lastIndexOf(':');
       const column = Number(key.slice(at + 1));
-      const head = key.slice(0, at);
-      const split = head.lastIndexOf('@') + 1;
-      const line = Number(head.slice(split));
+      const split = key.lastIndexOf('@', at) + 1;
+      const line = Number(key.slice(split, at));
       // The last group starting at or before the position, which must end at or after it.
       let lo = 0;
       let hi = starts.length - 1;
@@ -285,7 +286,7 @@ function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { k
         else hi = mid - 1;
       }
       if (!before(starts[lo], line, column) || before(ends[lo], line, column - 1)) return undefined;
-      out[kind].push(`${head.slice(0, split)}${ids[lo]}+${line - starts[lo].line}:${column}`);
+      if (importsOnly[lo]) out[kind].push(`${key.slice(0, split)}${ids[lo]}+${line - starts[lo].line}:${column}`);
       holders[kind].push(lo);
     }
   }
