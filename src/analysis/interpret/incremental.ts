@@ -28,7 +28,7 @@ interface Interpreted {
    * (top-level-groups.ts), and a run's keys lie in its own groups. Undefined when a key lies in none of them.
    */
   keys?: Record<Claimed, string[]>;
-  /** For each key with `keys`, which of the run's groups holds it (an index into them). */
+  /** For each key of what it collected (in its maps' order), which of its groups holds it (an index into them); set with `keys`. */
   groups?: Record<Claimed, number[]>;
   /** Its findings, layer and tensor sites by group, in file order (made with the first entries). */
   order?: { findings: GroupOrder[]; layers: GroupOrder[]; tensors: GroupOrder[] };
