@@ -251,11 +251,29 @@ export function mergeCollected(parts: Collected[]): Collected | undefined {
 
 /** The analysis result of what a run collected; `suppressions`, when given, are applied to its findings here. */
 export function resultOf(collected: Collected, suppressions?: Map<number, Set<string>>): AnalysisResult & { coverage: CoverageStats } {
-  const byPosition = (a: { range: Range }, b: { range: Range }) =>
-    a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
-  const findings = [...collected.findings.values()];
+  const { findings, layers, tensors } = entriesOf(collected);
   return {
     findings: (suppressions ? findings.filter((f) => !isSuppressed(suppressions, f.range.start.line, f.code)) : findings).sort(byPosition),
+    layers: layers.sort(byPosition),
+    tensors: tensors.sort(byPosition),
+    ...(collected.incomplete ? { incomplete: collected.incomplete } : {}),
+    coverage: collected.coverage.result(),
+  };
+}
+
+/** A result's entries in file order. */
+export function byPosition(a: { range: Range }, b: { range: Range }): number {
+  return a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
+}
+
+/**
+ * The findings, layer sites and tensor sites of what a run collected, in the order they were collected (not
+ * sorted, no suppression applied): the entries of a result, which the runs of parts of a module keep between edits.
+ * `callText` gives the text of a layer's call where it is now (its statement moved since it ran).
+ */
+export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+  return {
+    findings: [...collected.findings.values()],
     layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, () => {
       // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
       let markdown = descriptions[0]();
@@ -264,11 +282,9 @@ export function resultOf(collected: Collected, suppressions?: Map<number, Set<st
         if (countDigits(text) > countDigits(markdown)) markdown = text;
       }
       const calls = collected.layerCalls.get(key);
-      return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${c}`).join('\n')}` : markdown;
-    })).sort(byPosition),
-    tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, site.describe) : withoutDescribe(site))).sort(byPosition),
-    ...(collected.incomplete ? { incomplete: collected.incomplete } : {}),
-    coverage: collected.coverage.result(),
+      return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${callText(c)}`).join('\n')}` : markdown;
+    })),
+    tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, site.describe) : withoutDescribe(site))),
   };
 }
 

@@ -4,20 +4,69 @@
 // The result is the one a run over the whole module gives; where that cannot be told from the parts (a step
 // budget shared by the whole module was reached, a top-level statement leaves, a part stopped early), the
 // whole module is run instead.
-import type { AnalysisResult, Finding, Range } from '../findings';
+import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '../findings';
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
-import { AnalysisContext, Collected, lineStartsOf, mergeCollected, resultOf } from './context';
+import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf } from './context';
+import { CoverageCollector } from '../coverage';
+import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
 import { components, Group, groupNames } from './top-level-groups';
 import { analyzeModule } from './analyze-module';
 
-interface ComponentRun {
+type Position = Range['start'];
+
+/** What one interpretation of a component found, at the positions its groups had then; the runs it moved to share it. */
+interface Interpreted {
   collected: Collected;
   stats: RunStats;
-  /** First and last line of each of its groups when it ran: a group moved since then moves what it found. */
+  /** First and last line of each of its groups when it ran. */
   spans: [number, number][];
+  /**
+   * Its keys that lie in groups of imports only, named by the group and their place in it, which moving the
+   * groups in place keeps. Only those can be another run's keys too: every other group is in one component
+   * (top-level-groups.ts), and a run's keys lie in its own groups. Undefined when a key lies in none of them.
+   */
+  keys?: Record<Claimed, string[]>;
+  /** For each key of what it collected (in its maps' order), which of its groups holds it (an index into them); set with `keys`. */
+  groups?: Record<Claimed, number[]>;
+  /** Its findings, layer and tensor sites by group, in file order (made with the first entries). */
+  order?: { findings: GroupOrder[]; layers: GroupOrder[]; tensors: GroupOrder[] };
 }
+
+/** A component's run where its groups are now: what it found moves with its groups. */
+interface ComponentRun {
+  of: Interpreted;
+  /** First line of each of its groups now. */
+  starts: number[];
+  /** A line where the run was made, where it is now (what lies in none of its groups stays). */
+  line?: (line: number) => number;
+  /** Its coverage, keyed where its groups are now. */
+  coverage: CoverageCollector;
+  /**
+   * Its result's entries in the order it collected them (which is that of its keys), made when a result first
+   * needs them (a run that moved is a new run, with its own).
+   */
+  entries?: Entries;
+}
+
+interface Entries {
+  findings: Finding[];
+  layers: LayerSite[];
+  tensors: TensorSite[];
+}
+
+/** The keys of the kept runs, each with the interpretation that holds it, so that an edit checks only what changed. */
+interface Claims {
+  held: Set<Interpreted>;
+  findings: Map<string, Interpreted>;
+  layerSites: Map<string, Interpreted>;
+  layerCalls: Map<string, Interpreted>;
+  tensorSites: Map<string, Interpreted>;
+}
+
+const CLAIMED = ['findings', 'layerSites', 'layerCalls', 'tensorSites'] as const;
+type Claimed = (typeof CLAIMED)[number];
 
 const NO_SUPPRESSIONS = new Map<number, Set<string>>();
 
@@ -36,7 +85,11 @@ export class IncrementalInterpreter {
   forget(): void {
     this.runs = new Map();
     this.lastSplit = undefined;
+    this.claims = undefined;
   }
+
+  /** Which run holds each key of the last result joined from several runs. */
+  private claims: Claims | undefined;
 
   /** The last split into components, by the groups it was made of (an edit that only moved lines keeps every group). */
   private lastSplit: { groups: Group[]; components: number[][] } | undefined;
@@ -63,38 +116,117 @@ export class IncrementalInterpreter {
     const text = textReader(source);
     const next = new Map<string, ComponentRun>();
     const runs: ComponentRun[] = [];
+    const runMembers: number[][] = [];
     let interpreted = 0;
     for (const members of this.componentsOf(groups, text)) {
       const key = members.map((g) => this.idOf(groups[g])).join(',');
       const kept = next.get(key) ?? this.runs.get(key);
       let run = kept && moved(kept, members.map((g) => groups[g]));
       if (!run) {
-        run = interpret(members.map((g) => groups[g]), source);
+        run = interpret(members.map((g) => groups[g]), members.map((g) => this.idOf(groups[g])), source);
         interpreted++;
       }
       next.set(key, run);
       runs.push(run);
+      runMembers.push(members);
     }
     this.runs = next;
     this.lastInterpreted = interpreted;
     this.lastComponents = runs.length;
     let main = 0;
     let unreached = 0;
-    for (const { stats } of runs) {
+    for (const { of: { stats } } of runs) {
       main += stats.main;
       unreached += stats.unreached;
     }
     // Every top-level statement and unreached definition had its full budget in a run of the whole module only
     // while the module's shared budgets were far from spent.
-    if (runs.some((r) => r.stats.left) || main > MAIN_BUDGET - STATEMENT_BUDGET || unreached > UNREACHED_TOTAL - UNREACHED_BUDGET) return this.whole(module, source);
-    const merged = mergeCollected(runs.map((r) => r.collected));
-    if (!merged) return this.whole(module, source);
+    if (runs.some((r) => r.of.stats.left) || main > MAIN_BUDGET - STATEMENT_BUDGET || unreached > UNREACHED_TOTAL - UNREACHED_BUDGET) return this.whole(module, source);
+    const joined = this.join(runs, runMembers, module.suppressions);
+    if (!joined) return this.whole(module, source);
     this.lastWhole = false;
-    return resultOf(merged, module.suppressions);
+    return joined;
+  }
+
+  /**
+   * The result of runs of parts of the module, as a run of the whole module gives it: undefined when two runs
+   * reached the same key or one of several was incomplete (only a run of the whole module knows which came
+   * first). Only the runs interpreted since the last join have their keys checked, and the others' entries are
+   * reused.
+   */
+  private join(runs: ComponentRun[], members: number[][], suppressions: Map<number, Set<string>>): AnalysisResult | undefined {
+    let coverage: CoverageCollector;
+    let incomplete: IncompleteAnalysis | undefined;
+    if (runs.length === 1) {
+      this.claims = undefined;
+      coverage = runs[0].coverage;
+      const { line } = runs[0];
+      incomplete = runs[0].of.collected.incomplete;
+      if (incomplete && line) incomplete = { ...incomplete, line: line(incomplete.line) };
+    } else {
+      if (!this.claim(runs)) return undefined;
+      coverage = new CoverageCollector();
+      for (const run of runs) if (!coverage.absorb(run.coverage)) return undefined;
+    }
+    const entries = runs.map((run) => (run.entries ??= entriesAt(run)));
+    const kept = (f: Finding) => !isSuppressed(suppressions, f.range.start.line, f.code);
+    if (runs.length === 1 || runs.some((run) => !run.of.groups)) {
+      const all = <T extends { range: Range }>(pick: (e: Entries) => T[]) => entries.flatMap(pick).sort(byPosition);
+      return { findings: all((e) => e.findings).filter(kept), layers: all((e) => e.layers), tensors: all((e) => e.tensors), ...(incomplete ? { incomplete } : {}), coverage: coverage.result() };
+    }
+    const parts = <T extends { range: Range }>(pick: (e: Entries) => T[], kind: 'findings' | 'layers' | 'tensors') =>
+      runs.map((run, i) => {
+        const { of } = run;
+        of.order ??= {
+          findings: orderOf(entries[i].findings, of.groups!.findings),
+          layers: orderOf(entries[i].layers, of.groups!.layerSites),
+          tensors: orderOf(entries[i].tensors, of.groups!.tensorSites),
+        };
+        return { entries: pick(entries[i]), order: of.order[kind], members: members[i] };
+      });
+    return {
+      findings: inFileOrder(parts((e) => e.findings, 'findings')).filter(kept),
+      layers: inFileOrder(parts((e) => e.layers, 'layers')),
+      tensors: inFileOrder(parts((e) => e.tensors, 'tensors')),
+      coverage: coverage.result(),
+    };
+  }
+
+  /**
+   * Records the runs' keys, dropping those of interpretations no longer used; false when a key is held twice or
+   * a run is incomplete.
+   */
+  private claim(runs: ComponentRun[]): boolean {
+    const claims: Claims = this.claims ?? { held: new Set(), findings: new Map(), layerSites: new Map(), layerCalls: new Map(), tensorSites: new Map() };
+    this.claims = undefined;
+    const current = new Set(runs.map((run) => run.of));
+    if (current.size !== runs.length) return false;
+    for (const { collected, keys } of current) if (collected.incomplete || !keys) return false;
+    for (const of of claims.held) {
+      if (current.has(of)) continue;
+      for (const kind of CLAIMED) {
+        const held = claims[kind];
+        for (const key of of.keys![kind]) if (held.get(key) === of) held.delete(key);
+      }
+    }
+    for (const of of current) {
+      if (claims.held.has(of)) continue;
+      for (const kind of CLAIMED) {
+        const held = claims[kind];
+        for (const key of of.keys![kind]) {
+          if (held.has(key)) return false;
+          held.set(key, of);
+        }
+      }
+    }
+    claims.held = current;
+    this.claims = claims;
+    return true;
   }
 
   private whole(module: Module, source: string): AnalysisResult {
     this.lastWhole = true;
+    this.claims = undefined;
     return analyzeModule(module, source);
   }
 
@@ -106,7 +238,7 @@ export class IncrementalInterpreter {
 }
 
 /** One component's statements run on their own; suppressions are applied when the components are joined. */
-function interpret(groups: Group[], source: string): ComponentRun {
+function interpret(groups: Group[], ids: number[], source: string): ComponentRun {
   const ctx = new AnalysisContext(source, allRules(), NO_SUPPRESSIONS);
   let stats: RunStats;
   try {
@@ -118,7 +250,47 @@ function interpret(groups: Group[], source: string): ComponentRun {
   const collected = ctx.collected();
   // Findings are kept as they are now: the statements they point into may move in place later.
   const findings = new Map([...collected.findings].map(([key, finding]) => [key, copyFinding(finding, (line) => line, (text) => text)]));
-  return { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+  const of: Interpreted = { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+  const placed = keysInGroups(of.collected, groups, ids);
+  if (placed) {
+    of.keys = placed.keys;
+    of.groups = placed.groups;
+  }
+  return { of, starts: of.spans.map(([start]) => start), coverage: collected.coverage };
+}
+
+/**
+ * Which of the groups holds the position of each key of what a run collected (`code@line:column` or
+ * `line:column`), and the keys in groups of imports only named by the group and their line within it, so that
+ * they stay the same while the groups move in place; undefined when a position lies in none of the groups.
+ */
+function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { keys: Record<Claimed, string[]>; groups: Record<Claimed, number[]> } | undefined {
+  const starts = groups.map((g) => g[0].range.start);
+  const ends = groups.map((g) => g[g.length - 1].range.end);
+  const before = (a: Position, line: number, column: number) => a.line < line || (a.line === line && a.column <= column);
+  const importsOnly = groups.map((g) => g.every((s) => s.kind === 'import'));
+  const out = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, string[]>;
+  const holders = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, number[]>;
+  for (const kind of CLAIMED) {
+    for (const key of collected[kind].keys()) {
+      const at = key.lastIndexOf(':');
+      const column = Number(key.slice(at + 1));
+      const split = key.lastIndexOf('@', at) + 1;
+      const line = Number(key.slice(split, at));
+      // The last group starting at or before the position, which must end at or after it.
+      let lo = 0;
+      let hi = starts.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (before(starts[mid], line, column)) lo = mid;
+        else hi = mid - 1;
+      }
+      if (!before(starts[lo], line, column) || before(ends[lo], line, column - 1)) return undefined;
+      if (importsOnly[lo]) out[kind].push(`${key.slice(0, split)}${ids[lo]}+${line - starts[lo].line}:${column}`);
+      holders[kind].push(lo);
+    }
+  }
+  return { keys: out, groups: holders };
 }
 
 /** Whether two groups read and bind the same module-level names in the same order (what the split is made of). */
@@ -136,52 +308,91 @@ function spanOf(group: Group): [number, number] {
   return [group[0].range.start.line, group[group.length - 1].range.end.line];
 }
 
-const LINE_IN_TEXT = /\bline (\d+)/g;
 
 /**
  * A kept run whose groups moved (lines inserted or removed above them, the statements moved in place): its
  * findings, sites and the line numbers its messages name move with them. The same run when nothing moved.
  */
 function moved(run: ComponentRun, groups: Group[]): ComponentRun {
-  const deltas = groups.map((group, i) => group[0].range.start.line - run.spans[i][0]);
-  if (deltas.every((d) => d === 0)) return run;
+  const starts = groups.map((group) => group[0].range.start.line);
+  if (starts.every((start, i) => start === run.starts[i])) return run;
+  const { spans } = run.of;
+  const deltas = starts.map((start, i) => start - spans[i][0]);
+  if (deltas.every((d) => d === 0)) return { of: run.of, starts, coverage: run.of.collected.coverage };
   const line = (at: number): number => {
     let lo = 0;
-    let hi = run.spans.length - 1;
+    let hi = spans.length - 1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
-      if (run.spans[mid][0] <= at) lo = mid;
+      if (spans[mid][0] <= at) lo = mid;
       else hi = mid - 1;
     }
-    const [start, end] = run.spans[lo];
+    const [start, end] = spans[lo];
     return at >= start && at <= end ? at + deltas[lo] : at;
   };
+  return { of: run.of, starts, line, coverage: run.of.collected.coverage.moved(line) };
+}
+
+const LINE_IN_TEXT = /\bline (\d+)/g;
+
+/** One group's entries of one kind in a run, in file order: their indices in the run's entries. */
+interface GroupOrder {
+  /** The group's index among the run's groups. */
+  group: number;
+  indices: number[];
+}
+
+/**
+ * A run's entries of one kind by group, each group's in file order (a stable sort by position). Moving the
+ * groups in place keeps that order, so it is worked out once per interpretation.
+ */
+function orderOf(entries: { range: Range }[], groups: number[]): GroupOrder[] {
+  const byGroup = new Map<number, number[]>();
+  groups.forEach((group, j) => {
+    const list = byGroup.get(group);
+    if (list) list.push(j);
+    else byGroup.set(group, [j]);
+  });
+  return [...byGroup].sort((a, b) => a[0] - b[0]).map(([group, indices]) => ({ group, indices: indices.sort((a, b) => byPosition(entries[a], entries[b]) || a - b) }));
+}
+
+/**
+ * The entries of several runs in file order, as a stable sort by position of them all (run after run) gives:
+ * the runs' groups do not overlap, so the entries go group by group in the order of the module's groups.
+ * `members` are the module's groups a run ran. A group that several runs reached (imports run in every run)
+ * is sorted on its own.
+ */
+function inFileOrder<T extends { range: Range }>(parts: { entries: T[]; order: GroupOrder[]; members: number[] }[]): T[] {
+  const pieces: { group: number; part: number; order: GroupOrder }[] = [];
+  parts.forEach(({ order, members }, part) => {
+    for (const o of order) pieces.push({ group: members[o.group], part, order: o });
+  });
+  pieces.sort((a, b) => a.group - b.group || a.part - b.part);
+  const out: T[] = [];
+  for (let i = 0; i < pieces.length; ) {
+    let end = i + 1;
+    while (end < pieces.length && pieces[end].group === pieces[i].group) end++;
+    if (end - i === 1) {
+      const { entries } = parts[pieces[i].part];
+      for (const j of pieces[i].order.indices) out.push(entries[j]);
+    } else {
+      const shared = pieces.slice(i, end).flatMap(({ part, order }) => order.indices.map((j) => parts[part].entries[j]));
+      for (const entry of shared.sort(byPosition)) out.push(entry);
+    }
+    i = end;
+  }
+  return out;
+}
+
+/** A run's result entries where its groups are now. */
+function entriesAt(run: ComponentRun): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+  const { collected } = run.of;
+  const { line } = run;
+  if (!line) return entriesOf(collected);
   // Most texts name no line: those are kept as they are, without running the expression.
   const text = (message: string) => (message.includes('line ') ? message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`) : message);
-  const key = (old: string) => {
-    const at = old.lastIndexOf(':');
-    const head = old.slice(0, at);
-    const split = Math.max(head.lastIndexOf('@'), -1) + 1;
-    return `${head.slice(0, split)}${line(Number(head.slice(split)))}${old.slice(at)}`;
-  };
-  const rekey = <V>(map: Map<string, V>, value: (v: V) => V = (v) => v) => {
-    const out = new Map<string, V>();
-    for (const [k, v] of map) out.set(key(k), value(v));
-    return out;
-  };
-  const { collected } = run;
-  return {
-    stats: run.stats,
-    spans: run.spans.map(([start, end], i) => [start + deltas[i], end + deltas[i]]),
-    collected: {
-      findings: rekey(collected.findings, (f) => copyFinding(f, line, text)),
-      layerSites: rekey(collected.layerSites),
-      layerCalls: rekey(collected.layerCalls, (calls) => new Set([...calls].map(text))),
-      tensorSites: rekey(collected.tensorSites),
-      incomplete: collected.incomplete && { ...collected.incomplete, line: line(collected.incomplete.line) },
-      coverage: collected.coverage.moved(line),
-    },
-  };
+  const { layers, tensors } = entriesOf(collected, text);
+  return { findings: [...collected.findings.values()].map((f) => copyFinding(f, line, text)), layers, tensors };
 }
 
 /** A finding with its own positions, each line given by `line`, and its texts by `text`. */

@@ -210,4 +210,44 @@ describe('incremental interpretation', () => {
       doc.dispose();
     }
   });
+
+  it('gives after lines moved above kept components and characters retyped in forward bodies of a many-model file what a cold analysis gives, without running the whole module', async function () {
+    this.timeout(300_000);
+    const a = await analyzer();
+    const clean = pythonFiles(join(TEST_ROOT, 'fixtures', 'torch')).filter((f) => /[\\/]clean_[^\\/]*\.py$/.test(f));
+    const pieces = [...pythonFiles(join(TEST_ROOT, 'examples')), ...clean].map((f) => readFileSync(f, 'utf8'));
+    const pick = random(12);
+    let text = Array.from({ length: 12 }, () => pieces[pick(pieces.length)]).join('\n\n');
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    try {
+      incremental.analyze(parser.reset(text), text);
+      let moves = 0;
+      for (let i = 0; i < 40; i++) {
+        const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index! + 1)].filter((at) => at < text.length);
+        const forwards = [...text.matchAll(/def forward\(self[^)]*\):\n\s+\w/g)].map((m) => m.index! + m[0].length - 1);
+        let edit: SourceEdit;
+        switch (pick(4)) {
+          case 0: edit = { rangeOffset: 0, rangeLength: 0, text: '\n' }; break;
+          case 1: edit = text.startsWith('\n') ? { rangeOffset: 0, rangeLength: 1, text: '' } : { rangeOffset: 0, rangeLength: 0, text: '# top\n' }; break;
+          case 2: edit = { rangeOffset: lineStarts[pick(lineStarts.length)], rangeLength: 0, text: '\n' }; break;
+          default: {
+            // Retype the first character of a forward body's first statement: `z` for it, or back.
+            const at = forwards[pick(forwards.length)];
+            edit = { rangeOffset: at, rangeLength: 1, text: text[at] === 'z' ? 'o' : 'z' };
+          }
+        }
+        text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+        const components = incremental.lastComponents;
+        const result = incremental.analyze(parser.update([edit], text), text);
+        assert.deepEqual(result, a.analyze(text, 'many.py'), `after change ${i + 1}: ${JSON.stringify(edit)}`);
+        assert.equal(incremental.lastWhole, false, `change ${i + 1} ran the whole module: ${JSON.stringify(edit)}`);
+        if (edit.rangeOffset === 0 && incremental.lastInterpreted === 0 && components > 1) moves++;
+      }
+      assert.ok(moves >= 5, `${moves} edits at the top kept every component`);
+    } finally {
+      parser.dispose();
+    }
+  });
 });
