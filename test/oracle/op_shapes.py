@@ -1022,7 +1022,47 @@ RANK_DEMANDS = {
     "size": (None, "x.size(2)", "float"),
     "size-zero": (None, "x.size(0)", "float"),
     "shape-index": (None, "x.shape[-3]", "float"),
+    "squeeze-dim": (None, "x.squeeze(2)", "float"),
+    "torch.squeeze-dim": (None, "torch.squeeze(x, -2)", "float"),
+    "index_select": (None, "x.index_select(1, torch.tensor([0]))", "float"),
+    "torch.index_select": (None, "torch.index_select(x, 0, torch.tensor(0))", "float"),
+    "sort-indices": (None, "x.sort(dim=0, descending=True)[1]", "float"),
+    "torch.sort-values": (None, "torch.sort(x)[0]", "float"),
+    "topk-indices": (None, "x.topk(1)[1]", "float"),
+    "chunk": (None, "x.chunk(2, 1)[0]", "float"),
+    "torch.chunk": (None, "torch.chunk(x, 1)[0]", "float"),
+    "max-dim": (None, "x.max(1)[1]", "float"),
+    "torch.min-dim-keepdim": (None, "torch.min(x, -2, True)[0]", "float"),
+    "median-dim": (None, "x.median(dim=2)[0]", "float"),
+    "sign": (None, "x.sign()", "float"),
+    "floor": (None, "x.floor()", "float"),
+    "ceil": (None, "x.ceil()", "float"),
+    "round": (None, "x.round()", "float"),
+    "sin": (None, "x.sin()", "float"),
+    "cos": (None, "x.cos()", "float"),
+    "log1p": (None, "x.abs().log1p()", "float"),
+    "reciprocal": (None, "x.reciprocal()", "float"),
+    "rsqrt": (None, "x.abs().rsqrt()", "float"),
+    "relu_": (None, "x.clone().relu_()", "float"),
+    "sigmoid_": (None, "x.clone().sigmoid_()", "float"),
+    "tanh_": (None, "x.clone().tanh_()", "float"),
+    "exp_": (None, "x.clone().exp_()", "float"),
+    "abs_": (None, "x.clone().abs_()", "float"),
+    "neg_": (None, "x.clone().neg_()", "float"),
+    "bernoulli": (None, "x.sigmoid().bernoulli()", "float"),
+    "torch.sign": (None, "torch.sign(x)", "float"),
+    "torch.floor": (None, "torch.floor(x)", "float"),
+    "torch.round": (None, "torch.round(x)", "float"),
+    "torch.sin": (None, "torch.sin(x)", "float"),
+    "torch.cos": (None, "torch.cos(x)", "float"),
+    "torch.log1p": (None, "torch.log1p(x.abs())", "float"),
+    "torch.reciprocal": (None, "torch.reciprocal(x)", "float"),
+    "torch.rsqrt": (None, "torch.rsqrt(x.abs())", "float"),
+    "F.softsign": (None, "F.softsign(x)", "float"),
+    "F.tanhshrink": (None, "F.tanhshrink(x)", "float"),
 }
+# Ops whose output rank depends on sizes (squeeze(d) drops axis d only when it has size 1): only their demand counts.
+VARYING_RANK = {"squeeze-dim", "torch.squeeze-dim"}
 
 
 def rank_demands():
@@ -1048,6 +1088,10 @@ def rank_demands():
                 shifts.add(y.dim() - rank if isinstance(y, torch.Tensor) else None)
             if ran:
                 accepts.append(rank)
+        if name in VARYING_RANK:
+            if len(shifts) < 2:
+                raise SystemExit(f"rank demand {name}: listed as varying but the output rank always follows the input's")
+            shifts = {None}
         if len(shifts) != 1:
             raise SystemExit(f"rank demand {name}: output rank does not follow the input's ({shifts})")
         out[name] = {"layer": layer, "expr": expr, "dtype": dtype, "accepts": accepts, "shift": shifts.pop()}

@@ -23,6 +23,9 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
         const d = a.shape.dims[0];
         return d.kind === 'int' ? { kind: 'int', value: d.value, origin: interp.originOf(call) } : { kind: 'symint', dim: d };
       }
+      // len() of a value not followed, or of a tensor of unknown rank, is an int (Python refuses any other result),
+      // whose value is not known: `torch.zeros(len(x))` is 1-D.
+      if (a.kind === 'unknown' || (a.kind === 'tensor' && !a.shape.rankKnown)) return { kind: 'symint', dim: UNKNOWN_DIM };
       return UNKNOWN;
     }
     case 'int': {

@@ -39,11 +39,22 @@ export function matmul(a: Value | undefined, b: Value | undefined, origin: Origi
  */
 export function bmm(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
   const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';
-  if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return result(dtype, origin, UNKNOWN_SHAPE);
-  const x = fitRank(a.shape, 3);
-  const y = fitRank(b.shape, 3);
+  // An operand the analysis cannot follow is a tensor of the rank bmm takes, or PyTorch raises (as for dot).
+  if (!followedOperands(a, b)) return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(operandShape(a), 3);
+  const y = fitRank(operandShape(b), 3);
   if (!x || !y) return result(dtype, origin, UNKNOWN_SHAPE);
   return result(dtype, origin, shapeOf([agreed(x[0], y[0]), x[1], y[2]]));
+}
+
+/** Two operands of which at least one is a tensor and the other a tensor or a value the analysis cannot follow. */
+function followedOperands(a: Value | undefined, b: Value | undefined): boolean {
+  if (a?.kind !== 'tensor' && b?.kind !== 'tensor') return false;
+  return (a?.kind === 'tensor' || a?.kind === 'unknown') && (b?.kind === 'tensor' || b?.kind === 'unknown');
+}
+
+function operandShape(v: Value | undefined): Shape {
+  return v?.kind === 'tensor' ? v.shape : UNKNOWN_SHAPE;
 }
 
 /** The dims of a shape that must have `rank` axes (unknown leading ones filled in), or undefined if it cannot. */
@@ -61,9 +72,9 @@ function agreed(a: Dim, b: Dim): Dim {
 /** torch.mm: (n, m) @ (m, p) → (n, p); both operands are 2-D, so the result is, whatever else is unknown. */
 export function mm(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
   const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';
-  if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return result(dtype, origin, UNKNOWN_SHAPE);
-  const x = fitRank(a.shape, 2);
-  const y = fitRank(b.shape, 2);
+  if (!followedOperands(a, b)) return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(operandShape(a), 2);
+  const y = fitRank(operandShape(b), 2);
   if (!x || !y) return result(dtype, origin, UNKNOWN_SHAPE);
   return result(dtype, origin, shapeOf([x[0], y[1]]));
 }

@@ -66,8 +66,16 @@ export const LAYER_RANKS: Record<string, RankDemand> = {
 const RANK_KEEPING_METHODS = new Set([
   'contiguous', 'float', 'double', 'half', 'long', 'int', 'bool', 'byte', 'to', 'cuda', 'cpu', 'detach', 'clone',
   'relu', 'sigmoid', 'tanh', 'exp', 'log', 'abs', 'neg', 'sqrt', 'softmax', 'log_softmax', 'requires_grad_', 'type_as',
-  'zero_', 'fill_',
+  'zero_', 'fill_', 'sign', 'floor', 'ceil', 'round', 'sin', 'cos', 'log1p', 'reciprocal', 'rsqrt', 'relu_', 'sigmoid_',
+  'tanh_', 'exp_', 'abs_', 'neg_', 'bernoulli',
 ]);
+/**
+ * Ops that give a tuple of tensors, each of their input's rank (`sort` and `topk`: values and indices; `chunk`: the
+ * pieces, and chunk refuses a 0-D tensor).
+ */
+const TUPLE_KEEPING_METHODS = new Set(['sort', 'topk', 'chunk']);
+/** Ops that give (values, indices) over one axis they remove, as a reduction does. */
+const TUPLE_REDUCTIONS = new Set(['max', 'min', 'median', 'mode']);
 /** Methods of a PackedSequence that give one back (a packed value's provenance is that of its `.data`). */
 const PACKED_KEEPING_METHODS = new Set(['to', 'cuda', 'cpu', 'float', 'double', 'half', 'long', 'int', 'detach']);
 const RANK_KEEPING_FUNCTIONS = new Set([
@@ -75,7 +83,8 @@ const RANK_KEEPING_FUNCTIONS = new Set([
   'torch.nn.functional.relu', 'torch.nn.functional.gelu', 'torch.nn.functional.elu', 'torch.nn.functional.selu', 'torch.nn.functional.silu',
   'torch.nn.functional.leaky_relu', 'torch.nn.functional.tanh', 'torch.nn.functional.sigmoid', 'torch.nn.functional.dropout',
   'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax', 'torch.nn.functional.relu6', 'torch.nn.functional.softplus',
-  'torch.nn.functional.hardtanh',
+  'torch.nn.functional.hardtanh', 'torch.sign', 'torch.floor', 'torch.round', 'torch.sin', 'torch.cos', 'torch.log1p',
+  'torch.reciprocal', 'torch.rsqrt', 'torch.nn.functional.softsign', 'torch.nn.functional.tanhshrink',
 ]);
 /** Functions whose first argument's rank they demand, and their output's rank relative to it. */
 const FUNCTION_RANKS: Record<string, RankDemand> = {
@@ -326,13 +335,15 @@ class RankProver {
     const value = sized ? undefined : this.expr(stmt.value);
     // `out, h = self.lstm(x)`: the first item is the output; `out, lengths = pad_packed_sequence(packed)` the padded one.
     const firstItem = this.firstOutput(stmt.value);
+    // `values, indices = x.sort(1)`, `a, b = x.chunk(2, -1)`: every item follows x's rank.
+    const everyItem = firstItem ? undefined : this.tupleOutput(stmt.value);
     for (const target of stmt.targets) {
       this.forgetTargets(target);
       if (target.kind === 'name') this.env.set(target.id, value ?? this.root(stmt, target.id));
       else if (target.kind === 'tuple' || target.kind === 'list') {
         if (target.items.some((t) => t.kind === 'starred')) continue;
         target.items.forEach((t, i) => {
-          if (t.kind === 'name') this.env.set(t.id, i === 0 && firstItem ? firstItem : this.root(stmt, t.id));
+          if (t.kind === 'name') this.env.set(t.id, everyItem ?? (i === 0 && firstItem ? firstItem : this.root(stmt, t.id)));
         });
       }
     }
@@ -349,6 +360,45 @@ class RankProver {
     if (this.pathOf(expr.func) === 'torch.nn.utils.rnn.pad_packed_sequence' && expr.args.length >= 1 && !expr.hasStarArgs) {
       const packed = this.expr(expr.args[0]);
       return packed?.packed ? { param: packed.param, shift: packed.shift + 1 } : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * The provenance every item of a call returning a tuple of tensors shares: `x.sort(...)`, `torch.topk(x, k)` and
+   * `x.chunk(n, d)` keep x's rank; `x.max(d)`, `torch.min(x, d)` remove axis d as a reduction does (with a literal d
+   * only: `torch.max(a, b)` of two tensors is element-wise).
+   */
+  private tupleOutput(expr: A.Expr): Provenance | undefined {
+    if (expr.kind !== 'call' || expr.hasStarArgs || expr.func.kind !== 'attribute') return undefined;
+    const path = this.pathOf(expr.func);
+    let name: string;
+    let input: Provenance | undefined;
+    let rest: A.Expr[];
+    if (path !== undefined) {
+      if (!path.startsWith('torch.') || path.indexOf('.', 6) !== -1 || !expr.args[0] || expr.args[0].kind === 'starred') return undefined;
+      name = path.slice(6);
+      input = this.expr(expr.args[0]);
+      rest = expr.args.slice(1);
+    } else {
+      if (this.resolved(expr.func) !== undefined) return undefined;
+      name = expr.func.attr;
+      input = this.expr(expr.func.object);
+      rest = expr.args;
+    }
+    if (!input || input.packed) return undefined;
+    if (TUPLE_KEEPING_METHODS.has(name)) {
+      if (name === 'chunk') {
+        this.demand(input, (r) => r >= 1);
+        const dim = rest[1] ?? expr.keywords.find((k) => k.name === 'dim')?.value;
+        if (dim) this.demand(input, dimFits(literalInt(dim)));
+      }
+      return input;
+    }
+    if (TUPLE_REDUCTIONS.has(name)) {
+      const dimExpr = rest[0] ?? expr.keywords.find((k) => k.name === 'dim')?.value;
+      if (!dimExpr || literalInt(dimExpr) === undefined) return undefined;
+      return this.reduction(input, expr, rest[0], 'dim', path !== undefined ? 2 : 1);
     }
     return undefined;
   }
@@ -558,6 +608,17 @@ class RankProver {
       this.demand(receiver, hasAxis(literalInt(call.args[0])));
       return undefined;
     }
+    if (name === 'squeeze' && call.args.length === 1 && call.keywords.length === 0) {
+      // squeeze(d) needs axis d (its result's rank depends on that axis' size, so it follows nothing).
+      this.demand(receiver, dimFits(literalInt(call.args[0])));
+      return undefined;
+    }
+    if (name === 'index_select' && call.args.length === 2 && call.keywords.length === 0) {
+      // The index must be a vector (or a 0-D tensor); the result keeps the input's rank.
+      this.demand(receiver, dimFits(literalInt(call.args[0])));
+      this.demand(args[1], (r) => r <= 1);
+      return receiver;
+    }
     if (name === 't' && call.args.length === 0) {
       this.demand(receiver, (r) => r <= 2);
       return receiver;
@@ -607,6 +668,15 @@ class RankProver {
       for (const a of call.args.slice(1, 3)) this.demand(args[0], dimFits(literalInt(a)));
       return args[0];
     }
+    if (name === 'torch.squeeze' && call.args.length === 2 && call.keywords.length === 0) {
+      this.demand(args[0], dimFits(literalInt(call.args[1])));
+      return undefined;
+    }
+    if (name === 'torch.index_select' && call.args.length === 3 && call.keywords.length === 0) {
+      this.demand(args[0], dimFits(literalInt(call.args[1])));
+      this.demand(args[2], (r) => r <= 1);
+      return args[0];
+    }
     if (RANK_KEEPING_FUNCTIONS.has(name)) return args[0]?.packed ? undefined : args[0];
     if (name.startsWith('torch.') && REDUCTIONS.has(name.slice('torch.'.length)) && call.args[0]?.kind !== 'starred') {
       return args[0]?.packed ? undefined : this.reduction(args[0], call, call.args[1], 'dim', 2);
@@ -627,6 +697,11 @@ class RankProver {
     if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) === 0) {
       const out = this.firstOutput(e.value);
       if (out) return out;
+    }
+    // `x.sort(1)[1]`, `torch.max(x, 1)[0]`, `x.chunk(2)[0]`: an item of a tuple whose items all follow x's rank.
+    if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) !== undefined) {
+      const item = this.tupleOutput(e.value);
+      if (item) return item;
     }
     // `x.shape[2]`: the shape tuple has that item (IndexError otherwise).
     if (e.value.kind === 'attribute' && e.value.attr === 'shape' && e.index.length === 1) {

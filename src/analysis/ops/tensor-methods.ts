@@ -133,7 +133,8 @@ export function permute(t: TensorValue, order: (number | undefined)[], origin: O
 
 export function transpose(t: TensorValue, a: number | undefined, b: number | undefined, origin: Origin): TensorValue {
   const shape = t.shape;
-  if (a === undefined || b === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
+  // Axes not known: two axes swap places, whichever they are, so the rank stays and every size is unknown.
+  if (a === undefined || b === undefined) return tensor(t, shape.rankKnown ? shapeOf(shape.dims.map(() => UNKNOWN_DIM)) : UNKNOWN_SHAPE, origin);
   if (!shape.rankKnown) {
     // Negative axes on a partly known shape: only swapping trailing dims is safe.
     if (a < 0 && b < 0 && -a <= shape.dims.length && -b <= shape.dims.length) {
