@@ -299,7 +299,10 @@ function sameNames(a: Group, b: Group, text: (range: Range) => string): boolean 
   const x = groupNames(a, text);
   const y = groupNames(b, text);
   if (x.importsOnly !== y.importsOnly || x.events.length !== y.events.length || x.later.size !== y.later.size) return false;
-  for (let i = 0; i < x.events.length; i++) if (x.events[i].kind !== y.events[i].kind || x.events[i].name !== y.events[i].name) return false;
+  for (let i = 0; i < x.events.length; i++) {
+    const [a, b] = [x.events[i], y.events[i]];
+    if (a.kind !== b.kind || a.name !== b.name || (a.kind === 'join' && b.kind === 'join' && a.back !== b.back)) return false;
+  }
   for (const name of x.later) if (!y.later.has(name)) return false;
   return true;
 }

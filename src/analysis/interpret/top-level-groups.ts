@@ -20,7 +20,11 @@ import type { Range } from '../findings';
 /** One top-level group: its statements, in file order. */
 export type Group = A.Stmt[];
 
-type Event = { kind: 'read' | 'bind' | 'maybe'; name: string };
+/**
+ * `join`: after a module-level loop, the name holds what the loop's last `back` bindings made or what it held
+ * before (the loop may not run): a version joining both, which brings them together only when something touches it.
+ */
+type Event = { kind: 'read' | 'bind' | 'maybe'; name: string } | { kind: 'join'; name: string; back: number };
 
 /** What a group does with module-level names, worked out once per lowered group. */
 interface GroupNames {
@@ -198,10 +202,24 @@ class ModuleWalker {
         return this.block(stmt.orelse, true);
       case 'for': {
         // In a function, a loop's body is followed once whatever its iterable holds, and the names it binds stay
-        // bound after it: they are the function's own from there on. At module level they join what was there.
-        // A body that may leave (return, raise) leaves the loop alone: what it binds after that may not be bound.
-        const loopMaybe = this.local && !this.mayLeave(stmt.body) ? maybe : true;
+        // bound after it: they are the function's own from there on. A body that may leave (return, raise) leaves
+        // the loop alone: what it binds after that may not be bound.
         this.reads(stmt.iter);
+        if (!this.local && !maybe) {
+          // At module level, within an iteration the body's bindings are seen by what follows them in the body; after
+          // the loop each name the loop bound holds its last binding or what it held before (the loop may not run).
+          const start = this.names.events.length;
+          this.target(stmt.target, false);
+          this.block(stmt.body, false);
+          const made = new Map<string, number>();
+          for (let i = start; i < this.names.events.length; i++) {
+            const e = this.names.events[i];
+            if (e.kind === 'bind') made.set(e.name, (made.get(e.name) ?? 0) + 1);
+          }
+          for (const [name, back] of made) this.names.events.push({ kind: 'join', name, back });
+          return this.block(stmt.orelse, true);
+        }
+        const loopMaybe = this.local && !this.mayLeave(stmt.body) ? maybe : true;
         this.target(stmt.target, loopMaybe);
         this.block(stmt.body, loopMaybe);
         return this.block(stmt.orelse, true);
@@ -258,6 +276,15 @@ export function components(groups: Group[], text: (range: Range) => string): num
     if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
   };
   const node = () => parent.push(parent.length) - 1;
+  // A join version brings the versions it joins into its component only once something touches it.
+  const joins = new Map<number, number[]>();
+  const touch = (a: number, version: number) => {
+    union(a, version);
+    const parts = joins.get(version);
+    if (!parts) return;
+    joins.delete(version);
+    for (const part of parts) touch(version, part);
+  };
   // The versions of each followed name in file order, with the group that made each (-1: before any binding).
   const versions = new Map<string, { group: number; node: number }[]>();
   const versionList = (name: string) => {
@@ -270,14 +297,21 @@ export function components(groups: Group[], text: (range: Range) => string): num
     for (const e of names.events) {
       if (!followed.has(e.name)) continue;
       const list = versionList(e.name);
+      if (e.kind === 'join') {
+        // The versions before the loop and after its last binding, joined lazily; the loop's group made it.
+        const joined = node();
+        joins.set(joined, [list[list.length - 1 - e.back].node, list[list.length - 1].node]);
+        list.push({ group: g, node: joined });
+        continue;
+      }
       if (e.kind === 'bind') list.push({ group: g, node: node() });
-      union(g, list[list.length - 1].node);
+      touch(g, list[list.length - 1].node);
     }
   });
   // Code that runs later (a function body) runs while some group of its component that reads a name runs (a
   // group that only binds calls nothing), or after the top level (what nothing called): it reads the version
   // current then. Joining those can bring in more groups: repeat.
-  const mayCall = all.map((names) => names.events.some((e) => e.kind !== 'bind' && followed.has(e.name)) || [...names.later].some((n) => followed.has(n)));
+  const mayCall = all.map((names) => names.events.some((e) => (e.kind === 'read' || e.kind === 'maybe') && followed.has(e.name)) || [...names.later].some((n) => followed.has(n)));
   for (let changed = true; changed; ) {
     changed = false;
     const byRoot = new Map<number, number[]>();
@@ -303,8 +337,8 @@ export function components(groups: Group[], text: (range: Range) => string): num
           for (let w = v + 1; w < list.length && list[w].group === g; w++) needed.push(list[w].node);
         }
         for (const n of needed) {
-          if (find(n) === find(members[0])) continue;
-          union(n, members[0]);
+          if (find(n) === find(members[0]) && !joins.has(n)) continue;
+          touch(members[0], n);
           changed = true;
         }
       }

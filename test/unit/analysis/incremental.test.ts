@@ -115,6 +115,15 @@ describe('incremental interpretation', () => {
     assert.deepEqual(await componentLines(source), [[2, 3, 5], [6]]);
   });
 
+  it('keeps module-level loops that bind the same names apart, and joins a read after a loop to what the loop may leave in place', async () => {
+    const loops = `${HEADER}for step in range(3):\n    loss = step * 2\n    print(loss)\nx = 1\nfor step in range(4):\n    loss = step + 1\n    print(loss)\n`;
+    assert.deepEqual(await componentLines(loops), [[2], [5], [6]]);
+    const after = `${HEADER}loss = 0\nfor step in range(3):\n    loss = step * 2\nprint(loss)\n`;
+    assert.deepEqual(await componentLines(after), [[2, 3, 5]]);
+    const carried = `${HEADER}total = 0\nfor v in [1, 2]:\n    total = total + v\nfor v in [3]:\n    w = v\n`;
+    assert.deepEqual(await componentLines(carried), [[2, 3], [5]]);
+  });
+
   it('joins a function that reads a module-level name to the bindings current where it may be called and to the last one', async () => {
     const source = `${HEADER}n = 50\na = n\nn = 60\nb = n\n\ndef f():\n    return n\n`;
     assert.deepEqual(await componentLines(source), [[2, 3], [4, 5, 7]]);
