@@ -1,7 +1,8 @@
 // Builds realistic N-line PyTorch files from the bundled examples and the clean fixtures: model classes
 // with their `__init__`/`forward`, helpers and the `__main__` blocks that instantiate the models and run
 // a training step. Only top-level names are made unique (methods keep their names, so every forward
-// body is interpreted), and the imports are gathered once at the top, as in a real module.
+// body is interpreted; other script variables, such as loop variables and what `__main__` blocks bind, keep theirs),
+// and the imports are gathered once at the top, as in a real module.
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,9 +21,15 @@ function sources() {
 
 const IMPORT = /^(import\s|from\s+\S+\s+import\s)/;
 
-/** Renames the block's top-level classes and functions (definitions and uses, not attributes) with a suffix. */
+/**
+ * Renames the names the block binds at the top level (classes, functions, and upper-case constants such as
+ * `VOCAB_SIZE = …`; definitions and uses, not attributes) with a suffix: one module does not bind the same
+ * constant twenty times.
+ */
 function uniqueNames(text, suffix) {
-  const names = [...text.matchAll(/^(?:class|def)\s+(\w+)/gm)].map((m) => m[1]);
+  const defined = [...text.matchAll(/^(?:class|def)\s+(\w+)/gm)].map((m) => m[1]);
+  const assigned = [...text.matchAll(/^([A-Z][A-Z0-9_]*(?:\s*,\s*[A-Z][A-Z0-9_]*)*)\s*(?::[^=\n]*)?=(?!=)/gm)].flatMap((m) => m[1].split(',').map((n) => n.trim()));
+  const names = [...defined, ...assigned];
   let out = text;
   for (const name of new Set(names)) out = out.replace(new RegExp(`(?<![.\\w])${name}\\b`, 'g'), `${name}_${suffix}`);
   return out;
