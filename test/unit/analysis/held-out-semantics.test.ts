@@ -40,6 +40,11 @@ describe('axes merged by a view keep the batch', () => {
     assert.deepEqual(await codes(body), []);
   });
 
+  it('(batch, 1, features) into a sequence-first layer attends across the batch on purpose: no SL130', async () => {
+    const body = `${torchPrelude}batch_size = 32\nlayer = nn.TransformerEncoderLayer(512, 4, 512, 0.5)\nx = torch.randn(batch_size, 512)\ny = layer(x.unsqueeze(1)).squeeze(1)\n`;
+    assert.ok(!(await codes(body)).includes('SL130'));
+  });
+
   it('a view that merges axes after the batch gives the merged axis no batch role', async () => {
     const body = `${torchPrelude}${encoder}seq_len = 10\nx = torch.randn(seq_len, 4, 3, 64)\ny = enc(x.view(seq_len, -1, 64))\n`;
     assert.deepEqual(await codes(body), []);
