@@ -451,6 +451,19 @@ def _(r):
     return f"x = {randn(s)}\nmask = torch.rand({args(m) if m else '()'}) > 0.5\ny = " + form.format(k=k, a=a)
 
 
+@op("unique", check=("y", "inv"))
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    a = axis(r, len(s))
+    form = r.choice([
+        "torch.unique(x, return_inverse=True)", "x.unique(return_inverse=True)", "torch.unique(x, dim={a}, return_inverse=True)",
+        "x.unique_consecutive(return_inverse=True)", "torch.unique_consecutive(x, return_inverse=True, dim={a})",
+        "torch.unique(x, True, True, True)", "x.unique(sorted=False, return_inverse=True, return_counts=True)",
+    ])
+    out = "y, inv, counts = " if "True, True, True" in form or "return_counts=True" in form else "y, inv = "
+    return f"x = torch.randint(0, 4, {tup(s)})\n" + out + form.format(a=a)
+
+
 @op("shape-keeping-writes")
 def _(r):
     s = sizes(r, r.randint(1, 4))

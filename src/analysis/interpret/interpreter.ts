@@ -32,6 +32,15 @@ import { knowledgeOf } from '../coverage';
 
 const MAX_DEPTH = 10;
 /** Tensor methods no other Python object has, whose result's rank the call alone tells. */
+/** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
+const SHAPE_ONLY_METHODS = new Set(['view', 'reshape', 'permute', 'expand', 'repeat', 'tile', 'flatten', 'squeeze', 'unsqueeze', 'transpose', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
+
+/** A method called with `*args` that are not known: a tensor of unknown shape when the method keeps the dtype, else unknown. */
+function partialMethodResult(receiver: Value, name: string, kwargs: Map<string, Value>): Value {
+  if (receiver.kind !== 'tensor' || !SHAPE_ONLY_METHODS.has(name)) return UNKNOWN;
+  return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: kwargs.has('dtype') ? 'unknown' : receiver.dtype };
+}
+
 const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
 const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);
@@ -988,6 +997,14 @@ export class Interpreter {
     return { kind: 'method', receiver: { kind: 'layer', layer }, name };
   }
 
+  /** `sizes[-2:]` on a list or tuple whose items are known: the items Python's slice picks; any other bound is unknown. */
+  private sliceItems(value: Value & { kind: 'tuple' | 'list' }, s: A.Slice, scope: Scope): Value {
+    const bound = (e: A.Expr | undefined) => (e ? intValue(this.eval(e, scope)) ?? NaN : undefined);
+    const [start, stop, step] = [bound(s.start), bound(s.stop), bound(s.step)];
+    if (Number.isNaN(start) || Number.isNaN(stop) || (step !== undefined && step !== 1)) return summary(value.kind, undefined);
+    return sequence(value.kind, value.items.slice(start, stop));
+  }
+
   private subscript(expr: A.Subscript, scope: Scope): Value {
     const value = this.eval(expr.value, scope);
     const before = this.ctx.loudCount;
@@ -1003,6 +1020,7 @@ export class Interpreter {
       return getitem ? this.callFunction(getitem, [key], new Map(), value, this.ownerOf(value.cls, getitem)) : UNKNOWN;
     }
     if ((value.kind === 'tuple' || value.kind === 'list') && value.element) return expr.index[0]?.kind === 'slice' ? value : value.element;
+    if ((value.kind === 'tuple' || value.kind === 'list') && expr.index.length === 1 && expr.index[0].kind === 'slice') return this.sliceItems(value, expr.index[0], scope);
     if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'int') {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
       return value.items[i] ?? UNKNOWN;
@@ -1106,6 +1124,7 @@ export class Interpreter {
     for (const star of expr.starArgs) {
       const v = this.eval(star, scope);
       if ((v.kind === 'tuple' || v.kind === 'list') && !v.element) args.push(...v.items);
+      else if (v.kind === 'size') args.push(...v.dims.map(valueFromDim));
       else hidden = true;
     }
     for (const star of expr.starKwargs) {
@@ -1139,6 +1158,8 @@ export class Interpreter {
       case 'function':
         return this.callFunction(callee.def, partial ? [] : args, partial ? new Map() : kwargs, callee.owner, callee.owner ? this.ownerOf(callee.owner.cls, callee.def) : undefined);
       case 'method':
+        // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
+        if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
         return this.callMethod(callee.receiver, callee.name, args, kwargs, expr);
       case 'kmodel':
         return callKerasModel(this, callee.model, args, expr);

@@ -5,6 +5,7 @@ import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { broadcast } from './broadcast';
+import { isUnique, unique } from './unique';
 
 /** Element-wise comparisons and logical binary ops: broadcast, bool. */
 const COMPARISONS = new Set([
@@ -23,7 +24,7 @@ const SHAPE_KEEPING_WRITES = new Set([
 ]);
 
 export function isComparisonOrMask(name: string): boolean {
-  return COMPARISONS.has(name) || SHAPE_KEEPING_WRITES.has(name) || name === 'logical_not' || name === 'masked_select' || name === 'nonzero' || name === 'select' || name === 'ravel' || name === 'all' || name === 'any';
+  return COMPARISONS.has(name) || SHAPE_KEEPING_WRITES.has(name) || name === 'logical_not' || name === 'masked_select' || name === 'nonzero' || name === 'select' || name === 'ravel' || name === 'all' || name === 'any' || isUnique(name);
 }
 
 const SCALARS = new Set(['int', 'float', 'bool', 'symint']);
@@ -75,6 +76,9 @@ export function comparisonOrMask(t: TensorValue, name: string, args: Value[], kw
       if (i === undefined) return UNKNOWN;
       return keep(shapeOf(keepdim ? t.shape.dims.map((d, k) => (k === i ? intDim(1, { origin }) : d)) : t.shape.dims.filter((_, k) => k !== i)), 'bool');
     }
+    case 'unique':
+    case 'unique_consecutive':
+      return unique(t, name, args, kwargs, origin);
     default:
       return undefined;
   }

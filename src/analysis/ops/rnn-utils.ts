@@ -7,6 +7,24 @@ function arg(args: Value[], kwargs: Map<string, Value>, index: number, name: str
   return args[index] ?? kwargs.get(name);
 }
 
+/**
+ * The bounds of pad_sequence's result: the first sequence's, widened by padding_value (default 0) unless every length is
+ * known and equal (then nothing is padded). Rows that are not padded do not reach the padding value: mixed bounds.
+ */
+function paddedBounds(first: TensorValue, lengths: (number | undefined)[] | undefined, paddingValue: Value | undefined): { minValue?: number; maxValue?: number; mixedBounds?: boolean } {
+  const bounds = { minValue: first.minValue, maxValue: first.maxValue, ...(first.mixedBounds ? { mixedBounds: true } : {}) };
+  const noPadding = lengths !== undefined && lengths.length > 0 && lengths.every((n) => n !== undefined && n === lengths[0]);
+  const pad = paddingValue === undefined ? 0 : paddingValue.kind === 'int' || paddingValue.kind === 'float' ? paddingValue.value : undefined;
+  if (noPadding) return bounds;
+  if (pad === undefined || !Number.isFinite(pad)) return { minValue: undefined, maxValue: undefined };
+  // Values of the sequences not known: the padding is still reached, as the lowest value when it is negative (no id
+  // is) and as the highest when it is positive; 0 says nothing.
+  if (first.minValue === undefined || first.maxValue === undefined) return pad < 0 ? { minValue: pad, mixedBounds: true } : pad > 0 ? { maxValue: pad, mixedBounds: true } : {};
+  if (pad === first.minValue || pad === first.maxValue) return bounds;
+  if (pad > first.minValue && pad < first.maxValue) return bounds;
+  return { minValue: Math.min(first.minValue, pad), maxValue: Math.max(first.maxValue, pad), mixedBounds: true };
+}
+
 export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   switch (name) {
     case 'pad_sequence': {
@@ -28,7 +46,7 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       }
       const rest = first.shape.dims.slice(1);
       const dims = batchFirst ? [batch, time, ...rest] : [time, batch, ...rest];
-      return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), maxValue: first.maxValue, minValue: first.minValue };
+      return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), ...paddedBounds(first, lengths, arg(args, kwargs, 2, 'padding_value')) };
     }
     case 'pack_padded_sequence': {
       const input = arg(args, kwargs, 0, 'input');

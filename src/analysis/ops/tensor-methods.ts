@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
@@ -58,7 +58,8 @@ function valueBounds(t: TensorValue, name: string, args: Value[], kwargs: Map<st
   if (name === 'masked_fill' || name === 'masked_fill_') {
     const fill = args[1] ?? kwargs.get('value');
     const v = fill?.kind === 'int' || fill?.kind === 'float' ? fill.value : undefined;
-    if (v === undefined || Number.isNaN(v) || t.minValue === undefined || t.maxValue === undefined) return { minValue: undefined, maxValue: undefined };
+    // Bounds reached only by some parts (the padding of pad_sequence) may be exactly what the mask fills over.
+    if (v === undefined || Number.isNaN(v) || t.minValue === undefined || t.maxValue === undefined || t.mixedBounds) return { minValue: undefined, maxValue: undefined };
     return { minValue: Math.min(t.minValue, v), maxValue: Math.max(t.maxValue, v) };
   }
   return { minValue: undefined, maxValue: undefined };
@@ -97,6 +98,20 @@ function foldedLayers(t: TensorValue, dims: Dim[], size: number, origin: Origin)
   return `${origin.text} (line ${origin.range.start.line + 1}) folds the num_layers × directions axis of a recurrent state into ${size} = ${layers.value} × ${size / layers.value}: each sample appears ${layers.value} times, once per layer and direction; take the last layer's state (h_n[-1]) instead`;
 }
 
+/**
+ * The role of the axis a view's -1 makes, when the sizes around the -1 are the input's own leading and trailing sizes:
+ * the -1 then merges the input axes between them, and an axis that merges the batch with others (batch × seq rows)
+ * still holds separate samples, so it is a batch axis.
+ */
+function mergedRole(input: Dim[], dims: Dim[], minus: number): DimRole | undefined {
+  const before = dims.slice(0, minus);
+  const after = dims.slice(minus + 1);
+  if (before.length + after.length >= input.length) return undefined;
+  if (!before.every((d, i) => sameDim(d, input[i])) || !after.every((d, i) => sameDim(d, input[input.length - after.length + i]))) return undefined;
+  const merged = input.slice(before.length, input.length - after.length);
+  return merged.some((d) => d.role === 'batch') ? 'batch' : undefined;
+}
+
 /** view/reshape with at most one -1. */
 export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValue {
   const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
@@ -106,7 +121,8 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   const others = dims.filter((_, i) => i !== minus);
   if (total !== undefined && others.every((d) => d.kind === 'int')) {
     const rest = others.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
-    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds: foldedLayers(t, dims, total / rest, origin) }) : UNKNOWN_DIM;
+    const folds = rest > 0 && total % rest === 0 ? foldedLayers(t, dims, total / rest, origin) : undefined;
+    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds, role: folds ? undefined : mergedRole(t.shape.dims, dims, minus) }) : UNKNOWN_DIM;
   } else if (t.shape.rankKnown && others.length === t.shape.dims.length - 1) {
     // x.view(B, -1) style where the known dims match the input's: the -1 is what is left over.
     const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));

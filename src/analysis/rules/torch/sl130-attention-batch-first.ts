@@ -73,6 +73,9 @@ export const attentionBatchFirst: Rule = {
       const dims = input.shape.dims;
       const dataBatch = layout === 'batch-first' ? dims[0] : dims[1];
       const dataSeq = layout === 'batch-first' ? dims[1] : dims[0];
+      // One position per sequence in the data's own reading would make attention a no-op: attending across the batch
+      // is then what the code means (BatchFormer's x.unsqueeze(1) into a sequence-first layer).
+      if (known(dataSeq) === 1) return;
       ctx.report({
         range: argExpr(event, first)?.range ?? event.call.range,
         message: `${layerName(event.layer)} is ${words(layerLayout)} (batch_first=${config.batchFirst ? 'True' : 'False'}) but receives ${words(layout)} data ${formatShape(input.shape)}${input.origin ? ` from ${input.origin.text} (line ${input.origin.range.start.line + 1})` : ''}: it attends over the batch axis: ${count(dataBatch, 'sequences')} are mixed with each other, and each of ${count(dataSeq, 'positions')} is treated as a separate sequence. Nothing raises while the sizes fit`,

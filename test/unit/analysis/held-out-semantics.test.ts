@@ -1,0 +1,106 @@
+// Semantics that real reported bugs and real model files needed: size lists built from x.size(), star arguments,
+// axes merged by a view, torch.unique, and what pad_sequence's padding value puts into the ids.
+import { strict as assert } from 'node:assert';
+import { codes, shapeOf } from './helpers';
+
+const torchPrelude = 'import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pad_sequence\n';
+
+describe('size lists and star arguments', () => {
+  it('x.view(-1, *sizes) with sizes not known has no shape: the visible -1 alone is not the answer', async () => {
+    const body = `${torchPrelude}x = torch.randn(16, 10, 12, 64)\ndef f(sizes):\n    return x.view(-1, *sizes)\ny = f(unknown_sizes)\n`;
+    assert.equal(await shapeOf(body, 'y'), undefined);
+  });
+
+  it('x.view(-1, *x.shape[2:]) spreads the known trailing sizes', async () => {
+    const body = `${torchPrelude}x = torch.randn(16, 10, 12, 64)\ny = x.view(-1, *x.shape[2:])\n`;
+    assert.equal(await shapeOf(body, 'y'), '(160, 12, 64)');
+  });
+
+  it('[-1] + list(x.size())[-2:] is a size list a view reads', async () => {
+    const body = `${torchPrelude}x = torch.randn(16, 10, 12, 64)\ns = list(x.size())\ny = x.view([-1] + s[-2:])\n`;
+    assert.equal(await shapeOf(body, 'y'), '(160, 12, 64)');
+  });
+
+  it('a slice of a known list with a bound not known is a list of unknown length, not its items', async () => {
+    const body = `${torchPrelude}x = torch.randn(16, 10, 12, 64)\ns = list(x.size())\ny = x.view(-1, *s[k:])\n`;
+    assert.equal(await shapeOf(body, 'y'), undefined);
+  });
+});
+
+describe('axes merged by a view keep the batch', () => {
+  const encoder = 'layer = nn.TransformerEncoderLayer(d_model=64, nhead=8)\nenc = nn.TransformerEncoder(layer, num_layers=1)\n';
+
+  it('(batch × seq, fields, hidden) rows into a sequence-first encoder attend across samples: SL130', async () => {
+    const body = `${torchPrelude}${encoder}batch_size, seq_len = 16, 10\nx = torch.randn(batch_size, seq_len, 12, 64)\ny = enc(x.view(-1, 12, 64))\n`;
+    assert.ok((await codes(body)).includes('SL130'));
+  });
+
+  it('the same rows moved to axis 1 draw nothing', async () => {
+    const body = `${torchPrelude}${encoder}batch_size, seq_len = 16, 10\nx = torch.randn(batch_size, seq_len, 12, 64)\ny = enc(x.view(-1, 12, 64).permute(1, 0, 2))\n`;
+    assert.deepEqual(await codes(body), []);
+  });
+
+  it('(batch, 1, features) into a sequence-first layer attends across the batch on purpose: no SL130', async () => {
+    const body = `${torchPrelude}batch_size = 32\nlayer = nn.TransformerEncoderLayer(512, 4, 512, 0.5)\nx = torch.randn(batch_size, 512)\ny = layer(x.unsqueeze(1)).squeeze(1)\n`;
+    assert.ok(!(await codes(body)).includes('SL130'));
+  });
+
+  it('a view that merges axes after the batch gives the merged axis no batch role', async () => {
+    const body = `${torchPrelude}${encoder}seq_len = 10\nx = torch.randn(seq_len, 4, 3, 64)\ny = enc(x.view(seq_len, -1, 64))\n`;
+    assert.deepEqual(await codes(body), []);
+  });
+});
+
+describe('torch.unique and unique_consecutive', () => {
+  it('give one axis of unknown length in the input dtype', async () => {
+    const body = `${torchPrelude}x = torch.tensor([[3, 3, 7], [9, 9, 12]])\ny = torch.unique_consecutive(x)\n`;
+    assert.equal(await shapeOf(body, 'y'), '(?,)');
+  });
+
+  it('return the inverse in the input shape and the counts along the unknown axis', async () => {
+    const body = `${torchPrelude}x = torch.tensor([[3, 3, 7], [9, 9, 12]])\ny, inv, counts = x.unique(return_inverse=True, return_counts=True)\n`;
+    assert.equal(await shapeOf(body, 'y'), '(?,)');
+    assert.equal(await shapeOf(body, 'inv'), '(2, 3)');
+    assert.equal(await shapeOf(body, 'counts'), '(?,)');
+  });
+
+  it('with dim keep the other axes', async () => {
+    const body = `${torchPrelude}x = torch.tensor([[3, 3, 7], [9, 9, 12]])\ny, inv = torch.unique(x, dim=1, return_inverse=True)\n`;
+    assert.equal(await shapeOf(body, 'y'), '(2, ?)');
+    assert.equal(await shapeOf(body, 'inv'), '(3,)');
+  });
+
+  it('keep the ids: deduplicated ids past the table still draw SL108', async () => {
+    const body = `${torchPrelude}ids = torch.tensor([3, 3, 7, 12])\nemb = nn.Embedding(10, 4)\nout = emb(torch.unique(ids))\n`;
+    assert.ok((await codes(body)).includes('SL108'));
+  });
+});
+
+describe('the padding value of pad_sequence reaches the ids', () => {
+  const seqs = 'seqs = [torch.unique_consecutive(row) for row in torch.tensor([[3, 3, 7], [5, 6, 7]]).unbind(0)]\n';
+
+  it('padding_value=-1 into an Embedding is a negative id: SL108', async () => {
+    const body = `${torchPrelude}${seqs}emb = nn.Embedding(100, 4)\nout = emb(pad_sequence(seqs, batch_first=True, padding_value=-1))\n`;
+    assert.ok((await codes(body)).includes('SL108'));
+  });
+
+  it('padding_value equal to the vocabulary size is past the table: SL108', async () => {
+    const body = `${torchPrelude}VOCAB = 100\n${seqs}emb = nn.Embedding(VOCAB, 4)\nout = emb(pad_sequence(seqs, batch_first=True, padding_value=VOCAB))\n`;
+    assert.ok((await codes(body)).includes('SL108'));
+  });
+
+  it('a padding value inside the table draws nothing', async () => {
+    const body = `${torchPrelude}${seqs}emb = nn.Embedding(100, 4, padding_idx=99)\nout = emb(pad_sequence(seqs, batch_first=True, padding_value=99))\n`;
+    assert.deepEqual(await codes(body), []);
+  });
+
+  it('-1 padding filled with a real id before the Embedding draws nothing', async () => {
+    const body = `${torchPrelude}${seqs}emb = nn.Embedding(100, 4)\np = pad_sequence(seqs, batch_first=True, padding_value=-1)\nout = emb(p.masked_fill(p == -1, 0))\n`;
+    assert.deepEqual(await codes(body), []);
+  });
+
+  it('sequences of one known length are not padded: -1 never appears', async () => {
+    const body = `${torchPrelude}emb = nn.Embedding(100, 4)\np = pad_sequence([torch.tensor([1, 2]), torch.tensor([3, 4])], padding_value=-1)\nout = emb(p)\n`;
+    assert.deepEqual(await codes(body), []);
+  });
+});
