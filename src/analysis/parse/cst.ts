@@ -175,12 +175,37 @@ export class FlatTree {
     return this.type(node) === 'ERROR' || (this.starts[node] === this.ends[node] && this.missing[node] === 1);
   }
 
+  /**
+   * A node that starts where its first child starts shares that child's position object (`self.fc(x)`, its
+   * attribute and `self` hold one), and likewise for ends and last children: positions are plain data, read
+   * by value, and moving a statement moves each position object once.
+   */
   startOf(node: number): Position {
-    return (this.startPositions[node] ??= this.lines.position(this.starts[node]));
+    return this.startPositions[node] ?? this.sharedPosition(node, this.starts, this.firstChild, this.startPositions);
   }
 
   endOf(node: number): Position {
-    return (this.endPositions[node] ??= this.lines.position(this.ends[node]));
+    return this.endPositions[node] ?? this.sharedPosition(node, this.ends, this.lastChild, this.endPositions);
+  }
+
+  /** Walks down the chain of children at the same offset (iteratively: a chain can be as long as a line). */
+  private sharedPosition(node: number, offsets: Int32Array, child: Int32Array, cache: (Position | undefined)[]): Position {
+    const offset = offsets[node];
+    let bottom = node;
+    let position: Position | undefined;
+    for (;;) {
+      const next = child[bottom];
+      if (next === NONE || offsets[next] !== offset) break;
+      bottom = next;
+      position = cache[bottom];
+      if (position !== undefined) break;
+    }
+    position ??= this.lines.position(offset);
+    for (let n = node; ; n = child[n]) {
+      cache[n] = position;
+      if (n === bottom) break;
+    }
+    return position;
   }
 
   /** The statement's own offsets and start. */
