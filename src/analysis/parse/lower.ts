@@ -190,7 +190,11 @@ class Lowerer {
     if (node === NONE) return [];
     if (this.type(node) !== 'block') return this.stmt(node);
     const out: A.Stmt[] = [];
-    for (const child of this.namedChildren(node)) out.push(...this.stmt(child));
+    for (let child = this.firstChild[node]; child !== NONE; child = this.nextSibling[child]) {
+      if (!this.tree.named(child) || this.isTrivia(child)) continue;
+      const stmts = this.stmt(child);
+      for (let i = 0; i < stmts.length; i++) out.push(stmts[i]);
+    }
     return out;
   }
 
