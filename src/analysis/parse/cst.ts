@@ -1,11 +1,12 @@
-// Copies tree-sitter's tree into plain objects, once per top-level statement that changed.
-// Two readers give the same copy: one reads tree-sitter's memory directly (wasm-tree.ts), the other
-// walks web-tree-sitter's cursor, one wasm call per property. A self-check at start-up picks the first
-// when it gives the same tree as the second on a built-in sample.
+// Copies tree-sitter's tree into flat arrays (FlatTree), once per top-level statement that changed, for
+// the lowering to read at once. Two readers give the same copy: one reads tree-sitter's memory directly
+// (wasm-tree.ts), the other walks web-tree-sitter's cursor, one wasm call per property. A self-check at
+// start-up picks the first when it gives the same tree as the second on a built-in sample.
 import type { Language, Parser, Node as TsNode, Tree, TreeCursor } from 'web-tree-sitter';
 import type { Position } from '../findings';
 import { WasmHeap, WasmTreeReader } from './wasm-tree';
 
+/** A copied node as a plain object: how the two readers' copies are compared. */
 export interface CstNode {
   readonly type: string;
   readonly named: boolean;
@@ -24,6 +25,12 @@ export interface Tables {
   types: string[];
   named: boolean[];
   fields: (string | null)[];
+  /** By type id: a node type that never has children (LEAVES). */
+  leaf: boolean[];
+  /** By type id: a parent whose unnamed tokens are kept (KEEPS_TOKENS). */
+  keepsTokens: boolean[];
+  /** By type id: a parent whose children are read by position only (NO_FIELDS). */
+  noFields: boolean[];
 }
 
 const tablesByLanguage = new WeakMap<object, Tables>();
@@ -33,7 +40,14 @@ function tablesFor(tree: Tree): Tables {
   let tables = tablesByLanguage.get(language);
   if (!tables) {
     const types = language.types;
-    tables = { types, named: types.map((_, id) => language.nodeTypeIsNamed(id)), fields: language.fields };
+    tables = {
+      types,
+      named: types.map((_, id) => language.nodeTypeIsNamed(id)),
+      fields: language.fields,
+      leaf: types.map((type) => LEAVES.has(type)),
+      keepsTokens: types.map((type) => KEEPS_TOKENS.has(type)),
+      noFields: types.map((type) => NO_FIELDS.has(type)),
+    };
     tablesByLanguage.set(language, tables);
   }
   return tables;
@@ -71,68 +85,160 @@ export class LineIndex {
   }
 }
 
-// Each cursor property crosses into wasm and copies the cursor: read only ids and offsets,
-// and look everything else up in JS.
-function readCurrent(cursor: TreeCursor, tables: Tables, lines: LineIndex, withField = true): CstNode {
-  const startIndex = cursor.startIndex;
-  const endIndex = cursor.endIndex;
-  // nodeIsMissing crosses into wasm too: ask only for empty nodes, the only ones it can be true of.
-  const missing = startIndex === endIndex && cursor.nodeIsMissing;
-  return cstNode(tables, lines, cursor.nodeTypeId, withField ? cursor.currentFieldId : 0, startIndex, endIndex, missing);
-}
+/** No node: the end of a child list, or the parent of the copied statement. */
+export const NONE = -1;
 
 /**
- * One node of the copied tree. Its positions are worked out when first read (and then kept, so a range
- * made from them keeps its identity): many nodes, such as blocks, argument lists and tokens, never
- * become a range.
+ * One copied top-level statement, its nodes held in flat arrays and named by index (the statement is
+ * node 0), children linked first-child / next-sibling in document order. The arrays are kept from one
+ * statement to the next: copying a statement allocates no object per node. Positions are worked out
+ * when first read, then kept, so the ranges made from one node share them.
+ *
+ * A copy is valid until the next one is made into the same tree: the lowering reads it at once.
  */
-class CopiedNode implements CstNode {
-  children: CstNode[] = NO_CHILDREN;
-  private startPosition: Position | undefined = undefined;
-  private endPosition: Position | undefined = undefined;
+export class FlatTree {
+  count = 0;
+  typeIds = new Uint16Array(256);
+  fieldIds = new Uint16Array(256);
+  starts = new Int32Array(256);
+  ends = new Int32Array(256);
+  missing = new Uint8Array(256);
+  firstChild = new Int32Array(256);
+  nextSibling = new Int32Array(256);
+  private lastChild = new Int32Array(256);
+  private startPositions: (Position | undefined)[] = [];
+  private endPositions: (Position | undefined)[] = [];
 
-  constructor(
-    private readonly lines: LineIndex,
-    readonly type: string,
-    readonly named: boolean,
-    readonly field: string | null,
-    readonly startIndex: number,
-    readonly endIndex: number,
-    readonly isError: boolean,
-  ) {}
+  constructor(readonly tables: Tables, private readonly lines: LineIndex) {}
+
+  /** Empties the tree for the next statement. */
+  clear(): this {
+    this.count = 0;
+    this.startPositions.length = 0;
+    this.endPositions.length = 0;
+    return this;
+  }
+
+  /** Appends a node as the last child of `parent` (NONE for the statement itself); returns its index. */
+  add(parent: number, typeId: number, fieldId: number, startIndex: number, endIndex: number, missing: boolean): number {
+    const id = this.count++;
+    if (id === this.typeIds.length) this.grow();
+    this.typeIds[id] = typeId;
+    this.fieldIds[id] = fieldId;
+    this.starts[id] = startIndex;
+    this.ends[id] = endIndex;
+    this.missing[id] = missing ? 1 : 0;
+    this.firstChild[id] = NONE;
+    this.nextSibling[id] = NONE;
+    this.lastChild[id] = NONE;
+    if (parent !== NONE) {
+      const last = this.lastChild[parent];
+      if (last === NONE) this.firstChild[parent] = id;
+      else this.nextSibling[last] = id;
+      this.lastChild[parent] = id;
+    }
+    return id;
+  }
+
+  private grow(): void {
+    const size = this.typeIds.length * 2;
+    const grown = <T extends Uint8Array | Uint16Array | Int32Array>(old: T, make: new (n: number) => T): T => {
+      const next = new make(size);
+      next.set(old);
+      return next;
+    };
+    this.typeIds = grown(this.typeIds, Uint16Array);
+    this.fieldIds = grown(this.fieldIds, Uint16Array);
+    this.starts = grown(this.starts, Int32Array);
+    this.ends = grown(this.ends, Int32Array);
+    this.missing = grown(this.missing, Uint8Array);
+    this.firstChild = grown(this.firstChild, Int32Array);
+    this.nextSibling = grown(this.nextSibling, Int32Array);
+    this.lastChild = grown(this.lastChild, Int32Array);
+  }
+
+  type(node: number): string {
+    return this.tables.types[this.typeIds[node]] ?? 'ERROR';
+  }
+
+  named(node: number): boolean {
+    return this.tables.named[this.typeIds[node]] ?? true;
+  }
+
+  field(node: number): string | null {
+    const id = this.fieldIds[node];
+    return id ? this.tables.fields[id] ?? null : null;
+  }
+
+  /** Set on ERROR nodes and on MISSING tokens. */
+  isError(node: number): boolean {
+    return this.type(node) === 'ERROR' || (this.starts[node] === this.ends[node] && this.missing[node] === 1);
+  }
+
+  /**
+   * A node that starts where its first child starts shares that child's position object (`self.fc(x)`, its
+   * attribute and `self` hold one), and likewise for ends and last children: positions are plain data, read
+   * by value, and moving a statement moves each position object once.
+   */
+  startOf(node: number): Position {
+    return this.startPositions[node] ?? this.sharedPosition(node, this.starts, this.firstChild, this.startPositions);
+  }
+
+  endOf(node: number): Position {
+    return this.endPositions[node] ?? this.sharedPosition(node, this.ends, this.lastChild, this.endPositions);
+  }
+
+  /** Walks down the chain of children at the same offset (iteratively: a chain can be as long as a line). */
+  private sharedPosition(node: number, offsets: Int32Array, child: Int32Array, cache: (Position | undefined)[]): Position {
+    const offset = offsets[node];
+    let bottom = node;
+    let position: Position | undefined;
+    for (;;) {
+      const next = child[bottom];
+      if (next === NONE || offsets[next] !== offset) break;
+      bottom = next;
+      position = cache[bottom];
+      if (position !== undefined) break;
+    }
+    position ??= this.lines.position(offset);
+    for (let n = node; ; n = child[n]) {
+      cache[n] = position;
+      if (n === bottom) break;
+    }
+    return position;
+  }
+
+  /** The statement's own offsets and start. */
+  get startIndex(): number {
+    return this.starts[0];
+  }
+
+  get endIndex(): number {
+    return this.ends[0];
+  }
 
   get start(): Position {
-    return (this.startPosition ??= this.lines.position(this.startIndex));
+    return this.startOf(0);
   }
 
-  get end(): Position {
-    return (this.endPosition ??= this.lines.position(this.endIndex));
+  /** The statement as plain nodes (the self-check and the tests compare the two readers' copies). */
+  toCstNode(): CstNode {
+    const make = (n: number): CstNode => ({
+      type: this.type(n), named: this.named(n), field: this.field(n), startIndex: this.starts[n], endIndex: this.ends[n],
+      start: this.startOf(n), end: this.endOf(n), children: [], isError: this.isError(n),
+    });
+    const root = make(0);
+    const stack: [number, CstNode][] = [[0, root]];
+    while (stack.length) {
+      const [n, node] = stack.pop()!;
+      for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) {
+        const child = make(c);
+        node.children.push(child);
+        stack.push([c, child]);
+      }
+    }
+    return root;
   }
-}
-
-/** One node of the copied tree, from what either reader (cursor or wasm memory) found for it. */
-export function cstNode(tables: Tables, lines: LineIndex, typeId: number, fieldId: number, startIndex: number, endIndex: number, missing: boolean): CstNode {
-  const type = tables.types[typeId] ?? 'ERROR';
-  return new CopiedNode(
-    lines,
-    type,
-    tables.named[typeId] ?? true,
-    fieldId ? tables.fields[fieldId] ?? null : null,
-    startIndex,
-    endIndex,
-    type === 'ERROR' || (startIndex === endIndex && missing),
-  );
-}
-
-/**
- * The children of a node that has none, shared: most nodes are leaves. A reader that appends a child
- * first gives the node its own array (see `appendChild`).
- */
-const NO_CHILDREN = Object.freeze([]) as unknown as CstNode[];
-
-export function appendChild(parent: CstNode, child: CstNode): void {
-  if (parent.children === NO_CHILDREN) parent.children = [child];
-  else parent.children.push(child);
 }
 
 /** Parents whose unnamed tokens the lowering reads: operators and a slice's colons. */
@@ -144,26 +250,36 @@ export const NO_FIELDS = new Set(['module', 'block', 'argument_list', 'expressio
 /** Named node types that never have children: no need to ask wasm. */
 export const LEAVES = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'comment', 'string_start', 'string_content', 'string_end', 'escape_sequence', 'ellipsis', 'type_conversion']);
 
-/** Copies the subtree under the cursor's current node. */
-function copySubtree(cursor: TreeCursor, tables: Tables, lines: LineIndex): CstNode {
-  const root = readCurrent(cursor, tables, lines);
-  if (!cursor.gotoFirstChild()) return root;
-  const stack: CstNode[] = [root];
+/** Copies the subtree under the cursor's current node into `out` (cleared first). */
+function copySubtree(cursor: TreeCursor, out: FlatTree): FlatTree {
+  out.clear();
+  const tables = out.tables;
+  // Each cursor property crosses into wasm and copies the cursor: read only ids and offsets, and look everything else up in JS.
+  const add = (parent: number, withField: boolean): number => {
+    const startIndex = cursor.startIndex;
+    const endIndex = cursor.endIndex;
+    // nodeIsMissing crosses into wasm too: ask only for empty nodes, the only ones it can be true of.
+    const missing = startIndex === endIndex && cursor.nodeIsMissing;
+    return out.add(parent, cursor.nodeTypeId, withField ? cursor.currentFieldId : 0, startIndex, endIndex, missing);
+  };
+  add(NONE, true);
+  if (!cursor.gotoFirstChild()) return out;
+  const stack: number[] = [0];
   for (;;) {
     const parent = stack[stack.length - 1];
+    const parentType = out.typeIds[parent];
     // Punctuation and keywords are dropped, except operators (they carry a field) and a slice's colons.
     const typeId = cursor.nodeTypeId;
-    const keep = tables.named[typeId] !== false || KEEPS_TOKENS.has(parent.type);
-    const node = keep ? readCurrent(cursor, tables, lines, !NO_FIELDS.has(parent.type)) : undefined;
-    if (node) appendChild(parent, node);
-    if (node && !LEAVES.has(node.type) && cursor.gotoFirstChild()) {
+    const keep = tables.named[typeId] !== false || tables.keepsTokens[parentType] === true;
+    const node = keep ? add(parent, tables.noFields[parentType] !== true) : NONE;
+    if (node !== NONE && tables.leaf[typeId] !== true && cursor.gotoFirstChild()) {
       stack.push(node);
       continue;
     }
     while (!cursor.gotoNextSibling()) {
       cursor.gotoParent();
       stack.pop();
-      if (stack.length === 0) return root;
+      if (stack.length === 0) return out;
     }
   }
 }
@@ -247,15 +363,15 @@ export function firstDifference(a: CstNode[], b: CstNode[]): string | undefined 
   return undefined;
 }
 
-/** The visible top-level nodes, each with its offsets and a way to copy it. */
+/** The visible top-level nodes, each with its offsets and a way to copy it into the flat tree. */
 interface TopNode {
   startIndex: number;
   endIndex: number;
-  copy(): CstNode;
+  copy(): FlatTree;
 }
 
-function topLevelNodes(tree: Tree, tables: Tables, lines: LineIndex, kind: TreeReaderKind, reader = memoryReader): { nodes: TopNode[]; done(): void } {
-  if (kind === 'memory' && reader) return { nodes: reader.topLevel(tree, tables, lines), done: () => undefined };
+function topLevelNodes(tree: Tree, flat: FlatTree, kind: TreeReaderKind, reader = memoryReader): { nodes: TopNode[]; done(): void } {
+  if (kind === 'memory' && reader) return { nodes: reader.topLevel(tree, flat), done: () => undefined };
   const cursor = tree.walk();
   const nodes: TopNode[] = [];
   let current = 0;
@@ -269,7 +385,7 @@ function topLevelNodes(tree: Tree, tables: Tables, lines: LineIndex, kind: TreeR
         copy: () => {
           // Copies are asked for in document order: the cursor only moves forward.
           for (; current < at; current++) cursor.gotoNextSibling();
-          return copySubtree(cursor, tables, lines);
+          return copySubtree(cursor, flat);
         },
       });
     } while (cursor.gotoNextSibling());
@@ -279,11 +395,11 @@ function topLevelNodes(tree: Tree, tables: Tables, lines: LineIndex, kind: TreeR
   return { nodes, done: () => cursor.delete() };
 }
 
-/** Copies every top-level statement with the given reader (the self-check and its tests compare the two). */
+/** Copies every top-level statement with the given reader, as plain nodes (the self-check and its tests compare the two). */
 export function copyTree(tree: Tree, source: string, kind: TreeReaderKind, reader?: WasmTreeReader): CstNode[] {
-  const { nodes, done } = topLevelNodes(tree, tablesFor(tree), new LineIndex(source), kind, reader);
+  const { nodes, done } = topLevelNodes(tree, new FlatTree(tablesFor(tree), new LineIndex(source)), kind, reader);
   try {
-    return nodes.map((n) => n.copy());
+    return nodes.map((n) => n.copy().toCstNode());
   } finally {
     done();
   }
@@ -292,16 +408,17 @@ export function copyTree(tree: Tree, source: string, kind: TreeReaderKind, reade
 /**
  * Copies the module's top-level statements. `reuse` may return an already lowered copy of a statement
  * with the same text and start column (`key`), moved to `line`, so an edit re-copies only what changed:
- * a statement that only moved (a line inserted above it) is not copied again.
+ * a statement that only moved (a line inserted above it) is not copied again. `lower` reads the copy at
+ * once: the next statement is copied into the same flat tree.
  */
 export function copyTopLevel<T>(
   tree: Tree,
   source: string,
   reuse: (key: string, line: number, start: number, end: number) => T | undefined,
-  lower: (node: CstNode, key: string) => T,
+  lower: (node: FlatTree, key: string) => T,
 ): T[] {
   const lines = new LineIndex(source);
-  const { nodes, done } = topLevelNodes(tree, tablesFor(tree), lines, readerKind);
+  const { nodes, done } = topLevelNodes(tree, new FlatTree(tablesFor(tree), lines), readerKind);
   const out: T[] = [];
   try {
     for (const node of nodes) {
@@ -311,38 +428,6 @@ export function copyTopLevel<T>(
     }
   } finally {
     done();
-  }
-  return out;
-}
-
-export function nodeText(node: CstNode, source: string): string {
-  return source.slice(node.startIndex, node.endIndex);
-}
-
-export function field(node: CstNode, name: string): CstNode | undefined {
-  for (const child of node.children) if (child.field === name) return child;
-  return undefined;
-}
-
-export function fields(node: CstNode, name: string): CstNode[] {
-  return node.children.filter((child) => child.field === name);
-}
-
-/**
- * Named nodes that carry no meaning for the program: comments and the backslash of an explicit line
- * join (`nn.LSTM(a, b, \` on one line, `batch_first=True)` on the next), which tree-sitter keeps as
- * an extra named node wherever it stands.
- */
-export function isTrivia(node: CstNode): boolean {
-  return node.type === 'comment' || node.type === 'line_continuation';
-}
-
-export function namedChildren(node: CstNode): CstNode[] {
-  const out: CstNode[] = [];
-  const children = node.children;
-  for (let i = 0; i < children.length; i++) {
-    const child = children[i];
-    if (child.named && !isTrivia(child)) out.push(child);
   }
   return out;
 }

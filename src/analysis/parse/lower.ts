@@ -2,7 +2,7 @@
 // Unknown or broken constructs become `other` nodes: lowering never throws.
 import type { Range } from '../findings';
 import type * as A from './ast';
-import { CstNode, field, fields, isTrivia, namedChildren } from './cst';
+import { FlatTree, NONE } from './cst';
 
 /** A lowered top-level statement with what it carries for the module: comments and syntax errors. */
 export interface LoweredTop {
@@ -11,10 +11,10 @@ export interface LoweredTop {
   errors: Range[];
 }
 
-export function lowerTopLevel(node: CstNode, source: string): LoweredTop {
-  const lowerer = new Lowerer(source);
-  const stmts = isTrivia(node) ? [] : lowerer.stmt(node);
-  lowerer.collect(node);
+export function lowerTopLevel(tree: FlatTree, source: string): LoweredTop {
+  const lowerer = new Lowerer(source, tree);
+  const stmts = lowerer.isTrivia(0) ? [] : lowerer.stmt(0);
+  lowerer.collect(0);
   return { stmts, comments: lowerer.comments, errors: lowerer.errors };
 }
 
@@ -91,10 +91,6 @@ function isPosition(value: object): value is { line: number; column: number } {
   return keys === 2;
 }
 
-function rangeOf(node: CstNode): Range {
-  return { start: node.start, end: node.end };
-}
-
 /**
  * Statements and expressions nested deeper than this lower to an unknown expression (or an empty
  * statement): 3,000 brackets or a 1 MB `1+1+…` line must not overflow the stack. Python itself refuses
@@ -104,41 +100,106 @@ const MAX_NESTING = 100;
 
 const BINARY_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '|', '&', '^', '<<', '>>']);
 
+/**
+ * Lowers one statement copied into a flat tree. Nodes are the tree's indexes (see FlatTree): reading a
+ * node's type, field or children reads the tree's arrays, and no object is made per syntax node.
+ */
 class Lowerer {
   comments: { line: number; text: string }[] = [];
   errors: Range[] = [];
   private depth = 0;
   /** `yield` expressions lowered in the current function body, to tell a generator. */
   private yields = 0;
+  private readonly firstChild: Int32Array;
+  private readonly nextSibling: Int32Array;
 
-  constructor(private readonly source: string) {}
-
-  text(node: CstNode): string {
-    return this.source.slice(node.startIndex, node.endIndex);
+  constructor(private readonly source: string, private readonly tree: FlatTree) {
+    this.firstChild = tree.firstChild;
+    this.nextSibling = tree.nextSibling;
   }
 
-  /** Gathers comments and syntax errors anywhere under the node. */
-  collect(node: CstNode): void {
-    const stack = [node];
-    while (stack.length) {
-      const n = stack.pop()!;
-      if (n.type === 'comment') this.comments.push({ line: n.start.line, text: this.text(n) });
-      else if (n.isError) this.errors.push(rangeOf(n));
-      const children = n.children;
-      for (let i = 0; i < children.length; i++) stack.push(children[i]);
-    }
+  text(node: number): string {
+    return this.source.slice(this.tree.starts[node], this.tree.ends[node]);
   }
 
-  block(node: CstNode | undefined): A.Stmt[] {
-    if (!node) return [];
-    if (node.type !== 'block') return this.stmt(node);
-    const out: A.Stmt[] = [];
-    for (const child of namedChildren(node)) out.push(...this.stmt(child));
+  type(node: number): string {
+    return this.tree.type(node);
+  }
+
+  rangeOf(node: number): Range {
+    return { start: this.tree.startOf(node), end: this.tree.endOf(node) };
+  }
+
+  /**
+   * Named nodes that carry no meaning for the program: comments and the backslash of an explicit line
+   * join (`nn.LSTM(a, b, \` on one line, `batch_first=True)` on the next), which tree-sitter keeps as
+   * an extra named node wherever it stands.
+   */
+  isTrivia(node: number): boolean {
+    const type = this.tree.type(node);
+    return type === 'comment' || type === 'line_continuation';
+  }
+
+  /** The first child with this field name. */
+  field(node: number, name: string): number {
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.field(c) === name) return c;
+    return NONE;
+  }
+
+  fields(node: number, name: string): number[] {
+    const out: number[] = [];
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.field(c) === name) out.push(c);
     return out;
   }
 
-  stmt(node: CstNode): A.Stmt[] {
-    if (this.depth >= MAX_NESTING) return [{ kind: 'other', range: rangeOf(node), exprs: [], tooDeep: true }];
+  namedChildren(node: number): number[] {
+    const out: number[] = [];
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.named(c) && !this.isTrivia(c)) out.push(c);
+    return out;
+  }
+
+  /** The first named child that is not trivia, or NONE. */
+  firstNamed(node: number): number {
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.named(c) && !this.isTrivia(c)) return c;
+    return NONE;
+  }
+
+  childOfType(node: number, type: string): number {
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.type(c) === type) return c;
+    return NONE;
+  }
+
+  children(node: number): number[] {
+    const out: number[] = [];
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) out.push(c);
+    return out;
+  }
+
+  /** Gathers comments and syntax errors anywhere under the node. */
+  collect(node: number): void {
+    const stack = [node];
+    while (stack.length) {
+      const n = stack.pop()!;
+      if (this.type(n) === 'comment') this.comments.push({ line: this.tree.startOf(n).line, text: this.text(n) });
+      else if (this.tree.isError(n)) this.errors.push(this.rangeOf(n));
+      for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack.push(c);
+    }
+  }
+
+  block(node: number): A.Stmt[] {
+    if (node === NONE) return [];
+    if (this.type(node) !== 'block') return this.stmt(node);
+    const out: A.Stmt[] = [];
+    for (let child = this.firstChild[node]; child !== NONE; child = this.nextSibling[child]) {
+      if (!this.tree.named(child) || this.isTrivia(child)) continue;
+      const stmts = this.stmt(child);
+      for (let i = 0; i < stmts.length; i++) out.push(stmts[i]);
+    }
+    return out;
+  }
+
+  stmt(node: number): A.Stmt[] {
+    if (this.depth >= MAX_NESTING) return [{ kind: 'other', range: this.rangeOf(node), exprs: [], tooDeep: true }];
     this.depth++;
     try {
       return this.lowerStmt(node);
@@ -147,19 +208,20 @@ class Lowerer {
     }
   }
 
-  private lowerStmt(node: CstNode): A.Stmt[] {
-    const range = rangeOf(node);
-    switch (node.type) {
+  private lowerStmt(node: number): A.Stmt[] {
+    const range = this.rangeOf(node);
+    const type = this.type(node);
+    switch (type) {
       case 'expression_statement': {
-        const inner = namedChildren(node);
-        if (inner.length === 1 && (inner[0].type === 'assignment' || inner[0].type === 'augmented_assignment')) {
+        const inner = this.namedChildren(node);
+        if (inner.length === 1 && (this.type(inner[0]) === 'assignment' || this.type(inner[0]) === 'augmented_assignment')) {
           return [this.assignment(inner[0], range)];
         }
         if (inner.length === 1) return [{ kind: 'expr', range, value: this.expr(inner[0]) }];
         return [{ kind: 'expr', range, value: { kind: 'tuple', range, items: inner.map((n) => this.expr(n)) } }];
       }
       case 'return_statement': {
-        const inner = namedChildren(node);
+        const inner = this.namedChildren(node);
         return [{ kind: 'return', range, value: inner.length ? this.exprList(inner, range) : undefined }];
       }
       case 'function_definition':
@@ -167,58 +229,65 @@ class Lowerer {
       case 'class_definition':
         return [this.classDef(node)];
       case 'decorated_definition': {
-        const def = field(node, 'definition');
-        return def ? this.stmt(def) : [];
+        const def = this.field(node, 'definition');
+        return def !== NONE ? this.stmt(def) : [];
       }
       case 'if_statement': {
-        return [this.ifChain(node, field(node, 'condition'), field(node, 'consequence'), fields(node, 'alternative'), range)];
+        return [this.ifChain(node, this.field(node, 'condition'), this.field(node, 'consequence'), this.fields(node, 'alternative'), range)];
       }
-      case 'for_statement':
+      case 'for_statement': {
+        const alt = this.field(node, 'alternative');
         return [{
           kind: 'for', range,
-          target: this.exprOr(field(node, 'left'), range),
-          iter: this.exprOr(field(node, 'right'), range),
-          body: this.block(field(node, 'body')),
+          target: this.exprOr(this.field(node, 'left'), range),
+          iter: this.exprOr(this.field(node, 'right'), range),
+          body: this.block(this.field(node, 'body')),
           // Without an `else:` there is nothing to run after the loop (the loop's own body is not its else).
-          orelse: ((alt) => (alt ? this.block(field(alt, 'body')) : []))(field(node, 'alternative')),
+          orelse: alt !== NONE ? this.block(this.field(alt, 'body')) : [],
         }];
+      }
       case 'while_statement':
-        return [{ kind: 'while', range, test: this.exprOr(field(node, 'condition'), range), body: this.block(field(node, 'body')) }];
+        return [{ kind: 'while', range, test: this.exprOr(this.field(node, 'condition'), range), body: this.block(this.field(node, 'body')) }];
       case 'with_statement': {
-        const clause = node.children.find((c) => c.type === 'with_clause');
+        const clause = this.childOfType(node, 'with_clause');
         const items: { value: A.Expr; target?: A.Expr }[] = [];
-        for (const item of clause ? namedChildren(clause) : []) {
-          const value = field(item, 'value') ?? namedChildren(item)[0];
-          if (!value) continue;
-          if (value.type === 'as_pattern') {
-            const [inner, target] = namedChildren(value);
-            items.push({ value: this.exprOr(inner, range), target: target ? this.exprOr(namedChildren(target)[0] ?? target, range) : undefined });
+        for (const item of clause !== NONE ? this.namedChildren(clause) : []) {
+          let value = this.field(item, 'value');
+          if (value === NONE) value = this.firstNamed(item);
+          if (value === NONE) continue;
+          if (this.type(value) === 'as_pattern') {
+            const [inner, target] = this.namedChildren(value);
+            items.push({
+              value: this.exprOr(inner ?? NONE, range),
+              target: target !== undefined ? this.exprOr(this.orSelf(this.firstNamed(target), target), range) : undefined,
+            });
           } else items.push({ value: this.expr(value) });
         }
-        return [{ kind: 'with', range, items, body: this.block(field(node, 'body')) }];
+        return [{ kind: 'with', range, items, body: this.block(this.field(node, 'body')) }];
       }
       case 'try_statement': {
         const handlers: A.Stmt[][] = [];
         let orelse: A.Stmt[] = [];
         let final: A.Stmt[] = [];
-        for (const child of node.children) {
-          if (child.type === 'except_clause' || child.type === 'except_group_clause') {
-            handlers.push(this.block(child.children.find((c) => c.type === 'block')));
-          } else if (child.type === 'else_clause') orelse = this.block(field(child, 'body'));
-          else if (child.type === 'finally_clause') final = this.block(child.children.find((c) => c.type === 'block'));
+        for (let child = this.firstChild[node]; child !== NONE; child = this.nextSibling[child]) {
+          const childType = this.type(child);
+          if (childType === 'except_clause' || childType === 'except_group_clause') {
+            handlers.push(this.block(this.childOfType(child, 'block')));
+          } else if (childType === 'else_clause') orelse = this.block(this.field(child, 'body'));
+          else if (childType === 'finally_clause') final = this.block(this.childOfType(child, 'block'));
         }
-        return [{ kind: 'try', range, body: this.block(field(node, 'body')), handlers, orelse, final }];
+        return [{ kind: 'try', range, body: this.block(this.field(node, 'body')), handlers, orelse, final }];
       }
       case 'import_statement':
-        return [{ kind: 'import', range, names: fields(node, 'name').map((n) => this.importName(n)) }];
+        return [{ kind: 'import', range, names: this.fields(node, 'name').map((n) => this.importName(n)) }];
       case 'import_from_statement': {
-        const moduleNode = field(node, 'module_name');
-        const module = moduleNode ? this.text(moduleNode) : '';
-        const names = fields(node, 'name').map((n) => {
+        const moduleNode = this.field(node, 'module_name');
+        const module = moduleNode !== NONE ? this.text(moduleNode) : '';
+        const names = this.fields(node, 'name').map((n) => {
           const { module: name, alias } = this.importName(n);
           return { module, name, alias };
         });
-        if (node.children.some((c) => c.type === 'wildcard_import')) names.push({ module, name: '*', alias: undefined });
+        if (this.childOfType(node, 'wildcard_import') !== NONE) names.push({ module, name: '*', alias: undefined });
         return [{ kind: 'import', range, names }];
       }
       case 'pass_statement':
@@ -231,8 +300,9 @@ class Lowerer {
       default: {
         // ERROR nodes and statements we do not model: keep any calls inside visible.
         const exprs: A.Expr[] = [];
-        for (const child of namedChildren(node)) {
-          if (child.type.endsWith('_statement') || child.type === 'function_definition' || child.type === 'class_definition') continue;
+        for (const child of this.namedChildren(node)) {
+          const childType = this.type(child);
+          if (childType.endsWith('_statement') || childType === 'function_definition' || childType === 'class_definition') continue;
           exprs.push(this.expr(child));
         }
         return [{ kind: 'other', range, exprs }];
@@ -240,82 +310,88 @@ class Lowerer {
     }
   }
 
-  importName(node: CstNode): { module: string; alias?: string } {
-    if (node.type === 'aliased_import') {
-      const name = field(node, 'name');
-      const alias = field(node, 'alias');
-      return { module: name ? this.text(name) : '', alias: alias ? this.text(alias) : undefined };
+  /** `node`, or `fallback` when it is NONE. */
+  private orSelf(node: number, fallback: number): number {
+    return node !== NONE ? node : fallback;
+  }
+
+  importName(node: number): { module: string; alias?: string } {
+    if (this.type(node) === 'aliased_import') {
+      const name = this.field(node, 'name');
+      const alias = this.field(node, 'alias');
+      return { module: name !== NONE ? this.text(name) : '', alias: alias !== NONE ? this.text(alias) : undefined };
     }
     return { module: this.text(node) };
   }
 
-  ifChain(node: CstNode, condition: CstNode | undefined, consequence: CstNode | undefined, alternatives: CstNode[], range: Range, next = 0): A.If {
+  ifChain(node: number, condition: number, consequence: number, alternatives: number[], range: Range, next = 0): A.If {
     let orelse: A.Stmt[] = [];
-    const first = alternatives[next];
-    if (first?.type === 'elif_clause' && this.depth >= MAX_NESTING) {
-      orelse = [{ kind: 'other', range: rangeOf(first), exprs: [], tooDeep: true }];
-    } else if (first?.type === 'elif_clause') {
+    const first = next < alternatives.length ? alternatives[next] : NONE;
+    const firstType = first !== NONE ? this.type(first) : undefined;
+    if (firstType === 'elif_clause' && this.depth >= MAX_NESTING) {
+      orelse = [{ kind: 'other', range: this.rangeOf(first), exprs: [], tooDeep: true }];
+    } else if (firstType === 'elif_clause') {
       this.depth++;
       try {
-        orelse = [this.ifChain(first, field(first, 'condition'), field(first, 'consequence'), alternatives, rangeOf(first), next + 1)];
+        orelse = [this.ifChain(first, this.field(first, 'condition'), this.field(first, 'consequence'), alternatives, this.rangeOf(first), next + 1)];
       } finally {
         this.depth--;
       }
-    } else if (first?.type === 'else_clause') {
-      orelse = this.block(field(first, 'body'));
+    } else if (firstType === 'else_clause') {
+      orelse = this.block(this.field(first, 'body'));
     }
-    return { kind: 'if', range, test: this.exprOr(condition, rangeOf(node)), body: this.block(consequence), orelse };
+    return { kind: 'if', range, test: this.exprOr(condition, this.rangeOf(node)), body: this.block(consequence), orelse };
   }
 
-  assignment(node: CstNode, range: Range): A.Assign {
+  assignment(node: number, range: Range): A.Assign {
     const targets: A.Expr[] = [];
-    let current: CstNode | undefined = node;
+    let current = node;
     let value: A.Expr = { kind: 'other', range, calls: [] };
     let op: string | undefined;
-    if (node.type === 'augmented_assignment') {
-      const operator = field(node, 'operator');
-      op = operator ? this.text(operator).replace('=', '') : undefined;
+    if (this.type(node) === 'augmented_assignment') {
+      const operator = this.field(node, 'operator');
+      op = operator !== NONE ? this.text(operator).replace('=', '') : undefined;
     }
     // `a = b = c` nests: assignment(left a, right assignment(left b, right c)).
-    while (current) {
-      const left = field(current, 'left');
-      const right: CstNode | undefined = field(current, 'right');
-      if (left) targets.push(this.expr(left));
-      if (right && right.type === 'assignment') {
+    while (current !== NONE) {
+      const left = this.field(current, 'left');
+      const right = this.field(current, 'right');
+      if (left !== NONE) targets.push(this.expr(left));
+      if (right !== NONE && this.type(right) === 'assignment') {
         current = right;
         continue;
       }
-      if (right) value = this.expr(right);
-      current = undefined;
+      if (right !== NONE) value = this.expr(right);
+      current = NONE;
     }
     return { kind: 'assign', range, targets, value, op };
   }
 
-  functionDef(node: CstNode): A.FunctionDef {
-    const name = field(node, 'name');
+  functionDef(node: number): A.FunctionDef {
+    const name = this.field(node, 'name');
     const params: A.Param[] = [];
-    const paramsNode = field(node, 'parameters');
-    for (const p of paramsNode ? namedChildren(paramsNode) : []) {
-      switch (p.type) {
+    const paramsNode = this.field(node, 'parameters');
+    for (const p of paramsNode !== NONE ? this.namedChildren(paramsNode) : []) {
+      switch (this.type(p)) {
         case 'identifier':
-          params.push({ name: this.text(p), range: rangeOf(p), variadic: false });
+          params.push({ name: this.text(p), range: this.rangeOf(p), variadic: false });
           break;
         case 'default_parameter':
         case 'typed_default_parameter': {
-          const n = field(p, 'name');
-          const v = field(p, 'value');
-          if (n) params.push({ name: this.text(n), range: rangeOf(n), default: v ? this.expr(v) : undefined, variadic: false });
+          const n = this.field(p, 'name');
+          const v = this.field(p, 'value');
+          if (n !== NONE) params.push({ name: this.text(n), range: this.rangeOf(n), default: v !== NONE ? this.expr(v) : undefined, variadic: false });
           break;
         }
         case 'typed_parameter': {
-          const inner = namedChildren(p)[0];
-          if (inner?.type === 'identifier') params.push({ name: this.text(inner), range: rangeOf(inner), variadic: false });
-          else if (inner) params.push({ name: this.text(inner).replace(/^\*+/, ''), range: rangeOf(inner), variadic: true });
+          const inner = this.firstNamed(p);
+          if (inner !== NONE && this.type(inner) === 'identifier') params.push({ name: this.text(inner), range: this.rangeOf(inner), variadic: false });
+          else if (inner !== NONE) params.push({ name: this.text(inner).replace(/^\*+/, ''), range: this.rangeOf(inner), variadic: true });
           break;
         }
         case 'list_splat_pattern':
         case 'dictionary_splat_pattern':
-          params.push({ name: this.text(p).replace(/^\*+/, ''), range: rangeOf(p), variadic: true });
+          params.push({ name: this.text(p).replace(/^\*+/, ''), range: this.rangeOf(p), variadic: true });
           break;
         default:
           break;
@@ -323,44 +399,44 @@ class Lowerer {
     }
     const outerYields = this.yields;
     this.yields = 0;
-    const body = this.block(field(node, 'body'));
+    const body = this.block(this.field(node, 'body'));
     const generator = this.yields > 0;
     this.yields = outerYields;
     return {
       kind: 'def',
-      range: rangeOf(node),
-      name: name ? this.text(name) : '',
-      nameRange: name ? rangeOf(name) : rangeOf(node),
+      range: this.rangeOf(node),
+      name: name !== NONE ? this.text(name) : '',
+      nameRange: name !== NONE ? this.rangeOf(name) : this.rangeOf(node),
       params,
       body,
       ...(generator ? { generator } : {}),
     };
   }
 
-  classDef(node: CstNode): A.ClassDef {
-    const name = field(node, 'name');
-    const supers = field(node, 'superclasses');
+  classDef(node: number): A.ClassDef {
+    const name = this.field(node, 'name');
+    const supers = this.field(node, 'superclasses');
     return {
       kind: 'class',
-      range: rangeOf(node),
-      name: name ? this.text(name) : '',
-      nameRange: name ? rangeOf(name) : rangeOf(node),
-      bases: supers ? namedChildren(supers).filter((c) => c.type !== 'keyword_argument').map((c) => this.expr(c)) : [],
-      body: this.block(field(node, 'body')),
+      range: this.rangeOf(node),
+      name: name !== NONE ? this.text(name) : '',
+      nameRange: name !== NONE ? this.rangeOf(name) : this.rangeOf(node),
+      bases: supers !== NONE ? this.namedChildren(supers).filter((c) => this.type(c) !== 'keyword_argument').map((c) => this.expr(c)) : [],
+      body: this.block(this.field(node, 'body')),
     };
   }
 
-  exprOr(node: CstNode | undefined, range: Range): A.Expr {
-    return node ? this.expr(node) : { kind: 'other', range, calls: [] };
+  exprOr(node: number, range: Range): A.Expr {
+    return node !== NONE ? this.expr(node) : { kind: 'other', range, calls: [] };
   }
 
-  exprList(nodes: CstNode[], range: Range): A.Expr {
+  exprList(nodes: number[], range: Range): A.Expr {
     if (nodes.length === 1) return this.expr(nodes[0]);
     return { kind: 'tuple', range, items: nodes.map((n) => this.expr(n)) };
   }
 
-  expr(node: CstNode): A.Expr {
-    if (this.depth >= MAX_NESTING) return { kind: 'other', range: rangeOf(node), calls: [], tooDeep: true };
+  expr(node: number): A.Expr {
+    if (this.depth >= MAX_NESTING) return { kind: 'other', range: this.rangeOf(node), calls: [], tooDeep: true };
     this.depth++;
     try {
       return this.lowerExpr(node);
@@ -369,23 +445,24 @@ class Lowerer {
     }
   }
 
-  private lowerExpr(node: CstNode): A.Expr {
-    const range = rangeOf(node);
-    switch (node.type) {
+  private lowerExpr(node: number): A.Expr {
+    const range = this.rangeOf(node);
+    const type = this.type(node);
+    switch (type) {
       case 'identifier':
         return { kind: 'name', range, id: this.text(node) };
       case 'attribute': {
-        const object = field(node, 'object');
-        const attr = field(node, 'attribute');
+        const object = this.field(node, 'object');
+        const attr = this.field(node, 'attribute');
         return {
           kind: 'attribute', range,
           object: this.exprOr(object, range),
-          attr: attr ? this.text(attr) : '',
-          attrRange: attr ? rangeOf(attr) : range,
+          attr: attr !== NONE ? this.text(attr) : '',
+          attrRange: attr !== NONE ? this.rangeOf(attr) : range,
         };
       }
       case 'call':
-        return this.call(node);
+        return this.call(node, range);
       case 'integer': {
         const value = Number(this.text(node).replace(/_/g, '').replace(/[lL]$/, ''));
         // Past 2^53 a number no longer holds the integer exactly: unknown.
@@ -396,12 +473,12 @@ class Lowerer {
       case 'string':
         return { kind: 'str', range, value: this.stringValue(node) };
       case 'concatenated_string':
-        return { kind: 'str', range, value: namedChildren(node).map((s) => this.stringValue(s)).join('') };
+        return { kind: 'str', range, value: this.namedChildren(node).map((s) => this.stringValue(s)).join('') };
       case 'true':
       case 'false':
       case 'none':
       case 'ellipsis':
-        return { kind: node.type, range };
+        return { kind: type as A.Const['kind'], range };
       case 'tuple':
       case 'expression_list':
       case 'pattern_list':
@@ -409,83 +486,87 @@ class Lowerer {
       case 'list':
       case 'list_pattern': {
         // A syntax error among the elements (a stray character such as U+00A0) leaves the element count unknown.
-        const items = namedChildren(node);
-        if (items.some((n) => n.isError)) return { kind: 'other', range, calls: this.nestedCalls(node) };
-        return { kind: node.type === 'list' || node.type === 'list_pattern' ? 'list' : 'tuple', range, items: items.map((n) => this.expr(n)) };
+        const items = this.namedChildren(node);
+        if (items.some((n) => this.tree.isError(n))) return { kind: 'other', range, calls: this.nestedCalls(node) };
+        return { kind: type === 'list' || type === 'list_pattern' ? 'list' : 'tuple', range, items: items.map((n) => this.expr(n)) };
       }
       case 'dictionary': {
         const entries: { key: A.Expr; value: A.Expr }[] = [];
-        for (const pair of namedChildren(node)) {
-          if (pair.type !== 'pair') continue;
-          const key = field(pair, 'key');
-          const value = field(pair, 'value');
-          if (key && value) entries.push({ key: this.expr(key), value: this.expr(value) });
+        for (const pair of this.namedChildren(node)) {
+          if (this.type(pair) !== 'pair') continue;
+          const key = this.field(pair, 'key');
+          const value = this.field(pair, 'value');
+          if (key !== NONE && value !== NONE) entries.push({ key: this.expr(key), value: this.expr(value) });
         }
         return { kind: 'dict', range, entries };
       }
       case 'parenthesized_expression': {
-        const inner = namedChildren(node)[0];
-        return inner ? this.expr(inner) : { kind: 'other', range, calls: [] };
+        const inner = this.firstNamed(node);
+        return inner !== NONE ? this.expr(inner) : { kind: 'other', range, calls: [] };
       }
       case 'subscript': {
-        const value = field(node, 'value');
-        return { kind: 'subscript', range, value: this.exprOr(value, range), index: fields(node, 'subscript').map((n) => this.expr(n)) };
+        const value = this.field(node, 'value');
+        return { kind: 'subscript', range, value: this.exprOr(value, range), index: this.fields(node, 'subscript').map((n) => this.expr(n)) };
       }
       case 'slice':
-        return this.slice(node);
+        return this.slice(node, range);
       case 'binary_operator': {
-        const operator = field(node, 'operator');
-        const op = operator ? this.text(operator) : '';
+        const operator = this.field(node, 'operator');
+        const op = operator !== NONE ? this.text(operator) : '';
         if (!BINARY_OPS.has(op)) break;
-        return { kind: 'binop', range, op, left: this.exprOr(field(node, 'left'), range), right: this.exprOr(field(node, 'right'), range) };
+        return { kind: 'binop', range, op, left: this.exprOr(this.field(node, 'left'), range), right: this.exprOr(this.field(node, 'right'), range) };
       }
       case 'unary_operator': {
-        const operator = field(node, 'operator');
-        return { kind: 'unary', range, op: operator ? this.text(operator) : '', operand: this.exprOr(field(node, 'argument'), range) };
+        const operator = this.field(node, 'operator');
+        return { kind: 'unary', range, op: operator !== NONE ? this.text(operator) : '', operand: this.exprOr(this.field(node, 'argument'), range) };
       }
       case 'conditional_expression': {
-        const parts = namedChildren(node);
+        const parts = this.namedChildren(node);
         if (parts.length === 3) return { kind: 'conditional', range, body: this.expr(parts[0]), test: this.expr(parts[1]), orelse: this.expr(parts[2]) };
         break;
       }
       case 'list_splat':
       case 'list_splat_pattern': {
-        const inner = namedChildren(node)[0];
+        const inner = this.firstNamed(node);
         return { kind: 'starred', range, value: this.exprOr(inner, range) };
       }
       case 'comparison_operator': {
-        const operands = namedChildren(node);
+        const operands = this.namedChildren(node);
         const ops: string[] = [];
+        const starts = this.tree.starts;
+        const ends = this.tree.ends;
         // Operators are unnamed tokens between the operands (`not in` and `is not` span two tokens).
-        for (let i = 1; i < operands.length; i++) ops.push(this.source.slice(operands[i - 1].endIndex, operands[i].startIndex).replace(/[()\s]+/g, ' ').trim());
+        for (let i = 1; i < operands.length; i++) ops.push(this.source.slice(ends[operands[i - 1]], starts[operands[i]]).replace(/[()\s]+/g, ' ').trim());
         if (operands.length < 2) break;
         return { kind: 'compare', range, left: this.expr(operands[0]), ops, comparators: operands.slice(1).map((n) => this.expr(n)) };
       }
       case 'boolean_operator': {
-        const left = field(node, 'left');
-        const right = field(node, 'right');
-        const op = this.source.slice(left?.endIndex ?? node.startIndex, right?.startIndex ?? node.endIndex).trim();
-        if (!left || !right || (op !== 'and' && op !== 'or')) break;
+        const left = this.field(node, 'left');
+        const right = this.field(node, 'right');
+        const from = left !== NONE ? this.tree.ends[left] : this.tree.starts[node];
+        const to = right !== NONE ? this.tree.starts[right] : this.tree.ends[node];
+        const op = this.source.slice(from, to).trim();
+        if (left === NONE || right === NONE || (op !== 'and' && op !== 'or')) break;
         return { kind: 'boolop', range, op, left: this.expr(left), right: this.expr(right) };
       }
       case 'not_operator': {
-        const arg = field(node, 'argument');
+        const arg = this.field(node, 'argument');
         return { kind: 'unary', range, op: 'not', operand: this.exprOr(arg, range) };
       }
       case 'list_comprehension':
       case 'set_comprehension':
       case 'dictionary_comprehension':
       case 'generator_expression':
-        return this.comprehension(node);
+        return this.comprehension(node, range);
       case 'yield': {
         this.yields++;
-        const inner = namedChildren(node)[0];
-        return { kind: 'yield', range, value: inner ? this.expr(inner) : undefined, from: /^yield\s+from\b/.test(this.text(node)) };
+        const inner = this.firstNamed(node);
+        return { kind: 'yield', range, value: inner !== NONE ? this.expr(inner) : undefined, from: /^yield\s+from\b/.test(this.text(node)) };
       }
       case 'keyword_argument':
       case 'as_pattern_target': {
-        const inner = namedChildren(node)[0];
-        if (inner) return this.expr(inner);
+        const inner = this.firstNamed(node);
+        if (inner !== NONE) return this.expr(inner);
         break;
       }
       default:
@@ -495,86 +576,96 @@ class Lowerer {
   }
 
   /** Calls inside constructs we do not model (comprehensions, lambdas, comparisons) stay visible to rules. */
-  nestedCalls(node: CstNode): A.Call[] {
+  nestedCalls(node: number): A.Call[] {
     const out: A.Call[] = [];
-    const stack = [...node.children];
+    const stack = this.children(node);
     while (stack.length) {
       const n = stack.pop()!;
-      if (n.type === 'call') out.push(this.call(n));
-      else if (n.type !== 'lambda') stack.push(...n.children);
+      const type = this.type(n);
+      if (type === 'call') out.push(this.call(n, this.rangeOf(n)));
+      else if (type !== 'lambda') for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack.push(c);
     }
     return out.reverse();
   }
 
-  call(node: CstNode): A.Call {
-    const range = rangeOf(node);
-    const func = this.exprOr(field(node, 'function'), range);
-    const argsNode = field(node, 'arguments');
+  call(node: number, range: Range): A.Call {
+    const func = this.exprOr(this.field(node, 'function'), range);
+    const argsNode = this.field(node, 'arguments');
     const args: A.Expr[] = [];
     const keywords: A.Keyword[] = [];
     let hasStarArgs = false;
     const starArgs: A.Expr[] = [];
     const starKwargs: A.Expr[] = [];
-    if (argsNode?.type === 'generator_expression') args.push(this.expr(argsNode));
-    else for (const a of argsNode ? namedChildren(argsNode) : []) {
-      if (a.type === 'keyword_argument') {
-        const name = field(a, 'name');
-        const value = field(a, 'value');
-        if (name && value) keywords.push({ name: this.text(name), nameRange: rangeOf(name), value: this.expr(value), range: rangeOf(a) });
-      } else if (a.type === 'list_splat' || a.type === 'dictionary_splat') {
-        hasStarArgs = true;
-        const inner = namedChildren(a)[0];
-        if (inner) (a.type === 'list_splat' ? starArgs : starKwargs).push(this.expr(inner));
-      } else {
-        args.push(this.expr(a));
+    if (argsNode !== NONE && this.type(argsNode) === 'generator_expression') args.push(this.expr(argsNode));
+    else if (argsNode !== NONE) {
+      for (let a = this.firstChild[argsNode]; a !== NONE; a = this.nextSibling[a]) {
+        if (!this.tree.named(a) || this.isTrivia(a)) continue;
+        const type = this.type(a);
+        if (type === 'keyword_argument') {
+          const name = this.field(a, 'name');
+          const value = this.field(a, 'value');
+          if (name !== NONE && value !== NONE) keywords.push({ name: this.text(name), nameRange: this.rangeOf(name), value: this.expr(value), range: this.rangeOf(a) });
+        } else if (type === 'list_splat' || type === 'dictionary_splat') {
+          hasStarArgs = true;
+          const inner = this.firstNamed(a);
+          if (inner !== NONE) (type === 'list_splat' ? starArgs : starKwargs).push(this.expr(inner));
+        } else {
+          args.push(this.expr(a));
+        }
       }
     }
-    return { kind: 'call', range, func, args, keywords, argsRange: argsNode ? rangeOf(argsNode) : range, hasStarArgs, starArgs, starKwargs };
+    return { kind: 'call', range, func, args, keywords, argsRange: argsNode !== NONE ? this.rangeOf(argsNode) : range, hasStarArgs, starArgs, starKwargs };
   }
 
-  comprehension(node: CstNode): A.Expr {
-    const range = rangeOf(node);
-    const body = field(node, 'body');
+  comprehension(node: number, range: Range): A.Expr {
+    const body = this.field(node, 'body');
     const generators: { target: A.Expr; iter: A.Expr; ifs: A.Expr[] }[] = [];
-    for (const clause of node.children) {
-      if (clause.type === 'if_clause') {
+    for (let clause = this.firstChild[node]; clause !== NONE; clause = this.nextSibling[clause]) {
+      const clauseType = this.type(clause);
+      if (clauseType === 'if_clause') {
         // An `if` filters the `for` before it; one that cannot be read leaves the comprehension unmodelled.
-        const test = clause.children.find((c) => c.named && !isTrivia(c));
+        const test = this.firstNamed(clause);
         const last = generators[generators.length - 1];
-        if (!test || !last) return { kind: 'other', range, calls: this.nestedCalls(node) };
+        if (test === NONE || !last) return { kind: 'other', range, calls: this.nestedCalls(node) };
         last.ifs.push(this.expr(test));
         continue;
       }
-      if (clause.type !== 'for_in_clause') continue;
-      const left = field(clause, 'left');
-      const right = field(clause, 'right');
-      if (!left || !right) return { kind: 'other', range, calls: this.nestedCalls(node) };
+      if (clauseType !== 'for_in_clause') continue;
+      const left = this.field(clause, 'left');
+      const right = this.field(clause, 'right');
+      if (left === NONE || right === NONE) return { kind: 'other', range, calls: this.nestedCalls(node) };
       generators.push({ target: this.expr(left), iter: this.expr(right), ifs: [] });
     }
-    if (!body || generators.length === 0) return { kind: 'other', range, calls: this.nestedCalls(node) };
-    const container = node.type === 'list_comprehension' ? 'list' : node.type === 'set_comprehension' ? 'set' : node.type === 'dictionary_comprehension' ? 'dict' : 'generator';
-    if (body.type === 'pair') {
-      const key = field(body, 'key');
-      return { kind: 'comprehension', range, container, element: this.exprOr(field(body, 'value'), range), ...(key ? { key: this.expr(key) } : {}), generators };
+    if (body === NONE || generators.length === 0) return { kind: 'other', range, calls: this.nestedCalls(node) };
+    const type = this.type(node);
+    const container = type === 'list_comprehension' ? 'list' : type === 'set_comprehension' ? 'set' : type === 'dictionary_comprehension' ? 'dict' : 'generator';
+    if (this.type(body) === 'pair') {
+      const key = this.field(body, 'key');
+      return { kind: 'comprehension', range, container, element: this.exprOr(this.field(body, 'value'), range), ...(key !== NONE ? { key: this.expr(key) } : {}), generators };
     }
     return { kind: 'comprehension', range, container, element: this.expr(body), generators };
   }
 
-  slice(node: CstNode): A.Slice {
+  slice(node: number, range: Range): A.Slice {
     const parts: (A.Expr | undefined)[] = [undefined];
-    for (const child of node.children) {
-      if (!child.named && this.text(child) === ':') parts.push(undefined);
-      else if (child.named && !isTrivia(child)) parts[parts.length - 1] = this.expr(child);
+    for (let child = this.firstChild[node]; child !== NONE; child = this.nextSibling[child]) {
+      const named = this.tree.named(child);
+      if (!named && this.text(child) === ':') parts.push(undefined);
+      else if (named && !this.isTrivia(child)) parts[parts.length - 1] = this.expr(child);
     }
-    return { kind: 'slice', range: rangeOf(node), start: parts[0], stop: parts[1], step: parts[2] };
+    return { kind: 'slice', range, start: parts[0], stop: parts[1], step: parts[2] };
   }
 
-  stringValue(node: CstNode): string {
-    if (node.children.some((c) => c.type === 'interpolation')) return this.text(node);
-    const start = node.children.find((c) => c.type === 'string_start');
-    const raw = start !== undefined && /[rR]/.test(this.text(start));
+  stringValue(node: number): string {
+    if (this.childOfType(node, 'interpolation') !== NONE) return this.text(node);
+    const start = this.childOfType(node, 'string_start');
+    const raw = start !== NONE && /[rR]/.test(this.text(start));
     // The content is read as one leaf, its escape sequences inside it: decoded here, unless the string is raw.
-    const text = node.children.filter((c) => c.type === 'string_content' || c.type === 'escape_sequence').map((c) => this.text(c)).join('');
+    let text = '';
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) {
+      const type = this.type(c);
+      if (type === 'string_content' || type === 'escape_sequence') text += this.text(c);
+    }
     return raw ? text : text.replace(/\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r?\n|.)/g, unescape);
   }
 }

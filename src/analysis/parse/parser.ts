@@ -248,8 +248,10 @@ export class DocumentParser {
     if (!tree) throw new Error('tree-sitter returned no tree');
     this.tree?.delete();
     this.tree = tree;
-    const broken = topLevelErrors(tree);
-    this.clean = broken.length === 0 && !tree.rootNode.hasError;
+    // The top-level nodes are looked through for ERROR only when the tree has an error at all.
+    const hasError = tree.rootNode.hasError;
+    const broken = hasError ? topLevelErrors(tree) : [];
+    this.clean = !hasError;
     if (broken.length === 0) return this.lower(tree, this.text);
     // tree-sitter's recovery can swallow the definitions after a broken one into one ERROR node.
     // Blank the broken statement's lines (keeping line numbers) and parse that text as well, so the

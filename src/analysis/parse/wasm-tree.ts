@@ -6,8 +6,8 @@
 // start-up (see cst.ts) compares this reader with the cursor walk, falling back to the cursor if
 // anything differs.
 import type { Language, Tree } from 'web-tree-sitter';
-import type { CstNode, LineIndex, Tables } from './cst';
-import { cstNode, KEEPS_TOKENS, LEAVES, NO_FIELDS } from './cst';
+import type { FlatTree } from './cst';
+import { NONE } from './cst';
 
 /** The parts of the emscripten module this reader needs: its memory views, refreshed when memory grows. */
 export interface WasmHeap {
@@ -66,20 +66,18 @@ interface Frame {
   aliasBase: number;
   fieldStart: number;
   fieldEnd: number;
-  /** The nearest visible ancestor's copy (children are appended there); undefined at the module level. */
-  target: CstNode | undefined;
+  /** The nearest visible ancestor's copy (children are appended there); NONE at the module level. */
+  target: number;
   /** For a hidden subtree: the field its visible descendants inherit (ts_tree_cursor_current_field_id). */
   inheritedField: number;
   hidden: boolean;
-  /** For a visible node's own frame: where its children start in the reader's pending list. */
-  base: number;
 }
 
 /** A top-level statement found in memory, ready to be copied. */
 export interface MemoryTop {
   startIndex: number;
   endIndex: number;
-  copy(): CstNode;
+  copy(): FlatTree;
 }
 
 export class WasmTreeReader {
@@ -87,11 +85,6 @@ export class WasmTreeReader {
   private u16!: Uint16Array;
   private u32!: Uint32Array;
   private lang!: LanguageTables;
-  /**
-   * The children of the visible nodes being copied, in document order: each node takes its own (an array of
-   * exactly their number) when its subtree is done, rather than growing an array child by child.
-   */
-  private readonly pending: CstNode[] = [];
   /** The walk's stack of frames, kept from one walk to the next (walks never overlap). */
   private readonly frames: Frame[] = [];
   private readonly languages = new WeakMap<Language, LanguageTables>();
@@ -178,8 +171,7 @@ export class WasmTreeReader {
   }
 
   /** Sets `frame` (a new one if not given) to read `slot`'s children. */
-  private frame(slot: Slot, before: number, target: CstNode | undefined, hidden: boolean, inheritedField: number, frame?: Frame): Frame {
-    const base = this.pending.length;
+  private frame(slot: Slot, before: number, target: number, hidden: boolean, inheritedField: number, frame?: Frame): Frame {
     const productionId = this.u16[(slot.heap + LAYOUT.heap.productionId) >> 1];
     const lang = this.lang;
     let fieldStart = 0;
@@ -190,7 +182,7 @@ export class WasmTreeReader {
       fieldEnd = fieldStart + 4 * this.u16[(slice + 2) >> 1];
     }
     const aliasBase = productionId && lang.aliasSequences ? lang.aliasSequences + 2 * productionId * lang.maxAliasLength : 0;
-    if (!frame) return { heap: slot.heap, childCount: slot.childCount, childIndex: 0, structuralIndex: 0, before, aliasBase, fieldStart, fieldEnd, target, inheritedField, hidden, base };
+    if (!frame) return { heap: slot.heap, childCount: slot.childCount, childIndex: 0, structuralIndex: 0, before, aliasBase, fieldStart, fieldEnd, target, inheritedField, hidden };
     frame.heap = slot.heap;
     frame.childCount = slot.childCount;
     frame.childIndex = 0;
@@ -202,7 +194,6 @@ export class WasmTreeReader {
     frame.target = target;
     frame.inheritedField = inheritedField;
     frame.hidden = hidden;
-    frame.base = base;
     return frame;
   }
 
@@ -210,14 +201,14 @@ export class WasmTreeReader {
    * The module's visible top-level nodes. `copy` must be called before the tree changes; the
    * memory views are re-read at each call (a parse may have grown the memory).
    */
-  topLevel(tree: Tree, tables: Tables, lines: LineIndex): MemoryTop[] {
+  topLevel(tree: Tree, flat: FlatTree): MemoryTop[] {
     if (!this.refresh()) throw new Error('wasm memory is not reachable');
     const treeAddress = handle(tree);
     this.lang = this.tablesOf(tree.language);
     const root = this.read(treeAddress, blankSlot());
     const tops: MemoryTop[] = [];
     if (root.childCount === 0) return tops;
-    this.walk(this.frame(root, 0, undefined, false, 0), tables, lines, (slot, before, typeId, field) => {
+    this.walk(this.frame(root, 0, NONE, false, 0), flat, (slot, before, typeId, field) => {
       const startIndex = (before + slot.padding) >> 1;
       const endIndex = (before + slot.padding + slot.size) >> 1;
       const heap = slot.heap;
@@ -228,25 +219,25 @@ export class WasmTreeReader {
         copy: () => {
           this.refresh();
           this.lang = this.tablesOf(tree.language);
-          return this.copySubtree(saved, before, typeId, field, tables, lines, heap);
+          return this.copySubtree(saved, before, typeId, field, flat, heap);
         },
       });
     });
     return tops;
   }
 
-  private node(slot: Slot, before: number, typeId: number, fieldId: number, tables: Tables, lines: LineIndex): CstNode {
+  /** Appends the node in `slot` to the flat tree, under `parent`. */
+  private node(slot: Slot, before: number, typeId: number, fieldId: number, flat: FlatTree, parent: number): number {
     const startIndex = (before + slot.padding) >> 1;
     const endIndex = (before + slot.padding + slot.size) >> 1;
-    return cstNode(tables, lines, typeId, fieldId, startIndex, endIndex, slot.missing);
+    return flat.add(parent, typeId, fieldId, startIndex, endIndex, slot.missing);
   }
 
-  private copySubtree(slot: Slot, before: number, typeId: number, fieldId: number, tables: Tables, lines: LineIndex, heap: number): CstNode {
-    const root = this.node(slot, before, typeId, fieldId, tables, lines);
-    if (heap === 0 || slot.childCount === 0 || LEAVES.has(root.type)) return root;
-    this.pending.length = 0;
-    this.walk(this.frame(slot, before, root, false, 0), tables, lines);
-    return root;
+  private copySubtree(slot: Slot, before: number, typeId: number, fieldId: number, flat: FlatTree, heap: number): FlatTree {
+    const root = this.node(slot, before, typeId, fieldId, flat.clear(), NONE);
+    if (heap === 0 || slot.childCount === 0 || flat.tables.leaf[typeId] === true) return flat;
+    this.walk(this.frame(slot, before, root, false, 0), flat);
+    return flat;
   }
 
   /**
@@ -254,19 +245,14 @@ export class WasmTreeReader {
    * walked through, aliases rename and reveal, fields come from the parent's production (or a hidden
    * ancestor's). With `atTop`, the module's visible children are handed over instead of copied.
    */
-  private walk(
-    first: Frame,
-    tables: Tables,
-    lines: LineIndex,
-    atTop?: (slot: Slot, before: number, typeId: number, fieldId: number) => void,
-  ): void {
+  private walk(first: Frame, flat: FlatTree, atTop?: (slot: Slot, before: number, typeId: number, fieldId: number) => void): void {
     const slot = blankSlot();
-    const pending = this.pending;
+    const tables = flat.tables;
     // A stack of frames reused from one subtree (and one walk) to the next: only its depth grows.
     const frames = this.frames;
     frames[0] = first;
     let depth = 1;
-    const push = (before: number, target: CstNode | undefined, hidden: boolean, inheritedField: number) => {
+    const push = (before: number, target: number, hidden: boolean, inheritedField: number) => {
       frames[depth] = this.frame(slot, before, target, hidden, inheritedField, frames[depth]);
       depth++;
     };
@@ -274,10 +260,6 @@ export class WasmTreeReader {
       const frame = frames[depth - 1];
       if (frame.childIndex === frame.childCount) {
         depth--;
-        if (!frame.hidden && frame.target !== undefined) {
-          if (pending.length > frame.base) frame.target.children = pending.slice(frame.base);
-          pending.length = frame.base;
-        }
         continue;
       }
       const address = frame.heap - LAYOUT.subtreeSize * (frame.childCount - frame.childIndex);
@@ -294,15 +276,15 @@ export class WasmTreeReader {
       }
       if (slot.visible || alias) {
         const typeId = this.publicSymbol(alias || slot.symbol);
-        if (atTop && frame.target === undefined) {
+        if (atTop && frame.target === NONE) {
           atTop(slot, before, typeId, fieldId);
           continue;
         }
-        const parent = frame.target!;
-        if (tables.named[typeId] === false && !KEEPS_TOKENS.has(parent.type)) continue;
-        const node = this.node(slot, before, typeId, NO_FIELDS.has(parent.type) ? 0 : fieldId, tables, lines);
-        pending.push(node);
-        if (slot.childCount > 0 && !LEAVES.has(node.type)) push(before, node, false, 0);
+        const parent = frame.target;
+        const parentType = flat.typeIds[parent];
+        if (tables.named[typeId] === false && tables.keepsTokens[parentType] !== true) continue;
+        const node = this.node(slot, before, typeId, tables.noFields[parentType] === true ? 0 : fieldId, flat, parent);
+        if (slot.childCount > 0 && tables.leaf[typeId] !== true) push(before, node, false, 0);
       } else if (slot.childCount > 0) {
         // Hidden: its children belong to the visible parent; a field on it passes to them.
         push(before, frame.target, true, slot.extra ? 0 : fieldId);
