@@ -16,6 +16,18 @@ export function knownSizes(dims: Dim[]): number[] | undefined {
   return sizes;
 }
 
+/** Resolves one -1 against the element count; undefined when a size is unknown or the -1 does not divide. */
+export function resolveSizes(requested: number[], numel: number): number[] | undefined {
+  const minus = requested.indexOf(-1);
+  if (requested.some((s, i) => s < 0 && i !== minus)) return undefined;
+  if (minus === -1) return requested;
+  const rest = requested.reduce((p, s, i) => (i === minus ? p : p * s), 1);
+  if (rest <= 0 || numel % rest !== 0) return undefined;
+  const sizes = [...requested];
+  sizes[minus] = numel / rest;
+  return sizes;
+}
+
 /** Row-major strides of a freshly allocated tensor of these sizes. */
 export function contiguousStrides(sizes: number[]): number[] {
   const strides = new Array<number>(sizes.length);

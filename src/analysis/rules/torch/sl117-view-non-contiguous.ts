@@ -1,20 +1,8 @@
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
-import { isContiguous, knownSizes, stridesOf, viewStrides } from '../../ops/layout';
+import { isContiguous, knownSizes, resolveSizes, stridesOf, viewStrides } from '../../ops/layout';
 import { formatShape } from '../../shapes/shape';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-
-/** Resolves one -1 against the element count; undefined when a size is unknown or the -1 does not divide. */
-function resolveSizes(requested: number[], numel: number): number[] | undefined {
-  const minus = requested.indexOf(-1);
-  if (requested.some((s, i) => s < 0 && i !== minus)) return undefined;
-  if (minus === -1) return requested;
-  const rest = requested.reduce((p, s, i) => (i === minus ? p : p * s), 1);
-  if (rest <= 0 || numel % rest !== 0) return undefined;
-  const sizes = [...requested];
-  sizes[minus] = numel / rest;
-  return sizes;
-}
 
 export const viewNonContiguous: Rule = {
   code: 'SL117',

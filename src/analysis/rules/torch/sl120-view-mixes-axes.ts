@@ -1,5 +1,6 @@
 import type { Range } from '../../findings';
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
+import { knownSizes, resolveSizes } from '../../ops/layout';
 import { Dim, sameDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { RuleContext } from '../../interpret/events';
@@ -33,29 +34,13 @@ export function mixedAxes(input: Dim[], requested: Dim[]): MixedAxes | undefined
   const inner = input.slice(lead, input.length - tail);
   const wanted = requested.slice(lead, requested.length - tail);
   if (inner.length < 2 || wanted.length < 2) return undefined;
-  const sizes: number[] = [];
-  for (const d of inner) {
-    if (d.kind !== 'int' || d.value < 0) return undefined;
-    sizes.push(d.value);
-  }
+  const sizes = knownSizes(inner);
+  const requestedSizes = knownSizes(wanted);
+  if (!sizes || !requestedSizes) return undefined;
   const numel = sizes.reduce((p, s) => p * s, 1);
   if (numel === 0) return undefined;
-  const out: number[] = [];
-  let minus = -1;
-  for (const d of wanted) {
-    if (d.kind !== 'int' || d.value < -1) return undefined;
-    if (d.value === -1) {
-      if (minus >= 0) return undefined;
-      minus = out.length;
-    }
-    out.push(d.value);
-  }
-  if (minus >= 0) {
-    const rest = out.reduce((p, s, i) => (i === minus ? p : p * s), 1);
-    if (rest <= 0 || numel % rest !== 0) return undefined;
-    out[minus] = numel / rest;
-  }
-  if (out.reduce((p, s) => p * s, 1) !== numel) return undefined;
+  const out = resolveSizes(requestedSizes, numel);
+  if (!out || out.reduce((p, s) => p * s, 1) !== numel) return undefined;
   // Walk both size lists, cutting where their running products meet.
   let i = 0;
   let j = 0;
