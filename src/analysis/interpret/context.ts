@@ -226,29 +226,6 @@ export interface Collected {
   coverage: CoverageCollector;
 }
 
-/**
- * Joins the runs of parts of a module that share no value: each key (a position) is then one part's.
- * Undefined when two parts reached the same key, or when one was incomplete: only a run of the whole
- * module knows which came first.
- */
-export function mergeCollected(parts: Collected[]): Collected | undefined {
-  if (parts.length === 1) return parts[0];
-  const merged: Collected = { findings: new Map(), layerSites: new Map(), layerCalls: new Map(), tensorSites: new Map(), coverage: new CoverageCollector() };
-  const into = <V>(target: Map<string, V>, source: Map<string, V>): boolean => {
-    for (const [key, value] of source) {
-      if (target.has(key)) return false;
-      target.set(key, value);
-    }
-    return true;
-  };
-  for (const part of parts) {
-    if (part.incomplete) return undefined;
-    if (!into(merged.findings, part.findings) || !into(merged.layerSites, part.layerSites) || !into(merged.layerCalls, part.layerCalls) || !into(merged.tensorSites, part.tensorSites)) return undefined;
-    if (!merged.coverage.absorb(part.coverage)) return undefined;
-  }
-  return merged;
-}
-
 /** The analysis result of what a run collected; `suppressions`, when given, are applied to its findings here. */
 export function resultOf(collected: Collected, suppressions?: Map<number, Set<string>>): AnalysisResult & { coverage: CoverageStats } {
   const { findings, layers, tensors } = entriesOf(collected);
@@ -266,12 +243,19 @@ export function byPosition(a: { range: Range }, b: { range: Range }): number {
   return a.range.start.line - b.range.start.line || a.range.start.column - b.range.start.column;
 }
 
+/** A result's findings, layer sites and tensor sites. */
+export interface ResultEntries {
+  findings: Finding[];
+  layers: LayerSite[];
+  tensors: TensorSite[];
+}
+
 /**
  * The findings, layer sites and tensor sites of what a run collected, in the order they were collected (not
  * sorted, no suppression applied): the entries of a result, which the runs of parts of a module keep between edits.
  * `callText` gives the text of a layer's call where it is now (its statement moved since it ran).
  */
-export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text): ResultEntries {
   return {
     findings: [...collected.findings.values()],
     layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, () => {

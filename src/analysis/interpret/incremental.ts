@@ -4,10 +4,10 @@
 // The result is the one a run over the whole module gives; where that cannot be told from the parts (a step
 // budget shared by the whole module was reached, a top-level statement leaves, a part stopped early), the
 // whole module is run instead.
-import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '../findings';
+import type { AnalysisResult, Finding, IncompleteAnalysis, Range } from '../findings';
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
-import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf } from './context';
+import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, ResultEntries } from './context';
 import { CoverageCollector } from '../coverage';
 import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
@@ -47,13 +47,7 @@ interface ComponentRun {
    * Its result's entries in the order it collected them (which is that of its keys), made when a result first
    * needs them (a run that moved is a new run, with its own).
    */
-  entries?: Entries;
-}
-
-interface Entries {
-  findings: Finding[];
-  layers: LayerSite[];
-  tensors: TensorSite[];
+  entries?: ResultEntries;
 }
 
 /** The keys of the kept runs, each with the interpretation that holds it, so that an edit checks only what changed. */
@@ -171,10 +165,10 @@ export class IncrementalInterpreter {
     const entries = runs.map((run) => (run.entries ??= entriesAt(run)));
     const kept = (f: Finding) => !isSuppressed(suppressions, f.range.start.line, f.code);
     if (runs.length === 1 || runs.some((run) => !run.of.groups)) {
-      const all = <T extends { range: Range }>(pick: (e: Entries) => T[]) => entries.flatMap(pick).sort(byPosition);
+      const all = <T extends { range: Range }>(pick: (e: ResultEntries) => T[]) => entries.flatMap(pick).sort(byPosition);
       return { findings: all((e) => e.findings).filter(kept), layers: all((e) => e.layers), tensors: all((e) => e.tensors), ...(incomplete ? { incomplete } : {}), coverage: coverage.result() };
     }
-    const parts = <T extends { range: Range }>(pick: (e: Entries) => T[], kind: 'findings' | 'layers' | 'tensors') =>
+    const parts = <T extends { range: Range }>(pick: (e: ResultEntries) => T[], kind: 'findings' | 'layers' | 'tensors') =>
       runs.map((run, i) => {
         const { of } = run;
         of.order ??= {
@@ -388,7 +382,7 @@ function inFileOrder<T extends { range: Range }>(parts: { entries: T[]; order: G
 }
 
 /** A run's result entries where its groups are now. */
-function entriesAt(run: ComponentRun): { findings: Finding[]; layers: LayerSite[]; tensors: TensorSite[] } {
+function entriesAt(run: ComponentRun): ResultEntries {
   const { collected } = run.of;
   const { line } = run;
   if (!line) return entriesOf(collected);

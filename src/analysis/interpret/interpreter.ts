@@ -31,7 +31,6 @@ import { describeTensor } from './describe';
 import { knowledgeOf } from '../coverage';
 
 const MAX_DEPTH = 10;
-/** Tensor methods no other Python object has, whose result's rank the call alone tells. */
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
 const SHAPE_ONLY_METHODS = new Set(['view', 'reshape', 'permute', 'expand', 'repeat', 'tile', 'flatten', 'squeeze', 'unsqueeze', 'transpose', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 
@@ -41,6 +40,7 @@ function partialMethodResult(receiver: Value, name: string, kwargs: Map<string, 
   return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: kwargs.has('dtype') ? 'unknown' : receiver.dtype };
 }
 
+/** Tensor methods no other Python object has, whose result's rank the call alone tells. */
 const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
 const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);

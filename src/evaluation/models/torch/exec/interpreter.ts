@@ -487,12 +487,6 @@ export class Executor {
     }
   }
 
-  /**
-   * A layer's parameter or buffer by name (None where the layer has none, as with bias=False); undefined
-   * for any other name. Once the layer is built, its loaded tensor; before (in `__init__`, to initialise
-   * or copy pretrained vectors in), one stand-in per tensor with the right shape: PyTorch's
-   * load_state_dict then writes every parameter and buffer over whatever initialisation left.
-   */
   /** The layer that holds this very tensor under another name than `name` on `except` (a tied weight's owner). */
   private holderOf(t: TensorValue, except: Layer, name: string): Layer | undefined {
     for (const [layer, held] of this.standIns) {
@@ -501,6 +495,12 @@ export class Executor {
     return undefined;
   }
 
+  /**
+   * A layer's parameter or buffer by name (None where the layer has none, as with bias=False); undefined
+   * for any other name. Once the layer is built, its loaded tensor; before (in `__init__`, to initialise
+   * or copy pretrained vectors in), one stand-in per tensor with the right shape: PyTorch's
+   * load_state_dict then writes every parameter and buffer over whatever initialisation left.
+   */
   private layerTensor(layer: Layer, name: string, site: CallSite): Value | undefined {
     if (!layer.runtime && layer.children.length === 0 && !layer.keys) {
       const specs = this.layerTensorSpecs(layer, site);
