@@ -371,8 +371,26 @@ function countDigits(text: string): number {
   return (text.match(/\d+/g) ?? []).length;
 }
 
+/** How many whole numbers a formatted shape shows: the matches of /\b\d+\b/g, counted without building them. */
 function knownDims(shape: string): number {
-  return (shape.match(/\b\d+\b/g) ?? []).length;
+  let count = 0;
+  for (let i = 0; i < shape.length; i++) {
+    if (!isDigit(shape.charCodeAt(i)) || (i > 0 && isWordChar(shape.charCodeAt(i - 1)))) continue;
+    let end = i + 1;
+    while (end < shape.length && isDigit(shape.charCodeAt(end))) end++;
+    if (end === shape.length || !isWordChar(shape.charCodeAt(end))) count++;
+    i = end;
+  }
+  return count;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** A character of \w (ASCII letters, digits and the underscore). */
+function isWordChar(code: number): boolean {
+  return isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** A Keras finding names the versions it holds for, unless its message already does. */
