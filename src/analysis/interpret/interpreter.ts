@@ -1105,7 +1105,7 @@ export class Interpreter {
     const holder = node as { range: Range; [ORIGIN]?: Origin };
     let origin = holder[ORIGIN];
     if (!origin || origin.range !== node.range) {
-      const text = this.ctx.text(node.range).replace(/\s+/g, ' ');
+      const text = collapseSpaces(this.ctx.text(node.range));
       origin = { range: node.range, text: text.length > 60 ? `${text.slice(0, 57)}…` : text };
       holder[ORIGIN] = origin;
     }
@@ -1633,6 +1633,11 @@ function callName(callee: Value): string {
     default:
       return `(${callee.kind})`;
   }
+}
+
+/** Runs of whitespace as one space (`replace(/\s+/g, ' ')`); a text with only single spaces is kept as it is. */
+function collapseSpaces(text: string): string {
+  return /\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text;
 }
 
 /** torchLayerKind's answers by path (null: not a layer); bounded like every table a file can fill. */
