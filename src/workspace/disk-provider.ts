@@ -1,6 +1,6 @@
 // Workspace files read from disk under a root folder, for the CLI (each read once per run) and the language
 // server (read again when their modification time changes, checked at most every `maxAgeMs`).
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { type Dirent, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import type { ModuleProvider, Workspace } from '../analysis';
 
@@ -64,17 +64,20 @@ export class DiskProvider implements ModuleProvider {
     let dirs = 0;
     while (pending.length && out.length < MAX_LISTED && dirs++ < MAX_DIRS) {
       const dir = pending.shift()!;
-      let entries: string[];
+      let entries: Dirent[];
       try {
-        entries = readdirSync(dir).sort();
+        entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       } catch {
         continue;
       }
       for (const entry of entries) {
-        if (SKIP_DIRS.has(entry) || entry.startsWith('.')) continue;
-        const child = join(dir, entry);
-        if (entry.endsWith('.py')) out.push(child);
-        else if (!entry.includes('.')) {
+        const name = entry.name;
+        if (SKIP_DIRS.has(name) || name.startsWith('.')) continue;
+        const child = join(dir, name);
+        if (name.endsWith('.py')) out.push(child);
+        // A folder whose name has a dot (`las.pytorch/`) is no package, but its scripts import their neighbours.
+        else if (entry.isDirectory()) pending.push(child);
+        else if (entry.isSymbolicLink()) {
           try {
             if (statSync(child).isDirectory()) pending.push(child);
           } catch {

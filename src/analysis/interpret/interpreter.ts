@@ -1510,11 +1510,12 @@ export class Interpreter {
   /**
    * Iterating a DataLoader yields batches of its dataset's samples: a user Dataset's __getitem__ result, or a
    * sequence's item (a TensorDataset's rows). default_collate gives each tensor a leading batch axis; a collate_fn
-   * defined in the project is run on a list of such samples.
+   * defined in the project (a function, or an object whose class defines __call__) is run on a list of such samples.
    */
   private dataLoader(args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     const dataset = args[0] ?? kwargs.get('dataset');
-    if (!dataset || kwargs.has('batch_sampler')) return UNKNOWN;
+    // A batch_sampler only chooses which samples make a batch (and how many): they are collated all the same.
+    if (!dataset) return UNKNOWN;
     let sample: Value | undefined;
     if (dataset.kind === 'instance') {
       const getitem = this.findMethod(dataset.cls, '__getitem__');
@@ -1525,7 +1526,13 @@ export class Interpreter {
     const collateFn = kwargs.get('collate_fn');
     // batch_size=None turns batching off: samples come one by one.
     if (kwargs.get('batch_size')?.kind === 'none') return collateFn ? UNKNOWN : listOf(sample);
-    if (collateFn && collateFn.kind !== 'none') return collateFn.kind === 'function' ? listOf(this.callValue(collateFn, [listOf(sample)], new Map(), expr, false)) : UNKNOWN;
+    if (collateFn && collateFn.kind !== 'none') {
+      if (collateFn.kind === 'function') return listOf(this.callValue(collateFn, [listOf(sample)], new Map(), expr, false));
+      // An object whose class defines __call__ (`collate_fn=PadCollate(pad_id)`): its __call__ runs on the list.
+      const call = collateFn.kind === 'instance' ? this.findMethod(collateFn.cls, '__call__') : undefined;
+      if (collateFn.kind !== 'instance' || !call) return UNKNOWN;
+      return listOf(this.callFunction(call, [listOf(sample)], new Map(), collateFn, this.ownerOf(collateFn.cls, call)));
+    }
     return listOf(defaultCollate(sample));
   }
 

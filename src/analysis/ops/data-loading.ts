@@ -34,7 +34,7 @@ export function tensorDataset(args: Value[]): Value {
 
 /**
  * default_collate over a batch of samples like `sample`: each tensor gains a leading batch axis, numbers become 1-D
- * tensors, tuples and lists are collated item by item. The batch axis is a symbol, not batch_size: the last batch may
+ * tensors, tuples and lists are collated item by item, dicts key by key. The batch axis is a symbol, not batch_size: the last batch may
  * be smaller.
  */
 export function defaultCollate(sample: Value, batch: Dim = symDim('batch', { role: 'batch' }), depth = 0): Value {
@@ -44,6 +44,13 @@ export function defaultCollate(sample: Value, batch: Dim = symDim('batch', { rol
   if (sample.kind === 'bool') return { kind: 'tensor', dtype: 'bool', shape: shapeOf([batch]) };
   if (sample.kind === 'float') return { kind: 'tensor', dtype: 'float', shape: shapeOf([batch]) };
   if (sample.kind === 'tuple' || sample.kind === 'list') return sample.element ? UNKNOWN : { kind: sample.kind, items: sample.items.map((v) => defaultCollate(v, batch, depth + 1)) };
+  // A mapping is collated key by key (`{'input': ids, 'length': n}` gives `{'input': (B, T), 'length': (B,)}`); keys
+  // the analysis does not know stay unknown.
+  if (sample.kind === 'dict' && !sample.namespace && !sample.parser) {
+    const entries = new Map<string, Value>();
+    for (const [key, value] of sample.entries) entries.set(key, defaultCollate(value, batch, depth + 1));
+    return sample.partial ? { kind: 'dict', entries, partial: true } : { kind: 'dict', entries };
+  }
   return UNKNOWN;
 }
 

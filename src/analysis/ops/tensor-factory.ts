@@ -2,7 +2,7 @@
 import type { Origin } from '../shapes/dim';
 import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { DType, MAX_WEIGHT, TensorValue, Value, intValue, numberValue } from '../values/value';
+import { DType, MAX_WEIGHT, TensorValue, UNKNOWN, Value, intValue, numberValue } from '../values/value';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { contiguousLayout } from './layout';
 
@@ -139,9 +139,12 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
   }
   if (args.length === 1 && first.kind === 'size') return { ...unknown, shape: shapeOf(first.dims) };
   // Two positional arguments or more are sizes, whatever their values: data is a single argument (PyTorch raises
-  // "new(): argument 'size' must be tuple of ints" otherwise), so an unknown one is an unknown size.
-  if (args.every((a) => a.kind === 'int' || a.kind === 'symint') || (args.length >= 2 && args.every((a) => a.kind === 'int' || a.kind === 'symint' || a.kind === 'unknown'))) {
-    const dims = dimsFromSizeArgs(args, origin);
+  // "new(): argument 'size' must be tuple of ints" otherwise), so an unknown one is an unknown size. A one-element
+  // integer tensor is read as its number (`LongTensor(len(batch), lengths[0])`, the longest of sorted lengths): its
+  // size is not known here, the rank is.
+  const sizeLike = (a: Value) => a.kind === 'int' || a.kind === 'symint' || a.kind === 'unknown' || a.kind === 'tensor';
+  if (args.every((a) => a.kind === 'int' || a.kind === 'symint') || (args.length >= 2 && args.every(sizeLike))) {
+    const dims = dimsFromSizeArgs(args.map((a) => (a.kind === 'tensor' ? UNKNOWN : a)), origin);
     return dims ? { ...unknown, shape: shapeOf(dims) } : unknown;
   }
   return unknown;

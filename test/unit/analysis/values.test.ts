@@ -139,6 +139,82 @@ describe('values and imports', () => {
     assert.equal(tensors.find((t) => t.name === 'y' && t.range.start.line === 7)?.shape, '(B, T)');
   });
 
+  it('runs the __call__ of an object given as collate_fn, and reads a legacy constructor with a tensor size', async () => {
+    const src = [
+      'import torch',
+      'from torch.utils.data import Dataset, DataLoader',
+      'class Words(Dataset):',
+      '    def __init__(self, rows):',
+      '        self.rows = rows',
+      '    def __getitem__(self, i):',
+      '        return torch.LongTensor(self.rows[i]), torch.randn(80, 5)',
+      '    def __len__(self):',
+      '        return len(self.rows)',
+      'class PadCollate:',
+      '    def __init__(self, pad):',
+      '        self.pad = pad',
+      '    def __call__(self, batch):',
+      '        lengths, order = torch.sort(torch.LongTensor([len(x[0]) for x in batch]), dim=0, descending=True)',
+      '        ids = torch.LongTensor(len(batch), lengths[0])',
+      '        ids.fill_(self.pad)',
+      '        feats = torch.FloatTensor(len(batch), 80, max([x[1].size(1) for x in batch]))',
+      '        return ids, lengths, feats',
+      'for ids, lengths, feats in DataLoader(Words(load()), batch_size=8, collate_fn=PadCollate(0)):',
+      '    pass',
+      'class NoCall:',
+      '    pass',
+      'for other in DataLoader(Words(load()), batch_size=8, collate_fn=NoCall()):',
+      '    pass',
+    ].join('\n');
+    const { tensors } = await run(src);
+    const at = (name: string) => tensors.find((t) => t.name === name && t.range.start.line === 18)?.shape;
+    // lengths[0] is a 0-d integer tensor: PyTorch reads it as a size, whose value is not known here.
+    assert.equal(at('ids'), '(?, ?)');
+    assert.equal(at('lengths'), '(?,)');
+    assert.equal(at('feats'), '(?, 80, ?)');
+    assert.equal(tensors.find((t) => t.name === 'other'), undefined);
+  });
+
+  it('collates the samples a batch_sampler picks as any batch', async () => {
+    const src = [
+      'import torch',
+      'from torch.utils.data import TensorDataset, DataLoader, BatchSampler, RandomSampler',
+      'ds = TensorDataset(torch.randint(0, 9, (30, 7)), torch.randn(30, 3))',
+      'sampler = BatchSampler(RandomSampler(ds), batch_size=4, drop_last=False)',
+      'for x, y in DataLoader(ds, batch_sampler=sampler):',
+      '    pass',
+    ].join('\n');
+    const { tensors } = await run(src);
+    assert.equal(tensors.find((t) => t.name === 'x')?.shape, '(B, 7)');
+    assert.equal(tensors.find((t) => t.name === 'y')?.shape, '(B, 3)');
+  });
+
+  it('collates a dict sample key by key', async () => {
+    const src = [
+      'import numpy as np',
+      'import torch',
+      'from torch.utils.data import Dataset, DataLoader',
+      'class Pairs(Dataset):',
+      '    def __init__(self, lines, maxlen):',
+      '        self.data = []',
+      '        for line in lines:',
+      "            self.data.append({'ids': np.zeros(maxlen, dtype='int64'), 'label': 1, 'text': line})",
+      '    def __getitem__(self, i):',
+      '        return self.data[i]',
+      '    def __len__(self):',
+      '        return len(self.data)',
+      'for batch in DataLoader(Pairs(read(), 80), batch_size=16):',
+      "    ids = batch['ids']",
+      "    label = batch['label']",
+      "    text = batch['text']",
+    ].join('\n');
+    const { tensors } = await run(src);
+    assert.equal(tensors.find((t) => t.name === 'ids')?.shape, '(B, 80)');
+    assert.equal(tensors.find((t) => t.name === 'label')?.shape, '(B,)');
+    // default_collate gives a list of strings for strings: not a tensor.
+    assert.equal(tensors.find((t) => t.name === 'text'), undefined);
+  });
+
   it('leaves a DataLoader batch unknown when its collate_fn is not followed or batching is off with one', async () => {
     const src = [
       'import torch',

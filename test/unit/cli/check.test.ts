@@ -176,6 +176,16 @@ describe('seqlens check across files', () => {
     assert.deepEqual(JSON.parse(out).files[0].diagnostics, []);
   });
 
+  it('follows the scripts of a folder whose name has a dot (no package, but its scripts import their neighbours)', async () => {
+    const scripts = join(project, 'las.v2');
+    mkdirSync(scripts, { recursive: true });
+    writeFileSync(join(scripts, 'model.py'), MODEL);
+    writeFileSync(join(scripts, 'train.py'), TRAIN);
+    writeFileSync(join(scripts, 'config.py'), 'EMB = 20\n');
+    const { out } = await cli('check', '--format', 'json', '--root', project, join(scripts, 'model.py'));
+    assert.deepEqual(JSON.parse(out).files[0].diagnostics.map((d: { code: string }) => d.code), ['SL101']);
+  });
+
   it('--root must be a folder (exit 2)', async () => {
     const { code, err } = await cli('check', '--root', join(dir, 'nope'), join(project, 'src'));
     assert.equal(code, 2);
