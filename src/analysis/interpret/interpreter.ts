@@ -18,6 +18,7 @@ import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpackin
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
+import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
@@ -1087,7 +1088,9 @@ export class Interpreter {
     if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
-      return broadcast(left, right, origin);
+      const result = broadcast(left, right, origin);
+      regroupBinary(left, right, result);
+      return result;
     }
     return UNKNOWN;
   }

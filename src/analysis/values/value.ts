@@ -5,6 +5,7 @@ import type { Call, ClassDef, FunctionDef } from '../parse/ast';
 import type { Dim, Origin } from '../shapes/dim';
 import type { Shape } from '../shapes/shape';
 import type { LayerDesc } from '../layers/layer';
+import type { Regrouping } from '../ops/regrouping';
 
 export type DType = 'float' | 'long' | 'bool' | 'unknown';
 
@@ -34,6 +35,8 @@ export interface TensorValue {
   name?: string;
   /** Strides in elements, only when every size is known and the layout is certain (ops/layout.ts): `.view()` checks them. */
   strides?: number[];
+  /** A view regrouped its elements across axes (ops/regrouping.ts): carried while they stay so, for SL120. */
+  regrouped?: Regrouping;
   /** Keras functional API: the layer call that made this tensor (item `index` of a list output), for replaying the graph on data. */
   kerasNode?: { layer: LayerDesc; args: Value[]; kwargs: Map<string, Value>; index?: number };
 }
