@@ -88,8 +88,15 @@ export type Value =
   /**
    * An int the analysis cannot name. `of`: it is the size of that tensor's axis (`x.size(2)` where the axis is
    * unknown), so an op given it with that very tensor knows they are equal (`F.max_pool1d(x, x.size(2))`).
+   * `bounds`: the least and greatest values it can take, when known.
    */
-  | { kind: 'symint'; dim: Dim; of?: { tensor: TensorValue; axis: number } }
+  | {
+      kind: 'symint';
+      dim: Dim;
+      of?: { tensor: TensorValue; axis: number };
+      /** Known to lie between these (inclusive): an item of a range of known bounds (a loop index). */
+      bounds?: { min: number; max: number };
+    }
   | { kind: 'float'; value: number }
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }
