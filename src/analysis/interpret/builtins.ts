@@ -52,8 +52,12 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       if (nums.length === 0 || nums.some((n) => n === undefined)) return a ? { kind: 'list', items: [], element: anInt } : UNKNOWN;
       const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
       const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : step < 0 ? Math.max(0, Math.ceil((start - stop) / -step)) : undefined;
-      // A long range keeps its length, not its numbers.
-      if (count === undefined || count > 64) return summary('list', count, anInt);
+      // A long range keeps its length and the bounds of its numbers, not the numbers.
+      if (count === undefined || count > 64) {
+        const last = count ? start + (count - 1) * step : undefined;
+        const item: Value = last !== undefined && Number.isSafeInteger(last) ? { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min: Math.min(start, last), max: Math.max(start, last) } } : anInt;
+        return summary('list', count, item);
+      }
       return { kind: 'list', items: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: start + i * step })) };
     }
     case 'set':

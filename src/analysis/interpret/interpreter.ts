@@ -18,6 +18,7 @@ import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpackin
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
+import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
@@ -1048,6 +1049,23 @@ export class Interpreter {
     return UNKNOWN;
   }
 
+  /**
+   * `x[i:i + k]` (or `k + i`), no step, with `i` an int known to lie in [min, max] with min ≥ 0 (a loop index over a
+   * range) and k a known int ≥ 0: a window of k entries that ends by max + k.
+   */
+  private sliceWindow(expr: A.Slice, scope: Scope): { length: number; maxStop: number } | undefined {
+    const { start, stop } = expr;
+    if (expr.step || start?.kind !== 'name' || stop?.kind !== 'binop' || stop.op !== '+') return undefined;
+    const offset = stop.left.kind === 'name' && stop.left.id === start.id ? stop.right : stop.right.kind === 'name' && stop.right.id === start.id ? stop.left : undefined;
+    // Names and literals only: evaluating them again shows the rules nothing twice.
+    if (offset?.kind !== 'name' && offset?.kind !== 'int') return undefined;
+    const index = this.eval(start, scope);
+    const length = intValue(this.eval(offset, scope));
+    if (index.kind !== 'symint' || !index.bounds || index.bounds.min < 0 || length === undefined || length < 0) return undefined;
+    const maxStop = index.bounds.max + length;
+    return Number.isSafeInteger(maxStop) ? { length, maxStop } : undefined;
+  }
+
   private indexItem(expr: A.Expr, scope: Scope): IndexItem {
     if (expr.kind === 'slice') {
       const bound = (e: A.Expr | undefined) => (e ? intValue(this.eval(e, scope)) : undefined);
@@ -1055,7 +1073,10 @@ export class Interpreter {
       const stop = bound(expr.stop);
       const step = bound(expr.step);
       const unknownBound = (expr.start && start === undefined) || (expr.stop && stop === undefined) || (expr.step && step === undefined);
-      if (unknownBound) return { kind: 'slice', full: false, start: NaN };
+      if (unknownBound) {
+        const window = this.sliceWindow(expr, scope);
+        return window ? { kind: 'slice', full: false, start: NaN, window } : { kind: 'slice', full: false, start: NaN };
+      }
       return { kind: 'slice', start, stop, step, full: !expr.start && !expr.stop && !expr.step };
     }
     if (expr.kind === 'none') return { kind: 'newaxis' };
@@ -1087,7 +1108,9 @@ export class Interpreter {
     if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
-      return broadcast(left, right, origin);
+      const result = broadcast(left, right, origin);
+      regroupBinary(left, right, result);
+      return result;
     }
     return UNKNOWN;
   }

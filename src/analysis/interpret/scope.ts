@@ -77,6 +77,7 @@ function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
   if ((a.mixedBounds || b.mixedBounds) && (joined.minValue !== undefined || joined.maxValue !== undefined)) joined.mixedBounds = true;
   if (a.rnnOutput && b.rnnOutput) joined.rnnOutput = true;
   if (a.seqFrom && a.seqFrom === b.seqFrom) joined.seqFrom = a.seqFrom;
+  if (a.regrouped && a.regrouped === b.regrouped) joined.regrouped = a.regrouped;
   if (a.name && a.name === b.name) joined.name = a.name;
   if (a.sortedDescending !== undefined && a.sortedDescending === b.sortedDescending) joined.sortedDescending = a.sortedDescending;
   return joined;

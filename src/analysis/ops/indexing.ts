@@ -6,7 +6,11 @@ import { stridesOf } from './layout';
 
 export type IndexItem =
   | { kind: 'int'; value?: number }
-  | { kind: 'slice'; start?: number; stop?: number; step?: number; full: boolean }
+  /**
+   * `window`: bounds not known, but `x[i:i + length]` with 0 ≤ i and i + length ≤ maxStop: the slice has `length`
+   * entries on an axis of at least maxStop.
+   */
+  | { kind: 'slice'; start?: number; stop?: number; step?: number; full: boolean; window?: { length: number; maxStop: number } }
   | { kind: 'newaxis' }
   | { kind: 'ellipsis' }
   | { kind: 'other' };
@@ -15,6 +19,8 @@ function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, orig
   if (item.full) return dim;
   if (dim.kind !== 'int') return UNKNOWN_DIM;
   const n = dim.value;
+  // The window ends within the axis wherever it starts: exactly its length (Python clamps only past the end).
+  if (item.window) return item.window.maxStop <= n ? intDim(item.window.length, { origin }) : UNKNOWN_DIM;
   const step = item.step ?? 1;
   // A bound the analysis could not evaluate (NaN) leaves the length unknown.
   if (!(step > 0) || [item.start, item.stop].some((b) => b !== undefined && !Number.isFinite(b))) return UNKNOWN_DIM;

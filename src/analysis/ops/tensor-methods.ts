@@ -10,6 +10,7 @@ import { chunk, split, unbind } from './splitting';
 import { comparisonOrMask, isComparisonOrMask } from './comparison';
 import { legacyConstructor, tensorFactory } from './tensor-factory';
 import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
+import { regroupMethod } from './regrouping';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
@@ -270,10 +271,11 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
 const PART_TAKING = new Set(['narrow', 'index_select', 'gather', 'select', 'masked_select', 'take', 'max', 'min', 'amax', 'amin', 'median', 'topk', 'kthvalue', 'mode']);
 
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
-  const result = methodResult(t, name, args, kwargs, origin);
-  if (!t.mixedBounds || !PART_TAKING.has(name)) return result;
+  const computed = methodResult(t, name, args, kwargs, origin);
+  regroupMethod(t, name, args, computed, origin.range);
+  if (!t.mixedBounds || !PART_TAKING.has(name)) return computed;
   const unbounded = (v: Value): Value => (v.kind === 'tensor' ? { ...v, minValue: undefined, maxValue: undefined, mixedBounds: undefined } : v);
-  return result.kind === 'tuple' ? { ...result, items: result.items.map(unbounded) } : unbounded(result);
+  return computed.kind === 'tuple' ? { ...computed, items: computed.items.map(unbounded) } : unbounded(computed);
 }
 
 function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {

@@ -8,6 +8,7 @@ import { pool1d } from './pooling';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
+import { regroupFunction } from './regrouping';
 import { bmm, dot, linear, matmul, mm } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
@@ -115,6 +116,12 @@ function concatUnknownCount(element: Value, axisValue: Value | undefined, stack:
 
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
 export function tensorFunction(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  const result = functionResult(name, args, kwargs, origin);
+  regroupFunction(name, args, kwargs, result, origin.range);
+  return result;
+}
+
+function functionResult(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const first = args[0];
   switch (name) {
     case 'cat':

@@ -5,6 +5,7 @@ import type { Call, ClassDef, FunctionDef } from '../parse/ast';
 import type { Dim, Origin } from '../shapes/dim';
 import type { Shape } from '../shapes/shape';
 import type { LayerDesc } from '../layers/layer';
+import type { Regrouping } from '../ops/regrouping';
 
 export type DType = 'float' | 'long' | 'bool' | 'unknown';
 
@@ -34,6 +35,8 @@ export interface TensorValue {
   name?: string;
   /** Strides in elements, only when every size is known and the layout is certain (ops/layout.ts): `.view()` checks them. */
   strides?: number[];
+  /** A view regrouped its elements across axes (ops/regrouping.ts): carried while they stay so, for SL120. */
+  regrouped?: Regrouping;
   /** Keras functional API: the layer call that made this tensor (item `index` of a list output), for replaying the graph on data. */
   kerasNode?: { layer: LayerDesc; args: Value[]; kwargs: Map<string, Value>; index?: number };
 }
@@ -85,8 +88,15 @@ export type Value =
   /**
    * An int the analysis cannot name. `of`: it is the size of that tensor's axis (`x.size(2)` where the axis is
    * unknown), so an op given it with that very tensor knows they are equal (`F.max_pool1d(x, x.size(2))`).
+   * `bounds`: the least and greatest values it can take, when known.
    */
-  | { kind: 'symint'; dim: Dim; of?: { tensor: TensorValue; axis: number } }
+  | {
+      kind: 'symint';
+      dim: Dim;
+      of?: { tensor: TensorValue; axis: number };
+      /** Known to lie between these (inclusive): an item of a range of known bounds (a loop index). */
+      bounds?: { min: number; max: number };
+    }
   | { kind: 'float'; value: number }
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }

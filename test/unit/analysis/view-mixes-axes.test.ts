@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { intDim, symDim } from '../../../src/analysis/shapes/dim';
 import { mixedAxes } from '../../../src/analysis/rules/torch/sl120-view-mixes-axes';
+import { run } from './helpers';
 
 /** The input coordinates of the element at `index` of a reshape of `input` to `output`. */
 function sourceOf(input: number[], output: number[], index: number[]): number[] {
@@ -77,5 +78,43 @@ describe('SL120 view-mixes-axes: the axes a reshape regroups', () => {
       }
     }
     assert.ok(flagged > 50 && passed > 50, `flagged ${flagged}, passed ${passed}`);
+  });
+});
+
+/** The lines SL120 reports on. */
+async function sl120Lines(body: string): Promise<number[]> {
+  return (await run(body)).findings.filter((f) => f.code === 'SL120').map((f) => f.range.start.line + 1 - 2);
+}
+
+// Each case's data was checked with PyTorch 1.13 (torch.equal against the intended transpose or the input itself).
+describe('SL120 view-mixes-axes: the regrouped elements travel with the value', () => {
+  it('is reported where a layer reads it through a second, identity view in a called function', async () => {
+    const body = 'x = torch.randn(80, 20)\nv = x.view(20, -1, 1)\nlstm = nn.LSTM(1, 8)\ndef f(inp):\n    return lstm(inp.view(len(inp), 80, -1))\nf(v)\n';
+    assert.deepEqual(await sl120Lines(body), [2]);
+  });
+
+  it('is reported through a list, cat along the regrouped axes, squeeze and transpose', async () => {
+    const body = 'a = torch.randn(2, 8, 30, 16)\nm = a.view(2, -1, 30, 1)\nparts = [m]\nparts.append(torch.randn(2, 4, 30, 1))\nc = torch.cat(parts, dim=1).squeeze(3)\nc = torch.transpose(c, 1, 2)\nlstm = nn.LSTM(132, 8, batch_first=True)\nout, _ = lstm(torch.relu(c))\n';
+    assert.deepEqual(await sl120Lines(body), [2]);
+  });
+
+  it('is reported where torch.bmm, .bmm() or @ reads it, and stays silent where only a loss does', async () => {
+    assert.deepEqual(await sl120Lines('h = torch.randn(2, 6, 5)\nq = h.view(6, -1, 1)\ns = torch.bmm(torch.randn(6, 3, 10), q)\n'), [2]);
+    assert.deepEqual(await sl120Lines('h = torch.randn(2, 6, 5)\nq = h.view(6, -1, 1)\ns = torch.randn(6, 3, 10).bmm(q * 2)\n'), [2]);
+    assert.deepEqual(await sl120Lines('h = torch.randn(2, 6, 5)\nq = h.view(6, -1, 1)\ns = torch.randn(6, 3, 10) @ q.contiguous()\n'), [2]);
+    const loss = 'out = torch.randn(4, 12, 10)\ntgt = torch.randn(4, 12, 10)\nl = nn.MSELoss()(out.view(12, 4, 10).relu(), tgt.view(12, 4, 10))\n';
+    assert.deepEqual(await sl120Lines(loss), []);
+  });
+
+  it('is undone by a reshape back to a layout of the view\'s input, and not by a transpose', async () => {
+    const back = 'x = torch.randn(4, 12, 10)\nv = x.view(12, 4, 10)\nlstm = nn.LSTM(10, 8, batch_first=True)\nout, _ = lstm(v.unsqueeze(0).view(4, 12, 10))\ny = nn.Linear(10, 3)(v.reshape(-1, 10))\n';
+    assert.deepEqual(await sl120Lines(back), []);
+    const moved = 'x = torch.randn(4, 12, 10)\nv = x.view(12, 4, 10)\nlstm = nn.LSTM(10, 8, batch_first=True)\nout, _ = lstm(v.transpose(0, 1))\n';
+    assert.deepEqual(await sl120Lines(moved), [2]);
+  });
+
+  it('is not carried by ops that compute across elements (a reduction) nor by a layer\'s output', async () => {
+    const body = 'x = torch.randn(4, 12, 10)\nv = x.view(12, 4, 10)\nlin = nn.Linear(10, 10)\ns = lin(v.sum(0))\n';
+    assert.deepEqual(await sl120Lines(body), []);
   });
 });

@@ -1,0 +1,159 @@
+// Where a reshape regroups the elements of several axes (SL120): the fact is found at the view and travels with the
+// value through the ops that keep its elements as they are, so the rule can report it where a layer or a product
+// reads the value, however it got there.
+import type { Range } from '../findings';
+import { Dim, sameDim } from '../shapes/dim';
+import type { TensorValue, Value } from '../values/value';
+import { dimsFromSizeArgs } from './dims-from-values';
+import { knownSizes, resolveSizes } from './layout';
+
+/** Where a view keeps a size on a new axis without carrying the axis that had it. */
+export interface MixedAxes {
+  /** The size kept (≥ 3), its axis in the input and its axis in the view. */
+  size: number;
+  inputAxis: number;
+  outputAxis: number;
+  /** The input axes whose elements the view regroups together (first and last, inclusive). */
+  from: number;
+  to: number;
+}
+
+/**
+ * A reshape lays a tensor's elements out again in memory order, so it keeps an axis only where the running
+ * products of the old and new sizes meet on both sides of it. Between two such meeting points the elements of
+ * several axes are regrouped: when a size of the old axes there reappears on a new axis that does not meet them,
+ * the view puts that size on an axis whose elements come from other axes (the view was meant as a transpose or
+ * permute). Sizes 1 and 2 are left alone: a 2 is as often a split in halves as a kept axis.
+ * Reads only sizes that are known; the common leading and trailing axes may be unknown (a batch).
+ */
+export function mixedAxes(input: Dim[], requested: Dim[]): MixedAxes | undefined {
+  let lead = 0;
+  while (lead < input.length && lead < requested.length && sameDim(input[lead], requested[lead])) lead++;
+  let tail = 0;
+  while (tail < input.length - lead && tail < requested.length - lead && sameDim(input[input.length - 1 - tail], requested[requested.length - 1 - tail])) tail++;
+  const inner = input.slice(lead, input.length - tail);
+  const wanted = requested.slice(lead, requested.length - tail);
+  if (inner.length < 2 || wanted.length < 2) return undefined;
+  const sizes = knownSizes(inner);
+  const requestedSizes = knownSizes(wanted);
+  if (!sizes || !requestedSizes) return undefined;
+  const numel = sizes.reduce((p, s) => p * s, 1);
+  if (numel === 0) return undefined;
+  const out = resolveSizes(requestedSizes, numel);
+  if (!out || out.reduce((p, s) => p * s, 1) !== numel) return undefined;
+  // Walk both size lists, cutting where their running products meet.
+  let i = 0;
+  let j = 0;
+  while (i < sizes.length && j < out.length) {
+    const gi = i;
+    const gj = j;
+    let a = sizes[i++];
+    let b = out[j++];
+    while (a !== b) {
+      if (a < b) a *= sizes[i++];
+      else b *= out[j++];
+    }
+    // Size-1 axes at the end of a group join it without changing anything.
+    const oldAxes = sizes.slice(gi, i).map((s, k) => ({ s, axis: gi + k })).filter((x) => x.s > 1);
+    const newAxes = out.slice(gj, j).map((s, k) => ({ s, axis: gj + k })).filter((x) => x.s > 1);
+    if (oldAxes.length < 2 || newAxes.length < 2) continue;
+    for (const n of newAxes) {
+      const kept = oldAxes.find((o) => o.s === n.s && o.s > 2);
+      if (kept) {
+        return { size: n.s, inputAxis: lead + kept.axis, outputAxis: lead + n.axis, from: lead + gi, to: lead + i - 1 };
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A tensor whose elements a view regrouped across axes (see mixedAxes), as it travels on. */
+export interface Regrouping {
+  /** The view or reshape call that regrouped them: where SL120 reports. */
+  view: Range;
+  /**
+   * The shape the elements had before that view, while they are still in its memory order (only reshapes and ops
+   * that keep every element in place since): a reshape of the value is then a reshape of that tensor, and undoes
+   * the regrouping when it mixes none of its axes. Unset once the axes were moved (transpose, permute) or other
+   * elements joined (cat, arithmetic).
+   */
+  source?: Dim[];
+}
+
+/** Methods and functions whose result holds the same elements in the same memory order (sizes 1 aside). */
+const IN_PLACE = new Set([
+  'contiguous', 'detach', 'detach_', 'clone', 'cpu', 'cuda', 'to', 'type', 'type_as', 'float', 'double', 'half', 'bfloat16', 'requires_grad_',
+  'pin_memory', 'retain_grad', 'squeeze', 'squeeze_', 'unsqueeze', 'unsqueeze_',
+  // Element-wise: each element is computed from itself alone.
+  'relu', 'relu_', 'tanh', 'tanh_', 'sigmoid', 'sigmoid_', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'exp', 'log', 'abs', 'sqrt',
+  'neg', 'dropout', 'dropout1d', 'alpha_dropout', 'hardtanh', 'relu6', 'mish', 'logsigmoid', 'clamp', 'clamp_', 'mul_', 'add_', 'sub_', 'div_',
+]);
+
+/** The same elements with their axes moved: still regrouped, but no longer in the memory order of the view's input. */
+const AXES_MOVED = new Set(['transpose', 'transpose_', 'permute', 't', 'swapaxes', 'swapdims', 'movedim']);
+
+const RESHAPES = new Set(['view', 'reshape', 'flatten', 'view_as', 'reshape_as']);
+
+/** The regrouping left by a reshape of `t` to `requested` (sizes as given, -1 allowed) made at `at`. */
+export function regroupingAfterReshape(t: TensorValue, requested: Dim[] | undefined, at: Range): Regrouping | undefined {
+  const before = t.regrouped;
+  if (before?.source) {
+    // Still the view's input in memory order: this reshape is one of that input, which may put its axes back.
+    return requested && mixedAxes(before.source, requested) ? before : undefined;
+  }
+  if (!t.shape.rankKnown || !requested) return undefined;
+  // A reshape after the axes were moved is not followed (it may be one that puts them back): only a new regrouping.
+  return mixedAxes(t.shape.dims, requested) ? { view: at, source: t.shape.dims } : undefined;
+}
+
+function mark(result: Value, regrouping: Regrouping | undefined, input: TensorValue): void {
+  // A result that is the input itself (or shares nothing new) is left as it is.
+  if (!regrouping || result.kind !== 'tensor' || result === input) return;
+  result.regrouped = regrouping;
+}
+
+/** Sets on `result` what `t.name(args)` leaves of a regrouping: a new one made by a view, or the receiver's carried on. */
+export function regroupMethod(t: TensorValue, name: string, args: Value[], result: Value, at: Range): void {
+  if (result.kind !== 'tensor' || result === t) return;
+  if (name === 'view' || name === 'reshape') {
+    if (args.length === 1 && args[0].kind === 'dtype') return;
+    return mark(result, regroupingAfterReshape(t, dimsFromSizeArgs(args, { range: at, text: '' }), at), t);
+  }
+  if (!t.regrouped) return;
+  if (RESHAPES.has(name)) return mark(result, regroupingAfterReshape(t, result.shape.rankKnown ? result.shape.dims : undefined, at), t);
+  if (IN_PLACE.has(name) && result.shape.rankKnown) return mark(result, t.regrouped, t);
+  if (AXES_MOVED.has(name)) return mark(result, { view: t.regrouped.view }, t);
+}
+
+/** The regrouping carried by a tensor in a list or tuple of tensors (one level deep), if any. */
+function regroupedItem(v: Value | undefined): Regrouping | undefined {
+  if (v?.kind === 'tensor') return v.regrouped;
+  if (v?.kind !== 'list' && v?.kind !== 'tuple') return undefined;
+  if (v.element?.kind === 'tensor' && v.element.regrouped) return v.element.regrouped;
+  for (const item of v.items) if (item.kind === 'tensor' && item.regrouped) return item.regrouped;
+  return undefined;
+}
+
+/** Sets on `result` the regrouping `torch.name(...)` / `F.name(...)` carries from its tensor arguments. */
+export function regroupFunction(name: string, args: Value[], kwargs: Map<string, Value>, result: Value | undefined, at: Range): void {
+  if (result?.kind !== 'tensor') return;
+  const first = args[0] ?? kwargs.get('input');
+  if (name === 'cat' || name === 'concat' || name === 'concatenate' || name === 'stack') {
+    // The regrouped elements keep their places in their part: still regrouped, now among other elements.
+    const carried = regroupedItem(first ?? kwargs.get('tensors'));
+    if (carried) result.regrouped = { view: carried.view };
+    return;
+  }
+  if (first?.kind !== 'tensor' || result === first) return;
+  if (name === 'reshape') return regroupMethod(first, name, args.slice(1, 2), result, at);
+  if (!first.regrouped) return;
+  if (name === 'flatten' || IN_PLACE.has(name) || AXES_MOVED.has(name)) regroupMethod(first, name, args.slice(1), result, at);
+}
+
+/** Element-wise arithmetic: a regrouped operand leaves its elements regrouped in the result. */
+export function regroupBinary(left: Value, right: Value, result: Value): void {
+  if (result.kind !== 'tensor' || result === left || result === right) return;
+  const carried = (left.kind === 'tensor' && left.regrouped) || (right.kind === 'tensor' && right.regrouped) || undefined;
+  // Other elements may have been broadcast in: the memory order of the view's input is not kept.
+  if (carried) result.regrouped = { view: carried.view };
+}
