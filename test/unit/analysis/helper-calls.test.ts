@@ -64,3 +64,36 @@ describe('values through user helpers and Python numbers from tensors', () => {
     assert.deepEqual([stats.names, stats.rankKnown, stats.knownValues, stats.unknown], [3, 1, 2, 0]);
   });
 });
+
+const ATTENTION = (init: string, forward: string): string => `import torch
+import torch.nn as nn
+
+class Attention(nn.Module):
+    def __init__(self, enc_dim, trg_dim, method):
+        super().__init__()
+        self.method = method
+${init.split('\n').map((l) => `        ${l}`).join('\n')}
+
+    def forward(self, h, ctx):
+${forward.split('\n').map((l) => `        ${l}`).join('\n')}
+
+a = Attention(16, 8, METHOD)
+y = a(torch.randn(4, 8), torch.randn(4, 16))
+`;
+
+describe('layers built on two paths', () => {
+  it('two Linear layers with different input sizes join into a Linear whose output size both give', async () => {
+    const body = ATTENTION("if self.method == 'dot':\n    self.out = nn.Linear(2 * trg_dim, trg_dim)\nelse:\n    self.out = nn.Linear(enc_dim + trg_dim, trg_dim)", 'both = torch.cat([h, ctx], 1)\no = self.out(both)\nreturn o');
+    assert.equal(await shapeOf(body, 'o'), '(4, 8)');
+  });
+
+  it('a join that leaves the input size unknown reports no size mismatch', async () => {
+    const body = ATTENTION("if self.method == 'dot':\n    self.out = nn.Linear(2 * trg_dim, trg_dim)\nelse:\n    self.out = nn.Linear(enc_dim + trg_dim, trg_dim)", 'o = self.out(h)\nreturn o');
+    assert.deepEqual((await run(body)).findings.map((f) => f.code), []);
+  });
+
+  it('layers whose flags differ do not join (an LSTM batch-first on one path only)', async () => {
+    const body = ATTENTION("if self.method == 'dot':\n    self.rnn = nn.LSTM(8, 8, batch_first=True)\nelse:\n    self.rnn = nn.LSTM(8, 8)", 'o, _ = self.rnn(h.unsqueeze(1))\nreturn o');
+    assert.equal(await shapeOf(body, 'o'), undefined);
+  });
+});
