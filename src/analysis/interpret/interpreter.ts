@@ -693,6 +693,21 @@ export class Interpreter {
     return undefined;
   }
 
+  /**
+   * `'name' in locals()` (or `not in`): whether the name is bound at this point of the function, as the analysis
+   * binds it on this path. A loop that takes one branch on its first pass and another after (`if 'prev' in locals()`)
+   * then runs each pass on its own branch rather than on both.
+   */
+  private boundLocally(expr: A.Compare, scope: Scope): boolean | undefined {
+    const [op] = expr.ops;
+    const right = expr.comparators[0];
+    if (expr.ops.length !== 1 || (op !== 'in' && op !== 'not in') || expr.left.kind !== 'str') return undefined;
+    if (right.kind !== 'call' || right.func.kind !== 'name' || right.func.id !== 'locals' || right.args.length || right.keywords.length || right.hasStarArgs) return undefined;
+    if (scope.lookup('locals') !== undefined) return undefined;
+    const bound = scope.has(expr.left.value);
+    return op === 'in' ? bound : !bound;
+  }
+
   /** True inside a torch module's forward or anything it calls (the scope of `--stats`). */
   private inForward(): boolean {
     return this.frame.inForward === true;
@@ -805,6 +820,8 @@ export class Interpreter {
       case 'comprehension':
         return this.comprehension(expr, scope);
       case 'compare': {
+        const bound = this.boundLocally(expr, scope);
+        if (bound !== undefined) return { kind: 'bool', value: bound };
         const operands = [this.eval(expr.left, scope), ...expr.comparators.map((c) => this.eval(c, scope))];
         // `ids == pad` on a tensor is an element-wise bool tensor of the broadcast shape.
         if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && operands.some((o) => o.kind === 'tensor') && operands.every((o) => ['tensor', 'int', 'float', 'bool', 'symint'].includes(o.kind))) {

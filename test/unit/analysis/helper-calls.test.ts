@@ -97,3 +97,11 @@ describe('layers built on two paths', () => {
     assert.equal(await shapeOf(body, 'o'), undefined);
   });
 });
+
+describe("'name' in locals()", () => {
+  it('is true for a name bound before the test and false for one not bound yet', async () => {
+    const body = "def f(x):\n    y = x\n    r = 'y' in locals()\n    s = 'z' not in locals()\n    return torch.zeros(2) if r and s else None\nv = f(1)\n";
+    assert.equal(await shapeOf(body, 'v'), '(2,)');
+  });
+
+});
