@@ -126,7 +126,8 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       const first = intValue(start);
       if (!seq || first === undefined) return UNKNOWN;
       if (seq.items) return sequence('list', seq.items.map((v, i) => ({ kind: 'tuple', items: [{ kind: 'int', value: first + i }, v] })));
-      return summary('list', seq.length, { kind: 'tuple', items: [UNKNOWN, seq.element] });
+      // The count is an int even where the number of items is not known.
+      return summary('list', seq.length, { kind: 'tuple', items: [{ kind: 'symint', dim: UNKNOWN_DIM }, seq.element] });
     }
     case 'zip': {
       const seqs = args.map(iterated);

@@ -44,6 +44,9 @@ function partialMethodResult(receiver: Value, name: string, kwargs: Map<string, 
 /** Tensor methods no other Python object has, whose result's rank the call alone tells. */
 const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
+/** A function runs more often than MAX_RUNS_PER_FUNCTION only while all its runs together took fewer steps than this. */
+const CHEAP_RUN_STEPS = 3_000;
+const MAX_CHEAP_RUNS = 200;
 const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);
 
 /** How many items iterating a value gives, when that is known. */
@@ -691,6 +694,21 @@ export class Interpreter {
     return undefined;
   }
 
+  /**
+   * `'name' in locals()` (or `not in`): whether the name is bound at this point of the function, as the analysis
+   * binds it on this path. A loop that takes one branch on its first pass and another after (`if 'prev' in locals()`)
+   * then runs each pass on its own branch rather than on both.
+   */
+  private boundLocally(expr: A.Compare, scope: Scope): boolean | undefined {
+    const [op] = expr.ops;
+    const right = expr.comparators[0];
+    if (expr.ops.length !== 1 || (op !== 'in' && op !== 'not in') || expr.left.kind !== 'str') return undefined;
+    if (right.kind !== 'call' || right.func.kind !== 'name' || right.func.id !== 'locals' || right.args.length || right.keywords.length || right.hasStarArgs) return undefined;
+    if (scope.lookup('locals') !== undefined) return undefined;
+    const bound = scope.has(expr.left.value);
+    return op === 'in' ? bound : !bound;
+  }
+
   /** True inside a torch module's forward or anything it calls (the scope of `--stats`). */
   private inForward(): boolean {
     return this.frame.inForward === true;
@@ -803,6 +821,8 @@ export class Interpreter {
       case 'comprehension':
         return this.comprehension(expr, scope);
       case 'compare': {
+        const bound = this.boundLocally(expr, scope);
+        if (bound !== undefined) return { kind: 'bool', value: bound };
         const operands = [this.eval(expr.left, scope), ...expr.comparators.map((c) => this.eval(c, scope))];
         // `ids == pad` on a tensor is an element-wise bool tensor of the broadcast shape.
         if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && operands.some((o) => o.kind === 'tensor') && operands.every((o) => ['tensor', 'int', 'float', 'bool', 'symint'].includes(o.kind))) {
@@ -1403,7 +1423,7 @@ export class Interpreter {
   callFunction(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls?: ClassInfo, symbolic: boolean | 'tensors' = false): Value {
     this.calledFunctions.add(def);
     const runs = this.runs.get(def) ?? 0;
-    if (runs >= MAX_RUNS_PER_FUNCTION || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) return UNKNOWN;
+    if (!this.mayRunAgain(def, runs) || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) return UNKNOWN;
     this.runs.set(def, runs + 1);
     const globals = this.globalsOf.get(def) ?? this.module;
     const scope = new Scope(globals);
@@ -1442,9 +1462,11 @@ export class Interpreter {
     this.frames.push(frame);
     const caller = { module: this.currentModule, script: this.runningAsScript };
     this.currentModule = globals;
+    const stepsBefore = this.ctx.steps;
     try {
       this.execBlock(def.body, scope);
     } finally {
+      this.stepsIn.set(def, (this.stepsIn.get(def) ?? 0) + this.ctx.steps - stepsBefore);
       this.frames.pop();
       this.currentModule = caller.module;
       this.runningAsScript = caller.script;
@@ -1456,6 +1478,19 @@ export class Interpreter {
     }
     if (frame.returns.length === 0) return NONE;
     return frame.returns.slice(1).reduce((joined, v) => joinValues(joined, v), frame.returns[0]);
+  }
+
+  /** Steps spent in each function's runs, the functions it called included. */
+  private readonly stepsIn = new Map<A.FunctionDef, number>();
+
+  /**
+   * Whether a function may run once more. Every function gets MAX_RUNS_PER_FUNCTION runs; a cheap one (a helper such
+   * as `to_var(x)`, called at every step of a decoding loop) keeps running while all its runs together stay within
+   * CHEAP_RUN_STEPS, so its result is computed rather than given up as unknown, at a cost bounded per function.
+   */
+  private mayRunAgain(def: A.FunctionDef, runs: number): boolean {
+    if (runs < MAX_RUNS_PER_FUNCTION) return true;
+    return runs < MAX_CHEAP_RUNS && (this.stepsIn.get(def) ?? 0) < CHEAP_RUN_STEPS;
   }
 
   /**

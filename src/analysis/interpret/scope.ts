@@ -2,6 +2,7 @@
 import { Dim, UNKNOWN_DIM, sameDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, formatShape, shapeOf, trailing } from '../shapes/shape';
 import { MAX_WEIGHT, TensorValue, UNKNOWN, Value } from '../values/value';
+import type { LayerArg, LayerDesc } from '../layers/layer';
 
 export class Scope {
   readonly vars = new Map<string, Value>();
@@ -58,6 +59,7 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   if (a.kind === 'tensor' && b.kind === 'tensor') return joinTensors(a, b);
   if (sameValue(a, b)) return a;
   if (--budget.left < 0) return UNKNOWN;
+  if (a.kind === 'layer' && b.kind === 'layer') return joinLayers(a.layer, b.layer) ?? UNKNOWN;
   if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind && !a.element && !b.element && a.items.length === b.items.length) {
     // Lists are shared by reference and mutated in place: only tuples are rebuilt.
     if (a.kind === 'list') return UNKNOWN;
@@ -66,6 +68,29 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
     return tag ? { kind: 'tuple', items, tag } : { kind: 'tuple', items };
   }
   return UNKNOWN;
+}
+
+/**
+ * Two layers of one class built on two paths (`self.out = nn.Linear(2 * h, h)` or `nn.Linear(h + e, h)` as a flag
+ * says): a layer of that class whose arguments are those both paths agree on, a size they give differently an int
+ * of unknown value. Layers whose other arguments differ (a flag, a string), containers and user modules do not join.
+ */
+function joinLayers(a: LayerDesc, b: LayerDesc): Value | undefined {
+  if (a.kind !== b.kind || a.qualname !== b.qualname || a.framework !== b.framework || a.broken || b.broken) return undefined;
+  if (a.children.length || b.children.length || a.module || b.module || a.args.size !== b.args.size) return undefined;
+  const args = new Map<string, LayerArg>();
+  for (const [name, arg] of a.args) {
+    const other = b.args.get(name);
+    if (!other) return undefined;
+    if (sameValue(arg.value, other.value)) args.set(name, arg.expr === other.expr ? arg : { value: arg.value });
+    else if (isInt(arg.value) && isInt(other.value)) args.set(name, { value: { kind: 'symint', dim: UNKNOWN_DIM } });
+    else return undefined;
+  }
+  return { kind: 'layer', layer: { ...a, args } };
+}
+
+function isInt(v: Value): boolean {
+  return v.kind === 'int' || v.kind === 'symint';
 }
 
 function joinTensors(a: TensorValue, b: TensorValue): TensorValue {

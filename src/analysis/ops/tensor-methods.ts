@@ -1,7 +1,7 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
+import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue, summary } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { bmm, dot, matmul, mm } from './products';
@@ -270,6 +270,18 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
 /** Methods that take some of a tensor's elements: mixed bounds (ops/torch-functions.ts) say nothing of the part taken. */
 const PART_TAKING = new Set(['narrow', 'index_select', 'gather', 'select', 'masked_select', 'take', 'max', 'min', 'amax', 'amin', 'median', 'topk', 'kthvalue', 'mode']);
 
+/**
+ * `t.item()` and `t.tolist()` of an integer tensor: a Python int, or (tolist of a tensor of known rank) nested lists of
+ * ints, one level per axis, as long as the axis. Other dtypes give Python floats or bools, whose values are not tracked.
+ */
+function pythonNumbers(t: TensorValue, name: string): Value {
+  if (t.dtype !== 'long') return UNKNOWN;
+  const int: Value = { kind: 'symint', dim: UNKNOWN_DIM };
+  if (name === 'item') return int;
+  if (!t.shape.rankKnown) return UNKNOWN;
+  return t.shape.dims.reduceRight((element: Value, d) => summary('list', d.kind === 'int' ? d.value : undefined, element), int);
+}
+
 export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   const computed = methodResult(t, name, args, kwargs, origin);
   regroupMethod(t, name, args, computed, origin.range);
@@ -409,10 +421,11 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     case 'ndimension':
       return t.shape.rankKnown ? { kind: 'int', value: t.shape.dims.length } : UNKNOWN;
     case 'numel':
+    case 'nelement':
+      return { kind: 'symint', dim: UNKNOWN_DIM };
     case 'item':
     case 'tolist':
-    case 'nelement':
-      return UNKNOWN;
+      return pythonNumbers(t, name);
     case 'repeat':
     case 'expand': {
       const dims = dimsFromSizeArgs(args, origin);
