@@ -11,7 +11,7 @@ import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, Result
 import { CoverageCollector } from '../coverage';
 import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
-import { components, Group, groupNames } from './top-level-groups';
+import { components, followedNames, Group, groupNames } from './top-level-groups';
 import { analyzeModule } from './analyze-module';
 
 type Position = Range['start'];
@@ -85,22 +85,25 @@ export class IncrementalInterpreter {
   /** Which run holds each key of the last result joined from several runs. */
   private claims: Claims | undefined;
 
-  /** The last split into components, by the groups it was made of (an edit that only moved lines keeps every group). */
-  private lastSplit: { groups: Group[]; components: number[][] } | undefined;
+  /**
+   * The last split into components, by the groups it was made of (an edit that only moved lines keeps every
+   * group), with the names it followed (see followedNames).
+   */
+  private lastSplit: { groups: Group[]; components: number[][]; followed: Set<string> } | undefined;
 
   /**
    * The components of the groups; the last split again when each group is the same object as before or one
-   * doing the same with module-level names (an edit inside a function body mostly changes no name it reads):
-   * the split depends on nothing else.
+   * doing the same with the module-level names the split follows (an edit inside a function body mostly changes
+   * no such name): the split depends on nothing else.
    */
   private componentsOf(groups: Group[], text: (range: Range) => string): number[][] {
     const last = this.lastSplit;
-    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i] || sameNames(g, groups[i], text))) {
-      this.lastSplit = { groups: [...groups], components: last.components };
+    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i] || sameNames(g, groups[i], text, last.followed))) {
+      this.lastSplit = { groups: [...groups], components: last.components, followed: last.followed };
       return last.components;
     }
     const split = components(groups, text);
-    this.lastSplit = { groups: [...groups], components: split };
+    this.lastSplit = { groups: [...groups], components: split, followed: followedNames(groups.map((g) => groupNames(g, text))) };
     return split;
   }
 
@@ -287,17 +290,22 @@ function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { k
   return { keys: out, groups: holders };
 }
 
-/** Whether two groups read and bind the same module-level names in the same order (what the split is made of). */
-function sameNames(a: Group, b: Group, text: (range: Range) => string): boolean {
+/**
+ * Whether two groups read and bind the same module-level names in the same order, and read the same of the
+ * `followed` names later (what the split is made of). With the same events in every group the split follows
+ * the same names, and a later read of any other name joins nothing.
+ */
+function sameNames(a: Group, b: Group, text: (range: Range) => string, followed: Set<string>): boolean {
   if ((a.length === 0) !== (b.length === 0)) return false;
   const x = groupNames(a, text);
   const y = groupNames(b, text);
-  if (x.importsOnly !== y.importsOnly || x.events.length !== y.events.length || x.later.size !== y.later.size) return false;
+  if (x.importsOnly !== y.importsOnly || x.events.length !== y.events.length) return false;
   for (let i = 0; i < x.events.length; i++) {
     const [a, b] = [x.events[i], y.events[i]];
     if (a.kind !== b.kind || a.name !== b.name || (a.kind === 'join' && b.kind === 'join' && a.back !== b.back)) return false;
   }
-  for (const name of x.later) if (!y.later.has(name)) return false;
+  for (const name of x.later) if (followed.has(name) && !y.later.has(name)) return false;
+  for (const name of y.later) if (followed.has(name) && !x.later.has(name)) return false;
   return true;
 }
 

@@ -205,7 +205,10 @@ export class DocumentParser {
     this.regionParser ??= newParserLike(this.parser);
     const startPosition = pointAt(text, regionStart);
     const endPosition = pointAt(text, regionEnd);
-    const tree = this.regionParser.parse(text, undefined, { includedRanges: [{ startIndex: regionStart, endIndex: regionEnd, startPosition, endPosition }] });
+    // The text is read only up to the region's end: given the whole string, web-tree-sitter hands it the rest of
+    // the text from each offset it asks for (copying up to 10 KB into wasm memory each time).
+    const input = (index: number) => (index < regionEnd ? text.slice(index, regionEnd) : '');
+    const tree = this.regionParser.parse(input, undefined, { includedRanges: [{ startIndex: regionStart, endIndex: regionEnd, startPosition, endPosition }] });
     if (!tree) return undefined;
     try {
       if (tree.rootNode.hasError) return undefined;
