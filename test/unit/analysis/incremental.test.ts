@@ -185,6 +185,32 @@ describe('incremental interpretation', () => {
     }
   });
 
+  it('keeps the split while a function body only renames a name no statement binds, and splits again when it reads a bound one', async () => {
+    // make() reads SIZE when `layer = make()` runs: the first binding's group then joins the component.
+    const source = `${HEADER}SIZE = 10\n\ndef make():\n    return nn.Linear(SIZX, 4)\n\nlayer = make()\nSIZE = 20\nx = torch.randn(3, SIZE)\ny = layer(x)\n`;
+    const parser = await DocumentParser.create();
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      incremental.analyze(parser.reset(text), text);
+      const at = source.indexOf('SIZX');
+      let found = 0;
+      for (const name of ['SIZY', 'SIZE', 'SIZZ', 'SIZE', 'SIZX', 'SIZE']) {
+        const edit: SourceEdit = { rangeOffset: at, rangeLength: 4, text: name };
+        text = text.slice(0, at) + name + text.slice(at + 4);
+        const result = incremental.analyze(parser.update([edit], text), text);
+        assert.deepEqual(result, a.analyze(text, 'm.py'), `after renaming to ${name}`);
+        assert.equal(incremental.lastWhole, false);
+        if (name === 'SIZE') found += result.findings.length;
+      }
+      // Linear(10, 4) given (3, 20): found only when the first binding is run with make().
+      assert.ok(found >= 3, `${found} findings`);
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('runs the whole module when a top-level statement leaves, as a cold analysis does', async () => {
     const source = `${HEADER}a = nn.GRU(50, 20)\nraise SystemExit\nb = nn.GRU(10, 5)\nout, h = b(torch.randn(2, 3, 11))\n`;
     const parser = await DocumentParser.create();
