@@ -251,14 +251,23 @@ export interface ResultEntries {
 }
 
 /**
+ * Where the statements of a run that its sites point into are: `moves` counts the times they were moved in place
+ * since it ran. A site's hover text, built from those positions, is built again when they moved since it was built.
+ */
+export interface Placement {
+  moves: number;
+}
+
+/**
  * The findings, layer sites and tensor sites of what a run collected, in the order they were collected (not
  * sorted, no suppression applied): the entries of a result, which the runs of parts of a module keep between edits.
- * `callText` gives the text of a layer's call where it is now (its statement moved since it ran).
+ * `callText` gives the text of a layer's call where it is now (its statement moved since it ran); with `placed`,
+ * the sites are kept while their statements move (see Placement).
  */
-export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text): ResultEntries {
+export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text, placed?: Placement): ResultEntries {
   return {
     findings: [...collected.findings.values()],
-    layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, () => {
+    layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, placed, () => {
       // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
       let markdown = descriptions[0]();
       for (const next of descriptions.slice(1)) {
@@ -268,7 +277,7 @@ export function entriesOf(collected: Collected, callText: (text: string) => stri
       const calls = collected.layerCalls.get(key);
       return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${callText(c)}`).join('\n')}` : markdown;
     })),
-    tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, site.describe) : withoutDescribe(site))),
+    tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, placed, site.describe) : withoutDescribe(site))),
   };
 }
 
@@ -298,32 +307,44 @@ const MAX_DESCRIPTIONS = 32;
  * field by field, with the accessor in the literal: a rest copy or Object.defineProperty per site is slow.
  */
 
-function layerWithMarkdown(site: Omit<LayerSite, 'markdown'>, build: () => string): LayerSite {
+function layerWithMarkdown(site: Omit<LayerSite, 'markdown'>, placed: Placement | undefined, build: () => string): LayerSite {
   let text: string | undefined;
+  let at = placed?.moves;
   return {
     range: site.range,
     framework: site.framework,
     kind: site.kind,
     get markdown() {
-      return (text ??= build());
+      if (text === undefined || at !== placed?.moves) {
+        text = build();
+        at = placed?.moves;
+      }
+      return text;
     },
     set markdown(value: string) {
       text = value;
+      at = placed?.moves;
     },
   };
 }
 
-function tensorWithMarkdown(site: TensorSite, build: () => string): TensorSite {
+function tensorWithMarkdown(site: TensorSite, placed: Placement | undefined, build: () => string): TensorSite {
   let text: string | undefined;
+  let at = placed?.moves;
   return {
     range: site.range,
     name: site.name,
     shape: site.shape,
     get markdown() {
-      return (text ??= build());
+      if (text === undefined || at !== placed?.moves) {
+        text = build();
+        at = placed?.moves;
+      }
+      return text;
     },
     set markdown(value: string) {
       text = value;
+      at = placed?.moves;
     },
   };
 }

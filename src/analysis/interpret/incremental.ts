@@ -4,10 +4,10 @@
 // The result is the one a run over the whole module gives; where that cannot be told from the parts (a step
 // budget shared by the whole module was reached, a top-level statement leaves, a part stopped early), the
 // whole module is run instead.
-import type { AnalysisResult, Finding, IncompleteAnalysis, Range } from '../findings';
+import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '../findings';
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
-import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, ResultEntries } from './context';
+import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, Placement, ResultEntries } from './context';
 import { CoverageCollector } from '../coverage';
 import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
@@ -32,6 +32,13 @@ interface Interpreted {
   groups?: Record<Claimed, number[]>;
   /** Its findings, layer and tensor sites by group, in file order (made with the first entries). */
   order?: { findings: GroupOrder[]; layers: GroupOrder[]; tensors: GroupOrder[] };
+  /** Where its groups are now: how often they moved since it ran, and the line where a line of then is now. */
+  placed: Placement & { line?: (line: number) => number };
+  /**
+   * Its layer and tensor sites, made when a result first needs them and kept while its groups move: their ranges
+   * are its statements' own, which move in place, and their hover texts are built where the statements are.
+   */
+  sites?: { layers: LayerSite[]; tensors: TensorSite[] };
 }
 
 /** A component's run where its groups are now: what it found moves with its groups. */
@@ -247,7 +254,7 @@ function interpret(groups: Group[], ids: number[], source: string): ComponentRun
   const collected = ctx.collected();
   // Findings are kept as they are now: the statements they point into may move in place later.
   const findings = new Map([...collected.findings].map(([key, finding]) => [key, copyFinding(finding, (line) => line, (text) => text)]));
-  const of: Interpreted = { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+  const of: Interpreted = { collected: { ...collected, findings }, stats, spans: groups.map(spanOf), placed: { moves: 0 } };
   const placed = keysInGroups(of.collected, groups, ids);
   if (placed) {
     of.keys = placed.keys;
@@ -323,6 +330,9 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
   if (starts.every((start, i) => start === run.starts[i])) return run;
   const { spans } = run.of;
   const deltas = starts.map((start, i) => start - spans[i][0]);
+  const { placed } = run.of;
+  placed.moves++;
+  placed.line = undefined;
   if (deltas.every((d) => d === 0)) return { of: run.of, starts, coverage: run.of.collected.coverage };
   const line = (at: number): number => {
     let lo = 0;
@@ -335,6 +345,7 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
     const [start, end] = spans[lo];
     return at >= start && at <= end ? at + deltas[lo] : at;
   };
+  placed.line = line;
   return { of: run.of, starts, line, coverage: run.of.collected.coverage.moved(line) };
 }
 
@@ -391,13 +402,20 @@ function inFileOrder<T extends { range: Range }>(parts: { entries: T[]; order: G
 
 /** A run's result entries where its groups are now. */
 function entriesAt(run: ComponentRun): ResultEntries {
-  const { collected } = run.of;
-  const { line } = run;
-  if (!line) return entriesOf(collected);
+  const { of } = run;
+  const { collected, placed } = of;
   // Most texts name no line: those are kept as they are, without running the expression.
-  const text = (message: string) => (message.includes('line ') ? message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`) : message);
-  const { layers, tensors } = entriesOf(collected, text);
-  return { findings: [...collected.findings.values()].map((f) => copyFinding(f, line, text)), layers, tensors };
+  const text = (message: string) => {
+    const { line } = placed;
+    return line && message.includes('line ') ? message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`) : message;
+  };
+  if (!of.sites) {
+    const { layers, tensors } = entriesOf(collected, text, placed);
+    of.sites = { layers, tensors };
+  }
+  const { line } = run;
+  const findings = [...collected.findings.values()];
+  return { findings: line ? findings.map((f) => copyFinding(f, line, text)) : findings, layers: of.sites.layers, tensors: of.sites.tensors };
 }
 
 /** A finding with its own positions, each line given by `line`, and its texts by `text`. */
