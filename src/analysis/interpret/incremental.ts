@@ -8,7 +8,7 @@ import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, Ten
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
 import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, Placement, ResultEntries } from './context';
-import { CoverageCollector } from '../coverage';
+import { CoverageCollector, CoverageStats } from '../coverage';
 import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
 import { components, followedNames, Group, groupNames } from './top-level-groups';
@@ -48,8 +48,6 @@ interface ComponentRun {
   starts: number[];
   /** A line where the run was made, where it is now (what lies in none of its groups stays). */
   line?: (line: number) => number;
-  /** Its coverage, keyed where its groups are now. */
-  coverage: CoverageCollector;
   /**
    * Its result's entries in the order it collected them (which is that of its keys), made when a result first
    * needs them (a run that moved is a new run, with its own).
@@ -159,24 +157,25 @@ export class IncrementalInterpreter {
    * reused.
    */
   private join(runs: ComponentRun[], members: number[][], suppressions: Map<number, Set<string>>): AnalysisResult | undefined {
-    let coverage: CoverageCollector;
+    let coverage: CoverageStats | undefined;
     let incomplete: IncompleteAnalysis | undefined;
     if (runs.length === 1) {
       this.claims = undefined;
-      coverage = runs[0].coverage;
+      coverage = runs[0].of.collected.coverage.result();
       const { line } = runs[0];
       incomplete = runs[0].of.collected.incomplete;
       if (incomplete && line) incomplete = { ...incomplete, line: line(incomplete.line) };
     } else {
+      // The runs' coverage sites are apart: each lies in one of its run's groups other than imports (see keysInGroups).
       if (!this.claim(runs)) return undefined;
-      coverage = new CoverageCollector();
-      for (const run of runs) if (!coverage.absorb(run.coverage)) return undefined;
+      coverage = CoverageCollector.joined(runs.map((run) => run.of.collected.coverage));
+      if (!coverage) return undefined;
     }
     const entries = runs.map((run) => (run.entries ??= entriesAt(run)));
     const kept = (f: Finding) => !isSuppressed(suppressions, f.range.start.line, f.code);
     if (runs.length === 1 || runs.some((run) => !run.of.groups)) {
       const all = <T extends { range: Range }>(pick: (e: ResultEntries) => T[]) => entries.flatMap(pick).sort(byPosition);
-      return { findings: all((e) => e.findings).filter(kept), layers: all((e) => e.layers), tensors: all((e) => e.tensors), ...(incomplete ? { incomplete } : {}), coverage: coverage.result() };
+      return { findings: all((e) => e.findings).filter(kept), layers: all((e) => e.layers), tensors: all((e) => e.tensors), ...(incomplete ? { incomplete } : {}), coverage };
     }
     const parts = <T extends { range: Range }>(pick: (e: ResultEntries) => T[], kind: 'findings' | 'layers' | 'tensors') =>
       runs.map((run, i) => {
@@ -192,7 +191,7 @@ export class IncrementalInterpreter {
       findings: inFileOrder(parts((e) => e.findings, 'findings')).filter(kept),
       layers: inFileOrder(parts((e) => e.layers, 'layers')),
       tensors: inFileOrder(parts((e) => e.tensors, 'tensors')),
-      coverage: coverage.result(),
+      coverage,
     };
   }
 
@@ -260,13 +259,15 @@ function interpret(groups: Group[], ids: number[], source: string): ComponentRun
     of.keys = placed.keys;
     of.groups = placed.groups;
   }
-  return { of, starts: of.spans.map(([start]) => start), coverage: collected.coverage };
+  return { of, starts: of.spans.map(([start]) => start) };
 }
 
 /**
  * Which of the groups holds the position of each key of what a run collected (`code@line:column` or
  * `line:column`), and the keys in groups of imports only named by the group and their line within it, so that
- * they stay the same while the groups move in place; undefined when a position lies in none of the groups.
+ * they stay the same while the groups move in place; undefined when a position lies in none of the groups, or a
+ * coverage site in none but groups of imports only (every other group is in one component, so the sites of
+ * several runs are then apart).
  */
 function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { keys: Record<Claimed, string[]>; groups: Record<Claimed, number[]> } | undefined {
   const starts = groups.map((g) => g[0].range.start);
@@ -275,24 +276,33 @@ function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { k
   const importsOnly = groups.map((g) => g.every((s) => s.kind === 'import'));
   const out = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, string[]>;
   const holders = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, number[]>;
+  /** The group holding a position: the last one starting at or before it, which must end at or after it. */
+  const holder = (line: number, column: number): number | undefined => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (before(starts[mid], line, column)) lo = mid;
+      else hi = mid - 1;
+    }
+    return !before(starts[lo], line, column) || before(ends[lo], line, column - 1) ? undefined : lo;
+  };
   for (const kind of CLAIMED) {
     for (const key of collected[kind].keys()) {
       const at = key.lastIndexOf(':');
       const column = Number(key.slice(at + 1));
       const split = key.lastIndexOf('@', at) + 1;
       const line = Number(key.slice(split, at));
-      // The last group starting at or before the position, which must end at or after it.
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (before(starts[mid], line, column)) lo = mid;
-        else hi = mid - 1;
-      }
-      if (!before(starts[lo], line, column) || before(ends[lo], line, column - 1)) return undefined;
+      const lo = holder(line, column);
+      if (lo === undefined) return undefined;
       if (importsOnly[lo]) out[kind].push(`${key.slice(0, split)}${ids[lo]}+${line - starts[lo].line}:${column}`);
       holders[kind].push(lo);
     }
+  }
+  for (const key of collected.coverage.siteKeys()) {
+    const at = key.indexOf(':');
+    const g = holder(Number(key.slice(0, at)), Number(key.slice(at + 1)));
+    if (g === undefined || importsOnly[g]) return undefined;
   }
   return { keys: out, groups: holders };
 }
@@ -333,7 +343,7 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
   const { placed } = run.of;
   placed.moves++;
   placed.line = undefined;
-  if (deltas.every((d) => d === 0)) return { of: run.of, starts, coverage: run.of.collected.coverage };
+  if (deltas.every((d) => d === 0)) return { of: run.of, starts };
   const line = (at: number): number => {
     let lo = 0;
     let hi = spans.length - 1;
@@ -346,7 +356,7 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
     return at >= start && at <= end ? at + deltas[lo] : at;
   };
   placed.line = line;
-  return { of: run.of, starts, line, coverage: run.of.collected.coverage.moved(line) };
+  return { of: run.of, starts, line };
 }
 
 const LINE_IN_TEXT = /\bline (\d+)/g;
