@@ -69,6 +69,9 @@ type Claimed = (typeof CLAIMED)[number];
 
 const NO_SUPPRESSIONS = new Map<number, Set<string>>();
 
+/** Runs kept when no longer used (see IncrementalInterpreter.spare). */
+const SPARE_RUNS = 16;
+
 export class IncrementalInterpreter {
   /** Component runs by the groups they ran (each group named by its identity, which an edit elsewhere keeps). */
   private runs = new Map<string, ComponentRun>();
@@ -83,9 +86,16 @@ export class IncrementalInterpreter {
   /** Drops the kept runs (the document was replaced whole, and analysed whole). */
   forget(): void {
     this.runs = new Map();
+    this.spare = new Map();
     this.lastSplit = undefined;
     this.claims = undefined;
   }
+
+  /**
+   * Runs of earlier analyses that the last ones did not use, oldest first: a name typed in a function body can
+   * join two components for a few edits, and the one whose groups did not change is the same again after.
+   */
+  private spare = new Map<string, ComponentRun>();
 
   /** Which run holds each key of the last result joined from several runs. */
   private claims: Claims | undefined;
@@ -122,7 +132,7 @@ export class IncrementalInterpreter {
     let interpreted = 0;
     for (const members of this.componentsOf(groups, text)) {
       const key = members.map((g) => this.idOf(groups[g])).join(',');
-      const kept = next.get(key) ?? this.runs.get(key);
+      const kept = next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
       let run = kept && moved(kept, members.map((g) => groups[g]));
       if (!run) {
         run = interpret(members.map((g) => groups[g]), members.map((g) => this.idOf(groups[g])), source);
@@ -131,6 +141,16 @@ export class IncrementalInterpreter {
       next.set(key, run);
       runs.push(run);
       runMembers.push(members);
+    }
+    for (const [key, run] of this.runs) {
+      if (next.has(key)) continue;
+      this.spare.delete(key);
+      this.spare.set(key, run);
+    }
+    for (const key of next.keys()) this.spare.delete(key);
+    for (const key of this.spare.keys()) {
+      if (this.spare.size <= SPARE_RUNS) break;
+      this.spare.delete(key);
     }
     this.runs = next;
     this.lastInterpreted = interpreted;

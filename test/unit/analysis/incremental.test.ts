@@ -211,6 +211,37 @@ describe('incremental interpretation', () => {
     }
   });
 
+  it('re-uses the run of a component that an edit joined to another for a while once the edit is undone', async () => {
+    // With its parameter renamed, forward reads the module's \`hidden\`: the model's statements join the GRU's.
+    const source = `${HEADER}hidden = nn.GRU(4, 8)\nout, h = hidden(torch.randn(2, 3, 4))\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.GRU(3, 5)\n\n    def forward(self, x, hidden=None):\n        return self.rnn(x, hidden)\n\nm = M()\ny = m(torch.randn(2, 3, 4))\n`;
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      incremental.analyze(parser.reset(text), text);
+      let at = source.indexOf('hidden=None');
+      for (let i = 0; i < 6; i++) {
+        // A line above both components every third edit: the kept run moves while it is not used.
+        const edits: SourceEdit[] = [{ rangeOffset: at, rangeLength: 1, text: i % 2 ? 'h' : 'b' }];
+        if (i % 3 === 2) {
+          edits.push({ rangeOffset: 0, rangeLength: 0, text: '\n' });
+          at++;
+        }
+        for (const edit of edits) text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+        const result = incremental.analyze(parser.update(edits, text), text);
+        assert.deepEqual(result, a.analyze(text, 'm.py'), `after edit ${i + 1}`);
+        assert.equal(incremental.lastWhole, false);
+        // Undone: only the model's component is interpreted again.
+        if (i % 2) assert.equal(incremental.lastInterpreted, 1, `edit ${i + 1}`);
+        else assert.equal(incremental.lastComponents, 1, `edit ${i + 1}`);
+      }
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('runs the whole module when a top-level statement leaves, as a cold analysis does', async () => {
     const source = `${HEADER}a = nn.GRU(50, 20)\nraise SystemExit\nb = nn.GRU(10, 5)\nout, h = b(torch.randn(2, 3, 11))\n`;
     const parser = await DocumentParser.create();
