@@ -303,50 +303,60 @@ const MAX_DESCRIPTIONS = 32;
 
 /*
  * A result site's hover text is a property computed on first read: most hovers are never asked for. The site
- * stays plain data for readers (spread, JSON and deep equality all see the text). The sites are written out
- * field by field, with the accessor in the literal: a rest copy or Object.defineProperty per site is slow.
+ * stays plain data for readers (spread, JSON and deep equality all see the text). The accessor is one pair of
+ * functions shared by every site, added to a literal written out field by field: all sites then share one
+ * hidden class. An accessor written in each literal (new functions per site) turns every site into a
+ * dictionary-mode object, slower to make and to read (sorting the sites reads their ranges); a rest copy is slow.
  */
 
-function layerWithMarkdown(site: Omit<LayerSite, 'markdown'>, placed: Placement | undefined, build: () => string): LayerSite {
-  let text: string | undefined;
-  let at = placed?.moves;
-  return {
-    range: site.range,
-    framework: site.framework,
-    kind: site.kind,
-    get markdown() {
-      if (text === undefined || at !== placed?.moves) {
-        text = build();
-        at = placed?.moves;
+/**
+ * The hover text of a lazy site of a run whose statements move in place (see Placement): what builds it, and the
+ * text last built with the moves it was built at. It is built again once they moved since.
+ */
+interface PlacedMarkdown {
+  placed: Placement;
+  build: () => string;
+  text?: string;
+  at?: number;
+}
+
+/** Each lazy site's hover text once built, or what builds it. */
+const markdownOf = new WeakMap<object, string | (() => string) | PlacedMarkdown>();
+
+const LAZY_MARKDOWN: PropertyDescriptor = {
+  get(this: object): string {
+    const held = markdownOf.get(this);
+    if (typeof held === 'object') {
+      if (held.text === undefined || held.at !== held.placed.moves) {
+        held.text = held.build();
+        held.at = held.placed.moves;
       }
-      return text;
-    },
-    set markdown(value: string) {
-      text = value;
-      at = placed?.moves;
-    },
-  };
+      return held.text;
+    }
+    if (typeof held !== 'function') return held ?? '';
+    const text = held();
+    markdownOf.set(this, text);
+    return text;
+  },
+  set(this: object, value: string) {
+    markdownOf.set(this, value);
+  },
+  enumerable: true,
+  configurable: true,
+};
+
+function withLazyMarkdown<T extends object>(site: T, placed: Placement | undefined, build: () => string): T & { markdown: string } {
+  Object.defineProperty(site, 'markdown', LAZY_MARKDOWN);
+  markdownOf.set(site, placed ? { placed, build } : build);
+  return site as T & { markdown: string };
+}
+
+function layerWithMarkdown(site: Omit<LayerSite, 'markdown'>, placed: Placement | undefined, build: () => string): LayerSite {
+  return withLazyMarkdown({ range: site.range, framework: site.framework, kind: site.kind }, placed, build);
 }
 
 function tensorWithMarkdown(site: TensorSite, placed: Placement | undefined, build: () => string): TensorSite {
-  let text: string | undefined;
-  let at = placed?.moves;
-  return {
-    range: site.range,
-    name: site.name,
-    shape: site.shape,
-    get markdown() {
-      if (text === undefined || at !== placed?.moves) {
-        text = build();
-        at = placed?.moves;
-      }
-      return text;
-    },
-    set markdown(value: string) {
-      text = value;
-      at = placed?.moves;
-    },
-  };
+  return withLazyMarkdown({ range: site.range, name: site.name, shape: site.shape }, placed, build);
 }
 
 function withoutDescribe(site: TensorSite & { describe?: () => string }): TensorSite {
@@ -388,8 +398,26 @@ function countDigits(text: string): number {
   return (text.match(/\d+/g) ?? []).length;
 }
 
+/** How many whole numbers a formatted shape shows: the matches of /\b\d+\b/g, counted without building them. */
 function knownDims(shape: string): number {
-  return (shape.match(/\b\d+\b/g) ?? []).length;
+  let count = 0;
+  for (let i = 0; i < shape.length; i++) {
+    if (!isDigit(shape.charCodeAt(i)) || (i > 0 && isWordChar(shape.charCodeAt(i - 1)))) continue;
+    let end = i + 1;
+    while (end < shape.length && isDigit(shape.charCodeAt(end))) end++;
+    if (end === shape.length || !isWordChar(shape.charCodeAt(end))) count++;
+    i = end;
+  }
+  return count;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** A character of \w (ASCII letters, digits and the underscore). */
+function isWordChar(code: number): boolean {
+  return isDigit(code) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
 }
 
 /** A Keras finding names the versions it holds for, unless its message already does. */

@@ -1105,7 +1105,7 @@ export class Interpreter {
     const holder = node as { range: Range; [ORIGIN]?: Origin };
     let origin = holder[ORIGIN];
     if (!origin || origin.range !== node.range) {
-      const text = this.ctx.text(node.range).replace(/\s+/g, ' ');
+      const text = collapseSpaces(this.ctx.text(node.range));
       origin = { range: node.range, text: text.length > 60 ? `${text.slice(0, 57)}…` : text };
       holder[ORIGIN] = origin;
     }
@@ -1219,11 +1219,10 @@ export class Interpreter {
 
   private callPath(path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
     const origin = this.originOf(expr);
-    const emit = () => this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
     if (path.startsWith('builtins.')) return callBuiltin(path.slice(9), args, kwargs, this, expr);
     const keras = kerasPath(path);
     if (keras) {
-      emit();
+      this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       if (/^keras\.layers\.[A-Z]/.test(keras)) this.kerasConstructs.add(expr);
       return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
     }
@@ -1241,18 +1240,18 @@ export class Interpreter {
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
-    const layerMatch = /^torch\.nn\.([A-Z]\w*)$/.exec(path);
-    if (layerMatch) return partial ? UNKNOWN : this.constructTorchLayer(layerMatch[1], path, args, kwargs, expr);
+    const layerKind = torchLayerKind(path);
+    if (layerKind !== undefined) return partial ? UNKNOWN : this.constructTorchLayer(layerKind, path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {
-      emit();
+      this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       return rnnUtility(path.slice('torch.nn.utils.rnn.'.length), args, kwargs, origin);
     }
     if (path.startsWith('torch.nn.functional.')) {
-      emit();
+      this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       return tensorFunction(path.slice('torch.nn.functional.'.length), args, kwargs, origin) ?? UNKNOWN;
     }
     if (path.startsWith('torch.') && path.indexOf('.', 6) === -1) {
-      emit();
+      this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       const name = path.slice(6);
       if (isTensorFactory(name)) return tensorFactory(name, args, kwargs, origin) ?? UNKNOWN;
       if (name === 'Tensor' || name === 'FloatTensor') return tensorFactory('FloatTensor', args, kwargs, origin) ?? UNKNOWN;
@@ -1634,6 +1633,26 @@ function callName(callee: Value): string {
     default:
       return `(${callee.kind})`;
   }
+}
+
+/** Runs of whitespace as one space (`replace(/\s+/g, ' ')`); a text with only single spaces is kept as it is. */
+function collapseSpaces(text: string): string {
+  return /\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
+/** torchLayerKind's answers by path (null: not a layer); bounded like every table a file can fill. */
+const layerKinds = new Map<string, string | null>();
+const MAX_LAYER_PATHS = 4096;
+
+/** `torch.nn.LSTM` → `LSTM`: the class a path names directly under torch.nn, if any. */
+function torchLayerKind(path: string): string | undefined {
+  let kind = layerKinds.get(path);
+  if (kind === undefined) {
+    if (layerKinds.size >= MAX_LAYER_PATHS) layerKinds.clear();
+    kind = /^torch\.nn\.([A-Z]\w*)$/.exec(path)?.[1] ?? null;
+    layerKinds.set(path, kind);
+  }
+  return kind ?? undefined;
 }
 
 /** torch.nn.modules.rnn.GRU → torch.nn.GRU; keras aliases are left to the Keras analyzer. */

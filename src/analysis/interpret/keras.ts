@@ -18,7 +18,21 @@ export interface KerasHost {
 }
 
 /** tensorflow.keras.layers.LSTM, keras.layers.recurrent.LSTM, keras.models.Sequential → keras.layers.LSTM, keras.Sequential. */
+/** kerasPath's answers by path: every call of a module path asks, and a file calls few distinct paths. */
+const kerasPaths = new Map<string, string | undefined>();
+/** Distinct paths remembered at most (then the memo starts again): a hostile file can name any number. */
+const MAX_KERAS_PATHS = 4096;
+
 export function kerasPath(path: string): string | undefined {
+  const known = kerasPaths.get(path);
+  if (known !== undefined || kerasPaths.has(path)) return known;
+  if (kerasPaths.size >= MAX_KERAS_PATHS) kerasPaths.clear();
+  const p = normalisedKerasPath(path);
+  kerasPaths.set(path, p);
+  return p;
+}
+
+function normalisedKerasPath(path: string): string | undefined {
   let p = path.replace(/^tensorflow\.(python\.)?keras\./, 'keras.').replace(/^tf_keras\./, 'keras.');
   if (!p.startsWith('keras.')) return undefined;
   p = p.replace(/^keras\.layers\.[a-z_]+\.([A-Z]\w*)$/, 'keras.layers.$1');

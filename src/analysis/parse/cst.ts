@@ -106,16 +106,18 @@ export class FlatTree {
   firstChild = new Int32Array(256);
   nextSibling = new Int32Array(256);
   private lastChild = new Int32Array(256);
-  private startPositions: (Position | undefined)[] = [];
-  private endPositions: (Position | undefined)[] = [];
+  /**
+   * Positions worked out so far, by node. A node's slots are emptied when it is added, so the arrays only grow
+   * (in order, never holey) and are never read past their end: emptied per statement, they were regrown each time.
+   */
+  private readonly startPositions: (Position | undefined)[] = [];
+  private readonly endPositions: (Position | undefined)[] = [];
 
   constructor(readonly tables: Tables, private readonly lines: LineIndex) {}
 
   /** Empties the tree for the next statement. */
   clear(): this {
     this.count = 0;
-    this.startPositions.length = 0;
-    this.endPositions.length = 0;
     return this;
   }
 
@@ -131,6 +133,8 @@ export class FlatTree {
     this.firstChild[id] = NONE;
     this.nextSibling[id] = NONE;
     this.lastChild[id] = NONE;
+    this.startPositions[id] = undefined;
+    this.endPositions[id] = undefined;
     if (parent !== NONE) {
       const last = this.lastChild[parent];
       if (last === NONE) this.firstChild[parent] = id;

@@ -465,7 +465,7 @@ class Lowerer {
       case 'call':
         return this.call(node, range);
       case 'integer': {
-        const value = Number(this.text(node).replace(/_/g, '').replace(/[lL]$/, ''));
+        const value = Number(integerDigits(this.text(node)));
         // Past 2^53 a number no longer holds the integer exactly: unknown.
         return Number.isSafeInteger(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: [] };
       }
@@ -667,8 +667,16 @@ class Lowerer {
       const type = this.type(c);
       if (type === 'string_content' || type === 'escape_sequence') text += this.text(c);
     }
-    return raw ? text : text.replace(/\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r?\n|.)/g, unescape);
+    // Only a backslash starts an escape: most strings have none, and are kept as read.
+    return raw || !text.includes('\\') ? text : text.replace(/\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r?\n|.)/g, unescape);
   }
+}
+
+/** An integer literal's text without its digit separators and Python 2 `L` suffix, as Number reads it. */
+function integerDigits(text: string): string {
+  const digits = text.includes('_') ? text.replace(/_/g, '') : text;
+  const last = digits.charCodeAt(digits.length - 1);
+  return last === 108 || last === 76 ? digits.slice(0, -1) : digits;
 }
 
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', '0': '\0', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
