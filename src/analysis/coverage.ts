@@ -107,36 +107,38 @@ export class CoverageCollector {
     this.lost.set(call, (this.lost.get(call) ?? 0) + 1);
   }
 
-  /**
-   * Adds what another run collected over other sites. False when a site was in both or a bound was reached:
-   * then only a run over the whole module counts right.
-   */
-  absorb(other: CoverageCollector): boolean {
-    for (const [mine, theirs] of [[this.sites, other.sites], [this.kerasSites, other.kerasSites]]) {
-      for (const [key, k] of theirs) {
-        if (mine.has(key)) return false;
-        mine.set(key, k);
-      }
-    }
-    for (const [mine, theirs] of [[this.lost, other.lost], [this.unmodelled, other.unmodelled]]) {
-      for (const [key, n] of theirs) mine.set(key, (mine.get(key) ?? 0) + n);
-      if (mine.size >= 512) return false;
-    }
-    return this.kerasSites.size < 100_000;
+  /** The keys (`line:column`) of the sites it counted, Keras sites included. */
+  *siteKeys(): IterableIterator<string> {
+    yield* this.sites.keys();
+    yield* this.kerasSites.keys();
   }
 
-  /** The same counts with each site's line moved by `line` (its statement moved since it was counted). */
-  moved(line: (line: number) => number): CoverageCollector {
-    const copy = new CoverageCollector();
-    for (const [mine, theirs] of [[copy.sites, this.sites], [copy.kerasSites, this.kerasSites]]) {
-      for (const [key, k] of theirs) {
-        const [at, column] = key.split(':');
-        mine.set(`${line(Number(at))}:${column}`, k);
+  /**
+   * The counts of collectors of several runs, as one collector of all their sites gives them, for runs whose sites the
+   * caller knows to be apart; undefined when a bound was reached (only a run of the whole module counts right then).
+   */
+  static joined(parts: CoverageCollector[]): CoverageStats | undefined {
+    const sites = { full: 0, rank: 0, value: 0, unknown: 0, names: 0 };
+    const keras = { full: 0, rank: 0, value: 0, unknown: 0, names: 0 };
+    const lost = new Map<string, number>();
+    const unmodelled = new Map<string, number>();
+    for (const part of parts) {
+      for (const [counts, theirs] of [[sites, part.sites], [keras, part.kerasSites]] as const) {
+        counts.names += theirs.size;
+        for (const k of theirs.values()) counts[k]++;
+      }
+      for (const [mine, theirs] of [[lost, part.lost], [unmodelled, part.unmodelled]]) {
+        for (const [key, n] of theirs) mine.set(key, (mine.get(key) ?? 0) + n);
       }
     }
-    for (const [key, n] of this.lost) copy.lost.set(key, n);
-    for (const [key, n] of this.unmodelled) copy.unmodelled.set(key, n);
-    return copy;
+    if (lost.size >= 512 || unmodelled.size >= 512 || keras.names >= 100_000) return undefined;
+    const stats = ({ full, rank, value, unknown, names }: typeof sites): KnowledgeCounts => ({ names, rankKnown: full + rank, fullyKnown: full, knownValues: value, unknown });
+    return {
+      ...stats(sites),
+      lostAt: Object.fromEntries(lost),
+      ...(keras.names ? { keras: stats(keras) } : {}),
+      ...(unmodelled.size ? { kerasUnmodelled: Object.fromEntries(unmodelled) } : {}),
+    };
   }
 
   result(): CoverageStats {

@@ -251,14 +251,23 @@ export interface ResultEntries {
 }
 
 /**
+ * Where the statements of a run that its sites point into are: `moves` counts the times they were moved in place
+ * since it ran. A site's hover text, built from those positions, is built again when they moved since it was built.
+ */
+export interface Placement {
+  moves: number;
+}
+
+/**
  * The findings, layer sites and tensor sites of what a run collected, in the order they were collected (not
  * sorted, no suppression applied): the entries of a result, which the runs of parts of a module keep between edits.
- * `callText` gives the text of a layer's call where it is now (its statement moved since it ran).
+ * `callText` gives the text of a layer's call where it is now (its statement moved since it ran); with `placed`,
+ * the sites are kept while their statements move (see Placement).
  */
-export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text): ResultEntries {
+export function entriesOf(collected: Collected, callText: (text: string) => string = (text) => text, placed?: Placement): ResultEntries {
   return {
     findings: [...collected.findings.values()],
-    layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, () => {
+    layers: [...collected.layerSites.entries()].map(([key, { site, descriptions }]) => layerWithMarkdown(site, placed, () => {
       // The first description wins unless a later one knows more numbers (an instantiation site filled them in).
       let markdown = descriptions[0]();
       for (const next of descriptions.slice(1)) {
@@ -268,7 +277,7 @@ export function entriesOf(collected: Collected, callText: (text: string) => stri
       const calls = collected.layerCalls.get(key);
       return calls ? `${markdown}\n\n**In this file**\n${[...calls].map((c) => `- ${callText(c)}`).join('\n')}` : markdown;
     })),
-    tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, site.describe) : withoutDescribe(site))),
+    tensors: [...collected.tensorSites.values()].map((site) => (site.describe ? tensorWithMarkdown(site, placed, site.describe) : withoutDescribe(site))),
   };
 }
 
@@ -300,12 +309,30 @@ const MAX_DESCRIPTIONS = 32;
  * dictionary-mode object, slower to make and to read (sorting the sites reads their ranges); a rest copy is slow.
  */
 
+/**
+ * The hover text of a lazy site of a run whose statements move in place (see Placement): what builds it, and the
+ * text last built with the moves it was built at. It is built again once they moved since.
+ */
+interface PlacedMarkdown {
+  placed: Placement;
+  build: () => string;
+  text?: string;
+  at?: number;
+}
+
 /** Each lazy site's hover text once built, or what builds it. */
-const markdownOf = new WeakMap<object, string | (() => string)>();
+const markdownOf = new WeakMap<object, string | (() => string) | PlacedMarkdown>();
 
 const LAZY_MARKDOWN: PropertyDescriptor = {
   get(this: object): string {
     const held = markdownOf.get(this);
+    if (typeof held === 'object') {
+      if (held.text === undefined || held.at !== held.placed.moves) {
+        held.text = held.build();
+        held.at = held.placed.moves;
+      }
+      return held.text;
+    }
     if (typeof held !== 'function') return held ?? '';
     const text = held();
     markdownOf.set(this, text);
@@ -318,18 +345,18 @@ const LAZY_MARKDOWN: PropertyDescriptor = {
   configurable: true,
 };
 
-function withLazyMarkdown<T extends object>(site: T, build: () => string): T & { markdown: string } {
+function withLazyMarkdown<T extends object>(site: T, placed: Placement | undefined, build: () => string): T & { markdown: string } {
   Object.defineProperty(site, 'markdown', LAZY_MARKDOWN);
-  markdownOf.set(site, build);
+  markdownOf.set(site, placed ? { placed, build } : build);
   return site as T & { markdown: string };
 }
 
-function layerWithMarkdown(site: Omit<LayerSite, 'markdown'>, build: () => string): LayerSite {
-  return withLazyMarkdown({ range: site.range, framework: site.framework, kind: site.kind }, build);
+function layerWithMarkdown(site: Omit<LayerSite, 'markdown'>, placed: Placement | undefined, build: () => string): LayerSite {
+  return withLazyMarkdown({ range: site.range, framework: site.framework, kind: site.kind }, placed, build);
 }
 
-function tensorWithMarkdown(site: TensorSite, build: () => string): TensorSite {
-  return withLazyMarkdown({ range: site.range, name: site.name, shape: site.shape }, build);
+function tensorWithMarkdown(site: TensorSite, placed: Placement | undefined, build: () => string): TensorSite {
+  return withLazyMarkdown({ range: site.range, name: site.name, shape: site.shape }, placed, build);
 }
 
 function withoutDescribe(site: TensorSite & { describe?: () => string }): TensorSite {

@@ -4,14 +4,14 @@
 // The result is the one a run over the whole module gives; where that cannot be told from the parts (a step
 // budget shared by the whole module was reached, a top-level statement leaves, a part stopped early), the
 // whole module is run instead.
-import type { AnalysisResult, Finding, IncompleteAnalysis, Range } from '../findings';
+import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, TensorSite } from '../findings';
 import type { Module } from '../parse/ast';
 import { allRules } from '../rules/registry';
-import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, ResultEntries } from './context';
-import { CoverageCollector } from '../coverage';
+import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, Placement, ResultEntries } from './context';
+import { CoverageCollector, CoverageStats } from '../coverage';
 import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
-import { components, Group, groupNames } from './top-level-groups';
+import { components, followedNames, Group, groupNames } from './top-level-groups';
 import { analyzeModule } from './analyze-module';
 
 type Position = Range['start'];
@@ -32,6 +32,13 @@ interface Interpreted {
   groups?: Record<Claimed, number[]>;
   /** Its findings, layer and tensor sites by group, in file order (made with the first entries). */
   order?: { findings: GroupOrder[]; layers: GroupOrder[]; tensors: GroupOrder[] };
+  /** Where its groups are now: how often they moved since it ran, and the line where a line of then is now. */
+  placed: Placement & { line?: (line: number) => number };
+  /**
+   * Its layer and tensor sites, made when a result first needs them and kept while its groups move: their ranges
+   * are its statements' own, which move in place, and their hover texts are built where the statements are.
+   */
+  sites?: { layers: LayerSite[]; tensors: TensorSite[] };
 }
 
 /** A component's run where its groups are now: what it found moves with its groups. */
@@ -41,8 +48,6 @@ interface ComponentRun {
   starts: number[];
   /** A line where the run was made, where it is now (what lies in none of its groups stays). */
   line?: (line: number) => number;
-  /** Its coverage, keyed where its groups are now. */
-  coverage: CoverageCollector;
   /**
    * Its result's entries in the order it collected them (which is that of its keys), made when a result first
    * needs them (a run that moved is a new run, with its own).
@@ -64,6 +69,9 @@ type Claimed = (typeof CLAIMED)[number];
 
 const NO_SUPPRESSIONS = new Map<number, Set<string>>();
 
+/** Runs kept when no longer used (see IncrementalInterpreter.spare). */
+const SPARE_RUNS = 16;
+
 export class IncrementalInterpreter {
   /** Component runs by the groups they ran (each group named by its identity, which an edit elsewhere keeps). */
   private runs = new Map<string, ComponentRun>();
@@ -78,29 +86,39 @@ export class IncrementalInterpreter {
   /** Drops the kept runs (the document was replaced whole, and analysed whole). */
   forget(): void {
     this.runs = new Map();
+    this.spare = new Map();
     this.lastSplit = undefined;
     this.claims = undefined;
   }
 
+  /**
+   * Runs of earlier analyses that the last ones did not use, oldest first: a name typed in a function body can
+   * join two components for a few edits, and the one whose groups did not change is the same again after.
+   */
+  private spare = new Map<string, ComponentRun>();
+
   /** Which run holds each key of the last result joined from several runs. */
   private claims: Claims | undefined;
 
-  /** The last split into components, by the groups it was made of (an edit that only moved lines keeps every group). */
-  private lastSplit: { groups: Group[]; components: number[][] } | undefined;
+  /**
+   * The last split into components, by the groups it was made of (an edit that only moved lines keeps every
+   * group), with the names it followed (see followedNames).
+   */
+  private lastSplit: { groups: Group[]; components: number[][]; followed: Set<string> } | undefined;
 
   /**
    * The components of the groups; the last split again when each group is the same object as before or one
-   * doing the same with module-level names (an edit inside a function body mostly changes no name it reads):
-   * the split depends on nothing else.
+   * doing the same with the module-level names the split follows (an edit inside a function body mostly changes
+   * no such name): the split depends on nothing else.
    */
   private componentsOf(groups: Group[], text: (range: Range) => string): number[][] {
     const last = this.lastSplit;
-    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i] || sameNames(g, groups[i], text))) {
-      this.lastSplit = { groups: [...groups], components: last.components };
+    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i] || sameNames(g, groups[i], text, last.followed))) {
+      this.lastSplit = { groups: [...groups], components: last.components, followed: last.followed };
       return last.components;
     }
     const split = components(groups, text);
-    this.lastSplit = { groups: [...groups], components: split };
+    this.lastSplit = { groups: [...groups], components: split, followed: followedNames(groups.map((g) => groupNames(g, text))) };
     return split;
   }
 
@@ -114,7 +132,7 @@ export class IncrementalInterpreter {
     let interpreted = 0;
     for (const members of this.componentsOf(groups, text)) {
       const key = members.map((g) => this.idOf(groups[g])).join(',');
-      const kept = next.get(key) ?? this.runs.get(key);
+      const kept = next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
       let run = kept && moved(kept, members.map((g) => groups[g]));
       if (!run) {
         run = interpret(members.map((g) => groups[g]), members.map((g) => this.idOf(groups[g])), source);
@@ -123,6 +141,16 @@ export class IncrementalInterpreter {
       next.set(key, run);
       runs.push(run);
       runMembers.push(members);
+    }
+    for (const [key, run] of this.runs) {
+      if (next.has(key)) continue;
+      this.spare.delete(key);
+      this.spare.set(key, run);
+    }
+    for (const key of next.keys()) this.spare.delete(key);
+    for (const key of this.spare.keys()) {
+      if (this.spare.size <= SPARE_RUNS) break;
+      this.spare.delete(key);
     }
     this.runs = next;
     this.lastInterpreted = interpreted;
@@ -149,24 +177,25 @@ export class IncrementalInterpreter {
    * reused.
    */
   private join(runs: ComponentRun[], members: number[][], suppressions: Map<number, Set<string>>): AnalysisResult | undefined {
-    let coverage: CoverageCollector;
+    let coverage: CoverageStats | undefined;
     let incomplete: IncompleteAnalysis | undefined;
     if (runs.length === 1) {
       this.claims = undefined;
-      coverage = runs[0].coverage;
+      coverage = runs[0].of.collected.coverage.result();
       const { line } = runs[0];
       incomplete = runs[0].of.collected.incomplete;
       if (incomplete && line) incomplete = { ...incomplete, line: line(incomplete.line) };
     } else {
+      // The runs' coverage sites are apart: each lies in one of its run's groups other than imports (see keysInGroups).
       if (!this.claim(runs)) return undefined;
-      coverage = new CoverageCollector();
-      for (const run of runs) if (!coverage.absorb(run.coverage)) return undefined;
+      coverage = CoverageCollector.joined(runs.map((run) => run.of.collected.coverage));
+      if (!coverage) return undefined;
     }
     const entries = runs.map((run) => (run.entries ??= entriesAt(run)));
     const kept = (f: Finding) => !isSuppressed(suppressions, f.range.start.line, f.code);
     if (runs.length === 1 || runs.some((run) => !run.of.groups)) {
       const all = <T extends { range: Range }>(pick: (e: ResultEntries) => T[]) => entries.flatMap(pick).sort(byPosition);
-      return { findings: all((e) => e.findings).filter(kept), layers: all((e) => e.layers), tensors: all((e) => e.tensors), ...(incomplete ? { incomplete } : {}), coverage: coverage.result() };
+      return { findings: all((e) => e.findings).filter(kept), layers: all((e) => e.layers), tensors: all((e) => e.tensors), ...(incomplete ? { incomplete } : {}), coverage };
     }
     const parts = <T extends { range: Range }>(pick: (e: ResultEntries) => T[], kind: 'findings' | 'layers' | 'tensors') =>
       runs.map((run, i) => {
@@ -182,7 +211,7 @@ export class IncrementalInterpreter {
       findings: inFileOrder(parts((e) => e.findings, 'findings')).filter(kept),
       layers: inFileOrder(parts((e) => e.layers, 'layers')),
       tensors: inFileOrder(parts((e) => e.tensors, 'tensors')),
-      coverage: coverage.result(),
+      coverage,
     };
   }
 
@@ -244,19 +273,21 @@ function interpret(groups: Group[], ids: number[], source: string): ComponentRun
   const collected = ctx.collected();
   // Findings are kept as they are now: the statements they point into may move in place later.
   const findings = new Map([...collected.findings].map(([key, finding]) => [key, copyFinding(finding, (line) => line, (text) => text)]));
-  const of: Interpreted = { collected: { ...collected, findings }, stats, spans: groups.map(spanOf) };
+  const of: Interpreted = { collected: { ...collected, findings }, stats, spans: groups.map(spanOf), placed: { moves: 0 } };
   const placed = keysInGroups(of.collected, groups, ids);
   if (placed) {
     of.keys = placed.keys;
     of.groups = placed.groups;
   }
-  return { of, starts: of.spans.map(([start]) => start), coverage: collected.coverage };
+  return { of, starts: of.spans.map(([start]) => start) };
 }
 
 /**
  * Which of the groups holds the position of each key of what a run collected (`code@line:column` or
  * `line:column`), and the keys in groups of imports only named by the group and their line within it, so that
- * they stay the same while the groups move in place; undefined when a position lies in none of the groups.
+ * they stay the same while the groups move in place; undefined when a position lies in none of the groups, or a
+ * coverage site in none but groups of imports only (every other group is in one component, so the sites of
+ * several runs are then apart).
  */
 function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { keys: Record<Claimed, string[]>; groups: Record<Claimed, number[]> } | undefined {
   const starts = groups.map((g) => g[0].range.start);
@@ -265,39 +296,53 @@ function keysInGroups(collected: Collected, groups: Group[], ids: number[]): { k
   const importsOnly = groups.map((g) => g.every((s) => s.kind === 'import'));
   const out = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, string[]>;
   const holders = { findings: [], layerSites: [], layerCalls: [], tensorSites: [] } as Record<Claimed, number[]>;
+  /** The group holding a position: the last one starting at or before it, which must end at or after it. */
+  const holder = (line: number, column: number): number | undefined => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (before(starts[mid], line, column)) lo = mid;
+      else hi = mid - 1;
+    }
+    return !before(starts[lo], line, column) || before(ends[lo], line, column - 1) ? undefined : lo;
+  };
   for (const kind of CLAIMED) {
     for (const key of collected[kind].keys()) {
       const at = key.lastIndexOf(':');
       const column = Number(key.slice(at + 1));
       const split = key.lastIndexOf('@', at) + 1;
       const line = Number(key.slice(split, at));
-      // The last group starting at or before the position, which must end at or after it.
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (before(starts[mid], line, column)) lo = mid;
-        else hi = mid - 1;
-      }
-      if (!before(starts[lo], line, column) || before(ends[lo], line, column - 1)) return undefined;
+      const lo = holder(line, column);
+      if (lo === undefined) return undefined;
       if (importsOnly[lo]) out[kind].push(`${key.slice(0, split)}${ids[lo]}+${line - starts[lo].line}:${column}`);
       holders[kind].push(lo);
     }
   }
+  for (const key of collected.coverage.siteKeys()) {
+    const at = key.indexOf(':');
+    const g = holder(Number(key.slice(0, at)), Number(key.slice(at + 1)));
+    if (g === undefined || importsOnly[g]) return undefined;
+  }
   return { keys: out, groups: holders };
 }
 
-/** Whether two groups read and bind the same module-level names in the same order (what the split is made of). */
-function sameNames(a: Group, b: Group, text: (range: Range) => string): boolean {
+/**
+ * Whether two groups read and bind the same module-level names in the same order, and read the same of the
+ * `followed` names later (what the split is made of). With the same events in every group the split follows
+ * the same names, and a later read of any other name joins nothing.
+ */
+function sameNames(a: Group, b: Group, text: (range: Range) => string, followed: Set<string>): boolean {
   if ((a.length === 0) !== (b.length === 0)) return false;
   const x = groupNames(a, text);
   const y = groupNames(b, text);
-  if (x.importsOnly !== y.importsOnly || x.events.length !== y.events.length || x.later.size !== y.later.size) return false;
+  if (x.importsOnly !== y.importsOnly || x.events.length !== y.events.length) return false;
   for (let i = 0; i < x.events.length; i++) {
     const [a, b] = [x.events[i], y.events[i]];
     if (a.kind !== b.kind || a.name !== b.name || (a.kind === 'join' && b.kind === 'join' && a.back !== b.back)) return false;
   }
-  for (const name of x.later) if (!y.later.has(name)) return false;
+  for (const name of x.later) if (followed.has(name) && !y.later.has(name)) return false;
+  for (const name of y.later) if (followed.has(name) && !x.later.has(name)) return false;
   return true;
 }
 
@@ -315,7 +360,10 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
   if (starts.every((start, i) => start === run.starts[i])) return run;
   const { spans } = run.of;
   const deltas = starts.map((start, i) => start - spans[i][0]);
-  if (deltas.every((d) => d === 0)) return { of: run.of, starts, coverage: run.of.collected.coverage };
+  const { placed } = run.of;
+  placed.moves++;
+  placed.line = undefined;
+  if (deltas.every((d) => d === 0)) return { of: run.of, starts };
   const line = (at: number): number => {
     let lo = 0;
     let hi = spans.length - 1;
@@ -327,7 +375,8 @@ function moved(run: ComponentRun, groups: Group[]): ComponentRun {
     const [start, end] = spans[lo];
     return at >= start && at <= end ? at + deltas[lo] : at;
   };
-  return { of: run.of, starts, line, coverage: run.of.collected.coverage.moved(line) };
+  placed.line = line;
+  return { of: run.of, starts, line };
 }
 
 const LINE_IN_TEXT = /\bline (\d+)/g;
@@ -383,13 +432,20 @@ function inFileOrder<T extends { range: Range }>(parts: { entries: T[]; order: G
 
 /** A run's result entries where its groups are now. */
 function entriesAt(run: ComponentRun): ResultEntries {
-  const { collected } = run.of;
-  const { line } = run;
-  if (!line) return entriesOf(collected);
+  const { of } = run;
+  const { collected, placed } = of;
   // Most texts name no line: those are kept as they are, without running the expression.
-  const text = (message: string) => (message.includes('line ') ? message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`) : message);
-  const { layers, tensors } = entriesOf(collected, text);
-  return { findings: [...collected.findings.values()].map((f) => copyFinding(f, line, text)), layers, tensors };
+  const text = (message: string) => {
+    const { line } = placed;
+    return line && message.includes('line ') ? message.replace(LINE_IN_TEXT, (_, n: string) => `line ${line(Number(n) - 1) + 1}`) : message;
+  };
+  if (!of.sites) {
+    const { layers, tensors } = entriesOf(collected, text, placed);
+    of.sites = { layers, tensors };
+  }
+  const { line } = run;
+  const findings = [...collected.findings.values()];
+  return { findings: line ? findings.map((f) => copyFinding(f, line, text)) : findings, layers: of.sites.layers, tensors: of.sites.tensors };
 }
 
 /** A finding with its own positions, each line given by `line`, and its texts by `text`. */

@@ -27,7 +27,7 @@ export type Group = A.Stmt[];
 type Event = { kind: 'read' | 'bind' | 'maybe'; name: string } | { kind: 'join'; name: string; back: number };
 
 /** What a group does with module-level names, worked out once per lowered group. */
-interface GroupNames {
+export interface GroupNames {
   /** Module-level reads and bindings in the order they run. */
   events: Event[];
   /** Module-level names read by code that runs at another time (function bodies, defaults, class bodies). */
@@ -247,18 +247,26 @@ class ModuleWalker {
 }
 
 /**
+ * The names bound outside import-only groups: the split follows only those (the others only ever hold module
+ * paths), so it depends on a group's `later` names only through them.
+ */
+export function followedNames(all: GroupNames[]): Set<string> {
+  const followed = new Set<string>();
+  for (const names of all) {
+    if (names.importsOnly) continue;
+    for (const e of names.events) if (e.kind !== 'read') followed.add(e.name);
+  }
+  return followed;
+}
+
+/**
  * Splits a module's groups into components that share no module-level value. Each component lists its
  * groups' indices in file order; groups of imports only are in every component (they run first wherever
  * they stand, and cost nothing).
  */
 export function components(groups: Group[], text: (range: Range) => string): number[][] {
   const all = groups.map((g) => groupNames(g, text));
-  // Names bound outside import-only groups are followed; the others only ever hold module paths.
-  const followed = new Set<string>();
-  for (const names of all) {
-    if (names.importsOnly) continue;
-    for (const e of names.events) if (e.kind !== 'read') followed.add(e.name);
-  }
+  const followed = followedNames(all);
   // An import of a name that is also assigned is followed like any binding.
   const importsOnly = all.map((names) => names.importsOnly && names.events.every((e) => !followed.has(e.name)));
   // Union-find over groups, then one node per name version.

@@ -77,8 +77,9 @@ export function moveLoweredInPlace(top: LoweredTop, lines: number): LoweredTop {
     }
     positionsOf.set(top, (positions = found));
   }
-  for (const position of positions) position.line += lines;
-  for (const comment of top.comments) comment.line += lines;
+  // Indexed loops: this runs over every position of a file when a line is inserted at its top.
+  for (let i = 0; i < positions.length; i++) positions[i].line += lines;
+  for (let i = 0; i < top.comments.length; i++) top.comments[i].line += lines;
   return top;
 }
 

@@ -55,6 +55,29 @@ function pointAt(text: string, offset: number): { row: number; column: number } 
   return { row, column: offset - lineStart };
 }
 
+/** The position after text[from, to) when text[from] is at `start`. */
+function pointAfter(start: { row: number; column: number }, text: string, from: number, to: number): { row: number; column: number } {
+  let { row, column } = start;
+  let lineStart = from - column;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) {
+    row++;
+    lineStart = i + 1;
+  }
+  return { row, column: to - lineStart };
+}
+
+/** Whether `next` is `text` with the edit applied. */
+function isEdited(text: string, edit: SourceEdit, next: string): boolean {
+  const end = edit.rangeOffset + edit.rangeLength;
+  const after = edit.rangeOffset + edit.text.length;
+  return (
+    next.length === text.length - edit.rangeLength + edit.text.length &&
+    next.startsWith(edit.text, edit.rangeOffset) &&
+    next.startsWith(text.slice(0, edit.rangeOffset)) &&
+    next.startsWith(text.slice(end), after)
+  );
+}
+
 /** One lowered top-level node of the current text: its offsets, first line, cache key and lowered copy. */
 interface TopEntry {
   start: number;
@@ -129,20 +152,25 @@ export class DocumentParser {
   update(edits: SourceEdit[], newText: string): Module {
     if (!this.tree) return this.reset(newText);
     let text = this.text;
-    for (const edit of edits) {
+    for (let k = 0; k < edits.length; k++) {
+      const edit = edits[k];
+      const end = edit.rangeOffset + edit.rangeLength;
+      if (edit.rangeOffset < 0 || end > text.length) return this.reset(newText);
       const startPosition = pointAt(text, edit.rangeOffset);
-      const oldEndPosition = pointAt(text, edit.rangeOffset + edit.rangeLength);
-      const next = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
-      const newEndPosition = pointAt(next, edit.rangeOffset + edit.text.length);
+      const oldEndPosition = pointAfter(startPosition, text, edit.rangeOffset, end);
+      const newEndPosition = pointAfter(startPosition, edit.text, 0, edit.text.length);
       this.tree.edit({
         startIndex: edit.rangeOffset,
-        oldEndIndex: edit.rangeOffset + edit.rangeLength,
+        oldEndIndex: end,
         newEndIndex: edit.rangeOffset + edit.text.length,
         startPosition,
         oldEndPosition,
         newEndPosition,
       });
-      text = next;
+      // The last edit's text is only checked against the new text, without building it (a copy of the file).
+      if (k < edits.length - 1) text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(end);
+      else if (!isEdited(text, edit, newText)) return this.reset(newText);
+      else text = newText;
     }
     if (text !== newText) return this.reset(newText);
     const old = this.text;
@@ -205,7 +233,10 @@ export class DocumentParser {
     this.regionParser ??= newParserLike(this.parser);
     const startPosition = pointAt(text, regionStart);
     const endPosition = pointAt(text, regionEnd);
-    const tree = this.regionParser.parse(text, undefined, { includedRanges: [{ startIndex: regionStart, endIndex: regionEnd, startPosition, endPosition }] });
+    // The text is read only up to the region's end: given the whole string, web-tree-sitter hands it the rest of
+    // the text from each offset it asks for (copying up to 10 KB into wasm memory each time).
+    const input = (index: number) => (index < regionEnd ? text.slice(index, regionEnd) : '');
+    const tree = this.regionParser.parse(input, undefined, { includedRanges: [{ startIndex: regionStart, endIndex: regionEnd, startPosition, endPosition }] });
     if (!tree) return undefined;
     try {
       if (tree.rootNode.hasError) return undefined;

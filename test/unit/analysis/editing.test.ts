@@ -43,6 +43,29 @@ describe('editing', () => {
     doc.dispose();
   });
 
+  it('analyses the text given when the edits sent with it do not make it, as a cold analysis does', async () => {
+    const a = await analyzer();
+    const source = `${SEED}x = 1\ny = 2\nlstm = nn.LSTM(8, 4)\nz, (h2, c2) = lstm(torch.randn(3, 2, 8))\n`;
+    const doc = a.open(source, 'x.py');
+    const at = source.indexOf('50');
+    const edited = source.replace('50', '60');
+    // Each text sent differs from what the edit makes by one thing: the inserted text, what comes before it, what
+    // comes after it (far from it), its length.
+    const cases: [SourceEdit, string][] = [
+      [{ rangeOffset: at, rangeLength: 2, text: '60' }, source.replace('50', '70')],
+      [{ rangeOffset: at, rangeLength: 2, text: '60' }, edited.replace('import torch\n', 'import torcx\n')],
+      [{ rangeOffset: at, rangeLength: 2, text: '60' }, edited.replace('2, 8))', '2, 9))')],
+      [{ rangeOffset: at, rangeLength: 2, text: '60' }, `${edited}out, h = gru(torch.randn(32, 10, 61))\n`],
+      [{ rangeOffset: 0, rangeLength: 0, text: '\n\n' }, `\n${source}`],
+    ];
+    for (const [edit, given] of cases) {
+      assert.deepEqual(doc.update([edit], given), a.analyze(given, 'x.py'), `${JSON.stringify(edit)} sent with ${JSON.stringify(given)}`);
+      // Back to the start, sent whole.
+      assert.deepEqual(doc.update([{ rangeOffset: 0, rangeLength: given.length, text: source }], source), a.analyze(source, 'x.py'));
+    }
+    doc.dispose();
+  });
+
   it('re-analyses correctly after an edit that adds lines above a statement', async () => {
     const a = await analyzer();
     const doc = a.open(SEED, 'x.py');

@@ -185,6 +185,63 @@ describe('incremental interpretation', () => {
     }
   });
 
+  it('keeps the split while a function body only renames a name no statement binds, and splits again when it reads a bound one', async () => {
+    // make() reads SIZE when `layer = make()` runs: the first binding's group then joins the component.
+    const source = `${HEADER}SIZE = 10\n\ndef make():\n    return nn.Linear(SIZX, 4)\n\nlayer = make()\nSIZE = 20\nx = torch.randn(3, SIZE)\ny = layer(x)\n`;
+    const parser = await DocumentParser.create();
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      incremental.analyze(parser.reset(text), text);
+      const at = source.indexOf('SIZX');
+      let found = 0;
+      for (const name of ['SIZY', 'SIZE', 'SIZZ', 'SIZE', 'SIZX', 'SIZE']) {
+        const edit: SourceEdit = { rangeOffset: at, rangeLength: 4, text: name };
+        text = text.slice(0, at) + name + text.slice(at + 4);
+        const result = incremental.analyze(parser.update([edit], text), text);
+        assert.deepEqual(result, a.analyze(text, 'm.py'), `after renaming to ${name}`);
+        assert.equal(incremental.lastWhole, false);
+        if (name === 'SIZE') found += result.findings.length;
+      }
+      // Linear(10, 4) given (3, 20): found only when the first binding is run with make().
+      assert.ok(found >= 3, `${found} findings`);
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('re-uses the run of a component that an edit joined to another for a while once the edit is undone', async () => {
+    // With its parameter renamed, forward reads the module's \`hidden\`: the model's statements join the GRU's.
+    const source = `${HEADER}hidden = nn.GRU(4, 8)\nout, h = hidden(torch.randn(2, 3, 4))\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.GRU(3, 5)\n\n    def forward(self, x, hidden=None):\n        return self.rnn(x, hidden)\n\nm = M()\ny = m(torch.randn(2, 3, 4))\n`;
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      incremental.analyze(parser.reset(text), text);
+      let at = source.indexOf('hidden=None');
+      for (let i = 0; i < 6; i++) {
+        // A line above both components every third edit: the kept run moves while it is not used.
+        const edits: SourceEdit[] = [{ rangeOffset: at, rangeLength: 1, text: i % 2 ? 'h' : 'b' }];
+        if (i % 3 === 2) {
+          edits.push({ rangeOffset: 0, rangeLength: 0, text: '\n' });
+          at++;
+        }
+        for (const edit of edits) text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+        const result = incremental.analyze(parser.update(edits, text), text);
+        assert.deepEqual(result, a.analyze(text, 'm.py'), `after edit ${i + 1}`);
+        assert.equal(incremental.lastWhole, false);
+        // Undone: only the model's component is interpreted again.
+        if (i % 2) assert.equal(incremental.lastInterpreted, 1, `edit ${i + 1}`);
+        else assert.equal(incremental.lastComponents, 1, `edit ${i + 1}`);
+      }
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('runs the whole module when a top-level statement leaves, as a cold analysis does', async () => {
     const source = `${HEADER}a = nn.GRU(50, 20)\nraise SystemExit\nb = nn.GRU(10, 5)\nout, h = b(torch.randn(2, 3, 11))\n`;
     const parser = await DocumentParser.create();
