@@ -946,6 +946,33 @@ def _(r):
     return f"m = nn.Transformer(8, 2, 1, 1, 16)\ny = " + form.format(n=n)
 
 
+@op("index-tensor")
+def _(r):
+    s = sizes(r, 3, 2, 6)
+    ax = r.randrange(3)
+    n = s[ax]
+    idx_shape = sizes(r, r.randint(0, 2), 1, 4)
+    idx = r.choice([
+        f"torch.randint(0, {n}, {tup(idx_shape)})",
+        f"torch.randint(0, {n}, {tup(idx_shape)}).long()",
+        f"torch.arange({n})",
+        f"torch.randperm({n})",
+        f"torch.randn({n}).sort()[1]",
+        f"torch.randn({n}).sort(descending=True)[1]",
+        f"torch.randn({n}).argsort()",
+        f"torch.argsort(torch.randn({n}))",
+    ])
+    lead = ", ".join([":"] * ax)
+    form = r.choice([
+        "x[{lead}idx]",
+        "x[{lead}idx, 0]" if ax < 2 else "x[{lead}idx]",
+        "x[None, {lead}idx]",
+        "x[1, {lead}idx]" if ax < 2 else "x[..., idx]",
+        "x[{lead}idx, 1:]" if ax < 2 else "x[:1, {lead1}idx]",
+    ])
+    return f"x = {randn(s)}\nidx = {idx}\ny = " + form.format(lead=lead + ", " if lead else "", lead1=", ".join([":"] * (ax - 1)) + ", " if ax > 1 else "")
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

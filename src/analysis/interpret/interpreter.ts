@@ -82,7 +82,7 @@ function rebindsName(loopText: string, name: string): boolean {
 const MAX_NESTING = 400;
 
 const DTYPES: Record<string, DType> = {
-  long: 'long', int64: 'long', int32: 'long', int: 'long', int16: 'long', int8: 'long', uint8: 'long', short: 'long',
+  long: 'long', int64: 'long', int32: 'long', int: 'long', int16: 'long', int8: 'long', uint8: 'unknown', short: 'long',
   float: 'float', float32: 'float', float64: 'float', double: 'float', half: 'float', float16: 'float', bfloat16: 'float',
   bool: 'bool',
 };
@@ -1105,6 +1105,7 @@ export class Interpreter {
     if (value.kind === 'int') return { kind: 'int', value: value.value };
     if (value.kind === 'symint') return { kind: 'int' };
     if (value.kind === 'none') return { kind: 'newaxis' };
+    if (value.kind === 'tensor' && value.dtype === 'long' && value.shape.rankKnown) return { kind: 'tensor', shape: value.shape };
     return { kind: 'other' };
   }
 

@@ -10,10 +10,20 @@ export function broadcastDim(a: Dim | undefined, b: Dim | undefined): Dim {
   if (!b) return a;
   if (a.kind === 'int' && a.value === 1) return b;
   if (b.kind === 'int' && b.value === 1) return a;
+  // Equal sizes are the same axis: what either side knows of its role (x + attn, the attention's batch) is kept.
+  if (sameDim(a, b)) return mergeRoles(a, b);
   // An unknown axis is 1 or the other's size (anything else raises): the other side's size wins.
-  if (sameDim(a, b) || b.kind === 'unknown') return a;
+  if (b.kind === 'unknown') return a;
   if (a.kind === 'unknown') return b;
   return UNKNOWN_DIM;
+}
+
+/** `a` with `b`'s role when `a` has none; two different roles leave none, since neither can be trusted. */
+function mergeRoles(a: Dim, b: Dim): Dim {
+  if (!b.role || a.role === b.role) return a;
+  if (!a.role) return { ...a, role: b.role };
+  const { role: _dropped, ...rest } = a;
+  return rest as Dim;
 }
 
 /** The result dtype of `l op r`: true division always gives floats; mixing integer and float gives float. */

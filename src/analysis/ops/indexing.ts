@@ -1,6 +1,7 @@
-// Tensor indexing: x[0], x[:, -1, :], x[..., :2], x[None]. Integers drop a dimension, slices keep it.
+// Tensor indexing: x[0], x[:, -1, :], x[..., :2], x[None], x[idx]. Integers drop a dimension, slices keep it, one
+// int64 index tensor replaces its dimension by its own shape.
 import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
-import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue } from '../values/value';
 import { stridesOf } from './layout';
 
@@ -13,6 +14,8 @@ export type IndexItem =
   | { kind: 'slice'; start?: number; stop?: number; step?: number; full: boolean; window?: { length: number; maxStop: number } }
   | { kind: 'newaxis' }
   | { kind: 'ellipsis' }
+  /** An int64 tensor of known rank (advanced indexing); a bool or uint8 mask, whose result length depends on the data, is 'other'. */
+  | { kind: 'tensor'; shape: Shape }
   | { kind: 'other' };
 
 function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, origin: Origin): Dim {
@@ -33,7 +36,10 @@ function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, orig
 export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin): TensorValue {
   const base = { kind: 'tensor' as const, dtype: t.dtype, origin, ...(t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue }) };
   if (items.some((i) => i.kind === 'other')) return { ...base, shape: UNKNOWN_SHAPE };
-  const consuming = items.filter((i) => i.kind === 'int' || i.kind === 'slice').length;
+  // Several index tensors broadcast together and move to the front when apart: not modelled.
+  const tensors = items.filter((i) => i.kind === 'tensor').length;
+  if (tensors > 1 || (tensors === 1 && !t.shape.rankKnown)) return { ...base, shape: UNKNOWN_SHAPE };
+  const consuming = items.filter((i) => i.kind === 'int' || i.kind === 'slice' || i.kind === 'tensor').length;
   const ellipsis = items.findIndex((i) => i.kind === 'ellipsis');
   const dims = t.shape.dims;
   if (!t.shape.rankKnown) {
@@ -66,6 +72,13 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
       continue;
     }
     const d = dims[axis++];
+    if (item.kind === 'tensor') {
+      // PyTorch applies integers (select), slices and None first; the one index tensor's shape then takes the place of
+      // the axis it indexes. The result is a new tensor whose strides are not modelled.
+      out.push(...item.shape.dims);
+      strides = undefined;
+      continue;
+    }
     if (item.kind === 'slice') {
       out.push(sliceLength(d, item, origin));
       strides?.push(before![axis - 1] * (item.full ? 1 : item.step ?? 1));

@@ -117,9 +117,10 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
 
 }
 
+// uint8 is no int64: PyTorch indexes with a uint8 tensor as a mask, so it is left unknown rather than called 'long'.
 const LEGACY_DTYPES: Record<string, DType> = {
   Tensor: 'float', FloatTensor: 'float', DoubleTensor: 'float', HalfTensor: 'float',
-  LongTensor: 'long', IntTensor: 'long', ShortTensor: 'long', ByteTensor: 'long', BoolTensor: 'bool',
+  LongTensor: 'long', IntTensor: 'long', ShortTensor: 'long', ByteTensor: 'unknown', BoolTensor: 'bool',
 };
 
 /**

@@ -26,8 +26,9 @@ const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul:
 const NEW_FACTORIES: Record<string, string> = { new_zeros: 'zeros', new_ones: 'ones', new_empty: 'empty', new_full: 'full', new_tensor: 'tensor' };
 
 /** The legacy tensor types `.type()` takes (`torch.LongTensor`, `'torch.cuda.FloatTensor'`) and their dtypes. */
+// uint8 is no int64: PyTorch indexes with a uint8 tensor as a mask, so it is left unknown rather than called 'long'.
 const LEGACY_TYPES: Record<string, DType> = {
-  LongTensor: 'long', IntTensor: 'long', ShortTensor: 'long', ByteTensor: 'long', CharTensor: 'long',
+  LongTensor: 'long', IntTensor: 'long', ShortTensor: 'long', ByteTensor: 'unknown', CharTensor: 'long',
   FloatTensor: 'float', DoubleTensor: 'float', HalfTensor: 'float', BFloat16Tensor: 'float', BoolTensor: 'bool',
 };
 
@@ -66,7 +67,7 @@ function valueBounds(t: TensorValue, name: string, args: Value[], kwargs: Map<st
   return { minValue: undefined, maxValue: undefined };
 }
 
-const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'long', bool: 'bool' };
+const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'unknown', bool: 'bool' };
 
 function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
   // A bool tensor cast to a number holds 0 and 1: a 0/1 mask stays recognisable.
@@ -81,7 +82,7 @@ function numpyDtype(v: Value | undefined): DType {
   if (v?.kind === 'dtype') return v.dtype;
   const name = v?.kind === 'module' ? v.path.split('.').pop()! : v?.kind === 'str' ? v.value : v?.kind === 'qualname' ? v.name.split('.').pop()! : '';
   if (/^(float(16|32|64)?|double|half|single)$/.test(name)) return 'float';
-  if (/^u?int(8|16|32|64)?$|^long$/.test(name)) return 'long';
+  if (/^int(8|16|32|64)?$|^uint(16|32|64)$|^long$/.test(name)) return 'long';
   return name === 'bool' || name === 'bool_' ? 'bool' : 'unknown';
 }
 

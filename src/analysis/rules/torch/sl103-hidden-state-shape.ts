@@ -7,6 +7,8 @@ import { fix, replace, splitTopLevel } from '../edits';
 import type { Rule } from '../rule';
 import { layerName } from './describe';
 import { hiddenStateShowsLayout } from './sl102-batch-first-mismatch';
+import { isRecurrentCell } from './sl101-rnn-input-size-mismatch';
+import { argDim, argInt } from '../../layers/layer';
 
 function stateValue(event: LayerCallEvent): Value | undefined {
   return event.args[1] ?? event.kwargs.get('hx');
@@ -80,6 +82,55 @@ function rebuildFactory(ctx: RuleContext, tensor: TensorValue, want: Dim[]): Tex
   return replace(tensor.origin.range, `${match[1]}(${[...(chosen as string[]), ...rest].join(', ')})`);
 }
 
+/**
+ * The state of one step of nn.RNNCell, nn.GRUCell or nn.LSTMCell. PyTorch 1.13 unsqueezes the states of a 1-D
+ * (unbatched) input, then checks each state's size(0) against the input's batch ("Input batch size 32 doesn't match
+ * hidden0 batch size 16") and its size(1) against hidden_size ("hidden0 has inconsistent hidden_size: got 512,
+ * expected 256"). Only those two comparisons of known sizes are reported, in PyTorch's order.
+ */
+function checkCellState(event: LayerCallEvent, ctx: RuleContext): void {
+  const input = event.args[0];
+  if (input?.kind !== 'tensor' || !input.shape.rankKnown) return;
+  const rank = input.shape.dims.length;
+  // Another input rank raises first (ValueError), and is rnn-input-rank's.
+  if (rank !== 1 && rank !== 2) return;
+  const hx = stateValue(event);
+  const lstm = event.layer.kind === 'LSTMCell';
+  const states: { tensor: TensorValue; name: string; label: number }[] = [];
+  // A pair given to a GRUCell or one tensor given to an LSTMCell is lstm-state-unpacking's (SL104).
+  if (lstm && hx?.kind === 'tuple') hx.items.forEach((v, i) => { if (v.kind === 'tensor' && i < 2) states.push({ tensor: v, name: i === 0 ? 'h_0' : 'c_0', label: i }); });
+  else if (!lstm && hx?.kind === 'tensor') states.push({ tensor: hx, name: 'h_0', label: 0 });
+  const hidden = argInt(event.layer, 'hidden_size');
+  const batch = rank === 2 ? input.shape.dims[0] : intDim(1);
+  const want = rank === 2 ? [batch, argDim(event.layer, 'hidden_size', 'feature')] : [argDim(event.layer, 'hidden_size', 'feature')];
+  const wrong: { name: string; got: Dim[]; tensor: TensorValue; raises: string }[] = [];
+  for (const { tensor, name, label } of states) {
+    if (!tensor.shape.rankKnown || tensor.shape.dims.length === 0) continue;
+    const seen = rank === 2 ? tensor.shape.dims : [intDim(1), ...tensor.shape.dims];
+    const [first, second] = seen;
+    let raises: string | undefined;
+    if (first.kind === 'int' && batch.kind === 'int' && first.value !== batch.value) raises = `Input batch size ${batch.value} doesn't match hidden${label} batch size ${first.value}`;
+    else if (second?.kind === 'int' && hidden !== undefined && second.value !== hidden) raises = `hidden${label} has inconsistent hidden_size: got ${second.value}, expected ${hidden}`;
+    if (raises) wrong.push({ name, got: tensor.shape.dims, tensor, raises });
+  }
+  if (wrong.length === 0) return;
+  // With an unknown batch size(0) may fail first: PyTorch's words are then the batch's, but it raises either way.
+  const argExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'hx')?.value;
+  const layout = rank === 2 ? '(batch, hidden_size)' : '(hidden_size,) for a 1-D input';
+  const parts = wrong.map(({ name, got, tensor }) => {
+    const shown = want.map((d, i) => (d.kind === 'unknown' && got[i] ? got[i] : d));
+    return `${name} of shape ${show(shown)} = ${layout} but got ${show(got)}${tensor.origin ? ` (${tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}`;
+  });
+  const edits = wrong.map((w) => rebuildFactory(ctx, w.tensor, want));
+  const unique = edits.filter((e, i) => e && edits.findIndex((o) => o && o.range.start.line === e.range.start.line && o.range.start.column === e.range.start.column) === i) as TextEdit[];
+  ctx.report({
+    range: argExpr?.range ?? event.call.range,
+    message: `${layerName(event.layer)} expects ${parts.join('; and ')}: PyTorch raises "${wrong[0].raises}"`,
+    related: [{ range: event.layer.call.range, message: `${event.layer.kind} defined here` }, ...wrong.filter((w) => w.tensor.origin).map((w) => ({ range: w.tensor.origin!.range, message: `${w.name} built here as ${show(w.got)}` }))],
+    fixes: edits.every((e) => e) ? [fix(wrong.length > 1 ? `Build ${wrong.map((w) => w.name).join(' and ')} with the expected shape` : `Build ${wrong[0].name} with the expected shape ${show(want)}`, unique, true)] : [],
+  });
+}
+
 export const hiddenStateShape: Rule = {
   code: 'SL103',
   name: 'hidden-state-shape',
@@ -87,7 +138,7 @@ export const hiddenStateShape: Rule = {
   framework: 'torch',
   summary: 'An initial hidden or cell state has the wrong shape: it must be (num_layers × directions, batch, hidden), never batch-first.',
   docs: {
-    whatItDoes: 'Checks `h_0` (and `c_0` for an LSTM) passed to a recurrent layer against (num_layers × num_directions, batch, hidden_size), with the batch taken from the input.',
+    whatItDoes: 'Checks `h_0` (and `c_0` for an LSTM) passed to a recurrent layer against (num_layers × num_directions, batch, hidden_size), with the batch taken from the input. For one step of `nn.RNNCell`, `nn.GRUCell` or `nn.LSTMCell` the state must be (batch, hidden_size), or (hidden_size,) for a 1-D input.',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Expected hidden[0] size (1, 5, 20), got [5, 1, 20]`. The hidden state ignores `batch_first`, and bidirectional or stacked layers multiply its first dimension.',
     example: 'lstm = nn.LSTM(10, 20, batch_first=True)\nh0 = torch.zeros(batch, 1, 20)\nc0 = torch.zeros(batch, 1, 20)\nout, _ = lstm(x, (h0, c0))',
     useInstead: 'lstm = nn.LSTM(10, 20, batch_first=True)\nh0 = torch.zeros(1, batch, 20)\nc0 = torch.zeros(1, batch, 20)\nout, _ = lstm(x, (h0, c0))',
@@ -96,6 +147,7 @@ export const hiddenStateShape: Rule = {
   fixTitles: ['Build h0 with the expected shape'],
   hooks: {
     layerCall(event, ctx) {
+      if (isRecurrentCell(event.layer)) return checkCellState(event, ctx);
       if (!isRecurrent(event.layer) || hiddenStateShowsLayout(event)) return;
       const hx = stateValue(event);
       if (!hx || hx.kind === 'none' || hx.kind === 'unknown') return;
