@@ -1,7 +1,7 @@
 // Element-wise arithmetic between tensors and scalars: shapes broadcast from the right, dtypes promote.
 // torch.add/sub/mul/div, the operators + - * / // % **, and the tensor methods of the same names.
 import { Dim, Origin, UNKNOWN_DIM, sameDim } from '../shapes/dim';
-import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, Value } from '../values/value';
 
 /** One broadcast axis: a 1 takes the other's size; equal sizes stay; an unknown takes the known one (else it would raise). */
@@ -43,6 +43,16 @@ function scalarDtype(v: Value): DType {
 }
 
 /**
+ * The shape of `t op other` where other is not a tensor value. A Python number leaves t's shape as it is. A value the
+ * analysis could not follow is taken as such a number when t has axes (the usual case: a scale read from a
+ * configuration or computed by a function not modelled), but a 0-D t then says nothing: `scale * x` has x's shape.
+ */
+export function withNonTensorOperand(shape: Shape, other: Value): Shape {
+  if (other.kind !== 'unknown' && other.kind !== 'instance') return shape;
+  return shape.rankKnown && shape.dims.length === 0 ? UNKNOWN_SHAPE : shape;
+}
+
+/**
  * `left op right` where at least one side is a tensor. A Python scalar does not widen a tensor's integer
  * dtype except to float (`ids * 2` stays int64, `ids * 0.5` is float).
  */
@@ -58,7 +68,7 @@ export function broadcast(left: Value, right: Value, origin: Origin, op = '+'): 
     else if (od === 'float' && t.dtype !== 'float') dtype = t.dtype === 'unknown' ? 'unknown' : 'float';
     else if (od === 'unknown' && t.dtype !== 'float') dtype = 'unknown';
     else if (t.dtype === 'bool' && od === 'long') dtype = 'long';
-    return { kind: 'tensor', dtype, origin, shape: t.shape };
+    return { kind: 'tensor', dtype, origin, shape: withNonTensorOperand(t.shape, other) };
   }
   const dtype = promote(op, l.dtype, r.dtype);
   if (!l.shape.rankKnown || !r.shape.rankKnown) return { kind: 'tensor', dtype, origin, shape: UNKNOWN_SHAPE };
