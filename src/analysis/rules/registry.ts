@@ -21,6 +21,7 @@ import { viewNonContiguous } from './torch/sl117-view-non-contiguous';
 import { repeatFewerSizes } from './torch/sl118-repeat-fewer-sizes';
 import { broadcastSizeMismatch } from './torch/sl119-broadcast-size-mismatch';
 import { viewMixesAxes } from './torch/sl120-view-mixes-axes';
+import { matmulSizeMismatch } from './torch/sl121-matmul-size-mismatch';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -72,6 +73,7 @@ const RULES: readonly Rule[] = [
   repeatFewerSizes,
   broadcastSizeMismatch,
   viewMixesAxes,
+  matmulSizeMismatch,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,

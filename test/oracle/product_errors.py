@@ -1,0 +1,101 @@
+#!/usr/bin/python3
+"""PyTorch's answer to matrix products on random shapes, valid or not: the golden of SL121's property test.
+
+Each case is a product (`matmul`, `@`, `mm`, `bmm`, `mv`, `addmm`, `baddbmm`) of two tensors of random rank and
+sizes, drawn so that about half of them fit. Each runs in real PyTorch 1.13, which either gives a shape or raises;
+test/unit/analysis/matmul-size-mismatch.test.ts checks that SL121's productMismatch reports exactly the cases that
+raised, and that with an operand's rank or sizes hidden it never reports one that did not.
+
+    /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
+    /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
+"""
+
+import argparse
+import json
+import os
+import random
+import sys
+
+import torch
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+GOLDEN = os.path.join(ROOT, "test", "oracle", "product-errors.json")
+SEED = 20261203
+CASES_PER_PRODUCT = 40
+RANKS = {"matmul": (1, 4), "mm": (1, 3), "bmm": (2, 4), "mv": (1, 3)}
+PRODUCTS = ["matmul", "mm", "bmm", "mv", "addmm", "baddbmm"]
+
+
+def operand_pair(r, product):
+    lo, hi = RANKS[{"addmm": "mm", "baddbmm": "bmm"}.get(product, product)]
+    # Mostly the ranks the product takes, sometimes another.
+    wanted = {"mm": (2, 2), "addmm": (2, 2), "bmm": (3, 3), "baddbmm": (3, 3), "mv": (2, 1)}.get(product)
+    if wanted and r.random() < 0.8:
+        ra, rb = wanted
+    else:
+        ra, rb = r.randint(lo, hi), r.randint(lo, hi)
+    a = [r.randint(1, 5) for _ in range(ra)]
+    b = [r.randint(1, 5) for _ in range(rb)]
+    if r.random() < 0.5:
+        # Make the contracted sizes agree, and the batch axes too.
+        b[-2 if rb >= 2 else 0] = a[-1]
+        for k in range(1, min(ra, rb) - 1):
+            if r.random() < 0.8:
+                b[rb - 2 - k] = a[ra - 2 - k]
+    return a, b
+
+
+def run(product, a, b):
+    x, y = torch.randn(*a), torch.randn(*b)
+    if product == "matmul":
+        return torch.matmul(x, y)
+    if product == "mm":
+        return torch.mm(x, y)
+    if product == "bmm":
+        return torch.bmm(x, y)
+    if product == "mv":
+        return torch.mv(x, y)
+    if product == "addmm":
+        return torch.addmm(torch.zeros(()), x, y)
+    return torch.baddbmm(torch.zeros(()), x, y)
+
+
+def generate():
+    r = random.Random(SEED)
+    cases = []
+    for product in PRODUCTS:
+        for _ in range(CASES_PER_PRODUCT):
+            a, b = operand_pair(r, product)
+            try:
+                out = run(product, a, b)
+                cases.append({"product": product, "a": a, "b": b, "shape": list(out.shape)})
+            except (RuntimeError, IndexError) as e:
+                cases.append({"product": product, "a": a, "b": b, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--check", action="store_true", help="regenerate and compare with the golden (default)")
+    mode.add_argument("--update", action="store_true", help="rewrite the golden")
+    opts = parser.parse_args()
+    data = generate()
+    text = json.dumps(data, indent=1) + "\n"
+    if opts.update:
+        with open(GOLDEN, "w") as f:
+            f.write(text)
+        print(f"product-errors: wrote {len(data['cases'])} cases")
+        return
+    with open(GOLDEN) as f:
+        golden = json.load(f)
+    if golden != data:
+        diff = [c for c, g in zip(data["cases"], golden["cases"]) if c != g]
+        print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
+        sys.exit(1)
+    raised = sum(1 for c in data["cases"] if "raises" in c)
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise) agree with PyTorch {data['torch']}")
+
+
+if __name__ == "__main__":
+    main()
