@@ -1,10 +1,13 @@
 #!/usr/bin/python3
-"""PyTorch's answer to matrix products on random shapes, valid or not: the golden of SL121's property test.
+"""PyTorch's answer to matrix products and views on random shapes, valid or not: the golden of SL121's and SL122's
+property tests.
 
 Each case is a product (`matmul`, `@`, `mm`, `bmm`, `mv`, `addmm`, `baddbmm`) of two tensors of random rank and
 sizes, drawn so that about half of them fit. Each runs in real PyTorch 1.13, which either gives a shape or raises;
 test/unit/analysis/matmul-size-mismatch.test.ts checks that SL121's productMismatch reports exactly the cases that
-raised, and that with an operand's rank or sizes hidden it never reports one that did not.
+raised, and that with an operand's rank or sizes hidden it never reports one that did not. Views (`x.view(sizes)`,
+with at most one -1) are drawn the same way, about half of them holding the input's element count, for SL122's
+viewSizeClash (test/unit/analysis/view-size-mismatch.test.ts).
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -60,6 +63,36 @@ def run(product, a, b):
     return torch.baddbmm(torch.zeros(()), x, y)
 
 
+# Tensor methods given one axis (the others at their defaults), for SL123's axis ranges.
+AXIS_CALLS = {
+    "sum": lambda t, d: t.sum(d),
+    "mean": lambda t, d: t.mean(d),
+    "softmax": lambda t, d: t.softmax(d),
+    "log_softmax": lambda t, d: t.log_softmax(d),
+    "argmax": lambda t, d: t.argmax(d),
+    "cumsum": lambda t, d: t.cumsum(d),
+    "squeeze": lambda t, d: t.squeeze(d),
+    "unsqueeze": lambda t, d: t.unsqueeze(d),
+    "size": lambda t, d: t.size(d),
+    "max": lambda t, d: t.max(d),
+    "min": lambda t, d: t.min(d),
+    "std": lambda t, d: t.std(d),
+    "unbind": lambda t, d: t.unbind(d),
+    "sort": lambda t, d: t.sort(d),
+    "logsumexp": lambda t, d: t.logsumexp(d),
+    "split": lambda t, d: t.split(1, d),
+    "chunk": lambda t, d: t.chunk(2, d),
+    "topk": lambda t, d: t.topk(1, d),
+    "norm": lambda t, d: t.norm(2, d),
+    "transpose": lambda t, d: t.transpose(0, d) if t.dim() else t.transpose(0, d),
+    "flatten": lambda t, d: t.flatten(d),
+    "narrow": lambda t, d: t.narrow(d, 0, 1),
+    "select": lambda t, d: t.select(d, 0),
+    "index_select": lambda t, d: t.index_select(d, torch.tensor([0])),
+}
+AXIS_METHODS = sorted(AXIS_CALLS)
+
+
 def generate():
     r = random.Random(SEED)
     cases = []
@@ -71,7 +104,41 @@ def generate():
                 cases.append({"product": product, "a": a, "b": b, "shape": list(out.shape)})
             except (RuntimeError, IndexError) as e:
                 cases.append({"product": product, "a": a, "b": b, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases}
+    views = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        x = [r.randint(1, 6) for _ in range(r.randint(1, 4))]
+        numel = 1
+        for d in x:
+            numel *= d
+        if r.random() < 0.5:
+            # A factorisation of the element count.
+            sizes, n = [], numel
+            for _ in range(r.randint(0, 2)):
+                d = r.choice([k for k in range(1, n + 1) if n % k == 0])
+                sizes.append(d)
+                n //= d
+            sizes.append(n)
+            r.shuffle(sizes)
+        else:
+            sizes = [r.randint(1, 8) for _ in range(r.randint(1, 4))]
+        if r.random() < 0.4:
+            sizes[r.randrange(len(sizes))] = -1
+        try:
+            out = torch.randn(*x).view(*sizes)
+            views.append({"x": x, "sizes": sizes, "shape": list(out.shape)})
+        except RuntimeError as e:
+            views.append({"x": x, "sizes": sizes, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
+    axes = []
+    for _ in range(CASES_PER_PRODUCT * 8):
+        x = [r.randint(1, 4) for _ in range(r.randint(0, 4))]
+        method = r.choice(AXIS_METHODS)
+        dim = r.randint(-6, 5)
+        try:
+            out = AXIS_CALLS[method](torch.randn(tuple(x)), dim)
+            axes.append({"x": x, "method": method, "dim": dim, "ok": True})
+        except (RuntimeError, IndexError) as e:
+            axes.append({"x": x, "method": method, "dim": dim, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes}
 
 
 def main():
@@ -90,11 +157,13 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"], golden["cases"]) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"], golden["cases"] + golden.get("views", []) + golden.get("axes", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise) agree with PyTorch {data['torch']}")
+    refused = sum(1 for c in data["views"] if "raises" in c)
+    out_of_range = sum(1 for c in data["axes"] if "raises" in c)
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise) and {len(data['axes'])} axis arguments ({out_of_range} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@ import { repeatFewerSizes } from './torch/sl118-repeat-fewer-sizes';
 import { broadcastSizeMismatch } from './torch/sl119-broadcast-size-mismatch';
 import { viewMixesAxes } from './torch/sl120-view-mixes-axes';
 import { matmulSizeMismatch } from './torch/sl121-matmul-size-mismatch';
+import { viewSizeMismatch } from './torch/sl122-view-size-mismatch';
+import { dimOutOfRange } from './torch/sl123-dim-out-of-range';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -74,6 +76,8 @@ const RULES: readonly Rule[] = [
   broadcastSizeMismatch,
   viewMixesAxes,
   matmulSizeMismatch,
+  viewSizeMismatch,
+  dimOutOfRange,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,

@@ -1,0 +1,109 @@
+import type { Range } from '../../findings';
+import { Dim, formatDim } from '../../shapes/dim';
+import { formatShape } from '../../shapes/shape';
+import { dimsFromSizeArgs } from '../../ops/dims-from-values';
+import type { TensorValue, Value } from '../../values/value';
+import type { RuleContext } from '../../interpret/events';
+import type { Rule } from '../rule';
+
+const METHODS = new Set(['view', 'reshape']);
+const FUNCTIONS = new Set(['torch.reshape']);
+
+/** Why a new shape cannot hold a tensor's elements: the element counts on both sides, as far as they are known. */
+export interface SizeClash {
+  /** The requested sizes, -1 included, in PyTorch's words ("[32, -1, 128]"), when every one is a known number. */
+  requested?: string;
+  /** The input's element count, when every size is a known number. */
+  numel?: number;
+  /** What does not fit, for the message: "200 elements per B against 300". */
+  what: string;
+}
+
+/** Known numbers multiplied, and the symbols left over, of a list of sizes (undefined when one is not known). */
+function factors(dims: Dim[]): { product: number; symbols: string[] } | undefined {
+  let product = 1;
+  const symbols: string[] = [];
+  for (const d of dims) {
+    if (d.kind === 'int') product *= d.value;
+    else if (d.kind === 'sym') symbols.push(d.name);
+    else return undefined;
+  }
+  return Number.isSafeInteger(product) ? { product, symbols } : undefined;
+}
+
+/**
+ * The clash between a tensor's sizes and the sizes a view/reshape asks for, when it is certain (checked against
+ * PyTorch 1.13 by test/unit/analysis/view-size-mismatch.test.ts on random shapes). A symbol that appears on both sides
+ * is the same number and cancels; any other symbol or an unknown size decides nothing. A -1 takes whatever the other
+ * sizes leave, so only a remainder is a clash.
+ */
+export function viewSizeClash(input: Dim[], requested: Dim[]): SizeClash | undefined {
+  const minus = requested.filter((d) => d.kind === 'int' && d.value === -1).length;
+  if (minus > 1 || requested.some((d) => d.kind === 'int' && d.value < -1)) return undefined;
+  const have = factors(input);
+  const want = factors(requested.filter((d) => !(d.kind === 'int' && d.value === -1)));
+  if (!have || !want || have.product === 0 || want.product === 0) return undefined;
+  const left = [...have.symbols];
+  for (const s of want.symbols) {
+    const i = left.indexOf(s);
+    if (i < 0) return undefined;
+    left.splice(i, 1);
+  }
+  // A symbol of the input's left over multiplies its count by a number not known: the counts may then agree.
+  if (left.length) return undefined;
+  const fits = minus ? have.product % want.product === 0 : have.product === want.product;
+  if (fits) return undefined;
+  const allKnown = requested.every((d) => d.kind === 'int') && input.every((d) => d.kind === 'int');
+  const per = have.symbols.length ? ` per ${have.symbols.map((s) => formatDim({ kind: 'sym', name: s })).join(' × ')}` : '';
+  return {
+    ...(allKnown ? { requested: `[${requested.map(formatDim).join(', ')}]`, numel: have.product } : {}),
+    what: minus
+      ? `${have.product} elements${per} do not divide into rows of ${want.product}`
+      : `${have.product} elements${per} against ${want.product}`,
+  };
+}
+
+function check(ctx: RuleContext, range: Range, call: string, t: Value, args: Value[]): void {
+  if (t.kind !== 'tensor' || !t.shape.rankKnown) return;
+  if (args.length === 1 && args[0].kind === 'dtype') return;
+  const requested = dimsFromSizeArgs(args, undefined);
+  if (!requested) return;
+  const clash = viewSizeClash(t.shape.dims, requested);
+  if (!clash) return;
+  const tensor = t as TensorValue;
+  const raises = clash.requested !== undefined ? `"shape '${clash.requested}' is invalid for input of size ${clash.numel}"` : `"shape '[…]' is invalid for input of size …"`;
+  ctx.report({
+    range,
+    message: `${call} asks for (${requested.map(formatDim).join(', ')}) from a ${formatShape(tensor.shape)} tensor${tensor.origin ? ` (${tensor.origin.text.length > 50 ? `${tensor.origin.text.slice(0, 47)}…` : tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}: ${clash.what}, so PyTorch raises ${raises}`,
+    related: tensor.origin && tensor.origin.range !== range ? [{ range: tensor.origin.range, message: `the ${formatShape(tensor.shape)} tensor comes from here` }] : [],
+    fixes: [],
+  });
+}
+
+export const viewSizeMismatch: Rule = {
+  code: 'SL122',
+  name: 'view-size-mismatch',
+  severity: 'error',
+  framework: 'torch',
+  summary: '.view()/.reshape() asks for a shape that cannot hold the tensor\'s elements: the sizes multiply to another count, or a -1 leaves a remainder.',
+  docs: {
+    whatItDoes:
+      'Multiplies the sizes a `.view()`, `.reshape()` or `torch.reshape` asks for and compares them with the tensor\'s element count, where both are known. A size named by the same symbol on both sides (the batch read with `x.size(0)`) cancels; any other symbol or unknown size decides nothing.',
+    whyIsThisBad:
+      'PyTorch raises `RuntimeError: shape \'[32, -1, 128]\' is invalid for input of size 131072`. The sizes usually come from elsewhere: a hidden size doubled by a bidirectional layer, a state with a num_layers axis, a sequence length from the configuration instead of the batch.',
+    example: 'out, (h, c) = self.lstm(x)          # bidirectional, hidden 64: h is (2, B, 64)\nh = h.view(x.size(0), 64)',
+    useInstead: 'h = torch.cat([h[-2], h[-1]], dim=1)   # (B, 128)',
+    references: ['https://pytorch.org/docs/stable/generated/torch.Tensor.view.html', 'https://pytorch.org/docs/stable/generated/torch.reshape.html'],
+  },
+  fixTitles: [],
+  hooks: {
+    tensorMethod(event, ctx) {
+      if (!METHODS.has(event.name) || event.call.hasStarArgs) return;
+      check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args);
+    },
+    functionCall(event, ctx) {
+      if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs || event.args.length < 2) return;
+      check(ctx, event.call.range, event.qualname, event.args[0], event.args.slice(1));
+    },
+  },
+};

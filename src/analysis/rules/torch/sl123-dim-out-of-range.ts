@@ -1,0 +1,184 @@
+import type { Expr } from '../../parse/ast';
+import type { Range } from '../../findings';
+import { formatShape } from '../../shapes/shape';
+import type { TensorValue, Value } from '../../values/value';
+import type { RuleContext } from '../../interpret/events';
+import type { Rule } from '../rule';
+
+/**
+ * Where an op reads its axis arguments: positions among its arguments (after the tensor) and keyword names, and
+ * whether the axis may also be one past the last (`unsqueeze` and `stack` insert one).
+ */
+export interface AxisArgs {
+  at: number[];
+  keywords: string[];
+  inserts?: true;
+}
+
+const DIM0: AxisArgs = { at: [0], keywords: ['dim'] };
+const DIM1: AxisArgs = { at: [1], keywords: ['dim'] };
+
+/** Tensor methods by name (the receiver is the tensor). */
+const METHODS: Record<string, AxisArgs> = {
+  sum: DIM0, mean: DIM0, prod: DIM0, softmax: DIM0, log_softmax: DIM0, argmax: DIM0, argmin: DIM0, cumsum: DIM0,
+  cumprod: DIM0, logsumexp: DIM0, squeeze: DIM0, size: DIM0, max: DIM0, min: DIM0, std: DIM0, var: DIM0, all: DIM0,
+  any: DIM0, select: DIM0, index_select: DIM0, gather: DIM0, narrow: DIM0, unbind: DIM0, median: DIM0, mode: DIM0,
+  sort: DIM0, amax: DIM0, amin: DIM0, nansum: DIM0, count_nonzero: DIM0,
+  unsqueeze: { at: [0], keywords: ['dim'], inserts: true },
+  split: DIM1, chunk: DIM1, topk: DIM1, norm: DIM1, kthvalue: DIM1,
+  transpose: { at: [0, 1], keywords: ['dim0', 'dim1'] },
+  swapaxes: { at: [0, 1], keywords: ['axis0', 'axis1'] },
+  flatten: { at: [0, 1], keywords: ['start_dim', 'end_dim'] },
+};
+
+/** The axis arguments of a tensor method, for the property test. */
+export function methodAxes(name: string): AxisArgs | undefined {
+  return Object.hasOwn(METHODS, name) ? METHODS[name] : undefined;
+}
+
+/** torch and torch.nn.functional functions: the tensor is the first argument, the axis arguments follow. */
+const FUNCTIONS: Record<string, AxisArgs> = {};
+for (const name of ['sum', 'mean', 'prod', 'softmax', 'log_softmax', 'argmax', 'argmin', 'cumsum', 'logsumexp', 'squeeze', 'max', 'min', 'std', 'var', 'select', 'index_select', 'gather', 'narrow', 'unbind', 'sort', 'amax', 'amin', 'unsqueeze', 'split', 'chunk', 'topk', 'transpose', 'flatten']) {
+  const m = METHODS[name];
+  FUNCTIONS[`torch.${name}`] = { ...m, at: m.at.map((p) => p + 1) };
+}
+FUNCTIONS['torch.nn.functional.softmax'] = { at: [1], keywords: ['dim'] };
+FUNCTIONS['torch.nn.functional.log_softmax'] = { at: [1], keywords: ['dim'] };
+
+/** Functions whose first argument is a list of tensors of one rank: cat joins along an axis, stack inserts one. */
+const SEQUENCE_FUNCTIONS: Record<string, AxisArgs> = {
+  'torch.cat': { at: [1], keywords: ['dim'] },
+  'torch.concat': { at: [1], keywords: ['dim'] },
+  'torch.stack': { at: [1], keywords: ['dim'], inserts: true },
+};
+
+/** PyTorch's range for an axis of a tensor of this rank (a 0-D tensor takes -1 and 0, as PyTorch wraps it). */
+export function axisRange(rank: number, inserts = false): [number, number] {
+  const n = Math.max(rank + (inserts ? 1 : 0), 1);
+  return [-n, n - 1];
+}
+
+/** The ints an axis argument names: one int, or the ints of a tuple/list (`sum(dim=(1, 2))`). */
+function axesOf(v: Value | undefined): number[] {
+  if (!v) return [];
+  if (v.kind === 'int') return [v.value];
+  if ((v.kind === 'tuple' || v.kind === 'list') && !v.element) return v.items.flatMap((i) => (i.kind === 'int' ? [i.value] : []));
+  return [];
+}
+
+function rankOf(v: Value | undefined): number | undefined {
+  return v?.kind === 'tensor' && v.shape.rankKnown ? v.shape.dims.length : undefined;
+}
+
+/** The first axis argument outside the range, with the range. */
+export function axisOutOfRange(rank: number, spec: AxisArgs, args: Value[], kwargs: Map<string, Value>): { axis: number; range: [number, number] } | undefined {
+  // A 0-D tensor: some ops take axis 0 or -1, others refuse any axis, each in its own words; left alone.
+  if (rank === 0) return undefined;
+  const range = axisRange(rank, spec.inserts);
+  const given = [...spec.at.map((p) => args[p]), ...spec.keywords.map((k) => kwargs.get(k))];
+  for (const v of given) {
+    for (const axis of axesOf(v)) if (axis < range[0] || axis > range[1]) return { axis, range };
+  }
+  return undefined;
+}
+
+function describe(t: TensorValue): string {
+  return `${formatShape(t.shape)}${t.origin ? ` (${t.origin.text.length > 50 ? `${t.origin.text.slice(0, 47)}…` : t.origin.text}, line ${t.origin.range.start.line + 1})` : ''}`;
+}
+
+function report(ctx: RuleContext, range: Range, call: string, t: TensorValue, rank: number, spec: AxisArgs, args: Value[], kwargs: Map<string, Value>, what = 'the tensor'): void {
+  const out = axisOutOfRange(rank, spec, args, kwargs);
+  if (!out) return;
+  ctx.report({
+    range,
+    message: `${call} is given axis ${out.axis}, but ${what} is ${rank}-D ${describe(t)}: its axes run from ${out.range[0]} to ${out.range[1]}, so PyTorch raises "Dimension out of range (expected to be in range of [${out.range[0]}, ${out.range[1]}], but got ${out.axis})"`,
+    related: t.origin && t.origin.range !== range ? [{ range: t.origin.range, message: `the ${rank}-D tensor comes from here` }] : [],
+    fixes: [],
+  });
+}
+
+/** How many axes an index item surely takes: a slice or an int literal one, anything else (None, a mask, a name) none. */
+function takes(e: Expr): number {
+  if (e.kind === 'slice' || e.kind === 'int') return 1;
+  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return 1;
+  return 0;
+}
+
+export const dimOutOfRange: Rule = {
+  code: 'SL123',
+  name: 'dim-out-of-range',
+  severity: 'error',
+  framework: 'torch',
+  summary: 'An axis argument (dim=, transpose, softmax, cat, unsqueeze…) or an index reaches past the tensor\'s axes: PyTorch raises "Dimension out of range" or "too many indices".',
+  docs: {
+    whatItDoes:
+      'Checks the axis arguments of reductions, `softmax`, `transpose`, `squeeze`/`unsqueeze`, `split`/`chunk`, `cat`/`stack`, `flatten`, `size(d)` and their torch functions, the length of a `permute`, and the slices and numbers of an index, against the rank of the tensor where the rank is known. Unknown ranks and axes given by a value not followed are never checked.',
+    whyIsThisBad:
+      'PyTorch raises `IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 2)` or `IndexError: too many indices for tensor of dimension 2`. The axis is rarely the mistake itself: a state lost its layer axis, a `squeeze()` took the batch of one, an output was read as if it were batch-first or 3-D.',
+    example: 'h = h_n.squeeze(0)                   # (B, H)\nlast = h[:, -1, :]                   # read as if it were (B, T, H)',
+    useInstead: 'last = h_n[-1]                       # (B, H): the last layer\'s final state',
+    references: ['https://pytorch.org/docs/stable/tensor_view.html', 'https://pytorch.org/docs/stable/generated/torch.permute.html'],
+  },
+  fixTitles: [],
+  hooks: {
+    tensorMethod(event, ctx) {
+      if (event.call.hasStarArgs) return;
+      const t = event.receiver;
+      const rank = rankOf(t);
+      if (rank === undefined) return;
+      if (event.name === 'permute') {
+        const order = event.args.length === 1 && (event.args[0].kind === 'tuple' || event.args[0].kind === 'list') ? event.args[0] : undefined;
+        const count = order ? (order.element ? order.length : order.items.length) : event.args.length;
+        if (count === undefined || count === 0 || count === rank) return;
+        ctx.report({
+          range: event.call.range,
+          message: `.permute() is given ${count} axes, but the tensor is ${rank}-D ${describe(t)}, so PyTorch raises "number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${rank} is not equal to len(dims) = ${count}"`,
+          related: t.origin && t.origin.range !== event.call.range ? [{ range: t.origin.range, message: `the ${rank}-D tensor comes from here` }] : [],
+          fixes: [],
+        });
+        return;
+      }
+      const spec = Object.hasOwn(METHODS, event.name) ? METHODS[event.name] : undefined;
+      if (!spec) return;
+      // max/min with a tensor are element-wise; norm's first argument is p.
+      if ((event.name === 'max' || event.name === 'min') && event.args[0]?.kind === 'tensor') return;
+      report(ctx, event.call.range, `.${event.name}()`, t, rank, spec, event.args, event.kwargs);
+    },
+    functionCall(event, ctx) {
+      if (event.call.hasStarArgs) return;
+      const spec = FUNCTIONS[event.qualname];
+      if (spec) {
+        const t = event.args[0];
+        const rank = rankOf(t);
+        if (rank === undefined || t?.kind !== 'tensor') return;
+        if ((event.qualname === 'torch.max' || event.qualname === 'torch.min') && event.args[1]?.kind === 'tensor') return;
+        report(ctx, event.call.range, event.qualname, t, rank, spec, event.args, event.kwargs);
+        return;
+      }
+      const seq = SEQUENCE_FUNCTIONS[event.qualname];
+      const list = event.args[0];
+      if (!seq || (list?.kind !== 'list' && list?.kind !== 'tuple')) return;
+      const items = list.element ? [list.element] : list.items;
+      const ranks = new Set(items.map(rankOf));
+      const first = items[0];
+      if (ranks.size !== 1 || first?.kind !== 'tensor') return;
+      const rank = rankOf(first);
+      if (rank === undefined || rank === 0) return;
+      report(ctx, event.call.range, event.qualname, first, rank, seq, event.args, event.kwargs, 'each tensor joined');
+    },
+    subscript(event, ctx) {
+      const t = event.value;
+      const rank = rankOf(t);
+      if (rank === undefined || t.kind !== 'tensor') return;
+      if (event.node.index.some((e) => e.kind === 'ellipsis')) return;
+      const taken = event.node.index.reduce((n, e) => n + takes(e), 0);
+      if (taken <= rank) return;
+      ctx.report({
+        range: event.node.range,
+        message: `${taken} indices for a ${rank}-D tensor ${describe(t)}, so PyTorch raises "too many indices for tensor of dimension ${rank}"`,
+        related: t.origin && t.origin.range !== event.node.range ? [{ range: t.origin.range, message: `the ${rank}-D tensor comes from here` }] : [],
+        fixes: [],
+      });
+    },
+  },
+};

@@ -1,0 +1,53 @@
+// SL123's axis ranges against what PyTorch 1.13 did with the same axis (the `axes` of test/oracle/product-errors.json,
+// written by test/oracle/product_errors.py: tensor methods given one random axis on tensors of rank 0 to 4).
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Value, intOrUnknown } from '../../../src/analysis/values/value';
+import { axisOutOfRange, methodAxes } from '../../../src/analysis/rules/torch/sl123-dim-out-of-range';
+import { codes } from './helpers';
+
+interface AxisCase {
+  x: number[];
+  method: string;
+  dim: number;
+  raises?: string;
+}
+
+const golden: { axes: AxisCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+
+/** The arguments the oracle passed, with the axis where the method reads it. */
+function argsOf(c: AxisCase): Value[] {
+  const dim = intOrUnknown(c.dim);
+  if (c.method === 'transpose') return [intOrUnknown(0), dim];
+  if (['split', 'chunk', 'topk', 'norm'].includes(c.method)) return [intOrUnknown(c.method === 'chunk' || c.method === 'norm' ? 2 : 1), dim];
+  return [dim];
+}
+
+describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
+  it(`reports exactly the axes PyTorch refused on tensors of 1 to 4 axes, in its words (${golden.axes.length} cases)`, () => {
+    assert.ok(golden.axes.filter((c) => c.x.length > 0 && c.raises).length >= 100);
+    for (const c of golden.axes) {
+      const spec = methodAxes(c.method);
+      assert.ok(spec, `${c.method} has no axis arguments`);
+      const out = axisOutOfRange(c.x.length, spec, argsOf(c), new Map());
+      const what = `torch.randn(${c.x}).${c.method}(… ${c.dim})`;
+      if (!c.raises || c.x.length === 0) {
+        // A 0-D tensor is left alone; nothing PyTorch ran is reported.
+        assert.equal(out, undefined, `${what}: ${c.raises ? 'a 0-D tensor' : 'PyTorch ran it'}, SL123 says axis ${out?.axis}`);
+        continue;
+      }
+      assert.ok(out, `${what}: PyTorch raised ${c.raises}, SL123 found nothing`);
+      assert.equal(`IndexError: Dimension out of range (expected to be in range of [${out.range[0]}, ${out.range[1]}], but got ${out.axis})`, c.raises, what);
+    }
+  });
+
+  it('reads permute lengths, cat axes and too many indices, and stays silent where the rank is not known', async () => {
+    assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = x.permute(1, 0, 2)\n'), ['SL123']);
+    assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = torch.cat([x, x], dim=2)\n'), ['SL123']);
+    assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = torch.stack([x, x], dim=2)\n'), []);
+    assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = x[:, -1, :]\n'), ['SL123']);
+    assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = x[None, :, 0]\nz = x[..., 0]\n'), []);
+    assert.deepEqual(await codes('import json\nx = torch.tensor(json.load(open("d.json")))\ny = x[:, -1, :].sum(3)\n'), []);
+  });
+});
