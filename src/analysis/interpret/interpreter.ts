@@ -1215,9 +1215,13 @@ export class Interpreter {
   private callMethod(receiver: Value, name: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     const origin = this.originOf(expr);
     switch (receiver.kind) {
-      case 'tensor':
+      case 'tensor': {
+        const errorsBefore = this.ctx.errorCount;
         this.ctx.emit('tensorMethod', { receiver, name, call: expr, args, kwargs });
+        // PyTorch raises here: what follows is unknown, so nothing downstream cascades.
+        if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
         return tensorMethod(receiver, name, args, kwargs, origin);
+      }
       case 'instance':
       case 'layer':
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
@@ -1261,6 +1265,13 @@ export class Interpreter {
     }
   }
 
+  /** Offers a torch function call to the rules; true when one reported that PyTorch raises there (nothing follows). */
+  private raisesAt(path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): boolean {
+    const errorsBefore = this.ctx.errorCount;
+    this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
+    return this.ctx.errorCount > errorsBefore;
+  }
+
   private callPath(path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
     const origin = this.originOf(expr);
     if (path.startsWith('builtins.')) return callBuiltin(path.slice(9), args, kwargs, this, expr);
@@ -1291,11 +1302,11 @@ export class Interpreter {
       return rnnUtility(path.slice('torch.nn.utils.rnn.'.length), args, kwargs, origin);
     }
     if (path.startsWith('torch.nn.functional.')) {
-      this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
+      if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;
       return tensorFunction(path.slice('torch.nn.functional.'.length), args, kwargs, origin) ?? UNKNOWN;
     }
     if (path.startsWith('torch.') && path.indexOf('.', 6) === -1) {
-      this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
+      if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;
       const name = path.slice(6);
       if (isTensorFactory(name)) return tensorFactory(name, args, kwargs, origin) ?? UNKNOWN;
       if (name === 'Tensor' || name === 'FloatTensor') return tensorFactory('FloatTensor', args, kwargs, origin) ?? UNKNOWN;
