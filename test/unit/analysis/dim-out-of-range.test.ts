@@ -49,5 +49,8 @@ describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
     assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = x[:, -1, :]\n'), ['SL123']);
     assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = x[None, :, 0]\nz = x[..., 0]\n'), []);
     assert.deepEqual(await codes('import json\nx = torch.tensor(json.load(open("d.json")))\ny = x[:, -1, :].sum(3)\n'), []);
+    // PyTorch 1.13: "invalid index of a 0-dim tensor" for the 0.3-era loss.data[0], and for an element of a 1-D tensor.
+    assert.deepEqual(await codes('loss = torch.nn.functional.mse_loss(torch.randn(3), torch.randn(3))\nv = loss.data[0]\n'), ['SL123']);
+    assert.deepEqual(await codes('t = torch.randn(3)\nfor x in t:\n    v = x[0]\n'), ['SL123']);
   });
 });

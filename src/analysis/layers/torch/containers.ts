@@ -6,6 +6,9 @@ import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, argInt } from '../layer';
 
 function applySequential(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
+  // A Sequential with no children seen was filled where the analysis did not follow (add_module in a nested helper,
+  // Sequential(*layers) of a list not known): its output is unknown, not the input passed through.
+  if (!layer.children.length) return UNKNOWN;
   let value = args[0] ?? UNKNOWN;
   for (const child of layer.children) value = ctx.applyLayer(child, [value]);
   return value;

@@ -175,7 +175,10 @@ export const dimOutOfRange: Rule = {
       if (taken <= rank) return;
       ctx.report({
         range: event.node.range,
-        message: `${taken} indices for a ${rank}-D tensor ${describe(t)}, so PyTorch raises "too many indices for tensor of dimension ${rank}"`,
+        message:
+          rank === 0
+            ? `an index on a 0-D tensor ${describe(t)} (a loss, a reduction, an element of a 1-D tensor): PyTorch raises "invalid index of a 0-dim tensor. Use \`tensor.item()\` in Python or \`tensor.item<T>()\` in C++ to convert a 0-dim tensor to a number" (since 0.4, where \`loss.data[0]\` became \`loss.item()\`)`
+            : `${taken} indices for a ${rank}-D tensor ${describe(t)}, so PyTorch raises "too many indices for tensor of dimension ${rank}"`,
         related: t.origin && t.origin.range !== event.node.range ? [{ range: t.origin.range, message: `the ${rank}-D tensor comes from here` }] : [],
         fixes: [],
       });
