@@ -37,12 +37,10 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       // With every sequence in view, the padded length is the longest one's.
       const lengths = items?.map((v) => (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims[0]?.kind === 'int' ? v.shape.dims[0].value : undefined));
       const time = lengths?.length && lengths.every((n) => n !== undefined) ? intDim(Math.max(...(lengths as number[])), { origin, role: 'time' }) : { ...symDim('time'), role: 'time' as const };
-      // pad_sequence always puts (time, batch) first; elements we cannot see are taken as 1-D id sequences,
-      // the common case, which never leads to a finding on its own (symbols do not conflict).
+      // pad_sequence always puts (time, batch) first, then the elements' own axes: elements the analysis cannot see
+      // may have any number of them, so the rank is unknown.
       if (first?.kind !== 'tensor' || !first.shape.rankKnown) {
-        const dims = batchFirst ? [batch, time] : [time, batch];
-        const opaque = !isSeq || (first?.kind === 'tensor' && first.shape.dims.length > 0);
-        return { kind: 'tensor', dtype: first?.kind === 'tensor' ? first.dtype : 'unknown', origin, shape: opaque ? UNKNOWN_SHAPE : shapeOf(dims) };
+        return { kind: 'tensor', dtype: first?.kind === 'tensor' ? first.dtype : 'unknown', origin, shape: UNKNOWN_SHAPE };
       }
       const rest = first.shape.dims.slice(1);
       const dims = batchFirst ? [batch, time, ...rest] : [time, batch, ...rest];
