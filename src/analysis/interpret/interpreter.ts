@@ -798,8 +798,9 @@ export class Interpreter {
         if (left.kind === 'tensor' || right.kind === 'tensor') {
           const errorsBefore = this.ctx.errorCount;
           this.ctx.emit('binary', { node: expr, left, right });
-          // PyTorch raises here: what follows is unknown, so nothing downstream cascades.
-          if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
+          // PyTorch raises here: what follows is unknown, so nothing downstream cascades. It would have been a tensor,
+          // of a shape not known: `x @ w + b` after a refused product must not take b's shape.
+          if (this.ctx.errorCount > errorsBefore) return { kind: 'tensor', dtype: 'unknown', origin: this.originOf(expr), shape: UNKNOWN_SHAPE };
         }
         return this.binary(expr.op, left, right, expr);
       }
