@@ -40,11 +40,15 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     case 'min': {
       const items = args.length === 1 && (a.kind === 'list' || a.kind === 'tuple') ? a.items : args;
       const nums = items.map(intValue);
-      if (nums.length === 0 || nums.some((n) => n === undefined)) return UNKNOWN;
-      return { kind: 'int', value: name === 'max' ? Math.max(...(nums as number[])) : Math.min(...(nums as number[])) };
+      if (nums.length && nums.every((n) => n !== undefined)) return { kind: 'int', value: name === 'max' ? Math.max(...(nums as number[])) : Math.min(...(nums as number[])) };
+      // Floats and ints mixed: Python gives back the item itself.
+      const floats = items.map((v) => (v.kind === 'int' || v.kind === 'float' ? v : undefined));
+      if (!floats.length || floats.some((v) => v === undefined)) return UNKNOWN;
+      const pick = floats.reduce((best, v) => ((name === 'max' ? v!.value > best!.value : v!.value < best!.value) ? v : best));
+      return pick!;
     }
     case 'abs':
-      return a?.kind === 'int' ? { kind: 'int', value: Math.abs(a.value) } : UNKNOWN;
+      return a?.kind === 'int' ? { kind: 'int', value: Math.abs(a.value) } : a?.kind === 'float' ? { kind: 'float', value: Math.abs(a.value) } : UNKNOWN;
     case 'range': {
       const nums = args.map(intValue);
       // Its items are ints even when the bounds are not known.

@@ -1290,6 +1290,11 @@ export class Interpreter {
     // The analysis follows the run every program can make, on a machine without a GPU (as the model executor and
     // the PyTorch oracles do): `x.cuda() if USE_CUDA else x` takes its CPU branch, and a bug there raises on any CPU.
     if (path === 'torch.cuda.is_available') return { kind: 'bool', value: false };
+    const math = MATH_FUNCTIONS[path];
+    if (math && args.length === 1 && (args[0].kind === 'int' || args[0].kind === 'float')) {
+      const v = math(args[0].value);
+      return Number.isFinite(v) ? { kind: 'float', value: v } : UNKNOWN;
+    }
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
     if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs, expr);
@@ -1683,12 +1688,24 @@ function boundedPower(l: number, r: number): number | undefined {
   return exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(exact) : NaN;
 }
 
+/** Functions of one Python number that give a float (numpy's give a numpy float, which broadcasts as one). */
+const MATH_FUNCTIONS: Record<string, (x: number) => number> = {
+  'math.sqrt': Math.sqrt, 'math.exp': Math.exp, 'math.log': Math.log, 'math.log2': Math.log2, 'math.log10': Math.log10,
+  'math.tanh': Math.tanh, 'math.sin': Math.sin, 'math.cos': Math.cos,
+  'numpy.sqrt': Math.sqrt, 'numpy.exp': Math.exp, 'numpy.log': Math.log,
+};
+
 function floatOp(op: string, l: number, r: number): number | undefined {
   switch (op) {
     case '+': return l + r;
     case '-': return l - r;
     case '*': return l * r;
     case '/': return r === 0 ? undefined : l / r;
+    case '**': {
+      // A negative base to a fractional power is complex in Python: not a number here.
+      const v = l ** r;
+      return Number.isFinite(v) ? v : undefined;
+    }
     default: return undefined;
   }
 }

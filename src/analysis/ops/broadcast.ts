@@ -1,7 +1,7 @@
 // Element-wise arithmetic between tensors and scalars: shapes broadcast from the right, dtypes promote.
 // torch.add/sub/mul/div, the operators + - * / // % **, and the tensor methods of the same names.
 import { Dim, Origin, UNKNOWN_DIM, sameDim } from '../shapes/dim';
-import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { Shape, UNKNOWN_SHAPE, shapeOf, trailing } from '../shapes/shape';
 import { DType, TensorValue, Value } from '../values/value';
 
 /** One broadcast axis: a 1 takes the other's size; equal sizes stay; an unknown takes the known one (else it would raise). */
@@ -44,12 +44,14 @@ function scalarDtype(v: Value): DType {
 
 /**
  * The shape of `t op other` where other is not a tensor value. A Python number leaves t's shape as it is. A value the
- * analysis could not follow is taken as such a number when t has axes (the usual case: a scale read from a
- * configuration or computed by a function not modelled), but a 0-D t then says nothing: `scale * x` has x's shape.
+ * analysis could not follow may be a tensor of any shape: it may add leading axes and widen each of t's axes of size
+ * 1, but every other known size of t stays (other's axis there is 1 or the same size, or PyTorch raises), so the
+ * result has those sizes as trailing axes of a rank not known. A 0-D t tells nothing: `scale * x` has x's shape.
  */
 export function withNonTensorOperand(shape: Shape, other: Value): Shape {
   if (other.kind !== 'unknown' && other.kind !== 'instance') return shape;
-  return shape.rankKnown && shape.dims.length === 0 ? UNKNOWN_SHAPE : shape;
+  if (!shape.dims.length) return UNKNOWN_SHAPE;
+  return trailing(shape.dims.map((d) => (d.kind === 'int' && d.value === 1 ? UNKNOWN_DIM : d)));
 }
 
 /**

@@ -283,7 +283,18 @@ function pythonNumbers(t: TensorValue, name: string): Value {
   return t.shape.dims.reduceRight((element: Value, d) => summary('list', d.kind === 'int' ? d.value : undefined, element), int);
 }
 
-export function tensorMethod(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+/** NumPy's names for an axis and for keeping it (`x.mean(axis=0)`, `keepdims=True`), which PyTorch also takes. */
+export function withTorchAxisNames(kwargs: Map<string, Value>): Map<string, Value> {
+  if (!kwargs.has('axis') && !kwargs.has('keepdims')) return kwargs;
+  const renamed = new Map(kwargs);
+  for (const [from, to] of [['axis', 'dim'], ['keepdims', 'keepdim']]) {
+    if (renamed.has(from) && !renamed.has(to)) renamed.set(to, renamed.get(from)!);
+  }
+  return renamed;
+}
+
+export function tensorMethod(t: TensorValue, name: string, args: Value[], rawKwargs: Map<string, Value>, origin: Origin): Value {
+  const kwargs = withTorchAxisNames(rawKwargs);
   const computed = methodResult(t, name, args, kwargs, origin);
   regroupMethod(t, name, args, computed, origin.range);
   if (!t.mixedBounds || !PART_TAKING.has(name)) return computed;

@@ -1,4 +1,5 @@
 // torch.* and torch.nn.functional.* functions that move shapes: cat, stack, reductions, activations.
+import { withTorchAxisNames } from './tensor-methods';
 import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
@@ -115,7 +116,8 @@ function concatUnknownCount(element: Value, axisValue: Value | undefined, stack:
 }
 
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
-export function tensorFunction(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+export function tensorFunction(name: string, args: Value[], rawKwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  const kwargs = withTorchAxisNames(rawKwargs);
   const result = functionResult(name, args, kwargs, origin);
   regroupFunction(name, args, kwargs, result, origin.range);
   return result;

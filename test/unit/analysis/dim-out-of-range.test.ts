@@ -50,7 +50,9 @@ describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
     assert.deepEqual(await codes('x = torch.randn(4, 7)\ny = x[None, :, 0]\nz = x[..., 0]\n'), []);
     assert.deepEqual(await codes('import json\nx = torch.tensor(json.load(open("d.json")))\ny = x[:, -1, :].sum(3)\n'), []);
     // PyTorch 1.13: "invalid index of a 0-dim tensor" for the 0.3-era loss.data[0], and for an element of a 1-D tensor.
-    assert.deepEqual(await codes('loss = torch.nn.functional.mse_loss(torch.randn(3), torch.randn(3))\nv = loss.data[0]\n'), ['SL123']);
+    assert.deepEqual(await codes('loss = nn.MSELoss()(torch.randn(3), torch.randn(3))\nv = loss.data[0]\n'), ['SL123']);
     assert.deepEqual(await codes('t = torch.randn(3)\nfor x in t:\n    v = x[0]\n'), ['SL123']);
+    // NumPy's axis= (which PyTorch takes too) reduces one axis, not all: the mean of a 2-D array over axis 0 is 1-D.
+    assert.deepEqual(await codes('import numpy as np\nraw = np.zeros((100, 14))\nmean = raw[:80].mean(axis=0)\nraw -= mean\nv = mean[1]\n'), []);
   });
 });

@@ -1,6 +1,7 @@
 // An element-wise operation between a tensor and a value the analysis could not follow: that value may itself be a
-// tensor, so a 0-D tensor's shape says nothing about the result; a tensor with axes keeps its shape, as with a Python
-// number (the usual case: a scale from a configuration or from a function not modelled).
+// tensor, so the result keeps only what broadcasting cannot change (the tensor's sizes other than 1, as trailing axes
+// of a rank not known), while a Python number, numpy's and math's functions of numbers included, leaves the tensor's
+// shape as it is.
 import { strict as assert } from 'node:assert';
 import { codes, shapeOf } from './helpers';
 
@@ -13,9 +14,15 @@ describe('element-wise operations with an operand not followed', () => {
     assert.deepEqual(await codes(body), []);
   });
 
-  it('keeps the shape of a tensor with axes, and of a 0-D tensor times a number', async () => {
-    assert.equal(await shapeOf(`${UNSEEN}x = torch.randn(5, 1)\ny = x * features["scale"]\n`, 'y'), '(5, 1)');
+  it('keeps the sizes other than 1 as trailing axes of unknown rank (khanrc\'s x + self.bias.view(1, H, 1, 1))', async () => {
+    assert.equal(await shapeOf(`${UNSEEN}bias = torch.zeros(4)\ny = features + bias.view(1, 4, 1, 1)\nz = y.reshape(4, 12, 3)\n`, 'y'), '(…, ?, 4, ?, ?)');
+    assert.deepEqual(await codes(`${UNSEEN}bias = torch.zeros(4)\ny = features + bias.view(1, 4, 1, 1)\nz = y.reshape(4, 12, 3)\n`), []);
     assert.equal(await shapeOf('s = torch.ones([])\ny = s * 2.0\n', 'y'), '()');
+  });
+
+  it('computes the numbers a scale is made of: **, math and numpy functions of numbers, abs, max and min', async () => {
+    const body = 'import torch\nimport math\nimport numpy as np\nd = 8\nx = torch.randn(2, 3)\na = x / math.sqrt(d)\nb = x * np.sqrt(d)\ne = x * d ** -0.5\ng = x * abs(-2.0)\nh = x * max(0.1, 2)\n';
+    for (const name of ['a', 'b', 'e', 'g', 'h']) assert.equal(await shapeOf(body, name), '(2, 3)', name);
   });
 
   it('leaves the shape of a tensor times a Python number as it is', async () => {

@@ -15,8 +15,8 @@ export interface AxisArgs {
   inserts?: true;
 }
 
-const DIM0: AxisArgs = { at: [0], keywords: ['dim'] };
-const DIM1: AxisArgs = { at: [1], keywords: ['dim'] };
+const DIM0: AxisArgs = { at: [0], keywords: ['dim', 'axis'] };
+const DIM1: AxisArgs = { at: [1], keywords: ['dim', 'axis'] };
 
 /** Tensor methods by name (the receiver is the tensor). */
 const METHODS: Record<string, AxisArgs> = {
