@@ -973,6 +973,14 @@ def _(r):
     return f"x = {randn(s)}\nidx = {idx}\ny = " + form.format(lead=lead + ", " if lead else "", lead1=", ".join([":"] * (ax - 1)) + ", " if ax > 1 else "")
 
 
+@op("T")
+def _(r):
+    # .T reverses every axis (a 0-D or 1-D tensor stays as it is); t() swaps a matrix's two axes.
+    s = sizes(r, r.randint(0, 4))
+    form = r.choice(["x.T", "x.T.contiguous()"] + (["x.t()"] if len(s) <= 2 else []))
+    return f"x = {randn(s)}\ny = {form}"
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

@@ -960,7 +960,7 @@ export class Interpreter {
       }
       case 'tensor':
         if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : object.name ? { kind: 'method', receiver: object, name: '__shape__' } : UNKNOWN;
-        if (name === 'T' || name === 'data') return name === 'T' ? tensorMethod(object, 't', [], new Map(), this.originOf(expr)) : object;
+        if (name === 'T' || name === 'data') return name === 'T' ? tensorMethod(object, 'T', [], new Map(), this.originOf(expr)) : object;
         if (name === 'ndim') return object.shape.rankKnown ? { kind: 'int', value: object.shape.dims.length } : UNKNOWN;
         if (name === 'dtype') return { kind: 'dtype', dtype: object.dtype };
         if (name === 'device' || name === 'grad' || name === 'is_cuda' || name === 'requires_grad') return UNKNOWN;

@@ -135,6 +135,12 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   return tensor(t, shapeOf(out), origin);
 }
 
+/** `.T`, and NumPy's `transpose()` without an order: every axis in reverse order. */
+function reversedAxes(t: TensorValue, origin: Origin): TensorValue {
+  if (!t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+  return permute(t, t.shape.dims.map((_, i) => t.shape.dims.length - 1 - i), origin);
+}
+
 export function permute(t: TensorValue, order: (number | undefined)[], origin: Origin): TensorValue {
   // permute names every axis once: the result has as many axes as the order, whatever else is unknown.
   // So an input of unknown rank has exactly order.length axes, its known trailing ones at the end.
@@ -387,11 +393,23 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       return permute(t, order.map(axisArg), origin);
     }
     case 'transpose':
+      // NumPy's transpose (arrays share this model) takes a whole order, or none to reverse the axes; PyTorch's takes
+      // exactly two axes and refuses anything else.
+      if (args.length !== 2 && !kwargs.size) {
+        if (args.length === 0) return reversedAxes(t, origin);
+        const order = args.length === 1 && (args[0].kind === 'tuple' || args[0].kind === 'list') && !args[0].element ? args[0].items : args;
+        return t.shape.rankKnown && order.length === t.shape.dims.length ? permute(t, order.map(axisArg), origin) : tensor(t, UNKNOWN_SHAPE, origin);
+      }
+      return transpose(t, axisArg(args[0] ?? kwargs.get('dim0')), axisArg(args[1] ?? kwargs.get('dim1')), origin);
     case 'swapaxes':
     case 'swapdims':
       return transpose(t, axisArg(args[0] ?? kwargs.get('dim0')), axisArg(args[1] ?? kwargs.get('dim1')), origin);
     case 't':
-      return t.shape.rankKnown && t.shape.dims.length === 2 ? transpose(t, 0, 1, origin) : tensor(t, t.shape, origin);
+      // t() swaps the two axes of a matrix, leaves 0-D and 1-D tensors as they are, and refuses more axes.
+      if (!t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
+      return t.shape.dims.length === 2 ? transpose(t, 0, 1, origin) : t.shape.dims.length < 2 ? tensor(t, t.shape, origin) : tensor(t, UNKNOWN_SHAPE, origin);
+    case 'T':
+      return reversedAxes(t, origin);
     case 'narrow':
       return narrow(t, axisArg(args[0] ?? kwargs.get('dim')), args[2] ?? kwargs.get('length'), origin);
     case 'unsqueeze':
