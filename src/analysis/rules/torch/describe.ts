@@ -1,5 +1,9 @@
 // Phrases shared by the PyTorch rules' messages: "GRU (line 4)", "100 features (torch.randn(…), line 5)".
-import type { RelatedLocation } from '../../findings';
+import type { Range, RelatedLocation } from '../../findings';
+import type { Expr } from '../../parse/ast';
+import { formatShape } from '../../shapes/shape';
+import type { TensorValue } from '../../values/value';
+import type { RuleContext } from '../../interpret/events';
 import type { LayerDesc } from '../../layers/layer';
 import { argOrigin } from '../../layers/layer';
 import { Dim, describeOrigin, lineOf } from '../../shapes/dim';
@@ -27,4 +31,25 @@ export function relatedDim(dim: Dim, message: string): RelatedLocation[] {
 
 export function producerLayer(dim: Dim): LayerDesc | undefined {
   return dim.kind !== 'unknown' && dim.producer && typeof dim.producer === 'object' && 'kind' in (dim.producer as object) ? (dim.producer as LayerDesc) : undefined;
+}
+
+/** An operand as the code writes it, clipped, with its shape: "enc_out (4, 9, 32)". */
+export function operandText(ctx: RuleContext, expr: Expr | undefined, t: TensorValue): string {
+  const text = expr ? ctx.text(expr.range).replace(/\s+/g, ' ') : 'a tensor';
+  return `${text.length > 40 ? `${text.slice(0, 37)}…` : text} ${formatShape(t.shape)}`;
+}
+
+/** Where a tensor was made, clipped: " (self.gru(x), line 15)", or nothing. */
+export function originNote(t: TensorValue): string {
+  return t.origin ? ` (${t.origin.text.length > 50 ? `${t.origin.text.slice(0, 47)}…` : t.origin.text}, line ${t.origin.range.start.line + 1})` : '';
+}
+
+/** A tensor's shape and where it was made: "(2, 4, 32) (self.gru(x), line 15)". */
+export function shapeAndOrigin(t: TensorValue): string {
+  return `${formatShape(t.shape)}${originNote(t)}`;
+}
+
+/** A related location at the tensor's origin, unless that is the reported range itself. */
+export function relatedOrigin(t: TensorValue, range: Range, message: string): RelatedLocation[] {
+  return t.origin && t.origin.range !== range ? [{ range: t.origin.range, message }] : [];
 }

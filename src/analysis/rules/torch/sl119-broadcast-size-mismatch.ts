@@ -6,6 +6,7 @@ import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { positionalTableAddition } from './sl131-positional-encoding-layout';
+import { operandText, relatedOrigin } from './describe';
 
 /** Operators and functions that broadcast their two tensor operands element-wise. */
 const OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**']);
@@ -38,20 +39,15 @@ export function broadcastClash(a: TensorValue, b: TensorValue): Clash | undefine
   return undefined;
 }
 
-function named(ctx: RuleContext, expr: Expr | undefined, t: TensorValue): string {
-  const text = expr ? ctx.text(expr.range).replace(/\s+/g, ' ') : 'a tensor';
-  return `${text.length > 40 ? `${text.slice(0, 37)}…` : text} ${formatShape(t.shape)}`;
-}
-
 function check(ctx: RuleContext, range: Range, what: string, left: Value, right: Value, leftExpr: Expr | undefined, rightExpr: Expr | undefined): void {
   if (left.kind !== 'tensor' || right.kind !== 'tensor') return;
   const clash = broadcastClash(left, right);
   if (!clash) return;
   const at = clash.axis === undefined ? '' : ` at non-singleton dimension ${clash.axis}`;
-  const related = [left, right].flatMap((t, i) => (t.origin && t.origin.range !== range ? [{ range: t.origin.range, message: `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here` }] : []));
+  const related = [left, right].flatMap((t, i) => relatedOrigin(t, range, `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here`));
   ctx.report({
     range,
-    message: `${what}: ${named(ctx, leftExpr, left)} and ${named(ctx, rightExpr, right)} do not broadcast (${formatDim(clash.a)} against ${formatDim(clash.b)}, aligned from the last axis), so PyTorch raises "The size of tensor a (${formatDim(clash.a)}) must match the size of tensor b (${formatDim(clash.b)})${at}"`,
+    message: `${what}: ${operandText(ctx, leftExpr, left)} and ${operandText(ctx, rightExpr, right)} do not broadcast (${formatDim(clash.a)} against ${formatDim(clash.b)}, aligned from the last axis), so PyTorch raises "The size of tensor a (${formatDim(clash.a)}) must match the size of tensor b (${formatDim(clash.b)})${at}"`,
     related,
     fixes: [],
   });

@@ -1,10 +1,11 @@
 import type { Expr } from '../../parse/ast';
 import type { Range, RelatedLocation } from '../../findings';
 import { Dim, formatDim } from '../../shapes/dim';
-import { formatShape } from '../../shapes/shape';
+import { formatShape, rankOf } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
+import { operandText, relatedOrigin } from './describe';
 
 /** Matrix products, by how PyTorch names them: what each requires of its operands. */
 export type Product = 'matmul' | 'mm' | 'bmm' | 'mv' | 'addmm' | 'baddbmm';
@@ -37,10 +38,6 @@ function known(d: Dim | undefined): d is Extract<Dim, { kind: 'int' }> {
   return d?.kind === 'int';
 }
 
-function rankOf(t: TensorValue): number | undefined {
-  return t.shape.rankKnown ? t.shape.dims.length : undefined;
-}
-
 function times(dims: Dim[]): string {
   return dims.map(formatDim).join('x');
 }
@@ -51,8 +48,8 @@ function times(dims: Dim[]): string {
  * sizes, and symbols, prove nothing.
  */
 export function productMismatch(product: Product, a: TensorValue, b: TensorValue): Mismatch | undefined {
-  const ra = rankOf(a);
-  const rb = rankOf(b);
+  const ra = rankOf(a.shape);
+  const rb = rankOf(b.shape);
   const da = a.shape.dims;
   const db = b.shape.dims;
   if (product === 'mm' || product === 'bmm' || product === 'addmm' || product === 'baddbmm') {
@@ -118,20 +115,15 @@ function batchClash(a: Dim[], b: Dim[]): Mismatch | undefined {
   return undefined;
 }
 
-function named(ctx: RuleContext, expr: Expr | undefined, t: TensorValue): string {
-  const text = expr ? ctx.text(expr.range).replace(/\s+/g, ' ') : 'a tensor';
-  return `${text.length > 40 ? `${text.slice(0, 37)}…` : text} ${formatShape(t.shape)}`;
-}
-
 function check(ctx: RuleContext, range: Range, call: string, product: Product, a: Value | undefined, b: Value | undefined, aExpr: Expr | undefined, bExpr: Expr | undefined): void {
   if (a?.kind !== 'tensor' || b?.kind !== 'tensor') return;
   const m = productMismatch(product, a, b);
   if (!m) return;
-  const related: RelatedLocation[] = [a, b].flatMap((t, i) => (t.origin && t.origin.range !== range ? [{ range: t.origin.range, message: `the ${i === 0 ? 'left' : 'right'} operand, ${formatShape(t.shape)}, comes from here` }] : []));
+  const related: RelatedLocation[] = [a, b].flatMap((t, i) => relatedOrigin(t, range, `the ${i === 0 ? 'left' : 'right'} operand, ${formatShape(t.shape)}, comes from here`));
   const raises = m.raises === 'RuntimeError' ? 'a RuntimeError' : `"${m.raises}"`;
   ctx.report({
     range,
-    message: `${call}: ${m.what}: ${named(ctx, aExpr, a)} against ${named(ctx, bExpr, b)}, so PyTorch raises ${raises}`,
+    message: `${call}: ${m.what}: ${operandText(ctx, aExpr, a)} against ${operandText(ctx, bExpr, b)}, so PyTorch raises ${raises}`,
     related,
     fixes: [],
   });

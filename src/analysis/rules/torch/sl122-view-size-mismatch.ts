@@ -2,9 +2,10 @@ import type { Range } from '../../findings';
 import { Dim, formatDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
-import type { TensorValue, Value } from '../../values/value';
+import type { Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
+import { originNote, relatedOrigin } from './describe';
 
 const METHODS = new Set(['view', 'reshape']);
 const FUNCTIONS = new Set(['torch.reshape']);
@@ -70,12 +71,11 @@ function check(ctx: RuleContext, range: Range, call: string, t: Value, args: Val
   if (!requested) return;
   const clash = viewSizeClash(t.shape.dims, requested);
   if (!clash) return;
-  const tensor = t as TensorValue;
   const raises = clash.requested !== undefined ? `"shape '${clash.requested}' is invalid for input of size ${clash.numel}"` : `"shape '[…]' is invalid for input of size …"`;
   ctx.report({
     range,
-    message: `${call} asks for (${requested.map(formatDim).join(', ')}) from a ${formatShape(tensor.shape)} tensor${tensor.origin ? ` (${tensor.origin.text.length > 50 ? `${tensor.origin.text.slice(0, 47)}…` : tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}: ${clash.what}, so PyTorch raises ${raises}`,
-    related: tensor.origin && tensor.origin.range !== range ? [{ range: tensor.origin.range, message: `the ${formatShape(tensor.shape)} tensor comes from here` }] : [],
+    message: `${call} asks for (${requested.map(formatDim).join(', ')}) from a ${formatShape(t.shape)} tensor${originNote(t)}: ${clash.what}, so PyTorch raises ${raises}`,
+    related: relatedOrigin(t, range, `the ${formatShape(t.shape)} tensor comes from here`),
     fixes: [],
   });
 }

@@ -1,9 +1,10 @@
 import type { Expr } from '../../parse/ast';
 import type { Range } from '../../findings';
-import { formatShape } from '../../shapes/shape';
+import { rankOf as shapeRank } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
+import { relatedOrigin, shapeAndOrigin } from './describe';
 
 /**
  * Where an op reads its axis arguments: positions among its arguments (after the tensor) and keyword names, and
@@ -67,7 +68,7 @@ function axesOf(v: Value | undefined): number[] {
 }
 
 function rankOf(v: Value | undefined): number | undefined {
-  return v?.kind === 'tensor' && v.shape.rankKnown ? v.shape.dims.length : undefined;
+  return v?.kind === 'tensor' ? shapeRank(v.shape) : undefined;
 }
 
 /** The first axis argument outside the range, with the range. */
@@ -82,17 +83,13 @@ export function axisOutOfRange(rank: number, spec: AxisArgs, args: Value[], kwar
   return undefined;
 }
 
-function describe(t: TensorValue): string {
-  return `${formatShape(t.shape)}${t.origin ? ` (${t.origin.text.length > 50 ? `${t.origin.text.slice(0, 47)}…` : t.origin.text}, line ${t.origin.range.start.line + 1})` : ''}`;
-}
-
 function report(ctx: RuleContext, range: Range, call: string, t: TensorValue, rank: number, spec: AxisArgs, args: Value[], kwargs: Map<string, Value>, what = 'the tensor'): void {
   const out = axisOutOfRange(rank, spec, args, kwargs);
   if (!out) return;
   ctx.report({
     range,
-    message: `${call} is given axis ${out.axis}, but ${what} is ${rank}-D ${describe(t)}: its axes run from ${out.range[0]} to ${out.range[1]}, so PyTorch raises "Dimension out of range (expected to be in range of [${out.range[0]}, ${out.range[1]}], but got ${out.axis})"`,
-    related: t.origin && t.origin.range !== range ? [{ range: t.origin.range, message: `the ${rank}-D tensor comes from here` }] : [],
+    message: `${call} is given axis ${out.axis}, but ${what} is ${rank}-D ${shapeAndOrigin(t)}: its axes run from ${out.range[0]} to ${out.range[1]}, so PyTorch raises "Dimension out of range (expected to be in range of [${out.range[0]}, ${out.range[1]}], but got ${out.axis})"`,
+    related: relatedOrigin(t, range, `the ${rank}-D tensor comes from here`),
     fixes: [],
   });
 }
@@ -132,8 +129,8 @@ export const dimOutOfRange: Rule = {
         if (count === undefined || count === 0 || count === rank) return;
         ctx.report({
           range: event.call.range,
-          message: `.permute() is given ${count} axes, but the tensor is ${rank}-D ${describe(t)}, so PyTorch raises "number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${rank} is not equal to len(dims) = ${count}"`,
-          related: t.origin && t.origin.range !== event.call.range ? [{ range: t.origin.range, message: `the ${rank}-D tensor comes from here` }] : [],
+          message: `.permute() is given ${count} axes, but the tensor is ${rank}-D ${shapeAndOrigin(t)}, so PyTorch raises "number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = ${rank} is not equal to len(dims) = ${count}"`,
+          related: relatedOrigin(t, event.call.range, `the ${rank}-D tensor comes from here`),
           fixes: [],
         });
         return;
@@ -177,9 +174,9 @@ export const dimOutOfRange: Rule = {
         range: event.node.range,
         message:
           rank === 0
-            ? `an index on a 0-D tensor ${describe(t)} (a loss, a reduction, an element of a 1-D tensor): PyTorch raises "invalid index of a 0-dim tensor. Use \`tensor.item()\` in Python or \`tensor.item<T>()\` in C++ to convert a 0-dim tensor to a number" (since 0.4, where \`loss.data[0]\` became \`loss.item()\`)`
-            : `${taken} indices for a ${rank}-D tensor ${describe(t)}, so PyTorch raises "too many indices for tensor of dimension ${rank}"`,
-        related: t.origin && t.origin.range !== event.node.range ? [{ range: t.origin.range, message: `the ${rank}-D tensor comes from here` }] : [],
+            ? `an index on a 0-D tensor ${shapeAndOrigin(t)} (a loss, a reduction, an element of a 1-D tensor): PyTorch raises "invalid index of a 0-dim tensor. Use \`tensor.item()\` in Python or \`tensor.item<T>()\` in C++ to convert a 0-dim tensor to a number" (since 0.4, where \`loss.data[0]\` became \`loss.item()\`)`
+            : `${taken} indices for a ${rank}-D tensor ${shapeAndOrigin(t)}, so PyTorch raises "too many indices for tensor of dimension ${rank}"`,
+        related: relatedOrigin(t, event.node.range, `the ${rank}-D tensor comes from here`),
         fixes: [],
       });
     },
