@@ -24,6 +24,7 @@ import { viewMixesAxes } from './torch/sl120-view-mixes-axes';
 import { matmulSizeMismatch } from './torch/sl121-matmul-size-mismatch';
 import { viewSizeMismatch } from './torch/sl122-view-size-mismatch';
 import { dimOutOfRange } from './torch/sl123-dim-out-of-range';
+import { classTargetOutOfRange } from './torch/sl124-class-target-out-of-range';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -78,6 +79,7 @@ const RULES: readonly Rule[] = [
   matmulSizeMismatch,
   viewSizeMismatch,
   dimOutOfRange,
+  classTargetOutOfRange,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,
