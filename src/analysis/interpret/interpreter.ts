@@ -717,8 +717,7 @@ export class Interpreter {
   /** Counts a call that received a tensor of known rank and gave back nothing of known rank. */
   private noteLostShape(callee: Value, args: Value[], kwargs: Map<string, Value>, result: Value): void {
     if (knowledgeOf(result) !== 'unknown') return;
-    const receiver = callee.kind === 'method' ? callee.receiver : undefined;
-    if (![...(receiver ? [receiver] : []), ...args, ...kwargs.values()].some((v) => v.kind === 'tensor' && v.shape.rankKnown)) return;
+    if (!(callee.kind === 'method' && isRankedTensor(callee.receiver)) && !args.some(isRankedTensor) && !someValue(kwargs, isRankedTensor)) return;
     this.ctx.coverage.lostShape(callName(callee));
   }
 
@@ -1708,6 +1707,16 @@ function floatOp(op: string, l: number, r: number): number | undefined {
     }
     default: return undefined;
   }
+}
+
+function isRankedTensor(v: Value): boolean {
+  return v.kind === 'tensor' && v.shape.rankKnown;
+}
+
+/** Whether a value of the map passes the test, without making an array of them. */
+function someValue(map: Map<string, Value>, test: (v: Value) => boolean): boolean {
+  for (const v of map.values()) if (test(v)) return true;
+  return false;
 }
 
 /** How `--stats` names a call: `torch.nn.functional.interpolate`, `Tensor.masked_select`, `nn.Conv2d`, `MyBlock.forward`. */
