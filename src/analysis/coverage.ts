@@ -44,17 +44,27 @@ export function knowledgeOf(value: Value, depth = 0): Knowledge {
   switch (value.kind) {
     case 'unknown':
       return 'unknown';
-    case 'tensor':
-      return !value.shape.rankKnown ? 'unknown' : value.shape.dims.every((d) => d.kind === 'int') ? 'full' : 'rank';
+    case 'tensor': {
+      if (!value.shape.rankKnown) return 'unknown';
+      const dims = value.shape.dims;
+      for (let i = 0; i < dims.length; i++) if (dims[i].kind !== 'int') return 'rank';
+      return 'full';
+    }
     case 'packed':
       return value.padded.shape.rankKnown ? 'rank' : 'unknown';
     case 'tuple':
     case 'list': {
-      const items = value.element ? [value.element] : value.items;
+      // The least known item (the first of them on a tie); 'value' when every item is one. Loops rather than
+      // map/every/reduce: this runs for every call and assignment in a forward.
+      if (value.element) return depth > 3 ? 'value' : knowledgeOf(value.element, depth + 1);
+      const items = value.items;
       if (depth > 3 || items.length === 0) return 'value';
-      const kinds = items.map((v) => knowledgeOf(v, depth + 1));
-      if (kinds.every((k) => k === 'value')) return 'value';
-      return kinds.reduce((a, b) => (ORDER[a] <= ORDER[b] ? a : b));
+      let least: Knowledge = knowledgeOf(items[0], depth + 1);
+      for (let i = 1; i < items.length; i++) {
+        const k = knowledgeOf(items[i], depth + 1);
+        if (ORDER[k] < ORDER[least]) least = k;
+      }
+      return least;
     }
     default:
       return 'value';

@@ -717,8 +717,7 @@ export class Interpreter {
   /** Counts a call that received a tensor of known rank and gave back nothing of known rank. */
   private noteLostShape(callee: Value, args: Value[], kwargs: Map<string, Value>, result: Value): void {
     if (knowledgeOf(result) !== 'unknown') return;
-    const receiver = callee.kind === 'method' ? callee.receiver : undefined;
-    if (![...(receiver ? [receiver] : []), ...args, ...kwargs.values()].some((v) => v.kind === 'tensor' && v.shape.rankKnown)) return;
+    if (!(callee.kind === 'method' && isRankedTensor(callee.receiver)) && !args.some(isRankedTensor) && !someValue(kwargs, isRankedTensor)) return;
     this.ctx.coverage.lostShape(callName(callee));
   }
 
@@ -824,9 +823,10 @@ export class Interpreter {
       case 'compare': {
         const bound = this.boundLocally(expr, scope);
         if (bound !== undefined) return { kind: 'bool', value: bound };
-        const operands = [this.eval(expr.left, scope), ...expr.comparators.map((c) => this.eval(c, scope))];
+        const operands = [this.eval(expr.left, scope)];
+        for (let i = 0; i < expr.comparators.length; i++) operands.push(this.eval(expr.comparators[i], scope));
         // `ids == pad` on a tensor is an element-wise bool tensor of the broadcast shape.
-        if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && operands.some((o) => o.kind === 'tensor') && operands.every((o) => ['tensor', 'int', 'float', 'bool', 'symint'].includes(o.kind))) {
+        if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && (operands[0].kind === 'tensor' || operands[1].kind === 'tensor') && BROADCAST_OPERANDS.has(operands[0].kind) && BROADCAST_OPERANDS.has(operands[1].kind)) {
           return { ...broadcast(operands[0], operands[1], this.originOf(expr)), dtype: 'bool', minValue: 0, maxValue: 1 };
         }
         return compareValues(expr.ops, operands);
@@ -1161,7 +1161,8 @@ export class Interpreter {
 
   private call(expr: A.Call, scope: Scope): Value {
     const callee = this.eval(expr.func, scope);
-    const args = expr.args.map((a) => this.eval(a, scope));
+    const args: Value[] = [];
+    for (let i = 0; i < expr.args.length; i++) args.push(this.eval(expr.args[i], scope));
     const kwargs = expr.keywords.length || expr.starKwargs.length ? new Map<string, Value>() : NO_KEYWORDS;
     for (const kw of expr.keywords) kwargs.set(kw.name, this.eval(kw.value, scope));
     // `*seq` and `**mapping` are followed when they are known; otherwise the call is only partly visible.
@@ -1227,7 +1228,7 @@ export class Interpreter {
       case 'layer':
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
-        if (['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_'].includes(name)) return receiver;
+        if (SAME_MODULE_METHODS.has(name)) return receiver;
         // self.register_buffer('pe', pe): the buffer is read back as self.pe.
         if (receiver.kind === 'instance' && name === 'register_buffer' && args[0]?.kind === 'str') {
           receiver.attrs.set(args[0].value, args[1] ?? kwargs.get('tensor') ?? UNKNOWN);
@@ -1710,6 +1711,16 @@ function floatOp(op: string, l: number, r: number): number | undefined {
   }
 }
 
+function isRankedTensor(v: Value): boolean {
+  return v.kind === 'tensor' && v.shape.rankKnown;
+}
+
+/** Whether a value of the map passes the test, without making an array of them. */
+function someValue(map: Map<string, Value>, test: (v: Value) => boolean): boolean {
+  for (const v of map.values()) if (test(v)) return true;
+  return false;
+}
+
 /** How `--stats` names a call: `torch.nn.functional.interpolate`, `Tensor.masked_select`, `nn.Conv2d`, `MyBlock.forward`. */
 function callName(callee: Value): string {
   switch (callee.kind) {
@@ -1779,6 +1790,9 @@ const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
 
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
+/** Module methods that return the module itself. */
+const SAME_MODULE_METHODS = new Set(['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_']);
+
 const KERAS_MODEL_METHODS = new Set(['compile', 'fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch']);
 
 function isMainGuard(test: A.Expr, ctx: AnalysisContext): boolean {
@@ -1838,6 +1852,8 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
 
 /** Comparisons between known scalars; anything else is unknown. */
 const ELEMENTWISE_COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** What an element-wise comparison with a tensor broadcasts against. */
+const BROADCAST_OPERANDS = new Set<Value['kind']>(['tensor', 'int', 'float', 'bool', 'symint']);
 
 function compareValues(ops: string[], values: Value[]): Value {
   let result = true;

@@ -18,6 +18,11 @@ export type IndexItem =
   | { kind: 'tensor'; shape: Shape }
   | { kind: 'other' };
 
+/** A slice bound as Python clamps it to an axis of n entries. */
+function clampIndex(v: number, n: number): number {
+  return Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+}
+
 function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, origin: Origin): Dim {
   if (item.full) return dim;
   if (dim.kind !== 'int') return UNKNOWN_DIM;
@@ -26,35 +31,53 @@ function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, orig
   if (item.window) return item.window.maxStop <= n ? intDim(item.window.length, { origin }) : UNKNOWN_DIM;
   const step = item.step ?? 1;
   // A bound the analysis could not evaluate (NaN) leaves the length unknown.
-  if (!(step > 0) || [item.start, item.stop].some((b) => b !== undefined && !Number.isFinite(b))) return UNKNOWN_DIM;
-  const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
-  const start = item.start === undefined ? 0 : clamp(item.start);
-  const stop = item.stop === undefined ? n : clamp(item.stop);
+  if (!(step > 0) || (item.start !== undefined && !Number.isFinite(item.start)) || (item.stop !== undefined && !Number.isFinite(item.stop))) return UNKNOWN_DIM;
+  const start = item.start === undefined ? 0 : clampIndex(item.start, n);
+  const stop = item.stop === undefined ? n : clampIndex(item.stop, n);
   return intDim(Math.max(0, Math.ceil((stop - start) / step)), { origin });
 }
 
+/**
+ * The indexed tensor with its shape: the bounds of its values kept unless they were mixed. Written out field by field
+ * (no spread of a conditional object), so every result of this function has one of two hidden classes.
+ */
+function indexed(t: TensorValue, origin: Origin, shape: Shape): TensorValue {
+  return t.mixedBounds
+    ? { kind: 'tensor', dtype: t.dtype, origin, shape }
+    : { kind: 'tensor', dtype: t.dtype, origin, minValue: t.minValue, maxValue: t.maxValue, shape };
+}
+
 export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin): TensorValue {
-  const base = { kind: 'tensor' as const, dtype: t.dtype, origin, ...(t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue }) };
-  if (items.some((i) => i.kind === 'other')) return { ...base, shape: UNKNOWN_SHAPE };
+  // One pass over the items (indexing is frequent): what the checks below count and look for.
+  let tensors = 0;
+  let consuming = 0;
+  let ellipsis = -1;
+  let other = false;
+  for (let i = 0; i < items.length; i++) {
+    const kind = items[i].kind;
+    if (kind === 'other') other = true;
+    else if (kind === 'tensor') tensors++;
+    else if (kind === 'ellipsis' && ellipsis === -1) ellipsis = i;
+    if (kind === 'int' || kind === 'slice' || kind === 'tensor') consuming++;
+  }
+  if (other) return indexed(t, origin, UNKNOWN_SHAPE);
   // Several index tensors broadcast together and move to the front when apart: not modelled.
-  const tensors = items.filter((i) => i.kind === 'tensor').length;
-  if (tensors > 1 || (tensors === 1 && !t.shape.rankKnown)) return { ...base, shape: UNKNOWN_SHAPE };
-  const consuming = items.filter((i) => i.kind === 'int' || i.kind === 'slice' || i.kind === 'tensor').length;
-  const ellipsis = items.findIndex((i) => i.kind === 'ellipsis');
+  if (tensors > 1 || (tensors === 1 && !t.shape.rankKnown)) return indexed(t, origin, UNKNOWN_SHAPE);
   const dims = t.shape.dims;
   if (!t.shape.rankKnown) {
     // Only `x[..., k]`-style access on the known trailing dims can be followed.
-    if (ellipsis !== 0) return { ...base, shape: UNKNOWN_SHAPE };
-    const tail = items.slice(1);
-    if (tail.length > dims.length || tail.some((i) => i.kind === 'newaxis')) return { ...base, shape: UNKNOWN_SHAPE };
-    const kept = dims.slice(0, dims.length - tail.length);
-    tail.forEach((item, k) => {
-      const d = dims[dims.length - tail.length + k];
-      if (item.kind === 'slice') kept.push(sliceLength(d, item, origin));
-    });
-    return { ...base, shape: { dims: kept, rankKnown: false } };
+    if (ellipsis !== 0) return indexed(t, origin, UNKNOWN_SHAPE);
+    const tail = items.length - 1;
+    if (tail > dims.length) return indexed(t, origin, UNKNOWN_SHAPE);
+    for (let k = 1; k < items.length; k++) if (items[k].kind === 'newaxis') return indexed(t, origin, UNKNOWN_SHAPE);
+    const kept = dims.slice(0, dims.length - tail);
+    for (let k = 0; k < tail; k++) {
+      const item = items[k + 1];
+      if (item.kind === 'slice') kept.push(sliceLength(dims[dims.length - tail + k], item, origin));
+    }
+    return indexed(t, origin, { dims: kept, rankKnown: false });
   }
-  if (consuming > dims.length) return { ...base, shape: UNKNOWN_SHAPE };
+  if (consuming > dims.length) return indexed(t, origin, UNKNOWN_SHAPE);
   const expanded: IndexItem[] = [];
   for (const item of items) {
     if (item.kind === 'ellipsis') for (let k = 0; k < dims.length - consuming; k++) expanded.push({ kind: 'slice', full: true });
@@ -86,7 +109,7 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
   }
   out.push(...dims.slice(axis));
   strides?.push(...before!.slice(axis));
-  const result: TensorValue = { ...base, shape: shapeOf(out) };
+  const result = indexed(t, origin, shapeOf(out));
   if (strides && stridesOf({ ...result, strides })) result.strides = strides;
   return result;
 }

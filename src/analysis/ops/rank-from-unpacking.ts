@@ -20,7 +20,8 @@ export function unpackedSizeExpr(stmt: A.Assign): { object: A.Expr; call: boolea
   if (stmt.op || stmt.targets.length !== 1) return undefined;
   const target = stmt.targets[0];
   if (target.kind !== 'tuple' && target.kind !== 'list') return undefined;
-  if (target.items.some((t) => t.kind === 'starred') || target.items.length === 0) return undefined;
+  if (target.items.length === 0) return undefined;
+  for (let i = 0; i < target.items.length; i++) if (target.items[i].kind === 'starred') return undefined;
   const v = stmt.value;
   if (v.kind === 'call' && v.args.length === 0 && v.keywords.length === 0 && !v.hasStarArgs && v.func.kind === 'attribute' && v.func.attr === 'size') {
     return { object: v.func.object, call: true, count: target.items.length };

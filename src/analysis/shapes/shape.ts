@@ -47,9 +47,12 @@ export function withLast(shape: Shape, dim: Dim): Shape {
 }
 
 export function formatShape(shape: Shape): string {
-  const parts = shape.dims.map(formatDim);
-  if (!shape.rankKnown) parts.unshift('…');
-  return parts.length === 1 && shape.rankKnown ? `(${parts[0]},)` : `(${parts.join(', ')})`;
+  // Built in one string (this runs for every tensor bound to a name): '(…, a, b)', '(a,)' for one known axis.
+  const dims = shape.dims;
+  if (shape.rankKnown && dims.length === 1) return `(${formatDim(dims[0])},)`;
+  let text = shape.rankKnown ? '(' : dims.length ? '(…, ' : '(…';
+  for (let i = 0; i < dims.length; i++) text += i ? `, ${formatDim(dims[i])}` : formatDim(dims[i]);
+  return text + ')';
 }
 
 /** Normalises a possibly negative axis against a known rank. */
