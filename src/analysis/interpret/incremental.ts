@@ -460,8 +460,9 @@ function copyFinding(finding: Finding, line: (line: number) => number, text: (te
   };
 }
 
+/** Reads the source of a range; the line starts are found at the first read (most edits read no text here). */
 function textReader(source: string): (range: Range) => string {
-  const starts = lineStartsOf(source);
-  const offset = (p: Range['start']) => (starts[p.line] ?? source.length) + p.column;
+  let starts: number[] | undefined;
+  const offset = (p: Range['start']) => ((starts ??= lineStartsOf(source))[p.line] ?? source.length) + p.column;
   return (range) => source.slice(offset(range.start), offset(range.end));
 }

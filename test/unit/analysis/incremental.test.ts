@@ -318,6 +318,70 @@ describe('incremental interpretation', () => {
     }
   });
 
+  it('follows an edit to what other statements use (a called method\'s return shape, a module-level constant, a class attribute) as a cold analysis does', async () => {
+    const source = `${HEADER}HIDDEN = 20
+
+class Encoder(nn.Module):
+    width = 16
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, HIDDEN, batch_first=True)
+
+    def summary(self, x):
+        out, h = self.rnn(x)
+        return out[:, -1]
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(Encoder.width, 3)
+
+    def forward(self, v):
+        return self.fc(v)
+
+def unrelated():
+    return nn.Linear(4, 2)(torch.randn(5, 4))
+
+if __name__ == "__main__":
+    enc = Encoder()
+    head = Head()
+    y = head(enc.summary(torch.randn(2, 7, 8)))
+`;
+    // Each edit, applied in turn, makes the call `head(...)` right or wrong: the finding comes and goes.
+    const edits: [string, string][] = [
+      ['HIDDEN = 20', 'HIDDEN = 16'],
+      ['return out[:, -1]', 'return torch.cat([out[:, -1], out[:, -1]], dim=1)'],
+      ['torch.cat([out[:, -1], out[:, -1]], dim=1)', 'h[-1]'],
+      ['width = 16', 'width = 12'],
+      ['HIDDEN = 16', 'HIDDEN = 12'],
+      ['nn.Linear(4, 2)', 'nn.Linear(4, 3)'],
+    ];
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      let last = incremental.analyze(parser.reset(text), text);
+      const flips: boolean[] = [];
+      for (const [from, to] of edits) {
+        const at = text.indexOf(from);
+        assert.ok(at >= 0, from);
+        const edit: SourceEdit = { rangeOffset: at, rangeLength: from.length, text: to };
+        text = text.slice(0, at) + to + text.slice(at + from.length);
+        const result = incremental.analyze(parser.update([edit], text), text);
+        assert.deepEqual(result, a.analyze(text, 'm.py'), `after ${from} -> ${to}`);
+        flips.push(result.findings.length !== last.findings.length);
+        last = result;
+      }
+      // The first five edits each change whether the call is right; the last changes nothing the call uses.
+      assert.deepEqual(flips, [true, true, true, true, true, false]);
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('splits random edits of the many-model files and the examples as the split does by its definition', async function () {
     this.timeout(300_000);
     const clean = pythonFiles(join(TEST_ROOT, 'fixtures', 'torch')).filter((f) => /[\\/]clean_[^\\/]*\.py$/.test(f));
