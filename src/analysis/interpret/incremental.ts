@@ -11,7 +11,7 @@ import { AnalysisContext, byPosition, Collected, entriesOf, lineStartsOf, Placem
 import { CoverageCollector, CoverageStats } from '../coverage';
 import { isSuppressed } from '../parse/suppressions';
 import { Interpreter, MAIN_BUDGET, RunStats, STATEMENT_BUDGET, UNREACHED_BUDGET, UNREACHED_TOTAL } from './interpreter';
-import { components, followedNames, Group, groupNames } from './top-level-groups';
+import { Group, groupNames, split } from './top-level-groups';
 import { analyzeModule } from './analyze-module';
 
 type Position = Range['start'];
@@ -117,9 +117,9 @@ export class IncrementalInterpreter {
       this.lastSplit = { groups: [...groups], components: last.components, followed: last.followed };
       return last.components;
     }
-    const split = components(groups, text);
-    this.lastSplit = { groups: [...groups], components: split, followed: followedNames(groups.map((g) => groupNames(g, text))) };
-    return split;
+    const made = split(groups, text);
+    this.lastSplit = { groups: [...groups], ...made };
+    return made.components;
   }
 
   analyze(module: Module, source: string): AnalysisResult {
@@ -460,8 +460,9 @@ function copyFinding(finding: Finding, line: (line: number) => number, text: (te
   };
 }
 
+/** Reads the source of a range; the line starts are found at the first read (most edits read no text here). */
 function textReader(source: string): (range: Range) => string {
-  const starts = lineStartsOf(source);
-  const offset = (p: Range['start']) => (starts[p.line] ?? source.length) + p.column;
+  let starts: number[] | undefined;
+  const offset = (p: Range['start']) => ((starts ??= lineStartsOf(source))[p.line] ?? source.length) + p.column;
   return (range) => source.slice(offset(range.start), offset(range.end));
 }

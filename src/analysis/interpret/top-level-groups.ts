@@ -34,6 +34,14 @@ export interface GroupNames {
   later: Set<string>;
   /** Only import statements. */
   importsOnly: boolean;
+  /**
+   * What the split needs of `events`, worked out once: the events without the reads that touch a version the group
+   * already touched (a read after the group's own read, binding or may-binding of that name, with no binding or
+   * loop join of it in between), the names it binds or may bind, and those it reads or may bind.
+   */
+  touches?: Event[];
+  binds?: string[];
+  reads?: string[];
 }
 
 const namesByGroup = new WeakMap<Group, GroupNames>();
@@ -49,6 +57,32 @@ export function groupNames(group: Group, text: (range: Range) => string): GroupN
     namesByGroup.set(group, names);
   }
   return names;
+}
+
+/** The group's `touches`, `binds` and `reads` (see GroupNames), made at the first split that needs them. */
+function condensed(names: GroupNames): Required<GroupNames> {
+  if (!names.touches) {
+    const touches: Event[] = [];
+    const binds = new Set<string>();
+    const reads = new Set<string>();
+    // The kind of the last event kept for each name: after a read, binding or may-binding, the name's current version
+    // is one the group touched, and stays so until the group binds the name again or a loop joins it.
+    const last = new Map<string, Event['kind']>();
+    for (const e of names.events) {
+      if (e.kind !== 'read') binds.add(e.name);
+      if (e.kind === 'read' || e.kind === 'maybe') reads.add(e.name);
+      if (e.kind === 'read') {
+        const before = last.get(e.name);
+        if (before !== undefined && before !== 'join') continue;
+      }
+      last.set(e.name, e.kind);
+      touches.push(e);
+    }
+    names.touches = touches;
+    names.binds = [...binds];
+    names.reads = [...reads];
+  }
+  return names as Required<GroupNames>;
 }
 
 /** Every name read in an expression; names bound by a comprehension's own targets are not reads. */
@@ -254,7 +288,7 @@ export function followedNames(all: GroupNames[]): Set<string> {
   const followed = new Set<string>();
   for (const names of all) {
     if (names.importsOnly) continue;
-    for (const e of names.events) if (e.kind !== 'read') followed.add(e.name);
+    for (const name of condensed(names).binds) followed.add(name);
   }
   return followed;
 }
@@ -265,7 +299,12 @@ export function followedNames(all: GroupNames[]): Set<string> {
  * they stand, and cost nothing).
  */
 export function components(groups: Group[], text: (range: Range) => string): number[][] {
-  const all = groups.map((g) => groupNames(g, text));
+  return split(groups, text).components;
+}
+
+/** The components of the groups (see `components`), with the names the split followed (see followedNames). */
+export function split(groups: Group[], text: (range: Range) => string): { components: number[][]; followed: Set<string> } {
+  const all = groups.map((g) => condensed(groupNames(g, text)));
   const followed = followedNames(all);
   // An import of a name that is also assigned is followed like any binding.
   const importsOnly = all.map((names) => names.importsOnly && names.events.every((e) => !followed.has(e.name)));
@@ -302,7 +341,7 @@ export function components(groups: Group[], text: (range: Range) => string): num
   };
   all.forEach((names, g) => {
     if (importsOnly[g]) return;
-    for (const e of names.events) {
+    for (const e of names.touches) {
       if (!followed.has(e.name)) continue;
       const list = versionList(e.name);
       if (e.kind === 'join') {
@@ -319,7 +358,10 @@ export function components(groups: Group[], text: (range: Range) => string): num
   // Code that runs later (a function body) runs while some group of its component that reads a name runs (a
   // group that only binds calls nothing), or after the top level (what nothing called): it reads the version
   // current then. Joining those can bring in more groups: repeat.
-  const mayCall = all.map((names) => names.events.some((e) => (e.kind === 'read' || e.kind === 'maybe') && followed.has(e.name)) || [...names.later].some((n) => followed.has(n)));
+  const mayCall = all.map((names) => names.reads.some((n) => followed.has(n)) || [...names.later].some((n) => followed.has(n)));
+  // A component whose groups did not change since it was last looked at needs nothing more: what it needs depends
+  // only on its groups (unions only ever add groups to a component, so the same root with as many groups is the same).
+  const done = new Map<number, number>();
   for (let changed = true; changed; ) {
     changed = false;
     const byRoot = new Map<number, number[]>();
@@ -330,19 +372,30 @@ export function components(groups: Group[], text: (range: Range) => string): num
       if (list) list.push(g);
       else byRoot.set(root, [g]);
     });
-    for (const members of byRoot.values()) {
+    for (const [root, members] of byRoot) {
+      if (done.get(root) === members.length) continue;
+      done.set(root, members.length);
       const later = new Set<string>();
       for (const g of members) for (const name of all[g].later) if (followed.has(name)) later.add(name);
+      if (later.size === 0) continue;
+      // The members that may call (in file order), for each version: it is needed when such a member starts while it
+      // is current, or made it.
+      const calls = members.filter((g) => mayCall[g]);
+      const calling = new Set(calls);
       for (const name of later) {
         const list = versionList(name);
         const needed = [list[list.length - 1].node];
-        // Members and versions are both in file order: the version current when each member starts, and those it makes.
-        let v = 0;
-        for (const g of members) {
-          if (!mayCall[g]) continue;
-          while (v + 1 < list.length && list[v + 1].group < g) v++;
-          needed.push(list[v].node);
-          for (let w = v + 1; w < list.length && list[w].group === g; w++) needed.push(list[w].node);
+        for (let v = 0; v < list.length; v++) {
+          const { group, node } = list[v];
+          if (calling.has(group)) {
+            needed.push(node);
+            continue;
+          }
+          // Current from after its group until the next version's group (a version made later in the same group
+          // replaces it before any other group starts).
+          const next = v + 1 < list.length ? list[v + 1].group : Infinity;
+          const c = firstAfter(calls, group);
+          if (c < calls.length && calls[c] <= next) needed.push(node);
         }
         for (const n of needed) {
           if (find(n) === find(members[0]) && !joins.has(n)) continue;
@@ -361,7 +414,19 @@ export function components(groups: Group[], text: (range: Range) => string): num
     if (list) list.push(g);
     else byRoot.set(root, [g]);
   });
-  return [...byRoot.values()].map((members) => mergeSorted(members, imports));
+  return { components: [...byRoot.values()].map((members) => mergeSorted(members, imports)), followed };
+}
+
+/** The index of the first of the ascending numbers greater than `after` (their length when none is). */
+function firstAfter(sorted: number[], after: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid] > after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function mergeSorted(a: number[], b: number[]): number[] {

@@ -73,8 +73,9 @@ function isEdited(text: string, edit: SourceEdit, next: string): boolean {
   return (
     next.length === text.length - edit.rangeLength + edit.text.length &&
     next.startsWith(edit.text, edit.rangeOffset) &&
-    next.startsWith(text.slice(0, edit.rangeOffset)) &&
-    next.startsWith(text.slice(end), after)
+    // Slices compared with === (V8 compares their characters in bulk; startsWith of a slice goes one by one).
+    next.slice(0, edit.rangeOffset) === text.slice(0, edit.rangeOffset) &&
+    next.slice(after) === text.slice(end)
   );
 }
 

@@ -3,9 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { SourceEdit } from '../../../src/analysis/findings';
+import type { Range, SourceEdit } from '../../../src/analysis/findings';
 import { IncrementalInterpreter } from '../../../src/analysis/interpret/incremental';
-import { components } from '../../../src/analysis/interpret/top-level-groups';
+import { components, groupNames, type Group } from '../../../src/analysis/interpret/top-level-groups';
 import { DocumentParser } from '../../../src/analysis/parse/parser';
 import { analyzer } from './helpers';
 import { TEST_ROOT, pythonFiles, random, randomEdit } from './random-edits';
@@ -103,6 +103,82 @@ if __name__ == "__main__":
     step(torch.randint(0, 100, (2, 6)))
 `,
 ];
+
+/**
+ * The split by its definition, step by step over every event and every member (top-level-groups.ts does the same
+ * work from condensed events and per version): what `components` must give.
+ */
+function referenceComponents(groups: Group[], text: (range: Range) => string): number[][] {
+  const all = groups.map((g) => groupNames(g, text));
+  const followed = new Set<string>();
+  for (const names of all) if (!names.importsOnly) for (const e of names.events) if (e.kind !== 'read') followed.add(e.name);
+  const importsOnly = all.map((names) => names.importsOnly && names.events.every((e) => !followed.has(e.name)));
+  const parent: number[] = groups.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const union = (a: number, b: number) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb);
+  };
+  const node = () => parent.push(parent.length) - 1;
+  const joins = new Map<number, number[]>();
+  const touch = (a: number, version: number): void => {
+    union(a, version);
+    const parts = joins.get(version);
+    joins.delete(version);
+    for (const part of parts ?? []) touch(version, part);
+  };
+  const versions = new Map<string, { group: number; node: number }[]>();
+  const versionList = (name: string) => versions.get(name) ?? versions.set(name, [{ group: -1, node: node() }]).get(name)!;
+  all.forEach((names, g) => {
+    if (importsOnly[g]) return;
+    for (const e of names.events) {
+      if (!followed.has(e.name)) continue;
+      const list = versionList(e.name);
+      if (e.kind === 'join') {
+        const joined = node();
+        joins.set(joined, [list[list.length - 1 - e.back].node, list[list.length - 1].node]);
+        list.push({ group: g, node: joined });
+        continue;
+      }
+      if (e.kind === 'bind') list.push({ group: g, node: node() });
+      touch(g, list[list.length - 1].node);
+    }
+  });
+  const mayCall = all.map((names) => names.events.some((e) => (e.kind === 'read' || e.kind === 'maybe') && followed.has(e.name)) || [...names.later].some((n) => followed.has(n)));
+  const byRoot = () => {
+    const out = new Map<number, number[]>();
+    groups.forEach((group, g) => {
+      if (importsOnly[g] || group.length === 0) return;
+      out.set(find(g), [...(out.get(find(g)) ?? []), g]);
+    });
+    return out;
+  };
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const members of byRoot().values()) {
+      const later = new Set<string>();
+      for (const g of members) for (const name of all[g].later) if (followed.has(name)) later.add(name);
+      for (const name of later) {
+        const list = versionList(name);
+        const needed = [list[list.length - 1].node];
+        let v = 0;
+        for (const g of members) {
+          if (!mayCall[g]) continue;
+          while (v + 1 < list.length && list[v + 1].group < g) v++;
+          needed.push(list[v].node);
+          for (let w = v + 1; w < list.length && list[w].group === g; w++) needed.push(list[w].node);
+        }
+        for (const n of needed) {
+          if (find(n) === find(members[0]) && !joins.has(n)) continue;
+          touch(members[0], n);
+          changed = true;
+        }
+      }
+    }
+  }
+  const imports = groups.flatMap((_, g) => (importsOnly[g] ? [g] : []));
+  return [...byRoot().values()].map((members) => [...members, ...imports].sort((a, b) => a - b));
+}
 
 describe('incremental interpretation', () => {
   it('keeps the statements that read each module-level binding of a name apart', async () => {
@@ -237,6 +313,98 @@ describe('incremental interpretation', () => {
         if (i % 2) assert.equal(incremental.lastInterpreted, 1, `edit ${i + 1}`);
         else assert.equal(incremental.lastComponents, 1, `edit ${i + 1}`);
       }
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('follows an edit to what other statements use (a called method\'s return shape, a module-level constant, a class attribute) as a cold analysis does', async () => {
+    const source = `${HEADER}HIDDEN = 20
+
+class Encoder(nn.Module):
+    width = 16
+
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.GRU(8, HIDDEN, batch_first=True)
+
+    def summary(self, x):
+        out, h = self.rnn(x)
+        return out[:, -1]
+
+class Head(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(Encoder.width, 3)
+
+    def forward(self, v):
+        return self.fc(v)
+
+def unrelated():
+    return nn.Linear(4, 2)(torch.randn(5, 4))
+
+if __name__ == "__main__":
+    enc = Encoder()
+    head = Head()
+    y = head(enc.summary(torch.randn(2, 7, 8)))
+`;
+    // Each edit, applied in turn, makes the call `head(...)` right or wrong: the finding comes and goes.
+    const edits: [string, string][] = [
+      ['HIDDEN = 20', 'HIDDEN = 16'],
+      ['return out[:, -1]', 'return torch.cat([out[:, -1], out[:, -1]], dim=1)'],
+      ['torch.cat([out[:, -1], out[:, -1]], dim=1)', 'h[-1]'],
+      ['width = 16', 'width = 12'],
+      ['HIDDEN = 16', 'HIDDEN = 12'],
+      ['nn.Linear(4, 2)', 'nn.Linear(4, 3)'],
+    ];
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      let last = incremental.analyze(parser.reset(text), text);
+      const flips: boolean[] = [];
+      for (const [from, to] of edits) {
+        const at = text.indexOf(from);
+        assert.ok(at >= 0, from);
+        const edit: SourceEdit = { rangeOffset: at, rangeLength: from.length, text: to };
+        text = text.slice(0, at) + to + text.slice(at + from.length);
+        const result = incremental.analyze(parser.update([edit], text), text);
+        assert.deepEqual(result, a.analyze(text, 'm.py'), `after ${from} -> ${to}`);
+        flips.push(result.findings.length !== last.findings.length);
+        last = result;
+      }
+      // The first five edits each change whether the call is right; the last changes nothing the call uses.
+      assert.deepEqual(flips, [true, true, true, true, true, false]);
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('splits random edits of the many-model files and the examples as the split does by its definition', async function () {
+    this.timeout(300_000);
+    const clean = pythonFiles(join(TEST_ROOT, 'fixtures', 'torch')).filter((f) => /[\\/]clean_[^\\/]*\.py$/.test(f));
+    const pieces = [...pythonFiles(join(TEST_ROOT, 'examples')), ...clean].map((f) => readFileSync(f, 'utf8')).concat(SCRIPTS);
+    const pick = random(31);
+    const parser = await DocumentParser.create();
+    try {
+      let splits = 0;
+      for (let file = 0; file < 8; file++) {
+        let text = Array.from({ length: 4 + pick(10) }, () => pieces[pick(pieces.length)]).join('\n\n');
+        for (let i = 0; i < 12; i++) {
+          const module = parser.reset(text);
+          const lines = text.split('\n');
+          const read = (r: Range) => lines[r.start.line].slice(r.start.column, r.end.line === r.start.line ? r.end.column : undefined);
+          const groups = module.groups!;
+          const split = components(groups, read);
+          assert.deepEqual(split, referenceComponents(groups, read), `file ${file} after ${i} edits`);
+          if (split.length > 1) splits++;
+          const edit = randomEdit(text, pick);
+          text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+        }
+      }
+      assert.ok(splits >= 40, `only ${splits} texts split into several components`);
     } finally {
       parser.dispose();
     }
