@@ -125,7 +125,7 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'hasattr':
       // True when the analysis sees the attribute; when it does not, it may have been set where it was not followed.
-      return b?.kind === 'str' && a && (a.kind === 'instance' || a.kind === 'class') && interp.getAttribute(a, b.value, call) ? { kind: 'bool', value: true } : UNKNOWN;
+      return b?.kind === 'str' && a && interp.hasAttribute(a, b.value, call) ? { kind: 'bool', value: true } : UNKNOWN;
     case 'setattr':
       if (a?.kind === 'instance' && b?.kind === 'str' && args.length === 3) interp.setAttribute(a, b.value, args[2]);
       return NONE;

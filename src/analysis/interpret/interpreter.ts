@@ -1070,6 +1070,22 @@ export class Interpreter {
   setAttribute(object: InstanceValue, name: string, value: Value): void {
     const before = this.uncertain > 0 ? object.attrs.get(name) : undefined;
     object.attrs.set(name, before ? joinValues(before, value) : value);
+    // Set only on a path that may not run: the attribute may not exist (see hasAttribute).
+    let maybe = this.maybeAttrs.get(object);
+    if (this.uncertain > 0 && !before) {
+      if (!maybe) this.maybeAttrs.set(object, (maybe = new Set()));
+      maybe.add(name);
+    } else if (this.uncertain === 0) maybe?.delete(name);
+  }
+
+  /** Attributes set only under a condition the analysis could not decide, by instance. */
+  private readonly maybeAttrs = new WeakMap<InstanceValue, Set<string>>();
+
+  /** `hasattr(object, name)`: true when the attribute is certainly there, undefined when the analysis cannot tell. */
+  hasAttribute(object: Value, name: string, node: { range: Range }): boolean | undefined {
+    if (object.kind !== 'instance' && object.kind !== 'class') return undefined;
+    if (object.kind === 'instance' && object.attrs.has(name) && this.maybeAttrs.get(object)?.has(name)) return undefined;
+    return this.getAttribute(object, name, node) ? true : undefined;
   }
 
   /**

@@ -83,6 +83,25 @@ describe('attributes named at run time', () => {
     assert.equal(await shapeOf(body, 'z'), '(2, 6)');
   });
 
+  it('hasattr is true for an attribute set on every path, and unknown for one set under a condition not decided', async () => {
+    const body = (condition: string) =>
+      [
+        'class A(nn.Module):',
+        '    def __init__(self, flag):',
+        '        super().__init__()',
+        `        if ${condition}:`,
+        '            self.proj = nn.Linear(4, 6)',
+        '    def forward(self, x):',
+        "        if hasattr(self, 'proj'):",
+        '            x = self.proj(x)',
+        '        y = x',
+        '        return y',
+        'out = A(input() == "y")(torch.randn(2, 4))',
+      ].join('\n');
+    assert.equal(await shapeOf(body('True'), 'y'), '(2, 6)');
+    assert.equal(await shapeOf(body('flag'), 'y'), '(2, ?)');
+  });
+
   it('getattr of an attribute the analysis does not see gives its default only when one is given', async () => {
     const body = 'class C:\n    pass\nc = C()\nn = getattr(c, "size", 7)\nx = torch.zeros(n)\n';
     assert.equal(await shapeOf(body, 'x'), '(7,)');
