@@ -181,3 +181,12 @@ export function joinStrings(separator: string, items: Value): Value {
   }
   return strValue(texts.join(separator));
 }
+
+/** `s.upper()`, `s.lower()` and `s.strip()` of an ASCII string (elsewhere Python's and JavaScript's tables differ). */
+export function changeCase(text: string, method: string): Value {
+  if (!/^[\x00-\x7f]*$/.test(text)) return UNKNOWN;
+  if (method === 'upper') return strValue(text.toUpperCase());
+  if (method === 'lower') return strValue(text.toLowerCase());
+  if (method === 'strip') return strValue(text.replace(/^[ \t\n\r\x0b\x0c\x1c-\x1f]+|[ \t\n\r\x0b\x0c\x1c-\x1f]+$/g, ''));
+  return UNKNOWN;
+}

@@ -67,6 +67,7 @@ describe('attributes named at run time', () => {
 
   it('getattr of a module with a known name is that class', async () => {
     assert.equal(await shapeOf("rnn_type = 'GRU'\nrnn = getattr(nn, rnn_type)(8, 16)\ny, h = rnn(torch.randn(5, 2, 8))\n", 'h'), '(1, 2, 16)');
+    assert.equal(await shapeOf("cell = ' lstm'\nrnn = getattr(nn, cell.strip().upper())(8, 16)\ny, (h, c) = rnn(torch.randn(5, 2, 8))\n", 'c'), '(1, 2, 16)');
   });
 
   it('add_module on self binds the attribute', async () => {
