@@ -2,8 +2,9 @@
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { shapeOf } from '../shapes/shape';
-import { NONE, UNKNOWN, Value, intOrUnknown, intValue, sequence, sequenceLength, setEntry, summary } from '../values/value';
+import { NONE, UNKNOWN, Value, intOrUnknown, intValue, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import type { Interpreter } from './interpreter';
+import { pyStr } from './strings';
 
 export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
 
@@ -116,10 +117,18 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'getattr': {
       if (b?.kind !== 'str' || !a) return args[2] ?? UNKNOWN;
-      if (a.kind === 'instance') return a.attrs.get(b.value) ?? args[2] ?? UNKNOWN;
-      if (a.kind === 'layer') return a.layer.args.get(b.value)?.value ?? args[2] ?? UNKNOWN;
+      const found = a.kind === 'dict' && a.namespace && !a.parser ? a.entries.get(b.value) : interp.getAttribute(a, b.value, call);
+      if (found) return found;
+      // As `self.name` gives for an attribute not seen (one nn.Module defines, such as `parameters`).
+      if (a.kind === 'instance' && args.length < 3) return { kind: 'method', receiver: a, name: b.value };
       return args[2] ?? UNKNOWN;
     }
+    case 'hasattr':
+      // True when the analysis sees the attribute; when it does not, it may have been set where it was not followed.
+      return b?.kind === 'str' && a && interp.hasAttribute(a, b.value, call) ? { kind: 'bool', value: true } : UNKNOWN;
+    case 'setattr':
+      if (a?.kind === 'instance' && b?.kind === 'str' && args.length === 3) interp.setAttribute(a, b.value, args[2]);
+      return NONE;
     case 'super': {
       const self = interp.currentSelf;
       return self ? { kind: 'method', receiver: self, name: '__super__' } : UNKNOWN;
@@ -148,10 +157,13 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       return summary('list', length, element);
     }
     case 'print':
-    case 'setattr':
       return NONE;
-    case 'str':
-      return a?.kind === 'str' ? a : UNKNOWN;
+    case 'str': {
+      if (!a) return args.length === 0 && kwargs.size === 0 ? { kind: 'str', value: '' } : UNKNOWN;
+      if (a.kind === 'str' || a.kind === 'longstr') return a;
+      const text = args.length === 1 && kwargs.size === 0 ? pyStr(a) : undefined;
+      return text === undefined ? UNKNOWN : strValue(text);
+    }
     default:
       return UNKNOWN;
   }

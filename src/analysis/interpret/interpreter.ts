@@ -30,6 +30,7 @@ import { callBuiltin, BUILTIN_NAMES } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf } from '../coverage';
+import { changeCase, formatBraces, formatFString, formatPercent, joinStrings } from './strings';
 
 const MAX_DEPTH = 10;
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
@@ -48,6 +49,8 @@ const MAX_RUNS_PER_FUNCTION = 12;
 const CHEAP_RUN_STEPS = 3_000;
 const MAX_CHEAP_RUNS = 200;
 const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);
+/** String methods whose result is computed when the string and the arguments are known. */
+const STR_STR_METHODS = new Set(['format', 'join', 'upper', 'lower', 'strip']);
 
 /** How many items iterating a value gives, when that is known. */
 function iterableLength(v: Value): number | undefined {
@@ -92,6 +95,10 @@ interface Frame {
   cls?: ClassInfo;
   self?: InstanceValue;
   returns: Value[];
+  /** The function's own scope (its branches fork from it). */
+  scope?: Scope;
+  /** Names the function declares `nonlocal` or `global`: where a write to each goes. */
+  outerNames?: Map<string, { kind: 'nonlocal' | 'global'; scope: Scope }>;
   /** What a generator yielded (`yield from` adds an item of the iterable). */
   yields?: Value[];
   /** The ranks the function's body proves (ops/rank-from-use), worked out when first needed. */
@@ -291,7 +298,8 @@ export class Interpreter {
         this.execImport(stmt, scope);
         return false;
       case 'def':
-        scope.set(stmt.name, { kind: 'function', def: stmt });
+        // A def inside a function is a closure: its body reads the enclosing function's names (see closureView).
+        scope.set(stmt.name, this.frame.def && scope !== this.currentModule ? { kind: 'function', def: stmt, closure: scope } : { kind: 'function', def: stmt });
         if (this.currentModule !== this.module) this.globalsOf.set(stmt, this.currentModule);
         if (scope === this.module) this.functions.push(stmt);
         return false;
@@ -640,18 +648,13 @@ export class Interpreter {
   bind(target: A.Expr, value: Value, scope: Scope, stmt: A.Assign | null): void {
     switch (target.kind) {
       case 'name':
-        scope.set(target.id, value);
+        this.bindName(target.id, value, scope);
         this.recordTensorSite(target.id, target.range, value);
         if (this.inForward()) this.ctx.coverage.assigned(target.range, value);
         return;
       case 'attribute': {
         const object = this.eval(target.object, scope);
-        if (object.kind === 'instance') {
-          // Attributes live on the object, not in the branch's scope: under a condition that may not hold, an
-          // attribute another path set (`if cell == "LSTM": self.rnn = … if cell == "GRU": self.rnn = …`) is joined.
-          const before = this.uncertain > 0 ? object.attrs.get(target.attr) : undefined;
-          object.attrs.set(target.attr, before ? joinValues(before, value) : value);
-        }
+        if (object.kind === 'instance') this.setAttribute(object, target.attr, value);
         if (this.inForward()) this.ctx.coverage.assigned(target.range, value);
         this.recordTensorSite(this.ctx.text(target.range), target.attrRange, value);
         return;
@@ -682,6 +685,22 @@ export class Interpreter {
       default:
         return;
     }
+  }
+
+  /**
+   * Binds a name in the running function: in its own scope, or, for a name it declares `nonlocal` or `global`, in the
+   * enclosing function's or the module's, where Python writes it. A write under a branch of the function's own (an
+   * `if` not decided, a loop) may not happen: the outer name then holds what both agree on.
+   */
+  private bindName(name: string, value: Value, scope: Scope): void {
+    const outer = this.frame.outerNames?.get(name);
+    if (!outer) {
+      scope.set(name, value);
+      return;
+    }
+    const target = outer.kind === 'global' ? outer.scope : outer.scope.holder(name) ?? outer.scope;
+    const before = target.vars.get(name);
+    target.set(name, scope === this.frame.scope || before === undefined ? value : joinValues(before, value));
   }
 
   private unpackItems(value: Value, count: number): Value[] | undefined {
@@ -752,6 +771,8 @@ export class Interpreter {
         return { kind: 'float', value: expr.value };
       case 'str':
         return strValue(expr.value);
+      case 'fstring':
+        return formatFString(expr.parts.map((part) => (typeof part === 'string' ? part : { ...part, value: this.eval(part.expr, scope) })));
       case 'true':
       case 'false':
         return { kind: 'bool', value: expr.kind === 'true' };
@@ -1002,13 +1023,98 @@ export class Interpreter {
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       case 'str':
       case 'longstr':
-        return STR_INT_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
+        return STR_INT_METHODS.has(name) || STR_STR_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       default:
         return UNKNOWN;
     }
   }
 
-  private layerAttribute(layer: LayerDesc, name: string, expr: A.Attribute): Value {
+  /**
+   * `getattr(object, name)` with a known name: what `object.name` gives for a module, a class, an instance or a
+   * layer. Undefined when the object does not show that attribute (`getattr`'s default then applies) or is of
+   * another kind.
+   */
+  getAttribute(object: Value, name: string, node: { range: Range }): Value | undefined {
+    switch (object.kind) {
+      case 'module': {
+        const path = this.modulePath(object.path, name);
+        if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
+        if (object.path === 'string' && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
+        return { kind: 'module', path };
+      }
+      case 'instance': {
+        const own = object.attrs.get(name);
+        if (own) return own;
+        const method = this.findMethod(object.cls, name);
+        if (method) return { kind: 'function', def: method, owner: object };
+        return this.findClassAttr(object.cls, name);
+      }
+      case 'class': {
+        const attr = this.findClassAttr(object.cls, name);
+        if (attr) return attr;
+        const method = this.findMethod(object.cls, name);
+        return method ? { kind: 'function', def: method } : undefined;
+      }
+      case 'layer':
+        return object.layer.args.get(name)?.value ?? (name === 'weight' && object.layer.kind === 'Embedding' ? this.layerAttribute(object.layer, name, node) : undefined);
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * `object.name = value` or `setattr(object, name, value)` on an instance: the attribute lives on the object, not in
+   * the branch's scope, so under a condition that may not hold (`if cell == "LSTM": self.rnn = …`) it is joined with
+   * what another path set.
+   */
+  setAttribute(object: InstanceValue, name: string, value: Value): void {
+    const before = this.uncertain > 0 ? object.attrs.get(name) : undefined;
+    object.attrs.set(name, before ? joinValues(before, value) : value);
+    // Set only on a path that may not run: the attribute may not exist (see hasAttribute).
+    let maybe = this.maybeAttrs.get(object);
+    if (this.uncertain > 0 && !before) {
+      if (!maybe) this.maybeAttrs.set(object, (maybe = new Set()));
+      maybe.add(name);
+    } else if (this.uncertain === 0) maybe?.delete(name);
+  }
+
+  /** Attributes set only under a condition the analysis could not decide, by instance. */
+  private readonly maybeAttrs = new WeakMap<InstanceValue, Set<string>>();
+
+  /** `hasattr(object, name)`: true when the attribute is certainly there, undefined when the analysis cannot tell. */
+  hasAttribute(object: Value, name: string, node: { range: Range }): boolean | undefined {
+    if (object.kind !== 'instance' && object.kind !== 'class') return undefined;
+    if (object.kind === 'instance' && object.attrs.has(name) && this.maybeAttrs.get(object)?.has(name)) return undefined;
+    return this.getAttribute(object, name, node) ? true : undefined;
+  }
+
+  /**
+   * `seq.add_module(name, module)` on an nn.Sequential: the module runs after the others, or in place of the one of
+   * that name. Where the name is not known, or the call may not run (a condition not decided, a loop not unrolled),
+   * what the container holds is no longer known: an opaque child makes its output unknown.
+   */
+  addSequentialChild(layer: LayerDesc, name: Value, child: Value): void {
+    const names = this.sequentialNames.get(layer) ?? layer.children.map((_, i) => String(i));
+    const certain = name.kind === 'str' && this.uncertain === 0 && this.loopAppends.length === 0 && names.length === layer.children.length;
+    const desc = child.kind === 'layer' ? child.layer : child.kind === 'instance' ? { ...OPAQUE_LAYER, kind: 'Module', label: child.cls.name, module: child } : OPAQUE_LAYER;
+    if (!certain) {
+      layer.children.push(OPAQUE_LAYER);
+      this.sequentialNames.delete(layer);
+      return;
+    }
+    const at = names.indexOf(name.value);
+    if (at >= 0) layer.children[at] = desc;
+    else {
+      layer.children.push(desc);
+      names.push(name.value);
+    }
+    this.sequentialNames.set(layer, names);
+  }
+
+  /** The names of an nn.Sequential's children, once add_module has named one. */
+  private readonly sequentialNames = new WeakMap<LayerDesc, string[]>();
+
+  private layerAttribute(layer: LayerDesc, name: string, expr: { range: Range }): Value {
     const arg = layer.args.get(name);
     if (arg) return arg.value;
     if (layer.kind === 'Embedding' && name === 'weight') {
@@ -1122,6 +1228,7 @@ export class Interpreter {
       const value = floatOp(op, l, r);
       if (value !== undefined) return { kind: 'float', value };
     }
+    if (op === '%' && left.kind === 'str') return formatPercent(left.value, right);
     const sequenceResult = sequenceArithmetic(op, left, right);
     if (sequenceResult) return sequenceResult;
     // Integer arithmetic on an integer not known (a loop index, a size read at run time) is still an integer:
@@ -1180,9 +1287,21 @@ export class Interpreter {
     }
     if (hidden && callee.kind !== 'layer') {
       // Arguments we cannot see: do not guess at a layer's configuration or a function's parameters.
-      return callee.kind === 'module' && normalisePath(callee.path).startsWith('torch.nn.') && /\.[A-Z]\w*$/.test(callee.path) ? UNKNOWN : this.callValue(callee, args, kwargs, expr, true);
+      if (callee.kind === 'module' && normalisePath(callee.path).startsWith('torch.nn.') && /\.[A-Z]\w*$/.test(callee.path)) return UNKNOWN;
+      this.callSite = scope;
+      try {
+        return this.callValue(callee, args, kwargs, expr, true);
+      } finally {
+        this.callSite = undefined;
+      }
     }
-    const result = this.callValue(callee, args, kwargs, expr, false);
+    this.callSite = scope;
+    let result: Value;
+    try {
+      result = this.callValue(callee, args, kwargs, expr, false);
+    } finally {
+      this.callSite = undefined;
+    }
     if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result);
     return result;
   }
@@ -1197,12 +1316,21 @@ export class Interpreter {
       case 'class':
         return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false);
       case 'instance': {
+        // nn.Module.__call__ runs self.forward, which an instance attribute replaces (`self.forward = module.forward`).
+        const own = callee.cls.isTorchModule ? callee.attrs.get('forward') : undefined;
+        if (own && own !== callee && (own.kind === 'function' || own.kind === 'method' || own.kind === 'layer' || own.kind === 'instance')) {
+          this.calledInstances.add(callee);
+          return this.callValue(own, args, kwargs, expr, partial);
+        }
         const forward = this.findMethod(callee.cls, 'forward') ?? this.findMethod(callee.cls, 'call') ?? this.findMethod(callee.cls, '__call__');
         this.calledInstances.add(callee);
-        return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward)) : UNKNOWN;
+        return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial }) : UNKNOWN;
       }
       case 'function':
-        return this.callFunction(callee.def, partial ? [] : args, partial ? new Map() : kwargs, callee.owner, callee.owner ? this.ownerOf(callee.owner.cls, callee.def) : undefined);
+        return this.callFunction(callee.def, partial ? [] : args, partial ? new Map() : kwargs, callee.owner, callee.owner ? this.ownerOf(callee.owner.cls, callee.def) : undefined, false, {
+          exactArgs: !partial,
+          closure: callee.closure,
+        });
       case 'method':
         // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
         if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
@@ -1229,11 +1357,18 @@ export class Interpreter {
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
         if (SAME_MODULE_METHODS.has(name)) return receiver;
-        // self.register_buffer('pe', pe): the buffer is read back as self.pe.
-        if (receiver.kind === 'instance' && name === 'register_buffer' && args[0]?.kind === 'str') {
-          receiver.attrs.set(args[0].value, args[1] ?? kwargs.get('tensor') ?? UNKNOWN);
+        // self.register_buffer('pe', pe): the buffer is read back as self.pe; add_module and register_module
+        // likewise bind a submodule to its name.
+        if (receiver.kind === 'instance' && (name === 'register_buffer' || name === 'add_module' || name === 'register_module') && args[0]?.kind === 'str') {
+          this.setAttribute(receiver, args[0].value, args[1] ?? kwargs.get(name === 'register_buffer' ? 'tensor' : 'module') ?? UNKNOWN);
           return NONE;
         }
+        if (receiver.kind === 'layer' && receiver.layer.kind === 'Sequential' && (name === 'add_module' || name === 'register_module')) {
+          this.addSequentialChild(receiver.layer, args[0] ?? kwargs.get('name') ?? UNKNOWN, args[1] ?? kwargs.get('module') ?? UNKNOWN);
+          return NONE;
+        }
+        // `layer.forward(x)` is the layer's call.
+        if (receiver.kind === 'layer' && name === 'forward') return this.applyLayer(receiver.layer, args, kwargs, expr);
         if (receiver.kind === 'layer' && name === 'generate_square_subsequent_mask' && receiver.layer.kind === 'Transformer') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
         return UNKNOWN;
       case 'kmodel':
@@ -1252,7 +1387,11 @@ export class Interpreter {
       case 'str':
       case 'longstr':
         // str.index/find/count give an int, whose value is not followed.
-        return STR_INT_METHODS.has(name) ? { kind: 'symint', dim: UNKNOWN_DIM } : UNKNOWN;
+        if (STR_INT_METHODS.has(name)) return { kind: 'symint', dim: UNKNOWN_DIM };
+        if (receiver.kind === 'str' && name === 'format') return formatBraces(receiver.value, args, kwargs);
+        if (receiver.kind === 'str' && name === 'join' && args.length === 1) return joinStrings(receiver.value, args[0]);
+        if (receiver.kind === 'str' && args.length === 0 && kwargs.size === 0) return changeCase(receiver.value, name);
+        return UNKNOWN;
       case 'dict':
         if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
         if (name === 'get') {
@@ -1439,19 +1578,38 @@ export class Interpreter {
    * when `symbolic` (a model nobody instantiates in this file), a named symbol: sizes stay unknown
    * numbers that can still be compared by name.
    */
-  callFunction(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls?: ClassInfo, symbolic: boolean | 'tensors' = false): Value {
+  callFunction(
+    def: A.FunctionDef,
+    args: Value[],
+    kwargs: Map<string, Value>,
+    self: InstanceValue | undefined,
+    cls?: ClassInfo,
+    symbolic: boolean | 'tensors' = false,
+    call: { exactArgs?: boolean; closure?: Scope } = {},
+  ): Value {
+    const site = this.callSite;
+    this.callSite = undefined;
     this.calledFunctions.add(def);
     const runs = this.runs.get(def) ?? 0;
     if (!this.mayRunAgain(def, runs) || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) return UNKNOWN;
     this.runs.set(def, runs + 1);
     const globals = this.globalsOf.get(def) ?? this.module;
-    const scope = new Scope(globals);
+    const enclosing = call.closure ? closureView(call.closure, site) : undefined;
+    const scope = new Scope(enclosing ?? globals);
     const params = [...def.params];
     if (self && params.length && !params[0].variadic) scope.set(params.shift()!.name, self);
+    // `*args` and `**kwargs` hold what the call passed beyond the named parameters, when every argument is visible.
+    const exact = call.exactArgs === true && symbolic === false && !(self && def.params[0]?.variadic);
+    const named = new Set(params.filter((p) => !p.variadic).map((p) => p.name));
     let position = 0;
     for (const param of params) {
       if (param.variadic) {
-        scope.set(param.name, UNKNOWN);
+        if (exact && param.stars === 1) {
+          scope.set(param.name, sequence('tuple', args.slice(position)));
+          position = args.length;
+        } else if (exact && param.stars === 2) {
+          scope.set(param.name, { kind: 'dict', entries: new Map([...kwargs].filter(([k]) => !named.has(k))) });
+        } else scope.set(param.name, UNKNOWN);
         continue;
       }
       let value: Value | undefined;
@@ -1474,6 +1632,8 @@ export class Interpreter {
       def,
       cls,
       self,
+      scope,
+      outerNames: this.outerNamesOf(def, enclosing, globals),
       returns: [],
       inForward: below.inForward === true || (def.name === 'forward' && cls?.isTorchModule === true),
       inKerasCall: below.inKerasCall === true || (def.name === 'call' && cls?.isKerasModel === true),
@@ -1497,6 +1657,24 @@ export class Interpreter {
     }
     if (frame.returns.length === 0) return NONE;
     return frame.returns.slice(1).reduce((joined, v) => joinValues(joined, v), frame.returns[0]);
+  }
+
+  /** The scope of the call being made now, for a closure's view of its enclosing function (set by `call`). */
+  private callSite: Scope | undefined;
+
+  private readonly declaredOuter = new WeakMap<A.FunctionDef, Map<string, 'nonlocal' | 'global'>>();
+
+  /** The names a function declares `nonlocal` or `global`, with the scope Python writes each in. */
+  private outerNamesOf(def: A.FunctionDef, enclosing: Scope | undefined, globals: Scope): Frame['outerNames'] {
+    let declared = this.declaredOuter.get(def);
+    if (!declared) this.declaredOuter.set(def, (declared = declaredOuterNames(def.body, this.ctx)));
+    if (declared.size === 0) return undefined;
+    const out = new Map<string, { kind: 'nonlocal' | 'global'; scope: Scope }>();
+    for (const [name, kind] of declared) {
+      if (kind === 'global') out.set(name, { kind, scope: globals });
+      else if (enclosing) out.set(name, { kind, scope: enclosing });
+    }
+    return out;
   }
 
   /** Steps spent in each function's runs, the functions it called included. */
@@ -1633,6 +1811,54 @@ export class Interpreter {
   get currentSelf(): InstanceValue | undefined {
     return this.frame.self;
   }
+}
+
+/**
+ * What a closure reads of its enclosing function: the names as they are at the call. A call made in that function
+ * (its own scope or a branch of it) sees them as the call site does; a call made elsewhere, or after the function
+ * returned, sees the function's own scope, where its last values are.
+ */
+function closureView(closure: Scope, site: Scope | undefined): Scope {
+  const root = closure.root();
+  return site && site.root() === root ? site : root;
+}
+
+/** `nonlocal a, b` and `global c` anywhere in a function's body (not in the functions and classes it defines). */
+function declaredOuterNames(body: A.Stmt[], ctx: AnalysisContext): Map<string, 'nonlocal' | 'global'> {
+  const out = new Map<string, 'nonlocal' | 'global'>();
+  const walk = (stmts: A.Stmt[]): void => {
+    for (const s of stmts) {
+      switch (s.kind) {
+        case 'other': {
+          const m = /^(nonlocal|global)\s+([\w\s,]+)$/.exec(ctx.text(s.range).trim());
+          if (m) for (const name of m[2].split(',')) if (name.trim()) out.set(name.trim(), m[1] as 'nonlocal' | 'global');
+          break;
+        }
+        case 'if':
+          walk(s.body);
+          walk(s.orelse);
+          break;
+        case 'for':
+          walk(s.body);
+          walk(s.orelse);
+          break;
+        case 'while':
+        case 'with':
+          walk(s.body);
+          break;
+        case 'try':
+          walk(s.body);
+          s.handlers.forEach(walk);
+          walk(s.orelse);
+          walk(s.final);
+          break;
+        default:
+          break;
+      }
+    }
+  };
+  walk(body);
+  return out;
 }
 
 /** A tensor of unknown rank, or a tuple holding one: what a rank proven by use can refine. */

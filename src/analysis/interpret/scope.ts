@@ -23,6 +23,19 @@ export class Scope {
     return undefined;
   }
 
+  /** The scope this one branches from: the function's (or module's) own frame. */
+  root(): Scope {
+    let scope: Scope = this;
+    while (scope.isBranch && scope.parent) scope = scope.parent;
+    return scope;
+  }
+
+  /** The scope along the chain that binds the name (this one, a branch or an enclosing frame), if any. */
+  holder(name: string): Scope | undefined {
+    for (let scope: Scope | undefined = this; scope !== undefined; scope = scope.parent) if (scope.vars.has(name)) return scope;
+    return undefined;
+  }
+
   set(name: string, value: Value): void {
     this.vars.set(name, value);
   }
@@ -156,7 +169,7 @@ export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): bo
     case 'class':
       return b.kind === 'class' && a.cls === b.cls;
     case 'function':
-      return b.kind === 'function' && a.def === b.def && a.owner === b.owner;
+      return b.kind === 'function' && a.def === b.def && a.owner === b.owner && a.closure === b.closure;
     case 'instance':
       return a === b;
     default:

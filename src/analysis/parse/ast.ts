@@ -40,6 +40,12 @@ export interface Comprehension extends NodeBase {
 }
 export interface Num extends NodeBase { kind: 'int' | 'float'; value: number }
 export interface Str extends NodeBase { kind: 'str'; value: string }
+/**
+ * An f-string: its literal text and its replacement fields in order. A field's `spec` is its format specifier as
+ * written; `opaque` marks a field whose text cannot be computed here (`{x=}`, a specifier with a nested field).
+ */
+export interface FString extends NodeBase { kind: 'fstring'; parts: (string | FStringField)[] }
+export interface FStringField { expr: Expr; conversion?: string; spec?: string; opaque?: boolean }
 export interface Const extends NodeBase { kind: 'true' | 'false' | 'none' | 'ellipsis' }
 export interface Sequence extends NodeBase { kind: 'tuple' | 'list'; items: Expr[] }
 export interface Dict extends NodeBase { kind: 'dict'; entries: { key: Expr; value: Expr }[] }
@@ -54,7 +60,7 @@ export interface Starred extends NodeBase { kind: 'starred'; value: Expr }
 export interface OtherExpr extends NodeBase { kind: 'other'; calls: Call[]; tooDeep?: boolean }
 
 export type Expr =
-  | Name | Attribute | Call | Num | Str | Const | Sequence | Dict | Slice | Subscript
+  | Name | Attribute | Call | Num | Str | FString | Const | Sequence | Dict | Slice | Subscript
   | BinOp | UnaryOp | Conditional | Starred | Comprehension | Compare | BoolOp | Yield | OtherExpr;
 /** `yield value` (`from`: `yield from iterable`). Its own value is whatever the caller sends: unknown. */
 export interface Yield extends NodeBase { kind: 'yield'; value?: Expr; from: boolean }
@@ -65,6 +71,8 @@ export interface Param {
   default?: Expr;
   /** `*args` / `**kwargs`. */
   variadic: boolean;
+  /** Which of the two a variadic parameter is: 1 for `*args`, 2 for `**kwargs`; absent for a bare `*`. */
+  stars?: 1 | 2;
 }
 
 export interface FunctionDef extends NodeBase {

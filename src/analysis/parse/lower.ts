@@ -387,12 +387,12 @@ class Lowerer {
         case 'typed_parameter': {
           const inner = this.firstNamed(p);
           if (inner !== NONE && this.type(inner) === 'identifier') params.push({ name: this.text(inner), range: this.rangeOf(inner), variadic: false });
-          else if (inner !== NONE) params.push({ name: this.text(inner).replace(/^\*+/, ''), range: this.rangeOf(inner), variadic: true });
+          else if (inner !== NONE) params.push({ name: this.text(inner).replace(/^\*+/, ''), range: this.rangeOf(inner), variadic: true, ...starsOf(this.text(inner)) });
           break;
         }
         case 'list_splat_pattern':
         case 'dictionary_splat_pattern':
-          params.push({ name: this.text(p).replace(/^\*+/, ''), range: this.rangeOf(p), variadic: true });
+          params.push({ name: this.text(p).replace(/^\*+/, ''), range: this.rangeOf(p), variadic: true, ...starsOf(this.text(p)) });
           break;
         default:
           break;
@@ -472,9 +472,13 @@ class Lowerer {
       case 'float':
         return { kind: 'float', range, value: Number(this.text(node).replace(/_/g, '')) };
       case 'string':
+        if (this.childOfType(node, 'interpolation') !== NONE) return { kind: 'fstring', range, parts: this.fstringParts(node) };
         return { kind: 'str', range, value: this.stringValue(node) };
-      case 'concatenated_string':
-        return { kind: 'str', range, value: this.namedChildren(node).map((s) => this.stringValue(s)).join('') };
+      case 'concatenated_string': {
+        const strings = this.namedChildren(node);
+        if (strings.some((s) => this.childOfType(s, 'interpolation') !== NONE)) return { kind: 'fstring', range, parts: strings.flatMap((s) => this.fstringParts(s)) };
+        return { kind: 'str', range, value: strings.map((s) => this.stringValue(s)).join('') };
+      }
       case 'true':
       case 'false':
       case 'none':
@@ -657,6 +661,39 @@ class Lowerer {
     return { kind: 'slice', range, start: parts[0], stop: parts[1], step: parts[2] };
   }
 
+  /** An f-string's literal pieces (decoded, `{{` read as `{`) and replacement fields; a plain string is one piece. */
+  fstringParts(node: number): (string | A.FStringField)[] {
+    const start = this.childOfType(node, 'string_start');
+    const formatted = start !== NONE && /[fF]/.test(this.text(start));
+    const raw = start !== NONE && /[rR]/.test(this.text(start));
+    const parts: (string | A.FStringField)[] = [];
+    for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) {
+      const type = this.type(c);
+      if (type === 'string_content' || type === 'escape_sequence') {
+        let text = this.text(c);
+        if (!raw && text.includes('\\')) text = text.replace(/\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r?\n|.)/g, unescape);
+        parts.push(formatted ? text.replace(/\{\{/g, '{').replace(/\}\}/g, '}') : text);
+      } else if (type === 'interpolation') {
+        // Its children are read by type (the tree keeps no field names under an interpolation).
+        const conversion = this.childOfType(c, 'type_conversion');
+        const spec = this.childOfType(c, 'format_specifier');
+        const expression = this.namedChildren(c).find((k) => k !== conversion && k !== spec) ?? NONE;
+        // `{x=}` (the tree may keep no node for its `=`): what follows the expression starts with `=`.
+        const whole = this.text(c);
+        const written = expression !== NONE ? this.text(expression) : '';
+        const selfDocumenting = whole.slice(whole.indexOf(written) + written.length).trimStart().startsWith('=');
+        const nested = spec !== NONE && this.childOfType(spec, 'format_expression') !== NONE;
+        parts.push({
+          expr: this.exprOr(expression, this.rangeOf(c)),
+          ...(conversion !== NONE ? { conversion: this.text(conversion).slice(1) } : {}),
+          ...(spec !== NONE ? { spec: this.text(spec).slice(1) } : {}),
+          ...(selfDocumenting || nested || expression === NONE ? { opaque: true } : {}),
+        });
+      }
+    }
+    return parts;
+  }
+
   stringValue(node: number): string {
     if (this.childOfType(node, 'interpolation') !== NONE) return this.text(node);
     const start = this.childOfType(node, 'string_start');
@@ -670,6 +707,11 @@ class Lowerer {
     // Only a backslash starts an escape: most strings have none, and are kept as read.
     return raw || !text.includes('\\') ? text : text.replace(/\\(?:x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|\r?\n|.)/g, unescape);
   }
+}
+
+/** Which kind of variadic parameter a `*args` or `**kwargs` is, from its text. */
+function starsOf(text: string): { stars?: 1 | 2 } {
+  return text.startsWith('**') ? { stars: 2 } : text.startsWith('*') ? { stars: 1 } : {};
 }
 
 /** An integer literal's text without its digit separators and Python 2 `L` suffix, as Number reads it. */

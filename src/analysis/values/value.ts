@@ -6,6 +6,7 @@ import type { Dim, Origin } from '../shapes/dim';
 import type { Shape } from '../shapes/shape';
 import type { LayerDesc } from '../layers/layer';
 import type { Regrouping } from '../ops/regrouping';
+import type { Scope } from '../interpret/scope';
 
 export type DType = 'float' | 'long' | 'bool' | 'unknown';
 
@@ -115,7 +116,8 @@ export type Value =
   | { kind: 'layer'; layer: LayerDesc }
   | InstanceValue
   | { kind: 'class'; cls: ClassInfo }
-  | { kind: 'function'; def: FunctionDef; owner?: InstanceValue }
+  /** `closure`: the scope a nested def was defined in, whose names its body reads when they are not its own. */
+  | { kind: 'function'; def: FunctionDef; owner?: InstanceValue; closure?: Scope }
   | { kind: 'module'; path: string }
   | { kind: 'qualname'; name: string }
   | { kind: 'method'; receiver: Value; name: string }

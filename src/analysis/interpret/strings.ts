@@ -1,0 +1,192 @@
+// Strings built from known values, as Python builds them: str(), str.format, `%` formatting and f-strings. They
+// name attributes (`setattr(self, 'cell_{}'.format(i), cell)`, `getattr(nn, rnn_type)`), so a name made at run
+// time can be followed. A piece whose text is not known for certain (a float Python would print in another
+// notation, a format specifier not modelled, an object's repr) makes the whole string unknown, never a guess.
+import { MAX_STRING, UNKNOWN, Value, strValue } from '../values/value';
+
+/** Python's `str(v)` for the values whose text is certain; undefined otherwise. */
+export function pyStr(v: Value): string | undefined {
+  switch (v.kind) {
+    case 'str':
+      return v.value;
+    case 'int':
+      return String(v.value);
+    case 'bool':
+      return v.value ? 'True' : 'False';
+    case 'none':
+      return 'None';
+    case 'float':
+      return floatRepr(v.value);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Python's repr of a float where it agrees with JavaScript's shortest round-trip text: integral values below 1e16
+ * (`2.0`) and values printed without an exponent by both (1e-4 ≤ |v| < 1e16). Elsewhere the notations differ.
+ */
+function floatRepr(value: number): string | undefined {
+  if (!Number.isFinite(value)) return undefined;
+  const magnitude = Math.abs(value);
+  if (Number.isInteger(value) && magnitude < 1e16) return `${Object.is(value, -0) ? '-0' : String(value)}.0`;
+  if (magnitude < 1e-4 || magnitude >= 1e16) return undefined;
+  const text = String(value);
+  return /e/i.test(text) ? undefined : text;
+}
+
+/** Python's `repr(v)` for ints, bools and None (a string's repr depends on its quotes: not modelled). */
+function pyRepr(v: Value): string | undefined {
+  return v.kind === 'str' ? undefined : pyStr(v);
+}
+
+/**
+ * One replacement field's text: `spec` as in `format(v, spec)`, for the specifiers whose result is certain: none,
+ * `s` on a string, and `d` on an int, each with an optional fill/align, zero padding and width (`03d`, `>4`).
+ */
+export function formatField(v: Value, spec: string, conversion?: string): string | undefined {
+  let value: Value = v;
+  if (conversion === 'r') {
+    const text = pyRepr(v);
+    if (text === undefined) return undefined;
+    value = { kind: 'str', value: text };
+  } else if (conversion === 's') {
+    const text = pyStr(v);
+    if (text === undefined) return undefined;
+    value = { kind: 'str', value: text };
+  } else if (conversion !== undefined) return undefined;
+  if (spec === '') return pyStr(value);
+  const m = /^(?:([^{}])?([<>^]))?(0)?(\d{1,3})?([sd])?$/.exec(spec);
+  if (!m) return undefined;
+  const [, fill, align, zero, widthText, type] = m;
+  let text: string | undefined;
+  if (type === 'd' || (type === undefined && value.kind === 'int')) text = value.kind === 'int' ? String(value.value) : undefined;
+  else if (type === 's' || (type === undefined && value.kind === 'str')) text = value.kind === 'str' ? value.value : undefined;
+  if (text === undefined) return undefined;
+  const width = widthText ? Number(widthText) : 0;
+  if (text.length >= width) return text;
+  const pad = width - text.length;
+  if (!align && zero && value.kind === 'int') return text.startsWith('-') ? `-${'0'.repeat(pad)}${text.slice(1)}` : `${'0'.repeat(pad)}${text}`;
+  const c = fill ?? (zero && !align ? '0' : ' ');
+  // Numbers align right by default, strings left.
+  const side = align ?? (value.kind === 'int' ? '>' : '<');
+  if (side === '<') return text + c.repeat(pad);
+  if (side === '>') return c.repeat(pad) + text;
+  const left = Math.floor(pad / 2);
+  return c.repeat(left) + text + c.repeat(pad - left);
+}
+
+/** `template.format(*args, **kwargs)`: fields `{}`, `{0}` and `{name}` with a specifier formatField knows. */
+export function formatBraces(template: string, args: Value[], kwargs: Map<string, Value>): Value {
+  let out = '';
+  let auto = 0;
+  let i = 0;
+  while (i < template.length) {
+    const c = template[i];
+    if (c === '}') {
+      if (template[i + 1] !== '}') return UNKNOWN;
+      out += '}';
+      i += 2;
+      continue;
+    }
+    if (c !== '{') {
+      out += c;
+      i++;
+      continue;
+    }
+    if (template[i + 1] === '{') {
+      out += '{';
+      i += 2;
+      continue;
+    }
+    const close = template.indexOf('}', i);
+    if (close < 0) return UNKNOWN;
+    const field = template.slice(i + 1, close);
+    if (field.includes('{')) return UNKNOWN;
+    const m = /^([A-Za-z_]\w*|\d+)?(?:!([rsa]))?(?::(.*))?$/s.exec(field);
+    if (!m) return UNKNOWN;
+    const [, key, conversion, spec] = m;
+    const value = key === undefined ? args[auto++] : /^\d/.test(key) ? args[Number(key)] : kwargs.get(key);
+    if (value === undefined) return UNKNOWN;
+    const text = formatField(value, spec ?? '', conversion);
+    if (text === undefined) return UNKNOWN;
+    out += text;
+    if (out.length > MAX_STRING) return UNKNOWN;
+    i = close + 1;
+  }
+  return strValue(out);
+}
+
+/** `template % values`: `%s`, `%d`/`%i` (with flags `0` and `-` and a width) and `%%`, from a tuple or one value. */
+export function formatPercent(template: string, right: Value): Value {
+  if (right.kind === 'dict' || right.kind === 'list') return UNKNOWN;
+  if (right.kind === 'tuple' && right.element) return UNKNOWN;
+  const values = right.kind === 'tuple' ? right.items : [right];
+  let next = 0;
+  let failed = false;
+  const out = template.replace(/%([-0]*)(\d{0,3})([sdi%])|%/g, (_whole, flags: string | undefined, width: string | undefined, type: string | undefined) => {
+    if (failed) return '';
+    if (type === '%' && !flags && !width) return '%';
+    const value = type && type !== '%' ? values[next++] : undefined;
+    if (!value) {
+      failed = true;
+      return '';
+    }
+    let text: string | undefined;
+    if (type === 's') text = pyStr(value);
+    else if (value.kind === 'int') text = String(value.value);
+    else if (value.kind === 'bool') text = value.value ? '1' : '0';
+    if (text === undefined) {
+      failed = true;
+      return '';
+    }
+    const w = width ? Number(width) : 0;
+    if (text.length >= w) return text;
+    const pad = w - text.length;
+    if (flags?.includes('-')) return text + ' '.repeat(pad);
+    if (flags?.includes('0') && type !== 's') return text.startsWith('-') ? `-${'0'.repeat(pad)}${text.slice(1)}` : '0'.repeat(pad) + text;
+    return ' '.repeat(pad) + text;
+  });
+  // Python refuses a tuple with more values than the template takes: not a string.
+  if (failed || next !== values.length) return UNKNOWN;
+  return out.length > MAX_STRING ? UNKNOWN : strValue(out);
+}
+
+/** An f-string's text, when every field's text is known. */
+export function formatFString(parts: (string | { value: Value; conversion?: string; spec?: string; opaque?: boolean })[]): Value {
+  let out = '';
+  for (const part of parts) {
+    if (typeof part === 'string') out += part;
+    else {
+      if (part.opaque) return UNKNOWN;
+      const text = formatField(part.value, part.spec ?? '', part.conversion);
+      if (text === undefined) return UNKNOWN;
+      out += text;
+    }
+    if (out.length > MAX_STRING) return UNKNOWN;
+  }
+  return strValue(out);
+}
+
+/** `sep.join(items)` of known strings. */
+export function joinStrings(separator: string, items: Value): Value {
+  if ((items.kind !== 'list' && items.kind !== 'tuple') || items.element) return UNKNOWN;
+  const texts: string[] = [];
+  let length = 0;
+  for (const item of items.items) {
+    if (item.kind !== 'str') return UNKNOWN;
+    texts.push(item.value);
+    length += item.value.length + separator.length;
+    if (length > MAX_STRING + separator.length) return UNKNOWN;
+  }
+  return strValue(texts.join(separator));
+}
+
+/** `s.upper()`, `s.lower()` and `s.strip()` of an ASCII string (elsewhere Python's and JavaScript's tables differ). */
+export function changeCase(text: string, method: string): Value {
+  if (!/^[\x00-\x7f]*$/.test(text)) return UNKNOWN;
+  if (method === 'upper') return strValue(text.toUpperCase());
+  if (method === 'lower') return strValue(text.toLowerCase());
+  if (method === 'strip') return strValue(text.replace(/^[ \t\n\r\x0b\x0c\x1c-\x1f]+|[ \t\n\r\x0b\x0c\x1c-\x1f]+$/g, ''));
+  return UNKNOWN;
+}
