@@ -981,6 +981,49 @@ def _(r):
     return f"x = {randn(s)}\ny = {form}"
 
 
+@op("pool2d-functional")
+def _(r):
+    # F.max_pool2d / F.avg_pool2d and the adaptive forms on (N, C, H, W) or (C, H, W): an int window for both axes or a
+    # pair, the window read off the tensor (`x.size(2)`, `x.size()[2:]`), and None in an adaptive size keeping an axis.
+    c, h, w = r.randint(1, 4), r.randint(2, 12), r.randint(2, 12)
+    s = ([r.randint(1, 3)] if r.random() < 0.8 else []) + [c, h, w]
+    kh, kw = r.randint(1, min(h, 4)), r.randint(1, min(w, 4))
+    sh, sw = r.randint(1, 3), r.randint(1, 3)
+    ph, pw = r.randint(0, kh // 2), r.randint(0, kw // 2)
+    n = len(s)
+    kind = r.choice(["max", "avg"])
+    ceil = r.choice(["", ", ceil_mode=True"])
+    form = r.choice([
+        f"F.{kind}_pool2d(x, {kh})",
+        f"F.{kind}_pool2d(x, ({kh}, {kw}), stride=({sh}, {sw}), padding=({ph}, {pw}){ceil})",
+        f"F.{kind}_pool2d(x, kernel_size={kh}, stride={sh}, padding={ph}{ceil})",
+        f"F.{kind}_pool2d(x, ({kh}, {kw}), {sh})",
+        f"F.{kind}_pool2d(x, kernel_size=(x.size({n - 2}), {kw}))",
+        f"F.{kind}_pool2d(x, kernel_size=(x.size({n - 2}), 1)).squeeze({n - 2})",
+        f"F.{kind}_pool2d(x, x.size()[{n - 2}:])",
+        f"F.adaptive_{kind}_pool2d(x, {r.randint(1, 5)})",
+        f"F.adaptive_{kind}_pool2d(x, ({r.randint(1, 5)}, {r.choice(['None', str(r.randint(1, 5))])}))",
+        f"F.adaptive_{kind}_pool2d(x, output_size=(None, {r.randint(1, 5)}))",
+    ])
+    return f"x = {randn(s)}\ny = {form}"
+
+
+@op("pool2d-opaque")
+def _(r):
+    # A height the analyzer cannot read (`n` from a tensor's item): pooling over the whole of it still leaves one row.
+    c, w = r.randint(1, 4), r.randint(1, 8)
+    n = f"n = int(torch.randint({r.randint(1, 3)}, 9, (1,)).item())\n"
+    lead = f"{r.randint(1, 3)}, " if r.random() < 0.8 else ""
+    h = 1 if lead else 0
+    kind = r.choice(["max", "avg"])
+    form = r.choice([
+        f"F.{kind}_pool2d(x, kernel_size=(x.size({h + 1}), 1))",
+        f"F.{kind}_pool2d(x, (x.size({h + 1}), 1)).squeeze({h + 1})",
+        f"F.{kind}_pool2d(x, (x.size({h + 1}), {r.randint(1, w)}), stride=(x.size({h + 1}), 1))",
+    ])
+    return f"{n}x = torch.randn({lead}{c}, n, {w})\ny = {form}"
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;
