@@ -1024,6 +1024,39 @@ def _(r):
     return f"{n}x = torch.randn({lead}{c}, n, {w})\ny = {form}"
 
 
+
+@op("eye")
+def _(r):
+    # torch.eye(n, m=None) and np.eye(N, M=None, k=0): n rows of m columns, m defaulting to n.
+    n, m = r.randint(1, 8), r.randint(1, 8)
+    form = r.choice([
+        f"torch.eye({n})",
+        f"torch.eye({n}, {m})",
+        f"torch.eye({n}, m={m})",
+        f"torch.eye({n}, dtype=torch.long)",
+        f"torch.from_numpy(np.eye({n}))",
+        f"torch.from_numpy(np.eye({n}, {m}))",
+        f"torch.from_numpy(np.eye({n}, M={m}, k={r.randint(-2, 2)}))",
+        f"torch.FloatTensor(np.eye({n}))",
+    ])
+    return f"import numpy as np\ny = {form}"
+
+
+@op("index-int-list")
+def _(r):
+    # A list of ints indexes like a 1-D int64 tensor: its length replaces the axis it stands on.
+    s = sizes(r, r.randint(1, 4), 2, 6)
+    ids = [r.randrange(s[0]) for _ in range(r.randint(1, 5))]
+    last = [r.randrange(s[-1]) for _ in range(r.randint(1, 4))]
+    form = r.choice([
+        f"x[{ids}]",
+        f"x[{ids}, ...]",
+        f"x[..., {last}]",
+        f"torch.FloatTensor(np.eye({s[0]})[{ids}])",
+        f"torch.FloatTensor([np.eye({s[-1]})[{last}] for _ in range({r.randint(1, 4)})])",
+    ])
+    return f"import numpy as np\nx = {randn(s)}\ny = {form}"
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

@@ -21,7 +21,7 @@ import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
-import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
 import { AnalysisContext } from './context';
@@ -1107,6 +1107,14 @@ export class Interpreter {
     if (value.kind === 'symint') return { kind: 'int' };
     if (value.kind === 'none') return { kind: 'newaxis' };
     if (value.kind === 'tensor' && value.dtype === 'long' && value.shape.rankKnown) return { kind: 'tensor', shape: value.shape };
+    // A list of ints (`x[[1, 2]]`, `np.eye(n)[ids]`) is a 1-D int64 index in PyTorch and NumPy alike; bools would be a mask.
+    if (value.kind === 'list') {
+      const ints = (v: Value) => v.kind === 'int' || v.kind === 'symint';
+      if (value.element ? ints(value.element) : value.items.length > 0 && value.items.every(ints)) {
+        const length = sequenceLength(value);
+        return { kind: 'tensor', shape: shapeOf([length === undefined ? UNKNOWN_DIM : intDim(length)]) };
+      }
+    }
     return { kind: 'other' };
   }
 

@@ -1,9 +1,9 @@
-// torch.randn / rand / zeros / ones / empty / full / randint / tensor / arange and friends.
+// torch.randn / rand / zeros / ones / empty / full / randint / tensor / arange / eye and friends.
 import type { Origin } from '../shapes/dim';
 import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, MAX_WEIGHT, TensorValue, UNKNOWN, Value, intValue, numberValue } from '../values/value';
-import { dimsFromSizeArgs } from './dims-from-values';
+import { dimFromValue, dimsFromSizeArgs } from './dims-from-values';
 import { contiguousLayout } from './layout';
 
 const FLOAT_FACTORIES = new Set(['randn', 'rand', 'zeros', 'ones', 'empty', 'randn_like', 'rand_like', 'zeros_like', 'ones_like', 'empty_like', 'full_like']);
@@ -102,6 +102,15 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
       }
       return literalTensor(s, dtypeOf(kwargs, s.ints ? 'long' : 'float'), origin);
     }
+    case 'eye': {
+      // torch.eye(n, m=None) and np.eye(N, M=None, k=0): n rows of m columns (m defaulting to n), floats.
+      const rows = args[0] ?? kwargs.get('n') ?? kwargs.get('N');
+      const cols = args[1] ?? kwargs.get('m') ?? kwargs.get('M');
+      if (!rows || (rows.kind !== 'int' && rows.kind !== 'symint' && rows.kind !== 'unknown')) return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'float'), origin };
+      const second = cols === undefined || cols.kind === 'none' ? rows : cols;
+      if (second.kind !== 'int' && second.kind !== 'symint' && second.kind !== 'unknown') return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'float'), origin };
+      return { kind: 'tensor', shape: shapeOf([dimFromValue(rows, origin), dimFromValue(second, origin)]), dtype: dtypeOf(kwargs, 'float'), origin };
+    }
     case 'arange': {
       const nums = args.map(intValue);
       const [start, end] = nums.length >= 2 ? [nums[0], nums[1]] : [0, nums[0]];
@@ -195,5 +204,5 @@ function literalTensor(s: { dims: number[]; min: number; max: number; flat: numb
 }
 
 export function isTensorFactory(name: string): boolean {
-  return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || ['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like'].includes(name);
+  return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || ['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like', 'eye'].includes(name);
 }

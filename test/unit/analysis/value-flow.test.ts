@@ -86,6 +86,23 @@ describe('value flow', () => {
     assert.equal(await shapeOf(body, 'r'), '(4, 5, ?, 5)');
   });
 
+  it('gives torch.eye and np.eye n rows of m columns, m defaulting to n, and leaves an eye of unreadable size unknown', async () => {
+    const body = 'import numpy as np\nimport torch\na = torch.eye(4)\nb = torch.eye(3, 5)\nc = np.eye(6, M=2)\nd = torch.eye(torch.randn(2, 2))\n';
+    assert.equal(await shapeOf(body, 'a'), '(4, 4)');
+    assert.equal(await shapeOf(body, 'b'), '(3, 5)');
+    assert.equal(await shapeOf(body, 'c'), '(6, 2)');
+    assert.equal(await shapeOf(body, 'd'), undefined);
+  });
+
+  it('indexes with a list of ints as with a 1-D int64 tensor: one-hot rows np.eye(n)[ids] stacked into a batch', async () => {
+    const body = 'import numpy as np\nimport torch\nx = torch.randn(5, 7)\na = x[[0, 2, 2]]\nb = x[:, [1, 6]]\nrows = [np.eye(7)[[1, 2, 3]] for _ in range(4)]\nbatch = torch.FloatTensor(rows)\nmask = x[[True, False, True, True, False]]\n';
+    assert.equal(await shapeOf(body, 'a'), '(3, 7)');
+    assert.equal(await shapeOf(body, 'b'), '(5, 2)');
+    assert.equal(await shapeOf(body, 'batch'), '(4, 3, 7)');
+    // A list of bools is a mask: how many rows it keeps is data.
+    assert.notEqual(await shapeOf(body, 'mask'), '(5, 7)');
+  });
+
   it('takes a cell\'s batch from its 2-D state when the input\'s rank is unknown', async () => {
     const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.cell = nn.GRUCell(10, 20)\n    def forward(self, x):\n        h = torch.zeros(3, 20)\n        h2 = self.cell(x, h)\n        return h2\n';
     assert.equal(await shapeOf(body, 'h2'), '(3, 20)');
