@@ -1057,6 +1057,25 @@ def _(r):
     ])
     return f"import numpy as np\nx = {randn(s)}\ny = {form}"
 
+
+@op("legacy-alike-rows")
+def _(r):
+    # torch.FloatTensor / torch.Tensor over a list of arrays of one shape the analyzer cannot read (`n` from a tensor's
+    # item; ids looked up in a dict comprehension over a set): PyTorch raises unless they agree, so the rank is known.
+    n = f"n = int(torch.randint({r.randint(4, 6)}, 9, (1,)).item())\n"
+    words = "".join(r.sample("abcdefgh", r.randint(3, 6)))
+    vocab = f"vocab = {{w: i for i, w in enumerate(set({words!r}))}}\n"
+    k, m = r.randint(1, 5), r.randint(1, len(words))
+    ids = f"[vocab[c] for c in {words[:m]!r}]"
+    ctor = r.choice(["torch.FloatTensor", "torch.Tensor"])
+    form = r.choice([
+        f"rows = [np.eye(n)[{ids}] for _ in range({k})]\ny = {ctor}(rows)",
+        f"rows = []\nfor _ in range({k}):\n    rows.append(np.eye(n)[{ids}])\ny = {ctor}(rows)",
+        f"rows = [np.zeros((n, {m})) for _ in range({k})]\ny = {ctor}(rows)",
+        f"y = {ctor}([np.eye(len(vocab))[{ids}], np.eye(len(vocab))[{ids}]])",
+    ])
+    return f"import numpy as np\n{n}{vocab}{form}"
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

@@ -563,6 +563,14 @@ export class Interpreter {
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => sameValue(v, iter.items[0]))) return iter.items[0];
     // Some one of several ints (range(18)): an int, whose value is not followed.
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => v.kind === 'int' || v.kind === 'symint')) return { kind: 'symint', dim: UNKNOWN_DIM };
+    // Pairs of one length (enumerate's (i, item)): each position is what all items share there.
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.length <= MAX_ITEMS) {
+      const first = iter.items[0];
+      if (first.kind === 'tuple' && !first.element && first.items.length <= 8 && iter.items.every((v) => v.kind === 'tuple' && !v.element && v.items.length === first.items.length)) {
+        const column = (k: number) => this.iterationValue({ kind: 'list', items: iter.items.map((v) => (v as { items: Value[] }).items[k]) });
+        return { kind: 'tuple', items: first.items.map((_, k) => column(k)) };
+      }
+    }
     if (iter.kind === 'str') return { kind: 'str', value: iter.value[0] ?? '' };
     return UNKNOWN;
   }
@@ -661,7 +669,10 @@ export class Interpreter {
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
         if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
         // A key the analysis cannot name (`d[word] = i` in a loop): the dict now holds keys it does not list.
-        else if (object.kind === 'dict') object.partial = true;
+        else if (object.kind === 'dict') {
+          object.partial = true;
+          object.values = undefined;
+        }
         return;
       }
       case 'tuple':
@@ -904,7 +915,7 @@ export class Interpreter {
     if (expr.key) this.eval(expr.key, inner);
     const element = this.eval(expr.element, inner);
     // Its keys are not followed: the dict may hold any number of them.
-    if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true };
+    if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true, values: element };
     // One generator and no filter: as many items as the iterable has, when that is known.
     const count = single && expr.generators[0].ifs.length === 0 ? iterableLength(firstIter) : undefined;
     return count === undefined ? listOf(element) : summary('list', count, element);
@@ -1047,7 +1058,9 @@ export class Interpreter {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
       return value.items[i] ?? UNKNOWN;
     }
-    if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? UNKNOWN;
+    if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? value.values ?? UNKNOWN;
+    // A key not known, in a dict whose every value is one summary (a dict comprehension's): that value, or a KeyError.
+    if (value.kind === 'dict' && value.values && value.entries.size === 0 && !value.namespace) return value.values;
     if (value.kind === 'method' && value.name === '__shape__' && value.receiver.kind === 'tensor' && key.kind === 'int') {
       return tensorMethod(value.receiver, 'size', [key], new Map(), this.originOf(expr));
     }
@@ -1267,7 +1280,10 @@ export class Interpreter {
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
         // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.
-        if (DICT_MUTATORS.has(name)) receiver.partial = true;
+        if (DICT_MUTATORS.has(name)) {
+          receiver.partial = true;
+          receiver.values = undefined;
+        }
         return UNKNOWN;
       default:
         return UNKNOWN;

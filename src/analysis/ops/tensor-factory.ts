@@ -144,7 +144,7 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
   if (args.length === 1 && (first.kind === 'list' || first.kind === 'tuple' || first.kind === 'tensor')) {
     const s = literalStats(first);
     if (s) return literalTensor(s, dtype, origin);
-    const shape = dataShape(first);
+    const shape = dataShape(first, true);
     return shape ? { ...unknown, shape: shapeOf(shape) } : unknown;
   }
   if (args.length === 1 && first.kind === 'size') return { ...unknown, shape: shapeOf(first.dims) };
@@ -161,19 +161,21 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
 }
 
 /** The shape of data given as an array, or a list of same-shaped arrays; undefined when it cannot be known. */
-function dataShape(data: Value): Dim[] | undefined {
+function dataShape(data: Value, alike = false): Dim[] | undefined {
   if (data.kind === 'tensor') return data.shape.rankKnown ? data.shape.dims : undefined;
   // A number is a 0-d entry, whether or not its value is known.
   if (data.kind === 'int' || data.kind === 'float' || data.kind === 'bool' || data.kind === 'symint') return [];
   if ((data.kind === 'list' || data.kind === 'tuple') && data.element) {
-    const inner = dataShape(data.element);
+    const inner = dataShape(data.element, alike);
     return inner ? [data.length === undefined ? UNKNOWN_DIM : intDim(data.length), ...inner] : undefined;
   }
   if ((data.kind === 'list' || data.kind === 'tuple') && !data.element && data.items.length > 0) {
-    const inner = data.items.map(dataShape);
+    const inner = data.items.map((item) => dataShape(item, alike));
     const first = inner[0];
-    if (!first || !inner.every((d) => d && d.length === first.length && d.every((x, i) => sameDim(x, first[i])))) return undefined;
-    return [intDim(data.items.length), ...first];
+    if (!first || !inner.every((d) => d && d.length === first.length && (alike || d.every((x, i) => sameDim(x, first[i]))))) return undefined;
+    // `alike`: the reader raises unless the items share one shape (the legacy constructors do; NumPy before 1.24 made a
+    // ragged object array instead), so a size the items do not all show is unknown, and the rank is known.
+    return [intDim(data.items.length), ...first.map((x, i) => (inner.every((d) => sameDim(d![i], x)) ? x : UNKNOWN_DIM))];
   }
   return undefined;
 }

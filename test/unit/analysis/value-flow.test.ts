@@ -103,6 +103,18 @@ describe('value flow', () => {
     assert.notEqual(await shapeOf(body, 'mask'), '(5, 7)');
   });
 
+  it('looks a key up in a dict comprehension as its value (ints from enumerate, even over a set), and forgets that once a key it cannot name is written', async () => {
+    const body = 'import numpy as np\nimport torch\nwords = list(set("i like dog i love coffee".split()))\nword_dict = {w: i for i, w in enumerate(words)}\nids = [word_dict[w] for w in ["i", "like"]]\na = np.eye(5)[ids]\nother = {w: i for i, w in enumerate(words)}\nfor w in words:\n    other[w] = w.upper()\nb = np.eye(5)[[other[w] for w in ["i", "like"]]]\n';
+    assert.equal(await shapeOf(body, 'a'), '(2, 5)');
+    assert.equal(await shapeOf(body, 'b'), undefined);
+  });
+
+  it('gives torch.FloatTensor of a list of arrays their common rank when their sizes are not known (PyTorch raises unless they agree)', async () => {
+    const body = 'import numpy as np\nimport torch\nn = int(torch.randint(4, 9, (1,)).item())\nrows = []\nfor ids in [[1, 2], [3, 0]]:\n    rows.append(np.eye(n)[ids])\nbatch = torch.FloatTensor(rows)\nragged = np.array([np.zeros(n), np.zeros((n, 2))])\n';
+    assert.equal(await shapeOf(body, 'batch'), '(2, 2, ?)');
+    assert.equal(await shapeOf(body, 'ragged'), undefined);
+  });
+
   it('takes a cell\'s batch from its 2-D state when the input\'s rank is unknown', async () => {
     const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.cell = nn.GRUCell(10, 20)\n    def forward(self, x):\n        h = torch.zeros(3, 20)\n        h2 = self.cell(x, h)\n        return h2\n';
     assert.equal(await shapeOf(body, 'h2'), '(3, 20)');
