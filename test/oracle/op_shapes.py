@@ -981,6 +981,101 @@ def _(r):
     return f"x = {randn(s)}\ny = {form}"
 
 
+@op("pool2d-functional")
+def _(r):
+    # F.max_pool2d / F.avg_pool2d and the adaptive forms on (N, C, H, W) or (C, H, W): an int window for both axes or a
+    # pair, the window read off the tensor (`x.size(2)`, `x.size()[2:]`), and None in an adaptive size keeping an axis.
+    c, h, w = r.randint(1, 4), r.randint(2, 12), r.randint(2, 12)
+    s = ([r.randint(1, 3)] if r.random() < 0.8 else []) + [c, h, w]
+    kh, kw = r.randint(1, min(h, 4)), r.randint(1, min(w, 4))
+    sh, sw = r.randint(1, 3), r.randint(1, 3)
+    ph, pw = r.randint(0, kh // 2), r.randint(0, kw // 2)
+    n = len(s)
+    kind = r.choice(["max", "avg"])
+    ceil = r.choice(["", ", ceil_mode=True"])
+    form = r.choice([
+        f"F.{kind}_pool2d(x, {kh})",
+        f"F.{kind}_pool2d(x, ({kh}, {kw}), stride=({sh}, {sw}), padding=({ph}, {pw}){ceil})",
+        f"F.{kind}_pool2d(x, kernel_size={kh}, stride={sh}, padding={ph}{ceil})",
+        f"F.{kind}_pool2d(x, ({kh}, {kw}), {sh})",
+        f"F.{kind}_pool2d(x, kernel_size=(x.size({n - 2}), {kw}))",
+        f"F.{kind}_pool2d(x, kernel_size=(x.size({n - 2}), 1)).squeeze({n - 2})",
+        f"F.{kind}_pool2d(x, x.size()[{n - 2}:])",
+        f"F.adaptive_{kind}_pool2d(x, {r.randint(1, 5)})",
+        f"F.adaptive_{kind}_pool2d(x, ({r.randint(1, 5)}, {r.choice(['None', str(r.randint(1, 5))])}))",
+        f"F.adaptive_{kind}_pool2d(x, output_size=(None, {r.randint(1, 5)}))",
+    ])
+    return f"x = {randn(s)}\ny = {form}"
+
+
+@op("pool2d-opaque")
+def _(r):
+    # A height the analyzer cannot read (`n` from a tensor's item): pooling over the whole of it still leaves one row.
+    c, w = r.randint(1, 4), r.randint(1, 8)
+    n = f"n = int(torch.randint({r.randint(1, 3)}, 9, (1,)).item())\n"
+    lead = f"{r.randint(1, 3)}, " if r.random() < 0.8 else ""
+    h = 1 if lead else 0
+    kind = r.choice(["max", "avg"])
+    form = r.choice([
+        f"F.{kind}_pool2d(x, kernel_size=(x.size({h + 1}), 1))",
+        f"F.{kind}_pool2d(x, (x.size({h + 1}), 1)).squeeze({h + 1})",
+        f"F.{kind}_pool2d(x, (x.size({h + 1}), {r.randint(1, w)}), stride=(x.size({h + 1}), 1))",
+    ])
+    return f"{n}x = torch.randn({lead}{c}, n, {w})\ny = {form}"
+
+
+
+@op("eye")
+def _(r):
+    # torch.eye(n, m=None) and np.eye(N, M=None, k=0): n rows of m columns, m defaulting to n.
+    n, m = r.randint(1, 8), r.randint(1, 8)
+    form = r.choice([
+        f"torch.eye({n})",
+        f"torch.eye({n}, {m})",
+        f"torch.eye({n}, m={m})",
+        f"torch.eye({n}, dtype=torch.long)",
+        f"torch.from_numpy(np.eye({n}))",
+        f"torch.from_numpy(np.eye({n}, {m}))",
+        f"torch.from_numpy(np.eye({n}, M={m}, k={r.randint(-2, 2)}))",
+        f"torch.FloatTensor(np.eye({n}))",
+    ])
+    return f"import numpy as np\ny = {form}"
+
+
+@op("index-int-list")
+def _(r):
+    # A list of ints indexes like a 1-D int64 tensor: its length replaces the axis it stands on.
+    s = sizes(r, r.randint(1, 4), 2, 6)
+    ids = [r.randrange(s[0]) for _ in range(r.randint(1, 5))]
+    last = [r.randrange(s[-1]) for _ in range(r.randint(1, 4))]
+    form = r.choice([
+        f"x[{ids}]",
+        f"x[{ids}, ...]",
+        f"x[..., {last}]",
+        f"torch.FloatTensor(np.eye({s[0]})[{ids}])",
+        f"torch.FloatTensor([np.eye({s[-1]})[{last}] for _ in range({r.randint(1, 4)})])",
+    ])
+    return f"import numpy as np\nx = {randn(s)}\ny = {form}"
+
+
+@op("legacy-alike-rows")
+def _(r):
+    # torch.FloatTensor / torch.Tensor over a list of arrays of one shape the analyzer cannot read (`n` from a tensor's
+    # item; ids looked up in a dict comprehension over a set): PyTorch raises unless they agree, so the rank is known.
+    n = f"n = int(torch.randint({r.randint(4, 6)}, 9, (1,)).item())\n"
+    words = "".join(r.sample("abcdefgh", r.randint(3, 6)))
+    vocab = f"vocab = {{w: i for i, w in enumerate(set({words!r}))}}\n"
+    k, m = r.randint(1, 5), r.randint(1, len(words))
+    ids = f"[vocab[c] for c in {words[:m]!r}]"
+    ctor = r.choice(["torch.FloatTensor", "torch.Tensor"])
+    form = r.choice([
+        f"rows = [np.eye(n)[{ids}] for _ in range({k})]\ny = {ctor}(rows)",
+        f"rows = []\nfor _ in range({k}):\n    rows.append(np.eye(n)[{ids}])\ny = {ctor}(rows)",
+        f"rows = [np.zeros((n, {m})) for _ in range({k})]\ny = {ctor}(rows)",
+        f"y = {ctor}([np.eye(len(vocab))[{ids}], np.eye(len(vocab))[{ids}]])",
+    ])
+    return f"import numpy as np\n{n}{vocab}{form}"
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

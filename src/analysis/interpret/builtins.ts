@@ -137,7 +137,9 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       const seq = a ? iterated(a) : undefined;
       const start = b ?? kwargs.get('start') ?? { kind: 'int', value: 0 };
       const first = intValue(start);
-      if (!seq || first === undefined) return UNKNOWN;
+      if (first === undefined) return UNKNOWN;
+      // Over an iterable not followed (a set, a partial dict, a tensor of unknown rank), the count is still an int.
+      if (!seq) return a?.kind === 'unknown' || a?.kind === 'dict' || a?.kind === 'tensor' ? summary('list', undefined, { kind: 'tuple', items: [{ kind: 'symint', dim: UNKNOWN_DIM }, UNKNOWN] }) : UNKNOWN;
       if (seq.items) return sequence('list', seq.items.map((v, i) => ({ kind: 'tuple', items: [{ kind: 'int', value: first + i }, v] })));
       // The count is an int even where the number of items is not known.
       return summary('list', seq.length, { kind: 'tuple', items: [{ kind: 'symint', dim: UNKNOWN_DIM }, seq.element] });

@@ -21,7 +21,7 @@ import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
-import { Dim, Origin, UNKNOWN_DIM, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
 import { AnalysisContext } from './context';
@@ -571,6 +571,14 @@ export class Interpreter {
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => sameValue(v, iter.items[0]))) return iter.items[0];
     // Some one of several ints (range(18)): an int, whose value is not followed.
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => v.kind === 'int' || v.kind === 'symint')) return { kind: 'symint', dim: UNKNOWN_DIM };
+    // Pairs of one length (enumerate's (i, item)): each position is what all items share there.
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.length <= MAX_ITEMS) {
+      const first = iter.items[0];
+      if (first.kind === 'tuple' && !first.element && first.items.length <= 8 && iter.items.every((v) => v.kind === 'tuple' && !v.element && v.items.length === first.items.length)) {
+        const column = (k: number) => this.iterationValue({ kind: 'list', items: iter.items.map((v) => (v as { items: Value[] }).items[k]) });
+        return { kind: 'tuple', items: first.items.map((_, k) => column(k)) };
+      }
+    }
     if (iter.kind === 'str') return { kind: 'str', value: iter.value[0] ?? '' };
     return UNKNOWN;
   }
@@ -664,7 +672,10 @@ export class Interpreter {
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
         if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
         // A key the analysis cannot name (`d[word] = i` in a loop): the dict now holds keys it does not list.
-        else if (object.kind === 'dict') object.partial = true;
+        else if (object.kind === 'dict') {
+          object.partial = true;
+          object.values = undefined;
+        }
         return;
       }
       case 'tuple':
@@ -925,7 +936,7 @@ export class Interpreter {
     if (expr.key) this.eval(expr.key, inner);
     const element = this.eval(expr.element, inner);
     // Its keys are not followed: the dict may hold any number of them.
-    if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true };
+    if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true, values: element };
     // One generator and no filter: as many items as the iterable has, when that is known.
     const count = single && expr.generators[0].ifs.length === 0 ? iterableLength(firstIter) : undefined;
     return count === undefined ? listOf(element) : summary('list', count, element);
@@ -1153,7 +1164,9 @@ export class Interpreter {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
       return value.items[i] ?? UNKNOWN;
     }
-    if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? UNKNOWN;
+    if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? value.values ?? UNKNOWN;
+    // A key not known, in a dict whose every value is one summary (a dict comprehension's): that value, or a KeyError.
+    if (value.kind === 'dict' && value.values && value.entries.size === 0 && !value.namespace) return value.values;
     if (value.kind === 'method' && value.name === '__shape__' && value.receiver.kind === 'tensor' && key.kind === 'int') {
       return tensorMethod(value.receiver, 'size', [key], new Map(), this.originOf(expr));
     }
@@ -1213,6 +1226,14 @@ export class Interpreter {
     if (value.kind === 'symint') return { kind: 'int' };
     if (value.kind === 'none') return { kind: 'newaxis' };
     if (value.kind === 'tensor' && value.dtype === 'long' && value.shape.rankKnown) return { kind: 'tensor', shape: value.shape };
+    // A list of ints (`x[[1, 2]]`, `np.eye(n)[ids]`) is a 1-D int64 index in PyTorch and NumPy alike; bools would be a mask.
+    if (value.kind === 'list') {
+      const ints = (v: Value) => v.kind === 'int' || v.kind === 'symint';
+      if (value.element ? ints(value.element) : value.items.length > 0 && value.items.every(ints)) {
+        const length = sequenceLength(value);
+        return { kind: 'tensor', shape: shapeOf([length === undefined ? UNKNOWN_DIM : intDim(length)]) };
+      }
+    }
     return { kind: 'other' };
   }
 
@@ -1399,7 +1420,10 @@ export class Interpreter {
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
         // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.
-        if (DICT_MUTATORS.has(name)) receiver.partial = true;
+        if (DICT_MUTATORS.has(name)) {
+          receiver.partial = true;
+          receiver.values = undefined;
+        }
         return UNKNOWN;
       default:
         return UNKNOWN;

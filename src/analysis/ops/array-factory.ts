@@ -12,6 +12,7 @@ const NUMPY: Record<string, string> = {
   'numpy.empty': 'empty',
   'numpy.full': 'full',
   'numpy.arange': 'arange',
+  'numpy.eye': 'eye',
   'numpy.random.rand': 'rand',
   'numpy.random.randn': 'randn',
   'numpy.random.random': 'rand',

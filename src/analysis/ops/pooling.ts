@@ -1,4 +1,5 @@
-// Functional 1-D pooling: F.max_pool1d / F.avg_pool1d (N, C, L) → (N, C, L′), and the adaptive forms (N, C, size).
+// Functional pooling: F.max_pool1d / F.avg_pool1d (N, C, L) → (N, C, L′), F.max_pool2d / F.avg_pool2d
+// (N, C, H, W) → (N, C, H′, W′), and the adaptive forms (N, C, size…).
 import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, Value, boolValue, intValue } from '../values/value';
@@ -60,10 +61,75 @@ export function pool1d(name: string, args: Value[], kwargs: Map<string, Value>, 
  * kernel, no padding or dilation) leaves one step, since the kernel is that very axis' size.
  */
 function windowIsLength(input: TensorValue, kernelValue: Value | undefined, strideValue: Value | undefined, paddingValue: Value | undefined, dilationValue: Value | undefined): boolean {
-  const kernel = single(kernelValue);
-  const stride = strideValue === undefined ? undefined : single(strideValue);
-  const last = input.shape.dims.length - 1;
-  const isLength = (v: Value | undefined): boolean => v?.kind === 'symint' && v.of?.tensor === input && v.of.axis === last;
+  return windowIsAxis(input, input.shape.dims.length - 1, single(kernelValue), strideValue === undefined ? undefined : single(strideValue), paddingValue === undefined ? undefined : single(paddingValue), dilationValue === undefined ? undefined : single(dilationValue));
+}
+
+/** A window over `axis` of `input` that is the axis' own size, read off the tensor (`x.size(axis)`), with no padding or dilation. */
+function windowIsAxis(input: TensorValue, axis: number, kernel: Value | undefined, stride: Value | undefined, padding: Value | undefined, dilation: Value | undefined): boolean {
+  const isLength = (v: Value | undefined): boolean => v?.kind === 'symint' && v.of?.tensor === input && v.of.axis === axis;
   if (!isLength(kernel) || !(stride === undefined || stride.kind === 'none' || isLength(stride))) return false;
-  return (paddingValue === undefined || intValue(single(paddingValue)) === 0) && (dilationValue === undefined || intValue(single(dilationValue)) === 1);
+  return (padding === undefined || intValue(padding) === 0) && (dilation === undefined || intValue(dilation) === 1);
+}
+
+/** The value for one spatial axis of a kernel/stride/padding argument: an int for both, or a pair (height, width). */
+function axisValue(v: Value | undefined, axis: 0 | 1): Value | undefined {
+  if (v === undefined || v.kind === 'none') return v;
+  if (v.kind === 'tuple' || v.kind === 'list') {
+    if (v.element) return undefined;
+    if (v.items.length === 1) return v.items[0];
+    return v.items.length === 2 ? v.items[axis] : { kind: 'unknown' };
+  }
+  if (v.kind === 'size') return v.dims.length === 2 ? valueOfDim(v.dims[axis]) : v.dims.length === 1 ? valueOfDim(v.dims[0]) : { kind: 'unknown' };
+  return v;
+}
+
+function valueOfDim(d: Dim): Value {
+  return d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d };
+}
+
+/**
+ * F.max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False),
+ * F.avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True, divisor_override=None)
+ * and the adaptive forms, on (N, C, H, W) or (C, H, W): each spatial axis follows the 1-D rule with its own window (an
+ * int for both axes, or a pair). A window that is the axis itself (`kernel_size=(x.size(2), 1)`, pooling a feature
+ * map's whole height) leaves one step on that axis, whatever its size.
+ */
+export function pool2d(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  const input = args[0] ?? kwargs.get('input');
+  if (input?.kind !== 'tensor') return undefined;
+  const shape = input.shape;
+  const out = (dims: Dim[] | undefined): TensorValue => ({ kind: 'tensor', dtype: input.dtype, origin, shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE });
+  if (!shape.rankKnown || (shape.dims.length !== 3 && shape.dims.length !== 4)) return out(undefined);
+  const rank = shape.dims.length;
+  const lead = shape.dims.slice(0, rank - 2);
+  const spatial = shape.dims.slice(rank - 2);
+  const get = (i: number, key: string) => args[i] ?? kwargs.get(key);
+  if (name === 'adaptive_max_pool2d' || name === 'adaptive_avg_pool2d') {
+    const indices = get(2, 'return_indices');
+    if (name === 'adaptive_max_pool2d' && indices !== undefined && boolValue(indices) !== false) return undefined;
+    const size = get(1, 'output_size');
+    if (size === undefined) return out(undefined);
+    // None in the output size keeps that axis as it is.
+    return out([...lead, ...([0, 1] as const).map((a) => {
+      const v = axisValue(size, a);
+      return v?.kind === 'none' ? spatial[a] : v ? dimFromValue(v, origin) : UNKNOWN_DIM;
+    })]);
+  }
+  const isMax = name === 'max_pool2d';
+  if (isMax && get(6, 'return_indices') !== undefined && boolValue(get(6, 'return_indices')) !== false) return undefined;
+  const kernel = get(1, 'kernel_size');
+  if (kernel === undefined) return out(undefined);
+  const stride = get(2, 'stride');
+  const padding = get(3, 'padding');
+  const dilation = isMax ? get(4, 'dilation') : undefined;
+  const ceil = isMax ? get(5, 'ceil_mode') : get(4, 'ceil_mode');
+  return out([...lead, ...([0, 1] as const).map((a) => {
+    const axis = rank - 2 + a;
+    const k = axisValue(kernel, a);
+    const s = axisValue(stride, a);
+    const p = axisValue(padding, a);
+    const d = axisValue(dilation, a);
+    const length = pooledLength(spatial[a], k, s, p, d, ceil);
+    return length.kind === 'unknown' && windowIsAxis(input, axis, k, s, p, d) ? intDim(1) : length;
+  })]);
 }

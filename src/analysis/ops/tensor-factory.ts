@@ -1,9 +1,9 @@
-// torch.randn / rand / zeros / ones / empty / full / randint / tensor / arange and friends.
+// torch.randn / rand / zeros / ones / empty / full / randint / tensor / arange / eye and friends.
 import type { Origin } from '../shapes/dim';
 import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, MAX_WEIGHT, TensorValue, UNKNOWN, Value, intValue, numberValue } from '../values/value';
-import { dimsFromSizeArgs } from './dims-from-values';
+import { dimFromValue, dimsFromSizeArgs } from './dims-from-values';
 import { contiguousLayout } from './layout';
 
 const FLOAT_FACTORIES = new Set(['randn', 'rand', 'zeros', 'ones', 'empty', 'randn_like', 'rand_like', 'zeros_like', 'ones_like', 'empty_like', 'full_like']);
@@ -102,6 +102,15 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
       }
       return literalTensor(s, dtypeOf(kwargs, s.ints ? 'long' : 'float'), origin);
     }
+    case 'eye': {
+      // torch.eye(n, m=None) and np.eye(N, M=None, k=0): n rows of m columns (m defaulting to n), floats.
+      const rows = args[0] ?? kwargs.get('n') ?? kwargs.get('N');
+      const cols = args[1] ?? kwargs.get('m') ?? kwargs.get('M');
+      if (!rows || (rows.kind !== 'int' && rows.kind !== 'symint' && rows.kind !== 'unknown')) return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'float'), origin };
+      const second = cols === undefined || cols.kind === 'none' ? rows : cols;
+      if (second.kind !== 'int' && second.kind !== 'symint' && second.kind !== 'unknown') return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'float'), origin };
+      return { kind: 'tensor', shape: shapeOf([dimFromValue(rows, origin), dimFromValue(second, origin)]), dtype: dtypeOf(kwargs, 'float'), origin };
+    }
     case 'arange': {
       const nums = args.map(intValue);
       const [start, end] = nums.length >= 2 ? [nums[0], nums[1]] : [0, nums[0]];
@@ -135,7 +144,7 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
   if (args.length === 1 && (first.kind === 'list' || first.kind === 'tuple' || first.kind === 'tensor')) {
     const s = literalStats(first);
     if (s) return literalTensor(s, dtype, origin);
-    const shape = dataShape(first);
+    const shape = dataShape(first, true);
     return shape ? { ...unknown, shape: shapeOf(shape) } : unknown;
   }
   if (args.length === 1 && first.kind === 'size') return { ...unknown, shape: shapeOf(first.dims) };
@@ -152,19 +161,21 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
 }
 
 /** The shape of data given as an array, or a list of same-shaped arrays; undefined when it cannot be known. */
-function dataShape(data: Value): Dim[] | undefined {
+function dataShape(data: Value, alike = false): Dim[] | undefined {
   if (data.kind === 'tensor') return data.shape.rankKnown ? data.shape.dims : undefined;
   // A number is a 0-d entry, whether or not its value is known.
   if (data.kind === 'int' || data.kind === 'float' || data.kind === 'bool' || data.kind === 'symint') return [];
   if ((data.kind === 'list' || data.kind === 'tuple') && data.element) {
-    const inner = dataShape(data.element);
+    const inner = dataShape(data.element, alike);
     return inner ? [data.length === undefined ? UNKNOWN_DIM : intDim(data.length), ...inner] : undefined;
   }
   if ((data.kind === 'list' || data.kind === 'tuple') && !data.element && data.items.length > 0) {
-    const inner = data.items.map(dataShape);
+    const inner = data.items.map((item) => dataShape(item, alike));
     const first = inner[0];
-    if (!first || !inner.every((d) => d && d.length === first.length && d.every((x, i) => sameDim(x, first[i])))) return undefined;
-    return [intDim(data.items.length), ...first];
+    if (!first || !inner.every((d) => d && d.length === first.length && (alike || d.every((x, i) => sameDim(x, first[i]))))) return undefined;
+    // `alike`: the reader raises unless the items share one shape (the legacy constructors do; NumPy before 1.24 made a
+    // ragged object array instead), so a size the items do not all show is unknown, and the rank is known.
+    return [intDim(data.items.length), ...first.map((x, i) => (inner.every((d) => sameDim(d![i], x)) ? x : UNKNOWN_DIM))];
   }
   return undefined;
 }
@@ -195,5 +206,5 @@ function literalTensor(s: { dims: number[]; min: number; max: number; flat: numb
 }
 
 export function isTensorFactory(name: string): boolean {
-  return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || ['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like'].includes(name);
+  return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || ['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like', 'eye'].includes(name);
 }

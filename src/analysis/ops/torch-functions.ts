@@ -5,7 +5,7 @@ import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue, sequenceLength } from '../values/value';
 import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
-import { pool1d } from './pooling';
+import { pool1d, pool2d } from './pooling';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
@@ -172,6 +172,11 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'adaptive_max_pool1d':
     case 'adaptive_avg_pool1d':
       return pool1d(name, args, kwargs, origin);
+    case 'max_pool2d':
+    case 'avg_pool2d':
+    case 'adaptive_max_pool2d':
+    case 'adaptive_avg_pool2d':
+      return pool2d(name, args, kwargs, origin);
     case 'dot':
     case 'vdot':
       return dot(args[0], args[1], origin);

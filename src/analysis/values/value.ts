@@ -110,7 +110,18 @@ export type Value =
    */
   | { kind: 'tuple' | 'list'; items: Value[]; tag?: SequenceTag; element?: Value; length?: number }
   /** `partial`: the dict may hold keys not listed (a comprehension's result, or entries past MAX_ENTRIES). */
-  | { kind: 'dict'; entries: Map<string, Value>; namespace?: boolean; parser?: boolean; partial?: boolean }
+  | {
+      kind: 'dict';
+      entries: Map<string, Value>;
+      namespace?: boolean;
+      parser?: boolean;
+      partial?: boolean;
+      /**
+       * What every key it does not list maps to, when one value stands for them all: a dict comprehension's value
+       * (`{w: i for i, w in enumerate(words)}` maps each word to an int). Dropped by any write the analysis cannot name.
+       */
+      values?: Value;
+    }
   | TensorValue
   | PackedValue
   | { kind: 'layer'; layer: LayerDesc }

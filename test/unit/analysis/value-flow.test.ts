@@ -63,6 +63,58 @@ describe('value flow', () => {
     assert.equal(await shapeOf(body, 'z'), '(4, 8, ?)');
   });
 
+  it('pools 2-D feature maps with F.max_pool2d / F.avg_pool2d: one window for both axes or a pair, stride defaulting to the window', async () => {
+    const body = 'import torch\nimport torch.nn.functional as F\nx = torch.randn(2, 3, 10, 7)\na = F.max_pool2d(x, 2)\nb = F.avg_pool2d(x, (3, 2), stride=(1, 2), padding=(1, 0))\nc = F.max_pool2d(x, 3, stride=1, padding=1, ceil_mode=True)\nd = F.avg_pool2d(x[0], 2)\n';
+    assert.equal(await shapeOf(body, 'a'), '(2, 3, 5, 3)');
+    assert.equal(await shapeOf(body, 'b'), '(2, 3, 10, 3)');
+    assert.equal(await shapeOf(body, 'c'), '(2, 3, 10, 7)');
+    assert.equal(await shapeOf(body, 'd'), '(3, 5, 3)');
+  });
+
+  it('gives adaptive 2-D pooling its output size, None keeping that axis', async () => {
+    const body = 'import torch\nimport torch.nn.functional as F\nx = torch.randn(2, 3, 10, 7)\na = F.adaptive_avg_pool2d(x, (None, 4))\nb = F.adaptive_max_pool2d(x, 1)\nc = F.adaptive_max_pool2d(x, 1, return_indices=True)\n';
+    assert.equal(await shapeOf(body, 'a'), '(2, 3, 10, 4)');
+    assert.equal(await shapeOf(body, 'b'), '(2, 3, 1, 1)');
+    assert.equal(await shapeOf(body, 'c'), undefined);
+  });
+
+  it('leaves one row when a 2-D window is the height read off the feature map, whatever that height is', async () => {
+    const body = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nconv = nn.Conv2d(1, 5, (3, 8))\nn = int(torch.randint(3, 9, (1,)).item())\nh = conv(torch.randn(4, 1, n, 20))\np = F.max_pool2d(h, kernel_size=(h.size(2), 1)).squeeze(2)\nr = F.max_pool2d(h, (h.size(2), 3), padding=(1, 1))\n';
+    assert.equal(await shapeOf(body, 'h'), '(4, 5, ?, 13)');
+    assert.equal(await shapeOf(body, 'p'), '(4, 5, 13)');
+    // Padded, the window leaves 1 or 2 rows depending on the height: not known.
+    assert.equal(await shapeOf(body, 'r'), '(4, 5, ?, 5)');
+  });
+
+  it('gives torch.eye and np.eye n rows of m columns, m defaulting to n, and leaves an eye of unreadable size unknown', async () => {
+    const body = 'import numpy as np\nimport torch\na = torch.eye(4)\nb = torch.eye(3, 5)\nc = np.eye(6, M=2)\nd = torch.eye(torch.randn(2, 2))\n';
+    assert.equal(await shapeOf(body, 'a'), '(4, 4)');
+    assert.equal(await shapeOf(body, 'b'), '(3, 5)');
+    assert.equal(await shapeOf(body, 'c'), '(6, 2)');
+    assert.equal(await shapeOf(body, 'd'), undefined);
+  });
+
+  it('indexes with a list of ints as with a 1-D int64 tensor: one-hot rows np.eye(n)[ids] stacked into a batch', async () => {
+    const body = 'import numpy as np\nimport torch\nx = torch.randn(5, 7)\na = x[[0, 2, 2]]\nb = x[:, [1, 6]]\nrows = [np.eye(7)[[1, 2, 3]] for _ in range(4)]\nbatch = torch.FloatTensor(rows)\nmask = x[[True, False, True, True, False]]\n';
+    assert.equal(await shapeOf(body, 'a'), '(3, 7)');
+    assert.equal(await shapeOf(body, 'b'), '(5, 2)');
+    assert.equal(await shapeOf(body, 'batch'), '(4, 3, 7)');
+    // A list of bools is a mask: how many rows it keeps is data.
+    assert.notEqual(await shapeOf(body, 'mask'), '(5, 7)');
+  });
+
+  it('looks a key up in a dict comprehension as its value (ints from enumerate, even over a set), and forgets that once a key it cannot name is written', async () => {
+    const body = 'import numpy as np\nimport torch\nwords = list(set("i like dog i love coffee".split()))\nword_dict = {w: i for i, w in enumerate(words)}\nids = [word_dict[w] for w in ["i", "like"]]\na = np.eye(5)[ids]\nother = {w: i for i, w in enumerate(words)}\nfor w in words:\n    other[w] = w.upper()\nb = np.eye(5)[[other[w] for w in ["i", "like"]]]\n';
+    assert.equal(await shapeOf(body, 'a'), '(2, 5)');
+    assert.equal(await shapeOf(body, 'b'), undefined);
+  });
+
+  it('gives torch.FloatTensor of a list of arrays their common rank when their sizes are not known (PyTorch raises unless they agree)', async () => {
+    const body = 'import numpy as np\nimport torch\nn = int(torch.randint(4, 9, (1,)).item())\nrows = []\nfor ids in [[1, 2], [3, 0]]:\n    rows.append(np.eye(n)[ids])\nbatch = torch.FloatTensor(rows)\nragged = np.array([np.zeros(n), np.zeros((n, 2))])\n';
+    assert.equal(await shapeOf(body, 'batch'), '(2, 2, ?)');
+    assert.equal(await shapeOf(body, 'ragged'), undefined);
+  });
+
   it('takes a cell\'s batch from its 2-D state when the input\'s rank is unknown', async () => {
     const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.cell = nn.GRUCell(10, 20)\n    def forward(self, x):\n        h = torch.zeros(3, 20)\n        h2 = self.cell(x, h)\n        return h2\n';
     assert.equal(await shapeOf(body, 'h2'), '(3, 20)');
