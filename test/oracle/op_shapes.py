@@ -1076,6 +1076,13 @@ def _(r):
     ])
     return f"import numpy as np\n{n}{vocab}{form}"
 
+@op("outer")
+def _(r):
+    # The outer product of two vectors: (n,) and (m,) give (n, m); ger is its older name.
+    n, m = r.randint(1, 9), r.randint(1, 9)
+    form = r.choice(["torch.outer(a, b)", "torch.ger(a, b)", "a.outer(b)", "a.ger(b)"])
+    return f"a = {randn([n])}\nb = {randn([m])}\ny = {form}"
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

@@ -2,7 +2,7 @@
 """PyTorch's answer to matrix products and views on random shapes, valid or not: the golden of SL121's and SL122's
 property tests.
 
-Each case is a product (`matmul`, `@`, `mm`, `bmm`, `mv`, `addmm`, `baddbmm`) of two tensors of random rank and
+Each case is a product (`matmul`, `@`, `mm`, `bmm`, `mv`, `addmm`, `baddbmm`, `dot`/`vdot`) of two tensors of random rank and
 sizes, drawn so that about half of them fit. Each runs in real PyTorch 1.13, which either gives a shape or raises;
 test/unit/analysis/matmul-size-mismatch.test.ts checks that SL121's productMismatch reports exactly the cases that
 raised, and that with an operand's rank or sizes hidden it never reports one that did not. Views (`x.view(sizes)`,
@@ -138,6 +138,20 @@ def generate():
             axes.append({"x": x, "method": method, "dim": dim, "ok": True})
         except (RuntimeError, IndexError) as e:
             axes.append({"x": x, "method": method, "dim": dim, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
+    # Inner products (dot, vdot), drawn last from a stream of their own so that the cases above keep their draws.
+    d = random.Random(SEED + 1)
+    for product in ("dot", "vdot"):
+        for _ in range(CASES_PER_PRODUCT // 2):
+            ra, rb = (1, 1) if d.random() < 0.7 else (d.randint(0, 2), d.randint(0, 2))
+            a = [d.randint(1, 5) for _ in range(ra)]
+            b = [d.randint(1, 5) for _ in range(rb)]
+            if ra == rb == 1 and d.random() < 0.5:
+                b[0] = a[0]
+            try:
+                out = getattr(torch, product)(torch.randn(tuple(a)), torch.randn(tuple(b)))
+                cases.append({"product": "dot", "a": a, "b": b, "shape": list(out.shape)})
+            except RuntimeError as e:
+                cases.append({"product": "dot", "a": a, "b": b, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
     return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes}
 
 

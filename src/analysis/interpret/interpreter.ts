@@ -23,7 +23,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, strValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
@@ -454,7 +454,7 @@ export class Interpreter {
       // A loop known to run at least twice, that nothing leaves early, certainly runs its second iteration from what
       // the first left.
       const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(text);
-      return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.iterationValue(iter), s, null), stmt.body, twice) };
+      return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.laterIterationValue(iter), s, null), stmt.body, twice) };
     }, counted);
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
@@ -557,6 +557,15 @@ export class Interpreter {
     }
   }
 
+  /**
+   * The loop variable of the second pass, which stands for the iterations after the first: any item but the first of
+   * a sequence whose items are listed (`for t in range(19)`: 1 to 18, so `if t > 0` takes one branch there).
+   */
+  private laterIterationValue(iter: Value): Value {
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length >= 2) return this.iterationValue({ ...iter, items: iter.items.slice(1) });
+    return this.iterationValue(iter);
+  }
+
   private iterationValue(iter: Value): Value {
     if (iter.kind === 'tensor' && iter.shape.rankKnown && iter.shape.dims.length > 0) {
       const row: TensorValue = { ...iter, shape: shapeOf(iter.shape.dims.slice(1)), strides: iter.strides?.slice(1) };
@@ -569,8 +578,13 @@ export class Interpreter {
     }
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.element) return iter.element;
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => sameValue(v, iter.items[0]))) return iter.items[0];
-    // Some one of several ints (range(18)): an int, whose value is not followed.
-    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => v.kind === 'int' || v.kind === 'symint')) return { kind: 'symint', dim: UNKNOWN_DIM };
+    // Some one of several ints (range(18)): an int, whose value is not followed; between the least and the greatest
+    // when all are known.
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.every((v) => v.kind === 'int' || v.kind === 'symint')) {
+      const known = iter.items.map((v) => (v.kind === 'int' ? v.value : undefined));
+      if (known.some((n) => n === undefined)) return { kind: 'symint', dim: UNKNOWN_DIM };
+      return { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min: Math.min(...(known as number[])), max: Math.max(...(known as number[])) } };
+    }
     // Pairs of one length (enumerate's (i, item)): each position is what all items share there.
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.items.length > 0 && iter.items.length <= MAX_ITEMS) {
       const first = iter.items[0];
@@ -676,6 +690,9 @@ export class Interpreter {
           object.partial = true;
           object.values = undefined;
         }
+        // `shape[-1] = shape[-1] // 2`: the list's item changes; a slice may change its length too.
+        else if (object.kind === 'list' && target.index.length === 1 && target.index[0].kind === 'slice') forgetLength(object, UNKNOWN);
+        else if (object.kind === 'list') setItem(object, key.kind === 'int' && target.index.length === 1 ? key.value : undefined, value, joinItems, this.uncertain > 0);
         return;
       }
       case 'tuple':
@@ -2105,6 +2122,40 @@ const ELEMENTWISE_COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 /** What an element-wise comparison with a tensor broadcasts against. */
 const BROADCAST_OPERANDS = new Set<Value['kind']>(['tensor', 'int', 'float', 'bool', 'symint']);
 
+/** The least and greatest values of an int, when known. */
+function intBounds(v: Value): { min: number; max: number } | undefined {
+  if (v.kind === 'int') return { min: v.value, max: v.value };
+  return v.kind === 'symint' ? v.bounds : undefined;
+}
+
+/**
+ * What a list item may hold after `row[i] = 1` at an index not known: either int is still an int, between the least
+ * and the greatest of both when known (a one-hot row stays a row of ints); anything else joins as paths do.
+ */
+function joinItems(a: Value, b: Value): Value {
+  if ((a.kind !== 'int' && a.kind !== 'symint') || (b.kind !== 'int' && b.kind !== 'symint')) return joinValues(a, b);
+  if (a.kind === 'int' && b.kind === 'int' && a.value === b.value) return a;
+  const x = intBounds(a);
+  const y = intBounds(b);
+  return x && y ? { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min: Math.min(x.min, y.min), max: Math.max(x.max, y.max) } } : { kind: 'symint', dim: UNKNOWN_DIM };
+}
+
+/** `x op y` with x from `min` to `max`: decided when it holds (or fails) for every such x, otherwise undefined. */
+function compareBounds(op: string, { min, max }: { min: number; max: number }, y: number): boolean | undefined {
+  switch (op) {
+    case '<': return max < y ? true : min >= y ? false : undefined;
+    case '<=': return max <= y ? true : min > y ? false : undefined;
+    case '>': return min > y ? true : max <= y ? false : undefined;
+    case '>=': return min >= y ? true : max < y ? false : undefined;
+    case '==': return y < min || y > max ? false : min === max && min === y ? true : undefined;
+    case '!=': return y < min || y > max ? true : min === max && min === y ? false : undefined;
+    default: return undefined;
+  }
+}
+
+/** `y op x` as `x op' y`. */
+const MIRRORED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
+
 function compareValues(ops: string[], values: Value[]): Value {
   let result = true;
   for (let i = 0; i < ops.length; i++) {
@@ -2122,6 +2173,12 @@ function compareValues(ops: string[], values: Value[]): Value {
       else if ((b.kind === 'list' || b.kind === 'tuple') && !b.element && (a.kind === 'int' || a.kind === 'str') && b.items.every((v) => v.kind === 'int' || v.kind === 'str')) r = b.items.some((v) => (v as { value: unknown }).value === a.value);
       else return UNKNOWN;
       if (op === 'not in') r = !r;
+    } else if (a.kind === 'symint' && a.bounds && numberValue(b) !== undefined) {
+      r = compareBounds(op, a.bounds, numberValue(b)!);
+      if (r === undefined) return UNKNOWN;
+    } else if (b.kind === 'symint' && b.bounds && numberValue(a) !== undefined) {
+      r = compareBounds(MIRRORED[op] ?? '', b.bounds, numberValue(a)!);
+      if (r === undefined) return UNKNOWN;
     } else {
       const x = a.kind === 'str' ? a.value : numberValue(a);
       const y = b.kind === 'str' ? b.value : numberValue(b);

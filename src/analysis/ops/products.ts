@@ -79,6 +79,16 @@ export function mm(a: Value | undefined, b: Value | undefined, origin: Origin): 
   return result(dtype, origin, shapeOf([x[0], y[1]]));
 }
 
+/** torch.outer / ger: (n,) and (m,) → (n, m); both operands are 1-D, so the result is 2-D whatever else is unknown. */
+export function outer(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
+  const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';
+  if (!followedOperands(a, b)) return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(operandShape(a), 1);
+  const y = fitRank(operandShape(b), 1);
+  if (!x || !y) return result(dtype, origin, UNKNOWN_SHAPE);
+  return result(dtype, origin, shapeOf([x[0], y[0]]));
+}
+
 /** torch.dot / vdot: two 1-D tensors → a 0-D scalar. */
 export function dot(a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
   const dtype = a?.kind === 'tensor' && b?.kind === 'tensor' ? promote('*', a.dtype, b.dtype) : 'unknown';

@@ -41,6 +41,34 @@ function literalStats(value: Value, budget = { left: MAX_WEIGHT }): { dims: numb
   return { dims: [value.items.length, ...(inner ?? [])], min, max, ints, flat };
 }
 
+/**
+ * Nested lists of numbers, some of whose values are not known (`row[i] = 1` at an index not known): numbers whatever
+ * their values, so the nesting is the shape. Whether all are ints, and the bounds of the values when each is bounded.
+ */
+function numbersShape(value: Value, budget = { left: MAX_WEIGHT }): { dims: Dim[]; ints: boolean; min?: number; max?: number } | undefined {
+  if (--budget.left < 0) return undefined;
+  if (value.kind === 'int' || value.kind === 'bool') return { dims: [], ints: true, min: Number(value.value), max: Number(value.value) };
+  if (value.kind === 'float') return { dims: [], ints: false, min: value.value, max: value.value };
+  if (value.kind === 'symint') return { dims: [], ints: true, min: value.bounds?.min, max: value.bounds?.max };
+  if (value.kind !== 'list' && value.kind !== 'tuple') return undefined;
+  const items = value.element ? [value.element] : value.items;
+  if (items.length === 0) return undefined;
+  const length = value.element ? (value.length === undefined ? UNKNOWN_DIM : intDim(value.length)) : intDim(value.items.length);
+  let first: { dims: Dim[]; ints: boolean; min?: number; max?: number } | undefined;
+  let min: number | undefined = Infinity;
+  let max: number | undefined = -Infinity;
+  let ints = true;
+  for (const item of items) {
+    const inner = numbersShape(item, budget);
+    if (!inner || (first && (inner.dims.length !== first.dims.length || !inner.dims.every((d, i) => sameDim(d, first!.dims[i]))))) return undefined;
+    first ??= inner;
+    ints &&= inner.ints;
+    min = min === undefined || inner.min === undefined ? undefined : Math.min(min, inner.min);
+    max = max === undefined || inner.max === undefined ? undefined : Math.max(max, inner.max);
+  }
+  return { dims: [length, ...first!.dims], ints, min, max };
+}
+
 /** A factory's tensor, freshly allocated and so contiguous (a `*_like` one takes its source's layout, which stays unknown). */
 export function tensorFactory(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
   const made = buildTensor(name, args, kwargs, origin);
@@ -94,6 +122,8 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
     case 'array': {
       const data = args[0];
       const s = data ? literalStats(data) : undefined;
+      const numbers = !s && data && data.kind !== 'tensor' ? numbersShape(data) : undefined;
+      if (numbers) return { kind: 'tensor', shape: shapeOf(numbers.dims), dtype: dtypeOf(kwargs, numbers.ints ? 'long' : 'float'), origin, minValue: numbers.min, maxValue: numbers.max };
       if (!s) {
         // An array keeps its shape. np.array stacks a list of same-shaped arrays (windows appended in a loop) on a new
         // first axis; torch.tensor would read each item as one number, so there a list of arrays stays unknown.

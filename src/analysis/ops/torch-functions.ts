@@ -10,7 +10,7 @@ import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
 import { regroupFunction } from './regrouping';
-import { bmm, dot, linear, matmul, mm } from './products';
+import { bmm, dot, linear, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 
@@ -180,6 +180,9 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'dot':
     case 'vdot':
       return dot(args[0], args[1], origin);
+    case 'outer':
+    case 'ger':
+      return outer(args[0], args[1], origin);
     case 'linear':
       return linear(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('weight'), origin);
     case 'where': {

@@ -305,6 +305,29 @@ export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, ad
   weights.delete(list);
 }
 
+/**
+ * `list[index] = value` in place (lists are shared by reference). A known index (negative counts from the end) replaces
+ * that item, or joins it with `value` when the assignment may not run (`uncertain`); an unknown index may reach any
+ * item, so each is joined with `value`. An index past the end changes nothing: Python raises IndexError there.
+ */
+export function setItem(list: Extract<Value, { kind: 'list' | 'tuple' }>, index: number | undefined, value: Value, join: (a: Value, b: Value) => Value, uncertain: boolean): void {
+  if (value === list || holds(value, list)) value = UNKNOWN;
+  if (list.element) {
+    list.element = join(list.element, value);
+  } else if (index !== undefined) {
+    const i = index < 0 ? list.items.length + index : index;
+    if (i < 0 || i >= list.items.length) return;
+    list.items[i] = uncertain ? join(list.items[i], value) : value;
+  } else {
+    list.items = list.items.map((item) => join(item, value));
+  }
+  weights.delete(list);
+  if (weightOf(list) <= MAX_WEIGHT) return;
+  const length = sequenceLength(list);
+  forgetLength(list, list.element ?? commonElement(list.items));
+  if (length !== undefined) list.length = length;
+}
+
 /** In place: the list keeps only that its items are like `element`; how many it holds is no longer known. */
 export function forgetLength(list: Extract<Value, { kind: 'list' | 'tuple' }>, element: Value): void {
   list.items = [];

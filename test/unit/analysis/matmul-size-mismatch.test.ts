@@ -71,3 +71,20 @@ describe('SL121 matmul-size-mismatch: matrix products against PyTorch', () => {
     assert.equal(productMismatch('bmm', tensor([symDim('B'), intDim(7), intDim(32)]), tensor([symDim('B'), intDim(32), intDim(7)])), undefined);
   });
 });
+
+describe('SL121 on Tensor.dot and torch.dot', () => {
+  it('reports two (1, H) rows given to dot, in PyTorch\'s words', async () => {
+    const { run } = await import('./helpers');
+    const found = (await run('h = torch.zeros(1, 8)\ne = torch.zeros(1, 8)\ns = h.dot(e)\n')).findings.filter((f) => f.code === 'SL121');
+    assert.equal(found.length, 1);
+    assert.match(found[0].message, /1D tensors expected, but got 2D and 2D tensors/);
+    const sized = (await run('s = torch.dot(torch.zeros(3), torch.zeros(4))\n')).findings.filter((f) => f.code === 'SL121');
+    assert.match(sized[0]?.message ?? '', /inconsistent tensor size, expected tensor \[3\] and src \[4\]/);
+  });
+
+  it('accepts two vectors of one length, and operands it cannot follow', async () => {
+    const { run } = await import('./helpers');
+    const body = 'h = torch.zeros(1, 8)\ns = h.squeeze(0).dot(torch.zeros(8))\ndef f(a, b):\n    return a.dot(b)\nt = f(torch.zeros(8), torch.zeros(8))\n';
+    assert.deepEqual((await run(body)).findings.filter((f) => f.code === 'SL121'), []);
+  });
+});

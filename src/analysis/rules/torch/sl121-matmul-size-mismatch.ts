@@ -8,7 +8,7 @@ import type { Rule } from '../rule';
 import { operandText, relatedOrigin } from './describe';
 
 /** Matrix products, by how PyTorch names them: what each requires of its operands. */
-export type Product = 'matmul' | 'mm' | 'bmm' | 'mv' | 'addmm' | 'baddbmm';
+export type Product = 'matmul' | 'mm' | 'bmm' | 'mv' | 'addmm' | 'baddbmm' | 'dot';
 
 const FUNCTIONS: Record<string, { product: Product; first: number }> = {
   'torch.matmul': { product: 'matmul', first: 0 },
@@ -18,8 +18,11 @@ const FUNCTIONS: Record<string, { product: Product; first: number }> = {
   // addmm(input, mat1, mat2) and baddbmm(input, batch1, batch2): the product is of the second and third.
   'torch.addmm': { product: 'addmm', first: 1 },
   'torch.baddbmm': { product: 'baddbmm', first: 1 },
+  // The inner product of two vectors (vdot conjugates the first): both 1-D, of one length.
+  'torch.dot': { product: 'dot', first: 0 },
+  'torch.vdot': { product: 'dot', first: 0 },
 };
-const METHODS: Record<string, Product> = { matmul: 'matmul', mm: 'mm', bmm: 'bmm', mv: 'mv' };
+const METHODS: Record<string, Product> = { matmul: 'matmul', mm: 'mm', bmm: 'bmm', mv: 'mv', dot: 'dot', vdot: 'dot' };
 /** PyTorch's words for an operand of the wrong rank, where they are always the same. */
 const RANK_WORDS: Partial<Record<Product, [string, string]>> = {
   mm: ['self must be a matrix', 'mat2 must be a matrix'],
@@ -72,6 +75,16 @@ export function productMismatch(product: Product, a: TensorValue, b: TensorValue
       return undefined;
     }
     return inner(da[1], db[0], `mat1 and mat2 shapes cannot be multiplied (${times(da)} and ${times(db)})`);
+  }
+  if (product === 'dot') {
+    if ((ra !== undefined && ra !== 1) || (rb !== undefined && rb !== 1)) {
+      return {
+        raises: ra !== undefined && rb !== undefined ? `1D tensors expected, but got ${ra}D and ${rb}D tensors` : '1D tensors expected',
+        what: `dot takes two 1-D tensors, the ${ra !== undefined && ra !== 1 ? `left one is ${ra}` : `right one is ${rb}`}-D`,
+      };
+    }
+    if (ra === undefined || rb === undefined) return undefined;
+    return inner(da[0], db[0], `inconsistent tensor size, expected tensor [${formatDim(da[0])}] and src [${formatDim(db[0])}] to have the same number of elements, but got ${formatDim(da[0])} and ${formatDim(db[0])} elements respectively`);
   }
   if (product === 'mv') {
     if (ra !== undefined && ra !== 2) return { raises: 'vector + matrix @ vector expected', what: `mv takes a 2-D matrix and a 1-D vector, the matrix is ${ra}-D` };
@@ -134,10 +147,10 @@ export const matmulSizeMismatch: Rule = {
   name: 'matmul-size-mismatch',
   severity: 'error',
   framework: 'torch',
-  summary: 'A matrix product (@, torch.matmul, mm, bmm, mv, addmm, baddbmm) whose operands\' inner sizes, batch sizes or ranks do not fit.',
+  summary: 'A matrix product (@, torch.matmul, mm, bmm, mv, addmm, baddbmm, dot) whose operands\' inner sizes, batch sizes or ranks do not fit.',
   docs: {
     whatItDoes:
-      'Checks the operands of a matrix product where their sizes are known: the left operand\'s last axis against the right one\'s contracted axis, bmm\'s batch axes against each other, matmul\'s batch axes as they broadcast, and the ranks mm (2-D), bmm (3-D) and mv (2-D, 1-D) take. Unknown ranks, unknown sizes and symbols are never compared.',
+      'Checks the operands of a matrix product where their sizes are known: the left operand\'s last axis against the right one\'s contracted axis, bmm\'s batch axes against each other, matmul\'s batch axes as they broadcast, and the ranks mm (2-D), bmm (3-D), mv (2-D, 1-D) and dot (1-D, 1-D) take. Unknown ranks, unknown sizes and symbols are never compared.',
     whyIsThisBad:
       'PyTorch raises `RuntimeError: mat1 and mat2 shapes cannot be multiplied (32x64 and 128x1)` or `Expected size for first two dimensions of batch2 tensor to be: [32, 64] but got: [32, 128]`. In attention and hand-written cells the cause is usually earlier: a state of another width, a weight built for the concatenated input, an operand that needed a transpose.',
     example: 'W = torch.randn(hidden + input_size, 4 * hidden)\ngates = torch.mm(x_t, W)                   # (16, 1) @ (400, 400)',
