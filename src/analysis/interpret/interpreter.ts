@@ -985,28 +985,12 @@ export class Interpreter {
   private attribute(expr: A.Attribute, object: Value): Value {
     const name = expr.attr;
     switch (object.kind) {
-      case 'module': {
-        const path = this.modulePath(object.path, name);
-        if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
-        // Every constant is `string.<name>`: other modules skip the lookup of their (concatenated) path.
-        if (object.path === 'string' && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
-        return { kind: 'module', path };
-      }
-      case 'instance': {
-        const own = object.attrs.get(name);
-        if (own) return own;
-        const method = this.findMethod(object.cls, name);
-        if (method) return { kind: 'function', def: method, owner: object };
-        const classAttr = this.findClassAttr(object.cls, name);
-        if (classAttr) return classAttr;
-        return { kind: 'method', receiver: object, name };
-      }
-      case 'class': {
-        const attr = this.findClassAttr(object.cls, name);
-        if (attr) return attr;
-        const method = this.findMethod(object.cls, name);
-        return method ? { kind: 'function', def: method } : UNKNOWN;
-      }
+      case 'module':
+        return this.getAttribute(object, name, expr) ?? UNKNOWN;
+      case 'instance':
+        return this.getAttribute(object, name, expr) ?? { kind: 'method', receiver: object, name };
+      case 'class':
+        return this.getAttribute(object, name, expr) ?? UNKNOWN;
       case 'tensor':
         if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : object.name ? { kind: 'method', receiver: object, name: '__shape__' } : UNKNOWN;
         if (name === 'T' || name === 'data') return name === 'T' ? tensorMethod(object, 'T', [], new Map(), this.originOf(expr)) : object;
@@ -1058,8 +1042,8 @@ export class Interpreter {
   }
 
   /**
-   * `getattr(object, name)` with a known name: what `object.name` gives for a module, a class, an instance or a
-   * layer. Undefined when the object does not show that attribute (`getattr`'s default then applies) or is of
+   * What `object.name` gives for a module, a class or an instance (`attribute` reads these through it), and for
+   * `getattr(object, name)` with a known name, a layer's argument too. Undefined when the object does not show that attribute (`getattr`'s default then applies) or is of
    * another kind.
    */
   getAttribute(object: Value, name: string, node: { range: Range }): Value | undefined {
@@ -1067,6 +1051,7 @@ export class Interpreter {
       case 'module': {
         const path = this.modulePath(object.path, name);
         if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
+        // Every constant is `string.<name>`: other modules skip the lookup of their (concatenated) path.
         if (object.path === 'string' && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
         return { kind: 'module', path };
       }

@@ -1,6 +1,6 @@
 // Phrases shared by the PyTorch rules' messages: "GRU (line 4)", "100 features (torch.randn(…), line 5)".
 import type { Range, RelatedLocation } from '../../findings';
-import type { Expr } from '../../parse/ast';
+import type { Call, Expr } from '../../parse/ast';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
@@ -52,4 +52,9 @@ export function shapeAndOrigin(t: TensorValue): string {
 /** A related location at the tensor's origin, unless that is the reported range itself. */
 export function relatedOrigin(t: TensorValue, range: Range, message: string): RelatedLocation[] {
   return t.origin && t.origin.range !== range ? [{ range: t.origin.range, message }] : [];
+}
+
+/** The expression passed to a call by keyword, e.g. `target=` of a loss. */
+export function keywordExpr(call: Call, name: string): Expr | undefined {
+  return call.keywords.find((k) => k.name === name)?.value;
 }

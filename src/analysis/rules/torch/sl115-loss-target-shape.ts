@@ -7,6 +7,7 @@ import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
+import { keywordExpr } from './describe';
 
 /** Losses that compare input and target element by element, with what PyTorch 1.13 does when their sizes differ. */
 const ELEMENTWISE: Record<string, 'raises' | 'broadcasts'> = {
@@ -164,10 +165,6 @@ function check(c: LossCall, ctx: RuleContext): void {
   if (CLASSIFICATION.has(c.kind)) return checkClassification(c, c.input, c.target, ctx);
   const behaviour = ELEMENTWISE[c.kind];
   if (behaviour) checkElementwise(c, behaviour, c.input, c.target, ctx);
-}
-
-function keywordExpr(call: Call, name: string): Expr | undefined {
-  return call.keywords.find((k) => k.name === name)?.value;
 }
 
 export const lossTargetShape: Rule = {

@@ -6,7 +6,7 @@ import { TensorValue, Value, intValue } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { lineOf } from '../../shapes/dim';
-import { layerName, operandText, originNote, relatedDim, relatedOrigin, whereFrom } from './describe';
+import { keywordExpr, layerName, operandText, originNote, relatedDim, relatedOrigin, whereFrom } from './describe';
 
 /** The functional forms, with the position `ignore_index` takes among their positional arguments. */
 const FUNCTIONS: Record<string, number> = { cross_entropy: 4, nll_loss: 4 };
@@ -79,10 +79,6 @@ function check(c: TargetCheck, ctx: RuleContext): void {
     message: `${c.lossName} gets a target${originNote(target)} holding ${held}: PyTorch raises "IndexError: Target ${bad} is out of bounds."`,
     related: [...relatedDim(classes.dim, `the ${classes.size} classes come from here`), ...relatedOrigin(target, range, 'the class ids come from here')],
   });
-}
-
-function keywordExpr(call: Call, name: string): Expr | undefined {
-  return call.keywords.find((k) => k.name === name)?.value;
 }
 
 export const classTargetOutOfRange: Rule = {
