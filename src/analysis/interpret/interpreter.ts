@@ -23,7 +23,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
@@ -686,10 +686,7 @@ export class Interpreter {
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
         if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
         // A key the analysis cannot name (`d[word] = i` in a loop): the dict now holds keys it does not list.
-        else if (object.kind === 'dict') {
-          object.partial = true;
-          object.values = undefined;
-        }
+        else if (object.kind === 'dict') forgetEntries(object);
         // `shape[-1] = shape[-1] // 2`: the list's item changes; a slice may change its length too.
         else if (object.kind === 'list' && target.index.length === 1 && target.index[0].kind === 'slice') forgetLength(object, UNKNOWN);
         else if (object.kind === 'list') setItem(object, key.kind === 'int' && target.index.length === 1 ? key.value : undefined, value, joinItems, this.uncertain > 0);
@@ -1422,10 +1419,7 @@ export class Interpreter {
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
         // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.
-        if (DICT_MUTATORS.has(name)) {
-          receiver.partial = true;
-          receiver.values = undefined;
-        }
+        if (DICT_MUTATORS.has(name)) forgetEntries(receiver);
         return UNKNOWN;
       default:
         return UNKNOWN;

@@ -272,10 +272,19 @@ function sameScalar(a: Value, b: Value): boolean {
 /** Sets a dict entry; past MAX_ENTRIES a new key is dropped and the dict becomes partial. */
 export function setEntry(dict: Extract<Value, { kind: 'dict' }>, key: string, value: Value): void {
   if (dict.entries.size >= MAX_ENTRIES && !dict.entries.has(key)) {
-    dict.partial = true;
+    forgetEntries(dict);
     return;
   }
   dict.entries.set(key, value);
+}
+
+/**
+ * The dict now holds keys it does not list (a key the analysis cannot name was written, a mutator ran, an entry past
+ * the bound was dropped): what every entry holds is no longer known either.
+ */
+export function forgetEntries(dict: Extract<Value, { kind: 'dict' }>): void {
+  dict.partial = true;
+  dict.values = undefined;
 }
 
 /** Whether a list holds itself, directly or through nested lists (bounded like every walk). */
