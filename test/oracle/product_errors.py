@@ -7,7 +7,8 @@ sizes, drawn so that about half of them fit. Each runs in real PyTorch 1.13, whi
 test/unit/analysis/matmul-size-mismatch.test.ts checks that SL121's productMismatch reports exactly the cases that
 raised, and that with an operand's rank or sizes hidden it never reports one that did not. Views (`x.view(sizes)`,
 with at most one -1) are drawn the same way, about half of them holding the input's element count, for SL122's
-viewSizeClash (test/unit/analysis/view-size-mismatch.test.ts).
+viewSizeClash (test/unit/analysis/view-size-mismatch.test.ts). Indices (ints, slices, None and ... on random shapes) are
+the golden of SL125's indexOutOfBounds (test/unit/analysis/index-out-of-bounds.test.ts).
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -152,7 +153,29 @@ def generate():
                 cases.append({"product": "dot", "a": a, "b": b, "shape": list(out.shape)})
             except RuntimeError as e:
                 cases.append({"product": "dot", "a": a, "b": b, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes}
+    # Integer indices mixed with slices, None and ..., from a stream of their own: the golden of SL125.
+    g = random.Random(SEED + 2)
+    indices = []
+    for _ in range(CASES_PER_PRODUCT * 8):
+        x = [g.randint(1, 5) for _ in range(g.randint(1, 4))]
+        items = []
+        for _ in range(g.randint(1, len(x) + 1)):
+            roll = g.random()
+            if roll < 0.55:
+                items.append(g.randint(-6, 5))
+            elif roll < 0.8:
+                items.append(":")
+            elif roll < 0.9:
+                items.append(None)
+            elif "..." not in items:
+                items.append("...")
+        index = tuple({":": slice(None), "...": Ellipsis}.get(i, i) if i is not None else None for i in items)
+        try:
+            torch.randn(tuple(x))[index]
+            indices.append({"x": x, "index": items, "ok": True})
+        except IndexError as e:
+            indices.append({"x": x, "index": items, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices}
 
 
 def main():
@@ -171,13 +194,14 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"], golden["cases"] + golden.get("views", []) + golden.get("axes", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
     refused = sum(1 for c in data["views"] if "raises" in c)
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise) and {len(data['axes'])} axis arguments ({out_of_range} raise) agree with PyTorch {data['torch']}")
+    past = sum(1 for c in data["indices"] if "raises" in c)
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise) and {len(data['indices'])} indices ({past} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 import type { Fix, Range, RelatedLocation, Severity } from '../findings';
 import type { Assign, Attribute, BinOp, Call, Expr, Subscript } from '../parse/ast';
 import type { LayerDesc } from '../layers/layer';
+import type { IndexItem } from '../ops/indexing';
 import type { KerasModel, TensorValue, Value } from '../values/value';
 
 export interface LayerConstructEvent {
@@ -25,6 +26,13 @@ export interface UnpackEvent {
 export interface SubscriptEvent {
   node: Subscript;
   value: Value;
+}
+
+/** A tensor indexed (`h_n[-2]`, `out[:, 5]`), with each index item as the interpreter evaluated it. */
+export interface TensorIndexEvent {
+  node: Subscript;
+  tensor: TensorValue;
+  items: readonly IndexItem[];
 }
 
 export interface AttributeEvent {
@@ -94,6 +102,7 @@ export interface RuleHooks {
   layerCall?(event: LayerCallEvent, ctx: RuleContext): void;
   unpack?(event: UnpackEvent, ctx: RuleContext): void;
   subscript?(event: SubscriptEvent, ctx: RuleContext): void;
+  tensorIndex?(event: TensorIndexEvent, ctx: RuleContext): void;
   attribute?(event: AttributeEvent, ctx: RuleContext): void;
   functionCall?(event: FunctionCallEvent, ctx: RuleContext): void;
   binary?(event: BinaryEvent, ctx: RuleContext): void;

@@ -1149,7 +1149,12 @@ export class Interpreter {
     this.ctx.emit('subscript', { node: expr, value });
     // One bug, one finding: what a flagged subscript yields is not followed further.
     if (this.ctx.loudCount > before) return UNKNOWN;
-    if (value.kind === 'tensor') return indexTensor(value, expr.index.map((i) => this.indexItem(i, scope)), this.originOf(expr));
+    if (value.kind === 'tensor') {
+      const items = expr.index.map((i) => this.indexItem(i, scope));
+      this.ctx.emit('tensorIndex', { node: expr, tensor: value, items });
+      if (this.ctx.loudCount > before) return UNKNOWN;
+      return indexTensor(value, items, this.originOf(expr));
+    }
     const indices = expr.index.map((i) => (i.kind === 'slice' ? UNKNOWN : this.eval(i, scope)));
     const key = indices.length === 1 ? indices[0] : UNKNOWN;
     if (value.kind === 'instance') {

@@ -113,3 +113,49 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
   if (strides && stridesOf({ ...result, strides })) result.strides = strides;
   return result;
 }
+
+/** An integer index past its axis: the item's position in the index, the axis it reads, and that axis's size. */
+export interface IndexOutOfBounds {
+  item: number;
+  axis: number;
+  index: number;
+  size: number;
+  dim: Dim;
+}
+
+/**
+ * The first integer index that PyTorch refuses with "index i is out of bounds for dimension d with size n": an int
+ * outside [-n, n - 1] on an axis whose size n is known. Items are matched to axes as indexTensor does (None takes no
+ * axis, `...` the axes the others leave); a mask or anything not followed ends the check, since the axes it takes
+ * are not known.
+ */
+export function indexOutOfBounds(t: TensorValue, items: readonly IndexItem[]): IndexOutOfBounds | undefined {
+  if (!t.shape.rankKnown) return undefined;
+  const dims = t.shape.dims;
+  let consuming = 0;
+  let other = false;
+  for (const item of items) {
+    if (item.kind === 'int' || item.kind === 'slice' || item.kind === 'tensor') consuming++;
+    else if (item.kind === 'other') other = true;
+  }
+  if (consuming > dims.length) return undefined;
+  let axis = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    if (item.kind === 'other') return undefined;
+    if (item.kind === 'newaxis') continue;
+    if (item.kind === 'ellipsis') {
+      // The axes `...` stands for are not known when a mask takes some of the rest.
+      if (other) return undefined;
+      axis += dims.length - consuming;
+      continue;
+    }
+    const dim = dims[axis];
+    if (item.kind === 'int' && item.value !== undefined && dim?.kind === 'int') {
+      const n = dim.value;
+      if (item.value >= n || item.value < -n) return { item: i, axis, index: item.value, size: n, dim };
+    }
+    axis++;
+  }
+  return undefined;
+}

@@ -25,6 +25,7 @@ import { matmulSizeMismatch } from './torch/sl121-matmul-size-mismatch';
 import { viewSizeMismatch } from './torch/sl122-view-size-mismatch';
 import { dimOutOfRange } from './torch/sl123-dim-out-of-range';
 import { classTargetOutOfRange } from './torch/sl124-class-target-out-of-range';
+import { indexOutOfBoundsRule } from './torch/sl125-index-out-of-bounds';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -80,6 +81,7 @@ const RULES: readonly Rule[] = [
   viewSizeMismatch,
   dimOutOfRange,
   classTargetOutOfRange,
+  indexOutOfBoundsRule,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,
