@@ -1,4 +1,5 @@
 // Python builtins that matter for sizes: len, int, max, min, range, list, tuple, dict, getattr, super, enumerate, zip.
+import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { shapeOf } from '../shapes/shape';
@@ -174,6 +175,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
 /** isinstance for the kinds of values we track; undefined when it cannot tell. */
 function isInstance(value: Value | undefined, type: Value): boolean | undefined {
   if (!value || value.kind === 'unknown' || type.kind !== 'module') return undefined;
+  if (value.kind === 'layer') {
+    // isinstance(self.rnn, nn.LSTM): a layer whose torch.nn class is known against a torch.nn class.
+    const cls = value.layer.framework === 'torch' ? /^torch\.nn\.(?:modules\.\w+\.)?(\w+)$/.exec(type.path)?.[1] : undefined;
+    return cls ? torchLayerIsInstance(value.layer.kind, cls) : undefined;
+  }
   const name = type.path.replace(/^builtins\./, '');
   const kindOf: Record<string, Value['kind'][]> = {
     'torch.Tensor': ['tensor'],

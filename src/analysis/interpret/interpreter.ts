@@ -397,6 +397,8 @@ export class Interpreter {
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {
+        // `@name.setter` / `@name.deleter` define the same name again; reading the attribute runs the getter.
+        if (s.decorators?.some((d) => d === `${s.name}.setter` || d === `${s.name}.deleter`) && methods.has(s.name)) continue;
         methods.set(s.name, s);
         if (this.currentModule !== this.module) this.globalsOf.set(s, this.currentModule);
       }
@@ -1056,7 +1058,11 @@ export class Interpreter {
         const own = object.attrs.get(name);
         if (own) return own;
         const method = this.findMethod(object.cls, name);
-        if (method) return { kind: 'function', def: method, owner: object };
+        if (method) {
+          // A property runs its getter; a static method takes no self.
+          if (method.decorators?.includes('property')) return this.callFunction(method, [], NO_KEYWORDS, object, this.ownerOf(object.cls, method));
+          return method.decorators?.includes('staticmethod') ? { kind: 'function', def: method } : { kind: 'function', def: method, owner: object };
+        }
         return this.findClassAttr(object.cls, name);
       }
       case 'class': {

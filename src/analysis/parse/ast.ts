@@ -83,6 +83,8 @@ export interface FunctionDef extends NodeBase {
   body: Stmt[];
   /** A `yield` in its own body (not a nested def's) makes it a generator: a call returns the sequence of yielded values. */
   generator?: boolean;
+  /** Its decorators as written, without the `@` (`property`, `staticmethod`, `hidden.setter`); at most MAX_DECORATORS. */
+  decorators?: string[];
 }
 export interface ClassDef extends NodeBase {
   kind: 'class';

@@ -98,6 +98,9 @@ function isPosition(value: object): value is { line: number; column: number } {
  * more than 200 nested brackets.
  */
 const MAX_NESTING = 100;
+/** Decorators kept per definition, and the longest kept (`@property`, `@staticmethod`, `@hidden.setter`). */
+const MAX_DECORATORS = 8;
+const MAX_DECORATOR_TEXT = 200;
 
 const BINARY_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '|', '&', '^', '<<', '>>']);
 
@@ -231,7 +234,19 @@ class Lowerer {
         return [this.classDef(node)];
       case 'decorated_definition': {
         const def = this.field(node, 'definition');
-        return def !== NONE ? this.stmt(def) : [];
+        if (def === NONE) return [];
+        const lowered = this.stmt(def);
+        if (lowered.length === 1 && lowered[0].kind === 'def') {
+          const decorators: string[] = [];
+          for (const child of this.namedChildren(node)) {
+            if (this.type(child) !== 'decorator' || decorators.length >= MAX_DECORATORS) continue;
+            const expr = this.namedChildren(child)[0];
+            const text = expr !== undefined ? this.text(expr) : '';
+            if (text.length <= MAX_DECORATOR_TEXT) decorators.push(text);
+          }
+          if (decorators.length) lowered[0].decorators = decorators;
+        }
+        return lowered;
       }
       case 'if_statement': {
         return [this.ifChain(node, this.field(node, 'condition'), this.field(node, 'consequence'), this.fields(node, 'alternative'), range)];
