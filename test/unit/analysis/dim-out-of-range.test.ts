@@ -52,6 +52,11 @@ describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
     // PyTorch 1.13: "invalid index of a 0-dim tensor" for the 0.3-era loss.data[0], and for an element of a 1-D tensor.
     assert.deepEqual(await codes('loss = nn.MSELoss()(torch.randn(3), torch.randn(3))\nv = loss.data[0]\n'), ['SL123']);
     assert.deepEqual(await codes('t = torch.randn(3)\nfor x in t:\n    v = x[0]\n'), ['SL123']);
+    // x.shape and x.size() are tuples: an entry past them is Python's "tuple index out of range" (PyTorch 1.13).
+    assert.deepEqual(await codes('x = torch.randn(4, 7)\nn = x.shape[2]\n'), ['SL123']);
+    assert.deepEqual(await codes('x = torch.randn(4, 7, 3)\nn = x.size()[-4]\nm = x.shape[1:][2]\n'), ['SL123', 'SL123']);
+    assert.deepEqual(await codes('x = torch.randn(4, 7, 3)\nn = x.shape[-3] + x.size()[2] + x.shape[1:][1]\n'), []);
+    assert.deepEqual(await codes('def f(x):\n    return x.shape[5]\n'), []);
     // NumPy's axis= (which PyTorch takes too) reduces one axis, not all: the mean of a 2-D array over axis 0 is 1-D.
     assert.deepEqual(await codes('import numpy as np\nraw = np.zeros((100, 14))\nmean = raw[:80].mean(axis=0)\nraw -= mean\nv = mean[1]\n'), []);
   });

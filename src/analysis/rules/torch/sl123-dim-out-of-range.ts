@@ -1,6 +1,7 @@
-import type { Expr } from '../../parse/ast';
+import type { Expr, Subscript } from '../../parse/ast';
 import type { Range } from '../../findings';
-import { rankOf as shapeRank } from '../../shapes/shape';
+import { formatShape, rankOf as shapeRank, shapeOf } from '../../shapes/shape';
+import type { Dim } from '../../shapes/dim';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
@@ -101,6 +102,28 @@ function takes(e: Expr): number {
   return 0;
 }
 
+/** An int literal, `-` one included: the index of `x.shape[2]` or `x.size()[-1]`. */
+function literalInt(e: Expr): number | undefined {
+  if (e.kind === 'int') return e.value;
+  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return -e.operand.value;
+  return undefined;
+}
+
+/** `x.shape[k]` / `x.size()[k]` with k past the axes: the size is a tuple, and Python raises "tuple index out of range". */
+function reportSizeIndex(node: Subscript, dims: Dim[], t: TensorValue, ctx: RuleContext): void {
+  if (node.index.length !== 1) return;
+  const n = dims.length;
+  const k = literalInt(node.index[0]);
+  if (k === undefined || (k < n && k >= -n)) return;
+  const text = ctx.text(node.range).replace(/\s+/g, ' ');
+  ctx.report({
+    range: node.range,
+    message: `${text.length > 40 ? `${text.slice(0, 37)}…` : text} reads entry ${k} of the sizes ${formatShape(shapeOf(dims))}, which has ${n} entr${n === 1 ? 'y' : 'ies'} (of ${shapeAndOrigin(t)}), so Python raises "IndexError: tuple index out of range"`,
+    related: relatedOrigin(t, node.range, `the ${t.shape.rankKnown ? `${t.shape.dims.length}-D ` : ''}tensor comes from here`),
+    fixes: [],
+  });
+}
+
 export const dimOutOfRange: Rule = {
   code: 'SL123',
   name: 'dim-out-of-range',
@@ -109,9 +132,9 @@ export const dimOutOfRange: Rule = {
   summary: 'An axis argument (dim=, transpose, softmax, cat, unsqueeze…) or an index reaches past the tensor\'s axes: PyTorch raises "Dimension out of range" or "too many indices".',
   docs: {
     whatItDoes:
-      'Checks the axis arguments of reductions, `softmax`, `transpose`, `squeeze`/`unsqueeze`, `split`/`chunk`, `cat`/`stack`, `flatten`, `size(d)` and their torch functions, the length of a `permute`, and the slices and numbers of an index, against the rank of the tensor where the rank is known. Unknown ranks and axes given by a value not followed are never checked.',
+      'Checks the axis arguments of reductions, `softmax`, `transpose`, `squeeze`/`unsqueeze`, `split`/`chunk`, `cat`/`stack`, `flatten`, `size(d)` and their torch functions, the length of a `permute`, the slices and numbers of an index, and the entry read from `x.shape` or `x.size()`, against the rank of the tensor where the rank is known. Unknown ranks and axes given by a value not followed are never checked.',
     whyIsThisBad:
-      'PyTorch raises `IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 2)` or `IndexError: too many indices for tensor of dimension 2`. The axis is rarely the mistake itself: a state lost its layer axis, a `squeeze()` took the batch of one, an output was read as if it were batch-first or 3-D.',
+      'PyTorch raises `IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 2)` or `IndexError: too many indices for tensor of dimension 2`, and `x.shape[2]` of a 2-D tensor `IndexError: tuple index out of range`. The axis is rarely the mistake itself: a state lost its layer axis, a `squeeze()` took the batch of one, an output was read as if it were batch-first or 3-D.',
     example: 'h = h_n.squeeze(0)                   # (B, H)\nlast = h[:, -1, :]                   # read as if it were (B, T, H)',
     useInstead: 'last = h_n[-1]                       # (B, H): the last layer\'s final state',
     references: ['https://pytorch.org/docs/stable/tensor_view.html', 'https://pytorch.org/docs/stable/generated/torch.permute.html'],
@@ -164,6 +187,10 @@ export const dimOutOfRange: Rule = {
       report(ctx, event.call.range, event.qualname, first, rank, seq, event.args, event.kwargs, 'each tensor joined');
     },
     subscript(event, ctx) {
+      if (event.value.kind === 'size') {
+        reportSizeIndex(event.node, event.value.dims, event.value.of, ctx);
+        return;
+      }
       const t = event.value;
       const rank = rankOf(t);
       if (rank === undefined || t.kind !== 'tensor') return;
