@@ -30,7 +30,7 @@ import { callBuiltin, BUILTIN_NAMES } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf } from '../coverage';
-import { changeCase, formatBraces, formatFString, formatPercent, joinStrings } from './strings';
+import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
 
 const MAX_DEPTH = 10;
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
@@ -50,7 +50,7 @@ const CHEAP_RUN_STEPS = 3_000;
 const MAX_CHEAP_RUNS = 200;
 const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);
 /** String methods whose result is computed when the string and the arguments are known. */
-const STR_STR_METHODS = new Set(['format', 'join', 'upper', 'lower', 'strip']);
+const STR_STR_METHODS = new Set(['format', 'join', 'upper', 'lower', 'strip', 'split', 'rsplit']);
 
 /** How many items iterating a value gives, when that is known. */
 function iterableLength(v: Value): number | undefined {
@@ -1421,6 +1421,7 @@ export class Interpreter {
         if (STR_INT_METHODS.has(name)) return { kind: 'symint', dim: UNKNOWN_DIM };
         if (receiver.kind === 'str' && name === 'format') return formatBraces(receiver.value, args, kwargs);
         if (receiver.kind === 'str' && name === 'join' && args.length === 1) return joinStrings(receiver.value, args[0]);
+        if (receiver.kind === 'str' && (name === 'split' || name === 'rsplit')) return splitString(receiver.value, args, kwargs);
         if (receiver.kind === 'str' && args.length === 0 && kwargs.size === 0) return changeCase(receiver.value, name);
         return UNKNOWN;
       case 'dict':

@@ -2,7 +2,7 @@
 // name attributes (`setattr(self, 'cell_{}'.format(i), cell)`, `getattr(nn, rnn_type)`), so a name made at run
 // time can be followed. A piece whose text is not known for certain (a float Python would print in another
 // notation, a format specifier not modelled, an object's repr) makes the whole string unknown, never a guess.
-import { MAX_STRING, UNKNOWN, Value, strValue } from '../values/value';
+import { MAX_ITEMS, MAX_STRING, UNKNOWN, Value, sequence, strValue, summary } from '../values/value';
 
 /** Python's `str(v)` for the values whose text is certain; undefined otherwise. */
 export function pyStr(v: Value): string | undefined {
@@ -189,4 +189,29 @@ export function changeCase(text: string, method: string): Value {
   if (method === 'lower') return strValue(text.toLowerCase());
   if (method === 'strip') return strValue(text.replace(/^[ \t\n\r\x0b\x0c\x1c-\x1f]+|[ \t\n\r\x0b\x0c\x1c-\x1f]+$/g, ''));
   return UNKNOWN;
+}
+
+/** Python's whitespace for str.split() with no separator, within ASCII (str.isspace). */
+const ASCII_SPACE_RUNS = /[ \t\n\r\x0b\x0c\x1c-\x1f]+/;
+
+/**
+ * `s.split()` / `s.split(sep)` (and rsplit, which is the same without maxsplit) of a known string: its pieces. With
+ * no separator Python splits on runs of whitespace and drops empty pieces; an empty separator raises; a maxsplit, a
+ * separator not known, or non-ASCII text split on whitespace gives unknown. Past MAX_ITEMS only the count is kept.
+ */
+export function splitString(text: string, args: Value[], kwargs: Map<string, Value>): Value {
+  const sep = args[0] ?? kwargs.get('sep');
+  const maxsplit = args[1] ?? kwargs.get('maxsplit');
+  if (args.length > 2 || (maxsplit && !(maxsplit.kind === 'int' && maxsplit.value === -1))) return UNKNOWN;
+  let pieces: string[];
+  if (!sep || sep.kind === 'none') {
+    if (!/^[\x00-\x7f]*$/.test(text)) return UNKNOWN;
+    pieces = text.split(ASCII_SPACE_RUNS).filter((p) => p.length > 0);
+  } else if (sep.kind === 'str' && sep.value.length > 0) {
+    pieces = text.split(sep.value);
+  } else {
+    return UNKNOWN;
+  }
+  if (pieces.length > MAX_ITEMS) return summary('list', pieces.length);
+  return sequence('list', pieces.map(strValue));
 }

@@ -38,6 +38,26 @@ describe('strings built from known values', () => {
     assert.ok(await equals('', "'_'.join(['a', str(1)])", 'a_1'));
   });
 
+  it('split() on whitespace runs and split(sep) on a known separator, as Python splits', async () => {
+    // Python: 'a  b\tc\n'.split() has 3 pieces, ',a,,b,'.split(',') 5, '  '.split() none, 'x--y--'.rsplit('--') 3.
+    assert.equal(await lengthOf('', "'a  b\\tc\\n'.split()"), '(3,)');
+    assert.equal(await lengthOf('', "',a,,b,'.split(',')"), '(5,)');
+    assert.equal(await lengthOf('', "'  '.split()"), '(0,)');
+    assert.equal(await lengthOf('', "'x--y--'.rsplit('--')"), '(3,)');
+    assert.ok(await equals('', "'i love you'.split()[1]", 'love'));
+    // Sentences split into known words, looked up in a vocabulary built from them: a batch of known shape.
+    const batch = [
+      'sentences = ["i love you", "he loves me", "she likes baseball"]',
+      'vocab = {w: i for i, w in enumerate(sorted(set(" ".join(sentences).split())))}',
+      'ids = torch.LongTensor([[vocab[w] for w in s.split()] for s in sentences])',
+    ].join('\n');
+    assert.equal(await shapeOf(batch, 'ids'), '(3, 3)');
+    // An empty separator raises; maxsplit and unknown separators are not modelled.
+    assert.equal(await lengthOf('', "'abc'.split('')"), '(?,)');
+    assert.equal(await lengthOf('', "'a b c'.split(maxsplit=1)"), '(?,)');
+    assert.equal(await lengthOf('sep = input()', "'a b c'.split(sep)"), '(?,)');
+  });
+
   it('leaves unknown what Python would print in a way not modelled', async () => {
     // 1e-05 in Python, 0.00001 in JavaScript; an unknown int; a format specifier not modelled; too many values.
     assert.equal(await lengthOf('', "str(0.00001)"), '(?,)');
