@@ -16,13 +16,23 @@ export function dimsFromSizeArgs(args: Value[], origin: Origin | undefined): Dim
     if (only.kind === 'tuple' || only.kind === 'list') {
       // A summary keeps no items: how many sizes it holds, or which, is not known.
       if (only.element) return only.length === undefined ? undefined : Array.from({ length: only.length }, () => dimFromValue(only.element, origin));
-      return only.items.map((v) => dimFromValue(v, origin));
+      return dimsOf(only.items, origin);
     }
     if (only.kind === 'size') return only.dims;
     if (only.kind === 'unknown') return undefined;
   }
   if (args.some((a) => a.kind !== 'int' && a.kind !== 'symint' && a.kind !== 'unknown')) return undefined;
-  return args.map((v) => dimFromValue(v, origin));
+  return dimsOf(args, origin);
+}
+
+/**
+ * One dim per value, in a list grown by push rather than `.map()`: once its caller is optimised, V8's inlined
+ * `map` returns holey arrays, a second array layout that deoptimises every function reading shapes at once.
+ */
+function dimsOf(values: Value[], origin: Origin | undefined): Dim[] {
+  const dims: Dim[] = [];
+  for (let i = 0; i < values.length; i++) dims.push(dimFromValue(values[i], origin));
+  return dims;
 }
 
 export function valueFromDim(dim: Dim): Value {

@@ -39,11 +39,11 @@ function tablesFor(tree: Tree): Tables {
   const language = tree.language;
   let tables = tablesByLanguage.get(language);
   if (!tables) {
-    const types = language.types;
+    const types = language.types.map(internalized);
     tables = {
       types,
       named: types.map((_, id) => language.nodeTypeIsNamed(id)),
-      fields: language.fields,
+      fields: language.fields.map(internalized),
       leaf: types.map((type) => LEAVES.has(type)),
       keepsTokens: types.map((type) => KEEPS_TOKENS.has(type)),
       noFields: types.map((type) => NO_FIELDS.has(type)),
@@ -51,6 +51,15 @@ function tablesFor(tree: Tree): Tables {
     tablesByLanguage.set(language, tables);
   }
   return tables;
+}
+
+/**
+ * The same name as an internalized string. Names read from wasm memory are fresh strings, so comparing one
+ * with a literal (`type === 'call'`, each case of the lowering's switches) compares their characters; two
+ * internalized strings compare by identity. A property key is always internalized.
+ */
+function internalized<T extends string | null>(name: T): T {
+  return typeof name === 'string' ? (Object.keys({ [name]: 0 })[0] as T) : name;
 }
 
 /** Line-start offsets, to turn offsets into positions without asking wasm. */

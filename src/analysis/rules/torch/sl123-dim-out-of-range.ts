@@ -60,12 +60,17 @@ export function axisRange(rank: number, inserts = false): [number, number] {
   return [-n, n - 1];
 }
 
-/** The ints an axis argument names: one int, or the ints of a tuple/list (`sum(dim=(1, 2))`). */
-function axesOf(v: Value | undefined): number[] {
-  if (!v) return [];
-  if (v.kind === 'int') return [v.value];
-  if ((v.kind === 'tuple' || v.kind === 'list') && !v.element) return v.items.flatMap((i) => (i.kind === 'int' ? [i.value] : []));
-  return [];
+/** The first axis an argument names outside `range`: one int, or an int of a tuple/list (`sum(dim=(1, 2))`). */
+function axisOutside(v: Value | undefined, range: [number, number]): number | undefined {
+  if (!v) return undefined;
+  if (v.kind === 'int') return v.value < range[0] || v.value > range[1] ? v.value : undefined;
+  if ((v.kind === 'tuple' || v.kind === 'list') && !v.element) {
+    for (let i = 0; i < v.items.length; i++) {
+      const item = v.items[i];
+      if (item.kind === 'int' && (item.value < range[0] || item.value > range[1])) return item.value;
+    }
+  }
+  return undefined;
 }
 
 function rankOf(v: Value | undefined): number | undefined {
@@ -77,9 +82,14 @@ export function axisOutOfRange(rank: number, spec: AxisArgs, args: Value[], kwar
   // A 0-D tensor: some ops take axis 0 or -1, others refuse any axis, each in its own words; left alone.
   if (rank === 0) return undefined;
   const range = axisRange(rank, spec.inserts);
-  const given = [...spec.at.map((p) => args[p]), ...spec.keywords.map((k) => kwargs.get(k))];
-  for (const v of given) {
-    for (const axis of axesOf(v)) if (axis < range[0] || axis > range[1]) return { axis, range };
+  // Positions first, then keywords, each value's axes in order, with no list built: this runs for every call given an axis.
+  for (let i = 0; i < spec.at.length; i++) {
+    const axis = axisOutside(args[spec.at[i]], range);
+    if (axis !== undefined) return { axis, range };
+  }
+  for (let i = 0; i < spec.keywords.length; i++) {
+    const axis = axisOutside(kwargs.get(spec.keywords[i]), range);
+    if (axis !== undefined) return { axis, range };
   }
   return undefined;
 }
