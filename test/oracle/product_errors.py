@@ -8,7 +8,8 @@ test/unit/analysis/matmul-size-mismatch.test.ts checks that SL121's productMisma
 raised, and that with an operand's rank or sizes hidden it never reports one that did not. Views (`x.view(sizes)`,
 with at most one -1) are drawn the same way, about half of them holding the input's element count, for SL122's
 viewSizeClash (test/unit/analysis/view-size-mismatch.test.ts). Indices (ints, slices, None and ... on random shapes) are
-the golden of SL125's indexOutOfBounds (test/unit/analysis/index-out-of-bounds.test.ts).
+the golden of SL125's indexOutOfBounds (test/unit/analysis/index-out-of-bounds.test.ts), and pack_padded_sequence given
+a number of lengths on random inputs that of SL126's lengthsClash (test/unit/analysis/packed-lengths-batch-mismatch.test.ts).
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -175,7 +176,25 @@ def generate():
             indices.append({"x": x, "index": items, "ok": True})
         except IndexError as e:
             indices.append({"x": x, "index": items, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices}
+    # pack_padded_sequence given a number of lengths against its input's axes, from a stream of their own: SL126's golden.
+    p = random.Random(SEED + 3)
+    packs = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        x = [p.randint(1, 6) for _ in range(p.randint(2, 4))]
+        batch_first = p.random() < 0.5
+        enforce_sorted = p.random() < 0.5
+        count = p.choice([x[0], x[1], p.randint(1, 6)])
+        top = x[1] if batch_first else x[0]
+        lengths = [p.randint(1, top) for _ in range(count)]
+        lengths.sort(reverse=True)
+        case = {"x": x, "count": count, "batch_first": batch_first, "enforce_sorted": enforce_sorted}
+        try:
+            packed = torch.nn.utils.rnn.pack_padded_sequence(torch.randn(tuple(x)), torch.tensor(lengths, dtype=torch.long), batch_first=batch_first, enforce_sorted=enforce_sorted)
+            # Without enforce_sorted PyTorch reorders the batch axis by the lengths: it packs as many sequences as lengths.
+            packs.append({**case, "packed_batch": int(packed.batch_sizes[0])})
+        except (RuntimeError, IndexError) as e:
+            packs.append({**case, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs}
 
 
 def main():
@@ -194,14 +213,15 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
     refused = sum(1 for c in data["views"] if "raises" in c)
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise) and {len(data['indices'])} indices ({past} raise) agree with PyTorch {data['torch']}")
+    unpacked = sum(1 for c in data["packs"] if "raises" in c)
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise) and {len(data['packs'])} packed batches ({unpacked} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

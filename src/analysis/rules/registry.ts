@@ -26,6 +26,7 @@ import { viewSizeMismatch } from './torch/sl122-view-size-mismatch';
 import { dimOutOfRange } from './torch/sl123-dim-out-of-range';
 import { classTargetOutOfRange } from './torch/sl124-class-target-out-of-range';
 import { indexOutOfBoundsRule } from './torch/sl125-index-out-of-bounds';
+import { packedLengthsBatchMismatch } from './torch/sl126-packed-lengths-batch-mismatch';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -82,6 +83,7 @@ const RULES: readonly Rule[] = [
   dimOutOfRange,
   classTargetOutOfRange,
   indexOutOfBoundsRule,
+  packedLengthsBatchMismatch,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,
