@@ -1326,15 +1326,35 @@ export class Interpreter {
         this.callSite = undefined;
       }
     }
+    // An in-place method that changes the shape (`x.t_()`, `h.unsqueeze_(0)`, `self.h.resize_(…)`) changes what the
+    // receiver's name holds: its result, as the out-of-place method gives it, or unknown.
+    const inPlace = callee.kind === 'method' && callee.receiver.kind === 'tensor' && Object.hasOwn(IN_PLACE_RESHAPES, callee.name) ? IN_PLACE_RESHAPES[callee.name] : undefined;
+    const called: Value = inPlace && callee.kind === 'method' ? { kind: 'method', receiver: callee.receiver, name: inPlace } : callee;
     this.callSite = scope;
     let result: Value;
     try {
-      result = this.callValue(callee, args, kwargs, expr, false);
+      result = this.callValue(called, args, kwargs, expr, false);
     } finally {
       this.callSite = undefined;
     }
+    if (inPlace !== undefined && expr.func.kind === 'attribute') this.rebindInPlace(expr.func.object, result, scope);
     if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result);
     return result;
+  }
+
+  /**
+   * Gives the name or attribute a tensor was read from the shape an in-place method left it with. `x.data` and
+   * `x.detach()` are new tensors sharing x's storage, not its shape: `x.data.t_()` leaves x as it was (PyTorch 1.13).
+   */
+  private rebindInPlace(receiver: A.Expr, result: Value, scope: Scope): void {
+    if (receiver.kind === 'attribute' && receiver.attr === 'data') return;
+    const base = receiver;
+    const value = result.kind === 'tensor' ? result : UNKNOWN;
+    if (base.kind === 'name') this.bindName(base.id, value, scope);
+    else if (base.kind === 'attribute') {
+      const object = this.eval(base.object, scope);
+      if (object.kind === 'instance') this.setAttribute(object, base.attr, value);
+    }
   }
 
   callValue(callee: Value, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
@@ -2003,6 +2023,15 @@ function callName(callee: Value): string {
 function collapseSpaces(text: string): string {
   return /\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text;
 }
+
+/**
+ * Tensor methods that change their tensor's shape in place, by the out-of-place method whose shape they give; an empty
+ * name is not modelled (the tensor's shape becomes unknown).
+ */
+const IN_PLACE_RESHAPES: Record<string, string> = {
+  t_: 't', transpose_: 'transpose', swapaxes_: 'swapaxes', swapdims_: 'swapdims', squeeze_: 'squeeze', unsqueeze_: 'unsqueeze',
+  resize_: '', resize_as_: '', as_strided_: '', set_: '',
+};
 
 /** torchLayerKind's answers by path (null: not a layer); bounded like every table a file can fill. */
 const layerKinds = new Map<string, string | null>();
