@@ -102,6 +102,7 @@ export class IncrementalInterpreter {
     this.runs = new Map();
     this.spare = new Map();
     this.splits = [];
+    this.ranLater = new Set();
     this.claims = undefined;
   }
 
@@ -110,6 +111,13 @@ export class IncrementalInterpreter {
    * join two components for a few edits, and the one whose groups did not change is the same again after.
    */
   private spare = new Map<string, ComponentRun>();
+
+  /**
+   * The optimistic components of the last analysis, by their groups' indices, whose runs ran code after the top
+   * level: an edit of one mostly gives a run that does so again, so its component is run whole at once rather
+   * than after it.
+   */
+  private ranLater = new Set<string>();
 
   /** Which run holds each key of the last result joined from several runs. */
   private claims: Claims | undefined;
@@ -161,6 +169,7 @@ export class IncrementalInterpreter {
     const runMembers: number[][] = [];
     let interpreted = 0;
     const { components, parts } = this.componentsOf(groups, text);
+    const ranLater = new Set<string>();
     components.forEach((members, k) => {
       // A component that is several optimistic ones (see split) is run as those when none of them ran code after
       // its top level: the kept ones are looked at first, and the first that did stops the others.
@@ -171,13 +180,19 @@ export class IncrementalInterpreter {
           const key = m.map((g) => this.idOf(groups[g])).join(',');
           return next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
         });
-        if (!kept.some((run) => run && run.of.stats.exercised > 0)) {
+        optimistic.forEach((m, i) => {
+          if (kept[i] && kept[i]!.of.stats.exercised > 0) ranLater.add(m.join(','));
+        });
+        if (!optimistic.some((m, i) => (kept[i] ? kept[i]!.of.stats.exercised > 0 : this.ranLater.has(m.join(','))))) {
           for (const m of optimistic) {
             const got = this.runOf(m, groups, source, next);
             if (got.interpreted) interpreted++;
             next.set(got.key, got.run);
             tried.push(got);
-            if (got.run.of.stats.exercised > 0) break;
+            if (got.run.of.stats.exercised > 0) {
+              ranLater.add(m.join(','));
+              break;
+            }
           }
           if (tried.length === optimistic.length && tried.every(({ run }) => run.of.stats.exercised === 0)) {
             tried.forEach(({ run }, i) => {
@@ -205,6 +220,7 @@ export class IncrementalInterpreter {
       this.spare.delete(key);
     }
     this.runs = next;
+    this.ranLater = ranLater;
     this.lastInterpreted = interpreted;
     this.lastComponents = runs.length;
     let main = 0;
