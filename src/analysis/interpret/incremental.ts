@@ -72,6 +72,20 @@ const NO_SUPPRESSIONS = new Map<number, Set<string>>();
 /** Runs kept when no longer used (see IncrementalInterpreter.spare). */
 const SPARE_RUNS = 16;
 
+/** Splits kept (see IncrementalInterpreter.splits). */
+const RECENT_SPLITS = 4;
+
+/**
+ * A split of a module's groups: its components, and for each the optimistic components it holds when there are
+ * several (see top-level-groups.ts split), with the names the split followed.
+ */
+interface Split {
+  groups: Group[];
+  components: number[][];
+  parts: (number[][] | undefined)[];
+  followed: Set<string>;
+}
+
 export class IncrementalInterpreter {
   /** Component runs by the groups they ran (each group named by its identity, which an edit elsewhere keeps). */
   private runs = new Map<string, ComponentRun>();
@@ -87,7 +101,8 @@ export class IncrementalInterpreter {
   forget(): void {
     this.runs = new Map();
     this.spare = new Map();
-    this.lastSplit = undefined;
+    this.splits = [];
+    this.ranLater = new Set();
     this.claims = undefined;
   }
 
@@ -97,29 +112,52 @@ export class IncrementalInterpreter {
    */
   private spare = new Map<string, ComponentRun>();
 
+  /**
+   * The optimistic components of the last analysis, by their groups' indices, whose runs ran code after the top
+   * level: an edit of one mostly gives a run that does so again, so its component is run whole at once rather
+   * than after it.
+   */
+  private ranLater = new Set<string>();
+
   /** Which run holds each key of the last result joined from several runs. */
   private claims: Claims | undefined;
 
   /**
-   * The last split into components, by the groups it was made of (an edit that only moved lines keeps every
-   * group), with the names it followed (see followedNames).
+   * The last splits into components, newest first, by the groups each was made of (an edit that only moved lines
+   * keeps every group), with the names it followed (see followedNames): an edit undone, or retyped back and forth,
+   * gives the split before it again.
    */
-  private lastSplit: { groups: Group[]; components: number[][]; followed: Set<string> } | undefined;
+  private splits: Split[] = [];
 
   /**
-   * The components of the groups; the last split again when each group is the same object as before or one
-   * doing the same with the module-level names the split follows (an edit inside a function body mostly changes
-   * no such name): the split depends on nothing else.
+   * The components of the groups; a recent split again when each group is the same object as then or one doing the
+   * same with the module-level names the split follows (an edit inside a function body mostly changes no such
+   * name): the split depends on nothing else.
    */
-  private componentsOf(groups: Group[], text: (range: Range) => string): number[][] {
-    const last = this.lastSplit;
-    if (last && last.groups.length === groups.length && last.groups.every((g, i) => g === groups[i] || sameNames(g, groups[i], text, last.followed))) {
-      this.lastSplit = { groups: [...groups], components: last.components, followed: last.followed };
-      return last.components;
+  private componentsOf(groups: Group[], text: (range: Range) => string): Split {
+    for (let i = 0; i < this.splits.length; i++) {
+      const last = this.splits[i];
+      if (last.groups.length === groups.length && last.groups.every((g, j) => g === groups[j] || sameNames(g, groups[j], text, last.followed))) {
+        const again = { ...last, groups: [...groups] };
+        this.splits.splice(i, 1);
+        this.splits.unshift(again);
+        return again;
+      }
     }
     const made = split(groups, text);
-    this.lastSplit = { groups: [...groups], ...made };
-    return made.components;
+    const again = { groups: [...groups], components: made.components, parts: partsOf(made.components, made.optimistic), followed: made.followed };
+    this.splits.unshift(again);
+    if (this.splits.length > RECENT_SPLITS) this.splits.pop();
+    return again;
+  }
+
+  /** A component's run where its groups are now: the one kept for the same groups, or a new interpretation. */
+  private runOf(members: number[], groups: Group[], source: string, next: Map<string, ComponentRun>): { key: string; run: ComponentRun; interpreted: boolean } {
+    const key = members.map((g) => this.idOf(groups[g])).join(',');
+    const kept = next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
+    const run = kept && moved(kept, members.map((g) => groups[g]));
+    if (run) return { key, run, interpreted: false };
+    return { key, run: interpret(members.map((g) => groups[g]), members.map((g) => this.idOf(groups[g])), source), interpreted: true };
   }
 
   analyze(module: Module, source: string): AnalysisResult {
@@ -130,18 +168,47 @@ export class IncrementalInterpreter {
     const runs: ComponentRun[] = [];
     const runMembers: number[][] = [];
     let interpreted = 0;
-    for (const members of this.componentsOf(groups, text)) {
-      const key = members.map((g) => this.idOf(groups[g])).join(',');
-      const kept = next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
-      let run = kept && moved(kept, members.map((g) => groups[g]));
-      if (!run) {
-        run = interpret(members.map((g) => groups[g]), members.map((g) => this.idOf(groups[g])), source);
-        interpreted++;
+    const { components, parts } = this.componentsOf(groups, text);
+    const ranLater = new Set<string>();
+    components.forEach((members, k) => {
+      // A component that is several optimistic ones (see split) is run as those when none of them ran code after
+      // its top level: the kept ones are looked at first, and the first that did stops the others.
+      const optimistic = parts[k];
+      if (optimistic) {
+        const tried: { key: string; run: ComponentRun }[] = [];
+        const kept = optimistic.map((m) => {
+          const key = m.map((g) => this.idOf(groups[g])).join(',');
+          return next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
+        });
+        optimistic.forEach((m, i) => {
+          if (kept[i] && kept[i]!.of.stats.exercised > 0) ranLater.add(m.join(','));
+        });
+        if (!optimistic.some((m, i) => (kept[i] ? kept[i]!.of.stats.exercised > 0 : this.ranLater.has(m.join(','))))) {
+          for (const m of optimistic) {
+            const got = this.runOf(m, groups, source, next);
+            if (got.interpreted) interpreted++;
+            next.set(got.key, got.run);
+            tried.push(got);
+            if (got.run.of.stats.exercised > 0) {
+              ranLater.add(m.join(','));
+              break;
+            }
+          }
+          if (tried.length === optimistic.length && tried.every(({ run }) => run.of.stats.exercised === 0)) {
+            tried.forEach(({ run }, i) => {
+              runs.push(run);
+              runMembers.push(optimistic[i]);
+            });
+            return;
+          }
+        }
       }
-      next.set(key, run);
-      runs.push(run);
+      const got = this.runOf(members, groups, source, next);
+      if (got.interpreted) interpreted++;
+      next.set(got.key, got.run);
+      runs.push(got.run);
       runMembers.push(members);
-    }
+    });
     for (const [key, run] of this.runs) {
       if (next.has(key)) continue;
       this.spare.delete(key);
@@ -153,6 +220,7 @@ export class IncrementalInterpreter {
       this.spare.delete(key);
     }
     this.runs = next;
+    this.ranLater = ranLater;
     this.lastInterpreted = interpreted;
     this.lastComponents = runs.length;
     let main = 0;
@@ -268,7 +336,7 @@ function interpret(groups: Group[], ids: number[], source: string): ComponentRun
     stats = new Interpreter(ctx).run(groups.flat());
   } catch {
     // The interpreter is written not to throw; if it does, the whole module is run, as a cold analysis would.
-    stats = { main: 0, unreached: 0, left: true };
+    stats = { main: 0, unreached: 0, left: true, exercised: 0 };
   }
   const collected = ctx.collected();
   // Findings are kept as they are now: the statements they point into may move in place later.
@@ -344,6 +412,33 @@ function sameNames(a: Group, b: Group, text: (range: Range) => string, followed:
   for (const name of x.later) if (followed.has(name) && !y.later.has(name)) return false;
   for (const name of y.later) if (followed.has(name) && !x.later.has(name)) return false;
   return true;
+}
+
+/**
+ * For each component, the optimistic components in it when there are several (in file order of their first
+ * groups); none where one is not wholly inside a single component (which the split does not make).
+ */
+function partsOf(components: number[][], optimistic: number[][]): (number[][] | undefined)[] {
+  const parts: (number[][] | undefined)[] = components.map(() => undefined);
+  if (optimistic.length === components.length) return parts;
+  // The component holding each group; -1 for groups of imports, which are in every component.
+  const componentOf = new Map<number, number>();
+  components.forEach((members, k) => {
+    for (const g of members) componentOf.set(g, componentOf.has(g) ? -1 : k);
+  });
+  const found: number[][][] = components.map(() => []);
+  for (const members of optimistic) {
+    const owners = new Set(members.map((g) => componentOf.get(g) ?? -2).filter((k) => k !== -1));
+    const [k] = owners;
+    if (owners.size !== 1 || k < 0) return components.map(() => undefined);
+    found[k].push(members);
+  }
+  found.forEach((list, k) => {
+    if (list.length < 2) return;
+    const covered = new Set(list.flat());
+    if (covered.size === components[k].length && components[k].every((g) => covered.has(g))) parts[k] = list;
+  });
+  return parts;
 }
 
 function spanOf(group: Group): [number, number] {

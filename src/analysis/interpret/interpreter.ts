@@ -120,11 +120,15 @@ export interface ImportFollower {
   runImporters(interp: Interpreter): void;
 }
 
-/** Steps spent by the top level (`main`) and by the code nothing reached; `left`: a top-level statement always leaves. */
+/**
+ * Steps spent by the top level (`main`) and by the code nothing reached; `left`: a top-level statement always leaves;
+ * `exercised`: how many functions, models and forwards nothing reached were run after the top level.
+ */
 export interface RunStats {
   main: number;
   unreached: number;
   left: boolean;
+  exercised: number;
 }
 
 /** Thrown inside a frame when the step budget runs out; caught at the top-level statement. */
@@ -184,7 +188,8 @@ export class Interpreter {
       }
     }
     if (this.imports) this.imports.runImporters(this);
-    return { main: spent, unreached: this.exerciseUnreached(), left };
+    const unreached = this.exerciseUnreached();
+    return { main: spent, unreached, left, exercised: this.exercised };
   }
 
   /**
@@ -248,10 +253,14 @@ export class Interpreter {
     return built?.kind === 'instance' ? built : undefined;
   }
 
+  /** How many pieces of code exerciseUnreached ran (or had no budget left for). */
+  private exercised = 0;
+
   /** Code nobody calls in the file still deserves checking: uncalled functions, uninstantiated models, unused forwards. */
   private exerciseUnreached(): number {
     let spent = 0;
     const each = (line: number, run: () => void) => {
+      this.exercised++;
       const budget = Math.min(UNREACHED_BUDGET, UNREACHED_TOTAL - spent);
       if (budget <= 0) return this.ctx.markIncomplete('budget', line);
       const before = this.ctx.steps;

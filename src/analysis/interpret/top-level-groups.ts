@@ -302,8 +302,14 @@ export function components(groups: Group[], text: (range: Range) => string): num
   return split(groups, text).components;
 }
 
-/** The components of the groups (see `components`), with the names the split followed (see followedNames). */
-export function split(groups: Group[], text: (range: Range) => string): { components: number[][]; followed: Set<string> } {
+/**
+ * The components of the groups (see `components`), with the names the split followed (see followedNames), and the
+ * `optimistic` components: those the split makes when no code runs after the top level. Code that nothing called
+ * is run after the top level (Interpreter.exerciseUnreached), where it reads the last version of each name; a
+ * component whose run ran no such code needs none of those versions it did not touch while its groups ran. Each
+ * optimistic component lies within one component.
+ */
+export function split(groups: Group[], text: (range: Range) => string): { components: number[][]; optimistic: number[][]; followed: Set<string> } {
   const all = groups.map((g) => condensed(groupNames(g, text)));
   const followed = followedNames(all);
   // An import of a name that is also assigned is followed like any binding.
@@ -362,59 +368,74 @@ export function split(groups: Group[], text: (range: Range) => string): { compon
   // A component whose groups did not change since it was last looked at needs nothing more: what it needs depends
   // only on its groups (unions only ever add groups to a component, so the same root with as many groups is the same).
   const done = new Map<number, number>();
-  for (let changed = true; changed; ) {
-    changed = false;
+  // `last`: a component also needs the last version of each name its later code reads (see `optimistic`).
+  const close = (last: boolean) => {
+    for (let changed = true; changed; ) {
+      changed = false;
+      const byRoot = new Map<number, number[]>();
+      all.forEach((_, g) => {
+        if (importsOnly[g]) return;
+        const root = find(g);
+        const list = byRoot.get(root);
+        if (list) list.push(g);
+        else byRoot.set(root, [g]);
+      });
+      for (const [root, members] of byRoot) {
+        if (done.get(root) === members.length) continue;
+        done.set(root, members.length);
+        const later = new Set<string>();
+        for (const g of members) for (const name of all[g].later) if (followed.has(name)) later.add(name);
+        if (later.size === 0) continue;
+        // The members that may call (in file order), for each version: it is needed when such a member starts while it
+        // is current, or made it.
+        const calls = members.filter((g) => mayCall[g]);
+        const calling = new Set(calls);
+        for (const name of later) {
+          const list = versionList(name);
+          const needed = last ? [list[list.length - 1].node] : [];
+          for (let v = 0; v < list.length; v++) {
+            const { group, node } = list[v];
+            if (calling.has(group)) {
+              needed.push(node);
+              continue;
+            }
+            // Current from after its group until the next version's group (a version made later in the same group
+            // replaces it before any other group starts).
+            const next = v + 1 < list.length ? list[v + 1].group : Infinity;
+            const c = firstAfter(calls, group);
+            if (c < calls.length && calls[c] <= next) needed.push(node);
+          }
+          for (const n of needed) {
+            if (find(n) === find(members[0]) && !joins.has(n)) continue;
+            touch(members[0], n);
+            changed = true;
+          }
+        }
+      }
+    }
+  };
+  /** The groups of each component (imports left out), in file order. */
+  const membersByRoot = () => {
     const byRoot = new Map<number, number[]>();
-    all.forEach((_, g) => {
-      if (importsOnly[g]) return;
+    groups.forEach((group, g) => {
+      if (importsOnly[g] || group.length === 0) return;
       const root = find(g);
       const list = byRoot.get(root);
       if (list) list.push(g);
       else byRoot.set(root, [g]);
     });
-    for (const [root, members] of byRoot) {
-      if (done.get(root) === members.length) continue;
-      done.set(root, members.length);
-      const later = new Set<string>();
-      for (const g of members) for (const name of all[g].later) if (followed.has(name)) later.add(name);
-      if (later.size === 0) continue;
-      // The members that may call (in file order), for each version: it is needed when such a member starts while it
-      // is current, or made it.
-      const calls = members.filter((g) => mayCall[g]);
-      const calling = new Set(calls);
-      for (const name of later) {
-        const list = versionList(name);
-        const needed = [list[list.length - 1].node];
-        for (let v = 0; v < list.length; v++) {
-          const { group, node } = list[v];
-          if (calling.has(group)) {
-            needed.push(node);
-            continue;
-          }
-          // Current from after its group until the next version's group (a version made later in the same group
-          // replaces it before any other group starts).
-          const next = v + 1 < list.length ? list[v + 1].group : Infinity;
-          const c = firstAfter(calls, group);
-          if (c < calls.length && calls[c] <= next) needed.push(node);
-        }
-        for (const n of needed) {
-          if (find(n) === find(members[0]) && !joins.has(n)) continue;
-          touch(members[0], n);
-          changed = true;
-        }
-      }
-    }
-  }
+    return [...byRoot.values()];
+  };
+  close(false);
+  const optimistic = membersByRoot();
+  done.clear();
+  close(true);
   const imports = groups.flatMap((_, g) => (importsOnly[g] ? [g] : []));
-  const byRoot = new Map<number, number[]>();
-  groups.forEach((group, g) => {
-    if (importsOnly[g] || group.length === 0) return;
-    const root = find(g);
-    const list = byRoot.get(root);
-    if (list) list.push(g);
-    else byRoot.set(root, [g]);
-  });
-  return { components: [...byRoot.values()].map((members) => mergeSorted(members, imports)), followed };
+  return {
+    components: membersByRoot().map((members) => mergeSorted(members, imports)),
+    optimistic: optimistic.map((members) => mergeSorted(members, imports)),
+    followed,
+  };
 }
 
 /** The index of the first of the ascending numbers greater than `after` (their length when none is). */

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Range, SourceEdit } from '../../../src/analysis/findings';
 import { IncrementalInterpreter } from '../../../src/analysis/interpret/incremental';
-import { components, groupNames, type Group } from '../../../src/analysis/interpret/top-level-groups';
+import { components, groupNames, split as splitGroups, type Group } from '../../../src/analysis/interpret/top-level-groups';
 import { DocumentParser } from '../../../src/analysis/parse/parser';
 import { analyzer } from './helpers';
 import { TEST_ROOT, pythonFiles, random, randomEdit } from './random-edits';
@@ -106,9 +106,10 @@ if __name__ == "__main__":
 
 /**
  * The split by its definition, step by step over every event and every member (top-level-groups.ts does the same
- * work from condensed events and per version): what `components` must give.
+ * work from condensed events and per version): what `components` must give, or with `last` false (no code runs
+ * after the top level) what the optimistic split must give.
  */
-function referenceComponents(groups: Group[], text: (range: Range) => string): number[][] {
+function referenceComponents(groups: Group[], text: (range: Range) => string, last = true): number[][] {
   const all = groups.map((g) => groupNames(g, text));
   const followed = new Set<string>();
   for (const names of all) if (!names.importsOnly) for (const e of names.events) if (e.kind !== 'read') followed.add(e.name);
@@ -160,7 +161,7 @@ function referenceComponents(groups: Group[], text: (range: Range) => string): n
       for (const g of members) for (const name of all[g].later) if (followed.has(name)) later.add(name);
       for (const name of later) {
         const list = versionList(name);
-        const needed = [list[list.length - 1].node];
+        const needed = last ? [list[list.length - 1].node] : [];
         let v = 0;
         for (const g of members) {
           if (!mayCall[g]) continue;
@@ -318,6 +319,57 @@ describe('incremental interpretation', () => {
     }
   });
 
+  it('keeps a model apart from a later binding its forward reads when nothing runs it after the top level', async () => {
+    // With its parameter renamed, forward reads the module's `hidden`, bound only after the model ran: a function
+    // run after the top level would see that binding, but forward was called, and nothing runs after it.
+    const source = `${HEADER}class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.GRU(3, 5)\n\n    def forward(self, x, hidden=None):\n        return self.rnn(x, hidden)\n\nm = M()\ny = m(torch.randn(2, 3, 3))\n\nhidden = nn.GRU(4, 8)\nout, h = hidden(torch.randn(2, 3, 5))\n`;
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      incremental.analyze(parser.reset(text), text);
+      const at = source.indexOf('hidden=None');
+      for (let i = 0; i < 4; i++) {
+        const edit: SourceEdit = { rangeOffset: at, rangeLength: 1, text: i % 2 ? 'h' : 'b' };
+        text = text.slice(0, at) + edit.text + text.slice(at + 1);
+        const result = incremental.analyze(parser.update([edit], text), text);
+        assert.deepEqual(result, a.analyze(text, 'm.py'), `after edit ${i + 1}`);
+        assert.equal(incremental.lastWhole, false);
+        assert.equal(incremental.lastComponents, 2, `edit ${i + 1}`);
+        assert.ok(result.findings.some((f) => f.range.start.line === 14), `edit ${i + 1}: the GRU given 5 features is still found`);
+      }
+    } finally {
+      parser.dispose();
+    }
+  });
+
+  it('joins a function nothing calls to the last binding of a name it reads, as a cold analysis does', async () => {
+    // make() runs after the top level, where SIZE is 20: Linear(20, 4) given 10 features. Its edit re-runs it.
+    const source = `${HEADER}def make():\n    return nn.Linear(SIZE, 4)(torch.randn(3, 10))\n\nSIZE = 10\nx = nn.Linear(SIZE, 2)(torch.randn(3, 10))\nSIZE = 20\n`;
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    const a = await analyzer();
+    try {
+      let text = source;
+      incremental.analyze(parser.reset(text), text);
+      const at = source.indexOf('(3, 10))\n\nSIZE') + 4;
+      for (const digit of ['2', '1', '2', '1']) {
+        const edit: SourceEdit = { rangeOffset: at, rangeLength: 1, text: digit };
+        text = text.slice(0, at) + digit + text.slice(at + 1);
+        const result = incremental.analyze(parser.update([edit], text), text);
+        const cold = a.analyze(text, 'm.py');
+        assert.deepEqual(result, cold, `with torch.randn(3, ${digit}0)`);
+        assert.equal(cold.findings.length, digit === '1' ? 1 : 0, `with torch.randn(3, ${digit}0)`);
+        assert.equal(incremental.lastWhole, false);
+      }
+    } finally {
+      parser.dispose();
+    }
+  });
+
   it('follows an edit to what other statements use (a called method\'s return shape, a module-level constant, a class attribute) as a cold analysis does', async () => {
     const source = `${HEADER}HIDDEN = 20
 
@@ -390,6 +442,7 @@ if __name__ == "__main__":
     const parser = await DocumentParser.create();
     try {
       let splits = 0;
+      let optimisticSplits = 0;
       for (let file = 0; file < 8; file++) {
         let text = Array.from({ length: 4 + pick(10) }, () => pieces[pick(pieces.length)]).join('\n\n');
         for (let i = 0; i < 12; i++) {
@@ -399,12 +452,16 @@ if __name__ == "__main__":
           const groups = module.groups!;
           const split = components(groups, read);
           assert.deepEqual(split, referenceComponents(groups, read), `file ${file} after ${i} edits`);
+          const { optimistic } = splitGroups(groups, read);
+          assert.deepEqual(optimistic, referenceComponents(groups, read, false), `file ${file} after ${i} edits, optimistic`);
+          if (optimistic.length > split.length) optimisticSplits++;
           if (split.length > 1) splits++;
           const edit = randomEdit(text, pick);
           text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
         }
       }
       assert.ok(splits >= 40, `only ${splits} texts split into several components`);
+      assert.ok(optimisticSplits >= 5, `only ${optimisticSplits} texts split further when no code runs after the top level`);
     } finally {
       parser.dispose();
     }
@@ -442,6 +499,62 @@ if __name__ == "__main__":
         assert.deepEqual(doc.update(edits, text), a.analyze(text, `script_${file}.py`), `script ${file} after change ${i + 1}: ${JSON.stringify(edits)}`);
       }
       doc.dispose();
+    }
+  });
+
+  it('gives after random edits of scripts whose functions read names bound after them what a cold analysis gives', async function () {
+    this.timeout(300_000);
+    // Functions and forwards that read WIDTH, DEPTH and hidden, bound before and after them; some are called, some
+    // are not (those run after the top level, where they see the last bindings).
+    const script = `${HEADER}def make(n=4):
+    return nn.Linear(WIDTH, n)(torch.randn(3, 10))
+
+def probe():
+    return nn.Linear(DEPTH, 2)(torch.randn(5, 12))
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(10, WIDTH)
+        self.rnn = nn.GRU(WIDTH, 8)
+
+    def forward(self, x, h=None):
+        y = self.fc(x)
+        return self.rnn(y, hidden)
+
+WIDTH = 10
+net = Net()
+out = net(torch.randn(2, 3, 10))
+layer = make()
+hidden = torch.zeros(1, 3, 8)
+DEPTH = 12
+WIDTH = 20
+DEPTH = 10
+`;
+    const a = await analyzer();
+    const pick = random(2024);
+    const parser = await DocumentParser.create();
+    parser.movesInPlace = true;
+    const incremental = new IncrementalInterpreter();
+    try {
+      let optimistic = 0;
+      for (let file = 0; file < 5; file++) {
+        let text = [script, script.slice(HEADER.length).replace(/\bNet\b/g, 'Net2')].join('\n\n');
+        incremental.analyze(parser.reset(text), text);
+        for (let i = 0; i < 16; i++) {
+          const edit = randomEdit(text, pick);
+          text = text.slice(0, edit.rangeOffset) + edit.text + text.slice(edit.rangeOffset + edit.rangeLength);
+          const module = parser.update([edit], text);
+          const result = incremental.analyze(module, text);
+          assert.deepEqual(result, a.analyze(text, 'script.py'), `file ${file} after change ${i + 1}: ${JSON.stringify(edit)}`);
+          const lines = text.split('\n');
+          const read = (r: Range) => lines[r.start.line].slice(r.start.column, r.end.line === r.start.line ? r.end.column : undefined);
+          if (!incremental.lastWhole && incremental.lastComponents > components(module.groups!, read).length) optimistic++;
+        }
+      }
+      assert.ok(optimistic >= 10, `only ${optimistic} analyses joined optimistic components`);
+    } finally {
+      parser.dispose();
     }
   });
 
