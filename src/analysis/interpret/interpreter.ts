@@ -14,6 +14,7 @@ import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, ou
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
+import { torchtextAttribute, torchtextCall, torchtextMethod } from '../ops/torchtext';
 import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
@@ -1027,7 +1028,7 @@ export class Interpreter {
         }
         return UNKNOWN;
       case 'qualname':
-        return { kind: 'method', receiver: object, name };
+        return (object.torchtext && torchtextAttribute(object, name, this.originOf(expr))) || { kind: 'method', receiver: object, name };
       case 'unknown':
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       case 'str':
@@ -1394,6 +1395,7 @@ export class Interpreter {
       case 'kmodel':
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
       case 'qualname':
+        if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         return sklearnMethod(receiver.name, name, args, kwargs, receiver, origin) ?? UNKNOWN;
       case 'unknown':
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
@@ -1444,6 +1446,7 @@ export class Interpreter {
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('sklearn.')) return sklearnCall(path, args, kwargs, origin) ?? UNKNOWN;
+    if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };

@@ -7,6 +7,7 @@ import type { Shape } from '../shapes/shape';
 import type { LayerDesc } from '../layers/layer';
 import type { Regrouping } from '../ops/regrouping';
 import type { Scope } from '../interpret/scope';
+import type { TorchtextObject } from '../ops/torchtext';
 
 export type DType = 'float' | 'long' | 'bool' | 'unknown';
 
@@ -130,7 +131,8 @@ export type Value =
   /** `closure`: the scope a nested def was defined in, whose names its body reads when they are not its own. */
   | { kind: 'function'; def: FunctionDef; owner?: InstanceValue; closure?: Scope }
   | { kind: 'module'; path: string }
-  | { kind: 'qualname'; name: string }
+  /** A library object known by its class; `torchtext`: what a legacy torchtext object holds (ops/torchtext). */
+  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject }
   | { kind: 'method'; receiver: Value; name: string }
   | { kind: 'dtype'; dtype: DType }
   | { kind: 'size'; dims: Dim[]; of: TensorValue }
