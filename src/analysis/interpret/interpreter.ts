@@ -1460,7 +1460,8 @@ export class Interpreter {
     }
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
-    if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs, expr);
+    // Keyword arguments the analysis cannot see may hold a collate_fn or batch_size=None: the batches are then unknown.
+    if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return partial ? UNKNOWN : this.dataLoader(args, kwargs, expr);
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
@@ -1797,11 +1798,13 @@ export class Interpreter {
     let sample: Value | undefined;
     if (dataset.kind === 'instance') {
       const getitem = this.findMethod(dataset.cls, '__getitem__');
-      if (!getitem) return UNKNOWN;
-      sample = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
+      if (getitem) sample = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
     } else sample = sampleOfSequence(dataset);
-    if (!sample) return UNKNOWN;
     const collateFn = kwargs.get('collate_fn');
+    // A sample the analysis cannot see (a dataset from a library, an iterable) still goes through a collate_fn
+    // defined in the project, whose own ops may fix what a batch is (`pad_sequence(...)` gives (T, B)).
+    if (!sample && collateFn && (collateFn.kind === 'function' || collateFn.kind === 'instance')) sample = UNKNOWN;
+    if (!sample) return UNKNOWN;
     // batch_size=None turns batching off: samples come one by one.
     if (kwargs.get('batch_size')?.kind === 'none') return collateFn ? UNKNOWN : listOf(sample);
     if (collateFn && collateFn.kind !== 'none') {
