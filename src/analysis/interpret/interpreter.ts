@@ -14,7 +14,7 @@ import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, ou
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
-import { torchtextAttribute, torchtextCall, torchtextMethod } from '../ops/torchtext';
+import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
@@ -380,21 +380,24 @@ export class Interpreter {
     const bases: ClassInfo[] = [];
     let isTorchModule = false;
     let isKerasModel = false;
+    let torchtextBase: string | undefined;
     for (const baseExpr of stmt.bases) {
       const base = this.eval(baseExpr, scope);
       if (base.kind === 'class') {
         bases.push(base.cls);
         isTorchModule ||= base.cls.isTorchModule;
         isKerasModel ||= base.cls.isKerasModel;
+        torchtextBase ??= base.cls.torchtextBase;
       } else if (base.kind === 'module') {
         const path = normalisePath(base.path);
         if (path === 'torch.nn.Module') isTorchModule = true;
         if (isKerasBase(path)) isKerasModel = true;
+        torchtextBase ??= torchtextClass(path);
       }
     }
     const methods = new Map<string, A.FunctionDef>();
     const classAttrs = new Map<string, Value>();
-    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs };
+    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}) };
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {
@@ -1025,6 +1028,8 @@ export class Interpreter {
             const method = this.findMethod(base, name);
             if (method) return { kind: 'function', def: method, owner: object.receiver };
           }
+          // `super().__init__(examples, fields)` of a torchtext Dataset subclass: the columns its batches will have.
+          if (name === '__init__' && owner.torchtextBase) return torchtextSuperInit(owner.torchtextBase, object.receiver) ?? UNKNOWN;
         }
         return UNKNOWN;
       case 'qualname':
@@ -1353,6 +1358,8 @@ export class Interpreter {
           closure: callee.closure,
         });
       case 'method':
+        // A torchtext method reads only its positional arguments before any `*args`, and names its keywords.
+        if (callee.receiver.kind === 'qualname' && callee.receiver.torchtext) return torchtextMethod(callee.receiver, callee.name, partial && expr.starArgs.length ? [] : args, kwargs) ?? UNKNOWN;
         // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
         if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
         return this.callMethod(callee.receiver, callee.name, args, kwargs, expr);

@@ -5,7 +5,7 @@
 import type { Origin } from '../shapes/dim';
 import { Dim, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { shapeOf } from '../shapes/shape';
-import { DType, TensorValue, UNKNOWN, Value, intValue, listOf } from '../values/value';
+import { DType, InstanceValue, TensorValue, UNKNOWN, Value, intValue, listOf } from '../values/value';
 
 /**
  * How a Field turns a batch of examples into tensors (Field.pad and Field.numericalize). Undefined members of a
@@ -27,6 +27,8 @@ export type TorchtextObject =
   | { kind: 'field'; spec: FieldSpec | undefined; vectorsDim?: Dim }
   | { kind: 'vocab'; field: Extract<TorchtextObject, { kind: 'field' }> }
   | { kind: 'dataset'; fields: Map<string, FieldSpec | undefined> }
+  /** The base `__init__` of a user subclass of Dataset, bound to the instance it sets up. */
+  | { kind: 'dataset-init'; target: InstanceValue }
   /** Pretrained vectors (GloVe(dim=300), FastText): each row has `dim` numbers. */
   | { kind: 'vectors'; dim: Dim };
 
@@ -199,10 +201,11 @@ function splitCount(splits: string[], kwargs: Map<string, Value>, defaults: bool
  * shared batch axis (a symbol: the last batch may be smaller), and `batch_size`.
  */
 function iterator(ds: Value | undefined, origin: Origin): Value {
-  if (ds?.kind !== 'qualname' || ds.torchtext?.kind !== 'dataset') return UNKNOWN;
+  const d = datasetOf(ds);
+  if (!d) return UNKNOWN;
   const batch = symDim('batch', { role: 'batch' });
   const entries = new Map<string, Value>();
-  for (const [name, spec] of ds.torchtext.fields) entries.set(name, fieldBatch(spec, batch, origin));
+  for (const [name, spec] of d.fields) entries.set(name, fieldBatch(spec, batch, origin));
   entries.set('batch_size', { kind: 'symint', dim: batch });
   return listOf({ kind: 'dict', entries, namespace: true });
 }
@@ -213,8 +216,9 @@ function iterator(ds: Value | undefined, origin: Origin): Value {
  * With batch_first, later releases transpose the windows and earlier ones do not: both axes are then unknown.
  */
 function bpttIterator(ds: Value | undefined, batchSize: Value | undefined, origin: Origin): Value {
-  if (ds?.kind !== 'qualname' || ds.torchtext?.kind !== 'dataset') return UNKNOWN;
-  const spec = ds.torchtext.fields.get('text');
+  const d = datasetOf(ds);
+  if (!d) return UNKNOWN;
+  const spec = d.fields.get('text');
   if (!spec || !spec.sequential || spec.includeLengths) return UNKNOWN;
   const n = intValue(batchSize);
   const batch = n !== undefined && n > 0 ? intDim(n, { origin, role: 'batch' }) : symDim('batch', { role: 'batch' });
@@ -227,6 +231,31 @@ function bpttIterator(ds: Value | undefined, batchSize: Value | undefined, origi
 function datasetItems(v: Value | undefined): Value[] | undefined {
   if ((v?.kind !== 'tuple' && v?.kind !== 'list') || v.element || v.items.length > 16) return undefined;
   return v.items;
+}
+
+/** Where an instance of a user subclass of Dataset keeps the columns its base `__init__` was given. */
+const COLUMNS = '__torchtext_columns__';
+
+/** The legacy torchtext data class a base path names ('Dataset', 'Field', ...), or undefined. */
+export function torchtextClass(path: string): string | undefined {
+  const p = parsePath(path);
+  return p && p.area === 'data' && !p.method ? p.name : undefined;
+}
+
+/** `super().__init__` of a class extending torchtext's Dataset: a callable that records the columns on the instance. */
+export function torchtextSuperInit(base: string, receiver: InstanceValue): Value | undefined {
+  if (base !== 'Dataset') return undefined;
+  return { kind: 'method', receiver: object('torchtext.data.Dataset.__init__', { kind: 'dataset-init', target: receiver }), name: '__call__' };
+}
+
+/** The dataset a value stands for: a torchtext Dataset, or an instance of a subclass whose base __init__ ran. */
+function datasetOf(v: Value | undefined): Extract<TorchtextObject, { kind: 'dataset' }> | undefined {
+  if (v?.kind === 'qualname' && v.torchtext?.kind === 'dataset') return v.torchtext;
+  if (v?.kind === 'instance') {
+    const cols = v.attrs.get(COLUMNS);
+    if (cols?.kind === 'qualname' && cols.torchtext?.kind === 'dataset') return cols.torchtext;
+  }
+  return undefined;
 }
 
 /** A call of a torchtext path; undefined when the path is not one modelled here (its result is then unknown). */
@@ -270,6 +299,12 @@ export function torchtextCall(path: string, args: Value[], kwargs: Map<string, V
   return undefined;
 }
 
+function sameColumns(a: Map<string, FieldSpec | undefined>, b: Map<string, FieldSpec | undefined>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [k, v] of a) if (!b.has(k) || JSON.stringify(b.get(k)) !== JSON.stringify(v)) return false;
+  return true;
+}
+
 /** The width of the vectors build_vocab is given: GloVe(dim=300), or a name such as 'glove.6B.100d'. */
 function vectorsWidth(v: Value | undefined): Dim {
   if (v?.kind === 'qualname' && v.torchtext?.kind === 'vectors') return v.torchtext.dim;
@@ -284,6 +319,15 @@ function vectorsWidth(v: Value | undefined): Dim {
 export function torchtextMethod(receiver: Qualname, name: string, args: Value[], kwargs: Map<string, Value>): Value | undefined {
   const t = receiver.torchtext;
   if (!t) return undefined;
+  if (t.kind === 'dataset-init' && name === '__call__') {
+    // Dataset.__init__(examples, fields, filter_pred=None): a second run with other columns leaves them unknown.
+    const fields = namedFields(args[1] ?? kwargs.get('fields'));
+    const before = t.target.attrs.get(COLUMNS);
+    const value = fields && (!before || before.kind === 'qualname') ? dataset(fields) : UNKNOWN;
+    if (before?.kind === 'qualname' && before.torchtext?.kind === 'dataset' && fields && !sameColumns(before.torchtext.fields, fields)) t.target.attrs.set(COLUMNS, UNKNOWN);
+    else t.target.attrs.set(COLUMNS, value);
+    return { kind: 'none' };
+  }
   if (t.kind === 'field' && name === 'build_vocab') {
     const vectors = kwargs.get('vectors');
     if (vectors && vectors.kind !== 'none') t.vectorsDim = vectorsWidth(vectors);

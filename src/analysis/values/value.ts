@@ -69,6 +69,8 @@ export interface ClassInfo {
   isTorchModule: boolean;
   /** True for subclasses of keras.Model / keras.layers.Layer. */
   isKerasModel: boolean;
+  /** The legacy torchtext class it extends, directly or through user classes ('Dataset' for `class MR(data.Dataset)`). */
+  torchtextBase?: string;
   methods: Map<string, FunctionDef>;
   /** Class-level assignments (constants). */
   classAttrs: Map<string, Value>;

@@ -121,6 +121,35 @@ describe('torchtext legacy pipeline', () => {
     assert.deepEqual(findings.map((f) => f.code), []);
   });
 
+  it('reads the columns a Dataset subclass gives its base __init__, hidden keyword arguments and all', async () => {
+    const s = await shapes([
+      'class MR(data.Dataset):',
+      '    def __init__(self, text_field, label_field, examples=None, **kwargs):',
+      '        fields = [("text", text_field), ("label", label_field)]',
+      '        super(MR, self).__init__(examples, fields, **kwargs)',
+      'def splits(text_field, label_field, **kwargs):',
+      '    examples = MR(text_field, label_field, **kwargs).examples',
+      '    return MR(text_field, label_field, examples=examples[:10]), MR(text_field, label_field, examples=examples[10:])',
+      'class Other(data.Dataset):',
+      '    def __init__(self, f):',
+      '        super().__init__([], [("text", f)])',
+      '        super().__init__([], [("words", f)])',
+      'TEXT = data.Field(batch_first=True)',
+      'LABEL = data.Field(sequential=False)',
+      'train, dev = splits(TEXT, LABEL)',
+      'train_it, dev_it = data.Iterator.splits((train, dev), batch_sizes=(16, 64), repeat=False)',
+      'for batch in train_it:',
+      '    x = batch.text',
+      '    y = batch.label',
+      'for batch in data.Iterator(Other(TEXT), batch_size=2):',
+      '    w = batch.text',
+    ]);
+    assert.equal(s.get('x'), '(B, ?)');
+    assert.equal(s.get('y'), '(B,)');
+    // Two base __init__ runs that disagree leave the columns unknown.
+    assert.equal(s.get('w') ?? '(…)', '(…)');
+  });
+
   it('catches an Embedding fed (seq, batch) ids into a batch_first LSTM whose sizes differ', async () => {
     const { findings } = await run([
       ...HEAD,
