@@ -14,6 +14,7 @@ import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, ou
 import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
+import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
@@ -388,21 +389,24 @@ export class Interpreter {
     const bases: ClassInfo[] = [];
     let isTorchModule = false;
     let isKerasModel = false;
+    let torchtextBase: string | undefined;
     for (const baseExpr of stmt.bases) {
       const base = this.eval(baseExpr, scope);
       if (base.kind === 'class') {
         bases.push(base.cls);
         isTorchModule ||= base.cls.isTorchModule;
         isKerasModel ||= base.cls.isKerasModel;
+        torchtextBase ??= base.cls.torchtextBase;
       } else if (base.kind === 'module') {
         const path = normalisePath(base.path);
         if (path === 'torch.nn.Module') isTorchModule = true;
         if (isKerasBase(path)) isKerasModel = true;
+        torchtextBase ??= torchtextClass(path);
       }
     }
     const methods = new Map<string, A.FunctionDef>();
     const classAttrs = new Map<string, Value>();
-    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs };
+    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}) };
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {
@@ -1035,10 +1039,12 @@ export class Interpreter {
             const method = this.findMethod(base, name);
             if (method) return { kind: 'function', def: method, owner: object.receiver };
           }
+          // `super().__init__(examples, fields)` of a torchtext Dataset subclass: the columns its batches will have.
+          if (name === '__init__' && owner.torchtextBase) return torchtextSuperInit(owner.torchtextBase, object.receiver) ?? UNKNOWN;
         }
         return UNKNOWN;
       case 'qualname':
-        return { kind: 'method', receiver: object, name };
+        return (object.torchtext && torchtextAttribute(object, name, this.originOf(expr))) || { kind: 'method', receiver: object, name };
       case 'unknown':
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       case 'str':
@@ -1392,6 +1398,8 @@ export class Interpreter {
           closure: callee.closure,
         });
       case 'method':
+        // A torchtext method reads only its positional arguments before any `*args`, and names its keywords.
+        if (callee.receiver.kind === 'qualname' && callee.receiver.torchtext) return torchtextMethod(callee.receiver, callee.name, partial && expr.starArgs.length ? [] : args, kwargs) ?? UNKNOWN;
         // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
         if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
         return this.callMethod(callee.receiver, callee.name, args, kwargs, expr);
@@ -1434,6 +1442,7 @@ export class Interpreter {
       case 'kmodel':
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
       case 'qualname':
+        if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         return sklearnMethod(receiver.name, name, args, kwargs, receiver, origin) ?? UNKNOWN;
       case 'unknown':
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
@@ -1485,6 +1494,7 @@ export class Interpreter {
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('sklearn.')) return sklearnCall(path, args, kwargs, origin) ?? UNKNOWN;
+    if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
@@ -1498,7 +1508,8 @@ export class Interpreter {
     }
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
-    if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return this.dataLoader(args, kwargs, expr);
+    // Keyword arguments the analysis cannot see may hold a collate_fn or batch_size=None: the batches are then unknown.
+    if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return partial ? UNKNOWN : this.dataLoader(args, kwargs, expr);
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
@@ -1835,11 +1846,13 @@ export class Interpreter {
     let sample: Value | undefined;
     if (dataset.kind === 'instance') {
       const getitem = this.findMethod(dataset.cls, '__getitem__');
-      if (!getitem) return UNKNOWN;
-      sample = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
+      if (getitem) sample = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
     } else sample = sampleOfSequence(dataset);
-    if (!sample) return UNKNOWN;
     const collateFn = kwargs.get('collate_fn');
+    // A sample the analysis cannot see (a dataset from a library, an iterable) still goes through a collate_fn
+    // defined in the project, whose own ops may fix what a batch is (`pad_sequence(...)` gives (T, B)).
+    if (!sample && collateFn && (collateFn.kind === 'function' || collateFn.kind === 'instance')) sample = UNKNOWN;
+    if (!sample) return UNKNOWN;
     // batch_size=None turns batching off: samples come one by one.
     if (kwargs.get('batch_size')?.kind === 'none') return collateFn ? UNKNOWN : listOf(sample);
     if (collateFn && collateFn.kind !== 'none') {

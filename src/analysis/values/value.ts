@@ -7,6 +7,7 @@ import type { Shape } from '../shapes/shape';
 import type { LayerDesc } from '../layers/layer';
 import type { Regrouping } from '../ops/regrouping';
 import type { Scope } from '../interpret/scope';
+import type { TorchtextObject } from '../ops/torchtext';
 
 export type DType = 'float' | 'long' | 'bool' | 'unknown';
 
@@ -68,6 +69,8 @@ export interface ClassInfo {
   isTorchModule: boolean;
   /** True for subclasses of keras.Model / keras.layers.Layer. */
   isKerasModel: boolean;
+  /** The legacy torchtext class it extends, directly or through user classes ('Dataset' for `class MR(data.Dataset)`). */
+  torchtextBase?: string;
   methods: Map<string, FunctionDef>;
   /** Class-level assignments (constants). */
   classAttrs: Map<string, Value>;
@@ -130,7 +133,8 @@ export type Value =
   /** `closure`: the scope a nested def was defined in, whose names its body reads when they are not its own. */
   | { kind: 'function'; def: FunctionDef; owner?: InstanceValue; closure?: Scope }
   | { kind: 'module'; path: string }
-  | { kind: 'qualname'; name: string }
+  /** A library object known by its class; `torchtext`: what a legacy torchtext object holds (ops/torchtext). */
+  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject }
   | { kind: 'method'; receiver: Value; name: string }
   | { kind: 'dtype'; dtype: DType }
   | { kind: 'size'; dims: Dim[]; of: TensorValue }

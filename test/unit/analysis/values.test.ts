@@ -139,6 +139,29 @@ describe('values and imports', () => {
     assert.equal(tensors.find((t) => t.name === 'y' && t.range.start.line === 7)?.shape, '(B, T)');
   });
 
+  it('runs a collate_fn on samples it cannot see, and leaves batches unknown when keyword arguments are hidden', async () => {
+    const src = [
+      'import torch',
+      'from torch.utils.data import DataLoader, TensorDataset',
+      'from torch.nn.utils.rnn import pad_sequence',
+      'from torchtext.datasets import Multi30k',
+      'def collate(batch):',
+      '    xs = [torch.cat((torch.tensor([2]), torch.tensor(s))) for s, t in batch]',
+      '    return pad_sequence(xs, padding_value=1)',
+      'for x in DataLoader(Multi30k(split="train"), batch_size=4, collate_fn=collate):',
+      '    pass',
+      'ds = TensorDataset(torch.randn(30, 7))',
+      'for (y,) in DataLoader(ds, batch_size=4):',
+      '    pass',
+      'for (z,) in DataLoader(ds, **opts):',
+      '    pass',
+    ].join('\n');
+    const { tensors } = await run(src);
+    assert.equal(tensors.find((t) => t.name === 'x' && t.range.start.line === 7)?.shape, '(T, B)');
+    assert.equal(tensors.find((t) => t.name === 'y')?.shape, '(B, 7)');
+    assert.equal(tensors.find((t) => t.name === 'z')?.shape ?? '(…)', '(…)');
+  });
+
   it('runs the __call__ of an object given as collate_fn, and reads a legacy constructor with a tensor size', async () => {
     const src = [
       'import torch',
