@@ -1076,7 +1076,9 @@ export class Interpreter {
         if (method) {
           // A property runs its getter; a static method takes no self.
           if (method.decorators?.includes('property')) return this.callFunction(method, [], NO_KEYWORDS, object, this.ownerOf(object.cls, method));
-          return method.decorators?.includes('staticmethod') ? { kind: 'function', def: method } : { kind: 'function', def: method, owner: object };
+          if (method.decorators?.includes('staticmethod')) return { kind: 'function', def: method };
+          if (method.decorators?.includes('classmethod')) return { kind: 'function', def: method, boundClass: object.cls };
+          return { kind: 'function', def: method, owner: object };
         }
         return this.findClassAttr(object.cls, name);
       }
@@ -1084,7 +1086,8 @@ export class Interpreter {
         const attr = this.findClassAttr(object.cls, name);
         if (attr) return attr;
         const method = this.findMethod(object.cls, name);
-        return method ? { kind: 'function', def: method } : undefined;
+        if (!method) return undefined;
+        return method.decorators?.includes('classmethod') ? { kind: 'function', def: method, boundClass: object.cls } : { kind: 'function', def: method };
       }
       case 'layer':
         return object.layer.args.get(name)?.value ?? (name === 'weight' && object.layer.kind === 'Embedding' ? this.layerAttribute(object.layer, name, node) : undefined);
@@ -1393,6 +1396,11 @@ export class Interpreter {
         return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial }) : UNKNOWN;
       }
       case 'function':
+        if (callee.boundClass) {
+          // A class method: its first parameter is the class it was read from.
+          const cls: Value = { kind: 'class', cls: callee.boundClass };
+          return this.callFunction(callee.def, partial ? [] : [cls, ...args], partial ? new Map() : kwargs, undefined, this.ownerOf(callee.boundClass, callee.def), false, { exactArgs: !partial });
+        }
         return this.callFunction(callee.def, partial ? [] : args, partial ? new Map() : kwargs, callee.owner, callee.owner ? this.ownerOf(callee.owner.cls, callee.def) : undefined, false, {
           exactArgs: !partial,
           closure: callee.closure,

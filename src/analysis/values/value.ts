@@ -131,7 +131,8 @@ export type Value =
   | InstanceValue
   | { kind: 'class'; cls: ClassInfo }
   /** `closure`: the scope a nested def was defined in, whose names its body reads when they are not its own. */
-  | { kind: 'function'; def: FunctionDef; owner?: InstanceValue; closure?: Scope }
+  /** `boundClass`: a @classmethod read from its class or an instance, called with the class as its first argument. */
+  | { kind: 'function'; def: FunctionDef; owner?: InstanceValue; closure?: Scope; boundClass?: ClassInfo }
   | { kind: 'module'; path: string }
   /** A library object known by its class; `torchtext`: what a legacy torchtext object holds (ops/torchtext). */
   | { kind: 'qualname'; name: string; torchtext?: TorchtextObject }

@@ -1,4 +1,4 @@
-// isinstance on layers, @property getters, @staticmethod and property setters: the class semantics that decide which
+// isinstance on layers, @property getters, @staticmethod, @classmethod and property setters: the class semantics that decide which
 // branch of a model runs (`if self.use_lstm:` reading a GRU's single state as (h, c) only on the LSTM path).
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
@@ -72,6 +72,30 @@ class Model(nn.Module):
 y = Model()(torch.randn(4, 10))
 `;
     assert.equal(await shapeOf(body, 'y'), '(4, 64)');
+  });
+
+  it('calls a @classmethod with the class it was read from, from the class or an instance', async () => {
+    const body = `
+class Encoder(nn.Module):
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim)
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(config['vocab'], config['dim'])
+
+    def forward(self, x):
+        return self.embed(x)
+
+
+enc = Encoder.from_config({'vocab': 100, 'dim': 16})
+y = enc(torch.randint(0, 100, (4, 7)))
+twin = enc.from_config({'vocab': 50, 'dim': 8})
+z = twin(torch.randint(0, 50, (4, 7)))
+`;
+    assert.equal(await shapeOf(body, 'y'), '(4, 7, 16)');
+    assert.equal(await shapeOf(body, 'z'), '(4, 7, 8)');
   });
 
   it('has the torch.nn classes and subclasses PyTorch 1.13 has', function () {
