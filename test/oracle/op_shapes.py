@@ -1083,6 +1083,26 @@ def _(r):
     form = r.choice(["torch.outer(a, b)", "torch.ger(a, b)", "a.outer(b)", "a.ger(b)"])
     return f"a = {randn([n])}\nb = {randn([m])}\ny = {form}"
 
+
+@op("loss-reduction")
+def _(r):
+    # An elementwise loss module: a scalar with reduction 'mean' or 'sum' (the default 'mean'), one loss per element
+    # of input and target with reduction='none' or the legacy reduce=False, however the arguments are passed.
+    # (HuberLoss is left out: the analyzer gives no value for it yet.)
+    s = sizes(r, r.randint(1, 4))
+    kind = r.choice(["MSELoss", "L1Loss", "SmoothL1Loss", "BCELoss", "BCEWithLogitsLoss", "KLDivLoss"])
+    reduction = r.choice(["'none'", "'mean'", "'sum'", None])
+    legacy = {"MSELoss": 1, "L1Loss": 1, "SmoothL1Loss": 1, "KLDivLoss": 1, "BCELoss": 2, "BCEWithLogitsLoss": 2}.get(kind)
+    if reduction is None and legacy is not None and r.random() < 0.5:
+        given = r.choice(["reduce=False", "reduce=True", "None, False" if legacy == 1 else "None, None, False"])
+    elif reduction is None:
+        given = ""
+    else:
+        given = f"reduction={reduction}"
+    x = f"torch.sigmoid({randn(s)})" if kind == "BCELoss" else randn(s)
+    t = f"torch.rand({args(s)})"
+    return f"x = {x}\nt = {t}\ncriterion = nn.{kind}({given})\ny = criterion(x, t)"
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

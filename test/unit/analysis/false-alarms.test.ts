@@ -227,6 +227,64 @@ describe('false alarms on correct code', () => {
   });
 });
 
+describe('loss modules reduce only when asked', () => {
+  it("BCEWithLogitsLoss(reduction='none') gives one loss per element, which can be permuted and masked", async () => {
+    const src = [
+      'class GateLoss(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      "        self.criterion = nn.BCEWithLogitsLoss(reduction='none')",
+      '',
+      '    def forward(self, pred, target, mask):',
+      '        pred = pred.permute(1, 0)',
+      '        loss = self.criterion(pred, target)',
+      '        loss = loss.permute(1, 0) * mask',
+      '        return loss.sum() / mask.sum()',
+      '',
+      'gate = GateLoss()',
+      'per_step = nn.BCEWithLogitsLoss(reduction="none")(torch.randn(4, 7), torch.rand(4, 7))',
+      'value = gate(torch.randn(7, 4), torch.rand(4, 7), torch.ones(7, 4))',
+      '',
+    ].join('\n');
+    assert.deepEqual(loud((await run(src)).findings), []);
+    assert.equal(await shapeOf(src, 'per_step'), '(4, 7)');
+  });
+
+  it('the legacy reduce=False, given by keyword or by position, also keeps the elements', async () => {
+    const src = 'a = nn.MSELoss(reduce=False)(torch.randn(3, 5), torch.randn(3, 5))\nb = nn.MSELoss(None, False)(torch.randn(3, 5), torch.randn(3, 5))\nfirst = a[0]\n';
+    assert.equal(await shapeOf(src, 'a'), '(3, 5)');
+    assert.equal(await shapeOf(src, 'b'), '(3, 5)');
+    assert.deepEqual(loud((await run(src)).findings), []);
+  });
+
+  it("an unreduced CrossEntropyLoss, or a reduction the file cannot read, is indexed without SL123", async () => {
+    const src = [
+      'def make(mode):',
+      '    return nn.CrossEntropyLoss(reduction=mode)',
+      '',
+      "per_token = nn.CrossEntropyLoss(reduction='none')(torch.randn(6, 10), torch.randint(0, 10, (6,)))",
+      'first = per_token[0]',
+      "loss = make(MODE)(torch.randn(6, 10), torch.randint(0, 10, (6,)))",
+      'head = loss[0]',
+      '',
+    ].join('\n');
+    assert.deepEqual(loud((await run(src)).findings), []);
+  });
+
+  it("the default and 'sum' still reduce to a scalar, whose index PyTorch refuses (SL123 keeps its catch)", async () => {
+    const src = [
+      "a = nn.NLLLoss(reduction='sum')(torch.randn(6, 10).log_softmax(1), torch.randint(0, 10, (6,)))",
+      'b = nn.CrossEntropyLoss()(torch.randn(6, 10), torch.randint(0, 10, (6,)))',
+      'x = a.data[0]',
+      'y = b.data[0]',
+      '',
+    ].join('\n');
+    const findings = (await run(src)).findings;
+    assert.deepEqual(findings.map((f) => f.code), ['SL123', 'SL123']);
+    assert.deepEqual(findings.map((f) => f.range.start.line - findings[0].range.start.line), [0, 1]);
+  });
+});
+
 describe('transparent wrappers', () => {
   it('torch.autograd.Variable(x) is x', async () => {
     const src = 'from torch.autograd import Variable\nimport torch\nx = Variable(torch.randn(4, 7, 3))\n';

@@ -25,7 +25,7 @@ const MODELLED = new Set([
   'pad_sequence', 'dot', 'pool1d', 'TensorDataset', 'comparison', 'shape-keeping-writes',
   'Conv1d', 'MaxPool1d', 'AvgPool1d', 'AdaptiveMaxPool1d', 'Conv2d', 'pool2d', 'BatchNorm2d', 'stack-cat-loop', 'rows',
   'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer', 'Transformer', 'generate_square_subsequent_mask',
-  'np-array', 'sklearn-scaler', 'pool2d-functional', 'eye', 'index-int-list',
+  'np-array', 'sklearn-scaler', 'pool2d-functional', 'eye', 'index-int-list', 'loss-reduction',
 ]);
 
 /** Ops given sizes the analyzer cannot read (an int from a tensor's item): every result must still have its rank. */
