@@ -657,10 +657,11 @@ export class Interpreter {
     return refine(target, value);
   }
 
-  /** `b, t, d = x.size()`: from this line on, x has exactly as many axes as names receive its sizes. */
+  /** `b, t, d = x.size()` (or `list(x.size())`): from this line on, x has exactly as many axes as names receive its sizes. */
   private refineUnpackedSize(stmt: A.Assign, scope: Scope): void {
     const unpacked = unpackedSizeOf(stmt);
-    if (!unpacked) return;
+    // `list(x.size())` copies the size only while `list` is still the builtin.
+    if (!unpacked || (unpacked.through !== undefined && scope.lookup(unpacked.through) !== undefined)) return;
     const current = scope.lookup(unpacked.name);
     const refined = current && refineRankByUnpacking(current, unpacked.count, unpacked.call, unpacked.name);
     if (refined) scope.set(unpacked.name, refined);

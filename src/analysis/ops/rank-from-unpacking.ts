@@ -1,5 +1,6 @@
 // What unpacking a tensor's size proves: `b, t, d = x.size()` runs only when x has exactly three axes (Python raises
-// "too many values to unpack" / "not enough values" otherwise), so from that line on x is known to be 3-D.
+// "too many values to unpack" / "not enough values" otherwise), so from that line on x is known to be 3-D. So does
+// `b, t, d = list(x.size())`: the copy has as many items as the size.
 import type * as A from '../parse/ast';
 import { Dim, UNKNOWN_DIM, symDim } from '../shapes/dim';
 import { MAX_RANK, shapeOf } from '../shapes/shape';
@@ -10,23 +11,32 @@ import type { TensorValue, Value } from '../values/value';
  * among the values that reach it) or `x.shape` (an attribute numpy arrays and data frames share, so only a value
  * already known to be a tensor is refined by it).
  */
-export function unpackedSizeOf(stmt: A.Assign): { name: string; call: boolean; count: number } | undefined {
+export function unpackedSizeOf(stmt: A.Assign): { name: string; call: boolean; count: number; through?: 'list' | 'tuple' } | undefined {
   const unpacked = unpackedSizeExpr(stmt);
-  return unpacked?.object.kind === 'name' ? { name: unpacked.object.id, call: unpacked.call, count: unpacked.count } : undefined;
+  return unpacked?.object.kind === 'name' ? { name: unpacked.object.id, call: unpacked.call, count: unpacked.count, through: unpacked.through } : undefined;
 }
 
-/** The expression whose size an assignment unpacks (`x.size()`, `out.shape`), into how many names. */
-export function unpackedSizeExpr(stmt: A.Assign): { object: A.Expr; call: boolean; count: number } | undefined {
+/**
+ * The expression whose size an assignment unpacks (`x.size()`, `out.shape`, or either copied by `list(...)` or
+ * `tuple(...)`, which keep its length), into how many names. `through` names the builtin that copies it: the caller
+ * checks that the name is not rebound.
+ */
+export function unpackedSizeExpr(stmt: A.Assign): { object: A.Expr; call: boolean; count: number; through?: 'list' | 'tuple' } | undefined {
   if (stmt.op || stmt.targets.length !== 1) return undefined;
   const target = stmt.targets[0];
   if (target.kind !== 'tuple' && target.kind !== 'list') return undefined;
   if (target.items.length === 0) return undefined;
   for (let i = 0; i < target.items.length; i++) if (target.items[i].kind === 'starred') return undefined;
-  const v = stmt.value;
-  if (v.kind === 'call' && v.args.length === 0 && v.keywords.length === 0 && !v.hasStarArgs && v.func.kind === 'attribute' && v.func.attr === 'size') {
-    return { object: v.func.object, call: true, count: target.items.length };
+  let v = stmt.value;
+  let through: 'list' | 'tuple' | undefined;
+  if (v.kind === 'call' && v.func.kind === 'name' && (v.func.id === 'list' || v.func.id === 'tuple') && v.args.length === 1 && v.keywords.length === 0 && !v.hasStarArgs) {
+    through = v.func.id;
+    v = v.args[0];
   }
-  if (v.kind === 'attribute' && v.attr === 'shape') return { object: v.object, call: false, count: target.items.length };
+  if (v.kind === 'call' && v.args.length === 0 && v.keywords.length === 0 && !v.hasStarArgs && v.func.kind === 'attribute' && v.func.attr === 'size') {
+    return { object: v.func.object, call: true, count: target.items.length, through };
+  }
+  if (v.kind === 'attribute' && v.attr === 'shape') return { object: v.object, call: false, count: target.items.length, through };
   return undefined;
 }
 
