@@ -58,3 +58,33 @@ export function refineRankByUnpacking(value: Value, count: number, viaCall: bool
   const lead: Dim[] = Array.from({ length: count - known.length }, (_, i) => (value.name === boundTo ? symDim(`${value.name}.size(${i})`, { origin: value.origin }) : UNKNOWN_DIM));
   return { ...value, shape: shapeOf([...lead, ...known]), strides: undefined };
 }
+
+/**
+ * A test that compares a name's rank with a number: `x.dim() == 3`, `x.ndimension() != 2`, `x.ndim == 3`,
+ * `len(x.shape) == 4`, `len(x.size()) == 2` (either side). `equal` says which branch knows the rank: the `==` one's body,
+ * the `!=` one's else. `call`: the rank is read by a call only a tensor answers (`dim()`, `ndimension()`, `size()`),
+ * so even a value of unknown kind is a tensor there. `through`: the builtin (`len`) the caller checks is not rebound.
+ */
+export function rankComparedIn(test: A.Expr): { name: string; rank: number; equal: boolean; call: boolean; through?: 'len' } | undefined {
+  if (test.kind !== 'compare' || test.ops.length !== 1 || (test.ops[0] !== '==' && test.ops[0] !== '!=')) return undefined;
+  const sides: [A.Expr, A.Expr][] = [
+    [test.left, test.comparators[0]],
+    [test.comparators[0], test.left],
+  ];
+  for (const [read, number] of sides) {
+    if (number.kind !== 'int' || number.value < 0 || number.value > MAX_RANK) continue;
+    const equal = test.ops[0] === '==';
+    if (read.kind === 'call' && read.args.length === 0 && read.keywords.length === 0 && !read.hasStarArgs && read.func.kind === 'attribute' && (read.func.attr === 'dim' || read.func.attr === 'ndimension') && read.func.object.kind === 'name') {
+      return { name: read.func.object.id, rank: number.value, equal, call: true };
+    }
+    if (read.kind === 'attribute' && read.attr === 'ndim' && read.object.kind === 'name') return { name: read.object.id, rank: number.value, equal, call: false };
+    if (read.kind === 'call' && read.func.kind === 'name' && read.func.id === 'len' && read.args.length === 1 && read.keywords.length === 0 && !read.hasStarArgs) {
+      const a = read.args[0];
+      if (a.kind === 'attribute' && a.attr === 'shape' && a.object.kind === 'name') return { name: a.object.id, rank: number.value, equal, call: false, through: 'len' };
+      if (a.kind === 'call' && a.args.length === 0 && a.keywords.length === 0 && !a.hasStarArgs && a.func.kind === 'attribute' && a.func.attr === 'size' && a.func.object.kind === 'name') {
+        return { name: a.func.object.id, rank: number.value, equal, call: true, through: 'len' };
+      }
+    }
+  }
+  return undefined;
+}
