@@ -15,7 +15,7 @@ import { indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
-import { refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
+import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
@@ -431,6 +431,7 @@ export class Interpreter {
     if (known === false) return this.execBlock(stmt.orelse, scope);
     const thenScope = scope.fork();
     const elseScope = scope.fork();
+    this.narrowRank(stmt.test, scope, thenScope, elseScope);
     this.uncertain++;
     let thenLeft: boolean;
     let elseLeft: boolean;
@@ -447,6 +448,25 @@ export class Interpreter {
     }
     scope.join(live);
     return thenLeft && elseLeft;
+  }
+
+  /**
+   * `if x.dim() == 3:` (or `x.ndim`, `len(x.shape)`, `!=`): in the branch where the comparison holds, x of unknown
+   * rank has that rank. The other branch keeps x as it was, bound there too so that the join after the statement
+   * sees both (a branch that leaves, as `if x.dim() != 3: raise`, drops out of the join and the rank stays known).
+   */
+  private narrowRank(test: A.Expr, scope: Scope, thenScope: Scope, elseScope: Scope): void {
+    const compared = rankComparedIn(test);
+    if (!compared || (compared.through !== undefined && scope.lookup(compared.through) !== undefined)) return;
+    // Only a name of this function's frame (a global may change under a call in the branch).
+    let frame: Scope | undefined = scope;
+    while (frame && !frame.vars.has(compared.name) && frame !== scope.root()) frame = frame.parent;
+    if (!frame?.vars.has(compared.name)) return;
+    const current = frame.vars.get(compared.name)!;
+    const refined = refineRankByUnpacking(current, compared.rank, compared.call, compared.name);
+    if (!refined) return;
+    (compared.equal ? thenScope : elseScope).set(compared.name, refined);
+    (compared.equal ? elseScope : thenScope).set(compared.name, current);
   }
 
   private execFor(stmt: A.For, scope: Scope): void {
@@ -672,10 +692,11 @@ export class Interpreter {
     return refine(target, value);
   }
 
-  /** `b, t, d = x.size()`: from this line on, x has exactly as many axes as names receive its sizes. */
+  /** `b, t, d = x.size()` (or `list(x.size())`): from this line on, x has exactly as many axes as names receive its sizes. */
   private refineUnpackedSize(stmt: A.Assign, scope: Scope): void {
     const unpacked = unpackedSizeOf(stmt);
-    if (!unpacked) return;
+    // `list(x.size())` copies the size only while `list` is still the builtin.
+    if (!unpacked || (unpacked.through !== undefined && scope.lookup(unpacked.through) !== undefined)) return;
     const current = scope.lookup(unpacked.name);
     const refined = current && refineRankByUnpacking(current, unpacked.count, unpacked.call, unpacked.name);
     if (refined) scope.set(unpacked.name, refined);

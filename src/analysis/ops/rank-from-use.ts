@@ -330,7 +330,9 @@ class RankProver {
       return;
     }
     // `b, t, d = x.size()`: x has exactly three axes (the shape unpacking proves it as the interpreter does).
-    const sized = unpackedSizeExpr(stmt);
+    const unpacked = unpackedSizeExpr(stmt);
+    // `list(x.size())` copies the size only while `list` is the builtin (neither a local nor a global rebinds it).
+    const sized = unpacked && (unpacked.through === undefined || (!this.locals.has(unpacked.through) && this.context.resolve({ kind: 'name', id: unpacked.through, range: stmt.range } as A.Expr) === undefined)) ? unpacked : undefined;
     if (sized) this.demand(this.expr(sized.object), (r) => r === sized.count);
     const value = sized ? undefined : this.expr(stmt.value);
     // `out, h = self.lstm(x)`: the first item is the output; `out, lengths = pad_packed_sequence(packed)` the padded one.

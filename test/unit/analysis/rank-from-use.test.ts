@@ -42,6 +42,36 @@ describe('ranks proven by use', () => {
     assert.equal(await shapeOf(body, 'before'), '(x.size(0), x.size(2), x.size(1))');
   });
 
+  it('proves the parameter from a copy of its size unpacked: list(x.size()) and tuple(x.shape) have as many items as x has axes', async () => {
+    const body = MODEL('pass', 'before = x.transpose(1, 2)\nb, t, d = list(x.size())\nn, m = tuple(y.shape)\nafter = y.t()\nreturn before, after', 'x, y');
+    assert.equal(await shapeOf(body, 'before'), '(x.size(0), x.size(2), x.size(1))');
+    assert.equal(await shapeOf(body, 'after'), '(y.size(1), y.size(0))');
+  });
+
+  it('proves nothing from list(x.size()) once list is rebound, locally or in the module', async () => {
+    const local = MODEL('pass', 'list = lambda s: [1, 2, 3]\nbefore = x.transpose(1, 2)\nb, t, d = list(x.size())\nafter = x.transpose(1, 2)\nreturn before, after');
+    assert.equal(await shapeOf(local, 'before'), undefined);
+    assert.equal(await shapeOf(local, 'after'), undefined);
+    const global = `def list(s):\n    return [1, 2, 3]\n${MODEL('pass', 'before = x.transpose(1, 2)\nb, t, d = list(x.size())\nafter = x.transpose(1, 2)\nreturn before, after')}`;
+    assert.equal(await shapeOf(global, 'before'), undefined);
+    assert.equal(await shapeOf(global, 'after'), undefined);
+  });
+
+  it('knows the rank inside a branch that compares it: x.dim() == 3, len(y.shape) == 2, and after `if z.ndim != 2: raise`', async () => {
+    const body = MODEL('pass', 'if x.dim() == 3:\n    a = x.transpose(1, 2)\nelse:\n    a = x\nif 2 == len(y.shape):\n    b = y.t()\nif z.ndim != 2:\n    raise ValueError(z.ndim)\nc = z.t()\nd = x.transpose(0, 1)\nreturn a, b, c, d', 'x, y, z');
+    assert.equal(await shapeOf(body, 'a'), '(x.size(0), x.size(2), x.size(1))');
+    assert.equal(await shapeOf(body, 'b'), '(y.size(1), y.size(0))');
+    assert.equal(await shapeOf(body, 'c'), '(z.size(1), z.size(0))');
+    // After the branch, where x may have any rank, its rank is not known.
+    assert.equal(await shapeOf(body, 'd'), undefined);
+  });
+
+  it('knows nothing from a rank compared through a rebound len, or from a comparison that is not == or !=', async () => {
+    const body = MODEL('pass', 'len = lambda s: 2\nif len(x.shape) == 2:\n    a = x.t()\nif y.dim() >= 2:\n    b = y.transpose(0, 1)\nreturn a, b', 'x, y');
+    assert.equal(await shapeOf(body, 'a'), undefined);
+    assert.equal(await shapeOf(body, 'b'), undefined);
+  });
+
   it('proves nothing inside a branch that may not run', async () => {
     const body = MODEL('pass', 'if x.dim() == 3:\n    x = x.permute(1, 0, 2)\ny = x.transpose(0, 1)\nreturn y');
     assert.equal(await shapeOf(body, 'y'), undefined);
