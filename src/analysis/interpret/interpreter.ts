@@ -1527,6 +1527,7 @@ export class Interpreter {
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
+    if (path === 'copy.deepcopy' || path === 'copy.copy') return partial || !args[0] ? UNKNOWN : copiedValue(args[0], path === 'copy.deepcopy');
     // The analysis follows the run every program can make, on a machine without a GPU (as the model executor and
     // the PyTorch oracles do): `x.cuda() if USE_CUDA else x` takes its CPU branch, and a bug there raises on any CPU.
     if (path === 'torch.cuda.is_available') return { kind: 'bool', value: false };
@@ -2073,6 +2074,39 @@ function callName(callee: Value): string {
 /** Runs of whitespace as one space (`replace(/\s+/g, ' ')`); a text with only single spaces is kept as it is. */
 function collapseSpaces(text: string): string {
   return /\s\s|[^\S ]/.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
+/**
+ * What `copy.deepcopy` (deep) or `copy.copy` gives: values the analysis never changes in place are shared (tensors,
+ * layers, numbers, strings), an instance gets its own attributes, lists, tuples and dicts their own items (copied in
+ * turn when deep). Past a few levels, or for anything else, unknown.
+ */
+function copiedValue(v: Value, deep: boolean, depth = 0): Value {
+  switch (v.kind) {
+    case 'tensor':
+    case 'layer':
+    case 'int':
+    case 'float':
+    case 'bool':
+    case 'str':
+    case 'none':
+    case 'dtype':
+    case 'size':
+    case 'symint':
+      return v;
+    case 'instance':
+      return depth > 3 ? UNKNOWN : { ...v, attrs: new Map(deep ? [...v.attrs].map(([k, a]) => [k, copiedValue(a, true, depth + 1)]) : v.attrs) };
+    case 'list':
+    case 'tuple':
+      if (depth > 3) return UNKNOWN;
+      if (v.element) return { ...v, element: deep ? copiedValue(v.element, true, depth + 1) : v.element };
+      return sequence(v.kind, deep ? v.items.map((i) => copiedValue(i, true, depth + 1)) : [...v.items], v.tag);
+    case 'dict':
+      if (depth > 3 || v.parser) return UNKNOWN;
+      return { ...v, entries: new Map(deep ? [...v.entries].map(([k, e]) => [k, copiedValue(e, true, depth + 1)]) : v.entries) };
+    default:
+      return UNKNOWN;
+  }
 }
 
 /**

@@ -98,6 +98,49 @@ z = twin(torch.randint(0, 50, (4, 7)))
     assert.equal(await shapeOf(body, 'z'), '(4, 7, 8)');
   });
 
+  it('follows layers cloned with copy.deepcopy into a ModuleList, each copy with its own attributes', async () => {
+    const body = `
+import copy
+import torch
+import torch.nn as nn
+
+
+class Block(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        self.proj = nn.Linear(dim, dim)
+        self.scale = 1
+
+    def forward(self, x):
+        return self.proj(x) * self.scale
+
+
+def clones(module, n):
+    return nn.ModuleList([copy.deepcopy(module) for _ in range(n)])
+
+
+class Stack(nn.Module):
+    def __init__(self, dim, n):
+        super().__init__()
+        self.layers = clones(Block(dim), n)
+        self.layers[0].scale = 2
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+
+y = Stack(32, 3)(torch.randn(4, 10, 32))
+a = Block(8)
+b = copy.copy(a)
+b.scale = 3
+z = torch.zeros(a.scale)
+`;
+    assert.equal(await shapeOf(body, 'y'), '(4, 10, 32)');
+    assert.equal(await shapeOf(body, 'z'), '(1,)');
+  });
+
   it('has the torch.nn classes and subclasses PyTorch 1.13 has', function () {
     let listed: string;
     try {
