@@ -9,7 +9,8 @@ raised, and that with an operand's rank or sizes hidden it never reports one tha
 with at most one -1) are drawn the same way, about half of them holding the input's element count, for SL122's
 viewSizeClash (test/unit/analysis/view-size-mismatch.test.ts). Indices (ints, slices, None and ... on random shapes) are
 the golden of SL125's indexOutOfBounds (test/unit/analysis/index-out-of-bounds.test.ts), and pack_padded_sequence given
-a number of lengths on random inputs that of SL126's lengthsClash (test/unit/analysis/packed-lengths-batch-mismatch.test.ts).
+a number of lengths on random inputs that of SL126's lengthsClash (test/unit/analysis/packed-lengths-batch-mismatch.test.ts),
+and softmaxes over random axes (whether every weight comes out as 1) that of SL127's singleEntryAxis.
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -194,7 +195,16 @@ def generate():
             packs.append({**case, "packed_batch": int(packed.batch_sizes[0])})
         except (RuntimeError, IndexError) as e:
             packs.append({**case, "raises": type(e).__name__ + ": " + str(e).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs}
+    # softmax over a random axis of random shapes with sizes of 1 common, from a stream of their own: SL127's golden is
+    # whether the weights come out as 1 everywhere whatever the scores (a softmax over a single entry).
+    q = random.Random(SEED + 4)
+    softmaxes = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        x = [q.choice([1, 1, 2, 3, 5]) for _ in range(q.randint(1, 4))]
+        dim = q.randint(-len(x), len(x) - 1)
+        out = torch.softmax(torch.randn(tuple(x)) * 10, dim=dim)
+        softmaxes.append({"x": x, "dim": dim, "all_ones": bool(torch.all(out == 1.0))})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes}
 
 
 def main():
@@ -213,7 +223,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -221,7 +231,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise) and {len(data['packs'])} packed batches ({unpacked} raise) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) and {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ import { dimOutOfRange } from './torch/sl123-dim-out-of-range';
 import { classTargetOutOfRange } from './torch/sl124-class-target-out-of-range';
 import { indexOutOfBoundsRule } from './torch/sl125-index-out-of-bounds';
 import { packedLengthsBatchMismatch } from './torch/sl126-packed-lengths-batch-mismatch';
+import { softmaxOverSingleEntry } from './torch/sl127-softmax-over-single-entry';
 import { attentionBatchFirst } from './torch/sl130-attention-batch-first';
 import { positionalEncodingLayout } from './torch/sl131-positional-encoding-layout';
 import { keyPaddingMaskShape } from './torch/sl133-key-padding-mask-shape';
@@ -84,6 +85,7 @@ const RULES: readonly Rule[] = [
   classTargetOutOfRange,
   indexOutOfBoundsRule,
   packedLengthsBatchMismatch,
+  softmaxOverSingleEntry,
   attentionBatchFirst,
   positionalEncodingLayout,
   keyPaddingMaskShape,

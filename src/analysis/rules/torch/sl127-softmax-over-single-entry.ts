@@ -1,0 +1,80 @@
+import type { Call, Expr } from '../../parse/ast';
+import { formatShape } from '../../shapes/shape';
+import { intValue } from '../../values/value';
+import type { TensorValue, Value } from '../../values/value';
+import type { RuleContext } from '../../interpret/events';
+import type { Rule } from '../rule';
+import { keywordExpr, originNote, relatedOrigin, whereFrom } from './describe';
+
+/** softmax / log_softmax as torch and torch.nn.functional functions (the tensor first, the axis second). */
+const FUNCTIONS = new Set(['torch.softmax', 'torch.log_softmax', 'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax']);
+const METHODS = new Set(['softmax', 'log_softmax']);
+const LAYERS = new Set(['Softmax', 'LogSoftmax']);
+
+/**
+ * The axis a softmax normalises over when it has exactly one entry there: its index (from 0) and the tensor's rank.
+ * An axis not given (the implicit legacy dim), not known, or outside the tensor leaves nothing to say.
+ */
+export function singleEntryAxis(t: TensorValue, dim: Value | undefined): number | undefined {
+  if (!t.shape.rankKnown || dim === undefined) return undefined;
+  const d = intValue(dim);
+  const rank = t.shape.dims.length;
+  if (d === undefined || rank === 0 || d < -rank || d >= rank) return undefined;
+  const axis = d < 0 ? d + rank : d;
+  const size = t.shape.dims[axis];
+  return size.kind === 'int' && size.value === 1 ? axis : undefined;
+}
+
+function report(ctx: RuleContext, call: Call, what: string, log: boolean, t: TensorValue, axis: number, inputExpr: Expr | undefined): void {
+  const name = inputExpr ? ctx.text(inputExpr.range).replace(/\s+/g, ' ') : 'the input';
+  const size = t.shape.dims[axis];
+  ctx.report({
+    range: call.range,
+    message:
+      `${what} normalises over axis ${axis} of ${name.length > 40 ? `${name.slice(0, 37)}…` : name} ${formatShape(t.shape)}${originNote(t)}, which has one entry${whereFrom(size)}: ` +
+      `each entry is normalised against itself, so the result is ${log ? '0' : '1'} everywhere whatever the scores are, and nothing raises` +
+      (t.shape.dims.length > 1 ? `; the scores probably belong on another axis (squeeze(${axis}) first, or normalise over the axis that holds the positions or classes)` : ''),
+    related: relatedOrigin(t, call.range, `the ${formatShape(t.shape)} input comes from here`),
+    fixes: [],
+  });
+}
+
+export const softmaxOverSingleEntry: Rule = {
+  code: 'SL127',
+  name: 'softmax-over-single-entry',
+  severity: 'warning',
+  framework: 'torch',
+  summary: 'A softmax (or log_softmax) normalises over an axis of size 1: every weight is 1 (or 0), whatever the scores; attention that attends to nothing in particular.',
+  docs: {
+    whatItDoes:
+      'Checks the axis of `F.softmax`, `torch.softmax`, `x.softmax`, `nn.Softmax` and their log forms against the input\'s shape where the axis and its size are known: a softmax over an axis with one entry divides each score by itself.',
+    whyIsThisBad:
+      'Nothing raises: the weights come out as 1.0 (log_softmax: 0.0) for every input, so an attention layer weighs every position the same and a classifier\'s scores carry no signal. The usual cause is attention scores shaped (B, T, 1) by a Linear to one unit, normalised over their last axis instead of over T.',
+    example: 'scores = self.attn(torch.tanh(self.proj(enc_out)))   # (B, T, 1)\nweights = F.softmax(scores, dim=2)                     # all 1.0',
+    useInstead: 'scores = self.attn(torch.tanh(self.proj(enc_out)))   # (B, T, 1)\nweights = F.softmax(scores, dim=1)                     # over the T positions',
+    references: ['https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html'],
+  },
+  fixTitles: [],
+  hooks: {
+    functionCall(event, ctx) {
+      if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs) return;
+      const t = event.args[0] ?? event.kwargs.get('input');
+      if (t?.kind !== 'tensor') return;
+      const axis = singleEntryAxis(t, event.args[1] ?? event.kwargs.get('dim'));
+      if (axis !== undefined) report(ctx, event.call, event.qualname.replace(/^torch\.nn\.functional\./, 'F.'), event.qualname.includes('log_'), t, axis, event.call.args[0] ?? keywordExpr(event.call, 'input'));
+    },
+    tensorMethod(event, ctx) {
+      if (!METHODS.has(event.name) || event.call.hasStarArgs) return;
+      const axis = singleEntryAxis(event.receiver, event.args[0] ?? event.kwargs.get('dim'));
+      const func = event.call.func;
+      if (axis !== undefined) report(ctx, event.call, `.${event.name}()`, event.name.startsWith('log_'), event.receiver, axis, func.kind === 'attribute' ? func.object : undefined);
+    },
+    layerCall(event, ctx) {
+      if (event.layer.framework !== 'torch' || !LAYERS.has(event.layer.kind) || event.layer.call.hasStarArgs) return;
+      const t = event.args[0];
+      if (t?.kind !== 'tensor') return;
+      const axis = singleEntryAxis(t, event.layer.args.get('dim')?.value);
+      if (axis !== undefined) report(ctx, event.call, `nn.${event.layer.kind} (line ${event.layer.call.range.start.line + 1})`, event.layer.kind === 'LogSoftmax', t, axis, event.call.args[0]);
+    },
+  },
+};
