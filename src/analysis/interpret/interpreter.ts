@@ -24,7 +24,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES } from './builtins';
@@ -1181,11 +1181,26 @@ export class Interpreter {
   }
 
   /** `sizes[-2:]` on a list or tuple whose items are known: the items Python's slice picks; any other bound is unknown. */
+  /**
+   * A slice of a list or tuple: its items when the bounds are known; otherwise a summary of what the items share, whose
+   * length is known when Python's clamped bounds give it (a summary of known length) or when `xs[i:i + k]` lies within
+   * the sequence whatever i is (sliceWindow). Steps other than 1 are followed only for items that are listed.
+   */
   private sliceItems(value: Value & { kind: 'tuple' | 'list' }, s: A.Slice, scope: Scope): Value {
     const bound = (e: A.Expr | undefined) => (e ? intValue(this.eval(e, scope)) ?? NaN : undefined);
     const [start, stop, step] = [bound(s.start), bound(s.stop), bound(s.step)];
-    if (Number.isNaN(start) || Number.isNaN(stop) || (step !== undefined && step !== 1)) return summary(value.kind, undefined);
-    return sequence(value.kind, value.items.slice(start, stop));
+    const n = value.element ? value.length : value.items.length;
+    const element = value.element ?? commonElement(value.items);
+    if (Number.isNaN(start) || Number.isNaN(stop) || Number.isNaN(step)) {
+      const window = step === undefined ? this.sliceWindow(s, scope) : undefined;
+      return summary(value.kind, window && n !== undefined && window.maxStop <= n ? window.length : undefined, element);
+    }
+    if (!value.element && (step === undefined || step === 1)) return sequence(value.kind, value.items.slice(start, stop));
+    if (n === undefined || (step !== undefined && step !== 1)) return summary(value.kind, undefined, element);
+    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
+    const from = start === undefined ? 0 : clamp(start);
+    const to = stop === undefined ? n : clamp(stop);
+    return summary(value.kind, Math.max(0, to - from), element);
   }
 
   private subscript(expr: A.Subscript, scope: Scope): Value {
@@ -1207,8 +1222,8 @@ export class Interpreter {
       const getitem = this.findMethod(value.cls, '__getitem__');
       return getitem ? this.callFunction(getitem, [key], new Map(), value, this.ownerOf(value.cls, getitem)) : UNKNOWN;
     }
-    if ((value.kind === 'tuple' || value.kind === 'list') && value.element) return expr.index[0]?.kind === 'slice' ? value : value.element;
     if ((value.kind === 'tuple' || value.kind === 'list') && expr.index.length === 1 && expr.index[0].kind === 'slice') return this.sliceItems(value, expr.index[0], scope);
+    if ((value.kind === 'tuple' || value.kind === 'list') && value.element) return value.element;
     if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'int') {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
       return value.items[i] ?? UNKNOWN;

@@ -19,4 +19,17 @@ describe('slice windows', () => {
     assert.equal(await shapeOf(`${series}for j in range(90):\n    j = j * 2\n    s = series[j:j + k]\n`, 's'), '(?,)');
     assert.equal(await shapeOf(`${series}for j in range(90):\n    s = series[j:j + k:2]\n`, 's'), '(?,)');
   });
+
+  it('slices a list too long to keep item by item to the length Python gives, never to the whole list', async () => {
+    // Python: ids[10:20], ids[:3], ids[-5:] and ids[995:2000] of 1,000 ids have 10, 3, 5 and 5 items.
+    const ids = 'ids = [i % 7 for i in range(1000)]\n';
+    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[10:20])\n`, 'a'), '(10,)');
+    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[:3])\n`, 'a'), '(3,)');
+    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[-5:])\n`, 'a'), '(5,)');
+    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[995:2000])\n`, 'a'), '(5,)');
+    assert.equal(await shapeOf(`${ids}for n in range(len(ids) - 101):\n    a = torch.tensor(ids[n:n + 100])\n`, 'a'), '(100,)');
+    // A start not known, or a step, leaves the length unknown.
+    assert.equal(await shapeOf(`${ids}n = int(input())\na = torch.tensor(ids[n:n + 5])\n`, 'a'), '(?,)');
+    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[::2])\n`, 'a'), '(?,)');
+  });
 });
