@@ -11,7 +11,7 @@ import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
-import { indexTensor, IndexItem } from '../ops/indexing';
+import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
@@ -1197,9 +1197,8 @@ export class Interpreter {
     }
     if (!value.element && (step === undefined || step === 1)) return sequence(value.kind, value.items.slice(start, stop));
     if (n === undefined || (step !== undefined && step !== 1)) return summary(value.kind, undefined, element);
-    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + n : v, 0), n);
-    const from = start === undefined ? 0 : clamp(start);
-    const to = stop === undefined ? n : clamp(stop);
+    const from = start === undefined ? 0 : clampIndex(start, n);
+    const to = stop === undefined ? n : clampIndex(stop, n);
     return summary(value.kind, Math.max(0, to - from), element);
   }
 

@@ -19,7 +19,7 @@ export type IndexItem =
   | { kind: 'other' };
 
 /** A slice bound as Python clamps it to an axis of n entries. */
-function clampIndex(v: number, n: number): number {
+export function clampIndex(v: number, n: number): number {
   return Math.min(Math.max(v < 0 ? v + n : v, 0), n);
 }
 

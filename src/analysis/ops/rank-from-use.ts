@@ -767,7 +767,8 @@ function dimFits(d: number | undefined): (rank: number) => boolean {
   return needed <= 1 ? () => true : (rank) => rank >= needed;
 }
 
-function literalInt(e: A.Expr): number | undefined {
+/** An int literal, `-` one included: `2`, `-1`. */
+export function literalInt(e: A.Expr): number | undefined {
   if (e.kind === 'int') return e.value;
   if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return -e.operand.value;
   return undefined;

@@ -33,10 +33,15 @@ export function producerLayer(dim: Dim): LayerDesc | undefined {
   return dim.kind !== 'unknown' && dim.producer && typeof dim.producer === 'object' && 'kind' in (dim.producer as object) ? (dim.producer as LayerDesc) : undefined;
 }
 
+/** Code as written at a range, on one line and clipped to 40 characters: "self.embed(sentence)". */
+export function codeText(ctx: RuleContext, range: Range): string {
+  const text = ctx.text(range).replace(/\s+/g, ' ');
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
+}
+
 /** An operand as the code writes it, clipped, with its shape: "enc_out (4, 9, 32)". */
 export function operandText(ctx: RuleContext, expr: Expr | undefined, t: TensorValue): string {
-  const text = expr ? ctx.text(expr.range).replace(/\s+/g, ' ') : 'a tensor';
-  return `${text.length > 40 ? `${text.slice(0, 37)}…` : text} ${formatShape(t.shape)}`;
+  return `${expr ? codeText(ctx, expr.range) : 'a tensor'} ${formatShape(t.shape)}`;
 }
 
 /** Where a tensor was made, clipped: " (self.gru(x), line 15)", or nothing. */

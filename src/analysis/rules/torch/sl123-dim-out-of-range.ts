@@ -5,7 +5,8 @@ import type { Dim } from '../../shapes/dim';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { relatedOrigin, shapeAndOrigin } from './describe';
+import { codeText, relatedOrigin, shapeAndOrigin } from './describe';
+import { literalInt } from '../../ops/rank-from-use';
 
 /**
  * Where an op reads its axis arguments: positions among its arguments (after the tensor) and keyword names, and
@@ -107,16 +108,7 @@ function report(ctx: RuleContext, range: Range, call: string, t: TensorValue, ra
 
 /** How many axes an index item surely takes: a slice or an int literal one, anything else (None, a mask, a name) none. */
 function takes(e: Expr): number {
-  if (e.kind === 'slice' || e.kind === 'int') return 1;
-  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return 1;
-  return 0;
-}
-
-/** An int literal, `-` one included: the index of `x.shape[2]` or `x.size()[-1]`. */
-function literalInt(e: Expr): number | undefined {
-  if (e.kind === 'int') return e.value;
-  if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return -e.operand.value;
-  return undefined;
+  return e.kind === 'slice' || literalInt(e) !== undefined ? 1 : 0;
 }
 
 /** `x.shape[k]` / `x.size()[k]` with k past the axes: the size is a tuple, and Python raises "tuple index out of range". */
@@ -125,10 +117,9 @@ function reportSizeIndex(node: Subscript, dims: Dim[], t: TensorValue, ctx: Rule
   const n = dims.length;
   const k = literalInt(node.index[0]);
   if (k === undefined || (k < n && k >= -n)) return;
-  const text = ctx.text(node.range).replace(/\s+/g, ' ');
   ctx.report({
     range: node.range,
-    message: `${text.length > 40 ? `${text.slice(0, 37)}…` : text} reads entry ${k} of the sizes ${formatShape(shapeOf(dims))}, which has ${n} entr${n === 1 ? 'y' : 'ies'} (of ${shapeAndOrigin(t)}), so Python raises "IndexError: tuple index out of range"`,
+    message: `${codeText(ctx, node.range)} reads entry ${k} of the sizes ${formatShape(shapeOf(dims))}, which has ${n} entr${n === 1 ? 'y' : 'ies'} (of ${shapeAndOrigin(t)}), so Python raises "IndexError: tuple index out of range"`,
     related: relatedOrigin(t, node.range, `the ${t.shape.rankKnown ? `${t.shape.dims.length}-D ` : ''}tensor comes from here`),
     fixes: [],
   });

@@ -1,6 +1,6 @@
 import { indexOutOfBounds } from '../../ops/indexing';
 import type { Rule } from '../rule';
-import { relatedDim, relatedOrigin, shapeAndOrigin, whereFrom } from './describe';
+import { codeText, relatedDim, relatedOrigin, shapeAndOrigin, whereFrom } from './describe';
 
 /** "the first axis", "axis 2". */
 function axisName(axis: number): string {
@@ -34,8 +34,7 @@ export const indexOutOfBoundsRule: Rule = {
       const made = event.tensor.origin?.range.start;
       const set = out.dim.kind === 'int' ? out.dim.origin?.range.start : undefined;
       const sameOrigin = made !== undefined && set !== undefined && made.line === set.line && made.column === set.column;
-      const base = ctx.text(node.value.range).replace(/\s+/g, ' ');
-      const name = base.length > 40 ? `${base.slice(0, 37)}…` : base;
+      const name = codeText(ctx, node.value.range);
       ctx.report({
         range: node.range,
         message: `index ${out.index} on ${axisName(out.axis)} of ${name} ${shapeAndOrigin(event.tensor)}, whose size is ${out.size}${sameOrigin ? '' : whereFrom(out.dim)}: its indices run from ${-out.size} to ${out.size - 1}, so PyTorch raises "IndexError: index ${out.index} is out of bounds … with size ${out.size}"`,

@@ -5,7 +5,7 @@ import type { Value } from '../../values/value';
 import { addKeyword, fix, setKeyword } from '../edits';
 import type { Fix } from '../../findings';
 import type { Rule } from '../rule';
-import { keywordExpr, originNote, relatedOrigin } from './describe';
+import { codeText, keywordExpr, originNote, relatedOrigin } from './describe';
 
 /** How many lengths were given: a list or tuple's length, or a 1-D tensor's size, when known. */
 function countOf(lengths: Value | undefined): number | undefined {
@@ -69,7 +69,7 @@ export const packedLengthsBatchMismatch: Rule = {
       const other = dims[1 - axis];
       const swapped = other.kind === 'int' && other.value === count;
       const inputExpr = event.call.args[0] ?? keywordExpr(event.call, 'input');
-      const name = inputExpr ? ctx.text(inputExpr.range).replace(/\s+/g, ' ') : 'the input';
+      const name = inputExpr ? codeText(ctx, inputExpr.range) : 'the input';
       const lengthsExpr = event.call.args[1] ?? keywordExpr(event.call, 'lengths');
       const fixes: Fix[] = [];
       if (swapped) {
@@ -83,7 +83,7 @@ export const packedLengthsBatchMismatch: Rule = {
         range: event.call.range,
         ...(clash.raises ? {} : { severity: 'warning' as const }),
         message:
-          `pack_padded_sequence reads axis ${axis} of ${name.length > 40 ? `${name.slice(0, 37)}…` : name} ${formatShape(input.shape)}${originNote(input)} as the batch (batch_first=${batchFirst ? 'True' : 'False'}), ${batch.value} sequences, ` +
+          `pack_padded_sequence reads axis ${axis} of ${name} ${formatShape(input.shape)}${originNote(input)} as the batch (batch_first=${batchFirst ? 'True' : 'False'}), ${batch.value} sequences, ` +
           `but ${lengthsExpr ? ctx.text(lengthsExpr.range).replace(/\s+/g, ' ').slice(0, 40) : 'lengths'} holds ${count} lengths, so ` +
           (enforceSorted
             ? `PyTorch raises "Expected \`len(lengths)\` to be equal to batch_size, but got ${count} (batch_size=${batch.value})"`

@@ -4,7 +4,7 @@ import { intValue } from '../../values/value';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { keywordExpr, originNote, relatedOrigin, whereFrom } from './describe';
+import { codeText, keywordExpr, originNote, relatedOrigin, whereFrom } from './describe';
 
 /** softmax / log_softmax as torch and torch.nn.functional functions (the tensor first, the axis second). */
 const FUNCTIONS = new Set(['torch.softmax', 'torch.log_softmax', 'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax']);
@@ -26,12 +26,12 @@ export function singleEntryAxis(t: TensorValue, dim: Value | undefined): number 
 }
 
 function report(ctx: RuleContext, call: Call, what: string, log: boolean, t: TensorValue, axis: number, inputExpr: Expr | undefined): void {
-  const name = inputExpr ? ctx.text(inputExpr.range).replace(/\s+/g, ' ') : 'the input';
+  const name = inputExpr ? codeText(ctx, inputExpr.range) : 'the input';
   const size = t.shape.dims[axis];
   ctx.report({
     range: call.range,
     message:
-      `${what} normalises over axis ${axis} of ${name.length > 40 ? `${name.slice(0, 37)}…` : name} ${formatShape(t.shape)}${originNote(t)}, which has one entry${whereFrom(size)}: ` +
+      `${what} normalises over axis ${axis} of ${name} ${formatShape(t.shape)}${originNote(t)}, which has one entry${whereFrom(size)}: ` +
       `each entry is normalised against itself, so the result is ${log ? '0' : '1'} everywhere whatever the scores are, and nothing raises` +
       (t.shape.dims.length > 1 ? `; the scores probably belong on another axis (squeeze(${axis}) first, or normalise over the axis that holds the positions or classes)` : ''),
     related: relatedOrigin(t, call.range, `the ${formatShape(t.shape)} input comes from here`),
