@@ -55,6 +55,22 @@ const SEQUENCE_FUNCTIONS: Record<string, AxisArgs> = {
   'torch.stack': { at: [1], keywords: ['dim'], inserts: true },
 };
 
+/** The axis arguments of a torch / torch.nn.functional function whose tensor is its first argument. */
+export function functionAxes(qualname: string): AxisArgs | undefined {
+  return Object.hasOwn(FUNCTIONS, qualname) ? FUNCTIONS[qualname] : undefined;
+}
+
+/** The value given for an op's first axis argument: at its first position, else under the first of its keywords given. */
+export function axisArgument(spec: AxisArgs, args: Value[], kwargs: Map<string, Value>): Value | undefined {
+  const v = args[spec.at[0]];
+  if (v) return v;
+  for (let i = 0; i < spec.keywords.length; i++) {
+    const w = kwargs.get(spec.keywords[i]);
+    if (w) return w;
+  }
+  return undefined;
+}
+
 /** PyTorch's range for an axis of a tensor of this rank (a 0-D tensor takes -1 and 0, as PyTorch wraps it). */
 export function axisRange(rank: number, inserts = false): [number, number] {
   const n = Math.max(rank + (inserts ? 1 : 0), 1);

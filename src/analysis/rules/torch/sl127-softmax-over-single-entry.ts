@@ -5,6 +5,7 @@ import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { codeText, keywordExpr, originNote, relatedOrigin, whereFrom } from './describe';
+import { axisArgument, functionAxes, methodAxes } from './sl123-dim-out-of-range';
 
 /** softmax / log_softmax as torch and torch.nn.functional functions (the tensor first, the axis second). */
 const FUNCTIONS = new Set(['torch.softmax', 'torch.log_softmax', 'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax']);
@@ -60,12 +61,15 @@ export const softmaxOverSingleEntry: Rule = {
       if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs) return;
       const t = event.args[0] ?? event.kwargs.get('input');
       if (t?.kind !== 'tensor') return;
-      const axis = singleEntryAxis(t, event.args[1] ?? event.kwargs.get('dim'));
+      // The axis as SL123 reads it: torch.softmax also takes it as axis=, F.softmax only as dim=.
+      const spec = functionAxes(event.qualname);
+      const axis = spec && singleEntryAxis(t, axisArgument(spec, event.args, event.kwargs));
       if (axis !== undefined) report(ctx, event.call, event.qualname.replace(/^torch\.nn\.functional\./, 'F.'), event.qualname.includes('log_'), t, axis, event.call.args[0] ?? keywordExpr(event.call, 'input'));
     },
     tensorMethod(event, ctx) {
       if (!METHODS.has(event.name) || event.call.hasStarArgs) return;
-      const axis = singleEntryAxis(event.receiver, event.args[0] ?? event.kwargs.get('dim'));
+      const spec = methodAxes(event.name);
+      const axis = spec && singleEntryAxis(event.receiver, axisArgument(spec, event.args, event.kwargs));
       const func = event.call.func;
       if (axis !== undefined) report(ctx, event.call, `.${event.name}()`, event.name.startsWith('log_'), event.receiver, axis, func.kind === 'attribute' ? func.object : undefined);
     },
