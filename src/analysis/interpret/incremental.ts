@@ -151,10 +151,20 @@ export class IncrementalInterpreter {
     return again;
   }
 
+  /** The key of a component's run: the ids of its groups. */
+  private keyOf(members: number[], groups: Group[]): string {
+    return members.map((g) => this.idOf(groups[g])).join(',');
+  }
+
+  /** The run kept under a key: made earlier in this analysis, by the last one, or spare. */
+  private keptRun(key: string, next: Map<string, ComponentRun>): ComponentRun | undefined {
+    return next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
+  }
+
   /** A component's run where its groups are now: the one kept for the same groups, or a new interpretation. */
   private runOf(members: number[], groups: Group[], source: string, next: Map<string, ComponentRun>): { key: string; run: ComponentRun; interpreted: boolean } {
-    const key = members.map((g) => this.idOf(groups[g])).join(',');
-    const kept = next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
+    const key = this.keyOf(members, groups);
+    const kept = this.keptRun(key, next);
     const run = kept && moved(kept, members.map((g) => groups[g]));
     if (run) return { key, run, interpreted: false };
     return { key, run: interpret(members.map((g) => groups[g]), members.map((g) => this.idOf(groups[g])), source), interpreted: true };
@@ -176,10 +186,7 @@ export class IncrementalInterpreter {
       const optimistic = parts[k];
       if (optimistic) {
         const tried: { key: string; run: ComponentRun }[] = [];
-        const kept = optimistic.map((m) => {
-          const key = m.map((g) => this.idOf(groups[g])).join(',');
-          return next.get(key) ?? this.runs.get(key) ?? this.spare.get(key);
-        });
+        const kept = optimistic.map((m) => this.keptRun(this.keyOf(m, groups), next));
         optimistic.forEach((m, i) => {
           if (kept[i] && kept[i]!.of.stats.exercised > 0) ranLater.add(m.join(','));
         });
