@@ -1235,7 +1235,10 @@ export class Interpreter {
     }
     if (value.kind === 'size') {
       if (key.kind === 'int') {
+        // The tensor's own sizes (`x.shape[k]`, `x.size()[k]`) read as `x.size(k)` does: a size not known stays linked
+        // to the axis it reads (`F.max_pool1d(x, x.shape[2])` pools over the whole axis).
         const d = key.value < 0 ? value.dims[value.dims.length + key.value] : value.dims[key.value];
+        if (d && value.dims === value.of.shape.dims) return tensorMethod(value.of, 'size', [key], new Map(), this.originOf(expr));
         return d ? valueFromDim(d) : UNKNOWN;
       }
       if (expr.index.length === 1 && expr.index[0].kind === 'slice') {

@@ -57,6 +57,14 @@ describe('value flow', () => {
     assert.equal(await shapeOf(body, 'y'), '(4, 8)');
   });
 
+  it('reads x.shape[k] and x.size()[k] as x.size(k): a size not known keeps its axis, so pooling over it leaves one step', async () => {
+    // The convolved length (x.size(1) - 2) is not known.
+    const body = (kernel: string) => `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv1d(8, 16, 3)\n    def forward(self, x):\n        h = self.conv(x.permute(0, 2, 1))\n        y = F.max_pool1d(h, ${kernel}).squeeze(2)\n        return y\n`;
+    for (const kernel of ['h.size(2)', 'h.shape[2]', 'h.size()[2]', 'h.shape[-1]']) assert.equal(await shapeOf(body(kernel), 'y'), '(x.size(0), 16)', kernel);
+    // Sizes sliced off the tensor's are not its own axes.
+    assert.equal(await shapeOf(body('h.shape[1:][1]'), 'y'), undefined);
+  });
+
   it('rounds a functional pooled length up under ceil_mode=True, and leaves it unknown when the mode is', async () => {
     const body = 'import random\nimport torch\nimport torch.nn.functional as F\nx = torch.randn(4, 8, 10)\ny = F.max_pool1d(x, 3, ceil_mode=True)\nz = F.max_pool1d(x, 3, ceil_mode=random.random() > 0.5)\n';
     assert.equal(await shapeOf(body, 'y'), '(4, 8, 4)');
