@@ -1415,14 +1415,17 @@ export class Interpreter {
     for (const kw of expr.keywords) kwargs.set(kw.name, this.eval(kw.value, scope));
     // `*seq` and `**mapping` are followed when they are known; otherwise the call is only partly visible.
     let hidden = false;
+    // The items of `*seq` go where it stands among the positional arguments: `x.view(*shape, -1)` ends with -1.
+    let spread = 0;
     for (const star of expr.starArgs) {
       const v = this.eval(star, scope);
-      // The items of `*seq` go where it stands: one followed by plain positional arguments (`f(*x.shape[:2], n)`)
-      // cannot be appended after them, so the call is only partly visible.
-      if (expr.args.some((a) => before(star.range.start, a.range.start))) hidden = true;
-      else if ((v.kind === 'tuple' || v.kind === 'list') && !v.element) args.push(...v.items);
-      else if (v.kind === 'size') args.push(...v.dims.map(valueFromDim));
-      else hidden = true;
+      const items = (v.kind === 'tuple' || v.kind === 'list') && !v.element ? v.items : v.kind === 'size' ? v.dims.map(valueFromDim) : undefined;
+      if (!items) {
+        hidden = true;
+        continue;
+      }
+      args.splice(expr.args.filter((a) => before(a.range.start, star.range.start)).length + spread, 0, ...items);
+      spread += items.length;
     }
     for (const star of expr.starKwargs) {
       const v = this.eval(star, scope);
@@ -1595,9 +1598,9 @@ export class Interpreter {
       if (/^keras\.layers\.[A-Z]/.test(keras)) this.kerasConstructs.add(expr);
       return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
     }
-    // A `*seq` or `**mapping` the analysis cannot see hides sizes, dims or operands: the result is not computed from
-    // the arguments that are visible (`torch.zeros(20, *x.shape[1:])` of an x of unknown rank is not 1-D).
-    if (partial && (isArrayFactory(path) || (path.startsWith('torch.') && torchLayerKind(path) === undefined))) {
+    // A `*seq` the analysis cannot see hides sizes, dims or operands: the result is not computed from the arguments
+    // that are visible (`torch.zeros(20, *x.shape[1:])` of an x of unknown rank is not 1-D).
+    if (partial && expr.starArgs.length > 0 && (isArrayFactory(path) || (path.startsWith('torch.') && torchLayerKind(path) === undefined))) {
       return path.startsWith('torch.') && path.indexOf('.', 6) === -1 && isTensorFactory(path.slice(6)) ? { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE } : UNKNOWN;
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;

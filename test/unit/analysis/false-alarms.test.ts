@@ -459,10 +459,12 @@ describe('what a real file does not run, and arguments it cannot see', () => {
       assert.equal(await shapeOf('def f(x):\n    p = torch.zeros(20, *x.size()[1:])\n    return p\n', 'p'), undefined);
     });
 
-    it('a known *seq spreads its items where it stands', async () => {
+    it('a known *seq spreads its items where it stands (PyTorch 1.13 shapes)', async () => {
       assert.equal(await shapeOf('t = torch.zeros(3, 4)\np = torch.zeros(2, *t.shape)\n', 'p'), '(2, 3, 4)');
-      // Before a plain argument it cannot be appended after it: (3, 4, 5) in PyTorch, never (5, 3, 4).
-      assert.notEqual(await shapeOf('t = torch.zeros(3, 4)\nq = torch.zeros(*t.shape, 5)\n', 'q'), '(5, 3, 4)');
+      // Before a plain argument its items come first: (3, 4, 5) in PyTorch, never (5, 3, 4).
+      assert.equal(await shapeOf('t = torch.zeros(3, 4)\nq = torch.zeros(*t.shape, 5)\n', 'q'), '(3, 4, 5)');
+      assert.equal(await shapeOf('t = torch.zeros(3, 4)\nv = t.view(*t.shape[:1], 2, 2)\n', 'v'), '(3, 2, 2)');
+      assert.equal(await shapeOf('t = torch.zeros(6, 4)\nw = t.view(2, *t.shape[1:], -1)\n', 'w'), '(2, 4, 3)');
     });
   });
 });
