@@ -53,6 +53,41 @@ const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);
 /** String methods whose result is computed when the string and the arguments are known. */
 const STR_STR_METHODS = new Set(['format', 'join', 'upper', 'lower', 'strip', 'split', 'rsplit']);
 
+/** The kinds of value whose `type()` is each builtin class (a 'tuple' may also be a namedtuple, a subclass). */
+const BUILTIN_TYPE_KINDS: Record<string, Value['kind'][]> = {
+  tuple: ['tuple'],
+  list: ['list'],
+  dict: ['dict'],
+  int: ['int', 'symint'],
+  float: ['float'],
+  str: ['str', 'longstr'],
+  bool: ['bool'],
+};
+/** Kinds whose Python type the analysis knows to be one of those classes, or none of them (a tensor, None). */
+const KINDS_OF_KNOWN_TYPE = new Set<Value['kind']>(['tuple', 'list', 'dict', 'int', 'symint', 'float', 'str', 'longstr', 'bool', 'tensor', 'none']);
+
+/** `type(name) == cls` and its siblings (`is`, `!=`, `is not`, either side), cls a builtin class named as such. */
+function typeComparedIn(test: A.Expr): { name: string; type: string; equal: boolean } | undefined {
+  if (test.kind !== 'compare' || test.ops.length !== 1) return undefined;
+  const op = test.ops[0];
+  if (op !== '==' && op !== '!=' && op !== 'is' && op !== 'is not') return undefined;
+  for (const [read, cls] of [
+    [test.left, test.comparators[0]],
+    [test.comparators[0], test.left],
+  ]) {
+    if (cls.kind !== 'name' || !Object.hasOwn(BUILTIN_TYPE_KINDS, cls.id)) continue;
+    if (read.kind !== 'call' || read.func.kind !== 'name' || read.func.id !== 'type' || read.args.length !== 1 || read.keywords.length || read.hasStarArgs) continue;
+    const arg = read.args[0];
+    if (arg.kind === 'name') return { name: arg.id, type: cls.id, equal: op === '==' || op === 'is' };
+  }
+  return undefined;
+}
+
+/** Whether position a comes before position b in the file. */
+function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
+  return a.line < b.line || (a.line === b.line && a.column < b.column);
+}
+
 /** How many items iterating a value gives, when that is known. */
 function iterableLength(v: Value): number | undefined {
   if (v.kind === 'list' || v.kind === 'tuple') return sequenceLength(v);
@@ -432,6 +467,7 @@ export class Interpreter {
     const thenScope = scope.fork();
     const elseScope = scope.fork();
     this.narrowRank(stmt.test, scope, thenScope, elseScope);
+    this.narrowType(stmt.test, scope, thenScope, elseScope);
     this.uncertain++;
     let thenLeft: boolean;
     let elseLeft: boolean;
@@ -467,6 +503,27 @@ export class Interpreter {
     if (!refined) return;
     (compared.equal ? thenScope : elseScope).set(compared.name, refined);
     (compared.equal ? elseScope : thenScope).set(compared.name, current);
+  }
+
+  /**
+   * `if type(h) == tuple:` (or `is`, `!=`, `is not`, either side): in the branch where the test says h is not a plain
+   * tuple, the tuple the analysis holds is a value it does not model (a namedtuple) or the branch does not run for it;
+   * likewise a value of another kind where the test says it is one. There h is unknown: `return h.detach()` in the
+   * `else` of a helper that recurses into tuples is not a method call on a tuple.
+   */
+  private narrowType(test: A.Expr, scope: Scope, thenScope: Scope, elseScope: Scope): void {
+    const compared = typeComparedIn(test);
+    if (!compared) return;
+    let frame: Scope | undefined = scope;
+    while (frame && !frame.vars.has(compared.name) && frame !== scope.root()) frame = frame.parent;
+    if (!frame?.vars.has(compared.name)) return;
+    const current = frame.vars.get(compared.name)!;
+    const kinds = BUILTIN_TYPE_KINDS[compared.type];
+    if (!kinds || !KINDS_OF_KNOWN_TYPE.has(current.kind)) return;
+    const holds = compared.equal ? thenScope : elseScope;
+    const fails = compared.equal ? elseScope : thenScope;
+    (kinds.includes(current.kind) ? fails : holds).set(compared.name, UNKNOWN);
+    (kinds.includes(current.kind) ? holds : fails).set(compared.name, current);
   }
 
   private execFor(stmt: A.For, scope: Scope): void {
@@ -893,12 +950,12 @@ export class Interpreter {
         return operand.kind === 'tensor' ? operand : UNKNOWN;
       }
       case 'conditional': {
+        // Python evaluates only the branch the test picks: `zeros(…) if h.size(0) == 0 else h[-1]` never reads h[-1]
+        // of an empty h.
         const test = boolValue(this.eval(expr.test, scope));
-        const body = this.eval(expr.body, scope);
-        const orelse = this.eval(expr.orelse, scope);
-        if (test === true) return body;
-        if (test === false) return orelse;
-        return joinValues(body, orelse);
+        if (test === true) return this.eval(expr.body, scope);
+        if (test === false) return this.eval(expr.orelse, scope);
+        return joinValues(this.eval(expr.body, scope), this.eval(expr.orelse, scope));
       }
       case 'comprehension':
         return this.comprehension(expr, scope);
@@ -1361,11 +1418,17 @@ export class Interpreter {
     for (const kw of expr.keywords) kwargs.set(kw.name, this.eval(kw.value, scope));
     // `*seq` and `**mapping` are followed when they are known; otherwise the call is only partly visible.
     let hidden = false;
+    // The items of `*seq` go where it stands among the positional arguments: `x.view(*shape, -1)` ends with -1.
+    let spread = 0;
     for (const star of expr.starArgs) {
       const v = this.eval(star, scope);
-      if ((v.kind === 'tuple' || v.kind === 'list') && !v.element) args.push(...v.items);
-      else if (v.kind === 'size') args.push(...v.dims.map(valueFromDim));
-      else hidden = true;
+      const items = (v.kind === 'tuple' || v.kind === 'list') && !v.element ? v.items : v.kind === 'size' ? v.dims.map(valueFromDim) : undefined;
+      if (!items) {
+        hidden = true;
+        continue;
+      }
+      args.splice(expr.args.filter((a) => before(a.range.start, star.range.start)).length + spread, 0, ...items);
+      spread += items.length;
     }
     for (const star of expr.starKwargs) {
       const v = this.eval(star, scope);
@@ -1537,6 +1600,11 @@ export class Interpreter {
       this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       if (/^keras\.layers\.[A-Z]/.test(keras)) this.kerasConstructs.add(expr);
       return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
+    }
+    // A `*seq` the analysis cannot see hides sizes, dims or operands: the result is not computed from the arguments
+    // that are visible (`torch.zeros(20, *x.shape[1:])` of an x of unknown rank is not 1-D).
+    if (partial && expr.starArgs.length > 0 && (isArrayFactory(path) || (path.startsWith('torch.') && torchLayerKind(path) === undefined))) {
+      return path.startsWith('torch.') && path.indexOf('.', 6) === -1 && isTensorFactory(path.slice(6)) ? { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE } : UNKNOWN;
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('sklearn.')) return sklearnCall(path, args, kwargs, origin) ?? UNKNOWN;

@@ -339,3 +339,132 @@ describe('transparent wrappers', () => {
     });
   });
 });
+
+describe('what a real file does not run, and arguments it cannot see', () => {
+  describe('a conditional expression evaluates only the branch its test picks', () => {
+    // DialogueRNN's cell: `zeros(…) if g_hist.size()[0] == 0 else g_hist[-1]`, first called with an empty history.
+    const cell = [
+      '',
+      'class Cell(nn.Module):',
+      '    def __init__(self, d_in, d_g):',
+      '        super().__init__()',
+      '        self.d_g = d_g',
+      '        self.cell = nn.GRUCell(d_in, d_g)',
+      '',
+      '    def forward(self, u, g_hist):',
+      '        prev = torch.zeros(u.size(0), self.d_g) if g_hist.size()[0] == 0 else g_hist[-1]',
+      '        return self.cell(u, prev)',
+      '',
+      '',
+      'class Net(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.cell = Cell(10, 20)',
+      '',
+      '    def forward(self, U):',
+      '        g_hist = torch.zeros(0)',
+      '        for u in U:',
+      '            g = self.cell(u, g_hist)',
+      '            g_hist = torch.cat([g_hist, g.unsqueeze(0)], 0)',
+      '        return g_hist',
+      '',
+      '',
+      'out = Net()(torch.randn(5, 4, 10))',
+      '',
+    ];
+
+    it('draws no SL125 for the else branch of an empty history (PyTorch 1.13 runs it: (5, 4, 20))', async () => {
+      assert.deepEqual(loud((await run(cell.join('\n'))).findings), []);
+    });
+
+    it('still draws SL125 when the branch the test picks reads the empty history', async () => {
+      const swapped = cell.join('\n').replace('torch.zeros(u.size(0), self.d_g) if g_hist.size()[0] == 0 else g_hist[-1]', 'g_hist[-1] if g_hist.size()[0] == 0 else torch.zeros(u.size(0), self.d_g)');
+      const found = loud((await run(swapped)).findings);
+      assert.equal(found.length, 1);
+      assert.match(found[0], /^SL125@11:/);
+    });
+
+    it('takes its value from the branch picked', async () => {
+      assert.equal(await shapeOf('h = torch.zeros(0)\ny = torch.zeros(2, 3) if h.size(0) == 0 else h[-1]\n', 'y'), '(2, 3)');
+    });
+  });
+
+  describe('type(h) == tuple: the branch where the test fails does not hold the tuple', () => {
+    // A repackage_hidden helper that recurses into an LSTM's (h, c) pair and detaches the tensors.
+    const predictor = [
+      '',
+      'class Predictor(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.rnn = nn.LSTM(8, 16, 2)',
+      '',
+      '    def init_hidden(self, bsz):',
+      '        return (torch.zeros(2, bsz, 16), torch.zeros(2, bsz, 16))',
+      '',
+      '    def repackage_hidden(self, h):',
+      '        if type(h) == tuple:',
+      '            return tuple(self.repackage_hidden(v) for v in h)',
+      '        else:',
+      '            return h.detach()',
+      '',
+      '    def forward(self, x, hidden):',
+      '        out, hidden = self.rnn(x, hidden)',
+      '        return out, self.repackage_hidden(hidden)',
+      '',
+      '',
+      'model = Predictor()',
+      'hidden = model.init_hidden(3)',
+      'hidden = model.repackage_hidden(hidden)',
+      'out, hidden = model(torch.randn(7, 3, 8), hidden)',
+      '',
+    ];
+
+    it('draws no SL104 on h.detach() in the else branch (PyTorch 1.13 runs it)', async () => {
+      assert.deepEqual(loud((await run(predictor.join('\n'))).findings), []);
+    });
+
+    it('still draws SL104 when the test (type(h) == list) fails for the tuple and the else branch runs', async () => {
+      const found = loud((await run(predictor.join('\n').replace('type(h) == tuple', 'type(h) == list'))).findings);
+      assert.ok(found.some((f) => /^SL104@16:/.test(f)), found.join('\n'));
+    });
+  });
+
+  describe('a *seq the analysis cannot see hides sizes', () => {
+    // DeepSpeech's lookahead layer pads with torch.zeros(context, *(inp.size()[1:])) of an input not followed.
+    const lookahead = [
+      '',
+      'class Lookahead(nn.Module):',
+      '    def __init__(self, n_features, context):',
+      '        super().__init__()',
+      '        self.context = context',
+      '        self.weight = nn.Parameter(torch.randn(n_features, context + 1))',
+      '',
+      '    def forward(self, inp):',
+      '        padding = torch.zeros(self.context, *(inp.size()[1:]))',
+      '        x = torch.cat((inp, padding), 0)',
+      '        x = torch.stack([x[i:i + self.context + 1] for i in range(inp.size(0))])',
+      '        x = x.permute(0, 2, 3, 1)',
+      '        return torch.mul(x, self.weight).sum(dim=3)',
+      '',
+      '',
+      'class Model(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.lookahead = Lookahead(16, context=2)',
+      '',
+    ];
+
+    it('torch.zeros(20, *x.size()[1:]) of an x of unknown rank is not 1-D: no SL123 on permute(0, 2, 3, 1)', async () => {
+      assert.deepEqual(loud((await run(lookahead.join('\n'))).findings), []);
+      assert.equal(await shapeOf('def f(x):\n    p = torch.zeros(20, *x.size()[1:])\n    return p\n', 'p'), undefined);
+    });
+
+    it('a known *seq spreads its items where it stands (PyTorch 1.13 shapes)', async () => {
+      assert.equal(await shapeOf('t = torch.zeros(3, 4)\np = torch.zeros(2, *t.shape)\n', 'p'), '(2, 3, 4)');
+      // Before a plain argument its items come first: (3, 4, 5) in PyTorch, never (5, 3, 4).
+      assert.equal(await shapeOf('t = torch.zeros(3, 4)\nq = torch.zeros(*t.shape, 5)\n', 'q'), '(3, 4, 5)');
+      assert.equal(await shapeOf('t = torch.zeros(3, 4)\nv = t.view(*t.shape[:1], 2, 2)\n', 'v'), '(3, 2, 2)');
+      assert.equal(await shapeOf('t = torch.zeros(6, 4)\nw = t.view(2, *t.shape[1:], -1)\n', 'w'), '(2, 4, 3)');
+    });
+  });
+});
