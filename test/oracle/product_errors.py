@@ -10,7 +10,9 @@ with at most one -1) are drawn the same way, about half of them holding the inpu
 viewSizeClash (test/unit/analysis/view-size-mismatch.test.ts). Indices (ints, slices, None and ... on random shapes) are
 the golden of SL125's indexOutOfBounds (test/unit/analysis/index-out-of-bounds.test.ts), and pack_padded_sequence given
 a number of lengths on random inputs that of SL126's lengthsClash (test/unit/analysis/packed-lengths-batch-mismatch.test.ts),
-and softmaxes over random axes (whether every weight comes out as 1) that of SL127's singleEntryAxis.
+softmaxes over random axes (whether every weight comes out as 1) that of SL127's singleEntryAxis, cross_entropy of
+3-D scores against 2-D class targets that of SL113's stepsClash, and values written into regions of random shapes
+(x[...] = value) that of SL119's storeClash.
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -204,7 +206,34 @@ def generate():
         dim = q.randint(-len(x), len(x) - 1)
         out = torch.softmax(torch.randn(tuple(x)) * 10, dim=dim)
         softmaxes.append({"x": x, "dim": dim, "all_ones": bool(torch.all(out == 1.0))})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes}
+    # cross_entropy of 3-D scores against 2-D class targets of random sizes (indices always below the classes axis 1
+    # holds), from a stream of their own: the golden of SL113's stepsClash (test/unit/analysis/cross-entropy-layout.test.ts).
+    e = random.Random(SEED + 5)
+    losses = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        x = [e.randint(1, 4), e.randint(1, 6), e.randint(1, 6)]
+        t = [x[0] if e.random() < 0.8 else e.randint(1, 4), x[2] if e.random() < 0.3 else e.randint(1, 6)]
+        case = {"x": x, "target": t}
+        try:
+            torch.nn.functional.cross_entropy(torch.randn(tuple(x)), torch.randint(0, x[1], tuple(t)))
+            losses.append({**case, "ok": True})
+        except (RuntimeError, ValueError) as err:
+            losses.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    # A value written into a region of random shape (x[...] = value), from a stream of their own: SL119's storeClash.
+    w = random.Random(SEED + 6)
+    stores = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        region = [w.randint(1, 4) for _ in range(w.randint(1, 3))]
+        value = [w.choice([1, d, w.randint(1, 4)]) for d in region[w.randint(0, len(region)):]]
+        if w.random() < 0.2:
+            value = [1] + value
+        try:
+            x = torch.zeros(tuple(region))
+            x[...] = torch.randn(tuple(value))
+            stores.append({"region": region, "value": value, "ok": True})
+        except RuntimeError as err:
+            stores.append({"region": region, "value": value, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores}
 
 
 def main():
@@ -223,7 +252,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -231,7 +260,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) and {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) and {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

@@ -35,6 +35,14 @@ export interface TensorIndexEvent {
   items: readonly IndexItem[];
 }
 
+/** `x[idx] = value` on a tensor: the region the index selects, as indexing computes it, and what is written into it. */
+export interface TensorStoreEvent {
+  node: Subscript;
+  tensor: TensorValue;
+  region: TensorValue;
+  value: Value;
+}
+
 export interface AttributeEvent {
   node: Attribute;
   value: Value;
@@ -103,6 +111,7 @@ export interface RuleHooks {
   unpack?(event: UnpackEvent, ctx: RuleContext): void;
   subscript?(event: SubscriptEvent, ctx: RuleContext): void;
   tensorIndex?(event: TensorIndexEvent, ctx: RuleContext): void;
+  tensorStore?(event: TensorStoreEvent, ctx: RuleContext): void;
   attribute?(event: AttributeEvent, ctx: RuleContext): void;
   functionCall?(event: FunctionCallEvent, ctx: RuleContext): void;
   binary?(event: BinaryEvent, ctx: RuleContext): void;

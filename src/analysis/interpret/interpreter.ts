@@ -776,6 +776,11 @@ export class Interpreter {
       }
       case 'subscript': {
         const object = this.eval(target.value, scope);
+        if (object.kind === 'tensor') {
+          const items = target.index.map((i) => this.indexItem(i, scope));
+          this.ctx.emit('tensorStore', { node: target, tensor: object, region: indexTensor(object, items, this.originOf(target)), value });
+          return;
+        }
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
         if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
         // A key the analysis cannot name (`d[word] = i` in a loop): the dict now holds keys it does not list.

@@ -1,7 +1,7 @@
 // Semantics that real reported bugs and real model files needed: size lists built from x.size(), star arguments,
 // axes merged by a view, torch.unique, and what pad_sequence's padding value puts into the ids.
 import { strict as assert } from 'node:assert';
-import { codes, shapeOf } from './helpers';
+import { codes, run, shapeOf } from './helpers';
 
 const torchPrelude = 'import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pad_sequence\n';
 
@@ -102,5 +102,21 @@ describe('the padding value of pad_sequence reaches the ids', () => {
   it('sequences of one known length are not padded: -1 never appears', async () => {
     const body = `${torchPrelude}emb = nn.Embedding(100, 4)\np = pad_sequence([torch.tensor([1, 2]), torch.tensor([3, 4])], padding_value=-1)\nout = emb(p)\n`;
     assert.deepEqual(await codes(body), []);
+  });
+});
+
+describe('a MultiheadAttention query and key laid out the other way', () => {
+  const mha = 'attn = nn.MultiheadAttention(embed_dim=64, num_heads=4)\n';
+
+  it('batch-first query and keys into a sequence-first layer: batches differ on axis 1, agree on axis 0: SL130, an error with the flag', async () => {
+    const result = await run(`${torchPrelude}${mha}q = torch.randn(1, 1, 64)\nk = torch.randn(1, 23, 64)\nout, w = attn(q, k, k)\n`);
+    assert.deepEqual(result.findings.map((f) => [f.code, f.severity, f.range.start.line + 1]), [['SL130', 'error', 7]]);
+    assert.match(result.findings[0].message, /query \(1, 1, 64\) has 1 and key \(1, 23, 64\) has 23, so PyTorch raises when it splits the key into heads.*both agree on axis 0 \(1\), so the data is batch-first/);
+    assert.deepEqual(result.findings[0].fixes.map((f) => f.title), ['Set batch_first=True']);
+  });
+
+  it('a query and keys that differ on both axes hold different batches: SL141, not a layout', async () => {
+    assert.deepEqual(await codes(`${torchPrelude}${mha}q = torch.randn(1, 1, 64)\nk = torch.randn(196, 4, 64)\nout, w = attn(q, k, k)\n`), ['SL141']);
+    assert.deepEqual(await codes(`${torchPrelude}attn = nn.MultiheadAttention(64, 4, batch_first=True)\nq = torch.randn(1, 1, 64)\nk = torch.randn(1, 23, 64)\nout, w = attn(q, k, k)\n`), []);
   });
 });

@@ -144,6 +144,17 @@ describe('Keras data sources, states and labels', () => {
     assert.match(finding?.message ?? '', /tf\.keras 2\.x and Keras 3/);
     assert.equal(finding?.fixes?.[0]?.title, 'Rename nb_epoch to epochs');
   });
+
+  it('SL215: nb_epoch is right in a standalone-Keras program written for Keras 1 throughout, and still reported with tf.keras', async () => {
+    const body = 'm = Sequential()\nm.add(Embedding(1000, 32, input_length=10, dropout=0.2))\nm.add(LSTM(32, dropout_W=0.2, dropout_U=0.2))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.randint(0, 1000, size=(8, 10)), np.random.rand(8, 1), nb_epoch=3)\n';
+    const standalone = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import Embedding, LSTM, Dense\n';
+    const tfKeras = 'import numpy as np\nfrom tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Embedding, LSTM, Dense\n';
+    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl215(standalone + body), []);
+    assert.deepEqual(await sl215(tfKeras + body), [9]);
+    const keras2Layers = body.replace(', dropout=0.2', '').replace('dropout_W=0.2, dropout_U=0.2', 'dropout=0.2, recurrent_dropout=0.2');
+    assert.deepEqual(await sl215(standalone + keras2Layers), [9]);
+  });
 });
 
 describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {

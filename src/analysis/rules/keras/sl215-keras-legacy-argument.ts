@@ -7,6 +7,20 @@ const RENAMED: Record<string, { to: string; methods: string[] }> = {
   X: { to: 'x', methods: ['fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch', 'predict_on_batch'] },
 };
 
+/**
+ * Keyword arguments that only Keras 1 layers take: Keras 2 renamed them (dropout_W is dropout, nb_filter is filters,
+ * border_mode is padding, W_regularizer is kernel_regularizer, ...) and rejects the old names. A program that passes
+ * them is written for Keras 1, where fit(nb_epoch=…) is the right spelling, not a mistake of its own.
+ */
+const KERAS1_LAYER_KEYWORD = /\b(?:dropout_W|dropout_U|nb_filter|filter_length|border_mode|subsample_length|pool_length|nb_row|nb_col|W_regularizer|U_regularizer|b_regularizer|inner_init|consume_less)\s*=/;
+/** An import of TensorFlow: tf.keras never took the Keras 1 names, whatever else the file says. */
+const TENSORFLOW_IMPORT = /^\s*(?:from\s+tensorflow\b|import\s+tensorflow\b)/m;
+
+/** Standalone Keras written against the Keras 1 API throughout (only the source can tell the version meant). */
+function writtenForKeras1(source: string): boolean {
+  return !TENSORFLOW_IMPORT.test(source) && KERAS1_LAYER_KEYWORD.test(source);
+}
+
 export const kerasLegacyArgument: Rule = {
   code: 'SL215',
   name: 'keras-legacy-argument',
@@ -14,7 +28,7 @@ export const kerasLegacyArgument: Rule = {
   framework: 'keras',
   summary: 'A Keras 1 keyword argument that tf.keras 2.x and Keras 3 reject: fit(nb_epoch=…) is epochs=, fit(X=…) is x=.',
   docs: {
-    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials.',
+    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, ...): that program is written for Keras 1, where `nb_epoch` is right.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise `TypeError: fit() got an unexpected keyword argument \'nb_epoch\'`. Standalone Keras 2.0–2.3 still accepted `nb_epoch` with `UserWarning: The nb_epoch argument in fit has been renamed epochs`; `X=` was never accepted by Keras 2.',
     example: 'model.fit(X_train, Y_train, batch_size=32, nb_epoch=10)',
     useInstead: 'model.fit(X_train, Y_train, batch_size=32, epochs=10)',
@@ -28,6 +42,7 @@ export const kerasLegacyArgument: Rule = {
         const renamed = keyword.name ? RENAMED[keyword.name] : undefined;
         if (!renamed || !renamed.methods.includes(event.method)) continue;
         const name = keyword.name!;
+        if (name === 'nb_epoch' && writtenForKeras1(ctx.source)) continue;
         ctx.report({
           range: event.call.range,
           message: `${event.method}(${name}=…) is the Keras 1 spelling of ${renamed.to}=: tf.keras 2.x and Keras 3 raise "TypeError: ${event.method}() got an unexpected keyword argument '${name}'"${name === 'nb_epoch' ? ' (standalone Keras 2.0–2.3 only warned)' : ''}`,

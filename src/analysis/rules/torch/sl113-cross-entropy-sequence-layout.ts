@@ -1,7 +1,8 @@
 import { conflicting, formatDim, sameDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { Call } from '../../parse/ast';
-import type { Value } from '../../values/value';
+import type { Dim } from '../../shapes/dim';
+import type { TensorValue, Value } from '../../values/value';
 import { RuleContext } from '../../interpret/events';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
@@ -9,18 +10,36 @@ import type { Rule } from '../rule';
 const LOSS_FUNCTIONS = /nn\.functional\.(cross_entropy|nll_loss)$/;
 const LOSS_MODULES = new Set(['CrossEntropyLoss', 'NLLLoss']);
 
+/**
+ * (batch, seq, classes) logits against (batch, steps) class targets whose steps are not the logits' (unknown) middle
+ * axis: PyTorch reads (N, C, d1) and wants (N, d1) targets, so known, different d1 and steps raise "Expected target
+ * size" whatever C is. The decode length of padded scores (`max(lengths)`) is often what is unknown.
+ */
+export function stepsClash(input: readonly Dim[], target: readonly Dim[]): boolean {
+  if (input.length !== 3 || target.length !== 2) return false;
+  return sameDim(input[0], target[0]) && input[1].kind === 'unknown' && conflicting(input[2], target[1]);
+}
+
 function check(input: Value | undefined, target: Value | undefined, call: Call, lossName: string, ctx: RuleContext): void {
   if (input?.kind !== 'tensor' || target?.kind !== 'tensor') return;
   if (!input.shape.rankKnown || !target.shape.rankKnown || input.shape.dims.length !== 3 || target.shape.dims.length !== 2) return;
   const [b, t, c] = input.shape.dims;
   const [tb, tt] = target.shape.dims;
+  if (stepsClash(input.shape.dims, target.shape.dims)) {
+    reportLayout(input, target, call, ctx, true, `${lossName} reads logits as (N, C, d1): the ${formatShape(input.shape)} logits want targets (N, d1) = (${formatDim(b)}, ${formatDim(c)}), but the targets are ${formatShape(target.shape)}, so it raises "Expected target size"; for (batch, steps, classes) scores flatten both to one row per real step (pack_padded_sequence(...).data, or reshape)`, false);
+    return;
+  }
   if (!sameDim(b, tb) || !sameDim(t, tt)) return;
   // Where we know which axis holds the classes (a Linear's output features), trust that over the numbers.
   if (t.kind !== 'unknown' && t.role === 'feature') return;
   // PyTorch reads axis 1 as the classes, so unless the classes happen to equal the sequence length it raises.
   const raises = conflicting(c, tt) || c.kind === 'unknown';
   if (!raises && !(c.role === 'feature')) return;
-  const inputExpr = call.args[0];
+  reportLayout(input, target, call, ctx, raises, `${lossName} reads logits as (N, C, d1): given ${formatShape(input.shape)} logits it takes ${formatDim(t)} as the class axis, but the targets ${formatShape(target.shape)} are (batch, seq)${raises ? ', so it raises "Expected target size"' : ', so it computes a wrong loss without an error'}; put the classes on axis 1 or flatten both`);
+}
+
+function reportLayout(input: TensorValue, target: TensorValue, call: Call, ctx: RuleContext, raises: boolean, message: string, withFixes = true): void {
+  const inputExpr = withFixes ? call.args[0] : undefined;
   const targetExpr = call.args[1];
   const fixes = [];
   if (inputExpr) {
@@ -34,7 +53,7 @@ function check(input: Value | undefined, target: Value | undefined, call: Call, 
   ctx.report({
     range: call.range,
     severity: raises ? 'error' : 'warning',
-    message: `${lossName} reads logits as (N, C, d1): given ${formatShape(input.shape)} logits it takes ${formatDim(t)} as the class axis, but the targets ${formatShape(target.shape)} are (batch, seq)${raises ? ', so it raises "Expected target size"' : ', so it computes a wrong loss without an error'}; put the classes on axis 1 or flatten both`,
+    message,
     related: [...(input.origin ? [{ range: input.origin.range, message: `logits ${formatShape(input.shape)} come from here` }] : []), ...(target.origin ? [{ range: target.origin.range, message: `targets ${formatShape(target.shape)} come from here` }] : [])],
     fixes,
   });
@@ -47,7 +66,7 @@ export const crossEntropySequenceLayout: Rule = {
   framework: 'torch',
   summary: 'CrossEntropyLoss/NLLLoss gets (batch, seq, classes) logits with (batch, seq) targets.',
   docs: {
-    whatItDoes: 'Flags a classification loss whose logits are (batch, seq, classes) and whose targets are (batch, seq): PyTorch expects the classes on axis 1, i.e. (batch, classes, seq).',
+    whatItDoes: 'Flags a classification loss whose logits are (batch, seq, classes) and whose targets are (batch, seq): PyTorch expects the classes on axis 1, i.e. (batch, classes, seq). Where the logits\' middle axis is unknown (padded decoder scores sized by `max(lengths)`), it still reports the targets whose steps differ from the logits\' last axis, which PyTorch then reads as d1.',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Expected target size [4, 50], got [4, 7]`; and when seq happens to equal the number of classes it silently computes the loss over the wrong axis.',
     example: 'logits = self.fc(out)               # (batch, seq, vocab)\nloss = criterion(logits, targets)   # targets (batch, seq)',
     useInstead: 'loss = criterion(logits.reshape(-1, vocab), targets.reshape(-1))\n# or: criterion(logits.permute(0, 2, 1), targets)',

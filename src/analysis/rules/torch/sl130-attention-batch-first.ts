@@ -8,6 +8,9 @@ import { layerName } from './describe';
 /** The first input of each layer kind: the one whose layout the layer reads first. */
 const FIRST: Record<string, string> = { MultiheadAttention: 'query', TransformerEncoderLayer: 'src', TransformerEncoder: 'src', TransformerDecoderLayer: 'tgt', TransformerDecoder: 'tgt', Transformer: 'src' };
 
+/** The second input that shares the first's batch axis, for the layers that take two sequences. */
+const PARTNER: Record<string, string> = { Transformer: 'tgt', MultiheadAttention: 'key' };
+
 /** The data's own layout, from the names its sizes were built from (batch_size, seq_len) or the layer that made them. */
 export function dataLayout(t: TensorValue): 'batch-first' | 'seq-first' | undefined {
   if (!t.shape.rankKnown || t.shape.dims.length !== 3) return undefined;
@@ -29,7 +32,7 @@ export const attentionBatchFirst: Rule = {
   framework: 'torch',
   summary: 'Batch-first data reaches a sequence-first MultiheadAttention or Transformer layer (or the reverse): attention runs across the batch.',
   docs: {
-    whatItDoes: 'Compares the layout of the data given to `nn.MultiheadAttention`, `nn.TransformerEncoder(Layer)`, `nn.TransformerDecoder(Layer)` and `nn.Transformer` (from how it was built: `batch_size`, `seq_len`, `pad_sequence(batch_first=…)`, the layers it went through) with the layer\'s `batch_first`, which defaults to False. For `nn.Transformer`, a source and a target whose batch axes differ while their first axes agree show the same mistake.',
+    whatItDoes: 'Compares the layout of the data given to `nn.MultiheadAttention`, `nn.TransformerEncoder(Layer)`, `nn.TransformerDecoder(Layer)` and `nn.Transformer` (from how it was built: `batch_size`, `seq_len`, `pad_sequence(batch_first=…)`, the layers it went through) with the layer\'s `batch_first`, which defaults to False. For `nn.Transformer`, a source and a target whose batch axes differ while their other axes agree show the same mistake, and so do a `MultiheadAttention` query and key (an error: PyTorch raises when it splits the key into heads).',
     whyIsThisBad: 'Nothing raises when the sizes fit: a (batch, seq, embed) tensor read as (seq, batch, embed) makes every position attend to the same position of the other sequences in the batch, so the sequences are mixed with each other and the model never sees word order. Training still lowers the loss, which hides the bug. `nn.Transformer` raises `the batch number of src and tgt must be equal` only when source and target lengths differ.',
     example: 'layer = nn.TransformerEncoderLayer(d_model=512, nhead=8)        # batch_first=False\nx = torch.randn(batch_size, seq_len, 512)\nout = nn.TransformerEncoder(layer, 6)(x)',
     useInstead: 'layer = nn.TransformerEncoderLayer(d_model=512, nhead=8, batch_first=True)\nx = torch.randn(batch_size, seq_len, 512)\nout = nn.TransformerEncoder(layer, 6)(x)',
@@ -46,9 +49,11 @@ export const attentionBatchFirst: Rule = {
       if (!input) return;
       const layerLayout = config.batchFirst ? 'batch-first' : 'seq-first';
       const words = (l: string) => (l === 'seq-first' ? 'sequence-first' : l);
-      // nn.Transformer: source and target share their batch axis. Same first axis, different second: the data is the other layout.
-      if (event.layer.kind === 'Transformer') {
-        const tgt = tensorArg(event, 'tgt');
+      // nn.Transformer's source and target, and MultiheadAttention's query and key, share their batch axis. Different on
+      // the axis the layer reads as the batch, the same on the other: the data is the other layout.
+      const partner = PARTNER[event.layer.kind];
+      if (partner) {
+        const tgt = tensorArg(event, partner);
         const s = input.shape;
         const t = tgt?.shape;
         if (tgt && t && s.rankKnown && t.rankKnown && s.dims.length === 3 && t.dims.length === 3) {
@@ -57,11 +62,14 @@ export const attentionBatchFirst: Rule = {
           const [sb, tb, so, to] = [known(s.dims[batchAxis]), known(t.dims[batchAxis]), known(s.dims[other]), known(t.dims[other])];
           if (sb !== undefined && tb !== undefined && sb !== tb) {
             const flipped = so !== undefined && so === to;
+            // A query and key that differ on both axes hold different batches: SL141's finding, not a layout.
+            if (event.layer.kind === 'MultiheadAttention' && !flipped) return;
+            const raises = event.layer.kind === 'Transformer' ? 'PyTorch raises "the batch number of src and tgt must be equal"' : 'PyTorch raises when it splits the key into heads ("shape \'[…]\' is invalid for input of size …")';
             ctx.report({
-              range: argExpr(event, 'tgt')?.range ?? event.call.range,
+              range: argExpr(event, partner)?.range ?? event.call.range,
               severity: 'error',
-              message: `${layerName(event.layer)} reads the batch from axis ${batchAxis} (batch_first=${config.batchFirst ? 'True' : 'False'}): src ${formatShape(s)} has ${sb} and tgt ${formatShape(t)} has ${tb}, so PyTorch raises "the batch number of src and tgt must be equal"${flipped ? `; both agree on axis ${other} (${so}), so the data is ${config.batchFirst ? 'sequence-first' : 'batch-first'}` : ''}`,
-              related: [...originRelated(input, `src ${formatShape(s)}`), ...originRelated(tgt, `tgt ${formatShape(t)}`), ...batchFirstRelated(config)],
+              message: `${layerName(event.layer)} reads the batch from axis ${batchAxis} (batch_first=${config.batchFirst ? 'True' : 'False'}): ${first} ${formatShape(s)} has ${sb} and ${partner} ${formatShape(t)} has ${tb}, so ${raises}${flipped ? `; both agree on axis ${other} (${so}), so the data is ${config.batchFirst ? 'sequence-first' : 'batch-first'}` : ''}`,
+              related: [...originRelated(input, `${first} ${formatShape(s)}`), ...originRelated(tgt, `${partner} ${formatShape(t)}`), ...batchFirstRelated(config)],
               fixes: flipped ? batchFirstFix(config, !config.batchFirst) : [],
             });
             return;

@@ -30,6 +30,9 @@ export const attentionBatchMismatch: Rule = {
       const qBatch = known(q?.batch);
       const kBatch = known(k?.batch);
       if (qBatch === undefined || kBatch === undefined || qBatch === kBatch) return;
+      // Agreeing on the other axis, they are one batch laid out the other way: SL130 reports the layout.
+      const qOther = known(query.shape.dims[config.batchFirst ? 1 : 0]);
+      if (query.shape.dims.length === 3 && key.shape.dims.length === 3 && qOther !== undefined && qOther === known(key.shape.dims[config.batchFirst ? 1 : 0])) return;
       const axis = config.batchFirst ? 'first' : 'second';
       ctx.report({
         range: argExpr(event, 'query')?.range ?? event.call.range,
