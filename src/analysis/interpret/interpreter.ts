@@ -21,6 +21,7 @@ import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
+import { functionalLoss } from '../ops/functional-losses';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
@@ -1565,7 +1566,8 @@ export class Interpreter {
     }
     if (path.startsWith('torch.nn.functional.')) {
       if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;
-      return tensorFunction(path.slice('torch.nn.functional.'.length), args, kwargs, origin) ?? UNKNOWN;
+      const name = path.slice('torch.nn.functional.'.length);
+      return functionalLoss(name, args, kwargs, origin) ?? tensorFunction(name, args, kwargs, origin) ?? UNKNOWN;
     }
     if (path.startsWith('torch.') && path.indexOf('.', 6) === -1) {
       if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;

@@ -10,9 +10,10 @@ import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
 import { regroupFunction } from './regrouping';
-import { bmm, dot, linear, matmul, mm, outer } from './products';
+import { addmm, bmm, dot, linear, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
+import { einsum } from './einsum';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
@@ -115,6 +116,23 @@ function concatUnknownCount(element: Value, axisValue: Value | undefined, stack:
   return { ...base, shape: shapeOf(dims) };
 }
 
+/**
+ * F.glu(x, dim=-1): the first half of `dim` gated by the second, so that axis is halved and the others stay. An odd
+ * size makes PyTorch raise (as does a 0-D input), and a size not known as a number leaves that axis unknown.
+ */
+export function glu(t: TensorValue, dimArg: Value | undefined, origin: Origin): TensorValue {
+  const base: TensorValue = { kind: 'tensor', dtype: t.dtype, origin, shape: UNKNOWN_SHAPE };
+  const axis = dimArg === undefined ? -1 : intValue(dimArg);
+  if (axis === undefined || !t.shape.rankKnown) return base;
+  const i = normaliseAxis(axis, t.shape.dims.length);
+  if (i === undefined) return base;
+  const d = t.shape.dims[i];
+  if (d.kind === 'int' && d.value % 2 !== 0) return base;
+  const dims = [...t.shape.dims];
+  dims[i] = d.kind === 'int' ? intDim(d.value / 2, { origin }) : UNKNOWN_DIM;
+  return { ...base, shape: shapeOf(dims) };
+}
+
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
 export function tensorFunction(name: string, args: Value[], rawKwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const kwargs = withTorchAxisNames(rawKwargs);
@@ -180,9 +198,18 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'dot':
     case 'vdot':
       return dot(args[0], args[1], origin);
+    case 'addmm':
+      return addmm(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('mat1'), args[2] ?? kwargs.get('mat2'), origin);
     case 'outer':
     case 'ger':
       return outer(args[0], args[1], origin);
+    case 'einsum':
+      return einsum(args, origin);
+    case 'glu':
+    {
+      const input = first ?? kwargs.get('input');
+      return input?.kind === 'tensor' ? glu(input, args[1] ?? kwargs.get('dim'), origin) : undefined;
+    }
     case 'linear':
       return linear(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('weight'), origin);
     case 'where': {
