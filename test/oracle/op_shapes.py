@@ -1182,6 +1182,17 @@ def _(r):
     return f"x = {x}\nt = {t}\ny = F.{fn}(x, t{given})"
 
 
+@op("F.pad")
+def _(r):
+    # F.pad grows the last len(pad) / 2 axes, from the last backwards, by their two pads (negative ones crop).
+    s = sizes(r, r.randint(1, 4))
+    k = r.randint(1, len(s))
+    pads = [r.randint(-1, 3) for _ in range(2 * k)]
+    form = r.choice(["F.pad(x, {p})", "F.pad(x, pad={p})", "F.pad(x, {p}, value=0.5)", "F.pad(x, {p}, 'constant', 0)", "F.pad(input=x, pad={p})"])
+    p = tup(pads) if r.random() < 0.7 else "[" + args(pads) + "]"
+    return f"x = {randn(s)}\ny = " + form.format(p=p)
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

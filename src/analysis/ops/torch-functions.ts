@@ -133,6 +133,29 @@ export function glu(t: TensorValue, dimArg: Value | undefined, origin: Origin): 
   return { ...base, shape: shapeOf(dims) };
 }
 
+/**
+ * F.pad(x, (l, r, t, b, …)): the pairs pad x's last axes, from the last one backwards, each growing by its two pads
+ * (negative ones crop). The rank stays whatever the pads are: too many or an odd count make PyTorch raise.
+ */
+export function pad(t: TensorValue, padArg: Value | undefined, origin: Origin): TensorValue {
+  const base: TensorValue = { kind: 'tensor', dtype: t.dtype, origin, shape: UNKNOWN_SHAPE };
+  if (!t.shape.rankKnown) return base;
+  const rank = t.shape.dims.length;
+  const dims = [...t.shape.dims];
+  const pads = padArg?.kind === 'tuple' || padArg?.kind === 'list' ? (padArg.element ? padArg.length : padArg.items.length) : undefined;
+  if (pads === undefined) return { ...base, shape: shapeOf(dims.map(() => UNKNOWN_DIM)) };
+  if (pads % 2 !== 0 || pads / 2 > rank) return base;
+  for (let k = 0; k < pads / 2; k++) {
+    const items = padArg?.kind === 'tuple' || padArg?.kind === 'list' ? padArg.items : [];
+    const before = intValue(items[2 * k]);
+    const after = intValue(items[2 * k + 1]);
+    const d = dims[rank - 1 - k];
+    const grown = d.kind === 'int' && before !== undefined && after !== undefined ? d.value + before + after : undefined;
+    dims[rank - 1 - k] = grown !== undefined && grown >= 0 ? intDim(grown, { origin }) : before === 0 && after === 0 ? d : UNKNOWN_DIM;
+  }
+  return { ...base, shape: shapeOf(dims) };
+}
+
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
 export function tensorFunction(name: string, args: Value[], rawKwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const kwargs = withTorchAxisNames(rawKwargs);
@@ -205,6 +228,10 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       return outer(args[0], args[1], origin);
     case 'einsum':
       return einsum(args, origin);
+    case 'pad': {
+      const input = first ?? kwargs.get('input');
+      return input?.kind === 'tensor' ? pad(input, args[1] ?? kwargs.get('pad'), origin) : undefined;
+    }
     case 'glu':
     {
       const input = first ?? kwargs.get('input');

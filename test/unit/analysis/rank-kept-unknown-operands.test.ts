@@ -72,4 +72,10 @@ describe('ranks kept with an operand or an axis the analysis cannot follow', () 
     assert.equal(await shapeOf(body, 'b'), '(6,)');
     assert.equal(await shapeOf(body, 'c'), '()');
   });
+
+  it('F.pad keeps the rank with pads not known, and grows the axes whose pads are known', async () => {
+    const body = PROGRAM('h = x.view(2, 3, 4)\na = torch.nn.functional.pad(h, self.memory)\nb = torch.nn.functional.pad(h, pad=(1, 2, k, 0), value=0)\nreturn a, b', 'x, k');
+    assert.equal(await shapeOf(body, 'a'), '(?, ?, ?)');
+    assert.equal(await shapeOf(body, 'b'), '(2, ?, 7)');
+  });
 });
