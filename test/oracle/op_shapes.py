@@ -1103,6 +1103,96 @@ def _(r):
     t = f"torch.rand({args(s)})"
     return f"x = {x}\nt = {t}\ncriterion = nn.{kind}({given})\ny = criterion(x, t)"
 
+
+@op("glu")
+def _(r):
+    # F.glu halves the axis it gates over (the last by default); only even sizes run.
+    s = sizes(r, r.randint(1, 4))
+    a = axis(r, len(s))
+    s[a] = 2 * r.randint(1, 4)
+    if r.random() < 0.3:
+        s[-1] = 2 * r.randint(1, 4)
+        return f"x = {randn(s)}\ny = F.glu(x)"
+    form = r.choice(["F.glu(x, {a})", "F.glu(x, dim={a})", "F.glu(input=x, dim={a})"])
+    return f"x = {randn(s)}\ny = " + form.format(a=a)
+
+
+EINSUMS = [
+    # (equation, operand subscripts): every subscript gets a size, some operands a 1 that broadcasts.
+    ("ij,jk->ik", ["ij", "jk"]), ("bij,bjk->bik", ["bij", "bjk"]), ("bhqd,bhkd->bhqk", ["bhqd", "bhkd"]),
+    ("ibnd,jbnd->ijbn", ["ibnd", "jbnd"]), ("ibnd,jnd->ijbn", ["ibnd", "jnd"]), ("ij,jk", ["ij", "jk"]),
+    ("i,j->ij", ["i", "j"]), ("ii->i", ["ii"]), ("ij->", ["ij"]), ("ij->j", ["ij"]), ("bi,bj->bij", ["bi", "bj"]),
+    ("...ij,jk->...ik", ["...ij", "jk"]), ("...d,...d->...", ["...d", "...d"]), ("bnd,d->bn", ["bnd", "d"]),
+    ("Ba,aB", ["Ba", "aB"]), ("nlh,nsh->nls", ["nlh", "nsh"]), ("b i d, b j d -> b i j", ["bid", "bjd"]),
+]
+
+
+@op("einsum")
+def _(r):
+    # torch.einsum: the output names its axes (implicitly: every subscript used once, in alphabetical order), each of
+    # the size the operands give it; operands passed one by one, as a tuple or as a list.
+    equation, terms = r.choice(EINSUMS)
+    size = {c: r.randint(1, 5) for c in "abcdefghijklmnopqrstuvwxyzB"}
+    shapes = []
+    for term in terms:
+        lead = sizes(r, r.randint(0, 2)) if term.startswith("...") else []
+        shapes.append(lead + [1 if r.random() < 0.15 else size[c] for c in term.replace("...", "")])
+    operands = ", ".join(randn(s) for s in shapes)
+    form = r.choice(["torch.einsum('{e}', {o})", "torch.einsum('{e}', ({o},))", "torch.einsum('{e}', [{o}])"])
+    return "y = " + form.format(e=equation, o=operands)
+
+
+@op("np-triangle")
+def _(r):
+    # np.triu / np.tril keep the array's shape; a 1-D array of n entries gives (n, n).
+    s = sizes(r, r.randint(1, 4))
+    fn = r.choice(["triu", "tril"])
+    k = r.choice(["", ", 1", ", k=-1", ", k=2"])
+    made = r.choice(["np.ones({t})", "np.random.rand({a})", "np.zeros({t})"]).format(t=tup(s), a=args(s))
+    return f"import numpy as np\na = {made}\ny = torch.from_numpy(np.{fn}(a{k}))"
+
+
+@op("addmm")
+def _(r):
+    # torch.addmm(input, mat1, mat2) is input + mat1 @ mat2, (n, p), with input broadcast to it.
+    n, m, p = r.randint(1, 6), r.randint(1, 6), r.randint(1, 6)
+    bias = r.choice([[p], [n, p], [1, p], [n, 1], [1], []])
+    form = r.choice(["torch.addmm(b, m1, m2)", "b.addmm(m1, m2)", "torch.addmm(b, m1, m2, beta=0.5, alpha=2)", "torch.addmm(input=b, mat1=m1, mat2=m2)"])
+    return f"b = {randn(bias)}\nm1 = {randn([n, m])}\nm2 = {randn([m, p])}\ny = {form}"
+
+
+@op("functional-loss")
+def _(r):
+    # The loss functions of F: a scalar with reduction 'mean' or 'sum' (the default) or the legacy size_average, one
+    # loss per element (per sample and position for cross_entropy and nll_loss, the class axis 1 gone) with
+    # reduction='none' or the legacy reduce=False, however the arguments are passed.
+    fn = r.choice(["cross_entropy", "nll_loss", "mse_loss", "l1_loss", "smooth_l1_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits", "kl_div", "huber_loss"])
+    if fn in ("cross_entropy", "nll_loss"):
+        s = sizes(r, r.randint(1, 4))
+        c = s[1] if len(s) > 1 else s[0]
+        target_shape = [d for i, d in enumerate(s) if i != 1] if len(s) > 1 else []
+        x = randn(s)
+        t = f"torch.randint(0, {c}, {tup(target_shape)})" if target_shape else f"torch.tensor({r.randrange(c)})"
+    else:
+        s = sizes(r, r.randint(1, 4))
+        x = f"torch.sigmoid({randn(s)})" if fn == "binary_cross_entropy" else randn(s)
+        t = f"torch.rand({args(s)})"
+    legacy = fn != "huber_loss"
+    given = r.choice(["", ", reduction='none'", ", reduction='mean'", ", reduction='sum'"] + ([", reduce=False", ", reduce=True", ", size_average=False", ", size_average=False, reduce=False"] if legacy else []))
+    return f"x = {x}\nt = {t}\ny = F.{fn}(x, t{given})"
+
+
+@op("F.pad")
+def _(r):
+    # F.pad grows the last len(pad) / 2 axes, from the last backwards, by their two pads (negative ones crop).
+    s = sizes(r, r.randint(1, 4))
+    k = r.randint(1, len(s))
+    pads = [r.randint(-1, 3) for _ in range(2 * k)]
+    form = r.choice(["F.pad(x, {p})", "F.pad(x, pad={p})", "F.pad(x, {p}, value=0.5)", "F.pad(x, {p}, 'constant', 0)", "F.pad(input=x, pad={p})"])
+    p = tup(pads) if r.random() < 0.7 else "[" + args(pads) + "]"
+    return f"x = {randn(s)}\ny = " + form.format(p=p)
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

@@ -21,6 +21,7 @@ import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
+import { functionalLoss } from '../ops/functional-losses';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
@@ -1369,7 +1370,8 @@ export class Interpreter {
     const l = numberValue(left);
     const r = numberValue(right);
     const origin = this.originOf(node);
-    if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float' && left.kind !== 'bool' && right.kind !== 'bool') {
+    // Python's bools are ints in arithmetic: `bidirectional + 1` is 2.
+    if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float') {
       const value = integerOp(op, l, r);
       if (value !== undefined) return intOrUnknown(value, { origin });
     }
@@ -1566,7 +1568,10 @@ export class Interpreter {
         if (name === 'append' || name === 'extend' || name === 'insert') this.countedAppend(receiver, name, expr);
         if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
         if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
-        return name === 'copy' ? { ...receiver, items: [...receiver.items] } : NONE;
+        if (name === 'copy') return { ...receiver, items: [...receiver.items] };
+        // index and count give an int whose value is not followed; pop gives an item. The others give None.
+        if (name === 'index' || name === 'count') return { kind: 'symint', dim: UNKNOWN_DIM };
+        return LIST_NONE_METHODS.has(name) ? NONE : UNKNOWN;
       case 'str':
       case 'longstr':
         // str.index/find/count give an int, whose value is not followed.
@@ -1641,7 +1646,8 @@ export class Interpreter {
     }
     if (path.startsWith('torch.nn.functional.')) {
       if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;
-      return tensorFunction(path.slice('torch.nn.functional.'.length), args, kwargs, origin) ?? UNKNOWN;
+      const name = path.slice('torch.nn.functional.'.length);
+      return functionalLoss(name, args, kwargs, origin) ?? tensorFunction(name, args, kwargs, origin) ?? UNKNOWN;
     }
     if (path.startsWith('torch.') && path.indexOf('.', 6) === -1) {
       if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;
@@ -2086,6 +2092,9 @@ const INTEGER_OPS = new Set(['+', '-', '*', '//', '%']);
 function isInteger(v: Value): boolean {
   return v.kind === 'int' || v.kind === 'symint';
 }
+
+/** The list methods that return None. */
+const LIST_NONE_METHODS = new Set(['append', 'extend', 'insert', 'remove', 'clear', 'sort', 'reverse']);
 
 function integerOp(op: string, l: number, r: number): number | undefined {
   switch (op) {

@@ -1,8 +1,10 @@
 // NumPy and TensorFlow arrays built in the code (np.array, np.random.randint, tf.constant, …),
 // mapped onto the same tensor values as PyTorch's constructors.
 import type { Origin } from '../shapes/dim';
+import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, Value } from '../values/value';
 import { tensorFactory } from './tensor-factory';
+import { tensorMethod } from './tensor-methods';
 
 const NUMPY: Record<string, string> = {
   'numpy.array': 'array',
@@ -26,11 +28,26 @@ const NUMPY: Record<string, string> = {
   'tensorflow.random.uniform': 'uniform',
 };
 
+/** NumPy functions that build an array from another one. */
+const NUMPY_FROM_ARRAY: Record<string, string> = { 'numpy.triu': 'triu', 'numpy.tril': 'tril' };
+
 export function isArrayFactory(path: string): boolean {
-  return path in NUMPY;
+  return path in NUMPY || path in NUMPY_FROM_ARRAY;
+}
+
+/**
+ * np.triu(m, k) / np.tril(m, k): m with the other triangle of its last two axes zeroed, so m's shape; a 1-D m of N
+ * entries is taken as a row repeated N times, giving (N, N). A 0-D m makes NumPy raise.
+ */
+function numpyTriangle(name: string, m: Value | undefined, origin: Origin): TensorValue | undefined {
+  if (m?.kind !== 'tensor') return undefined;
+  const kept = tensorMethod(m, name, [], new Map(), origin) as TensorValue;
+  if (!m.shape.rankKnown || m.shape.dims.length === 0) return { ...kept, shape: UNKNOWN_SHAPE };
+  return m.shape.dims.length === 1 ? { ...kept, shape: shapeOf([m.shape.dims[0], m.shape.dims[0]]), strides: undefined } : kept;
 }
 
 export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  if (path in NUMPY_FROM_ARRAY) return numpyTriangle(NUMPY_FROM_ARRAY[path], args[0] ?? kwargs.get('m'), origin);
   const kind = NUMPY[path];
   if (!kind) return undefined;
   if (kind === 'uniform') {

@@ -21,7 +21,10 @@ export function dimsFromSizeArgs(args: Value[], origin: Origin | undefined): Dim
     if (only.kind === 'size') return only.dims;
     if (only.kind === 'unknown') return undefined;
   }
-  if (args.some((a) => a.kind !== 'int' && a.kind !== 'symint' && a.kind !== 'unknown')) return undefined;
+  // Among separate sizes, a one-element integer tensor is read as its int (`x.expand(B, lengths.max())`): one size,
+  // its value not known. A float tensor makes PyTorch raise.
+  const size = (a: Value) => a.kind === 'int' || a.kind === 'symint' || a.kind === 'unknown' || (args.length > 1 && a.kind === 'tensor' && a.dtype !== 'float');
+  if (!args.every(size)) return undefined;
   return dimsOf(args, origin);
 }
 

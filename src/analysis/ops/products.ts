@@ -1,4 +1,4 @@
-// Matrix products: matmul (with its 1-D and batch-broadcasting cases), bmm, mm, F.linear.
+// Matrix products: matmul (with its 1-D and batch-broadcasting cases), bmm, mm, addmm, F.linear.
 import { Dim, Origin, UNKNOWN_DIM } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, Value } from '../values/value';
@@ -104,4 +104,22 @@ export function linear(x: Value | undefined, weight: Value | undefined, origin: 
   if (x?.kind !== 'tensor') return result('unknown', origin, UNKNOWN_SHAPE);
   if (weight?.kind !== 'tensor' || !weight.shape.rankKnown || weight.shape.dims.length !== 2 || x.shape.dims.length === 0) return result(x.dtype, origin, UNKNOWN_SHAPE);
   return result(x.dtype, origin, { dims: [...x.shape.dims.slice(0, -1), weight.shape.dims[0]], rankKnown: x.shape.rankKnown });
+}
+
+/**
+ * torch.addmm(input, mat1, mat2): input + mat1 @ mat2, with (n, m) @ (m, p) → (n, p). The product is 2-D and input must
+ * broadcast to it without growing it, so the result is (n, p) even when an operand is not followed (it is a tensor of
+ * the rank addmm takes, or PyTorch raises); a size the product does not tell may come from input.
+ */
+export function addmm(input: Value | undefined, a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
+  const operands = [input, a, b];
+  const tensors = operands.filter((v): v is TensorValue => v?.kind === 'tensor');
+  const dtype = tensors.length === 3 ? tensors.map((t) => t.dtype).reduce((l, r) => promote('*', l, r)) : 'unknown';
+  if (!tensors.length || operands.some((v) => v?.kind !== 'tensor' && v?.kind !== 'unknown')) return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(operandShape(a), 2);
+  const y = fitRank(operandShape(b), 2);
+  const added = operandShape(input);
+  if (!x || !y || added.dims.length > 2) return result(dtype, origin, UNKNOWN_SHAPE);
+  const addedAt = (i: number): Dim | undefined => (added.rankKnown ? added.dims[added.dims.length - 2 + i] : undefined);
+  return result(dtype, origin, shapeOf([broadcastDim(x[0], addedAt(0)), broadcastDim(y[1], addedAt(1))]));
 }

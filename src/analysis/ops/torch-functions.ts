@@ -10,9 +10,10 @@ import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
 import { regroupFunction } from './regrouping';
-import { bmm, dot, linear, matmul, mm, outer } from './products';
+import { addmm, bmm, dot, linear, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
+import { einsum } from './einsum';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
@@ -115,6 +116,46 @@ function concatUnknownCount(element: Value, axisValue: Value | undefined, stack:
   return { ...base, shape: shapeOf(dims) };
 }
 
+/**
+ * F.glu(x, dim=-1): the first half of `dim` gated by the second, so that axis is halved and the others stay. An odd
+ * size makes PyTorch raise (as does a 0-D input), and a size not known as a number leaves that axis unknown.
+ */
+export function glu(t: TensorValue, dimArg: Value | undefined, origin: Origin): TensorValue {
+  const base: TensorValue = { kind: 'tensor', dtype: t.dtype, origin, shape: UNKNOWN_SHAPE };
+  const axis = dimArg === undefined ? -1 : intValue(dimArg);
+  if (axis === undefined || !t.shape.rankKnown) return base;
+  const i = normaliseAxis(axis, t.shape.dims.length);
+  if (i === undefined) return base;
+  const d = t.shape.dims[i];
+  if (d.kind === 'int' && d.value % 2 !== 0) return base;
+  const dims = [...t.shape.dims];
+  dims[i] = d.kind === 'int' ? intDim(d.value / 2, { origin }) : UNKNOWN_DIM;
+  return { ...base, shape: shapeOf(dims) };
+}
+
+/**
+ * F.pad(x, (l, r, t, b, …)): the pairs pad x's last axes, from the last one backwards, each growing by its two pads
+ * (negative ones crop). The rank stays whatever the pads are: too many or an odd count make PyTorch raise.
+ */
+export function pad(t: TensorValue, padArg: Value | undefined, origin: Origin): TensorValue {
+  const base: TensorValue = { kind: 'tensor', dtype: t.dtype, origin, shape: UNKNOWN_SHAPE };
+  if (!t.shape.rankKnown) return base;
+  const rank = t.shape.dims.length;
+  const dims = [...t.shape.dims];
+  const pads = padArg?.kind === 'tuple' || padArg?.kind === 'list' ? (padArg.element ? padArg.length : padArg.items.length) : undefined;
+  if (pads === undefined) return { ...base, shape: shapeOf(dims.map(() => UNKNOWN_DIM)) };
+  if (pads % 2 !== 0 || pads / 2 > rank) return base;
+  for (let k = 0; k < pads / 2; k++) {
+    const items = padArg?.kind === 'tuple' || padArg?.kind === 'list' ? padArg.items : [];
+    const before = intValue(items[2 * k]);
+    const after = intValue(items[2 * k + 1]);
+    const d = dims[rank - 1 - k];
+    const grown = d.kind === 'int' && before !== undefined && after !== undefined ? d.value + before + after : undefined;
+    dims[rank - 1 - k] = grown !== undefined && grown >= 0 ? intDim(grown, { origin }) : before === 0 && after === 0 ? d : UNKNOWN_DIM;
+  }
+  return { ...base, shape: shapeOf(dims) };
+}
+
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
 export function tensorFunction(name: string, args: Value[], rawKwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const kwargs = withTorchAxisNames(rawKwargs);
@@ -180,9 +221,22 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'dot':
     case 'vdot':
       return dot(args[0], args[1], origin);
+    case 'addmm':
+      return addmm(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('mat1'), args[2] ?? kwargs.get('mat2'), origin);
     case 'outer':
     case 'ger':
       return outer(args[0], args[1], origin);
+    case 'einsum':
+      return einsum(args, origin);
+    case 'pad': {
+      const input = first ?? kwargs.get('input');
+      return input?.kind === 'tensor' ? pad(input, args[1] ?? kwargs.get('pad'), origin) : undefined;
+    }
+    case 'glu':
+    {
+      const input = first ?? kwargs.get('input');
+      return input?.kind === 'tensor' ? glu(input, args[1] ?? kwargs.get('dim'), origin) : undefined;
+    }
     case 'linear':
       return linear(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('weight'), origin);
     case 'where': {

@@ -38,4 +38,44 @@ describe('ranks kept with an operand or an axis the analysis cannot follow', () 
     const result = await run(body);
     assert.deepEqual(result.findings.map((f) => f.code), []);
   });
+
+  it('torch.addmm is 2-D with a product operand not followed, sizes from the operands and the added bias', async () => {
+    const body = PROGRAM('bias = torch.zeros(16)\na = torch.addmm(bias, self.memory, self.memory)\nw = torch.randn(5, 7)\nb = torch.addmm(torch.zeros(3, 1), self.memory, w)\nreturn a, b');
+    assert.equal(await shapeOf(body, 'a'), '(?, 16)');
+    assert.equal(await shapeOf(body, 'b'), '(3, 7)');
+  });
+
+  it('torch.addmm of values none of which is known to be a tensor stays unknown', async () => {
+    const body = PROGRAM('a = torch.addmm(self.memory, self.memory, self.memory)\nreturn a');
+    assert.equal(await shapeOf(body, 'a'), undefined);
+  });
+
+  it('torch.einsum has the rank its output subscripts give, with an operand not followed', async () => {
+    const body = PROGRAM('q = x.view(4, 2, 8, 16)\ns = torch.einsum(\'ibnd,jbnd->ijbn\', (q, self.memory))\nt = torch.einsum(\'...d,jd->...j\', self.memory, q[0, 0])\nreturn s, t');
+    assert.equal(await shapeOf(body, 's'), '(4, ?, 2, 8)');
+    assert.equal(await shapeOf(body, 't'), undefined);
+  });
+
+  it('F.glu halves a size not known as a number into an unknown one, keeping the rank', async () => {
+    const body = PROGRAM('h = x.permute(0, 2, 1)\ng = torch.nn.functional.glu(h, dim=1)\nreturn g');
+    assert.equal(await shapeOf(body, 'g'), '(x.size(0), ?, x.size(1))');
+  });
+
+  it('expand reads a one-element integer tensor among the sizes as one size not known', async () => {
+    const body = PROGRAM('lengths = torch.randint(1, 5, (x.size(0),))\nlongest = lengths.max()\nm = torch.arange(5).unsqueeze(0).expand(x.size(0), longest)\nreturn m');
+    assert.equal(await shapeOf(body, 'm'), '(x.size(0), ?)');
+  });
+
+  it('a loss function\'s reduction not known leaves its result unknown; reduce=False gives one loss per sample', async () => {
+    const body = PROGRAM('s = x.view(6, 4)\nt = torch.zeros(6).long()\na = torch.nn.functional.cross_entropy(s, t, reduction=self.memory)\nb = torch.nn.functional.cross_entropy(s, t, reduce=False)\nc = torch.nn.functional.nll_loss(s, t, size_average=False)\nreturn a, b, c');
+    assert.equal(await shapeOf(body, 'a'), undefined);
+    assert.equal(await shapeOf(body, 'b'), '(6,)');
+    assert.equal(await shapeOf(body, 'c'), '()');
+  });
+
+  it('F.pad keeps the rank with pads not known, and grows the axes whose pads are known', async () => {
+    const body = PROGRAM('h = x.view(2, 3, 4)\na = torch.nn.functional.pad(h, self.memory)\nb = torch.nn.functional.pad(h, pad=(1, 2, k, 0), value=0)\nreturn a, b', 'x, k');
+    assert.equal(await shapeOf(body, 'a'), '(?, ?, ?)');
+    assert.equal(await shapeOf(body, 'b'), '(2, ?, 7)');
+  });
 });

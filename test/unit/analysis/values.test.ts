@@ -1,6 +1,6 @@
 // Where numbers come from: imports, constants, arithmetic, configs, defaults and instantiation sites.
 import { strict as assert } from 'node:assert';
-import { codes, run } from './helpers';
+import { codes, run, shapeOf } from './helpers';
 
 const GRU_SEED = 'gru = nn.GRU(input_size=50, hidden_size=100)\nx = torch.randn(32, 10, 100)\nout, h = gru(x)\n';
 
@@ -37,6 +37,16 @@ describe('values and imports', () => {
     const { findings } = await run(src);
     assert.deepEqual(findings.map((f) => f.code), ['SL101']);
     assert.match(findings[0].message, /input_size=32 .* receives 16 features per step \(embedding_dim=16/);
+  });
+
+  it('reads a bool in arithmetic as the int Python makes of it', async () => {
+    const src = 'BIDIRECTIONAL = True\nh = torch.randn(4, 3, 8)\nv = h.view(2, BIDIRECTIONAL + 1, 3, 8)\n';
+    assert.equal(await shapeOf(src, 'v'), '(2, 2, 3, 8)');
+  });
+
+  it('gives list.index an int not known, not None', async () => {
+    const src = 'TOKENS = ["<pad>", "<unk>"]\nPAD = TOKENS.index("<pad>")\nids = torch.randint(0, 9, (4, 7))\nmask = ids.eq(PAD)\n';
+    assert.equal(await shapeOf(src, 'mask'), '(4, 7)');
   });
 
   it('reads literal dict configs and dataclass-style defaults', async () => {
