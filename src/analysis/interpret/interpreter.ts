@@ -27,7 +27,7 @@ import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, joinValues, sameValue } from './scope';
-import { callBuiltin, BUILTIN_NAMES } from './builtins';
+import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf } from '../coverage';
@@ -470,7 +470,7 @@ export class Interpreter {
   }
 
   private execFor(stmt: A.For, scope: Scope): void {
-    const iter = this.eval(stmt.iter, scope);
+    const iter = iterable(this.eval(stmt.iter, scope));
     if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
@@ -945,7 +945,7 @@ export class Interpreter {
     // leaves the length unknown. Only the outermost comprehension unrolls, so nesting cannot multiply the work.
     const single = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1;
     const unrollable = this.unrolling === 0 && single;
-    const firstIter = this.eval(expr.generators[0].iter, scope);
+    const firstIter = iterable(this.eval(expr.generators[0].iter, scope));
     if (unrollable) {
       const iter = firstIter;
       const { target, ifs } = expr.generators[0];
@@ -1245,6 +1245,8 @@ export class Interpreter {
         if (start !== undefined && stop !== undefined) return { kind: 'size', dims: value.dims.slice(start, stop), of: value.of };
       }
     }
+    // One block of a Sequential of blocks all alike (or an IndexError).
+    if (value.kind === 'layer' && value.layer.repeats && (key.kind === 'int' || key.kind === 'symint') && expr.index[0].kind !== 'slice') return { kind: 'layer', layer: value.layer.repeats };
     if (value.kind === 'layer' && value.layer.kind === 'Sequential' && key.kind === 'int') {
       const child = value.layer.children[key.value < 0 ? value.layer.children.length + key.value : key.value];
       return child ? { kind: 'layer', layer: child } : UNKNOWN;
@@ -1368,6 +1370,10 @@ export class Interpreter {
       const v = this.eval(star, scope);
       if (v.kind === 'dict' && !v.parser) for (const [k, value] of v.entries) { if (!kwargs.has(k)) kwargs.set(k, value); }
       else hidden = true;
+    }
+    if (hidden && callee.kind === 'module' && normalisePath(callee.path) === 'torch.nn.Sequential' && expr.args.length === 0 && expr.keywords.length === 0 && expr.starArgs.length === 1 && expr.starKwargs.length === 0) {
+      const repeated = this.repeatedSequential(this.eval(expr.starArgs[0], scope), expr);
+      if (repeated) return repeated;
     }
     if (hidden && callee.kind !== 'layer') {
       // Arguments we cannot see: do not guess at a layer's configuration or a function's parameters.
@@ -1620,9 +1626,56 @@ export class Interpreter {
     return { kind: 'layer', layer };
   }
 
+  /**
+   * `nn.Sequential(*blocks)` with blocks a list of unknown length whose items are all like one layer or module (the
+   * list's summary): a Sequential that applies that module as many times as the list holds. Undefined for anything
+   * else, which stays unknown.
+   */
+  private repeatedSequential(blocks: Value, expr: A.Call): Value | undefined {
+    if ((blocks.kind !== 'list' && blocks.kind !== 'tuple') || !blocks.element) return undefined;
+    const element = blocks.element;
+    if (element.kind !== 'layer' && element.kind !== 'instance') return undefined;
+    if (element.kind === 'layer' && (element.layer.framework !== 'torch' || element.layer.broken)) return undefined;
+    const layer: LayerDesc = {
+      framework: 'torch',
+      kind: 'Sequential',
+      qualname: 'torch.nn.Sequential',
+      call: expr,
+      args: new Map(),
+      children: [],
+      repeats: sequentialChildren([element])[0],
+      label: this.originOf(expr).text,
+    };
+    this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind: 'Sequential', describe: () => torchFamily('Sequential')!.hover(layer) });
+    return { kind: 'layer', layer };
+  }
+
+  /**
+   * A module applied an unknown number of times, 0 included (a Sequential of a list of unknown length): what every
+   * count gives, as a loop's second pass finds it. The input joined with one application's output is applied again;
+   * when that changes nothing the join holds for every count, otherwise the result is unknown. A module whose output
+   * cannot be its next input (a tuple, another rank) gives unknown.
+   */
+  private applyRepeated(child: LayerDesc, input: Value, expr: A.Call): Value {
+    let joined = input;
+    for (let pass = 0; pass < 3; pass++) {
+      const output = this.applyLayer(child, [joined], new Map(), expr);
+      if (output.kind !== 'tensor' || !output.shape.rankKnown) return UNKNOWN;
+      const next = joinValues(joined, output);
+      if (next.kind !== 'tensor' || !next.shape.rankKnown) return UNKNOWN;
+      if (sameValue(next, joined)) return next;
+      joined = next;
+    }
+    return UNKNOWN;
+  }
+
   applyLayer(layer: LayerDesc, rawArgs: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     if (layer.module) return this.callValue(layer.module, rawArgs, kwargs, expr, false);
     if (layer.broken) return UNKNOWN;
+    if (layer.repeats) {
+      const input = rawArgs[0];
+      return rawArgs.length === 1 && kwargs.size === 0 && input.kind === 'tensor' && input.shape.rankKnown ? this.applyRepeated(layer.repeats, input, expr) : UNKNOWN;
+    }
     const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : a));
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     const errorsBefore = this.ctx.errorCount;
