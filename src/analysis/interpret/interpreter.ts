@@ -34,6 +34,11 @@ import { knowledgeOf } from '../coverage';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
 
 const MAX_DEPTH = 10;
+/** `super().__init__` and `super().forward` of a class extending a torch layer: the layer's own (see getAttribute). */
+const TORCH_LAYER_INIT = '__torch_layer_init__';
+const TORCH_LAYER_FORWARD = '__torch_layer_forward__';
+/** Torch containers: a class extending one holds modules the analysis does not list. */
+const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
 const SHAPE_ONLY_METHODS = new Set(['view', 'reshape', 'permute', 'expand', 'repeat', 'tile', 'flatten', 'squeeze', 'unsqueeze', 'transpose', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 
@@ -390,6 +395,7 @@ export class Interpreter {
     let isTorchModule = false;
     let isKerasModel = false;
     let torchtextBase: string | undefined;
+    let torchLayer: string | undefined;
     for (const baseExpr of stmt.bases) {
       const base = this.eval(baseExpr, scope);
       if (base.kind === 'class') {
@@ -397,16 +403,24 @@ export class Interpreter {
         isTorchModule ||= base.cls.isTorchModule;
         isKerasModel ||= base.cls.isKerasModel;
         torchtextBase ??= base.cls.torchtextBase;
+        torchLayer ??= base.cls.torchLayer;
       } else if (base.kind === 'module') {
         const path = normalisePath(base.path);
         if (path === 'torch.nn.Module') isTorchModule = true;
+        // A layer class the analysis models (nn.Linear, nn.LayerNorm, …; not a container): an nn.Module whose
+        // super().__init__(…) builds that layer and whose super().forward(…) applies it.
+        const kind = torchLayerKind(path);
+        if (kind !== undefined && kind !== 'Module' && !CONTAINER_KINDS.has(kind) && torchFamily(kind)) {
+          isTorchModule = true;
+          torchLayer ??= kind;
+        }
         if (isKerasBase(path)) isKerasModel = true;
         torchtextBase ??= torchtextClass(path);
       }
     }
     const methods = new Map<string, A.FunctionDef>();
     const classAttrs = new Map<string, Value>();
-    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}) };
+    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}) };
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {
@@ -1062,6 +1076,9 @@ export class Interpreter {
           }
           // `super().__init__(examples, fields)` of a torchtext Dataset subclass: the columns its batches will have.
           if (name === '__init__' && owner.torchtextBase) return torchtextSuperInit(owner.torchtextBase, object.receiver) ?? UNKNOWN;
+          // No class of the file defines it: the torch layer the instance's class extends does (Python's MRO puts it
+          // after every user class, however they are mixed in).
+          if (object.receiver.cls.torchLayer && (name === '__init__' || name === 'forward')) return { kind: 'method', receiver: object.receiver, name: name === '__init__' ? TORCH_LAYER_INIT : TORCH_LAYER_FORWARD };
         }
         return UNKNOWN;
       case 'qualname':
@@ -1101,7 +1118,10 @@ export class Interpreter {
           if (method.decorators?.includes('classmethod')) return { kind: 'function', def: method, boundClass: object.cls };
           return { kind: 'function', def: method, owner: object };
         }
-        return this.findClassAttr(object.cls, name);
+        // The sizes the torch layer it extends was built with (`self.normalized_shape`, `self.in_features`). Not
+        // `bias`: the layer's argument is a flag, the attribute a tensor or None.
+        const layerArg = object.torchLayer && name !== 'bias' ? this.getAttribute({ kind: 'layer', layer: object.torchLayer }, name, node) : undefined;
+        return this.findClassAttr(object.cls, name) ?? layerArg;
       }
       case 'class': {
         const attr = this.findClassAttr(object.cls, name);
@@ -1434,6 +1454,8 @@ export class Interpreter {
         }
         const forward = this.findMethod(callee.cls, 'forward') ?? this.findMethod(callee.cls, 'call') ?? this.findMethod(callee.cls, '__call__');
         this.calledInstances.add(callee);
+        // A class extending a torch layer without a forward of its own: the layer's.
+        if (!forward && callee.torchLayer) return this.applyLayer(callee.torchLayer, args, kwargs, expr);
         return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial }) : UNKNOWN;
       }
       case 'function':
@@ -1474,6 +1496,12 @@ export class Interpreter {
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
         if (SAME_MODULE_METHODS.has(name)) return receiver;
+        if (receiver.kind === 'instance' && name === TORCH_LAYER_INIT && receiver.cls.torchLayer) {
+          const built = this.constructTorchLayer(receiver.cls.torchLayer, `torch.nn.${receiver.cls.torchLayer}`, args, kwargs, expr);
+          if (built.kind === 'layer') receiver.torchLayer = built.layer;
+          return NONE;
+        }
+        if (receiver.kind === 'instance' && name === TORCH_LAYER_FORWARD) return receiver.torchLayer ? this.applyLayer(receiver.torchLayer, args, kwargs, expr) : UNKNOWN;
         // self.register_buffer('pe', pe): the buffer is read back as self.pe; add_module and register_module
         // likewise bind a submodule to its name.
         if (receiver.kind === 'instance' && (name === 'register_buffer' || name === 'add_module' || name === 'register_module') && args[0]?.kind === 'str') {
@@ -1735,6 +1763,8 @@ export class Interpreter {
     this.instances.set(cls, list);
     const init = this.findMethod(cls, '__init__');
     if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic);
+    // A class extending a torch layer with no __init__ of its own: the arguments build the layer.
+    else if (cls.torchLayer && expr && !symbolic) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
     else if (cls.def.body.length && !cls.isTorchModule) {
       // Dataclass-style configs: keyword arguments become attributes.
       for (const [k, v] of kwargs) instance.attrs.set(k, v);
