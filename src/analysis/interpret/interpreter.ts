@@ -37,6 +37,15 @@ const MAX_DEPTH = 10;
 /** `super().__init__` and `super().forward` of a class extending a torch layer: the layer's own (see getAttribute). */
 const TORCH_LAYER_INIT = '__torch_layer_init__';
 const TORCH_LAYER_FORWARD = '__torch_layer_forward__';
+/** torch.nn.utils functions that return the module they are given, its weight reparametrised. */
+const MODULE_RETURNING_WRAPPERS = new Set([
+  'torch.nn.utils.weight_norm',
+  'torch.nn.utils.spectral_norm',
+  'torch.nn.utils.weight_norm.weight_norm',
+  'torch.nn.utils.spectral_norm.spectral_norm',
+  'torch.nn.utils.parametrizations.weight_norm',
+  'torch.nn.utils.parametrizations.spectral_norm',
+]);
 /** Torch containers: a class extending one holds modules the analysis does not list. */
 const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
@@ -1586,6 +1595,11 @@ export class Interpreter {
     }
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
+    // weight_norm(module) and spectral_norm(module) reparametrise the module's weight and return the module itself.
+    if (MODULE_RETURNING_WRAPPERS.has(path)) {
+      const module = args[0] ?? kwargs.get('module');
+      return module && (module.kind === 'layer' || module.kind === 'instance') ? module : UNKNOWN;
+    }
     // Keyword arguments the analysis cannot see may hold a collate_fn or batch_size=None: the batches are then unknown.
     if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return partial ? UNKNOWN : this.dataLoader(args, kwargs, expr);
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
