@@ -1777,8 +1777,8 @@ export class Interpreter {
     this.instances.set(cls, list);
     const init = this.findMethod(cls, '__init__');
     if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic);
-    // A class extending a torch layer with no __init__ of its own: the arguments build the layer.
-    else if (cls.torchLayer && expr && !symbolic) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
+    // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
+    else if (cls.torchLayer && expr && !symbolic && expr.starArgs.length === 0 && expr.starKwargs.length === 0) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
     else if (cls.def.body.length && !cls.isTorchModule) {
       // Dataclass-style configs: keyword arguments become attributes.
       for (const [k, v] of kwargs) instance.attrs.set(k, v);

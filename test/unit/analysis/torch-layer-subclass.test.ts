@@ -67,6 +67,12 @@ describe('a class extending a torch layer', () => {
     assert.deepEqual(findings.map((f) => [f.code, f.range.start.line + 1]), [['SL106', 8]]);
   });
 
+  it('stays unknown when the class is called with arguments the analysis cannot see', async () => {
+    const body = ['class LayerNorm(nn.LayerNorm):', '    pass', 'ln = LayerNorm(*make_dims())', 'a = ln(torch.randn(3, 4, 8))', ''].join('\n');
+    assert.equal(await shapeOf(body, 'a'), undefined);
+    assert.deepEqual(await codes(body), []);
+  });
+
   it('stays unknown when super().__init__ gets arguments the analysis cannot see', async () => {
     const body = [
       'class LSTM(nn.LSTM):',
