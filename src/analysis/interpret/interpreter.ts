@@ -1453,7 +1453,7 @@ export class Interpreter {
         if (callee.layer.framework === 'keras') this.kerasLayerCalls.add(expr);
         return this.applyLayer(callee.layer, args, kwargs, expr);
       case 'class':
-        return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false);
+        return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false, partial);
       case 'instance': {
         // nn.Module.__call__ runs self.forward, which an instance attribute replaces (`self.forward = module.forward`).
         const own = callee.cls.isTorchModule ? callee.attrs.get('forward') : undefined;
@@ -1770,7 +1770,7 @@ export class Interpreter {
     return this.inMro(cls, (c) => c.classAttrs.get(name));
   }
 
-  instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean): Value {
+  instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean, partial = false): Value {
     const instance: InstanceValue = { kind: 'instance', cls, attrs: new Map(), site: expr?.range };
     const list = this.instances.get(cls) ?? [];
     list.push(instance);
@@ -1778,7 +1778,7 @@ export class Interpreter {
     const init = this.findMethod(cls, '__init__');
     if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic);
     // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
-    else if (cls.torchLayer && expr && !symbolic && expr.starArgs.length === 0 && expr.starKwargs.length === 0) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
+    else if (cls.torchLayer && expr && !symbolic && !partial) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
     else if (cls.def.body.length && !cls.isTorchModule) {
       // Dataclass-style configs: keyword arguments become attributes.
       for (const [k, v] of kwargs) instance.attrs.set(k, v);

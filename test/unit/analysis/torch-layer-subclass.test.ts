@@ -71,6 +71,9 @@ describe('a class extending a torch layer', () => {
     const body = ['class LayerNorm(nn.LayerNorm):', '    pass', 'ln = LayerNorm(*make_dims())', 'a = ln(torch.randn(3, 4, 8))', ''].join('\n');
     assert.equal(await shapeOf(body, 'a'), undefined);
     assert.deepEqual(await codes(body), []);
+    // Unpacked from a list the analysis sees, the arguments are all there.
+    const listed = ['class Linear(nn.Linear):', '    pass', 'config = [8, 5]', 'c = Linear(*config)(torch.randn(3, 8))', ''].join('\n');
+    assert.equal(await shapeOf(listed, 'c'), '(3, 5)');
   });
 
   it('stays unknown when super().__init__ gets arguments the analysis cannot see', async () => {
