@@ -3,7 +3,7 @@ import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { shapeOf } from '../shapes/shape';
-import { NONE, UNKNOWN, Value, intOrUnknown, intValue, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
+import { NONE, UNKNOWN, Value, intOrUnknown, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
 
@@ -203,7 +203,18 @@ interface Iterated {
   length?: number;
 }
 
-function iterated(v: Value): Iterated | undefined {
+/**
+ * What a for loop, zip or enumerate walks in a value: an nn.Sequential of blocks all alike in a number not known
+ * (see Interpreter.repeatedSequential) gives that block, as many times as it holds; any other value is itself.
+ */
+export function iterable(v: Value): Value {
+  if (v.kind !== 'layer' || !v.layer.repeats) return v;
+  const block = v.layer.repeats;
+  return listOf(block.module ?? { kind: 'layer', layer: block });
+}
+
+function iterated(value: Value): Iterated | undefined {
+  const v = iterable(value);
   if (v.kind === 'list' || v.kind === 'tuple') return v.element ? { element: v.element, length: sequenceLength(v) } : { items: v.items, element: UNKNOWN };
   if (v.kind === 'str') return { items: [...v.value].map((c): Value => ({ kind: 'str', value: c })), element: UNKNOWN };
   if (v.kind === 'size') return { items: v.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })), element: UNKNOWN };

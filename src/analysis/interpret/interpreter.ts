@@ -28,13 +28,27 @@ import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { Scope, joinValues, sameValue } from './scope';
-import { callBuiltin, BUILTIN_NAMES } from './builtins';
+import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf } from '../coverage';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
 
 const MAX_DEPTH = 10;
+/** `super().__init__` and `super().forward` of a class extending a torch layer: the layer's own (see getAttribute). */
+const TORCH_LAYER_INIT = '__torch_layer_init__';
+const TORCH_LAYER_FORWARD = '__torch_layer_forward__';
+/** torch.nn.utils functions that return the module they are given, its weight reparametrised. */
+const MODULE_RETURNING_WRAPPERS = new Set([
+  'torch.nn.utils.weight_norm',
+  'torch.nn.utils.spectral_norm',
+  'torch.nn.utils.weight_norm.weight_norm',
+  'torch.nn.utils.spectral_norm.spectral_norm',
+  'torch.nn.utils.parametrizations.weight_norm',
+  'torch.nn.utils.parametrizations.spectral_norm',
+]);
+/** Torch containers: a class extending one holds modules the analysis does not list. */
+const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
 const SHAPE_ONLY_METHODS = new Set(['view', 'reshape', 'permute', 'expand', 'repeat', 'tile', 'flatten', 'squeeze', 'unsqueeze', 'transpose', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 
@@ -426,6 +440,7 @@ export class Interpreter {
     let isTorchModule = false;
     let isKerasModel = false;
     let torchtextBase: string | undefined;
+    let torchLayer: string | undefined;
     for (const baseExpr of stmt.bases) {
       const base = this.eval(baseExpr, scope);
       if (base.kind === 'class') {
@@ -433,16 +448,24 @@ export class Interpreter {
         isTorchModule ||= base.cls.isTorchModule;
         isKerasModel ||= base.cls.isKerasModel;
         torchtextBase ??= base.cls.torchtextBase;
+        torchLayer ??= base.cls.torchLayer;
       } else if (base.kind === 'module') {
         const path = normalisePath(base.path);
         if (path === 'torch.nn.Module') isTorchModule = true;
+        // A layer class the analysis models (nn.Linear, nn.LayerNorm, …; not a container): an nn.Module whose
+        // super().__init__(…) builds that layer and whose super().forward(…) applies it.
+        const kind = torchLayerKind(path);
+        if (kind !== undefined && kind !== 'Module' && !CONTAINER_KINDS.has(kind) && torchFamily(kind)) {
+          isTorchModule = true;
+          torchLayer ??= kind;
+        }
         if (isKerasBase(path)) isKerasModel = true;
         torchtextBase ??= torchtextClass(path);
       }
     }
     const methods = new Map<string, A.FunctionDef>();
     const classAttrs = new Map<string, Value>();
-    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}) };
+    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}) };
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {
@@ -528,7 +551,7 @@ export class Interpreter {
   }
 
   private execFor(stmt: A.For, scope: Scope): void {
-    const iter = this.eval(stmt.iter, scope);
+    const iter = iterable(this.eval(stmt.iter, scope));
     if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
@@ -1008,7 +1031,7 @@ export class Interpreter {
     // leaves the length unknown. Only the outermost comprehension unrolls, so nesting cannot multiply the work.
     const single = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1;
     const unrollable = this.unrolling === 0 && single;
-    const firstIter = this.eval(expr.generators[0].iter, scope);
+    const firstIter = iterable(this.eval(expr.generators[0].iter, scope));
     if (unrollable) {
       const iter = firstIter;
       const { target, ifs } = expr.generators[0];
@@ -1125,6 +1148,9 @@ export class Interpreter {
           }
           // `super().__init__(examples, fields)` of a torchtext Dataset subclass: the columns its batches will have.
           if (name === '__init__' && owner.torchtextBase) return torchtextSuperInit(owner.torchtextBase, object.receiver) ?? UNKNOWN;
+          // No class of the file defines it: the torch layer the instance's class extends does (Python's MRO puts it
+          // after every user class, however they are mixed in).
+          if (object.receiver.cls.torchLayer && (name === '__init__' || name === 'forward')) return { kind: 'method', receiver: object.receiver, name: name === '__init__' ? TORCH_LAYER_INIT : TORCH_LAYER_FORWARD };
         }
         return UNKNOWN;
       case 'qualname':
@@ -1164,7 +1190,10 @@ export class Interpreter {
           if (method.decorators?.includes('classmethod')) return { kind: 'function', def: method, boundClass: object.cls };
           return { kind: 'function', def: method, owner: object };
         }
-        return this.findClassAttr(object.cls, name);
+        // The sizes the torch layer it extends was built with (`self.normalized_shape`, `self.in_features`). Not
+        // `bias`: the layer's argument is a flag, the attribute a tensor or None.
+        const layerArg = object.torchLayer && name !== 'bias' ? this.getAttribute({ kind: 'layer', layer: object.torchLayer }, name, node) : undefined;
+        return this.findClassAttr(object.cls, name) ?? layerArg;
       }
       case 'class': {
         const attr = this.findClassAttr(object.cls, name);
@@ -1311,6 +1340,8 @@ export class Interpreter {
         if (start !== undefined && stop !== undefined) return { kind: 'size', dims: value.dims.slice(start, stop), of: value.of };
       }
     }
+    // One block of a Sequential of blocks all alike (or an IndexError).
+    if (value.kind === 'layer' && value.layer.repeats && (key.kind === 'int' || key.kind === 'symint') && expr.index[0].kind !== 'slice') return { kind: 'layer', layer: value.layer.repeats };
     if (value.kind === 'layer' && value.layer.kind === 'Sequential' && key.kind === 'int') {
       const child = value.layer.children[key.value < 0 ? value.layer.children.length + key.value : key.value];
       return child ? { kind: 'layer', layer: child } : UNKNOWN;
@@ -1442,6 +1473,10 @@ export class Interpreter {
       if (v.kind === 'dict' && !v.parser) for (const [k, value] of v.entries) { if (!kwargs.has(k)) kwargs.set(k, value); }
       else hidden = true;
     }
+    if (hidden && callee.kind === 'module' && normalisePath(callee.path) === 'torch.nn.Sequential' && expr.args.length === 0 && expr.keywords.length === 0 && expr.starArgs.length === 1 && expr.starKwargs.length === 0) {
+      const repeated = this.repeatedSequential(this.eval(expr.starArgs[0], scope), expr);
+      if (repeated) return repeated;
+    }
     if (hidden && callee.kind !== 'layer') {
       // Arguments we cannot see: do not guess at a layer's configuration or a function's parameters.
       if (callee.kind === 'module' && normalisePath(callee.path).startsWith('torch.nn.') && /\.[A-Z]\w*$/.test(callee.path)) return UNKNOWN;
@@ -1491,7 +1526,7 @@ export class Interpreter {
         if (callee.layer.framework === 'keras') this.kerasLayerCalls.add(expr);
         return this.applyLayer(callee.layer, args, kwargs, expr);
       case 'class':
-        return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false);
+        return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false, partial);
       case 'instance': {
         // nn.Module.__call__ runs self.forward, which an instance attribute replaces (`self.forward = module.forward`).
         const own = callee.cls.isTorchModule ? callee.attrs.get('forward') : undefined;
@@ -1501,6 +1536,8 @@ export class Interpreter {
         }
         const forward = this.findMethod(callee.cls, 'forward') ?? this.findMethod(callee.cls, 'call') ?? this.findMethod(callee.cls, '__call__');
         this.calledInstances.add(callee);
+        // A class extending a torch layer without a forward of its own: the layer's.
+        if (!forward && callee.torchLayer) return this.applyLayer(callee.torchLayer, args, kwargs, expr);
         return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial }) : UNKNOWN;
       }
       case 'function':
@@ -1541,6 +1578,12 @@ export class Interpreter {
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
         if (SAME_MODULE_METHODS.has(name)) return receiver;
+        if (receiver.kind === 'instance' && name === TORCH_LAYER_INIT && receiver.cls.torchLayer) {
+          const built = this.constructTorchLayer(receiver.cls.torchLayer, `torch.nn.${receiver.cls.torchLayer}`, args, kwargs, expr);
+          if (built.kind === 'layer') receiver.torchLayer = built.layer;
+          return NONE;
+        }
+        if (receiver.kind === 'instance' && name === TORCH_LAYER_FORWARD) return receiver.torchLayer ? this.applyLayer(receiver.torchLayer, args, kwargs, expr) : UNKNOWN;
         // self.register_buffer('pe', pe): the buffer is read back as self.pe; add_module and register_module
         // likewise bind a submodule to its name.
         if (receiver.kind === 'instance' && (name === 'register_buffer' || name === 'add_module' || name === 'register_module') && args[0]?.kind === 'str') {
@@ -1633,6 +1676,11 @@ export class Interpreter {
     }
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
+    // weight_norm(module) and spectral_norm(module) reparametrise the module's weight and return the module itself.
+    if (MODULE_RETURNING_WRAPPERS.has(path)) {
+      const module = args[0] ?? kwargs.get('module');
+      return module && (module.kind === 'layer' || module.kind === 'instance') ? module : UNKNOWN;
+    }
     // Keyword arguments the analysis cannot see may hold a collate_fn or batch_size=None: the batches are then unknown.
     if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return partial ? UNKNOWN : this.dataLoader(args, kwargs, expr);
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
@@ -1702,9 +1750,56 @@ export class Interpreter {
     return { kind: 'layer', layer };
   }
 
+  /**
+   * `nn.Sequential(*blocks)` with blocks a list of unknown length whose items are all like one layer or module (the
+   * list's summary): a Sequential that applies that module as many times as the list holds. Undefined for anything
+   * else, which stays unknown.
+   */
+  private repeatedSequential(blocks: Value, expr: A.Call): Value | undefined {
+    if ((blocks.kind !== 'list' && blocks.kind !== 'tuple') || !blocks.element) return undefined;
+    const element = blocks.element;
+    if (element.kind !== 'layer' && element.kind !== 'instance') return undefined;
+    if (element.kind === 'layer' && (element.layer.framework !== 'torch' || element.layer.broken)) return undefined;
+    const layer: LayerDesc = {
+      framework: 'torch',
+      kind: 'Sequential',
+      qualname: 'torch.nn.Sequential',
+      call: expr,
+      args: new Map(),
+      children: [],
+      repeats: sequentialChildren([element])[0],
+      label: this.originOf(expr).text,
+    };
+    this.ctx.addLayerSite({ range: expr.range, framework: 'torch', kind: 'Sequential', describe: () => torchFamily('Sequential')!.hover(layer) });
+    return { kind: 'layer', layer };
+  }
+
+  /**
+   * A module applied an unknown number of times, 0 included (a Sequential of a list of unknown length): what every
+   * count gives, as a loop's second pass finds it. The input joined with one application's output is applied again;
+   * when that changes nothing the join holds for every count, otherwise the result is unknown. A module whose output
+   * cannot be its next input (a tuple, another rank) gives unknown.
+   */
+  private applyRepeated(child: LayerDesc, input: Value, expr: A.Call): Value {
+    let joined = input;
+    for (let pass = 0; pass < 3; pass++) {
+      const output = this.applyLayer(child, [joined], new Map(), expr);
+      if (output.kind !== 'tensor' || !output.shape.rankKnown) return UNKNOWN;
+      const next = joinValues(joined, output);
+      if (next.kind !== 'tensor' || !next.shape.rankKnown) return UNKNOWN;
+      if (sameValue(next, joined)) return next;
+      joined = next;
+    }
+    return UNKNOWN;
+  }
+
   applyLayer(layer: LayerDesc, rawArgs: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     if (layer.module) return this.callValue(layer.module, rawArgs, kwargs, expr, false);
     if (layer.broken) return UNKNOWN;
+    if (layer.repeats) {
+      const input = rawArgs[0];
+      return rawArgs.length === 1 && kwargs.size === 0 && input.kind === 'tensor' && input.shape.rankKnown ? this.applyRepeated(layer.repeats, input, expr) : UNKNOWN;
+    }
     const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : a));
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     const errorsBefore = this.ctx.errorCount;
@@ -1757,13 +1852,15 @@ export class Interpreter {
     return this.inMro(cls, (c) => c.classAttrs.get(name));
   }
 
-  instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean): Value {
+  instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean, partial = false): Value {
     const instance: InstanceValue = { kind: 'instance', cls, attrs: new Map(), site: expr?.range };
     const list = this.instances.get(cls) ?? [];
     list.push(instance);
     this.instances.set(cls, list);
     const init = this.findMethod(cls, '__init__');
     if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic);
+    // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
+    else if (cls.torchLayer && expr && !symbolic && !partial) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
     else if (cls.def.body.length && !cls.isTorchModule) {
       // Dataclass-style configs: keyword arguments become attributes.
       for (const [k, v] of kwargs) instance.attrs.set(k, v);

@@ -33,6 +33,11 @@ export interface LayerDesc {
   label: string;
   /** Set when its construction was reported as an error: applying it yields unknown, so nothing cascades. */
   broken?: boolean;
+  /**
+   * nn.Sequential(*blocks) of a list whose length is not known (built in a loop, a comprehension over range(n)) but
+   * whose items are all like one module: that module, applied as many times as the list holds, 0 included.
+   */
+  repeats?: LayerDesc;
   /** For a user-defined module placed in a container (nn.Sequential): the instance whose forward runs. */
   module?: import('../values/value').InstanceValue;
 }

@@ -59,6 +59,8 @@ export interface InstanceValue {
   site?: Range;
   /** The values `__init__`'s parameters were bound to (set once, by the first `__init__` run). */
   initArgs?: Map<string, Value>;
+  /** For an instance of a class extending a torch layer (`class LayerNorm(nn.LayerNorm)`): that layer, as built. */
+  torchLayer?: import('../layers/layer').LayerDesc;
 }
 
 export interface ClassInfo {
@@ -69,6 +71,8 @@ export interface ClassInfo {
   isTorchModule: boolean;
   /** True for subclasses of keras.Model / keras.layers.Layer. */
   isKerasModel: boolean;
+  /** The torch layer class it extends, directly or through user classes ('LayerNorm' for `class LN(nn.LayerNorm)`). */
+  torchLayer?: string;
   /** The legacy torchtext class it extends, directly or through user classes ('Dataset' for `class MR(data.Dataset)`). */
   torchtextBase?: string;
   methods: Map<string, FunctionDef>;

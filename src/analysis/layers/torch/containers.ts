@@ -19,7 +19,10 @@ export const torchSequential: LayerFamily = {
   kinds: ['Sequential'],
   params: () => [],
   apply: applySequential,
-  hover: (layer) => ['**nn.Sequential** — applies its layers in order', '', ...layer.children.map((c, i) => `${i}. \`${c.label}\``)].join('\n'),
+  hover: (layer) =>
+    layer.repeats
+      ? `**nn.Sequential** — applies \`${layer.repeats.label}\` as many times as the list holds (not known here)`
+      : ['**nn.Sequential** — applies its layers in order', '', ...layer.children.map((c, i) => `${i}. \`${c.label}\``)].join('\n'),
 };
 
 function applyFlatten(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
