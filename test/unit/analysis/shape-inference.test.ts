@@ -1,6 +1,6 @@
 // How shapes flow through layers and tensor operations.
 import { strict as assert } from 'node:assert';
-import { run, shapeOf } from './helpers';
+import { analyzer, run, shapeOf } from './helpers';
 
 describe('shape inference', () => {
   it('infers a batch-first GRU output (5, 7, 20) and h_n (1, 5, 20) from (5, 7, 10)', async () => {
@@ -83,6 +83,38 @@ describe('hover data', () => {
     assert.match(md, /input \(batch, seq, 10\) → output \(batch, seq, 20\), h_n \(1, batch, 20\)/);
     assert.match(md, /\| `input_size` \| 10 \| features per time step/);
     assert.match(md, /`gru\(torch\.randn\(5, 7, 10\)\)` \(line 4\): \(5, 7, 10\) → output \(5, 7, 20\), h_n \(1, 5, 20\)/);
+  });
+
+  it("lists a layer's first three different calls in call order, a repeated call once and a call without shapes not at all", async () => {
+    const inputs = ['torch.randn(2, 8)', 'torch.randn(2, 8)', 'mystery()', 'torch.randn(3, 8)', 'torch.randn(4, 8)', 'torch.randn(5, 8)'];
+    const { layers } = await run(`fc = nn.Linear(8, 4)\ndef f(x):\n    return fc(x)\n${inputs.map((x) => `y = f(${x})\n`).join('')}`);
+    assert.deepEqual(layers[0].markdown.split('**In this file**\n')[1].split('\n'), [
+      '- `fc(x)` (line 5): (2, 8) → (2, 4)',
+      '- `fc(x)` (line 5): (3, 8) → (3, 4)',
+      '- `fc(x)` (line 5): (4, 8) → (4, 4)',
+    ]);
+  });
+
+  it("keeps a layer's first different calls when more calls come than it waits to build", async () => {
+    const inputs = [...Array.from({ length: 40 }, () => 'torch.randn(2, 8)'), 'torch.randn(6, 8)', 'torch.randn(7, 8)', 'torch.randn(9, 8)'];
+    const { layers } = await run(`fc = nn.Linear(8, 4)\ndef f(x):\n    return fc(x)\n${inputs.map((x) => `y = f(${x})\n`).join('')}`);
+    assert.deepEqual(layers[0].markdown.split('**In this file**\n')[1].split('\n'), [
+      '- `fc(x)` (line 5): (2, 8) → (2, 4)',
+      '- `fc(x)` (line 5): (6, 8) → (6, 4)',
+      '- `fc(x)` (line 5): (7, 8) → (7, 4)',
+    ]);
+  });
+
+  it("gives a layer call's line where the call is after lines are inserted above it", async () => {
+    const source = 'import torch\nimport torch.nn as nn\nfc = nn.Linear(8, 4)\n\ndef f():\n    return fc(torch.randn(2, 8))\n\ny = f()\n';
+    const doc = (await analyzer()).open(source, 'snippet.py');
+    try {
+      const result = doc.update([{ rangeOffset: 0, rangeLength: 0, text: '\n\n' }], `\n\n${source}`);
+      const fc = result.layers.find((l) => l.kind === 'Linear')!;
+      assert.match(fc.markdown, /`fc\(torch\.randn\(2, 8\)\)` \(line 8\): \(2, 8\) → \(2, 4\)/);
+    } finally {
+      doc.dispose();
+    }
   });
 
   it('explains where each dimension of a tensor came from', async () => {
