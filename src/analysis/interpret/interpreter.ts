@@ -98,6 +98,16 @@ function typeComparedIn(test: A.Expr): { name: string; type: string; equal: bool
   return undefined;
 }
 
+/**
+ * What a name holds in the frame of the function being run (or at the top level), for narrowing a branch: a global
+ * read from a function may change under a call in the branch, so it is not narrowed.
+ */
+function frameValue(scope: Scope, name: string): Value | undefined {
+  let frame: Scope | undefined = scope;
+  while (frame && !frame.vars.has(name) && frame !== scope.root()) frame = frame.parent;
+  return frame?.vars.get(name);
+}
+
 /** Whether position a comes before position b in the file. */
 function before(a: { line: number; column: number }, b: { line: number; column: number }): boolean {
   return a.line < b.line || (a.line === b.line && a.column < b.column);
@@ -518,11 +528,8 @@ export class Interpreter {
   private narrowRank(test: A.Expr, scope: Scope, thenScope: Scope, elseScope: Scope): void {
     const compared = rankComparedIn(test);
     if (!compared || (compared.through !== undefined && scope.lookup(compared.through) !== undefined)) return;
-    // Only a name of this function's frame (a global may change under a call in the branch).
-    let frame: Scope | undefined = scope;
-    while (frame && !frame.vars.has(compared.name) && frame !== scope.root()) frame = frame.parent;
-    if (!frame?.vars.has(compared.name)) return;
-    const current = frame.vars.get(compared.name)!;
+    const current = frameValue(scope, compared.name);
+    if (!current) return;
     const refined = refineRankByUnpacking(current, compared.rank, compared.call, compared.name);
     if (!refined) return;
     (compared.equal ? thenScope : elseScope).set(compared.name, refined);
@@ -538,16 +545,14 @@ export class Interpreter {
   private narrowType(test: A.Expr, scope: Scope, thenScope: Scope, elseScope: Scope): void {
     const compared = typeComparedIn(test);
     if (!compared) return;
-    let frame: Scope | undefined = scope;
-    while (frame && !frame.vars.has(compared.name) && frame !== scope.root()) frame = frame.parent;
-    if (!frame?.vars.has(compared.name)) return;
-    const current = frame.vars.get(compared.name)!;
-    const kinds = BUILTIN_TYPE_KINDS[compared.type];
-    if (!kinds || !KINDS_OF_KNOWN_TYPE.has(current.kind)) return;
+    const current = frameValue(scope, compared.name);
+    if (!current || !KINDS_OF_KNOWN_TYPE.has(current.kind)) return;
+    // The branch where the test says the name is of that class, and the other one.
     const holds = compared.equal ? thenScope : elseScope;
     const fails = compared.equal ? elseScope : thenScope;
-    (kinds.includes(current.kind) ? fails : holds).set(compared.name, UNKNOWN);
-    (kinds.includes(current.kind) ? holds : fails).set(compared.name, current);
+    const matches = BUILTIN_TYPE_KINDS[compared.type].includes(current.kind);
+    (matches ? fails : holds).set(compared.name, UNKNOWN);
+    (matches ? holds : fails).set(compared.name, current);
   }
 
   private execFor(stmt: A.For, scope: Scope): void {

@@ -142,11 +142,13 @@ export function pad(t: TensorValue, padArg: Value | undefined, origin: Origin): 
   if (!t.shape.rankKnown) return base;
   const rank = t.shape.dims.length;
   const dims = [...t.shape.dims];
-  const pads = padArg?.kind === 'tuple' || padArg?.kind === 'list' ? (padArg.element ? padArg.length : padArg.items.length) : undefined;
+  const seq = padArg?.kind === 'tuple' || padArg?.kind === 'list' ? padArg : undefined;
+  const pads = seq ? (seq.element ? seq.length : seq.items.length) : undefined;
   if (pads === undefined) return { ...base, shape: shapeOf(dims.map(() => UNKNOWN_DIM)) };
   if (pads % 2 !== 0 || pads / 2 > rank) return base;
+  // A summary's pads are not listed one by one: their axes are unknown.
+  const items = seq!.items;
   for (let k = 0; k < pads / 2; k++) {
-    const items = padArg?.kind === 'tuple' || padArg?.kind === 'list' ? padArg.items : [];
     const before = intValue(items[2 * k]);
     const after = intValue(items[2 * k + 1]);
     const d = dims[rank - 1 - k];
@@ -232,8 +234,7 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       const input = first ?? kwargs.get('input');
       return input?.kind === 'tensor' ? pad(input, args[1] ?? kwargs.get('pad'), origin) : undefined;
     }
-    case 'glu':
-    {
+    case 'glu': {
       const input = first ?? kwargs.get('input');
       return input?.kind === 'tensor' ? glu(input, args[1] ?? kwargs.get('dim'), origin) : undefined;
     }
