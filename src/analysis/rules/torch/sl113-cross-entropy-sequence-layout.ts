@@ -20,8 +20,40 @@ export function stepsClash(input: readonly Dim[], target: readonly Dim[]): boole
   return sameDim(input[0], target[0]) && input[1].kind === 'unknown' && conflicting(input[2], target[1]);
 }
 
+/**
+ * A float target of the logits' own shape is read as class probabilities over axis 1 (PyTorch 1.10+). When the
+ * logits are a layer's (batch, seq, classes) or (seq, batch, classes) scores, axis 1 holds steps or samples and the
+ * classes sit last: every class is scored as a distribution over time, and nothing raises.
+ */
+export function probabilitiesOverWrongAxis(input: TensorValue, target: TensorValue): boolean {
+  if (!input.shape.rankKnown || !target.shape.rankKnown || input.shape.dims.length !== 3 || target.shape.dims.length !== 3) return false;
+  if (target.dtype !== 'float' || !input.shape.dims.every((d, i) => sameDim(d, target.shape.dims[i]))) return false;
+  const [, middle, last] = input.shape.dims;
+  return middle.kind !== 'unknown' && (middle.role === 'time' || middle.role === 'batch') && last.kind !== 'unknown' && last.role === 'feature';
+}
+
 function check(input: Value | undefined, target: Value | undefined, call: Call, lossName: string, ctx: RuleContext): void {
   if (input?.kind !== 'tensor' || target?.kind !== 'tensor') return;
+  if (!lossName.includes('nll') && !lossName.startsWith('NLL') && probabilitiesOverWrongAxis(input, target)) {
+    const [, middle, classes] = input.shape.dims;
+    const what = middle.role === 'time' ? 'steps' : 'samples';
+    const inputExpr = call.args[0];
+    const targetExpr = call.args[1];
+    const fixes = [];
+    if (inputExpr && targetExpr) {
+      const x = ctx.text(inputExpr.range);
+      const y = ctx.text(targetExpr.range);
+      fixes.push(fix('Flatten logits and targets', [replace(inputExpr.range, `${x}.reshape(-1, ${x}.size(-1))`), replace(targetExpr.range, `${y}.reshape(-1, ${y}.size(-1))`)], true));
+    }
+    ctx.report({
+      range: call.range,
+      severity: 'warning',
+      message: `${lossName} reads a float target of the logits' shape ${formatShape(input.shape)} as class probabilities over axis 1, here the ${formatDim(middle)} ${what}, while the ${formatDim(classes)} classes of the scores sit on the last axis: every class is scored as a distribution over the ${what}, and nothing raises; flatten both to (N, ${formatDim(classes)}) or move the classes to axis 1 in both`,
+      related: [...(input.origin ? [{ range: input.origin.range, message: `logits ${formatShape(input.shape)} come from here` }] : []), ...(target.origin ? [{ range: target.origin.range, message: `probability targets ${formatShape(target.shape)} come from here` }] : [])],
+      fixes,
+    });
+    return;
+  }
   if (!input.shape.rankKnown || !target.shape.rankKnown || input.shape.dims.length !== 3 || target.shape.dims.length !== 2) return;
   const [b, t, c] = input.shape.dims;
   const [tb, tt] = target.shape.dims;
@@ -64,9 +96,9 @@ export const crossEntropySequenceLayout: Rule = {
   name: 'cross-entropy-sequence-layout',
   severity: 'error',
   framework: 'torch',
-  summary: 'CrossEntropyLoss/NLLLoss gets (batch, seq, classes) logits with (batch, seq) targets.',
+  summary: 'CrossEntropyLoss/NLLLoss gets (batch, seq, classes) logits with (batch, seq) targets, or CrossEntropyLoss a float target of the logits\' shape, read as probabilities over axis 1.',
   docs: {
-    whatItDoes: 'Flags a classification loss whose logits are (batch, seq, classes) and whose targets are (batch, seq): PyTorch expects the classes on axis 1, i.e. (batch, classes, seq). Where the logits\' middle axis is unknown (padded decoder scores sized by `max(lengths)`), it still reports the targets whose steps differ from the logits\' last axis, which PyTorch then reads as d1.',
+    whatItDoes: 'Flags a classification loss whose logits are (batch, seq, classes) and whose targets are (batch, seq): PyTorch expects the classes on axis 1, i.e. (batch, classes, seq). Where the logits\' middle axis is unknown (padded decoder scores sized by `max(lengths)`), it still reports the targets whose steps differ from the logits\' last axis, which PyTorch then reads as d1. A float target of the logits\' own shape is read as class probabilities over axis 1: where the logits are a layer\'s (batch, seq, classes) scores (a one-hot target made with `F.one_hot(y, C).float()`), that axis holds the steps, and the rule warns.',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Expected target size [4, 50], got [4, 7]`; and when seq happens to equal the number of classes it silently computes the loss over the wrong axis.',
     example: 'logits = self.fc(out)               # (batch, seq, vocab)\nloss = criterion(logits, targets)   # targets (batch, seq)',
     useInstead: 'loss = criterion(logits.reshape(-1, vocab), targets.reshape(-1))\n# or: criterion(logits.permute(0, 2, 1), targets)',
