@@ -22,6 +22,7 @@ import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
+import { inPlaceResult } from '../ops/in-place';
 import { valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
@@ -747,7 +748,7 @@ export class Interpreter {
     let value = this.eval(stmt.value, scope);
     if (stmt.op) {
       const current = this.eval(stmt.targets[0], scope);
-      value = this.binary(stmt.op, current, value, stmt);
+      value = inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
     } else if (stmt.targets.length === 1 && hasOpenRank(value)) value = this.refineAssignedByUse(stmt, stmt.targets[0], value);
     for (const target of stmt.targets) this.bind(target, value, scope, stmt);
     this.noteKerasAssign(stmt, value);
