@@ -39,7 +39,7 @@ import { attentionEmbedSize } from './torch/sl138-attention-embed-size';
 import { attentionBatchMismatch } from './torch/sl141-attention-batch-mismatch';
 import { conv1dChannelsLayout } from './torch/sl139-conv1d-channels-layout';
 import { convOutputIntoRnn } from './torch/sl140-conv-output-into-rnn';
-import { rnnLastUnitAsLastStep } from './torch/sl142-rnn-last-unit-as-last-step';
+import { rnnLastUnitAsLastStep } from './torch/sl143-rnn-last-unit-as-last-step';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';

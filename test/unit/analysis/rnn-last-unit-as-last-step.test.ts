@@ -1,4 +1,4 @@
-// SL142: `out[:, :, -1]` on a recurrent layer's output, given to a layer, reads one hidden unit at every step instead
+// SL143: `out[:, :, -1]` on a recurrent layer's output, given to a layer, reads one hidden unit at every step instead
 // of the last step. test/fixtures/torch-reported/scoutbee-nlp-notebooks-24-* holds the real case with PyTorch 1.13's
 // proof that the two readings differ.
 import { strict as assert } from 'node:assert';
@@ -23,10 +23,10 @@ net = Net()
 const BATCH_FIRST = 'nn.GRU(8, 20, batch_first=True)';
 const SEQ_FIRST = 'nn.LSTM(8, 20)';
 
-describe('SL142 rnn-last-unit-as-last-step', () => {
+describe('SL143 rnn-last-unit-as-last-step', () => {
   it('reports the last unit of every step given to a layer, with the last step as the fix, in both layouts', async () => {
     const batchFirst = await run(`${MODEL(BATCH_FIRST, 'out[:, :, -1]')}y = net(torch.randn(4, 20, 8))\n`);
-    assert.deepEqual(batchFirst.findings.map((f) => f.code), ['SL142']);
+    assert.deepEqual(batchFirst.findings.map((f) => f.code), ['SL143']);
     const finding = batchFirst.findings[0];
     assert.equal(finding.severity, 'warning');
     assert.match(finding.message, /last of the 20 hidden units at each of the 20 steps/);
@@ -36,14 +36,14 @@ describe('SL142 rnn-last-unit-as-last-step', () => {
     assert.equal(finding.range.start.line, 11);
 
     const seqFirst = await run(`${MODEL(SEQ_FIRST, 'out[:, :, -1]')}y = net(torch.randn(20, 20, 8))\n`);
-    assert.deepEqual(seqFirst.findings.map((f) => f.code), ['SL142']);
+    assert.deepEqual(seqFirst.findings.map((f) => f.code), ['SL143']);
     assert.match(seqFirst.findings[0].message, /\(seq, batch, features\)/);
     assert.deepEqual(seqFirst.findings[0].fixes.map((f) => f.edits.map((e) => e.newText)), [['out[-1]']]);
   });
 
   it('follows the slice through a name and reads out[..., -1] the same way', async () => {
-    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'last', '        last = out[:, :, -1]\n')}y = net(torch.randn(4, 20, 8))\n`), ['SL142']);
-    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out[..., -1]')}y = net(torch.randn(4, 20, 8))\n`), ['SL142']);
+    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'last', '        last = out[:, :, -1]\n')}y = net(torch.randn(4, 20, 8))\n`), ['SL143']);
+    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out[..., -1]')}y = net(torch.randn(4, 20, 8))\n`), ['SL143']);
   });
 
   it('stays silent on the last step, other indices, one hidden unit, unknown sizes, non-recurrent tensors and comparisons', async () => {

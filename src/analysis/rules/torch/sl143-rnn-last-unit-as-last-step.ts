@@ -34,7 +34,7 @@ export function lastFeatureAtEveryStep(t: TensorValue, items: readonly IndexItem
 }
 
 export const rnnLastUnitAsLastStep: Rule = {
-  code: 'SL142',
+  code: 'SL143',
   name: 'rnn-last-unit-as-last-step',
   severity: 'warning',
   framework: 'torch',
