@@ -1193,6 +1193,49 @@ def _(r):
     return f"x = {randn(s)}\ny = " + form.format(p=p)
 
 
+@op("window-over-symbol")
+def _(r):
+    # Windows over a size the analyzer names but cannot number: `n`, a parameter of a class it never sees built (it
+    # runs __init__ with n as a symbol; PyTorch runs the class through vars(), which the analyzer cannot follow). A
+    # kernel that is the whole axis leaves one step whatever the stride; a stride-1 window padded by half its span
+    # (or padding='same') keeps the axis, so a later window over n again leaves one step. Each case squeezes that step.
+    b, c, o, n, w = r.randint(1, 3), r.randint(1, 4), r.randint(1, 5), r.randint(1, 9), r.randint(1, 6)
+    k, s, d = r.randint(1, 4), r.randint(1, 3), r.randint(1, 2)
+    keep_k = k if d * (k - 1) % 2 == 0 else k + 1  # 2·padding = dilation·(kernel − 1)
+    keep_p = d * (keep_k - 1) // 2
+    odd = 2 * r.randint(0, 2) + 1
+    ceil = r.choice(["", ", ceil_mode=True"])
+    layer, body = r.choice([
+        (f"nn.Conv2d({c}, {o}, ({k}, n))", f"self.m(torch.randn({b}, {c}, {k + w}, self.n)).squeeze(3)"),
+        (f"nn.Conv2d({c}, {o}, (n, {k}), stride=({s}, 1))", f"self.m(torch.randn({b}, {c}, self.n, {k + w})).squeeze(2)"),
+        (f"nn.Conv2d(in_channels={c}, out_channels={o}, kernel_size=(n, n), stride={s})", f"self.m(torch.randn({c}, self.n, self.n)).squeeze(2).squeeze(1)"),
+        (f"nn.Conv1d({c}, {o}, n, stride={s})", f"self.m(torch.randn({b}, {c}, self.n)).squeeze(2)"),
+        (f"nn.Conv1d({c}, {o}, {keep_k}, padding={keep_p}, dilation={d})", f"F.max_pool1d(self.m(torch.randn({b}, {c}, self.n)), self.n).squeeze(2)"),
+        (f"nn.Conv1d({c}, {o}, {k}, padding='same', dilation={d})", f"F.avg_pool1d(self.m(torch.randn({b}, {c}, self.n)), self.n).squeeze(-1)"),
+        (f"nn.Conv2d({c}, {o}, ({k}, {odd}), padding='same')", f"F.max_pool2d(self.m(torch.randn({b}, {c}, {k + w}, self.n)), ({k + w}, self.n)).squeeze(3)"),
+        (f"nn.MaxPool1d(n, stride={s}{ceil})", f"self.m(torch.randn({b}, {c}, self.n)).squeeze(2)"),
+        (f"nn.AvgPool1d(n, {s})", f"self.m(torch.randn({c}, self.n)).squeeze(1)"),
+        (f"nn.MaxPool1d({odd}, stride=1, padding={odd // 2}{ceil})", f"F.avg_pool1d(self.m(torch.randn({b}, {c}, self.n)), self.n).squeeze(2)"),
+        (f"nn.MaxPool2d((n, 1))", f"self.m(torch.randn({b}, {c}, self.n, {w})).squeeze(2)"),
+        (f"nn.AvgPool2d(({k}, n), stride=(1, {s}))", f"self.m(torch.randn({b}, {c}, {k + w}, self.n)).squeeze(3)"),
+        ("None", f"F.max_pool1d(torch.randn({b}, {c}, self.n), self.n, {s}{ceil}).squeeze(2)"),
+        ("None", f"F.avg_pool1d(torch.randn({c}, self.n), kernel_size=self.n, stride={s}).squeeze(1)"),
+        ("None", f"F.max_pool2d(torch.randn({b}, {c}, {w}, self.n), (1, self.n), stride=({s}, {s})).squeeze(3)"),
+        ("None", f"F.max_pool1d(F.max_pool1d(torch.randn({b}, {c}, self.n), {odd}, 1, {odd // 2}), self.n).squeeze(2)"),
+    ])
+    return (
+        "class M(nn.Module):\n"
+        "    def __init__(self, n):\n"
+        "        super().__init__()\n"
+        "        self.n = n\n"
+        f"        self.m = {layer}\n"
+        "    def forward(self):\n"
+        f"        y = {body}\n"
+        "        return y\n"
+        f"y = vars()['M']({n})()"
+    )
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;
