@@ -1,11 +1,9 @@
 // SL123's axis ranges against what PyTorch 1.13 did with the same axis (the `axes` of test/oracle/product-errors.json,
 // written by test/oracle/product_errors.py: tensor methods given one random axis on tensors of rank 0 to 4).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Value, intOrUnknown } from '../../../src/analysis/values/value';
 import { axisOutOfRange, methodAxes } from '../../../src/analysis/rules/torch/sl123-dim-out-of-range';
-import { codes } from './helpers';
+import { codes, productErrorCases } from './helpers';
 
 interface AxisCase {
   x: number[];
@@ -14,7 +12,7 @@ interface AxisCase {
   raises?: string;
 }
 
-const golden: { axes: AxisCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const axes = productErrorCases<AxisCase>('axes');
 
 /** The arguments the oracle passed, with the axis where the method reads it. */
 function argsOf(c: AxisCase): Value[] {
@@ -25,9 +23,9 @@ function argsOf(c: AxisCase): Value[] {
 }
 
 describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
-  it(`reports exactly the axes PyTorch refused on tensors of 1 to 4 axes, in its words (${golden.axes.length} cases)`, () => {
-    assert.ok(golden.axes.filter((c) => c.x.length > 0 && c.raises).length >= 100);
-    for (const c of golden.axes) {
+  it(`reports exactly the axes PyTorch refused on tensors of 1 to 4 axes, in its words (${axes.length} cases)`, () => {
+    assert.ok(axes.filter((c) => c.x.length > 0 && c.raises).length >= 100);
+    for (const c of axes) {
       const spec = methodAxes(c.method);
       assert.ok(spec, `${c.method} has no axis arguments`);
       const out = axisOutOfRange(c.x.length, spec, argsOf(c), new Map());
