@@ -1193,6 +1193,159 @@ def _(r):
     return f"x = {randn(s)}\ny = " + form.format(p=p)
 
 
+@op("window-over-symbol")
+def _(r):
+    # Windows over a size the analyzer names but cannot number: `n`, a parameter of a class it never sees built (it
+    # runs __init__ with n as a symbol; PyTorch runs the class through vars(), which the analyzer cannot follow). A
+    # kernel that is the whole axis leaves one step whatever the stride; a stride-1 window padded by half its span
+    # (or padding='same') keeps the axis, so a later window over n again leaves one step. Each case squeezes that step.
+    b, c, o, n, w = r.randint(1, 3), r.randint(1, 4), r.randint(1, 5), r.randint(1, 9), r.randint(1, 6)
+    k, s, d = r.randint(1, 4), r.randint(1, 3), r.randint(1, 2)
+    keep_k = k if d * (k - 1) % 2 == 0 else k + 1  # 2·padding = dilation·(kernel − 1)
+    keep_p = d * (keep_k - 1) // 2
+    odd = 2 * r.randint(0, 2) + 1
+    ceil = r.choice(["", ", ceil_mode=True"])
+    layer, body = r.choice([
+        (f"nn.Conv2d({c}, {o}, ({k}, n))", f"self.m(torch.randn({b}, {c}, {k + w}, self.n)).squeeze(3)"),
+        (f"nn.Conv2d({c}, {o}, (n, {k}), stride=({s}, 1))", f"self.m(torch.randn({b}, {c}, self.n, {k + w})).squeeze(2)"),
+        (f"nn.Conv2d(in_channels={c}, out_channels={o}, kernel_size=(n, n), stride={s})", f"self.m(torch.randn({c}, self.n, self.n)).squeeze(2).squeeze(1)"),
+        (f"nn.Conv1d({c}, {o}, n, stride={s})", f"self.m(torch.randn({b}, {c}, self.n)).squeeze(2)"),
+        (f"nn.Conv1d({c}, {o}, {keep_k}, padding={keep_p}, dilation={d})", f"F.max_pool1d(self.m(torch.randn({b}, {c}, self.n)), self.n).squeeze(2)"),
+        (f"nn.Conv1d({c}, {o}, {k}, padding='same', dilation={d})", f"F.avg_pool1d(self.m(torch.randn({b}, {c}, self.n)), self.n).squeeze(-1)"),
+        (f"nn.Conv2d({c}, {o}, ({k}, {odd}), padding='same')", f"F.max_pool2d(self.m(torch.randn({b}, {c}, {k + w}, self.n)), ({k + w}, self.n)).squeeze(3)"),
+        (f"nn.MaxPool1d(n, stride={s}{ceil})", f"self.m(torch.randn({b}, {c}, self.n)).squeeze(2)"),
+        (f"nn.AvgPool1d(n, {s})", f"self.m(torch.randn({c}, self.n)).squeeze(1)"),
+        (f"nn.MaxPool1d({odd}, stride=1, padding={odd // 2}{ceil})", f"F.avg_pool1d(self.m(torch.randn({b}, {c}, self.n)), self.n).squeeze(2)"),
+        (f"nn.MaxPool2d((n, 1))", f"self.m(torch.randn({b}, {c}, self.n, {w})).squeeze(2)"),
+        (f"nn.AvgPool2d(({k}, n), stride=(1, {s}))", f"self.m(torch.randn({b}, {c}, {k + w}, self.n)).squeeze(3)"),
+        ("None", f"F.max_pool1d(torch.randn({b}, {c}, self.n), self.n, {s}{ceil}).squeeze(2)"),
+        ("None", f"F.avg_pool1d(torch.randn({c}, self.n), kernel_size=self.n, stride={s}).squeeze(1)"),
+        ("None", f"F.max_pool2d(torch.randn({b}, {c}, {w}, self.n), (1, self.n), stride=({s}, {s})).squeeze(3)"),
+        ("None", f"F.max_pool1d(F.max_pool1d(torch.randn({b}, {c}, self.n), {odd}, 1, {odd // 2}), self.n).squeeze(2)"),
+    ])
+    return (
+        "class M(nn.Module):\n"
+        "    def __init__(self, n):\n"
+        "        super().__init__()\n"
+        "        self.n = n\n"
+        f"        self.m = {layer}\n"
+        "    def forward(self):\n"
+        f"        y = {body}\n"
+        "        return y\n"
+        f"y = vars()['M']({n})()"
+    )
+
+
+ELEMENTWISE_LOSSES = {
+    # module: (functional name, legacy parameters before `reduction` when passed by position)
+    "MSELoss": ("mse_loss", 2), "L1Loss": ("l1_loss", 2), "SmoothL1Loss": ("smooth_l1_loss", 2), "KLDivLoss": ("kl_div", 2),
+    "BCELoss": ("binary_cross_entropy", 3), "BCEWithLogitsLoss": ("binary_cross_entropy_with_logits", 3), "HuberLoss": ("huber_loss", 0),
+}
+
+
+def loss_reduction_args(r, kind, positional_legacy):
+    # How a loss is told to reduce: `reduction` alone (with the alias 'elementwise_mean', and 'batchmean' for
+    # KLDivLoss), or the legacy size_average / reduce, which override `reduction` whenever one of them is not None.
+    names = ["'none'", "'none'", "'mean'", "'sum'", "'elementwise_mean'"] + (["'batchmean'"] if kind in ("KLDivLoss", "kl_div") else [])
+    reduction = r.choice(names)
+    if positional_legacy == 0 or r.random() < 0.3:
+        return f"reduction={reduction}"
+    legacy = r.choice(["size_average=False", "size_average=True", "reduce=False", "reduce=True", "size_average=0", "reduce=None",
+                       "size_average=True, reduce=False", "size_average=False, reduce=True", "size_average=None, reduce=None"])
+    if r.random() < 0.25:
+        # By position: weight first for the losses that take one, then size_average and reduce.
+        sa, rd = r.choice(["None", "False", "True"]), r.choice(["None", "False", "True"])
+        lead = "None, " if positional_legacy == 3 else ""
+        return f"{lead}{sa}, {rd}, {reduction}" if r.random() < 0.5 else f"{lead}{sa}, {rd}, reduction={reduction}"
+    return f"{legacy}, reduction={reduction}" if r.random() < 0.7 else legacy
+
+
+def elementwise_loss_operands(r, kind):
+    s = sizes(r, r.randint(1, 4))
+    t = list(s)
+    if kind in ("MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss") and r.random() < 0.3:
+        t = [1 if r.random() < 0.4 else d for d in s]  # these broadcast (with a warning) when not reducing
+    x = f"torch.sigmoid({randn(s)})" if kind in ("BCELoss", "binary_cross_entropy") else randn(s)
+    return x, f"torch.rand({args(t)})" if t else "torch.rand(())"
+
+
+def class_loss_operands(r, probabilities):
+    # (C) or (N, C, d1, …) scores; class ids of the same shape without axis 1, or (cross_entropy only) probabilities.
+    s = sizes(r, r.randint(1, 4))
+    c = s[1] if len(s) > 1 else s[0]
+    if probabilities:
+        return randn(s), f"torch.rand({args(s)}).softmax({1 if len(s) > 1 else 0})"
+    target_shape = [d for i, d in enumerate(s) if i != 1] if len(s) > 1 else []
+    t = f"torch.randint(0, {c}, {tup(target_shape)})" if target_shape else f"torch.tensor({r.randrange(c)})"
+    return randn(s), t
+
+
+def ctc_operands(r):
+    # log_probs (T, N, C) with targets (N, S) or concatenated, lengths as tensors or tuples; unbatched (T, C) too.
+    t, n, c, s = r.randint(4, 9), r.randint(1, 4), r.randint(2, 6), r.randint(1, 3)
+    if r.random() < 0.25:
+        return f"torch.randn({t}, {c}).log_softmax(1)", f"torch.randint(1, {c}, ({s},))", f"torch.tensor({t})", f"torch.tensor({s})"
+    targets = r.choice([f"torch.randint(1, {c}, ({n}, {s}))", f"torch.randint(1, {c}, ({n * s},))"])
+    lengths = r.choice([(f"torch.full(({n},), {t}, dtype=torch.long)", f"torch.full(({n},), {s}, dtype=torch.long)"), (tup([t] * n), tup([s] * n))])
+    return f"torch.randn({t}, {n}, {c}).log_softmax(2)", targets, lengths[0], lengths[1]
+
+
+@op("loss-module-reduction")
+def _(r):
+    # The elementwise loss modules read their reduction as PyTorch 1.13 does: legacy size_average / reduce over
+    # `reduction`, 'elementwise_mean' a mean, 'batchmean' for KLDivLoss; unreduced, one loss per element.
+    kind = r.choice(list(ELEMENTWISE_LOSSES))
+    x, t = elementwise_loss_operands(r, kind)
+    given = loss_reduction_args(r, kind, ELEMENTWISE_LOSSES[kind][1])
+    form = r.choice(["criterion = nn.{k}({g})\ny = criterion(x, t)", "y = nn.{k}({g})(x, t)", "y = nn.{k}({g})(input=x, target=t)"])
+    return f"x = {x}\nt = {t}\n" + form.format(k=kind, g=given)
+
+
+@op("loss-module-per-sample")
+def _(r):
+    # CrossEntropyLoss and NLLLoss unreduced give one loss per sample and position (the class axis 1 gone), CTCLoss one
+    # per batch entry; the same legacy arguments and aliases decide whether they reduce.
+    kind = r.choice(["CrossEntropyLoss", "NLLLoss", "CTCLoss"])
+    reduction = r.choice(["'none'", "'none'", "'none'", "'mean'", "'sum'", "'elementwise_mean'"])
+    if kind == "CTCLoss":
+        given = r.choice([f"reduction={reduction}", f"0, {reduction}", f"blank=0, reduction={reduction}, zero_infinity=True"])
+        lp, tg, il, tl = ctc_operands(r)
+        form = r.choice(["criterion = nn.CTCLoss({g})\ny = criterion(x, t, {il}, {tl})", "y = nn.CTCLoss({g})(x, t, {il}, {tl})"])
+        return f"x = {lp}\nt = {tg}\n" + form.format(g=given, il=il, tl=tl)
+    x, t = class_loss_operands(r, kind == "CrossEntropyLoss" and r.random() < 0.25)
+    given = r.choice([f"reduction={reduction}", f"reduction={reduction}", "reduce=False", f"reduce=True, reduction={reduction}",
+                      f"size_average=False, reduction={reduction}", f"None, None, -100, None, {reduction}", f"ignore_index=0, reduction={reduction}"])
+    form = r.choice(["criterion = nn.{k}({g})\ny = criterion(x, t)", "y = nn.{k}({g})(x, t)", "y = nn.{k}({g})(input=x, target=t)"])
+    return f"x = {x}\nt = {t}\n" + form.format(k=kind, g=given)
+
+
+@op("functional-loss-reduction")
+def _(r):
+    # The same reading for the elementwise loss functions of F.
+    kind = r.choice([f for f, _ in ELEMENTWISE_LOSSES.values()])
+    x, t = elementwise_loss_operands(r, kind)
+    module = next(m for m, (f, _) in ELEMENTWISE_LOSSES.items() if f == kind)
+    given = ", " + loss_reduction_args(r, kind, ELEMENTWISE_LOSSES[module][1])
+    form = r.choice(["F.{k}(x, t{g})", "F.{k}(input=x, target=t{g})"])
+    return f"x = {x}\nt = {t}\ny = " + form.format(k=kind, g=given)
+
+
+@op("functional-loss-per-sample")
+def _(r):
+    # F.cross_entropy, F.nll_loss and F.ctc_loss, reduced or one loss per sample (and position) or batch entry.
+    kind = r.choice(["cross_entropy", "nll_loss", "ctc_loss"])
+    reduction = r.choice(["'none'", "'none'", "'none'", "'mean'", "'sum'", "'elementwise_mean'"])
+    if kind == "ctc_loss":
+        lp, tg, il, tl = ctc_operands(r)
+        form = r.choice(["F.ctc_loss(x, t, {il}, {tl}, reduction={red})", "F.ctc_loss(x, t, {il}, {tl}, 0, {red})",
+                         "F.ctc_loss(log_probs=x, targets=t, input_lengths={il}, target_lengths={tl}, reduction={red}, zero_infinity=True)"])
+        return f"x = {lp}\nt = {tg}\ny = " + form.format(il=il, tl=tl, red=reduction)
+    x, t = class_loss_operands(r, kind == "cross_entropy" and r.random() < 0.25)
+    given = r.choice([f", reduction={reduction}", f", reduction={reduction}", f", reduce=True, reduction={reduction}", f", size_average=False, reduction={reduction}",
+                      f", None, None, -100, None, {reduction}", f", None, True, -100, False, {reduction}", ", reduce=False"])
+    return f"x = {x}\nt = {t}\ny = F.{kind}(x, t{given})"
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

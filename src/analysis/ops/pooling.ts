@@ -1,10 +1,10 @@
 // Functional pooling: F.max_pool1d / F.avg_pool1d (N, C, L) → (N, C, L′), F.max_pool2d / F.avg_pool2d
 // (N, C, H, W) → (N, C, H′, W′), and the adaptive forms (N, C, size…).
-import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, Value, boolValue, intValue } from '../values/value';
 import { dimFromValue } from './dims-from-values';
-import { windowOutputLength } from '../layers/torch/convolution';
+import { symbolicWindowLength, windowOutputLength } from '../layers/torch/convolution';
 
 function single(v: Value | undefined): Value | undefined {
   if (v?.kind === 'tuple' || v?.kind === 'list') return v.items.length === 1 ? v.items[0] : undefined;
@@ -13,7 +13,8 @@ function single(v: Value | undefined): Value | undefined {
 
 /**
  * PyTorch's window arithmetic (windowOutputLength), stride defaulting to the kernel. A kernel that is the length itself
- * (`F.max_pool1d(x, x.size(2))`, the max-over-time idiom) leaves one step whatever L is.
+ * (`F.max_pool1d(x, x.size(2))`, the max-over-time idiom) leaves one step whatever L is, and a stride-1 window padded
+ * by half its span keeps a named length (symbolicWindowLength).
  */
 export function pooledLength(length: Dim, kernelValue: Value | undefined, strideValue: Value | undefined, paddingValue: Value | undefined, dilationValue: Value | undefined, ceil: Value | undefined): Dim {
   const ceilMode = ceil === undefined ? false : boolValue(ceil);
@@ -29,8 +30,7 @@ export function pooledLength(length: Dim, kernelValue: Value | undefined, stride
   }
   const kernelDim = kernel ? dimFromValue(kernel, undefined) : UNKNOWN_DIM;
   const strideDim = stride ? dimFromValue(stride, undefined) : UNKNOWN_DIM;
-  if (padding === 0 && dilation === 1 && length.kind !== 'unknown' && sameDim(kernelDim, length) && sameDim(strideDim, length)) return intDim(1);
-  return UNKNOWN_DIM;
+  return symbolicWindowLength(length, kernelDim, strideDim, padding, dilation, false);
 }
 
 /** F.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False) and F.avg_pool1d. */

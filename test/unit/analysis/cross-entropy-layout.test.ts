@@ -1,11 +1,9 @@
 // SL113 with the scores' middle axis unknown: PyTorch 1.13's cross_entropy of 3-D scores against 2-D class targets on
 // random sizes (the `losses` of test/oracle/product-errors.json) is the golden of stepsClash.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { intDim, UNKNOWN_DIM } from '../../../src/analysis/shapes/dim';
 import { stepsClash } from '../../../src/analysis/rules/torch/sl113-cross-entropy-sequence-layout';
-import { codes, run } from './helpers';
+import { codes, productErrorCases, run } from './helpers';
 
 interface LossCase {
   x: number[];
@@ -14,12 +12,12 @@ interface LossCase {
   raises?: string;
 }
 
-const golden: { losses: LossCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const losses = productErrorCases<LossCase>('losses');
 
 describe('SL113 cross-entropy-sequence-layout with the steps of the scores unknown', () => {
-  it(`reports, with the middle axis hidden, exactly the same-batch cases PyTorch refused for their target steps (${golden.losses.length} cases)`, () => {
+  it(`reports, with the middle axis hidden, exactly the same-batch cases PyTorch refused for their target steps (${losses.length} cases)`, () => {
     let reported = 0;
-    for (const c of golden.losses) {
+    for (const c of losses) {
       const what = `cross_entropy(randn(${c.x}), randint(0, ${c.x[1]}, (${c.target})))`;
       const clash = stepsClash([intDim(c.x[0]), UNKNOWN_DIM, intDim(c.x[2])], c.target.map((n) => intDim(n)));
       if (clash) {

@@ -1,11 +1,9 @@
 // SL123's axis ranges against what PyTorch 1.13 did with the same axis (the `axes` of test/oracle/product-errors.json,
 // written by test/oracle/product_errors.py: tensor methods given one random axis on tensors of rank 0 to 4).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Value, intOrUnknown } from '../../../src/analysis/values/value';
 import { axisOutOfRange, methodAxes } from '../../../src/analysis/rules/torch/sl123-dim-out-of-range';
-import { codes } from './helpers';
+import { codes, productErrorCases, run } from './helpers';
 
 interface AxisCase {
   x: number[];
@@ -14,7 +12,7 @@ interface AxisCase {
   raises?: string;
 }
 
-const golden: { axes: AxisCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const axes = productErrorCases<AxisCase>('axes');
 
 /** The arguments the oracle passed, with the axis where the method reads it. */
 function argsOf(c: AxisCase): Value[] {
@@ -25,9 +23,9 @@ function argsOf(c: AxisCase): Value[] {
 }
 
 describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
-  it(`reports exactly the axes PyTorch refused on tensors of 1 to 4 axes, in its words (${golden.axes.length} cases)`, () => {
-    assert.ok(golden.axes.filter((c) => c.x.length > 0 && c.raises).length >= 100);
-    for (const c of golden.axes) {
+  it(`reports exactly the axes PyTorch refused on tensors of 1 to 4 axes, in its words (${axes.length} cases)`, () => {
+    assert.ok(axes.filter((c) => c.x.length > 0 && c.raises).length >= 100);
+    for (const c of axes) {
       const spec = methodAxes(c.method);
       assert.ok(spec, `${c.method} has no axis arguments`);
       const out = axisOutOfRange(c.x.length, spec, argsOf(c), new Map());
@@ -59,5 +57,20 @@ describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
     assert.deepEqual(await codes('def f(x):\n    return x.shape[5]\n'), []);
     // NumPy's axis= (which PyTorch takes too) reduces one axis, not all: the mean of a 2-D array over axis 0 is 1-D.
     assert.deepEqual(await codes('import numpy as np\nraw = np.zeros((100, 14))\nmean = raw[:80].mean(axis=0)\nraw -= mean\nv = mean[1]\n'), []);
+  });
+
+  it("names numpy, in numpy's words (numpy 1.24 with PyTorch 1.13), for an index on x.numpy()", async () => {
+    const message = async (src: string) => (await run(src)).findings.map((f) => f.message);
+    const [scalar] = await message('loss = nn.MSELoss()(torch.randn(3), torch.randn(3))\nv = loss.data.cpu().numpy()[0]\n');
+    assert.match(scalar, /numpy raises "too many indices for array: array is 0-dimensional, but 1 were indexed"/);
+    assert.doesNotMatch(scalar, /PyTorch|0-dim tensor/);
+    const [matrix] = await message('x = torch.zeros(3)\nv = x.numpy()[None, 0, 1]\n');
+    assert.match(matrix, /numpy raises "too many indices for array: array is 1-dimensional, but 2 were indexed"/);
+    // An index item the file cannot count (a name may be an int or an array): numpy's count is not quoted.
+    const [named] = await message('def f(i):\n    loss = nn.MSELoss()(torch.randn(3), torch.randn(3))\n    return loss.numpy()[i, 0]\n');
+    assert.match(named, /numpy raises "too many indices for array: array is 0-dimensional, …"/);
+    // The tensor itself still gets PyTorch's words.
+    const [tensor] = await message('loss = nn.MSELoss()(torch.randn(3), torch.randn(3))\nv = loss.data[0]\n');
+    assert.match(tensor, /PyTorch raises "invalid index of a 0-dim tensor/);
   });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Analyzer, createAnalyzer } from '../../../src/analysis';
 import type { AnalysisResult } from '../../../src/analysis/findings';
 
@@ -22,4 +24,15 @@ export async function codes(body: string): Promise<string[]> {
 export async function shapeOf(body: string, name: string): Promise<string | undefined> {
   const sites = (await run(body)).tensors.filter((t) => t.name === name);
   return sites[sites.length - 1]?.shape;
+}
+
+/** test/oracle/product-errors.json: PyTorch 1.13's answers on random operands, written by test/oracle/product_errors.py. */
+let productErrors: Record<string, unknown> | undefined;
+
+/** One section of product-errors.json (its `views`, `axes`, `stores`, …), the file read once for every test. */
+export function productErrorCases<T>(section: string): T[] {
+  productErrors ??= JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8')) as Record<string, unknown>;
+  const cases = productErrors[section];
+  if (!Array.isArray(cases) || cases.length === 0) throw new Error(`test/oracle/product-errors.json has no cases under "${section}"`);
+  return cases as T[];
 }

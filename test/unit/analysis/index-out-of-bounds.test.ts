@@ -1,13 +1,11 @@
 // SL125's integer indices against what PyTorch 1.13 did with the same index (the `indices` of
 // test/oracle/product-errors.json, written by test/oracle/product_errors.py: ints, slices, None and ... on random shapes).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UNKNOWN_DIM, intDim } from '../../../src/analysis/shapes/dim';
 import { shapeOf } from '../../../src/analysis/shapes/shape';
 import type { TensorValue } from '../../../src/analysis/values/value';
 import { IndexItem, indexOutOfBounds } from '../../../src/analysis/ops/indexing';
-import { codes } from './helpers';
+import { codes, productErrorCases } from './helpers';
 
 interface IndexCase {
   x: number[];
@@ -15,7 +13,7 @@ interface IndexCase {
   raises?: string;
 }
 
-const golden: { indices: IndexCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const indices = productErrorCases<IndexCase>('indices');
 
 function itemsOf(c: IndexCase): IndexItem[] {
   return c.index.map((i): IndexItem => (i === null ? { kind: 'newaxis' } : i === '...' ? { kind: 'ellipsis' } : i === ':' ? { kind: 'slice', full: true } : { kind: 'int', value: i as number }));
@@ -28,10 +26,10 @@ function tensor(dims: ReturnType<typeof intDim>[]): TensorValue {
 const PAST = /^IndexError: index (-?\d+) is out of bounds for dimension \d+ with size (\d+)$/;
 
 describe('SL125 index-out-of-bounds: integer indices against PyTorch', () => {
-  it(`reports exactly the indices PyTorch found out of bounds, with its index and size (${golden.indices.length} cases)`, () => {
-    const past = golden.indices.filter((c) => c.raises && PAST.test(c.raises));
+  it(`reports exactly the indices PyTorch found out of bounds, with its index and size (${indices.length} cases)`, () => {
+    const past = indices.filter((c) => c.raises && PAST.test(c.raises));
     assert.ok(past.length >= 80, `only ${past.length} cases out of bounds`);
-    for (const c of golden.indices) {
+    for (const c of indices) {
       const out = indexOutOfBounds(tensor(c.x.map((n) => intDim(n))), itemsOf(c));
       const what = `torch.randn(${c.x})[${c.index.map(String).join(', ')}]`;
       const m = c.raises ? PAST.exec(c.raises) : null;
@@ -47,7 +45,7 @@ describe('SL125 index-out-of-bounds: integer indices against PyTorch', () => {
 
   it('with one size hidden, reports only what PyTorch refused, and never on the hidden axis', () => {
     let reported = 0;
-    for (const c of golden.indices) {
+    for (const c of indices) {
       for (let hide = 0; hide < c.x.length; hide++) {
         const dims = c.x.map((n, k) => (k === hide ? UNKNOWN_DIM : intDim(n)));
         const out = indexOutOfBounds(tensor(dims), itemsOf(c));

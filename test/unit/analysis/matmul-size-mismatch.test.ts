@@ -1,11 +1,10 @@
 // SL121's reading of a matrix product against what PyTorch 1.13 did with the same operands
 // (test/oracle/product-errors.json, written by test/oracle/product_errors.py on random shapes, valid or not).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Dim, intDim, symDim } from '../../../src/analysis/shapes/dim';
 import type { TensorValue } from '../../../src/analysis/values/value';
 import { Product, productMismatch } from '../../../src/analysis/rules/torch/sl121-matmul-size-mismatch';
+import { productErrorCases } from './helpers';
 
 interface Case {
   product: Product;
@@ -15,7 +14,7 @@ interface Case {
   raises?: string;
 }
 
-const golden: { cases: Case[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const products = productErrorCases<Case>('cases');
 
 function tensor(dims: Dim[], rankKnown = true): TensorValue {
   return { kind: 'tensor', dtype: 'float', shape: { dims, rankKnown } };
@@ -24,9 +23,9 @@ function tensor(dims: Dim[], rankKnown = true): TensorValue {
 const known = (xs: number[]) => tensor(xs.map((x) => intDim(x)));
 
 describe('SL121 matmul-size-mismatch: matrix products against PyTorch', () => {
-  it(`reports exactly the products PyTorch refused, with its words where they are quoted (${golden.cases.length} cases)`, () => {
-    assert.ok(golden.cases.length >= 200 && golden.cases.filter((c) => c.raises).length >= 80);
-    for (const c of golden.cases) {
+  it(`reports exactly the products PyTorch refused, with its words where they are quoted (${products.length} cases)`, () => {
+    assert.ok(products.length >= 200 && products.filter((c) => c.raises).length >= 80);
+    for (const c of products) {
       const m = productMismatch(c.product, known(c.a), known(c.b));
       const what = `${c.product} ${JSON.stringify(c.a)} ${JSON.stringify(c.b)}`;
       if (!c.raises) {
@@ -40,7 +39,7 @@ describe('SL121 matmul-size-mismatch: matrix products against PyTorch', () => {
 
   it('never reports a product whose operands were partly hidden and which PyTorch ran', () => {
     let hidden = 0;
-    for (const c of golden.cases.filter((x) => !x.raises)) {
+    for (const c of products.filter((x) => !x.raises)) {
       const variants: [TensorValue, TensorValue][] = [];
       // The rank hidden (only trailing sizes known), one size turned into a symbol or an unknown.
       for (const [side, dims] of [[0, c.a], [1, c.b]] as const) {

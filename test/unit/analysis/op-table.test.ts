@@ -27,10 +27,11 @@ const MODELLED = new Set([
   'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer', 'Transformer', 'generate_square_subsequent_mask',
   'np-array', 'sklearn-scaler', 'pool2d-functional', 'eye', 'index-int-list', 'loss-reduction',
   'glu', 'einsum', 'np-triangle', 'addmm', 'functional-loss', 'F.pad',
+  'loss-module-reduction', 'loss-module-per-sample', 'functional-loss-reduction', 'functional-loss-per-sample',
 ]);
 
 /** Ops given sizes the analyzer cannot read (an int from a tensor's item): every result must still have its rank. */
-const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows']);
+const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows', 'window-over-symbol']);
 
 interface Inferred { rankKnown: boolean; dims: (number | undefined)[]; dtype?: string }
 

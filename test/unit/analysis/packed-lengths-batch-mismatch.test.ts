@@ -1,11 +1,9 @@
 // SL126: the number of lengths given to pack_padded_sequence against the batch it reads, as PyTorch 1.13 checks it
 // (the `packs` of test/oracle/product-errors.json: random inputs, batch_first either way, lengths of random count).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { intDim } from '../../../src/analysis/shapes/dim';
 import { lengthsClash } from '../../../src/analysis/rules/torch/sl126-packed-lengths-batch-mismatch';
-import { codes, run } from './helpers';
+import { codes, productErrorCases, run } from './helpers';
 
 interface PackCase {
   x: number[];
@@ -16,13 +14,13 @@ interface PackCase {
   packed_batch?: number;
 }
 
-const golden: { packs: PackCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const packs = productErrorCases<PackCase>('packs');
 
 describe('SL126 packed-lengths-batch-mismatch', () => {
-  it(`reports the packs PyTorch refused as errors, and the silent partial packs as warnings (${golden.packs.length} cases)`, () => {
-    assert.ok(golden.packs.filter((c) => c.raises).length >= 50);
-    assert.ok(golden.packs.filter((c) => !c.raises && c.packed_batch !== c.x[c.batch_first ? 0 : 1]).length >= 10);
-    for (const c of golden.packs) {
+  it(`reports the packs PyTorch refused as errors, and the silent partial packs as warnings (${packs.length} cases)`, () => {
+    assert.ok(packs.filter((c) => c.raises).length >= 50);
+    assert.ok(packs.filter((c) => !c.raises && c.packed_batch !== c.x[c.batch_first ? 0 : 1]).length >= 10);
+    for (const c of packs) {
       const out = lengthsClash(c.x.map((n) => intDim(n)), c.count, c.batch_first, c.enforce_sorted);
       const what = `pack_padded_sequence(torch.randn(${c.x}), ${c.count} lengths, batch_first=${c.batch_first}, enforce_sorted=${c.enforce_sorted})`;
       if (c.raises) {

@@ -1,13 +1,11 @@
 // SL127: a softmax over an axis with one entry gives 1 everywhere. The golden is PyTorch 1.13's own output on random
 // shapes and axes (the `softmaxes` of test/oracle/product-errors.json: whether every weight came out as 1).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { UNKNOWN_DIM, intDim } from '../../../src/analysis/shapes/dim';
 import { shapeOf } from '../../../src/analysis/shapes/shape';
 import type { TensorValue } from '../../../src/analysis/values/value';
 import { singleEntryAxis } from '../../../src/analysis/rules/torch/sl127-softmax-over-single-entry';
-import { codes } from './helpers';
+import { codes, productErrorCases } from './helpers';
 
 interface SoftmaxCase {
   x: number[];
@@ -15,17 +13,17 @@ interface SoftmaxCase {
   all_ones: boolean;
 }
 
-const golden: { softmaxes: SoftmaxCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const softmaxes = productErrorCases<SoftmaxCase>('softmaxes');
 
 function tensor(dims: ReturnType<typeof intDim>[]): TensorValue {
   return { kind: 'tensor', dtype: 'float', shape: shapeOf(dims) } as TensorValue;
 }
 
 describe('SL127 softmax-over-single-entry', () => {
-  it(`reports exactly the softmaxes PyTorch gave as 1 everywhere (${golden.softmaxes.length} cases)`, () => {
-    assert.ok(golden.softmaxes.filter((c) => c.all_ones).length >= 30);
-    assert.ok(golden.softmaxes.filter((c) => !c.all_ones).length >= 30);
-    for (const c of golden.softmaxes) {
+  it(`reports exactly the softmaxes PyTorch gave as 1 everywhere (${softmaxes.length} cases)`, () => {
+    assert.ok(softmaxes.filter((c) => c.all_ones).length >= 30);
+    assert.ok(softmaxes.filter((c) => !c.all_ones).length >= 30);
+    for (const c of softmaxes) {
       const axis = singleEntryAxis(tensor(c.x.map((n) => intDim(n))), { kind: 'int', value: c.dim });
       assert.equal(axis !== undefined, c.all_ones, `torch.softmax(randn(${c.x}), dim=${c.dim})`);
       // With that axis's size hidden, nothing is said.

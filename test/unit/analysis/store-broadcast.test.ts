@@ -1,11 +1,9 @@
 // SL119 on `x[idx] = value`: the value must expand to the region idx selects. PyTorch 1.13's answer on values of random
 // shapes written into regions of random shapes (the `stores` of test/oracle/product-errors.json) is storeClash's golden.
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { intDim, UNKNOWN_DIM } from '../../../src/analysis/shapes/dim';
 import { storeClash } from '../../../src/analysis/rules/torch/store-broadcast';
-import { codes, run } from './helpers';
+import { codes, productErrorCases, run } from './helpers';
 
 interface StoreCase {
   region: number[];
@@ -14,12 +12,12 @@ interface StoreCase {
   raises?: string;
 }
 
-const golden: { stores: StoreCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const stores = productErrorCases<StoreCase>('stores');
 
 describe('SL119 broadcast-size-mismatch on a value written into a tensor region', () => {
-  it(`reports exactly the stores PyTorch refused, with its numbers, and none with a size hidden (${golden.stores.length} cases)`, () => {
-    assert.ok(golden.stores.filter((c) => c.raises).length >= 15);
-    for (const c of golden.stores) {
+  it(`reports exactly the stores PyTorch refused, with its numbers, and none with a size hidden (${stores.length} cases)`, () => {
+    assert.ok(stores.filter((c) => c.raises).length >= 15);
+    for (const c of stores) {
       const what = `x = zeros(${c.region}); x[...] = randn(${c.value})`;
       const clash = storeClash(c.region.map((n) => intDim(n)), c.value.map((n) => intDim(n)));
       if (c.raises) {

@@ -65,6 +65,32 @@ describe('value flow', () => {
     assert.equal(await shapeOf(body('h.shape[1:][1]'), 'y'), undefined);
   });
 
+  it('leaves one step where a convolution kernel spans the whole named axis (Kim-CNN over embeddings), so squeeze(3) keeps the rank', async () => {
+    // embed_dim is a parameter nobody passes in this file: the embeddings' width and the kernel's are the same symbol.
+    const body = (kernel: string) => `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass CNN(nn.Module):\n    def __init__(self, vocab, embed_dim, n_filters, other):\n        super().__init__()\n        self.embedding = nn.Embedding(vocab, embed_dim)\n        self.convs = nn.ModuleList([nn.Conv2d(1, n_filters, ${kernel}) for k in (3, 4, 5)])\n    def forward(self, text):\n        e = self.embedding(text.permute(1, 0)).unsqueeze(1)\n        c = F.relu(self.convs[0](e))\n        y = c.squeeze(3)\n        return y\n`;
+    assert.equal(await shapeOf(body('(k, embed_dim)'), 'c'), '(text.size(1), n_filters, ?, 1)');
+    assert.equal(await shapeOf(body('(k, embed_dim)'), 'y'), '(text.size(1), n_filters, ?)');
+    assert.equal(await shapeOf(body('kernel_size=(k, embed_dim), stride=(1, 2)'), 'y'), '(text.size(1), n_filters, ?)');
+    // Another symbol, padding or dilation along that axis: its size is not known to be 1, so neither is the rank after squeeze.
+    assert.equal(await shapeOf(body('(k, other)'), 'y'), undefined);
+    assert.equal(await shapeOf(body('(k, embed_dim), padding=(0, 1)'), 'c'), '(text.size(1), n_filters, ?, ?)');
+    assert.equal(await shapeOf(body('(k, embed_dim), dilation=(1, 2)'), 'c'), '(text.size(1), n_filters, ?, ?)');
+  });
+
+  it('keeps a named length through a stride-1 window padded by half its span, and nowhere else', async () => {
+    const body = (layer: string) => `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass Block(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.n = n\n        self.m = ${layer}\n    def forward(self):\n        h = self.m(torch.randn(4, 8, self.n))\n        y = F.max_pool1d(h, self.n).squeeze(2)\n        return y\n`;
+    for (const layer of ['nn.Conv1d(8, 16, 5, padding=2)', 'nn.Conv1d(8, 16, 3, padding=2, dilation=2)', "nn.Conv1d(8, 16, 4, padding='same')", 'nn.Conv1d(8, 16, 1)']) {
+      assert.equal(await shapeOf(body(layer), 'h'), '(4, 16, n)', layer);
+      assert.equal(await shapeOf(body(layer), 'y'), '(4, 16)', layer);
+    }
+    assert.equal(await shapeOf(body('nn.MaxPool1d(3, stride=1, padding=1)'), 'y'), '(4, 8)');
+    // n + 2 − 2 = n only by padding 1 for a kernel of 3: padding 2 gives n + 2, stride 2 about n / 2, 'same' with stride 2 raises.
+    for (const layer of ['nn.Conv1d(8, 16, 3, padding=2)', 'nn.Conv1d(8, 16, 3, stride=2, padding=1)', 'nn.MaxPool1d(3, padding=1)', 'nn.Conv1d(8, 16, 4, padding=1)']) {
+      assert.equal(await shapeOf(body(layer), 'h'), layer.includes('Conv') ? '(4, 16, ?)' : '(4, 8, ?)', layer);
+      assert.equal(await shapeOf(body(layer), 'y'), undefined, layer);
+    }
+  });
+
   it('rounds a functional pooled length up under ceil_mode=True, and leaves it unknown when the mode is', async () => {
     const body = 'import random\nimport torch\nimport torch.nn.functional as F\nx = torch.randn(4, 8, 10)\ny = F.max_pool1d(x, 3, ceil_mode=True)\nz = F.max_pool1d(x, 3, ceil_mode=random.random() > 0.5)\n';
     assert.equal(await shapeOf(body, 'y'), '(4, 8, 4)');

@@ -1,10 +1,9 @@
 // SL122's reading of a view against what PyTorch 1.13 did with the same sizes (the `views` of
 // test/oracle/product-errors.json, written by test/oracle/product_errors.py on random shapes, valid or not).
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Dim, intDim, symDim } from '../../../src/analysis/shapes/dim';
 import { viewSizeClash } from '../../../src/analysis/rules/torch/sl122-view-size-mismatch';
+import { productErrorCases } from './helpers';
 
 interface ViewCase {
   x: number[];
@@ -13,13 +12,13 @@ interface ViewCase {
   raises?: string;
 }
 
-const golden: { views: ViewCase[] } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', '..', 'test', 'oracle', 'product-errors.json'), 'utf8'));
+const views = productErrorCases<ViewCase>('views');
 const ints = (xs: number[]) => xs.map((x) => intDim(x));
 
 describe('SL122 view-size-mismatch: views against PyTorch', () => {
-  it(`reports exactly the views PyTorch refused, in its words (${golden.views.length} cases)`, () => {
-    assert.ok(golden.views.length >= 100 && golden.views.filter((c) => c.raises).length >= 40);
-    for (const c of golden.views) {
+  it(`reports exactly the views PyTorch refused, in its words (${views.length} cases)`, () => {
+    assert.ok(views.length >= 100 && views.filter((c) => c.raises).length >= 40);
+    for (const c of views) {
       const clash = viewSizeClash(ints(c.x), ints(c.sizes));
       const what = `${JSON.stringify(c.x)}.view(${c.sizes.join(', ')})`;
       if (!c.raises) {
@@ -33,7 +32,7 @@ describe('SL122 view-size-mismatch: views against PyTorch', () => {
 
   it('gives the same answer with a size both sides share named by one symbol, and none with a size hidden on one side', () => {
     let named = 0;
-    for (const c of golden.views) {
+    for (const c of views) {
       for (let i = 0; i < c.x.length; i++) {
         const j = c.sizes.indexOf(c.x[i]);
         // The shared size as a symbol on both sides: PyTorch's answer holds for every value of it.

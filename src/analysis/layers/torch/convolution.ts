@@ -1,11 +1,12 @@
 // nn.Conv1d and 1-D pooling: (N, C, L) → (N, C', L'), as often placed in front of a recurrent layer.
 // The output length is PyTorch's: floor((L + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1, with ceil_mode
 // rounding up unless the last window would start in the right padding.
-import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
+import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { Value, boolValue, intValue, sequence } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, ParamSpec, argBool, argDim, argInt, argValue } from '../layer';
+import { dimFromValue } from '../../ops/dims-from-values';
 
 const int = (value: number): Value => ({ kind: 'int', value });
 const bool = (value: boolean): Value => ({ kind: 'bool', value });
@@ -34,6 +35,30 @@ export function windowOutputLength(length: number, w: WindowArgs): number | unde
   return out >= 1 ? out : undefined; // PyTorch raises: the window does not fit in the input
 }
 
+/**
+ * The output length of a window over an axis whose size is a symbol (named, its number not known), where PyTorch's
+ * formula gives the same answer for every number: the axis itself when the window keeps the length (stride 1 and
+ * 2·padding = dilation·(kernel − 1), as `Conv1d(c, c, 5, padding=2)`, or a convolution's padding='same'), and one step
+ * when the kernel is that very axis with no padding or dilation, whatever the stride (`nn.Conv2d(1, n, (k, D))` over
+ * embeddings of D features). Unknown otherwise, and for any axis not named.
+ */
+export function symbolicWindowLength(length: Dim, kernel: Dim, stride: Dim, padding: number | 'same' | 'valid' | undefined, dilation: number | undefined, convolution: boolean): Dim {
+  if (length.kind !== 'sym' || padding === undefined || dilation === undefined || !(dilation >= 1)) return UNKNOWN_DIM;
+  if (padding === 'same') return convolution && stride.kind === 'int' && stride.value === 1 ? length : UNKNOWN_DIM;
+  const p = padding === 'valid' ? 0 : padding;
+  if (!(p >= 0) || !(stride.kind === 'sym' || (stride.kind === 'int' && stride.value >= 1))) return UNKNOWN_DIM;
+  if (p === 0 && dilation === 1 && sameDim(kernel, length)) return intDim(1);
+  if (stride.kind === 'int' && stride.value === 1 && kernel.kind === 'int' && kernel.value >= 1 && 2 * p === dilation * (kernel.value - 1)) return length;
+  return UNKNOWN_DIM;
+}
+
+/** One axis' window argument as a size: a known number, a symbol (`D`, a parameter with no value), or unknown. */
+export function windowDim(v: Value | undefined): Dim {
+  if (v === undefined) return UNKNOWN_DIM;
+  if (v.kind === 'tuple' || v.kind === 'list') return v.items.length === 1 && !v.element ? dimFromValue(v.items[0], undefined) : UNKNOWN_DIM;
+  return dimFromValue(v, undefined);
+}
+
 export function windowArgs(layer: LayerDesc): WindowArgs {
   const kernel = firstInt(argValue(layer, 'kernel_size'));
   const strideValue = argValue(layer, 'stride');
@@ -46,6 +71,12 @@ export function windowArgs(layer: LayerDesc): WindowArgs {
 }
 
 function outLength(layer: LayerDesc, length: Dim, origin: ApplyContext['origin']): Dim {
+  if (length.kind === 'sym') {
+    const w = windowArgs(layer);
+    const kernel = windowDim(argValue(layer, 'kernel_size'));
+    const strideValue = argValue(layer, 'stride');
+    return symbolicWindowLength(length, kernel, strideValue.kind === 'none' ? kernel : windowDim(strideValue), w.padding, w.dilation, layer.kind === 'Conv1d');
+  }
   if (length.kind !== 'int') return UNKNOWN_DIM;
   const w = windowArgs(layer);
   if (w.ceilMode === undefined || w.dilation === undefined) return UNKNOWN_DIM;

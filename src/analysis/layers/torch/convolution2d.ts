@@ -6,7 +6,7 @@ import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { Value, boolValue, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, ParamSpec, argDim, argInt, argValue } from '../layer';
-import { WindowArgs, windowOutputLength } from './convolution';
+import { WindowArgs, symbolicWindowLength, windowDim, windowOutputLength } from './convolution';
 
 const int = (value: number): Value => ({ kind: 'int', value });
 const bool = (value: boolean): Value => ({ kind: 'bool', value });
@@ -38,6 +38,28 @@ function windows(layer: LayerDesc): [WindowArgs | undefined, WindowArgs | undefi
   return [axis(0), axis(1)];
 }
 
+/** One spatial axis' value of an argument given as an int or symbol for both axes, or as a pair (height, width). */
+function axisOf(v: Value, axis: 0 | 1): Value | undefined {
+  if (v.kind === 'tuple' || v.kind === 'list') return v.element || v.items.length !== 2 ? undefined : v.items[axis];
+  return v;
+}
+
+/** An axis of a size named but not known (symbolicWindowLength): the window's arguments read as sizes, symbols kept. */
+function symbolicSize(layer: LayerDesc, size: Dim, axis: 0 | 1): Dim {
+  const kernelValue = argValue(layer, 'kernel_size');
+  const kernel = windowDim(axisOf(kernelValue, axis));
+  const strideValue = argValue(layer, 'stride');
+  const stride = strideValue.kind === 'none' ? kernel : windowDim(axisOf(strideValue, axis));
+  const paddingValue = argValue(layer, 'padding');
+  const padding = paddingValue.kind === 'str' ? (paddingValue.value === 'same' || paddingValue.value === 'valid' ? paddingValue.value : undefined) : intOf(axisOf(paddingValue, axis));
+  const dilation = layer.kind === 'AvgPool2d' ? 1 : intOf(axisOf(argValue(layer, 'dilation'), axis));
+  return symbolicWindowLength(size, kernel, stride, padding, dilation, layer.kind === 'Conv2d');
+}
+
+function intOf(v: Value | undefined): number | undefined {
+  return v === undefined ? undefined : intValue(v);
+}
+
 function outSize(size: Dim, w: WindowArgs | undefined, origin: ApplyContext['origin']): Dim {
   if (size.kind !== 'int' || !w) return UNKNOWN_DIM;
   if (w.padding === 'same') return size;
@@ -55,7 +77,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const lead = dims.slice(0, dims.length - 3);
   const [channels, height, width] = dims.slice(dims.length - 3);
   const [wh, ww] = windows(layer);
-  const spatial = [outSize(height, wh, ctx.origin), outSize(width, ww, ctx.origin)];
+  const spatial = [height.kind === 'sym' ? symbolicSize(layer, height, 0) : outSize(height, wh, ctx.origin), width.kind === 'sym' ? symbolicSize(layer, width, 1) : outSize(width, ww, ctx.origin)];
   if (layer.kind === 'Conv2d') return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: shapeOf([...lead, argDim(layer, 'out_channels', 'feature'), ...spatial]) };
   return { ...input, origin: ctx.origin, shape: shapeOf([...lead, channels, ...spatial]), minValue: undefined, maxValue: undefined };
 }

@@ -1,15 +1,13 @@
 // Loss modules: with `reduction='mean'` or `'sum'` (the default) their output is a scalar; with `reduction='none'`
-// (or the legacy `reduce=False`) it is one loss per element. The input/target layout checks live in the rules.
-import { broadcast } from '../../ops/broadcast';
-import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
-import { Value, boolValue } from '../../values/value';
+// (or the legacy `reduce=False`) it is one loss per element or sample. The reduction is read as for the F.* losses
+// (ops/loss-reduction.ts). The input/target layout checks live in the rules.
+import { LOSS_MODULES, lossReduces, reducedLoss, unreducedLoss } from '../../ops/loss-reduction';
+import { UNKNOWN_SHAPE } from '../../shapes/shape';
+import { Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
-import { LayerDesc, ParamSpec, argValue } from '../layer';
+import { LayerDesc, ParamSpec } from '../layer';
 
 export const CLASSIFICATION_LOSSES = new Set(['CrossEntropyLoss', 'NLLLoss']);
-
-/** Losses whose unreduced output is one loss per element of the (broadcast) input and target. */
-const ELEMENTWISE = new Set(['MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss']);
 
 const NONE: Value = { kind: 'none' };
 const MEAN: Value = { kind: 'str', value: 'mean' };
@@ -29,33 +27,26 @@ const PARAMS: Record<string, ParamSpec[]> = {
 };
 
 /**
- * Whether the loss reduces to a scalar: true for 'mean'/'sum', false for 'none' or the legacy `reduce=False`
- * (which overrides `reduction`), undefined when either is not known.
+ * Whether the loss reduces to a scalar, read as for the F.* losses (loss-reduction.ts): undefined when not known,
+ * as when the constructor's arguments come from `**kwargs`.
  */
-export function lossReduces(layer: LayerDesc): boolean | undefined {
-  if (layer.call.hasStarArgs) return undefined;
-  const reduce = argValue(layer, 'reduce');
-  if (reduce.kind !== 'none') {
-    const r = boolValue(reduce);
-    if (r === undefined) return undefined;
-    if (!r) return false;
-  }
-  const reduction = argValue(layer, 'reduction');
-  if (reduction.kind !== 'str') return undefined;
-  if (reduction.value === 'none') return false;
-  return reduction.value === 'mean' || reduction.value === 'sum' ? true : undefined;
+export function moduleLossReduces(layer: LayerDesc): boolean | undefined {
+  const loss = LOSS_MODULES[layer.kind];
+  if (loss === undefined || layer.call.hasStarArgs) return undefined;
+  return lossReduces(loss, (param) => layer.args.get(param)?.value);
 }
 
 export const torchLosses: LayerFamily = {
   framework: 'torch',
   kinds: ['CrossEntropyLoss', 'NLLLoss', 'MSELoss', 'L1Loss', 'SmoothL1Loss', 'HuberLoss', 'BCELoss', 'BCEWithLogitsLoss', 'KLDivLoss', 'CTCLoss'],
   params: (kind) => PARAMS[kind] ?? [],
-  apply: (layer, args, _kwargs: Map<string, Value>, ctx: ApplyContext): Value => {
-    const reduces = lossReduces(layer);
-    if (reduces) return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: shapeOf([]) };
-    const [input, target] = args;
-    if (reduces === false && ELEMENTWISE.has(layer.kind) && input?.kind === 'tensor' && target?.kind === 'tensor') {
-      return { ...broadcast(input, target, ctx.origin), dtype: 'float' };
+  apply: (layer, args, kwargs: Map<string, Value>, ctx: ApplyContext): Value => {
+    const reduces = moduleLossReduces(layer);
+    if (reduces) return reducedLoss(ctx.origin);
+    if (reduces === false) {
+      // forward(input, target); CTCLoss's forward(log_probs, targets, input_lengths, target_lengths).
+      const [first, second] = layer.kind === 'CTCLoss' ? ['log_probs', 'targets'] : ['input', 'target'];
+      return unreducedLoss(LOSS_MODULES[layer.kind], args[0] ?? kwargs.get(first), args[1] ?? kwargs.get(second), ctx.origin);
     }
     return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: UNKNOWN_SHAPE };
   },

@@ -127,6 +127,23 @@ function takes(e: Expr): number {
   return e.kind === 'slice' || literalInt(e) !== undefined ? 1 : 0;
 }
 
+/** `x.numpy()[…]`: the array is numpy's, and so is the IndexError, in numpy's own words. */
+function indexesNumpyArray(node: Subscript): boolean {
+  const v = node.value;
+  return v.kind === 'call' && v.args.length === 0 && v.func.kind === 'attribute' && v.func.attr === 'numpy';
+}
+
+/**
+ * numpy's refusal: "too many indices for array: array is 0-dimensional, but 1 were indexed" (numpy counts the ints and
+ * slices). The count is quoted only when every item is one of those, None or `...`, so that it is numpy's.
+ */
+function numpyIndexMessage(node: Subscript, t: TensorValue, rank: number, taken: number): string {
+  const counted = node.index.every((e) => e.kind === 'none' || e.kind === 'ellipsis' || takes(e) === 1);
+  const what = rank === 0 ? `an index on the 0-D array ${shapeAndOrigin(t)} (a loss, a reduction, an element of a 1-D tensor, turned into numpy)` : `${taken} indices for the ${rank}-D array ${shapeAndOrigin(t)}`;
+  const quoted = counted ? `"too many indices for array: array is ${rank}-dimensional, but ${taken} were indexed"` : `"too many indices for array: array is ${rank}-dimensional, …"`;
+  return `${what}: numpy raises ${quoted}${rank === 0 ? ' (a 0-D value is read with `.item()`)' : ''}`;
+}
+
 /** `x.shape[k]` / `x.size()[k]` with k past the axes: the size is a tuple, and Python raises "tuple index out of range". */
 function reportSizeIndex(node: Subscript, dims: Dim[], t: TensorValue, ctx: RuleContext): void {
   if (node.index.length !== 1) return;
@@ -216,8 +233,9 @@ export const dimOutOfRange: Rule = {
       if (taken <= rank) return;
       ctx.report({
         range: event.node.range,
-        message:
-          rank === 0
+        message: indexesNumpyArray(event.node)
+          ? numpyIndexMessage(event.node, t, rank, taken)
+          : rank === 0
             ? `an index on a 0-D tensor ${shapeAndOrigin(t)} (a loss, a reduction, an element of a 1-D tensor): PyTorch raises "invalid index of a 0-dim tensor. Use \`tensor.item()\` in Python or \`tensor.item<T>()\` in C++ to convert a 0-dim tensor to a number" (since 0.4, where \`loss.data[0]\` became \`loss.item()\`)`
             : `${taken} indices for a ${rank}-D tensor ${shapeAndOrigin(t)}, so PyTorch raises "too many indices for tensor of dimension ${rank}"`,
         related: relatedOrigin(t, event.node.range, `the ${rank}-D tensor comes from here`),
