@@ -110,7 +110,8 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
   out.push(...dims.slice(axis));
   strides?.push(...before!.slice(axis));
   const result = indexed(t, origin, shapeOf(out));
-  if (strides && stridesOf({ ...result, strides })) result.strides = strides;
+  // What stridesOf would say of the result with these strides, asked without a spread copy of the value.
+  if (strides && result.shape.rankKnown && strides.length === result.shape.dims.length && result.shape.dims.every(isIntDim)) result.strides = strides;
   return result;
 }
 
@@ -158,4 +159,8 @@ export function indexOutOfBounds(t: TensorValue, items: readonly IndexItem[]): I
     axis++;
   }
   return undefined;
+}
+
+function isIntDim(d: Dim): boolean {
+  return d.kind === 'int';
 }

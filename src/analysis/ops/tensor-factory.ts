@@ -235,6 +235,8 @@ function literalTensor(s: { dims: number[]; min: number; max: number; flat: numb
   };
 }
 
+const OTHER_FACTORIES = new Set(['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like', 'eye']);
+
 export function isTensorFactory(name: string): boolean {
-  return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || ['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like', 'eye'].includes(name);
+  return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || OTHER_FACTORIES.has(name);
 }

@@ -38,7 +38,19 @@ export interface RecurrentConfig {
   stateLayers?: number;
 }
 
-export function recurrentConfig(layer: LayerDesc): RecurrentConfig {
+/**
+ * Each layer's configuration, worked out once: about ten rules and the layer's own shape rule ask for it at every call
+ * of the layer. A layer's arguments are fixed when it is built (a join or a filled-in instantiation makes a new layer).
+ */
+const configs = new WeakMap<LayerDesc, Readonly<RecurrentConfig>>();
+
+export function recurrentConfig(layer: LayerDesc): Readonly<RecurrentConfig> {
+  let config = configs.get(layer);
+  if (!config) configs.set(layer, (config = configOf(layer)));
+  return config;
+}
+
+function configOf(layer: LayerDesc): RecurrentConfig {
   const numLayers = argInt(layer, 'num_layers');
   const bidirectional = argBool(layer, 'bidirectional');
   const directions = bidirectional === undefined ? undefined : bidirectional ? 2 : 1;

@@ -35,6 +35,7 @@ export const viewMixesAxes: Rule = {
     // loss mixes nothing that matters.
     tensorMethod(event, ctx) {
       if (PRODUCT_METHODS.has(event.name)) {
+        if (!hasPending(ctx)) return;
         const read = reader(ctx, `.${event.name}()`, event.call);
         read(event.receiver);
         for (const arg of event.args) read(arg);
@@ -58,20 +59,20 @@ export const viewMixesAxes: Rule = {
       pendingOf(ctx).set(rangeKey(event.call.range), { range: event.call.range, message, related });
     },
     layerCall(event, ctx) {
-      if (event.layer.kind.endsWith('Loss')) return;
+      if (event.layer.kind.endsWith('Loss') || !hasPending(ctx)) return;
       const read = reader(ctx, event.layer.kind, event.call);
       for (const arg of event.args) read(arg);
       for (const arg of event.kwargs.values()) read(arg);
     },
     // A product contracts the regrouped axes with another tensor's: each output mixes values across them too.
     functionCall(event, ctx) {
-      if (!PRODUCTS.has(event.qualname)) return;
+      if (!PRODUCTS.has(event.qualname) || !hasPending(ctx)) return;
       const read = reader(ctx, event.qualname, event.call);
       for (const arg of event.args) read(arg);
       for (const arg of event.kwargs.values()) read(arg);
     },
     binary(event, ctx) {
-      if (event.node.op !== '@') return;
+      if (event.node.op !== '@' || !hasPending(ctx)) return;
       const read = reader(ctx, 'the product @', event.node);
       read(event.left);
       read(event.right);
@@ -92,6 +93,12 @@ function pendingOf(ctx: RuleContext): Map<string, PendingView> {
   let map = PENDING.get(ctx);
   if (!map) PENDING.set(ctx, (map = new Map()));
   return map;
+}
+
+/** Whether a mixed view waits to be read: most layer calls and products meet none, and skip the walk of their arguments. */
+function hasPending(ctx: RuleContext): boolean {
+  const pending = PENDING.get(ctx);
+  return pending !== undefined && pending.size > 0;
 }
 
 function rangeKey(r: Range): string {
