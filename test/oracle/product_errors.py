@@ -12,7 +12,8 @@ the golden of SL125's indexOutOfBounds (test/unit/analysis/index-out-of-bounds.t
 a number of lengths on random inputs that of SL126's lengthsClash (test/unit/analysis/packed-lengths-batch-mismatch.test.ts),
 softmaxes over random axes (whether every weight comes out as 1) that of SL127's singleEntryAxis, cross_entropy of
 3-D scores against 2-D class targets that of SL113's stepsClash, and values written into regions of random shapes
-(x[...] = value) that of SL119's storeClash.
+(x[...] = value) that of SL119's storeClash (x.expand_as(y) too, the `expands`), and tensors joined by torch.cat or
+torch.stack that of SL142's catClash (test/unit/analysis/cat-size-mismatch.test.ts).
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -233,7 +234,40 @@ def generate():
             stores.append({"region": region, "value": value, "ok": True})
         except RuntimeError as err:
             stores.append({"region": region, "value": value, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores}
+    # Tensors joined by torch.cat or torch.stack, of random shapes that mostly agree, from a stream of their own:
+    # SL142's catClash.
+    c = random.Random(SEED + 7)
+    cats = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        rank = c.randint(1, 3)
+        base = [c.randint(0 if rank == 1 else 1, 4) for _ in range(rank)]
+        shapes = []
+        for _ in range(c.randint(2, 4)):
+            shape = [d if c.random() < 0.75 else c.randint(0, 4) for d in base]
+            if c.random() < 0.1:
+                shape = [0]
+            shapes.append(shape)
+        op = c.choice(["cat", "stack"])
+        dim = c.randint(-rank, rank - 1)
+        case = {"op": op, "shapes": shapes, "dim": dim}
+        try:
+            tensors = [torch.randn(tuple(s)) for s in shapes]
+            (torch.cat if op == "cat" else torch.stack)(tensors, dim=dim)
+            cats.append({**case, "ok": True})
+        except RuntimeError as err:
+            cats.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    # x.expand_as(y) on random shapes, from a stream of their own: the same check as a store (SL119's storeClash).
+    e = random.Random(SEED + 8)
+    expands = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        target = [e.randint(1, 4) for _ in range(e.randint(1, 3))]
+        source = [e.choice([1, d, e.randint(1, 4)]) for d in target[e.randint(0, len(target) - 1):]]
+        try:
+            torch.randn(tuple(source)).expand_as(torch.randn(tuple(target)))
+            expands.append({"target": target, "source": source, "ok": True})
+        except RuntimeError as err:
+            expands.append({"target": target, "source": source, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands}
 
 
 def main():
@@ -252,7 +286,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -260,7 +294,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) and {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) and {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ import { subsequentMaskLength } from './torch/sl136-subsequent-mask-length';
 import { attentionHeadsDivideEmbed } from './torch/sl137-attention-heads-divide-embed';
 import { attentionEmbedSize } from './torch/sl138-attention-embed-size';
 import { attentionBatchMismatch } from './torch/sl141-attention-batch-mismatch';
+import { catSizeMismatch } from './torch/sl142-cat-size-mismatch';
 import { conv1dChannelsLayout } from './torch/sl139-conv1d-channels-layout';
 import { convOutputIntoRnn } from './torch/sl140-conv-output-into-rnn';
 import { rnnLastUnitAsLastStep } from './torch/sl143-rnn-last-unit-as-last-step';
@@ -98,6 +99,7 @@ const RULES: readonly Rule[] = [
   conv1dChannelsLayout,
   convOutputIntoRnn,
   attentionBatchMismatch,
+  catSizeMismatch,
   rnnLastUnitAsLastStep,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
