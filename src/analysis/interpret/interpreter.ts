@@ -951,13 +951,33 @@ export class Interpreter {
         return lengthKnown ? sequence(expr.kind, items) : summary(expr.kind, undefined);
       }
       case 'dict': {
+        // `{**base, 'lr': 0.1}` holds base's entries, in display order (a later key wins); a `**mapping` the analysis
+        // cannot list, or a key it cannot name, leaves keys unlisted: the dict is partial, never a guess of fewer.
         const entries = new Map<string, Value>();
-        for (const { key, value } of expr.entries) {
-          const k = this.eval(key, scope);
-          const v = this.eval(value, scope);
+        let partial = false;
+        const splats = expr.splats;
+        let next = 0;
+        const spreadUpTo = (at: number): void => {
+          for (; splats && next < splats.length && splats[next].at <= at; next++) {
+            const mapping = this.eval(splats[next].value, scope);
+            if (mapping.kind === 'dict' && !mapping.parser) {
+              for (const [k, v] of mapping.entries) {
+                if (entries.size < 1024 || entries.has(k)) entries.set(k, v);
+                else partial = true;
+              }
+              if (mapping.partial) partial = true;
+            } else partial = true;
+          }
+        };
+        for (let i = 0; i < expr.entries.length; i++) {
+          spreadUpTo(i);
+          const k = this.eval(expr.entries[i].key, scope);
+          const v = this.eval(expr.entries[i].value, scope);
           if (k.kind === 'str' || k.kind === 'int') entries.set(String(k.value), v);
+          else partial = true;
         }
-        return { kind: 'dict', entries, partial: entries.size > 1024 || undefined };
+        spreadUpTo(expr.entries.length);
+        return { kind: 'dict', entries, partial: partial || entries.size > 1024 || undefined };
       }
       case 'attribute':
         return this.attribute(expr, this.eval(expr.object, scope));
@@ -1476,8 +1496,11 @@ export class Interpreter {
     }
     for (const star of expr.starKwargs) {
       const v = this.eval(star, scope);
-      if (v.kind === 'dict' && !v.parser) for (const [k, value] of v.entries) { if (!kwargs.has(k)) kwargs.set(k, value); }
-      else hidden = true;
+      if (v.kind === 'dict' && !v.parser) {
+        for (const [k, value] of v.entries) { if (!kwargs.has(k)) kwargs.set(k, value); }
+        // Keys it does not list may name any parameter: the call is only partly visible.
+        if (v.partial) hidden = true;
+      } else hidden = true;
     }
     if (hidden && callee.kind === 'module' && normalisePath(callee.path) === 'torch.nn.Sequential' && expr.args.length === 0 && expr.keywords.length === 0 && expr.starArgs.length === 1 && expr.starKwargs.length === 0) {
       const repeated = this.repeatedSequential(this.eval(expr.starArgs[0], scope), expr);

@@ -508,6 +508,7 @@ class RankProver {
           this.expr(entry.key);
           this.expr(entry.value);
         }
+        for (const splat of e.splats ?? []) this.expr(splat.value);
         return undefined;
       case 'compare':
         this.expr(e.left);

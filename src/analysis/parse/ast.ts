@@ -48,7 +48,8 @@ export interface FString extends NodeBase { kind: 'fstring'; parts: (string | FS
 export interface FStringField { expr: Expr; conversion?: string; spec?: string; opaque?: boolean }
 export interface Const extends NodeBase { kind: 'true' | 'false' | 'none' | 'ellipsis' }
 export interface Sequence extends NodeBase { kind: 'tuple' | 'list'; items: Expr[] }
-export interface Dict extends NodeBase { kind: 'dict'; entries: { key: Expr; value: Expr }[] }
+/** `splats`: the `**mapping` items of the display, each after the first `at` entries (`{**base, 'lr': 0.1}`). */
+export interface Dict extends NodeBase { kind: 'dict'; entries: { key: Expr; value: Expr }[]; splats?: { at: number; value: Expr }[] }
 export interface Slice extends NodeBase { kind: 'slice'; start?: Expr; stop?: Expr; step?: Expr }
 export interface Subscript extends NodeBase { kind: 'subscript'; value: Expr; index: Expr[] }
 export interface BinOp extends NodeBase { kind: 'binop'; op: string; left: Expr; right: Expr }

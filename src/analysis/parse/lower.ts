@@ -512,13 +512,19 @@ class Lowerer {
       }
       case 'dictionary': {
         const entries: { key: A.Expr; value: A.Expr }[] = [];
+        const splats: { at: number; value: A.Expr }[] = [];
         for (const pair of this.namedChildren(node)) {
+          if (this.type(pair) === 'dictionary_splat') {
+            const inner = this.firstNamed(pair);
+            splats.push({ at: entries.length, value: inner !== NONE ? this.expr(inner) : { kind: 'other', range: this.rangeOf(pair), calls: [] } });
+            continue;
+          }
           if (this.type(pair) !== 'pair') continue;
           const key = this.field(pair, 'key');
           const value = this.field(pair, 'value');
           if (key !== NONE && value !== NONE) entries.push({ key: this.expr(key), value: this.expr(value) });
         }
-        return { kind: 'dict', range, entries };
+        return splats.length ? { kind: 'dict', range, entries, splats } : { kind: 'dict', range, entries };
       }
       case 'parenthesized_expression': {
         const inner = this.firstNamed(node);

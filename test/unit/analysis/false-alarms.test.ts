@@ -467,4 +467,62 @@ describe('what a real file does not run, and arguments it cannot see', () => {
       assert.equal(await shapeOf('t = torch.zeros(6, 4)\nw = t.view(2, *t.shape[1:], -1)\n', 'w'), '(2, 4, 3)');
     });
   });
+
+  describe('a dict display holds the entries of its **mappings, and no fewer', () => {
+    // A real protein-structure model builds every layer as LSTM(**{**params["lstm"], **params["lstm2"]}) from a config.
+    it('Keras layers built from {**config, **config} of unknown content draw no SL202', async () => {
+      const src = [
+        'from tensorflow.keras.layers import Input, LSTM, Bidirectional, Dense',
+        'def build(params):',
+        '    x = Input(shape=(700, 42))',
+        '    h1 = Bidirectional(LSTM(**{**params["lstm"], **params["lstm1"]}))(x)',
+        '    h2 = Bidirectional(LSTM(**{**params["lstm"], **params["lstm2"]}))(h1)',
+        '    return Dense(8)(h2)',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('an unknown **mapping may set bidirectional=True: no SL105 on a Linear sized for two directions', async () => {
+      const src = [
+        'def make(opts):',
+        '    lstm = nn.LSTM(4, 8, **{**opts, "batch_first": True})',
+        '    fc = nn.Linear(16, 2)',
+        '    out, _ = lstm(torch.zeros(2, 5, 4))',
+        '    return fc(out)',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('known **mappings merge in display order, a later key winning; an unknown one leaves the length unknown', async () => {
+      const src = [
+        'base = {"n": 2, "m": 4}',
+        'd = {**base, "n": 3}',
+        'e = {"n": 3, **base}',
+        'x = torch.zeros(d["n"], d["m"])',
+        'y = torch.zeros(e["n"], len(e))',
+        'def f(opts):',
+        '    u = {**opts, "n": 3}',
+        '    z = torch.zeros(u["n"], len(u))',
+        '    return z',
+        '',
+      ].join('\n');
+      assert.equal(await shapeOf(src, 'x'), '(3, 4)');
+      assert.equal(await shapeOf(src, 'y'), '(2, 2)');
+      assert.equal(await shapeOf(src, 'z'), '(3, ?)');
+    });
+
+    it('a stack of Keras LSTMs whose known **config leaves return_sequences False still draws SL202', async () => {
+      const src = [
+        'from tensorflow.keras.layers import Input, LSTM',
+        'base = {"units": 64}',
+        'x = Input(shape=(700, 21))',
+        'h = LSTM(**{**base, "return_sequences": False})(x)',
+        'h = LSTM(**{"return_sequences": True, **base})(h)',
+        '',
+      ].join('\n');
+      assert.deepEqual((await run(src)).findings.filter((f) => f.severity === 'error').map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL202@5']);
+    });
+  });
 });
