@@ -41,6 +41,7 @@ import { catSizeMismatch } from './torch/sl142-cat-size-mismatch';
 import { conv1dChannelsLayout } from './torch/sl139-conv1d-channels-layout';
 import { convOutputIntoRnn } from './torch/sl140-conv-output-into-rnn';
 import { rnnLastUnitAsLastStep } from './torch/sl143-rnn-last-unit-as-last-step';
+import { rnnIntegerInput } from './torch/sl144-rnn-integer-input';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -101,6 +102,7 @@ const RULES: readonly Rule[] = [
   attentionBatchMismatch,
   catSizeMismatch,
   rnnLastUnitAsLastStep,
+  rnnIntegerInput,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,
