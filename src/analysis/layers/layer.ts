@@ -51,6 +51,11 @@ export function bindArgs(params: ParamSpec[], call: Call, positional: Value[], k
   for (const kw of call.keywords) {
     bound.set(kw.name, { value: keywords.get(kw.name) ?? UNKNOWN, expr: kw.value, keyword: kw.name });
   }
+  // Keywords that came out of a known `**mapping` (`nn.LSTM(4, 8, **{'batch_first': True})`) count as given: a default
+  // must not stand in for them.
+  for (const [name, value] of keywords) {
+    if (!bound.has(name) || !bound.get(name)!.keyword) bound.set(name, { value, keyword: name });
+  }
   for (const spec of params) {
     if (!bound.has(spec.name) && spec.default) bound.set(spec.name, { value: spec.default });
   }
@@ -77,7 +82,7 @@ export function argOrigin(layer: LayerDesc, name: string): Origin {
     const written = arg.keyword ? `${arg.keyword}=` : `${name}=`;
     return { range: arg.expr.range, text: `${written}${value ?? '…'}` };
   }
-  return { range: layer.call.range, text: `${name}=${intValue(arg?.value) ?? '…'} (default)` };
+  return { range: layer.call.range, text: `${name}=${intValue(arg?.value) ?? '…'} (${arg?.keyword ? 'from **' : 'default'})` };
 }
 
 /** An argument as a dimension, remembering where it came from and which layer produced it. */

@@ -1,7 +1,7 @@
 // Correct programs that once drew errors: an unknown must never become an error, a 0 or a guess.
 import { strict as assert } from 'node:assert';
 import type { Finding } from '../../../src/analysis/findings';
-import { run, shapeOf } from './helpers';
+import { codes, run, shapeOf } from './helpers';
 
 const loud = (fs: Finding[]) => fs.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => `${f.code}@${f.range.start.line + 1}: ${f.message}`);
 
@@ -524,5 +524,16 @@ describe('what a real file does not run, and arguments it cannot see', () => {
       ].join('\n');
       assert.deepEqual((await run(src)).findings.filter((f) => f.severity === 'error').map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL202@5']);
     });
+  });
+});
+
+describe('constructor keywords from a known **mapping', () => {
+  it('reach the layer: batch_first given through ** is not taken as its default', async () => {
+    const body = 'lstm = nn.LSTM(4, 8, **{"batch_first": True})\nh0 = torch.zeros(1, 2, 8)\nout, _ = lstm(torch.randn(2, 5, 4), (h0, h0))\n';
+    assert.deepEqual(await codes(body), []);
+    assert.equal(await shapeOf(body, 'out'), '(2, 5, 8)');
+    // Given the other way, the state's batch is wrong and PyTorch 1.13 raises "Expected hidden[0] size (1, 5, 8)".
+    assert.deepEqual(await codes(body.replace('True', 'False')), ['SL103']);
+    assert.equal(await shapeOf('kw = {"hidden_size": 16}\nrnn = nn.GRU(4, **kw)\nout, h = rnn(torch.randn(3, 2, 4))\n', 'out'), '(3, 2, 16)');
   });
 });
