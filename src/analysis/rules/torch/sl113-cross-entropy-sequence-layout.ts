@@ -1,6 +1,7 @@
 import { conflicting, formatDim, sameDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { Call } from '../../parse/ast';
+import type { RelatedLocation } from '../../findings';
 import type { Dim } from '../../shapes/dim';
 import type { TensorValue, Value } from '../../values/value';
 import { RuleContext } from '../../interpret/events';
@@ -9,6 +10,8 @@ import type { Rule } from '../rule';
 
 const LOSS_FUNCTIONS = /nn\.functional\.(cross_entropy|nll_loss)$/;
 const LOSS_MODULES = new Set(['CrossEntropyLoss', 'NLLLoss']);
+/** The forms (as `check` names them) that read a float target of the scores' shape as probabilities; NLLLoss does not. */
+const TAKES_PROBABILITIES = new Set(['CrossEntropyLoss', 'F.cross_entropy']);
 
 /**
  * (batch, seq, classes) logits against (batch, steps) class targets whose steps are not the logits' (unknown) middle
@@ -34,7 +37,7 @@ export function probabilitiesOverWrongAxis(input: TensorValue, target: TensorVal
 
 function check(input: Value | undefined, target: Value | undefined, call: Call, lossName: string, ctx: RuleContext): void {
   if (input?.kind !== 'tensor' || target?.kind !== 'tensor') return;
-  if (!lossName.includes('nll') && !lossName.startsWith('NLL') && probabilitiesOverWrongAxis(input, target)) {
+  if (TAKES_PROBABILITIES.has(lossName) && probabilitiesOverWrongAxis(input, target)) {
     const [, middle, classes] = input.shape.dims;
     const what = middle.role === 'time' ? 'steps' : 'samples';
     const inputExpr = call.args[0];
@@ -49,7 +52,7 @@ function check(input: Value | undefined, target: Value | undefined, call: Call, 
       range: call.range,
       severity: 'warning',
       message: `${lossName} reads a float target of the logits' shape ${formatShape(input.shape)} as class probabilities over axis 1, here the ${formatDim(middle)} ${what}, while the ${formatDim(classes)} classes of the scores sit on the last axis: every class is scored as a distribution over the ${what}, and nothing raises; flatten both to (N, ${formatDim(classes)}) or move the classes to axis 1 in both`,
-      related: [...(input.origin ? [{ range: input.origin.range, message: `logits ${formatShape(input.shape)} come from here` }] : []), ...(target.origin ? [{ range: target.origin.range, message: `probability targets ${formatShape(target.shape)} come from here` }] : [])],
+      related: related(input, target, 'probability targets'),
       fixes,
     });
     return;
@@ -70,6 +73,11 @@ function check(input: Value | undefined, target: Value | undefined, call: Call, 
   reportLayout(input, target, call, ctx, raises, `${lossName} reads logits as (N, C, d1): given ${formatShape(input.shape)} logits it takes ${formatDim(t)} as the class axis, but the targets ${formatShape(target.shape)} are (batch, seq)${raises ? ', so it raises "Expected target size"' : ', so it computes a wrong loss without an error'}; put the classes on axis 1 or flatten both`);
 }
 
+/** Where the logits and the targets were made. */
+function related(input: TensorValue, target: TensorValue, targets: string): RelatedLocation[] {
+  return [...(input.origin ? [{ range: input.origin.range, message: `logits ${formatShape(input.shape)} come from here` }] : []), ...(target.origin ? [{ range: target.origin.range, message: `${targets} ${formatShape(target.shape)} come from here` }] : [])];
+}
+
 function reportLayout(input: TensorValue, target: TensorValue, call: Call, ctx: RuleContext, raises: boolean, message: string, withFixes = true): void {
   const inputExpr = withFixes ? call.args[0] : undefined;
   const targetExpr = call.args[1];
@@ -86,7 +94,7 @@ function reportLayout(input: TensorValue, target: TensorValue, call: Call, ctx: 
     range: call.range,
     severity: raises ? 'error' : 'warning',
     message,
-    related: [...(input.origin ? [{ range: input.origin.range, message: `logits ${formatShape(input.shape)} come from here` }] : []), ...(target.origin ? [{ range: target.origin.range, message: `targets ${formatShape(target.shape)} come from here` }] : [])],
+    related: related(input, target, 'targets'),
     fixes,
   });
 }

@@ -1,8 +1,8 @@
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { layerName } from './describe';
-
-const RECURRENT = new Set(['RNN', 'GRU', 'LSTM', 'RNNCell', 'GRUCell', 'LSTMCell']);
+import { isRecurrent } from '../../layers/torch/recurrent';
+import { torchCells } from '../../layers/torch/cells';
+import { layerName, originNote } from './describe';
 
 export const rnnIntegerInput: Rule = {
   code: 'SL144',
@@ -22,14 +22,14 @@ export const rnnIntegerInput: Rule = {
   fixTitles: ['Convert the input with .float()'],
   hooks: {
     layerCall(event, ctx) {
-      if (event.layer.framework !== 'torch' || !RECURRENT.has(event.layer.kind)) return;
+      if (!isRecurrent(event.layer) && !(event.layer.framework === 'torch' && torchCells.kinds.includes(event.layer.kind))) return;
       const input = event.args[0];
       if (input?.kind !== 'tensor' || (input.dtype !== 'long' && input.dtype !== 'bool')) return;
       const arg = event.call.args[0];
       const kind = input.dtype === 'long' ? 'an integer (torch.long)' : 'a boolean';
       ctx.report({
         range: arg?.range ?? event.call.range,
-        message: `${layerName(event.layer)} has float weights but receives ${kind} tensor${input.origin ? ` (${input.origin.text.length > 50 ? `${input.origin.text.slice(0, 47)}…` : input.origin.text}, line ${input.origin.range.start.line + 1})` : ''}, so PyTorch raises a RuntimeError on the dtypes ("expected scalar type Long but found Float" or "mat1 and mat2 must have the same dtype"); ids go through an Embedding first, a numeric series needs .float()`,
+        message: `${layerName(event.layer)} has float weights but receives ${kind} tensor${originNote(input)}, so PyTorch raises a RuntimeError on the dtypes ("expected scalar type Long but found Float" or "mat1 and mat2 must have the same dtype"); ids go through an Embedding first, a numeric series needs .float()`,
         related: input.origin ? [{ range: input.origin.range, message: `the ${input.dtype === 'long' ? 'integer' : 'boolean'} tensor is made here` }] : [],
         fixes: arg ? [fix('Convert the input with .float()', [replace(arg.range, `${ctx.text(arg.range)}.float()`)], true)] : [],
       });
