@@ -40,7 +40,7 @@ export class AnalysisContext {
     private readonly suppressions: Map<number, Set<string>>,
   ) {
     this.lineStarts = lineStartsOf(source);
-    this.contexts = new Map(rules.map((rule) => [rule, { report: (r: Report) => this.add(rule, r), text: (range: Range) => this.text(range), source }]));
+    this.contexts = new Map(rules.map((rule) => [rule, { report: (r: Report) => this.add(rule, r), refute: (range: Range) => this.refute(rule, range), text: (range: Range) => this.text(range), source }]));
   }
 
   private errorReports = 0;
@@ -150,7 +150,7 @@ export class AnalysisContext {
     const line = report.range.start.line;
     if (isSuppressed(this.suppressions, line, rule.code)) return;
     const key = `${rule.code}@${line}:${report.range.start.column}`;
-    if (this.findings.has(key)) return;
+    if (this.findings.has(key) || this.refuted?.has(key)) return;
     this.findings.set(key, {
       code: rule.code,
       name: rule.name,
@@ -160,6 +160,16 @@ export class AnalysisContext {
       related: withoutRepeats((report.related ?? []).flatMap((location) => this.located(location))),
       fixes: (report.fixes ?? []).filter((fix) => fix.edits.every((edit) => !foreignFileOf(edit.range))),
     });
+  }
+
+  /** The findings (keyed as `findings`) that a run showed not to hold every time (see RuleContext.refute). */
+  private refuted: Set<string> | undefined;
+
+  private refute(rule: Rule, range: Range): void {
+    if (foreignFileOf(range)) return;
+    const key = `${rule.code}@${range.start.line}:${range.start.column}`;
+    (this.refuted ??= new Set()).add(key);
+    this.findings.delete(key);
   }
 
   /** `describe` builds the hover text; it runs only when the result's hover is read. */

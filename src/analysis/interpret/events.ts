@@ -99,6 +99,13 @@ export interface Report {
 
 export interface RuleContext {
   report(report: Report): void;
+  /**
+   * Says that at `range` the rule's finding does not hold on this run. For rules whose finding claims that something
+   * holds every time the code runs (a softmax over an axis that always has one entry), not only on one run: a site
+   * refuted once is not reported, whatever its other runs show (a loop's first iteration, where a sequence grown by
+   * the loop still has one step, is not every iteration).
+   */
+  refute(range: Range): void;
   /** Source text of a range, for building edits. */
   text(range: Range): string;
   /** The whole analysed text. */

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { UNKNOWN_DIM, intDim } from '../../../src/analysis/shapes/dim';
 import { shapeOf } from '../../../src/analysis/shapes/shape';
 import type { TensorValue } from '../../../src/analysis/values/value';
-import { singleEntryAxis } from '../../../src/analysis/rules/torch/sl127-softmax-over-single-entry';
+import { softmaxAxis } from '../../../src/analysis/rules/torch/sl127-softmax-over-single-entry';
 import { codes, productErrorCases } from './helpers';
 
 interface SoftmaxCase {
@@ -24,10 +24,11 @@ describe('SL127 softmax-over-single-entry', () => {
     assert.ok(softmaxes.filter((c) => c.all_ones).length >= 30);
     assert.ok(softmaxes.filter((c) => !c.all_ones).length >= 30);
     for (const c of softmaxes) {
-      const axis = singleEntryAxis(tensor(c.x.map((n) => intDim(n))), { kind: 'int', value: c.dim });
-      assert.equal(axis !== undefined, c.all_ones, `torch.softmax(randn(${c.x}), dim=${c.dim})`);
-      // With that axis's size hidden, nothing is said.
-      if (axis !== undefined) assert.equal(singleEntryAxis(tensor(c.x.map((n, k) => (k === axis ? UNKNOWN_DIM : intDim(n)))), { kind: 'int', value: c.dim }), undefined);
+      const found = softmaxAxis(tensor(c.x.map((n) => intDim(n))), { kind: 'int', value: c.dim });
+      assert.equal(found?.single, c.all_ones, `torch.softmax(randn(${c.x}), dim=${c.dim})`);
+      // With that axis's size hidden, the data decides: not one entry on this run.
+      const hidden = softmaxAxis(tensor(c.x.map((n, k) => (k === found!.axis ? UNKNOWN_DIM : intDim(n)))), { kind: 'int', value: c.dim });
+      assert.deepEqual(hidden, { single: false, axis: found!.axis });
     }
   });
 
@@ -44,5 +45,30 @@ describe('SL127 softmax-over-single-entry', () => {
     assert.deepEqual(await codes(`${head}w = F.softmax(scores)\n`), []);
     assert.deepEqual(await codes(`${head}def f(d):\n    return F.softmax(scores, dim=d)\n`), []);
     assert.deepEqual(await codes('import torch\nimport torch.nn.functional as F\ndef f(x):\n    return F.softmax(x, dim=-1)\n'), []);
+  });
+
+  it('judges a site over all its runs: a generation loop whose context grows from one position is not reported', async () => {
+    // A causal self-attention head run by a generation loop from a (1, 1) context: its first iteration softmaxes over
+    // one key, the later ones over 2, 3, ... keys (PyTorch 1.13 runs it to a (1, 21) result). Whether the second pass
+    // starts exactly from the first iteration's state (a known count) or from the join (an unknown one), the site is
+    // seen with more than one entry and is not reported.
+    const head = (steps: string) =>
+      'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n' +
+      'class Head(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.q = nn.Linear(16, 16)\n' +
+      '    def forward(self, x):\n        q = self.q(x)\n        wei = q @ q.transpose(-2, -1)\n        wei = F.softmax(wei, dim=-1)\n        return wei @ q\n' +
+      'class LM(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.emb = nn.Embedding(65, 16)\n        self.head = Head()\n        self.out = nn.Linear(16, 65)\n' +
+      '    def forward(self, idx):\n        return self.out(self.head(self.emb(idx)))\n' +
+      '    def generate(self, idx, n):\n        for _ in range(n):\n            logits = self(idx)[:, -1, :]\n' +
+      '            nxt = torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)\n            idx = torch.cat((idx, nxt), dim=1)\n        return idx\n' +
+      `m = LM()\nout = m.generate(torch.zeros((1, 1), dtype=torch.long), ${steps})\n`;
+    assert.deepEqual(await codes(head('20')), []);
+    assert.deepEqual(await codes(head('int(input())')), []);
+    // One step only: the single position is every run there is.
+    assert.deepEqual(await codes(head('1')), ['SL127']);
+    // A softmax over an axis the program sets to one stays reported when the site also runs on other data.
+    const fixed = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nattn = nn.Linear(8, 1)\n' +
+      'def weights(x):\n    return F.softmax(attn(x), dim=-1)\n' +
+      'a = weights(torch.randn(4, 9, 8))\nb = weights(torch.randn(2, 5, 8))\nfor step in range(int(input())):\n    c = weights(torch.randn(1, step + 1, 8))\n';
+    assert.deepEqual(await codes(fixed), ['SL127']);
   });
 });

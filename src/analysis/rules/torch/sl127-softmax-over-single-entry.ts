@@ -13,17 +13,30 @@ const METHODS = new Set(['softmax', 'log_softmax']);
 const LAYERS = new Set(['Softmax', 'LogSoftmax']);
 
 /**
- * The axis a softmax normalises over when it has exactly one entry there: its index (from 0) and the tensor's rank.
- * An axis not given (the implicit legacy dim), not known, or outside the tensor leaves nothing to say.
+ * What a softmax's axis says on one run: `single` with the axis (from 0) when it has exactly one entry there;
+ * `other` when the axis is known but may have more than one entry (a known size above one, or a size not known:
+ * the data decides it); undefined when the axis is not given (the implicit legacy dim), not known, or outside the tensor.
  */
-export function singleEntryAxis(t: TensorValue, dim: Value | undefined): number | undefined {
+export function softmaxAxis(t: TensorValue, dim: Value | undefined): { single: boolean; axis: number } | undefined {
   if (!t.shape.rankKnown || dim === undefined) return undefined;
   const d = intValue(dim);
   const rank = t.shape.dims.length;
   if (d === undefined || rank === 0 || d < -rank || d >= rank) return undefined;
   const axis = d < 0 ? d + rank : d;
   const size = t.shape.dims[axis];
-  return size.kind === 'int' && size.value === 1 ? axis : undefined;
+  return { single: size.kind === 'int' && size.value === 1, axis };
+}
+
+/**
+ * Reports a softmax whose axis has one entry on this run, and refutes it where the axis may have more: the finding
+ * claims that every weight is 1 whatever the data, so a run where the axis is longer (a generation loop's later
+ * steps, where the context grown by the loop has more than one position) shows the site is not that bug.
+ */
+function judge(ctx: RuleContext, call: Call, t: TensorValue, dim: Value | undefined, what: () => string, log: boolean, inputExpr: Expr | undefined): void {
+  const found = softmaxAxis(t, dim);
+  if (!found) return;
+  if (found.single) report(ctx, call, what(), log, t, found.axis, inputExpr);
+  else ctx.refute(call.range);
 }
 
 function report(ctx: RuleContext, call: Call, what: string, log: boolean, t: TensorValue, axis: number, inputExpr: Expr | undefined): void {
@@ -63,22 +76,20 @@ export const softmaxOverSingleEntry: Rule = {
       if (t?.kind !== 'tensor') return;
       // The axis as SL123 reads it: torch.softmax also takes it as axis=, F.softmax only as dim=.
       const spec = functionAxes(event.qualname);
-      const axis = spec && singleEntryAxis(t, axisArgument(spec, event.args, event.kwargs));
-      if (axis !== undefined) report(ctx, event.call, event.qualname.replace(/^torch\.nn\.functional\./, 'F.'), event.qualname.includes('log_'), t, axis, event.call.args[0] ?? keywordExpr(event.call, 'input'));
+      if (spec) judge(ctx, event.call, t, axisArgument(spec, event.args, event.kwargs), () => event.qualname.replace(/^torch\.nn\.functional\./, 'F.'), event.qualname.includes('log_'), event.call.args[0] ?? keywordExpr(event.call, 'input'));
     },
     tensorMethod(event, ctx) {
       if (!METHODS.has(event.name) || event.call.hasStarArgs) return;
       const spec = methodAxes(event.name);
-      const axis = spec && singleEntryAxis(event.receiver, axisArgument(spec, event.args, event.kwargs));
       const func = event.call.func;
-      if (axis !== undefined) report(ctx, event.call, `.${event.name}()`, event.name.startsWith('log_'), event.receiver, axis, func.kind === 'attribute' ? func.object : undefined);
+      if (spec) judge(ctx, event.call, event.receiver, axisArgument(spec, event.args, event.kwargs), () => `.${event.name}()`, event.name.startsWith('log_'), func.kind === 'attribute' ? func.object : undefined);
     },
     layerCall(event, ctx) {
       if (event.layer.framework !== 'torch' || !LAYERS.has(event.layer.kind) || event.layer.call.hasStarArgs) return;
       const t = event.args[0];
       if (t?.kind !== 'tensor') return;
-      const axis = singleEntryAxis(t, event.layer.args.get('dim')?.value);
-      if (axis !== undefined) report(ctx, event.call, `nn.${event.layer.kind} (line ${event.layer.call.range.start.line + 1})`, event.layer.kind === 'LogSoftmax', t, axis, event.call.args[0]);
+      const layer = event.layer;
+      judge(ctx, event.call, t, layer.args.get('dim')?.value, () => `nn.${layer.kind} (line ${layer.call.range.start.line + 1})`, layer.kind === 'LogSoftmax', event.call.args[0]);
     },
   },
 };
