@@ -267,7 +267,41 @@ def generate():
             expands.append({"target": target, "source": source, "ok": True})
         except RuntimeError as err:
             expands.append({"target": target, "source": source, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands}
+    # x.expand(*sizes) on random shapes and sizes (kept sizes, sizes of 1 expanded, -1, new leading axes, too few
+    # sizes), from a stream of their own: SL119's and SL118's expandClash.
+    g = random.Random(SEED + 9)
+    expand_sizes = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        source = [g.choice([1, g.randint(1, 4)]) for _ in range(g.randint(1, 3))]
+        sizes = [g.choice([d, d, -1, g.randint(1, 4)]) for d in source]
+        if g.random() < 0.4:
+            sizes = [g.choice([g.randint(1, 3), -1]) if g.random() < 0.2 else g.randint(1, 3) for _ in range(g.randint(1, 2))] + sizes
+        if g.random() < 0.15 and len(sizes) > 1:
+            sizes = sizes[g.randint(1, len(sizes) - 1):]
+        try:
+            torch.randn(tuple(source)).expand(*sizes)
+            expand_sizes.append({"source": source, "sizes": sizes, "ok": True})
+        except RuntimeError as err:
+            expand_sizes.append({"source": source, "sizes": sizes, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    # torch.cat/stack of tensors whose ranks may differ, from a stream of their own: SL142's catClash on ranks.
+    r = random.Random(SEED + 10)
+    cat_ranks = []
+    for _ in range(CASES_PER_PRODUCT * 2):
+        base = [r.randint(1, 3) for _ in range(r.randint(1, 3))]
+        shapes = []
+        for _ in range(r.randint(2, 3)):
+            roll = r.random()
+            shape = base + [r.randint(1, 3)] if roll < 0.25 else base[:-1] if roll < 0.4 and len(base) > 1 else [0] if roll < 0.5 else list(base)
+            shapes.append(shape)
+        op = r.choice(["cat", "stack"])
+        dim = r.randint(-len(base), len(base) - 1)
+        case = {"op": op, "shapes": shapes, "dim": dim}
+        try:
+            (torch.cat if op == "cat" else torch.stack)([torch.randn(tuple(s)) for s in shapes], dim=dim)
+            cat_ranks.append({**case, "ok": True})
+        except (RuntimeError, IndexError) as err:
+            cat_ranks.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks}
 
 
 def main():
@@ -286,7 +320,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["expand_sizes"] + data["cat_ranks"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -294,7 +328,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) and {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) and {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

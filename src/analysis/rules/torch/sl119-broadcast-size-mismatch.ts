@@ -8,7 +8,7 @@ import type { Rule } from '../rule';
 import { positionalTableAddition } from './sl131-positional-encoding-layout';
 import { operandText, relatedOrigin } from './describe';
 import { checkTensorStore } from './store-broadcast';
-import { checkExpandAs } from './expand-broadcast';
+import { checkExpand, checkExpandAs } from './expand-broadcast';
 
 /** Operators and functions that broadcast their two tensor operands element-wise. */
 const OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**']);
@@ -63,7 +63,7 @@ export const broadcastSizeMismatch: Rule = {
   summary: 'Two tensors combined element-wise (+, -, *, /, torch.add/mul…) whose sizes cannot broadcast.',
   docs: {
     whatItDoes:
-      'Aligns the shapes of the two tensors of an element-wise operation from their last axis, as PyTorch broadcasting does, and reports an axis where both sizes are known, differ, and neither is 1. Also `x[idx] = value`: the value must expand to the region idx selects (one way: the region\'s sizes stay), e.g. `pe[:, 1::2] = torch.cos(position * div_term)` with an odd model width, and `x.expand_as(other)` the same way. Unknown sizes and symbols are never compared.',
+      'Aligns the shapes of the two tensors of an element-wise operation from their last axis, as PyTorch broadcasting does, and reports an axis where both sizes are known, differ, and neither is 1. Also `x[idx] = value`: the value must expand to the region idx selects (one way: the region\'s sizes stay), e.g. `pe[:, 1::2] = torch.cos(position * div_term)` with an odd model width, and `x.expand_as(other)` and `x.expand(*sizes)` the same way (`-1` keeps the size the tensor has; on a new leading axis it raises). Unknown sizes and symbols are never compared.',
     whyIsThisBad:
       'PyTorch raises `RuntimeError: The size of tensor a (50) must match the size of tensor b (32) at non-singleton dimension 0`. The clash usually comes from earlier: a batch-first input walked as if it were time-major, a state built for another batch, a projection to the wrong width.',
     example: 'x = x.view(x.size(1), -1)                 # x was (1, 50, 50): a time step read along the batch axis\ngates = self.i2h(x) + self.h2h(h)          # (50, 400) + (32, 400)',
@@ -83,6 +83,7 @@ export const broadcastSizeMismatch: Rule = {
     },
     tensorMethod(event, ctx) {
       checkExpandAs(event, ctx);
+      checkExpand(event, ctx);
       if (!METHODS.has(event.name) || event.call.hasStarArgs || event.args.length < 1) return;
       const func = event.call.func;
       check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], func.kind === 'attribute' ? func.object : undefined, event.call.args[0]);

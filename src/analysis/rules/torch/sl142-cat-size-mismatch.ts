@@ -1,4 +1,4 @@
-import { Dim, formatDim } from '../../shapes/dim';
+import { Dim, UNKNOWN_DIM, formatDim } from '../../shapes/dim';
 import { formatShape, normaliseAxis } from '../../shapes/shape';
 import { intValue, type TensorValue } from '../../values/value';
 import type { Rule } from '../rule';
@@ -13,6 +13,8 @@ export interface CatClash {
   axis: number;
   expected: Dim;
   got: Dim;
+  /** Set when the tensor's rank differs from the first one's (then `axis`, `expected` and `got` say nothing). */
+  ranks?: { expected: number; got: number };
 }
 
 /** cat skips 1-D tensors of size 0 (PyTorch's legacy empty tensor); stack skips nothing. */
@@ -21,19 +23,23 @@ function skipped(dims: readonly Dim[], stack: boolean): boolean {
 }
 
 /**
- * Where tensors of the given shapes cannot be joined along `axis` (already normalised): a tensor whose known size on
- * another axis (stack: on any axis) differs from the first tensor's. PyTorch walks the tensors in order and each one's
- * axes in order, naming the first clash it meets; so does this, against the first known size of each axis when the
- * first tensor's is unknown. Shapes of another rank are left alone (another error), and unknown sizes never clash.
+ * Where tensors of the given shapes cannot be joined along `axis` (already normalised): PyTorch walks the tensors in
+ * order and names the first that does not fit: one whose rank differs from the first one's (1-D empty tensors are
+ * skipped by cat), or one whose known size on another axis (stack: on any axis) differs from the first tensor's,
+ * each one's axes in order (ranks are not compared where a 1-D tensor of unknown size may be an empty one); against the first known size of each axis when the first tensor's is unknown. Unknown
+ * sizes never clash.
  */
 export function catClash(shapes: readonly (readonly Dim[])[], axis: number, stack: boolean): CatClash | undefined {
   const kept = shapes.map((dims, index) => ({ dims, index })).filter((s) => !skipped(s.dims, stack));
   if (kept.length < 2) return undefined;
   const rank = kept[0].dims.length;
-  if (kept.some((s) => s.dims.length !== rank)) return undefined;
   const reference: (Dim | undefined)[] = [];
-  for (let k = 0; k < rank; k++) reference.push(kept.map((s) => s.dims[k]).find((d) => d.kind === 'int'));
+  for (let k = 0; k < rank; k++) reference.push(kept.filter((s) => s.dims.length === rank).map((s) => s.dims[k]).find((d) => d.kind === 'int'));
+  // A 1-D tensor of unknown size may be the empty one cat skips: where one is given, ranks are not compared.
+  const maybeEmpty = !stack && kept.some((s) => s.dims.length === 1 && s.dims[0].kind !== 'int');
   for (const s of kept) {
+    if (s.dims.length !== rank && maybeEmpty) return undefined;
+    if (s.dims.length !== rank) return { index: s.index, axis: 0, expected: UNKNOWN_DIM, got: UNKNOWN_DIM, ranks: { expected: rank, got: s.dims.length } };
     for (let k = 0; k < rank; k++) {
       if (!stack && k === axis) continue;
       const want = reference[k];
@@ -52,7 +58,7 @@ export const catSizeMismatch: Rule = {
   summary: 'torch.cat joins tensors whose sizes differ on an axis other than the joined one (torch.stack: on any axis).',
   docs: {
     whatItDoes:
-      'Compares the tensors of a literal list or tuple given to `torch.cat`/`torch.concat` axis by axis: every axis but `dim` must have one size (1-D empty tensors are skipped, as PyTorch does). For `torch.stack` every axis must agree. Only sizes known on both sides are compared; a list grown in a loop, unknown sizes and symbols are never compared.',
+      'Compares the tensors of a literal list or tuple given to `torch.cat`/`torch.concat` axis by axis: every axis but `dim` must have one size (1-D empty tensors are skipped, as PyTorch does). For `torch.stack` every axis must agree. Tensors of different ranks are refused too (cat: "Tensors must have same number of dimensions"). Only sizes known on both sides are compared; a list grown in a loop, unknown sizes and symbols are never compared.',
     whyIsThisBad:
       'PyTorch raises `RuntimeError: Sizes of tensors must match except in dimension 2. Expected size 1 but got size 0 for tensor number 1 in the list.` The usual cause is upstream: the two halves of a one-layer, one-direction state (`h_n[0:1]` and an empty `h_n[1:]`), a batch-first tensor joined to a time-first one, or the last, smaller batch joined to a state built for the full one.',
     example: 'output, hidden = self.lstm(x, hidden)     # nn.LSTM(..., num_layers=1): h_n is (1, batch, 64)\nh = torch.cat([hidden[0][0:1], hidden[0][1:]], dim=2)   # (1, batch, 64) and (0, batch, 64)',
@@ -81,11 +87,16 @@ export const catSizeMismatch: Rule = {
       const shapes = tensors.map((t) => formatShape(t.shape)).join(', ');
       const raises = stack
         ? `stack expects each tensor to be equal size, but got ${formatShape(first.shape)} at entry ${tensors.indexOf(first)} and ${formatShape(tensors[clash.index].shape)} at entry ${clash.index}`
-        : `Sizes of tensors must match except in dimension ${axis}. Expected size ${formatDim(clash.expected)} but got size ${formatDim(clash.got)} for tensor number ${clash.index} in the list.`;
-      const what = stack ? `stacked on a new axis ${axis}, they must have one shape` : `joined along axis ${axis}, they must agree on every other axis`;
+        : clash.ranks
+          ? `Tensors must have same number of dimensions: got ${clash.ranks.expected} and ${clash.ranks.got}`
+          : `Sizes of tensors must match except in dimension ${axis}. Expected size ${formatDim(clash.expected)} but got size ${formatDim(clash.got)} for tensor number ${clash.index} in the list.`;
+      const what = stack ? `stacked on a new axis ${axis}, they must have one shape` : clash.ranks ? 'joined tensors must have the same number of axes' : `joined along axis ${axis}, they must agree on every other axis`;
+      const differs = clash.ranks
+        ? `is ${clash.ranks.got}-D where the first is ${clash.ranks.expected}-D`
+        : `has ${formatDim(clash.got)} on axis ${clash.axis} where the others have ${formatDim(clash.expected)}`;
       ctx.report({
         range: event.call.range,
-        message: `${event.qualname} of ${shapes}: ${what}, but tensor number ${clash.index} has ${formatDim(clash.got)} on axis ${clash.axis} where the others have ${formatDim(clash.expected)}, so PyTorch raises "${raises}"`,
+        message: `${event.qualname} of ${shapes}: ${what}, but tensor number ${clash.index} ${differs}, so PyTorch raises "${raises}"`,
         related: relatedOrigin(tensors[clash.index], event.call.range, `tensor number ${clash.index}, ${formatShape(tensors[clash.index].shape)}, comes from here`),
         fixes: [],
       });
