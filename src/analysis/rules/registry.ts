@@ -42,6 +42,7 @@ import { conv1dChannelsLayout } from './torch/sl139-conv1d-channels-layout';
 import { convOutputIntoRnn } from './torch/sl140-conv-output-into-rnn';
 import { rnnLastUnitAsLastStep } from './torch/sl143-rnn-last-unit-as-last-step';
 import { rnnIntegerInput } from './torch/sl144-rnn-integer-input';
+import { viewFloatSize } from './torch/sl145-view-float-size';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -103,6 +104,7 @@ const RULES: readonly Rule[] = [
   catSizeMismatch,
   rnnLastUnitAsLastStep,
   rnnIntegerInput,
+  viewFloatSize,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,

@@ -2,7 +2,8 @@
 // written by test/oracle/product_errors.py: tensor methods given one random axis on tensors of rank 0 to 4).
 import { strict as assert } from 'node:assert';
 import { Value, intOrUnknown } from '../../../src/analysis/values/value';
-import { axisOutOfRange, methodAxes } from '../../../src/analysis/rules/torch/sl123-dim-out-of-range';
+import { axisOutOfRange, joinAxisTensor, methodAxes } from '../../../src/analysis/rules/torch/sl123-dim-out-of-range';
+import { intDim } from '../../../src/analysis/shapes/dim';
 import { codes, productErrorCases, run } from './helpers';
 
 interface AxisCase {
@@ -13,6 +14,24 @@ interface AxisCase {
 }
 
 const axes = productErrorCases<AxisCase>('axes');
+
+interface JoinCase {
+  op: 'cat' | 'stack';
+  shapes: number[][];
+  dim: number;
+  raises?: string;
+}
+
+const joins = productErrorCases<JoinCase>('joins');
+
+/** SL123's verdict on a join of tensors of several ranks: PyTorch's words, or undefined. */
+function joinVerdict(shapes: (number[] | undefined)[], op: 'cat' | 'stack', dim: number): string | undefined {
+  const stacks = op === 'stack';
+  const at = joinAxisTensor(shapes.map((s) => s?.map((n) => intDim(n))), stacks);
+  if (at === undefined) return undefined;
+  const out = axisOutOfRange(shapes[at]!.length, { at: [0], keywords: [], inserts: stacks ? true : undefined }, [intOrUnknown(dim)], new Map());
+  return out && `IndexError: Dimension out of range (expected to be in range of [${out.range[0]}, ${out.range[1]}], but got ${out.axis})`;
+}
 
 /** The arguments the oracle passed, with the axis where the method reads it. */
 function argsOf(c: AxisCase): Value[] {
@@ -38,6 +57,30 @@ describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
       assert.ok(out, `${what}: PyTorch raised ${c.raises}, SL123 found nothing`);
       assert.equal(`IndexError: Dimension out of range (expected to be in range of [${out.range[0]}, ${out.range[1]}], but got ${out.axis})`, c.raises, what);
     }
+  });
+
+  it(`checks a join of tensors of several ranks against the tensor PyTorch wraps its axis with (${joins.length} cases)`, () => {
+    const refused = joins.filter((c) => c.raises?.startsWith('IndexError: Dimension out of range'));
+    assert.ok(refused.length >= 30 && refused.some((c) => c.op === 'cat' && c.shapes[0].length === 1 && c.shapes[0][0] === 0));
+    for (const c of joins) {
+      const what = `torch.${c.op}(${JSON.stringify(c.shapes)}, dim=${c.dim})`;
+      const verdict = joinVerdict(c.shapes, c.op, c.dim);
+      if (c.raises?.startsWith('IndexError: Dimension out of range')) assert.equal(verdict, c.raises, what);
+      else assert.equal(verdict, undefined, `${what}: PyTorch ${c.raises ? `raised ${c.raises}` : 'ran it'}, SL123 says ${verdict}`);
+      // With one tensor's rank hidden, SL123 says the same or nothing.
+      for (let i = 0; i < c.shapes.length; i++) {
+        const hidden = joinVerdict(c.shapes.map((s, k) => (k === i ? undefined : s)), c.op, c.dim);
+        if (hidden !== undefined) assert.equal(hidden, verdict, `${what} with tensor ${i} unknown`);
+      }
+    }
+  });
+
+  it('checks the axis of a join of several ranks on the tensor PyTorch wraps it with, and only there', async () => {
+    assert.deepEqual(await codes('a = torch.randn(3)\nb = torch.randn(1, 8)\ny = torch.cat((a, b), 1)\n'), ['SL123']);
+    assert.deepEqual(await codes('h = torch.randn(3, 8)\nb = torch.randn(1, 8)\ny = torch.cat((h[:, 0], b), 1)\n'), ['SL123']);
+    assert.deepEqual(await codes('e = torch.randn(0)\nb = torch.randn(1, 8)\ny = torch.cat((e, b), 1)\n'), []);
+    assert.deepEqual(await codes('def f(n):\n    a = torch.randn(n)\n    return torch.cat((a, torch.randn(1, 8)), 1)\n'), []);
+    assert.deepEqual(await codes('b = torch.randn(1, 8)\na = torch.randn(3)\ny = torch.stack((a, b), 2)\nz = torch.cat((b, a), 2)\n'), ['SL123', 'SL123']);
   });
 
   it('reads permute lengths, cat axes and too many indices, and stays silent where the rank is not known', async () => {

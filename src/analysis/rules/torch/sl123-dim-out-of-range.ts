@@ -1,7 +1,7 @@
 import type { Expr, Subscript } from '../../parse/ast';
 import type { Range } from '../../findings';
 import { formatShape, rankOf as shapeRank, shapeOf } from '../../shapes/shape';
-import type { Dim } from '../../shapes/dim';
+import { knownValue, type Dim } from '../../shapes/dim';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
@@ -90,6 +90,24 @@ function axisOutside(v: Value | undefined, range: [number, number]): number | un
   return undefined;
 }
 
+/**
+ * Which of the tensors joined PyTorch 1.13 wraps a join's axis against, when they differ in rank: torch.stack the
+ * first; torch.cat the first that is not a legacy empty tensor of shape (0,), which it skips. Each tensor is given by
+ * its sizes, or undefined where its rank is not known. Undefined where that tensor is not known: an unknown rank on
+ * the way, or a 1-D tensor whose length may be 0, or none but empty ones (which PyTorch joins whatever the axis).
+ */
+export function joinAxisTensor(shapes: (Dim[] | undefined)[], stacks: boolean): number | undefined {
+  for (let i = 0; i < shapes.length; i++) {
+    const dims = shapes[i];
+    if (!dims) return undefined;
+    if (stacks || dims.length !== 1) return i;
+    const n = knownValue(dims[0]);
+    if (n === undefined) return undefined;
+    if (n > 0) return i;
+  }
+  return undefined;
+}
+
 function rankOf(v: Value | undefined): number | undefined {
   return v?.kind === 'tensor' ? shapeRank(v.shape) : undefined;
 }
@@ -166,7 +184,7 @@ export const dimOutOfRange: Rule = {
   summary: 'An axis argument (dim=, transpose, softmax, cat, unsqueeze…) or an index reaches past the tensor\'s axes: PyTorch raises "Dimension out of range" or "too many indices".',
   docs: {
     whatItDoes:
-      'Checks the axis arguments of reductions, `softmax`, `transpose`, `squeeze`/`unsqueeze`, `split`/`chunk`, `cat`/`stack`, `flatten`, `size(d)` and their torch functions, the length of a `permute`, the slices and numbers of an index, and the entry read from `x.shape` or `x.size()`, against the rank of the tensor where the rank is known. Unknown ranks and axes given by a value not followed are never checked.',
+      'Checks the axis arguments of reductions, `softmax`, `transpose`, `squeeze`/`unsqueeze`, `split`/`chunk`, `cat`/`stack`, `flatten`, `size(d)` and their torch functions, the length of a `permute`, the slices and numbers of an index, and the entry read from `x.shape` or `x.size()`, against the rank of the tensor where the rank is known. When the tensors joined by `cat`/`stack` differ in rank, the axis is checked against the one PyTorch 1.13 wraps it with: the first tensor for `stack`, the first that is not an empty (0,) tensor for `cat`. Unknown ranks and axes given by a value not followed are never checked.',
     whyIsThisBad:
       'PyTorch raises `IndexError: Dimension out of range (expected to be in range of [-2, 1], but got 2)` or `IndexError: too many indices for tensor of dimension 2`, and `x.shape[2]` of a 2-D tensor `IndexError: tuple index out of range`. The axis is rarely the mistake itself: a state lost its layer axis, a `squeeze()` took the batch of one, an output was read as if it were batch-first or 3-D.',
     example: 'h = h_n.squeeze(0)                   # (B, H)\nlast = h[:, -1, :]                   # read as if it were (B, T, H)',
@@ -215,7 +233,16 @@ export const dimOutOfRange: Rule = {
       const items = list.element ? [list.element] : list.items;
       const ranks = new Set(items.map(rankOf));
       const first = items[0];
-      if (ranks.size !== 1 || first?.kind !== 'tensor') return;
+      if (ranks.size !== 1) {
+        // Tensors of several ranks: PyTorch wraps the axis against one of them before comparing ranks.
+        const at = joinAxisTensor(items.map((v) => (v.kind === 'tensor' && v.shape.rankKnown ? v.shape.dims : undefined)), seq.inserts === true);
+        const wrapping = at === undefined ? undefined : items[at];
+        const r = rankOf(wrapping);
+        if (wrapping?.kind !== 'tensor' || r === undefined || r === 0) return;
+        report(ctx, event.call.range, event.qualname, wrapping, r, seq, event.args, event.kwargs, wrapping === first ? 'the first tensor joined' : 'the first non-empty tensor joined');
+        return;
+      }
+      if (first?.kind !== 'tensor') return;
       const rank = rankOf(first);
       if (rank === undefined || rank === 0) return;
       report(ctx, event.call.range, event.qualname, first, rank, seq, event.args, event.kwargs, 'each tensor joined');
