@@ -222,6 +222,17 @@ export class Interpreter {
 
   /** The module scope of the code running now: the analysed file's, or an imported file's. */
   private currentModule: Scope = this.module;
+
+  /**
+   * What each name of the analysed file's top level held, statement after statement: the values a module-level
+   * name took, each with the index of the top-level statement that left it (see recordTopLevel). A function
+   * nothing calls reads its globals when some caller would run it, at any time after its def: see globalsSince.
+   */
+  private readonly topLevelHistory = new Map<string, { at: number; value: Value }[]>();
+  /** The index of the top-level statement running now (-1 outside the analysed file's top level). */
+  private topIndex = -1;
+  /** The top-level statement that defined each top-level function or class of the analysed file. */
+  private readonly definedAt = new WeakMap<A.FunctionDef | A.ClassDef, number>();
   /** Whether `if __name__ == '__main__':` holds for the code running now (false in an imported module). */
   private runningAsScript = true;
   /** The module each function was defined in, for its global names (absent: the analysed file). */
@@ -242,13 +253,16 @@ export class Interpreter {
         continue;
       }
       const before = this.ctx.steps;
+      this.topIndex++;
       const leaves = this.guarded(stmt.range.start.line, budget, () => this.execBlock([stmt], this.module));
+      this.recordTopLevel();
       spent += this.ctx.steps - before;
       if (leaves) {
         left = true;
         break;
       }
     }
+    this.topIndex = -1;
     if (this.imports) this.imports.runImporters(this);
     const unreached = this.exerciseUnreached();
     return { main: spent, unreached, left, exercised: this.exercised };
@@ -330,20 +344,71 @@ export class Interpreter {
       spent += this.ctx.steps - before;
     };
     for (const def of this.functions) {
-      if (!this.calledFunctions.has(def)) each(def.range.start.line, () => this.callFunction(def, [], new Map(), undefined));
+      if (!this.calledFunctions.has(def)) each(def.range.start.line, () => this.globalsSince(this.definedAt.get(def), () => this.callFunction(def, [], new Map(), undefined)));
     }
     for (const cls of this.classes) {
       if (!cls.isTorchModule && !cls.isKerasModel) continue;
-      if (!this.instances.get(cls)?.length) each(cls.def.range.start.line, () => this.instantiate(cls, [], new Map(), undefined, true));
+      if (!this.instances.get(cls)?.length) each(cls.def.range.start.line, () => this.globalsSince(this.definedAt.get(cls.def), () => this.instantiate(cls, [], new Map(), undefined, true)));
     }
     for (const cls of this.classes) {
       for (const instance of (this.instances.get(cls) ?? []).slice(0, 4)) {
         if (this.calledInstances.has(instance)) continue;
         const forward = this.findMethod(cls, cls.isKerasModel ? 'call' : 'forward');
-        if (forward) each(forward.range.start.line, () => this.callFunction(forward, [], new Map(), instance, cls, 'tensors'));
+        if (forward) each(forward.range.start.line, () => this.globalsSince(this.definedAt.get(cls.def), () => this.callFunction(forward, [], new Map(), instance, cls, 'tensors')));
       }
     }
     return spent;
+  }
+
+  /** Values of one name kept in topLevelHistory: past this many, the later ones are joined into the last. */
+  private static readonly HISTORY_LIMIT = 16;
+
+  /** Notes the top-level names whose value the statement that just ran changed (see topLevelHistory). */
+  private recordTopLevel(): void {
+    for (const [name, value] of this.module.vars) {
+      const past = this.topLevelHistory.get(name);
+      if (!past) {
+        this.topLevelHistory.set(name, [{ at: this.topIndex, value }]);
+        continue;
+      }
+      const last = past[past.length - 1];
+      if (last.value === value) continue;
+      if (past.length < Interpreter.HISTORY_LIMIT) past.push({ at: this.topIndex, value });
+      else past[past.length - 1] = { at: this.topIndex, value: joinValues(last.value, value) };
+    }
+  }
+
+  /**
+   * Runs code nothing in the file called (a function, a model's constructor or forward) as a caller at an unknown
+   * time after the top-level statement `at` would: Python reads a global when the code runs, so a name the top level
+   * bound again after `at` may hold any of the values it took from then on, not only the last. Such a name reads,
+   * for the run, as the join of those values (what they all agree on); the module's own values are restored after.
+   */
+  private globalsSince<T>(at: number | undefined, run: () => T): T {
+    if (at === undefined) return run();
+    const saved = new Map<string, Value>();
+    for (const [name, past] of this.topLevelHistory) {
+      if (past.length < 2 || past[past.length - 1].at <= at) continue;
+      const current = this.module.vars.get(name);
+      if (current === undefined) continue;
+      // The value the name held when the definition ran (if it was bound), then every later one.
+      let first = past.length - 1;
+      while (first > 0 && past[first].at > at) first--;
+      if (past[first].at > at) first = 0;
+      const seen = past.slice(first).map((p) => p.value);
+      // What ran after the top level (a script importing the file) may have bound it again.
+      if (current !== seen[seen.length - 1]) seen.push(current);
+      if (seen.length < 2) continue;
+      const joined = seen.slice(1).reduce((a, b) => joinValues(a, b), seen[0]);
+      if (joined === current) continue;
+      saved.set(name, current);
+      this.module.vars.set(name, joined);
+    }
+    try {
+      return run();
+    } finally {
+      for (const [name, value] of saved) this.module.vars.set(name, value);
+    }
   }
 
   // ── statements ─────────────────────────────────────────────────────────────
@@ -372,7 +437,10 @@ export class Interpreter {
         // A def inside a function is a closure: its body reads the enclosing function's names (see closureView).
         scope.set(stmt.name, this.frame.def && scope !== this.currentModule ? { kind: 'function', def: stmt, closure: scope } : { kind: 'function', def: stmt });
         if (this.currentModule !== this.module) this.globalsOf.set(stmt, this.currentModule);
-        if (scope === this.module) this.functions.push(stmt);
+        if (scope === this.module) {
+          this.functions.push(stmt);
+          if (this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
+        }
         return false;
       case 'class':
         this.execClass(stmt, scope);
@@ -492,6 +560,7 @@ export class Interpreter {
     scope.set(stmt.name, { kind: 'class', cls });
     // Classes of other files are theirs to exercise and describe.
     if (this.currentModule === this.module) this.classes.push(cls);
+    if (scope === this.module && this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
   }
 
   private execIf(stmt: A.If, scope: Scope): boolean {

@@ -9,8 +9,8 @@
 // - at the module level, the version current when it runs, for every name it reads before it binds it, and
 //   for every name it binds or only may bind (a later read sees its object, mutated or joined);
 // - in code that runs later (function bodies, defaults, class bodies), the version current when any group of
-//   its component runs (a call comes from a group that reaches the function), and the last one (what nothing
-//   called runs after the top level).
+//   its component runs (a call comes from a group that reaches the function), and every version current from
+//   its group on (what nothing called runs after the top level, reading the join of those).
 // A read also stands for a mutation (`model.train()`, `vocab.append(w)`): every group touching a version is in
 // one component, in file order. Names only ever bound by imports hold module paths, which nothing mutates:
 // they join nothing, and the import statements run in every component.
@@ -305,7 +305,8 @@ export function components(groups: Group[], text: (range: Range) => string): num
 /**
  * The components of the groups (see `components`), with the names the split followed (see followedNames), and the
  * `optimistic` components: those the split makes when no code runs after the top level. Code that nothing called
- * is run after the top level (Interpreter.exerciseUnreached), where it reads the last version of each name; a
+ * is run after the top level (Interpreter.exerciseUnreached), where it reads the join of the versions of each name
+ * current from its definition on; a
  * component whose run ran no such code needs none of those versions it did not touch while its groups ran. Each
  * optimistic component lies within one component.
  */
@@ -392,7 +393,14 @@ export function split(groups: Group[], text: (range: Range) => string): { compon
         const calling = new Set(calls);
         for (const name of later) {
           const list = versionList(name);
-          const needed = last ? [list[list.length - 1].node] : [];
+          const needed: number[] = [];
+          if (last) {
+            // What nothing called runs after the top level, where it reads a name as the join of every version current
+            // from its definition on (Interpreter.globalsSince): those current after the first member whose later
+            // code reads the name.
+            const from = members.find((g) => all[g].later.has(name)) ?? Infinity;
+            for (let v = 0; v < list.length; v++) if ((v + 1 < list.length ? list[v + 1].group : Infinity) > from) needed.push(list[v].node);
+          }
           for (let v = 0; v < list.length; v++) {
             const { group, node } = list[v];
             if (calling.has(group)) {

@@ -537,3 +537,43 @@ describe('constructor keywords from a known **mapping', () => {
     assert.equal(await shapeOf('kw = {"hidden_size": 16}\nrnn = nn.GRU(4, **kw)\nout, h = rnn(torch.randn(3, 2, 4))\n', 'out'), '(3, 2, 16)');
   });
 });
+
+describe('globals a function nothing calls reads when some caller would run it', () => {
+  // A notebook: a helper written for the first model, never called, and the model's name bound again later to a
+  // model of another kind. Python reads `net` when the helper runs, at any time after its def: it may be either model.
+  const models = [
+    'class Cell(nn.Module):',
+    '    def __init__(self, n_in, n_hidden):',
+    '        super().__init__()',
+    '        self.i2h = nn.Linear(n_in + n_hidden, n_hidden)',
+    '',
+    '    def forward(self, x, hidden):',
+    '        return self.i2h(torch.cat((x, hidden), 1))',
+    '',
+    'class Seq(nn.Module):',
+    '    def __init__(self, n_in, n_hidden):',
+    '        super().__init__()',
+    '        self.lstm = nn.LSTM(n_in, n_hidden)',
+    '',
+    '    def forward(self, x, hidden):',
+    '        return self.lstm(x, hidden)',
+    '',
+  ].join('\n');
+  const helper = ['def run_steps(batch):', '    hidden = torch.zeros(4, 3)', '    for i in range(batch.size(1)):', '        hidden = net(batch[:, i], hidden)', '    return hidden', ''].join('\n');
+  /** Errors and warnings as `code@line`, lines counted in the snippet (run() puts two imports before it). */
+  const at = async (src: string) => loud((await run(src)).findings).map((f) => f.split(':')[0].replace(/@(\d+)/, (_, n) => `@${Number(n) - 2}`));
+
+  it('a name bound again after the def reads as what its values agree on, not as the last one', async () => {
+    // PyTorch 1.13: the file runs without error (run_steps is never called); called before the rebinding it works.
+    const src = `${models}\nnet = Cell(5, 3)\n${helper}\nnet = Seq(5, 3)\nout, state = net(torch.randn(7, 4, 5), (torch.zeros(1, 4, 3), torch.zeros(1, 4, 3)))\n`;
+    assert.deepEqual(await at(src), []);
+  });
+
+  it('a name that holds one value from the def on keeps it: one tensor given to that LSTM as its state still draws SL104', async () => {
+    // Only the LSTM model can be `net` when run_steps runs; PyTorch reads hx[0] and hx[1] of the one tensor and raises.
+    assert.deepEqual(await at(`${models}\nnet = Seq(5, 3)\n${helper}`), ['SL104@15']);
+    // Bound again before the def, or after it to the same model (train() returns the module itself): the same.
+    assert.deepEqual(await at(`${models}\nnet = Cell(5, 3)\nnet = Seq(5, 3)\n${helper}`), ['SL104@15']);
+    assert.deepEqual(await at(`${models}\nnet = Seq(5, 3)\n${helper}\nnet = net.train()\n`), ['SL104@15']);
+  });
+});
