@@ -90,6 +90,12 @@ function countKnowledge(sites: Map<string, Knowledge>): KnowledgeCounts {
   return { names: sites.size, rankKnown: counts.full + counts.rank, fullyKnown: counts.full, knownValues: counts.value, unknown: counts.unknown };
 }
 
+/**
+ * A debugging hook: when set, every assignment counted by `assigned` is passed to it (before the best of a site's runs
+ * is taken), so a script can list each site with what it holds (test/realcode/sites.mjs).
+ */
+export const siteTrace: { sink?: (range: Range, value: Value) => void } = {};
+
 export class CoverageCollector {
   private readonly sites = new Map<string, Knowledge>();
   private readonly kerasSites = new Map<string, Knowledge>();
@@ -99,6 +105,7 @@ export class CoverageCollector {
   assigned(range: Range, value: Value): void {
     // Names in another workspace file are counted by that file's own analysis.
     if (foreignFileOf(range)) return;
+    siteTrace.sink?.(range, value);
     note(this.sites, range, value);
   }
 

@@ -117,6 +117,8 @@ function describeInstance(instance: InstanceValue, init: FunctionDef | undefined
   const layers: LayerDescription[] = [];
   const attributes: Record<string, ArgValue> = {};
   for (const [attr, value] of instance.attrs) {
+    // A layer built on paths not decided is one of several: it describes none.
+    if (value.kind === 'layer' && value.layer.alternatives) continue;
     if (value.kind === 'layer') layers.push({ attr, ...describeLayer(value.layer) });
     else {
       const p = plain(value);

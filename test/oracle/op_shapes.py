@@ -719,6 +719,19 @@ def _(r):
     return "y = " + form.format(s=seqs)
 
 
+@op("pad_packed_sequence", check=("y", "n"))
+def _(r):
+    # Packed with one layout, unpacked with either: batch_first swaps the first two axes whatever the rank (2-D data
+    # packs 1-D steps), and the lengths come back 1-D, one per sequence.
+    t, b = r.randint(1, 6), r.randint(1, 5)
+    packed_first = r.random() < 0.5
+    dims = ([b, t] if packed_first else [t, b]) + sizes(r, r.randint(0, 2))
+    lengths = [t] * b
+    pack = f"nn.utils.rnn.pack_padded_sequence(x, {lengths}" + (", batch_first=True)" if packed_first else ")")
+    unpack = r.choice(["nn.utils.rnn.pad_packed_sequence(p)", "nn.utils.rnn.pad_packed_sequence(p, batch_first=True)", "nn.utils.rnn.pad_packed_sequence(p, True)"])
+    return f"x = {randn(dims)}\np = {pack}\ny, n = {unpack}"
+
+
 # ── data loading ───────────────────────────────────────────────────────────────
 
 def dataset_tensors(r):

@@ -175,6 +175,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
 /** isinstance for the kinds of values we track; undefined when it cannot tell. */
 function isInstance(value: Value | undefined, type: Value): boolean | undefined {
   if (!value || value.kind === 'unknown' || type.kind !== 'module') return undefined;
+  if (value.kind === 'layer' && value.layer.alternatives) {
+    // One of several layers: decided only when every alternative gives the same answer.
+    const answers = value.layer.alternatives.map((option) => isInstance({ kind: 'layer', layer: option }, type));
+    return answers.every((a) => a === answers[0]) ? answers[0] : undefined;
+  }
   if (value.kind === 'layer') {
     // isinstance(self.rnn, nn.LSTM): a layer whose torch.nn class is known against a torch.nn class.
     const cls = value.layer.framework === 'torch' ? /^torch\.nn\.(?:modules\.\w+\.)?(\w+)$/.exec(type.path)?.[1] : undefined;

@@ -28,7 +28,7 @@ import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
-import { Scope, joinValues, sameValue } from './scope';
+import { Scope, joinAlternatives, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
@@ -1357,6 +1357,12 @@ export class Interpreter {
   private readonly sequentialNames = new WeakMap<LayerDesc, string[]>();
 
   private layerAttribute(layer: LayerDesc, name: string, expr: { range: Range }): Value {
+    // One of several layers: an argument they all have, as far as their values agree.
+    if (layer.alternatives) {
+      const values = layer.alternatives.map((option) => option.args.get(name)?.value);
+      if (values.some((v) => v === undefined)) return values.every((v) => v === undefined) ? { kind: 'method', receiver: { kind: 'layer', layer }, name } : UNKNOWN;
+      return (values as Value[]).reduce((a, b) => joinValues(a, b));
+    }
     const arg = layer.args.get(name);
     if (arg) return arg.value;
     if (layer.kind === 'Embedding' && name === 'weight') {
@@ -1900,6 +1906,7 @@ export class Interpreter {
     }
     const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : a));
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
+    if (layer.alternatives) return this.applyAlternatives(layer.alternatives, args, kwargs, expr);
     const errorsBefore = this.ctx.errorCount;
     this.ctx.emit('layerCall', { layer, call: expr, args, kwargs });
     // PyTorch stops at the first error: what this call would produce is unknown, so nothing downstream cascades.
@@ -1916,6 +1923,23 @@ export class Interpreter {
       return shapes ? `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}` : undefined;
     });
     return layer.framework === 'keras' ? withKerasNode(output, layer, args, kwargs) : output;
+  }
+
+  /**
+   * A layer that is one of several (built on paths not decided): what every alternative's output agrees on. Rules do
+   * not see these calls, since a finding on an alternative that is never taken would be false; an alternative that
+   * cannot be computed makes the whole unknown.
+   */
+  private applyAlternatives(alternatives: LayerDesc[], args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    const outputs: Value[] = [];
+    for (const layer of alternatives) {
+      const family = torchFamily(layer.kind);
+      if (!family) return UNKNOWN;
+      const output = family.apply(layer, args, kwargs, { call: expr, origin: this.originOf(expr), applyLayer: () => UNKNOWN });
+      if (output.kind === 'unknown') return UNKNOWN;
+      outputs.push(output);
+    }
+    return joinAlternatives(outputs);
   }
 
   // ── user classes and functions ────────────────────────────────────────────────

@@ -72,7 +72,7 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   if (a.kind === 'tensor' && b.kind === 'tensor') return joinTensors(a, b);
   if (sameValue(a, b)) return a;
   if (--budget.left < 0) return UNKNOWN;
-  if (a.kind === 'layer' && b.kind === 'layer') return joinLayers(a.layer, b.layer) ?? UNKNOWN;
+  if (a.kind === 'layer' && b.kind === 'layer') return joinLayers(a.layer, b.layer) ?? alternativeLayers(a.layer, b.layer) ?? UNKNOWN;
   if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind && !a.element && !b.element && a.items.length === b.items.length) {
     // Lists are shared by reference and mutated in place: only tuples are rebuilt.
     if (a.kind === 'list') return UNKNOWN;
@@ -90,7 +90,7 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
  */
 function joinLayers(a: LayerDesc, b: LayerDesc): Value | undefined {
   if (a.kind !== b.kind || a.qualname !== b.qualname || a.framework !== b.framework || a.broken || b.broken) return undefined;
-  if (a.children.length || b.children.length || a.module || b.module || a.args.size !== b.args.size) return undefined;
+  if (a.children.length || b.children.length || a.module || b.module || a.alternatives || b.alternatives || a.args.size !== b.args.size) return undefined;
   const args = new Map<string, LayerArg>();
   for (const [name, arg] of a.args) {
     const other = b.args.get(name);
@@ -100,6 +100,51 @@ function joinLayers(a: LayerDesc, b: LayerDesc): Value | undefined {
     else return undefined;
   }
   return { kind: 'layer', layer: { ...a, args } };
+}
+
+/** The most alternatives one layer value stands for; a join past it is unknown. */
+const MAX_ALTERNATIVES = 4;
+
+/**
+ * Torch layers that do not join into one (`nn.LSTM(...)` on one path, `nn.GRU(...)` on another, or one layer with
+ * another flag): a layer that is one of them. Only built-in layers without children take part, so that applying the
+ * alternatives is a pure shape computation.
+ */
+function alternativeLayers(a: LayerDesc, b: LayerDesc): Value | undefined {
+  const options: LayerDesc[] = [];
+  for (const layer of [a, b]) {
+    for (const option of layer.alternatives ?? [layer]) {
+      if (option.framework !== 'torch' || option.broken || option.module || option.repeats || option.children.length || option.alternatives) return undefined;
+      if (!options.includes(option)) options.push(option);
+    }
+  }
+  if (options.length > MAX_ALTERNATIVES) return undefined;
+  const label = options.map((o) => o.label).join(' or ');
+  return { kind: 'layer', layer: { framework: 'torch', kind: 'alternatives', qualname: 'alternatives', call: a.call, args: new Map(), children: [], label, alternatives: options } };
+}
+
+/**
+ * What the outputs of a layer's alternatives agree on: their join, where an axis keeps its role (batch, time) only
+ * when every output gives it that role (a batch-first LSTM and a seq-first one give equal sizes with other roles).
+ */
+export function joinAlternatives(outputs: Value[]): Value {
+  if (outputs.length === 0) return UNKNOWN;
+  const joined = outputs.reduce((a, b) => joinValues(a, b));
+  return agreedRoles(joined, outputs);
+}
+
+function agreedRoles(joined: Value, outputs: Value[]): Value {
+  if (joined.kind === 'tensor' && joined.shape.rankKnown) {
+    const rank = joined.shape.dims.length;
+    const agree = (d: Dim, i: number) => outputs.every((o) => o.kind === 'tensor' && o.shape.rankKnown && o.shape.dims.length === rank && o.shape.dims[i].role === d.role);
+    if (joined.shape.dims.every(agree)) return joined;
+    return { ...joined, shape: shapeOf(joined.shape.dims.map((d, i) => (agree(d, i) ? d : { ...d, role: undefined }))) };
+  }
+  if (joined.kind === 'tuple' && !joined.element && outputs.every((o) => o.kind === 'tuple' && !o.element && o.items.length === joined.items.length)) {
+    const items = joined.items.map((item, i) => agreedRoles(item, outputs.map((o) => (o as typeof joined).items[i])));
+    return items.every((item, i) => item === joined.items[i]) ? joined : { ...joined, items };
+  }
+  return joined;
 }
 
 function isInt(v: Value): boolean {

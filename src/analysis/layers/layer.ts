@@ -40,6 +40,12 @@ export interface LayerDesc {
   repeats?: LayerDesc;
   /** For a user-defined module placed in a container (nn.Sequential): the instance whose forward runs. */
   module?: import('../values/value').InstanceValue;
+  /**
+   * A layer chosen on paths the analysis could not decide (`nn.LSTM(...) if cell == 'lstm' else nn.GRU(...)`): one of
+   * these torch layers, each a plain built-in one. Applying it gives what every alternative's output agrees on, and no
+   * rule reads the call (an alternative may never be taken); `kind` is then 'alternatives', which no family models.
+   */
+  alternatives?: LayerDesc[];
 }
 
 export function bindArgs(params: ParamSpec[], call: Call, positional: Value[], keywords: Map<string, Value>): Map<string, LayerArg> {

@@ -73,10 +73,13 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
     case 'pad_packed_sequence': {
       const sequence = arg(args, kwargs, 0, 'sequence');
       const batchFirst = boolValue(arg(args, kwargs, 1, 'batch_first')) ?? false;
-      if (sequence?.kind !== 'packed') return { kind: 'tuple', items: [{ kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE }, UNKNOWN] };
+      // Whatever was packed, the lengths come back as a 1-D int64 tensor, one per sequence (PyTorch raises on anything
+      // but a PackedSequence, so a run that goes on has them).
+      if (sequence?.kind !== 'packed') return { kind: 'tuple', items: [{ kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE }, { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([UNKNOWN_DIM]) }] };
+      // The padded tensor is (time, batch, *) or (batch, time, *): batch_first swaps the first two axes, whatever follows.
       let shape = sequence.padded.shape;
-      if (shape.rankKnown && shape.dims.length === 3 && batchFirst !== sequence.batchFirst) shape = shapeOf([shape.dims[1], shape.dims[0], shape.dims[2]]);
-      const lengths: TensorValue = { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([shape.rankKnown && shape.dims.length === 3 ? shape.dims[batchFirst ? 0 : 1] : UNKNOWN_DIM]) };
+      if (shape.rankKnown && shape.dims.length >= 2 && batchFirst !== sequence.batchFirst) shape = shapeOf([shape.dims[1], shape.dims[0], ...shape.dims.slice(2)]);
+      const lengths: TensorValue = { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([shape.rankKnown && shape.dims.length >= 2 ? shape.dims[batchFirst ? 0 : 1] : UNKNOWN_DIM]) };
       return { kind: 'tuple', items: [{ kind: 'tensor', dtype: sequence.padded.dtype, origin, shape, rnnOutput: sequence.padded.rnnOutput }, lengths] };
     }
     default:

@@ -49,10 +49,13 @@ describe('nn.Sequential of a list of blocks in a number not known', () => {
     assert.deepEqual(await codes(body), []);
   });
 
-  it('stays unknown when the blocks differ or the list is not known', async () => {
-    // Linear then ReLU: the list's items are not alike, so nothing stands for every one of them.
+  it('blocks that differ stand for one another as alternatives; a list not known stays unknown', async () => {
+    // Linear(8, 8) then ReLU: each block is one of the two, and both keep (3, 8), so any number of them does.
     const mixed = `${header}layers = []\nfor i in range(n):\n    layers.append(nn.Linear(8, 8))\n    layers.append(nn.ReLU())\nnet = nn.Sequential(*layers)\ny = net(torch.randn(3, 8))\n`;
-    assert.equal(await shapeOf(mixed, 'y'), undefined);
+    assert.equal(await shapeOf(mixed, 'y'), '(3, 8)');
+    // Linear(8, 4) and ReLU disagree on the width: the rank stays, the width is unknown.
+    const narrowing = `${header}layers = []\nfor i in range(n):\n    layers.append(nn.Linear(8, 4))\n    layers.append(nn.ReLU())\nnet = nn.Sequential(*layers)\ny = net(torch.randn(3, 8))\n`;
+    assert.equal(await shapeOf(narrowing, 'y'), '(3, ?)');
     const opaque = `${header}net = nn.Sequential(*make_layers(n))\ny = net(torch.randn(3, 8))\n`;
     assert.equal(await shapeOf(opaque, 'y'), undefined);
   });

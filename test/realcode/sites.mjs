@@ -1,0 +1,69 @@
+#!/usr/bin/env node
+// Lists every site `seqlens check --stats` counts (each name assigned in a forward and what it calls) with what it
+// holds, to find where the unknown names come from. Runs the compiled analysis in out/ (`npx tsc -p .` first).
+//
+// Usage: node test/realcode/sites.mjs [--family torch|attention] [--dir DIR] [--unknown] [FILE...]
+// Without files, the measured files of the family's manifest brought into .realcode/<family> (or DIR). Prints one line a site:
+//   path:line:col <TAB> knowledge <TAB> what <TAB> the source line
+// where knowledge is full | rank | value | unknown and what is the value's kind ('tensor?' for a tensor of unknown rank).
+import { readFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve, relative, extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..', '..');
+const require = createRequire(import.meta.url);
+const out = join(root, 'out', 'src');
+if (!existsSync(join(out, 'analysis', 'coverage.js'))) {
+  console.error('out/ is missing: run `npx tsc -p .` first');
+  process.exit(2);
+}
+const { createAnalyzer } = require(join(out, 'analysis', 'index.js'));
+const { siteTrace, knowledgeOf } = require(join(out, 'analysis', 'coverage.js'));
+const { Workspaces, projectRootOf } = require(join(out, 'workspace', 'disk-provider.js'));
+
+const args = process.argv.slice(2);
+const family = args.includes('--family') ? args[args.indexOf('--family') + 1] : 'torch';
+const onlyUnknown = args.includes('--unknown');
+const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--dir');
+const realDir = args.includes('--dir') ? resolve(args[args.indexOf('--dir') + 1]) : join(root, '.realcode', family);
+const repoOf = new Map();
+if (!files.length) {
+  const manifest = JSON.parse(readFileSync(join(here, `${family}-files.json`), 'utf8'));
+  for (const entry of manifest.repos) for (const path of entry.files) {
+    const repo = join(realDir, entry.repo.replace('/', '__'));
+    const p = join(repo, path);
+    if (existsSync(p) && extname(p) === '.py') {
+      files.push(p);
+      repoOf.set(p, repo);
+    }
+  }
+}
+
+const ORDER = { unknown: 0, value: 1, rank: 2, full: 3 };
+const analyzer = await createAnalyzer();
+const workspaces = new Workspaces();
+for (const file of files) {
+  const path = resolve(file);
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const sites = new Map();
+  siteTrace.sink = (range, value) => {
+    const key = `${range.start.line}:${range.start.column}`;
+    const k = knowledgeOf(value);
+    const what = value.kind === 'tensor' && !value.shape.rankKnown ? 'tensor?' : value.kind;
+    const before = sites.get(key);
+    if (!before || ORDER[k] > ORDER[before.k]) sites.set(key, { k, what, line: range.start.line, column: range.start.column });
+  };
+  try {
+    analyzer.analyze(text, path, workspaces.for(repoOf.get(path) ?? projectRootOf(path)));
+  } catch (error) {
+    console.error(`${file}: ${error.message}`);
+  }
+  siteTrace.sink = undefined;
+  for (const s of [...sites.values()].sort((a, b) => a.line - b.line || a.column - b.column)) {
+    if (onlyUnknown && s.k !== 'unknown') continue;
+    console.log(`${relative(root, path)}:${s.line + 1}:${s.column + 1}\t${s.k}\t${s.what}\t${(lines[s.line] ?? '').trim()}`);
+  }
+}
