@@ -44,23 +44,20 @@ export interface LayerDesc {
 
 export function bindArgs(params: ParamSpec[], call: Call, positional: Value[], keywords: Map<string, Value>): Map<string, LayerArg> {
   const bound = new Map<string, LayerArg>();
-  // Indexed loops and Map.forEach: this runs for every layer built, and iterators allocate.
-  for (let i = 0; i < positional.length && i < params.length; i++) {
+  positional.forEach((value, i) => {
     const spec = params[i];
-    if (spec) bound.set(spec.name, { value: positional[i], expr: call.args[i], position: i });
-  }
-  for (let i = 0; i < call.keywords.length; i++) {
-    const kw = call.keywords[i];
+    if (spec) bound.set(spec.name, { value, expr: call.args[i], position: i });
+  });
+  for (const kw of call.keywords) {
     bound.set(kw.name, { value: keywords.get(kw.name) ?? UNKNOWN, expr: kw.value, keyword: kw.name });
   }
   // Keywords that came out of a known `**mapping` (`nn.LSTM(4, 8, **{'batch_first': True})`) count as given: a default
   // must not stand in for them.
-  keywords.forEach((value, name) => {
-    if (!bound.get(name)?.keyword) bound.set(name, { value, keyword: name });
-  });
-  for (let i = 0; i < params.length; i++) {
-    const spec = params[i];
-    if (spec.default && !bound.has(spec.name)) bound.set(spec.name, { value: spec.default });
+  for (const [name, value] of keywords) {
+    if (!bound.has(name) || !bound.get(name)!.keyword) bound.set(name, { value, keyword: name });
+  }
+  for (const spec of params) {
+    if (!bound.has(spec.name) && spec.default) bound.set(spec.name, { value: spec.default });
   }
   return bound;
 }
