@@ -64,7 +64,9 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
         const item: Value = last !== undefined && Number.isSafeInteger(last) ? { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min: Math.min(start, last), max: Math.max(start, last) } } : anInt;
         return summary('list', count, item);
       }
-      return { kind: 'list', items: Array.from({ length: count }, (_, i) => ({ kind: 'int' as const, value: start + i * step })) };
+      const items: Value[] = [];
+      for (let i = 0; i < count; i++) items.push({ kind: 'int', value: start + i * step });
+      return { kind: 'list', items };
     }
     case 'set':
     case 'sorted':

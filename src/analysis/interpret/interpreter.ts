@@ -2017,7 +2017,6 @@ export class Interpreter {
     if (self && params.length && !params[0].variadic) scope.set(params.shift()!.name, self);
     // `*args` and `**kwargs` hold what the call passed beyond the named parameters, when every argument is visible.
     const exact = call.exactArgs === true && symbolic === false && !(self && def.params[0]?.variadic);
-    const named = new Set(params.filter((p) => !p.variadic).map((p) => p.name));
     let position = 0;
     for (const param of params) {
       if (param.variadic) {
@@ -2025,6 +2024,7 @@ export class Interpreter {
           scope.set(param.name, sequence('tuple', args.slice(position)));
           position = args.length;
         } else if (exact && param.stars === 2) {
+          const named = new Set(params.filter((p) => !p.variadic).map((p) => p.name));
           scope.set(param.name, { kind: 'dict', entries: new Map([...kwargs].filter(([k]) => !named.has(k))) });
         } else scope.set(param.name, UNKNOWN);
         continue;

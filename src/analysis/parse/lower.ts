@@ -362,7 +362,7 @@ class Lowerer {
   assignment(node: number, range: Range): A.Assign {
     const targets: A.Expr[] = [];
     let current = node;
-    let value: A.Expr = { kind: 'other', range, calls: [] };
+    let value: A.Expr | undefined;
     let op: string | undefined;
     if (this.type(node) === 'augmented_assignment') {
       const operator = this.field(node, 'operator');
@@ -380,7 +380,7 @@ class Lowerer {
       if (right !== NONE) value = this.expr(right);
       current = NONE;
     }
-    return { kind: 'assign', range, targets, value, op };
+    return { kind: 'assign', range, targets, value: value ?? { kind: 'other', range, calls: [] }, op };
   }
 
   functionDef(node: number): A.FunctionDef {
