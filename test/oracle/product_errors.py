@@ -14,7 +14,8 @@ softmaxes over random axes (whether every weight comes out as 1) that of SL127's
 3-D scores against 2-D class targets that of SL113's stepsClash, and values written into regions of random shapes
 (x[...] = value) that of SL119's storeClash (x.expand_as(y) too, the `expands`), and tensors joined by torch.cat or
 torch.stack that of SL142's catClash (test/unit/analysis/cat-size-mismatch.test.ts); joins of tensors of several ranks
-along random axes that of SL123's joinAxisTensor (test/unit/analysis/dim-out-of-range.test.ts).
+along random axes that of SL123's joinAxisTensor (test/unit/analysis/dim-out-of-range.test.ts), and torch.gather on random
+shapes that of SL147's gatherClash (test/unit/analysis/gather-index-size.test.ts).
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -285,9 +286,24 @@ def generate():
             joins.append({**case, "ok": True})
         except (RuntimeError, IndexError) as err:
             joins.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    # torch.gather(input, dim, index) on random shapes, the index mostly of the input's rank and sizes around the
+    # input's (sometimes 0), from a stream of their own: SL147's gatherClash.
+    g = random.Random(SEED + 10)
+    gathers = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        x = [g.randint(1, 4) for _ in range(g.randint(1, 3))]
+        rank = len(x) if g.random() < 0.85 else max(1, len(x) + g.choice([-1, 1]))
+        index = [g.choice([x[i] if i < len(x) else 2, g.randint(1, 5), 0 if g.random() < 0.1 else 1]) for i in range(rank)]
+        dim = g.randint(-len(x), len(x) - 1)
+        case = {"x": x, "index": index, "dim": dim}
+        try:
+            out = torch.gather(torch.randn(tuple(x)), dim, torch.zeros(tuple(index), dtype=torch.long))
+            gathers.append({**case, "out": list(out.shape)})
+        except RuntimeError as err:
+            gathers.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
     # x.expand(*sizes) on random shapes and sizes (kept sizes, sizes of 1 expanded, -1, new leading axes, too few
     # sizes), from a stream of their own: SL119's and SL118's expandClash.
-    g = random.Random(SEED + 10)
+    g = random.Random(SEED + 11)
     expand_sizes = []
     for _ in range(CASES_PER_PRODUCT * 4):
         source = [g.choice([1, g.randint(1, 4)]) for _ in range(g.randint(1, 3))]
@@ -302,7 +318,7 @@ def generate():
         except RuntimeError as err:
             expand_sizes.append({"source": source, "sizes": sizes, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
     # torch.cat/stack of tensors whose ranks may differ, from a stream of their own: SL142's catClash on ranks.
-    r = random.Random(SEED + 11)
+    r = random.Random(SEED + 12)
     cat_ranks = []
     for _ in range(CASES_PER_PRODUCT * 2):
         base = [r.randint(1, 3) for _ in range(r.randint(1, 3))]
@@ -319,7 +335,7 @@ def generate():
             cat_ranks.append({**case, "ok": True})
         except (RuntimeError, IndexError) as err:
             cat_ranks.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks}
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "gathers": gathers, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks}
 
 
 def main():
@@ -338,7 +354,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["expand_sizes"] + data["cat_ranks"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["gathers"] + data["expand_sizes"] + data["cat_ranks"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("gathers", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -346,7 +362,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) and {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['gathers'])} gathers ({sum(1 for c in data['gathers'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) and {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

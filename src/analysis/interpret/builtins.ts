@@ -7,7 +7,7 @@ import { NONE, UNKNOWN, Value, intOrUnknown, intValue, listOf, sequence, sequenc
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
 
-export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
+export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'ord', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
 
 export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Value>, interp: Interpreter, call: Call): Value {
   const [a, b] = args;
@@ -38,6 +38,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'float':
       return a?.kind === 'int' || a?.kind === 'float' ? { kind: 'float', value: a.value } : UNKNOWN;
+    case 'ord': {
+      // A character's code point: an int (Python raises on anything else), known for a known one-character string.
+      if (a?.kind === 'str' && [...a.value].length === 1) return { kind: 'int', value: a.value.codePointAt(0)! };
+      return { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min: 0, max: 0x10ffff } };
+    }
     case 'max':
     case 'min': {
       const items = args.length === 1 && (a.kind === 'list' || a.kind === 'tuple') ? a.items : args;

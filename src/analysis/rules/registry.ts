@@ -43,6 +43,8 @@ import { convOutputIntoRnn } from './torch/sl140-conv-output-into-rnn';
 import { rnnLastUnitAsLastStep } from './torch/sl143-rnn-last-unit-as-last-step';
 import { rnnIntegerInput } from './torch/sl144-rnn-integer-input';
 import { viewFloatSize } from './torch/sl145-view-float-size';
+import { batchnormChannelAxis } from './torch/sl146-batchnorm-channel-axis';
+import { gatherIndexSize } from './torch/sl147-gather-index-size';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -105,6 +107,8 @@ const RULES: readonly Rule[] = [
   rnnLastUnitAsLastStep,
   rnnIntegerInput,
   viewFloatSize,
+  batchnormChannelAxis,
+  gatherIndexSize,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,

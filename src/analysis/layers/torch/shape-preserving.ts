@@ -8,6 +8,15 @@ const KINDS = [
   'ReLU', 'ReLU6', 'LeakyReLU', 'Dropout2d', 'InstanceNorm1d', 'GroupNorm', 'ELU', 'GELU', 'SELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Mish', 'Softplus', 'PReLU',
 ];
 
+/** nn.BatchNorm1d(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True). */
+const BATCHNORM1D_PARAMS = [
+  { name: 'num_features' },
+  { name: 'eps', default: { kind: 'float', value: 1e-5 } as Value },
+  { name: 'momentum', default: { kind: 'float', value: 0.1 } as Value },
+  { name: 'affine', default: { kind: 'bool', value: true } as Value },
+  { name: 'track_running_stats', default: { kind: 'bool', value: true } as Value },
+];
+
 function applySame(_layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
   const input = args[0];
   if (input?.kind !== 'tensor') return UNKNOWN;
@@ -17,7 +26,7 @@ function applySame(_layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>
 export const torchShapePreserving: LayerFamily = {
   framework: 'torch',
   kinds: KINDS,
-  params: (kind) => (kind === 'LayerNorm' ? [{ name: 'normalized_shape' }] : kind.includes('Dropout') ? [{ name: 'p', default: { kind: 'float', value: 0.5 } }] : kind.includes('Softmax') ? [{ name: 'dim' }] : []),
+  params: (kind) => (kind === 'LayerNorm' ? [{ name: 'normalized_shape' }] : kind === 'BatchNorm1d' ? BATCHNORM1D_PARAMS : kind.includes('Dropout') ? [{ name: 'p', default: { kind: 'float', value: 0.5 } }] : kind.includes('Softmax') ? [{ name: 'dim' }] : []),
   apply: applySame,
   hover: (layer) => `**nn.${layer.kind}** — the output has the same shape as the input.`,
 };
