@@ -208,7 +208,7 @@ export const UNREACHED_TOTAL = 400_000;
 const DEFINITION_BUDGET = 2_000;
 
 export class Interpreter {
-  readonly module = new Scope();
+  readonly module = new Scope(undefined, false, true);
   private readonly frames: Frame[] = [{ returns: [] }];
   private readonly runs = new Map<A.FunctionDef, number>();
   readonly classes: ClassInfo[] = [];
@@ -363,9 +363,14 @@ export class Interpreter {
   /** Values of one name kept in topLevelHistory: past this many, the later ones are joined into the last. */
   private static readonly HISTORY_LIMIT = 16;
 
-  /** Notes the top-level names whose value the statement that just ran changed (see topLevelHistory). */
+  /**
+   * Notes the top-level names whose value the statement that just ran changed (see topLevelHistory): only the names
+   * set in the module scope since the previous statement can have changed.
+   */
   private recordTopLevel(): void {
-    for (const [name, value] of this.module.vars) {
+    for (const name of this.module.written() ?? this.module.vars.keys()) {
+      const value = this.module.vars.get(name);
+      if (value === undefined) continue;
       const past = this.topLevelHistory.get(name);
       if (!past) {
         this.topLevelHistory.set(name, [{ at: this.topIndex, value }]);
@@ -394,7 +399,6 @@ export class Interpreter {
       // The value the name held when the definition ran (if it was bound), then every later one.
       let first = past.length - 1;
       while (first > 0 && past[first].at > at) first--;
-      if (past[first].at > at) first = 0;
       const seen = past.slice(first).map((p) => p.value);
       // What ran after the top level (a script importing the file) may have bound it again.
       if (current !== seen[seen.length - 1]) seen.push(current);

@@ -4,10 +4,35 @@ import { Shape, UNKNOWN_SHAPE, formatShape, shapeOf, trailing } from '../shapes/
 import { MAX_WEIGHT, TensorValue, UNKNOWN, Value } from '../values/value';
 import type { LayerArg, LayerDesc } from '../layers/layer';
 
-export class Scope {
-  readonly vars = new Map<string, Value>();
+/** A map that notes each key set on it, until the holder takes the notes (see Scope.written). */
+class WriteNotingMap<K, V> extends Map<K, V> {
+  notes = new Set<K>();
 
-  constructor(readonly parent?: Scope, private readonly isBranch = false) {}
+  override set(key: K, value: V): this {
+    // Map's constructor sets nothing here (no entries are given), so the notes exist by the first set.
+    this.notes.add(key);
+    return super.set(key, value);
+  }
+}
+
+export class Scope {
+  readonly vars: Map<string, Value>;
+
+  /** `noteWrites`: the scope notes the names set in it, for `written` (the analysed module's top level). */
+  constructor(readonly parent?: Scope, private readonly isBranch = false, noteWrites = false) {
+    this.vars = noteWrites ? new WriteNotingMap<string, Value>() : new Map<string, Value>();
+  }
+
+  /**
+   * The names set in this scope (by any writer of `vars`) since the last call, for a scope made with `noteWrites`;
+   * undefined for any other scope.
+   */
+  written(): Set<string> | undefined {
+    if (!(this.vars instanceof WriteNotingMap)) return undefined;
+    const notes = this.vars.notes;
+    this.vars.notes = new Set();
+    return notes;
+  }
 
   /** Whether the name is bound in this frame (branches included), not in an enclosing one. */
   has(name: string): boolean {
