@@ -149,7 +149,7 @@ export class AnalysisContext {
     if (foreignFileOf(report.range)) return;
     const line = report.range.start.line;
     if (isSuppressed(this.suppressions, line, rule.code)) return;
-    const key = `${rule.code}@${line}:${report.range.start.column}`;
+    const key = findingKey(rule, report.range);
     if (this.findings.has(key) || this.refuted?.has(key)) return;
     this.findings.set(key, {
       code: rule.code,
@@ -167,7 +167,7 @@ export class AnalysisContext {
 
   private refute(rule: Rule, range: Range): void {
     if (foreignFileOf(range)) return;
-    const key = `${rule.code}@${range.start.line}:${range.start.column}`;
+    const key = findingKey(rule, range);
     (this.refuted ??= new Set()).add(key);
     this.findings.delete(key);
   }
@@ -218,6 +218,11 @@ export class AnalysisContext {
   collected(): Collected {
     return { findings: this.findings, layerSites: this.layerSites, layerCalls: this.layerCalls, tensorSites: this.tensorSites, incomplete: this.incomplete, coverage: this.coverage };
   }
+}
+
+/** The key of a rule's finding at a position (`code@line:column`), in `findings` and the refuted ones alike. */
+function findingKey(rule: Rule, range: Range): string {
+  return `${rule.code}@${range.start.line}:${range.start.column}`;
 }
 
 /** A rule's hook for one event, with the context its reports go through. */

@@ -3,7 +3,7 @@
 import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue } from '../values/value';
-import { stridesOf } from './layout';
+import { stridesFit, stridesOf } from './layout';
 
 export type IndexItem =
   | { kind: 'int'; value?: number }
@@ -110,8 +110,7 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
   out.push(...dims.slice(axis));
   strides?.push(...before!.slice(axis));
   const result = indexed(t, origin, shapeOf(out));
-  // What stridesOf would say of the result with these strides, asked without a spread copy of the value.
-  if (strides && result.shape.rankKnown && strides.length === result.shape.dims.length && result.shape.dims.every(isIntDim)) result.strides = strides;
+  if (strides && stridesFit(result.shape, strides)) result.strides = strides;
   return result;
 }
 
@@ -159,8 +158,4 @@ export function indexOutOfBounds(t: TensorValue, items: readonly IndexItem[]): I
     axis++;
   }
   return undefined;
-}
-
-function isIntDim(d: Dim): boolean {
-  return d.kind === 'int';
 }

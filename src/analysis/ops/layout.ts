@@ -4,6 +4,7 @@
 // basic slicing and the element-wise ops that keep their input's layout. Everything else forgets them, and an
 // unknown layout never leads to a finding.
 import type { Dim } from '../shapes/dim';
+import type { Shape } from '../shapes/shape';
 import type { TensorValue } from '../values/value';
 
 /** The sizes as numbers, when every one is known. */
@@ -41,8 +42,14 @@ export function contiguousStrides(sizes: number[]): number[] {
 
 /** The tensor's strides, when its sizes are known and its layout is certain. */
 export function stridesOf(t: TensorValue): number[] | undefined {
-  if (!t.strides || !t.shape.rankKnown || t.strides.length !== t.shape.dims.length) return undefined;
-  return knownSizes(t.shape.dims) ? t.strides : undefined;
+  return t.strides && stridesFit(t.shape, t.strides) ? t.strides : undefined;
+}
+
+/** Whether strides describe a layout of the shape: one per axis, and every size known. */
+export function stridesFit(shape: Shape, strides: readonly number[]): boolean {
+  if (!shape.rankKnown || strides.length !== shape.dims.length) return false;
+  for (const d of shape.dims) if (d.kind !== 'int') return false;
+  return true;
 }
 
 /** A contiguous tensor's strides, for `.contiguous()` and copies: undefined unless every size is known. */

@@ -53,15 +53,30 @@ export function expandClash(source: readonly Dim[], sizes: readonly Dim[]): Expa
   return undefined;
 }
 
-export function checkExpand(event: TensorMethodEvent, ctx: RuleContext): void {
-  if (event.name !== 'expand' || event.call.hasStarArgs || event.kwargs.size > 0 || event.args.length === 0) return;
-  const { receiver, call } = event;
-  if (!receiver.shape.rankKnown) return;
+/** The clash of each `x.expand(...)` event, worked out once for the two rules that report its kinds. */
+const clashes = new WeakMap<TensorMethodEvent, { sizes: Dim[]; clash: ExpandClash } | undefined>();
+
+/**
+ * The sizes `x.expand(...)` is given and why PyTorch refuses them (see expandClash), where the sizes and the tensor's
+ * rank are known; undefined for another method, or where nothing is sure to raise. SL119 reports the size clashes,
+ * SL118 too few sizes.
+ */
+export function expandClashOf(event: TensorMethodEvent): { sizes: Dim[]; clash: ExpandClash } | undefined {
+  if (event.name !== 'expand' || event.call.hasStarArgs || event.kwargs.size > 0 || event.args.length === 0 || !event.receiver.shape.rankKnown) return undefined;
+  if (clashes.has(event)) return clashes.get(event);
   const sizes = dimsFromSizeArgs(event.args, undefined);
-  if (!sizes) return;
-  const clash = expandClash(receiver.shape.dims, sizes);
+  const clash = sizes && expandClash(event.receiver.shape.dims, sizes);
+  const found = sizes && clash ? { sizes, clash } : undefined;
+  clashes.set(event, found);
+  return found;
+}
+
+export function checkExpand(event: TensorMethodEvent, ctx: RuleContext): void {
+  const found = expandClashOf(event);
   // Fewer sizes than axes is SL118's (repeat-fewer-sizes) to report.
-  if (!clash || clash.kind === 'fewer') return;
+  if (!found || found.clash.kind === 'fewer') return;
+  const { sizes, clash } = found;
+  const { receiver, call } = event;
   const func = call.func;
   const self = operandText(ctx, func.kind === 'attribute' ? func.object : undefined, receiver);
   const written = `(${sizes.map((d) => formatDim(d)).join(', ')})`;

@@ -5,7 +5,7 @@ import type { TensorValue, Value } from '../../values/value';
 import { LayerCallEvent, RuleContext } from '../../interpret/events';
 import { fix, replace, splitTopLevel } from '../edits';
 import type { Rule } from '../rule';
-import { layerName } from './describe';
+import { layerName, keywordExpr } from './describe';
 import { hiddenStateShowsLayout } from './sl102-batch-first-mismatch';
 import { isRecurrentCell } from './sl101-rnn-input-size-mismatch';
 import { argDim, argInt } from '../../layers/layer';
@@ -115,7 +115,7 @@ function checkCellState(event: LayerCallEvent, ctx: RuleContext): void {
   }
   if (wrong.length === 0) return;
   // With an unknown batch size(0) may fail first: PyTorch's words are then the batch's, but it raises either way.
-  const argExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'hx')?.value;
+  const argExpr = event.call.args[1] ?? keywordExpr(event.call, 'hx');
   const layout = rank === 2 ? '(batch, hidden_size)' : '(hidden_size,) for a 1-D input';
   const parts = wrong.map(({ name, got, tensor }) => {
     const shown = want.map((d, i) => (d.kind === 'unknown' && got[i] ? got[i] : d));
@@ -158,7 +158,7 @@ export const hiddenStateShape: Rule = {
       } else if (!config.isLstm && hx.kind === 'tensor') {
         states.push({ tensor: hx, cell: false, name: 'h_0' });
       }
-      const argExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'hx')?.value;
+      const argExpr = event.call.args[1] ?? keywordExpr(event.call, 'hx');
       const wrong: { name: string; want: Dim[]; got: Dim[]; tensor: TensorValue; cell: boolean }[] = [];
       for (const { tensor, cell, name } of states) {
         const want = expectedState(event, cell, tensor.shape.rankKnown ? tensor.shape.dims.length : -1);

@@ -3,7 +3,7 @@ import type { Value } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { LayerCallEvent, RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { layerName } from './describe';
+import { layerName, keywordExpr } from './describe';
 
 function lstmState(value: Value) {
   return value.kind === 'tuple' && value.tag?.kind === 'lstm-state' ? value.tag : undefined;
@@ -17,7 +17,7 @@ function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
   const layer = event.layer;
   if (layer.framework !== 'torch' || (!PAIR_STATE.has(layer.kind) && !ONE_STATE.has(layer.kind))) return;
   const state = event.args[1] ?? event.kwargs.get('hx');
-  const stateExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'hx')?.value;
+  const stateExpr = event.call.args[1] ?? keywordExpr(event.call, 'hx');
   if (!state || !stateExpr) return;
   const text = ctx.text(stateExpr.range);
   // A parameter the analysis only assumed to be a tensor (a forward nobody calls in this file) may be the pair.

@@ -1,6 +1,7 @@
 import { boolValue } from '../../values/value';
 import { addKeyword, fix } from '../edits';
 import type { Rule } from '../rule';
+import { keywordExpr } from './describe';
 
 export const unsortedLengths: Rule = {
   code: 'SL112',
@@ -23,7 +24,7 @@ export const unsortedLengths: Rule = {
       if (enforce !== undefined && boolValue(enforce) !== true) return;
       if (event.call.hasStarArgs) return;
       const lengths = event.args[1] ?? event.kwargs.get('lengths');
-      const lengthsExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'lengths')?.value;
+      const lengthsExpr = event.call.args[1] ?? keywordExpr(event.call, 'lengths');
       let literal: number[] | undefined;
       if (lengths?.kind === 'tensor') literal = lengths.literal;
       else if (lengths?.kind === 'list' || lengths?.kind === 'tuple') literal = lengths.items.every((v) => v.kind === 'int') ? lengths.items.map((v) => (v.kind === 'int' ? v.value : 0)) : undefined;

@@ -1,8 +1,7 @@
 import { formatShape } from '../../shapes/shape';
 import type { RuleContext, TensorMethodEvent } from '../../interpret/events';
-import { dimsFromSizeArgs } from '../../ops/dims-from-values';
 import type { Rule } from '../rule';
-import { expandClash } from './expand-broadcast';
+import { expandClashOf } from './expand-broadcast';
 
 /** The receiver as written, clipped, and where it was made when that is elsewhere. */
 function described(event: TensorMethodEvent, ctx: RuleContext) {
@@ -18,9 +17,7 @@ function described(event: TensorMethodEvent, ctx: RuleContext) {
 
 /** `x.expand(*sizes)` with fewer sizes than x has axes (PyTorch's expand names the sizes it got). */
 function checkExpandFewer(event: TensorMethodEvent, ctx: RuleContext): void {
-  if (event.call.hasStarArgs || event.kwargs.size > 0 || event.args.length === 0 || !event.receiver.shape.rankKnown) return;
-  const sizes = dimsFromSizeArgs(event.args, undefined);
-  const clash = sizes && expandClash(event.receiver.shape.dims, sizes);
+  const clash = expandClashOf(event)?.clash;
   if (clash?.kind !== 'fewer') return;
   const { text, related } = described(event, ctx);
   ctx.report({

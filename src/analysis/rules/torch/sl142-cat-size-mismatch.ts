@@ -3,6 +3,7 @@ import { formatShape, normaliseAxis } from '../../shapes/shape';
 import { intValue, type TensorValue } from '../../values/value';
 import type { Rule } from '../rule';
 import { relatedOrigin } from './describe';
+import { joinAxisTensor } from './sl123-dim-out-of-range';
 
 const FUNCTIONS: Record<string, 'cat' | 'stack'> = { 'torch.cat': 'cat', 'torch.concat': 'cat', 'torch.stack': 'stack' };
 
@@ -78,15 +79,17 @@ export const catSizeMismatch: Rule = {
       const dimArg = event.args[1] ?? event.kwargs.get('dim');
       const axisValue = dimArg === undefined ? 0 : intValue(dimArg);
       if (axisValue === undefined) return;
-      const first = tensors.find((t) => !skipped(t.shape.dims, stack));
-      if (!first) return;
+      // The axis is wrapped against the tensor PyTorch takes for it (SL123's joinAxisTensor).
+      const at = joinAxisTensor(tensors.map((t) => t.shape.dims), stack);
+      if (at === undefined) return;
+      const first = tensors[at];
       const axis = normaliseAxis(axisValue, stack ? first.shape.dims.length + 1 : first.shape.dims.length);
       if (axis === undefined) return;
       const clash = catClash(tensors.map((t) => t.shape.dims), axis, stack);
       if (!clash) return;
       const shapes = tensors.map((t) => formatShape(t.shape)).join(', ');
       const raises = stack
-        ? `stack expects each tensor to be equal size, but got ${formatShape(first.shape)} at entry ${tensors.indexOf(first)} and ${formatShape(tensors[clash.index].shape)} at entry ${clash.index}`
+        ? `stack expects each tensor to be equal size, but got ${formatShape(first.shape)} at entry ${at} and ${formatShape(tensors[clash.index].shape)} at entry ${clash.index}`
         : clash.ranks
           ? `Tensors must have same number of dimensions: got ${clash.ranks.expected} and ${clash.ranks.got}`
           : `Sizes of tensors must match except in dimension ${axis}. Expected size ${formatDim(clash.expected)} but got size ${formatDim(clash.got)} for tensor number ${clash.index} in the list.`;

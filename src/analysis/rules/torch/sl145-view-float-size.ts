@@ -4,6 +4,7 @@ import type { RuleContext } from '../../interpret/events';
 import type { Range } from '../../findings';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
+import { keywordExpr } from './describe';
 
 /**
  * The sizes a view or reshape is given, with the expressions that wrote them where they are arguments of the call:
@@ -77,7 +78,7 @@ export const viewFloatSize: Rule = {
       if (event.call.hasStarArgs || event.qualname !== 'torch.reshape') return;
       const shape = event.args[1] ?? event.kwargs.get('shape');
       if (!shape || (shape.kind !== 'tuple' && shape.kind !== 'list')) return;
-      const expr = event.args[1] ? event.call.args[1] : event.call.keywords.find((k) => k.name === 'shape')?.value;
+      const expr = event.args[1] ? event.call.args[1] : keywordExpr(event.call, 'shape');
       const sizes = sizesOf([shape], expr ? [expr] : []);
       if (sizes) report(ctx, event.call.range, 'reshape', sizes);
     },

@@ -1,10 +1,9 @@
 import { formatDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { argBool, argInt, argOrigin } from '../../layers/layer';
-import { lineOf } from '../../shapes/dim';
 import type { Rule } from '../rule';
 import { known, originRelated } from './attention-helpers';
-import { layerName } from './describe';
+import { layerName, originNote } from './describe';
 
 export const batchnormChannelAxis: Rule = {
   code: 'SL146',
@@ -43,7 +42,7 @@ export const batchnormChannelAxis: Rule = {
       const stat = tracks ? 'running_mean' : 'weight';
       ctx.report({
         range: expr?.range ?? event.call.range,
-        message: `${layerName(layer)} normalises axis 1 of its (N, C${dims.length === 3 ? ', L' : ''}) input, which must hold its ${at.text} channels, but receives ${formatShape(input.shape)}${input.origin ? ` (${input.origin.text}, ${lineOf(input.origin)})` : ''} with ${formatDim(dims[1])} there: PyTorch raises "${stat} should contain ${channels} elements not ${want}"${dims.length === 3 && last === want ? `. The ${want} features are the last axis: the input is (batch, seq, features), and BatchNorm1d needs them on axis 1 (transpose(1, 2) around it, or fold the steps into the batch with reshape(-1, ${want}))` : ''}`,
+        message: `${layerName(layer)} normalises axis 1 of its (N, C${dims.length === 3 ? ', L' : ''}) input, which must hold its ${at.text} channels, but receives ${formatShape(input.shape)}${originNote(input)} with ${formatDim(dims[1])} there: PyTorch raises "${stat} should contain ${channels} elements not ${want}"${dims.length === 3 && last === want ? `. The ${want} features are the last axis: the input is (batch, seq, features), and BatchNorm1d needs them on axis 1 (transpose(1, 2) around it, or fold the steps into the batch with reshape(-1, ${want}))` : ''}`,
         related: [{ range: at.range, message: `num_features=${want} is set here` }, ...originRelated(input, `input ${formatShape(input.shape)}`)],
         fixes: [],
       });

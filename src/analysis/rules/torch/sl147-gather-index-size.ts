@@ -7,6 +7,7 @@ import { intValue } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { originRelated } from './attention-helpers';
+import { keywordExpr } from './describe';
 
 export type GatherClash = { kind: 'rank' } | { kind: 'size'; axis: number; exact: boolean };
 
@@ -83,7 +84,7 @@ export const gatherIndexSize: Rule = {
       if (event.name !== 'gather' || event.call.hasStarArgs) return;
       const index = event.args[1] ?? event.kwargs.get('index');
       if (index?.kind !== 'tensor') return;
-      const indexExpr = event.args[1] ? event.call.args[1] : event.call.keywords.find((k) => k.name === 'index')?.value;
+      const indexExpr = event.args[1] ? event.call.args[1] : keywordExpr(event.call, 'index');
       report(ctx, event.call.range, event.receiver, index, event.args[0] ?? event.kwargs.get('dim'), indexExpr?.range);
     },
     functionCall(event, ctx) {
@@ -91,7 +92,7 @@ export const gatherIndexSize: Rule = {
       const input = event.args[0] ?? event.kwargs.get('input');
       const index = event.args[2] ?? event.kwargs.get('index');
       if (input?.kind !== 'tensor' || index?.kind !== 'tensor') return;
-      const indexExpr = event.args[2] ? event.call.args[2] : event.call.keywords.find((k) => k.name === 'index')?.value;
+      const indexExpr = event.args[2] ? event.call.args[2] : keywordExpr(event.call, 'index');
       report(ctx, event.call.range, input, index, event.args[1] ?? event.kwargs.get('dim'), indexExpr?.range);
     },
   },
