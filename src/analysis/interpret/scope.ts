@@ -184,6 +184,7 @@ function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
   if (a.maxValue !== undefined && b.maxValue !== undefined) joined.maxValue = Math.max(a.maxValue, b.maxValue);
   if ((a.mixedBounds || b.mixedBounds) && (joined.minValue !== undefined || joined.maxValue !== undefined)) joined.mixedBounds = true;
   if (a.rnnOutput && b.rnnOutput) joined.rnnOutput = true;
+  if (a.bidirectionalOf && a.bidirectionalOf === b.bidirectionalOf) joined.bidirectionalOf = a.bidirectionalOf;
   if (a.seqFrom && a.seqFrom === b.seqFrom) joined.seqFrom = a.seqFrom;
   if (a.regrouped && a.regrouped === b.regrouped) joined.regrouped = a.regrouped;
   if (a.name && a.name === b.name) joined.name = a.name;

@@ -20,6 +20,15 @@ const SAME_SHAPE = new Set([
   'nan_to_num', 'lerp', 'addcmul', 'addcdiv', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
 ]);
 
+/**
+ * Of those, the ones whose every step holds what that step held: a copy, a move, or an element-wise function of the
+ * tensor alone (a bidirectional output's last step keeps its reverse half after one step; see SL150).
+ */
+const STEPWISE = new Set([
+  'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'detach_', 'relu', 'tanh', 'sigmoid', 'requires_grad_', 'pin_memory', 'share_memory_',
+  'retain_grad', 'gelu', 'silu',
+]);
+
 /** Methods that broadcast the tensor against their first argument. */
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', pow: '**', float_power: '**', remainder: '%', fmod: '%', floor_divide: '//', maximum: 'max', minimum: 'min' };
 
@@ -314,6 +323,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     const result = tensor(t, t.shape, origin);
     const bounds = valueBounds(t, name, args, kwargs);
     result.rnnOutput = t.rnnOutput;
+    if (t.bidirectionalOf && STEPWISE.has(name)) result.bidirectionalOf = t.bidirectionalOf;
     result.minValue = bounds.minValue;
     result.maxValue = bounds.maxValue;
     const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
@@ -368,8 +378,11 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     case 'multinomial':
       return multinomial(t, args[0] ?? kwargs.get('num_samples'), origin);
     case 'to':
-    case 'type':
-      return tensor(t, t.shape, origin, conversionDtype(t, name, args, kwargs));
+    case 'type': {
+      const moved = tensor(t, t.shape, origin, conversionDtype(t, name, args, kwargs));
+      if (t.bidirectionalOf) moved.bidirectionalOf = t.bidirectionalOf;
+      return moved;
+    }
     case 'view':
     case 'reshape': {
       const dims = dimsFromSizeArgs(args, origin);

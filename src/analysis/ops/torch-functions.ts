@@ -24,6 +24,15 @@ const ELEMENTWISE = new Set([
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'sin', 'cos', 'flip', 'roll', 'dropout1d', 'alpha_dropout', 'nan_to_num', 'clone',
 ]);
 
+/**
+ * Of those, the ones whose every step holds a function of what that step held (a bidirectional output's last step
+ * keeps its reverse half after one step; see SL150): not flip, roll, cumsum or a softmax, which move or mix the steps.
+ */
+const STEPWISE = new Set([
+  'relu', 'relu_', 'tanh', 'tanh_', 'sigmoid', 'sigmoid_', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'layer_norm',
+  'hardtanh', 'mish', 'relu6', 'logsigmoid', 'tanhshrink', 'softsign', 'dropout1d', 'alpha_dropout', 'clone',
+]);
+
 /** The values of cat/stack are those of its inputs: bounds known for every input bound the result. */
 function joinedBounds(tensors: TensorValue[]): { minValue?: number; maxValue?: number; mixedBounds?: boolean } {
   const bounds: { minValue?: number; maxValue?: number; mixedBounds?: boolean } = {};
@@ -275,6 +284,7 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       if (ELEMENTWISE.has(name) && first?.kind === 'tensor') {
         const result = tensorMethod(first, 'clone', [], new Map(), origin);
         if (result.kind === 'tensor' && !LAYOUT_KEEPING.has(name)) delete result.strides;
+        if (result.kind === 'tensor' && !STEPWISE.has(name)) delete result.bidirectionalOf;
         return result;
       }
       return ELEMENTWISE.has(name) ? UNKNOWN : undefined;

@@ -31,6 +31,12 @@ export interface TensorValue {
   literal?: number[];
   /** Set on the output sequence of a recurrent layer, whose axes have known roles. */
   rnnOutput?: boolean;
+  /**
+   * The bidirectional torch recurrent layer whose (batch, seq, 2 × hidden) or (seq, batch, 2 × hidden) output this still
+   * is, step for step: kept through copies, moves, dropout and element-wise functions of it alone, dropped by anything
+   * that reorders or mixes the steps or adds other values (flip, roll, cumsum, softmax, arithmetic). SL150 reads it.
+   */
+  bidirectionalOf?: LayerDesc;
   /** Keras: the recurrent layer whose per-step output (return_sequences=True) this tensor still is. */
   seqFrom?: LayerDesc;
   /** A tensor of unknown shape that arrived as this parameter: `x.size(0)` is then the symbol `x.size(0)`. */

@@ -122,6 +122,7 @@ function outputFor(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): { o
   if (config.batchFirst === undefined) return { output: { kind: 'tensor', dtype: 'float', origin, shape: { dims: [feature], rankKnown: false } } };
   const dims = config.batchFirst ? [batch, time, feature] : [time, batch, feature];
   const output: TensorValue = { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(dims), rnnOutput: true };
+  if (config.directions === 2) output.bidirectionalOf = layer;
   // The layer computes (time, batch, features) in one block and returns batch_first output as a transposed view.
   const sizes = knownSizes([time, batch, feature]);
   if (sizes) {

@@ -17,10 +17,13 @@ const BATCHNORM1D_PARAMS = [
   { name: 'track_running_stats', default: { kind: 'bool', value: true } as Value },
 ];
 
-function applySame(_layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
+function applySame(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
   const input = args[0];
   if (input?.kind !== 'tensor') return UNKNOWN;
-  return { ...input, origin: ctx.origin };
+  const output = { ...input, origin: ctx.origin };
+  // A softmax over the steps mixes them: the output is no longer a recurrent layer's, step for step.
+  if (output.bidirectionalOf && layer.kind.includes('Softmax')) delete output.bidirectionalOf;
+  return output;
 }
 
 export const torchShapePreserving: LayerFamily = {
