@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { SourceEdit } from '../analysis/findings';
 import type { AnalysisJob, AnalysisReply, HoverTexts, WorkerReady } from './analysis-worker';
 import type { AnalysisLimits } from './protocol';
+import { trace } from './trace';
 
 /** Marks the data a worker is started with, so the entry script knows to run the analysis thread. */
 export const WORKER_ROLE = 'seqlens-analysis';
@@ -35,6 +36,8 @@ interface RunningWorker {
   exited: boolean;
   /** Whether its stdout and stderr are read (and copied to the server's stderr) yet. */
   piped: boolean;
+  /** Whether it said it writes its code cache after a reply (until it answers again). */
+  cacheWriting: boolean;
 }
 
 const MEMORY_SAMPLE_MS = 20;
@@ -135,11 +138,12 @@ export class AnalysisHost {
       stdout: true,
       stderr: true,
     });
-    const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve(), piped: false };
+    const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve(), piped: false, cacheWriting: false };
     running.ready = new Promise<void>((resolve, reject) => {
       const onReady = (message: WorkerReady | AnalysisReply) => {
         if (!('ready' in message)) return;
         worker.off('message', onReady);
+        trace('analysis thread ready');
         if (message.ready) resolve();
         else reject(new AnalysisStopped('error', `the parser could not be loaded: ${firstLine(message.error)}`));
       };
@@ -214,6 +218,7 @@ export class AnalysisHost {
   }
 
   private replied(worker: RunningWorker, reply: AnalysisReply): void {
+    worker.cacheWriting = reply.ok && reply.cache === true;
     if (this.running?.worker !== worker || this.running.pending.job.id !== reply.id) return;
     const job = this.running.pending.job;
     if (job.op === 'document') {
@@ -246,6 +251,21 @@ export class AnalysisHost {
     worker.exited = true;
     if (this.current === worker) this.current = undefined;
     this.finish(worker, (p) => p.reject(stop));
+  }
+
+  /**
+   * Before the server ends: lets an idle thread that is writing its code cache finish it (for at most
+   * `timeoutMs`), so that a server shut down right after its first analysis still leaves its cache.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    const current = this.current;
+    if (!current || current.exited || !current.cacheWriting || this.running || this.queue.length > 0 || this.disposed) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.submit({ op: 'settle' }).catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   dispose(): void {
