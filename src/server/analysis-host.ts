@@ -42,6 +42,48 @@ interface RunningWorker {
 
 const MEMORY_SAMPLE_MS = 20;
 
+/** Starts the analysis thread number `generation` from `script` with the heap cap of `limits`. */
+export function startAnalysisThread(script: string, limits: AnalysisLimits, generation: number): Worker {
+  // stdout/stderr are piped, never inherited: the server's stdout is the protocol stream.
+  return new Worker(script, {
+    workerData: { role: WORKER_ROLE, thread: generation },
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
+    stdout: true,
+    stderr: true,
+  });
+}
+
+/** Where the server's entry leaves the first analysis thread it started before loading the server (see entry.ts). */
+const EARLY_THREAD = Symbol.for('seqlens.earlyAnalysisThread');
+
+interface EarlyThread {
+  worker: Worker;
+  script: string;
+  memoryMb: number;
+}
+
+/**
+ * Starts the first analysis thread at once, before the server's own code is loaded, so that the thread's
+ * start overlaps that load; the AnalysisHost started next takes it (its own first thread, unreferenced
+ * until then like the one prestart(false) starts). Its messages wait: none can arrive before the host,
+ * made in the same turn of the event loop, listens.
+ */
+export function startEarlyThread(script: string, limits: AnalysisLimits): void {
+  const worker = startAnalysisThread(script, limits, 1);
+  worker.unref();
+  (globalThis as Record<symbol, unknown>)[EARLY_THREAD] = { worker, script, memoryMb: limits.memoryMb } satisfies EarlyThread;
+}
+
+/** The thread startEarlyThread started, once, when it was started from `script` with this memory limit. */
+function takeEarlyThread(script: string, limits: AnalysisLimits): Worker | undefined {
+  const early = (globalThis as Record<symbol, unknown>)[EARLY_THREAD] as EarlyThread | undefined;
+  if (!early) return undefined;
+  delete (globalThis as Record<symbol, unknown>)[EARLY_THREAD];
+  if (early.script === script && early.memoryMb === limits.memoryMb) return early.worker;
+  void early.worker.terminate();
+  return undefined;
+}
+
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1);
 }
@@ -131,13 +173,7 @@ export class AnalysisHost {
 
   private startWorker(holdsProcess = true): RunningWorker {
     const generation = ++this.generation;
-    // stdout/stderr are piped, never inherited: the server's stdout is the protocol stream.
-    const worker = new Worker(this.workerScript, {
-      workerData: { role: WORKER_ROLE, thread: generation },
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
-      stdout: true,
-      stderr: true,
-    });
+    const worker = (generation === 1 && takeEarlyThread(this.workerScript, this.limits)) || startAnalysisThread(this.workerScript, this.limits, generation);
     const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve(), piped: false, cacheWriting: false };
     running.ready = new Promise<void>((resolve, reject) => {
       const onReady = (message: WorkerReady | AnalysisReply) => {

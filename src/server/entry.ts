@@ -9,12 +9,16 @@
 // is a per-user directory under the system's temporary directory; SEQLENS_CODE_CACHE=off turns it off.
 import { join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
+import { startEarlyThread } from './analysis-host';
 import { loadWithCodeCache } from './code-cache';
+import { DEFAULT_LIMITS } from './protocol';
 import { trace } from './trace';
 
 trace('entry');
 
 const off = process.env.SEQLENS_CODE_CACHE === 'off';
+// The server as a program: its analysis thread starts now, while this thread loads the server's code.
+if (isMainThread && require.main === module) startEarlyThread(__filename, DEFAULT_LIMITS);
 const { state } = loadWithCodeCache({
   bundle: join(__dirname, 'server-core.js'),
   role: isMainThread ? 'server' : 'thread',
