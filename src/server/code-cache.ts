@@ -9,7 +9,7 @@
 // version, flags and source) and rejects what does not fit (`cachedDataRejected`). A cache that is
 // missing, unreadable, corrupt or rejected is ignored and written again: it never makes a load fail.
 import { createHash } from 'node:crypto';
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
@@ -130,6 +130,31 @@ function removeOthers(dir: string, prefix: string, keep: string): void {
   }
 }
 
+/** How long the caches of another runtime (an earlier Node, VS Code or Electron) are kept unused. */
+const OTHER_RUNTIME_DAYS = 30;
+
+/**
+ * Removes the cache directories of other runtimes beside `dir` (the ones cacheDirectory names) that were not
+ * written for OTHER_RUNTIME_DAYS: after an update the old runtime's caches are never read again.
+ */
+export function removeStaleRuntimes(dir: string, now = Date.now()): void {
+  const base = dirname(dir);
+  try {
+    for (const name of readdirSync(base)) {
+      const other = join(base, name);
+      if (other === dir || !name.startsWith('node-')) continue;
+      try {
+        const stat = lstatSync(other);
+        if (stat.isDirectory() && now - stat.mtimeMs > OTHER_RUNTIME_DAYS * 86_400_000) rmSync(other, { recursive: true, force: true });
+      } catch {
+        // in use by another process, or already gone
+      }
+    }
+  } catch {
+    // a base that cannot be listed keeps its directories
+  }
+}
+
 export interface LoadOptions {
   /** The bundle to load (a CommonJS file). */
   bundle: string;
@@ -177,6 +202,7 @@ export function loadWithCodeCache(options: LoadOptions): CachedLoad {
       try {
         writeCache(file, script.createCachedData());
         removeOthers(dirname(file), `${options.role}-`, file);
+        removeStaleRuntimes(dirname(file));
         return true;
       } catch {
         return false;

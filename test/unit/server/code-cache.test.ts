@@ -2,11 +2,11 @@
 // missing, cut short, corrupt, made by another runtime or for another build must be ignored and written
 // again, and never make the load fail.
 import * as assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { cacheDirectory, readCache, runtimeKey, writeCache } from '../../../src/server/code-cache';
+import { cacheDirectory, readCache, removeStaleRuntimes, runtimeKey, writeCache } from '../../../src/server/code-cache';
 
 const CODE_CACHE = path.join(__dirname, '..', '..', '..', 'src', 'server', 'code-cache.js');
 
@@ -136,5 +136,24 @@ describe('Code cache of the server bundle', () => {
     assert.equal(unusable.load.state, 'off');
     assert.equal(unusable.exports.marker, 'one');
     assert.equal(unusable.load.saved, false);
+  });
+
+  it('removes the caches of other runtimes unused for 30 days, and nothing else', () => {
+    const mine = cacheDirectory(cacheBase);
+    mkdirSync(mine, { recursive: true });
+    const base = path.dirname(mine);
+    const old = path.join(base, 'node-v18.0.0-v8-10.1-x64');
+    const recent = path.join(base, 'node-v19.0.0-v8-10.7-x64');
+    const unrelated = path.join(base, 'notes');
+    for (const d of [old, recent, unrelated]) mkdirSync(d);
+    const longAgo = new Date(Date.now() - 40 * 86_400_000);
+    utimesSync(old, longAgo, longAgo);
+    utimesSync(unrelated, longAgo, longAgo);
+    utimesSync(mine, longAgo, longAgo);
+    removeStaleRuntimes(mine);
+    assert.equal(existsSync(old), false);
+    assert.equal(existsSync(recent), true);
+    assert.equal(existsSync(unrelated), true);
+    assert.equal(existsSync(mine), true);
   });
 });
