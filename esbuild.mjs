@@ -40,7 +40,10 @@ const builds = [
   // Both of its threads read and compile the whole file before anything starts: without whitespace and
   // with shorter syntax it is 30% smaller, and loads faster. Names stay (stack traces in its log name
   // the functions), and the source map still points into the sources.
-  { ...nodeCommon, entryPoints: { server: 'src/server/main.ts' }, outdir, minifyWhitespace: true, minifySyntax: true },
+  { ...nodeCommon, entryPoints: { 'server-core': 'src/server/main.ts' }, outdir, minifyWhitespace: true, minifySyntax: true },
+  // Its entry (what the extension starts and `seqlens lsp` loads), for both threads: loads server-core.js
+  // through a V8 code cache (src/server/code-cache.ts).
+  { ...nodeCommon, entryPoints: { server: 'src/server/entry.ts' }, outdir },
   // The model runner's child process (forked by src/evaluation/models/worker-client.ts), loaded by path at run time.
   { ...nodeCommon, entryPoints: { 'model-worker': 'src/evaluation/models/worker.ts' }, outdir },
 ];

@@ -111,9 +111,11 @@ export class SeqLensClient implements vscode.Disposable {
     const library = path.join(__dirname, 'language-client.js');
     const { LanguageClient, TransportKind } = require(library) as typeof import('./language-client');
     const module = vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'server.js').fsPath;
+    // The server keeps its V8 code cache in the extension's storage (src/server/code-cache.ts).
+    const options = { env: { ...process.env, SEQLENS_CODE_CACHE_DIR: vscode.Uri.joinPath(this.context.globalStorageUri, 'code-cache').fsPath } };
     const serverOptions: ServerOptions = {
-      run: { module, transport: TransportKind.stdio },
-      debug: { module, transport: TransportKind.stdio },
+      run: { module, transport: TransportKind.stdio, options },
+      debug: { module, transport: TransportKind.stdio, options },
     };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [...EDITABLE_SCHEMES.map((scheme) => ({ scheme, language: 'python' })), { notebook: '*', language: 'python' }],

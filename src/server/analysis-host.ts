@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads';
 import type { SourceEdit } from '../analysis/findings';
 import type { AnalysisJob, AnalysisReply, HoverTexts, WorkerReady } from './analysis-worker';
 import type { AnalysisLimits } from './protocol';
+import { trace } from './trace';
 
 /** Marks the data a worker is started with, so the entry script knows to run the analysis thread. */
 export const WORKER_ROLE = 'seqlens-analysis';
@@ -35,9 +36,53 @@ interface RunningWorker {
   exited: boolean;
   /** Whether its stdout and stderr are read (and copied to the server's stderr) yet. */
   piped: boolean;
+  /** Whether it said it writes its code cache after a reply (until it answers again). */
+  cacheWriting: boolean;
 }
 
 const MEMORY_SAMPLE_MS = 20;
+
+/** Starts the analysis thread number `generation` from `script` with the heap cap of `limits`. */
+export function startAnalysisThread(script: string, limits: AnalysisLimits, generation: number): Worker {
+  // stdout/stderr are piped, never inherited: the server's stdout is the protocol stream.
+  return new Worker(script, {
+    workerData: { role: WORKER_ROLE, thread: generation },
+    resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb },
+    stdout: true,
+    stderr: true,
+  });
+}
+
+/** Where the server's entry leaves the first analysis thread it started before loading the server (see entry.ts). */
+const EARLY_THREAD = Symbol.for('seqlens.earlyAnalysisThread');
+
+interface EarlyThread {
+  worker: Worker;
+  script: string;
+  memoryMb: number;
+}
+
+/**
+ * Starts the first analysis thread at once, before the server's own code is loaded, so that the thread's
+ * start overlaps that load; the AnalysisHost started next takes it (its own first thread, unreferenced
+ * until then like the one prestart(false) starts). Its messages wait: none can arrive before the host,
+ * made in the same turn of the event loop, listens.
+ */
+export function startEarlyThread(script: string, limits: AnalysisLimits): void {
+  const worker = startAnalysisThread(script, limits, 1);
+  worker.unref();
+  (globalThis as Record<symbol, unknown>)[EARLY_THREAD] = { worker, script, memoryMb: limits.memoryMb } satisfies EarlyThread;
+}
+
+/** The thread startEarlyThread started, once, when it was started from `script` with this memory limit. */
+function takeEarlyThread(script: string, limits: AnalysisLimits): Worker | undefined {
+  const early = (globalThis as Record<symbol, unknown>)[EARLY_THREAD] as EarlyThread | undefined;
+  if (!early) return undefined;
+  delete (globalThis as Record<symbol, unknown>)[EARLY_THREAD];
+  if (early.script === script && early.memoryMb === limits.memoryMb) return early.worker;
+  void early.worker.terminate();
+  return undefined;
+}
 
 function seconds(ms: number): string {
   return ms % 1000 === 0 ? String(ms / 1000) : (ms / 1000).toFixed(1);
@@ -128,18 +173,13 @@ export class AnalysisHost {
 
   private startWorker(holdsProcess = true): RunningWorker {
     const generation = ++this.generation;
-    // stdout/stderr are piped, never inherited: the server's stdout is the protocol stream.
-    const worker = new Worker(this.workerScript, {
-      workerData: { role: WORKER_ROLE, thread: generation },
-      resourceLimits: { maxOldGenerationSizeMb: this.limits.memoryMb },
-      stdout: true,
-      stderr: true,
-    });
-    const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve(), piped: false };
+    const worker = (generation === 1 && takeEarlyThread(this.workerScript, this.limits)) || startAnalysisThread(this.workerScript, this.limits, generation);
+    const running: RunningWorker = { worker, generation, known: new Set(), exited: false, ready: Promise.resolve(), piped: false, cacheWriting: false };
     running.ready = new Promise<void>((resolve, reject) => {
       const onReady = (message: WorkerReady | AnalysisReply) => {
         if (!('ready' in message)) return;
         worker.off('message', onReady);
+        trace('analysis thread ready');
         if (message.ready) resolve();
         else reject(new AnalysisStopped('error', `the parser could not be loaded: ${firstLine(message.error)}`));
       };
@@ -214,6 +254,7 @@ export class AnalysisHost {
   }
 
   private replied(worker: RunningWorker, reply: AnalysisReply): void {
+    worker.cacheWriting = reply.ok && reply.cache === true;
     if (this.running?.worker !== worker || this.running.pending.job.id !== reply.id) return;
     const job = this.running.pending.job;
     if (job.op === 'document') {
@@ -246,6 +287,21 @@ export class AnalysisHost {
     worker.exited = true;
     if (this.current === worker) this.current = undefined;
     this.finish(worker, (p) => p.reject(stop));
+  }
+
+  /**
+   * Before the server ends: lets an idle thread that is writing its code cache finish it (for at most
+   * `timeoutMs`), so that a server shut down right after its first analysis still leaves its cache.
+   */
+  async settle(timeoutMs: number): Promise<void> {
+    const current = this.current;
+    if (!current || current.exited || !current.cacheWriting || this.running || this.queue.length > 0 || this.disposed) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.submit({ op: 'settle' }).catch(() => undefined),
+      new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs))),
+    ]);
+    clearTimeout(timer);
   }
 
   dispose(): void {

@@ -10,6 +10,8 @@ import { createAnalyzer, type Analyzer, type DocumentAnalysis, type ModuleProvid
 import type { AnalysisResult, LayerSite, SourceEdit, TensorSite } from '../analysis/findings';
 import { insideRoot } from '../analysis/workspace/resolver';
 import { Workspaces } from '../workspace/disk-provider';
+import { codeCacheWanted, saveCodeCache } from './code-cache';
+import { trace } from './trace';
 
 export type AnalysisJob =
   /** Analyse a text document: incrementally from `edits` when the thread holds the previous text, else from scratch. */
@@ -20,13 +22,16 @@ export type AnalysisJob =
   | { id: number; op: 'notebook'; fileName: string; cells: string[] }
   | { id: number; op: 'models'; fileName: string; text: string }
   /** The hover texts of sites of a posted result, by their index in its `layers` and `tensors`. */
-  | { id: number; op: 'hover-texts'; resultId: string; layers: number[]; tensors: number[] };
+  | { id: number; op: 'hover-texts'; resultId: string; layers: number[]; tensors: number[] }
+  /** Answers once every job before it is done (and the code cache written, when a reply said it would be). */
+  | { id: number; op: 'settle' };
 
 /** What a 'hover-texts' job answers: the texts in the order asked, or null when the result is no longer kept. */
 export type HoverTexts = { layers: string[]; tensors: string[] } | null;
 
 export type AnalysisReply =
-  | { id: number; ok: true; value: unknown; analysisMs: number }
+  /** `cache`: the thread writes its code cache before it reads its next job. */
+  | { id: number; ok: true; value: unknown; analysisMs: number; cache?: true }
   | { id: number; ok: false; error: string };
 
 /** What the thread posts once the parser has loaded (or failed to). */
@@ -173,6 +178,8 @@ class AnalysisThread {
       }
       case 'hover-texts':
         return this.kept.texts(job.resultId, job.layers, job.tensors);
+      case 'settle':
+        return null;
       case 'models':
         return this.analyzer.describeModels(job.text, job.fileName).map((model) => ({
           className: model.className,
@@ -222,6 +229,7 @@ export function runAnalysisWorker(wasmDir?: string, thread = 1): void {
   let analysis: AnalysisThread | undefined;
   const early: AnalysisJob[] = [];
   const answer = (job: AnalysisJob) => {
+    trace(`job ${job.op} starts`);
     const start = performance.now();
     let reply: AnalysisReply;
     try {
@@ -232,7 +240,13 @@ export function runAnalysisWorker(wasmDir?: string, thread = 1): void {
       analysis!.forget(job);
       reply = { id: job.id, ok: false, error: describe(error) };
     }
+    trace(`job ${job.op} done in ${(performance.now() - start).toFixed(1)} ms`);
+    // Once the thread has analysed something, the code cache can hold the analysis' compiled functions:
+    // written just after the reply is posted, so that it delays no diagnostics (the next job waits for it).
+    const saveCache = reply.ok && (job.op === 'document' || job.op === 'notebook') && codeCacheWanted();
+    if (saveCache && reply.ok) reply.cache = true;
     port.postMessage(reply);
+    if (saveCache) trace(`code cache ${saveCodeCache() ? 'written' : 'not written'}`);
   };
   // Listening from the start keeps this thread's event loop alive while the parser loads. A worker
   // whose loop runs out of work waits for every pending background task of V8 (the optimising
@@ -240,9 +254,11 @@ export function runAnalysisWorker(wasmDir?: string, thread = 1): void {
   // first job then sat unread for that long, hundreds of milliseconds on a busy machine.
   const receive = (job: AnalysisJob) => (analysis ? answer(job) : early.push(job));
   port.on('message', receive);
+  trace('loading the parser');
   createAnalyzer({ wasmDir }).then(
     (analyzer) => {
       analysis = new AnalysisThread(analyzer, thread);
+      trace('parser ready');
       port.postMessage({ ready: true } satisfies WorkerReady);
       for (const job of early.splice(0)) answer(job);
     },

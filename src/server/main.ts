@@ -1,4 +1,4 @@
-// The language server's entry (dist/server.js; `seqlens lsp` loads it too). On the main thread it
+// The language server's code (dist/server-core.js, loaded by dist/server.js: see entry.ts; `seqlens lsp` loads it too). On the main thread it
 // speaks the protocol over stdio (or Node IPC when started with --node-ipc); started as a worker
 // thread by itself, it is the analysis thread.
 //
@@ -9,6 +9,9 @@ import { isMainThread, workerData } from 'node:worker_threads';
 import { AnalysisHost, WORKER_ROLE } from './analysis-host';
 import { DEFAULT_LIMITS } from './protocol';
 import type { SeqLensServer } from './server';
+import { trace } from './trace';
+
+trace('bundle loaded');
 
 export function startServer(argv: readonly string[] = process.argv.slice(2)): SeqLensServer {
   // The protocol owns stdout: anything logged goes to stderr, which clients show as the server's log.
@@ -21,6 +24,7 @@ export function startServer(argv: readonly string[] = process.argv.slice(2)): Se
   // With the default limits: initialize replaces this thread if the client asks for another memory limit.
   const host = new AnalysisHost(__filename, DEFAULT_LIMITS, log);
   host.prestart(false);
+  trace('analysis thread started');
   const { createConnection, StreamMessageReader, StreamMessageWriter } = require('vscode-languageserver/node') as typeof import('vscode-languageserver/node');
   const { SeqLensServer } = require('./server') as typeof import('./server');
   const connection = argv.includes('--node-ipc')
@@ -28,6 +32,7 @@ export function startServer(argv: readonly string[] = process.argv.slice(2)): Se
     : createConnection(new StreamMessageReader(process.stdin), new StreamMessageWriter(process.stdout));
   const server = new SeqLensServer(connection, { workerScript: __filename, log, host });
   connection.listen();
+  trace('listening');
   return server;
 }
 

@@ -47,6 +47,8 @@ import { DependencyMap } from './dependencies';
 import { insideRoot } from '../analysis/workspace/resolver';
 import { AnalysisScheduler } from './scheduling';
 import { DEFAULT_SETTINGS, parseSettings, type SeqLensSettings } from './settings';
+import { saveCodeCache } from './code-cache';
+import { trace } from './trace';
 
 const SECTION = 'seqlens';
 const CODE_CELL = 2;
@@ -126,6 +128,8 @@ export class SeqLensServer {
   private readonly notebooks = new Map<string, NotebookUnit>();
   /** Cell URI → notebook URI. */
   private readonly cellOwners = new Map<string, string>();
+  /** Whether this server asked for its code cache to be written (once, after its first diagnostics). */
+  private cacheSaved = false;
   private readonly scheduler = new AnalysisScheduler((key) => this.delaySettings(key).analysisDelay);
   private host!: AnalysisHost;
   /** The hover texts of a result's sites, asked of the analysis thread that holds the result. */
@@ -163,9 +167,18 @@ export class SeqLensServer {
     });
     connection.onDidChangeConfiguration((params) => this.configurationChanged(params.settings));
     connection.onDidChangeWatchedFiles(({ changes }) => this.filesChanged(changes.map((c) => fileNameOf(c.uri))));
-    connection.onShutdown(() => this.dispose());
+    connection.onShutdown(async () => {
+      // A cache not yet written (a server asked to end right after its first diagnostics) is written now.
+      this.cacheSaved = true;
+      saveCodeCache();
+      await this.host?.settle(1000);
+      this.dispose();
+    });
 
-    connection.onDidOpenTextDocument(({ textDocument }) => this.openText(textDocument));
+    connection.onDidOpenTextDocument(({ textDocument }) => {
+      trace('didOpen');
+      this.openText(textDocument);
+    });
     connection.onDidChangeTextDocument(({ textDocument, contentChanges }) => this.changeText(textDocument.uri, textDocument.version, contentChanges));
     connection.onDidCloseTextDocument(({ textDocument }) => this.closeText(textDocument.uri));
 
@@ -210,6 +223,7 @@ export class SeqLensServer {
   }
 
   private initialize(params: InitializeParams): InitializeResult {
+    trace('initialize');
     this.capabilities = params.capabilities;
     const options = (params.initializationOptions ?? {}) as SeqLensInitializationOptions;
     this.options = options;
@@ -580,6 +594,12 @@ export class SeqLensServer {
       if (settings.enable && unit.stopped) diagnostics = [stoppedDiagnostic(stoppedText ?? unit.document, unit.stopped.reason, this.codec)];
       else if (settings.enable && unit.analysed) diagnostics = toDiagnostics(unit.analysed, settings, this.codec, this.links);
       void this.connection.sendDiagnostics({ uri: unit.key, version: unit.analysed?.version ?? unit.document.version, diagnostics });
+      trace('diagnostics published');
+      if (!this.cacheSaved) {
+        // The server's functions that answered a document are compiled now: the code cache can hold them.
+        this.cacheSaved = true;
+        setTimeout(() => trace(`code cache ${saveCodeCache() ? 'written' : 'not written'}`), 100).unref();
+      }
       return;
     }
     const now = new Set<string>();

@@ -2,7 +2,8 @@
 // limits it wants: a different memory limit (a thread's heap cap, fixed when it starts) replaces it.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { AnalysisHost } from '../../../src/server/analysis-host';
+import type { Worker } from 'node:worker_threads';
+import { AnalysisHost, startEarlyThread } from '../../../src/server/analysis-host';
 import { DEFAULT_LIMITS } from '../../../src/server/protocol';
 import { SERVER_ENTRY } from './lsp-client';
 
@@ -44,5 +45,37 @@ describe('Analysis thread started ahead of initialize', function () {
     if (code === 'still running') server.kill();
     assert.equal(code, 0);
     assert.match(stderr, /analysis thread 1 started/);
+  });
+
+  describe('started by the entry before the server is loaded', () => {
+    const early = () => (globalThis as Record<symbol, { worker: Worker } | undefined>)[Symbol.for('seqlens.earlyAnalysisThread')]?.worker;
+
+    it('is the host\'s first thread when it was started from the same script with the same memory limit', async () => {
+      startEarlyThread(SERVER_ENTRY, DEFAULT_LIMITS);
+      const thread = early()!;
+      let exited = false;
+      thread.once('exit', () => (exited = true));
+      host = new AnalysisHost(SERVER_ENTRY, DEFAULT_LIMITS, () => undefined);
+      host.prestart(false);
+      assert.equal(early(), undefined, 'taken');
+      assert.ok(thread.listenerCount('message') > 0, 'the host listens to it');
+      const reply = await host.analyseDocument('a', '/tmp/a.py', SOURCE, null);
+      assert.ok(reply.value);
+      assert.equal(host.threadsStarted, 1);
+      assert.equal(exited, false);
+    });
+
+    it('is ended, and another started, when the host wants another memory limit', async () => {
+      startEarlyThread(SERVER_ENTRY, { ...DEFAULT_LIMITS, memoryMb: DEFAULT_LIMITS.memoryMb + 512 });
+      const thread = early()!;
+      const exited = new Promise<void>((resolve) => thread.once('exit', () => resolve()));
+      host = new AnalysisHost(SERVER_ENTRY, DEFAULT_LIMITS, () => undefined);
+      host.prestart();
+      assert.equal(early(), undefined);
+      await exited;
+      const reply = await host.analyseDocument('a', '/tmp/a.py', SOURCE, null);
+      assert.ok(reply.value);
+      assert.equal(thread.listenerCount('message'), 0, 'the host never listened to it');
+    });
   });
 });

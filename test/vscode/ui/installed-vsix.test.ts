@@ -80,7 +80,7 @@ after(async () => {
 });
 
 test('the installed VSIX carries its bundle, parsers and CLI, and nothing from the development folder', () => {
-  for (const file of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
+  for (const file of ['package.json', 'dist/extension.js', 'dist/server.js', 'dist/server-core.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-python.wasm']) {
     assert.ok(existsSync(path.join(installedDir, file)), `${file} is in the installed extension`);
   }
   for (const folder of ['node_modules', 'src', 'test', 'out']) assert.ok(!existsSync(path.join(installedDir, folder)), `${folder}/ is not shipped`);
@@ -88,7 +88,7 @@ test('the installed VSIX carries its bundle, parsers and CLI, and nothing from t
   assert.doesNotMatch(readFileSync(path.join(installedDir, 'dist', 'extension.js'), 'utf8'), /@tensorflow|tfjs-core/);
   // The analysis runs in the language server: the extension host's bundle holds no analyzer, the server's no TensorFlow.js.
   assert.doesNotMatch(readFileSync(path.join(installedDir, 'dist', 'extension.js'), 'utf8'), /analyzeModule|web-tree-sitter/);
-  assert.doesNotMatch(readFileSync(path.join(installedDir, 'dist', 'server.js'), 'utf8'), /@tensorflow|tfjs-core/);
+  assert.doesNotMatch(readFileSync(path.join(installedDir, 'dist', 'server-core.js'), 'utf8'), /@tensorflow|tfjs-core/);
   // The CLI that "Evaluate model" runs works from the installed copy alone.
   const evaluation = spawnSync(process.execPath, [path.join(installedDir, 'dist', 'cli.js'), 'eval', path.join(fixturesDir(), 'predictions.csv')], {
     cwd: temp,
