@@ -155,6 +155,16 @@ describe('Keras data sources, states and labels', () => {
     const keras2Layers = body.replace(', dropout=0.2', '').replace('dropout_W=0.2, dropout_U=0.2', 'dropout=0.2, recurrent_dropout=0.2');
     assert.deepEqual(await sl215(standalone + keras2Layers), [9]);
   });
+
+  it('SL215: nb_epoch is right in a program using the Keras 0.x (input_dim, output_dim) layers, and still reported when the layers are Keras 2', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers.core import Dense, Activation\nfrom keras.layers.recurrent import LSTM\n';
+    const body = 'm = Sequential()\nm.add(LSTM(30, 256, return_sequences=False))\nm.add(Dense(256, 30))\nm.add(Activation("softmax"))\nm.compile(loss="categorical_crossentropy", optimizer="sgd")\nm.fit(np.random.rand(8, 5, 30), np.random.rand(8, 30), nb_epoch=1)\n';
+    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl215(header + body), []);
+    const keras2 = body.replace('LSTM(30, 256, return_sequences=False)', 'LSTM(256, input_shape=(5, 30))').replace('Dense(256, 30)', 'Dense(30)');
+    assert.deepEqual(await sl215(header + keras2), [10]);
+    assert.deepEqual(await sl215(header.replace(/from keras/g, 'from tensorflow.keras') + body), [10]);
+  });
 });
 
 describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
