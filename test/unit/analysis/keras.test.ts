@@ -167,6 +167,17 @@ describe('Keras data sources, states and labels', () => {
   });
 });
 
+describe('Keras Sequential.add that raises', () => {
+  it('a layer argument given to model.add is a TypeError there: nothing after it is claimed; the same stack added correctly is SL202', async () => {
+    const stopped = 'm = keras.Sequential()\nm.add(layers.GRU(32, input_shape=(None, 4)), return_sequences=True)\nm.add(layers.GRU(8))\nm.add(layers.Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.rand(10, 6, 4), np.random.rand(10, 1), nb_epoch=2)\n';
+    assert.deepEqual(await codes(stopped), []);
+    const added = stopped.replace('input_shape=(None, 4)), return_sequences=True)', 'input_shape=(None, 4)))');
+    assert.deepEqual(await codes(added), ['SL202@7', 'SL215@10']);
+    // Keras 3's add(layer, rebuild=False) is accepted: the stack is still followed.
+    assert.deepEqual(await codes(added.replace('(None, 4)))', '(None, 4)), rebuild=False)')), ['SL202@7', 'SL215@10']);
+  });
+});
+
 describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
   it('SL216: Conv1D on a one-axis input_shape, with the (steps, 1) fix; pooling after a layer that returns its last step', async () => {
     const { findings } = await keras('m = keras.Sequential([\n    layers.Conv1D(8, 3, input_shape=(30,)),\n    layers.Flatten(),\n])\n');
