@@ -167,6 +167,15 @@ describe('Keras data sources, states and labels', () => {
   });
 });
 
+describe('Keras initial_state from a parameter', () => {
+  it('SL212 does not count the states of a call() parameter run without a caller; a single zeros tensor in its place is still one state', async () => {
+    const cls = 'class Enc(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.emb = layers.Embedding(100, 8)\n        self.lstm = layers.LSTM(16, return_sequences=True, return_state=True)\n\n    def call(self, x, states):\n        out, h, c = self.lstm(self.emb(x), initial_state=states)\n        return out, h, c\n';
+    assert.deepEqual(await codes(cls), []);
+    const single = cls.replace('def call(self, x, states):', 'def call(self, x):\n        states = tf.zeros((4, 16))');
+    assert.deepEqual(await codes(single), ['SL212@13']);
+  });
+});
+
 describe('Keras Sequential.add that raises', () => {
   it('a layer argument given to model.add is a TypeError there: nothing after it is claimed; the same stack added correctly is SL202', async () => {
     const stopped = 'm = keras.Sequential()\nm.add(layers.GRU(32, input_shape=(None, 4)), return_sequences=True)\nm.add(layers.GRU(8))\nm.add(layers.Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.rand(10, 6, 4), np.random.rand(10, 1), nb_epoch=2)\n';
