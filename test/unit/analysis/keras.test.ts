@@ -165,6 +165,16 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await sl215(header + keras2), [10]);
     assert.deepEqual(await sl215(header.replace(/from keras/g, 'from tensorflow.keras') + body), [10]);
   });
+
+  it('SL215: nb_epoch is right in a Python 2 program (print statements), which only Keras 2.3 and older ran; print() calls are no sign of it', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n';
+    const body = 'x = np.random.rand(8, 5, 2)\nprint x.shape\nm = Sequential()\nm.add(LSTM(4, input_shape=(5, 2)))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.random.rand(8, 1), nb_epoch=2)\n';
+    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl215(header + body), []);
+    assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print "shape:", x.shape')), []);
+    assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print(x.shape)')), [10]);
+    assert.deepEqual(await sl215(header + body.replace('print x.shape', '"""\n    print the shapes\n"""')), [12]);
+  });
 });
 
 describe('Keras initial_state from a parameter', () => {
