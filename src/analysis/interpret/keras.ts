@@ -143,6 +143,7 @@ function constructKerasLayer(host: KerasHost, kind: string, qualname: string, ar
 
 /** Sequential: a first layer may declare the input; each added layer is applied to what came before. */
 export function addToSequential(host: KerasHost, model: KerasModel, item: Value): void {
+  if (model.stopped) return;
   if (item.kind === 'tensor' && model.layers.length === 0) {
     model.output = item;
     model.input = item;
@@ -198,7 +199,7 @@ export function inputMismatch(declared: Value, data: Value): { rank: boolean } |
 
 /** Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values. */
 export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
-  if (data.kind !== 'tensor' || model.layers.length === 0) return;
+  if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped) return;
   // Data of another rank or width than the declared input fails at the input (SL211), before any layer.
   if (model.input && inputMismatch(model.input, data)) return;
   let value: Value = data;
@@ -234,10 +235,26 @@ export function outputShapeSite(host: KerasHost, model: KerasModel, range: A.Cal
   host.ctx.addTensorSite({ range, name: 'output_shape', shape, describe: () => `**model.output_shape**: \`${shape}\`${model.summary.length ? `\n\n${summaryMarkdown(model)}` : ''}` });
 }
 
+/**
+ * Whether a Sequential model's add(...) call raises before it adds anything: add takes the layer alone (Keras 1, Keras 2,
+ * tf.keras 2.x) or with rebuild= (Keras 3), so another keyword (a layer argument put one parenthesis too far,
+ * model.add(LSTM(32), return_sequences=True)) or a third positional argument is a TypeError in every version.
+ */
+function addRaises(expr: A.Call): boolean {
+  return expr.args.length > 2 || expr.keywords.some((k) => k.name !== 'rebuild');
+}
+
 /** model.add / compile / fit / evaluate / predict / summary. */
 export function kerasModelMethod(host: KerasHost, model: KerasModel, name: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+  // After an add that raised, the program has stopped: nothing later is run, so nothing is claimed about it.
+  if (model.stopped) return name === 'add' || name === 'compile' || name === 'build' ? { kind: 'none' } : UNKNOWN;
   switch (name) {
     case 'add':
+      if (addRaises(expr)) {
+        model.stopped = true;
+        model.output = UNKNOWN;
+        return { kind: 'none' };
+      }
       if (args[0]) addToSequential(host, model, args[0]);
       recordSummary(host, model);
       return { kind: 'none' };

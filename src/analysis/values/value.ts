@@ -164,6 +164,8 @@ export interface KerasModel {
   compile?: { call: Call; loss?: string; lossRange?: Call['range']; metrics?: string[]; metricsRange?: Call['range'] };
   /** Label values seen in fit/evaluate, with their call. */
   labels: { value: Value; call: Call }[];
+  /** A model.add call raised (an argument add() does not take): the program stops there, so what follows is not claimed. */
+  stopped?: boolean;
 }
 
 /** A tuple that an API returned, so rules can recognise how it is unpacked. */

@@ -155,6 +155,46 @@ describe('Keras data sources, states and labels', () => {
     const keras2Layers = body.replace(', dropout=0.2', '').replace('dropout_W=0.2, dropout_U=0.2', 'dropout=0.2, recurrent_dropout=0.2');
     assert.deepEqual(await sl215(standalone + keras2Layers), [9]);
   });
+
+  it('SL215: nb_epoch is right in a program using the Keras 0.x (input_dim, output_dim) layers, and still reported when the layers are Keras 2', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers.core import Dense, Activation\nfrom keras.layers.recurrent import LSTM\n';
+    const body = 'm = Sequential()\nm.add(LSTM(30, 256, return_sequences=False))\nm.add(Dense(256, 30))\nm.add(Activation("softmax"))\nm.compile(loss="categorical_crossentropy", optimizer="sgd")\nm.fit(np.random.rand(8, 5, 30), np.random.rand(8, 30), nb_epoch=1)\n';
+    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl215(header + body), []);
+    const keras2 = body.replace('LSTM(30, 256, return_sequences=False)', 'LSTM(256, input_shape=(5, 30))').replace('Dense(256, 30)', 'Dense(30)');
+    assert.deepEqual(await sl215(header + keras2), [10]);
+    assert.deepEqual(await sl215(header.replace(/from keras/g, 'from tensorflow.keras') + body), [10]);
+  });
+
+  it('SL215: nb_epoch is right in a Python 2 program (print statements), which only Keras 2.3 and older ran; print() calls are no sign of it', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n';
+    const body = 'x = np.random.rand(8, 5, 2)\nprint x.shape\nm = Sequential()\nm.add(LSTM(4, input_shape=(5, 2)))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.random.rand(8, 1), nb_epoch=2)\n';
+    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl215(header + body), []);
+    assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print "shape:", x.shape')), []);
+    assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print(x.shape)')), [10]);
+    assert.deepEqual(await sl215(header + body.replace('print x.shape', '"""\n    print the shapes\n"""')), [12]);
+  });
+});
+
+describe('Keras initial_state from a parameter', () => {
+  it('SL212 does not count the states of a call() parameter run without a caller; a single zeros tensor in its place is still one state', async () => {
+    const cls = 'class Enc(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.emb = layers.Embedding(100, 8)\n        self.lstm = layers.LSTM(16, return_sequences=True, return_state=True)\n\n    def call(self, x, states):\n        out, h, c = self.lstm(self.emb(x), initial_state=states)\n        return out, h, c\n';
+    assert.deepEqual(await codes(cls), []);
+    const single = cls.replace('def call(self, x, states):', 'def call(self, x):\n        states = tf.zeros((4, 16))');
+    assert.deepEqual(await codes(single), ['SL212@13']);
+  });
+});
+
+describe('Keras Sequential.add that raises', () => {
+  it('a layer argument given to model.add is a TypeError there: nothing after it is claimed; the same stack added correctly is SL202', async () => {
+    const stopped = 'm = keras.Sequential()\nm.add(layers.GRU(32, input_shape=(None, 4)), return_sequences=True)\nm.add(layers.GRU(8))\nm.add(layers.Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.rand(10, 6, 4), np.random.rand(10, 1), nb_epoch=2)\n';
+    assert.deepEqual(await codes(stopped), []);
+    const added = stopped.replace('input_shape=(None, 4)), return_sequences=True)', 'input_shape=(None, 4)))');
+    assert.deepEqual(await codes(added), ['SL202@7', 'SL215@10']);
+    // Keras 3's add(layer, rebuild=False) is accepted: the stack is still followed.
+    assert.deepEqual(await codes(added.replace('(None, 4)))', '(None, 4)), rebuild=False)')), ['SL202@7', 'SL215@10']);
+  });
 });
 
 describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {

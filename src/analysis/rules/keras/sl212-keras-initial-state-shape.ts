@@ -26,6 +26,9 @@ export const kerasInitialStateShape: Rule = {
       if (!isKerasRecurrent(layer)) return;
       const given = event.kwargs.get('initial_state') ?? event.args[1];
       if (!given || given.kind === 'none' || given.kind === 'unknown') return;
+      // A parameter of a call() run without a caller is assumed to be one tensor; a caller may as well pass the list
+      // of states (call(self, x, states) with states = [h, c]), so it says nothing of how many states are given.
+      if (given.kind === 'tensor' && given.name !== undefined) return;
       const states: Value[] = given.kind === 'list' || given.kind === 'tuple' ? (given.element ? [] : given.items) : [given];
       if (!states.length) return;
       const expected = stateCount(layer);

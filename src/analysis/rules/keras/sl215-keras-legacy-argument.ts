@@ -13,12 +13,23 @@ const RENAMED: Record<string, { to: string; methods: string[] }> = {
  * them is written for Keras 1, where fit(nb_epoch=…) is the right spelling, not a mistake of its own.
  */
 const KERAS1_LAYER_KEYWORD = /\b(?:dropout_W|dropout_U|nb_filter|filter_length|border_mode|subsample_length|pool_length|nb_row|nb_col|W_regularizer|U_regularizer|b_regularizer|inner_init|consume_less)\s*=/;
+/**
+ * A Dense or recurrent layer given a number as its second positional argument: Keras 0.x took (input_dim, output_dim)
+ * there (LSTM(128, 512), Dense(512, 64)), Keras 1 takes init= and Keras 2 activation= in that place, so the call
+ * only works with the pre-1.0 API, where fit(nb_epoch=…) is the right spelling too.
+ */
+const KERAS0_LAYER_CALL = /\b(?:Dense|LSTM|GRU|SimpleRNN)\(\s*[\w.]+(?:\([^()]*\))?\s*,\s*\d+\s*[,)]/;
+/**
+ * A Python 2 print statement (print x, print "text", print >>f, x): the program runs only under Python 2, hence with
+ * standalone Keras 2.3 or older (Keras 2.4 and later, and Keras 3, need Python 3), all of which take fit(nb_epoch=…).
+ */
+const PYTHON2_PRINT = /^[ \t]*print[ \t]+(?:["'>]|[A-Za-z_][\w.]*[ \t]*(?:[,%+]|$))/m;
 /** An import of TensorFlow: tf.keras never took the Keras 1 names, whatever else the file says. */
 const TENSORFLOW_IMPORT = /^\s*(?:from\s+tensorflow\b|import\s+tensorflow\b)/m;
 
-/** Standalone Keras written against the Keras 1 API throughout (only the source can tell the version meant). */
+/** Standalone Keras written against the Keras 1 (or older) API throughout (only the source can tell the version meant). */
 function writtenForKeras1(source: string): boolean {
-  return !TENSORFLOW_IMPORT.test(source) && KERAS1_LAYER_KEYWORD.test(source);
+  return !TENSORFLOW_IMPORT.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source));
 }
 
 export const kerasLegacyArgument: Rule = {
@@ -28,7 +39,7 @@ export const kerasLegacyArgument: Rule = {
   framework: 'keras',
   summary: 'A Keras 1 keyword argument that tf.keras 2.x and Keras 3 reject: fit(nb_epoch=…) is epochs=, fit(X=…) is x=.',
   docs: {
-    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, ...): that program is written for Keras 1, where `nb_epoch` is right.',
+    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, ...) or the Keras 0.x (input_dim, output_dim) pair (`LSTM(128, 512)`, `Dense(512, 64)`), or that is Python 2 (`print x`), which only standalone Keras 2.3 and older ran on: that program is written for a Keras where `nb_epoch` is right.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise `TypeError: fit() got an unexpected keyword argument \'nb_epoch\'`. Standalone Keras 2.0–2.3 still accepted `nb_epoch` with `UserWarning: The nb_epoch argument in fit has been renamed epochs`; `X=` was never accepted by Keras 2.',
     example: 'model.fit(X_train, Y_train, batch_size=32, nb_epoch=10)',
     useInstead: 'model.fit(X_train, Y_train, batch_size=32, epochs=10)',
