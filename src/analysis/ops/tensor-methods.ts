@@ -22,7 +22,7 @@ const SAME_SHAPE = new Set([
 
 /**
  * Of those, the ones whose every step holds what that step held: a copy, a move, or an element-wise function of the
- * tensor alone (a bidirectional output's last step keeps its reverse half after one step; see SL150).
+ * tensor alone (a bidirectional output's last step keeps its reverse half after one step; see SL152).
  */
 const STEPWISE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'detach_', 'relu', 'tanh', 'sigmoid', 'requires_grad_', 'pin_memory', 'share_memory_',

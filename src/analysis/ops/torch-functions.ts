@@ -26,7 +26,7 @@ const ELEMENTWISE = new Set([
 
 /**
  * Of those, the ones whose every step holds a function of what that step held (a bidirectional output's last step
- * keeps its reverse half after one step; see SL150): not flip, roll, cumsum or a softmax, which move or mix the steps.
+ * keeps its reverse half after one step; see SL152): not flip, roll, cumsum or a softmax, which move or mix the steps.
  */
 const STEPWISE = new Set([
   'relu', 'relu_', 'tanh', 'tanh_', 'sigmoid', 'sigmoid_', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'layer_norm',

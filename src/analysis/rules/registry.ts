@@ -45,7 +45,7 @@ import { rnnIntegerInput } from './torch/sl144-rnn-integer-input';
 import { viewFloatSize } from './torch/sl145-view-float-size';
 import { batchnormChannelAxis } from './torch/sl146-batchnorm-channel-axis';
 import { gatherIndexSize } from './torch/sl147-gather-index-size';
-import { bidirectionalLastStep } from './torch/sl150-bidirectional-last-step';
+import { bidirectionalLastStep } from './torch/sl152-bidirectional-last-step';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';

@@ -34,7 +34,7 @@ export interface TensorValue {
   /**
    * The bidirectional torch recurrent layer whose (batch, seq, 2 × hidden) or (seq, batch, 2 × hidden) output this still
    * is, step for step: kept through copies, moves, dropout and element-wise functions of it alone, dropped by anything
-   * that reorders or mixes the steps or adds other values (flip, roll, cumsum, softmax, arithmetic). SL150 reads it.
+   * that reorders or mixes the steps or adds other values (flip, roll, cumsum, softmax, arithmetic). SL152 reads it.
    */
   bidirectionalOf?: LayerDesc;
   /** Keras: the recurrent layer whose per-step output (return_sequences=True) this tensor still is. */

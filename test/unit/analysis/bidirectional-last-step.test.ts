@@ -1,6 +1,6 @@
-// SL150: the last step of a bidirectional recurrent output, given to a layer as the sequence's summary, holds the
+// SL152: the last step of a bidirectional recurrent output, given to a layer as the sequence's summary, holds the
 // reverse direction after one step. test/fixtures/torch-reported/yunjey-149-* holds the reported case and
-// test/fixtures/torch/SL150_* the layouts, each with PyTorch 1.13's proof that the reverse half is not its final state.
+// test/fixtures/torch/SL152_* the layouts, each with PyTorch 1.13's proof that the reverse half is not its final state.
 import { strict as assert } from 'node:assert';
 import { codes, run } from './helpers';
 
@@ -24,10 +24,10 @@ const BATCH_FIRST = 'nn.GRU(8, 20, batch_first=True, bidirectional=True)';
 const SEQ_FIRST = 'nn.LSTM(8, 20, bidirectional=True)';
 const BATCH = 'y = net(torch.randn(4, 12, 8))\n';
 
-describe('SL150 bidirectional-last-step', () => {
+describe('SL152 bidirectional-last-step', () => {
   it('reports the last step of both directions given to a layer, with the joined final states as the fix, in both layouts', async () => {
     const batchFirst = await run(`${MODEL(BATCH_FIRST, 'out[:, -1, :]')}${BATCH}`);
-    assert.deepEqual(batchFirst.findings.map((f) => f.code), ['SL150']);
+    assert.deepEqual(batchFirst.findings.map((f) => f.code), ['SL152']);
     const finding = batchFirst.findings[0];
     assert.equal(finding.severity, 'information');
     assert.match(finding.message, /first 20 features are the forward direction's final state, but its last 20 come from the reverse direction after one step/);
@@ -37,14 +37,14 @@ describe('SL150 bidirectional-last-step', () => {
     assert.ok(finding.related.some((r) => /bidirectional=True/.test(r.message)));
 
     const seqFirst = await run(`${MODEL(SEQ_FIRST, 'out[-1]')}${BATCH}`);
-    assert.deepEqual(seqFirst.findings.map((f) => f.code), ['SL150']);
+    assert.deepEqual(seqFirst.findings.map((f) => f.code), ['SL152']);
     assert.deepEqual(seqFirst.findings[0].fixes.map((f) => f.edits.map((e) => e.newText)), [['torch.cat((out[-1, :, :20], out[0, :, 20:]), 1)']]);
   });
 
   it('follows the output through a name, a move, a copy, an activation and dropout, and reads the last index written as a number', async () => {
-    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'last', '        last = out.to("cpu").contiguous()[:, -1]\n')}${BATCH}`), ['SL150']);
-    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'self.drop(torch.relu(out)[:, 11, :])').replace("self.fc = nn.Linear(40, 1)", 'self.fc = nn.Linear(40, 1)\n        self.drop = nn.Dropout(0.1)')}${BATCH}`), ['SL150']);
-    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'self.norm(out)[:, -1, :]').replace("self.fc = nn.Linear(40, 1)", 'self.fc = nn.Linear(40, 1)\n        self.norm = nn.LayerNorm(40)')}${BATCH}`), ['SL150']);
+    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'last', '        last = out.to("cpu").contiguous()[:, -1]\n')}${BATCH}`), ['SL152']);
+    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'self.drop(torch.relu(out)[:, 11, :])').replace("self.fc = nn.Linear(40, 1)", 'self.fc = nn.Linear(40, 1)\n        self.drop = nn.Dropout(0.1)')}${BATCH}`), ['SL152']);
+    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'self.norm(out)[:, -1, :]').replace("self.fc = nn.Linear(40, 1)", 'self.fc = nn.Linear(40, 1)\n        self.norm = nn.LayerNorm(40)')}${BATCH}`), ['SL152']);
   });
 
   it('stays silent on one direction, a half of the features, other steps, one step, steps reordered or mixed, and comparisons', async () => {
@@ -54,7 +54,7 @@ describe('SL150 bidirectional-last-step', () => {
     assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out[:, 0, :]')}${BATCH}`), []);
     assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out[:, 5, :]')}${BATCH}`), []);
     // Sequence-first, out[-1] on a batch-first output is the last sequence, not a step.
-    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out[-1]')}y = net(torch.randn(4, 12, 8))\n`).then((c) => c.filter((x) => x === 'SL150')), []);
+    assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out[-1]')}y = net(torch.randn(4, 12, 8))\n`).then((c) => c.filter((x) => x === 'SL152')), []);
     // One step: its reverse half is the reverse direction's final state.
     assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out[:, -1, :]')}y = net(torch.randn(4, 1, 8))\n`), []);
     assert.deepEqual(await codes(`${MODEL(BATCH_FIRST, 'out.flip(1)[:, -1, :]')}${BATCH}`), []);

@@ -157,7 +157,7 @@ describe('ranks proven by use', () => {
   it('reports nothing on a correct model whose input rank only its use proves', async () => {
     const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(32, 5)', 'e = self.emb(x)\nout, (h, c) = self.lstm(e)\nlast = out[:, -1, :]\nreturn F.log_softmax(self.fc(last), dim=1)');
     const result = await run(body);
-    // SL150's information (the reverse half of the last step) is about the modelling, not an error or warning.
+    // SL152's information (the reverse half of the last step) is about the modelling, not an error or warning.
     assert.deepEqual(result.findings.filter((f) => f.severity === 'error' || f.severity === 'warning').map((f) => f.code), []);
     assert.ok(result.tensors.some((t) => t.name === 'last' && t.shape === '(B, 32)'));
   });

@@ -291,8 +291,8 @@ describe('loops and conditions', () => {
     const program = (action: string) => `import argparse\nimport torch\nimport torch.nn as nn\np = argparse.ArgumentParser()\np.add_argument('--uni', action='${action}', dest='bi')\np.add_argument('--hidden', type=int, default='20')\np.add_argument('--lr', type=float, default='1e-3')\nargs = p.parse_args([])\nrnn = nn.LSTM(10, args.hidden, batch_first=True, bidirectional=args.bi)\nfc = nn.Linear(args.hidden, 2)\nout, _ = rnn(torch.randn(3, 5, 10))\ny = fc(out[:, -1])\n`;
 
     it("store_false without a default is True: the LSTM is bidirectional and the Linear's 20 meets 40 features (PyTorch: mat1 and mat2 shapes cannot be multiplied (3x40 and 20x2))", async () => {
-      // With SL150's information on out[:, -1] of the bidirectional output, which is not what this test is about.
-      assert.deepEqual(await codes(program('store_false')), ['SL105', 'SL150']);
+      // With SL152's information on out[:, -1] of the bidirectional output, which is not what this test is about.
+      assert.deepEqual(await codes(program('store_false')), ['SL105', 'SL152']);
     });
 
     it('store_true without a default is False: nothing to report', async () => {

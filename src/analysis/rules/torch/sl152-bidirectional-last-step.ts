@@ -44,7 +44,7 @@ function perDirection(layer: LayerDesc): number | undefined {
 }
 
 export const bidirectionalLastStep: Rule = {
-  code: 'SL150',
+  code: 'SL152',
   name: 'bidirectional-last-step',
   // Information, not a warning: the model runs and trains, and whether half a summary is what the author meant is a
   // modelling question the code cannot answer (a fixed program often keeps the idiom).
