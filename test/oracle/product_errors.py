@@ -15,7 +15,8 @@ softmaxes over random axes (whether every weight comes out as 1) that of SL127's
 (x[...] = value) that of SL119's storeClash (x.expand_as(y) too, the `expands`), and tensors joined by torch.cat or
 torch.stack that of SL142's catClash (test/unit/analysis/cat-size-mismatch.test.ts); joins of tensors of several ranks
 along random axes that of SL123's joinAxisTensor (test/unit/analysis/dim-out-of-range.test.ts), and torch.gather on random
-shapes that of SL147's gatherClash (test/unit/analysis/gather-index-size.test.ts).
+shapes that of SL147's gatherClash (test/unit/analysis/gather-index-size.test.ts); nn.Conv1d and nn.Conv2d over random
+short inputs that of SL150 (test/unit/analysis/conv-kernel-longer-than-input.test.ts).
 
     /usr/bin/python3 test/oracle/product_errors.py --check    # CI: regenerate and compare with the golden
     /usr/bin/python3 test/oracle/product_errors.py --update   # rewrite the golden
@@ -335,7 +336,28 @@ def generate():
             cat_ranks.append({**case, "ok": True})
         except (RuntimeError, IndexError) as err:
             cat_ranks.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "gathers": gathers, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks}
+    # nn.Conv1d / nn.Conv2d with random kernels, padding, dilation and stride over random (mostly short) inputs, batched
+    # or not, from a stream of their own: SL150's kernel-longer-than-input (test/unit/analysis/conv-kernel-longer-than-input.test.ts).
+    g = random.Random(SEED + 13)
+    convs = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        kind = g.choice(["Conv1d", "Conv2d"])
+        spatial = 1 if kind == "Conv1d" else 2
+        sizes = [g.randint(1, 7) for _ in range(spatial)]
+        batched = g.random() < 0.8
+        shape = ([g.randint(1, 3)] if batched else []) + [2] + sizes
+        kernel = [g.randint(1, 6) for _ in range(spatial)]
+        padding = g.choice([0, 0, 1, 2, "same", "valid"])
+        dilation = [g.choice([1, 1, 2]) for _ in range(spatial)]
+        stride = g.choice([1, 1, 2]) if padding != "same" else 1
+        case = {"kind": kind, "shape": shape, "kernel": kernel, "padding": padding, "dilation": dilation, "stride": stride}
+        layer = getattr(torch.nn, kind)(2, 3, tuple(kernel), stride=stride, padding=padding, dilation=tuple(dilation))
+        try:
+            out = layer(torch.randn(tuple(shape)))
+            convs.append({**case, "out": list(out.shape)})
+        except RuntimeError as err:
+            convs.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "gathers": gathers, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks, "convs": convs}
 
 
 def main():
@@ -354,7 +376,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["gathers"] + data["expand_sizes"] + data["cat_ranks"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("gathers", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["gathers"] + data["expand_sizes"] + data["cat_ranks"] + data["convs"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("gathers", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", []) + golden.get("convs", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -362,7 +384,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['gathers'])} gathers ({sum(1 for c in data['gathers'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) and {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['gathers'])} gathers ({sum(1 for c in data['gathers'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) and {len(data['convs'])} convolutions ({sum(1 for c in data['convs'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

@@ -873,6 +873,13 @@ export class Interpreter {
       case 'attribute': {
         const object = this.eval(target.object, scope);
         if (object.kind === 'instance') this.setAttribute(object, target.attr, value);
+        // `args.vocab_size = len(vocab)` on the namespace parse_args returned (or a SimpleNamespace): a later read of
+        // args.vocab_size, here or in the model the namespace is handed to, gets it. Under a branch that may not run,
+        // the entry holds what the old and the new value agree on.
+        else if (object.kind === 'dict' && object.namespace && !object.parser) {
+          const old = object.entries.get(target.attr);
+          setEntry(object, target.attr, this.uncertain > 0 && old ? joinItems(old, value) : value);
+        }
         if (this.inForward()) this.ctx.coverage.assigned(target.range, value);
         this.recordTensorSite(this.ctx.text(target.range), target.attrRange, value);
         return;
@@ -1607,6 +1614,7 @@ export class Interpreter {
       this.callSite = undefined;
     }
     if (inPlace !== undefined && expr.func.kind === 'attribute') this.rebindInPlace(expr.func.object, result, scope);
+    else if (callee.kind === 'method' && callee.receiver.kind === 'tensor' && writesValuesInPlace(callee.name) && expr.func.kind === 'attribute') this.forgetWrittenValues(expr.func.object, scope);
     if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result);
     return result;
   }
@@ -1623,6 +1631,33 @@ export class Interpreter {
     else if (base.kind === 'attribute') {
       const object = this.eval(base.object, scope);
       if (object.kind === 'instance') this.setAttribute(object, base.attr, value);
+    }
+  }
+
+  /**
+   * An in-place method that writes new values (`target.sub_(1)`, `ids.clamp_(0, n)`, `x.data.fill_(0)`) leaves the
+   * tensor's layout as it was but not its values: the bounds and literal contents the name held no longer hold. `x.data`
+   * and `x.detach()` share x's storage, so writing through them writes x.
+   */
+  private forgetWrittenValues(receiver: A.Expr, scope: Scope): void {
+    let base = receiver;
+    for (let depth = 0; depth < 8; depth++) {
+      if (base.kind === 'attribute' && base.attr === 'data') base = base.object;
+      else if (base.kind === 'call' && base.args.length === 0 && base.keywords.length === 0 && base.func.kind === 'attribute' && base.func.attr === 'detach') base = base.func.object;
+      else break;
+    }
+    const strip = (v: Value | undefined): Value | undefined => {
+      if (v?.kind !== 'tensor' || (v.minValue === undefined && v.maxValue === undefined && v.literal === undefined && v.sortedDescending === undefined)) return undefined;
+      const { minValue: _min, maxValue: _max, mixedBounds: _mixed, literal: _literal, sortedDescending: _sorted, ...rest } = v;
+      return rest;
+    };
+    if (base.kind === 'name') {
+      const stripped = strip(scope.lookup(base.id));
+      if (stripped) this.bindName(base.id, stripped, scope);
+    } else if (base.kind === 'attribute') {
+      const object = this.eval(base.object, scope);
+      const stripped = object.kind === 'instance' ? strip(object.attrs.get(base.attr)) : undefined;
+      if (stripped && object.kind === 'instance') this.setAttribute(object, base.attr, stripped);
     }
   }
 
@@ -2439,6 +2474,11 @@ const IN_PLACE_RESHAPES: Record<string, string> = {
   t_: 't', transpose_: 'transpose', swapaxes_: 'swapaxes', swapdims_: 'swapdims', squeeze_: 'squeeze', unsqueeze_: 'unsqueeze',
   resize_: '', resize_as_: '', as_strided_: '', set_: '',
 };
+
+/** A tensor method that writes new values into its tensor (`sub_`, `clamp_`, `fill_`): not a reshape, not a dunder. */
+function writesValuesInPlace(name: string): boolean {
+  return name.length > 1 && name.endsWith('_') && !name.endsWith('__') && !name.startsWith('_') && !Object.hasOwn(IN_PLACE_RESHAPES, name) && name !== 'requires_grad_' && name !== 'share_memory_';
+}
 
 /** torchLayerKind's answers by path (null: not a layer); bounded like every table a file can fill. */
 const layerKinds = new Map<string, string | null>();

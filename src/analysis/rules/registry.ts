@@ -45,6 +45,10 @@ import { rnnIntegerInput } from './torch/sl144-rnn-integer-input';
 import { viewFloatSize } from './torch/sl145-view-float-size';
 import { batchnormChannelAxis } from './torch/sl146-batchnorm-channel-axis';
 import { gatherIndexSize } from './torch/sl147-gather-index-size';
+import { softmaxImplicitDim } from './torch/sl148-softmax-implicit-dim';
+import { rnnOutputTupleAsTensor } from './torch/sl149-rnn-output-tuple-as-tensor';
+import { convKernelLongerThanInput } from './torch/sl150-conv-kernel-longer-than-input';
+import { softmaxOverBatchAxis } from './torch/sl151-softmax-over-batch-axis';
 import { bidirectionalLastStep } from './torch/sl152-bidirectional-last-step';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
@@ -110,6 +114,10 @@ const RULES: readonly Rule[] = [
   viewFloatSize,
   batchnormChannelAxis,
   gatherIndexSize,
+  softmaxImplicitDim,
+  rnnOutputTupleAsTensor,
+  convKernelLongerThanInput,
+  softmaxOverBatchAxis,
   bidirectionalLastStep,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,

@@ -24,7 +24,7 @@ function pairOf(v: Value): [number, number] | undefined {
 }
 
 /** The window of each spatial axis, [height, width]; an axis whose arguments are not all known is undefined. */
-function windows(layer: LayerDesc): [WindowArgs | undefined, WindowArgs | undefined] {
+export function windows2d(layer: LayerDesc): [WindowArgs | undefined, WindowArgs | undefined] {
   const kernel = pairOf(argValue(layer, 'kernel_size'));
   const strideValue = argValue(layer, 'stride');
   const stride = strideValue.kind === 'none' ? kernel : pairOf(strideValue);
@@ -76,7 +76,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const dims = input.shape.dims;
   const lead = dims.slice(0, dims.length - 3);
   const [channels, height, width] = dims.slice(dims.length - 3);
-  const [wh, ww] = windows(layer);
+  const [wh, ww] = windows2d(layer);
   const spatial = [height.kind === 'sym' ? symbolicSize(layer, height, 0) : outSize(height, wh, ctx.origin), width.kind === 'sym' ? symbolicSize(layer, width, 1) : outSize(width, ww, ctx.origin)];
   if (layer.kind === 'Conv2d') return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: shapeOf([...lead, argDim(layer, 'out_channels', 'feature'), ...spatial]) };
   return { ...input, origin: ctx.origin, shape: shapeOf([...lead, channels, ...spatial]), minValue: undefined, maxValue: undefined };

@@ -146,6 +146,8 @@ function checkClassification(c: LossCall, input: TensorValue, target: TensorValu
   let targetBatch: string;
   if (t.length === 0) targetBatch = '0 (a 0-d target)';
   else if (t.length === 1 && conflicting(n, t[0])) targetBatch = formatDim(t[0]);
+  else if (t.length >= 2 && !conflicting(n, t[0]) && sizesDiffer(input.shape.dims, t)) return multiTarget(c, input, target, ctx);
+  else if (t.length >= 2 && conflicting(n, t[0])) targetBatch = formatDim(t[0]);
   else return;
   const fixes: Fix[] = [];
   if (t.length === 0 && c.targetExpr && n.kind === 'int' && n.value === 1) {
@@ -155,6 +157,26 @@ function checkClassification(c: LossCall, input: TensorValue, target: TensorValu
   ctx.report({
     range: c.call.range,
     message: `${c.lossName} reads input ${formatShape(input.shape)}${from(input)} as ${formatDim(n)} sample(s) × ${formatDim(input.shape.dims[1])} class scores, but the target ${formatShape(target.shape)}${from(target)} has batch size ${targetBatch}: it raises "Expected input batch_size (${formatDim(n)}) to match target batch_size"${foldNote(input.shape.dims, t)}`,
+    related: related(input, target),
+    fixes,
+  });
+}
+
+/**
+ * (N, C) scores with a target of two or more axes that is not the scores' own shape (class probabilities): a column of
+ * class ids (N, 1) or one-hot rows of another width. PyTorch 1.13 raises "0D or 1D target tensor expected, multi-target
+ * not supported" for CrossEntropyLoss and NLLLoss alike.
+ */
+function multiTarget(c: LossCall, input: TensorValue, target: TensorValue, ctx: RuleContext): void {
+  const t = target.shape.dims;
+  const fixes: Fix[] = [];
+  if (c.targetExpr && t.length === 2 && t[1].kind === 'int' && t[1].value === 1) {
+    const y = ctx.text(c.targetExpr.range);
+    fixes.push(fix(`Use ${y}.squeeze(1)`, [replace(c.targetExpr.range, `${y}.squeeze(1)`)], true));
+  }
+  ctx.report({
+    range: c.call.range,
+    message: `${c.lossName} reads input ${formatShape(input.shape)}${from(input)} as ${formatDim(input.shape.dims[0])} sample(s) × ${formatDim(input.shape.dims[1])} class scores and needs one class id per sample, but the target ${formatShape(target.shape)}${from(target)} has ${t.length} axes: it raises "0D or 1D target tensor expected, multi-target not supported"`,
     related: related(input, target),
     fixes,
   });
@@ -175,9 +197,9 @@ export const lossTargetShape: Rule = {
   summary: 'A loss gets an input and a target whose shapes do not fit: BCE raises, MSE/L1 broadcast silently, CrossEntropy/NLL see another batch size.',
   docs: {
     whatItDoes:
-      'Compares the shapes of a loss\'s input and target. `BCELoss`/`BCEWithLogitsLoss` need equal sizes; `MSELoss`, `L1Loss`, `SmoothL1Loss` and `HuberLoss` need them too but only warn and broadcast; `CrossEntropyLoss`/`NLLLoss` with (N, C) scores need N class ids. It reports only when both shapes are known to differ.',
+      'Compares the shapes of a loss\'s input and target. `BCELoss`/`BCEWithLogitsLoss` need equal sizes; `MSELoss`, `L1Loss`, `SmoothL1Loss` and `HuberLoss` need them too but only warn and broadcast; `CrossEntropyLoss`/`NLLLoss` with (N, C) scores need N class ids (one axis), so a (N, 1) column of ids or one-hot rows of another width do not fit either. It reports only when both shapes are known to differ.',
     whyIsThisBad:
-      'BCE raises `ValueError: Using a target size (torch.Size([64])) that is different to the input size (torch.Size([64, 1]))`. MSE with a (64, 1) prediction and a (64,) target broadcasts to (64, 64) and trains on every prediction against every target, with only a UserWarning. CrossEntropy with (1, C) scores and a 0-d target raises `Expected input batch_size (1) to match target batch_size (0)`.',
+      'BCE raises `ValueError: Using a target size (torch.Size([64])) that is different to the input size (torch.Size([64, 1]))`. MSE with a (64, 1) prediction and a (64,) target broadcasts to (64, 64) and trains on every prediction against every target, with only a UserWarning. CrossEntropy with (1, C) scores and a 0-d target raises `Expected input batch_size (1) to match target batch_size (0)`; with (64, 5) scores and (64, 1) targets it raises `0D or 1D target tensor expected, multi-target not supported`.',
     example: 'pred = model(x)            # (64, 1) from Linear(hidden, 1)\nloss = nn.MSELoss()(pred, y)   # y is (64,)',
     useInstead: 'loss = nn.MSELoss()(pred.squeeze(1), y)\n# or: y.unsqueeze(1)',
     references: ['https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html', 'https://pytorch.org/docs/stable/generated/torch.nn.MSELoss.html', 'https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html'],
