@@ -488,7 +488,7 @@ class RankProver {
    * nn.ModuleList) or over a list another such comprehension built: the element runs once per item, with v bound to
    * the layer or to the other list's item. Anything else is not read (a comprehension's element may never run).
    */
-  private comprehension(c: A.Comprehension): CompList | undefined {
+  private comprehension(c: A.Comprehension, joined = false): CompList | undefined {
     if (c.container !== 'list' || c.generators.length !== 1 || this.muted > 0) return undefined;
     const gen = c.generators[0];
     if (gen.ifs.length || gen.target.kind !== 'name') return undefined;
@@ -505,7 +505,7 @@ class RankProver {
       const container = this.resolved(gen.iter);
       const like = container ? likeLayers(container) : undefined;
       if (!like) return undefined;
-      root = { pending: [], nonEmpty: like.nonEmpty };
+      root = { pending: [], nonEmpty: like.nonEmpty || joined };
       layer = like.layer;
     }
     const saved = { env: this.env.get(variable), layer: this.compLayers.get(variable), deferred: this.deferred };
@@ -525,12 +525,27 @@ class RankProver {
     }
   }
 
-  /** `torch.cat(items, …)`, `torch.stack(items)`: PyTorch refuses an empty list, so a comprehension's element ran. */
+  /**
+   * `torch.cat(items, …)`, `torch.stack(items)`, `torch.cat([conv(x) for conv in self.convs], 1)`: PyTorch refuses an
+   * empty list, so a comprehension's element ran.
+   */
   private joinsList(call: A.Call): void {
-    if (this.muted > 0 || call.args[0]?.kind !== 'name') return;
+    if (this.muted > 0 || call.hasStarArgs) return;
+    const first = call.args[0];
+    if (first?.kind !== 'name' && first?.kind !== 'comprehension') return;
     const path = this.pathOf(call.func);
     if (path !== 'torch.cat' && path !== 'torch.stack') return;
-    const list = this.lists.get(call.args[0].id);
+    if (first.kind === 'comprehension') {
+      const source = first.generators.length === 1 && first.generators[0].iter.kind === 'name' ? this.lists.get(first.generators[0].iter.id) : undefined;
+      // Over a list another comprehension built, the join proves that list's items ran too.
+      if (source && !source.root.nonEmpty) {
+        source.root.nonEmpty = true;
+        for (const fact of source.root.pending.splice(0)) fact();
+      }
+      this.comprehension(first, true);
+      return;
+    }
+    const list = this.lists.get(first.id);
     if (!list || list.root.nonEmpty) return;
     list.root.nonEmpty = true;
     const pending = list.root.pending.splice(0);

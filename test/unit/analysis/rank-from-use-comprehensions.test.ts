@@ -46,6 +46,15 @@ describe('ranks proven by use in comprehensions over layers', () => {
     assert.equal(rankOf(await shapeOf(source, 'e')), 4);
   });
 
+  it('also when the comprehension is written inside the join, or joined through a comprehension over it', async () => {
+    const inline = TEXT_CNN(OVER_KS, 'z = torch.cat([F.relu(conv(e)).squeeze(3).mean(2) for conv in self.convs], 1)\nreturn z').replace('        h = [F.relu(conv(e)).squeeze(3) for conv in self.convs]\n', '');
+    assert.equal(rankOf(await shapeOf(inline, 'e')), 4);
+    const through = TEXT_CNN(OVER_KS, 'z = torch.cat([i.mean(2) for i in h], 1)\nreturn z');
+    assert.equal(rankOf(await shapeOf(through, 'e')), 4);
+    const unjoined = TEXT_CNN(OVER_KS, 'z = sum([i.mean(2) for i in h])\nreturn z');
+    assert.equal(rankOf(await shapeOf(unjoined, 'e')), undefined);
+  });
+
   it('proves nothing when the list is never joined: with no kernel sizes the element never runs', async () => {
     const source = TEXT_CNN(OVER_KS, 'return h');
     assert.equal(rankOf(await shapeOf(source, 'e')), undefined);
