@@ -211,7 +211,7 @@ class RankProver {
   /** Names bound to lists a comprehension built, while nothing else has read them (see CompRoot). */
   private lists = new Map<string, CompList>();
   /** Comprehension variables bound to the layers of the container they iterate (`conv` in `for conv in self.convs`). */
-  private readonly compLayers = new Map<string, LayerDesc>();
+  readonly compLayers = new Map<string, LayerDesc>();
   /** Set while a comprehension's element runs over a list not yet known to be non-empty: facts wait there. */
   private deferred: (() => void)[] | undefined;
 
@@ -387,6 +387,7 @@ class RankProver {
     if (target.kind === 'name') {
       this.env.delete(target.id);
       this.lists.delete(target.id);
+      this.compLayers.delete(target.id);
     }
     else if (target.kind === 'tuple' || target.kind === 'list') for (const t of target.items) this.forgetTargets(t.kind === 'starred' ? t.value : t);
     else if (target.kind === 'starred') this.forgetTargets(target.value);
@@ -703,7 +704,7 @@ class RankProver {
     if (call.hasStarArgs) return undefined;
     const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
     if (target) {
-      this.userCall(target, args, keywords);
+      this.userCall(target, call, args, keywords);
       if (target.kind !== 'module') return undefined;
     }
     if (call.func.kind === 'attribute') {
@@ -720,12 +721,19 @@ class RankProver {
    * A call of a user function or module: its body proves ranks of its own parameters, which then hold for the
    * arguments given (the call runs that body).
    */
-  private userCall(target: Value, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): void {
+  private userCall(target: Value, call: A.Call, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): void {
     if (this.depth >= MAX_CALL_DEPTH || this.muted > 0) return;
     if (!args.some((a) => a) && ![...keywords.values()].some((a) => a)) return;
     const callee = this.context.callee(target);
     if (!callee || this.active.has(callee.def)) return;
-    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active).params;
+    // A layer the call passes (`self.conv_and_pool(x, conv)` inside a comprehension over self.convs) is that layer there.
+    const layers = new Map<string, LayerDesc>();
+    callee.params.forEach((param, i) => {
+      const given = i < call.args.length ? call.args[i] : call.keywords.find((k) => k.name === param)?.value;
+      const layer = given && given.kind === 'name' ? this.compLayers.get(given.id) : undefined;
+      if (layer) layers.set(param, layer);
+    });
+    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active, layers).params;
     callee.params.forEach((param, i) => {
       const rank = proven.get(param);
       if (rank === undefined) return;
@@ -994,7 +1002,7 @@ export function ranksProvenByUse(def: A.FunctionDef, params: string[], context: 
   return provenRanks(def, params, context, selfName, 0, new Set());
 }
 
-function provenRanks(def: A.FunctionDef, params: string[], context: StaticContext, selfName: string | undefined, depth: number, active: Set<A.FunctionDef>): ProvenRanks {
+function provenRanks(def: A.FunctionDef, params: string[], context: StaticContext, selfName: string | undefined, depth: number, active: Set<A.FunctionDef>, layers?: Map<string, LayerDesc>): ProvenRanks {
   const locals = new Set(def.params.map((p) => p.name).filter((n) => n !== selfName));
   const addTargets = (t: A.Expr): void => {
     if (t.kind === 'name') locals.add(t.id);
@@ -1010,6 +1018,7 @@ function provenRanks(def: A.FunctionDef, params: string[], context: StaticContex
     else if (s.kind === 'import') for (const n of s.names) locals.add(n.alias ?? n.name ?? n.module.split('.')[0]);
   });
   const prover = new RankProver(params, locals, context, depth, active);
+  for (const [param, layer] of layers ?? []) prover.compLayers.set(param, layer);
   active.add(def);
   try {
     prover.block(def.body);

@@ -55,6 +55,31 @@ describe('ranks proven by use in comprehensions over layers', () => {
     assert.equal(rankOf(await shapeOf(unjoined, 'e')), undefined);
   });
 
+  it('follows a layer the comprehension passes to a helper method (self.conv_and_pool(out, conv)), the ids read from a tuple', async () => {
+    const source = `import torch
+import torch.nn as nn
+import torch.nn.functional as F
+class TextCNN(nn.Module):
+    def __init__(self, ks):
+        super().__init__()
+        self.embedding = nn.Embedding(100, 8)
+        self.convs = nn.ModuleList([nn.Conv2d(1, 4, (k, 8)) for k in ks])
+    def conv_and_pool(self, x, conv):
+        x = F.relu(conv(x)).squeeze(3)
+        x = F.max_pool1d(x, x.size(2)).squeeze(2)
+        return x
+    def forward(self, x):
+        emb = self.embedding(x[0])
+        out = emb.unsqueeze(1)
+        out = torch.cat([self.conv_and_pool(out, conv) for conv in self.convs], 1)
+        return out
+`;
+    assert.equal(rankOf(await shapeOf(source, 'emb')), 3);
+    // The helper's own use of a name it rebinds proves nothing for the layer it was given.
+    const rebound = source.replace('x = F.relu(conv(x)).squeeze(3)', 'conv = self.embedding\n        x = F.relu(conv(x)).squeeze(3)');
+    assert.equal(rankOf(await shapeOf(rebound, 'emb')), undefined);
+  });
+
   it('proves nothing when the list is never joined: with no kernel sizes the element never runs', async () => {
     const source = TEXT_CNN(OVER_KS, 'return h');
     assert.equal(rankOf(await shapeOf(source, 'e')), undefined);
