@@ -310,6 +310,8 @@ class RankProver {
       case 'def':
       case 'class':
         this.env.delete(stmt.name);
+        // A function defined here may append to a list when something calls it.
+        this.lists.clear();
         return true;
       case 'import':
       case 'pass':
@@ -371,6 +373,8 @@ class RankProver {
    * their provenance, and one that may leave the function (return, raise) ends what the rest of the body proves.
    */
   private skipConditional(stmt: A.Stmt): boolean {
+    // Its statements are not read: any list may change length there.
+    this.lists.clear();
     let leaves = false;
     walkStatements([stmt], (s) => {
       if (s.kind === 'assign') for (const t of s.targets) this.forgetTargets(t);
@@ -419,6 +423,8 @@ class RankProver {
     // `values, indices = x.sort(1)`, `a, b = x.chunk(2, -1)`: every item follows x's rank.
     const everyItem = tupleLayer ? this.layerCall(stmt.value as A.Call) : firstItem ? undefined : this.tupleOutput(stmt.value);
     for (const target of stmt.targets) {
+      // `items[:] = …` may change a list's length.
+      if (target.kind !== 'name' && target.kind !== 'tuple' && target.kind !== 'list') this.lists.clear();
       this.forgetTargets(target);
       if (target.kind === 'name') this.env.set(target.id, value ?? this.root(stmt, target.id));
       else if (target.kind === 'tuple' || target.kind === 'list') {
@@ -490,9 +496,10 @@ class RankProver {
    * the layer or to the other list's item. Anything else is not read (a comprehension's element may never run).
    */
   private comprehension(c: A.Comprehension, joined = false): CompList | undefined {
-    if (c.container !== 'list' || c.generators.length !== 1 || this.muted > 0) return undefined;
+    // A comprehension not read here may append to a list.
+    if (c.container !== 'list' || c.generators.length !== 1 || this.muted > 0) return this.unread();
     const gen = c.generators[0];
-    if (gen.ifs.length || gen.target.kind !== 'name') return undefined;
+    if (gen.ifs.length || gen.target.kind !== 'name') return this.unread();
     const variable = gen.target.id;
     let root: CompRoot;
     let item: Provenance | undefined;
@@ -502,10 +509,10 @@ class RankProver {
       root = source.root;
       item = source.element;
     } else {
-      if (gen.iter.kind !== 'attribute') return undefined;
+      if (gen.iter.kind !== 'attribute') return this.unread();
       const container = this.resolved(gen.iter);
       const like = container ? likeLayers(container) : undefined;
-      if (!like) return undefined;
+      if (!like) return this.unread();
       root = { pending: [], nonEmpty: like.nonEmpty || joined };
       layer = like.layer;
     }
@@ -524,6 +531,12 @@ class RankProver {
       if (saved.layer) this.compLayers.set(variable, saved.layer);
       else this.compLayers.delete(variable);
     }
+  }
+
+  /** An expression not read: every list may have changed length there. */
+  private unread(): undefined {
+    this.lists.clear();
+    return undefined;
   }
 
   /**
@@ -685,8 +698,9 @@ class RankProver {
           this.muted--;
         }
         return undefined;
-      // Evaluated only sometimes (short-circuit, conditional expressions), or not followed at all.
+      // Not followed at all (a lambda, a comprehension of another form): it may append to a list no fact then sees.
       default:
+        this.lists.clear();
         return undefined;
     }
   }
@@ -701,7 +715,7 @@ class RankProver {
     this.joinsList(call);
     const args = call.args.map((a) => this.expr(a));
     const keywords = new Map(call.keywords.map((k) => [k.name, this.expr(k.value)]));
-    if (call.hasStarArgs) return undefined;
+    if (call.hasStarArgs) return this.unread();
     const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
     if (target) {
       this.userCall(target, call, args, keywords);

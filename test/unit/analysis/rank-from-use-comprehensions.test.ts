@@ -90,6 +90,13 @@ class TextCNN(nn.Module):
     assert.equal(rankOf(await shapeOf(source, 'e')), undefined);
   });
 
+  it('proves nothing when code not read before the join may have grown the list (a loop, a slice assignment, a lambda, a try)', async () => {
+    for (const between of ['for k in range(2):\n    h.append(e.mean(3))', 'h[:] = [e.mean(3)]', 'grow = lambda: h.append(e.mean(3))\ngrow()', 'try:\n    h.append(e.mean(3))\nexcept ValueError:\n    pass', 'h.append(*[e.mean(3)])']) {
+      const source = TEXT_CNN(OVER_KS, `${between}\nz = torch.cat(h, 1)\nreturn z`);
+      assert.equal(rankOf(await shapeOf(source, 'e')), undefined, between);
+    }
+  });
+
   it('proves nothing when the join runs only on some paths', async () => {
     const source = TEXT_CNN(OVER_KS, 'if x.is_cuda:\n    return h\nz = torch.cat(h, 1)\nreturn z');
     assert.equal(rankOf(await shapeOf(source, 'e')), undefined);
