@@ -3,6 +3,7 @@
 import { foreignFileOf } from './workspace/modules';
 import type { Range } from './findings';
 import type { Value } from './values/value';
+import type { FunctionDef } from './parse/ast';
 
 /** What one assigned name holds, best over every run of its assignment. */
 export type Knowledge = 'full' | 'rank' | 'value' | 'unknown';
@@ -94,7 +95,11 @@ function countKnowledge(sites: Map<string, Knowledge>): KnowledgeCounts {
  * A debugging hook: when set, every assignment counted by `assigned` is passed to it (before the best of a site's runs
  * is taken), so a script can list each site with what it holds (test/realcode/sites.mjs).
  */
-export const siteTrace: { sink?: (range: Range, value: Value) => void } = {};
+export const siteTrace: {
+  sink?: (range: Range, value: Value) => void;
+  /** Each parameter of a function run inside a forward, with what it was bound to and how the run was made. */
+  param?: (def: FunctionDef, name: string, value: Value, symbolic: boolean | 'tensors') => void;
+} = {};
 
 export class CoverageCollector {
   private readonly sites = new Map<string, Knowledge>();

@@ -1359,6 +1359,13 @@ def _(r):
     return f"x = {x}\nt = {t}\ny = F.{kind}(x, t{given})"
 
 
+@op("activation-modules-more")
+def _(r):
+    s = sizes(r, r.randint(1, 4))
+    m = r.choice(["nn.Softsign()", "nn.Tanhshrink()", "nn.LogSigmoid()", "nn.Hardswish()", "nn.Hardsigmoid()", "nn.CELU()", "nn.CELU(0.5)", "nn.Softmin(dim=-1)", "nn.Softmin(1)" if len(s) > 1 else "nn.Softmin(0)", "nn.Softshrink()", "nn.Softshrink(0.3)", "nn.Hardshrink()", "nn.AlphaDropout(0.2)"])
+    return f"m = {m}\nx = {randn(s)}\ny = m(x)"
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;
@@ -1486,6 +1493,45 @@ RANK_DEMANDS = {
     "torch.rsqrt": (None, "torch.rsqrt(x.abs())", "float"),
     "F.softsign": (None, "F.softsign(x)", "float"),
     "F.tanhshrink": (None, "F.tanhshrink(x)", "float"),
+    "LSTMCell": ("nn.LSTMCell({f}, 4)", "m(x)[0]", "float"),
+    "LSTMCell-cell": ("nn.LSTMCell({f}, 4)", "m(x)[1]", "float"),
+    "AdaptiveAvgPool1d": ("nn.AdaptiveAvgPool1d(2)", "m(x)", "float"),
+    "AdaptiveMaxPool1d": ("nn.AdaptiveMaxPool1d(2)", "m(x)", "float"),
+    "InstanceNorm2d": ("nn.InstanceNorm2d({n1})", "m(x)", "float"),
+    "ELU": ("nn.ELU()", "m(x)", "float"),
+    "SELU": ("nn.SELU()", "m(x)", "float"),
+    "SiLU": ("nn.SiLU()", "m(x)", "float"),
+    "PReLU": ("nn.PReLU()", "m(x)", "float"),
+    "Softsign": ("nn.Softsign()", "m(x)", "float"),
+    "Tanhshrink": ("nn.Tanhshrink()", "m(x)", "float"),
+    "LogSigmoid": ("nn.LogSigmoid()", "m(x)", "float"),
+    "Mish": ("nn.Mish()", "m(x)", "float"),
+    "Hardswish": ("nn.Hardswish()", "m(x)", "float"),
+    "Hardsigmoid": ("nn.Hardsigmoid()", "m(x)", "float"),
+    "CELU": ("nn.CELU()", "m(x)", "float"),
+    "Softmin": ("nn.Softmin(dim=-1)", "m(x)", "float"),
+    "AlphaDropout": ("nn.AlphaDropout(0.5)", "m(x)", "float"),
+    "F.conv1d": (None, "F.conv1d(x, torch.randn(4, x.size(-2), 1))", "float"),
+    "F.conv2d": (None, "F.conv2d(x, torch.randn(4, x.size(-3), 1, 1))", "float"),
+    "F.adaptive_max_pool1d": (None, "F.adaptive_max_pool1d(x, 2)", "float"),
+    "F.adaptive_avg_pool1d": (None, "F.adaptive_avg_pool1d(x, 2)", "float"),
+    "F.adaptive_max_pool2d": (None, "F.adaptive_max_pool2d(x, 2)", "float"),
+    "F.adaptive_avg_pool2d": (None, "F.adaptive_avg_pool2d(x, 2)", "float"),
+    "F.logsigmoid": (None, "F.logsigmoid(x)", "float"),
+    "F.elu": (None, "F.elu(x)", "float"),
+    "F.selu": (None, "F.selu(x)", "float"),
+    "F.silu": (None, "F.silu(x)", "float"),
+    "F.gelu": (None, "F.gelu(x)", "float"),
+    "F.leaky_relu": (None, "F.leaky_relu(x, 0.2)", "float"),
+    "torch.sigmoid": (None, "torch.sigmoid(x)", "float"),
+    "torch.relu": (None, "torch.relu(x)", "float"),
+    "torch.exp": (None, "torch.exp(x)", "float"),
+    "torch.log_softmax": (None, "torch.log_softmax(x, -1)", "float"),
+    "clamp": (None, "x.clamp(min=0)", "float"),
+    "torch.clamp": (None, "torch.clamp(x, -1, 1)", "float"),
+    "pow": (None, "x.pow(2)", "float"),
+    "torch.pow": (None, "torch.pow(x, 2)", "float"),
+    "F.normalize": (None, "F.normalize(x, dim=-1)", "float"),
 }
 # Ops whose output rank depends on sizes (squeeze(d) drops axis d only when it has size 1): only their demand counts.
 VARYING_RANK = {"squeeze-dim", "torch.squeeze-dim"}

@@ -32,7 +32,7 @@ import { Scope, joinAlternatives, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
-import { knowledgeOf } from '../coverage';
+import { knowledgeOf, siteTrace } from '../coverage';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
 
 const MAX_DEPTH = 10;
@@ -2095,6 +2095,7 @@ export class Interpreter {
       inKerasCall: below.inKerasCall === true || (def.name === 'call' && cls?.isKerasModel === true),
     };
     this.frames.push(frame);
+    if (frame.inForward && siteTrace.param) for (const p of params) if (!p.variadic) siteTrace.param(def, p.name, scope.vars.get(p.name) ?? UNKNOWN, symbolic);
     const caller = { module: this.currentModule, script: this.runningAsScript };
     this.currentModule = globals;
     const stepsBefore = this.ctx.steps;

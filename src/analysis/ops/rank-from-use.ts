@@ -60,7 +60,25 @@ export const LAYER_RANKS: Record<string, RankDemand> = {
   BatchNorm1d: { accepts: [2, 3], shift: 0 },
   MaxPool1d: { accepts: [2, 3], shift: 0 },
   AvgPool1d: { accepts: [2, 3], shift: 0 },
+  AdaptiveAvgPool1d: { accepts: [2, 3], shift: 0 },
+  AdaptiveMaxPool1d: { accepts: [2, 3], shift: 0 },
+  InstanceNorm2d: { accepts: [3, 4], shift: 0 },
+  PReLU: { shift: 0 },
+  Softsign: { shift: 0 },
+  Tanhshrink: { shift: 0 },
+  LogSigmoid: { shift: 0 },
+  Mish: { shift: 0 },
+  Hardswish: { shift: 0 },
+  Hardsigmoid: { shift: 0 },
+  CELU: { shift: 0 },
+  Softmin: { shift: 0 },
+  AlphaDropout: { shift: 0 },
+  // Returns (h, c), each of its input's rank (see TUPLE_LAYERS).
+  LSTMCell: { accepts: [1, 2], shift: 0 },
 };
+
+/** Layers that return a tuple whose every item follows the input's rank as LAYER_RANKS says: `h, c = self.cell(x, (h, c))`. */
+const TUPLE_LAYERS = new Set(['LSTMCell']);
 
 /** Tensor methods and torch / torch.nn.functional functions (on their first argument) that keep the rank. */
 const RANK_KEEPING_METHODS = new Set([
@@ -85,7 +103,14 @@ const RANK_KEEPING_FUNCTIONS = new Set([
   'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax', 'torch.nn.functional.relu6', 'torch.nn.functional.softplus',
   'torch.nn.functional.hardtanh', 'torch.sign', 'torch.floor', 'torch.round', 'torch.sin', 'torch.cos', 'torch.log1p',
   'torch.reciprocal', 'torch.rsqrt', 'torch.nn.functional.softsign', 'torch.nn.functional.tanhshrink',
+  'torch.nn.functional.logsigmoid', 'torch.nn.functional.normalize',
 ]);
+/**
+ * Ops that keep their input's rank when every other argument is a number (`x.clamp(min=0)`, `x.pow(2)`); a tensor
+ * argument would broadcast.
+ */
+const NUMBER_ARG_KEEPING_METHODS = new Set(['clamp', 'pow']);
+const NUMBER_ARG_KEEPING_FUNCTIONS = new Set(['torch.clamp', 'torch.pow']);
 /** Functions whose first argument's rank they demand, and their output's rank relative to it. */
 const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.embedding': { shift: 1 },
@@ -95,6 +120,12 @@ const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.max_pool2d': { accepts: [3, 4], shift: 0 },
   'torch.nn.functional.pad': { shift: 0 },
   'torch.nn.functional.avg_pool2d': { accepts: [3, 4], shift: 0 },
+  'torch.nn.functional.conv1d': { accepts: [2, 3], shift: 0 },
+  'torch.nn.functional.conv2d': { accepts: [3, 4], shift: 0 },
+  'torch.nn.functional.adaptive_max_pool1d': { accepts: [2, 3], shift: 0 },
+  'torch.nn.functional.adaptive_avg_pool1d': { accepts: [2, 3], shift: 0 },
+  'torch.nn.functional.adaptive_max_pool2d': { accepts: [3, 4], shift: 0 },
+  'torch.nn.functional.adaptive_avg_pool2d': { accepts: [3, 4], shift: 0 },
 };
 const RECURRENT = ['LSTM', 'GRU', 'RNN'];
 /** Reductions that give one tensor: over an axis they drop it (keepdim keeps it). max/min give (values, indices). */
@@ -115,6 +146,24 @@ interface Provenance {
    * `.data` and the functions of torch.nn.utils.rnn read it.
    */
   packed?: true;
+}
+
+/**
+ * The items of lists built by comprehensions (`[F.relu(conv(x)).squeeze(3) for conv in self.convs]`, then
+ * `[F.max_pool1d(i, i.size(2)) for i in that]`), one per item of the container the first one iterates. What an
+ * element proves holds only once the element ran, that is once the list is known not to be empty: a container known to
+ * hold items, or a later `torch.cat(list, …)` / `torch.stack(list)` on every normal run, which PyTorch refuses on an
+ * empty list. Until then the facts wait in `pending`.
+ */
+interface CompRoot {
+  pending: (() => void)[];
+  nonEmpty: boolean;
+}
+
+/** A list a comprehension built: the container its items follow one for one, and the provenance of each item. */
+interface CompList {
+  root: CompRoot;
+  element?: Provenance;
 }
 
 /** What a body proves: its parameters' ranks, and the ranks of names as assignments bind them. */
@@ -159,6 +208,12 @@ class RankProver {
   private ranks = new Map<string, Ranks>();
   /** Inside an expression evaluated only sometimes (a conditional expression's branch): no fact holds. */
   private muted = 0;
+  /** Names bound to lists a comprehension built, while nothing else has read them (see CompRoot). */
+  private lists = new Map<string, CompList>();
+  /** Comprehension variables bound to the layers of the container they iterate (`conv` in `for conv in self.convs`). */
+  readonly compLayers = new Map<string, LayerDesc>();
+  /** Set while a comprehension's element runs over a list not yet known to be non-empty: facts wait there. */
+  private deferred: (() => void)[] | undefined;
 
   /**
    * `locals`: the function's own names (parameters, assigned names), which `resolve` does not see; `depth`: calls
@@ -203,6 +258,13 @@ class RankProver {
   /** A fact: the value of provenance `prov` has a rank that `ok` accepts. */
   private demand(prov: Provenance | undefined, ok: (rank: number) => boolean, packedData = false): void {
     if (!prov || this.muted > 0 || (prov.packed === true) !== packedData) return;
+    if (this.deferred) {
+      const later = this.deferred;
+      this.deferred = undefined;
+      later.push(() => this.demand(prov, ok, packedData));
+      this.deferred = later;
+      return;
+    }
     const ranks = this.ranks.get(prov.param);
     if (!ranks) return;
     for (let r = 0; r < ranks.length; r++) if (ranks[r] && !ok(r + prov.shift)) ranks[r] = false;
@@ -248,6 +310,8 @@ class RankProver {
       case 'def':
       case 'class':
         this.env.delete(stmt.name);
+        // A function defined here may append to a list when something calls it.
+        this.lists.clear();
         return true;
       case 'import':
       case 'pass':
@@ -261,10 +325,11 @@ class RankProver {
    * leave the function, nothing after the statement proves anything.
    */
   private eitherBranch(stmt: A.If): boolean {
-    const before = { env: new Map(this.env), ranks: cloneRanks(this.ranks) };
+    const before = { env: new Map(this.env), ranks: cloneRanks(this.ranks), lists: new Map(this.lists) };
     const thenGoesOn = this.block(stmt.body);
-    const afterThen = { env: this.env, ranks: this.ranks };
+    const afterThen = { env: this.env, ranks: this.ranks, lists: this.lists };
     this.env = new Map(before.env);
+    this.lists = new Map(before.lists);
     this.ranks = cloneRanks(before.ranks);
     const elseGoesOn = this.block(stmt.orelse);
     // A name bound inside one branch only has the facts of that branch.
@@ -279,6 +344,7 @@ class RankProver {
       if (other && sameProvenance(other, prov)) env.set(name, prov);
     }
     this.env = env;
+    for (const [name, list] of [...this.lists]) if (afterThen.lists.get(name) !== list) this.lists.delete(name);
     return thenGoesOn && elseGoesOn;
   }
 
@@ -292,11 +358,13 @@ class RankProver {
   private loop(stmt: A.For | A.While): boolean {
     const goesOn = this.skipConditional(stmt);
     const env = new Map(this.env);
+    const lists = new Map(this.lists);
     const before = cloneRanks(this.ranks);
     if (stmt.kind === 'for') this.forgetTargets(stmt.target);
     this.block(stmt.body);
     for (const [key, ranks] of before) this.ranks.set(key, ranks);
     this.env = env;
+    this.lists = lists;
     return goesOn;
   }
 
@@ -305,6 +373,8 @@ class RankProver {
    * their provenance, and one that may leave the function (return, raise) ends what the rest of the body proves.
    */
   private skipConditional(stmt: A.Stmt): boolean {
+    // Its statements are not read: any list may change length there.
+    this.lists.clear();
     let leaves = false;
     walkStatements([stmt], (s) => {
       if (s.kind === 'assign') for (const t of s.targets) this.forgetTargets(t);
@@ -318,7 +388,11 @@ class RankProver {
   }
 
   private forgetTargets(target: A.Expr): void {
-    if (target.kind === 'name') this.env.delete(target.id);
+    if (target.kind === 'name') {
+      this.env.delete(target.id);
+      this.lists.delete(target.id);
+      this.compLayers.delete(target.id);
+    }
     else if (target.kind === 'tuple' || target.kind === 'list') for (const t of target.items) this.forgetTargets(t.kind === 'starred' ? t.value : t);
     else if (target.kind === 'starred') this.forgetTargets(target.value);
   }
@@ -329,6 +403,14 @@ class RankProver {
       for (const t of stmt.targets) this.forgetTargets(t);
       return;
     }
+    if (stmt.value.kind === 'comprehension' && stmt.targets.length === 1 && stmt.targets[0].kind === 'name') {
+      const name = stmt.targets[0].id;
+      const list = this.comprehension(stmt.value);
+      this.forgetTargets(stmt.targets[0]);
+      this.env.set(name, this.root(stmt, name));
+      if (list) this.lists.set(name, list);
+      return;
+    }
     // `b, t, d = x.size()`: x has exactly three axes (the shape unpacking proves it as the interpreter does).
     const unpacked = unpackedSizeExpr(stmt);
     // `list(x.size())` copies the size only while `list` is the builtin (neither a local nor a global rebinds it).
@@ -336,10 +418,13 @@ class RankProver {
     if (sized) this.demand(this.expr(sized.object), (r) => r === sized.count);
     const value = sized ? undefined : this.expr(stmt.value);
     // `out, h = self.lstm(x)`: the first item is the output; `out, lengths = pad_packed_sequence(packed)` the padded one.
-    const firstItem = this.firstOutput(stmt.value);
+    const tupleLayer = stmt.value.kind === 'call' && TUPLE_LAYERS.has(this.layerOf(stmt.value.func) ?? '');
+    const firstItem = tupleLayer ? undefined : this.firstOutput(stmt.value);
     // `values, indices = x.sort(1)`, `a, b = x.chunk(2, -1)`: every item follows x's rank.
-    const everyItem = firstItem ? undefined : this.tupleOutput(stmt.value);
+    const everyItem = tupleLayer ? this.layerCall(stmt.value as A.Call) : firstItem ? undefined : this.tupleOutput(stmt.value);
     for (const target of stmt.targets) {
+      // `items[:] = …` may change a list's length.
+      if (target.kind !== 'name' && target.kind !== 'tuple' && target.kind !== 'list') this.lists.clear();
       this.forgetTargets(target);
       if (target.kind === 'name') this.env.set(target.id, value ?? this.root(stmt, target.id));
       else if (target.kind === 'tuple' || target.kind === 'list') {
@@ -358,7 +443,7 @@ class RankProver {
   private firstOutput(expr: A.Expr): Provenance | undefined {
     if (expr.kind !== 'call') return undefined;
     const layer = this.layerOf(expr.func);
-    if (layer && RECURRENT.includes(layer)) return this.layerCall(expr);
+    if (layer && (RECURRENT.includes(layer) || TUPLE_LAYERS.has(layer))) return this.layerCall(expr);
     if (this.pathOf(expr.func) === 'torch.nn.utils.rnn.pad_packed_sequence' && expr.args.length >= 1 && !expr.hasStarArgs) {
       const packed = this.expr(expr.args[0]);
       return packed?.packed ? { param: packed.param, shift: packed.shift + 1 } : undefined;
@@ -405,6 +490,82 @@ class RankProver {
     return undefined;
   }
 
+  /**
+   * `[elt for v in container]` with one `for` and no `if`, over a container of like torch layers (`self.convs`, an
+   * nn.ModuleList) or over a list another such comprehension built: the element runs once per item, with v bound to
+   * the layer or to the other list's item. Anything else is not read (a comprehension's element may never run).
+   */
+  private comprehension(c: A.Comprehension, joined = false): CompList | undefined {
+    // A comprehension not read here may append to a list.
+    if (c.container !== 'list' || c.generators.length !== 1 || this.muted > 0) return this.unread();
+    const gen = c.generators[0];
+    if (gen.ifs.length || gen.target.kind !== 'name') return this.unread();
+    const variable = gen.target.id;
+    let root: CompRoot;
+    let item: Provenance | undefined;
+    let layer: LayerDesc | undefined;
+    const source = gen.iter.kind === 'name' ? this.lists.get(gen.iter.id) : undefined;
+    if (source) {
+      root = source.root;
+      item = source.element;
+    } else {
+      if (gen.iter.kind !== 'attribute') return this.unread();
+      const container = this.resolved(gen.iter);
+      const like = container ? likeLayers(container) : undefined;
+      if (!like) return this.unread();
+      root = { pending: [], nonEmpty: like.nonEmpty || joined };
+      layer = like.layer;
+    }
+    const saved = { env: this.env.get(variable), layer: this.compLayers.get(variable), deferred: this.deferred };
+    this.env.delete(variable);
+    if (item) this.env.set(variable, item);
+    if (layer) this.compLayers.set(variable, layer);
+    else this.compLayers.delete(variable);
+    this.deferred = root.nonEmpty ? undefined : root.pending;
+    try {
+      return { root, element: this.expr(c.element) };
+    } finally {
+      this.deferred = saved.deferred;
+      if (saved.env) this.env.set(variable, saved.env);
+      else this.env.delete(variable);
+      if (saved.layer) this.compLayers.set(variable, saved.layer);
+      else this.compLayers.delete(variable);
+    }
+  }
+
+  /** An expression not read: every list may have changed length there. */
+  private unread(): undefined {
+    this.lists.clear();
+    return undefined;
+  }
+
+  /**
+   * `torch.cat(items, …)`, `torch.stack(items)`, `torch.cat([conv(x) for conv in self.convs], 1)`: PyTorch refuses an
+   * empty list, so a comprehension's element ran.
+   */
+  private joinsList(call: A.Call): void {
+    if (this.muted > 0 || call.hasStarArgs) return;
+    const first = call.args[0];
+    if (first?.kind !== 'name' && first?.kind !== 'comprehension') return;
+    const path = this.pathOf(call.func);
+    if (path !== 'torch.cat' && path !== 'torch.stack') return;
+    if (first.kind === 'comprehension') {
+      const source = first.generators.length === 1 && first.generators[0].iter.kind === 'name' ? this.lists.get(first.generators[0].iter.id) : undefined;
+      // Over a list another comprehension built, the join proves that list's items ran too.
+      if (source && !source.root.nonEmpty) {
+        source.root.nonEmpty = true;
+        for (const fact of source.root.pending.splice(0)) fact();
+      }
+      this.comprehension(first, true);
+      return;
+    }
+    const list = this.lists.get(first.id);
+    if (!list || list.root.nonEmpty) return;
+    list.root.nonEmpty = true;
+    const pending = list.root.pending.splice(0);
+    for (const fact of pending) fact();
+  }
+
   /** What a name or attribute chain outside the function's own names is (`self.lstm`, `F.relu`). */
   private resolved(e: A.Expr): Value | undefined {
     let head = e;
@@ -418,6 +579,7 @@ class RankProver {
   }
 
   private layerDescOf(func: A.Expr): LayerDesc | undefined {
+    if (func.kind === 'name' && this.compLayers.has(func.id)) return this.compLayers.get(func.id);
     if (func.kind !== 'attribute' && func.kind !== 'name') return undefined;
     const v = this.resolved(func);
     return v?.kind === 'layer' && v.layer.framework === 'torch' && !v.layer.broken ? v.layer : undefined;
@@ -459,7 +621,7 @@ class RankProver {
    * layers of the table count (a recurrent layer hands a tuple to the next; a user module is not followed here).
    */
   private sequential(layer: LayerDesc, input: Provenance): Provenance | undefined {
-    const rules = layer.children.map((child) => (child.framework === 'torch' && !child.broken && !child.module && !RECURRENT.includes(child.kind) ? LAYER_RANKS[child.kind] : undefined));
+    const rules = layer.children.map((child) => (child.framework === 'torch' && !child.broken && !child.module && !RECURRENT.includes(child.kind) && !TUPLE_LAYERS.has(child.kind) ? LAYER_RANKS[child.kind] : undefined));
     if (rules.length === 0 || rules.some((r) => !r)) return undefined;
     let shift = 0;
     for (const rule of rules as RankDemand[]) {
@@ -475,6 +637,8 @@ class RankProver {
   private expr(e: A.Expr): Provenance | undefined {
     switch (e.kind) {
       case 'name':
+        // A list read by anything but a comprehension or a join may change length (append) or be read as empty.
+        this.lists.delete(e.id);
         return this.env.get(e.id);
       case 'call':
         return this.call(e);
@@ -534,8 +698,9 @@ class RankProver {
           this.muted--;
         }
         return undefined;
-      // Evaluated only sometimes (short-circuit, conditional expressions), or not followed at all.
+      // Not followed at all (a lambda, a comprehension of another form): it may append to a list no fact then sees.
       default:
+        this.lists.clear();
         return undefined;
     }
   }
@@ -545,14 +710,15 @@ class RankProver {
       const out = this.layerCall(call);
       // A recurrent layer returns a tuple; only `[0]` or unpacking reaches its output.
       const kind = this.layerOf(call.func)!;
-      return RECURRENT.includes(kind) ? undefined : out;
+      return RECURRENT.includes(kind) || TUPLE_LAYERS.has(kind) ? undefined : out;
     }
+    this.joinsList(call);
     const args = call.args.map((a) => this.expr(a));
     const keywords = new Map(call.keywords.map((k) => [k.name, this.expr(k.value)]));
-    if (call.hasStarArgs) return undefined;
+    if (call.hasStarArgs) return this.unread();
     const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
     if (target) {
-      this.userCall(target, args, keywords);
+      this.userCall(target, call, args, keywords);
       if (target.kind !== 'module') return undefined;
     }
     if (call.func.kind === 'attribute') {
@@ -569,12 +735,19 @@ class RankProver {
    * A call of a user function or module: its body proves ranks of its own parameters, which then hold for the
    * arguments given (the call runs that body).
    */
-  private userCall(target: Value, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): void {
+  private userCall(target: Value, call: A.Call, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): void {
     if (this.depth >= MAX_CALL_DEPTH || this.muted > 0) return;
     if (!args.some((a) => a) && ![...keywords.values()].some((a) => a)) return;
     const callee = this.context.callee(target);
     if (!callee || this.active.has(callee.def)) return;
-    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active).params;
+    // A layer the call passes (`self.conv_and_pool(x, conv)` inside a comprehension over self.convs) is that layer there.
+    const layers = new Map<string, LayerDesc>();
+    callee.params.forEach((param, i) => {
+      const given = i < call.args.length ? call.args[i] : call.keywords.find((k) => k.name === param)?.value;
+      const layer = given && given.kind === 'name' ? this.compLayers.get(given.id) : undefined;
+      if (layer) layers.set(param, layer);
+    });
+    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active, layers).params;
     callee.params.forEach((param, i) => {
       const rank = proven.get(param);
       if (rank === undefined) return;
@@ -634,6 +807,7 @@ class RankProver {
       return receiver && { param: receiver.param, shift: receiver.shift + 1 };
     }
     if (RANK_KEEPING_METHODS.has(name)) return receiver;
+    if (NUMBER_ARG_KEEPING_METHODS.has(name) && onlyNumbers(call, 0)) return receiver;
     if (REDUCTIONS.has(name)) return this.reduction(receiver, call, call.args[0], 'dim', 1);
     return undefined;
   }
@@ -681,6 +855,7 @@ class RankProver {
       return args[0];
     }
     if (RANK_KEEPING_FUNCTIONS.has(name)) return args[0]?.packed ? undefined : args[0];
+    if (NUMBER_ARG_KEEPING_FUNCTIONS.has(name) && call.args[0]?.kind !== 'starred' && onlyNumbers(call, 1)) return args[0]?.packed ? undefined : args[0];
     if (name.startsWith('torch.') && REDUCTIONS.has(name.slice('torch.'.length)) && call.args[0]?.kind !== 'starred') {
       return args[0]?.packed ? undefined : this.reduction(args[0], call, call.args[1], 'dim', 2);
     }
@@ -701,6 +876,8 @@ class RankProver {
       const out = this.firstOutput(e.value);
       if (out) return out;
     }
+    // `self.cell(x, (h, c))[1]`: an item of a layer's tuple whose items all follow x's rank.
+    if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) !== undefined && TUPLE_LAYERS.has(this.layerOf(e.value.func) ?? '')) return this.layerCall(e.value);
     // `x.sort(1)[1]`, `torch.max(x, 1)[0]`, `x.chunk(2)[0]`: an item of a tuple whose items all follow x's rank.
     if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) !== undefined) {
       const item = this.tupleOutput(e.value);
@@ -730,6 +907,23 @@ class RankProver {
     const ints = e.index.filter((item) => literalInt(item) !== undefined).length;
     return { param: object.param, shift: object.shift - ints + added };
   }
+}
+
+/**
+ * The layer every item of a container is like (a list of torch layers of one kind, as nn.ModuleList gives them, or the
+ * summary of one of unknown length), and whether it surely holds an item.
+ */
+function likeLayers(container: Value): { layer: LayerDesc; nonEmpty: boolean } | undefined {
+  if (container.kind !== 'list') return undefined;
+  const plain = (v: Value): LayerDesc | undefined =>
+    v.kind === 'layer' && v.layer.framework === 'torch' && !v.layer.broken && !v.layer.module && !v.layer.alternatives && !v.layer.repeats && v.layer.kind !== 'Sequential' ? v.layer : undefined;
+  if (container.element) {
+    const layer = plain(container.element);
+    return layer ? { layer, nonEmpty: false } : undefined;
+  }
+  const layers = container.items.map(plain);
+  if (layers.length === 0 || layers.some((l) => !l || l.kind !== layers[0]!.kind)) return undefined;
+  return { layer: layers[0]!, nonEmpty: true };
 }
 
 function sameProvenance(a: Provenance, b: Provenance): boolean {
@@ -775,6 +969,13 @@ export function literalInt(e: A.Expr): number | undefined {
   return undefined;
 }
 
+/** Whether a call's arguments after the first `skip` positional ones, keywords included, are all number literals (or None). */
+function onlyNumbers(call: A.Call, skip: number): boolean {
+  if (call.hasStarArgs) return false;
+  const rest = [...call.args.slice(skip), ...call.keywords.map((k) => k.value)];
+  return rest.length > 0 && rest.every((e) => isNumber(e) || e.kind === 'none');
+}
+
 function isNumber(e: A.Expr): boolean {
   return e.kind === 'int' || e.kind === 'float' || (e.kind === 'unary' && (e.operand.kind === 'int' || e.operand.kind === 'float'));
 }
@@ -815,7 +1016,7 @@ export function ranksProvenByUse(def: A.FunctionDef, params: string[], context: 
   return provenRanks(def, params, context, selfName, 0, new Set());
 }
 
-function provenRanks(def: A.FunctionDef, params: string[], context: StaticContext, selfName: string | undefined, depth: number, active: Set<A.FunctionDef>): ProvenRanks {
+function provenRanks(def: A.FunctionDef, params: string[], context: StaticContext, selfName: string | undefined, depth: number, active: Set<A.FunctionDef>, layers?: Map<string, LayerDesc>): ProvenRanks {
   const locals = new Set(def.params.map((p) => p.name).filter((n) => n !== selfName));
   const addTargets = (t: A.Expr): void => {
     if (t.kind === 'name') locals.add(t.id);
@@ -831,6 +1032,7 @@ function provenRanks(def: A.FunctionDef, params: string[], context: StaticContex
     else if (s.kind === 'import') for (const n of s.names) locals.add(n.alias ?? n.name ?? n.module.split('.')[0]);
   });
   const prover = new RankProver(params, locals, context, depth, active);
+  for (const [param, layer] of layers ?? []) prover.compLayers.set(param, layer);
   active.add(def);
   try {
     prover.block(def.body);

@@ -6,6 +6,7 @@ import { LayerDesc } from '../layer';
 const KINDS = [
   'Dropout', 'Dropout1d', 'AlphaDropout', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'InstanceNorm2d', 'Identity',
   'ReLU', 'ReLU6', 'LeakyReLU', 'Dropout2d', 'InstanceNorm1d', 'GroupNorm', 'ELU', 'GELU', 'SELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Mish', 'Softplus', 'PReLU',
+  'Softsign', 'Tanhshrink', 'LogSigmoid', 'Hardswish', 'Hardsigmoid', 'CELU', 'Softmin', 'Softshrink', 'Hardshrink',
 ];
 
 /** nn.BatchNorm1d(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True). */
@@ -29,7 +30,7 @@ function applySame(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>,
 export const torchShapePreserving: LayerFamily = {
   framework: 'torch',
   kinds: KINDS,
-  params: (kind) => (kind === 'LayerNorm' ? [{ name: 'normalized_shape' }] : kind === 'BatchNorm1d' ? BATCHNORM1D_PARAMS : kind.includes('Dropout') ? [{ name: 'p', default: { kind: 'float', value: 0.5 } }] : kind.includes('Softmax') ? [{ name: 'dim' }] : []),
+  params: (kind) => (kind === 'LayerNorm' ? [{ name: 'normalized_shape' }] : kind === 'BatchNorm1d' ? BATCHNORM1D_PARAMS : kind.includes('Dropout') ? [{ name: 'p', default: { kind: 'float', value: 0.5 } }] : kind.includes('Softmax') || kind === 'Softmin' ? [{ name: 'dim' }] : []),
   apply: applySame,
   hover: (layer) => `**nn.${layer.kind}** — the output has the same shape as the input.`,
 };
