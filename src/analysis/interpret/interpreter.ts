@@ -1696,6 +1696,7 @@ export class Interpreter {
       case 'method':
         // A torchtext method reads only its positional arguments before any `*args`, and names its keywords.
         if (callee.receiver.kind === 'qualname' && callee.receiver.torchtext) return torchtextMethod(callee.receiver, callee.name, partial && expr.starArgs.length ? [] : args, kwargs) ?? UNKNOWN;
+        if (partial && callee.receiver.kind === 'dict' && callee.receiver.parser) return partialParserCall(callee.receiver, callee.name);
         // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
         if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
         return this.callMethod(callee.receiver, callee.name, args, kwargs, expr);
@@ -2560,9 +2561,18 @@ const STRING_CONSTANTS: Record<string, string> = {
   'string.whitespace': ' \t\n\r\x0b\x0c',
 };
 
-/** argparse: add_argument records defaults; parse_args returns them as a namespace. */
+/**
+ * argparse: add_argument records defaults; parse_args returns them as a namespace. As argparse does, set_defaults
+ * overrides the defaults of the arguments already added, and an argument added later without a default of its own
+ * takes the one set_defaults gave. What the command line must give (required=True, a positional) has no default to
+ * read: unknown, as is every value when parse_args is given a command line of its own.
+ */
 function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, args: Value[], kwargs: Map<string, Value>): Value {
   if (name === 'add_argument_group' || name === 'add_mutually_exclusive_group') return parser;
+  if (name === 'set_defaults') {
+    for (const [key, value] of kwargs) setEntry(parser, key, value);
+    return NONE;
+  }
   if (name === 'add_argument') {
     const flags = args.filter((a): a is Extract<Value, { kind: 'str' }> => a.kind === 'str').map((a) => a.value);
     const dest = kwargs.get('dest');
@@ -2572,17 +2582,43 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
     // Without a default, store_true gives False and store_false True (store_const, count and the rest: None).
     const action = kwargs.get('action');
     const flagDefault: Value = action?.kind === 'str' && action.value === 'store_true' ? { kind: 'bool', value: false } : action?.kind === 'str' && action.value === 'store_false' ? { kind: 'bool', value: true } : NONE;
-    let value = kwargs.get('default') ?? flagDefault;
+    const explicit = kwargs.get('default');
+    // required=True (or a value the analysis cannot read), or a positional other than nargs='?': the command line
+    // gives it, whatever a default says.
+    const required = kwargs.get('required');
+    const nargs = kwargs.get('nargs');
+    const positional = args.length > 0 && args.length === flags.length && !flags.some((f) => f.startsWith('-'));
+    const mustBeGiven = (required !== undefined && !(required.kind === 'bool' && !required.value)) || (positional && !(nargs?.kind === 'str' && nargs.value === '?'));
+    let value = mustBeGiven ? UNKNOWN : explicit ?? flagDefault;
     const type = kwargs.get('type');
     // A string default goes through `type`, as argparse converts it.
     if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.int' && /^\s*[-+]?\d+\s*$/.test(value.value)) value = { kind: 'int', value: Number(value.value) };
     else if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.float' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) value = { kind: 'float', value: Number(value.value) };
+    const earlier = parser.entries.get(key);
+    if (earlier !== undefined) {
+      // The key has a value already: set_defaults' (which an argument without a default of its own takes) or an
+      // earlier argument's with the same dest (whose default parse_args sets first). A default of its own wins over
+      // the first and loses to the second: unknown unless both agree.
+      if (explicit === undefined && !mustBeGiven) return NONE;
+      if (!sameValue(earlier, value)) value = UNKNOWN;
+    }
     setEntry(parser, key, value);
     return NONE;
   }
-  if (name === 'parse_args') return { kind: 'dict', entries: new Map(parser.entries), namespace: true };
-  if (name === 'parse_known_args') return { kind: 'tuple', items: [{ kind: 'dict', entries: new Map(parser.entries), namespace: true }, UNKNOWN] };
+  if (name === 'parse_args' || name === 'parse_known_args') {
+    // parse_args() and parse_args([]) read the defaults; a command line of its own sets values the analysis does not follow.
+    const line = args[0] ?? kwargs.get('args');
+    const defaults = line === undefined || line.kind === 'none' || ((line.kind === 'list' || line.kind === 'tuple') && !line.element && line.items.length === 0);
+    const namespace: Value = { kind: 'dict', entries: defaults ? new Map(parser.entries) : new Map([...parser.entries.keys()].map((k): [string, Value] => [k, UNKNOWN])), namespace: true };
+    return name === 'parse_args' ? namespace : { kind: 'tuple', items: [namespace, UNKNOWN] };
+  }
   return UNKNOWN;
+}
+
+/** A parser method called with `*args` or `**kwargs` the analysis cannot list: set_defaults may have set any value. */
+function partialParserCall(parser: Extract<Value, { kind: 'dict' }>, name: string): Value {
+  if (name === 'set_defaults') for (const key of [...parser.entries.keys()]) setEntry(parser, key, UNKNOWN);
+  return name === 'add_argument_group' || name === 'add_mutually_exclusive_group' ? parser : UNKNOWN;
 }
 
 /** Comparisons between known scalars; anything else is unknown. */

@@ -299,6 +299,30 @@ describe('loops and conditions', () => {
       assert.deepEqual(await codes(program('store_true')), []);
     });
 
+    // A DataLoader's batch_size from argparse: with a batch, adj[0] is one (5, 5) matrix and torch.sum(first, 1) is
+    // fine; with batch_size=None the loader does not batch, adj[0] is a row and PyTorch raises "Dimension out of
+    // range (expected to be in range of [-1, 0], but got 1)". Each variant was run in Python 3 with PyTorch 1.13.
+    const loader = (setup: string, line = '[]') =>
+      `import argparse\nimport numpy as np\nimport torch\nfrom torch.utils.data import Dataset, DataLoader\nclass Graphs(Dataset):\n    def __len__(self):\n        return 4\n    def __getitem__(self, idx):\n        return {'adj': np.zeros((5, 5))}\nparser = argparse.ArgumentParser()\n${setup}\nargs = parser.parse_args(${line})\nloader = DataLoader(Graphs(), batch_size=args.batch_size)\nfor data in loader:\n    adj = data['adj'].float()\n    first = adj[0]\n    degrees = torch.sum(first, 1)\n`;
+
+    it('set_defaults gives the value of an argument added without a default, before or after it', async () => {
+      assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', dest='batch_size', type=int)\nparser.set_defaults(batch_size=2)")), []);
+      assert.deepEqual(await codes(loader("parser.set_defaults(batch_size=2)\nparser.add_argument('--batch_size', type=int)")), []);
+      // set_defaults overrides a default given before it (argparse: 2).
+      assert.equal(await shapeOf("import argparse\nimport torch\np = argparse.ArgumentParser()\np.add_argument('--batch_size', type=int, default=3)\np.set_defaults(batch_size=2)\nargs = p.parse_args()\nx = torch.zeros(args.batch_size, 4)\n", 'x'), '(2, 4)');
+    });
+
+    it('an argument without any default is None: the loader does not batch and torch.sum(first, 1) is SL123', async () => {
+      assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', dest='batch_size', type=int)")), ['SL123']);
+    });
+
+    it('a required or positional argument, or a command line of its own, gives values the analysis does not read: unknown, never None', async () => {
+      assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', type=int, required=True)", "['--batch_size', '2']")), []);
+      assert.deepEqual(await codes(loader("parser.add_argument('batch_size', type=int)", "['2']")), []);
+      assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', type=int)", "['--batch_size', '2']")), []);
+      assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', type=int)\nparser.set_defaults(**config)".replace('config', 'dict(input())'))), []);
+    });
+
     it('a string default goes through type=float', async () => {
       assert.equal(await shapeOf("import argparse\nimport torch\np = argparse.ArgumentParser()\np.add_argument('--scale', type=float, default='2.0')\nargs = p.parse_args()\nx = torch.zeros(3, int(args.scale))\n", 'x'), '(3, 2)');
     });
