@@ -3,7 +3,7 @@ import type { Range, RelatedLocation } from '../../findings';
 import type { Call, Expr } from '../../parse/ast';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue } from '../../values/value';
-import type { RuleContext } from '../../interpret/events';
+import type { LayerCallEvent, RuleContext } from '../../interpret/events';
 import type { LayerDesc } from '../../layers/layer';
 import { argOrigin } from '../../layers/layer';
 import { Dim, describeOrigin, lineOf } from '../../shapes/dim';
@@ -62,4 +62,15 @@ export function relatedOrigin(t: TensorValue, range: Range, message: string): Re
 /** The expression passed to a call by keyword, e.g. `target=` of a loss. */
 export function keywordExpr(call: Call, name: string): Expr | undefined {
   return call.keywords.find((k) => k.name === name)?.value;
+}
+
+/**
+ * What a rule noted for the slice a torch layer (not a loss) is given as its input, looked up by the slice's range
+ * (its origin). A slice reaching a layer is the model's use of it; a script comparing two readings of a tensor
+ * (torch.equal(out[:, :, -1], out[:, -1, :])) is not using one for the other.
+ */
+export function sliceGivenToLayer<T>(candidates: WeakMap<Range, T>, event: LayerCallEvent): T | undefined {
+  if (event.layer.framework !== 'torch' || event.layer.kind.endsWith('Loss')) return undefined;
+  const input = event.args[0];
+  return input?.kind === 'tensor' && input.origin ? candidates.get(input.origin.range) : undefined;
 }

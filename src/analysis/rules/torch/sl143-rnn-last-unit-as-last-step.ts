@@ -4,7 +4,7 @@ import { formatShape } from '../../shapes/shape';
 import type { TensorValue } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { codeText, layerName, relatedOrigin, shapeAndOrigin } from './describe';
+import { codeText, layerName, relatedOrigin, shapeAndOrigin, sliceGivenToLayer } from './describe';
 import type { Range } from '../../findings';
 import type { Subscript } from '../../parse/ast';
 
@@ -59,11 +59,8 @@ export const rnnLastUnitAsLastStep: Rule = {
       else candidates.delete(event.node.range);
     },
     layerCall(event, ctx) {
-      // Reported where the slice reaches a layer as its input, the model's use of it; a script comparing the two
-      // readings (torch.equal(out[:, :, -1], out[:, -1, :])) is not using one for the other.
-      if (event.layer.framework !== 'torch' || event.layer.kind.endsWith('Loss')) return;
-      const input = event.args[0];
-      const slice = input?.kind === 'tensor' && input.origin ? candidates.get(input.origin.range) : undefined;
+      // Reported where the slice reaches a layer as its input, the model's use of it.
+      const slice = sliceGivenToLayer(candidates, event);
       if (!slice) return;
       const t = slice.tensor;
       const [first, second, features] = t.shape.dims;

@@ -6,7 +6,7 @@ import type { LayerDesc } from '../../layers/layer';
 import { argOrigin } from '../../layers/layer';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { codeText, layerName, relatedOrigin, shapeAndOrigin } from './describe';
+import { codeText, layerName, relatedOrigin, shapeAndOrigin, sliceGivenToLayer } from './describe';
 import type { Range } from '../../findings';
 import type { Subscript } from '../../parse/ast';
 
@@ -75,11 +75,8 @@ export const bidirectionalLastStep: Rule = {
       else candidates.delete(event.node.range);
     },
     layerCall(event, ctx) {
-      // Reported where the slice reaches a layer as its input, the model's use of it as the sequence's summary; a
-      // script comparing the step with the final states is not using one for the other.
-      if (event.layer.framework !== 'torch' || event.layer.kind.endsWith('Loss')) return;
-      const input = event.args[0];
-      const slice = input?.kind === 'tensor' && input.origin ? candidates.get(input.origin.range) : undefined;
+      // Reported where the slice reaches a layer as its input, the model's use of it as the sequence's summary.
+      const slice = sliceGivenToLayer(candidates, event);
       if (!slice) return;
       const { node, tensor: t, layer, timeAxis } = slice;
       const name = codeText(ctx, node.value.range);
