@@ -4,13 +4,8 @@ import { intValue } from '../../values/value';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { codeText, keywordExpr, originNote, relatedOrigin, whereFrom } from './describe';
-import { axisArgument, functionAxes, methodAxes } from './sl123-dim-out-of-range';
-
-/** softmax / log_softmax as torch and torch.nn.functional functions (the tensor first, the axis second). */
-const FUNCTIONS = new Set(['torch.softmax', 'torch.log_softmax', 'torch.nn.functional.softmax', 'torch.nn.functional.log_softmax']);
-const METHODS = new Set(['softmax', 'log_softmax']);
-const LAYERS = new Set(['Softmax', 'LogSoftmax']);
+import { codeText, originNote, relatedOrigin, whereFrom } from './describe';
+import { softmaxHooks, type SoftmaxCall } from './softmax-calls';
 
 /**
  * What a softmax's axis says on one run: `single` with the axis (from 0) when it has exactly one entry there;
@@ -32,11 +27,11 @@ export function softmaxAxis(t: TensorValue, dim: Value | undefined): { single: b
  * claims that every weight is 1 whatever the data, so a run where the axis is longer (a generation loop's later
  * steps, where the context grown by the loop has more than one position) shows the site is not that bug.
  */
-function judge(ctx: RuleContext, call: Call, t: TensorValue, dim: Value | undefined, what: () => string, log: boolean, inputExpr: Expr | undefined): void {
-  const found = softmaxAxis(t, dim);
+function judge(ctx: RuleContext, softmax: SoftmaxCall): void {
+  const found = softmaxAxis(softmax.input, softmax.dim);
   if (!found) return;
-  if (found.single) report(ctx, call, what(), log, t, found.axis, inputExpr);
-  else ctx.refute(call.range);
+  if (found.single) report(ctx, softmax.call, softmax.what(), softmax.log, softmax.input, found.axis, softmax.inputExpr);
+  else ctx.refute(softmax.call.range);
 }
 
 function report(ctx: RuleContext, call: Call, what: string, log: boolean, t: TensorValue, axis: number, inputExpr: Expr | undefined): void {
@@ -69,27 +64,5 @@ export const softmaxOverSingleEntry: Rule = {
     references: ['https://pytorch.org/docs/stable/generated/torch.nn.functional.softmax.html'],
   },
   fixTitles: [],
-  hooks: {
-    functionCall(event, ctx) {
-      if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs) return;
-      const t = event.args[0] ?? event.kwargs.get('input');
-      if (t?.kind !== 'tensor') return;
-      // The axis as SL123 reads it: torch.softmax also takes it as axis=, F.softmax only as dim=.
-      const spec = functionAxes(event.qualname);
-      if (spec) judge(ctx, event.call, t, axisArgument(spec, event.args, event.kwargs), () => event.qualname.replace(/^torch\.nn\.functional\./, 'F.'), event.qualname.includes('log_'), event.call.args[0] ?? keywordExpr(event.call, 'input'));
-    },
-    tensorMethod(event, ctx) {
-      if (!METHODS.has(event.name) || event.call.hasStarArgs) return;
-      const spec = methodAxes(event.name);
-      const func = event.call.func;
-      if (spec) judge(ctx, event.call, event.receiver, axisArgument(spec, event.args, event.kwargs), () => `.${event.name}()`, event.name.startsWith('log_'), func.kind === 'attribute' ? func.object : undefined);
-    },
-    layerCall(event, ctx) {
-      if (event.layer.framework !== 'torch' || !LAYERS.has(event.layer.kind) || event.layer.call.hasStarArgs) return;
-      const t = event.args[0];
-      if (t?.kind !== 'tensor') return;
-      const layer = event.layer;
-      judge(ctx, event.call, t, layer.args.get('dim')?.value, () => `nn.${layer.kind} (line ${layer.call.range.start.line + 1})`, layer.kind === 'LogSoftmax', event.call.args[0]);
-    },
-  },
+  hooks: softmaxHooks(judge),
 };
