@@ -1625,12 +1625,23 @@ export class Interpreter {
    */
   private rebindInPlace(receiver: A.Expr, result: Value, scope: Scope): void {
     if (receiver.kind === 'attribute' && receiver.attr === 'data') return;
-    const base = receiver;
     const value = result.kind === 'tensor' ? result : UNKNOWN;
-    if (base.kind === 'name') this.bindName(base.id, value, scope);
-    else if (base.kind === 'attribute') {
-      const object = this.eval(base.object, scope);
-      if (object.kind === 'instance') this.setAttribute(object, base.attr, value);
+    this.updateTarget(receiver, scope, () => value);
+  }
+
+  /**
+   * Binds what `update` makes of the value a name, or an attribute of an instance, holds (nothing when it gives
+   * undefined): how a method that works in place writes its receiver back.
+   */
+  private updateTarget(target: A.Expr, scope: Scope, update: (old: Value | undefined) => Value | undefined): void {
+    if (target.kind === 'name') {
+      const value = update(scope.lookup(target.id));
+      if (value) this.bindName(target.id, value, scope);
+    } else if (target.kind === 'attribute') {
+      const object = this.eval(target.object, scope);
+      if (object.kind !== 'instance') return;
+      const value = update(object.attrs.get(target.attr));
+      if (value) this.setAttribute(object, target.attr, value);
     }
   }
 
@@ -1651,14 +1662,7 @@ export class Interpreter {
       const { minValue: _min, maxValue: _max, mixedBounds: _mixed, literal: _literal, sortedDescending: _sorted, ...rest } = v;
       return rest;
     };
-    if (base.kind === 'name') {
-      const stripped = strip(scope.lookup(base.id));
-      if (stripped) this.bindName(base.id, stripped, scope);
-    } else if (base.kind === 'attribute') {
-      const object = this.eval(base.object, scope);
-      const stripped = object.kind === 'instance' ? strip(object.attrs.get(base.attr)) : undefined;
-      if (stripped && object.kind === 'instance') this.setAttribute(object, base.attr, stripped);
-    }
+    this.updateTarget(base, scope, strip);
   }
 
   callValue(callee: Value, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
