@@ -143,7 +143,6 @@ function constructKerasLayer(host: KerasHost, kind: string, qualname: string, ar
 
 /** Sequential: a first layer may declare the input; each added layer is applied to what came before. */
 export function addToSequential(host: KerasHost, model: KerasModel, item: Value): void {
-  if (model.stopped) return;
   if (item.kind === 'tensor' && model.layers.length === 0) {
     model.output = item;
     model.input = item;
