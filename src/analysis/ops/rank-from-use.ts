@@ -160,6 +160,13 @@ interface CompRoot {
   nonEmpty: boolean;
 }
 
+/** The list is known not to be empty: what its element proved holds now. */
+function ranOnce(root: CompRoot): void {
+  if (root.nonEmpty) return;
+  root.nonEmpty = true;
+  for (const fact of root.pending.splice(0)) fact();
+}
+
 /** A list a comprehension built: the container its items follow one for one, and the provenance of each item. */
 interface CompList {
   root: CompRoot;
@@ -259,10 +266,7 @@ class RankProver {
   private demand(prov: Provenance | undefined, ok: (rank: number) => boolean, packedData = false): void {
     if (!prov || this.muted > 0 || (prov.packed === true) !== packedData) return;
     if (this.deferred) {
-      const later = this.deferred;
-      this.deferred = undefined;
-      later.push(() => this.demand(prov, ok, packedData));
-      this.deferred = later;
+      this.deferred.push(() => this.demand(prov, ok, packedData));
       return;
     }
     const ranks = this.ranks.get(prov.param);
@@ -552,18 +556,12 @@ class RankProver {
     if (first.kind === 'comprehension') {
       const source = first.generators.length === 1 && first.generators[0].iter.kind === 'name' ? this.lists.get(first.generators[0].iter.id) : undefined;
       // Over a list another comprehension built, the join proves that list's items ran too.
-      if (source && !source.root.nonEmpty) {
-        source.root.nonEmpty = true;
-        for (const fact of source.root.pending.splice(0)) fact();
-      }
+      if (source) ranOnce(source.root);
       this.comprehension(first, true);
       return;
     }
     const list = this.lists.get(first.id);
-    if (!list || list.root.nonEmpty) return;
-    list.root.nonEmpty = true;
-    const pending = list.root.pending.splice(0);
-    for (const fact of pending) fact();
+    if (list) ranOnce(list.root);
   }
 
   /** What a name or attribute chain outside the function's own names is (`self.lstm`, `F.relu`). */
