@@ -251,3 +251,21 @@ describe('Keras versions in findings and hovers', () => {
     for (const hover of hovers) assert.match(hover, /Keras version assumed: tf\.keras 2\.x and Keras 3/);
   });
 });
+
+describe('NumPy randint in Keras programs', () => {
+  const shapeIn = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
+
+  it('np.random.randint(low, high) without a size is one int, so offsets built from it broadcast; sized draws that differ still do not', async () => {
+    const body = 'frames = np.zeros((4, 15, 80, 80))\nfor t in range(15):\n    x0 = np.random.randint(20, 60)\n    dx = np.random.randint(0, 3) - 1\n    x = x0 + dx * t\n    frames[0, t, x - 2: x + 2, 0] += 1\n';
+    assert.deepEqual(await codes(body), []);
+    const sized = 'a = np.random.randint(20, 60, size=60)\nb = np.random.randint(0, 3, size=3)\nc = a + b\n';
+    assert.deepEqual(await codes(sized), ['SL119@7']);
+  });
+
+  it('np.random.randint takes high second and size third (or as size=), unlike torch.randint', async () => {
+    assert.equal(await shapeIn('a = np.random.randint(0, 10, 5)\n', 'a'), '(5,)');
+    assert.equal(await shapeIn('b = np.random.randint(5, size=(2, 3))\n', 'b'), '(2, 3)');
+    assert.equal(await shapeIn('c = np.random.randint(1, 4, (6, 2))\n', 'c'), '(6, 2)');
+    assert.equal(await shapeIn('d = np.random.randint(0, 3)\n', 'd'), undefined);
+  });
+});
