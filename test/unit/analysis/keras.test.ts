@@ -294,3 +294,15 @@ describe('NumPy randint in Keras programs', () => {
     assert.equal(await shapeIn('d = np.random.randint(0, 3)\n', 'd'), undefined);
   });
 });
+
+describe('Keras under tf.contrib', () => {
+  it('reads TensorFlow 1.x tf.contrib.keras (and its python.keras modules) as Keras: shapes, and SL202 on a stack without return_sequences', async () => {
+    const contrib = 'from tensorflow.contrib.keras.python.keras.layers import Embedding, LSTM, Dense\nfrom tensorflow.contrib.keras.python.keras.models import Sequential\n';
+    const body = 'm = Sequential()\nm.add(Embedding(20000, 128, input_length=100))\nm.add(LSTM(64))\nm.add(LSTM(32))\nm.add(Dense(1))\n';
+    const sl202 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL202').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl202(contrib + body), [6]);
+    assert.deepEqual(await sl202(contrib + body.replace('LSTM(64)', 'LSTM(64, return_sequences=True)')), []);
+    const publicPath = 'from tensorflow.contrib import keras\nm = keras.models.Sequential([keras.layers.Embedding(500, 8, input_length=12), keras.layers.LSTM(4)])\nshape = m.output_shape\n';
+    assert.equal((await run(publicPath)).tensors.find((t) => t.name === 'output_shape')?.shape, '(None, 4)');
+  });
+});
