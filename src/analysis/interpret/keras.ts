@@ -17,7 +17,7 @@ export interface KerasHost {
   originOf(node: { range: A.Call['range'] }): { range: A.Call['range']; text: string };
 }
 
-/** tensorflow.keras.layers.LSTM, keras.layers.recurrent.LSTM, keras.models.Sequential → keras.layers.LSTM, keras.Sequential. */
+/** tensorflow.keras.layers.LSTM, tensorflow.contrib.keras.python.keras.layers.LSTM (TF 1.x), keras.layers.recurrent.LSTM, keras.models.Sequential → keras.layers.LSTM, keras.Sequential. */
 /** kerasPath's answers by path: every call of a module path asks, and a file calls few distinct paths. */
 const kerasPaths = new Map<string, string | undefined>();
 /** Distinct paths remembered at most (then the memo starts again): a hostile file can name any number. */
@@ -33,7 +33,7 @@ export function kerasPath(path: string): string | undefined {
 }
 
 function normalisedKerasPath(path: string): string | undefined {
-  let p = path.replace(/^tensorflow\.(python\.)?keras\./, 'keras.').replace(/^tf_keras\./, 'keras.');
+  let p = path.replace(/^tensorflow\.(?:contrib\.keras\.(?:python\.keras\.)?|(?:python\.)?keras\.)/, 'keras.').replace(/^tf_keras\./, 'keras.');
   if (!p.startsWith('keras.')) return undefined;
   p = p.replace(/^keras\.layers\.[a-z_]+\.([A-Z]\w*)$/, 'keras.layers.$1');
   p = p.replace(/^keras\.(models|engine\.sequential|engine\.training)\.(Sequential|Model)$/, 'keras.$2');

@@ -1,8 +1,8 @@
 // NumPy and TensorFlow arrays built in the code (np.array, np.random.randint, tf.constant, …),
 // mapped onto the same tensor values as PyTorch's constructors.
-import type { Origin } from '../shapes/dim';
+import { UNKNOWN_DIM, type Origin } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { TensorValue, Value } from '../values/value';
+import { TensorValue, UNKNOWN, Value } from '../values/value';
 import { tensorFactory } from './tensor-factory';
 import { tensorMethod } from './tensor-methods';
 
@@ -46,7 +46,27 @@ function numpyTriangle(name: string, m: Value | undefined, origin: Origin): Tens
   return m.shape.dims.length === 1 ? { ...kept, shape: shapeOf([m.shape.dims[0], m.shape.dims[0]]), strides: undefined } : kept;
 }
 
-export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+/**
+ * np.random.randint(low, high=None, size=None): ints in [low, high), or in [0, low) without high. Without a size (or
+ * with size=None) NumPy gives one int, not an array, so `np.random.randint(20, 60)` is a number between 20 and 59
+ * (torch.randint's second positional argument is its size, NumPy's is high); with a size, an int64 array of it.
+ */
+function numpyRandint(args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  const first = args[0] ?? kwargs.get('low');
+  const second = args[1] ?? kwargs.get('high');
+  const size = args[2] ?? kwargs.get('size');
+  const hasHigh = second !== undefined && second.kind !== 'none';
+  const low = hasHigh ? first : ({ kind: 'int', value: 0 } as Value);
+  const high = hasHigh ? second : first;
+  if (size === undefined || size.kind === 'none') {
+    const lo = low?.kind === 'int' ? low.value : undefined;
+    const hi = high?.kind === 'int' ? high.value : undefined;
+    return lo !== undefined && hi !== undefined && lo < hi ? { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min: lo, max: hi - 1 } } : { kind: 'symint', dim: UNKNOWN_DIM };
+  }
+  return tensorFactory('randint', [low ?? UNKNOWN, high ?? UNKNOWN, size], new Map(), origin) ?? UNKNOWN;
+}
+
+export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
   if (path in NUMPY_FROM_ARRAY) return numpyTriangle(NUMPY_FROM_ARRAY[path], args[0] ?? kwargs.get('m'), origin);
   const kind = NUMPY[path];
   if (!kind) return undefined;
@@ -55,11 +75,7 @@ export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Va
     const size = path.startsWith('numpy') ? args[2] ?? kwargs.get('size') : args[0] ?? kwargs.get('shape');
     return tensorFactory('rand', size ? [size] : [], new Map(), origin);
   }
-  if (kind === 'randint') {
-    const size = kwargs.get('size');
-    const positional = size ? [...args, size] : args;
-    return tensorFactory('randint', positional.length === 2 && !size ? [args[0], args[1]] : positional, new Map(), origin);
-  }
+  if (kind === 'randint') return numpyRandint(args, kwargs, origin);
   const shapeArg = kwargs.get('shape');
   return tensorFactory(kind, shapeArg && !args.length ? [shapeArg] : args, kwargs, origin);
 }

@@ -166,6 +166,31 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await sl215(header.replace(/from keras/g, 'from tensorflow.keras') + body), [10]);
   });
 
+  it('SL215: nb_epoch is right where Dense or a recurrent layer takes output_dim= or a layer init= (Keras 1 names), and still reported where only Embedding takes output_dim=', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import SimpleRNN, TimeDistributed, Dense, Embedding\n';
+    const body = 'm = Sequential()\nm.add(SimpleRNN(input_dim=6, output_dim=16, return_sequences=True))\nm.add(TimeDistributed(Dense(output_dim=6, activation="sigmoid")))\nm.compile(loss="binary_crossentropy", optimizer="adam")\nm.fit(np.random.rand(8, 5, 6), np.random.rand(8, 5, 6), nb_epoch=2)\n';
+    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl215(header + body), []);
+    const keras2 = body.replace('SimpleRNN(input_dim=6, output_dim=16, ', 'SimpleRNN(16, input_shape=(5, 6), ').replace('Dense(output_dim=6, ', 'Dense(6, ');
+    assert.deepEqual(await sl215(header + keras2), [8]);
+    const initOnly = keras2.replace('Dense(6, ', 'Dense(6, init="normal", ');
+    assert.deepEqual(await sl215(header + initOnly), []);
+    const embedding = 'm = Sequential()\nm.add(Embedding(input_dim=100, output_dim=8, input_length=5))\nm.add(SimpleRNN(4))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.randint(0, 100, size=(8, 5)), np.random.rand(8, 1), nb_epoch=2)\ntsne_init = dict(init="pca")\n';
+    assert.deepEqual(await sl215(header + embedding), [9]);
+    assert.deepEqual(await sl215(header.replace(/from keras/g, 'from tensorflow.keras') + body), [8]);
+  });
+
+  it('SL215: nb_epoch is right in a program using keras.initializations or merge([...], mode=), which only Keras 1 had', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Model\nfrom keras.layers import Input, Dense, LSTM, merge\n';
+    const body = 'a = Input(shape=(5, 3))\nb = Input(shape=(5, 3))\nh = merge([LSTM(4)(a), LSTM(4)(b)], mode="concat")\nout = Dense(1)(h)\nm = Model(input=[a, b], output=out)\nm.compile(loss="mse", optimizer="adam")\nm.fit([np.random.rand(8, 5, 3), np.random.rand(8, 5, 3)], np.random.rand(8, 1), nb_epoch=2)\n';
+    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl215(header + body), []);
+    const keras2 = body.replace('merge([LSTM(4)(a), LSTM(4)(b)], mode="concat")', 'concatenate([LSTM(4)(a), LSTM(4)(b)])').replace('Model(input=[a, b], output=out)', 'Model([a, b], out)');
+    const header2 = header.replace('merge', 'concatenate');
+    assert.deepEqual(await sl215(header2 + keras2), [10]);
+    assert.deepEqual(await sl215(header2 + 'from keras import initializations\n' + keras2), []);
+  });
+
   it('SL215: nb_epoch is right in a Python 2 program (print statements), which only Keras 2.3 and older ran; print() calls are no sign of it', async () => {
     const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n';
     const body = 'x = np.random.rand(8, 5, 2)\nprint x.shape\nm = Sequential()\nm.add(LSTM(4, input_shape=(5, 2)))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.random.rand(8, 1), nb_epoch=2)\n';
@@ -249,5 +274,35 @@ describe('Keras versions in findings and hovers', () => {
     const hovers = sites.filter((l) => l.kind === 'Conv1D' || l.kind === 'LSTM').map((l) => l.markdown);
     assert.equal(hovers.length, 2);
     for (const hover of hovers) assert.match(hover, /Keras version assumed: tf\.keras 2\.x and Keras 3/);
+  });
+});
+
+describe('NumPy randint in Keras programs', () => {
+  const shapeIn = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
+
+  it('np.random.randint(low, high) without a size is one int, so offsets built from it broadcast; sized draws that differ still do not', async () => {
+    const body = 'frames = np.zeros((4, 15, 80, 80))\nfor t in range(15):\n    x0 = np.random.randint(20, 60)\n    dx = np.random.randint(0, 3) - 1\n    x = x0 + dx * t\n    frames[0, t, x - 2: x + 2, 0] += 1\n';
+    assert.deepEqual(await codes(body), []);
+    const sized = 'a = np.random.randint(20, 60, size=60)\nb = np.random.randint(0, 3, size=3)\nc = a + b\n';
+    assert.deepEqual(await codes(sized), ['SL119@7']);
+  });
+
+  it('np.random.randint takes high second and size third (or as size=), unlike torch.randint', async () => {
+    assert.equal(await shapeIn('a = np.random.randint(0, 10, 5)\n', 'a'), '(5,)');
+    assert.equal(await shapeIn('b = np.random.randint(5, size=(2, 3))\n', 'b'), '(2, 3)');
+    assert.equal(await shapeIn('c = np.random.randint(1, 4, (6, 2))\n', 'c'), '(6, 2)');
+    assert.equal(await shapeIn('d = np.random.randint(0, 3)\n', 'd'), undefined);
+  });
+});
+
+describe('Keras under tf.contrib', () => {
+  it('reads TensorFlow 1.x tf.contrib.keras (and its python.keras modules) as Keras: shapes, and SL202 on a stack without return_sequences', async () => {
+    const contrib = 'from tensorflow.contrib.keras.python.keras.layers import Embedding, LSTM, Dense\nfrom tensorflow.contrib.keras.python.keras.models import Sequential\n';
+    const body = 'm = Sequential()\nm.add(Embedding(20000, 128, input_length=100))\nm.add(LSTM(64))\nm.add(LSTM(32))\nm.add(Dense(1))\n';
+    const sl202 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL202').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl202(contrib + body), [6]);
+    assert.deepEqual(await sl202(contrib + body.replace('LSTM(64)', 'LSTM(64, return_sequences=True)')), []);
+    const publicPath = 'from tensorflow.contrib import keras\nm = keras.models.Sequential([keras.layers.Embedding(500, 8, input_length=12), keras.layers.LSTM(4)])\nshape = m.output_shape\n';
+    assert.equal((await run(publicPath)).tensors.find((t) => t.name === 'output_shape')?.shape, '(None, 4)');
   });
 });

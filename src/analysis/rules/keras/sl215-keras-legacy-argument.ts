@@ -20,6 +20,21 @@ const KERAS1_LAYER_KEYWORD = /\b(?:dropout_W|dropout_U|nb_filter|filter_length|b
  */
 const KERAS0_LAYER_CALL = /\b(?:Dense|LSTM|GRU|SimpleRNN)\(\s*[\w.]+(?:\([^()]*\))?\s*,\s*\d+\s*[,)]/;
 /**
+ * A Dense or recurrent layer given output_dim=, or a layer given init=: Keras 1's names for units= and
+ * kernel_initializer= (Keras 2.0–2.3 still converted them with a warning, tf.keras rejects them). Embedding's
+ * output_dim= is its Keras 2 name too, so it is no sign; init= is looked for only inside a layer's call (a t-SNE's
+ * init='pca' says nothing of Keras).
+ */
+const KERAS1_LAYER_NAMES = [
+  /\b(?:Dense|LSTM|GRU|SimpleRNN)\((?:[^()]|\([^()]*\))*?\boutput_dim\s*=(?!=)/,
+  /\b\w*(?:Dense|LSTM|GRU|SimpleRNN|Embedding|Convolution[123]D|Conv[123]D)\((?:[^()]|\([^()]*\))*?\binit\s*=(?!=)/,
+];
+/**
+ * What only Keras 1 had: the keras.initializations module (Keras 2 named it initializers), keras.utils.visualize_util
+ * (vis_utils), and the merge() function with a mode= (Keras 2 has add(), concatenate(), dot(), ...).
+ */
+const KERAS1_API = /^[ \t]*(?:from[ \t]+keras[ \t]+import[ \t][^\n]*\binitializations\b|import[ \t]+keras\.initializations\b|from[ \t]+keras\.utils\.visualize_util\b)|\bmerge\(\s*\[(?:[^()]|\([^()]*\))*?\bmode\s*=(?!=)/m;
+/**
  * A Python 2 print statement (print x, print "text", print >>f, x): the program runs only under Python 2, hence with
  * standalone Keras 2.3 or older (Keras 2.4 and later, and Keras 3, need Python 3), all of which take fit(nb_epoch=…).
  */
@@ -29,7 +44,7 @@ const TENSORFLOW_IMPORT = /^\s*(?:from\s+tensorflow\b|import\s+tensorflow\b)/m;
 
 /** Standalone Keras written against the Keras 1 (or older) API throughout (only the source can tell the version meant). */
 function writtenForKeras1(source: string): boolean {
-  return !TENSORFLOW_IMPORT.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source));
+  return !TENSORFLOW_IMPORT.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source));
 }
 
 export const kerasLegacyArgument: Rule = {
@@ -39,7 +54,7 @@ export const kerasLegacyArgument: Rule = {
   framework: 'keras',
   summary: 'A Keras 1 keyword argument that tf.keras 2.x and Keras 3 reject: fit(nb_epoch=…) is epochs=, fit(X=…) is x=.',
   docs: {
-    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, ...) or the Keras 0.x (input_dim, output_dim) pair (`LSTM(128, 512)`, `Dense(512, 64)`), or that is Python 2 (`print x`), which only standalone Keras 2.3 and older ran on: that program is written for a Keras where `nb_epoch` is right.',
+    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, `Dense(output_dim=)`, `init=`, ...) or that uses what only Keras 1 had (`keras.initializations`, `merge([...], mode=...)`) or the Keras 0.x (input_dim, output_dim) pair (`LSTM(128, 512)`, `Dense(512, 64)`), or that is Python 2 (`print x`), which only standalone Keras 2.3 and older ran on: that program is written for a Keras where `nb_epoch` is right.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise `TypeError: fit() got an unexpected keyword argument \'nb_epoch\'`. Standalone Keras 2.0–2.3 still accepted `nb_epoch` with `UserWarning: The nb_epoch argument in fit has been renamed epochs`; `X=` was never accepted by Keras 2.',
     example: 'model.fit(X_train, Y_train, batch_size=32, nb_epoch=10)',
     useInstead: 'model.fit(X_train, Y_train, batch_size=32, epochs=10)',
