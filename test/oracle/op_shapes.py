@@ -1366,6 +1366,104 @@ def _(r):
     return f"m = {m}\nx = {randn(s)}\ny = m(x)"
 
 
+
+# ── reductions read by their own signatures, repeat_interleave, similarities, masked_fill broadcasting ──────────
+
+@op("std-var")
+def _(r):
+    # std and var take (dim, unbiased, keepdim): a second positional argument is unbiased, a lone bool too.
+    s = sizes(r, r.randint(1, 4))
+    d = axis(r, len(s))
+    n = r.choice(["std", "var"])
+    k = r.choice(["True", "False"])
+    u = r.choice(["True", "False"])
+    two = (0, len(s) - 1) if len(s) > 1 else (0,)
+    form = r.choice(["x.{n}({d})", "x.{n}({d}, {u})", "x.{n}({d}, {u}, {k})", "x.{n}({u})", "x.{n}()", "x.{n}(dim={d}, keepdim={k})",
+                     "torch.{n}(x, {d})", "torch.{n}(x, {d}, {u}, {k})", "torch.{n}(x, keepdim={k}, dim={d})", "torch.{n}(x, {u})",
+                     "torch.{n}(x, dim={t}, keepdim={k})", "x.{n}(dim=None, keepdim={k})", "torch.{n}(x, {d}, unbiased={u})", "x.{n}({d}, keepdim={k}, unbiased={u})"])
+    return f"x = {randn(s)}\ny = " + form.format(n=n, d=d, k=k, u=u, t=tup(list(two)))
+
+
+@op("norm")
+def _(r):
+    # norm takes (p, dim, keepdim): its first argument is the order of the norm, not an axis.
+    s = sizes(r, r.randint(1, 4))
+    d = axis(r, len(s))
+    k = r.choice(["True", "False"])
+    p = r.choice(["2", "1", "3"])
+    form = r.choice(["x.norm()", "x.norm({p})", "x.norm({p}, {d})", "x.norm({p}, {d}, {k})", "x.norm(dim={d})", "x.norm(p={p}, dim={d}, keepdim={k})",
+                     "torch.norm(x)", "torch.norm(x, {p})", "torch.norm(x, {p}, {d})", "torch.norm(x, dim={d}, keepdim={k})", "torch.norm(x, {p}, {d}, {k})",
+                     "x.norm(keepdim={k})", "torch.norm(x, p={p}, dim={d})"])
+    return f"x = {randn(s)}\ny = " + form.format(p=p, d=d, k=k)
+
+
+@op("reductions-more")
+def _(r):
+    # prod, amin, nansum, nanmean, logsumexp and median, as methods and torch functions, keepdim by position or name.
+    s = sizes(r, r.randint(1, 4))
+    d = axis(r, len(s))
+    k = r.choice(["True", "False"])
+    n = r.choice(["prod", "amin", "nansum", "nanmean", "logsumexp", "median"])
+    forms = ["x.{n}({d})", "x.{n}({d}, {k})", "x.{n}(dim={d}, keepdim={k})", "torch.{n}(x, {d})", "torch.{n}(x, {d}, {k})", "torch.{n}(x, dim={d}, keepdim={k})"]
+    if n in ("prod", "amin", "nansum", "nanmean", "median"):
+        forms += ["x.{n}()", "torch.{n}(x)"]
+    form = r.choice(forms)
+    if n == "median" and "{d}" in form:
+        form += "[0]"
+    return f"x = {randn(s)}\ny = " + form.format(n=n, d=d, k=k)
+
+
+@op("repeat_interleave")
+def _(r):
+    s = sizes(r, r.randint(0, 4))
+    n = r.randint(1, 4)
+    if s and r.random() < 0.6:
+        d = axis(r, len(s))
+        form = r.choice(["x.repeat_interleave({n}, dim={d})", "x.repeat_interleave({n}, {d})", "torch.repeat_interleave(x, {n}, {d})", "torch.repeat_interleave(x, repeats={n}, dim={d})"])
+        return f"x = {randn(s)}\ny = " + form.format(n=n, d=d)
+    form = r.choice(["x.repeat_interleave({n})", "torch.repeat_interleave(x, {n})", "x.repeat_interleave(repeats={n})"])
+    return f"x = {randn(s)}\ny = " + form.format(n=n)
+
+
+@op("repeat_interleave-counts")
+def _(r):
+    # Counts in a tensor: the new size is their sum, which the analysis does not add up; the rank stays known.
+    s = sizes(r, r.randint(1, 3))
+    d = axis(r, len(s))
+    counts = [r.randint(0, 3) for _ in range(s[d])]
+    form = r.choice(["x.repeat_interleave(c, dim={d})", "torch.repeat_interleave(x, c, {d})", "x.repeat_interleave(c[:1])", "torch.repeat_interleave(c)"])
+    return f"x = {randn(s)}\nc = torch.tensor({counts})\ny = " + form.format(d=d)
+
+
+@op("cosine_similarity")
+def _(r):
+    a, b = broadcast_pair(r)
+    rank = max(len(a), len(b))
+    if rank < 2 or r.random() < 0.5:
+        d = axis(r, rank)
+        form = r.choice(["F.cosine_similarity(a, b, dim={d})", "F.cosine_similarity(a, b, {d})", "torch.cosine_similarity(a, b, {d})", "F.cosine_similarity(a, b, {d}, 1e-6)"])
+    else:
+        form = r.choice(["F.cosine_similarity(a, b)", "torch.cosine_similarity(a, b)", "F.cosine_similarity(x1=a, x2=b)"])
+        d = 1
+    return f"a = {randn(a)}\nb = {randn(b)}\ny = " + form.format(d=d)
+
+
+@op("pairwise_distance")
+def _(r):
+    a, b = broadcast_pair(r)
+    k = r.choice(["True", "False"])
+    form = r.choice(["F.pairwise_distance(a, b)", "F.pairwise_distance(a, b, keepdim={k})", "F.pairwise_distance(a, b, 1)", "F.pairwise_distance(a, b, 2, 1e-6, {k})",
+                     "torch.pairwise_distance(a, b)", "torch.pairwise_distance(a, b, p=1, keepdim={k})"])
+    return f"a = {randn(a)}\nb = {randn(b)}\ny = " + form.format(k=k)
+
+
+@op("masked_fill-broadcast")
+def _(r):
+    # Out of place, x and the mask broadcast: a mask of more axes, or of 1s where the mask is wider, widens the result.
+    m, s = broadcast_pair(r)
+    form = r.choice(["x.masked_fill(mask, 0)", "x.masked_fill(mask, float('-inf'))", "torch.masked_fill(x, mask, -1e9)", "x.masked_fill(mask=mask, value=1.0)"])
+    return f"x = {randn(s)}\nmask = torch.rand({args(m) if m else '()'}) > 0.5\ny = " + form
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

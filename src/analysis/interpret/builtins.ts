@@ -2,7 +2,7 @@
 import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
-import { shapeOf } from '../shapes/shape';
+import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { NONE, UNKNOWN, Value, intOrUnknown, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
@@ -153,7 +153,8 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       return summary('list', seq.length, { kind: 'tuple', items: [{ kind: 'symint', dim: UNKNOWN_DIM }, seq.element] });
     }
     case 'zip': {
-      const seqs = args.map(iterated);
+      // An operand the analysis cannot follow still gives one item a step (or Python raises): the others' items stay.
+      const seqs = args.map((v) => iterated(v) ?? unfollowedItems(v));
       if (seqs.length === 0 || kwargs.size > 0 || seqs.some((q) => q === undefined)) return UNKNOWN;
       const known = seqs as Iterated[];
       if (known.every((q) => q.items)) {
@@ -237,6 +238,13 @@ function iterated(value: Value): Iterated | undefined {
     const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(v.shape.dims.slice(1)), ...(v.mixedBounds ? {} : { minValue: v.minValue, maxValue: v.maxValue }) };
     return { element: row, length: d.kind === 'int' ? d.value : undefined };
   }
+  return undefined;
+}
+
+/** What iterating a value the analysis cannot follow gives: unknown items, rows of a tensor of unknown rank. */
+function unfollowedItems(v: Value): Iterated | undefined {
+  if (v.kind === 'unknown') return { element: UNKNOWN };
+  if (v.kind === 'tensor' && !v.shape.rankKnown) return { element: { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: UNKNOWN_SHAPE } };
   return undefined;
 }
 

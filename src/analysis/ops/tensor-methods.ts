@@ -1,9 +1,9 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue, summary } from '../values/value';
+import { DType, TensorValue, UNKNOWN, Value, intValue, summary } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
-import { broadcast } from './broadcast';
+import { broadcast, withNonTensorOperand } from './broadcast';
 import { addmm, bmm, dot, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
@@ -11,6 +11,8 @@ import { comparisonOrMask, isComparisonOrMask } from './comparison';
 import { legacyConstructor, tensorFactory } from './tensor-factory';
 import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
 import { regroupMethod } from './regrouping';
+import { reductionArgs } from './reductions';
+import { repeatInterleave } from './repetition';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
@@ -74,6 +76,16 @@ function valueBounds(t: TensorValue, name: string, args: Value[], kwargs: Map<st
     return { minValue: Math.min(t.minValue, v), maxValue: Math.max(t.maxValue, v) };
   }
   return { minValue: undefined, maxValue: undefined };
+}
+
+/**
+ * The shape of `x.masked_fill(mask, value)`: out of place, x and the mask broadcast to one shape (a mask of more axes
+ * gives more), so a mask the analysis cannot follow may add leading axes. `masked_fill_` writes into x and keeps its
+ * shape (PyTorch raises when the mask does not expand to it).
+ */
+function maskedFillShape(t: TensorValue, mask: Value | undefined, origin: Origin): Shape {
+  if (mask?.kind === 'tensor') return broadcast(t, mask, origin).shape;
+  return mask ? withNonTensorOperand(t.shape, mask) : t.shape;
 }
 
 const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'unknown', bool: 'bool' };
@@ -245,16 +257,22 @@ export function flatten(t: TensorValue, start: number, end: number, origin: Orig
   return tensor(t, shapeOf([...t.shape.dims.slice(0, s), product, ...t.shape.dims.slice(e + 1)]), origin);
 }
 
-/** mean/sum/max/… over `dim` (with keepdim). max/min with a dim return (values, indices). */
-export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, keepdim: boolean, origin: Origin): Value {
-  const withIndices = name === 'max' || name === 'min' || name === 'median' || name === 'mode' || name === 'topk';
+/**
+ * mean/sum/max/… over `dim` (with keepdim; undefined when not known). max/min with a dim return (values, indices).
+ * Without a dim every axis goes, or (keepdim) becomes a 1.
+ */
+export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, keepdim: boolean | undefined, origin: Origin): Value {
+  const withIndices = name === 'max' || name === 'min' || name === 'median' || name === 'nanmedian' || name === 'mode' || name === 'topk';
   const dtype: DType = name.startsWith('arg') ? 'long' : t.dtype;
   if (dimArg === undefined || dimArg.kind === 'none') {
-    return tensor(t, shapeOf([]), origin, dtype);
+    if (keepdim === false) return tensor(t, shapeOf([]), origin, dtype);
+    return tensor(t, keepdim && t.shape.rankKnown ? shapeOf(t.shape.dims.map(() => intDim(1, { origin }))) : UNKNOWN_SHAPE, origin, dtype);
   }
   const axes = dimArg.kind === 'tuple' || dimArg.kind === 'list' ? (dimArg.element ? [undefined] : dimArg.items.map(intValue)) : [intValue(dimArg)];
   let shape: Shape = UNKNOWN_SHAPE;
-  if (axes.every((a) => a !== undefined)) {
+  if (keepdim === undefined) {
+    // One of two ranks: the axes stay as 1s or go.
+  } else if (axes.every((a) => a !== undefined)) {
     if (t.shape.rankKnown) {
       const rank = t.shape.dims.length;
       const normalised = axes.map((a) => normaliseAxis(a!, rank));
@@ -328,6 +346,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     result.maxValue = bounds.maxValue;
     const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
     if (strides) result.strides = strides;
+    if (name === 'masked_fill') result.shape = maskedFillShape(t, args[0] ?? kwargs.get('mask'), origin);
     return result;
   }
   if (isComparisonOrMask(name)) return comparisonOrMask(t, name, args, kwargs, origin) ?? UNKNOWN;
@@ -452,8 +471,13 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     case 'logsumexp':
     case 'norm':
     case 'median':
+    case 'nanmedian':
+    case 'nansum':
+    case 'nanmean': {
       if ((name === 'max' || name === 'min') && args[0]?.kind === 'tensor') return broadcast(t, args[0], origin, name);
-      return reduce(t, name, args[0] ?? kwargs.get('dim'), boolValue(args[1] ?? kwargs.get('keepdim')) ?? false, origin);
+      const read = reductionArgs(name, args, kwargs);
+      return read ? reduce(t, name, read.dim, read.keepdim, origin) : tensor(t, UNKNOWN_SHAPE, origin, name.startsWith('arg') ? 'long' : t.dtype);
+    }
     case 'size': {
       const axis = args[0] ?? kwargs.get('dim');
       if (axis === undefined) return t.shape.rankKnown ? { kind: 'size', dims: t.shape.dims, of: t } : UNKNOWN;
@@ -488,6 +512,8 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       if (name === 'expand') return tensor(t, shapeOf(dims.map((d, i) => (d.kind === 'int' && d.value === -1 ? t.shape.dims[i - (dims.length - t.shape.dims.length)] ?? UNKNOWN_DIM : d))), origin);
       return tensor(t, shapeOf(repeatDims(t.shape.dims, dims, origin)), origin);
     }
+    case 'repeat_interleave':
+      return repeatInterleave(t, args[0] ?? kwargs.get('repeats'), args[1] ?? kwargs.get('dim'), kwargs.get('output_size'), origin);
     case 'chunk':
       return chunk(t, args[0] ?? kwargs.get('chunks'), args[1] ?? kwargs.get('dim'), origin);
     case 'split':

@@ -3,7 +3,7 @@ import { withTorchAxisNames } from './tensor-methods';
 import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { TensorValue, UNKNOWN, Value, boolValue, intValue, sequenceLength } from '../values/value';
+import { TensorValue, UNKNOWN, Value, intValue, sequenceLength } from '../values/value';
 import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d, pool2d } from './pooling';
 import { dimsFromSizeArgs } from './dims-from-values';
@@ -14,6 +14,9 @@ import { addmm, bmm, dot, linear, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 import { einsum } from './einsum';
+import { reductionArgs } from './reductions';
+import { repeatIndices, repeatInterleave } from './repetition';
+import { cosineSimilarity, pairwiseDistance } from './similarity';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
@@ -204,15 +207,26 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       return first?.kind === 'tensor' ? squeeze(first, intValue(args[1] ?? kwargs.get('dim')), (args[1] ?? kwargs.get('dim')) !== undefined, origin) : undefined;
     case 'max':
     case 'min':
-      if (first?.kind === 'tensor' && args[1]?.kind === 'tensor') return broadcast(first, args[1], origin, name);
-      return first?.kind === 'tensor' ? reduce(first, name, args[1] ?? kwargs.get('dim'), boolValue(args[2] ?? kwargs.get('keepdim')) ?? false, origin) : undefined;
     case 'mean':
     case 'sum':
+    case 'nansum':
+    case 'nanmean':
+    case 'prod':
     case 'amax':
+    case 'amin':
     case 'argmax':
     case 'argmin':
     case 'logsumexp':
-      return first?.kind === 'tensor' ? reduce(first, name, args[1] ?? kwargs.get('dim'), boolValue(args[2] ?? kwargs.get('keepdim')) ?? false, origin) : undefined;
+    case 'median':
+    case 'nanmedian':
+    case 'std':
+    case 'var':
+    case 'norm': {
+      if ((name === 'max' || name === 'min') && first?.kind === 'tensor' && args[1]?.kind === 'tensor') return broadcast(first, args[1], origin, name);
+      if (first?.kind !== 'tensor') return undefined;
+      const read = reductionArgs(name, args.slice(1), kwargs);
+      return read ? reduce(first, name, read.dim, read.keepdim, origin) : { kind: 'tensor', dtype: name.startsWith('arg') ? 'long' : first.dtype, origin, shape: UNKNOWN_SHAPE };
+    }
     case 'matmul':
       return matmul(args[0], args[1], origin);
     case 'bmm':
@@ -246,6 +260,19 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'glu': {
       const input = first ?? kwargs.get('input');
       return input?.kind === 'tensor' ? glu(input, args[1] ?? kwargs.get('dim'), origin) : undefined;
+    }
+    case 'masked_fill':
+      return first?.kind === 'tensor' ? tensorMethod(first, 'masked_fill', args.slice(1), kwargs, origin) : undefined;
+    case 'cosine_similarity':
+      return cosineSimilarity(args[0] ?? kwargs.get('x1'), args[1] ?? kwargs.get('x2'), args[2] ?? kwargs.get('dim'), origin);
+    case 'pairwise_distance':
+      return pairwiseDistance(args[0] ?? kwargs.get('x1'), args[1] ?? kwargs.get('x2'), args[4] ?? kwargs.get('keepdim'), origin);
+    case 'repeat_interleave': {
+      const input = first ?? kwargs.get('input');
+      if (input?.kind !== 'tensor') return undefined;
+      // A lone tensor is the counts themselves.
+      if (args.length + (kwargs.has('input') ? 1 : 0) === 1 && !kwargs.has('repeats')) return repeatIndices(input, kwargs.get('output_size'), origin);
+      return repeatInterleave(input, args[1] ?? kwargs.get('repeats'), args[2] ?? kwargs.get('dim'), kwargs.get('output_size'), origin);
     }
     case 'linear':
       return linear(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('weight'), origin);

@@ -28,10 +28,11 @@ const MODELLED = new Set([
   'np-array', 'sklearn-scaler', 'pool2d-functional', 'eye', 'index-int-list', 'loss-reduction',
   'glu', 'einsum', 'np-triangle', 'addmm', 'functional-loss', 'F.pad',
   'loss-module-reduction', 'loss-module-per-sample', 'functional-loss-reduction', 'functional-loss-per-sample',
+  'std-var', 'norm', 'reductions-more', 'repeat_interleave', 'cosine_similarity', 'pairwise_distance', 'masked_fill-broadcast',
 ]);
 
 /** Ops given sizes the analyzer cannot read (an int from a tensor's item): every result must still have its rank. */
-const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows', 'window-over-symbol']);
+const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows', 'window-over-symbol', 'repeat_interleave-counts']);
 
 interface Inferred { rankKnown: boolean; dims: (number | undefined)[]; dtype?: string }
 
