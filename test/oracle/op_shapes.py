@@ -1206,6 +1206,32 @@ def _(r):
     return f"x = {randn(s)}\ny = " + form.format(p=p)
 
 
+@op("padding-modules")
+def _(r):
+    # nn.ZeroPad2d and nn.{Constant,Reflection,Replication}Pad{1,2,3}d pad as F.pad does: an int pads both sides of the
+    # last N axes, a tuple pads the last axes from the last one backwards. Reflection and replication take inputs of
+    # rank N + 1 or N + 2, and reflection pads below each padded axis's size.
+    n = r.randint(1, 3)
+    kind = r.choice(["ZeroPad2d", f"ConstantPad{n}d", f"ReflectionPad{n}d", f"ReplicationPad{n}d"])
+    n = 2 if kind == "ZeroPad2d" else n
+    constant = kind.startswith(("Zero", "Constant"))
+    rank = r.randint(n, 4) if constant else r.choice([n + 1, n + 2])
+    s = sizes(r, rank, 2, 6)
+    lo = -1 if constant else 0
+    if r.random() < 0.4:
+        p = str(r.randint(0, 1 if kind.startswith("Reflection") else 3))
+    else:
+        k = r.randint(1, n) if constant else n
+        pads = [r.randint(lo, 3) for _ in range(2 * k)]
+        if kind.startswith("Reflection"):
+            pads = [min(v, s[rank - 1 - i // 2] - 1) for i, v in enumerate(pads)]
+        p = tup(pads)
+    given = f"{p}, 0.5" if kind.startswith("Constant") else p
+    if r.random() < 0.3:
+        given = f"padding={p}" + (", value=0.5" if kind.startswith("Constant") else "")
+    return f"x = {randn(s)}\nm = nn.{kind}({given})\ny = m(x)"
+
+
 @op("window-over-symbol")
 def _(r):
     # Windows over a size the analyzer names but cannot number: `n`, a parameter of a class it never sees built (it
