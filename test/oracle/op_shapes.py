@@ -1232,6 +1232,33 @@ def _(r):
     return f"x = {randn(s)}\nm = nn.{kind}({given})\ny = m(x)"
 
 
+@op("F.conv1d")
+def _(r):
+    # F.conv1d: (N, C, L) or (C, L) with a weight (O, C / groups, K) gives (N, O, L') or (O, L'), L' by the window
+    # formula; padding 'same' (stride 1 only) keeps L, 'valid' is no padding.
+    g = r.choice([1, 1, 2])
+    c, o, k = g * r.randint(1, 3), g * r.randint(1, 3), r.randint(1, 4)
+    d = r.randint(1, 2)
+    length = d * (k - 1) + r.randint(1, 8)
+    x = [r.randint(1, 3), c, length] if r.random() < 0.7 else [c, length]
+    w = f"torch.randn({o}, {c // g}, {k})"
+    opts = []
+    padding = r.choice(["", "", "'same'", "'valid'", str(r.randint(0, 2))])
+    stride = "1" if padding == "'same'" else str(r.randint(1, 3))
+    form = r.random()
+    if form < 0.4:
+        call = f"F.conv1d(x, w, None, {stride}, {padding or 0}, {d}, {g})"
+    elif form < 0.7:
+        for name, v in [("stride", stride), ("padding", padding), ("dilation", str(d)), ("groups", str(g))]:
+            if v and (v != "1" or r.random() < 0.5) or name == "groups" and g > 1 or name == "dilation" and d > 1:
+                opts.append(f"{name}={v}")
+        call = "F.conv1d(input=x, weight=w" + "".join(", " + a for a in opts) + ")"
+    else:
+        stride_t = f"({stride},)" if r.random() < 0.5 else stride
+        call = f"torch.conv1d(x, w, torch.randn({o}), stride={stride_t}, padding={padding or 0}, dilation={d}, groups={g})"
+    return f"x = {randn(x)}\nw = {w}\ny = {call}"
+
+
 @op("window-over-symbol")
 def _(r):
     # Windows over a size the analyzer names but cannot number: `n`, a parameter of a class it never sees built (it
