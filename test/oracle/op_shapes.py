@@ -477,6 +477,34 @@ def _(r):
     return f"x = {randn(s)}\nidx = torch.zeros({tup(s)}, dtype=torch.long)\ny = " + form.format(t=tup(s), a=a, u=u)
 
 
+@op("in-place-blends")
+def _(r):
+    # lerp_, addcmul_ and addcdiv_ write into x: their operands broadcast to x's shape, which the result keeps.
+    s = sizes(r, r.randint(1, 4))
+    k = r.randint(0, len(s))
+    t = [1 if r.random() < 0.3 else d for d in s[len(s) - k:]]
+    other = randn(t) if t else "torch.randn(())"
+    form = r.choice([
+        "x.clone().lerp_({o}, 0.5)", "x.clone().lerp_({o}, torch.rand({u}))", "x.clone().addcmul_({o}, {o})",
+        "x.clone().addcmul_({o}, x, value=0.1)", "x.clone().addcdiv_(x, torch.rand({u}) + 1)", "x.clone().addcdiv_({o}, x.abs() + 1, value=2)",
+    ])
+    return f"x = {randn(s)}\ny = " + form.format(o=other, u=tup(t) if t else "()")
+
+
+@op("blends")
+def _(r):
+    # x.lerp(end, weight), x.addcmul(t1, t2) and x.addcdiv(t1, t2): x and both operands broadcast together, so the
+    # result may have more axes, or larger ones, than x.
+    s = sizes(r, r.randint(1, 3))
+    big = sizes(r, r.randint(0, 2)) + s
+    ones = [1 if r.random() < 0.4 else d for d in big]
+    a, b = r.sample([randn(big), randn(ones), randn(s), "torch.randn(())"], 2)
+    w = r.choice(["0.5", f"torch.rand({tup(ones)})" if ones else "0.5", b])
+    form = r.choice(["x.lerp({a}, {w})", "x.lerp(end={a}, weight={w})", "torch.lerp(x, {a}, {w})", "x.addcmul({a}, {b})", "x.addcmul({a}, {b}, value=0.5)",
+                     "x.addcdiv({a}, {b}.abs() + 1)", "x.addcdiv(tensor1={a}, tensor2={b}.abs() + 1, value=2)"])
+    return f"x = {randn(s)}\ny = " + form.format(a=a, b=b, w=w)
+
+
 # ── constructors and casts ─────────────────────────────────────────────────────
 
 @op("factories")

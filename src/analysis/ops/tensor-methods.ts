@@ -17,7 +17,7 @@ const SAME_SHAPE = new Set([
   'softmax', 'log_softmax', 'masked_fill', 'masked_fill_', 'clamp', 'clamp_', 'requires_grad_', 'zero_', 'fill_',
   'add_', 'mul_', 'sub_', 'div_', 'pin_memory', 'share_memory_', 'normal_', 'uniform_', 'retain_grad', 'round', 'floor', 'ceil', 'sign',
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'reciprocal', 'sin', 'cos', 'erf', 'log2', 'log10', 'gelu', 'silu', 'softplus',
-  'nan_to_num', 'lerp', 'addcmul', 'addcdiv', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
+  'nan_to_num', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
 ]);
 
 /**
@@ -317,7 +317,18 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], rawKwa
   return computed.kind === 'tuple' ? { ...computed, items: computed.items.map(unbounded) } : unbounded(computed);
 }
 
+/**
+ * `x.lerp(end, weight)`, `x.addcmul(t1, t2)`, `x.addcdiv(t1, t2)`: the tensor and both operands broadcast together, so
+ * the result may be larger than x (`randn(3).lerp(randn(2, 3), 0.5)` is (2, 3)). Their in-place forms keep x's shape.
+ */
+const BLENDS: Record<string, [string, string]> = { lerp: ['end', 'weight'], addcmul: ['tensor1', 'tensor2'], addcdiv: ['tensor1', 'tensor2'] };
+
 function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  const blend = Object.prototype.hasOwnProperty.call(BLENDS, name) ? BLENDS[name] : undefined;
+  if (blend) {
+    const operands = [args[0] ?? kwargs.get(blend[0]), args[1] ?? kwargs.get(blend[1])].filter((v): v is Value => v !== undefined);
+    return operands.reduce<TensorValue>((acc, v) => broadcast(acc, v, origin), { ...t, origin });
+  }
   if (SAME_SHAPE.has(name)) {
     // tensor() gives a fresh object: completed in place rather than copied.
     const result = tensor(t, t.shape, origin);

@@ -282,6 +282,13 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     }
     case 'conv1d':
       return conv1dFunction(args, kwargs, origin);
+    case 'lerp':
+    case 'addcmul':
+    case 'addcdiv': {
+      // torch.lerp(x, end, weight) is x.lerp(end, weight): the three broadcast together.
+      const input = first ?? kwargs.get('input');
+      return input?.kind === 'tensor' ? tensorMethod(input, name, args.slice(1), kwargs, origin) : undefined;
+    }
     case 'glu': {
       const input = first ?? kwargs.get('input');
       return input?.kind === 'tensor' ? glu(input, args[1] ?? kwargs.get('dim'), origin) : undefined;
