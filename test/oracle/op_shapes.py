@@ -1202,6 +1202,15 @@ def _(r):
     return f"b = {randn(bias)}\nm1 = {randn([n, m])}\nm2 = {randn([m, p])}\ny = {form}"
 
 
+@op("baddbmm")
+def _(r):
+    # torch.baddbmm(input, batch1, batch2) is input + batch1 @ batch2, (b, n, p), with input broadcast to it.
+    b, n, m, p = r.randint(1, 4), r.randint(1, 5), r.randint(1, 5), r.randint(1, 5)
+    bias = r.choice([[p], [n, p], [b, n, p], [1, n, 1], [b, 1, p], [1], []])
+    form = r.choice(["torch.baddbmm(i, b1, b2)", "i.baddbmm(b1, b2)", "torch.baddbmm(i, b1, b2, beta=0.5, alpha=2)", "torch.baddbmm(input=i, batch1=b1, batch2=b2)"])
+    return f"i = {randn(bias)}\nb1 = {randn([b, n, m])}\nb2 = {randn([b, m, p])}\ny = {form}"
+
+
 @op("functional-loss")
 def _(r):
     # The loss functions of F: a scalar with reduction 'mean' or 'sum' (the default) or the legacy size_average, one

@@ -4,7 +4,7 @@ import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, boolValue, intValue, summary } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast } from './broadcast';
-import { addmm, bmm, dot, matmul, mm, outer } from './products';
+import { addmm, baddbmm, bmm, dot, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 import { comparisonOrMask, isComparisonOrMask } from './comparison';
@@ -371,6 +371,8 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       return dot(t, args[0], origin);
     case 'addmm':
       return addmm(t, args[0] ?? kwargs.get('mat1'), args[1] ?? kwargs.get('mat2'), origin);
+    case 'baddbmm':
+      return baddbmm(t, args[0] ?? kwargs.get('batch1'), args[1] ?? kwargs.get('batch2'), origin);
     case 'outer':
     case 'ger':
       return outer(t, args[0], origin);

@@ -10,7 +10,7 @@ import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
 import { regroupFunction } from './regrouping';
-import { addmm, bmm, dot, linear, matmul, mm, outer } from './products';
+import { addmm, baddbmm, bmm, dot, linear, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 import { einsum } from './einsum';
@@ -271,6 +271,8 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       return dot(args[0], args[1], origin);
     case 'addmm':
       return addmm(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('mat1'), args[2] ?? kwargs.get('mat2'), origin);
+    case 'baddbmm':
+      return baddbmm(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('batch1'), args[2] ?? kwargs.get('batch2'), origin);
     case 'outer':
     case 'ger':
       return outer(args[0], args[1], origin);
