@@ -477,6 +477,34 @@ def _(r):
     return f"x = {randn(s)}\nidx = torch.zeros({tup(s)}, dtype=torch.long)\ny = " + form.format(t=tup(s), a=a, u=u)
 
 
+@op("in-place-blends")
+def _(r):
+    # lerp_, addcmul_ and addcdiv_ write into x: their operands broadcast to x's shape, which the result keeps.
+    s = sizes(r, r.randint(1, 4))
+    k = r.randint(0, len(s))
+    t = [1 if r.random() < 0.3 else d for d in s[len(s) - k:]]
+    other = randn(t) if t else "torch.randn(())"
+    form = r.choice([
+        "x.clone().lerp_({o}, 0.5)", "x.clone().lerp_({o}, torch.rand({u}))", "x.clone().addcmul_({o}, {o})",
+        "x.clone().addcmul_({o}, x, value=0.1)", "x.clone().addcdiv_(x, torch.rand({u}) + 1)", "x.clone().addcdiv_({o}, x.abs() + 1, value=2)",
+    ])
+    return f"x = {randn(s)}\ny = " + form.format(o=other, u=tup(t) if t else "()")
+
+
+@op("blends")
+def _(r):
+    # x.lerp(end, weight), x.addcmul(t1, t2) and x.addcdiv(t1, t2): x and both operands broadcast together, so the
+    # result may have more axes, or larger ones, than x.
+    s = sizes(r, r.randint(1, 3))
+    big = sizes(r, r.randint(0, 2)) + s
+    ones = [1 if r.random() < 0.4 else d for d in big]
+    a, b = r.sample([randn(big), randn(ones), randn(s), "torch.randn(())"], 2)
+    w = r.choice(["0.5", f"torch.rand({tup(ones)})" if ones else "0.5", b])
+    form = r.choice(["x.lerp({a}, {w})", "x.lerp(end={a}, weight={w})", "torch.lerp(x, {a}, {w})", "x.addcmul({a}, {b})", "x.addcmul({a}, {b}, value=0.5)",
+                     "x.addcdiv({a}, {b}.abs() + 1)", "x.addcdiv(tensor1={a}, tensor2={b}.abs() + 1, value=2)"])
+    return f"x = {randn(s)}\ny = " + form.format(a=a, b=b, w=w)
+
+
 # ── constructors and casts ─────────────────────────────────────────────────────
 
 @op("factories")
@@ -1174,6 +1202,15 @@ def _(r):
     return f"b = {randn(bias)}\nm1 = {randn([n, m])}\nm2 = {randn([m, p])}\ny = {form}"
 
 
+@op("baddbmm")
+def _(r):
+    # torch.baddbmm(input, batch1, batch2) is input + batch1 @ batch2, (b, n, p), with input broadcast to it.
+    b, n, m, p = r.randint(1, 4), r.randint(1, 5), r.randint(1, 5), r.randint(1, 5)
+    bias = r.choice([[p], [n, p], [b, n, p], [1, n, 1], [b, 1, p], [1], []])
+    form = r.choice(["torch.baddbmm(i, b1, b2)", "i.baddbmm(b1, b2)", "torch.baddbmm(i, b1, b2, beta=0.5, alpha=2)", "torch.baddbmm(input=i, batch1=b1, batch2=b2)"])
+    return f"i = {randn(bias)}\nb1 = {randn([b, n, m])}\nb2 = {randn([b, m, p])}\ny = {form}"
+
+
 @op("functional-loss")
 def _(r):
     # The loss functions of F: a scalar with reduction 'mean' or 'sum' (the default) or the legacy size_average, one
@@ -1204,6 +1241,59 @@ def _(r):
     form = r.choice(["F.pad(x, {p})", "F.pad(x, pad={p})", "F.pad(x, {p}, value=0.5)", "F.pad(x, {p}, 'constant', 0)", "F.pad(input=x, pad={p})"])
     p = tup(pads) if r.random() < 0.7 else "[" + args(pads) + "]"
     return f"x = {randn(s)}\ny = " + form.format(p=p)
+
+
+@op("padding-modules")
+def _(r):
+    # nn.ZeroPad2d and nn.{Constant,Reflection,Replication}Pad{1,2,3}d pad as F.pad does: an int pads both sides of the
+    # last N axes, a tuple pads the last axes from the last one backwards. Reflection and replication take inputs of
+    # rank N + 1 or N + 2, and reflection pads below each padded axis's size.
+    n = r.randint(1, 3)
+    kind = r.choice(["ZeroPad2d", f"ConstantPad{n}d", f"ReflectionPad{n}d", f"ReplicationPad{n}d"])
+    n = 2 if kind == "ZeroPad2d" else n
+    constant = kind.startswith(("Zero", "Constant"))
+    rank = r.randint(n, 4) if constant else r.choice([n + 1, n + 2])
+    s = sizes(r, rank, 2, 6)
+    lo = -1 if constant else 0
+    if r.random() < 0.4:
+        p = str(r.randint(0, 1 if kind.startswith("Reflection") else 3))
+    else:
+        k = r.randint(1, n) if constant else n
+        pads = [r.randint(lo, 3) for _ in range(2 * k)]
+        if kind.startswith("Reflection"):
+            pads = [min(v, s[rank - 1 - i // 2] - 1) for i, v in enumerate(pads)]
+        p = tup(pads)
+    given = f"{p}, 0.5" if kind.startswith("Constant") else p
+    if r.random() < 0.3:
+        given = f"padding={p}" + (", value=0.5" if kind.startswith("Constant") else "")
+    return f"x = {randn(s)}\nm = nn.{kind}({given})\ny = m(x)"
+
+
+@op("F.conv1d")
+def _(r):
+    # F.conv1d: (N, C, L) or (C, L) with a weight (O, C / groups, K) gives (N, O, L') or (O, L'), L' by the window
+    # formula; padding 'same' (stride 1 only) keeps L, 'valid' is no padding.
+    g = r.choice([1, 1, 2])
+    c, o, k = g * r.randint(1, 3), g * r.randint(1, 3), r.randint(1, 4)
+    d = r.randint(1, 2)
+    length = d * (k - 1) + r.randint(1, 8)
+    x = [r.randint(1, 3), c, length] if r.random() < 0.7 else [c, length]
+    w = f"torch.randn({o}, {c // g}, {k})"
+    opts = []
+    padding = r.choice(["", "", "'same'", "'valid'", str(r.randint(0, 2))])
+    stride = "1" if padding == "'same'" else str(r.randint(1, 3))
+    form = r.random()
+    if form < 0.4:
+        call = f"F.conv1d(x, w, None, {stride}, {padding or 0}, {d}, {g})"
+    elif form < 0.7:
+        for name, v in [("stride", stride), ("padding", padding), ("dilation", str(d)), ("groups", str(g))]:
+            if v and (v != "1" or r.random() < 0.5) or name == "groups" and g > 1 or name == "dilation" and d > 1:
+                opts.append(f"{name}={v}")
+        call = "F.conv1d(input=x, weight=w" + "".join(", " + a for a in opts) + ")"
+    else:
+        stride_t = f"({stride},)" if r.random() < 0.5 else stride
+        call = f"torch.conv1d(x, w, torch.randn({o}), stride={stride_t}, padding={padding or 0}, dilation={d}, groups={g})"
+    return f"x = {randn(x)}\nw = {w}\ny = {call}"
 
 
 @op("window-over-symbol")

@@ -21,6 +21,8 @@ const SHAPE_KEEPING_WRITES = new Set([
   'copy_', 'scatter_add', 'scatter_add_', 'index_add', 'index_add_', 'index_copy', 'index_copy_', 'index_fill_', 'masked_scatter_', 'index_put', 'index_put_',
   'bernoulli', 'bernoulli_', 'sigmoid_', 'tanh_', 'relu_', 'exp_', 'log_', 'abs_', 'neg_', 'sqrt_', 'pow_', 'clamp_min', 'clamp_max', 'clamp_min_', 'clamp_max_',
   'sign_', 'floor_', 'ceil_', 'round_', 'exponential_', 'geometric_', 'cauchy_', 'log_normal_', 'random_',
+  // In-place blends: PyTorch raises unless the operands broadcast to the tensor's own shape.
+  'lerp_', 'addcmul_', 'addcdiv_',
 ]);
 
 export function isComparisonOrMask(name: string): boolean {

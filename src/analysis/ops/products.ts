@@ -47,6 +47,23 @@ export function bmm(a: Value | undefined, b: Value | undefined, origin: Origin):
   return result(dtype, origin, shapeOf([agreed(x[0], y[0]), x[1], y[2]]));
 }
 
+/**
+ * torch.baddbmm(input, batch1, batch2): input + batch1 @ batch2, with (b, n, m) @ (b, m, p) → (b, n, p) and input
+ * broadcast to it (input of rank 3 at most, or PyTorch raises); a size the product does not tell may come from input.
+ */
+export function baddbmm(input: Value | undefined, a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
+  const operands = [input, a, b];
+  const tensors = operands.filter((v): v is TensorValue => v?.kind === 'tensor');
+  const dtype = tensors.length === 3 ? tensors.map((t) => t.dtype).reduce((l, r) => promote('*', l, r)) : 'unknown';
+  if (!tensors.length || operands.some((v) => v?.kind !== 'tensor' && v?.kind !== 'unknown')) return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(operandShape(a), 3);
+  const y = fitRank(operandShape(b), 3);
+  const added = operandShape(input);
+  if (!x || !y || added.dims.length > 3) return result(dtype, origin, UNKNOWN_SHAPE);
+  const addedAt = (i: number): Dim | undefined => (added.rankKnown ? added.dims[added.dims.length - 3 + i] : undefined);
+  return result(dtype, origin, shapeOf([broadcastDim(agreed(x[0], y[0]), addedAt(0)), broadcastDim(x[1], addedAt(1)), broadcastDim(y[2], addedAt(2))]));
+}
+
 /** Two operands of which at least one is a tensor and the other a tensor or a value the analysis cannot follow. */
 function followedOperands(a: Value | undefined, b: Value | undefined): boolean {
   if (a?.kind !== 'tensor' && b?.kind !== 'tensor') return false;

@@ -4,7 +4,7 @@ import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue, summary } from '../values/value';
 import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast, withNonTensorOperand } from './broadcast';
-import { addmm, bmm, dot, matmul, mm, outer } from './products';
+import { addmm, baddbmm, bmm, dot, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 import { comparisonOrMask, isComparisonOrMask } from './comparison';
@@ -19,7 +19,7 @@ const SAME_SHAPE = new Set([
   'softmax', 'log_softmax', 'masked_fill', 'masked_fill_', 'clamp', 'clamp_', 'requires_grad_', 'zero_', 'fill_',
   'add_', 'mul_', 'sub_', 'div_', 'pin_memory', 'share_memory_', 'normal_', 'uniform_', 'retain_grad', 'round', 'floor', 'ceil', 'sign',
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'reciprocal', 'sin', 'cos', 'erf', 'log2', 'log10', 'gelu', 'silu', 'softplus',
-  'nan_to_num', 'lerp', 'addcmul', 'addcdiv', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
+  'nan_to_num', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
 ]);
 
 /**
@@ -335,7 +335,18 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], rawKwa
   return computed.kind === 'tuple' ? { ...computed, items: computed.items.map(unbounded) } : unbounded(computed);
 }
 
+/**
+ * `x.lerp(end, weight)`, `x.addcmul(t1, t2)`, `x.addcdiv(t1, t2)`: the tensor and both operands broadcast together, so
+ * the result may be larger than x (`randn(3).lerp(randn(2, 3), 0.5)` is (2, 3)). Their in-place forms keep x's shape.
+ */
+const BLENDS: Record<string, [string, string]> = { lerp: ['end', 'weight'], addcmul: ['tensor1', 'tensor2'], addcdiv: ['tensor1', 'tensor2'] };
+
 function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  const blend = Object.prototype.hasOwnProperty.call(BLENDS, name) ? BLENDS[name] : undefined;
+  if (blend) {
+    const operands = [args[0] ?? kwargs.get(blend[0]), args[1] ?? kwargs.get(blend[1])].filter((v): v is Value => v !== undefined);
+    return operands.reduce<TensorValue>((acc, v) => broadcast(acc, v, origin), { ...t, origin });
+  }
   if (SAME_SHAPE.has(name)) {
     // tensor() gives a fresh object: completed in place rather than copied.
     const result = tensor(t, t.shape, origin);
@@ -379,6 +390,8 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       return dot(t, args[0], origin);
     case 'addmm':
       return addmm(t, args[0] ?? kwargs.get('mat1'), args[1] ?? kwargs.get('mat2'), origin);
+    case 'baddbmm':
+      return baddbmm(t, args[0] ?? kwargs.get('batch1'), args[1] ?? kwargs.get('batch2'), origin);
     case 'outer':
     case 'ger':
       return outer(t, args[0], origin);

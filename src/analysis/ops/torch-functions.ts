@@ -10,13 +10,14 @@ import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
 import { regroupFunction } from './regrouping';
-import { addmm, bmm, dot, linear, matmul, mm, outer } from './products';
+import { addmm, baddbmm, bmm, dot, linear, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 import { einsum } from './einsum';
 import { reductionArgs } from './reductions';
 import { repeatIndices, repeatInterleave } from './repetition';
 import { cosineSimilarity, pairwiseDistance } from './similarity';
+import { windowOutputLength } from '../layers/torch/convolution';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
@@ -170,6 +171,42 @@ export function pad(t: TensorValue, padArg: Value | undefined, origin: Origin): 
   return { ...base, shape: shapeOf(dims) };
 }
 
+/**
+ * F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1): (N, C, L) → (N, weight.size(0), L')
+ * and (C, L) → (weight.size(0), L'), L' by the window formula with the kernel weight.size(2) (padding 'same' keeps L,
+ * PyTorch taking it with stride 1 only). The rank is the input's, PyTorch refusing any other than 2 or 3; a weight or a
+ * window argument not known leaves those sizes unknown.
+ */
+export function conv1dFunction(args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  const input = args[0] ?? kwargs.get('input');
+  if (input?.kind !== 'tensor') return undefined;
+  const base: TensorValue = { kind: 'tensor', dtype: input.dtype, origin, shape: UNKNOWN_SHAPE };
+  if (!input.shape.rankKnown) return base;
+  const rank = input.shape.dims.length;
+  if (rank !== 2 && rank !== 3) return base;
+  const weight = args[1] ?? kwargs.get('weight');
+  const w = weight?.kind === 'tensor' && weight.shape.rankKnown && weight.shape.dims.length === 3 ? weight.shape.dims : undefined;
+  const windowInt = (v: Value | undefined, fallback: number): number | undefined => {
+    if (v === undefined || v.kind === 'none') return fallback;
+    if (v.kind === 'tuple' || v.kind === 'list') return v.items.length === 1 && !v.element ? intValue(v.items[0]) : undefined;
+    return intValue(v);
+  };
+  const stride = windowInt(args[3] ?? kwargs.get('stride'), 1);
+  const dilation = windowInt(args[5] ?? kwargs.get('dilation'), 1);
+  const paddingArg = args[4] ?? kwargs.get('padding');
+  const padding = paddingArg?.kind === 'str' ? (paddingArg.value === 'same' || paddingArg.value === 'valid' ? paddingArg.value : undefined) : windowInt(paddingArg, 0);
+  const length = input.shape.dims[rank - 1];
+  const kernel = w && w[2].kind === 'int' ? w[2].value : undefined;
+  let outLength: Dim = UNKNOWN_DIM;
+  if (padding === 'same') outLength = stride === 1 ? length : UNKNOWN_DIM;
+  else if (length.kind === 'int' && dilation !== undefined) {
+    const n = windowOutputLength(length.value, { kernel, stride, padding, dilation });
+    if (n !== undefined) outLength = intDim(n, { origin, role: length.role });
+  }
+  const dims = rank === 3 ? [input.shape.dims[0], w ? w[0] : UNKNOWN_DIM, outLength] : [w ? w[0] : UNKNOWN_DIM, outLength];
+  return { ...base, shape: shapeOf(dims) };
+}
+
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
 export function tensorFunction(name: string, args: Value[], rawKwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const kwargs = withTorchAxisNames(rawKwargs);
@@ -248,6 +285,8 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       return dot(args[0], args[1], origin);
     case 'addmm':
       return addmm(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('mat1'), args[2] ?? kwargs.get('mat2'), origin);
+    case 'baddbmm':
+      return baddbmm(args[0] ?? kwargs.get('input'), args[1] ?? kwargs.get('batch1'), args[2] ?? kwargs.get('batch2'), origin);
     case 'outer':
     case 'ger':
       return outer(args[0], args[1], origin);
@@ -256,6 +295,15 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'pad': {
       const input = first ?? kwargs.get('input');
       return input?.kind === 'tensor' ? pad(input, args[1] ?? kwargs.get('pad'), origin) : undefined;
+    }
+    case 'conv1d':
+      return conv1dFunction(args, kwargs, origin);
+    case 'lerp':
+    case 'addcmul':
+    case 'addcdiv': {
+      // torch.lerp(x, end, weight) is x.lerp(end, weight): the three broadcast together.
+      const input = first ?? kwargs.get('input');
+      return input?.kind === 'tensor' ? tensorMethod(input, name, args.slice(1), kwargs, origin) : undefined;
     }
     case 'glu': {
       const input = first ?? kwargs.get('input');
