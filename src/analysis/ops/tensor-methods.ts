@@ -11,6 +11,7 @@ import { comparisonOrMask, isComparisonOrMask } from './comparison';
 import { legacyConstructor, tensorFactory } from './tensor-factory';
 import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
 import { regroupMethod } from './regrouping';
+import { carryNormalised, markSoftmax } from './normalised';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
@@ -324,6 +325,8 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     const bounds = valueBounds(t, name, args, kwargs);
     result.rnnOutput = t.rnnOutput;
     if (t.bidirectionalOf && STEPWISE.has(name)) result.bidirectionalOf = t.bidirectionalOf;
+    if (name === 'softmax') markSoftmax(result, t, args[0] ?? kwargs.get('dim'), origin);
+    else carryNormalised(result, t, name);
     result.minValue = bounds.minValue;
     result.maxValue = bounds.maxValue;
     const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
@@ -381,6 +384,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     case 'type': {
       const moved = tensor(t, t.shape, origin, conversionDtype(t, name, args, kwargs));
       if (t.bidirectionalOf) moved.bidirectionalOf = t.bidirectionalOf;
+      carryNormalised(moved, t, name);
       return moved;
     }
     case 'view':
