@@ -34,6 +34,8 @@ describe('SL153 attention-softmax-axis', () => {
   it('leaves axes of one, mixture weights and an unknown axis alone', async () => {
     // (B, L, 1) weights over the steps, then summed with the states after unsqueeze/transposes: no row axis summed.
     assert.deepEqual(await codes(`${F}h = torch.randn(4, 9, 32)\na = F.softmax(torch.randn(4, 9, 1), dim=1)\nctx = torch.bmm(a.transpose(1, 2), h)\nb = a @ torch.randn(4, 1, 32)\n`), []);
+    // Attention over attention: column-wise weights times the averaged row-wise weights, a (B, Q, 1) vector.
+    assert.deepEqual(await codes(`${F}m = torch.bmm(torch.randn(2, 9, 8), torch.randn(2, 8, 5))\nalpha = F.softmax(m, dim=1)\nbeta = F.softmax(m, dim=2).mean(dim=1)\ns = torch.bmm(alpha, beta.unsqueeze(2))\n`), []);
     assert.deepEqual(await codes(`${F}w = F.softmax(torch.randn(4, 3), dim=1)\nexperts = torch.randn(4, 3, 8)\nmix = torch.einsum('be,bed->bd', w, experts)\n`), []);
     assert.deepEqual(await codes(`${F}def f(scores, v, d):\n    w = F.softmax(scores, dim=d)\n    return torch.bmm(w, v)\n`), []);
   });

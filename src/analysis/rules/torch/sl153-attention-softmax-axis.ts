@@ -44,6 +44,7 @@ function report(ctx: RuleContext, range: Range, what: string, t: TensorValue, ex
 /**
  * `w @ v`, `torch.matmul(w, v)`, `torch.bmm(w, v)`: the left operand is summed over its last axis. Reported when the
  * softmax made w over the axis before it, the rows: for attention scores laid out (queries, keys), over the queries.
+ * Not when v is a vector (one column or 1-D), or of unknown rank: weights times another distribution.
  */
 function checkProduct(ctx: RuleContext, range: Range, what: string, left: Value | undefined, right: Value | undefined, leftExpr: Expr | undefined): void {
   const w = weights(left);
@@ -51,6 +52,10 @@ function checkProduct(ctx: RuleContext, range: Range, what: string, left: Value 
   const rank = w.shape.dims.length;
   const axis = w.normalisedOver.axis;
   if (rank < 2 || axis !== rank - 2 || one(w, axis) || one(w, rank - 1)) return;
+  // A vector on the right (attention-over-attention: column-wise weights times the averaged row-wise ones) mixes two
+  // distributions on purpose; values have features.
+  const r = right.shape;
+  if (!r.rankKnown || r.dims.length < 2 || (r.dims[r.dims.length - 1].kind === 'int' && (r.dims[r.dims.length - 1] as { value: number }).value === 1)) return;
   report(ctx, range, what, w, leftExpr, axis, [rank - 1]);
 }
 
@@ -82,7 +87,7 @@ export const attentionSoftmaxAxis: Rule = {
   summary: 'Softmax weights are summed by a product (@, matmul, bmm, einsum) over another axis than the one the softmax normalised: attention scores normalised over the queries and summed over the keys.',
   docs: {
     whatItDoes:
-      'Follows the output of `F.softmax`, `torch.softmax`, `x.softmax` and `nn.Softmax` (with a known dim) through copies and dropout to a product that sums it: `w @ v`, `torch.matmul` and `torch.bmm` sum the left operand over its last axis, `torch.einsum` over the subscripts its output drops. Reports a left operand of `@`/`matmul`/`bmm` normalised over its second-to-last axis, and an einsum operand normalised over a subscript the output keeps while another is summed. Axes of size 1 are left alone.',
+      'Follows the output of `F.softmax`, `torch.softmax`, `x.softmax` and `nn.Softmax` (with a known dim) through copies and dropout to a product that sums it: `w @ v`, `torch.matmul` and `torch.bmm` sum the left operand over its last axis, `torch.einsum` over the subscripts its output drops. Reports a left operand of `@`/`matmul`/`bmm` normalised over its second-to-last axis (unless the right operand is a one-column vector: weights times another distribution, as attention-over-attention does on purpose), and an einsum operand normalised over a subscript the output keeps while another is summed. Axes of size 1 are left alone.',
     whyIsThisBad:
       'Nothing raises when queries and keys have the same length (self-attention), but the weights each output sums do not add up to 1: every position mixes the values with weights normalised across the other positions\' queries, and training goes on with an attention that is not one.',
     example: "attn = torch.einsum('bihd,bjhd->bijh', q, k) * self.scale\nattn = attn.softmax(dim=1)                  # over the queries i\nres = torch.einsum('bijh,bjhd->bihd', attn, v) # summed over the keys j",
