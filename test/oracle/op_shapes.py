@@ -760,6 +760,21 @@ def _(r):
     return f"x = {randn(dims)}\np = {pack}\ny, n = {unpack}"
 
 
+@op("pad_packed_sequence total_length", check=("y", "n"))
+def _(r):
+    # Lengths of their own: unpacking pads the time axis to the longest length, not to the packed input's, or to
+    # total_length when it is given (at least the longest length; PyTorch raises below it).
+    t, b = r.randint(2, 6), r.randint(1, 5)
+    packed_first = r.random() < 0.5
+    dims = ([b, t] if packed_first else [t, b]) + sizes(r, r.randint(0, 2))
+    lengths = sorted((r.randint(1, t) for _ in range(b)), reverse=True)
+    pack = f"nn.utils.rnn.pack_padded_sequence(x, {lengths}" + (", batch_first=True)" if packed_first else ")")
+    total = r.choice([None, None, lengths[0], t, t + r.randint(1, 3)])
+    layout = r.choice(["", ", batch_first=True", ", batch_first=False"])
+    extra = "" if total is None else r.choice([f", total_length={total}", f", total_length=x.size({1 if packed_first else 0})" if total == t else f", total_length={total}"])
+    return f"x = {randn(dims)}\np = {pack}\ny, n = nn.utils.rnn.pad_packed_sequence(p{layout}{extra})"
+
+
 # ── data loading ───────────────────────────────────────────────────────────────
 
 def dataset_tensors(r):

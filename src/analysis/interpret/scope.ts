@@ -186,6 +186,7 @@ function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
   if (a.rnnOutput && b.rnnOutput) joined.rnnOutput = true;
   if (a.bidirectionalOf && a.bidirectionalOf === b.bidirectionalOf) joined.bidirectionalOf = a.bidirectionalOf;
   if (a.seqFrom && a.seqFrom === b.seqFrom) joined.seqFrom = a.seqFrom;
+  if (a.normalisedOver && b.normalisedOver && a.normalisedOver.axis === b.normalisedOver.axis && a.normalisedOver.rank === b.normalisedOver.rank && a.normalisedOver.call === b.normalisedOver.call) joined.normalisedOver = a.normalisedOver;
   if (a.regrouped && a.regrouped === b.regrouped) joined.regrouped = a.regrouped;
   if (a.name && a.name === b.name) joined.name = a.name;
   if (a.sortedDescending !== undefined && a.sortedDescending === b.sortedDescending) joined.sortedDescending = a.sortedDescending;

@@ -9,7 +9,7 @@ import { broadcastDim, promote } from './broadcast';
 const MAX_EQUATION = 256;
 
 /** One operand's subscripts: letters, with '.' standing for the ellipsis (at most one). */
-type Subscripts = string[];
+export type Subscripts = string[];
 
 function parseTerm(term: string): Subscripts | undefined {
   const out: Subscripts = [];
@@ -28,13 +28,13 @@ function parseTerm(term: string): Subscripts | undefined {
   return out;
 }
 
-interface Equation {
+export interface Equation {
   inputs: Subscripts[];
   output: Subscripts;
 }
 
 /** Reads `'bij,bjk->bik'`; without `->` the output is every subscript used once, in alphabetical order (ellipsis first). */
-function parseEquation(text: string): Equation | undefined {
+export function parseEquation(text: string): Equation | undefined {
   if (text.length > MAX_EQUATION) return undefined;
   const arrow = text.indexOf('->');
   const left = arrow === -1 ? text : text.slice(0, arrow);

@@ -79,6 +79,14 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       // The padded tensor is (time, batch, *) or (batch, time, *): batch_first swaps the first two axes, whatever follows.
       let shape = sequence.padded.shape;
       if (shape.rankKnown && shape.dims.length >= 2 && batchFirst !== sequence.batchFirst) shape = shapeOf([shape.dims[1], shape.dims[0], ...shape.dims.slice(2)]);
+      // total_length pads the time axis to that length instead of the longest one (PyTorch raises when it is shorter
+      // than the longest length, so a run that goes on has it); a value the analysis does not know leaves it unknown.
+      const totalLength = arg(args, kwargs, 3, 'total_length');
+      if (totalLength !== undefined && totalLength.kind !== 'none' && shape.rankKnown && shape.dims.length >= 2) {
+        const dims = [...shape.dims];
+        dims[batchFirst ? 1 : 0] = totalLength.kind === 'int' ? intDim(totalLength.value, { origin, role: 'time' }) : totalLength.kind === 'symint' ? totalLength.dim : symDim('time', { role: 'time' });
+        shape = shapeOf(dims);
+      }
       const lengths: TensorValue = { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([shape.rankKnown && shape.dims.length >= 2 ? shape.dims[batchFirst ? 0 : 1] : UNKNOWN_DIM]) };
       return { kind: 'tuple', items: [{ kind: 'tensor', dtype: sequence.padded.dtype, origin, shape, rnnOutput: sequence.padded.rnnOutput }, lengths] };
     }

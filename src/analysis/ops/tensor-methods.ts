@@ -13,6 +13,7 @@ import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } 
 import { regroupMethod } from './regrouping';
 import { reductionArgs } from './reductions';
 import { repeatInterleave } from './repetition';
+import { carryNormalised, markSoftmax } from './normalised';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
@@ -353,6 +354,8 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     const bounds = valueBounds(t, name, args, kwargs);
     result.rnnOutput = t.rnnOutput;
     if (t.bidirectionalOf && STEPWISE.has(name)) result.bidirectionalOf = t.bidirectionalOf;
+    if (name === 'softmax') markSoftmax(result, t, args[0] ?? kwargs.get('dim'), origin);
+    else carryNormalised(result, t, name);
     result.minValue = bounds.minValue;
     result.maxValue = bounds.maxValue;
     const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
@@ -413,6 +416,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     case 'type': {
       const moved = tensor(t, t.shape, origin, conversionDtype(t, name, args, kwargs));
       if (t.bidirectionalOf) moved.bidirectionalOf = t.bidirectionalOf;
+      carryNormalised(moved, t, name);
       return moved;
     }
     case 'view':

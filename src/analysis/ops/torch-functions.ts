@@ -18,6 +18,7 @@ import { reductionArgs } from './reductions';
 import { repeatIndices, repeatInterleave } from './repetition';
 import { cosineSimilarity, pairwiseDistance } from './similarity';
 import { windowOutputLength } from '../layers/torch/convolution';
+import { carryNormalised, markSoftmax } from './normalised';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
@@ -360,6 +361,8 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
         const result = tensorMethod(first, 'clone', [], new Map(), origin);
         if (result.kind === 'tensor' && !LAYOUT_KEEPING.has(name)) delete result.strides;
         if (result.kind === 'tensor' && !STEPWISE.has(name)) delete result.bidirectionalOf;
+        if (result.kind === 'tensor' && name === 'softmax') markSoftmax(result, first, args[1] ?? kwargs.get('dim'), origin);
+        else carryNormalised(result, first, name);
         return result;
       }
       return ELEMENTWISE.has(name) ? UNKNOWN : undefined;

@@ -50,6 +50,7 @@ import { rnnOutputTupleAsTensor } from './torch/sl149-rnn-output-tuple-as-tensor
 import { convKernelLongerThanInput } from './torch/sl150-conv-kernel-longer-than-input';
 import { softmaxOverBatchAxis } from './torch/sl151-softmax-over-batch-axis';
 import { bidirectionalLastStep } from './torch/sl152-bidirectional-last-step';
+import { attentionSoftmaxAxis } from './torch/sl153-attention-softmax-axis';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -119,6 +120,7 @@ const RULES: readonly Rule[] = [
   convKernelLongerThanInput,
   softmaxOverBatchAxis,
   bidirectionalLastStep,
+  attentionSoftmaxAxis,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,

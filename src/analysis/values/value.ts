@@ -37,6 +37,12 @@ export interface TensorValue {
    * that reorders or mixes the steps or adds other values (flip, roll, cumsum, softmax, arithmetic). SL152 reads it.
    */
   bidirectionalOf?: LayerDesc;
+  /**
+   * The output of a softmax (not log_softmax) over this axis, still as it came out: kept through copies, moves and
+   * dropout, dropped by anything else (an element-wise function, a mask, a view, a transpose). `call` is the softmax's
+   * range. SL153 reads it where the weights are summed by a product.
+   */
+  normalisedOver?: { axis: number; rank: number; call: Range };
   /** Keras: the recurrent layer whose per-step output (return_sequences=True) this tensor still is. */
   seqFrom?: LayerDesc;
   /** A tensor of unknown shape that arrived as this parameter: `x.size(0)` is then the symbol `x.size(0)`. */

@@ -2,6 +2,7 @@
 import { UNKNOWN, Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc } from '../layer';
+import { markSoftmax } from '../../ops/normalised';
 
 const KINDS = [
   'Dropout', 'Dropout1d', 'AlphaDropout', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'InstanceNorm2d', 'Identity',
@@ -24,6 +25,9 @@ function applySame(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>,
   const output = { ...input, origin: ctx.origin };
   // A softmax over the steps mixes them: the output is no longer a recurrent layer's, step for step.
   if (output.bidirectionalOf && layer.kind.includes('Softmax')) delete output.bidirectionalOf;
+  // The weights of an nn.Softmax, over its dim; a dropout passes them on, anything else makes other values.
+  if (layer.kind === 'Softmax') markSoftmax(output, input, layer.args.get('dim')?.value, ctx.origin);
+  else if (!layer.kind.includes('Dropout')) delete output.normalisedOver;
   return output;
 }
 
