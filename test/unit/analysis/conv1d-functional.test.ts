@@ -2,16 +2,9 @@
 // window formula (padding 'same' keeps L). The rank is the input's; a weight the analysis cannot follow leaves the
 // channels unknown, and window arguments not known leave the length unknown, never a guess.
 import { strict as assert } from 'node:assert';
-import { codes, shapeOf } from './helpers';
+import { codes, moduleProgram, shapeOf } from './helpers';
 
-const PROGRAM = (init: string, forward: string, params = 'x'): string =>
-  `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass M(nn.Module):\n    def __init__(self, cfg):\n        super().__init__()\n        self.memory = cfg.memory\n${init
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n    def forward(self, ${params}):\n${forward
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n`;
+const PROGRAM = (init: string, forward: string, params = 'x'): string => moduleProgram(init, forward, { params, functional: true, cfg: true });
 
 describe('functional conv1d', () => {
   it('gives the weight\'s output channels and the windowed length, batched or not', async () => {

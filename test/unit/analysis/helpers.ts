@@ -26,6 +26,18 @@ export async function shapeOf(body: string, name: string): Promise<string | unde
   return sites[sites.length - 1]?.shape;
 }
 
+/**
+ * A module class M of torch code: `init` runs in __init__ and `forward` in forward(self, <params>), each of their lines
+ * indented into the method. `functional` also imports torch.nn.functional as F; `cfg` gives __init__ a config argument
+ * and sets self.memory = cfg.memory, an attribute whose value the analysis cannot follow.
+ */
+export function moduleProgram(init: string, forward: string, options: { params?: string; functional?: boolean; cfg?: boolean } = {}): string {
+  const indent = (code: string): string => code.split('\n').map((l) => `        ${l}`).join('\n');
+  const imports = `import torch\nimport torch.nn as nn\n${options.functional ? 'import torch.nn.functional as F\n' : ''}`;
+  const constructor = options.cfg ? '    def __init__(self, cfg):\n        super().__init__()\n        self.memory = cfg.memory\n' : '    def __init__(self):\n        super().__init__()\n';
+  return `${imports}class M(nn.Module):\n${constructor}${indent(init)}\n    def forward(self, ${options.params ?? 'x'}):\n${indent(forward)}\n`;
+}
+
 /** test/oracle/product-errors.json: PyTorch 1.13's answers on random operands, written by test/oracle/product_errors.py. */
 let productErrors: Record<string, unknown> | undefined;
 

@@ -3,16 +3,9 @@
 // backwards. Reflection and replication take inputs of rank N + 1 or N + 2 only; any other rank, or a padding the
 // analysis cannot read, leaves the sizes unknown and reports nothing.
 import { strict as assert } from 'node:assert';
-import { run, shapeOf } from './helpers';
+import { moduleProgram, run, shapeOf } from './helpers';
 
-const PROGRAM = (init: string, forward: string, params = 'x'): string =>
-  `import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, cfg):\n        super().__init__()\n        self.memory = cfg.memory\n${init
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n    def forward(self, ${params}):\n${forward
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n`;
+const PROGRAM = (init: string, forward: string, params = 'x'): string => moduleProgram(init, forward, { params, cfg: true });
 
 describe('padding layers', () => {
   it('ZeroPad2d pads the last axis of a causal dilated convolution, and the convolution keeps the steps', async () => {

@@ -2,16 +2,9 @@
 // index_select, and from the axis squeeze(d) needs: each rule is checked against PyTorch 1.13 by the rankDemands of
 // test/oracle/op-shapes.json (rank-from-use.test.ts runs them all); these are the programs real models write.
 import { strict as assert } from 'node:assert';
-import { run, shapeOf } from './helpers';
+import { moduleProgram, run, shapeOf } from './helpers';
 
-const MODEL = (init: string, forward: string, params = 'x'): string =>
-  `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n${init
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n    def forward(self, ${params}):\n${forward
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n`;
+const MODEL = (init: string, forward: string, params = 'x'): string => moduleProgram(init, forward, { params, functional: true });
 
 /** How many axes a shape label has, or undefined when its rank is unknown. */
 function rankOf(shape: string | undefined): number | undefined {

@@ -3,16 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { run, shapeOf } from './helpers';
+import { moduleProgram, run, shapeOf } from './helpers';
 
-const MODEL = (init: string, forward: string, params = 'x'): string =>
-  `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n${init
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n    def forward(self, ${params}):\n${forward
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n`;
+const MODEL = (init: string, forward: string, params = 'x'): string => moduleProgram(init, forward, { params, functional: true });
 
 describe('ranks proven by use', () => {
   it('proves token ids 2-D from an LSTM output indexed out[:, -1, :] after an Embedding (LSTM: 2 or 3 axes; the index: at least 3)', async () => {
