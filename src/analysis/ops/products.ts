@@ -52,16 +52,7 @@ export function bmm(a: Value | undefined, b: Value | undefined, origin: Origin):
  * broadcast to it (input of rank 3 at most, or PyTorch raises); a size the product does not tell may come from input.
  */
 export function baddbmm(input: Value | undefined, a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
-  const operands = [input, a, b];
-  const tensors = operands.filter((v): v is TensorValue => v?.kind === 'tensor');
-  const dtype = tensors.length === 3 ? tensors.map((t) => t.dtype).reduce((l, r) => promote('*', l, r)) : 'unknown';
-  if (!tensors.length || operands.some((v) => v?.kind !== 'tensor' && v?.kind !== 'unknown')) return result(dtype, origin, UNKNOWN_SHAPE);
-  const x = fitRank(operandShape(a), 3);
-  const y = fitRank(operandShape(b), 3);
-  const added = operandShape(input);
-  if (!x || !y || added.dims.length > 3) return result(dtype, origin, UNKNOWN_SHAPE);
-  const addedAt = (i: number): Dim | undefined => (added.rankKnown ? added.dims[added.dims.length - 3 + i] : undefined);
-  return result(dtype, origin, shapeOf([broadcastDim(agreed(x[0], y[0]), addedAt(0)), broadcastDim(x[1], addedAt(1)), broadcastDim(y[2], addedAt(2))]));
+  return addedProduct(input, a, b, 3, origin, (x, y, at) => [broadcastDim(agreed(x[0], y[0]), at(0)), broadcastDim(x[1], at(1)), broadcastDim(y[2], at(2))]);
 }
 
 /** Two operands of which at least one is a tensor and the other a tensor or a value the analysis cannot follow. */
@@ -72,6 +63,23 @@ function followedOperands(a: Value | undefined, b: Value | undefined): boolean {
 
 function operandShape(v: Value | undefined): Shape {
   return v?.kind === 'tensor' ? v.shape : UNKNOWN_SHAPE;
+}
+
+/**
+ * input + a @ b for addmm (rank 2) and baddbmm (rank 3): the three operands' dtype, and the product's axes (`dims` of
+ * the operands fitted to `rank`) with input broadcast into them from the last axis (`at(i)`, undefined where input's
+ * rank is not known). Unknown when no operand is a tensor, one is something else, or input has more axes than `rank`.
+ */
+function addedProduct(input: Value | undefined, a: Value | undefined, b: Value | undefined, rank: number, origin: Origin, dims: (x: Dim[], y: Dim[], at: (i: number) => Dim | undefined) => Dim[]): TensorValue {
+  const operands = [input, a, b];
+  const tensors = operands.filter((v): v is TensorValue => v?.kind === 'tensor');
+  const dtype = tensors.length === 3 ? tensors.map((t) => t.dtype).reduce((l, r) => promote('*', l, r)) : 'unknown';
+  if (!tensors.length || operands.some((v) => v?.kind !== 'tensor' && v?.kind !== 'unknown')) return result(dtype, origin, UNKNOWN_SHAPE);
+  const x = fitRank(operandShape(a), rank);
+  const y = fitRank(operandShape(b), rank);
+  const added = operandShape(input);
+  if (!x || !y || added.dims.length > rank) return result(dtype, origin, UNKNOWN_SHAPE);
+  return result(dtype, origin, shapeOf(dims(x, y, (i) => (added.rankKnown ? added.dims[added.dims.length - rank + i] : undefined))));
 }
 
 /** The dims of a shape that must have `rank` axes (unknown leading ones filled in), or undefined if it cannot. */
@@ -129,14 +137,5 @@ export function linear(x: Value | undefined, weight: Value | undefined, origin: 
  * the rank addmm takes, or PyTorch raises); a size the product does not tell may come from input.
  */
 export function addmm(input: Value | undefined, a: Value | undefined, b: Value | undefined, origin: Origin): TensorValue {
-  const operands = [input, a, b];
-  const tensors = operands.filter((v): v is TensorValue => v?.kind === 'tensor');
-  const dtype = tensors.length === 3 ? tensors.map((t) => t.dtype).reduce((l, r) => promote('*', l, r)) : 'unknown';
-  if (!tensors.length || operands.some((v) => v?.kind !== 'tensor' && v?.kind !== 'unknown')) return result(dtype, origin, UNKNOWN_SHAPE);
-  const x = fitRank(operandShape(a), 2);
-  const y = fitRank(operandShape(b), 2);
-  const added = operandShape(input);
-  if (!x || !y || added.dims.length > 2) return result(dtype, origin, UNKNOWN_SHAPE);
-  const addedAt = (i: number): Dim | undefined => (added.rankKnown ? added.dims[added.dims.length - 2 + i] : undefined);
-  return result(dtype, origin, shapeOf([broadcastDim(x[0], addedAt(0)), broadcastDim(y[1], addedAt(1))]));
+  return addedProduct(input, a, b, 2, origin, (x, y, at) => [broadcastDim(x[0], at(0)), broadcastDim(y[1], at(1))]);
 }
