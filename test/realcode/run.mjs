@@ -177,9 +177,10 @@ function pct(n, d) {
 }
 
 function main() {
-  const summary = {};
-  // --only NAME measures one family (torch, attention or keras).
+  // --only NAME measures one family (torch, attention or keras) and keeps the other families' last figures.
   const only = process.argv.indexOf('--only');
+  const summaryPath = join(root, '.realcode', 'summary.json');
+  const summary = only >= 0 && existsSync(summaryPath) ? JSON.parse(readFileSync(summaryPath, 'utf8')) : {};
   for (const family of FAMILIES.filter((f) => only < 0 || f.name === process.argv[only + 1])) {
     if (!process.argv.includes('--no-bring')) {
       const args = [join(here, 'bring.mjs'), '--quiet', '--manifest', family.manifest];
@@ -191,7 +192,7 @@ function main() {
     summary[family.name] = report(family);
   }
   mkdirSync(join(root, '.realcode'), { recursive: true });
-  writeFileSync(join(root, '.realcode', 'summary.json'), JSON.stringify(summary, null, 1));
+  writeFileSync(summaryPath, JSON.stringify(summary, null, 1));
   console.log('\nwrote .realcode/summary.json');
 }
 
