@@ -5,6 +5,8 @@ import { run } from './helpers';
 const HEADER = 'import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 const keras = (body: string) => run(HEADER + body);
 const codes = async (body: string) => (await keras(body)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
+/** The lines SL215 (nb_epoch) reports on a whole program, its imports included. */
+const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
 
 describe('Keras shapes', () => {
   it('infers (None, 32) after Embedding(1000, 64) and LSTM(32), and (None, 10, 32) with return_sequences', async () => {
@@ -149,7 +151,6 @@ describe('Keras data sources, states and labels', () => {
     const body = 'm = Sequential()\nm.add(Embedding(1000, 32, input_length=10, dropout=0.2))\nm.add(LSTM(32, dropout_W=0.2, dropout_U=0.2))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.randint(0, 1000, size=(8, 10)), np.random.rand(8, 1), nb_epoch=3)\n';
     const standalone = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import Embedding, LSTM, Dense\n';
     const tfKeras = 'import numpy as np\nfrom tensorflow.keras.models import Sequential\nfrom tensorflow.keras.layers import Embedding, LSTM, Dense\n';
-    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
     assert.deepEqual(await sl215(standalone + body), []);
     assert.deepEqual(await sl215(tfKeras + body), [9]);
     const keras2Layers = body.replace(', dropout=0.2', '').replace('dropout_W=0.2, dropout_U=0.2', 'dropout=0.2, recurrent_dropout=0.2');
@@ -159,7 +160,6 @@ describe('Keras data sources, states and labels', () => {
   it('SL215: nb_epoch is right in a program using the Keras 0.x (input_dim, output_dim) layers, and still reported when the layers are Keras 2', async () => {
     const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers.core import Dense, Activation\nfrom keras.layers.recurrent import LSTM\n';
     const body = 'm = Sequential()\nm.add(LSTM(30, 256, return_sequences=False))\nm.add(Dense(256, 30))\nm.add(Activation("softmax"))\nm.compile(loss="categorical_crossentropy", optimizer="sgd")\nm.fit(np.random.rand(8, 5, 30), np.random.rand(8, 30), nb_epoch=1)\n';
-    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
     assert.deepEqual(await sl215(header + body), []);
     const keras2 = body.replace('LSTM(30, 256, return_sequences=False)', 'LSTM(256, input_shape=(5, 30))').replace('Dense(256, 30)', 'Dense(30)');
     assert.deepEqual(await sl215(header + keras2), [10]);
@@ -169,7 +169,6 @@ describe('Keras data sources, states and labels', () => {
   it('SL215: nb_epoch is right where Dense or a recurrent layer takes output_dim= or a layer init= (Keras 1 names), and still reported where only Embedding takes output_dim=', async () => {
     const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import SimpleRNN, TimeDistributed, Dense, Embedding\n';
     const body = 'm = Sequential()\nm.add(SimpleRNN(input_dim=6, output_dim=16, return_sequences=True))\nm.add(TimeDistributed(Dense(output_dim=6, activation="sigmoid")))\nm.compile(loss="binary_crossentropy", optimizer="adam")\nm.fit(np.random.rand(8, 5, 6), np.random.rand(8, 5, 6), nb_epoch=2)\n';
-    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
     assert.deepEqual(await sl215(header + body), []);
     const keras2 = body.replace('SimpleRNN(input_dim=6, output_dim=16, ', 'SimpleRNN(16, input_shape=(5, 6), ').replace('Dense(output_dim=6, ', 'Dense(6, ');
     assert.deepEqual(await sl215(header + keras2), [8]);
@@ -183,7 +182,6 @@ describe('Keras data sources, states and labels', () => {
   it('SL215: nb_epoch is right in a program using keras.initializations or merge([...], mode=), which only Keras 1 had', async () => {
     const header = 'import numpy as np\nfrom keras.models import Model\nfrom keras.layers import Input, Dense, LSTM, merge\n';
     const body = 'a = Input(shape=(5, 3))\nb = Input(shape=(5, 3))\nh = merge([LSTM(4)(a), LSTM(4)(b)], mode="concat")\nout = Dense(1)(h)\nm = Model(input=[a, b], output=out)\nm.compile(loss="mse", optimizer="adam")\nm.fit([np.random.rand(8, 5, 3), np.random.rand(8, 5, 3)], np.random.rand(8, 1), nb_epoch=2)\n';
-    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
     assert.deepEqual(await sl215(header + body), []);
     const keras2 = body.replace('merge([LSTM(4)(a), LSTM(4)(b)], mode="concat")', 'concatenate([LSTM(4)(a), LSTM(4)(b)])').replace('Model(input=[a, b], output=out)', 'Model([a, b], out)');
     const header2 = header.replace('merge', 'concatenate');
@@ -194,7 +192,6 @@ describe('Keras data sources, states and labels', () => {
   it('SL215: nb_epoch is right in a Python 2 program (print statements), which only Keras 2.3 and older ran; print() calls are no sign of it', async () => {
     const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n';
     const body = 'x = np.random.rand(8, 5, 2)\nprint x.shape\nm = Sequential()\nm.add(LSTM(4, input_shape=(5, 2)))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.random.rand(8, 1), nb_epoch=2)\n';
-    const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
     assert.deepEqual(await sl215(header + body), []);
     assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print "shape:", x.shape')), []);
     assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print(x.shape)')), [10]);
