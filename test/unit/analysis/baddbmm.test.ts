@@ -1,13 +1,9 @@
 // torch.baddbmm(input, batch1, batch2) is input + batch1 @ batch2: (b, n, m) @ (b, m, p) gives (b, n, p), input
 // broadcast to it. A scoring step of a sequential recommender (item weights times the user's vector, plus item biases).
 import { strict as assert } from 'node:assert';
-import { codes, shapeOf } from './helpers';
+import { codes, moduleProgram, shapeOf } from './helpers';
 
-const PROGRAM = (forward: string): string =>
-  `import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def forward(self, x):\n${forward
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n`;
+const PROGRAM = (forward: string): string => moduleProgram('', forward);
 
 describe('baddbmm', () => {
   it('gives the batched product\'s shape, the bias broadcast to it, function or method', async () => {

@@ -1,13 +1,9 @@
 // lerp, addcmul and addcdiv: the tensor and both operands broadcast together, so the result may be larger than the
 // tensor (`randn(3).lerp(randn(2, 3), 0.5)` is (2, 3) in PyTorch 1.13); their in-place forms keep the tensor's shape.
 import { strict as assert } from 'node:assert';
-import { codes, shapeOf } from './helpers';
+import { codes, moduleProgram, shapeOf } from './helpers';
 
-const PROGRAM = (forward: string): string =>
-  `import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def forward(self, x):\n${forward
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n`;
+const PROGRAM = (forward: string): string => moduleProgram('', forward);
 
 describe('lerp, addcmul and addcdiv', () => {
   it('broadcast the tensor with both operands, method or function', async () => {

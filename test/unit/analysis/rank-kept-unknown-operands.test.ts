@@ -2,13 +2,9 @@
 // a tensor of the rank they take, or PyTorch raises), and transpose with axes that are not known (two axes swap, the
 // rank stays).
 import { strict as assert } from 'node:assert';
-import { run, shapeOf } from './helpers';
+import { moduleProgram, run, shapeOf } from './helpers';
 
-const PROGRAM = (forward: string, params = 'x'): string =>
-  `import torch\nimport torch.nn as nn\nclass M(nn.Module):\n    def __init__(self, cfg):\n        super().__init__()\n        self.memory = cfg.memory\n    def forward(self, ${params}):\n${forward
-    .split('\n')
-    .map((l) => `        ${l}`)
-    .join('\n')}\n`;
+const PROGRAM = (forward: string, params = 'x'): string => moduleProgram('', forward, { params, cfg: true });
 
 describe('ranks kept with an operand or an axis the analysis cannot follow', () => {
   it('torch.bmm and Tensor.bmm of a known 3-D tensor and an unknown value are 3-D, with the sizes the known side tells', async () => {
