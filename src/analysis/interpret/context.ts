@@ -3,7 +3,7 @@
 import type { AnalysisResult, Finding, IncompleteAnalysis, LayerSite, Range, RelatedLocation, TensorSite } from '../findings';
 import { isSuppressed } from '../parse/suppressions';
 import type { Rule } from '../rules/rule';
-import type { EventName, LayerConstructEvent, Report, RuleContext } from './events';
+import type { EventName, FunctionCallEvent, KeyedEventName, LayerCallEvent, LayerConstructEvent, Report, RuleContext, TensorMethodEvent } from './events';
 import type { LayerDesc } from '../layers/layer';
 import type { Origin } from '../shapes/dim';
 import { CoverageCollector, CoverageStats } from '../coverage';
@@ -107,8 +107,12 @@ export class AnalysisContext {
 
   emit<E extends EventName>(event: E, payload: Parameters<NonNullable<Rule['hooks'][E]>>[0]): void {
     if (event === 'layerConstruct') this.notePassedSizes((payload as LayerConstructEvent).layer);
-    // Only the rules that subscribe to the event are offered it.
-    const listeners = (this.listeners[event] ??= subscribers(this.rules, event).map((rule) => ({ hook: rule.hooks[event] as Listener['hook'], context: this.contexts.get(rule)! })));
+    // Only the rules that subscribe to the event are offered it; a layer's, function's or method's call, only those whose filter accepts it.
+    const listeners =
+      event === 'layerCall' ? this.keyedListeners(event, (payload as LayerCallEvent).layer.kind)
+      : event === 'functionCall' ? this.keyedListeners(event, (payload as FunctionCallEvent).qualname)
+      : event === 'tensorMethod' ? this.keyedListeners(event, (payload as TensorMethodEvent).name)
+      : (this.listeners[event] ??= this.listenersOf(event, subscribers(this.rules, event)));
     for (let i = 0; i < listeners.length; i++) {
       try {
         listeners[i].hook(payload, listeners[i].context);
@@ -120,6 +124,23 @@ export class AnalysisContext {
 
   /** Each event's subscribed hooks with their rule's context, worked out at the event's first emit. */
   private readonly listeners: Partial<Record<EventName, Listener[]>> = {};
+
+  /** For the events offered by key (RuleHooks.offers): the hooks offered each key, worked out at its first emit. */
+  private readonly keyed: Record<KeyedEventName, Map<string, Listener[]>> = { layerCall: new Map(), functionCall: new Map(), tensorMethod: new Map() };
+
+  private keyedListeners(event: KeyedEventName, key: string): Listener[] {
+    const byKey = this.keyed[event];
+    let listeners = byKey.get(key);
+    if (!listeners) {
+      listeners = this.listenersOf(event, subscribers(this.rules, event, key));
+      byKey.set(key, listeners);
+    }
+    return listeners;
+  }
+
+  private listenersOf(event: EventName, rules: Rule[]): Listener[] {
+    return rules.map((rule) => ({ hook: rule.hooks[event] as Listener['hook'], context: this.contexts.get(rule)! }));
+  }
 
   /** Argument expressions of this file whose number was written in another file (`Tagger(len(vocab), 128)` in train.py). */
   private readonly passedFrom = new WeakMap<Range, Origin>();
@@ -380,9 +401,14 @@ function withoutDescribe(site: TensorSite & { describe?: () => string }): Tensor
 }
 
 const subscribersByRules = new WeakMap<readonly Rule[], Map<EventName, Rule[]>>();
+const keyedSubscribersByRules = new WeakMap<readonly Rule[], Record<KeyedEventName, Map<string, Rule[]>>>();
 
-/** The rules (in their order) that have a hook for the event, worked out once per rule list. */
-function subscribers(rules: readonly Rule[], event: EventName): Rule[] {
+/**
+ * The rules (in their order) that have a hook for the event, worked out once per rule list; with a key, those whose
+ * filter for the event (RuleHooks.offers) accepts it, worked out once per key.
+ */
+function subscribers(rules: readonly Rule[], event: EventName, key?: string): Rule[] {
+  if (key !== undefined) return keyedSubscribers(rules, event as KeyedEventName, key);
   let byEvent = subscribersByRules.get(rules);
   if (!byEvent) {
     byEvent = new Map();
@@ -394,6 +420,37 @@ function subscribers(rules: readonly Rule[], event: EventName): Rule[] {
     byEvent.set(event, list);
   }
   return list;
+}
+
+function keyedSubscribers(rules: readonly Rule[], event: KeyedEventName, key: string): Rule[] {
+  let byEvent = keyedSubscribersByRules.get(rules);
+  if (!byEvent) {
+    byEvent = { layerCall: new Map(), functionCall: new Map(), tensorMethod: new Map() };
+    keyedSubscribersByRules.set(rules, byEvent);
+  }
+  const byKey = byEvent[event];
+  let list = byKey.get(key);
+  if (!list) {
+    // Keys are names from the analysed code: the cache is emptied rather than left to grow without bound.
+    if (byKey.size >= MAX_CACHED_KEYS) byKey.clear();
+    list = subscribers(rules, event).filter((rule) => offered(rule, event, key));
+    byKey.set(key, list);
+  }
+  return list;
+}
+
+/** Keys whose subscribers are kept per keyed event and rule list. */
+const MAX_CACHED_KEYS = 4096;
+
+/** Whether a rule's filter for a keyed event accepts the key (no filter accepts every key; one that throws, too). */
+function offered(rule: Rule, event: KeyedEventName, key: string): boolean {
+  const filter = rule.hooks.offers?.[event];
+  if (!filter) return true;
+  try {
+    return filter(key);
+  } catch {
+    return true;
+  }
 }
 
 let lastSource: string | undefined;

@@ -125,6 +125,22 @@ export interface RuleHooks {
   tensorMethod?(event: TensorMethodEvent, ctx: RuleContext): void;
   modelMethod?(event: ModelMethodEvent, ctx: RuleContext): void;
   sequentialAdd?(event: SequentialAddEvent, ctx: RuleContext): void;
+  /**
+   * Which calls some hooks are offered, for speed (the frequent events reach every subscribed hook otherwise):
+   * `layerCall` by the layer's kind, `functionCall` by its qualname, `tensorMethod` by the method's name. A hook is
+   * not called for a key its filter refuses, so the filter must accept every key the hook may act on (the hook still
+   * checks everything itself). A filter is a pure function of the key, asked once per key and rule list.
+   */
+  offers?: HookFilters;
 }
 
-export type EventName = keyof RuleHooks;
+export interface HookFilters {
+  layerCall?(kind: string): boolean;
+  functionCall?(qualname: string): boolean;
+  tensorMethod?(name: string): boolean;
+}
+
+/** The events whose hooks may be offered only some calls, by a key of the call (see RuleHooks.offers). */
+export type KeyedEventName = keyof HookFilters;
+
+export type EventName = Exclude<keyof RuleHooks, 'offers'>;

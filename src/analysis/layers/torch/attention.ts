@@ -66,7 +66,12 @@ const FORWARD: Record<string, string[]> = {
 };
 
 export function isAttention(layer: LayerDesc): boolean {
-  return layer.framework === 'torch' && (ATTENTION_KINDS as readonly string[]).includes(layer.kind);
+  return layer.framework === 'torch' && isAttentionKind(layer.kind);
+}
+
+/** The attention layers by kind (the framework aside). */
+export function isAttentionKind(kind: string): boolean {
+  return (ATTENTION_KINDS as readonly string[]).includes(kind);
 }
 
 /** A forward argument by name, whether passed positionally or by keyword; undefined when absent. */

@@ -20,7 +20,12 @@ const COMMON: ParamSpec[] = [
 ];
 
 export function isRecurrent(layer: LayerDesc): boolean {
-  return layer.framework === 'torch' && (layer.kind === 'RNN' || layer.kind === 'GRU' || layer.kind === 'LSTM');
+  return layer.framework === 'torch' && isRecurrentKind(layer.kind);
+}
+
+/** nn.RNN, nn.GRU and nn.LSTM by kind (the framework aside). */
+export function isRecurrentKind(kind: string): boolean {
+  return kind === 'RNN' || kind === 'GRU' || kind === 'LSTM';
 }
 
 /** Everything a rule or a hover needs to know about one recurrent layer, with unknowns left undefined. */

@@ -1,4 +1,4 @@
-import { isKerasRecurrent } from '../../layers/keras/recurrent';
+import { KERAS_RECURRENT, isKerasRecurrent } from '../../layers/keras/recurrent';
 import { formatShape } from '../../shapes/shape';
 import { addKeyword, fix, setKeyword } from '../edits';
 import type { Rule } from '../rule';
@@ -20,6 +20,9 @@ export const kerasRnnInputNdim: Rule = {
   fixTitles: ['Add return_sequences=True to the layer below'],
   kerasVersions: 'tf.keras 2.x and Keras 3; standalone Keras 2 alike',
   hooks: {
+    offers: {
+      layerCall: (kind) => KERAS_RECURRENT.has(kind),
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (!isKerasRecurrent(layer)) return;

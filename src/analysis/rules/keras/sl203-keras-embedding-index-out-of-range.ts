@@ -19,6 +19,9 @@ export const kerasEmbeddingIndexOutOfRange: Rule = {
   fixTitles: ['Set input_dim=max id + 1'],
   kerasVersions: 'tf.keras 2.x and Keras 3 on CPU; on a GPU the lookup returns zeros without an error',
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Embedding',
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'keras' || layer.kind !== 'Embedding') return;

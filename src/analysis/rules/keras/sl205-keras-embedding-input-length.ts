@@ -19,6 +19,9 @@ export const kerasEmbeddingInputLength: Rule = {
   fixTitles: ['Set input_length to the input\'s length'],
   kerasVersions: 'tf.keras 2.x and standalone Keras 2; Keras 3 ignores input_length with a deprecation warning',
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Embedding',
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'keras' || layer.kind !== 'Embedding') return;

@@ -23,6 +23,9 @@ export const kerasBidirectionalOutputSize: Rule = {
   fixTitles: ['Double the last target dimension'],
   kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Reshape',
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'keras' || layer.kind !== 'Reshape') return;

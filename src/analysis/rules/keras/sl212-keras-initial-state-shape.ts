@@ -1,5 +1,5 @@
 import { argInt } from '../../layers/layer';
-import { isKerasRecurrent, stateCount } from '../../layers/keras/recurrent';
+import { KERAS_RECURRENT, isKerasRecurrent, stateCount } from '../../layers/keras/recurrent';
 import { formatShape, lastDim } from '../../shapes/shape';
 import type { Value } from '../../values/value';
 import type { Rule } from '../rule';
@@ -21,6 +21,9 @@ export const kerasInitialStateShape: Rule = {
   fixTitles: [],
   kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
+    offers: {
+      layerCall: (kind) => KERAS_RECURRENT.has(kind),
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (!isKerasRecurrent(layer)) return;

@@ -20,6 +20,9 @@ export const kerasConvInputNdim: Rule = {
   fixTitles: ['Use input_shape=(steps, 1)'],
   kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
+    offers: {
+      layerCall: (kind) => CONV_1D.includes(kind) || POOLING_1D.includes(kind) || GLOBAL_POOLING_1D.includes(kind),
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'keras') return;

@@ -20,6 +20,9 @@ export const kerasWindowLongerThanSteps: Rule = {
   fixTitles: ["Use padding='same'"],
   kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
+    offers: {
+      layerCall: (kind) => CONV_1D.includes(kind) || POOLING_1D.includes(kind),
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'keras') return;

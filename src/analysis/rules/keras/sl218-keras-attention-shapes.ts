@@ -39,6 +39,9 @@ export const kerasAttentionShapes: Rule = {
   fixTitles: [],
   kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'MultiHeadAttention',
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'keras' || layer.kind !== 'MultiHeadAttention') return;

@@ -3,12 +3,12 @@
 import type { Fix } from '../../findings';
 import type { LayerCallEvent, RuleContext } from '../../interpret/events';
 import { argOrigin } from '../../layers/layer';
-import { AttentionConfig, attentionConfig, forwardArg, isAttention } from '../../layers/torch/attention';
+import { AttentionConfig, attentionConfig, forwardArg, isAttention, isAttentionKind } from '../../layers/torch/attention';
 import type { Dim } from '../../shapes/dim';
 import type { TensorValue, Value } from '../../values/value';
 import { fix, replace, setKeyword } from '../edits';
 
-export { attentionConfig, forwardArg, isAttention };
+export { attentionConfig, forwardArg, isAttention, isAttentionKind };
 
 /** The tensor passed as a forward argument, or undefined. */
 export function tensorArg(event: LayerCallEvent, name: string): TensorValue | undefined {

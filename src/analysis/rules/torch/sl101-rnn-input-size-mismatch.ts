@@ -1,7 +1,7 @@
 import type { Fix } from '../../findings';
 import { LayerDesc, argInt } from '../../layers/layer';
 import type { Dim } from '../../shapes/dim';
-import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import { isRecurrent, isRecurrentKind, recurrentConfig } from '../../layers/torch/recurrent';
 import { lastDim } from '../../shapes/shape';
 import { LayerCallEvent, RuleContext } from '../../interpret/events';
 import { fix, replace } from '../edits';
@@ -24,6 +24,11 @@ const CELLS = new Set(['RNNCell', 'GRUCell', 'LSTMCell']);
 /** True for nn.RNNCell, nn.GRUCell and nn.LSTMCell: one step, input (batch, input_size) or (input_size,). */
 export function isRecurrentCell(layer: LayerDesc): boolean {
   return layer.framework === 'torch' && CELLS.has(layer.kind);
+}
+
+/** The kinds inputSizeMismatch reads: the recurrent layers and cells. */
+export function isRecurrentOrCellKind(kind: string): boolean {
+  return CELLS.has(kind) || isRecurrentKind(kind);
 }
 
 /** The feature size reaching a recurrent cell: the last dimension of its 1-D or 2-D input (other ranks raise first). */
@@ -72,6 +77,9 @@ export const rnnInputSizeMismatch: Rule = {
   },
   fixTitles: ['Set input_size=N', 'Swap input_size and hidden_size'],
   hooks: {
+    offers: {
+      layerCall: isRecurrentOrCellKind,
+    },
     layerCall(event, ctx) {
       const mismatch = inputSizeMismatch(event);
       if (!mismatch || (mismatch.producer && isRecurrent(mismatch.producer))) return; // stacked-rnn-size-mismatch explains that case

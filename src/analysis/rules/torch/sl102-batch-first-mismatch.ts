@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings';
 import { argOrigin } from '../../layers/layer';
-import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import { isRecurrent, isRecurrentKind, recurrentConfig } from '../../layers/torch/recurrent';
 import { Dim, conflicting, formatDim, sameDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue } from '../../values/value';
@@ -61,6 +61,9 @@ export const batchFirstMismatch: Rule = {
   },
   fixTitles: ['Set batch_first=True', 'Transpose the input', 'Index the last time step'],
   hooks: {
+    offers: {
+      layerCall: isRecurrentKind,
+    },
     layerCall(event, ctx) {
       if (!isRecurrent(event.layer)) return;
       const input = event.args[0];

@@ -7,7 +7,7 @@ import { fix, replace, splitTopLevel } from '../edits';
 import type { Rule } from '../rule';
 import { layerName, keywordExpr } from './describe';
 import { hiddenStateShowsLayout } from './sl102-batch-first-mismatch';
-import { isRecurrentCell } from './sl101-rnn-input-size-mismatch';
+import { isRecurrentCell, isRecurrentOrCellKind } from './sl101-rnn-input-size-mismatch';
 import { argDim, argInt } from '../../layers/layer';
 
 function stateValue(event: LayerCallEvent): Value | undefined {
@@ -146,6 +146,9 @@ export const hiddenStateShape: Rule = {
   },
   fixTitles: ['Build h0 with the expected shape'],
   hooks: {
+    offers: {
+      layerCall: isRecurrentOrCellKind,
+    },
     layerCall(event, ctx) {
       if (isRecurrentCell(event.layer)) return checkCellState(event, ctx);
       if (!isRecurrent(event.layer) || hiddenStateShowsLayout(event)) return;

@@ -47,6 +47,9 @@ export const bidirectionalOutputSize: Rule = {
   },
   fixTitles: ['Set in_features=hidden_size * 2'],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Linear',
+    },
     layerCall(event, ctx) {
       const m = linearMismatch(event);
       if (!m || !isBidirectionalHalf(m)) return;

@@ -17,6 +17,9 @@ export const linearInFeaturesMismatch: Rule = {
   },
   fixTitles: ['Set in_features=N'],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Linear',
+    },
     layerCall(event, ctx) {
       const m = linearMismatch(event);
       if (!m || isBidirectionalHalf(m)) return;

@@ -1,7 +1,7 @@
 import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
 import type { Rule } from '../rule';
 import { expected, layerName, relatedArg, relatedDim } from './describe';
-import { inputSizeFixes, inputSizeMismatch } from './sl101-rnn-input-size-mismatch';
+import { inputSizeFixes, inputSizeMismatch, isRecurrentOrCellKind } from './sl101-rnn-input-size-mismatch';
 
 export const stackedRnnSizeMismatch: Rule = {
   code: 'SL107',
@@ -18,6 +18,9 @@ export const stackedRnnSizeMismatch: Rule = {
   },
   fixTitles: ['Set input_size=N'],
   hooks: {
+    offers: {
+      layerCall: isRecurrentOrCellKind,
+    },
     layerCall(event, ctx) {
       const mismatch = inputSizeMismatch(event);
       if (!mismatch?.producer || !isRecurrent(mismatch.producer)) return;

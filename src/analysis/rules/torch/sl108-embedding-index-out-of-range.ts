@@ -18,6 +18,9 @@ export const embeddingIndexOutOfRange: Rule = {
   },
   fixTitles: ['Set num_embeddings=max id + 1'],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Embedding',
+    },
     layerConstruct(event, ctx) {
       const layer = event.layer;
       if (layer.kind !== 'Embedding' || layer.framework !== 'torch') return;

@@ -17,6 +17,9 @@ export const embeddingFloatInput: Rule = {
   },
   fixTitles: ['Convert the ids with .long()'],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Embedding',
+    },
     layerCall(event, ctx) {
       if (event.layer.kind !== 'Embedding' || event.layer.framework !== 'torch') return;
       const input = event.args[0];

@@ -18,6 +18,9 @@ export const unsortedLengths: Rule = {
   },
   fixTitles: ['Add enforce_sorted=False'],
   hooks: {
+    offers: {
+      functionCall: (qualname) => qualname.endsWith('nn.utils.rnn.pack_padded_sequence'),
+    },
     functionCall(event, ctx) {
       if (!event.qualname.endsWith('nn.utils.rnn.pack_padded_sequence')) return;
       const enforce = event.kwargs.get('enforce_sorted') ?? event.args[3];

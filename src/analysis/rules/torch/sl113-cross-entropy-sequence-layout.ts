@@ -114,6 +114,10 @@ export const crossEntropySequenceLayout: Rule = {
   },
   fixTitles: ['Permute the logits to (batch, classes, seq)', 'Flatten logits and targets'],
   hooks: {
+    offers: {
+      layerCall: (kind) => LOSS_MODULES.has(kind),
+      functionCall: (qualname) => LOSS_FUNCTIONS.exec(qualname) !== null,
+    },
     layerCall(event, ctx) {
       if (event.layer.framework !== 'torch' || !LOSS_MODULES.has(event.layer.kind)) return;
       check(event.args[0], event.args[1] ?? event.kwargs.get('target'), event.call, event.layer.kind, ctx);

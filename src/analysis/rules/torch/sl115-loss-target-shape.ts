@@ -206,6 +206,10 @@ export const lossTargetShape: Rule = {
   },
   fixTitles: ['Squeeze the extra size-1 axis', 'Give the target the missing axis', 'Give a single target its batch axis'],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind in ELEMENTWISE || CLASSIFICATION.has(kind),
+      functionCall: (qualname) => !!FUNCTIONS[/^torch\.nn\.functional\.([a-z_0-9]+)$/.exec(qualname)?.[1] ?? ''],
+    },
     layerCall(event, ctx) {
       if (event.layer.framework !== 'torch' || !(event.layer.kind in ELEMENTWISE || CLASSIFICATION.has(event.layer.kind))) return;
       const call = event.call;

@@ -1,5 +1,5 @@
 import type { Fix } from '../../findings';
-import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import { isRecurrent, isRecurrentKind, recurrentConfig } from '../../layers/torch/recurrent';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import { fix, replace } from '../edits';
@@ -34,6 +34,9 @@ export const rnnInputRank: Rule = {
   },
   fixTitles: ['Flatten the features of each step'],
   hooks: {
+    offers: {
+      layerCall: isRecurrentKind,
+    },
     layerCall(event, ctx) {
       const { layer, call } = event;
       if (!isRecurrent(layer)) return;

@@ -21,6 +21,9 @@ export const viewNonContiguous: Rule = {
   },
   fixTitles: ['Use .reshape(...)', 'Call .contiguous() before .view(...)'],
   hooks: {
+    offers: {
+      tensorMethod: (name) => name === 'view',
+    },
     tensorMethod(event, ctx) {
       if (event.name !== 'view') return;
       const t = event.receiver;

@@ -45,6 +45,9 @@ export const repeatFewerSizes: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      tensorMethod: (name) => name === 'expand' || name === 'repeat',
+    },
     tensorMethod(event, ctx) {
       if (event.name === 'expand') return checkExpandFewer(event, ctx);
       if (event.name !== 'repeat' || event.call.hasStarArgs || event.kwargs.size > 0) return;

@@ -72,6 +72,10 @@ export const broadcastSizeMismatch: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => FUNCTIONS.has(qualname),
+      tensorMethod: (name) => name === 'expand_as' || name === 'expand' || METHODS.has(name),
+    },
     tensorStore: checkTensorStore,
     binary(event, ctx) {
       if (!OPERATORS.has(event.node.op) || positionalTableAddition(event)) return;

@@ -30,6 +30,10 @@ export const viewMixesAxes: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => PRODUCTS.has(qualname),
+      tensorMethod: (name) => PRODUCT_METHODS.has(name) || RESHAPES.has(name),
+    },
     // A mixed view is remembered where it is made; the value carries the regrouping (ops/regrouping.ts), and the view
     // is reported when a layer or a product reads it: reshaping an output and its target alike for an element-wise
     // loss mixes nothing that matters.

@@ -159,6 +159,10 @@ export const matmulSizeMismatch: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => !!FUNCTIONS[qualname],
+      tensorMethod: (name) => Object.hasOwn(METHODS, name) && !!METHODS[name],
+    },
     binary(event, ctx) {
       if (event.node.op !== '@') return;
       check(ctx, event.node.range, '@', 'matmul', event.left, event.right, event.node.left, event.node.right);

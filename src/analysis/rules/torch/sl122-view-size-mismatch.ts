@@ -97,6 +97,10 @@ export const viewSizeMismatch: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => FUNCTIONS.has(qualname),
+      tensorMethod: (name) => METHODS.has(name),
+    },
     tensorMethod(event, ctx) {
       if (!METHODS.has(event.name) || event.call.hasStarArgs) return;
       check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args);

@@ -193,6 +193,10 @@ export const dimOutOfRange: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => !!FUNCTIONS[qualname] || !!SEQUENCE_FUNCTIONS[qualname],
+      tensorMethod: (name) => name === 'permute' || (Object.hasOwn(METHODS, name) && !!METHODS[name]),
+    },
     tensorMethod(event, ctx) {
       if (event.call.hasStarArgs) return;
       const t = event.receiver;

@@ -98,6 +98,10 @@ export const classTargetOutOfRange: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      layerCall: (kind) => CLASSIFICATION_LOSSES.has(kind),
+      functionCall: (qualname) => FUNCTIONS[/^torch\.nn\.functional\.([a-z_0-9]+)$/.exec(qualname)?.[1] ?? ''] !== undefined,
+    },
     layerCall(event, ctx) {
       const layer = event.layer;
       if (layer.framework !== 'torch' || !CLASSIFICATION_LOSSES.has(layer.kind) || event.call.hasStarArgs) return;

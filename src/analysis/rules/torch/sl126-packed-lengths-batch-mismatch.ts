@@ -49,6 +49,9 @@ export const packedLengthsBatchMismatch: Rule = {
   },
   fixTitles: ['Pass batch_first=True', 'Pass batch_first=False'],
   hooks: {
+    offers: {
+      functionCall: (qualname) => qualname.endsWith('nn.utils.rnn.pack_padded_sequence'),
+    },
     functionCall(event, ctx) {
       if (!event.qualname.endsWith('nn.utils.rnn.pack_padded_sequence') || event.call.hasStarArgs) return;
       const input = event.args[0] ?? event.kwargs.get('input');

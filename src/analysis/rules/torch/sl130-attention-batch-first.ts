@@ -2,7 +2,7 @@ import { Dim, formatDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue } from '../../values/value';
 import type { Rule } from '../rule';
-import { argExpr, attentionConfig, batchFirstFix, batchFirstRelated, isAttention, known, originRelated, tensorArg, transposeFix } from './attention-helpers';
+import { argExpr, attentionConfig, batchFirstFix, batchFirstRelated, isAttention, isAttentionKind, known, originRelated, tensorArg, transposeFix } from './attention-helpers';
 import { layerName } from './describe';
 
 /** The first input of each layer kind: the one whose layout the layer reads first. */
@@ -40,6 +40,9 @@ export const attentionBatchFirst: Rule = {
   },
   fixTitles: ['Set batch_first=True', 'Transpose the input to (seq, batch, feature)'],
   hooks: {
+    offers: {
+      layerCall: isAttentionKind,
+    },
     layerCall(event, ctx) {
       if (!isAttention(event.layer)) return;
       const config = attentionConfig(event.layer);

@@ -2,7 +2,7 @@ import { formatDim, lineOf } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { argExpr, attentionConfig, batchFirstFix, batchFirstRelated, isAttention, known, originRelated } from './attention-helpers';
+import { argExpr, attentionConfig, batchFirstFix, batchFirstRelated, isAttention, isAttentionKind, known, originRelated } from './attention-helpers';
 import { maskExpectations } from './attention-masks';
 import { layerName } from './describe';
 
@@ -21,6 +21,9 @@ export const keyPaddingMaskShape: Rule = {
   },
   fixTitles: ['Transpose the mask to (batch, src_len)', 'Set batch_first=True'],
   hooks: {
+    offers: {
+      layerCall: isAttentionKind,
+    },
     layerCall(event, ctx) {
       if (!isAttention(event.layer)) return;
       for (const e of maskExpectations(event)) {

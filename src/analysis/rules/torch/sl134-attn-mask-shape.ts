@@ -3,7 +3,7 @@ import { subsequentMaskMark } from '../../layers/torch/attention';
 import { Dim, formatDim, lineOf } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { Rule } from '../rule';
-import { argExpr, attentionConfig, batchFirstRelated, isAttention, known, originRelated } from './attention-helpers';
+import { argExpr, attentionConfig, batchFirstRelated, isAttention, isAttentionKind, known, originRelated } from './attention-helpers';
 import { MaskExpectation, maskExpectations } from './attention-masks';
 import { layerName } from './describe';
 
@@ -57,6 +57,9 @@ export const attnMaskShape: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      layerCall: isAttentionKind,
+    },
     layerCall(event, ctx) {
       if (!isAttention(event.layer)) return;
       const config = attentionConfig(event.layer);

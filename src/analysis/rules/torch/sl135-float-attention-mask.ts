@@ -2,7 +2,7 @@ import { lineOf } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { argExpr, isAttention, originRelated } from './attention-helpers';
+import { argExpr, isAttention, isAttentionKind, originRelated } from './attention-helpers';
 import { maskSpecs } from './attention-masks';
 import { layerName } from './describe';
 import { forwardArg } from '../../layers/torch/attention';
@@ -22,6 +22,9 @@ export const floatAttentionMask: Rule = {
   },
   fixTitles: ['Pass the mask as bool (True = masked)'],
   hooks: {
+    offers: {
+      layerCall: isAttentionKind,
+    },
     layerCall(event, ctx) {
       if (!isAttention(event.layer)) return;
       for (const spec of maskSpecs(event.layer.kind)) {

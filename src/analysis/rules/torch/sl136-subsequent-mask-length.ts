@@ -2,7 +2,7 @@ import { describeOrigin, formatDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { argExpr, attentionConfig, batchFirstRelated, isAttention, known, originRelated } from './attention-helpers';
+import { argExpr, attentionConfig, batchFirstRelated, isAttention, isAttentionKind, known, originRelated } from './attention-helpers';
 import { attnMaskProblems } from './sl134-attn-mask-shape';
 import { layerName } from './describe';
 
@@ -21,6 +21,9 @@ export const subsequentMaskLength: Rule = {
   },
   fixTitles: ['Build the mask from the target length'],
   hooks: {
+    offers: {
+      layerCall: isAttentionKind,
+    },
     layerCall(event, ctx) {
       if (!isAttention(event.layer)) return;
       const config = attentionConfig(event.layer);

@@ -2,7 +2,7 @@ import { argOrigin } from '../../layers/layer';
 import { lastDim } from '../../shapes/shape';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { argExpr, attentionConfig, isAttention, known, originRelated, tensorArg, tensorFrom } from './attention-helpers';
+import { argExpr, attentionConfig, isAttention, isAttentionKind, known, originRelated, tensorArg, tensorFrom } from './attention-helpers';
 import { layerName, producerLayer, relatedDim } from './describe';
 
 /** The inputs whose last axis must be the model width, per layer kind (MultiheadAttention's key/value may differ via kdim/vdim). */
@@ -30,6 +30,9 @@ export const attentionEmbedSize: Rule = {
   },
   fixTitles: ['Set d_model=N', 'Set embedding_dim=d_model on the producing layer'],
   hooks: {
+    offers: {
+      layerCall: isAttentionKind,
+    },
     layerCall(event, ctx) {
       if (!isAttention(event.layer)) return;
       const c = attentionConfig(event.layer);

@@ -31,6 +31,9 @@ export const conv1dChannelsLayout: Rule = {
   },
   fixTitles: ['Permute to (batch, channels, seq)', 'Set in_channels=N'],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Conv1d',
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'torch' || layer.kind !== 'Conv1d') return;

@@ -1,7 +1,7 @@
 import type { LayerCallEvent } from '../../interpret/events';
 import type { LayerDesc } from '../../layers/layer';
 import { argOrigin } from '../../layers/layer';
-import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import { isRecurrent, isRecurrentKind, recurrentConfig } from '../../layers/torch/recurrent';
 import { formatDim, lineOf } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue } from '../../values/value';
@@ -42,6 +42,9 @@ export const convOutputIntoRnn: Rule = {
   },
   fixTitles: ['Permute back to (batch, seq, channels)'],
   hooks: {
+    offers: {
+      layerCall: isRecurrentKind,
+    },
     layerCall(event, ctx) {
       const found = convLayoutIntoRnn(event);
       if (!found) return;

@@ -19,6 +19,9 @@ export const attentionBatchMismatch: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'MultiheadAttention',
+    },
     layerCall(event, ctx) {
       if (event.layer.kind !== 'MultiheadAttention') return;
       const config = attentionConfig(event.layer);

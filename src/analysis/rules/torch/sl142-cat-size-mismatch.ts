@@ -68,6 +68,9 @@ export const catSizeMismatch: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => Object.hasOwn(FUNCTIONS, qualname) && !!FUNCTIONS[qualname],
+    },
     functionCall(event, ctx) {
       const kind = Object.hasOwn(FUNCTIONS, event.qualname) ? FUNCTIONS[event.qualname] : undefined;
       if (!kind || event.call.hasStarArgs) return;

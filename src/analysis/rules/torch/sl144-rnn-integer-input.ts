@@ -1,6 +1,6 @@
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { isRecurrent } from '../../layers/torch/recurrent';
+import { isRecurrent, isRecurrentKind } from '../../layers/torch/recurrent';
 import { torchCells } from '../../layers/torch/cells';
 import { layerName, originNote } from './describe';
 
@@ -21,6 +21,9 @@ export const rnnIntegerInput: Rule = {
   },
   fixTitles: ['Convert the input with .float()'],
   hooks: {
+    offers: {
+      layerCall: (kind) => isRecurrentKind(kind) || torchCells.kinds.includes(kind),
+    },
     layerCall(event, ctx) {
       if (!isRecurrent(event.layer) && !(event.layer.framework === 'torch' && torchCells.kinds.includes(event.layer.kind))) return;
       const input = event.args[0];

@@ -67,6 +67,10 @@ export const viewFloatSize: Rule = {
   },
   fixTitles: ['Convert the size with int()'],
   hooks: {
+    offers: {
+      functionCall: (qualname) => qualname === 'torch.reshape',
+      tensorMethod: (name) => name === 'view' || name === 'reshape',
+    },
     tensorMethod(event, ctx) {
       if (event.call.hasStarArgs || (event.name !== 'view' && event.name !== 'reshape')) return;
       // view(dtype) reinterprets the memory: not a size.

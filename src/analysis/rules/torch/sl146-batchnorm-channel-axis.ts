@@ -22,6 +22,9 @@ export const batchnormChannelAxis: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'BatchNorm1d',
+    },
     layerCall(event, ctx) {
       const { layer } = event;
       if (layer.framework !== 'torch' || layer.kind !== 'BatchNorm1d') return;

@@ -80,6 +80,10 @@ export const gatherIndexSize: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => qualname === 'torch.gather',
+      tensorMethod: (name) => name === 'gather',
+    },
     tensorMethod(event, ctx) {
       if (event.name !== 'gather' || event.call.hasStarArgs) return;
       const index = event.args[1] ?? event.kwargs.get('index');

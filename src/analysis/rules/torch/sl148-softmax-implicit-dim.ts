@@ -63,6 +63,10 @@ export const softmaxImplicitDim: Rule = {
   },
   fixTitles: ['Pass dim=-1'],
   hooks: {
+    offers: {
+      layerCall: (kind) => LAYERS.has(kind),
+      functionCall: (qualname) => !!FUNCTIONS[qualname],
+    },
     functionCall(event, ctx) {
       const what = FUNCTIONS[event.qualname];
       if (!what || event.call.hasStarArgs) return;

@@ -39,6 +39,9 @@ export const convKernelLongerThanInput: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      layerCall: (kind) => kind === 'Conv1d' || kind === 'Conv2d',
+    },
     layerCall(event, ctx) {
       const layer = event.layer;
       if (layer.framework !== 'torch' || layer.broken || (layer.kind !== 'Conv1d' && layer.kind !== 'Conv2d')) return;

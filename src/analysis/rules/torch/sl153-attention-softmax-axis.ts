@@ -96,6 +96,10 @@ export const attentionSoftmaxAxis: Rule = {
   },
   fixTitles: [],
   hooks: {
+    offers: {
+      functionCall: (qualname) => qualname === 'torch.einsum' || FUNCTIONS.has(qualname),
+      tensorMethod: (name) => METHODS.has(name),
+    },
     binary(event, ctx) {
       if (event.node.op !== '@') return;
       checkProduct(ctx, event.node.range, '@', event.left, event.right, event.node.left);

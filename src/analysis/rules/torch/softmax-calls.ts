@@ -26,6 +26,11 @@ export interface SoftmaxCall {
 /** The hooks that hand every softmax call on a tensor to `judge`. */
 export function softmaxHooks(judge: (ctx: RuleContext, softmax: SoftmaxCall) => void): RuleHooks {
   return {
+    offers: {
+      layerCall: (kind) => LAYERS.has(kind),
+      functionCall: (qualname) => FUNCTIONS.has(qualname),
+      tensorMethod: (name) => METHODS.has(name),
+    },
     functionCall(event, ctx) {
       if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs) return;
       const input = event.args[0] ?? event.kwargs.get('input');
