@@ -15,6 +15,7 @@ import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
+import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
 import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
@@ -1260,7 +1261,7 @@ export class Interpreter {
         }
         return UNKNOWN;
       case 'qualname':
-        return (object.torchtext && torchtextAttribute(object, name, this.originOf(expr))) || { kind: 'method', receiver: object, name };
+        return (object.torchtext && torchtextAttribute(object, name, this.originOf(expr))) || (object.tokenizer && tokenizerAttribute(object, name)) || { kind: 'method', receiver: object, name };
       case 'unknown':
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
       case 'str':
@@ -1700,6 +1701,7 @@ export class Interpreter {
       case 'method':
         // A torchtext method reads only its positional arguments before any `*args`, and names its keywords.
         if (callee.receiver.kind === 'qualname' && callee.receiver.torchtext) return torchtextMethod(callee.receiver, callee.name, partial && expr.starArgs.length ? [] : args, kwargs) ?? UNKNOWN;
+        if (callee.receiver.kind === 'qualname' && callee.receiver.tokenizer) return (partial ? undefined : tokenizerMethod(callee.receiver, callee.name, args, kwargs)) ?? forgetTokenizer(callee.receiver, callee.name);
         if (partial && callee.receiver.kind === 'dict' && callee.receiver.parser) return partialParserCall(callee.receiver, callee.name);
         // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
         if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
@@ -1750,6 +1752,7 @@ export class Interpreter {
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
       case 'qualname':
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
+        if (receiver.tokenizer) return tokenizerMethod(receiver, name, args, kwargs) ?? forgetTokenizer(receiver, name);
         return sklearnMethod(receiver.name, name, args, kwargs, receiver, origin) ?? UNKNOWN;
       case 'unknown':
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):

@@ -9,6 +9,7 @@ import { intDim, UNKNOWN_DIM } from '../shapes/dim';
 import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import type { AnalysisContext } from './context';
 import { kerasDataset } from '../ops/datasets';
+import { kerasTokenizer } from '../ops/keras-text';
 
 /** The part of the interpreter this module needs. */
 export interface KerasHost {
@@ -89,6 +90,7 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
   const dataset = /^keras\.datasets\.(\w+)\.load_data$/.exec(path);
   if (dataset) return kerasDataset(dataset[1], args, kwargs, origin);
   if (/^keras\.(preprocessing\.sequence|utils)\.pad_sequences$/.test(path)) return padSequences(args, kwargs, origin);
+  if (path === 'keras.preprocessing.text.Tokenizer') return kerasTokenizer(args, kwargs);
   const layerMatch = /^keras\.layers\.([A-Z]\w*)$/.exec(path);
   if (layerMatch) return constructKerasLayer(host, layerMatch[1], path, args, kwargs, expr);
   // The functional forms: layers.concatenate([a, b], axis=-1) is Concatenate(axis=-1)([a, b]).

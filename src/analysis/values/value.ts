@@ -8,6 +8,7 @@ import type { LayerDesc } from '../layers/layer';
 import type { Regrouping } from '../ops/regrouping';
 import type { Scope } from '../interpret/scope';
 import type { TorchtextObject } from '../ops/torchtext';
+import type { TokenizerState } from '../ops/keras-text';
 
 export type DType = 'float' | 'long' | 'bool' | 'unknown';
 
@@ -151,7 +152,8 @@ export type Value =
   | { kind: 'function'; def: FunctionDef; owner?: InstanceValue; closure?: Scope; boundClass?: ClassInfo }
   | { kind: 'module'; path: string }
   /** A library object known by its class; `torchtext`: what a legacy torchtext object holds (ops/torchtext). */
-  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject }
+  /** `tokenizer`: a Keras Tokenizer's state (ops/keras-text). */
+  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject; tokenizer?: TokenizerState }
   | { kind: 'method'; receiver: Value; name: string }
   | { kind: 'dtype'; dtype: DType }
   | { kind: 'size'; dims: Dim[]; of: TensorValue }

@@ -120,3 +120,31 @@ describe('a MultiheadAttention query and key laid out the other way', () => {
     assert.deepEqual(await codes(`${torchPrelude}attn = nn.MultiheadAttention(64, 4, batch_first=True)\nq = torch.randn(1, 1, 64)\nk = torch.randn(1, 23, 64)\nout, w = attn(q, k, k)\n`), []);
   });
 });
+
+describe('a convolution reads axis 0 of a batched input as the batch', () => {
+  const patches = (mha: string, tokens: string) =>
+    `${torchPrelude}embed = nn.Conv2d(3, 64, kernel_size=4, stride=4)\nattn = ${mha}\nx = torch.rand(8, 3, 32, 32)\nt = ${tokens}\nout, _ = attn(t, t, t)\n`;
+
+  it('(batch, patches, dim) tokens from a Conv2d feature map into a sequence-first MultiheadAttention: SL130', async () => {
+    const result = await run(patches('nn.MultiheadAttention(64, 4)', 'embed(x).flatten(2).transpose(1, 2)'));
+    assert.deepEqual(result.findings.map((f) => [f.code, f.range.start.line + 1]), [['SL130', 8]]);
+  });
+
+  it('the same tokens into a batch_first=True layer draw nothing', async () => {
+    assert.deepEqual(await codes(patches('nn.MultiheadAttention(64, 4, batch_first=True)', 'embed(x).flatten(2).transpose(1, 2)')), []);
+  });
+
+  it('the tokens permuted to (patches, batch, dim) for the sequence-first layer draw nothing', async () => {
+    assert.deepEqual(await codes(patches('nn.MultiheadAttention(64, 4)', 'embed(x).flatten(2).permute(2, 0, 1)')), []);
+  });
+
+  it('a Conv1d output (batch, channels, length) permuted to (batch, length, channels) into a sequence-first LSTM: SL102', async () => {
+    const body = `${torchPrelude}conv = nn.Conv1d(40, 64, 3, padding=1)\nlstm = nn.LSTM(64, 128)\nx = torch.randn(16, 40, 100)\nout, _ = lstm(conv(x).permute(0, 2, 1))\n`;
+    assert.ok((await codes(body)).includes('SL102'));
+  });
+
+  it('an unbatched (channels, length) input to a Conv1d gives no axis a batch role', async () => {
+    const body = `${torchPrelude}conv = nn.Conv1d(40, 64, 3, padding=1)\nlstm = nn.LSTM(100, 128)\nx = torch.randn(40, 100)\nout, _ = lstm(conv(x).unsqueeze(1))\n`;
+    assert.deepEqual(await codes(body), []);
+  });
+});

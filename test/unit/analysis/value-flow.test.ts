@@ -58,23 +58,24 @@ describe('value flow', () => {
   });
 
   it('reads x.shape[k] and x.size()[k] as x.size(k): a size not known keeps its axis, so pooling over it leaves one step', async () => {
-    // The convolved length (x.size(1) - 2) is not known.
+    // The convolved length (x.size(1) - 2) is not known; the convolution reads axis 0, x.size(0), as the batch: shown B.
     const body = (kernel: string) => `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.conv = nn.Conv1d(8, 16, 3)\n    def forward(self, x):\n        h = self.conv(x.permute(0, 2, 1))\n        y = F.max_pool1d(h, ${kernel}).squeeze(2)\n        return y\n`;
-    for (const kernel of ['h.size(2)', 'h.shape[2]', 'h.size()[2]', 'h.shape[-1]']) assert.equal(await shapeOf(body(kernel), 'y'), '(x.size(0), 16)', kernel);
+    for (const kernel of ['h.size(2)', 'h.shape[2]', 'h.size()[2]', 'h.shape[-1]']) assert.equal(await shapeOf(body(kernel), 'y'), '(B, 16)', kernel);
     // Sizes sliced off the tensor's are not its own axes.
     assert.equal(await shapeOf(body('h.shape[1:][1]'), 'y'), undefined);
   });
 
   it('leaves one step where a convolution kernel spans the whole named axis (Kim-CNN over embeddings), so squeeze(3) keeps the rank', async () => {
     // embed_dim is a parameter nobody passes in this file: the embeddings' width and the kernel's are the same symbol.
+    // The Conv2d reads axis 0, text.size(1), as the batch: shown B.
     const body = (kernel: string) => `import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\nclass CNN(nn.Module):\n    def __init__(self, vocab, embed_dim, n_filters, other):\n        super().__init__()\n        self.embedding = nn.Embedding(vocab, embed_dim)\n        self.convs = nn.ModuleList([nn.Conv2d(1, n_filters, ${kernel}) for k in (3, 4, 5)])\n    def forward(self, text):\n        e = self.embedding(text.permute(1, 0)).unsqueeze(1)\n        c = F.relu(self.convs[0](e))\n        y = c.squeeze(3)\n        return y\n`;
-    assert.equal(await shapeOf(body('(k, embed_dim)'), 'c'), '(text.size(1), n_filters, ?, 1)');
-    assert.equal(await shapeOf(body('(k, embed_dim)'), 'y'), '(text.size(1), n_filters, ?)');
-    assert.equal(await shapeOf(body('kernel_size=(k, embed_dim), stride=(1, 2)'), 'y'), '(text.size(1), n_filters, ?)');
+    assert.equal(await shapeOf(body('(k, embed_dim)'), 'c'), '(B, n_filters, ?, 1)');
+    assert.equal(await shapeOf(body('(k, embed_dim)'), 'y'), '(B, n_filters, ?)');
+    assert.equal(await shapeOf(body('kernel_size=(k, embed_dim), stride=(1, 2)'), 'y'), '(B, n_filters, ?)');
     // Another symbol, padding or dilation along that axis: its size is not known to be 1, so neither is the rank after squeeze.
     assert.equal(await shapeOf(body('(k, other)'), 'y'), undefined);
-    assert.equal(await shapeOf(body('(k, embed_dim), padding=(0, 1)'), 'c'), '(text.size(1), n_filters, ?, ?)');
-    assert.equal(await shapeOf(body('(k, embed_dim), dilation=(1, 2)'), 'c'), '(text.size(1), n_filters, ?, ?)');
+    assert.equal(await shapeOf(body('(k, embed_dim), padding=(0, 1)'), 'c'), '(B, n_filters, ?, ?)');
+    assert.equal(await shapeOf(body('(k, embed_dim), dilation=(1, 2)'), 'c'), '(B, n_filters, ?, ?)');
   });
 
   it('keeps a named length through a stride-1 window padded by half its span, and nowhere else', async () => {

@@ -1,7 +1,7 @@
 // nn.Conv1d and 1-D pooling: (N, C, L) → (N, C', L'), as often placed in front of a recurrent layer.
 // The output length is PyTorch's: floor((L + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1, with ceil_mode
 // rounding up unless the last window would start in the right padding.
-import { Dim, UNKNOWN_DIM, intDim, sameDim } from '../../shapes/dim';
+import { Dim, UNKNOWN_DIM, intDim, sameDim, withRole } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { Value, boolValue, intValue, sequence } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
@@ -84,6 +84,15 @@ function outLength(layer: LayerDesc, length: Dim, origin: ApplyContext['origin']
   return out === undefined ? UNKNOWN_DIM : w.padding === 'same' ? length : intDim(out, { origin, role: length.role });
 }
 
+/**
+ * Axis 0 of a batched input to a convolution or pooling layer is the batch: PyTorch reads it so, and the output keeps
+ * it. The size says so from then on (a (batch, patches, dim) token sequence made from a feature map), unless it was
+ * already read as something else (a time axis given to the layer by mistake keeps its role, for the rules to compare).
+ */
+export function batchAxis(d: Dim): Dim {
+  return d.role ? d : withRole(d, 'batch');
+}
+
 function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
   const input = args[0];
   const unknown = { kind: 'tensor' as const, dtype: 'float' as const, origin: ctx.origin, shape: UNKNOWN_SHAPE };
@@ -94,7 +103,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const shape = input.shape;
   const batched = shape.dims.length === 3;
   const [channels, length] = shape.dims.slice(batched ? 1 : 0);
-  const lead = batched ? [shape.dims[0]] : [];
+  const lead = batched ? [batchAxis(shape.dims[0])] : [];
   if (layer.kind === 'AdaptiveAvgPool1d' || layer.kind === 'AdaptiveMaxPool1d') {
     const size = argValue(layer, 'output_size');
     const out = size.kind === 'none' ? length : argDim(layer, 'output_size');

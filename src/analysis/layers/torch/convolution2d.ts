@@ -6,7 +6,7 @@ import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { Value, boolValue, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, ParamSpec, argDim, argInt, argValue } from '../layer';
-import { WindowArgs, symbolicWindowLength, windowDim, windowOutputLength } from './convolution';
+import { WindowArgs, batchAxis, symbolicWindowLength, windowDim, windowOutputLength } from './convolution';
 
 const int = (value: number): Value => ({ kind: 'int', value });
 const bool = (value: boolean): Value => ({ kind: 'bool', value });
@@ -74,7 +74,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   if (layer.kind === 'MaxPool2d' && boolValue(argValue(layer, 'return_indices')) !== false) return { kind: 'unknown' };
   if (input?.kind !== 'tensor' || !input.shape.rankKnown || (input.shape.dims.length !== 4 && input.shape.dims.length !== 3)) return unknown;
   const dims = input.shape.dims;
-  const lead = dims.slice(0, dims.length - 3);
+  const lead = dims.slice(0, dims.length - 3).map(batchAxis);
   const [channels, height, width] = dims.slice(dims.length - 3);
   const [wh, ww] = windows2d(layer);
   const spatial = [height.kind === 'sym' ? symbolicSize(layer, height, 0) : outSize(height, wh, ctx.origin), width.kind === 'sym' ? symbolicSize(layer, width, 1) : outSize(width, ww, ctx.origin)];
