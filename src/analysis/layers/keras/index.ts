@@ -4,7 +4,7 @@ import { TensorValue, intValue } from '../../values/value';
 import type { LayerFamily } from '../family';
 import { LayerDesc, argValue } from '../layer';
 import { kerasAttention } from './attention';
-import { kerasConv } from './conv';
+import { CONV_1D, GLOBAL_POOLING_1D, POOLING_1D, kerasConv } from './conv';
 import { kerasCore } from './core';
 import { kerasTensor, noneDim, shapeFromTuple } from './dims';
 import { kerasEmbedding } from './embedding';
@@ -20,6 +20,9 @@ for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind
 export function kerasFamily(kind: string): LayerFamily | undefined {
   return BY_KIND.get(kind);
 }
+
+/** The 1-D convolutions and poolings, whose input is (batch, steps, channels). */
+const STEPPED_1D = new Set([...CONV_1D, ...POOLING_1D, ...GLOBAL_POOLING_1D]);
 
 /** The input a layer declares with input_shape / batch_input_shape / input_dim / input_length (Sequential's first layer). */
 export function declaredInput(layer: LayerDesc): TensorValue | undefined {
@@ -39,9 +42,14 @@ export function declaredInput(layer: LayerDesc): TensorValue | undefined {
   const inputLength = intValue(argValue(layer, 'input_length'));
   if (layer.kind === 'Embedding' && inputLength !== undefined) return kerasTensor(shapeOf([noneDim('batch'), intDim(inputLength, { origin })]), origin, 'long');
   if (layer.kind !== 'Embedding' && inputDim !== undefined) {
-    // Recurrent layers read input_dim as the features of each step: (None, input_length or None, input_dim).
+    // Recurrent layers read input_dim as the features of each step: (None, input_length or None, input_dim). So do
+    // the 1-D convolutions and poolings of Keras 1 (`Convolution1D(input_dim=4, input_length=1000)` is
+    // input_shape=(1000, 4)) and standalone Keras 2 (its conv1d_args_preprocessor); only tf.keras reads a bare
+    // `Conv1D(input_dim=4)` as input_shape=(4,), and it refuses input_length=, so a 1-D layer given input_dim is
+    // read per step whichever Keras runs it: a 2-D reading would turn a Keras 1 program into a false SL216.
     const time = inputLength !== undefined ? intDim(inputLength, { origin }) : noneDim('time');
-    const dims = isKerasRecurrent(layer) ? [noneDim('batch'), time, intDim(inputDim, { origin })] : [noneDim('batch'), intDim(inputDim, { origin })];
+    const perStep = isKerasRecurrent(layer) || STEPPED_1D.has(layer.kind);
+    const dims = perStep ? [noneDim('batch'), time, intDim(inputDim, { origin })] : [noneDim('batch'), intDim(inputDim, { origin })];
     return kerasTensor(shapeOf(dims), origin);
   }
   return inner ? declaredInput(inner) : undefined;
