@@ -229,6 +229,20 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes('inp = keras.Input(shape=(20, 4))\nh = layers.LSTM(8, return_sequences=True)(inp)\np = layers.MaxPooling1D(2)(h)\nc = layers.Conv1D(4, 3)(p)\n'), []);
   });
 
+  it('SL216: a Keras 1 Convolution1D(input_dim=, input_length=) declares (input_length, input_dim) steps, as Keras 1 and 2 read it; without input_length= it is not known', async () => {
+    const legacy = (first: string, rest = '') => run(`from keras.models import Sequential\nfrom keras.layers import Convolution1D, MaxPooling1D, Flatten, Dense\nm = Sequential()\nm.add(${first})\n${rest}m.add(Flatten())\nm.add(Dense(1))\n`);
+    const found = async (first: string, rest = '') => (await legacy(first, rest)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
+    // Keras 1: input_shape=(1000, 4); 1000 - 26 + 1 = 975 steps, pooled by 13 into 75.
+    assert.deepEqual(await found('Convolution1D(input_dim=4, input_length=1000, nb_filter=32, filter_length=26, border_mode="valid")', 'm.add(MaxPooling1D(pool_length=13, stride=13))\n'), []);
+    assert.deepEqual(await found('Convolution1D(input_dim=4, nb_filter=32, filter_length=26)', 'm.add(MaxPooling1D(pool_length=13))\n'), []);
+    // The steps are read, not dropped: a window of 26 over 10 declared steps is still SL217.
+    assert.deepEqual(await found('Convolution1D(input_dim=4, input_length=10, nb_filter=32, filter_length=26)'), ['SL217@4']);
+    // A Dense first layer's input_dim stays one axis, so a Conv1D after it is still SL216.
+    assert.deepEqual(await found('Dense(8, input_dim=4)', 'm.add(Convolution1D(nb_filter=8, filter_length=3))\n'), ['SL216@5']);
+    // A bare Conv1D(input_dim=4) is (None, 4) in tf.keras but (None, None, 4) in Keras 1 and 2: not known, not reported.
+    assert.deepEqual(await codes('m = keras.Sequential([layers.Conv1D(8, 3, input_dim=4), layers.Flatten()])\n'), []);
+  });
+
   it('SL216: input_shape=x_train.shape puts the samples in the declared shape; SL211 reports it at fit', async () => {
     assert.deepEqual(await codes('x = np.random.rand(500, 2)\ny = np.random.rand(500, 1)\nm = keras.Sequential([layers.Conv1D(4, 1, input_shape=x.shape), layers.Flatten(), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, y)\n'), ['SL211@9']);
     assert.deepEqual(await codes('x = np.random.rand(500, 2, 1)\ny = np.random.rand(500, 1)\nm = keras.Sequential([layers.Conv1D(4, 1, input_shape=x.shape[1:]), layers.Flatten(), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, y)\n'), []);

@@ -4,7 +4,7 @@ import { TensorValue, intValue } from '../../values/value';
 import type { LayerFamily } from '../family';
 import { LayerDesc, argValue } from '../layer';
 import { kerasAttention } from './attention';
-import { kerasConv } from './conv';
+import { CONV_1D, kerasConv } from './conv';
 import { kerasCore } from './core';
 import { kerasTensor, noneDim, shapeFromTuple } from './dims';
 import { kerasEmbedding } from './embedding';
@@ -39,9 +39,17 @@ export function declaredInput(layer: LayerDesc): TensorValue | undefined {
   const inputLength = intValue(argValue(layer, 'input_length'));
   if (layer.kind === 'Embedding' && inputLength !== undefined) return kerasTensor(shapeOf([noneDim('batch'), intDim(inputLength, { origin })]), origin, 'long');
   if (layer.kind !== 'Embedding' && inputDim !== undefined) {
-    // Recurrent layers read input_dim as the features of each step: (None, input_length or None, input_dim).
+    // Recurrent layers read input_dim as the features of each step: (None, input_length or None, input_dim). So does
+    // a 1-D convolution in Keras 1 (`Convolution1D(input_dim=4, input_length=1000)` is input_shape=(1000, 4)) and in
+    // standalone Keras 2 (its conv1d_args_preprocessor), while tf.keras reads a bare `Conv1D(input_dim=4)` as
+    // input_shape=(4,) and refuses input_length=. With input_length= the program is written for a Keras that reads
+    // the pair per step; without it, which Keras runs the layer is not known here, so its input is not either (a
+    // one-axis reading would turn a Keras 1 program into a false SL216).
     const time = inputLength !== undefined ? intDim(inputLength, { origin }) : noneDim('time');
-    const dims = isKerasRecurrent(layer) ? [noneDim('batch'), time, intDim(inputDim, { origin })] : [noneDim('batch'), intDim(inputDim, { origin })];
+    const conv1d = CONV_1D.includes(layer.kind);
+    if (conv1d && inputLength === undefined) return undefined;
+    const perStep = isKerasRecurrent(layer) || conv1d;
+    const dims = perStep ? [noneDim('batch'), time, intDim(inputDim, { origin })] : [noneDim('batch'), intDim(inputDim, { origin })];
     return kerasTensor(shapeOf(dims), origin);
   }
   return inner ? declaredInput(inner) : undefined;
