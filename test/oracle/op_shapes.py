@@ -1569,6 +1569,74 @@ def _(r):
     form = r.choice(["x.masked_fill(mask, 0)", "x.masked_fill(mask, float('-inf'))", "torch.masked_fill(x, mask, -1e9)", "x.masked_fill(mask=mask, value=1.0)"])
     return f"x = {randn(s)}\nmask = torch.rand({args(m) if m else '()'}) > 0.5\ny = " + form
 
+
+@op("scale-of-unknown-value")
+def _(r):
+    # A Python float whose value the analyzer cannot read (math.sqrt of an int read from a tensor's item, float() of
+    # an item, a float tensor's item() or tolist(), / between ints): a scalar all the same, so the tensor it scales
+    # keeps its shape, and an integer tensor becomes float32.
+    s = sizes(r, r.randint(1, 4))
+    base = r.choice([randn(s), f"torch.randint(0, 9, {tup(s)})"])
+    n = "n = int(torch.randint(1, 9, (1,)).item())\nf = float(torch.rand(1).item())\n"
+    form = r.choice([
+        "x / math.sqrt(n)", "x * float(n)", "x * (1.0 / math.sqrt(n))", "x / np.sqrt(n)", "np.sqrt(n) * x", "math.log(n) * x",
+        "x * f", "f * x", "x * (n / 2)", "x - f * 0.5", "x * abs(-f)", "x * max(f, 1.0)", "x * -f", "x * (f // 2)", "x * f ** 2",
+        "x / (float(n) + 1e-6)", "(x + 1) / math.exp(f)", "x * (n * 0.5)", "x + f % 1.0",
+        "x / (x.float().abs().max().item() + 1)", "torch.tensor(x.float().tolist()) * f",
+    ])
+    return f"import math\nimport numpy as np\n{n}x = {base}\ny = " + form
+
+
+@op("scale-of-unknown-size")
+def _(r):
+    # The same of a size named by a parameter of a class the analyzer never sees built (it runs __init__ with d as a
+    # symbol; PyTorch runs the class through vars()): a scale made of d is a float, so attention scores keep their shape.
+    b, h, t, d = r.randint(1, 3), r.randint(1, 3), r.randint(1, 5), r.randint(1, 8)
+    scale, body = r.choice([
+        ("d ** 0.5", "q / self.scale"),
+        ("math.sqrt(d)", "torch.matmul(q, k.transpose(-2, -1)) / self.scale"),
+        ("d ** -0.5", "torch.matmul(q, k.transpose(-2, -1)) * self.scale"),
+        ("1 / math.sqrt(d)", "self.scale * q"),
+        ("float(d)", "q / self.scale"),
+        ("d / 2", "q * self.scale"),
+        ("np.sqrt(d)", "q / self.scale"),
+        ("math.sqrt(d // 2 + 1)", "torch.bmm(q.view(-1, q.size(-2), q.size(-1)), k.view(-1, k.size(-2), k.size(-1)).transpose(1, 2)) / self.scale"),
+        ("math.sqrt(d)", "(q / math.sqrt(q.size(-1))) * self.scale"),
+    ])
+    return (
+        "import math\nimport numpy as np\n"
+        "class M(nn.Module):\n"
+        "    def __init__(self, d):\n"
+        "        super().__init__()\n"
+        f"        self.scale = {scale}\n"
+        "    def forward(self):\n"
+        f"        q = torch.randn({b}, {h}, {t}, {d})\n"
+        f"        k = torch.randn({b}, {h}, {t}, {d})\n"
+        f"        y = {body}\n"
+        "        return y\n"
+        f"y = vars()['M']({d})()"
+    )
+
+
+@op("unpacked-sizes")
+def _(r):
+    # A tensor's sizes unpacked or listed (`b, c, t = x.size()`, `list(x.shape)`) where the analyzer cannot read them:
+    # each is that axis's size, as x.size(i) is: a pool given it spans the whole axis, and a size to a fractional power
+    # is a float.
+    b, c = r.randint(1, 4), r.randint(1, 5)
+    n = "n = int(torch.randint(1, 9, (1,)).item())\n"
+    x = f"x = torch.randn({b}, {c}, n)\n"
+    form = r.choice([
+        "b, c, t = x.size()\ny = F.max_pool1d(x, t)",
+        "_, _, t = x.shape\ny = F.avg_pool1d(x, kernel_size=t)",
+        "t = list(x.size())[2]\ny = F.max_pool1d(x, t).squeeze(2)",
+        "b, c, t = x.size()\ny = x / t ** 0.5",
+        "dims = tuple(x.shape)\ny = x * dims[-1] ** -0.5",
+        "b, c, t = x.size()\ny = torch.matmul(x.transpose(1, 2), x) / math.sqrt(t)",
+    ])
+    return f"import math\n{n}{x}" + form
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

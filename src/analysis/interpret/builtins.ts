@@ -4,6 +4,7 @@ import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { NONE, UNKNOWN, Value, intOrUnknown, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
+import { linkedSize } from '../ops/dims-from-values';
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
 
@@ -32,12 +33,20 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'int': {
       if (a?.kind === 'int' || a?.kind === 'symint') return a;
-      if (a?.kind === 'float') return intOrUnknown(Math.trunc(a.value));
+      // int() of a float is an int (or raises, for inf and nan), whether or not the float's value is known.
+      if (a?.kind === 'float') return a.value === undefined ? { kind: 'symint', dim: UNKNOWN_DIM } : intOrUnknown(Math.trunc(a.value));
       if (a?.kind === 'str' && /^-?\d+$/.test(a.value.trim())) return intOrUnknown(Number(a.value));
       return UNKNOWN;
     }
     case 'float':
-      return a?.kind === 'int' || a?.kind === 'float' ? { kind: 'float', value: a.value } : UNKNOWN;
+      // float() gives a float or raises: a value not known (a size, a tensor's one item, a string) is a float of
+      // unknown value. A string is read only when it is a finite number.
+      if (a?.kind === 'int' || a?.kind === 'float') return { kind: 'float', value: a.value };
+      if (a?.kind === 'str') {
+        const n = a.value.trim() === '' ? NaN : Number(a.value);
+        return Number.isFinite(n) && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(a.value) ? { kind: 'float', value: n } : { kind: 'float' };
+      }
+      return args.length === 1 && !kwargs.size ? { kind: 'float' } : UNKNOWN;
     case 'ord': {
       // A character's code point: an int (Python raises on anything else), known for a known one-character string.
       if (a?.kind === 'str' && [...a.value].length === 1) return { kind: 'int', value: a.value.codePointAt(0)! };
@@ -51,11 +60,13 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       // Floats and ints mixed: Python gives back the item itself.
       const floats = items.map((v) => (v.kind === 'int' || v.kind === 'float' ? v : undefined));
       if (!floats.length || floats.some((v) => v === undefined)) return UNKNOWN;
-      const pick = floats.reduce((best, v) => ((name === 'max' ? v!.value > best!.value : v!.value < best!.value) ? v : best));
+      // A float of unknown value among them: the item picked is not known, though a float when every item is one.
+      if (floats.some((v) => v!.value === undefined)) return floats.every((v) => v!.kind === 'float') ? { kind: 'float' } : UNKNOWN;
+      const pick = floats.reduce((best, v) => ((name === 'max' ? v!.value! > best!.value! : v!.value! < best!.value!) ? v : best));
       return pick!;
     }
     case 'abs':
-      return a?.kind === 'int' ? { kind: 'int', value: Math.abs(a.value) } : a?.kind === 'float' ? { kind: 'float', value: Math.abs(a.value) } : UNKNOWN;
+      return a?.kind === 'int' ? { kind: 'int', value: Math.abs(a.value) } : a?.kind === 'float' ? { kind: 'float', value: a.value === undefined ? undefined : Math.abs(a.value) } : UNKNOWN;
     case 'range': {
       const nums = args.map(intValue);
       // Its items are ints even when the bounds are not known.
@@ -78,7 +89,7 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     case 'list':
     case 'tuple': {
       const kind = name === 'tuple' ? 'tuple' : 'list';
-      if (a?.kind === 'size') return sequence(kind, a.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })));
+      if (a?.kind === 'size') return sequence(kind, a.dims.map((d, i): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : linkedSize(a, i) ?? { kind: 'symint', dim: d })));
       if (a?.kind === 'longstr') return name === 'set' ? summary('list', undefined) : summary(kind, a.length, UNKNOWN);
       // `list(h_n)`: a tensor's rows along its first axis.
       if ((name === 'list' || name === 'tuple') && a?.kind === 'tensor') {
@@ -230,7 +241,7 @@ function iterated(value: Value): Iterated | undefined {
   const v = iterable(value);
   if (v.kind === 'list' || v.kind === 'tuple') return v.element ? { element: v.element, length: sequenceLength(v) } : { items: v.items, element: UNKNOWN };
   if (v.kind === 'str') return { items: [...v.value].map((c): Value => ({ kind: 'str', value: c })), element: UNKNOWN };
-  if (v.kind === 'size') return { items: v.dims.map((d): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d })), element: UNKNOWN };
+  if (v.kind === 'size') return { items: v.dims.map((d, i): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : linkedSize(v, i) ?? { kind: 'symint', dim: d })), element: UNKNOWN };
   if (v.kind === 'dict' && !v.partial && !v.parser) return { items: [...v.entries.keys()].map((k): Value => ({ kind: 'str', value: k })), element: UNKNOWN };
   if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length > 0) {
     // Iterating a tensor walks its first axis: each row has the remaining axes.

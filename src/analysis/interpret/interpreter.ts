@@ -24,7 +24,7 @@ import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
 import { inPlaceResult } from '../ops/in-place';
-import { valueFromDim } from '../ops/dims-from-values';
+import { linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
@@ -943,7 +943,7 @@ export class Interpreter {
       const row: TensorValue = { ...value, shape: shapeOf(value.shape.dims.slice(1)) };
       return Array.from({ length: count }, () => row);
     }
-    if (value.kind === 'size' && value.dims.length === count) return value.dims.map(valueFromDim);
+    if (value.kind === 'size' && value.dims.length === count) return value.dims.map((d, i) => linkedSize(value, i) ?? valueFromDim(d));
     return undefined;
   }
 
@@ -1081,7 +1081,7 @@ export class Interpreter {
       case 'unary': {
         const operand = this.eval(expr.operand, scope);
         if (expr.op === '-' && operand.kind === 'int') return { kind: 'int', value: -operand.value, origin: { range: expr.range, text: this.ctx.text(expr.range) } };
-        if (expr.op === '-' && operand.kind === 'float') return { kind: 'float', value: -operand.value };
+        if (expr.op === '-' && operand.kind === 'float') return { kind: 'float', value: operand.value === undefined ? undefined : -operand.value };
         if (expr.op === 'not') return boolValue(operand) === undefined ? UNKNOWN : { kind: 'bool', value: !boolValue(operand) };
         return operand.kind === 'tensor' ? operand : UNKNOWN;
       }
@@ -1522,6 +1522,10 @@ export class Interpreter {
     if (l !== undefined && r !== undefined) {
       const value = floatOp(op, l, r);
       if (value !== undefined) return { kind: 'float', value };
+    } else {
+      // Python numbers of which one is not known: a float when Python's rules make it one whatever the values.
+      const float = unknownFloatOp(op, left, right);
+      if (float) return float;
     }
     if (op === '%' && left.kind === 'str') return formatPercent(left.value, right);
     const sequenceResult = sequenceArithmetic(op, left, right);
@@ -1820,11 +1824,14 @@ export class Interpreter {
     // The analysis follows the run every program can make, on a machine without a GPU (as the model executor and
     // the PyTorch oracles do): `x.cuda() if USE_CUDA else x` takes its CPU branch, and a bug there raises on any CPU.
     if (path === 'torch.cuda.is_available') return { kind: 'bool', value: false };
-    const math = MATH_FUNCTIONS[path];
-    if (math && args.length === 1 && (args[0].kind === 'int' || args[0].kind === 'float')) {
+    const math = Object.hasOwn(MATH_FUNCTIONS, path) ? MATH_FUNCTIONS[path] : undefined;
+    if (math && args.length === 1 && (args[0].kind === 'int' || args[0].kind === 'float') && args[0].value !== undefined) {
       const v = math(args[0].value);
       return Number.isFinite(v) ? { kind: 'float', value: v } : UNKNOWN;
     }
+    // math's functions give a float whatever they are given (or raise); NumPy's give a float for a Python number, but
+    // an array for an array or a tensor.
+    if (math && args.length === 1 && (path.startsWith('math.') || isPythonNumber(args[0]))) return { kind: 'float' };
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
     if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
     // weight_norm(module) and spectral_norm(module) reparametrise the module's weight and return the module itself.
@@ -2391,6 +2398,50 @@ const MATH_FUNCTIONS: Record<string, (x: number) => number> = {
   'math.tanh': Math.tanh, 'math.sin': Math.sin, 'math.cos': Math.cos,
   'numpy.sqrt': Math.sqrt, 'numpy.exp': Math.exp, 'numpy.log': Math.log,
 };
+
+/** A Python number: an int, a bool or a float, known or not. */
+function isPythonNumber(v: Value): boolean {
+  return v.kind === 'int' || v.kind === 'symint' || v.kind === 'bool' || v.kind === 'float';
+}
+
+/**
+ * A number known to be 0 or more: a known one, or an int standing for a size (an axis's size, `x.size(-1)`; a parameter
+ * the analysis takes for a size).
+ */
+function nonNegative(v: Value): boolean {
+  if (v.kind === 'int' || v.kind === 'float') return v.value !== undefined && v.value >= 0;
+  if (v.kind === 'bool') return true;
+  if (v.kind === 'symint') return v.of !== undefined || v.dim.kind === 'sym' || (v.bounds !== undefined && v.bounds.min >= 0);
+  return false;
+}
+
+/**
+ * `l op r` for Python numbers of which at least one is not known, when Python's rules make the result a float whatever
+ * the values (or raise): true division always; + - * // % when either is a float; ** of a float to an int, and of a
+ * number 0 or more to a float or to a negative int. A negative base to a fractional power would be complex, and an
+ * int to an int an int: those stay undefined (the caller's unknown), as does everything that is not two numbers.
+ */
+function unknownFloatOp(op: string, left: Value, right: Value): Value | undefined {
+  if (!isPythonNumber(left) || !isPythonNumber(right)) return undefined;
+  const anyFloat = left.kind === 'float' || right.kind === 'float';
+  switch (op) {
+    case '/':
+      return { kind: 'float' };
+    case '+':
+    case '-':
+    case '*':
+    case '//':
+    case '%':
+      return anyFloat ? { kind: 'float' } : undefined;
+    case '**': {
+      if (left.kind === 'float' && (right.kind === 'int' || right.kind === 'symint' || right.kind === 'bool')) return { kind: 'float' };
+      const negativeInt = right.kind === 'int' && right.value < 0;
+      return (right.kind === 'float' || negativeInt) && nonNegative(left) ? { kind: 'float' } : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
 
 function floatOp(op: string, l: number, r: number): number | undefined {
   switch (op) {

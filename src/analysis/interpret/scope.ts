@@ -98,6 +98,8 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   if (sameValue(a, b)) return a;
   if (--budget.left < 0) return UNKNOWN;
   if (a.kind === 'layer' && b.kind === 'layer') return joinLayers(a.layer, b.layer) ?? alternativeLayers(a.layer, b.layer) ?? UNKNOWN;
+  // Two floats (other values, or values not known): a float either way, its value not known.
+  if (a.kind === 'float' && b.kind === 'float') return { kind: 'float' };
   if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind && !a.element && !b.element && a.items.length === b.items.length) {
     // Lists are shared by reference and mutated in place: only tuples are rebuilt.
     if (a.kind === 'list') return UNKNOWN;
@@ -218,10 +220,12 @@ export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): bo
   if (a.kind !== b.kind || --budget.left < 0) return false;
   switch (a.kind) {
     case 'int':
-    case 'float':
     case 'str':
     case 'bool':
       return a.value === (b as typeof a).value;
+    case 'float':
+      // Two floats of unknown value are not known to be the same.
+      return a.value !== undefined && a.value === (b as typeof a).value;
     case 'none':
       return true;
     case 'tensor':

@@ -16,7 +16,7 @@ export function pyStr(v: Value): string | undefined {
     case 'none':
       return 'None';
     case 'float':
-      return floatRepr(v.value);
+      return v.value === undefined ? undefined : floatRepr(v.value);
     default:
       return undefined;
   }

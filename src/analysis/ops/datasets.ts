@@ -103,9 +103,9 @@ function splitRows(a: TensorValue, kwargs: Map<string, Value>, origin: Origin): 
     const t = testArg && testArg.kind !== 'none' ? testArg : undefined;
     const r = trainArg && trainArg.kind !== 'none' ? trainArg : undefined;
     if (t?.kind === 'int') test = t.value;
-    else if (t?.kind === 'float') test = Math.ceil(t.value * n);
+    else if (t?.kind === 'float') test = t.value === undefined ? undefined : Math.ceil(t.value * n);
     else if (!t && r?.kind === 'int') test = n - r.value;
-    else if (!t && r?.kind === 'float') test = n - Math.floor(r.value * n);
+    else if (!t && r?.kind === 'float') test = r.value === undefined ? undefined : n - Math.floor(r.value * n);
     else if (!t && !r) test = Math.ceil(0.25 * n);
   }
   const rest = a.shape.rankKnown ? a.shape.dims.slice(1) : undefined;

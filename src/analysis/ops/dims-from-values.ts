@@ -38,6 +38,15 @@ function dimsOf(values: Value[], origin: Origin | undefined): Dim[] {
   return dims;
 }
 
+/**
+ * Item i of a tensor's own sizes (`b, t, d = x.size()`, `list(x.shape)`) where that axis's size is not known: an int
+ * linked to the axis, as `x.size(i)` gives it. Undefined for a known size, or sizes that are not the tensor's own.
+ */
+export function linkedSize(size: Extract<Value, { kind: 'size' }>, i: number): Value | undefined {
+  const d = size.dims[i];
+  return d?.kind === 'unknown' && size.dims === size.of.shape.dims ? { kind: 'symint', dim: d, of: { tensor: size.of, axis: i } } : undefined;
+}
+
 export function valueFromDim(dim: Dim): Value {
   if (dim.kind === 'int') return { kind: 'int', value: dim.value, origin: dim.origin, label: dim.label };
   return { kind: 'symint', dim };

@@ -17,8 +17,8 @@ function dtypeOf(kwargs: Map<string, Value>, fallback: DType): DType {
 function literalStats(value: Value, budget = { left: MAX_WEIGHT }): { dims: number[]; min: number; max: number; ints: boolean; flat: number[] } | undefined {
   // Rows shared by reference (`[[0] * 256] * 256`) are walked each time: the walk itself is bounded.
   if (--budget.left < 0) return undefined;
-  if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') {
-    const n = value.kind === 'bool' ? Number(value.value) : value.value;
+  if (value.kind === 'int' || (value.kind === 'float' && value.value !== undefined) || value.kind === 'bool') {
+    const n = value.kind === 'bool' ? Number(value.value) : value.value!;
     return { dims: [], min: n, max: n, ints: value.kind !== 'float', flat: [n] };
   }
   if (value.kind !== 'list' && value.kind !== 'tuple') return undefined;

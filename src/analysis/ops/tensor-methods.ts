@@ -306,15 +306,15 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
 const PART_TAKING = new Set(['narrow', 'index_select', 'gather', 'select', 'masked_select', 'take', 'max', 'min', 'amax', 'amin', 'median', 'topk', 'kthvalue', 'mode']);
 
 /**
- * `t.item()` and `t.tolist()` of an integer tensor: a Python int, or (tolist of a tensor of known rank) nested lists of
- * ints, one level per axis, as long as the axis. Other dtypes give Python floats or bools, whose values are not tracked.
+ * `t.item()` and `t.tolist()` of an integer or floating-point tensor: a Python int or float of unknown value, or (tolist
+ * of a tensor of known rank) nested lists of them, one level per axis, as long as the axis. Bools are not tracked.
  */
 function pythonNumbers(t: TensorValue, name: string): Value {
-  if (t.dtype !== 'long') return UNKNOWN;
-  const int: Value = { kind: 'symint', dim: UNKNOWN_DIM };
-  if (name === 'item') return int;
+  if (t.dtype !== 'long' && t.dtype !== 'float') return UNKNOWN;
+  const number: Value = t.dtype === 'long' ? { kind: 'symint', dim: UNKNOWN_DIM } : { kind: 'float' };
+  if (name === 'item') return number;
   if (!t.shape.rankKnown) return UNKNOWN;
-  return t.shape.dims.reduceRight((element: Value, d) => summary('list', d.kind === 'int' ? d.value : undefined, element), int);
+  return t.shape.dims.reduceRight((element: Value, d) => summary('list', d.kind === 'int' ? d.value : undefined, element), number);
 }
 
 /** NumPy's names for an axis and for keeping it (`x.mean(axis=0)`, `keepdims=True`), which PyTorch also takes. */

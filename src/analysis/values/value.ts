@@ -118,7 +118,8 @@ export type Value =
       /** Known to lie between these (inclusive): an item of a range of known bounds (a loop index). */
       bounds?: { min: number; max: number };
     }
-  | { kind: 'float'; value: number }
+  /** A Python float; `value` unset when the float's value is not known (`math.sqrt(d)` of a d not known). */
+  | { kind: 'float'; value?: number }
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }
   /** A string too long to keep (see MAX_STRING): only its length is known. */
@@ -290,7 +291,8 @@ export function commonElement(items: Value[]): Value {
 
 function sameScalar(a: Value, b: Value): boolean {
   if (a.kind !== b.kind) return false;
-  if (a.kind === 'int' || a.kind === 'float' || a.kind === 'str' || a.kind === 'bool') return a.value === (b as typeof a).value;
+  if (a.kind === 'float') return a.value !== undefined && a.value === (b as typeof a).value;
+  if (a.kind === 'int' || a.kind === 'str' || a.kind === 'bool') return a.value === (b as typeof a).value;
   return a.kind === 'none';
 }
 

@@ -23,12 +23,14 @@ function sizesOf(values: Value[], exprs: Expr[]): { values: Value[]; exprs: (Exp
 }
 
 function report(ctx: RuleContext, callRange: Range, op: 'view' | 'reshape', sizes: { values: Value[]; exprs: (Expr | undefined)[] }): void {
-  const at = sizes.values.findIndex((v) => v.kind === 'float');
+  // Floats of known value only (as before floats of unknown value were modelled): the message names the value.
+  const known = (v: Value) => v.kind === 'float' && v.value !== undefined;
+  const at = sizes.values.findIndex(known);
   if (at < 0) return;
   const size = sizes.values[at];
   // Every float size of the call, which the fix converts together.
-  const floats = sizes.values.flatMap((v, i) => (v.kind === 'float' ? [i] : []));
-  if (size.kind !== 'float') return;
+  const floats = sizes.values.flatMap((v, i) => (known(v) ? [i] : []));
+  if (size.kind !== 'float' || size.value === undefined) return;
   const expr = sizes.exprs[at];
   const written = expr ? ctx.text(expr.range) : undefined;
   const argument = op === 'view' ? 'size' : 'shape';

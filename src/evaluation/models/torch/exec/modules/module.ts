@@ -119,7 +119,7 @@ export function layerParams(kind: string): { name: string; fallback?: Value }[] 
 function fromAnalysis(v: import('../../../../../analysis/values/value').Value): Value | undefined {
   switch (v.kind) {
     case 'int': return { kind: 'int', value: v.value };
-    case 'float': return { kind: 'float', value: v.value };
+    case 'float': return v.value === undefined ? undefined : { kind: 'float', value: v.value };
     case 'bool': return { kind: 'bool', value: v.value };
     case 'str': return { kind: 'str', value: v.value };
     case 'none': return { kind: 'none' };
