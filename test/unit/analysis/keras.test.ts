@@ -73,6 +73,15 @@ describe('Keras rules', () => {
     assert.equal(findings[0].fixes[0].title, 'Use metrics=["accuracy", "Precision", "Recall", "AUC"]');
   });
 
+  it('SL209: with a sparse loss no metric is offered as the fix, since Keras\' Precision and Recall raise on class-id labels', async () => {
+    const compiled = (loss: string) => keras(`m = keras.Sequential([layers.LSTM(8, input_shape=(5, 2)), layers.Dense(4, activation="softmax")])\nm.compile(optimizer="adam", loss="${loss}",\n    metrics=["accuracy"])\n`);
+    const sparse = (await compiled('sparse_categorical_crossentropy')).findings;
+    assert.deepEqual(sparse.map((f) => [f.code, f.severity, f.fixes?.length ?? 0]), [['SL209', 'information', 0]]);
+    assert.match(sparse[0].message, /classification_report/);
+    const oneHot = (await compiled('categorical_crossentropy')).findings;
+    assert.equal(oneHot[0].fixes[0].title, 'Use metrics=["accuracy", "Precision", "Recall"]');
+  });
+
   it('stays silent on a correct stacked model compiled with precision and recall', async () => {
     const src = 'm = keras.Sequential([\n    layers.Embedding(1000, 64, input_length=10),\n    layers.LSTM(64, return_sequences=True),\n    layers.LSTM(32),\n    layers.Dense(1, activation="sigmoid"),\n])\nm.compile(loss="binary_crossentropy", optimizer="adam", metrics=["accuracy", "Precision", "Recall"])\nx = np.random.randint(0, 1000, size=(16, 10))\ny = np.random.randint(0, 2, size=(16,))\nm.fit(x, y, epochs=1)\n';
     assert.deepEqual(await codes(src), []);
