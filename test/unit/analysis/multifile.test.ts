@@ -12,6 +12,7 @@ import type { Finding } from '../../../src/analysis/findings';
 import { resolveModule } from '../../../src/analysis/workspace/resolver';
 import { importedModuleNames } from '../../../src/analysis/workspace/importers';
 import { fixtureDir } from './fixture-labels';
+import { pythonFiles } from './random-edits';
 
 const casesDir = fixtureDir('fixtures', 'torch-multifile');
 const loud = (f: Finding) => f.severity === 'error' || f.severity === 'warning';
@@ -30,18 +31,8 @@ function memoryWorkspace(root: string, files: Record<string, string>): Workspace
   return { root, provider, reads };
 }
 
-function pythonFilesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir).sort()) {
-    const path = join(dir, entry);
-    if (statSync(path).isDirectory()) out.push(...pythonFilesUnder(path));
-    else if (entry.endsWith('.py')) out.push(path);
-  }
-  return out;
-}
-
 function folderWorkspace(dir: string): Workspace & { reads: Map<string, number> } {
-  return memoryWorkspace(dir, Object.fromEntries(pythonFilesUnder(dir).map((p) => [p, readFileSync(p, 'utf8')])));
+  return memoryWorkspace(dir, Object.fromEntries(pythonFiles(dir).map((p) => [p, readFileSync(p, 'utf8')])));
 }
 
 let analyzer: Analyzer;
@@ -64,7 +55,7 @@ describe('multi-file projects (test/fixtures/torch-multifile)', () => {
     const dir = join(casesDir, name);
     it(`${name}: ${name.endsWith('-fixed') ? 'no error or warning in any file' : 'the bug is found in the file where it is, and only it'}`, () => {
       const workspace = folderWorkspace(dir);
-      for (const path of pythonFilesUnder(dir)) {
+      for (const path of pythonFiles(dir)) {
         const source = readFileSync(path, 'utf8');
         const expected = source.split('\n').flatMap((text, line) => (EXPECT.test(text) ? [{ code: EXPECT.exec(text)![1], line }] : []));
         const found = analyzer.analyze(source, path, workspace).findings.filter(loud);
@@ -79,7 +70,7 @@ describe('multi-file projects (test/fixtures/torch-multifile)', () => {
   for (const name of cases.filter((c) => !c.endsWith('-fixed'))) {
     it(`${name}: without its workspace the file with the bug cannot see the sizes`, () => {
       const dir = join(casesDir, name);
-      for (const path of pythonFilesUnder(dir)) {
+      for (const path of pythonFiles(dir)) {
         const source = readFileSync(path, 'utf8');
         if (!EXPECT.test(source.split('\n').find((l) => EXPECT.test(l)) ?? '')) continue;
         assert.deepEqual(analyzer.analyze(source, path).findings.filter(loud).map((f) => f.code), []);

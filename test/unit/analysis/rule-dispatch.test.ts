@@ -3,8 +3,7 @@
 // example with the filters and with every call offered to every hook must give the same result, and a hook handed
 // a call its filter refuses must report nothing.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { AnalysisContext } from '../../../src/analysis/interpret/context';
 import type { HookFilters, KeyedEventName, RuleContext, RuleHooks } from '../../../src/analysis/interpret/events';
 import { Interpreter } from '../../../src/analysis/interpret/interpreter';
@@ -12,16 +11,7 @@ import { DocumentParser } from '../../../src/analysis/parse/parser';
 import { allRules } from '../../../src/analysis/rules/registry';
 import type { Rule } from '../../../src/analysis/rules/rule';
 import { fixtureDir } from './fixture-labels';
-
-function pythonFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) out.push(...pythonFiles(path));
-    else if (name.endsWith('.py')) out.push(path);
-  }
-  return out;
-}
+import { pythonFiles } from './random-edits';
 
 /** The key a keyed event's filter is asked about (see AnalysisContext.emit). */
 function keyOf(event: KeyedEventName, payload: unknown): string {

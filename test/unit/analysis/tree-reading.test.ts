@@ -1,20 +1,13 @@
 // The syntax tree read straight from tree-sitter's memory is the tree the cursor walk gives.
 import { strict as assert } from 'node:assert';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Parser } from 'web-tree-sitter';
 import { copyTree, firstDifference } from '../../../src/analysis/parse/cst';
 import { loadPython, treeReader } from '../../../src/analysis/parse/parser';
+import { pythonFiles } from './random-edits';
 
 const root = join(__dirname, '..', '..', '..', '..', 'test');
-
-function pythonFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return pythonFiles(path);
-    return name.endsWith('.py') ? [path] : [];
-  });
-}
 
 async function parserFor(): Promise<Parser> {
   const parser = new Parser();
