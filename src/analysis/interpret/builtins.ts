@@ -89,7 +89,7 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     case 'list':
     case 'tuple': {
       const kind = name === 'tuple' ? 'tuple' : 'list';
-      if (a?.kind === 'size') return sequence(kind, a.dims.map((d, i): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : linkedSize(a, i) ?? { kind: 'symint', dim: d })));
+      if (a?.kind === 'size') return sequence(kind, sizeItems(a));
       if (a?.kind === 'longstr') return name === 'set' ? summary('list', undefined) : summary(kind, a.length, UNKNOWN);
       // `list(h_n)`: a tensor's rows along its first axis.
       if ((name === 'list' || name === 'tuple') && a?.kind === 'tensor') {
@@ -241,7 +241,7 @@ function iterated(value: Value): Iterated | undefined {
   const v = iterable(value);
   if (v.kind === 'list' || v.kind === 'tuple') return v.element ? { element: v.element, length: sequenceLength(v) } : { items: v.items, element: UNKNOWN };
   if (v.kind === 'str') return { items: [...v.value].map((c): Value => ({ kind: 'str', value: c })), element: UNKNOWN };
-  if (v.kind === 'size') return { items: v.dims.map((d, i): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : linkedSize(v, i) ?? { kind: 'symint', dim: d })), element: UNKNOWN };
+  if (v.kind === 'size') return { items: sizeItems(v), element: UNKNOWN };
   if (v.kind === 'dict' && !v.partial && !v.parser) return { items: [...v.entries.keys()].map((k): Value => ({ kind: 'str', value: k })), element: UNKNOWN };
   if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length > 0) {
     // Iterating a tensor walks its first axis: each row has the remaining axes.
@@ -250,6 +250,11 @@ function iterated(value: Value): Iterated | undefined {
     return { element: row, length: d.kind === 'int' ? d.value : undefined };
   }
   return undefined;
+}
+
+/** The items of a tensor's sizes as `list(x.size())` or a loop over them gives: ints, or ints linked to their axes. */
+function sizeItems(size: Extract<Value, { kind: 'size' }>): Value[] {
+  return size.dims.map((d, i): Value => (d.kind === 'int' ? { kind: 'int', value: d.value } : linkedSize(size, i) ?? { kind: 'symint', dim: d }));
 }
 
 /** What iterating a value the analysis cannot follow gives: unknown items, rows of a tensor of unknown rank. */
