@@ -1637,6 +1637,101 @@ def _(r):
     return f"import math\n{n}{x}" + form
 
 
+# ── NumPy's joining and axis functions, read through torch.from_numpy ──────────────────────────────────────────
+
+
+def np_array(r, s, ints=False):
+    if ints:
+        return f"np.random.randint(0, 9, size={tup(s)})"
+    return r.choice([f"np.random.rand({args(s)})" if s else "np.random.rand()", f"np.zeros({tup(s)})", f"np.ones({tup(s)})"])
+
+
+@op("np-join")
+def _(r):
+    # np.stack / np.concatenate / np.vstack / np.hstack: NumPy needs equal ranks; vstack raises 1-D arrays to (1, N),
+    # hstack joins 1-D arrays end to end and others along axis 1; concatenate(axis=None) flattens.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank)
+    n = r.randint(1, 4)
+    ints = r.random() < 0.3
+    kind = r.choice(["stack", "concatenate", "concatenate-none", "vstack", "hstack", "stack-lists"])
+    if kind == "stack":
+        axis = r.randint(-rank - 1, rank)
+        items = ", ".join(np_array(r, s, ints) for _ in range(n))
+        return f"import numpy as np\ny = torch.from_numpy(np.stack([{items}], axis={axis}))"
+    if kind == "stack-lists":
+        rows = [[r.randint(0, 9) for _ in range(s[0])] for _ in range(n)]
+        return f"import numpy as np\ny = torch.from_numpy(np.stack({json.dumps(rows)}))"
+    if kind == "vstack":
+        items = []
+        for _ in range(n):
+            if len(s) == 1:
+                items.append(np_array(r, s, ints))
+            else:
+                items.append(np_array(r, [r.randint(1, 4)] + s[1:], ints))
+        return f"import numpy as np\ny = torch.from_numpy(np.vstack([{', '.join(items)}]))"
+    if kind == "hstack":
+        axis = 0 if rank == 1 else 1
+        items = []
+        for _ in range(n):
+            t = list(s)
+            t[axis] = r.randint(1, 4)
+            items.append(np_array(r, t, ints))
+        return f"import numpy as np\ny = torch.from_numpy(np.hstack(({', '.join(items)},)))"
+    if kind == "concatenate-none":
+        items = ", ".join(np_array(r, sizes(r, r.randint(1, 3)), ints) for _ in range(n))
+        return f"import numpy as np\ny = torch.from_numpy(np.concatenate([{items}], axis=None))"
+    axis = r.randint(-rank, rank - 1)
+    items = []
+    for _ in range(n):
+        t = list(s)
+        t[axis] = r.randint(1, 4)
+        items.append(np_array(r, t, ints))
+    return f"import numpy as np\ny = torch.from_numpy(np.concatenate(({', '.join(items)}), axis={axis}))"
+
+
+@op("np-axes")
+def _(r):
+    # np.expand_dims / np.squeeze / np.reshape / np.transpose / np.argmax / np.zeros_like on an array of known shape.
+    rank = r.randint(1, 4)
+    s = sizes(r, rank)
+    ints = r.random() < 0.3
+    a = np_array(r, s, ints)
+    kind = r.choice(["expand_dims", "expand_dims-tuple", "squeeze", "squeeze-axis", "reshape", "transpose", "transpose-axes", "argmax", "like"])
+    if kind == "expand_dims":
+        return f"import numpy as np\ny = torch.from_numpy(np.expand_dims({a}, {r.randint(-rank - 1, rank)}))"
+    if kind == "expand_dims-tuple":
+        axes = sorted(r.sample(range(rank + 2), 2))
+        return f"import numpy as np\ny = torch.from_numpy(np.expand_dims({a}, axis={tup(axes)}))"
+    if kind == "squeeze":
+        t = [r.choice([1, d]) for d in s]
+        return f"import numpy as np\ny = torch.from_numpy(np.squeeze({np_array(r, t, ints)}))"
+    if kind == "squeeze-axis":
+        i = r.randrange(rank)
+        t = list(s)
+        t[i] = 1
+        axis = i - rank if r.random() < 0.5 else i
+        return f"import numpy as np\ny = torch.from_numpy(np.squeeze({np_array(r, t, ints)}, axis={axis}))"
+    if kind == "reshape":
+        total = 1
+        for d in s:
+            total *= d
+        shape = r.choice([(total,), (-1,), (1, total), (total, -1), (-1, 1)])
+        return f"import numpy as np\ny = torch.from_numpy(np.reshape({a}, {tup(list(shape))}).copy())"
+    if kind == "transpose":
+        return f"import numpy as np\ny = torch.from_numpy(np.transpose({a}).copy())"
+    if kind == "transpose-axes":
+        order = list(range(rank))
+        r.shuffle(order)
+        return f"import numpy as np\ny = torch.from_numpy(np.transpose({a}, {tup(order)}).copy())"
+    if kind == "argmax":
+        fn = r.choice(["argmax", "argmin"])
+        return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}, axis={r.randint(-rank, rank - 1)}))"
+    fn = r.choice(["zeros_like", "ones_like"])
+    dtype = r.choice(["", ", dtype=np.int64", ", dtype=np.float32"])
+    return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}{dtype}))"
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

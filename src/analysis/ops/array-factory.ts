@@ -5,6 +5,7 @@ import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value } from '../values/value';
 import { tensorFactory } from './tensor-factory';
 import { tensorMethod } from './tensor-methods';
+import { isNumpyArrayOp, numpyArrayOp } from './numpy-arrays';
 
 const NUMPY: Record<string, string> = {
   'numpy.array': 'array',
@@ -32,7 +33,7 @@ const NUMPY: Record<string, string> = {
 const NUMPY_FROM_ARRAY: Record<string, string> = { 'numpy.triu': 'triu', 'numpy.tril': 'tril' };
 
 export function isArrayFactory(path: string): boolean {
-  return path in NUMPY || path in NUMPY_FROM_ARRAY;
+  return path in NUMPY || path in NUMPY_FROM_ARRAY || isNumpyArrayOp(path);
 }
 
 /**
@@ -67,6 +68,7 @@ function numpyRandint(args: Value[], kwargs: Map<string, Value>, origin: Origin)
 }
 
 export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  if (isNumpyArrayOp(path)) return numpyArrayOp(path, args, kwargs, origin);
   if (path in NUMPY_FROM_ARRAY) return numpyTriangle(NUMPY_FROM_ARRAY[path], args[0] ?? kwargs.get('m'), origin);
   const kind = NUMPY[path];
   if (!kind) return undefined;

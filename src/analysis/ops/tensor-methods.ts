@@ -21,6 +21,8 @@ const SAME_SHAPE = new Set([
   'add_', 'mul_', 'sub_', 'div_', 'pin_memory', 'share_memory_', 'normal_', 'uniform_', 'retain_grad', 'round', 'floor', 'ceil', 'sign',
   'cumsum', 'cumprod', 'log1p', 'expm1', 'square', 'rsqrt', 'reciprocal', 'sin', 'cos', 'erf', 'log2', 'log10', 'gelu', 'silu', 'softplus',
   'nan_to_num', 'masked_scatter', 'index_fill', 'scatter', 'scatter_', 'flip', 'roll',
+  // NumPy's array.copy() (a tensor has no copy(): arrays share this model).
+  'copy',
 ]);
 
 /**
@@ -61,7 +63,7 @@ function conversionDtype(t: TensorValue, name: string, args: Value[], kwargs: Ma
 }
 
 /** Shape-keeping methods that also keep every value (a copy, a move, a reordering): their bounds stay. */
-const VALUE_KEEPING = new Set(['contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'requires_grad_', 'pin_memory', 'share_memory_', 'retain_grad', 'flip', 'roll']);
+const VALUE_KEEPING = new Set(['contiguous', 'copy', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'requires_grad_', 'pin_memory', 'share_memory_', 'retain_grad', 'flip', 'roll']);
 
 /**
  * The value bounds of a shape-keeping method's result: kept when it keeps the values, widened by the fill
@@ -100,7 +102,7 @@ function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.d
   return result;
 }
 
-function numpyDtype(v: Value | undefined): DType {
+export function numpyDtype(v: Value | undefined): DType {
   if (v?.kind === 'dtype') return v.dtype;
   const name = v?.kind === 'module' ? v.path.split('.').pop()! : v?.kind === 'str' ? v.value : v?.kind === 'qualname' ? v.name.split('.').pop()! : '';
   if (/^(float(16|32|64)?|double|half|single)$/.test(name)) return 'float';
@@ -358,7 +360,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     else carryNormalised(result, t, name);
     result.minValue = bounds.minValue;
     result.maxValue = bounds.maxValue;
-    const strides = name === 'contiguous' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
+    const strides = name === 'contiguous' || name === 'copy' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
     if (strides) result.strides = strides;
     if (name === 'masked_fill') result.shape = maskedFillShape(t, args[0] ?? kwargs.get('mask'), origin);
     return result;
