@@ -21,7 +21,10 @@ export interface CoverageStats {
   knownValues: number;
   /** Names whose value the analysis could not follow, or tensors of unknown rank. */
   unknown: number;
-  /** Calls whose tensor argument had a known rank but whose result did not: call → count. */
+  /**
+   * Call sites whose tensor argument had a known rank but whose result did not, and whose other tensor arguments all
+   * had a known rank (else the rank was lost before the call): call → number of sites.
+   */
   lostAt: Record<string, number>;
   /**
    * Keras: the names assigned from a Keras layer call (functional API) or inside a Keras model's call(), each layer
@@ -99,12 +102,15 @@ export const siteTrace: {
   sink?: (range: Range, value: Value) => void;
   /** Each parameter of a function run inside a forward, with what it was bound to and how the run was made. */
   param?: (def: FunctionDef, name: string, value: Value, symbolic: boolean | 'tensors') => void;
+  /** Each call counted in `lostAt`, with the name it is counted under, where it is, and what it was given. */
+  lost?: (call: string, range: Range, callee: Value, args: Value[]) => void;
 } = {};
 
 export class CoverageCollector {
   private readonly sites = new Map<string, Knowledge>();
   private readonly kerasSites = new Map<string, Knowledge>();
   private readonly lost = new Map<string, number>();
+  private readonly lostSites = new Set<string>();
   private readonly unmodelled = new Map<string, number>();
 
   assigned(range: Range, value: Value): void {
@@ -124,8 +130,12 @@ export class CoverageCollector {
     this.unmodelled.set(kind, (this.unmodelled.get(kind) ?? 0) + 1);
   }
 
-  lostShape(call: string): void {
+  /** A call site that lost a shape: each site counts once, however many runs of it lose it. */
+  lostShape(call: string, range: Range): void {
     if (this.lost.size >= 512 && !this.lost.has(call)) return;
+    const key = `${range.start.line}:${range.start.column}:${call}`;
+    if (this.lostSites.has(key) || this.lostSites.size >= 100_000) return;
+    this.lostSites.add(key);
     this.lost.set(call, (this.lost.get(call) ?? 0) + 1);
   }
 

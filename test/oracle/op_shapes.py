@@ -1730,6 +1730,31 @@ def _(r):
     fn = r.choice(["zeros_like", "ones_like"])
     dtype = r.choice(["", ", dtype=np.int64", ", dtype=np.float32"])
     return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}{dtype}))"
+@op("opaque-axis")
+def _(r):
+    # An axis the analyzer cannot read (`d` from a tensor's item): index_select keeps the input's rank whichever axis
+    # it picks along; squeeze(d) keeps it when no axis is a 1 and drops one when every axis is a 1.
+    rank = r.randint(1, 4)
+    d = f"d = int(torch.randint(0, {rank}, (1,)).item())\n"
+    kind = r.choice(["index_select", "torch.index_select", "squeeze-none", "squeeze-all", "torch.squeeze-none"])
+    if kind.endswith("index_select"):
+        s = sizes(r, rank)
+        k = r.randint(1, 3)
+        form = "x.index_select(d, idx)" if kind == "index_select" else "torch.index_select(x, d, idx)"
+        return f"{d}x = {randn(s)}\nidx = torch.zeros({k}, dtype=torch.long)\ny = " + form
+    s = sizes(r, rank, 2, 6) if kind.endswith("none") else [1] * rank
+    form = r.choice(["x.squeeze(d)", "x.squeeze(dim=d)"]) if kind.startswith("squeeze") else "torch.squeeze(x, d)"
+    return f"{d}x = {randn(s)}\ny = " + form
+
+
+@op("diag")
+def _(r):
+    # torch.diag: a vector on the k-th diagonal of a square matrix, or a matrix's k-th diagonal.
+    s = sizes(r, r.randint(1, 2))
+    k = r.randint(-s[0], s[-1]) if len(s) == 2 else r.randint(-3, 3)
+    base = r.choice([randn(s), f"torch.randint(0, 9, {tup(s)})"])
+    form = r.choice(["torch.diag(x)", "torch.diag(x, {k})", "torch.diag(x, diagonal={k})", "x.diag({k})", "x.diag()"])
+    return f"x = {base}\ny = " + form.format(k=k)
 
 
 # ── ranks an op demands ────────────────────────────────────────────────────────

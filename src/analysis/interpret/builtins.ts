@@ -205,6 +205,11 @@ function isInstance(value: Value | undefined, type: Value): boolean | undefined 
     return cls ? torchLayerIsInstance(value.layer.kind, cls) : undefined;
   }
   const name = type.path.replace(/^builtins\./, '');
+  if (value.kind === 'packed') {
+    // A PackedSequence is a namedtuple (PyTorch 1.13): an instance of PackedSequence and of tuple, of no other type here.
+    if (name === 'torch.nn.utils.rnn.PackedSequence' || name === 'tuple') return true;
+    return name === 'torch.Tensor' || name === 'list' || name === 'dict' || name === 'int' || name === 'float' || name === 'str' || name === 'bool' ? false : undefined;
+  }
   const kindOf: Record<string, Value['kind'][]> = {
     'torch.Tensor': ['tensor'],
     tuple: ['tuple'],

@@ -967,11 +967,21 @@ export class Interpreter {
     return this.frame.inForward === true;
   }
 
-  /** Counts a call that received a tensor of known rank and gave back nothing of known rank. */
-  private noteLostShape(callee: Value, args: Value[], kwargs: Map<string, Value>, result: Value): void {
+  /**
+   * Counts a call that received a tensor of known rank and gave back nothing of known rank, where the call itself lost
+   * it: not when another tensor it received had already lost its rank (the call passes that unknown on: the loss is
+   * counted where it happened), and not for calls that never give a tensor (`isinstance`, `type`, `x.tolist()`) or
+   * only regroup what they receive (`zip`, `enumerate`: their items are the operands' rows, ranked as they were).
+   */
+  private noteLostShape(callee: Value, args: Value[], kwargs: Map<string, Value>, result: Value, range: Range): void {
     if (knowledgeOf(result) !== 'unknown') return;
-    if (!(callee.kind === 'method' && isRankedTensor(callee.receiver)) && !args.some(isRankedTensor) && !someValue(kwargs, isRankedTensor)) return;
-    this.ctx.coverage.lostShape(callName(callee));
+    const receiver = callee.kind === 'method' ? callee.receiver : undefined;
+    if (!(receiver && isRankedTensor(receiver)) && !args.some(isRankedTensor) && !someValue(kwargs, isRankedTensor)) return;
+    if ((receiver && holdsUnrankedTensor(receiver)) || args.some((a) => holdsUnrankedTensor(a)) || someValue(kwargs, (v) => holdsUnrankedTensor(v))) return;
+    const name = callName(callee);
+    if (NO_TENSOR_LOST.has(name)) return;
+    siteTrace.lost?.(name, range, callee, args);
+    this.ctx.coverage.lostShape(name, range);
   }
 
   private recordTensorSite(name: string, range: Range, value: Value): void {
@@ -1620,7 +1630,7 @@ export class Interpreter {
     }
     if (inPlace !== undefined && expr.func.kind === 'attribute') this.rebindInPlace(expr.func.object, result, scope);
     else if (callee.kind === 'method' && callee.receiver.kind === 'tensor' && writesValuesInPlace(callee.name) && expr.func.kind === 'attribute') this.forgetWrittenValues(expr.func.object, scope);
-    if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result);
+    if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result, expr.range);
     return result;
   }
 
@@ -2461,6 +2471,34 @@ function floatOp(op: string, l: number, r: number): number | undefined {
 function isRankedTensor(v: Value): boolean {
   return v.kind === 'tensor' && v.shape.rankKnown;
 }
+
+/** A tensor of unknown rank, or a tuple or list (a few levels deep) or packed sequence holding one. */
+function holdsUnrankedTensor(v: Value, depth = 0): boolean {
+  switch (v.kind) {
+    case 'tensor':
+      return !v.shape.rankKnown;
+    case 'packed':
+      return !v.padded.shape.rankKnown;
+    case 'tuple':
+    case 'list':
+      if (depth > 3) return false;
+      if (v.element) return holdsUnrankedTensor(v.element, depth + 1);
+      for (const item of v.items) if (holdsUnrankedTensor(item, depth + 1)) return true;
+      return false;
+    default:
+      return false;
+  }
+}
+
+/**
+ * Calls `--stats` does not rank as losing a shape (by their `callName`): they never give a tensor (a type, a bool, a
+ * Python number or list), or give back the items they received, regrouped, each as known as it came.
+ */
+const NO_TENSOR_LOST = new Set([
+  'builtins.isinstance', 'builtins.type', 'builtins.len', 'builtins.str', 'builtins.repr', 'builtins.print', 'builtins.hasattr', 'builtins.id', 'builtins.bool', 'builtins.int', 'builtins.float',
+  'builtins.zip', 'builtins.enumerate',
+  'Tensor.tolist', 'Tensor.item', 'Tensor.dim', 'Tensor.ndimension', 'Tensor.numel', 'Tensor.nelement', 'Tensor.data_ptr', 'Tensor.is_contiguous', 'Tensor.get_device', 'Tensor.element_size', 'Tensor.storage', 'Tensor.stride',
+]);
 
 /** Whether a value of the map passes the test, without making an array of them. */
 function someValue(map: Map<string, Value>, test: (v: Value) => boolean): boolean {

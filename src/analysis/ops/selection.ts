@@ -41,7 +41,10 @@ export function sort(t: TensorValue, origin: Origin, indicesOnly: boolean): Valu
 /** index_select(dim, index): the dim becomes the length of the 1-D index. */
 export function indexSelect(t: TensorValue, dim: Value | undefined, index: Value | undefined, origin: Origin): TensorValue {
   const n = index?.kind === 'tensor' && index.shape.rankKnown && index.shape.dims.length <= 1 ? index.shape.dims[0] ?? intDim(1) : UNKNOWN_DIM;
-  return out(t, replaceAxis(t.shape, intValue(dim), n), origin);
+  const axis = intValue(dim);
+  // Whichever axis it picks along, the result has the input's rank (PyTorch 1.13): only the picked axis' size changes.
+  if (axis === undefined && dim !== undefined && t.shape.rankKnown) return out(t, shapeOf(t.shape.dims.map(() => UNKNOWN_DIM)), origin);
+  return out(t, replaceAxis(t.shape, axis, n), origin);
 }
 
 /** gather(dim, index): the index's shape, the input's dtype. */

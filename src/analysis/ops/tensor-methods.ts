@@ -240,12 +240,44 @@ export function squeeze(t: TensorValue, axis: number | undefined, hasAxis: boole
     if (dims.some((d) => d.kind !== 'int')) return tensor(t, UNKNOWN_SHAPE, origin);
     return tensor(t, shapeOf(dims.filter((d) => !(d.kind === 'int' && d.value === 1))), origin);
   }
-  const i = axis === undefined ? undefined : normaliseAxis(axis, dims.length);
+  if (axis === undefined) {
+    // An axis not known: squeezing keeps the rank when no axis can be a 1, and drops one when every axis is a 1.
+    if (dims.every((d) => d.kind === 'int' && d.value !== 1)) return tensor(t, t.shape, origin);
+    if (dims.every((d) => d.kind === 'int' && d.value === 1)) return tensor(t, shapeOf(dims.slice(1)), origin);
+    return tensor(t, UNKNOWN_SHAPE, origin);
+  }
+  const i = normaliseAxis(axis, dims.length);
   if (i === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
   const d = dims[i];
   if (d.kind === 'int' && d.value === 1) return tensor(t, shapeOf(dims.filter((_, k) => k !== i)), origin);
   if (d.kind === 'int') return tensor(t, t.shape, origin);
   return tensor(t, UNKNOWN_SHAPE, origin);
+}
+
+/**
+ * torch.diag(t, diagonal=0) (PyTorch 1.13): a 1-D tensor of n becomes the (n + |k|, n + |k|) matrix with it on the k-th
+ * diagonal; a 2-D (a, b) one gives its k-th diagonal, of min(a, b − k) items (k ≥ 0) or min(a + k, b) (k < 0), or PyTorch
+ * raises when that is below 0. Any other rank raises. An offset not known leaves the sizes unknown, never the rank.
+ */
+export function diag(t: TensorValue, offset: Value | undefined, origin: Origin): TensorValue {
+  // The matrix holds zeros besides t's values, the diagonal only some of them: no bounds are carried.
+  const result = (shape: Shape): TensorValue => ({ kind: 'tensor', shape, dtype: t.dtype, origin });
+  const dims = t.shape.dims;
+  if (!t.shape.rankKnown || (dims.length !== 1 && dims.length !== 2)) return result(UNKNOWN_SHAPE);
+  const k = offset === undefined || offset.kind === 'none' ? 0 : intValue(offset);
+  if (dims.length === 1) {
+    const n = dims[0];
+    const side = k === 0 ? n : k !== undefined && n.kind === 'int' ? intDim(n.value + Math.abs(k), { origin }) : UNKNOWN_DIM;
+    return result(shapeOf([side, side]));
+  }
+  const [a, b] = dims;
+  let length: Dim = UNKNOWN_DIM;
+  if (k !== undefined && a.kind === 'int' && b.kind === 'int') {
+    const n = k >= 0 ? Math.min(a.value, b.value - k) : Math.min(a.value + k, b.value);
+    if (n < 0) return result(UNKNOWN_SHAPE);
+    length = intDim(n, { origin });
+  }
+  return result(shapeOf([length]));
 }
 
 export function flatten(t: TensorValue, start: number, end: number, origin: Origin): TensorValue {
@@ -410,6 +442,8 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       return sort(t, origin, name === 'argsort');
     case 'index_select':
       return indexSelect(t, args[0] ?? kwargs.get('dim'), args[1] ?? kwargs.get('index'), origin);
+    case 'diag':
+      return diag(t, args[0] ?? kwargs.get('diagonal'), origin);
     case 'gather':
       return gather(t, args[1] ?? kwargs.get('index'), origin);
     case 'multinomial':

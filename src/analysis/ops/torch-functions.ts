@@ -4,7 +4,7 @@ import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue, sequenceLength } from '../values/value';
-import { flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
+import { diag, flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d, pool2d } from './pooling';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
@@ -312,6 +312,10 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     }
     case 'masked_fill':
       return first?.kind === 'tensor' ? tensorMethod(first, 'masked_fill', args.slice(1), kwargs, origin) : undefined;
+    case 'diag': {
+      const input = first ?? kwargs.get('input');
+      return input?.kind === 'tensor' ? diag(input, args[1] ?? kwargs.get('diagonal'), origin) : undefined;
+    }
     case 'cosine_similarity':
       return cosineSimilarity(args[0] ?? kwargs.get('x1'), args[1] ?? kwargs.get('x2'), args[2] ?? kwargs.get('dim'), origin);
     case 'pairwise_distance':

@@ -94,3 +94,42 @@ describe('seqlens check --stats on Keras code', () => {
     assert.match(out, /1\s+layers\.Attention/);
   });
 });
+
+describe('seqlens check --stats ranking of lost shapes', () => {
+  it('ranks each call site once, and only where the call itself lost the rank', async () => {
+    // In a loop run more than once, rfft's site loses the rank on every run: one site. isinstance, type, tolist and
+    // zip give no tensor of their own; matmul and masked_fill with a mask whose rank was lost before only pass that
+    // unknown on; index_select of the rows of a known tensor keeps its rank.
+    const dir = mkdtempSync(join(tmpdir(), 'seqlens-stats-'));
+    const file = join(dir, 'ranked.py');
+    writeFileSync(file, `import json
+import torch
+import torch.nn as nn
+from torch.nn.utils.rnn import PackedSequence
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.proj = nn.Linear(8, 8)
+
+    def forward(self, x):
+        h = self.proj(x)
+        mask = torch.tensor(json.load(open("m.json")))
+        for i in range(3):
+            z = torch.fft.rfft(h)
+        packed = isinstance(h, PackedSequence)
+        kind = type(h)
+        rows = h.tolist()
+        pairs = zip(h, mask)
+        scores = torch.matmul(h, mask)
+        filled = h.masked_fill(mask == 0, 0.0)
+        picked = h.index_select(json.load(open("d.json")), torch.tensor([0]))
+        return z
+
+net = Net()
+y = net(torch.randn(4, 8))
+`);
+    const { stats } = JSON.parse((await cli('check', '--stats', '--format', 'json', file)).out);
+    assert.deepEqual(stats.lostAt, [{ call: 'torch.fft.rfft', count: 1 }]);
+  });
+});
