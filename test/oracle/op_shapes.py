@@ -1730,6 +1730,8 @@ def _(r):
     fn = r.choice(["zeros_like", "ones_like"])
     dtype = r.choice(["", ", dtype=np.int64", ", dtype=np.float32"])
     return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}{dtype}))"
+
+
 @op("opaque-axis")
 def _(r):
     # An axis the analyzer cannot read (`d` from a tensor's item): index_select keeps the input's rank whichever axis
