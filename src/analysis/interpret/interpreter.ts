@@ -25,7 +25,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
 import { inPlaceResult } from '../ops/in-place';
 import { linkedSize, valueFromDim } from '../ops/dims-from-values';
-import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, roleFromName, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
@@ -1517,7 +1517,10 @@ export class Interpreter {
     // Python's bools are ints in arithmetic: `bidirectional + 1` is 2.
     if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float') {
       const value = integerOp(op, l, r);
-      if (value !== undefined) return intOrUnknown(value, { origin });
+      if (value !== undefined) {
+        const role = productRole(op, left, right);
+        return intOrUnknown(value, role ? { origin, role } : { origin });
+      }
     }
     if (l !== undefined && r !== undefined) {
       const value = floatOp(op, l, r);
@@ -1532,7 +1535,10 @@ export class Interpreter {
     if (sequenceResult) return sequenceResult;
     // Integer arithmetic on an integer not known (a loop index, a size read at run time) is still an integer:
     // `data[i + seq_length]` drops an axis as `data[i]` does.
-    if (INTEGER_OPS.has(op) && isInteger(left) && isInteger(right)) return { kind: 'symint', dim: UNKNOWN_DIM };
+    if (INTEGER_OPS.has(op) && isInteger(left) && isInteger(right)) {
+      const role = productRole(op, left, right);
+      return { kind: 'symint', dim: role ? { kind: 'unknown', role } : UNKNOWN_DIM };
+    }
     if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
@@ -2353,7 +2359,27 @@ function labelledInt(value: IntValue, label: string, origin: IntValue['origin'])
   if (origin !== undefined || 'origin' in value) out.origin = origin;
   out.label = label;
   if ('assumedDefault' in value) out.assumedDefault = value.assumedDefault;
+  if ('role' in value) out.role = value.role;
   return out;
+}
+
+/** The role a Python int's name or arithmetic gives it (`batch_size`, `b * num_windows`). */
+function intRole(v: Value): DimRole | undefined {
+  if (v.kind === 'int') return roleFromName(v.label) ?? v.role;
+  if (v.kind === 'symint') return v.dim.role;
+  return undefined;
+}
+
+/**
+ * `b * k`: a batch size times a count that is no time axis (windows, heads, sentences per document) counts sequences
+ * again, a batch, as einops' `(b h1)` and `bsz * num_heads` do. A batch times a length (`batch_size * seq_len`) merges
+ * the two and is neither.
+ */
+function productRole(op: string, left: Value, right: Value): DimRole | undefined {
+  if (op !== '*') return undefined;
+  const a = intRole(left);
+  const b = intRole(right);
+  return (a === 'batch' && b === undefined) || (b === 'batch' && a === undefined) ? 'batch' : undefined;
 }
 
 function dimOf(v: Value | undefined): Dim {
