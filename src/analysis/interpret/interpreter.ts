@@ -13,7 +13,7 @@ import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
-import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
+import { defaultCollate, loaderBatch, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
 import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
@@ -2268,7 +2268,7 @@ export class Interpreter {
       if (collateFn.kind !== 'instance' || !call) return UNKNOWN;
       return listOf(this.callFunction(call, [listOf(sample)], new Map(), collateFn, this.ownerOf(collateFn.cls, call)));
     }
-    return listOf(defaultCollate(sample));
+    return listOf(defaultCollate(sample, loaderBatch(dataset, args, kwargs, this.originOf(expr))));
   }
 
   private readonly kerasViews = new WeakMap<InstanceValue, KerasModel>();
