@@ -155,7 +155,7 @@ export const hiddenStateShape: Rule = {
   framework: 'torch',
   summary: 'An initial hidden or cell state has the wrong shape: it must be (num_layers × directions, batch, hidden), never batch-first.',
   docs: {
-    whatItDoes: 'Checks `h_0` (and `c_0` for an LSTM) passed to a recurrent layer against (num_layers × num_directions, batch, hidden_size), with the batch taken from the input. For one step of `nn.RNNCell`, `nn.GRUCell` or `nn.LSTMCell` the state must be (batch, hidden_size), or (hidden_size,) for a 1-D input.',
+    whatItDoes: 'Checks `h_0` (and `c_0` for an LSTM) passed to a recurrent layer against (num_layers × num_directions, batch, hidden_size), with the batch taken from the input. For one step of `nn.RNNCell`, `nn.GRUCell` or `nn.LSTMCell` the state must be (batch, hidden_size), or (hidden_size,) for a 1-D input. A state built for the batch_size of the DataLoader the input comes from is reported when that loader\'s last batch is smaller (a dataset of known length that batch_size does not divide, without drop_last=True).',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Expected hidden[0] size (1, 5, 20), got [5, 1, 20]`. The hidden state ignores `batch_first`, and bidirectional or stacked layers multiply its first dimension.',
     example: 'lstm = nn.LSTM(10, 20, batch_first=True)\nh0 = torch.zeros(batch, 1, 20)\nc0 = torch.zeros(batch, 1, 20)\nout, _ = lstm(x, (h0, c0))',
     useInstead: 'lstm = nn.LSTM(10, 20, batch_first=True)\nh0 = torch.zeros(1, batch, 20)\nc0 = torch.zeros(1, batch, 20)\nout, _ = lstm(x, (h0, c0))',
