@@ -1736,8 +1736,9 @@ export class Interpreter {
       case 'instance':
       case 'layer':
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
-        // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
-        if (SAME_MODULE_METHODS.has(name)) return receiver;
+        // model.to(device), model.eval(), model.cuda(), model.train(), model.type(torch.FloatTensor): the same module
+        // (a class's own method of that name comes first for the names a class may well define, such as type).
+        if (SAME_MODULE_METHODS.has(name) && !(receiver.kind === 'instance' && OVERRIDABLE_MODULE_METHODS.has(name) && this.findMethod(receiver.cls, name))) return receiver;
         if (receiver.kind === 'instance' && name === TORCH_LAYER_INIT && receiver.cls.torchLayer) {
           const built = this.constructTorchLayer(receiver.cls.torchLayer, `torch.nn.${receiver.cls.torchLayer}`, args, kwargs, expr);
           if (built.kind === 'layer') receiver.torchLayer = built.layer;
@@ -2611,7 +2612,9 @@ const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
 /** Module methods that return the module itself. */
-const SAME_MODULE_METHODS = new Set(['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_']);
+const SAME_MODULE_METHODS = new Set(['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'bfloat16', 'type', 'requires_grad_']);
+/** Of those, the names a project's class may define for itself. */
+const OVERRIDABLE_MODULE_METHODS = new Set(['type']);
 
 const KERAS_MODEL_METHODS = new Set(['compile', 'fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch']);
 
