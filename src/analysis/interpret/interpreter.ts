@@ -13,7 +13,7 @@ import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
-import { defaultCollate, sampleOfSequence, tensorDataset } from '../ops/data-loading';
+import { defaultCollate, loaderBatch, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
 import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
@@ -25,7 +25,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
 import { inPlaceResult } from '../ops/in-place';
 import { linkedSize, valueFromDim } from '../ops/dims-from-values';
-import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, roleFromName, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
@@ -1527,7 +1527,10 @@ export class Interpreter {
     // Python's bools are ints in arithmetic: `bidirectional + 1` is 2.
     if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float') {
       const value = integerOp(op, l, r);
-      if (value !== undefined) return intOrUnknown(value, { origin });
+      if (value !== undefined) {
+        const role = productRole(op, left, right);
+        return intOrUnknown(value, role ? { origin, role } : { origin });
+      }
     }
     if (l !== undefined && r !== undefined) {
       const value = floatOp(op, l, r);
@@ -1542,7 +1545,10 @@ export class Interpreter {
     if (sequenceResult) return sequenceResult;
     // Integer arithmetic on an integer not known (a loop index, a size read at run time) is still an integer:
     // `data[i + seq_length]` drops an axis as `data[i]` does.
-    if (INTEGER_OPS.has(op) && isInteger(left) && isInteger(right)) return { kind: 'symint', dim: UNKNOWN_DIM };
+    if (INTEGER_OPS.has(op) && isInteger(left) && isInteger(right)) {
+      const role = productRole(op, left, right);
+      return { kind: 'symint', dim: role ? { kind: 'unknown', role } : UNKNOWN_DIM };
+    }
     if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
@@ -1740,8 +1746,9 @@ export class Interpreter {
       case 'instance':
       case 'layer':
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
-        // model.to(device), model.eval(), model.cuda(), model.train(): the same module.
-        if (SAME_MODULE_METHODS.has(name)) return receiver;
+        // model.to(device), model.eval(), model.cuda(), model.train(), model.type(torch.FloatTensor): the same module
+        // (a class's own method of that name comes first for the names a class may well define, such as type).
+        if (SAME_MODULE_METHODS.has(name) && !(receiver.kind === 'instance' && OVERRIDABLE_MODULE_METHODS.has(name) && this.findMethod(receiver.cls, name))) return receiver;
         if (receiver.kind === 'instance' && name === TORCH_LAYER_INIT && receiver.cls.torchLayer) {
           const built = this.constructTorchLayer(receiver.cls.torchLayer, `torch.nn.${receiver.cls.torchLayer}`, args, kwargs, expr);
           if (built.kind === 'layer') receiver.torchLayer = built.layer;
@@ -2272,7 +2279,7 @@ export class Interpreter {
       if (collateFn.kind !== 'instance' || !call) return UNKNOWN;
       return listOf(this.callFunction(call, [listOf(sample)], new Map(), collateFn, this.ownerOf(collateFn.cls, call)));
     }
-    return listOf(defaultCollate(sample));
+    return listOf(defaultCollate(sample, loaderBatch(dataset, args, kwargs, this.originOf(expr))));
   }
 
   private readonly kerasViews = new WeakMap<InstanceValue, KerasModel>();
@@ -2363,7 +2370,27 @@ function labelledInt(value: IntValue, label: string, origin: IntValue['origin'])
   if (origin !== undefined || 'origin' in value) out.origin = origin;
   out.label = label;
   if ('assumedDefault' in value) out.assumedDefault = value.assumedDefault;
+  if ('role' in value) out.role = value.role;
   return out;
+}
+
+/** The role a Python int's name or arithmetic gives it (`batch_size`, `b * num_windows`). */
+function intRole(v: Value): DimRole | undefined {
+  if (v.kind === 'int') return roleFromName(v.label) ?? v.role;
+  if (v.kind === 'symint') return v.dim.role;
+  return undefined;
+}
+
+/**
+ * `b * k`: a batch size times a count that is no time axis (windows, heads, sentences per document) counts sequences
+ * again, a batch, as einops' `(b h1)` and `bsz * num_heads` do. A batch times a length (`batch_size * seq_len`) merges
+ * the two and is neither.
+ */
+function productRole(op: string, left: Value, right: Value): DimRole | undefined {
+  if (op !== '*') return undefined;
+  const a = intRole(left);
+  const b = intRole(right);
+  return (a === 'batch' && b === undefined) || (b === 'batch' && a === undefined) ? 'batch' : undefined;
 }
 
 function dimOf(v: Value | undefined): Dim {
@@ -2623,7 +2650,9 @@ const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
 /** Module methods that return the module itself. */
-const SAME_MODULE_METHODS = new Set(['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'requires_grad_']);
+const SAME_MODULE_METHODS = new Set(['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'bfloat16', 'type', 'requires_grad_']);
+/** Of those, the names a project's class may define for itself. */
+const OVERRIDABLE_MODULE_METHODS = new Set(['type']);
 
 const KERAS_MODEL_METHODS = new Set(['compile', 'fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch']);
 

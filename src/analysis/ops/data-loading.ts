@@ -1,5 +1,5 @@
 // torch.utils.data: what a TensorDataset holds and what a DataLoader's default collate makes of a sample.
-import { Dim, symDim } from '../shapes/dim';
+import { Dim, Origin, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, knownLength } from '../values/value';
 
@@ -52,6 +52,22 @@ export function defaultCollate(sample: Value, batch: Dim = symDim('batch', { rol
     return sample.partial ? { kind: 'dict', entries, partial: true } : { kind: 'dict', entries };
   }
   return UNKNOWN;
+}
+
+/**
+ * The batch axis of DataLoader(dataset, batch_size, ..., drop_last): a symbol, as batches differ in size only at the
+ * end. When the dataset's length and the batch size are known, no sampler chooses the samples and drop_last is False,
+ * a length that batch_size does not divide leaves a last batch of length % batch_size samples: the symbol says so.
+ */
+export function loaderBatch(dataset: Value, args: Value[], kwargs: Map<string, Value>, loader?: Origin): Dim {
+  const batch = symDim('batch', { role: 'batch' });
+  if (kwargs.has('sampler') || kwargs.has('batch_sampler') || args.length > 3) return batch;
+  const samples = (dataset.kind === 'list' || dataset.kind === 'tuple') && dataset.element ? dataset.length : undefined;
+  const size = kwargs.get('batch_size') ?? args[1];
+  const dropLast = kwargs.get('drop_last');
+  if (dropLast !== undefined && !(dropLast.kind === 'bool' && !dropLast.value)) return batch;
+  if (samples === undefined || size?.kind !== 'int' || size.value <= 0 || samples % size.value === 0) return batch;
+  return symDim('batch', { role: 'batch', lastBatch: { size: size.value, last: samples % size.value, samples, ...(loader ? { loader } : {}) } });
 }
 
 /** One sample of a dataset given as a sequence (a TensorDataset, or a plain list of samples all alike), else undefined. */

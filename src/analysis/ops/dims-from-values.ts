@@ -4,7 +4,7 @@ import { Value } from '../values/value';
 
 export function dimFromValue(value: Value | undefined, origin: Origin | undefined): Dim {
   if (!value) return UNKNOWN_DIM;
-  if (value.kind === 'int') return intDim(value.value, { origin, label: value.label, role: roleFromName(value.label) });
+  if (value.kind === 'int') return intDim(value.value, { origin, label: value.label, role: roleFromName(value.label) ?? value.role });
   if (value.kind === 'symint') return value.dim.kind === 'unknown' ? value.dim : { ...value.dim, origin: value.dim.origin ?? origin };
   return UNKNOWN_DIM;
 }

@@ -23,6 +23,11 @@ export interface DimInfo {
   stateLayers?: boolean;
   /** Set on a size that a view folded a recurrent state's num_layers × directions axis into: says how, for messages. */
   folds?: string;
+  /**
+   * The batch axis of a DataLoader over a dataset of known length whose batches do not divide it (no drop_last): most
+   * batches hold `size` samples, the last one `last`.
+   */
+  lastBatch?: { size: number; last: number; samples: number; loader?: Origin };
 }
 
 export type Dim =

@@ -2,7 +2,7 @@
 // and unknown never leads to a finding: it only stops inference.
 import type { Range } from '../findings';
 import type { Call, ClassDef, FunctionDef } from '../parse/ast';
-import type { Dim, Origin } from '../shapes/dim';
+import type { Dim, DimRole, Origin } from '../shapes/dim';
 import type { Shape } from '../shapes/shape';
 import type { LayerDesc } from '../layers/layer';
 import type { Regrouping } from '../ops/regrouping';
@@ -100,6 +100,8 @@ export type Value =
       value: number;
       origin?: Origin;
       label?: string;
+      /** What the number counts when arithmetic says so (`b * num_windows` is a batch); a name's role comes first. */
+      role?: DimRole;
       /**
        * Set when the number is the default of a parameter of a class nobody instantiates in this file:
        * a caller elsewhere may pass another value, so rules that would fire on this exact number hold back.
@@ -211,7 +213,7 @@ export const MAX_STRING = 4096;
 export const MAX_ENTRIES = 1024;
 
 /** An int, or unknown past 2^53 (where a float would silently round it). */
-export function intOrUnknown(value: number, extra: { origin?: Origin; label?: string } = {}): Value {
+export function intOrUnknown(value: number, extra: { origin?: Origin; label?: string; role?: DimRole } = {}): Value {
   return Number.isSafeInteger(value) ? { kind: 'int', value, ...extra } : UNKNOWN;
 }
 

@@ -28,8 +28,11 @@ export const kerasRnnInputNdim: Rule = {
       if (!isKerasRecurrent(layer)) return;
       const input = event.args[0];
       if (input?.kind !== 'tensor' || !input.shape.rankKnown || input.shape.dims.length === 3) return;
-      // A one-axis input_shape declared on this very layer is SL201's finding.
-      if (input.origin && input.origin.range.start.line === layer.call.range.start.line && input.origin.range.start.column === layer.call.range.start.column) return;
+      // A one-axis input_shape declared on this very layer is SL201's finding; one of three or more axes (the batch
+      // written into it) is this rule's.
+      const declared = layer.args.get('input_shape')?.value;
+      const oneAxis = (declared?.kind === 'tuple' || declared?.kind === 'list') && declared.items.length === 1;
+      if (oneAxis && input.origin && input.origin.range.start.line === layer.call.range.start.line && input.origin.range.start.column === layer.call.range.start.column) return;
       const below = recurrentBehind(input);
       const fixable = below && !returnsSequences(below);
       const rank = input.shape.dims.length;

@@ -42,6 +42,23 @@ function expectedState(event: LayerCallEvent, cell: boolean, stateRank: number):
   return [first, axes.batch, last];
 }
 
+/**
+ * A state whose batch is the batch_size of the DataLoader the input comes from, when that loader's last batch is
+ * smaller (its dataset's length is not a multiple of batch_size and drop_last is False): the state fits every batch
+ * but the last, where PyTorch raises "Expected hidden[0] size (.., last, ..), got [.., batch_size, ..]".
+ */
+function lastBatchMismatch(want: Dim[], got: Dim[]): { want: Dim[]; why: string } | undefined {
+  if (want.length !== 3 || got.length !== 3) return undefined;
+  const batch = want[1];
+  const held = got[1];
+  if (batch.kind !== 'sym' || !batch.lastBatch || held.kind !== 'int' || held.value !== batch.lastBatch.size) return undefined;
+  const { size, last, samples, loader } = batch.lastBatch;
+  return {
+    want: [want[0], intDim(last), want[2]],
+    why: `, built for batches of ${size}: the DataLoader${loader ? ` (line ${loader.range.start.line + 1})` : ''} splits ${samples} samples into batches of ${size} without drop_last, so its last batch holds ${last} and the state no longer fits there; build the state from the input's batch (x.size(0) with batch_first=True, else x.size(1)) or pass drop_last=True`,
+  };
+}
+
 function show(dims: Dim[]): string {
   return `(${dims.map(formatDim).join(', ')})`;
 }
@@ -138,7 +155,7 @@ export const hiddenStateShape: Rule = {
   framework: 'torch',
   summary: 'An initial hidden or cell state has the wrong shape: it must be (num_layers × directions, batch, hidden), never batch-first.',
   docs: {
-    whatItDoes: 'Checks `h_0` (and `c_0` for an LSTM) passed to a recurrent layer against (num_layers × num_directions, batch, hidden_size), with the batch taken from the input. For one step of `nn.RNNCell`, `nn.GRUCell` or `nn.LSTMCell` the state must be (batch, hidden_size), or (hidden_size,) for a 1-D input.',
+    whatItDoes: 'Checks `h_0` (and `c_0` for an LSTM) passed to a recurrent layer against (num_layers × num_directions, batch, hidden_size), with the batch taken from the input. For one step of `nn.RNNCell`, `nn.GRUCell` or `nn.LSTMCell` the state must be (batch, hidden_size), or (hidden_size,) for a 1-D input. A state built for the batch_size of the DataLoader the input comes from is reported when that loader\'s last batch is smaller (a dataset of known length that batch_size does not divide, without drop_last=True).',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Expected hidden[0] size (1, 5, 20), got [5, 1, 20]`. The hidden state ignores `batch_first`, and bidirectional or stacked layers multiply its first dimension.',
     example: 'lstm = nn.LSTM(10, 20, batch_first=True)\nh0 = torch.zeros(batch, 1, 20)\nc0 = torch.zeros(batch, 1, 20)\nout, _ = lstm(x, (h0, c0))',
     useInstead: 'lstm = nn.LSTM(10, 20, batch_first=True)\nh0 = torch.zeros(1, batch, 20)\nc0 = torch.zeros(1, batch, 20)\nout, _ = lstm(x, (h0, c0))',
@@ -162,7 +179,7 @@ export const hiddenStateShape: Rule = {
         states.push({ tensor: hx, cell: false, name: 'h_0' });
       }
       const argExpr = event.call.args[1] ?? keywordExpr(event.call, 'hx');
-      const wrong: { name: string; want: Dim[]; got: Dim[]; tensor: TensorValue; cell: boolean }[] = [];
+      const wrong: { name: string; want: Dim[]; got: Dim[]; tensor: TensorValue; cell: boolean; lastBatch?: string }[] = [];
       for (const { tensor, cell, name } of states) {
         const want = expectedState(event, cell, tensor.shape.rankKnown ? tensor.shape.dims.length : -1);
         if (!want || !tensor.shape.rankKnown) continue;
@@ -171,22 +188,30 @@ export const hiddenStateShape: Rule = {
         // Also wrong without any number disagreeing: the batch and layer axes swapped, provably by their symbols.
         const swapped = got.length === 3 && want.length === 3 && sameDim(got[0], want[1]) && sameDim(got[1], want[0]) && !sameDim(got[0], got[1]);
         if (got.length !== want.length || swapped || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
+        else {
+          const last = lastBatchMismatch(want, got);
+          if (last) wrong.push({ name, want: last.want, got, tensor, cell, lastBatch: last.why });
+        }
       }
       if (wrong.length === 0) return;
-      const parts = wrong.map(({ name, want, got, tensor, cell }) => {
+      const parts = wrong.map((w) => {
+        const { name, want, got, tensor, cell } = w;
         const batchFirst = got.length === 3 && sameDim(got[0], want[1]) && !conflicting(got[1], want[0]) && conflicting(got[0], want[0]);
         const layersOff = got.length === 3 && conflicting(got[0], want[0]) && !batchFirst;
         const size = cell ? 'hidden_size' : config.projSize ? 'proj_size' : 'hidden_size';
         // Show the batch we could not infer as the one that was passed, rather than "?".
         const shown = want.map((d, i) => (d.kind === 'unknown' && got[i] ? got[i] : d));
-        const why = batchFirst
+        const why = w.lastBatch
+          ? (w === wrong.find((o) => o.lastBatch) ? w.lastBatch : ', the same')
+          : batchFirst
           ? '; the hidden state is never batch-first, even with batch_first=True'
           : layersOff
             ? `; its first dimension must be num_layers × directions = ${config.stateLayers}`
             : '';
         return `${name} of shape ${show(shown)} = (num_layers × directions, batch, ${size}) but got ${show(got)}${tensor.origin ? ` (${tensor.origin.text}, line ${tensor.origin.range.start.line + 1})` : ''}${why}`;
       });
-      const edits = wrong.map((w) => rebuildFactory(ctx, w.tensor, w.want));
+      // A state built for the full batch is right for every batch but the last: no one shape to rebuild it with.
+      const edits = wrong.map((w) => (w.lastBatch ? undefined : rebuildFactory(ctx, w.tensor, w.want)));
       const unique = edits.filter((e, i) => e && edits.findIndex((o) => o && o.range.start.line === e.range.start.line && o.range.start.column === e.range.start.column) === i) as TextEdit[];
       ctx.report({
         range: argExpr?.range ?? event.call.range,

@@ -140,6 +140,7 @@ function foldNote(a: Dim[], b: Dim[]): string {
 
 /** CrossEntropyLoss/NLLLoss with (N, C) logits: the target must be N class ids (rank 3 and up is SL113's). */
 function checkClassification(c: LossCall, input: TensorValue, target: TensorValue, ctx: RuleContext): void {
+  if (input.shape.dims.length === 1) return checkUnbatched(c, input, target, ctx);
   if (input.shape.dims.length !== 2) return;
   const n = input.shape.dims[0];
   const t = target.shape.dims;
@@ -182,6 +183,26 @@ function multiTarget(c: LossCall, input: TensorValue, target: TensorValue, ctx: 
   });
 }
 
+/**
+ * (C,) scores are one unbatched sample: PyTorch 1.13 takes a 0-d class id with them (CrossEntropyLoss also (C,)
+ * class probabilities). A target of two or more axes raises "0D or 1D target tensor expected, multi-target not
+ * supported"; a one-axis target of another length than C raises "size mismatch (got input: [C], target: [n])". A
+ * one-axis target of length C is left alone (probabilities, or ids NLLLoss does not check).
+ */
+function checkUnbatched(c: LossCall, input: TensorValue, target: TensorValue, ctx: RuleContext): void {
+  const classes = input.shape.dims[0];
+  const t = target.shape.dims;
+  let raised: string;
+  if (t.length >= 2) raised = '"0D or 1D target tensor expected, multi-target not supported"';
+  else if (t.length === 1 && conflicting(classes, t[0])) raised = `"size mismatch (got input: [${formatDim(classes)}], target: [${formatDim(t[0])}])"`;
+  else return;
+  ctx.report({
+    range: c.call.range,
+    message: `${c.lossName} reads input ${formatShape(input.shape)}${from(input)} as the ${formatDim(classes)} class scores of one unbatched sample, which takes a single class id (a 0-d target), but the target ${formatShape(target.shape)}${from(target)} has ${t.length === 1 ? `${formatDim(t[0])} entries` : `${t.length} axes`}: it raises ${raised}; keep the batch axis on the scores, (N, ${formatDim(classes)}) with N class ids`,
+    related: related(input, target),
+  });
+}
+
 function check(c: LossCall, ctx: RuleContext): void {
   if (!known(c.input) || !known(c.target)) return;
   if (CLASSIFICATION.has(c.kind)) return checkClassification(c, c.input, c.target, ctx);
@@ -197,7 +218,7 @@ export const lossTargetShape: Rule = {
   summary: 'A loss gets an input and a target whose shapes do not fit: BCE raises, MSE/L1 broadcast silently, CrossEntropy/NLL see another batch size.',
   docs: {
     whatItDoes:
-      'Compares the shapes of a loss\'s input and target. `BCELoss`/`BCEWithLogitsLoss` need equal sizes; `MSELoss`, `L1Loss`, `SmoothL1Loss` and `HuberLoss` need them too but only warn and broadcast; `CrossEntropyLoss`/`NLLLoss` with (N, C) scores need N class ids (one axis), so a (N, 1) column of ids or one-hot rows of another width do not fit either. It reports only when both shapes are known to differ.',
+      'Compares the shapes of a loss\'s input and target. `BCELoss`/`BCEWithLogitsLoss` need equal sizes; `MSELoss`, `L1Loss`, `SmoothL1Loss` and `HuberLoss` need them too but only warn and broadcast; `CrossEntropyLoss`/`NLLLoss` with (N, C) scores need N class ids (one axis), so a (N, 1) column of ids or one-hot rows of another width do not fit either; (C,) scores are one unbatched sample and take a 0-d class id, not a (1, 1) column or a one-axis target of another length. It reports only when both shapes are known to differ.',
     whyIsThisBad:
       'BCE raises `ValueError: Using a target size (torch.Size([64])) that is different to the input size (torch.Size([64, 1]))`. MSE with a (64, 1) prediction and a (64,) target broadcasts to (64, 64) and trains on every prediction against every target, with only a UserWarning. CrossEntropy with (1, C) scores and a 0-d target raises `Expected input batch_size (1) to match target batch_size (0)`; with (64, 5) scores and (64, 1) targets it raises `0D or 1D target tensor expected, multi-target not supported`.',
     example: 'pred = model(x)            # (64, 1) from Linear(hidden, 1)\nloss = nn.MSELoss()(pred, y)   # y is (64,)',
