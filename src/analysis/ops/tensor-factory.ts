@@ -179,6 +179,9 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
     return shape ? { ...unknown, shape: shapeOf(shape) } : unknown;
   }
   if (args.length === 1 && first.kind === 'size') return { ...unknown, shape: shapeOf(first.dims) };
+  // One int only assumed (a parameter nothing calls with a known argument) may be a size or data (`torch.Tensor(adj)`
+  // of an adjacency matrix): neither reading is known.
+  if (args.length === 1 && first.kind === 'symint' && first.assumed !== undefined) return unknown;
   // Two positional arguments or more are sizes, whatever their values: data is a single argument (PyTorch raises
   // "new(): argument 'size' must be tuple of ints" otherwise), so an unknown one is an unknown size. A one-element
   // integer tensor is read as its number (`LongTensor(len(batch), lengths[0])`, the longest of sorted lengths): its

@@ -55,6 +55,23 @@ class M(nn.Module):
     assert.deepEqual(lines, ['s = torch.matmul(self.d, x)']);
   });
 
+  it('torch.Tensor(adj) of such a parameter may be a size or data: no shape, and no SL121 on torch.mm', async () => {
+    const layer = `${prelude}
+class A(nn.Module):
+    def __init__(self, adj):
+        super().__init__()
+        self.adj = torch.Tensor(adj)
+
+    def forward(self, x):
+        return torch.mm(self.adj, x)
+`;
+    assert.deepEqual(await codes(layer), []);
+    // Built with one number, torch.Tensor(5) is a (5,) vector and torch.mm raises "self must be a matrix".
+    assert.ok((await codes(`${layer}y = A(5)(torch.randn(5, 3))\n`)).includes('SL121'));
+    // Built with a 2 x 2 matrix, the product is (2, 3): nothing.
+    assert.deepEqual(await codes(`${layer}y = A([[0.0, 1.0], [1.0, 0.0]])(torch.randn(2, 3))\n`), []);
+  });
+
   it('an int the program computes stays one number: torch.tensor(len(xs)) is 0-d', async () => {
     const body = `${prelude}xs = [1, 2, 3]\ny = torch.tensor(len(xs))\n`;
     assert.equal(await shapeOf(body, 'y'), '()');
