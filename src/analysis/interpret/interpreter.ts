@@ -2108,7 +2108,7 @@ export class Interpreter {
         if (symbolic === true && value.kind === 'int') value = { ...value, assumedDefault: param.name };
       }
       if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
-      if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }) } : UNKNOWN;
+      if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }), assumed: param.name } : UNKNOWN;
       scope.set(param.name, value);
     }
     this.refineRanksByUse(def, params, scope, self);

@@ -49,7 +49,8 @@ function numbersShape(value: Value, budget = { left: MAX_WEIGHT }): { dims: Dim[
   if (--budget.left < 0) return undefined;
   if (value.kind === 'int' || value.kind === 'bool') return { dims: [], ints: true, min: Number(value.value), max: Number(value.value) };
   if (value.kind === 'float') return { dims: [], ints: false, min: value.value, max: value.value };
-  if (value.kind === 'symint') return { dims: [], ints: true, min: value.bounds?.min, max: value.bounds?.max };
+  // An int only assumed (a parameter nothing calls with a known argument) may be any data: its shape is not known.
+  if (value.kind === 'symint') return value.assumed === undefined ? { dims: [], ints: true, min: value.bounds?.min, max: value.bounds?.max } : undefined;
   if (value.kind !== 'list' && value.kind !== 'tuple') return undefined;
   const items = value.element ? [value.element] : value.items;
   if (items.length === 0) return undefined;
@@ -178,6 +179,9 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
     return shape ? { ...unknown, shape: shapeOf(shape) } : unknown;
   }
   if (args.length === 1 && first.kind === 'size') return { ...unknown, shape: shapeOf(first.dims) };
+  // One int only assumed (a parameter nothing calls with a known argument) may be a size or data (`torch.Tensor(adj)`
+  // of an adjacency matrix): neither reading is known.
+  if (args.length === 1 && first.kind === 'symint' && first.assumed !== undefined) return unknown;
   // Two positional arguments or more are sizes, whatever their values: data is a single argument (PyTorch raises
   // "new(): argument 'size' must be tuple of ints" otherwise), so an unknown one is an unknown size. A one-element
   // integer tensor is read as its number (`LongTensor(len(batch), lengths[0])`, the longest of sorted lengths): its
@@ -193,7 +197,8 @@ export function legacyConstructor(dtype: DType, args: Value[], origin: Origin): 
 /** The shape of data given as an array, or a list of same-shaped arrays; undefined when it cannot be known. */
 function dataShape(data: Value, alike = false): Dim[] | undefined {
   if (data.kind === 'tensor') return data.shape.rankKnown ? data.shape.dims : undefined;
-  // A number is a 0-d entry, whether or not its value is known.
+  // A number is a 0-d entry, whether or not its value is known; an int only assumed may be any data.
+  if (data.kind === 'symint' && data.assumed !== undefined) return undefined;
   if (data.kind === 'int' || data.kind === 'float' || data.kind === 'bool' || data.kind === 'symint') return [];
   if ((data.kind === 'list' || data.kind === 'tuple') && data.element) {
     const inner = dataShape(data.element, alike);

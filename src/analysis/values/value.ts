@@ -119,6 +119,12 @@ export type Value =
       of?: { tensor: TensorValue; axis: number };
       /** Known to lie between these (inclusive): an item of a range of known bounds (a loop index). */
       bounds?: { min: number; max: number };
+      /**
+       * The parameter this stands for, when the int is only assumed: a parameter of a function nothing calls with a
+       * known argument, taken for a size (`hidden_size`). A caller may pass a list or an array there (`adj_mat`), so
+       * what reads the value as data (`torch.tensor(adj_mat)`) does not take it for one number.
+       */
+      assumed?: string;
     }
   /** A Python float; `value` unset when the float's value is not known (`math.sqrt(d)` of a d not known). */
   | { kind: 'float'; value?: number }
