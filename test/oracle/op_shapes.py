@@ -1655,6 +1655,16 @@ def _(r):
     n = r.randint(1, 4)
     ints = r.random() < 0.3
     kind = r.choice(["stack", "concatenate", "concatenate-none", "vstack", "hstack", "stack-lists"])
+
+    def joined_along(axis):
+        # n arrays of shape s but for their own size on the joined axis.
+        items = []
+        for _ in range(n):
+            t = list(s)
+            t[axis] = r.randint(1, 4)
+            items.append(np_array(r, t, ints))
+        return items
+
     if kind == "stack":
         axis = r.randint(-rank - 1, rank)
         items = ", ".join(np_array(r, s, ints) for _ in range(n))
@@ -1671,22 +1681,13 @@ def _(r):
                 items.append(np_array(r, [r.randint(1, 4)] + s[1:], ints))
         return f"import numpy as np\ny = torch.from_numpy(np.vstack([{', '.join(items)}]))"
     if kind == "hstack":
-        axis = 0 if rank == 1 else 1
-        items = []
-        for _ in range(n):
-            t = list(s)
-            t[axis] = r.randint(1, 4)
-            items.append(np_array(r, t, ints))
+        items = joined_along(0 if rank == 1 else 1)
         return f"import numpy as np\ny = torch.from_numpy(np.hstack(({', '.join(items)},)))"
     if kind == "concatenate-none":
         items = ", ".join(np_array(r, sizes(r, r.randint(1, 3)), ints) for _ in range(n))
         return f"import numpy as np\ny = torch.from_numpy(np.concatenate([{items}], axis=None))"
     axis = r.randint(-rank, rank - 1)
-    items = []
-    for _ in range(n):
-        t = list(s)
-        t[axis] = r.randint(1, 4)
-        items.append(np_array(r, t, ints))
+    items = joined_along(axis)
     return f"import numpy as np\ny = torch.from_numpy(np.concatenate(({', '.join(items)}), axis={axis}))"
 
 
