@@ -7,11 +7,11 @@ import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import { dimsFromSizeArgs } from './dims-from-values';
-import { numpyDtype, permute, reduce, reshape, squeeze, tensorMethod } from './tensor-methods';
+import { numpyDtype, permute, reduce, reshape, squeeze, tensor, tensorMethod } from './tensor-methods';
 import { tensorFactory } from './tensor-factory';
 import { tensorFunction } from './torch-functions';
 
-/** np.<name> → how it is read. */
+/** The np.<name> functions read here. */
 const NUMPY_ARRAY_OPS = new Set([
   'stack', 'concatenate', 'vstack', 'row_stack', 'hstack', 'expand_dims', 'squeeze', 'reshape', 'transpose',
   'argmax', 'argmin', 'zeros_like', 'ones_like', 'empty_like', 'full_like',
@@ -24,9 +24,8 @@ export function isNumpyArrayOp(path: string): boolean {
 /** NumPy reads any array-like as an array: a list of numbers (or of arrays) is np.asarray of it. */
 function asArray(value: Value | undefined, origin: Origin): Value {
   if (!value || value.kind === 'tensor' || value.kind === 'unknown') return value ?? UNKNOWN;
-  if (value.kind === 'int' || value.kind === 'float' || value.kind === 'bool') return tensorFactory('array', [value], new Map(), origin) ?? UNKNOWN;
-  if (value.kind === 'list' || value.kind === 'tuple') return tensorFactory('array', [value], new Map(), origin) ?? UNKNOWN;
-  return UNKNOWN;
+  const arrayLike = value.kind === 'int' || value.kind === 'float' || value.kind === 'bool' || value.kind === 'list' || value.kind === 'tuple';
+  return arrayLike ? tensorFactory('array', [value], new Map(), origin) ?? UNKNOWN : UNKNOWN;
 }
 
 function unknownArray(origin: Origin, dtype: DType = 'unknown'): TensorValue {
@@ -100,19 +99,19 @@ function axesOf(value: Value | undefined): number[] | undefined {
 function expandDims(a: Value, axisArg: Value | undefined, origin: Origin): Value {
   if (a.kind !== 'tensor') return unknownArray(origin);
   const axes = axesOf(axisArg);
-  if (!axes || !a.shape.rankKnown) return { ...a, origin, shape: UNKNOWN_SHAPE, strides: undefined };
+  if (!axes || !a.shape.rankKnown) return tensor(a, UNKNOWN_SHAPE, origin);
   const rank = a.shape.dims.length + axes.length;
   const at = new Set<number>();
   for (const axis of axes) {
     const i = normaliseAxis(axis, rank);
     // An axis out of range, or named twice, makes NumPy raise.
-    if (i === undefined || at.has(i)) return { ...a, origin, shape: UNKNOWN_SHAPE, strides: undefined };
+    if (i === undefined || at.has(i)) return tensor(a, UNKNOWN_SHAPE, origin);
     at.add(i);
   }
   const dims: Dim[] = [];
   let k = 0;
   for (let i = 0; i < rank; i++) dims.push(at.has(i) ? intDim(1, { origin }) : a.shape.dims[k++]);
-  return { ...a, origin, shape: shapeOf(dims), strides: undefined };
+  return tensor(a, shapeOf(dims), origin);
 }
 
 /**
@@ -123,23 +122,23 @@ function squeezeArray(a: Value, axisArg: Value | undefined, origin: Origin): Val
   if (a.kind !== 'tensor') return unknownArray(origin);
   if (axisArg === undefined || axisArg.kind === 'none') return squeeze(a, undefined, false, origin);
   const axes = axesOf(axisArg);
-  if (!axes || !a.shape.rankKnown) return { ...a, origin, shape: UNKNOWN_SHAPE, strides: undefined };
+  if (!axes || !a.shape.rankKnown) return tensor(a, UNKNOWN_SHAPE, origin);
   const rank = a.shape.dims.length;
   const at = new Set<number>();
   for (const axis of axes) {
     const i = normaliseAxis(axis, rank);
     const d = i === undefined ? undefined : a.shape.dims[i];
-    if (i === undefined || at.has(i) || (d?.kind === 'int' && d.value !== 1)) return { ...a, origin, shape: UNKNOWN_SHAPE, strides: undefined };
+    if (i === undefined || at.has(i) || (d?.kind === 'int' && d.value !== 1)) return tensor(a, UNKNOWN_SHAPE, origin);
     at.add(i);
   }
-  return { ...a, origin, shape: shapeOf(a.shape.dims.filter((_, i) => !at.has(i))), strides: undefined };
+  return tensor(a, shapeOf(a.shape.dims.filter((_, i) => !at.has(i))), origin);
 }
 
 /** np.transpose(a, axes=None): the axes reversed, or in the order given. */
 function transposeArray(a: Value, axesArg: Value | undefined, origin: Origin): Value {
   if (a.kind !== 'tensor') return unknownArray(origin);
   if (axesArg === undefined || axesArg.kind === 'none') return tensorMethod(a, 'T', [], new Map(), origin);
-  if ((axesArg.kind !== 'tuple' && axesArg.kind !== 'list') || axesArg.element) return { ...a, origin, shape: UNKNOWN_SHAPE, strides: undefined };
+  if ((axesArg.kind !== 'tuple' && axesArg.kind !== 'list') || axesArg.element) return tensor(a, UNKNOWN_SHAPE, origin);
   return permute(a, axesArg.items.map(intValue), origin);
 }
 
@@ -179,7 +178,7 @@ export function numpyArrayOp(path: string, args: Value[], kwargs: Map<string, Va
       const shape = args[1] ?? kwargs.get('newshape');
       const dims = shape ? dimsFromSizeArgs([shape], origin) : undefined;
       if (a.kind !== 'tensor') return unknownArray(origin);
-      return dims ? reshape(a, dims, origin) : { ...a, origin, shape: UNKNOWN_SHAPE, strides: undefined };
+      return dims ? reshape(a, dims, origin) : tensor(a, UNKNOWN_SHAPE, origin);
     }
     case 'transpose':
       return transposeArray(asArray(args[0] ?? kwargs.get('a'), origin), args[1] ?? kwargs.get('axes'), origin);

@@ -93,7 +93,8 @@ function maskedFillShape(t: TensorValue, mask: Value | undefined, origin: Origin
 
 const CASTS: Record<string, DType> = { float: 'float', double: 'float', half: 'float', bfloat16: 'float', long: 'long', int: 'long', short: 'long', byte: 'unknown', bool: 'bool' };
 
-function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
+/** t's values in another shape (or dtype): a fresh tensor that keeps only t's value bounds. */
+export function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
   // A bool tensor cast to a number holds 0 and 1: a 0/1 mask stays recognisable.
   const fromBool = t.dtype === 'bool' && dtype !== 'bool' && dtype !== 'unknown';
   const keep = dtype === t.dtype;
