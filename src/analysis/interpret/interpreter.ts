@@ -24,8 +24,8 @@ import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
 import { inPlaceResult } from '../ops/in-place';
-import { linkedSize, valueFromDim } from '../ops/dims-from-values';
-import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, roleFromName, symDim } from '../shapes/dim';
+import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
@@ -2372,13 +2372,6 @@ function labelledInt(value: IntValue, label: string, origin: IntValue['origin'])
   if ('assumedDefault' in value) out.assumedDefault = value.assumedDefault;
   if ('role' in value) out.role = value.role;
   return out;
-}
-
-/** The role a Python int's name or arithmetic gives it (`batch_size`, `b * num_windows`). */
-function intRole(v: Value): DimRole | undefined {
-  if (v.kind === 'int') return roleFromName(v.label) ?? v.role;
-  if (v.kind === 'symint') return v.dim.role;
-  return undefined;
 }
 
 /**

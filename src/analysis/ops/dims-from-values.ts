@@ -1,12 +1,19 @@
 // Turning Python values into tensor dimensions, keeping names and origins.
-import { Dim, Origin, UNKNOWN_DIM, intDim, roleFromName } from '../shapes/dim';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, roleFromName } from '../shapes/dim';
 import { Value } from '../values/value';
 
 export function dimFromValue(value: Value | undefined, origin: Origin | undefined): Dim {
   if (!value) return UNKNOWN_DIM;
-  if (value.kind === 'int') return intDim(value.value, { origin, label: value.label, role: roleFromName(value.label) ?? value.role });
+  if (value.kind === 'int') return intDim(value.value, { origin, label: value.label, role: intRole(value) });
   if (value.kind === 'symint') return value.dim.kind === 'unknown' ? value.dim : { ...value.dim, origin: value.dim.origin ?? origin };
   return UNKNOWN_DIM;
+}
+
+/** The role a Python int's name or arithmetic gives it (`batch_size`, `b * num_windows`): the name's comes first. */
+export function intRole(v: Value): DimRole | undefined {
+  if (v.kind === 'int') return roleFromName(v.label) ?? v.role;
+  if (v.kind === 'symint') return v.dim.role;
+  return undefined;
 }
 
 /** A `size` argument given as separate ints, one tuple/list, or a `.shape`/`.size()` value. */
