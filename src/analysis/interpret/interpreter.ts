@@ -1988,6 +1988,7 @@ export class Interpreter {
       call: expr,
       origin: this.originOf(expr),
       applyLayer: (child, childArgs) => this.applyLayer(child, childArgs, new Map(), expr),
+      source: this.ctx.source,
     });
     this.ctx.noteLayerCall(layer.call.range, () => {
       const shapes = describeCall(args[0], output);

@@ -10,6 +10,8 @@ export interface ApplyContext {
   origin: Origin;
   /** Applies another layer (Sequential's children). */
   applyLayer(layer: LayerDesc, args: Value[]): Value;
+  /** The analysed file's text, for what the file sets once for every layer (Keras' image data format). */
+  source?: string;
 }
 
 /** One family of layers (recurrent, embedding, linear, …): arguments in, shapes through, words for hovers. */

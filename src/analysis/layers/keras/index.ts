@@ -5,6 +5,7 @@ import type { LayerFamily } from '../family';
 import { LayerDesc, argValue } from '../layer';
 import { kerasAttention } from './attention';
 import { CONV_1D, kerasConv } from './conv';
+import { kerasConv2D } from './conv2d';
 import { kerasCore } from './core';
 import { kerasTensor, noneDim, shapeFromTuple } from './dims';
 import { kerasEmbedding } from './embedding';
@@ -13,7 +14,7 @@ import { kerasWrappers } from './wrappers';
 import { shapeOf } from '../../shapes/shape';
 import { intDim } from '../../shapes/dim';
 
-const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasAttention, kerasWrappers];
+const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasConv2D, kerasAttention, kerasWrappers];
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
 
