@@ -184,6 +184,30 @@ describe('Keras 2-D image layers against tfjs-layers', function () {
     }
   });
 
+  it('ConvLSTM2D: kernel, strides, padding, return_sequences and return_state, channels last and first, on 20 random shapes', async () => {
+    const r = seededRandom(3508);
+    let checked = 0;
+    while (checked < 20) {
+      const c = windowCase(r);
+      if (!c.fits || c.dilation[0] > 1 || c.dilation[1] > 1) continue;
+      const steps = int(r, 1, 8);
+      const filters = int(r, 1, 8);
+      const sequences = r() < 0.5;
+      const states = checked % 5 === 4;
+      const first = checked % 4 === 3;
+      const shape = first ? [steps, c.channels, c.rows, c.cols] : [steps, c.rows, c.cols, c.channels];
+      const layer = tf.layers.convLstm2d({ filters, kernelSize: c.kernel, strides: c.strides, padding: c.padding, returnSequences: sequences, returnState: states, dataFormat: first ? 'channelsFirst' : 'channelsLast' });
+      const outs = layer.apply(tf.input({ shape })) as tf.SymbolicTensor | tf.SymbolicTensor[];
+      const [o, h] = Array.isArray(outs) ? outs : [outs];
+      const py = (b: boolean) => (b ? 'True' : 'False');
+      const call = `layers.ConvLSTM2D(${filters}, ${t2(c.kernel)}, strides=${t2(c.strides)}, padding="${c.padding}", return_sequences=${py(sequences)}, return_state=${py(states)}${first ? ', data_format="channels_first"' : ''})(inp)`;
+      const body = `inp = keras.Input(shape=(${shape.join(', ')}))\n${states ? 'out, h, cs' : 'out'} = ${call}\n`;
+      assert.equal(await seqlensShape(body, 'out'), kerasShape(o.shape), body);
+      if (states) assert.equal(await seqlensShape(body, 'h'), kerasShape(h.shape), body);
+      checked++;
+    }
+  });
+
   it("Conv2DTranspose with output_padding follows Keras' deconv_output_length (tfjs has no output_padding)", async () => {
     // (n - 1) * stride + kernel - 2 * pad + output_padding, pad = kernel // 2 for 'same', 0 for 'valid'.
     for (const [n, k, s, padding, op, want] of [[7, 3, 2, 'same', 1, 14], [7, 3, 2, 'valid', 0, 15], [5, 4, 3, 'same', 2, 14], [6, 5, 1, 'valid', 0, 10]] as const) {

@@ -19,7 +19,7 @@ import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
-import { LayerDesc, argDim, argInt, argValue } from '../layer';
+import { LayerDesc, argBool, argDim, argInt, argValue } from '../layer';
 import { kerasTensor } from './dims';
 
 export const CONV_2D = ['Conv2D', 'Convolution2D'];
@@ -29,6 +29,8 @@ const TRANSPOSE_2D = ['Conv2DTranspose', 'Convolution2DTranspose'];
 const POOLING_2D = ['MaxPooling2D', 'AveragePooling2D', 'MaxPool2D', 'AvgPool2D'];
 const GLOBAL_POOLING_2D = ['GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'GlobalAvgPool2D', 'GlobalMaxPool2D'];
 const RESIZING_2D = ['UpSampling2D', 'ZeroPadding2D', 'Cropping2D'];
+/** A convolutional LSTM over (batch, steps, rows, cols, channels); not one of the recurrent family's layers, whose rules read 3-D input. */
+const CONV_LSTM_2D = ['ConvLSTM2D'];
 /** Image layers whose output has their input's shape (preprocessing, spatial dropout, augmentation). */
 const SAME_SHAPE = ['SpatialDropout2D', 'Rescaling', 'Normalization', 'RandomFlip', 'RandomRotation', 'RandomZoom', 'RandomTranslation', 'RandomContrast', 'RandomBrightness', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization', 'PReLU', 'ELU', 'ThresholdedReLU'];
 
@@ -183,6 +185,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
     return { ...input, origin: ctx.origin, ...(float ? { dtype: 'float' as const } : {}) };
   }
   const out = (dims: Dim[] | undefined) => kerasTensor(dims ? shapeOf(dims) : UNKNOWN_SHAPE, ctx.origin);
+  if (CONV_LSTM_2D.includes(layer.kind)) return convLstm(layer, input, ctx);
   if (!input.shape.rankKnown) return out(undefined);
   const dims = input.shape.dims;
   // The convolutions take extra leading batch axes in tf.keras 2.x; the others want exactly (batch, rows, cols, channels).
@@ -233,6 +236,40 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   return assemble(convAxis(rows, k[0], s[0], d[0], w.padding, ctx), convAxis(cols, k[1], s[1], d[1], w.padding, ctx), outChannels);
 }
 
+/**
+ * ConvLSTM2D: each step's (rows, cols, channels) map through Conv2D's window; the output is the last step's
+ * (batch, rows', cols', filters), or every step's with return_sequences=True, and with return_state=True the two
+ * states, each shaped as one step's output.
+ */
+function convLstm(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): Value {
+  // Both default to False; one given a value not known leaves the output unknown.
+  const flag = (name: string) => (layer.args.has(name) ? argBool(layer, name) : false);
+  const everyStep = flag('return_sequences');
+  const withStates = flag('return_state');
+  if (everyStep === undefined || withStates === undefined) return UNKNOWN;
+  const tensor = (dims: Dim[] | undefined) => kerasTensor(dims ? shapeOf(dims) : UNKNOWN_SHAPE, ctx.origin);
+  const dims = input.shape.rankKnown ? input.shape.dims : undefined;
+  let step: Dim[] | undefined;
+  let time: Dim = UNKNOWN_DIM;
+  if (dims && dims.length === 5) {
+    const [batch, steps] = dims;
+    time = steps;
+    const where = layout(layer, ctx);
+    const w = windowOf(layer);
+    const filters = argDim(layer, 'filters', 'feature');
+    if (where === undefined || !w.kernel || !w.strides || !w.dilation || (w.padding !== 'valid' && w.padding !== 'same')) {
+      step = [batch, UNKNOWN_DIM, UNKNOWN_DIM, where === 'last' ? filters : UNKNOWN_DIM];
+    } else {
+      const [rows, cols] = where === 'last' ? [dims[2], dims[3]] : [dims[3], dims[4]];
+      const r = convAxis(rows, w.kernel[0], w.strides[0], w.dilation[0], w.padding, ctx);
+      const c = convAxis(cols, w.kernel[1], w.strides[1], w.dilation[1], w.padding, ctx);
+      step = where === 'last' ? [batch, r, c, filters] : [batch, filters, r, c];
+    }
+  }
+  const output = everyStep ? tensor(step ? [step[0], time, ...step.slice(1)] : undefined) : tensor(step);
+  return withStates ? { kind: 'list', items: [output, tensor(step), tensor(step)] } : output;
+}
+
 const CONV_PARAMS = ['filters', 'kernel_size', 'strides', 'padding', 'data_format', 'dilation_rate'];
 const POOL_PARAMS = ['pool_size', 'strides', 'padding', 'data_format'];
 const PARAMS: Record<string, string[]> = {
@@ -247,11 +284,13 @@ const PARAMS: Record<string, string[]> = {
   Cropping2D: ['cropping', 'data_format'],
   SpatialDropout2D: ['rate'],
   Rescaling: ['scale', 'offset'],
+  ConvLSTM2D: CONV_PARAMS,
 };
 
 function hover(layer: LayerDesc): string {
   const kind = `**layers.${layer.kind}**`;
   if (SAME_SHAPE.includes(layer.kind)) return `${kind} — the output has the input's shape.`;
+  if (CONV_LSTM_2D.includes(layer.kind)) return `${kind} — \`(None, steps, rows, cols, channels)\` → \`(None, rows', cols', filters)\`, or \`(None, steps, rows', cols', filters)\` with return_sequences=True: each step's map goes through Conv2D's window. A second ConvLSTM2D after it needs return_sequences=True.`;
   if (GLOBAL_POOLING_2D.includes(layer.kind)) return `${kind} — \`(None, rows, cols, channels)\` → \`(None, channels)\`: both spatial axes are gone (keepdims=True keeps them as 1).`;
   if (RESIZING_2D.includes(layer.kind)) return `${kind} — \`(None, rows, cols, channels)\`: changes rows and cols, keeps the channels.`;
   const w = windowOf(layer);
@@ -270,7 +309,7 @@ function hover(layer: LayerDesc): string {
 
 export const kerasConv2D: LayerFamily = {
   framework: 'keras',
-  kinds: [...CONV_2D, ...SEPARABLE_2D, ...DEPTHWISE_2D, ...TRANSPOSE_2D, ...POOLING_2D, ...GLOBAL_POOLING_2D, ...RESIZING_2D, ...SAME_SHAPE],
+  kinds: [...CONV_2D, ...CONV_LSTM_2D, ...SEPARABLE_2D, ...DEPTHWISE_2D, ...TRANSPOSE_2D, ...POOLING_2D, ...GLOBAL_POOLING_2D, ...RESIZING_2D, ...SAME_SHAPE],
   params: (kind) => (PARAMS[kind] ?? []).map((name) => ({ name })),
   apply,
   hover,
