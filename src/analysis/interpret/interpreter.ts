@@ -2,6 +2,7 @@
 // It follows values through assignments, calls, classes and instantiation sites, computes
 // tensor shapes with the layer families and ops, and reports facts to the rules as events.
 // It never throws on odd code: what it cannot follow becomes unknown.
+import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
 import type { Range } from '../findings';
 import { LayerDesc, bindArgs } from '../layers/layer';
@@ -1824,8 +1825,12 @@ export class Interpreter {
     if (keras) {
       this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       if (/^keras\.layers\.[A-Z]/.test(keras)) this.kerasConstructs.add(expr);
-      return partial ? UNKNOWN : callKeras(this, keras, args, kwargs, expr) ?? UNKNOWN;
+      if (partial) return UNKNOWN;
+      const op = tfOpName(keras);
+      return callKeras(this, keras, args, kwargs, expr) ?? (op ? tfFunction(op[0], op[1], args, kwargs, origin) : undefined) ?? UNKNOWN;
     }
+    const tfOp = tfOpName(path);
+    if (tfOp) return partial ? UNKNOWN : tfFunction(tfOp[0], tfOp[1], args, kwargs, origin) ?? UNKNOWN;
     // A `*seq` the analysis cannot see hides sizes, dims or operands: the result is not computed from the arguments
     // that are visible (`torch.zeros(20, *x.shape[1:])` of an x of unknown rank is not 1-D).
     if (partial && expr.starArgs.length > 0 && (isArrayFactory(path) || (path.startsWith('torch.') && torchLayerKind(path) === undefined))) {
