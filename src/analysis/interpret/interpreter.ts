@@ -1994,6 +1994,7 @@ export class Interpreter {
       origin: this.originOf(expr),
       applyLayer: (child, childArgs) => this.applyLayer(child, childArgs, new Map(), expr),
       source: this.ctx.source,
+      callValue: (callee, callArgs, callKwargs) => this.callValue(callee, callArgs, callKwargs, expr, false),
     });
     this.ctx.noteLayerCall(layer.call.range, () => {
       const shapes = describeCall(args[0], output);

@@ -12,6 +12,8 @@ export interface ApplyContext {
   applyLayer(layer: LayerDesc, args: Value[]): Value;
   /** The analysed file's text, for what the file sets once for every layer (Keras' image data format). */
   source?: string;
+  /** Calls a Python function or lambda the program defined (Keras' Lambda layer). */
+  callValue?(callee: Value, args: Value[], kwargs: Map<string, Value>): Value;
 }
 
 /** One family of layers (recurrent, embedding, linear, …): arguments in, shapes through, words for hovers. */

@@ -6,6 +6,7 @@ import { LayerDesc, argValue } from '../layer';
 import { kerasAttention } from './attention';
 import { CONV_1D, kerasConv } from './conv';
 import { kerasConv2D } from './conv2d';
+import { kerasLambda } from './lambda';
 import { kerasCore } from './core';
 import { kerasTensor, noneDim, shapeFromTuple } from './dims';
 import { kerasEmbedding } from './embedding';
@@ -14,7 +15,7 @@ import { kerasWrappers } from './wrappers';
 import { shapeOf } from '../../shapes/shape';
 import { intDim } from '../../shapes/dim';
 
-const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasConv2D, kerasAttention, kerasWrappers];
+const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasConv2D, kerasAttention, kerasLambda, kerasWrappers];
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
 
