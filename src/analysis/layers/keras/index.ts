@@ -7,6 +7,7 @@ import { kerasAttention } from './attention';
 import { CONV_1D, kerasConv } from './conv';
 import { kerasConv2D } from './conv2d';
 import { kerasLambda } from './lambda';
+import { kerasTextVectorization } from './text-vectorization';
 import { kerasCore } from './core';
 import { kerasTensor, noneDim, shapeFromTuple } from './dims';
 import { kerasEmbedding } from './embedding';
@@ -15,7 +16,7 @@ import { kerasWrappers } from './wrappers';
 import { shapeOf } from '../../shapes/shape';
 import { intDim } from '../../shapes/dim';
 
-const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasConv2D, kerasAttention, kerasLambda, kerasWrappers];
+const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasConv2D, kerasAttention, kerasLambda, kerasTextVectorization, kerasWrappers];
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
 
