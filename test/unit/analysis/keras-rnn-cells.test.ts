@@ -1,0 +1,41 @@
+// keras.layers.RNN over LSTMCell / GRUCell / SimpleRNNCell (one or stacked), and Keras 2's CuDNNLSTM / CuDNNGRU, as
+// Keras documents them: RNN(LSTMCell(u)) is LSTM(u); stacked cells give the last cell's units and every cell's states.
+import { strict as assert } from 'node:assert';
+import { run } from './helpers';
+
+const HEADER = 'from tensorflow import keras\nfrom tensorflow.keras import layers\n';
+
+async function shapes(body: string): Promise<Map<string, string>> {
+  const result = await run(HEADER + body);
+  return new Map(result.tensors.map((t) => [t.name, t.shape]));
+}
+
+describe('Keras RNN cells and the CuDNN layers', () => {
+  it('RNN(cell): the last step or every step, with the cell\'s units', async () => {
+    const s = await shapes(`x = keras.Input(shape=(10, 8))\na = layers.RNN(layers.LSTMCell(16))(x)\nb = layers.RNN(layers.GRUCell(12), return_sequences=True)(x)\nc = layers.Bidirectional(layers.RNN(layers.SimpleRNNCell(4)))(x)\n`);
+    assert.equal(s.get('a'), '(None, 16)');
+    assert.equal(s.get('b'), '(None, 10, 12)');
+    assert.equal(s.get('c'), '(None, 8)');
+  });
+
+  it('stacked cells: the last cell\'s units, and with return_state every cell\'s states in order', async () => {
+    const s = await shapes(`x = keras.Input(shape=(10, 8))\nout, h1, c1, h2 = layers.RNN([layers.LSTMCell(16), layers.GRUCell(6)], return_state=True)(x)\n`);
+    assert.equal(s.get('out'), '(None, 6)');
+    assert.equal(s.get('h1'), '(None, 16)');
+    assert.equal(s.get('c1'), '(None, 16)');
+    assert.equal(s.get('h2'), '(None, 6)');
+  });
+
+  it('CuDNNLSTM is an LSTM to the rules: stacked without return_sequences is reported, with it is not', async () => {
+    const bad = await run(`${HEADER}from keras.layers import CuDNNLSTM\nm = keras.Sequential([CuDNNLSTM(32, input_shape=(10, 8)), CuDNNLSTM(16)])\n`);
+    assert.deepEqual(bad.findings.map((f) => f.code), ['SL202']);
+    const good = await run(`${HEADER}from keras.layers import CuDNNLSTM\nm = keras.Sequential([CuDNNLSTM(32, input_shape=(10, 8), return_sequences=True), CuDNNLSTM(16)])\n`);
+    assert.deepEqual(good.findings.map((f) => f.code), []);
+  });
+
+  it('a cell that is not known, or a cell called on its own, gives no shape', async () => {
+    const s = await shapes(`x = keras.Input(shape=(10, 8))\ncell = make_cell()\na = layers.RNN(cell)(x)\nh = keras.Input(shape=(8,))\nb = layers.LSTMCell(4)(h, [h, h])\n`);
+    assert.equal(s.get('a'), undefined);
+    assert.equal(s.get('b'), undefined);
+  });
+});
