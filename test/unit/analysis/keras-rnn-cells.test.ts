@@ -38,4 +38,16 @@ describe('Keras RNN cells and the CuDNN layers', () => {
     assert.equal(s.get('a'), undefined);
     assert.equal(s.get('b'), undefined);
   });
+
+  it('a return_sequences or return_state the analysis cannot read is not taken for False: no SL202 on the layer after it', async () => {
+    const body = `import sys\nflag = sys.argv[1] == "x"\nm = keras.Sequential()\nm.add(layers.LSTM(32, input_shape=(10, 8), return_sequences=flag))\nm.add(layers.LSTM(16))\ninp = keras.Input(shape=(10, 8))\na = layers.LSTM(32, return_sequences=flag)(inp)\nb = layers.LSTM(16)(a)\nc = layers.GRU(8, return_state=flag)(inp)\n`;
+    const result = await run(HEADER + body);
+    assert.deepEqual(result.findings.map((f) => f.code), []);
+    const s = new Map(result.tensors.map((t) => [t.name, t.shape]));
+    assert.equal(s.get('a'), undefined);
+    assert.equal(s.get('c'), undefined);
+    // Known flags still give their shapes and the stacked-layer finding.
+    const known = await run(`${HEADER}inp = keras.Input(shape=(10, 8))\na = layers.LSTM(32, return_sequences=False)(inp)\nb = layers.LSTM(16)(a)\n`);
+    assert.deepEqual(known.findings.map((f) => f.code), ['SL202']);
+  });
 });

@@ -31,9 +31,12 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   const cells = layer.kind === 'RNN' ? cellsOf(layer) : undefined;
   if (layer.kind === 'RNN' && !cells) return input?.kind === 'tensor' ? kerasTensor(UNKNOWN_SHAPE, ctx.origin) : UNKNOWN;
   const units = cells ? argDim(cells[cells.length - 1], 'units', 'feature') : argDim(layer, 'units', 'feature');
-  const sequences = argBool(layer, 'return_sequences') ?? false;
-  const state = argBool(layer, 'return_state') ?? false;
+  const sequences = flagOf(layer, 'return_sequences');
+  const state = flagOf(layer, 'return_state');
   if (input?.kind !== 'tensor') return UNKNOWN;
+  // A flag given a value the analysis does not know: one of two ranks, or one of two kinds of output.
+  if (state === undefined) return UNKNOWN;
+  if (sequences === undefined) return state ? UNKNOWN : kerasTensor(UNKNOWN_SHAPE, ctx.origin);
   if (input.shape.rankKnown && input.shape.dims.length !== 3) return kerasTensor(UNKNOWN_SHAPE, ctx.origin);
   const batch = input.shape.rankKnown ? input.shape.dims[0] : noneDim('batch');
   const time = input.shape.rankKnown ? input.shape.dims[1] : noneDim('time');
@@ -49,6 +52,11 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   }
   const h = kerasTensor(shapeOf([batch, units]), ctx.origin);
   return { kind: 'list', items: [output, ...Array.from({ length: stateCount(layer) }, () => h)], tag: { kind: 'keras-states', layer, call: layer.call } };
+}
+
+/** A flag the layer takes: False when it is not given, undefined when it is given a value the analysis does not know. */
+export function flagOf(layer: LayerDesc, name: string): boolean | undefined {
+  return layer.args.has(name) ? argBool(layer, name) : false;
 }
 
 /** The states a recurrent layer returns with return_state=True: h and c for an LSTM, h otherwise. */
