@@ -51,3 +51,12 @@ describe('Keras RNN cells and the CuDNN layers', () => {
     assert.deepEqual(known.findings.map((f) => f.code), ['SL202']);
   });
 });
+
+describe('Keras global 1-D pooling with a keepdims not known', () => {
+  it('leaves the output unknown rather than taking keepdims for False', async () => {
+    const result = await run(`${HEADER}import sys\nk = sys.argv[1] == "1"\nx = keras.Input(shape=(10, 8))\na = layers.GlobalAveragePooling1D(keepdims=k)(x)\nb = layers.GlobalAveragePooling1D(keepdims=True)(x)\n`);
+    const s = new Map(result.tensors.map((t) => [t.name, t.shape]));
+    assert.equal(s.get('a'), undefined);
+    assert.equal(s.get('b'), '(None, 1, 8)');
+  });
+});

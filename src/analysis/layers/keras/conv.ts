@@ -101,7 +101,8 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const channelsFirst = str(layer, 'data_format', 'channels_last') === 'channels_first';
   if (GLOBAL_POOLING_1D.includes(layer.kind)) {
     if (dims.length !== 3) return out(undefined);
-    const keep = argBool(layer, 'keepdims') ?? false;
+    const keep = layer.args.has('keepdims') ? argBool(layer, 'keepdims') : false;
+    if (keep === undefined) return out(undefined);
     const channels = channelsFirst ? dims[1] : dims[2];
     if (keep) return out(channelsFirst ? [dims[0], channels, intDim(1)] : [dims[0], intDim(1), channels]);
     return out([dims[0], channels]);
