@@ -267,6 +267,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       model.compile = {
         call: expr,
         loss: lossName(loss, lossExpr, host),
+        ownLoss: loss?.kind === 'function' && !wrappedLoss(loss.def, host),
         lossRange: lossExpr?.range,
         metrics: metrics?.kind === 'list' || metrics?.kind === 'tuple' ? metrics.items.map((m, i) => (m.kind === 'str' ? m.value : metricsExpr?.kind === 'list' || metricsExpr?.kind === 'tuple' ? host.ctx.text(metricsExpr.items[i].range) : '?')) : undefined,
         metricsRange: metricsExpr?.range,

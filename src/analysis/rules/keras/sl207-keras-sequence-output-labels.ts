@@ -5,7 +5,6 @@ import { formatShape } from '../../shapes/shape';
 import { fix, setKeyword } from '../edits';
 import type { Rule } from '../rule';
 import { kerasLayerName, keywordRange, returnsSequences } from './helpers';
-import { knownLoss } from './sl210-keras-output-label-shape';
 
 /** Layers applied to every time step alike: they keep the time axis as the recurrent layer left it. */
 const PER_STEP = new Set(['Dense', 'TimeDistributed', 'Dropout', 'SpatialDropout1D', 'Activation', 'Masking', 'LayerNormalization', 'BatchNormalization', 'GaussianNoise', 'ReLU', 'Softmax', 'LeakyReLU']);
@@ -51,10 +50,9 @@ export const kerasSequenceOutputLabels: Rule = {
       const labels = event.args[1] ?? event.kwargs.get('y');
       if (output.kind !== 'tensor' || !output.shape.rankKnown || output.shape.dims.length !== 3) return;
       if (labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
-      const loss = model.compile?.loss;
-      // (batch, steps) labels fit a sparse loss; a loss of the program's own that is not read as a Keras loss may
-      // take them too (per-step class ids), so with it only 1-D labels are surely one per sample.
-      const sparse = /sparse/.test(loss ?? '') || (loss !== undefined && !knownLoss(loss));
+      // (batch, steps) labels fit a sparse loss; a loss function of the program's own that is not read as a Keras
+      // loss may take them too (per-step class ids), so with it only 1-D labels are surely one per sample.
+      const sparse = /sparse/.test(model.compile?.loss ?? '') || model.compile?.ownLoss === true;
       const expectedRank = sparse ? 2 : 3;
       if (labels.shape.dims.length >= expectedRank) return;
       const layer = sequenceOutputCause(model);

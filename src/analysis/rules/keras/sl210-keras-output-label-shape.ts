@@ -19,11 +19,6 @@ const known = (d: Dim | undefined): number | undefined => (d?.kind === 'int' ? d
  * (losses_utils.squeeze_or_expand_dimensions). What is left must have the same rank; the last axes must be equal,
  * except that element-wise losses broadcast a size-1 axis without an error.
  */
-/** A loss whose comparison of labels and predictions is known here: sparse, categorical or element-wise. */
-export function knownLoss(loss: string | undefined): boolean {
-  return loss !== undefined && (/sparse/.test(loss) || CATEGORICAL.test(loss) || ELEMENTWISE.test(loss));
-}
-
 export function compareLabels(labels: Dim[], output: Dim[], loss: string): Mismatch | undefined {
   let l = labels;
   let o = output;
