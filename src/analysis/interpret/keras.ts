@@ -267,6 +267,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       model.compile = {
         call: expr,
         loss: lossName(loss, lossExpr, host),
+        ownLoss: loss?.kind === 'function' && !wrappedLoss(loss.def, host),
         lossRange: lossExpr?.range,
         metrics: metrics?.kind === 'list' || metrics?.kind === 'tuple' ? metrics.items.map((m, i) => (m.kind === 'str' ? m.value : metricsExpr?.kind === 'list' || metricsExpr?.kind === 'tuple' ? host.ctx.text(metricsExpr.items[i].range) : '?')) : undefined,
         metricsRange: metricsExpr?.range,
@@ -391,6 +392,7 @@ function widens(input: Value, data: Value): boolean {
 
 function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: KerasHost): string | undefined {
   if (loss?.kind === 'str') return loss.value.toLowerCase();
+  if (loss?.kind === 'function') return wrappedLoss(loss.def, host) ?? loss.def.name.toLowerCase();
   if (!expr) return undefined;
   // keras.losses.SparseCategoricalCrossentropy() or keras.losses.binary_crossentropy
   const text = host.ctx.text(expr.range);
@@ -398,4 +400,24 @@ function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: Keras
   const m = /losses\.(\w+)/.exec(text) ?? /^(\w+)\(/.exec(text) ?? /^([A-Za-z_]\w*)$/.exec(text.trim());
   if (!m) return undefined;
   return m[1].replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
+}
+
+/**
+ * The loss a loss function of the program computes when its body (after a docstring) is one `return` of a Keras loss
+ * applied to its own two parameters in order, `def loss(labels, logits): return
+ * tf.keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)`: Keras then compares labels and
+ * predictions as that loss does. Any other body is a loss of its own, named by the function.
+ */
+function wrappedLoss(def: A.FunctionDef, host: KerasHost): string | undefined {
+  const body = def.body[0]?.kind === 'expr' && def.body[0].value.kind === 'str' ? def.body.slice(1) : def.body;
+  const ret = body.length === 1 && body[0].kind === 'return' ? body[0].value : undefined;
+  const params = def.params.filter((p) => !p.variadic);
+  if (ret?.kind !== 'call' || params.length !== 2 || ret.args.length < 2) return undefined;
+  const passes = (i: number) => { const a = ret.args[i]; return a.kind === 'name' && a.id === params[i].name; };
+  if (!passes(0) || !passes(1)) return undefined;
+  // Only a function of Keras' losses module (keras.losses.x, tf.keras.losses.x, or x imported from it).
+  const text = host.ctx.text(ret.func.range);
+  const m = /(?:^|\.)losses\.([a-z_]+)$/.exec(text) ?? /^([a-z_]+)$/.exec(text);
+  if (!m || !/crossentropy|squared|absolute|hinge|divergence|poisson|log_?cosh|huber/.test(m[1])) return undefined;
+  return m[1].replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
 }

@@ -178,7 +178,8 @@ export interface KerasModel {
   input?: Value;
   /** Shapes after each layer, for the summary: [layer, output shape]. */
   summary: { layer: LayerDesc; output: Value }[];
-  compile?: { call: Call; loss?: string; lossRange?: Call['range']; metrics?: string[]; metricsRange?: Call['range'] };
+  /** `ownLoss`: the loss is a function of the program that is not read as one of Keras' losses. */
+  compile?: { call: Call; loss?: string; ownLoss?: boolean; lossRange?: Call['range']; metrics?: string[]; metricsRange?: Call['range'] };
   /** Label values seen in fit/evaluate, with their call. */
   labels: { value: Value; call: Call }[];
   /** A model.add call raised (an argument add() does not take): the program stops there, so what follows is not claimed. */

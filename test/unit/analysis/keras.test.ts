@@ -139,6 +139,33 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await codes(body), []);
   });
 
+  it('SL210: a sparse loss given (batch, steps) class ids for a per-sample output raises; a trailing axis of 1 does not', async () => {
+    const model = 'm = keras.Sequential([layers.Embedding(65, 8, input_length=100), layers.GRU(16), layers.Dense(65)])\nm.compile(loss="sparse_categorical_crossentropy", optimizer="adam")\n';
+    assert.deepEqual(await codes(model + 'm.fit(np.random.randint(0, 65, (64, 100)), np.random.randint(0, 65, (64, 100)))\n'), ['SL210@7']);
+    assert.deepEqual(await codes(model + 'm.fit(np.random.randint(0, 65, (64, 100)), np.random.randint(0, 65, (64, 1)))\n'), []);
+  });
+
+  it('a loss function returning a Keras loss of its two parameters is read as that loss (SL210, SL207); another body is not', async () => {
+    const wrapper = 'def loss(labels, logits):\n    return tf.keras.losses.sparse_categorical_crossentropy(labels, logits, from_logits=True)\n';
+    const lastStep = 'm = keras.Sequential([layers.Embedding(65, 8, input_length=100), layers.GRU(16), layers.Dense(65)])\nm.compile(optimizer="adam", loss=loss)\nm.fit(np.random.randint(0, 65, (64, 100)), np.random.randint(0, 65, (64, 100)))\n';
+    assert.deepEqual(await codes(wrapper + lastStep), ['SL210@9']);
+    const perStep = 'm = keras.Sequential([layers.Embedding(65, 8, input_length=100), layers.GRU(16, return_sequences=True), layers.Dense(65)])\nm.compile(optimizer="adam", loss=loss)\nm.fit(np.random.randint(0, 65, (64, 100)), np.random.randint(0, 65, (64, 100)))\n';
+    assert.deepEqual(await codes(wrapper + perStep), []);
+    // Arguments swapped, or more than a return: a loss of its own, whose label shapes are not known.
+    const swapped = 'def loss(labels, logits):\n    return tf.keras.losses.sparse_categorical_crossentropy(logits, labels)\n';
+    assert.deepEqual(await codes(swapped + lastStep), []);
+    const masked = 'def loss(labels, logits):\n    mask = tf.cast(labels > 0, tf.float32)\n    return tf.keras.losses.sparse_categorical_crossentropy(labels, logits) * mask\n';
+    assert.deepEqual(await codes(masked + perStep.replace(/m\./g, 'n.').replace('m = ', 'n = ')), []);
+  });
+
+  it('SL207 still flags one label per sample (1-D) under a loss of the program\'s own, and (n, 1) labels under a known non-sparse loss', async () => {
+    const own = 'def my_loss(y_true, y_pred):\n    return tf.reduce_mean(tf.square(y_true - y_pred))\n';
+    const model = (loss: string, labels: string) => `m = keras.Sequential([layers.LSTM(8, input_shape=(12, 6), return_sequences=True), layers.Dense(1)])\nm.compile(optimizer="adam", loss=${loss})\nm.fit(np.random.rand(10, 12, 6), ${labels})\n`;
+    assert.deepEqual(await codes(own + model('my_loss', 'np.random.rand(10)')), ['SL207@7']);
+    assert.deepEqual(await codes(own + model('my_loss', 'np.random.rand(10, 12)')), []);
+    assert.deepEqual(await codes(model('"categorical_crossentropy"', 'np.random.rand(10, 12)')), ['SL207@5']);
+  });
+
   it('a functional model is replayed on the data given to fit: an id above input_dim is SL203 on the fit line', async () => {
     const body = 'ids = np.random.randint(1, 101, size=(50,))\ninp = keras.Input(shape=(1,))\ne = layers.Embedding(100, 4)(inp)\nout = layers.Dense(1)(layers.Flatten()(e))\nm = keras.Model(inp, out)\nm.compile(loss="mse", optimizer="adam")\nm.fit(ids, np.random.rand(50, 1))\n';
     assert.deepEqual(await codes(body), ['SL203@11']);

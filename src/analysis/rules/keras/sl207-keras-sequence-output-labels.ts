@@ -34,7 +34,7 @@ export const kerasSequenceOutputLabels: Rule = {
   framework: 'keras',
   summary: 'A Dense after return_sequences=True gives 3-D predictions (batch, timesteps, units) while the labels are one per sample.',
   docs: {
-    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`.',
+    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged.',
     whyIsThisBad: 'With one label per sample Keras fails at `fit` (`Shapes (None, 1) and (None, 50, 1) are incompatible`, or "logits and labels must have the same first dimension"), or — for losses that broadcast — trains on a loss averaged over every step, which is not the classifier you meant.',
     example: 'model = Sequential([Embedding(5000, 64), LSTM(32, return_sequences=True), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)   # y: (n_samples,)',
     useInstead: 'model = Sequential([Embedding(5000, 64), LSTM(32), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)',
@@ -50,7 +50,9 @@ export const kerasSequenceOutputLabels: Rule = {
       const labels = event.args[1] ?? event.kwargs.get('y');
       if (output.kind !== 'tensor' || !output.shape.rankKnown || output.shape.dims.length !== 3) return;
       if (labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
-      const sparse = /sparse/.test(model.compile?.loss ?? '');
+      // (batch, steps) labels fit a sparse loss; a loss function of the program's own that is not read as a Keras
+      // loss may take them too (per-step class ids), so with it only 1-D labels are surely one per sample.
+      const sparse = /sparse/.test(model.compile?.loss ?? '') || model.compile?.ownLoss === true;
       const expectedRank = sparse ? 2 : 3;
       if (labels.shape.dims.length >= expectedRank) return;
       const layer = sequenceOutputCause(model);

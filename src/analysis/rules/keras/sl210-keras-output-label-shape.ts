@@ -9,7 +9,7 @@ const CATEGORICAL = /^(categorical_crossentropy|categorical_hinge|kl_divergence|
 /** Losses computed element by element, which broadcast a size-1 axis against any other. */
 const ELEMENTWISE = /^(binary_crossentropy|binary_focal_crossentropy|mean_squared_error|mse|mean_absolute_error|mae|mean_absolute_percentage_error|mape|mean_squared_logarithmic_error|msle|hinge|squared_hinge|log_cosh|logcosh|huber|poisson)$/;
 
-type Mismatch = { kind: 'rank' | 'width'; silent: boolean; labels: Dim[]; output: Dim[] };
+type Mismatch = { kind: 'rank' | 'width' | 'ids'; silent: boolean; labels: Dim[]; output: Dim[] };
 
 const known = (d: Dim | undefined): number | undefined => (d?.kind === 'int' ? d.value : undefined);
 
@@ -24,8 +24,15 @@ export function compareLabels(labels: Dim[], output: Dim[], loss: string): Misma
   let o = output;
   if (/sparse/.test(loss)) {
     if (l.length === o.length - 1) return undefined;
-    // The same rank: a trailing axis of 1, or one-hot labels, which are SL208's.
-    if (l.length === o.length) return undefined;
+    if (l.length === o.length) {
+      // The same rank: a trailing axis of 1 holds the one class id; as many columns as classes are one-hot labels,
+      // which are SL208's. Any other number of ids per row is flattened to more rows than the output has (tf.keras
+      // 2.x: "logits and labels must have the same first dimension"; Keras 3: "must have the same shape up until
+      // the last dimension").
+      const ids = known(l[l.length - 1]);
+      if (ids === undefined || ids === 1 || ids === known(o[o.length - 1])) return undefined;
+      return { kind: 'ids', silent: false, labels, output };
+    }
     return { kind: 'rank', silent: false, labels, output };
   }
   if (!CATEGORICAL.test(loss) && !ELEMENTWISE.test(loss)) return undefined;
@@ -47,7 +54,7 @@ export const kerasOutputLabelShape: Rule = {
   framework: 'keras',
   summary: 'The labels given to fit/evaluate do not have the shape of the model\'s output: another rank (per-step labels for a per-sample output, or the reverse) or another width.',
   docs: {
-    whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch`, compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1.',
+    whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch`, compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1. A loss passed as a function of the program that returns a Keras loss of its two arguments (`def loss(labels, logits): return sparse_categorical_crossentropy(labels, logits, from_logits=True)`) is read as that loss; other loss functions are not compared.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise at `fit` (`Shapes (None, 22) and (None, 3) are incompatible`, `Incompatible shapes`); Keras 1 and 2.0–2.3 raised `Error when checking target: expected dense_2 to have shape (3,) but got array with shape (22,)`. With an element-wise loss (mse, binary_crossentropy) and an axis of size 1, tf.keras 2.x and Keras 3 broadcast it silently: one sigmoid unit against 11 targets, or 96 outputs per step against 1 target, trains on a loss that means nothing.',
     example: 'model = Sequential([LSTM(32, input_shape=(10, 8)), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)   # y: (n, 10, 5), a class per step',
     useInstead: 'model = Sequential([LSTM(32, input_shape=(10, 8), return_sequences=True), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)',
@@ -71,6 +78,8 @@ export const kerasOutputLabelShape: Rule = {
       const lab = formatShape((labels as TensorValue).shape);
       const what = mismatch.kind === 'rank'
         ? `the model outputs ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : ''}`
+        : mismatch.kind === 'ids'
+        ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
         : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}`;
       const consequence = mismatch.silent
         ? `; ${loss} broadcasts the size-1 axis without an error in tf.keras 2.x and Keras 3 (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
