@@ -1760,6 +1760,55 @@ def _(r):
     return f"x = {base}\ny = " + form.format(k=k)
 
 
+# ── 3-D convolution and pooling: (N, C, D, H, W), as in a video encoder ─────────────────────────────────────────
+
+@op("Conv3d")
+def _(r):
+    bsz, c, out = r.randint(1, 2), r.randint(1, 3), r.randint(1, 4)
+    d, h, w = r.randint(3, 7), r.randint(4, 9), r.randint(4, 9)
+    kd, kh, kw = r.randint(1, 3), r.randint(1, 3), r.randint(1, 3)
+    sd, sh, sw = r.randint(1, 2), r.randint(1, 3), r.randint(1, 3)
+    pd, ph, pw = r.randint(0, 1), r.randint(0, 1), r.randint(0, 1)
+    dd, dh = r.randint(1, 2), r.randint(1, 2)
+    form = r.choice([
+        "nn.Conv3d({c}, {o}, {kh})",
+        "nn.Conv3d({c}, {o}, kernel_size=({kd}, {kh}, {kw}), stride=({sd}, {sh}, {sw}))",
+        "nn.Conv3d({c}, {o}, ({kd}, {kh}, {kw}), ({sd}, {sh}, {sw}), ({pd}, {ph}, {pw}), ({dd}, {dh}, 1))",
+        "nn.Conv3d(in_channels={c}, out_channels={o}, kernel_size={kh}, stride=(1, {sh}, {sw}), padding={ph}, dilation={dh})",
+        "nn.Conv3d({c}, {o}, ({kd}, {kh}, {kw}), padding='same')",
+        "nn.Conv3d({c}, {o}, {kw}, stride={sh}, padding='valid')",
+    ])
+    shape = [bsz, c, d, h, w] if r.random() < 0.85 else [c, d, h, w]
+    return "m = " + form.format(c=c, o=out, kd=kd, kh=kh, kw=kw, sd=sd, sh=sh, sw=sw, pd=pd, ph=ph, pw=pw, dd=dd, dh=dh) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("pool3d")
+def _(r):
+    bsz, c = r.randint(1, 2), r.randint(1, 3)
+    d, h, w = r.randint(3, 7), r.randint(4, 9), r.randint(4, 9)
+    kd, kh, kw = r.randint(1, 3), r.randint(1, 3), r.randint(1, 3)
+    sd, sh, sw = r.randint(1, 2), r.randint(1, 3), r.randint(1, 3)
+    pd, ph, pw = r.randint(0, kd // 2), r.randint(0, kh // 2), r.randint(0, kw // 2)
+    form = r.choice([
+        "nn.MaxPool3d({kh})",
+        "nn.MaxPool3d(({kd}, {kh}, {kw}), stride=({sd}, {sh}, {sw}))",
+        "nn.MaxPool3d(kernel_size=({kd}, {kh}, {kw}), stride={sh}, padding=({pd}, {ph}, {pw}), ceil_mode=True)",
+        "nn.MaxPool3d((1, {kh}, {kw}))",
+        "nn.AvgPool3d({kh})",
+        "nn.AvgPool3d(({kd}, {kh}, {kw}), stride=({sd}, {sh}, {sw}), padding=({pd}, {ph}, {pw}))",
+        "nn.AvgPool3d(kernel_size={kh}, stride={sh}, ceil_mode=True)",
+    ])
+    shape = [bsz, c, d, h, w] if r.random() < 0.85 else [c, d, h, w]
+    return "m = " + form.format(kd=kd, kh=kh, kw=kw, sd=sd, sh=sh, sw=sw, pd=pd, ph=ph, pw=pw) + f"\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("BatchNorm3d")
+def _(r):
+    bsz, c, d, h, w = r.randint(2, 3), r.randint(1, 4), r.randint(1, 4), r.randint(1, 5), r.randint(1, 5)
+    form = r.choice(["nn.BatchNorm3d({c})", "nn.BatchNorm3d(num_features={c}, momentum=0.2)", "nn.InstanceNorm3d({c})", "nn.Dropout3d(0.3)"])
+    return "m = " + form.format(c=c) + f"\nx = {randn([bsz, c, d, h, w])}\ny = m(x)"
+
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

@@ -69,6 +69,7 @@ import { kerasLegacyArgument } from './keras/sl215-keras-legacy-argument';
 import { kerasConvInputNdim } from './keras/sl216-keras-conv-input-ndim';
 import { kerasWindowLongerThanSteps } from './keras/sl217-keras-window-longer-than-steps';
 import { kerasAttentionShapes } from './keras/sl218-keras-attention-shapes';
+import { kerasAttentionOutputCount } from './keras/sl219-keras-attention-output-count';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -139,6 +140,7 @@ const RULES: readonly Rule[] = [
   kerasConvInputNdim,
   kerasWindowLongerThanSteps,
   kerasAttentionShapes,
+  kerasAttentionOutputCount,
 ];
 
 export function allRules(): readonly Rule[] {

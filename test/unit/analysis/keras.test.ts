@@ -299,6 +299,33 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes(body('(10, 7)')), ['SL218@7']);
     assert.deepEqual(await codes('q = keras.Input(shape=(10, 32))\nout = layers.MultiHeadAttention(num_heads=4, key_dim=8)(q, q, use_causal_mask=True)\n'), []);
   });
+
+  const shapeOf = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
+
+  it('Attention and AdditiveAttention: [query (B, Tq, dim), value (B, Tv, dim)] give (B, Tq, dim), and the scores (B, Tq, Tv) with return_attention_scores=True', async () => {
+    const body = 'q = keras.Input(shape=(6, 16))\nv = keras.Input(shape=(9, 16))\na = layers.Attention()([q, v])\nb = layers.AdditiveAttention()([q, v, v])\nc, s = layers.Attention()([q, v], return_attention_scores=True)\n';
+    assert.deepEqual(await codes(body), []);
+    assert.equal(await shapeOf(body, 'a'), '(None, 6, 16)');
+    assert.equal(await shapeOf(body, 'b'), '(None, 6, 16)');
+    assert.equal(await shapeOf(body, 'c'), '(None, 6, 16)');
+    assert.equal(await shapeOf(body, 's'), '(None, 6, 9)');
+  });
+
+  it('SL219: an Attention output unpacked as (output, weights) without return_attention_scores; the one output, or the pair asked for, is clean', async () => {
+    const head = 'enc = keras.Input(shape=(9, 16))\ndec = keras.Input(shape=(6, 16))\n';
+    assert.deepEqual(await codes(head + 'out, weights = layers.Attention()([dec, enc])\n'), ['SL219@7']);
+    assert.deepEqual(await codes(head + 'out, weights = layers.AdditiveAttention()([dec, enc])\n'), ['SL219@7']);
+    assert.deepEqual(await codes(head + 'out, weights = layers.MultiHeadAttention(num_heads=2, key_dim=8)(dec, enc)\n'), ['SL219@7']);
+    assert.deepEqual(await codes(head + 'out, weights, extra = layers.Attention()([dec, enc], return_attention_scores=True)\n'), ['SL219@7']);
+    assert.deepEqual(await codes(head + 'out = layers.Attention()([dec, enc])\n'), []);
+    assert.deepEqual(await codes(head + 'out, weights = layers.Attention()([dec, enc], return_attention_scores=True)\n'), []);
+    assert.deepEqual(await codes(head + 'out, weights = layers.MultiHeadAttention(num_heads=2, key_dim=8)(dec, enc, return_attention_scores=True)\n'), []);
+  });
+
+  it('SL213 leaves an Attention over an LSTM\'s output to SL219: the unpacked tensor is the attention\'s, not the LSTM\'s', async () => {
+    const body = 'x = keras.Input(shape=(9, 4))\nh = layers.LSTM(16, return_sequences=True)(x)\nout, weights = layers.Attention()([h, h])\n';
+    assert.deepEqual(await codes(body), ['SL219@7']);
+  });
 });
 
 describe('Keras versions in findings and hovers', () => {

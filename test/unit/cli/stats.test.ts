@@ -66,7 +66,7 @@ from tensorflow.keras import layers
 inputs = keras.Input(shape=(20,), dtype="int32")
 x = layers.Embedding(1000, 16)(inputs)
 x = layers.LSTM(8)(x)
-y = layers.Attention()([x, x])
+y = layers.UnitNormalization()(x)
 out = layers.Dense(1, activation="sigmoid")(x)
 model = keras.Model(inputs, out)
 model.compile(loss="binary_crossentropy", optimizer="adam")
@@ -83,15 +83,15 @@ describe('seqlens check --stats on Keras code', () => {
 
   it('counts the names assigned from layer calls and the data given to fit, and names the layers it does not model', async () => {
     const { stats } = JSON.parse((await cli('check', '--stats', '--format', 'json', path)).out);
-    // x (Embedding), x (LSTM), y (Attention: unknown), out (Dense), then fit's x and y.
+    // x (Embedding), x (LSTM), y (UnitNormalization: unknown), out (Dense), then fit's x and y.
     assert.deepEqual([stats.keras.names, stats.keras.rankKnown, stats.keras.fullyKnown, stats.keras.unknown], [6, 5, 2, 1]);
-    assert.deepEqual(stats.kerasUnmodelled, [{ layer: 'Attention', count: 1 }]);
+    assert.deepEqual(stats.kerasUnmodelled, [{ layer: 'UnitNormalization', count: 1 }]);
   });
 
   it('prints the Keras figures in text', async () => {
     const { out } = await cli('check', '--stats', path);
     assert.match(out, /Coverage of Keras model code/);
-    assert.match(out, /1\s+layers\.Attention/);
+    assert.match(out, /1\s+layers\.UnitNormalization/);
   });
 });
 

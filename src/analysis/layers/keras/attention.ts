@@ -93,6 +93,51 @@ function hover(layer: LayerDesc): string {
   ].join('\n');
 }
 
+/**
+ * keras.layers.Attention(use_scale=False, score_mode='dot', dropout=0.0) and AdditiveAttention(use_scale=True,
+ * dropout=0.0), called on a list [query, value] or [query, value, key] of (B, Tq, dim) and (B, Tv, dim) tensors:
+ * one output, scores @ value, (B, Tq, value's dim); with return_attention_scores=True (tf.keras 2.4 and later, Keras
+ * 3) the pair (output, scores), the scores (B, Tq, Tv). Whether that pair is unpacked as such is SL219's.
+ */
+function applyDotAttention(_layer: LayerDesc, args: Value[], kwargs: Map<string, Value>, ctx: ApplyContext): Value {
+  const inputs = args[0] ?? kwargs.get('inputs');
+  const items = inputs && (inputs.kind === 'list' || inputs.kind === 'tuple') && !inputs.element ? inputs.items : undefined;
+  if (!items || items.length < 2 || items.length > 3) return UNKNOWN;
+  const [query, value] = items;
+  let output: TensorValue = kerasTensor(UNKNOWN_SHAPE, ctx.origin);
+  let scores: TensorValue = kerasTensor(UNKNOWN_SHAPE, ctx.origin);
+  if (query.kind === 'tensor' && value.kind === 'tensor' && query.shape.rankKnown && value.shape.rankKnown && query.shape.dims.length === 3 && value.shape.dims.length === 3) {
+    const [b, tq] = query.shape.dims;
+    const [, tv, dim] = value.shape.dims;
+    output = kerasTensor(shapeOf([b, tq, dim]), ctx.origin);
+    scores = kerasTensor(shapeOf([b, tq, tv]), ctx.origin);
+  }
+  const flag = kwargs.get('return_attention_scores');
+  if (!flag || (flag.kind === 'bool' && !flag.value)) return output;
+  return flag.kind === 'bool' ? { kind: 'tuple', items: [output, scores] } : UNKNOWN;
+}
+
+function hoverDotAttention(layer: LayerDesc): string {
+  return [
+    `**layers.${layer.kind}** — ${layer.kind === 'Attention' ? 'dot-product' : 'additive (Bahdanau)'} attention, called on a list`,
+    '',
+    '```',
+    '[query (B, Tq, dim), value (B, Tv, dim)] → output (B, Tq, dim)',
+    'return_attention_scores=True → (output, scores (B, Tq, Tv))',
+    '```',
+    '',
+    'One tensor unless return_attention_scores=True: `out, weights = layer([q, v])` without it iterates over the batch axis.',
+  ].join('\n');
+}
+
+export const kerasDotAttention: LayerFamily = {
+  framework: 'keras',
+  kinds: ['Attention', 'AdditiveAttention'],
+  params: (kind) => [{ name: 'use_scale', default: { kind: 'bool', value: kind === 'AdditiveAttention' } }],
+  apply: applyDotAttention,
+  hover: hoverDotAttention,
+};
+
 export const kerasAttention: LayerFamily = {
   framework: 'keras',
   kinds: ['MultiHeadAttention'],

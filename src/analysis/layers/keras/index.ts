@@ -3,7 +3,7 @@ import type { Origin } from '../../shapes/dim';
 import { TensorValue, intValue } from '../../values/value';
 import type { LayerFamily } from '../family';
 import { LayerDesc, argValue } from '../layer';
-import { kerasAttention } from './attention';
+import { kerasAttention, kerasDotAttention } from './attention';
 import { CONV_1D, kerasConv } from './conv';
 import { kerasConv2D } from './conv2d';
 import { kerasLambda } from './lambda';
@@ -16,7 +16,7 @@ import { kerasWrappers } from './wrappers';
 import { shapeOf } from '../../shapes/shape';
 import { intDim } from '../../shapes/dim';
 
-const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasConv2D, kerasAttention, kerasLambda, kerasTextVectorization, kerasWrappers];
+const FAMILIES: LayerFamily[] = [kerasRecurrent, kerasEmbedding, kerasCore, kerasConv, kerasConv2D, kerasAttention, kerasDotAttention, kerasLambda, kerasTextVectorization, kerasWrappers];
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
 

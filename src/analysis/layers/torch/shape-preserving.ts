@@ -5,8 +5,8 @@ import { LayerDesc } from '../layer';
 import { markSoftmax } from '../../ops/normalised';
 
 const KINDS = [
-  'Dropout', 'Dropout1d', 'AlphaDropout', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'InstanceNorm2d', 'Identity',
-  'ReLU', 'ReLU6', 'LeakyReLU', 'Dropout2d', 'InstanceNorm1d', 'GroupNorm', 'ELU', 'GELU', 'SELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Mish', 'Softplus', 'PReLU',
+  'Dropout', 'Dropout1d', 'AlphaDropout', 'LayerNorm', 'BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm2d', 'InstanceNorm3d', 'Identity',
+  'ReLU', 'ReLU6', 'LeakyReLU', 'Dropout2d', 'Dropout3d', 'InstanceNorm1d', 'GroupNorm', 'ELU', 'GELU', 'SELU', 'SiLU', 'Tanh', 'Sigmoid', 'Softmax', 'LogSoftmax', 'Hardtanh', 'Mish', 'Softplus', 'PReLU',
   'Softsign', 'Tanhshrink', 'LogSigmoid', 'Hardswish', 'Hardsigmoid', 'CELU', 'Softmin', 'Softshrink', 'Hardshrink',
 ];
 

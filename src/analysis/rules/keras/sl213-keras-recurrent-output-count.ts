@@ -53,6 +53,10 @@ export const kerasRecurrentOutputCount: Rule = {
       }
       if (value.kind !== 'tensor' || n < 2) return;
       const layer = recurrentBehind(value);
+      // Only the recurrent layer's own result: another layer's output that keeps its features (an Attention over it)
+      // is not what return_state would change.
+      const node = value.kerasNode?.layer;
+      if (node && node !== layer && !(node.kind === 'Bidirectional' && node.children[0] === layer)) return;
       // Only the layer call's own result, unpacked where it is made.
       const made = value.origin?.range;
       const at = event.stmt?.value.range;
