@@ -152,6 +152,7 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   }
   if (item.kind !== 'layer') {
     model.output = UNKNOWN;
+    model.opaque = true;
     return;
   }
   const layer = item.layer;
@@ -190,7 +191,8 @@ function assumedInput(layer: LayerDesc): Value | undefined {
  */
 export function inputMismatch(declared: Value, data: Value): { rank: boolean } | undefined {
   if (declared.kind !== 'tensor' || data.kind !== 'tensor' || !declared.shape.rankKnown || !data.shape.rankKnown) return undefined;
-  if (widens(declared, data)) return undefined;
+  // Data that Keras conforms to the input (a trailing axis of 1 squeezed or added), or may: no claim.
+  if (conformed(declared, data)) return undefined;
   if (declared.shape.dims.length !== data.shape.dims.length) return { rank: true };
   if (declared.dtype === 'long' || data.shape.dims.length < 2) return undefined;
   const a = declared.shape.dims[declared.shape.dims.length - 1];
@@ -200,10 +202,12 @@ export function inputMismatch(declared: Value, data: Value): { rank: boolean } |
 
 /** Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values. */
 export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
-  if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped) return;
+  if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped || model.opaque) return;
   // Data of another rank or width than the declared input fails at the input (SL211), before any layer.
   if (model.input && inputMismatch(model.input, data)) return;
-  let value: Value = data;
+  const conform = model.input && conformed(model.input, data);
+  if (conform && conform.kind !== 'tensor') return;
+  let value: Value = conform || data;
   for (const layer of model.layers) {
     if (layer.kind === 'InputLayer') continue;
     if (value.kind !== 'tensor') return;
@@ -342,8 +346,8 @@ const MAX_REPLAYED_CALLS = 400;
 
 /**
  * Runs a functional model's graph again with its Input tensors bound to the data given to fit/evaluate/predict, so
- * data-dependent checks (token ids against an Embedding) see the real values; findings land on that call. A 1-D
- * array for an input of shape (None, 1) is widened as Keras does.
+ * data-dependent checks (token ids against an Embedding) see the real values; findings land on that call. Data is
+ * conformed to the input as Keras does (a 1-D array for an input of shape (None, 1) gets its last axis).
  */
 export function replayFunctional(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
   if (model.layers.length || !model.input || model.output.kind === 'unknown') return;
@@ -354,8 +358,10 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
     let value = given[i];
-    if (input.kind !== 'tensor' || value.kind !== 'tensor' || inputMismatch(input, value)?.rank === true && !widens(input, value)) return;
-    if (widens(input, value) && value.kind === 'tensor' && value.shape.rankKnown) value = { ...value, shape: shapeOf([...value.shape.dims, intDim(1)]) };
+    if (input.kind !== 'tensor' || value.kind !== 'tensor' || inputMismatch(input, value)?.rank === true) return;
+    const conform = conformed(input, value);
+    if (conform && conform.kind !== 'tensor') return;
+    if (conform) value = conform;
     bound.set(input, value);
   }
   const done = new Map<TensorValue, Value>();
@@ -383,11 +389,22 @@ function listItems(v: Value): Value[] | undefined {
   return (v.kind === 'list' || v.kind === 'tuple') && !v.element ? v.items : undefined;
 }
 
-/** Keras feeds a 1-D array to an input of shape (None, 1) as a column. */
-function widens(input: Value, data: Value): boolean {
-  if (input.kind !== 'tensor' || data.kind !== 'tensor' || !input.shape.rankKnown || !data.shape.rankKnown) return false;
-  const last = input.shape.dims[input.shape.dims.length - 1];
-  return data.shape.dims.length === 1 && input.shape.dims.length === 2 && last?.kind === 'int' && last.value === 1;
+/**
+ * The data as tf.keras 2.x and Keras 3 conform it to a declared input before any layer runs
+ * (Functional._conform_to_reference_input, _adjust_input_rank): with one axis more whose last size is 1 it is
+ * squeezed, with one axis fewer against an input whose last size is 1 (a 1-D array for (None, 1)) it gets that axis.
+ * UNKNOWN when the size that decides is not known (it may be 1); undefined when nothing is conformed.
+ */
+function conformed(input: Value, data: Value): Value | undefined {
+  if (input.kind !== 'tensor' || data.kind !== 'tensor' || !input.shape.rankKnown || !data.shape.rankKnown) return undefined;
+  const want = input.shape.dims;
+  const got = data.shape.dims;
+  if (got.length !== want.length + 1 && got.length !== want.length - 1) return undefined;
+  const extra = got.length > want.length;
+  const last = extra ? got[got.length - 1] : want[want.length - 1];
+  if (last.kind !== 'int') return UNKNOWN;
+  if (last.value !== 1) return undefined;
+  return { ...data, shape: shapeOf(extra ? got.slice(0, -1) : [...got, intDim(1)]) };
 }
 
 function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: KerasHost): string | undefined {

@@ -184,6 +184,11 @@ export interface KerasModel {
   labels: { value: Value; call: Call }[];
   /** A model.add call raised (an argument add() does not take): the program stops there, so what follows is not claimed. */
   stopped?: boolean;
+  /**
+   * Something that is not a modelled layer was added (an unresolved name, a layer of an unknown library): `layers`
+   * is not the whole model, so its layers are not replayed on data (that would skip the unknown one).
+   */
+  opaque?: boolean;
 }
 
 /** A tuple that an API returned, so rules can recognise how it is unpacked. */

@@ -284,6 +284,28 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes('x = np.random.rand(500, 2, 1)\ny = np.random.rand(500, 1)\nm = keras.Sequential([layers.Conv1D(4, 1, input_shape=x.shape[1:]), layers.Flatten(), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, y)\n'), []);
   });
 
+  it('SL211: data with a trailing axis of 1 more or less than the input is conformed as Keras does, not reported', async () => {
+    const model = 'm = keras.Sequential([keras.Input(shape=(100,)), layers.Embedding(930, 16), layers.LSTM(8), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\n';
+    // tf.keras 2.x and Keras 3 squeeze (64, 100, 1) to (64, 100) before the first layer: fit and predict run.
+    assert.deepEqual(await codes('x = np.zeros((64, 100, 1))\n' + model + 'm.fit(x, np.zeros((64, 1)))\nm.predict(x[0:1])\n'), []);
+    // The twin: a trailing axis of 2 is not squeezed, so Keras refuses the data.
+    assert.deepEqual(await codes('x = np.zeros((64, 100, 2))\n' + model + 'm.fit(x, np.zeros((64, 1)))\n'), ['SL211@8']);
+    // An axis fewer against an input whose last size is 1 is added: (64, 12) for (None, 12, 1).
+    const rnn = 'm = keras.Sequential([layers.LSTM(8, input_shape=(12, 1)), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\n';
+    assert.deepEqual(await codes('x = np.zeros((64, 12))\n' + rnn + 'm.fit(x, np.zeros((64, 1)))\n'), []);
+    assert.deepEqual(await codes('x = np.zeros((64, 12))\nm = keras.Sequential([layers.LSTM(8, input_shape=(12, 3)), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.zeros((64, 1)))\n'), ['SL211@8']);
+    // A trailing size that is not known may be 1: no claim.
+    assert.deepEqual(await codes('x = np.zeros((64, 100, int(input())))\n' + model + 'm.fit(x, np.zeros((64, 1)))\n'), []);
+  });
+
+  it('a Sequential model with a layer that is not modelled is not replayed on data without it', async () => {
+    const body = (third: string) => `from mylib import Mystery\nm = keras.Sequential()\nm.add(layers.LSTM(20, input_shape=(12, 2)))\nm.add(${third})\nm.add(layers.LSTM(20, return_sequences=True))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.zeros((30, 12, 2)), np.zeros((30, 8, 20)))\n`;
+    // Mystery(8) may well be a RepeatVector: what reaches the second LSTM is not known.
+    assert.deepEqual(await codes(body('Mystery(8)')), []);
+    // The twin: nothing between the two LSTMs, so the second one gets (None, 20).
+    assert.deepEqual((await codes(body('layers.Dropout(0.1)'))).filter((c) => c.startsWith('SL202')), ['SL202@9']);
+  });
+
   it('SL217: the steps left by a stack of convolutions and poolings, dilation included', async () => {
     assert.deepEqual(await codes('inp = keras.Input(shape=(12, 4))\nh = layers.Conv1D(8, 5)(inp)\nh = layers.MaxPooling1D(2)(h)\nh = layers.Conv1D(8, 3, dilation_rate=2)(h)\n'), ['SL217@8']);
     assert.deepEqual(await codes('inp = keras.Input(shape=(12, 4))\nh = layers.Conv1D(8, 5)(inp)\nh = layers.MaxPooling1D(2)(h)\nh = layers.Conv1D(8, 3, dilation_rate=2, padding="causal")(h)\n'), []);
