@@ -1829,8 +1829,6 @@ export class Interpreter {
       const op = tfOpName(keras);
       return callKeras(this, keras, args, kwargs, expr) ?? (op ? tfFunction(op[0], op[1], args, kwargs, origin) : undefined) ?? UNKNOWN;
     }
-    const tfOp = tfOpName(path);
-    if (tfOp) return partial ? UNKNOWN : tfFunction(tfOp[0], tfOp[1], args, kwargs, origin) ?? UNKNOWN;
     // A `*seq` the analysis cannot see hides sizes, dims or operands: the result is not computed from the arguments
     // that are visible (`torch.zeros(20, *x.shape[1:])` of an x of unknown rank is not 1-D).
     if (partial && expr.starArgs.length > 0 && (isArrayFactory(path) || (path.startsWith('torch.') && torchLayerKind(path) === undefined))) {
@@ -1884,6 +1882,9 @@ export class Interpreter {
       if (name === 'Tensor' || name === 'FloatTensor') return tensorFactory('FloatTensor', args, kwargs, origin) ?? UNKNOWN;
       return tensorFunction(name, args, kwargs, origin) ?? UNKNOWN;
     }
+    // TensorFlow's tensor functions (its array factories, tf.constant and the others, are read above).
+    const tfOp = tfOpName(path);
+    if (tfOp) return partial ? UNKNOWN : tfFunction(tfOp[0], tfOp[1], args, kwargs, origin) ?? UNKNOWN;
     return UNKNOWN;
   }
 

@@ -155,7 +155,8 @@ export function tfFunction(space: 'tf' | 'K', name: string, args: Value[], kwarg
     }
     case 'ones':
     case 'zeros': {
-      // tf.ones(shape, dtype=tf.float32), K.ones(shape): a list or tuple of sizes.
+      // K.ones(shape), K.zeros(shape): a list or tuple of sizes (tf.ones and tf.zeros are array factories,
+      // read before these functions with tf.constant and the others).
       const shape = arg(args, kwargs, 0, 'shape');
       if (shape?.kind !== 'list' && shape?.kind !== 'tuple') return undefined;
       if (shape.element) return { kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE };
