@@ -705,14 +705,14 @@ export class Interpreter {
    * the analysis could not decide, in the loop's first pass (a second pass repeats it), to a list named by a name the
    * loop never rebinds, pops or clears (so it is the one list the loop grows, not a new one each iteration).
    */
-  private countedAppend(list: Extract<Value, { kind: 'list' | 'tuple' }>, method: string, expr: A.Call): void {
+  private countedAppend(list: Extract<Value, { kind: 'list' | 'tuple' }>, method: string, expr: A.Call | undefined): void {
     const frame = this.loopAppends[this.loopAppends.length - 1];
     if (!frame) return;
     const firstAppend = !frame.appended.has(list);
     frame.appended.add(list);
     const c = frame.counted;
     if (c && this.secondPasses > c.secondPasses) return;
-    const receiver = expr.func.kind === 'attribute' && expr.func.object.kind === 'name' ? expr.func.object.id : undefined;
+    const receiver = expr?.func.kind === 'attribute' && expr.func.object.kind === 'name' ? expr.func.object.id : undefined;
     const counts =
       c !== undefined && method === 'append' && receiver !== undefined && this.uncertain === c.uncertain && this.frames.length === c.frames && !rebindsName(c.text, receiver);
     const before = firstAppend ? sequenceLength(list) : undefined;
@@ -822,7 +822,13 @@ export class Interpreter {
     let value = this.eval(stmt.value, scope);
     if (stmt.op) {
       const current = this.eval(stmt.targets[0], scope);
-      value = inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
+      // `outs += [h]` extends the list in place (list.__iadd__), as `outs.extend([h])` does: every name sharing the
+      // list sees the new items, and a loop that runs it grows the one list (its length then follows the loop).
+      if (stmt.op === '+' && current.kind === 'list' && (value.kind === 'list' || value.kind === 'tuple')) {
+        this.countedAppend(current, 'extend', undefined);
+        extendList(current, value);
+        value = current;
+      } else value = inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
     } else if (stmt.targets.length === 1 && hasOpenRank(value)) value = this.refineAssignedByUse(stmt, stmt.targets[0], value);
     for (const target of stmt.targets) this.bind(target, value, scope, stmt);
     this.noteKerasAssign(stmt, value);
