@@ -34,6 +34,7 @@ import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
+import { paramsUsedAsSizes } from './sized-params';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
 
 const MAX_DEPTH = 10;
@@ -2114,7 +2115,12 @@ export class Interpreter {
         if (symbolic === true && value.kind === 'int') value = { ...value, assumedDefault: param.name };
       }
       if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
-      if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }), assumed: param.name } : UNKNOWN;
+      if (value === undefined && symbolic) {
+        const dim = symDim(param.name, { origin: { range: param.range, text: param.name } });
+        // Only assumed to be an int, unless the function itself gives it as a size to a layer it always builds.
+        value = paramsUsedAsSizes(def, (r) => this.ctx.text(r)).has(param.name) ? { kind: 'symint', dim } : { kind: 'symint', dim, assumed: param.name };
+      }
+      if (value === undefined) value = UNKNOWN;
       scope.set(param.name, value);
     }
     this.refineRanksByUse(def, params, scope, self);
