@@ -490,11 +490,14 @@ export class Interpreter {
         this.execBlock(stmt.final, scope);
         return left && stmt.handlers.length === 0;
       }
-      case 'other':
+      case 'other': {
         if (stmt.tooDeep) this.ctx.markIncomplete('too-large', stmt.range.start.line);
         for (const e of stmt.exprs) this.eval(e, scope);
+        const text = this.ctx.text(stmt.range);
+        if (/^assert\b/.test(text) && stmt.exprs.length > 0) this.narrowByAssert(stmt.exprs[0], scope);
         // `raise` leaves the block, as far as later statements are concerned.
-        return this.ctx.text(stmt.range).startsWith('raise');
+        return text.startsWith('raise');
+      }
       case 'pass':
         return false;
     }
@@ -610,6 +613,63 @@ export class Interpreter {
     if (!refined) return;
     (compared.equal ? thenScope : elseScope).set(compared.name, refined);
     (compared.equal ? elseScope : thenScope).set(compared.name, current);
+  }
+
+  /**
+   * `assert x.dim() == 3` (or `x.ndim`, `len(x.shape)`, each side of an `and`): past the statement the test held, so
+   * x of unknown rank has that rank there, as in the branch of an `if` whose other branch raises.
+   */
+  private narrowByAssert(test: A.Expr, scope: Scope): void {
+    if (test.kind === 'boolop' && test.op === 'and') {
+      this.narrowByAssert(test.left, scope);
+      this.narrowByAssert(test.right, scope);
+      return;
+    }
+    const compared = rankComparedIn(test);
+    if (!compared) return this.narrowSizeByAssert(test, scope);
+    if (!compared.equal || (compared.through !== undefined && scope.lookup(compared.through) !== undefined)) return;
+    const current = frameValue(scope, compared.name);
+    const refined = current && refineRankByUnpacking(current, compared.rank, compared.call, compared.name);
+    if (refined) scope.set(compared.name, refined);
+  }
+
+  /**
+   * `assert h == 1` of an int that stands for a size (`b, c, h, w = conv.size()`): past the statement h is 1, and so
+   * is that size in every tensor the function's names hold: the axis of a named size (`input.size(2)`) wherever it
+   * appears, or the one axis an unnamed size was read from. (`conv.squeeze(2)` then drops it.)
+   */
+  private narrowSizeByAssert(test: A.Expr, scope: Scope): void {
+    if (test.kind !== 'compare' || test.ops.length !== 1 || test.ops[0] !== '==') return;
+    const sides: [A.Expr, A.Expr][] = [
+      [test.left, test.comparators[0]],
+      [test.comparators[0], test.left],
+    ];
+    for (const [read, number] of sides) {
+      if (read.kind !== 'name' || number.kind !== 'int' || number.value < 0) continue;
+      const current = frameValue(scope, read.id);
+      if (current?.kind !== 'symint') return;
+      const d = current.dim;
+      const of = current.of;
+      if (d.kind !== 'sym' && !of) return;
+      const size = number.value;
+      scope.set(read.id, { kind: 'int', value: size });
+      const narrowed = (t: TensorValue): TensorValue | undefined => {
+        if (!t.shape.rankKnown) return undefined;
+        const dims = t.shape.dims.map((x, i) => ((d.kind === 'sym' ? x.kind === 'sym' && x.name === d.name : of?.tensor === t && of.axis === i) ? intDim(size) : x));
+        return dims.some((x, i) => x !== t.shape.dims[i]) ? { ...t, shape: shapeOf(dims) } : undefined;
+      };
+      const seen = new Set<string>();
+      const root = scope.root();
+      for (let s: Scope | undefined = scope; s !== undefined; s = s === root ? undefined : s.parent) {
+        for (const [name, v] of s.vars) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          const t = v.kind === 'tensor' ? narrowed(v) : undefined;
+          if (t) scope.set(name, t);
+        }
+      }
+      return;
+    }
   }
 
   /**
