@@ -35,6 +35,7 @@ import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
+import { paramsUsedAsSizes } from './sized-params';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
 
 const MAX_DEPTH = 10;
@@ -490,11 +491,14 @@ export class Interpreter {
         this.execBlock(stmt.final, scope);
         return left && stmt.handlers.length === 0;
       }
-      case 'other':
+      case 'other': {
         if (stmt.tooDeep) this.ctx.markIncomplete('too-large', stmt.range.start.line);
         for (const e of stmt.exprs) this.eval(e, scope);
+        const text = this.ctx.text(stmt.range);
+        if (/^assert\b/.test(text) && stmt.exprs.length > 0) this.narrowByAssert(stmt.exprs[0], scope);
         // `raise` leaves the block, as far as later statements are concerned.
-        return this.ctx.text(stmt.range).startsWith('raise');
+        return text.startsWith('raise');
+      }
       case 'pass':
         return false;
     }
@@ -613,6 +617,63 @@ export class Interpreter {
   }
 
   /**
+   * `assert x.dim() == 3` (or `x.ndim`, `len(x.shape)`, each side of an `and`): past the statement the test held, so
+   * x of unknown rank has that rank there, as in the branch of an `if` whose other branch raises.
+   */
+  private narrowByAssert(test: A.Expr, scope: Scope): void {
+    if (test.kind === 'boolop' && test.op === 'and') {
+      this.narrowByAssert(test.left, scope);
+      this.narrowByAssert(test.right, scope);
+      return;
+    }
+    const compared = rankComparedIn(test);
+    if (!compared) return this.narrowSizeByAssert(test, scope);
+    if (!compared.equal || (compared.through !== undefined && scope.lookup(compared.through) !== undefined)) return;
+    const current = frameValue(scope, compared.name);
+    const refined = current && refineRankByUnpacking(current, compared.rank, compared.call, compared.name);
+    if (refined) scope.set(compared.name, refined);
+  }
+
+  /**
+   * `assert h == 1` of an int that stands for a size (`b, c, h, w = conv.size()`): past the statement h is 1, and so
+   * is that size in every tensor the function's names hold: the axis of a named size (`input.size(2)`) wherever it
+   * appears, or the one axis an unnamed size was read from. (`conv.squeeze(2)` then drops it.)
+   */
+  private narrowSizeByAssert(test: A.Expr, scope: Scope): void {
+    if (test.kind !== 'compare' || test.ops.length !== 1 || test.ops[0] !== '==') return;
+    const sides: [A.Expr, A.Expr][] = [
+      [test.left, test.comparators[0]],
+      [test.comparators[0], test.left],
+    ];
+    for (const [read, number] of sides) {
+      if (read.kind !== 'name' || number.kind !== 'int' || number.value < 0) continue;
+      const current = frameValue(scope, read.id);
+      if (current?.kind !== 'symint') return;
+      const d = current.dim;
+      const of = current.of;
+      if (d.kind !== 'sym' && !of) return;
+      const size = number.value;
+      scope.set(read.id, { kind: 'int', value: size });
+      const narrowed = (t: TensorValue): TensorValue | undefined => {
+        if (!t.shape.rankKnown) return undefined;
+        const dims = t.shape.dims.map((x, i) => ((d.kind === 'sym' ? x.kind === 'sym' && x.name === d.name : of?.tensor === t && of.axis === i) ? intDim(size) : x));
+        return dims.some((x, i) => x !== t.shape.dims[i]) ? { ...t, shape: shapeOf(dims) } : undefined;
+      };
+      const seen = new Set<string>();
+      const root = scope.root();
+      for (let s: Scope | undefined = scope; s !== undefined; s = s === root ? undefined : s.parent) {
+        for (const [name, v] of s.vars) {
+          if (seen.has(name)) continue;
+          seen.add(name);
+          const t = v.kind === 'tensor' ? narrowed(v) : undefined;
+          if (t) scope.set(name, t);
+        }
+      }
+      return;
+    }
+  }
+
+  /**
    * `if type(h) == tuple:` (or `is`, `!=`, `is not`, either side): in the branch where the test says h is not a plain
    * tuple, the tuple the analysis holds is a value it does not model (a namedtuple) or the branch does not run for it;
    * likewise a value of another kind where the test says it is one. There h is unknown: `return h.detach()` in the
@@ -706,14 +767,14 @@ export class Interpreter {
    * the analysis could not decide, in the loop's first pass (a second pass repeats it), to a list named by a name the
    * loop never rebinds, pops or clears (so it is the one list the loop grows, not a new one each iteration).
    */
-  private countedAppend(list: Extract<Value, { kind: 'list' | 'tuple' }>, method: string, expr: A.Call): void {
+  private countedAppend(list: Extract<Value, { kind: 'list' | 'tuple' }>, method: string, expr: A.Call | undefined): void {
     const frame = this.loopAppends[this.loopAppends.length - 1];
     if (!frame) return;
     const firstAppend = !frame.appended.has(list);
     frame.appended.add(list);
     const c = frame.counted;
     if (c && this.secondPasses > c.secondPasses) return;
-    const receiver = expr.func.kind === 'attribute' && expr.func.object.kind === 'name' ? expr.func.object.id : undefined;
+    const receiver = expr?.func.kind === 'attribute' && expr.func.object.kind === 'name' ? expr.func.object.id : undefined;
     const counts =
       c !== undefined && method === 'append' && receiver !== undefined && this.uncertain === c.uncertain && this.frames.length === c.frames && !rebindsName(c.text, receiver);
     const before = firstAppend ? sequenceLength(list) : undefined;
@@ -823,7 +884,13 @@ export class Interpreter {
     let value = this.eval(stmt.value, scope);
     if (stmt.op) {
       const current = this.eval(stmt.targets[0], scope);
-      value = inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
+      // `outs += [h]` extends the list in place (list.__iadd__), as `outs.extend([h])` does: every name sharing the
+      // list sees the new items, and a loop that runs it grows the one list (its length then follows the loop).
+      if (stmt.op === '+' && current.kind === 'list' && (value.kind === 'list' || value.kind === 'tuple')) {
+        this.countedAppend(current, 'extend', undefined);
+        extendList(current, value);
+        value = current;
+      } else value = inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
     } else if (stmt.targets.length === 1 && hasOpenRank(value)) value = this.refineAssignedByUse(stmt, stmt.targets[0], value);
     for (const target of stmt.targets) this.bind(target, value, scope, stmt);
     this.noteKerasAssign(stmt, value);
@@ -2116,7 +2183,12 @@ export class Interpreter {
         if (symbolic === true && value.kind === 'int') value = { ...value, assumedDefault: param.name };
       }
       if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
-      if (value === undefined) value = symbolic ? { kind: 'symint', dim: symDim(param.name, { origin: { range: param.range, text: param.name } }), assumed: param.name } : UNKNOWN;
+      if (value === undefined && symbolic) {
+        const dim = symDim(param.name, { origin: { range: param.range, text: param.name } });
+        // Only assumed to be an int, unless the function itself gives it as a size to a layer it always builds.
+        value = paramsUsedAsSizes(def, (r) => this.ctx.text(r)).has(param.name) ? { kind: 'symint', dim } : { kind: 'symint', dim, assumed: param.name };
+      }
+      if (value === undefined) value = UNKNOWN;
       scope.set(param.name, value);
     }
     this.refineRanksByUse(def, params, scope, self);

@@ -72,6 +72,44 @@ class A(nn.Module):
     assert.deepEqual(await codes(`${layer}y = A([[0.0, 1.0], [1.0, 0.0]])(torch.randn(2, 3))\n`), []);
   });
 
+  const sizedLayer = (init: string) => `${prelude}
+class Attn(nn.Module):
+    def __init__(self, method, hidden_size):
+        super().__init__()
+${init.split('\n').map((l) => '        ' + l).join('\n')}
+        self.v = nn.Parameter(torch.FloatTensor(hidden_size))
+
+    def forward(self, x):
+        return torch.mm(self.v, x)
+`;
+
+  it('a parameter the constructor gives nn.Linear as a size is an int: torch.FloatTensor(hidden_size) is (hidden_size,)', async () => {
+    // PyTorch 1.13: nn.Linear raises for a list, tuple, float, array or 1-d tensor there, so every built layer has an
+    // int; torch.FloatTensor(5) is then a (5,) vector and torch.mm raises "self must be a matrix".
+    const body = sizedLayer('self.attn = nn.Linear(hidden_size * 2, hidden_size)');
+    assert.equal(await shapeOf(body, 'self.v'), '(hidden_size,)');
+    assert.ok((await codes(body)).includes('SL121'));
+    const keyword = sizedLayer('self.rnn = nn.GRU(input_size=4, hidden_size=hidden_size)');
+    assert.equal(await shapeOf(keyword, 'self.v'), '(hidden_size,)');
+  });
+
+  it('no such proof from a layer built only on a branch, after a possible return, or of a rebound parameter', async () => {
+    const twins = [
+      "if method == 'general':\n    self.attn = nn.Linear(hidden_size, hidden_size)",
+      "if method is None:\n    return\nself.attn = nn.Linear(hidden_size, hidden_size)",
+      'self.attn = nn.Linear(hidden_size, hidden_size) if method else None',
+      'hidden_size = [hidden_size]\nself.attn = nn.Linear(4, 4)',
+      'self.attn = nn.Linear(hidden_size, 4)\nfor hidden_size in method:\n    pass',
+      // nn.BatchNorm1d takes a list for num_features without complaint.
+      'self.norm = nn.BatchNorm1d(hidden_size)',
+    ];
+    for (const init of twins) {
+      const body = sizedLayer(init);
+      assert.equal(await shapeOf(body, 'self.v'), undefined, init);
+      assert.deepEqual(await codes(body), [], init);
+    }
+  });
+
   it('an int the program computes stays one number: torch.tensor(len(xs)) is 0-d', async () => {
     const body = `${prelude}xs = [1, 2, 3]\ny = torch.tensor(len(xs))\n`;
     assert.equal(await shapeOf(body, 'y'), '()');
