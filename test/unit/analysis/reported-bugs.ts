@@ -29,7 +29,7 @@ interface ReportedBug {
 
 const EXPECT = /#\s*expect:\s*(SL\d{3}|NEW\b[^\n]*?)\s*$/;
 
-function readBugs(dir: string): ReportedBug[] {
+export function readBugs(dir: string): ReportedBug[] {
   const ids = readdirSync(dir).filter((f) => f.endsWith('-bug.py')).map((f) => f.slice(0, -'-bug.py'.length)).sort();
   return ids.map((id) => {
     const source = readFileSync(join(dir, `${id}-bug.py`), 'utf8');
@@ -107,3 +107,33 @@ export function describeReportedBugs(framework: string, folder: string, minimum:
     });
   });
 }
+
+/** A thread's address without its fragment, query or trailing slash: two fixtures of one thread share it. */
+function thread(source: string): string | undefined {
+  const url = /^# source: (https?:\/\/\S+)/m.exec(source)?.[1];
+  return url?.replace(/[#?].*$/, '').replace(/\/+$/, '').toLowerCase();
+}
+
+/**
+ * Every rebuilt bug comes from its own thread, across all the folders: a round that picks a thread already rebuilt
+ * would count an old bug as held out.
+ */
+export function describeDistinctSources(folders: string[]): void {
+  describe('real reported bugs, every folder', () => {
+    it('no two rebuilt bugs come from the same thread', () => {
+      const seen = new Map<string, string>();
+      const repeated: string[] = [];
+      for (const folder of folders) {
+        for (const bug of readBugs(fixtureDir('fixtures', folder))) {
+          const key = thread(bug.source);
+          if (!key) continue;
+          const first = seen.get(key);
+          if (first) repeated.push(`${folder}/${bug.id} and ${first}: ${key}`);
+          else seen.set(key, `${folder}/${bug.id}`);
+        }
+      }
+      assert.deepEqual(repeated, []);
+    });
+  });
+}
+
