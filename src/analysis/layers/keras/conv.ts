@@ -82,7 +82,8 @@ export function tooShort(steps: Dim, w: Window1D): { steps: number; dilated: num
   return steps.value < dilated ? { steps: steps.value, dilated } : undefined;
 }
 
-function stepsDim(steps: Dim, w: Window1D, ctx: ApplyContext): Dim {
+/** The steps after a window, as a dimension: unknown where the window leaves none or its arguments are not known. */
+export function stepsDim(steps: Dim, w: Window1D, ctx: ApplyContext): Dim {
   if (steps.kind === 'int') {
     const n = windowLength(steps.value, w);
     return n !== undefined && n >= 1 ? intDim(n, { origin: ctx.origin }) : UNKNOWN_DIM;

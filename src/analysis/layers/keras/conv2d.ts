@@ -20,6 +20,7 @@ import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, argBool, argDim, argInt, argValue } from '../layer';
+import { stepsDim } from './conv';
 import { kerasTensor } from './dims';
 
 export const CONV_2D = ['Conv2D', 'Convolution2D'];
@@ -144,17 +145,10 @@ function keras1Columns(layer: LayerDesc): number | undefined {
   return intValue(third.value);
 }
 
-/** One spatial axis through a convolution or pooling window; None stays None where the size does not change. */
+/** One spatial axis through a convolution or pooling window: conv.ts' rule for the steps of a 1-D window. */
 function convAxis(n: Dim, kernel: number, stride: number, dilation: number, padding: string, ctx: ApplyContext): Dim {
   if (stride < 1 || dilation < 1 || kernel < 1) return UNKNOWN_DIM;
-  if (n.kind === 'int') {
-    const dilated = (kernel - 1) * dilation + 1;
-    const length = padding === 'same' ? n.value : padding === 'valid' ? n.value - dilated + 1 : undefined;
-    if (length === undefined || length < 1) return UNKNOWN_DIM;
-    return intDim(Math.ceil(length / stride), { origin: ctx.origin });
-  }
-  if (padding === 'same' && stride === 1) return n;
-  return n.kind === 'sym' && n.name === 'None' ? n : UNKNOWN_DIM;
+  return stepsDim(n, { kernel, stride, dilation, padding, channelsFirst: false }, ctx);
 }
 
 function deconvAxis(n: Dim, kernel: number, stride: number, dilation: number, padding: string, outputPadding: number | undefined, ctx: ApplyContext): Dim {
