@@ -80,6 +80,11 @@ export function argBool(layer: LayerDesc, name: string): boolean | undefined {
   return boolValue(argValue(layer, name));
 }
 
+/** A flag the layer takes that defaults to False: undefined when it is given a value the analysis does not know. */
+export function argFlag(layer: LayerDesc, name: string): boolean | undefined {
+  return layer.args.has(name) ? argBool(layer, name) : false;
+}
+
 /** Where an argument came from: "input_size=50 (line 4)" style origins. */
 export function argOrigin(layer: LayerDesc, name: string): Origin {
   const arg = layer.args.get(name);

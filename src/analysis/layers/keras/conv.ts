@@ -10,7 +10,7 @@ import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
-import { LayerDesc, argBool, argDim, argInt, argValue } from '../layer';
+import { LayerDesc, argDim, argFlag, argInt, argValue } from '../layer';
 import { kerasTensor } from './dims';
 
 export const CONV_1D = ['Conv1D', 'Convolution1D'];
@@ -102,7 +102,7 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const channelsFirst = str(layer, 'data_format', 'channels_last') === 'channels_first';
   if (GLOBAL_POOLING_1D.includes(layer.kind)) {
     if (dims.length !== 3) return out(undefined);
-    const keep = layer.args.has('keepdims') ? argBool(layer, 'keepdims') : false;
+    const keep = argFlag(layer, 'keepdims');
     if (keep === undefined) return out(undefined);
     const channels = channelsFirst ? dims[1] : dims[2];
     if (keep) return out(channelsFirst ? [dims[0], channels, intDim(1)] : [dims[0], intDim(1), channels]);

@@ -19,7 +19,7 @@ import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
-import { LayerDesc, argBool, argDim, argInt, argValue } from '../layer';
+import { LayerDesc, argDim, argFlag, argInt, argValue } from '../layer';
 import { stepsDim } from './conv';
 import { kerasTensor } from './dims';
 
@@ -237,9 +237,8 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
  */
 function convLstm(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): Value {
   // Both default to False; one given a value not known leaves the output unknown.
-  const flag = (name: string) => (layer.args.has(name) ? argBool(layer, name) : false);
-  const everyStep = flag('return_sequences');
-  const withStates = flag('return_state');
+  const everyStep = argFlag(layer, 'return_sequences');
+  const withStates = argFlag(layer, 'return_state');
   if (everyStep === undefined || withStates === undefined) return UNKNOWN;
   const tensor = (dims: Dim[] | undefined) => kerasTensor(dims ? shapeOf(dims) : UNKNOWN_SHAPE, ctx.origin);
   const dims = input.shape.rankKnown ? input.shape.dims : undefined;

@@ -5,7 +5,7 @@
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
 import { UNKNOWN, Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
-import { LayerDesc, argBool, argDim, argInt, argValue } from '../layer';
+import { LayerDesc, argBool, argDim, argFlag, argInt, argValue } from '../layer';
 import { kerasTensor, noneDim } from './dims';
 
 export const KERAS_RECURRENT = new Set(['SimpleRNN', 'GRU', 'LSTM', 'CuDNNGRU', 'CuDNNLSTM']);
@@ -31,8 +31,8 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   const cells = layer.kind === 'RNN' ? cellsOf(layer) : undefined;
   if (layer.kind === 'RNN' && !cells) return input?.kind === 'tensor' ? kerasTensor(UNKNOWN_SHAPE, ctx.origin) : UNKNOWN;
   const units = cells ? argDim(cells[cells.length - 1], 'units', 'feature') : argDim(layer, 'units', 'feature');
-  const sequences = flagOf(layer, 'return_sequences');
-  const state = flagOf(layer, 'return_state');
+  const sequences = argFlag(layer, 'return_sequences');
+  const state = argFlag(layer, 'return_state');
   if (input?.kind !== 'tensor') return UNKNOWN;
   // A flag given a value the analysis does not know: one of two ranks, or one of two kinds of output.
   if (state === undefined) return UNKNOWN;
@@ -52,11 +52,6 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   }
   const h = kerasTensor(shapeOf([batch, units]), ctx.origin);
   return { kind: 'list', items: [output, ...Array.from({ length: stateCount(layer) }, () => h)], tag: { kind: 'keras-states', layer, call: layer.call } };
-}
-
-/** A flag the layer takes: False when it is not given, undefined when it is given a value the analysis does not know. */
-export function flagOf(layer: LayerDesc, name: string): boolean | undefined {
-  return layer.args.has(name) ? argBool(layer, name) : false;
 }
 
 /** The states a recurrent layer returns with return_state=True: h and c for an LSTM, h otherwise. */
