@@ -233,6 +233,11 @@ describe('Keras 2-D image layers against tfjs-layers', function () {
       const shape = await seqlensShape(body, 'out');
       assert.match(shape ?? '', /^\(None, \?, \?, (8|3)\)$/, call);
     }
+    // A global pooling drops both spatial axes whatever the layout: only where the channels are is unknown.
+    const pooled = 'keras.backend.set_image_data_format("channels_first")\ninp = keras.Input(shape=(3, 32, 32))\nout = layers.GlobalAveragePooling2D(keepdims=False)(inp)\n';
+    assert.equal(await seqlensShape(pooled, 'out'), '(None, ?)', pooled);
+    const kept = pooled.replace('keepdims=False', 'keepdims=True');
+    assert.equal(await seqlensShape(kept, 'out'), '(None, ?, ?, ?)', kept);
     // Keras 1's dim_ordering says where the channels are.
     const th = `inp = keras.Input(shape=(3, 32, 32))\nout = layers.Convolution2D(8, 3, 3, dim_ordering="th")(inp)\n`;
     assert.equal(await seqlensShape(th, 'out'), '(None, 8, 30, 30)', th);

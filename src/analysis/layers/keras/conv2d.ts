@@ -187,17 +187,19 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   if (convolution ? dims.length < 4 : dims.length !== 4) return out(undefined);
   const lead = dims.slice(0, dims.length - 3);
   const where = layout(layer, ctx);
-  const unknownRest = () => out(GLOBAL_POOLING_2D.includes(layer.kind) && !layer.args.has('keepdims') ? [...lead, UNKNOWN_DIM] : [...lead, UNKNOWN_DIM, UNKNOWN_DIM, UNKNOWN_DIM]);
-  if (where === undefined) return GLOBAL_POOLING_2D.includes(layer.kind) && layer.args.has('keepdims') && argValue(layer, 'keepdims').kind !== 'bool' ? out(undefined) : unknownRest();
+  if (GLOBAL_POOLING_2D.includes(layer.kind)) {
+    // Both spatial axes go, or stay as 1s with keepdims=True; the channels are known only with the layout.
+    const keep = argFlag(layer, 'keepdims');
+    if (keep === undefined) return out(undefined);
+    const channels = where === 'last' ? dims[3] : where === 'first' ? dims[1] : UNKNOWN_DIM;
+    if (!keep) return out([...lead, channels]);
+    if (where === undefined) return out([...lead, UNKNOWN_DIM, UNKNOWN_DIM, UNKNOWN_DIM]);
+    return out(where === 'last' ? [...lead, intDim(1), intDim(1), channels] : [...lead, channels, intDim(1), intDim(1)]);
+  }
+  if (where === undefined) return out([...lead, UNKNOWN_DIM, UNKNOWN_DIM, UNKNOWN_DIM]);
   const [rows, cols, channels] = where === 'last' ? dims.slice(-3) : [dims[dims.length - 2], dims[dims.length - 1], dims[dims.length - 3]];
   const assemble = (r: Dim, c: Dim, ch: Dim) => out(where === 'last' ? [...lead, r, c, ch] : [...lead, ch, r, c]);
 
-  if (GLOBAL_POOLING_2D.includes(layer.kind)) {
-    const keep = argValue(layer, 'keepdims');
-    if (keep.kind === 'bool' && keep.value) return assemble(intDim(1), intDim(1), channels);
-    if (layer.args.has('keepdims') && keep.kind !== 'bool') return out(undefined);
-    return out([...lead, channels]);
-  }
   if (layer.kind === 'UpSampling2D') {
     const size = layer.args.has('size') ? pair(argValue(layer, 'size')) : [2, 2];
     if (!size) return assemble(UNKNOWN_DIM, UNKNOWN_DIM, channels);
