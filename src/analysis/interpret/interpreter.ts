@@ -1893,8 +1893,11 @@ export class Interpreter {
       this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       if (/^keras\.layers\.[A-Z]/.test(keras)) this.kerasConstructs.add(expr);
       if (partial) return UNKNOWN;
+      const known = callKeras(this, keras, args, kwargs, expr);
+      if (known) return known;
+      // keras.backend's tensor functions.
       const op = tfOpName(keras);
-      return callKeras(this, keras, args, kwargs, expr) ?? (op ? tfFunction(op[0], op[1], args, kwargs, origin) : undefined) ?? UNKNOWN;
+      return (op ? tfFunction(op[0], op[1], args, kwargs, origin) : undefined) ?? UNKNOWN;
     }
     // A `*seq` the analysis cannot see hides sizes, dims or operands: the result is not computed from the arguments
     // that are visible (`torch.zeros(20, *x.shape[1:])` of an x of unknown rank is not 1-D).
