@@ -40,7 +40,8 @@ export function reductionArgs(name: string, args: Value[], kwargs: Map<string, V
   return { dim, keepdim: keepdimOf(keep) };
 }
 
-function keepdimOf(v: Value | undefined): boolean | undefined {
+/** A keepdim flag as Python reads it (None and 0 are False); undefined for a value not known. */
+export function keepdimOf(v: Value | undefined): boolean | undefined {
   if (v === undefined || v.kind === 'none') return false;
   if (v.kind === 'bool') return v.value;
   if (v.kind === 'int') return v.value !== 0;

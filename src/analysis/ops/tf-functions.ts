@@ -17,6 +17,7 @@ import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import { broadcast } from './broadcast';
 import { matmul } from './products';
+import { keepdimOf } from './reductions';
 import { permute, reduce, tensor, transpose, unsqueeze } from './tensor-methods';
 import { tensorFunction } from './torch-functions';
 
@@ -50,11 +51,6 @@ function arg(args: Value[], kwargs: Map<string, Value>, i: number, ...names: str
   return undefined;
 }
 
-function keepdimsOf(v: Value | undefined): boolean | undefined {
-  if (v === undefined || v.kind === 'none') return false;
-  return v.kind === 'bool' ? v.value : undefined;
-}
-
 function dtypeOf(v: Value | undefined): TensorValue['dtype'] {
   const name = v?.kind === 'str' ? v.value : undefined;
   if (name === undefined) return 'unknown';
@@ -78,7 +74,7 @@ export function tfFunction(space: 'tf' | 'K', name: string, args: Value[], kwarg
   if (reduction) {
     if (!x) return undefined;
     const axis = arg(args, kwargs, 1, 'axis', 'reduction_indices');
-    const keep = keepdimsOf(arg(args, kwargs, 2, 'keepdims', 'keep_dims'));
+    const keep = keepdimOf(arg(args, kwargs, 2, 'keepdims', 'keep_dims'));
     const out = reduce(x, reduction, axis ?? { kind: 'none' }, keep, origin);
     const dtype = name.endsWith('any') || name.endsWith('all') ? 'bool' : x.dtype === 'long' && reduction === 'mean' ? 'long' : x.dtype;
     return out.kind === 'tensor' ? { ...out, dtype } : out;

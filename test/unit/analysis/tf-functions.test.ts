@@ -67,6 +67,9 @@ describe('TensorFlow and Keras backend functions against tfjs-core', function ()
     // No axis: every axis goes (a 0-D tensor), or stays as 1s with keepdims.
     assert.equal(await inferred([BATCH, 3, 4], 'out = tf.reduce_sum(x)\n'), '()');
     assert.equal(await inferred([BATCH, 3, 4], 'out = K.mean(x, keepdims=True)\n'), '(1, 1, 1)');
+    // keepdims as Python reads it: 1 is True, None is False.
+    assert.equal(await inferred([BATCH, 3, 4], 'out = tf.reduce_sum(x, axis=1, keepdims=1)\n'), '(None, 1, 4)');
+    assert.equal(await inferred([BATCH, 3, 4], 'out = tf.reduce_sum(x, axis=1, keepdims=None)\n'), '(None, 4)');
   });
 
   it('tf.matmul with transpose_a / transpose_b and broadcast batch axes, K.dot of a 3-D input and a 2-D weight, on 20 random shapes', async () => {
