@@ -1197,6 +1197,11 @@ export class Interpreter {
         // What `yield` evaluates to is whatever the caller sends in.
         return UNKNOWN;
       }
+      case 'lambda':
+        // The function a lambda makes, run when it is called (as a Keras Lambda layer's function, a collate_fn, or
+        // by name): inside a function it is a closure over that function's names, as a nested def is.
+        if (this.currentModule !== this.module) this.globalsOf.set(expr.def, this.currentModule);
+        return this.frame.def && scope !== this.currentModule ? { kind: 'function', def: expr.def, closure: scope } : { kind: 'function', def: expr.def };
       case 'slice':
       case 'starred':
         return UNKNOWN;

@@ -85,11 +85,14 @@ function condensed(names: GroupNames): Required<GroupNames> {
   return names as Required<GroupNames>;
 }
 
-/** Every name read in an expression; names bound by a comprehension's own targets are not reads. */
-function readsOf(expr: unknown, out: (name: string) => void, shadow?: Set<string>): void {
+/**
+ * Every name read in an expression; names bound by a comprehension's own targets are not reads. A lambda's body runs
+ * whenever the lambda is called: its free names go to `later` (reads of any version), or to `out` without it.
+ */
+function readsOf(expr: unknown, out: (name: string) => void, shadow?: Set<string>, later?: (name: string) => void): void {
   if (typeof expr !== 'object' || expr === null) return;
   if (Array.isArray(expr)) {
-    for (const item of expr) readsOf(item, out, shadow);
+    for (const item of expr) readsOf(item, out, shadow, later);
     return;
   }
   const node = expr as { kind?: string; [key: string]: unknown };
@@ -100,20 +103,29 @@ function readsOf(expr: unknown, out: (name: string) => void, shadow?: Set<string
   }
   if (node.kind === 'comprehension') {
     const comp = node as unknown as A.Comprehension;
-    readsOf(comp.generators[0]?.iter, out, shadow);
+    readsOf(comp.generators[0]?.iter, out, shadow, later);
     const inner = new Set(shadow);
     for (const g of comp.generators) readsOf(g.target, (id) => inner.add(id));
     comp.generators.forEach((g, i) => {
-      if (i > 0) readsOf(g.iter, out, inner);
-      readsOf(g.ifs, out, inner);
+      if (i > 0) readsOf(g.iter, out, inner, later);
+      readsOf(g.ifs, out, inner, later);
     });
-    readsOf(comp.key, out, inner);
-    readsOf(comp.element, out, inner);
+    readsOf(comp.key, out, inner, later);
+    readsOf(comp.element, out, inner, later);
+    return;
+  }
+  if (node.kind === 'lambda') {
+    const def = (node as unknown as A.Lambda).def;
+    for (const param of def.params) readsOf(param.default, out, shadow, later);
+    const inner = new Set(shadow);
+    for (const param of def.params) inner.add(param.name);
+    const body = later ?? out;
+    readsOf(def.body, body, inner, body);
     return;
   }
   for (const key in node) {
     if (key === 'range' || key === 'attrRange' || key === 'nameRange' || key === 'argsRange') continue;
-    readsOf(node[key], out, shadow);
+    readsOf(node[key], out, shadow, later);
   }
 }
 
@@ -142,7 +154,7 @@ class ModuleWalker {
   }
 
   private reads(expr: unknown): void {
-    readsOf(expr, (name) => this.read(name));
+    readsOf(expr, (name) => this.read(name), undefined, (name) => this.names.later.add(name));
   }
 
   /** Code that runs at another time: every free name is a read of any version. */

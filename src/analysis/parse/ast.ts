@@ -56,13 +56,15 @@ export interface BinOp extends NodeBase { kind: 'binop'; op: string; left: Expr;
 export interface UnaryOp extends NodeBase { kind: 'unary'; op: string; operand: Expr }
 export interface Conditional extends NodeBase { kind: 'conditional'; body: Expr; test: Expr; orelse: Expr }
 export interface Starred extends NodeBase { kind: 'starred'; value: Expr }
-/** Anything the interpreter does not model (lambdas, comprehensions, comparisons, f-strings…). */
+/** `lambda params: value`, as the def it makes (named `<lambda>`, its body one `return value`). */
+export interface Lambda extends NodeBase { kind: 'lambda'; def: FunctionDef }
+/** Anything else the interpreter does not model (a walrus, `await`, a syntax error…). */
 /** `tooDeep`: nested past the lowering's limit, so not lowered at all. */
 export interface OtherExpr extends NodeBase { kind: 'other'; calls: Call[]; tooDeep?: boolean }
 
 export type Expr =
   | Name | Attribute | Call | Num | Str | FString | Const | Sequence | Dict | Slice | Subscript
-  | BinOp | UnaryOp | Conditional | Starred | Comprehension | Compare | BoolOp | Yield | OtherExpr;
+  | BinOp | UnaryOp | Conditional | Starred | Comprehension | Compare | BoolOp | Yield | Lambda | OtherExpr;
 /** `yield value` (`from`: `yield from iterable`). Its own value is whatever the caller sends: unknown. */
 export interface Yield extends NodeBase { kind: 'yield'; value?: Expr; from: boolean }
 

@@ -385,8 +385,40 @@ class Lowerer {
 
   functionDef(node: number): A.FunctionDef {
     const name = this.field(node, 'name');
+    const params = this.params(this.field(node, 'parameters'));
+    const outerYields = this.yields;
+    this.yields = 0;
+    const body = this.block(this.field(node, 'body'));
+    const generator = this.yields > 0;
+    this.yields = outerYields;
+    return {
+      kind: 'def',
+      range: this.rangeOf(node),
+      name: name !== NONE ? this.text(name) : '',
+      nameRange: name !== NONE ? this.rangeOf(name) : this.rangeOf(node),
+      params,
+      body,
+      ...(generator ? { generator } : {}),
+    };
+  }
+
+  /**
+   * `lambda params: body` as the function it makes: a def named `<lambda>` whose body returns the expression. A
+   * `yield` inside it makes the lambda a generator, not the function around it.
+   */
+  private lambda(node: number, range: Range): A.Lambda {
+    const params = this.params(this.field(node, 'parameters'));
+    const outerYields = this.yields;
+    this.yields = 0;
+    const value = this.exprOr(this.field(node, 'body'), range);
+    const generator = this.yields > 0;
+    this.yields = outerYields;
+    const def: A.FunctionDef = { kind: 'def', range, name: '<lambda>', nameRange: range, params, body: [{ kind: 'return', range: value.range, value }], ...(generator ? { generator } : {}) };
+    return { kind: 'lambda', range, def };
+  }
+
+  private params(paramsNode: number): A.Param[] {
     const params: A.Param[] = [];
-    const paramsNode = this.field(node, 'parameters');
     for (const p of paramsNode !== NONE ? this.namedChildren(paramsNode) : []) {
       switch (this.type(p)) {
         case 'identifier':
@@ -413,20 +445,7 @@ class Lowerer {
           break;
       }
     }
-    const outerYields = this.yields;
-    this.yields = 0;
-    const body = this.block(this.field(node, 'body'));
-    const generator = this.yields > 0;
-    this.yields = outerYields;
-    return {
-      kind: 'def',
-      range: this.rangeOf(node),
-      name: name !== NONE ? this.text(name) : '',
-      nameRange: name !== NONE ? this.rangeOf(name) : this.rangeOf(node),
-      params,
-      body,
-      ...(generator ? { generator } : {}),
-    };
+    return params;
   }
 
   classDef(node: number): A.ClassDef {
@@ -479,6 +498,8 @@ class Lowerer {
       }
       case 'call':
         return this.call(node, range);
+      case 'lambda':
+        return this.lambda(node, range);
       case 'integer': {
         const value = Number(integerDigits(this.text(node)));
         // Past 2^53 a number no longer holds the integer exactly: unknown.

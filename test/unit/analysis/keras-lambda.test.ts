@@ -18,9 +18,17 @@ describe('Keras Lambda layer', () => {
     assert.equal(s.get('z'), undefined);
   });
 
-  it('a lambda expression, or arguments the analysis cannot read, leave the output unknown', async () => {
-    const s = await shapes(`def pool(x, axis=1):\n    return x\nopts = dict(zip(input(), input()))\nseq = keras.Input(shape=(12, 32))\na = layers.Lambda(lambda t: t[:, -1, :])(seq)\nb = layers.Lambda(pool, arguments=opts)(seq)\n`);
-    assert.equal(s.get('a'), undefined);
+  it('a lambda expression is the function it makes: its body gives the output, its defaults its keyword arguments', async () => {
+    const s = await shapes(`from keras import backend as K\nseq = keras.Input(shape=(12, 32))\na = layers.Lambda(lambda t: t[:, -1, :])(seq)\nb = layers.Lambda(lambda t, k=3: t[:, -k:, :])(seq)\nc = layers.Lambda(lambda t, axis: K.sum(t, axis=axis), arguments={'axis': 2})(seq)\nd = layers.Lambda(lambda ts: K.concatenate(ts, axis=-1))([a, a])\n`);
+    assert.equal(s.get('a'), '(None, 32)');
+    assert.equal(s.get('b'), '(None, 3, 32)');
+    assert.equal(s.get('c'), '(None, 12)');
+    assert.equal(s.get('d'), '(None, 64)');
+  });
+
+  it('arguments the analysis cannot read, or a lambda whose body it cannot follow, leave the output unknown', async () => {
+    const s = await shapes(`import numpy as np\ndef pool(x, axis=1):\n    return x\nopts = dict(zip(input(), input()))\nseq = keras.Input(shape=(12, 32))\nb = layers.Lambda(pool, arguments=opts)(seq)\ne = layers.Lambda(lambda t: np.frobnicate(t))(seq)\n`);
     assert.equal(s.get('b'), undefined);
+    assert.equal(s.get('e'), undefined);
   });
 });

@@ -2,8 +2,8 @@
 // function returns for its input (a list of tensors stays one argument), with `arguments` as keyword arguments.
 // TensorFlow's Keras finds the output shape by calling the function, and so does the analysis: a function the
 // program defines runs through the interpreter (ops/tf-functions.ts gives K.* and tf.* their shapes).
-// output_shape is only read by the backends of old (Theano, CNTK) and is not used. A `lambda` expression (which
-// the analysis does not model as a value) or a function it cannot follow gives an unknown output.
+// output_shape is only read by the backends of old (Theano, CNTK) and is not used. A `lambda` expression is the
+// function it makes (parse/lower.ts); a function the analysis cannot follow gives an unknown output.
 import { UNKNOWN, Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, argValue } from '../layer';
