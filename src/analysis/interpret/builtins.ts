@@ -5,6 +5,7 @@ import { UNKNOWN_DIM } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { NONE, UNKNOWN, Value, intOrUnknown, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import { linkedSize } from '../ops/dims-from-values';
+import { frameLength, isFrame } from '../ops/pandas';
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
 
@@ -20,6 +21,7 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
         return length === undefined ? UNKNOWN : { kind: 'int', value: length, origin: interp.originOf(call) };
       }
       if (a.kind === 'str') return { kind: 'int', value: a.value.length };
+      if (isFrame(a)) return frameLength(a);
       if (a.kind === 'longstr') return { kind: 'int', value: a.length };
       if (a.kind === 'dict') return a.partial || a.parser ? UNKNOWN : { kind: 'int', value: a.entries.size, origin: interp.originOf(call) };
       if (a.kind === 'tensor' && a.shape.rankKnown && a.shape.dims[0]) {

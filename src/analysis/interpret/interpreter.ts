@@ -11,6 +11,7 @@ import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
+import { PandasFrame, FrameIndex, frameArray, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
@@ -1302,7 +1303,7 @@ export class Interpreter {
         return this.getAttribute(object, name, expr) ?? UNKNOWN;
       case 'tensor':
         if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : object.name ? { kind: 'method', receiver: object, name: '__shape__' } : UNKNOWN;
-        if (name === 'T' || name === 'data') return name === 'T' ? tensorMethod(object, 'T', [], new Map(), this.originOf(expr)) : object;
+        if (name === 'T' || name === 'data') return name === 'T' ? stillNumpy(object, tensorMethod(object, 'T', [], new Map(), this.originOf(expr))) : object;
         if (name === 'ndim') return object.shape.rankKnown ? { kind: 'int', value: object.shape.dims.length } : UNKNOWN;
         if (name === 'dtype') return { kind: 'dtype', dtype: object.dtype };
         if (name === 'device' || name === 'grad' || name === 'is_cuda' || name === 'requires_grad') return UNKNOWN;
@@ -1344,6 +1345,7 @@ export class Interpreter {
         }
         return UNKNOWN;
       case 'qualname':
+        if (object.frame) return (!object.frame.indexer && frameAttribute(object as PandasFrame, name, this.originOf(expr))) || { kind: 'method', receiver: object, name };
         return (object.torchtext && torchtextAttribute(object, name, this.originOf(expr))) || (object.tokenizer && tokenizerAttribute(object, name)) || { kind: 'method', receiver: object, name };
       case 'unknown':
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
@@ -1500,7 +1502,15 @@ export class Interpreter {
       const items = expr.index.map((i) => this.indexItem(i, scope));
       this.ctx.emit('tensorIndex', { node: expr, tensor: value, items });
       if (this.ctx.loudCount > before) return UNKNOWN;
-      return indexTensor(value, items, this.originOf(expr));
+      return stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
+    }
+    if (value.kind === 'qualname' && value.frame) {
+      const items: FrameIndex[] = expr.index.map((i) =>
+        i.kind === 'slice'
+          ? { slice: true, start: i.start && this.eval(i.start, scope), stop: i.stop && this.eval(i.stop, scope), step: i.step && this.eval(i.step, scope) }
+          : { slice: false, value: this.eval(i, scope) },
+      );
+      return frameSubscript(value, items) ?? UNKNOWN;
     }
     const indices = expr.index.map((i) => (i.kind === 'slice' ? UNKNOWN : this.eval(i, scope)));
     const key = indices.length === 1 ? indices[0] : UNKNOWN;
@@ -1795,6 +1805,7 @@ export class Interpreter {
         // A torchtext method reads only its positional arguments before any `*args`, and names its keywords.
         if (callee.receiver.kind === 'qualname' && callee.receiver.torchtext) return torchtextMethod(callee.receiver, callee.name, partial && expr.starArgs.length ? [] : args, kwargs) ?? UNKNOWN;
         if (callee.receiver.kind === 'qualname' && callee.receiver.tokenizer) return (partial ? undefined : tokenizerMethod(callee.receiver, callee.name, args, kwargs)) ?? forgetTokenizer(callee.receiver, callee.name);
+        if (callee.receiver.kind === 'qualname' && callee.receiver.frame) return (!partial && isFrame(callee.receiver) ? frameMethod(callee.receiver, callee.name, args, kwargs, this.originOf(expr)) : undefined) ?? UNKNOWN;
         if (partial && callee.receiver.kind === 'dict' && callee.receiver.parser) return partialParserCall(callee.receiver, callee.name);
         // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
         if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
@@ -1814,7 +1825,7 @@ export class Interpreter {
         this.ctx.emit('tensorMethod', { receiver, name, call: expr, args, kwargs });
         // PyTorch raises here: what follows is unknown, so nothing downstream cascades.
         if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
-        return tensorMethod(receiver, name, args, kwargs, origin);
+        return stillNumpy(receiver, tensorMethod(receiver, name, args, kwargs, origin));
       }
       case 'instance':
       case 'layer':
@@ -1847,7 +1858,8 @@ export class Interpreter {
       case 'qualname':
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         if (receiver.tokenizer) return tokenizerMethod(receiver, name, args, kwargs) ?? forgetTokenizer(receiver, name);
-        return sklearnMethod(receiver.name, name, args, kwargs, receiver, origin) ?? UNKNOWN;
+        if (receiver.frame) return (isFrame(receiver) ? frameMethod(receiver, name, args, kwargs, origin) : undefined) ?? UNKNOWN;
+        return sklearnMethod(receiver.name, name, args.map((a) => (isFrame(a) ? frameArray(a, origin) : a)), kwargs, receiver, origin) ?? UNKNOWN;
       case 'unknown':
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
         // the receiver is a tensor of unknown shape.
@@ -1909,8 +1921,11 @@ export class Interpreter {
     if (partial && expr.starArgs.length > 0 && (isArrayFactory(path) || (path.startsWith('torch.') && torchLayerKind(path) === undefined))) {
       return path.startsWith('torch.') && path.indexOf('.', 6) === -1 && isTensorFactory(path.slice(6)) ? { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE } : UNKNOWN;
     }
+    // np.array(frame) and np.asarray(frame) are the frame's values.
+    if ((path === 'numpy.array' || path === 'numpy.asarray') && isFrame(args[0]) && args.length === 1 && !kwargs.has('ndmin')) return frameArray(args[0], origin);
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
-    if (path.startsWith('sklearn.')) return sklearnCall(path, args, kwargs, origin) ?? UNKNOWN;
+    if (path.startsWith('sklearn.')) return sklearnCall(path, args.map((a) => (isFrame(a) ? frameArray(a, origin) : a)), kwargs, origin) ?? UNKNOWN;
+    if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
@@ -2926,3 +2941,8 @@ const OPAQUE_LAYER: LayerDesc = {
   children: [],
   label: 'an unknown module',
 };
+
+/** What a NumPy array's own method, attribute or index gives is NumPy's too (torch.from_numpy is a function). */
+function stillNumpy(from: TensorValue, result: Value): Value {
+  return from.numpy && result.kind === 'tensor' && !result.numpy ? { ...result, numpy: true } : result;
+}

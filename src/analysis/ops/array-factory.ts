@@ -68,6 +68,11 @@ function numpyRandint(args: Value[], kwargs: Map<string, Value>, origin: Origin)
 }
 
 export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  const made = arrayOf(path, args, kwargs, origin);
+  return made?.kind === 'tensor' && path.startsWith('numpy.') ? { ...made, numpy: true } : made;
+}
+
+function arrayOf(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
   if (isNumpyArrayOp(path)) return numpyArrayOp(path, args, kwargs, origin);
   if (path in NUMPY_FROM_ARRAY) return numpyTriangle(NUMPY_FROM_ARRAY[path], args[0] ?? kwargs.get('m'), origin);
   const kind = NUMPY[path];

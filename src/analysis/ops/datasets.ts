@@ -90,7 +90,7 @@ export function sklearnMethod(path: string, name: string, args: Value[], kwargs:
   if (name === 'fit') return receiver;
   if (name !== 'fit_transform' && name !== 'transform' && name !== 'inverse_transform') return undefined;
   if (x?.kind !== 'tensor' || !x.shape.rankKnown || x.shape.dims.length !== 2) return UNKNOWN;
-  return { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(x.shape.dims) };
+  return { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(x.shape.dims), numpy: true };
 }
 
 /** train_test_split's row counts: test = ceil(test_size · n) (0.25 by default), train = the rest; an int is a count. */

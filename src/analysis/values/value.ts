@@ -52,6 +52,11 @@ export interface TensorValue {
   strides?: number[];
   /** A view regrouped its elements across axes (ops/regrouping.ts): carried while they stay so, for SL120. */
   regrouped?: Regrouping;
+  /**
+   * A NumPy array (made by numpy, pandas or scikit-learn): its methods are NumPy's (`a.dot(b)` multiplies matrices),
+   * and one of unknown dtype may hold Python objects, whose items index as those objects do.
+   */
+  numpy?: boolean;
   /** Keras functional API: the layer call that made this tensor (item `index` of a list output), for replaying the graph on data. */
   kerasNode?: { layer: LayerDesc; args: Value[]; kwargs: Map<string, Value>; index?: number };
 }
@@ -162,7 +167,8 @@ export type Value =
   | { kind: 'module'; path: string }
   /** A library object known by its class; `torchtext`: what a legacy torchtext object holds (ops/torchtext). */
   /** `tokenizer`: a Keras Tokenizer's state (ops/keras-text). */
-  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject; tokenizer?: TokenizerState }
+  /** `frame`: a pandas DataFrame or Series, or its `.iloc` (ops/pandas). */
+  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject; tokenizer?: TokenizerState; frame?: import('../ops/pandas').FrameState }
   | { kind: 'method'; receiver: Value; name: string }
   | { kind: 'dtype'; dtype: DType }
   | { kind: 'size'; dims: Dim[]; of: TensorValue }

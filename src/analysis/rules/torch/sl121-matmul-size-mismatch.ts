@@ -174,7 +174,8 @@ export const matmulSizeMismatch: Rule = {
     },
     tensorMethod(event, ctx) {
       const product = Object.hasOwn(METHODS, event.name) ? METHODS[event.name] : undefined;
-      if (!product || event.call.hasStarArgs || event.args.length < 1) return;
+      // A NumPy array's dot multiplies matrices (and it has no mm, bmm or mv): not PyTorch's rule.
+      if (!product || event.call.hasStarArgs || event.args.length < 1 || event.receiver.numpy) return;
       const func = event.call.func;
       check(ctx, event.call.range, `.${event.name}()`, product, event.receiver, event.args[0], func.kind === 'attribute' ? func.object : undefined, event.call.args[0]);
     },

@@ -260,6 +260,8 @@ export const dimOutOfRange: Rule = {
       const rank = rankOf(t);
       if (rank === undefined || t.kind !== 'tensor') return;
       if (event.node.index.some((e) => e.kind === 'ellipsis')) return;
+      // An item of a NumPy array of unknown dtype may be a Python object (a tuple in a pandas column), which indexes.
+      if (rank === 0 && t.numpy && t.dtype === 'unknown') return;
       const taken = event.node.index.reduce((n, e) => n + takes(e), 0);
       if (taken <= rank) return;
       ctx.report({

@@ -1,0 +1,232 @@
+// pandas frames as data reaches a model: a DataFrame is (rows, columns) and a Series (rows,); `.values`,
+// `.to_numpy()` and `np.array(frame)` give an array of that shape, which is what Keras' fit and the scalers of
+// scikit-learn read. Only what fixes a frame's shape is modelled: reading a file (rows and columns unknown), building
+// one from an array or a dict, taking columns by name, `.iloc` by position, `len`, `.shape`, `.columns`, and the
+// methods that keep the columns. Any other method or indexing gives an unknown value, never a guess: `df.mean()` is
+// a Series of one entry per column, `df.T` swaps the axes, `df.loc[label]` may be one row or several.
+import type { Origin } from '../shapes/dim';
+import { Dim, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { shapeOf } from '../shapes/shape';
+import { NONE, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
+
+/** What a frame holds: its row count, its column count (a DataFrame), and the column names when all are known. */
+export interface FrameState {
+  series: boolean;
+  rows: Dim;
+  width: Dim;
+  columns?: string[];
+  /** `frame.iloc`: an indexer of the frame, read by the subscript that follows. */
+  indexer?: 'iloc';
+}
+
+export type PandasFrame = { kind: 'qualname'; name: string; frame: FrameState };
+
+/** One item of a subscript's index: a value, or a slice with its bounds' values. */
+export type FrameIndex = { slice: true; start?: Value; stop?: Value; step?: Value } | { slice: false; value: Value };
+
+function frame(state: FrameState): PandasFrame {
+  return { kind: 'qualname', name: state.series ? 'pandas.Series' : 'pandas.DataFrame', frame: state };
+}
+
+function dataFrame(rows: Dim, width: Dim, columns?: string[]): PandasFrame {
+  return frame({ series: false, rows, width: columns ? intDim(columns.length) : width, ...(columns ? { columns } : {}) });
+}
+
+function series(rows: Dim): PandasFrame {
+  return frame({ series: true, rows, width: intDim(1) });
+}
+
+export function isFrame(value: Value | undefined): value is PandasFrame {
+  return value?.kind === 'qualname' && value.frame !== undefined && !value.frame.indexer;
+}
+
+/** The names of a list of strings, when every item is a known string. */
+function names(value: Value | undefined): string[] | undefined {
+  if (value?.kind !== 'list' && value?.kind !== 'tuple') return undefined;
+  if (value.element) return undefined;
+  const out: string[] = [];
+  for (const item of value.items) {
+    if (item.kind !== 'str') return undefined;
+    out.push(item.value);
+  }
+  return out;
+}
+
+/** The files pandas reads into one DataFrame (read_excel only when it reads one sheet). */
+const READERS = new Set(['pandas.read_csv', 'pandas.read_table', 'pandas.read_fwf', 'pandas.read_parquet', 'pandas.read_feather', 'pandas.read_pickle', 'pandas.read_excel']);
+
+/** pandas.read_csv(...), pandas.DataFrame(data, columns=), pandas.Series(data). Undefined for any other function. */
+export function pandasCall(path: string, args: Value[], kwargs: Map<string, Value>): Value | undefined {
+  if (READERS.has(path)) {
+    // read_excel(sheet_name=None or a list) gives a dict of frames; read_pickle gives whatever was pickled.
+    if (path === 'pandas.read_pickle') return UNKNOWN;
+    if (path === 'pandas.read_excel' && (kwargs.has('sheet_name') || args.length > 1)) return UNKNOWN;
+    // iterator= and chunksize= give a reader, not a frame; squeeze= (pandas < 2) may give a Series.
+    if (kwargs.has('iterator') || kwargs.has('chunksize') || kwargs.has('squeeze')) return UNKNOWN;
+    const usecols = names(kwargs.get('usecols'));
+    return dataFrame(UNKNOWN_DIM, UNKNOWN_DIM, kwargs.has('usecols') ? usecols : undefined);
+  }
+  if (path === 'pandas.DataFrame') {
+    const data = args[0] ?? kwargs.get('data');
+    const columns = kwargs.has('columns') || args.length > 2 ? names(kwargs.get('columns') ?? args[2]) : undefined;
+    const columnsGiven = kwargs.has('columns') || args.length > 2;
+    if (columnsGiven && !columns) return dataFrame(UNKNOWN_DIM, UNKNOWN_DIM);
+    if (data?.kind === 'tensor' && data.shape.rankKnown && data.shape.dims.length === 2) {
+      const [rows, width] = data.shape.dims;
+      // Columns named for another width make pandas raise; the frame is then not followed.
+      if (columns && width.kind === 'int' && width.value !== columns.length) return UNKNOWN;
+      return dataFrame(rows, width, columns);
+    }
+    if (data?.kind === 'dict' && !data.partial && !data.namespace && !data.parser && !columns) {
+      let rows: Dim = UNKNOWN_DIM;
+      const first = [...data.entries.values()][0];
+      if (first?.kind === 'tensor' && first.shape.rankKnown && first.shape.dims.length === 1) rows = first.shape.dims[0];
+      else if ((first?.kind === 'list' || first?.kind === 'tuple') && !first.element) rows = intDim(first.items.length);
+      return dataFrame(rows, UNKNOWN_DIM, [...data.entries.keys()]);
+    }
+    return dataFrame(UNKNOWN_DIM, UNKNOWN_DIM, columns);
+  }
+  if (path === 'pandas.Series') {
+    const data = args[0] ?? kwargs.get('data');
+    if (data?.kind === 'tensor' && data.shape.rankKnown && data.shape.dims.length === 1) return series(data.shape.dims[0]);
+    if ((data?.kind === 'list' || data?.kind === 'tuple') && !data.element) return series(intDim(data.items.length));
+    return series(UNKNOWN_DIM);
+  }
+  if (path === 'pandas.concat') return UNKNOWN;
+  return undefined;
+}
+
+/** The array a frame converts to (`.values`, `.to_numpy()`, `np.array(frame)`): (rows, columns), or (rows,). */
+export function frameArray(value: PandasFrame, origin: Origin): TensorValue {
+  const { rows, width, series: isSeries } = value.frame;
+  return { kind: 'tensor', dtype: 'unknown', origin, shape: shapeOf(isSeries ? [rows] : [rows, width]), numpy: true };
+}
+
+/** Methods that give a frame of the same columns and rows (unless inplace=True, which gives None). */
+const SAME_SHAPE = new Set(['fillna', 'astype', 'copy', 'abs', 'round', 'clip', 'ffill', 'bfill', 'interpolate', 'sort_values', 'sort_index', 'replace', 'pct_change', 'diff', 'shift', 'rank', 'cumsum']);
+/** Methods that keep the columns but may keep fewer rows. */
+const FEWER_ROWS = new Set(['dropna', 'head', 'tail', 'sample', 'drop_duplicates']);
+
+export function frameAttribute(object: PandasFrame, name: string, origin: Origin): Value | undefined {
+  const state = object.frame;
+  switch (name) {
+    case 'values':
+      return frameArray(object, origin);
+    case 'shape':
+      return { kind: 'tuple', items: (state.series ? [state.rows] : [state.rows, state.width]).map(dimValue) };
+    case 'columns':
+      if (state.series) return UNKNOWN;
+      if (state.columns) return { kind: 'list', items: state.columns.map((c) => ({ kind: 'str', value: c })) };
+      return state.width.kind === 'int' ? { kind: 'list', items: [], element: UNKNOWN, length: state.width.value } : { kind: 'list', items: [], element: UNKNOWN };
+    case 'index':
+      return state.rows.kind === 'int' ? { kind: 'list', items: [], element: UNKNOWN, length: state.rows.value } : { kind: 'list', items: [], element: UNKNOWN };
+    case 'iloc':
+      return { kind: 'qualname', name: 'pandas.iloc', frame: { ...state, indexer: 'iloc' } };
+    default:
+      return undefined;
+  }
+}
+
+function dimValue(d: Dim): Value {
+  return d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d };
+}
+
+/** A method of a frame; undefined when it is not modelled (the caller makes that unknown). */
+export function frameMethod(object: PandasFrame, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  const state = object.frame;
+  const inplace = kwargs.get('inplace');
+  if (name === 'to_numpy') return frameArray(object, origin);
+  if (SAME_SHAPE.has(name) || FEWER_ROWS.has(name) || name === 'drop' || name === 'reset_index') {
+    if (inplace && !(inplace.kind === 'bool' && !inplace.value)) return inplace.kind === 'bool' ? NONE : UNKNOWN;
+  }
+  // axis=1 works on columns: dropna(axis=1) drops some, the others do not change the shape but are rare; leave them.
+  const axis = kwargs.get('axis');
+  const onRows = !axis || (axis.kind === 'int' && axis.value === 0) || (axis.kind === 'str' && axis.value === 'index');
+  if (SAME_SHAPE.has(name)) return onRows ? frame({ ...state }) : undefined;
+  if (FEWER_ROWS.has(name)) return onRows ? frame({ ...state, rows: UNKNOWN_DIM }) : undefined;
+  if (name === 'reset_index') {
+    // Without drop=True the old index becomes a column (a Series becomes a DataFrame).
+    const drop = kwargs.get('drop');
+    return drop?.kind === 'bool' && drop.value ? frame({ ...state }) : undefined;
+  }
+  if (name === 'drop' && !state.series) {
+    const dropped = kwargs.has('columns') ? kwargs.get('columns') : (axis?.kind === 'int' && axis.value === 1) || (axis?.kind === 'str' && axis.value === 'columns') ? args[0] ?? kwargs.get('labels') : undefined;
+    if (dropped === undefined) return kwargs.has('index') || onRows ? frame({ ...state, rows: UNKNOWN_DIM }) : undefined;
+    const gone = dropped.kind === 'str' ? [dropped.value] : names(dropped);
+    if (!gone || !state.columns) return dataFrame(state.rows, UNKNOWN_DIM);
+    // Dropping a column the frame does not have raises (errors='raise' by default): not followed.
+    if (gone.some((g) => !state.columns!.includes(g))) return undefined;
+    return dataFrame(state.rows, UNKNOWN_DIM, state.columns.filter((c) => !gone.includes(c)));
+  }
+  return undefined;
+}
+
+/** Positions a slice keeps of `n` items, when its bounds and n are known; undefined otherwise. */
+function sliceCount(n: Dim, start?: Value, stop?: Value, step?: Value): Dim {
+  if (n.kind !== 'int') return UNKNOWN_DIM;
+  const read = (v: Value | undefined, fallback: number | undefined): number | undefined => (v === undefined || v.kind === 'none' ? fallback : intValue(v));
+  const s = read(step, 1);
+  if (s === undefined || s === 0) return UNKNOWN_DIM;
+  const len = n.value;
+  const clamp = (v: number, lo: number, hi: number) => Math.min(Math.max(v, lo), hi);
+  const bound = (v: number | undefined, fallback: number) => (v === undefined ? fallback : v < 0 ? clamp(v + len, s > 0 ? 0 : -1, len) : clamp(v, s > 0 ? 0 : -1, s > 0 ? len : len - 1));
+  const lo = bound(read(start, undefined), s > 0 ? 0 : len - 1);
+  const hi = bound(read(stop, undefined), s > 0 ? len : -1);
+  if ((start && start.kind !== 'none' && read(start, undefined) === undefined) || (stop && stop.kind !== 'none' && read(stop, undefined) === undefined)) return UNKNOWN_DIM;
+  const count = s > 0 ? Math.ceil(Math.max(0, hi - lo) / s) : Math.ceil(Math.max(0, lo - hi) / -s);
+  return intDim(count);
+}
+
+/** What one position-indexer does to an axis of `n`: dropped (an int), kept with a count, or not known. */
+function positional(item: FrameIndex, n: Dim): { keep: boolean; count: Dim } | undefined {
+  if (item.slice) return { keep: true, count: sliceCount(n, item.start, item.stop, item.step) };
+  const v = item.value;
+  if (v.kind === 'int' || v.kind === 'symint') return { keep: false, count: UNKNOWN_DIM };
+  if ((v.kind === 'list' || v.kind === 'tuple') && !v.element && v.items.every((i) => i.kind === 'int' || i.kind === 'symint' || i.kind === 'bool')) {
+    return { keep: true, count: v.items.length && v.items.every((i) => i.kind === 'bool') ? UNKNOWN_DIM : intDim(v.items.length) };
+  }
+  if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length === 1) return { keep: true, count: v.dtype === 'bool' ? UNKNOWN_DIM : v.shape.dims[0] };
+  return undefined;
+}
+
+/** `frame[...]` and `frame.iloc[...]`; undefined when not modelled. */
+export function frameSubscript(object: Value, index: FrameIndex[]): Value | undefined {
+  if (object.kind !== 'qualname' || !object.frame) return undefined;
+  const state = object.frame;
+  if (state.indexer === 'iloc') {
+    const base: FrameState = { series: state.series, rows: state.rows, width: state.width, columns: state.columns };
+    if (index.length === 0 || index.length > (base.series ? 1 : 2)) return undefined;
+    const rows = positional(index[0], base.rows);
+    if (!rows) return undefined;
+    if (base.series) return rows.keep ? series(rows.count) : UNKNOWN;
+    const cols = index.length === 2 ? positional(index[1], base.width) : { keep: true, count: base.width };
+    if (!cols) return undefined;
+    const keptNames = index.length === 1 ? base.columns : undefined;
+    if (rows.keep && cols.keep) return dataFrame(rows.count, cols.count, keptNames);
+    if (rows.keep) return series(rows.count);
+    // One row: a Series over the columns.
+    if (cols.keep) return series(cols.count);
+    return UNKNOWN;
+  }
+  if (index.length !== 1) return undefined;
+  const item = index[0];
+  if (state.series) {
+    if (item.slice) return series(UNKNOWN_DIM);
+    if (item.value.kind === 'tensor' && item.value.dtype === 'bool') return series(UNKNOWN_DIM);
+    return undefined;
+  }
+  if (item.slice) return dataFrame(UNKNOWN_DIM, state.width, state.columns);
+  const key = item.value;
+  // df['col']: that column. A name the frame is known not to have raises KeyError: not followed.
+  if (key.kind === 'str') return state.columns && !state.columns.includes(key.value) ? undefined : series(state.rows);
+  const picked = names(key);
+  if (picked) return state.columns && picked.some((p) => !state.columns!.includes(p)) ? undefined : dataFrame(state.rows, UNKNOWN_DIM, picked);
+  // A boolean mask of rows (`df[df['y'] > 0]`) keeps the columns.
+  if (isFrame(key) && key.frame.series) return dataFrame(UNKNOWN_DIM, state.width, state.columns);
+  return undefined;
+}
+
+/** len(frame): its rows. */
+export function frameLength(value: PandasFrame): Value {
+  return dimValue(value.frame.rows);
+}
