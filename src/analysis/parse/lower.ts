@@ -105,6 +105,15 @@ const MAX_DECORATOR_TEXT = 200;
 const BINARY_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '|', '&', '^', '<<', '>>']);
 
 /**
+ * The empty list of a call's keywords, star arguments or an unmodelled expression's calls, shared by every node that
+ * has none (most calls pass no `*args`): the lowered tree is read, never written, and a node's arrays are as
+ * many objects again as its fields. Typed as mutable only to fit the AST's types.
+ */
+const NO_EXPRS: A.Expr[] = [];
+const NO_CALLS: A.Call[] = [];
+const NO_KEYWORDS: A.Keyword[] = [];
+
+/**
  * Lowers one statement copied into a flat tree. Nodes are the tree's indexes (see FlatTree): reading a
  * node's type, field or children reads the tree's arrays, and no object is made per syntax node.
  */
@@ -168,6 +177,12 @@ class Lowerer {
     return NONE;
   }
 
+  /** The next named sibling that is not trivia, or NONE. */
+  nextNamed(node: number): number {
+    for (let c = this.nextSibling[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.named(c) && !this.isTrivia(c)) return c;
+    return NONE;
+  }
+
   childOfType(node: number, type: string): number {
     for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.type(c) === type) return c;
     return NONE;
@@ -213,25 +228,38 @@ class Lowerer {
   }
 
   private lowerStmt(node: number): A.Stmt[] {
-    const range = this.rangeOf(node);
     const type = this.type(node);
+    // Definitions make their own range; the rest share the statement's.
+    switch (type) {
+      case 'function_definition':
+        return [this.functionDef(node)];
+      case 'class_definition':
+        return [this.classDef(node)];
+      case 'comment':
+      case 'line_continuation':
+        return [];
+      case 'block':
+        return this.block(node);
+      default:
+        break;
+    }
+    const range = this.rangeOf(node);
     switch (type) {
       case 'expression_statement': {
-        const inner = this.namedChildren(node);
-        if (inner.length === 1 && (this.type(inner[0]) === 'assignment' || this.type(inner[0]) === 'augmented_assignment')) {
-          return [this.assignment(inner[0], range)];
+        // One expression (the usual case) is read without listing the children.
+        const only = this.firstNamed(node);
+        if (only !== NONE && this.nextNamed(only) === NONE) {
+          const onlyType = this.type(only);
+          if (onlyType === 'assignment' || onlyType === 'augmented_assignment') return [this.assignment(only, range)];
+          return [{ kind: 'expr', range, value: this.expr(only) }];
         }
-        if (inner.length === 1) return [{ kind: 'expr', range, value: this.expr(inner[0]) }];
+        const inner = this.namedChildren(node);
         return [{ kind: 'expr', range, value: { kind: 'tuple', range, items: inner.map((n) => this.expr(n)) } }];
       }
       case 'return_statement': {
         const inner = this.namedChildren(node);
         return [{ kind: 'return', range, value: inner.length ? this.exprList(inner, range) : undefined }];
       }
-      case 'function_definition':
-        return [this.functionDef(node)];
-      case 'class_definition':
-        return [this.classDef(node)];
       case 'decorated_definition': {
         const def = this.field(node, 'definition');
         if (def === NONE) return [];
@@ -308,11 +336,6 @@ class Lowerer {
       }
       case 'pass_statement':
         return [{ kind: 'pass', range, exprs: [] }];
-      case 'comment':
-      case 'line_continuation':
-        return [];
-      case 'block':
-        return this.block(node);
       default: {
         // ERROR nodes and statements we do not model: keep any calls inside visible.
         const exprs: A.Expr[] = [];
@@ -356,7 +379,8 @@ class Lowerer {
     } else if (firstType === 'else_clause') {
       orelse = this.block(this.field(first, 'body'));
     }
-    return { kind: 'if', range, test: this.exprOr(condition, this.rangeOf(node)), body: this.block(consequence), orelse };
+    const test = condition !== NONE ? this.expr(condition) : this.exprOr(NONE, this.rangeOf(node));
+    return { kind: 'if', range, test, body: this.block(consequence), orelse };
   }
 
   assignment(node: number, range: Range): A.Assign {
@@ -380,7 +404,7 @@ class Lowerer {
       if (right !== NONE) value = this.expr(right);
       current = NONE;
     }
-    return { kind: 'assign', range, targets, value: value ?? { kind: 'other', range, calls: [] }, op };
+    return { kind: 'assign', range, targets, value: value ?? { kind: 'other', range, calls: NO_CALLS }, op };
   }
 
   functionDef(node: number): A.FunctionDef {
@@ -443,7 +467,7 @@ class Lowerer {
   }
 
   exprOr(node: number, range: Range): A.Expr {
-    return node !== NONE ? this.expr(node) : { kind: 'other', range, calls: [] };
+    return node !== NONE ? this.expr(node) : { kind: 'other', range, calls: NO_CALLS };
   }
 
   exprList(nodes: number[], range: Range): A.Expr {
@@ -452,7 +476,7 @@ class Lowerer {
   }
 
   expr(node: number): A.Expr {
-    if (this.depth >= MAX_NESTING) return { kind: 'other', range: this.rangeOf(node), calls: [], tooDeep: true };
+    if (this.depth >= MAX_NESTING) return { kind: 'other', range: this.rangeOf(node), calls: NO_CALLS, tooDeep: true };
     this.depth++;
     try {
       return this.lowerExpr(node);
@@ -462,8 +486,13 @@ class Lowerer {
   }
 
   private lowerExpr(node: number): A.Expr {
-    const range = this.rangeOf(node);
     const type = this.type(node);
+    // A wrapper lowers to what it holds: its own range is made only when it holds nothing.
+    if (type === 'parenthesized_expression' || type === 'keyword_argument' || type === 'as_pattern_target') {
+      const inner = this.firstNamed(node);
+      if (inner !== NONE) return this.expr(inner);
+    }
+    const range = this.rangeOf(node);
     switch (type) {
       case 'identifier':
         return { kind: 'name', range, id: this.text(node) };
@@ -482,7 +511,7 @@ class Lowerer {
       case 'integer': {
         const value = Number(integerDigits(this.text(node)));
         // Past 2^53 a number no longer holds the integer exactly: unknown.
-        return Number.isSafeInteger(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: [] };
+        return Number.isSafeInteger(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: NO_CALLS };
       }
       case 'float':
         return { kind: 'float', range, value: Number(this.text(node).replace(/_/g, '')) };
@@ -516,7 +545,7 @@ class Lowerer {
         for (const pair of this.namedChildren(node)) {
           if (this.type(pair) === 'dictionary_splat') {
             const inner = this.firstNamed(pair);
-            splats.push({ at: entries.length, value: inner !== NONE ? this.expr(inner) : { kind: 'other', range: this.rangeOf(pair), calls: [] } });
+            splats.push({ at: entries.length, value: inner !== NONE ? this.expr(inner) : { kind: 'other', range: this.rangeOf(pair), calls: NO_CALLS } });
             continue;
           }
           if (this.type(pair) !== 'pair') continue;
@@ -528,11 +557,14 @@ class Lowerer {
       }
       case 'parenthesized_expression': {
         const inner = this.firstNamed(node);
-        return inner !== NONE ? this.expr(inner) : { kind: 'other', range, calls: [] };
+        return inner !== NONE ? this.expr(inner) : { kind: 'other', range, calls: NO_CALLS };
       }
       case 'subscript': {
         const value = this.field(node, 'value');
-        return { kind: 'subscript', range, value: this.exprOr(value, range), index: this.fields(node, 'subscript').map((n) => this.expr(n)) };
+        const object = this.exprOr(value, range);
+        const index: A.Expr[] = [];
+        for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.field(c) === 'subscript') index.push(this.expr(c));
+        return { kind: 'subscript', range, value: object, index };
       }
       case 'slice':
         return this.slice(node, range);
@@ -611,17 +643,18 @@ class Lowerer {
       if (type === 'call') out.push(this.call(n, this.rangeOf(n)));
       else if (type !== 'lambda') for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack.push(c);
     }
-    return out.reverse();
+    return out.length ? out.reverse() : NO_CALLS;
   }
 
   call(node: number, range: Range): A.Call {
     const func = this.exprOr(this.field(node, 'function'), range);
     const argsNode = this.field(node, 'arguments');
     const args: A.Expr[] = [];
-    const keywords: A.Keyword[] = [];
+    // Made at their first item: most calls have no keywords, and hardly any star arguments.
+    let keywords: A.Keyword[] | undefined;
     let hasStarArgs = false;
-    const starArgs: A.Expr[] = [];
-    const starKwargs: A.Expr[] = [];
+    let starArgs: A.Expr[] | undefined;
+    let starKwargs: A.Expr[] | undefined;
     if (argsNode !== NONE && this.type(argsNode) === 'generator_expression') args.push(this.expr(argsNode));
     else if (argsNode !== NONE) {
       for (let a = this.firstChild[argsNode]; a !== NONE; a = this.nextSibling[a]) {
@@ -630,17 +663,27 @@ class Lowerer {
         if (type === 'keyword_argument') {
           const name = this.field(a, 'name');
           const value = this.field(a, 'value');
-          if (name !== NONE && value !== NONE) keywords.push({ name: this.text(name), nameRange: this.rangeOf(name), value: this.expr(value), range: this.rangeOf(a) });
+          if (name !== NONE && value !== NONE) (keywords ??= []).push({ name: this.text(name), nameRange: this.rangeOf(name), value: this.expr(value), range: this.rangeOf(a) });
         } else if (type === 'list_splat' || type === 'dictionary_splat') {
           hasStarArgs = true;
           const inner = this.firstNamed(a);
-          if (inner !== NONE) (type === 'list_splat' ? starArgs : starKwargs).push(this.expr(inner));
+          if (inner !== NONE) {
+            if (type === 'list_splat') (starArgs ??= []).push(this.expr(inner));
+            else (starKwargs ??= []).push(this.expr(inner));
+          }
         } else {
           args.push(this.expr(a));
         }
       }
     }
-    return { kind: 'call', range, func, args, keywords, argsRange: argsNode !== NONE ? this.rangeOf(argsNode) : range, hasStarArgs, starArgs, starKwargs };
+    return {
+      kind: 'call', range, func, args,
+      keywords: keywords ?? NO_KEYWORDS,
+      argsRange: argsNode !== NONE ? this.rangeOf(argsNode) : range,
+      hasStarArgs,
+      starArgs: starArgs ?? NO_EXPRS,
+      starKwargs: starKwargs ?? NO_EXPRS,
+    };
   }
 
   comprehension(node: number, range: Range): A.Expr {
