@@ -5,6 +5,7 @@ import { isSuppressed } from '../parse/suppressions';
 import type { Rule } from '../rules/rule';
 import type { EventName, FunctionCallEvent, KeyedEventName, LayerCallEvent, LayerConstructEvent, Report, RuleContext, TensorMethodEvent } from './events';
 import type { LayerDesc } from '../layers/layer';
+import type { TensorValue } from '../values/value';
 import type { Origin } from '../shapes/dim';
 import { CoverageCollector, CoverageStats } from '../coverage';
 import { foreignFileOf } from '../workspace/modules';
@@ -229,6 +230,18 @@ export class AnalysisContext {
     // The site is the caller's fresh object: kept as it is rather than copied.
     site.markdown ??= '';
     this.tensorSites.set(key, site as TensorSite & { describe?: () => string });
+  }
+
+  /**
+   * addTensorSite for a name bound to a tensor, the most frequent site (each run of a line offers it again): the site,
+   * and what builds its hover, are made only when it is kept.
+   */
+  addNamedTensor(range: Range, name: string, shape: string, tensor: TensorValue, describe: (name: string, tensor: TensorValue) => string): void {
+    if (foreignFileOf(range)) return;
+    const key = `${range.start.line}:${range.start.column}`;
+    const existing = this.tensorSites.get(key);
+    if (existing && knownDims(shape) <= knownDims(existing.shape)) return;
+    this.tensorSites.set(key, { range, name, shape, describe: () => describe(name, tensor), markdown: '' });
   }
 
   result(): AnalysisResult & { coverage: CoverageStats } {

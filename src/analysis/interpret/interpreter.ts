@@ -1055,7 +1055,7 @@ export class Interpreter {
   private recordTensorSite(name: string, range: Range, value: Value): void {
     if (value.kind !== 'tensor') return;
     if (value.shape.dims.length === 0 && !value.shape.rankKnown) return;
-    this.ctx.addTensorSite({ range, name, shape: formatShape(value.shape), describe: () => describeTensor(name, value) });
+    this.ctx.addNamedTensor(range, name, formatShape(value.shape), value, describeTensor);
   }
 
   // ── expressions ─────────────────────────────────────────────────────────────
