@@ -1084,7 +1084,7 @@ export class Interpreter {
       case 'str':
         return strValue(expr.value);
       case 'fstring':
-        return formatFString(expr.parts.map((part) => (typeof part === 'string' ? part : { ...part, value: this.eval(part.expr, scope) })));
+        return this.fstring(expr, scope);
       case 'true':
       case 'false':
         return { kind: 'bool', value: expr.kind === 'true' };
@@ -1109,35 +1109,8 @@ export class Interpreter {
         }
         return lengthKnown ? sequence(expr.kind, items) : summary(expr.kind, undefined);
       }
-      case 'dict': {
-        // `{**base, 'lr': 0.1}` holds base's entries, in display order (a later key wins); a `**mapping` the analysis
-        // cannot list, or a key it cannot name, leaves keys unlisted: the dict is partial, never a guess of fewer.
-        const entries = new Map<string, Value>();
-        let partial = false;
-        const splats = expr.splats;
-        let next = 0;
-        const spreadUpTo = (at: number): void => {
-          for (; splats && next < splats.length && splats[next].at <= at; next++) {
-            const mapping = this.eval(splats[next].value, scope);
-            if (mapping.kind === 'dict' && !mapping.parser) {
-              for (const [k, v] of mapping.entries) {
-                if (entries.size < 1024 || entries.has(k)) entries.set(k, v);
-                else partial = true;
-              }
-              if (mapping.partial) partial = true;
-            } else partial = true;
-          }
-        };
-        for (let i = 0; i < expr.entries.length; i++) {
-          spreadUpTo(i);
-          const k = this.eval(expr.entries[i].key, scope);
-          const v = this.eval(expr.entries[i].value, scope);
-          if (k.kind === 'str' || k.kind === 'int') entries.set(String(k.value), v);
-          else partial = true;
-        }
-        spreadUpTo(expr.entries.length);
-        return { kind: 'dict', entries, partial: partial || entries.size > 1024 || undefined };
-      }
+      case 'dict':
+        return this.dictDisplay(expr, scope);
       case 'attribute':
         return this.attribute(expr, this.eval(expr.object, scope));
       case 'call':
@@ -1205,6 +1178,44 @@ export class Interpreter {
         for (const call of expr.calls) this.call(call, scope);
         return UNKNOWN;
     }
+  }
+
+  /**
+   * Closures that read `scope` (or `this`) live in methods of their own: one inside evalNode made every evaluation,
+   * of any kind, allocate the context they share.
+   */
+  private fstring(expr: A.FString, scope: Scope): Value {
+    return formatFString(expr.parts.map((part) => (typeof part === 'string' ? part : { ...part, value: this.eval(part.expr, scope) })));
+  }
+
+  private dictDisplay(expr: A.Dict, scope: Scope): Value {
+    // `{**base, 'lr': 0.1}` holds base's entries, in display order (a later key wins); a `**mapping` the analysis
+    // cannot list, or a key it cannot name, leaves keys unlisted: the dict is partial, never a guess of fewer.
+    const entries = new Map<string, Value>();
+    let partial = false;
+    const splats = expr.splats;
+    let next = 0;
+    const spreadUpTo = (at: number): void => {
+      for (; splats && next < splats.length && splats[next].at <= at; next++) {
+        const mapping = this.eval(splats[next].value, scope);
+        if (mapping.kind === 'dict' && !mapping.parser) {
+          for (const [k, v] of mapping.entries) {
+            if (entries.size < 1024 || entries.has(k)) entries.set(k, v);
+            else partial = true;
+          }
+          if (mapping.partial) partial = true;
+        } else partial = true;
+      }
+    };
+    for (let i = 0; i < expr.entries.length; i++) {
+      spreadUpTo(i);
+      const k = this.eval(expr.entries[i].key, scope);
+      const v = this.eval(expr.entries[i].value, scope);
+      if (k.kind === 'str' || k.kind === 'int') entries.set(String(k.value), v);
+      else partial = true;
+    }
+    spreadUpTo(expr.entries.length);
+    return { kind: 'dict', entries, partial: partial || entries.size > 1024 || undefined };
   }
 
   /** Evaluates the element once, with the loop variables bound to an item of each iterable. */
