@@ -254,7 +254,7 @@ class Lowerer {
           return [{ kind: 'expr', range, value: this.expr(only) }];
         }
         const inner = this.namedChildren(node);
-        return [{ kind: 'expr', range, value: { kind: 'tuple', range, items: inner.map((n) => this.expr(n)) } }];
+        return [{ kind: 'expr', range, value: { kind: 'tuple', range, items: this.exprs(inner, 0) } }];
       }
       case 'return_statement': {
         const inner = this.namedChildren(node);
@@ -323,17 +323,8 @@ class Lowerer {
         return [{ kind: 'try', range, body: this.block(this.field(node, 'body')), handlers, orelse, final }];
       }
       case 'import_statement':
-        return [{ kind: 'import', range, names: this.fields(node, 'name').map((n) => this.importName(n)) }];
-      case 'import_from_statement': {
-        const moduleNode = this.field(node, 'module_name');
-        const module = moduleNode !== NONE ? this.text(moduleNode) : '';
-        const names = this.fields(node, 'name').map((n) => {
-          const { module: name, alias } = this.importName(n);
-          return { module, name, alias };
-        });
-        if (this.childOfType(node, 'wildcard_import') !== NONE) names.push({ module, name: '*', alias: undefined });
-        return [{ kind: 'import', range, names }];
-      }
+      case 'import_from_statement':
+        return [this.importStmt(node, type, range)];
       case 'pass_statement':
         return [{ kind: 'pass', range, exprs: [] }];
       default: {
@@ -347,6 +338,36 @@ class Lowerer {
         return [{ kind: 'other', range, exprs }];
       }
     }
+  }
+
+  /*
+   * The closures of lowerStmt and lowerExpr live in methods of their own (exprs, importStmt, concatenatedString):
+   * an arrow function there reads `this`, which made every call of them, for any node, allocate a context.
+   */
+
+  /** The nodes from `from` on, lowered in order. */
+  exprs(nodes: number[], from: number): A.Expr[] {
+    const out: A.Expr[] = [];
+    for (let i = from; i < nodes.length; i++) out.push(this.expr(nodes[i]));
+    return out;
+  }
+
+  importStmt(node: number, type: string, range: Range): A.Import {
+    if (type === 'import_statement') return { kind: 'import', range, names: this.fields(node, 'name').map((n) => this.importName(n)) };
+    const moduleNode = this.field(node, 'module_name');
+    const module = moduleNode !== NONE ? this.text(moduleNode) : '';
+    const names = this.fields(node, 'name').map((n) => {
+      const { module: name, alias } = this.importName(n);
+      return { module, name, alias };
+    });
+    if (this.childOfType(node, 'wildcard_import') !== NONE) names.push({ module, name: '*', alias: undefined });
+    return { kind: 'import', range, names };
+  }
+
+  concatenatedString(node: number, range: Range): A.Expr {
+    const strings = this.namedChildren(node);
+    if (strings.some((s) => this.childOfType(s, 'interpolation') !== NONE)) return { kind: 'fstring', range, parts: strings.flatMap((s) => this.fstringParts(s)) };
+    return { kind: 'str', range, value: strings.map((s) => this.stringValue(s)).join('') };
   }
 
   /** `node`, or `fallback` when it is NONE. */
@@ -472,7 +493,7 @@ class Lowerer {
 
   exprList(nodes: number[], range: Range): A.Expr {
     if (nodes.length === 1) return this.expr(nodes[0]);
-    return { kind: 'tuple', range, items: nodes.map((n) => this.expr(n)) };
+    return { kind: 'tuple', range, items: this.exprs(nodes, 0) };
   }
 
   expr(node: number): A.Expr {
@@ -519,9 +540,7 @@ class Lowerer {
         if (this.childOfType(node, 'interpolation') !== NONE) return { kind: 'fstring', range, parts: this.fstringParts(node) };
         return { kind: 'str', range, value: this.stringValue(node) };
       case 'concatenated_string': {
-        const strings = this.namedChildren(node);
-        if (strings.some((s) => this.childOfType(s, 'interpolation') !== NONE)) return { kind: 'fstring', range, parts: strings.flatMap((s) => this.fstringParts(s)) };
-        return { kind: 'str', range, value: strings.map((s) => this.stringValue(s)).join('') };
+        return this.concatenatedString(node, range);
       }
       case 'true':
       case 'false':
@@ -536,8 +555,8 @@ class Lowerer {
       case 'list_pattern': {
         // A syntax error among the elements (a stray character such as U+00A0) leaves the element count unknown.
         const items = this.namedChildren(node);
-        if (items.some((n) => this.tree.isError(n))) return { kind: 'other', range, calls: this.nestedCalls(node) };
-        return { kind: type === 'list' || type === 'list_pattern' ? 'list' : 'tuple', range, items: items.map((n) => this.expr(n)) };
+        for (let i = 0; i < items.length; i++) if (this.tree.isError(items[i])) return { kind: 'other', range, calls: this.nestedCalls(node) };
+        return { kind: type === 'list' || type === 'list_pattern' ? 'list' : 'tuple', range, items: this.exprs(items, 0) };
       }
       case 'dictionary': {
         const entries: { key: A.Expr; value: A.Expr }[] = [];
@@ -596,7 +615,7 @@ class Lowerer {
         // Operators are unnamed tokens between the operands (`not in` and `is not` span two tokens).
         for (let i = 1; i < operands.length; i++) ops.push(this.source.slice(ends[operands[i - 1]], starts[operands[i]]).replace(/[()\s]+/g, ' ').trim());
         if (operands.length < 2) break;
-        return { kind: 'compare', range, left: this.expr(operands[0]), ops, comparators: operands.slice(1).map((n) => this.expr(n)) };
+        return { kind: 'compare', range, left: this.expr(operands[0]), ops, comparators: this.exprs(operands, 1) };
       }
       case 'boolean_operator': {
         const left = this.field(node, 'left');
