@@ -241,7 +241,7 @@ export class AnalysisContext {
     const key = `${range.start.line}:${range.start.column}`;
     const existing = this.tensorSites.get(key);
     if (existing && knownDims(shape) <= knownDims(existing.shape)) return;
-    this.tensorSites.set(key, { range, name, shape, describe: () => describe(name, tensor), markdown: '' });
+    this.tensorSites.set(key, { range, name, shape, describe: describer(describe, name, tensor), markdown: '' });
   }
 
   result(): AnalysisResult & { coverage: CoverageStats } {
@@ -252,6 +252,11 @@ export class AnalysisContext {
   collected(): Collected {
     return { findings: this.findings, layerSites: this.layerSites, layerCalls: this.layerCalls, tensorSites: this.tensorSites, incomplete: this.incomplete, coverage: this.coverage };
   }
+}
+
+/** `describe(name, tensor)`, deferred; made out here, since a closure inside addNamedTensor made each of its calls allocate. */
+function describer(describe: (name: string, tensor: TensorValue) => string, name: string, tensor: TensorValue): () => string {
+  return () => describe(name, tensor);
 }
 
 /** The key of a rule's finding at a position (`code@line:column`), in `findings` and the refuted ones alike. */
