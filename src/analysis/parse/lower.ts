@@ -113,6 +113,9 @@ const NO_EXPRS: A.Expr[] = [];
 const NO_CALLS: A.Call[] = [];
 const NO_KEYWORDS: A.Keyword[] = [];
 
+/** The stack of Lowerer.collect, kept from one statement to the next. */
+const COLLECT_STACK: number[] = [];
+
 /**
  * Lowers one statement copied into a flat tree. Nodes are the tree's indexes (see FlatTree): reading a
  * node's type, field or children reads the tree's arrays, and no object is made per syntax node.
@@ -196,12 +199,15 @@ class Lowerer {
 
   /** Gathers comments and syntax errors anywhere under the node. */
   collect(node: number): void {
-    const stack = [node];
-    while (stack.length) {
-      const n = stack.pop()!;
+    // One stack for every statement (collect never nests): it grows once, to the widest statement.
+    const stack = COLLECT_STACK;
+    let depth = 0;
+    stack[depth++] = node;
+    while (depth > 0) {
+      const n = stack[--depth];
       if (this.type(n) === 'comment') this.comments.push({ line: this.tree.startOf(n).line, text: this.text(n) });
       else if (this.tree.isError(n)) this.errors.push(this.rangeOf(n));
-      for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack.push(c);
+      for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack[depth++] = c;
     }
   }
 
@@ -432,7 +438,7 @@ class Lowerer {
     const name = this.field(node, 'name');
     const params: A.Param[] = [];
     const paramsNode = this.field(node, 'parameters');
-    for (const p of paramsNode !== NONE ? this.namedChildren(paramsNode) : []) {
+    for (let p = paramsNode !== NONE ? this.firstNamed(paramsNode) : NONE; p !== NONE; p = this.nextNamed(p)) {
       switch (this.type(p)) {
         case 'identifier':
           params.push({ name: this.text(p), range: this.rangeOf(p), variadic: false });
@@ -554,9 +560,11 @@ class Lowerer {
       case 'list':
       case 'list_pattern': {
         // A syntax error among the elements (a stray character such as U+00A0) leaves the element count unknown.
-        const items = this.namedChildren(node);
-        for (let i = 0; i < items.length; i++) if (this.tree.isError(items[i])) return { kind: 'other', range, calls: this.nestedCalls(node) };
-        return { kind: type === 'list' || type === 'list_pattern' ? 'list' : 'tuple', range, items: this.exprs(items, 0) };
+        // Read twice over the children, rather than through a list of them.
+        for (let c = this.firstNamed(node); c !== NONE; c = this.nextNamed(c)) if (this.tree.isError(c)) return { kind: 'other', range, calls: this.nestedCalls(node) };
+        const items: A.Expr[] = [];
+        for (let c = this.firstNamed(node); c !== NONE; c = this.nextNamed(c)) items.push(this.expr(c));
+        return { kind: type === 'list' || type === 'list_pattern' ? 'list' : 'tuple', range, items };
       }
       case 'dictionary': {
         const entries: { key: A.Expr; value: A.Expr }[] = [];
