@@ -119,8 +119,8 @@ export class FlatTree {
    * Positions worked out so far, by node. A node's slots are emptied when it is added, so the arrays only grow
    * (in order, never holey) and are never read past their end: emptied per statement, they were regrown each time.
    */
-  private readonly startPositions: (Position | undefined)[] = [];
-  private readonly endPositions: (Position | undefined)[] = [];
+  private startPositions: (Position | undefined)[] = [];
+  private endPositions: (Position | undefined)[] = [];
 
   constructor(readonly tables: Tables, private lines: LineIndex) {}
 
@@ -128,6 +128,10 @@ export class FlatTree {
   reuse(lines: LineIndex): this {
     this.lines = lines;
     this.count = 0;
+    // The positions' arrays are made again: kept, they would be old objects pointing at each text's new positions,
+    // which the garbage collector then tracks one by one.
+    this.startPositions = [];
+    this.endPositions = [];
     return this;
   }
 
