@@ -5,6 +5,7 @@ import { isSuppressed } from '../parse/suppressions';
 import type { Rule } from '../rules/rule';
 import type { EventName, FunctionCallEvent, KeyedEventName, LayerCallEvent, LayerConstructEvent, Report, RuleContext, TensorMethodEvent } from './events';
 import type { LayerDesc } from '../layers/layer';
+import type { TensorValue } from '../values/value';
 import type { Origin } from '../shapes/dim';
 import { CoverageCollector, CoverageStats } from '../coverage';
 import { foreignFileOf } from '../workspace/modules';
@@ -231,6 +232,18 @@ export class AnalysisContext {
     this.tensorSites.set(key, site as TensorSite & { describe?: () => string });
   }
 
+  /**
+   * addTensorSite for a name bound to a tensor, the most frequent site (each run of a line offers it again): the site,
+   * and what builds its hover, are made only when it is kept.
+   */
+  addNamedTensor(range: Range, name: string, shape: string, tensor: TensorValue, describe: (name: string, tensor: TensorValue) => string): void {
+    if (foreignFileOf(range)) return;
+    const key = `${range.start.line}:${range.start.column}`;
+    const existing = this.tensorSites.get(key);
+    if (existing && knownDims(shape) <= knownDims(existing.shape)) return;
+    this.tensorSites.set(key, { range, name, shape, describe: describer(describe, name, tensor), markdown: '' });
+  }
+
   result(): AnalysisResult & { coverage: CoverageStats } {
     return resultOf(this.collected());
   }
@@ -239,6 +252,11 @@ export class AnalysisContext {
   collected(): Collected {
     return { findings: this.findings, layerSites: this.layerSites, layerCalls: this.layerCalls, tensorSites: this.tensorSites, incomplete: this.incomplete, coverage: this.coverage };
   }
+}
+
+/** `describe(name, tensor)`, deferred; made out here, since a closure inside addNamedTensor made each of its calls allocate. */
+function describer(describe: (name: string, tensor: TensorValue) => string, name: string, tensor: TensorValue): () => string {
+  return () => describe(name, tensor);
 }
 
 /** The key of a rule's finding at a position (`code@line:column`), in `findings` and the refuted ones alike. */

@@ -469,16 +469,9 @@ export class Interpreter {
       case 'for':
         this.execFor(stmt, scope);
         return false;
-      case 'while': {
-        this.eval(stmt.test, scope);
-        const branch = scope.fork();
-        const { left, again } = this.loop(() => {
-          const left = this.execBlock(stmt.body, branch);
-          return { left, again: left ? undefined : this.secondPass(scope, branch, () => undefined, stmt.body) };
-        });
-        scope.join(left ? [scope.fork()] : again ? [branch, again, scope.fork()] : [branch, scope.fork()]);
+      case 'while':
+        this.execWhile(stmt, scope);
         return false;
-      }
       case 'with':
         for (const item of stmt.items) {
           const value = this.eval(item.value, scope);
@@ -503,6 +496,17 @@ export class Interpreter {
       case 'pass':
         return false;
     }
+  }
+
+  /** A method of its own: its closure, inside exec, made every statement allocate the context it reads `stmt` and `scope` from. */
+  private execWhile(stmt: A.While, scope: Scope): void {
+    this.eval(stmt.test, scope);
+    const branch = scope.fork();
+    const { left, again } = this.loop(() => {
+      const left = this.execBlock(stmt.body, branch);
+      return { left, again: left ? undefined : this.secondPass(scope, branch, () => undefined, stmt.body) };
+    });
+    scope.join(left ? [scope.fork()] : again ? [branch, again, scope.fork()] : [branch, scope.fork()]);
   }
 
   private get frame(): Frame {
@@ -957,7 +961,9 @@ export class Interpreter {
       case 'subscript': {
         const object = this.eval(target.value, scope);
         if (object.kind === 'tensor') {
-          const items = target.index.map((i) => this.indexItem(i, scope));
+          // Loops rather than arrow functions here: one reading `this` or `scope` made every bind allocate a context.
+          const items: IndexItem[] = [];
+          for (let i = 0; i < target.index.length; i++) items.push(this.indexItem(target.index[i], scope));
           this.ctx.emit('tensorStore', { node: target, tensor: object, region: indexTensor(object, items, this.originOf(target)), value });
           return;
         }
@@ -975,14 +981,15 @@ export class Interpreter {
         this.ctx.emit('unpack', { target, value, stmt });
         const items = this.unpackItems(value, target.items.length);
         const star = target.items.findIndex((t) => t.kind === 'starred');
-        target.items.forEach((t, i) => {
+        for (let i = 0; i < target.items.length; i++) {
+          const t = target.items[i];
           if (t.kind === 'starred') {
             this.bind(t.value, UNKNOWN, scope, null);
-            return;
+            continue;
           }
           const item = star === -1 || i < star ? items?.[i] : undefined;
           this.bind(t, item ?? UNKNOWN, scope, null);
-        });
+        }
         return;
       }
       default:
@@ -1056,7 +1063,7 @@ export class Interpreter {
   private recordTensorSite(name: string, range: Range, value: Value): void {
     if (value.kind !== 'tensor') return;
     if (value.shape.dims.length === 0 && !value.shape.rankKnown) return;
-    this.ctx.addTensorSite({ range, name, shape: formatShape(value.shape), describe: () => describeTensor(name, value) });
+    this.ctx.addNamedTensor(range, name, formatShape(value.shape), value, describeTensor);
   }
 
   // ── expressions ─────────────────────────────────────────────────────────────
@@ -1085,7 +1092,7 @@ export class Interpreter {
       case 'str':
         return strValue(expr.value);
       case 'fstring':
-        return formatFString(expr.parts.map((part) => (typeof part === 'string' ? part : { ...part, value: this.eval(part.expr, scope) })));
+        return this.fstring(expr, scope);
       case 'true':
       case 'false':
         return { kind: 'bool', value: expr.kind === 'true' };
@@ -1110,35 +1117,8 @@ export class Interpreter {
         }
         return lengthKnown ? sequence(expr.kind, items) : summary(expr.kind, undefined);
       }
-      case 'dict': {
-        // `{**base, 'lr': 0.1}` holds base's entries, in display order (a later key wins); a `**mapping` the analysis
-        // cannot list, or a key it cannot name, leaves keys unlisted: the dict is partial, never a guess of fewer.
-        const entries = new Map<string, Value>();
-        let partial = false;
-        const splats = expr.splats;
-        let next = 0;
-        const spreadUpTo = (at: number): void => {
-          for (; splats && next < splats.length && splats[next].at <= at; next++) {
-            const mapping = this.eval(splats[next].value, scope);
-            if (mapping.kind === 'dict' && !mapping.parser) {
-              for (const [k, v] of mapping.entries) {
-                if (entries.size < 1024 || entries.has(k)) entries.set(k, v);
-                else partial = true;
-              }
-              if (mapping.partial) partial = true;
-            } else partial = true;
-          }
-        };
-        for (let i = 0; i < expr.entries.length; i++) {
-          spreadUpTo(i);
-          const k = this.eval(expr.entries[i].key, scope);
-          const v = this.eval(expr.entries[i].value, scope);
-          if (k.kind === 'str' || k.kind === 'int') entries.set(String(k.value), v);
-          else partial = true;
-        }
-        spreadUpTo(expr.entries.length);
-        return { kind: 'dict', entries, partial: partial || entries.size > 1024 || undefined };
-      }
+      case 'dict':
+        return this.dictDisplay(expr, scope);
       case 'attribute':
         return this.attribute(expr, this.eval(expr.object, scope));
       case 'call':
@@ -1211,6 +1191,44 @@ export class Interpreter {
         for (const call of expr.calls) this.call(call, scope);
         return UNKNOWN;
     }
+  }
+
+  /**
+   * Closures that read `scope` (or `this`) live in methods of their own: one inside evalNode made every evaluation,
+   * of any kind, allocate the context they share.
+   */
+  private fstring(expr: A.FString, scope: Scope): Value {
+    return formatFString(expr.parts.map((part) => (typeof part === 'string' ? part : { ...part, value: this.eval(part.expr, scope) })));
+  }
+
+  private dictDisplay(expr: A.Dict, scope: Scope): Value {
+    // `{**base, 'lr': 0.1}` holds base's entries, in display order (a later key wins); a `**mapping` the analysis
+    // cannot list, or a key it cannot name, leaves keys unlisted: the dict is partial, never a guess of fewer.
+    const entries = new Map<string, Value>();
+    let partial = false;
+    const splats = expr.splats;
+    let next = 0;
+    const spreadUpTo = (at: number): void => {
+      for (; splats && next < splats.length && splats[next].at <= at; next++) {
+        const mapping = this.eval(splats[next].value, scope);
+        if (mapping.kind === 'dict' && !mapping.parser) {
+          for (const [k, v] of mapping.entries) {
+            if (entries.size < 1024 || entries.has(k)) entries.set(k, v);
+            else partial = true;
+          }
+          if (mapping.partial) partial = true;
+        } else partial = true;
+      }
+    };
+    for (let i = 0; i < expr.entries.length; i++) {
+      spreadUpTo(i);
+      const k = this.eval(expr.entries[i].key, scope);
+      const v = this.eval(expr.entries[i].value, scope);
+      if (k.kind === 'str' || k.kind === 'int') entries.set(String(k.value), v);
+      else partial = true;
+    }
+    spreadUpTo(expr.entries.length);
+    return { kind: 'dict', entries, partial: partial || entries.size > 1024 || undefined };
   }
 
   /** Evaluates the element once, with the loop variables bound to an item of each iterable. */
@@ -1498,8 +1516,10 @@ export class Interpreter {
     this.ctx.emit('subscript', { node: expr, value });
     // One bug, one finding: what a flagged subscript yields is not followed further.
     if (this.ctx.loudCount > before) return UNKNOWN;
+    // Loops rather than arrow functions: one reading `this` or `scope` made every subscript allocate a context.
     if (value.kind === 'tensor') {
-      const items = expr.index.map((i) => this.indexItem(i, scope));
+      const items: IndexItem[] = [];
+      for (let i = 0; i < expr.index.length; i++) items.push(this.indexItem(expr.index[i], scope));
       this.ctx.emit('tensorIndex', { node: expr, tensor: value, items });
       if (this.ctx.loudCount > before) return UNKNOWN;
       return stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
@@ -1512,7 +1532,8 @@ export class Interpreter {
       );
       return frameSubscript(value, items) ?? UNKNOWN;
     }
-    const indices = expr.index.map((i) => (i.kind === 'slice' ? UNKNOWN : this.eval(i, scope)));
+    const indices: Value[] = [];
+    for (let i = 0; i < expr.index.length; i++) indices.push(expr.index[i].kind === 'slice' ? UNKNOWN : this.eval(expr.index[i], scope));
     const key = indices.length === 1 ? indices[0] : UNKNOWN;
     if (value.kind === 'instance') {
       // dataset[i] runs the class's __getitem__.
@@ -1574,10 +1595,9 @@ export class Interpreter {
 
   private indexItem(expr: A.Expr, scope: Scope): IndexItem {
     if (expr.kind === 'slice') {
-      const bound = (e: A.Expr | undefined) => (e ? intValue(this.eval(e, scope)) : undefined);
-      const start = bound(expr.start);
-      const stop = bound(expr.stop);
-      const step = bound(expr.step);
+      const start = this.boundOf(expr.start, scope);
+      const stop = this.boundOf(expr.stop, scope);
+      const step = this.boundOf(expr.step, scope);
       const unknownBound = (expr.start && start === undefined) || (expr.stop && stop === undefined) || (expr.step && step === undefined);
       if (unknownBound) {
         const window = this.sliceWindow(expr, scope);
@@ -1601,6 +1621,11 @@ export class Interpreter {
       }
     }
     return { kind: 'other' };
+  }
+
+  /** A slice's bound as an int, if known (a method: an arrow function in indexItem made each of its calls allocate a context). */
+  private boundOf(e: A.Expr | undefined, scope: Scope): number | undefined {
+    return e ? intValue(this.eval(e, scope)) : undefined;
   }
 
   binary(op: string, left: Value, right: Value, node: { range: Range }): Value {
@@ -2458,7 +2483,10 @@ function declaredOuterNames(body: A.Stmt[], ctx: AnalysisContext): Map<string, '
 /** A tensor of unknown rank, or a tuple holding one: what a rank proven by use can refine. */
 function hasOpenRank(v: Value, depth = 0): boolean {
   if (v.kind === 'tensor') return !v.shape.rankKnown;
-  if ((v.kind === 'tuple' || v.kind === 'list') && !v.element && depth < 2) return v.items.some((item) => hasOpenRank(item, depth + 1));
+  if ((v.kind === 'tuple' || v.kind === 'list') && !v.element && depth < 2) {
+    // A loop: an arrow function reading `depth` made every call (one per assignment) allocate a context.
+    for (const item of v.items) if (hasOpenRank(item, depth + 1)) return true;
+  }
   return false;
 }
 

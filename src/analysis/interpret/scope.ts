@@ -80,8 +80,14 @@ export class Scope {
     const names = new Set<string>();
     for (const b of branches) for (const k of b.vars.keys()) names.add(k);
     for (const name of names) {
-      const values = branches.map((b) => (b.vars.has(name) ? b.vars.get(name) : this.vars.get(name))).filter((v): v is Value => v !== undefined);
-      this.vars.set(name, values.slice(1).reduce((joined, v) => joinValues(joined, v), values[0]));
+      const values: Value[] = [];
+      for (const b of branches) {
+        const value = b.vars.has(name) ? b.vars.get(name) : this.vars.get(name);
+        if (value !== undefined) values.push(value);
+      }
+      let joined = values[0];
+      for (let i = 1; i < values.length; i++) joined = joinValues(joined, values[i]);
+      this.vars.set(name, joined);
     }
   }
 }
@@ -103,7 +109,10 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind && !a.element && !b.element && a.items.length === b.items.length) {
     // Lists are shared by reference and mutated in place: only tuples are rebuilt.
     if (a.kind === 'list') return UNKNOWN;
-    const items = a.items.map((v, i) => joinValues(v, b.items[i], budget));
+    // Loops rather than arrow functions in joinValues, sameValue and join: one reading a parameter (or `this`) made every
+    // call allocate a context, and they run at each join of two paths.
+    const items: Value[] = [];
+    for (let i = 0; i < a.items.length; i++) items.push(joinValues(a.items[i], b.items[i], budget));
     const tag = a.tag && b.kind === 'tuple' && b.tag && a.tag.layer === b.tag.layer && a.tag.kind === b.tag.kind ? a.tag : undefined;
     return tag ? { kind: 'tuple', items, tag } : { kind: 'tuple', items };
   }
@@ -234,7 +243,9 @@ export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): bo
     case 'list': {
       const other = b as typeof a;
       if (!!a.element !== !!other.element || (a.element && other.element && !sameValue(a.element, other.element, budget))) return false;
-      return a.length === other.length && a.items.length === other.items.length && a.items.every((v, i) => sameValue(v, other.items[i], budget));
+      if (a.length !== other.length || a.items.length !== other.items.length) return false;
+      for (let i = 0; i < a.items.length; i++) if (!sameValue(a.items[i], other.items[i], budget)) return false;
+      return true;
     }
     case 'layer':
       return b.kind === 'layer' && a.layer === b.layer;

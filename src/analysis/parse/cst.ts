@@ -119,10 +119,21 @@ export class FlatTree {
    * Positions worked out so far, by node. A node's slots are emptied when it is added, so the arrays only grow
    * (in order, never holey) and are never read past their end: emptied per statement, they were regrown each time.
    */
-  private readonly startPositions: (Position | undefined)[] = [];
-  private readonly endPositions: (Position | undefined)[] = [];
+  private startPositions: (Position | undefined)[] = [];
+  private endPositions: (Position | undefined)[] = [];
 
-  constructor(readonly tables: Tables, private readonly lines: LineIndex) {}
+  constructor(readonly tables: Tables, private lines: LineIndex) {}
+
+  /** The same arrays, emptied, for the statements of another text (see copyTopLevel). */
+  reuse(lines: LineIndex): this {
+    this.lines = lines;
+    this.count = 0;
+    // The positions' arrays are made again: kept, they would be old objects pointing at each text's new positions,
+    // which the garbage collector then tracks one by one.
+    this.startPositions = [];
+    this.endPositions = [];
+    return this;
+  }
 
   /** Empties the tree for the next statement. */
   clear(): this {
@@ -431,7 +442,13 @@ export function copyTopLevel<T>(
   lower: (node: FlatTree, key: string) => T,
 ): T[] {
   const lines = new LineIndex(source);
-  const { nodes, done } = topLevelNodes(tree, new FlatTree(tablesFor(tree), lines), readerKind);
+  const tables = tablesFor(tree);
+  // The flat tree's arrays are taken from the last copy of the same language when it is over (a copy is read at once,
+  // and copies do not nest: a nested one makes its own), rather than made and grown again for each text.
+  const spare = spareTrees.get(tables);
+  if (spare) spareTrees.delete(tables);
+  const flat = spare ? spare.reuse(lines) : new FlatTree(tables, lines);
+  const { nodes, done } = topLevelNodes(tree, flat, readerKind);
   const out: T[] = [];
   try {
     for (const node of nodes) {
@@ -441,8 +458,15 @@ export function copyTopLevel<T>(
     }
   } finally {
     done();
+    spareTrees.set(tables, flat.reuse(NO_LINES));
   }
   return out;
 }
+
+/** Each language's flat tree not in use (see copyTopLevel). */
+const spareTrees = new WeakMap<Tables, FlatTree>();
+
+/** What a spare flat tree holds instead of a text's lines, so that it keeps no text alive. */
+const NO_LINES = new LineIndex('');
 
 export type { TsNode };

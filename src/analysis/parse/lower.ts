@@ -105,6 +105,18 @@ const MAX_DECORATOR_TEXT = 200;
 const BINARY_OPS = new Set(['+', '-', '*', '/', '//', '%', '**', '@', '|', '&', '^', '<<', '>>']);
 
 /**
+ * The empty list of a call's keywords, star arguments or an unmodelled expression's calls, shared by every node that
+ * has none (most calls pass no `*args`): the lowered tree is read, never written, and a node's arrays are as
+ * many objects again as its fields. Typed as mutable only to fit the AST's types.
+ */
+const NO_EXPRS: A.Expr[] = [];
+const NO_CALLS: A.Call[] = [];
+const NO_KEYWORDS: A.Keyword[] = [];
+
+/** The stack of Lowerer.collect, kept from one statement to the next. */
+const COLLECT_STACK: number[] = [];
+
+/**
  * Lowers one statement copied into a flat tree. Nodes are the tree's indexes (see FlatTree): reading a
  * node's type, field or children reads the tree's arrays, and no object is made per syntax node.
  */
@@ -168,6 +180,12 @@ class Lowerer {
     return NONE;
   }
 
+  /** The next named sibling that is not trivia, or NONE. */
+  nextNamed(node: number): number {
+    for (let c = this.nextSibling[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.named(c) && !this.isTrivia(c)) return c;
+    return NONE;
+  }
+
   childOfType(node: number, type: string): number {
     for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.type(c) === type) return c;
     return NONE;
@@ -181,12 +199,15 @@ class Lowerer {
 
   /** Gathers comments and syntax errors anywhere under the node. */
   collect(node: number): void {
-    const stack = [node];
-    while (stack.length) {
-      const n = stack.pop()!;
+    // One stack for every statement (collect never nests): it grows once, to the widest statement.
+    const stack = COLLECT_STACK;
+    let depth = 0;
+    stack[depth++] = node;
+    while (depth > 0) {
+      const n = stack[--depth];
       if (this.type(n) === 'comment') this.comments.push({ line: this.tree.startOf(n).line, text: this.text(n) });
       else if (this.tree.isError(n)) this.errors.push(this.rangeOf(n));
-      for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack.push(c);
+      for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack[depth++] = c;
     }
   }
 
@@ -213,25 +234,38 @@ class Lowerer {
   }
 
   private lowerStmt(node: number): A.Stmt[] {
-    const range = this.rangeOf(node);
     const type = this.type(node);
+    // Definitions make their own range; the rest share the statement's.
+    switch (type) {
+      case 'function_definition':
+        return [this.functionDef(node)];
+      case 'class_definition':
+        return [this.classDef(node)];
+      case 'comment':
+      case 'line_continuation':
+        return [];
+      case 'block':
+        return this.block(node);
+      default:
+        break;
+    }
+    const range = this.rangeOf(node);
     switch (type) {
       case 'expression_statement': {
-        const inner = this.namedChildren(node);
-        if (inner.length === 1 && (this.type(inner[0]) === 'assignment' || this.type(inner[0]) === 'augmented_assignment')) {
-          return [this.assignment(inner[0], range)];
+        // One expression (the usual case) is read without listing the children.
+        const only = this.firstNamed(node);
+        if (only !== NONE && this.nextNamed(only) === NONE) {
+          const onlyType = this.type(only);
+          if (onlyType === 'assignment' || onlyType === 'augmented_assignment') return [this.assignment(only, range)];
+          return [{ kind: 'expr', range, value: this.expr(only) }];
         }
-        if (inner.length === 1) return [{ kind: 'expr', range, value: this.expr(inner[0]) }];
-        return [{ kind: 'expr', range, value: { kind: 'tuple', range, items: inner.map((n) => this.expr(n)) } }];
+        const inner = this.namedChildren(node);
+        return [{ kind: 'expr', range, value: { kind: 'tuple', range, items: this.exprs(inner, 0) } }];
       }
       case 'return_statement': {
         const inner = this.namedChildren(node);
         return [{ kind: 'return', range, value: inner.length ? this.exprList(inner, range) : undefined }];
       }
-      case 'function_definition':
-        return [this.functionDef(node)];
-      case 'class_definition':
-        return [this.classDef(node)];
       case 'decorated_definition': {
         const def = this.field(node, 'definition');
         if (def === NONE) return [];
@@ -295,24 +329,10 @@ class Lowerer {
         return [{ kind: 'try', range, body: this.block(this.field(node, 'body')), handlers, orelse, final }];
       }
       case 'import_statement':
-        return [{ kind: 'import', range, names: this.fields(node, 'name').map((n) => this.importName(n)) }];
-      case 'import_from_statement': {
-        const moduleNode = this.field(node, 'module_name');
-        const module = moduleNode !== NONE ? this.text(moduleNode) : '';
-        const names = this.fields(node, 'name').map((n) => {
-          const { module: name, alias } = this.importName(n);
-          return { module, name, alias };
-        });
-        if (this.childOfType(node, 'wildcard_import') !== NONE) names.push({ module, name: '*', alias: undefined });
-        return [{ kind: 'import', range, names }];
-      }
+      case 'import_from_statement':
+        return [this.importStmt(node, type, range)];
       case 'pass_statement':
         return [{ kind: 'pass', range, exprs: [] }];
-      case 'comment':
-      case 'line_continuation':
-        return [];
-      case 'block':
-        return this.block(node);
       default: {
         // ERROR nodes and statements we do not model: keep any calls inside visible.
         const exprs: A.Expr[] = [];
@@ -324,6 +344,36 @@ class Lowerer {
         return [{ kind: 'other', range, exprs }];
       }
     }
+  }
+
+  /*
+   * The closures of lowerStmt and lowerExpr live in methods of their own (exprs, importStmt, concatenatedString):
+   * an arrow function there reads `this`, which made every call of them, for any node, allocate a context.
+   */
+
+  /** The nodes from `from` on, lowered in order. */
+  exprs(nodes: number[], from: number): A.Expr[] {
+    const out: A.Expr[] = [];
+    for (let i = from; i < nodes.length; i++) out.push(this.expr(nodes[i]));
+    return out;
+  }
+
+  importStmt(node: number, type: string, range: Range): A.Import {
+    if (type === 'import_statement') return { kind: 'import', range, names: this.fields(node, 'name').map((n) => this.importName(n)) };
+    const moduleNode = this.field(node, 'module_name');
+    const module = moduleNode !== NONE ? this.text(moduleNode) : '';
+    const names = this.fields(node, 'name').map((n) => {
+      const { module: name, alias } = this.importName(n);
+      return { module, name, alias };
+    });
+    if (this.childOfType(node, 'wildcard_import') !== NONE) names.push({ module, name: '*', alias: undefined });
+    return { kind: 'import', range, names };
+  }
+
+  concatenatedString(node: number, range: Range): A.Expr {
+    const strings = this.namedChildren(node);
+    if (strings.some((s) => this.childOfType(s, 'interpolation') !== NONE)) return { kind: 'fstring', range, parts: strings.flatMap((s) => this.fstringParts(s)) };
+    return { kind: 'str', range, value: strings.map((s) => this.stringValue(s)).join('') };
   }
 
   /** `node`, or `fallback` when it is NONE. */
@@ -356,7 +406,8 @@ class Lowerer {
     } else if (firstType === 'else_clause') {
       orelse = this.block(this.field(first, 'body'));
     }
-    return { kind: 'if', range, test: this.exprOr(condition, this.rangeOf(node)), body: this.block(consequence), orelse };
+    const test = condition !== NONE ? this.expr(condition) : this.exprOr(NONE, this.rangeOf(node));
+    return { kind: 'if', range, test, body: this.block(consequence), orelse };
   }
 
   assignment(node: number, range: Range): A.Assign {
@@ -380,7 +431,7 @@ class Lowerer {
       if (right !== NONE) value = this.expr(right);
       current = NONE;
     }
-    return { kind: 'assign', range, targets, value: value ?? { kind: 'other', range, calls: [] }, op };
+    return { kind: 'assign', range, targets, value: value ?? { kind: 'other', range, calls: NO_CALLS }, op };
   }
 
   functionDef(node: number): A.FunctionDef {
@@ -419,7 +470,7 @@ class Lowerer {
 
   private params(paramsNode: number): A.Param[] {
     const params: A.Param[] = [];
-    for (const p of paramsNode !== NONE ? this.namedChildren(paramsNode) : []) {
+    for (let p = paramsNode !== NONE ? this.firstNamed(paramsNode) : NONE; p !== NONE; p = this.nextNamed(p)) {
       switch (this.type(p)) {
         case 'identifier':
           params.push({ name: this.text(p), range: this.rangeOf(p), variadic: false });
@@ -462,16 +513,16 @@ class Lowerer {
   }
 
   exprOr(node: number, range: Range): A.Expr {
-    return node !== NONE ? this.expr(node) : { kind: 'other', range, calls: [] };
+    return node !== NONE ? this.expr(node) : { kind: 'other', range, calls: NO_CALLS };
   }
 
   exprList(nodes: number[], range: Range): A.Expr {
     if (nodes.length === 1) return this.expr(nodes[0]);
-    return { kind: 'tuple', range, items: nodes.map((n) => this.expr(n)) };
+    return { kind: 'tuple', range, items: this.exprs(nodes, 0) };
   }
 
   expr(node: number): A.Expr {
-    if (this.depth >= MAX_NESTING) return { kind: 'other', range: this.rangeOf(node), calls: [], tooDeep: true };
+    if (this.depth >= MAX_NESTING) return { kind: 'other', range: this.rangeOf(node), calls: NO_CALLS, tooDeep: true };
     this.depth++;
     try {
       return this.lowerExpr(node);
@@ -481,8 +532,13 @@ class Lowerer {
   }
 
   private lowerExpr(node: number): A.Expr {
-    const range = this.rangeOf(node);
     const type = this.type(node);
+    // A wrapper lowers to what it holds: its own range is made only when it holds nothing.
+    if (type === 'parenthesized_expression' || type === 'keyword_argument' || type === 'as_pattern_target') {
+      const inner = this.firstNamed(node);
+      if (inner !== NONE) return this.expr(inner);
+    }
+    const range = this.rangeOf(node);
     switch (type) {
       case 'identifier':
         return { kind: 'name', range, id: this.text(node) };
@@ -503,7 +559,7 @@ class Lowerer {
       case 'integer': {
         const value = Number(integerDigits(this.text(node)));
         // Past 2^53 a number no longer holds the integer exactly: unknown.
-        return Number.isSafeInteger(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: [] };
+        return Number.isSafeInteger(value) ? { kind: 'int', range, value } : { kind: 'other', range, calls: NO_CALLS };
       }
       case 'float':
         return { kind: 'float', range, value: Number(this.text(node).replace(/_/g, '')) };
@@ -511,9 +567,7 @@ class Lowerer {
         if (this.childOfType(node, 'interpolation') !== NONE) return { kind: 'fstring', range, parts: this.fstringParts(node) };
         return { kind: 'str', range, value: this.stringValue(node) };
       case 'concatenated_string': {
-        const strings = this.namedChildren(node);
-        if (strings.some((s) => this.childOfType(s, 'interpolation') !== NONE)) return { kind: 'fstring', range, parts: strings.flatMap((s) => this.fstringParts(s)) };
-        return { kind: 'str', range, value: strings.map((s) => this.stringValue(s)).join('') };
+        return this.concatenatedString(node, range);
       }
       case 'true':
       case 'false':
@@ -527,9 +581,11 @@ class Lowerer {
       case 'list':
       case 'list_pattern': {
         // A syntax error among the elements (a stray character such as U+00A0) leaves the element count unknown.
-        const items = this.namedChildren(node);
-        if (items.some((n) => this.tree.isError(n))) return { kind: 'other', range, calls: this.nestedCalls(node) };
-        return { kind: type === 'list' || type === 'list_pattern' ? 'list' : 'tuple', range, items: items.map((n) => this.expr(n)) };
+        // Read twice over the children, rather than through a list of them.
+        for (let c = this.firstNamed(node); c !== NONE; c = this.nextNamed(c)) if (this.tree.isError(c)) return { kind: 'other', range, calls: this.nestedCalls(node) };
+        const items: A.Expr[] = [];
+        for (let c = this.firstNamed(node); c !== NONE; c = this.nextNamed(c)) items.push(this.expr(c));
+        return { kind: type === 'list' || type === 'list_pattern' ? 'list' : 'tuple', range, items };
       }
       case 'dictionary': {
         const entries: { key: A.Expr; value: A.Expr }[] = [];
@@ -537,7 +593,7 @@ class Lowerer {
         for (const pair of this.namedChildren(node)) {
           if (this.type(pair) === 'dictionary_splat') {
             const inner = this.firstNamed(pair);
-            splats.push({ at: entries.length, value: inner !== NONE ? this.expr(inner) : { kind: 'other', range: this.rangeOf(pair), calls: [] } });
+            splats.push({ at: entries.length, value: inner !== NONE ? this.expr(inner) : { kind: 'other', range: this.rangeOf(pair), calls: NO_CALLS } });
             continue;
           }
           if (this.type(pair) !== 'pair') continue;
@@ -549,11 +605,14 @@ class Lowerer {
       }
       case 'parenthesized_expression': {
         const inner = this.firstNamed(node);
-        return inner !== NONE ? this.expr(inner) : { kind: 'other', range, calls: [] };
+        return inner !== NONE ? this.expr(inner) : { kind: 'other', range, calls: NO_CALLS };
       }
       case 'subscript': {
         const value = this.field(node, 'value');
-        return { kind: 'subscript', range, value: this.exprOr(value, range), index: this.fields(node, 'subscript').map((n) => this.expr(n)) };
+        const object = this.exprOr(value, range);
+        const index: A.Expr[] = [];
+        for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.field(c) === 'subscript') index.push(this.expr(c));
+        return { kind: 'subscript', range, value: object, index };
       }
       case 'slice':
         return this.slice(node, range);
@@ -585,7 +644,7 @@ class Lowerer {
         // Operators are unnamed tokens between the operands (`not in` and `is not` span two tokens).
         for (let i = 1; i < operands.length; i++) ops.push(this.source.slice(ends[operands[i - 1]], starts[operands[i]]).replace(/[()\s]+/g, ' ').trim());
         if (operands.length < 2) break;
-        return { kind: 'compare', range, left: this.expr(operands[0]), ops, comparators: operands.slice(1).map((n) => this.expr(n)) };
+        return { kind: 'compare', range, left: this.expr(operands[0]), ops, comparators: this.exprs(operands, 1) };
       }
       case 'boolean_operator': {
         const left = this.field(node, 'left');
@@ -632,17 +691,18 @@ class Lowerer {
       if (type === 'call') out.push(this.call(n, this.rangeOf(n)));
       else if (type !== 'lambda') for (let c = this.firstChild[n]; c !== NONE; c = this.nextSibling[c]) stack.push(c);
     }
-    return out.reverse();
+    return out.length ? out.reverse() : NO_CALLS;
   }
 
   call(node: number, range: Range): A.Call {
     const func = this.exprOr(this.field(node, 'function'), range);
     const argsNode = this.field(node, 'arguments');
     const args: A.Expr[] = [];
-    const keywords: A.Keyword[] = [];
+    // Made at their first item: most calls have no keywords, and hardly any star arguments.
+    let keywords: A.Keyword[] | undefined;
     let hasStarArgs = false;
-    const starArgs: A.Expr[] = [];
-    const starKwargs: A.Expr[] = [];
+    let starArgs: A.Expr[] | undefined;
+    let starKwargs: A.Expr[] | undefined;
     if (argsNode !== NONE && this.type(argsNode) === 'generator_expression') args.push(this.expr(argsNode));
     else if (argsNode !== NONE) {
       for (let a = this.firstChild[argsNode]; a !== NONE; a = this.nextSibling[a]) {
@@ -651,17 +711,27 @@ class Lowerer {
         if (type === 'keyword_argument') {
           const name = this.field(a, 'name');
           const value = this.field(a, 'value');
-          if (name !== NONE && value !== NONE) keywords.push({ name: this.text(name), nameRange: this.rangeOf(name), value: this.expr(value), range: this.rangeOf(a) });
+          if (name !== NONE && value !== NONE) (keywords ??= []).push({ name: this.text(name), nameRange: this.rangeOf(name), value: this.expr(value), range: this.rangeOf(a) });
         } else if (type === 'list_splat' || type === 'dictionary_splat') {
           hasStarArgs = true;
           const inner = this.firstNamed(a);
-          if (inner !== NONE) (type === 'list_splat' ? starArgs : starKwargs).push(this.expr(inner));
+          if (inner !== NONE) {
+            if (type === 'list_splat') (starArgs ??= []).push(this.expr(inner));
+            else (starKwargs ??= []).push(this.expr(inner));
+          }
         } else {
           args.push(this.expr(a));
         }
       }
     }
-    return { kind: 'call', range, func, args, keywords, argsRange: argsNode !== NONE ? this.rangeOf(argsNode) : range, hasStarArgs, starArgs, starKwargs };
+    return {
+      kind: 'call', range, func, args,
+      keywords: keywords ?? NO_KEYWORDS,
+      argsRange: argsNode !== NONE ? this.rangeOf(argsNode) : range,
+      hasStarArgs,
+      starArgs: starArgs ?? NO_EXPRS,
+      starKwargs: starKwargs ?? NO_EXPRS,
+    };
   }
 
   comprehension(node: number, range: Range): A.Expr {
