@@ -24,6 +24,7 @@ import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
+import { einopsCall } from '../ops/einops';
 import { inPlaceResult } from '../ops/in-place';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
@@ -1934,6 +1935,8 @@ export class Interpreter {
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
+    const einops = /^einops\.(?:einops\.)?(rearrange|repeat|reduce|einsum)$/.exec(path);
+    if (einops) return partial ? UNKNOWN : einopsCall(einops[1], args, kwargs, origin) ?? UNKNOWN;
     const layerKind = torchLayerKind(path);
     if (layerKind !== undefined) return partial ? UNKNOWN : this.constructTorchLayer(layerKind, path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {
