@@ -1937,6 +1937,8 @@ export class Interpreter {
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
     const einops = /^einops\.(?:einops\.)?(rearrange|repeat|reduce|einsum)$/.exec(path);
     if (einops) return partial ? UNKNOWN : einopsCall(einops[1], args, kwargs, origin) ?? UNKNOWN;
+    const einopsLayer = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(path);
+    if (einopsLayer) return partial ? UNKNOWN : this.constructTorchLayer(einopsLayer[1], path, args, kwargs, expr);
     const layerKind = torchLayerKind(path);
     if (layerKind !== undefined) return partial ? UNKNOWN : this.constructTorchLayer(layerKind, path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {

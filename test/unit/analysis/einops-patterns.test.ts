@@ -60,4 +60,10 @@ describe('einops patterns', () => {
     for (const name of ['w', 'd', 'n', 'r']) assert.equal(await shapeOf(body, name), undefined, name);
     assert.deepEqual((await run(body)).findings.map((f) => f.code), []);
   });
+
+  it('einops.layers.torch.Rearrange and Reduce apply their pattern, alone or inside nn.Sequential', async () => {
+    const source = `import torch\nimport torch.nn as nn\nfrom einops.layers.torch import Rearrange, Reduce\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.split = Rearrange('b n (h d) -> b h n d', h=4)\n        self.pool = nn.Sequential(Reduce('b c h w -> b c', 'mean'), nn.Linear(3, 5))\n    def forward(self, x):\n        a = torch.randn(2, 10, 64)\n        s = self.split(a)\n        i = torch.randn(2, 3, 8, 8)\n        p = self.pool(i)\n        return s, p\n`;
+    assert.equal(await shapeOf(source, 's'), '(2, 4, 10, 16)');
+    assert.equal(await shapeOf(source, 'p'), '(2, 5)');
+  });
 });
