@@ -515,7 +515,8 @@ export class Interpreter {
       const { module, name, alias } = entry;
       if (name === '*') continue;
       if (name !== undefined) {
-        scope.set(alias ?? name, { kind: 'module', path: `${module}.${name}` });
+        const path = `${module}.${name}`;
+        scope.set(alias ?? name, floatConstant(path) ?? { kind: 'module', path });
       } else if (alias) {
         scope.set(alias, { kind: 'module', path: module });
       } else {
@@ -1363,7 +1364,7 @@ export class Interpreter {
         if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
         // Every constant is `string.<name>`: other modules skip the lookup of their (concatenated) path.
         if (object.path === 'string' && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
-        return { kind: 'module', path };
+        return floatConstant(path) ?? { kind: 'module', path };
       }
       case 'instance': {
         const own = object.attrs.get(name);
@@ -2755,6 +2756,22 @@ function describeCall(input: Value | undefined, output: Value): string | undefin
   }
   const outShape = shape(output);
   return outShape ? `${inShape} → ${outShape}` : undefined;
+}
+
+/**
+ * The float constants of math, NumPy and torch (PyTorch 1.13 has torch.pi, torch.e, torch.inf and torch.nan): numbers,
+ * so `torch.tensor(2.0 / torch.pi)` is 0-D and `x * math.pi` has x's shape. inf and nan are floats of no value kept.
+ */
+const FLOAT_CONSTANTS: Record<string, number | undefined> = {
+  'math.pi': Math.PI, 'math.e': Math.E, 'math.tau': 2 * Math.PI, 'math.inf': undefined, 'math.nan': undefined,
+  'numpy.pi': Math.PI, 'numpy.e': Math.E, 'numpy.inf': undefined, 'numpy.nan': undefined,
+  'torch.pi': Math.PI, 'torch.e': Math.E, 'torch.inf': undefined, 'torch.nan': undefined,
+};
+
+function floatConstant(path: string): Value | undefined {
+  if (!Object.hasOwn(FLOAT_CONSTANTS, path)) return undefined;
+  const value = FLOAT_CONSTANTS[path];
+  return value === undefined ? { kind: 'float' } : { kind: 'float', value };
 }
 
 const STRING_CONSTANTS: Record<string, string> = {
