@@ -25,6 +25,7 @@ import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
+import { einopsCall } from '../ops/einops';
 import { inPlaceResult } from '../ops/in-place';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
@@ -519,7 +520,8 @@ export class Interpreter {
       const { module, name, alias } = entry;
       if (name === '*') continue;
       if (name !== undefined) {
-        scope.set(alias ?? name, { kind: 'module', path: `${module}.${name}` });
+        const path = `${module}.${name}`;
+        scope.set(alias ?? name, floatConstant(path) ?? { kind: 'module', path });
       } else if (alias) {
         scope.set(alias, { kind: 'module', path: module });
       } else {
@@ -1387,7 +1389,7 @@ export class Interpreter {
         if (normalisePath(object.path) === 'torch' && name in DTYPES) return { kind: 'dtype', dtype: DTYPES[name] };
         // Every constant is `string.<name>`: other modules skip the lookup of their (concatenated) path.
         if (object.path === 'string' && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
-        return { kind: 'module', path };
+        return floatConstant(path) ?? { kind: 'module', path };
       }
       case 'instance': {
         const own = object.attrs.get(name);
@@ -1979,6 +1981,10 @@ export class Interpreter {
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
+    const einops = /^einops\.(?:einops\.)?(rearrange|repeat|reduce|einsum)$/.exec(path);
+    if (einops) return partial ? UNKNOWN : einopsCall(einops[1], args, kwargs, origin) ?? UNKNOWN;
+    const einopsLayer = /^einops\.layers\.torch\.(Rearrange|Reduce)$/.exec(path);
+    if (einopsLayer) return partial ? UNKNOWN : this.constructTorchLayer(einopsLayer[1], path, args, kwargs, expr);
     const layerKind = torchLayerKind(path);
     if (layerKind !== undefined) return partial ? UNKNOWN : this.constructTorchLayer(layerKind, path, args, kwargs, expr);
     if (path.startsWith('torch.nn.utils.rnn.')) {
@@ -2798,6 +2804,22 @@ function describeCall(input: Value | undefined, output: Value): string | undefin
   }
   const outShape = shape(output);
   return outShape ? `${inShape} → ${outShape}` : undefined;
+}
+
+/**
+ * The float constants of math, NumPy and torch (PyTorch 1.13 has torch.pi, torch.e, torch.inf and torch.nan): numbers,
+ * so `torch.tensor(2.0 / torch.pi)` is 0-D and `x * math.pi` has x's shape. inf and nan are floats of no value kept.
+ */
+const FLOAT_CONSTANTS: Record<string, number | undefined> = {
+  'math.pi': Math.PI, 'math.e': Math.E, 'math.tau': 2 * Math.PI, 'math.inf': undefined, 'math.nan': undefined,
+  'numpy.pi': Math.PI, 'numpy.e': Math.E, 'numpy.inf': undefined, 'numpy.nan': undefined,
+  'torch.pi': Math.PI, 'torch.e': Math.E, 'torch.inf': undefined, 'torch.nan': undefined,
+};
+
+function floatConstant(path: string): Value | undefined {
+  if (!Object.hasOwn(FLOAT_CONSTANTS, path)) return undefined;
+  const value = FLOAT_CONSTANTS[path];
+  return value === undefined ? { kind: 'float' } : { kind: 'float', value };
 }
 
 const STRING_CONSTANTS: Record<string, string> = {

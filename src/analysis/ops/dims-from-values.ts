@@ -58,3 +58,13 @@ export function valueFromDim(dim: Dim): Value {
   if (dim.kind === 'int') return { kind: 'int', value: dim.value, origin: dim.origin, label: dim.label };
   return { kind: 'symint', dim };
 }
+
+/**
+ * The sizes a view or reshape is given: its positional arguments, or the one keyword that can name them instead
+ * (`x.view(size=(6, 4))`, `x.reshape(shape=(6, 4))`, `torch.reshape(x, shape=[6, 4])`), as one argument.
+ */
+export function reshapeSizeArgs(name: string, args: Value[], kwargs: Map<string, Value>): Value[] {
+  if (args.length || (name !== 'view' && name !== 'reshape')) return args;
+  const given = kwargs.get(name === 'view' ? 'size' : 'shape');
+  return given ? [given] : args;
+}

@@ -49,6 +49,10 @@ export function indexSelect(t: TensorValue, dim: Value | undefined, index: Value
 
 /** gather(dim, index): the index's shape, the input's dtype. */
 export function gather(t: TensorValue, index: Value | undefined, origin: Origin): TensorValue {
+  if (index?.kind === 'tensor' && index.shape.rankKnown) return out(t, index.shape, origin);
+  // An index whose rank is not known has the input's (PyTorch 1.13 raises otherwise), but for an input of 0 or 1 axes,
+  // which takes an index of 0 or 1 axes: the result has the index's rank.
+  if (t.shape.rankKnown && t.shape.dims.length >= 2) return out(t, shapeOf(t.shape.dims.map(() => UNKNOWN_DIM)), origin);
   return out(t, index?.kind === 'tensor' ? index.shape : UNKNOWN_SHAPE, origin);
 }
 

@@ -2,7 +2,7 @@
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue, summary } from '../values/value';
-import { dimsFromSizeArgs, valueFromDim } from './dims-from-values';
+import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast, withNonTensorOperand } from './broadcast';
 import { addmm, baddbmm, bmm, dot, matmul, mm, outer } from './products';
 import { gather, indexSelect, multinomial, sort, topk } from './selection';
@@ -458,7 +458,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     }
     case 'view':
     case 'reshape': {
-      const dims = dimsFromSizeArgs(args, origin);
+      const dims = dimsFromSizeArgs(reshapeSizeArgs(name, args, kwargs), origin);
       if (!dims) return tensor(t, UNKNOWN_SHAPE, origin);
       const result = reshape(t, dims, origin);
       // A view lies over the same memory; reshape copies (to a contiguous tensor) when a view is impossible.

@@ -231,8 +231,10 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'flatten':
       return first?.kind === 'tensor' ? flatten(first, intValue(args[1] ?? kwargs.get('start_dim')) ?? 0, intValue(args[2] ?? kwargs.get('end_dim')) ?? -1, origin) : undefined;
     case 'reshape': {
-      const dims = args[1] ? dimsFromSizeArgs([args[1]], origin) : undefined;
-      return first?.kind === 'tensor' && dims ? reshape(first, dims, origin) : undefined;
+      const input = first ?? kwargs.get('input');
+      const shape = args[1] ?? kwargs.get('shape');
+      const dims = shape ? dimsFromSizeArgs([shape], origin) : undefined;
+      return input?.kind === 'tensor' && dims ? reshape(input, dims, origin) : undefined;
     }
     case 'permute':
       return first?.kind === 'tensor' && (args[1]?.kind === 'tuple' || args[1]?.kind === 'list') && !args[1].element ? permute(first, args[1].items.map(intValue), origin) : undefined;

@@ -6,13 +6,14 @@ import { torchCells } from './cells';
 import { torchConvolution } from './convolution';
 import { torchConvolution2d } from './convolution2d';
 import { torchEmbedding } from './embedding';
+import { torchEinops } from './einops';
 import { torchLinear } from './linear';
 import { torchLosses } from './losses';
 import { torchPadding } from './padding';
 import { torchRecurrent } from './recurrent';
 import { torchShapePreserving } from './shape-preserving';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);

@@ -1,7 +1,7 @@
 import type { Range } from '../../findings';
 import { Dim, formatDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
-import { dimsFromSizeArgs } from '../../ops/dims-from-values';
+import { dimsFromSizeArgs, reshapeSizeArgs } from '../../ops/dims-from-values';
 import type { Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
@@ -103,7 +103,7 @@ export const viewSizeMismatch: Rule = {
     },
     tensorMethod(event, ctx) {
       if (!METHODS.has(event.name) || event.call.hasStarArgs) return;
-      check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args);
+      check(ctx, event.call.range, `.${event.name}()`, event.receiver, reshapeSizeArgs(event.name, event.args, event.kwargs));
     },
     functionCall(event, ctx) {
       if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs || event.args.length < 2) return;
