@@ -411,16 +411,26 @@ function conformed(input: Value, data: Value): Value | undefined {
   return { ...data, shape: shapeOf(extra ? got.slice(0, -1) : [...got, intDim(1)]) };
 }
 
+/** A loss's name as lossName gives it: snake case (a class's name too), cross-entropies spelt `_crossentropy`. */
+function lossSpelling(name: string): string {
+  return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
+}
+
+/** Keras' losses (functions, their aliases, classes), spelt as lossSpelling gives them. */
+const KERAS_LOSS = /crossentropy|squared|absolute|hinge|divergence|poisson|log_?cosh|huber|^(mse|mae|mape|msle|kld|cosine_similarity|cosine_proximity)$/;
+
 function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: KerasHost): string | undefined {
   if (loss?.kind === 'str') return loss.value.toLowerCase();
   if (loss?.kind === 'function') return wrappedLoss(loss.def, host) ?? loss.def.name.toLowerCase();
   if (!expr) return undefined;
   // keras.losses.SparseCategoricalCrossentropy() or keras.losses.binary_crossentropy
   const text = host.ctx.text(expr.range);
-  // A loss function imported by name: loss=categorical_crossentropy.
-  const m = /losses\.(\w+)/.exec(text) ?? /^(\w+)\(/.exec(text) ?? /^([A-Za-z_]\w*)$/.exec(text.trim());
-  if (!m) return undefined;
-  return m[1].replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
+  const m = /losses\.(\w+)/.exec(text) ?? /^(\w+)\(/.exec(text);
+  if (m) return lossSpelling(m[1]);
+  // A bare name is a loss imported by name (loss=categorical_crossentropy) only when it names one of Keras' losses;
+  // another name (loss=loss_object, loss=criterion) is a variable whose value is not followed: the loss is not known.
+  const bare = /^([A-Za-z_]\w*)$/.exec(text.trim());
+  return bare && KERAS_LOSS.test(lossSpelling(bare[1])) ? lossSpelling(bare[1]) : undefined;
 }
 
 /**

@@ -166,6 +166,20 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await codes(model('"categorical_crossentropy"', 'np.random.rand(10, 12)')), ['SL207@5']);
   });
 
+  it('SL207 is an error only under a loss known not to broadcast; under a loss held in a variable not followed, or a broadcasting one, it is a warning', async () => {
+    const severities = async (body: string) => (await keras(body)).findings.filter((f) => f.code === 'SL207').map((f) => `${f.severity}@${f.range.start.line + 1}`);
+    const model = (rs: string, loss: string, labels: string) => `m = keras.Sequential([layers.LSTM(8, input_shape=(12, 6), return_sequences=${rs}), layers.Dense(${labels === '(10, 3)' ? 3 : 1})])\nm.compile(optimizer="adam", loss=${loss})\nm.fit(np.random.rand(10, 12, 6), np.random.rand${labels})\n`;
+    // A Keras loss object assigned to a variable first: the variable's name is not the loss's name.
+    const lossObject = 'loss = tf.keras.losses.MeanSquaredError()\n';
+    assert.deepEqual(await severities(lossObject + model('True', 'loss', '(10, 1)')), ['warning@6']);
+    assert.match((await keras(lossObject + model('True', 'loss', '(10, 1)'))).findings[0].message, /a loss that broadcasts .* trains on every step without an error, another raises at fit/);
+    assert.deepEqual(await severities(model('True', 'tf.keras.losses.MeanSquaredError()', '(10, 1)')), ['warning@5']);
+    assert.deepEqual(await severities(model('True', 'mse', '(10, 1)')), ['warning@5']);
+    assert.deepEqual(await severities(model('True', '"categorical_crossentropy"', '(10, 3)')), ['error@5']);
+    // The correct twin: the last step only, one label per sample.
+    assert.deepEqual(await codes(lossObject + model('False', 'loss', '(10, 1)')), []);
+  });
+
   it('a functional model is replayed on the data given to fit: an id above input_dim is SL203 on the fit line', async () => {
     const body = 'ids = np.random.randint(1, 101, size=(50,))\ninp = keras.Input(shape=(1,))\ne = layers.Embedding(100, 4)(inp)\nout = layers.Dense(1)(layers.Flatten()(e))\nm = keras.Model(inp, out)\nm.compile(loss="mse", optimizer="adam")\nm.fit(ids, np.random.rand(50, 1))\n';
     assert.deepEqual(await codes(body), ['SL203@11']);

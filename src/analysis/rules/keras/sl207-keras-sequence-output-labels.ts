@@ -34,7 +34,7 @@ export const kerasSequenceOutputLabels: Rule = {
   framework: 'keras',
   summary: 'A Dense after return_sequences=True gives 3-D predictions (batch, timesteps, units) while the labels are one per sample.',
   docs: {
-    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged.',
+    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged. It is an error when the loss is known not to broadcast (a categorical cross-entropy), a warning when it broadcasts or is not known.',
     whyIsThisBad: 'With one label per sample Keras fails at `fit` (`Shapes (None, 1) and (None, 50, 1) are incompatible`, or "logits and labels must have the same first dimension"), or — for losses that broadcast — trains on a loss averaged over every step, which is not the classifier you meant.',
     example: 'model = Sequential([Embedding(5000, 64), LSTM(32, return_sequences=True), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)   # y: (n_samples,)',
     useInstead: 'model = Sequential([Embedding(5000, 64), LSTM(32), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)',
@@ -57,11 +57,16 @@ export const kerasSequenceOutputLabels: Rule = {
       if (labels.shape.dims.length >= expectedRank) return;
       const layer = sequenceOutputCause(model);
       if (!layer) return;
-      const broadcasts = /binary|mean_squared|mse|mae|mean_absolute/.test(model.compile?.loss ?? '') && labels.shape.dims.length <= 2;
+      const loss = model.compile?.loss;
+      const broadcasts = /binary|mean_squared|mse|mae|mean_absolute/.test(loss ?? '') && labels.shape.dims.length <= 2;
+      // Whether fit raises depends on the loss: with a loss that is not known (a variable not followed, no compile
+      // read, a function of the program's own) it may broadcast over the steps, so no error is claimed.
+      const unknownLoss = loss === undefined || model.compile?.ownLoss === true;
+      const note = broadcasts ? '; the loss broadcasts over the steps without an error' : unknownLoss ? '; a loss that broadcasts (mean squared error, binary cross-entropy) trains on every step without an error, another raises at fit' : '';
       ctx.report({
         range: keywordRange(layer, 'return_sequences') ?? layer.call.range,
-        severity: broadcasts ? 'warning' : 'error',
-        message: `${kerasLayerName(layer)} keeps return_sequences=True, so the model predicts ${formatShape(output.shape)} — one output per time step — but the labels passed to ${event.method} (line ${event.call.range.start.line + 1}) are ${formatShape(labels.shape)}, one per sample${broadcasts ? '; the loss broadcasts over the steps without an error' : ''}`,
+        severity: broadcasts || unknownLoss ? 'warning' : 'error',
+        message: `${kerasLayerName(layer)} keeps return_sequences=True, so the model predicts ${formatShape(output.shape)} — one output per time step — but the labels passed to ${event.method} (line ${event.call.range.start.line + 1}) are ${formatShape(labels.shape)}, one per sample${note}`,
         related: [{ range: event.call.range, message: `labels ${formatShape(labels.shape)} are passed here` }],
         fixes: [fix('Set return_sequences=False', [setKeyword(layer.call, 'return_sequences', 'False')], true)],
       });
