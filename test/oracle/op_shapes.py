@@ -1809,6 +1809,51 @@ def _(r):
     return "m = " + form.format(c=c) + f"\nx = {randn([bsz, c, d, h, w])}\ny = m(x)"
 
 
+
+@op("np-join-comprehension")
+def _(r):
+    # np.stack / np.concatenate over a list comprehension of alike arrays: PyTorch's stack and cat over such a list.
+    n = r.randint(1, 5)
+    s = sizes(r, r.randint(1, 3))
+    item = r.choice(["np.random.rand({a})", "np.zeros({t})", "np.ones({t})"]).format(a=args(s), t=tup(s))
+    rank = len(s)
+    form = r.choice([
+        "np.stack(xs)",
+        f"np.stack(xs, axis={r.randint(-rank - 1, rank)})",
+        "np.concatenate(xs)",
+        f"np.concatenate(xs, axis={r.randint(-rank, rank - 1)})",
+        "np.array(np.stack(xs))",
+    ])
+    return f"import numpy as np\nxs = [{item} for _ in range({n})]\ny = torch.from_numpy({form})"
+
+
+@op("np-join-window-comprehension")
+def _(r):
+    # Windows sliced from one array in a comprehension (`[data[i:i + w] for i in range(n)]`), stacked: the window's
+    # length depends on the loop variable, so only the other axes need be known.
+    n, w, f = r.randint(1, 5), r.randint(1, 4), r.randint(1, 5)
+    length = n + w + r.randint(0, 3)
+    form = r.choice(["np.stack(xs)", "np.stack(xs, axis=1)", "np.concatenate(xs)", "np.concatenate(xs, axis=1)"])
+    return f"import numpy as np\ndata = np.random.rand({length}, {f})\nxs = [data[i:i + {w}] for i in range({n})]\ny = torch.from_numpy({form}).float()"
+
+
+@op("loader-batch-of-one", check=("y", "t"))
+def _(r):
+    # DataLoader(dataset, batch_size=1): every batch holds one sample, the last one too, whatever the sampler.
+    n = r.randint(1, 7)
+    s = sizes(r, r.randint(0, 2))
+    data = r.choice([randn([n] + s), f"torch.randint(0, 9, {tup([n] + s)})"])
+    loader = r.choice([
+        "DataLoader(ds, batch_size=1)",
+        "DataLoader(ds, 1)",
+        "DataLoader(ds, batch_size=1, shuffle=True)",
+        "DataLoader(ds, 1, True)",
+        "DataLoader(ds, batch_size=1, drop_last=True)",
+        "DataLoader(ds, batch_size=1, sampler=RandomSampler(ds))",
+    ])
+    return ("from torch.utils.data import DataLoader, RandomSampler, TensorDataset\n"
+            f"ds = TensorDataset({data}, torch.randn({n}))\nfor xb, tb in {loader}:\n    y = xb\n    t = tb")
+
 # ── ranks an op demands ────────────────────────────────────────────────────────
 # What src/analysis/ops/rank-from-use.ts reads as proof of a rank: the input ranks (0 to 6) on which each op runs,
 # and its output's rank minus its input's (None when it gives no tensor). An op accepts a rank when one of 24 random shapes of that rank runs;

@@ -1,5 +1,5 @@
 // torch.utils.data: what a TensorDataset holds and what a DataLoader's default collate makes of a sample.
-import { Dim, Origin, symDim } from '../shapes/dim';
+import { Dim, Origin, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, knownLength } from '../values/value';
 
@@ -58,12 +58,16 @@ export function defaultCollate(sample: Value, batch: Dim = symDim('batch', { rol
  * The batch axis of DataLoader(dataset, batch_size, ..., drop_last): a symbol, as batches differ in size only at the
  * end. When the dataset's length and the batch size are known, no sampler chooses the samples and drop_last is False,
  * a length that batch_size does not divide leaves a last batch of length % batch_size samples: the symbol says so.
+ * An explicit batch_size=1 with no batch_sampler makes every batch one sample, the last one too and whatever sampler
+ * orders them (BatchSampler(sampler, 1, drop_last) yields one index at a time): the axis is 1. A batch_size left out
+ * is 1 as well in PyTorch, but a `**kwargs` the analysis does not see may give it, so only a written 1 counts.
  */
 export function loaderBatch(dataset: Value, args: Value[], kwargs: Map<string, Value>, loader?: Origin): Dim {
   const batch = symDim('batch', { role: 'batch' });
+  const size = kwargs.get('batch_size') ?? args[1];
+  if (size?.kind === 'int' && size.value === 1 && !kwargs.has('batch_sampler') && args.length <= 4) return intDim(1, { role: 'batch' });
   if (kwargs.has('sampler') || kwargs.has('batch_sampler') || args.length > 3) return batch;
   const samples = (dataset.kind === 'list' || dataset.kind === 'tuple') && dataset.element ? dataset.length : undefined;
-  const size = kwargs.get('batch_size') ?? args[1];
   const dropLast = kwargs.get('drop_last');
   if (dropLast !== undefined && !(dropLast.kind === 'bool' && !dropLast.value)) return batch;
   if (samples === undefined || size?.kind !== 'int' || size.value <= 0 || samples % size.value === 0) return batch;

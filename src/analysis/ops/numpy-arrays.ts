@@ -148,9 +148,18 @@ export function numpyArrayOp(path: string, args: Value[], kwargs: Map<string, Va
   switch (name) {
     case 'stack':
     case 'concatenate': {
-      const arrays = arraysOf(args[0] ?? kwargs.get('arrays'), origin);
-      if (!arrays || arrays.length === 0) return unknownArray(origin);
+      const seq = args[0] ?? kwargs.get('arrays');
       const ax = axis(1);
+      // A list known by what its items are like (a comprehension, a loop's appends): the items are alike, so the join
+      // is PyTorch's over such a list, its joined axis the list's length when that is known, else unknown.
+      if ((seq?.kind === 'list' || seq?.kind === 'tuple') && seq.element) {
+        if (name === 'concatenate' && ax?.kind === 'none') return unknownArray(origin);
+        const element = asArray(seq.element, origin);
+        const joined = tensorFunction(name === 'stack' ? 'stack' : 'cat', [{ ...seq, element }, ax ?? { kind: 'int', value: 0 }], new Map(), origin);
+        return joined?.kind === 'tensor' ? { ...joined, dtype: element.kind === 'tensor' ? element.dtype : 'unknown' } : unknownArray(origin);
+      }
+      const arrays = arraysOf(seq, origin);
+      if (!arrays || arrays.length === 0) return unknownArray(origin);
       if (name === 'concatenate' && ax?.kind === 'none') return flattenedJoin(arrays, origin);
       return join(arrays, ax, name === 'stack', origin);
     }

@@ -377,6 +377,27 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], rawKwa
  */
 const BLENDS: Record<string, [string, string]> = { lerp: ['end', 'weight'], addcmul: ['tensor1', 'tensor2'], addcdiv: ['tensor1', 'tensor2'] };
 
+/**
+ * What a view or reshape makes of a recurrent output's steps and features (see TensorValue.stepFeatures): the 3-D
+ * output viewed as (rows, features) with its features of more than one kept last is `rows`; such rows viewed again as
+ * two axes whose second is a whole number of rows of features, more than one, is `columns`.
+ */
+function stepFeaturesOfView(t: TensorValue, result: TensorValue): TensorValue['stepFeatures'] {
+  if (!t.shape.rankKnown || !result.shape.rankKnown || result.shape.dims.length !== 2) return undefined;
+  const [, second] = result.shape.dims;
+  if (second.kind !== 'int') return undefined;
+  const dims = t.shape.dims;
+  const last = dims[dims.length - 1];
+  if (t.rnnOutput && dims.length === 3 && last?.kind === 'int' && last.value > 1 && second.value === last.value) {
+    return { layout: 'rows', features: last.value };
+  }
+  const flat = t.stepFeatures;
+  if (flat?.layout === 'rows' && dims.length === 2 && second.value > flat.features && second.value % flat.features === 0) {
+    return { layout: 'columns', features: flat.features, steps: second.value / flat.features };
+  }
+  return undefined;
+}
+
 function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
   const blend = Object.prototype.hasOwnProperty.call(BLENDS, name) ? BLENDS[name] : undefined;
   if (blend) {
@@ -389,6 +410,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     const bounds = valueBounds(t, name, args, kwargs);
     result.rnnOutput = t.rnnOutput;
     if (t.bidirectionalOf && STEPWISE.has(name)) result.bidirectionalOf = t.bidirectionalOf;
+    if (t.stepFeatures && STEPWISE.has(name)) result.stepFeatures = t.stepFeatures;
     if (name === 'softmax') markSoftmax(result, t, args[0] ?? kwargs.get('dim'), origin);
     else carryNormalised(result, t, name);
     result.minValue = bounds.minValue;
@@ -461,6 +483,8 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       const dims = dimsFromSizeArgs(reshapeSizeArgs(name, args, kwargs), origin);
       if (!dims) return tensor(t, UNKNOWN_SHAPE, origin);
       const result = reshape(t, dims, origin);
+      const laidOut = stepFeaturesOfView(t, result);
+      if (laidOut) result.stepFeatures = laidOut;
       // A view lies over the same memory; reshape copies (to a contiguous tensor) when a view is impossible.
       const before = stridesOf(t);
       const sizes = result.shape.rankKnown ? knownSizes(result.shape.dims) : undefined;

@@ -44,6 +44,13 @@ export interface TensorValue {
    * range. SL153 reads it where the weights are summed by a product.
    */
   normalisedOver?: { axis: number; rank: number; call: Range };
+  /**
+   * A torch recurrent output whose steps and features a view laid out again on two axes: `rows` is the
+   * (batch × steps, features) of `out.view(-1, features)`, `columns` the (batch, steps × features) a second view
+   * makes of those rows, where a single column is one feature of one step. Kept through copies and element-wise
+   * functions of the tensor alone (dropout, a sigmoid), dropped by anything else. SL154 reads it.
+   */
+  stepFeatures?: { layout: 'rows' | 'columns'; features: number; steps?: number };
   /** Keras: the recurrent layer whose per-step output (return_sequences=True) this tensor still is. */
   seqFrom?: LayerDesc;
   /** A tensor of unknown shape that arrived as this parameter: `x.size(0)` is then the symbol `x.size(0)`. */

@@ -180,6 +180,19 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await codes(lossObject + model('False', 'loss', '(10, 1)')), []);
   });
 
+  it('(samples, steps) labels that repeat the steps of a (None, steps, classes) output are class ids per step: SL210 under a categorical loss, not SL207; nothing under a sparse one', async () => {
+    // keras-team/keras#6667: a sequence autoencoder fitted with fit(ids, ids); Keras 2 raised "expected act to have
+    // 3 dimensions, but got array with shape (21, 15)".
+    const model = (loss: string, labels: string) => `m = keras.Sequential([layers.Embedding(234, 16, input_length=15), layers.LSTM(16), layers.RepeatVector(15), layers.LSTM(16, return_sequences=True), layers.Dense(234, activation="softmax")])\nm.compile(loss="${loss}", optimizer="rmsprop")\nids = np.random.randint(1, 234, size=(21, 15))\nm.fit(ids, ${labels})\n`;
+    const { findings } = await keras(model('categorical_crossentropy', 'ids'));
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL210@8']);
+    assert.match(findings[0].message, /\(21, 15\) \(2-D\), one class id per step.*sparse_categorical_crossentropy takes the ids/);
+    assert.deepEqual(await codes(model('sparse_categorical_crossentropy', 'ids')), []);
+    assert.deepEqual(await codes(model('sparse_categorical_crossentropy', 'np.expand_dims(ids, -1)')), []);
+    // One label row per sample (2 columns against 15 steps) is still SL207's.
+    assert.deepEqual(await codes(model('categorical_crossentropy', 'np.eye(2)[np.random.randint(0, 2, 21)]')), ['SL207@5']);
+  });
+
   it('a functional model is replayed on the data given to fit: an id above input_dim is SL203 on the fit line', async () => {
     const body = 'ids = np.random.randint(1, 101, size=(50,))\ninp = keras.Input(shape=(1,))\ne = layers.Embedding(100, 4)(inp)\nout = layers.Dense(1)(layers.Flatten()(e))\nm = keras.Model(inp, out)\nm.compile(loss="mse", optimizer="adam")\nm.fit(ids, np.random.rand(50, 1))\n';
     assert.deepEqual(await codes(body), ['SL203@11']);

@@ -1,4 +1,5 @@
 import type { LayerDesc } from '../../layers/layer';
+import type { Dim } from '../../shapes/dim';
 import type { KerasModel } from '../../values/value';
 import { isKerasRecurrent } from '../../layers/keras/recurrent';
 import { formatShape } from '../../shapes/shape';
@@ -20,6 +21,19 @@ function lastSequenceLayer(layers: LayerDesc[]): LayerDesc | undefined {
   return undefined;
 }
 
+/**
+ * Labels (samples, steps) beside a (batch, steps, units) output whose step count they repeat and whose units they do
+ * not, among several units: one class id per step, not one label row per sample (a sequence autoencoder fitted with `fit(ids, ids)`). They
+ * are per-step labels of the wrong form for a categorical loss, which is SL210's to report, not SL207's.
+ */
+export function perStepIds(labels: Dim[], output: Dim[]): boolean {
+  if (labels.length !== 2 || output.length !== 3) return false;
+  const steps = output[1];
+  const units = output[2];
+  const columns = labels[1];
+  return steps.kind === 'int' && units.kind === 'int' && columns.kind === 'int' && columns.value === steps.value && units.value > 1 && units.value !== steps.value;
+}
+
 /** The recurrent layer whose return_sequences=True makes the model's output per step, if that is the cause. */
 export function sequenceOutputCause(model: KerasModel): LayerDesc | undefined {
   const output = model.output;
@@ -34,7 +48,7 @@ export const kerasSequenceOutputLabels: Rule = {
   framework: 'keras',
   summary: 'A Dense after return_sequences=True gives 3-D predictions (batch, timesteps, units) while the labels are one per sample.',
   docs: {
-    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged. It is an error when the loss is known not to broadcast (a categorical cross-entropy), a warning when it broadcasts or is not known.',
+    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged. 2-D labels whose second axis has the output\'s number of steps and not its number of units are class ids per step, left to SL210. It is an error when the loss is known not to broadcast (a categorical cross-entropy), a warning when it broadcasts or is not known.',
     whyIsThisBad: 'With one label per sample Keras fails at `fit` (`Shapes (None, 1) and (None, 50, 1) are incompatible`, or "logits and labels must have the same first dimension"), or — for losses that broadcast — trains on a loss averaged over every step, which is not the classifier you meant.',
     example: 'model = Sequential([Embedding(5000, 64), LSTM(32, return_sequences=True), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)   # y: (n_samples,)',
     useInstead: 'model = Sequential([Embedding(5000, 64), LSTM(32), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)',
@@ -55,6 +69,7 @@ export const kerasSequenceOutputLabels: Rule = {
       const sparse = /sparse/.test(model.compile?.loss ?? '') || model.compile?.ownLoss === true;
       const expectedRank = sparse ? 2 : 3;
       if (labels.shape.dims.length >= expectedRank) return;
+      if (perStepIds(labels.shape.dims, output.shape.dims)) return;
       const layer = sequenceOutputCause(model);
       if (!layer) return;
       const loss = model.compile?.loss;

@@ -2,7 +2,7 @@ import { Dim, intDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue } from '../../values/value';
 import type { Rule } from '../rule';
-import { sequenceOutputCause } from './sl207-keras-sequence-output-labels';
+import { perStepIds, sequenceOutputCause } from './sl207-keras-sequence-output-labels';
 
 /** Losses that compare a distribution over the last axis and check that both shapes agree. */
 const CATEGORICAL = /^(categorical_crossentropy|categorical_hinge|kl_divergence|kld|kullback_leibler_divergence)$/;
@@ -71,13 +71,14 @@ export const kerasOutputLabelShape: Rule = {
       const labels = event.args[1] ?? event.kwargs.get('y');
       if (!loss || output.kind !== 'tensor' || !output.shape.rankKnown || labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
       // A 3-D output from return_sequences=True against per-sample labels is SL207's, on the layer that causes it.
-      if (output.shape.dims.length > labels.shape.dims.length && sequenceOutputCause(model)) return;
+      const idsPerStep = perStepIds(labels.shape.dims, output.shape.dims);
+      if (output.shape.dims.length > labels.shape.dims.length && sequenceOutputCause(model) && !idsPerStep) return;
       const mismatch = compareLabels(labels.shape.dims, output.shape.dims, loss);
       if (!mismatch) return;
       const out = formatShape(output.shape);
       const lab = formatShape((labels as TensorValue).shape);
       const what = mismatch.kind === 'rank'
-        ? `the model outputs ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : ''}`
+        ? `the model outputs ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : idsPerStep && CATEGORICAL.test(loss) ? `, one class id per step, while ${loss} takes one-hot labels of the output's shape (sparse_categorical_crossentropy takes the ids)` : ''}`
         : mismatch.kind === 'ids'
         ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
         : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}`;
