@@ -8,23 +8,10 @@ import { IncrementalInterpreter } from '../../../src/analysis/interpret/incremen
 import { components, groupNames, split as splitGroups, type Group } from '../../../src/analysis/interpret/top-level-groups';
 import { DocumentParser } from '../../../src/analysis/parse/parser';
 import { analyzer } from './helpers';
+import { componentLines, replacing } from './incremental-helpers';
 import { TEST_ROOT, pythonFiles, random, randomEdit } from './random-edits';
 
 const HEADER = 'import torch\nimport torch.nn as nn\n';
-
-/** The components of a module, each as the first line of its groups (imports left out). */
-async function componentLines(source: string): Promise<number[][]> {
-  const parser = await DocumentParser.create();
-  try {
-    const module = parser.reset(source);
-    const lines = source.split('\n');
-    const groups = module.groups!;
-    return components(groups, (r) => lines[r.start.line].slice(r.start.column, r.end.line === r.start.line ? r.end.column : undefined))
-      .map((members) => members.filter((g) => groups[g][0].kind !== 'import').map((g) => groups[g][0].range.start.line));
-  } finally {
-    parser.dispose();
-  }
-}
 
 /** Scripts that rebind names at module level, bind them under conditions and loops, and read them from functions. */
 const SCRIPTS = [
@@ -419,11 +406,9 @@ if __name__ == "__main__":
       let last = incremental.analyze(parser.reset(text), text);
       const flips: boolean[] = [];
       for (const [from, to] of edits) {
-        const at = text.indexOf(from);
-        assert.ok(at >= 0, from);
-        const edit: SourceEdit = { rangeOffset: at, rangeLength: from.length, text: to };
-        text = text.slice(0, at) + to + text.slice(at + from.length);
-        const result = incremental.analyze(parser.update([edit], text), text);
+        const step = replacing(text, from, to);
+        text = step.text;
+        const result = incremental.analyze(parser.update([step.edit], text), text);
         assert.deepEqual(result, a.analyze(text, 'm.py'), `after ${from} -> ${to}`);
         flips.push(result.findings.length !== last.findings.length);
         last = result;

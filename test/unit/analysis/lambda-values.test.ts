@@ -2,11 +2,10 @@
 // its body, inside a function it closes over that function's names, and the incremental split follows the names its
 // body reads whenever it may be called.
 import { strict as assert } from 'node:assert';
-import type { SourceEdit } from '../../../src/analysis/findings';
 import { IncrementalInterpreter } from '../../../src/analysis/interpret/incremental';
-import { components } from '../../../src/analysis/interpret/top-level-groups';
 import { DocumentParser } from '../../../src/analysis/parse/parser';
 import { analyzer, run } from './helpers';
+import { componentLines, replacing } from './incremental-helpers';
 
 const HEADER = 'import torch\nimport torch.nn as nn\n';
 
@@ -59,18 +58,7 @@ a = pick(torch.randn(4, 9))
   });
 
   it('joins a lambda that reads a module-level name to every binding of it, as a function that reads it', async () => {
-    const parser = await DocumentParser.create();
-    try {
-      const source = `${HEADER}n = 50\nf = lambda: n\nn = 60\na = f()\nm = 4\n`;
-      const module = parser.reset(source);
-      const lines = source.split('\n');
-      const groups = module.groups!;
-      const lineGroups = components(groups, (r) => lines[r.start.line].slice(r.start.column, r.end.line === r.start.line ? r.end.column : undefined))
-        .map((members) => members.filter((g) => groups[g][0].kind !== 'import').map((g) => groups[g][0].range.start.line));
-      assert.deepEqual(lineGroups, [[2, 3, 4, 5], [6]]);
-    } finally {
-      parser.dispose();
-    }
+    assert.deepEqual(await componentLines(`${HEADER}n = 50\nf = lambda: n\nn = 60\na = f()\nm = 4\n`), [[2, 3, 4, 5], [6]]);
   });
 
   it('after an edit to a later binding of a name a lambda reads, gives what a cold analysis gives', async () => {
@@ -84,10 +72,9 @@ a = pick(torch.randn(4, 9))
       incremental.analyze(parser.reset(text), text);
       const counts: number[] = [];
       for (const [from, to] of [['K = 2', 'K = 3'], ['K = 3', 'K = 2'], ['nn.Linear(2, 4)', 'nn.Linear(3, 4)']]) {
-        const at = text.indexOf(from);
-        const edit: SourceEdit = { rangeOffset: at, rangeLength: from.length, text: to };
-        text = text.slice(0, at) + to + text.slice(at + from.length);
-        const result = incremental.analyze(parser.update([edit], text), text);
+        const step = replacing(text, from, to);
+        text = step.text;
+        const result = incremental.analyze(parser.update([step.edit], text), text);
         assert.deepEqual(result, a.analyze(text, 'm.py'), `after ${from} -> ${to}`);
         counts.push(result.findings.filter((f) => f.code === 'SL106').length);
       }
