@@ -4,6 +4,7 @@
 // It never throws on odd code: what it cannot follow becomes unknown.
 import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
+import { walkStatements } from '../parse/walk';
 import type { Range } from '../findings';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
@@ -2451,38 +2452,11 @@ function closureView(closure: Scope, site: Scope | undefined): Scope {
 /** `nonlocal a, b` and `global c` anywhere in a function's body (not in the functions and classes it defines). */
 function declaredOuterNames(body: A.Stmt[], ctx: AnalysisContext): Map<string, 'nonlocal' | 'global'> {
   const out = new Map<string, 'nonlocal' | 'global'>();
-  const walk = (stmts: A.Stmt[]): void => {
-    for (const s of stmts) {
-      switch (s.kind) {
-        case 'other': {
-          const m = /^(nonlocal|global)\s+([\w\s,]+)$/.exec(ctx.text(s.range).trim());
-          if (m) for (const name of m[2].split(',')) if (name.trim()) out.set(name.trim(), m[1] as 'nonlocal' | 'global');
-          break;
-        }
-        case 'if':
-          walk(s.body);
-          walk(s.orelse);
-          break;
-        case 'for':
-          walk(s.body);
-          walk(s.orelse);
-          break;
-        case 'while':
-        case 'with':
-          walk(s.body);
-          break;
-        case 'try':
-          walk(s.body);
-          s.handlers.forEach(walk);
-          walk(s.orelse);
-          walk(s.final);
-          break;
-        default:
-          break;
-      }
-    }
-  };
-  walk(body);
+  walkStatements(body, (s) => {
+    if (s.kind !== 'other') return;
+    const m = /^(nonlocal|global)\s+([\w\s,]+)$/.exec(ctx.text(s.range).trim());
+    if (m) for (const name of m[2].split(',')) if (name.trim()) out.set(name.trim(), m[1] as 'nonlocal' | 'global');
+  });
   return out;
 }
 

@@ -4,6 +4,7 @@
 // list or an array there, and torch.Tensor(p) would then read it as data).
 import type { Expr, FunctionDef, Stmt } from '../parse/ast';
 import type { Range } from '../findings';
+import { walkStatements } from '../parse/walk';
 
 /**
  * torch.nn layers whose listed arguments PyTorch 1.13 accepts only as integers: a list, a tuple, a float, an array,
@@ -83,44 +84,24 @@ function rebound(body: Stmt[], text: (range: Range) => string): Set<string> {
     else if (t.kind === 'tuple' || t.kind === 'list') t.items.forEach(target);
     else if (t.kind === 'starred') target(t.value);
   };
-  const walk = (stmts: Stmt[]): void => {
-    for (const s of stmts) {
-      switch (s.kind) {
-        case 'assign':
-          s.targets.forEach(target);
-          break;
-        case 'for':
-          target(s.target);
-          walk(s.body);
-          walk(s.orelse);
-          break;
-        case 'while':
-          walk(s.body);
-          break;
-        case 'if':
-          walk(s.body);
-          walk(s.orelse);
-          break;
-        case 'with':
-          for (const item of s.items) if (item.target) target(item.target);
-          walk(s.body);
-          break;
-        case 'try':
-          walk(s.body);
-          s.handlers.forEach(walk);
-          walk(s.orelse);
-          walk(s.final);
-          break;
-        case 'other': {
-          // `del p`, `global p`, an `except E as p`, a walrus: whatever names the statement holds may be rebound.
-          for (const m of text(s.range).matchAll(/[A-Za-z_]\w*/g)) names.add(m[0]);
-          break;
-        }
-        default:
-          break;
-      }
+  walkStatements(body, (s) => {
+    switch (s.kind) {
+      case 'assign':
+        s.targets.forEach(target);
+        break;
+      case 'for':
+        target(s.target);
+        break;
+      case 'with':
+        for (const item of s.items) if (item.target) target(item.target);
+        break;
+      case 'other':
+        // `del p`, `global p`, an `except E as p`, a walrus: whatever names the statement holds may be rebound.
+        for (const m of text(s.range).matchAll(/[A-Za-z_]\w*/g)) names.add(m[0]);
+        break;
+      default:
+        break;
     }
-  };
-  walk(body);
+  });
   return names;
 }

@@ -7,6 +7,7 @@
 // raises on every other rank: see RANK_DEMANDS, checked against PyTorch 1.13 by test/oracle/op_shapes.py), only on
 // statements every normal run of the body executes, and contradictory facts leave the rank unknown.
 import type * as A from '../parse/ast';
+import { walkStatements } from '../parse/walk';
 import { MAX_RANK } from '../shapes/shape';
 import { unpackedSizeExpr } from './rank-from-unpacking';
 import type { Value } from '../values/value';
@@ -976,34 +977,6 @@ function onlyNumbers(call: A.Call, skip: number): boolean {
 
 function isNumber(e: A.Expr): boolean {
   return e.kind === 'int' || e.kind === 'float' || (e.kind === 'unary' && (e.operand.kind === 'int' || e.operand.kind === 'float'));
-}
-
-function walkStatements(stmts: A.Stmt[], visit: (s: A.Stmt) => void): void {
-  for (const s of stmts) {
-    visit(s);
-    switch (s.kind) {
-      case 'if':
-        walkStatements(s.body, visit);
-        walkStatements(s.orelse, visit);
-        break;
-      case 'for':
-        walkStatements(s.body, visit);
-        walkStatements(s.orelse, visit);
-        break;
-      case 'while':
-      case 'with':
-        walkStatements(s.body, visit);
-        break;
-      case 'try':
-        walkStatements(s.body, visit);
-        for (const h of s.handlers) walkStatements(h, visit);
-        walkStatements(s.orelse, visit);
-        walkStatements(s.final, visit);
-        break;
-      default:
-        break;
-    }
-  }
 }
 
 /**
