@@ -12,7 +12,7 @@ import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
-import { PandasFrame, FrameIndex, frameArray, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
+import { FrameIndex, asArrays, frameArray, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
@@ -1366,7 +1366,7 @@ export class Interpreter {
         }
         return UNKNOWN;
       case 'qualname':
-        if (object.frame) return (!object.frame.indexer && frameAttribute(object as PandasFrame, name, this.originOf(expr))) || { kind: 'method', receiver: object, name };
+        if (object.frame) return (isFrame(object) ? frameAttribute(object, name, this.originOf(expr)) : undefined) ?? { kind: 'method', receiver: object, name };
         return (object.torchtext && torchtextAttribute(object, name, this.originOf(expr))) || (object.tokenizer && tokenizerAttribute(object, name)) || { kind: 'method', receiver: object, name };
       case 'unknown':
         return TENSOR_ONLY_METHODS.has(name) ? { kind: 'method', receiver: object, name } : UNKNOWN;
@@ -1527,14 +1527,7 @@ export class Interpreter {
       if (this.ctx.loudCount > before) return UNKNOWN;
       return stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
     }
-    if (value.kind === 'qualname' && value.frame) {
-      const items: FrameIndex[] = expr.index.map((i) =>
-        i.kind === 'slice'
-          ? { slice: true, start: i.start && this.eval(i.start, scope), stop: i.stop && this.eval(i.stop, scope), step: i.step && this.eval(i.step, scope) }
-          : { slice: false, value: this.eval(i, scope) },
-      );
-      return frameSubscript(value, items) ?? UNKNOWN;
-    }
+    if (value.kind === 'qualname' && value.frame) return frameSubscript(value, this.frameIndex(expr, scope)) ?? UNKNOWN;
     const indices: Value[] = [];
     for (let i = 0; i < expr.index.length; i++) indices.push(expr.index[i].kind === 'slice' ? UNKNOWN : this.eval(expr.index[i], scope));
     const key = indices.length === 1 ? indices[0] : UNKNOWN;
@@ -1624,6 +1617,15 @@ export class Interpreter {
       }
     }
     return { kind: 'other' };
+  }
+
+  /** A subscript's index as pandas reads it: each item's value, a slice with its bounds' values. */
+  private frameIndex(expr: A.Subscript, scope: Scope): FrameIndex[] {
+    return expr.index.map((i) =>
+      i.kind === 'slice'
+        ? { slice: true, start: i.start && this.eval(i.start, scope), stop: i.stop && this.eval(i.stop, scope), step: i.step && this.eval(i.step, scope) }
+        : { slice: false, value: this.eval(i, scope) },
+    );
   }
 
   /** A slice's bound as an int, if known (a method: an arrow function in indexItem made each of its calls allocate a context). */
@@ -1833,7 +1835,6 @@ export class Interpreter {
         // A torchtext method reads only its positional arguments before any `*args`, and names its keywords.
         if (callee.receiver.kind === 'qualname' && callee.receiver.torchtext) return torchtextMethod(callee.receiver, callee.name, partial && expr.starArgs.length ? [] : args, kwargs) ?? UNKNOWN;
         if (callee.receiver.kind === 'qualname' && callee.receiver.tokenizer) return (partial ? undefined : tokenizerMethod(callee.receiver, callee.name, args, kwargs)) ?? forgetTokenizer(callee.receiver, callee.name);
-        if (callee.receiver.kind === 'qualname' && callee.receiver.frame) return (!partial && isFrame(callee.receiver) ? frameMethod(callee.receiver, callee.name, args, kwargs, this.originOf(expr)) : undefined) ?? UNKNOWN;
         if (partial && callee.receiver.kind === 'dict' && callee.receiver.parser) return partialParserCall(callee.receiver, callee.name);
         // `x.view(-1, *sizes)` with sizes unknown: the visible arguments alone would give a wrong shape.
         if (partial) return partialMethodResult(callee.receiver, callee.name, kwargs);
@@ -1887,7 +1888,7 @@ export class Interpreter {
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         if (receiver.tokenizer) return tokenizerMethod(receiver, name, args, kwargs) ?? forgetTokenizer(receiver, name);
         if (receiver.frame) return (isFrame(receiver) ? frameMethod(receiver, name, args, kwargs, origin) : undefined) ?? UNKNOWN;
-        return sklearnMethod(receiver.name, name, args.map((a) => (isFrame(a) ? frameArray(a, origin) : a)), kwargs, receiver, origin) ?? UNKNOWN;
+        return sklearnMethod(receiver.name, name, asArrays(args, origin), kwargs, receiver, origin) ?? UNKNOWN;
       case 'unknown':
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
         // the receiver is a tensor of unknown shape.
@@ -1952,7 +1953,7 @@ export class Interpreter {
     // np.array(frame) and np.asarray(frame) are the frame's values.
     if ((path === 'numpy.array' || path === 'numpy.asarray') && isFrame(args[0]) && args.length === 1 && !kwargs.has('ndmin')) return frameArray(args[0], origin);
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
-    if (path.startsWith('sklearn.')) return sklearnCall(path, args.map((a) => (isFrame(a) ? frameArray(a, origin) : a)), kwargs, origin) ?? UNKNOWN;
+    if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };

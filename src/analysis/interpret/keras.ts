@@ -10,7 +10,7 @@ import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/val
 import type { AnalysisContext } from './context';
 import { kerasDataset } from '../ops/datasets';
 import { kerasTokenizer } from '../ops/keras-text';
-import { frameArray, isFrame } from '../ops/pandas';
+import { asArray, asArrays } from '../ops/pandas';
 
 /** The part of the interpreter this module needs. */
 export interface KerasHost {
@@ -255,8 +255,9 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
   // After an add that raised, the program has stopped: nothing later is run, so nothing is claimed about it.
   if (model.stopped) return name === 'add' || name === 'compile' || name === 'build' ? { kind: 'none' } : UNKNOWN;
   // Keras reads a pandas DataFrame or Series given as data as its array of values.
-  const args = rawArgs.map((a) => asArray(a, host, expr));
-  const kwargs = new Map([...rawKwargs].map(([k, v]) => [k, asArray(v, host, expr)]));
+  const origin = host.originOf(expr);
+  const args = asArrays(rawArgs, origin);
+  const kwargs = new Map([...rawKwargs].map(([k, v]) => [k, asArray(v, origin)]));
   switch (name) {
     case 'add':
       if (addRaises(expr)) {
@@ -451,11 +452,4 @@ function wrappedLoss(def: A.FunctionDef, host: KerasHost): string | undefined {
   const m = /(?:^|\.)losses\.([a-z_]+)$/.exec(text) ?? /^([a-z_]+)$/.exec(text);
   if (!m || !/crossentropy|squared|absolute|hinge|divergence|poisson|log_?cosh|huber/.test(m[1])) return undefined;
   return m[1].replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
-}
-
-/** A pandas frame as the array Keras reads from it; a tuple or list of them (validation_data) item by item. */
-function asArray(value: Value, host: KerasHost, expr: A.Call): Value {
-  if (isFrame(value)) return frameArray(value, host.originOf(expr));
-  if ((value.kind === 'tuple' || value.kind === 'list') && !value.element && value.items.some(isFrame)) return { ...value, items: value.items.map((v) => (isFrame(v) ? frameArray(v, host.originOf(expr)) : v)) };
-  return value;
 }

@@ -102,6 +102,23 @@ export function frameArray(value: PandasFrame, origin: Origin): TensorValue {
   return { kind: 'tensor', dtype: 'unknown', origin, shape: shapeOf(isSeries ? [rows] : [rows, width]), numpy: true };
 }
 
+/**
+ * What Keras' fit and scikit-learn read from a value given as data: a frame's array of values, a tuple or list of
+ * frames (validation_data) item by item; anything else as it is.
+ */
+export function asArray(value: Value, origin: Origin): Value {
+  if (isFrame(value)) return frameArray(value, origin);
+  if ((value.kind === 'tuple' || value.kind === 'list') && !value.element && value.items.some(isFrame)) {
+    return { ...value, items: value.items.map((v) => (isFrame(v) ? frameArray(v, origin) : v)) };
+  }
+  return value;
+}
+
+/** asArray of each value. */
+export function asArrays(values: Value[], origin: Origin): Value[] {
+  return values.map((v) => asArray(v, origin));
+}
+
 /** Methods that give a frame of the same columns and rows (unless inplace=True, which gives None). */
 const SAME_SHAPE = new Set(['fillna', 'astype', 'copy', 'abs', 'round', 'clip', 'ffill', 'bfill', 'interpolate', 'sort_values', 'sort_index', 'replace', 'pct_change', 'diff', 'shift', 'rank', 'cumsum']);
 /** Methods that keep the columns but may keep fewer rows. */
