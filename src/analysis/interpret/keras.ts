@@ -417,8 +417,10 @@ function lossSpelling(name: string): string {
   return name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase().replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
 }
 
-/** Keras' losses (functions, their aliases, classes), spelt as lossSpelling gives them. */
-const KERAS_LOSS = /crossentropy|squared|absolute|hinge|divergence|poisson|log_?cosh|huber|^(mse|mae|mape|msle|kld|cosine_similarity|cosine_proximity)$/;
+/** Words in the names of Keras' loss functions and classes, spelt as lossSpelling gives them. */
+const LOSS_WORDS = /crossentropy|squared|absolute|hinge|divergence|poisson|log_?cosh|huber/;
+/** Keras' short aliases of losses. */
+const LOSS_ALIASES = /^(mse|mae|mape|msle|kld|cosine_similarity|cosine_proximity)$/;
 
 function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: KerasHost): string | undefined {
   if (loss?.kind === 'str') return loss.value.toLowerCase();
@@ -431,7 +433,8 @@ function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: Keras
   // A bare name is a loss imported by name (loss=categorical_crossentropy) only when it names one of Keras' losses;
   // another name (loss=loss_object, loss=criterion) is a variable whose value is not followed: the loss is not known.
   const bare = /^([A-Za-z_]\w*)$/.exec(text.trim());
-  return bare && KERAS_LOSS.test(lossSpelling(bare[1])) ? lossSpelling(bare[1]) : undefined;
+  const spelt = bare ? lossSpelling(bare[1]) : undefined;
+  return spelt !== undefined && (LOSS_WORDS.test(spelt) || LOSS_ALIASES.test(spelt)) ? spelt : undefined;
 }
 
 /**
@@ -450,6 +453,6 @@ function wrappedLoss(def: A.FunctionDef, host: KerasHost): string | undefined {
   // Only a function of Keras' losses module (keras.losses.x, tf.keras.losses.x, or x imported from it).
   const text = host.ctx.text(ret.func.range);
   const m = /(?:^|\.)losses\.([a-z_]+)$/.exec(text) ?? /^([a-z_]+)$/.exec(text);
-  if (!m || !/crossentropy|squared|absolute|hinge|divergence|poisson|log_?cosh|huber/.test(m[1])) return undefined;
-  return m[1].replace(/_?cross_?entropy/, '_crossentropy').replace(/^_/, '');
+  if (!m || !LOSS_WORDS.test(m[1])) return undefined;
+  return lossSpelling(m[1]);
 }
