@@ -12,7 +12,7 @@ import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
-import { FrameIndex, asArrays, frameArray, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
+import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { rnnUtility } from '../ops/rnn-utils';
@@ -1950,8 +1950,6 @@ export class Interpreter {
     if (partial && expr.starArgs.length > 0 && (isArrayFactory(path) || (path.startsWith('torch.') && torchLayerKind(path) === undefined))) {
       return path.startsWith('torch.') && path.indexOf('.', 6) === -1 && isTensorFactory(path.slice(6)) ? { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE } : UNKNOWN;
     }
-    // np.array(frame) and np.asarray(frame) are the frame's values.
-    if ((path === 'numpy.array' || path === 'numpy.asarray') && isFrame(args[0]) && args.length === 1 && !kwargs.has('ndmin')) return frameArray(args[0], origin);
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;

@@ -6,6 +6,7 @@ import { TensorValue, UNKNOWN, Value } from '../values/value';
 import { tensorFactory } from './tensor-factory';
 import { tensorMethod } from './tensor-methods';
 import { isNumpyArrayOp, numpyArrayOp } from './numpy-arrays';
+import { frameArray, isFrame } from './pandas';
 
 const NUMPY: Record<string, string> = {
   'numpy.array': 'array',
@@ -73,6 +74,8 @@ export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Va
 }
 
 function arrayOf(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
+  // np.array(frame) and np.asarray(frame) are the frame's values.
+  if ((path === 'numpy.array' || path === 'numpy.asarray') && isFrame(args[0]) && args.length === 1 && !kwargs.has('ndmin')) return frameArray(args[0], origin);
   if (isNumpyArrayOp(path)) return numpyArrayOp(path, args, kwargs, origin);
   if (path in NUMPY_FROM_ARRAY) return numpyTriangle(NUMPY_FROM_ARRAY[path], args[0] ?? kwargs.get('m'), origin);
   const kind = NUMPY[path];
