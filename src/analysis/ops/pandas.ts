@@ -8,6 +8,7 @@ import type { Origin } from '../shapes/dim';
 import { Dim, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { shapeOf } from '../shapes/shape';
 import { NONE, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
+import { valueFromDim } from './dims-from-values';
 
 /** What a frame holds: its row count, its column count (a DataFrame), and the column names when all are known. */
 export interface FrameState {
@@ -130,7 +131,7 @@ export function frameAttribute(object: PandasFrame, name: string, origin: Origin
     case 'values':
       return frameArray(object, origin);
     case 'shape':
-      return { kind: 'tuple', items: (state.series ? [state.rows] : [state.rows, state.width]).map(dimValue) };
+      return { kind: 'tuple', items: (state.series ? [state.rows] : [state.rows, state.width]).map(valueFromDim) };
     case 'columns':
       if (state.series) return UNKNOWN;
       if (state.columns) return { kind: 'list', items: state.columns.map((c) => ({ kind: 'str', value: c })) };
@@ -142,10 +143,6 @@ export function frameAttribute(object: PandasFrame, name: string, origin: Origin
     default:
       return undefined;
   }
-}
-
-function dimValue(d: Dim): Value {
-  return d.kind === 'int' ? { kind: 'int', value: d.value } : { kind: 'symint', dim: d };
 }
 
 /** A method of a frame; undefined when it is not modelled (the caller makes that unknown). */
@@ -245,5 +242,5 @@ export function frameSubscript(object: Value, index: FrameIndex[]): Value | unde
 
 /** len(frame): its rows. */
 export function frameLength(value: PandasFrame): Value {
-  return dimValue(value.frame.rows);
+  return valueFromDim(value.frame.rows);
 }
