@@ -223,10 +223,8 @@ export class AnalysisContext {
 
   /** `describe` builds the hover text; it runs only for the sites kept in the result. */
   addTensorSite(site: Omit<TensorSite, 'markdown'> & { markdown?: string; describe?: () => string }): void {
-    if (foreignFileOf(site.range)) return;
-    const key = `${site.range.start.line}:${site.range.start.column}`;
-    const existing = this.tensorSites.get(key);
-    if (existing && knownDims(site.shape) <= knownDims(existing.shape)) return;
+    const key = this.siteKey(site.range, site.shape);
+    if (key === undefined) return;
     // The site is the caller's fresh object: kept as it is rather than copied.
     site.markdown ??= '';
     this.tensorSites.set(key, site as TensorSite & { describe?: () => string });
@@ -237,11 +235,16 @@ export class AnalysisContext {
    * and what builds its hover, are made only when it is kept.
    */
   addNamedTensor(range: Range, name: string, shape: string, tensor: TensorValue, describe: (name: string, tensor: TensorValue) => string): void {
-    if (foreignFileOf(range)) return;
+    const key = this.siteKey(range, shape);
+    if (key !== undefined) this.tensorSites.set(key, { range, name, shape, describe: describer(describe, name, tensor), markdown: '' });
+  }
+
+  /** The key a tensor site at `range` is kept under, unless it is in another file or a site there knows as many sizes. */
+  private siteKey(range: Range, shape: string): string | undefined {
+    if (foreignFileOf(range)) return undefined;
     const key = `${range.start.line}:${range.start.column}`;
     const existing = this.tensorSites.get(key);
-    if (existing && knownDims(shape) <= knownDims(existing.shape)) return;
-    this.tensorSites.set(key, { range, name, shape, describe: describer(describe, name, tensor), markdown: '' });
+    return existing && knownDims(shape) <= knownDims(existing.shape) ? undefined : key;
   }
 
   result(): AnalysisResult & { coverage: CoverageStats } {
