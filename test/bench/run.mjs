@@ -23,12 +23,15 @@ function fmt(value, unit) {
 
 const all = [];
 for (const file of sections) {
-  const section = await import(pathToFileURL(join(here, file)).href);
-  process.stdout.write(`\n== ${section.title} ==\n`);
+  // A section that cannot load (a compiled helper missing) is reported like one that fails, and the rest still run.
+  let section = { title: file };
   let rows;
   try {
+    section = await import(pathToFileURL(join(here, file)).href);
+    process.stdout.write(`\n== ${section.title} ==\n`);
     rows = await section.run({ quick });
   } catch (error) {
+    if (section.title === file) process.stdout.write(`\n== ${file} ==\n`);
     process.stdout.write(`  section failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exitCode = 1;
     continue;
