@@ -87,6 +87,9 @@ export const attentionBatchFirst: Rule = {
       // One position per sequence in the data's own reading would make attention a no-op: attending across the batch
       // is then what the code means (BatchFormer's x.unsqueeze(1) into a sequence-first layer).
       if (known(dataSeq) === 1) return;
+      // "Nothing raises while the sizes fit" needs sizes that fit: a feature axis nothing follows (raw columns read
+      // from a file) may not be the model width at all, and then the program raises before attention runs.
+      if (dims[2].kind === 'unknown') return;
       ctx.report({
         range: argExpr(event, first)?.range ?? event.call.range,
         message: `${layerName(event.layer)} is ${words(layerLayout)} (batch_first=${config.batchFirst ? 'True' : 'False'}) but receives ${words(layout)} data ${formatShape(input.shape)}${input.origin ? ` from ${input.origin.text} (line ${input.origin.range.start.line + 1})` : ''}: it attends over the batch axis: ${count(dataBatch, 'sequences')} are mixed with each other, and each of ${count(dataSeq, 'positions')} is treated as a separate sequence. Nothing raises while the sizes fit`,
