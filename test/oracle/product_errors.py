@@ -36,6 +36,33 @@ SEED = 20261203
 CASES_PER_PRODUCT = 40
 RANKS = {"matmul": (1, 4), "mm": (1, 3), "bmm": (2, 4), "mv": (1, 3)}
 PRODUCTS = ["matmul", "mm", "bmm", "mv", "addmm", "baddbmm"]
+# Layers and the keyword arguments they are built with, ints everywhere (each int is made a float in turn).
+_CONV = {"in_channels": 4, "out_channels": 6, "kernel_size": 3, "stride": 1, "padding": 1, "dilation": 1, "groups": 1}
+_RNN = {"input_size": 8, "hidden_size": 4, "num_layers": 2}
+_ATTN = {"d_model": 8, "nhead": 2, "dim_feedforward": 16}
+LAYER_ARGS = [
+    ("Linear", {"in_features": 8, "out_features": 4}),
+    ("Embedding", {"num_embeddings": 10, "embedding_dim": 4, "padding_idx": 0}),
+    ("LSTM", {**_RNN, "proj_size": 2}),
+    ("GRU", _RNN),
+    ("RNN", _RNN),
+    ("LSTMCell", {"input_size": 8, "hidden_size": 4}),
+    ("GRUCell", {"input_size": 8, "hidden_size": 4}),
+    ("RNNCell", {"input_size": 8, "hidden_size": 4}),
+    ("Conv1d", _CONV),
+    ("Conv2d", _CONV),
+    ("Conv3d", _CONV),
+    ("LayerNorm", {"normalized_shape": 4}),
+    ("BatchNorm1d", {"num_features": 4}),
+    ("BatchNorm1d", {"num_features": 4, "affine": False}),
+    ("BatchNorm1d", {"num_features": 4, "track_running_stats": False}),
+    ("BatchNorm1d", {"num_features": 4, "affine": False, "track_running_stats": False}),
+    ("BatchNorm2d", {"num_features": 4}),
+    ("BatchNorm3d", {"num_features": 4}),
+    ("MultiheadAttention", {"embed_dim": 8, "num_heads": 2}),
+    ("TransformerEncoderLayer", _ATTN),
+    ("TransformerDecoderLayer", _ATTN),
+]
 
 
 def operand_pair(r, product):
@@ -357,7 +384,21 @@ def generate():
             convs.append({**case, "out": list(out.shape)})
         except RuntimeError as err:
             convs.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "gathers": gathers, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks, "convs": convs}
+    # Layers built with one argument a float of integer value (the same layer with ints builds): which arguments make the
+    # constructor raise, whatever the float's value. SL158's table of sizes (test/unit/analysis/layer-float-size.test.ts).
+    layer_floats = []
+    for kind, args in LAYER_ARGS:
+        for name, value in args.items():
+            if isinstance(value, bool) or not isinstance(value, int):
+                continue
+            built = {**args, name: float(value)}
+            case = {"kind": kind, "args": built, "float": name}
+            try:
+                getattr(torch.nn, kind)(**built)
+                layer_floats.append({**case, "ok": True})
+            except Exception as err:  # noqa: BLE001 - which error PyTorch gives is the golden's to say
+                layer_floats.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "gathers": gathers, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks, "convs": convs, "layer_floats": layer_floats}
 
 
 def main():
@@ -376,7 +417,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["gathers"] + data["expand_sizes"] + data["cat_ranks"] + data["convs"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("gathers", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", []) + golden.get("convs", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["gathers"] + data["expand_sizes"] + data["cat_ranks"] + data["convs"] + data["layer_floats"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("gathers", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", []) + golden.get("convs", []) + golden.get("layer_floats", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -384,7 +425,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['gathers'])} gathers ({sum(1 for c in data['gathers'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) and {len(data['convs'])} convolutions ({sum(1 for c in data['convs'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['gathers'])} gathers ({sum(1 for c in data['gathers'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) {len(data['convs'])} convolutions ({sum(1 for c in data['convs'] if 'raises' in c)} raise) and {len(data['layer_floats'])} layers built with a float ({sum(1 for c in data['layer_floats'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

@@ -1647,11 +1647,11 @@ export class Interpreter {
     }
     if (l !== undefined && r !== undefined) {
       const value = floatOp(op, l, r);
-      if (value !== undefined) return { kind: 'float', value };
+      if (value !== undefined) return assumedFloat(op, left, right) ?? { kind: 'float', value };
     } else {
       // Python numbers of which one is not known: a float when Python's rules make it one whatever the values.
       const float = unknownFloatOp(op, left, right);
-      if (float) return float;
+      if (float) return assumedFloat(op, left, right) ?? float;
     }
     if (op === '%' && left.kind === 'str') return formatPercent(left.value, right);
     const sequenceResult = sequenceArithmetic(op, left, right);
@@ -2235,6 +2235,7 @@ export class Interpreter {
       if (value === undefined && param.default) {
         value = this.eval(param.default, globals);
         if (symbolic === true && value.kind === 'int') value = { ...value, assumedDefault: param.name };
+        else if (symbolic === true && value.kind === 'float') value = { ...value, fromDefault: param.name };
       }
       if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
       if (value === undefined && symbolic) {
@@ -2561,6 +2562,21 @@ function nonNegative(v: Value): boolean {
  * number 0 or more to a float or to a negative int. A negative base to a fractional power would be complex, and an
  * int to an int an int: those stay undefined (the caller's unknown), as does everything that is not two numbers.
  */
+/**
+ * The float of `l op r` kept as only assumed when it is a float only because an operand is a parameter's float default
+ * (`hidden * ratio` with `ratio=0.5`: a caller passing `ratio=2` makes it an int). True division gives a float whatever
+ * its operands, so it never is.
+ */
+function assumedFloat(op: string, left: Value, right: Value): Value | undefined {
+  if (op === '/') return undefined;
+  const from = (left.kind === 'float' && left.fromDefault) || (right.kind === 'float' && right.fromDefault);
+  if (!from) return undefined;
+  const l = numberValue(left);
+  const r = numberValue(right);
+  const value = l !== undefined && r !== undefined ? floatOp(op, l, r) : undefined;
+  return value !== undefined ? { kind: 'float', value, fromDefault: from } : { kind: 'float', fromDefault: from };
+}
+
 function unknownFloatOp(op: string, left: Value, right: Value): Value | undefined {
   if (!isPythonNumber(left) || !isPythonNumber(right)) return undefined;
   const anyFloat = left.kind === 'float' || right.kind === 'float';

@@ -138,8 +138,11 @@ export type Value =
        */
       assumed?: string;
     }
-  /** A Python float; `value` unset when the float's value is not known (`math.sqrt(d)` of a d not known). */
-  | { kind: 'float'; value?: number }
+  /**
+   * A Python float; `value` unset when the float's value is not known (`math.sqrt(d)` of a d not known). `fromDefault`:
+   * the default of this parameter of a function nothing calls with a known argument (a caller may pass an int).
+   */
+  | { kind: 'float'; value?: number; fromDefault?: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }
   /** A string too long to keep (see MAX_STRING): only its length is known. */
