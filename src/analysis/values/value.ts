@@ -74,6 +74,11 @@ export interface PackedValue {
   padded: TensorValue;
   batchFirst: boolean;
   origin?: Origin;
+  /**
+   * pack_padded_sequence's input steps (its time axis) when the lengths set padded's time axis to their longest: a
+   * longer length than there are steps packs what is not there, and the recurrent layer reading it raises.
+   */
+  steps?: Dim;
 }
 
 export interface InstanceValue {
