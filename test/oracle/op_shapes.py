@@ -1733,6 +1733,24 @@ def _(r):
     return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}{dtype}))"
 
 
+@op("np-cumulative")
+def _(r):
+    # np.cumsum / np.cumprod: the array's shape along an axis, flattened to 1-D without one (axis=None, the default).
+    # The array may come from a seeded np.random.RandomState, whose randn is np.random.randn.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank)
+    a = np_array(r, s, r.random() < 0.3) if r.random() < 0.6 else f"np.random.RandomState({r.randint(0, 99)}).randn({args(s)})"
+    fn = r.choice(["cumsum", "cumprod"])
+    kind = r.choice(["none", "axis", "axis-kw", "axis-none"])
+    if kind == "none":
+        return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}))"
+    if kind == "axis-none":
+        return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}, axis=None))"
+    axis = r.randint(-rank, rank - 1)
+    form = f"{axis}" if kind == "axis" else f"axis={axis}"
+    return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}, {form}))"
+
+
 @op("opaque-axis")
 def _(r):
     # An axis the analyzer cannot read (`d` from a tensor's item): index_select keeps the input's rank whichever axis

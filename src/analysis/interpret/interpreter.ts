@@ -1319,9 +1319,9 @@ export class Interpreter {
       case 'module':
         return this.getAttribute(object, name, expr) ?? UNKNOWN;
       case 'instance':
-        return this.getAttribute(object, name, expr) ?? { kind: 'method', receiver: object, name };
+        return namedAttributeInt(this.getAttribute(object, name, expr), name) ?? { kind: 'method', receiver: object, name };
       case 'class':
-        return this.getAttribute(object, name, expr) ?? UNKNOWN;
+        return namedAttributeInt(this.getAttribute(object, name, expr), name) ?? UNKNOWN;
       case 'tensor':
         if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : object.name ? { kind: 'method', receiver: object, name: '__shape__' } : UNKNOWN;
         if (name === 'T' || name === 'data') return name === 'T' ? stillNumpy(object, tensorMethod(object, 'T', [], new Map(), this.originOf(expr))) : object;
@@ -1578,15 +1578,23 @@ export class Interpreter {
    */
   private sliceWindow(expr: A.Slice, scope: Scope): { length: number; maxStop: number } | undefined {
     const { start, stop } = expr;
+    if (stop?.kind === 'name') return this.shiftedWindow(expr, scope);
     if (expr.step || start?.kind !== 'name' || stop?.kind !== 'binop' || stop.op !== '+') return undefined;
     const offset = stop.left.kind === 'name' && stop.left.id === start.id ? stop.right : stop.right.kind === 'name' && stop.right.id === start.id ? stop.left : undefined;
     // Names and literals only: evaluating them again shows the rules nothing twice.
     if (offset?.kind !== 'name' && offset?.kind !== 'int') return undefined;
     const index = this.eval(start, scope);
     const length = intValue(this.eval(offset, scope));
-    if (index.kind !== 'symint' || !index.bounds || index.bounds.min < 0 || length === undefined || length < 0) return undefined;
-    const maxStop = index.bounds.max + length;
-    return Number.isSafeInteger(maxStop) ? { length, maxStop } : undefined;
+    return windowOf(index, length);
+  }
+
+  /** `x[i:last]` with `last` an int known to be `i + k` (`last = i + T` earlier): the window `x[i:i + k]` is. */
+  private shiftedWindow(expr: A.Slice, scope: Scope): { length: number; maxStop: number } | undefined {
+    const { start, stop } = expr;
+    if (expr.step || start?.kind !== 'name' || stop?.kind !== 'name') return undefined;
+    const index = this.eval(start, scope);
+    const end = this.eval(stop, scope);
+    return end.kind === 'symint' && end.shiftOf?.base === index ? windowOf(index, end.shiftOf.by) : undefined;
   }
 
   private indexItem(expr: A.Expr, scope: Scope): IndexItem {
@@ -1660,7 +1668,9 @@ export class Interpreter {
     // `data[i + seq_length]` drops an axis as `data[i]` does.
     if (INTEGER_OPS.has(op) && isInteger(left) && isInteger(right)) {
       const role = productRole(op, left, right);
-      return { kind: 'symint', dim: role ? { kind: 'unknown', role } : UNKNOWN_DIM };
+      const shiftOf = shiftOfSum(op, left, right);
+      const dim = role ? { kind: 'unknown' as const, role } : UNKNOWN_DIM;
+      return shiftOf ? { kind: 'symint', dim, shiftOf } : { kind: 'symint', dim };
     }
     if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
@@ -1951,6 +1961,8 @@ export class Interpreter {
       return path.startsWith('torch.') && path.indexOf('.', 6) === -1 && isTensorFactory(path.slice(6)) ? { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE } : UNKNOWN;
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
+    // A seeded generator's methods are np.random's functions (`rng = np.random.RandomState(0); rng.randn(120)`).
+    if (path === 'numpy.random.RandomState') return { kind: 'module', path: 'numpy.random' };
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
@@ -2471,6 +2483,30 @@ function hasOpenRank(v: Value, depth = 0): boolean {
 }
 
 type IntValue = Extract<Value, { kind: 'int' }>;
+
+/** A window of `length` entries starting at a loop index of known bounds, min ≥ 0: it ends by max + length. */
+function windowOf(index: Value, length: number | undefined): { length: number; maxStop: number } | undefined {
+  if (index.kind !== 'symint' || !index.bounds || index.bounds.min < 0 || length === undefined || length < 0) return undefined;
+  const maxStop = index.bounds.max + length;
+  return Number.isSafeInteger(maxStop) ? { length, maxStop } : undefined;
+}
+
+/** `i + k`, `k + i` or `i - k` of an int i not known and a known k: i shifted by ±k. */
+function shiftOfSum(op: string, left: Value, right: Value): { base: Value; by: number } | undefined {
+  if (op === '+' && left.kind === 'symint' && right.kind === 'int') return { base: left, by: right.value };
+  if (op === '+' && right.kind === 'symint' && left.kind === 'int') return { base: right, by: left.value };
+  if (op === '-' && left.kind === 'symint' && right.kind === 'int') return { base: left, by: -right.value };
+  return undefined;
+}
+
+/**
+ * An attribute's plain number named by the attribute when nothing named it before: `batch_size = 64` in the body of a
+ * `class Config`, read as `config.batch_size`, is a batch size as the variable would be. A name it already carries
+ * (`self.hidden = hidden_size`) is kept.
+ */
+function namedAttributeInt(value: Value | undefined, name: string): Value | undefined {
+  return value?.kind === 'int' && value.label === undefined ? labelledInt(value, name, value.origin) : value;
+}
 
 /**
  * The int named `label`, built field by field: a spread of values of many shapes (`{ ...value, label }`) takes

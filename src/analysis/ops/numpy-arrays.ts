@@ -14,7 +14,7 @@ import { tensorFunction } from './torch-functions';
 /** The np.<name> functions read here. */
 const NUMPY_ARRAY_OPS = new Set([
   'stack', 'concatenate', 'vstack', 'row_stack', 'hstack', 'expand_dims', 'squeeze', 'reshape', 'transpose',
-  'argmax', 'argmin', 'zeros_like', 'ones_like', 'empty_like', 'full_like',
+  'argmax', 'argmin', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'cumsum', 'cumprod',
 ]);
 
 export function isNumpyArrayOp(path: string): boolean {
@@ -199,6 +199,17 @@ export function numpyArrayOp(path: string, args: Value[], kwargs: Map<string, Va
       if (a.kind !== 'tensor' || ax === undefined || ax.kind === 'none') return UNKNOWN;
       const keep = kwargs.get('keepdims');
       return reduce(a, name, ax, keep?.kind === 'bool' ? keep.value : keep ? undefined : false, origin);
+    }
+    case 'cumsum':
+    case 'cumprod': {
+      // Running sums keep the array's shape along an axis; without one (axis=None, the default) NumPy flattens first.
+      const a = asArray(args[0] ?? kwargs.get('a'), origin);
+      const ax = axis(1);
+      if (a.kind !== 'tensor') return unknownArray(origin);
+      const dtype: DType = a.dtype === 'bool' ? 'long' : a.dtype;
+      if (ax === undefined || ax.kind === 'none') return { ...reshape(a, [intDim(-1)], origin), dtype, strides: undefined };
+      const kept = tensorMethod(a, name, [ax], new Map(), origin);
+      return kept.kind === 'tensor' ? { ...kept, dtype } : unknownArray(origin, dtype);
     }
     default: {
       // zeros_like / ones_like / empty_like / full_like: the array's shape, in its dtype unless one is given.

@@ -1,5 +1,5 @@
 // torch.nn.utils.rnn: pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence.
-import { Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { PackedValue, TensorValue, UNKNOWN, Value, boolValue } from '../values/value';
 
@@ -54,12 +54,17 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       const lengths = arg(args, kwargs, 1, 'lengths');
       const literal = lengths?.kind === 'tensor' ? lengths.literal : lengths?.kind === 'list' && !lengths.element ? lengths.items.map((v) => (v.kind === 'int' ? v.value : NaN)) : undefined;
       const timeAxis = batchFirst ? 1 : 0;
+      let steps: Dim | undefined;
       if (padded.shape.rankKnown && padded.shape.dims.length >= 2) {
         const dims = [...padded.shape.dims];
-        dims[timeAxis] = literal?.length && literal.every(Number.isFinite) ? intDim(Math.max(...literal), { origin, role: 'time' }) : symDim('time', { role: 'time' });
+        const longest = literal?.length && literal.every(Number.isFinite);
+        // Only where the pack itself succeeds: one length per entry of the batch axis (else PyTorch raises there, SL126).
+        const batch = dims[batchFirst ? 0 : 1];
+        if (longest && batch.kind === 'int' && batch.value === literal.length) steps = dims[timeAxis];
+        dims[timeAxis] = longest ? intDim(Math.max(...literal), { origin, role: 'time' }) : symDim('time', { role: 'time' });
         padded = { ...padded, shape: shapeOf(dims), strides: undefined };
       }
-      const packed: PackedValue = { kind: 'packed', padded, batchFirst, origin };
+      const packed: PackedValue = steps ? { kind: 'packed', padded, batchFirst, origin, steps } : { kind: 'packed', padded, batchFirst, origin };
       return packed;
     }
     case 'pack_sequence': {

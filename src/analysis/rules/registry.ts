@@ -52,6 +52,7 @@ import { softmaxOverBatchAxis } from './torch/sl151-softmax-over-batch-axis';
 import { bidirectionalLastStep } from './torch/sl152-bidirectional-last-step';
 import { attentionSoftmaxAxis } from './torch/sl153-attention-softmax-axis';
 import { rnnFlattenedOutputOneColumn } from './torch/sl154-rnn-flattened-output-one-column';
+import { packedLengthExceedsSteps } from './torch/sl155-packed-length-exceeds-steps';
 import { layerFloatSize } from './torch/sl158-layer-float-size';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
@@ -125,6 +126,7 @@ const RULES: readonly Rule[] = [
   bidirectionalLastStep,
   attentionSoftmaxAxis,
   rnnFlattenedOutputOneColumn,
+  packedLengthExceedsSteps,
   layerFloatSize,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,

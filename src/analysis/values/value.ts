@@ -74,6 +74,11 @@ export interface PackedValue {
   padded: TensorValue;
   batchFirst: boolean;
   origin?: Origin;
+  /**
+   * pack_padded_sequence's input steps (its time axis) when the lengths set padded's time axis to their longest: a
+   * longer length than there are steps packs what is not there, and the recurrent layer reading it raises.
+   */
+  steps?: Dim;
 }
 
 export interface InstanceValue {
@@ -131,6 +136,8 @@ export type Value =
       of?: { tensor: TensorValue; axis: number };
       /** Known to lie between these (inclusive): an item of a range of known bounds (a loop index). */
       bounds?: { min: number; max: number };
+      /** This int is `base + by` (`last = i + T` of a loop index i): `x[i:last]` is a window of `by` entries. */
+      shiftOf?: { base: Value; by: number };
       /**
        * The parameter this stands for, when the int is only assumed: a parameter of a function nothing calls with a
        * known argument, taken for a size (`hidden_size`). A caller may pass a list or an array there (`adj_mat`), so

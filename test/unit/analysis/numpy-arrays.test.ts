@@ -20,6 +20,9 @@ describe('NumPy arrays joined and reshaped', () => {
     ['np.transpose(np.zeros((2, 3, 4)))', '(4, 3, 2)', 'transpose without axes reverses them (PyTorch needs two)'],
     ['np.argmax(np.zeros((2, 3)), axis=-1)', '(2,)', 'argmax along an axis'],
     ['np.reshape(np.zeros((2, 3)), (-1, 1)).copy()', '(6, 1)', 'reshape, then an array copy'],
+    ['np.cumsum(np.zeros((2, 3)))', '(6,)', 'cumsum without an axis flattens first'],
+    ['np.cumprod(np.zeros((2, 3)), axis=-1)', '(2, 3)', 'cumprod along an axis keeps the shape'],
+    ['50 + np.cumsum(np.random.RandomState(0).randn(120))', '(120,)', "a RandomState's randn is np.random.randn"],
   ] as const) {
     it(`${why}: ${expr} → ${shape}`, async () => {
       assert.equal(await shapeOf(`${HEAD}y = torch.from_numpy(${expr})\n`, 'y'), shape);

@@ -13,6 +13,15 @@ describe('slice windows', () => {
     assert.equal(await shapeOf(`${series}for j in range(len(series) - 30):\n    s = series[j:j + 30]\n`, 's'), '(30,)');
   });
 
+  it('gives x[i:last] the length k where last = i + k was computed before, as the windows of a time-series loop are', async () => {
+    assert.equal(await shapeOf(`${series}for j in range(len(series) - k - 1):\n    last = j + k\n    s = series[j:last]\n`, 's'), '(20,)');
+    assert.equal(await shapeOf(`${series}xs = []\nfor j in range(len(series) - k):\n    end = k + j\n    xs.append(series[j:end])\nw = torch.stack(xs)\n`, 'w'), '(100, 20)');
+    // Past the end, shifted down, or from another index: not a window of known length.
+    assert.equal(await shapeOf(`${series}for j in range(len(series)):\n    last = j + k\n    s = series[j:last]\n`, 's'), '(?,)');
+    assert.equal(await shapeOf(`${series}for j in range(k, 100):\n    first = j - k\n    s = series[j:first]\n`, 's'), '(?,)');
+    assert.equal(await shapeOf(`${series}for j in range(50):\n    for m in range(50):\n        last = m + k\n        s = series[j:last]\n`, 's'), '(?,)');
+  });
+
   it('keeps the length unknown where the window may run past the end or start before 0', async () => {
     assert.equal(await shapeOf(`${series}w = torch.stack([series[i:i + k] for i in range(102)])\n`, 'w'), '(102, ?)');
     assert.equal(await shapeOf(`${series}w = torch.stack([series[i:i + k] for i in range(-1, 99)])\n`, 'w'), '(100, ?)');
