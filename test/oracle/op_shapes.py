@@ -2038,6 +2038,10 @@ RANK_DEMANDS = {
     "pow": (None, "x.pow(2)", "float"),
     "torch.pow": (None, "torch.pow(x, 2)", "float"),
     "F.normalize": (None, "F.normalize(x, dim=-1)", "float"),
+    # cat and stack join tensors of one rank (cat also skips an empty 1-D one, which these shapes never are).
+    "torch.cat": (None, "torch.cat([x, x], 0)", "float"),
+    "torch.stack": (None, "torch.stack([x, x], 1)", "float"),
+    "torch.stack-negative": (None, "torch.stack((x, x), dim=-3)", "float"),
 }
 # Ops whose output rank depends on sizes (squeeze(d) drops axis d only when it has size 1): only their demand counts.
 VARYING_RANK = {"squeeze-dim", "torch.squeeze-dim"}

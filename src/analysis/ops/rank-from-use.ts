@@ -3,9 +3,10 @@
 // ones, `out[:, -1, :]` needs at least three axes, an LSTM takes 2-D or 3-D input. Through ops whose result rank
 // follows their input's (an Embedding adds an axis, Linear and activations keep it, an LSTM's output keeps its
 // input's) such a fact reaches the parameter: `e = self.emb(x); out, _ = self.lstm(e); out[:, -1, :]` makes out 3-D
-// (LSTM: 2 or 3; indexing: at least 3), so e is 3-D and x 2-D. Only what PyTorch itself enforces counts (the op
-// raises on every other rank: see RANK_DEMANDS, checked against PyTorch 1.13 by test/oracle/op_shapes.py), only on
-// statements every normal run of the body executes, and contradictory facts leave the rank unknown.
+// (LSTM: 2 or 3; indexing: at least 3), so e is 3-D and x 2-D; what is proven of a tensor torch.cat or torch.stack
+// joined reaches each item (see Join). Only what PyTorch itself enforces counts (the op raises on every other rank:
+// see RANK_DEMANDS, checked against PyTorch 1.13 by test/oracle/op_shapes.py), only on statements every normal run of
+// the body executes, and contradictory facts leave the rank unknown.
 import type * as A from '../parse/ast';
 import { walkStatements } from '../parse/walk';
 import { MAX_RANK } from '../shapes/shape';
@@ -129,6 +130,8 @@ const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.adaptive_avg_pool2d': { accepts: [3, 4], shift: 0 },
 };
 const RECURRENT = ['LSTM', 'GRU', 'RNN'];
+/** Functions that join a sequence of tensors into one (see Join). */
+const JOINS = new Set(['torch.cat', 'torch.concat', 'torch.stack']);
 /** Reductions that give one tensor: over an axis they drop it (keepdim keeps it). max/min give (values, indices). */
 const REDUCTIONS = new Set(['sum', 'mean', 'prod', 'logsumexp']);
 /** Ops that run only on tensors of exactly this rank (PyTorch raises otherwise), keeping it. */
@@ -147,6 +150,29 @@ interface Provenance {
    * `.data` and the functions of torch.nn.utils.rnn read it.
    */
   packed?: true;
+  /**
+   * A tensor joined from others (torch.cat, torch.stack): its rank follows theirs (see Join), and `param` is the join's
+   * own key in `ranks`, which an assignment of the joined tensor makes a root of its name.
+   */
+  joined?: Join;
+}
+
+/**
+ * `torch.cat(items, d)` or `torch.stack(items, d)`: the items whose rank is followed (those of unknown provenance are
+ * left out), and whether an item may be skipped. PyTorch's cat skips an empty 1-D item whatever the others' rank
+ * (`torch.cat([torch.zeros(0), torch.zeros(2, 3)], 1)` runs) and refuses any other rank mismatch, so the result has the
+ * rank of each item that is not 1-D; stack refuses items of different shapes, so its result has one axis more than each.
+ */
+interface Join {
+  items: Provenance[];
+  skipsVectors: boolean;
+  /** The joined tensor's rank minus each item's: 1 for stack, 0 for cat. */
+  itemShift: number;
+}
+
+/** A provenance `by` axes more than `p`'s (less when negative); a PackedSequence's becomes its padded tensor's or data's. */
+function shifted(p: Provenance, by: number): Provenance {
+  return p.joined ? { param: p.param, shift: p.shift + by, joined: p.joined } : { param: p.param, shift: p.shift + by };
 }
 
 /**
@@ -236,6 +262,16 @@ class RankProver {
 
   /** Names bound by an assignment: key in `ranks` → the statement and the name. */
   private readonly roots = new Map<string, { stmt: A.Assign; name: string }>();
+  /** The keys of joined tensors (see Join): a root once a name is bound to one, never a parameter. */
+  private readonly joinKeys = new Set<string>();
+
+  /** A key in `ranks` for a tensor torch.cat or torch.stack joined, of a rank nothing known yet follows. */
+  joinKey(): string {
+    const key = `${this.roots.size}+${this.joinKeys.size}:join`;
+    this.joinKeys.add(key);
+    this.ranks.set(key, allRanks());
+    return key;
+  }
 
   /** The parameters and assigned names whose rank every fact agrees on, with that rank. */
   result(): ProvenRanks {
@@ -245,6 +281,7 @@ class RankProver {
       const rank = onlyRank(ranks);
       if (rank === undefined) continue;
       const root = this.roots.get(key);
+      if (!root && this.joinKeys.has(key)) continue;
       if (!root) params.set(key, rank);
       else {
         const names = assigned.get(root.stmt) ?? new Map<string, number>();
@@ -269,6 +306,12 @@ class RankProver {
     if (this.deferred) {
       this.deferred.push(() => this.demand(prov, ok, packedData));
       return;
+    }
+    if (prov.joined) {
+      // The joined tensor's rank is each item's (one more for stack), save an item cat may skip.
+      const { items, skipsVectors, itemShift } = prov.joined;
+      const shift = prov.shift + itemShift;
+      for (const item of items) this.demand(item, (r) => (skipsVectors && r === 1) || ok(r + shift));
     }
     const ranks = this.ranks.get(prov.param);
     if (!ranks) return;
@@ -431,7 +474,11 @@ class RankProver {
       // `items[:] = …` may change a list's length.
       if (target.kind !== 'name' && target.kind !== 'tuple' && target.kind !== 'list') this.lists.clear();
       this.forgetTargets(target);
-      if (target.kind === 'name') this.env.set(target.id, value ?? this.root(stmt, target.id));
+      if (target.kind === 'name') {
+        // `h = torch.cat(…)`: what the body proves of the joined tensor is proven of h from this assignment on.
+        if (value?.joined && value.shift === 0 && !this.roots.has(value.param)) this.roots.set(value.param, { stmt, name: target.id });
+        this.env.set(target.id, value ?? this.root(stmt, target.id));
+      }
       else if (target.kind === 'tuple' || target.kind === 'list') {
         if (target.items.some((t) => t.kind === 'starred')) continue;
         target.items.forEach((t, i) => {
@@ -451,7 +498,7 @@ class RankProver {
     if (layer && (RECURRENT.includes(layer) || TUPLE_LAYERS.has(layer))) return this.layerCall(expr);
     if (this.pathOf(expr.func) === 'torch.nn.utils.rnn.pad_packed_sequence' && expr.args.length >= 1 && !expr.hasStarArgs) {
       const packed = this.expr(expr.args[0]);
-      return packed?.packed ? { param: packed.param, shift: packed.shift + 1 } : undefined;
+      return packed?.packed ? shifted(packed, 1) : undefined;
     }
     return undefined;
   }
@@ -546,23 +593,40 @@ class RankProver {
 
   /**
    * `torch.cat(items, …)`, `torch.stack(items)`, `torch.cat([conv(x) for conv in self.convs], 1)`: PyTorch refuses an
-   * empty list, so a comprehension's element ran.
+   * empty list, so a comprehension's element ran. Gives the provenance of that list's items, when it has one.
    */
-  private joinsList(call: A.Call): void {
-    if (this.muted > 0 || call.hasStarArgs) return;
+  private joinsList(call: A.Call): Provenance | undefined {
+    if (this.muted > 0 || call.hasStarArgs) return undefined;
     const first = call.args[0];
-    if (first?.kind !== 'name' && first?.kind !== 'comprehension') return;
+    if (first?.kind !== 'name' && first?.kind !== 'comprehension') return undefined;
     const path = this.pathOf(call.func);
-    if (path !== 'torch.cat' && path !== 'torch.stack') return;
+    if (path !== 'torch.cat' && path !== 'torch.stack') return undefined;
     if (first.kind === 'comprehension') {
       const source = first.generators.length === 1 && first.generators[0].iter.kind === 'name' ? this.lists.get(first.generators[0].iter.id) : undefined;
       // Over a list another comprehension built, the join proves that list's items ran too.
       if (source) ranOnce(source.root);
-      this.comprehension(first, true);
-      return;
+      return this.comprehension(first, true)?.element;
     }
     const list = this.lists.get(first.id);
-    if (list) ranOnce(list.root);
+    if (!list) return undefined;
+    ranOnce(list.root);
+    return list.element;
+  }
+
+  /**
+   * `torch.cat([a, b], 1)`, `torch.stack((a, b))`, `torch.cat([conv(x) for conv in self.convs], 1)`: the joined
+   * tensor, whose rank follows its items' (see Join); the axis it joins along is one it has, unless cat gave 1-D.
+   */
+  private join(path: string, call: A.Call, items: (Provenance | undefined)[]): Provenance | undefined {
+    const known = items.filter((p): p is Provenance => p !== undefined && !p.packed);
+    if (known.length === 0 || call.keywords.some((k) => k.name !== 'dim')) return undefined;
+    const stack = path === 'torch.stack';
+    const joined: Provenance = { param: this.joinKey(), shift: 0, joined: { items: known, skipsVectors: !stack, itemShift: stack ? 1 : 0 } };
+    const dim = call.args[1] ?? call.keywords.find((k) => k.name === 'dim')?.value;
+    const fits = dimFits(dim ? literalInt(dim) : undefined);
+    // cat of empty 1-D items only gives one whatever the axis (`torch.cat([torch.zeros(0)] * 2, 2)` runs).
+    if (dim) this.demand(joined, stack ? fits : (r) => r === 1 || fits(r));
+    return joined;
   }
 
   /** What a name or attribute chain outside the function's own names is (`self.lstm`, `F.relu`). */
@@ -612,7 +676,7 @@ class RankProver {
     }
     if (rule.accepts) this.demand(input, (r) => rule.accepts!.includes(r));
     if (rule.atLeast !== undefined) this.demand(input, (r) => r >= rule.atLeast!);
-    return { param: input.param, shift: input.shift + rule.shift };
+    return shifted(input, rule.shift);
   }
 
   /**
@@ -629,7 +693,7 @@ class RankProver {
       if (rule.atLeast !== undefined) this.demand(input, (r) => r + before >= rule.atLeast!);
       shift += rule.shift;
     }
-    return { param: input.param, shift: input.shift + shift };
+    return shifted(input, shift);
   }
 
   /** Evaluates an expression for its facts; returns its provenance when its rank follows a parameter's. */
@@ -648,7 +712,7 @@ class RankProver {
         const right = this.expr(e.right);
         if (e.op === '@' || left?.packed || right?.packed) return undefined;
         // A number keeps the tensor's rank; two tensors of one provenance keep it too.
-        if (left && (isNumber(e.right) || (right && right.param === left.param && right.shift === left.shift))) return left;
+        if (left && (isNumber(e.right) || (right && sameProvenance(right, left)))) return left;
         if (right && isNumber(e.left)) return right;
         return undefined;
       }
@@ -657,7 +721,7 @@ class RankProver {
       case 'attribute': {
         const object = this.expr(e.object);
         // `.data` of a tensor is the same tensor's storage; of a PackedSequence, its packed data.
-        return e.attr === 'data' && object ? { param: object.param, shift: object.shift } : undefined;
+        return e.attr === 'data' && object ? shifted(object, 0) : undefined;
       }
       case 'tuple':
       case 'list':
@@ -711,8 +775,15 @@ class RankProver {
       const kind = this.layerOf(call.func)!;
       return RECURRENT.includes(kind) || TUPLE_LAYERS.has(kind) ? undefined : out;
     }
-    this.joinsList(call);
-    const args = call.args.map((a) => this.expr(a));
+    const listItem = this.joinsList(call);
+    // The items of a literal list joined by torch.cat or torch.stack, each read once.
+    let items: (Provenance | undefined)[] | undefined = listItem ? [listItem] : undefined;
+    const joins = !call.hasStarArgs && call.args[0] && (call.args[0].kind === 'list' || call.args[0].kind === 'tuple') && !call.args[0].items.some((t) => t.kind === 'starred') && JOINS.has(this.pathOf(call.func) ?? '');
+    const args = call.args.map((a, i) => {
+      if (i > 0 || !joins || (a.kind !== 'list' && a.kind !== 'tuple')) return this.expr(a);
+      items = a.items.map((t) => this.expr(t));
+      return undefined;
+    });
     const keywords = new Map(call.keywords.map((k) => [k.name, this.expr(k.value)]));
     if (call.hasStarArgs) return this.unread();
     const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
@@ -722,11 +793,13 @@ class RankProver {
     }
     if (call.func.kind === 'attribute') {
       const path = this.pathOf(call.func);
+      if (path !== undefined && items && JOINS.has(path)) return this.join(path, call, items);
       if (path !== undefined) return this.functionCall(path, call, args);
       const receiver = this.expr(call.func.object);
       return this.methodCall(call.func.attr, receiver, call, args);
     }
     const path = this.pathOf(call.func);
+    if (path !== undefined && items && JOINS.has(path)) return this.join(path, call, items);
     return path !== undefined ? this.functionCall(path, call, args) : undefined;
   }
 
@@ -767,7 +840,7 @@ class RankProver {
       // Two 1-D tensors give a 0-D one.
       this.demand(receiver, (r) => r === 1);
       this.demand(args[0], (r) => r === 1);
-      return receiver && { param: receiver.param, shift: receiver.shift - 1 };
+      return receiver && shifted(receiver, -1);
     }
     if (name in EXACT_RANK_METHODS) {
       const rank = EXACT_RANK_METHODS[name];
@@ -803,7 +876,7 @@ class RankProver {
       if (d === undefined) return undefined;
       // unsqueeze's dim ranges over the result's axes.
       this.demand(receiver, (r) => dimFits(d)(r + 1));
-      return receiver && { param: receiver.param, shift: receiver.shift + 1 };
+      return receiver && shifted(receiver, 1);
     }
     if (RANK_KEEPING_METHODS.has(name)) return receiver;
     if (NUMBER_ARG_KEEPING_METHODS.has(name) && onlyNumbers(call, 0)) return receiver;
@@ -824,7 +897,7 @@ class RankProver {
     const keepdim = keepdimExpr === undefined ? false : keepdimExpr.kind === 'true' ? true : keepdimExpr.kind === 'false' ? false : undefined;
     if (keepdim === undefined || call.keywords.some((k) => k.name !== dimName && k.name !== 'keepdim')) return undefined;
     this.demand(input, hasAxis(d));
-    return { param: input.param, shift: input.shift - (keepdim ? 0 : 1) };
+    return shifted(input, keepdim ? 0 : -1);
   }
 
   private functionCall(path: string, call: A.Call, args: (Provenance | undefined)[]): Provenance | undefined {
@@ -838,7 +911,7 @@ class RankProver {
     if (name === 'torch.dot' && call.args.length === 2) {
       this.demand(args[0], (r) => r === 1);
       this.demand(args[1], (r) => r === 1);
-      return args[0] && { param: args[0].param, shift: args[0].shift - 1 };
+      return args[0] && shifted(args[0], -1);
     }
     if (name === 'torch.transpose' && call.args.length === 3) {
       for (const a of call.args.slice(1, 3)) this.demand(args[0], dimFits(literalInt(a)));
@@ -862,10 +935,10 @@ class RankProver {
     if (rule && args[0] && !args[0].packed && call.args[0]?.kind !== 'starred') {
       if (rule.accepts) this.demand(args[0], (r) => rule.accepts!.includes(r));
       if (rule.atLeast !== undefined) this.demand(args[0], (r) => r >= rule.atLeast!);
-      return { param: args[0].param, shift: args[0].shift + rule.shift };
+      return shifted(args[0], rule.shift);
     }
     // The padded tensor's batch and time axes become one in the packed data.
-    if (path === 'torch.nn.utils.rnn.pack_padded_sequence' && args[0] && !args[0].packed && call.args[0]?.kind !== 'starred') return { param: args[0].param, shift: args[0].shift - 1, packed: true };
+    if (path === 'torch.nn.utils.rnn.pack_padded_sequence' && args[0] && !args[0].packed && call.args[0]?.kind !== 'starred') return { ...shifted(args[0], -1), packed: true };
     return undefined;
   }
 
@@ -904,7 +977,7 @@ class RankProver {
     this.demand(object, (r) => r >= consumed);
     if (!exact || !object || object.packed) return undefined;
     const ints = e.index.filter((item) => literalInt(item) !== undefined).length;
-    return { param: object.param, shift: object.shift - ints + added };
+    return shifted(object, added - ints);
   }
 }
 
@@ -926,7 +999,7 @@ function likeLayers(container: Value): { layer: LayerDesc; nonEmpty: boolean } |
 }
 
 function sameProvenance(a: Provenance, b: Provenance): boolean {
-  return a.param === b.param && a.shift === b.shift && a.packed === b.packed;
+  return a.param === b.param && a.shift === b.shift && a.packed === b.packed && a.joined === b.joined;
 }
 
 /** How many axes `permute` lists: `permute(1, 0, 2)` or `permute((1, 0, 2))`, all written out. */
