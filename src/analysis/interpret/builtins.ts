@@ -56,6 +56,9 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'max':
     case 'min': {
+      // Over one tensor, Python walks its first axis and gives back one row (comparing rows of more than one element
+      // raises): the row's shape, 0-D for a 1-D tensor.
+      if (args.length === 1 && !kwargs.size && a.kind === 'tensor') return iterated(a)?.element ?? UNKNOWN;
       const items = args.length === 1 && (a.kind === 'list' || a.kind === 'tuple') ? a.items : args;
       const nums = items.map(intValue);
       if (nums.length && nums.every((n) => n !== undefined)) return { kind: 'int', value: name === 'max' ? Math.max(...(nums as number[])) : Math.min(...(nums as number[])) };
