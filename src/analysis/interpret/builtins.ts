@@ -56,6 +56,9 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     }
     case 'max':
     case 'min': {
+      // Over one tensor, Python walks its first axis and gives back one row (comparing rows of more than one element
+      // raises): the row's shape, 0-D for a 1-D tensor.
+      if (args.length === 1 && !kwargs.size && a.kind === 'tensor') return iterated(a)?.element ?? UNKNOWN;
       const items = args.length === 1 && (a.kind === 'list' || a.kind === 'tuple') ? a.items : args;
       const nums = items.map(intValue);
       if (nums.length && nums.every((n) => n !== undefined)) return { kind: 'int', value: name === 'max' ? Math.max(...(nums as number[])) : Math.min(...(nums as number[])) };
@@ -131,8 +134,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
     case 'vars':
       return a?.kind === 'dict' ? { kind: 'dict', entries: new Map(a.entries), partial: a.partial } : UNKNOWN;
     case 'dict': {
-      const dict: Extract<Value, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), partial: a?.kind === 'dict' ? a.partial : a !== undefined };
+      const pairs = a && a.kind !== 'dict' ? namedPairs(a) : undefined;
+      const dict: Extract<Value, { kind: 'dict' }> = { kind: 'dict', entries: new Map(), partial: a?.kind === 'dict' ? a.partial : a !== undefined && !pairs };
       if (a?.kind === 'dict') for (const [k, v] of a.entries) setEntry(dict, k, v);
+      // Pairs in order; a key given again keeps its first place and takes the later value, as Python's dict does.
+      if (pairs) for (const [k, v] of pairs) setEntry(dict, k, v);
       for (const [k, v] of kwargs) setEntry(dict, k, v);
       return dict;
     }
@@ -274,3 +280,18 @@ function unfollowedItems(v: Value): Iterated | undefined {
 function commonOrUnknown(items: Value[]): Value {
   return items.length > 0 && items.every((x) => x === items[0]) ? items[0] : UNKNOWN;
 }
+
+/**
+ * The entries of `dict(pairs)` or `OrderedDict(pairs)` given a list or tuple of (key, value) pairs each seen, every key a
+ * known string (`OrderedDict([('fc1', nn.Linear(…)), ('relu', nn.ReLU())])`); undefined for anything else.
+ */
+function namedPairs(v: Value): [string, Value][] | undefined {
+  if ((v.kind !== 'list' && v.kind !== 'tuple') || v.element) return undefined;
+  const pairs: [string, Value][] = [];
+  for (const item of v.items) {
+    if ((item.kind !== 'tuple' && item.kind !== 'list') || item.element || item.items.length !== 2 || item.items[0].kind !== 'str') return undefined;
+    pairs.push([item.items[0].value, item.items[1]]);
+  }
+  return pairs;
+}
+

@@ -1944,6 +1944,8 @@ export class Interpreter {
   private callPath(path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
     const origin = this.originOf(expr);
     if (path.startsWith('builtins.')) return callBuiltin(path.slice(9), args, kwargs, this, expr);
+    // An OrderedDict holds what a dict does; dicts keep their insertion order too.
+    if (path === 'collections.OrderedDict') return callBuiltin('dict', args, kwargs, this, expr);
     const keras = kerasPath(path);
     if (keras) {
       this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
@@ -3003,6 +3005,8 @@ function compareValues(ops: string[], values: Value[]): Value {
  * opaque placeholder, so the container's output is unknown rather than the input passed through.
  */
 function sequentialChildren(args: Value[]): LayerDesc[] {
+  // A dict that may hold modules it does not list: a child not known stands for them, so the output is not claimed.
+  if (args.length === 1 && args[0].kind === 'dict' && args[0].partial) return [OPAQUE_LAYER];
   const source = args.length === 1 && args[0].kind === 'dict' ? [...args[0].entries.values()] : args;
   return source.map((a) => (a.kind === 'layer' ? a.layer : a.kind === 'instance' ? { ...OPAQUE_LAYER, kind: 'Module', label: a.cls.name, module: a } : OPAQUE_LAYER));
 }

@@ -29,10 +29,18 @@ export function dimsFromSizeArgs(args: Value[], origin: Origin | undefined): Dim
     if (only.kind === 'unknown') return undefined;
   }
   // Among separate sizes, a one-element integer tensor is read as its int (`x.expand(B, lengths.max())`): one size,
-  // its value not known. A float tensor makes PyTorch raise.
-  const size = (a: Value) => a.kind === 'int' || a.kind === 'symint' || a.kind === 'unknown' || (args.length > 1 && a.kind === 'tensor' && a.dtype !== 'float');
+  // its value not known. A float tensor makes PyTorch raise. An attribute the analysis could not read (`self.dim` of a
+  // module built elsewhere) is one size too when there are several: PyTorch takes separate sizes only as ints, so the
+  // count of sizes is the result's rank even when the value of one is not known.
+  const size = (a: Value) =>
+    a.kind === 'int' || a.kind === 'symint' || a.kind === 'unknown' || (args.length > 1 && ((a.kind === 'tensor' && a.dtype !== 'float') || unreadAttribute(a)));
   if (!args.every(size)) return undefined;
   return dimsOf(args, origin);
+}
+
+/** An attribute read from an object whose attributes are not known: a placeholder the interpreter gives (kind 'method'). */
+function unreadAttribute(a: Value): boolean {
+  return a.kind === 'method' && a.receiver.kind !== 'tensor' && a.receiver.kind !== 'packed';
 }
 
 /**

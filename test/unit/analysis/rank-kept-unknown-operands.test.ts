@@ -74,4 +74,16 @@ describe('ranks kept with an operand or an axis the analysis cannot follow', () 
     assert.equal(await shapeOf(body, 'a'), '(?, ?, ?)');
     assert.equal(await shapeOf(body, 'b'), '(2, ?, 7)');
   });
+
+  it('view and reshape given separate sizes have as many axes as sizes, with an attribute the analysis cannot read among them', async () => {
+    const body = PROGRAM('h = x.permute(0, 2, 1)\na = h.view(-1, self.heads, 8)\nb = h.reshape(h.size(0), self.heads, -1, 2)\nreturn a, b');
+    assert.equal(await shapeOf(body, 'a'), '(?, ?, 8)');
+    assert.equal(await shapeOf(body, 'b'), '(x.size(0), ?, ?, 2)');
+  });
+
+  it('view given one value it cannot read, or a tensor method among its sizes, stays unknown', async () => {
+    const body = PROGRAM('h = x.permute(0, 2, 1)\na = h.view(self.heads)\nb = h.view(-1, h.size)\nreturn a, b');
+    assert.equal(await shapeOf(body, 'a'), undefined);
+    assert.equal(await shapeOf(body, 'b'), undefined);
+  });
 });
