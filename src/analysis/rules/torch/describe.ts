@@ -74,3 +74,8 @@ export function sliceGivenToLayer<T>(candidates: WeakMap<Range, T>, event: Layer
   const input = event.args[0];
   return input?.kind === 'tensor' && input.origin ? candidates.get(input.origin.range) : undefined;
 }
+
+/** A Python float as Python prints it: `50.0`, `6.75`. */
+export function formatFloat(v: number): string {
+  return Number.isInteger(v) ? v.toFixed(1) : String(v);
+}

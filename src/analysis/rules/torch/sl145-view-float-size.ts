@@ -4,7 +4,7 @@ import type { RuleContext } from '../../interpret/events';
 import type { Range } from '../../findings';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { keywordExpr } from './describe';
+import { formatFloat, keywordExpr } from './describe';
 
 /**
  * The sizes a view or reshape is given, with the expressions that wrote them where they are arguments of the call:
@@ -46,10 +46,6 @@ function report(ctx: RuleContext, callRange: Range, op: 'view' | 'reshape', size
     related: [],
     fixes: floats.every((i) => sizes.exprs[i]) ? [fix('Convert the size with int()', floats.map((i) => { const e = sizes.exprs[i]!; return replace(e.range, `int(${ctx.text(e.range)})`); }), false)] : [],
   });
-}
-
-function formatFloat(v: number): string {
-  return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 export const viewFloatSize: Rule = {

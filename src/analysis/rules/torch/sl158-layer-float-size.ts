@@ -4,7 +4,7 @@ import { argValue } from '../../layers/layer';
 import type { Value } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
-import { layerName } from './describe';
+import { formatFloat, layerName } from './describe';
 
 /**
  * The arguments each layer turns into the sizes of the tensors it allocates when it is built, so that PyTorch 1.13 raises
@@ -53,10 +53,6 @@ function allocates(layer: LayerDesc, arg: string): boolean {
     return v.kind === 'bool' && v.value;
   };
   return isTrue('affine') || isTrue('track_running_stats');
-}
-
-function formatFloat(v: number): string {
-  return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
 /** `a / b` written as `a // b`: the fix for the Python 2 division that meets Python 3. */
