@@ -36,7 +36,9 @@ from torch_models import read_safetensors, write_safetensors  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUT = os.path.join(ROOT, "test", "fixtures", "per-step")
-TOLERANCE = 1e-9
+# The models run in float32: PyTorch's kernels differ between CPUs in the last bits of a float32 (an AMD EPYC here gave
+# a cross-entropy 4.4e-9 away from the golden written on another machine), so the rerun is held to float32's precision.
+TOLERANCE = 1e-6
 
 HEADER = "import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n\n\n"
 
