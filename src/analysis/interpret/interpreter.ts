@@ -2595,12 +2595,6 @@ function nonNegative(v: Value): boolean {
 }
 
 /**
- * `l op r` for Python numbers of which at least one is not known, when Python's rules make the result a float whatever
- * the values (or raise): true division always; + - * // % when either is a float; ** of a float to an int, and of a
- * number 0 or more to a float or to a negative int. A negative base to a fractional power would be complex, and an
- * int to an int an int: those stay undefined (the caller's unknown), as does everything that is not two numbers.
- */
-/**
  * The float of `l op r` kept as only assumed when it is a float only because an operand is a parameter's float default
  * (`hidden * ratio` with `ratio=0.5`: a caller passing `ratio=2` makes it an int). True division gives a float whatever
  * its operands, so it never is.
@@ -2615,6 +2609,12 @@ function assumedFloat(op: string, left: Value, right: Value): Value | undefined 
   return value !== undefined ? { kind: 'float', value, fromDefault: from } : { kind: 'float', fromDefault: from };
 }
 
+/**
+ * `l op r` for Python numbers of which at least one is not known, when Python's rules make the result a float whatever
+ * the values (or raise): true division always; + - * // % when either is a float; ** of a float to an int, and of a
+ * number 0 or more to a float or to a negative int. A negative base to a fractional power would be complex, and an
+ * int to an int an int: those stay undefined (the caller's unknown), as does everything that is not two numbers.
+ */
 function unknownFloatOp(op: string, left: Value, right: Value): Value | undefined {
   if (!isPythonNumber(left) || !isPythonNumber(right)) return undefined;
   const anyFloat = left.kind === 'float' || right.kind === 'float';
