@@ -2248,8 +2248,7 @@ export class Interpreter {
       if (kwargs.has(param.name)) value = kwargs.get(param.name);
       if (value === undefined && param.default) {
         value = this.eval(param.default, globals);
-        if (symbolic === true && value.kind === 'int') value = { ...value, assumedDefault: param.name };
-        else if (symbolic === true && value.kind === 'float') value = { ...value, fromDefault: param.name };
+        if (symbolic === true && (value.kind === 'int' || value.kind === 'float')) value = { ...value, assumedDefault: param.name };
       }
       if (value === undefined && symbolic === 'tensors') value = { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin: { range: param.range, text: param.name }, name: param.name };
       if (value === undefined && symbolic) {
@@ -2601,12 +2600,12 @@ function nonNegative(v: Value): boolean {
  */
 function assumedFloat(op: string, left: Value, right: Value): Value | undefined {
   if (op === '/') return undefined;
-  const from = (left.kind === 'float' && left.fromDefault) || (right.kind === 'float' && right.fromDefault);
+  const from = (left.kind === 'float' && left.assumedDefault) || (right.kind === 'float' && right.assumedDefault);
   if (!from) return undefined;
   const l = numberValue(left);
   const r = numberValue(right);
   const value = l !== undefined && r !== undefined ? floatOp(op, l, r) : undefined;
-  return value !== undefined ? { kind: 'float', value, fromDefault: from } : { kind: 'float', fromDefault: from };
+  return value !== undefined ? { kind: 'float', value, assumedDefault: from } : { kind: 'float', assumedDefault: from };
 }
 
 /**

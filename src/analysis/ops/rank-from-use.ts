@@ -791,16 +791,12 @@ class RankProver {
       this.userCall(target, call, args, keywords);
       if (target.kind !== 'module') return undefined;
     }
-    if (call.func.kind === 'attribute') {
-      const path = this.pathOf(call.func);
-      if (path !== undefined && items && JOINS.has(path)) return this.join(path, call, items);
-      if (path !== undefined) return this.functionCall(path, call, args);
-      const receiver = this.expr(call.func.object);
-      return this.methodCall(call.func.attr, receiver, call, args);
-    }
     const path = this.pathOf(call.func);
     if (path !== undefined && items && JOINS.has(path)) return this.join(path, call, items);
-    return path !== undefined ? this.functionCall(path, call, args) : undefined;
+    if (path !== undefined) return this.functionCall(path, call, args);
+    if (call.func.kind !== 'attribute') return undefined;
+    const receiver = this.expr(call.func.object);
+    return this.methodCall(call.func.attr, receiver, call, args);
   }
 
   /**

@@ -146,10 +146,11 @@ export type Value =
       assumed?: string;
     }
   /**
-   * A Python float; `value` unset when the float's value is not known (`math.sqrt(d)` of a d not known). `fromDefault`:
-   * the default of this parameter of a function nothing calls with a known argument (a caller may pass an int).
+   * A Python float; `value` unset when the float's value is not known (`math.sqrt(d)` of a d not known).
+   * `assumedDefault` as for an int: the default of this parameter of a function nothing calls with a known argument (a
+   * caller may pass an int), or arithmetic other than `/` on one.
    */
-  | { kind: 'float'; value?: number; fromDefault?: string }
+  | { kind: 'float'; value?: number; assumedDefault?: string }
   | { kind: 'bool'; value: boolean }
   | { kind: 'str'; value: string }
   /** A string too long to keep (see MAX_STRING): only its length is known. */

@@ -11,7 +11,7 @@ const KINDS = [
 ];
 
 /** nn.BatchNorm1d(num_features, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True), and so BatchNorm2d and 3d. */
-const BATCHNORM1D_PARAMS = [
+const BATCHNORM_PARAMS = [
   { name: 'num_features' },
   { name: 'eps', default: { kind: 'float', value: 1e-5 } as Value },
   { name: 'momentum', default: { kind: 'float', value: 0.1 } as Value },
@@ -34,7 +34,7 @@ function applySame(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>,
 export const torchShapePreserving: LayerFamily = {
   framework: 'torch',
   kinds: KINDS,
-  params: (kind) => (kind === 'LayerNorm' ? [{ name: 'normalized_shape' }] : kind === 'BatchNorm1d' || kind === 'BatchNorm2d' || kind === 'BatchNorm3d' ? BATCHNORM1D_PARAMS : kind.includes('Dropout') ? [{ name: 'p', default: { kind: 'float', value: 0.5 } }] : kind.includes('Softmax') || kind === 'Softmin' ? [{ name: 'dim' }] : []),
+  params: (kind) => (kind === 'LayerNorm' ? [{ name: 'normalized_shape' }] : kind === 'BatchNorm1d' || kind === 'BatchNorm2d' || kind === 'BatchNorm3d' ? BATCHNORM_PARAMS : kind.includes('Dropout') ? [{ name: 'p', default: { kind: 'float', value: 0.5 } }] : kind.includes('Softmax') || kind === 'Softmin' ? [{ name: 'dim' }] : []),
   apply: applySame,
   hover: (layer) => `**nn.${layer.kind}** — the output has the same shape as the input.`,
 };

@@ -38,9 +38,9 @@ const SIZES: Record<string, readonly string[]> = {
  * (`LayerNorm([d / 2])`, `kernel_size=(3.0,)`).
  */
 function floatIn(value: Value): (Value & { kind: 'float' }) | undefined {
-  if (value.kind === 'float') return value.fromDefault ? undefined : value;
+  if (value.kind === 'float') return value.assumedDefault ? undefined : value;
   if ((value.kind === 'tuple' || value.kind === 'list') && !value.element) {
-    for (const item of value.items) if (item.kind === 'float' && !item.fromDefault) return item;
+    for (const item of value.items) if (item.kind === 'float' && !item.assumedDefault) return item;
   }
   return undefined;
 }
