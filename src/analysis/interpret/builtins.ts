@@ -21,6 +21,8 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
         return length === undefined ? UNKNOWN : { kind: 'int', value: length, origin: interp.originOf(call) };
       }
       if (a.kind === 'str') return { kind: 'int', value: a.value.length };
+      // len(x.shape), len(x.size()): the tensor's rank, as x.dim() and x.ndim give it.
+      if (a.kind === 'size') return { kind: 'int', value: a.dims.length, origin: interp.originOf(call) };
       if (isFrame(a)) return frameLength(a);
       if (a.kind === 'longstr') return { kind: 'int', value: a.length };
       if (a.kind === 'dict') return a.partial || a.parser ? UNKNOWN : { kind: 'int', value: a.entries.size, origin: interp.originOf(call) };

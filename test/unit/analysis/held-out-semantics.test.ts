@@ -148,3 +148,14 @@ describe('a convolution reads axis 0 of a batched input as the batch', () => {
     assert.deepEqual(await codes(body), []);
   });
 });
+
+describe('len() of a tensor\'s shape', () => {
+  it('len(x.shape) and len(x.size()) are the rank', async () => {
+    assert.equal(await shapeOf(`${torchPrelude}x = torch.zeros(3, 4)\ny = torch.zeros(len(x.shape), len(x.size()))\n`, 'y'), '(2, 2)');
+  });
+
+  it('a branch under len(x.shape) > 1 is not run for a 1-D tensor: its squeeze(dim=1) draws nothing', async () => {
+    const body = `${torchPrelude}lengths = torch.LongTensor([1])\nif len(lengths.shape) > 1:\n    lengths = lengths.squeeze(dim=1)\n`;
+    assert.deepEqual(await codes(body), []);
+  });
+});
