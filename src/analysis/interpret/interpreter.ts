@@ -33,6 +33,7 @@ import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
+import { ModelBranches } from './model-branches';
 import { Scope, joinAlternatives, joinValues, sameValue } from './scope';
 import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
@@ -591,14 +592,18 @@ export class Interpreter {
     this.narrowRank(stmt.test, scope, thenScope, elseScope);
     this.narrowType(stmt.test, scope, thenScope, elseScope);
     this.uncertain++;
-    let thenLeft: boolean;
-    let elseLeft: boolean;
+    let thenLeft: boolean | undefined;
+    let elseLeft: boolean | undefined;
+    const depth = this.modelBranches.enterThen();
     try {
       thenLeft = this.execBlock(stmt.body, thenScope);
+      this.modelBranches.enterElse();
       elseLeft = this.execBlock(stmt.orelse, elseScope);
     } finally {
       this.uncertain--;
+      if (elseLeft === undefined) this.modelBranches.unwind(depth);
     }
+    this.modelBranches.leave(thenLeft, elseLeft);
     const live = [...(thenLeft ? [] : [thenScope]), ...(elseLeft ? [] : [elseScope])];
     // A branch without `else` that assigns a new name: Python code after it nearly always runs that branch.
     if (!thenLeft && stmt.orelse.length === 0) {
@@ -731,6 +736,9 @@ export class Interpreter {
 
   /** Branches of an `if` whose condition is not known, running now. */
   private uncertain = 0;
+
+  /** The Sequential models those branches change, each branch starting from the model as it was before the `if`. */
+  readonly modelBranches = new ModelBranches();
 
   /** The loops running now that are not unrolled (innermost last), with the lists appended to in each. */
   private readonly loopAppends: LoopAppends[] = [];

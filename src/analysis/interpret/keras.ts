@@ -8,6 +8,7 @@ import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
 import { intDim, UNKNOWN_DIM } from '../shapes/dim';
 import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import type { AnalysisContext } from './context';
+import type { ModelBranches } from './model-branches';
 import { kerasDataset } from '../ops/datasets';
 import { kerasTokenizer } from '../ops/keras-text';
 import { asArray, asArrays } from '../ops/pandas';
@@ -17,6 +18,8 @@ export interface KerasHost {
   readonly ctx: AnalysisContext;
   applyLayer(layer: LayerDesc, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value;
   originOf(node: { range: A.Call['range'] }): { range: A.Call['range']; text: string };
+  /** The Sequential models that the branches of an `if` running now change. */
+  readonly modelBranches?: ModelBranches;
 }
 
 /** tensorflow.keras.layers.LSTM, tensorflow.contrib.keras.python.keras.layers.LSTM (TF 1.x), keras.layers.recurrent.LSTM, keras.models.Sequential → keras.layers.LSTM, keras.Sequential. */
@@ -66,6 +69,7 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
   }
   if (path === 'keras.Sequential') {
     const model = newModel(expr);
+    host.modelBranches?.created(model);
     const value: Value = { kind: 'kmodel', model };
     const layers = args[0] ?? kwargs.get('layers');
     if (layers?.kind === 'list' || layers?.kind === 'tuple') for (const item of layers.items) addToSequential(host, model, item);
@@ -260,6 +264,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
   const kwargs = new Map([...rawKwargs].map(([k, v]) => [k, asArray(v, origin)]));
   switch (name) {
     case 'add':
+      host.modelBranches?.beforeChange(model);
       if (addRaises(expr)) {
         model.stopped = true;
         model.output = UNKNOWN;
@@ -309,6 +314,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
     case 'build': {
       const shape = shapeFromTuple(args[0] ?? kwargs.get('input_shape'), host.originOf(expr), false);
       if (shape && model.layers.length && model.summary.length === 0) {
+        host.modelBranches?.beforeChange(model);
         const layers = model.layers.splice(0);
         model.output = kerasTensor(shape, host.originOf(expr));
         model.input = model.output;
