@@ -230,6 +230,10 @@ function isInstance(value: Value | undefined, type: Value): boolean | undefined 
     str: ['str'],
     bool: ['bool'],
   };
+  // A tensor the program made is not a PackedSequence (a namedtuple of tensors): `if isinstance(x, PackedSequence)` takes
+  // its else branch. A parameter of a function nothing calls is only taken for a tensor (`name` set): the caller may
+  // pass a PackedSequence, so that stays undecided.
+  if (name === 'torch.nn.utils.rnn.PackedSequence') return value.kind === 'tensor' && !value.name ? false : undefined;
   const kinds = kindOf[name];
   if (!kinds) return undefined;
   return kinds.includes(value.kind);

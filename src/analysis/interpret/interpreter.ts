@@ -1550,6 +1550,11 @@ export class Interpreter {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
       return value.items[i] ?? UNKNOWN;
     }
+    // An index not known (a loop counter: `forgets[i]` of the pieces of x.split(1)): one of the items, so what they
+    // all share; pieces alike but built apart are distinct objects, which commonElement does not take for one.
+    if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'symint' && value.items.length) {
+      return value.items.slice(1).reduce((a, b) => joinValues(a, b), value.items[0]);
+    }
     if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? value.values ?? UNKNOWN;
     // A key not known, in a dict whose every value is one summary (a dict comprehension's): that value, or a KeyError.
     if (value.kind === 'dict' && value.values && value.entries.size === 0 && !value.namespace) return value.values;

@@ -1,6 +1,6 @@
 // isinstance of a PackedSequence (PyTorch 1.13): a namedtuple, so an instance of PackedSequence and of tuple, and not a
-// tensor or a list. A tensor tested against PackedSequence stays undecided: a forward never called takes its
-// parameters for tensors, which the caller may not give.
+// tensor or a list. A tensor the program made is no PackedSequence; a parameter of a forward never called, which the
+// analysis only takes for a tensor, stays undecided: the caller may give a PackedSequence.
 import { strict as assert } from 'node:assert';
 import { shapeOf } from './helpers';
 
@@ -26,7 +26,14 @@ describe('isinstance of a PackedSequence', () => {
     });
   }
 
-  it('leaves isinstance(tensor, PackedSequence) undecided', async () => {
-    assert.equal(await shapeOf(`${HEAD}y = torch.zeros(1) if isinstance(x, PackedSequence) else torch.zeros(2)\n`, 'y'), '(?,)');
+  it('takes a tensor the program made for no PackedSequence (the else branch of a variational dropout)', async () => {
+    assert.equal(await shapeOf(`${HEAD}y = torch.zeros(1) if isinstance(x, PackedSequence) else torch.zeros(2)\n`, 'y'), '(2,)');
+    const body = `${HEAD}def drop(v):\n    if isinstance(v, PackedSequence):\n        v, sizes = v\n        b = int(sizes[0])\n    else:\n        b = v.size(1)\n    return v.new(1, b, v.size(2))\nm = drop(x)\n`;
+    assert.equal(await shapeOf(body, 'm'), '(1, 2, 4)');
+  });
+
+  it('leaves isinstance undecided for a parameter of a function nothing calls, which is only taken for a tensor', async () => {
+    const body = `${HEAD}def f(v):\n    w = torch.zeros(1) if isinstance(v, PackedSequence) else torch.zeros(2)\n    return w\n`;
+    assert.equal(await shapeOf(body, 'w'), '(?,)');
   });
 });

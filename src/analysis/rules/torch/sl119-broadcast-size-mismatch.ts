@@ -14,6 +14,11 @@ import { checkExpand, checkExpandAs } from './expand-broadcast';
 const OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**']);
 const FUNCTIONS = new Set(['torch.add', 'torch.sub', 'torch.subtract', 'torch.mul', 'torch.multiply', 'torch.div', 'torch.divide', 'torch.true_divide']);
 const METHODS = new Set(['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide']);
+/**
+ * x.masked_fill(mask, v) broadcasts x and the mask together (PyTorch names the mask tensor a); masked_fill_ writes
+ * into x, which is then tensor a. A clash of two known sizes raises either way.
+ */
+const MASKED_FILL = new Set(['masked_fill', 'masked_fill_']);
 
 interface Clash {
   /** The axis of the broadcast result, counted from the left as PyTorch numbers it (when both ranks are known). */
@@ -63,7 +68,7 @@ export const broadcastSizeMismatch: Rule = {
   summary: 'Two tensors combined element-wise (+, -, *, /, torch.add/mul…) whose sizes cannot broadcast.',
   docs: {
     whatItDoes:
-      'Aligns the shapes of the two tensors of an element-wise operation from their last axis, as PyTorch broadcasting does, and reports an axis where both sizes are known, differ, and neither is 1. Also `x[idx] = value`: the value must expand to the region idx selects (one way: the region\'s sizes stay), e.g. `pe[:, 1::2] = torch.cos(position * div_term)` with an odd model width, and `x.expand_as(other)` and `x.expand(*sizes)` the same way (`-1` keeps the size the tensor has; on a new leading axis it raises). Unknown sizes and symbols are never compared.',
+      'Aligns the shapes of the two tensors of an element-wise operation from their last axis, as PyTorch broadcasting does, and reports an axis where both sizes are known, differ, and neither is 1. Also `x[idx] = value`: the value must expand to the region idx selects (one way: the region\'s sizes stay), e.g. `pe[:, 1::2] = torch.cos(position * div_term)` with an odd model width, `x.masked_fill(mask, value)` (the mask and x broadcast together; `masked_fill_` expands the mask to x), and `x.expand_as(other)` and `x.expand(*sizes)` the same way (`-1` keeps the size the tensor has; on a new leading axis it raises). Unknown sizes and symbols are never compared.',
     whyIsThisBad:
       'PyTorch raises `RuntimeError: The size of tensor a (50) must match the size of tensor b (32) at non-singleton dimension 0`. The clash usually comes from earlier: a batch-first input walked as if it were time-major, a state built for another batch, a projection to the wrong width.',
     example: 'x = x.view(x.size(1), -1)                 # x was (1, 50, 50): a time step read along the batch axis\ngates = self.i2h(x) + self.h2h(h)          # (50, 400) + (32, 400)',
@@ -73,8 +78,8 @@ export const broadcastSizeMismatch: Rule = {
   fixTitles: [],
   hooks: {
     offers: {
-      functionCall: (qualname) => FUNCTIONS.has(qualname),
-      tensorMethod: (name) => name === 'expand_as' || name === 'expand' || METHODS.has(name),
+      functionCall: (qualname) => FUNCTIONS.has(qualname) || qualname === 'torch.masked_fill',
+      tensorMethod: (name) => name === 'expand_as' || name === 'expand' || METHODS.has(name) || MASKED_FILL.has(name),
     },
     tensorStore: checkTensorStore,
     binary(event, ctx) {
@@ -82,14 +87,25 @@ export const broadcastSizeMismatch: Rule = {
       check(ctx, event.node.range, `${event.node.op} of two tensors`, event.left, event.right, event.node.left, event.node.right);
     },
     functionCall(event, ctx) {
+      if (event.qualname === 'torch.masked_fill' && !event.call.hasStarArgs && event.args.length >= 2) {
+        check(ctx, event.call.range, 'torch.masked_fill', event.args[1], event.args[0], event.call.args[1], event.call.args[0]);
+        return;
+      }
       if (!FUNCTIONS.has(event.qualname) || event.call.hasStarArgs || event.args.length < 2) return;
       check(ctx, event.call.range, event.qualname, event.args[0], event.args[1], event.call.args[0], event.call.args[1]);
     },
     tensorMethod(event, ctx) {
       checkExpandAs(event, ctx);
       checkExpand(event, ctx);
-      if (!METHODS.has(event.name) || event.call.hasStarArgs || event.args.length < 1) return;
       const func = event.call.func;
+      if (MASKED_FILL.has(event.name) && !event.call.hasStarArgs && event.args.length >= 1) {
+        const receiverExpr = func.kind === 'attribute' ? func.object : undefined;
+        const [mask, maskExpr] = [event.args[0], event.call.args[0]];
+        if (event.name === 'masked_fill') check(ctx, event.call.range, '.masked_fill()', mask, event.receiver, maskExpr, receiverExpr);
+        else check(ctx, event.call.range, '.masked_fill_()', event.receiver, mask, receiverExpr, maskExpr);
+        return;
+      }
+      if (!METHODS.has(event.name) || event.call.hasStarArgs || event.args.length < 1) return;
       check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], func.kind === 'attribute' ? func.object : undefined, event.call.args[0]);
     },
   },
