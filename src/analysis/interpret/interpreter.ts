@@ -10,7 +10,7 @@ import { LayerDesc, bindArgs } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
 import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
-import { arrayFactory, isArrayFactory } from '../ops/array-factory';
+import { GENERATOR, arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
@@ -1965,6 +1965,8 @@ export class Interpreter {
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
     // A seeded generator's methods are np.random's functions (`rng = np.random.RandomState(0); rng.randn(120)`).
     if (path === 'numpy.random.RandomState') return { kind: 'module', path: 'numpy.random' };
+    // The newer API's generator has its own methods (`rng = np.random.default_rng(0); rng.integers(0, 10, size=5)`).
+    if (path === 'numpy.random.default_rng' || path === GENERATOR) return { kind: 'module', path: GENERATOR };
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
