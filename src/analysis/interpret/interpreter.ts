@@ -23,7 +23,7 @@ import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/ra
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
-import { regroupBinary } from '../ops/regrouping';
+import { regroupBinary, regroupIndex } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
 import { einopsCall } from '../ops/einops';
@@ -1544,7 +1544,9 @@ export class Interpreter {
       for (let i = 0; i < expr.index.length; i++) items.push(this.indexItem(expr.index[i], scope));
       this.ctx.emit('tensorIndex', { node: expr, tensor: value, items });
       if (this.ctx.loudCount > before) return UNKNOWN;
-      return stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
+      const taken = stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
+      regroupIndex(value, taken);
+      return taken;
     }
     if (value.kind === 'qualname' && value.frame) return frameSubscript(value, this.frameIndex(expr, scope)) ?? UNKNOWN;
     const indices: Value[] = [];
