@@ -1208,6 +1208,29 @@ def _(r):
     return f"import numpy as np\na = {made}\ny = torch.from_numpy(np.{fn}(a{k}))"
 
 
+@op("np-random-generator")
+def _(r):
+    # np.random.default_rng(seed)'s methods (random, uniform, normal, standard_normal, integers) and np.random.normal:
+    # arrays of size.
+    s = sizes(r, r.randint(1, 3))
+    size = r.choice([tup(s), f"size={tup(s)}"]) if len(s) > 1 else r.choice([tup(s), str(s[0]), f"size={s[0]}"])
+    rng = r.choice(["np.random.default_rng({})".format(r.randint(0, 9)), "np.random.default_rng()"])
+    form = r.choice([
+        f"rng.random({size})",
+        f"rng.uniform(0.0, 1.0, {size})",
+        f"rng.uniform(low=-1, high=1, size={tup(s)})",
+        f"rng.normal(0.0, 1.0, {size})",
+        f"rng.normal(size={tup(s)})",
+        f"rng.standard_normal({size})",
+        f"rng.integers(0, 10, {size})",
+        f"rng.integers({r.randint(2, 9)}, size={tup(s)})",
+        f"rng.integers(1, 5, size={tup(s)}, endpoint=True)",
+        f"np.random.normal(0.0, 1.0, {size})",
+        f"np.random.standard_normal({size})",
+    ])
+    return f"import numpy as np\nrng = {rng}\ny = torch.from_numpy({form})"
+
+
 @op("addmm")
 def _(r):
     # torch.addmm(input, mat1, mat2) is input + mat1 @ mat2, (n, p), with input broadcast to it.

@@ -10,7 +10,7 @@ import { LayerDesc, bindArgs } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
 import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
-import { arrayFactory, isArrayFactory } from '../ops/array-factory';
+import { GENERATOR, arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
@@ -23,7 +23,7 @@ import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/ra
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
-import { regroupBinary } from '../ops/regrouping';
+import { regroupBinary, regroupIndex } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
 import { einopsCall } from '../ops/einops';
@@ -958,6 +958,7 @@ export class Interpreter {
       case 'attribute': {
         const object = this.eval(target.object, scope);
         if (object.kind === 'instance') this.setAttribute(object, target.attr, value);
+        else if (object.kind === 'layer' && target.attr === 'weight') this.setLayerWeight(object.layer, value, target);
         // `args.vocab_size = len(vocab)` on the namespace parse_args returned (or a SimpleNamespace): a later read of
         // args.vocab_size, here or in the model the namespace is handed to, gets it. Under a branch that may not run,
         // the entry holds what the old and the new value agree on.
@@ -1424,7 +1425,7 @@ export class Interpreter {
         return method.decorators?.includes('classmethod') ? { kind: 'function', def: method, boundClass: object.cls } : { kind: 'function', def: method };
       }
       case 'layer':
-        return object.layer.args.get(name)?.value ?? (name === 'weight' && object.layer.kind === 'Embedding' ? this.layerAttribute(object.layer, name, node) : undefined);
+        return object.layer.args.get(name)?.value ?? (name === 'weight' && WEIGHT_SIZES[object.layer.kind] ? this.layerAttribute(object.layer, name, node) : undefined);
       default:
         return undefined;
     }
@@ -1444,6 +1445,24 @@ export class Interpreter {
       if (!maybe) this.maybeAttrs.set(object, (maybe = new Set()));
       maybe.add(name);
     } else if (this.uncertain === 0) maybe?.delete(name);
+  }
+
+  /**
+   * `layer.weight = w` on an nn.Linear or nn.Embedding (weight tying: `self.decoder.weight = self.encoder.weight`):
+   * the layer now computes with w, whose (rows, columns) are its (out_features, in_features), or its (num_embeddings,
+   * embedding_dim). Sizes w does not show are no longer known; under a condition the analysis could not decide, each
+   * size keeps what the old and the new agree on.
+   */
+  private setLayerWeight(layer: LayerDesc, value: Value, target: A.Attribute): void {
+    const names = WEIGHT_SIZES[layer.kind];
+    if (!names || layer.alternatives || layer.framework !== 'torch') return;
+    const rows = value.kind === 'tensor' && value.shape.rankKnown && value.shape.dims.length === 2 ? value.shape.dims : undefined;
+    names.forEach((name, i) => {
+      const dim = rows?.[i];
+      const size: Value = dim?.kind === 'int' ? { kind: 'int', value: dim.value } : UNKNOWN;
+      const old = layer.args.get(name);
+      layer.args.set(name, { value: this.uncertain > 0 && old ? joinValues(old.value, size) : size, setBy: target });
+    });
   }
 
   /** Attributes set only under a condition the analysis could not decide, by instance. */
@@ -1491,10 +1510,10 @@ export class Interpreter {
     }
     const arg = layer.args.get(name);
     if (arg) return arg.value;
-    if (layer.kind === 'Embedding' && name === 'weight') {
-      const n = layer.args.get('num_embeddings')?.value;
-      const d = layer.args.get('embedding_dim')?.value;
-      return { kind: 'tensor', dtype: 'float', origin: this.originOf(expr), shape: shapeOf([dimOf(n), dimOf(d)]) };
+    if (name === 'weight' && layer.framework === 'torch' && WEIGHT_SIZES[layer.kind]) {
+      // An embedding table (num_embeddings, embedding_dim); a Linear's weight (out_features, in_features).
+      const [rows, columns] = WEIGHT_SIZES[layer.kind].map((size) => layer.args.get(size)?.value);
+      return { kind: 'tensor', dtype: 'float', origin: this.originOf(expr), shape: shapeOf([dimOf(rows), dimOf(columns)]) };
     }
     return { kind: 'method', receiver: { kind: 'layer', layer }, name };
   }
@@ -1533,7 +1552,9 @@ export class Interpreter {
       for (let i = 0; i < expr.index.length; i++) items.push(this.indexItem(expr.index[i], scope));
       this.ctx.emit('tensorIndex', { node: expr, tensor: value, items });
       if (this.ctx.loudCount > before) return UNKNOWN;
-      return stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
+      const taken = stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
+      regroupIndex(value, taken);
+      return taken;
     }
     if (value.kind === 'qualname' && value.frame) return frameSubscript(value, this.frameIndex(expr, scope)) ?? UNKNOWN;
     const indices: Value[] = [];
@@ -1978,6 +1999,8 @@ export class Interpreter {
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
     // A seeded generator's methods are np.random's functions (`rng = np.random.RandomState(0); rng.randn(120)`).
     if (path === 'numpy.random.RandomState') return { kind: 'module', path: 'numpy.random' };
+    // The newer API's generator has its own methods (`rng = np.random.default_rng(0); rng.integers(0, 10, size=5)`).
+    if (path === 'numpy.random.default_rng' || path === GENERATOR) return { kind: 'module', path: GENERATOR };
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
@@ -2546,6 +2569,12 @@ function productRole(op: string, left: Value, right: Value): DimRole | undefined
   const b = intRole(right);
   return (a === 'batch' && b === undefined) || (b === 'batch' && a === undefined) ? 'batch' : undefined;
 }
+
+/** The layers whose `weight` is a matrix of two of their sizes: its rows' and its columns'. */
+const WEIGHT_SIZES: Record<string, [string, string]> = {
+  Embedding: ['num_embeddings', 'embedding_dim'],
+  Linear: ['out_features', 'in_features'],
+};
 
 function dimOf(v: Value | undefined): Dim {
   if (v?.kind === 'int') return { kind: 'int', value: v.value };

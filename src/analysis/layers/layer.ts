@@ -12,6 +12,11 @@ export interface LayerArg {
   keyword?: string;
   /** Index among positional arguments, when passed positionally. */
   position?: number;
+  /**
+   * The size was set by assigning the layer a weight (`self.decoder.weight = self.encoder.weight`), here: PyTorch
+   * then computes with that weight's sizes. No constructor argument to edit, so no fix offers one.
+   */
+  setBy?: Expr;
 }
 
 export interface ParamSpec {
@@ -88,6 +93,7 @@ export function argFlag(layer: LayerDesc, name: string): boolean | undefined {
 /** Where an argument came from: "input_size=50 (line 4)" style origins. */
 export function argOrigin(layer: LayerDesc, name: string): Origin {
   const arg = layer.args.get(name);
+  if (arg?.setBy) return { range: arg.setBy.range, text: `${name}=${intValue(arg.value) ?? '…'} (the weight assigned here)` };
   if (arg?.expr) {
     const value = intValue(arg.value);
     const written = arg.keyword ? `${arg.keyword}=` : `${name}=`;

@@ -21,7 +21,15 @@ const NUMPY: Record<string, string> = {
   'numpy.random.randn': 'randn',
   'numpy.random.random': 'rand',
   'numpy.random.uniform': 'uniform',
+  'numpy.random.normal': 'normal',
+  'numpy.random.standard_normal': 'standard_normal',
   'numpy.random.randint': 'randint',
+  // The methods of a numpy.random.Generator (`rng = np.random.default_rng(0)`, see GENERATOR below).
+  'numpy.random.Generator.random': 'rand',
+  'numpy.random.Generator.uniform': 'uniform',
+  'numpy.random.Generator.normal': 'normal',
+  'numpy.random.Generator.standard_normal': 'standard_normal',
+  'numpy.random.Generator.integers': 'integers',
   'tensorflow.constant': 'tensor',
   'tensorflow.convert_to_tensor': 'tensor',
   'tensorflow.zeros': 'zeros',
@@ -29,6 +37,12 @@ const NUMPY: Record<string, string> = {
   'tensorflow.random.normal': 'randn',
   'tensorflow.random.uniform': 'uniform',
 };
+
+/**
+ * What `np.random.default_rng(seed)` and `np.random.Generator(bit_generator)` give: a Generator, whose methods are
+ * read as the paths `numpy.random.Generator.<method>` above.
+ */
+export const GENERATOR = 'numpy.random.Generator';
 
 /** NumPy functions that build an array from another one. */
 const NUMPY_FROM_ARRAY: Record<string, string> = { 'numpy.triu': 'triu', 'numpy.tril': 'tril' };
@@ -80,12 +94,45 @@ function arrayOf(path: string, args: Value[], kwargs: Map<string, Value>, origin
   if (path in NUMPY_FROM_ARRAY) return numpyTriangle(NUMPY_FROM_ARRAY[path], args[0] ?? kwargs.get('m'), origin);
   const kind = NUMPY[path];
   if (!kind) return undefined;
-  if (kind === 'uniform') {
-    // np.random.uniform(low, high, size) / tf.random.uniform(shape, minval, maxval): floats.
-    const size = path.startsWith('numpy') ? args[2] ?? kwargs.get('size') : args[0] ?? kwargs.get('shape');
-    return tensorFactory('rand', size ? [size] : [], new Map(), origin);
+  if (kind === 'uniform' || kind === 'normal') {
+    // np.random.uniform(low, high, size), np.random.normal(loc, scale, size) (and a Generator's): floats of size;
+    // tf.random.uniform(shape, minval, maxval) of shape.
+    if (!path.startsWith('numpy')) {
+      const shape = args[0] ?? kwargs.get('shape');
+      return tensorFactory('rand', shape ? [shape] : [], new Map(), origin);
+    }
+    const size = args[2] ?? kwargs.get('size');
+    if (size === undefined || size.kind === 'none') {
+      // Without a size, the parameters' broadcast shape (one float when they are numbers): an array parameter is not
+      // followed.
+      const params = kind === 'uniform' ? [args[0] ?? kwargs.get('low'), args[1] ?? kwargs.get('high')] : [args[0] ?? kwargs.get('loc'), args[1] ?? kwargs.get('scale')];
+      return params.every((v) => v === undefined || v.kind === 'int' || v.kind === 'float') ? tensorFactory('rand', [], new Map(), origin) : UNKNOWN;
+    }
+    return tensorFactory(kind === 'uniform' ? 'rand' : 'randn', [size], new Map(), origin);
+  }
+  if (kind === 'standard_normal') {
+    // standard_normal(size=None): floats of size (np.random.randn takes the sizes one by one instead).
+    const size = args[0] ?? kwargs.get('size');
+    return tensorFactory('randn', size && size.kind !== 'none' ? [size] : [], new Map(), origin);
   }
   if (kind === 'randint') return numpyRandint(args, kwargs, origin);
+  if (kind === 'integers') {
+    // Generator.integers(low, high=None, size=None, dtype, endpoint=False): np.random.randint's ints, high included
+    // when endpoint=True.
+    const endpoint = args[4] ?? kwargs.get('endpoint');
+    if (endpoint === undefined || (endpoint.kind === 'bool' && !endpoint.value)) return numpyRandint(args.slice(0, 3), kwargs, origin);
+    if (endpoint.kind !== 'bool') return UNKNOWN;
+    const first = args[0] ?? kwargs.get('low');
+    const second = args[1] ?? kwargs.get('high');
+    const hasHigh = second !== undefined && second.kind !== 'none';
+    const high = hasHigh ? second : first;
+    const bumped: Value = high?.kind === 'int' ? { kind: 'int', value: high.value + 1 } : UNKNOWN;
+    const rest = new Map(kwargs);
+    rest.delete('low');
+    rest.delete('high');
+    const low: Value = hasHigh ? first ?? UNKNOWN : { kind: 'int', value: 0 };
+    return numpyRandint([low, bumped, args[2] ?? kwargs.get('size') ?? { kind: 'none' }], rest, origin);
+  }
   const shapeArg = kwargs.get('shape');
   return tensorFactory(kind, shapeArg && !args.length ? [shapeArg] : args, kwargs, origin);
 }

@@ -94,6 +94,14 @@ const AXES_MOVED = new Set(['transpose', 'transpose_', 'permute', 't', 'swapaxes
 
 const RESHAPES = new Set(['view', 'reshape', 'flatten', 'view_as', 'reshape_as']);
 
+/**
+ * The sizes `t`'s elements have in memory order: its shape, or, for the result of torch.cat of equal parts still as it
+ * came out, their stack (the joined axis split into (parts, size)).
+ */
+export function memoryDims(t: TensorValue): Dim[] {
+  return t.catParts && t.catParts.shape === t.shape ? t.catParts.dims : t.shape.dims;
+}
+
 /** The regrouping left by a reshape of `t` to `requested` (sizes as given, -1 allowed) made at `at`. */
 export function regroupingAfterReshape(t: TensorValue, requested: Dim[] | undefined, at: Range): Regrouping | undefined {
   const before = t.regrouped;
@@ -103,7 +111,8 @@ export function regroupingAfterReshape(t: TensorValue, requested: Dim[] | undefi
   }
   if (!t.shape.rankKnown || !requested) return undefined;
   // A reshape after the axes were moved is not followed (it may be one that puts them back): only a new regrouping.
-  return mixedAxes(t.shape.dims, requested) ? { view: at, source: t.shape.dims } : undefined;
+  const dims = memoryDims(t);
+  return mixedAxes(dims, requested) ? { view: at, source: dims } : undefined;
 }
 
 function mark(result: Value, regrouping: Regrouping | undefined, input: TensorValue): void {
@@ -148,6 +157,14 @@ export function regroupFunction(name: string, args: Value[], kwargs: Map<string,
   if (name === 'reshape') return regroupMethod(first, name, args.slice(1, 2), result, at);
   if (!first.regrouped) return;
   if (name === 'flatten' || IN_PLACE.has(name) || AXES_MOVED.has(name)) regroupMethod(first, name, args.slice(1), result, at);
+}
+
+/**
+ * Indexing or slicing a regrouped tensor (`h[i]` of its layers): the elements taken are still the ones the view put in
+ * the wrong places, no longer in the memory order of the view's input.
+ */
+export function regroupIndex(t: TensorValue, result: Value): void {
+  if (t.regrouped && result.kind === 'tensor' && result !== t && result.shape.rankKnown && result.shape.dims.length > 0) result.regrouped = { view: t.regrouped.view };
 }
 
 /** Element-wise arithmetic: a regrouped operand leaves its elements regrouped in the result. */

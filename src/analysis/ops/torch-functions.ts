@@ -108,7 +108,14 @@ function concat(items: Value[], axisValue: Value | undefined, stack: boolean, or
     ? intDim(along.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0), { origin, role: along[0].role, producer: sameProducer ? producer : undefined })
     : UNKNOWN_DIM;
   const dims = reference.shape.dims.map((_, k) => (k === i ? total : agreed(k)));
-  return { ...base, shape: shapeOf(dims) };
+  const shape = shapeOf(dims);
+  // Parts of one known size: in memory order the result is their stack, which a later view may split the wrong way.
+  const part = along[0];
+  if (complete && items.length >= 2 && part?.kind === 'int' && along.every((d) => d.kind === 'int' && d.value === part.value) && total.kind === 'int') {
+    const stacked = [...dims.slice(0, i), intDim(items.length, { origin }), part, ...dims.slice(i + 1)];
+    return { ...base, shape, catParts: { dims: stacked, shape, axis: i, count: items.length, call: origin.range } };
+  }
+  return { ...base, shape };
 }
 
 /** cat/stack over a list of unknown length (a comprehension): the joined axis is unknown, the others stay. */

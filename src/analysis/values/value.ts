@@ -60,6 +60,12 @@ export interface TensorValue {
   /** A view regrouped its elements across axes (ops/regrouping.ts): carried while they stay so, for SL120. */
   regrouped?: Regrouping;
   /**
+   * torch.cat joined `count` tensors of one size along `axis`: in memory order the result is their stack, `dims` (the
+   * joined axis split into (count, size)). Valid while the tensor's shape is still `shape` (the same object): an op
+   * that makes a new shape has moved or changed the elements. A view reads it (ops/regrouping.ts, SL120).
+   */
+  catParts?: { dims: Dim[]; shape: Shape; axis: number; count: number; call: Range };
+  /**
    * A NumPy array (made by numpy, pandas or scikit-learn): its methods are NumPy's (`a.dot(b)` multiplies matrices),
    * and one of unknown dtype may hold Python objects, whose items index as those objects do.
    */

@@ -1,7 +1,7 @@
 import type { Range } from '../../findings';
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
-import { mixedAxes } from '../../ops/regrouping';
-import { formatShape } from '../../shapes/shape';
+import { memoryDims, mixedAxes } from '../../ops/regrouping';
+import { formatShape, shapeOf as shapeOfDims } from '../../shapes/shape';
 import type { Call } from '../../parse/ast';
 import type { RuleContext } from '../../interpret/events';
 import type { Value } from '../../values/value';
@@ -21,7 +21,7 @@ export const viewMixesAxes: Rule = {
   summary: '.view()/.reshape() used to move an axis: the new shape keeps a size on another axis, but the elements are regrouped in memory order (transpose or permute was meant).',
   docs: {
     whatItDoes:
-      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. An output and its target reshaped alike for an element-wise loss mix nothing that matters.',
+      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. The result of `torch.cat` of parts of one size is read in memory order, as their stack: `torch.cat([h[0], h[1]], 0).view(batch, 2 * hidden)` of a bidirectional state pairs up rows of one direction. An output and its target reshaped alike for an element-wise loss mix nothing that matters.',
     whyIsThisBad:
       'Nothing raises: the shape is what the next layer wants, and the model trains on scrambled data. `(batch, seq, features).view(seq, batch, features)` for a sequence-first RNN, heads merged with `.view(B, T, H * D)` before `.transpose(1, 2)`, and a CNN feature map `(B, C, H, W)` viewed as `(B, W, C * H)` for an RNN are the classic cases.',
     example: 'x = x.view(x.size(1), x.size(0), -1)   # (batch, seq, F) -> meant (seq, batch, F)\nout, _ = self.lstm(x)',
@@ -50,16 +50,22 @@ export const viewMixesAxes: Rule = {
       const t = event.receiver;
       const dims = dimsFromSizeArgs(event.args, t.origin ?? { range: event.call.range, text: '' });
       if (!dims) return;
-      const mixed = mixedAxes(t.shape.dims, dims);
+      const layout = memoryDims(t);
+      const mixed = mixedAxes(layout, dims);
       if (!mixed) return;
       const func = event.call.func;
       const receiverText = func.kind === 'attribute' ? ctx.text(func.object.range) : 'the tensor';
       const shown = (text: string) => (text.length > 50 ? `${text.slice(0, 47)}…` : text);
       const from = t.origin && t.origin.text !== receiverText ? ` (from ${shown(t.origin.text)}, line ${t.origin.range.start.line + 1})` : t.origin ? ` (line ${t.origin.range.start.line + 1})` : '';
       const related: { range: Range; message: string }[] = t.origin ? [{ range: t.origin.range, message: `the ${formatShape(t.shape)} tensor comes from here` }] : [];
-      const message =
-        `${shown(receiverText)} is ${formatShape(t.shape)}${from}: .${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of axis ${mixed.inputAxis}, ` +
-        `but a ${event.name} regroups the elements of axes ${mixed.from}–${mixed.to} in memory order: each slice along the new axis ${mixed.outputAxis} mixes values across them and is not the old axis ${mixed.inputAxis}`;
+      const cat = layout !== t.shape.dims ? t.catParts : undefined;
+      const message = cat
+        ? `${shown(receiverText)} is ${formatShape(t.shape)}${from}, ${cat.count} tensors of ${formatShape(shapeOfDims(layout.slice(0, cat.axis).concat(layout.slice(cat.axis + 1))))} joined on axis ${cat.axis}: ` +
+          `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of ${partAxis(mixed.inputAxis, cat.axis)}, but a ${event.name} reads the joined tensors in memory order, one after the other: ` +
+          `each slice along the new axis ${mixed.outputAxis} mixes values across them and is not ${partAxis(mixed.inputAxis, cat.axis)}`
+        : `${shown(receiverText)} is ${formatShape(t.shape)}${from}: .${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of axis ${mixed.inputAxis}, ` +
+          `but a ${event.name} regroups the elements of axes ${mixed.from}–${mixed.to} in memory order: each slice along the new axis ${mixed.outputAxis} mixes values across them and is not the old axis ${mixed.inputAxis}`;
+      if (cat && rangeKey(cat.call) !== (t.origin ? rangeKey(t.origin.range) : '')) related.push({ range: cat.call, message: `torch.cat joins ${cat.count} tensors on axis ${cat.axis} here` });
       pendingOf(ctx).set(rangeKey(event.call.range), { range: event.call.range, message, related });
     },
     layerCall(event, ctx) {
@@ -83,6 +89,12 @@ export const viewMixesAxes: Rule = {
     },
   },
 };
+
+/** An axis of the stack of cat's parts, named as the parts know it (`axis` is the one cat joined them on). */
+function partAxis(stackedAxis: number, axis: number): string {
+  if (stackedAxis === axis) return 'the number of joined tensors';
+  return `the joined tensors' axis ${stackedAxis < axis ? stackedAxis : stackedAxis - 1}`;
+}
 
 interface PendingView {
   range: Range;
