@@ -447,7 +447,7 @@ export class Interpreter {
         // A def inside a function is a closure: its body reads the enclosing function's names (see closureView).
         scope.set(stmt.name, this.frame.def && scope !== this.currentModule ? { kind: 'function', def: stmt, closure: scope } : { kind: 'function', def: stmt });
         if (this.currentModule !== this.module) this.globalsOf.set(stmt, this.currentModule);
-        if (scope === this.module) {
+        if (scope.definingScope() === this.module) {
           this.functions.push(stmt);
           if (this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
         }
@@ -480,13 +480,8 @@ export class Interpreter {
           if (item.target) this.bind(item.target, value, scope, null);
         }
         return this.execBlock(stmt.body, scope);
-      case 'try': {
-        const left = this.execBlock(stmt.body, scope);
-        for (const handler of stmt.handlers) this.execBlock(handler, scope.fork());
-        if (!left) this.execBlock(stmt.orelse, scope);
-        this.execBlock(stmt.final, scope);
-        return left && stmt.handlers.length === 0;
-      }
+      case 'try':
+        return this.execTry(stmt, scope);
       case 'other': {
         if (stmt.tooDeep) this.ctx.markIncomplete('too-large', stmt.range.start.line);
         for (const e of stmt.exprs) this.eval(e, scope);
@@ -498,6 +493,49 @@ export class Interpreter {
       case 'pass':
         return false;
     }
+  }
+
+  /**
+   * A handler runs only when the body raised, at a point the analysis cannot tell: it starts from the join of every
+   * value each name held in the body (and before it), and what it reports is muted, since the analysis cannot tell a
+   * state where it runs from one where it never does (a handler written for a tensor, reached with a PackedSequence
+   * the body accepts). Past the statement, the body's end (then `else`'s) joins each handler's that falls through.
+   */
+  private execTry(stmt: A.Try, scope: Scope): boolean {
+    if (stmt.handlers.length === 0) {
+      const left = this.execBlock(stmt.body, scope) || this.execBlock(stmt.orelse, scope);
+      return this.execBlock(stmt.final, scope) || left;
+    }
+    const seen = new Map<string, Value>();
+    const body = scope.forkNotingValues(seen);
+    this.uncertain++;
+    let bodyLeft: boolean;
+    try {
+      bodyLeft = this.execBlock(stmt.body, body);
+    } finally {
+      this.uncertain--;
+    }
+    const start = new Map<string, Value>();
+    for (const [name, value] of seen) {
+      const before = scope.lookup(name);
+      start.set(name, before === undefined ? value : joinValues(before, value));
+    }
+    const live: Scope[] = [];
+    if (!bodyLeft && !this.execBlock(stmt.orelse, body)) live.push(body);
+    this.uncertain++;
+    this.ctx.muted++;
+    try {
+      for (const handler of stmt.handlers) {
+        const branch = scope.fork();
+        for (const [name, value] of start) branch.vars.set(name, value);
+        if (!this.execBlock(handler, branch)) live.push(branch);
+      }
+    } finally {
+      this.ctx.muted--;
+      this.uncertain--;
+    }
+    scope.join(live);
+    return this.execBlock(stmt.final, scope) || live.length === 0;
   }
 
   /** A method of its own: its closure, inside exec, made every statement allocate the context it reads `stmt` and `scope` from. */
@@ -578,7 +616,7 @@ export class Interpreter {
     scope.set(stmt.name, { kind: 'class', cls });
     // Classes of other files are theirs to exercise and describe.
     if (this.currentModule === this.module) this.classes.push(cls);
-    if (scope === this.module && this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
+    if (scope.definingScope() === this.module && this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
   }
 
   private execIf(stmt: A.If, scope: Scope): boolean {
