@@ -15,7 +15,7 @@ import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
-import { rnnUtility } from '../ops/rnn-utils';
+import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, loaderBatch, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
@@ -101,6 +101,39 @@ function typeComparedIn(test: A.Expr): { name: string; type: string; equal: bool
     if (read.kind !== 'call' || read.func.kind !== 'name' || read.func.id !== 'type' || read.args.length !== 1 || read.keywords.length || read.hasStarArgs) continue;
     const arg = read.args[0];
     if (arg.kind === 'name') return { name: arg.id, type: cls.id, equal: op === '==' || op === 'is' };
+  }
+  return undefined;
+}
+
+const PACKED_SEQUENCE = 'torch.nn.utils.rnn.PackedSequence';
+/** Classes a PackedSequence is not exactly of (it is a namedtuple: its type is PackedSequence itself). */
+const NOT_PACKED_TYPES = new Set(['torch.Tensor', ...Object.keys(BUILTIN_TYPE_KINDS)]);
+
+/**
+ * `type(x) is PackedSequence` (or `==`, `is not`, `!=`, either side), decided where the analysis knows x: a packed
+ * value is exactly of that class and of no other named here; a tensor, number, string, sequence or None is never one.
+ * Other classes and values are not decided (a tensor may be an nn.Parameter, whose type is not torch.Tensor).
+ */
+function exactTypeTest(expr: A.Compare, operands: Value[], scope: Scope): boolean | undefined {
+  const op = expr.ops[0];
+  if (op !== 'is' && op !== 'is not' && op !== '==' && op !== '!=') return undefined;
+  if (scope.lookup('type') !== undefined) return undefined;
+  const sides = [expr.left, expr.comparators[0]];
+  for (let i = 0; i < 2; i++) {
+    const read = sides[i];
+    const cls = operands[1 - i];
+    if (read.kind !== 'call' || read.func.kind !== 'name' || read.func.id !== 'type' || read.args.length !== 1 || read.keywords.length || read.hasStarArgs) continue;
+    const arg = read.args[0];
+    if (arg.kind !== 'name') continue;
+    const value = frameValue(scope, arg.id) ?? scope.lookup(arg.id);
+    const path = cls.kind === 'module' ? cls.path : undefined;
+    if (!value || path === undefined) continue;
+    const builtin = path.replace(/^builtins\./, '');
+    let verdict: boolean | undefined;
+    if (value.kind === 'packed') verdict = path === PACKED_SEQUENCE ? true : NOT_PACKED_TYPES.has(builtin) ? false : undefined;
+    else if (path === PACKED_SEQUENCE && KINDS_OF_KNOWN_TYPE.has(value.kind)) verdict = false;
+    if (verdict === undefined) continue;
+    return op === 'is' || op === '==' ? verdict : !verdict;
   }
   return undefined;
 }
@@ -1204,6 +1237,8 @@ export class Interpreter {
         if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && (operands[0].kind === 'tensor' || operands[1].kind === 'tensor') && BROADCAST_OPERANDS.has(operands[0].kind) && BROADCAST_OPERANDS.has(operands[1].kind)) {
           return { ...broadcast(operands[0], operands[1], this.originOf(expr)), dtype: 'bool', minValue: 0, maxValue: 1 };
         }
+        const exact = operands.length === 2 ? exactTypeTest(expr, operands, scope) : undefined;
+        if (exact !== undefined) return { kind: 'bool', value: exact };
         return compareValues(expr.ops, operands);
       }
       case 'boolop': {
@@ -1376,7 +1411,7 @@ export class Interpreter {
         return this.ctx.loudCount > before ? UNKNOWN : { kind: 'method', receiver: object, name };
       }
       case 'packed':
-        if (name === 'data') return { kind: 'tensor', dtype: object.padded.dtype, shape: UNKNOWN_SHAPE, origin: this.originOf(expr) };
+        if (name === 'data') return { kind: 'tensor', dtype: object.padded.dtype, shape: packedDataShape(object), origin: this.originOf(expr) };
         this.ctx.emit('attribute', { node: expr, value: object });
         return UNKNOWN;
       case 'dict':
