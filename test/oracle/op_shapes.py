@@ -760,19 +760,37 @@ def _(r):
     return f"x = {randn(dims)}\np = {pack}\ny, n = {unpack}"
 
 
+def packed_batch(r, shortest, least_rank):
+    """A padded batch of random layout and sorted lengths of their own, and the packing of it into p: time steps,
+    whether it is batch-first, its sizes, the lengths and the pack_padded_sequence call."""
+    t, b = r.randint(shortest, 6), r.randint(1, 5)
+    packed_first = r.random() < 0.5
+    dims = ([b, t] if packed_first else [t, b]) + sizes(r, r.randint(least_rank, 2))
+    lengths = sorted((r.randint(1, t) for _ in range(b)), reverse=True)
+    pack = f"nn.utils.rnn.pack_padded_sequence(x, {lengths}" + (", batch_first=True)" if packed_first else ")")
+    return t, packed_first, dims, lengths, pack
+
+
 @op("pad_packed_sequence total_length", check=("y", "n"))
 def _(r):
     # Lengths of their own: unpacking pads the time axis to the longest length, not to the packed input's, or to
     # total_length when it is given (at least the longest length; PyTorch raises below it).
-    t, b = r.randint(2, 6), r.randint(1, 5)
-    packed_first = r.random() < 0.5
-    dims = ([b, t] if packed_first else [t, b]) + sizes(r, r.randint(0, 2))
-    lengths = sorted((r.randint(1, t) for _ in range(b)), reverse=True)
-    pack = f"nn.utils.rnn.pack_padded_sequence(x, {lengths}" + (", batch_first=True)" if packed_first else ")")
+    t, packed_first, dims, lengths, pack = packed_batch(r, 2, 0)
     total = r.choice([None, None, lengths[0], t, t + r.randint(1, 3)])
     layout = r.choice(["", ", batch_first=True", ", batch_first=False"])
     extra = "" if total is None else r.choice([f", total_length={total}", f", total_length=x.size({1 if packed_first else 0})" if total == t else f", total_length={total}"])
     return f"x = {randn(dims)}\np = {pack}\ny, n = nn.utils.rnn.pad_packed_sequence(p{layout}{extra})"
+
+
+@op("PackedSequence-fields", check=("d", "y", "n"))
+def _(r):
+    # A packed batch's data is (total steps, *); a PackedSequence rebuilt from data computed on it (the same steps) and
+    # the batch sizes unpacks to (time, batch, *) or its batch-first twin, * being the new data's trailing sizes.
+    _, _, dims, _, pack = packed_batch(r, 1, 1)
+    feats = r.choice(["torch.tanh(d)", "d.sum(-1)", "d * 2", f"d.unsqueeze(-1).expand(*d.shape, {r.randint(1, 4)})"])
+    build = r.choice(["nn.utils.rnn.PackedSequence(f, p.batch_sizes)", "nn.utils.rnn.PackedSequence(data=f, batch_sizes=p.batch_sizes)"])
+    layout = r.choice(["", ", batch_first=True"])
+    return f"x = {randn(dims)}\np = {pack}\nd = p.data\nf = {feats}\nq = {build}\ny, n = nn.utils.rnn.pad_packed_sequence(q{layout})"
 
 
 # ── data loading ───────────────────────────────────────────────────────────────

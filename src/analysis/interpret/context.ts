@@ -162,10 +162,17 @@ export class AnalysisContext {
     return [own, { range: passed.range, path: foreignFileOf(passed.range)!.path, message: `the value comes from here (${passed.text})` }];
   }
 
+  /**
+   * Above 0 while code runs that may never run where it is analysed (an `except` handler): what it reports still
+   * counts (a layer call that reports an error poisons its output) but is not shown.
+   */
+  muted = 0;
+
   private add(rule: Rule, report: Report): void {
     const severity = report.severity ?? rule.severity;
     if (severity === 'error') this.errorReports++;
     if (severity === 'error' || severity === 'warning') this.loudReports++;
+    if (this.muted > 0) return;
     // A finding in another file belongs to that file's analysis: only its consequence (the call's output is
     // not followed further) counts here.
     if (foreignFileOf(report.range)) return;

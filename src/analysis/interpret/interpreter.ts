@@ -15,7 +15,7 @@ import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
-import { rnnUtility } from '../ops/rnn-utils';
+import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
 import { defaultCollate, loaderBatch, sampleOfSequence, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
@@ -102,6 +102,39 @@ function typeComparedIn(test: A.Expr): { name: string; type: string; equal: bool
     if (read.kind !== 'call' || read.func.kind !== 'name' || read.func.id !== 'type' || read.args.length !== 1 || read.keywords.length || read.hasStarArgs) continue;
     const arg = read.args[0];
     if (arg.kind === 'name') return { name: arg.id, type: cls.id, equal: op === '==' || op === 'is' };
+  }
+  return undefined;
+}
+
+const PACKED_SEQUENCE = 'torch.nn.utils.rnn.PackedSequence';
+/** Classes a PackedSequence is not exactly of (it is a namedtuple: its type is PackedSequence itself). */
+const NOT_PACKED_TYPES = new Set(['torch.Tensor', ...Object.keys(BUILTIN_TYPE_KINDS)]);
+
+/**
+ * `type(x) is PackedSequence` (or `==`, `is not`, `!=`, either side), decided where the analysis knows x: a packed
+ * value is exactly of that class and of no other named here; a tensor, number, string, sequence or None is never one.
+ * Other classes and values are not decided (a tensor may be an nn.Parameter, whose type is not torch.Tensor).
+ */
+function exactTypeTest(expr: A.Compare, operands: Value[], scope: Scope): boolean | undefined {
+  const op = expr.ops[0];
+  if (op !== 'is' && op !== 'is not' && op !== '==' && op !== '!=') return undefined;
+  if (scope.lookup('type') !== undefined) return undefined;
+  const sides = [expr.left, expr.comparators[0]];
+  for (let i = 0; i < 2; i++) {
+    const read = sides[i];
+    const cls = operands[1 - i];
+    if (read.kind !== 'call' || read.func.kind !== 'name' || read.func.id !== 'type' || read.args.length !== 1 || read.keywords.length || read.hasStarArgs) continue;
+    const arg = read.args[0];
+    if (arg.kind !== 'name') continue;
+    const value = frameValue(scope, arg.id) ?? scope.lookup(arg.id);
+    const path = cls.kind === 'module' ? cls.path : undefined;
+    if (!value || path === undefined) continue;
+    const builtin = path.replace(/^builtins\./, '');
+    let verdict: boolean | undefined;
+    if (value.kind === 'packed') verdict = path === PACKED_SEQUENCE ? true : NOT_PACKED_TYPES.has(builtin) ? false : undefined;
+    else if (path === PACKED_SEQUENCE && KINDS_OF_KNOWN_TYPE.has(value.kind)) verdict = false;
+    if (verdict === undefined) continue;
+    return op === 'is' || op === '==' ? verdict : !verdict;
   }
   return undefined;
 }
@@ -448,7 +481,7 @@ export class Interpreter {
         // A def inside a function is a closure: its body reads the enclosing function's names (see closureView).
         scope.set(stmt.name, this.frame.def && scope !== this.currentModule ? { kind: 'function', def: stmt, closure: scope } : { kind: 'function', def: stmt });
         if (this.currentModule !== this.module) this.globalsOf.set(stmt, this.currentModule);
-        if (scope === this.module) {
+        if (scope.definingScope() === this.module) {
           this.functions.push(stmt);
           if (this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
         }
@@ -481,13 +514,8 @@ export class Interpreter {
           if (item.target) this.bind(item.target, value, scope, null);
         }
         return this.execBlock(stmt.body, scope);
-      case 'try': {
-        const left = this.execBlock(stmt.body, scope);
-        for (const handler of stmt.handlers) this.execBlock(handler, scope.fork());
-        if (!left) this.execBlock(stmt.orelse, scope);
-        this.execBlock(stmt.final, scope);
-        return left && stmt.handlers.length === 0;
-      }
+      case 'try':
+        return this.execTry(stmt, scope);
       case 'other': {
         if (stmt.tooDeep) this.ctx.markIncomplete('too-large', stmt.range.start.line);
         for (const e of stmt.exprs) this.eval(e, scope);
@@ -499,6 +527,49 @@ export class Interpreter {
       case 'pass':
         return false;
     }
+  }
+
+  /**
+   * A handler runs only when the body raised, at a point the analysis cannot tell: it starts from the join of every
+   * value each name held in the body (and before it), and what it reports is muted, since the analysis cannot tell a
+   * state where it runs from one where it never does (a handler written for a tensor, reached with a PackedSequence
+   * the body accepts). Past the statement, the body's end (then `else`'s) joins each handler's that falls through.
+   */
+  private execTry(stmt: A.Try, scope: Scope): boolean {
+    if (stmt.handlers.length === 0) {
+      const left = this.execBlock(stmt.body, scope) || this.execBlock(stmt.orelse, scope);
+      return this.execBlock(stmt.final, scope) || left;
+    }
+    const seen = new Map<string, Value>();
+    const body = scope.forkNotingValues(seen);
+    this.uncertain++;
+    let bodyLeft: boolean;
+    try {
+      bodyLeft = this.execBlock(stmt.body, body);
+    } finally {
+      this.uncertain--;
+    }
+    const start = new Map<string, Value>();
+    for (const [name, value] of seen) {
+      const before = scope.lookup(name);
+      start.set(name, before === undefined ? value : joinValues(before, value));
+    }
+    const live: Scope[] = [];
+    if (!bodyLeft && !this.execBlock(stmt.orelse, body)) live.push(body);
+    this.uncertain++;
+    this.ctx.muted++;
+    try {
+      for (const handler of stmt.handlers) {
+        const branch = scope.fork();
+        for (const [name, value] of start) branch.vars.set(name, value);
+        if (!this.execBlock(handler, branch)) live.push(branch);
+      }
+    } finally {
+      this.ctx.muted--;
+      this.uncertain--;
+    }
+    scope.join(live);
+    return this.execBlock(stmt.final, scope) || live.length === 0;
   }
 
   /** A method of its own: its closure, inside exec, made every statement allocate the context it reads `stmt` and `scope` from. */
@@ -579,7 +650,7 @@ export class Interpreter {
     scope.set(stmt.name, { kind: 'class', cls });
     // Classes of other files are theirs to exercise and describe.
     if (this.currentModule === this.module) this.classes.push(cls);
-    if (scope === this.module && this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
+    if (scope.definingScope() === this.module && this.topIndex >= 0 && this.frames.length === 1) this.definedAt.set(stmt, this.topIndex);
   }
 
   private execIf(stmt: A.If, scope: Scope): boolean {
@@ -1175,6 +1246,8 @@ export class Interpreter {
         if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && (operands[0].kind === 'tensor' || operands[1].kind === 'tensor') && BROADCAST_OPERANDS.has(operands[0].kind) && BROADCAST_OPERANDS.has(operands[1].kind)) {
           return { ...broadcast(operands[0], operands[1], this.originOf(expr)), dtype: 'bool', minValue: 0, maxValue: 1 };
         }
+        const exact = operands.length === 2 ? exactTypeTest(expr, operands, scope) : undefined;
+        if (exact !== undefined) return { kind: 'bool', value: exact };
         return compareValues(expr.ops, operands);
       }
       case 'boolop': {
@@ -1347,7 +1420,7 @@ export class Interpreter {
         return this.ctx.loudCount > before ? UNKNOWN : { kind: 'method', receiver: object, name };
       }
       case 'packed':
-        if (name === 'data') return { kind: 'tensor', dtype: object.padded.dtype, shape: UNKNOWN_SHAPE, origin: this.originOf(expr) };
+        if (name === 'data') return { kind: 'tensor', dtype: object.padded.dtype, shape: packedDataShape(object), origin: this.originOf(expr) };
         this.ctx.emit('attribute', { node: expr, value: object });
         return UNKNOWN;
       case 'dict':

@@ -15,12 +15,35 @@ class WriteNotingMap<K, V> extends Map<K, V> {
   }
 }
 
+/**
+ * A branch's names that also joins every value set on it into each of `seen` (a try body's, and those of the try
+ * bodies around it), so that an `except` handler sees any value the body held at the point it raised.
+ */
+class ValueNotingMap extends Map<string, Value> {
+  constructor(readonly seen: readonly Map<string, Value>[]) {
+    super();
+  }
+
+  override set(key: string, value: Value): this {
+    // Map's constructor sets nothing here (no entries are given), so `seen` exists by the first set.
+    for (const held of this.seen) {
+      const prior = held.get(key);
+      held.set(key, prior === undefined ? value : joinValues(prior, value));
+    }
+    return super.set(key, value);
+  }
+}
+
 export class Scope {
   readonly vars: Map<string, Value>;
 
-  /** `noteWrites`: the scope notes the names set in it, for `written` (the analysed module's top level). */
-  constructor(readonly parent?: Scope, private readonly isBranch = false, noteWrites = false) {
-    this.vars = noteWrites ? new WriteNotingMap<string, Value>() : new Map<string, Value>();
+  /**
+   * `noteWrites`: the scope notes the names set in it, for `written` (the analysed module's top level). `seen`: every
+   * value set in it is joined into those maps too (see forkNotingValues). `tryBody`: a try statement's body, whose
+   * definitions are those of the block the statement is in.
+   */
+  constructor(readonly parent?: Scope, private readonly isBranch = false, noteWrites = false, seen?: readonly Map<string, Value>[], readonly tryBody = false) {
+    this.vars = noteWrites ? new WriteNotingMap<string, Value>() : seen ? new ValueNotingMap(seen) : new Map<string, Value>();
   }
 
   /**
@@ -67,7 +90,23 @@ export class Scope {
 
   /** A branch: reads fall through to this scope, writes stay in the branch until `join`. */
   fork(): Scope {
-    return new Scope(this, true);
+    return new Scope(this, true, false, this.vars instanceof ValueNotingMap ? this.vars.seen : undefined);
+  }
+
+  /**
+   * A branch for a try body: every value set in it, or in a branch forked from it, is joined into `seen` by name
+   * (and into what the try bodies around it see), whatever the branch keeps.
+   */
+  forkNotingValues(seen: Map<string, Value>): Scope {
+    const outer = this.vars instanceof ValueNotingMap ? this.vars.seen : [];
+    return new Scope(this, true, false, [...outer, seen], true);
+  }
+
+  /** The scope a definition made here belongs to: this one, or the block a try body (or nested ones) is in. */
+  definingScope(): Scope {
+    let scope: Scope = this;
+    while (scope.tryBody && scope.parent) scope = scope.parent;
+    return scope;
   }
 
   /** Joins branches forked from this scope that fell through back into it. */

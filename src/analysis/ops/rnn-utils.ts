@@ -1,6 +1,6 @@
-// torch.nn.utils.rnn: pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence.
+// torch.nn.utils.rnn: pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence, and PackedSequence built from its fields.
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
-import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
+import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { PackedValue, TensorValue, UNKNOWN, Value, boolValue } from '../values/value';
 
 function arg(args: Value[], kwargs: Map<string, Value>, index: number, name: string): Value | undefined {
@@ -75,6 +75,19 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       const padded: TensorValue = { kind: 'tensor', dtype: first?.kind === 'tensor' ? first.dtype : 'unknown', shape: rest ? shapeOf([symDim('time', { role: 'time' }), items.length ? { kind: 'int', value: items.length, role: 'batch' } : UNKNOWN_DIM, ...rest]) : UNKNOWN_SHAPE };
       return { kind: 'packed', padded, batchFirst: false, origin };
     }
+    case 'PackedSequence': {
+      // Built from its fields: `data` holds every sequence's steps one after another, (total steps, *), so the padded
+      // tensor it stands for is (time, batch, *) whatever the batch sizes say; the time and batch sizes are not known.
+      const data = arg(args, kwargs, 0, 'data');
+      const rest = data?.kind === 'tensor' && data.shape.rankKnown && data.shape.dims.length >= 1 ? data.shape.dims.slice(1) : undefined;
+      const padded: TensorValue = {
+        kind: 'tensor',
+        dtype: data?.kind === 'tensor' ? data.dtype : 'unknown',
+        shape: rest ? shapeOf([{ kind: 'unknown', role: 'time' }, { kind: 'unknown', role: 'batch' }, ...rest]) : UNKNOWN_SHAPE,
+      };
+      const packed: PackedValue = { kind: 'packed', padded, batchFirst: false, origin };
+      return packed;
+    }
     case 'pad_packed_sequence': {
       const sequence = arg(args, kwargs, 0, 'sequence');
       const batchFirst = boolValue(arg(args, kwargs, 1, 'batch_first')) ?? false;
@@ -98,4 +111,10 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
     default:
       return UNKNOWN;
   }
+}
+
+/** A packed value's `.data`: every sequence's steps one after another, (total steps, *), the steps' count not known. */
+export function packedDataShape(packed: PackedValue): Shape {
+  const dims = packed.padded.shape;
+  return dims.rankKnown && dims.dims.length >= 2 ? shapeOf([UNKNOWN_DIM, ...dims.dims.slice(2)]) : UNKNOWN_SHAPE;
 }
