@@ -64,6 +64,11 @@ const KEYWORDS = new Map<string, number>(Object.entries({
 const KEYWORD_START = new Uint8Array(128);
 for (const word of KEYWORDS.keys()) KEYWORD_START[word.charCodeAt(0)] = 1;
 
+/** Which star operands splatElement takes besides a name. */
+const SPLAT_ANY = 0;
+const SPLAT_NAME = 1;
+const SPLAT_FIRST = 2;
+
 /** Binary operators' precedences in tree-sitter-python (not Python's: `^` binds tighter than `&` there). */
 function binaryPrecedence(op: number): number {
   switch (op) {
@@ -1688,7 +1693,7 @@ export class FastParser {
     while (!this.isOp(41)) {
       const k = this.peek();
       let arg: number;
-      if (k === T_OP && this.tv === 42) arg = this.splatElement(list);
+      if (k === T_OP && this.tv === 42) arg = this.splatElement(list, call && !this.calleeIsPrint(parent) ? SPLAT_ANY : SPLAT_NAME);
       else if (k === T_OP && this.tv === OP_POW) {
         arg = this.open(list, this.t.dictionary_splat, 0);
         this.take(arg);
@@ -1788,20 +1793,33 @@ export class FastParser {
   }
 
   /**
-   * `*expression` in a list, tuple, set or call. `*f(x)` is read by tree-sitter either as a splat of the call or as a
-   * call of `*f`, depending on what surrounds it: only `*name` is taken.
+   * `*expression` in a list, tuple, set or call. tree-sitter reads `*f(x)` either as a splat of the call or as a call
+   * of `*f` (a primary of its own), as its ambiguity resolution falls: a splat in a call's arguments, or in a
+   * collection with a comma; a call of `*f` as the only element of a list or set (`[*f(x)]`), and in `print(a, *f(x))`.
+   * `when` says which operands other than a name are taken: SPLAT_ANY, SPLAT_NAME (none), SPLAT_FIRST (a first
+   * element: if a comma follows).
    */
-  private splatElement(parent: number): number {
+  private splatElement(parent: number, when: number): number {
     const splat = this.open(parent, this.t.list_splat, 0);
     this.take(splat);
     const inner = this.expression(splat, 0);
-    if (this.typeOf(inner) !== this.t.identifier) this.refuse('star expression', this.tree.starts[inner]);
+    if (this.typeOf(inner) !== this.t.identifier && when !== SPLAT_ANY && !(when === SPLAT_FIRST && this.isOp(44))) this.refuse('star expression', this.tree.starts[inner]);
     return this.close(splat);
   }
 
-  /** An element of a list, tuple or set: an expression or `*expression`. */
-  private element(parent: number): number {
-    if (this.isOp(42)) return this.splatElement(parent);
+  /** Whether a call's function is the name `print` or `exec` (Python 2 statements to tree-sitter, see splatElement). */
+  private calleeIsPrint(call: number): boolean {
+    const callee = this.tree.firstChild[call];
+    if (this.typeOf(callee) !== this.t.identifier) return false;
+    const length = this.tree.ends[callee] - this.tree.starts[callee];
+    if (length !== 4 && length !== 5) return false;
+    const name = this.src.slice(this.tree.starts[callee], this.tree.ends[callee]);
+    return name === 'print' || name === 'exec';
+  }
+
+  /** An element of a list, tuple or set: an expression or `*expression`; `first` for the first element. */
+  private element(parent: number, first = false): number {
+    if (this.isOp(42)) return this.splatElement(parent, first ? SPLAT_FIRST : SPLAT_ANY);
     if (this.isKw(K_YIELD)) this.refuse('yield in a collection', this.ts);
     return this.expression(parent, 0);
   }
@@ -1828,7 +1846,7 @@ export class FastParser {
       this.tree.typeIds[node] = this.t.parenthesized_expression;
       this.yieldExpression(node, 0);
     } else {
-      const first = this.element(node);
+      const first = this.element(node, true);
       if (this.isOp(44)) this.moreElements(node, 41);
       else if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
         if (this.typeOf(first) === this.t.list_splat) this.refuse('star generator', this.ts);
@@ -1850,7 +1868,7 @@ export class FastParser {
     this.take(node);
     this.depth++;
     if (!this.isOp(93)) {
-      const first = this.element(node);
+      const first = this.element(node, true);
       if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
         if (this.typeOf(first) === this.t.list_splat) this.refuse('star comprehension', this.ts);
         this.tree.typeIds[node] = this.t.list_comprehension;
@@ -1871,7 +1889,7 @@ export class FastParser {
       if (this.isOp(OP_POW)) {
         this.dictionaryItems(node);
       } else {
-        const first = this.element(node);
+        const first = this.element(node, true);
         if (this.isOp(58)) {
           if (this.typeOf(first) === this.t.list_splat) this.refuse('star key', this.ts);
           const pair = this.wrap(first, this.t.pair, this.f.key);

@@ -102,6 +102,7 @@ describe('the fast parser', () => {
     ['lambda defaults', 'f = lambda x, y=2, *a, k=lambda: 0, **kw: x if y else k\ng = lambda: (yield)\n'],
     ['walrus', 'if (n := len(a)) > 10:\n    print(n)\nwhile m := f():\n    pass\n'],
     ['star expressions', 'a, *b = c\nfirst, *rest = *x, y\nf(*args, **kwargs)\nd = [*a, *b]\ne = {**m, "k": 1}\n'],
+    ['splats of calls and attributes', 'x.view(*x.shape[:2], -1)\nf(a, *g(b), *h.c)\nd = [*a.b, 1]\ne = {1, *f(x)}\nt = (*a.b,)\n'],
     ['slices', 'x[1:2, ::3, :, a:, :b, ..., None]\ny = x[:-1]\nz = x[i, j:k:l]\n'],
     ['dict and set comprehensions', 'a = {k: v for k, v in d.items() if v}\nb = {x for x in y}\nc = [x for xs in xss for x in xs if x if not x]\nd = sum(x for x in y)\ne = (x async for x in y)\n'],
     ['async statements', 'async def f():\n    async with a as b, c:\n        async for x in y:\n            await z\n'],
@@ -133,6 +134,7 @@ describe('the fast parser', () => {
     ['an unexpected indent', 'x = 1\n    y = 2\n'],
     ['a bracketed line indented less than its block', 'def f():\n        x = (1 +\n  2)\n'],
     ['a t-string', 'x = t"{y}"\n'],
+    ['a lone splat of a call in a list (tree-sitter reads a call of `*f`)', 'x = [*f(y)]\n'],
   ];
   for (const [name, source] of refused) it(`refuses ${name}`, () => assertRefused(source));
 
