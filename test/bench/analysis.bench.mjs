@@ -38,6 +38,30 @@ function time(fn, runs) {
   return median(out);
 }
 
+/**
+ * The fast parser alone (src/analysis/parse/fast-parser.ts, bundled here: dist/api.js does not export it), each
+ * top-level statement filled in and not lowered: what a cold analysis parses with in place of tree-sitter.
+ */
+async function fastParser() {
+  const esbuild = await import('esbuild');
+  const root = join(here, '..', '..');
+  const outfile = join(root, '.tmp', 'bench-fast-parser.js');
+  await esbuild.build({
+    stdin: {
+      contents: "export { loadPython } from './src/analysis/parse/parser';\nexport { tablesForLanguage } from './src/analysis/parse/cst';\nexport { fastCopyTopLevel } from './src/analysis/parse/fast-parser';",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning',
+    plugins: [{ name: 'web-tree-sitter-cjs', setup: (b) => b.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') })) }],
+  });
+  const core = require(outfile);
+  const tables = core.tablesForLanguage(await core.loadPython(join(root, 'dist')));
+  return (source) => {
+    if (!core.fastCopyTopLevel(tables, source, () => undefined, (flat) => flat.count)) throw new Error('the fast parser refuses the file');
+  };
+}
+
 /** tree-sitter alone: a fresh parse of the text, the tree freed. */
 async function bareParser() {
   await Parser.init();
@@ -70,6 +94,7 @@ export async function run({ quick }) {
   const analyzer = await createAnalyzer({ log: (m) => notes.push(m) });
   process.stdout.write(`  ${notes.join('; ')}\n`);
   const parse = await bareParser();
+  const fastParse = await fastParser();
   const rows = [];
   const cold = {};
   for (const lines of [1000, 10000]) {
@@ -83,6 +108,8 @@ export async function run({ quick }) {
     cold[lines] = time(() => analyzer.open(source, file).dispose(), runs);
     const reference = { name: `bare parse, ${lines} lines`, value: bare };
     rows.push({ metric: `cold analysis, ${lines} lines`, value: cold[lines], unit: 'ms', reference, target: '≤ 1.6×' });
+    warm(() => fastParse(source), warmRuns, quick ? 100 : 500);
+    rows.push({ metric: `fast parser's parse (used cold), ${lines} lines`, value: time(() => fastParse(source), runs), unit: 'ms', reference });
     const doc = analyzer.open(source, file);
     if (lines === 1000) {
       // Retype one character inside a forward body: `hidden` ↔ `bidden`.

@@ -6,7 +6,9 @@
 // process over the rounds (as in analysis.bench.mjs): a shared machine slows all phases of a round alike.
 //
 // Differences of the rows give the phases (read = "parse + read" − "bare parse"; lower, rules, result likewise), each
-// the median over rounds of the difference within a round.
+// the median over rounds of the difference within a round. A cold open parses with the fast parser (its row), which
+// refuses what it does not read exactly as tree-sitter does: the reference stays tree-sitter's bare parse, and the
+// tree-sitter read is shown indented, as what a refused file costs on top of it.
 // "rest" is what a cold open costs beyond its parts measured alone: chiefly the garbage collector copying the
 // young syntax tree and values (measured alone, the tree being interpreted is an old one), which a cold open pays.
 import * as esbuild from 'esbuild';
@@ -23,7 +25,8 @@ if (!existsSync(join(wasmDir, 'tree-sitter-python.wasm'))) throw new Error('run 
 
 const ENTRY = `
 export { DocumentParser, loadPython } from './src/analysis/parse/parser';
-export { copyTopLevel } from './src/analysis/parse/cst';
+export { copyTopLevel, tablesForLanguage } from './src/analysis/parse/cst';
+export { fastCopyTopLevel } from './src/analysis/parse/fast-parser';
 export { lowerTopLevel } from './src/analysis/parse/lower';
 export { AnalysisContext } from './src/analysis/interpret/context';
 export { Interpreter } from './src/analysis/interpret/interpreter';
@@ -54,6 +57,7 @@ const language = await core.loadPython(wasmDir);
 const parser = new core.Parser();
 parser.setLanguage(language);
 const module = core.DocumentParser.forLanguage(language).reset(source);
+const tables = core.tablesForLanguage(language);
 
 function cpu(fn) {
   const start = process.cpuUsage();
@@ -82,6 +86,11 @@ const phases = {
     core.copyTopLevel(tree, source, () => undefined, (flat) => flat.count);
     tree.delete();
   },
+  // The cold parse DocumentParser makes: the fast parser (fast-parser.ts), tree-sitter only for what it refuses.
+  'fast parse': () => {
+    if (!core.fastCopyTopLevel(tables, source, () => undefined, (flat) => flat.count)) throw new Error('the fast parser refuses the file');
+  },
+  'fast parse + lower': () => core.fastCopyTopLevel(tables, source, () => undefined, (flat) => core.lowerTopLevel(flat, source)),
   'parse + read + lower': () => {
     const tree = parser.parse(source);
     core.copyTopLevel(tree, source, () => undefined, (flat) => core.lowerTopLevel(flat, source));
@@ -109,9 +118,10 @@ const diff = (plus, minus) => median(times[plus[0]].map((_, r) => plus.reduce((s
 
 const bare = m['bare parse'];
 const rows = [
-  ['parse (tree-sitter)', bare],
-  ['read the tree from wasm memory', diff(['parse + read'], ['bare parse'])],
-  ['lower to the AST', diff(['parse + read + lower'], ['parse + read'])],
+  ['parse (tree-sitter, the reference)', bare],
+  ['  read the tree from wasm memory', diff(['parse + read'], ['bare parse'])],
+  ['parse (fast parser, used cold)', m['fast parse']],
+  ['lower to the AST', diff(['fast parse + lower'], ['fast parse'])],
   ['interpret (no rules)', m['interpret, no rules']],
   // With no rule, no call is found to raise: the interpretation differs a little, and this is only an estimate.
   ['rules', diff(['interpret + rules'], ['interpret, no rules'])],

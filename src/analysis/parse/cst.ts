@@ -36,7 +36,11 @@ export interface Tables {
 const tablesByLanguage = new WeakMap<object, Tables>();
 
 function tablesFor(tree: Tree): Tables {
-  const language = tree.language;
+  return tablesForLanguage(tree.language);
+}
+
+/** The tables of a language, read once. */
+export function tablesForLanguage(language: Language): Tables {
   let tables = tablesByLanguage.get(language);
   if (!tables) {
     const types = language.types.map(internalized);
@@ -114,7 +118,8 @@ export class FlatTree {
   missing = new Uint8Array(256);
   firstChild = new Int32Array(256);
   nextSibling = new Int32Array(256);
-  private lastChild = new Int32Array(256);
+  /** By node: its last child (the fast parser moves children between nodes, see wrap). */
+  lastChild = new Int32Array(256);
   /**
    * Positions worked out so far, by node. A node's slots are emptied when it is added, so the arrays only grow
    * (in order, never holey) and are never read past their end: emptied per statement, they were regrown each time.
@@ -161,6 +166,31 @@ export class FlatTree {
       else this.nextSibling[last] = id;
       this.lastChild[parent] = id;
     }
+    return id;
+  }
+
+  /**
+   * Puts a new node in the place of `node` (same parent, same slot, same field) and makes `node`'s content its only
+   * child, with field `innerField`: how a parser reading left to right makes `a + b` once it meets the `+`.
+   * Returns the index the old content moved to; the new node keeps `node`'s index.
+   */
+  wrap(node: number, typeId: number, innerField: number): number {
+    const id = this.count++;
+    if (id === this.typeIds.length) this.grow();
+    this.typeIds[id] = this.typeIds[node];
+    this.fieldIds[id] = innerField;
+    this.starts[id] = this.starts[node];
+    this.ends[id] = this.ends[node];
+    this.missing[id] = this.missing[node];
+    this.firstChild[id] = this.firstChild[node];
+    this.lastChild[id] = this.lastChild[node];
+    this.nextSibling[id] = NONE;
+    this.startPositions[id] = undefined;
+    this.endPositions[id] = undefined;
+    this.typeIds[node] = typeId;
+    this.missing[node] = 0;
+    this.firstChild[node] = id;
+    this.lastChild[node] = id;
     return id;
   }
 
@@ -443,11 +473,7 @@ export function copyTopLevel<T>(
 ): T[] {
   const lines = new LineIndex(source);
   const tables = tablesFor(tree);
-  // The flat tree's arrays are taken from the last copy of the same language when it is over (a copy is read at once,
-  // and copies do not nest: a nested one makes its own), rather than made and grown again for each text.
-  const spare = spareTrees.get(tables);
-  if (spare) spareTrees.delete(tables);
-  const flat = spare ? spare.reuse(lines) : new FlatTree(tables, lines);
+  const flat = takeFlatTree(tables, lines);
   const { nodes, done } = topLevelNodes(tree, flat, readerKind);
   const out: T[] = [];
   try {
@@ -458,9 +484,24 @@ export function copyTopLevel<T>(
     }
   } finally {
     done();
-    spareTrees.set(tables, flat.reuse(NO_LINES));
+    giveBackFlatTree(flat);
   }
   return out;
+}
+
+/**
+ * A flat tree for the statements of a text: the arrays of the last copy of the same language when it is over (a copy
+ * is read at once, and copies do not nest: a nested one makes its own), rather than made and grown again for each text.
+ */
+export function takeFlatTree(tables: Tables, lines: LineIndex): FlatTree {
+  const spare = spareTrees.get(tables);
+  if (spare) spareTrees.delete(tables);
+  return spare ? spare.reuse(lines) : new FlatTree(tables, lines);
+}
+
+/** Keeps a flat tree no longer read for the next copy (see takeFlatTree). */
+export function giveBackFlatTree(flat: FlatTree): void {
+  spareTrees.set(flat.tables, flat.reuse(NO_LINES));
 }
 
 /** Each language's flat tree not in use (see copyTopLevel). */

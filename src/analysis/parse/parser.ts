@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Language, Parser, Tree } from 'web-tree-sitter';
 import type { Range, SourceEdit } from '../findings';
 import type { Module } from './ast';
-import { copyTopLevel, selectTreeReader, TreeReaderKind, treeReaderInUse } from './cst';
+import { copyTopLevel, FlatTree, selectTreeReader, tablesForLanguage, TreeReaderKind, treeReaderInUse } from './cst';
+import { fastCopyTopLevel } from './fast-parser';
 import { LoweredTop, lowerTopLevel, moveLowered, moveLoweredInPlace } from './lower';
 import { parseSuppressions } from './suppressions';
 
@@ -114,6 +115,9 @@ export class DocumentParser {
    */
   movesInPlace = false;
 
+  /** Whether a cold parse tries the fast parser first (see fast-parser.ts); tree-sitter parses what it refuses. */
+  useFastParser = true;
+
   constructor(readonly parser: Parser) {}
 
   static forLanguage(language: Language): DocumentParser {
@@ -135,7 +139,24 @@ export class DocumentParser {
     this.tree?.delete();
     this.tree = null;
     this.text = text;
-    return this.reparse();
+    return this.parseFast() ?? this.reparse();
+  }
+
+  /**
+   * The cold parse by the fast parser (fast-parser.ts), or undefined when it refuses the text. It leaves no
+   * tree-sitter tree: an edit then re-parses the statements it touched (reparseRegion), or the whole text from
+   * no tree.
+   */
+  private parseFast(): Module | undefined {
+    const language = this.parser.language;
+    if (!this.useFastParser || !language) return undefined;
+    const text = this.text;
+    const tables = tablesForLanguage(language);
+    const lowered = this.lowerTops((reuse, lower) => fastCopyTopLevel(tables, text, reuse, lower) !== undefined, text, this.previousTops());
+    if (!lowered) return undefined;
+    this.tops = lowered.settle();
+    this.clean = true;
+    return this.module();
   }
 
   /**
@@ -151,7 +172,8 @@ export class DocumentParser {
 
   /** Applies edits (offsets into the text before each edit, in order) and re-parses incrementally. */
   update(edits: SourceEdit[], newText: string): Module {
-    if (!this.tree) return this.reset(newText);
+    // After the fast parser there is no tree-sitter tree, only the statements: the edit goes to reparseRegion.
+    if (!this.tree && !(this.clean && this.tops.length > 0)) return this.reset(newText);
     let text = this.text;
     for (let k = 0; k < edits.length; k++) {
       const edit = edits[k];
@@ -160,7 +182,7 @@ export class DocumentParser {
       const startPosition = pointAt(text, edit.rangeOffset);
       const oldEndPosition = pointAfter(startPosition, text, edit.rangeOffset, end);
       const newEndPosition = pointAfter(startPosition, edit.text, 0, edit.text.length);
-      this.tree.edit({
+      this.tree?.edit({
         startIndex: edit.rangeOffset,
         oldEndIndex: end,
         newEndIndex: edit.rangeOffset + edit.text.length,
@@ -250,7 +272,7 @@ export class DocumentParser {
         if (list) list.push(entry);
         else previous.set(entry.key, [entry]);
       }
-      const lowered = this.lowerTops(tree, text, previous);
+      const lowered = this.lowerTops((reuse, lower) => (copyTopLevel(tree, text, reuse, lower), true), text, previous)!;
       const region = lowered.entries;
       // The context statements must come out as they were, where they were.
       if (region.length === 0) return undefined;
@@ -311,14 +333,19 @@ export class DocumentParser {
   }
 
   private lower(tree: Tree, text: string): Module {
+    this.tops = this.lowerTops((reuse, lower) => (copyTopLevel(tree, text, reuse, lower), true), text, this.previousTops())!.settle();
+    return this.module();
+  }
+
+  /** The current statements by key, to be taken again by a parse that finds them unchanged. */
+  private previousTops(): Map<string, { line: number; top: LoweredTop }[]> {
     const previous = new Map<string, { line: number; top: LoweredTop }[]>();
     for (const entry of this.tops) {
       const list = previous.get(entry.key);
       if (list) list.push(entry);
       else previous.set(entry.key, [entry]);
     }
-    this.tops = this.lowerTops(tree, text, previous).settle();
-    return this.module();
+    return previous;
   }
 
   /**
@@ -326,13 +353,15 @@ export class DocumentParser {
    * A statement taken at another line is moved only by `settle` (moving it in place changes the objects the
    * current module holds, so it waits until the entries are certain to be used).
    */
-  private lowerTops(tree: Tree, text: string, previous: Map<string, { line: number; top: LoweredTop }[]>): { entries: TopEntry[]; settle(): TopEntry[] } {
+  private lowerTops(
+    copy: (reuse: (key: string, line: number, start: number, end: number) => LoweredTop | undefined, lower: (node: FlatTree, key: string) => LoweredTop) => boolean,
+    text: string,
+    previous: Map<string, { line: number; top: LoweredTop }[]>,
+  ): { entries: TopEntry[]; settle(): TopEntry[] } | undefined {
     const used = new Map<string, number>();
     const entries: TopEntry[] = [];
     const moves: { entry: TopEntry; lines: number }[] = [];
-    copyTopLevel(
-      tree,
-      text,
+    const copied = copy(
       (key, line, start, end) => {
         // Statements with the same text (a repeated constant, a copied block) each keep their own copy, in order.
         const hits = previous.get(key);
@@ -351,6 +380,8 @@ export class DocumentParser {
         return top;
       },
     );
+    // A copy that gave up part way (the fast parser refusing the text) leaves nothing behind: moves wait for settle.
+    if (!copied) return undefined;
     return {
       entries,
       settle: () => {

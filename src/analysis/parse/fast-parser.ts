@@ -1,0 +1,2153 @@
+// A hand-written parser for the cold parse of a Python file: it fills the same flat tree as the copy of
+// tree-sitter's tree (cst.ts), one top-level statement at a time, with tree-sitter-python's node types, fields,
+// offsets and comment placement, so that the unchanged lowering reads it. It is exact or it refuses: any
+// construct it does not reproduce exactly as tree-sitter-python does (a syntax error, Python 2 statements,
+// `match`, unusual string prefixes, non-ASCII outside strings and comments, odd indentation) throws
+// `Refused`, and the caller parses the whole text with tree-sitter instead.
+//
+// Comments and line continuations (tree-sitter's extras) go where tree-sitter puts them: into the smallest
+// node holding a token before and a token after them, counting the hidden newline, indent and dedent tokens.
+// Read left to right, that is the node a token or child is being added to when the extra was read before it
+// (`flush`). Whether a comment after the last line of an indented block sits in the block or after it follows
+// tree-sitter-python's scanner: comments are taken into the block while the first of them is indented at least
+// as deep as the block (see `endOfLine`).
+import { CstNode, FlatTree, giveBackFlatTree, LineIndex, NONE, Tables, takeFlatTree } from './cst';
+
+/** Thrown on anything the fast parser does not reproduce exactly; the text is then parsed by tree-sitter. */
+export class Refused extends Error {
+  constructor(readonly reason: string, readonly at: number) {
+    super(`${reason} at ${at}`);
+  }
+}
+
+// Token kinds.
+const T_EOF = 0;
+const T_NEWLINE = 1;
+const T_NAME = 2;
+const T_INT = 3;
+const T_FLOAT = 4;
+const T_STRING = 5;
+const T_OP = 6;
+const T_KW = 7;
+
+// Operator codes: a single character's code, or these for longer operators.
+const OP_ARROW = 256; // ->
+const OP_POW = 257; // **
+const OP_FLOORDIV = 258; // //
+const OP_SHL = 259;
+const OP_SHR = 260;
+const OP_LE = 261;
+const OP_GE = 262;
+const OP_EQ = 263;
+const OP_NE = 264;
+const OP_WALRUS = 265;
+const OP_ELLIPSIS = 266;
+const OP_AUG = 267; // any augmented assignment (+=, //=, ...), its text is read from the source
+const OP_LTGT = 268; // <>
+
+// Keyword codes.
+const K_FALSE = 1, K_NONE = 2, K_TRUE = 3, K_AND = 4, K_AS = 5, K_ASSERT = 6, K_ASYNC = 7, K_AWAIT = 8, K_BREAK = 9,
+  K_CLASS = 10, K_CONTINUE = 11, K_DEF = 12, K_DEL = 13, K_ELIF = 14, K_ELSE = 15, K_EXCEPT = 16, K_FINALLY = 17,
+  K_FOR = 18, K_FROM = 19, K_GLOBAL = 20, K_IF = 21, K_IMPORT = 22, K_IN = 23, K_IS = 24, K_LAMBDA = 25,
+  K_NONLOCAL = 26, K_NOT = 27, K_OR = 28, K_PASS = 29, K_RAISE = 30, K_RETURN = 31, K_TRY = 32, K_WHILE = 33,
+  K_WITH = 34, K_YIELD = 35;
+
+const KEYWORDS = new Map<string, number>(Object.entries({
+  False: K_FALSE, None: K_NONE, True: K_TRUE, and: K_AND, as: K_AS, assert: K_ASSERT, async: K_ASYNC, await: K_AWAIT,
+  break: K_BREAK, class: K_CLASS, continue: K_CONTINUE, def: K_DEF, del: K_DEL, elif: K_ELIF, else: K_ELSE,
+  except: K_EXCEPT, finally: K_FINALLY, for: K_FOR, from: K_FROM, global: K_GLOBAL, if: K_IF, import: K_IMPORT,
+  in: K_IN, is: K_IS, lambda: K_LAMBDA, nonlocal: K_NONLOCAL, not: K_NOT, or: K_OR, pass: K_PASS, raise: K_RAISE,
+  return: K_RETURN, try: K_TRY, while: K_WHILE, with: K_WITH, yield: K_YIELD,
+}));
+
+/** By character code: whether a keyword starts with it (most names are then told apart without a substring). */
+const KEYWORD_START = new Uint8Array(128);
+for (const word of KEYWORDS.keys()) KEYWORD_START[word.charCodeAt(0)] = 1;
+
+/** Which star operands splatElement takes besides a name. */
+const SPLAT_ANY = 0;
+const SPLAT_NAME = 1;
+const SPLAT_FIRST = 2;
+
+/** Binary operators' precedences in tree-sitter-python (not Python's: `^` binds tighter than `&` there). */
+function binaryPrecedence(op: number): number {
+  switch (op) {
+    case 124: return 14; // |
+    case 38: return 15; // &
+    case 94: return 16; // ^
+    case OP_SHL: case OP_SHR: return 17;
+    case 43: case 45: return 18; // + -
+    case 42: case 64: case 47: case 37: case OP_FLOORDIV: return 19; // * @ / %
+    case OP_POW: return 21;
+    default: return -1;
+  }
+}
+
+/** The node types, fields and tokens the parser makes, by name. */
+interface Ids {
+  [name: string]: number;
+}
+
+const NODE_TYPES = [
+  'identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'string', 'string_start', 'string_content',
+  'string_end', 'interpolation', 'format_specifier', 'format_expression', 'type_conversion', 'concatenated_string',
+  'comment', 'line_continuation', 'attribute', 'subscript', 'slice', 'call', 'argument_list', 'keyword_argument',
+  'list_splat', 'dictionary_splat', 'parenthesized_expression', 'tuple', 'list', 'set', 'dictionary', 'pair',
+  'list_comprehension', 'set_comprehension', 'dictionary_comprehension', 'generator_expression', 'for_in_clause',
+  'if_clause', 'binary_operator', 'unary_operator', 'not_operator', 'boolean_operator', 'comparison_operator',
+  'conditional_expression', 'lambda', 'lambda_parameters', 'named_expression', 'await', 'yield', 'expression_list',
+  'pattern_list', 'tuple_pattern', 'list_pattern', 'list_splat_pattern', 'dictionary_splat_pattern', 'as_pattern',
+  'as_pattern_target', 'expression_statement', 'assignment', 'augmented_assignment', 'type', 'return_statement',
+  'pass_statement', 'break_statement', 'continue_statement', 'delete_statement', 'raise_statement',
+  'global_statement', 'nonlocal_statement', 'assert_statement', 'import_statement', 'import_from_statement',
+  'future_import_statement', 'dotted_name', 'aliased_import', 'relative_import', 'import_prefix', 'wildcard_import',
+  'if_statement', 'elif_clause', 'else_clause', 'for_statement', 'while_statement', 'try_statement', 'except_clause',
+  'finally_clause', 'with_statement', 'with_clause', 'with_item', 'function_definition', 'parameters',
+  'default_parameter', 'typed_parameter', 'typed_default_parameter', 'keyword_separator', 'positional_separator',
+  'class_definition', 'decorated_definition', 'decorator', 'block', 'generic_type', 'type_parameter', 'union_type',
+];
+
+const TOKENS = [';', '+', '-', '*', '/', '//', '%', '**', '@', '|', '&', '^', '<<', '>>', '~', ':', '+=', '-=', '*=', '/=', '//=', '%=', '**=', '@=', '&=', '|=', '^=', '>>=', '<<='];
+
+const FIELDS = ['expression', 'format_specifier', 'type_conversion', 'alias', 'alternative', 'argument', 'arguments', 'attribute', 'body', 'cause', 'condition', 'consequence', 'definition', 'function', 'key', 'left', 'module_name', 'name', 'object', 'operator', 'parameters', 'return_type', 'right', 'subscript', 'superclasses', 'type', 'value'];
+
+interface Resolved {
+  types: Ids;
+  tokens: Ids;
+  fields: Ids;
+}
+
+const resolvedByTables = new WeakMap<Tables, Resolved | null>();
+
+/** The ids of the names the parser uses, looked up once per language; null if one is missing. */
+function resolve(tables: Tables): Resolved | null {
+  let resolved = resolvedByTables.get(tables);
+  if (resolved !== undefined) return resolved;
+  const find = (name: string, named: boolean): number => {
+    for (let id = 0; id < tables.types.length; id++) if (tables.types[id] === name && tables.named[id] === named) return id;
+    return -1;
+  };
+  const types: Ids = {};
+  const tokens: Ids = {};
+  const fields: Ids = {};
+  let ok = true;
+  for (const name of NODE_TYPES) if ((types[name] = find(name, true)) < 0) ok = false;
+  for (const name of TOKENS) if ((tokens[name] = find(name, false)) < 0) ok = false;
+  for (const name of FIELDS) if ((fields[name] = tables.fields.indexOf(name)) <= 0) ok = false;
+  resolved = ok ? { types, tokens, fields } : null;
+  resolvedByTables.set(tables, resolved);
+  return resolved;
+}
+
+/** Whether the fast parser can fill trees of this language (its node types and fields are all there). */
+export function fastParserSupports(tables: Tables): boolean {
+  return resolve(tables) !== null;
+}
+
+function isIdentStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+function isIdentPart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+}
+
+function isAlnum(c: number): boolean {
+  return isIdentPart(c) && c !== 95;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** Where a statement list closes: what follows it and where (see endOfLine). */
+const enum Line {
+  Same,
+  Dedent,
+}
+
+/**
+ * One text's parse. `next(tree)` copies the next top-level node (a statement, or a comment between statements)
+ * into the flat tree and returns true, or returns false at the end. Throws Refused.
+ */
+export class FastParser {
+  private readonly src: string;
+  private readonly n: number;
+  private tree: FlatTree;
+  private readonly t: Ids;
+  private readonly tok: Ids;
+  private readonly f: Ids;
+  private readonly noFields: boolean[];
+
+  // The lexer.
+  private pos = 0;
+  /** Whether a token is lexed and waiting (tk, ts, te, tv). */
+  private has = false;
+  private tk = T_EOF;
+  private ts = 0;
+  private te = 0;
+  private tv = 0;
+  /** For T_STRING: the quote character, whether triple, raw, formatted. */
+  private quote = 0;
+  private triple = false;
+  private raw = false;
+  private formatted = false;
+  /** Whether a closing bracket may follow the last token taken (see checkBracketLine). */
+  private closable = true;
+  /** Open brackets (newlines inside are whitespace). */
+  private depth = 0;
+  /** After a newline token: the next newlines are blank lines. */
+  private lineStart = true;
+  /** Inside an f-string's replacement field. */
+  private inInterpolation = 0;
+  /** End of the last token taken or extra placed. */
+  private prevEnd = 0;
+  /** Extras read before the waiting token, not yet placed: type id, start, end. */
+  private pendingType: number[] = [];
+  private pendingStart: number[] = [];
+  private pendingEnd: number[] = [];
+  /** Extras placed at module level, each its own top-level node, in order. */
+  private queueType: number[] = [];
+  private queueStart: number[] = [];
+  private queueEnd: number[] = [];
+  private queueAt = 0;
+  /** Indentation of the open blocks, as tree-sitter-python's scanner counts it (a tab is 8, \r and \f reset). */
+  private indents: number[] = [0];
+  /** What scanLines found. */
+  private lineIndent = 0;
+  private lineCode = 0;
+  private lineCommentIndent = -1;
+  private lineComment = -1;
+  /** At top level: in the middle of a line of `;`-separated statements. */
+  private midLine = false;
+
+  constructor(source: string, tree: FlatTree) {
+    const ids = resolve(tree.tables);
+    if (!ids) throw new Refused('language', 0);
+    this.src = source;
+    this.n = source.length;
+    this.tree = tree;
+    this.t = ids.types;
+    this.tok = ids.tokens;
+    this.f = ids.fields;
+    this.noFields = tree.tables.noFields;
+    // A byte order mark is whitespace to tree-sitter.
+    if (this.n > 0 && source.charCodeAt(0) === 0xfeff) this.pos = 1;
+  }
+
+  private refuse(reason: string, at = this.pos): never {
+    throw new Refused(reason, at);
+  }
+
+  // ---------------------------------------------------------------- lexer
+
+  /** Lexes the next token if none is waiting; extras before it become pending. */
+  private peek(): number {
+    if (this.has) return this.tk;
+    const src = this.src;
+    const n = this.n;
+    let p = this.pos;
+    for (;;) {
+      if (p >= n) {
+        this.setToken(this.lineStart || this.depth > 0 ? T_EOF : T_NEWLINE, p, p, 0);
+        if (this.depth > 0) this.refuse('unclosed bracket', p);
+        return this.tk;
+      }
+      const c = src.charCodeAt(p);
+      if (c === 32 || c === 9 || c === 12 || c === 13) {
+        p++;
+        continue;
+      }
+      if (c === 10) {
+        if (this.depth > 0) {
+          if (!this.closable) this.checkBracketLine(p + 1);
+          p++;
+          continue;
+        }
+        if (this.lineStart) {
+          p++;
+          continue;
+        }
+        this.setToken(T_NEWLINE, p, p, 0);
+        return T_NEWLINE;
+      }
+      if (c === 35) {
+        if (this.inInterpolation) this.refuse('comment in an f-string', p);
+        let e = src.indexOf('\n', p);
+        if (e === -1) e = n;
+        // The comment token (`#` then /.*/) runs to the line feed: a carriage return before it is part of it.
+        this.pendingType.push(this.t.comment);
+        this.pendingStart.push(p);
+        this.pendingEnd.push(e);
+        p = e;
+        continue;
+      }
+      if (c === 92) {
+        // A line continuation: an extra, unless blank lines or a comment follow (the scanner then puts a newline before it).
+        let e = p + 1;
+        if (src.charCodeAt(e) === 13) e++;
+        if (src.charCodeAt(e) !== 10) this.refuse('backslash', p);
+        e++;
+        if (this.lineStart && this.depth === 0) this.refuse('continuation at line start', p);
+        if (this.depth === 0) this.checkContinuedLine(e);
+        // Before a string, the scanner reads the continuation as blanks before the string's start: no node.
+        if (this.stringStartsAt(e)) {
+          p = e;
+          continue;
+        }
+        this.pendingType.push(this.t.line_continuation);
+        this.pendingStart.push(p);
+        this.pendingEnd.push(e);
+        p = e;
+        continue;
+      }
+      this.lexToken(p, c);
+      return this.tk;
+    }
+  }
+
+  /** Whether a string starts after the blanks (and line continuations) from `p`, on the same line. */
+  private stringStartsAt(p: number): boolean {
+    const src = this.src;
+    for (;;) {
+      const c = src.charCodeAt(p);
+      if (c === 32 || c === 9 || c === 12) p++;
+      else if (c === 92 && src.charCodeAt(p + 1) === 10) p += 2;
+      else if (c === 92 && src.charCodeAt(p + 1) === 13 && src.charCodeAt(p + 2) === 10) p += 3;
+      else break;
+    }
+    let q = p;
+    while (q < p + 3 && isIdentStart(src.charCodeAt(q))) q++;
+    const quote = src.charCodeAt(q);
+    if (quote !== 34 && quote !== 39) return false;
+    for (let i = p; i < q; i++) {
+      const c = src.charCodeAt(i) | 32;
+      if (c !== 114 && c !== 102 && c !== 98 && c !== 117) return false;
+    }
+    return true;
+  }
+
+  /** After a line continuation at statement level: the next line must hold code. */
+  private checkContinuedLine(p: number): void {
+    const src = this.src;
+    for (; p < this.n; p++) {
+      const c = src.charCodeAt(p);
+      if (c === 32) continue;
+      if (c === 10 || c === 13 || c === 35 || c === 9 || c === 12 || c === 92) this.refuse('continuation before a blank line', p);
+      return;
+    }
+    this.refuse('continuation at the end', p);
+  }
+
+  /**
+   * A newline inside brackets where no closing bracket may come next (after an operator, `=`, `:`, …): the scanner
+   * ends a block there if the next line is indented less than the block. Refused rather than worked out.
+   */
+  private checkBracketLine(p: number): void {
+    const block = this.indents[this.indents.length - 1];
+    if (block === 0) return;
+    const src = this.src;
+    let indent = 0;
+    for (; p < this.n; p++) {
+      const c = src.charCodeAt(p);
+      if (c === 32) indent++;
+      else if (c === 9) indent += 8;
+      else if (c === 13 || c === 12) indent = 0;
+      else if (c === 10) return;
+      else break;
+    }
+    if (indent < block) this.refuse('bracketed line indented less than its block', p);
+  }
+
+  private setToken(kind: number, start: number, end: number, value: number): void {
+    this.has = true;
+    this.tk = kind;
+    this.ts = start;
+    this.te = end;
+    this.tv = value;
+  }
+
+  private lexToken(p: number, c: number): void {
+    const src = this.src;
+    if (isIdentStart(c)) {
+      let e = p + 1;
+      while (e < this.n && isIdentPart(src.charCodeAt(e))) e++;
+      const next = src.charCodeAt(e);
+      if (next === 34 || next === 39) {
+        this.lexStringStart(p, e);
+        return;
+      }
+      if (next > 127) this.refuse('non-ASCII name', e);
+      const kw = e - p >= 2 && e - p <= 8 && KEYWORD_START[c] === 1 ? KEYWORDS.get(src.slice(p, e)) : undefined;
+      if (kw !== undefined) this.setToken(T_KW, p, e, kw);
+      else this.setToken(T_NAME, p, e, 0);
+      return;
+    }
+    if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(p + 1)))) {
+      this.lexNumber(p);
+      return;
+    }
+    if (c === 34 || c === 39) {
+      this.lexStringStart(p, p);
+      return;
+    }
+    if (c > 127) this.refuse('non-ASCII character', p);
+    const d = src.charCodeAt(p + 1);
+    const e3 = src.charCodeAt(p + 2);
+    switch (c) {
+      case 40: case 91: case 123: // ( [ {
+      case 41: case 93: case 125: // ) ] }
+      case 44: case 59: case 126: // , ; ~
+        return this.setToken(T_OP, p, p + 1, c);
+      case 58: // :
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_WALRUS) : this.setToken(T_OP, p, p + 1, c);
+      case 46: // .
+        return d === 46 && e3 === 46 ? this.setToken(T_OP, p, p + 3, OP_ELLIPSIS) : this.setToken(T_OP, p, p + 1, c);
+      case 61: // =
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_EQ) : this.setToken(T_OP, p, p + 1, c);
+      case 33: // !
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_NE) : this.setToken(T_OP, p, p + 1, c);
+      case 45: // -
+        if (d === 62) return this.setToken(T_OP, p, p + 2, OP_ARROW);
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case 43: case 37: case 64: case 38: case 124: case 94: // + % @ & | ^
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case 42: // *
+        if (d === 42) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_POW);
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case 47: // /
+        if (d === 47) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_FLOORDIV);
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case 60: // <
+        if (d === 60) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_SHL);
+        if (d === 62) return this.setToken(T_OP, p, p + 2, OP_LTGT);
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_LE) : this.setToken(T_OP, p, p + 1, c);
+      case 62: // >
+        if (d === 62) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_SHR);
+        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_GE) : this.setToken(T_OP, p, p + 1, c);
+      default:
+        this.refuse('unexpected character', p);
+    }
+  }
+
+  private lexNumber(p: number): void {
+    const src = this.src;
+    let e = p;
+    let float = false;
+    const c0 = src.charCodeAt(p);
+    const c1 = src.charCodeAt(p + 1) | 32;
+    if (c0 === 48 && (c1 === 120 || c1 === 111 || c1 === 98)) {
+      // 0x, 0o, 0b: digits of the base (and underscores), an optional L.
+      const base = c1 === 120 ? 16 : c1 === 111 ? 8 : 2;
+      e = p + 2;
+      for (;;) {
+        const c = src.charCodeAt(e);
+        const lower = c | 32;
+        const digit = base === 16 ? isDigit(c) || (lower >= 97 && lower <= 102) : base === 8 ? c >= 48 && c <= 55 : c === 48 || c === 49;
+        if (!digit && c !== 95) break;
+        e++;
+      }
+      if (e === p + 2) this.refuse('number', p);
+      if ((src.charCodeAt(e) | 32) === 108) e++;
+    } else {
+      e = this.digits(p);
+      if (src.charCodeAt(e) === 46) {
+        float = true;
+        e = this.digits(e + 1);
+      }
+      if ((src.charCodeAt(e) | 32) === 101) {
+        let x = e + 1;
+        if (src.charCodeAt(x) === 43 || src.charCodeAt(x) === 45) x++;
+        if (!isDigit(src.charCodeAt(x))) this.refuse('number', p);
+        e = this.digits(x);
+        float = true;
+      }
+      const last = src.charCodeAt(e) | 32;
+      if (last === 106) e++;
+      else if (last === 108 && !float) e++;
+    }
+    // Underscores only between digits, as Python writes them.
+    for (let i = p; i < e; i++) if (src.charCodeAt(i) === 95 && !(isAlnum(src.charCodeAt(i - 1)) && isAlnum(src.charCodeAt(i + 1)))) this.refuse('number', p);
+    const after = src.charCodeAt(e);
+    if (isIdentPart(after) || after === 46 || after > 127 || after === 34 || after === 39) this.refuse('number', e);
+    this.setToken(float ? T_FLOAT : T_INT, p, e, 0);
+  }
+
+  /** The end of the decimal digits (and underscores) from `p`. */
+  private digits(p: number): number {
+    const src = this.src;
+    for (;;) {
+      const c = src.charCodeAt(p);
+      if (!isDigit(c) && c !== 95) return p;
+      p++;
+    }
+  }
+
+  /** A string's start: prefix letters in [p, q), then its quotes. */
+  private lexStringStart(p: number, q: number): void {
+    const src = this.src;
+    let raw = false;
+    let formatted = false;
+    let bytes = false;
+    for (let i = p; i < q; i++) {
+      const c = src.charCodeAt(i) | 32;
+      if (c === 114 && !raw) raw = true;
+      else if (c === 102 && !formatted && !bytes) formatted = true;
+      else if (c === 98 && !bytes && !formatted) bytes = true;
+      else if (c === 117 && q - p === 1) continue;
+      else this.refuse('string prefix', p);
+    }
+    const quote = src.charCodeAt(q);
+    const triple = src.charCodeAt(q + 1) === quote && src.charCodeAt(q + 2) === quote;
+    this.quote = quote;
+    this.triple = triple;
+    this.raw = raw;
+    this.formatted = formatted;
+    this.setToken(T_STRING, p, q + (triple ? 3 : 1), 0);
+  }
+
+  // ---------------------------------------------------------------- tree building
+
+  /** Places the pending extras in `owner` (NONE: the module) and clears them. */
+  private flush(owner: number): void {
+    const count = this.pendingType.length;
+    if (count === 0) return;
+    for (let i = 0; i < count; i++) {
+      const start = this.pendingStart[i];
+      const end = this.pendingEnd[i];
+      if (owner === NONE) {
+        this.queueType.push(this.pendingType[i]);
+        this.queueStart.push(start);
+        this.queueEnd.push(end);
+      } else this.tree.add(owner, this.pendingType[i], 0, start, end, false);
+      this.prevEnd = end;
+    }
+    this.pendingType.length = 0;
+    this.pendingStart.length = 0;
+    this.pendingEnd.length = 0;
+  }
+
+  private fieldIn(parent: number, field: number): number {
+    return parent !== NONE && this.noFields[this.tree.typeIds[parent]] ? 0 : field;
+  }
+
+  /** Opens a node at the waiting token, as the last child of `parent`. */
+  private open(parent: number, type: number, field: number): number {
+    this.peek();
+    this.flush(parent);
+    return this.tree.add(parent, type, this.fieldIn(parent, field), this.ts, this.ts, false);
+  }
+
+  private close(node: number): number {
+    this.tree.ends[node] = this.prevEnd;
+    return node;
+  }
+
+  /** Takes the waiting token as part of `owner` (not kept). */
+  private take(owner: number): void {
+    this.peek();
+    this.flush(owner);
+    // The scanner's newline token is empty, right after the last token or comment: it does not end a node.
+    if (this.tk !== T_NEWLINE) this.prevEnd = this.te;
+    this.pos = this.te;
+    this.has = false;
+    this.lineStart = this.tk === T_NEWLINE;
+    this.closable = this.closesAfter();
+  }
+
+  /** Whether a closing bracket may follow the waiting token (an element ends with it, or a list may end there). */
+  private closesAfter(): boolean {
+    switch (this.tk) {
+      case T_NAME: case T_INT: case T_FLOAT:
+        return true;
+      case T_KW:
+        return this.tv === K_TRUE || this.tv === K_FALSE || this.tv === K_NONE;
+      case T_OP:
+        switch (this.tv) {
+          case 40: case 91: case 123: case 41: case 93: case 125: case 44: case OP_ELLIPSIS:
+            return true;
+          default:
+            return false;
+        }
+      default:
+        return false;
+    }
+  }
+
+  /** Takes the waiting token as a leaf node of `parent`. */
+  private leaf(parent: number, type: number, field: number): number {
+    this.peek();
+    this.flush(parent);
+    const node = this.tree.add(parent, type, this.fieldIn(parent, field), this.ts, this.te, false);
+    this.take(parent);
+    return node;
+  }
+
+  /** Takes an operator token, kept (as tree-sitter's copy keeps it) when the parent keeps its tokens. */
+  private operator(parent: number, field: number): void {
+    this.peek();
+    this.flush(parent);
+    if (this.tree.tables.keepsTokens[this.tree.typeIds[parent]]) {
+      const id = this.tok[this.src.slice(this.ts, this.te)];
+      if (id === undefined) this.refuse('operator', this.ts);
+      this.tree.add(parent, id, this.fieldIn(parent, field), this.ts, this.te, false);
+    }
+    this.take(parent);
+  }
+
+  /** `node` (the last child of its parent, complete) becomes the first child of a new node in its place. */
+  private wrap(node: number, type: number, innerField: number): number {
+    this.tree.wrap(node, type, this.noFields[type] ? 0 : innerField);
+    return node;
+  }
+
+  /** The first child of a node made by `wrap`. */
+  private inner(node: number): number {
+    return this.tree.firstChild[node];
+  }
+
+  /** Moves all children of `node` under a new node, its only child, with field `field` (in `node`). */
+  private wrapChildren(node: number, type: number, field: number): number {
+    const tree = this.tree;
+    const first = tree.firstChild[node];
+    const last = tree.lastChild[node];
+    const made = tree.add(NONE, type, this.fieldIn(node, field), tree.starts[first], tree.ends[last], false);
+    tree.firstChild[made] = first;
+    tree.lastChild[made] = last;
+    tree.firstChild[node] = made;
+    tree.lastChild[node] = made;
+    if (this.noFields[type]) for (let c = first; c !== NONE; c = tree.nextSibling[c]) tree.fieldIds[c] = 0;
+    return made;
+  }
+
+  private isOp(code: number): boolean {
+    return this.peek() === T_OP && this.tv === code;
+  }
+
+  private isKw(code: number): boolean {
+    return this.peek() === T_KW && this.tv === code;
+  }
+
+  private expectOp(owner: number, code: number): void {
+    if (!this.isOp(code)) this.refuse('expected ' + (code < 256 ? String.fromCharCode(code) : code), this.ts);
+    this.take(owner);
+  }
+
+  private expectKw(owner: number, code: number): void {
+    if (!this.isKw(code)) this.refuse('expected keyword', this.ts);
+    this.take(owner);
+  }
+
+  private typeOf(node: number): number {
+    return this.tree.typeIds[node];
+  }
+
+  // ---------------------------------------------------------------- top level
+
+  /** Copies the next top-level node into the tree (cleared first); false at the end of the text. */
+  next(tree: FlatTree): boolean {
+    this.tree = tree;
+    tree.clear();
+    if (this.queueAt < this.queueType.length) return this.emitQueued();
+    this.queueType.length = this.queueStart.length = this.queueEnd.length = this.queueAt = 0;
+    if (this.midLine) {
+      this.simpleTopLevel();
+      return true;
+    }
+    // Between statements: blank lines and comments, then a statement at column 0.
+    const kind = this.peek();
+    if (this.pendingType.length) {
+      this.flush(NONE);
+      return this.emitQueued();
+    }
+    if (kind === T_EOF) return false;
+    if (this.indentBefore(this.ts) !== 0) this.refuse('indented statement at top level', this.ts);
+    if (this.isCompound()) {
+      this.compound(NONE, 0);
+      this.afterCompound(0);
+    } else this.simpleTopLevel();
+    return true;
+  }
+
+  private emitQueued(): boolean {
+    const i = this.queueAt++;
+    this.tree.add(NONE, this.queueType[i], 0, this.queueStart[i], this.queueEnd[i], false);
+    return true;
+  }
+
+  /** One simple statement at top level: a node of its own; a `;` or the newline after it goes to the module. */
+  private simpleTopLevel(): void {
+    this.simpleStatement(NONE);
+    this.midLine = false;
+    if (this.isOp(59)) {
+      // A `;` between top-level statements is a node of the module's, as the copy of tree-sitter's tree keeps it.
+      this.flush(NONE);
+      this.queueType.push(this.tok[';']);
+      this.queueStart.push(this.ts);
+      this.queueEnd.push(this.te);
+      this.take(NONE);
+      const k = this.peek();
+      if (k !== T_NEWLINE && k !== T_EOF) {
+        this.midLine = true;
+        return;
+      }
+    }
+    this.endOfSimpleLine(NONE);
+  }
+
+  /** The newline ending a line of simple statements (taken into `owner`, with the comment before it). */
+  private endOfSimpleLine(owner: number): void {
+    const k = this.peek();
+    if (k === T_NEWLINE) this.take(owner);
+    else if (k === T_EOF) {
+      this.flush(owner);
+      this.has = false;
+      this.pos = this.n;
+      this.lineStart = true;
+    } else this.refuse('expected end of line', this.ts);
+  }
+
+  /**
+   * What tree-sitter-python's scanner sees after a line ends (from `p`, at the newline): the indentation of the
+   * next line of code (-1 at the end of the text), where it starts, and the indentation and start of the first
+   * comment line before it (-1 if none), into lineIndent, lineCode, lineCommentIndent and lineComment.
+   */
+  private scanLines(p: number): void {
+    const src = this.src;
+    const n = this.n;
+    let indent = 0;
+    let commentIndent = -1;
+    let comment = -1;
+    for (;;) {
+      if (p >= n) {
+        indent = -1;
+        break;
+      }
+      const c = src.charCodeAt(p);
+      if (c === 10) {
+        indent = 0;
+        p++;
+      } else if (c === 32) {
+        indent++;
+        p++;
+      } else if (c === 13 || c === 12) {
+        indent = 0;
+        p++;
+      } else if (c === 9) {
+        indent += 8;
+        p++;
+      } else if (c === 35) {
+        if (commentIndent === -1) {
+          commentIndent = indent;
+          comment = p;
+        }
+        const e = src.indexOf('\n', p);
+        if (e === -1) {
+          p = n;
+          indent = -1;
+          break;
+        }
+        p = e + 1;
+        indent = 0;
+      } else if (c === 92) this.refuse('backslash between lines', p);
+      else break;
+    }
+    this.lineIndent = indent;
+    this.lineCode = p;
+    this.lineCommentIndent = commentIndent;
+    this.lineComment = comment;
+  }
+
+  /** The scanner's indentation of the line holding `p` (its characters before `p` must be blanks). */
+  private indentBefore(p: number): number {
+    const src = this.src;
+    let start = p;
+    while (start > 0 && src.charCodeAt(start - 1) !== 10) start--;
+    let indent = 0;
+    for (let i = start; i < p; i++) {
+      const c = src.charCodeAt(i);
+      if (c === 32) indent++;
+      else if (c === 9) indent += 8;
+      else if (c === 13 || c === 12) indent = 0;
+      else if (c === 0xfeff && i === 0) continue;
+      else this.refuse('statement not at line start', p);
+    }
+    return indent;
+  }
+
+  /** After a compound statement at top level, the next line of code must be at column 0. */
+  private afterCompound(level: number): void {
+    if (this.has) return;
+    this.scanLines(this.pos);
+    if (this.lineIndent > level) this.refuse('unexpected indent', this.lineCode);
+  }
+
+  /**
+   * After a line of a block indented `level` (the lexer at its end): takes the comment lines that the scanner
+   * puts in the block, and returns whether the block goes on (Line.Same) or ends (Line.Dedent).
+   */
+  private endOfLine(block: number, level: number): Line {
+    if (this.has) this.refuse('lookahead at end of line', this.ts);
+    for (;;) {
+      this.scanLines(this.pos);
+      if (this.lineIndent === level) return Line.Same;
+      if (this.lineIndent > level) this.refuse('unexpected indent', this.lineCode);
+      if (this.lineCommentIndent === -1 || this.lineCommentIndent < level) return Line.Dedent;
+      // A comment indented at least as deep as the block, before the dedent: it is the block's.
+      const comment = this.lineComment;
+      let e = this.src.indexOf('\n', comment);
+      if (e === -1) e = this.n;
+      this.pendingType.push(this.t.comment);
+      this.pendingStart.push(comment);
+      this.pendingEnd.push(e);
+      this.flush(block);
+      this.pos = e;
+      this.lineStart = true;
+    }
+  }
+
+  /** Whether the next line of code, at `level`, starts with the keyword that continues a compound statement. */
+  private continues(level: number, keyword: number): boolean {
+    if (this.has) return this.tk === T_KW && this.tv === keyword;
+    this.scanLines(this.pos);
+    if (this.lineIndent !== level) return false;
+    const kw = this.keywordAt(this.lineCode);
+    if (kw !== keyword) return false;
+    this.peek();
+    return this.tk === T_KW && this.tv === keyword;
+  }
+
+  private keywordAt(p: number): number {
+    const src = this.src;
+    let e = p;
+    while (e < this.n && isIdentPart(src.charCodeAt(e))) e++;
+    if (e === p) return 0;
+    return KEYWORDS.get(src.slice(p, e)) ?? 0;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  private isCompound(): boolean {
+    const k = this.peek();
+    if (k === T_OP) return this.tv === 64;
+    if (k !== T_KW) return false;
+    switch (this.tv) {
+      case K_IF: case K_FOR: case K_WHILE: case K_TRY: case K_WITH: case K_DEF: case K_CLASS: case K_ASYNC:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The statements of a block indented `level`, from its first statement to its dedent. */
+  private blockBody(block: number, level: number): void {
+    for (;;) {
+      if (this.indentBefore(this.peek() === T_EOF ? this.refuse('end in block') : this.ts) !== level) this.refuse('indentation', this.ts);
+      if (this.isCompound()) {
+        this.compound(block, level);
+        if (this.has) this.refuse('lookahead after compound statement', this.ts);
+      } else this.simpleLine(block);
+      if (this.endOfLine(block, level) === Line.Dedent) return;
+    }
+  }
+
+  /** `;`-separated simple statements and their newline, in a block. */
+  private simpleLine(block: number): void {
+    for (;;) {
+      this.simpleStatement(block);
+      if (!this.isOp(59)) break;
+      this.take(block);
+      const k = this.peek();
+      if (k === T_NEWLINE || k === T_EOF) break;
+    }
+    this.endOfSimpleLine(block);
+  }
+
+  /** A compound statement's suite after its colon: an indented block or statements on the same line. */
+  private suite(owner: number, field: number, level: number): void {
+    const k = this.peek();
+    if (k === T_NEWLINE || k === T_EOF) {
+      if (k === T_EOF) this.refuse('empty suite', this.ts);
+      // The newline is no token here: the scanner gives an indent instead, taken into the statement.
+      this.scanLines(this.ts);
+      const indent = this.lineIndent;
+      if (indent <= level) this.refuse('no indented block', this.lineCode);
+      this.flush(owner);
+      this.has = false;
+      this.pos = this.ts;
+      this.lineStart = true;
+      this.indents.push(indent);
+      const block = this.open(owner, this.t.block, field);
+      this.blockBody(block, indent);
+      this.close(block);
+      this.indents.pop();
+      return;
+    }
+    if (this.isCompound()) this.refuse('compound statement after colon', this.ts);
+    const block = this.open(owner, this.t.block, field);
+    this.simpleLine(block);
+    this.close(block);
+  }
+
+  private compound(parent: number, level: number): void {
+    this.peek();
+    if (this.tk === T_OP) return this.decorated(parent, level);
+    switch (this.tv) {
+      case K_IF: return this.ifStatement(parent, level);
+      case K_FOR: return this.forStatement(parent, level);
+      case K_WHILE: return this.whileStatement(parent, level);
+      case K_TRY: return this.tryStatement(parent, level);
+      case K_WITH: return this.withStatement(parent, level);
+      case K_DEF: return void this.functionDefinition(parent, level, 0);
+      case K_CLASS: return void this.classDefinition(parent, level, 0);
+      case K_ASYNC: {
+        const kw = this.keywordAt(this.skipBlanks(this.te));
+        if (kw === K_DEF) return void this.functionDefinition(parent, level, 0);
+        if (kw === K_FOR) return this.forStatement(parent, level);
+        if (kw === K_WITH) return this.withStatement(parent, level);
+        return this.refuse('async', this.ts);
+      }
+      default:
+        this.refuse('statement', this.ts);
+    }
+  }
+
+  private skipBlanks(p: number): number {
+    while (p < this.n && this.src.charCodeAt(p) === 32) p++;
+    return p;
+  }
+
+  private ifStatement(parent: number, level: number): void {
+    const s = this.open(parent, this.t.if_statement, 0);
+    this.take(s);
+    this.expression(s, this.f.condition);
+    this.expectOp(s, 58);
+    this.suite(s, this.f.consequence, level);
+    for (;;) {
+      if (this.continues(level, K_ELIF)) {
+        const e = this.open(s, this.t.elif_clause, this.f.alternative);
+        this.take(e);
+        this.expression(e, this.f.condition);
+        this.expectOp(e, 58);
+        this.suite(e, this.f.consequence, level);
+        this.close(e);
+        continue;
+      }
+      if (this.continues(level, K_ELSE)) this.elseClause(s, this.f.alternative, level);
+      break;
+    }
+    this.close(s);
+  }
+
+  private elseClause(parent: number, field: number, level: number): void {
+    const e = this.open(parent, this.t.else_clause, field);
+    this.take(e);
+    this.expectOp(e, 58);
+    this.suite(e, this.f.body, level);
+    this.close(e);
+  }
+
+  private forStatement(parent: number, level: number): void {
+    const s = this.open(parent, this.t.for_statement, 0);
+    if (this.isKw(K_ASYNC)) this.take(s);
+    this.expectKw(s, K_FOR);
+    this.targets(s, this.f.left);
+    this.expectKw(s, K_IN);
+    this.expressions(s, this.f.right, false);
+    this.expectOp(s, 58);
+    this.suite(s, this.f.body, level);
+    if (this.continues(level, K_ELSE)) this.elseClause(s, this.f.alternative, level);
+    this.close(s);
+  }
+
+  private whileStatement(parent: number, level: number): void {
+    const s = this.open(parent, this.t.while_statement, 0);
+    this.take(s);
+    this.expression(s, this.f.condition);
+    this.expectOp(s, 58);
+    this.suite(s, this.f.body, level);
+    if (this.continues(level, K_ELSE)) this.elseClause(s, this.f.alternative, level);
+    this.close(s);
+  }
+
+  private tryStatement(parent: number, level: number): void {
+    const s = this.open(parent, this.t.try_statement, 0);
+    this.take(s);
+    this.expectOp(s, 58);
+    this.suite(s, this.f.body, level);
+    let handlers = 0;
+    while (this.continues(level, K_EXCEPT)) {
+      handlers++;
+      const e = this.open(s, this.t.except_clause, 0);
+      this.take(e);
+      if (this.isOp(42)) this.refuse('except*', this.ts);
+      if (!this.isOp(58)) {
+        const value = this.expression(e, this.f.value);
+        if (this.isKw(K_AS)) this.asPattern(value);
+        else if (this.isOp(44)) this.refuse('except with comma', this.ts);
+      }
+      this.expectOp(e, 58);
+      this.suite(e, 0, level);
+      this.close(e);
+    }
+    if (handlers > 0 && this.continues(level, K_ELSE)) this.elseClause(s, 0, level);
+    if (this.continues(level, K_FINALLY)) {
+      const e = this.open(s, this.t.finally_clause, 0);
+      this.take(e);
+      this.expectOp(e, 58);
+      this.suite(e, 0, level);
+      this.close(e);
+    } else if (handlers === 0) this.refuse('try without handlers', this.pos);
+    this.close(s);
+  }
+
+  private withStatement(parent: number, level: number): void {
+    const s = this.open(parent, this.t.with_statement, 0);
+    if (this.isKw(K_ASYNC)) this.take(s);
+    this.expectKw(s, K_WITH);
+    if (this.isOp(40)) this.refuse('parenthesized with', this.ts);
+    const clause = this.open(s, this.t.with_clause, 0);
+    for (;;) {
+      const item = this.open(clause, this.t.with_item, 0);
+      const value = this.expression(item, this.f.value);
+      if (this.isKw(K_AS)) this.asPattern(value);
+      this.close(item);
+      if (!this.isOp(44)) break;
+      this.take(clause);
+    }
+    this.close(clause);
+    this.expectOp(s, 58);
+    this.suite(s, this.f.body, level);
+    this.close(s);
+  }
+
+  /** `value as target` (the waiting token is `as`): an as_pattern in the value's place. */
+  private asPattern(value: number): void {
+    const pattern = this.wrap(value, this.t.as_pattern, 0);
+    this.take(pattern);
+    const target = this.open(pattern, this.t.as_pattern_target, this.f.alias);
+    this.expression(target, 0);
+    this.close(target);
+    this.close(pattern);
+  }
+
+  private functionDefinition(parent: number, level: number, field: number): number {
+    const s = this.open(parent, this.t.function_definition, field);
+    if (this.isKw(K_ASYNC)) this.take(s);
+    this.expectKw(s, K_DEF);
+    this.name(s, this.f.name);
+    if (!this.isOp(40)) this.refuse('type parameters', this.ts);
+    const params = this.open(s, this.t.parameters, this.f.parameters);
+    this.take(params);
+    this.depth++;
+    this.parameterList(params, true, 41);
+    this.depth--;
+    this.expectOp(params, 41);
+    this.close(params);
+    if (this.isOp(OP_ARROW)) {
+      this.take(s);
+      this.typeNode(s, this.f.return_type);
+    }
+    this.expectOp(s, 58);
+    this.suite(s, this.f.body, level);
+    return this.close(s);
+  }
+
+  /**
+   * A type annotation. `Name[...]` is a generic_type there, its parameters types themselves; anything after it
+   * (`List[int] | None`) is refused.
+   */
+  private typeNode(parent: number, field: number): void {
+    const type = this.open(parent, this.t.type, field);
+    if (this.tk === T_NAME && this.src.charCodeAt(this.te) === 91) {
+      const generic = this.open(type, this.t.generic_type, 0);
+      this.leaf(generic, this.t.identifier, 0);
+      const params = this.open(generic, this.t.type_parameter, 0);
+      this.take(params);
+      this.depth++;
+      for (;;) {
+        this.typeNode(params, 0);
+        if (!this.isOp(44)) break;
+        this.take(params);
+        if (this.isOp(93)) break;
+      }
+      this.depth--;
+      this.expectOp(params, 93);
+      this.close(params);
+      this.close(generic);
+      // `List[int] | None`: a union_type of two types.
+      if (this.isOp(124)) {
+        const union = this.wrap(this.wrap(generic, this.t.type, 0), this.t.union_type, 0);
+        this.take(union);
+        this.typeNode(union, 0);
+        this.close(union);
+        const right = this.tree.firstChild[this.tree.lastChild[union]];
+        const rightType = this.typeOf(right);
+        if (rightType !== this.t.identifier && rightType !== this.t.none && rightType !== this.t.generic_type) this.refuse('union type', this.tree.starts[right]);
+      }
+      const k = this.peek();
+      if (k === T_OP && (this.tv === 46 || this.tv === 40 || this.tv === 91 || binaryPrecedence(this.tv) >= 0 || this.tv === 60 || this.tv === 62)) this.refuse('generic type in an expression', this.ts);
+      if (k === T_KW && (this.tv === K_IF || this.tv === K_AND || this.tv === K_OR || this.tv === K_IN || this.tv === K_IS || this.tv === K_NOT)) this.refuse('generic type in an expression', this.ts);
+    } else this.expression(type, 0);
+    this.close(type);
+  }
+
+  /** Parameters up to the closing token `end` (`)` of a definition, `:` of a lambda). */
+  private parameterList(parent: number, typed: boolean, end: number): void {
+    while (!this.isOp(end)) {
+      const k = this.peek();
+      if (k === T_OP && (this.tv === 42 || this.tv === OP_POW)) {
+        const double = this.tv === OP_POW;
+        if (!double && this.isSeparatorAfter(this.te)) {
+          this.leaf(parent, this.t.keyword_separator, 0);
+        } else {
+          const splat = this.open(parent, double ? this.t.dictionary_splat_pattern : this.t.list_splat_pattern, 0);
+          this.take(splat);
+          this.name(splat, 0);
+          this.close(splat);
+          if (typed && this.isOp(58)) {
+            const typedParam = this.wrap(splat, this.t.typed_parameter, 0);
+            this.take(typedParam);
+            this.typeNode(typedParam, this.f.type);
+            this.close(typedParam);
+          }
+        }
+      } else if (k === T_OP && this.tv === 47) {
+        this.leaf(parent, this.t.positional_separator, 0);
+      } else if (k === T_NAME) {
+        const name = this.name(parent, 0);
+        if (typed && this.isOp(58)) {
+          const param = this.wrap(name, this.t.typed_parameter, 0);
+          this.take(param);
+          this.typeNode(param, this.f.type);
+          if (this.isOp(61)) {
+            this.tree.typeIds[param] = this.t.typed_default_parameter;
+            this.tree.fieldIds[this.inner(param)] = this.f.name;
+            this.take(param);
+            this.expression(param, this.f.value);
+          }
+          this.close(param);
+        } else if (this.isOp(61)) {
+          const param = this.wrap(name, this.t.default_parameter, this.f.name);
+          this.take(param);
+          this.expression(param, this.f.value);
+          this.close(param);
+        }
+      } else this.refuse('parameter', this.ts);
+      if (!this.isOp(44)) break;
+      this.take(parent);
+    }
+  }
+
+  /** Whether a `*` at `p` stands alone (a keyword-only marker): a comma or closing follows. */
+  private isSeparatorAfter(p: number): boolean {
+    p = this.skipBlanks(p);
+    const c = this.src.charCodeAt(p);
+    return c === 44 || c === 41 || c === 58;
+  }
+
+  private classDefinition(parent: number, level: number, field: number): number {
+    const s = this.open(parent, this.t.class_definition, field);
+    this.take(s);
+    this.name(s, this.f.name);
+    if (this.isOp(91)) this.refuse('type parameters', this.ts);
+    if (this.isOp(40)) this.argumentList(s, this.f.superclasses, false);
+    this.expectOp(s, 58);
+    this.suite(s, this.f.body, level);
+    return this.close(s);
+  }
+
+  private decorated(parent: number, level: number): void {
+    const s = this.open(parent, this.t.decorated_definition, 0);
+    while (this.isOp(64)) {
+      const d = this.open(s, this.t.decorator, 0);
+      this.take(d);
+      this.expression(d, 0);
+      if (this.peek() !== T_NEWLINE) this.refuse('decorator', this.ts);
+      this.take(d);
+      this.close(d);
+      this.scanLines(this.pos);
+      if (this.lineIndent !== level) this.refuse('decorator indentation', this.lineCode);
+    }
+    if (this.isKw(K_CLASS)) this.classDefinition(s, level, this.f.definition);
+    else if (this.isKw(K_DEF) || (this.isKw(K_ASYNC) && this.keywordAt(this.skipBlanks(this.te)) === K_DEF)) this.functionDefinition(s, level, this.f.definition);
+    else this.refuse('decorated statement', this.ts);
+    this.close(s);
+  }
+
+  private name(parent: number, field: number): number {
+    if (this.peek() !== T_NAME) this.refuse('expected a name', this.ts);
+    return this.leaf(parent, this.t.identifier, field);
+  }
+
+  /** A simple statement, as the last child of `parent` (NONE: a top-level node). */
+  private simpleStatement(parent: number): void {
+    const k = this.peek();
+    if (k === T_KW) {
+      switch (this.tv) {
+        case K_PASS: return void this.leaf(parent, this.t.pass_statement, 0);
+        case K_BREAK: return void this.leaf(parent, this.t.break_statement, 0);
+        case K_CONTINUE: return void this.leaf(parent, this.t.continue_statement, 0);
+        case K_RETURN: {
+          const s = this.open(parent, this.t.return_statement, 0);
+          this.take(s);
+          if (this.startsExpression()) this.expressions(s, 0, false);
+          this.close(s);
+          return;
+        }
+        case K_DEL: {
+          const s = this.open(parent, this.t.delete_statement, 0);
+          this.take(s);
+          this.expressions(s, 0, false);
+          this.close(s);
+          return;
+        }
+        case K_RAISE: {
+          const s = this.open(parent, this.t.raise_statement, 0);
+          this.take(s);
+          if (this.startsExpression()) this.expressions(s, 0, false);
+          if (this.isKw(K_FROM)) {
+            this.take(s);
+            this.expression(s, this.f.cause);
+          }
+          this.close(s);
+          return;
+        }
+        case K_GLOBAL:
+        case K_NONLOCAL: {
+          const s = this.open(parent, this.tv === K_GLOBAL ? this.t.global_statement : this.t.nonlocal_statement, 0);
+          this.take(s);
+          for (;;) {
+            this.name(s, 0);
+            if (!this.isOp(44)) break;
+            this.take(s);
+          }
+          this.close(s);
+          return;
+        }
+        case K_ASSERT: {
+          const s = this.open(parent, this.t.assert_statement, 0);
+          this.take(s);
+          for (;;) {
+            this.expression(s, 0);
+            if (!this.isOp(44)) break;
+            this.take(s);
+          }
+          this.close(s);
+          return;
+        }
+        case K_IMPORT: return this.importStatement(parent);
+        case K_FROM: return this.fromImport(parent);
+        default:
+          break;
+      }
+    }
+    if (k === T_NAME) this.checkSoftKeyword();
+    this.expressionStatement(parent);
+  }
+
+  /** `print x`, `exec code`, `match x:`, `type X = …`: refused unless the name is plainly used as a name. */
+  private checkSoftKeyword(): void {
+    const len = this.te - this.ts;
+    if (len !== 4 && len !== 5) return;
+    const word = this.src.slice(this.ts, this.te);
+    if (word !== 'print' && word !== 'exec' && word !== 'match' && word !== 'type') return;
+    const c = this.src.charCodeAt(this.skipBlanks(this.te));
+    const d = this.src.charCodeAt(this.skipBlanks(this.te) + 1);
+    if (c === 46 || (c === 61 && d !== 61)) return;
+    if (c === 40 && (word === 'print' || word === 'exec' || word === 'type')) return;
+    this.refuse('soft keyword statement', this.ts);
+  }
+
+  private importStatement(parent: number): void {
+    const s = this.open(parent, this.t.import_statement, 0);
+    this.take(s);
+    this.importList(s, false);
+    this.close(s);
+  }
+
+  private importList(s: number, parenthesized: boolean): void {
+    for (;;) {
+      const name = this.dottedName(s, this.f.name);
+      if (this.isKw(K_AS)) {
+        const aliased = this.wrap(name, this.t.aliased_import, this.f.name);
+        this.take(aliased);
+        this.name(aliased, this.f.alias);
+        this.close(aliased);
+      }
+      if (!this.isOp(44)) break;
+      this.take(s);
+      if (parenthesized && this.isOp(41)) break;
+      if (!parenthesized && (this.peek() === T_NEWLINE || this.tk === T_EOF)) break;
+    }
+  }
+
+  private dottedName(parent: number, field: number): number {
+    const d = this.open(parent, this.t.dotted_name, field);
+    for (;;) {
+      this.name(d, 0);
+      if (!this.isOp(46)) break;
+      this.take(d);
+    }
+    return this.close(d);
+  }
+
+  private fromImport(parent: number): void {
+    // `from __future__ import …` is a statement type of its own.
+    const future = this.src.startsWith('__future__', this.skipBlanks(this.te)) && !isIdentPart(this.src.charCodeAt(this.skipBlanks(this.te) + 10));
+    const s = this.open(parent, future ? this.t.future_import_statement : this.t.import_from_statement, 0);
+    this.take(s);
+    if (future) this.take(s);
+    else if (this.isOp(46) || this.isOp(OP_ELLIPSIS)) {
+      if (this.tv === OP_ELLIPSIS) this.refuse('relative import with three dots', this.ts);
+      const relative = this.open(s, this.t.relative_import, this.f.module_name);
+      const prefix = this.open(relative, this.t.import_prefix, 0);
+      while (this.isOp(46)) this.take(prefix);
+      if (this.isOp(OP_ELLIPSIS)) this.refuse('relative import with three dots', this.ts);
+      this.close(prefix);
+      if (this.peek() === T_NAME) this.dottedName(relative, 0);
+      this.close(relative);
+    } else this.dottedName(s, this.f.module_name);
+    this.expectKw(s, K_IMPORT);
+    if (this.isOp(42)) {
+      if (future) this.refuse('future import *', this.ts);
+      this.leaf(s, this.t.wildcard_import, 0);
+    } else if (this.isOp(40)) {
+      this.take(s);
+      this.depth++;
+      this.importList(s, true);
+      this.depth--;
+      this.expectOp(s, 41);
+    } else this.importList(s, false);
+    this.close(s);
+  }
+
+  /** An expression statement, an assignment or an augmented assignment. */
+  private expressionStatement(parent: number): void {
+    const s = this.open(parent, this.t.expression_statement, 0);
+    if (this.isKw(K_YIELD)) {
+      this.yieldExpression(s, 0);
+      this.close(s);
+      return;
+    }
+    let count = 0;
+    let trailing = false;
+    for (;;) {
+      this.starOrExpression(s, 0);
+      count++;
+      trailing = false;
+      if (!this.isOp(44)) break;
+      this.take(s);
+      trailing = true;
+      if (!this.startsExpression()) break;
+    }
+    const k = this.peek();
+    if (k === T_OP && (this.tv === 61 || this.tv === 58 || this.tv === OP_AUG)) {
+      const op = this.tv;
+      if (count > 1 || trailing) {
+        if (op !== 61) this.refuse('annotated tuple', this.ts);
+        this.toPatterns(s);
+        // With its trailing comma, if any.
+        this.tree.ends[this.wrapChildren(s, this.t.pattern_list, 0)] = this.prevEnd;
+      } else this.toPattern(this.tree.firstChild[s]);
+      const assignment = this.wrapChildren(s, op === OP_AUG ? this.t.augmented_assignment : this.t.assignment, 0);
+      const left = this.tree.firstChild[assignment];
+      this.tree.fieldIds[left] = this.f.left;
+      if (op === OP_AUG) {
+        this.operator(assignment, this.f.operator);
+        this.rightHandSide(assignment, false);
+      } else if (op === 58) {
+        this.take(assignment);
+        this.typeNode(assignment, this.f.type);
+        if (this.isOp(61)) {
+          this.take(assignment);
+          this.rightHandSide(assignment, true);
+        }
+      } else {
+        this.take(assignment);
+        this.rightHandSide(assignment, true);
+      }
+      this.close(assignment);
+    }
+    this.close(s);
+  }
+
+  /** The right side of `=` (chained `a = b = c` nests assignments) or of an augmented assignment. */
+  private rightHandSide(assignment: number, chained: boolean): void {
+    const chain: number[] = [];
+    let owner = assignment;
+    for (;;) {
+      let right: number;
+      if (this.isKw(K_YIELD)) right = this.yieldExpression(owner, this.f.right);
+      else right = this.expressions(owner, this.f.right, true);
+      if (!this.isOp(61)) break;
+      if (!chained) this.refuse('chained augmented assignment', this.ts);
+      if (this.typeOf(right) === this.t.yield) this.refuse('yield target', this.ts);
+      this.toPattern(right);
+      owner = this.wrap(right, this.t.assignment, this.f.left);
+      chain.push(owner);
+      this.take(owner);
+    }
+    for (let i = chain.length - 1; i >= 0; i--) this.close(chain[i]);
+    if (this.isOp(58) || this.peek() === T_OP && this.tv === OP_AUG) this.refuse('assignment', this.ts);
+  }
+
+  private yieldExpression(parent: number, field: number): number {
+    const y = this.open(parent, this.t.yield, field);
+    this.take(y);
+    if (this.isKw(K_FROM)) {
+      this.take(y);
+      this.expression(y, 0);
+    } else if (this.startsExpression()) this.expressions(y, 0, false);
+    return this.close(y);
+  }
+
+  /** Turns an assignment target read as an expression into tree-sitter's pattern nodes, or refuses. */
+  private toPattern(node: number): void {
+    const type = this.typeOf(node);
+    const t = this.t;
+    if (type === t.identifier || type === t.attribute || type === t.subscript || type === t.list_splat_pattern) return;
+    if (type === t.pattern_list || type === t.tuple_pattern || type === t.list_pattern) {
+      // Already a pattern (loop targets); its items still need converting.
+    } else if (type === t.tuple || type === t.parenthesized_expression) this.tree.typeIds[node] = t.tuple_pattern;
+    else if (type === t.list) this.tree.typeIds[node] = t.list_pattern;
+    else if (type === t.expression_list) this.tree.typeIds[node] = t.pattern_list;
+    else if (type === t.list_splat) {
+      const inner = this.firstNamed(node);
+      const innerType = this.typeOf(inner);
+      if (innerType !== t.identifier && innerType !== t.attribute && innerType !== t.subscript) this.refuse('star target', this.tree.starts[node]);
+      this.tree.typeIds[node] = t.list_splat_pattern;
+      return;
+    } else this.refuse('assignment target', this.tree.starts[node]);
+    this.toPatterns(node);
+  }
+
+  private toPatterns(node: number): void {
+    for (let c = this.tree.firstChild[node]; c !== NONE; c = this.tree.nextSibling[c]) {
+      const type = this.typeOf(c);
+      if (type !== this.t.comment && type !== this.t.line_continuation) this.toPattern(c);
+    }
+  }
+
+  private firstNamed(node: number): number {
+    for (let c = this.tree.firstChild[node]; c !== NONE; c = this.tree.nextSibling[c]) {
+      const type = this.typeOf(c);
+      if (type !== this.t.comment && type !== this.t.line_continuation && this.tree.tables.named[type]) return c;
+    }
+    return NONE;
+  }
+
+  /** Loop or comprehension targets: `a`, `a, b`, `(a, b)`, `*rest`, up to `in`. */
+  private targets(parent: number, field: number): number {
+    let first = this.target(parent, field);
+    if (this.isOp(44)) {
+      first = this.wrap(first, this.t.pattern_list, 0);
+      while (this.isOp(44)) {
+        this.take(first);
+        if (this.isKw(K_IN)) break;
+        this.target(first, 0);
+      }
+      this.close(first);
+    }
+    this.toPattern(first);
+    return first;
+  }
+
+  private target(parent: number, field: number): number {
+    if (this.isOp(42)) {
+      const splat = this.open(parent, this.t.list_splat, field);
+      this.take(splat);
+      this.primary(splat, 0);
+      return this.close(splat);
+    }
+    return this.primary(parent, field);
+  }
+
+  // ---------------------------------------------------------------- expressions
+
+  private startsExpression(): boolean {
+    const k = this.peek();
+    switch (k) {
+      case T_NAME: case T_INT: case T_FLOAT: case T_STRING:
+        return true;
+      case T_KW:
+        switch (this.tv) {
+          case K_NOT: case K_LAMBDA: case K_AWAIT: case K_TRUE: case K_FALSE: case K_NONE:
+            return true;
+          default:
+            return false;
+        }
+      case T_OP:
+        switch (this.tv) {
+          case 40: case 91: case 123: case 45: case 43: case 126: case 42: case OP_ELLIPSIS:
+            return true;
+          default:
+            return false;
+        }
+      default:
+        return false;
+    }
+  }
+
+  /** An expression, or a comma list of them (an expression_list); `star` allows `*a` items. */
+  private expressions(parent: number, field: number, star: boolean): number {
+    let node = star ? this.starOrExpression(parent, field) : this.expression(parent, field);
+    if (this.isOp(44)) {
+      node = this.wrap(node, this.t.expression_list, 0);
+      while (this.isOp(44)) {
+        this.take(node);
+        if (!this.startsExpression()) break;
+        if (star) this.starOrExpression(node, 0);
+        else this.expression(node, 0);
+      }
+      this.close(node);
+    }
+    return node;
+  }
+
+  /** `*a` (a list_splat of a name, attribute or subscript) or an expression. */
+  private starOrExpression(parent: number, field: number): number {
+    if (this.isOp(42)) {
+      // Outside brackets `*x` is a primary of its own: `*x.shape` is an attribute of `*x` there. Only `*name` is read.
+      const splat = this.open(parent, this.t.list_splat, field);
+      this.take(splat);
+      if (this.peek() !== T_NAME) this.refuse('star expression', this.ts);
+      this.leaf(splat, this.t.identifier, 0);
+      if (this.peek() === T_OP && (this.tv === 46 || this.tv === 40 || this.tv === 91)) this.refuse('star expression', this.ts);
+      return this.close(splat);
+    }
+    return this.expression(parent, field);
+  }
+
+  /** A full expression: lambda, conditional, walrus, boolean operators. */
+  private expression(parent: number, field: number): number {
+    if (this.isKw(K_LAMBDA)) return this.lambda(parent, field);
+    let node = this.orExpression(parent, field);
+    if (this.isKw(K_IF)) {
+      node = this.wrap(node, this.t.conditional_expression, 0);
+      this.take(node);
+      this.orExpression(node, 0);
+      this.expectKw(node, K_ELSE);
+      this.expression(node, 0);
+      this.close(node);
+    } else if (this.isOp(OP_WALRUS)) {
+      if (this.typeOf(node) !== this.t.identifier) this.refuse('walrus target', this.ts);
+      node = this.wrap(node, this.t.named_expression, this.f.name);
+      this.take(node);
+      this.expression(node, this.f.value);
+      this.close(node);
+    }
+    return node;
+  }
+
+  private lambda(parent: number, field: number): number {
+    const node = this.open(parent, this.t.lambda, field);
+    this.take(node);
+    if (!this.isOp(58)) {
+      const params = this.open(node, this.t.lambda_parameters, this.f.parameters);
+      this.parameterList(params, false, 58);
+      this.close(params);
+    }
+    this.expectOp(node, 58);
+    this.expression(node, this.f.body);
+    return this.close(node);
+  }
+
+  /** `a or b` over `and` operands, or (`and`) `a and b` over `not` operands: left-associative chains. */
+  private orExpression(parent: number, field: number, and = false): number {
+    let node = and ? this.notExpression(parent, field) : this.orExpression(parent, field, true);
+    while (this.isKw(and ? K_AND : K_OR)) {
+      node = this.wrap(node, this.t.boolean_operator, this.f.left);
+      this.take(node);
+      if (and) this.notExpression(node, this.f.right);
+      else this.orExpression(node, this.f.right, true);
+      this.close(node);
+    }
+    return node;
+  }
+
+  private notExpression(parent: number, field: number): number {
+    if (this.isKw(K_NOT)) {
+      const node = this.open(parent, this.t.not_operator, field);
+      this.take(node);
+      this.notExpression(node, this.f.argument);
+      return this.close(node);
+    }
+    return this.comparison(parent, field);
+  }
+
+  private comparisonOperator(): boolean {
+    const k = this.peek();
+    if (k === T_OP) {
+      const v = this.tv;
+      return v === 60 || v === 62 || v === OP_EQ || v === OP_NE || v === OP_LE || v === OP_GE || v === OP_LTGT;
+    }
+    return k === T_KW && (this.tv === K_IN || this.tv === K_IS || this.tv === K_NOT);
+  }
+
+  private comparison(parent: number, field: number): number {
+    let node = this.binary(parent, field, 14);
+    if (!this.comparisonOperator()) return node;
+    node = this.wrap(node, this.t.comparison_operator, 0);
+    while (this.comparisonOperator()) {
+      if (this.tk === T_OP && this.tv === OP_LTGT) this.refuse('<>', this.ts);
+      if (this.tk === T_KW && this.tv === K_NOT) {
+        this.take(node);
+        this.expectKw(node, K_IN);
+      } else if (this.tk === T_KW && this.tv === K_IS) {
+        this.take(node);
+        if (this.isKw(K_NOT)) this.take(node);
+      } else this.take(node);
+      this.binary(node, 0, 14);
+    }
+    return this.close(node);
+  }
+
+  private binary(parent: number, field: number, min: number): number {
+    let node = this.unary(parent, field);
+    for (;;) {
+      if (this.peek() !== T_OP) return node;
+      const prec = binaryPrecedence(this.tv);
+      if (prec < min) return node;
+      node = this.wrap(node, this.t.binary_operator, this.f.left);
+      this.operator(node, this.f.operator);
+      this.binary(node, this.f.right, prec === 21 ? 21 : prec + 1);
+      this.close(node);
+    }
+  }
+
+  private unary(parent: number, field: number): number {
+    const k = this.peek();
+    if (k === T_OP && (this.tv === 45 || this.tv === 43 || this.tv === 126)) {
+      const node = this.open(parent, this.t.unary_operator, field);
+      this.operator(node, this.f.operator);
+      this.binary(node, this.f.argument, 21);
+      return this.close(node);
+    }
+    if (k === T_KW && this.tv === K_AWAIT) {
+      const node = this.open(parent, this.t.await, field);
+      this.take(node);
+      this.binary(node, 0, 21);
+      return this.close(node);
+    }
+    return this.primary(parent, field);
+  }
+
+  /** An atom with its trailers: attributes, calls, subscripts. */
+  private primary(parent: number, field: number): number {
+    let node = this.atom(parent, field);
+    for (;;) {
+      if (this.peek() !== T_OP) return node;
+      const v = this.tv;
+      if (v === 46) {
+        node = this.wrap(node, this.t.attribute, this.f.object);
+        this.take(node);
+        this.name(node, this.f.attribute);
+        this.close(node);
+      } else if (v === 40) {
+        node = this.wrap(node, this.t.call, this.f.function);
+        this.argumentList(node, this.f.arguments, true);
+        this.close(node);
+      } else if (v === 91) {
+        node = this.wrap(node, this.t.subscript, this.f.value);
+        this.take(node);
+        this.depth++;
+        for (;;) {
+          this.subscriptItem(node);
+          if (!this.isOp(44)) break;
+          this.take(node);
+          if (this.isOp(93)) break;
+        }
+        this.depth--;
+        this.expectOp(node, 93);
+        this.close(node);
+      } else return node;
+    }
+  }
+
+  private subscriptItem(parent: number): void {
+    if (this.isOp(42)) this.refuse('star in subscript', this.ts);
+    let node: number;
+    if (this.isOp(58)) node = this.open(parent, this.t.slice, this.f.subscript);
+    else {
+      const value = this.expression(parent, this.f.subscript);
+      if (!this.isOp(58)) return;
+      node = this.wrap(value, this.t.slice, 0);
+    }
+    // [start] : [stop] [: [step]]
+    this.operator(node, 0);
+    if (!this.isOp(58) && !this.isOp(44) && !this.isOp(93)) this.expression(node, 0);
+    if (this.isOp(58)) {
+      this.operator(node, 0);
+      if (!this.isOp(44) && !this.isOp(93)) this.expression(node, 0);
+    }
+    this.close(node);
+  }
+
+  /** `( arguments )` of a call or a class's bases; a call with a lone generator takes it as its arguments. */
+  private argumentList(parent: number, field: number, call: boolean): number {
+    const list = this.open(parent, this.t.argument_list, field);
+    this.take(list);
+    this.depth++;
+    let count = 0;
+    while (!this.isOp(41)) {
+      const k = this.peek();
+      let arg: number;
+      if (k === T_OP && this.tv === 42) arg = this.splatElement(list, call && !this.calleeIsPrint(parent) ? SPLAT_ANY : SPLAT_NAME);
+      else if (k === T_OP && this.tv === OP_POW) {
+        arg = this.open(list, this.t.dictionary_splat, 0);
+        this.take(arg);
+        this.expression(arg, 0);
+        this.close(arg);
+      } else {
+        arg = this.expression(list, 0);
+        if (this.isOp(61)) {
+          if (this.typeOf(arg) !== this.t.identifier) this.refuse('keyword argument', this.ts);
+          arg = this.wrap(arg, this.t.keyword_argument, this.f.name);
+          this.take(arg);
+          this.expression(arg, this.f.value);
+          this.close(arg);
+        } else if (this.isKw(K_FOR)) {
+          if (!call || count > 0) this.refuse('generator argument', this.ts);
+          // f(x for x in y): the parentheses are the generator's.
+          this.tree.typeIds[list] = this.t.generator_expression;
+          this.tree.fieldIds[arg] = this.f.body;
+          this.comprehensionClauses(list);
+          if (!this.isOp(41)) this.refuse('generator argument', this.ts);
+          break;
+        }
+      }
+      count++;
+      if (!this.isOp(44)) break;
+      this.take(list);
+    }
+    this.depth--;
+    this.expectOp(list, 41);
+    return this.close(list);
+  }
+
+  private comprehensionClauses(parent: number): void {
+    if (!this.isKw(K_FOR) && !this.isKw(K_ASYNC)) this.refuse('comprehension', this.ts);
+    for (;;) {
+      if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
+        const clause = this.open(parent, this.t.for_in_clause, 0);
+        if (this.isKw(K_ASYNC)) this.take(clause);
+        this.expectKw(clause, K_FOR);
+        this.targets(clause, this.f.left);
+        this.expectKw(clause, K_IN);
+        for (;;) {
+          if (this.isKw(K_LAMBDA)) this.refuse('lambda in comprehension', this.ts);
+          this.orExpression(clause, this.f.right);
+          if (!this.isOp(44)) break;
+          this.refuse('comma in comprehension', this.ts);
+        }
+        this.close(clause);
+      } else if (this.isKw(K_IF)) {
+        const clause = this.open(parent, this.t.if_clause, 0);
+        this.take(clause);
+        if (this.isKw(K_LAMBDA)) this.refuse('lambda in comprehension', this.ts);
+        this.orExpression(clause, 0);
+        this.close(clause);
+      } else return;
+    }
+  }
+
+  private atom(parent: number, field: number): number {
+    const k = this.peek();
+    switch (k) {
+      case T_NAME:
+        return this.leaf(parent, this.t.identifier, field);
+      case T_INT:
+        return this.leaf(parent, this.t.integer, field);
+      case T_FLOAT:
+        return this.leaf(parent, this.t.float, field);
+      case T_STRING: {
+        let node = this.string(parent, field, this.t.string);
+        if (this.peek() === T_STRING) {
+          node = this.wrap(node, this.t.concatenated_string, 0);
+          while (this.peek() === T_STRING) this.string(node, 0, this.t.string);
+          this.close(node);
+        }
+        return node;
+      }
+      case T_KW:
+        switch (this.tv) {
+          case K_TRUE: return this.leaf(parent, this.t.true, field);
+          case K_FALSE: return this.leaf(parent, this.t.false, field);
+          case K_NONE: return this.leaf(parent, this.t.none, field);
+          default:
+            return this.refuse('expression', this.ts);
+        }
+      case T_OP:
+        switch (this.tv) {
+          case OP_ELLIPSIS: return this.leaf(parent, this.t.ellipsis, field);
+          case 40: return this.parenthesized(parent, field);
+          case 91: return this.bracketed(parent, field);
+          case 123: return this.braced(parent, field);
+          default:
+            return this.refuse('expression', this.ts);
+        }
+      default:
+        return this.refuse('expression', this.ts);
+    }
+  }
+
+  /**
+   * `*expression` in a list, tuple, set or call. tree-sitter reads `*f(x)` either as a splat of the call or as a call
+   * of `*f` (a primary of its own), as its ambiguity resolution falls: a splat in a call's arguments, or in a
+   * collection with a comma; a call of `*f` as the only element of a list or set (`[*f(x)]`), and in `print(a, *f(x))`.
+   * `when` says which operands other than a name are taken: SPLAT_ANY, SPLAT_NAME (none), SPLAT_FIRST (a first
+   * element: if a comma follows).
+   */
+  private splatElement(parent: number, when: number): number {
+    const splat = this.open(parent, this.t.list_splat, 0);
+    this.take(splat);
+    const inner = this.expression(splat, 0);
+    if (this.typeOf(inner) !== this.t.identifier && when !== SPLAT_ANY && !(when === SPLAT_FIRST && this.isOp(44))) this.refuse('star expression', this.tree.starts[inner]);
+    return this.close(splat);
+  }
+
+  /** Whether a call's function is the name `print` or `exec` (Python 2 statements to tree-sitter, see splatElement). */
+  private calleeIsPrint(call: number): boolean {
+    const callee = this.tree.firstChild[call];
+    if (this.typeOf(callee) !== this.t.identifier) return false;
+    const length = this.tree.ends[callee] - this.tree.starts[callee];
+    if (length !== 4 && length !== 5) return false;
+    const name = this.src.slice(this.tree.starts[callee], this.tree.ends[callee]);
+    return name === 'print' || name === 'exec';
+  }
+
+  /** An element of a list, tuple or set: an expression or `*expression`; `first` for the first element. */
+  private element(parent: number, first = false): number {
+    if (this.isOp(42)) return this.splatElement(parent, first ? SPLAT_FIRST : SPLAT_ANY);
+    if (this.isKw(K_YIELD)) this.refuse('yield in a collection', this.ts);
+    return this.expression(parent, 0);
+  }
+
+  /** The elements after the first, up to `close`. */
+  private moreElements(node: number, close: number): void {
+    while (this.isOp(44)) {
+      this.take(node);
+      if (this.isOp(close)) break;
+      this.element(node);
+    }
+  }
+
+  private parenthesized(parent: number, field: number): number {
+    const node = this.open(parent, this.t.tuple, field);
+    this.take(node);
+    this.depth++;
+    if (this.isOp(41)) {
+      this.depth--;
+      this.take(node);
+      return this.close(node);
+    }
+    if (this.isKw(K_YIELD)) {
+      this.tree.typeIds[node] = this.t.parenthesized_expression;
+      this.yieldExpression(node, 0);
+    } else {
+      const first = this.element(node, true);
+      if (this.isOp(44)) this.moreElements(node, 41);
+      else if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
+        if (this.typeOf(first) === this.t.list_splat) this.refuse('star generator', this.ts);
+        this.tree.typeIds[node] = this.t.generator_expression;
+        this.tree.fieldIds[first] = this.f.body;
+        this.comprehensionClauses(node);
+      } else {
+        if (this.typeOf(first) === this.t.list_splat) this.refuse('parenthesized star', this.ts);
+        this.tree.typeIds[node] = this.t.parenthesized_expression;
+      }
+    }
+    this.depth--;
+    this.expectOp(node, 41);
+    return this.close(node);
+  }
+
+  private bracketed(parent: number, field: number): number {
+    const node = this.open(parent, this.t.list, field);
+    this.take(node);
+    this.depth++;
+    if (!this.isOp(93)) {
+      const first = this.element(node, true);
+      if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
+        if (this.typeOf(first) === this.t.list_splat) this.refuse('star comprehension', this.ts);
+        this.tree.typeIds[node] = this.t.list_comprehension;
+        this.tree.fieldIds[first] = this.f.body;
+        this.comprehensionClauses(node);
+      } else this.moreElements(node, 93);
+    }
+    this.depth--;
+    this.expectOp(node, 93);
+    return this.close(node);
+  }
+
+  private braced(parent: number, field: number): number {
+    const node = this.open(parent, this.t.dictionary, field);
+    this.take(node);
+    this.depth++;
+    if (!this.isOp(125)) {
+      if (this.isOp(OP_POW)) {
+        this.dictionaryItems(node);
+      } else {
+        const first = this.element(node, true);
+        if (this.isOp(58)) {
+          if (this.typeOf(first) === this.t.list_splat) this.refuse('star key', this.ts);
+          const pair = this.wrap(first, this.t.pair, this.f.key);
+          this.take(pair);
+          this.expression(pair, this.f.value);
+          this.close(pair);
+          if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
+            this.tree.typeIds[node] = this.t.dictionary_comprehension;
+            this.tree.fieldIds[pair] = this.f.body;
+            this.comprehensionClauses(node);
+          } else if (this.isOp(44)) {
+            this.take(node);
+            if (!this.isOp(125)) this.dictionaryItems(node);
+          }
+        } else if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
+          if (this.typeOf(first) === this.t.list_splat) this.refuse('star comprehension', this.ts);
+          this.tree.typeIds[node] = this.t.set_comprehension;
+          this.tree.fieldIds[first] = this.f.body;
+          this.comprehensionClauses(node);
+        } else {
+          this.tree.typeIds[node] = this.t.set;
+          this.moreElements(node, 125);
+        }
+      }
+    }
+    this.depth--;
+    this.expectOp(node, 125);
+    return this.close(node);
+  }
+
+  /** A dictionary's entries (`key: value` or `**mapping`), from the current one. */
+  private dictionaryItems(node: number): void {
+    for (;;) {
+      if (this.isOp(OP_POW)) {
+        const splat = this.open(node, this.t.dictionary_splat, 0);
+        this.take(splat);
+        this.expression(splat, 0);
+        this.close(splat);
+      } else {
+        const pair = this.open(node, this.t.pair, 0);
+        this.expression(pair, this.f.key);
+        this.expectOp(pair, 58);
+        this.expression(pair, this.f.value);
+        this.close(pair);
+      }
+      if (!this.isOp(44)) return;
+      this.take(node);
+      if (this.isOp(125)) return;
+    }
+  }
+
+  // ---------------------------------------------------------------- strings
+
+  /**
+   * A string literal from its waiting start token: string_start, its content (one string_content between
+   * replacement fields), interpolations of an f-string, string_end. `type` is string or, nested, the same.
+   */
+  private string(parent: number, field: number, type: number): number {
+    const node = this.open(parent, type, field);
+    const src = this.src;
+    const n = this.n;
+    const quote = this.quote;
+    const triple = this.triple;
+    const raw = this.raw;
+    const formatted = this.formatted;
+    this.tree.add(node, this.t.string_start, 0, this.ts, this.te, false);
+    this.take(node);
+    let p = this.te;
+    let content = p;
+    /** Where the scanner's current content token started, and whether it holds more than raw backslash pairs. */
+    let segment = p;
+    let hasContent = false;
+    for (;;) {
+      if (p >= n) this.refuse('unterminated string', p);
+      const c = src.charCodeAt(p);
+      if (c === 92) {
+        const d = src.charCodeAt(p + 1);
+        if (d === 13 && src.charCodeAt(p + 2) === 10) p += 3;
+        else if (formatted && !raw && d === 78 && src.charCodeAt(p + 2) === 123) {
+          const close = src.indexOf('}', p + 3);
+          if (close === -1 || close === p + 3) this.refuse('escape', p);
+          for (let i = p + 3; i < close; i++) if (src.charCodeAt(i) === quote || src.charCodeAt(i) === 10) this.refuse('escape', p);
+          p = close + 1;
+        } else if (raw) {
+          // The scanner steps over the backslash, then over an escaped quote or backslash, without counting them as
+          // content (see the end of the string).
+          p += d === quote || d === 92 || d === 10 ? 2 : 1;
+          continue;
+        } else {
+          if (formatted && (d === 123 || d === 125)) this.refuse('escaped brace', p);
+          p += p + 1 < n ? 2 : 1;
+        }
+        hasContent = true;
+        continue;
+      }
+      if (c === quote) {
+        if (!triple) break;
+        if (src.charCodeAt(p + 1) === quote && src.charCodeAt(p + 2) === quote) break;
+        p++;
+        continue;
+      }
+      if (c === 10 && !triple) this.refuse('newline in string', p);
+      if (formatted && (c === 123 || c === 125)) {
+        if (src.charCodeAt(p + 1) === c) {
+          // `{{` is a token of its own: the scanner starts counting content again after it.
+          if (p > segment && !hasContent) this.refuse('raw escapes before a brace', p);
+          p += 2;
+          segment = p;
+          hasContent = false;
+          continue;
+        }
+        if (c === 125) this.refuse('single } in f-string', p);
+        if (p > segment && !hasContent) this.refuse('raw escapes before a replacement field', p);
+        if (p > content) this.tree.add(node, this.t.string_content, 0, content, p, false);
+        p = this.interpolation(node, p, this.t.interpolation);
+        content = p;
+        segment = p;
+        hasContent = false;
+        continue;
+      }
+      if (c === 0) this.refuse('NUL in string', p);
+      p++;
+      hasContent = true;
+    }
+    const end = p + (triple ? 3 : 1);
+    // The scanner ends a raw string whose last content is only backslash pairs (`r'\''`) with a string_end
+    // token holding them: it counts no content until an ordinary character.
+    if (p > segment && !hasContent) {
+      if (segment > content) this.tree.add(node, this.t.string_content, 0, content, segment, false);
+      this.tree.add(node, this.t.string_end, 0, segment, end, false);
+    } else {
+      if (p > content) this.tree.add(node, this.t.string_content, 0, content, p, false);
+      this.tree.add(node, this.t.string_end, 0, p, end, false);
+    }
+    this.pos = end;
+    this.prevEnd = end;
+    this.has = false;
+    this.lineStart = false;
+    this.closable = true;
+    return this.close(node);
+  }
+
+  /** A replacement field `{expression[=][!c][:spec]}` from its `{` at `p`; returns the offset after its `}`. */
+  private interpolation(parent: number, p: number, type: number): number {
+    const src = this.src;
+    const node = this.tree.add(parent, type, 0, p, p, false);
+    const savedDepth = this.depth;
+    this.pos = p + 1;
+    this.prevEnd = p + 1;
+    this.has = false;
+    this.lineStart = false;
+    this.depth = 1;
+    this.inInterpolation++;
+    const withFields = !this.noFields[type];
+    if (this.isKw(K_YIELD)) this.refuse('yield in f-string', this.ts);
+    if (this.isOp(42)) this.refuse('star in f-string', this.ts);
+    if (this.isKw(K_LAMBDA)) this.refuse('lambda in f-string', this.ts);
+    this.expressions(node, withFields ? this.f.expression : 0, false);
+    if (this.isOp(61)) this.take(node);
+    this.peek();
+    if (this.tk === T_OP && this.tv === 33) {
+      const letter = src.charCodeAt(this.te);
+      if (!(letter >= 97 && letter <= 122)) this.refuse('conversion', this.ts);
+      this.tree.add(node, this.t.type_conversion, withFields ? this.f.type_conversion : 0, this.ts, this.te + 1, false);
+      this.prevEnd = this.te + 1;
+      this.pos = this.te + 1;
+      this.has = false;
+      this.peek();
+    }
+    let q: number;
+    if (this.tk === T_OP && this.tv === 58) {
+      // The format specifier is read as raw text up to `}`, with nested replacement fields.
+      const start = this.ts;
+      const spec = this.tree.add(node, this.t.format_specifier, withFields ? this.f.format_specifier : 0, start, start + 1, false);
+      q = start + 1;
+      let end = q;
+      let afterField = false;
+      for (;;) {
+        const c = src.charCodeAt(q);
+        if (q >= this.n || c === 10 || c === 34 || c === 39 || c === 92) this.refuse('format specifier', q);
+        if (c === 125) break;
+        if (c === 123) {
+          q = this.interpolation(spec, q, this.t.format_expression);
+          end = q;
+          afterField = true;
+          continue;
+        }
+        if ((c === 32 || c === 9) && (q === start + 1 || afterField)) this.refuse('blank in format specifier', q);
+        afterField = false;
+        q++;
+        end = q;
+      }
+      this.tree.ends[spec] = end;
+      this.has = false;
+    } else {
+      if (this.tk !== T_OP || this.tv !== 125) this.refuse('replacement field', this.ts);
+      q = this.ts;
+      this.flush(node);
+      this.has = false;
+    }
+    if (this.pendingType.length) this.refuse('extra in f-string', q);
+    this.inInterpolation--;
+    this.depth = savedDepth;
+    this.tree.ends[node] = q + 1;
+    this.prevEnd = q + 1;
+    this.pos = q + 1;
+    return q + 1;
+  }
+}
+
+/**
+ * Every top-level node of the text as plain nodes, as the fast parser makes them, or why it refuses the text
+ * (the differential check compares them with tree-sitter's copy).
+ */
+export function fastCopyTree(tables: Tables, source: string): CstNode[] | Refused {
+  const tree = new FlatTree(tables, new LineIndex(source));
+  try {
+    const parser = new FastParser(source, tree);
+    const out: CstNode[] = [];
+    while (parser.next(tree)) out.push(tree.toCstNode());
+    return out;
+  } catch (error) {
+    if (error instanceof Refused) return error;
+    if (error instanceof RangeError) return new Refused('too deep', 0);
+    throw error;
+  }
+}
+
+/**
+ * The text's top-level nodes parsed by the fast parser, as copyTopLevel gives tree-sitter's (same keys, same
+ * `reuse` and `lower`), or undefined if the fast parser refuses the text: the caller then discards what `reuse`
+ * and `lower` were given and parses with tree-sitter.
+ */
+export function fastCopyTopLevel<T>(
+  tables: Tables,
+  source: string,
+  reuse: (key: string, line: number, start: number, end: number) => T | undefined,
+  lower: (node: FlatTree, key: string) => T,
+): T[] | undefined {
+  if (!resolve(tables)) return undefined;
+  const lines = new LineIndex(source);
+  const flat = takeFlatTree(tables, lines);
+  const out: T[] = [];
+  try {
+    const parser = new FastParser(source, flat);
+    while (parser.next(flat)) {
+      const startIndex = flat.starts[0];
+      const endIndex = flat.ends[0];
+      const start = lines.position(startIndex);
+      const key = `${start.column}:${source.slice(startIndex, endIndex)}`;
+      out.push(reuse(key, start.line, startIndex, endIndex) ?? lower(flat, key));
+    }
+    return out;
+  } catch (error) {
+    // A refusal, or a stack overflow on very deep nesting: tree-sitter parses the text instead.
+    if (error instanceof Refused || error instanceof RangeError) return undefined;
+    throw error;
+  } finally {
+    giveBackFlatTree(flat);
+  }
+}
