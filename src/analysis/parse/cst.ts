@@ -477,16 +477,29 @@ export function copyTopLevel<T>(
   const { nodes, done } = topLevelNodes(tree, flat, readerKind);
   const out: T[] = [];
   try {
-    for (const node of nodes) {
-      const start = lines.position(node.startIndex);
-      const key = `${start.column}:${source.slice(node.startIndex, node.endIndex)}`;
-      out.push(reuse(key, start.line, node.startIndex, node.endIndex) ?? lower(node.copy(), key));
-    }
+    for (const node of nodes) out.push(reuseOrLower(source, lines, node.startIndex, node.endIndex, reuse, (key) => lower(node.copy(), key)));
   } finally {
     done();
     giveBackFlatTree(flat);
   }
   return out;
+}
+
+/**
+ * A top-level statement at [startIndex, endIndex): what `reuse` gives for its key (its start column and text, the same
+ * whichever parser copied it), or else `lower(key)`.
+ */
+export function reuseOrLower<T>(
+  source: string,
+  lines: LineIndex,
+  startIndex: number,
+  endIndex: number,
+  reuse: (key: string, line: number, start: number, end: number) => T | undefined,
+  lower: (key: string) => T,
+): T {
+  const start = lines.position(startIndex);
+  const key = `${start.column}:${source.slice(startIndex, endIndex)}`;
+  return reuse(key, start.line, startIndex, endIndex) ?? lower(key);
 }
 
 /**

@@ -11,7 +11,7 @@
 // (`flush`). Whether a comment after the last line of an indented block sits in the block or after it follows
 // tree-sitter-python's scanner: comments are taken into the block while the first of them is indented at least
 // as deep as the block (see `endOfLine`).
-import { CstNode, FlatTree, giveBackFlatTree, LineIndex, NONE, Tables, takeFlatTree } from './cst';
+import { CstNode, FlatTree, giveBackFlatTree, LineIndex, NONE, reuseOrLower, Tables, takeFlatTree } from './cst';
 
 /** Thrown on anything the fast parser does not reproduce exactly; the text is then parsed by tree-sitter. */
 export class Refused extends Error {
@@ -2135,13 +2135,7 @@ export function fastCopyTopLevel<T>(
   const out: T[] = [];
   try {
     const parser = new FastParser(source, flat);
-    while (parser.next(flat)) {
-      const startIndex = flat.starts[0];
-      const endIndex = flat.ends[0];
-      const start = lines.position(startIndex);
-      const key = `${start.column}:${source.slice(startIndex, endIndex)}`;
-      out.push(reuse(key, start.line, startIndex, endIndex) ?? lower(flat, key));
-    }
+    while (parser.next(flat)) out.push(reuseOrLower(source, lines, flat.starts[0], flat.ends[0], reuse, (key) => lower(flat, key)));
     return out;
   } catch (error) {
     // A refusal, or a stack overflow on very deep nesting: tree-sitter parses the text instead.

@@ -80,6 +80,12 @@ function isEdited(text: string, edit: SourceEdit, next: string): boolean {
   );
 }
 
+/**
+ * Copies a text's top-level statements in order, each taken from `reuse` or given to `lower`; false when it gave up
+ * part way (the fast parser refusing the text).
+ */
+type StatementCopy = (reuse: (key: string, line: number, start: number, end: number) => LoweredTop | undefined, lower: (node: FlatTree, key: string) => LoweredTop) => boolean;
+
 /** One lowered top-level node of the current text: its offsets, first line, cache key and lowered copy. */
 interface TopEntry {
   start: number;
@@ -152,7 +158,7 @@ export class DocumentParser {
     if (!this.useFastParser || !language) return undefined;
     const text = this.text;
     const tables = tablesForLanguage(language);
-    const lowered = this.lowerTops((reuse, lower) => fastCopyTopLevel(tables, text, reuse, lower) !== undefined, text, this.previousTops());
+    const lowered = this.lowerTops((reuse, lower) => fastCopyTopLevel(tables, text, reuse, lower) !== undefined, text, byKey(this.tops));
     if (!lowered) return undefined;
     this.tops = lowered.settle();
     this.clean = true;
@@ -265,14 +271,7 @@ export class DocumentParser {
       if (tree.rootNode.hasError) return undefined;
       const lineDelta = countLines(text, from, newTo) - countLines(old, from, oldTo);
       // What the region held before, for statements of the region whose text did not change.
-      const previous = new Map<string, { line: number; top: LoweredTop }[]>();
-      for (let i = first; i <= last; i++) {
-        const entry = tops[i];
-        const list = previous.get(entry.key);
-        if (list) list.push(entry);
-        else previous.set(entry.key, [entry]);
-      }
-      const lowered = this.lowerTops((reuse, lower) => (copyTopLevel(tree, text, reuse, lower), true), text, previous)!;
+      const lowered = this.lowerTops(treeCopy(tree, text), text, byKey(tops.slice(first, last + 1)))!;
       const region = lowered.entries;
       // The context statements must come out as they were, where they were.
       if (region.length === 0) return undefined;
@@ -333,19 +332,8 @@ export class DocumentParser {
   }
 
   private lower(tree: Tree, text: string): Module {
-    this.tops = this.lowerTops((reuse, lower) => (copyTopLevel(tree, text, reuse, lower), true), text, this.previousTops())!.settle();
+    this.tops = this.lowerTops(treeCopy(tree, text), text, byKey(this.tops))!.settle();
     return this.module();
-  }
-
-  /** The current statements by key, to be taken again by a parse that finds them unchanged. */
-  private previousTops(): Map<string, { line: number; top: LoweredTop }[]> {
-    const previous = new Map<string, { line: number; top: LoweredTop }[]>();
-    for (const entry of this.tops) {
-      const list = previous.get(entry.key);
-      if (list) list.push(entry);
-      else previous.set(entry.key, [entry]);
-    }
-    return previous;
   }
 
   /**
@@ -354,7 +342,7 @@ export class DocumentParser {
    * current module holds, so it waits until the entries are certain to be used).
    */
   private lowerTops(
-    copy: (reuse: (key: string, line: number, start: number, end: number) => LoweredTop | undefined, lower: (node: FlatTree, key: string) => LoweredTop) => boolean,
+    copy: StatementCopy,
     text: string,
     previous: Map<string, { line: number; top: LoweredTop }[]>,
   ): { entries: TopEntry[]; settle(): TopEntry[] } | undefined {
@@ -408,6 +396,25 @@ export class DocumentParser {
     this.regionParser?.delete();
     this.regionParser = undefined;
   }
+}
+
+/** Statements by key, each key's in order: what a parse takes again where it finds one unchanged. */
+function byKey(entries: TopEntry[]): Map<string, { line: number; top: LoweredTop }[]> {
+  const previous = new Map<string, { line: number; top: LoweredTop }[]>();
+  for (const entry of entries) {
+    const list = previous.get(entry.key);
+    if (list) list.push(entry);
+    else previous.set(entry.key, [entry]);
+  }
+  return previous;
+}
+
+/** The copy of a tree-sitter tree's statements, for lowerTops (it never gives up part way). */
+function treeCopy(tree: Tree, text: string): StatementCopy {
+  return (reuse, lower) => {
+    copyTopLevel(tree, text, reuse, lower);
+    return true;
+  };
 }
 
 function newParserLike(parser: Parser): Parser {
