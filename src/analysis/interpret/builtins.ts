@@ -11,6 +11,9 @@ import { pyStr } from './strings';
 
 export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'ord', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
 
+/** PackedSequence's qualified name (a namedtuple: `isinstance(p, tuple)` holds too). */
+export const PACKED_SEQUENCE = 'torch.nn.utils.rnn.PackedSequence';
+
 export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Value>, interp: Interpreter, call: Call): Value {
   const [a, b] = args;
   switch (name) {
@@ -217,7 +220,7 @@ function isInstance(value: Value | undefined, type: Value): boolean | undefined 
   const name = type.path.replace(/^builtins\./, '');
   if (value.kind === 'packed') {
     // A PackedSequence is a namedtuple (PyTorch 1.13): an instance of PackedSequence and of tuple, of no other type here.
-    if (name === 'torch.nn.utils.rnn.PackedSequence' || name === 'tuple') return true;
+    if (name === PACKED_SEQUENCE || name === 'tuple') return true;
     return name === 'torch.Tensor' || name === 'list' || name === 'dict' || name === 'int' || name === 'float' || name === 'str' || name === 'bool' ? false : undefined;
   }
   const kindOf: Record<string, Value['kind'][]> = {
@@ -233,7 +236,7 @@ function isInstance(value: Value | undefined, type: Value): boolean | undefined 
   // A tensor the program made is not a PackedSequence (a namedtuple of tensors): `if isinstance(x, PackedSequence)` takes
   // its else branch. A parameter of a function nothing calls is only taken for a tensor (`name` set): the caller may
   // pass a PackedSequence, so that stays undecided.
-  if (name === 'torch.nn.utils.rnn.PackedSequence') return value.kind === 'tensor' && !value.name ? false : undefined;
+  if (name === PACKED_SEQUENCE) return value.kind === 'tensor' && !value.name ? false : undefined;
   const kinds = kindOf[name];
   if (!kinds) return undefined;
   return kinds.includes(value.kind);

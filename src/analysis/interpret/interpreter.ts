@@ -35,7 +35,7 @@ import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, 
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, joinAlternatives, joinValues, sameValue } from './scope';
-import { callBuiltin, BUILTIN_NAMES, iterable } from './builtins';
+import { callBuiltin, BUILTIN_NAMES, iterable, PACKED_SEQUENCE } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
@@ -106,7 +106,6 @@ function typeComparedIn(test: A.Expr): { name: string; type: string; equal: bool
   return undefined;
 }
 
-const PACKED_SEQUENCE = 'torch.nn.utils.rnn.PackedSequence';
 /** Classes a PackedSequence is not exactly of (it is a namedtuple: its type is PackedSequence itself). */
 const NOT_PACKED_TYPES = new Set(['torch.Tensor', ...Object.keys(BUILTIN_TYPE_KINDS)]);
 
@@ -1762,11 +1761,11 @@ export class Interpreter {
     }
     if (l !== undefined && r !== undefined) {
       const value = floatOp(op, l, r);
-      if (value !== undefined) return assumedFloat(op, left, right) ?? { kind: 'float', value };
+      if (value !== undefined) return withAssumedDefault(op, left, right, { kind: 'float', value });
     } else {
       // Python numbers of which one is not known: a float when Python's rules make it one whatever the values.
       const float = unknownFloatOp(op, left, right);
-      if (float) return assumedFloat(op, left, right) ?? float;
+      if (float) return withAssumedDefault(op, left, right, float);
     }
     if (op === '%' && left.kind === 'str') return formatPercent(left.value, right);
     const sequenceResult = sequenceArithmetic(op, left, right);
@@ -2593,6 +2592,7 @@ function hasOpenRank(v: Value, depth = 0): boolean {
 }
 
 type IntValue = Extract<Value, { kind: 'int' }>;
+type FloatValue = Extract<Value, { kind: 'float' }>;
 
 /** A window of `length` entries starting at a loop index of known bounds, min ≥ 0: it ends by max + length. */
 function windowOf(index: Value, length: number | undefined): { length: number; maxStop: number } | undefined {
@@ -2709,18 +2709,14 @@ function nonNegative(v: Value): boolean {
 }
 
 /**
- * The float of `l op r` kept as only assumed when it is a float only because an operand is a parameter's float default
- * (`hidden * ratio` with `ratio=0.5`: a caller passing `ratio=2` makes it an int). True division gives a float whatever
- * its operands, so it never is.
+ * The float `l op r` gave, kept as only assumed when it is a float only because an operand is a parameter's float
+ * default (`hidden * ratio` with `ratio=0.5`: a caller passing `ratio=2` makes it an int). True division gives a float
+ * whatever its operands, so it never is.
  */
-function assumedFloat(op: string, left: Value, right: Value): Value | undefined {
-  if (op === '/') return undefined;
+function withAssumedDefault(op: string, left: Value, right: Value, float: FloatValue): FloatValue {
+  if (op === '/') return float;
   const from = (left.kind === 'float' && left.assumedDefault) || (right.kind === 'float' && right.assumedDefault);
-  if (!from) return undefined;
-  const l = numberValue(left);
-  const r = numberValue(right);
-  const value = l !== undefined && r !== undefined ? floatOp(op, l, r) : undefined;
-  return value !== undefined ? { kind: 'float', value, assumedDefault: from } : { kind: 'float', assumedDefault: from };
+  return from ? { ...float, assumedDefault: from } : float;
 }
 
 /**
@@ -2729,7 +2725,7 @@ function assumedFloat(op: string, left: Value, right: Value): Value | undefined 
  * number 0 or more to a float or to a negative int. A negative base to a fractional power would be complex, and an
  * int to an int an int: those stay undefined (the caller's unknown), as does everything that is not two numbers.
  */
-function unknownFloatOp(op: string, left: Value, right: Value): Value | undefined {
+function unknownFloatOp(op: string, left: Value, right: Value): FloatValue | undefined {
   if (!isPythonNumber(left) || !isPythonNumber(right)) return undefined;
   const anyFloat = left.kind === 'float' || right.kind === 'float';
   switch (op) {
