@@ -252,6 +252,17 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await sl215(header2 + 'from keras import initializations\n' + keras2), []);
   });
 
+  it('SL215: nb_epoch is right in a standalone-Keras program whose functional Model takes input= and output= (Keras 1 names), even where TensorFlow is imported for its own ops', async () => {
+    const header = 'import numpy as np\nimport tensorflow as tf\nfrom keras.models import Model\nfrom keras.layers import Input, GRU, Dense\n';
+    const body = 'def scaled_mse(y_true, y_pred):\n    return tf.reduce_mean(tf.exp(0.1 * tf.square(y_true - y_pred)))\n\nseq = Input(shape=(12, 3))\nh = GRU(16)(seq)\nrate = Dense(1, activation="softplus")(h)\nm = Model(input=seq, output=rate)\nm.compile(loss=scaled_mse, optimizer="sgd")\nm.fit(np.random.rand(8, 12, 3), np.random.rand(8, 1), nb_epoch=2)\n';
+    assert.deepEqual(await sl215(header + body), []);
+    const keras2 = body.replace('Model(input=seq, output=rate)', 'Model(inputs=seq, outputs=rate)');
+    assert.deepEqual(await sl215(header + keras2), [13]);
+    const tfKeras = header.replace(/from keras\./g, 'from tensorflow.keras.');
+    assert.deepEqual(await sl215(tfKeras + body), [13]);
+    assert.deepEqual(await sl215(header + body.replace('tf.exp(', 'tf.keras.backend.exp(')), [13]);
+  });
+
   it('SL215: nb_epoch is right in a Python 2 program (print statements), which only Keras 2.3 and older ran; print() calls are no sign of it', async () => {
     const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n';
     const body = 'x = np.random.rand(8, 5, 2)\nprint x.shape\nm = Sequential()\nm.add(LSTM(4, input_shape=(5, 2)))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.random.rand(8, 1), nb_epoch=2)\n';

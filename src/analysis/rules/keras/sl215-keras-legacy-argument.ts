@@ -31,20 +31,26 @@ const KERAS1_LAYER_NAMES = [
 ];
 /**
  * What only Keras 1 had: the keras.initializations module (Keras 2 named it initializers), keras.utils.visualize_util
- * (vis_utils), and the merge() function with a mode= (Keras 2 has add(), concatenate(), dot(), ...).
+ * (vis_utils), the merge() function with a mode= (Keras 2 has add(), concatenate(), dot(), ...), and a functional
+ * Model given input= or output= (Keras 1's names for inputs= and outputs=: Keras 2.0–2.3 still converted them with a
+ * warning, tf.keras rejects them).
  */
-const KERAS1_API = /^[ \t]*(?:from[ \t]+keras[ \t]+import[ \t][^\n]*\binitializations\b|import[ \t]+keras\.initializations\b|from[ \t]+keras\.utils\.visualize_util\b)|\bmerge\(\s*\[(?:[^()]|\([^()]*\))*?\bmode\s*=(?!=)/m;
+const KERAS1_API = /^[ \t]*(?:from[ \t]+keras[ \t]+import[ \t][^\n]*\binitializations\b|import[ \t]+keras\.initializations\b|from[ \t]+keras\.utils\.visualize_util\b)|\bmerge\(\s*\[(?:[^()]|\([^()]*\))*?\bmode\s*=(?!=)|\bModel\((?:[^()]|\([^()]*\))*?\b(?:input|output)\s*=(?!=)/m;
 /**
  * A Python 2 print statement (print x, print "text", print >>f, x): the program runs only under Python 2, hence with
  * standalone Keras 2.3 or older (Keras 2.4 and later, and Keras 3, need Python 3), all of which take fit(nb_epoch=…).
  */
 const PYTHON2_PRINT = /^[ \t]*print[ \t]+(?:["'>]|[A-Za-z_][\w.]*[ \t]*(?:[,%+]|$))/m;
-/** An import of TensorFlow: tf.keras never took the Keras 1 names, whatever else the file says. */
-const TENSORFLOW_IMPORT = /^\s*(?:from\s+tensorflow\b|import\s+tensorflow\b)/m;
+/**
+ * Keras taken from TensorFlow (from tensorflow import keras, from tensorflow.keras… import, tf.keras.…): tf.keras never
+ * took the Keras 1 names, whatever else the file says. TensorFlow imported for its own ops (tf.exp in a loss written
+ * for standalone Keras on the TensorFlow backend) says nothing of the Keras version.
+ */
+const KERAS_FROM_TENSORFLOW = /^[ \t]*(?:from[ \t]+tensorflow(?:\.\w+)*[ \t]+import[ \t][^\n]*\bkeras\b|from[ \t]+tensorflow(?:\.\w+)*\.keras\b|import[ \t]+tensorflow(?:\.\w+)*\.keras\b)|\b(?:tf|tensorflow)(?:\.compat\.v[12])?(?:\.contrib)?\.keras\b/m;
 
 /** Standalone Keras written against the Keras 1 (or older) API throughout (only the source can tell the version meant). */
 function writtenForKeras1(source: string): boolean {
-  return !TENSORFLOW_IMPORT.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source));
+  return !KERAS_FROM_TENSORFLOW.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source));
 }
 
 export const kerasLegacyArgument: Rule = {
