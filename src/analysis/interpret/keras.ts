@@ -96,6 +96,7 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
   if (dataset) return kerasDataset(dataset[1], args, kwargs, origin);
   if (/^keras\.(preprocessing\.sequence|utils)\.pad_sequences$/.test(path)) return padSequences(args, kwargs, origin);
   if (path === 'keras.preprocessing.text.Tokenizer') return kerasTokenizer(args, kwargs);
+  if (path === 'keras.layers.Merge' || path === 'keras.layers.merge') return legacyMerge(host, args, kwargs, expr);
   const layerMatch = /^keras\.layers\.([A-Z]\w*)$/.exec(path);
   if (layerMatch) return constructKerasLayer(host, layerMatch[1], path, args, kwargs, expr);
   // The functional forms: layers.concatenate([a, b], axis=-1) is Concatenate(axis=-1)([a, b]).
@@ -106,6 +107,28 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
     return layer.kind === 'layer' ? host.applyLayer(layer.layer, [args[0]], new Map(), expr) : UNKNOWN;
   }
   return undefined;
+}
+
+/** Keras 1's merge modes that combine inputs of one shape element-wise, as the Keras 2 layers that replaced them. */
+const LEGACY_MERGE_MODES: Record<string, string> = { sum: 'Add', mul: 'Multiply', ave: 'Average', max: 'Maximum', concat: 'Concatenate' };
+
+/**
+ * Keras 1's Merge(layers, mode='sum', concat_axis=-1) (a Sequential model's first layer, joining the outputs of other
+ * models) and merge(tensors, …): the outputs of the listed models, or the tensors, joined as the Keras 2 merge layer of
+ * that mode joins them (concat on concat_axis). Another mode (dot, cos, a function) makes an unknown tensor.
+ */
+function legacyMerge(host: KerasHost, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+  const origin = host.originOf(expr);
+  const given = args[0] ?? kwargs.get('layers') ?? kwargs.get('inputs');
+  const mode = args[1] ?? kwargs.get('mode');
+  const kind = mode === undefined || mode.kind === 'none' ? 'Add' : mode.kind === 'str' ? LEGACY_MERGE_MODES[mode.value] : undefined;
+  if ((given?.kind !== 'list' && given?.kind !== 'tuple') || given.element || !kind) return kerasTensor(UNKNOWN_SHAPE, origin);
+  const items = given.items.map((v) => (v.kind === 'kmodel' ? v.model.output : v));
+  if (!items.length || items.some((v) => v.kind !== 'tensor')) return kerasTensor(UNKNOWN_SHAPE, origin);
+  const axis = args[2] ?? kwargs.get('concat_axis');
+  const layer = constructKerasLayer(host, kind, `keras.layers.${kind}`, [], kind === 'Concatenate' && axis ? new Map([['axis', axis]]) : new Map(), expr);
+  const merged = layer.kind === 'layer' ? host.applyLayer(layer.layer, [{ kind: 'list', items }], new Map(), expr) : UNKNOWN;
+  return merged.kind === 'tensor' ? merged : kerasTensor(UNKNOWN_SHAPE, origin);
 }
 
 /** pad_sequences(seqs, maxlen=M): (number of sequences, M) int32 ids, keeping the literal ids' range. */

@@ -126,17 +126,44 @@ function foldedLayers(t: TensorValue, dims: Dim[], size: number, origin: Origin)
 }
 
 /**
- * The role of the axis a view's -1 makes, when the sizes around the -1 are the input's own leading and trailing sizes:
- * the -1 then merges the input axes between them, and an axis that merges the batch with others (batch × seq rows)
- * still holds separate samples, so it is a batch axis.
+ * The role of the axis a view's -1 makes, when the sizes around the -1 are the input's own leading and trailing sizes,
+ * or products of consecutive ones ((B, T, C, F).reshape(-1, T, C * F)): the -1 then merges the input axes between them,
+ * and an axis that merges the batch with others (batch × seq rows), or is the batch alone, holds separate samples, so it
+ * is a batch axis.
  */
 function mergedRole(input: Dim[], dims: Dim[], minus: number): DimRole | undefined {
-  const before = dims.slice(0, minus);
-  const after = dims.slice(minus + 1);
-  if (before.length + after.length >= input.length) return undefined;
-  if (!before.every((d, i) => sameDim(d, input[i])) || !after.every((d, i) => sameDim(d, input[input.length - after.length + i]))) return undefined;
-  const merged = input.slice(before.length, input.length - after.length);
+  const lead = groupedAxes(input, dims.slice(0, minus));
+  const trail = groupedAxes([...input].reverse(), dims.slice(minus + 1).reverse());
+  if (lead === undefined || trail === undefined || lead + trail >= input.length) return undefined;
+  const merged = input.slice(lead, input.length - trail);
   return merged.some((d) => d.role === 'batch') ? 'batch' : undefined;
+}
+
+/**
+ * How many of the input's axes, from its start, the sizes `sizes` take in order when each size is either the next
+ * axis's own or the product of the next few known ones (a view keeps (B, T, C, F) -> (B*…, T, C * F) grouped so):
+ * undefined when the sizes do not group the axes that way.
+ */
+function groupedAxes(input: Dim[], sizes: Dim[]): number | undefined {
+  let at = 0;
+  for (const size of sizes) {
+    if (at < input.length && sameDim(size, input[at])) {
+      at++;
+      continue;
+    }
+    if (size.kind !== 'int' || size.value < 1) return undefined;
+    let product = 1;
+    let end = at;
+    while (end < input.length && product < size.value) {
+      const d = input[end];
+      if (d.kind !== 'int' || d.value < 1) return undefined;
+      product *= d.value;
+      end++;
+    }
+    if (product !== size.value || end - at < 2) return undefined;
+    at = end;
+  }
+  return at;
 }
 
 /** view/reshape with at most one -1. */
