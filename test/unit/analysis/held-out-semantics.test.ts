@@ -159,3 +159,36 @@ describe('len() of a tensor\'s shape', () => {
     assert.deepEqual(await codes(body), []);
   });
 });
+
+describe('the layout of a recurrent output is the layout its input axes had', () => {
+  const grus = (second: string) =>
+    `${torchPrelude}a = nn.GRU(32, 16, batch_first=True, bidirectional=True)\nb = nn.GRU(32, 16, ${second}bidirectional=True)\nx = torch.randn(4, 9, 32)\nh, _ = a(x)\n`;
+
+  it('a batch-first GRU\'s output, through an element-wise function, into a sequence-first GRU: SL102 at the second call', async () => {
+    const result = await run(`${grus('')}y, _ = b(torch.relu(h))\n`);
+    assert.deepEqual(result.findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL102@8']);
+  });
+
+  it('the same output straight into a sequence-first GRU: SL102', async () => {
+    assert.deepEqual(await codes(`${grus('')}y, _ = b(h)\n`), ['SL102']);
+  });
+
+  it('into a batch-first GRU, or transposed into a sequence-first one, draws nothing', async () => {
+    assert.deepEqual(await codes(`${grus('batch_first=True, ')}y, _ = b(h)\n`), []);
+    assert.deepEqual(await codes(`${grus('')}y, _ = b(h.transpose(0, 1))\n`), []);
+  });
+
+  const misread = `${torchPrelude}batch_size, seq_len = 4, 9\nx = torch.randn(batch_size, seq_len, 32)\na = nn.GRU(32, 16)\nh, _ = a(x)\n`;
+
+  it('a sequence-first GRU that read batch-first data the other way: its output still holds the samples on axis 0', async () => {
+    // The call is reported; a batch-first GRU after it reads the axes as they are, a sequence-first one misreads them again.
+    assert.deepEqual(await codes(`${misread}b = nn.GRU(16, 8, batch_first=True)\ny, _ = b(h)\n`), ['SL102']);
+    const again = await run(`${misread}b = nn.GRU(16, 8)\ny, _ = b(h)\n`);
+    assert.deepEqual(again.findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL102@7', 'SL102@9']);
+  });
+
+  it('indexing that output at its last step per the misread layout repeats nothing: out[:, -1] of it is (batch, features)', async () => {
+    assert.deepEqual(await codes(`${misread}last = h[:, -1, :]\n`), ['SL102']);
+    assert.equal(await shapeOf(`${misread}last = h[:, -1, :]\n`, 'last'), '(4, 16)');
+  });
+});

@@ -90,6 +90,18 @@ function stateDims(layer: LayerDesc, batch: Dim | undefined, cell: boolean): Dim
   return batch ? [first, batch, size] : [first, size];
 }
 
+/**
+ * The layout of 3-D sequence data, read from the roles its first two axes were given (by the names they were built from,
+ * batch_size or seq_len, or by the recurrent layer that produced them): undefined when those say nothing.
+ */
+export function dataLayout(input: TensorValue): 'batch-first' | 'seq-first' | undefined {
+  if (!input.shape.rankKnown || input.shape.dims.length !== 3) return undefined;
+  const [a, b] = input.shape.dims;
+  if ((a.role === 'batch' && b.role !== 'batch') || (b.role === 'time' && a.role !== 'time')) return 'batch-first';
+  if ((a.role === 'time' && b.role !== 'time') || (b.role === 'batch' && a.role !== 'batch')) return 'seq-first';
+  return undefined;
+}
+
 /** Reads (batch, time) from an input of the layer, by its batch_first setting. */
 export function inputAxes(layer: LayerDesc, shape: Shape): { batch?: Dim; time?: Dim; batched: boolean } {
   const batchFirst = recurrentConfig(layer).batchFirst;
@@ -125,8 +137,16 @@ function outputFor(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): { o
     if (axes.time) time = relabel(axes.time, 'time');
   }
   if (config.batchFirst === undefined) return { output: { kind: 'tensor', dtype: 'float', origin, shape: { dims: [feature], rankKnown: false } } };
-  const dims = config.batchFirst ? [batch, time, feature] : [time, batch, feature];
-  const output: TensorValue = { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(dims), rnnOutput: true };
+  let dims = config.batchFirst ? [batch, time, feature] : [time, batch, feature];
+  // The layer never moves its first two axes: when the data says which of them holds the samples and the layer reads
+  // them the other way round (SL102 reports the call), each output axis still holds what the same input axis held, so
+  // it keeps the input's role, and the output is not marked as read by the layer's layout: the rules that check how a
+  // recurrent output is indexed or viewed would only repeat the call's mistake. The state's batch is still the axis the
+  // layer read as one.
+  const layout = dataLayout(input);
+  const misread = layout !== undefined && layout !== (config.batchFirst ? 'batch-first' : 'seq-first');
+  if (misread) dims = [shape.dims[0], shape.dims[1], feature];
+  const output: TensorValue = { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(dims), rnnOutput: !misread };
   if (config.directions === 2) output.bidirectionalOf = layer;
   // The layer computes (time, batch, features) in one block and returns batch_first output as a transposed view.
   const sizes = knownSizes([time, batch, feature]);

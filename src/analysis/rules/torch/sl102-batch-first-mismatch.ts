@@ -1,24 +1,13 @@
 import type { Fix } from '../../findings';
 import { argOrigin } from '../../layers/layer';
-import { isRecurrent, isRecurrentKind, recurrentConfig } from '../../layers/torch/recurrent';
+import { dataLayout, isRecurrent, isRecurrentKind, recurrentConfig } from '../../layers/torch/recurrent';
 import { Dim, conflicting, formatDim, sameDim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
-import type { TensorValue } from '../../values/value';
 import { LayerCallEvent, RuleContext } from '../../interpret/events';
 import { fix, replace, setKeyword } from '../edits';
 import type { Rule } from '../rule';
 import { layerName } from './describe';
 import { hiddenStateArg } from './sl103-hidden-state-shape';
-
-/** The data's own layout, read from the names its dimensions were built from (batch_size, seq_len…). */
-function dataLayout(input: TensorValue): 'batch-first' | 'seq-first' | undefined {
-  if (!input.shape.rankKnown || input.shape.dims.length !== 3 || input.rnnOutput) return undefined;
-  const [a, b] = input.shape.dims;
-  const role = (d: Dim) => (d.kind === 'unknown' ? d.role : d.role);
-  if ((role(a) === 'batch' && role(b) !== 'batch') || (role(b) === 'time' && role(a) !== 'time')) return 'batch-first';
-  if ((role(a) === 'time' && role(b) !== 'time') || (role(b) === 'batch' && role(a) !== 'batch')) return 'seq-first';
-  return undefined;
-}
 
 /** True when h0's batch dimension matches the other axis of the input: the layout, not h0, is wrong. */
 export function hiddenStateShowsLayout(event: LayerCallEvent): boolean {
