@@ -111,8 +111,10 @@ const RANK_KEEPING_FUNCTIONS = new Set([
  * Ops that keep their input's rank when every other argument is a number (`x.clamp(min=0)`, `x.pow(2)`); a tensor
  * argument would broadcast.
  */
-const NUMBER_ARG_KEEPING_METHODS = new Set(['clamp', 'pow']);
-const NUMBER_ARG_KEEPING_FUNCTIONS = new Set(['torch.clamp', 'torch.pow']);
+const NUMBER_ARG_KEEPING_METHODS = new Set(['clamp', 'pow', 'add', 'sub', 'mul', 'div']);
+const NUMBER_ARG_KEEPING_FUNCTIONS = new Set(['torch.clamp', 'torch.pow', 'torch.add', 'torch.sub', 'torch.mul', 'torch.div']);
+/** Methods whose result has the shape of their one tensor argument (`x.view_as(y)`, `x.expand_as(y)`): y's rank. */
+const SHAPE_OF_ARGUMENT_METHODS = new Set(['view_as', 'expand_as', 'reshape_as']);
 /** Functions whose first argument's rank they demand, and their output's rank relative to it. */
 const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.embedding': { shift: 1 },
@@ -130,6 +132,37 @@ const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.adaptive_avg_pool2d': { accepts: [3, 4], shift: 0 },
 };
 const RECURRENT = ['LSTM', 'GRU', 'RNN'];
+
+/** The built-in layers a layer value may be: itself, or each of the alternatives built on different paths. */
+function optionsOf(layer: LayerDesc): LayerDesc[] {
+  return layer.alternatives ?? [layer];
+}
+
+/** A layer that returns (output, state) whichever alternative it is (`nn.LSTM` on one path, `nn.GRU` on another). */
+function isRecurrent(layer: LayerDesc | undefined): boolean {
+  return !!layer && optionsOf(layer).every((o) => RECURRENT.includes(o.kind));
+}
+
+/** A layer whose every item of the tuple it returns follows its input's rank, whichever alternative it is. */
+function isTupleLayer(layer: LayerDesc | undefined): boolean {
+  return !!layer && optionsOf(layer).every((o) => TUPLE_LAYERS.has(o.kind));
+}
+
+/**
+ * What a layer demands of its input's rank and how it shifts it. A layer that is one of several built-in layers runs
+ * one of them: it accepts a rank one of them accepts, and its output follows only when they all shift alike and
+ * all return one kind of result (a tensor, or a recurrent layer's pair).
+ */
+function rankRuleOf(layer: LayerDesc): { accepts: (rank: number) => boolean; shift: number } | undefined {
+  const options = optionsOf(layer);
+  const rules = options.map((o) => LAYER_RANKS[o.kind]);
+  if (rules.some((r) => !r) || rules.some((r) => r.shift !== rules[0].shift)) return undefined;
+  const recurrent = options.filter((o) => RECURRENT.includes(o.kind)).length;
+  const tuple = options.filter((o) => TUPLE_LAYERS.has(o.kind)).length;
+  if ((recurrent !== 0 && recurrent !== options.length) || (tuple !== 0 && tuple !== options.length)) return undefined;
+  const acceptedBy = (rule: RankDemand, rank: number) => (!rule.accepts || rule.accepts.includes(rank)) && (rule.atLeast === undefined || rank >= rule.atLeast);
+  return { accepts: (rank) => rules.some((rule) => acceptedBy(rule, rank)), shift: rules[0].shift };
+}
 /** Functions that join a sequence of tensors into one (see Join). */
 const JOINS = new Set(['torch.cat', 'torch.concat', 'torch.stack']);
 /** Reductions that give one tensor: over an axis they drop it (keepdim keeps it). max/min give (values, indices). */
@@ -466,7 +499,7 @@ class RankProver {
     if (sized) this.demand(this.expr(sized.object), (r) => r === sized.count);
     const value = sized ? undefined : this.expr(stmt.value);
     // `out, h = self.lstm(x)`: the first item is the output; `out, lengths = pad_packed_sequence(packed)` the padded one.
-    const tupleLayer = stmt.value.kind === 'call' && TUPLE_LAYERS.has(this.layerOf(stmt.value.func) ?? '');
+    const tupleLayer = stmt.value.kind === 'call' && isTupleLayer(this.layerDescOf(stmt.value.func));
     const firstItem = tupleLayer ? undefined : this.firstOutput(stmt.value);
     // `values, indices = x.sort(1)`, `a, b = x.chunk(2, -1)`: every item follows x's rank.
     const everyItem = tupleLayer ? this.layerCall(stmt.value as A.Call) : firstItem ? undefined : this.tupleOutput(stmt.value);
@@ -494,8 +527,8 @@ class RankProver {
    */
   private firstOutput(expr: A.Expr): Provenance | undefined {
     if (expr.kind !== 'call') return undefined;
-    const layer = this.layerOf(expr.func);
-    if (layer && (RECURRENT.includes(layer) || TUPLE_LAYERS.has(layer))) return this.layerCall(expr);
+    const layer = this.layerDescOf(expr.func);
+    if (isRecurrent(layer) || isTupleLayer(layer)) return this.layerCall(expr);
     if (this.pathOf(expr.func) === 'torch.nn.utils.rnn.pad_packed_sequence' && expr.args.length >= 1 && !expr.hasStarArgs) {
       const packed = this.expr(expr.args[0]);
       return packed?.packed ? shifted(packed, 1) : undefined;
@@ -665,17 +698,16 @@ class RankProver {
       if (!input || input.packed || call.args.length !== 1 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
       return this.sequential(layer, input);
     }
-    const rule = kind !== undefined ? LAYER_RANKS[kind] : undefined;
+    const rule = layer ? rankRuleOf(layer) : undefined;
     if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
     if (input.packed) {
       // A recurrent layer runs a PackedSequence whose data is 2-D (PyTorch: "input must have 2 dimensions") and
       // returns one of the same layout; no other layer takes one.
-      if (!RECURRENT.includes(kind!)) return undefined;
+      if (!isRecurrent(layer)) return undefined;
       this.demand(input, (r) => r === 2, true);
       return input;
     }
-    if (rule.accepts) this.demand(input, (r) => rule.accepts!.includes(r));
-    if (rule.atLeast !== undefined) this.demand(input, (r) => r >= rule.atLeast!);
+    this.demand(input, rule.accepts);
     return shifted(input, rule.shift);
   }
 
@@ -772,8 +804,8 @@ class RankProver {
     if (this.layerOf(call.func)) {
       const out = this.layerCall(call);
       // A recurrent layer returns a tuple; only `[0]` or unpacking reaches its output.
-      const kind = this.layerOf(call.func)!;
-      return RECURRENT.includes(kind) || TUPLE_LAYERS.has(kind) ? undefined : out;
+      const layer = this.layerDescOf(call.func);
+      return isRecurrent(layer) || isTupleLayer(layer) ? undefined : out;
     }
     const listItem = this.joinsList(call);
     // The items of a literal list joined by torch.cat or torch.stack, each read once.
@@ -863,6 +895,12 @@ class RankProver {
       this.demand(args[1], (r) => r <= 1);
       return receiver;
     }
+    if (name === 'narrow' && call.args.length === 3 && call.keywords.length === 0) {
+      // narrow(d, start, length) keeps every axis, and a 0-D tensor has none to narrow.
+      this.demand(receiver, (r) => r >= 1 && hasAxis(literalInt(call.args[0]))(r));
+      return receiver;
+    }
+    if (SHAPE_OF_ARGUMENT_METHODS.has(name) && call.args.length === 1 && call.keywords.length === 0 && call.args[0].kind !== 'starred') return args[0]?.packed ? undefined : args[0];
     if (name === 't' && call.args.length === 0) {
       this.demand(receiver, (r) => r <= 2);
       return receiver;
@@ -917,6 +955,16 @@ class RankProver {
       this.demand(args[0], dimFits(literalInt(call.args[1])));
       return undefined;
     }
+    if (name === 'torch.narrow' && call.args.length === 4 && call.keywords.length === 0 && !args[0]?.packed) {
+      this.demand(args[0], (r) => r >= 1 && hasAxis(literalInt(call.args[1]))(r));
+      return args[0];
+    }
+    if (name === 'torch.unsqueeze' && call.args.length === 2 && call.keywords.length === 0 && !args[0]?.packed) {
+      const d = literalInt(call.args[1]);
+      if (d === undefined) return undefined;
+      this.demand(args[0], (r) => dimFits(d)(r + 1));
+      return args[0] && shifted(args[0], 1);
+    }
     if (name === 'torch.index_select' && call.args.length === 3 && call.keywords.length === 0) {
       this.demand(args[0], dimFits(literalInt(call.args[1])));
       this.demand(args[2], (r) => r <= 1);
@@ -945,7 +993,7 @@ class RankProver {
       if (out) return out;
     }
     // `self.cell(x, (h, c))[1]`: an item of a layer's tuple whose items all follow x's rank.
-    if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) !== undefined && TUPLE_LAYERS.has(this.layerOf(e.value.func) ?? '')) return this.layerCall(e.value);
+    if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) !== undefined && isTupleLayer(this.layerDescOf(e.value.func))) return this.layerCall(e.value);
     // `x.sort(1)[1]`, `torch.max(x, 1)[0]`, `x.chunk(2)[0]`: an item of a tuple whose items all follow x's rank.
     if (e.value.kind === 'call' && e.index.length === 1 && literalInt(e.index[0]) !== undefined) {
       const item = this.tupleOutput(e.value);

@@ -147,6 +147,21 @@ describe('ranks proven by use', () => {
     assert.equal(await shapeOf(body, 'e'), '(x.size(0), x.size(1), 8)');
   });
 
+  it('proves a rank through a layer built as one of several on different paths (an LSTM or a GRU as cfg says)', async () => {
+    const init = 'self.emb = nn.Embedding(100, 8)\nif cfg.gru:\n    self.rnn = nn.GRU(8, 16, batch_first=True)\nelse:\n    self.rnn = nn.LSTM(8, 16, batch_first=True)';
+    const body = moduleProgram(init, 'e = self.emb(x)\nout, _ = self.rnn(e)\nlast = out[:, -1, :]\nreturn last', { cfg: true });
+    assert.equal(await shapeOf(body, 'e'), '(x.size(0), x.size(1), 8)');
+  });
+
+  it('proves a rank one of the alternative layers accepts, and nothing through alternatives that shift it differently', async () => {
+    // Conv1d takes 2 or 3 axes, Conv2d 3 or 4: with the later index needing 4, only 4 is left.
+    const union = moduleProgram('if cfg.wide:\n    self.conv = nn.Conv1d(4, 4, 1)\nelse:\n    self.conv = nn.Conv2d(4, 4, 1)', 'z = x.float()\nh = self.conv(z)\nlast = h[:, :, :, -1]\nreturn last', { cfg: true });
+    assert.equal(await shapeOf(union, 'z'), '(x.size(0), x.size(1), x.size(2), x.size(3))');
+    // An Embedding adds an axis, a Linear keeps the rank: the output's rank says nothing of the input's.
+    const mixed = moduleProgram('if cfg.ids:\n    self.inp = nn.Embedding(10, 4)\nelse:\n    self.inp = nn.Linear(4, 4)', 'a = x.float()\nh = self.inp(a)\nz = h.permute(1, 0, 2)\nreturn z', { cfg: true });
+    assert.equal(await shapeOf(mixed, 'a'), undefined);
+  });
+
   it('reports nothing on a correct model whose input rank only its use proves', async () => {
     const body = MODEL('self.emb = nn.Embedding(100, 8)\nself.lstm = nn.LSTM(8, 16, num_layers=2, batch_first=True, bidirectional=True)\nself.fc = nn.Linear(32, 5)', 'e = self.emb(x)\nout, (h, c) = self.lstm(e)\nlast = out[:, -1, :]\nreturn F.log_softmax(self.fc(last), dim=1)');
     const result = await run(body);
