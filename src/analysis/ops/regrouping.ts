@@ -96,10 +96,17 @@ const RESHAPES = new Set(['view', 'reshape', 'flatten', 'view_as', 'reshape_as']
 
 /**
  * The sizes `t`'s elements have in memory order: its shape, or, for the result of torch.cat of equal parts still as it
- * came out, their stack (the joined axis split into (parts, size)).
+ * came out, their stack (the joined axis split into (parts, size)); an axis a view merged from the batch and other axes
+ * counts as the sizes it merged ((B × T, H) rows are (B, T, H)).
  */
 export function memoryDims(t: TensorValue): Dim[] {
-  return t.catParts && t.catParts.shape === t.shape ? t.catParts.dims : t.shape.dims;
+  if (t.catParts && t.catParts.shape === t.shape) return t.catParts.dims;
+  return t.shape.dims.some(isMerged) ? t.shape.dims.flatMap((d) => (isMerged(d) ? d.merged : [d])) : t.shape.dims;
+}
+
+/** An axis of known size that a view merged from several, the batch among them (DimInfo.merged). */
+export function isMerged(d: Dim): d is Dim & { kind: 'int'; merged: Dim[] } {
+  return d.kind === 'int' && d.merged !== undefined;
 }
 
 /** The regrouping left by a reshape of `t` to `requested` (sizes as given, -1 allowed) made at `at`. */

@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
@@ -126,17 +126,16 @@ function foldedLayers(t: TensorValue, dims: Dim[], size: number, origin: Origin)
 }
 
 /**
- * The role of the axis a view's -1 makes, when the sizes around the -1 are the input's own leading and trailing sizes,
- * or products of consecutive ones ((B, T, C, F).reshape(-1, T, C * F)): the -1 then merges the input axes between them,
- * and an axis that merges the batch with others (batch × seq rows), or is the batch alone, holds separate samples, so it
- * is a batch axis.
+ * The input axes a view's -1 merges, when the sizes around the -1 are the input's own leading and trailing sizes, or
+ * products of consecutive ones ((B, T, C, F).reshape(-1, T, C * F)). An axis that merges the batch with others
+ * (batch × seq rows), or is the batch alone, holds separate samples, so it is a batch axis.
  */
-function mergedRole(input: Dim[], dims: Dim[], minus: number): DimRole | undefined {
+function mergedAxes(input: Dim[], dims: Dim[], minus: number): Dim[] | undefined {
   const lead = groupedAxes(input, dims.slice(0, minus));
   const trail = groupedAxes([...input].reverse(), dims.slice(minus + 1).reverse());
   if (lead === undefined || trail === undefined || lead + trail >= input.length) return undefined;
-  const merged = input.slice(lead, input.length - trail);
-  return merged.some((d) => d.role === 'batch') ? 'batch' : undefined;
+  // A size merged earlier counts as the sizes it merged: the rows stay in that order.
+  return input.slice(lead, input.length - trail).flatMap((d) => (d.kind === 'int' && d.merged ? d.merged : [d]));
 }
 
 /**
@@ -176,7 +175,9 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   if (total !== undefined && others.every((d) => d.kind === 'int')) {
     const rest = others.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
     const folds = rest > 0 && total % rest === 0 ? foldedLayers(t, dims, total / rest, origin) : undefined;
-    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds, role: folds ? undefined : mergedRole(t.shape.dims, dims, minus) }) : UNKNOWN_DIM;
+    const merged = folds ? undefined : mergedAxes(t.shape.dims, dims, minus);
+    const role = merged?.some((d) => d.role === 'batch') ? 'batch' : undefined;
+    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds, role, merged: role && merged && merged.length >= 2 && merged.length <= 8 ? merged : undefined }) : UNKNOWN_DIM;
   } else if (t.shape.rankKnown && others.length === t.shape.dims.length - 1) {
     // x.view(B, -1) style where the known dims match the input's: the -1 is what is left over.
     const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));

@@ -24,6 +24,12 @@ export interface DimInfo {
   /** Set on a size that a view folded a recurrent state's num_layers × directions axis into: says how, for messages. */
   folds?: string;
   /**
+   * The sizes, in memory order, of the input axes a view's -1 merged into this axis when one of them is the batch
+   * ((B, T, H).view(-1, H) gives B × T rows, sample-major): a later view that splits it in another order regroups
+   * samples (SL120).
+   */
+  merged?: Dim[];
+  /**
    * The batch axis of a DataLoader over a dataset of known length whose batches do not divide it (no drop_last): most
    * batches hold `size` samples, the last one `last`.
    */

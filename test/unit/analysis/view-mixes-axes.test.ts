@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { intDim, symDim } from '../../../src/analysis/shapes/dim';
 import { mixedAxes } from '../../../src/analysis/rules/torch/sl120-view-mixes-axes';
-import { run } from './helpers';
+import { moduleProgram, run } from './helpers';
 
 /** The input coordinates of the element at `index` of a reshape of `input` to `output`. */
 function sourceOf(input: number[], output: number[], index: number[]): number[] {
@@ -116,5 +116,36 @@ describe('SL120 view-mixes-axes: the regrouped elements travel with the value', 
   it('is not carried by ops that compute across elements (a reduction) nor by a layer\'s output', async () => {
     const body = 'x = torch.randn(4, 12, 10)\nv = x.view(12, 4, 10)\nlin = nn.Linear(10, 10)\ns = lin(v.sum(0))\n';
     assert.deepEqual(await sl120Lines(body), []);
+  });
+  describe('rows a view merged from the batch and the steps, split again in the other order', () => {
+    // Checked in PyTorch 1.13: with the view (-1, batch, 1) and [0], sample 1's output does not change when only
+    // sample 1's tokens do; with the view (batch, -1) and [:, -1], or the seq-first rows viewed (steps, batch, 1), it does.
+    const sl120AbsoluteLines = async (source: string): Promise<number[]> => (await run(source)).findings.filter((f) => f.code === 'SL120').map((f) => f.range.start.line + 1);
+    const program = (batchFirst: boolean, last: string): string =>
+      moduleProgram(
+        `self.emb = nn.Embedding(100, 16)\nself.lstm = nn.LSTM(16, 32, batch_first=${batchFirst ? 'True' : 'False'})\nself.fc = nn.Linear(32, 1)`,
+        `out, _ = self.lstm(self.emb(x))\nout = torch.sigmoid(self.fc(out.contiguous().view(-1, 32)))\n${last}`,
+      ) + `m = M()\ny = m(torch.randint(0, 100, ${batchFirst ? '(8, 5)' : '(5, 8)'}))\n`;
+
+    it('is reported where an integer index keeps one slice of the view: its entries are not one per sample', async () => {
+      const found = (await run(program(true, 'return out.view(-1, x.size(0), 1)[0].squeeze(1)'))).findings.filter((f) => f.code === 'SL120');
+      assert.deepEqual(found.map((f) => f.range.start.line + 1), [12]);
+      assert.match(found[0].message, /whose axis 0 holds \(8, 5\) merged in that order by a view \(line 11\)/);
+      assert.match(found[0].message, /keeps one slice of axis 0/);
+    });
+
+    it('is reported where a layer reads the split rows', async () => {
+      const body = program(true, 'seq = out.view(5, 8, 1)\nreturn self.gru(seq)').replace('self.fc = nn.Linear(32, 1)', 'self.fc = nn.Linear(32, 1)\n        self.gru = nn.GRU(1, 4)');
+      assert.deepEqual(await sl120AbsoluteLines(body), [13]);
+    });
+
+    it('stays silent when the rows are split in the order they were merged', async () => {
+      assert.deepEqual(await sl120AbsoluteLines(program(true, 'return out.view(x.size(0), -1)[:, -1]')), []);
+      assert.deepEqual(await sl120AbsoluteLines(program(false, 'return out.view(x.size(0), x.size(1), 1)[-1].squeeze(1)')), []);
+    });
+
+    it('does not report an index on a regrouping that leaves the batch alone', async () => {
+      assert.deepEqual(await sl120Lines('x = torch.randn(4, 12, 10)\nv = x.view(12, 4, 10)\nw = v[0]\n'), []);
+    });
   });
 });

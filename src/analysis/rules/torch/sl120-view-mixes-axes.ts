@@ -1,10 +1,11 @@
 import type { Range } from '../../findings';
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
-import { memoryDims, mixedAxes } from '../../ops/regrouping';
+import { isMerged, memoryDims, mixedAxes, type MixedAxes } from '../../ops/regrouping';
+import { type Dim, sameDim } from '../../shapes/dim';
 import { formatShape, shapeOf as shapeOfDims } from '../../shapes/shape';
 import type { Call } from '../../parse/ast';
 import type { RuleContext } from '../../interpret/events';
-import type { Value } from '../../values/value';
+import type { TensorValue, Value } from '../../values/value';
 import type { Rule } from '../rule';
 
 export { mixedAxes, type MixedAxes } from '../../ops/regrouping';
@@ -21,7 +22,7 @@ export const viewMixesAxes: Rule = {
   summary: '.view()/.reshape() used to move an axis: the new shape keeps a size on another axis, but the elements are regrouped in memory order (transpose or permute was meant).',
   docs: {
     whatItDoes:
-      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. The result of `torch.cat` of parts of one size is read in memory order, as their stack: `torch.cat([h[0], h[1]], 0).view(batch, 2 * hidden)` of a bidirectional state pairs up rows of one direction. An output and its target reshaped alike for an element-wise loss mix nothing that matters.',
+      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. The result of `torch.cat` of parts of one size is read in memory order, as their stack: `torch.cat([h[0], h[1]], 0).view(batch, 2 * hidden)` of a bidirectional state pairs up rows of one direction. An output and its target reshaped alike for an element-wise loss mix nothing that matters. Rows that a view merged from the batch and other axes (`(B, T, H).view(-1, H)`, B × T rows, sample-major) count as those axes, through the layers that keep them: `.view(-1, B, 1)` of them splits them in the other order. Where the regrouped axes hold the batch, an integer index on them (`[0]`) is reported too: the slice it keeps looks like one entry per sample but holds rows of a few samples, and no reshape can bring the others back.',
     whyIsThisBad:
       'Nothing raises: the shape is what the next layer wants, and the model trains on scrambled data. `(batch, seq, features).view(seq, batch, features)` for a sequence-first RNN, heads merged with `.view(B, T, H * D)` before `.transpose(1, 2)`, and a CNN feature map `(B, C, H, W)` viewed as `(B, W, C * H)` for an RNN are the classic cases.',
     example: 'x = x.view(x.size(1), x.size(0), -1)   # (batch, seq, F) -> meant (seq, batch, F)\nout, _ = self.lstm(x)',
@@ -59,14 +60,41 @@ export const viewMixesAxes: Rule = {
       const from = t.origin && t.origin.text !== receiverText ? ` (from ${shown(t.origin.text)}, line ${t.origin.range.start.line + 1})` : t.origin ? ` (line ${t.origin.range.start.line + 1})` : '';
       const related: { range: Range; message: string }[] = t.origin ? [{ range: t.origin.range, message: `the ${formatShape(t.shape)} tensor comes from here` }] : [];
       const cat = layout !== t.shape.dims ? t.catParts : undefined;
-      const message = cat
+      const merged = cat ? undefined : mergedAxisOf(t, mixed);
+      const message = merged
+        ? `${shown(receiverText)} is ${formatShape(t.shape)}${from}, whose axis ${merged.axis} holds ${formatShape(shapeOfDims(merged.factors))} merged in that order by a view${merged.line ? ` (line ${merged.line})` : ''}: ` +
+          `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of the merged axis ${mixed.inputAxis - merged.start}, but a ${event.name} splits the merged axis in memory order: ` +
+          `each slice along the new axis ${mixed.outputAxis} mixes values across them and is not the merged axis ${mixed.inputAxis - merged.start}`
+        : cat
         ? `${shown(receiverText)} is ${formatShape(t.shape)}${from}, ${cat.count} tensors of ${formatShape(shapeOfDims(layout.slice(0, cat.axis).concat(layout.slice(cat.axis + 1))))} joined on axis ${cat.axis}: ` +
           `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of ${partAxis(mixed.inputAxis, cat.axis)}, but a ${event.name} reads the joined tensors in memory order, one after the other: ` +
           `each slice along the new axis ${mixed.outputAxis} mixes values across them and is not ${partAxis(mixed.inputAxis, cat.axis)}`
         : `${shown(receiverText)} is ${formatShape(t.shape)}${from}: .${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of axis ${mixed.inputAxis}, ` +
           `but a ${event.name} regroups the elements of axes ${mixed.from}–${mixed.to} in memory order: each slice along the new axis ${mixed.outputAxis} mixes values across them and is not the old axis ${mixed.inputAxis}`;
       if (cat && rangeKey(cat.call) !== (t.origin ? rangeKey(t.origin.range) : '')) related.push({ range: cat.call, message: `torch.cat joins ${cat.count} tensors on axis ${cat.axis} here` });
-      pendingOf(ctx).set(rangeKey(event.call.range), { range: event.call.range, message, related });
+      pendingOf(ctx).set(rangeKey(event.call.range), { range: event.call.range, message, related, samples: regroupedSamples(layout, dims, mixed) });
+    },
+    // An integer index on a regrouped axis keeps one slice of the view when it regrouped the samples: its entries look
+    // like one per sample but come from a few samples' rows, and no later reshape can put the others back.
+    tensorIndex(event, ctx) {
+      const regrouped = event.tensor.regrouped;
+      if (!regrouped?.source || !hasPending(ctx)) return;
+      const key = rangeKey(regrouped.view);
+      const view = pendingOf(ctx).get(key);
+      const samples = view?.samples;
+      if (!view || !samples || !event.tensor.shape.rankKnown || event.tensor.shape.dims.length !== samples.rank) return;
+      if (event.items.some((item) => item.kind !== 'int' && item.kind !== 'slice')) return;
+      const axis = event.items.findIndex((item, a) => item.kind === 'int' && a >= samples.first && a < samples.last);
+      if (axis < 0) return;
+      pendingOf(ctx).delete(key);
+      const at = event.node.range.start.line + 1;
+      ctx.report({
+        range: view.range,
+        message:
+          `${view.message}, the samples among them; ${shownIndex(ctx.text(event.node.range))} (line ${at}) keeps one slice of axis ${axis}: ` +
+          'its entries look like one per sample but are rows of a few samples, and the others are lost. Nothing raises; to move an axis, transpose or permute it',
+        related: [...view.related, { range: event.node.range, message: 'one slice of the mixed tensor is kept here' }],
+      });
     },
     layerCall(event, ctx) {
       if (event.layer.kind.endsWith('Loss') || !hasPending(ctx)) return;
@@ -90,6 +118,21 @@ export const viewMixesAxes: Rule = {
   },
 };
 
+/** The axis of `t` whose merged sizes hold the size a view moved (see memoryDims), with where it was merged. */
+function mergedAxisOf(t: TensorValue, mixed: MixedAxes): { axis: number; start: number; factors: Dim[]; line?: number } | undefined {
+  if (!t.shape.rankKnown) return undefined;
+  let at = 0;
+  for (let axis = 0; axis < t.shape.dims.length; axis++) {
+    const d = t.shape.dims[axis];
+    const width = isMerged(d) ? d.merged.length : 1;
+    if (isMerged(d) && mixed.inputAxis >= at && mixed.inputAxis < at + width) {
+      return { axis, start: at, factors: d.merged, line: d.origin ? d.origin.range.start.line + 1 : undefined };
+    }
+    at += width;
+  }
+  return undefined;
+}
+
 /** An axis of the stack of cat's parts, named as the parts know it (`axis` is the one cat joined them on). */
 function partAxis(stackedAxis: number, axis: number): string {
   if (stackedAxis === axis) return 'the number of joined tensors';
@@ -100,6 +143,25 @@ interface PendingView {
   range: Range;
   message: string;
   related: { range: Range; message: string }[];
+  /** The view's axes that hold the regrouped elements, when the batch is among them (rank: the view's). */
+  samples?: { first: number; last: number; rank: number };
+}
+
+/**
+ * The axes of the view (shape `requested`) that hold the elements it regroups, when those come from the batch axis
+ * among others: the view's axes between the sizes it shares with `layout` at its start and end.
+ */
+function regroupedSamples(layout: Dim[], requested: Dim[], mixed: MixedAxes): PendingView['samples'] {
+  if (!layout.slice(mixed.from, mixed.to + 1).some((d) => d.role === 'batch')) return undefined;
+  let lead = 0;
+  while (lead < layout.length && lead < requested.length && sameDim(layout[lead], requested[lead])) lead++;
+  let tail = 0;
+  while (tail < layout.length - lead && tail < requested.length - lead && sameDim(layout[layout.length - 1 - tail], requested[requested.length - 1 - tail])) tail++;
+  return lead < requested.length - tail ? { first: lead, last: requested.length - tail, rank: requested.length } : undefined;
+}
+
+function shownIndex(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 37)}…` : text;
 }
 
 /** Mixed views not yet read by a layer, per analysis (each run has its own rule context). */
