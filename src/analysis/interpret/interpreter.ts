@@ -2049,7 +2049,11 @@ export class Interpreter {
 
   private callPath(path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
     const origin = this.originOf(expr);
-    if (path.startsWith('builtins.')) return callBuiltin(path.slice(9), args, kwargs, this, expr);
+    if (path.startsWith('builtins.')) {
+      // list(t) and tuple(t) iterate a tensor along its first axis: offered to the rules, which know a 0-D one has none.
+      if ((path === 'builtins.list' || path === 'builtins.tuple') && args.length === 1 && args[0].kind === 'tensor') this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
+      return callBuiltin(path.slice(9), args, kwargs, this, expr);
+    }
     // An OrderedDict holds what a dict does; dicts keep their insertion order too.
     if (path === 'collections.OrderedDict') return callBuiltin('dict', args, kwargs, this, expr);
     const keras = kerasPath(path);

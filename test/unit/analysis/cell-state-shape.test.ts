@@ -44,3 +44,16 @@ describe('SL103 on recurrent cells', () => {
     assert.deepEqual(await sl103('cell = nn.GRUCell(10, 256)\nh = cell(torch.zeros(32, 10), (torch.zeros(32, 512), torch.zeros(32, 512)))\n'), []);
   });
 });
+
+describe('SL103 on a call written over several lines', () => {
+  it('lands on the line the call starts on (where PyTorch 1.13 points), and on the state itself when both share a line', async () => {
+    // run() puts two import lines before the body: the call on the body's line 4 is the file's line 6.
+    const lines = async (body: string) => (await run(body)).findings.filter((f) => f.code === 'SL103').map((f) => f.range.start.line + 1);
+    const head = 'rnn = nn.GRU(8, 16, num_layers=2)\nx = torch.zeros(5, 4, 8)\nh = torch.zeros(2, 3, 16)\n';
+    assert.deepEqual(await lines(`${head}out, hn = rnn(\n    x,\n    h,\n)\n`), [6]);
+    assert.deepEqual(await lines(`${head}out, hn = rnn(x,\n               h)\n`), [6]);
+    assert.deepEqual(await lines(`${head}out, hn = rnn(x, h)\n`), [6]);
+    assert.deepEqual(await lines(`${head}cell = nn.GRUCell(8, 16)\nh1 = cell(\n    x[0], torch.zeros(2, 16))\n`), [7]);
+    assert.deepEqual(await lines(`${head}out, hn = rnn(\n    x,\n    torch.zeros(2, 4, 16),\n)\n`), []);
+  });
+});

@@ -102,6 +102,17 @@ describe('SL123 dim-out-of-range: axis arguments against PyTorch', () => {
     assert.deepEqual(await codes('import numpy as np\nraw = np.zeros((100, 14))\nmean = raw[:80].mean(axis=0)\nraw -= mean\nv = mean[1]\n'), []);
   });
 
+  it('reports list() or tuple() of a 0-D tensor (PyTorch 1.13: "iteration over a 0-d tensor"), and only of a 0-D one', async () => {
+    // A count per row squeezed with a batch of one loses the batch axis; with two rows it stays a vector.
+    assert.deepEqual(await codes('x = torch.zeros(1, 7).long()\nn = list(7 - x.eq(0).sum(1).squeeze())\n'), ['SL123']);
+    assert.deepEqual(await codes('x = torch.zeros(2, 7).long()\nn = list(7 - x.eq(0).sum(1).squeeze())\n'), []);
+    assert.deepEqual(await codes('x = torch.zeros(1, 7).long()\nn = list(7 - x.eq(0).sum(1))\n'), []);
+    assert.deepEqual(await codes('t = torch.randn(3).sum()\nn = tuple(t)\n'), ['SL123']);
+    assert.deepEqual(await codes('import numpy as np\na = np.zeros((4, 3)).sum()\nn = list(a)\n'), ['SL123']);
+    // A rank not known, or a value that is not a tensor, is left alone.
+    assert.deepEqual(await codes('def f(t):\n    return list(t.squeeze())\n'), []);
+    assert.deepEqual(await codes('n = list(range(3))\nm = tuple([1, 2])\n'), []);
+  });
   it("names numpy, in numpy's words (numpy 1.24 with PyTorch 1.13), for an index on x.numpy()", async () => {
     const message = async (src: string) => (await run(src)).findings.map((f) => f.message);
     const [scalar] = await message('loss = nn.MSELoss()(torch.randn(3), torch.randn(3))\nv = loss.data.cpu().numpy()[0]\n');

@@ -79,3 +79,14 @@ export function sliceGivenToLayer<T>(candidates: WeakMap<Range, T>, event: Layer
 export function formatFloat(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
+
+/**
+ * Where an error PyTorch raises inside a call is reported when it is about one argument: the argument itself, or,
+ * when the call is written over several lines and the argument is not on the line the call starts on, from the call's
+ * start to the argument's end, so the finding lands on the line PyTorch's traceback names.
+ */
+export function argumentInCall(arg: Range | undefined, call: Range): Range {
+  if (!arg) return call;
+  if (arg.start.line === call.start.line) return arg;
+  return { start: call.start, end: arg.end };
+}

@@ -5,7 +5,7 @@ import type { TensorValue, Value } from '../../values/value';
 import { LayerCallEvent, RuleContext } from '../../interpret/events';
 import { fix, replace, splitTopLevel } from '../edits';
 import type { Rule } from '../rule';
-import { layerName, keywordExpr } from './describe';
+import { argumentInCall, layerName, keywordExpr } from './describe';
 import { hiddenStateShowsLayout } from './sl102-batch-first-mismatch';
 import { isRecurrentCell, isRecurrentOrCellKind } from './sl101-rnn-input-size-mismatch';
 import { argDim, argInt } from '../../layers/layer';
@@ -141,7 +141,7 @@ function checkCellState(event: LayerCallEvent, ctx: RuleContext): void {
   const edits = wrong.map((w) => rebuildFactory(ctx, w.tensor, want));
   const unique = edits.filter((e, i) => e && edits.findIndex((o) => o && o.range.start.line === e.range.start.line && o.range.start.column === e.range.start.column) === i) as TextEdit[];
   ctx.report({
-    range: argExpr?.range ?? event.call.range,
+    range: argumentInCall(argExpr?.range, event.call.range),
     message: `${layerName(event.layer)} expects ${parts.join('; and ')}: PyTorch raises "${wrong[0].raises}"`,
     related: [{ range: event.layer.call.range, message: `${event.layer.kind} defined here` }, ...wrong.filter((w) => w.tensor.origin).map((w) => ({ range: w.tensor.origin!.range, message: `${w.name} built here as ${show(w.got)}` }))],
     fixes: edits.every((e) => e) ? [fix(wrong.length > 1 ? `Build ${wrong.map((w) => w.name).join(' and ')} with the expected shape` : `Build ${wrong[0].name} with the expected shape ${show(want)}`, unique, true)] : [],
@@ -214,7 +214,7 @@ export const hiddenStateShape: Rule = {
       const edits = wrong.map((w) => (w.lastBatch ? undefined : rebuildFactory(ctx, w.tensor, w.want)));
       const unique = edits.filter((e, i) => e && edits.findIndex((o) => o && o.range.start.line === e.range.start.line && o.range.start.column === e.range.start.column) === i) as TextEdit[];
       ctx.report({
-        range: argExpr?.range ?? event.call.range,
+        range: argumentInCall(argExpr?.range, event.call.range),
         message: `${layerName(event.layer)} expects ${parts.join('; and ')}`,
         related: [{ range: event.layer.call.range, message: `${event.layer.kind} defined here` }, ...wrong.filter((w) => w.tensor.origin).map((w) => ({ range: w.tensor.origin!.range, message: `${w.name} built here as ${show(w.got)}` }))],
         fixes: edits.every((e) => e) ? [fix(wrong.length > 1 ? `Build ${wrong.map((w) => w.name).join(' and ')} with the expected shape` : `Build ${wrong[0].name} with the expected shape ${show(wrong[0].want)}`, unique, true)] : [],

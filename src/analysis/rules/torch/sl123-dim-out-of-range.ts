@@ -162,6 +162,22 @@ function numpyIndexMessage(node: Subscript, t: TensorValue, rank: number, taken:
   return `${what}: numpy raises ${quoted}${rank === 0 ? ' (a 0-D value is read with `.item()`)' : ''}`;
 }
 
+/** list() and tuple() iterate their argument; a tensor is iterated along its first axis. */
+const ITERATING = new Set(['builtins.list', 'builtins.tuple']);
+
+/** list(t) / tuple(t) of a 0-D tensor: there is no first axis to iterate, and PyTorch (or NumPy) raises a TypeError. */
+function reportIteratedScalar(name: string, t: Value | undefined, range: Range, ctx: RuleContext): void {
+  if (t?.kind !== 'tensor' || rankOf(t) !== 0) return;
+  // An item of a NumPy array of unknown dtype may be a Python object (a tuple in a pandas column), which iterates.
+  if (t.numpy && t.dtype === 'unknown') return;
+  ctx.report({
+    range,
+    message: `${name}() iterates a 0-D ${t.numpy ? 'array' : 'tensor'} ${shapeAndOrigin(t)} (a reduction, or a squeeze() that also removed the batch axis of a batch of one): ${t.numpy ? 'Python raises a TypeError (a 0-d array or a NumPy scalar is not iterable)' : 'PyTorch raises "iteration over a 0-d tensor"'}`,
+    related: relatedOrigin(t, range, 'the 0-D tensor comes from here'),
+    fixes: [],
+  });
+}
+
 /** `x.shape[k]` / `x.size()[k]` with k past the axes: the size is a tuple, and Python raises "tuple index out of range". */
 function reportSizeIndex(node: Subscript, dims: Dim[], t: TensorValue, ctx: RuleContext): void {
   if (node.index.length !== 1) return;
@@ -194,7 +210,7 @@ export const dimOutOfRange: Rule = {
   fixTitles: [],
   hooks: {
     offers: {
-      functionCall: (qualname) => !!FUNCTIONS[qualname] || !!SEQUENCE_FUNCTIONS[qualname],
+      functionCall: (qualname) => !!FUNCTIONS[qualname] || !!SEQUENCE_FUNCTIONS[qualname] || ITERATING.has(qualname),
       tensorMethod: (name) => name === 'permute' || (Object.hasOwn(METHODS, name) && !!METHODS[name]),
     },
     tensorMethod(event, ctx) {
@@ -222,6 +238,10 @@ export const dimOutOfRange: Rule = {
     },
     functionCall(event, ctx) {
       if (event.call.hasStarArgs) return;
+      if (ITERATING.has(event.qualname)) {
+        reportIteratedScalar(event.qualname.slice('builtins.'.length), event.args[0], event.call.range, ctx);
+        return;
+      }
       const spec = FUNCTIONS[event.qualname];
       if (spec) {
         const t = event.args[0];
