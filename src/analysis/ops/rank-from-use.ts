@@ -670,10 +670,6 @@ class RankProver {
     return this.context.resolve(e);
   }
 
-  private layerOf(func: A.Expr): string | undefined {
-    return this.layerDescOf(func)?.kind;
-  }
-
   private layerDescOf(func: A.Expr): LayerDesc | undefined {
     if (func.kind === 'name' && this.compLayers.has(func.id)) return this.compLayers.get(func.id);
     if (func.kind !== 'attribute' && func.kind !== 'name') return undefined;
@@ -801,10 +797,10 @@ class RankProver {
   }
 
   private call(call: A.Call): Provenance | undefined {
-    if (this.layerOf(call.func)) {
+    const layer = this.layerDescOf(call.func);
+    if (layer) {
       const out = this.layerCall(call);
       // A recurrent layer returns a tuple; only `[0]` or unpacking reaches its output.
-      const layer = this.layerDescOf(call.func);
       return isRecurrent(layer) || isTupleLayer(layer) ? undefined : out;
     }
     const listItem = this.joinsList(call);
@@ -896,8 +892,7 @@ class RankProver {
       return receiver;
     }
     if (name === 'narrow' && call.args.length === 3 && call.keywords.length === 0) {
-      // narrow(d, start, length) keeps every axis, and a 0-D tensor has none to narrow.
-      this.demand(receiver, (r) => r >= 1 && hasAxis(literalInt(call.args[0]))(r));
+      this.demand(receiver, narrowable(literalInt(call.args[0])));
       return receiver;
     }
     if (SHAPE_OF_ARGUMENT_METHODS.has(name) && call.args.length === 1 && call.keywords.length === 0 && call.args[0].kind !== 'starred') return args[0]?.packed ? undefined : args[0];
@@ -956,7 +951,7 @@ class RankProver {
       return undefined;
     }
     if (name === 'torch.narrow' && call.args.length === 4 && call.keywords.length === 0 && !args[0]?.packed) {
-      this.demand(args[0], (r) => r >= 1 && hasAxis(literalInt(call.args[1]))(r));
+      this.demand(args[0], narrowable(literalInt(call.args[1])));
       return args[0];
     }
     if (name === 'torch.unsqueeze' && call.args.length === 2 && call.keywords.length === 0 && !args[0]?.packed) {
@@ -1060,6 +1055,12 @@ function hasAxis(d: number | undefined): (rank: number) => boolean {
   if (d === undefined) return () => true;
   const needed = d >= 0 ? d + 1 : -d;
   return (rank) => rank >= needed;
+}
+
+/** The ranks `narrow(d, start, length)` runs on: it keeps every axis, and a 0-D tensor has none to narrow. */
+function narrowable(d: number | undefined): (rank: number) => boolean {
+  const fits = hasAxis(d);
+  return (rank) => rank >= 1 && fits(rank);
 }
 
 function cloneRanks(ranks: Map<string, Ranks>): Map<string, Ranks> {

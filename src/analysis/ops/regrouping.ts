@@ -27,10 +27,7 @@ export interface MixedAxes {
  * Reads only sizes that are known; the common leading and trailing axes may be unknown (a batch).
  */
 export function mixedAxes(input: Dim[], requested: Dim[]): MixedAxes | undefined {
-  let lead = 0;
-  while (lead < input.length && lead < requested.length && sameDim(input[lead], requested[lead])) lead++;
-  let tail = 0;
-  while (tail < input.length - lead && tail < requested.length - lead && sameDim(input[input.length - 1 - tail], requested[requested.length - 1 - tail])) tail++;
+  const { lead, tail } = sharedEnds(input, requested);
   const inner = input.slice(lead, input.length - tail);
   const wanted = requested.slice(lead, requested.length - tail);
   if (inner.length < 2 || wanted.length < 2) return undefined;
@@ -67,6 +64,15 @@ export function mixedAxes(input: Dim[], requested: Dim[]): MixedAxes | undefined
   return undefined;
 }
 
+/** How many leading and trailing axes a reshape of `input` to `requested` keeps as they were (the same sizes at both ends). */
+export function sharedEnds(input: Dim[], requested: Dim[]): { lead: number; tail: number } {
+  let lead = 0;
+  while (lead < input.length && lead < requested.length && sameDim(input[lead], requested[lead])) lead++;
+  let tail = 0;
+  while (tail < input.length - lead && tail < requested.length - lead && sameDim(input[input.length - 1 - tail], requested[requested.length - 1 - tail])) tail++;
+  return { lead, tail };
+}
+
 /** A tensor whose elements a view regrouped across axes (see mixedAxes), as it travels on. */
 export interface Regrouping {
   /** The view or reshape call that regrouped them: where SL120 reports. */
@@ -101,7 +107,12 @@ const RESHAPES = new Set(['view', 'reshape', 'flatten', 'view_as', 'reshape_as']
  */
 export function memoryDims(t: TensorValue): Dim[] {
   if (t.catParts && t.catParts.shape === t.shape) return t.catParts.dims;
-  return t.shape.dims.some(isMerged) ? t.shape.dims.flatMap((d) => (isMerged(d) ? d.merged : [d])) : t.shape.dims;
+  return unmergedDims(t.shape.dims);
+}
+
+/** Dims with each axis a view merged (DimInfo.merged) counted as the sizes it merged, in memory order. */
+export function unmergedDims(dims: Dim[]): Dim[] {
+  return dims.some(isMerged) ? dims.flatMap((d) => (isMerged(d) ? d.merged : [d])) : dims;
 }
 
 /** An axis of known size that a view merged from several, the batch among them (DimInfo.merged). */

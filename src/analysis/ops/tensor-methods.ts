@@ -10,7 +10,7 @@ import { chunk, split, unbind } from './splitting';
 import { comparisonOrMask, isComparisonOrMask } from './comparison';
 import { legacyConstructor, tensorFactory } from './tensor-factory';
 import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
-import { regroupMethod } from './regrouping';
+import { regroupMethod, unmergedDims } from './regrouping';
 import { reductionArgs } from './reductions';
 import { repeatInterleave } from './repetition';
 import { carryNormalised, markSoftmax } from './normalised';
@@ -135,7 +135,7 @@ function mergedAxes(input: Dim[], dims: Dim[], minus: number): Dim[] | undefined
   const trail = groupedAxes([...input].reverse(), dims.slice(minus + 1).reverse());
   if (lead === undefined || trail === undefined || lead + trail >= input.length) return undefined;
   // A size merged earlier counts as the sizes it merged: the rows stay in that order.
-  return input.slice(lead, input.length - trail).flatMap((d) => (d.kind === 'int' && d.merged ? d.merged : [d]));
+  return unmergedDims(input.slice(lead, input.length - trail));
 }
 
 /**

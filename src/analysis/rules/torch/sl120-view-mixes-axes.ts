@@ -1,7 +1,7 @@
 import type { Range } from '../../findings';
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
-import { isMerged, memoryDims, mixedAxes, type MixedAxes } from '../../ops/regrouping';
-import { type Dim, sameDim } from '../../shapes/dim';
+import { isMerged, memoryDims, mixedAxes, sharedEnds, type MixedAxes } from '../../ops/regrouping';
+import type { Dim } from '../../shapes/dim';
 import { formatShape, shapeOf as shapeOfDims } from '../../shapes/shape';
 import type { Call } from '../../parse/ast';
 import type { RuleContext } from '../../interpret/events';
@@ -153,10 +153,7 @@ interface PendingView {
  */
 function regroupedSamples(layout: Dim[], requested: Dim[], mixed: MixedAxes): PendingView['samples'] {
   if (!layout.slice(mixed.from, mixed.to + 1).some((d) => d.role === 'batch')) return undefined;
-  let lead = 0;
-  while (lead < layout.length && lead < requested.length && sameDim(layout[lead], requested[lead])) lead++;
-  let tail = 0;
-  while (tail < layout.length - lead && tail < requested.length - lead && sameDim(layout[layout.length - 1 - tail], requested[requested.length - 1 - tail])) tail++;
+  const { lead, tail } = sharedEnds(layout, requested);
   return lead < requested.length - tail ? { first: lead, last: requested.length - tail, rank: requested.length } : undefined;
 }
 
