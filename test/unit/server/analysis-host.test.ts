@@ -2,8 +2,9 @@
 // limits it wants: a different memory limit (a thread's heap cap, fixed when it starts) replaces it.
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import * as path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { AnalysisHost, startEarlyThread } from '../../../src/server/analysis-host';
+import { AnalysisHost, AnalysisStopped, analysisThreadResourceLimits, startEarlyThread } from '../../../src/server/analysis-host';
 import { DEFAULT_LIMITS } from '../../../src/server/protocol';
 import { SERVER_ENTRY } from './lsp-client';
 
@@ -33,6 +34,15 @@ describe('Analysis thread started ahead of initialize', function () {
     const reply = await host.analyseDocument('a', '/tmp/a.py', SOURCE, null);
     assert.ok(reply.value);
     assert.equal(host.threadsStarted, 2);
+  });
+
+  it('has a young generation sized for a large file\'s analysis, within the memory limit', () => {
+    // V8's young generation is 3 semi-spaces' worth, each a power of two: 256 MB ones unless the limit is small.
+    assert.deepEqual(analysisThreadResourceLimits(DEFAULT_LIMITS), { maxOldGenerationSizeMb: DEFAULT_LIMITS.memoryMb, maxYoungGenerationSizeMb: 768 });
+    assert.deepEqual(analysisThreadResourceLimits({ ...DEFAULT_LIMITS, memoryMb: 1024 }), { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 384 });
+    assert.deepEqual(analysisThreadResourceLimits({ ...DEFAULT_LIMITS, memoryMb: 700 }), { maxOldGenerationSizeMb: 700, maxYoungGenerationSizeMb: 192 });
+    // Never below node's default (16 MB semi-spaces).
+    assert.deepEqual(analysisThreadResourceLimits({ ...DEFAULT_LIMITS, memoryMb: 64 }), { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 48 });
   });
 
   it('does not keep the server running when its client goes away before initialize', async () => {
@@ -77,5 +87,21 @@ describe('Analysis thread started ahead of initialize', function () {
       assert.ok(reply.value);
       assert.equal(thread.listenerCount('message'), 0, 'the host never listened to it');
     });
+  });
+});
+
+describe('Analysis thread whose analysis allocates without end', function () {
+  this.timeout(120_000);
+
+  it('is stopped by the memory limit, and the process goes on', async () => {
+    // The limit counts the whole process's RSS, the test runner's included: the default one, or more when the runner
+    // already takes much of it. Its young generation is then the one a server's thread has by default (768 MB).
+    const memoryMb = Math.max(DEFAULT_LIMITS.memoryMb, Math.ceil(process.memoryUsage.rss() / 2 ** 20) + 1024);
+    const host = new AnalysisHost(path.join(__dirname, 'runaway-thread.js'), { ...DEFAULT_LIMITS, timeMs: 100_000, memoryMb }, () => undefined);
+    try {
+      await assert.rejects(host.analyseDocument('a', '/tmp/a.py', 'x = 1\n', null), (error: AnalysisStopped) => error.kind === 'memory');
+    } finally {
+      host.dispose();
+    }
   });
 });

@@ -76,6 +76,23 @@ describe('Language server: a document whose analysis is stopped', function () {
     }
   });
 
+  it('a 10,000-line file is analysed, not stopped by a 512 MB memory limit', async () => {
+    // The analysis thread's young generation grows with the limit (analysisThreadResourceLimits): its RSS, which the
+    // limit samples, stays well under it for a large file of many models.
+    const client = new LspClient();
+    try {
+      await client.initialize({}, { limits: { timeMs: 60_000, memoryMb: 512 } });
+      const big = uriOf('big.py');
+      const text = slowFile(910) + BUGGY;
+      assert.ok(text.split('\n').length > 10_000);
+      client.open(big, text);
+      assert.deepEqual(codes(await client.diagnostics(big, () => true, 0, 60_000)), ['SL101']);
+      assert.doesNotMatch(client.stderr, /stopping analysis thread/);
+    } finally {
+      await client.shutdown();
+    }
+  });
+
   it('the hostile 308-byte file neither takes the server down nor holds up the other documents', async () => {
     assert.equal(Buffer.byteLength(HOSTILE), 308);
     const client = new LspClient();
