@@ -54,7 +54,7 @@ const MEMORY_SAMPLE_MS = 20;
  * 1.9–2.1× tree-sitter's bare parse of the file against 1.1–1.3× at 1,000 lines. With 256 MB a scavenge comes once in
  * several 10,000-line analyses and copies only what is live then: 1.1–1.3×, linear (128 MB: 1.2× or 2.1× from one
  * run to the next, as the scavenges fall). V8 grows the semi-spaces only as far as survivors ask and gives them back
- * once the thread idles, so the idle thread is as small as before; ten cold 10,000-line analyses in a row peak about
+ * once the thread idles, so the idle thread is as small as before; fifteen cold 10,000-line analyses in a row peak about
  * a fifth higher in RSS (test/bench: analysis.bench.mjs, analysis-memory.mjs).
  */
 export const SEMI_SPACE_MB = 256;
