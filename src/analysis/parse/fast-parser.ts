@@ -52,6 +52,17 @@ const K_FALSE = 1, K_NONE = 2, K_TRUE = 3, K_AND = 4, K_AS = 5, K_ASSERT = 6, K_
   K_NONLOCAL = 26, K_NOT = 27, K_OR = 28, K_PASS = 29, K_RAISE = 30, K_RETURN = 31, K_TRY = 32, K_WHILE = 33,
   K_WITH = 34, K_YIELD = 35;
 
+// Character codes.
+const CH_TAB = 9, CH_LF = 10, CH_FF = 12, CH_CR = 13, CH_SPACE = 32, CH_BANG = 33, CH_DQUOTE = 34, CH_HASH = 35,
+  CH_PERCENT = 37, CH_AMP = 38, CH_SQUOTE = 39, CH_LPAREN = 40, CH_RPAREN = 41, CH_STAR = 42, CH_PLUS = 43,
+  CH_COMMA = 44, CH_MINUS = 45, CH_DOT = 46, CH_SLASH = 47, CH_0 = 48, CH_1 = 49, CH_7 = 55, CH_9 = 57, CH_COLON = 58,
+  CH_SEMI = 59, CH_LT = 60, CH_EQ = 61, CH_GT = 62, CH_AT = 64, CH_UPPER_A = 65, CH_UPPER_N = 78, CH_UPPER_Z = 90,
+  CH_LBRACKET = 91, CH_BACKSLASH = 92, CH_RBRACKET = 93, CH_CARET = 94, CH_UNDERSCORE = 95, CH_A = 97, CH_B = 98,
+  CH_E = 101, CH_F = 102, CH_J = 106, CH_L = 108, CH_O = 111, CH_R = 114, CH_U = 117, CH_X = 120, CH_Z = 122,
+  CH_LBRACE = 123, CH_PIPE = 124, CH_RBRACE = 125, CH_TILDE = 126, CH_ASCII_LAST = 127;
+/** ORed into an ASCII letter's code, gives the lower-case letter's. */
+const ASCII_CASE_BIT = 32;
+
 const KEYWORDS = new Map<string, number>(Object.entries({
   False: K_FALSE, None: K_NONE, True: K_TRUE, and: K_AND, as: K_AS, assert: K_ASSERT, async: K_ASYNC, await: K_AWAIT,
   break: K_BREAK, class: K_CLASS, continue: K_CONTINUE, def: K_DEF, del: K_DEL, elif: K_ELIF, else: K_ELSE,
@@ -72,12 +83,12 @@ const SPLAT_FIRST = 2;
 /** Binary operators' precedences in tree-sitter-python (not Python's: `^` binds tighter than `&` there). */
 function binaryPrecedence(op: number): number {
   switch (op) {
-    case 124: return 14; // |
-    case 38: return 15; // &
-    case 94: return 16; // ^
+    case CH_PIPE: return 14;
+    case CH_AMP: return 15;
+    case CH_CARET: return 16;
     case OP_SHL: case OP_SHR: return 17;
-    case 43: case 45: return 18; // + -
-    case 42: case 64: case 47: case 37: case OP_FLOORDIV: return 19; // * @ / %
+    case CH_PLUS: case CH_MINUS: return 18;
+    case CH_STAR: case CH_AT: case CH_SLASH: case CH_PERCENT: case OP_FLOORDIV: return 19;
     case OP_POW: return 21;
     default: return -1;
   }
@@ -145,19 +156,19 @@ export function fastParserSupports(tables: Tables): boolean {
 }
 
 function isIdentStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+  return (c >= CH_A && c <= CH_Z) || (c >= CH_UPPER_A && c <= CH_UPPER_Z) || c === CH_UNDERSCORE;
 }
 
 function isIdentPart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || (c >= 48 && c <= 57);
+  return (c >= CH_A && c <= CH_Z) || (c >= CH_UPPER_A && c <= CH_UPPER_Z) || c === CH_UNDERSCORE || (c >= CH_0 && c <= CH_9);
 }
 
 function isAlnum(c: number): boolean {
-  return isIdentPart(c) && c !== 95;
+  return isIdentPart(c) && c !== CH_UNDERSCORE;
 }
 
 function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
+  return c >= CH_0 && c <= CH_9;
 }
 
 /** Where a statement list closes: what follows it and where (see endOfLine). */
@@ -254,11 +265,11 @@ export class FastParser {
         return this.tk;
       }
       const c = src.charCodeAt(p);
-      if (c === 32 || c === 9 || c === 12 || c === 13) {
+      if (c === CH_SPACE || c === CH_TAB || c === CH_FF || c === CH_CR) {
         p++;
         continue;
       }
-      if (c === 10) {
+      if (c === CH_LF) {
         if (this.depth > 0) {
           if (!this.closable) this.checkBracketLine(p + 1);
           p++;
@@ -271,7 +282,7 @@ export class FastParser {
         this.setToken(T_NEWLINE, p, p, 0);
         return T_NEWLINE;
       }
-      if (c === 35) {
+      if (c === CH_HASH) {
         if (this.inInterpolation) this.refuse('comment in an f-string', p);
         let e = src.indexOf('\n', p);
         if (e === -1) e = n;
@@ -282,11 +293,11 @@ export class FastParser {
         p = e;
         continue;
       }
-      if (c === 92) {
+      if (c === CH_BACKSLASH) {
         // A line continuation: an extra, unless blank lines or a comment follow (the scanner then puts a newline before it).
         let e = p + 1;
-        if (src.charCodeAt(e) === 13) e++;
-        if (src.charCodeAt(e) !== 10) this.refuse('backslash', p);
+        if (src.charCodeAt(e) === CH_CR) e++;
+        if (src.charCodeAt(e) !== CH_LF) this.refuse('backslash', p);
         e++;
         if (this.lineStart && this.depth === 0) this.refuse('continuation at line start', p);
         if (this.depth === 0) this.checkContinuedLine(e);
@@ -311,18 +322,18 @@ export class FastParser {
     const src = this.src;
     for (;;) {
       const c = src.charCodeAt(p);
-      if (c === 32 || c === 9 || c === 12) p++;
-      else if (c === 92 && src.charCodeAt(p + 1) === 10) p += 2;
-      else if (c === 92 && src.charCodeAt(p + 1) === 13 && src.charCodeAt(p + 2) === 10) p += 3;
+      if (c === CH_SPACE || c === CH_TAB || c === CH_FF) p++;
+      else if (c === CH_BACKSLASH && src.charCodeAt(p + 1) === CH_LF) p += 2;
+      else if (c === CH_BACKSLASH && src.charCodeAt(p + 1) === CH_CR && src.charCodeAt(p + 2) === CH_LF) p += 3;
       else break;
     }
     let q = p;
     while (q < p + 3 && isIdentStart(src.charCodeAt(q))) q++;
     const quote = src.charCodeAt(q);
-    if (quote !== 34 && quote !== 39) return false;
+    if (quote !== CH_DQUOTE && quote !== CH_SQUOTE) return false;
     for (let i = p; i < q; i++) {
-      const c = src.charCodeAt(i) | 32;
-      if (c !== 114 && c !== 102 && c !== 98 && c !== 117) return false;
+      const c = src.charCodeAt(i) | ASCII_CASE_BIT;
+      if (c !== CH_R && c !== CH_F && c !== CH_B && c !== CH_U) return false;
     }
     return true;
   }
@@ -332,8 +343,8 @@ export class FastParser {
     const src = this.src;
     for (; p < this.n; p++) {
       const c = src.charCodeAt(p);
-      if (c === 32) continue;
-      if (c === 10 || c === 13 || c === 35 || c === 9 || c === 12 || c === 92) this.refuse('continuation before a blank line', p);
+      if (c === CH_SPACE) continue;
+      if (c === CH_LF || c === CH_CR || c === CH_HASH || c === CH_TAB || c === CH_FF || c === CH_BACKSLASH) this.refuse('continuation before a blank line', p);
       return;
     }
     this.refuse('continuation at the end', p);
@@ -350,10 +361,10 @@ export class FastParser {
     let indent = 0;
     for (; p < this.n; p++) {
       const c = src.charCodeAt(p);
-      if (c === 32) indent++;
-      else if (c === 9) indent += 8;
-      else if (c === 13 || c === 12) indent = 0;
-      else if (c === 10) return;
+      if (c === CH_SPACE) indent++;
+      else if (c === CH_TAB) indent += 8;
+      else if (c === CH_CR || c === CH_FF) indent = 0;
+      else if (c === CH_LF) return;
       else break;
     }
     if (indent < block) this.refuse('bracketed line indented less than its block', p);
@@ -373,58 +384,58 @@ export class FastParser {
       let e = p + 1;
       while (e < this.n && isIdentPart(src.charCodeAt(e))) e++;
       const next = src.charCodeAt(e);
-      if (next === 34 || next === 39) {
+      if (next === CH_DQUOTE || next === CH_SQUOTE) {
         this.lexStringStart(p, e);
         return;
       }
-      if (next > 127) this.refuse('non-ASCII name', e);
+      if (next > CH_ASCII_LAST) this.refuse('non-ASCII name', e);
       const kw = e - p >= 2 && e - p <= 8 && KEYWORD_START[c] === 1 ? KEYWORDS.get(src.slice(p, e)) : undefined;
       if (kw !== undefined) this.setToken(T_KW, p, e, kw);
       else this.setToken(T_NAME, p, e, 0);
       return;
     }
-    if (isDigit(c) || (c === 46 && isDigit(src.charCodeAt(p + 1)))) {
+    if (isDigit(c) || (c === CH_DOT && isDigit(src.charCodeAt(p + 1)))) {
       this.lexNumber(p);
       return;
     }
-    if (c === 34 || c === 39) {
+    if (c === CH_DQUOTE || c === CH_SQUOTE) {
       this.lexStringStart(p, p);
       return;
     }
-    if (c > 127) this.refuse('non-ASCII character', p);
+    if (c > CH_ASCII_LAST) this.refuse('non-ASCII character', p);
     const d = src.charCodeAt(p + 1);
     const e3 = src.charCodeAt(p + 2);
     switch (c) {
-      case 40: case 91: case 123: // ( [ {
-      case 41: case 93: case 125: // ) ] }
-      case 44: case 59: case 126: // , ; ~
+      case CH_LPAREN: case CH_LBRACKET: case CH_LBRACE:
+      case CH_RPAREN: case CH_RBRACKET: case CH_RBRACE:
+      case CH_COMMA: case CH_SEMI: case CH_TILDE:
         return this.setToken(T_OP, p, p + 1, c);
-      case 58: // :
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_WALRUS) : this.setToken(T_OP, p, p + 1, c);
-      case 46: // .
-        return d === 46 && e3 === 46 ? this.setToken(T_OP, p, p + 3, OP_ELLIPSIS) : this.setToken(T_OP, p, p + 1, c);
-      case 61: // =
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_EQ) : this.setToken(T_OP, p, p + 1, c);
-      case 33: // !
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_NE) : this.setToken(T_OP, p, p + 1, c);
-      case 45: // -
-        if (d === 62) return this.setToken(T_OP, p, p + 2, OP_ARROW);
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
-      case 43: case 37: case 64: case 38: case 124: case 94: // + % @ & | ^
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
-      case 42: // *
-        if (d === 42) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_POW);
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
-      case 47: // /
-        if (d === 47) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_FLOORDIV);
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
-      case 60: // <
-        if (d === 60) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_SHL);
-        if (d === 62) return this.setToken(T_OP, p, p + 2, OP_LTGT);
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_LE) : this.setToken(T_OP, p, p + 1, c);
-      case 62: // >
-        if (d === 62) return e3 === 61 ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_SHR);
-        return d === 61 ? this.setToken(T_OP, p, p + 2, OP_GE) : this.setToken(T_OP, p, p + 1, c);
+      case CH_COLON:
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_WALRUS) : this.setToken(T_OP, p, p + 1, c);
+      case CH_DOT:
+        return d === CH_DOT && e3 === CH_DOT ? this.setToken(T_OP, p, p + 3, OP_ELLIPSIS) : this.setToken(T_OP, p, p + 1, c);
+      case CH_EQ:
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_EQ) : this.setToken(T_OP, p, p + 1, c);
+      case CH_BANG:
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_NE) : this.setToken(T_OP, p, p + 1, c);
+      case CH_MINUS:
+        if (d === CH_GT) return this.setToken(T_OP, p, p + 2, OP_ARROW);
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case CH_PLUS: case CH_PERCENT: case CH_AT: case CH_AMP: case CH_PIPE: case CH_CARET:
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case CH_STAR:
+        if (d === CH_STAR) return e3 === CH_EQ ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_POW);
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case CH_SLASH:
+        if (d === CH_SLASH) return e3 === CH_EQ ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_FLOORDIV);
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_AUG) : this.setToken(T_OP, p, p + 1, c);
+      case CH_LT:
+        if (d === CH_LT) return e3 === CH_EQ ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_SHL);
+        if (d === CH_GT) return this.setToken(T_OP, p, p + 2, OP_LTGT);
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_LE) : this.setToken(T_OP, p, p + 1, c);
+      case CH_GT:
+        if (d === CH_GT) return e3 === CH_EQ ? this.setToken(T_OP, p, p + 3, OP_AUG) : this.setToken(T_OP, p, p + 2, OP_SHR);
+        return d === CH_EQ ? this.setToken(T_OP, p, p + 2, OP_GE) : this.setToken(T_OP, p, p + 1, c);
       default:
         this.refuse('unexpected character', p);
     }
@@ -435,41 +446,41 @@ export class FastParser {
     let e = p;
     let float = false;
     const c0 = src.charCodeAt(p);
-    const c1 = src.charCodeAt(p + 1) | 32;
-    if (c0 === 48 && (c1 === 120 || c1 === 111 || c1 === 98)) {
+    const c1 = src.charCodeAt(p + 1) | ASCII_CASE_BIT;
+    if (c0 === CH_0 && (c1 === CH_X || c1 === CH_O || c1 === CH_B)) {
       // 0x, 0o, 0b: digits of the base (and underscores), an optional L.
-      const base = c1 === 120 ? 16 : c1 === 111 ? 8 : 2;
+      const base = c1 === CH_X ? 16 : c1 === CH_O ? 8 : 2;
       e = p + 2;
       for (;;) {
         const c = src.charCodeAt(e);
-        const lower = c | 32;
-        const digit = base === 16 ? isDigit(c) || (lower >= 97 && lower <= 102) : base === 8 ? c >= 48 && c <= 55 : c === 48 || c === 49;
-        if (!digit && c !== 95) break;
+        const lower = c | ASCII_CASE_BIT;
+        const digit = base === 16 ? isDigit(c) || (lower >= CH_A && lower <= CH_F) : base === 8 ? c >= CH_0 && c <= CH_7 : c === CH_0 || c === CH_1;
+        if (!digit && c !== CH_UNDERSCORE) break;
         e++;
       }
       if (e === p + 2) this.refuse('number', p);
-      if ((src.charCodeAt(e) | 32) === 108) e++;
+      if ((src.charCodeAt(e) | ASCII_CASE_BIT) === CH_L) e++;
     } else {
       e = this.digits(p);
-      if (src.charCodeAt(e) === 46) {
+      if (src.charCodeAt(e) === CH_DOT) {
         float = true;
         e = this.digits(e + 1);
       }
-      if ((src.charCodeAt(e) | 32) === 101) {
+      if ((src.charCodeAt(e) | ASCII_CASE_BIT) === CH_E) {
         let x = e + 1;
-        if (src.charCodeAt(x) === 43 || src.charCodeAt(x) === 45) x++;
+        if (src.charCodeAt(x) === CH_PLUS || src.charCodeAt(x) === CH_MINUS) x++;
         if (!isDigit(src.charCodeAt(x))) this.refuse('number', p);
         e = this.digits(x);
         float = true;
       }
-      const last = src.charCodeAt(e) | 32;
-      if (last === 106) e++;
-      else if (last === 108 && !float) e++;
+      const last = src.charCodeAt(e) | ASCII_CASE_BIT;
+      if (last === CH_J) e++;
+      else if (last === CH_L && !float) e++;
     }
     // Underscores only between digits, as Python writes them.
-    for (let i = p; i < e; i++) if (src.charCodeAt(i) === 95 && !(isAlnum(src.charCodeAt(i - 1)) && isAlnum(src.charCodeAt(i + 1)))) this.refuse('number', p);
+    for (let i = p; i < e; i++) if (src.charCodeAt(i) === CH_UNDERSCORE && !(isAlnum(src.charCodeAt(i - 1)) && isAlnum(src.charCodeAt(i + 1)))) this.refuse('number', p);
     const after = src.charCodeAt(e);
-    if (isIdentPart(after) || after === 46 || after > 127 || after === 34 || after === 39) this.refuse('number', e);
+    if (isIdentPart(after) || after === CH_DOT || after > CH_ASCII_LAST || after === CH_DQUOTE || after === CH_SQUOTE) this.refuse('number', e);
     this.setToken(float ? T_FLOAT : T_INT, p, e, 0);
   }
 
@@ -478,7 +489,7 @@ export class FastParser {
     const src = this.src;
     for (;;) {
       const c = src.charCodeAt(p);
-      if (!isDigit(c) && c !== 95) return p;
+      if (!isDigit(c) && c !== CH_UNDERSCORE) return p;
       p++;
     }
   }
@@ -490,11 +501,11 @@ export class FastParser {
     let formatted = false;
     let bytes = false;
     for (let i = p; i < q; i++) {
-      const c = src.charCodeAt(i) | 32;
-      if (c === 114 && !raw) raw = true;
-      else if (c === 102 && !formatted && !bytes) formatted = true;
-      else if (c === 98 && !bytes && !formatted) bytes = true;
-      else if (c === 117 && q - p === 1) continue;
+      const c = src.charCodeAt(i) | ASCII_CASE_BIT;
+      if (c === CH_R && !raw) raw = true;
+      else if (c === CH_F && !formatted && !bytes) formatted = true;
+      else if (c === CH_B && !bytes && !formatted) bytes = true;
+      else if (c === CH_U && q - p === 1) continue;
       else this.refuse('string prefix', p);
     }
     const quote = src.charCodeAt(q);
@@ -564,7 +575,7 @@ export class FastParser {
         return this.tv === K_TRUE || this.tv === K_FALSE || this.tv === K_NONE;
       case T_OP:
         switch (this.tv) {
-          case 40: case 91: case 123: case 41: case 93: case 125: case 44: case OP_ELLIPSIS:
+          case CH_LPAREN: case CH_LBRACKET: case CH_LBRACE: case CH_RPAREN: case CH_RBRACKET: case CH_RBRACE: case CH_COMMA: case OP_ELLIPSIS:
             return true;
           default:
             return false;
@@ -679,7 +690,7 @@ export class FastParser {
   private simpleTopLevel(): void {
     this.simpleStatement(NONE);
     this.midLine = false;
-    if (this.isOp(59)) {
+    if (this.isOp(CH_SEMI)) {
       // A `;` between top-level statements is a node of the module's, as the copy of tree-sitter's tree keeps it.
       this.flush(NONE);
       this.queueType.push(this.tok[';']);
@@ -724,19 +735,19 @@ export class FastParser {
         break;
       }
       const c = src.charCodeAt(p);
-      if (c === 10) {
+      if (c === CH_LF) {
         indent = 0;
         p++;
-      } else if (c === 32) {
+      } else if (c === CH_SPACE) {
         indent++;
         p++;
-      } else if (c === 13 || c === 12) {
+      } else if (c === CH_CR || c === CH_FF) {
         indent = 0;
         p++;
-      } else if (c === 9) {
+      } else if (c === CH_TAB) {
         indent += 8;
         p++;
-      } else if (c === 35) {
+      } else if (c === CH_HASH) {
         if (commentIndent === -1) {
           commentIndent = indent;
           comment = p;
@@ -749,7 +760,7 @@ export class FastParser {
         }
         p = e + 1;
         indent = 0;
-      } else if (c === 92) this.refuse('backslash between lines', p);
+      } else if (c === CH_BACKSLASH) this.refuse('backslash between lines', p);
       else break;
     }
     this.lineIndent = indent;
@@ -762,13 +773,13 @@ export class FastParser {
   private indentBefore(p: number): number {
     const src = this.src;
     let start = p;
-    while (start > 0 && src.charCodeAt(start - 1) !== 10) start--;
+    while (start > 0 && src.charCodeAt(start - 1) !== CH_LF) start--;
     let indent = 0;
     for (let i = start; i < p; i++) {
       const c = src.charCodeAt(i);
-      if (c === 32) indent++;
-      else if (c === 9) indent += 8;
-      else if (c === 13 || c === 12) indent = 0;
+      if (c === CH_SPACE) indent++;
+      else if (c === CH_TAB) indent += 8;
+      else if (c === CH_CR || c === CH_FF) indent = 0;
       else if (c === 0xfeff && i === 0) continue;
       else this.refuse('statement not at line start', p);
     }
@@ -829,7 +840,7 @@ export class FastParser {
 
   private isCompound(): boolean {
     const k = this.peek();
-    if (k === T_OP) return this.tv === 64;
+    if (k === T_OP) return this.tv === CH_AT;
     if (k !== T_KW) return false;
     switch (this.tv) {
       case K_IF: case K_FOR: case K_WHILE: case K_TRY: case K_WITH: case K_DEF: case K_CLASS: case K_ASYNC:
@@ -855,7 +866,7 @@ export class FastParser {
   private simpleLine(block: number): void {
     for (;;) {
       this.simpleStatement(block);
-      if (!this.isOp(59)) break;
+      if (!this.isOp(CH_SEMI)) break;
       this.take(block);
       const k = this.peek();
       if (k === T_NEWLINE || k === T_EOF) break;
@@ -913,7 +924,7 @@ export class FastParser {
   }
 
   private skipBlanks(p: number): number {
-    while (p < this.n && this.src.charCodeAt(p) === 32) p++;
+    while (p < this.n && this.src.charCodeAt(p) === CH_SPACE) p++;
     return p;
   }
 
@@ -921,14 +932,14 @@ export class FastParser {
     const s = this.open(parent, this.t.if_statement, 0);
     this.take(s);
     this.expression(s, this.f.condition);
-    this.expectOp(s, 58);
+    this.expectOp(s, CH_COLON);
     this.suite(s, this.f.consequence, level);
     for (;;) {
       if (this.continues(level, K_ELIF)) {
         const e = this.open(s, this.t.elif_clause, this.f.alternative);
         this.take(e);
         this.expression(e, this.f.condition);
-        this.expectOp(e, 58);
+        this.expectOp(e, CH_COLON);
         this.suite(e, this.f.consequence, level);
         this.close(e);
         continue;
@@ -942,7 +953,7 @@ export class FastParser {
   private elseClause(parent: number, field: number, level: number): void {
     const e = this.open(parent, this.t.else_clause, field);
     this.take(e);
-    this.expectOp(e, 58);
+    this.expectOp(e, CH_COLON);
     this.suite(e, this.f.body, level);
     this.close(e);
   }
@@ -954,7 +965,7 @@ export class FastParser {
     this.targets(s, this.f.left);
     this.expectKw(s, K_IN);
     this.expressions(s, this.f.right, false);
-    this.expectOp(s, 58);
+    this.expectOp(s, CH_COLON);
     this.suite(s, this.f.body, level);
     if (this.continues(level, K_ELSE)) this.elseClause(s, this.f.alternative, level);
     this.close(s);
@@ -964,7 +975,7 @@ export class FastParser {
     const s = this.open(parent, this.t.while_statement, 0);
     this.take(s);
     this.expression(s, this.f.condition);
-    this.expectOp(s, 58);
+    this.expectOp(s, CH_COLON);
     this.suite(s, this.f.body, level);
     if (this.continues(level, K_ELSE)) this.elseClause(s, this.f.alternative, level);
     this.close(s);
@@ -973,20 +984,20 @@ export class FastParser {
   private tryStatement(parent: number, level: number): void {
     const s = this.open(parent, this.t.try_statement, 0);
     this.take(s);
-    this.expectOp(s, 58);
+    this.expectOp(s, CH_COLON);
     this.suite(s, this.f.body, level);
     let handlers = 0;
     while (this.continues(level, K_EXCEPT)) {
       handlers++;
       const e = this.open(s, this.t.except_clause, 0);
       this.take(e);
-      if (this.isOp(42)) this.refuse('except*', this.ts);
-      if (!this.isOp(58)) {
+      if (this.isOp(CH_STAR)) this.refuse('except*', this.ts);
+      if (!this.isOp(CH_COLON)) {
         const value = this.expression(e, this.f.value);
         if (this.isKw(K_AS)) this.asPattern(value);
-        else if (this.isOp(44)) this.refuse('except with comma', this.ts);
+        else if (this.isOp(CH_COMMA)) this.refuse('except with comma', this.ts);
       }
-      this.expectOp(e, 58);
+      this.expectOp(e, CH_COLON);
       this.suite(e, 0, level);
       this.close(e);
     }
@@ -994,7 +1005,7 @@ export class FastParser {
     if (this.continues(level, K_FINALLY)) {
       const e = this.open(s, this.t.finally_clause, 0);
       this.take(e);
-      this.expectOp(e, 58);
+      this.expectOp(e, CH_COLON);
       this.suite(e, 0, level);
       this.close(e);
     } else if (handlers === 0) this.refuse('try without handlers', this.pos);
@@ -1005,18 +1016,18 @@ export class FastParser {
     const s = this.open(parent, this.t.with_statement, 0);
     if (this.isKw(K_ASYNC)) this.take(s);
     this.expectKw(s, K_WITH);
-    if (this.isOp(40)) this.refuse('parenthesized with', this.ts);
+    if (this.isOp(CH_LPAREN)) this.refuse('parenthesized with', this.ts);
     const clause = this.open(s, this.t.with_clause, 0);
     for (;;) {
       const item = this.open(clause, this.t.with_item, 0);
       const value = this.expression(item, this.f.value);
       if (this.isKw(K_AS)) this.asPattern(value);
       this.close(item);
-      if (!this.isOp(44)) break;
+      if (!this.isOp(CH_COMMA)) break;
       this.take(clause);
     }
     this.close(clause);
-    this.expectOp(s, 58);
+    this.expectOp(s, CH_COLON);
     this.suite(s, this.f.body, level);
     this.close(s);
   }
@@ -1036,19 +1047,19 @@ export class FastParser {
     if (this.isKw(K_ASYNC)) this.take(s);
     this.expectKw(s, K_DEF);
     this.name(s, this.f.name);
-    if (!this.isOp(40)) this.refuse('type parameters', this.ts);
+    if (!this.isOp(CH_LPAREN)) this.refuse('type parameters', this.ts);
     const params = this.open(s, this.t.parameters, this.f.parameters);
     this.take(params);
     this.depth++;
-    this.parameterList(params, true, 41);
+    this.parameterList(params, true, CH_RPAREN);
     this.depth--;
-    this.expectOp(params, 41);
+    this.expectOp(params, CH_RPAREN);
     this.close(params);
     if (this.isOp(OP_ARROW)) {
       this.take(s);
       this.typeNode(s, this.f.return_type);
     }
-    this.expectOp(s, 58);
+    this.expectOp(s, CH_COLON);
     this.suite(s, this.f.body, level);
     return this.close(s);
   }
@@ -1059,7 +1070,7 @@ export class FastParser {
    */
   private typeNode(parent: number, field: number): void {
     const type = this.open(parent, this.t.type, field);
-    if (this.tk === T_NAME && this.src.charCodeAt(this.te) === 91) {
+    if (this.tk === T_NAME && this.src.charCodeAt(this.te) === CH_LBRACKET) {
       const generic = this.open(type, this.t.generic_type, 0);
       this.leaf(generic, this.t.identifier, 0);
       const params = this.open(generic, this.t.type_parameter, 0);
@@ -1067,16 +1078,16 @@ export class FastParser {
       this.depth++;
       for (;;) {
         this.typeNode(params, 0);
-        if (!this.isOp(44)) break;
+        if (!this.isOp(CH_COMMA)) break;
         this.take(params);
-        if (this.isOp(93)) break;
+        if (this.isOp(CH_RBRACKET)) break;
       }
       this.depth--;
-      this.expectOp(params, 93);
+      this.expectOp(params, CH_RBRACKET);
       this.close(params);
       this.close(generic);
       // `List[int] | None`: a union_type of two types.
-      if (this.isOp(124)) {
+      if (this.isOp(CH_PIPE)) {
         const union = this.wrap(this.wrap(generic, this.t.type, 0), this.t.union_type, 0);
         this.take(union);
         this.typeNode(union, 0);
@@ -1086,7 +1097,7 @@ export class FastParser {
         if (rightType !== this.t.identifier && rightType !== this.t.none && rightType !== this.t.generic_type) this.refuse('union type', this.tree.starts[right]);
       }
       const k = this.peek();
-      if (k === T_OP && (this.tv === 46 || this.tv === 40 || this.tv === 91 || binaryPrecedence(this.tv) >= 0 || this.tv === 60 || this.tv === 62)) this.refuse('generic type in an expression', this.ts);
+      if (k === T_OP && (this.tv === CH_DOT || this.tv === CH_LPAREN || this.tv === CH_LBRACKET || binaryPrecedence(this.tv) >= 0 || this.tv === CH_LT || this.tv === CH_GT)) this.refuse('generic type in an expression', this.ts);
       if (k === T_KW && (this.tv === K_IF || this.tv === K_AND || this.tv === K_OR || this.tv === K_IN || this.tv === K_IS || this.tv === K_NOT)) this.refuse('generic type in an expression', this.ts);
     } else this.expression(type, 0);
     this.close(type);
@@ -1096,7 +1107,7 @@ export class FastParser {
   private parameterList(parent: number, typed: boolean, end: number): void {
     while (!this.isOp(end)) {
       const k = this.peek();
-      if (k === T_OP && (this.tv === 42 || this.tv === OP_POW)) {
+      if (k === T_OP && (this.tv === CH_STAR || this.tv === OP_POW)) {
         const double = this.tv === OP_POW;
         if (!double && this.isSeparatorAfter(this.te)) {
           this.leaf(parent, this.t.keyword_separator, 0);
@@ -1105,36 +1116,36 @@ export class FastParser {
           this.take(splat);
           this.name(splat, 0);
           this.close(splat);
-          if (typed && this.isOp(58)) {
+          if (typed && this.isOp(CH_COLON)) {
             const typedParam = this.wrap(splat, this.t.typed_parameter, 0);
             this.take(typedParam);
             this.typeNode(typedParam, this.f.type);
             this.close(typedParam);
           }
         }
-      } else if (k === T_OP && this.tv === 47) {
+      } else if (k === T_OP && this.tv === CH_SLASH) {
         this.leaf(parent, this.t.positional_separator, 0);
       } else if (k === T_NAME) {
         const name = this.name(parent, 0);
-        if (typed && this.isOp(58)) {
+        if (typed && this.isOp(CH_COLON)) {
           const param = this.wrap(name, this.t.typed_parameter, 0);
           this.take(param);
           this.typeNode(param, this.f.type);
-          if (this.isOp(61)) {
+          if (this.isOp(CH_EQ)) {
             this.tree.typeIds[param] = this.t.typed_default_parameter;
             this.tree.fieldIds[this.inner(param)] = this.f.name;
             this.take(param);
             this.expression(param, this.f.value);
           }
           this.close(param);
-        } else if (this.isOp(61)) {
+        } else if (this.isOp(CH_EQ)) {
           const param = this.wrap(name, this.t.default_parameter, this.f.name);
           this.take(param);
           this.expression(param, this.f.value);
           this.close(param);
         }
       } else this.refuse('parameter', this.ts);
-      if (!this.isOp(44)) break;
+      if (!this.isOp(CH_COMMA)) break;
       this.take(parent);
     }
   }
@@ -1143,23 +1154,23 @@ export class FastParser {
   private isSeparatorAfter(p: number): boolean {
     p = this.skipBlanks(p);
     const c = this.src.charCodeAt(p);
-    return c === 44 || c === 41 || c === 58;
+    return c === CH_COMMA || c === CH_RPAREN || c === CH_COLON;
   }
 
   private classDefinition(parent: number, level: number, field: number): number {
     const s = this.open(parent, this.t.class_definition, field);
     this.take(s);
     this.name(s, this.f.name);
-    if (this.isOp(91)) this.refuse('type parameters', this.ts);
-    if (this.isOp(40)) this.argumentList(s, this.f.superclasses, false);
-    this.expectOp(s, 58);
+    if (this.isOp(CH_LBRACKET)) this.refuse('type parameters', this.ts);
+    if (this.isOp(CH_LPAREN)) this.argumentList(s, this.f.superclasses, false);
+    this.expectOp(s, CH_COLON);
     this.suite(s, this.f.body, level);
     return this.close(s);
   }
 
   private decorated(parent: number, level: number): void {
     const s = this.open(parent, this.t.decorated_definition, 0);
-    while (this.isOp(64)) {
+    while (this.isOp(CH_AT)) {
       const d = this.open(s, this.t.decorator, 0);
       this.take(d);
       this.expression(d, 0);
@@ -1219,7 +1230,7 @@ export class FastParser {
           this.take(s);
           for (;;) {
             this.name(s, 0);
-            if (!this.isOp(44)) break;
+            if (!this.isOp(CH_COMMA)) break;
             this.take(s);
           }
           this.close(s);
@@ -1230,7 +1241,7 @@ export class FastParser {
           this.take(s);
           for (;;) {
             this.expression(s, 0);
-            if (!this.isOp(44)) break;
+            if (!this.isOp(CH_COMMA)) break;
             this.take(s);
           }
           this.close(s);
@@ -1254,8 +1265,8 @@ export class FastParser {
     if (word !== 'print' && word !== 'exec' && word !== 'match' && word !== 'type') return;
     const c = this.src.charCodeAt(this.skipBlanks(this.te));
     const d = this.src.charCodeAt(this.skipBlanks(this.te) + 1);
-    if (c === 46 || (c === 61 && d !== 61)) return;
-    if (c === 40 && (word === 'print' || word === 'exec' || word === 'type')) return;
+    if (c === CH_DOT || (c === CH_EQ && d !== CH_EQ)) return;
+    if (c === CH_LPAREN && (word === 'print' || word === 'exec' || word === 'type')) return;
     this.refuse('soft keyword statement', this.ts);
   }
 
@@ -1275,9 +1286,9 @@ export class FastParser {
         this.name(aliased, this.f.alias);
         this.close(aliased);
       }
-      if (!this.isOp(44)) break;
+      if (!this.isOp(CH_COMMA)) break;
       this.take(s);
-      if (parenthesized && this.isOp(41)) break;
+      if (parenthesized && this.isOp(CH_RPAREN)) break;
       if (!parenthesized && (this.peek() === T_NEWLINE || this.tk === T_EOF)) break;
     }
   }
@@ -1286,7 +1297,7 @@ export class FastParser {
     const d = this.open(parent, this.t.dotted_name, field);
     for (;;) {
       this.name(d, 0);
-      if (!this.isOp(46)) break;
+      if (!this.isOp(CH_DOT)) break;
       this.take(d);
     }
     return this.close(d);
@@ -1298,26 +1309,26 @@ export class FastParser {
     const s = this.open(parent, future ? this.t.future_import_statement : this.t.import_from_statement, 0);
     this.take(s);
     if (future) this.take(s);
-    else if (this.isOp(46) || this.isOp(OP_ELLIPSIS)) {
+    else if (this.isOp(CH_DOT) || this.isOp(OP_ELLIPSIS)) {
       if (this.tv === OP_ELLIPSIS) this.refuse('relative import with three dots', this.ts);
       const relative = this.open(s, this.t.relative_import, this.f.module_name);
       const prefix = this.open(relative, this.t.import_prefix, 0);
-      while (this.isOp(46)) this.take(prefix);
+      while (this.isOp(CH_DOT)) this.take(prefix);
       if (this.isOp(OP_ELLIPSIS)) this.refuse('relative import with three dots', this.ts);
       this.close(prefix);
       if (this.peek() === T_NAME) this.dottedName(relative, 0);
       this.close(relative);
     } else this.dottedName(s, this.f.module_name);
     this.expectKw(s, K_IMPORT);
-    if (this.isOp(42)) {
+    if (this.isOp(CH_STAR)) {
       if (future) this.refuse('future import *', this.ts);
       this.leaf(s, this.t.wildcard_import, 0);
-    } else if (this.isOp(40)) {
+    } else if (this.isOp(CH_LPAREN)) {
       this.take(s);
       this.depth++;
       this.importList(s, true);
       this.depth--;
-      this.expectOp(s, 41);
+      this.expectOp(s, CH_RPAREN);
     } else this.importList(s, false);
     this.close(s);
   }
@@ -1336,16 +1347,16 @@ export class FastParser {
       this.starOrExpression(s, 0);
       count++;
       trailing = false;
-      if (!this.isOp(44)) break;
+      if (!this.isOp(CH_COMMA)) break;
       this.take(s);
       trailing = true;
       if (!this.startsExpression()) break;
     }
     const k = this.peek();
-    if (k === T_OP && (this.tv === 61 || this.tv === 58 || this.tv === OP_AUG)) {
+    if (k === T_OP && (this.tv === CH_EQ || this.tv === CH_COLON || this.tv === OP_AUG)) {
       const op = this.tv;
       if (count > 1 || trailing) {
-        if (op !== 61) this.refuse('annotated tuple', this.ts);
+        if (op !== CH_EQ) this.refuse('annotated tuple', this.ts);
         this.toPatterns(s);
         // With its trailing comma, if any.
         this.tree.ends[this.wrapChildren(s, this.t.pattern_list, 0)] = this.prevEnd;
@@ -1356,10 +1367,10 @@ export class FastParser {
       if (op === OP_AUG) {
         this.operator(assignment, this.f.operator);
         this.rightHandSide(assignment, false);
-      } else if (op === 58) {
+      } else if (op === CH_COLON) {
         this.take(assignment);
         this.typeNode(assignment, this.f.type);
-        if (this.isOp(61)) {
+        if (this.isOp(CH_EQ)) {
           this.take(assignment);
           this.rightHandSide(assignment, true);
         }
@@ -1380,7 +1391,7 @@ export class FastParser {
       let right: number;
       if (this.isKw(K_YIELD)) right = this.yieldExpression(owner, this.f.right);
       else right = this.expressions(owner, this.f.right, true);
-      if (!this.isOp(61)) break;
+      if (!this.isOp(CH_EQ)) break;
       if (!chained) this.refuse('chained augmented assignment', this.ts);
       if (this.typeOf(right) === this.t.yield) this.refuse('yield target', this.ts);
       this.toPattern(right);
@@ -1389,7 +1400,7 @@ export class FastParser {
       this.take(owner);
     }
     for (let i = chain.length - 1; i >= 0; i--) this.close(chain[i]);
-    if (this.isOp(58) || this.peek() === T_OP && this.tv === OP_AUG) this.refuse('assignment', this.ts);
+    if (this.isOp(CH_COLON) || this.peek() === T_OP && this.tv === OP_AUG) this.refuse('assignment', this.ts);
   }
 
   private yieldExpression(parent: number, field: number): number {
@@ -1440,9 +1451,9 @@ export class FastParser {
   /** Loop or comprehension targets: `a`, `a, b`, `(a, b)`, `*rest`, up to `in`. */
   private targets(parent: number, field: number): number {
     let first = this.target(parent, field);
-    if (this.isOp(44)) {
+    if (this.isOp(CH_COMMA)) {
       first = this.wrap(first, this.t.pattern_list, 0);
-      while (this.isOp(44)) {
+      while (this.isOp(CH_COMMA)) {
         this.take(first);
         if (this.isKw(K_IN)) break;
         this.target(first, 0);
@@ -1454,7 +1465,7 @@ export class FastParser {
   }
 
   private target(parent: number, field: number): number {
-    if (this.isOp(42)) {
+    if (this.isOp(CH_STAR)) {
       const splat = this.open(parent, this.t.list_splat, field);
       this.take(splat);
       this.primary(splat, 0);
@@ -1479,7 +1490,7 @@ export class FastParser {
         }
       case T_OP:
         switch (this.tv) {
-          case 40: case 91: case 123: case 45: case 43: case 126: case 42: case OP_ELLIPSIS:
+          case CH_LPAREN: case CH_LBRACKET: case CH_LBRACE: case CH_MINUS: case CH_PLUS: case CH_TILDE: case CH_STAR: case OP_ELLIPSIS:
             return true;
           default:
             return false;
@@ -1492,9 +1503,9 @@ export class FastParser {
   /** An expression, or a comma list of them (an expression_list); `star` allows `*a` items. */
   private expressions(parent: number, field: number, star: boolean): number {
     let node = star ? this.starOrExpression(parent, field) : this.expression(parent, field);
-    if (this.isOp(44)) {
+    if (this.isOp(CH_COMMA)) {
       node = this.wrap(node, this.t.expression_list, 0);
-      while (this.isOp(44)) {
+      while (this.isOp(CH_COMMA)) {
         this.take(node);
         if (!this.startsExpression()) break;
         if (star) this.starOrExpression(node, 0);
@@ -1507,13 +1518,13 @@ export class FastParser {
 
   /** `*a` (a list_splat of a name, attribute or subscript) or an expression. */
   private starOrExpression(parent: number, field: number): number {
-    if (this.isOp(42)) {
+    if (this.isOp(CH_STAR)) {
       // Outside brackets `*x` is a primary of its own: `*x.shape` is an attribute of `*x` there. Only `*name` is read.
       const splat = this.open(parent, this.t.list_splat, field);
       this.take(splat);
       if (this.peek() !== T_NAME) this.refuse('star expression', this.ts);
       this.leaf(splat, this.t.identifier, 0);
-      if (this.peek() === T_OP && (this.tv === 46 || this.tv === 40 || this.tv === 91)) this.refuse('star expression', this.ts);
+      if (this.peek() === T_OP && (this.tv === CH_DOT || this.tv === CH_LPAREN || this.tv === CH_LBRACKET)) this.refuse('star expression', this.ts);
       return this.close(splat);
     }
     return this.expression(parent, field);
@@ -1543,12 +1554,12 @@ export class FastParser {
   private lambda(parent: number, field: number): number {
     const node = this.open(parent, this.t.lambda, field);
     this.take(node);
-    if (!this.isOp(58)) {
+    if (!this.isOp(CH_COLON)) {
       const params = this.open(node, this.t.lambda_parameters, this.f.parameters);
-      this.parameterList(params, false, 58);
+      this.parameterList(params, false, CH_COLON);
       this.close(params);
     }
-    this.expectOp(node, 58);
+    this.expectOp(node, CH_COLON);
     this.expression(node, this.f.body);
     return this.close(node);
   }
@@ -1580,7 +1591,7 @@ export class FastParser {
     const k = this.peek();
     if (k === T_OP) {
       const v = this.tv;
-      return v === 60 || v === 62 || v === OP_EQ || v === OP_NE || v === OP_LE || v === OP_GE || v === OP_LTGT;
+      return v === CH_LT || v === CH_GT || v === OP_EQ || v === OP_NE || v === OP_LE || v === OP_GE || v === OP_LTGT;
     }
     return k === T_KW && (this.tv === K_IN || this.tv === K_IS || this.tv === K_NOT);
   }
@@ -1618,7 +1629,7 @@ export class FastParser {
 
   private unary(parent: number, field: number): number {
     const k = this.peek();
-    if (k === T_OP && (this.tv === 45 || this.tv === 43 || this.tv === 126)) {
+    if (k === T_OP && (this.tv === CH_MINUS || this.tv === CH_PLUS || this.tv === CH_TILDE)) {
       const node = this.open(parent, this.t.unary_operator, field);
       this.operator(node, this.f.operator);
       this.binary(node, this.f.argument, 21);
@@ -1639,47 +1650,47 @@ export class FastParser {
     for (;;) {
       if (this.peek() !== T_OP) return node;
       const v = this.tv;
-      if (v === 46) {
+      if (v === CH_DOT) {
         node = this.wrap(node, this.t.attribute, this.f.object);
         this.take(node);
         this.name(node, this.f.attribute);
         this.close(node);
-      } else if (v === 40) {
+      } else if (v === CH_LPAREN) {
         node = this.wrap(node, this.t.call, this.f.function);
         this.argumentList(node, this.f.arguments, true);
         this.close(node);
-      } else if (v === 91) {
+      } else if (v === CH_LBRACKET) {
         node = this.wrap(node, this.t.subscript, this.f.value);
         this.take(node);
         this.depth++;
         for (;;) {
           this.subscriptItem(node);
-          if (!this.isOp(44)) break;
+          if (!this.isOp(CH_COMMA)) break;
           this.take(node);
-          if (this.isOp(93)) break;
+          if (this.isOp(CH_RBRACKET)) break;
         }
         this.depth--;
-        this.expectOp(node, 93);
+        this.expectOp(node, CH_RBRACKET);
         this.close(node);
       } else return node;
     }
   }
 
   private subscriptItem(parent: number): void {
-    if (this.isOp(42)) this.refuse('star in subscript', this.ts);
+    if (this.isOp(CH_STAR)) this.refuse('star in subscript', this.ts);
     let node: number;
-    if (this.isOp(58)) node = this.open(parent, this.t.slice, this.f.subscript);
+    if (this.isOp(CH_COLON)) node = this.open(parent, this.t.slice, this.f.subscript);
     else {
       const value = this.expression(parent, this.f.subscript);
-      if (!this.isOp(58)) return;
+      if (!this.isOp(CH_COLON)) return;
       node = this.wrap(value, this.t.slice, 0);
     }
     // [start] : [stop] [: [step]]
     this.operator(node, 0);
-    if (!this.isOp(58) && !this.isOp(44) && !this.isOp(93)) this.expression(node, 0);
-    if (this.isOp(58)) {
+    if (!this.isOp(CH_COLON) && !this.isOp(CH_COMMA) && !this.isOp(CH_RBRACKET)) this.expression(node, 0);
+    if (this.isOp(CH_COLON)) {
       this.operator(node, 0);
-      if (!this.isOp(44) && !this.isOp(93)) this.expression(node, 0);
+      if (!this.isOp(CH_COMMA) && !this.isOp(CH_RBRACKET)) this.expression(node, 0);
     }
     this.close(node);
   }
@@ -1690,10 +1701,10 @@ export class FastParser {
     this.take(list);
     this.depth++;
     let count = 0;
-    while (!this.isOp(41)) {
+    while (!this.isOp(CH_RPAREN)) {
       const k = this.peek();
       let arg: number;
-      if (k === T_OP && this.tv === 42) arg = this.splatElement(list, call && !this.calleeIsPrint(parent) ? SPLAT_ANY : SPLAT_NAME);
+      if (k === T_OP && this.tv === CH_STAR) arg = this.splatElement(list, call && !this.calleeIsPrint(parent) ? SPLAT_ANY : SPLAT_NAME);
       else if (k === T_OP && this.tv === OP_POW) {
         arg = this.open(list, this.t.dictionary_splat, 0);
         this.take(arg);
@@ -1701,7 +1712,7 @@ export class FastParser {
         this.close(arg);
       } else {
         arg = this.expression(list, 0);
-        if (this.isOp(61)) {
+        if (this.isOp(CH_EQ)) {
           if (this.typeOf(arg) !== this.t.identifier) this.refuse('keyword argument', this.ts);
           arg = this.wrap(arg, this.t.keyword_argument, this.f.name);
           this.take(arg);
@@ -1713,16 +1724,16 @@ export class FastParser {
           this.tree.typeIds[list] = this.t.generator_expression;
           this.tree.fieldIds[arg] = this.f.body;
           this.comprehensionClauses(list);
-          if (!this.isOp(41)) this.refuse('generator argument', this.ts);
+          if (!this.isOp(CH_RPAREN)) this.refuse('generator argument', this.ts);
           break;
         }
       }
       count++;
-      if (!this.isOp(44)) break;
+      if (!this.isOp(CH_COMMA)) break;
       this.take(list);
     }
     this.depth--;
-    this.expectOp(list, 41);
+    this.expectOp(list, CH_RPAREN);
     return this.close(list);
   }
 
@@ -1738,7 +1749,7 @@ export class FastParser {
         for (;;) {
           if (this.isKw(K_LAMBDA)) this.refuse('lambda in comprehension', this.ts);
           this.orExpression(clause, this.f.right);
-          if (!this.isOp(44)) break;
+          if (!this.isOp(CH_COMMA)) break;
           this.refuse('comma in comprehension', this.ts);
         }
         this.close(clause);
@@ -1781,9 +1792,9 @@ export class FastParser {
       case T_OP:
         switch (this.tv) {
           case OP_ELLIPSIS: return this.leaf(parent, this.t.ellipsis, field);
-          case 40: return this.parenthesized(parent, field);
-          case 91: return this.bracketed(parent, field);
-          case 123: return this.braced(parent, field);
+          case CH_LPAREN: return this.parenthesized(parent, field);
+          case CH_LBRACKET: return this.bracketed(parent, field);
+          case CH_LBRACE: return this.braced(parent, field);
           default:
             return this.refuse('expression', this.ts);
         }
@@ -1803,7 +1814,7 @@ export class FastParser {
     const splat = this.open(parent, this.t.list_splat, 0);
     this.take(splat);
     const inner = this.expression(splat, 0);
-    if (this.typeOf(inner) !== this.t.identifier && when !== SPLAT_ANY && !(when === SPLAT_FIRST && this.isOp(44))) this.refuse('star expression', this.tree.starts[inner]);
+    if (this.typeOf(inner) !== this.t.identifier && when !== SPLAT_ANY && !(when === SPLAT_FIRST && this.isOp(CH_COMMA))) this.refuse('star expression', this.tree.starts[inner]);
     return this.close(splat);
   }
 
@@ -1819,14 +1830,14 @@ export class FastParser {
 
   /** An element of a list, tuple or set: an expression or `*expression`; `first` for the first element. */
   private element(parent: number, first = false): number {
-    if (this.isOp(42)) return this.splatElement(parent, first ? SPLAT_FIRST : SPLAT_ANY);
+    if (this.isOp(CH_STAR)) return this.splatElement(parent, first ? SPLAT_FIRST : SPLAT_ANY);
     if (this.isKw(K_YIELD)) this.refuse('yield in a collection', this.ts);
     return this.expression(parent, 0);
   }
 
   /** The elements after the first, up to `close`. */
   private moreElements(node: number, close: number): void {
-    while (this.isOp(44)) {
+    while (this.isOp(CH_COMMA)) {
       this.take(node);
       if (this.isOp(close)) break;
       this.element(node);
@@ -1837,7 +1848,7 @@ export class FastParser {
     const node = this.open(parent, this.t.tuple, field);
     this.take(node);
     this.depth++;
-    if (this.isOp(41)) {
+    if (this.isOp(CH_RPAREN)) {
       this.depth--;
       this.take(node);
       return this.close(node);
@@ -1847,7 +1858,7 @@ export class FastParser {
       this.yieldExpression(node, 0);
     } else {
       const first = this.element(node, true);
-      if (this.isOp(44)) this.moreElements(node, 41);
+      if (this.isOp(CH_COMMA)) this.moreElements(node, CH_RPAREN);
       else if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
         if (this.typeOf(first) === this.t.list_splat) this.refuse('star generator', this.ts);
         this.tree.typeIds[node] = this.t.generator_expression;
@@ -1859,7 +1870,7 @@ export class FastParser {
       }
     }
     this.depth--;
-    this.expectOp(node, 41);
+    this.expectOp(node, CH_RPAREN);
     return this.close(node);
   }
 
@@ -1867,17 +1878,17 @@ export class FastParser {
     const node = this.open(parent, this.t.list, field);
     this.take(node);
     this.depth++;
-    if (!this.isOp(93)) {
+    if (!this.isOp(CH_RBRACKET)) {
       const first = this.element(node, true);
       if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
         if (this.typeOf(first) === this.t.list_splat) this.refuse('star comprehension', this.ts);
         this.tree.typeIds[node] = this.t.list_comprehension;
         this.tree.fieldIds[first] = this.f.body;
         this.comprehensionClauses(node);
-      } else this.moreElements(node, 93);
+      } else this.moreElements(node, CH_RBRACKET);
     }
     this.depth--;
-    this.expectOp(node, 93);
+    this.expectOp(node, CH_RBRACKET);
     return this.close(node);
   }
 
@@ -1885,12 +1896,12 @@ export class FastParser {
     const node = this.open(parent, this.t.dictionary, field);
     this.take(node);
     this.depth++;
-    if (!this.isOp(125)) {
+    if (!this.isOp(CH_RBRACE)) {
       if (this.isOp(OP_POW)) {
         this.dictionaryItems(node);
       } else {
         const first = this.element(node, true);
-        if (this.isOp(58)) {
+        if (this.isOp(CH_COLON)) {
           if (this.typeOf(first) === this.t.list_splat) this.refuse('star key', this.ts);
           const pair = this.wrap(first, this.t.pair, this.f.key);
           this.take(pair);
@@ -1900,9 +1911,9 @@ export class FastParser {
             this.tree.typeIds[node] = this.t.dictionary_comprehension;
             this.tree.fieldIds[pair] = this.f.body;
             this.comprehensionClauses(node);
-          } else if (this.isOp(44)) {
+          } else if (this.isOp(CH_COMMA)) {
             this.take(node);
-            if (!this.isOp(125)) this.dictionaryItems(node);
+            if (!this.isOp(CH_RBRACE)) this.dictionaryItems(node);
           }
         } else if (this.isKw(K_FOR) || this.isKw(K_ASYNC)) {
           if (this.typeOf(first) === this.t.list_splat) this.refuse('star comprehension', this.ts);
@@ -1911,12 +1922,12 @@ export class FastParser {
           this.comprehensionClauses(node);
         } else {
           this.tree.typeIds[node] = this.t.set;
-          this.moreElements(node, 125);
+          this.moreElements(node, CH_RBRACE);
         }
       }
     }
     this.depth--;
-    this.expectOp(node, 125);
+    this.expectOp(node, CH_RBRACE);
     return this.close(node);
   }
 
@@ -1931,13 +1942,13 @@ export class FastParser {
       } else {
         const pair = this.open(node, this.t.pair, 0);
         this.expression(pair, this.f.key);
-        this.expectOp(pair, 58);
+        this.expectOp(pair, CH_COLON);
         this.expression(pair, this.f.value);
         this.close(pair);
       }
-      if (!this.isOp(44)) return;
+      if (!this.isOp(CH_COMMA)) return;
       this.take(node);
-      if (this.isOp(125)) return;
+      if (this.isOp(CH_RBRACE)) return;
     }
   }
 
@@ -1965,21 +1976,21 @@ export class FastParser {
     for (;;) {
       if (p >= n) this.refuse('unterminated string', p);
       const c = src.charCodeAt(p);
-      if (c === 92) {
+      if (c === CH_BACKSLASH) {
         const d = src.charCodeAt(p + 1);
-        if (d === 13 && src.charCodeAt(p + 2) === 10) p += 3;
-        else if (formatted && !raw && d === 78 && src.charCodeAt(p + 2) === 123) {
+        if (d === CH_CR && src.charCodeAt(p + 2) === CH_LF) p += 3;
+        else if (formatted && !raw && d === CH_UPPER_N && src.charCodeAt(p + 2) === CH_LBRACE) {
           const close = src.indexOf('}', p + 3);
           if (close === -1 || close === p + 3) this.refuse('escape', p);
-          for (let i = p + 3; i < close; i++) if (src.charCodeAt(i) === quote || src.charCodeAt(i) === 10) this.refuse('escape', p);
+          for (let i = p + 3; i < close; i++) if (src.charCodeAt(i) === quote || src.charCodeAt(i) === CH_LF) this.refuse('escape', p);
           p = close + 1;
         } else if (raw) {
           // The scanner steps over the backslash, then over an escaped quote or backslash, without counting them as
           // content (see the end of the string).
-          p += d === quote || d === 92 || d === 10 ? 2 : 1;
+          p += d === quote || d === CH_BACKSLASH || d === CH_LF ? 2 : 1;
           continue;
         } else {
-          if (formatted && (d === 123 || d === 125)) this.refuse('escaped brace', p);
+          if (formatted && (d === CH_LBRACE || d === CH_RBRACE)) this.refuse('escaped brace', p);
           p += p + 1 < n ? 2 : 1;
         }
         hasContent = true;
@@ -1991,8 +2002,8 @@ export class FastParser {
         p++;
         continue;
       }
-      if (c === 10 && !triple) this.refuse('newline in string', p);
-      if (formatted && (c === 123 || c === 125)) {
+      if (c === CH_LF && !triple) this.refuse('newline in string', p);
+      if (formatted && (c === CH_LBRACE || c === CH_RBRACE)) {
         if (src.charCodeAt(p + 1) === c) {
           // `{{` is a token of its own: the scanner starts counting content again after it.
           if (p > segment && !hasContent) this.refuse('raw escapes before a brace', p);
@@ -2001,7 +2012,7 @@ export class FastParser {
           hasContent = false;
           continue;
         }
-        if (c === 125) this.refuse('single } in f-string', p);
+        if (c === CH_RBRACE) this.refuse('single } in f-string', p);
         if (p > segment && !hasContent) this.refuse('raw escapes before a replacement field', p);
         if (p > content) this.tree.add(node, this.t.string_content, 0, content, p, false);
         p = this.interpolation(node, p, this.t.interpolation);
@@ -2045,14 +2056,14 @@ export class FastParser {
     this.inInterpolation++;
     const withFields = !this.noFields[type];
     if (this.isKw(K_YIELD)) this.refuse('yield in f-string', this.ts);
-    if (this.isOp(42)) this.refuse('star in f-string', this.ts);
+    if (this.isOp(CH_STAR)) this.refuse('star in f-string', this.ts);
     if (this.isKw(K_LAMBDA)) this.refuse('lambda in f-string', this.ts);
     this.expressions(node, withFields ? this.f.expression : 0, false);
-    if (this.isOp(61)) this.take(node);
+    if (this.isOp(CH_EQ)) this.take(node);
     this.peek();
-    if (this.tk === T_OP && this.tv === 33) {
+    if (this.tk === T_OP && this.tv === CH_BANG) {
       const letter = src.charCodeAt(this.te);
-      if (!(letter >= 97 && letter <= 122)) this.refuse('conversion', this.ts);
+      if (!(letter >= CH_A && letter <= CH_Z)) this.refuse('conversion', this.ts);
       this.tree.add(node, this.t.type_conversion, withFields ? this.f.type_conversion : 0, this.ts, this.te + 1, false);
       this.prevEnd = this.te + 1;
       this.pos = this.te + 1;
@@ -2060,7 +2071,7 @@ export class FastParser {
       this.peek();
     }
     let q: number;
-    if (this.tk === T_OP && this.tv === 58) {
+    if (this.tk === T_OP && this.tv === CH_COLON) {
       // The format specifier is read as raw text up to `}`, with nested replacement fields.
       const start = this.ts;
       const spec = this.tree.add(node, this.t.format_specifier, withFields ? this.f.format_specifier : 0, start, start + 1, false);
@@ -2069,15 +2080,15 @@ export class FastParser {
       let afterField = false;
       for (;;) {
         const c = src.charCodeAt(q);
-        if (q >= this.n || c === 10 || c === 34 || c === 39 || c === 92) this.refuse('format specifier', q);
-        if (c === 125) break;
-        if (c === 123) {
+        if (q >= this.n || c === CH_LF || c === CH_DQUOTE || c === CH_SQUOTE || c === CH_BACKSLASH) this.refuse('format specifier', q);
+        if (c === CH_RBRACE) break;
+        if (c === CH_LBRACE) {
           q = this.interpolation(spec, q, this.t.format_expression);
           end = q;
           afterField = true;
           continue;
         }
-        if ((c === 32 || c === 9) && (q === start + 1 || afterField)) this.refuse('blank in format specifier', q);
+        if ((c === CH_SPACE || c === CH_TAB) && (q === start + 1 || afterField)) this.refuse('blank in format specifier', q);
         afterField = false;
         q++;
         end = q;
@@ -2085,7 +2096,7 @@ export class FastParser {
       this.tree.ends[spec] = end;
       this.has = false;
     } else {
-      if (this.tk !== T_OP || this.tv !== 125) this.refuse('replacement field', this.ts);
+      if (this.tk !== T_OP || this.tv !== CH_RBRACE) this.refuse('replacement field', this.ts);
       q = this.ts;
       this.flush(node);
       this.has = false;
