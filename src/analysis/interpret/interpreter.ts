@@ -1622,6 +1622,8 @@ export class Interpreter {
     if (value.kind === 'tensor') {
       const items: IndexItem[] = [];
       for (let i = 0; i < expr.index.length; i++) items.push(this.indexItem(expr.index[i], scope));
+      // A str key raises: the value is no tensor there (a dict of tensors taken for one), so nothing is known of it.
+      for (const item of items) if (item.kind === 'other' && item.notAnIndex) return UNKNOWN;
       this.ctx.emit('tensorIndex', { node: expr, tensor: value, items });
       if (this.ctx.loudCount > before) return UNKNOWN;
       const taken = stillNumpy(value, indexTensor(value, items, this.originOf(expr)));
@@ -1721,6 +1723,7 @@ export class Interpreter {
     if (value.kind === 'int') return { kind: 'int', value: value.value };
     if (value.kind === 'symint') return { kind: 'int' };
     if (value.kind === 'none') return { kind: 'newaxis' };
+    if (value.kind === 'str') return { kind: 'other', notAnIndex: true };
     if (value.kind === 'tensor' && value.dtype === 'long' && value.shape.rankKnown) return { kind: 'tensor', shape: value.shape };
     // A list of ints (`x[[1, 2]]`, `np.eye(n)[ids]`) is a 1-D int64 index in PyTorch and NumPy alike; bools would be a mask.
     if (value.kind === 'list') {

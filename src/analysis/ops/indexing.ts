@@ -16,7 +16,8 @@ export type IndexItem =
   | { kind: 'ellipsis' }
   /** An int64 tensor of known rank (advanced indexing); a bool or uint8 mask, whose result length depends on the data, is 'other'. */
   | { kind: 'tensor'; shape: Shape }
-  | { kind: 'other' };
+  /** `notAnIndex`: a str (`batch['ids']` on a tensor), which PyTorch and NumPy refuse (IndexError, TypeError). */
+  | { kind: 'other'; notAnIndex?: true };
 
 /** A slice bound as Python clamps it to an axis of n entries. */
 export function clampIndex(v: number, n: number): number {

@@ -192,3 +192,21 @@ describe('the layout of a recurrent output is the layout its input axes had', ()
     assert.equal(await shapeOf(`${misread}last = h[:, -1, :]\n`, 'last'), '(4, 16)');
   });
 });
+
+describe('a str key on a tensor', () => {
+  // forward reads its batch as a dict of tensors; a demo under __main__ passes one float tensor instead, which
+  // PyTorch refuses at batch['ids'] (IndexError): the ids are not known, not a float tensor.
+  const model =
+    `${torchPrelude}class Tagger(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.emb = nn.Embedding(10, 4)\n` +
+    `    def forward(self, batch):\n        ids = batch['ids']\n        return self.emb(ids)\n\nmodel = Tagger()\n`;
+
+  it('gives nothing known: the Embedding after it is not told of float ids', async () => {
+    assert.deepEqual(await codes(`${model}y = model(torch.rand(3, 5))\n`), []);
+    assert.equal(await shapeOf(`${torchPrelude}x = torch.rand(3, 5)\nids = x['ids']\n`, 'ids'), undefined);
+  });
+
+  it('keeps what a dict of tensors gives, and the float ids a real index takes', async () => {
+    assert.deepEqual(await codes(`${model}y = model({'ids': torch.rand(3, 5)})\n`), ['SL110']);
+    assert.deepEqual(await codes(`${model.replace("batch['ids']", 'batch[0]')}y = model(torch.rand(3, 5))\n`), ['SL110']);
+  });
+});
