@@ -1082,6 +1082,28 @@ def _(r):
     return f"x = {randn(s)}\ny = {form}"
 
 
+@op("interpolate")
+def _(r):
+    # F.interpolate / F.upsample on (N, C, L), (N, C, H, W) or (N, C, D, H, W): each spatial axis takes `size` (one int
+    # for all, or one per axis) or floor(length * scale_factor); batch and channels stay.
+    k = r.randint(1, 3)
+    s = [r.randint(1, 3), r.randint(1, 4)] + sizes(r, k, 1, 9)
+    mode = r.choice(["'nearest'", {1: "'linear'", 2: "'bilinear'", 3: "'trilinear'"}[k]])
+    corners = ", align_corners=False" if mode != "'nearest'" else ""
+    per = sizes(r, k, 1, 12)
+    scale = r.choice([2, 3, 0.5, 1.5, 2.5])
+    fn = r.choice(["F.interpolate", "F.upsample"])
+    form = r.choice([
+        f"{fn}(x, size={per[0]}, mode={mode}{corners})",
+        f"{fn}(x, size={tup(per)}, mode={mode}{corners})",
+        f"{fn}(x, {tup(per)})",
+        f"{fn}(x, scale_factor={scale}, mode={mode}{corners})",
+        f"{fn}(x, None, {scale})",
+        f"{fn}(x, size=x.shape[2:])",
+    ])
+    return f"x = {randn(s)}\ny = {form}"
+
+
 @op("pool2d-opaque")
 def _(r):
     # A height the analyzer cannot read (`n` from a tensor's item): pooling over the whole of it still leaves one row.

@@ -165,6 +165,27 @@ function groupedAxes(input: Dim[], sizes: Dim[]): number | undefined {
   return at;
 }
 
+/**
+ * The -1 of a view over one symbolic axis S and known ones, the other sizes known: S times what the known sizes leave
+ * (`x.view(-1, 3, 64, 64)` of (B, 32, 3, 64, 64) is (B*32, 3, 64, 64)), when they leave a whole number whatever S is.
+ * A DataLoader's batch (its last batch smaller) stays that: every batch gives its rows, the last one its own.
+ */
+function symbolTimesLeftover(t: TensorValue, others: Dim[]): Dim | undefined {
+  if (!t.shape.rankKnown || !others.every((d) => d.kind === 'int' && d.value > 0)) return undefined;
+  const symbols = t.shape.dims.filter((d) => d.kind !== 'int');
+  if (symbols.length !== 1 || symbols[0].kind !== 'sym') return undefined;
+  // A symbol that is itself a multiple of another counts as that one times its factor.
+  const s = symbols[0].scaled?.base.kind === 'sym' ? symbols[0].scaled.base : symbols[0];
+  const by = s === symbols[0] ? 1 : symbols[0].scaled!.by;
+  const known = t.shape.dims.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), by);
+  const rest = others.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+  if (!Number.isSafeInteger(known) || known % rest !== 0) return undefined;
+  const k = known / rest;
+  if (k === 1) return s;
+  const last = s.lastBatch;
+  return symDim(`${s.name}*${k}`, { scaled: { base: s, by: k }, ...(last ? { lastBatch: { ...last, size: last.size * k, last: last.last * k, per: (last.per ?? 1) * k } } : {}) });
+}
+
 /** view/reshape with at most one -1. */
 export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValue {
   const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
@@ -181,9 +202,9 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   } else if (t.shape.rankKnown && others.length === t.shape.dims.length - 1) {
     // x.view(B, -1) style where the known dims match the input's: the -1 is what is left over.
     const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));
-    out[minus] = unmatched.length === 1 ? unmatched[0] : UNKNOWN_DIM;
+    out[minus] = unmatched.length === 1 ? unmatched[0] : symbolTimesLeftover(t, others) ?? UNKNOWN_DIM;
   } else {
-    out[minus] = UNKNOWN_DIM;
+    out[minus] = symbolTimesLeftover(t, others) ?? UNKNOWN_DIM;
   }
   return tensor(t, shapeOf(out), origin);
 }

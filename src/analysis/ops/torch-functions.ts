@@ -6,6 +6,7 @@ import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue, sequenceLength } from '../values/value';
 import { diag, flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d, pool2d } from './pooling';
+import { interpolate } from './resizing';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
@@ -290,6 +291,9 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'adaptive_max_pool2d':
     case 'adaptive_avg_pool2d':
       return pool2d(name, args, kwargs, origin);
+    case 'interpolate':
+    case 'upsample':
+      return interpolate(args, kwargs, origin);
     case 'dot':
     case 'vdot':
       return dot(args[0], args[1], origin);

@@ -31,9 +31,12 @@ export interface DimInfo {
   merged?: Dim[];
   /**
    * The batch axis of a DataLoader over a dataset of known length whose batches do not divide it (no drop_last): most
-   * batches hold `size` samples, the last one `last`.
+   * batches hold `size` samples, the last one `last`. An axis that is that batch times `per` rows of each sample (a view's
+   * -1) holds `size` and `last` rows, `per` times the loader's batches.
    */
-  lastBatch?: { size: number; last: number; samples: number; loader?: Origin };
+  lastBatch?: { size: number; last: number; samples: number; loader?: Origin; per?: number };
+  /** A symbol that is another one times a known number (a view's -1 over it): `base` × `by`. */
+  scaled?: { base: Dim; by: number };
 }
 
 export type Dim =

@@ -171,11 +171,10 @@ describe('TensorFlow and Keras backend functions against tfjs-core', function ()
         }
         case 4: {
           const total = x.slice(1).reduce((p, n) => p * n, 1);
-          // The -1 stands for the batch, None at graph time: SeqLens prints an unknown size as ?.
+          // The -1 takes the batch, None at graph time, as the other sizes leave each sample whole.
           line = `out = tf.reshape(x, [-1, ${total}])\n`;
           want = tf.reshape(tf.ones(x), [-1, total]).shape;
-          assert.equal(await inferred(x, line), expected(want).replace('None', '?'), line);
-          continue;
+          break;
         }
         default: {
           y = x.map((n, j) => (j > 0 && r() < 0.4 ? 1 : n));

@@ -64,12 +64,43 @@ export function viewSizeClash(input: Dim[], requested: Dim[]): SizeClash | undef
   };
 }
 
+/**
+ * The clash on one of a DataLoader's batches: the input's one symbolic axis is a loader's batch (or a multiple of it)
+ * whose last batch is smaller (Dim.lastBatch), every other size and every requested one known. That axis holds
+ * `size` rows on every batch but the last, which holds `last`, so the view raises on whichever of the two counts it
+ * cannot hold.
+ */
+export function lastBatchViewClash(input: Dim[], requested: Dim[]): SizeClash | undefined {
+  const batches = input.filter((d) => d.kind !== 'int');
+  const batch = batches[0];
+  if (batches.length !== 1 || batch.kind !== 'sym' || !batch.lastBatch) return undefined;
+  const minus = requested.filter((d) => d.kind === 'int' && d.value === -1).length;
+  if (minus > 1 || !requested.every((d) => d.kind === 'int' && (d.value > 0 || d.value === -1))) return undefined;
+  const rest = input.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+  const want = requested.reduce((p, d) => p * (d.kind === 'int' && d.value > 0 ? d.value : 1), 1);
+  if (!Number.isSafeInteger(rest) || !Number.isSafeInteger(want) || rest === 0) return undefined;
+  const fits = (rows: number) => (minus ? (rows * rest) % want === 0 : rows * rest === want);
+  const { size, last, samples, loader, per = 1 } = batch.lastBatch;
+  const which = !fits(size) ? size : !fits(last) ? last : undefined;
+  if (which === undefined) return undefined;
+  const numel = which * rest;
+  const rows = per === 1 ? '' : ` (${per} rows a sample)`;
+  const where = which === last
+    ? `on the last batch: the DataLoader${loader ? ` (line ${loader.range.start.line + 1})` : ''} splits ${samples} samples into batches of ${size / per} without drop_last, so its last batch holds ${last / per} and ${formatDim(batch)} is ${last} there${rows}: ${numel} elements`
+    : `with ${formatDim(batch)} = ${size} (full batches) the tensor holds ${numel} elements`;
+  return {
+    requested: `[${requested.map(formatDim).join(', ')}]`,
+    numel,
+    what: minus ? `${where}, which do not divide into rows of ${want}` : `${where}, against ${want}`,
+  };
+}
+
 function check(ctx: RuleContext, range: Range, call: string, t: Value, args: Value[]): void {
   if (t.kind !== 'tensor' || !t.shape.rankKnown) return;
   if (args.length === 1 && args[0].kind === 'dtype') return;
   const requested = dimsFromSizeArgs(args, undefined);
   if (!requested) return;
-  const clash = viewSizeClash(t.shape.dims, requested);
+  const clash = viewSizeClash(t.shape.dims, requested) ?? lastBatchViewClash(t.shape.dims, requested);
   if (!clash) return;
   const raises = clash.requested !== undefined ? `"shape '${clash.requested}' is invalid for input of size ${clash.numel}"` : `"shape '[…]' is invalid for input of size …"`;
   ctx.report({
@@ -88,7 +119,7 @@ export const viewSizeMismatch: Rule = {
   summary: '.view()/.reshape() asks for a shape that cannot hold the tensor\'s elements: the sizes multiply to another count, or a -1 leaves a remainder.',
   docs: {
     whatItDoes:
-      'Multiplies the sizes a `.view()`, `.reshape()` or `torch.reshape` asks for and compares them with the tensor\'s element count, where both are known. A size named by the same symbol on both sides (the batch read with `x.size(0)`) cancels; any other symbol or unknown size decides nothing.',
+      'Multiplies the sizes a `.view()`, `.reshape()` or `torch.reshape` asks for and compares them with the tensor\'s element count, where both are known. A size named by the same symbol on both sides (the batch read with `x.size(0)`) cancels; any other symbol or unknown size decides nothing, except a DataLoader\'s batch over a dataset of known length that batch_size does not divide (no drop_last): the view is checked against its full batches and its last, smaller one.',
     whyIsThisBad:
       'PyTorch raises `RuntimeError: shape \'[32, -1, 128]\' is invalid for input of size 131072`. The sizes usually come from elsewhere: a hidden size doubled by a bidirectional layer, a state with a num_layers axis, a sequence length from the configuration instead of the batch.',
     example: 'out, (h, c) = self.lstm(x)          # bidirectional, hidden 64: h is (2, B, 64)\nh = h.view(x.size(0), 64)',
