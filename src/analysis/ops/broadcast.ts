@@ -11,11 +11,22 @@ export function broadcastDim(a: Dim | undefined, b: Dim | undefined): Dim {
   if (a.kind === 'int' && a.value === 1) return b;
   if (b.kind === 'int' && b.value === 1) return a;
   // Equal sizes are the same axis: what either side knows of its role (x + attn, the attention's batch) is kept.
-  if (sameDim(a, b)) return mergeRoles(a, b);
+  if (sameDim(a, b)) return mergeRoles(mergedInOneOrder(a, b), b);
   // An unknown axis is 1 or the other's size (anything else raises): the other side's size wins.
   if (b.kind === 'unknown') return a;
   if (a.kind === 'unknown') return b;
   return UNKNOWN_DIM;
+}
+
+/**
+ * `a` without its merged sizes (DimInfo.merged) when `b` merged the same rows in another order ((sample, step) rows
+ * against (step, sample) rows, SL160): the result's rows are neither.
+ */
+function mergedInOneOrder(a: Dim, b: Dim): Dim {
+  if (a.kind !== 'int' || b.kind !== 'int' || !a.merged || !b.merged) return a;
+  if (a.merged.length === b.merged.length && a.merged.every((d, i) => sameDim(d, b.merged![i]))) return a;
+  const { merged: _dropped, ...rest } = a;
+  return rest as Dim;
 }
 
 /** `a` with `b`'s role when `a` has none; two different roles leave none, since neither can be trusted. */

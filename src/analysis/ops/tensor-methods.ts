@@ -374,14 +374,21 @@ export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, 
   return values;
 }
 
-/** x.repeat(r0, …, rk): the shape, padded with leading 1s to k+1 axes, times the repeats. */
+/**
+ * x.repeat(r0, …, rk): the shape, padded with leading 1s to k+1 axes, times the repeats. The batch axis tiled r times
+ * holds r copies of the samples one after another: its rows are (r, batch) in memory order (DimInfo.merged), as a
+ * view of a (r, batch, …) tensor would merge them.
+ */
 function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
   const padded = [...Array.from({ length: repeats.length - dims.length }, () => intDim(1)), ...dims];
   return padded.map((d, i) => {
     const r = repeats[i];
     if (r.kind === 'int' && r.value === 1) return d;
     if (d.kind === 'int' && d.value === 1) return r;
-    if (d.kind === 'int' && r.kind === 'int') return intDim(d.value * r.value, { origin });
+    if (d.kind === 'int' && r.kind === 'int') {
+      const merged = d.role === 'batch' ? [r, ...unmergedDims([d])] : undefined;
+      return intDim(d.value * r.value, { origin, ...(merged && merged.length <= 8 ? { role: 'batch', merged } : {}) });
+    }
     return UNKNOWN_DIM;
   });
 }

@@ -54,6 +54,7 @@ import { attentionSoftmaxAxis } from './torch/sl153-attention-softmax-axis';
 import { rnnFlattenedOutputOneColumn } from './torch/sl154-rnn-flattened-output-one-column';
 import { packedLengthExceedsSteps } from './torch/sl155-packed-length-exceeds-steps';
 import { layerFloatSize } from './torch/sl158-layer-float-size';
+import { mergedRowsOrderMismatch } from './torch/sl160-merged-rows-order-mismatch';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -128,6 +129,7 @@ const RULES: readonly Rule[] = [
   rnnFlattenedOutputOneColumn,
   packedLengthExceedsSteps,
   layerFloatSize,
+  mergedRowsOrderMismatch,
   kerasRnn1dInputShape,
   kerasRnnInputNdim,
   kerasEmbeddingIndexOutOfRange,

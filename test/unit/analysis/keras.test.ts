@@ -134,6 +134,16 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(raises.map((f) => f.severity), ['error']);
   });
 
+  it('SL210 compares the axes between the batch and the last: pooled steps against one label per sample', async () => {
+    const conv = (units: number, loss: string) => `m = keras.Sequential([layers.Conv1D(4, 3, input_shape=(14, 2)), layers.MaxPooling1D(), layers.Dense(${units})])\nm.compile(loss="${loss}", optimizer="adam")\n`;
+    const broadcast = (await keras(conv(1, 'mse') + 'm.fit(np.random.rand(10, 14, 2), np.random.rand(10, 1, 1))\n')).findings.filter((f) => f.code === 'SL210');
+    assert.deepEqual(broadcast.map((f) => `${f.severity}@${f.range.start.line + 1}`), ['warning@7']);
+    assert.match(broadcast[0].message, /axis 1 holds 6 steps in the output against 1 in the labels/);
+    const raises = (await keras(conv(3, 'categorical_crossentropy') + 'm.fit(np.random.rand(10, 14, 2), np.random.rand(10, 2, 3))\n')).findings.filter((f) => f.code === 'SL210');
+    assert.deepEqual(raises.map((f) => f.severity), ['error']);
+    assert.deepEqual(await codes(conv(1, 'mse') + 'm.fit(np.random.rand(10, 14, 2), np.random.rand(10, 6, 1))\n'), []);
+  });
+
   it('SL210 stays silent on integer labels with a sparse loss and on (n,) labels for one output unit', async () => {
     const body = 'm = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(3, activation="softmax")])\nm.compile(loss="sparse_categorical_crossentropy", optimizer="adam")\nm.fit(np.random.rand(10, 5, 3), np.random.randint(0, 3, size=(10,)))\nb = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(1, activation="sigmoid")])\nb.compile(loss="binary_crossentropy", optimizer="adam")\nb.fit(np.random.rand(10, 5, 3), np.random.randint(0, 2, size=(10,)))\n';
     assert.deepEqual(await codes(body), []);

@@ -9,7 +9,7 @@ const CATEGORICAL = /^(categorical_crossentropy|categorical_hinge|kl_divergence|
 /** Losses computed element by element, which broadcast a size-1 axis against any other. */
 const ELEMENTWISE = /^(binary_crossentropy|binary_focal_crossentropy|mean_squared_error|mse|mean_absolute_error|mae|mean_absolute_percentage_error|mape|mean_squared_logarithmic_error|msle|hinge|squared_hinge|log_cosh|logcosh|huber|poisson)$/;
 
-type Mismatch = { kind: 'rank' | 'width' | 'ids'; silent: boolean; labels: Dim[]; output: Dim[] };
+type Mismatch = { kind: 'rank' | 'width' | 'ids' | 'axis'; silent: boolean; labels: Dim[]; output: Dim[]; axis?: number };
 
 const known = (d: Dim | undefined): number | undefined => (d?.kind === 'int' ? d.value : undefined);
 
@@ -17,7 +17,8 @@ const known = (d: Dim | undefined): number | undefined => (d?.kind === 'int' ? d
  * How tf.keras 2.x / Keras 3 line labels up with predictions before the loss: a rank-1 label beside a rank-2
  * output gains an axis, and a rank difference of one is bridged by a trailing axis of size 1
  * (losses_utils.squeeze_or_expand_dimensions). What is left must have the same rank; the last axes must be equal,
- * except that element-wise losses broadcast a size-1 axis without an error.
+ * except that element-wise losses broadcast a size-1 axis without an error; so must every axis between the batch and
+ * the last (Keras 1 and 2.0–2.3 checked each one: "expected dense_1 to have shape (None, 800, 1)").
  */
 export function compareLabels(labels: Dim[], output: Dim[], loss: string): Mismatch | undefined {
   let l = labels;
@@ -42,9 +43,16 @@ export function compareLabels(labels: Dim[], output: Dim[], loss: string): Misma
   if (l.length !== o.length) return { kind: 'rank', silent: false, labels, output };
   const a = known(l[l.length - 1]);
   const b = known(o[o.length - 1]);
-  if (a === undefined || b === undefined || a === b) return undefined;
-  const broadcasts = ELEMENTWISE.test(loss) && (a === 1 || b === 1);
-  return { kind: 'width', silent: broadcasts, labels: l, output: o };
+  if (a !== undefined && b !== undefined && a !== b) {
+    return { kind: 'width', silent: ELEMENTWISE.test(loss) && (a === 1 || b === 1), labels: l, output: o };
+  }
+  for (let axis = 1; axis < l.length - 1; axis++) {
+    const x = known(l[axis]);
+    const y = known(o[axis]);
+    if (x === undefined || y === undefined || x === y) continue;
+    return { kind: 'axis', axis, silent: ELEMENTWISE.test(loss) && (x === 1 || y === 1), labels: l, output: o };
+  }
+  return undefined;
 }
 
 export const kerasOutputLabelShape: Rule = {
@@ -81,6 +89,8 @@ export const kerasOutputLabelShape: Rule = {
         ? `the model outputs ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : idsPerStep && CATEGORICAL.test(loss) ? `, one class id per step, while ${loss} takes one-hot labels of the output's shape (sparse_categorical_crossentropy takes the ids)` : ''}`
         : mismatch.kind === 'ids'
         ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
+        : mismatch.kind === 'axis'
+        ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
         : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}`;
       const consequence = mismatch.silent
         ? `; ${loss} broadcasts the size-1 axis without an error in tf.keras 2.x and Keras 3 (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
