@@ -1,6 +1,7 @@
 // A module chosen by a setting the analysis cannot read (`nn.LSTM(...) if cell == 'lstm' else nn.GRU(...)`, an
 // `if`/`else` in __init__, a ModuleList read at a loop index) is one of its alternatives: its output is what every
-// alternative's output agrees on, and no rule reads the call, since an alternative may never be taken. pad_packed_sequence gives 1-D lengths whatever it unpacks.
+// alternative's output agrees on, and no rule reads the call, since an alternative may never be taken.
+// pad_packed_sequence gives 1-D lengths whatever it unpacks.
 import { strict as assert } from 'node:assert';
 import { codes, run, shapeOf } from './helpers';
 
@@ -22,6 +23,29 @@ y = t(${input})
 
 const IFEXP = "self.rnn = nn.LSTM(8, 16, batch_first=True) if config.cell == 'lstm' else nn.GRU(8, 16, batch_first=True)";
 const IFSTMT = "if config.cell == 'lstm':\n    self.rnn = nn.LSTM(8, 16, batch_first=True)\nelif config.cell == 'gru':\n    self.rnn = nn.GRU(8, 16, batch_first=True)\nelse:\n    self.rnn = nn.RNN(8, 16, batch_first=True)";
+
+const NET = (init: string, forward: string, input = 'torch.zeros(2, 8)', classes = ''): string => `import torch
+import torch.nn as nn
+
+class Mine(nn.Module):
+    def __init__(self, n):
+        super().__init__()
+        self.lin = nn.Linear(8, n)
+
+    def forward(self, x):
+        return self.lin(x)
+${classes}
+class Net(nn.Module):
+    def __init__(self, flag, n):
+        super().__init__()
+${init.split('\n').map((l) => `        ${l}`).join('\n')}
+
+    def forward(self, x):
+${forward.split('\n').map((l) => `        ${l}`).join('\n')}
+
+n = Net(FLAG, N)
+z = n(${input})
+`;
 
 describe('layers chosen by a setting not known', () => {
   it("an LSTM or a GRU by a conditional expression: the output both give, the state they disagree on unknown", async () => {
@@ -66,29 +90,6 @@ describe('layers chosen by a setting not known', () => {
     assert.deepEqual(result.tensors.filter((t) => t.name === 's').map((t) => t.shape), ['(1,)', '(2,)']);
     assert.deepEqual(result.tensors.filter((t) => t.name === 'u').map((t) => t.shape), ['(2,)']);
   });
-
-  const NET = (init: string, forward: string, input = 'torch.zeros(2, 8)', classes = ''): string => `import torch
-import torch.nn as nn
-
-class Mine(nn.Module):
-    def __init__(self, n):
-        super().__init__()
-        self.lin = nn.Linear(8, n)
-
-    def forward(self, x):
-        return self.lin(x)
-${classes}
-class Net(nn.Module):
-    def __init__(self, flag, n):
-        super().__init__()
-${init.split('\n').map((l) => `        ${l}`).join('\n')}
-
-    def forward(self, x):
-${forward.split('\n').map((l) => `        ${l}`).join('\n')}
-
-n = Net(FLAG, N)
-z = n(${input})
-`;
 
   it('a user module on one path and a layer on the other: each runs, and the output is what both give', async () => {
     const body = NET('self.f = Mine(4) if flag else nn.Linear(8, 4)', 'y = self.f(x)\nreturn y');
@@ -154,39 +155,8 @@ describe('callables chosen by a setting not known', () => {
   });
 
   it('user module classes picked in if/else, then built: the output both give', async () => {
-    const classes = `
-class Other(nn.Module):
-    def __init__(self, n):
-        super().__init__()
-        self.lin = nn.Linear(8, n)
-
-    def forward(self, x):
-        return torch.relu(self.lin(x))
-`;
-    const body = `import torch
-import torch.nn as nn
-
-class Mine(nn.Module):
-    def __init__(self, n):
-        super().__init__()
-        self.lin = nn.Linear(8, n)
-
-    def forward(self, x):
-        return self.lin(x)
-${classes}
-class Net(nn.Module):
-    def __init__(self, flag):
-        super().__init__()
-        block = Mine if flag else Other
-        self.f = block(4)
-
-    def forward(self, x):
-        y = self.f(x)
-        return y
-
-n = Net(FLAG)
-z = n(torch.zeros(2, 8))
-`;
+    const other = '\nclass Other(nn.Module):\n    def __init__(self, n):\n        super().__init__()\n        self.n = n\n\n    def forward(self, x):\n        return torch.zeros(x.size(0), self.n)\n';
+    const body = NET('block = Mine if flag else Other\nself.f = block(4)', 'y = self.f(x)\nreturn y', 'torch.zeros(2, 8)', other);
     assert.equal(await shapeOf(body, 'y'), '(2, 4)');
   });
 
