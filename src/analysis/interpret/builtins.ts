@@ -208,8 +208,9 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
 function isInstance(value: Value | undefined, type: Value): boolean | undefined {
   if (!value || value.kind === 'unknown' || type.kind !== 'module') return undefined;
   if (value.kind === 'layer' && value.layer.alternatives) {
-    // One of several layers: decided only when every alternative gives the same answer.
-    const answers = value.layer.alternatives.map((option) => isInstance({ kind: 'layer', layer: option }, type));
+    // One of several layers: decided only when every alternative gives the same answer; a user module (which may
+    // extend the type asked) is not decided here.
+    const answers = value.layer.alternatives.map((option) => (option.module ? undefined : isInstance({ kind: 'layer', layer: option }, type)));
     return answers.every((a) => a === answers[0]) ? answers[0] : undefined;
   }
   if (value.kind === 'layer') {

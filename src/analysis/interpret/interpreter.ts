@@ -6,7 +6,7 @@ import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
 import { walkStatements } from '../parse/walk';
 import type { Range } from '../findings';
-import { LayerDesc, bindArgs } from '../layers/layer';
+import { LayerDesc, OPAQUE_LAYER, bindArgs, moduleLayer } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
 import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
@@ -1555,7 +1555,7 @@ export class Interpreter {
   addSequentialChild(layer: LayerDesc, name: Value, child: Value): void {
     const names = this.sequentialNames.get(layer) ?? layer.children.map((_, i) => String(i));
     const certain = name.kind === 'str' && this.uncertain === 0 && this.loopAppends.length === 0 && names.length === layer.children.length;
-    const desc = child.kind === 'layer' ? child.layer : child.kind === 'instance' ? { ...OPAQUE_LAYER, kind: 'Module', label: child.cls.name, module: child } : OPAQUE_LAYER;
+    const desc = child.kind === 'layer' ? child.layer : child.kind === 'instance' ? moduleLayer(child) : OPAQUE_LAYER;
     if (!certain) {
       layer.children.push(OPAQUE_LAYER);
       this.sequentialNames.delete(layer);
@@ -1576,6 +1576,8 @@ export class Interpreter {
   private layerAttribute(layer: LayerDesc, name: string, expr: { range: Range }): Value {
     // One of several layers: an argument they all have, as far as their values agree.
     if (layer.alternatives) {
+      // A container's or a user module's attributes are not its arguments: not read.
+      if (layer.alternatives.some((option) => option.module || option.children.length || option.repeats)) return name === 'forward' ? { kind: 'method', receiver: { kind: 'layer', layer }, name } : UNKNOWN;
       const values = layer.alternatives.map((option) => option.args.get(name)?.value);
       if (values.some((v) => v === undefined)) return values.every((v) => v === undefined) ? { kind: 'method', receiver: { kind: 'layer', layer }, name } : UNKNOWN;
       return (values as Value[]).reduce((a, b) => joinValues(a, b));
@@ -1960,8 +1962,42 @@ export class Interpreter {
         return this.callMethod(callee.receiver, callee.name, args, kwargs, expr);
       case 'kmodel':
         return callKerasModel(this, callee.model, args, expr);
+      case 'either':
+        return this.callEither(callee.options, args, kwargs, expr, partial);
       default:
         return UNKNOWN;
+    }
+  }
+
+  /**
+   * A call of one of several callables (a layer class picked in if/else, then built): each is called, muted since it
+   * may never be, and the results are what they all agree on (two layers of one class with their agreed arguments, or
+   * a layer that is one of several). One that reports an error, or gives unknown, makes the result unknown.
+   */
+  private callEither(options: Value[], args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
+    const results: Value[] = [];
+    for (const option of options) {
+      const result = this.mutedResult(() => this.callValue(option, args, kwargs, expr, partial), false);
+      if (result.kind === 'unknown') return UNKNOWN;
+      results.push(result);
+    }
+    return joinAlternatives(results);
+  }
+
+  /**
+   * What code that may never run where it is analysed gives (one of alternatives): its reports muted, unknown when it
+   * reports an error; `mayNotRun` also makes what it sets on objects a possibility rather than a certainty.
+   */
+  private mutedResult(run: () => Value, mayNotRun: boolean): Value {
+    const errorsBefore = this.ctx.errorCount;
+    this.ctx.muted++;
+    if (mayNotRun) this.uncertain++;
+    try {
+      const result = run();
+      return this.ctx.errorCount > errorsBefore ? UNKNOWN : result;
+    } finally {
+      if (mayNotRun) this.uncertain--;
+      this.ctx.muted--;
     }
   }
 
@@ -2255,20 +2291,25 @@ export class Interpreter {
   }
 
   /**
-   * A layer that is one of several (built on paths not decided): what every alternative's output agrees on. Rules do
-   * not see these calls, since a finding on an alternative that is never taken would be false; an alternative that
-   * cannot be computed makes the whole unknown.
+   * A module that is one of several (built on paths not decided): what every alternative's output agrees on. Rules do
+   * not see these calls, since a finding on an alternative that is never taken would be false: a built-in layer's
+   * shape rule is applied alone, and a container or a user module runs muted and as code that may not run (what it
+   * reports still makes its output unknown). An alternative that cannot be computed makes the whole unknown.
    */
   private applyAlternatives(alternatives: LayerDesc[], args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     const outputs: Value[] = [];
     for (const layer of alternatives) {
-      const family = torchFamily(layer.kind);
-      if (!family) return UNKNOWN;
-      const output = family.apply(layer, args, kwargs, { call: expr, origin: this.originOf(expr), applyLayer: () => UNKNOWN });
+      const output =
+        layer.module || layer.children.length || layer.repeats ? this.mutedResult(() => this.applyLayer(layer, args, kwargs, expr), true) : this.applyShapeRule(layer, args, kwargs, expr);
       if (output.kind === 'unknown') return UNKNOWN;
       outputs.push(output);
     }
     return joinAlternatives(outputs);
+  }
+
+  private applyShapeRule(layer: LayerDesc, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    const family = torchFamily(layer.kind);
+    return family ? family.apply(layer, args, kwargs, { call: expr, origin: this.originOf(expr), applyLayer: () => UNKNOWN }) : UNKNOWN;
   }
 
   // ── user classes and functions ────────────────────────────────────────────────
@@ -3125,18 +3166,8 @@ function sequentialChildren(args: Value[]): LayerDesc[] {
   // A dict that may hold modules it does not list: a child not known stands for them, so the output is not claimed.
   if (args.length === 1 && args[0].kind === 'dict' && args[0].partial) return [OPAQUE_LAYER];
   const source = args.length === 1 && args[0].kind === 'dict' ? [...args[0].entries.values()] : args;
-  return source.map((a) => (a.kind === 'layer' ? a.layer : a.kind === 'instance' ? { ...OPAQUE_LAYER, kind: 'Module', label: a.cls.name, module: a } : OPAQUE_LAYER));
+  return source.map((a) => (a.kind === 'layer' ? a.layer : a.kind === 'instance' ? moduleLayer(a) : OPAQUE_LAYER));
 }
-
-const OPAQUE_LAYER: LayerDesc = {
-  framework: 'torch',
-  kind: 'Opaque',
-  qualname: 'unknown',
-  call: { kind: 'call', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, func: { kind: 'other', range: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, calls: [] }, args: [], keywords: [], argsRange: { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } }, hasStarArgs: false, starArgs: [], starKwargs: [] },
-  args: new Map(),
-  children: [],
-  label: 'an unknown module',
-};
 
 /** What a NumPy array's own method, attribute or index gives is NumPy's too (torch.from_numpy is a function). */
 function stillNumpy(from: TensorValue, result: Value): Value {

@@ -2,7 +2,7 @@
 import { Dim, UNKNOWN_DIM, sameDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, formatShape, shapeOf, trailing } from '../shapes/shape';
 import { MAX_WEIGHT, TensorValue, UNKNOWN, Value } from '../values/value';
-import type { LayerArg, LayerDesc } from '../layers/layer';
+import { LayerArg, LayerDesc, moduleLayer } from '../layers/layer';
 
 /** A map that notes each key set on it, until the holder takes the notes (see Scope.written). */
 class WriteNotingMap<K, V> extends Map<K, V> {
@@ -142,7 +142,11 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   if (a.kind === 'tensor' && b.kind === 'tensor') return joinTensors(a, b);
   if (sameValue(a, b)) return a;
   if (--budget.left < 0) return UNKNOWN;
-  if (a.kind === 'layer' && b.kind === 'layer') return joinLayers(a.layer, b.layer) ?? alternativeLayers(a.layer, b.layer) ?? UNKNOWN;
+  if (a.kind === 'layer' && b.kind === 'layer') return joinLayers(a.layer, b.layer) ?? alternativeModules(a.layer, b.layer) ?? UNKNOWN;
+  const modules = moduleOf(a) && moduleOf(b) ? alternativeModules(moduleOf(a)!, moduleOf(b)!) : undefined;
+  if (modules) return modules;
+  const callables = eitherOf(a, b);
+  if (callables) return callables;
   // Two floats (other values, or values not known): a float either way, its value not known.
   if (a.kind === 'float' && b.kind === 'float') return { kind: 'float' };
   if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind && !a.element && !b.element && a.items.length === b.items.length) {
@@ -180,22 +184,46 @@ function joinLayers(a: LayerDesc, b: LayerDesc): Value | undefined {
 /** The most alternatives one layer value stands for; a join past it is unknown. */
 const MAX_ALTERNATIVES = 4;
 
+/** A torch module as a layer: a layer, or a user module's instance (whose forward runs when it is applied). */
+function moduleOf(v: Value): LayerDesc | undefined {
+  if (v.kind === 'layer') return v.layer.framework === 'torch' ? v.layer : undefined;
+  return v.kind === 'instance' && v.cls.isTorchModule && !v.cls.isKerasModel ? moduleLayer(v) : undefined;
+}
+
 /**
- * Torch layers that do not join into one (`nn.LSTM(...)` on one path, `nn.GRU(...)` on another, or one layer with
- * another flag): a layer that is one of them. Only built-in layers without children take part, so that applying the
- * alternatives is a pure shape computation.
+ * Torch modules that do not join into one (`nn.LSTM(...)` on one path, `nn.GRU(...)` on another, one layer with
+ * another flag, a container or a user module on one path and a layer on the other, the items of a ModuleList read at
+ * an index not known): a layer that is one of them. Applying it applies each and keeps what their outputs agree on.
  */
-function alternativeLayers(a: LayerDesc, b: LayerDesc): Value | undefined {
+function alternativeModules(a: LayerDesc, b: LayerDesc): Value | undefined {
   const options: LayerDesc[] = [];
   for (const layer of [a, b]) {
     for (const option of layer.alternatives ?? [layer]) {
-      if (option.framework !== 'torch' || option.broken || option.module || option.repeats || option.children.length || option.alternatives) return undefined;
-      if (!options.includes(option)) options.push(option);
+      if (option.framework !== 'torch' || option.broken) return undefined;
+      // One user module may be wrapped more than once (each join wraps it anew): it is one alternative.
+      if (!options.some((o) => o === option || (o.module !== undefined && o.module === option.module))) options.push(option);
     }
   }
   if (options.length > MAX_ALTERNATIVES) return undefined;
   const label = options.map((o) => o.label).join(' or ');
   return { kind: 'layer', layer: { framework: 'torch', kind: 'alternatives', qualname: 'alternatives', call: a.call, args: new Map(), children: [], label, alternatives: options } };
+}
+
+/** A value a path may pick to call (`cell = nn.LSTM if lstm else nn.GRU`): a torch class or function, a user module class. */
+function isChoosable(v: Value): boolean {
+  return (v.kind === 'module' && v.path.startsWith('torch.')) || (v.kind === 'class' && v.cls.isTorchModule && !v.cls.isKerasModel);
+}
+
+/** Torch classes or functions picked on different paths: one of them, each called when it is. */
+function eitherOf(a: Value, b: Value): Value | undefined {
+  const options: Value[] = [];
+  for (const value of [a, b]) {
+    for (const option of value.kind === 'either' ? value.options : [value]) {
+      if (!isChoosable(option)) return undefined;
+      if (!options.some((o) => sameValue(o, option))) options.push(option);
+    }
+  }
+  return options.length <= MAX_ALTERNATIVES ? { kind: 'either', options } : undefined;
 }
 
 /**

@@ -46,11 +46,30 @@ export interface LayerDesc {
   /** For a user-defined module placed in a container (nn.Sequential): the instance whose forward runs. */
   module?: import('../values/value').InstanceValue;
   /**
-   * A layer chosen on paths the analysis could not decide (`nn.LSTM(...) if cell == 'lstm' else nn.GRU(...)`): one of
-   * these torch layers, each a plain built-in one. Applying it gives what every alternative's output agrees on, and no
-   * rule reads the call (an alternative may never be taken); `kind` is then 'alternatives', which no family models.
+   * A module chosen on paths the analysis could not decide (`nn.LSTM(...) if cell == 'lstm' else nn.GRU(...)`, a
+   * container or a user module on one path and a layer on another, a ModuleList's item at an index not known): one of
+   * these torch modules. Applying it gives what every alternative's output agrees on, and no rule reads the call (an
+   * alternative may never be taken); `kind` is then 'alternatives', which no family models.
    */
   alternatives?: LayerDesc[];
+}
+
+const NOWHERE = { start: { line: 0, column: 0 }, end: { line: 0, column: 0 } };
+
+/** A module the analysis cannot follow: applying it gives unknown. */
+export const OPAQUE_LAYER: LayerDesc = {
+  framework: 'torch',
+  kind: 'Opaque',
+  qualname: 'unknown',
+  call: { kind: 'call', range: NOWHERE, func: { kind: 'other', range: NOWHERE, calls: [] }, args: [], keywords: [], argsRange: NOWHERE, hasStarArgs: false, starArgs: [], starKwargs: [] },
+  args: new Map(),
+  children: [],
+  label: 'an unknown module',
+};
+
+/** A user-defined module as a layer (a container's child, one of alternatives): applying it runs its forward. */
+export function moduleLayer(module: import('../values/value').InstanceValue): LayerDesc {
+  return { ...OPAQUE_LAYER, kind: 'Module', label: module.cls.name, module };
 }
 
 export function bindArgs(params: ParamSpec[], call: Call, positional: Value[], keywords: Map<string, Value>): Map<string, LayerArg> {

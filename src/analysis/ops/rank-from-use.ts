@@ -13,6 +13,7 @@ import { MAX_RANK } from '../shapes/shape';
 import { unpackedSizeExpr } from './rank-from-unpacking';
 import type { Value } from '../values/value';
 import type { LayerDesc } from '../layers/layer';
+import { isRecurrent } from '../layers/torch/recurrent';
 
 /** What an op demands of its input's rank, and the rank of its (first) output relative to the input's. */
 export interface RankDemand {
@@ -131,16 +132,18 @@ const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.adaptive_max_pool2d': { accepts: [3, 4], shift: 0 },
   'torch.nn.functional.adaptive_avg_pool2d': { accepts: [3, 4], shift: 0 },
 };
-const RECURRENT = ['LSTM', 'GRU', 'RNN'];
 
 /** The built-in layers a layer value may be: itself, or each of the alternatives built on different paths. */
 function optionsOf(layer: LayerDesc): LayerDesc[] {
   return layer.alternatives ?? [layer];
 }
 
-/** A layer that returns (output, state) whichever alternative it is (`nn.LSTM` on one path, `nn.GRU` on another). */
-function isRecurrent(layer: LayerDesc | undefined): boolean {
-  return !!layer && optionsOf(layer).every((o) => RECURRENT.includes(o.kind));
+/**
+ * A layer that returns (output, state) whichever alternative it is (`nn.LSTM` on one path, `nn.GRU` on another); the
+ * recurrent layers' own isRecurrent answers for one layer, and no for alternatives.
+ */
+function alwaysRecurrent(layer: LayerDesc | undefined): boolean {
+  return !!layer && optionsOf(layer).every(isRecurrent);
 }
 
 /** A layer whose every item of the tuple it returns follows its input's rank, whichever alternative it is. */
@@ -157,7 +160,7 @@ function rankRuleOf(layer: LayerDesc): { accepts: (rank: number) => boolean; shi
   const options = optionsOf(layer);
   const rules = options.map((o) => LAYER_RANKS[o.kind]);
   if (rules.some((r) => !r) || rules.some((r) => r.shift !== rules[0].shift)) return undefined;
-  const recurrent = options.filter((o) => RECURRENT.includes(o.kind)).length;
+  const recurrent = options.filter(isRecurrent).length;
   const tuple = options.filter((o) => TUPLE_LAYERS.has(o.kind)).length;
   if ((recurrent !== 0 && recurrent !== options.length) || (tuple !== 0 && tuple !== options.length)) return undefined;
   const acceptedBy = (rule: RankDemand, rank: number) => (!rule.accepts || rule.accepts.includes(rank)) && (rule.atLeast === undefined || rank >= rule.atLeast);
@@ -528,7 +531,7 @@ class RankProver {
   private firstOutput(expr: A.Expr): Provenance | undefined {
     if (expr.kind !== 'call') return undefined;
     const layer = this.layerDescOf(expr.func);
-    if (isRecurrent(layer) || isTupleLayer(layer)) return this.layerCall(expr);
+    if (alwaysRecurrent(layer) || isTupleLayer(layer)) return this.layerCall(expr);
     if (this.pathOf(expr.func) === 'torch.nn.utils.rnn.pad_packed_sequence' && expr.args.length >= 1 && !expr.hasStarArgs) {
       const packed = this.expr(expr.args[0]);
       return packed?.packed ? shifted(packed, 1) : undefined;
@@ -699,7 +702,7 @@ class RankProver {
     if (input.packed) {
       // A recurrent layer runs a PackedSequence whose data is 2-D (PyTorch: "input must have 2 dimensions") and
       // returns one of the same layout; no other layer takes one.
-      if (!isRecurrent(layer)) return undefined;
+      if (!alwaysRecurrent(layer)) return undefined;
       this.demand(input, (r) => r === 2, true);
       return input;
     }
@@ -712,7 +715,7 @@ class RankProver {
    * layers of the table count (a recurrent layer hands a tuple to the next; a user module is not followed here).
    */
   private sequential(layer: LayerDesc, input: Provenance): Provenance | undefined {
-    const rules = layer.children.map((child) => (child.framework === 'torch' && !child.broken && !child.module && !RECURRENT.includes(child.kind) && !TUPLE_LAYERS.has(child.kind) ? LAYER_RANKS[child.kind] : undefined));
+    const rules = layer.children.map((child) => (child.framework === 'torch' && !child.broken && !child.module && !isRecurrent(child) && !TUPLE_LAYERS.has(child.kind) ? LAYER_RANKS[child.kind] : undefined));
     if (rules.length === 0 || rules.some((r) => !r)) return undefined;
     let shift = 0;
     for (const rule of rules as RankDemand[]) {
@@ -801,7 +804,7 @@ class RankProver {
     if (layer) {
       const out = this.layerCall(call);
       // A recurrent layer returns a tuple; only `[0]` or unpacking reaches its output.
-      return isRecurrent(layer) || isTupleLayer(layer) ? undefined : out;
+      return alwaysRecurrent(layer) || isTupleLayer(layer) ? undefined : out;
     }
     const listItem = this.joinsList(call);
     // The items of a literal list joined by torch.cat or torch.stack, each read once.

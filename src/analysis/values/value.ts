@@ -189,6 +189,11 @@ export type Value =
   /** `boundClass`: a @classmethod read from its class or an instance, called with the class as its first argument. */
   | { kind: 'function'; def: FunctionDef; owner?: InstanceValue; closure?: Scope; boundClass?: ClassInfo }
   | { kind: 'module'; path: string }
+  /**
+   * One of several callables, chosen on paths the analysis could not decide (`cell = nn.LSTM if lstm else nn.GRU`,
+   * a layer class or a user module class set in if/else): calling it calls each and keeps what their results agree on.
+   */
+  | { kind: 'either'; options: Value[] }
   /** A library object known by its class; `torchtext`: what a legacy torchtext object holds (ops/torchtext). */
   /** `tokenizer`: a Keras Tokenizer's state (ops/keras-text). */
   /** `frame`: a pandas DataFrame or Series, or its `.iloc` (ops/pandas). */
