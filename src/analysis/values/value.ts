@@ -33,6 +33,11 @@ export interface TensorValue {
   /** Set on the output sequence of a recurrent layer, whose axes have known roles. */
   rnnOutput?: boolean;
   /**
+   * The recurrent layer whose output sequence this is, when its axes' roles come from the layer's batch_first alone (the
+   * data's layout was not known): reading it along the wrong axis may then be the flag's mistake, not the index's.
+   */
+  layoutFromFlag?: LayerDesc;
+  /**
    * The bidirectional torch recurrent layer whose (batch, seq, 2 × hidden) or (seq, batch, 2 × hidden) output this still
    * is, step for step: kept through copies, moves, dropout and element-wise functions of it alone, dropped by anything
    * that reorders or mixes the steps or adds other values (flip, roll, cumsum, softmax, arithmetic). SL152 reads it.

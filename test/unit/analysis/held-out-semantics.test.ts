@@ -210,3 +210,23 @@ describe('a str key on a tensor', () => {
     assert.deepEqual(await codes(`${model.replace("batch['ids']", 'batch[0]')}y = model(torch.rand(3, 5))\n`), ['SL110']);
   });
 });
+
+describe('a recurrent output read along its batch axis, the data layout not known', () => {
+  const lstm = 'lstm = nn.LSTM(35, 64, batch_first=True)\n';
+
+  it('offers the flag as well as the index: time-first windows into a batch_first layer read at out[-1]', async () => {
+    const result = await run(`${torchPrelude}${lstm}x = torch.randn(3, 8, 35)\nout, _ = lstm(x)\nlast = out[-1, :, :]\n`);
+    assert.deepEqual(result.findings.map((f) => [f.code, f.range.start.line + 1]), [['SL102', 7]]);
+    assert.deepEqual(result.findings[0].fixes.map((f) => f.title), ['Use out[:, -1, :]', 'Set batch_first=False (if the data is sequence-first)']);
+    // The edit is on the layer's constructor (line 4), where batch_first=True is written.
+    const edits = result.findings[0].fixes[1].edits;
+    assert.deepEqual(edits.map((e) => e.range.start.line + 1), [4]);
+    assert.match(edits[0].newText, /False/);
+  });
+
+  it('data known to be batch-first leaves only the index to fix', async () => {
+    const result = await run(`${torchPrelude}${lstm}batch_size, seq_len = 8, 3\nx = torch.randn(batch_size, seq_len, 35)\nout, _ = lstm(x)\nlast = out[-1, :, :]\n`);
+    assert.deepEqual(result.findings.map((f) => f.code), ['SL102']);
+    assert.deepEqual(result.findings[0].fixes.map((f) => f.title), ['Use out[:, -1, :]']);
+  });
+});

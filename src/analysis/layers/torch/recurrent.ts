@@ -147,6 +147,7 @@ function outputFor(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): { o
   const misread = layout !== undefined && layout !== (config.batchFirst ? 'batch-first' : 'seq-first');
   if (misread) dims = [shape.dims[0], shape.dims[1], feature];
   const output: TensorValue = { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(dims), rnnOutput: !misread };
+  if (layout === undefined) output.layoutFromFlag = layer;
   if (config.directions === 2) output.bidirectionalOf = layer;
   // The layer computes (time, batch, features) in one block and returns batch_first output as a transposed view.
   const sizes = knownSizes([time, batch, feature]);

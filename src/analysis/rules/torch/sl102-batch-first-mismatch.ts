@@ -91,7 +91,11 @@ export const batchFirstMismatch: Rule = {
         range: event.node.range,
         message: `${ctx.text(event.node.range)} takes the last element of the batch axis (axis ${batchAxis}) of a ${timeAxis === 0 ? 'sequence-first' : 'batch-first'} output ${formatShape(value.shape)}; the last time step is ${corrected}`,
         related: value.origin ? [{ range: value.origin.range, message: `output ${formatShape(value.shape)} comes from here` }] : [],
-        fixes: [fix(`Use ${corrected}`, [replace(event.node.range, corrected)], true)],
+        fixes: [
+          fix(`Use ${corrected}`, [replace(event.node.range, corrected)], true),
+          // The data's layout was not known: it may be the layer's flag that misreads it (time-first data, batch_first=True).
+          ...(value.layoutFromFlag ? [fix(`Set batch_first=${timeAxis === 0 ? 'True' : 'False'} (if the data is ${timeAxis === 0 ? 'batch-first' : 'sequence-first'})`, [setKeyword(value.layoutFromFlag.call, 'batch_first', timeAxis === 0 ? 'True' : 'False')])] : []),
+        ],
       });
     },
   },
