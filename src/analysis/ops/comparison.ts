@@ -1,7 +1,7 @@
 // Comparisons, logical ops and masks, as methods (`ids.eq(pad)`) and functions (`torch.eq(ids, pad)`):
 // element-wise comparisons broadcast and give bool; masked_select and nonzero pick elements out, so only their rank
 // is known; select drops one axis; in-place ops that write into the tensor return it unchanged in shape.
-import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, knownProduct } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { broadcast } from './broadcast';
@@ -64,7 +64,7 @@ export function comparisonOrMask(t: TensorValue, name: string, args: Value[], kw
     case 'ravel': {
       if (!t.shape.rankKnown) return keep(shapeOf([UNKNOWN_DIM]));
       const dims = t.shape.dims;
-      const n: Dim = dims.every((d) => d.kind === 'int') ? intDim(dims.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1), { origin }) : dims.length === 1 ? dims[0] : UNKNOWN_DIM;
+      const n: Dim = dims.every((d) => d.kind === 'int') ? intDim(knownProduct(dims), { origin }) : dims.length === 1 ? dims[0] : UNKNOWN_DIM;
       return keep(shapeOf([n]));
     }
     case 'all':

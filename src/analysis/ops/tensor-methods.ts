@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, knownProduct, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
@@ -177,8 +177,8 @@ function symbolTimesLeftover(t: TensorValue, others: Dim[]): Dim | undefined {
   // A symbol that is itself a multiple of another counts as that one times its factor.
   const s = symbols[0].scaled?.base.kind === 'sym' ? symbols[0].scaled.base : symbols[0];
   const by = s === symbols[0] ? 1 : symbols[0].scaled!.by;
-  const known = t.shape.dims.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), by);
-  const rest = others.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+  const known = by * knownProduct(t.shape.dims);
+  const rest = knownProduct(others);
   if (!Number.isSafeInteger(known) || known % rest !== 0) return undefined;
   const k = known / rest;
   if (k === 1) return s;
@@ -191,10 +191,10 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
   if (minus === -1) return tensor(t, shapeOf(dims), origin);
   const out = [...dims];
-  const total = t.shape.rankKnown && t.shape.dims.every((d) => d.kind === 'int') ? t.shape.dims.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1) : undefined;
+  const total = t.shape.rankKnown && t.shape.dims.every((d) => d.kind === 'int') ? knownProduct(t.shape.dims) : undefined;
   const others = dims.filter((_, i) => i !== minus);
   if (total !== undefined && others.every((d) => d.kind === 'int')) {
-    const rest = others.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+    const rest = knownProduct(others);
     const folds = rest > 0 && total % rest === 0 ? foldedLayers(t, dims, total / rest, origin) : undefined;
     const merged = folds ? undefined : mergedAxes(t.shape.dims, dims, minus);
     const role = merged?.some((d) => d.role === 'batch') ? 'batch' : undefined;
@@ -338,7 +338,7 @@ export function flatten(t: TensorValue, start: number, end: number, origin: Orig
   const e = normaliseAxis(end, rank);
   if (s === undefined || e === undefined || e < s) return tensor(t, UNKNOWN_SHAPE, origin);
   const merged = t.shape.dims.slice(s, e + 1);
-  const product = merged.length === 1 ? merged[0] : merged.every((d) => d.kind === 'int') ? intDim(merged.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1), { origin }) : UNKNOWN_DIM;
+  const product = merged.length === 1 ? merged[0] : merged.every((d) => d.kind === 'int') ? intDim(knownProduct(merged), { origin }) : UNKNOWN_DIM;
   return tensor(t, shapeOf([...t.shape.dims.slice(0, s), product, ...t.shape.dims.slice(e + 1)]), origin);
 }
 

@@ -72,6 +72,13 @@ export function knownValue(d: Dim): number | undefined {
   return d.kind === 'int' ? d.value : undefined;
 }
 
+/** The product of the sizes that are known numbers, a size not known counting as 1. */
+export function knownProduct(dims: readonly Dim[]): number {
+  let product = 1;
+  for (const d of dims) if (d.kind === 'int') product *= d.value;
+  return product;
+}
+
 export function withRole(d: Dim, role: DimRole | undefined): Dim {
   if (!role) return d;
   return { ...d, role };

@@ -1,6 +1,6 @@
 // Dense, Dropout, Flatten, Reshape, RepeatVector, Masking, the merge layers and the other Keras layers
 // that sit around a recurrent one.
-import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
+import { Dim, UNKNOWN_DIM, intDim, knownProduct } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf, withLast } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
@@ -17,7 +17,7 @@ function tensorIn(args: Value[]): TensorValue | undefined {
 }
 
 function product(dims: Dim[]): Dim {
-  return dims.every((d) => d.kind === 'int') ? intDim(dims.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1)) : UNKNOWN_DIM;
+  return dims.every((d) => d.kind === 'int') ? intDim(knownProduct(dims)) : UNKNOWN_DIM;
 }
 
 function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {

@@ -1,5 +1,5 @@
 // nn.Sequential (applies its children in order) and nn.Flatten.
-import { UNKNOWN_DIM, intDim } from '../../shapes/dim';
+import { UNKNOWN_DIM, intDim, knownProduct } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../../shapes/shape';
 import { UNKNOWN, Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
@@ -33,7 +33,7 @@ function applyFlatten(layer: LayerDesc, args: Value[], _kwargs: Map<string, Valu
   const end = normaliseAxis(argInt(layer, 'end_dim') ?? -1, rank);
   if (start === undefined || end === undefined || end < start) return { ...input, shape: UNKNOWN_SHAPE, origin: ctx.origin };
   const merged = input.shape.dims.slice(start, end + 1);
-  const product = merged.every((d) => d.kind === 'int') ? intDim(merged.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1), { origin: ctx.origin }) : UNKNOWN_DIM;
+  const product = merged.every((d) => d.kind === 'int') ? intDim(knownProduct(merged), { origin: ctx.origin }) : UNKNOWN_DIM;
   return { ...input, origin: ctx.origin, shape: shapeOf([...input.shape.dims.slice(0, start), product, ...input.shape.dims.slice(end + 1)]) };
 }
 

@@ -1,5 +1,5 @@
 import { argValue } from '../../layers/layer';
-import { intDim } from '../../shapes/dim';
+import { intDim, knownProduct } from '../../shapes/dim';
 import { lastDim } from '../../shapes/shape';
 import { intValue } from '../../values/value';
 import { fix, replace } from '../edits';
@@ -36,7 +36,7 @@ export const kerasBidirectionalOutputSize: Rule = {
       if (!producer || producer.kind !== 'Bidirectional' || last.kind !== 'int') return;
       const rest = input.shape.dims.slice(1);
       if (!rest.every((d) => d.kind === 'int')) return;
-      const total = rest.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+      const total = knownProduct(rest);
       const target = argValue(layer, 'target_shape');
       if (target.kind !== 'tuple' && target.kind !== 'list') return;
       const sizes = target.items.map(intValue);

@@ -1,5 +1,5 @@
 import type { Range } from '../../findings';
-import { Dim, formatDim } from '../../shapes/dim';
+import { Dim, formatDim, knownProduct } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { dimsFromSizeArgs, reshapeSizeArgs } from '../../ops/dims-from-values';
 import type { Value } from '../../values/value';
@@ -76,7 +76,7 @@ export function lastBatchViewClash(input: Dim[], requested: Dim[]): SizeClash | 
   if (batches.length !== 1 || batch.kind !== 'sym' || !batch.lastBatch) return undefined;
   const minus = requested.filter((d) => d.kind === 'int' && d.value === -1).length;
   if (minus > 1 || !requested.every((d) => d.kind === 'int' && (d.value > 0 || d.value === -1))) return undefined;
-  const rest = input.reduce((p, d) => p * (d.kind === 'int' ? d.value : 1), 1);
+  const rest = knownProduct(input);
   const want = requested.reduce((p, d) => p * (d.kind === 'int' && d.value > 0 ? d.value : 1), 1);
   if (!Number.isSafeInteger(rest) || !Number.isSafeInteger(want) || rest === 0) return undefined;
   const fits = (rows: number) => (minus ? (rows * rest) % want === 0 : rows * rest === want);

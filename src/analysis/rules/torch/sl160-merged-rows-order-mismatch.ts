@@ -1,6 +1,7 @@
 import type { Dim } from '../../shapes/dim';
 import { formatShape, shapeOf as shapeOfDims } from '../../shapes/shape';
 import { isMerged } from '../../ops/regrouping';
+import { knownSizes } from '../../ops/layout';
 import type { Rule } from '../rule';
 import { codeText } from './describe';
 
@@ -8,9 +9,7 @@ const ELEMENTWISE = new Set(['+', '-', '*', '/']);
 
 /** The merged sizes of an axis when every one is known. */
 function knownFactors(d: Dim): number[] | undefined {
-  if (!isMerged(d)) return undefined;
-  const sizes = d.merged.map((m) => (m.kind === 'int' ? m.value : undefined));
-  return sizes.every((v) => v !== undefined) ? (sizes as number[]) : undefined;
+  return isMerged(d) ? knownSizes(d.merged) : undefined;
 }
 
 /**
