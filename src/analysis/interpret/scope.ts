@@ -263,6 +263,7 @@ function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
   if ((a.mixedBounds || b.mixedBounds) && (joined.minValue !== undefined || joined.maxValue !== undefined)) joined.mixedBounds = true;
   if (a.rnnOutput && b.rnnOutput) joined.rnnOutput = true;
   if (a.bidirectionalOf && a.bidirectionalOf === b.bidirectionalOf) joined.bidirectionalOf = a.bidirectionalOf;
+  if (a.paddedSteps && a.paddedSteps === b.paddedSteps) joined.paddedSteps = a.paddedSteps;
   if (a.seqFrom && a.seqFrom === b.seqFrom) joined.seqFrom = a.seqFrom;
   if (a.normalisedOver && b.normalisedOver && a.normalisedOver.axis === b.normalisedOver.axis && a.normalisedOver.rank === b.normalisedOver.rank && a.normalisedOver.call === b.normalisedOver.call) joined.normalisedOver = a.normalisedOver;
   if (a.regrouped && a.regrouped === b.regrouped) joined.regrouped = a.regrouped;

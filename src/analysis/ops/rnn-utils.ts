@@ -65,6 +65,8 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
         padded = { ...padded, shape: shapeOf(dims), strides: undefined };
       }
       const packed: PackedValue = steps ? { kind: 'packed', padded, batchFirst, origin, steps } : { kind: 'packed', padded, batchFirst, origin };
+      if (literal?.length && literal.every((n) => Number.isInteger(n) && n > 0)) packed.lengths = literal;
+      else if (lengths?.kind === 'list' && !lengths.element && lengths.items.length > 0 && lengths.items.every((v) => v === lengths.items[0])) packed.equalLengths = true;
       return packed;
     }
     case 'pack_sequence': {
@@ -106,11 +108,34 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
         shape = shapeOf(dims);
       }
       const lengths: TensorValue = { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([shape.rankKnown && shape.dims.length >= 2 ? shape.dims[batchFirst ? 0 : 1] : UNKNOWN_DIM]) };
-      return { kind: 'tuple', items: [{ kind: 'tensor', dtype: sequence.padded.dtype, origin, shape, rnnOutput: sequence.padded.rnnOutput }, lengths] };
+      const padded: TensorValue = { kind: 'tensor', dtype: sequence.padded.dtype, origin, shape, rnnOutput: sequence.padded.rnnOutput };
+      if (padsSomeSequence(sequence, shape, batchFirst, totalLength !== undefined && totalLength.kind !== 'none')) {
+        const timeAxis = batchFirst ? 1 : 0;
+        padded.paddedSteps = sequence.lengths ? { call: origin.range, timeAxis, lengths: sequence.lengths } : { call: origin.range, timeAxis };
+      }
+      return { kind: 'tuple', items: [padded, lengths] };
     }
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * Whether pad_packed_sequence's output holds padding: false only when the analysis knows that every sequence fills the
+ * padded steps (every known length is the padded length, or one sequence and no total_length to pad it further).
+ */
+function padsSomeSequence(sequence: PackedValue, shape: Shape, batchFirst: boolean, totalLength: boolean): boolean {
+  const dims = shape.rankKnown && shape.dims.length >= 2 ? shape.dims : undefined;
+  const time = dims?.[batchFirst ? 1 : 0];
+  const batch = dims?.[batchFirst ? 0 : 1];
+  const lengths = sequence.lengths;
+  if (sequence.equalLengths && !totalLength) return false;
+  if (lengths) {
+    const longest = Math.max(...lengths);
+    if (lengths.every((n) => n === longest) && (!totalLength || (time?.kind === 'int' && time.value === longest))) return false;
+    return true;
+  }
+  return !(batch?.kind === 'int' && batch.value === 1 && !totalLength);
 }
 
 /** A packed value's `.data`: every sequence's steps one after another, (total steps, *), the steps' count not known. */

@@ -466,6 +466,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     const bounds = valueBounds(t, name, args, kwargs);
     result.rnnOutput = t.rnnOutput;
     if (t.bidirectionalOf && STEPWISE.has(name)) result.bidirectionalOf = t.bidirectionalOf;
+    if (t.paddedSteps && STEPWISE.has(name)) result.paddedSteps = t.paddedSteps;
     if (t.stepFeatures && STEPWISE.has(name)) result.stepFeatures = t.stepFeatures;
     if (name === 'softmax') markSoftmax(result, t, args[0] ?? kwargs.get('dim'), origin);
     else carryNormalised(result, t, name);
@@ -531,6 +532,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     case 'type': {
       const moved = tensor(t, t.shape, origin, conversionDtype(t, name, args, kwargs));
       if (t.bidirectionalOf) moved.bidirectionalOf = t.bidirectionalOf;
+      if (t.paddedSteps) moved.paddedSteps = t.paddedSteps;
       carryNormalised(moved, t, name);
       return moved;
     }

@@ -377,7 +377,10 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       if (ELEMENTWISE.has(name) && first?.kind === 'tensor') {
         const result = tensorMethod(first, 'clone', [], new Map(), origin);
         if (result.kind === 'tensor' && !LAYOUT_KEEPING.has(name)) delete result.strides;
-        if (result.kind === 'tensor' && !STEPWISE.has(name)) delete result.bidirectionalOf;
+        if (result.kind === 'tensor' && !STEPWISE.has(name)) {
+          delete result.bidirectionalOf;
+          delete result.paddedSteps;
+        }
         if (result.kind === 'tensor' && name === 'softmax') markSoftmax(result, first, args[1] ?? kwargs.get('dim'), origin);
         else carryNormalised(result, first, name);
         return result;

@@ -55,6 +55,7 @@ import { rnnFlattenedOutputOneColumn } from './torch/sl154-rnn-flattened-output-
 import { packedLengthExceedsSteps } from './torch/sl155-packed-length-exceeds-steps';
 import { layerFloatSize } from './torch/sl158-layer-float-size';
 import { mergedRowsOrderMismatch } from './torch/sl160-merged-rows-order-mismatch';
+import { paddedLastStep } from './torch/sl156-padded-last-step';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -128,6 +129,7 @@ const RULES: readonly Rule[] = [
   attentionSoftmaxAxis,
   rnnFlattenedOutputOneColumn,
   packedLengthExceedsSteps,
+  paddedLastStep,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,

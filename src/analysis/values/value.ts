@@ -44,6 +44,13 @@ export interface TensorValue {
    */
   bidirectionalOf?: LayerDesc;
   /**
+   * The padded output pad_packed_sequence made of a batch whose lengths are not all the padded length, still step for
+   * step: kept through copies, moves, dropout, element-wise functions of it alone and Linear, dropped by anything that
+   * reorders or mixes the steps. `call` is the pad_packed_sequence call, `lengths` the lengths packed when the analysis
+   * knows them. SL156 reads it: the last padded step is padding for every shorter sequence.
+   */
+  paddedSteps?: PaddedSteps;
+  /**
    * The output of a softmax (not log_softmax) over this axis, still as it came out: kept through copies, moves and
    * dropout, dropped by anything else (an element-wise function, a mask, a view, a transpose). `call` is the softmax's
    * range. SL153 reads it where the weights are summed by a product.
@@ -79,6 +86,14 @@ export interface TensorValue {
   kerasNode?: { layer: LayerDesc; args: Value[]; kwargs: Map<string, Value>; index?: number };
 }
 
+/** See TensorValue.paddedSteps. */
+export interface PaddedSteps {
+  call: Range;
+  /** The padded time axis: 1 with batch_first=True, 0 without. */
+  timeAxis: number;
+  lengths?: number[];
+}
+
 export interface PackedValue {
   kind: 'packed';
   /** The padded tensor it was packed from, with its layout. */
@@ -90,6 +105,10 @@ export interface PackedValue {
    * longer length than there are steps packs what is not there, and the recurrent layer reading it raises.
    */
   steps?: Dim;
+  /** The lengths given to pack_padded_sequence, when the analysis knows every one of them. */
+  lengths?: number[];
+  /** The lengths are known to be all the same (`[n] * 4` of an n not known): nothing is padded. */
+  equalLengths?: boolean;
 }
 
 export interface InstanceValue {

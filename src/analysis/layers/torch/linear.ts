@@ -8,7 +8,10 @@ function applyLinear(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value
   const input = args[0];
   const out = argDim(layer, 'out_features', 'feature');
   const shape = input?.kind === 'tensor' ? withLast(input.shape, out) : trailing([out]);
-  return { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape, name: input?.kind === 'tensor' && !input.shape.rankKnown ? input.name : undefined };
+  const output: Value = { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape, name: input?.kind === 'tensor' && !input.shape.rankKnown ? input.name : undefined };
+  // Each step's output is a function of that step alone: the padding's steps stay where they were (SL156).
+  if (input?.kind === 'tensor' && input.paddedSteps) output.paddedSteps = input.paddedSteps;
+  return output;
 }
 
 function hoverLinear(layer: LayerDesc): string {

@@ -173,6 +173,8 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
     const padded = outputFor(layer, { ...input.padded, shape: packedAsLayerLayout(layer, input) }, ctx);
     batch = padded.batch;
     const packedOut: PackedValue = { kind: 'packed', padded: padded.output, batchFirst: config.batchFirst ?? false, origin: ctx.origin };
+    if (input.lengths) packedOut.lengths = input.lengths;
+    if (input.equalLengths) packedOut.equalLengths = true;
     output = packedOut;
   }
   const stateBatch = batched ? batch ?? symDim('batch', { role: 'batch' }) : undefined;

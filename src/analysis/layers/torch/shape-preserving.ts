@@ -24,7 +24,10 @@ function applySame(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>,
   if (input?.kind !== 'tensor') return UNKNOWN;
   const output = { ...input, origin: ctx.origin };
   // A softmax over the steps mixes them: the output is no longer a recurrent layer's, step for step.
-  if (output.bidirectionalOf && layer.kind.includes('Softmax')) delete output.bidirectionalOf;
+  if (layer.kind.includes('Softmax')) {
+    delete output.bidirectionalOf;
+    delete output.paddedSteps;
+  }
   // The weights of an nn.Softmax, over its dim; a dropout passes them on, anything else makes other values.
   if (layer.kind === 'Softmax') markSoftmax(output, input, layer.args.get('dim')?.value, ctx.origin);
   else if (!layer.kind.includes('Dropout')) delete output.normalisedOver;

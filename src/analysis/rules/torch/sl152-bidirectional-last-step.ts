@@ -20,7 +20,8 @@ const candidates = new WeakMap<Range, { node: Subscript; tensor: TensorValue; la
  * step, one sequence, an ellipsis, a step count known to be 1 (whose one step is the whole sequence).
  */
 export function lastStepOfBothDirections(t: TensorValue, items: readonly IndexItem[]): number | undefined {
-  if (!t.bidirectionalOf || !t.shape.rankKnown || t.shape.dims.length !== 3) return undefined;
+  // On the padded output of pad_packed_sequence the last step is padding for shorter sequences: SL156 says so instead.
+  if (!t.bidirectionalOf || t.paddedSteps || !t.shape.rankKnown || t.shape.dims.length !== 3) return undefined;
   const timeAxis = t.shape.dims.findIndex((d) => d.role === 'time');
   if (timeAxis !== 0 && timeAxis !== 1) return undefined;
   const time = t.shape.dims[timeAxis];
