@@ -138,9 +138,14 @@ function foldNote(a: Dim[], b: Dim[]): string {
   return folded?.kind === 'int' ? `; ${folded.folds}` : '';
 }
 
-/** CrossEntropyLoss/NLLLoss with (N, C) logits: the target must be N class ids (rank 3 and up is SL113's). */
+/**
+ * CrossEntropyLoss/NLLLoss with (N, C) logits: the target must be N class ids. With (N, C, d1, …) logits PyTorch first
+ * compares N with the target's first axis, whatever its rank (a recurrent state's (layers, batch, classes) scores
+ * against (batch,) ids); how the other axes must match is SL113's.
+ */
 function checkClassification(c: LossCall, input: TensorValue, target: TensorValue, ctx: RuleContext): void {
   if (input.shape.dims.length === 1) return checkUnbatched(c, input, target, ctx);
+  if (input.shape.dims.length > 2) return checkSpatialBatch(c, input, target, ctx);
   if (input.shape.dims.length !== 2) return;
   const n = input.shape.dims[0];
   const t = target.shape.dims;
@@ -161,6 +166,29 @@ function checkClassification(c: LossCall, input: TensorValue, target: TensorValu
     related: related(input, target),
     fixes,
   });
+}
+
+/**
+ * (N, C, d1, …) scores against a target whose first axis is known to differ from N: PyTorch 1.13 raises "Expected input
+ * batch_size (N) to match target batch_size (M)" before it looks at the other axes. A float target of the scores' own
+ * rank is read as class probabilities (another check), so only ids or another rank are compared.
+ */
+function checkSpatialBatch(c: LossCall, input: TensorValue, target: TensorValue, ctx: RuleContext): void {
+  const n = input.shape.dims[0];
+  const t = target.shape.dims;
+  if (t.length === 0 || !conflicting(n, t[0])) return;
+  if (target.dtype === 'float' && t.length === input.shape.dims.length) return;
+  ctx.report({
+    range: c.call.range,
+    message: `${c.lossName} reads input ${formatShape(input.shape)}${from(input)} as (N, C, d1${input.shape.dims.length > 3 ? ', …' : ''}) = ${formatDim(n)} sample(s) × ${formatDim(input.shape.dims[1])} classes, but the target ${formatShape(target.shape)}${from(target)} has batch size ${formatDim(t[0])}: it raises "Expected input batch_size (${formatDim(n)}) to match target batch_size (${formatDim(t[0])})"${stateAxisNote(input)}`,
+    related: related(input, target),
+  });
+}
+
+/** When the scores' first axis is a recurrent state's num_layers × directions (h_n kept whole by a squeeze that did nothing). */
+function stateAxisNote(input: TensorValue): string {
+  const first = input.shape.dims[0];
+  return first.kind !== 'unknown' && first.stateLayers ? `; its first axis is the recurrent state's num_layers × directions (${formatDim(first)}), not the batch: take the last layer's state, h_n[-1], before the classifier` : '';
 }
 
 /**
