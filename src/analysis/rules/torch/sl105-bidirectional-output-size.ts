@@ -20,6 +20,26 @@ export function linearMismatch(event: LayerCallEvent): { got: Extract<Dim, { kin
   return { got, want, producer: producerLayer(got) };
 }
 
+/**
+ * A Linear whose in_features is the very value a bidirectional recurrent layer was given as hidden_size, both not known
+ * (`nn.LSTM(e, hidden, bidirectional=True)` and `nn.Linear(hidden, n)` of a parameter `hidden`), fed that layer's
+ * 2 × hidden features: hidden_size is at least 1 (PyTorch refuses 0), so the two never agree.
+ */
+export function symbolicBidirectionalHalf(event: LayerCallEvent): { producer: LayerDesc; got: Dim } | undefined {
+  if (event.layer.kind !== 'Linear' || event.layer.framework !== 'torch') return undefined;
+  const input = event.args[0];
+  if (input?.kind !== 'tensor') return undefined;
+  const got = lastDim(input.shape);
+  if (got.kind !== 'sym' || got.scaled?.by !== 2) return undefined;
+  const producer = producerLayer(got);
+  const want = event.layer.args.get('in_features')?.value;
+  if (!producer || !isRecurrent(producer) || want?.kind !== 'symint' || want.dim.kind !== 'sym') return undefined;
+  const config = recurrentConfig(producer);
+  const proj = producer.args.get('proj_size')?.value;
+  if (config.directions !== 2 || (proj && !(proj.kind === 'int' && proj.value === 0)) || producer.args.get('hidden_size')?.value !== want) return undefined;
+  return { producer, got };
+}
+
 export function isBidirectionalHalf(m: { got: { value: number }; want: number; producer?: LayerDesc }): boolean {
   return !!m.producer && isRecurrent(m.producer) && recurrentConfig(m.producer).directions === 2 && m.want * 2 === m.got.value;
 }
@@ -30,6 +50,18 @@ export function inFeaturesFix(event: LayerCallEvent, got: number, want: number, 
   const text = ctx.text(arg.expr.range);
   const doubled = got === want * 2 && !/^\d+$/.test(text) ? `${/^[\w.]+$/.test(text) ? text : `(${text})`} * 2` : String(got);
   return [fix(`Set in_features=${doubled}`, [replace(arg.expr.range, doubled)], true)];
+}
+
+function reportSymbolic(event: LayerCallEvent, producer: LayerDesc, got: Dim, ctx: RuleContext): void {
+  const arg = event.layer.args.get('in_features');
+  const text = arg?.expr ? ctx.text(arg.expr.range) : 'hidden_size';
+  const doubled = `${/^[\w.]+$/.test(text) ? text : `(${text})`} * 2`;
+  ctx.report({
+    range: event.call.args[0]?.range ?? event.call.range,
+    message: `Linear expects in_features=${text} (line ${event.layer.call.range.start.line + 1}) but the bidirectional ${layerName(producer)}, built with hidden_size=${text}, outputs 2 × ${text} features (2 directions × hidden_size): whatever ${text} is, the two differ and it raises "mat1 and mat2 shapes cannot be multiplied"`,
+    related: [relatedArg(event.layer, 'in_features', `in_features=${text} is set here`), { range: producer.call.range, message: 'bidirectional=True doubles the output features' }, ...relatedDim(got, `2 × ${text} features come from here`)],
+    fixes: arg?.expr ? [fix(`Set in_features=${doubled}`, [replace(arg.expr.range, doubled)], true)] : [],
+  });
 }
 
 export const bidirectionalOutputSize: Rule = {
@@ -52,7 +84,12 @@ export const bidirectionalOutputSize: Rule = {
     },
     layerCall(event, ctx) {
       const m = linearMismatch(event);
-      if (!m || !isBidirectionalHalf(m)) return;
+      if (!m) {
+        const half = symbolicBidirectionalHalf(event);
+        if (half) reportSymbolic(event, half.producer, half.got, ctx);
+        return;
+      }
+      if (!isBidirectionalHalf(m)) return;
       const producer = m.producer!;
       const hidden = argInt(producer, 'hidden_size');
       ctx.report({
