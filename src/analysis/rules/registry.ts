@@ -56,6 +56,7 @@ import { packedLengthExceedsSteps } from './torch/sl155-packed-length-exceeds-st
 import { layerFloatSize } from './torch/sl158-layer-float-size';
 import { mergedRowsOrderMismatch } from './torch/sl160-merged-rows-order-mismatch';
 import { paddedLastStep } from './torch/sl156-padded-last-step';
+import { packedLengthsRank } from './torch/sl159-packed-lengths-rank';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -130,6 +131,7 @@ const RULES: readonly Rule[] = [
   rnnFlattenedOutputOneColumn,
   packedLengthExceedsSteps,
   paddedLastStep,
+  packedLengthsRank,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,
