@@ -30,7 +30,9 @@ export function sequenceArithmetic(op: string, left: Value, right: Value): Value
       if (!left.element && !right.element) return sequence(left.kind, [...left.items, ...right.items]);
       const a = sequenceLength(left);
       const b = sequenceLength(right);
-      const element = commonElement([left.element ?? commonElement(left.items), right.element ?? commonElement(right.items)]);
+      // An empty side adds no items: the other side's are all there is (`ids + [pad] * 0`).
+      const sides = [left, right].filter((side) => side.element || side.items.length > 0);
+      const element = commonElement(sides.map((side) => side.element ?? commonElement(side.items)));
       return summary(left.kind, a !== undefined && b !== undefined ? a + b : undefined, element);
     }
     const a = strLength(left);

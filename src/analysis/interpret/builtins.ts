@@ -9,6 +9,12 @@ import { frameLength, isFrame } from '../ops/pandas';
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
 
+/**
+ * Lists whose items are known but whose order is not (a set's, and what list(), tuple() and enumerate() make of it):
+ * what pairs an item with its position (`{w: i for i, w in enumerate(set(words))}`) is not followed item by item.
+ */
+export const inArbitraryOrder = new WeakSet<Value>();
+
 export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'ord', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
 
 /** PackedSequence's qualified name (a namedtuple: `isinstance(p, tuple)` holds too). */
@@ -114,7 +120,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
           if (v.kind !== 'str' && v.kind !== 'int') return UNKNOWN;
           seen.set(`${v.kind}:${v.value}`, v);
         }
-        return sequence('list', [...seen.values()]);
+        const unique = sequence('list', [...seen.values()]);
+        // Python iterates a set of strings in an order of its own (hashes vary between runs): the items are listed,
+        // but which comes first is not known.
+        if (seen.size > 1) inArbitraryOrder.add(unique);
+        return unique;
       }
       if (name === 'sorted') {
         // Sorted known scalars keep their values in the new order; anything else keeps only its length.
@@ -127,7 +137,9 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
         });
         return sequence('list', reverse ? ordered.reverse() : ordered);
       }
-      return sequence(kind, [...items]);
+      const copied = sequence(kind, [...items]);
+      if (a && inArbitraryOrder.has(a)) inArbitraryOrder.add(copied);
+      return copied;
     }
     case 'isinstance': {
       const types = b?.kind === 'tuple' ? b.items : b ? [b] : [];
@@ -172,7 +184,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       if (first === undefined) return UNKNOWN;
       // Over an iterable not followed (a set, a partial dict, a tensor of unknown rank), the count is still an int.
       if (!seq) return a?.kind === 'unknown' || a?.kind === 'dict' || a?.kind === 'tensor' ? summary('list', undefined, { kind: 'tuple', items: [{ kind: 'symint', dim: UNKNOWN_DIM }, UNKNOWN] }) : UNKNOWN;
-      if (seq.items) return sequence('list', seq.items.map((v, i) => ({ kind: 'tuple', items: [{ kind: 'int', value: first + i }, v] })));
+      if (seq.items) {
+        const counted = sequence('list', seq.items.map((v, i): Value => ({ kind: 'tuple', items: [{ kind: 'int', value: first + i }, v] })));
+        if (a && inArbitraryOrder.has(a)) inArbitraryOrder.add(counted);
+        return counted;
+      }
       // The count is an int even where the number of items is not known.
       return summary('list', seq.length, { kind: 'tuple', items: [{ kind: 'symint', dim: UNKNOWN_DIM }, seq.element] });
     }

@@ -34,8 +34,8 @@ import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
-import { Scope, joinAlternatives, joinValues, sameValue } from './scope';
-import { callBuiltin, BUILTIN_NAMES, iterable, PACKED_SEQUENCE } from './builtins';
+import { Scope, anyEntry, joinAlternatives, joinValues, sameValue } from './scope';
+import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
@@ -164,6 +164,8 @@ function iterableLength(v: Value): number | undefined {
 }
 
 const MAX_UNROLL = 16;
+/** The most items a dict comprehension is unrolled over: a vocabulary written in the file. */
+const MAX_DICT_UNROLL = 256;
 /** The longest list whose length a counted loop gives (a longer one keeps an unknown length). */
 const MAX_COUNTED_LENGTH = 1_000_000;
 
@@ -1325,6 +1327,10 @@ export class Interpreter {
     const single = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1;
     const unrollable = this.unrolling === 0 && single;
     const firstIter = iterable(this.eval(expr.generators[0].iter, scope));
+    if (expr.container === 'dict' && expr.key && expr.generators.length === 1 && this.unrolling === 0) {
+      const dict = this.unrolledDict(expr, expr.key, firstIter, scope);
+      if (dict) return dict;
+    }
     if (unrollable) {
       const iter = firstIter;
       const { target, ifs } = expr.generators[0];
@@ -1369,6 +1375,40 @@ export class Interpreter {
     // One generator and no filter: as many items as the iterable has, when that is known.
     const count = single && expr.generators[0].ifs.length === 0 ? iterableLength(firstIter) : undefined;
     return count === undefined ? listOf(element) : summary('list', count, element);
+  }
+
+  /**
+   * A dict comprehension over a short sequence whose items are listed (`{w: i + 2 for i, w in enumerate(words)}` of a
+   * vocabulary written in the file): every key and value, as the loop gives them. Undefined (the comprehension stays a
+   * summary) when an item's filter or key is not known: the dict is then never a guess of fewer keys.
+   */
+  private unrolledDict(expr: A.Comprehension, keyExpr: A.Expr, iter: Value, scope: Scope): Value | undefined {
+    if ((iter.kind !== 'list' && iter.kind !== 'tuple') || iter.element || iter.items.length === 0 || iter.items.length > MAX_DICT_UNROLL || inArbitraryOrder.has(iter)) return undefined;
+    const { target, ifs } = expr.generators[0];
+    const entries = new Map<string, Value>();
+    this.unrolling++;
+    try {
+      for (const item of iter.items) {
+        const inner = scope.fork();
+        this.bind(target, item, inner, null);
+        let keep = true;
+        for (const test of ifs) {
+          const value = boolValue(this.eval(test, inner));
+          if (value === undefined) return undefined;
+          if (!value) {
+            keep = false;
+            break;
+          }
+        }
+        if (!keep) continue;
+        const key = this.eval(keyExpr, inner);
+        if (key.kind !== 'str' && key.kind !== 'int') return undefined;
+        entries.set(String(key.value), this.eval(expr.element, inner));
+      }
+    } finally {
+      this.unrolling--;
+    }
+    return { kind: 'dict', entries };
   }
 
   private lookup(expr: A.Name, scope: Scope): Value {
@@ -1655,6 +1695,7 @@ export class Interpreter {
     if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? value.values ?? UNKNOWN;
     // A key not known, in a dict whose every value is one summary (a dict comprehension's): that value, or a KeyError.
     if (value.kind === 'dict' && value.values && value.entries.size === 0 && !value.namespace) return value.values;
+    if (value.kind === 'dict' && key.kind !== 'str' && key.kind !== 'int') return anyEntry(value);
     if (value.kind === 'method' && value.name === '__shape__' && value.receiver.kind === 'tensor' && key.kind === 'int') {
       return tensorMethod(value.receiver, 'size', [key], new Map(), this.originOf(expr));
     }
@@ -2069,6 +2110,7 @@ export class Interpreter {
         if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
         if (name === 'get') {
           const key = args[0];
+          if (key && key.kind !== 'str' && key.kind !== 'int' && !receiver.partial) return anyEntry(receiver, args[1] ?? NONE);
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
         // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.

@@ -1,7 +1,7 @@
 // Variable scopes, and how two control-flow paths join: a name keeps its value only where both paths agree.
 import { Dim, UNKNOWN_DIM, sameDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, formatShape, shapeOf, trailing } from '../shapes/shape';
-import { MAX_WEIGHT, TensorValue, UNKNOWN, Value } from '../values/value';
+import { MAX_WEIGHT, TensorValue, UNKNOWN, Value, joinedInts } from '../values/value';
 import { LayerArg, LayerDesc, moduleLayer } from '../layers/layer';
 
 /** A map that notes each key set on it, until the holder takes the notes (see Scope.written). */
@@ -160,6 +160,24 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
     return tag ? { kind: 'tuple', items, tag } : { kind: 'tuple', items };
   }
   return UNKNOWN;
+}
+
+/**
+ * The value a dict gives for a key the analysis cannot name (`word2idx[w]` of a word not known): one of its entries, or
+ * `fallback` (`.get(w, unk)`), since any other key raises KeyError. Ints join to an int between the least and the
+ * greatest of them, so ids looked up in a vocabulary keep their bounds; other values join as two paths do. Only for a
+ * dict whose every key is listed.
+ */
+export function anyEntry(dict: Extract<Value, { kind: 'dict' }>, fallback?: Value): Value {
+  if (dict.partial || dict.namespace || dict.parser || dict.entries.size === 0 || dict.entries.size > 1024) return UNKNOWN;
+  const values = [...dict.entries.values()];
+  if (fallback) values.push(fallback);
+  const ints = joinedInts(values);
+  if (ints) return ints;
+  const budget = { left: MAX_WEIGHT };
+  let joined = values[0];
+  for (let i = 1; i < values.length && joined.kind !== 'unknown'; i++) joined = joinValues(joined, values[i], budget);
+  return joined;
 }
 
 /**

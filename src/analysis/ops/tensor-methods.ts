@@ -370,8 +370,21 @@ export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, 
     }
   }
   const values = tensor(t, shape, origin, dtype);
-  if (withIndices) return { kind: 'tuple', items: [values, tensor(t, shape, origin, 'long')] };
+  const positions = name.startsWith('arg') || withIndices ? indexBounds(t, axes) : undefined;
+  if (name.startsWith('arg') && positions) Object.assign(values, positions);
+  if (withIndices) return { kind: 'tuple', items: [values, Object.assign(tensor(t, shape, origin, 'long'), positions ?? {})] };
   return values;
+}
+
+/**
+ * The positions argmax (or max's indices) can take along one axis of known size: 0 to size - 1, so ids picked from a
+ * generator's scores are bounded by its vocabulary. Bounds replace the tensor's own (those are values, not positions).
+ */
+function indexBounds(t: TensorValue, axes: (number | undefined)[]): { minValue: number; maxValue: number; mixedBounds: undefined } | undefined {
+  if (axes.length !== 1 || axes[0] === undefined || !t.shape.rankKnown) return undefined;
+  const axis = normaliseAxis(axes[0], t.shape.dims.length);
+  const size = axis === undefined ? undefined : t.shape.dims[axis];
+  return size?.kind === 'int' && size.value > 0 ? { minValue: 0, maxValue: size.value - 1, mixedBounds: undefined } : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
 import type { Range } from '../findings';
 import type { Call, ClassDef, FunctionDef } from '../parse/ast';
 import type { Dim, DimRole, Origin } from '../shapes/dim';
+import { UNKNOWN_DIM } from '../shapes/dim';
 import type { Shape } from '../shapes/shape';
 import type { LayerDesc } from '../layers/layer';
 import type { Regrouping } from '../ops/regrouping';
@@ -358,8 +359,33 @@ export function sequence(kind: 'list' | 'tuple', items: Value[], tag?: SequenceT
 export function commonElement(items: Value[]): Value {
   const first = items[0];
   if (!first) return UNKNOWN;
-  for (const item of items) if (item !== first && !sameScalar(item, first)) return UNKNOWN;
+  for (const item of items) if (item !== first && !sameScalar(item, first)) return joinedInts(items) ?? UNKNOWN;
   return first;
+}
+
+/**
+ * Ints of several values, as one: an int between the least and the greatest of them (ids of a vocabulary and its
+ * padding id keep their bounds), or an int not known when one of them has no bounds. Undefined unless every value is an
+ * int (an int only assumed for a parameter may be a list: not one).
+ */
+export function joinedInts(values: readonly Value[]): Value | undefined {
+  let min = Infinity;
+  let max = -Infinity;
+  let bounded = true;
+  for (const v of values) {
+    if (v.kind === 'int') {
+      min = Math.min(min, v.value);
+      max = Math.max(max, v.value);
+    } else if (v.kind === 'symint' && v.assumed === undefined) {
+      if (v.bounds) {
+        min = Math.min(min, v.bounds.min);
+        max = Math.max(max, v.bounds.max);
+      } else bounded = false;
+    } else return undefined;
+  }
+  if (!values.length) return undefined;
+  if (!bounded || !Number.isFinite(min) || !Number.isFinite(max)) return { kind: 'symint', dim: UNKNOWN_DIM };
+  return min === max ? { kind: 'int', value: min } : { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min, max } };
 }
 
 function sameScalar(a: Value, b: Value): boolean {

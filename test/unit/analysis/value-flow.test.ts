@@ -234,6 +234,17 @@ describe('loops and conditions', () => {
       assert.ok((await codes(body)).includes('SL108'));
     });
 
+    it('argmax over a generator\'s scores gives ids below its vocabulary: a narrower Embedding fed them is too small', async () => {
+      const body = head + 'gen = nn.Linear(32, 1000)\nsmall = nn.Embedding(500, 16)\nscores = gen(torch.randn(4, 7, 32))\nnxt = scores[:, -1].argmax(-1, keepdim=True)\nfeat = small(nxt)\n';
+      const result = await run(body);
+      assert.deepEqual(result.findings.map((f) => f.code), ['SL108']);
+      assert.match(result.findings[0].message, /ids up to 999/);
+      assert.deepEqual(await codes(body.replace('nn.Embedding(500, 16)', 'nn.Embedding(1000, 16)')), []);
+      // max's indices too; an axis not known gives no bound.
+      assert.deepEqual(await codes(body.replace('scores[:, -1].argmax(-1, keepdim=True)', 'scores.max(dim=2)[1]')), ['SL108']);
+      assert.deepEqual(await codes(body.replace('nn.Linear(32, 1000)', 'nn.Linear(32, int(input()))')), []);
+    });
+
     it('stack of ids from one range keeps that range for every slice', async () => {
       const body = head + 'emb = nn.Embedding(10, 4)\nx = torch.stack([torch.randint(0, 40, (8, 1)) for _ in range(3)], dim=1)\nout = emb(x[:, 1, :])\n';
       assert.ok((await codes(body)).includes('SL108'));
@@ -259,6 +270,48 @@ describe('loops and conditions', () => {
     it('zip of sequences of unknown length pairs what their items are like', async () => {
       const body = head + 'def f(n):\n    xs = [torch.zeros(2, 3) for _ in range(n)]\n    ys = [torch.zeros(4) for _ in range(n)]\n    for a, b in zip(xs, ys):\n        y = b\n    return y\nz = f(int(input()))\n';
       assert.equal(await shapeOf(body, 'z'), '(4,)');
+    });
+  });
+
+  describe('a vocabulary looked up with a word the analysis cannot name (PyTorch 1.13: the padded batch raises IndexError in the Embedding)', () => {
+    const head = 'import torch\nimport torch.nn as nn\n';
+    const vocab = 'corpus = ["the cat sat on the mat", "the dog ate my homework"]\nw2i = {}\nfor sent in corpus:\n    for w in sent.split():\n        if w not in w2i:\n            w2i[w] = len(w2i)\n';
+
+    it('gives one of its ids, between the least and the greatest, so a pad id equal to its size reaches the Embedding', async () => {
+      const body = `${head}${vocab}PAD = len(w2i)\nemb = nn.Embedding(len(w2i), 8)\nseqs = [[w2i[w] for w in s.split()] for s in corpus]\nL = max(len(s) for s in seqs)\nbatch = torch.tensor([s + [PAD] * (L - len(s)) for s in seqs])\nout = emb(batch)\n`;
+      const result = await run(body);
+      assert.deepEqual(result.findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL108@14']);
+      assert.match(result.findings[0].message, /num_embeddings=9 .* ids up to 9/);
+      assert.equal(await shapeOf(body, 'batch'), '(2, 6)');
+      // The table sized for the pad id: no finding.
+      assert.deepEqual(await codes(body.replace('nn.Embedding(len(w2i), 8)', 'nn.Embedding(len(w2i) + 1, 8)')), []);
+    });
+
+    it('a dict comprehension over a vocabulary written in the file holds each word\'s id: ids that start at 2 pass a table of len(words) rows', async () => {
+      const body = `${head}words = ["<pad>", "<unk>", "hello", "world", "foo", "bar"]\nstoi = {w: i + 2 for i, w in enumerate(words)}\nemb = nn.Embedding(len(words), 4)\nids = torch.tensor([stoi[w] for w in ["hello", "world"]])\nv = emb(ids)\n`;
+      assert.deepEqual(await codes(body), []);
+      const result = await run(body.replace('["hello", "world"]', '["hello", "bar"]'));
+      assert.deepEqual(result.findings.map((f) => f.code), ['SL108']);
+      assert.match(result.findings[0].message, /num_embeddings=6 .* ids up to 7/);
+      // A filter not known, or keys it cannot name, leave the dict a summary of its values.
+      assert.deepEqual(await codes(body.replace('for i, w in enumerate(words)}', 'for i, w in enumerate(words) if keep(w)}')), []);
+    });
+
+    it('a set of words is iterated in an order of its own: its enumeration is not paired word by word', async () => {
+      const body = `${head}words = "the cat sat on the mat".split()\nw2i = {w: i for i, w in enumerate(set(words))}\nemb = nn.Embedding(5, 4)\nv = emb(torch.tensor([w2i["mat"]]))\n`;
+      // Each word's id is one of 0..4 (a table of 5 rows fits it), whichever Python picks.
+      assert.deepEqual(await codes(body), []);
+      const sorted = body.replace('enumerate(set(words))', 'enumerate(sorted(set(words)))').replace('nn.Embedding(5, 4)', 'nn.Embedding(1, 4)');
+      // Sorted, "mat" is id 1: a one-row table is too small.
+      assert.deepEqual(await codes(sorted), ['SL108']);
+    });
+
+    it('.get with a default joins the default in; a dict that may hold other keys gives nothing', async () => {
+      const get = `${head}w2i = {"a": 0, "b": 1, "c": 2}\nemb = nn.Embedding(3, 4)\nwords = input().split()\nids = torch.tensor([w2i.get(w, 3) for w in words])\nout = emb(ids)\n`;
+      assert.deepEqual(await codes(get), ['SL108']);
+      assert.deepEqual(await codes(get.replace('w2i.get(w, 3)', 'w2i.get(w, 2)')), []);
+      const partial = `${head}w2i = {"a": 0, "b": 1, "c": 2}\nw2i.update(more)\nemb = nn.Embedding(3, 4)\nids = torch.tensor([w2i[w] for w in input().split()])\nout = emb(ids)\n`;
+      assert.deepEqual(await codes(partial), []);
     });
   });
 
