@@ -31,7 +31,7 @@ import { inPlaceResult } from '../ops/in-place';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAlternatives, joinValues, sameValue } from './scope';
@@ -656,7 +656,7 @@ export class Interpreter {
 
   private execIf(stmt: A.If, scope: Scope): boolean {
     const test = this.eval(stmt.test, scope);
-    const known = isMainGuard(stmt.test, this.ctx) ? this.runningAsScript : boolValue(test);
+    const known = isMainGuard(stmt.test, this.ctx) ? this.runningAsScript : truthValue(test);
     if (known === true) return this.execBlock(stmt.body, scope);
     if (known === false) return this.execBlock(stmt.orelse, scope);
     const thenScope = scope.fork();
@@ -1225,13 +1225,13 @@ export class Interpreter {
         const operand = this.eval(expr.operand, scope);
         if (expr.op === '-' && operand.kind === 'int') return { kind: 'int', value: -operand.value, origin: { range: expr.range, text: this.ctx.text(expr.range) } };
         if (expr.op === '-' && operand.kind === 'float') return { kind: 'float', value: operand.value === undefined ? undefined : -operand.value };
-        if (expr.op === 'not') return boolValue(operand) === undefined ? UNKNOWN : { kind: 'bool', value: !boolValue(operand) };
+        if (expr.op === 'not') return truthValue(operand) === undefined ? UNKNOWN : { kind: 'bool', value: !truthValue(operand) };
         return operand.kind === 'tensor' ? operand : UNKNOWN;
       }
       case 'conditional': {
         // Python evaluates only the branch the test picks: `zeros(…) if h.size(0) == 0 else h[-1]` never reads h[-1]
         // of an empty h.
-        const test = boolValue(this.eval(expr.test, scope));
+        const test = truthValue(this.eval(expr.test, scope));
         if (test === true) return this.eval(expr.body, scope);
         if (test === false) return this.eval(expr.orelse, scope);
         return joinValues(this.eval(expr.body, scope), this.eval(expr.orelse, scope));
@@ -1254,7 +1254,7 @@ export class Interpreter {
       case 'boolop': {
         const left = this.eval(expr.left, scope);
         const right = this.eval(expr.right, scope);
-        const l = boolValue(left);
+        const l = truthValue(left);
         if (l === undefined) return UNKNOWN;
         return expr.op === 'and' ? (l ? right : left) : l ? left : right;
       }

@@ -505,6 +505,27 @@ export function boolValue(v: Value | undefined): boolean | undefined {
   return undefined;
 }
 
+/**
+ * The truth value Python gives v in `if v:`, `not v`, `v and …` and `a if v else b`, where the analysis knows it:
+ * boolValue's, a float's, a string's, and a list's or tuple's by its number of items (`if input_lengths:` of a
+ * list of lengths). An empty list stays unknown: a list the analysis saw built empty may have been filled where it
+ * could not follow (an unknown function appending to it); a tuple or string cannot be.
+ */
+export function truthValue(v: Value | undefined): boolean | undefined {
+  const known = boolValue(v);
+  if (known !== undefined || !v) return known;
+  if (v.kind === 'float') return v.value === undefined ? undefined : v.value !== 0;
+  if (v.kind === 'str') return v.value.length > 0;
+  if (v.kind === 'longstr') return v.length > 0;
+  if (v.kind === 'list' || v.kind === 'tuple') {
+    const length = sequenceLength(v);
+    if (length === undefined) return undefined;
+    if (length > 0) return true;
+    return v.kind === 'tuple' ? false : undefined;
+  }
+  return undefined;
+}
+
 export function numberValue(v: Value | undefined): number | undefined {
   if (!v) return undefined;
   if (v.kind === 'float') return v.value;
