@@ -6,42 +6,20 @@
 //
 // Usage: node test/realcode/unknown-args.mjs [--family torch|attention] [--examples N] [FILE...]
 // Prints the causes, most frequent first, each with its count and up to N example lines (default 3).
-import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve, relative, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { compiled, measuredFiles, root } from './measured-files.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const require = createRequire(import.meta.url);
-const out = join(root, 'out', 'src');
-if (!existsSync(join(out, 'analysis', 'coverage.js'))) {
-  console.error('out/ is missing: run `npx tsc -p .` first');
-  process.exit(2);
-}
-const { createAnalyzer } = require(join(out, 'analysis', 'index.js'));
-const { siteTrace, knowledgeOf } = require(join(out, 'analysis', 'coverage.js'));
-const { Interpreter } = require(join(out, 'analysis', 'interpret', 'interpreter.js'));
-const { Workspaces, projectRootOf } = require(join(out, 'workspace', 'disk-provider.js'));
-const { foreignFileOf } = require(join(out, 'analysis', 'workspace', 'modules.js'));
+const { createAnalyzer } = compiled('analysis/index.js');
+const { siteTrace, knowledgeOf } = compiled('analysis/coverage.js');
+const { Interpreter } = compiled('analysis/interpret/interpreter.js');
+const { Workspaces, projectRootOf } = compiled('workspace/disk-provider.js');
+const { foreignFileOf } = compiled('analysis/workspace/modules.js');
 
 const args = process.argv.slice(2);
 const family = args.includes('--family') ? args[args.indexOf('--family') + 1] : 'torch';
 const examples = args.includes('--examples') ? Number(args[args.indexOf('--examples') + 1]) : 3;
-const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--examples');
-const realDir = join(root, '.realcode', family);
-const repoOf = new Map();
-if (!files.length) {
-  const manifest = JSON.parse(readFileSync(join(here, `${family}-files.json`), 'utf8'));
-  for (const entry of manifest.repos) for (const path of entry.files) {
-    const repo = join(realDir, entry.repo.replace('/', '__'));
-    const p = join(repo, path);
-    if (existsSync(p) && extname(p) === '.py') {
-      files.push(p);
-      repoOf.set(p, repo);
-    }
-  }
-}
+const { files, repoOf } = measuredFiles(family, args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--examples'));
 
 // The calls being made now, innermost last, each with the function the call is written in.
 const calls = [];
