@@ -10,41 +10,20 @@
 // ('caller' when code called it, 'uncalled' when nothing did and its parameters were taken for tensors), and its
 // parameters with the best knowledge each held over its runs (`x=rank`, `lengths=unknown:tensor?`): whether a name is
 // unknown because of what reached the function or because of what its body does.
-import { readFileSync, existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join, resolve, relative, extname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { resolve, relative } from 'node:path';
+import { compiled, measuredFiles, root } from './measured-files.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '..', '..');
-const require = createRequire(import.meta.url);
-const out = join(root, 'out', 'src');
-if (!existsSync(join(out, 'analysis', 'coverage.js'))) {
-  console.error('out/ is missing: run `npx tsc -p .` first');
-  process.exit(2);
-}
-const { createAnalyzer } = require(join(out, 'analysis', 'index.js'));
-const { siteTrace, knowledgeOf } = require(join(out, 'analysis', 'coverage.js'));
-const { Workspaces, projectRootOf } = require(join(out, 'workspace', 'disk-provider.js'));
+const { createAnalyzer } = compiled('analysis/index.js');
+const { siteTrace, knowledgeOf } = compiled('analysis/coverage.js');
+const { Workspaces, projectRootOf } = compiled('workspace/disk-provider.js');
 
 const args = process.argv.slice(2);
 const family = args.includes('--family') ? args[args.indexOf('--family') + 1] : 'torch';
 const onlyUnknown = args.includes('--unknown');
 const withParams = args.includes('--params');
-const files = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--dir');
-const realDir = args.includes('--dir') ? resolve(args[args.indexOf('--dir') + 1]) : join(root, '.realcode', family);
-const repoOf = new Map();
-if (!files.length) {
-  const manifest = JSON.parse(readFileSync(join(here, `${family}-files.json`), 'utf8'));
-  for (const entry of manifest.repos) for (const path of entry.files) {
-    const repo = join(realDir, entry.repo.replace('/', '__'));
-    const p = join(repo, path);
-    if (existsSync(p) && extname(p) === '.py') {
-      files.push(p);
-      repoOf.set(p, repo);
-    }
-  }
-}
+const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--dir');
+const { files, repoOf } = measuredFiles(family, named, args.includes('--dir') ? resolve(args[args.indexOf('--dir') + 1]) : undefined);
 
 const ORDER = { unknown: 0, value: 1, rank: 2, full: 3 };
 const analyzer = await createAnalyzer();

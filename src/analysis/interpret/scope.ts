@@ -345,6 +345,13 @@ export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): bo
       return b.kind === 'function' && a.def === b.def && a.owner === b.owner && a.closure === b.closure;
     case 'instance':
       return a === b;
+    case 'either': {
+      // One choice among the same callables, in whatever order the paths joined them.
+      const other = b as typeof a;
+      if (a.options.length !== other.options.length) return false;
+      for (const option of a.options) if (!other.options.some((o) => sameValue(option, o, budget))) return false;
+      return true;
+    }
     default:
       return false;
   }

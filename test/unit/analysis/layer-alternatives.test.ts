@@ -165,6 +165,13 @@ describe('callables chosen by a setting not known', () => {
     assert.equal(await shapeOf(body, 'y'), '(4, 7, 8)');
   });
 
+  it('classes a generator yields, each picked apart by the same setting, are one choice: each item is it', async () => {
+    // Each call of the helper gives a choice of its own, the same one: the generator's items are that choice.
+    const helper = "\ndef pick(cfg):\n    return nn.LSTM if cfg.cell == 'lstm' else nn.GRU\n\ndef cells(cfg):\n    yield pick(cfg)\n    yield pick(cfg)\n";
+    const body = TAGGER('for cell in cells(config):\n    self.rnn = cell(8, 16, batch_first=True)', 'out, _ = self.rnn(self.emb(x))\nreturn out').replace('class Tagger', `${helper}\nclass Tagger`);
+    assert.equal(await shapeOf(body, 'out'), '(4, 7, 16)');
+  });
+
   it('building a class that is one of several reports nothing, and one that raises makes the layer unknown', async () => {
     // A float size raises when the LSTM is built (SL158); picked against nn.GRU, the construction is muted.
     const alone = TAGGER('self.rnn = nn.LSTM(16 / 2, 16, batch_first=True)', 'out, _ = self.rnn(self.emb(x))\nreturn out');
