@@ -799,6 +799,13 @@ export class Interpreter {
       const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(text);
       return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.laterIterationValue(iter), s, null), stmt.body, twice) };
     }, counted);
+    // A loop certainly run (a known count of at least one, nothing leaving early or skipping) leaves what its
+    // iterations left, never the state before it: `loss = 0` then `loss += criterion(...)` over range(200) is a tensor.
+    if (counted && counted.iterations >= 1) {
+      scope.join(again ? [branch, again] : [branch]);
+      this.execBlock(stmt.orelse, scope);
+      return;
+    }
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
     for (const [k, v] of branch.vars) if (!scope.has(k)) after.vars.set(k, v);
