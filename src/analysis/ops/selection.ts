@@ -1,7 +1,7 @@
 // Ops that pick along a dimension: topk, sort/argsort, index_select, gather, multinomial, F.one_hot.
 import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { DType, TensorValue, Value, intValue } from '../values/value';
+import { DType, TensorValue, Value, boolValue, intValue } from '../values/value';
 import { dimFromValue } from './dims-from-values';
 
 function out(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
@@ -33,9 +33,22 @@ export function topk(t: TensorValue, k: Value | undefined, dim: Value | undefine
 }
 
 /** sort(dim=-1, descending=False) → (values, indices) of the input's shape; argsort → the indices. */
-export function sort(t: TensorValue, origin: Origin, indicesOnly: boolean): Value {
+export function sort(t: TensorValue, origin: Origin, indicesOnly: boolean, dim?: Value, descending?: Value): Value {
   const indices = out(t, t.shape, origin, 'long');
-  return indicesOnly ? indices : { kind: 'tuple', items: [out(t, t.shape, origin), indices] };
+  if (indicesOnly) return indices;
+  const values = out(t, t.shape, origin);
+  // The sorted values of a 1-D tensor whose values are listed (lengths), in the order asked for: pack_padded_sequence
+  // (SL112) then sees whether they decrease.
+  const order = descending === undefined ? false : boolValue(descending);
+  const axis = dim === undefined || dim.kind === 'none' ? -1 : intValue(dim);
+  if (t.literal && order !== undefined && (axis === 0 || axis === -1) && t.shape.rankKnown && t.shape.dims.length === 1) {
+    const sorted = [...t.literal].sort((a, b) => (order ? b - a : a - b));
+    values.literal = sorted;
+    values.sortedDescending = sorted.every((v, i) => i === 0 || sorted[i - 1] >= v);
+    values.minValue = t.minValue;
+    values.maxValue = t.maxValue;
+  }
+  return { kind: 'tuple', items: [values, indices] };
 }
 
 /** index_select(dim, index): the dim becomes the length of the 1-D index. */

@@ -532,7 +532,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
       return topk(t, args[0] ?? kwargs.get('k'), args[1] ?? kwargs.get('dim'), origin);
     case 'sort':
     case 'argsort':
-      return sort(t, origin, name === 'argsort');
+      return sort(t, origin, name === 'argsort', args[0] ?? kwargs.get('dim'), args[1] ?? kwargs.get('descending'));
     case 'index_select':
       return indexSelect(t, args[0] ?? kwargs.get('dim'), args[1] ?? kwargs.get('index'), origin);
     case 'diag':

@@ -352,7 +352,7 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       return first?.kind === 'tensor' ? topk(first, args[1] ?? kwargs.get('k'), args[2] ?? kwargs.get('dim'), origin) : undefined;
     case 'sort':
     case 'argsort':
-      return first?.kind === 'tensor' ? sort(first, origin, name === 'argsort') : undefined;
+      return first?.kind === 'tensor' ? sort(first, origin, name === 'argsort', args[1] ?? kwargs.get('dim'), args[2] ?? kwargs.get('descending')) : undefined;
     case 'index_select':
       return first?.kind === 'tensor' ? indexSelect(first, args[1] ?? kwargs.get('dim'), args[2] ?? kwargs.get('index'), origin) : undefined;
     case 'gather':
