@@ -1891,6 +1891,10 @@ export class Interpreter {
         if (v.partial) hidden = true;
       } else hidden = true;
     }
+    if (hidden && callee.kind === 'module' && callee.path === 'builtins.zip' && expr.args.length === 0 && expr.keywords.length === 0 && expr.starArgs.length === 1 && expr.starKwargs.length === 0) {
+      const transposed = transposedSamples(this.eval(expr.starArgs[0], scope));
+      if (transposed) return transposed;
+    }
     if (hidden && callee.kind === 'module' && normalisePath(callee.path) === 'torch.nn.Sequential' && expr.args.length === 0 && expr.keywords.length === 0 && expr.starArgs.length === 1 && expr.starKwargs.length === 0) {
       const repeated = this.repeatedSequential(this.eval(expr.starArgs[0], scope), expr);
       if (repeated) return repeated;
@@ -2655,6 +2659,19 @@ export class Interpreter {
   get currentSelf(): InstanceValue | undefined {
     return this.frame.self;
   }
+}
+
+/**
+ * `zip(*batch)` over a list of samples whose count is not known, each a tuple of k items (a collate_fn's batch of
+ * (ids, label) pairs): k tuples, the j-th holding every sample's j-th item, as many as there are samples. Undefined
+ * when the samples are not tuples of a known length.
+ */
+function transposedSamples(batch: Value): Value | undefined {
+  if ((batch.kind !== 'list' && batch.kind !== 'tuple') || !batch.element) return undefined;
+  const sample = batch.element;
+  if ((sample.kind !== 'tuple' && sample.kind !== 'list') || sample.element || sample.items.length === 0) return undefined;
+  const count = sequenceLength(batch);
+  return sequence('list', sample.items.map((item) => summary('tuple', count, item)));
 }
 
 /**

@@ -267,6 +267,15 @@ describe('loops and conditions', () => {
       assert.deepEqual(await codes(fine), []);
     });
 
+    it('zip(*batch) in a collate_fn splits samples whose count is not known into one tuple per item', async () => {
+      const body = head + 'from torch.utils.data import DataLoader, Dataset\nfrom torch.nn.utils.rnn import pad_sequence\nclass Reviews(Dataset):\n    def __init__(self, n):\n        self.items = [(torch.randint(1, 300, (5 + i % 7,)), i % 3) for i in range(n)]\n    def __len__(self):\n        return len(self.items)\n    def __getitem__(self, i):\n        return self.items[i]\ndef collate(batch):\n    seqs, labels = zip(*batch)\n    return pad_sequence(seqs, batch_first=True), torch.tensor(labels)\ngru = nn.GRU(32, 64)\nemb = nn.Embedding(300, 32)\nfor x, y in DataLoader(Reviews(40), batch_size=8, collate_fn=collate):\n    h, _ = gru(emb(x))\n';
+      assert.equal(await shapeOf(body, 'x'), '(B, T)');
+      assert.equal(await shapeOf(body, 'y'), '(?,)');
+      // (B, T) ids padded batch-first reach a sequence-first GRU (PyTorch 1.13 reads the batch as steps).
+      assert.deepEqual(await codes(body), ['SL102']);
+      assert.deepEqual(await codes(body.replace('nn.GRU(32, 64)', 'nn.GRU(32, 64, batch_first=True)')), []);
+    });
+
     it('zip of sequences of unknown length pairs what their items are like', async () => {
       const body = head + 'def f(n):\n    xs = [torch.zeros(2, 3) for _ in range(n)]\n    ys = [torch.zeros(4) for _ in range(n)]\n    for a, b in zip(xs, ys):\n        y = b\n    return y\nz = f(int(input()))\n';
       assert.equal(await shapeOf(body, 'z'), '(4,)');
