@@ -24,18 +24,26 @@ export function lastStepOfBothDirections(t: TensorValue, items: readonly IndexIt
   if (!t.bidirectionalOf || t.paddedSteps || !t.shape.rankKnown || t.shape.dims.length !== 3) return undefined;
   const timeAxis = t.shape.dims.findIndex((d) => d.role === 'time');
   if (timeAxis !== 0 && timeAxis !== 1) return undefined;
-  const time = t.shape.dims[timeAxis];
-  if (time.kind === 'int' && time.value < 2) return undefined;
-  if (items.length <= timeAxis || items.length > 3) return undefined;
+  return readsLastStepOfEach(t, items, timeAxis) ? timeAxis : undefined;
+}
+
+/**
+ * Whether `items` take the last step along `timeAxis` of every sequence and keep every other axis whole: `out[:, -1, :]`
+ * and `out[:, -1]` for axis 1, `out[-1]` and `out[-1, :, :]` for axis 0 (or the last index written as a number). False
+ * for a step count known to be below 2, whose one step is the whole sequence.
+ */
+export function readsLastStepOfEach(t: TensorValue, items: readonly IndexItem[], timeAxis: number): boolean {
+  const time = t.shape.rankKnown ? t.shape.dims[timeAxis] : undefined;
+  if (!time || (time.kind === 'int' && time.value < 2)) return false;
+  if (items.length <= timeAxis || items.length > t.shape.dims.length) return false;
   for (let axis = 0; axis < items.length; axis++) {
     const item = items[axis];
     if (axis === timeAxis) {
-      if (item.kind !== 'int' || item.value === undefined) return undefined;
-      const last = item.value === -1 || (time.kind === 'int' && item.value === time.value - 1);
-      if (!last) return undefined;
-    } else if (item.kind !== 'slice' || !item.full) return undefined;
+      if (item.kind !== 'int' || item.value === undefined) return false;
+      if (!(item.value === -1 || (time.kind === 'int' && item.value === time.value - 1))) return false;
+    } else if (item.kind !== 'slice' || !item.full) return false;
   }
-  return timeAxis;
+  return true;
 }
 
 /** The size of one direction's features, when known: hidden_size, or proj_size when the layer projects. */

@@ -3,28 +3,11 @@ import { formatDim } from '../../shapes/dim';
 import type { TensorValue } from '../../values/value';
 import type { Rule } from '../rule';
 import { codeText, relatedOrigin, shapeAndOrigin } from './describe';
+import { readsLastStepOfEach } from './sl152-bidirectional-last-step';
 
-/**
- * Whether `items` read the last padded step of every sequence of `t`, the output pad_packed_sequence padded: `out[:, -1, :]`
- * and `out[:, -1]` batch-first, `out[-1]` and `out[-1, :, :]` sequence-first (or the last index written as a number).
- * False for anything else: a step of one sequence (`out[i, -1]`), a slice of steps, a mask, an ellipsis, a padded length
- * known to be 1.
- */
+/** Whether `items` read the last padded step of every sequence of `t`, the output pad_packed_sequence padded. */
 export function lastPaddedStep(t: TensorValue, items: readonly IndexItem[]): boolean {
-  const padded = t.paddedSteps;
-  if (!padded || !t.shape.rankKnown || t.shape.dims.length < 2) return false;
-  const timeAxis = padded.timeAxis;
-  const time = t.shape.dims[timeAxis];
-  if (!time || (time.kind === 'int' && time.value < 2)) return false;
-  if (items.length <= timeAxis || items.length > t.shape.dims.length) return false;
-  for (let axis = 0; axis < items.length; axis++) {
-    const item = items[axis];
-    if (axis === timeAxis) {
-      if (item.kind !== 'int' || item.value === undefined) return false;
-      if (!(item.value === -1 || (time.kind === 'int' && item.value === time.value - 1))) return false;
-    } else if (item.kind !== 'slice' || !item.full) return false;
-  }
-  return true;
+  return !!t.paddedSteps && t.shape.rankKnown && t.shape.dims.length >= 2 && readsLastStepOfEach(t, items, t.paddedSteps.timeAxis);
 }
 
 export const paddedLastStep: Rule = {
