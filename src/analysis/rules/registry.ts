@@ -57,6 +57,7 @@ import { layerFloatSize } from './torch/sl158-layer-float-size';
 import { mergedRowsOrderMismatch } from './torch/sl160-merged-rows-order-mismatch';
 import { paddedLastStep } from './torch/sl156-padded-last-step';
 import { packedLengthsRank } from './torch/sl159-packed-lengths-rank';
+import { layerNormShapeMismatch } from './torch/sl161-layernorm-shape-mismatch';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -132,6 +133,7 @@ const RULES: readonly Rule[] = [
   packedLengthExceedsSteps,
   paddedLastStep,
   packedLengthsRank,
+  layerNormShapeMismatch,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,
