@@ -29,18 +29,25 @@ function replaceAxis(shape: Shape, axis: number | undefined, size: Dim): Shape {
 export function topk(t: TensorValue, k: Value | undefined, dim: Value | undefined, origin: Origin): Value {
   const axis = dim === undefined || dim.kind === 'none' ? -1 : intValue(dim);
   const shape = replaceAxis(t.shape, axis, dimFromValue(k, origin));
-  return { kind: 'tuple', items: [out(t, shape, origin), out(t, shape, origin, 'long')] };
+  return { kind: 'tuple', items: [out(t, shape, origin), Object.assign(out(t, shape, origin, 'long'), positionsAlong(t, axis))] };
+}
+
+/** The positions along an axis of known size, 0 to size - 1: what topk's and sort's indices hold (ids picked by score). */
+export function positionsAlong(t: TensorValue, axis: number | undefined): { minValue?: number; maxValue?: number; mixedBounds?: undefined } {
+  const at = axis === undefined || !t.shape.rankKnown ? undefined : normaliseAxis(axis, t.shape.dims.length);
+  const size = at === undefined ? undefined : t.shape.dims[at];
+  return size?.kind === 'int' && size.value > 0 ? { minValue: 0, maxValue: size.value - 1, mixedBounds: undefined } : {};
 }
 
 /** sort(dim=-1, descending=False) → (values, indices) of the input's shape; argsort → the indices. */
 export function sort(t: TensorValue, origin: Origin, indicesOnly: boolean, dim?: Value, descending?: Value): Value {
-  const indices = out(t, t.shape, origin, 'long');
+  const axis = dim === undefined || dim.kind === 'none' ? -1 : intValue(dim);
+  const indices = Object.assign(out(t, t.shape, origin, 'long'), positionsAlong(t, axis));
   if (indicesOnly) return indices;
   const values = out(t, t.shape, origin);
   // The sorted values of a 1-D tensor whose values are listed (lengths), in the order asked for: pack_padded_sequence
   // (SL112) then sees whether they decrease.
   const order = descending === undefined ? false : boolValue(descending);
-  const axis = dim === undefined || dim.kind === 'none' ? -1 : intValue(dim);
   if (t.literal && order !== undefined && (axis === 0 || axis === -1) && t.shape.rankKnown && t.shape.dims.length === 1) {
     const sorted = [...t.literal].sort((a, b) => (order ? b - a : a - b));
     values.literal = sorted;

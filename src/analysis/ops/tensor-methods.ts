@@ -5,7 +5,7 @@ import { DType, TensorValue, UNKNOWN, Value, intValue, summary } from '../values
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast, withNonTensorOperand } from './broadcast';
 import { addmm, baddbmm, bmm, dot, matmul, mm, outer } from './products';
-import { gather, indexSelect, multinomial, sort, topk } from './selection';
+import { gather, indexSelect, multinomial, positionsAlong, sort, topk } from './selection';
 import { chunk, split, unbind } from './splitting';
 import { comparisonOrMask, isComparisonOrMask } from './comparison';
 import { legacyConstructor, tensorFactory } from './tensor-factory';
@@ -380,11 +380,10 @@ export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, 
  * The positions argmax (or max's indices) can take along one axis of known size: 0 to size - 1, so ids picked from a
  * generator's scores are bounded by its vocabulary. Bounds replace the tensor's own (those are values, not positions).
  */
-function indexBounds(t: TensorValue, axes: (number | undefined)[]): { minValue: number; maxValue: number; mixedBounds: undefined } | undefined {
-  if (axes.length !== 1 || axes[0] === undefined || !t.shape.rankKnown) return undefined;
-  const axis = normaliseAxis(axes[0], t.shape.dims.length);
-  const size = axis === undefined ? undefined : t.shape.dims[axis];
-  return size?.kind === 'int' && size.value > 0 ? { minValue: 0, maxValue: size.value - 1, mixedBounds: undefined } : undefined;
+function indexBounds(t: TensorValue, axes: (number | undefined)[]): { minValue?: number; maxValue?: number; mixedBounds: undefined } | undefined {
+  if (axes.length !== 1) return undefined;
+  const positions = positionsAlong(t, axes[0]);
+  return positions.maxValue === undefined ? undefined : { ...positions, mixedBounds: undefined };
 }
 
 /**

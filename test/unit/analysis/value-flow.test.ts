@@ -243,6 +243,9 @@ describe('loops and conditions', () => {
       // max's indices too; an axis not known gives no bound.
       assert.deepEqual(await codes(body.replace('scores[:, -1].argmax(-1, keepdim=True)', 'scores.max(dim=2)[1]')), ['SL108']);
       assert.deepEqual(await codes(body.replace('nn.Linear(32, 1000)', 'nn.Linear(32, int(input()))')), []);
+      // topk's indices (PyTorch 1.13: the top 5 of 50 scores fed to a 40-row table raise IndexError) and argsort's.
+      assert.deepEqual(await codes(body.replace('scores[:, -1].argmax(-1, keepdim=True)', 'scores.topk(5, dim=-1)[1]')), ['SL108']);
+      assert.deepEqual(await codes(body.replace('scores[:, -1].argmax(-1, keepdim=True)', 'scores.argsort(-1)')), ['SL108']);
     });
 
     it('stack of ids from one range keeps that range for every slice', async () => {
