@@ -76,6 +76,8 @@ describe('SL156 padded-last-step', () => {
     assert.deepEqual(await codes(PACKED('[10, 7, 4]', 'fc(out.flip(1)[:, -1, :])')), []);
     assert.deepEqual(await codes(PACKED('[10, 7, 4]', 'fc(torch.softmax(out, 1)[:, -1, :])')), []);
     assert.deepEqual(await codes(PACKED('[10, 7, 4]', 'fc(out.transpose(0, 1)[-1])')), []);
+    // The slice alone on its line is only shown (a notebook cell's value), not read as a summary.
+    assert.deepEqual(await codes(PACKED('[10, 7, 4]', 'fc(h_n[-1])', undefined, 'out[:, -1]\n')), []);
     // One sequence is as long as the longest: nothing to pad.
     const one = `${IMPORTS}lstm = nn.LSTM(8, 16, batch_first=True)\npacked = pack_padded_sequence(torch.randn(1, 10, 8), lengths_from_data, batch_first=True)\nout, _ = lstm(packed)\nout, _ = pad_packed_sequence(out, batch_first=True)\ny = out[:, -1, :]\n`;
     assert.deepEqual(await codes(one), []);

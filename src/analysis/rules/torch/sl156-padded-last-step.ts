@@ -36,6 +36,9 @@ export const paddedLastStep: Rule = {
     tensorIndex(event, ctx) {
       const t = event.tensor;
       if (!lastPaddedStep(t, event.items)) return;
+      // A line that is the slice alone only shows it (a notebook cell's value): nothing reads it as a summary.
+      const r = event.node.range;
+      if (r.start.line === r.end.line && ctx.text({ start: { line: r.start.line, column: 0 }, end: { line: r.start.line + 1, column: 0 } }).trim() === ctx.text(r)) return;
       const padded = t.paddedSteps!;
       const name = codeText(ctx, event.node.value.range);
       const time = t.shape.dims[padded.timeAxis];
