@@ -2488,6 +2488,7 @@ export class Interpreter {
     const caller = { module: this.currentModule, script: this.runningAsScript };
     this.currentModule = globals;
     const stepsBefore = this.ctx.steps;
+    const errorsBefore = this.ctx.errorCount;
     try {
       this.execBlock(def.body, scope);
     } finally {
@@ -2501,6 +2502,9 @@ export class Interpreter {
       const yields = frame.yields ?? [];
       return listOf(yields.length && yields.every((v) => sameValue(v, yields[0])) ? yields[0] : UNKNOWN);
     }
+    // PyTorch raised in this run (an error was reported in its body or the calls it made): the call never returns, so
+    // its caller gets nothing to build on, as after a layer call that raises.
+    if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
     if (frame.returns.length === 0) return NONE;
     return frame.returns.slice(1).reduce((joined, v) => joinValues(joined, v), frame.returns[0]);
   }
