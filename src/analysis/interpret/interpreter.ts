@@ -2124,6 +2124,15 @@ export class Interpreter {
           if (key && key.kind !== 'str' && key.kind !== 'int' && !receiver.partial) return anyEntry(receiver, args[1] ?? NONE);
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
+        // setdefault(key, value) of a key it names: the entry there, or value written there and given back (a vocabulary
+        // built with `vocab.setdefault(w, len(vocab))`).
+        if (name === 'setdefault' && !receiver.partial && this.uncertain === 0 && args[0]?.kind === 'str' && args.length <= 2 && kwargs.size === 0) {
+          const present = receiver.entries.get(args[0].value);
+          if (present) return present;
+          const value = args[1] ?? NONE;
+          setEntry(receiver, args[0].value, value);
+          return value;
+        }
         // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.
         if (DICT_MUTATORS.has(name)) forgetEntries(receiver);
         return UNKNOWN;

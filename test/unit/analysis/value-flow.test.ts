@@ -318,6 +318,14 @@ describe('loops and conditions', () => {
       assert.deepEqual(await codes(sorted), ['SL108']);
     });
 
+    it('setdefault writes a key it names (a vocabulary built word by word), so len(vocab) as the pad id is one past the table', async () => {
+      const body = `${head}vocab = {"<pad>": 0, "<unk>": 1}\nfor w in "the cat sat on the mat".split():\n    vocab.setdefault(w, len(vocab))\nPAD = len(vocab)\nemb = nn.Embedding(len(vocab), 8)\nsents = [["the", "cat"], ["on", "the", "mat"]]\nL = max(len(s) for s in sents)\nids = torch.tensor([[vocab[w] for w in s] + [PAD] * (L - len(s)) for s in sents])\nv = emb(ids)\n`;
+      const result = await run(body);
+      assert.deepEqual(result.findings.map((f) => f.code), ['SL108']);
+      assert.match(result.findings[0].message, /num_embeddings=7 .* ids up to 7/);
+      assert.deepEqual(await codes(body.replace('PAD = len(vocab)', 'PAD = 0')), []);
+    });
+
     it('.get with a default joins the default in; a dict that may hold other keys gives nothing', async () => {
       const get = `${head}w2i = {"a": 0, "b": 1, "c": 2}\nemb = nn.Embedding(3, 4)\nwords = input().split()\nids = torch.tensor([w2i.get(w, 3) for w in words])\nout = emb(ids)\n`;
       assert.deepEqual(await codes(get), ['SL108']);
