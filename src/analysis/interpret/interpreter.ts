@@ -2121,7 +2121,7 @@ export class Interpreter {
         if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
         if (name === 'get') {
           const key = args[0];
-          if (key && key.kind !== 'str' && key.kind !== 'int' && !receiver.partial) return anyEntry(receiver, args[1] ?? NONE);
+          if (key && key.kind !== 'str' && key.kind !== 'int') return anyEntry(receiver, args[1] ?? NONE);
           return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
         // setdefault(key, value) of a key it names: the entry there, or value written there and given back (a vocabulary

@@ -110,8 +110,7 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       const lengths: TensorValue = { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([shape.rankKnown && shape.dims.length >= 2 ? shape.dims[batchFirst ? 0 : 1] : UNKNOWN_DIM]) };
       const padded: TensorValue = { kind: 'tensor', dtype: sequence.padded.dtype, origin, shape, rnnOutput: sequence.padded.rnnOutput };
       if (padsSomeSequence(sequence, shape, batchFirst, totalLength !== undefined && totalLength.kind !== 'none')) {
-        const timeAxis = batchFirst ? 1 : 0;
-        padded.paddedSteps = sequence.lengths ? { call: origin.range, timeAxis, lengths: sequence.lengths } : { call: origin.range, timeAxis };
+        padded.paddedSteps = { call: origin.range, timeAxis: batchFirst ? 1 : 0, lengths: sequence.lengths };
       }
       return { kind: 'tuple', items: [padded, lengths] };
     }

@@ -1,7 +1,7 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
 import { Dim, Origin, UNKNOWN_DIM, intDim, knownProduct, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { DType, TensorValue, UNKNOWN, Value, intValue, summary } from '../values/value';
+import { DType, TensorValue, UNKNOWN, Value, intValue, keepStepMarkers, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast, withNonTensorOperand } from './broadcast';
 import { addmm, baddbmm, bmm, dot, matmul, mm, outer } from './products';
@@ -370,20 +370,12 @@ export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, 
     }
   }
   const values = tensor(t, shape, origin, dtype);
-  const positions = name.startsWith('arg') || withIndices ? indexBounds(t, axes) : undefined;
-  if (name.startsWith('arg') && positions) Object.assign(values, positions);
-  if (withIndices) return { kind: 'tuple', items: [values, Object.assign(tensor(t, shape, origin, 'long'), positions ?? {})] };
+  // argmax's values and max's indices are positions along the one axis reduced: 0 to size - 1 (ids picked from a
+  // generator's scores are bounded by its vocabulary), in place of the tensor's own bounds.
+  const positions = axes.length === 1 ? positionsAlong(t, axes[0]) : {};
+  if (name.startsWith('arg')) Object.assign(values, positions);
+  if (withIndices) return { kind: 'tuple', items: [values, Object.assign(tensor(t, shape, origin, 'long'), positions)] };
   return values;
-}
-
-/**
- * The positions argmax (or max's indices) can take along one axis of known size: 0 to size - 1, so ids picked from a
- * generator's scores are bounded by its vocabulary. Bounds replace the tensor's own (those are values, not positions).
- */
-function indexBounds(t: TensorValue, axes: (number | undefined)[]): { minValue?: number; maxValue?: number; mixedBounds: undefined } | undefined {
-  if (axes.length !== 1) return undefined;
-  const positions = positionsAlong(t, axes[0]);
-  return positions.maxValue === undefined ? undefined : { ...positions, mixedBounds: undefined };
 }
 
 /**
@@ -477,8 +469,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     const result = tensor(t, t.shape, origin);
     const bounds = valueBounds(t, name, args, kwargs);
     result.rnnOutput = t.rnnOutput;
-    if (t.bidirectionalOf && STEPWISE.has(name)) result.bidirectionalOf = t.bidirectionalOf;
-    if (t.paddedSteps && STEPWISE.has(name)) result.paddedSteps = t.paddedSteps;
+    if (STEPWISE.has(name)) keepStepMarkers(result, t);
     if (t.stepFeatures && STEPWISE.has(name)) result.stepFeatures = t.stepFeatures;
     if (name === 'softmax') markSoftmax(result, t, args[0] ?? kwargs.get('dim'), origin);
     else carryNormalised(result, t, name);
@@ -543,8 +534,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     case 'to':
     case 'type': {
       const moved = tensor(t, t.shape, origin, conversionDtype(t, name, args, kwargs));
-      if (t.bidirectionalOf) moved.bidirectionalOf = t.bidirectionalOf;
-      if (t.paddedSteps) moved.paddedSteps = t.paddedSteps;
+      keepStepMarkers(moved, t);
       carryNormalised(moved, t, name);
       return moved;
     }

@@ -3,7 +3,7 @@ import { withTorchAxisNames } from './tensor-methods';
 import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { TensorValue, UNKNOWN, Value, intValue, sequenceLength } from '../values/value';
+import { TensorValue, UNKNOWN, Value, dropStepMarkers, intValue, sequenceLength } from '../values/value';
 import { diag, flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d, pool2d } from './pooling';
 import { interpolate } from './resizing';
@@ -377,10 +377,7 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       if (ELEMENTWISE.has(name) && first?.kind === 'tensor') {
         const result = tensorMethod(first, 'clone', [], new Map(), origin);
         if (result.kind === 'tensor' && !LAYOUT_KEEPING.has(name)) delete result.strides;
-        if (result.kind === 'tensor' && !STEPWISE.has(name)) {
-          delete result.bidirectionalOf;
-          delete result.paddedSteps;
-        }
+        if (result.kind === 'tensor' && !STEPWISE.has(name)) dropStepMarkers(result);
         if (result.kind === 'tensor' && name === 'softmax') markSoftmax(result, first, args[1] ?? kwargs.get('dim'), origin);
         else carryNormalised(result, first, name);
         return result;

@@ -87,6 +87,20 @@ export interface TensorValue {
   kerasNode?: { layer: LayerDesc; args: Value[]; kwargs: Map<string, Value>; index?: number };
 }
 
+/**
+ * The markers of a tensor whose every step still holds what that step held (bidirectionalOf for SL152, paddedSteps for
+ * SL156): copied by a copy, a move or an element-wise function of the tensor alone, dropped by what mixes the steps.
+ */
+export function keepStepMarkers(to: TensorValue, from: TensorValue): void {
+  if (from.bidirectionalOf) to.bidirectionalOf = from.bidirectionalOf;
+  if (from.paddedSteps) to.paddedSteps = from.paddedSteps;
+}
+
+export function dropStepMarkers(t: TensorValue): void {
+  delete t.bidirectionalOf;
+  delete t.paddedSteps;
+}
+
 /** See TensorValue.paddedSteps. */
 export interface PaddedSteps {
   call: Range;

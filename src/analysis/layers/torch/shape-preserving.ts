@@ -1,5 +1,5 @@
 // Layers whose output has the input's shape: dropout, normalisation, element-wise activations.
-import { UNKNOWN, Value } from '../../values/value';
+import { UNKNOWN, Value, dropStepMarkers } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc } from '../layer';
 import { markSoftmax } from '../../ops/normalised';
@@ -24,10 +24,7 @@ function applySame(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>,
   if (input?.kind !== 'tensor') return UNKNOWN;
   const output = { ...input, origin: ctx.origin };
   // A softmax over the steps mixes them: the output is no longer a recurrent layer's, step for step.
-  if (layer.kind.includes('Softmax')) {
-    delete output.bidirectionalOf;
-    delete output.paddedSteps;
-  }
+  if (layer.kind.includes('Softmax')) dropStepMarkers(output);
   // The weights of an nn.Softmax, over its dim; a dropout passes them on, anything else makes other values.
   if (layer.kind === 'Softmax') markSoftmax(output, input, layer.args.get('dim')?.value, ctx.origin);
   else if (!layer.kind.includes('Dropout')) delete output.normalisedOver;

@@ -44,18 +44,23 @@ export function isBidirectionalHalf(m: { got: { value: number }; want: number; p
   return !!m.producer && isRecurrent(m.producer) && recurrentConfig(m.producer).directions === 2 && m.want * 2 === m.got.value;
 }
 
+/** `hidden * 2` of the expression written for one direction's size, in parentheses unless it is a name. */
+function twice(text: string): string {
+  return `${/^[\w.]+$/.test(text) ? text : `(${text})`} * 2`;
+}
+
 export function inFeaturesFix(event: LayerCallEvent, got: number, want: number, ctx: RuleContext): Fix[] {
   const arg = event.layer.args.get('in_features');
   if (!arg?.expr) return [];
   const text = ctx.text(arg.expr.range);
-  const doubled = got === want * 2 && !/^\d+$/.test(text) ? `${/^[\w.]+$/.test(text) ? text : `(${text})`} * 2` : String(got);
+  const doubled = got === want * 2 && !/^\d+$/.test(text) ? twice(text) : String(got);
   return [fix(`Set in_features=${doubled}`, [replace(arg.expr.range, doubled)], true)];
 }
 
 function reportSymbolic(event: LayerCallEvent, producer: LayerDesc, got: Dim, ctx: RuleContext): void {
   const arg = event.layer.args.get('in_features');
   const text = arg?.expr ? ctx.text(arg.expr.range) : 'hidden_size';
-  const doubled = `${/^[\w.]+$/.test(text) ? text : `(${text})`} * 2`;
+  const doubled = twice(text);
   ctx.report({
     range: event.call.args[0]?.range ?? event.call.range,
     message: `Linear expects in_features=${text} (line ${event.layer.call.range.start.line + 1}) but the bidirectional ${layerName(producer)}, built with hidden_size=${text}, outputs 2 × ${text} features (2 directions × hidden_size): whatever ${text} is, the two differ and it raises "mat1 and mat2 shapes cannot be multiplied"`,
