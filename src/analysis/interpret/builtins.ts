@@ -285,7 +285,7 @@ function iterated(value: Value): Iterated | undefined {
   if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length > 0) {
     // Iterating a tensor walks its first axis: each row has the remaining axes.
     const d = v.shape.dims[0];
-    const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(v.shape.dims.slice(1)), ...(v.mixedBounds ? {} : { minValue: v.minValue, maxValue: v.maxValue }) };
+    const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(v.shape.dims.slice(1)), ...(v.mixedBounds ? {} : { minValue: v.minValue, maxValue: v.maxValue, minBoundOnly: true, maxBoundOnly: true }) };
     return { element: row, length: d.kind === 'int' ? d.value : undefined };
   }
   return undefined;

@@ -926,6 +926,10 @@ export class Interpreter {
         delete row.minValue;
         delete row.maxValue;
         delete row.mixedBounds;
+      } else {
+        // A row is a part: it need not reach the whole's bounds.
+        if (row.minValue !== undefined) row.minBoundOnly = true;
+        if (row.maxValue !== undefined) row.maxBoundOnly = true;
       }
       return row;
     }

@@ -279,6 +279,9 @@ function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
   if (a.minValue !== undefined && b.minValue !== undefined) joined.minValue = Math.min(a.minValue, b.minValue);
   if (a.maxValue !== undefined && b.maxValue !== undefined) joined.maxValue = Math.max(a.maxValue, b.maxValue);
   if ((a.mixedBounds || b.mixedBounds) && (joined.minValue !== undefined || joined.maxValue !== undefined)) joined.mixedBounds = true;
+  // Either path's values: a bound only one path reaches may not be reached.
+  if (joined.minValue !== undefined && (a.minBoundOnly || b.minBoundOnly || a.minValue !== b.minValue)) joined.minBoundOnly = true;
+  if (joined.maxValue !== undefined && (a.maxBoundOnly || b.maxBoundOnly || a.maxValue !== b.maxValue)) joined.maxBoundOnly = true;
   if (a.rnnOutput && b.rnnOutput) joined.rnnOutput = true;
   if (a.bidirectionalOf && a.bidirectionalOf === b.bidirectionalOf) joined.bidirectionalOf = a.bidirectionalOf;
   if (a.paddedSteps && a.paddedSteps === b.paddedSteps) joined.paddedSteps = a.paddedSteps;

@@ -26,7 +26,7 @@ export function tensorDataset(args: Value[]): Value {
       if (length !== undefined && length !== first.value) return UNKNOWN;
       length = first.value;
     } else lengthKnown = false;
-    rows.push({ kind: 'tensor', dtype: t.dtype, origin: t.origin, shape: shapeOf(t.shape.dims.slice(1)), ...(t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue }) });
+    rows.push({ kind: 'tensor', dtype: t.dtype, origin: t.origin, shape: shapeOf(t.shape.dims.slice(1)), ...(t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: true, maxBoundOnly: true }) });
   }
   const count = lengthKnown ? knownLength(length) : undefined;
   return { kind: 'list', items: [], element: { kind: 'tuple', items: rows }, ...(count !== undefined ? { length: count } : {}) };

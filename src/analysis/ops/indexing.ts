@@ -45,7 +45,7 @@ function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, orig
 function indexed(t: TensorValue, origin: Origin, shape: Shape): TensorValue {
   return t.mixedBounds
     ? { kind: 'tensor', dtype: t.dtype, origin, shape }
-    : { kind: 'tensor', dtype: t.dtype, origin, minValue: t.minValue, maxValue: t.maxValue, shape };
+    : { kind: 'tensor', dtype: t.dtype, origin, minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: true, maxBoundOnly: true, shape };
 }
 
 export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin): TensorValue {

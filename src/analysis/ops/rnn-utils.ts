@@ -1,18 +1,19 @@
 // torch.nn.utils.rnn: pad_sequence, pack_padded_sequence, pad_packed_sequence, pack_sequence, and PackedSequence built from its fields.
 import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { PackedValue, TensorValue, UNKNOWN, Value, boolValue } from '../values/value';
+import { Bounds, PackedValue, TensorValue, UNKNOWN, Value, boolValue, joinedBounds } from '../values/value';
 
 function arg(args: Value[], kwargs: Map<string, Value>, index: number, name: string): Value | undefined {
   return args[index] ?? kwargs.get(name);
 }
 
 /**
- * The bounds of pad_sequence's result: the first sequence's, widened by padding_value (default 0) unless every length is
- * known and equal (then nothing is padded). Rows that are not padded do not reach the padding value: mixed bounds.
+ * The bounds of pad_sequence's result: the sequences' (`first`, their values together), widened by padding_value
+ * (default 0) unless every length is known and equal (then nothing is padded). Rows that are not padded do not reach
+ * the padding value, which is there only if some sequence is shorter: mixed bounds, bounds only.
  */
-function paddedBounds(first: TensorValue, lengths: (number | undefined)[] | undefined, paddingValue: Value | undefined): { minValue?: number; maxValue?: number; mixedBounds?: boolean } {
-  const bounds = { minValue: first.minValue, maxValue: first.maxValue, ...(first.mixedBounds ? { mixedBounds: true } : {}) };
+function paddedBounds(first: TensorValue, lengths: (number | undefined)[] | undefined, paddingValue: Value | undefined): Bounds {
+  const bounds: Bounds = { minValue: first.minValue, maxValue: first.maxValue, ...(first.mixedBounds ? { mixedBounds: true } : {}), ...(first.minBoundOnly ? { minBoundOnly: true } : {}), ...(first.maxBoundOnly ? { maxBoundOnly: true } : {}) };
   const noPadding = lengths !== undefined && lengths.length > 0 && lengths.every((n) => n !== undefined && n === lengths[0]);
   const pad = paddingValue === undefined ? 0 : paddingValue.kind === 'int' || paddingValue.kind === 'float' ? paddingValue.value : undefined;
   if (noPadding) return bounds;
@@ -22,7 +23,11 @@ function paddedBounds(first: TensorValue, lengths: (number | undefined)[] | unde
   if (first.minValue === undefined || first.maxValue === undefined) return pad < 0 ? { minValue: pad, mixedBounds: true } : pad > 0 ? { maxValue: pad, mixedBounds: true } : {};
   if (pad === first.minValue || pad === first.maxValue) return bounds;
   if (pad > first.minValue && pad < first.maxValue) return bounds;
-  return { minValue: Math.min(first.minValue, pad), maxValue: Math.max(first.maxValue, pad), mixedBounds: true };
+  // The padding is there for certain only when some known length is shorter than another.
+  const padded = lengths !== undefined && lengths.every((n) => n !== undefined) && new Set(lengths).size > 1;
+  const minBoundOnly = pad < first.minValue ? !padded : first.minBoundOnly;
+  const maxBoundOnly = pad > first.maxValue ? !padded : first.maxBoundOnly;
+  return { minValue: Math.min(first.minValue, pad), maxValue: Math.max(first.maxValue, pad), mixedBounds: true, ...(minBoundOnly ? { minBoundOnly } : {}), ...(maxBoundOnly ? { maxBoundOnly } : {}) };
 }
 
 export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
@@ -44,7 +49,9 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       }
       const rest = first.shape.dims.slice(1);
       const dims = batchFirst ? [batch, time, ...rest] : [time, batch, ...rest];
-      return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), ...paddedBounds(first, lengths, arg(args, kwargs, 2, 'padding_value')) };
+      // Every sequence in view: their values together (each one's bounds, when all are known).
+      const values = items && items.every((v): v is TensorValue => v.kind === 'tensor') ? { ...first, minValue: undefined, maxValue: undefined, mixedBounds: undefined, minBoundOnly: undefined, maxBoundOnly: undefined, ...joinedBounds(items) } : first;
+      return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), ...paddedBounds(values, lengths, arg(args, kwargs, 2, 'padding_value')) };
     }
     case 'pack_padded_sequence': {
       const input = arg(args, kwargs, 0, 'input');

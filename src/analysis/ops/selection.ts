@@ -1,7 +1,7 @@
 // Ops that pick along a dimension: topk, sort/argsort, index_select, gather, multinomial, F.one_hot.
 import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { DType, TensorValue, Value, boolValue, intValue } from '../values/value';
+import { Bounds, DType, TensorValue, Value, boolValue, intValue } from '../values/value';
 import { dimFromValue } from './dims-from-values';
 
 function out(t: TensorValue, shape: Shape, origin: Origin, dtype: DType = t.dtype): TensorValue {
@@ -33,10 +33,10 @@ export function topk(t: TensorValue, k: Value | undefined, dim: Value | undefine
 }
 
 /** The positions along an axis of known size, 0 to size - 1: what topk's and sort's indices hold (ids picked by score). */
-export function positionsAlong(t: TensorValue, axis: number | undefined): { minValue?: number; maxValue?: number; mixedBounds?: undefined } {
+export function positionsAlong(t: TensorValue, axis: number | undefined): Bounds {
   const at = axis === undefined || !t.shape.rankKnown ? undefined : normaliseAxis(axis, t.shape.dims.length);
   const size = at === undefined ? undefined : t.shape.dims[at];
-  return size?.kind === 'int' && size.value > 0 ? { minValue: 0, maxValue: size.value - 1, mixedBounds: undefined } : {};
+  return size?.kind === 'int' && size.value > 0 ? { minValue: 0, maxValue: size.value - 1, mixedBounds: undefined, minBoundOnly: true, maxBoundOnly: true } : {};
 }
 
 /** sort(dim=-1, descending=False) → (values, indices) of the input's shape; argsort → the indices. */
@@ -80,7 +80,7 @@ export function gather(t: TensorValue, index: Value | undefined, origin: Origin)
 export function multinomial(probs: TensorValue, samples: Value | undefined, origin: Origin): TensorValue {
   const n = dimFromValue(samples, origin);
   const shape = probs.shape.rankKnown && (probs.shape.dims.length === 1 || probs.shape.dims.length === 2) ? shapeOf([...probs.shape.dims.slice(0, -1), n]) : UNKNOWN_SHAPE;
-  return { kind: 'tensor', dtype: 'long', origin, shape, minValue: 0, maxValue: probs.shape.dims.length ? lastSize(probs.shape) : undefined };
+  return { kind: 'tensor', dtype: 'long', origin, shape, minValue: 0, maxValue: probs.shape.dims.length ? lastSize(probs.shape) : undefined, minBoundOnly: true, maxBoundOnly: true };
 }
 
 function lastSize(shape: Shape): number | undefined {

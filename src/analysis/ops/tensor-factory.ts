@@ -41,33 +41,50 @@ function literalStats(value: Value, budget = { left: MAX_WEIGHT }): { dims: numb
   return { dims: [value.items.length, ...(inner ?? [])], min, max, ints, flat };
 }
 
+/** What numbersShape finds: the nesting, whether all are ints, the bounds and whether a value is known to reach each. */
+interface Numbers {
+  dims: Dim[];
+  ints: boolean;
+  min?: number;
+  max?: number;
+  minReached: boolean;
+  maxReached: boolean;
+}
+
 /**
  * Nested lists of numbers, some of whose values are not known (`row[i] = 1` at an index not known): numbers whatever
- * their values, so the nesting is the shape. Whether all are ints, and the bounds of the values when each is bounded.
+ * their values, so the nesting is the shape. Whether all are ints, and the bounds of the values when each is bounded:
+ * reached when a number written out in a list of listed items is the bound, not when only an int's bounds say it.
  */
-function numbersShape(value: Value, budget = { left: MAX_WEIGHT }): { dims: Dim[]; ints: boolean; min?: number; max?: number } | undefined {
+function numbersShape(value: Value, budget = { left: MAX_WEIGHT }): Numbers | undefined {
   if (--budget.left < 0) return undefined;
-  if (value.kind === 'int' || value.kind === 'bool') return { dims: [], ints: true, min: Number(value.value), max: Number(value.value) };
-  if (value.kind === 'float') return { dims: [], ints: false, min: value.value, max: value.value };
+  if (value.kind === 'int' || value.kind === 'bool') return { dims: [], ints: true, min: Number(value.value), max: Number(value.value), minReached: true, maxReached: true };
+  if (value.kind === 'float') return { dims: [], ints: false, min: value.value, max: value.value, minReached: value.value !== undefined, maxReached: value.value !== undefined };
   // An int only assumed (a parameter nothing calls with a known argument) may be any data: its shape is not known.
-  if (value.kind === 'symint') return value.assumed === undefined ? { dims: [], ints: true, min: value.bounds?.min, max: value.bounds?.max } : undefined;
+  if (value.kind === 'symint') return value.assumed === undefined ? { dims: [], ints: true, min: value.bounds?.min, max: value.bounds?.max, minReached: false, maxReached: false } : undefined;
   if (value.kind !== 'list' && value.kind !== 'tuple') return undefined;
   const items = value.element ? [value.element] : value.items;
   if (items.length === 0) return undefined;
   const length = value.element ? (value.length === undefined ? UNKNOWN_DIM : intDim(value.length)) : intDim(value.items.length);
-  let first: { dims: Dim[]; ints: boolean; min?: number; max?: number } | undefined;
+  let first: Numbers | undefined;
   let min: number | undefined = Infinity;
   let max: number | undefined = -Infinity;
   let ints = true;
+  const found: Numbers[] = [];
   for (const item of items) {
     const inner = numbersShape(item, budget);
     if (!inner || (first && (inner.dims.length !== first.dims.length || !inner.dims.every((d, i) => sameDim(d, first!.dims[i]))))) return undefined;
     first ??= inner;
+    found.push(inner);
     ints &&= inner.ints;
     min = min === undefined || inner.min === undefined ? undefined : Math.min(min, inner.min);
     max = max === undefined || inner.max === undefined ? undefined : Math.max(max, inner.max);
   }
-  return { dims: [length, ...first!.dims], ints, min, max };
+  // A list summarised by one element may be empty; listed items are all there.
+  const present = value.element ? value.length !== undefined && value.length > 0 : true;
+  const minReached = present && found.some((n) => n.minReached && n.min === min);
+  const maxReached = present && found.some((n) => n.maxReached && n.max === max);
+  return { dims: [length, ...first!.dims], ints, min, max, minReached, maxReached };
 }
 
 /** A factory's tensor, freshly allocated and so contiguous (a `*_like` one takes its source's layout, which stays unknown). */
@@ -116,7 +133,7 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
       const high = hasLow ? intValue(b) : intValue(a ?? kwargs.get('high'));
       const sizeValue = hasLow ? c ?? kwargs.get('size') : b ?? kwargs.get('size');
       const dims = sizeValue ? dimsFromSizeArgs([sizeValue], origin) : undefined;
-      return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'long'), origin, minValue: low, maxValue: high === undefined ? undefined : high - 1 };
+      return { kind: 'tensor', shape: dims ? shapeOf(dims) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'long'), origin, minValue: low, maxValue: high === undefined ? undefined : high - 1, minBoundOnly: true, maxBoundOnly: true };
     }
     case 'tensor':
     case 'as_tensor':
@@ -124,7 +141,7 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
       const data = args[0];
       const s = data ? literalStats(data) : undefined;
       const numbers = !s && data && data.kind !== 'tensor' ? numbersShape(data) : undefined;
-      if (numbers) return { kind: 'tensor', shape: shapeOf(numbers.dims), dtype: dtypeOf(kwargs, numbers.ints ? 'long' : 'float'), origin, minValue: numbers.min, maxValue: numbers.max };
+      if (numbers) return { kind: 'tensor', shape: shapeOf(numbers.dims), dtype: dtypeOf(kwargs, numbers.ints ? 'long' : 'float'), origin, minValue: numbers.min, maxValue: numbers.max, ...(numbers.min !== undefined && !numbers.minReached ? { minBoundOnly: true } : {}), ...(numbers.max !== undefined && !numbers.maxReached ? { maxBoundOnly: true } : {}) };
       if (!s) {
         // An array keeps its shape. np.array stacks a list of same-shaped arrays (windows appended in a loop) on a new
         // first axis; torch.tensor would read each item as one number, so there a list of arrays stays unknown.

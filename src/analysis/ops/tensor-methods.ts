@@ -1,7 +1,7 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
 import { Dim, Origin, UNKNOWN_DIM, intDim, knownProduct, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { DType, TensorValue, UNKNOWN, Value, intValue, keepStepMarkers, summary } from '../values/value';
+import { Bounds, DType, TensorValue, UNKNOWN, Value, intValue, keepStepMarkers, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
 import { broadcast, withNonTensorOperand } from './broadcast';
 import { addmm, baddbmm, bmm, dot, matmul, mm, outer } from './products';
@@ -69,14 +69,15 @@ const VALUE_KEEPING = new Set(['contiguous', 'copy', 'detach', 'clone', 'cpu', '
  * The value bounds of a shape-keeping method's result: kept when it keeps the values, widened by the fill
  * of `masked_fill` (a 0/1 mask filled with -inf is no longer 0/1), unknown for anything that computes.
  */
-function valueBounds(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>): Pick<TensorValue, 'minValue' | 'maxValue'> {
-  if (VALUE_KEEPING.has(name)) return { minValue: t.minValue, maxValue: t.maxValue };
+function valueBounds(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>): Bounds {
+  if (VALUE_KEEPING.has(name)) return { minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: t.minBoundOnly, maxBoundOnly: t.maxBoundOnly };
   if (name === 'masked_fill' || name === 'masked_fill_') {
     const fill = args[1] ?? kwargs.get('value');
     const v = fill?.kind === 'int' || fill?.kind === 'float' ? fill.value : undefined;
     // Bounds reached only by some parts (the padding of pad_sequence) may be exactly what the mask fills over.
     if (v === undefined || Number.isNaN(v) || t.minValue === undefined || t.maxValue === undefined || t.mixedBounds) return { minValue: undefined, maxValue: undefined };
-    return { minValue: Math.min(t.minValue, v), maxValue: Math.max(t.maxValue, v) };
+    // The fill is there only where the mask holds.
+    return { minValue: Math.min(t.minValue, v), maxValue: Math.max(t.maxValue, v), minBoundOnly: v < t.minValue || t.minBoundOnly, maxBoundOnly: v > t.maxValue || t.maxBoundOnly };
   }
   return { minValue: undefined, maxValue: undefined };
 }
@@ -100,6 +101,8 @@ export function tensor(t: TensorValue, shape: Shape, origin: Origin, dtype: DTyp
   const keep = dtype === t.dtype;
   const result: TensorValue = { kind: 'tensor', shape, dtype, origin, minValue: keep ? t.minValue : fromBool ? 0 : undefined, maxValue: keep ? t.maxValue : fromBool ? 1 : undefined };
   if (keep && t.mixedBounds) result.mixedBounds = true;
+  if (keep && t.minBoundOnly) result.minBoundOnly = true;
+  if (keep && t.maxBoundOnly) result.maxBoundOnly = true;
   return result;
 }
 
@@ -475,6 +478,10 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     else carryNormalised(result, t, name);
     result.minValue = bounds.minValue;
     result.maxValue = bounds.maxValue;
+    if (bounds.minBoundOnly) result.minBoundOnly = true;
+    else delete result.minBoundOnly;
+    if (bounds.maxBoundOnly) result.maxBoundOnly = true;
+    else delete result.maxBoundOnly;
     const strides = name === 'contiguous' || name === 'copy' ? contiguousLayout(t) : LAYOUT_KEEPING.has(name) ? stridesOf(t) : undefined;
     if (strides) result.strides = strides;
     if (name === 'masked_fill') result.shape = maskedFillShape(t, args[0] ?? kwargs.get('mask'), origin);
@@ -484,7 +491,7 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
   if (name === 'triu' || name === 'tril' || name === 'triu_' || name === 'tril_') {
     // Zeros the other triangle: the values now include 0.
     const kept = tensor(t, t.shape, origin);
-    return { ...kept, minValue: kept.minValue === undefined ? undefined : Math.min(kept.minValue, 0), maxValue: kept.maxValue === undefined ? undefined : Math.max(kept.maxValue, 0) };
+    return { ...kept, minValue: kept.minValue === undefined ? undefined : Math.min(kept.minValue, 0), maxValue: kept.maxValue === undefined ? undefined : Math.max(kept.maxValue, 0), minBoundOnly: true, maxBoundOnly: true };
   }
   if (Object.hasOwn(CASTS, name)) return tensor(t, t.shape, origin, CASTS[name]);
   if (Object.hasOwn(BINARY, name)) {

@@ -3,7 +3,7 @@ import { withTorchAxisNames } from './tensor-methods';
 import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
-import { TensorValue, UNKNOWN, Value, dropStepMarkers, intValue, sequenceLength } from '../values/value';
+import { TensorValue, UNKNOWN, Value, dropStepMarkers, intValue, joinedBounds, sequenceLength } from '../values/value';
 import { diag, flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d, pool2d } from './pooling';
 import { interpolate } from './resizing';
@@ -39,15 +39,6 @@ const STEPWISE = new Set([
   'hardtanh', 'mish', 'relu6', 'logsigmoid', 'tanhshrink', 'softsign', 'dropout1d', 'alpha_dropout', 'clone',
 ]);
 
-/** The values of cat/stack are those of its inputs: bounds known for every input bound the result. */
-function joinedBounds(tensors: TensorValue[]): { minValue?: number; maxValue?: number; mixedBounds?: boolean } {
-  const bounds: { minValue?: number; maxValue?: number; mixedBounds?: boolean } = {};
-  if (tensors.length && tensors.every((t) => t.minValue !== undefined)) bounds.minValue = Math.min(...tensors.map((t) => t.minValue!));
-  if (tensors.length && tensors.every((t) => t.maxValue !== undefined)) bounds.maxValue = Math.max(...tensors.map((t) => t.maxValue!));
-  const differ = tensors.some((t) => t.minValue !== tensors[0].minValue || t.maxValue !== tensors[0].maxValue);
-  if ((bounds.minValue !== undefined || bounds.maxValue !== undefined) && (differ || tensors.some((t) => t.mixedBounds))) bounds.mixedBounds = true;
-  return bounds;
-}
 
 /**
  * A tensor whose rank every other input of cat must share: cat skips only 1-D tensors of size 0 (the legacy empty

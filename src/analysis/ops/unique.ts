@@ -28,7 +28,7 @@ export function unique(t: TensorValue, name: string, args: Value[], kwargs: Map<
   const counts = flag('return_counts');
   if (inverse === undefined || counts === undefined) return UNKNOWN;
   const dimArg = param('dim');
-  const bounds = { minValue: t.minValue, maxValue: t.maxValue, ...(t.mixedBounds ? { mixedBounds: true } : {}) };
+  const bounds = { minValue: t.minValue, maxValue: t.maxValue, ...(t.mixedBounds ? { mixedBounds: true } : {}), ...(t.minBoundOnly ? { minBoundOnly: true } : {}), ...(t.maxBoundOnly ? { maxBoundOnly: true } : {}) };
   const long = (dims: TensorValue['shape']['dims']): TensorValue => ({ kind: 'tensor', dtype: 'long', origin, shape: shapeOf(dims) });
   let output: TensorValue;
   let inverseOf: TensorValue;

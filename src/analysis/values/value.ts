@@ -27,6 +27,12 @@ export interface TensorValue {
    * a part taken out by indexing, slicing or iteration may not, so those do not keep them.
    */
   mixedBounds?: boolean;
+  /**
+   * minValue (maxValue) is only what the values may reach, not a value known to be there: ids drawn at random or picked
+   * by score (randint, multinomial, argmax, topk), a part taken out of a tensor, a value on one of several paths.
+   */
+  minBoundOnly?: boolean;
+  maxBoundOnly?: boolean;
   /** For 1-D literal integer tensors (lengths): whether they are sorted in decreasing order. */
   sortedDescending?: boolean;
   /** Literal contents of small 1-D tensors, e.g. lengths. */
@@ -544,4 +550,23 @@ export function numberValue(v: Value | undefined): number | undefined {
   if (!v) return undefined;
   if (v.kind === 'float') return v.value;
   return intValue(v);
+}
+
+/** What is known of a tensor's values: see TensorValue. */
+export type Bounds = Pick<TensorValue, 'minValue' | 'maxValue' | 'mixedBounds' | 'minBoundOnly' | 'maxBoundOnly'>;
+
+/**
+ * The values of tensors put together (cat, stack, pad_sequence): bounds known for every input bound the result, and
+ * are reached by the whole, not by each part, when they differ.
+ */
+export function joinedBounds(tensors: TensorValue[]): Bounds {
+  const bounds: Bounds = {};
+  if (tensors.length && tensors.every((t) => t.minValue !== undefined)) bounds.minValue = Math.min(...tensors.map((t) => t.minValue!));
+  if (tensors.length && tensors.every((t) => t.maxValue !== undefined)) bounds.maxValue = Math.max(...tensors.map((t) => t.maxValue!));
+  const differ = tensors.some((t) => t.minValue !== tensors[0].minValue || t.maxValue !== tensors[0].maxValue);
+  if ((bounds.minValue !== undefined || bounds.maxValue !== undefined) && (differ || tensors.some((t) => t.mixedBounds))) bounds.mixedBounds = true;
+  // A bound is reached when a part whose values are known to be there reaches it.
+  if (bounds.minValue !== undefined && !tensors.some((t) => !t.minBoundOnly && t.minValue === bounds.minValue)) bounds.minBoundOnly = true;
+  if (bounds.maxValue !== undefined && !tensors.some((t) => !t.maxBoundOnly && t.maxValue === bounds.maxValue)) bounds.maxBoundOnly = true;
+  return bounds;
 }

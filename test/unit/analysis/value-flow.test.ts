@@ -238,7 +238,8 @@ describe('loops and conditions', () => {
       const body = head + 'gen = nn.Linear(32, 1000)\nsmall = nn.Embedding(500, 16)\nscores = gen(torch.randn(4, 7, 32))\nnxt = scores[:, -1].argmax(-1, keepdim=True)\nfeat = small(nxt)\n';
       const result = await run(body);
       assert.deepEqual(result.findings.map((f) => f.code), ['SL108']);
-      assert.match(result.findings[0].message, /ids up to 999/);
+      // A bound on what argmax picks, not an id known to be there.
+      assert.match(result.findings[0].message, /ids can reach 999/);
       assert.deepEqual(await codes(body.replace('nn.Embedding(500, 16)', 'nn.Embedding(1000, 16)')), []);
       // max's indices too; an axis not known gives no bound.
       assert.deepEqual(await codes(body.replace('scores[:, -1].argmax(-1, keepdim=True)', 'scores.max(dim=2)[1]')), ['SL108']);
@@ -285,6 +286,35 @@ describe('loops and conditions', () => {
     });
   });
 
+  describe('an id bound the values reach, and one they only may reach (messages say which)', () => {
+    const head = 'import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pad_sequence\nemb = nn.Embedding(10, 4)\n';
+    const message = async (body: string): Promise<string> => {
+      const result = await run(head + body);
+      assert.deepEqual(result.findings.map((f) => f.code), ['SL108']);
+      return result.findings[0].message;
+    };
+
+    it('ids written out are there: "holds ids up to"', async () => {
+      assert.match(await message('x = torch.tensor([[1, 2, 10]])\nv = emb(x)\n'), /this input holds ids up to 10/);
+      assert.match(await message('x = torch.full((2, 3), 12, dtype=torch.long)\nv = emb(x)\n'), /holds ids up to 12/);
+      // Put together with other ids, the part that holds the greatest is there.
+      assert.match(await message('x = torch.cat([torch.full((2, 1), 10, dtype=torch.long), torch.randint(0, 5, (2, 3))], dim=1)\nv = emb(x)\n'), /holds ids up to 10/);
+      // Padding that some shorter sequence certainly gets.
+      assert.match(await message('x = pad_sequence([torch.tensor([1, 2, 3]), torch.tensor([4])], batch_first=True, padding_value=-1)\nv = emb(x)\n'), /receives negative ids \(down to -1\)/);
+    });
+
+    it('ids drawn, picked, taken in part or on one path only may reach it: "can reach"', async () => {
+      assert.match(await message('x = torch.randint(0, 11, (4, 5))\nv = emb(x)\n'), /this input's ids can reach 10/);
+      assert.match(await message('x = torch.randn(3, 40).argmax(-1)\nv = emb(x)\n'), /ids can reach 39/);
+      // A slice of written-out ids need not hold the greatest of them.
+      assert.match(await message('x = torch.tensor([[1, 2], [3, 11]])[0]\nv = emb(x)\n'), /ids can reach 11/);
+      // A value from one of two paths.
+      assert.match(await message('import random\nx = torch.tensor([1, 2]) if random.random() < 0.5 else torch.tensor([1, 12])\nv = emb(x)\n'), /ids can reach 12/);
+      // Padding of sequences whose lengths are not all known may not be there.
+      assert.match(await message('seqs = [torch.tensor([1, 2]) for _ in range(int(input()))]\nx = pad_sequence(seqs, batch_first=True, padding_value=-1)\nv = emb(x)\n'), /can receive negative ids \(down to -1\)/);
+    });
+  });
+
   describe('a vocabulary looked up with a word the analysis cannot name (PyTorch 1.13: the padded batch raises IndexError in the Embedding)', () => {
     const head = 'import torch\nimport torch.nn as nn\n';
     const vocab = 'corpus = ["the cat sat on the mat", "the dog ate my homework"]\nw2i = {}\nfor sent in corpus:\n    for w in sent.split():\n        if w not in w2i:\n            w2i[w] = len(w2i)\n';
@@ -293,7 +323,7 @@ describe('loops and conditions', () => {
       const body = `${head}${vocab}PAD = len(w2i)\nemb = nn.Embedding(len(w2i), 8)\nseqs = [[w2i[w] for w in s.split()] for s in corpus]\nL = max(len(s) for s in seqs)\nbatch = torch.tensor([s + [PAD] * (L - len(s)) for s in seqs])\nout = emb(batch)\n`;
       const result = await run(body);
       assert.deepEqual(result.findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL108@14']);
-      assert.match(result.findings[0].message, /num_embeddings=9 .* ids up to 9/);
+      assert.match(result.findings[0].message, /num_embeddings=9 .* ids can reach 9/);
       assert.equal(await shapeOf(body, 'batch'), '(2, 6)');
       // The table sized for the pad id: no finding.
       assert.deepEqual(await codes(body.replace('nn.Embedding(len(w2i), 8)', 'nn.Embedding(len(w2i) + 1, 8)')), []);
@@ -322,7 +352,7 @@ describe('loops and conditions', () => {
       const body = `${head}vocab = {"<pad>": 0, "<unk>": 1}\nfor w in "the cat sat on the mat".split():\n    vocab.setdefault(w, len(vocab))\nPAD = len(vocab)\nemb = nn.Embedding(len(vocab), 8)\nsents = [["the", "cat"], ["on", "the", "mat"]]\nL = max(len(s) for s in sents)\nids = torch.tensor([[vocab[w] for w in s] + [PAD] * (L - len(s)) for s in sents])\nv = emb(ids)\n`;
       const result = await run(body);
       assert.deepEqual(result.findings.map((f) => f.code), ['SL108']);
-      assert.match(result.findings[0].message, /num_embeddings=7 .* ids up to 7/);
+      assert.match(result.findings[0].message, /num_embeddings=7 .* ids can reach 7/);
       assert.deepEqual(await codes(body.replace('PAD = len(vocab)', 'PAD = 0')), []);
     });
 

@@ -32,7 +32,7 @@ export const kerasEmbeddingIndexOutOfRange: Rule = {
       const where = input.origin ? ` (${input.origin.text}, line ${input.origin.range.start.line + 1})` : '';
       ctx.report({
         range: event.call.range,
-        message: `${kerasLayerName(layer)} has input_dim=${n} (line ${argOrigin(layer, 'input_dim').range.start.line + 1}), so ids must be below ${n}, but the data holds ids up to ${input.maxValue}${where}: TensorFlow raises "indices[…] = ${input.maxValue} is not in [0, ${n})"`,
+        message: `${kerasLayerName(layer)} has input_dim=${n} (line ${argOrigin(layer, 'input_dim').range.start.line + 1}), so ids must be below ${n}, but ${input.maxBoundOnly ? `the data's ids can reach ${input.maxValue}` : `the data holds ids up to ${input.maxValue}`}${where}: TensorFlow raises "indices[…] = ${input.maxValue} is not in [0, ${n})"`,
         related: [{ range: argOrigin(layer, 'input_dim').range, message: `input_dim=${n} is set here` }, ...(input.origin ? [{ range: input.origin.range, message: 'the ids come from here' }] : [])],
         fixes: arg?.expr ? [fix(`Set input_dim=${input.maxValue + 1}`, [replace(arg.expr.range, String(input.maxValue + 1))], true)] : [],
       });

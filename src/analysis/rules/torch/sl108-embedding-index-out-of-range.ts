@@ -49,8 +49,8 @@ export const embeddingIndexOutOfRange: Rule = {
       ctx.report({
         range: event.call.args[0]?.range ?? event.call.range,
         message: tooHigh
-          ? `${layerName(event.layer)} has num_embeddings=${n} (line ${argOrigin(event.layer, 'num_embeddings').range.start.line + 1}), so ids must be below ${n}, but this input holds ids up to ${input.maxValue}${where}`
-          : `${layerName(event.layer)} receives negative ids (down to ${input.minValue})${where}; ids must be in [0, ${n - 1}]`,
+          ? `${layerName(event.layer)} has num_embeddings=${n} (line ${argOrigin(event.layer, 'num_embeddings').range.start.line + 1}), so ids must be below ${n}, but ${input.maxBoundOnly ? `this input's ids can reach ${input.maxValue}` : `this input holds ids up to ${input.maxValue}`}${where}`
+          : `${layerName(event.layer)} ${input.minBoundOnly ? 'can receive' : 'receives'} negative ids (down to ${input.minValue})${where}; ids must be in [0, ${n - 1}]`,
         related: [{ range: argOrigin(event.layer, 'num_embeddings').range, message: `num_embeddings=${n} is set here` }, ...(input.origin ? [{ range: input.origin.range, message: 'the ids come from here' }] : [])],
         fixes: tooHigh && arg?.expr ? [fix(`Set num_embeddings=${input.maxValue! + 1}`, [replace(arg.expr.range, String(input.maxValue! + 1))], true)] : [],
       });

@@ -76,7 +76,7 @@ function check(c: TargetCheck, ctx: RuleContext): void {
   const range = c.targetExpr?.range ?? c.call.range;
   ctx.report({
     range,
-    message: `${c.lossName} gets a target${originNote(target)} holding ${held}: PyTorch raises "IndexError: Target ${bad} is out of bounds."`,
+    message: `${c.lossName} gets a target${originNote(target)} ${(tooHigh ? target.maxBoundOnly : target.minBoundOnly) ? 'that can hold' : 'holding'} ${held}: PyTorch raises "IndexError: Target ${bad} is out of bounds."`,
     related: [...relatedDim(classes.dim, `the ${classes.size} classes come from here`), ...relatedOrigin(target, range, 'the class ids come from here')],
   });
 }
