@@ -69,6 +69,8 @@ function partialMethodResult(receiver: Value, name: string, kwargs: Map<string, 
 /** Tensor methods no other Python object has, whose result's rank the call alone tells. */
 const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
+/** Statements that leave their block when an error is reported in them (compound ones report inside their own blocks). */
+const RAISING_KINDS = new Set<A.Stmt['kind']>(['assign', 'expr', 'other']);
 /** A function runs more often than MAX_RUNS_PER_FUNCTION only while all its runs together took fewer steps than this. */
 const CHEAP_RUN_STEPS = 3_000;
 const MAX_CHEAP_RUNS = 200;
@@ -465,7 +467,11 @@ export class Interpreter {
     try {
       for (const stmt of stmts) {
         if (!this.ctx.step()) throw new BudgetExhausted();
+        const errorsBefore = this.ctx.errorCount;
         if (this.exec(stmt, scope)) return true;
+        // Inside a function, a simple statement in which PyTorch raises (an error was reported) leaves the block as
+        // `raise` does: what follows never runs, so it reports nothing, and paths that go on are the others.
+        if (this.ctx.errorCount > errorsBefore && this.frame.def && RAISING_KINDS.has(stmt.kind)) return true;
       }
       return false;
     } finally {

@@ -286,6 +286,26 @@ describe('loops and conditions', () => {
     });
   });
 
+  describe('a statement in which PyTorch raises ends the function run there (checked in PyTorch 1.13: the TypeError or RuntimeError of the first)', () => {
+    const head = 'import torch\nimport torch.nn as nn\n\n\nclass M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.a = nn.Linear(128, 64)\n        self.b = nn.Linear(128, 64)\n        self.c = nn.Linear(64, 8)\n\n';
+    const lines = async (body: string): Promise<string[]> => (await run(body)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
+
+    it('what follows the raise in its block is not reported', async () => {
+      const body = `${head}    def forward(self, x):\n        f = self.a(x)\n        g = self.b(x)\n        return self.c(f * g)\n\n\nout = M()(torch.randn(4, 64))\n`;
+      assert.deepEqual(await lines(body), ['SL106@13']);
+    });
+
+    it('a path that raises leaves the others to go on', async () => {
+      const body = `${head}    def forward(self, x, wide):\n        if wide:\n            h = self.a(x)\n        else:\n            h = x\n        return self.a(h)\n\n\nimport random\nout = M()(torch.randn(4, 64), random.random() < 0.5)\n`;
+      // The first path raises at line 14; the other gives x, 64 wide, to a Linear of 128 at line 17.
+      assert.deepEqual(await lines(body), ['SL106@14', 'SL106@17']);
+    });
+
+    it('top-level statements are each still checked', async () => {
+      assert.deepEqual(await lines('import torch\nimport torch.nn as nn\nfc = nn.Linear(128, 64)\na = fc(torch.randn(2, 64))\nb = fc(torch.randn(2, 32))\n'), ['SL106@4', 'SL106@5']);
+    });
+  });
+
   describe('an id bound the values reach, and one they only may reach (messages say which)', () => {
     const head = 'import torch\nimport torch.nn as nn\nfrom torch.nn.utils.rnn import pad_sequence\nemb = nn.Embedding(10, 4)\n';
     const message = async (body: string): Promise<string> => {
