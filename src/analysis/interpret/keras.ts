@@ -215,17 +215,34 @@ function assumedInput(layer: LayerDesc): Value | undefined {
 
 /**
  * How data differs from a declared input in a way Keras refuses before any layer runs: another rank, or another
- * number of features (the last axis of a float input; an id input's last axis is a length, which Keras lets vary).
+ * number of features (the last axis of a float input; an id input's last axis is a length, which Keras lets vary),
+ * or, for data of one axis more or fewer that Keras conforms to the input, another size on an axis after the batch.
  */
-export function inputMismatch(declared: Value, data: Value): { rank: boolean } | undefined {
+export function inputMismatch(declared: Value, data: Value): { rank: boolean; conformed?: TensorValue } | undefined {
   if (declared.kind !== 'tensor' || data.kind !== 'tensor' || !declared.shape.rankKnown || !data.shape.rankKnown) return undefined;
-  // Data that Keras conforms to the input (a trailing axis of 1 squeezed or added), or may: no claim.
-  if (conformed(declared, data)) return undefined;
+  // Data that Keras conforms to the input (a trailing axis of 1 squeezed or added), or may: no claim, unless the
+  // conformed data still differs from the input (`conformedMismatch`).
+  const conform = conformed(declared, data);
+  if (conform) return conform.kind === 'tensor' && conformedMismatch(declared, conform) ? { rank: false, conformed: conform } : undefined;
   if (declared.shape.dims.length !== data.shape.dims.length) return { rank: true };
   if (declared.dtype === 'long' || data.shape.dims.length < 2) return undefined;
   const a = declared.shape.dims[declared.shape.dims.length - 1];
   const b = data.shape.dims[data.shape.dims.length - 1];
   return a.kind === 'int' && b.kind === 'int' && a.value !== b.value ? { rank: false } : undefined;
+}
+
+/**
+ * Data conformed to a float input that still has another known size than the input on an axis after the batch: an
+ * array (1, 49) against an input (None, 1, 1). tf.keras 2.x and Keras 3 compare the two with a last axis of 1 dropped
+ * (InputSpec's allow_last_axis_squeeze) and raise "expected shape=(None, 1, 1), found shape=(1, 49)"; standalone Keras
+ * and tf.keras up to 2.3 never conform, and raise on the number of axes. An id input is left out, as above.
+ */
+function conformedMismatch(declared: TensorValue, conform: TensorValue): boolean {
+  if (declared.dtype === 'long' || !conform.shape.rankKnown || conform.shape.dims.length !== declared.shape.dims.length) return false;
+  return declared.shape.dims.some((d, i) => {
+    const g = conform.shape.dims[i];
+    return i > 0 && d.kind === 'int' && g.kind === 'int' && d.value !== g.value;
+  });
 }
 
 /** Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values. */
@@ -392,7 +409,8 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
     let value = given[i];
-    if (input.kind !== 'tensor' || value.kind !== 'tensor' || inputMismatch(input, value)?.rank === true) return;
+    const mismatch = input.kind === 'tensor' && value.kind === 'tensor' ? inputMismatch(input, value) : undefined;
+    if (input.kind !== 'tensor' || value.kind !== 'tensor' || mismatch?.rank === true || mismatch?.conformed) return;
     const conform = conformed(input, value);
     if (conform && conform.kind !== 'tensor') return;
     if (conform) value = conform;
