@@ -245,19 +245,23 @@ function conformedMismatch(declared: TensorValue, conform: TensorValue): boolean
   });
 }
 
-/** Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values. */
-export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
-  if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped || model.opaque) return;
+/**
+ * Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values; gives
+ * the model's output for that data, or undefined when the data is not run through.
+ */
+export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): Value | undefined {
+  if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped || model.opaque) return undefined;
   // Data of another rank or width than the declared input fails at the input (SL211), before any layer.
-  if (model.input && inputMismatch(model.input, data)) return;
+  if (model.input && inputMismatch(model.input, data)) return undefined;
   const conform = model.input && conformed(model.input, data);
-  if (conform && conform.kind !== 'tensor') return;
+  if (conform && conform.kind !== 'tensor') return undefined;
   let value: Value = conform || data;
   for (const layer of model.layers) {
     if (layer.kind === 'InputLayer') continue;
-    if (value.kind !== 'tensor') return;
+    if (value.kind !== 'tensor') return undefined;
     value = host.applyLayer(layer, [value], new Map(), at);
   }
+  return value;
 }
 
 function shapeText(output: Value): string {
@@ -336,10 +340,9 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       const x = args[0] ?? kwargs.get('x');
       const y = args[1] ?? kwargs.get('y');
       noteData(host, expr, x, y);
-      if (x) replaySequential(host, model, x, expr);
-      if (x) replayFunctional(host, model, x, expr);
+      const dataOutput = x ? replaySequential(host, model, x, expr) ?? replayFunctional(host, model, x, expr) : undefined;
       if (y) model.labels.push({ value: y, call: expr });
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs });
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs, dataOutput });
       return UNKNOWN;
     }
     case 'predict':
@@ -400,19 +403,19 @@ const MAX_REPLAYED_CALLS = 400;
  * data-dependent checks (token ids against an Embedding) see the real values; findings land on that call. Data is
  * conformed to the input as Keras does (a 1-D array for an input of shape (None, 1) gets its last axis).
  */
-export function replayFunctional(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
-  if (model.layers.length || !model.input || model.output.kind === 'unknown') return;
+export function replayFunctional(host: KerasHost, model: KerasModel, data: Value, at: A.Call): Value | undefined {
+  if (model.layers.length || !model.input || model.output.kind === 'unknown') return undefined;
   const inputs = listItems(model.input) ?? [model.input];
   const given = listItems(data) ?? [data];
-  if (inputs.length !== given.length) return;
+  if (inputs.length !== given.length) return undefined;
   const bound = new Map<TensorValue, Value>();
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
     let value = given[i];
     const mismatch = input.kind === 'tensor' && value.kind === 'tensor' ? inputMismatch(input, value) : undefined;
-    if (input.kind !== 'tensor' || value.kind !== 'tensor' || mismatch?.rank === true || mismatch?.conformed) return;
+    if (input.kind !== 'tensor' || value.kind !== 'tensor' || mismatch?.rank === true || mismatch?.conformed) return undefined;
     const conform = conformed(input, value);
-    if (conform && conform.kind !== 'tensor') return;
+    if (conform && conform.kind !== 'tensor') return undefined;
     if (conform) value = conform;
     bound.set(input, value);
   }
@@ -434,7 +437,7 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
     done.set(v, out);
     return out;
   };
-  replay(model.output);
+  return replay(model.output);
 }
 
 function listItems(v: Value): Value[] | undefined {

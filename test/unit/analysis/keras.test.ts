@@ -364,6 +364,19 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes('x = np.zeros((64, 100, 1))\n' + ids + 'm.fit(x, np.zeros((64, 1)))\n'), []);
   });
 
+  it('SL210: steps the model leaves unknown are read from the x given to the same fit', async () => {
+    const tagger = 'm = keras.Sequential([layers.Embedding(50, 8), layers.LSTM(8, return_sequences=True), layers.TimeDistributed(layers.Dense(5, activation="softmax"))])\nm.compile(loss="categorical_crossentropy", optimizer="adam")\n';
+    // The model outputs (None, None, 5); for x (4, 30) it outputs 30 steps, against 15 per-step labels.
+    const { findings } = await keras('x = np.zeros((4, 30))\n' + tagger + 'm.fit(x, np.zeros((4, 15, 5)))\n');
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL210@8']);
+    assert.match(findings[0].message, /\(None, 30, 5\) for the x given to fit/);
+    assert.deepEqual(await codes('x = np.zeros((4, 30))\n' + tagger + 'm.fit(x, np.zeros((4, 30, 5)))\n'), []);
+    // The same in a functional model whose Input leaves the steps free.
+    const functional = 'i = keras.Input(shape=(None,))\nh = layers.Embedding(50, 8)(i)\nh = layers.GRU(8, return_sequences=True)(h)\nm = keras.Model(i, layers.Dense(5, activation="softmax")(h))\nm.compile(loss="categorical_crossentropy", optimizer="adam")\n';
+    assert.deepEqual(await codes('x = np.zeros((4, 30))\n' + functional + 'm.fit(x, np.zeros((4, 15, 5)))\n'), ['SL210@11']);
+    assert.deepEqual(await codes('x = np.zeros((4, 30))\n' + functional + 'm.fit(x, np.zeros((4, 30, 5)))\n'), []);
+  });
+
   it('a Sequential model with a layer that is not modelled is not replayed on data without it', async () => {
     const body = (third: string) => `from mylib import Mystery\nm = keras.Sequential()\nm.add(layers.LSTM(20, input_shape=(12, 2)))\nm.add(${third})\nm.add(layers.LSTM(20, return_sequences=True))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.zeros((30, 12, 2)), np.zeros((30, 8, 20)))\n`;
     // Mystery(8) may well be a RepeatVector: what reaches the second LSTM is not known.
