@@ -19,6 +19,8 @@ describe("Python's random module", () => {
     // Python raises ValueError for random.sample(range(5), 6).
     assert.equal(await shapeOf(program('drawn = random.sample(range(5), 6)'), 'x'), undefined);
     assert.equal(await shapeOf(program('drawn = random.sample(range(100), int(input()))'), 'x'), undefined);
+    // Python 3.11 raises TypeError for a set as the population (one whose items are listed is known to be a set).
+    assert.equal(await shapeOf(program('drawn = random.sample(set(["a", "b", "c"]), 2)'), 'x'), undefined);
   });
 
   it('slices of a sample keep their lengths through a list of rows', async () => {
