@@ -79,6 +79,8 @@ export interface ModelMethodEvent {
   call: Call;
   args: Value[];
   kwargs: Map<string, Value>;
+  /** fit/evaluate: the model's output for the data given to this call, when its layers were run on it. */
+  dataOutput?: Value;
 }
 
 /** A layer added to a Sequential model (constructor list, model.add or build), with what it returned. */

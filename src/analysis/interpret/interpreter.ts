@@ -35,6 +35,7 @@ import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, 
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAlternatives, joinValues, sameValue } from './scope';
+import { pythonRandomCall } from './python-random';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
@@ -2193,6 +2194,10 @@ export class Interpreter {
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
+    if (path.startsWith('random.')) {
+      const drawn = partial ? undefined : pythonRandomCall(path.slice(7), args, kwargs);
+      if (drawn) return drawn;
+    }
     if (path.startsWith('string.') && path in STRING_CONSTANTS) return { kind: 'str', value: STRING_CONSTANTS[path] };
     if (path === 'copy.deepcopy' || path === 'copy.copy') return partial || !args[0] ? UNKNOWN : copiedValue(args[0], path === 'copy.deepcopy');
     // The analysis follows the run every program can make, on a machine without a GPU (as the model executor and

@@ -215,12 +215,15 @@ function assumedInput(layer: LayerDesc): Value | undefined {
 
 /**
  * How data differs from a declared input in a way Keras refuses before any layer runs: another rank, or another
- * number of features (the last axis of a float input; an id input's last axis is a length, which Keras lets vary).
+ * number of features (the last axis of a float input; an id input's last axis is a length, which Keras lets vary),
+ * or, for data of one axis more or fewer that Keras conforms to the input, another size on an axis after the batch.
  */
-export function inputMismatch(declared: Value, data: Value): { rank: boolean } | undefined {
+export function inputMismatch(declared: Value, data: Value): { rank: boolean; conformed?: TensorValue } | undefined {
   if (declared.kind !== 'tensor' || data.kind !== 'tensor' || !declared.shape.rankKnown || !data.shape.rankKnown) return undefined;
-  // Data that Keras conforms to the input (a trailing axis of 1 squeezed or added), or may: no claim.
-  if (conformed(declared, data)) return undefined;
+  // Data that Keras conforms to the input (a trailing axis of 1 squeezed or added), or may: no claim, unless the
+  // conformed data still differs from the input (`conformedMismatch`).
+  const conform = conformed(declared, data);
+  if (conform) return conform.kind === 'tensor' && conformedMismatch(declared, conform) ? { rank: false, conformed: conform } : undefined;
   if (declared.shape.dims.length !== data.shape.dims.length) return { rank: true };
   if (declared.dtype === 'long' || data.shape.dims.length < 2) return undefined;
   const a = declared.shape.dims[declared.shape.dims.length - 1];
@@ -228,19 +231,37 @@ export function inputMismatch(declared: Value, data: Value): { rank: boolean } |
   return a.kind === 'int' && b.kind === 'int' && a.value !== b.value ? { rank: false } : undefined;
 }
 
-/** Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values. */
-export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
-  if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped || model.opaque) return;
+/**
+ * Data conformed to a float input that still has another known size than the input on an axis after the batch: an
+ * array (1, 49) against an input (None, 1, 1). tf.keras 2.x and Keras 3 compare the two with a last axis of 1 dropped
+ * (InputSpec's allow_last_axis_squeeze) and raise "expected shape=(None, 1, 1), found shape=(1, 49)"; standalone Keras
+ * and tf.keras up to 2.3 never conform, and raise on the number of axes. An id input is left out, as above.
+ */
+function conformedMismatch(declared: TensorValue, conform: TensorValue): boolean {
+  if (declared.dtype === 'long' || !conform.shape.rankKnown || conform.shape.dims.length !== declared.shape.dims.length) return false;
+  return declared.shape.dims.some((d, i) => {
+    const g = conform.shape.dims[i];
+    return i > 0 && d.kind === 'int' && g.kind === 'int' && d.value !== g.value;
+  });
+}
+
+/**
+ * Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values; gives
+ * the model's output for that data, or undefined when the data is not run through.
+ */
+export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): Value | undefined {
+  if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped || model.opaque) return undefined;
   // Data of another rank or width than the declared input fails at the input (SL211), before any layer.
-  if (model.input && inputMismatch(model.input, data)) return;
+  if (model.input && inputMismatch(model.input, data)) return undefined;
   const conform = model.input && conformed(model.input, data);
-  if (conform && conform.kind !== 'tensor') return;
+  if (conform && conform.kind !== 'tensor') return undefined;
   let value: Value = conform || data;
   for (const layer of model.layers) {
     if (layer.kind === 'InputLayer') continue;
-    if (value.kind !== 'tensor') return;
+    if (value.kind !== 'tensor') return undefined;
     value = host.applyLayer(layer, [value], new Map(), at);
   }
+  return value;
 }
 
 function shapeText(output: Value): string {
@@ -319,10 +340,9 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       const x = args[0] ?? kwargs.get('x');
       const y = args[1] ?? kwargs.get('y');
       noteData(host, expr, x, y);
-      if (x) replaySequential(host, model, x, expr);
-      if (x) replayFunctional(host, model, x, expr);
+      const dataOutput = x ? replaySequential(host, model, x, expr) ?? replayFunctional(host, model, x, expr) : undefined;
       if (y) model.labels.push({ value: y, call: expr });
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs });
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs, dataOutput });
       return UNKNOWN;
     }
     case 'predict':
@@ -383,18 +403,19 @@ const MAX_REPLAYED_CALLS = 400;
  * data-dependent checks (token ids against an Embedding) see the real values; findings land on that call. Data is
  * conformed to the input as Keras does (a 1-D array for an input of shape (None, 1) gets its last axis).
  */
-export function replayFunctional(host: KerasHost, model: KerasModel, data: Value, at: A.Call): void {
-  if (model.layers.length || !model.input || model.output.kind === 'unknown') return;
+export function replayFunctional(host: KerasHost, model: KerasModel, data: Value, at: A.Call): Value | undefined {
+  if (model.layers.length || !model.input || model.output.kind === 'unknown') return undefined;
   const inputs = listItems(model.input) ?? [model.input];
   const given = listItems(data) ?? [data];
-  if (inputs.length !== given.length) return;
+  if (inputs.length !== given.length) return undefined;
   const bound = new Map<TensorValue, Value>();
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
     let value = given[i];
-    if (input.kind !== 'tensor' || value.kind !== 'tensor' || inputMismatch(input, value)?.rank === true) return;
+    const mismatch = input.kind === 'tensor' && value.kind === 'tensor' ? inputMismatch(input, value) : undefined;
+    if (input.kind !== 'tensor' || value.kind !== 'tensor' || mismatch?.rank === true || mismatch?.conformed) return undefined;
     const conform = conformed(input, value);
-    if (conform && conform.kind !== 'tensor') return;
+    if (conform && conform.kind !== 'tensor') return undefined;
     if (conform) value = conform;
     bound.set(input, value);
   }
@@ -416,7 +437,7 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
     done.set(v, out);
     return out;
   };
-  replay(model.output);
+  return replay(model.output);
 }
 
 function listItems(v: Value): Value[] | undefined {

@@ -346,6 +346,37 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes('x = np.zeros((64, 100, int(input())))\n' + model + 'm.fit(x, np.zeros((64, 1)))\n'), []);
   });
 
+  it('SL211: data conformed to the input that still differs from it after the batch is reported', async () => {
+    const rnn = 'm = keras.Sequential([layers.SimpleRNN(1, input_shape=(1, 1)), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\n';
+    // (1, 49) gets a last axis of 1, and (1, 49, 1) is not (None, 1, 1): Keras raises "expected shape=(None, 1, 1)".
+    const { findings } = await keras('x = np.zeros((1, 49))\n' + rnn + 'm.fit(x, np.zeros((1, 1)))\n');
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL211@8']);
+    assert.match(findings[0].message, /\(1, 49, 1\) still differs from \(None, 1, 1\)/);
+    // The twin: 49 samples of one step, (49, 1) conformed to (49, 1, 1).
+    assert.deepEqual(await codes('x = np.zeros((49, 1))\n' + rnn + 'm.fit(x, np.zeros((49, 1)))\n'), []);
+    // One axis more ending in 1: (64, 20, 1) is squeezed to (64, 20), not the (None, 10) a Dense declares.
+    const dense = 'm = keras.Sequential([layers.Dense(4, input_shape=(10,)), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\n';
+    assert.deepEqual(await codes('x = np.zeros((64, 20, 1))\n' + dense + 'm.fit(x, np.zeros((64, 1)))\n'), ['SL211@8']);
+    assert.deepEqual(await codes('x = np.zeros((64, 10, 1))\n' + dense + 'm.fit(x, np.zeros((64, 1)))\n'), []);
+    // An explicit Input(shape=(100,)) before an Embedding is compared too: (64, 80, 1) squeezed is not (None, 100).
+    const ids = 'm = keras.Sequential([keras.Input(shape=(100,)), layers.Embedding(930, 16), layers.LSTM(8), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\n';
+    assert.deepEqual(await codes('x = np.zeros((64, 80, 1))\n' + ids + 'm.fit(x, np.zeros((64, 1)))\n'), ['SL211@8']);
+    assert.deepEqual(await codes('x = np.zeros((64, 100, 1))\n' + ids + 'm.fit(x, np.zeros((64, 1)))\n'), []);
+  });
+
+  it('SL210: steps the model leaves unknown are read from the x given to the same fit', async () => {
+    const tagger = 'm = keras.Sequential([layers.Embedding(50, 8), layers.LSTM(8, return_sequences=True), layers.TimeDistributed(layers.Dense(5, activation="softmax"))])\nm.compile(loss="categorical_crossentropy", optimizer="adam")\n';
+    // The model outputs (None, None, 5); for x (4, 30) it outputs 30 steps, against 15 per-step labels.
+    const { findings } = await keras('x = np.zeros((4, 30))\n' + tagger + 'm.fit(x, np.zeros((4, 15, 5)))\n');
+    assert.deepEqual(findings.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL210@8']);
+    assert.match(findings[0].message, /\(None, 30, 5\) for the x given to fit/);
+    assert.deepEqual(await codes('x = np.zeros((4, 30))\n' + tagger + 'm.fit(x, np.zeros((4, 30, 5)))\n'), []);
+    // The same in a functional model whose Input leaves the steps free.
+    const functional = 'i = keras.Input(shape=(None,))\nh = layers.Embedding(50, 8)(i)\nh = layers.GRU(8, return_sequences=True)(h)\nm = keras.Model(i, layers.Dense(5, activation="softmax")(h))\nm.compile(loss="categorical_crossentropy", optimizer="adam")\n';
+    assert.deepEqual(await codes('x = np.zeros((4, 30))\n' + functional + 'm.fit(x, np.zeros((4, 15, 5)))\n'), ['SL210@11']);
+    assert.deepEqual(await codes('x = np.zeros((4, 30))\n' + functional + 'm.fit(x, np.zeros((4, 30, 5)))\n'), []);
+  });
+
   it('a Sequential model with a layer that is not modelled is not replayed on data without it', async () => {
     const body = (third: string) => `from mylib import Mystery\nm = keras.Sequential()\nm.add(layers.LSTM(20, input_shape=(12, 2)))\nm.add(${third})\nm.add(layers.LSTM(20, return_sequences=True))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.zeros((30, 12, 2)), np.zeros((30, 8, 20)))\n`;
     // Mystery(8) may well be a RepeatVector: what reaches the second LSTM is not known.

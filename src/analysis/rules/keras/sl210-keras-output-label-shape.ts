@@ -1,6 +1,6 @@
 import { Dim, intDim } from '../../shapes/dim';
-import { formatShape } from '../../shapes/shape';
-import type { TensorValue } from '../../values/value';
+import { formatShape, shapeOf } from '../../shapes/shape';
+import type { TensorValue, Value } from '../../values/value';
 import type { Rule } from '../rule';
 import { perStepIds, sequenceOutputCause } from './sl207-keras-sequence-output-labels';
 
@@ -55,6 +55,23 @@ export function compareLabels(labels: Dim[], output: Dim[], loss: string): Misma
   return undefined;
 }
 
+/**
+ * The model's output with the axes after the batch that it leaves unknown read from its output for the data given to
+ * the same call: an Embedding without input_length declares (None, None) ids, so the model outputs (None, None, 127),
+ * but for x (1, 30) it outputs 30 steps. Undefined when no axis is filled in.
+ */
+function withDataAxes(output: TensorValue, dataOutput: Value | undefined): TensorValue | undefined {
+  if (dataOutput?.kind !== 'tensor' || !dataOutput.shape.rankKnown || dataOutput.shape.dims.length !== output.shape.dims.length) return undefined;
+  let filled = false;
+  const dims = output.shape.dims.map((d, i) => {
+    const g = dataOutput.shape.dims[i];
+    if (i === 0 || d.kind === 'int' || g.kind !== 'int') return d;
+    filled = true;
+    return g;
+  });
+  return filled ? { ...output, shape: shapeOf(dims) } : undefined;
+}
+
 export const kerasOutputLabelShape: Rule = {
   code: 'SL210',
   name: 'keras-output-label-shape',
@@ -62,7 +79,7 @@ export const kerasOutputLabelShape: Rule = {
   framework: 'keras',
   summary: 'The labels given to fit/evaluate do not have the shape of the model\'s output: another rank (per-step labels for a per-sample output, or the reverse) or another width.',
   docs: {
-    whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch`, compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1. A loss passed as a function of the program that returns a Keras loss of its two arguments (`def loss(labels, logits): return sparse_categorical_crossentropy(labels, logits, from_logits=True)`) is read as that loss; other loss functions are not compared.',
+    whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch`, compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1. A loss passed as a function of the program that returns a Keras loss of its two arguments (`def loss(labels, logits): return sparse_categorical_crossentropy(labels, logits, from_logits=True)`) is read as that loss; other loss functions are not compared. An axis after the batch that the model leaves unknown (an Embedding without input_length gives `(None, None, 127)`) is read from the model\'s output for the `x` given to the same call.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise at `fit` (`Shapes (None, 22) and (None, 3) are incompatible`, `Incompatible shapes`); Keras 1 and 2.0–2.3 raised `Error when checking target: expected dense_2 to have shape (3,) but got array with shape (22,)`. With an element-wise loss (mse, binary_crossentropy) and an axis of size 1, tf.keras 2.x and Keras 3 broadcast it silently: one sigmoid unit against 11 targets, or 96 outputs per step against 1 target, trains on a loss that means nothing.',
     example: 'model = Sequential([LSTM(32, input_shape=(10, 8)), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)   # y: (n, 10, 5), a class per step',
     useInstead: 'model = Sequential([LSTM(32, input_shape=(10, 8), return_sequences=True), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)',
@@ -75,15 +92,17 @@ export const kerasOutputLabelShape: Rule = {
       if (!['fit', 'evaluate', 'train_on_batch', 'test_on_batch'].includes(event.method)) return;
       const { model } = event;
       const loss = model.compile?.loss;
-      const output = model.output;
+      const declared = model.output;
       const labels = event.args[1] ?? event.kwargs.get('y');
-      if (!loss || output.kind !== 'tensor' || !output.shape.rankKnown || labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
+      if (!loss || declared.kind !== 'tensor' || !declared.shape.rankKnown || labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
+      const forData = withDataAxes(declared, event.dataOutput);
+      const output = forData ?? declared;
       // A 3-D output from return_sequences=True against per-sample labels is SL207's, on the layer that causes it.
       const idsPerStep = perStepIds(labels.shape.dims, output.shape.dims);
       if (output.shape.dims.length > labels.shape.dims.length && sequenceOutputCause(model) && !idsPerStep) return;
       const mismatch = compareLabels(labels.shape.dims, output.shape.dims, loss);
       if (!mismatch) return;
-      const out = formatShape(output.shape);
+      const out = forData ? `${formatShape(output.shape)} for the x given to ${event.method}` : formatShape(output.shape);
       const lab = formatShape((labels as TensorValue).shape);
       const what = mismatch.kind === 'rank'
         ? `the model outputs ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : idsPerStep && CATEGORICAL.test(loss) ? `, one class id per step, while ${loss} takes one-hot labels of the output's shape (sparse_categorical_crossentropy takes the ids)` : ''}`

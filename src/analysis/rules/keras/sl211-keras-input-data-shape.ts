@@ -22,7 +22,7 @@ export const kerasInputDataShape: Rule = {
   framework: 'keras',
   summary: 'The data given to fit/evaluate/predict does not match the input the model declares: another number of axes, or another number of features.',
   docs: {
-    whatItDoes: 'Compares the arrays passed to `fit`, `evaluate`, `predict` and `train_on_batch` (positionally or as `x=`) with the input the model declares: the first layer\'s `input_shape` / `input_dim` in a `Sequential` model, or the `Input` tensors of a functional one, input by input.',
+    whatItDoes: 'Compares the arrays passed to `fit`, `evaluate`, `predict` and `train_on_batch` (positionally or as `x=`) with the input the model declares: the first layer\'s `input_shape` / `input_dim` in a `Sequential` model, or the `Input` tensors of a functional one, input by input. Data of one axis fewer against an input whose last size is 1, or of one axis more ending in 1, is conformed first as Keras does (a last axis of 1 added or dropped) and then compared on every axis after the batch.',
     whyIsThisBad: 'Keras refuses the data before any layer runs: `Error when checking model input: expected lstm_input_1 to have 3 dimensions, but got array with shape (100, 9)` (Keras 1 and 2), `Input 0 of layer "lstm" is incompatible with the layer: expected ndim=3, found ndim=2` (tf.keras 2.x, Keras 3), or a matrix-size error for a wrong number of features. Table-shaped data for a recurrent layer needs a time axis: `X.reshape(n, steps, features)`.',
     example: 'X, y = make_regression(100, 9)\nmodel = Sequential([LSTM(32, input_dim=9), Dense(1)])\nmodel.fit(X, y)',
     useInstead: 'X, y = make_regression(100, 9)\nX = X.reshape(X.shape + (1,))\nmodel = Sequential([LSTM(32, input_shape=(9, 1)), Dense(1)])\nmodel.fit(X, y)',
@@ -46,7 +46,9 @@ export const kerasInputDataShape: Rule = {
         const g = formatShape(got.shape);
         ctx.report({
           range: event.call.range,
-          message: mismatch.rank
+          message: mismatch.conformed
+            ? `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${got.shape.dims.length > want.shape.dims.length ? 'Keras drops the last axis of 1 of data with one axis more than the input' : 'Keras adds a last axis of 1 to data one axis short of an input whose last size is 1'}, and ${formatShape(mismatch.conformed.shape)} still differs from ${w} after the batch, so it raises (tf.keras 2.x, Keras 3: "expected shape=${w}, found shape=${g}"; Keras 1 and tf.keras up to 2.3: "expected … to have ${want.shape.dims.length} dimensions")`
+            : mismatch.rank
             ? `the model's input is declared ${w} (${want.shape.dims.length}-D with the batch) but ${event.method} gets data of shape ${g} (${got.shape.dims.length}-D): Keras raises "expected ndim=${want.shape.dims.length}, found ndim=${got.shape.dims.length}" (tf.keras 2.x, Keras 3; Keras 1 and 2.0–2.3: "expected … to have ${want.shape.dims.length} dimensions")`
             : `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${want.shape.dims[want.shape.dims.length - 1].kind === 'int' ? (want.shape.dims[want.shape.dims.length - 1] as { value: number }).value : '?'} features expected, ${(got.shape.dims[got.shape.dims.length - 1] as { value: number }).value} given; Keras raises on the input shape`,
           related: [
