@@ -528,6 +528,7 @@ export class Interpreter {
         if (stmt.tooDeep) this.ctx.markIncomplete('too-large', stmt.range.start.line);
         for (const e of stmt.exprs) this.eval(e, scope);
         const text = this.ctx.text(stmt.range);
+        if (/^del\b/.test(text)) this.deleteItems(stmt.exprs, scope);
         if (/^assert\b/.test(text) && stmt.exprs.length > 0) this.narrowByAssert(stmt.exprs[0], scope);
         // `raise` leaves the block, as far as later statements are concerned.
         return text.startsWith('raise');
@@ -884,6 +885,33 @@ export class Interpreter {
     if (counts) entry.perPass++;
     else entry.exact = false;
     frame.counts.set(list, entry);
+  }
+
+  /**
+   * A list (a set is one here) changed in place in a way not followed item by item: `insert`, `remove`, `pop`, `clear`,
+   * `sort`, `reverse`, `del seq[i]`, a set's `add`, `update` and `discard`, `extend` by what is not a listed sequence.
+   * It keeps only what its items are like (with what was added); how many it holds is no longer known, except after
+   * `sort` and `reverse`, which only reorder it. Keeping the items it had would leave `chars = set()`, filled by
+   * `chars.update(w)` in a loop, at length 0 (a one-unit softmax over the vocabulary).
+   */
+  private mutatedInPlace(list: Extract<Value, { kind: 'list' | 'tuple' }>, method: string, added: Value | undefined): void {
+    const length = sequenceLength(list);
+    const items = list.element ? [list.element] : list.items;
+    const kept = items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : undefined;
+    const element = ADDING_ONE.has(method) ? (added && kept ? joinValues(kept, added) : added ?? UNKNOWN) : ADDING_MANY.has(method) ? UNKNOWN : kept ?? UNKNOWN;
+    forgetLength(list, element);
+    if ((method === 'sort' || method === 'reverse') && length !== undefined) list.length = length;
+  }
+
+  /** `del seq[i]`, `del d[k]`: the list loses items (see mutatedInPlace), the dict keys it no longer lists. */
+  private deleteItems(targets: A.Expr[], scope: Scope): void {
+    for (const target of targets) {
+      if (target.kind === 'tuple' || target.kind === 'list') this.deleteItems(target.items, scope);
+      if (target.kind !== 'subscript') continue;
+      const object = this.eval(target.value, scope);
+      if (object.kind === 'list') this.mutatedInPlace(object, 'remove', undefined);
+      else if (object.kind === 'dict' && !object.parser) forgetEntries(object);
+    }
   }
 
   /** Second passes running now: a loop inside a second pass gets none of its own, so nesting cannot multiply the work. */
@@ -2114,7 +2142,8 @@ export class Interpreter {
       case 'list':
         if (name === 'append' || name === 'extend' || name === 'insert') this.countedAppend(receiver, name, expr);
         if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
-        if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
+        else if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
+        else if (SEQUENCE_MUTATORS.has(name)) this.mutatedInPlace(receiver, name, name === 'insert' ? args[1] : args[0]);
         if (name === 'copy') return { ...receiver, items: [...receiver.items] };
         // index and count give an int whose value is not followed; pop gives an item. The others give None.
         if (name === 'index' || name === 'count') return { kind: 'symint', dim: UNKNOWN_DIM };
@@ -2804,6 +2833,12 @@ function isInteger(v: Value): boolean {
 
 /** The list methods that return None. */
 const LIST_NONE_METHODS = new Set(['append', 'extend', 'insert', 'remove', 'clear', 'sort', 'reverse']);
+
+/** Methods of a list or a set that change it in place (append and extend by a listed sequence are followed exactly). */
+const SEQUENCE_MUTATORS = new Set(['extend', 'insert', 'remove', 'pop', 'clear', 'sort', 'reverse', 'add', 'update', 'discard', 'difference_update', 'intersection_update', 'symmetric_difference_update']);
+/** Of those, the ones that add the one item given last, and the ones that add the items of an iterable. */
+const ADDING_ONE = new Set(['insert', 'add']);
+const ADDING_MANY = new Set(['extend', 'update', 'symmetric_difference_update']);
 
 function integerOp(op: string, l: number, r: number): number | undefined {
   switch (op) {

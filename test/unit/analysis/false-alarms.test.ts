@@ -97,6 +97,40 @@ describe('false alarms on correct code', () => {
       const src = 'vocab = {"<pad>": 0, "a": 1, "b": 2}\nemb = nn.Embedding(len(vocab), 4)\ne = emb(torch.tensor([[1, 3]]))\n';
       assert.deepEqual((await run(src)).findings.map((f) => f.code), ['SL108']);
     });
+
+    it('a set filled by update() in a loop is not empty: len(chars) + 1 is no one-unit softmax (SL208)', async () => {
+      const src = [
+        'import tensorflow as tf',
+        'smiles = ["CCO", "c1ccccc1"]',
+        'chars = set()',
+        'for s in smiles:',
+        '    chars.update(s)',
+        'vocab_size = len(chars) + 1',
+        'model = tf.keras.Sequential([tf.keras.layers.Embedding(vocab_size, 8), tf.keras.layers.GRU(16, return_sequences=True), tf.keras.layers.Dense(vocab_size, activation="softmax")])',
+        'model.compile(loss="sparse_categorical_crossentropy", optimizer="adam")',
+        '',
+      ].join('\n');
+      assert.deepEqual(loud((await run(src)).findings), []);
+    });
+
+    it('len() after set.add(), list.insert() or list.extend() of an unknown iterable is no longer the length before', async () => {
+      for (const grow of ['seen = set()\nseen.add("<pad>")\nseen.add("<unk>")', 'seen = ["<pad>"]\nseen.insert(1, "<unk>")', 'seen = ["<pad>"]\nseen.extend(open("vocab.txt").read().split())']) {
+        const src = `${grow}\nemb = nn.Embedding(len(seen), 4)\ne = emb(torch.tensor([[0, 1]]))\n`;
+        assert.deepEqual(loud((await run(src)).findings), [], grow);
+      }
+    });
+
+    it('list.sort() and del seq[i] change which item is first: seq[0] is no longer the old first item', async () => {
+      const sorted = 'sizes = [64, 16]\nsizes.sort()\nfc = nn.Linear(sizes[0], 4)\ny = fc(torch.randn(2, 16))\n';
+      assert.deepEqual(loud((await run(sorted)).findings), []);
+      const deleted = 'dims = [8, 16, 4]\ndel dims[0]\nfc = nn.Linear(dims[0], 2)\ny = fc(torch.randn(3, 16))\n';
+      assert.deepEqual(loud((await run(deleted)).findings), []);
+    });
+
+    it('list.sort() keeps the length: len() after it is still known', async () => {
+      const src = 'ids = [2, 0]\nids.sort()\nemb = nn.Embedding(len(ids), 4)\ne = emb(torch.tensor([[0, 2]]))\n';
+      assert.deepEqual((await run(src)).findings.map((f) => f.code), ['SL108']);
+    });
   });
 
   describe('a PackedSequence is a namedtuple', () => {
