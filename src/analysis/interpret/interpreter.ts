@@ -211,6 +211,8 @@ interface Frame {
   proven?: ProvenRanks;
   /** This frame or one below it runs a torch module's forward (the scope of `--stats`). */
   inForward?: boolean;
+  /** The loops of this function being run, innermost last (a layer called in one is told so: LayerCallEvent.loop). */
+  loops?: (A.For | A.While)[];
   /** This frame or one below it runs a Keras model's (or layer's) call(). */
   inKerasCall?: boolean;
 }
@@ -511,11 +513,17 @@ export class Interpreter {
       case 'if':
         return this.execIf(stmt, scope);
       case 'for':
-        this.execFor(stmt, scope);
+      case 'while': {
+        const loops = (this.frame.loops ??= []);
+        loops.push(stmt);
+        try {
+          if (stmt.kind === 'for') this.execFor(stmt, scope);
+          else this.execWhile(stmt, scope);
+        } finally {
+          loops.pop();
+        }
         return false;
-      case 'while':
-        this.execWhile(stmt, scope);
-        return false;
+      }
       case 'with':
         for (const item of stmt.items) {
           const value = this.eval(item.value, scope);
@@ -2377,7 +2385,7 @@ export class Interpreter {
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     if (layer.alternatives) return this.applyAlternatives(layer.alternatives, args, kwargs, expr);
     const errorsBefore = this.ctx.errorCount;
-    this.ctx.emit('layerCall', { layer, call: expr, args, kwargs });
+    this.ctx.emit('layerCall', { layer, call: expr, args, kwargs, loop: this.frame.loops?.at(-1) });
     // PyTorch stops at the first error: what this call would produce is unknown, so nothing downstream cascades.
     if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
     const family = layer.framework === 'torch' ? torchFamily(layer.kind) : kerasFamily(layer.kind);

@@ -46,14 +46,19 @@ const LEGACY_TYPES: Record<string, DType> = {
   FloatTensor: 'float', DoubleTensor: 'float', HalfTensor: 'float', BFloat16Tensor: 'float', BoolTensor: 'bool',
 };
 
+/** Python's scalar types as `.to()` reads them: `bool`, `int` and `float` are torch.bool, torch.int64, torch.float64. */
+const PYTHON_TYPES: Record<string, DType> = { 'builtins.bool': 'bool', 'builtins.int': 'long', 'builtins.float': 'float' };
+
 /**
- * The dtype after `.to(...)` / `.type(...)`: a dtype argument, a legacy tensor type (class or string), or another
- * tensor's (`.to(other)`); `.to(device)` keeps the dtype; a `.type(...)` argument not understood gives unknown.
+ * The dtype after `.to(...)` / `.type(...)`: a dtype argument (for `.to` also Python's bool, int or float; `.type(bool)`
+ * raises), a legacy tensor type (class or string), or another tensor's (`.to(other)`); `.to(device)` keeps the dtype;
+ * a `.type(...)` argument not understood gives unknown.
  */
 function conversionDtype(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>): DType {
   const given = [...args, kwargs.get('dtype')];
   for (const a of given) {
     if (a?.kind === 'dtype') return a.dtype;
+    if (name === 'to' && a?.kind === 'module' && Object.hasOwn(PYTHON_TYPES, a.path)) return PYTHON_TYPES[a.path];
     const path = a?.kind === 'module' ? a.path : a?.kind === 'str' ? a.value : undefined;
     const legacy = path?.match(/^torch\.(?:cuda\.)?(\w+Tensor)$/)?.[1];
     if (legacy) return Object.hasOwn(LEGACY_TYPES, legacy) ? LEGACY_TYPES[legacy] : 'unknown';

@@ -58,6 +58,7 @@ import { mergedRowsOrderMismatch } from './torch/sl160-merged-rows-order-mismatc
 import { paddedLastStep } from './torch/sl156-padded-last-step';
 import { packedLengthsRank } from './torch/sl159-packed-lengths-rank';
 import { layerNormShapeMismatch } from './torch/sl161-layernorm-shape-mismatch';
+import { rnnStateDroppedBetweenSteps } from './torch/sl163-rnn-state-dropped-between-steps';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -134,6 +135,7 @@ const RULES: readonly Rule[] = [
   paddedLastStep,
   packedLengthsRank,
   layerNormShapeMismatch,
+  rnnStateDroppedBetweenSteps,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,

@@ -1,0 +1,86 @@
+// SL163: a recurrent layer or cell run one step at a time in a loop, never given back the state it returns, starts
+// every step from zeros (PyTorch 1.13: the output after the loop depends on the last step alone; see
+// test/fixtures/torch/SL163_*).
+import { strict as assert } from 'node:assert';
+import { codes } from './helpers';
+
+const sl163 = async (body: string) => (await codes(body)).filter((c) => c === 'SL163').length;
+
+describe('SL163 rnn-state-dropped-between-steps', () => {
+  it('flags an LSTM given x.unsqueeze(0), one step, in a loop that never passes its state back', async () => {
+    const body = [
+      'lstm = nn.LSTM(8, 16)',
+      'xs = torch.randn(5, 3, 8)',
+      'hidden = None',
+      'for t in range(5):',
+      '    out, hidden = lstm(xs[t].unsqueeze(0))',
+      '',
+    ].join('\n');
+    assert.equal(await sl163(body), 1);
+  });
+
+  it('flags a GRUCell stepping through a sequence without its state', async () => {
+    const body = ['cell = nn.GRUCell(8, 16)', 'h = torch.zeros(3, 16)', 'for x in torch.randn(5, 3, 8):', '    h = cell(x)', ''].join('\n');
+    assert.equal(await sl163(body), 1);
+  });
+
+  it('stays silent when the state is passed back', async () => {
+    const body = ['lstm = nn.LSTM(8, 16)', 'xs = torch.randn(5, 3, 8)', 'hidden = None', 'for t in range(5):', '    out, hidden = lstm(xs[t].unsqueeze(0), hidden)', ''].join('\n');
+    assert.equal(await sl163(body), 0);
+  });
+
+  it('stays silent on a first step taken without a state when the later ones get it', async () => {
+    const body = [
+      'cell = nn.LSTMCell(8, 16)',
+      'state = None',
+      'for t, x in enumerate(torch.randn(5, 3, 8)):',
+      '    if state is None:',
+      '        state = cell(x)',
+      '    else:',
+      '        state = cell(x, state)',
+      '',
+    ].join('\n');
+    assert.equal(await sl163(body), 0);
+  });
+
+  it('stays silent on whole sequences run one batch per iteration', async () => {
+    const body = ['lstm = nn.LSTM(8, 16, batch_first=True)', 'for i in range(3):', '    out, hidden = lstm(torch.randn(4, 10, 8))', ''].join('\n');
+    assert.equal(await sl163(body), 0);
+  });
+
+  it('stays silent on a loop over stacked cells, each called once', async () => {
+    const body = [
+      'cells = nn.ModuleList([nn.GRUCell(8, 8) for _ in range(3)])',
+      'x = torch.randn(4, 8)',
+      'for i in range(3):',
+      '    cell = cells[i]',
+      '    h = cell(x)',
+      'for cell in cells:',
+      '    h = cell(x)',
+      '',
+    ].join('\n');
+    assert.equal(await sl163(body), 0);
+  });
+
+  it('stays silent when the state is thrown away on purpose (`_`)', async () => {
+    const body = ['lstm = nn.LSTM(8, 16)', 'for t in range(5):', '    out, _ = lstm(torch.randn(1, 3, 8))', ''].join('\n');
+    assert.equal(await sl163(body), 0);
+  });
+
+  it('stays silent on a forward called from a training loop: the loop is not the forward\'s', async () => {
+    const body = [
+      'class M(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.lstm = nn.LSTM(8, 16)',
+      '    def forward(self, x):',
+      '        out, hidden = self.lstm(x)',
+      '        return out',
+      'm = M()',
+      'for step in range(3):',
+      '    y = m(torch.randn(1, 4, 8))',
+      '',
+    ].join('\n');
+    assert.equal(await sl163(body), 0);
+  });
+});
