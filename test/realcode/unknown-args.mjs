@@ -39,13 +39,17 @@ Interpreter.prototype.callValue = function (callee, a, kw, expr, partial) {
 const refused = { 'run budget': 0, recursion: 0, depth: 0 };
 const refusedSites = { 'run budget': new Set(), recursion: new Set(), depth: new Set() };
 let currentFile = '';
+let memoHits = 0;
 const callFunction = Interpreter.prototype.callFunction;
 Interpreter.prototype.callFunction = function (def, ...rest) {
   const before = this.runs.get(def) ?? 0;
   const inForward = this.frames[this.frames.length - 1]?.inForward === true;
   const recursive = this.frames.some((f) => f.def === def);
+  const hitsBefore = this.memo.hits;
   const result = callFunction.call(this, def, ...rest);
-  if (inForward && (this.runs.get(def) ?? 0) === before) {
+  // A call given a kept run's result (interpret/run-memo) is not refused.
+  if (this.memo.hits > hitsBefore) memoHits++;
+  else if (inForward && (this.runs.get(def) ?? 0) === before) {
     const why = recursive ? 'recursion' : before > 0 ? 'run budget' : 'depth';
     refused[why]++;
     const at = calls[calls.length - 1]?.expr.range.start;
@@ -208,6 +212,7 @@ for (const file of files) {
   siteTrace.param = undefined;
 }
 console.log(`parameters bound to unknown: ${perKind.unknown} (${provenForUnknown} of them with a rank the body proves); to a tensor of unknown rank: ${perKind['tensor?']}`);
+console.log(`calls given a kept run's result (interpret/run-memo): ${memoHits}`);
 console.log(`calls of user functions inside a forward refused (each time / at distinct call sites): ${Object.keys(refused).map((k) => `${k} ${refused[k]} / ${refusedSites[k].size}`).join(', ')}`);
 console.log(`(function, parameter) pairs unknown at some caller's run: ${unknownAtSomeRun.size}, known at another: ${[...unknownAtSomeRun].filter((p) => knownAtSomeRun.has(p)).length}`);
 for (const [k, e] of [...causes].sort((a, b) => b[1].count - a[1].count)) {

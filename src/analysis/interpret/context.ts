@@ -45,6 +45,13 @@ export class AnalysisContext {
   }
 
   private errorReports = 0;
+  private reports = 0;
+
+  /** Findings of any severity reported so far, repeats, muted and suppressed ones included. */
+  get reportCount(): number {
+    return this.reports;
+  }
+
   private loudReports = 0;
 
   /**
@@ -169,6 +176,7 @@ export class AnalysisContext {
   muted = 0;
 
   private add(rule: Rule, report: Report): void {
+    this.reports++;
     const severity = report.severity ?? rule.severity;
     if (severity === 'error') this.errorReports++;
     if (severity === 'error' || severity === 'warning') this.loudReports++;

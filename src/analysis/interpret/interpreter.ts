@@ -36,6 +36,7 @@ import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAlternatives, joinValues, sameValue } from './scope';
 import { pythonRandomCall } from './python-random';
+import { InstanceAttrs, RunMemo } from './run-memo';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
@@ -257,6 +258,8 @@ export class Interpreter {
   readonly module = new Scope(undefined, false, true);
   private readonly frames: Frame[] = [{ returns: [] }];
   private readonly runs = new Map<A.FunctionDef, number>();
+  /** Runs with no effect outside their frame, whose result a later call with the same arguments takes (see run-memo). */
+  readonly memo = new RunMemo((object, name) => this.maybeAttrs.get(object)?.has(name) === true);
   readonly classes: ClassInfo[] = [];
   readonly functions: A.FunctionDef[] = [];
   readonly instances = new Map<ClassInfo, InstanceValue[]>();
@@ -465,7 +468,10 @@ export class Interpreter {
 
   /** Executes statements; returns true when the block always leaves (return or raise). */
   private execBlock(stmts: A.Stmt[], scope: Scope): boolean {
-    if (this.nesting >= MAX_NESTING) return false;
+    if (this.nesting >= MAX_NESTING) {
+      this.memo.effect();
+      return false;
+    }
     this.nesting++;
     try {
       for (const stmt of stmts) {
@@ -485,6 +491,7 @@ export class Interpreter {
   private exec(stmt: A.Stmt, scope: Scope): boolean {
     switch (stmt.kind) {
       case 'import':
+        this.memo.effect();
         this.execImport(stmt, scope);
         return false;
       case 'def':
@@ -497,6 +504,7 @@ export class Interpreter {
         }
         return false;
       case 'class':
+        this.memo.effect();
         this.execClass(stmt, scope);
         return false;
       case 'assign':
@@ -1030,6 +1038,7 @@ export class Interpreter {
       // list sees the new items, and a loop that runs it grows the one list (its length then follows the loop).
       if (stmt.op === '+' && current.kind === 'list' && (value.kind === 'list' || value.kind === 'tuple')) {
         this.countedAppend(current, 'extend', undefined);
+        this.memo.mutated(current);
         extendList(current, value);
         value = current;
       } else value = inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
@@ -1083,6 +1092,7 @@ export class Interpreter {
         return;
       case 'attribute': {
         const object = this.eval(target.object, scope);
+        this.memo.effect();
         if (object.kind === 'instance') this.setAttribute(object, target.attr, value);
         else if (object.kind === 'layer' && target.attr === 'weight') this.setLayerWeight(object.layer, value, target);
         // `args.vocab_size = len(vocab)` on the namespace parse_args returned (or a SimpleNamespace): a later read of
@@ -1098,6 +1108,7 @@ export class Interpreter {
       }
       case 'subscript': {
         const object = this.eval(target.value, scope);
+        this.memo.effect();
         if (object.kind === 'tensor') {
           // Loops rather than arrow functions here: one reading `this` or `scope` made every bind allocate a context.
           const items: IndexItem[] = [];
@@ -1146,6 +1157,7 @@ export class Interpreter {
       scope.set(name, value);
       return;
     }
+    this.memo.effect();
     const target = outer.kind === 'global' ? outer.scope : outer.scope.holder(name) ?? outer.scope;
     const before = target.vars.get(name);
     target.set(name, scope === this.frame.scope || before === undefined ? value : joinValues(before, value));
@@ -1209,6 +1221,7 @@ export class Interpreter {
   eval(expr: A.Expr, scope: Scope): Value {
     if (this.nesting >= MAX_NESTING) {
       this.ctx.markIncomplete('too-large', expr.range.start.line);
+      this.memo.effect();
       return UNKNOWN;
     }
     this.nesting++;
@@ -1569,6 +1582,7 @@ export class Interpreter {
       }
       case 'instance': {
         const own = object.attrs.get(name);
+        if (this.memo.recording) this.memo.readAttr(object, name, own);
         if (own) return own;
         const method = this.findMethod(object.cls, name);
         if (method) {
@@ -1622,6 +1636,7 @@ export class Interpreter {
   private setLayerWeight(layer: LayerDesc, value: Value, target: A.Attribute): void {
     const names = WEIGHT_SIZES[layer.kind];
     if (!names || layer.alternatives || layer.framework !== 'torch') return;
+    this.memo.layerChanged();
     const rows = value.kind === 'tensor' && value.shape.rankKnown && value.shape.dims.length === 2 ? value.shape.dims : undefined;
     names.forEach((name, i) => {
       const dim = rows?.[i];
@@ -1647,6 +1662,7 @@ export class Interpreter {
    * what the container holds is no longer known: an opaque child makes its output unknown.
    */
   addSequentialChild(layer: LayerDesc, name: Value, child: Value): void {
+    this.memo.layerChanged();
     const names = this.sequentialNames.get(layer) ?? layer.children.map((_, i) => String(i));
     const certain = name.kind === 'str' && this.uncertain === 0 && this.loopAppends.length === 0 && names.length === layer.children.length;
     const desc = child.kind === 'layer' ? child.layer : child.kind === 'instance' ? moduleLayer(child) : OPAQUE_LAYER;
@@ -2031,6 +2047,7 @@ export class Interpreter {
       case 'instance': {
         // nn.Module.__call__ runs self.forward, which an instance attribute replaces (`self.forward = module.forward`).
         const own = callee.cls.isTorchModule ? callee.attrs.get('forward') : undefined;
+        if (callee.cls.isTorchModule && this.memo.recording) this.memo.readAttr(callee, 'forward', own);
         if (own && own !== callee && (own.kind === 'function' || own.kind === 'method' || own.kind === 'layer' || own.kind === 'instance')) {
           this.calledInstances.add(callee);
           return this.callValue(own, args, kwargs, expr, partial);
@@ -2112,6 +2129,7 @@ export class Interpreter {
       }
       case 'instance':
       case 'layer':
+        if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) this.memo.effect();
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
         // model.to(device), model.eval(), model.cuda(), model.train(), model.type(torch.FloatTensor): the same module
         // (a class's own method of that name comes first for the names a class may well define, such as type).
@@ -2137,8 +2155,10 @@ export class Interpreter {
         if (receiver.kind === 'layer' && name === 'generate_square_subsequent_mask' && receiver.layer.kind === 'Transformer') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
         return UNKNOWN;
       case 'kmodel':
+        this.memo.effect();
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
       case 'qualname':
+        if (receiver.torchtext || receiver.tokenizer || receiver.frame) this.memo.effect();
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         if (receiver.tokenizer) return tokenizerMethod(receiver, name, args, kwargs) ?? forgetTokenizer(receiver, name);
         if (receiver.frame) return (isFrame(receiver) ? frameMethod(receiver, name, args, kwargs, origin) : undefined) ?? UNKNOWN;
@@ -2148,6 +2168,7 @@ export class Interpreter {
         // the receiver is a tensor of unknown shape.
         return TENSOR_ONLY_METHODS.has(name) ? tensorMethod({ kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown' }, name, args, kwargs, origin) : UNKNOWN;
       case 'list':
+        if (LIST_NONE_METHODS.has(name) || name === 'pop') this.memo.mutated(receiver);
         if (name === 'append' || name === 'extend' || name === 'insert') this.countedAppend(receiver, name, expr);
         if (name === 'append' && args[0]) appendItems(receiver, [args[0]]);
         else if (name === 'extend' && (args[0]?.kind === 'list' || args[0]?.kind === 'tuple')) extendList(receiver, args[0]);
@@ -2166,6 +2187,7 @@ export class Interpreter {
         if (receiver.kind === 'str' && args.length === 0 && kwargs.size === 0) return changeCase(receiver.value, name);
         return UNKNOWN;
       case 'dict':
+        if (receiver.parser || name === 'setdefault' || DICT_MUTATORS.has(name)) this.memo.mutated(receiver);
         if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
         if (name === 'get') {
           const key = args[0];
@@ -2207,6 +2229,7 @@ export class Interpreter {
     if (path === 'collections.OrderedDict') return callBuiltin('dict', args, kwargs, this, expr);
     const keras = kerasPath(path);
     if (keras) {
+      this.memo.effect();
       this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       if (/^keras\.layers\.[A-Z]/.test(keras)) this.kerasConstructs.add(expr);
       if (partial) return UNKNOWN;
@@ -2289,6 +2312,7 @@ export class Interpreter {
   }
 
   private constructTorchLayer(kind: string, qualname: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    this.memo.effect();
     if (kind === 'ModuleList') {
       const items = args[0];
       return items?.kind === 'list' || items?.kind === 'tuple' ? { ...items, kind: 'list', items: [...items.items], tag: undefined } : { kind: 'list', items: [] };
@@ -2315,6 +2339,7 @@ export class Interpreter {
 
   /** nn.Embedding.from_pretrained(weights): a table of weights.size(0) rows of weights.size(1) features. */
   private pretrainedEmbedding(args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    this.memo.effect();
     const weights = args[0] ?? kwargs.get('embeddings');
     const weightsExpr = expr.args[0] ?? expr.keywords.find((k) => k.name === 'embeddings')?.value;
     const dims = weights?.kind === 'tensor' && weights.shape.rankKnown && weights.shape.dims.length === 2 ? weights.shape.dims : undefined;
@@ -2459,7 +2484,8 @@ export class Interpreter {
   }
 
   instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean, partial = false): Value {
-    const instance: InstanceValue = { kind: 'instance', cls, attrs: new Map(), site: expr?.range };
+    const instance: InstanceValue = { kind: 'instance', cls, attrs: new InstanceAttrs(), site: expr?.range };
+    this.memo.effect();
     const list = this.instances.get(cls) ?? [];
     list.push(instance);
     this.instances.set(cls, list);
@@ -2491,9 +2517,44 @@ export class Interpreter {
     const site = this.callSite;
     this.callSite = undefined;
     this.calledFunctions.add(def);
+    if (call.closure) this.memo.closureCalled(call.closure);
+    const below = this.frame;
+    const context = { inForward: below.inForward === true, inKerasCall: below.inKerasCall === true, muted: this.ctx.muted > 0, uncertain: this.uncertain > 0, asScript: this.runningAsScript };
+    const key = this.memo.keyOf(def, args, kwargs, self, cls, symbolic, call, context);
+    const kept = key && this.memo.find(key);
+    if (kept) return kept;
     const runs = this.runs.get(def) ?? 0;
-    if (!this.mayRunAgain(def, runs) || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) return UNKNOWN;
+    if (!this.mayRunAgain(def, runs) || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) {
+      // A run that gives up on a call is not followed to its end: a later one may do better.
+      this.memo.effect();
+      return UNKNOWN;
+    }
     this.runs.set(def, runs + 1);
+    if (!key) return this.runFunction(def, args, kwargs, self, cls, symbolic, call, site);
+    const recording = this.memo.begin();
+    const reportsBefore = this.ctx.reportCount;
+    let result: Value;
+    try {
+      result = this.runFunction(def, args, kwargs, self, cls, symbolic, call, site);
+    } catch (error) {
+      this.memo.abort(recording);
+      throw error;
+    }
+    this.memo.end(recording, key, result, this.ctx.reportCount > reportsBefore);
+    return result;
+  }
+
+  /** One run of a function (see callFunction). */
+  private runFunction(
+    def: A.FunctionDef,
+    args: Value[],
+    kwargs: Map<string, Value>,
+    self: InstanceValue | undefined,
+    cls: ClassInfo | undefined,
+    symbolic: boolean | 'tensors',
+    call: { exactArgs?: boolean; closure?: Scope },
+    site: Scope | undefined,
+  ): Value {
     const globals = this.globalsOf.get(def) ?? this.module;
     const enclosing = call.closure ? closureView(call.closure, site) : undefined;
     const scope = new Scope(enclosing ?? globals);
@@ -3029,7 +3090,7 @@ function copiedValue(v: Value, deep: boolean, depth = 0): Value {
     case 'symint':
       return v;
     case 'instance':
-      return depth > 3 ? UNKNOWN : { ...v, attrs: new Map(deep ? [...v.attrs].map(([k, a]) => [k, copiedValue(a, true, depth + 1)]) : v.attrs) };
+      return depth > 3 ? UNKNOWN : { ...v, attrs: new InstanceAttrs(deep ? [...v.attrs].map(([k, a]): [string, Value] => [k, copiedValue(a, true, depth + 1)]) : v.attrs) };
     case 'list':
     case 'tuple':
       if (depth > 3) return UNKNOWN;

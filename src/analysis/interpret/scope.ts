@@ -34,8 +34,20 @@ class ValueNotingMap extends Map<string, Value> {
   }
 }
 
+/** Told every name lookup while a run is recorded (see run-memo): the scope that held it (the outermost, if none). */
+export const scopeReads: { note?: (scope: Scope, name: string, value: Value | undefined) => void } = {};
+
+let scopesMade = 0;
+
 export class Scope {
   readonly vars: Map<string, Value>;
+  /** Scopes are numbered as they are made: one made before a run started is outside it. */
+  readonly serial = ++scopesMade;
+
+  /** The number the next scope made will have. */
+  static nextSerial(): number {
+    return scopesMade + 1;
+  }
 
   /**
    * `noteWrites`: the scope notes the names set in it, for `written` (the analysed module's top level). `seen`: every
@@ -64,11 +76,13 @@ export class Scope {
 
   lookup(name: string): Value | undefined {
     // A loop rather than a recursion: branches fork scopes, and the chains of them grow long.
-    for (let scope: Scope | undefined = this; scope !== undefined; scope = scope.parent) {
+    for (let scope: Scope = this; ; scope = scope.parent!) {
       const value = scope.vars.get(name);
-      if (value !== undefined) return value;
+      if (value !== undefined || !scope.parent) {
+        scopeReads.note?.(scope, name, value);
+        return value;
+      }
     }
-    return undefined;
   }
 
   /** The scope this one branches from: the function's (or module's) own frame. */
