@@ -3,7 +3,7 @@ import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { NONE, UNKNOWN, Value, intOrUnknown, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
+import { NONE, UNKNOWN, Value, intOrUnknown, partBounds, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import { linkedSize } from '../ops/dims-from-values';
 import { frameLength, isFrame } from '../ops/pandas';
 import type { Interpreter } from './interpreter';
@@ -285,7 +285,7 @@ function iterated(value: Value): Iterated | undefined {
   if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length > 0) {
     // Iterating a tensor walks its first axis: each row has the remaining axes.
     const d = v.shape.dims[0];
-    const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(v.shape.dims.slice(1)), ...(v.mixedBounds ? {} : { minValue: v.minValue, maxValue: v.maxValue, minBoundOnly: true, maxBoundOnly: true }) };
+    const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(v.shape.dims.slice(1)), ...partBounds(v) };
     return { element: row, length: d.kind === 'int' ? d.value : undefined };
   }
   return undefined;

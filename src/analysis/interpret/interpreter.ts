@@ -34,7 +34,7 @@ import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
-import { Scope, anyEntry, joinAlternatives, joinValues, sameValue } from './scope';
+import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
 import { pythonRandomCall } from './python-random';
 import { InstanceAttrs, RunMemo } from './run-memo';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
@@ -452,7 +452,7 @@ export class Interpreter {
       // What ran after the top level (a script importing the file) may have bound it again.
       if (current !== seen[seen.length - 1]) seen.push(current);
       if (seen.length < 2) continue;
-      const joined = seen.slice(1).reduce((a, b) => joinValues(a, b), seen[0]);
+      const joined = joinAll(seen)!;
       if (joined === current) continue;
       saved.set(name, current);
       this.module.vars.set(name, joined);
@@ -865,8 +865,7 @@ export class Interpreter {
       this.loopAppends.pop();
       const outer = this.loopAppends[this.loopAppends.length - 1];
       for (const list of frame.appended) {
-        const items = list.element ? [list.element] : list.items;
-        const element = items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : UNKNOWN;
+        const element = itemsAlike(list) ?? UNKNOWN;
         const count = frame.counts.get(list);
         forgetLength(list, element);
         const length = count?.exact && frame.counted ? knownLength(count.before + frame.counted.iterations * count.perPass) : undefined;
@@ -912,8 +911,7 @@ export class Interpreter {
    */
   private mutatedInPlace(list: Extract<Value, { kind: 'list' | 'tuple' }>, method: string, added: Value | undefined): void {
     const length = sequenceLength(list);
-    const items = list.element ? [list.element] : list.items;
-    const kept = items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : undefined;
+    const kept = itemsAlike(list);
     const element = ADDING_ONE.has(method) ? (added && kept ? joinValues(kept, added) : added ?? UNKNOWN) : ADDING_MANY.has(method) ? UNKNOWN : kept ?? UNKNOWN;
     forgetLength(list, element);
     if ((method === 'sort' || method === 'reverse') && length !== undefined) list.length = length;
@@ -1423,7 +1421,7 @@ export class Interpreter {
             items.push(this.eval(expr.element, inner));
           }
           if (lengthKnown) return { kind: 'list', items };
-          return listOf(items.length ? items.slice(1).reduce((a, b) => joinValues(a, b), items[0]) : UNKNOWN);
+          return listOf(joinAll(items) ?? UNKNOWN);
         } finally {
           this.unrolling--;
         }
@@ -1760,7 +1758,7 @@ export class Interpreter {
     // An index not known (a loop counter: `forgets[i]` of the pieces of x.split(1)): one of the items, so what they
     // all share; pieces alike but built apart are distinct objects, which commonElement does not take for one.
     if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'symint' && value.items.length) {
-      return value.items.slice(1).reduce((a, b) => joinValues(a, b), value.items[0]);
+      return joinAll(value.items)!;
     }
     if (value.kind === 'dict' && (key.kind === 'str' || key.kind === 'int')) return value.entries.get(String(key.value)) ?? value.values ?? UNKNOWN;
     // A key not known, in a dict whose every value is one summary (a dict comprehension's): that value, or a KeyError.
@@ -2129,8 +2127,10 @@ export class Interpreter {
       }
       case 'instance':
       case 'layer':
-        if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) this.memo.effect();
-        if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
+        if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) {
+          this.memo.effect();
+          return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
+        }
         // model.to(device), model.eval(), model.cuda(), model.train(), model.type(torch.FloatTensor): the same module
         // (a class's own method of that name comes first for the names a class may well define, such as type).
         if (SAME_MODULE_METHODS.has(name) && !(receiver.kind === 'instance' && OVERRIDABLE_MODULE_METHODS.has(name) && this.findMethod(receiver.cls, name))) return receiver;
@@ -2628,7 +2628,7 @@ export class Interpreter {
     // its caller gets nothing to build on, as after a layer call that raises.
     if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
     if (frame.returns.length === 0) return NONE;
-    return frame.returns.slice(1).reduce((joined, v) => joinValues(joined, v), frame.returns[0]);
+    return joinAll(frame.returns)!;
   }
 
   /** The scope of the call being made now, for a closure's view of its enclosing function (set by `call`). */
@@ -2785,6 +2785,11 @@ export class Interpreter {
   get currentSelf(): InstanceValue | undefined {
     return this.frame.self;
   }
+}
+
+/** What a list's items are like: its summary's element, or the join of its listed items; undefined when it is empty. */
+function itemsAlike(list: Extract<Value, { kind: 'list' | 'tuple' }>): Value | undefined {
+  return list.element ?? joinAll(list.items);
 }
 
 /**

@@ -412,7 +412,7 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
     let value = given[i];
-    const mismatch = input.kind === 'tensor' && value.kind === 'tensor' ? inputMismatch(input, value) : undefined;
+    const mismatch = inputMismatch(input, value);
     if (input.kind !== 'tensor' || value.kind !== 'tensor' || mismatch?.rank === true || mismatch?.conformed) return undefined;
     const conform = conformed(input, value);
     if (conform && conform.kind !== 'tensor') return undefined;

@@ -176,6 +176,14 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   return UNKNOWN;
 }
 
+/** The join of several values, each pair on a budget of its own (as two paths join); undefined for none. */
+export function joinAll(values: readonly Value[]): Value | undefined {
+  if (values.length === 0) return undefined;
+  let joined = values[0];
+  for (let i = 1; i < values.length; i++) joined = joinValues(joined, values[i]);
+  return joined;
+}
+
 /**
  * The value a dict gives for a key the analysis cannot name (`word2idx[w]` of a word not known): one of its entries, or
  * `fallback` (`.get(w, unk)`), since any other key raises KeyError. Ints join to an int between the least and the

@@ -1,7 +1,7 @@
 // torch.utils.data: what a TensorDataset holds and what a DataLoader's default collate makes of a sample.
 import { Dim, Origin, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { TensorValue, UNKNOWN, Value, knownLength } from '../values/value';
+import { TensorValue, UNKNOWN, Value, knownLength, partBounds } from '../values/value';
 
 /**
  * TensorDataset(*tensors): sample i is the tuple of every tensor's row i, and its length is their first axis (PyTorch
@@ -26,7 +26,7 @@ export function tensorDataset(args: Value[]): Value {
       if (length !== undefined && length !== first.value) return UNKNOWN;
       length = first.value;
     } else lengthKnown = false;
-    rows.push({ kind: 'tensor', dtype: t.dtype, origin: t.origin, shape: shapeOf(t.shape.dims.slice(1)), ...(t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: true, maxBoundOnly: true }) });
+    rows.push({ kind: 'tensor', dtype: t.dtype, origin: t.origin, shape: shapeOf(t.shape.dims.slice(1)), ...partBounds(t) });
   }
   const count = lengthKnown ? knownLength(length) : undefined;
   return { kind: 'list', items: [], element: { kind: 'tuple', items: rows }, ...(count !== undefined ? { length: count } : {}) };

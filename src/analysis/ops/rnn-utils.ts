@@ -8,26 +8,25 @@ function arg(args: Value[], kwargs: Map<string, Value>, index: number, name: str
 }
 
 /**
- * The bounds of pad_sequence's result: the sequences' (`first`, their values together), widened by padding_value
- * (default 0) unless every length is known and equal (then nothing is padded). Rows that are not padded do not reach
- * the padding value, which is there only if some sequence is shorter: mixed bounds, bounds only.
+ * The bounds of pad_sequence's result: the sequences' values together (`values`), widened by padding_value (default 0)
+ * unless every length is known and equal (then nothing is padded). Rows that are not padded do not reach the padding
+ * value, which is there only if some sequence is shorter: mixed bounds, bounds only.
  */
-function paddedBounds(first: TensorValue, lengths: (number | undefined)[] | undefined, paddingValue: Value | undefined): Bounds {
-  const bounds: Bounds = { minValue: first.minValue, maxValue: first.maxValue, ...(first.mixedBounds ? { mixedBounds: true } : {}), ...(first.minBoundOnly ? { minBoundOnly: true } : {}), ...(first.maxBoundOnly ? { maxBoundOnly: true } : {}) };
+function paddedBounds(values: Bounds, lengths: (number | undefined)[] | undefined, paddingValue: Value | undefined): Bounds {
   const noPadding = lengths !== undefined && lengths.length > 0 && lengths.every((n) => n !== undefined && n === lengths[0]);
   const pad = paddingValue === undefined ? 0 : paddingValue.kind === 'int' || paddingValue.kind === 'float' ? paddingValue.value : undefined;
-  if (noPadding) return bounds;
+  if (noPadding) return values;
   if (pad === undefined || !Number.isFinite(pad)) return { minValue: undefined, maxValue: undefined };
   // Values of the sequences not known: the padding is still reached, as the lowest value when it is negative (no id
   // is) and as the highest when it is positive; 0 says nothing.
-  if (first.minValue === undefined || first.maxValue === undefined) return pad < 0 ? { minValue: pad, mixedBounds: true } : pad > 0 ? { maxValue: pad, mixedBounds: true } : {};
-  if (pad === first.minValue || pad === first.maxValue) return bounds;
-  if (pad > first.minValue && pad < first.maxValue) return bounds;
+  if (values.minValue === undefined || values.maxValue === undefined) return pad < 0 ? { minValue: pad, mixedBounds: true } : pad > 0 ? { maxValue: pad, mixedBounds: true } : {};
+  if (pad === values.minValue || pad === values.maxValue) return values;
+  if (pad > values.minValue && pad < values.maxValue) return values;
   // The padding is there for certain only when some known length is shorter than another.
   const padded = lengths !== undefined && lengths.every((n) => n !== undefined) && new Set(lengths).size > 1;
-  const minBoundOnly = pad < first.minValue ? !padded : first.minBoundOnly;
-  const maxBoundOnly = pad > first.maxValue ? !padded : first.maxBoundOnly;
-  return { minValue: Math.min(first.minValue, pad), maxValue: Math.max(first.maxValue, pad), mixedBounds: true, ...(minBoundOnly ? { minBoundOnly } : {}), ...(maxBoundOnly ? { maxBoundOnly } : {}) };
+  const minBoundOnly = pad < values.minValue ? !padded : values.minBoundOnly;
+  const maxBoundOnly = pad > values.maxValue ? !padded : values.maxBoundOnly;
+  return { minValue: Math.min(values.minValue, pad), maxValue: Math.max(values.maxValue, pad), mixedBounds: true, ...(minBoundOnly ? { minBoundOnly } : {}), ...(maxBoundOnly ? { maxBoundOnly } : {}) };
 }
 
 export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
@@ -50,8 +49,8 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
       const rest = first.shape.dims.slice(1);
       const dims = batchFirst ? [batch, time, ...rest] : [time, batch, ...rest];
       // Every sequence in view: their values together (each one's bounds, when all are known).
-      const values = items && items.every((v): v is TensorValue => v.kind === 'tensor') ? { ...first, minValue: undefined, maxValue: undefined, mixedBounds: undefined, minBoundOnly: undefined, maxBoundOnly: undefined, ...joinedBounds(items) } : first;
-      return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), ...paddedBounds(values, lengths, arg(args, kwargs, 2, 'padding_value')) };
+      const sequences = items && items.every((v): v is TensorValue => v.kind === 'tensor') ? items : [first];
+      return { kind: 'tensor', dtype: first.dtype, origin, shape: shapeOf(dims), ...paddedBounds(joinedBounds(sequences), lengths, arg(args, kwargs, 2, 'padding_value')) };
     }
     case 'pack_padded_sequence': {
       const input = arg(args, kwargs, 0, 'input');

@@ -556,6 +556,14 @@ export function numberValue(v: Value | undefined): number | undefined {
 export type Bounds = Pick<TensorValue, 'minValue' | 'maxValue' | 'mixedBounds' | 'minBoundOnly' | 'maxBoundOnly'>;
 
 /**
+ * The bounds a part of t keeps (a row, a batch, a sample of a dataset): t's, unless they were mixed (a part need not
+ * reach them then, nor lie within them as a whole's parts do: not kept), and only as bounds.
+ */
+export function partBounds(t: TensorValue): Bounds {
+  return t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: true, maxBoundOnly: true };
+}
+
+/**
  * The values of tensors put together (cat, stack, pad_sequence): bounds known for every input bound the result, and
  * are reached by the whole, not by each part, when they differ.
  */
