@@ -1,6 +1,6 @@
 // Walking a function's statements as Python runs them: a statement, then the blocks nested in it (an if's branches,
 // a loop's body and else, a with's body, a try's clauses), never the bodies of the functions and classes it defines.
-import type { Stmt } from './ast';
+import type { Expr, Stmt } from './ast';
 
 /** Calls `visit` on each statement of `stmts` and of the blocks nested in them, in source order (each before its blocks). */
 export function walkStatements(stmts: Stmt[], visit: (s: Stmt) => void): void {
@@ -30,3 +30,31 @@ export function walkStatements(stmts: Stmt[], visit: (s: Stmt) => void): void {
     }
   }
 }
+
+/** Keys of a node that hold ranges, never nodes. */
+const RANGE_KEYS = new Set(['range', 'attrRange', 'nameRange', 'argsRange']);
+
+/**
+ * Calls `visit` on every expression inside `node` (a statement, a list of them or an expression), each before the
+ * expressions inside it, in the blocks nested in statements too, but not inside the functions, classes and lambdas
+ * defined there: their bodies run at another time. Depth is bounded by the lowering's nesting limit.
+ */
+export function walkExpressions(node: Stmt | Expr | readonly (Stmt | Expr)[], visit: (e: Expr) => void): void {
+  walkNode(node, visit);
+}
+
+function walkNode(node: unknown, visit: (e: Expr) => void): void {
+  if (typeof node !== 'object' || node === null) return;
+  if (Array.isArray(node)) {
+    for (const item of node) walkNode(item, visit);
+    return;
+  }
+  const kind = (node as { kind?: unknown }).kind;
+  if (kind === 'def' || kind === 'class' || kind === 'lambda' || kind === 'import') return;
+  // 'other' names both a statement (with `exprs`) and an expression (with `calls`).
+  if (typeof kind === 'string' && !(STATEMENT_KINDS.has(kind) && (kind !== 'other' || 'exprs' in node))) visit(node as Expr);
+  const fields = node as Record<string, unknown>;
+  for (const key in fields) if (!RANGE_KEYS.has(key)) walkNode(fields[key], visit);
+}
+
+const STATEMENT_KINDS = new Set<string>(['assign', 'expr', 'return', 'if', 'for', 'while', 'with', 'try', 'pass', 'other']);

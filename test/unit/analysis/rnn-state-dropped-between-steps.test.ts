@@ -43,6 +43,31 @@ describe('SL163 rnn-state-dropped-between-steps', () => {
     assert.equal(await sl163(body), 0);
   });
 
+  it('reads the loop\'s calls, not its text: a string naming the call with the state does not give the state back', async () => {
+    const body = [
+      'cell = nn.GRUCell(8, 16)',
+      'h = torch.zeros(3, 16)',
+      'for x in torch.randn(5, 3, 8):',
+      "    print('cell(x, h) would keep the state')",
+      '    h = cell(x)',
+      '',
+    ].join('\n');
+    assert.equal(await sl163(body), 1);
+  });
+
+  it('stays silent when the state reaches the layer inside another argument (a keyword, a tuple)', async () => {
+    const body = [
+      'lstm = nn.LSTM(8, 16)',
+      'xs = torch.randn(5, 3, 8)',
+      'out, (h, c) = lstm(xs[0].unsqueeze(0))',
+      'for t in range(1, 5):',
+      '    out, (h, c) = lstm(xs[t].unsqueeze(0))',
+      '    out, (h, c) = lstm(xs[t].unsqueeze(0), hx=(h.detach(), c))',
+      '',
+    ].join('\n');
+    assert.equal(await sl163(body), 0);
+  });
+
   it('stays silent on whole sequences run one batch per iteration', async () => {
     const body = ['lstm = nn.LSTM(8, 16, batch_first=True)', 'for i in range(3):', '    out, hidden = lstm(torch.randn(4, 10, 8))', ''].join('\n');
     assert.equal(await sl163(body), 0);

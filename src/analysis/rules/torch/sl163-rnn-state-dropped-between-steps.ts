@@ -1,5 +1,5 @@
 import type { Assign, Call, Expr, For, While } from '../../parse/ast';
-import { walkStatements } from '../../parse/walk';
+import { walkExpressions, walkStatements } from '../../parse/walk';
 import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
 import type { LayerCallEvent, RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
@@ -82,21 +82,15 @@ function layerChangesPerIteration(loop: For | While, callee: string): boolean {
  * has it among its arguments, as in a first step taken without a state and the next ones with it.
  */
 function passedBack(loop: For | While, callee: string, names: string[], ctx: RuleContext): boolean {
-  const text = ctx.text(loop.range);
-  const word = new RegExp(`\\b(?:${names.map((n) => n.replace(/[^\w]/g, '')).join('|')})\\b`);
-  for (let at = text.indexOf(callee); at >= 0; at = text.indexOf(callee, at + callee.length)) {
-    let i = at + callee.length;
-    while (text[i] === ' ') i++;
-    if (text[i] !== '(') continue;
-    let depth = 0;
-    let end = i;
-    for (; end < text.length; end++) {
-      if (text[end] === '(') depth++;
-      else if (text[end] === ')' && --depth === 0) break;
-    }
-    if (word.test(text.slice(i + 1, end))) return true;
-  }
-  return false;
+  let found = false;
+  walkExpressions(loop, (e) => {
+    if (found || e.kind !== 'call' || ctx.text(e.func.range) !== callee) return;
+    const given = [...e.args, ...e.keywords.map((k) => k.value), ...e.starArgs, ...e.starKwargs];
+    walkExpressions(given, (inner) => {
+      if (inner.kind === 'name' && names.includes(inner.id)) found = true;
+    });
+  });
+  return found;
 }
 
 /**
