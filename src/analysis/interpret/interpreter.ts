@@ -31,7 +31,7 @@ import { inPlaceResult } from '../ops/in-place';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
@@ -970,16 +970,9 @@ export class Interpreter {
 
   private iterationValue(iter: Value): Value {
     if (iter.kind === 'tensor' && iter.shape.rankKnown && iter.shape.dims.length > 0) {
-      const row: TensorValue = { ...iter, shape: shapeOf(iter.shape.dims.slice(1)), strides: iter.strides?.slice(1) };
-      if (iter.mixedBounds) {
-        delete row.minValue;
-        delete row.maxValue;
-        delete row.mixedBounds;
-      } else {
-        // A row is a part: it need not reach the whole's bounds.
-        if (row.minValue !== undefined) row.minBoundOnly = true;
-        if (row.maxValue !== undefined) row.maxBoundOnly = true;
-      }
+      // A row is a part: it need not reach the whole's bounds.
+      const { minValue: _min, maxValue: _max, mixedBounds: _mixed, minBoundOnly: _minOnly, maxBoundOnly: _maxOnly, ...whole } = iter;
+      const row: TensorValue = { ...whole, shape: shapeOf(iter.shape.dims.slice(1)), strides: iter.strides?.slice(1), ...partBounds(iter) };
       return row;
     }
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.element) return iter.element;

@@ -560,7 +560,17 @@ export type Bounds = Pick<TensorValue, 'minValue' | 'maxValue' | 'mixedBounds' |
  * reach them then, nor lie within them as a whole's parts do: not kept), and only as bounds.
  */
 export function partBounds(t: TensorValue): Bounds {
-  return t.mixedBounds ? {} : { minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: true, maxBoundOnly: true };
+  const bounds: Bounds = {};
+  if (t.mixedBounds) return bounds;
+  if (t.minValue !== undefined) {
+    bounds.minValue = t.minValue;
+    bounds.minBoundOnly = true;
+  }
+  if (t.maxValue !== undefined) {
+    bounds.maxValue = t.maxValue;
+    bounds.maxBoundOnly = true;
+  }
+  return bounds;
 }
 
 /**
