@@ -3,7 +3,7 @@
 import type * as A from '../parse/ast';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { declaredInput, kerasFamily } from '../layers/keras';
-import { kerasTensor, noneDim, shapeFromTuple } from '../layers/keras/dims';
+import { kerasTensor, noneDim, shapeFromTuple, withBatchSize } from '../layers/keras/dims';
 import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
 import { intDim, UNKNOWN_DIM } from '../shapes/dim';
 import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
@@ -62,7 +62,7 @@ function newModel(call: A.Call): KerasModel {
 export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value | undefined {
   const origin = host.originOf(expr);
   if (path === 'keras.Input') {
-    const shape = shapeFromTuple(args[0] ?? kwargs.get('shape'), origin, true);
+    const shape = withBatchSize(shapeFromTuple(args[0] ?? kwargs.get('shape'), origin, true), kwargs.get('batch_size'), origin);
     const batchShape = shapeFromTuple(kwargs.get('batch_shape') ?? kwargs.get('batch_input_shape'), origin, false);
     const dtype = kwargs.get('dtype');
     return kerasTensor(shape ?? batchShape ?? UNKNOWN_SHAPE, origin, dtype?.kind === 'str' && /int/.test(dtype.value) ? 'long' : 'float');
