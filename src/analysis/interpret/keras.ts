@@ -186,8 +186,10 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   const layer = item.layer;
   if (model.layers.length === 0 && model.output.kind !== 'tensor') {
     const declared = declaredInput(layer);
-    if (declared) model.input = declared;
     const input = declared ?? assumedInput(layer);
+    // tf.keras 2.x and standalone Keras 2 give an Embedding declared without input_length or input_shape the input
+    // (None, None) ids, which the model then declares (Keras 3 builds the model from the first data instead).
+    if (declared || (input && layer.kind === 'Embedding')) model.input = input;
     if (input) model.output = input;
   }
   model.layers.push(layer);
@@ -198,6 +200,12 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   // A layer with several outputs (return_state=True) ends what a Sequential model can follow.
   model.output = output.kind === 'list' ? UNKNOWN : output;
   model.summary.push({ layer, output });
+}
+
+/** Whether a Sequential model's input is the (None, None) ids an Embedding without input_length gets (not Keras 3). */
+export function embeddingDefaultInput(model: KerasModel): boolean {
+  const first = model.layers[0];
+  return !!model.input && first?.kind === 'Embedding' && !declaredInput(first);
 }
 
 /**

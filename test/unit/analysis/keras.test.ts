@@ -528,3 +528,21 @@ describe('Keras stateful recurrent layers and their batch (SL220)', () => {
     assert.deepEqual(findings.filter((c) => c === 'SL211' || c === 'SL220'), ['SL211']);
   });
 });
+
+describe('Keras Sequential models opening with an Embedding without input_length', () => {
+  const sl211 = async (body: string) => (await keras(body)).findings.filter((f) => f.code === 'SL211').map((f) => f.range.start.line + 1);
+  const model = 'm = keras.Sequential()\nm.add(layers.Embedding(100, 8))\nm.add(layers.LSTM(4))\nm.add(layers.Dense(100, activation="softmax"))\n';
+
+  it('declare (None, None) ids (tf.keras 2.x, standalone Keras 2): 3-D one-hot data is refused at predict and fit; ids are clean', async () => {
+    assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((1, 10, 100)))\n'), [9]);
+    assert.deepEqual(await sl211(model + 'm.fit(np.zeros((50, 10, 100)), np.zeros((50, 100)))\n'), [9]);
+    assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((1, 10), dtype="int32"))\nm.fit(np.random.randint(0, 100, (50, 10)), np.zeros((50, 100)))\n'), []);
+    const finding = (await keras(model + 'p = m.predict(np.zeros((1, 10, 100)))\n')).findings.find((f) => f.code === 'SL211');
+    assert.match(finding!.message, /Embedding without input_length.*Keras 3, which builds the model from the data/);
+  });
+
+  it('make no claim on data of one axis fewer (its length may be 1), or when the Embedding declares its input', async () => {
+    assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((10,), dtype="int32"))\n'), []);
+    assert.deepEqual(await sl211(model.replace('Embedding(100, 8)', 'Embedding(100, 8, input_length=10)') + 'p = m.predict(np.zeros((1, 10, 100)))\n'), [9]);
+  });
+});
