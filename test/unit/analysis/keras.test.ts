@@ -5,6 +5,8 @@ import { run } from './helpers';
 const HEADER = 'import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 const keras = (body: string) => run(HEADER + body);
 const codes = async (body: string) => (await keras(body)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
+/** The lines one rule reports on. */
+const linesOf = (code: string) => async (body: string) => (await keras(body)).findings.filter((f) => f.code === code).map((f) => f.range.start.line + 1);
 /** The lines SL215 (nb_epoch) reports on a whole program, its imports included. */
 const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
 
@@ -483,7 +485,7 @@ describe('Keras under tf.contrib', () => {
 });
 
 describe('Keras stateful recurrent layers and their batch (SL220)', () => {
-  const sl220 = async (body: string) => (await keras(body)).findings.filter((f) => f.code === 'SL220').map((f) => f.range.start.line + 1);
+  const sl220 = linesOf('SL220');
   const seq = 'x = np.random.rand(100, 10, 3)\ny = np.random.rand(100, 1)\nm = keras.Sequential([layers.LSTM(8, stateful=True, batch_input_shape=(4, 10, 3)), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\n';
 
   it('fit with batches of another size than batch_input_shape\'s, or a last batch cut short; a batch size that divides the samples is clean', async () => {
@@ -530,7 +532,7 @@ describe('Keras stateful recurrent layers and their batch (SL220)', () => {
 });
 
 describe('Keras Sequential models opening with an Embedding without input_length', () => {
-  const sl211 = async (body: string) => (await keras(body)).findings.filter((f) => f.code === 'SL211').map((f) => f.range.start.line + 1);
+  const sl211 = linesOf('SL211');
   const model = 'm = keras.Sequential()\nm.add(layers.Embedding(100, 8))\nm.add(layers.LSTM(4))\nm.add(layers.Dense(100, activation="softmax"))\n';
 
   it('declare (None, None) ids (tf.keras 2.x, standalone Keras 2): 3-D one-hot data is refused at predict and fit; ids are clean', async () => {
