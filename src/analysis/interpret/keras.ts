@@ -3,7 +3,7 @@
 import type * as A from '../parse/ast';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { declaredInput, kerasFamily } from '../layers/keras';
-import { kerasTensor, noneDim, shapeFromTuple } from '../layers/keras/dims';
+import { kerasTensor, noneDim, shapeFromTuple, withBatchSize } from '../layers/keras/dims';
 import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
 import { intDim, UNKNOWN_DIM } from '../shapes/dim';
 import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
@@ -62,7 +62,7 @@ function newModel(call: A.Call): KerasModel {
 export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value | undefined {
   const origin = host.originOf(expr);
   if (path === 'keras.Input') {
-    const shape = shapeFromTuple(args[0] ?? kwargs.get('shape'), origin, true);
+    const shape = withBatchSize(shapeFromTuple(args[0] ?? kwargs.get('shape'), origin, true), kwargs.get('batch_size'), origin);
     const batchShape = shapeFromTuple(kwargs.get('batch_shape') ?? kwargs.get('batch_input_shape'), origin, false);
     const dtype = kwargs.get('dtype');
     return kerasTensor(shape ?? batchShape ?? UNKNOWN_SHAPE, origin, dtype?.kind === 'str' && /int/.test(dtype.value) ? 'long' : 'float');
@@ -186,8 +186,10 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   const layer = item.layer;
   if (model.layers.length === 0 && model.output.kind !== 'tensor') {
     const declared = declaredInput(layer);
-    if (declared) model.input = declared;
     const input = declared ?? assumedInput(layer);
+    // tf.keras 2.x and standalone Keras 2 give an Embedding declared without input_length or input_shape the input
+    // (None, None) ids, which the model then declares (Keras 3 builds the model from the first data instead).
+    if (declared || (input && layer.kind === 'Embedding')) model.input = input;
     if (input) model.output = input;
   }
   model.layers.push(layer);
@@ -198,6 +200,12 @@ export function addToSequential(host: KerasHost, model: KerasModel, item: Value)
   // A layer with several outputs (return_state=True) ends what a Sequential model can follow.
   model.output = output.kind === 'list' ? UNKNOWN : output;
   model.summary.push({ layer, output });
+}
+
+/** Whether a Sequential model's input is the (None, None) ids an Embedding without input_length gets (not Keras 3). */
+export function embeddingDefaultInput(model: KerasModel): boolean {
+  const first = model.layers[0];
+  return !!model.input && first?.kind === 'Embedding' && !declaredInput(first);
 }
 
 /**

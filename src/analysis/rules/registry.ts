@@ -78,6 +78,7 @@ import { kerasConvInputNdim } from './keras/sl216-keras-conv-input-ndim';
 import { kerasWindowLongerThanSteps } from './keras/sl217-keras-window-longer-than-steps';
 import { kerasAttentionShapes } from './keras/sl218-keras-attention-shapes';
 import { kerasAttentionOutputCount } from './keras/sl219-keras-attention-output-count';
+import { kerasStatefulBatchSize } from './keras/sl220-keras-stateful-batch-size';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -157,6 +158,7 @@ const RULES: readonly Rule[] = [
   kerasWindowLongerThanSteps,
   kerasAttentionShapes,
   kerasAttentionOutputCount,
+  kerasStatefulBatchSize,
 ];
 
 export function allRules(): readonly Rule[] {

@@ -5,6 +5,8 @@ import { run } from './helpers';
 const HEADER = 'import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 const keras = (body: string) => run(HEADER + body);
 const codes = async (body: string) => (await keras(body)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
+/** The lines one rule reports on. */
+const linesOf = (code: string) => async (body: string) => (await keras(body)).findings.filter((f) => f.code === code).map((f) => f.range.start.line + 1);
 /** The lines SL215 (nb_epoch) reports on a whole program, its imports included. */
 const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
 
@@ -479,5 +481,70 @@ describe('Keras under tf.contrib', () => {
     assert.deepEqual(await sl202(contrib + body.replace('LSTM(64)', 'LSTM(64, return_sequences=True)')), []);
     const publicPath = 'from tensorflow.contrib import keras\nm = keras.models.Sequential([keras.layers.Embedding(500, 8, input_length=12), keras.layers.LSTM(4)])\nshape = m.output_shape\n';
     assert.equal((await run(publicPath)).tensors.find((t) => t.name === 'output_shape')?.shape, '(None, 4)');
+  });
+});
+
+describe('Keras stateful recurrent layers and their batch (SL220)', () => {
+  const sl220 = linesOf('SL220');
+  const seq = 'x = np.random.rand(100, 10, 3)\ny = np.random.rand(100, 1)\nm = keras.Sequential([layers.LSTM(8, stateful=True, batch_input_shape=(4, 10, 3)), layers.Dense(1)])\nm.compile(loss="mse", optimizer="adam")\n';
+
+  it('fit with batches of another size than batch_input_shape\'s, or a last batch cut short; a batch size that divides the samples is clean', async () => {
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y, batch_size=8)\n'), [9]);
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y)\n'), [9]);
+    assert.deepEqual(await sl220(seq + 'm.fit(x[:98], y[:98], batch_size=4)\n'), [9]);
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y, 4, epochs=2, shuffle=False)\nm.evaluate(x, y, batch_size=4)\n'), []);
+  });
+
+  it('the validation part of fit (validation_split, validation_data) is cut into the same batches', async () => {
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y, batch_size=4, validation_split=0.2)\n'), []);
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y, batch_size=4, validation_split=0.1)\n'), [9]);
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y, batch_size=4, validation_data=(x[:10], y[:10]))\n'), [9]);
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y, batch_size=4, validation_data=(x[:12], y[:12]))\n'), []);
+  });
+
+  it('predict takes 32 samples at a time when batch_size is left out; the *_on_batch methods take the whole array as one batch', async () => {
+    assert.deepEqual(await sl220(seq + 'p = m.predict(x[:40])\n'), [9]);
+    assert.deepEqual(await sl220(seq + 'p = m.predict(x[:40], batch_size=4)\np = m.predict(x[:4])\n'), []);
+    assert.deepEqual(await sl220(seq + 'p = m.predict_on_batch(x[:1])\nm.train_on_batch(x[:6], y[:6])\n'), [9, 10]);
+    assert.deepEqual(await sl220(seq + 'p = m.predict_on_batch(x[:4])\nm.train_on_batch(x[:4], y[:4])\n'), []);
+  });
+
+  it('a functional model: Input(batch_shape=…) or Input(shape=…, batch_size=…), the stateful layer inside Bidirectional', async () => {
+    const fn = (input: string) => `x = np.random.rand(30, 5, 2)\ny = np.random.rand(30, 1)\ninp = ${input}\nh = layers.Bidirectional(layers.GRU(6, stateful=True))(inp)\nm = keras.Model(inp, layers.Dense(1)(h))\nm.fit(x, y, batch_size=5)\n`;
+    assert.deepEqual(await sl220(fn('keras.Input(batch_shape=(10, 5, 2))')), [10]);
+    assert.deepEqual(await sl220(fn('keras.Input(shape=(5, 2), batch_size=10)')), [10]);
+    assert.deepEqual(await sl220(fn('keras.Input(batch_shape=(5, 5, 2))')), []);
+    assert.deepEqual(await sl220(fn('keras.Input(shape=(5, 2), batch_size=5)')), []);
+  });
+
+  it('no claim without a stateful layer, a declared batch, a known number of samples or batch size, or with steps', async () => {
+    assert.deepEqual(await sl220(seq.replace('stateful=True, ', '') + 'm.fit(x, y, batch_size=8)\n'), []);
+    assert.deepEqual(await sl220(seq.replace('stateful=True', 'stateful=flag') + 'm.fit(x, y, batch_size=8)\n'), []);
+    assert.deepEqual(await sl220(seq.replace('batch_input_shape=(4, 10, 3)', 'input_shape=(10, 3)') + 'm.fit(x, y, batch_size=8)\n'), []);
+    assert.deepEqual(await sl220(seq + 'def train(data, labels, bs):\n    m.fit(data, labels, batch_size=bs)\n'), []);
+    assert.deepEqual(await sl220(seq + 'm.fit(x, y, steps_per_epoch=25)\n'), []);
+  });
+
+  it('data that does not fit the input after the batch is left to SL211', async () => {
+    const findings = (await keras(seq + 'm.fit(np.random.rand(100, 10, 5), y, batch_size=8)\n')).findings.map((f) => f.code);
+    assert.deepEqual(findings.filter((c) => c === 'SL211' || c === 'SL220'), ['SL211']);
+  });
+});
+
+describe('Keras Sequential models opening with an Embedding without input_length', () => {
+  const sl211 = linesOf('SL211');
+  const model = 'm = keras.Sequential()\nm.add(layers.Embedding(100, 8))\nm.add(layers.LSTM(4))\nm.add(layers.Dense(100, activation="softmax"))\n';
+
+  it('declare (None, None) ids (tf.keras 2.x, standalone Keras 2): 3-D one-hot data is refused at predict and fit; ids are clean', async () => {
+    assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((1, 10, 100)))\n'), [9]);
+    assert.deepEqual(await sl211(model + 'm.fit(np.zeros((50, 10, 100)), np.zeros((50, 100)))\n'), [9]);
+    assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((1, 10), dtype="int32"))\nm.fit(np.random.randint(0, 100, (50, 10)), np.zeros((50, 100)))\n'), []);
+    const finding = (await keras(model + 'p = m.predict(np.zeros((1, 10, 100)))\n')).findings.find((f) => f.code === 'SL211');
+    assert.match(finding!.message, /Embedding without input_length.*Keras 3, which builds the model from the data/);
+  });
+
+  it('make no claim on data of one axis fewer (its length may be 1), or when the Embedding declares its input', async () => {
+    assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((10,), dtype="int32"))\n'), []);
+    assert.deepEqual(await sl211(model.replace('Embedding(100, 8)', 'Embedding(100, 8, input_length=10)') + 'p = m.predict(np.zeros((1, 10, 100)))\n'), [9]);
   });
 });

@@ -1,4 +1,4 @@
-// tfjs twins of the buggy Keras fixtures (SL201–SL209) and of their `_fixed` versions. Each program
+// tfjs twins of the buggy Keras fixtures (SL201–SL209, SL220) and of their `_fixed` versions. Each program
 // follows its fixture line by line: the same layers, units, arguments and data shapes (N samples).
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -634,6 +634,39 @@ function sl209Subclassed(fixed: boolean): Program {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// SL220: a stateful model given batches of another size than it was built for. The sample counts are the fixtures'
+// (they decide the batches), not N.
+
+function sl220FitLastBatch(fixed: boolean): Program {
+  return async (o) => {
+    const batchSize = 32;
+    const xTrain = rand([100, 20, 1]);
+    const yTrain = rand([100, 1]);
+    const n = Math.floor(xTrain.shape[0] / batchSize) * batchSize;
+    const model = await o.build(() => added(
+      K.lstm({ units: 16, stateful: true, batchInputShape: [batchSize, 20, 1] }),
+      L.dense({ units: 1 }),
+    ));
+    await o.compile(model, { loss: 'mse' });
+    const [x, y] = fixed ? [xTrain.slice(0, n), yTrain.slice(0, n)] : [xTrain, yTrain];
+    await o.fit(model, x, y, { batchSize, epochs: 1, shuffle: false });
+  };
+}
+
+function sl220PredictDefaultBatch(fixed: boolean): Program {
+  return async (o) => {
+    const model = await o.build(() => {
+      const inputs = tf.input({ batchShape: [1, 10, 8] });
+      const h = K.gru({ units: 32, stateful: true }).apply(inputs) as tf.SymbolicTensor;
+      const outputs = L.dense({ units: 8, activation: 'softmax' }).apply(h) as tf.SymbolicTensor;
+      return tf.model({ inputs, outputs });
+    });
+    const seeds = rand([64, 10, 8]);
+    await o.step('predict', () => model.predict(seeds, fixed ? { batchSize: 1 } : {}) as tf.Tensor, (t) => kerasShape(t.shape));
+  };
+}
+
 const PAIRS: Record<string, (fixed: boolean) => Program> = {
   SL201_lstm_1d_input_shape: sl201Lstm,
   SL201_gru_model_add_features_only: sl201Gru,
@@ -668,6 +701,8 @@ const PAIRS: Record<string, (fixed: boolean) => Program> = {
   SL209_binary_sentiment_accuracy_only: sl209Binary,
   SL209_multiclass_accuracy_only_multiline: sl209Multiclass,
   SL209_subclassed_spam_filter: sl209Subclassed,
+  SL220_stateful_fit_last_batch: sl220FitLastBatch,
+  SL220_stateful_predict_default_batch: sl220PredictDefaultBatch,
 };
 
 /** Programs by fixture name: each buggy fixture and its `_fixed` twin. */

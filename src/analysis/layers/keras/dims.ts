@@ -24,3 +24,10 @@ export function shapeFromTuple(value: Value | undefined, origin: Origin, withBat
 export function kerasTensor(shape: Shape, origin: Origin, dtype: TensorValue['dtype'] = 'float'): TensorValue {
   return { kind: 'tensor', shape, dtype, origin };
 }
+
+/** A shape whose batch axis is None, given the batch_size= that fixes it (`Input(shape=(10,), batch_size=32)`). */
+export function withBatchSize(shape: Shape | undefined, batchSize: Value | undefined, origin: Origin): Shape | undefined {
+  const n = intValue(batchSize);
+  if (!shape?.rankKnown || n === undefined || n <= 0) return shape;
+  return shapeOf([intDim(n, { origin }), ...shape.dims.slice(1)]);
+}

@@ -9,7 +9,7 @@ import { kerasConv2D } from './conv2d';
 import { kerasLambda } from './lambda';
 import { kerasTextVectorization } from './text-vectorization';
 import { kerasCore } from './core';
-import { kerasTensor, noneDim, shapeFromTuple } from './dims';
+import { kerasTensor, noneDim, shapeFromTuple, withBatchSize } from './dims';
 import { kerasEmbedding } from './embedding';
 import { isKerasRecurrent, kerasRecurrent } from './recurrent';
 import { kerasWrappers } from './wrappers';
@@ -30,7 +30,7 @@ export function declaredInput(layer: LayerDesc): TensorValue | undefined {
   const origin: Origin = { range: layer.call.range, text: layer.label };
   const shape = argValue(layer, 'input_shape');
   if (shape.kind === 'tuple' || shape.kind === 'list' || shape.kind === 'size') {
-    const s = shapeFromTuple(shape, origin, true);
+    const s = withBatchSize(shapeFromTuple(shape, origin, true), argValue(layer, 'batch_size'), origin);
     return s ? kerasTensor(s, origin) : undefined;
   }
   const batchShape = argValue(layer, 'batch_input_shape');
