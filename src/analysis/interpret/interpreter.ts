@@ -146,6 +146,31 @@ function exactTypeTest(expr: A.Compare, operands: Value[], scope: Scope): boolea
  * What a name holds in the frame of the function being run (or at the top level), for narrowing a branch: a global
  * read from a function may change under a call in the branch, so it is not narrowed.
  */
+/** A name whose rank an `if` tested: what each branch was given in its place, and what that stands for past the `if`. */
+interface RankTested {
+  name: string;
+  bound: Map<Scope, [given: Value, past: Value]>;
+}
+
+/** A tensor whose dtype is not known: what a test of its rank leaves of it in a branch (narrowRank). */
+function kindUnknown(value: Value): Value {
+  return value.kind === 'tensor' && value.dtype !== 'unknown' ? { ...value, dtype: 'unknown' } : value;
+}
+
+/**
+ * Past an `if` that tested a name's rank: a branch that left the name as it was given it leaves the name as it was
+ * before the test (its dtype known again); one that rebound it leaves what it bound.
+ */
+function restoreRankTested(tested: RankTested, live: Scope[], scope: Scope): void {
+  if (live.length === 0 || !live.every((b) => tested.bound.has(b) && b.vars.has(tested.name))) return;
+  if (!live.some((b) => b.vars.get(tested.name) === tested.bound.get(b)![0])) return;
+  scope.set(tested.name, joinAll(live.map((b) => {
+    const [given, past] = tested.bound.get(b)!;
+    const left = b.vars.get(tested.name)!;
+    return left === given ? past : left;
+  }))!);
+}
+
 function frameValue(scope: Scope, name: string): Value | undefined {
   let frame: Scope | undefined = scope;
   while (frame && !frame.vars.has(name) && frame !== scope.root()) frame = frame.parent;
@@ -685,7 +710,7 @@ export class Interpreter {
     if (known === false) return this.execBlock(stmt.orelse, scope);
     const thenScope = scope.fork();
     const elseScope = scope.fork();
-    this.narrowRank(stmt.test, scope, thenScope, elseScope);
+    const rankTest = this.narrowRank(stmt.test, scope, thenScope, elseScope);
     this.narrowType(stmt.test, scope, thenScope, elseScope);
     this.uncertain++;
     let thenLeft: boolean | undefined;
@@ -706,6 +731,7 @@ export class Interpreter {
       for (const [k, v] of thenScope.vars) if (!scope.has(k)) elseScope.vars.set(k, v);
     }
     scope.join(live);
+    if (rankTest) restoreRankTested(rankTest, live, scope);
     return thenLeft && elseLeft;
   }
 
@@ -713,16 +739,23 @@ export class Interpreter {
    * `if x.dim() == 3:` (or `x.ndim`, `len(x.shape)`, `!=`): in the branch where the comparison holds, x of unknown
    * rank has that rank. The other branch keeps x as it was, bound there too so that the join after the statement
    * sees both (a branch that leaves, as `if x.dim() != 3: raise`, drops out of the join and the rank stays known).
+   * Inside both branches x's dtype is not known: a test of a rank the analysis does not know tells kinds of input
+   * apart (`if feats.dim() != 3: feats = self.embed(feats)` takes ids as well as features), and the input it followed,
+   * whose rank it cannot tell, says nothing of the kind the other branch is for. Past the statement x is again what
+   * each branch left (restoreRankTested).
    */
-  private narrowRank(test: A.Expr, scope: Scope, thenScope: Scope, elseScope: Scope): void {
+  private narrowRank(test: A.Expr, scope: Scope, thenScope: Scope, elseScope: Scope): RankTested | undefined {
     const compared = rankComparedIn(test);
-    if (!compared || (compared.through !== undefined && scope.lookup(compared.through) !== undefined)) return;
+    if (!compared || (compared.through !== undefined && scope.lookup(compared.through) !== undefined)) return undefined;
     const current = frameValue(scope, compared.name);
-    if (!current) return;
+    if (!current) return undefined;
     const refined = refineRankByUnpacking(current, compared.rank, compared.call, compared.name);
-    if (!refined) return;
-    (compared.equal ? thenScope : elseScope).set(compared.name, refined);
-    (compared.equal ? elseScope : thenScope).set(compared.name, current);
+    if (!refined) return undefined;
+    const held = compared.equal ? thenScope : elseScope;
+    const other = compared.equal ? elseScope : thenScope;
+    const bound = new Map<Scope, [Value, Value]>([[held, [kindUnknown(refined), refined]], [other, [kindUnknown(current), current]]]);
+    for (const [branch, [value]] of bound) branch.set(compared.name, value);
+    return { name: compared.name, bound };
   }
 
   /**

@@ -230,3 +230,27 @@ describe('a recurrent output read along its batch axis, the data layout not know
     assert.deepEqual(result.findings[0].fixes.map((f) => f.title), ['Use out[:, -1, :]']);
   });
 });
+
+describe('a branch under a test of a rank the analysis does not know', () => {
+  // A decoder step that embeds its memory when it is given ids (2-D) rather than features (3-D): the features the
+  // analysis followed, of unknown rank, are the input the other branch is not for.
+  const decoder = (test: string, forward = 'return self.step(self.fc(x).transpose(0, 1))'): string =>
+    `${torchPrelude}class Dec(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.emb = nn.Embedding(100, 16)\n        self.fc = nn.Linear(16, 16)\n    def step(self, feats):\n        if ${test}:\n            feats = self.emb(feats.transpose(0, 1))\n        return self.fc(feats)\n    def forward(self, x):\n        ${forward}\n`;
+
+  it('does not take the dtype of features of unknown rank for that of the other kind of input (no SL110)', async () => {
+    assert.deepEqual(await codes(decoder('feats.dim() != 3')), []);
+    assert.deepEqual(await codes(decoder('feats.ndim == 2')), []);
+    assert.deepEqual(await codes(decoder('len(feats.shape) == 2')), []);
+  });
+
+  it('still reports float features of known rank that the branch does take, and float ids without a rank test', async () => {
+    assert.deepEqual(await codes(decoder('feats.dim() == 2', 'return self.step(torch.randn(4, 16))')), ['SL110']);
+    assert.deepEqual(await codes(decoder('flag', 'return self.step(self.fc(x).transpose(0, 1))')), ['SL110']);
+  });
+
+  it('knows the dtype again past the statement where each branch left the name as it was, or left the statement', async () => {
+    const after = (branch: string): string => `${torchPrelude}emb = nn.Embedding(100, 16)\nfc = nn.Linear(16, 16)\ndef f(x):\n    h = fc(x)\n    ${branch}\n    return emb(h)\n`;
+    assert.deepEqual(await codes(after('if h.dim() == 2:\n        print(h)')), ['SL110']);
+    assert.deepEqual(await codes(after('if h.dim() != 3:\n        raise ValueError(h.shape)')), ['SL110']);
+  });
+});
