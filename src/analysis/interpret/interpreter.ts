@@ -142,10 +142,6 @@ function exactTypeTest(expr: A.Compare, operands: Value[], scope: Scope): boolea
   return undefined;
 }
 
-/**
- * What a name holds in the frame of the function being run (or at the top level), for narrowing a branch: a global
- * read from a function may change under a call in the branch, so it is not narrowed.
- */
 /** A name whose rank an `if` tested: what each branch was given in its place, and what that stands for past the `if`. */
 interface RankTested {
   name: string;
@@ -171,6 +167,10 @@ function restoreRankTested(tested: RankTested, live: Scope[], scope: Scope): voi
   }))!);
 }
 
+/**
+ * What a name holds in the frame of the function being run (or at the top level), for narrowing a branch: a global
+ * read from a function may change under a call in the branch, so it is not narrowed.
+ */
 function frameValue(scope: Scope, name: string): Value | undefined {
   let frame: Scope | undefined = scope;
   while (frame && !frame.vars.has(name) && frame !== scope.root()) frame = frame.parent;
