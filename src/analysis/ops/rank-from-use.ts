@@ -273,6 +273,31 @@ export interface StaticContext {
 /** How deep calls into user functions are followed for their parameters' ranks. */
 const MAX_CALL_DEPTH = 3;
 
+/**
+ * A debugging hook: why a body proves no rank for a parameter (test/realcode/unproven-params.mjs). `roots` are the keys
+ * whose rank a value follows: a parameter's name, or an assigned name's key.
+ */
+export const rankTrace: {
+  /** An op given a value whose rank follows `roots`, whose own result follows nothing. */
+  stopped?: (op: string, roots: string[], at: A.Expr) => void;
+  /** A call of a user function given such a value, whose body was not read, and why. */
+  unfollowed?: (why: string, roots: string[], at: A.Call) => void;
+  /** The ranks each parameter may still have once the body was read (the function the analysis asked about). */
+  finished?: (def: A.FunctionDef, ranks: Map<string, readonly boolean[]>) => void;
+} = {};
+
+/** The keys whose rank a provenance follows (see rankTrace). */
+function rootsOf(provs: (Provenance | undefined)[]): string[] {
+  const roots: string[] = [];
+  const add = (p: Provenance | undefined): void => {
+    if (!p) return;
+    if (p.joined) p.joined.items.forEach(add);
+    else roots.push(p.param);
+  };
+  provs.forEach(add);
+  return roots;
+}
+
 class RankProver {
   private env = new Map<string, Provenance>();
   private ranks = new Map<string, Ranks>();
@@ -307,6 +332,11 @@ class RankProver {
     this.joinKeys.add(key);
     this.ranks.set(key, allRanks());
     return key;
+  }
+
+  /** The ranks each parameter may still have (see rankTrace). */
+  paramRanks(params: string[]): Map<string, readonly boolean[]> {
+    return new Map(params.map((p) => [p, this.ranks.get(p) ?? allRanks()]));
   }
 
   /** The parameters and assigned names whose rank every fact agrees on, with that rank. */
@@ -698,7 +728,10 @@ class RankProver {
       return this.sequential(layer, input);
     }
     const rule = layer ? rankRuleOf(layer) : undefined;
-    if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
+    if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) {
+      if (input && layer) rankTrace.stopped?.(`layer ${optionsOf(layer).map((o) => o.kind).join('|')}${rule ? ' (called with *args)' : ''}`, rootsOf([input]), call);
+      return undefined;
+    }
     if (input.packed) {
       // A recurrent layer runs a PackedSequence whose data is 2-D (PyTorch: "input must have 2 dimensions") and
       // returns one of the same layout; no other layer takes one.
@@ -727,6 +760,12 @@ class RankProver {
     return shifted(input, shift);
   }
 
+  /** Traces an op whose result follows nothing although one of its inputs did (see rankTrace). */
+  private stoppedAt(op: string, inputs: (Provenance | undefined)[], at: A.Expr): undefined {
+    if (rankTrace.stopped && inputs.some((p) => p)) rankTrace.stopped(op, rootsOf(inputs), at);
+    return undefined;
+  }
+
   /** Evaluates an expression for its facts; returns its provenance when its rank follows a parameter's. */
   private expr(e: A.Expr): Provenance | undefined {
     switch (e.kind) {
@@ -741,18 +780,18 @@ class RankProver {
       case 'binop': {
         const left = this.expr(e.left);
         const right = this.expr(e.right);
-        if (e.op === '@' || left?.packed || right?.packed) return undefined;
+        if (e.op === '@' || left?.packed || right?.packed) return this.stoppedAt(e.op === '@' ? 'a @ b' : 'a PackedSequence in arithmetic', [left, right], e);
         // A number keeps the tensor's rank; two tensors of one provenance keep it too.
         if (left && (isNumber(e.right) || (right && sameProvenance(right, left)))) return left;
         if (right && isNumber(e.left)) return right;
-        return undefined;
+        return this.stoppedAt(`a ${e.op} b of two values (may broadcast)`, [left, right], e);
       }
       case 'unary':
         return e.op === '-' ? this.expr(e.operand) : (this.expr(e.operand), undefined);
       case 'attribute': {
         const object = this.expr(e.object);
         // `.data` of a tensor is the same tensor's storage; of a PackedSequence, its packed data.
-        return e.attr === 'data' && object ? shifted(object, 0) : undefined;
+        return e.attr === 'data' && object ? shifted(object, 0) : this.stoppedAt(`.${e.attr}`, [object], e);
       }
       case 'tuple':
       case 'list':
@@ -816,18 +855,29 @@ class RankProver {
       return undefined;
     });
     const keywords = new Map(call.keywords.map((k) => [k.name, this.expr(k.value)]));
-    if (call.hasStarArgs) return this.unread();
+    const given = [...args, ...(items ?? []), ...keywords.values()];
+    const stopped = (op: string): undefined => {
+      if (rankTrace.stopped && given.some((p) => p)) rankTrace.stopped(op, rootsOf(given), call);
+      return undefined;
+    };
+    if (call.hasStarArgs) return (stopped('a call with *args'), this.unread());
     const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
     if (target) {
       this.userCall(target, call, args, keywords);
-      if (target.kind !== 'module') return undefined;
+      if (target.kind !== 'module') return stopped(`the result of a call of a ${target.kind === 'instance' ? 'user module' : target.kind === 'function' ? 'user function' : target.kind === 'layer' ? 'layer' : `value of kind ${target.kind}`}`);
     }
     const path = this.pathOf(call.func);
     if (path !== undefined && items && JOINS.has(path)) return this.join(path, call, items);
-    if (path !== undefined) return this.functionCall(path, call, args);
-    if (call.func.kind !== 'attribute') return undefined;
+    if (path !== undefined) return this.functionCall(path, call, args) ?? stopped(path);
+    if (call.func.kind !== 'attribute') return stopped(call.func.kind === 'name' ? 'a call of a local or unresolved name' : `a call of a ${call.func.kind}`);
     const receiver = this.expr(call.func.object);
-    return this.methodCall(call.func.attr, receiver, call, args);
+    const out = this.methodCall(call.func.attr, receiver, call, args);
+    if (out === undefined && rankTrace.stopped) {
+      const head = headName(call.func.object);
+      if (receiver) rankTrace.stopped(`.${call.func.attr}()`, rootsOf([receiver, ...given]), call);
+      else stopped(head !== undefined && !this.locals.has(head) ? `${head}.….${call.func.attr}() not resolved` : `.${call.func.attr}() of a value followed by nothing`);
+    }
+    return out;
   }
 
   /**
@@ -835,10 +885,15 @@ class RankProver {
    * arguments given (the call runs that body).
    */
   private userCall(target: Value, call: A.Call, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): void {
-    if (this.depth >= MAX_CALL_DEPTH || this.muted > 0) return;
     if (!args.some((a) => a) && ![...keywords.values()].some((a) => a)) return;
+    const unfollowed = (why: string): void => rankTrace.unfollowed?.(why, rootsOf([...args, ...keywords.values()]), call);
+    if (this.depth >= MAX_CALL_DEPTH || this.muted > 0) return unfollowed(this.muted > 0 ? 'called only sometimes' : 'calls nested too deep');
     const callee = this.context.callee(target);
-    if (!callee || this.active.has(callee.def)) return;
+    if (!callee || this.active.has(callee.def)) {
+      // A torch function (a module path) is an op, read by the tables.
+      if (target.kind !== 'module') unfollowed(callee ? 'recursion' : `no body to read: ${target.kind === 'layer' ? `layer ${target.layer.kind}` : target.kind === 'unknown' ? 'a callee the analysis does not know' : target.kind}`);
+      return;
+    }
     // A layer the call passes (`self.conv_and_pool(x, conv)` inside a comprehension over self.convs) is that layer there.
     const layers = new Map<string, LayerDesc>();
     callee.params.forEach((param, i) => {
@@ -1006,7 +1061,7 @@ class RankProver {
     const object = this.expr(e.value);
     for (const item of e.index) if (item.kind !== 'slice') this.expr(item);
     // A single index also reads lists and tuples; two or more (`x[:, -1]`) only arrays and tensors.
-    if (e.index.length < 2) return undefined;
+    if (e.index.length < 2) return this.stoppedAt(e.index[0]?.kind === 'slice' ? 'x[a:b] (one slice)' : literalInt(e.index[0]) !== undefined ? 'x[i] (one int index)' : 'x[index] (one other index)', [object], e);
     let consumed = 0;
     let added = 0;
     let exact = true;
@@ -1017,7 +1072,7 @@ class RankProver {
     }
     // Every int or slice takes an axis: the tensor has at least that many (PyTorch: "too many indices").
     this.demand(object, (r) => r >= consumed);
-    if (!exact || !object || object.packed) return undefined;
+    if (!exact || !object || object.packed) return this.stoppedAt('x[..] with an index neither int, slice nor None', [object], e);
     const ints = e.index.filter((item) => literalInt(item) !== undefined).length;
     return shifted(object, added - ints);
   }
@@ -1038,6 +1093,12 @@ function likeLayers(container: Value): { layer: LayerDesc; nonEmpty: boolean } |
   const layers = container.items.map(plain);
   if (layers.length === 0 || layers.some((l) => !l || l.kind !== layers[0]!.kind)) return undefined;
   return { layer: layers[0]!, nonEmpty: true };
+}
+
+/** The name an attribute chain starts from (`self` in `self.enc.rnn`). */
+function headName(e: A.Expr): string | undefined {
+  while (e.kind === 'attribute') e = e.object;
+  return e.kind === 'name' ? e.id : undefined;
 }
 
 function sameProvenance(a: Provenance, b: Provenance): boolean {
@@ -1131,5 +1192,6 @@ function provenRanks(def: A.FunctionDef, params: string[], context: StaticContex
   } finally {
     active.delete(def);
   }
+  if (depth === 0) rankTrace.finished?.(def, prover.paramRanks(params));
   return prover.result();
 }
