@@ -4,7 +4,9 @@
 // follows their input's (an Embedding adds an axis, Linear and activations keep it, an LSTM's output keeps its
 // input's) such a fact reaches the parameter: `e = self.emb(x); out, _ = self.lstm(e); out[:, -1, :]` makes out 3-D
 // (LSTM: 2 or 3; indexing: at least 3), so e is 3-D and x 2-D; what is proven of a tensor torch.cat or torch.stack
-// joined reaches each item (see Join). Only what PyTorch itself enforces counts (the op raises on every other rank:
+// joined reaches each item (see Join); what a user function or module returns follows its argument's rank when every
+// return of its body gives a tensor (or a tuple display of them) following one parameter's (see ProvenRanks.returned).
+// Only what PyTorch itself enforces counts (the op raises on every other rank:
 // see RANK_DEMANDS, checked against PyTorch 1.13 by test/oracle/op_shapes.py), only on statements every normal run of
 // the body executes, and contradictory facts leave the rank unknown.
 import type * as A from '../parse/ast';
@@ -191,6 +193,11 @@ interface Provenance {
    * own key in `ranks`, which an assignment of the joined tensor makes a root of its name.
    */
   joined?: Join;
+  /**
+   * A name bound to what a user function returned (`h = self.block(x)`) follows x's rank and is also a root of its
+   * own: what is proven of it holds for the name as that assignment binds it, whatever x turns out to be.
+   */
+  also?: Provenance;
 }
 
 /**
@@ -208,7 +215,9 @@ interface Join {
 
 /** A provenance `by` axes more than `p`'s (less when negative); a PackedSequence's becomes its padded tensor's or data's. */
 function shifted(p: Provenance, by: number): Provenance {
-  return p.joined ? { param: p.param, shift: p.shift + by, joined: p.joined } : { param: p.param, shift: p.shift + by };
+  const out: Provenance = p.joined ? { param: p.param, shift: p.shift + by, joined: p.joined } : { param: p.param, shift: p.shift + by };
+  if (p.also) out.also = shifted(p.also, by);
+  return out;
 }
 
 /**
@@ -240,6 +249,28 @@ interface CompList {
 export interface ProvenRanks {
   params: Map<string, number>;
   assigned: Map<A.Assign, Map<string, number>>;
+  /**
+   * What every `return` of the body gives, when each gives a tensor whose rank follows one parameter's alike
+   * (`return self.fc(F.relu(x))`): that parameter, and the result's rank minus its.
+   */
+  returned?: ParamRank;
+  /**
+   * When every `return` gives a tuple display of one length (`return out, (h, c)`): for each item, what `returned`
+   * says of a single value, when every return agrees on it.
+   */
+  returnedItems?: (ParamRank | undefined)[];
+}
+
+/** A tensor whose rank is parameter `param`'s plus `shift`. */
+export interface ParamRank {
+  param: string;
+  shift: number;
+}
+
+/** What one `return` read gives: a value's provenance, or each item's of a tuple display. */
+interface Returned {
+  value?: Provenance;
+  items?: (Provenance | undefined)[];
 }
 
 /** A set of possible ranks 0..MAX_RANK, as a bit per rank. */
@@ -273,6 +304,31 @@ export interface StaticContext {
 /** How deep calls into user functions are followed for their parameters' ranks. */
 const MAX_CALL_DEPTH = 3;
 
+/**
+ * A debugging hook: why a body proves no rank for a parameter (test/realcode/unproven-params.mjs). `roots` are the keys
+ * whose rank a value follows: a parameter's name, or an assigned name's key.
+ */
+export const rankTrace: {
+  /** An op given a value whose rank follows `roots`, whose own result follows nothing. */
+  stopped?: (op: string, roots: string[], at: A.Expr) => void;
+  /** A call of a user function given such a value, whose body was not read, and why. */
+  unfollowed?: (why: string, roots: string[], at: A.Call) => void;
+  /** The ranks each parameter may still have once the body was read (the function the analysis asked about). */
+  finished?: (def: A.FunctionDef, ranks: Map<string, readonly boolean[]>) => void;
+} = {};
+
+/** The keys whose rank a provenance follows (see rankTrace). */
+function rootsOf(provs: (Provenance | undefined)[]): string[] {
+  const roots: string[] = [];
+  const add = (p: Provenance | undefined): void => {
+    if (!p) return;
+    if (p.joined) p.joined.items.forEach(add);
+    else roots.push(p.param);
+  };
+  provs.forEach(add);
+  return roots;
+}
+
 class RankProver {
   private env = new Map<string, Provenance>();
   private ranks = new Map<string, Ranks>();
@@ -296,6 +352,35 @@ class RankProver {
     }
   }
 
+  /** What each `return` read gives (see ProvenRanks.returned). */
+  private readonly returned: Returned[] = [];
+
+  /**
+   * What every return of the body gives, when the body's `returns` return statements were all read: a value whose
+   * rank follows one parameter's, shifted alike in each, or a tuple display whose items do. A return not read (in a
+   * loop, after an early return) leaves it unknown.
+   */
+  returnedRanks(returns: number): Pick<ProvenRanks, 'returned' | 'returnedItems'> {
+    if (returns === 0 || this.returned.length !== returns) return {};
+    const agreed = (provs: (Provenance | undefined)[]): ParamRank | undefined => {
+      const first = provs[0];
+      if (!first || first.packed || first.joined || this.roots.has(first.param) || this.joinKeys.has(first.param)) return undefined;
+      return provs.every((p) => p && sameProvenance(p, first)) ? { param: first.param, shift: first.shift } : undefined;
+    };
+    const length = this.returned[0].items?.length;
+    if (length !== undefined && this.returned.every((r) => r.items?.length === length)) {
+      const items = Array.from({ length }, (_, i) => agreed(this.returned.map((r) => r.items![i])));
+      return items.some((i) => i) ? { returnedItems: items } : {};
+    }
+    const value = agreed(this.returned.map((r) => r.value));
+    return value ? { returned: value } : {};
+  }
+
+  /** The items of what a call of a user function returns, when its every return gives a tuple display (see ProvenRanks). */
+  private readonly tupleResults = new Map<A.Call, (Provenance | undefined)[]>();
+  /** The calls of user functions whose result follows an argument's rank (see `also`). */
+  private readonly userResults = new Set<A.Call>();
+
   /** Names bound by an assignment: key in `ranks` → the statement and the name. */
   private readonly roots = new Map<string, { stmt: A.Assign; name: string }>();
   /** The keys of joined tensors (see Join): a root once a name is bound to one, never a parameter. */
@@ -307,6 +392,11 @@ class RankProver {
     this.joinKeys.add(key);
     this.ranks.set(key, allRanks());
     return key;
+  }
+
+  /** The ranks each parameter may still have (see rankTrace). */
+  paramRanks(params: string[]): Map<string, readonly boolean[]> {
+    return new Map(params.map((p) => [p, this.ranks.get(p) ?? allRanks()]));
   }
 
   /** The parameters and assigned names whose rank every fact agrees on, with that rank. */
@@ -343,6 +433,7 @@ class RankProver {
       this.deferred.push(() => this.demand(prov, ok, packedData));
       return;
     }
+    if (prov.also) this.demand(prov.also, ok, packedData);
     if (prov.joined) {
       // The joined tensor's rank is each item's (one more for stack), save an item cat may skip.
       const { items, skipsVectors, itemShift } = prov.joined;
@@ -369,7 +460,8 @@ class RankProver {
         this.expr(stmt.value);
         return true;
       case 'return':
-        if (stmt.value) this.expr(stmt.value);
+        if (stmt.value?.kind === 'tuple' && !stmt.value.items.some((i) => i.kind === 'starred')) this.returned.push({ items: stmt.value.items.map((i) => this.expr(i)) });
+        else this.returned.push({ value: stmt.value ? this.expr(stmt.value) : undefined });
         return false;
       case 'with':
         for (const item of stmt.items) {
@@ -506,6 +598,10 @@ class RankProver {
     const firstItem = tupleLayer ? undefined : this.firstOutput(stmt.value);
     // `values, indices = x.sort(1)`, `a, b = x.chunk(2, -1)`: every item follows x's rank.
     const everyItem = tupleLayer ? this.layerCall(stmt.value as A.Call) : firstItem ? undefined : this.tupleOutput(stmt.value);
+    // `out, h = self.encoder(x)`: the items of a user function's tuple, one for one.
+    const fromCall = stmt.value.kind === 'call' ? this.tupleResults.get(stmt.value) : undefined;
+    const returnedByCall = stmt.value.kind === 'call' && this.userResults.has(stmt.value);
+    const returnedItems = fromCall && stmt.targets.every((t) => (t.kind === 'tuple' || t.kind === 'list') && t.items.length === fromCall.length) ? fromCall : undefined;
     for (const target of stmt.targets) {
       // `items[:] = …` may change a list's length.
       if (target.kind !== 'name' && target.kind !== 'tuple' && target.kind !== 'list') this.lists.clear();
@@ -513,12 +609,12 @@ class RankProver {
       if (target.kind === 'name') {
         // `h = torch.cat(…)`: what the body proves of the joined tensor is proven of h from this assignment on.
         if (value?.joined && value.shift === 0 && !this.roots.has(value.param)) this.roots.set(value.param, { stmt, name: target.id });
-        this.env.set(target.id, value ?? this.root(stmt, target.id));
+        this.env.set(target.id, value && returnedByCall ? { ...value, also: this.root(stmt, target.id) } : value ?? this.root(stmt, target.id));
       }
       else if (target.kind === 'tuple' || target.kind === 'list') {
         if (target.items.some((t) => t.kind === 'starred')) continue;
         target.items.forEach((t, i) => {
-          if (t.kind === 'name') this.env.set(t.id, everyItem ?? (i === 0 && firstItem ? firstItem : this.root(stmt, t.id)));
+          if (t.kind === 'name') this.env.set(t.id, everyItem ?? (i === 0 && firstItem ? firstItem : returnedItems?.[i] ? { ...returnedItems[i]!, also: this.root(stmt, t.id) } : this.root(stmt, t.id)));
         });
       }
     }
@@ -698,7 +794,10 @@ class RankProver {
       return this.sequential(layer, input);
     }
     const rule = layer ? rankRuleOf(layer) : undefined;
-    if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) return undefined;
+    if (!rule || !input || call.args.length === 0 || call.args[0].kind === 'starred' || call.hasStarArgs) {
+      if (input && layer) rankTrace.stopped?.(`layer ${optionsOf(layer).map((o) => o.kind).join('|')}${rule ? ' (called with *args)' : ''}`, rootsOf([input]), call);
+      return undefined;
+    }
     if (input.packed) {
       // A recurrent layer runs a PackedSequence whose data is 2-D (PyTorch: "input must have 2 dimensions") and
       // returns one of the same layout; no other layer takes one.
@@ -727,6 +826,12 @@ class RankProver {
     return shifted(input, shift);
   }
 
+  /** Traces an op whose result follows nothing although one of its inputs did (see rankTrace). */
+  private stoppedAt(op: string, inputs: (Provenance | undefined)[], at: A.Expr): undefined {
+    if (rankTrace.stopped && inputs.some((p) => p)) rankTrace.stopped(op, rootsOf(inputs), at);
+    return undefined;
+  }
+
   /** Evaluates an expression for its facts; returns its provenance when its rank follows a parameter's. */
   private expr(e: A.Expr): Provenance | undefined {
     switch (e.kind) {
@@ -741,18 +846,18 @@ class RankProver {
       case 'binop': {
         const left = this.expr(e.left);
         const right = this.expr(e.right);
-        if (e.op === '@' || left?.packed || right?.packed) return undefined;
+        if (e.op === '@' || left?.packed || right?.packed) return this.stoppedAt(e.op === '@' ? 'a @ b' : 'a PackedSequence in arithmetic', [left, right], e);
         // A number keeps the tensor's rank; two tensors of one provenance keep it too.
         if (left && (isNumber(e.right) || (right && sameProvenance(right, left)))) return left;
         if (right && isNumber(e.left)) return right;
-        return undefined;
+        return this.stoppedAt(`a ${e.op} b of two values (may broadcast)`, [left, right], e);
       }
       case 'unary':
         return e.op === '-' ? this.expr(e.operand) : (this.expr(e.operand), undefined);
       case 'attribute': {
         const object = this.expr(e.object);
         // `.data` of a tensor is the same tensor's storage; of a PackedSequence, its packed data.
-        return e.attr === 'data' && object ? shifted(object, 0) : undefined;
+        return e.attr === 'data' && object ? shifted(object, 0) : this.stoppedAt(`.${e.attr}`, [object], e);
       }
       case 'tuple':
       case 'list':
@@ -816,29 +921,47 @@ class RankProver {
       return undefined;
     });
     const keywords = new Map(call.keywords.map((k) => [k.name, this.expr(k.value)]));
-    if (call.hasStarArgs) return this.unread();
+    const given = [...args, ...(items ?? []), ...keywords.values()];
+    const stopped = (op: string): undefined => {
+      if (rankTrace.stopped && given.some((p) => p)) rankTrace.stopped(op, rootsOf(given), call);
+      return undefined;
+    };
+    if (call.hasStarArgs) return (stopped('a call with *args'), this.unread());
     const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
     if (target) {
-      this.userCall(target, call, args, keywords);
-      if (target.kind !== 'module') return undefined;
+      const returned = this.userCall(target, call, args, keywords);
+      if (returned) return returned;
+      if (target.kind !== 'module') return stopped(`the result of a call of a ${target.kind === 'instance' ? 'user module' : target.kind === 'function' ? 'user function' : target.kind === 'layer' ? 'layer' : `value of kind ${target.kind}`}`);
     }
     const path = this.pathOf(call.func);
     if (path !== undefined && items && JOINS.has(path)) return this.join(path, call, items);
-    if (path !== undefined) return this.functionCall(path, call, args);
-    if (call.func.kind !== 'attribute') return undefined;
+    if (path !== undefined) return this.functionCall(path, call, args) ?? stopped(path);
+    if (call.func.kind !== 'attribute') return stopped(call.func.kind === 'name' ? 'a call of a local or unresolved name' : `a call of a ${call.func.kind}`);
     const receiver = this.expr(call.func.object);
-    return this.methodCall(call.func.attr, receiver, call, args);
+    const out = this.methodCall(call.func.attr, receiver, call, args);
+    if (out === undefined && rankTrace.stopped) {
+      const head = headName(call.func.object);
+      if (receiver) rankTrace.stopped(`.${call.func.attr}()`, rootsOf([receiver, ...given]), call);
+      else stopped(head !== undefined && !this.locals.has(head) ? `${head}.….${call.func.attr}() not resolved` : `.${call.func.attr}() of a value followed by nothing`);
+    }
+    return out;
   }
 
   /**
    * A call of a user function or module: its body proves ranks of its own parameters, which then hold for the
-   * arguments given (the call runs that body).
+   * arguments given (the call runs that body). Gives the provenance of what it returns, when every return follows one
+   * parameter's rank (the call's value is then the argument given for it, shifted alike).
    */
-  private userCall(target: Value, call: A.Call, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): void {
-    if (this.depth >= MAX_CALL_DEPTH || this.muted > 0) return;
-    if (!args.some((a) => a) && ![...keywords.values()].some((a) => a)) return;
+  private userCall(target: Value, call: A.Call, args: (Provenance | undefined)[], keywords: Map<string, Provenance | undefined>): Provenance | undefined {
+    if (!args.some((a) => a) && ![...keywords.values()].some((a) => a)) return undefined;
+    const unfollowed = (why: string): void => rankTrace.unfollowed?.(why, rootsOf([...args, ...keywords.values()]), call);
+    if (this.depth >= MAX_CALL_DEPTH || this.muted > 0) return (unfollowed(this.muted > 0 ? 'called only sometimes' : 'calls nested too deep'), undefined);
     const callee = this.context.callee(target);
-    if (!callee || this.active.has(callee.def)) return;
+    if (!callee || this.active.has(callee.def)) {
+      // A torch function (a module path) is an op, read by the tables.
+      if (target.kind !== 'module') unfollowed(callee ? 'recursion' : `no body to read: ${target.kind === 'layer' ? `layer ${target.layer.kind}` : target.kind === 'unknown' ? 'a callee the analysis does not know' : target.kind}`);
+      return undefined;
+    }
     // A layer the call passes (`self.conv_and_pool(x, conv)` inside a comprehension over self.convs) is that layer there.
     const layers = new Map<string, LayerDesc>();
     callee.params.forEach((param, i) => {
@@ -846,13 +969,22 @@ class RankProver {
       const layer = given && given.kind === 'name' ? this.compLayers.get(given.id) : undefined;
       if (layer) layers.set(param, layer);
     });
-    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active, layers).params;
-    callee.params.forEach((param, i) => {
-      const rank = proven.get(param);
-      if (rank === undefined) return;
-      const given = i < args.length ? args[i] : keywords.get(param);
-      this.demand(given, (r) => r === rank);
-    });
+    const proven = provenRanks(callee.def, callee.params, callee.context, callee.selfName, this.depth + 1, this.active, layers);
+    const givenFor = (param: string): Provenance | undefined => {
+      const i = callee.params.indexOf(param);
+      return i < args.length ? args[i] : keywords.get(param);
+    };
+    for (const [param, rank] of proven.params) this.demand(givenFor(param), (r) => r === rank);
+    // `y = self.block(x)` where every return of block's body gives F.relu(self.fc(x)): y has x's rank.
+    const follow = (rank: ParamRank | undefined): Provenance | undefined => {
+      const given = rank && givenFor(rank.param);
+      return given && !given.packed ? shifted(given, rank!.shift) : undefined;
+    };
+    // `out, (h, c) = self.encoder(x)` where every return gives `outputs, (h, c)`: out follows what outputs follows.
+    if (proven.returnedItems) this.tupleResults.set(call, proven.returnedItems.map(follow));
+    const result = follow(proven.returned);
+    if (result) this.userResults.add(call);
+    return result;
   }
 
   private methodCall(name: string, receiver: Provenance | undefined, call: A.Call, args: (Provenance | undefined)[]): Provenance | undefined {
@@ -1005,8 +1137,12 @@ class RankProver {
     }
     const object = this.expr(e.value);
     for (const item of e.index) if (item.kind !== 'slice') this.expr(item);
+    // `self.encoder(x)[0]`: an item of a user function's tuple.
+    const items = e.value.kind === 'call' ? this.tupleResults.get(e.value) : undefined;
+    const at = e.index.length === 1 ? literalInt(e.index[0]) : undefined;
+    if (items && at !== undefined && at >= -items.length && at < items.length) return items[at < 0 ? items.length + at : at];
     // A single index also reads lists and tuples; two or more (`x[:, -1]`) only arrays and tensors.
-    if (e.index.length < 2) return undefined;
+    if (e.index.length < 2) return this.stoppedAt(e.index[0]?.kind === 'slice' ? 'x[a:b] (one slice)' : literalInt(e.index[0]) !== undefined ? 'x[i] (one int index)' : 'x[index] (one other index)', [object], e);
     let consumed = 0;
     let added = 0;
     let exact = true;
@@ -1017,7 +1153,7 @@ class RankProver {
     }
     // Every int or slice takes an axis: the tensor has at least that many (PyTorch: "too many indices").
     this.demand(object, (r) => r >= consumed);
-    if (!exact || !object || object.packed) return undefined;
+    if (!exact || !object || object.packed) return this.stoppedAt('x[..] with an index neither int, slice nor None', [object], e);
     const ints = e.index.filter((item) => literalInt(item) !== undefined).length;
     return shifted(object, added - ints);
   }
@@ -1038,6 +1174,12 @@ function likeLayers(container: Value): { layer: LayerDesc; nonEmpty: boolean } |
   const layers = container.items.map(plain);
   if (layers.length === 0 || layers.some((l) => !l || l.kind !== layers[0]!.kind)) return undefined;
   return { layer: layers[0]!, nonEmpty: true };
+}
+
+/** The name an attribute chain starts from (`self` in `self.enc.rnn`). */
+function headName(e: A.Expr): string | undefined {
+  while (e.kind === 'attribute') e = e.object;
+  return e.kind === 'name' ? e.id : undefined;
 }
 
 function sameProvenance(a: Provenance, b: Provenance): boolean {
@@ -1131,5 +1273,15 @@ function provenRanks(def: A.FunctionDef, params: string[], context: StaticContex
   } finally {
     active.delete(def);
   }
-  return prover.result();
+  if (depth === 0) rankTrace.finished?.(def, prover.paramRanks(params));
+  const proven = prover.result();
+  // A decorator may change what a call returns; a generator's call gives the yielded values.
+  if (!def.generator && (def.decorators ?? []).every((d) => d === 'staticmethod')) {
+    let returns = 0;
+    walkStatements(def.body, (s) => {
+      if (s.kind === 'return') returns++;
+    });
+    Object.assign(proven, prover.returnedRanks(returns));
+  }
+  return proven;
 }
