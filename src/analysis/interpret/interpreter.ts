@@ -679,8 +679,7 @@ export class Interpreter {
   }
 
   private execIf(stmt: A.If, scope: Scope): boolean {
-    const test = this.eval(stmt.test, scope);
-    const known = isMainGuard(stmt.test, this.ctx) ? this.runningAsScript : truthValue(test);
+    const known = isMainGuard(stmt.test, this.ctx) ? (this.eval(stmt.test, scope), this.runningAsScript) : this.conditionHolds(stmt.test, scope);
     if (known === true) return this.execBlock(stmt.body, scope);
     if (known === false) return this.execBlock(stmt.orelse, scope);
     const thenScope = scope.fork();
@@ -707,6 +706,29 @@ export class Interpreter {
     }
     scope.join(live);
     return thenLeft && elseLeft;
+  }
+
+  /**
+   * Whether a condition holds, evaluating it once. `a or b` holds when either side is known to hold and `a and b` fails
+   * when either side is known to fail, even where the value of the whole stays unknown (it is a or b, and a's truth is
+   * not known): `if self.training or self.eval_size is None:` takes its branch whatever mode the module is in.
+   */
+  private conditionHolds(expr: A.Expr, scope: Scope): boolean | undefined {
+    return this.evalCondition(expr, scope).holds;
+  }
+
+  private evalCondition(expr: A.Expr, scope: Scope): { value: Value; holds: boolean | undefined } {
+    if (expr.kind !== 'boolop') {
+      const value = this.eval(expr, scope);
+      return { value, holds: truthValue(value) };
+    }
+    const left = this.evalCondition(expr.left, scope);
+    const right = this.evalCondition(expr.right, scope);
+    const value = left.holds === undefined ? UNKNOWN : (expr.op === 'and') === left.holds ? right.value : left.value;
+    // The truth that decides the whole on its own: a true side of an `or`, a false side of an `and`.
+    const decisive = expr.op === 'or';
+    if (left.holds === decisive || right.holds === decisive) return { value, holds: decisive };
+    return { value, holds: left.holds === undefined || right.holds === undefined ? undefined : !decisive };
   }
 
   /**
