@@ -2432,7 +2432,7 @@ export class Interpreter {
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     if (layer.alternatives) return this.applyAlternatives(layer.alternatives, args, kwargs, expr);
     const errorsBefore = this.ctx.errorCount;
-    this.ctx.emit('layerCall', { layer, call: expr, args, kwargs, loop: this.frame.loops?.at(-1) });
+    this.ctx.emit('layerCall', { layer, call: expr, args, kwargs, loop: this.frame.loops?.at(-1), caller: this.frame.def });
     // PyTorch stops at the first error: what this call would produce is unknown, so nothing downstream cascades.
     if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
     const family = layer.framework === 'torch' ? torchFamily(layer.kind) : kerasFamily(layer.kind);
