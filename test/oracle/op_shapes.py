@@ -1180,6 +1180,19 @@ def _(r):
     return f"a = {randn([n])}\nb = {randn([m])}\ny = {form}"
 
 
+@op("meshgrid", check=("y", "z"))
+def _(r):
+    # Coordinate grids: N tensors of 0 or 1 axes give N tensors of shape (s1, ..., sN); indexing='xy' swaps the first
+    # two sizes; without indexing (or indexing=None) PyTorch 1.13 takes 'ij'. The inputs may come as one list.
+    n = r.randint(2, 3)
+    inputs = [randn([]) if r.random() < 0.15 else randn([r.randint(1, 6)]) for _ in range(n)]
+    indexing = r.choice(["", ", indexing='ij'", ", indexing='xy'", ", indexing=None"])
+    names = ["y", "z", "w"][:n]
+    listed = r.random() < 0.3
+    given = ("[" + ", ".join(inputs) + "]") if listed else ", ".join(inputs)
+    return f"{', '.join(names)} = torch.meshgrid({given}{indexing})"
+
+
 @op("loss-reduction")
 def _(r):
     # An elementwise loss module: a scalar with reduction 'mean' or 'sum' (the default 'mean'), one loss per element

@@ -1,7 +1,7 @@
 // What the interpreter tells the rules. Rules never walk the tree themselves: they subscribe
 // to these facts, which carry the values (with their shapes and origins) at that point.
 import type { Fix, Range, RelatedLocation, Severity } from '../findings';
-import type { Assign, Attribute, BinOp, Call, Expr, For, Subscript, While } from '../parse/ast';
+import type { Assign, Attribute, BinOp, Call, Expr, For, FunctionDef, Subscript, While } from '../parse/ast';
 import type { LayerDesc } from '../layers/layer';
 import type { IndexItem } from '../ops/indexing';
 import type { KerasModel, TensorValue, Value } from '../values/value';
@@ -17,6 +17,8 @@ export interface LayerCallEvent {
   kwargs: Map<string, Value>;
   /** The innermost loop of the calling function that the call runs in, if any. */
   loop?: For | While;
+  /** The function the call is written in, if any. */
+  caller?: FunctionDef;
 }
 
 export interface UnpackEvent {

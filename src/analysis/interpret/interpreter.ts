@@ -704,8 +704,7 @@ export class Interpreter {
   }
 
   private execIf(stmt: A.If, scope: Scope): boolean {
-    const test = this.eval(stmt.test, scope);
-    const known = isMainGuard(stmt.test, this.ctx) ? this.runningAsScript : truthValue(test);
+    const known = isMainGuard(stmt.test, this.ctx) ? (this.eval(stmt.test, scope), this.runningAsScript) : this.conditionHolds(stmt.test, scope);
     if (known === true) return this.execBlock(stmt.body, scope);
     if (known === false) return this.execBlock(stmt.orelse, scope);
     const thenScope = scope.fork();
@@ -733,6 +732,29 @@ export class Interpreter {
     scope.join(live);
     if (rankTest) restoreRankTested(rankTest, live, scope);
     return thenLeft && elseLeft;
+  }
+
+  /**
+   * Whether a condition holds, evaluating it once. `a or b` holds when either side is known to hold and `a and b` fails
+   * when either side is known to fail, even where the value of the whole stays unknown (it is a or b, and a's truth is
+   * not known): `if self.training or self.eval_size is None:` takes its branch whatever mode the module is in.
+   */
+  private conditionHolds(expr: A.Expr, scope: Scope): boolean | undefined {
+    return this.evalCondition(expr, scope).holds;
+  }
+
+  private evalCondition(expr: A.Expr, scope: Scope): { value: Value; holds: boolean | undefined } {
+    if (expr.kind !== 'boolop') {
+      const value = this.eval(expr, scope);
+      return { value, holds: truthValue(value) };
+    }
+    const left = this.evalCondition(expr.left, scope);
+    const right = this.evalCondition(expr.right, scope);
+    const value = left.holds === undefined ? UNKNOWN : (expr.op === 'and') === left.holds ? right.value : left.value;
+    // The truth that decides the whole on its own: a true side of an `or`, a false side of an `and`.
+    const decisive = expr.op === 'or';
+    if (left.holds === decisive || right.holds === decisive) return { value, holds: decisive };
+    return { value, holds: left.holds === undefined || right.holds === undefined ? undefined : !decisive };
   }
 
   /**
@@ -2436,7 +2458,7 @@ export class Interpreter {
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     if (layer.alternatives) return this.applyAlternatives(layer.alternatives, args, kwargs, expr);
     const errorsBefore = this.ctx.errorCount;
-    this.ctx.emit('layerCall', { layer, call: expr, args, kwargs, loop: this.frame.loops?.at(-1) });
+    this.ctx.emit('layerCall', { layer, call: expr, args, kwargs, loop: this.frame.loops?.at(-1), caller: this.frame.def });
     // PyTorch stops at the first error: what this call would produce is unknown, so nothing downstream cascades.
     if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
     const family = layer.framework === 'torch' ? torchFamily(layer.kind) : kerasFamily(layer.kind);

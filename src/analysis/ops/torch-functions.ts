@@ -16,6 +16,7 @@ import { gather, indexSelect, multinomial, oneHot, sort, topk } from './selectio
 import { chunk, split, unbind } from './splitting';
 import { einsum } from './einsum';
 import { reductionArgs } from './reductions';
+import { meshgrid } from './grids';
 import { repeatIndices, repeatInterleave } from './repetition';
 import { cosineSimilarity, pairwiseDistance } from './similarity';
 import { windowOutputLength } from '../layers/torch/convolution';
@@ -358,6 +359,8 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       return first?.kind === 'tensor' ? split(first, args[1] ?? kwargs.get('split_size_or_sections'), args[2] ?? kwargs.get('dim'), origin) : undefined;
     case 'unbind':
       return first?.kind === 'tensor' ? unbind(first, args[1] ?? kwargs.get('dim'), origin) : undefined;
+    case 'meshgrid':
+      return meshgrid(args, kwargs, origin);
     default:
       if (isComparisonOrMask(name)) return comparisonOrMaskFunction(name, args, kwargs, origin);
       if (Object.hasOwn(BINARY, name)) {

@@ -37,24 +37,25 @@ const RANGE_KEYS = new Set(['range', 'attrRange', 'nameRange', 'argsRange']);
 /**
  * Calls `visit` on every expression inside `node` (a statement, a list of them or an expression), each before the
  * expressions inside it, in the blocks nested in statements too, but not inside the functions, classes and lambdas
- * defined there: their bodies run at another time. Depth is bounded by the lowering's nesting limit.
+ * defined there, whose bodies run at another time, unless `nested` asks for them too (every name a function's code
+ * mentions, its closures' included). Depth is bounded by the lowering's nesting limit.
  */
-export function walkExpressions(node: Stmt | Expr | readonly (Stmt | Expr)[], visit: (e: Expr) => void): void {
-  walkNode(node, visit);
+export function walkExpressions(node: Stmt | Expr | readonly (Stmt | Expr)[], visit: (e: Expr) => void, nested = false): void {
+  walkNode(node, visit, nested);
 }
 
-function walkNode(node: unknown, visit: (e: Expr) => void): void {
+function walkNode(node: unknown, visit: (e: Expr) => void, nested: boolean): void {
   if (typeof node !== 'object' || node === null) return;
   if (Array.isArray(node)) {
-    for (const item of node) walkNode(item, visit);
+    for (const item of node) walkNode(item, visit, nested);
     return;
   }
   const kind = (node as { kind?: unknown }).kind;
-  if (kind === 'def' || kind === 'class' || kind === 'lambda' || kind === 'import') return;
+  if (kind === 'import' || (!nested && (kind === 'def' || kind === 'class' || kind === 'lambda'))) return;
   // 'other' names both a statement (with `exprs`) and an expression (with `calls`).
   if (typeof kind === 'string' && !(STATEMENT_KINDS.has(kind) && (kind !== 'other' || 'exprs' in node))) visit(node as Expr);
   const fields = node as Record<string, unknown>;
-  for (const key in fields) if (!RANGE_KEYS.has(key)) walkNode(fields[key], visit);
+  for (const key in fields) if (!RANGE_KEYS.has(key)) walkNode(fields[key], visit, nested);
 }
 
-const STATEMENT_KINDS = new Set<string>(['assign', 'expr', 'return', 'if', 'for', 'while', 'with', 'try', 'pass', 'other']);
+const STATEMENT_KINDS = new Set<string>(['assign', 'expr', 'return', 'if', 'for', 'while', 'with', 'try', 'pass', 'other', 'def', 'class']);

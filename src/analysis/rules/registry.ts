@@ -59,6 +59,7 @@ import { paddedLastStep } from './torch/sl156-padded-last-step';
 import { packedLengthsRank } from './torch/sl159-packed-lengths-rank';
 import { layerNormShapeMismatch } from './torch/sl161-layernorm-shape-mismatch';
 import { rnnStateDroppedBetweenSteps } from './torch/sl163-rnn-state-dropped-between-steps';
+import { lstmCellStateAsInput } from './torch/sl165-lstm-cell-state-as-input';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -137,6 +138,7 @@ const RULES: readonly Rule[] = [
   packedLengthsRank,
   layerNormShapeMismatch,
   rnnStateDroppedBetweenSteps,
+  lstmCellStateAsInput,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,

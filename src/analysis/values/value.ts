@@ -70,6 +70,12 @@ export interface TensorValue {
    * functions of the tensor alone (dropout, a sigmoid), dropped by anything else. SL154 reads it.
    */
   stepFeatures?: { layout: 'rows' | 'columns'; features: number; steps?: number };
+  /**
+   * The cell state an LSTM or LSTMCell returned (nn.LSTM's c_n, LSTMCell's c'), as it came out: set on that item of the
+   * layer's result and carried only by the value itself (a name bound to it, an item unpacked), dropped by any
+   * operation. SL165 reads it where it reaches a recurrent layer as its input.
+   */
+  cellStateOf?: LayerDesc;
   /** Keras: the recurrent layer whose per-step output (return_sequences=True) this tensor still is. */
   seqFrom?: LayerDesc;
   /** A tensor of unknown shape that arrived as this parameter: `x.size(0)` is then the symbol `x.size(0)`. */

@@ -108,4 +108,57 @@ describe('SL163 rnn-state-dropped-between-steps', () => {
     ].join('\n');
     assert.equal(await sl163(body), 0);
   });
+
+  describe('a function that returns the state it was given, not the layer\'s new one', () => {
+    const model = (call: string, ret: string, extra: string[] = []) =>
+      [
+        'class Step(nn.Module):',
+        '    def __init__(self):',
+        '        super().__init__()',
+        '        self.gru = nn.GRU(8, 16)',
+        '    def forward(self, x, hidden):',
+        ...extra,
+        `        ${call}`,
+        `        ${ret}`,
+        'm = Step()',
+        'h = torch.zeros(1, 3, 16)',
+        'for t in range(5):',
+        '    y, h = m(torch.randn(1, 3, 8), h)',
+        '',
+      ].join('\n');
+
+    it('flags a new state bound to a name never read while the given one is returned', async () => {
+      assert.equal(await sl163(model('out, new_h = self.gru(x, hidden)', 'return out, hidden')), 1);
+    });
+
+    it('flags a cell\'s new state dropped the same way', async () => {
+      const body = [
+        'cell = nn.GRUCell(8, 16)',
+        'def step(x, h):',
+        '    h2 = cell(x, h)',
+        '    return h',
+        'h = torch.zeros(3, 16)',
+        'for x in torch.randn(5, 3, 8):',
+        '    h = step(x, h)',
+        '',
+      ].join('\n');
+      assert.equal(await sl163(body), 1);
+    });
+
+    it('stays silent when the new state is returned', async () => {
+      assert.equal(await sl163(model('out, hidden = self.gru(x, hidden)', 'return out, hidden')), 0);
+    });
+
+    it('stays silent when the new state is read', async () => {
+      assert.equal(await sl163(model('out, new_h = self.gru(x, hidden)', 'return out + new_h[-1], hidden')), 0);
+    });
+
+    it('stays silent when the given name is rebound before it is returned', async () => {
+      assert.equal(await sl163(model('out, new_h = self.gru(x, hidden)', 'return out, hidden', ['        hidden = hidden.detach()'])), 0);
+    });
+
+    it('stays silent on a new state bound to an underscore name', async () => {
+      assert.equal(await sl163(model('out, _h = self.gru(x, hidden)', 'return out, hidden')), 0);
+    });
+  });
 });

@@ -43,6 +43,15 @@ describe('parse/walk', () => {
     assert.deepEqual(namesIn(module.body), ['go', 'key', 'go', 'step', 'key']);
   });
 
+  it('enters functions, classes and lambdas defined inside when asked: every name a function\'s code mentions', async () => {
+    const module = await parse(['def f(h):', '    def inner(k=default):', '        return hidden', '    key = lambda v: state', '    return key']);
+    const f = module.body[0];
+    assert.ok(f.kind === 'def');
+    const names: string[] = [];
+    walkExpressions(f.body, (e) => e.kind === 'name' && names.push(e.id), true);
+    assert.deepEqual(names, ['default', 'hidden', 'key', 'state', 'key']);
+  });
+
   it('visits a call before the expressions inside it, and an expression given alone', async () => {
     const module = await parse(['y = cell(x, h)']);
     const order: string[] = [];

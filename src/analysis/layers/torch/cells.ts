@@ -21,7 +21,7 @@ function applyCell(layer: LayerDesc, args: Value[], kwargs: Map<string, Value>, 
     else if (h?.kind === 'tensor' && h.shape.rankKnown && h.shape.dims.length === 1) dims = [hidden];
   }
   const state = (): TensorValue => ({ kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: dims ? shapeOf(dims) : input?.kind === 'tensor' && !input.shape.rankKnown ? { dims: [hidden], rankKnown: false } : UNKNOWN_SHAPE });
-  return layer.kind === 'LSTMCell' ? { kind: 'tuple', items: [state(), state()] } : state();
+  return layer.kind === 'LSTMCell' ? { kind: 'tuple', items: [state(), { ...state(), cellStateOf: layer }] } : state();
 }
 
 function hoverCell(layer: LayerDesc): string {

@@ -180,7 +180,7 @@ function applyRecurrent(layer: LayerDesc, args: Value[], _kwargs: Map<string, Va
   const stateBatch = batched ? batch ?? symDim('batch', { role: 'batch' }) : undefined;
   const h: Value = { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: shapeOf(stateDims(layer, stateBatch, false)) };
   const state: Value = config.isLstm
-    ? { kind: 'tuple', items: [h, { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: shapeOf(stateDims(layer, stateBatch, true)) }], tag: { kind: 'lstm-state', layer, call: ctx.call } }
+    ? { kind: 'tuple', items: [h, { kind: 'tensor', dtype: 'float', origin: ctx.origin, shape: shapeOf(stateDims(layer, stateBatch, true)), cellStateOf: layer }], tag: { kind: 'lstm-state', layer, call: ctx.call } }
     : h;
   return { kind: 'tuple', items: [output, state], tag: { kind: 'rnn-output', layer, call: ctx.call } };
 }

@@ -1,4 +1,4 @@
-import type { Assign, Call, Expr, For, While } from '../../parse/ast';
+import type { Assign, Call, Expr, For, Return, While } from '../../parse/ast';
 import { walkExpressions, walkStatements } from '../../parse/walk';
 import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
 import type { LayerCallEvent, RuleContext } from '../../interpret/events';
@@ -93,6 +93,70 @@ function passedBack(loop: For | While, callee: string, names: string[], ctx: Rul
   return found;
 }
 
+/** Whether a returned expression is the name, or a tuple or list holding it (`return logit, hidden`). */
+function returnsName(value: Expr, name: string): boolean {
+  if (value.kind === 'name') return value.id === name;
+  return (value.kind === 'tuple' || value.kind === 'list') && value.items.some((item) => item.kind === 'name' && item.id === name);
+}
+
+/**
+ * `out, new_h = self.gru(x, hidden)` in a function that returns `hidden`, the parameter it was given and never rebinds,
+ * while `new_h` is never read: the layer's new state is dropped and the caller gets its own state back. Whoever steps
+ * through a sequence with that function, handing the returned state back at each step (a session-parallel recommender,
+ * a decoder fed one token at a time), starts every step from the state it started with. The given and dropped names,
+ * and the return that hands the state back.
+ */
+function givenStateReturned(event: LayerCallEvent): { given: string; dropped: string[]; at: Return } | undefined {
+  const { call, caller } = event;
+  if (!caller || call.args.length > 2) return undefined;
+  const stateArg = call.args[1] ?? call.keywords.find((k) => STATE_KEYWORDS.includes(k.name))?.value;
+  if (stateArg?.kind !== 'name') return undefined;
+  const given = stateArg.id;
+  if (!caller.params.some((p) => !p.variadic && p.name === given)) return undefined;
+  let assign: Assign | undefined;
+  let rebound = false;
+  let at: Return | undefined;
+  const binds = (target: Expr) => boundNames(target).includes(given);
+  walkStatements(caller.body, (s) => {
+    if (s.kind === 'assign' && !s.op && s.value === call) assign = s;
+    else if (s.kind === 'assign' && s.targets.some(binds)) rebound = true;
+    else if (s.kind === 'for' && binds(s.target)) rebound = true;
+    else if (s.kind === 'with' && s.items.some((item) => item.target !== undefined && binds(item.target))) rebound = true;
+    else if (s.kind === 'return' && s.value && returnsName(s.value, given)) at ??= s;
+  });
+  if (!assign || rebound || !at) return undefined;
+  const dropped = stateNames(assign, CELLS.has(event.layer.kind)).filter((n) => !n.startsWith('_'));
+  if (dropped.length === 0 || dropped.includes(given)) return undefined;
+  // Never read: the binding is the name's only mention in the function's code, its closures' included.
+  const mentions = new Map<string, number>();
+  walkExpressions(caller.body, (e) => {
+    if (e.kind === 'name') mentions.set(e.id, (mentions.get(e.id) ?? 0) + 1);
+  }, true);
+  if (dropped.some((n) => mentions.get(n) !== 1)) return undefined;
+  return { given, dropped, at };
+}
+
+/** The first case: a step loop around the call that never gives the returned state back to the layer. */
+function reportStepsWithoutState(event: LayerCallEvent, loop: For | While, ctx: RuleContext): void {
+  const { call } = event;
+  if (event.args.length !== 1 || call.args.length !== 1) return;
+  if (call.keywords.some((k) => STATE_KEYWORDS.includes(k.name))) return;
+  if (!oneStep(event)) return;
+  const assign = assignmentOf(loop, call);
+  const names = assign ? stateNames(assign, CELLS.has(event.layer.kind)) : [];
+  if (names.length === 0) return;
+  const callee = ctx.text(call.func.range);
+  if (layerChangesPerIteration(loop, callee) || passedBack(loop, callee, names, ctx)) return;
+  const cell = CELLS.has(event.layer.kind);
+  ctx.report({
+    range: call.range,
+    message:
+      `${layerName(event.layer)} is run on one ${cell ? 'step (a cell)' : 'time step'} per iteration of this loop without a state: ` +
+      `the state it returns (${names.join(', ')}) is never given back to it, so every step starts from zeros and each output has read its own step only`,
+    related: [{ range: loop.range, message: 'the loop that steps through the sequence' }],
+  });
+}
+
 /**
  * `for t in range(T): out, hidden = self.lstm(x_t)` runs the layer on one step at a time, each time from a zero state:
  * the state it returns is bound to a name and never given back, so after the loop `out` has read the last step only.
@@ -105,7 +169,7 @@ export const rnnStateDroppedBetweenSteps: Rule = {
   summary: 'A recurrent layer or cell is run one step at a time in a loop without being given back the state it returns: every step starts from a zero state and reads that step alone.',
   docs: {
     whatItDoes:
-      'Flags a call, inside a loop, of an nn.RNN/GRU/LSTM on one time step (its input has 1 step on its time axis) or of an nn.RNNCell/GRUCell/LSTMCell, made without a state argument, whose returned state is bound to a name that no call of the same layer in the loop receives.',
+      'Flags a call, inside a loop, of an nn.RNN/GRU/LSTM on one time step (its input has 1 step on its time axis) or of an nn.RNNCell/GRUCell/LSTMCell, made without a state argument, whose returned state is bound to a name that no call of the same layer in the loop receives. Also a call given the state a function received as a parameter, in a function that returns that parameter unchanged while the new state the layer returns is never read: the caller\'s loop gets its own state back at every step.',
     whyIsThisBad:
       'Without a state argument PyTorch starts the layer from zeros at every call. Stepping through a sequence this way, each step forgets all the steps before it: the "recurrent" model sees one frame or word at a time, and whatever reads its output after the loop (a classifier of a video, the last hidden state of a sentence) depends on the last step alone. Nothing raises; the shapes are all as expected.',
     example: 'hidden = None\nfor t in range(frames.size(1)):\n    x = self.encoder(frames[:, t])\n    out, hidden = self.lstm(x.unsqueeze(0))     # hidden is never passed back',
@@ -116,23 +180,17 @@ export const rnnStateDroppedBetweenSteps: Rule = {
   hooks: {
     offers: { layerCall: (kind) => kind === 'RNN' || kind === 'GRU' || kind === 'LSTM' || CELLS.has(kind) },
     layerCall(event, ctx) {
-      const { loop, call } = event;
-      if (!loop || event.layer.framework !== 'torch' || call.hasStarArgs) return;
-      if (event.args.length !== 1 || call.args.length !== 1) return;
-      if (call.keywords.some((k) => STATE_KEYWORDS.includes(k.name))) return;
-      if (!oneStep(event)) return;
-      const assign = assignmentOf(loop, call);
-      const names = assign ? stateNames(assign, CELLS.has(event.layer.kind)) : [];
-      if (names.length === 0) return;
-      const callee = ctx.text(call.func.range);
-      if (layerChangesPerIteration(loop, callee) || passedBack(loop, callee, names, ctx)) return;
-      const cell = CELLS.has(event.layer.kind);
+      if (event.layer.framework !== 'torch' || event.call.hasStarArgs) return;
+      if (event.loop) reportStepsWithoutState(event, event.loop, ctx);
+      const returned = givenStateReturned(event);
+      if (!returned) return;
+      const { given, dropped, at } = returned;
       ctx.report({
-        range: call.range,
+        range: event.call.range,
         message:
-          `${layerName(event.layer)} is run on one ${cell ? 'step (a cell)' : 'time step'} per iteration of this loop without a state: ` +
-          `the state it returns (${names.join(', ')}) is never given back to it, so every step starts from zeros and each output has read its own step only`,
-        related: [{ range: loop.range, message: 'the loop that steps through the sequence' }],
+          `${layerName(event.layer)} is given the state ${given} and returns a new one (${dropped.join(', ')}) that is never read, while the function returns ${given} itself: ` +
+          `a caller that steps through a sequence with it, handing the returned state back, starts every step from the state it began with, so each output has read its own step only`,
+        related: [{ range: at.range, message: `${given}, the state the function was given, is what it returns` }],
       });
     },
   },
