@@ -1,5 +1,6 @@
 // Where a softmax's weights come from: the axis they sum to 1 over, carried on the tensor while it is still the
-// softmax's output (copies, moves, dropout), for SL153. Anything else that makes a new tensor drops it.
+// softmax's output (copies, dropout, and the ops that only move or add axes of size 1: transpose, permute, unsqueeze,
+// squeeze, which take the axis along), for SL153. Anything else that makes a new tensor drops it.
 import type { Origin } from '../shapes/dim';
 import { TensorValue, Value, intValue } from '../values/value';
 
@@ -24,4 +25,17 @@ export function carryNormalised(result: Value, input: TensorValue, name: string)
   if (result.kind !== 'tensor') return;
   if (input.normalisedOver && KEEPS_NORMALISED.has(name) && result.shape.rankKnown && result.shape.dims.length === input.normalisedOver.rank) result.normalisedOver = input.normalisedOver;
   else delete result.normalisedOver;
+}
+
+/**
+ * What `result`, `input` with its axes moved (transpose, permute) or axes of size 1 added or taken away (unsqueeze,
+ * squeeze), keeps of its softmax origin: the same weights, normalised over the axis where `to` puts the old one. An
+ * axis `to` drops (a squeezed 1) leaves nothing to say.
+ */
+export function moveNormalised(result: TensorValue, input: TensorValue, to: (axis: number) => number | undefined): void {
+  const n = input.normalisedOver;
+  if (!n || !input.shape.rankKnown || input.shape.dims.length !== n.rank || !result.shape.rankKnown) return;
+  const axis = to(n.axis);
+  if (axis === undefined || axis < 0 || axis >= result.shape.dims.length) return;
+  result.normalisedOver = { axis, rank: result.shape.dims.length, call: n.call, moved: true };
 }

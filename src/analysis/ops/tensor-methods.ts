@@ -13,7 +13,7 @@ import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } 
 import { regroupMethod, unmergedDims } from './regrouping';
 import { reductionArgs } from './reductions';
 import { repeatInterleave } from './repetition';
-import { carryNormalised, markSoftmax } from './normalised';
+import { carryNormalised, markSoftmax, moveNormalised } from './normalised';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
@@ -234,6 +234,7 @@ export function permute(t: TensorValue, order: (number | undefined)[], origin: O
   const result = tensor(t, shapeOf(axes.map((a) => t.shape.dims[a!])), origin);
   const strides = stridesOf(t);
   if (strides && new Set(axes).size === rank) result.strides = axes.map((a) => strides[a!]);
+  if (new Set(axes).size === rank) moveNormalised(result, t, (a) => axes.indexOf(a));
   return result;
 }
 
@@ -264,6 +265,7 @@ export function transpose(t: TensorValue, a: number | undefined, b: number | und
     result.strides = [...strides];
     [result.strides[i], result.strides[j]] = [result.strides[j], result.strides[i]];
   }
+  moveNormalised(result, t, (a) => (a === i ? j : a === j ? i : a));
   return result;
 }
 
@@ -288,15 +290,23 @@ export function unsqueeze(t: TensorValue, axis: number | undefined, origin: Orig
   if (i === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
   const dims = [...t.shape.dims];
   dims.splice(i, 0, intDim(1, { origin }));
-  return tensor(t, shapeOf(dims), origin);
+  const result = tensor(t, shapeOf(dims), origin);
+  moveNormalised(result, t, (a) => (a >= i ? a + 1 : a));
+  return result;
 }
 
 export function squeeze(t: TensorValue, axis: number | undefined, hasAxis: boolean, origin: Origin): TensorValue {
   if (!t.shape.rankKnown) return tensor(t, UNKNOWN_SHAPE, origin);
   const dims = t.shape.dims;
+  const isOne = (d: Dim) => d.kind === 'int' && d.value === 1;
+  // Each kept axis moves down by the 1s squeezed before it; a squeezed axis is gone.
+  const squeezed = (result: TensorValue, gone: (k: number) => boolean): TensorValue => {
+    moveNormalised(result, t, (a) => (gone(a) ? undefined : a - dims.slice(0, a).filter((_, k) => gone(k)).length));
+    return result;
+  };
   if (!hasAxis) {
     if (dims.some((d) => d.kind !== 'int')) return tensor(t, UNKNOWN_SHAPE, origin);
-    return tensor(t, shapeOf(dims.filter((d) => !(d.kind === 'int' && d.value === 1))), origin);
+    return squeezed(tensor(t, shapeOf(dims.filter((d) => !isOne(d))), origin), (k) => isOne(dims[k]));
   }
   if (axis === undefined) {
     // An axis not known: squeezing keeps the rank when no axis can be a 1, and drops one when every axis is a 1.
@@ -307,8 +317,8 @@ export function squeeze(t: TensorValue, axis: number | undefined, hasAxis: boole
   const i = normaliseAxis(axis, dims.length);
   if (i === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
   const d = dims[i];
-  if (d.kind === 'int' && d.value === 1) return tensor(t, shapeOf(dims.filter((_, k) => k !== i)), origin);
-  if (d.kind === 'int') return tensor(t, t.shape, origin);
+  if (d.kind === 'int' && d.value === 1) return squeezed(tensor(t, shapeOf(dims.filter((_, k) => k !== i)), origin), (k) => k === i);
+  if (d.kind === 'int') return squeezed(tensor(t, t.shape, origin), () => false);
   return tensor(t, UNKNOWN_SHAPE, origin);
 }
 

@@ -59,10 +59,11 @@ export interface TensorValue {
   paddedSteps?: PaddedSteps;
   /**
    * The output of a softmax (not log_softmax) over this axis, still as it came out: kept through copies, moves and
-   * dropout, dropped by anything else (an element-wise function, a mask, a view, a transpose). `call` is the softmax's
-   * range. SL153 reads it where the weights are summed by a product.
+   * dropout, and through transpose, permute, unsqueeze and squeeze with the axis where they put it (`moved`), dropped
+   * by anything else (an element-wise function, a mask, a view). `call` is the softmax's range. SL153 reads it where
+   * the weights are summed by a product.
    */
-  normalisedOver?: { axis: number; rank: number; call: Range };
+  normalisedOver?: { axis: number; rank: number; call: Range; moved?: boolean };
   /**
    * A torch recurrent output whose steps and features a view laid out again on two axes: `rows` is the
    * (batch × steps, features) of `out.view(-1, features)`, `columns` the (batch, steps × features) a second view

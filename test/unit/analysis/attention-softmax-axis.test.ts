@@ -39,4 +39,24 @@ describe('SL153 attention-softmax-axis', () => {
     assert.deepEqual(await codes(`${F}w = F.softmax(torch.randn(4, 3), dim=1)\nexperts = torch.randn(4, 3, 8)\nmix = torch.einsum('be,bed->bd', w, experts)\n`), []);
     assert.deepEqual(await codes(`${F}def f(scores, v, d):\n    w = F.softmax(scores, dim=d)\n    return torch.bmm(w, v)\n`), []);
   });
+
+  it('follows the weights through unsqueeze, transpose, permute and squeeze to the operand a product sums', async () => {
+    // (letters, words) scores normalised over the words, turned (words, letters, 1) and summed over the letters.
+    const result = await run(`${F}s = torch.randn(3, 10)\nw = F.softmax(s, 1)\nv = torch.randn(10, 16, 3)\nout = torch.bmm(v, w.unsqueeze(-1).transpose(1, 0))\n`);
+    assert.deepEqual(result.findings.map((f) => f.code), ['SL153']);
+    assert.equal(result.findings[0].range.start.line, 4);
+    assert.match(result.findings[0].message, /over axis 0, of size 10, but torch\.bmm \(line 7\) sums these weights over axis 1: .*normalise over the axis the product sums/);
+    assert.deepEqual(await codes(`${F}s = torch.randn(3, 10)\nw = F.softmax(s, 0)\nv = torch.randn(10, 16, 3)\nout = torch.bmm(v, w.unsqueeze(-1).transpose(1, 0))\n`), []);
+    // Normalised across the batch of matrices, on the left.
+    assert.deepEqual(await codes(`${F}w = torch.softmax(torch.randn(8, 5, 7), dim=0)\nout = w @ torch.randn(8, 7, 4)\n`), ['SL153']);
+    assert.deepEqual(await codes(`${F}w = F.softmax(torch.randn(4, 1, 9), dim=0).squeeze(1)\nout = torch.bmm(w.unsqueeze(1), torch.randn(4, 9, 8))\n`), ['SL153']);
+    // Moved back onto the summed axis.
+    assert.deepEqual(await codes(`${F}w = F.softmax(torch.randn(4, 1, 9), dim=2).squeeze(1)\nout = torch.bmm(w.unsqueeze(1), torch.randn(4, 9, 8))\n`), []);
+    assert.deepEqual(await codes(`${F}w = F.softmax(torch.randn(2, 6, 6), dim=-1)\nout = torch.bmm(torch.randn(2, 4, 6), w.permute(0, 2, 1))\n`), []);
+  });
+
+  it('leaves right-hand weights normalised over their columns alone: a transition matrix read row by row', async () => {
+    assert.deepEqual(await codes(`${F}alpha = F.softmax(torch.randn(4, 6), dim=-1)\ntrans = F.softmax(torch.randn(6, 6), dim=-1)\nnxt = alpha @ trans\n`), []);
+    assert.deepEqual(await codes(`${F}out = torch.bmm(torch.randn(5, 4, 6), F.softmax(torch.randn(5, 6, 6), dim=2))\n`), []);
+  });
 });

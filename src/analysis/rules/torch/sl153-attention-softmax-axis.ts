@@ -35,7 +35,7 @@ function report(ctx: RuleContext, range: Range, what: string, t: TensorValue, ex
     message:
       `this softmax normalises ${name} ${formatShape(t.shape)} over ${named(axis)}, of size ${formatDim(t.shape.dims[axis])}, but ${what} (line ${range.start.line + 1}) sums these weights over ${over}: ` +
       `the weights that are summed for each output do not add up to 1 (in attention, each query's weights over the keys are not a distribution), and nothing raises when the axes have the same length; ` +
-      (summed.length === 1 ? `normalise over the summed axis (softmax(dim=${summed[0]})) or sum over ${named(axis)}` : `normalise over the axis the product sums, or sum over ${named(axis)}`),
+      (summed.length === 1 && !t.normalisedOver!.moved ? `normalise over the summed axis (softmax(dim=${summed[0]})) or sum over ${named(axis)}` : `normalise over the axis the product sums, or sum over ${named(axis)}`),
     related: [{ range, message: `${what} sums them over ${over} here` }],
     fixes: [],
   });
@@ -46,17 +46,34 @@ function report(ctx: RuleContext, range: Range, what: string, t: TensorValue, ex
  * softmax made w over the axis before it, the rows: for attention scores laid out (queries, keys), over the queries.
  * Not when v is a vector (one column or 1-D), or of unknown rank: weights times another distribution.
  */
-function checkProduct(ctx: RuleContext, range: Range, what: string, left: Value | undefined, right: Value | undefined, leftExpr: Expr | undefined): void {
-  const w = weights(left);
-  if (!w || right?.kind !== 'tensor') return;
+function checkProduct(ctx: RuleContext, range: Range, what: string, left: Value | undefined, right: Value | undefined, leftExpr: Expr | undefined, rightExpr: Expr | undefined): void {
+  // The left operand is summed over its last axis, the right one over its second-to-last: each row of the left is
+  // matched with each column of the right. Axes before those two are a batch of matrices, multiplied apart.
+  checkOperand(ctx, range, what, weights(left), right, leftExpr, (rank) => rank - 1, (rank) => rank - 2);
+  checkOperand(ctx, range, what, weights(right), left, rightExpr, (rank) => rank - 2, (rank) => rank - 1);
+}
+
+/**
+ * Weights `w` summed over the axis `summedAxis` gives: reported when they were normalised over the other matrix axis
+ * (`otherAxis`; only for the left operand, attention's (queries, keys) read over the queries: the right operand's
+ * columns are often distributions of their own, as a transition matrix's rows are) or over an axis of the batch of
+ * matrices, where each matrix sums weights normalised across the others.
+ */
+function checkOperand(ctx: RuleContext, range: Range, what: string, w: ReturnType<typeof weights>, other: Value | undefined, expr: Expr | undefined, summedAxis: (rank: number) => number, otherAxis: (rank: number) => number): void {
+  if (!w || other?.kind !== 'tensor') return;
   const rank = w.shape.dims.length;
+  if (rank < 2) return;
   const axis = w.normalisedOver.axis;
-  if (rank < 2 || axis !== rank - 2 || one(w, axis) || one(w, rank - 1)) return;
-  // A vector on the right (attention-over-attention: column-wise weights times the averaged row-wise ones) mixes two
-  // distributions on purpose; values have features.
-  const r = right.shape;
-  if (!r.rankKnown || r.dims.length < 2 || (r.dims[r.dims.length - 1].kind === 'int' && (r.dims[r.dims.length - 1] as { value: number }).value === 1)) return;
-  report(ctx, range, what, w, leftExpr, axis, [rank - 1]);
+  const summed = summedAxis(rank);
+  const onMatrixAxis = axis === otherAxis(rank) && summed === rank - 1;
+  const onBatchAxis = axis < rank - 2;
+  if (!(onMatrixAxis || onBatchAxis) || one(w, axis) || one(w, summed)) return;
+  // A vector on the other side (attention-over-attention: column-wise weights times the averaged row-wise ones) mixes
+  // two distributions on purpose; values have features.
+  const o = other.shape;
+  const along = summed === rank - 1 ? o.dims.length - 1 : o.dims.length - 2;
+  if (!o.rankKnown || o.dims.length < 2 || (o.dims[along].kind === 'int' && (o.dims[along] as { value: number }).value === 1)) return;
+  report(ctx, range, what, w, expr, axis, [summed]);
 }
 
 /**
@@ -102,17 +119,17 @@ export const attentionSoftmaxAxis: Rule = {
     },
     binary(event, ctx) {
       if (event.node.op !== '@') return;
-      checkProduct(ctx, event.node.range, '@', event.left, event.right, event.node.left);
+      checkProduct(ctx, event.node.range, '@', event.left, event.right, event.node.left, event.node.right);
     },
     functionCall(event, ctx) {
       if (event.call.hasStarArgs) return;
       if (event.qualname === 'torch.einsum') checkEinsum(ctx, event.call.range, event.args, event.call.args);
-      else if (FUNCTIONS.has(event.qualname) && event.args.length >= 2) checkProduct(ctx, event.call.range, event.qualname, event.args[0], event.args[1], event.call.args[0]);
+      else if (FUNCTIONS.has(event.qualname) && event.args.length >= 2) checkProduct(ctx, event.call.range, event.qualname, event.args[0], event.args[1], event.call.args[0], event.call.args[1]);
     },
     tensorMethod(event, ctx) {
       if (!METHODS.has(event.name) || event.call.hasStarArgs || event.args.length < 1) return;
       const func = event.call.func;
-      checkProduct(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], func.kind === 'attribute' ? func.object : undefined);
+      checkProduct(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], func.kind === 'attribute' ? func.object : undefined, event.call.args[0]);
     },
   },
 };
