@@ -1,5 +1,5 @@
-// What the scripts that trace the analysis over the real-code corpus share (sites.mjs, unknown-args.mjs): the
-// compiled analysis in out/, and the measured files of a family's manifest brought into .realcode/<family>.
+// What the scripts that trace the analysis over the real-code corpus share (sites.mjs, unknown-args.mjs,
+// unknown-self-calls.mjs, unproven-params.mjs): the command line, the compiled analysis in out/, and the measured files of a family's manifest brought into .realcode/<family>.
 import { readFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve, extname } from 'node:path';
@@ -38,4 +38,17 @@ export function measuredFiles(family, named, realDir = join(root, '.realcode', f
     }
   }
   return { files, repoOf };
+}
+
+/**
+ * The command line the tracing scripts share: `[--family torch|attention] [--examples N] [other --flags] [FILE...]`.
+ * The family (default torch), the examples to print per cause (default 3), whether a flag was given, and the files
+ * to measure (measuredFiles).
+ */
+export function tracingArgs(argv = process.argv.slice(2)) {
+  const valueOf = (flag) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const family = valueOf('--family') ?? 'torch';
+  const examples = Number(valueOf('--examples') ?? 3);
+  const named = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--family' && argv[i - 1] !== '--examples');
+  return { family, examples, has: (flag) => argv.includes(flag), ...measuredFiles(family, named) };
 }

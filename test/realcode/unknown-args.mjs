@@ -8,7 +8,7 @@
 // Prints the causes, most frequent first, each with its count and up to N example lines (default 3).
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import { compiled, measuredFiles, root } from './measured-files.mjs';
+import { compiled, root, tracingArgs } from './measured-files.mjs';
 
 const { createAnalyzer } = compiled('analysis/index.js');
 const { siteTrace, knowledgeOf } = compiled('analysis/coverage.js');
@@ -16,10 +16,7 @@ const { Interpreter } = compiled('analysis/interpret/interpreter.js');
 const { Workspaces, projectRootOf } = compiled('workspace/disk-provider.js');
 const { foreignFileOf } = compiled('analysis/workspace/modules.js');
 
-const args = process.argv.slice(2);
-const family = args.includes('--family') ? args[args.indexOf('--family') + 1] : 'torch';
-const examples = args.includes('--examples') ? Number(args[args.indexOf('--examples') + 1]) : 3;
-const { files, repoOf } = measuredFiles(family, args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--examples'));
+const { family, examples, files, repoOf } = tracingArgs();
 
 // The calls being made now, innermost last, each with the function the call is written in.
 const calls = [];

@@ -9,17 +9,14 @@
 //
 // Usage: node test/realcode/unknown-self-calls.mjs [--family torch|attention] [--examples N] [FILE...]
 import { readFileSync } from 'node:fs';
-import { compiled, measuredFiles } from './measured-files.mjs';
+import { compiled, tracingArgs } from './measured-files.mjs';
 
 const { createAnalyzer } = compiled('analysis/index.js');
 const { siteTrace, knowledgeOf } = compiled('analysis/coverage.js');
 const { Interpreter } = compiled('analysis/interpret/interpreter.js');
 const { Workspaces, projectRootOf } = compiled('workspace/disk-provider.js');
 
-const args = process.argv.slice(2);
-const family = args.includes('--family') ? args[args.indexOf('--family') + 1] : 'torch';
-const examples = args.includes('--examples') ? Number(args[args.indexOf('--examples') + 1]) : 3;
-const { files, repoOf } = measuredFiles(family, args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--examples'));
+const { family, examples, files, repoOf } = tracingArgs();
 
 /** cause → { calls, sites, examples } */
 const causes = new Map();

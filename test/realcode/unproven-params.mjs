@@ -19,7 +19,7 @@
 // Usage: node test/realcode/unproven-params.mjs [--family torch|attention] [--examples N] [--no-callers] [FILE...]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { compiled, measuredFiles, root } from './measured-files.mjs';
+import { compiled, root, tracingArgs } from './measured-files.mjs';
 
 const { createAnalyzer } = compiled('analysis/index.js');
 const { siteTrace, knowledgeOf } = compiled('analysis/coverage.js');
@@ -29,12 +29,8 @@ const { foreignFileOf } = compiled('analysis/workspace/modules.js');
 const { rankTrace, ranksProvenByUse } = compiled('analysis/ops/rank-from-use.js');
 const { walkStatements } = compiled('analysis/parse/walk.js');
 
-const args = process.argv.slice(2);
-const valueOf = (flag) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
-const family = valueOf('--family') ?? 'torch';
-const examples = Number(valueOf('--examples') ?? 3);
-const callers = !args.includes('--no-callers');
-const { files, repoOf } = measuredFiles(family, args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--family' && args[i - 1] !== '--examples'));
+const { family, examples, has, files, repoOf } = tracingArgs();
+const callers = !has('--no-callers');
 
 // The interpreter running now (siteTrace.param is called inside its run).
 let interpreter;
