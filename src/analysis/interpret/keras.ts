@@ -226,11 +226,23 @@ function assumedInput(layer: LayerDesc): Value | undefined {
  * number of features (the last axis of a float input; an id input's last axis is a length, which Keras lets vary),
  * or, for data of one axis more or fewer that Keras conforms to the input, another size on an axis after the batch.
  */
-export function inputMismatch(declared: Value, data: Value): { rank: boolean; conformed?: TensorValue } | undefined {
+export function inputMismatch(declared: Value, data: Value): InputMismatch | undefined {
+  return mismatchOf(declared, data, conformed(declared, data));
+}
+
+/** How data differs from a declared input (see inputMismatch). */
+interface InputMismatch {
+  /** Another number of axes. */
+  rank: boolean;
+  /** The data as Keras conforms it, which still differs from the input. */
+  conformed?: TensorValue;
+}
+
+/** inputMismatch, given what `conformed(declared, data)` gives. */
+function mismatchOf(declared: Value, data: Value, conform: Value | undefined): InputMismatch | undefined {
   if (declared.kind !== 'tensor' || data.kind !== 'tensor' || !declared.shape.rankKnown || !data.shape.rankKnown) return undefined;
   // Data that Keras conforms to the input (a trailing axis of 1 squeezed or added), or may: no claim, unless the
   // conformed data still differs from the input (`conformedMismatch`).
-  const conform = conformed(declared, data);
   if (conform) return conform.kind === 'tensor' && conformedMismatch(declared, conform) ? { rank: false, conformed: conform } : undefined;
   if (declared.shape.dims.length !== data.shape.dims.length) return { rank: true };
   if (declared.dtype === 'long' || data.shape.dims.length < 2) return undefined;
@@ -260,10 +272,8 @@ function conformedMismatch(declared: TensorValue, conform: TensorValue): boolean
 export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): Value | undefined {
   if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped || model.opaque) return undefined;
   // Data of another rank or width than the declared input fails at the input (SL211), before any layer.
-  if (model.input && inputMismatch(model.input, data)) return undefined;
-  const conform = model.input && conformed(model.input, data);
-  if (conform && conform.kind !== 'tensor') return undefined;
-  let value: Value = conform || data;
+  let value: Value | undefined = model.input ? atInput(model.input, data, () => true) : data;
+  if (!value) return undefined;
   for (const layer of model.layers) {
     if (layer.kind === 'InputLayer') continue;
     if (value.kind !== 'tensor') return undefined;
@@ -419,12 +429,9 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
   const bound = new Map<TensorValue, Value>();
   for (let i = 0; i < inputs.length; i++) {
     const input = inputs[i];
-    let value = given[i];
-    const mismatch = inputMismatch(input, value);
-    if (input.kind !== 'tensor' || value.kind !== 'tensor' || mismatch?.rank === true || mismatch?.conformed) return undefined;
-    const conform = conformed(input, value);
-    if (conform && conform.kind !== 'tensor') return undefined;
-    if (conform) value = conform;
+    if (input.kind !== 'tensor' || given[i].kind !== 'tensor') return undefined;
+    const value = atInput(input, given[i], (m) => m.rank || m.conformed !== undefined);
+    if (!value) return undefined;
     bound.set(input, value);
   }
   const done = new Map<TensorValue, Value>();
@@ -446,6 +453,18 @@ export function replayFunctional(host: KerasHost, model: KerasModel, data: Value
     return out;
   };
   return replay(model.output);
+}
+
+/**
+ * The data as a declared input receives it: conformed as Keras conforms it (see conformed), else as given. Undefined
+ * when the data differs from the input in a way `refused` says Keras refuses there, or when whether Keras conforms it
+ * is not known.
+ */
+function atInput(declared: Value, data: Value, refused: (m: InputMismatch) => boolean): Value | undefined {
+  const conform = conformed(declared, data);
+  const mismatch = mismatchOf(declared, data, conform);
+  if ((mismatch && refused(mismatch)) || (conform && conform.kind !== 'tensor')) return undefined;
+  return conform ?? data;
 }
 
 function listItems(v: Value): Value[] | undefined {
