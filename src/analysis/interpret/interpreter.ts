@@ -142,6 +142,12 @@ function exactTypeTest(expr: A.Compare, operands: Value[], scope: Scope): boolea
   return undefined;
 }
 
+/** A condition's value, and whether it holds when that is known even where the value is not (`a or True`). */
+interface Condition {
+  value: Value;
+  holds: boolean | undefined;
+}
+
 /** A name whose rank an `if` tested: what each branch was given in its place, and what that stands for past the `if`. */
 interface RankTested {
   name: string;
@@ -743,11 +749,29 @@ export class Interpreter {
     return this.evalCondition(expr, scope).holds;
   }
 
-  private evalCondition(expr: A.Expr, scope: Scope): { value: Value; holds: boolean | undefined } {
+  /**
+   * A condition's value and whether it holds (see conditionHolds), one level of nesting deeper for `and`/`or`, as eval
+   * counts it.
+   */
+  private evalCondition(expr: A.Expr, scope: Scope): Condition {
     if (expr.kind !== 'boolop') {
       const value = this.eval(expr, scope);
       return { value, holds: truthValue(value) };
     }
+    if (this.tooDeep(expr)) return { value: UNKNOWN, holds: undefined };
+    this.nesting++;
+    try {
+      return this.boolop(expr, scope);
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  /**
+   * `a and b`, `a or b`: both sides are evaluated (each side's findings are seen whichever decides); the value is the
+   * side Python gives, unknown when the left side's truth is not known, and the whole may hold or fail on one side.
+   */
+  private boolop(expr: A.BoolOp, scope: Scope): Condition {
     const left = this.evalCondition(expr.left, scope);
     const right = this.evalCondition(expr.right, scope);
     const value = left.holds === undefined ? UNKNOWN : (expr.op === 'and') === left.holds ? right.value : left.value;
@@ -1265,17 +1289,21 @@ export class Interpreter {
   // ── expressions ─────────────────────────────────────────────────────────────
 
   eval(expr: A.Expr, scope: Scope): Value {
-    if (this.nesting >= MAX_NESTING) {
-      this.ctx.markIncomplete('too-large', expr.range.start.line);
-      this.memo.effect();
-      return UNKNOWN;
-    }
+    if (this.tooDeep(expr)) return UNKNOWN;
     this.nesting++;
     try {
       return this.evalNode(expr, scope);
     } finally {
       this.nesting--;
     }
+  }
+
+  /** Past MAX_NESTING an expression is not evaluated: the file is marked as analysed in part, and no run is kept. */
+  private tooDeep(expr: A.Expr): boolean {
+    if (this.nesting < MAX_NESTING) return false;
+    this.ctx.markIncomplete('too-large', expr.range.start.line);
+    this.memo.effect();
+    return true;
   }
 
   private evalNode(expr: A.Expr, scope: Scope): Value {
@@ -1364,13 +1392,8 @@ export class Interpreter {
         if (exact !== undefined) return { kind: 'bool', value: exact };
         return compareValues(expr.ops, operands);
       }
-      case 'boolop': {
-        const left = this.eval(expr.left, scope);
-        const right = this.eval(expr.right, scope);
-        const l = truthValue(left);
-        if (l === undefined) return UNKNOWN;
-        return expr.op === 'and' ? (l ? right : left) : l ? left : right;
-      }
+      case 'boolop':
+        return this.boolop(expr, scope).value;
       case 'yield': {
         const value = expr.value ? this.eval(expr.value, scope) : NONE;
         (this.frame.yields ??= []).push(expr.from ? this.iterationValue(value) : value);
