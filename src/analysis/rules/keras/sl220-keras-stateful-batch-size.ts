@@ -82,8 +82,7 @@ interface Run {
  * The batches the call feeds the model, for each pass over data (training, validation): undefined when they are not
  * known (data without a known number of rows, batch_size given a value not known, steps instead of batches).
  */
-function runs(event: ModelMethodEvent): { batchSize?: number; runs: Run[] } | undefined {
-  const x = event.args[0] ?? event.kwargs.get('x');
+function runs(event: ModelMethodEvent, x: Value | undefined): { batchSize?: number; defaulted?: boolean; runs: Run[] } | undefined {
   const n = rows(x);
   if (n === undefined) return undefined;
   if (ON_BATCH.has(event.method)) return { runs: [{ what: 'one batch', samples: n, sizes: [n] }] };
@@ -111,7 +110,7 @@ function runs(event: ModelMethodEvent): { batchSize?: number; runs: Run[] } | un
     const nv = rows(validation.items[0]);
     if (nv !== undefined) out.push({ what: `the ${nv} validation samples`, samples: nv, sizes: batches(nv, size) });
   }
-  return { batchSize: size, runs: out };
+  return { batchSize: size, defaulted: given === undefined, runs: out };
 }
 
 export const kerasStatefulBatchSize: Rule = {
@@ -137,10 +136,11 @@ export const kerasStatefulBatchSize: Rule = {
       const stateful = layersOf(model).flatMap(recurrentIn).find((l) => argBool(l, 'stateful') === true);
       if (!stateful) return;
       const declared = declaredBatch(model);
-      const fed = declared && runs(event);
+      const data = event.args[0] ?? event.kwargs.get('x');
+      const fed = declared && runs(event, data);
       if (!declared || !fed) return;
       // Data that does not fit the input after the batch is refused for that first (SL211).
-      const x = firstTensor(event.args[0] ?? event.kwargs.get('x'));
+      const x = firstTensor(data);
       if (x && inputMismatch(declared.input, x)) return;
       const B = declared.batch;
       const run = fed.runs.find((r) => r.sizes.some((s) => s !== B));
@@ -155,7 +155,7 @@ export const kerasStatefulBatchSize: Rule = {
       const input = formatShape(declared.input.shape);
       ctx.report({
         range: event.call.range,
-        message: `${kerasLayerName(stateful)} is stateful and keeps its states for batches of ${B} (the model's input ${input}), but ${cut}${fed.batchSize !== undefined && argument(event, 'batch_size', BATCHED[event.method]) === undefined ? ' (batch_size is 32 when left out)' : ''}: every batch of a stateful model must hold ${B} samples, and Keras raises on the batch of ${wrong[0]} (tf.keras 2.x: "expected shape=${input}, found shape=(${wrong[0]}, …)"; standalone Keras 2: "In a stateful network, you should only pass inputs with a number of samples that can be divided by the batch size", or a state shape mismatch)`,
+        message: `${kerasLayerName(stateful)} is stateful and keeps its states for batches of ${B} (the model's input ${input}), but ${cut}${fed.defaulted ? ' (batch_size is 32 when left out)' : ''}: every batch of a stateful model must hold ${B} samples, and Keras raises on the batch of ${wrong[0]} (tf.keras 2.x: "expected shape=${input}, found shape=(${wrong[0]}, …)"; standalone Keras 2: "In a stateful network, you should only pass inputs with a number of samples that can be divided by the batch size", or a state shape mismatch)`,
         related: [
           { range: stateful.call.range, message: `${stateful.kind} is built with stateful=True here` },
           ...(declared.input.origin ? [{ range: declared.input.origin.range, message: `the batch of ${B} is declared here` }] : []),
