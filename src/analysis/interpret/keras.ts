@@ -5,13 +5,14 @@ import { LayerDesc, bindArgs } from '../layers/layer';
 import { declaredInput, kerasFamily } from '../layers/keras';
 import { kerasTensor, noneDim, shapeFromTuple, withBatchSize } from '../layers/keras/dims';
 import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
-import { intDim, UNKNOWN_DIM } from '../shapes/dim';
+import { Dim, intDim, UNKNOWN_DIM } from '../shapes/dim';
 import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import type { AnalysisContext } from './context';
 import type { ModelBranches } from './model-branches';
 import { kerasDataset } from '../ops/datasets';
 import { kerasTokenizer } from '../ops/keras-text';
 import { asArray, asArrays } from '../ops/pandas';
+import { batchStream, timeseriesGenerator } from '../ops/keras-batches';
 
 /** The part of the interpreter this module needs. */
 export interface KerasHost {
@@ -96,6 +97,7 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
   if (dataset) return kerasDataset(dataset[1], args, kwargs, origin);
   if (/^keras\.(preprocessing\.sequence|utils)\.pad_sequences$/.test(path)) return padSequences(args, kwargs, origin);
   if (path === 'keras.preprocessing.text.Tokenizer') return kerasTokenizer(args, kwargs);
+  if (path === 'keras.preprocessing.sequence.TimeseriesGenerator') return timeseriesGenerator(args, kwargs, origin);
   if (path === 'keras.layers.Merge' || path === 'keras.layers.merge') return legacyMerge(host, args, kwargs, expr);
   const layerMatch = /^keras\.layers\.([A-Z]\w*)$/.exec(path);
   if (layerMatch) return constructKerasLayer(host, layerMatch[1], path, args, kwargs, expr);
@@ -131,11 +133,30 @@ function legacyMerge(host: KerasHost, args: Value[], kwargs: Map<string, Value>,
   return merged.kind === 'tensor' ? merged : kerasTensor(UNKNOWN_SHAPE, origin);
 }
 
+/**
+ * The axes each step of the sequences has (Keras pads to (n, maxlen, *those)): none for sequences of ids, the trailing
+ * axes for sequences of vectors, an array (n, steps, 100) or a list of (steps, 100) arrays.
+ */
+function stepAxes(seqs: Value | undefined): Dim[] {
+  if (seqs?.kind === 'tensor') return seqs.shape.rankKnown ? seqs.shape.dims.slice(2) : [];
+  if (seqs?.kind !== 'list' && seqs?.kind !== 'tuple') return [];
+  const first = seqs.element ?? seqs.items[0];
+  return first?.kind === 'tensor' && first.shape.rankKnown ? first.shape.dims.slice(1) : [];
+}
+
 /** pad_sequences(seqs, maxlen=M): (number of sequences, M) int32 ids, keeping the literal ids' range. */
 function padSequences(args: Value[], kwargs: Map<string, Value>, origin: { range: A.Call['range']; text: string }): Value {
   const seqs = args[0] ?? kwargs.get('sequences');
   const maxlen = intValue(kwargs.get('maxlen') ?? args[1]);
   const rows = (seqs?.kind === 'list' || seqs?.kind === 'tuple') && !seqs.element ? seqs.items : undefined;
+  const steps = stepAxes(seqs);
+  if (steps.length) {
+    // Sequences of vectors: padded and cut along their steps, each step kept whole.
+    const n = seqs?.kind === 'tensor' ? seqs.shape.dims[0] : rows ? intDim(rows.length, { origin }) : UNKNOWN_DIM;
+    const length = maxlen !== undefined ? intDim(maxlen, { origin }) : UNKNOWN_DIM;
+    const dtype = kwargs.get('dtype');
+    return kerasTensor(shapeOf([n, length, ...steps]), origin, dtype === undefined || (dtype.kind === 'str' && /int/.test(dtype.value)) ? 'long' : dtype.kind === 'str' && /float/.test(dtype.value) ? 'float' : 'unknown');
+  }
   if (seqs?.kind === 'tensor') {
     // Sequences already held as an array (load_data's x): the rows and the ids' range are kept.
     const n = seqs.shape.rankKnown ? seqs.shape.dims[0] : UNKNOWN_DIM;
@@ -353,23 +374,28 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
     }
     case 'fit':
     case 'evaluate':
+    case 'fit_generator':
+    case 'evaluate_generator':
     case 'train_on_batch':
     case 'test_on_batch': {
-      const x = args[0] ?? kwargs.get('x');
-      const y = args[1] ?? kwargs.get('y');
-      noteData(host, expr, x, y);
+      noteData(host, expr, args[0] ?? kwargs.get('x'), args[1] ?? kwargs.get('y'));
+      const data = fedData(name, args, kwargs);
+      const x = data.args[0] ?? data.kwargs.get('x');
+      const y = data.args[1] ?? data.kwargs.get('y');
       const dataOutput = x ? replaySequential(host, model, x, expr) ?? replayFunctional(host, model, x, expr) : undefined;
       if (y) model.labels.push({ value: y, call: expr });
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs, dataOutput });
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, dataOutput });
       return UNKNOWN;
     }
     case 'predict':
+    case 'predict_generator':
     case 'predict_on_batch': {
-      const x = args[0] ?? kwargs.get('x');
-      noteData(host, expr, x, undefined);
+      noteData(host, expr, args[0] ?? kwargs.get('x'), undefined);
+      const data = fedData(name, args, kwargs);
+      const x = data.args[0] ?? data.kwargs.get('x');
       if (x) replaySequential(host, model, x, expr);
       if (x) replayFunctional(host, model, x, expr);
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args, kwargs });
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs });
       return model.output;
     }
     case 'build': {
@@ -387,6 +413,19 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
     default:
       return UNKNOWN;
   }
+}
+
+/**
+ * The arguments a data method reads its x and y from. Data given as a stream of (x, y) batches (a TimeseriesGenerator,
+ * a generator function; fit/evaluate/predict take one since tf.keras 2.1, fit_generator and its kin always) become
+ * the x and y of one batch, each without its batch size. A *_generator call whose stream is not followed reads no data.
+ */
+function fedData(name: string, args: Value[], kwargs: Map<string, Value>): { args: Value[]; kwargs: Map<string, Value> } {
+  const generator = name.endsWith('_generator');
+  const stream = name.endsWith('_on_batch') ? undefined : batchStream(args[0] ?? kwargs.get(generator ? 'generator' : 'x'));
+  if (!stream && !generator) return { args, kwargs };
+  const rest = new Map([...kwargs].filter(([k]) => k !== 'x' && k !== 'y' && k !== 'generator'));
+  return { args: stream ? [stream.x, stream.y] : [], kwargs: rest };
 }
 
 /** `--stats`: the x and y given to fit/evaluate/predict, each counted at its argument. */

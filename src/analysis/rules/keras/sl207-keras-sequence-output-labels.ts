@@ -58,7 +58,7 @@ export const kerasSequenceOutputLabels: Rule = {
   kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
-      if (event.method !== 'fit' && event.method !== 'evaluate' && event.method !== 'train_on_batch' && event.method !== 'test_on_batch') return;
+      if (!['fit', 'evaluate', 'fit_generator', 'evaluate_generator', 'train_on_batch', 'test_on_batch'].includes(event.method)) return;
       const { model } = event;
       const output = model.output;
       const labels = event.args[1] ?? event.kwargs.get('y');

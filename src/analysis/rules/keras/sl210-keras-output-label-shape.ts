@@ -79,7 +79,7 @@ export const kerasOutputLabelShape: Rule = {
   framework: 'keras',
   summary: 'The labels given to fit/evaluate do not have the shape of the model\'s output: another rank (per-step labels for a per-sample output, or the reverse) or another width.',
   docs: {
-    whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch`, compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1. A loss passed as a function of the program that returns a Keras loss of its two arguments (`def loss(labels, logits): return sparse_categorical_crossentropy(labels, logits, from_logits=True)`) is read as that loss; other loss functions are not compared. An axis after the batch that the model leaves unknown (an Embedding without input_length gives `(None, None, 127)`) is read from the model\'s output for the `x` given to the same call.',
+    whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch` (and `fit_generator`/`evaluate_generator`; for data given as a stream of (x, y) batches, a `TimeseriesGenerator` or a generator function, it reads one batch), compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1. A loss passed as a function of the program that returns a Keras loss of its two arguments (`def loss(labels, logits): return sparse_categorical_crossentropy(labels, logits, from_logits=True)`) is read as that loss; other loss functions are not compared. An axis after the batch that the model leaves unknown (an Embedding without input_length gives `(None, None, 127)`) is read from the model\'s output for the `x` given to the same call.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise at `fit` (`Shapes (None, 22) and (None, 3) are incompatible`, `Incompatible shapes`); Keras 1 and 2.0–2.3 raised `Error when checking target: expected dense_2 to have shape (3,) but got array with shape (22,)`. With an element-wise loss (mse, binary_crossentropy) and an axis of size 1, tf.keras 2.x and Keras 3 broadcast it silently: one sigmoid unit against 11 targets, or 96 outputs per step against 1 target, trains on a loss that means nothing.',
     example: 'model = Sequential([LSTM(32, input_shape=(10, 8)), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)   # y: (n, 10, 5), a class per step',
     useInstead: 'model = Sequential([LSTM(32, input_shape=(10, 8), return_sequences=True), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)',
@@ -89,7 +89,7 @@ export const kerasOutputLabelShape: Rule = {
   kerasVersions: 'tf.keras 2.x and Keras 3',
   hooks: {
     modelMethod(event, ctx) {
-      if (!['fit', 'evaluate', 'train_on_batch', 'test_on_batch'].includes(event.method)) return;
+      if (!['fit', 'evaluate', 'fit_generator', 'evaluate_generator', 'train_on_batch', 'test_on_batch'].includes(event.method)) return;
       const { model } = event;
       const loss = model.compile?.loss;
       const declared = model.output;

@@ -3,7 +3,7 @@ import { formatShape } from '../../shapes/shape';
 import type { Value } from '../../values/value';
 import type { Rule } from '../rule';
 
-const DATA_METHODS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch', 'predict_on_batch']);
+const DATA_METHODS = new Set(['fit', 'evaluate', 'predict', 'fit_generator', 'evaluate_generator', 'predict_generator', 'train_on_batch', 'test_on_batch', 'predict_on_batch']);
 
 function pairs(declared: Value, data: Value): [Value, Value][] {
   const many = (v: Value) => (v.kind === 'list' || v.kind === 'tuple') && !v.element;
@@ -22,7 +22,7 @@ export const kerasInputDataShape: Rule = {
   framework: 'keras',
   summary: 'The data given to fit/evaluate/predict does not match the input the model declares: another number of axes, or another number of features.',
   docs: {
-    whatItDoes: 'Compares the arrays passed to `fit`, `evaluate`, `predict` and `train_on_batch` (positionally or as `x=`) with the input the model declares: the first layer\'s `input_shape` / `input_dim` in a `Sequential` model, or the `Input` tensors of a functional one, input by input. Data of one axis fewer against an input whose last size is 1, or of one axis more ending in 1, is conformed first as Keras does (a last axis of 1 added or dropped) and then compared on every axis after the batch.',
+    whatItDoes: 'Compares the arrays passed to `fit`, `evaluate`, `predict` and `train_on_batch` (positionally or as `x=`; for a stream of (x, y) batches, a `TimeseriesGenerator` or a generator function given to them or to `fit_generator`, one batch) with the input the model declares: the first layer\'s `input_shape` / `input_dim` in a `Sequential` model, or the `Input` tensors of a functional one, input by input. Data of one axis fewer against an input whose last size is 1, or of one axis more ending in 1, is conformed first as Keras does (a last axis of 1 added or dropped) and then compared on every axis after the batch.',
     whyIsThisBad: 'Keras refuses the data before any layer runs: `Error when checking model input: expected lstm_input_1 to have 3 dimensions, but got array with shape (100, 9)` (Keras 1 and 2), `Input 0 of layer "lstm" is incompatible with the layer: expected ndim=3, found ndim=2` (tf.keras 2.x, Keras 3), or a matrix-size error for a wrong number of features. Table-shaped data for a recurrent layer needs a time axis: `X.reshape(n, steps, features)`.',
     example: 'X, y = make_regression(100, 9)\nmodel = Sequential([LSTM(32, input_dim=9), Dense(1)])\nmodel.fit(X, y)',
     useInstead: 'X, y = make_regression(100, 9)\nX = X.reshape(X.shape + (1,))\nmodel = Sequential([LSTM(32, input_shape=(9, 1)), Dense(1)])\nmodel.fit(X, y)',
