@@ -52,9 +52,9 @@ export function timeseriesGenerator(args: Value[], kwargs: Map<string, Value>, o
   const steps = length !== undefined && rate !== undefined && length > 0 && rate > 0 ? intDim(Math.ceil(length / rate), { origin }) : UNKNOWN_DIM;
   const x: Value = data?.kind === 'tensor'
     ? { kind: 'tensor', dtype: data.dtype, origin, shape: shapeOf([UNKNOWN_DIM, steps, ...data.shape.dims.slice(1)]) }
-    : { kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE };
+    : { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE };
   const y: Value = targets?.kind === 'tensor'
     ? { kind: 'tensor', dtype: targets.dtype, origin, shape: shapeOf([UNKNOWN_DIM, ...targets.shape.dims.slice(1)]) }
-    : { kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE };
+    : { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE };
   return summary('list', undefined, sequence('tuple', [x, y]));
 }
