@@ -84,6 +84,11 @@ export interface Regrouping {
    * elements joined (cat, arithmetic).
    */
   source?: Dim[];
+  /**
+   * The axis along which the view's output, as it came out, was joined with other tensors by torch.cat: each part keeps
+   * its elements where the view put them, so the result's other axes are still the view's. Unset once the axes move.
+   */
+  joinedOn?: number;
 }
 
 /** Methods and functions whose result holds the same elements in the same memory order (sizes 1 aside). */
@@ -148,7 +153,12 @@ export function regroupMethod(t: TensorValue, name: string, args: Value[], resul
   }
   if (!t.regrouped) return;
   if (RESHAPES.has(name)) return mark(result, regroupingAfterReshape(t, result.shape.rankKnown ? result.shape.dims : undefined, at), t);
-  if (IN_PLACE.has(name) && result.shape.rankKnown) return mark(result, t.regrouped, t);
+  if (IN_PLACE.has(name) && result.shape.rankKnown) {
+    // squeeze/unsqueeze renumber the axes: what was joined on which axis no longer says where the view's axes are.
+    const { joinedOn, ...kept } = t.regrouped;
+    const sameRank = t.shape.rankKnown && t.shape.dims.length === result.shape.dims.length;
+    return mark(result, joinedOn !== undefined && !sameRank ? kept : t.regrouped, t);
+  }
   if (AXES_MOVED.has(name)) return mark(result, { view: t.regrouped.view }, t);
 }
 
@@ -166,15 +176,28 @@ export function regroupFunction(name: string, args: Value[], kwargs: Map<string,
   if (result?.kind !== 'tensor') return;
   const first = args[0] ?? kwargs.get('input');
   if (name === 'cat' || name === 'concat' || name === 'concatenate' || name === 'stack') {
-    // The regrouped elements keep their places in their part: still regrouped, now among other elements.
+    // The regrouped elements keep their places in their part: still regrouped, now among other elements. A part that
+    // is the view's output as it came out keeps the view's axes other than the joined one (torch.stack adds an axis).
     const carried = regroupedItem(first ?? kwargs.get('tensors'));
-    if (carried) result.regrouped = { view: carried.view };
+    if (!carried) return;
+    result.regrouped = { view: carried.view };
+    const axis = name === 'stack' ? undefined : joinAxis(args[1] ?? kwargs.get('dim') ?? kwargs.get('axis'), result);
+    if (axis !== undefined && (carried.source !== undefined || carried.joinedOn === axis)) result.regrouped.joinedOn = axis;
     return;
   }
   if (first?.kind !== 'tensor' || result === first) return;
   if (name === 'reshape') return regroupMethod(first, name, args.slice(1, 2), result, at);
   if (!first.regrouped) return;
   if (name === 'flatten' || IN_PLACE.has(name) || AXES_MOVED.has(name)) regroupMethod(first, name, args.slice(1), result, at);
+}
+
+/** The axis torch.cat joined along (dim defaults to 0), counted from the front of its result. */
+function joinAxis(dim: Value | undefined, result: TensorValue): number | undefined {
+  if (!result.shape.rankKnown) return undefined;
+  const rank = result.shape.dims.length;
+  const value = dim === undefined ? 0 : dim.kind === 'int' ? dim.value : undefined;
+  if (value === undefined || value < -rank || value >= rank) return undefined;
+  return value < 0 ? value + rank : value;
 }
 
 /**

@@ -21,6 +21,20 @@ describe('views of torch.cat results', () => {
     assert.deepEqual(await codes(body), ['SL120']);
   });
 
+  it("flags one sample's state taken from the layers' views joined by torch.cat, with no layer reading them", async () => {
+    const body = `${HEAD}both = torch.cat([torch.cat([h[0], h[1]], dim=0).view(1, 4, 32) for i in range(1)], dim=0)\nfirst = both[-1, 0]\n`;
+    assert.deepEqual(await codes(body), ['SL120']);
+  });
+
+  it('stays silent on an index that keeps every sample: the size-1 axis a view adds, or the axis the views were joined on', async () => {
+    for (const body of [
+      `${HEAD}x = torch.cat([h[0], h[1]], dim=0).view(1, 4, 32)[0]\n`,
+      `${HEAD}v = torch.cat([h[0], h[1]], dim=0).view(1, 4, 32)\nx = torch.cat([v, v], dim=1)[0, 1]\n`,
+    ]) {
+      assert.deepEqual(await codes(body), [], body);
+    }
+  });
+
   it('stays silent on the views that keep the parts apart', async () => {
     for (const body of [
       // The decoder's steps joined and viewed back as (steps, batch, hidden).
@@ -33,6 +47,8 @@ describe('views of torch.cat results', () => {
       `${HEAD}x = h.view(1, 2, 4, -1).transpose(1, 2).contiguous().view(1, 4, -1)\ny = nn.Linear(32, 3)(x)\n`,
       // Joined along the features: (batch, 2 × hidden) as it is.
       `${HEAD}x = torch.cat([h[0], h[1]], dim=1).view(4, 32)\ny = nn.Linear(32, 3)(x)\n`,
+      // The same per layer, the layers joined, one sample's state taken.
+      `${HEAD}x = torch.cat([torch.cat([h[0], h[1]], dim=-1).view(1, 4, 32)], dim=0)[-1, 0]\n`,
     ]) {
       assert.deepEqual(await codes(body), [], body);
     }

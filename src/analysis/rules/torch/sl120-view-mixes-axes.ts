@@ -22,7 +22,7 @@ export const viewMixesAxes: Rule = {
   summary: '.view()/.reshape() used to move an axis: the new shape keeps a size on another axis, but the elements are regrouped in memory order (transpose or permute was meant).',
   docs: {
     whatItDoes:
-      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. The result of `torch.cat` of parts of one size is read in memory order, as their stack: `torch.cat([h[0], h[1]], 0).view(batch, 2 * hidden)` of a bidirectional state pairs up rows of one direction. An output and its target reshaped alike for an element-wise loss mix nothing that matters. Rows that a view merged from the batch and other axes (`(B, T, H).view(-1, H)`, B × T rows, sample-major) count as those axes, through the layers that keep them: `.view(-1, B, 1)` of them splits them in the other order. Where the regrouped axes hold the batch, an integer index on them (`[0]`) is reported too: the slice it keeps looks like one entry per sample but holds rows of a few samples, and no reshape can bring the others back.',
+      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. The result of `torch.cat` of parts of one size is read in memory order, as their stack: `torch.cat([h[0], h[1]], 0).view(batch, 2 * hidden)` of a bidirectional state pairs up rows of one direction. An output and its target reshaped alike for an element-wise loss mix nothing that matters. Rows that a view merged from the batch and other axes (`(B, T, H).view(-1, H)`, B × T rows, sample-major) count as those axes, through the layers that keep them: `.view(-1, B, 1)` of them splits them in the other order. Where the regrouped axes hold the batch, an integer index on them (`[0]`) is reported too: the slice it keeps looks like one entry per sample but holds rows of a few samples, and no reshape can bring the others back; so is one on the result of torch.cat of such views along another axis (a state\'s layers), whose parts keep their elements where the view put them.',
     whyIsThisBad:
       'Nothing raises: the shape is what the next layer wants, and the model trains on scrambled data. `(batch, seq, features).view(seq, batch, features)` for a sequence-first RNN, heads merged with `.view(B, T, H * D)` before `.transpose(1, 2)`, and a CNN feature map `(B, C, H, W)` viewed as `(B, W, C * H)` for an RNN are the classic cases.',
     example: 'x = x.view(x.size(1), x.size(0), -1)   # (batch, seq, F) -> meant (seq, batch, F)\nout, _ = self.lstm(x)',
@@ -78,11 +78,13 @@ export const viewMixesAxes: Rule = {
     // like one per sample but come from a few samples' rows, and no later reshape can put the others back.
     tensorIndex(event, ctx) {
       const regrouped = event.tensor.regrouped;
-      if (!regrouped?.source || !hasPending(ctx)) return;
+      if (!regrouped || (!regrouped.source && regrouped.joinedOn === undefined) || !hasPending(ctx)) return;
       const key = rangeKey(regrouped.view);
       const view = pendingOf(ctx).get(key);
       const samples = view?.samples;
       if (!view || !samples || !event.tensor.shape.rankKnown || event.tensor.shape.dims.length !== samples.rank) return;
+      // Joined with other tensors along one of the sample axes, the view's axes no longer line up with the value's.
+      if (!regrouped.source && regrouped.joinedOn !== undefined && regrouped.joinedOn >= samples.first && regrouped.joinedOn < samples.last) return;
       if (event.items.some((item) => item.kind !== 'int' && item.kind !== 'slice')) return;
       const axis = event.items.findIndex((item, a) => item.kind === 'int' && a >= samples.first && a < samples.last);
       if (axis < 0) return;
@@ -154,7 +156,16 @@ interface PendingView {
 function regroupedSamples(layout: Dim[], requested: Dim[], mixed: MixedAxes): PendingView['samples'] {
   if (!layout.slice(mixed.from, mixed.to + 1).some((d) => d.role === 'batch')) return undefined;
   const { lead, tail } = sharedEnds(layout, requested);
-  return lead < requested.length - tail ? { first: lead, last: requested.length - tail, rank: requested.length } : undefined;
+  // An axis of size 1 the view adds holds no samples: an index on it keeps every one.
+  let first = lead;
+  let last = requested.length - tail;
+  while (first < last && isOne(requested[first])) first++;
+  while (last > first && isOne(requested[last - 1])) last--;
+  return first < last ? { first, last, rank: requested.length } : undefined;
+}
+
+function isOne(d: Dim): boolean {
+  return d.kind === 'int' && d.value === 1;
 }
 
 function shownIndex(text: string): string {
