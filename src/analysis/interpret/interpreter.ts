@@ -2125,16 +2125,17 @@ export class Interpreter {
         this.calledInstances.add(callee);
         // A class extending a torch layer without a forward of its own: the layer's.
         if (!forward && callee.torchLayer) return this.applyLayer(callee.torchLayer, args, kwargs, expr);
-        return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial }) : UNKNOWN;
+        return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial, hidden: partial }) : UNKNOWN;
       }
       case 'function':
         if (callee.boundClass) {
           // A class method: its first parameter is the class it was read from.
           const cls: Value = { kind: 'class', cls: callee.boundClass };
-          return this.callFunction(callee.def, partial ? [] : [cls, ...args], partial ? new Map() : kwargs, undefined, this.ownerOf(callee.boundClass, callee.def), false, { exactArgs: !partial });
+          return this.callFunction(callee.def, partial ? [] : [cls, ...args], partial ? new Map() : kwargs, undefined, this.ownerOf(callee.boundClass, callee.def), false, { exactArgs: !partial, hidden: partial });
         }
         return this.callFunction(callee.def, partial ? [] : args, partial ? new Map() : kwargs, callee.owner, callee.owner ? this.ownerOf(callee.owner.cls, callee.def) : undefined, false, {
           exactArgs: !partial,
+          hidden: partial,
           closure: callee.closure,
         });
       case 'method':
@@ -2561,7 +2562,7 @@ export class Interpreter {
     list.push(instance);
     this.instances.set(cls, list);
     const init = this.findMethod(cls, '__init__');
-    if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic);
+    if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic, partial ? { hidden: true } : {});
     // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
     else if (cls.torchLayer && expr && !symbolic && !partial) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
     else if (cls.def.body.length && !cls.isTorchModule) {
@@ -2583,7 +2584,7 @@ export class Interpreter {
     self: InstanceValue | undefined,
     cls?: ClassInfo,
     symbolic: boolean | 'tensors' = false,
-    call: { exactArgs?: boolean; closure?: Scope } = {},
+    call: { exactArgs?: boolean; closure?: Scope; hidden?: boolean } = {},
   ): Value {
     const site = this.callSite;
     this.callSite = undefined;
@@ -2623,7 +2624,7 @@ export class Interpreter {
     self: InstanceValue | undefined,
     cls: ClassInfo | undefined,
     symbolic: boolean | 'tensors',
-    call: { exactArgs?: boolean; closure?: Scope },
+    call: { exactArgs?: boolean; closure?: Scope; hidden?: boolean },
     site: Scope | undefined,
   ): Value {
     const globals = this.globalsOf.get(def) ?? this.module;
@@ -2648,7 +2649,9 @@ export class Interpreter {
       let value: Value | undefined;
       if (position < args.length) value = args[position++];
       if (kwargs.has(param.name)) value = kwargs.get(param.name);
-      if (value === undefined && param.default) {
+      // A call that hides some of its arguments (`f(**config)` of a dict not known) may pass any parameter it does not
+      // show: the default is only one of the values it can take, so the parameter is unknown.
+      if (value === undefined && param.default && !call.hidden) {
         value = this.eval(param.default, globals);
         if (symbolic === true && (value.kind === 'int' || value.kind === 'float')) value = { ...value, assumedDefault: param.name };
       }

@@ -104,8 +104,8 @@ export class RunMemo {
   constructor(private readonly maybeOf: (object: InstanceValue, name: string) => boolean) {}
 
   /** The key of a call, or undefined when the call may not be looked up nor kept (mutable arguments, a closure). */
-  keyOf(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls: ClassInfo | undefined, symbolic: boolean | 'tensors', call: { exactArgs?: boolean; closure?: Scope }, context: RunContext): RunKey | undefined {
-    if (call.closure || def.generator || context.inKerasCall || cls?.isKerasModel) return undefined;
+  keyOf(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls: ClassInfo | undefined, symbolic: boolean | 'tensors', call: { exactArgs?: boolean; closure?: Scope; hidden?: boolean }, context: RunContext): RunKey | undefined {
+    if (call.closure || call.hidden || def.generator || context.inKerasCall || cls?.isKerasModel) return undefined;
     const budget = { left: MAX_WEIGHT };
     for (const a of args) if (!comparable(a, budget)) return undefined;
     for (const v of kwargs.values()) if (!comparable(v, budget)) return undefined;
