@@ -88,13 +88,18 @@ function lastSize(shape: Shape): number | undefined {
   return d?.kind === 'int' ? d.value - 1 : undefined;
 }
 
-/** F.one_hot(ids, num_classes): a trailing axis of num_classes, int64 (num_classes=-1 means max id + 1). */
+/**
+ * F.one_hot(ids, num_classes): a trailing axis of num_classes, int64 (num_classes=-1 means max id + 1), whose role is
+ * 'feature' when its size is known.
+ */
 export function oneHot(ids: TensorValue, classes: Value | undefined, origin: Origin): TensorValue {
   const c = intValue(classes);
   let size: Dim = UNKNOWN_DIM;
   if (c !== undefined && c >= 0) size = dimFromValue(classes, origin);
   else if ((c === undefined && classes === undefined) || c === -1) size = ids.maxValue !== undefined && ids.minValue !== undefined && ids.minValue === ids.maxValue ? intDim(ids.maxValue + 1) : UNKNOWN_DIM;
   else if (classes?.kind === 'symint') size = classes.dim;
+  // The new axis holds one entry per class of each id: a features axis, as an embedding's is.
+  if (size.kind !== 'unknown') size = { ...size, role: 'feature' };
   const shape: Shape = ids.shape.rankKnown ? shapeOf([...ids.shape.dims, size]) : { dims: [...ids.shape.dims, size], rankKnown: false };
   return { kind: 'tensor', dtype: 'long', origin, shape, minValue: 0, maxValue: 1 };
 }

@@ -23,7 +23,7 @@ export const conv1dChannelsLayout: Rule = {
   framework: 'torch',
   summary: 'A Conv1d receives (batch, seq, features) instead of (batch, channels, seq), or another channel count than in_channels.',
   docs: {
-    whatItDoes: 'Checks that the channel axis (the second of three, or the first of two) of the tensor given to `nn.Conv1d` has `in_channels` entries, and recognises embeddings and RNN outputs, which keep their features last, fed without `permute(0, 2, 1)`.',
+    whatItDoes: 'Checks that the channel axis (the second of three, or the first of two) of the tensor given to `nn.Conv1d` has `in_channels` entries, and recognises embeddings and RNN outputs, which keep their features last, and `F.one_hot` codes, whose classes are last, fed without `permute(0, 2, 1)`.',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Given groups=1, weight of size [100, 300, 3], expected input[32, 50, 300] to have 300 channels, but got 50 channels instead`. When the sequence length happens to equal `in_channels`, nothing raises: the convolution slides along the embedding features and treats every word as a channel.',
     example: 'emb = nn.Embedding(5000, 300)\nconv = nn.Conv1d(300, 100, kernel_size=3)\nout = conv(emb(tokens))                  # (batch, seq, 300)',
     useInstead: 'out = conv(emb(tokens).permute(0, 2, 1))  # (batch, 300, seq)',
@@ -47,7 +47,9 @@ export const conv1dChannelsLayout: Rule = {
       const last = known(lastDim);
       if (channels === undefined) return;
       const producer = sequenceProducer(lastDim);
-      const featuresLast = (last === want && channels !== want) || (!!producer && channelDim.role !== 'feature');
+      // A features axis known from what made it (F.one_hot's classes) rather than from a layer.
+      const featureAxis = !producer && lastDim.kind !== 'unknown' && lastDim.role === 'feature';
+      const featuresLast = (last === want && channels !== want) || ((!!producer || featureAxis) && channelDim.role !== 'feature');
       const expr = event.call.args[0];
       const permuted = expr && dims.length === 3 ? `${ctx.text(expr.range)}.permute(0, 2, 1)` : expr ? `${ctx.text(expr.range)}.t()` : undefined;
       const inArg = layer.args.get('in_channels');
@@ -65,7 +67,19 @@ export const conv1dChannelsLayout: Rule = {
         return;
       }
       // The sizes fit, but the features are last: the convolution runs along the features, not the sequence.
-      if (!producer || channelDim.role === 'feature' || dims.length !== 3) return;
+      if ((!producer && !featureAxis) || channelDim.role === 'feature' || dims.length !== 3) return;
+      if (!producer) {
+        const madeAt = lastDim.kind !== 'unknown' ? lastDim.origin : undefined;
+        const made = madeAt && (!input.origin || madeAt.range.start.line !== input.origin.range.start.line) ? ` (${madeAt.text}, ${lineOf(madeAt)})` : '';
+        ctx.report({
+          range: expr?.range ?? event.call.range,
+          severity: 'warning',
+          message: `${layerName(layer)} receives ${formatShape(input.shape)}${input.origin ? ` (${input.origin.text}, ${lineOf(input.origin)})` : ''}, whose last axis holds the ${formatDim(lastDim)} classes of F.one_hot${made}: the ${channels} positions on axis 1 are read as channels and the kernel slides along the classes. Nothing raises because axis 1 has in_channels=${want} entries; permute to (batch, ${formatDim(lastDim)}, length) and set in_channels=${formatDim(lastDim)}`,
+          related: [{ range: at.range, message: `in_channels=${want} is set here` }, ...originRelated(input, `input ${formatShape(input.shape)}`)],
+          fixes: permuted ? [fix('Permute to (batch, channels, seq)', [replace(expr!.range, permuted)], true)] : [],
+        });
+        return;
+      }
       ctx.report({
         range: expr?.range ?? event.call.range,
         severity: 'warning',
