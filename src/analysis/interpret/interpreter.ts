@@ -12,6 +12,7 @@ import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { GENERATOR, arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
+import { docoptCall, moduleDocstring } from '../ops/docopt';
 import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
@@ -326,6 +327,7 @@ export class Interpreter {
   run(body: A.Stmt[]): RunStats {
     let spent = 0;
     let left = false;
+    bindDocstring(body, this.module);
     for (const stmt of body) {
       const budget = stmt.kind === 'def' || stmt.kind === 'class' || stmt.kind === 'import' ? Math.max(DEFINITION_BUDGET, Math.min(STATEMENT_BUDGET, MAIN_BUDGET - spent)) : Math.min(STATEMENT_BUDGET, MAIN_BUDGET - spent);
       if (budget <= 0) {
@@ -360,6 +362,7 @@ export class Interpreter {
     this.runningAsScript = asScript;
     this.frames.push({ returns: [], inForward: this.frame.inForward, inKerasCall: this.frame.inKerasCall });
     this.ctx.startBudget(steps);
+    bindDocstring(body, scope);
     try {
       for (const stmt of body) {
         try {
@@ -2324,6 +2327,7 @@ export class Interpreter {
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
     if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
+    if (path === 'docopt.docopt') return partial ? { kind: 'dict', entries: new Map(), partial: true } : docoptCall(args, kwargs);
     if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('random.')) {
@@ -3282,6 +3286,12 @@ function floatConstant(path: string): Value | undefined {
   if (!Object.hasOwn(FLOAT_CONSTANTS, path)) return undefined;
   const value = FLOAT_CONSTANTS[path];
   return value === undefined ? { kind: 'float' } : { kind: 'float', value };
+}
+
+/** A module's `__doc__`: its docstring, when its first statement is one. */
+function bindDocstring(body: readonly A.Stmt[], scope: Scope): void {
+  const doc = moduleDocstring(body);
+  if (doc !== undefined) scope.set('__doc__', strValue(doc));
 }
 
 const STRING_CONSTANTS: Record<string, string> = {
