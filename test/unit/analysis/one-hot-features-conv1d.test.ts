@@ -58,4 +58,21 @@ describe('one-hot codes into Conv1d', () => {
     assert.deepEqual(found.map((f) => [f.code, f.severity]), [['SL139', 'error']]);
     assert.match((await run(raises)).findings[0].message, /The 21 features are last/);
   });
+
+  it("a Linear's output whose in_channels equals its second axis is left alone: the Linear may run along time", async () => {
+    const body = [
+      'import torch',
+      'import torch.nn as nn',
+      'class M(nn.Module):',
+      '    def __init__(self):',
+      '        super().__init__()',
+      '        self.resample = nn.Linear(100, 40)',
+      '        self.conv = nn.Conv1d(16, 8, kernel_size=3)',
+      '    def forward(self, x):',
+      '        return self.conv(self.resample(x))',
+      'out = M()(torch.randn(4, 16, 100))',
+      '',
+    ].join('\n');
+    assert.deepEqual(await findings(body), []);
+  });
 });

@@ -47,8 +47,9 @@ export const conv1dChannelsLayout: Rule = {
       const last = known(lastDim);
       if (channels === undefined) return;
       const producer = sequenceProducer(lastDim);
-      // A features axis known from what made it (F.one_hot's classes) rather than from a layer.
-      const featureAxis = !producer && lastDim.kind !== 'unknown' && lastDim.role === 'feature';
+      // A features axis no layer made (F.one_hot's classes). One a layer made that is not a sequence producer (a
+      // Linear's out_features) may have been applied along the time axis on purpose: not read as features here.
+      const featureAxis = !producerLayer(lastDim) && lastDim.kind !== 'unknown' && lastDim.role === 'feature';
       const featuresLast = (last === want && channels !== want) || ((!!producer || featureAxis) && channelDim.role !== 'feature');
       const expr = event.call.args[0];
       const permuted = expr && dims.length === 3 ? `${ctx.text(expr.range)}.permute(0, 2, 1)` : expr ? `${ctx.text(expr.range)}.t()` : undefined;
