@@ -356,32 +356,66 @@ export class Interpreter {
    * cannot follow stays unknown; its steps are not charged to the statement that triggered it.
    */
   runForeign(body: A.Stmt[], scope: Scope, asScript: boolean, steps: number): void {
-    const saved = { module: this.currentModule, script: this.runningAsScript, limit: this.ctx.budgetLeft, nesting: this.nesting };
-    const depth = this.frames.length;
-    this.currentModule = scope;
-    this.runningAsScript = asScript;
-    this.frames.push({ returns: [], inForward: this.frame.inForward, inKerasCall: this.frame.inKerasCall });
-    this.ctx.startBudget(steps);
-    bindDocstring(body, scope);
-    try {
+    this.onOwnBudget(steps, (depth, nesting) => {
+      this.currentModule = scope;
+      this.runningAsScript = asScript;
+      bindDocstring(body, scope);
       for (const stmt of body) {
         try {
           if (this.execBlock([stmt], scope)) break;
         } catch (error) {
           this.frames.length = depth + 1;
-          this.nesting = saved.nesting;
+          this.nesting = nesting;
           if (error instanceof BudgetExhausted) break;
         }
       }
+    });
+  }
+
+  /**
+   * Calls a function of another file that nothing ran (a file importing the analysed one builds its classes there),
+   * with its parameters unknown, on a budget of its own (`steps`), as exerciseUnreached calls the analysed file's own.
+   */
+  runForeignFunction(def: A.FunctionDef, steps: number): void {
+    if (this.calledFunctions.has(def)) return;
+    const before = new Map(this.classes.map((cls) => [cls, this.instances.get(cls)?.length ?? 0]));
+    try {
+      this.onOwnBudget(steps, () => {
+        this.callFunction(def, [], new Map(), undefined);
+      });
+    } catch {
+      // Out of budget, or a value the JS engine refuses: what the run reached stays, the rest is unknown.
+    } finally {
+      for (const [cls, count] of before) for (const instance of (this.instances.get(cls) ?? []).slice(count)) this.builtByForeignRuns.add(instance);
+    }
+  }
+
+  /**
+   * Runs code of another file in a frame of its own on `steps` steps (given the frame depth and nesting it started
+   * at), then restores the module, frames, nesting and budget of the code that triggered it, which is not charged
+   * for those steps.
+   */
+  private onOwnBudget(steps: number, run: (depth: number, nesting: number) => void): void {
+    const saved = { module: this.currentModule, script: this.runningAsScript, limit: this.ctx.budgetLeft, nesting: this.nesting };
+    const depth = this.frames.length;
+    this.frames.push({ returns: [], inForward: this.frame.inForward, inKerasCall: this.frame.inKerasCall });
+    this.ctx.startBudget(steps);
+    try {
+      run(depth, saved.nesting);
     } finally {
       this.frames.length = depth;
       this.currentModule = saved.module;
       this.runningAsScript = saved.script;
       this.nesting = saved.nesting;
-      // The steps spent here are not charged to the statement that imported the file.
       this.ctx.startBudget(saved.limit);
     }
   }
+
+  /**
+   * Instances built by runForeignFunction. Its parameters are unknown there, where a class nobody builds gets sizes of
+   * its own (symbolic ints): such a class is still also built that way (see exerciseUnreached).
+   */
+  private readonly builtByForeignRuns = new Set<InstanceValue>();
 
   /**
    * Runs one piece of the file on its own step budget. Running out, or a value or nesting the JS engine
@@ -431,10 +465,13 @@ export class Interpreter {
     }
     for (const cls of this.classes) {
       if (!cls.isTorchModule && !cls.isKerasModel) continue;
-      if (!this.instances.get(cls)?.length) each(cls.def.range.start.line, () => this.globalsSince(this.definedAt.get(cls.def), () => this.instantiate(cls, [], new Map(), undefined, true)));
+      if (!this.instances.get(cls)?.some((instance) => !this.builtByForeignRuns.has(instance))) each(cls.def.range.start.line, () => this.globalsSince(this.definedAt.get(cls.def), () => this.instantiate(cls, [], new Map(), undefined, true)));
     }
     for (const cls of this.classes) {
-      for (const instance of (this.instances.get(cls) ?? []).slice(0, 4)) {
+      const built = this.instances.get(cls) ?? [];
+      // Those built by the file and its scripts first: a foreign function's run only adds to them.
+      const ordered = [...built.filter((i) => !this.builtByForeignRuns.has(i)), ...built.filter((i) => this.builtByForeignRuns.has(i))];
+      for (const instance of ordered.slice(0, 4)) {
         if (this.calledInstances.has(instance)) continue;
         const forward = this.findMethod(cls, cls.isKerasModel ? 'call' : 'forward');
         if (forward) each(forward.range.start.line, () => this.globalsSince(this.definedAt.get(cls.def), () => this.callFunction(forward, [], new Map(), instance, cls, 'tensors')));

@@ -4,6 +4,7 @@
 // The files that import the analysed one are then run as scripts: a class defined here and built in
 // train.py is analysed with train.py's sizes. Bounded by WORKSPACE_LIMITS; past a bound, unknown.
 import type * as A from '../parse/ast';
+import { walkExpressions } from '../parse/walk';
 import type { ImportFollower, Interpreter } from '../interpret/interpreter';
 import { Scope } from '../interpret/scope';
 import { UNKNOWN, type Value } from '../values/value';
@@ -15,6 +16,21 @@ import { resolveModule } from './resolver';
 /** Steps an imported module's top level may take, and a file that imports the analysed one. */
 const MODULE_STEPS = 50_000;
 const IMPORTER_STEPS = 150_000;
+
+/** Functions of one importer run for the analysed file's classes they build, and the steps each may take. */
+const MAX_BUILDERS = 4;
+const BUILDER_STEPS = 50_000;
+
+/** Whether the function's own code calls a class of one of these names (`Encoder(...)`, `model.Encoder(...)`). */
+function buildsOneOf(def: A.FunctionDef, classes: Set<string>): boolean {
+  let builds = false;
+  walkExpressions(def.body, (e) => {
+    if (builds || e.kind !== 'call') return;
+    const f = e.func;
+    builds = (f.kind === 'name' && classes.has(f.id)) || (f.kind === 'attribute' && classes.has(f.attr));
+  });
+  return builds;
+}
 
 function namespace(scope: Scope): Value {
   // The module's own variables, live: names defined after a circular import are seen once defined.
@@ -119,8 +135,31 @@ export class WorkspaceImports implements ImportFollower {
     if (!this.withImporters) return;
     // Importers show how the file's classes and functions are called: a file that defines none needs no scan.
     if (interp.classes.length === 0 && interp.functions.length === 0) return;
+    const scripts: Scope[] = [];
     for (const path of this.importers.importersOf(this.analysedPath, this.workspace)) {
-      if (!this.scopes.has(path)) this.run(path, interp, true);
+      if (this.scopes.has(path)) continue;
+      const scope = this.run(path, interp, true);
+      if (scope) scripts.push(scope);
+    }
+    // After every script ran: a function one of them calls runs with the arguments it gives, not with unknown ones.
+    for (const scope of scripts) this.runBuilders(scope, interp);
+  }
+
+  /**
+   * The functions of an importer that build one of the analysed file's classes, when its script did not call them
+   * (`def main(): encoder = Encoder(nn.Embedding(V, E), ...)` run from another file): each runs once with its
+   * parameters unknown, so the instance it builds holds what its constructor was given there (a layer passed as an
+   * argument is that layer), and its forward runs on it.
+   */
+  private runBuilders(scope: Scope, interp: Interpreter): void {
+    const classes = new Set(interp.classes.map((c) => c.name));
+    if (classes.size === 0) return;
+    let ran = 0;
+    for (const value of scope.vars.values()) {
+      if (ran >= MAX_BUILDERS) break;
+      if (value.kind !== 'function' || value.closure || !foreignFileOf(value.def.range) || !buildsOneOf(value.def, classes)) continue;
+      ran++;
+      interp.runForeignFunction(value.def, BUILDER_STEPS);
     }
   }
 }

@@ -187,6 +187,31 @@ describe('following workspace imports', () => {
     // config.py once; each user file is parsed again only when another one imports it (none does here).
     assert.equal(analyzer.workspaceParses - before, 1);
   });
+  describe('a function of an importer that builds a class of the analysed file, nothing calling it', () => {
+    const encoder =
+      'import torch\nimport torch.nn as nn\n\nclass Encoder(nn.Module):\n    def __init__(self, embedding, hidden):\n        super().__init__()\n        self.embedding = embedding\n        self.hidden = hidden\n\n    def forward(self, x):\n        e = self.embedding(x)\n        steps = e.permute(1, 0, 2)\n        return steps\n';
+    const shapeIn = (files: Record<string, string>, name: string) => {
+      const ws = memoryWorkspace(root, files);
+      const result = analyzer.analyze(files['/ws/model.py'], '/ws/model.py', ws);
+      return result.tensors.filter((t) => t.name === name).map((t) => t.shape);
+    };
+
+    it('runs: the layer it gives the constructor is what the attribute holds when forward calls it', () => {
+      const train = 'import torch.nn as nn\nfrom model import Encoder\n\ndef main(vocab):\n    encoder = Encoder(nn.Embedding(vocab, 32), 64)\n    return encoder\n';
+      assert.deepEqual(shapeIn({ '/ws/model.py': encoder, '/ws/train.py': train }, 'e'), ['(x.size(0), x.size(1), 32)']);
+    });
+
+    it('a module built from a layer the function assigned first, through the module name', () => {
+      const train = 'import torch.nn as nn\nimport model\n\ndef build(n_words):\n    embedding = nn.Embedding(n_words, 16)\n    return model.Encoder(embedding, 64)\n';
+      assert.deepEqual(shapeIn({ '/ws/model.py': encoder, '/ws/train.py': train }, 'e'), ['(x.size(0), x.size(1), 16)']);
+    });
+
+    it('without it, the attribute is not known and neither is what forward computes from it', () => {
+      const train = 'import torch.nn as nn\nfrom model import Encoder\n\ndef main(vocab):\n    return nn.Embedding(vocab, 32)\n';
+      assert.deepEqual(shapeIn({ '/ws/model.py': encoder, '/ws/train.py': train }, 'e'), []);
+    });
+  });
+
   describe('an open document in a workspace, edited', () => {
     const model = (hidden: string) =>
       `import torch\nimport torch.nn as nn\n\nclass Tagger(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.GRU(${hidden}, 8)\n\n    def forward(self, x):\n        return self.rnn(x)\n\nmodel = Tagger()\nout, h = model(torch.randn(2, 3, 16))\n`;
