@@ -603,12 +603,15 @@ export class Interpreter {
         }
         return false;
       }
-      case 'with':
+      case 'with': {
+        let expectsRaise = false;
         for (const item of stmt.items) {
+          if (item.value.kind === 'call' && this.expectsRaise(item.value, scope)) expectsRaise = true;
           const value = this.eval(item.value, scope);
           if (item.target) this.bind(item.target, value, scope, null);
         }
-        return this.execBlock(stmt.body, scope);
+        return expectsRaise ? this.execExpectingRaise(stmt.body, scope) : this.execBlock(stmt.body, scope);
+      }
       case 'try':
         return this.execTry(stmt, scope);
       case 'other': {
@@ -666,6 +669,36 @@ export class Interpreter {
     }
     scope.join(live);
     return this.execBlock(stmt.final, scope) || live.length === 0;
+  }
+
+  /**
+   * Whether a context manager states that its body raises: `pytest.raises(...)` and a test case's
+   * `assertRaises(...)` / `assertRaisesRegex(...)` (the call form with one argument, the exception, as `with` uses it).
+   */
+  private expectsRaise(call: A.Call, scope: Scope): boolean {
+    if (call.func.kind === 'attribute' && /^assertRaises(Regexp?)?$/.test(call.func.attr)) return true;
+    const callee = call.func.kind === 'name' || call.func.kind === 'attribute' ? this.eval(call.func, scope) : UNKNOWN;
+    return callee.kind === 'module' && callee.path === 'pytest.raises';
+  }
+
+  /**
+   * The body of `with pytest.raises(...)`: written to raise, so what it reports is what its author expects, not a
+   * mistake, and it stops at a point the analysis cannot tell. It runs muted, as code that may not run, and the
+   * statement always falls through (the context manager catches the exception); past it, each name holds what it held
+   * before or what the body left.
+   */
+  private execExpectingRaise(body: A.Stmt[], scope: Scope): boolean {
+    const branch = scope.fork();
+    this.uncertain++;
+    this.ctx.muted++;
+    try {
+      this.execBlock(body, branch);
+    } finally {
+      this.ctx.muted--;
+      this.uncertain--;
+    }
+    scope.join([branch, scope.fork()]);
+    return false;
   }
 
   /** A method of its own: its closure, inside exec, made every statement allocate the context it reads `stmt` and `scope` from. */
