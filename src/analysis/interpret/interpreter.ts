@@ -374,7 +374,8 @@ export class Interpreter {
 
   /**
    * Calls a function of another file that nothing ran (a file importing the analysed one builds its classes there),
-   * with its parameters unknown, on a budget of its own (`steps`), as exerciseUnreached calls the analysed file's own.
+   * as a call with no arguments (a parameter without a default is unknown), on a budget of its own (`steps`), as
+   * exerciseUnreached calls the analysed file's own.
    */
   runForeignFunction(def: A.FunctionDef, steps: number): void {
     if (this.calledFunctions.has(def)) return;

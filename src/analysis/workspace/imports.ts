@@ -147,8 +147,8 @@ export class WorkspaceImports implements ImportFollower {
 
   /**
    * The functions of an importer that build one of the analysed file's classes, when its script did not call them
-   * (`def main(): encoder = Encoder(nn.Embedding(V, E), ...)` run from another file): each runs once with its
-   * parameters unknown, so the instance it builds holds what its constructor was given there (a layer passed as an
+   * (`def main(): encoder = Encoder(nn.Embedding(V, E), ...)` run from another file): each runs once as a call
+   * with no arguments (a parameter without a default is unknown), so the instance it builds holds what its constructor was given there (a layer passed as an
    * argument is that layer), and its forward runs on it.
    */
   private runBuilders(scope: Scope, interp: Interpreter): void {
