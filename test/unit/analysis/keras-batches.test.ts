@@ -75,4 +75,14 @@ describe('pad_sequences of sequences of vectors', () => {
   it('sequences of ids stay (n, maxlen)', async () => {
     assert.equal(await shapeOf(PAD + 'p = pad_sequences([[1, 2], [3]], maxlen=5)\n', 'p'), '(2, 5)');
   });
+
+  it('names the Keras versions that have the method: Keras 3 has no fit_generator', async () => {
+    const model = (fit: string) => `model = Sequential([LSTM(4, input_shape=(10, 5)), Dense(1)])\nmodel.compile(loss='mse', optimizer='adam')\n${fit}\n`;
+    const body = 'data = np.random.rand(200, 6)\ngen = TimeseriesGenerator(data, np.random.rand(200, 3, 2), length=10)\n';
+    const messages = async (fit: string) => (await run(HEADER + body + model(fit))).findings.map((f) => `${f.code} ${f.message}`);
+    for (const m of await messages('model.fit_generator(gen, epochs=1)')) assert.doesNotMatch(m, /Keras 3/, m);
+    const fit = await messages('model.fit(gen, epochs=1)');
+    assert.equal(fit.length, 2);
+    for (const m of fit) assert.match(m, /Keras 3/, m);
+  });
 });

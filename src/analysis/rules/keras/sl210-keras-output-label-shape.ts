@@ -111,9 +111,11 @@ export const kerasOutputLabelShape: Rule = {
         : mismatch.kind === 'axis'
         ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
         : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}`;
+      // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.
+      const modern = event.method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x and Keras 3';
       const consequence = mismatch.silent
-        ? `; ${loss} broadcasts the size-1 axis without an error in tf.keras 2.x and Keras 3 (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
-        : `: Keras raises at ${event.method} (tf.keras 2.x and Keras 3: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
+        ? `; ${loss} broadcasts the size-1 axis without an error in ${modern} (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
+        : `: Keras raises at ${event.method} (${modern}: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
       ctx.report({
         range: event.call.range,
         severity: mismatch.silent ? 'warning' : 'error',

@@ -44,15 +44,17 @@ export const kerasInputDataShape: Rule = {
         if (!mismatch || want.kind !== 'tensor' || got.kind !== 'tensor') continue;
         const w = formatShape(want.shape);
         const g = formatShape(got.shape);
+        // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.
+        const versions = event.method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x, Keras 3';
         ctx.report({
           range: event.call.range,
           message: mismatch.conformed
-            ? `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${got.shape.dims.length > want.shape.dims.length ? 'Keras drops the last axis of 1 of data with one axis more than the input' : 'Keras adds a last axis of 1 to data one axis short of an input whose last size is 1'}, and ${formatShape(mismatch.conformed.shape)} still differs from ${w} after the batch, so it raises (tf.keras 2.x, Keras 3: "expected shape=${w}, found shape=${g}"; Keras 1 and tf.keras up to 2.3: "expected … to have ${want.shape.dims.length} dimensions")`
+            ? `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${got.shape.dims.length > want.shape.dims.length ? 'Keras drops the last axis of 1 of data with one axis more than the input' : 'Keras adds a last axis of 1 to data one axis short of an input whose last size is 1'}, and ${formatShape(mismatch.conformed.shape)} still differs from ${w} after the batch, so it raises (${versions}: "expected shape=${w}, found shape=${g}"; Keras 1 and tf.keras up to 2.3: "expected … to have ${want.shape.dims.length} dimensions")`
             : mismatch.rank && embeddingDefaultInput(event.model)
             ? `the model's first layer is an Embedding without input_length or input_shape, which declares the input ${w}, ids of one axis after the batch, but ${event.method} gets data of shape ${g} (${got.shape.dims.length}-D): tf.keras 2.x raises on the input ("expected ndim=${want.shape.dims.length}, found ndim=${got.shape.dims.length}"; standalone Keras 2: "expected embedding_input to have ${want.shape.dims.length} dimensions"), while Keras 3, which builds the model from the data, hands the Embedding's ${got.shape.dims.length + 1}-D output to the next layers`
             : mismatch.rank
-            ? `the model's input is declared ${w} (${want.shape.dims.length}-D with the batch) but ${event.method} gets data of shape ${g} (${got.shape.dims.length}-D): Keras raises "expected ndim=${want.shape.dims.length}, found ndim=${got.shape.dims.length}" (tf.keras 2.x, Keras 3; Keras 1 and 2.0–2.3: "expected … to have ${want.shape.dims.length} dimensions")`
-            : `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${want.shape.dims[want.shape.dims.length - 1].kind === 'int' ? (want.shape.dims[want.shape.dims.length - 1] as { value: number }).value : '?'} features expected, ${(got.shape.dims[got.shape.dims.length - 1] as { value: number }).value} given; Keras raises on the input shape`,
+            ? `the model's input is declared ${w} (${want.shape.dims.length}-D with the batch) but ${event.method} gets data of shape ${g} (${got.shape.dims.length}-D): Keras raises "expected ndim=${want.shape.dims.length}, found ndim=${got.shape.dims.length}" (${versions}; Keras 1 and 2.0–2.3: "expected … to have ${want.shape.dims.length} dimensions")`
+            : `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${want.shape.dims[want.shape.dims.length - 1].kind === 'int' ? (want.shape.dims[want.shape.dims.length - 1] as { value: number }).value : '?'} features expected, ${(got.shape.dims[got.shape.dims.length - 1] as { value: number }).value} given; Keras raises on the input shape${event.method.endsWith('_generator') ? ` (${versions})` : ''}`,
           related: [
             ...(want.origin ? [{ range: want.origin.range, message: `the input ${w} is declared here` }] : []),
             ...(got.origin ? [{ range: got.origin.range, message: `the data ${g} comes from here` }] : []),
