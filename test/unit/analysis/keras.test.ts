@@ -129,6 +129,16 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await codes(fixed), []);
   });
 
+  it('SL212 names standalone Keras 2.2.4, which ran a state of another rank, only for such a state', async () => {
+    const message = async (body: string) => (await keras(body)).findings.filter((f) => f.code === 'SL212').map((f) => f.message);
+    const threeD = await message('x = keras.Input(shape=(3, 4))\ns = keras.Input(shape=(1, 10))\nd = layers.SimpleRNN(10)(x, initial_state=[s])\n');
+    assert.equal(threeD.length, 1);
+    assert.match(threeD[0], /Keras 2\.2\.4 let a state of another rank through/);
+    const width = await message('x = keras.Input(shape=(3, 4))\ns = keras.Input(shape=(8,))\nd = layers.SimpleRNN(10)(x, initial_state=[s])\n');
+    assert.equal(width.length, 1);
+    assert.doesNotMatch(width[0], /2\.2\.4/);
+  });
+
   it('SL210: an element-wise loss that broadcasts one output against several targets is a warning; categorical_crossentropy against another width is an error', async () => {
     const silent = (await keras('m = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(1, activation="sigmoid")])\nm.compile(loss="binary_crossentropy", optimizer="adam")\nm.fit(np.random.rand(10, 5, 3), np.random.randint(0, 2, size=(10, 11)))\n')).findings.filter((f) => f.code === 'SL210');
     assert.deepEqual(silent.map((f) => f.severity), ['warning']);

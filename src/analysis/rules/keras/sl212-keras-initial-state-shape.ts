@@ -48,9 +48,12 @@ export const kerasInitialStateShape: Rule = {
         }
       }
       if (!problems.length) return;
+      // Keras 2.2.4 ran a model given the right number of states, one of another rank (a poster's SimpleRNN); with a
+      // count that differs as well, what it did is not known here.
+      const otherRank = states.length === expected && states.some((s) => s.kind === 'tensor' && s.shape.rankKnown && s.shape.dims.length !== 2);
       ctx.report({
         range: event.call.range,
-        message: `${name} gets an initial_state with ${problems.join(', and ')}: Keras raises "An initial_state was passed that is not compatible with cell.state_size" (Keras 2.x, tf.keras 2.x; Keras 3 fails on the shapes)`,
+        message: `${name} gets an initial_state with ${problems.join(', and ')}: Keras raises "An initial_state was passed that is not compatible with cell.state_size" (Keras 2.x, tf.keras 2.x; Keras 3 fails on the shapes${otherRank ? '; standalone Keras 2.2.4 let a state of another rank through and ran, with outputs of the wrong shape' : ''})`,
         related: [{ range: layer.call.range, message: `${layer.kind}(units=${units ?? '?'}) is built here` }],
       });
     },
