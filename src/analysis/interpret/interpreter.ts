@@ -4,7 +4,7 @@
 // It never throws on odd code: what it cannot follow becomes unknown.
 import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
-import { walkStatements } from '../parse/walk';
+import { docstringOf, walkStatements } from '../parse/walk';
 import type { Range } from '../findings';
 import { LayerDesc, OPAQUE_LAYER, bindArgs, moduleLayer } from '../layers/layer';
 import { torchFamily } from '../layers/torch';
@@ -12,7 +12,7 @@ import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
 import { GENERATOR, arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
-import { docoptCall, moduleDocstring } from '../ops/docopt';
+import { docoptCall } from '../ops/docopt';
 import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
@@ -3361,7 +3361,7 @@ function floatConstant(path: string): Value | undefined {
 
 /** A module's `__doc__`: its docstring, when its first statement is one. */
 function bindDocstring(body: readonly A.Stmt[], scope: Scope): void {
-  const doc = moduleDocstring(body);
+  const doc = docstringOf(body);
   if (doc !== undefined) scope.set('__doc__', strValue(doc));
 }
 

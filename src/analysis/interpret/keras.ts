@@ -1,6 +1,7 @@
 // Keras in the interpreter: layer constructors, Sequential and functional models, Input,
 // compile/fit/evaluate/predict, and the facts the Keras rules read.
 import type * as A from '../parse/ast';
+import { docstringOf } from '../parse/walk';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { declaredInput, kerasFamily } from '../layers/keras';
 import { kerasTensor, noneDim, shapeFromTuple, withBatchSize } from '../layers/keras/dims';
@@ -560,7 +561,7 @@ function lossName(loss: Value | undefined, expr: A.Expr | undefined, host: Keras
  * predictions as that loss does. Any other body is a loss of its own, named by the function.
  */
 function wrappedLoss(def: A.FunctionDef, host: KerasHost): string | undefined {
-  const body = def.body[0]?.kind === 'expr' && def.body[0].value.kind === 'str' ? def.body.slice(1) : def.body;
+  const body = docstringOf(def.body) === undefined ? def.body : def.body.slice(1);
   const ret = body.length === 1 && body[0].kind === 'return' ? body[0].value : undefined;
   const params = def.params.filter((p) => !p.variadic);
   if (ret?.kind !== 'call' || params.length !== 2 || ret.args.length < 2) return undefined;

@@ -3,14 +3,7 @@
 // argparse's parse_args(), the analysis follows the run given no command line: each option with a default holds it.
 // Every other key (positionals, commands, flags, options without a default, which a usage pattern may require) is
 // unknown, and so is everything when the call gives a command line of its own.
-import * as A from '../parse/ast';
 import { Value, setEntry, strValue } from '../values/value';
-
-/** The string of a module's docstring, if its first statement is one. */
-export function moduleDocstring(body: readonly A.Stmt[]): string | undefined {
-  const first = body[0];
-  return first?.kind === 'expr' && first.value.kind === 'str' ? first.value.value : undefined;
-}
 
 /** The docstring's sections whose heading line names `options:`, each with the indented lines under it (docopt 0.6's parse_section). */
 function optionSections(doc: string): string[] {

@@ -59,3 +59,9 @@ function walkNode(node: unknown, visit: (e: Expr) => void, nested: boolean): voi
 }
 
 const STATEMENT_KINDS = new Set<string>(['assign', 'expr', 'return', 'if', 'for', 'while', 'with', 'try', 'pass', 'other', 'def', 'class']);
+
+/** The docstring of a module, class or function body: its first statement, when that is a string literal. */
+export function docstringOf(body: readonly Stmt[]): string | undefined {
+  const first = body[0];
+  return first?.kind === 'expr' && first.value.kind === 'str' ? first.value.value : undefined;
+}
