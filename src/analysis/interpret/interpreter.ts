@@ -37,7 +37,7 @@ import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
 import { pythonRandomCall } from './python-random';
-import { InstanceAttrs, RunMemo } from './run-memo';
+import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
 import { broadcast, sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
@@ -2659,7 +2659,7 @@ export class Interpreter {
     self: InstanceValue | undefined,
     cls?: ClassInfo,
     symbolic: boolean | 'tensors' = false,
-    call: { exactArgs?: boolean; closure?: Scope; hidden?: boolean } = {},
+    call: CallOptions = {},
   ): Value {
     const site = this.callSite;
     this.callSite = undefined;
@@ -2699,7 +2699,7 @@ export class Interpreter {
     self: InstanceValue | undefined,
     cls: ClassInfo | undefined,
     symbolic: boolean | 'tensors',
-    call: { exactArgs?: boolean; closure?: Scope; hidden?: boolean },
+    call: CallOptions,
     site: Scope | undefined,
   ): Value {
     const globals = this.globalsOf.get(def) ?? this.module;

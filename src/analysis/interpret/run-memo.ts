@@ -43,6 +43,17 @@ export interface RunContext {
   asScript: boolean;
 }
 
+/**
+ * How a function is called: `exactArgs`, every argument is visible (so `*args` and `**kwargs` hold what the call
+ * passed beyond the named parameters); `closure`, the scope a nested def reads names from; `hidden`, the call hides
+ * some of its arguments (`f(**d)` of a dict not known), so a parameter it does not show is unknown, not its default.
+ */
+export interface CallOptions {
+  exactArgs?: boolean;
+  closure?: Scope;
+  hidden?: boolean;
+}
+
 export interface RunKey {
   def: A.FunctionDef;
   args: Value[];
@@ -104,7 +115,7 @@ export class RunMemo {
   constructor(private readonly maybeOf: (object: InstanceValue, name: string) => boolean) {}
 
   /** The key of a call, or undefined when the call may not be looked up nor kept (mutable arguments, a closure). */
-  keyOf(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls: ClassInfo | undefined, symbolic: boolean | 'tensors', call: { exactArgs?: boolean; closure?: Scope; hidden?: boolean }, context: RunContext): RunKey | undefined {
+  keyOf(def: A.FunctionDef, args: Value[], kwargs: Map<string, Value>, self: InstanceValue | undefined, cls: ClassInfo | undefined, symbolic: boolean | 'tensors', call: CallOptions, context: RunContext): RunKey | undefined {
     if (call.closure || call.hidden || def.generator || context.inKerasCall || cls?.isKerasModel) return undefined;
     const budget = { left: MAX_WEIGHT };
     for (const a of args) if (!comparable(a, budget)) return undefined;
