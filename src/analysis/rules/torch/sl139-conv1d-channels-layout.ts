@@ -55,13 +55,15 @@ export const conv1dChannelsLayout: Rule = {
       const permuted = expr && dims.length === 3 ? `${ctx.text(expr.range)}.permute(0, 2, 1)` : expr ? `${ctx.text(expr.range)}.t()` : undefined;
       const inArg = layer.args.get('in_channels');
       const at = argOrigin(layer, 'in_channels');
+      // The input as the messages show it: its shape, and where it was made.
+      const inputShown = `${formatShape(input.shape)}${input.origin ? ` (${input.origin.text}, ${lineOf(input.origin)})` : ''}`;
       if (channels !== want) {
         const fixes = [];
         if (featuresLast && permuted && last === want) fixes.push(fix('Permute to (batch, channels, seq)', [replace(expr!.range, permuted)], true));
         if (inArg?.expr && !featuresLast) fixes.push(fix(`Set in_channels=${channels}`, [replace(inArg.expr.range, String(channels))], fixes.length === 0));
         ctx.report({
           range: expr?.range ?? event.call.range,
-          message: `${layerName(layer)} expects in_channels=${want} (${lineOf(at)}) on axis ${dims.length - 2} of a (batch, channels, length) input, but receives ${formatShape(input.shape)}${input.origin ? ` (${input.origin.text}, ${lineOf(input.origin)})` : ''} with ${channels} there: PyTorch raises "expected input[${dims.map(formatDim).join(', ')}] to have ${want} channels, but got ${channels} channels instead"${featuresLast && last === want ? `. The ${want} features are last: the input is (batch, seq, features) and needs .permute(0, 2, 1)` : ''}`,
+          message: `${layerName(layer)} expects in_channels=${want} (${lineOf(at)}) on axis ${dims.length - 2} of a (batch, channels, length) input, but receives ${inputShown} with ${channels} there: PyTorch raises "expected input[${dims.map(formatDim).join(', ')}] to have ${want} channels, but got ${channels} channels instead"${featuresLast && last === want ? `. The ${want} features are last: the input is (batch, seq, features) and needs .permute(0, 2, 1)` : ''}`,
           related: [{ range: at.range, message: `in_channels=${want} is set here` }, ...originRelated(input, `input ${formatShape(input.shape)}`)],
           fixes,
         });
@@ -69,23 +71,17 @@ export const conv1dChannelsLayout: Rule = {
       }
       // The sizes fit, but the features are last: the convolution runs along the features, not the sequence.
       if ((!producer && !featureAxis) || channelDim.role === 'feature' || dims.length !== 3) return;
-      if (!producer) {
-        const madeAt = lastDim.kind !== 'unknown' ? lastDim.origin : undefined;
-        const made = madeAt && (!input.origin || madeAt.range.start.line !== input.origin.range.start.line) ? ` (${madeAt.text}, ${lineOf(madeAt)})` : '';
-        ctx.report({
-          range: expr?.range ?? event.call.range,
-          severity: 'warning',
-          message: `${layerName(layer)} receives ${formatShape(input.shape)}${input.origin ? ` (${input.origin.text}, ${lineOf(input.origin)})` : ''}, whose last axis holds the ${formatDim(lastDim)} classes of F.one_hot${made}: the ${channels} positions on axis 1 are read as channels and the kernel slides along the classes. Nothing raises because axis 1 has in_channels=${want} entries; permute to (batch, ${formatDim(lastDim)}, length) and set in_channels=${formatDim(lastDim)}`,
-          related: [{ range: at.range, message: `in_channels=${want} is set here` }, ...originRelated(input, `input ${formatShape(input.shape)}`)],
-          fixes: permuted ? [fix('Permute to (batch, channels, seq)', [replace(expr!.range, permuted)], true)] : [],
-        });
-        return;
-      }
+      const madeAt = lastDim.kind !== 'unknown' ? lastDim.origin : undefined;
+      const made = madeAt && (!input.origin || madeAt.range.start.line !== input.origin.range.start.line) ? ` (${madeAt.text}, ${lineOf(madeAt)})` : '';
       ctx.report({
         range: expr?.range ?? event.call.range,
         severity: 'warning',
-        message: `${layerName(layer)} receives ${formatShape(input.shape)} straight from ${producer.kind} (line ${producer.call.range.start.line + 1}), which puts its ${formatDim(lastDim)} features last: the ${channels} sequence positions are read as channels and the kernel slides along the features. Nothing raises because the sequence length equals in_channels=${want}; permute to (batch, channels, seq)`,
-        related: [{ range: producer.call.range, message: `${producer.kind} outputs (batch, seq, ${formatDim(lastDim)})` }, { range: at.range, message: `in_channels=${want} is set here` }],
+        message: producer
+          ? `${layerName(layer)} receives ${formatShape(input.shape)} straight from ${producer.kind} (line ${producer.call.range.start.line + 1}), which puts its ${formatDim(lastDim)} features last: the ${channels} sequence positions are read as channels and the kernel slides along the features. Nothing raises because the sequence length equals in_channels=${want}; permute to (batch, channels, seq)`
+          : `${layerName(layer)} receives ${inputShown}, whose last axis holds the ${formatDim(lastDim)} classes of F.one_hot${made}: the ${channels} positions on axis 1 are read as channels and the kernel slides along the classes. Nothing raises because axis 1 has in_channels=${want} entries; permute to (batch, ${formatDim(lastDim)}, length) and set in_channels=${formatDim(lastDim)}`,
+        related: producer
+          ? [{ range: producer.call.range, message: `${producer.kind} outputs (batch, seq, ${formatDim(lastDim)})` }, { range: at.range, message: `in_channels=${want} is set here` }]
+          : [{ range: at.range, message: `in_channels=${want} is set here` }, ...originRelated(input, `input ${formatShape(input.shape)}`)],
         fixes: permuted ? [fix('Permute to (batch, channels, seq)', [replace(expr!.range, permuted)], true)] : [],
       });
     },
