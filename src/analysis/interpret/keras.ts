@@ -14,6 +14,7 @@ import { kerasDataset } from '../ops/datasets';
 import { kerasTokenizer } from '../ops/keras-text';
 import { asArray, asArrays } from '../ops/pandas';
 import { batchStream, timeseriesGenerator } from '../ops/keras-batches';
+import { numpyDtype } from '../ops/tensor-methods';
 
 /** The part of the interpreter this module needs. */
 export interface KerasHost {
@@ -156,7 +157,7 @@ function padSequences(args: Value[], kwargs: Map<string, Value>, origin: { range
     const n = seqs?.kind === 'tensor' ? seqs.shape.dims[0] : rows ? intDim(rows.length, { origin }) : UNKNOWN_DIM;
     const length = maxlen !== undefined ? intDim(maxlen, { origin }) : UNKNOWN_DIM;
     const dtype = kwargs.get('dtype');
-    return kerasTensor(shapeOf([n, length, ...steps]), origin, dtype === undefined || (dtype.kind === 'str' && /int/.test(dtype.value)) ? 'long' : dtype.kind === 'str' && /float/.test(dtype.value) ? 'float' : 'unknown');
+    return kerasTensor(shapeOf([n, length, ...steps]), origin, dtype === undefined ? 'long' : numpyDtype(dtype));
   }
   if (seqs?.kind === 'tensor') {
     // Sequences already held as an array (load_data's x): the rows and the ids' range are kept.

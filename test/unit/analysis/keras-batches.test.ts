@@ -85,4 +85,16 @@ describe('pad_sequences of sequences of vectors', () => {
     assert.equal(fit.length, 2);
     for (const m of fit) assert.match(m, /Keras 3/, m);
   });
+
+  it('takes the dtype= it is given as numpy names it, int32 when left out', async () => {
+    const vecs = 'import numpy as np\nfrom keras.preprocessing.sequence import pad_sequences\nvecs = [np.random.rand(7, 100) for _ in range(4)]\n';
+    const dtypeOf = async (call: string) => {
+      const sites = (await run(`${vecs}p = ${call}\n`)).tensors.filter((t) => t.name === 'p');
+      return /· (\w+)/.exec(sites[sites.length - 1].markdown)?.[1];
+    };
+    assert.equal(await dtypeOf('pad_sequences(vecs, maxlen=5)'), 'int64');
+    assert.equal(await dtypeOf("pad_sequences(vecs, maxlen=5, dtype='float32')"), 'float32');
+    assert.equal(await dtypeOf('pad_sequences(vecs, maxlen=5, dtype=np.float32)'), 'float32');
+    assert.equal(await dtypeOf("pad_sequences(vecs, maxlen=5, dtype='object')"), undefined);
+  });
 });
