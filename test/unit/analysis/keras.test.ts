@@ -156,6 +156,14 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await codes(conv(1, 'mse') + 'm.fit(np.random.rand(10, 14, 2), np.random.rand(10, 6, 1))\n'), []);
   });
 
+  it('SL210: labels or an output one axis longer whose last axis is unknown may be bridged by a trailing 1, so nothing is reported', async () => {
+    const labels = 'import sys\nfeatures = int(sys.argv[1])\nm = keras.Sequential([layers.LSTM(8, input_shape=(12, features)), layers.Dense(1)])\nm.compile(loss="mae", optimizer="adam")\n';
+    assert.deepEqual(await codes(labels + 'm.fit(np.random.rand(32, 12, features), np.random.rand(32, 1, features))\n'), []);
+    assert.deepEqual(await codes(labels + 'm.fit(np.random.rand(32, 12, features), np.random.rand(32, 1, 4))\n'), ['SL210@9']);
+    const output = 'import sys\nhorizon = int(sys.argv[1])\nm = keras.Sequential([layers.Conv1D(8, 3, padding="same", input_shape=(12, 3)), layers.Dense(horizon)])\nm.compile(loss="mse", optimizer="adam")\n';
+    assert.deepEqual(await codes(output + 'm.fit(np.random.rand(32, 12, 3), np.random.rand(32, 12))\n'), []);
+  });
+
   it('SL210 stays silent on integer labels with a sparse loss and on (n,) labels for one output unit', async () => {
     const body = 'm = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(3, activation="softmax")])\nm.compile(loss="sparse_categorical_crossentropy", optimizer="adam")\nm.fit(np.random.rand(10, 5, 3), np.random.randint(0, 3, size=(10,)))\nb = keras.Sequential([layers.LSTM(4, input_shape=(5, 3)), layers.Dense(1, activation="sigmoid")])\nb.compile(loss="binary_crossentropy", optimizer="adam")\nb.fit(np.random.rand(10, 5, 3), np.random.randint(0, 2, size=(10,)))\n';
     assert.deepEqual(await codes(body), []);

@@ -38,8 +38,14 @@ export function compareLabels(labels: Dim[], output: Dim[], loss: string): Misma
   }
   if (!CATEGORICAL.test(loss) && !ELEMENTWISE.test(loss)) return undefined;
   if (l.length === 1 && o.length === 2) l = [...l, intDim(1)];
-  if (l.length === o.length - 1 && known(o[o.length - 1]) === 1) o = o.slice(0, -1);
-  else if (l.length === o.length + 1 && known(l[l.length - 1]) === 1) l = l.slice(0, -1);
+  // A rank difference of one is bridged when the longer shape's last axis is 1; unknown, that axis may be 1.
+  const longer = l.length === o.length - 1 ? o : l.length === o.length + 1 ? l : undefined;
+  if (longer) {
+    const last = known(longer[longer.length - 1]);
+    if (last === undefined) return undefined;
+    if (last === 1 && longer === o) o = o.slice(0, -1);
+    else if (last === 1) l = l.slice(0, -1);
+  }
   if (l.length !== o.length) return { kind: 'rank', silent: false, labels, output };
   const a = known(l[l.length - 1]);
   const b = known(o[o.length - 1]);
