@@ -120,7 +120,7 @@ export function unmergedDims(dims: Dim[]): Dim[] {
   return dims.some(isMerged) ? dims.flatMap((d) => (isMerged(d) ? d.merged : [d])) : dims;
 }
 
-/** An axis of known size that a view merged from several, the batch among them (DimInfo.merged). */
+/** An axis of known size that a view merged from several (the batch among them, or an axis merged earlier), or a repeat tiled (DimInfo.merged). */
 export function isMerged(d: Dim): d is Dim & { kind: 'int'; merged: Dim[] } {
   return d.kind === 'int' && d.merged !== undefined;
 }

@@ -138,12 +138,14 @@ function foldedLayers(t: TensorValue, dims: Dim[], size: number, origin: Origin)
  * products of consecutive ones ((B, T, C, F).reshape(-1, T, C * F)). An axis that merges the batch with others
  * (batch × seq rows), or is the batch alone, holds separate samples, so it is a batch axis.
  */
-function mergedAxes(input: Dim[], dims: Dim[], minus: number): Dim[] | undefined {
+function mergedAxes(given: Dim[], dims: Dim[], minus: number): Dim[] | undefined {
+  // A size merged earlier counts as the sizes it merged: the rows stay in that order, and the view may take some of
+  // them apart ((r·n, T, H) tiled by a repeat, viewed (r, -1, H), merges n and T).
+  const input = unmergedDims(given);
   const lead = groupedAxes(input, dims.slice(0, minus));
   const trail = groupedAxes([...input].reverse(), dims.slice(minus + 1).reverse());
   if (lead === undefined || trail === undefined || lead + trail >= input.length) return undefined;
-  // A size merged earlier counts as the sizes it merged: the rows stay in that order.
-  return unmergedDims(input.slice(lead, input.length - trail));
+  return input.slice(lead, input.length - trail);
 }
 
 /**
@@ -206,7 +208,10 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
     const folds = rest > 0 && total % rest === 0 ? foldedLayers(t, dims, total / rest, origin) : undefined;
     const merged = folds ? undefined : mergedAxes(t.shape.dims, dims, minus);
     const role = merged?.some((d) => d.role === 'batch') ? 'batch' : undefined;
-    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds, role, merged: role && merged && merged.length >= 2 && merged.length <= 8 ? merged : undefined }) : UNKNOWN_DIM;
+    // The sizes are kept when the batch is among them, or when the input holds axes merged earlier (a view's, a
+    // repeat's): a later view then splits them in their memory order.
+    const keep = (role !== undefined || t.shape.dims.some((d) => d.kind === 'int' && d.merged !== undefined)) && merged && merged.length >= 2 && merged.length <= 8;
+    out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds, role, merged: keep ? merged : undefined }) : UNKNOWN_DIM;
   } else if (t.shape.rankKnown && others.length === t.shape.dims.length - 1) {
     // x.view(B, -1) style where the known dims match the input's: the -1 is what is left over.
     const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));
@@ -397,9 +402,9 @@ export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, 
 }
 
 /**
- * x.repeat(r0, …, rk): the shape, padded with leading 1s to k+1 axes, times the repeats. The batch axis tiled r times
- * holds r copies of the samples one after another: its rows are (r, batch) in memory order (DimInfo.merged), as a
- * view of a (r, batch, …) tensor would merge them.
+ * x.repeat(r0, …, rk): the shape, padded with leading 1s to k+1 axes, times the repeats. An axis of size n tiled r times
+ * holds r copies of its n entries one after another: it is (r, n) in memory order (DimInfo.merged), as a view of a
+ * (r, n, …) tensor would merge them. Tiling the batch, its rows are (r, batch): the axis keeps the batch role.
  */
 function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
   const padded = [...Array.from({ length: repeats.length - dims.length }, () => intDim(1)), ...dims];
@@ -408,8 +413,9 @@ function repeatDims(dims: Dim[], repeats: Dim[], origin: Origin): Dim[] {
     if (r.kind === 'int' && r.value === 1) return d;
     if (d.kind === 'int' && d.value === 1) return r;
     if (d.kind === 'int' && r.kind === 'int') {
-      const merged = d.role === 'batch' ? [r, ...unmergedDims([d])] : undefined;
-      return intDim(d.value * r.value, { origin, ...(merged && merged.length <= 8 ? { role: 'batch', merged } : {}) });
+      const merged = r.value > 1 ? [r, ...unmergedDims([d])] : undefined;
+      const role = d.role === 'batch' ? { role: 'batch' as const } : {};
+      return intDim(d.value * r.value, { origin, ...(merged && merged.length <= 8 ? { ...role, merged, tiled: true as const } : {}) });
     }
     return UNKNOWN_DIM;
   });

@@ -25,10 +25,13 @@ export interface DimInfo {
   folds?: string;
   /**
    * The sizes, in memory order, of the input axes a view's -1 merged into this axis when one of them is the batch
-   * ((B, T, H).view(-1, H) gives B × T rows, sample-major): a later view that splits it in another order regroups
-   * samples (SL120).
+   * ((B, T, H).view(-1, H) gives B × T rows, sample-major) or was itself merged, and of a repeat's copies of an axis
+   * ((n, …).repeat(r, …) gives r × n entries, copy-major): a later view that splits it in another order regroups them
+   * (SL120). The batch role says whether the samples are among them.
    */
   merged?: Dim[];
+  /** Set with `merged` when a repeat tiled the axis (copies, entries), not a view merged it: for messages. */
+  tiled?: true;
   /**
    * The batch axis of a DataLoader over a dataset of known length whose batches do not divide it (no drop_last): most
    * batches hold `size` samples, the last one `last`. An axis that is that batch times `per` rows of each sample (a view's

@@ -148,4 +148,31 @@ describe('SL120 view-mixes-axes: the regrouped elements travel with the value', 
       assert.deepEqual(await sl120Lines('x = torch.randn(4, 12, 10)\nv = x.view(12, 4, 10)\nw = v[0]\n'), []);
     });
   });
+
+  describe('an axis a repeat tiled: its copies come one after another, (copies, entries) in memory', () => {
+    // Checked in PyTorch 1.13: h.repeat(3, 1).view(4, 3, 8)[0] is h[:3], three rows, where view(3, 4, 8)[1] is h.
+    const sl120Found = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL120');
+
+    it('is reported where a layer reads the copies split as (entries, copies)', async () => {
+      const found = await sl120Found('h = torch.randn(4, 8)\nrows = h.repeat(3, 1).view(4, 3, 8)\ny = nn.Linear(8, 2)(rows)\n');
+      assert.deepEqual(found.map((f) => f.range.start.line + 1), [4]);
+      assert.match(found[0].message, /holds \(3, 4\) tiled in that order by a repeat/);
+    });
+
+    it('stays silent when the copies are split in the order they were tiled', async () => {
+      assert.deepEqual(await sl120Found('h = torch.randn(4, 8)\nok = h.repeat(3, 1).view(3, 4, 8)\ny = nn.Linear(8, 2)(ok)\n'), []);
+    });
+
+    it('stays silent on per-head projections of an input repeated n_head times, whose sizes happen to swap', async () => {
+      // (6, 2, 32) repeated twice is (12, 2, 32), viewed (2, 12, 32): 2 copies of the 6 x 2 rows; after the bmm with
+      // (2, 32, 16) weights, (2, 12, 16) viewed (-1, 2, 16) is (12, 2, 16), copy-major again. Both views keep the
+      // order of the rows; only the sizes 12 and 2 trade places.
+      const body = moduleProgram(
+        'self.n_head = 2\nself.d_k = 16\nself.w_qs = nn.Parameter(torch.randn(2, 32, 16))',
+        'mb_size, len_q, d_model = q.size()\nq_s = q.repeat(self.n_head, 1, 1).view(self.n_head, -1, d_model)\nq_s = torch.bmm(q_s, self.w_qs).view(-1, len_q, self.d_k)\nreturn torch.bmm(q_s, q_s.transpose(1, 2))',
+        { params: 'q' },
+      ) + 'm = M()\nout = m(torch.randn(6, 2, 32))\n';
+      assert.deepEqual(await sl120Found(body), []);
+    });
+  });
 });

@@ -22,7 +22,7 @@ export const viewMixesAxes: Rule = {
   summary: '.view()/.reshape() used to move an axis: the new shape keeps a size on another axis, but the elements are regrouped in memory order (transpose or permute was meant).',
   docs: {
     whatItDoes:
-      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. The result of `torch.cat` of parts of one size is read in memory order, as their stack: `torch.cat([h[0], h[1]], 0).view(batch, 2 * hidden)` of a bidirectional state pairs up rows of one direction. An output and its target reshaped alike for an element-wise loss mix nothing that matters. Rows that a view merged from the batch and other axes (`(B, T, H).view(-1, H)`, B × T rows, sample-major) count as those axes, through the layers that keep them: `.view(-1, B, 1)` of them splits them in the other order. Where the regrouped axes hold the batch, an integer index on them (`[0]`) is reported too: the slice it keeps looks like one entry per sample but holds rows of a few samples, and no reshape can bring the others back; so is one on the result of torch.cat of such views along another axis (a state\'s layers), whose parts keep their elements where the view put them.',
+      'For a `.view()` or `.reshape()` whose sizes are known, finds the axes whose elements it regroups: a reshape keeps an axis only where the running products of the old and new sizes meet on both sides of it. When a size (3 or more) of the regrouped axes reappears on a new axis that they do not meet, the new shape looks like the old one with that axis moved, but each slice along it holds elements taken across the other axes. It reports such a view where a layer (not a loss) or a product (torch.bmm, matmul, @) reads it, however the value got there: the regrouped elements stay so through reshapes, squeeze/unsqueeze, element-wise ops, lists, cat/stack and transpose/permute (moving the axis back does not put the elements back), until a reshape returns them to a layout of the view\'s input. The result of `torch.cat` of parts of one size is read in memory order, as their stack: `torch.cat([h[0], h[1]], 0).view(batch, 2 * hidden)` of a bidirectional state pairs up rows of one direction. An output and its target reshaped alike for an element-wise loss mix nothing that matters. Rows that a view merged from the batch and other axes (`(B, T, H).view(-1, H)`, B × T rows, sample-major) count as those axes, through the layers that keep them: `.view(-1, B, 1)` of them splits them in the other order. So does an axis a repeat tiled, its copies one after another (`(B, H).repeat(3, 1)` is (3, B) rows, copy-major): `.view(B, 3, H)` of it regroups copies and samples, while a view that splits or merges the copies in that order (per-head projections of an input repeated n_head times) regroups nothing, whatever its sizes. Where the regrouped axes hold the batch, an integer index on them (`[0]`) is reported too: the slice it keeps looks like one entry per sample but holds rows of a few samples, and no reshape can bring the others back; so is one on the result of torch.cat of such views along another axis (a state\'s layers), whose parts keep their elements where the view put them.',
     whyIsThisBad:
       'Nothing raises: the shape is what the next layer wants, and the model trains on scrambled data. `(batch, seq, features).view(seq, batch, features)` for a sequence-first RNN, heads merged with `.view(B, T, H * D)` before `.transpose(1, 2)`, and a CNN feature map `(B, C, H, W)` viewed as `(B, W, C * H)` for an RNN are the classic cases.',
     example: 'x = x.view(x.size(1), x.size(0), -1)   # (batch, seq, F) -> meant (seq, batch, F)\nout, _ = self.lstm(x)',
@@ -62,7 +62,7 @@ export const viewMixesAxes: Rule = {
       const cat = layout !== t.shape.dims ? t.catParts : undefined;
       const merged = cat ? undefined : mergedAxisOf(t, mixed);
       const message = merged
-        ? `${shown(receiverText)} is ${formatShape(t.shape)}${from}, whose axis ${merged.axis} holds ${formatShape(shapeOfDims(merged.factors))} merged in that order by a view${merged.line ? ` (line ${merged.line})` : ''}: ` +
+        ? `${shown(receiverText)} is ${formatShape(t.shape)}${from}, whose axis ${merged.axis} holds ${formatShape(shapeOfDims(merged.factors))} ${merged.tiled ? 'tiled in that order by a repeat' : 'merged in that order by a view'}${merged.line ? ` (line ${merged.line})` : ''}: ` +
           `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of the merged axis ${mixed.inputAxis - merged.start}, but a ${event.name} splits the merged axis in memory order: ` +
           `each slice along the new axis ${mixed.outputAxis} mixes values across them and is not the merged axis ${mixed.inputAxis - merged.start}`
         : cat
@@ -121,14 +121,14 @@ export const viewMixesAxes: Rule = {
 };
 
 /** The axis of `t` whose merged sizes hold the size a view moved (see memoryDims), with where it was merged. */
-function mergedAxisOf(t: TensorValue, mixed: MixedAxes): { axis: number; start: number; factors: Dim[]; line?: number } | undefined {
+function mergedAxisOf(t: TensorValue, mixed: MixedAxes): { axis: number; start: number; factors: Dim[]; tiled: boolean; line?: number } | undefined {
   if (!t.shape.rankKnown) return undefined;
   let at = 0;
   for (let axis = 0; axis < t.shape.dims.length; axis++) {
     const d = t.shape.dims[axis];
     const width = isMerged(d) ? d.merged.length : 1;
     if (isMerged(d) && mixed.inputAxis >= at && mixed.inputAxis < at + width) {
-      return { axis, start: at, factors: d.merged, line: d.origin ? d.origin.range.start.line + 1 : undefined };
+      return { axis, start: at, factors: d.merged, tiled: d.tiled === true, line: d.origin ? d.origin.range.start.line + 1 : undefined };
     }
     at += width;
   }
