@@ -7,6 +7,8 @@ const keras = (body: string) => run(HEADER + body);
 const codes = async (body: string) => (await keras(body)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
 /** The lines one rule reports on. */
 const linesOf = (code: string) => async (body: string) => (await keras(body)).findings.filter((f) => f.code === code).map((f) => f.range.start.line + 1);
+/** The shape the analysis gives a name of a program. */
+const shapeOf = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
 /** The lines SL215 (nb_epoch) reports on a whole program, its imports included. */
 const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
 
@@ -413,7 +415,6 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes('q = keras.Input(shape=(10, 32))\nout = layers.MultiHeadAttention(num_heads=4, key_dim=8)(q, q, use_causal_mask=True)\n'), []);
   });
 
-  const shapeOf = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
 
   it('Attention and AdditiveAttention: [query (B, Tq, dim), value (B, Tv, dim)] give (B, Tq, dim), and the scores (B, Tq, Tv) with return_attention_scores=True', async () => {
     const body = 'q = keras.Input(shape=(6, 16))\nv = keras.Input(shape=(9, 16))\na = layers.Attention()([q, v])\nb = layers.AdditiveAttention()([q, v, v])\nc, s = layers.Attention()([q, v], return_attention_scores=True)\n';
@@ -556,5 +557,34 @@ describe('Keras Sequential models opening with an Embedding without input_length
   it('make no claim on data of one axis fewer (its length may be 1), or when the Embedding declares its input', async () => {
     assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((10,), dtype="int32"))\n'), []);
     assert.deepEqual(await sl211(model.replace('Embedding(100, 8)', 'Embedding(100, 8, input_length=10)') + 'p = m.predict(np.zeros((1, 10, 100)))\n'), [9]);
+  });
+});
+
+describe('Keras merge layers and the shapes they join (SL221)', () => {
+  const sl221 = linesOf('SL221');
+  const inputs = 'seq = keras.Input(shape=(30, 8))\nsteps = keras.Input(shape=(30, 1))\nvec = keras.Input(shape=(8,))\n';
+
+  it('Concatenate joins on any axis: the joined sizes add up, the other axes are the first input\'s', async () => {
+    assert.equal(await shapeOf(inputs + 'c = layers.Concatenate(axis=1)([seq, seq])\n', 'c'), '(None, 60, 8)');
+    assert.equal(await shapeOf(inputs + 'c = layers.concatenate([seq, steps])\n', 'c'), '(None, 30, 9)');
+    assert.equal(await shapeOf(inputs + 'c = layers.concatenate([seq, keras.Input(shape=(None, 8))], axis=-2)\n', 'c'), '(None, ?, 8)');
+  });
+
+  it('a Concatenate whose inputs differ on an axis that is not the joined one, or in their number of axes', async () => {
+    assert.deepEqual(await sl221(inputs + 'c = layers.Concatenate(axis=1)([seq, steps])\n'), [8]);
+    assert.deepEqual(await sl221(inputs + 'c = layers.concatenate([seq, vec])\n'), [8]);
+    assert.deepEqual(await sl221(inputs + 'c = layers.concatenate([vec, layers.Dense(4)(vec)], axis=1)\nd = layers.concatenate([seq, steps], axis=2)\n'), []);
+  });
+
+  it('element-wise merges broadcast an axis of 1 and flag sizes that neither agree nor are 1', async () => {
+    assert.deepEqual(await sl221(inputs + 'a = layers.Add()([seq, layers.Dense(4)(seq)])\n'), [8]);
+    assert.deepEqual(await sl221(inputs + 'm = layers.multiply([seq, steps])\n'), []);
+    assert.equal(await shapeOf(inputs + 'm = layers.multiply([steps, seq])\n', 'm'), '(None, 30, 8)');
+  });
+
+  it('no claim on an unknown size, an unknown axis or element-wise inputs of other ranks (Keras gives the shorter one axes)', async () => {
+    assert.deepEqual(await sl221(inputs + 'c = layers.Concatenate(axis=1)([seq, keras.Input(shape=(30, None))])\n'), []);
+    assert.deepEqual(await sl221(inputs + 'def build(ax):\n    return layers.Concatenate(axis=ax)([seq, steps])\n'), []);
+    assert.deepEqual(await sl221(inputs + 'a = layers.add([seq, vec])\n'), []);
   });
 });
