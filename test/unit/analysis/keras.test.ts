@@ -588,3 +588,28 @@ describe('Keras merge layers and the shapes they join (SL221)', () => {
     assert.deepEqual(await sl221(inputs + 'a = layers.add([seq, vec])\n'), []);
   });
 });
+
+describe('keras.applications models as frame encoders', () => {
+
+  it('include_top=False gives the last feature maps (rows and columns left unknown), pooling one vector, the top the class scores', async () => {
+    const img = 'img = keras.Input(shape=(256, 256, 3))\n';
+    assert.equal(await shapeOf(img + 'enc = keras.applications.MobileNet(weights=None, include_top=False, input_shape=(256, 256, 3))\nf = enc(img)\n', 'f'), '(None, ?, ?, 1024)');
+    assert.equal(await shapeOf(img + 'enc = keras.applications.vgg16.VGG16(include_top=False, pooling="avg")\nf = enc(img)\n', 'f'), '(None, 512)');
+    assert.equal(await shapeOf(img + 'enc = keras.applications.ResNet50()\nf = enc(img)\n', 'f'), '(None, 1000)');
+    assert.equal(await shapeOf(img + 'enc = keras.applications.InceptionV3(include_top=True, classes=7, weights=None)\nf = enc(img)\n', 'f'), '(None, 7)');
+  });
+
+  it('a width multiplier other than 1 or an unknown include_top leaves what it changes unknown', async () => {
+    const img = 'img = keras.Input(shape=(224, 224, 3))\n';
+    assert.equal(await shapeOf(img + 'enc = keras.applications.MobileNetV2(alpha=0.5, include_top=False, pooling="max")\nf = enc(img)\n', 'f'), '(None, ?)');
+    assert.equal(await shapeOf(img + 'def build(top):\n    enc = keras.applications.Xception(include_top=top)\n    return enc(img)\nf = build(flag)\n', 'f'), undefined);
+  });
+
+  it('feature maps fed to an LSTM through TimeDistributed are 5-D (SL202); pooled they are a sequence of vectors', async () => {
+    const video = 'video = keras.Input(shape=(None, 224, 224, 3))\n';
+    const body = (pooling: string) => `${video}cnn = keras.applications.DenseNet121(include_top=False, weights=None${pooling})\nframes = layers.TimeDistributed(layers.Lambda(lambda x: cnn(x)))(video)\nh = layers.LSTM(64)(frames)\n`;
+    assert.deepEqual((await codes(body(''))).filter((c) => c.startsWith('SL202')), ['SL202@8']);
+    assert.deepEqual(await codes(body(', pooling="avg"')), []);
+    assert.equal(await shapeOf(body(', pooling="avg"'), 'frames'), '(None, None, 1024)');
+  });
+});
