@@ -1251,6 +1251,16 @@ def _(r):
     return "y = " + form.format(e=equation, o=operands)
 
 
+@op("np-trim-zeros")
+def _(r):
+    # np.trim_zeros cuts the leading and/or trailing zeros of a 1-D array: 1-D, its dtype, a length the values decide.
+    n = r.randint(0, 7)
+    values = [r.choice([0, 0, r.randint(1, 9)]) for _ in range(n)]
+    made = r.choice([f"np.array({values})", f"np.array({values}, dtype=np.float32)", f"np.zeros({n})", f"np.ones({max(n, 1)})"])
+    trim = r.choice(["", ", 'f'", ", 'b'", ", trim='fb'"])
+    return f"import numpy as np\na = {made}\ny = torch.from_numpy(np.trim_zeros(a{trim}).copy())"
+
+
 @op("np-triangle")
 def _(r):
     # np.triu / np.tril keep the array's shape; a 1-D array of n entries gives (n, n).

@@ -4,6 +4,7 @@ import type * as A from '../parse/ast';
 import { docstringOf } from '../parse/walk';
 import { LayerDesc, bindArgs } from '../layers/layer';
 import { declaredInput, kerasFamily } from '../layers/keras';
+import { kerasApplication, kerasApplicationName } from '../layers/keras/applications';
 import { kerasTensor, noneDim, shapeFromTuple, withBatchSize } from '../layers/keras/dims';
 import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
 import { Dim, intDim, UNKNOWN_DIM } from '../shapes/dim';
@@ -103,6 +104,12 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
   if (path === 'keras.layers.Merge' || path === 'keras.layers.merge') return legacyMerge(host, args, kwargs, expr);
   const layerMatch = /^keras\.layers\.([A-Z]\w*)$/.exec(path);
   if (layerMatch) return constructKerasLayer(host, layerMatch[1], path, args, kwargs, expr);
+  const application = kerasApplicationName(path);
+  if (application) {
+    const model = newModel(expr);
+    Object.assign(model, kerasApplication(application, args, kwargs, origin));
+    return { kind: 'kmodel', model };
+  }
   // The functional forms: layers.concatenate([a, b], axis=-1) is Concatenate(axis=-1)([a, b]).
   const mergeMatch = /^keras\.layers\.(add|subtract|multiply|average|maximum|minimum|concatenate|dot)$/.exec(path);
   if (mergeMatch && args[0]) {

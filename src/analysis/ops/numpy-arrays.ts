@@ -2,7 +2,8 @@
 // np.expand_dims, np.squeeze, np.reshape, np.transpose, np.argmax, np.zeros_like, …), on the tensor values NumPy's
 // arrays are in the analysis. Each follows NumPy's own rule (checked by test/oracle/op_shapes.py through
 // torch.from_numpy), which differs from PyTorch's where noted: np.squeeze(a, axis) raises on an axis that is not 1,
-// np.transpose(a) reverses the axes, np.vstack and np.hstack first raise 1-D arrays to 2-D or keep them 1-D.
+// np.transpose(a) reverses the axes, np.vstack and np.hstack first raise 1-D arrays to 2-D or keep them 1-D;
+// np.trim_zeros keeps the rank and dtype, but how many entries it keeps depends on the values.
 import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
@@ -14,7 +15,7 @@ import { tensorFunction } from './torch-functions';
 /** The np.<name> functions read here. */
 const NUMPY_ARRAY_OPS = new Set([
   'stack', 'concatenate', 'vstack', 'row_stack', 'hstack', 'expand_dims', 'squeeze', 'reshape', 'transpose',
-  'argmax', 'argmin', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'cumsum', 'cumprod',
+  'argmax', 'argmin', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'cumsum', 'cumprod', 'trim_zeros',
 ]);
 
 export function isNumpyArrayOp(path: string): boolean {
@@ -199,6 +200,18 @@ export function numpyArrayOp(path: string, args: Value[], kwargs: Map<string, Va
       if (a.kind !== 'tensor' || ax === undefined || ax.kind === 'none') return UNKNOWN;
       const keep = kwargs.get('keepdims');
       return reduce(a, name, ax, keep?.kind === 'bool' ? keep.value : keep ? undefined : false, origin);
+    }
+    case 'trim_zeros': {
+      // np.trim_zeros(filt, trim='fb', axis=None): the leading and trailing zeros cut off, so each trimmed axis has a
+      // length the values decide (unknown) and the entries left are some of the array's (its bounds hold). A 1-D array
+      // (NumPy before 2.2 takes no other) stays 1-D; NumPy 2.2's axis= trims that axis only.
+      const a = asArray(args[0] ?? kwargs.get('filt'), origin);
+      if (a.kind !== 'tensor' || !a.shape.rankKnown || a.shape.dims.length === 0) return unknownArray(origin);
+      const ax = args[2] ?? kwargs.get('axis');
+      if (ax === undefined || ax.kind === 'none') return tensor(a, shapeOf(a.shape.dims.map(() => UNKNOWN_DIM)), origin);
+      const n = intValue(ax);
+      const i = n === undefined ? undefined : normaliseAxis(n, a.shape.dims.length);
+      return i === undefined ? unknownArray(origin) : tensor(a, shapeOf(a.shape.dims.map((d, k) => (k === i ? UNKNOWN_DIM : d))), origin);
     }
     case 'cumsum':
     case 'cumprod': {

@@ -80,6 +80,7 @@ import { kerasWindowLongerThanSteps } from './keras/sl217-keras-window-longer-th
 import { kerasAttentionShapes } from './keras/sl218-keras-attention-shapes';
 import { kerasAttentionOutputCount } from './keras/sl219-keras-attention-output-count';
 import { kerasStatefulBatchSize } from './keras/sl220-keras-stateful-batch-size';
+import { kerasMergeShapes } from './keras/sl221-keras-merge-shapes';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -161,6 +162,7 @@ const RULES: readonly Rule[] = [
   kerasAttentionShapes,
   kerasAttentionOutputCount,
   kerasStatefulBatchSize,
+  kerasMergeShapes,
 ];
 
 export function allRules(): readonly Rule[] {

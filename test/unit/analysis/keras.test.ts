@@ -7,6 +7,8 @@ const keras = (body: string) => run(HEADER + body);
 const codes = async (body: string) => (await keras(body)).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
 /** The lines one rule reports on. */
 const linesOf = (code: string) => async (body: string) => (await keras(body)).findings.filter((f) => f.code === code).map((f) => f.range.start.line + 1);
+/** The shape the analysis gives a name of a program. */
+const shapeOf = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
 /** The lines SL215 (nb_epoch) reports on a whole program, its imports included. */
 const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
 
@@ -421,7 +423,6 @@ describe('Keras Conv1D, pooling and MultiHeadAttention rules', () => {
     assert.deepEqual(await codes('q = keras.Input(shape=(10, 32))\nout = layers.MultiHeadAttention(num_heads=4, key_dim=8)(q, q, use_causal_mask=True)\n'), []);
   });
 
-  const shapeOf = async (body: string, name: string) => (await keras(body)).tensors.find((t) => t.name === name)?.shape;
 
   it('Attention and AdditiveAttention: [query (B, Tq, dim), value (B, Tv, dim)] give (B, Tq, dim), and the scores (B, Tq, Tv) with return_attention_scores=True', async () => {
     const body = 'q = keras.Input(shape=(6, 16))\nv = keras.Input(shape=(9, 16))\na = layers.Attention()([q, v])\nb = layers.AdditiveAttention()([q, v, v])\nc, s = layers.Attention()([q, v], return_attention_scores=True)\n';
@@ -564,5 +565,59 @@ describe('Keras Sequential models opening with an Embedding without input_length
   it('make no claim on data of one axis fewer (its length may be 1), or when the Embedding declares its input', async () => {
     assert.deepEqual(await sl211(model + 'p = m.predict(np.zeros((10,), dtype="int32"))\n'), []);
     assert.deepEqual(await sl211(model.replace('Embedding(100, 8)', 'Embedding(100, 8, input_length=10)') + 'p = m.predict(np.zeros((1, 10, 100)))\n'), [9]);
+  });
+});
+
+describe('Keras merge layers and the shapes they join (SL221)', () => {
+  const sl221 = linesOf('SL221');
+  const inputs = 'seq = keras.Input(shape=(30, 8))\nsteps = keras.Input(shape=(30, 1))\nvec = keras.Input(shape=(8,))\n';
+
+  it('Concatenate joins on any axis: the joined sizes add up, the other axes are the first input\'s', async () => {
+    assert.equal(await shapeOf(inputs + 'c = layers.Concatenate(axis=1)([seq, seq])\n', 'c'), '(None, 60, 8)');
+    assert.equal(await shapeOf(inputs + 'c = layers.concatenate([seq, steps])\n', 'c'), '(None, 30, 9)');
+    assert.equal(await shapeOf(inputs + 'c = layers.concatenate([seq, keras.Input(shape=(None, 8))], axis=-2)\n', 'c'), '(None, ?, 8)');
+  });
+
+  it('a Concatenate whose inputs differ on an axis that is not the joined one, or in their number of axes', async () => {
+    assert.deepEqual(await sl221(inputs + 'c = layers.Concatenate(axis=1)([seq, steps])\n'), [8]);
+    assert.deepEqual(await sl221(inputs + 'c = layers.concatenate([seq, vec])\n'), [8]);
+    assert.deepEqual(await sl221(inputs + 'c = layers.concatenate([vec, layers.Dense(4)(vec)], axis=1)\nd = layers.concatenate([seq, steps], axis=2)\n'), []);
+  });
+
+  it('element-wise merges broadcast an axis of 1 and flag sizes that neither agree nor are 1', async () => {
+    assert.deepEqual(await sl221(inputs + 'a = layers.Add()([seq, layers.Dense(4)(seq)])\n'), [8]);
+    assert.deepEqual(await sl221(inputs + 'm = layers.multiply([seq, steps])\n'), []);
+    assert.equal(await shapeOf(inputs + 'm = layers.multiply([steps, seq])\n', 'm'), '(None, 30, 8)');
+  });
+
+  it('no claim on an unknown size, an unknown axis or element-wise inputs of other ranks (Keras gives the shorter one axes)', async () => {
+    assert.deepEqual(await sl221(inputs + 'c = layers.Concatenate(axis=1)([seq, keras.Input(shape=(30, None))])\n'), []);
+    assert.deepEqual(await sl221(inputs + 'def build(ax):\n    return layers.Concatenate(axis=ax)([seq, steps])\n'), []);
+    assert.deepEqual(await sl221(inputs + 'a = layers.add([seq, vec])\n'), []);
+  });
+});
+
+describe('keras.applications models as frame encoders', () => {
+
+  it('include_top=False gives the last feature maps (rows and columns left unknown), pooling one vector, the top the class scores', async () => {
+    const img = 'img = keras.Input(shape=(256, 256, 3))\n';
+    assert.equal(await shapeOf(img + 'enc = keras.applications.MobileNet(weights=None, include_top=False, input_shape=(256, 256, 3))\nf = enc(img)\n', 'f'), '(None, ?, ?, 1024)');
+    assert.equal(await shapeOf(img + 'enc = keras.applications.vgg16.VGG16(include_top=False, pooling="avg")\nf = enc(img)\n', 'f'), '(None, 512)');
+    assert.equal(await shapeOf(img + 'enc = keras.applications.ResNet50()\nf = enc(img)\n', 'f'), '(None, 1000)');
+    assert.equal(await shapeOf(img + 'enc = keras.applications.InceptionV3(include_top=True, classes=7, weights=None)\nf = enc(img)\n', 'f'), '(None, 7)');
+  });
+
+  it('a width multiplier other than 1 or an unknown include_top leaves what it changes unknown', async () => {
+    const img = 'img = keras.Input(shape=(224, 224, 3))\n';
+    assert.equal(await shapeOf(img + 'enc = keras.applications.MobileNetV2(alpha=0.5, include_top=False, pooling="max")\nf = enc(img)\n', 'f'), '(None, ?)');
+    assert.equal(await shapeOf(img + 'def build(top):\n    enc = keras.applications.Xception(include_top=top)\n    return enc(img)\nf = build(flag)\n', 'f'), undefined);
+  });
+
+  it('feature maps fed to an LSTM through TimeDistributed are 5-D (SL202); pooled they are a sequence of vectors', async () => {
+    const video = 'video = keras.Input(shape=(None, 224, 224, 3))\n';
+    const body = (pooling: string) => `${video}cnn = keras.applications.DenseNet121(include_top=False, weights=None${pooling})\nframes = layers.TimeDistributed(layers.Lambda(lambda x: cnn(x)))(video)\nh = layers.LSTM(64)(frames)\n`;
+    assert.deepEqual((await codes(body(''))).filter((c) => c.startsWith('SL202')), ['SL202@8']);
+    assert.deepEqual(await codes(body(', pooling="avg"')), []);
+    assert.equal(await shapeOf(body(', pooling="avg"'), 'frames'), '(None, None, 1024)');
   });
 });

@@ -1,4 +1,4 @@
-// tfjs twins of the buggy Keras fixtures (SL201–SL209, SL220) and of their `_fixed` versions. Each program
+// tfjs twins of the buggy Keras fixtures (SL201–SL209, SL220, SL221) and of their `_fixed` versions. Each program
 // follows its fixture line by line: the same layers, units, arguments and data shapes (N samples).
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -667,6 +667,42 @@ function sl220PredictDefaultBatch(fixed: boolean): Program {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// SL221: merge layers given inputs that do not line up.
+
+function sl221ConcatenatePooled(fixed: boolean): Program {
+  return async (o) => {
+    const [vocabSize, seqLen] = [8000, 60];
+    const model = await o.build(() => {
+      const inputs = tf.input({ shape: [seqLen] });
+      const embedded = K.embedding({ inputDim: vocabSize, outputDim: 100 }).apply(inputs) as tf.SymbolicTensor;
+      const recurrent = L.bidirectional({ layer: K.gru({ units: 32, returnSequences: !fixed }) }).apply(embedded) as tf.SymbolicTensor;
+      const conv = K.conv1d({ filters: 64, kernelSize: 3, activation: 'relu' }).apply(embedded) as tf.SymbolicTensor;
+      const pooled = L.globalMaxPooling1d().apply(conv) as tf.SymbolicTensor;
+      const merged = L.concatenate().apply([recurrent, pooled]) as tf.SymbolicTensor;
+      const outputs = L.dense({ units: 5, activation: 'softmax' }).apply(merged) as tf.SymbolicTensor;
+      return tf.model({ inputs, outputs });
+    });
+    await o.compile(model, { loss: 'sparse_categorical_crossentropy' });
+    await o.fit(model, randint(1, vocabSize, [N, seqLen]), randlabels(0, 5, [N]), { batchSize: 32 });
+  };
+}
+
+function sl221ResidualAdd(fixed: boolean): Program {
+  return async (o) => {
+    const model = await o.build(() => {
+      const inputs = tf.input({ shape: [40] });
+      const x = K.embedding({ inputDim: 5000, outputDim: 128 }).apply(inputs) as tf.SymbolicTensor;
+      let h = K.lstm({ units: fixed ? 128 : 64, returnSequences: true }).apply(x) as tf.SymbolicTensor;
+      h = L.add().apply([x, h]) as tf.SymbolicTensor;
+      const outputs = L.timeDistributed({ layer: L.dense({ units: 12, activation: 'softmax' }) }).apply(h) as tf.SymbolicTensor;
+      return tf.model({ inputs, outputs });
+    });
+    await o.compile(model, { loss: 'sparse_categorical_crossentropy' });
+    await o.fit(model, randint(1, 5000, [N, 40]), randlabels(0, 12, [N, 40, 1]), { batchSize: 16 });
+  };
+}
+
 const PAIRS: Record<string, (fixed: boolean) => Program> = {
   SL201_lstm_1d_input_shape: sl201Lstm,
   SL201_gru_model_add_features_only: sl201Gru,
@@ -703,6 +739,8 @@ const PAIRS: Record<string, (fixed: boolean) => Program> = {
   SL209_subclassed_spam_filter: sl209Subclassed,
   SL220_stateful_fit_last_batch: sl220FitLastBatch,
   SL220_stateful_predict_default_batch: sl220PredictDefaultBatch,
+  SL221_concatenate_sequences_with_pooled_branch: sl221ConcatenatePooled,
+  SL221_residual_add_lstm_units: sl221ResidualAdd,
 };
 
 /** Programs by fixture name: each buggy fixture and its `_fixed` twin. */

@@ -10,7 +10,7 @@ import { observe, readKerasFixtures, reseed, writeHeader } from './oracle';
 const UPDATE = process.env.SEQLENS_ORACLE_UPDATE === '1';
 const PROGRAMS = { ...RULE_PROGRAMS, ...CLEAN_PROGRAMS };
 const fixtures = readKerasFixtures();
-const RULES = ['SL201', 'SL202', 'SL203', 'SL204', 'SL205', 'SL206', 'SL207', 'SL208', 'SL209', 'SL220'];
+const RULES = ['SL201', 'SL202', 'SL203', 'SL204', 'SL205', 'SL206', 'SL207', 'SL208', 'SL209', 'SL220', 'SL221'];
 
 describe('Keras fixtures: the tfjs oracle', function () {
   this.timeout(60000);

@@ -1,7 +1,7 @@
 // Dense, Dropout, Flatten, Reshape, RepeatVector, Masking, the merge layers and the other Keras layers
 // that sit around a recurrent one.
 import { Dim, UNKNOWN_DIM, intDim, knownProduct } from '../../shapes/dim';
-import { UNKNOWN_SHAPE, shapeOf, withLast } from '../../shapes/shape';
+import { UNKNOWN_SHAPE, normaliseAxis, shapeOf, withLast } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, argDim, argInt, argValue } from '../layer';
@@ -24,21 +24,28 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const input = tensorIn(args);
   const out = (shape: TensorValue['shape']) => kerasTensor(shape, ctx.origin);
   if (layer.kind === 'Concatenate' || MERGE.includes(layer.kind)) {
-    const items = args[0]?.kind === 'list' || args[0]?.kind === 'tuple' ? args[0].items : [];
-    const tensors = items.filter((v): v is TensorValue => v.kind === 'tensor');
-    if (tensors.length !== items.length || !tensors.length || !tensors.every((t) => t.shape.rankKnown && t.shape.dims.length === tensors[0].shape.dims.length)) return out(UNKNOWN_SHAPE);
+    const tensors = mergeInputs(args);
+    if (!tensors || !tensors.every((t) => t.shape.rankKnown && t.shape.dims.length === tensors[0].shape.dims.length)) return out(UNKNOWN_SHAPE);
+    // Inputs Keras refuses to merge (SL221 says why): nothing comes out.
+    if (mergeMismatch(layer, tensors)) return out(UNKNOWN_SHAPE);
     // A merge of per-step outputs is still per step.
     const seqFrom = tensors.find((t) => t.seqFrom)?.seqFrom;
     if (layer.kind !== 'Concatenate') {
-      // Add, Multiply, …: element-wise over inputs of one shape.
-      return { ...out(tensors[0].shape), seqFrom };
+      // Add, Multiply, …: element-wise, an axis of size 1 broadcast to the other inputs' size on it.
+      const dims = tensors[0].shape.dims.map((d, k) => {
+        if (k === 0 || d.kind !== 'int' || d.value !== 1) return d;
+        const others = tensors.map((t) => t.shape.dims[k]);
+        return others.every((o) => o.kind === 'int') ? intDim(Math.max(...others.map((o) => (o.kind === 'int' ? o.value : 1)))) : UNKNOWN_DIM;
+      });
+      return { ...out(shapeOf(dims)), seqFrom };
     }
-    const axis = intValue(argValue(layer, 'axis'));
     const rank = tensors[0].shape.dims.length;
-    if (axis !== undefined && axis !== -1 && axis !== rank - 1) return out(UNKNOWN_SHAPE);
-    const lasts = tensors.map((t) => t.shape.dims[t.shape.dims.length - 1]);
-    const total = lasts.every((d) => d.kind === 'int') ? intDim(lasts.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0)) : UNKNOWN_DIM;
-    return { ...out(withLast(tensors[0].shape, total)), seqFrom };
+    const i = concatAxis(layer, rank);
+    if (i === undefined) return out(UNKNOWN_SHAPE);
+    // Keras' compute_output_shape: the first input's shape, the joined axis summed.
+    const joined = tensors.map((t) => t.shape.dims[i]);
+    const total = joined.every((d) => d.kind === 'int') ? intDim(joined.reduce((s, d) => s + (d.kind === 'int' ? d.value : 0), 0)) : UNKNOWN_DIM;
+    return { ...out(shapeOf(tensors[0].shape.dims.map((d, k) => (k === i ? total : d)))), seqFrom };
   }
   if (layer.kind === 'Dot') return dot(layer, args, out);
   if (!input) return UNKNOWN;
@@ -67,6 +74,76 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
     default:
       return SAME.includes(layer.kind) ? { ...input, origin: ctx.origin } : UNKNOWN;
   }
+}
+
+/** The tensors a merge layer is called on, `layer([a, b])`; undefined when they are not all tensors. */
+export function mergeInputs(args: Value[]): TensorValue[] | undefined {
+  const items = args[0]?.kind === 'list' || args[0]?.kind === 'tuple' ? args[0].items : [];
+  const tensors = items.filter((v): v is TensorValue => v.kind === 'tensor');
+  return tensors.length && tensors.length === items.length ? tensors : undefined;
+}
+
+/** Concatenate's axis (default -1) as an index into inputs of `rank` axes; undefined when it is not known or is the batch. */
+export function concatAxis(layer: LayerDesc, rank: number): number | undefined {
+  const given = layer.args.get('axis');
+  const axis = given ? intValue(given.value) : -1;
+  if (axis === undefined) return undefined;
+  const i = normaliseAxis(axis, rank);
+  return i === undefined || i === 0 ? undefined : i;
+}
+
+/** Why Keras refuses to merge inputs when the layer is built. */
+export type MergeMismatch =
+  | { kind: 'rank' }
+  /** Two inputs with other known sizes on an axis (counted with the batch) that must agree. */
+  | { kind: 'size'; axis: number; sizes: [number, number]; inputs: [number, number] };
+
+/**
+ * Inputs a merge layer refuses, as tf.keras 2.x and Keras 3 check them when the layer is built; undefined when they
+ * fit or may fit (an unknown size fits anything, the batch axis is not compared).
+ * - Concatenate: the same number of axes, and the same size on every axis but the joined one ("A `Concatenate`
+ *   layer requires inputs with matching shapes except for the concat axis"). Keras 3 lets a size of 1 pass the build,
+ *   but concatenating then raises all the same.
+ * - Add, Subtract, Multiply, Average, Maximum, Minimum: the shapes after the batch, lined up from their last axis,
+ *   must broadcast: on each axis the sizes agree or one is 1 ("Operands could not be broadcast together with
+ *   shapes"). Inputs of different ranks are allowed (the shorter one gains axes after the batch).
+ */
+export function mergeMismatch(layer: LayerDesc, tensors: TensorValue[]): MergeMismatch | undefined {
+  if (tensors.length < 2 || !tensors.every((t) => t.shape.rankKnown)) return undefined;
+  const size = (t: TensorValue, k: number): number | undefined => {
+    const d = t.shape.dims[k];
+    return d?.kind === 'int' ? d.value : undefined;
+  };
+  if (layer.kind === 'Concatenate') {
+    const rank = tensors[0].shape.dims.length;
+    if (tensors.some((t) => t.shape.dims.length !== rank)) return { kind: 'rank' };
+    const i = concatAxis(layer, rank);
+    if (i === undefined) return undefined;
+    for (let k = 1; k < rank; k++) {
+      if (k === i) continue;
+      const first = tensors.findIndex((t) => size(t, k) !== undefined);
+      if (first < 0) continue;
+      const other = tensors.findIndex((t) => size(t, k) !== undefined && size(t, k) !== size(tensors[first], k));
+      if (other >= 0) return { kind: 'size', axis: k, sizes: [size(tensors[first], k)!, size(tensors[other], k)!], inputs: [first, other] };
+    }
+    return undefined;
+  }
+  if (!MERGE.includes(layer.kind)) return undefined;
+  // Pairwise against the first input, lined up from the last axis; the batch axis (0) is left out.
+  const a = tensors[0];
+  for (let n = 1; n < tensors.length; n++) {
+    const b = tensors[n];
+    const ra = a.shape.dims.length;
+    const rb = b.shape.dims.length;
+    for (let back = 1; back < Math.min(ra, rb); back++) {
+      const x = size(a, ra - back);
+      const y = size(b, rb - back);
+      if (x !== undefined && y !== undefined && x !== y && x !== 1 && y !== 1) {
+        return { kind: 'size', axis: Math.max(ra, rb) - back, sizes: [x, y], inputs: [0, n] };
+      }
+    }
+  }
+  return undefined;
 }
 
 /**
