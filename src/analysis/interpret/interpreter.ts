@@ -795,14 +795,18 @@ export class Interpreter {
     let thenLeft: boolean | undefined;
     let elseLeft: boolean | undefined;
     const depth = this.modelBranches.enterThen();
+    const branches: ReturnType<Interpreter['runBranch']>[] = [];
     try {
-      thenLeft = this.execBlock(stmt.body, thenScope);
+      branches.push(this.runBranch(() => this.execBlock(stmt.body, thenScope)));
+      thenLeft = branches[0].left;
       this.modelBranches.enterElse();
-      elseLeft = this.execBlock(stmt.orelse, elseScope);
+      branches.push(this.runBranch(() => this.execBlock(stmt.orelse, elseScope)));
+      elseLeft = branches[1].left;
     } finally {
       this.uncertain--;
       if (elseLeft === undefined) this.modelBranches.unwind(depth);
     }
+    this.joinBranchWrites(branches);
     this.modelBranches.leave(thenLeft, elseLeft);
     const live = [...(thenLeft ? [] : [thenScope]), ...(elseLeft ? [] : [elseScope])];
     // A branch without `else` that assigns a new name: Python code after it nearly always runs that branch.
@@ -1760,6 +1764,14 @@ export class Interpreter {
    * what another path set.
    */
   setAttribute(object: InstanceValue, name: string, value: Value): void {
+    const branch = this.branchWrites.at(-1);
+    if (branch) branch.note(object, name, object.attrs.get(name), this.maybeAttrs.get(object)?.has(name) === true);
+    // Set on the path of an if/else branch itself: that path's value, joined with the other path's where they meet.
+    if (branch && branch.level === this.uncertain) {
+      object.attrs.set(name, value);
+      this.maybeAttrs.get(object)?.delete(name);
+      return;
+    }
     const before = this.uncertain > 0 ? object.attrs.get(name) : undefined;
     object.attrs.set(name, before ? joinValues(before, value) : value);
     // Set only on a path that may not run: the attribute may not exist (see hasAttribute).
@@ -1791,6 +1803,64 @@ export class Interpreter {
 
   /** Attributes set only under a condition the analysis could not decide, by instance. */
   private readonly maybeAttrs = new WeakMap<InstanceValue, Set<string>>();
+
+  /** The attributes the if/else branches being run set (innermost last), each with what it held before the branch. */
+  private readonly branchWrites: AttributeWrites[] = [];
+
+  /**
+   * Runs one branch of an if/else whose test is not decided, noting the attributes it sets: afterwards each holds
+   * again what it held before the branch, and the branch's own values are kept in `writes`. `raised`: the branch left
+   * by raising (it left, and returned nothing), so no path goes on from it.
+   */
+  private runBranch(run: () => boolean): { left: boolean; raised: boolean; writes: AttributeWrites } {
+    const writes = new AttributeWrites(this.uncertain);
+    const returns = this.frame.returns.length;
+    this.branchWrites.push(writes);
+    let left: boolean;
+    try {
+      left = run();
+    } finally {
+      this.branchWrites.pop();
+      writes.settle((object, name, prior) => {
+        if (prior.value === undefined) object.attrs.delete(name);
+        else object.attrs.set(name, prior.value);
+        let maybe = this.maybeAttrs.get(object);
+        if (prior.maybe) {
+          if (!maybe) this.maybeAttrs.set(object, (maybe = new Set()));
+          maybe.add(name);
+        } else maybe?.delete(name);
+      }, (object, name) => ({ value: object.attrs.get(name), maybe: this.maybeAttrs.get(object)?.has(name) === true }));
+    }
+    return { left, raised: left && this.frame.returns.length === returns, writes };
+  }
+
+  /**
+   * Past an if/else: each attribute a branch set holds the join of what the paths that go on give it (a branch that
+   * raised gives nothing; one that did not set it, what it held before), and may not exist when some path left it
+   * unset. Set as the statement's own write, so an enclosing branch notes it and a path that may not run joins it.
+   */
+  private joinBranchWrites(branches: { left: boolean; raised: boolean; writes: AttributeWrites }[]): void {
+    const going = branches.filter((b) => !b.raised);
+    const from = going.length ? going : branches;
+    const keys = new Map<InstanceValue, Set<string>>();
+    for (const b of branches) for (const [object, names] of b.writes.priors) for (const name of names.keys()) (keys.get(object) ?? keys.set(object, new Set()).get(object)!).add(name);
+    for (const [object, names] of keys) {
+      for (const name of names) {
+        const prior = branches.map((b) => b.writes.priors.get(object)?.get(name)).find((p) => p !== undefined)!;
+        const states = from.map((b) => b.writes.after.get(object)?.get(name) ?? prior);
+        const present = states.filter((st) => st.value !== undefined);
+        if (present.length === 0) continue;
+        const joined = joinAll(present.map((st) => st.value!))!;
+        const maybe = present.length < states.length || present.some((st) => st.maybe);
+        this.setAttribute(object, name, joined);
+        if (maybe) {
+          let set = this.maybeAttrs.get(object);
+          if (!set) this.maybeAttrs.set(object, (set = new Set()));
+          set.add(name);
+        }
+      }
+    }
+  }
 
   /** `hasattr(object, name)`: true when the attribute is certainly there, undefined when the analysis cannot tell. */
   hasAttribute(object: Value, name: string, node: { range: Range }): boolean | undefined {
@@ -2232,9 +2302,13 @@ export class Interpreter {
   /**
    * A call of one of several callables (a layer class picked in if/else, then built): each is called, muted since it
    * may never be, and the results are what they all agree on (two layers of one class with their agreed arguments, or
-   * a layer that is one of several). One that reports an error, or gives unknown, makes the result unknown.
+   * a layer that is one of several). One that reports an error, or gives unknown, makes the result unknown. None among
+   * them is not called: calling None raises, so the call that goes on is another's, and with one other left it is
+   * that one's own call.
    */
-  private callEither(options: Value[], args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
+  private callEither(allOptions: Value[], args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
+    const options = allOptions.filter((option) => option.kind !== 'none');
+    if (options.length === 1 && options.length < allOptions.length) return this.callValue(options[0], args, kwargs, expr, partial);
     const results: Value[] = [];
     for (const option of options) {
       const result = this.mutedResult(() => this.callValue(option, args, kwargs, expr, partial), false);
@@ -3483,6 +3557,8 @@ function compareValues(ops: string[], values: Value[]): Value {
     let r: boolean | undefined;
     if (op === 'is' || op === 'is not') {
       if (a.kind === 'unknown' || b.kind === 'unknown') return UNKNOWN;
+      // One of several values, None among them (`self.proj = nn.Linear(…) if c else None`): not decided.
+      if ((a.kind === 'either' && a.options.some((o) => o.kind === 'none')) || (b.kind === 'either' && b.options.some((o) => o.kind === 'none'))) return UNKNOWN;
       if (b.kind === 'none' || a.kind === 'none') r = a.kind === b.kind;
       else return UNKNOWN;
       if (op === 'is not') r = !r;
@@ -3530,4 +3606,37 @@ function sequentialChildren(args: Value[]): LayerDesc[] {
 /** What a NumPy array's own method, attribute or index gives is NumPy's too (torch.from_numpy is a function). */
 function stillNumpy(from: TensorValue, result: Value): Value {
   return from.numpy && result.kind === 'tensor' && !result.numpy ? { ...result, numpy: true } : result;
+}
+
+/** What an attribute held at a point: its value (undefined: not set) and whether it may not exist. */
+interface AttributeState {
+  value: Value | undefined;
+  maybe: boolean;
+}
+
+/** The attributes one branch of an if/else sets: what each held before the branch, and at its end. */
+class AttributeWrites {
+  readonly priors = new Map<InstanceValue, Map<string, AttributeState>>();
+  readonly after = new Map<InstanceValue, Map<string, AttributeState>>();
+
+  /** `level`: the count of paths that may not run inside which the branch's own statements run. */
+  constructor(readonly level: number) {}
+
+  note(object: InstanceValue, name: string, value: Value | undefined, maybe: boolean): void {
+    let names = this.priors.get(object);
+    if (!names) this.priors.set(object, (names = new Map()));
+    if (!names.has(name)) names.set(name, { value, maybe });
+  }
+
+  /** Keeps each attribute's value at the branch's end (read by `now`), then puts back what it held before. */
+  settle(restore: (object: InstanceValue, name: string, prior: AttributeState) => void, now: (object: InstanceValue, name: string) => AttributeState): void {
+    for (const [object, names] of this.priors) {
+      const after = new Map<string, AttributeState>();
+      this.after.set(object, after);
+      for (const [name, prior] of names) {
+        after.set(name, now(object, name));
+        restore(object, name, prior);
+      }
+    }
+  }
 }

@@ -254,16 +254,25 @@ function isChoosable(v: Value): boolean {
   return (v.kind === 'module' && v.path.startsWith('torch.')) || (v.kind === 'class' && v.cls.isTorchModule && !v.cls.isKerasModel);
 }
 
-/** Torch classes or functions picked on different paths: one of them, each called when it is. */
+/**
+ * Torch classes or functions picked on different paths: one of them, each called when it is. None set on a path
+ * (`self.proj = nn.Linear(h, n) if c else None`) is an option too, beside such a callable or a torch module (a layer, a
+ * user module's instance): a call of it calls the others, since calling None raises, while `is None` stays undecided.
+ */
 function eitherOf(a: Value, b: Value): Value | undefined {
   const options: Value[] = [];
+  const orNone = a.kind === 'none' || b.kind === 'none' || (a.kind === 'either' && a.options.some(isNone)) || (b.kind === 'either' && b.options.some(isNone));
   for (const value of [a, b]) {
     for (const option of value.kind === 'either' ? value.options : [value]) {
-      if (!isChoosable(option)) return undefined;
+      if (!isChoosable(option) && !(orNone && (option.kind === 'none' || moduleOf(option)))) return undefined;
       if (!options.some((o) => sameValue(o, option))) options.push(option);
     }
   }
   return options.length <= MAX_ALTERNATIVES ? { kind: 'either', options } : undefined;
+}
+
+function isNone(v: Value): boolean {
+  return v.kind === 'none';
 }
 
 /**

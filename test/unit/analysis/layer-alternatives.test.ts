@@ -198,3 +198,61 @@ class Encoder(nn.Module):
     assert.equal(lengths?.shape, '(?,)');
   });
 });
+
+// An attribute set on the paths of an if/else the analysis cannot decide holds what those paths give it where they
+// meet: a placeholder overwritten on every path is gone, a path that raises gives nothing, and None set on one path
+// (`nn.Linear(...) if c else None`) is one of the values: calling it is the other value's call (calling None raises),
+// while `is None` stays undecided.
+const RNN_BY_CELL = "self.rnn = None\nif config.cell == 'lstm':\n    self.rnn = nn.LSTM(8, 16, batch_first=True)\nelse:\n    self.rnn = nn.GRU(8, 16, batch_first=True)";
+
+describe('attributes set on paths not decided', () => {
+  it('a None placeholder overwritten on both paths of an if/else is gone: the layers both paths set are called', async () => {
+    const body = TAGGER(RNN_BY_CELL, 'out, _ = self.rnn(self.emb(x))\nreturn out');
+    assert.equal(await shapeOf(body, 'out'), '(4, 7, 16)');
+  });
+
+  it('a placeholder overwritten in each branch of a nested if/elif/else is gone', async () => {
+    const init = "self.rnn = None\nif config.cell == 'lstm':\n    self.rnn = nn.LSTM(8, 16, batch_first=True)\nelif config.cell == 'gru':\n    self.rnn = nn.GRU(8, 16, batch_first=True)\nelse:\n    self.rnn = nn.RNN(8, 16, batch_first=True)";
+    const body = TAGGER(init, 'out, _ = self.rnn(self.emb(x))\nreturn out');
+    assert.equal(await shapeOf(body, 'out'), '(4, 7, 16)');
+  });
+
+  it('a path that raises sets nothing: the attribute holds what the other path set', async () => {
+    // Joined with the GRU set before the if, the LSTM's state (a tuple) would be unknown.
+    const init = "self.rnn = nn.GRU(8, 16, batch_first=True)\nif config.cell == 'lstm':\n    self.rnn = nn.LSTM(8, 16, batch_first=True)\nelse:\n    raise ValueError(config.cell)";
+    const body = TAGGER(init, 'out, (h, c) = self.rnn(self.emb(x))\nreturn h');
+    assert.equal(await shapeOf(body, 'h'), '(1, 4, 16)');
+  });
+
+  it('an attribute one path leaves as it was joins the old value with the new one', async () => {
+    const init = "self.rnn = nn.LSTM(8, 16, batch_first=True)\nif config.bi:\n    self.rnn = nn.LSTM(8, 16, batch_first=True, bidirectional=True)";
+    const body = TAGGER(init, 'out, _ = self.rnn(self.emb(x))\nreturn out');
+    assert.equal(await shapeOf(body, 'out'), '(4, 7, ?)');
+  });
+
+  it('a layer or None by a conditional expression: calling it is the layer’s call', async () => {
+    const body = TAGGER('self.proj = nn.Linear(8, 3) if config.project else None', 'p = self.proj(self.emb(x))\nreturn p');
+    assert.equal(await shapeOf(body, 'p'), '(4, 7, 3)');
+  });
+
+  it('a layer set in one branch and None in the other: calling it is the layer’s call', async () => {
+    const body = TAGGER('if config.project:\n    self.proj = nn.Linear(8, 3)\nelse:\n    self.proj = None', 'p = self.proj(self.emb(x))\nreturn p');
+    assert.equal(await shapeOf(body, 'p'), '(4, 7, 3)');
+  });
+
+  it('a layer or None is not decided by `is None`: both branches run and join', async () => {
+    const forward = 'h = self.emb(x)\nif self.proj is None:\n    z = h.sum(-1)\nelse:\n    z = self.proj(h)\nw = z\nreturn w';
+    const body = TAGGER('self.proj = nn.Linear(8, 3) if config.project else None', forward);
+    assert.equal(await shapeOf(body, 'w'), undefined);
+    const same = TAGGER('self.proj = nn.Linear(8, 8) if config.project else None', 'h = self.emb(x)\nif self.proj is not None:\n    h = self.proj(h)\nz = h\nreturn z');
+    assert.equal(await shapeOf(same, 'z'), '(4, 7, 8)');
+  });
+
+  it('a layer or None is checked as the layer is: a feature size it refuses is reported', async () => {
+    const alone = TAGGER('self.proj = nn.Linear(6, 3)', 'p = self.proj(self.emb(x))\nreturn p');
+    const orNone = TAGGER('self.proj = nn.Linear(6, 3) if config.project else None', 'p = self.proj(self.emb(x))\nreturn p');
+    const found = await codes(alone);
+    assert.ok(found.length > 0);
+    assert.deepEqual(await codes(orNone), found);
+  });
+});
