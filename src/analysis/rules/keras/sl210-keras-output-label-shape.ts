@@ -9,6 +9,13 @@ const CATEGORICAL = /^(categorical_crossentropy|categorical_hinge|kl_divergence|
 /** Losses computed element by element, which broadcast a size-1 axis against any other. */
 const ELEMENTWISE = /^(binary_crossentropy|binary_focal_crossentropy|mean_squared_error|mse|mean_absolute_error|mae|mean_absolute_percentage_error|mape|mean_squared_logarithmic_error|msle|hinge|squared_hinge|log_cosh|logcosh|huber|poisson)$/;
 
+/**
+ * Losses whose kernels check the shapes themselves in Keras 3 (keras.ops.binary_crossentropy: "Arguments `target` and
+ * `output` must have the same shape"), and in tf.keras 2.x when the output comes from a sigmoid, whose input it then
+ * takes as logits (tf.nn.sigmoid_cross_entropy_with_logits: "logits and labels must have the same shape").
+ */
+const CHECKS_SHAPES = /^(binary_crossentropy|binary_focal_crossentropy)$/;
+
 type Mismatch = { kind: 'rank' | 'width' | 'ids' | 'axis'; silent: boolean; labels: Dim[]; output: Dim[]; axis?: number };
 
 const known = (d: Dim | undefined): number | undefined => (d?.kind === 'int' ? d.value : undefined);
@@ -86,7 +93,7 @@ export const kerasOutputLabelShape: Rule = {
   summary: 'The labels given to fit/evaluate do not have the shape of the model\'s output: another rank (per-step labels for a per-sample output, or the reverse) or another width.',
   docs: {
     whatItDoes: 'At `fit`, `evaluate`, `train_on_batch` and `test_on_batch` (and `fit_generator`/`evaluate_generator`; for data given as a stream of (x, y) batches, a `TimeseriesGenerator` or a generator function, it reads one batch), compares the shape of the labels with the model\'s output shape as tf.keras 2.x and Keras 3 line them up for the loss: a sparse loss takes one integer per output row; other losses take the output\'s shape, give or take a trailing axis of size 1. A loss passed as a function of the program that returns a Keras loss of its two arguments (`def loss(labels, logits): return sparse_categorical_crossentropy(labels, logits, from_logits=True)`) is read as that loss; other loss functions are not compared. An axis after the batch that the model leaves unknown (an Embedding without input_length gives `(None, None, 127)`) is read from the model\'s output for the `x` given to the same call.',
-    whyIsThisBad: 'tf.keras 2.x and Keras 3 raise at `fit` (`Shapes (None, 22) and (None, 3) are incompatible`, `Incompatible shapes`); Keras 1 and 2.0–2.3 raised `Error when checking target: expected dense_2 to have shape (3,) but got array with shape (22,)`. With an element-wise loss (mse, binary_crossentropy) and an axis of size 1, tf.keras 2.x and Keras 3 broadcast it silently: one sigmoid unit against 11 targets, or 96 outputs per step against 1 target, trains on a loss that means nothing.',
+    whyIsThisBad: 'tf.keras 2.x and Keras 3 raise at `fit` (`Shapes (None, 22) and (None, 3) are incompatible`, `Incompatible shapes`); Keras 1 and 2.0–2.3 raised `Error when checking target: expected dense_2 to have shape (3,) but got array with shape (22,)`. With an element-wise loss (mse, mae) and an axis of size 1, tf.keras 2.x and Keras 3 broadcast it silently: 96 outputs per step against 1 target trains on a loss that means nothing. binary_crossentropy checks the shapes in Keras 3, and in tf.keras 2.x when the output comes from a sigmoid ("logits and labels must have the same shape"); after any other activation tf.keras 2.x broadcasts it as mse does.',
     example: 'model = Sequential([LSTM(32, input_shape=(10, 8)), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)   # y: (n, 10, 5), a class per step',
     useInstead: 'model = Sequential([LSTM(32, input_shape=(10, 8), return_sequences=True), Dense(5, activation="softmax")])\nmodel.compile(loss="categorical_crossentropy", optimizer="adam")\nmodel.fit(x, y)',
     references: ['https://keras.io/api/losses/', 'https://keras.io/api/models/model_training_apis/#fit-method'],
@@ -119,7 +126,9 @@ export const kerasOutputLabelShape: Rule = {
         : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}`;
       // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.
       const modern = event.method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x and Keras 3';
-      const consequence = mismatch.silent
+      const consequence = mismatch.silent && CHECKS_SHAPES.test(loss)
+        ? `; ${event.method.endsWith('_generator') ? '' : 'Keras 3 raises "Arguments `target` and `output` must have the same shape", and '}tf.keras 2.x raises "logits and labels must have the same shape" when the output comes from a sigmoid; after any other activation tf.keras 2.x broadcasts the size-1 axis without an error (Keras 1 and 2.0–2.3 raised "Error when checking target"), and the model trains on a meaningless loss`
+        : mismatch.silent
         ? `; ${loss} broadcasts the size-1 axis without an error in ${modern} (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
         : `: Keras raises at ${event.method} (${modern}: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
       ctx.report({
