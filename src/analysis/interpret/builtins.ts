@@ -3,7 +3,7 @@ import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { NONE, UNKNOWN, Value, intOrUnknown, partBounds, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
+import { NONE, UNKNOWN, Value, type ClassInfo, intOrUnknown, partBounds, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import { linkedSize } from '../ops/dims-from-values';
 import { frameLength, isFrame } from '../ops/pandas';
 import type { Interpreter } from './interpreter';
@@ -222,6 +222,7 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
 
 /** isinstance for the kinds of values we track; undefined when it cannot tell. */
 function isInstance(value: Value | undefined, type: Value): boolean | undefined {
+  if (value && type.kind === 'class') return isInstanceOfClass(value, type.cls);
   if (!value || value.kind === 'unknown' || type.kind !== 'module') return undefined;
   if (value.kind === 'layer' && value.layer.alternatives) {
     // One of several layers: decided only when every alternative gives the same answer; a user module (which may
@@ -258,6 +259,41 @@ function isInstance(value: Value | undefined, type: Value): boolean | undefined 
   if (!kinds) return undefined;
   return kinds.includes(value.kind);
 }
+
+/**
+ * isinstance against a class of the program: an instance of it or of a class extending it holds, an instance of
+ * another class of the program does not, as does a layer torch builds when the class extends no torch layer.
+ * Undefined when it cannot tell: a value of no known class, or a class with a base the analysis could not follow.
+ */
+function isInstanceOfClass(value: Value, cls: ClassInfo): boolean | undefined {
+  if (value.kind === 'layer' && value.layer.alternatives) {
+    // One of several modules (set in if/else): decided only when every alternative gives the same answer.
+    const answers = value.layer.alternatives.map((option) => isInstanceOfClass(option.module ?? { kind: 'layer', layer: option }, cls));
+    return answers.every((a) => a === answers[0]) ? answers[0] : undefined;
+  }
+  const own = value.kind === 'instance' ? value.cls : value.kind === 'layer' ? value.layer.module?.cls : undefined;
+  if (own) return classExtends(own, cls, 0);
+  if (value.kind === 'layer' && value.layer.framework === 'torch' && !cls.torchLayer) return false;
+  return undefined;
+}
+
+/**
+ * Whether a class is another or extends it through the bases the analysis knows (bounded in depth). A class of the
+ * same name from another definition (a module read twice, a class defined again) leaves the answer open.
+ */
+function classExtends(own: ClassInfo, cls: ClassInfo, depth: number): boolean | undefined {
+  if (own.def === cls.def) return true;
+  if (depth > MAX_CLASS_DEPTH) return undefined;
+  let open = !!own.openBase || own.name === cls.name;
+  for (const base of own.bases) {
+    const answer = classExtends(base, cls, depth + 1);
+    if (answer) return true;
+    if (answer === undefined) open = true;
+  }
+  return open ? undefined : false;
+}
+
+const MAX_CLASS_DEPTH = 32;
 
 /** What iterating a value gives: its items when known, else what every item is like and how many there are. */
 interface Iterated {

@@ -60,6 +60,8 @@ const MODULE_RETURNING_WRAPPERS = new Set([
 ]);
 /** Torch containers: a class extending one holds modules the analysis does not list. */
 const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
+/** Base classes from libraries whose classes never extend a class of the program (see ClassInfo.openBase). */
+const LIBRARY_BASE = /^(?:torch|tensorflow|keras|builtins)(?:\.|$)/;
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
 const SHAPE_ONLY_METHODS = new Set(['view', 'reshape', 'permute', 'expand', 'repeat', 'tile', 'flatten', 'squeeze', 'unsqueeze', 'transpose', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 
@@ -740,10 +742,12 @@ export class Interpreter {
     let isKerasModel = false;
     let torchtextBase: string | undefined;
     let torchLayer: string | undefined;
+    let openBase = false;
     for (const baseExpr of stmt.bases) {
       const base = this.eval(baseExpr, scope);
       if (base.kind === 'class') {
         bases.push(base.cls);
+        openBase ||= !!base.cls.openBase;
         isTorchModule ||= base.cls.isTorchModule;
         isKerasModel ||= base.cls.isKerasModel;
         torchtextBase ??= base.cls.torchtextBase;
@@ -760,11 +764,14 @@ export class Interpreter {
         }
         if (isKerasBase(path)) isKerasModel = true;
         torchtextBase ??= torchtextClass(path);
+        openBase ||= !LIBRARY_BASE.test(path);
+      } else if (!(baseExpr.kind === 'name' && baseExpr.id === 'object')) {
+        openBase = true;
       }
     }
     const methods = new Map<string, A.FunctionDef>();
     const classAttrs = new Map<string, Value>();
-    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}) };
+    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}), ...(openBase ? { openBase } : {}) };
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {

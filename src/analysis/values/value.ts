@@ -166,6 +166,11 @@ export interface ClassInfo {
   methods: Map<string, FunctionDef>;
   /** Class-level assignments (constants). */
   classAttrs: Map<string, Value>;
+  /**
+   * Set when a base is neither a class of the program nor a library class (an import the analysis could not follow):
+   * the class may then extend classes the analysis does not see, so `isinstance` cannot say it does not.
+   */
+  openBase?: boolean;
 }
 
 export type Value =
