@@ -2010,6 +2010,9 @@ export class Interpreter {
     const l = numberValue(left);
     const r = numberValue(right);
     const origin = this.originOf(node);
+    if (left.kind === 'bool' && right.kind === 'bool' && BOOL_BITWISE_OPS.has(op)) {
+      return { kind: 'bool', value: op === '&' ? left.value && right.value : op === '|' ? left.value || right.value : left.value !== right.value };
+    }
     // Python's bools are ints in arithmetic: `bidirectional + 1` is 2.
     if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float') {
       const value = integerOp(op, l, r);
@@ -3048,7 +3051,9 @@ function dimOf(v: Value | undefined): Dim {
   return UNKNOWN_DIM;
 }
 
-const INTEGER_OPS = new Set(['+', '-', '*', '//', '%']);
+const INTEGER_OPS = new Set(['+', '-', '*', '//', '%', '<<', '>>', '&', '|', '^']);
+/** The bitwise operators, which give a bool when both operands are bools (`True & False` is False, not 0). */
+const BOOL_BITWISE_OPS = new Set(['&', '|', '^']);
 
 function isInteger(v: Value): boolean {
   return v.kind === 'int' || v.kind === 'symint';
@@ -3071,8 +3076,43 @@ function integerOp(op: string, l: number, r: number): number | undefined {
     case '//': return r === 0 ? undefined : Math.floor(l / r);
     case '%': return r === 0 ? undefined : ((l % r) + r) % r;
     case '**': return boundedPower(l, r);
+    case '<<':
+    case '>>':
+    case '&':
+    case '|':
+    case '^':
+      return bitwiseOp(op, l, r);
     default: return undefined;
   }
+}
+
+/**
+ * Python's shifts and bitwise operators on ints, exact on arbitrarily large ints (BigInt, as Python's are unbounded),
+ * NaN past 2^53 (unknown to the caller). A negative shift count raises ValueError in Python: undefined. A left shift
+ * by more than 64 is never computed.
+ */
+function bitwiseOp(op: string, l: number, r: number): number | undefined {
+  if (!Number.isSafeInteger(l) || !Number.isSafeInteger(r)) return undefined;
+  const a = BigInt(l);
+  const b = BigInt(r);
+  let exact: bigint;
+  switch (op) {
+    case '<<':
+      if (r < 0) return undefined;
+      if (l === 0) return 0;
+      if (r >= 64) return NaN;
+      exact = a << b;
+      break;
+    case '>>':
+      if (r < 0) return undefined;
+      // Python's >> floors, as BigInt's does for negative numbers too; past 64 bits only the sign is left.
+      exact = r >= 64 ? (l < 0 ? -1n : 0n) : a >> b;
+      break;
+    case '&': exact = a & b; break;
+    case '|': exact = a | b; break;
+    default: exact = a ^ b; break;
+  }
+  return exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(exact) : NaN;
 }
 
 /** l ** r exactly, or NaN past 2^53 (unknown to the caller); a large exponent is never computed. */
