@@ -2332,7 +2332,7 @@ export class Interpreter {
         if (STR_INT_METHODS.has(name)) return { kind: 'symint', dim: UNKNOWN_DIM };
         if (receiver.kind === 'str' && name === 'format') return formatBraces(receiver.value, args, kwargs);
         if (receiver.kind === 'str' && name === 'join' && args.length === 1) return joinStrings(receiver.value, args[0]);
-        if (receiver.kind === 'str' && (name === 'split' || name === 'rsplit')) return splitString(receiver.value, args, kwargs);
+        if (receiver.kind === 'str' && (name === 'split' || name === 'rsplit')) return splitString(receiver.value, args, kwargs, name === 'rsplit');
         if (receiver.kind === 'str' && args.length === 0 && kwargs.size === 0) return changeCase(receiver.value, name);
         return UNKNOWN;
       case 'dict':
