@@ -200,6 +200,15 @@ function iterableLength(v: Value): number | undefined {
 }
 
 const MAX_UNROLL = 16;
+
+/**
+ * A loop over a dict (an nn.ModuleDict too) walks its keys in insertion order: a dict that lists all its keys, and not
+ * more than a loop unrolls, is looped over as the tuple of its keys.
+ */
+function dictKeysToIterate(v: Value): Value {
+  if (v.kind !== 'dict' || v.partial || v.parser || v.namespace || v.entries.size === 0 || v.entries.size > MAX_UNROLL) return v;
+  return { kind: 'tuple', items: [...v.entries.keys()].map((k): Value => ({ kind: 'str', value: k })) };
+}
 /** The most items a dict comprehension is unrolled over: a vocabulary written in the file. */
 const MAX_DICT_UNROLL = 256;
 /** The longest list whose length a counted loop gives (a longer one keeps an unknown length). */
@@ -955,7 +964,7 @@ export class Interpreter {
   }
 
   private execFor(stmt: A.For, scope: Scope): void {
-    const iter = iterable(this.eval(stmt.iter, scope));
+    const iter = dictKeysToIterate(iterable(this.eval(stmt.iter, scope)));
     if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
