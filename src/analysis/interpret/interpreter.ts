@@ -202,6 +202,15 @@ function iterableLength(v: Value): number | undefined {
 }
 
 const MAX_UNROLL = 16;
+
+/**
+ * A loop over a dict (an nn.ModuleDict too) walks its keys in insertion order: a dict that lists all its keys, and not
+ * more than a loop unrolls, is looped over as the tuple of its keys.
+ */
+function dictKeysToIterate(v: Value): Value {
+  if (v.kind !== 'dict' || v.partial || v.parser || v.namespace || v.entries.size === 0 || v.entries.size > MAX_UNROLL) return v;
+  return { kind: 'tuple', items: [...v.entries.keys()].map((k): Value => ({ kind: 'str', value: k })) };
+}
 /** The most items a dict comprehension is unrolled over: a vocabulary written in the file. */
 const MAX_DICT_UNROLL = 256;
 /** The longest list whose length a counted loop gives (a longer one keeps an unknown length). */
@@ -966,7 +975,7 @@ export class Interpreter {
   }
 
   private execFor(stmt: A.For, scope: Scope): void {
-    const iter = iterable(this.eval(stmt.iter, scope));
+    const iter = dictKeysToIterate(iterable(this.eval(stmt.iter, scope)));
     if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
@@ -2087,6 +2096,9 @@ export class Interpreter {
     const l = numberValue(left);
     const r = numberValue(right);
     const origin = this.originOf(node);
+    if (left.kind === 'bool' && right.kind === 'bool' && BOOL_BITWISE_OPS.has(op)) {
+      return { kind: 'bool', value: op === '&' ? left.value && right.value : op === '|' ? left.value || right.value : left.value !== right.value };
+    }
     // Python's bools are ints in arithmetic: `bidirectional + 1` is 2.
     if (l !== undefined && r !== undefined && left.kind !== 'float' && right.kind !== 'float') {
       const value = integerOp(op, l, r);
@@ -2410,7 +2422,7 @@ export class Interpreter {
         if (STR_INT_METHODS.has(name)) return { kind: 'symint', dim: UNKNOWN_DIM };
         if (receiver.kind === 'str' && name === 'format') return formatBraces(receiver.value, args, kwargs);
         if (receiver.kind === 'str' && name === 'join' && args.length === 1) return joinStrings(receiver.value, args[0]);
-        if (receiver.kind === 'str' && (name === 'split' || name === 'rsplit')) return splitString(receiver.value, args, kwargs);
+        if (receiver.kind === 'str' && (name === 'split' || name === 'rsplit')) return splitString(receiver.value, args, kwargs, name === 'rsplit');
         if (receiver.kind === 'str' && args.length === 0 && kwargs.size === 0) return changeCase(receiver.value, name);
         return UNKNOWN;
       case 'dict':
@@ -3129,7 +3141,9 @@ function dimOf(v: Value | undefined): Dim {
   return UNKNOWN_DIM;
 }
 
-const INTEGER_OPS = new Set(['+', '-', '*', '//', '%']);
+const INTEGER_OPS = new Set(['+', '-', '*', '//', '%', '<<', '>>', '&', '|', '^']);
+/** The bitwise operators, which give a bool when both operands are bools (`True & False` is False, not 0). */
+const BOOL_BITWISE_OPS = new Set(['&', '|', '^']);
 
 function isInteger(v: Value): boolean {
   return v.kind === 'int' || v.kind === 'symint';
@@ -3152,8 +3166,43 @@ function integerOp(op: string, l: number, r: number): number | undefined {
     case '//': return r === 0 ? undefined : Math.floor(l / r);
     case '%': return r === 0 ? undefined : ((l % r) + r) % r;
     case '**': return boundedPower(l, r);
+    case '<<':
+    case '>>':
+    case '&':
+    case '|':
+    case '^':
+      return bitwiseOp(op, l, r);
     default: return undefined;
   }
+}
+
+/**
+ * Python's shifts and bitwise operators on ints, exact on arbitrarily large ints (BigInt, as Python's are unbounded),
+ * NaN past 2^53 (unknown to the caller). A negative shift count raises ValueError in Python: undefined. A left shift
+ * by more than 64 is never computed.
+ */
+function bitwiseOp(op: string, l: number, r: number): number | undefined {
+  if (!Number.isSafeInteger(l) || !Number.isSafeInteger(r)) return undefined;
+  const a = BigInt(l);
+  const b = BigInt(r);
+  let exact: bigint;
+  switch (op) {
+    case '<<':
+      if (r < 0) return undefined;
+      if (l === 0) return 0;
+      if (r >= 64) return NaN;
+      exact = a << b;
+      break;
+    case '>>':
+      if (r < 0) return undefined;
+      // Python's >> floors, as BigInt's does for negative numbers too; past 64 bits only the sign is left.
+      exact = r >= 64 ? (l < 0 ? -1n : 0n) : a >> b;
+      break;
+    case '&': exact = a & b; break;
+    case '|': exact = a | b; break;
+    default: exact = a ^ b; break;
+  }
+  return exact <= BigInt(Number.MAX_SAFE_INTEGER) && exact >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(exact) : NaN;
 }
 
 /** l ** r exactly, or NaN past 2^53 (unknown to the caller); a large exponent is never computed. */

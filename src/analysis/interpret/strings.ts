@@ -194,24 +194,95 @@ export function changeCase(text: string, method: string): Value {
 /** Python's whitespace for str.split() with no separator, within ASCII (str.isspace). */
 const ASCII_SPACE_RUNS = /[ \t\n\r\x0b\x0c\x1c-\x1f]+/;
 
+/** Python's whitespace for str.split() with no separator, within ASCII (str.isspace): one character. */
+const ASCII_SPACE = /[ \t\n\r\x0b\x0c\x1c-\x1f]/;
+
 /**
- * `s.split()` / `s.split(sep)` (and rsplit, which is the same without maxsplit) of a known string: its pieces. With
- * no separator Python splits on runs of whitespace and drops empty pieces; an empty separator raises; a maxsplit, a
- * separator not known, or non-ASCII text split on whitespace gives unknown. Past MAX_ITEMS only the count is kept.
+ * `s.split(sep, maxsplit)` / `s.rsplit(sep, maxsplit)` of a known string: its pieces, as Python gives them. With no
+ * separator Python splits on runs of whitespace and drops empty pieces; with a maxsplit of 0 or more it makes at most
+ * that many splits, from the left (split) or the right (rsplit), and keeps the rest as the last (first) piece: without a
+ * separator that rest loses its leading (trailing) whitespace only. An empty separator raises; a separator or maxsplit
+ * not known, or non-ASCII text split on whitespace gives unknown. Past MAX_ITEMS only the count is kept.
  */
-export function splitString(text: string, args: Value[], kwargs: Map<string, Value>): Value {
+export function splitString(text: string, args: Value[], kwargs: Map<string, Value>, fromRight = false): Value {
   const sep = args[0] ?? kwargs.get('sep');
-  const maxsplit = args[1] ?? kwargs.get('maxsplit');
-  if (args.length > 2 || (maxsplit && !(maxsplit.kind === 'int' && maxsplit.value === -1))) return UNKNOWN;
+  const maxsplitValue = args[1] ?? kwargs.get('maxsplit');
+  if (args.length > 2) return UNKNOWN;
+  let maxsplit = -1;
+  if (maxsplitValue) {
+    if (maxsplitValue.kind !== 'int' && maxsplitValue.kind !== 'bool') return UNKNOWN;
+    maxsplit = Number(maxsplitValue.value);
+  }
   let pieces: string[];
   if (!sep || sep.kind === 'none') {
     if (!/^[\x00-\x7f]*$/.test(text)) return UNKNOWN;
-    pieces = text.split(ASCII_SPACE_RUNS).filter((p) => p.length > 0);
+    pieces = maxsplit < 0 ? text.split(ASCII_SPACE_RUNS).filter((p) => p.length > 0) : splitOnSpace(text, maxsplit, fromRight);
   } else if (sep.kind === 'str' && sep.value.length > 0) {
-    pieces = text.split(sep.value);
+    pieces = maxsplit < 0 ? text.split(sep.value) : splitOn(text, sep.value, maxsplit, fromRight);
   } else {
     return UNKNOWN;
   }
   if (pieces.length > MAX_ITEMS) return summary('list', pieces.length);
   return sequence('list', pieces.map(strValue));
+}
+
+/** At most `maxsplit` splits of `text` at `sep`, from the left or from the right. */
+function splitOn(text: string, sep: string, maxsplit: number, fromRight: boolean): string[] {
+  const pieces: string[] = [];
+  if (!fromRight) {
+    let from = 0;
+    while (pieces.length < maxsplit) {
+      const at = text.indexOf(sep, from);
+      if (at < 0) break;
+      pieces.push(text.slice(from, at));
+      from = at + sep.length;
+    }
+    pieces.push(text.slice(from));
+    return pieces;
+  }
+  let to = text.length;
+  while (pieces.length < maxsplit && to >= sep.length) {
+    const at = text.lastIndexOf(sep, to - sep.length);
+    if (at < 0) break;
+    pieces.push(text.slice(at + sep.length, to));
+    to = at;
+  }
+  pieces.push(text.slice(0, to));
+  return pieces.reverse();
+}
+
+/** At most `maxsplit` splits of `text` on runs of whitespace (CPython's algorithm), from the left or from the right. */
+function splitOnSpace(text: string, maxsplit: number, fromRight: boolean): string[] {
+  const pieces: string[] = [];
+  const space = (i: number) => ASCII_SPACE.test(text[i]);
+  if (!fromRight) {
+    let i = 0;
+    for (;;) {
+      while (i < text.length && space(i)) i++;
+      if (i === text.length) break;
+      if (pieces.length === maxsplit) {
+        pieces.push(text.slice(i));
+        break;
+      }
+      let j = i;
+      while (j < text.length && !space(j)) j++;
+      pieces.push(text.slice(i, j));
+      i = j;
+    }
+    return pieces;
+  }
+  let j = text.length;
+  for (;;) {
+    while (j > 0 && space(j - 1)) j--;
+    if (j === 0) break;
+    if (pieces.length === maxsplit) {
+      pieces.push(text.slice(0, j));
+      break;
+    }
+    let i = j;
+    while (i > 0 && !space(i - 1)) i--;
+    pieces.push(text.slice(i, j));
+    j = i;
+  }
+  return pieces.reverse();
 }
