@@ -58,6 +58,7 @@ import { mergedRowsOrderMismatch } from './torch/sl160-merged-rows-order-mismatc
 import { paddedLastStep } from './torch/sl156-padded-last-step';
 import { packedLengthsRank } from './torch/sl159-packed-lengths-rank';
 import { layerNormShapeMismatch } from './torch/sl161-layernorm-shape-mismatch';
+import { unexpectedKeywordArgument } from './torch/sl162-unexpected-keyword-argument';
 import { rnnStateDroppedBetweenSteps } from './torch/sl163-rnn-state-dropped-between-steps';
 import { lstmCellStateAsInput } from './torch/sl165-lstm-cell-state-as-input';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
@@ -138,6 +139,7 @@ const RULES: readonly Rule[] = [
   paddedLastStep,
   packedLengthsRank,
   layerNormShapeMismatch,
+  unexpectedKeywordArgument,
   rnnStateDroppedBetweenSteps,
   lstmCellStateAsInput,
   layerFloatSize,

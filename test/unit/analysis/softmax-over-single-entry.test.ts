@@ -41,7 +41,7 @@ describe('SL127 softmax-over-single-entry', () => {
     // torch.softmax and the method also take the axis as axis= (F.softmax raises a TypeError on it).
     assert.deepEqual(await codes(`${head}w = torch.softmax(scores, axis=2)\n`), ['SL127']);
     assert.deepEqual(await codes(`${head}w = scores.softmax(axis=-1)\n`), ['SL127']);
-    assert.deepEqual(await codes(`${head}w = F.softmax(scores, axis=2)\n`), []);
+    assert.deepEqual(await codes(`${head}w = F.softmax(scores, axis=2)\n`), ['SL162']);
     assert.deepEqual(await codes(`${head}w = F.softmax(scores)\n`), []);
     assert.deepEqual(await codes(`${head}def f(d):\n    return F.softmax(scores, dim=d)\n`), []);
     assert.deepEqual(await codes('import torch\nimport torch.nn.functional as F\ndef f(x):\n    return F.softmax(x, dim=-1)\n'), []);
