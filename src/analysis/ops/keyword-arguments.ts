@@ -101,3 +101,14 @@ export const KEYWORD_TABLE: Readonly<Record<string, KeywordEntry>> = {
 export function keywordsTaken(callee: string): KeywordEntry | undefined {
   return Object.hasOwn(KEYWORD_TABLE, callee) ? KEYWORD_TABLE[callee] : undefined;
 }
+
+/** Whether some PyTorch release takes the keyword (or the callee fills it itself, which raises another TypeError). */
+export function takesKeyword(entry: KeywordEntry, name: string): boolean {
+  return entry.v113.includes(name) || entry.later.includes(name) || entry.reserved.includes(name);
+}
+
+/** The first keyword of a call that no PyTorch release takes for the callee, if the table knows the callee. */
+export function refusedKeyword(callee: string, keywords: readonly { name: string }[]): string | undefined {
+  const entry = keywordsTaken(callee);
+  return entry ? keywords.find((k) => !takesKeyword(entry, k.name))?.name : undefined;
+}

@@ -42,6 +42,11 @@ describe('SL162 unexpected-keyword-argument', () => {
     assert.match(softmax.message, /F\.softmax has no keyword argument axis= \(did you mean dim=\?\)/);
   });
 
+  it('a softmax given axis= on a 3-D tensor is SL162 alone: PyTorch raises before it would choose a dim (SL148)', async () => {
+    assert.deepEqual(await codes(`${HEAD}x = torch.randn(4, 5, 8)\ny = F.softmax(x, axis=2)\n`), ['SL162']);
+    assert.deepEqual(await codes(`${HEAD}x = torch.randn(4, 5, 8)\ny = F.softmax(x)\n`), ['SL148']);
+  });
+
   it('reports a tensor method given a misspelt keyword, in the words of the argument parser', async () => {
     const [finding] = await sl162('x = torch.randn(4, 8)\ns = x.sum(dim=1, keep_dim=True)\n');
     assert.match(finding.message, /Tensor\.sum has no keyword argument keep_dim= \(did you mean keepdim=\?\)/);

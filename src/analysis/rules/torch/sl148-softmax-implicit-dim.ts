@@ -2,6 +2,7 @@ import type { Call, Expr } from '../../parse/ast';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
+import { refusedKeyword } from '../../ops/keyword-arguments';
 import { fix, setKeyword } from '../edits';
 import type { Rule } from '../rule';
 import { codeText, keywordExpr, originNote, relatedOrigin } from './describe';
@@ -70,6 +71,8 @@ export const softmaxImplicitDim: Rule = {
     functionCall(event, ctx) {
       const what = FUNCTIONS[event.qualname];
       if (!what || event.call.hasStarArgs) return;
+      // A keyword the function does not take (F.softmax(x, axis=1)) raises before any dim is chosen: SL162's.
+      if (refusedKeyword(event.qualname, event.call.keywords)) return;
       const t = event.args[0] ?? event.kwargs.get('input');
       if (t?.kind !== 'tensor' || !implicit(event.args[1] ?? event.kwargs.get('dim'))) return;
       const inputExpr = event.call.args[0] ?? keywordExpr(event.call, 'input');

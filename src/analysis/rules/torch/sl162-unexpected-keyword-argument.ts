@@ -1,5 +1,5 @@
 import type { Call, Keyword } from '../../parse/ast';
-import { KeywordEntry, keywordsTaken } from '../../ops/keyword-arguments';
+import { KeywordEntry, keywordsTaken, takesKeyword } from '../../ops/keyword-arguments';
 import type { RuleContext } from '../../interpret/events';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
@@ -61,13 +61,9 @@ function check(callee: string, call: Call, ctx: RuleContext): void {
   const entry = keywordsTaken(callee);
   if (!entry) return;
   for (const keyword of call.keywords) {
-    if (isTaken(entry, keyword.name)) continue;
+    if (takesKeyword(entry, keyword.name)) continue;
     ctx.report(report(callee, entry, call, keyword));
   }
-}
-
-function isTaken(entry: KeywordEntry, name: string): boolean {
-  return entry.v113.includes(name) || entry.later.includes(name) || entry.reserved.includes(name);
 }
 
 function report(callee: string, entry: KeywordEntry, call: Call, keyword: Keyword) {
