@@ -1,24 +1,5 @@
-// Element-wise arithmetic between tensors (and scalars) broadcasts shapes.
-import { broadcastDim, withNonTensorOperand } from '../ops/broadcast';
-import { Dim, Origin } from '../shapes/dim';
-import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { MAX_ITEMS, MAX_STRING, TensorValue, Value, commonElement, intValue, longString, sequence, sequenceLength, strLength, strValue, summary } from '../values/value';
-
-export function broadcast(left: Value, right: Value, origin: Origin): TensorValue {
-  const l = left.kind === 'tensor' ? left : undefined;
-  const r = right.kind === 'tensor' ? right : undefined;
-  const dtype = l && r ? (l.dtype === r.dtype ? l.dtype : 'float') : (l ?? r)!.dtype;
-  if (!l || !r) return { kind: 'tensor', dtype: right.kind === 'float' || left.kind === 'float' ? 'float' : dtype, origin, shape: withNonTensorOperand((l ?? r)!.shape, l ? right : left) };
-  if (!l.shape.rankKnown || !r.shape.rankKnown) return { kind: 'tensor', dtype, origin, shape: UNKNOWN_SHAPE };
-  const rank = Math.max(l.shape.dims.length, r.shape.dims.length);
-  const dims: Dim[] = [];
-  for (let i = 0; i < rank; i++) {
-    const a = l.shape.dims[l.shape.dims.length - rank + i];
-    const b = r.shape.dims[r.shape.dims.length - rank + i];
-    dims.push(broadcastDim(a, b));
-  }
-  return { kind: 'tensor', dtype, origin, shape: shapeOf(dims) };
-}
+// Arithmetic on Python sequences and strings (tensors broadcast in ops/broadcast.ts).
+import { MAX_ITEMS, MAX_STRING, Value, commonElement, intValue, longString, sequence, sequenceLength, strLength, strValue, summary } from '../values/value';
 
 /**
  * `+` and `*` on lists, tuples and strings, bounded: `x + x` thirty times or `'a' * 10**9` gives a

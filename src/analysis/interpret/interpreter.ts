@@ -39,7 +39,8 @@ import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } fro
 import { pythonRandomCall } from './python-random';
 import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
-import { broadcast, sequenceArithmetic } from './arithmetic';
+import { broadcast } from '../ops/broadcast';
+import { sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
 import { paramsUsedAsSizes } from './sized-params';
@@ -2129,7 +2130,7 @@ export class Interpreter {
     if (op === '+' && left.kind === 'size' && right.kind === 'size') return left.dims.length + right.dims.length > MAX_ITEMS ? UNKNOWN : { kind: 'size', dims: [...left.dims, ...right.dims], of: left.of };
     if (left.kind === 'tensor' || right.kind === 'tensor') {
       if (op === '@') return tensorFunction('matmul', [left, right], new Map(), origin) ?? UNKNOWN;
-      const result = broadcast(left, right, origin);
+      const result = broadcast(left, right, origin, op);
       regroupBinary(left, right, result);
       return result;
     }
