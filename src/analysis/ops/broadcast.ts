@@ -18,6 +18,27 @@ export function broadcastDim(a: Dim | undefined, b: Dim | undefined): Dim {
   return UNKNOWN_DIM;
 }
 
+/** Two known sizes on which shapes cannot broadcast, and where: `back` counts axes from the last (1 for the last). */
+export interface BroadcastClash {
+  back: number;
+  a: Dim & { kind: 'int' };
+  b: Dim & { kind: 'int' };
+}
+
+/**
+ * The first axis, lined up from the last, on which two shapes certainly cannot broadcast: known sizes that differ,
+ * neither of them 1. PyTorch, NumPy and Keras check from the last axis backwards and name the first clash they meet;
+ * so does this. A size not known may fit.
+ */
+export function broadcastClash(a: readonly Dim[], b: readonly Dim[]): BroadcastClash | undefined {
+  for (let back = 1; back <= Math.min(a.length, b.length); back++) {
+    const x = a[a.length - back];
+    const y = b[b.length - back];
+    if (x.kind === 'int' && y.kind === 'int' && x.value !== y.value && x.value !== 1 && y.value !== 1) return { back, a: x, b: y };
+  }
+  return undefined;
+}
+
 /**
  * `a` without its merged sizes (DimInfo.merged) when `b` merged the same rows in another order ((sample, step) rows
  * against (step, sample) rows, SL160): the result's rows are neither.

@@ -1,6 +1,7 @@
 // Dense, Dropout, Flatten, Reshape, RepeatVector, Masking, the merge layers and the other Keras layers
 // that sit around a recurrent one.
 import { Dim, UNKNOWN_DIM, intDim, knownProduct } from '../../shapes/dim';
+import { broadcastClash } from '../../ops/broadcast';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf, withLast } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
@@ -133,15 +134,8 @@ export function mergeMismatch(layer: LayerDesc, tensors: TensorValue[]): MergeMi
   const a = tensors[0];
   for (let n = 1; n < tensors.length; n++) {
     const b = tensors[n];
-    const ra = a.shape.dims.length;
-    const rb = b.shape.dims.length;
-    for (let back = 1; back < Math.min(ra, rb); back++) {
-      const x = size(a, ra - back);
-      const y = size(b, rb - back);
-      if (x !== undefined && y !== undefined && x !== y && x !== 1 && y !== 1) {
-        return { kind: 'size', axis: Math.max(ra, rb) - back, sizes: [x, y], inputs: [0, n] };
-      }
-    }
+    const clash = broadcastClash(a.shape.dims.slice(1), b.shape.dims.slice(1));
+    if (clash) return { kind: 'size', axis: Math.max(a.shape.dims.length, b.shape.dims.length) - clash.back, sizes: [clash.a.value, clash.b.value], inputs: [0, n] };
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import type { Fix, RelatedLocation, Severity } from '../../findings';
 import type { Call, Expr } from '../../parse/ast';
-import { broadcastDim } from '../../ops/broadcast';
+import { broadcastClash, broadcastDim } from '../../ops/broadcast';
 import { Dim, conflicting, formatDim } from '../../shapes/dim';
 import { formatShape, shapeOf } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
@@ -47,16 +47,6 @@ function known(v: Value | undefined): v is TensorValue {
 /** True only when the two shapes certainly differ: another rank, or two known sizes that disagree. */
 function sizesDiffer(a: Dim[], b: Dim[]): boolean {
   return a.length !== b.length || a.some((d, i) => conflicting(d, b[i]));
-}
-
-/** The first axis where broadcasting certainly fails (two known sizes, neither 1), counted from the right. */
-function broadcastClash(a: Dim[], b: Dim[]): [Dim, Dim] | undefined {
-  for (let k = 1; k <= Math.min(a.length, b.length); k++) {
-    const x = a[a.length - k];
-    const y = b[b.length - k];
-    if (conflicting(x, y) && !(x.kind === 'int' && x.value === 1) && !(y.kind === 'int' && y.value === 1)) return [x, y];
-  }
-  return undefined;
 }
 
 function broadcastShape(a: Dim[], b: Dim[]): Dim[] {
@@ -121,7 +111,7 @@ function checkElementwise(c: LossCall, behaviour: 'raises' | 'broadcasts', input
   } else {
     const clash = broadcastClash(a, b);
     if (clash) {
-      message = `${c.lossName} compares ${shapes}: ${formatDim(clash[0])} against ${formatDim(clash[1])} cannot broadcast, so it raises RuntimeError`;
+      message = `${c.lossName} compares ${shapes}: ${formatDim(clash.a)} against ${formatDim(clash.b)} cannot broadcast, so it raises RuntimeError`;
     } else {
       severity = 'warning';
       const result = shapeOf(broadcastShape(a, b));

@@ -1,6 +1,7 @@
 import type { Expr } from '../../parse/ast';
 import type { Range } from '../../findings';
 import { Dim, formatDim } from '../../shapes/dim';
+import { broadcastClash } from '../../ops/broadcast';
 import { formatShape } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
@@ -27,28 +28,17 @@ interface Clash {
   b: Dim;
 }
 
-/**
- * The axis where two shapes cannot broadcast, aligned from the right: two known sizes that differ, neither 1.
- * PyTorch checks from the last axis backwards and names the first clash it meets; so does this.
- */
-export function broadcastClash(a: TensorValue, b: TensorValue): Clash | undefined {
-  const da = a.shape.dims;
-  const db = b.shape.dims;
-  const both = Math.min(da.length, db.length);
-  const rank = a.shape.rankKnown && b.shape.rankKnown ? Math.max(da.length, db.length) : undefined;
-  for (let k = 1; k <= both; k++) {
-    const x = da[da.length - k];
-    const y = db[db.length - k];
-    if (x.kind === 'int' && y.kind === 'int' && x.value !== y.value && x.value !== 1 && y.value !== 1) {
-      return { axis: rank === undefined ? undefined : rank - k, a: x, b: y };
-    }
-  }
-  return undefined;
+/** The axis where two tensors cannot broadcast (ops/broadcast's broadcastClash), numbered as PyTorch's message does. */
+function tensorClash(a: TensorValue, b: TensorValue): Clash | undefined {
+  const clash = broadcastClash(a.shape.dims, b.shape.dims);
+  if (!clash) return undefined;
+  const rank = a.shape.rankKnown && b.shape.rankKnown ? Math.max(a.shape.dims.length, b.shape.dims.length) : undefined;
+  return { axis: rank === undefined ? undefined : rank - clash.back, a: clash.a, b: clash.b };
 }
 
 function check(ctx: RuleContext, range: Range, what: string, left: Value, right: Value, leftExpr: Expr | undefined, rightExpr: Expr | undefined): void {
   if (left.kind !== 'tensor' || right.kind !== 'tensor') return;
-  const clash = broadcastClash(left, right);
+  const clash = tensorClash(left, right);
   if (!clash) return;
   const at = clash.axis === undefined ? '' : ` at non-singleton dimension ${clash.axis}`;
   const related = [left, right].flatMap((t, i) => relatedOrigin(t, range, `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here`));
