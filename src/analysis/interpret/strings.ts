@@ -192,10 +192,8 @@ export function changeCase(text: string, method: string): Value {
 }
 
 /** Python's whitespace for str.split() with no separator, within ASCII (str.isspace). */
-const ASCII_SPACE_RUNS = /[ \t\n\r\x0b\x0c\x1c-\x1f]+/;
-
-/** Python's whitespace for str.split() with no separator, within ASCII (str.isspace): one character. */
 const ASCII_SPACE = /[ \t\n\r\x0b\x0c\x1c-\x1f]/;
+const ASCII_SPACE_RUNS = new RegExp(`${ASCII_SPACE.source}+`);
 
 /**
  * `s.split(sep, maxsplit)` / `s.rsplit(sep, maxsplit)` of a known string: its pieces, as Python gives them. With no

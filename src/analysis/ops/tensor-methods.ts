@@ -10,7 +10,7 @@ import { chunk, split, unbind } from './splitting';
 import { comparisonOrMask, isComparisonOrMask } from './comparison';
 import { legacyConstructor, tensorFactory } from './tensor-factory';
 import { LAYOUT_KEEPING, contiguousLayout, knownSizes, stridesOf, viewStrides } from './layout';
-import { regroupMethod, unmergedDims } from './regrouping';
+import { isMerged, regroupMethod, unmergedDims } from './regrouping';
 import { reductionArgs } from './reductions';
 import { repeatInterleave } from './repetition';
 import { carryNormalised, markSoftmax, moveNormalised } from './normalised';
@@ -210,7 +210,7 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
     const role = merged?.some((d) => d.role === 'batch') ? 'batch' : undefined;
     // The sizes are kept when the batch is among them, or when the input holds axes merged earlier (a view's, a
     // repeat's): a later view then splits them in their memory order.
-    const keep = (role !== undefined || t.shape.dims.some((d) => d.kind === 'int' && d.merged !== undefined)) && merged && merged.length >= 2 && merged.length <= 8;
+    const keep = (role !== undefined || t.shape.dims.some(isMerged)) && merged && merged.length >= 2 && merged.length <= 8;
     out[minus] = rest > 0 && total % rest === 0 ? intDim(total / rest, { origin, folds, role, merged: keep ? merged : undefined }) : UNKNOWN_DIM;
   } else if (t.shape.rankKnown && others.length === t.shape.dims.length - 1) {
     // x.view(B, -1) style where the known dims match the input's: the -1 is what is left over.
