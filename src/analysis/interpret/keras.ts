@@ -93,7 +93,11 @@ export function callKeras(host: KerasHost, path: string, args: Value[], kwargs: 
     // Without num_classes, as many columns as the largest class id + 1 (known when the ids' range is).
     const classes = classesArg && classesArg.kind !== 'none' ? intValue(classesArg) : y?.kind === 'tensor' && y.maxValue !== undefined ? y.maxValue + 1 : undefined;
     if (y?.kind !== 'tensor' || !y.shape.rankKnown) return kerasTensor(UNKNOWN_SHAPE, origin);
-    const dims = y.shape.dims.length === 2 && y.shape.dims[1].kind === 'int' && y.shape.dims[1].value === 1 ? y.shape.dims.slice(0, 1) : y.shape.dims;
+    // Keras drops a last axis of 1 of ids of two axes or more ((n, 1) ids give (n, classes)); where that axis is not
+    // known the result may have either rank.
+    const last = y.shape.dims[y.shape.dims.length - 1];
+    if (y.shape.dims.length > 1 && last.kind !== 'int') return kerasTensor(UNKNOWN_SHAPE, origin);
+    const dims = y.shape.dims.length > 1 && last.kind === 'int' && last.value === 1 ? y.shape.dims.slice(0, -1) : y.shape.dims;
     return kerasTensor(shapeOf([...dims, classes !== undefined ? intDim(classes, { origin }) : UNKNOWN_DIM]), origin);
   }
   const dataset = /^keras\.datasets\.(\w+)\.load_data$/.exec(path);

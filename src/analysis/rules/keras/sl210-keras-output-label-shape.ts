@@ -85,6 +85,11 @@ function withDataAxes(output: TensorValue, dataOutput: Value | undefined): Tenso
   return filled ? { ...output, shape: shapeOf(dims) } : undefined;
 }
 
+/** Labels of one value per row against several outputs under a categorical loss: class ids where one-hot rows go. */
+function classIdsForOneHot(mismatch: Mismatch, loss: string): boolean {
+  return mismatch.kind === 'width' && CATEGORICAL.test(loss) && /crossentropy/.test(loss) && known(mismatch.labels[mismatch.labels.length - 1]) === 1;
+}
+
 export const kerasOutputLabelShape: Rule = {
   code: 'SL210',
   name: 'keras-output-label-shape',
@@ -123,7 +128,7 @@ export const kerasOutputLabelShape: Rule = {
         ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
         : mismatch.kind === 'axis'
         ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
-        : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}`;
+        : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}${classIdsForOneHot(mismatch, loss) ? `, one class id where ${loss} takes one-hot labels (to_categorical makes them; sparse_categorical_crossentropy takes the ids)` : ''}`;
       // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.
       const modern = event.method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x and Keras 3';
       const consequence = mismatch.silent && CHECKS_SHAPES.test(loss)
