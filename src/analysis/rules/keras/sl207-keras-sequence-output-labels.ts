@@ -77,7 +77,11 @@ export const kerasSequenceOutputLabels: Rule = {
       // Whether fit raises depends on the loss: with a loss that is not known (a variable not followed, no compile
       // read, a function of the program's own) it may broadcast over the steps, so no error is claimed.
       const unknownLoss = loss === undefined || model.compile?.ownLoss === true;
-      const note = broadcasts ? '; the loss broadcasts over the steps without an error' : unknownLoss ? '; a loss that broadcasts (mean squared error, binary cross-entropy) trains on every step without an error, another raises at fit' : '';
+      // binary_crossentropy checks the shapes in Keras 3, and in tf.keras 2.x when it reads a sigmoid's input as logits.
+      const checksShapes = broadcasts && /^(binary_crossentropy|binary_focal_crossentropy)$/.test(loss ?? '');
+      const note = checksShapes
+        ? `; ${loss} checks the shapes in Keras 3 ("Arguments \`target\` and \`output\` must have the same shape") and in tf.keras 2.x when the output comes from a sigmoid ("logits and labels must have the same shape"); after another activation tf.keras 2.x broadcasts it over the steps without an error`
+        : broadcasts ? '; the loss broadcasts over the steps without an error' : unknownLoss ? '; a loss that broadcasts (mean squared error, binary cross-entropy) trains on every step without an error, another raises at fit' : '';
       ctx.report({
         range: keywordRange(layer, 'return_sequences') ?? layer.call.range,
         severity: broadcasts || unknownLoss ? 'warning' : 'error',
