@@ -306,6 +306,16 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print(x.shape)')), [10]);
     assert.deepEqual(await sl215(header + body.replace('print x.shape', '"""\n    print the shapes\n"""')), [12]);
   });
+
+  it('SL215: nb_epoch is right in a program that imports a module only Python 2 has (cPickle, urllib2, izip), and still reported where that import is guarded by try/except', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n';
+    const body = 'x = np.random.rand(8, 5, 2)\nm = Sequential()\nm.add(LSTM(4, input_shape=(5, 2)))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.random.rand(8, 1), nb_epoch=2)\n';
+    assert.deepEqual(await sl215(header + 'import cPickle as pickle\n' + body), []);
+    assert.deepEqual(await sl215(header + 'import os, urllib2\n' + body), []);
+    assert.deepEqual(await sl215(header + 'from itertools import chain, izip\n' + body), []);
+    assert.deepEqual(await sl215(header + 'try:\n    import cPickle as pickle\nexcept ImportError:\n    import pickle\n' + body), [13]);
+    assert.deepEqual(await sl215(header + 'import pickle\nfrom itertools import chain\n' + body), [11]);
+  });
 });
 
 describe('Keras initial_state from a parameter', () => {
