@@ -318,6 +318,23 @@ describe('Keras data sources, states and labels', () => {
   });
 });
 
+describe('Keras Permute', () => {
+  it('a CRNN swaps its feature maps to (batch, width, height, channels) with Permute and reads the width as steps', async () => {
+    const result = await keras('inp = keras.Input(shape=(32, 128, 1))\nx = layers.Conv2D(16, (3, 3), padding="same")(inp)\nx = layers.MaxPooling2D((2, 2))(x)\nx = layers.Permute((2, 1, 3))(x)\nx = layers.Reshape((64, 16 * 16))(x)\nseq = layers.LSTM(32, return_sequences=True)(x)\n');
+    const shape = (name: string) => result.tensors.find((t) => t.name === name)?.shape;
+    assert.equal(shape('seq'), '(None, 64, 32)');
+  });
+
+  it('Permute of dims that are no permutation of the axes after the batch, or of an input of another rank, leaves the shape unknown', async () => {
+    for (const dims of ['(1, 1)', '(0, 1)', '(2, 3, 1)', 'order']) {
+      const result = await keras(`inp = keras.Input(shape=(5, 7))\nout = layers.Permute(${dims})(inp)\n`);
+      assert.equal(result.tensors.find((t) => t.name === 'out')?.shape, undefined, dims);
+    }
+    const swapped = await keras('inp = keras.Input(shape=(5, 7))\nout = layers.Permute((2, 1))(inp)\n');
+    assert.equal(swapped.tensors.find((t) => t.name === 'out')?.shape, '(None, 7, 5)');
+  });
+});
+
 describe('Keras initial_state from a parameter', () => {
   it('SL212 does not count the states of a call() parameter run without a caller; a single zeros tensor in its place is still one state', async () => {
     const cls = 'class Enc(keras.Model):\n    def __init__(self):\n        super().__init__()\n        self.emb = layers.Embedding(100, 8)\n        self.lstm = layers.LSTM(16, return_sequences=True, return_state=True)\n\n    def call(self, x, states):\n        out, h, c = self.lstm(self.emb(x), initial_state=states)\n        return out, h, c\n';
