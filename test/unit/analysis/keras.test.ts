@@ -306,6 +306,33 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await sl215(header + body.replace('print x.shape', 'print(x.shape)')), [10]);
     assert.deepEqual(await sl215(header + body.replace('print x.shape', '"""\n    print the shapes\n"""')), [12]);
   });
+
+  it('SL215: nb_epoch is right in a program that imports a module only Python 2 has (cPickle, urllib2, izip), and still reported where that import is guarded by try/except', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import LSTM, Dense\n';
+    const body = 'x = np.random.rand(8, 5, 2)\nm = Sequential()\nm.add(LSTM(4, input_shape=(5, 2)))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(x, np.random.rand(8, 1), nb_epoch=2)\n';
+    assert.deepEqual(await sl215(header + 'import cPickle as pickle\n' + body), []);
+    assert.deepEqual(await sl215(header + 'import os, urllib2\n' + body), []);
+    assert.deepEqual(await sl215(header + 'from itertools import chain, izip\n' + body), []);
+    assert.deepEqual(await sl215(header + 'try:\n    import cPickle as pickle\nexcept ImportError:\n    import pickle\n' + body), [13]);
+    assert.deepEqual(await sl215(header + 'import pickle\nfrom itertools import chain\n' + body), [11]);
+  });
+});
+
+describe('Keras Permute', () => {
+  it('a CRNN swaps its feature maps to (batch, width, height, channels) with Permute and reads the width as steps', async () => {
+    const result = await keras('inp = keras.Input(shape=(32, 128, 1))\nx = layers.Conv2D(16, (3, 3), padding="same")(inp)\nx = layers.MaxPooling2D((2, 2))(x)\nx = layers.Permute((2, 1, 3))(x)\nx = layers.Reshape((64, 16 * 16))(x)\nseq = layers.LSTM(32, return_sequences=True)(x)\n');
+    const shape = (name: string) => result.tensors.find((t) => t.name === name)?.shape;
+    assert.equal(shape('seq'), '(None, 64, 32)');
+  });
+
+  it('Permute of dims that are no permutation of the axes after the batch, or of an input of another rank, leaves the shape unknown', async () => {
+    for (const dims of ['(1, 1)', '(0, 1)', '(2, 3, 1)', 'order']) {
+      const result = await keras(`inp = keras.Input(shape=(5, 7))\nout = layers.Permute(${dims})(inp)\n`);
+      assert.equal(result.tensors.find((t) => t.name === 'out')?.shape, undefined, dims);
+    }
+    const swapped = await keras('inp = keras.Input(shape=(5, 7))\nout = layers.Permute((2, 1))(inp)\n');
+    assert.equal(swapped.tensors.find((t) => t.name === 'out')?.shape, '(None, 7, 5)');
+  });
 });
 
 describe('Keras initial_state from a parameter', () => {

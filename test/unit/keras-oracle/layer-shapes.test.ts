@@ -1,4 +1,4 @@
-// The Keras layer table against tfjs-layers: Conv1D, the 1-D poolings, the global 1-D poolings and
+// The Keras layer table against tfjs-layers: Conv1D, the 1-D poolings, the global 1-D poolings, Permute and
 // MultiHeadAttention, each built in tfjs with the same arguments and applied to the same input, on random sizes
 // drawn from a fixed seed. tfjs-layers ports Keras' shape code (convOutputLength is conv_utils.conv_output_length,
 // MultiHeadAttention._masked_softmax widens the mask as Keras does). Where tfjs lacks an argument
@@ -163,6 +163,21 @@ describe('Keras layer shapes against tfjs-layers', function () {
       const body = `a = keras.Input(shape=(${sa.join(', ')},))\nb = keras.Input(shape=(${sb.join(', ')},))\nout = layers.Dot(axes=${ax})([a, b])\nout2 = layers.dot([a, b], axes=${ax})\n`;
       assert.equal(await seqlensShape(body, 'out'), kerasShape(out.shape), body);
       assert.equal(await seqlensShape(body, 'out2'), kerasShape(out.shape), body);
+    }
+  });
+
+  it('Permute(dims) reorders the axes after the batch, on 16 random shapes of 2 to 4 axes', async () => {
+    const r = rng(1504);
+    for (let i = 0; i < 16; i++) {
+      const shape = Array.from({ length: int(r, 2, 4) }, () => int(r, 1, 30));
+      const dims = shape.map((_, k) => k + 1);
+      for (let k = dims.length - 1; k > 0; k--) {
+        const j = int(r, 0, k);
+        [dims[k], dims[j]] = [dims[j], dims[k]];
+      }
+      const out = tf.layers.permute({ dims }).apply(tf.input({ shape })) as tf.SymbolicTensor;
+      const body = `inp = keras.Input(shape=${kerasShape(shape)})\nout = layers.Permute(${kerasShape(dims)})(inp)\n`;
+      assert.equal(await seqlensShape(body, 'out'), kerasShape(out.shape), body);
     }
   });
 

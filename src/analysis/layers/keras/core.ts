@@ -1,4 +1,4 @@
-// Dense, Dropout, Flatten, Reshape, RepeatVector, Masking, the merge layers and the other Keras layers
+// Dense, Dropout, Flatten, Reshape, Permute, RepeatVector, Masking, the merge layers and the other Keras layers
 // that sit around a recurrent one.
 import { Dim, UNKNOWN_DIM, intDim, knownProduct } from '../../shapes/dim';
 import { broadcastClash } from '../../ops/broadcast';
@@ -72,9 +72,27 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
       const resolved = (wanted as number[]).map((n) => (n === -1 ? (total.kind === 'int' && known > 0 && total.value % known === 0 ? intDim(total.value / known) : UNKNOWN_DIM) : intDim(n)));
       return out(shapeOf([shape.rankKnown ? dims[0] : noneDim('batch'), ...resolved]));
     }
+    case 'Permute': {
+      const order = permutation(layer, dims.length);
+      return shape.rankKnown && order ? out(shapeOf([dims[0], ...order.map((axis) => dims[axis])])) : out(UNKNOWN_SHAPE);
+    }
     default:
       return SAME.includes(layer.kind) ? { ...input, origin: ctx.origin } : UNKNOWN;
   }
+}
+
+/**
+ * Permute(dims)'s order of the axes after the batch, numbered from 1 (Keras' Permute.compute_output_shape gives
+ * output axis i + 1 the input's axis dims[i]); undefined unless dims is a permutation of 1..rank-1 for an input of
+ * `rank` axes (Keras refuses any other dims when the layer is made or called).
+ */
+function permutation(layer: LayerDesc, rank: number): number[] | undefined {
+  const given = argValue(layer, 'dims');
+  if (given.kind !== 'tuple' && given.kind !== 'list') return undefined;
+  const order = given.items.map((v) => intValue(v));
+  if (order.length !== rank - 1 || order.some((n) => n === undefined)) return undefined;
+  const sorted = [...(order as number[])].sort((a, b) => a - b);
+  return sorted.every((n, i) => n === i + 1) ? (order as number[]) : undefined;
 }
 
 /** The tensors a merge layer is called on, `layer([a, b])`; undefined when they are not all tensors. */
@@ -167,6 +185,7 @@ const PARAMS: Record<string, string[]> = {
   SpatialDropout1D: ['rate'],
   RepeatVector: ['n'],
   Reshape: ['target_shape'],
+  Permute: ['dims'],
   Activation: ['activation'],
   Masking: ['mask_value'],
   Concatenate: ['axis'],
@@ -174,7 +193,7 @@ const PARAMS: Record<string, string[]> = {
 
 export const kerasCore: LayerFamily = {
   framework: 'keras',
-  kinds: [...SAME, 'Dense', 'Flatten', 'RepeatVector', 'Reshape', 'Concatenate', 'Dot', ...MERGE],
+  kinds: [...SAME, 'Dense', 'Flatten', 'RepeatVector', 'Reshape', 'Permute', 'Concatenate', 'Dot', ...MERGE],
   params: (kind) => (PARAMS[kind] ?? []).map((name) => ({ name })),
   apply,
   hover: (layer) => layer.kind === 'Dense'

@@ -42,6 +42,13 @@ const KERAS1_API = /^[ \t]*(?:from[ \t]+keras[ \t]+import[ \t][^\n]*\binitializa
  */
 const PYTHON2_PRINT = /^[ \t]*print[ \t]+(?:["'>]|[A-Za-z_][\w.]*[ \t]*(?:[,%+]|$))/m;
 /**
+ * An unconditional import of a standard module that only Python 2 has (cPickle, urllib2, ConfigParser, StringIO, ...;
+ * Python 3 renamed or merged them) or of itertools' izip/imap/ifilter: under Python 3 the program stops with an
+ * ImportError on that line, so it too runs only under Python 2. Only an import at the start of a line counts: one
+ * indented under `try:` (with `except ImportError: import pickle`) or under a version test also runs on Python 3.
+ */
+const PYTHON2_ONLY_IMPORT = /^(?:import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+[ \t]*)?,[ \t]*)*|from[ \t]+)(?:cPickle|cStringIO|urllib2|urlparse|ConfigParser|StringIO|HTMLParser|httplib|cookielib|Tkinter|tkMessageBox|__builtin__|copy_reg|SocketServer|SimpleHTTPServer|xmlrpclib|Queue)\b(?![ \t]*\.)|^from[ \t]+itertools[ \t]+import[ \t][^\n]*\b(?:izip|izip_longest|imap|ifilter|ifilterfalse)\b/m;
+/**
  * Keras taken from TensorFlow (from tensorflow import keras, from tensorflow.keras… import, tf.keras.…): tf.keras never
  * took the Keras 1 names, whatever else the file says. TensorFlow imported for its own ops (tf.exp in a loss written
  * for standalone Keras on the TensorFlow backend) says nothing of the Keras version.
@@ -50,7 +57,7 @@ const KERAS_FROM_TENSORFLOW = /^[ \t]*(?:from[ \t]+tensorflow(?:\.\w+)*[ \t]+imp
 
 /** Standalone Keras written against the Keras 1 (or older) API throughout (only the source can tell the version meant). */
 function writtenForKeras1(source: string): boolean {
-  return !KERAS_FROM_TENSORFLOW.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source));
+  return !KERAS_FROM_TENSORFLOW.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source) || PYTHON2_ONLY_IMPORT.test(source));
 }
 
 export const kerasLegacyArgument: Rule = {
@@ -60,7 +67,7 @@ export const kerasLegacyArgument: Rule = {
   framework: 'keras',
   summary: 'A Keras 1 keyword argument that tf.keras 2.x and Keras 3 reject: fit(nb_epoch=…) is epochs=, fit(X=…) is x=.',
   docs: {
-    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, `Dense(output_dim=)`, `init=`, ...) or that uses what only Keras 1 had (`keras.initializations`, `merge([...], mode=...)`, `Model(input=..., output=...)`) or the Keras 0.x (input_dim, output_dim) pair (`LSTM(128, 512)`, `Dense(512, 64)`), or that is Python 2 (`print x`), which only standalone Keras 2.3 and older ran on: that program is written for a Keras where `nb_epoch` is right. Keras taken from TensorFlow (`tensorflow.keras`, `tf.keras`) is always reported.',
+    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, `Dense(output_dim=)`, `init=`, ...) or that uses what only Keras 1 had (`keras.initializations`, `merge([...], mode=...)`, `Model(input=..., output=...)`) or the Keras 0.x (input_dim, output_dim) pair (`LSTM(128, 512)`, `Dense(512, 64)`), or that is Python 2 (`print x`, or an unconditional `import cPickle`, `import urllib2`, `from itertools import izip`), which only standalone Keras 2.3 and older ran on: that program is written for a Keras where `nb_epoch` is right. Keras taken from TensorFlow (`tensorflow.keras`, `tf.keras`) is always reported.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise `TypeError: fit() got an unexpected keyword argument \'nb_epoch\'`. Standalone Keras 2.0–2.3 still accepted `nb_epoch` with `UserWarning: The nb_epoch argument in fit has been renamed epochs`; `X=` was never accepted by Keras 2.',
     example: 'model.fit(X_train, Y_train, batch_size=32, nb_epoch=10)',
     useInstead: 'model.fit(X_train, Y_train, batch_size=32, epochs=10)',
