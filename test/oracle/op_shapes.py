@@ -2183,6 +2183,22 @@ def rank_demands():
     return out
 
 
+# ── torch.nn.init: each initialiser returns the tensor it fills ──────────────────────────────────────────────
+
+@op("nn.init")
+def _(r):
+    name, lo, hi = r.choice([("uniform_", 1, 4), ("normal_", 1, 4), ("trunc_normal_", 1, 4), ("constant_", 1, 4), ("ones_", 1, 4), ("zeros_", 1, 4),
+                             ("eye_", 2, 2), ("dirac_", 3, 4), ("xavier_uniform_", 2, 4), ("xavier_normal_", 2, 4), ("kaiming_uniform_", 2, 4),
+                             ("kaiming_normal_", 2, 4), ("orthogonal_", 2, 3), ("xavier_uniform", 2, 3), ("normal", 1, 3), ("orthogonal", 2, 3)])
+    s = sizes(r, r.randint(lo, hi))
+    extra = {"constant_": ", 0.5", "normal_": ", std=0.1", "uniform_": ", -0.1, 0.1", "kaiming_normal_": ", mode='fan_out'"}.get(name, "") if r.random() < 0.5 else ""
+    if name == "constant_" and not extra:
+        extra = ", 0.0"
+    made = r.choice([f"torch.empty({args(s)})", f"torch.zeros({args(s)})", f"nn.Parameter(torch.Tensor({args(s)}))"])
+    module = r.choice(["nn.init", "torch.nn.init"])
+    return f"x = {made}\ny = {module}.{name}(x{extra})"
+
+
 # ── running ────────────────────────────────────────────────────────────────────
 
 DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool"}

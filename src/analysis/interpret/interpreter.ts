@@ -29,6 +29,7 @@ import { tensorFunction } from '../ops/torch-functions';
 import { functionalLoss } from '../ops/functional-losses';
 import { einopsCall } from '../ops/einops';
 import { inPlaceResult } from '../ops/in-place';
+import { initialise, isInitialiser } from '../ops/init';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
@@ -2534,6 +2535,7 @@ export class Interpreter {
       this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       return rnnUtility(path.slice('torch.nn.utils.rnn.'.length), args, kwargs, origin);
     }
+    if (path.startsWith('torch.nn.init.') && isInitialiser(path.slice('torch.nn.init.'.length))) return partial ? UNKNOWN : initialise(path.slice('torch.nn.init.'.length), args, kwargs);
     if (path.startsWith('torch.nn.functional.')) {
       if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;
       const name = path.slice('torch.nn.functional.'.length);
