@@ -208,6 +208,19 @@ export function conv1dFunction(args: Value[], kwargs: Map<string, Value>, origin
   return { ...base, shape: shapeOf(dims) };
 }
 
+/**
+ * `torch.sum(x)`, `torch.mean(x)` and the other reductions given x alone reduce every axis, and PyTorch takes only a
+ * tensor there (a list, an array, a number or a tuple raises TypeError or AttributeError), so the result is 0-D
+ * whatever the analysis knows of x: `torch.sum(batch_loss)` of a value read from a data loop is a 0-D tensor
+ * (PyTorch 1.13, for each name below and inputs of rank 1 to 4). logsumexp needs a dim; a call with more arguments
+ * depends on them (`torch.max(a, b)` broadcasts, `torch.sum(x, 1)` keeps the other axes); argmax and argmin give
+ * int64, the others x's dtype, which is not known here.
+ */
+function wholeReductionOfAnyInput(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  if (name === 'logsumexp' || args.length !== 1 || kwargs.size > 0) return undefined;
+  return { kind: 'tensor', dtype: name === 'argmax' || name === 'argmin' ? 'long' : 'unknown', origin, shape: shapeOf([]) };
+}
+
 /** `torch.<name>(...)` or `F.<name>(...)`, for functions that act on a tensor's shape. */
 export function tensorFunction(name: string, args: Value[], rawKwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const kwargs = withTorchAxisNames(rawKwargs);
@@ -263,7 +276,7 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'var':
     case 'norm': {
       if ((name === 'max' || name === 'min') && first?.kind === 'tensor' && args[1]?.kind === 'tensor') return broadcast(first, args[1], origin, name);
-      if (first?.kind !== 'tensor') return undefined;
+      if (first?.kind !== 'tensor') return wholeReductionOfAnyInput(name, args, kwargs, origin);
       const read = reductionArgs(name, args.slice(1), kwargs);
       return read ? reduce(first, name, read.dim, read.keepdim, origin) : { kind: 'tensor', dtype: name.startsWith('arg') ? 'long' : first.dtype, origin, shape: UNKNOWN_SHAPE };
     }

@@ -42,6 +42,29 @@ describe('reductions by their own signatures', () => {
   });
 });
 
+describe('whole reductions of a value not known', () => {
+  it('gives a 0-D tensor for torch.sum(x) and the other whole reductions, whatever x is (PyTorch takes only a tensor there)', async () => {
+    const src = `${HEAD}def f(batch):\n    x = batch['scores']\n    a = torch.sum(x)\n    b = torch.mean(x)\n    c = torch.argmax(x)\n    d = torch.norm(x)\n    e = torch.max(x)\n    return a\n`;
+    for (const name of ['a', 'b', 'c', 'd', 'e']) assert.equal(await shapeOf(src, name), '()');
+  });
+
+  it('leaves the result unknown when other arguments decide it, or for logsumexp, which needs a dim', async () => {
+    const src = `${HEAD}def f(batch, other):\n    x = batch['scores']\n    a = torch.sum(x, 1)\n    b = torch.max(x, other)\n    c = torch.mean(x, dim=-1)\n    d = torch.logsumexp(x)\n    e = torch.sum(x, dtype=torch.float)\n    return a\n`;
+    for (const name of ['a', 'b', 'c', 'd', 'e']) assert.equal(await shapeOf(src, name), undefined);
+  });
+
+  it('reports the 0.3-era loss.data[0] on a whole reduction of a batch read from a data loop', async () => {
+    const src = `${HEAD}def train(loader, model):\n    for batch in loader:\n        loss = torch.mean(model(batch))\n        total = loss.data[0]\n`;
+    assert.deepEqual(await codes(src), ['SL123']);
+  });
+
+  it('leaves a method reduction of a value not known alone: x.sum() of a NumPy array is no tensor', async () => {
+    const src = `${HEAD}def f(batch):\n    x = batch['scores']\n    a = x.sum()\n    return a[0]\n`;
+    assert.equal(await shapeOf(src, 'a'), undefined);
+    assert.deepEqual(await codes(src), []);
+  });
+});
+
 describe('repeat_interleave', () => {
   it('multiplies the axis, or flattens without a dim', async () => {
     const src = `${HEAD}x = torch.randn(3, 4, 5)\na = x.repeat_interleave(2, dim=1)\nb = x.repeat_interleave(2)\nc = torch.repeat_interleave(x, 3, -1)\n`;
