@@ -184,6 +184,32 @@ def _(r):
     return f"x = {randn(s)}\ny = {form}"
 
 
+@op("index-bool-mask")
+def _(r):
+    # A bool mask of rank k takes k axes and leaves one, as long as its count of True entries: the rank is known.
+    s = sizes(r, r.randint(1, 4))
+    k = r.randint(1, len(s))
+    start = r.randint(0, len(s) - k)
+    m = s[start:start + k]
+    index = ", ".join([":"] * start + [r.choice(["mask", "~mask"])])
+    if start + k == len(s) and start > 0 and r.random() < 0.3:
+        index = "..., mask"
+    if r.random() < 0.4:
+        made = r.choice([f"np.random.rand({args(m)}) > 0.5", f"np.ones({tup(m)}, dtype=bool)", f"np.zeros({tup(m)}, dtype='bool')"])
+        return f"import numpy as np\nx = np.random.randn({args(s)})\nmask = {made}\ny = torch.from_numpy(x[{index}])"
+    made = r.choice([f"torch.rand({args(m)}) > 0.5", f"torch.ones({args(m)}, dtype=torch.bool)", f"{randn(m)} != 0"])
+    return f"x = {randn(s)}\nmask = {made}\ny = x[{index}]"
+
+
+@op("np-factory-dtype")
+def _(r):
+    # NumPy's factories name their dtype as a Python type, a string or a NumPy scalar type.
+    s = sizes(r, r.randint(1, 3))
+    factory = r.choice(["np.zeros", "np.ones", "np.empty"])
+    dtype = r.choice(["bool", "'bool'", "np.bool_", "'float32'", "np.float32", "np.float64", "'int64'", "np.int64", "np.int32", "'int32'"])
+    return f"import numpy as np\ny = torch.from_numpy({factory}({tup(s)}, dtype={dtype}))"
+
+
 @op("cat")
 def _(r):
     s = sizes(r, r.randint(1, 3))

@@ -304,12 +304,18 @@ interface Iterated {
 
 /**
  * What a for loop, zip or enumerate walks in a value: an nn.Sequential of blocks all alike in a number not known
- * (see Interpreter.repeatedSequential) gives that block, as many times as it holds; any other value is itself.
+ * (see Interpreter.repeatedSequential) gives that block, as many times as it holds; an nn.Sequential whose children
+ * are listed gives them in order (a child the analysis cannot follow is an unknown item); any other value is itself.
  */
 export function iterable(v: Value): Value {
-  if (v.kind !== 'layer' || !v.layer.repeats) return v;
-  const block = v.layer.repeats;
-  return listOf(block.module ?? { kind: 'layer', layer: block });
+  if (v.kind !== 'layer') return v;
+  if (v.layer.repeats) {
+    const block = v.layer.repeats;
+    return listOf(block.module ?? { kind: 'layer', layer: block });
+  }
+  // An empty Sequential may be filled in ways not followed; iterating it is not claimed to run nothing.
+  if (v.layer.framework !== 'torch' || v.layer.kind !== 'Sequential' || v.layer.children.length === 0) return v;
+  return { kind: 'tuple', items: v.layer.children.map((child): Value => (child.module ?? (child.kind === 'Opaque' ? UNKNOWN : { kind: 'layer', layer: child }))) };
 }
 
 function iterated(value: Value): Iterated | undefined {

@@ -62,6 +62,8 @@ const MODULE_RETURNING_WRAPPERS = new Set([
 ]);
 /** Torch containers: a class extending one holds modules the analysis does not list. */
 const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
+/** The nn.Sequential methods that add children (growSequential). */
+const SEQUENTIAL_GROWTH = new Set(['append', 'extend', 'insert']);
 /** Base classes from libraries whose classes never extend a class of the program (see ClassInfo.openBase). */
 const LIBRARY_BASE = /^(?:torch|tensorflow|keras|builtins)(?:\.|$)/;
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
@@ -186,6 +188,17 @@ function frameValue(scope: Scope, name: string): Value | undefined {
   let frame: Scope | undefined = scope;
   while (frame && !frame.vars.has(name) && frame !== scope.root()) frame = frame.parent;
   return frame?.vars.get(name);
+}
+
+/**
+ * A typing.NamedTuple's instance: the arguments in order, then by name, set its fields; a field given nothing keeps
+ * its default, the class attribute read through the class (or raises, which the analysis does not follow).
+ */
+function bindNamedTupleFields(instance: InstanceValue, fields: string[], args: Value[], kwargs: Map<string, Value>): void {
+  fields.forEach((field, i) => {
+    const given = i < args.length ? args[i] : kwargs.get(field);
+    if (given !== undefined) instance.attrs.set(field, given);
+  });
 }
 
 /** Whether position a comes before position b in the file. */
@@ -754,6 +767,7 @@ export class Interpreter {
     let torchtextBase: string | undefined;
     let torchLayer: string | undefined;
     let openBase = false;
+    let namedTuple = false;
     for (const baseExpr of stmt.bases) {
       const base = this.eval(baseExpr, scope);
       if (base.kind === 'class') {
@@ -774,6 +788,7 @@ export class Interpreter {
           torchLayer ??= kind;
         }
         if (isKerasBase(path)) isKerasModel = true;
+        if (path === 'typing.NamedTuple' || path === 'typing_extensions.NamedTuple') namedTuple = true;
         torchtextBase ??= torchtextClass(path);
         openBase ||= !LIBRARY_BASE.test(path);
       } else if (!(baseExpr.kind === 'name' && baseExpr.id === 'object')) {
@@ -783,6 +798,8 @@ export class Interpreter {
     const methods = new Map<string, A.FunctionDef>();
     const classAttrs = new Map<string, Value>();
     const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}), ...(openBase ? { openBase } : {}) };
+    // typing.NamedTuple: each name annotated in the body is a field, in order (`feats: np.ndarray`).
+    if (namedTuple) cls.namedTupleFields = stmt.body.flatMap((s) => (s.kind === 'assign' && s.annotated && s.targets.length === 1 && s.targets[0].kind === 'name' ? [s.targets[0].id] : []));
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {
@@ -1914,6 +1931,46 @@ export class Interpreter {
   /** The names of an nn.Sequential's children, once add_module has named one. */
   private readonly sequentialNames = new WeakMap<LayerDesc, string[]>();
 
+  /**
+   * `seq.append(m)`, `seq.extend(modules)` and `seq.insert(i, m)` on an nn.Sequential (PyTorch 1.11 and later): append
+   * adds m under the name str(len(seq)), extend appends each module in turn, insert shifts the children from index i
+   * on by one. What cannot be followed (modules not listed, an index not known or out of range, children named by
+   * add_module, a call that may not run) leaves the container holding a module not known.
+   */
+  private growSequential(layer: LayerDesc, method: string, args: Value[], kwargs: Map<string, Value>): void {
+    if (method === 'append') {
+      this.addSequentialChild(layer, { kind: 'str', value: String(layer.children.length) }, args[0] ?? kwargs.get('module') ?? UNKNOWN);
+      return;
+    }
+    if (method === 'extend') {
+      const modules = args[0] ?? kwargs.get('sequential') ?? UNKNOWN;
+      // A list of modules, or another Sequential walked as a loop walks it.
+      const walked = iterable(modules);
+      const items = (walked.kind === 'list' || walked.kind === 'tuple') && !walked.element ? walked.items : undefined;
+      if (!items) {
+        this.addSequentialChild(layer, UNKNOWN, UNKNOWN);
+        return;
+      }
+      for (const item of items) this.addSequentialChild(layer, { kind: 'str', value: String(layer.children.length) }, item);
+      return;
+    }
+    const index = args[0] ?? kwargs.get('index') ?? UNKNOWN;
+    const module = args[1] ?? kwargs.get('module') ?? UNKNOWN;
+    const n = layer.children.length;
+    // insert renames the children after i by their new positions: followed while every child is named by its position.
+    const names = this.sequentialNames.get(layer);
+    const byPosition = !names || (names.length === n && names.every((name, i) => name === String(i)));
+    const certain = this.uncertain === 0 && this.loopAppends.length === 0 && byPosition;
+    if (!certain || index.kind !== 'int' || index.value < -n || index.value > n) {
+      this.addSequentialChild(layer, UNKNOWN, UNKNOWN);
+      return;
+    }
+    this.memo.layerChanged();
+    const at = index.value < 0 ? index.value + n : index.value;
+    layer.children.splice(at, 0, module.kind === 'layer' ? module.layer : module.kind === 'instance' ? moduleLayer(module) : OPAQUE_LAYER);
+    if (names) this.sequentialNames.set(layer, layer.children.map((_, i) => String(i)));
+  }
+
   private layerAttribute(layer: LayerDesc, name: string, expr: { range: Range }): Value {
     // One of several layers: an argument they all have, as far as their values agree.
     if (layer.alternatives) {
@@ -2069,6 +2126,7 @@ export class Interpreter {
     if (value.kind === 'none') return { kind: 'newaxis' };
     if (value.kind === 'str') return { kind: 'other', notAnIndex: true };
     if (value.kind === 'tensor' && value.dtype === 'long' && value.shape.rankKnown) return { kind: 'tensor', shape: value.shape };
+    if (value.kind === 'tensor' && value.dtype === 'bool' && value.shape.rankKnown && value.shape.dims.length > 0) return { kind: 'mask', rank: value.shape.dims.length };
     // A list of ints (`x[[1, 2]]`, `np.eye(n)[ids]`) is a 1-D int64 index in PyTorch and NumPy alike; bools would be a mask.
     if (value.kind === 'list') {
       const ints = (v: Value) => v.kind === 'int' || v.kind === 'symint';
@@ -2391,6 +2449,11 @@ export class Interpreter {
           this.addSequentialChild(receiver.layer, args[0] ?? kwargs.get('name') ?? UNKNOWN, args[1] ?? kwargs.get('module') ?? UNKNOWN);
           return NONE;
         }
+        if (receiver.kind === 'layer' && receiver.layer.kind === 'Sequential' && !receiver.layer.repeats && SEQUENTIAL_GROWTH.has(name)) {
+          this.growSequential(receiver.layer, name, args, kwargs);
+          // append and extend return the Sequential itself; insert as well.
+          return receiver;
+        }
         // `layer.forward(x)` is the layer's call.
         if (receiver.kind === 'layer' && name === 'forward') return this.applyLayer(receiver.layer, args, kwargs, expr);
         if (receiver.kind === 'layer' && name === 'generate_square_subsequent_mask' && receiver.layer.kind === 'Transformer') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
@@ -2505,6 +2568,7 @@ export class Interpreter {
     // The analysis follows the run every program can make, on a machine without a GPU (as the model executor and
     // the PyTorch oracles do): `x.cuda() if USE_CUDA else x` takes its CPU branch, and a bug there raises on any CPU.
     if (path === 'torch.cuda.is_available') return { kind: 'bool', value: false };
+    if (Object.hasOwn(MATH_ROUNDINGS, path) && args.length === 1 && !kwargs.size) return roundedToInt(MATH_ROUNDINGS[path], args[0]);
     const math = Object.hasOwn(MATH_FUNCTIONS, path) ? MATH_FUNCTIONS[path] : undefined;
     if (math && args.length === 1 && (args[0].kind === 'int' || args[0].kind === 'float') && args[0].value !== undefined) {
       const v = math(args[0].value);
@@ -2733,7 +2797,8 @@ export class Interpreter {
     list.push(instance);
     this.instances.set(cls, list);
     const init = this.findMethod(cls, '__init__');
-    if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic, partial ? { hidden: true } : {});
+    if (cls.namedTupleFields && !partial) bindNamedTupleFields(instance, cls.namedTupleFields, args, kwargs);
+    else if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic, partial ? { hidden: true } : {});
     // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
     else if (cls.torchLayer && expr && !symbolic && !partial) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
     else if (cls.def.body.length && !cls.isTorchModule) {
@@ -3224,6 +3289,17 @@ const MATH_FUNCTIONS: Record<string, (x: number) => number> = {
   'math.tanh': Math.tanh, 'math.sin': Math.sin, 'math.cos': Math.cos,
   'numpy.sqrt': Math.sqrt, 'numpy.exp': Math.exp, 'numpy.log': Math.log,
 };
+
+/** math.floor, math.ceil and math.trunc: Python 3 gives an int for an int, a bool or a float (or raises for inf, nan). */
+const MATH_ROUNDINGS: Record<string, (x: number) => number> = { 'math.floor': Math.floor, 'math.ceil': Math.ceil, 'math.trunc': Math.trunc };
+
+/** What rounding a Python number to an int gives: the int itself, the rounded float, an int of unknown value. */
+function roundedToInt(round: (x: number) => number, v: Value): Value {
+  if (v.kind === 'int' || v.kind === 'symint') return v;
+  if (v.kind === 'bool') return { kind: 'int', value: v.value ? 1 : 0 };
+  if (v.kind === 'float') return v.value === undefined ? { kind: 'symint', dim: UNKNOWN_DIM } : Number.isFinite(v.value) ? intOrUnknown(round(v.value)) : UNKNOWN;
+  return UNKNOWN;
+}
 
 /** A Python number: an int, a bool or a float, known or not. */
 function isPythonNumber(v: Value): boolean {

@@ -4,7 +4,7 @@ import { UNKNOWN_DIM, type Origin } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value } from '../values/value';
 import { tensorFactory } from './tensor-factory';
-import { tensorMethod } from './tensor-methods';
+import { numpyDtype, tensorMethod } from './tensor-methods';
 import { isNumpyArrayOp, numpyArrayOp } from './numpy-arrays';
 import { frameArray, isFrame } from './pandas';
 
@@ -134,5 +134,19 @@ function arrayOf(path: string, args: Value[], kwargs: Map<string, Value>, origin
     return numpyRandint([low, bumped, args[2] ?? kwargs.get('size') ?? { kind: 'none' }], rest, origin);
   }
   const shapeArg = kwargs.get('shape');
-  return tensorFactory(kind, shapeArg && !args.length ? [shapeArg] : args, kwargs, origin);
+  return tensorFactory(kind, shapeArg && !args.length ? [shapeArg] : args, path.startsWith('numpy.') ? numpyDtypeKeyword(kwargs) : kwargs, origin);
+}
+
+/**
+ * NumPy names a dtype as torch does not: `dtype=bool`, `dtype='float32'`, `dtype=np.int64` (read by numpyDtype). The
+ * keyword arguments with such a dtype given as the dtype value torch's factories read; any other left as they are.
+ */
+function numpyDtypeKeyword(kwargs: Map<string, Value>): Map<string, Value> {
+  const given = kwargs.get('dtype');
+  if (given === undefined || given.kind === 'dtype' || given.kind === 'none') return kwargs;
+  const dtype = numpyDtype(given);
+  if (dtype === 'unknown') return kwargs;
+  const read = new Map(kwargs);
+  read.set('dtype', { kind: 'dtype', dtype });
+  return read;
 }

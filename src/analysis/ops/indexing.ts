@@ -14,8 +14,13 @@ export type IndexItem =
   | { kind: 'slice'; start?: number; stop?: number; step?: number; full: boolean; window?: { length: number; maxStop: number } }
   | { kind: 'newaxis' }
   | { kind: 'ellipsis' }
-  /** An int64 tensor of known rank (advanced indexing); a bool or uint8 mask, whose result length depends on the data, is 'other'. */
+  /** An int64 tensor of known rank (advanced indexing). */
   | { kind: 'tensor'; shape: Shape }
+  /**
+   * A bool mask of known rank k ≥ 1: it takes k axes and leaves one axis in their place, as long as the count of its
+   * True entries, which depends on the data (a uint8 mask, or one of unknown rank, is 'other').
+   */
+  | { kind: 'mask'; rank: number }
   /** `notAnIndex`: a str (`batch['ids']` on a tensor), which PyTorch and NumPy refuse (IndexError, TypeError). */
   | { kind: 'other'; notAnIndex?: true };
 
@@ -57,9 +62,10 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
   for (let i = 0; i < items.length; i++) {
     const kind = items[i].kind;
     if (kind === 'other') other = true;
-    else if (kind === 'tensor') tensors++;
+    else if (kind === 'tensor' || kind === 'mask') tensors++;
     else if (kind === 'ellipsis' && ellipsis === -1) ellipsis = i;
     if (kind === 'int' || kind === 'slice' || kind === 'tensor') consuming++;
+    else if (kind === 'mask') consuming += (items[i] as { rank: number }).rank;
   }
   if (other) return indexed(t, origin, UNKNOWN_SHAPE);
   // Several index tensors broadcast together and move to the front when apart: not modelled.
@@ -92,6 +98,13 @@ export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin):
   for (const item of expanded) {
     if (item.kind === 'newaxis') {
       out.push(intDim(1, { origin }));
+      strides = undefined;
+      continue;
+    }
+    if (item.kind === 'mask') {
+      // PyTorch and NumPy alike: the masked axes become one, of as many entries as the mask holds True.
+      out.push(UNKNOWN_DIM);
+      axis += item.rank;
       strides = undefined;
       continue;
     }
@@ -137,13 +150,13 @@ export function indexOutOfBounds(t: TensorValue, items: readonly IndexItem[]): I
   let other = false;
   for (const item of items) {
     if (item.kind === 'int' || item.kind === 'slice' || item.kind === 'tensor') consuming++;
-    else if (item.kind === 'other') other = true;
+    else if (item.kind === 'other' || item.kind === 'mask') other = true;
   }
   if (consuming > dims.length) return undefined;
   let axis = 0;
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
-    if (item.kind === 'other') return undefined;
+    if (item.kind === 'other' || item.kind === 'mask') return undefined;
     if (item.kind === 'newaxis') continue;
     if (item.kind === 'ellipsis') {
       // The axes `...` stands for are not known when a mask takes some of the rest.

@@ -7,7 +7,7 @@
 import type { Origin } from '../shapes/dim';
 import { Dim, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { shapeOf } from '../shapes/shape';
-import { NONE, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
+import { NONE, TensorValue, UNKNOWN, Value, intValue, sequenceLength } from '../values/value';
 import { valueFromDim } from './dims-from-values';
 
 /** What a frame holds: its row count, its column count (a DataFrame), and the column names when all are known. */
@@ -53,6 +53,11 @@ function names(value: Value | undefined): string[] | undefined {
   return out;
 }
 
+/** How many names a list or tuple of names holds, when its length is known. */
+function namedCount(value: Value | undefined): number | undefined {
+  return value?.kind === 'list' || value?.kind === 'tuple' ? sequenceLength(value) : undefined;
+}
+
 /** The files pandas reads into one DataFrame (read_excel only when it reads one sheet). */
 const READERS = new Set(['pandas.read_csv', 'pandas.read_table', 'pandas.read_fwf', 'pandas.read_parquet', 'pandas.read_feather', 'pandas.read_pickle', 'pandas.read_excel']);
 
@@ -71,13 +76,16 @@ export function pandasCall(path: string, args: Value[], kwargs: Map<string, Valu
     const data = args[0] ?? kwargs.get('data');
     const columns = kwargs.has('columns') || args.length > 2 ? names(kwargs.get('columns') ?? args[2]) : undefined;
     const columnsGiven = kwargs.has('columns') || args.length > 2;
-    if (columnsGiven && !columns) return dataFrame(UNKNOWN_DIM, UNKNOWN_DIM);
     if (data?.kind === 'tensor' && data.shape.rankKnown && data.shape.dims.length === 2) {
       const [rows, width] = data.shape.dims;
-      // Columns named for another width make pandas raise; the frame is then not followed.
-      if (columns && width.kind === 'int' && width.value !== columns.length) return UNKNOWN;
+      // A 2-D array takes one column name per column, or pandas raises: names not all known still leave the array's
+      // width (a list comprehension of names, a list of a length not known); named for another width, the frame is
+      // not followed.
+      const count = columns?.length ?? namedCount(kwargs.get('columns') ?? args[2]);
+      if (count !== undefined && width.kind === 'int' && width.value !== count) return UNKNOWN;
       return dataFrame(rows, width, columns);
     }
+    if (columnsGiven && !columns) return dataFrame(UNKNOWN_DIM, UNKNOWN_DIM);
     if (data?.kind === 'dict' && !data.partial && !data.namespace && !data.parser && !columns) {
       let rows: Dim = UNKNOWN_DIM;
       const first = [...data.entries.values()][0];

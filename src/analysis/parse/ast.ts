@@ -103,6 +103,8 @@ export interface Assign extends NodeBase {
   value: Expr;
   /** Augmented assignment operator such as `+`, absent for `=`. */
   op?: string;
+  /** `name: type` or `name: type = value`: a field of a typing.NamedTuple or a dataclass when written in a class. */
+  annotated?: true;
 }
 export interface ExprStmt extends NodeBase { kind: 'expr'; value: Expr }
 export interface Return extends NodeBase { kind: 'return'; value?: Expr }

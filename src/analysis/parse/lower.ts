@@ -431,7 +431,9 @@ class Lowerer {
       if (right !== NONE) value = this.expr(right);
       current = NONE;
     }
-    return { kind: 'assign', range, targets, value: value ?? { kind: 'other', range, calls: NO_CALLS }, op };
+    const assign: A.Assign = { kind: 'assign', range, targets, value: value ?? { kind: 'other', range, calls: NO_CALLS }, op };
+    if (this.field(node, 'type') !== NONE) assign.annotated = true;
+    return assign;
   }
 
   functionDef(node: number): A.FunctionDef {

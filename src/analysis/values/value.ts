@@ -171,6 +171,8 @@ export interface ClassInfo {
    * the class may then extend classes the analysis does not see, so `isinstance` cannot say it does not.
    */
   openBase?: boolean;
+  /** A subclass of typing.NamedTuple: its fields (the names annotated in its body), in order. */
+  namedTupleFields?: string[];
 }
 
 export type Value =
@@ -555,6 +557,8 @@ export function truthValue(v: Value | undefined): boolean | undefined {
     if (length > 0) return true;
     return v.kind === 'tuple' ? false : undefined;
   }
+  // A dict that lists every key it holds is true when it holds one; an empty one may be filled in ways not followed.
+  if (v.kind === 'dict' && !v.partial && !v.parser && !v.namespace) return v.entries.size > 0 ? true : undefined;
   return undefined;
 }
 

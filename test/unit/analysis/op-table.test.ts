@@ -29,11 +29,11 @@ const MODELLED = new Set([
   'glu', 'einsum', 'np-triangle', 'addmm', 'functional-loss', 'F.pad', 'padding-modules', 'F.conv1d', 'in-place-blends', 'blends', 'baddbmm',
   'loss-module-reduction', 'loss-module-per-sample', 'functional-loss-reduction', 'functional-loss-per-sample',
   'std-var', 'norm', 'reductions-more', 'repeat_interleave', 'cosine_similarity', 'pairwise_distance', 'masked_fill-broadcast',
-  'scale-of-unknown-value', 'scale-of-unknown-size', 'np-join', 'np-axes', 'diag', 'np-join-comprehension', 'loader-batch-of-one', 'nn.init',
+  'scale-of-unknown-value', 'scale-of-unknown-size', 'np-join', 'np-axes', 'diag', 'np-join-comprehension', 'loader-batch-of-one', 'nn.init', 'np-factory-dtype',
 ]);
 
 /** Ops given sizes the analyzer cannot read (an int from a tensor's item): every result must still have its rank. */
-const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows', 'window-over-symbol', 'repeat_interleave-counts', 'unpacked-sizes', 'opaque-axis']);
+const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows', 'window-over-symbol', 'repeat_interleave-counts', 'unpacked-sizes', 'opaque-axis', 'index-bool-mask']);
 
 interface Inferred { rankKnown: boolean; dims: (number | undefined)[]; dtype?: string }
 
