@@ -1,7 +1,7 @@
 import { boolValue } from '../../values/value';
 import { addKeyword, fix } from '../edits';
 import type { Rule } from '../rule';
-import { keywordExpr } from './describe';
+import { argumentInCall, keywordExpr } from './describe';
 
 export const unsortedLengths: Rule = {
   code: 'SL112',
@@ -36,7 +36,7 @@ export const unsortedLengths: Rule = {
         const sorted = literal.every((v, i) => i === 0 || literal![i - 1] >= v);
         if (sorted) return;
         ctx.report({
-          range: lengthsExpr?.range ?? event.call.range,
+          range: argumentInCall(lengthsExpr?.range, event.call.range),
           message: `lengths [${literal.join(', ')}] are not sorted in decreasing order and enforce_sorted is True (the default): pack_padded_sequence raises`,
           fixes,
         });

@@ -1,7 +1,7 @@
 import { isRecurrent, isRecurrentKind } from '../../layers/torch/recurrent';
 import { formatDim } from '../../shapes/dim';
 import type { Rule } from '../rule';
-import { layerName } from './describe';
+import { argumentInCall, layerName } from './describe';
 
 export const packedLengthExceedsSteps: Rule = {
   code: 'SL155',
@@ -32,7 +32,7 @@ export const packedLengthExceedsSteps: Rule = {
       if (longest?.kind !== 'int' || longest.value <= packed.steps.value) return;
       const where = packed.origin ? ` (${packed.origin.text}, line ${packed.origin.range.start.line + 1})` : '';
       ctx.report({
-        range: event.call.args[0]?.range ?? event.call.range,
+        range: argumentInCall(event.call.args[0]?.range, event.call.range),
         message: `${layerName(event.layer)} reads a PackedSequence${where} packed with a length of ${longest.value} from ${formatDim(packed.steps)} padded steps: pack_padded_sequence does not check the lengths, so the layer raises "start (…) + length (1) exceeds dimension size (…)"; each length counts the steps of its sequence in the padded tensor`,
         related: [
           ...(packed.origin ? [{ range: packed.origin.range, message: `packed with lengths up to ${longest.value}` }] : []),

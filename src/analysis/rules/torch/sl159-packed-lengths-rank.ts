@@ -3,7 +3,7 @@ import type { Value } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { Fix } from '../../findings';
 import type { Rule } from '../rule';
-import { originNote, relatedOrigin } from './describe';
+import { argumentInCall, originNote, relatedOrigin } from './describe';
 
 /**
  * The number of axes of pack_padded_sequence's lengths when it is known not to be 1: a tensor of known rank, or a list or
@@ -52,7 +52,7 @@ export const packedLengthsRank: Rule = {
       const column = lengths.kind === 'tensor' && rank === 2 && lengths.shape.dims.some((d) => d.kind === 'int' && d.value === 1);
       if (expr && column) fixes.push(fix(`Flatten the lengths: ${text}.view(-1)`, [replace(expr.range, `${/^[\w.]+$/.test(text) ? text : `(${text})`}.view(-1)`)], true));
       ctx.report({
-        range: expr?.range ?? event.call.range,
+        range: argumentInCall(expr?.range, event.call.range),
         message: `pack_padded_sequence needs lengths of one axis, one length per sequence, but ${text} is ${described}: it raises "'lengths' argument should be a 1D CPU int64 tensor, but got ${rank}D"`,
         related: lengths.kind === 'tensor' ? relatedOrigin(lengths, expr?.range ?? event.call.range, `the lengths ${formatShape(lengths.shape)} come from here`) : [],
         fixes,
