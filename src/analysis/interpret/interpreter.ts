@@ -36,7 +36,7 @@ import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
-import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, oneOf, sameValue } from './scope';
+import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
 import { pythonRandomCall } from './python-random';
 import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
@@ -2496,11 +2496,7 @@ export class Interpreter {
         if (name === 'get') {
           const key = args[0];
           if (key && key.kind !== 'str' && key.kind !== 'int') return anyEntry(receiver, args[1] ?? NONE);
-          const listed = key?.kind === 'str' ? receiver.entries.get(key.value) : undefined;
-          if (listed) return listed;
-          // A key a dict comprehension may hold (`{c: i for i, c in enumerate(chars)}.get(c, 1)`): its value or the default.
-          if (receiver.partial) return receiver.values && !receiver.namespace ? oneOf([receiver.values, args[1] ?? NONE]) : UNKNOWN;
-          return args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN);
+          return (key?.kind === 'str' ? receiver.entries.get(key.value) : undefined) ?? (receiver.partial ? UNKNOWN : args[1] ?? (key?.kind === 'str' ? NONE : UNKNOWN));
         }
         // setdefault(key, value) of a key it names: the entry there, or value written there and given back (a vocabulary
         // built with `vocab.setdefault(w, len(vocab))`).

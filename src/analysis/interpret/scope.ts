@@ -188,21 +188,12 @@ export function joinAll(values: readonly Value[]): Value | undefined {
  * The value a dict gives for a key the analysis cannot name (`word2idx[w]` of a word not known): one of its entries, or
  * `fallback` (`.get(w, unk)`), since any other key raises KeyError. Ints join to an int between the least and the
  * greatest of them, so ids looked up in a vocabulary keep their bounds; other values join as two paths do. Only for a
- * dict whose every key is listed, or whose keys not listed all map to one summary value (a comprehension's).
+ * dict whose every key is listed.
  */
 export function anyEntry(dict: Extract<Value, { kind: 'dict' }>, fallback?: Value): Value {
-  // A dict comprehension's result lists no key, but one value stands for every key it holds.
-  const summary = dict.values && !dict.namespace && !dict.parser ? dict.values : undefined;
-  if ((dict.partial && !summary) || dict.namespace || dict.parser || (dict.entries.size === 0 && !summary) || dict.entries.size > 1024) return UNKNOWN;
+  if (dict.partial || dict.namespace || dict.parser || dict.entries.size === 0 || dict.entries.size > 1024) return UNKNOWN;
   const values = [...dict.entries.values()];
-  if (summary) values.push(summary);
   if (fallback) values.push(fallback);
-  return oneOf(values);
-}
-
-/** One of several values a lookup may give, as one: ints join to an int within their bounds, others as paths join. */
-export function oneOf(values: readonly Value[]): Value {
-  if (values.length === 0) return UNKNOWN;
   const ints = joinedInts(values);
   if (ints) return ints;
   const budget = { left: MAX_WEIGHT };
