@@ -2599,7 +2599,10 @@ export class Interpreter {
       this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       return rnnUtility(path.slice('torch.nn.utils.rnn.'.length), args, kwargs, origin);
     }
-    if (path.startsWith('torch.nn.init.') && isInitialiser(path.slice('torch.nn.init.'.length))) return partial ? UNKNOWN : initialise(path.slice('torch.nn.init.'.length), args, kwargs);
+    if (path.startsWith('torch.nn.init.')) {
+      const name = path.slice('torch.nn.init.'.length);
+      if (isInitialiser(name)) return partial ? UNKNOWN : initialise(name, args, kwargs);
+    }
     if (path.startsWith('torch.nn.functional.')) {
       if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;
       const name = path.slice('torch.nn.functional.'.length);

@@ -14,9 +14,15 @@ const IN_PLACE = new Set(['+', '-', '*', '/', '//', '%', '**', '&', '|', '^', '<
  */
 export function inPlaceResult(op: string, target: Value, result: Value): Value {
   if (target.kind !== 'tensor' || !IN_PLACE.has(op)) return result;
-  // The layout stays (shape, strides, axis roles, the parameter it arrived as); the values change, so bounds and
-  // literal contents do not carry over.
-  const written: TensorValue = { kind: 'tensor', shape: target.shape, dtype: target.dtype, origin: result.kind === 'tensor' ? result.origin ?? target.origin : target.origin };
+  return rewritten(target, result.kind === 'tensor' ? result.origin ?? target.origin : target.origin);
+}
+
+/**
+ * A tensor written in place (`q += r`, `nn.init.xavier_uniform_(w)`): its layout stays (shape, strides, axis roles,
+ * the parameter it arrived as); its values change, so bounds and literal contents do not carry over.
+ */
+export function rewritten(target: TensorValue, origin: TensorValue['origin']): TensorValue {
+  const written: TensorValue = { kind: 'tensor', shape: target.shape, dtype: target.dtype, origin };
   if (target.strides) written.strides = target.strides;
   if (target.name) written.name = target.name;
   if (target.rnnOutput) written.rnnOutput = target.rnnOutput;

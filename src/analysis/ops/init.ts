@@ -3,8 +3,9 @@
 // Some refuse a rank (PyTorch 1.13 raises ValueError): the fan-based ones (xavier_*, kaiming_*) and orthogonal_ need at
 // least two axes, eye_ exactly two, dirac_ three to five. The names without the trailing underscore are 1.13's
 // deprecated aliases of the same functions. sparse_ (2-D only, with a required sparsity) is not modelled.
-import type { TensorValue, Value } from '../values/value';
+import type { Value } from '../values/value';
 import { UNKNOWN } from '../values/value';
+import { rewritten } from './in-place';
 
 /** Every initialiser of torch.nn.init that returns its tensor, with the ranks PyTorch accepts (all when absent). */
 const INITIALISERS: Record<string, { atLeast?: number; atMost?: number }> = {
@@ -44,8 +45,5 @@ export function initialise(name: string, args: Value[], kwargs: Map<string, Valu
     const rank = tensor.shape.dims.length;
     if ((rule.atLeast !== undefined && rank < rule.atLeast) || (rule.atMost !== undefined && rank > rule.atMost)) return UNKNOWN;
   }
-  const filled: TensorValue = { kind: 'tensor', shape: tensor.shape, dtype: tensor.dtype, origin: tensor.origin };
-  if (tensor.strides) filled.strides = tensor.strides;
-  if (tensor.name) filled.name = tensor.name;
-  return filled;
+  return rewritten(tensor, tensor.origin);
 }
