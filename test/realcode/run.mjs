@@ -9,9 +9,11 @@
 //  (d) coverage from `seqlens check --stats` when the CLI offers it.
 // Prints a table and writes .realcode/summary.json. CI cannot fetch, so this is run by hand before finishing work.
 //
-// Usage: node test/realcode/run.mjs [--no-bring] [--mirror DIR] [--no-root]
+// Usage: node test/realcode/run.mjs [--no-bring] [--mirror DIR] [--no-root] [--only FAMILY]
+// The checks run one per core, or SEQLENS_REALCODE_JOBS at a time; the summary is the same whatever the number.
 // --no-root checks the files without --root, so each file's workspace is its project folder, else its own folder.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,21 +53,52 @@ function byRepository(paths) {
   return groups;
 }
 
+// The checks run this many at a time (SEQLENS_REALCODE_JOBS, else one per core): each is its own process, and the
+// results are put back in the order the files were listed, so the summary does not depend on which finished first.
+const JOBS = Math.max(1, Number(process.env.SEQLENS_REALCODE_JOBS) || availableParallelism());
+
+/** Runs `seqlens check ...args`, resolving to its parsed JSON; exit 0 (clean) and 1 (findings) are both success. */
+function runCheck(args) {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [cli, 'check', ...args], { cwd: root });
+    const out = [];
+    const err = [];
+    child.stdout.on('data', (b) => out.push(b));
+    child.stderr.on('data', (b) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const stdout = Buffer.concat(out).toString('utf8');
+      if (status !== 0 && status !== 1) return reject(new Error(`seqlens check exited ${status}: ${Buffer.concat(err).toString('utf8').trim()}`));
+      try {
+        resolveRun(JSON.parse(stdout));
+      } catch {
+        reject(new Error(`seqlens check printed no JSON: ${stdout.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
 /**
- * `seqlens check --format json` over many files, in chunks (command-line length), merged. The real files are
- * checked per repository with `--root` on it, so imports are followed inside the repository and nowhere else.
+ * `seqlens check --format json` over many files, in chunks (command-line length), JOBS at a time, in the order given.
+ * The real files are checked per repository with `--root` on it, so imports are followed inside the repository and
+ * nowhere else. Resolves to every chunk's parsed output.
  */
-function check(paths, extra = []) {
-  const groups = byRepository(paths);
-  const files = [];
-  for (const [repo, group] of groups) for (let i = 0; i < group.length; i += 40) {
-    const chunk = group.slice(i, i + 40);
+async function check(paths, extra = []) {
+  const jobs = [];
+  for (const [repo, group] of byRepository(paths)) for (let i = 0; i < group.length; i += 40) {
     const rootArgs = repo && WITH_ROOT ? ['--root', repo] : [];
-    const run = spawnSync(process.execPath, [cli, 'check', '--format', 'json', ...rootArgs, ...extra, ...chunk], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    if (run.status !== 0 && run.status !== 1) throw new Error(`seqlens check exited ${run.status}: ${run.stderr.trim()}`);
-    files.push(...JSON.parse(run.stdout).files);
+    jobs.push(['--format', 'json', ...rootArgs, ...extra, ...group.slice(i, i + 40)]);
   }
-  return files;
+  const outputs = new Array(jobs.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      outputs[i] = await runCheck(jobs[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(JOBS, jobs.length) }, worker));
+  return outputs;
 }
 
 // ---------------------------------------------------------------- (a), (b) the reported bugs
@@ -94,10 +127,10 @@ function reportedBugs(reportedDir) {
   });
 }
 
-function measureBugs(reportedDir) {
+async function measureBugs(reportedDir) {
   const bugs = reportedBugs(reportedDir);
   const paths = bugs.flatMap((b) => [b.bug, ...(b.fixed ? [b.fixed] : [])]);
-  const byPath = new Map(check(paths).map((f) => [resolve(root, f.path), f.diagnostics]));
+  const byPath = new Map((await check(paths)).flatMap((o) => o.files).map((f) => [resolve(root, f.path), f.diagnostics]));
   const rows = bugs.map((b) => {
     const found = byPath.get(b.bug) ?? [];
     const loud = found.filter((d) => LOUD.has(d.severity));
@@ -117,7 +150,11 @@ function measureBugs(reportedDir) {
 
 // ---------------------------------------------------------------- (c) the real files
 
-function measureRealFiles(manifestName, realDir) {
+/**
+ * Checks the listed files that are brought. When the CLI offers `--stats`, one pass gives both the findings and the
+ * coverage (`check --stats --format json` prints the files' diagnostics beside the stats).
+ */
+async function measureRealFiles(manifestName, realDir) {
   const manifest = JSON.parse(readFileSync(join(here, manifestName), 'utf8'));
   const present = [];
   const absent = [];
@@ -127,7 +164,9 @@ function measureRealFiles(manifestName, realDir) {
       (existsSync(p) ? present : absent).push(p);
     }
   }
-  const results = present.length ? check(present) : [];
+  const stats = statsAvailable(present);
+  const outputs = present.length ? await check(present, stats.available ? ['--stats'] : []) : [];
+  const results = outputs.flatMap((o) => o.files);
   const findings = [];
   let lines = 0;
   for (const f of results) {
@@ -139,27 +178,24 @@ function measureRealFiles(manifestName, realDir) {
   }
   const repos = new Set(manifest.repos.map((e) => e.repo));
   const owners = new Set(manifest.repos.map((e) => e.repo.split('/')[0]));
-  return { listed: present.length + absent.length, checked: present.length, absent: absent.map((p) => relative(root, p)), repos: repos.size, owners: owners.size, lines, findings, paths: present };
+  const coverage = stats.available ? coverageOf(outputs) : stats;
+  return { listed: present.length + absent.length, checked: present.length, absent: absent.map((p) => relative(root, p)), repos: repos.size, owners: owners.size, lines, findings, coverage };
 }
 
 // ---------------------------------------------------------------- (d) coverage
 
-function measureCoverage(paths) {
+/** Whether the CLI offers `check --stats` ({ available: false, why } when it does not, or no file is brought). */
+function statsAvailable(paths) {
   if (!paths.length) return { available: false, why: 'no real files brought' };
   const probe = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', paths[0]], { cwd: root, encoding: 'utf8' });
   if (probe.status === 2) return { available: false, why: (probe.stderr || probe.stdout).trim().split('\n')[0] };
-  const chunks = [];
-  const groups = byRepository(paths);
-  for (const [repo, group] of groups) for (let i = 0; i < group.length; i += 40) {
-    const rootArgs = repo && WITH_ROOT ? ['--root', repo] : [];
-    const run = spawnSync(process.execPath, [cli, 'check', '--stats', '--format', 'json', ...rootArgs, ...group.slice(i, i + 40)], { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    try {
-      const parsed = JSON.parse(run.stdout);
-      chunks.push(parsed.stats ?? parsed);
-    } catch {
-      return { available: false, why: 'check --stats printed no JSON' };
-    }
-  }
+  return { available: true };
+}
+
+/** The stats of every chunk, and their sum. */
+function coverageOf(outputs) {
+  const chunks = outputs.map((parsed) => parsed.stats ?? parsed);
+  if (chunks.some((c) => c === undefined)) return { available: false, why: 'check --stats printed no JSON' };
   // The stats' exact shape belongs to the CLI; sum the numeric fields that every chunk shares.
   const total = {};
   for (const c of chunks) {
@@ -176,7 +212,7 @@ function pct(n, d) {
   return d ? `${((100 * n) / d).toFixed(1)}%` : 'n/a';
 }
 
-function main() {
+async function main() {
   // --only NAME measures one family (torch, attention or keras) and keeps the other families' last figures.
   const only = process.argv.indexOf('--only');
   const summaryPath = join(root, '.realcode', 'summary.json');
@@ -189,17 +225,17 @@ function main() {
       const bring = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
       if (bring.stdout.trim()) console.log(bring.stdout.trim());
     }
-    summary[family.name] = report(family);
+    summary[family.name] = await report(family);
   }
   mkdirSync(join(root, '.realcode'), { recursive: true });
   writeFileSync(summaryPath, JSON.stringify(summary, null, 1));
   console.log('\nwrote .realcode/summary.json');
 }
 
-function report(family) {
-  const bugs = measureBugs(family.reportedDir);
-  const real = measureRealFiles(family.manifest, family.realDir);
-  const coverage = measureCoverage(real.paths);
+async function report(family) {
+  const bugs = await measureBugs(family.reportedDir);
+  const real = await measureRealFiles(family.manifest, family.realDir);
+  const coverage = real.coverage;
 
   console.log(`\n== ${family.name}\nReported bugs (${relative(root, family.reportedDir)}): caught = error/warning of the expected rule on the expected line`);
   console.log('id'.padEnd(56) + 'expected'.padEnd(34) + 'caught  fixed twin   got');
@@ -228,4 +264,4 @@ function report(family) {
   };
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();
