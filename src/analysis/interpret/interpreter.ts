@@ -3714,7 +3714,14 @@ function compareValues(ops: string[], values: Value[]): Value {
     } else {
       const x = a.kind === 'str' ? a.value : numberValue(a);
       const y = b.kind === 'str' ? b.value : numberValue(b);
-      if (x === undefined || y === undefined || typeof x !== typeof y) return UNKNOWN;
+      if (x === undefined || y === undefined) return UNKNOWN;
+      // A string never equals a number or a bool (`padding == 'max_length'` with padding=True); ordering them raises.
+      if (typeof x !== typeof y) {
+        if (op !== '==' && op !== '!=') return UNKNOWN;
+        r = op === '!=';
+        result &&= r;
+        continue;
+      }
       switch (op) {
         case '==': r = x === y; break;
         case '!=': r = x !== y; break;

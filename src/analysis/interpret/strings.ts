@@ -194,13 +194,15 @@ export function changeCase(text: string, method: string): Value {
 /** Python's whitespace for str.split() with no separator, within ASCII (str.isspace). */
 const ASCII_SPACE = /[ \t\n\r\x0b\x0c\x1c-\x1f]/;
 const ASCII_SPACE_RUNS = new RegExp(`${ASCII_SPACE.source}+`);
+/** The characters outside ASCII that Python's str.isspace() accepts (NEL, no-break and typographic spaces, separators). */
+const UNICODE_SPACE = /[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
 
 /**
  * `s.split(sep, maxsplit)` / `s.rsplit(sep, maxsplit)` of a known string: its pieces, as Python gives them. With no
  * separator Python splits on runs of whitespace and drops empty pieces; with a maxsplit of 0 or more it makes at most
  * that many splits, from the left (split) or the right (rsplit), and keeps the rest as the last (first) piece: without a
  * separator that rest loses its leading (trailing) whitespace only. An empty separator raises; a separator or maxsplit
- * not known, or non-ASCII text split on whitespace gives unknown. Past MAX_ITEMS only the count is kept.
+ * not known, or text holding non-ASCII whitespace split on whitespace gives unknown. Past MAX_ITEMS only the count is kept.
  */
 export function splitString(text: string, args: Value[], kwargs: Map<string, Value>, fromRight = false): Value {
   const sep = args[0] ?? kwargs.get('sep');
@@ -213,7 +215,9 @@ export function splitString(text: string, args: Value[], kwargs: Map<string, Val
   }
   let pieces: string[];
   if (!sep || sep.kind === 'none') {
-    if (!/^[\x00-\x7f]*$/.test(text)) return UNKNOWN;
+    // Python also splits on Unicode whitespace; text without any (accented words, other scripts) splits as ASCII does.
+    // Characters past U+FFFF are two code units here and one in Python, so their pieces' lengths would differ.
+    if (UNICODE_SPACE.test(text) || /[\ud800-\udfff]/.test(text)) return UNKNOWN;
     pieces = maxsplit < 0 ? text.split(ASCII_SPACE_RUNS).filter((p) => p.length > 0) : splitOnSpace(text, maxsplit, fromRight);
   } else if (sep.kind === 'str' && sep.value.length > 0) {
     pieces = maxsplit < 0 ? text.split(sep.value) : splitOn(text, sep.value, maxsplit, fromRight);

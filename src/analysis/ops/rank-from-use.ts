@@ -119,7 +119,7 @@ const NUMBER_ARG_KEEPING_FUNCTIONS = new Set(['torch.clamp', 'torch.pow', 'torch
 /** Methods whose result has the shape of their one tensor argument (`x.view_as(y)`, `x.expand_as(y)`): y's rank. */
 const SHAPE_OF_ARGUMENT_METHODS = new Set(['view_as', 'expand_as', 'reshape_as']);
 /** Functions whose first argument's rank they demand, and their output's rank relative to it. */
-const FUNCTION_RANKS: Record<string, RankDemand> = {
+export const FUNCTION_RANKS: Record<string, RankDemand> = {
   'torch.nn.functional.embedding': { shift: 1 },
   'torch.nn.functional.linear': { atLeast: 1, shift: 0 },
   'torch.nn.functional.max_pool1d': { accepts: [2, 3], shift: 0 },

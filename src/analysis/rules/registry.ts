@@ -60,7 +60,9 @@ import { packedLengthsRank } from './torch/sl159-packed-lengths-rank';
 import { layerNormShapeMismatch } from './torch/sl161-layernorm-shape-mismatch';
 import { unexpectedKeywordArgument } from './torch/sl162-unexpected-keyword-argument';
 import { rnnStateDroppedBetweenSteps } from './torch/sl163-rnn-state-dropped-between-steps';
+import { convPoolInputRank } from './torch/sl164-conv-pool-input-rank';
 import { lstmCellStateAsInput } from './torch/sl165-lstm-cell-state-as-input';
+import { raggedTensorData } from './torch/sl166-ragged-tensor-data';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -141,7 +143,9 @@ const RULES: readonly Rule[] = [
   layerNormShapeMismatch,
   unexpectedKeywordArgument,
   rnnStateDroppedBetweenSteps,
+  convPoolInputRank,
   lstmCellStateAsInput,
+  raggedTensorData,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,

@@ -53,4 +53,18 @@ describe('str.split and str.rsplit with a maxsplit', () => {
     assert.deepEqual(await codes(program(1)), ['SL127']);
     assert.deepEqual(await codes(program(2)), []);
   });
+
+  it('splits text with accented or other non-ASCII letters on whitespace as Python does', async () => {
+    // Python 3: 'ce film est une merveille du début à la fin'.split() gives 10 pieces, 'début' of length 5.
+    assert.equal(await shapeOf("p = 'ce film est une merveille du début à la fin'.split()\nx = torch.zeros(len(p), len(p[6]))\n", 'x'), '(10, 5)');
+    assert.equal(await shapeOf("p = 'привет мир'.split()\nx = torch.zeros(len(p), len(p[0]))\n", 'x'), '(2, 6)');
+  });
+
+  it('does not split on whitespace text holding Unicode whitespace or characters past U+FFFF', async () => {
+    // Python splits 'a\u00a0b' and 'a\u3000b' in two; a character past U+FFFF counts 1 in Python's len().
+    for (const text of ['a\u00a0b c', 'a\u3000b c', 'a\u{1F600} b']) {
+      const shape = await shapeOf(`p = '${text}'.split()\nx = torch.zeros(len(p), len(p[0]))\n`, 'x');
+      assert.ok(shape === undefined || !/\d/.test(shape), `${text}: ${shape}`);
+    }
+  });
 });
