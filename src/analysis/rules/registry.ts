@@ -61,6 +61,7 @@ import { layerNormShapeMismatch } from './torch/sl161-layernorm-shape-mismatch';
 import { unexpectedKeywordArgument } from './torch/sl162-unexpected-keyword-argument';
 import { rnnStateDroppedBetweenSteps } from './torch/sl163-rnn-state-dropped-between-steps';
 import { lstmCellStateAsInput } from './torch/sl165-lstm-cell-state-as-input';
+import { convInputRank } from './torch/sl168-conv-input-rank';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -142,6 +143,7 @@ const RULES: readonly Rule[] = [
   unexpectedKeywordArgument,
   rnnStateDroppedBetweenSteps,
   lstmCellStateAsInput,
+  convInputRank,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,
