@@ -49,6 +49,8 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       // int() of a float is an int (or raises, for inf and nan), whether or not the float's value is known.
       if (a?.kind === 'float') return a.value === undefined ? { kind: 'symint', dim: UNKNOWN_DIM } : intOrUnknown(Math.trunc(a.value));
       if (a?.kind === 'str' && /^-?\d+$/.test(a.value.trim())) return intOrUnknown(Number(a.value));
+      // int() of a tensor or an array reads its one element (or raises): an int whose value is not known.
+      if (a?.kind === 'tensor' && args.length === 1 && !kwargs.size) return { kind: 'symint', dim: UNKNOWN_DIM };
       return UNKNOWN;
     }
     case 'float':
@@ -100,6 +102,11 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       for (let i = 0; i < count; i++) items.push({ kind: 'int', value: start + i * step });
       return { kind: 'list', items };
     }
+    case 'reversed':
+      // The items of a list, a tuple or a range in the other order (a loop `for k in reversed(range(n))` walks the
+      // same ints); a summary keeps its length and what its items share. A tensor or an object is not followed.
+      if (args.length !== 1 || kwargs.size || (a?.kind !== 'list' && a?.kind !== 'tuple')) return UNKNOWN;
+      return a.element ? summary('list', sequenceLength(a), a.element) : { kind: 'list', items: [...a.items].reverse() };
     case 'set':
     case 'sorted':
     case 'list':

@@ -13,7 +13,7 @@ import { kerasFamily } from '../layers/keras';
 import { GENERATOR, arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { docoptCall } from '../ops/docopt';
-import { FrameIndex, asArrays, frameAttribute, frameMethod, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
+import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
@@ -59,6 +59,12 @@ const MODULE_RETURNING_WRAPPERS = new Set([
   'torch.nn.utils.spectral_norm.spectral_norm',
   'torch.nn.utils.parametrizations.weight_norm',
   'torch.nn.utils.parametrizations.spectral_norm',
+  // Their inverses give the module back as well, its weight a plain parameter again.
+  'torch.nn.utils.remove_weight_norm',
+  'torch.nn.utils.remove_spectral_norm',
+  'torch.nn.utils.weight_norm.remove_weight_norm',
+  'torch.nn.utils.spectral_norm.remove_spectral_norm',
+  'torch.nn.utils.parametrize.remove_parametrizations',
 ]);
 /** Torch containers: a class extending one holds modules the analysis does not list. */
 const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
@@ -145,6 +151,43 @@ function exactTypeTest(expr: A.Compare, operands: Value[], scope: Scope): boolea
     else if (path === PACKED_SEQUENCE && KINDS_OF_KNOWN_TYPE.has(value.kind)) verdict = false;
     if (verdict === undefined) continue;
     return op === 'is' || op === '==' ? verdict : !verdict;
+  }
+  return undefined;
+}
+
+/** The oldest PyTorch whose semantics the analysis models (1.13): every release from it on is taken to be installed. */
+const OLDEST_TORCH: [number, number, number] = [1, 13, 0];
+
+/**
+ * `torch.__version__ >= '1.5.0'` (any comparison, either side), decided when it holds (or fails) for every release
+ * from 1.13 on: since 1.10 torch.__version__ is a TorchVersion, which compares as a version, not as a string. A
+ * threshold past 1.13 (`>= '2.0'`) is not decided.
+ */
+function torchVersionTest(expr: A.Compare, scope: Scope): boolean | undefined {
+  const op = expr.ops[0];
+  const sides = [expr.left, expr.comparators[0]];
+  for (let i = 0; i < 2; i++) {
+    const version = sides[i];
+    const other = sides[1 - i];
+    if (version.kind !== 'attribute' || version.attr !== '__version__' || version.object.kind !== 'name' || other.kind !== 'str') continue;
+    const module = scope.lookup(version.object.id);
+    if (module?.kind !== 'module' || module.path !== 'torch') continue;
+    const parts = /^v?(\d+)(?:\.(\d+))?(?:\.(\d+))?/.exec(other.value);
+    if (!parts) return undefined;
+    const threshold = [Number(parts[1]), Number(parts[2] ?? 0), Number(parts[3] ?? 0)];
+    const order = threshold[0] - OLDEST_TORCH[0] || threshold[1] - OLDEST_TORCH[1] || threshold[2] - OLDEST_TORCH[2];
+    // Installed ≥ oldest: versus a threshold below it every release is greater; at it, greater or equal.
+    if (order > 0) return undefined;
+    const asWritten = i === 0 ? op : MIRRORED[op];
+    switch (asWritten) {
+      case '>=': return true;
+      case '<': return false;
+      case '>': return order < 0 ? true : undefined;
+      case '<=': return order < 0 ? false : undefined;
+      case '==': return order < 0 ? false : undefined;
+      case '!=': return order < 0 ? true : undefined;
+      default: return undefined;
+    }
   }
   return undefined;
 }
@@ -1117,6 +1160,10 @@ export class Interpreter {
       const object = this.eval(target.value, scope);
       if (object.kind === 'list') this.mutatedInPlace(object, 'remove', undefined);
       else if (object.kind === 'dict' && !object.parser) forgetEntries(object);
+      else if (isFrame(object)) {
+        frameDelete(object, target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN, this.uncertain === 0);
+        this.memo.mutated(object);
+      }
     }
   }
 
@@ -1300,6 +1347,12 @@ export class Interpreter {
           return;
         }
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
+        // `df['col'] = ...` adds or replaces a column of the frame every name bound to it sees.
+        if (isFrame(object)) {
+          frameStore(object, target.index.length === 1 ? [key] : [], this.uncertain === 0);
+          this.memo.mutated(object);
+          return;
+        }
         if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
         // A key the analysis cannot name (`d[word] = i` in a loop): the dict now holds keys it does not list.
         else if (object.kind === 'dict') forgetEntries(object);
@@ -1501,7 +1554,7 @@ export class Interpreter {
         if (operands.length === 2 && ELEMENTWISE_COMPARISONS.has(expr.ops[0]) && (operands[0].kind === 'tensor' || operands[1].kind === 'tensor') && BROADCAST_OPERANDS.has(operands[0].kind) && BROADCAST_OPERANDS.has(operands[1].kind)) {
           return { ...broadcast(operands[0], operands[1], this.originOf(expr)), dtype: 'bool', minValue: 0, maxValue: 1 };
         }
-        const exact = operands.length === 2 ? exactTypeTest(expr, operands, scope) : undefined;
+        const exact = operands.length === 2 ? exactTypeTest(expr, operands, scope) ?? torchVersionTest(expr, scope) : undefined;
         if (exact !== undefined) return { kind: 'bool', value: exact };
         return compareValues(expr.ops, operands);
       }
@@ -2091,19 +2144,21 @@ export class Interpreter {
     if (expr.step || start?.kind !== 'name' || stop?.kind !== 'binop' || stop.op !== '+') return undefined;
     const offset = stop.left.kind === 'name' && stop.left.id === start.id ? stop.right : stop.right.kind === 'name' && stop.right.id === start.id ? stop.left : undefined;
     // Names and literals only: evaluating them again shows the rules nothing twice.
-    if (offset?.kind !== 'name' && offset?.kind !== 'int') return undefined;
+    if (offset?.kind !== 'name' && offset?.kind !== 'int') return this.shiftedWindow(expr, scope);
     const index = this.eval(start, scope);
     const length = intValue(this.eval(offset, scope));
     return windowOf(index, length);
   }
 
-  /** `x[i:last]` with `last` an int known to be `i + k` (`last = i + T` earlier): the window `x[i:i + k]` is. */
+  /**
+   * `x[a:b]` with a and b ints known to be the same index shifted by known amounts (`s_end = s_begin + seq_len`,
+   * `r_begin = s_end - label_len`, `r_end = r_begin + label_len + pred_len`, or a bound written `s_begin + k`): a window
+   * of their difference, when the index's bounds keep a from going below 0 (see shiftedWindowOf).
+   */
   private shiftedWindow(expr: A.Slice, scope: Scope): { length: number; maxStop: number } | undefined {
     const { start, stop } = expr;
-    if (expr.step || start?.kind !== 'name' || stop?.kind !== 'name') return undefined;
-    const index = this.eval(start, scope);
-    const end = this.eval(stop, scope);
-    return end.kind === 'symint' && end.shiftOf?.base === index ? windowOf(index, end.shiftOf.by) : undefined;
+    if (expr.step || !start || !stop || !shiftBound(start) || !shiftBound(stop)) return undefined;
+    return shiftedWindowOf(this.eval(start, scope), this.eval(stop, scope));
   }
 
   private indexItem(expr: A.Expr, scope: Scope): IndexItem {
@@ -2465,7 +2520,15 @@ export class Interpreter {
         if (receiver.torchtext || receiver.tokenizer || receiver.frame) this.memo.effect();
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         if (receiver.tokenizer) return tokenizerMethod(receiver, name, args, kwargs) ?? forgetTokenizer(receiver, name);
-        if (receiver.frame) return (isFrame(receiver) ? frameMethod(receiver, name, args, kwargs, origin) : undefined) ?? UNKNOWN;
+        if (receiver.frame) {
+          if (!isFrame(receiver)) return UNKNOWN;
+          const changed = frameMethodInPlace(receiver, name, args, kwargs, origin, this.uncertain === 0);
+          if (changed) {
+            this.memo.mutated(receiver);
+            return changed;
+          }
+          return frameMethod(receiver, name, args, kwargs, origin) ?? UNKNOWN;
+        }
         return sklearnMethod(receiver.name, name, asArrays(args, origin), kwargs, receiver, origin) ?? UNKNOWN;
       case 'unknown':
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
@@ -2569,6 +2632,10 @@ export class Interpreter {
     // the PyTorch oracles do): `x.cuda() if USE_CUDA else x` takes its CPU branch, and a bug there raises on any CPU.
     if (path === 'torch.cuda.is_available') return { kind: 'bool', value: false };
     if (Object.hasOwn(MATH_ROUNDINGS, path) && args.length === 1 && !kwargs.size) return roundedToInt(MATH_ROUNDINGS[path], args[0]);
+    if ((path === 'numpy.prod' || path === 'math.prod') && args.length === 1 && !kwargs.size) {
+      const product = productOfInts(args[0]);
+      if (product) return product;
+    }
     const math = Object.hasOwn(MATH_FUNCTIONS, path) ? MATH_FUNCTIONS[path] : undefined;
     if (math && args.length === 1 && (args[0].kind === 'int' || args[0].kind === 'float') && args[0].value !== undefined) {
       const v = math(args[0].value);
@@ -3059,7 +3126,7 @@ export class Interpreter {
     let sample: Value | undefined;
     if (dataset.kind === 'instance') {
       const getitem = this.findMethod(dataset.cls, '__getitem__');
-      if (getitem) sample = this.callFunction(getitem, [UNKNOWN], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
+      if (getitem) sample = this.callFunction(getitem, [this.sampleIndex(dataset, args, kwargs)], new Map(), dataset, this.ownerOf(dataset.cls, getitem));
     } else sample = sampleOfSequence(dataset);
     const collateFn = kwargs.get('collate_fn');
     // A sample the analysis cannot see (a dataset from a library, an iterable) still goes through a collate_fn
@@ -3076,6 +3143,18 @@ export class Interpreter {
       return listOf(this.callFunction(call, [listOf(sample)], new Map(), collateFn, this.ownerOf(collateFn.cls, call)));
     }
     return listOf(defaultCollate(sample, loaderBatch(dataset, args, kwargs, this.originOf(expr))));
+  }
+
+  /**
+   * The index a DataLoader's own sampler gives a map-style dataset's __getitem__: an int in [0, len(dataset) - 1] when
+   * the dataset's __len__ gives a known length; unknown with a sampler or batch_sampler of the caller's, which may
+   * yield other keys, or a length the analysis cannot count.
+   */
+  private sampleIndex(dataset: InstanceValue, args: Value[], kwargs: Map<string, Value>): Value {
+    if (kwargs.has('sampler') || kwargs.has('batch_sampler') || args.length > 3) return UNKNOWN;
+    const len = this.findMethod(dataset.cls, '__len__');
+    const n = len ? intValue(this.callFunction(len, [], new Map(), dataset, this.ownerOf(dataset.cls, len))) : undefined;
+    return n !== undefined && n >= 1 ? { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min: 0, max: n - 1 } } : UNKNOWN;
   }
 
   private readonly kerasViews = new WeakMap<InstanceValue, KerasModel>();
@@ -3159,12 +3238,41 @@ function windowOf(index: Value, length: number | undefined): { length: number; m
   return Number.isSafeInteger(maxStop) ? { length, maxStop } : undefined;
 }
 
-/** `i + k`, `k + i` or `i - k` of an int i not known and a known k: i shifted by ±k. */
+/**
+ * `i + k`, `k + i` or `i - k` of an int i not known and a known k: i shifted by ±k. An i that is itself a shift of
+ * another int j gives a shift of j, so a chain of shifts (`s_end = s_begin + 96; r_begin = s_end - 48`) keeps one base.
+ */
 function shiftOfSum(op: string, left: Value, right: Value): { base: Value; by: number } | undefined {
-  if (op === '+' && left.kind === 'symint' && right.kind === 'int') return { base: left, by: right.value };
-  if (op === '+' && right.kind === 'symint' && left.kind === 'int') return { base: right, by: left.value };
-  if (op === '-' && left.kind === 'symint' && right.kind === 'int') return { base: left, by: -right.value };
+  const shifted = (base: Extract<Value, { kind: 'symint' }>, by: number) => {
+    const total = (base.shiftOf?.by ?? 0) + by;
+    return Number.isSafeInteger(total) ? { base: base.shiftOf?.base ?? base, by: total } : undefined;
+  };
+  if (op === '+' && left.kind === 'symint' && right.kind === 'int') return shifted(left, right.value);
+  if (op === '+' && right.kind === 'symint' && left.kind === 'int') return shifted(right, left.value);
+  if (op === '-' && left.kind === 'symint' && right.kind === 'int') return shifted(left, -right.value);
   return undefined;
+}
+
+/** A slice bound evaluating it again shows the rules nothing twice: a name, or a sum of names and int literals. */
+function shiftBound(expr: A.Expr): boolean {
+  if (expr.kind === 'name' || expr.kind === 'int') return true;
+  if (expr.kind === 'attribute') return expr.object.kind === 'name';
+  return expr.kind === 'binop' && (expr.op === '+' || expr.op === '-') && shiftBound(expr.left) && shiftBound(expr.right);
+}
+
+/**
+ * The window between two ints that are one index shifted by a and by b (b ≥ a): b - a entries, when the index is known
+ * to lie in [min, max] with min + a ≥ 0, so that the start never wraps around from the end; it ends by max + b.
+ */
+function shiftedWindowOf(start: Value, stop: Value): { length: number; maxStop: number } | undefined {
+  if (start.kind !== 'symint' || stop.kind !== 'symint') return undefined;
+  const base = start.shiftOf?.base ?? start;
+  if ((stop.shiftOf?.base ?? stop) !== base || base.kind !== 'symint' || !base.bounds) return undefined;
+  const from = start.shiftOf?.by ?? 0;
+  const to = stop.shiftOf?.by ?? 0;
+  if (to < from || base.bounds.min + from < 0) return undefined;
+  const maxStop = base.bounds.max + to;
+  return Number.isSafeInteger(maxStop) ? { length: to - from, maxStop } : undefined;
 }
 
 /**
@@ -3295,6 +3403,24 @@ const MATH_FUNCTIONS: Record<string, (x: number) => number> = {
 
 /** math.floor, math.ceil and math.trunc: Python 3 gives an int for an int, a bool or a float (or raises for inf, nan). */
 const MATH_ROUNDINGS: Record<string, (x: number) => number> = { 'math.floor': Math.floor, 'math.ceil': Math.ceil, 'math.trunc': Math.trunc };
+
+/**
+ * numpy.prod and math.prod of a shape written out (`np.prod(state_shape)` of a tuple of ints, a list, a torch.Size of
+ * known sizes): the int they multiply to. Empty, or any item not a known int, is left to the caller (np.prod(()) is the
+ * float 1.0; an array is reduced as an array).
+ */
+function productOfInts(v: Value): Value | undefined {
+  let items: Value[] | undefined;
+  if ((v.kind === 'list' || v.kind === 'tuple') && !v.element) items = v.items;
+  else if (v.kind === 'size') items = v.dims.map((d) => (d.kind === 'int' ? { kind: 'int' as const, value: d.value } : UNKNOWN));
+  if (!items || items.length === 0) return undefined;
+  let product = 1;
+  for (const item of items) {
+    if (item.kind !== 'int') return undefined;
+    product *= item.value;
+  }
+  return Number.isSafeInteger(product) ? { kind: 'int', value: product } : undefined;
+}
 
 /** What rounding a Python number to an int gives: the int itself, the rounded float, an int of unknown value. */
 function roundedToInt(round: (x: number) => number, v: Value): Value {
@@ -3647,6 +3773,9 @@ function partialParserCall(parser: Extract<Value, { kind: 'dict' }>, name: strin
   return name === 'add_argument_group' || name === 'add_mutually_exclusive_group' ? parser : UNKNOWN;
 }
 
+/** Python's own values, whose `== None` is False unless they are None: never an array or a tensor compared element-wise. */
+const NONE_COMPARABLE = new Set<Value['kind']>(['none', 'list', 'tuple', 'dict', 'str', 'int', 'float', 'bool', 'symint']);
+
 /** Comparisons between known scalars; anything else is unknown. */
 const ELEMENTWISE_COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
 /** What an element-wise comparison with a tensor broadcasts against. */
@@ -3705,6 +3834,11 @@ function compareValues(ops: string[], values: Value[]): Value {
       else if ((b.kind === 'list' || b.kind === 'tuple') && !b.element && (a.kind === 'int' || a.kind === 'str') && b.items.every((v) => v.kind === 'int' || v.kind === 'str')) r = b.items.some((v) => (v as { value: unknown }).value === a.value);
       else return UNKNOWN;
       if (op === 'not in') r = !r;
+    } else if ((op === '==' || op === '!=') && (a.kind === 'none' || b.kind === 'none') && NONE_COMPARABLE.has(a.kind) && NONE_COMPARABLE.has(b.kind)) {
+      // `size == None`: Python's own values equal None only when they are None (a list's __eq__ does not compare
+      // elements with it as a tensor's or an array's does).
+      r = a.kind === b.kind;
+      if (op === '!=') r = !r;
     } else if (a.kind === 'symint' && a.bounds && numberValue(b) !== undefined) {
       r = compareBounds(op, a.bounds, numberValue(b)!);
       if (r === undefined) return UNKNOWN;

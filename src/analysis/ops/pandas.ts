@@ -252,3 +252,84 @@ export function frameSubscript(object: Value, index: FrameIndex[]): Value | unde
 export function frameLength(value: PandasFrame): Value {
   return valueFromDim(value.frame.rows);
 }
+
+// A frame changed in place. DataFrames are mutable and shared by every name bound to them, so a change reaches every
+// alias; the state gets new arrays, never spliced ones, as frames copied with `{ ...state }` share them. `exact` is
+// false where the change may not happen (a branch the analysis cannot decide): the frame then forgets what it changes.
+
+/** The columns are no longer known: another count, or other names. */
+function forgetColumns(state: FrameState): void {
+  state.width = UNKNOWN_DIM;
+  delete state.columns;
+}
+
+/** `frame[key] = value`: a column of a new name is added at the end; one the frame has is replaced. */
+export function frameStore(object: PandasFrame, index: Value[], exact: boolean): void {
+  const state = object.frame;
+  if (state.series) return;
+  const key = index.length === 1 ? index[0] : undefined;
+  if (key?.kind === 'str' && state.columns?.includes(key.value)) return;
+  if (key?.kind === 'str' && exact && state.columns) {
+    state.columns = [...state.columns, key.value];
+    state.width = intDim(state.columns.length);
+    return;
+  }
+  // A boolean mask or a slice of rows (`df[df.x < 0] = 0`) writes values, not columns.
+  if (key && isFrame(key) && key.frame.series) return;
+  forgetColumns(state);
+}
+
+/** `del frame[key]`: that column is removed. */
+export function frameDelete(object: PandasFrame, key: Value, exact: boolean): void {
+  const state = object.frame;
+  if (state.series) return;
+  if (key.kind === 'str' && exact && state.columns?.includes(key.value)) {
+    state.columns = state.columns.filter((c) => c !== key.value);
+    state.width = intDim(state.columns.length);
+    return;
+  }
+  forgetColumns(state);
+}
+
+/**
+ * Methods that change the frame they are called on: `insert(loc, column, value)` adds a column at loc, `pop(item)`
+ * removes one and returns it, and a method given inplace=True applies to the frame what it would return and returns
+ * None. Undefined for a call that changes nothing in place (the caller reads it with frameMethod).
+ */
+export function frameMethodInPlace(object: PandasFrame, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin, exact: boolean): Value | undefined {
+  const state = object.frame;
+  if (name === 'insert' && !state.series) {
+    const loc = intValue(args[0] ?? kwargs.get('loc') ?? UNKNOWN);
+    const column = args[1] ?? kwargs.get('column');
+    if (exact && state.columns && column?.kind === 'str' && !state.columns.includes(column.value) && loc !== undefined && loc >= 0 && loc <= state.columns.length) {
+      state.columns = [...state.columns.slice(0, loc), column.value, ...state.columns.slice(loc)];
+      state.width = intDim(state.columns.length);
+    } else if (exact && state.width.kind === 'int') {
+      // insert raises for a name the frame has (allow_duplicates=False): otherwise one more column, names unknown.
+      const width = state.width.value + 1;
+      delete state.columns;
+      state.width = intDim(width);
+    } else forgetColumns(state);
+    return NONE;
+  }
+  if (name === 'pop' && !state.series) {
+    const item = args[0] ?? kwargs.get('item') ?? UNKNOWN;
+    frameDelete(object, item, exact);
+    return series(state.rows);
+  }
+  const inplace = kwargs.get('inplace');
+  if (!inplace || (inplace.kind === 'bool' && !inplace.value)) return undefined;
+  const copied = new Map(kwargs);
+  copied.delete('inplace');
+  const result = frameMethod(object, name, args, copied, origin);
+  if (exact && result && isFrame(result) && result.frame.series === state.series) {
+    state.rows = result.frame.rows;
+    state.width = result.frame.width;
+    if (result.frame.columns) state.columns = result.frame.columns;
+    else delete state.columns;
+  } else {
+    state.rows = UNKNOWN_DIM;
+    if (!state.series) forgetColumns(state);
+  }
+  return inplace.kind === 'bool' ? NONE : UNKNOWN;
+}
