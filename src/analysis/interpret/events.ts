@@ -85,6 +85,15 @@ export interface ModelMethodEvent {
   kwargs: Map<string, Value>;
   /** fit/evaluate: the model's output for the data given to this call, when its layers were run on it. */
   dataOutput?: Value;
+  /** A Sequential model run on the data given to this call stopped at a layer built for another number of features. */
+  refused?: ReplayRefusal;
+}
+
+/** A layer whose weights were built for `built` features (by the declared input) and which the data gives `got`. */
+export interface ReplayRefusal {
+  layer: LayerDesc;
+  built: number;
+  got: number;
 }
 
 /** A layer added to a Sequential model (constructor list, model.add or build), with what it returned. */

@@ -10,6 +10,7 @@ import { formatShape, shapeOf, UNKNOWN_SHAPE } from '../shapes/shape';
 import { Dim, intDim, UNKNOWN_DIM } from '../shapes/dim';
 import { KerasModel, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import type { AnalysisContext } from './context';
+import type { ReplayRefusal } from './events';
 import type { ModelBranches } from './model-branches';
 import { kerasDataset } from '../ops/datasets';
 import { kerasTokenizer } from '../ops/keras-text';
@@ -303,17 +304,62 @@ function conformedMismatch(declared: TensorValue, conform: TensorValue): boolean
  * Runs a Sequential model's layers on data (fit/evaluate/predict), so data-dependent checks see real values; gives
  * the model's output for that data, or undefined when the data is not run through.
  */
-export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call): Value | undefined {
+export function replaySequential(host: KerasHost, model: KerasModel, data: Value, at: A.Call, refused?: (r: ReplayRefusal) => void): Value | undefined {
   if (data.kind !== 'tensor' || model.layers.length === 0 || model.stopped || model.opaque) return undefined;
   // Data of another rank or width than the declared input fails at the input (SL211), before any layer.
   let value: Value | undefined = model.input ? atInput(model.input, data, () => true) : data;
   if (!value) return undefined;
+  const built = builtInputs(model);
   for (const layer of model.layers) {
     if (layer.kind === 'InputLayer') continue;
     if (value.kind !== 'tensor') return undefined;
+    const refusal = featuresRefused(layer, built.get(layer), value);
+    if (refusal) {
+      refused?.(refusal);
+      return undefined;
+    }
     value = host.applyLayer(layer, [value], new Map(), at);
   }
   return value;
+}
+
+/** Layers whose weights are sized by the last axis of their input when they are built (a wrapper: by its layer's). */
+const WEIGHTED_BY_FEATURES = new Set(['Dense', 'Conv1D', 'Convolution1D', 'SimpleRNN', 'GRU', 'LSTM', 'CuDNNGRU', 'CuDNNLSTM']);
+
+function weightedByFeatures(layer: LayerDesc): boolean {
+  if (layer.kind === 'Bidirectional' || layer.kind === 'TimeDistributed') return layer.children.length === 1 && weightedByFeatures(layer.children[0]);
+  return WEIGHTED_BY_FEATURES.has(layer.kind);
+}
+
+/** What each layer of a Sequential model received when the model was built on its declared input (model.summary). */
+function builtInputs(model: KerasModel): Map<LayerDesc, Value> {
+  const inputs = new Map<LayerDesc, Value>();
+  if (!model.input) return inputs;
+  let previous: Value = model.input;
+  for (const { layer, output } of model.summary) {
+    inputs.set(layer, previous);
+    previous = output;
+  }
+  return inputs;
+}
+
+function lastKnownAxis(v: Value | undefined): number | undefined {
+  if (v?.kind !== 'tensor' || !v.shape.rankKnown || v.shape.dims.length < 2) return undefined;
+  const d = v.shape.dims[v.shape.dims.length - 1];
+  return d.kind === 'int' ? d.value : undefined;
+}
+
+/**
+ * A layer built (its kernel created) for one number of features that the data brings another: Keras creates a layer's
+ * weights at its first call and refuses a later input of another last axis, in every version ("expected axis -1 of
+ * input shape to have value 3840"). Data whose steps differ from a fixed declared input reaches such a layer after a
+ * Flatten; tf.keras 2.x runs a Sequential model on it with a warning until then.
+ */
+function featuresRefused(layer: LayerDesc, built: Value | undefined, value: Value): ReplayRefusal | undefined {
+  if (!weightedByFeatures(layer)) return undefined;
+  const a = lastKnownAxis(built);
+  const b = lastKnownAxis(value);
+  return a !== undefined && b !== undefined && a !== b ? { layer, built: a, got: b } : undefined;
 }
 
 function shapeText(output: Value): string {
@@ -395,9 +441,10 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       const data = fedData(name, args, kwargs);
       const x = data.args[0] ?? data.kwargs.get('x');
       const y = data.args[1] ?? data.kwargs.get('y');
-      const dataOutput = x ? replaySequential(host, model, x, expr) ?? replayFunctional(host, model, x, expr) : undefined;
+      let refused: ReplayRefusal | undefined;
+      const dataOutput = x ? replaySequential(host, model, x, expr, (r) => (refused = r)) ?? (refused ? undefined : replayFunctional(host, model, x, expr)) : undefined;
       if (y) model.labels.push({ value: y, call: expr });
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, dataOutput });
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, dataOutput, refused });
       return UNKNOWN;
     }
     case 'predict':
@@ -406,9 +453,10 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       noteData(host, expr, args[0] ?? kwargs.get('x'), undefined);
       const data = fedData(name, args, kwargs);
       const x = data.args[0] ?? data.kwargs.get('x');
-      if (x) replaySequential(host, model, x, expr);
-      if (x) replayFunctional(host, model, x, expr);
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs });
+      let refused: ReplayRefusal | undefined;
+      if (x) replaySequential(host, model, x, expr, (r) => (refused = r));
+      if (x && !refused) replayFunctional(host, model, x, expr);
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, refused });
       return model.output;
     }
     case 'build': {

@@ -2,6 +2,7 @@ import { embeddingDefaultInput, inputMismatch } from '../../interpret/keras';
 import { formatShape } from '../../shapes/shape';
 import type { Value } from '../../values/value';
 import type { Rule } from '../rule';
+import { kerasLayerName } from './helpers';
 
 const DATA_METHODS = new Set(['fit', 'evaluate', 'predict', 'fit_generator', 'evaluate_generator', 'predict_generator', 'train_on_batch', 'test_on_batch', 'predict_on_batch']);
 
@@ -22,7 +23,7 @@ export const kerasInputDataShape: Rule = {
   framework: 'keras',
   summary: 'The data given to fit/evaluate/predict does not match the input the model declares: another number of axes, or another number of features.',
   docs: {
-    whatItDoes: 'Compares the arrays passed to `fit`, `evaluate`, `predict` and `train_on_batch` (positionally or as `x=`; for a stream of (x, y) batches, a `TimeseriesGenerator` or a generator function given to them or to `fit_generator`, one batch) with the input the model declares: the first layer\'s `input_shape` / `input_dim` in a `Sequential` model, or the `Input` tensors of a functional one, input by input. Data of one axis fewer against an input whose last size is 1, or of one axis more ending in 1, is conformed first as Keras does (a last axis of 1 added or dropped) and then compared on every axis after the batch.',
+    whatItDoes: 'Compares the arrays passed to `fit`, `evaluate`, `predict` and `train_on_batch` (positionally or as `x=`; for a stream of (x, y) batches, a `TimeseriesGenerator` or a generator function given to them or to `fit_generator`, one batch) with the input the model declares: the first layer\'s `input_shape` / `input_dim` in a `Sequential` model, or the `Input` tensors of a functional one, input by input. Data of one axis fewer against an input whose last size is 1, or of one axis more ending in 1, is conformed first as Keras does (a last axis of 1 added or dropped) and then compared on every axis after the batch. Data of a Sequential model that matches the input\'s number of axes and features but not another axis (the steps of `input_shape=(15, 512)`) is run through the model\'s layers, and flagged where it reaches a layer built for another number of features (a `Dense` after `Flatten`).',
     whyIsThisBad: 'Keras refuses the data before any layer runs: `Error when checking model input: expected lstm_input_1 to have 3 dimensions, but got array with shape (100, 9)` (Keras 1 and 2), `Input 0 of layer "lstm" is incompatible with the layer: expected ndim=3, found ndim=2` (tf.keras 2.x, Keras 3), or a matrix-size error for a wrong number of features. Table-shaped data for a recurrent layer needs a time axis: `X.reshape(n, steps, features)`.',
     example: 'X, y = make_regression(100, 9)\nmodel = Sequential([LSTM(32, input_dim=9), Dense(1)])\nmodel.fit(X, y)',
     useInstead: 'X, y = make_regression(100, 9)\nX = X.reshape(X.shape + (1,))\nmodel = Sequential([LSTM(32, input_shape=(9, 1)), Dense(1)])\nmodel.fit(X, y)',
@@ -39,6 +40,21 @@ export const kerasInputDataShape: Rule = {
       // A model that fails while it is built (a finding on a layer) never reaches fit: no cascade.
       const output = event.model.output;
       if (event.model.layers.some((l) => l.broken) || output.kind !== 'tensor' || !output.shape.rankKnown) return;
+      const refused = event.refused;
+      if (refused && declared.kind === 'tensor' && data.kind === 'tensor' && !inputMismatch(declared, data)) {
+        const w = formatShape(declared.shape);
+        const g = formatShape(data.shape);
+        ctx.report({
+          range: event.call.range,
+          message: `the model's input is declared ${w} but ${event.method} gets data of shape ${g}: ${kerasLayerName(refused.layer)} was built for ${refused.built} features by the declared input and gets ${refused.got} from this data, so Keras raises (tf.keras 2.x and Keras 3 run the layers before it on the data, then: "expected axis -1 of input shape to have value ${refused.built}"; Keras 1 and 2 refuse the data at the input: "expected … to have shape")`,
+          related: [
+            { range: refused.layer.call.range, message: `${refused.layer.kind} is built for ${refused.built} features here` },
+            ...(declared.origin ? [{ range: declared.origin.range, message: `the input ${w} is declared here` }] : []),
+            ...(data.origin ? [{ range: data.origin.range, message: `the data ${g} comes from here` }] : []),
+          ],
+        });
+        return;
+      }
       for (const [want, got] of pairs(declared, data)) {
         const mismatch = inputMismatch(want, got);
         if (!mismatch || want.kind !== 'tensor' || got.kind !== 'tensor') continue;

@@ -82,16 +82,23 @@ interface Run {
  * The batches the call feeds the model, for each pass over data (training, validation): undefined when they are not
  * known (data without a known number of rows, batch_size given a value not known, steps instead of batches).
  */
-function runs(event: ModelMethodEvent, x: Value | undefined): { batchSize?: number; defaulted?: boolean; runs: Run[] } | undefined {
+function runs(event: ModelMethodEvent, x: Value | undefined, declared: number): { batchSize?: number; defaulted?: boolean; runs: Run[] } | undefined {
   const n = rows(x);
-  if (n === undefined) return undefined;
-  if (ON_BATCH.has(event.method)) return { runs: [{ what: 'one batch', samples: n, sizes: [n] }] };
+  if (n === undefined && !firstTensor(x)) return undefined;
+  if (ON_BATCH.has(event.method)) return n === undefined ? undefined : { runs: [{ what: 'one batch', samples: n, sizes: [n] }] };
   const position = BATCHED[event.method];
   if (position === undefined) return undefined;
   if (event.kwargs.has('steps_per_epoch') || event.kwargs.has('steps')) return undefined;
   const given = argument(event, 'batch_size', position);
   const size = given === undefined || given.kind === 'none' ? DEFAULT_BATCH : intValue(given);
   if (size === undefined || size <= 0) return undefined;
+  if (n === undefined) {
+    // An array whose number of samples is not known: its batches hold batch_size samples or fewer, so a batch_size
+    // below the batch the model is built for never gives a full batch, whatever the count. A larger one may (a count
+    // of exactly that batch): no claim.
+    if (size >= declared) return undefined;
+    return { batchSize: size, defaulted: given === undefined, runs: [{ what: 'its samples', samples: NaN, sizes: [size] }] };
+  }
   const out: Run[] = [];
   const split = event.method === 'fit' ? event.kwargs.get('validation_split') : undefined;
   let training = n;
@@ -120,7 +127,7 @@ export const kerasStatefulBatchSize: Rule = {
   framework: 'keras',
   summary: 'A model with a stateful recurrent layer is given batches of another size than the batch it was built for: another batch_size, or a sample count the batch size does not divide.',
   docs: {
-    whatItDoes: 'For a model that holds a recurrent layer (`LSTM`, `GRU`, `SimpleRNN`, or one inside `Bidirectional`) built with `stateful=True` and a fixed batch (`batch_input_shape=(B, …)`, `Input(batch_shape=(B, …))`), works out the batches `fit`, `evaluate`, `predict` and the `*_on_batch` methods cut the data into (`batch_size`, 32 when left out, a full batch at a time and then the rest; for `fit` the training part and the validation part of `validation_split` or `validation_data`) and flags the call when one of them is not B samples.',
+    whatItDoes: 'For a model that holds a recurrent layer (`LSTM`, `GRU`, `SimpleRNN`, or one inside `Bidirectional`) built with `stateful=True` and a fixed batch (`batch_input_shape=(B, …)`, `Input(batch_shape=(B, …))`), works out the batches `fit`, `evaluate`, `predict` and the `*_on_batch` methods cut the data into (`batch_size`, 32 when left out, a full batch at a time and then the rest; for `fit` the training part and the validation part of `validation_split` or `validation_data`) and flags the call when one of them is not B samples. For an array whose number of samples is not known, only a `batch_size` below B is flagged: no batch of it can hold B samples.',
     whyIsThisBad: 'A stateful layer keeps one row of state per sample of a batch, created for B samples, and carries it from batch to batch: every batch must hold B samples. tf.keras 2.x refuses another batch at the input (`expected shape=(32, 10, 1), found shape=(8, 10, 1)`), standalone Keras 2 refuses a sample count the batch size does not divide (`In a stateful network, you should only pass inputs with a number of samples that can be divided by the batch size`) and fails on the state shapes otherwise, and Keras 3 fails on them or, for a batch of one, silently spreads it over all B rows of state.',
     example: 'model = Sequential([LSTM(16, stateful=True, batch_input_shape=(32, 10, 1)), Dense(1)])\nx = np.random.rand(1000, 10, 1)\nmodel.fit(x, y, batch_size=32)  # 31 batches of 32, then 8',
     useInstead: 'n = len(x) // 32 * 32\nmodel.fit(x[:n], y[:n], batch_size=32, shuffle=False)',
@@ -137,7 +144,7 @@ export const kerasStatefulBatchSize: Rule = {
       if (!stateful) return;
       const declared = declaredBatch(model);
       const data = event.args[0] ?? event.kwargs.get('x');
-      const fed = declared && runs(event, data);
+      const fed = declared && runs(event, data, declared.batch);
       if (!declared || !fed) return;
       // Data that does not fit the input after the batch is refused for that first (SL211).
       const x = firstTensor(data);
@@ -149,6 +156,8 @@ export const kerasStatefulBatchSize: Rule = {
       const cut =
         fed.batchSize === undefined
           ? `${event.method} gives it one batch of ${run.samples} sample${run.samples === 1 ? '' : 's'}`
+          : Number.isNaN(run.samples)
+          ? `${event.method} gives it its samples in batches of ${run.sizes[0]} or fewer`
           : run.sizes.length === 1
           ? `${event.method} gives it ${run.what} in ${run.sizes[0] === run.samples ? 'one batch' : 'batches'} of ${run.sizes[0]}`
           : `${event.method} cuts ${run.what} into batches of ${run.sizes[0]} and a last batch of ${run.sizes[1]}`;
