@@ -7,6 +7,7 @@ import type * as A from '../parse/ast';
 import { docstringOf, walkStatements } from '../parse/walk';
 import type { Range } from '../findings';
 import { LayerDesc, OPAQUE_LAYER, bindArgs, moduleLayer } from '../layers/layer';
+import { bindingRaises } from './arity';
 import { torchFamily } from '../layers/torch';
 import { subsequentMask } from '../layers/torch/attention';
 import { kerasFamily } from '../layers/keras';
@@ -2861,12 +2862,14 @@ export class Interpreter {
   }
 
   instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean, partial = false): Value {
+    // Python refuses the arguments before __init__ runs (a TypeError): no instance is made and nothing is assigned.
+    const init = this.findMethod(cls, '__init__');
+    if (init && !partial && !symbolic && !cls.namedTupleFields && bindingRaises(init, args.length, kwargs.keys(), true)) return UNKNOWN;
     const instance: InstanceValue = { kind: 'instance', cls, attrs: new InstanceAttrs(), site: expr?.range };
     this.memo.effect();
     const list = this.instances.get(cls) ?? [];
     list.push(instance);
     this.instances.set(cls, list);
-    const init = this.findMethod(cls, '__init__');
     if (cls.namedTupleFields && !partial) bindNamedTupleFields(instance, cls.namedTupleFields, args, kwargs);
     else if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic, partial ? { hidden: true } : {});
     // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
@@ -2933,6 +2936,9 @@ export class Interpreter {
     call: CallOptions,
     site: Scope | undefined,
   ): Value {
+    // Python refuses these arguments with a TypeError before the body runs: binding them anyway would run the body on
+    // values shifted into the wrong parameters.
+    if (symbolic === false && !call.hidden && bindingRaises(def, args.length, kwargs.keys(), self !== undefined)) return UNKNOWN;
     const globals = this.globalsOf.get(def) ?? this.module;
     const enclosing = call.closure ? closureView(call.closure, site) : undefined;
     const scope = new Scope(enclosing ?? globals);
