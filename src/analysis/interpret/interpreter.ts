@@ -3859,17 +3859,16 @@ function compareValues(ops: string[], values: Value[]): Value {
       if (typeof x !== typeof y) {
         if (op !== '==' && op !== '!=') return UNKNOWN;
         r = op === '!=';
-        result &&= r;
-        continue;
-      }
-      switch (op) {
-        case '==': r = x === y; break;
-        case '!=': r = x !== y; break;
-        case '<': r = x < y; break;
-        case '<=': r = x <= y; break;
-        case '>': r = x > y; break;
-        case '>=': r = x >= y; break;
-        default: return UNKNOWN;
+      } else {
+        switch (op) {
+          case '==': r = x === y; break;
+          case '!=': r = x !== y; break;
+          case '<': r = x < y; break;
+          case '<=': r = x <= y; break;
+          case '>': r = x > y; break;
+          case '>=': r = x >= y; break;
+          default: return UNKNOWN;
+        }
       }
     }
     result &&= r;

@@ -257,6 +257,12 @@ export function frameLength(value: PandasFrame): Value {
 // alias; the state gets new arrays, never spliced ones, as frames copied with `{ ...state }` share them. `exact` is
 // false where the change may not happen (a branch the analysis cannot decide): the frame then forgets what it changes.
 
+/** The frame now has these columns, and as many. */
+function setColumns(state: FrameState, columns: string[]): void {
+  state.columns = columns;
+  state.width = intDim(columns.length);
+}
+
 /** The columns are no longer known: another count, or other names. */
 function forgetColumns(state: FrameState): void {
   state.width = UNKNOWN_DIM;
@@ -270,8 +276,7 @@ export function frameStore(object: PandasFrame, index: Value[], exact: boolean):
   const key = index.length === 1 ? index[0] : undefined;
   if (key?.kind === 'str' && state.columns?.includes(key.value)) return;
   if (key?.kind === 'str' && exact && state.columns) {
-    state.columns = [...state.columns, key.value];
-    state.width = intDim(state.columns.length);
+    setColumns(state, [...state.columns, key.value]);
     return;
   }
   // A boolean mask or a slice of rows (`df[df.x < 0] = 0`) writes values, not columns.
@@ -284,8 +289,7 @@ export function frameDelete(object: PandasFrame, key: Value, exact: boolean): vo
   const state = object.frame;
   if (state.series) return;
   if (key.kind === 'str' && exact && state.columns?.includes(key.value)) {
-    state.columns = state.columns.filter((c) => c !== key.value);
-    state.width = intDim(state.columns.length);
+    setColumns(state, state.columns.filter((c) => c !== key.value));
     return;
   }
   forgetColumns(state);
@@ -302,8 +306,7 @@ export function frameMethodInPlace(object: PandasFrame, name: string, args: Valu
     const loc = intValue(args[0] ?? kwargs.get('loc') ?? UNKNOWN);
     const column = args[1] ?? kwargs.get('column');
     if (exact && state.columns && column?.kind === 'str' && !state.columns.includes(column.value) && loc !== undefined && loc >= 0 && loc <= state.columns.length) {
-      state.columns = [...state.columns.slice(0, loc), column.value, ...state.columns.slice(loc)];
-      state.width = intDim(state.columns.length);
+      setColumns(state, [...state.columns.slice(0, loc), column.value, ...state.columns.slice(loc)]);
     } else if (exact && state.width.kind === 'int') {
       // insert raises for a name the frame has (allow_duplicates=False): otherwise one more column, names unknown.
       const width = state.width.value + 1;

@@ -1,5 +1,5 @@
 // repeat_interleave: each element repeated along one axis, or over the flattened tensor.
-import { Dim, Origin, UNKNOWN_DIM, intDim, knownProduct } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, exactProduct, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, Value, intValue } from '../values/value';
 
@@ -23,7 +23,7 @@ export function repeatInterleave(t: TensorValue, repeats: Value | undefined, dim
   if (dimArg === undefined || dimArg.kind === 'none') {
     if (!t.shape.rankKnown) return { ...base, shape: shapeOf([given !== undefined && given >= 0 ? intDim(given, { origin }) : UNKNOWN_DIM]) };
     const dims = t.shape.dims;
-    const numel = dims.every((d) => d.kind === 'int') ? knownProduct(dims) : undefined;
+    const numel = exactProduct(dims);
     return { ...base, shape: shapeOf([size(numel !== undefined && Number.isSafeInteger(numel) ? intDim(numel) : UNKNOWN_DIM)]) };
   }
   const axis = intValue(dimArg);

@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, Origin, UNKNOWN_DIM, intDim, knownProduct, sameDim, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, exactProduct, intDim, knownProduct, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { Bounds, DType, TensorValue, UNKNOWN, Value, intValue, keepStepMarkers, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
@@ -201,7 +201,7 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
   if (minus === -1) return tensor(t, shapeOf(dims), origin);
   const out = [...dims];
-  const total = t.shape.rankKnown && t.shape.dims.every((d) => d.kind === 'int') ? knownProduct(t.shape.dims) : undefined;
+  const total = t.shape.rankKnown ? exactProduct(t.shape.dims) : undefined;
   const others = dims.filter((_, i) => i !== minus);
   if (total !== undefined && others.every((d) => d.kind === 'int')) {
     const rest = knownProduct(others);

@@ -82,6 +82,11 @@ export function knownProduct(dims: readonly Dim[]): number {
   return product;
 }
 
+/** The product of the sizes when every one is a known number (1 for none), else undefined. */
+export function exactProduct(dims: readonly Dim[]): number | undefined {
+  return dims.every((d) => d.kind === 'int') ? knownProduct(dims) : undefined;
+}
+
 export function withRole(d: Dim, role: DimRole | undefined): Dim {
   if (!role) return d;
   return { ...d, role };

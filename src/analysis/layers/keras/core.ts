@@ -1,6 +1,6 @@
 // Dense, Dropout, Flatten, Reshape, Permute, RepeatVector, Masking, the merge layers and the other Keras layers
 // that sit around a recurrent one.
-import { Dim, UNKNOWN_DIM, intDim, knownProduct } from '../../shapes/dim';
+import { Dim, UNKNOWN_DIM, exactProduct, intDim } from '../../shapes/dim';
 import { broadcastClash } from '../../ops/broadcast';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf, withLast } from '../../shapes/shape';
 import { TensorValue, UNKNOWN, Value, intValue } from '../../values/value';
@@ -18,7 +18,8 @@ function tensorIn(args: Value[]): TensorValue | undefined {
 }
 
 function product(dims: Dim[]): Dim {
-  return dims.every((d) => d.kind === 'int') ? intDim(knownProduct(dims)) : UNKNOWN_DIM;
+  const n = exactProduct(dims);
+  return n === undefined ? UNKNOWN_DIM : intDim(n);
 }
 
 function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {

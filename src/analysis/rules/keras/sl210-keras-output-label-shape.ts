@@ -1,4 +1,4 @@
-import { Dim, intDim } from '../../shapes/dim';
+import { Dim, exactProduct, intDim } from '../../shapes/dim';
 import { formatShape, shapeOf } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import type { Rule } from '../rule';
@@ -16,18 +16,15 @@ const ELEMENTWISE = /^(binary_crossentropy|binary_focal_crossentropy|mean_square
  */
 const CHECKS_SHAPES = /^(binary_crossentropy|binary_focal_crossentropy)$/;
 
-type Mismatch = { kind: 'rank' | 'width' | 'ids' | 'axis' | 'rows'; silent: boolean; labels: Dim[]; output: Dim[]; axis?: number };
-
-/** The product of the known sizes of axes, or undefined when one of them is not known. */
-function product(dims: Dim[]): number | undefined {
-  let n = 1;
-  for (const d of dims) {
-    const k = known(d);
-    if (k === undefined) return undefined;
-    n *= k;
-  }
-  return n;
-}
+type Mismatch = {
+  kind: 'rank' | 'width' | 'ids' | 'axis' | 'rows';
+  silent: boolean;
+  labels: Dim[];
+  output: Dim[];
+  axis?: number;
+  /** 'rows': the ids each sample's labels hold, against the rows its output has. */
+  counts?: { ids: number; rows: number };
+};
 
 const known = (d: Dim | undefined): number | undefined => (d?.kind === 'int' ? d.value : undefined);
 
@@ -47,9 +44,9 @@ export function compareLabels(labels: Dim[], output: Dim[], loss: string): Misma
       // ids, scores to (rows, classes)) and raises when the counts differ ("logits and labels must have the same first
       // dimension"); Keras 3 and Keras 1/2.0–2.3 compare the axes. Only counts known to differ are claimed: ids laid
       // out in another order but as many pass tf.keras 2.x.
-      const ids = product(l.slice(1));
-      const rows = product(o.slice(1, -1));
-      return ids !== undefined && rows !== undefined && ids !== rows ? { kind: 'rows', silent: false, labels, output } : undefined;
+      const ids = exactProduct(l.slice(1));
+      const rows = exactProduct(o.slice(1, -1));
+      return ids !== undefined && rows !== undefined && ids !== rows ? { kind: 'rows', silent: false, labels, output, counts: { ids, rows } } : undefined;
     }
     if (l.length === o.length) {
       // The same rank: a trailing axis of 1 holds the one class id; as many columns as classes are one-hot labels,
@@ -146,7 +143,7 @@ export const kerasOutputLabelShape: Rule = {
         : mismatch.kind === 'ids'
         ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
         : mismatch.kind === 'rows'
-        ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, labels shaped as the output without its class axis, ${formatShape(shapeOf([(labels as TensorValue).shape.dims[0], ...output.shape.dims.slice(1, -1)]))}, and these labels hold ${product(mismatch.labels.slice(1))} id${product(mismatch.labels.slice(1)) === 1 ? '' : 's'} per sample against ${product(mismatch.output.slice(1, -1))} output row${product(mismatch.output.slice(1, -1)) === 1 ? '' : 's'}`
+        ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, labels shaped as the output without its class axis, ${formatShape(shapeOf([(labels as TensorValue).shape.dims[0], ...output.shape.dims.slice(1, -1)]))}, and these labels hold ${mismatch.counts!.ids} id${mismatch.counts!.ids === 1 ? '' : 's'} per sample against ${mismatch.counts!.rows} output row${mismatch.counts!.rows === 1 ? '' : 's'}`
         : mismatch.kind === 'axis'
         ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
         : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}${classIdsForOneHot(mismatch, loss) ? `, one class id where ${loss} takes one-hot labels (to_categorical makes them; sparse_categorical_crossentropy takes the ids)` : ''}`;

@@ -56,10 +56,9 @@ const FUNCTIONAL = 'torch.nn.functional.';
  * any other padding_mode, which pads the input before the convolution runs (F.pad then refuses the rank).
  */
 function raisedBy(layer: LayerDesc | undefined, convMessage: string): string {
-  if (!layer || !layer.kind.startsWith('Conv') || !layer.args.has('padding_mode')) return `PyTorch raises "${convMessage}"`;
-  const mode = argValue(layer, 'padding_mode');
+  const mode = layer?.kind.startsWith('Conv') && layer.args.has('padding_mode') ? argValue(layer, 'padding_mode') : undefined;
+  if (!mode || (mode.kind === 'str' && mode.value === 'zeros')) return `PyTorch raises "${convMessage}"`;
   if (mode.kind !== 'str') return 'PyTorch raises';
-  if (mode.value === 'zeros') return `PyTorch raises "${convMessage}"`;
   return `its ${mode.value} padding raises "Only 2D, 3D, 4D, 5D padding with non-constant padding are supported for now"`;
 }
 

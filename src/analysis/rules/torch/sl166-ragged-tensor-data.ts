@@ -1,6 +1,7 @@
 import type { Value } from '../../values/value';
 import { sequenceLength } from '../../values/value';
 import type { Rule } from '../rule';
+import { codeText } from './describe';
 
 /** The functions that read nested Python sequences as a tensor's data (the legacy constructors with one list argument). */
 const READERS = new Set([
@@ -91,12 +92,11 @@ export const raggedTensorData: Rule = {
       const first = ragged.path.map(() => '0').join('][');
       const where = `[${ragged.path.join('][')}]`;
       const expr = event.call.args[0];
-      const name = expr ? ctx.text(expr.range) : 'the data';
-      const shortName = name.length > 40 ? `${name.slice(0, 37)}…` : name;
+      const shortName = expr ? codeText(ctx, expr.range) : 'the data';
       ctx.report({
         range: event.call.range,
         message:
-          `${event.qualname.replace(/^torch\./, 'torch.')} reads ${shortName} as a tensor whose axis ${ragged.dim} has ${ragged.expected} entries (the length of ${shortName}[${first}]), ` +
+          `${event.qualname} reads ${shortName} as a tensor whose axis ${ragged.dim} has ${ragged.expected} entries (the length of ${shortName}[${first}]), ` +
           `but ${shortName}${where} holds ${ragged.got}: the rows are not padded to one length, and PyTorch raises "expected sequence of length ${ragged.expected} at dim ${ragged.dim} (got ${ragged.got})"`,
         related: [],
         fixes: [],
