@@ -2228,7 +2228,181 @@ def _(r):
 
 # ── running ────────────────────────────────────────────────────────────────────
 
-DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool"}
+FFT_ONE = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"]
+
+
+@op("fft")
+def _(r):
+    # torch.fft's one-axis transforms: the axis dim (default -1) becomes n (fft, ifft), n // 2 + 1 (rfft, ihfft) or
+    # n, by default 2 × (m − 1) (irfft, hfft), n padding or trimming the axis first; the other axes are kept.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank, 2, 9)
+    name = r.choice(FFT_ONE)
+    opts = []
+    if r.random() < 0.5:
+        opts.append(f"n={r.randint(2, 12)}" if r.random() < 0.7 else str(r.randint(2, 12)))
+    if r.random() < 0.6:
+        d = r.randint(-rank, rank - 1)
+        opts.append(f"dim={d}")
+    x = randn(s)
+    if name in ("irfft", "hfft") and r.random() < 0.5:
+        x = f"torch.fft.rfft({randn(s)})"
+    return f"import torch.fft\ny = torch.fft.{name}({', '.join([x] + opts)})"
+
+
+@op("fft-nd")
+def _(r):
+    # fft2 / rfft2 / irfft2 over dim (default the last two), fftn / rfftn / irfftn over dim, the last len(s) axes, or
+    # all: only the last transformed axis is halved (rfft*) or restored (irfft*), the others take s or keep their size.
+    rank = r.randint(2, 4)
+    s = sizes(r, rank, 2, 8)
+    name = r.choice(["fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn", "rfftn", "irfftn"])
+    k = 2 if name.endswith("2") else r.randint(1, rank)
+    opts = []
+    if r.random() < 0.5:
+        opts.append(f"s={tup([r.randint(2, 9) for _ in range(k)])}")
+    if r.random() < 0.5 or (name.endswith("n") and not opts and r.random() < 0.5):
+        axes = r.sample(range(rank), k)
+        if r.random() < 0.5:
+            axes = [a - rank for a in axes]
+        opts.append(f"dim={tup(axes)}")
+    return f"from torch import fft\ny = fft.{name}({', '.join([randn(s)] + opts)})"
+
+
+@op("np-fft")
+def _(r):
+    # numpy.fft follows the same sizes: n and axis for the one-axis transforms, s and axes for fft2 / rfft2 / fftn.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank, 2, 9)
+    name = r.choice(["fft", "rfft", "irfft", "ifft", "rfftfreq", "fftfreq", "fft2", "rfftn"])
+    if name in ("rfftfreq", "fftfreq"):
+        return f"import numpy as np\ny = torch.from_numpy(np.fft.{name}({r.randint(1, 20)}))"
+    if name in ("fft2", "rfftn") and rank < 2:
+        s = s + [r.randint(2, 6)]
+        rank = 2
+    opts = []
+    if name in ("fft2", "rfftn"):
+        if r.random() < 0.5:
+            opts.append(f"s={tup([r.randint(2, 8) for _ in range(2)])}")
+            if r.random() < 0.5:
+                opts.append(f"axes={tup([r.randint(-rank, -2), -1])}" if name == "fft2" else f"axes={tup([0, rank - 1])}")
+    else:
+        if r.random() < 0.5:
+            opts.append(f"n={r.randint(2, 12)}")
+        if r.random() < 0.5:
+            opts.append(f"axis={r.randint(-rank, rank - 1)}")
+    return f"import numpy as np\ny = torch.from_numpy(np.fft.{name}({', '.join([f'np.zeros({tup(s)})'] + opts)}))"
+
+
+@op("stft")
+def _(r):
+    # torch.stft of (L,) or (B, L): (…, n_fft // 2 + 1 or n_fft if onesided=False, frames), frames 1 + (L' − n_fft) //
+    # hop with L' = L + 2 × (n_fft // 2) when centred; return_complex=False adds a last axis of 2.
+    n_fft = r.choice([8, 16, 25, 32, 64])
+    length = r.randint(n_fft, 300)
+    x = [length] if r.random() < 0.3 else [r.randint(1, 3), length]
+    opts = [str(n_fft) if r.random() < 0.5 else f"n_fft={n_fft}"]
+    if r.random() < 0.6:
+        opts.append(f"hop_length={r.randint(1, n_fft)}")
+    win = None
+    if r.random() < 0.4:
+        win = r.randint(2, n_fft)
+        opts.append(f"win_length={win}")
+    if r.random() < 0.5:
+        opts.append(f"window=torch.{r.choice(['hann', 'hamming'])}_window({win or n_fft})")
+    if r.random() < 0.4:
+        opts.append(f"center={r.choice(['True', 'False'])}")
+    if r.random() < 0.2:
+        opts.append("onesided=False")
+    opts.append(f"return_complex={r.choice(['True', 'False'])}")
+    if r.random() < 0.3:
+        return f"x = {randn(x)}\ny = x.stft({', '.join(opts)})"
+    return f"y = torch.stft({', '.join([randn(x)] + opts)})"
+
+
+@op("view_as_real")
+def _(r):
+    # A complex tensor viewed as (…, 2) reals, and back.
+    s = sizes(r, r.randint(1, 3))
+    if r.random() < 0.5:
+        return f"y = torch.view_as_real(torch.fft.fft({randn(s)}))"
+    return f"y = torch.view_as_complex({randn(s + [2])})"
+
+
+@op("torchaudio-transforms")
+def _(r):
+    # torchaudio.transforms: (…, time) → (…, features, frames) for Spectrogram (n_fft // 2 + 1), MelSpectrogram (n_mels)
+    # and MFCC (n_mfcc), frames as torch.stft makes them with hop_length = win_length // 2 by default and the waveform
+    # padded by pad on both sides; Resample's ceil(new × time / orig); the masks and AmplitudeToDB keep the shape.
+    kind = r.choice(["Spectrogram", "MelSpectrogram", "MFCC", "Resample", "AmplitudeToDB", "MelScale", "masks"])
+    lead = sizes(r, r.randint(0, 2), 1, 3)
+    n_fft = r.choice([64, 128, 200, 256])
+    length = r.randint(n_fft, 2000)
+    x = randn(lead + [length])
+    if kind in ("Spectrogram", "MelSpectrogram"):
+        opts = [f"n_fft={n_fft}"]
+        if r.random() < 0.6:
+            opts.append(f"hop_length={r.randint(8, n_fft)}")
+        if r.random() < 0.3:
+            opts.append(f"win_length={r.randint(16, n_fft)}")
+        if r.random() < 0.2:
+            opts.append(f"pad={r.randint(1, 20)}")
+        if r.random() < 0.2:
+            opts.append("center=False")
+        if kind == "MelSpectrogram":
+            opts.insert(0, str(r.choice([8000, 16000])) if r.random() < 0.5 else "sample_rate=16000")
+            if r.random() < 0.7:
+                opts.append(f"n_mels={r.randint(8, 64)}")
+        return f"import torchaudio\nt = torchaudio.transforms.{kind}({', '.join(opts)})\ny = t({x})"
+    if kind == "MFCC":
+        mels = r.randint(20, 64)
+        melkwargs = f"{{'n_fft': {n_fft}, 'hop_length': {r.randint(16, n_fft)}, 'n_mels': {mels}}}"
+        opts = [f"n_mfcc={r.randint(5, mels)}"]
+        if r.random() < 0.8:
+            opts.append(f"melkwargs={melkwargs}")
+        else:
+            length = r.randint(400, 2000)
+            x = randn(lead + [length])
+            opts = [f"n_mfcc={r.randint(5, 40)}"]
+        return f"import torchaudio\nmfcc = torchaudio.transforms.MFCC(sample_rate=16000, {', '.join(opts)})\ny = mfcc({x})"
+    if kind == "Resample":
+        orig, new = r.choice([(16000, 8000), (44100, 16000), (8000, 16000), (22050, 16000), (48000, 44100), (16000, 16000)])
+        return f"import torchaudio\ny = torchaudio.transforms.Resample({orig}, {new})({x})"
+    if kind == "MelScale":
+        n_stft = n_fft // 2 + 1
+        spec = randn(lead + [n_stft, r.randint(1, 20)])
+        return f"import torchaudio\ny = torchaudio.transforms.MelScale(n_mels={r.randint(8, 64)}, sample_rate=16000, n_stft={n_stft})({spec})"
+    spec = randn(lead + [r.randint(8, 40), r.randint(8, 40)])
+    if kind == "AmplitudeToDB":
+        return f"import torchaudio\ny = torchaudio.transforms.AmplitudeToDB(top_db=80)({spec})"
+    return f"import torchaudio\nm = torchaudio.transforms.{r.choice(['FrequencyMasking', 'TimeMasking'])}({r.randint(1, 8)})\ny = m({spec})"
+
+
+@op("kaldi-features")
+def _(r):
+    # torchaudio.compliance.kaldi's fbank (num_mel_bins, + 1 with use_energy), mfcc (num_ceps) and spectrogram
+    # (padded window // 2 + 1) of a (channels, samples) waveform: frames of frame_length ms every frame_shift ms.
+    name = r.choice(["fbank", "mfcc", "spectrogram"])
+    length = r.randint(400, 8000)
+    opts = []
+    if r.random() < 0.5:
+        opts.append(f"frame_shift={r.choice([10.0, 5.0, 12.5])}")
+    if r.random() < 0.3:
+        opts.append(f"frame_length={r.choice([25.0, 20.0])}")
+    if r.random() < 0.3:
+        opts.append("snip_edges=False")
+    if name == "fbank":
+        opts.append(f"num_mel_bins={r.randint(10, 80)}")
+        if r.random() < 0.3:
+            opts.append("use_energy=True")
+    elif name == "mfcc" and r.random() < 0.6:
+        opts.append(f"num_ceps={r.randint(5, 13)}")
+    elif name == "spectrogram" and r.random() < 0.3:
+        opts.append("round_to_power_of_two=False")
+    return f"import torchaudio\ny = torchaudio.compliance.kaldi.{name}({', '.join([randn([1, length])] + opts)})"
+
+
+DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool", torch.complex64: "complex", torch.complex128: "complex"}
 
 
 def run_case(code, check):

@@ -14,6 +14,8 @@ import { kerasFamily } from '../layers/keras';
 import { GENERATOR, arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { docoptCall } from '../ops/docopt';
+import { fftCall, kaldiFeatures } from '../ops/spectral';
+import { audioTransformKind } from '../layers/torch/audio';
 import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
@@ -1749,6 +1751,9 @@ export class Interpreter {
       case 'tensor':
         if (name === 'shape') return object.shape.rankKnown ? { kind: 'size', dims: object.shape.dims, of: object } : object.name ? { kind: 'method', receiver: object, name: '__shape__' } : UNKNOWN;
         if (name === 'T' || name === 'data') return name === 'T' ? stillNumpy(object, tensorMethod(object, 'T', [], new Map(), this.originOf(expr))) : object;
+        // A complex tensor's real or imaginary part (a real tensor's .real is itself; its .imag raises).
+        if (name === 'real') return { ...object, origin: this.originOf(expr) };
+        if (name === 'imag') return object.dtype === 'unknown' ? { ...object, origin: this.originOf(expr) } : UNKNOWN;
         if (name === 'ndim') return object.shape.rankKnown ? { kind: 'int', value: object.shape.dims.length } : UNKNOWN;
         if (name === 'dtype') return { kind: 'dtype', dtype: object.dtype };
         if (name === 'device' || name === 'grad' || name === 'is_cuda' || name === 'requires_grad') return UNKNOWN;
@@ -2613,6 +2618,12 @@ export class Interpreter {
       return path.startsWith('torch.') && path.indexOf('.', 6) === -1 && isTensorFactory(path.slice(6)) ? { kind: 'tensor', dtype: 'unknown', origin, shape: UNKNOWN_SHAPE } : UNKNOWN;
     }
     if (isArrayFactory(path)) return arrayFactory(path, args, kwargs, origin) ?? UNKNOWN;
+    const fft = /^(torch|numpy)\.fft\.(\w+)$/.exec(path);
+    if (fft) return partial ? UNKNOWN : fftCall(fft[2], args, kwargs, origin, fft[1] === 'numpy') ?? UNKNOWN;
+    const kaldi = /^torchaudio\.compliance\.kaldi\.(\w+)$/.exec(path);
+    if (kaldi) return partial ? UNKNOWN : kaldiFeatures(kaldi[1], args, kwargs, origin) ?? UNKNOWN;
+    // Deltas over time keep the spectrogram's shape.
+    if (path === 'torchaudio.functional.compute_deltas' && args[0]?.kind === 'tensor') return { ...args[0], origin };
     // A seeded generator's methods are np.random's functions (`rng = np.random.RandomState(0); rng.randn(120)`).
     if (path === 'numpy.random.RandomState') return { kind: 'module', path: 'numpy.random' };
     // The newer API's generator has its own methods (`rng = np.random.default_rng(0); rng.integers(0, 10, size=5)`).
@@ -3625,7 +3636,7 @@ function torchLayerKind(path: string): string | undefined {
   let kind = layerKinds.get(path);
   if (kind === undefined) {
     if (layerKinds.size >= MAX_LAYER_PATHS) layerKinds.clear();
-    kind = /^torch\.nn\.([A-Z]\w*)$/.exec(path)?.[1] ?? null;
+    kind = /^torch\.nn\.([A-Z]\w*)$/.exec(path)?.[1] ?? audioTransformKind(path) ?? null;
     layerKinds.set(path, kind);
   }
   return kind ?? undefined;

@@ -14,6 +14,7 @@ import { isMerged, regroupMethod, unmergedDims } from './regrouping';
 import { reductionArgs } from './reductions';
 import { repeatInterleave } from './repetition';
 import { carryNormalised, markSoftmax, moveNormalised } from './normalised';
+import { stft } from './spectral';
 
 const SAME_SHAPE = new Set([
   'contiguous', 'detach', 'clone', 'cpu', 'cuda', 'numpy', 'detach_', 'relu', 'tanh', 'sigmoid', 'exp', 'log', 'abs', 'neg', 'sqrt', 'pow',
@@ -483,6 +484,7 @@ function stepFeaturesOfView(t: TensorValue, result: TensorValue): TensorValue['s
 }
 
 function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  if (name === 'stft') return stft(t, args, kwargs, origin) ?? UNKNOWN;
   const blend = Object.prototype.hasOwnProperty.call(BLENDS, name) ? BLENDS[name] : undefined;
   if (blend) {
     const operands = [args[0] ?? kwargs.get(blend[0]), args[1] ?? kwargs.get(blend[1])].filter((v): v is Value => v !== undefined);

@@ -21,6 +21,7 @@ import { repeatIndices, repeatInterleave } from './repetition';
 import { cosineSimilarity, pairwiseDistance } from './similarity';
 import { windowOutputLength } from '../layers/torch/convolution';
 import { carryNormalised, markSoftmax } from './normalised';
+import { WINDOW_FUNCTIONS, complexView, stft, windowFunction } from './spectral';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
 const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
@@ -374,7 +375,13 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
       return first?.kind === 'tensor' ? unbind(first, args[1] ?? kwargs.get('dim'), origin) : undefined;
     case 'meshgrid':
       return meshgrid(args, kwargs, origin);
+    case 'stft':
+      return stft(first ?? kwargs.get('input'), args.slice(1), kwargs, origin);
+    case 'view_as_real':
+    case 'view_as_complex':
+      return complexView(name, first ?? kwargs.get('input'), origin);
     default:
+      if (WINDOW_FUNCTIONS.has(name)) return windowFunction(args, kwargs, origin);
       if (isComparisonOrMask(name)) return comparisonOrMaskFunction(name, args, kwargs, origin);
       if (Object.hasOwn(BINARY, name)) {
         const other = args[1] ?? kwargs.get('other');

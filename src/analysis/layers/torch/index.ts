@@ -2,6 +2,7 @@
 import type { LayerFamily } from '../family';
 import { torchFlatten, torchSequential } from './containers';
 import { torchAttention } from './attention';
+import { torchAudio } from './audio';
 import { torchCells } from './cells';
 import { torchConvolution } from './convolution';
 import { torchConvolution2d } from './convolution2d';
@@ -13,7 +14,7 @@ import { torchPadding } from './padding';
 import { torchRecurrent } from './recurrent';
 import { torchShapePreserving } from './shape-preserving';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops, torchAudio];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
