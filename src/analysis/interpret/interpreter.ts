@@ -2142,12 +2142,13 @@ export class Interpreter {
 
   /**
    * `x[i:i + k]` (or `k + i`), no step, with `i` an int known to lie in [min, max] with min ≥ 0 (a loop index over a
-   * range) and k a known int ≥ 0: a window of k entries that ends by max + k.
+   * range) and k a known int ≥ 0: a window of k entries that ends by max + k. Other bounds (`x[i - 1:i + 5]`,
+   * `x[self.t:self.t + k]`, `x[s_begin:s_end]`) are windows when they are shifts of one index (shiftedWindow).
    */
   private sliceWindow(expr: A.Slice, scope: Scope): { length: number; maxStop: number } | undefined {
     const { start, stop } = expr;
-    if (stop?.kind === 'name') return this.shiftedWindow(expr, scope);
-    if (expr.step || start?.kind !== 'name' || stop?.kind !== 'binop' || stop.op !== '+') return undefined;
+    if (expr.step) return undefined;
+    if (stop?.kind === 'name' || start?.kind !== 'name' || stop?.kind !== 'binop' || stop.op !== '+') return this.shiftedWindow(expr, scope);
     const offset = stop.left.kind === 'name' && stop.left.id === start.id ? stop.right : stop.right.kind === 'name' && stop.right.id === start.id ? stop.left : undefined;
     // Names and literals only: evaluating them again shows the rules nothing twice.
     if (offset?.kind !== 'name' && offset?.kind !== 'int') return this.shiftedWindow(expr, scope);

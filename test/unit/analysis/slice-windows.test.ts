@@ -1,44 +1,59 @@
-// Slices whose bounds are not known but whose length is: `x[i:i + k]` with i a loop index over a range of known bounds.
-// Each expectation was checked with PyTorch 1.13 (the shapes below; range(102) makes torch.stack raise, the last
-// windows being shorter).
+// A slice between two shifts of one index of known bounds is a window of their difference, whatever the bounds'
+// form: `x[idx + 1:idx + 1 + k]` in a Dataset's __getitem__ (the DataLoader's sampler gives idx in [0, len − 1]),
+// `x[t + 2:t + 22]` in a loop. A start that may fall below 0 (`x[t - 1:t + 19]` with t from 0) wraps around from the
+// end in Python, so its length is not the difference: that case is not a window.
 import { strict as assert } from 'node:assert';
-import { shapeOf } from './helpers';
+import { codes, shapeOf } from './helpers';
 
-describe('slice windows', () => {
-  const series = 'series = torch.arange(120, dtype=torch.float)\nk = 20\n';
+const DATASET = (linear: number): string => `import torch
+import torch.nn as nn
+from torch.utils.data import Dataset, DataLoader
 
-  it('gives x[i:i + k] the length k where the range keeps i + k within the axis', async () => {
-    assert.equal(await shapeOf(`${series}w = torch.stack([series[i:i + k] for i in range(100)])\n`, 'w'), '(100, 20)');
-    assert.equal(await shapeOf(`${series}w = torch.stack([series[i:k + i] for i in range(len(series) - k)])\n`, 'w'), '(100, 20)');
-    assert.equal(await shapeOf(`${series}for j in range(len(series) - 30):\n    s = series[j:j + 30]\n`, 's'), '(30,)');
+class Windows(Dataset):
+    def __init__(self, data, length):
+        self.data = data
+        self.length = length
+
+    def __len__(self):
+        return len(self.data) - self.length - 1
+
+    def __getitem__(self, idx):
+        x = self.data[idx + 1:idx + 1 + self.length]
+        y = self.data[self.length + idx]
+        return x, y
+
+class Model(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(6, 32, batch_first=True)
+        self.head = nn.Linear(${linear}, 6)
+
+    def forward(self, x):
+        out, _ = self.lstm(x)
+        return self.head(out.flatten(1))
+
+model = Model()
+loader = DataLoader(Windows(torch.randn(500, 6), 30), batch_size=16)
+for xb, yb in loader:
+    pred = model(xb)
+`;
+
+describe('slice windows between shifts of one index', () => {
+  it('a window whose start is itself a shift of the sampled index has the length of the difference', async () => {
+    assert.equal(await shapeOf(DATASET(960), 'x'), '(30, 6)');
+    assert.deepEqual(await codes(DATASET(960)), []);
+    // The flattened (batch, 30 × 32) output reaches a Linear built for one step's 32 features.
+    assert.deepEqual(await codes(DATASET(32)), ['SL106']);
   });
 
-  it('gives x[i:last] the length k where last = i + k was computed before, as the windows of a time-series loop are', async () => {
-    assert.equal(await shapeOf(`${series}for j in range(len(series) - k - 1):\n    last = j + k\n    s = series[j:last]\n`, 's'), '(20,)');
-    assert.equal(await shapeOf(`${series}xs = []\nfor j in range(len(series) - k):\n    end = k + j\n    xs.append(series[j:end])\nw = torch.stack(xs)\n`, 'w'), '(100, 20)');
-    // Past the end, shifted down, or from another index: not a window of known length.
-    assert.equal(await shapeOf(`${series}for j in range(len(series)):\n    last = j + k\n    s = series[j:last]\n`, 's'), '(?,)');
-    assert.equal(await shapeOf(`${series}for j in range(k, 100):\n    first = j - k\n    s = series[j:first]\n`, 's'), '(?,)');
-    assert.equal(await shapeOf(`${series}for j in range(50):\n    for m in range(50):\n        last = m + k\n        s = series[j:last]\n`, 's'), '(?,)');
-  });
-
-  it('keeps the length unknown where the window may run past the end or start before 0', async () => {
-    assert.equal(await shapeOf(`${series}w = torch.stack([series[i:i + k] for i in range(102)])\n`, 'w'), '(102, ?)');
-    assert.equal(await shapeOf(`${series}w = torch.stack([series[i:i + k] for i in range(-1, 99)])\n`, 'w'), '(100, ?)');
-    assert.equal(await shapeOf(`${series}for j in range(90):\n    j = j * 2\n    s = series[j:j + k]\n`, 's'), '(?,)');
-    assert.equal(await shapeOf(`${series}for j in range(90):\n    s = series[j:j + k:2]\n`, 's'), '(?,)');
-  });
-
-  it('slices a list too long to keep item by item to the length Python gives, never to the whole list', async () => {
-    // Python: ids[10:20], ids[:3], ids[-5:] and ids[995:2000] of 1,000 ids have 10, 3, 5 and 5 items.
-    const ids = 'ids = [i % 7 for i in range(1000)]\n';
-    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[10:20])\n`, 'a'), '(10,)');
-    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[:3])\n`, 'a'), '(3,)');
-    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[-5:])\n`, 'a'), '(5,)');
-    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[995:2000])\n`, 'a'), '(5,)');
-    assert.equal(await shapeOf(`${ids}for n in range(len(ids) - 101):\n    a = torch.tensor(ids[n:n + 100])\n`, 'a'), '(100,)');
-    // A start not known, or a step, leaves the length unknown.
-    assert.equal(await shapeOf(`${ids}n = int(input())\na = torch.tensor(ids[n:n + 5])\n`, 'a'), '(?,)');
-    assert.equal(await shapeOf(`${ids}a = torch.tensor(ids[::2])\n`, 'a'), '(?,)');
+  it('in a loop: a start shifted up is a window, one shifted below 0 is not', async () => {
+    const body = `import torch
+x = torch.randn(100, 8)
+for t in range(10):
+    w = x[t + 2:t + 22]
+    u = x[t - 1:t + 19]
+`;
+    assert.equal(await shapeOf(body, 'w'), '(20, 8)');
+    assert.notEqual(await shapeOf(body, 'u'), '(20, 8)');
   });
 });
