@@ -2226,7 +2226,7 @@ def _(r):
     return f"x = {made}\ny = {module}.{name}(x{extra})"
 
 
-# ── running ────────────────────────────────────────────────────────────────────
+# ── spectral ops and torchaudio's transforms ───────────────────────────────────
 
 FFT_ONE = ["fft", "ifft", "rfft", "irfft", "hfft", "ihfft"]
 
@@ -2401,6 +2401,8 @@ def _(r):
         opts.append("round_to_power_of_two=False")
     return f"import torchaudio\ny = torchaudio.compliance.kaldi.{name}({', '.join([randn([1, length])] + opts)})"
 
+
+# ── running ────────────────────────────────────────────────────────────────────
 
 DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool", torch.complex64: "complex", torch.complex128: "complex"}
 
