@@ -1107,7 +1107,7 @@ class RankProver {
     }
     const rule = FUNCTION_RANKS[name];
     if (rule && args[0] && !args[0].packed && call.args[0]?.kind !== 'starred') {
-      if (rule.accepts) this.demand(args[0], (r) => rule.accepts!.includes(r));
+      if (rule.accepts && !(name === 'torch.nn.functional.adaptive_avg_pool2d' && !poolsToMoreThanOne(call))) this.demand(args[0], (r) => rule.accepts!.includes(r));
       if (rule.atLeast !== undefined) this.demand(args[0], (r) => r >= rule.atLeast!);
       return shifted(args[0], rule.shift);
     }
@@ -1225,6 +1225,21 @@ function dimFits(d: number | undefined): (rank: number) => boolean {
 }
 
 /** An int literal, `-` one included: `2`, `-1`. */
+/**
+ * Whether an adaptive pooling's output size is written with an int other than 1. F.adaptive_avg_pool2d to (1, 1) is a
+ * mean over the last two axes in PyTorch 1.13, which runs on a tensor of any rank from 2 (its rankDemands entry,
+ * measured with output size 2, lists only 3 and 4); a None axis keeps the input's size, which may be 1.
+ */
+function poolsToMoreThanOne(call: A.Call): boolean {
+  const size = call.args[1] ?? call.keywords.find((k) => k.name === 'output_size')?.value;
+  if (!size) return false;
+  const items = size.kind === 'tuple' || size.kind === 'list' ? size.items : [size];
+  return items.some((e) => {
+    const n = literalInt(e);
+    return n !== undefined && n !== 1;
+  });
+}
+
 export function literalInt(e: A.Expr): number | undefined {
   if (e.kind === 'int') return e.value;
   if (e.kind === 'unary' && e.op === '-' && e.operand.kind === 'int') return -e.operand.value;

@@ -25,6 +25,14 @@ describe('ranks proven by use', () => {
     assert.equal(await shapeOf(body, 'z'), '(x.size(1), x.size(0), 16)');
   });
 
+  it('proves nothing from F.adaptive_avg_pool2d to (1, 1), a mean PyTorch runs on any rank from 2; a size other than 1 demands 3 or 4 axes', async () => {
+    const body = (size: string): string => MODEL('pass', `z = x.float()\n(a, b) = x.size()\ny = F.adaptive_avg_pool2d(x, ${size})\nreturn y`);
+    assert.equal(await shapeOf(body('1'), 'z'), '(x.size(0), x.size(1))');
+    assert.equal(await shapeOf(body('(1, 1)'), 'z'), '(x.size(0), x.size(1))');
+    // 2 axes unpacked, and a pooling to (2, 1) that refuses them: the facts disagree, so nothing is proven.
+    assert.equal(await shapeOf(body('(2, 1)'), 'z'), undefined);
+  });
+
   it('proves both arguments of torch.bmm 3-D', async () => {
     const body = MODEL('pass', 'scores = torch.bmm(q, k.transpose(1, 2))\nw = F.softmax(scores, dim=-1)\nreturn w', 'q, k');
     assert.equal(await shapeOf(body, 'scores'), '(q.size(0), q.size(1), k.size(1))');
