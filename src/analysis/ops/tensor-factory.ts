@@ -180,6 +180,9 @@ const LEGACY_DTYPES: Record<string, DType> = {
   LongTensor: 'long', IntTensor: 'long', ShortTensor: 'long', ByteTensor: 'unknown', BoolTensor: 'bool',
 };
 
+/** The legacy constructors (torch.FloatTensor, torch.LongTensor, …), by name. */
+export const LEGACY_CONSTRUCTORS: readonly string[] = Object.keys(LEGACY_DTYPES);
+
 /**
  * The legacy constructors (`torch.FloatTensor(...)`, `torch.Tensor(...)`, `torch.LongTensor(...)`) read their
  * argument two ways: separate ints (or a `torch.Size`) are sizes, uninitialised; one sequence or array is data,

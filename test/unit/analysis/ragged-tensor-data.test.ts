@@ -15,7 +15,7 @@ describe('SL166 ragged-tensor-data', () => {
     assert.match(deep.findings[0]?.message ?? '', /expected sequence of length 2 at dim 2 \(got 1\)/);
     const first = await run('x = torch.tensor([[1], [2, 3], [4]])\n');
     assert.match(first.findings[0]?.message ?? '', /expected sequence of length 1 at dim 1 \(got 2\)/);
-    for (const reader of ['torch.as_tensor', 'torch.FloatTensor', 'torch.Tensor']) {
+    for (const reader of ['torch.as_tensor', 'torch.FloatTensor', 'torch.Tensor', 'torch.BoolTensor', 'torch.HalfTensor', 'torch.ShortTensor', 'torch.ByteTensor']) {
       assert.deepEqual(await codes(`x = ${reader}([[1, 2], (3,)])\n`), ['SL166'], reader);
     }
   });

@@ -2,12 +2,10 @@ import type { Value } from '../../values/value';
 import { sequenceLength } from '../../values/value';
 import type { Rule } from '../rule';
 import { codeText } from './describe';
+import { LEGACY_CONSTRUCTORS } from '../../ops/tensor-factory';
 
 /** The functions that read nested Python sequences as a tensor's data (the legacy constructors with one list argument). */
-const READERS = new Set([
-  'torch.tensor', 'torch.as_tensor', 'torch.Tensor', 'torch.FloatTensor', 'torch.LongTensor', 'torch.DoubleTensor',
-  'torch.IntTensor',
-]);
+const READERS = new Set(['torch.tensor', 'torch.as_tensor', ...LEGACY_CONSTRUCTORS.map((name) => `torch.${name}`)]);
 
 function isSequence(v: Value | undefined): v is Extract<Value, { kind: 'list' | 'tuple' }> {
   return v?.kind === 'list' || v?.kind === 'tuple';
