@@ -2015,6 +2015,7 @@ RANK_DEMANDS = {
     "Softmax": ("nn.Softmax(dim=-1)", "m(x)", "float"),
     "LogSoftmax": ("nn.LogSoftmax(dim=-1)", "m(x)", "float"),
     "Conv2d": ("nn.Conv2d({n1}, 4, 1)", "m(x)", "float"),
+    "Conv3d": ("nn.Conv3d({c3}, 4, 1)", "m(x)", "float"),
     "MaxPool2d": ("nn.MaxPool2d(1)", "m(x)", "float"),
     "AvgPool2d": ("nn.AvgPool2d(1)", "m(x)", "float"),
     "BatchNorm2d": ("nn.BatchNorm2d({n1}).eval()", "m(x)", "float"),
@@ -2186,7 +2187,7 @@ def rank_demands():
             ran = False
             for _ in range(24):
                 s = sizes(r, rank, 1, 5)
-                fill = {"f": s[-1] if rank >= 1 else 3, "c1": s[-2] if rank >= 2 else 3, "n1": s[1] if rank >= 2 else 3}
+                fill = {"f": s[-1] if rank >= 1 else 3, "c1": s[-2] if rank >= 2 else 3, "n1": s[1] if rank >= 2 else 3, "c3": s[-4] if rank >= 4 else 3}
                 x = torch.randint(0, 10, tuple(s)) if dtype == "long" else torch.randn(*s) if s else torch.randn(())
                 namespace = {"torch": torch, "nn": nn, "F": F, "x": x}
                 try:

@@ -51,6 +51,7 @@ export const LAYER_RANKS: Record<string, RankDemand> = {
   LogSoftmax: { shift: 0 },
   LayerNorm: { atLeast: 1, shift: 0 },
   Conv2d: { accepts: [3, 4], shift: 0 },
+  Conv3d: { accepts: [4, 5], shift: 0 },
   MaxPool2d: { accepts: [3, 4], shift: 0 },
   AvgPool2d: { accepts: [3, 4], shift: 0 },
   BatchNorm2d: { accepts: [4], shift: 0 },

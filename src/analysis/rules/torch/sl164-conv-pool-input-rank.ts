@@ -39,9 +39,6 @@ const LAYERS: Record<string, string> = {
   AvgPool2d: 'avg_pool2d',
 };
 
-/** Ranks measured in PyTorch 1.13 for layers RANK_DEMANDS does not list (its messages are in RAISED). */
-const MORE_LAYER_RANKS: Record<string, readonly number[]> = { Conv3d: [4, 5] };
-
 /** What a shape's spatial axes are called in the message, by their number. */
 const LAYOUTS: Record<number, string> = {
   1: '(channels, length) or (batch, channels, length)',
@@ -119,7 +116,7 @@ export const convPoolInputRank: Rule = {
       const op = LAYERS[layer.kind];
       if (!op) return;
       const input = event.args[0] ?? event.kwargs.get('input');
-      check(ctx, op, LAYER_RANKS[layer.kind]?.accepts ?? MORE_LAYER_RANKS[layer.kind], input, event.call, layerName(layer), [{ range: layer.call.range, message: `${layer.kind} defined here` }], layer);
+      check(ctx, op, LAYER_RANKS[layer.kind]?.accepts, input, event.call, layerName(layer), [{ range: layer.call.range, message: `${layer.kind} defined here` }], layer);
     },
     functionCall(event, ctx) {
       if (!event.qualname.startsWith(FUNCTIONAL)) return;
