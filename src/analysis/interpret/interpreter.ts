@@ -1772,6 +1772,8 @@ export class Interpreter {
         return UNKNOWN;
       case 'dict':
         if (object.namespace && !object.parser) return object.entries.get(name) ?? UNKNOWN;
+        // A ModuleDict's key is never one of its methods' names (add_module refuses it), so the entry is the attribute.
+        if (object.moduleDict && object.entries.has(name)) return object.entries.get(name)!;
         return { kind: 'method', receiver: object, name };
       case 'kmodel': {
         const out = object.model.output;
@@ -2707,7 +2709,8 @@ export class Interpreter {
       const items = args[0];
       return items?.kind === 'list' || items?.kind === 'tuple' ? { ...items, kind: 'list', items: [...items.items], tag: undefined } : { kind: 'list', items: [] };
     }
-    if (kind === 'ModuleDict') return args[0]?.kind === 'dict' ? args[0] : { kind: 'dict', entries: new Map() };
+    // nn.ModuleDict(d) registers d's modules in a container of its own (a copy: later writes to d do not reach it).
+    if (kind === 'ModuleDict') return args[0]?.kind === 'dict' ? { ...args[0], entries: new Map(args[0].entries), moduleDict: true } : { kind: 'dict', entries: new Map(), moduleDict: true };
     if (kind === 'Parameter') return args[0] ?? UNKNOWN;
     const family = torchFamily(kind);
     if (!family) return UNKNOWN;

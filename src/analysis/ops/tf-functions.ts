@@ -10,6 +10,7 @@
 //   - tf.argmax's axis defaults to 0; K.argmax's to -1. tf.transpose without perm reverses the axes.
 //   - The reductions take (x, axis=None, keepdims=False): no axis reduces them all; TensorFlow 1 spelled keepdims
 //     keep_dims.
+//   - tf.range(start, limit=None, delta=1) and K.arange(start, stop=None, step=1) are 1-D (see numberRange).
 // An op not listed, or arguments the analysis does not know, give unknown. Checked against tfjs-core (which
 // ports TensorFlow's ops) on random shapes: test/unit/analysis/tf-functions.test.ts.
 import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
@@ -159,12 +160,50 @@ export function tfFunction(space: 'tf' | 'K', name: string, args: Value[], kwarg
       const dtype = arg(args, kwargs, 1, 'dtype');
       return { kind: 'tensor', dtype: dtype === undefined ? 'float' : dtypeOf(dtype), origin, shape: shapeOf(shape.items.map((v) => dimOf(v, origin))) };
     }
+    case 'range':
+    case 'arange':
+      return (space === 'tf') === (name === 'range') ? numberRange(space, args, kwargs, origin) : undefined;
     case 'shape':
     case 'int_shape':
       return x && x.shape.rankKnown ? { kind: 'size', dims: x.shape.dims, of: x } : undefined;
     default:
       return undefined;
   }
+}
+
+/**
+ * tf.range(start, limit=None, delta=1, dtype=None) and K.arange(start, stop=None, step=1, dtype='int32'): the 1-D
+ * tensor of the numbers from start (included) to limit (excluded) by delta, ceil((limit - start) / delta) of them;
+ * with one bound, from 0 to it. A delta that moves away from the limit makes TensorFlow raise ("Requires start <=
+ * limit when delta > 0"), as does a delta of 0. Ints give int32 and a float bound float32, unless a
+ * dtype is given (K.arange casts only to a dtype other than int32, so it keeps float32 bounds' dtype). Bounds that
+ * are not numbers (a string, a list) are not a range the analysis reads.
+ */
+function numberRange(space: 'tf' | 'K', args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  const given = (v: Value | undefined): v is Value => v !== undefined && v.kind !== 'none';
+  const first = arg(args, kwargs, 0, 'start');
+  const second = arg(args, kwargs, 1, space === 'tf' ? 'limit' : 'stop');
+  const third = arg(args, kwargs, 2, space === 'tf' ? 'delta' : 'step');
+  if (!given(first)) return undefined;
+  const bounds = [first, second, third].filter(given);
+  const isNumber = (v: Value) => v.kind === 'int' || v.kind === 'symint' || v.kind === 'float' || v.kind === 'unknown' || (v.kind === 'tensor' && (!v.shape.rankKnown || v.shape.dims.length === 0));
+  if (!bounds.every(isNumber)) return undefined;
+  // K.arange(n) of a negative n starts at 0 up to no stop: tf.range(0), empty.
+  const one = intValue(first);
+  const [start, limit] = given(second) ? [one, intValue(second)] : space === 'K' && one !== undefined && one < 0 ? [0, 0] : [0, one];
+  const delta = given(third) ? intValue(third) : 1;
+  if (delta === 0) return undefined;
+  const known = start !== undefined && limit !== undefined && delta !== undefined;
+  if (known && ((delta > 0 && start > limit) || (delta < 0 && start < limit))) return undefined;
+  const length = known ? Math.ceil(Math.abs((limit - start) / delta)) : undefined;
+  const inferred = bounds.every((v) => v.kind === 'int' || v.kind === 'symint') ? 'long' : bounds.some((v) => v.kind === 'float') ? 'float' : 'unknown';
+  const dtypeArg = arg(args, kwargs, 3, 'dtype');
+  const cast = given(dtypeArg) && !(space === 'K' && dtypeArg.kind === 'str' && dtypeArg.value === 'int32');
+  const dtype = cast ? dtypeOf(dtypeArg) : inferred;
+  const out: TensorValue = { kind: 'tensor', dtype, origin, shape: shapeOf([length !== undefined ? intDim(length, { origin }) : UNKNOWN_DIM]) };
+  if (length === undefined || length === 0 || dtype !== 'long') return out;
+  const last = start! + (length - 1) * delta!;
+  return { ...out, minValue: Math.min(start!, last), maxValue: Math.max(start!, last) };
 }
 
 function dimOf(v: Value | undefined, origin: Origin): Dim {

@@ -232,6 +232,8 @@ export type Value =
       entries: Map<string, Value>;
       namespace?: boolean;
       parser?: boolean;
+      /** An nn.ModuleDict: its modules are attributes too (`self.transformer.wte`), as nn.Module.__getattr__ finds them. */
+      moduleDict?: boolean;
       partial?: boolean;
       /**
        * What every key it does not list maps to, when one value stands for them all: a dict comprehension's value

@@ -196,6 +196,49 @@ describe('TensorFlow and Keras backend functions against tfjs-core', function ()
     assert.equal(await inferred([BATCH, 4, 5], 'out = K.argmax(x)\n'), '(None, 4)');
   });
 
+  it('tf.range and K.arange: one bound, two, a delta (negative too, and empty ranges), keywords, on 30 random ranges', async () => {
+    const r = seededRandom(3619);
+    for (let i = 0; i < 30; i++) {
+      const start = int(r, -6, 6);
+      const delta = (r() < 0.3 ? -1 : 1) * int(r, 1, 3);
+      // TensorFlow raises when delta moves away from the limit (tfjs gives a range): those are checked below.
+      const span = int(r, 0, 12);
+      const limit = start + Math.sign(delta) * span;
+      const forms: [string, tf.Tensor][] = [
+        [`out = tf.range(${span})\n`, tf.range(0, span)],
+        [`out = tf.range(${start}, ${start + span})\n`, tf.range(start, start + span)],
+        [`out = tf.range(${start}, ${limit}, ${delta})\n`, tf.range(start, limit, delta)],
+        [`out = tf.range(start=${start}, limit=${limit}, delta=${delta})\n`, tf.range(start, limit, delta)],
+        [`out = K.arange(${start}, ${limit}, ${delta})\n`, tf.range(start, limit, delta)],
+        [`out = K.arange(${span})\n`, tf.range(0, span)],
+      ];
+      const [line, js] = forms[i % forms.length];
+      assert.equal(await inferred([BATCH, 4, 5], line), expected(js.shape, false), line);
+    }
+    // The positions of a positional embedding: as many as x has steps.
+    assert.equal(await inferred([BATCH, 7], 'out = tf.range(start=0, limit=tf.shape(x)[1], delta=1)\n'), '(7,)');
+    assert.equal(await inferred([BATCH, 7], 'n = int(input())\nout = tf.range(n)\n'), '(?,)');
+    // K.arange of a negative bound is empty (Keras starts it at 0); tf.range of one raises, like a delta away from the limit.
+    assert.equal(await inferred([BATCH, 4, 5], 'out = K.arange(-3)\n'), '(0,)');
+    for (const line of ['out = tf.range(-3)\n', 'out = tf.range(5, 2)\n', 'out = tf.range(2, 5, -1)\n', 'out = tf.range(0, 5, 0)\n', 'out = tf.range("a")\n', 'out = tf.range()\n', 'out = K.arange([1, 2])\n']) {
+      assert.equal(await inferred([BATCH, 4, 5], line), undefined, line);
+    }
+  });
+
+  it('tf.range gives int32 ids from int bounds, whose values an Embedding checks (SL203), and float32 from a float bound', async () => {
+    const body = (range: string) => `${HEADER}x = keras.Input(shape=(7,))\nemb = keras.layers.Embedding(5, 8)\npos = ${range}\nout = emb(pos)\n`;
+    const findings = async (range: string) => (await run(body(range))).findings.map((f) => `${f.code}@${f.range.start.line + 1}`);
+    // Positions 0..6 into an Embedding of 5 rows: TensorFlow raises "indices[5] = 5 is not in [0, 5)" on the CPU.
+    assert.deepEqual(await findings('tf.range(7)'), ['SL203@7']);
+    assert.deepEqual(await findings('tf.range(start=0, limit=tf.shape(x)[1], delta=1)'), ['SL203@7']);
+    assert.deepEqual(await findings('tf.range(5)'), []);
+    assert.deepEqual(await findings('tf.range(6, 0, -2)'), ['SL203@7']);
+    assert.deepEqual(await findings('tf.range(4, 0, -2)'), []);
+    // A float bound gives floats, whose values are not followed; an unknown bound gives unknown ids.
+    assert.deepEqual(await findings('tf.range(7.0)'), []);
+    assert.deepEqual(await findings('tf.range(int(input()))'), []);
+  });
+
   it('what the analysis cannot know stays unknown: a 1-D matmul operand, an unknown axis, a squeeze of an axis known not to be 1', async () => {
     const cases = ['out = tf.matmul(x, tf.ones((5,)))\n', 'out = tf.reduce_sum(x, axis=int(input()))\n', 'out = tf.squeeze(x, axis=1)\n', 'out = tf.expand_dims(x)\n', 'out = tf.some_unmodelled_op(x)\n'];
     for (const line of cases) assert.equal(await inferred([BATCH, 4, 5], line), undefined, line);
