@@ -7,6 +7,9 @@ import { lastDim } from '../../shapes/shape';
 import type { Value } from '../../values/value';
 import { producerLayer } from '../torch/describe';
 
+/** Losses computed element by element, which broadcast a size-1 axis against any other. */
+export const ELEMENTWISE_LOSS = /^(binary_crossentropy|binary_focal_crossentropy|mean_squared_error|mse|mean_absolute_error|mae|mean_absolute_percentage_error|mape|mean_squared_logarithmic_error|msle|hinge|squared_hinge|log_cosh|logcosh|huber|poisson)$/;
+
 /** The recurrent layer behind a tensor: itself, or the one a Bidirectional wraps. */
 export function recurrentBehind(value: Value | undefined): LayerDesc | undefined {
   if (value?.kind !== 'tensor') return undefined;

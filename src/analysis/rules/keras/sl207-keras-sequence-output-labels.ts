@@ -5,7 +5,7 @@ import { isKerasRecurrent } from '../../layers/keras/recurrent';
 import { formatShape } from '../../shapes/shape';
 import { fix, setKeyword } from '../edits';
 import type { Rule } from '../rule';
-import { kerasLayerName, keywordRange, returnsSequences } from './helpers';
+import { ELEMENTWISE_LOSS, kerasLayerName, keywordRange, returnsSequences } from './helpers';
 
 /** Layers applied to every time step alike: they keep the time axis as the recurrent layer left it. */
 const PER_STEP = new Set(['Dense', 'TimeDistributed', 'Dropout', 'SpatialDropout1D', 'Activation', 'Masking', 'LayerNormalization', 'BatchNormalization', 'GaussianNoise', 'ReLU', 'Softmax', 'LeakyReLU']);
@@ -34,6 +34,26 @@ export function perStepIds(labels: Dim[], output: Dim[]): boolean {
   return steps.kind === 'int' && units.kind === 'int' && columns.kind === 'int' && columns.value === steps.value && units.value > 1 && units.value !== steps.value;
 }
 
+/**
+ * Labels that are the output's shape without its last axis of 1, every other axis after the batch known and equal
+ * ((samples, steps) beside (batch, steps, 1)): one value per step. tf.keras 2.x and Keras 3 drop an output's last
+ * axis of 1 when the labels have one axis fewer (losses_utils.squeeze_or_expand_dimensions, and Keras 3's
+ * squeeze_or_expand_to_same_rank), so an element-wise loss meets labels of its own shape and trains on each step, as
+ * meant; only Keras 1 and 2.0–2.3 refused them. (A categorical loss would read the steps as classes, and is left to
+ * be reported.)
+ */
+export function perStepValuesWithoutUnitAxis(labels: Dim[], output: Dim[]): boolean {
+  if (output.length < 3 || labels.length !== output.length - 1) return false;
+  const last = output[output.length - 1];
+  if (last.kind !== 'int' || last.value !== 1) return false;
+  for (let axis = 1; axis < labels.length; axis++) {
+    const a = labels[axis];
+    const b = output[axis];
+    if (a.kind !== 'int' || b.kind !== 'int' || a.value !== b.value) return false;
+  }
+  return true;
+}
+
 /** The recurrent layer whose return_sequences=True makes the model's output per step, if that is the cause. */
 export function sequenceOutputCause(model: KerasModel): LayerDesc | undefined {
   const output = model.output;
@@ -48,7 +68,7 @@ export const kerasSequenceOutputLabels: Rule = {
   framework: 'keras',
   summary: 'A Dense after return_sequences=True gives 3-D predictions (batch, timesteps, units) while the labels are one per sample.',
   docs: {
-    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged. 2-D labels whose second axis has the output\'s number of steps and not its number of units are class ids per step, left to SL210. It is an error when the loss is known not to broadcast (a categorical cross-entropy), a warning when it broadcasts or is not known.',
+    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged. 2-D labels whose second axis has the output\'s number of steps and not its number of units are class ids per step, left to SL210; labels that are the output\'s shape without its last axis of 1 ((samples, steps) beside (batch, steps, 1)) are one value per step, which tf.keras 2.x and Keras 3 line up with the output by dropping that axis, and are not reported under an element-wise loss (binary cross-entropy, mean squared error). It is an error when the loss is known not to broadcast (a categorical cross-entropy), a warning when it broadcasts or is not known.',
     whyIsThisBad: 'With one label per sample Keras fails at `fit` (`Shapes (None, 1) and (None, 50, 1) are incompatible`, or "logits and labels must have the same first dimension"), or — for losses that broadcast — trains on a loss averaged over every step, which is not the classifier you meant.',
     example: 'model = Sequential([Embedding(5000, 64), LSTM(32, return_sequences=True), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)   # y: (n_samples,)',
     useInstead: 'model = Sequential([Embedding(5000, 64), LSTM(32), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)',
@@ -70,9 +90,10 @@ export const kerasSequenceOutputLabels: Rule = {
       const expectedRank = sparse ? 2 : 3;
       if (labels.shape.dims.length >= expectedRank) return;
       if (perStepIds(labels.shape.dims, output.shape.dims)) return;
+      const loss = model.compile?.loss;
+      if (ELEMENTWISE_LOSS.test(loss ?? '') && perStepValuesWithoutUnitAxis(labels.shape.dims, output.shape.dims)) return;
       const layer = sequenceOutputCause(model);
       if (!layer) return;
-      const loss = model.compile?.loss;
       const broadcasts = /binary|mean_squared|mse|mae|mean_absolute/.test(loss ?? '') && labels.shape.dims.length <= 2;
       // Whether fit raises depends on the loss: with a loss that is not known (a variable not followed, no compile
       // read, a function of the program's own) it may broadcast over the steps, so no error is claimed.

@@ -20,6 +20,9 @@ export function activationOf(layer: LayerDesc): string {
   return v.kind === 'str' ? v.value.toLowerCase() : v.kind === 'none' || v.kind === 'unknown' ? 'linear' : 'other';
 }
 
+/** The model methods that take labels beside the data, as (x, y) or y=. */
+const LABEL_METHODS = new Set(['fit', 'evaluate', 'train_on_batch', 'test_on_batch']);
+
 export const kerasLossActivationMismatch: Rule = {
   code: 'SL208',
   name: 'keras-loss-activation-mismatch',
@@ -27,7 +30,7 @@ export const kerasLossActivationMismatch: Rule = {
   framework: 'keras',
   summary: 'The loss does not fit the output layer: sigmoid with categorical_crossentropy, softmax with one unit, binary_crossentropy on a softmax over several units, or sparse labels that are one-hot.',
   docs: {
-    whatItDoes: 'Reads `model.compile(loss=…)` and the final `Dense` layer\'s units and activation, plus the labels given to `fit`, and flags combinations that train silently to a wrong model.',
+    whatItDoes: 'Reads `model.compile(loss=…)` and the final `Dense` layer\'s units and activation, plus the labels given to `fit`, `evaluate`, `train_on_batch` or `test_on_batch`, and flags combinations that train silently to a wrong model.',
     whyIsThisBad: 'A softmax over one unit always outputs 1.0, so the model cannot learn. Sigmoid outputs with categorical cross-entropy do not form a distribution. Binary cross-entropy over a multi-class softmax treats each class as its own yes/no question. One-hot labels with `sparse_categorical_crossentropy` raise or silently read the wrong class.',
     example: 'model.add(Dense(1, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
     useInstead: 'model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
@@ -53,7 +56,7 @@ export const kerasLossActivationMismatch: Rule = {
         else if (loss === 'binary_crossentropy' && activation === 'softmax' && units !== undefined && units > 1) say(`binary_crossentropy on a ${units}-way softmax (${kerasLayerName(layer)}) scores each class as a separate yes/no; use categorical_crossentropy (one-hot labels) or sparse_categorical_crossentropy (integer labels)`);
         return;
       }
-      if (event.method !== 'fit' && event.method !== 'evaluate') return;
+      if (!LABEL_METHODS.has(event.method)) return;
       const labels = event.args[1] ?? event.kwargs.get('y');
       if (loss !== 'sparse_categorical_crossentropy' || labels?.kind !== 'tensor' || !labels.shape.rankKnown || units === undefined || units < 2) return;
       const last = lastDim(labels.shape);

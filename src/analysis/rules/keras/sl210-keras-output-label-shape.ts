@@ -2,12 +2,11 @@ import { Dim, exactProduct, intDim } from '../../shapes/dim';
 import { formatShape, shapeOf } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import type { Rule } from '../rule';
+import { ELEMENTWISE_LOSS as ELEMENTWISE } from './helpers';
 import { perStepIds, sequenceOutputCause } from './sl207-keras-sequence-output-labels';
 
 /** Losses that compare a distribution over the last axis and check that both shapes agree. */
 const CATEGORICAL = /^(categorical_crossentropy|categorical_hinge|kl_divergence|kld|kullback_leibler_divergence)$/;
-/** Losses computed element by element, which broadcast a size-1 axis against any other. */
-const ELEMENTWISE = /^(binary_crossentropy|binary_focal_crossentropy|mean_squared_error|mse|mean_absolute_error|mae|mean_absolute_percentage_error|mape|mean_squared_logarithmic_error|msle|hinge|squared_hinge|log_cosh|logcosh|huber|poisson)$/;
 
 /**
  * Losses whose kernels check the shapes themselves in Keras 3 (keras.ops.binary_crossentropy: "Arguments `target` and
