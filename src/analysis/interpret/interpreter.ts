@@ -2799,7 +2799,7 @@ export class Interpreter {
       const input = rawArgs[0];
       return rawArgs.length === 1 && kwargs.size === 0 && input.kind === 'tensor' && input.shape.rankKnown ? this.applyRepeated(layer.repeats, input, expr) : UNKNOWN;
     }
-    const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : a));
+    const args = rawArgs.map((a, i) => (i === 0 && a.kind === 'unknown' ? ({ kind: 'tensor', dtype: 'unknown', shape: UNKNOWN_SHAPE } as TensorValue) : i === 0 && layer.framework === 'keras' ? numberAsTensor(a, expr, this) : a));
     if (args.length === 0 && kwargs.has('input')) args.push(kwargs.get('input')!);
     if (layer.alternatives) return this.applyAlternatives(layer.alternatives, args, kwargs, expr);
     const errorsBefore = this.ctx.errorCount;
@@ -3251,6 +3251,12 @@ function hasOpenRank(v: Value, depth = 0): boolean {
 
 type IntValue = Extract<Value, { kind: 'int' }>;
 type FloatValue = Extract<Value, { kind: 'float' }>;
+
+/** A Python number given to a Keras layer, which converts it to a 0-D tensor (and then usually refuses its rank). */
+function numberAsTensor(value: Value, expr: A.Call, interpreter: Interpreter): Value {
+  if (value.kind !== 'int' && value.kind !== 'float') return value;
+  return { kind: 'tensor', dtype: value.kind === 'int' ? 'long' : 'float', shape: shapeOf([]), origin: interpreter.originOf(expr.args[0] ?? expr) };
+}
 
 /** A window of `length` entries starting at a loop index of known bounds, min ≥ 0: it ends by max + length. */
 function windowOf(index: Value, length: number | undefined): { length: number; maxStop: number } | undefined {

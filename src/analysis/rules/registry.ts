@@ -84,6 +84,7 @@ import { kerasAttentionShapes } from './keras/sl218-keras-attention-shapes';
 import { kerasAttentionOutputCount } from './keras/sl219-keras-attention-output-count';
 import { kerasStatefulBatchSize } from './keras/sl220-keras-stateful-batch-size';
 import { kerasMergeShapes } from './keras/sl221-keras-merge-shapes';
+import { kerasTimeDistributedInputNdim } from './keras/sl222-keras-timedistributed-input-ndim';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -169,6 +170,7 @@ const RULES: readonly Rule[] = [
   kerasAttentionOutputCount,
   kerasStatefulBatchSize,
   kerasMergeShapes,
+  kerasTimeDistributedInputNdim,
 ];
 
 export function allRules(): readonly Rule[] {

@@ -55,6 +55,8 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
   const dims = shape.dims;
   switch (layer.kind) {
     case 'Dense':
+      // Keras' Dense takes at least 2 axes (input_spec min_ndim=2) and raises on fewer.
+      if (shape.rankKnown && dims.length < 2) return out(UNKNOWN_SHAPE);
       // Still one output per step when the input was a sequence.
       return { ...out(withLast(shape, argDim(layer, 'units', 'feature'))), seqFrom: input.seqFrom };
     case 'Flatten':
