@@ -858,6 +858,42 @@ def _(r):
     return head + f"ds = TensorDataset({', '.join(made)})\n" + form.format(b=b)
 
 
+@op("Subset-random_split", check=("y", "z"))
+def _(r):
+    # A Subset's samples are its dataset's (dataset[indices[i]]), whatever the indices; random_split gives one Subset
+    # per length. The dataset is a TensorDataset or a Dataset of the caller's whose __getitem__ indexes a tensor.
+    n, made = dataset_tensors(r)
+    made = made[:2]
+    head = "from torch.utils.data import DataLoader, Dataset, Subset, TensorDataset, random_split\n"
+    k = r.randint(1, n)
+    picked = sorted(r.sample(range(n), k))
+    cut = r.randint(1, n - 1)
+    b = r.randint(1, n)
+    # Indices whose items are ints the analysis sees (a written list, a range, random_split's) reach a Dataset of the
+    # caller's; a tensor of indices, or a list whose items it does not know, only a TensorDataset, whose samples are its
+    # rows whatever the key.
+    keyed = [
+        f"sub = Subset(ds, {picked})\ny, z = sub[0]",
+        f"sub = Subset(ds, range({k}))\nfor y, z in DataLoader(sub, batch_size={b}):\n    break",
+        f"train, val = random_split(ds, [{cut}, {n - cut}])\nfor y, z in DataLoader(val, batch_size={b}):\n    break",
+        f"parts = random_split(ds, [{cut}, {n - cut}])\ny, z = parts[0][0]",
+    ]
+    rows_only = [
+        f"sub = Subset(ds, torch.randperm({n})[:{k}])\ny, z = sub[{k - 1}]",
+        f"order = torch.randperm({n}).tolist()\nsub = Subset(ds, order[:{cut}] + order[{cut}:])\nfor y, z in DataLoader(sub, batch_size={b}, shuffle=True):\n    break",
+    ]
+    if r.random() < 0.5:
+        build = f"ds = TensorDataset({', '.join(made)})\n"
+        keyed += rows_only
+    else:
+        build = (f"class Windows(Dataset):\n    def __init__(self):\n        self.a = {made[0]}\n        self.b = {made[1]}\n"
+                 "    def __len__(self):\n        return len(self.a)\n"
+                 "    def __getitem__(self, i):\n        return self.a[i], self.b[i]\n"
+                 "ds = Windows()\n")
+    form = r.choice(keyed)
+    return head + build + form
+
+
 # ── convolution, pooling, attention ─────────────────────────────────────────────
 
 def window_fits(length, kernel, padding, dilation=1):

@@ -20,7 +20,7 @@ import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMe
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
-import { defaultCollate, loaderBatch, sampleOfSequence, tensorDataset } from '../ops/data-loading';
+import { defaultCollate, loaderBatch, randomSplit, sampleOfSequence, subsetIndex, subsetOf, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
 import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
@@ -2669,6 +2669,15 @@ export class Interpreter {
     // Keyword arguments the analysis cannot see may hold a collate_fn or batch_size=None: the batches are then unknown.
     if (path === 'torch.utils.data.DataLoader' || path === 'torch.utils.data.dataloader.DataLoader') return partial ? UNKNOWN : this.dataLoader(args, kwargs, expr);
     if (path === 'torch.utils.data.TensorDataset' || path === 'torch.utils.data.dataset.TensorDataset') return tensorDataset(args);
+    if (path === 'torch.utils.data.Subset' || path === 'torch.utils.data.dataset.Subset') {
+      const indices = args[1] ?? kwargs.get('indices');
+      return partial ? UNKNOWN : subsetOf(this.datasetSample(args[0] ?? kwargs.get('dataset'), subsetIndex(indices)), indices);
+    }
+    if (path === 'torch.utils.data.random_split' || path === 'torch.utils.data.dataset.random_split') {
+      // random_split's subsets index their dataset with a list of ints (a permutation's tolist()).
+      const index: Value = { kind: 'symint', dim: UNKNOWN_DIM };
+      return partial ? UNKNOWN : randomSplit(this.datasetSample(args[0] ?? kwargs.get('dataset'), index), args[1] ?? kwargs.get('lengths'));
+    }
     if (path === 'torch.nn.Transformer.generate_square_subsequent_mask') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
     if (path === 'torch.nn.Embedding.from_pretrained') return partial ? UNKNOWN : this.pretrainedEmbedding(args, kwargs, expr);
     const einops = /^einops\.(?:einops\.)?(rearrange|repeat|reduce|einsum)$/.exec(path);
@@ -3164,6 +3173,17 @@ export class Interpreter {
       return listOf(this.callFunction(call, [listOf(sample)], new Map(), collateFn, this.ownerOf(collateFn.cls, call)));
     }
     return listOf(defaultCollate(sample, loaderBatch(dataset, args, kwargs, this.originOf(expr))));
+  }
+
+  /**
+   * One sample of a dataset, as a Subset holds it: a user Dataset's __getitem__ run on `index`, one of the subset's
+   * indices, or a sequence's item (a TensorDataset's rows, another subset's samples).
+   */
+  private datasetSample(dataset: Value | undefined, index: Value): Value | undefined {
+    if (!dataset) return undefined;
+    if (dataset.kind !== 'instance') return sampleOfSequence(dataset);
+    const getitem = this.findMethod(dataset.cls, '__getitem__');
+    return getitem ? this.callFunction(getitem, [index], new Map(), dataset, this.ownerOf(dataset.cls, getitem)) : undefined;
   }
 
   /**

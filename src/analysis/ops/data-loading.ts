@@ -1,7 +1,8 @@
-// torch.utils.data: what a TensorDataset holds and what a DataLoader's default collate makes of a sample.
-import { Dim, Origin, intDim, symDim } from '../shapes/dim';
+// torch.utils.data: what a TensorDataset holds, what a Subset or random_split keeps of a dataset, and what a DataLoader's
+// default collate makes of a sample.
+import { Dim, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { TensorValue, UNKNOWN, Value, knownLength, partBounds } from '../values/value';
+import { TensorValue, UNKNOWN, Value, knownLength, partBounds, sequence, sequenceLength, summary } from '../values/value';
 
 /**
  * TensorDataset(*tensors): sample i is the tuple of every tensor's row i, and its length is their first axis (PyTorch
@@ -79,4 +80,52 @@ export function sampleOfSequence(dataset: Value): Value | undefined {
   if (dataset.kind !== 'list' && dataset.kind !== 'tuple') return undefined;
   if (dataset.element) return dataset.element;
   return undefined;
+}
+
+/** How many indices a Subset is given: a list's or tuple's length, or a 1-D tensor's size, when known. */
+function indexCount(indices: Value): number | undefined {
+  if (indices.kind === 'list' || indices.kind === 'tuple') return sequenceLength(indices);
+  if (indices.kind === 'tensor' && indices.shape.rankKnown && indices.shape.dims.length === 1) {
+    const n = indices.shape.dims[0];
+    return n.kind === 'int' ? n.value : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * The key a Subset gives its dataset's __getitem__: one of its indices, an int of unknown value when they are ints, a
+ * 0-d int64 tensor when they are a 1-D int64 tensor; unknown otherwise.
+ */
+export function subsetIndex(indices: Value | undefined): Value {
+  if (!indices) return UNKNOWN;
+  if (indices.kind === 'list' || indices.kind === 'tuple') {
+    const items = indices.element ? [indices.element] : indices.items;
+    const ints = items.length > 0 && items.every((v) => v.kind === 'int' || v.kind === 'symint');
+    return ints ? { kind: 'symint', dim: UNKNOWN_DIM } : UNKNOWN;
+  }
+  if (indices.kind === 'tensor' && indices.dtype === 'long' && indices.shape.rankKnown && indices.shape.dims.length === 1) {
+    return { kind: 'tensor', dtype: indices.dtype, shape: shapeOf([]) };
+  }
+  return UNKNOWN;
+}
+
+/**
+ * Subset(dataset, indices): item i is dataset[indices[i]], so a subset's samples are its dataset's and its length is
+ * len(indices). `sample` is one sample of the dataset, undefined when the analysis cannot see one: the subset is then
+ * unknown.
+ */
+export function subsetOf(sample: Value | undefined, indices: Value | undefined): Value {
+  if (!sample) return UNKNOWN;
+  return summary('list', indices ? indexCount(indices) : undefined, sample);
+}
+
+/**
+ * random_split(dataset, lengths): a list of one Subset per length, in order. Int lengths are the subsets' lengths
+ * (PyTorch raises unless they add up to the dataset's length); fractions (accepted since 1.13) or lengths the analysis
+ * does not know leave them unknown, and a list of lengths of unknown count gives a list of subsets of unknown count.
+ */
+export function randomSplit(sample: Value | undefined, lengths: Value | undefined): Value {
+  if (!sample || !lengths || (lengths.kind !== 'list' && lengths.kind !== 'tuple')) return UNKNOWN;
+  if (lengths.element) return summary('list', lengths.length, subsetOf(sample, undefined));
+  return sequence('list', lengths.items.map((n) => summary('list', n.kind === 'int' ? n.value : undefined, sample)));
 }

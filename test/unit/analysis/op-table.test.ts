@@ -34,7 +34,7 @@ const MODELLED = new Set([
 ]);
 
 /** Ops given sizes the analyzer cannot read (an int from a tensor's item): every result must still have its rank. */
-const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows', 'window-over-symbol', 'repeat_interleave-counts', 'unpacked-sizes', 'opaque-axis', 'index-bool-mask']);
+const RANK_KNOWN = new Set(['opaque-sizes', 'opaque-join', 'pool2d-opaque', 'legacy-alike-rows', 'window-over-symbol', 'repeat_interleave-counts', 'unpacked-sizes', 'opaque-axis', 'index-bool-mask', 'Subset-random_split']);
 
 interface Inferred { rankKnown: boolean; dims: (number | undefined)[]; dtype?: string }
 
