@@ -171,8 +171,8 @@ export function stftShape(input: TensorValue, o: StftOptions, batchRanks: number
 
 const STFT_PARAMS = ['n_fft', 'hop_length', 'win_length', 'window', 'center', 'pad_mode', 'normalized', 'onesided', 'return_complex'];
 
-/** An optional int argument: its value, the default when absent or None, NaN when given but not known. */
-function optionalInt(v: Value | undefined, fallback: number | undefined): number | undefined {
+/** An optional int argument: its value, the default when absent or None, undefined when given but not known. */
+export function optionalInt(v: Value | undefined, fallback: number | undefined): number | undefined {
   if (v === undefined || v.kind === 'none') return fallback;
   return v.kind === 'bool' ? undefined : intValue(v);
 }

@@ -4,7 +4,7 @@
 // (padded) waveform, hop_length defaulting to win_length // 2. test/oracle/op_shapes.py checks them.
 import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
-import { StftOptions, stftShape } from '../../ops/spectral';
+import { StftOptions, optionalInt, stftShape } from '../../ops/spectral';
 import { NONE, TensorValue, UNKNOWN, Value, boolValue, intValue } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, ParamSpec, argValue } from '../layer';
@@ -67,17 +67,16 @@ type Reader = (name: string) => Value;
 
 /** The STFT options a Spectrogram or MelSpectrogram is built with; undefined sizes where a value is not known. */
 function stftOptions(read: Reader): StftOptions & { pad: number | undefined } {
-  const optional = (v: Value, fallback: number | undefined) => (v.kind === 'none' ? fallback : v.kind === 'bool' ? undefined : intValue(v));
-  const nFft = optional(read('n_fft'), undefined);
-  const win = optional(read('win_length'), nFft);
-  const hop = optional(read('hop_length'), win === undefined ? undefined : Math.floor(win / 2));
+  const nFft = optionalInt(read('n_fft'), undefined);
+  const win = optionalInt(read('win_length'), nFft);
+  const hop = optionalInt(read('hop_length'), win === undefined ? undefined : Math.floor(win / 2));
   const padMode = read('pad_mode');
   return {
     nFft, win, hop,
     center: boolValue(read('center')),
     onesided: boolValue(read('onesided')),
     padMode: padMode.kind === 'str' ? padMode.value : undefined,
-    pad: optional(read('pad'), 0),
+    pad: optionalInt(read('pad'), 0),
   };
 }
 
@@ -110,8 +109,8 @@ function spectrogram(input: TensorValue, read: Reader, features: Dim | undefined
     padded = { ...input, shape: shapeOf([...dims.slice(0, -1), last.kind === 'int' ? intDim(last.value + 2 * options.pad) : UNKNOWN_DIM]) };
   }
   const shape = stftShape(padded, options, 'any');
-  if (shape === undefined) return unknownTensor(input, ctx);
-  if (shape === 'unknown') return unknownTensor(input, ctx);
+  // Undefined where torchaudio raises (a window longer than the padded waveform), 'unknown' for an input of unknown rank.
+  if (shape === undefined || shape === 'unknown') return unknownTensor(input, ctx);
   if (features) shape[shape.length - 2] = features;
   return { kind: 'tensor', dtype: complexOut ? 'unknown' : 'float', origin: ctx.origin, shape: shapeOf(shape) };
 }
