@@ -272,6 +272,19 @@ function dictKeysToIterate(v: Value): Value {
   if (v.kind !== 'dict' || v.partial || v.parser || v.namespace || v.entries.size === 0 || v.entries.size > MAX_UNROLL) return v;
   return { kind: 'tuple', items: [...v.entries.keys()].map((k): Value => ({ kind: 'str', value: k })) };
 }
+const DICT_VIEWS = new Set(['keys', 'values', 'items']);
+
+/**
+ * A dict's keys, values or (key, value) pairs as a list, in insertion order. Keys are kept as text, so one written
+ * with digits may have been an int: that key is not given.
+ */
+function dictView(dict: Extract<Value, { kind: 'dict' }>, name: string): Value {
+  const key = (k: string): Value => (/^-?\d+$/.test(k) ? UNKNOWN : { kind: 'str', value: k });
+  const items: Value[] = [];
+  for (const [k, v] of dict.entries) items.push(name === 'keys' ? key(k) : name === 'values' ? v : { kind: 'tuple', items: [key(k), v] });
+  return { kind: 'list', items };
+}
+
 /** The most items a dict comprehension is unrolled over: a vocabulary written in the file. */
 const MAX_DICT_UNROLL = 256;
 /** The longest list whose length a counted loop gives (a longer one keeps an unknown length). */
@@ -2579,6 +2592,8 @@ export class Interpreter {
           setEntry(receiver, args[0].value, value);
           return value;
         }
+        // keys(), values() and items() of a dict that lists every key: its entries, in insertion order.
+        if (DICT_VIEWS.has(name) && args.length === 0 && kwargs.size === 0 && !receiver.partial && !receiver.namespace && receiver.entries.size <= MAX_DICT_UNROLL) return dictView(receiver, name);
         // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.
         if (DICT_MUTATORS.has(name)) forgetEntries(receiver);
         return UNKNOWN;
