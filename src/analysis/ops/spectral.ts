@@ -84,15 +84,17 @@ export function fftCall(name: string, args: Value[], kwargs: Map<string, Value>,
   if (!input.shape.rankKnown) return unknownTensor(origin, dtype, numpy);
   const dims = input.shape.dims;
   const rank = dims.length;
+  // An argument not known: every axis kept, none sized.
+  const rankOnly = () => tensor(dims.map(() => UNKNOWN_DIM), dtype, origin, numpy);
   const sizeArg = args[1] ?? kwargs.get(one ? 'n' : 's');
   const axisArg = args[2] ?? kwargs.get(numpy ? (one ? 'axis' : 'axes') : 'dim');
   if (one) {
     const size = sizeArg === undefined || sizeArg.kind === 'none' ? undefined : intValue(sizeArg);
-    if (sizeArg !== undefined && sizeArg.kind !== 'none' && (size === undefined || sizeArg.kind === 'bool')) return tensor(dims.map(() => UNKNOWN_DIM), dtype, origin, numpy);
+    if (sizeArg !== undefined && sizeArg.kind !== 'none' && (size === undefined || sizeArg.kind === 'bool')) return rankOnly();
     if (size !== undefined && size < 1) return undefined;
     const axis = axisArg === undefined || axisArg.kind === 'none' ? -1 : intValue(axisArg);
     const a = axis === undefined ? undefined : normaliseAxis(axis, rank);
-    if (a === undefined) return axis === undefined ? tensor(dims.map(() => UNKNOWN_DIM), dtype, origin, numpy) : undefined;
+    if (a === undefined) return axis === undefined ? rankOnly() : undefined;
     const out = dims.slice();
     out[a] = one[0](dims[a], size);
     if (out[a].kind === 'int' && out[a].value < 1) return undefined;
@@ -100,12 +102,12 @@ export function fftCall(name: string, args: Value[], kwargs: Map<string, Value>,
   }
   const [sizer, , twoD] = many;
   const sizes = sizeArg === undefined || sizeArg.kind === 'none' ? undefined : ints(sizeArg);
-  if (sizeArg !== undefined && sizeArg.kind !== 'none' && !sizes) return tensor(dims.map(() => UNKNOWN_DIM), dtype, origin, numpy);
+  if (sizeArg !== undefined && sizeArg.kind !== 'none' && !sizes) return rankOnly();
   let axes: number[] | undefined;
   if (axisArg !== undefined && axisArg.kind !== 'none') axes = ints(axisArg);
   else if (twoD) axes = [-2, -1];
   else axes = sizes ? sizes.map((_, i) => i - sizes.length) : dims.map((_, i) => i);
-  if (!axes) return tensor(dims.map(() => UNKNOWN_DIM), dtype, origin, numpy);
+  if (!axes) return rankOnly();
   if (sizes && sizes.length !== axes.length) return undefined;
   const normal = axes.map((a) => normaliseAxis(a, rank));
   if (normal.some((a) => a === undefined) || new Set(normal).size !== normal.length || normal.length === 0) return undefined;
@@ -239,6 +241,9 @@ export function kaldiFeatures(name: string, args: Value[], kwargs: Map<string, V
   const shiftMs = num('frame_shift', 10);
   const lengthMs = num('frame_length', 25);
   const snip = flag('snip_edges', true);
+  // Samples per frame and between frames, truncated as Kaldi does.
+  const size = rate !== undefined && lengthMs !== undefined ? Math.trunc(rate * lengthMs * 0.001) : undefined;
+  const shift = rate !== undefined && shiftMs !== undefined ? Math.trunc(rate * shiftMs * 0.001) : undefined;
   let features: Dim = UNKNOWN_DIM;
   if (name === 'fbank') {
     const bins = intValue(kwargs.get('num_mel_bins') ?? { kind: 'int', value: 23 });
@@ -247,16 +252,13 @@ export function kaldiFeatures(name: string, args: Value[], kwargs: Map<string, V
   } else if (name === 'mfcc') {
     const ceps = intValue(kwargs.get('num_ceps') ?? { kind: 'int', value: 13 });
     if (ceps !== undefined) features = intDim(ceps);
-  } else if (rate !== undefined && lengthMs !== undefined) {
-    const size = Math.trunc(rate * lengthMs * 0.001);
+  } else if (size !== undefined) {
     const round = flag('round_to_power_of_two', true);
     if (round !== undefined) features = intDim(Math.floor((round ? nextPowerOfTwo(size) : size) / 2) + 1);
   }
   const samples = wave.shape.dims[1];
   let frames: Dim = UNKNOWN_DIM;
-  if (rate !== undefined && shiftMs !== undefined && lengthMs !== undefined && snip !== undefined && samples.kind === 'int') {
-    const shift = Math.trunc(rate * shiftMs * 0.001);
-    const size = Math.trunc(rate * lengthMs * 0.001);
+  if (size !== undefined && shift !== undefined && snip !== undefined && samples.kind === 'int') {
     if (shift < 1 || size < 2 || size > samples.value) return undefined;
     frames = intDim(snip ? 1 + Math.floor((samples.value - size) / shift) : Math.floor((samples.value + Math.floor(shift / 2)) / shift));
   }

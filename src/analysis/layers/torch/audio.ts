@@ -87,11 +87,12 @@ function reader(layer: LayerDesc): Reader {
 
 /** A melkwargs / speckwargs dict read as the arguments of the class it builds; undefined when not known. */
 function dictReader(value: Value, kind: 'MelSpectrogram' | 'Spectrogram'): Reader | undefined {
-  if (value.kind === 'none') return (name) => PARAMS[kind].find((p) => p.name === name)?.default ?? UNKNOWN;
+  const byDefault: Reader = (name) => PARAMS[kind].find((p) => p.name === name)?.default ?? UNKNOWN;
+  if (value.kind === 'none') return byDefault;
   if (value.kind !== 'dict' || value.partial || value.namespace || value.parser) return undefined;
   // MFCC passes its own sample_rate beside them: the dict giving it too makes Python raise.
   for (const key of value.entries.keys()) if (key === 'sample_rate' || !PARAMS[kind].some((p) => p.name === key)) return undefined;
-  return (name) => value.entries.get(name) ?? PARAMS[kind].find((p) => p.name === name)?.default ?? UNKNOWN;
+  return (name) => value.entries.get(name) ?? byDefault(name);
 }
 
 /** The (…, freq, frames) a spectrogram of these options makes of the input, freq replaced by `features` if given. */
