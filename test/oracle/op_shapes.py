@@ -1460,6 +1460,75 @@ def _(r):
     return f"x = {randn(x)}\nw = {w}\ny = {call}"
 
 
+@op("ConvTranspose1d")
+def _(r):
+    # The transposed window rule: (L - 1)*stride - 2*padding + dilation*(kernel - 1) + output_padding + 1, with
+    # output_padding smaller than the stride or the dilation; a forward's output_size picks one size within a stride.
+    bsz, c, out, length = r.randint(1, 3), r.randint(1, 5), r.randint(1, 5), r.randint(1, 9)
+    k, s, d = r.randint(1, 4), r.randint(1, 3), r.randint(1, 2)
+    op_ = r.randrange(max(s, d))
+    p = r.randint(0, ((length - 1) * s + d * (k - 1) + op_) // 2)
+    form = r.choice([
+        "nn.ConvTranspose1d({c}, {o}, {k})",
+        "nn.ConvTranspose1d({c}, {o}, kernel_size={k}, stride={s}, padding={p})",
+        "nn.ConvTranspose1d({c}, {o}, {k}, {s}, {p}, {op})",
+        "nn.ConvTranspose1d(in_channels={c}, out_channels={o}, kernel_size=({k},), stride=({s},), output_padding={op}, dilation={d})",
+        "nn.ConvTranspose1d({c}, {o}, {k}, stride={s}, padding={p}, output_padding={op}, groups=1, bias=False, dilation={d})",
+    ])
+    shape = [bsz, c, length] if r.random() < 0.85 else [c, length]
+    call = "m(x)"
+    if r.random() < 0.25:
+        p = r.randint(0, ((length - 1) * s + d * (k - 1)) // 2)
+        least = (length - 1) * s - 2 * p + d * (k - 1) + 1
+        form = "nn.ConvTranspose1d({c}, {o}, {k}, stride={s}, padding={p}, dilation={d})"
+        want = least + r.randrange(s)
+        call = r.choice([f"m(x, output_size=[{want}])", f"m(x, {tup(shape[:-1] + [want])})"])
+    return "m = " + form.format(c=c, o=out, k=k, s=s, p=p, op=op_, d=d) + f"\nx = {randn(shape)}\ny = {call}"
+
+
+@op("ConvTranspose2d")
+def _(r):
+    # The 2-D and 3-D layers: the same rule on each spatial axis with its own kernel, stride, padding and dilation.
+    n = r.choice([2, 2, 3])
+    bsz, c, out = r.randint(1, 2), r.randint(1, 4), r.randint(1, 4)
+    size = [r.randint(1, 6) for _ in range(n)]
+    k = [r.randint(1, 3) for _ in range(n)]
+    s = [r.randint(1, 3) for _ in range(n)]
+    d = [r.randint(1, 2) for _ in range(n)]
+    op_ = [r.randrange(max(si, di)) for si, di in zip(s, d)]
+    p = [r.randint(0, ((z - 1) * si + di * (ki - 1) + oi) // 2) for z, si, di, ki, oi in zip(size, s, d, k, op_)]
+    kind = f"nn.ConvTranspose{n}d"
+    form = r.choice([
+        f"{kind}({c}, {out}, {k[0]})",
+        f"{kind}({c}, {out}, {tup(k)}, stride={tup(s)})",
+        f"{kind}({c}, {out}, {tup(k)}, {tup(s)}, {tup(p)}, {tup(op_)}, 1, True, {tup(d)})",
+        f"{kind}(in_channels={c}, out_channels={out}, kernel_size={tup(k)}, stride={tup(s)}, padding={tup(p)}, output_padding={tup(op_)}, dilation={tup(d)})",
+    ])
+    shape = [bsz, c] + size if r.random() < 0.85 else [c] + size
+    return f"m = {form}\nx = {randn(shape)}\ny = m(x)"
+
+
+@op("F.conv_transpose1d")
+def _(r):
+    # F.conv_transpose1d: a weight (C, O / groups, K) gives O channels; the length by the transposed window rule.
+    g = r.choice([1, 1, 2])
+    c, o, k = g * r.randint(1, 3), r.randint(1, 3), r.randint(1, 4)
+    s, d = r.randint(1, 3), r.randint(1, 2)
+    length = r.randint(1, 8)
+    op_ = r.randrange(max(s, d))
+    p = r.randint(0, ((length - 1) * s + d * (k - 1) + op_) // 2)
+    x = [r.randint(1, 3), c, length] if r.random() < 0.7 else [c, length]
+    w = f"torch.randn({c}, {o}, {k})"
+    form = r.random()
+    if form < 0.4:
+        call = f"F.conv_transpose1d(x, w, None, {s}, {p}, {op_}, {g}, {d})"
+    elif form < 0.7:
+        call = f"F.conv_transpose1d(x, w, stride={s}, padding={p}, output_padding={op_}, groups={g}, dilation={d})"
+    else:
+        call = f"torch.conv_transpose1d(x, w, torch.randn({o * g}), stride=({s},), padding={p}, output_padding={op_}, groups={g}, dilation={d})"
+    return f"x = {randn(x)}\nw = {w}\ny = {call}"
+
+
 @op("window-over-symbol")
 def _(r):
     # Windows over a size the analyzer names but cannot number: `n`, a parameter of a class it never sees built (it
@@ -2052,6 +2121,8 @@ RANK_DEMANDS = {
     "LogSoftmax": ("nn.LogSoftmax(dim=-1)", "m(x)", "float"),
     "Conv2d": ("nn.Conv2d({n1}, 4, 1)", "m(x)", "float"),
     "Conv3d": ("nn.Conv3d({c3}, 4, 1)", "m(x)", "float"),
+    "ConvTranspose1d": ("nn.ConvTranspose1d({c1}, 4, 1)", "m(x)", "float"),
+    "ConvTranspose2d": ("nn.ConvTranspose2d({n1}, 4, 1)", "m(x)", "float"),
     "MaxPool2d": ("nn.MaxPool2d(1)", "m(x)", "float"),
     "AvgPool2d": ("nn.AvgPool2d(1)", "m(x)", "float"),
     "BatchNorm2d": ("nn.BatchNorm2d({n1}).eval()", "m(x)", "float"),
@@ -2168,6 +2239,7 @@ RANK_DEMANDS = {
     "Softmin": ("nn.Softmin(dim=-1)", "m(x)", "float"),
     "AlphaDropout": ("nn.AlphaDropout(0.5)", "m(x)", "float"),
     "F.conv1d": (None, "F.conv1d(x, torch.randn(4, x.size(-2), 1))", "float"),
+    "F.conv_transpose1d": (None, "F.conv_transpose1d(x, torch.randn(x.size(-2), 4, 1))", "float"),
     "F.conv2d": (None, "F.conv2d(x, torch.randn(4, x.size(-3), 1, 1))", "float"),
     "F.adaptive_max_pool1d": (None, "F.adaptive_max_pool1d(x, 2)", "float"),
     "F.adaptive_avg_pool1d": (None, "F.adaptive_avg_pool1d(x, 2)", "float"),

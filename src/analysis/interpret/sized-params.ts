@@ -24,6 +24,9 @@ const SIZE_ARGS: Record<string, { positions: number[]; keywords: string[] }> = {
   Conv1d: { positions: [0, 1], keywords: ['in_channels', 'out_channels'] },
   Conv2d: { positions: [0, 1], keywords: ['in_channels', 'out_channels'] },
   Conv3d: { positions: [0, 1], keywords: ['in_channels', 'out_channels'] },
+  ConvTranspose1d: { positions: [0, 1], keywords: ['in_channels', 'out_channels'] },
+  ConvTranspose2d: { positions: [0, 1], keywords: ['in_channels', 'out_channels'] },
+  ConvTranspose3d: { positions: [0, 1], keywords: ['in_channels', 'out_channels'] },
 };
 
 const cache = new WeakMap<FunctionDef, Set<string>>();

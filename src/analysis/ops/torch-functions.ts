@@ -20,6 +20,7 @@ import { meshgrid } from './grids';
 import { repeatIndices, repeatInterleave } from './repetition';
 import { cosineSimilarity, pairwiseDistance } from './similarity';
 import { windowOutputLength } from '../layers/torch/convolution';
+import { transposedLength } from '../layers/torch/transposed-convolution';
 import { carryNormalised, markSoftmax } from './normalised';
 import { WINDOW_FUNCTIONS, complexView, stft, windowFunction } from './spectral';
 
@@ -210,6 +211,42 @@ export function conv1dFunction(args: Value[], kwargs: Map<string, Value>, origin
 }
 
 /**
+ * F.conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+ * (N, C, L) → (N, weight.size(1)·groups, L′) and (C, L) → (weight.size(1)·groups, L′), L′ by the transposed window rule
+ * with the kernel weight.size(2). The rank is the input's, PyTorch refusing any other than 2 or 3; a weight or a window
+ * argument not known leaves those sizes unknown.
+ */
+export function convTranspose1dFunction(args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+  const input = args[0] ?? kwargs.get('input');
+  if (input?.kind !== 'tensor') return undefined;
+  const base: TensorValue = { kind: 'tensor', dtype: input.dtype, origin, shape: UNKNOWN_SHAPE };
+  if (!input.shape.rankKnown) return base;
+  const rank = input.shape.dims.length;
+  if (rank !== 2 && rank !== 3) return base;
+  const weight = args[1] ?? kwargs.get('weight');
+  const w = weight?.kind === 'tensor' && weight.shape.rankKnown && weight.shape.dims.length === 3 ? weight.shape.dims : undefined;
+  const windowInt = (v: Value | undefined, fallback: number): number | undefined => {
+    if (v === undefined || v.kind === 'none') return fallback;
+    if (v.kind === 'tuple' || v.kind === 'list') return v.items.length === 1 && !v.element ? intValue(v.items[0]) : undefined;
+    return intValue(v);
+  };
+  const [stride, padding, outputPadding, groups, dilation] = (
+    [['stride', 1], ['padding', 0], ['output_padding', 0], ['groups', 1], ['dilation', 1]] as const
+  ).map(([name, fallback], i) => windowInt(args[3 + i] ?? kwargs.get(name), fallback));
+  const length = input.shape.dims[rank - 1];
+  const kernel = w && w[2].kind === 'int' ? w[2].value : undefined;
+  const n =
+    length.kind === 'int' && kernel !== undefined && stride !== undefined && padding !== undefined && outputPadding !== undefined && dilation !== undefined
+      ? transposedLength(length.value, { kernel, stride, padding, outputPadding, dilation })
+      : undefined;
+  const outLength = n === undefined ? UNKNOWN_DIM : intDim(n, { origin, role: length.role });
+  const perGroup = w?.[1];
+  const channels = perGroup?.kind === 'int' && groups !== undefined && groups >= 1 ? intDim(perGroup.value * groups, { origin }) : groups === 1 && perGroup ? perGroup : UNKNOWN_DIM;
+  const dims = rank === 3 ? [input.shape.dims[0], channels, outLength] : [channels, outLength];
+  return { ...base, shape: shapeOf(dims) };
+}
+
+/**
  * `torch.sum(x)`, `torch.mean(x)` and the other reductions given x alone reduce every axis, and PyTorch takes only a
  * tensor there (a list, an array, a number or a tuple raises TypeError or AttributeError), so the result is 0-D
  * whatever the analysis knows of x: `torch.sum(batch_loss)` of a value read from a data loop is a 0-D tensor
@@ -318,6 +355,8 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     }
     case 'conv1d':
       return conv1dFunction(args, kwargs, origin);
+    case 'conv_transpose1d':
+      return convTranspose1dFunction(args, kwargs, origin);
     case 'lerp':
     case 'addcmul':
     case 'addcdiv': {

@@ -13,8 +13,9 @@ import { torchLosses } from './losses';
 import { torchPadding } from './padding';
 import { torchRecurrent } from './recurrent';
 import { torchShapePreserving } from './shape-preserving';
+import { torchTransposedConvolution } from './transposed-convolution';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops, torchAudio];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops, torchAudio, torchTransposedConvolution];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
