@@ -3,6 +3,8 @@ import { formatDim, lineOf } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { LayerDesc } from '../../layers/layer';
 import { argInt, argOrigin } from '../../layers/layer';
+import type { FunctionCallEvent, RuleContext } from '../../interpret/events';
+import { intValue, type Value } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
 import { known, originRelated } from './attention-helpers';
@@ -16,14 +18,61 @@ export function sequenceProducer(d: Dim): LayerDesc | undefined {
   return p && p.framework === 'torch' && SEQUENCE_PRODUCERS.has(p.kind) ? p : undefined;
 }
 
+/** The functional convolutions checked, by qualname: each one's weight layout and positional index of `groups`. */
+const FUNCTIONS: Record<string, { name: string; transposed: boolean; spatial: number; groupsAt: number }> = {
+  'torch.nn.functional.conv1d': { name: 'F.conv1d', transposed: false, spatial: 1, groupsAt: 6 },
+  'torch.conv1d': { name: 'torch.conv1d', transposed: false, spatial: 1, groupsAt: 6 },
+  'torch.nn.functional.conv2d': { name: 'F.conv2d', transposed: false, spatial: 2, groupsAt: 6 },
+  'torch.conv2d': { name: 'torch.conv2d', transposed: false, spatial: 2, groupsAt: 6 },
+  'torch.nn.functional.conv_transpose1d': { name: 'F.conv_transpose1d', transposed: true, spatial: 1, groupsAt: 6 },
+  'torch.conv_transpose1d': { name: 'torch.conv_transpose1d', transposed: true, spatial: 1, groupsAt: 6 },
+};
+
+/**
+ * A functional convolution given its weight: PyTorch asks the input's channel axis (the first after an optional batch
+ * axis) for weight.size(1) × groups channels, or for a transposed one weight.size(0). Reported only when the input's
+ * rank is the weight's (or one less, an unbatched input), groups is a known positive int dividing weight.size(0), and
+ * both counts are known: PyTorch's checks before the channel count then pass, and it raises on the count.
+ */
+function functionalChannels(event: FunctionCallEvent, ctx: RuleContext): void {
+  const spec = FUNCTIONS[event.qualname];
+  if (!spec) return;
+  const input = event.args[0] ?? event.kwargs.get('input');
+  const weight = event.args[1] ?? event.kwargs.get('weight');
+  if (input?.kind !== 'tensor' || weight?.kind !== 'tensor' || !input.shape.rankKnown || !weight.shape.rankKnown) return;
+  const rank = spec.spatial + 2;
+  const dims = input.shape.dims;
+  const w = weight.shape.dims;
+  if (w.length !== rank || (dims.length !== rank && dims.length !== rank - 1)) return;
+  const groupsValue: Value | undefined = event.args[spec.groupsAt] ?? event.kwargs.get('groups');
+  const groups = groupsValue === undefined || groupsValue.kind === 'none' ? 1 : intValue(groupsValue);
+  const out = known(w[0]);
+  const perGroup = known(w[1]);
+  const channels = known(dims[dims.length - spec.spatial - 1]);
+  if (groups === undefined || !(groups >= 1) || out === undefined || perGroup === undefined || channels === undefined || out % groups !== 0) return;
+  const want = spec.transposed ? out : perGroup * groups;
+  if (channels === want) return;
+  const expr = event.call.args[0] ?? event.call.keywords.find((k) => k.name === 'input')?.value;
+  const weightExpr = event.call.args[1] ?? event.call.keywords.find((k) => k.name === 'weight')?.value;
+  const shownInput = dims.length === rank ? dims : [1, ...dims];
+  const raised = `Given ${spec.transposed ? 'transposed=1' : `groups=${groups}`}, weight of size [${w.map(formatDim).join(', ')}], expected input[${shownInput.map((d) => (typeof d === 'number' ? String(d) : formatDim(d))).join(', ')}] to have ${want} channels, but got ${channels} channels instead`;
+  const source = spec.transposed ? 'weight.size(0)' : groups === 1 ? 'weight.size(1)' : `weight.size(1) × groups = ${perGroup} × ${groups}`;
+  ctx.report({
+    range: expr?.range ?? event.call.range,
+    message: `${spec.name} with a weight ${formatShape(weight.shape)}${weight.origin ? ` (${weight.origin.text}, ${lineOf(weight.origin)})` : ''} expects ${want} channels (${source}) on axis ${dims.length - spec.spatial - 1} of its input, but receives ${formatShape(input.shape)}${input.origin ? ` (${input.origin.text}, ${lineOf(input.origin)})` : ''} with ${channels} there: PyTorch raises "${raised}"`,
+    related: [...(weightExpr ? [{ range: weightExpr.range, message: `the weight ${formatShape(weight.shape)}` }] : []), ...originRelated(input, `input ${formatShape(input.shape)}`)],
+    fixes: [],
+  });
+}
+
 export const conv1dChannelsLayout: Rule = {
   code: 'SL139',
   name: 'conv1d-channels-layout',
   severity: 'error',
   framework: 'torch',
-  summary: 'A Conv1d receives (batch, seq, features) instead of (batch, channels, seq), or another channel count than in_channels.',
+  summary: 'A Conv1d receives (batch, seq, features) instead of (batch, channels, seq), or another channel count than in_channels; a ConvTranspose1d or a functional convolution given its weight (F.conv1d, F.conv2d, F.conv_transpose1d) receives another channel count than it asks for.',
   docs: {
-    whatItDoes: 'Checks that the channel axis (the second of three, or the first of two) of the tensor given to `nn.Conv1d` has `in_channels` entries, and recognises embeddings and RNN outputs, which keep their features last, and `F.one_hot` codes, whose classes are last, fed without `permute(0, 2, 1)`.',
+    whatItDoes: 'Checks that the channel axis (the second of three, or the first of two) of the tensor given to `nn.Conv1d` or `nn.ConvTranspose1d` has `in_channels` entries, and recognises embeddings and RNN outputs, which keep their features last, and `F.one_hot` codes, whose classes are last, fed without `permute(0, 2, 1)`. For `F.conv1d`, `F.conv2d` and `F.conv_transpose1d` given a weight of known shape, the channel axis must have `weight.size(1) × groups` entries (`weight.size(0)` for the transposed convolution).',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Given groups=1, weight of size [100, 300, 3], expected input[32, 50, 300] to have 300 channels, but got 50 channels instead`. When the sequence length happens to equal `in_channels`, nothing raises: the convolution slides along the embedding features and treats every word as a channel.',
     example: 'emb = nn.Embedding(5000, 300)\nconv = nn.Conv1d(300, 100, kernel_size=3)\nout = conv(emb(tokens))                  # (batch, seq, 300)',
     useInstead: 'out = conv(emb(tokens).permute(0, 2, 1))  # (batch, 300, seq)',
@@ -32,11 +81,13 @@ export const conv1dChannelsLayout: Rule = {
   fixTitles: ['Permute to (batch, channels, seq)', 'Set in_channels=N'],
   hooks: {
     offers: {
-      layerCall: (kind) => kind === 'Conv1d',
+      layerCall: (kind) => kind === 'Conv1d' || kind === 'ConvTranspose1d',
+      functionCall: (qualname) => qualname in FUNCTIONS,
     },
+    functionCall: functionalChannels,
     layerCall(event, ctx) {
       const { layer } = event;
-      if (layer.framework !== 'torch' || layer.kind !== 'Conv1d') return;
+      if (layer.framework !== 'torch' || (layer.kind !== 'Conv1d' && layer.kind !== 'ConvTranspose1d')) return;
       const input = event.args[0];
       const want = argInt(layer, 'in_channels');
       if (input?.kind !== 'tensor' || want === undefined || !input.shape.rankKnown || (input.shape.dims.length !== 3 && input.shape.dims.length !== 2)) return;
