@@ -1969,6 +1969,161 @@ def _(r):
     return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}, {form}))"
 
 
+@op("float-binary")
+def _(r):
+    # atan2, hypot, logaddexp and copysign broadcast their operands and give floats, even of ints (the phase of a
+    # complex spectrum held as two real tensors); fmax and fmin broadcast and keep the promoted dtype.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank)
+    t = [d if r.random() < 0.6 else 1 for d in s][r.randint(0, rank - 1):]
+    a = randn(s) if r.random() < 0.7 else f"torch.randint(0, 9, {tup(s)})"
+    b = randn(t) if r.random() < 0.7 else f"torch.randint(1, 9, {tup(t)})"
+    if r.random() < 0.5:
+        a, b = b, a
+    fn = r.choice(["atan2", "arctan2", "hypot", "logaddexp", "copysign", "fmax", "fmin", "float_power"])
+    if fn in ("hypot", "logaddexp"):
+        a, b = a.replace("torch.randint(0, 9, ", "torch.rand(").replace("torch.randint(1, 9, ", "torch.rand("), b.replace("torch.randint(0, 9, ", "torch.rand(").replace("torch.randint(1, 9, ", "torch.rand(")
+    form = r.choice(["torch.{f}(x, z)", "x.{f}(z)"])
+    return f"x = {a}\nz = {b}\ny = " + form.format(f=fn)
+
+
+@op("np-ufunc")
+def _(r):
+    # NumPy's unary functions keep the shape: floats from exp/log/floor of ints, ints kept by abs/sign/square/round,
+    # bools from isnan; np.clip's bounds broadcast with the array (a float bound makes an int array float).
+    rank = r.randint(0, 3)
+    s = sizes(r, rank)
+    ints = r.random() < 0.35
+    a = np_array(r, s, ints) if rank else ("np.random.rand()" if not ints else "np.array(3)")
+    if rank == 0:
+        a = f"np.asarray({a})"
+    fn = r.choice(["exp", "log1p", "sqrt", "abs", "absolute", "sign", "square", "negative", "tanh", "sin", "cos", "floor", "ceil",
+                   "round", "around", "isnan", "isfinite", "real", "imag", "nan_to_num", "copy", "flip", "sort", "argsort", "clip", "clip-float"])
+    if fn == "clip":
+        return f"import numpy as np\ny = torch.from_numpy(np.asarray(np.clip({a}, 0, {r.randint(1, 5)})))"
+    if fn == "clip-float":
+        return f"import numpy as np\ny = torch.from_numpy(np.asarray(np.clip({a}, a_min=0.5, a_max=None)))"
+    if fn in ("flip", "sort", "argsort") and rank == 0:
+        fn = "exp"
+    if fn in ("flip", "sort", "argsort") and r.random() < 0.5:
+        return f"import numpy as np\ny = torch.from_numpy(np.{fn}({a}, axis={r.randint(-rank, rank - 1)}).copy())"
+    return f"import numpy as np\ny = torch.from_numpy(np.asarray(np.{fn}({a})).copy())"
+
+
+@op("np-binary")
+def _(r):
+    # NumPy's binary functions broadcast their operands as PyTorch does; comparisons and logical ones give bools, and a
+    # list operand is np.asarray of it.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank)
+    t = [d if r.random() < 0.6 else 1 for d in s][r.randint(0, rank - 1):]
+    ints = r.random() < 0.3
+    a, b = np_array(r, s, ints), np_array(r, t, r.random() < 0.3)
+    if r.random() < 0.3:
+        b = r.choice(["2", "0.5", "[" + ", ".join(str(r.randint(1, 4)) for _ in range(s[-1])) + "]"])
+    if r.random() < 0.5:
+        a, b = b, a
+    fn = r.choice(["add", "subtract", "multiply", "divide", "power", "maximum", "minimum", "greater", "less_equal", "equal",
+                   "logical_and", "hypot", "mod", "fmax"])
+    return f"import numpy as np\ny = torch.from_numpy(np.asarray(np.{fn}({a}, {b})))"
+
+
+@op("np-reduce")
+def _(r):
+    # NumPy's reductions as functions: the axes given go (or stay as 1s with keepdims=True); np.max/np.min give the
+    # values alone; mean/std/median of ints are floats, sum of bools an int.
+    rank = r.randint(1, 4)
+    s = sizes(r, rank)
+    kind = r.choice(["float", "int", "bool"])
+    a = np_array(r, s, kind == "int") if kind != "bool" else f"({np_array(r, s)} > 0.5)"
+    fn = r.choice(["mean", "sum", "std", "var", "max", "min", "amax", "amin", "prod", "median", "all", "any", "ptp", "nanmean", "average"])
+    if fn == "ptp" and kind == "bool":
+        fn = "max"
+    form = r.choice(["axis", "axis-kw", "keepdims", "tuple", "none-keepdims"])
+    if form == "axis":
+        call = f"np.{fn}({a}, {r.randint(-rank, rank - 1)})"
+    elif form == "axis-kw":
+        call = f"np.{fn}({a}, axis={r.randint(-rank, rank - 1)})"
+    elif form == "keepdims" and fn != "average":
+        call = f"np.{fn}({a}, axis={r.randint(-rank, rank - 1)}, keepdims=True)"
+    elif form == "tuple" and rank >= 2 and fn not in ("median", "ptp"):
+        call = f"np.{fn}({a}, axis={tup(sorted(r.sample(range(rank), 2)))})"
+    elif fn != "average":
+        call = f"np.{fn}({a}, axis=None, keepdims=True)"
+    else:
+        call = f"np.{fn}({a}, axis=0)"
+    return f"import numpy as np\ny = torch.from_numpy(np.asarray({call}))"
+
+
+@op("np-products")
+def _(r):
+    # np.dot of operands of at most 2 axes (matmul's rule), np.matmul's broadcast batches, np.linalg.pinv's (N, M) for
+    # (M, N), np.linalg.inv's square matrices and np.linalg.norm over an axis.
+    m, k, n = r.randint(1, 5), r.randint(1, 5), r.randint(1, 5)
+    kind = r.choice(["dot", "dot-vec", "matmul", "pinv", "inv", "norm"])
+    if kind == "dot":
+        return f"import numpy as np\ny = torch.from_numpy(np.dot({np_array(r, [m, k])}, {np_array(r, [k, n])}))"
+    if kind == "dot-vec":
+        left = r.choice([[m, k], [k]])
+        return f"import numpy as np\ny = torch.from_numpy(np.asarray(np.dot({np_array(r, left)}, np.random.rand({k}))))"
+    if kind == "matmul":
+        b = r.randint(1, 3)
+        return f"import numpy as np\ny = torch.from_numpy(np.matmul(np.random.rand({b}, {m}, {k}), {np_array(r, [k, n])}))"
+    if kind == "pinv":
+        lead = r.choice([[], [r.randint(1, 3)]])
+        return f"import numpy as np\ny = torch.from_numpy(np.linalg.pinv(np.random.rand({args(lead + [m, k])})))"
+    if kind == "inv":
+        return f"import numpy as np\ny = torch.from_numpy(np.linalg.inv(np.random.rand({m}, {m}) + {m} * np.eye({m})))"
+    keep = r.random() < 0.3
+    return f"import numpy as np\ny = torch.from_numpy(np.asarray(np.linalg.norm(np.random.rand({m}, {k}, {n}), axis={r.randint(-3, 2)}{', keepdims=True' if keep else ''})))"
+
+
+@op("np-repeat-tile")
+def _(r):
+    # np.repeat repeats each entry (flattening without an axis); np.tile pads the shorter of the shape and the repeats
+    # with leading 1s; np.ravel flattens; np.where(c, x, y) broadcasts the three.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank)
+    a = np_array(r, s, r.random() < 0.3)
+    kind = r.choice(["repeat", "repeat-axis", "tile", "tile-int", "ravel", "where"])
+    if kind == "repeat":
+        return f"import numpy as np\ny = torch.from_numpy(np.repeat({a}, {r.randint(1, 3)}))"
+    if kind == "repeat-axis":
+        return f"import numpy as np\ny = torch.from_numpy(np.repeat({a}, {r.randint(1, 3)}, axis={r.randint(-rank, rank - 1)}))"
+    if kind == "tile":
+        reps = [r.randint(1, 3) for _ in range(r.randint(1, 4))]
+        return f"import numpy as np\ny = torch.from_numpy(np.tile({a}, {tup(reps)}))"
+    if kind == "tile-int":
+        return f"import numpy as np\ny = torch.from_numpy(np.tile({a}, {r.randint(1, 3)}))"
+    if kind == "ravel":
+        return f"import numpy as np\ny = torch.from_numpy(np.ravel({a}))"
+    c = f"np.random.rand({args(s[r.randint(0, rank - 1):])}) > 0.5"
+    other = r.choice(["0", "0.0", np_array(r, s, False)])
+    return f"import numpy as np\ny = torch.from_numpy(np.asarray(np.where({c}, {a}, {other})))"
+
+
+@op("ndarray-methods")
+def _(r):
+    # An array's own max/min give the values alone, repeat repeats each entry, transpose permutes all its axes.
+    rank = r.randint(1, 3)
+    s = sizes(r, rank)
+    a = np_array(r, s, r.random() < 0.3)
+    kind = r.choice(["max", "min-kw", "repeat", "repeat-axis", "transpose", "transpose-tuple"])
+    if kind == "max":
+        return f"import numpy as np\nx = {a}\ny = torch.from_numpy(np.asarray(x.max({r.randint(-rank, rank - 1)})))"
+    if kind == "min-kw":
+        return f"import numpy as np\nx = {a}\ny = torch.from_numpy(np.asarray(x.min(axis={r.randint(-rank, rank - 1)}, keepdims={r.choice(['True', 'False'])})))"
+    if kind == "repeat":
+        return f"import numpy as np\nx = {a}\ny = torch.from_numpy(x.repeat({r.randint(1, 3)}))"
+    if kind == "repeat-axis":
+        return f"import numpy as np\nx = {a}\ny = torch.from_numpy(x.repeat({r.randint(1, 3)}, {r.randint(-rank, rank - 1)}))"
+    order = list(range(rank))
+    r.shuffle(order)
+    if kind == "transpose":
+        return f"import numpy as np\nx = {a}\ny = torch.from_numpy(x.transpose({args(order)}).copy())"
+    return f"import numpy as np\nx = {a}\ny = torch.from_numpy(x.transpose({tup(order)}).copy())"
+
+
 @op("opaque-axis")
 def _(r):
     # An axis the analyzer cannot read (`d` from a tensor's item): index_select keeps the input's rank whichever axis

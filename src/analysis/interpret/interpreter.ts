@@ -2,6 +2,7 @@
 // It follows values through assignments, calls, classes and instantiation sites, computes
 // tensor shapes with the layer families and ops, and reports facts to the rules as events.
 // It never throws on odd code: what it cannot follow becomes unknown.
+import { isNumpyFunction, numpyFunction, numpyMethod } from '../ops/numpy-functions';
 import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
 import { docstringOf, walkStatements } from '../parse/walk';
@@ -2499,7 +2500,8 @@ export class Interpreter {
         this.ctx.emit('tensorMethod', { receiver, name, call: expr, args, kwargs });
         // PyTorch raises here: what follows is unknown, so nothing downstream cascades.
         if (this.ctx.errorCount > errorsBefore) return UNKNOWN;
-        return stillNumpy(receiver, tensorMethod(receiver, name, args, kwargs, origin));
+        const own = receiver.numpy ? numpyMethod(receiver, name, args, kwargs, origin) : undefined;
+        return own ?? stillNumpy(receiver, tensorMethod(receiver, name, args, kwargs, origin));
       }
       case 'instance':
       case 'layer':
@@ -2674,8 +2676,15 @@ export class Interpreter {
     // math's functions give a float whatever they are given (or raise); NumPy's give a float for a Python number, but
     // an array for an array or a tensor.
     if (math && args.length === 1 && (path.startsWith('math.') || isPythonNumber(args[0]))) return { kind: 'float' };
+    // NumPy's element-wise functions, reductions and products of arrays.
+    if (isNumpyFunction(path)) {
+      const computed = partial ? undefined : numpyFunction(path, args, kwargs, origin);
+      if (computed) return computed;
+    }
     // Transparent wrappers: the old autograd Variable and from_numpy hold the same tensor.
-    if (path === 'torch.from_numpy' || path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
+    if (path === 'torch.autograd.Variable' || path === 'torch.autograd.variable.Variable') return args[0] ?? kwargs.get('data') ?? UNKNOWN;
+    // torch.from_numpy shares the array's memory, but what it gives is a tensor, with a tensor's methods.
+    if (path === 'torch.from_numpy') return args[0]?.kind === 'tensor' && args[0].numpy ? { ...args[0], numpy: undefined } : args[0] ?? UNKNOWN;
     // weight_norm(module) and spectral_norm(module) reparametrise the module's weight and return the module itself.
     if (MODULE_RETURNING_WRAPPERS.has(path)) {
       const module = args[0] ?? kwargs.get('module');

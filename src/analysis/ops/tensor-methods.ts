@@ -36,7 +36,11 @@ const STEPWISE = new Set([
 ]);
 
 /** Methods that broadcast the tensor against their first argument. */
-const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', pow: '**', float_power: '**', remainder: '%', fmod: '%', floor_divide: '//', maximum: 'max', minimum: 'min' };
+/**
+ * Element-wise functions of two operands, by the operator whose dtype promotion they follow ('/' for those that give a
+ * float whatever they are given: float_power, atan2, hypot…); as methods and as torch functions.
+ */
+export const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', pow: '**', float_power: '/', remainder: '%', fmod: '%', floor_divide: '//', maximum: 'max', minimum: 'min', fmax: 'max', fmin: 'min', atan2: '/', arctan2: '/', hypot: '/', logaddexp: '/', logaddexp2: '/', copysign: '/' };
 
 const NEW_FACTORIES: Record<string, string> = { new_zeros: 'zeros', new_ones: 'ones', new_empty: 'empty', new_full: 'full', new_tensor: 'tensor' };
 

@@ -4,7 +4,7 @@ import { comparisonOrMaskFunction, isComparisonOrMask } from './comparison';
 import { Dim, Origin, UNKNOWN_DIM, intDim, sameDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, dropStepMarkers, intValue, joinedBounds, sequenceLength } from '../values/value';
-import { diag, flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
+import { BINARY, diag, flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d, pool2d } from './pooling';
 import { interpolate } from './resizing';
 import { dimsFromSizeArgs } from './dims-from-values';
@@ -25,7 +25,6 @@ import { carryNormalised, markSoftmax } from './normalised';
 import { WINDOW_FUNCTIONS, complexView, stft, windowFunction } from './spectral';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
-const BINARY: Record<string, string> = { add: '+', sub: '-', subtract: '-', mul: '*', multiply: '*', div: '/', divide: '/', true_divide: '/', maximum: 'max', minimum: 'min', pow: '**', remainder: '%', fmod: '%', floor_divide: '//' };
 
 const ELEMENTWISE = new Set([
   'relu', 'relu_', 'tanh', 'tanh_', 'sigmoid', 'sigmoid_', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'dropout', 'exp', 'log', 'abs', 'sqrt',
