@@ -10,7 +10,7 @@
 // see RANK_DEMANDS, checked against PyTorch 1.13 by test/oracle/op_shapes.py), only on statements every normal run of
 // the body executes, and contradictory facts leave the rank unknown.
 import type * as A from '../parse/ast';
-import { walkStatements } from '../parse/walk';
+import { walkExpressions, walkStatements } from '../parse/walk';
 import { MAX_RANK } from '../shapes/shape';
 import { unpackedSizeExpr } from './rank-from-unpacking';
 import type { Value } from '../values/value';
@@ -119,6 +119,27 @@ const RANK_KEEPING_FUNCTIONS = new Set([
  */
 const NUMBER_ARG_KEEPING_METHODS = new Set(['clamp', 'pow', 'add', 'sub', 'mul', 'div']);
 const NUMBER_ARG_KEEPING_FUNCTIONS = new Set(['torch.clamp', 'torch.pow', 'torch.add', 'torch.sub', 'torch.mul', 'torch.div']);
+/**
+ * In-place methods that change their tensor's rank: after `x.unsqueeze_(d)` the same tensor has one axis more, and
+ * after the others (`squeeze_`, `resize_`, …) a rank this file does not follow. Every name bound to that tensor sees
+ * the change, so what it proved before the call no longer says what it holds after.
+ */
+const IN_PLACE_RESHAPES = new Set(['unsqueeze_', 'squeeze_', 'resize_', 'resize_as_', 'set_', 'as_strided_']);
+
+/**
+ * The names whose tensor a statement (or block) may reshape in place: receivers of IN_PLACE_RESHAPES
+ * (`x.unsqueeze_(2)`) and names whose `.data` is assigned (`x.data = y`, which gives x y's shape).
+ */
+function reshapedInPlace(stmts: A.Stmt[]): Set<string> {
+  const names = new Set<string>();
+  walkExpressions(stmts, (e) => {
+    if (e.kind === 'call' && e.func.kind === 'attribute' && e.func.object.kind === 'name' && IN_PLACE_RESHAPES.has(e.func.attr)) names.add(e.func.object.id);
+  });
+  walkStatements(stmts, (s) => {
+    if (s.kind === 'assign') for (const t of s.targets) if (t.kind === 'attribute' && t.attr === 'data' && t.object.kind === 'name') names.add(t.object.id);
+  });
+  return names;
+}
 /** Methods whose result has the shape of their one tensor argument (`x.view_as(y)`, `x.expand_as(y)`): y's rank. */
 const SHAPE_OF_ARGUMENT_METHODS = new Set(['view_as', 'expand_as', 'reshape_as']);
 /** Functions whose first argument's rank they demand, and their output's rank relative to it. */
@@ -553,8 +574,9 @@ class RankProver {
    * their provenance, and one that may leave the function (return, raise) ends what the rest of the body proves.
    */
   private skipConditional(stmt: A.Stmt): boolean {
-    // Its statements are not read: any list may change length there.
+    // Its statements are not read: any list may change length there, and any tensor reshaped in place change rank.
     this.lists.clear();
+    for (const name of reshapedInPlace([stmt])) this.forgetReshaped(name);
     let leaves = false;
     walkStatements([stmt], (s) => {
       if (s.kind === 'assign') for (const t of s.targets) this.forgetTargets(t);
@@ -565,6 +587,29 @@ class RankProver {
       if (s.kind === 'return' || s.kind === 'other') leaves = true;
     });
     return !leaves;
+  }
+
+  /** A name's tensor changed rank in place: it and every name bound to the same tensor lose their provenance. */
+  private forgetReshaped(name: string): void {
+    const prov = this.env.get(name);
+    if (prov) for (const [other, p] of [...this.env]) if (sameProvenance(p, prov)) this.env.delete(other);
+    this.env.delete(name);
+  }
+
+  /**
+   * `x.unsqueeze_(d)`: the tensor x names has one axis more from here on (d ranging over the new axes), and the call
+   * returns that tensor. Other names bound to it lose their provenance, as does x after the other in-place reshapes.
+   */
+  private reshapeInPlace(name: string, call: A.Call): Provenance | undefined {
+    const before = this.env.get(name);
+    this.forgetReshaped(name);
+    if (!before || before.packed || this.muted > 0 || (call.func as A.Attribute).attr !== 'unsqueeze_' || call.args.length !== 1 || call.keywords.length > 0) return undefined;
+    const d = literalInt(call.args[0]);
+    if (d === undefined) return undefined;
+    this.demand(before, (r) => dimFits(d)(r + 1));
+    const after = shifted(before, 1);
+    this.env.set(name, after);
+    return after;
   }
 
   private forgetTargets(target: A.Expr): void {
@@ -607,8 +652,9 @@ class RankProver {
     const returnedByCall = stmt.value.kind === 'call' && this.userResults.has(stmt.value);
     const returnedItems = fromCall && stmt.targets.every((t) => (t.kind === 'tuple' || t.kind === 'list') && t.items.length === fromCall.length) ? fromCall : undefined;
     for (const target of stmt.targets) {
-      // `items[:] = …` may change a list's length.
+      // `items[:] = …` may change a list's length; `x.data = y` gives x y's shape.
       if (target.kind !== 'name' && target.kind !== 'tuple' && target.kind !== 'list') this.lists.clear();
+      if (target.kind === 'attribute' && target.attr === 'data' && target.object.kind === 'name') this.forgetReshaped(target.object.id);
       this.forgetTargets(target);
       if (target.kind === 'name') {
         // `h = torch.cat(…)`: what the body proves of the joined tensor is proven of h from this assignment on.
@@ -931,6 +977,7 @@ class RankProver {
       return undefined;
     };
     if (call.hasStarArgs) return (stopped('a call with *args'), this.unread());
+    if (call.func.kind === 'attribute' && call.func.object.kind === 'name' && IN_PLACE_RESHAPES.has(call.func.attr) && this.locals.has(call.func.object.id)) return this.reshapeInPlace(call.func.object.id, call);
     const target = call.func.kind === 'attribute' || call.func.kind === 'name' ? this.resolved(call.func) : undefined;
     if (target) {
       const returned = this.userCall(target, call, args, keywords);
@@ -979,6 +1026,12 @@ class RankProver {
       return i < args.length ? args[i] : keywords.get(param);
     };
     for (const [param, rank] of proven.params) this.demand(givenFor(param), (r) => r === rank);
+    // A callee that reshapes a parameter's tensor in place (`t.unsqueeze_(0)`) reshapes the caller's argument too.
+    const reshaped = reshapedInPlace(callee.def.body);
+    callee.params.forEach((param, i) => {
+      const given = i < call.args.length ? call.args[i] : call.keywords.find((k) => k.name === param)?.value;
+      if (reshaped.has(param) && given?.kind === 'name') this.forgetReshaped(given.id);
+    });
     // `y = self.block(x)` where every return of block's body gives F.relu(self.fc(x)): y has x's rank.
     const follow = (rank: ParamRank | undefined): Provenance | undefined => {
       const given = rank && givenFor(rank.param);
