@@ -553,6 +553,27 @@ def _(r):
     return "y = " + form.format(a=a, b=b)
 
 
+@op("arange-float")
+def _(r):
+    # Float bounds or steps: ceil((end - start) / step) entries, in the default float dtype (a DCT or mel table's
+    # `torch.arange(float(n_mels))`).
+    a = r.choice([0, 0.5, 1.0, 2.5])
+    b = a + r.choice([1, 2.5, 3.0, 7.25, 9])
+    step = r.choice([0.1, 0.25, 0.5, 1, 2, 0.3])
+    form = r.choice(["torch.arange(float({n}))", "torch.arange({a}, {b})", "torch.arange({a}, {b}, {s})", "torch.arange(0, {b}, step={s})", "torch.arange(start={a}, end={b}, step={s})"])
+    return "y = " + form.format(n=r.randint(1, 9), a=a, b=b, s=step)
+
+
+@op("linspace")
+def _(r):
+    # steps evenly spaced points (a mel filter bank's frequencies); NumPy's num is 50 unless given.
+    a, b, n = r.choice([0, 0.5, 2595.0]), r.choice([1, 8000, 3.5]), r.randint(0, 70)
+    form = r.choice(["torch.linspace({a}, {b}, {n})", "torch.linspace({a}, {b}, steps={n})", "torch.logspace({a}, {b}, {n})",
+                     "torch.from_numpy(np.linspace({a}, {b}))", "torch.from_numpy(np.linspace({a}, {b}, {n}))", "torch.from_numpy(np.linspace({a}, {b}, num={n}, endpoint=False))",
+                     "torch.from_numpy(np.logspace({a}, {b}, {n}))", "torch.linspace({a}, {b}, {n}, dtype=torch.float64)"])
+    return "import numpy as np\ny = " + form.format(a=a, b=b, n=n)
+
+
 @op("like")
 def _(r):
     s = sizes(r, r.randint(1, 3))

@@ -52,6 +52,18 @@ import { paramsUsedAsSizes } from './sized-params';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
 
 const MAX_DEPTH = 10;
+/**
+ * How many runs of one function may be open at once: a recursive helper is followed into its calls this deep
+ * (`dict_to_object` of a config's nested dicts, a `to_device` of nested batches); a deeper call is unknown.
+ */
+const MAX_RECURSION = 3;
+
+/** How many of the open frames run `def`. */
+function recursionDepth(frames: readonly { def?: A.FunctionDef }[], def: A.FunctionDef): number {
+  let n = 0;
+  for (const f of frames) if (f.def === def) n++;
+  return n;
+}
 /** `super().__init__` and `super().forward` of a class extending a torch layer: the layer's own (see getAttribute). */
 const TORCH_LAYER_INIT = '__torch_layer_init__';
 const TORCH_LAYER_FORWARD = '__torch_layer_forward__';
@@ -264,6 +276,8 @@ function iterableLength(v: Value): number | undefined {
 }
 
 const MAX_UNROLL = 16;
+/** The most element runs comprehensions nested in one another's elements unroll to together. */
+const MAX_NESTED_UNROLL = 256;
 
 /**
  * A loop over a dict (an nn.ModuleDict too) walks its keys in insertion order: a dict that lists all its keys, and not
@@ -1636,25 +1650,36 @@ export class Interpreter {
     return { kind: 'dict', entries, partial: partial || entries.size > 1024 || undefined };
   }
 
-  /** Evaluates the element once, with the loop variables bound to an item of each iterable. */
-  private unrolling = 0;
+  /**
+   * How many times the comprehensions being unrolled now run their element, together (the product of their lengths).
+   * A comprehension nested in another's element, or in a function that element calls (a recursive `dict_to_object`
+   * of a config's nested dicts), unrolls too while the product stays within MAX_NESTED_UNROLL: nesting cannot
+   * multiply the work past it.
+   */
+  private unrolled = 1;
+
+  /** Whether a comprehension over `n` items may unroll inside those being unrolled now, at most `max` alone. */
+  private mayUnroll(n: number, max: number): boolean {
+    return n > 0 && n <= max && this.unrolled * n <= (this.unrolled === 1 ? max : MAX_NESTED_UNROLL);
+  }
 
   private comprehension(expr: A.Comprehension, scope: Scope): Value {
     // Over a short sequence of known length, the result has one item per element that its `if` filters keep:
     // `torch.cat([x for _ in range(3)], 1)` triples the axis. A filter whose value is not known for an item
-    // leaves the length unknown. Only the outermost comprehension unrolls, so nesting cannot multiply the work.
+    // leaves the length unknown. Nested comprehensions unroll while their product of lengths is small (mayUnroll).
     const single = (expr.container === 'list' || expr.container === 'generator') && expr.generators.length === 1;
-    const unrollable = this.unrolling === 0 && single;
+    const unrollable = single;
     const firstIter = iterable(this.eval(expr.generators[0].iter, scope));
-    if (expr.container === 'dict' && expr.key && expr.generators.length === 1 && this.unrolling === 0) {
+    if (expr.container === 'dict' && expr.key && expr.generators.length === 1) {
       const dict = this.unrolledDict(expr, expr.key, firstIter, scope);
       if (dict) return dict;
     }
     if (unrollable) {
       const iter = firstIter;
       const { target, ifs } = expr.generators[0];
-      if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
-        this.unrolling++;
+      if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && this.mayUnroll(iter.items.length, MAX_UNROLL)) {
+        const n = iter.items.length;
+        this.unrolled *= n;
         try {
           const items: Value[] = [];
           let lengthKnown = true;
@@ -1677,7 +1702,7 @@ export class Interpreter {
           if (lengthKnown) return { kind: 'list', items };
           return listOf(joinAll(items) ?? UNKNOWN);
         } finally {
-          this.unrolling--;
+          this.unrolled /= n;
         }
       }
     }
@@ -1702,10 +1727,11 @@ export class Interpreter {
    * summary) when an item's filter or key is not known: the dict is then never a guess of fewer keys.
    */
   private unrolledDict(expr: A.Comprehension, keyExpr: A.Expr, iter: Value, scope: Scope): Value | undefined {
-    if ((iter.kind !== 'list' && iter.kind !== 'tuple') || iter.element || iter.items.length === 0 || iter.items.length > MAX_DICT_UNROLL || inArbitraryOrder.has(iter)) return undefined;
+    if ((iter.kind !== 'list' && iter.kind !== 'tuple') || iter.element || !this.mayUnroll(iter.items.length, MAX_DICT_UNROLL) || inArbitraryOrder.has(iter)) return undefined;
     const { target, ifs } = expr.generators[0];
     const entries = new Map<string, Value>();
-    this.unrolling++;
+    const n = iter.items.length;
+    this.unrolled *= n;
     try {
       for (const item of iter.items) {
         const inner = scope.fork();
@@ -1725,7 +1751,7 @@ export class Interpreter {
         entries.set(String(key.value), this.eval(expr.element, inner));
       }
     } finally {
-      this.unrolling--;
+      this.unrolled /= n;
     }
     return { kind: 'dict', entries };
   }
@@ -2953,7 +2979,7 @@ export class Interpreter {
     const kept = key && this.memo.find(key);
     if (kept) return kept;
     const runs = this.runs.get(def) ?? 0;
-    if (!this.mayRunAgain(def, runs) || this.frames.length > MAX_DEPTH || this.frames.some((f) => f.def === def)) {
+    if (!this.mayRunAgain(def, runs) || this.frames.length > MAX_DEPTH || recursionDepth(this.frames, def) >= MAX_RECURSION) {
       // A run that gives up on a call is not followed to its end: a later one may do better.
       this.memo.effect();
       return UNKNOWN;

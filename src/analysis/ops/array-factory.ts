@@ -16,6 +16,8 @@ const NUMPY: Record<string, string> = {
   'numpy.empty': 'empty',
   'numpy.full': 'full',
   'numpy.arange': 'arange',
+  'numpy.linspace': 'np-linspace',
+  'numpy.logspace': 'np-logspace',
   'numpy.eye': 'eye',
   'numpy.random.rand': 'rand',
   'numpy.random.randn': 'randn',

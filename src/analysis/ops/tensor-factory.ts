@@ -159,14 +159,38 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
       if (second.kind !== 'int' && second.kind !== 'symint' && second.kind !== 'unknown') return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, 'float'), origin };
       return { kind: 'tensor', shape: shapeOf([dimFromValue(rows, origin), dimFromValue(second, origin)]), dtype: dtypeOf(kwargs, 'float'), origin };
     }
+    case 'linspace':
+    case 'logspace':
+    case 'np-linspace':
+    case 'np-logspace': {
+      // steps evenly spaced points from start to end (torch requires steps; NumPy's num is 50 unless given). Array
+      // bounds, and NumPy's retstep=True (a (samples, step) pair), are not followed.
+      const numpy = name.startsWith('np-');
+      const [start, end] = [args[0] ?? kwargs.get('start'), args[1] ?? kwargs.get(numpy ? 'stop' : 'end')];
+      const stepsArg = args[2] ?? kwargs.get(numpy ? 'num' : 'steps');
+      const scalar = (v: Value | undefined) => v?.kind === 'int' || v?.kind === 'float' || v?.kind === 'symint' || v?.kind === 'bool';
+      if (!scalar(start) || !scalar(end) || (numpy && (args.length > 4 || kwargs.has('retstep') || kwargs.has('axis')))) return undefined;
+      if (stepsArg === undefined && !numpy) return undefined;
+      const steps = stepsArg === undefined ? 50 : intValue(stepsArg);
+      const dim = steps !== undefined && steps >= 0 ? intDim(steps, { origin }) : stepsArg ? dimFromValue(stepsArg, origin) : UNKNOWN_DIM;
+      return { kind: 'tensor', shape: shapeOf([dim]), dtype: dtypeOf(kwargs, 'float'), origin };
+    }
     case 'arange': {
-      const nums = args.map(intValue);
-      const [start, end] = nums.length >= 2 ? [nums[0], nums[1]] : [0, nums[0]];
-      const step = nums[2] ?? 1;
-      const allInts = args.every((v) => v.kind === 'int');
-      const length = start !== undefined && end !== undefined && step ? Math.max(0, Math.ceil((end - start) / step)) : undefined;
+      // torch.arange(end), (start, end) or (start, end, step), each also by keyword. Floats known by value count as
+      // PyTorch counts them, ceil((end - start) / step) in double precision; the values of a float range are not kept.
+      const named = (name: string): Value | undefined => kwargs.get(name);
+      const given: (Value | undefined)[] = args.length >= 2 ? [args[0], args[1], args[2] ?? named('step')] : args.length === 1 ? (named('end') ? [args[0], named('end'), named('step')] : [undefined, args[0], named('step')]) : [named('start'), named('end'), named('step')];
+      const present = given.filter((v): v is Value => v !== undefined);
+      const allInts = present.every((v) => v.kind === 'int');
+      const read = (v: Value | undefined, fallback: number): number | undefined => (v === undefined ? fallback : allInts ? intValue(v) : numberValue(v));
+      const start = read(given[0], 0);
+      const end = given[1] === undefined ? undefined : read(given[1], 0);
+      const step = read(given[2], 1);
+      const count = start !== undefined && end !== undefined && step ? Math.ceil((end - start) / step) : undefined;
+      const length = count !== undefined && Number.isSafeInteger(count) ? Math.max(0, count) : undefined;
       const dim = length !== undefined ? intDim(length, { origin }) : UNKNOWN_DIM;
-      return { kind: 'tensor', shape: shapeOf([dim]), dtype: dtypeOf(kwargs, allInts ? 'long' : 'unknown'), origin, minValue: start, maxValue: end !== undefined ? end - 1 : undefined };
+      const floats = present.some((v) => v.kind === 'float');
+      return { kind: 'tensor', shape: shapeOf([dim]), dtype: dtypeOf(kwargs, allInts ? 'long' : floats ? 'float' : 'unknown'), origin, minValue: allInts && step !== undefined && step > 0 ? start : undefined, maxValue: allInts && end !== undefined && step === 1 ? end - 1 : undefined };
     }
     default:
       return undefined;
@@ -260,7 +284,7 @@ function literalTensor(s: { dims: number[]; min: number; max: number; flat: numb
   };
 }
 
-const OTHER_FACTORIES = new Set(['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like', 'eye']);
+const OTHER_FACTORIES = new Set(['full', 'randint', 'tensor', 'as_tensor', 'arange', 'randint_like', 'eye', 'linspace', 'logspace']);
 
 export function isTensorFactory(name: string): boolean {
   return FLOAT_FACTORIES.has(name) || Object.hasOwn(LEGACY_DTYPES, name) || OTHER_FACTORIES.has(name);
