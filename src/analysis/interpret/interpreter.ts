@@ -15,6 +15,7 @@ import { kerasFamily } from '../layers/keras';
 import { GENERATOR, arrayFactory, isArrayFactory } from '../ops/array-factory';
 import { sklearnCall, sklearnMethod } from '../ops/datasets';
 import { docoptCall } from '../ops/docopt';
+import { ArgumentSpec, forgetArguments, readCommandLine, recordArgument } from '../ops/argparse-command-line';
 import { fftCall, kaldiFeatures } from '../ops/spectral';
 import { audioTransformKind } from '../layers/torch/audio';
 import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
@@ -2678,7 +2679,12 @@ export class Interpreter {
     if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'docopt.docopt') return partial ? { kind: 'dict', entries: new Map(), partial: true } : docoptCall(args, kwargs);
-    if (path === 'argparse.ArgumentParser') return { kind: 'dict', entries: new Map(), namespace: true, parser: true };
+    if (path === 'argparse.ArgumentParser') {
+      const parser: Value = { kind: 'dict', entries: new Map(), namespace: true, parser: true };
+      // Arguments a parent parser adds, or options spelled with other prefix characters, are not read from a command line.
+      if (partial || kwargs.has('parents') || kwargs.has('prefix_chars')) forgetArguments(parser);
+      return parser;
+    }
     if (path === 'types.SimpleNamespace' || path === 'argparse.Namespace') return { kind: 'dict', entries: new Map(kwargs), namespace: true };
     if (path.startsWith('random.')) {
       const drawn = partial ? undefined : pythonRandomCall(path.slice(7), args, kwargs);
@@ -3840,6 +3846,7 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
     const mustBeGiven = (required !== undefined && !(required.kind === 'bool' && !required.value)) || (positional && !(nargs?.kind === 'str' && nargs.value === '?'));
     let value = mustBeGiven ? UNKNOWN : explicit ?? flagDefault;
     const type = kwargs.get('type');
+    recordArgument(parser, argumentSpec(key, flags, positional, action, type, nargs, kwargs.get('choices')));
     // A string default goes through `type`, as argparse converts it.
     if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.int' && /^\s*[-+]?\d+\s*$/.test(value.value)) value = { kind: 'int', value: Number(value.value) };
     else if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.float' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) value = { kind: 'float', value: Number(value.value) };
@@ -3858,14 +3865,33 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
     // parse_args() and parse_args([]) read the defaults; a command line of its own sets values the analysis does not follow.
     const line = args[0] ?? kwargs.get('args');
     const defaults = line === undefined || line.kind === 'none' || ((line.kind === 'list' || line.kind === 'tuple') && !line.element && line.items.length === 0);
-    const namespace: Value = { kind: 'dict', entries: defaults ? new Map(parser.entries) : new Map([...parser.entries.keys()].map((k): [string, Value] => [k, UNKNOWN])), namespace: true };
+    // A command line written out as strings is read as argparse reads it, when its form is a plain one.
+    const tokens = !defaults && line && (line.kind === 'list' || line.kind === 'tuple') && !line.element && line.items.every((t) => t.kind === 'str') ? line.items.map((t) => (t as { value: string }).value) : undefined;
+    const read = name === 'parse_args' && tokens ? readCommandLine(parser, parser.entries, tokens) : undefined;
+    const entries = defaults ? new Map(parser.entries) : read ?? new Map([...parser.entries.keys()].map((k): [string, Value] => [k, UNKNOWN]));
+    const namespace: Value = { kind: 'dict', entries, namespace: true };
     return name === 'parse_args' ? namespace : { kind: 'tuple', items: [namespace, UNKNOWN] };
   }
   return UNKNOWN;
 }
 
+/** What add_argument's keywords say about reading the argument from a command line (see ops/argparse-command-line). */
+function argumentSpec(dest: string, flags: string[], positional: boolean, action: Value | undefined, type: Value | undefined, nargs: Value | undefined, choices: Value | undefined): ArgumentSpec {
+  const takes: ArgumentSpec['takes'] = positional || nargs !== undefined ? 'other'
+    : action === undefined || (action.kind === 'str' && action.value === 'store') ? 'value'
+    : action.kind === 'str' && action.value === 'store_true' ? 'true'
+    : action.kind === 'str' && action.value === 'store_false' ? 'false' : 'other';
+  const typePath = type?.kind === 'module' ? type.path : undefined;
+  const convert: ArgumentSpec['convert'] = type === undefined || typePath === 'builtins.str' ? 'str' : typePath === 'builtins.int' ? 'int' : typePath === 'builtins.float' ? 'float' : typePath === 'builtins.bool' ? 'bool' : 'unknown';
+  const listed = choices && (choices.kind === 'list' || choices.kind === 'tuple') && !choices.element && choices.items.every((c) => c.kind === 'str' || c.kind === 'int' || c.kind === 'float')
+    ? choices.items.map((c) => (c as { value: string | number }).value) : undefined;
+  const restricted = choices !== undefined && !listed;
+  return { dest, flags: positional ? [] : flags.filter((f) => f.startsWith('-')), takes: restricted ? 'other' : takes, convert, choices: listed };
+}
+
 /** A parser method called with `*args` or `**kwargs` the analysis cannot list: set_defaults may have set any value. */
 function partialParserCall(parser: Extract<Value, { kind: 'dict' }>, name: string): Value {
+  forgetArguments(parser);
   if (name === 'set_defaults') for (const key of [...parser.entries.keys()]) setEntry(parser, key, UNKNOWN);
   return name === 'add_argument_group' || name === 'add_mutually_exclusive_group' ? parser : UNKNOWN;
 }

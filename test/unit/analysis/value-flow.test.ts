@@ -440,7 +440,7 @@ describe('loops and conditions', () => {
       assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', dest='batch_size', type=int)")), ['SL123']);
     });
 
-    it('a required or positional argument, or a command line of its own, gives values the analysis does not read: unknown, never None', async () => {
+    it('a required or positional argument, or a command line the analysis does not read, gives unknown values, never None', async () => {
       assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', type=int, required=True)", "['--batch_size', '2']")), []);
       assert.deepEqual(await codes(loader("parser.add_argument('batch_size', type=int)", "['2']")), []);
       assert.deepEqual(await codes(loader("parser.add_argument('--batch_size', type=int)", "['--batch_size', '2']")), []);
