@@ -63,7 +63,7 @@ export function sklearnCall(path: string, args: Value[], kwargs: Map<string, Val
     const classes = sizeArg(args, kwargs, 5, 'n_classes', 2);
     return { kind: 'tuple', items: [tensor([dim(n), dim(f)], 'float', origin), tensor([dim(n)], 'long', origin, 0, classes === undefined ? undefined : classes - 1)] };
   }
-  if (SCALERS.has(path)) return { kind: 'qualname', name: path };
+  if (SCALERS.has(path) || CROSS_VALIDATORS.has(path)) return { kind: 'qualname', name: path };
   if (path === 'sklearn.model_selection.train_test_split' || path === 'sklearn.cross_validation.train_test_split') {
     const arrays = args.filter((a) => a.kind === 'tensor') as TensorValue[];
     if (arrays.length !== args.length || !arrays.length) return UNKNOWN;
@@ -80,11 +80,37 @@ export function sklearnCall(path: string, args: Value[], kwargs: Map<string, Val
 /** The scalers of sklearn.preprocessing: each scales every feature on its own, so X keeps its (samples, features) shape. */
 const SCALERS = new Set(['MinMaxScaler', 'StandardScaler', 'MaxAbsScaler', 'RobustScaler'].map((n) => `sklearn.preprocessing.${n}`));
 
+/** The cross-validators of sklearn.model_selection, whose split(X, y) yields (train, test) index arrays. */
+const CROSS_VALIDATORS = new Set(
+  ['KFold', 'StratifiedKFold', 'GroupKFold', 'StratifiedGroupKFold', 'RepeatedKFold', 'RepeatedStratifiedKFold', 'ShuffleSplit', 'StratifiedShuffleSplit', 'GroupShuffleSplit', 'TimeSeriesSplit'].map(
+    (n) => `sklearn.model_selection.${n}`,
+  ),
+);
+
+/**
+ * A cross-validator's split(X, y, groups): per fold a (train, test) pair of 1-D integer arrays of row positions in
+ * X, each below its row count. How many folds and rows each holds is left unknown (folds differ by a row).
+ */
+function crossValidationSplits(x: Value | undefined, origin: Origin): Value {
+  const n = x?.kind === 'tensor' && x.shape.rankKnown && x.shape.dims.length > 0 && x.shape.dims[0].kind === 'int' ? x.shape.dims[0].value : undefined;
+  const positions = (): TensorValue => ({
+    kind: 'tensor',
+    dtype: 'long',
+    origin,
+    numpy: true,
+    shape: shapeOf([UNKNOWN_DIM]),
+    ...(n !== undefined && n > 0 ? { minValue: 0, maxValue: n - 1, minBoundOnly: true, maxBoundOnly: true } : {}),
+  });
+  return { kind: 'list', items: [], element: { kind: 'tuple', items: [positions(), positions()] } };
+}
+
 /**
  * A method of a scikit-learn object made by sklearnCall: a scaler's fit_transform/transform/inverse_transform give
- * floats of X's 2-D shape (scikit-learn 1.2 refuses any other rank), and fit gives the scaler back. Undefined otherwise.
+ * floats of X's 2-D shape (scikit-learn 1.2 refuses any other rank), and fit gives the scaler back; a
+ * cross-validator's split gives its folds. Undefined otherwise.
  */
 export function sklearnMethod(path: string, name: string, args: Value[], kwargs: Map<string, Value>, receiver: Value, origin: Origin): Value | undefined {
+  if (CROSS_VALIDATORS.has(path)) return name === 'split' ? crossValidationSplits(args[0] ?? kwargs.get('X'), origin) : undefined;
   if (!SCALERS.has(path)) return undefined;
   const x = args[0] ?? kwargs.get('X');
   if (name === 'fit') return receiver;

@@ -16,6 +16,11 @@ export interface FrameState {
   rows: Dim;
   width: Dim;
   columns?: string[];
+  /**
+   * The columns are labelled 0, 1, …, width - 1 (a frame built from an array without names, or read without a
+   * header): `frame[[0, 2]]` and `frame[1]` pick columns by those labels.
+   */
+  rangeLabels?: boolean;
   /** `frame.iloc`: an indexer of the frame, read by the subscript that follows. */
   indexer?: 'iloc';
 }
@@ -31,6 +36,28 @@ function frame(state: FrameState): PandasFrame {
 
 function dataFrame(rows: Dim, width: Dim, columns?: string[]): PandasFrame {
   return frame({ series: false, rows, width: columns ? intDim(columns.length) : width, ...(columns ? { columns } : {}) });
+}
+
+/** A DataFrame whose columns are labelled 0 … width - 1. */
+function rangeLabelled(rows: Dim, width: Dim): PandasFrame {
+  return frame({ series: false, rows, width, rangeLabels: true });
+}
+
+/** The integer labels of a list of column labels, when every item is a known int. */
+function intLabels(value: Value): number[] | undefined {
+  if (value.kind !== 'list' || value.element) return undefined;
+  const out: number[] = [];
+  for (const item of value.items) {
+    if (item.kind !== 'int') return undefined;
+    out.push(item.value);
+  }
+  return out;
+}
+
+/** Whether `label` is one of a range-labelled frame's columns; undefined when its width is not known. */
+function hasRangeLabel(state: FrameState, label: number): boolean | undefined {
+  if (label < 0) return false;
+  return state.width.kind === 'int' ? label < state.width.value : undefined;
 }
 
 function series(rows: Dim): PandasFrame {
@@ -70,6 +97,11 @@ export function pandasCall(path: string, args: Value[], kwargs: Map<string, Valu
     // iterator= and chunksize= give a reader, not a frame; squeeze= (pandas < 2) may give a Series.
     if (kwargs.has('iterator') || kwargs.has('chunksize') || kwargs.has('squeeze')) return UNKNOWN;
     const usecols = names(kwargs.get('usecols'));
+    // header=None without names, usecols or index_col labels the columns by position.
+    const header = kwargs.get('header');
+    if (header?.kind === 'none' && !kwargs.has('names') && !kwargs.has('usecols') && !kwargs.has('index_col') && path !== 'pandas.read_excel') {
+      return rangeLabelled(UNKNOWN_DIM, UNKNOWN_DIM);
+    }
     return dataFrame(UNKNOWN_DIM, UNKNOWN_DIM, kwargs.has('usecols') ? usecols : undefined);
   }
   if (path === 'pandas.DataFrame') {
@@ -83,6 +115,7 @@ export function pandasCall(path: string, args: Value[], kwargs: Map<string, Valu
       // not followed.
       const count = columns?.length ?? namedCount(kwargs.get('columns') ?? args[2]);
       if (count !== undefined && width.kind === 'int' && width.value !== count) return UNKNOWN;
+      if (!columnsGiven) return rangeLabelled(rows, width);
       return dataFrame(rows, width, columns);
     }
     if (columnsGiven && !columns) return dataFrame(UNKNOWN_DIM, UNKNOWN_DIM);
@@ -241,6 +274,20 @@ export function frameSubscript(object: Value, index: FrameIndex[]): Value | unde
   const key = item.value;
   // df['col']: that column. A name the frame is known not to have raises KeyError: not followed.
   if (key.kind === 'str') return state.columns && !state.columns.includes(key.value) ? undefined : series(state.rows);
+  if (state.rangeLabels) {
+    // df[2] is the column labelled 2; df[[0, 2]] those columns, in that order (a label the frame lacks raises).
+    if (key.kind === 'int') return hasRangeLabel(state, key.value) === false ? undefined : series(state.rows);
+    const labels = intLabels(key);
+    if (labels) {
+      if (labels.some((l) => hasRangeLabel(state, l) === false)) return undefined;
+      const width = intDim(labels.length);
+      return labels.every((l, i) => l === i) ? rangeLabelled(state.rows, width) : dataFrame(state.rows, width);
+    }
+    // A list of ints whose values are not listed (a long comprehension over a range) still picks one column each.
+    if (key.kind === 'list' && key.element && (key.element.kind === 'int' || key.element.kind === 'symint') && key.length !== undefined) {
+      return dataFrame(state.rows, intDim(key.length));
+    }
+  }
   const picked = names(key);
   if (picked) return state.columns && picked.some((p) => !state.columns!.includes(p)) ? undefined : dataFrame(state.rows, UNKNOWN_DIM, picked);
   // A boolean mask of rows (`df[df['y'] > 0]`) keeps the columns.
@@ -259,12 +306,14 @@ export function frameLength(value: PandasFrame): Value {
 
 /** The frame now has these columns, and as many. */
 function setColumns(state: FrameState, columns: string[]): void {
+  delete state.rangeLabels;
   state.columns = columns;
   state.width = intDim(columns.length);
 }
 
 /** The columns are no longer known: another count, or other names. */
 function forgetColumns(state: FrameState): void {
+  delete state.rangeLabels;
   state.width = UNKNOWN_DIM;
   delete state.columns;
 }
@@ -275,6 +324,7 @@ export function frameStore(object: PandasFrame, index: Value[], exact: boolean):
   if (state.series) return;
   const key = index.length === 1 ? index[0] : undefined;
   if (key?.kind === 'str' && state.columns?.includes(key.value)) return;
+  if (key?.kind === 'int' && state.rangeLabels && hasRangeLabel(state, key.value)) return;
   if (key?.kind === 'str' && exact && state.columns) {
     setColumns(state, [...state.columns, key.value]);
     return;
@@ -311,6 +361,7 @@ export function frameMethodInPlace(object: PandasFrame, name: string, args: Valu
       // insert raises for a name the frame has (allow_duplicates=False): otherwise one more column, names unknown.
       const width = state.width.value + 1;
       delete state.columns;
+      delete state.rangeLabels;
       state.width = intDim(width);
     } else forgetColumns(state);
     return NONE;
@@ -330,6 +381,8 @@ export function frameMethodInPlace(object: PandasFrame, name: string, args: Valu
     state.width = result.frame.width;
     if (result.frame.columns) state.columns = result.frame.columns;
     else delete state.columns;
+    if (result.frame.rangeLabels) state.rangeLabels = true;
+    else delete state.rangeLabels;
   } else {
     state.rows = UNKNOWN_DIM;
     if (!state.series) forgetColumns(state);

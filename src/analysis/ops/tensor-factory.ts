@@ -146,7 +146,8 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
         // An array keeps its shape. np.array stacks a list of same-shaped arrays (windows appended in a loop) on a new
         // first axis; torch.tensor would read each item as one number, so there a list of arrays stays unknown.
         const shape = data && (name === 'array' || data.kind === 'tensor') ? dataShape(data) : undefined;
-        return { kind: 'tensor', shape: shape ? shapeOf(shape) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, shape && data ? dataDtype(data) : 'unknown'), origin };
+        const bounds = shape && data ? dataBounds(data) : undefined;
+        return { kind: 'tensor', shape: shape ? shapeOf(shape) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, shape && data ? dataDtype(data) : 'unknown'), origin, ...bounds };
       }
       return literalTensor(s, dtypeOf(kwargs, s.ints ? 'long' : 'float'), origin);
     }
@@ -255,6 +256,46 @@ function dataShape(data: Value, alike = false): Dim[] | undefined {
     // `alike`: the reader raises unless the items share one shape (the legacy constructors do; NumPy before 1.24 made a
     // ragged object array instead), so a size the items do not all show is unknown, and the rank is known.
     return [intDim(data.items.length), ...first.map((x, i) => (inner.every((d) => sameDim(d![i], x)) ? x : UNKNOWN_DIM))];
+  }
+  return undefined;
+}
+
+type ValueBounds = Pick<TensorValue, 'minValue' | 'maxValue' | 'minBoundOnly' | 'maxBoundOnly'>;
+
+/**
+ * The least and greatest values of an array, or of the arrays a list holds (rows appended in a loop and stacked by
+ * np.array): every item's bound, when each item has one. A list summarised as one item like all others gives that
+ * item's bounds as bounds only, which its items may not reach (the list may even be empty).
+ */
+function dataBounds(data: Value): ValueBounds | undefined {
+  if (data.kind === 'tensor') {
+    const { minValue, maxValue, minBoundOnly, maxBoundOnly } = data;
+    if (minValue === undefined && maxValue === undefined) return undefined;
+    return { minValue, maxValue, ...(minBoundOnly ? { minBoundOnly } : {}), ...(maxBoundOnly ? { maxBoundOnly } : {}) };
+  }
+  if ((data.kind === 'list' || data.kind === 'tuple') && data.element) {
+    const inner = dataBounds(data.element);
+    if (!inner) return undefined;
+    return {
+      ...(inner.minValue !== undefined ? { minValue: inner.minValue, minBoundOnly: true } : {}),
+      ...(inner.maxValue !== undefined ? { maxValue: inner.maxValue, maxBoundOnly: true } : {}),
+    };
+  }
+  if ((data.kind === 'list' || data.kind === 'tuple') && data.items.length > 0) {
+    const inner = data.items.map(dataBounds);
+    if (inner.some((b) => b === undefined)) return undefined;
+    const all = inner as ValueBounds[];
+    const out: ValueBounds = {};
+    if (all.every((b) => b.minValue !== undefined)) {
+      out.minValue = Math.min(...all.map((b) => b.minValue!));
+      // The least value is reached when an item that holds it reaches it.
+      if (!all.some((b) => b.minValue === out.minValue && !b.minBoundOnly)) out.minBoundOnly = true;
+    }
+    if (all.every((b) => b.maxValue !== undefined)) {
+      out.maxValue = Math.max(...all.map((b) => b.maxValue!));
+      if (!all.some((b) => b.maxValue === out.maxValue && !b.maxBoundOnly)) out.maxBoundOnly = true;
+    }
+    return out.minValue === undefined && out.maxValue === undefined ? undefined : out;
   }
   return undefined;
 }

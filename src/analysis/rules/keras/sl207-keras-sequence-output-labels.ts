@@ -1,6 +1,7 @@
 import type { LayerDesc } from '../../layers/layer';
 import type { Dim } from '../../shapes/dim';
 import type { KerasModel } from '../../values/value';
+import { inputMismatch } from '../../interpret/keras';
 import { isKerasRecurrent } from '../../layers/keras/recurrent';
 import { formatShape } from '../../shapes/shape';
 import { fix, setKeyword } from '../edits';
@@ -68,7 +69,7 @@ export const kerasSequenceOutputLabels: Rule = {
   framework: 'keras',
   summary: 'A Dense after return_sequences=True gives 3-D predictions (batch, timesteps, units) while the labels are one per sample.',
   docs: {
-    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate`: labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged. 2-D labels whose second axis has the output\'s number of steps and not its number of units are class ids per step, left to SL210; labels that are the output\'s shape without its last axis of 1 ((samples, steps) beside (batch, steps, 1)) are one value per step, which tf.keras 2.x and Keras 3 line up with the output by dropping that axis, and are not reported under an element-wise loss (binary cross-entropy, mean squared error). It is an error when the loss is known not to broadcast (a categorical cross-entropy), a warning when it broadcasts or is not known.',
+    whatItDoes: 'When the last recurrent layer of a model keeps `return_sequences=True` and only per-step layers follow (`Dense`, `Dropout`, `TimeDistributed(...)`), the model predicts at every time step. It compares that 3-D output with the labels given to `fit`/`evaluate` (unless the data itself does not fit the model\'s input, which SL211 reports and Keras refuses first): labels with fewer axes than the output are one per sample, except that a sparse loss takes (batch, steps) class ids, and so may a loss function of the program\'s own (one not read as a Keras loss), so with those only 1-D labels are flagged. 2-D labels whose second axis has the output\'s number of steps and not its number of units are class ids per step, left to SL210; labels that are the output\'s shape without its last axis of 1 ((samples, steps) beside (batch, steps, 1)) are one value per step, which tf.keras 2.x and Keras 3 line up with the output by dropping that axis, and are not reported under an element-wise loss (binary cross-entropy, mean squared error). It is an error when the loss is known not to broadcast (a categorical cross-entropy), a warning when it broadcasts or is not known.',
     whyIsThisBad: 'With one label per sample Keras fails at `fit` (`Shapes (None, 1) and (None, 50, 1) are incompatible`, or "logits and labels must have the same first dimension"), or — for losses that broadcast — trains on a loss averaged over every step, which is not the classifier you meant.',
     example: 'model = Sequential([Embedding(5000, 64), LSTM(32, return_sequences=True), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)   # y: (n_samples,)',
     useInstead: 'model = Sequential([Embedding(5000, 64), LSTM(32), Dense(1, activation="sigmoid")])\nmodel.fit(x, y)',
@@ -84,6 +85,10 @@ export const kerasSequenceOutputLabels: Rule = {
       const labels = event.args[1] ?? event.kwargs.get('y');
       if (output.kind !== 'tensor' || !output.shape.rankKnown || output.shape.dims.length !== 3) return;
       if (labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
+      // Data the model's input refuses never reaches the loss (SL211), and rows that are not samples leave labels one
+      // per row, not one per sample: the labels are not judged.
+      const data = event.args[0] ?? event.kwargs.get('x');
+      if (model.input && data && inputMismatch(model.input, data)) return;
       // (batch, steps) labels fit a sparse loss; a loss function of the program's own that is not read as a Keras
       // loss may take them too (per-step class ids), so with it only 1-D labels are surely one per sample.
       const sparse = /sparse/.test(model.compile?.loss ?? '') || model.compile?.ownLoss === true;
