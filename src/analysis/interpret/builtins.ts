@@ -1,10 +1,12 @@
-// Python builtins that matter for sizes: len, int, max, min, range, list, tuple, dict, getattr, super, enumerate, zip.
+// Python builtins that matter for sizes: len, int, max, min, range, list, tuple, dict, getattr, super, enumerate, zip,
+// iter, next.
 import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { NONE, UNKNOWN, Value, type ClassInfo, intOrUnknown, partBounds, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import { linkedSize } from '../ops/dims-from-values';
+import { literalItem } from '../ops/tensor-methods';
 import { frameLength, isFrame } from '../ops/pandas';
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
@@ -15,7 +17,7 @@ import { pyStr } from './strings';
  */
 export const inArbitraryOrder = new WeakSet<Value>();
 
-export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'ord', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars']);
+export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'ord', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars', 'iter', 'next']);
 
 /** PackedSequence's qualified name (a namedtuple: `isinstance(p, tuple)` holds too). */
 export const PACKED_SEQUENCE = 'torch.nn.utils.rnn.PackedSequence';
@@ -49,8 +51,12 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       // int() of a float is an int (or raises, for inf and nan), whether or not the float's value is known.
       if (a?.kind === 'float') return a.value === undefined ? { kind: 'symint', dim: UNKNOWN_DIM } : intOrUnknown(Math.trunc(a.value));
       if (a?.kind === 'str' && /^-?\d+$/.test(a.value.trim())) return intOrUnknown(Number(a.value));
-      // int() of a tensor or an array reads its one element (or raises): an int whose value is not known.
-      if (a?.kind === 'tensor' && args.length === 1 && !kwargs.size) return { kind: 'symint', dim: UNKNOWN_DIM };
+      // int() of a tensor or an array reads its one element (or raises): an int, whose value is known only where the
+      // tensor's one value is (`int(lengths.max())` of lengths written in the code).
+      if (a?.kind === 'tensor' && args.length === 1 && !kwargs.size) {
+        const one = literalItem(a);
+        return one !== undefined ? intOrUnknown(Math.trunc(one)) : { kind: 'symint', dim: UNKNOWN_DIM };
+      }
       return UNKNOWN;
     }
     case 'float':
@@ -102,6 +108,20 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       for (let i = 0; i < count; i++) items.push({ kind: 'int', value: start + i * step });
       return { kind: 'list', items };
     }
+    case 'iter': {
+      // An iterator over what the analysis follows, held as the list of the items it has left: a copy, which next()
+      // consumes while the iterable keeps its items. iter(callable, sentinel) is not followed.
+      if (!a || args.length !== 1 || kwargs.size) return UNKNOWN;
+      const seq = iterated(a);
+      if (!seq) return UNKNOWN;
+      const it = seq.items ? sequence('list', [...seq.items]) : summary('list', seq.length, seq.element);
+      if (inArbitraryOrder.has(a)) inArbitraryOrder.add(it);
+      return it;
+    }
+    case 'next':
+      // On a list: an iterator enumerate, zip or iter made (Python's next refuses a list itself).
+      if (!a || (a.kind !== 'list' && a.kind !== 'tuple') || args.length > 2 || kwargs.size) return UNKNOWN;
+      return interp.advanceIterator(a, b);
     case 'reversed':
       // The items of a list, a tuple or a range in the other order (a loop `for k in reversed(range(n))` walks the
       // same ints); a summary keeps its length and what its items share. A tensor or an object is not followed.

@@ -38,7 +38,7 @@ import { initialise, isInitialiser } from '../ops/init';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
@@ -311,7 +311,7 @@ type ListValue = Extract<Value, { kind: 'list' | 'tuple' }>;
 /** One loop that is not unrolled: the lists appended to in it, and per list how it was appended to (countedAppend). */
 interface LoopAppends {
   appended: Set<ListValue>;
-  counts: Map<ListValue, { before: number; perPass: number; exact: boolean }>;
+  counts: Map<ListValue, { before: number; perPass: number; exact: boolean; name?: string }>;
   /** Set when the loop certainly runs `iterations` times: what an append must match to count (the state at entry). */
   counted?: { iterations: number; text: string; uncertain: number; frames: number; secondPasses: number };
 }
@@ -1078,7 +1078,8 @@ export class Interpreter {
       return;
     }
     const branch = scope.fork();
-    const count = iter.kind === 'list' || iter.kind === 'tuple' ? sequenceLength(iter) : undefined;
+    // A tensor is walked along its first axis, as many times as that axis is long.
+    const count = iter.kind === 'list' || iter.kind === 'tuple' ? sequenceLength(iter) : iter.kind === 'tensor' ? iterableLength(iter) : undefined;
     const text = this.ctx.text(stmt.range);
     // A loop over a sequence of known length that nothing leaves early or skips runs its body exactly that often.
     const counted = count !== undefined && !/\b(break|continue|return|raise|yield)\b/.test(text) ? { iterations: count, text } : undefined;
@@ -1132,11 +1133,12 @@ export class Interpreter {
       this.loopAppends.pop();
       const outer = this.loopAppends[this.loopAppends.length - 1];
       for (const list of frame.appended) {
-        const element = itemsAlike(list) ?? UNKNOWN;
         const count = frame.counts.get(list);
-        forgetLength(list, element);
         const length = count?.exact && frame.counted ? knownLength(count.before + frame.counted.iterations * count.perPass) : undefined;
-        if (length !== undefined && length <= MAX_COUNTED_LENGTH) list.length = length;
+        if (!(length !== undefined && count && frame.counted && this.keepItemsBefore(list, count, length, frame.counted.text))) {
+          forgetLength(list, itemsAlike(list) ?? UNKNOWN);
+          if (length !== undefined && length <= MAX_COUNTED_LENGTH) list.length = length;
+        }
         if (outer) {
           outer.appended.add(list);
           // Appended to by an inner loop: not a fixed number of times per iteration of the outer one, as counted.
@@ -1163,10 +1165,49 @@ export class Interpreter {
     const counts =
       c !== undefined && method === 'append' && receiver !== undefined && this.uncertain === c.uncertain && this.frames.length === c.frames && !rebindsName(c.text, receiver);
     const before = firstAppend ? sequenceLength(list) : undefined;
-    const entry = frame.counts.get(list) ?? { before: before ?? 0, perPass: 0, exact: firstAppend && before !== undefined };
+    const entry = frame.counts.get(list) ?? { before: before ?? 0, perPass: 0, exact: firstAppend && before !== undefined, ...(receiver !== undefined && { name: receiver }) };
     if (counts) entry.perPass++;
     else entry.exact = false;
     frame.counts.set(list, entry);
+  }
+
+  /**
+   * A list a loop certainly appended to `length - count.before` times, one item per append, keeps the items it held
+   * before the loop, in their places: `history = [first]` then `history.append(step)` in the loop is the first item
+   * followed by the steps, each like the items the loop's passes appended (their join), not one summary of all. Only
+   * for a list that held items before the loop (one the loop filled from empty is a summary, as before), while the
+   * whole list stays listed, and where the loop neither stores into the list's items nor reorders them.
+   */
+  private keepItemsBefore(list: ListValue, count: { before: number; name?: string }, length: number, loopText: string): boolean {
+    if (count.before === 0 || list.element || list.items.length < count.before || length < count.before || length > MAX_ITEMS || count.name === undefined) return false;
+    const n = count.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    if (new RegExp(`(^|[^.\\w])${n}\\s*\\[[^\\]]*\\]\\s*([-+*/|&]|//)?=(?!=)|(^|[^.\\w])${n}\\.(insert|sort|reverse)\\b`).test(loopText)) return false;
+    const before = list.items.slice(0, count.before);
+    const appended = list.items.slice(count.before);
+    if (appended.length === 0) return false;
+    const element = joinAll(appended) ?? UNKNOWN;
+    const items = [...before];
+    for (let i = count.before; i < length; i++) items.push(element);
+    return replaceItems(list, items);
+  }
+
+  /**
+   * `next(it)` (and `next(it, default)`) on an iterator the analysis holds as the list of the items it has left (what
+   * enumerate, zip and iter give): its first item, which the iterator then no longer gives. Where the call may run more
+   * often than the analysis runs it (in a loop not unrolled) or not at all (under a condition not decided), the
+   * iterator only forgets how many items it has left. An iterator known to be empty gives the default (Python raises
+   * StopIteration without one).
+   */
+  advanceIterator(it: ListValue, fallback: Value | undefined): Value {
+    const length = sequenceLength(it);
+    if (length === 0) return fallback ?? UNKNOWN;
+    const first = it.element ?? it.items[0] ?? UNKNOWN;
+    this.memo.mutated(it);
+    if (length !== undefined && this.uncertain === 0 && this.loopAppends.length === 0) {
+      if (it.element) it.length = length - 1;
+      else if (!replaceItems(it, it.items.slice(1))) this.mutatedInPlace(it, 'pop', undefined);
+    } else if (length !== undefined) this.mutatedInPlace(it, 'pop', undefined);
+    return length === undefined && fallback ? joinValues(first, fallback) : first;
   }
 
   /**

@@ -374,11 +374,38 @@ export function flatten(t: TensorValue, start: number, end: number, origin: Orig
  * mean/sum/max/… over `dim` (with keepdim; undefined when not known). max/min with a dim return (values, indices).
  * Without a dim every axis goes, or (keepdim) becomes a 1.
  */
+/** The whole reductions of a tensor whose contents are written in the code, and the one value each gives. */
+const LITERAL_TOTALS: Record<string, (values: number[]) => number> = {
+  max: (v) => Math.max(...v),
+  amax: (v) => Math.max(...v),
+  min: (v) => Math.min(...v),
+  amin: (v) => Math.min(...v),
+  sum: (v) => v.reduce((a, b) => a + b, 0),
+};
+
+/**
+ * `lengths.max()` of lengths written in the code (`torch.LongTensor([25, 23, 4])`): the 0-D result holds that one value,
+ * which `.item()` and `int()` then give (`max_len = lengths.max().item()` sizes the padded batch).
+ */
+function withLiteralTotal(result: TensorValue, t: TensorValue, name: string): TensorValue {
+  const total = Object.hasOwn(LITERAL_TOTALS, name) ? LITERAL_TOTALS[name] : undefined;
+  if (!total || !t.literal || t.literal.length === 0 || !t.literal.every(Number.isFinite) || !t.shape.rankKnown || t.shape.dims.length !== 1) return result;
+  const value = total(t.literal);
+  if (!Number.isSafeInteger(value) && t.dtype === 'long') return result;
+  result.literal = [value];
+  result.minValue = value;
+  result.maxValue = value;
+  delete result.minBoundOnly;
+  delete result.maxBoundOnly;
+  delete result.mixedBounds;
+  return result;
+}
+
 export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, keepdim: boolean | undefined, origin: Origin): Value {
   const withIndices = name === 'max' || name === 'min' || name === 'median' || name === 'nanmedian' || name === 'mode' || name === 'topk';
   const dtype: DType = name.startsWith('arg') ? 'long' : t.dtype;
   if (dimArg === undefined || dimArg.kind === 'none') {
-    if (keepdim === false) return tensor(t, shapeOf([]), origin, dtype);
+    if (keepdim === false) return withLiteralTotal(tensor(t, shapeOf([]), origin, dtype), t, name);
     return tensor(t, keepdim && t.shape.rankKnown ? shapeOf(t.shape.dims.map(() => intDim(1, { origin }))) : UNKNOWN_SHAPE, origin, dtype);
   }
   const axes = dimArg.kind === 'tuple' || dimArg.kind === 'list' ? (dimArg.element ? [undefined] : dimArg.items.map(intValue)) : [intValue(dimArg)];
@@ -435,10 +462,21 @@ const PART_TAKING = new Set(['narrow', 'index_select', 'gather', 'select', 'mask
  */
 function pythonNumbers(t: TensorValue, name: string): Value {
   if (t.dtype !== 'long' && t.dtype !== 'float') return UNKNOWN;
+  if (name === 'item') {
+    const one = literalItem(t);
+    if (one !== undefined) return t.dtype === 'long' ? { kind: 'int', value: one } : { kind: 'float', value: one };
+  }
   const number: Value = t.dtype === 'long' ? { kind: 'symint', dim: UNKNOWN_DIM } : { kind: 'float' };
   if (name === 'item') return number;
   if (!t.shape.rankKnown) return UNKNOWN;
   return t.shape.dims.reduceRight((element: Value, d) => summary('list', d.kind === 'int' ? d.value : undefined, element), number);
+}
+
+/** The one value of a 0-D tensor whose content is known (see withLiteralTotal), else undefined. */
+export function literalItem(t: TensorValue): number | undefined {
+  if (!t.literal || t.literal.length !== 1 || !t.shape.rankKnown || t.shape.dims.length !== 0) return undefined;
+  const value = t.literal[0];
+  return t.dtype === 'long' ? (Number.isSafeInteger(value) ? value : undefined) : t.dtype === 'float' && Number.isFinite(value) ? value : undefined;
 }
 
 /** NumPy's names for an axis and for keeping it (`x.mean(axis=0)`, `keepdims=True`), which PyTorch also takes. */
@@ -505,6 +543,11 @@ function methodResult(t: TensorValue, name: string, args: Value[], kwargs: Map<s
     else carryNormalised(result, t, name);
     result.minValue = bounds.minValue;
     result.maxValue = bounds.maxValue;
+    // A copy or a move holds the same contents, in the same order.
+    if (VALUE_KEEPING.has(name) && name !== 'flip' && name !== 'roll') {
+      if (t.literal) result.literal = t.literal;
+      if (t.sortedDescending !== undefined) result.sortedDescending = t.sortedDescending;
+    }
     if (bounds.minBoundOnly) result.minBoundOnly = true;
     else delete result.minBoundOnly;
     if (bounds.maxBoundOnly) result.maxBoundOnly = true;

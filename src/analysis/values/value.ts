@@ -459,6 +459,25 @@ function holds(list: Value, target: Value, budget = { left: MAX_WEIGHT }): boole
 }
 
 /** Appends to a list in place (lists are shared by reference), summarising it once it is too long. */
+/**
+ * Replaces a listed sequence's items in place (every name bound to it sees them), when they fit a listed sequence
+ * (MAX_ITEMS items of MAX_WEIGHT at most). False, and the sequence unchanged, when they do not.
+ */
+export function replaceItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, items: Value[]): boolean {
+  if (items.length > MAX_ITEMS || items.some((a) => a === list || holds(a, list))) return false;
+  const before = { items: list.items, element: list.element, length: list.length };
+  list.items = items;
+  delete list.element;
+  delete list.length;
+  weights.delete(list);
+  if (weightOf(list) <= MAX_WEIGHT) return true;
+  list.items = before.items;
+  if (before.element) list.element = before.element;
+  if (before.length !== undefined) list.length = before.length;
+  weights.delete(list);
+  return false;
+}
+
 export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, added: Value[]): void {
   if (added.some((a) => a === list || holds(a, list))) added = added.map(() => UNKNOWN);
   if (!list.element && list.items.length + added.length <= MAX_ITEMS) {
