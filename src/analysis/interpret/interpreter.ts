@@ -2,7 +2,7 @@
 // It follows values through assignments, calls, classes and instantiation sites, computes
 // tensor shapes with the layer families and ops, and reports facts to the rules as events.
 // It never throws on odd code: what it cannot follow becomes unknown.
-import { isNumpyFunction, numpyFunction, numpyMethod } from '../ops/numpy-functions';
+import { NUMPY_RESIZE, isNumpyFunction, numpyFunction, numpyMethod } from '../ops/numpy-functions';
 import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
 import { docstringOf, walkStatements } from '../parse/walk';
@@ -2412,7 +2412,9 @@ export class Interpreter {
     }
     // An in-place method that changes the shape (`x.t_()`, `h.unsqueeze_(0)`, `self.h.resize_(…)`) changes what the
     // receiver's name holds: its result, as the out-of-place method gives it, or unknown.
-    const inPlace = callee.kind === 'method' && callee.receiver.kind === 'tensor' && Object.hasOwn(IN_PLACE_RESHAPES, callee.name) ? IN_PLACE_RESHAPES[callee.name] : undefined;
+    // A NumPy array's `a.resize(shape)` reshapes it in place (filling with zeros or cutting to the new size) and gives None.
+    const numpyResize = callee.kind === 'method' && callee.receiver.kind === 'tensor' && callee.receiver.numpy === true && callee.name === 'resize';
+    const inPlace = numpyResize ? NUMPY_RESIZE : callee.kind === 'method' && callee.receiver.kind === 'tensor' && Object.hasOwn(IN_PLACE_RESHAPES, callee.name) ? IN_PLACE_RESHAPES[callee.name] : undefined;
     const called: Value = inPlace && callee.kind === 'method' ? { kind: 'method', receiver: callee.receiver, name: inPlace } : callee;
     this.callSite = scope;
     let result: Value;
@@ -2422,6 +2424,7 @@ export class Interpreter {
       this.callSite = undefined;
     }
     if (inPlace !== undefined && expr.func.kind === 'attribute') this.rebindInPlace(expr.func.object, result, scope);
+    if (numpyResize) return { kind: 'none' };
     else if (callee.kind === 'method' && callee.receiver.kind === 'tensor' && writesValuesInPlace(callee.name) && expr.func.kind === 'attribute') this.forgetWrittenValues(expr.func.object, scope);
     if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result, expr.range);
     return result;

@@ -17,6 +17,7 @@ import { keepdimOf } from './reductions';
 import { repeatInterleave } from './repetition';
 import { flatten, reduce, tensorMethod } from './tensor-methods';
 import { tensorFactory } from './tensor-factory';
+import { dimsFromSizeArgs } from './dims-from-values';
 
 /** Unary ufuncs and shape-keeping functions: the dtype of the result, 'same' for the input's. */
 const UNARY: Record<string, DType | 'same'> = {
@@ -47,6 +48,9 @@ const REDUCTIONS: Record<string, DType | 'same' | 'counted'> = {
 
 const NUMPY = 'numpy.';
 
+/** The method name under which the interpreter asks for an array's in-place `resize`'s new value. */
+export const NUMPY_RESIZE = 'resize in place';
+
 export function isNumpyFunction(path: string): boolean {
   if (!path.startsWith(NUMPY)) return false;
   const name = path.slice(NUMPY.length);
@@ -60,6 +64,9 @@ export function isNumpyFunction(path: string): boolean {
 function asArray(value: Value | undefined, origin: Origin): TensorValue | undefined {
   if (!value) return undefined;
   if (value.kind === 'tensor') return value;
+  // An empty list given to NumPy is most often one filled where the analysis did not follow (a loop whose first pass
+  // skips the append, a notebook cell that does not parse): not read as an empty array.
+  if ((value.kind === 'list' || value.kind === 'tuple') && !value.element && value.items.length === 0) return undefined;
   const arrayLike = value.kind === 'int' || value.kind === 'float' || value.kind === 'bool' || value.kind === 'list' || value.kind === 'tuple';
   const made = arrayLike ? tensorFactory('array', [value], new Map(), origin) : undefined;
   return made?.kind === 'tensor' ? made : undefined;
@@ -247,6 +254,11 @@ export function numpyMethod(a: TensorValue, name: string, args: Value[], kwargs:
     }
     case 'sort':
       return { kind: 'none' };
+    case NUMPY_RESIZE: {
+      // a.resize(new_shape) in place (the interpreter rebinds the array): the sizes given, however many entries it had.
+      const dims = dimsFromSizeArgs(args.length ? args : kwargs.has('new_shape') ? [kwargs.get('new_shape')!] : [], origin);
+      return array(a, origin, a.dtype, dims ? shapeOf(dims) : UNKNOWN_SHAPE);
+    }
     case 'nonzero':
     case 'view':
     case 'size':

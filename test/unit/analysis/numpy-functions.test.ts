@@ -92,4 +92,22 @@ unknown = np.mean(np.load('x.npy'), axis=0)
     assert.equal(await shapeOf(body, 'unknown'), undefined);
     assert.deepEqual(await codes(body), []);
   });
+
+  it("an array's resize works in place and gives None; an empty list given to NumPy is not read as an empty array", async () => {
+    const program = (input: number): string => `${HEAD}
+steps = np.linspace(0, np.pi, 20)
+data = np.sin(steps)
+data.resize((20, 1))
+x = torch.Tensor(data).unsqueeze(0)
+rnn = nn.RNN(${input}, 10, batch_first=True)
+out, h = rnn(x, None)
+history = {'bleu': []}
+recent = np.mean(history['bleu'][-10:], axis=0)
+`;
+    assert.equal(await shapeOf(program(1), 'x'), '(1, 20, 1)');
+    assert.equal(await shapeOf(program(1), 'out'), '(1, 20, 10)');
+    assert.equal(await shapeOf(program(1), 'recent'), undefined);
+    assert.deepEqual(await codes(program(1)), []);
+    assert.deepEqual(await codes(program(3)), ['SL101']);
+  });
 });
