@@ -173,6 +173,29 @@ export function pad(t: TensorValue, padArg: Value | undefined, origin: Origin): 
   return { ...base, shape: shapeOf(dims) };
 }
 
+/** An int window argument of a 1-D convolution (an int or a tuple of one), its default when not given; undefined when not known. */
+function windowInt(v: Value | undefined, fallback: number): number | undefined {
+  if (v === undefined || v.kind === 'none') return fallback;
+  if (v.kind === 'tuple' || v.kind === 'list') return v.items.length === 1 && !v.element ? intValue(v.items[0]) : undefined;
+  return intValue(v);
+}
+
+/**
+ * The operands of F.conv1d or F.conv_transpose1d: the input of rank 2 or 3 and the weight's dims when it is 3-D.
+ * `unknown` is the result when the input is a tensor of another or unknown rank (rank unknown), undefined when no tensor.
+ */
+function conv1dOperands(args: Value[], kwargs: Map<string, Value>, origin: Origin): { input: TensorValue; base: TensorValue; rank: number; w: Dim[] | undefined } | { unknown: TensorValue } | undefined {
+  const input = args[0] ?? kwargs.get('input');
+  if (input?.kind !== 'tensor') return undefined;
+  const base: TensorValue = { kind: 'tensor', dtype: input.dtype, origin, shape: UNKNOWN_SHAPE };
+  if (!input.shape.rankKnown) return { unknown: base };
+  const rank = input.shape.dims.length;
+  if (rank !== 2 && rank !== 3) return { unknown: base };
+  const weight = args[1] ?? kwargs.get('weight');
+  const w = weight?.kind === 'tensor' && weight.shape.rankKnown && weight.shape.dims.length === 3 ? weight.shape.dims : undefined;
+  return { input, base, rank, w };
+}
+
 /**
  * F.conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1): (N, C, L) → (N, weight.size(0), L')
  * and (C, L) → (weight.size(0), L'), L' by the window formula with the kernel weight.size(2) (padding 'same' keeps L,
@@ -180,19 +203,9 @@ export function pad(t: TensorValue, padArg: Value | undefined, origin: Origin): 
  * window argument not known leaves those sizes unknown.
  */
 export function conv1dFunction(args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
-  const input = args[0] ?? kwargs.get('input');
-  if (input?.kind !== 'tensor') return undefined;
-  const base: TensorValue = { kind: 'tensor', dtype: input.dtype, origin, shape: UNKNOWN_SHAPE };
-  if (!input.shape.rankKnown) return base;
-  const rank = input.shape.dims.length;
-  if (rank !== 2 && rank !== 3) return base;
-  const weight = args[1] ?? kwargs.get('weight');
-  const w = weight?.kind === 'tensor' && weight.shape.rankKnown && weight.shape.dims.length === 3 ? weight.shape.dims : undefined;
-  const windowInt = (v: Value | undefined, fallback: number): number | undefined => {
-    if (v === undefined || v.kind === 'none') return fallback;
-    if (v.kind === 'tuple' || v.kind === 'list') return v.items.length === 1 && !v.element ? intValue(v.items[0]) : undefined;
-    return intValue(v);
-  };
+  const operands = conv1dOperands(args, kwargs, origin);
+  if (!operands || 'unknown' in operands) return operands?.unknown;
+  const { input, base, rank, w } = operands;
   const stride = windowInt(args[3] ?? kwargs.get('stride'), 1);
   const dilation = windowInt(args[5] ?? kwargs.get('dilation'), 1);
   const paddingArg = args[4] ?? kwargs.get('padding');
@@ -216,19 +229,9 @@ export function conv1dFunction(args: Value[], kwargs: Map<string, Value>, origin
  * argument not known leaves those sizes unknown.
  */
 export function convTranspose1dFunction(args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
-  const input = args[0] ?? kwargs.get('input');
-  if (input?.kind !== 'tensor') return undefined;
-  const base: TensorValue = { kind: 'tensor', dtype: input.dtype, origin, shape: UNKNOWN_SHAPE };
-  if (!input.shape.rankKnown) return base;
-  const rank = input.shape.dims.length;
-  if (rank !== 2 && rank !== 3) return base;
-  const weight = args[1] ?? kwargs.get('weight');
-  const w = weight?.kind === 'tensor' && weight.shape.rankKnown && weight.shape.dims.length === 3 ? weight.shape.dims : undefined;
-  const windowInt = (v: Value | undefined, fallback: number): number | undefined => {
-    if (v === undefined || v.kind === 'none') return fallback;
-    if (v.kind === 'tuple' || v.kind === 'list') return v.items.length === 1 && !v.element ? intValue(v.items[0]) : undefined;
-    return intValue(v);
-  };
+  const operands = conv1dOperands(args, kwargs, origin);
+  if (!operands || 'unknown' in operands) return operands?.unknown;
+  const { input, base, rank, w } = operands;
   const [stride, padding, outputPadding, groups, dilation] = (
     [['stride', 1], ['padding', 0], ['output_padding', 0], ['groups', 1], ['dilation', 1]] as const
   ).map(([name, fallback], i) => windowInt(args[3 + i] ?? kwargs.get(name), fallback));

@@ -23,7 +23,7 @@ const isConv = (kind: string) => kind === 'Conv2d' || kind === 'Conv3d';
 const isAvgPool = (kind: string) => kind === 'AvgPool2d' || kind === 'AvgPool3d';
 
 /** An int for every axis, or one int per axis ((height, width), or (depth, height, width)); undefined when one is not known. */
-function perAxis(v: Value, n: number): number[] | undefined {
+export function perAxis(v: Value, n: number): number[] | undefined {
   if (v.kind === 'tuple' || v.kind === 'list') {
     if (v.element || v.items.length !== n) return undefined;
     const values = v.items.map(intValue);

@@ -4,11 +4,12 @@
 // and a forward given `output_size` takes that size instead, within the one stride of sizes the rule allows.
 import { Dim, UNKNOWN_DIM, intDim } from '../../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../../shapes/shape';
-import { Value, intValue } from '../../values/value';
+import { Value } from '../../values/value';
 import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, ParamSpec, argDim, argInt, argValue } from '../layer';
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
 import { batchAxis } from './convolution';
+import { perAxis } from './convolution2d';
 
 const int = (value: number): Value => ({ kind: 'int', value });
 const bool = (value: boolean): Value => ({ kind: 'bool', value });
@@ -16,17 +17,6 @@ const bool = (value: boolean): Value => ({ kind: 'bool', value });
 /** The number of spatial axes of a transposed convolution. */
 function spatialRank(kind: string): 1 | 2 | 3 {
   return kind.endsWith('3d') ? 3 : kind.endsWith('2d') ? 2 : 1;
-}
-
-/** One int per spatial axis, from an int for every axis or a tuple of one per axis; undefined when one is not known. */
-function perAxis(v: Value, n: number): number[] | undefined {
-  if (v.kind === 'tuple' || v.kind === 'list') {
-    if (v.element || v.items.length !== n) return undefined;
-    const values = v.items.map(intValue);
-    return values.some((x) => x === undefined) ? undefined : (values as number[]);
-  }
-  const x = intValue(v);
-  return x === undefined ? undefined : Array(n).fill(x);
 }
 
 export interface TransposedWindow {
