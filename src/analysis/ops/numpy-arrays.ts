@@ -23,7 +23,7 @@ export function isNumpyArrayOp(path: string): boolean {
 }
 
 /** NumPy reads any array-like as an array: a list of numbers (or of arrays) is np.asarray of it. */
-function asArray(value: Value | undefined, origin: Origin): Value {
+export function asArray(value: Value | undefined, origin: Origin): Value {
   if (!value || value.kind === 'tensor' || value.kind === 'unknown') return value ?? UNKNOWN;
   const arrayLike = value.kind === 'int' || value.kind === 'float' || value.kind === 'bool' || value.kind === 'list' || value.kind === 'tuple';
   return arrayLike ? tensorFactory('array', [value], new Map(), origin) ?? UNKNOWN : UNKNOWN;

@@ -12,11 +12,11 @@ import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import { broadcast } from './broadcast';
+import { asArray as asNumpyArray } from './numpy-arrays';
 import { matmul } from './products';
 import { keepdimOf } from './reductions';
 import { repeatInterleave } from './repetition';
 import { flatten, reduce, tensorMethod } from './tensor-methods';
-import { tensorFactory } from './tensor-factory';
 import { dimsFromSizeArgs } from './dims-from-values';
 
 /** Unary ufuncs and shape-keeping functions: the dtype of the result, 'same' for the input's. */
@@ -62,14 +62,11 @@ export function isNumpyFunction(path: string): boolean {
 
 /** An operand read as NumPy reads it: an array or tensor as it is, a list, tuple or Python number as np.asarray of it. */
 function asArray(value: Value | undefined, origin: Origin): TensorValue | undefined {
-  if (!value) return undefined;
-  if (value.kind === 'tensor') return value;
   // An empty list given to NumPy is most often one filled where the analysis did not follow (a loop whose first pass
   // skips the append, a notebook cell that does not parse): not read as an empty array.
-  if ((value.kind === 'list' || value.kind === 'tuple') && !value.element && value.items.length === 0) return undefined;
-  const arrayLike = value.kind === 'int' || value.kind === 'float' || value.kind === 'bool' || value.kind === 'list' || value.kind === 'tuple';
-  const made = arrayLike ? tensorFactory('array', [value], new Map(), origin) : undefined;
-  return made?.kind === 'tensor' ? made : undefined;
+  if ((value?.kind === 'list' || value?.kind === 'tuple') && !value.element && value.items.length === 0) return undefined;
+  const read = asNumpyArray(value, origin);
+  return read.kind === 'tensor' ? read : undefined;
 }
 
 const isPythonNumber = (v: Value | undefined): boolean => v?.kind === 'int' || v?.kind === 'float' || v?.kind === 'bool' || v?.kind === 'symint';
