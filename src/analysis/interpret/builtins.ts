@@ -323,7 +323,7 @@ function classExtends(own: ClassInfo, cls: ClassInfo, depth: number): boolean | 
 const MAX_CLASS_DEPTH = 32;
 
 /** What iterating a value gives: its items when known, else what every item is like and how many there are. */
-interface Iterated {
+export interface Iterated {
   items?: Value[];
   element: Value;
   length?: number;
@@ -345,7 +345,7 @@ export function iterable(v: Value): Value {
   return { kind: 'tuple', items: v.layer.children.map((child): Value => (child.module ?? (child.kind === 'Opaque' ? UNKNOWN : { kind: 'layer', layer: child }))) };
 }
 
-function iterated(value: Value): Iterated | undefined {
+export function iterated(value: Value): Iterated | undefined {
   const v = iterable(value);
   if (v.kind === 'list' || v.kind === 'tuple') return v.element ? { element: v.element, length: sequenceLength(v) } : { items: v.items, element: UNKNOWN };
   if (v.kind === 'str') return { items: [...v.value].map((c): Value => ({ kind: 'str', value: c })), element: UNKNOWN };

@@ -42,6 +42,8 @@ import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, 
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
+import { callItertools } from './itertools';
+import { isNamedTupleFactory, namedTupleAttribute, namedTupleClass, namedTupleInstance, namedTupleMethod } from './named-tuples';
 import { pythonRandomCall } from './python-random';
 import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
@@ -254,9 +256,10 @@ function frameValue(scope: Scope, name: string): Value | undefined {
  * A typing.NamedTuple's instance: the arguments in order, then by name, set its fields; a field given nothing keeps
  * its default, the class attribute read through the class (or raises, which the analysis does not follow).
  */
-function bindNamedTupleFields(instance: InstanceValue, fields: string[], args: Value[], kwargs: Map<string, Value>): void {
+function bindNamedTupleFields(instance: InstanceValue, fields: readonly string[], defaults: readonly Value[] | undefined, args: Value[], kwargs: Map<string, Value>): void {
+  const firstDefault = fields.length - (defaults?.length ?? 0);
   fields.forEach((field, i) => {
-    const given = i < args.length ? args[i] : kwargs.get(field);
+    const given = i < args.length ? args[i] : kwargs.get(field) ?? (defaults && i >= firstDefault ? defaults[i - firstDefault] : undefined);
     if (given !== undefined) instance.attrs.set(field, given);
   });
 }
@@ -875,6 +878,16 @@ export class Interpreter {
     const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}), ...(openBase ? { openBase } : {}) };
     // typing.NamedTuple: each name annotated in the body is a field, in order (`feats: np.ndarray`).
     if (namedTuple) cls.namedTupleFields = stmt.body.flatMap((s) => (s.kind === 'assign' && s.annotated && s.targets.length === 1 && s.targets[0].kind === 'name' ? [s.targets[0].id] : []));
+    // `class Point(namedtuple('Point', 'x y')):` adds methods to the class namedtuple made: its instances are the
+    // class's own (their methods are followed), with the fields bound as attributes. A class with its own `__new__`
+    // takes other arguments than the fields: those are not bound.
+    else if (!stmt.body.some((s) => s.kind === 'def' && s.name === '__new__')) {
+      const made = bases.find((b) => b.namedTupleFields);
+      if (made) {
+        cls.namedTupleFields = made.namedTupleFields;
+        if (made.namedTupleDefaults) cls.namedTupleDefaults = made.namedTupleDefaults;
+      }
+    }
     const body = new Scope(scope);
     for (const s of stmt.body) {
       if (s.kind === 'def') {
@@ -1844,6 +1857,9 @@ export class Interpreter {
         return this.layerAttribute(object.layer, name, expr);
       case 'tuple':
       case 'list': {
+        const field = object.fields ? namedTupleAttribute(object, name) : undefined;
+        if (field) return field;
+        if (object.fields && (name === '_replace' || name === '_asdict')) return { kind: 'method', receiver: object, name };
         const before = this.ctx.loudCount;
         this.ctx.emit('attribute', { node: expr, value: object });
         return this.ctx.loudCount > before ? UNKNOWN : { kind: 'method', receiver: object, name };
@@ -2629,6 +2645,8 @@ export class Interpreter {
         // Methods only a torch tensor has, whose result's rank follows from the call alone (`h.view(B, -1)`):
         // the receiver is a tensor of unknown shape.
         return TENSOR_ONLY_METHODS.has(name) ? tensorMethod({ kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown' }, name, args, kwargs, origin) : UNKNOWN;
+      case 'tuple':
+        return namedTupleMethod(receiver, name, args, kwargs) ?? UNKNOWN;
       case 'list':
         if (LIST_NONE_METHODS.has(name) || name === 'pop') this.memo.mutated(receiver);
         if (name === 'append' || name === 'extend' || name === 'insert') this.countedAppend(receiver, name, expr);
@@ -2691,6 +2709,11 @@ export class Interpreter {
     }
     // An OrderedDict holds what a dict does; dicts keep their insertion order too.
     if (path === 'collections.OrderedDict') return callBuiltin('dict', args, kwargs, this, expr);
+    if (isNamedTupleFactory(path)) return partial ? UNKNOWN : namedTupleClass(path, args, kwargs, expr);
+    if (path.startsWith('itertools.')) {
+      const items = callItertools(path, args, kwargs);
+      if (items) return partial ? UNKNOWN : items;
+    }
     const keras = kerasPath(path);
     if (keras) {
       this.memo.effect();
@@ -2987,6 +3010,8 @@ export class Interpreter {
 
   instantiate(cls: ClassInfo, args: Value[], kwargs: Map<string, Value>, expr: A.Call | undefined, symbolic: boolean, partial = false): Value {
     // Python refuses the arguments before __init__ runs (a TypeError): no instance is made and nothing is assigned.
+    // A namedtuple class's instance is a tuple (see named-tuples.ts).
+    if (cls.namedTupleFactory) return partial || symbolic ? UNKNOWN : namedTupleInstance(cls, args, kwargs);
     const init = this.findMethod(cls, '__init__');
     if (init && !partial && !symbolic && !cls.namedTupleFields && bindingRaises(init, args.length, kwargs.keys(), true)) return UNKNOWN;
     const instance: InstanceValue = { kind: 'instance', cls, attrs: new InstanceAttrs(), site: expr?.range };
@@ -2994,7 +3019,7 @@ export class Interpreter {
     const list = this.instances.get(cls) ?? [];
     list.push(instance);
     this.instances.set(cls, list);
-    if (cls.namedTupleFields && !partial) bindNamedTupleFields(instance, cls.namedTupleFields, args, kwargs);
+    if (cls.namedTupleFields && !partial) bindNamedTupleFields(instance, cls.namedTupleFields, cls.namedTupleDefaults, args, kwargs);
     else if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic, partial ? { hidden: true } : {});
     // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
     else if (cls.torchLayer && expr && !symbolic && !partial) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);

@@ -366,7 +366,7 @@ function sameArgument(a: Value, b: Value, budget: { left: number }): boolean {
       return samePlainData(a, b, budget);
     case 'tuple': {
       const other = b as typeof a;
-      if (a.items.length !== other.items.length || a.tag !== other.tag || a.length !== other.length || !!a.element !== !!other.element) return false;
+      if (a.items.length !== other.items.length || a.tag !== other.tag || a.fields !== other.fields || a.length !== other.length || !!a.element !== !!other.element) return false;
       if (a.element && !sameArgument(a.element, other.element!, budget)) return false;
       for (let i = 0; i < a.items.length; i++) if (!sameArgument(a.items[i], other.items[i], budget)) return false;
       return true;

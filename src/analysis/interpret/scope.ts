@@ -171,7 +171,9 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
     const items: Value[] = [];
     for (let i = 0; i < a.items.length; i++) items.push(joinValues(a.items[i], b.items[i], budget));
     const tag = a.tag && b.kind === 'tuple' && b.tag && a.tag.layer === b.tag.layer && a.tag.kind === b.tag.kind ? a.tag : undefined;
-    return tag ? { kind: 'tuple', items, tag } : { kind: 'tuple', items };
+    // Two instances of one namedtuple class are one still: each field is what both paths give it.
+    const fields = a.fields !== undefined && a.fields === b.fields ? a.fields : undefined;
+    return { kind: 'tuple', items, ...(tag && { tag }), ...(fields && { fields }) };
   }
   return UNKNOWN;
 }
@@ -363,7 +365,7 @@ export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): bo
     case 'list': {
       const other = b as typeof a;
       if (!!a.element !== !!other.element || (a.element && other.element && !sameValue(a.element, other.element, budget))) return false;
-      if (a.length !== other.length || a.items.length !== other.items.length) return false;
+      if (a.length !== other.length || a.items.length !== other.items.length || a.fields !== other.fields) return false;
       for (let i = 0; i < a.items.length; i++) if (!sameValue(a.items[i], other.items[i], budget)) return false;
       return true;
     }

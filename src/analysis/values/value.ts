@@ -172,7 +172,11 @@ export interface ClassInfo {
    */
   openBase?: boolean;
   /** A subclass of typing.NamedTuple: its fields (the names annotated in its body), in order. */
-  namedTupleFields?: string[];
+  namedTupleFields?: readonly string[];
+  /** Values of the last fields, for those given none (namedtuple's `defaults=`), aligned to the right. */
+  namedTupleDefaults?: readonly Value[];
+  /** A class collections.namedtuple (or typing.NamedTuple's call form) made: its instances are tuples with `fields`. */
+  namedTupleFactory?: boolean;
 }
 
 export type Value =
@@ -225,7 +229,11 @@ export type Value =
    * With `element`, a summary: the items are not kept, each is like `element`, and `length`, when set,
    * is the exact count (a sequence past the bounds below keeps its length and forgets its items).
    */
-  | { kind: 'tuple' | 'list'; items: Value[]; tag?: SequenceTag; element?: Value; length?: number }
+  /**
+   * `fields`: a namedtuple's field names, one per item (`Point = namedtuple('Point', 'x y')`; `p.x` is `p[0]`). Only
+   * a tuple the namedtuple class built carries them: a tuple made from it by any other operation is a plain tuple.
+   */
+  | { kind: 'tuple' | 'list'; items: Value[]; tag?: SequenceTag; element?: Value; length?: number; fields?: readonly string[] }
   /** `partial`: the dict may hold keys not listed (a comprehension's result, or entries past MAX_ENTRIES). */
   | {
       kind: 'dict';
