@@ -317,6 +317,14 @@ interface LoopAppends {
   counts: Map<ListValue, { before: number; perPass: number; exact: boolean; name?: string }>;
   /** Set when the loop certainly runs `iterations` times: what an append must match to count (the state at entry). */
   counted?: { iterations: number; text: string; uncertain: number; frames: number; secondPasses: number };
+  /** The loop's own body: a list display assigned to a name by one of its statements is made anew each iteration. */
+  body?: A.Stmt[];
+  /** Lists made anew each iteration (see freshList): what one pass appended to one of them is all it holds. */
+  fresh: Set<ListValue>;
+  /** Lists appended to under a condition the analysis could not decide, which an iteration may not append to. */
+  maybe: Set<ListValue>;
+  /** Undecided conditions around the loop itself. */
+  uncertain: number;
 }
 
 /** True when the loop's text may bind `name` to another list, or empty or shrink it, so its appends do not accumulate. */
@@ -685,6 +693,7 @@ export class Interpreter {
         return false;
       case 'assign':
         this.execAssign(stmt, scope);
+        this.freshList(stmt, scope);
         return false;
       case 'expr':
         this.eval(stmt.value, scope);
@@ -813,7 +822,7 @@ export class Interpreter {
     const { left, again } = this.loop(() => {
       const left = this.execBlock(stmt.body, branch);
       return { left, again: left ? undefined : this.secondPass(scope, branch, () => undefined, stmt.body) };
-    });
+    }, stmt.body);
     scope.join(left ? [scope.fork()] : again ? [branch, again, scope.fork()] : [branch, scope.fork()]);
   }
 
@@ -1103,7 +1112,7 @@ export class Interpreter {
       // the first left.
       const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(text);
       return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.laterIterationValue(iter), s, null), stmt.body, twice) };
-    }, counted);
+    }, stmt.body, counted);
     // A loop certainly run (a known count of at least one, nothing leaving early or skipping) leaves what its
     // iterations left, never the state before it: `loss = 0` then `loss += criterion(...)` over range(200) is a tensor.
     if (counted && counted.iterations >= 1) {
@@ -1133,10 +1142,14 @@ export class Interpreter {
    * iteration (see countedAppend), that is its length afterwards; otherwise the length is not known, and the list
    * keeps only what its items are like.
    */
-  private loop<T>(run: () => T, counted?: { iterations: number; text: string }): T {
+  private loop<T>(run: () => T, body: A.Stmt[], counted?: { iterations: number; text: string }): T {
     const frame: LoopAppends = {
       appended: new Set(),
       counts: new Map(),
+      body,
+      fresh: new Set(),
+      maybe: new Set(),
+      uncertain: this.uncertain,
       ...(counted && { counted: { ...counted, uncertain: this.uncertain, frames: this.frames.length, secondPasses: this.secondPasses } }),
     };
     this.loopAppends.push(frame);
@@ -1146,6 +1159,9 @@ export class Interpreter {
       this.loopAppends.pop();
       const outer = this.loopAppends[this.loopAppends.length - 1];
       for (const list of frame.appended) {
+        // A list made anew each iteration holds what one iteration appended: the pass the analysis ran (unless an
+        // append was under a condition not decided, which other iterations may not meet).
+        if (frame.fresh.has(list) && !frame.maybe.has(list)) continue;
         const count = frame.counts.get(list);
         const length = count?.exact && frame.counted ? knownLength(count.before + frame.counted.iterations * count.perPass) : undefined;
         if (!(length !== undefined && count && frame.counted && this.keepItemsBefore(list, count, length, frame.counted.text))) {
@@ -1162,6 +1178,19 @@ export class Interpreter {
   }
 
   /**
+   * `row = []` (any list display) as a statement of a loop's own body, not nested in a branch or another statement:
+   * Python binds a new list there on every iteration, so the appends that follow in one iteration are all that list
+   * ever gets (`row = []`, `row.append(...)` for each of a sentence's tokens, then `rows.append(row)`). It keeps the
+   * length the pass gave it instead of forgetting it when the loop ends.
+   */
+  private freshList(stmt: A.Assign, scope: Scope): void {
+    const frame = this.loopAppends[this.loopAppends.length - 1];
+    if (!frame?.body || stmt.op !== undefined || stmt.targets.length !== 1 || stmt.targets[0].kind !== 'name' || stmt.value.kind !== 'list' || !frame.body.includes(stmt)) return;
+    const value = scope.lookup(stmt.targets[0].id);
+    if (value?.kind === 'list') frame.fresh.add(value);
+  }
+
+  /**
    * Notes an append to a list inside the innermost loop. It counts towards the list's length after the loop when it
    * runs on every iteration: in the loop's own body (not a function it calls, not a nested loop), under no condition
    * the analysis could not decide, in the loop's first pass (a second pass repeats it), to a list named by a name the
@@ -1172,6 +1201,7 @@ export class Interpreter {
     if (!frame) return;
     const firstAppend = !frame.appended.has(list);
     frame.appended.add(list);
+    if (this.uncertain > frame.uncertain) frame.maybe.add(list);
     const c = frame.counted;
     if (c && this.secondPasses > c.secondPasses) return;
     const receiver = expr?.func.kind === 'attribute' && expr.func.object.kind === 'name' ? expr.func.object.id : undefined;
