@@ -63,6 +63,7 @@ import { rnnStateDroppedBetweenSteps } from './torch/sl163-rnn-state-dropped-bet
 import { convPoolInputRank } from './torch/sl164-conv-pool-input-rank';
 import { lstmCellStateAsInput } from './torch/sl165-lstm-cell-state-as-input';
 import { raggedTensorData } from './torch/sl166-ragged-tensor-data';
+import { maskedSelectBroadcast } from './torch/sl167-masked-select-broadcast';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -147,6 +148,7 @@ const RULES: readonly Rule[] = [
   convPoolInputRank,
   lstmCellStateAsInput,
   raggedTensorData,
+  maskedSelectBroadcast,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,
