@@ -1930,6 +1930,28 @@ def _(r):
     return f"import numpy as np\ny = torch.from_numpy(np.concatenate(({', '.join(items)}), axis={axis}))"
 
 
+@op("np-column-stack")
+def _(r):
+    # np.column_stack: arrays of fewer than 2 axes become columns ((N,) is (N, 1), a scalar (1, 1)), the others are
+    # kept, and all are joined along axis 1; rows (and any later axes) must agree.
+    rows = r.randint(1, 4)
+    n = r.randint(1, 4)
+    if r.random() < 0.25:
+        tail = r.randint(1, 3)
+        items = [np_array(r, [rows, r.randint(1, 3), tail], False) for _ in range(n)]
+    else:
+        items = []
+        for _ in range(n):
+            kind = r.choice(["1d", "2d", "scalar"] if rows == 1 else ["1d", "2d"])
+            if kind == "scalar":
+                items.append(r.choice(["np.float64(2.5)", "np.array(3.0)"]))
+            elif kind == "1d":
+                items.append(np_array(r, [rows], r.random() < 0.3))
+            else:
+                items.append(np_array(r, [rows, r.randint(1, 4)], r.random() < 0.3))
+    return f"import numpy as np\ny = torch.from_numpy(np.column_stack(({', '.join(items)},)))"
+
+
 @op("np-axes")
 def _(r):
     # np.expand_dims / np.squeeze / np.reshape / np.transpose / np.argmax / np.zeros_like on an array of known shape.

@@ -87,6 +87,8 @@ export interface ModelMethodEvent {
   dataOutput?: Value;
   /** A Sequential model run on the data given to this call stopped at a layer built for another number of features. */
   refused?: ReplayRefusal;
+  /** x was a nested Python list of numbers, read as tf.keras 2.x reads it: np.asarray of the whole list (see ops/keras-list-data). */
+  listData?: boolean;
 }
 
 /** A layer whose weights were built for `built` features (by the declared input) and which the data gives `got`. */

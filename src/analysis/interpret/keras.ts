@@ -15,6 +15,7 @@ import type { ModelBranches } from './model-branches';
 import { kerasDataset } from '../ops/datasets';
 import { kerasTokenizer } from '../ops/keras-text';
 import { asArray, asArrays } from '../ops/pandas';
+import { kerasListData } from '../ops/keras-list-data';
 import { batchStream, timeseriesGenerator } from '../ops/keras-batches';
 import { numpyDtype } from '../ops/tensor-methods';
 
@@ -396,14 +397,17 @@ function addRaises(expr: A.Call): boolean {
   return expr.args.length > 2 || expr.keywords.some((k) => k.name !== 'rebuild');
 }
 
+/** The methods that take data (x, y), which tf.keras reads as arrays when they are lists of numbers. */
+const DATA_METHODS = new Set(['fit', 'evaluate', 'predict', 'train_on_batch', 'test_on_batch', 'predict_on_batch']);
+
 /** model.add / compile / fit / evaluate / predict / summary. */
 export function kerasModelMethod(host: KerasHost, model: KerasModel, name: string, rawArgs: Value[], rawKwargs: Map<string, Value>, expr: A.Call): Value {
   // After an add that raised, the program has stopped: nothing later is run, so nothing is claimed about it.
   if (model.stopped) return name === 'add' || name === 'compile' || name === 'build' ? { kind: 'none' } : UNKNOWN;
   // Keras reads a pandas DataFrame or Series given as data as its array of values.
   const origin = host.originOf(expr);
-  const args = asArrays(rawArgs, origin);
-  const kwargs = new Map([...rawKwargs].map(([k, v]) => [k, asArray(v, origin)]));
+  const framed = { args: asArrays(rawArgs, origin), kwargs: new Map([...rawKwargs].map(([k, v]) => [k, asArray(v, origin)] as [string, Value])) };
+  const { args, kwargs, list: listData } = DATA_METHODS.has(name) ? kerasListData(framed.args, framed.kwargs, origin) : { ...framed, list: false };
   switch (name) {
     case 'add':
       host.modelBranches?.beforeChange(model);
@@ -444,7 +448,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       let refused: ReplayRefusal | undefined;
       const dataOutput = x ? replaySequential(host, model, x, expr, (r) => (refused = r)) ?? (refused ? undefined : replayFunctional(host, model, x, expr)) : undefined;
       if (y) model.labels.push({ value: y, call: expr });
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, dataOutput, refused });
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, dataOutput, refused, listData });
       return UNKNOWN;
     }
     case 'predict':
@@ -456,7 +460,7 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       let refused: ReplayRefusal | undefined;
       if (x) replaySequential(host, model, x, expr, (r) => (refused = r));
       if (x && !refused) replayFunctional(host, model, x, expr);
-      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, refused });
+      host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, refused, listData });
       return model.output;
     }
     case 'build': {

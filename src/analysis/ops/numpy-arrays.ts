@@ -14,7 +14,7 @@ import { tensorFunction } from './torch-functions';
 
 /** The np.<name> functions read here. */
 const NUMPY_ARRAY_OPS = new Set([
-  'stack', 'concatenate', 'vstack', 'row_stack', 'hstack', 'expand_dims', 'squeeze', 'reshape', 'transpose',
+  'stack', 'concatenate', 'vstack', 'row_stack', 'hstack', 'column_stack', 'expand_dims', 'squeeze', 'reshape', 'transpose',
   'argmax', 'argmin', 'zeros_like', 'ones_like', 'empty_like', 'full_like', 'cumsum', 'cumprod', 'trim_zeros',
 ]);
 
@@ -178,6 +178,19 @@ export function numpyArrayOp(path: string, args: Value[], kwargs: Map<string, Va
       if (first.kind !== 'tensor' || !first.shape.rankKnown) return unknownArray(origin, commonDtype(arrays));
       const ones = arrays.map((a) => (a.kind === 'tensor' && a.shape.rankKnown && a.shape.dims.length === 0 ? { ...a, shape: shapeOf([intDim(1, { origin })]) } : a));
       return join(ones, { kind: 'int', value: first.shape.dims.length <= 1 ? 0 : 1 }, false, origin);
+    }
+    case 'column_stack': {
+      // np.column_stack: each array of fewer than 2 axes becomes a column, np.array(a, ndmin=2).T ((N,) is (N, 1), a
+      // scalar (1, 1)); arrays of 2 axes or more are kept; then all are joined along axis 1.
+      const arrays = arraysOf(args[0] ?? kwargs.get('tup'), origin);
+      if (!arrays || arrays.length === 0) return unknownArray(origin);
+      if (arrays.some((a) => a.kind !== 'tensor' || !a.shape.rankKnown)) return unknownArray(origin, commonDtype(arrays));
+      const columns = arrays.map((a) => {
+        const t = a as TensorValue;
+        if (t.shape.dims.length >= 2) return t;
+        return { ...t, shape: shapeOf([t.shape.dims[0] ?? intDim(1, { origin }), intDim(1, { origin })]) };
+      });
+      return join(columns, { kind: 'int', value: 1 }, false, origin);
     }
     case 'expand_dims':
       return expandDims(asArray(args[0] ?? kwargs.get('a'), origin), axis(1), origin);

@@ -13,6 +13,8 @@ describe('NumPy arrays joined and reshaped', () => {
     ['np.vstack([np.zeros(4), np.ones((3, 4))])', '(4, 4)', 'vstack raises a 1-D array to one row'],
     ['np.hstack([np.zeros(4), np.ones(2)])', '(6,)', 'hstack joins 1-D arrays end to end'],
     ['np.hstack([np.zeros((2, 4)), np.ones((2, 1))])', '(2, 5)', 'hstack joins matrices along their columns'],
+    ['np.column_stack((np.zeros(5), np.ones(5)))', '(5, 2)', 'column_stack makes 1-D arrays columns'],
+    ['np.column_stack([np.zeros(3), np.ones((3, 4))])', '(3, 5)', 'column_stack keeps a matrix and joins along axis 1'],
     ['np.concatenate([np.zeros((2, 3)), np.ones(4)], axis=None)', '(10,)', 'concatenate(axis=None) flattens every array'],
     ['np.stack([[1, 2, 3], [4, 5, 6]])', '(2, 3)', 'lists of numbers are arrays'],
     ['np.expand_dims(np.zeros((2, 3)), axis=(0, 3))', '(1, 2, 3, 1)', 'expand_dims with a tuple of axes of the result'],
