@@ -18,7 +18,7 @@ import { docoptCall } from '../ops/docopt';
 import { ArgumentSpec, forgetArguments, readCommandLine, recordArgument } from '../ops/argparse-command-line';
 import { fftCall, kaldiFeatures } from '../ops/spectral';
 import { audioTransformKind } from '../layers/torch/audio';
-import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall } from '../ops/pandas';
+import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall, readerRaises } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
@@ -2803,7 +2803,15 @@ export class Interpreter {
     // The newer API's generator has its own methods (`rng = np.random.default_rng(0); rng.integers(0, 10, size=5)`).
     if (path === 'numpy.random.default_rng' || path === GENERATOR) return { kind: 'module', path: GENERATOR };
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
-    if (path.startsWith('pandas.')) return partial ? UNKNOWN : pandasCall(path, args, kwargs) ?? UNKNOWN;
+    if (path.startsWith('pandas.')) {
+      if (partial) return UNKNOWN;
+      // A reader given a number for its file raises: nothing after it runs on this path.
+      if (readerRaises(path, args, kwargs)) {
+        this.ctx.raiseSilently();
+        return UNKNOWN;
+      }
+      return pandasCall(path, args, kwargs) ?? UNKNOWN;
+    }
     if (path.startsWith('torchtext.')) return partial ? UNKNOWN : torchtextCall(path, args, kwargs, origin) ?? UNKNOWN;
     if (path === 'docopt.docopt') return partial ? { kind: 'dict', entries: new Map(), partial: true } : docoptCall(args, kwargs);
     if (path === 'argparse.ArgumentParser') {

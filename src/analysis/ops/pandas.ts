@@ -88,6 +88,28 @@ function namedCount(value: Value | undefined): number | undefined {
 /** The files pandas reads into one DataFrame (read_excel only when it reads one sheet). */
 const READERS = new Set(['pandas.read_csv', 'pandas.read_table', 'pandas.read_fwf', 'pandas.read_parquet', 'pandas.read_feather', 'pandas.read_pickle', 'pandas.read_excel']);
 
+/** The readers whose file argument pandas checks first, and that argument's keyword. */
+const FILE_ARGUMENT = new Map([
+  ['pandas.read_csv', 'filepath_or_buffer'],
+  ['pandas.read_table', 'filepath_or_buffer'],
+  ['pandas.read_fwf', 'filepath_or_buffer'],
+  ['pandas.read_pickle', 'filepath_or_buffer'],
+  ['pandas.read_excel', 'io'],
+]);
+
+/**
+ * Whether a reader is certainly given a number for its file: pandas (1.x and 2.x) raises ValueError "Invalid file path
+ * or buffer object type" before it reads anything. Only a number known to be one counts: the default of a parameter
+ * nothing calls with a known argument (assumedDefault) may stand for a path a caller passes.
+ */
+export function readerRaises(path: string, args: Value[], kwargs: Map<string, Value>): boolean {
+  const name = FILE_ARGUMENT.get(path);
+  if (name === undefined) return false;
+  const file = args[0] ?? kwargs.get(name);
+  if (file?.kind === 'int' || file?.kind === 'float') return file.assumedDefault === undefined;
+  return file?.kind === 'bool';
+}
+
 /** pandas.read_csv(...), pandas.DataFrame(data, columns=), pandas.Series(data). Undefined for any other function. */
 export function pandasCall(path: string, args: Value[], kwargs: Map<string, Value>): Value | undefined {
   if (READERS.has(path)) {
