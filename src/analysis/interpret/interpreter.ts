@@ -817,6 +817,7 @@ export class Interpreter {
 
   /** A method of its own: its closure, inside exec, made every statement allocate the context it reads `stmt` and `scope` from. */
   private execWhile(stmt: A.While, scope: Scope): void {
+    if (this.unrollWhile(stmt, scope)) return;
     this.eval(stmt.test, scope);
     const branch = scope.fork();
     const { left, again } = this.loop(() => {
@@ -824,6 +825,24 @@ export class Interpreter {
       return { left, again: left ? undefined : this.secondPass(scope, branch, () => undefined, stmt.body) };
     }, stmt.body);
     scope.join(left ? [scope.fork()] : again ? [branch, again, scope.fork()] : [branch, scope.fork()]);
+  }
+
+  /**
+   * A loop whose test the analysis decides before every pass (known sizes, a known counter), and that nothing leaves
+   * early or skips, runs as Python runs it, pass after pass, up to MAX_UNROLL passes: `while x.size(2) > 2: x =
+   * block(x)` over a known length halves it until the test fails, and what follows reads the length it stopped at.
+   * Returns whether the loop was run so; a test not decided on some pass leaves the passes already run (they are
+   * certain) to the general treatment of the loop, which goes on from there.
+   */
+  private unrollWhile(stmt: A.While, scope: Scope): boolean {
+    if (/\b(break|continue|return|raise|yield)\b/.test(this.ctx.text(stmt.range))) return false;
+    for (let pass = 0; pass < MAX_UNROLL; pass++) {
+      const holds = this.conditionHolds(stmt.test, scope);
+      if (holds === false) return true;
+      if (holds !== true) return false;
+      if (this.execBlock(stmt.body, scope)) return true;
+    }
+    return false;
   }
 
   private get frame(): Frame {

@@ -53,7 +53,17 @@ function indexed(t: TensorValue, origin: Origin, shape: Shape): TensorValue {
     : { kind: 'tensor', dtype: t.dtype, origin, minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: true, maxBoundOnly: true, shape };
 }
 
+/**
+ * Indexes `t`. An item of a parameter the analysis only assumed to be a tensor (a forward nobody calls in the file, run
+ * on symbolic inputs) is marked `assumedFrom`: the caller may pass a list or a tuple there, whose item is anything.
+ */
 export function indexTensor(t: TensorValue, items: IndexItem[], origin: Origin): TensorValue {
+  const result = indexKnownTensor(t, items, origin);
+  if (!t.shape.rankKnown && t.shape.dims.length === 0 && (t.name !== undefined || t.assumedFrom !== undefined) && !result.shape.rankKnown) result.assumedFrom = t.assumedFrom ?? t.name;
+  return result;
+}
+
+function indexKnownTensor(t: TensorValue, items: IndexItem[], origin: Origin): TensorValue {
   // One pass over the items (indexing is frequent): what the checks below count and look for.
   let tensors = 0;
   let consuming = 0;

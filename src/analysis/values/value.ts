@@ -81,6 +81,11 @@ export interface TensorValue {
   seqFrom?: LayerDesc;
   /** A tensor of unknown shape that arrived as this parameter: `x.size(0)` is then the symbol `x.size(0)`. */
   name?: string;
+  /**
+   * An item indexed out of such a parameter (`hidden[i]` where `hidden` is a forward's parameter run on symbolic
+   * inputs): the caller may pass a list or tuple there, so the item is only assumed to be a tensor. Holds the name.
+   */
+  assumedFrom?: string;
   /** Strides in elements, only when every size is known and the layout is certain (ops/layout.ts): `.view()` checks them. */
   strides?: number[];
   /** A view regrouped its elements across axes (ops/regrouping.ts): carried while they stay so, for SL120. */

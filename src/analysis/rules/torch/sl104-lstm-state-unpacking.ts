@@ -20,8 +20,9 @@ function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
   const stateExpr = event.call.args[1] ?? keywordExpr(event.call, 'hx');
   if (!state || !stateExpr) return;
   const text = ctx.text(stateExpr.range);
-  // A parameter the analysis only assumed to be a tensor (a forward nobody calls in this file) may be the pair.
-  const assumed = state.kind === 'tensor' && state.name !== undefined && !state.shape.rankKnown && state.shape.dims.length === 0;
+  // A parameter the analysis only assumed to be a tensor (a forward nobody calls in this file) may be the pair, and so
+  // may an item of one (`hidden[layer]` of a list of per-layer pairs).
+  const assumed = state.kind === 'tensor' && !state.shape.rankKnown && state.shape.dims.length === 0 && (state.name !== undefined || state.assumedFrom !== undefined);
   if (PAIR_STATE.has(layer.kind) && state.kind === 'tensor' && !assumed) {
     ctx.report({
       range: stateExpr.range,
