@@ -924,7 +924,11 @@ export class Interpreter {
         methods.set(s.name, s);
         if (this.currentModule !== this.module) this.globalsOf.set(s, this.currentModule);
       }
-      else if (s.kind === 'assign' || s.kind === 'expr' || s.kind === 'import') this.exec(s, body);
+      // Every other statement runs as Python runs it, in order: a loop or an `if` that sets a class attribute
+      // (`size = 0`, then `for m in models: size += …`) leaves it as the loop left it, not as it was before. A
+      // nested class is not followed (its name stays unset, so reading it is unknown); a statement that certainly
+      // leaves (a `raise`) ends the body, as the class statement fails there.
+      else if (s.kind !== 'class' && this.exec(s, body)) break;
     }
     for (const [k, v] of body.vars) classAttrs.set(k, v);
     // Annotated fields without a value (`hidden: int`) stay unknown; with a value they are class attributes.
@@ -1112,6 +1116,12 @@ export class Interpreter {
 
   private execFor(stmt: A.For, scope: Scope): void {
     const iter = dictKeysToIterate(iterable(this.eval(stmt.iter, scope)));
+    // An empty tuple (`for d in ()`, a distribution's event_shape of a scalar series) runs the body never: a tuple
+    // cannot have been filled since it was made, unlike a list a loop may append to on passes the analysis did not see.
+    if (iter.kind === 'tuple' && !iter.element && iter.items.length === 0 && (iter.length === undefined || iter.length === 0)) {
+      this.execBlock(stmt.orelse, scope);
+      return;
+    }
     if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
@@ -4111,6 +4121,8 @@ function compareValues(ops: string[], values: Value[]): Value {
     } else if (op === 'in' || op === 'not in') {
       if (b.kind === 'dict' && a.kind === 'str' && !b.parser && (!b.partial || b.entries.has(a.value))) r = b.entries.has(a.value);
       else if ((b.kind === 'list' || b.kind === 'tuple') && !b.element && (a.kind === 'int' || a.kind === 'str') && b.items.every((v) => v.kind === 'int' || v.kind === 'str')) r = b.items.some((v) => (v as { value: unknown }).value === a.value);
+      // A string in a string is a substring test (`'InceptionV4' in model_name`).
+      else if (a.kind === 'str' && b.kind === 'str') r = b.value.includes(a.value);
       else return UNKNOWN;
       if (op === 'not in') r = !r;
     } else if ((op === '==' || op === '!=') && (a.kind === 'none' || b.kind === 'none') && NONE_COMPARABLE.has(a.kind) && NONE_COMPARABLE.has(b.kind)) {

@@ -381,6 +381,19 @@ export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): bo
       return b.kind === 'function' && a.def === b.def && a.owner === b.owner && a.closure === b.closure;
     case 'instance':
       return a === b;
+    case 'dict': {
+      // Two dicts of the same keys, each holding the same value (a generator's `yield {"x": …, "y": …}` on every
+      // pass): iterating either gives the same batches.
+      const other = b as typeof a;
+      if (!!a.namespace !== !!other.namespace || !!a.parser !== !!other.parser || !!a.moduleDict !== !!other.moduleDict || !!a.partial !== !!other.partial) return false;
+      if (a.values || other.values) return false;
+      if (a.entries.size !== other.entries.size) return false;
+      for (const [k, v] of a.entries) {
+        const w = other.entries.get(k);
+        if (w === undefined || !sameValue(v, w, budget)) return false;
+      }
+      return true;
+    }
     case 'either': {
       // One choice among the same callables, in whatever order the paths joined them.
       const other = b as typeof a;
