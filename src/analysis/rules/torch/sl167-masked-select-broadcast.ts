@@ -70,11 +70,11 @@ export const maskedSelectBroadcast: Rule = {
       tensorMethod: (name) => name === 'masked_select',
     },
     functionCall(event, ctx) {
-      if (event.call.hasStarArgs) return;
+      if (event.qualname !== 'torch.masked_select' || event.call.hasStarArgs) return;
       check(ctx, event.call.range, event.args[0] ?? event.kwargs.get('input'), event.args[1] ?? event.kwargs.get('mask'), event.call.args[0], event.call.args[1]);
     },
     tensorMethod(event, ctx) {
-      if (event.call.hasStarArgs) return;
+      if (event.name !== 'masked_select' || event.call.hasStarArgs) return;
       const func = event.call.func;
       check(ctx, event.call.range, event.receiver, event.args[0] ?? event.kwargs.get('mask'), func.kind === 'attribute' ? func.object : undefined, event.call.args[0]);
     },
