@@ -33,6 +33,26 @@ export function pooledLength(length: Dim, kernelValue: Value | undefined, stride
   return symbolicWindowLength(length, kernelDim, strideDim, padding, dilation, false);
 }
 
+/** The window arguments of a functional pooling, as given (undefined when left out). */
+export interface PoolArguments {
+  kernel: Value | undefined;
+  stride: Value | undefined;
+  padding: Value | undefined;
+  dilation: Value | undefined;
+  ceil: Value | undefined;
+}
+
+/**
+ * The window arguments of F.max_pool1d/2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, …)
+ * and F.avg_pool1d/2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, …): avg pooling has no dilation, so
+ * its fifth argument is ceil_mode.
+ */
+export function poolArguments(name: string, args: Value[], kwargs: Map<string, Value>): PoolArguments {
+  const get = (i: number, key: string) => args[i] ?? kwargs.get(key);
+  const isMax = name.startsWith('max');
+  return { kernel: get(1, 'kernel_size'), stride: get(2, 'stride'), padding: get(3, 'padding'), dilation: isMax ? get(4, 'dilation') : undefined, ceil: isMax ? get(5, 'ceil_mode') : get(4, 'ceil_mode') };
+}
+
 /** F.max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False) and F.avg_pool1d. */
 export function pool1d(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
   const input = args[0] ?? kwargs.get('input');
@@ -47,12 +67,11 @@ export function pool1d(name: string, args: Value[], kwargs: Map<string, Value>, 
     const size = single(args[1] ?? kwargs.get('output_size'));
     return out([...lead, size ? dimFromValue(size, origin) : UNKNOWN_DIM]);
   }
-  const isMax = name === 'max_pool1d';
-  const get = (i: number, key: string) => args[i] ?? kwargs.get(key);
-  // avg_pool1d's fifth and sixth arguments are ceil_mode and count_include_pad; it has no dilation.
-  if (isMax && get(6, 'return_indices') !== undefined && boolValue(get(6, 'return_indices')) !== false) return undefined;
-  const length2 = pooledLength(length, get(1, 'kernel_size'), get(2, 'stride'), get(3, 'padding'), isMax ? get(4, 'dilation') : undefined, isMax ? get(5, 'ceil_mode') : get(4, 'ceil_mode'));
-  if (length2.kind === 'unknown' && windowIsLength(input, get(1, 'kernel_size'), get(2, 'stride'), get(3, 'padding'), isMax ? get(4, 'dilation') : undefined)) return out([...lead, intDim(1)]);
+  const indices = args[6] ?? kwargs.get('return_indices');
+  if (name === 'max_pool1d' && indices !== undefined && boolValue(indices) !== false) return undefined;
+  const { kernel, stride, padding, dilation, ceil } = poolArguments(name, args, kwargs);
+  const length2 = pooledLength(length, kernel, stride, padding, dilation, ceil);
+  if (length2.kind === 'unknown' && windowIsLength(input, kernel, stride, padding, dilation)) return out([...lead, intDim(1)]);
   return out([...lead, length2]);
 }
 
@@ -115,14 +134,9 @@ export function pool2d(name: string, args: Value[], kwargs: Map<string, Value>, 
       return v?.kind === 'none' ? spatial[a] : v ? dimFromValue(v, origin) : UNKNOWN_DIM;
     })]);
   }
-  const isMax = name === 'max_pool2d';
-  if (isMax && get(6, 'return_indices') !== undefined && boolValue(get(6, 'return_indices')) !== false) return undefined;
-  const kernel = get(1, 'kernel_size');
+  if (name === 'max_pool2d' && get(6, 'return_indices') !== undefined && boolValue(get(6, 'return_indices')) !== false) return undefined;
+  const { kernel, stride, padding, dilation, ceil } = poolArguments(name, args, kwargs);
   if (kernel === undefined) return out(undefined);
-  const stride = get(2, 'stride');
-  const padding = get(3, 'padding');
-  const dilation = isMax ? get(4, 'dilation') : undefined;
-  const ceil = isMax ? get(5, 'ceil_mode') : get(4, 'ceil_mode');
   return out([...lead, ...([0, 1] as const).map((a) => {
     const axis = rank - 2 + a;
     const k = axisValue(kernel, a);

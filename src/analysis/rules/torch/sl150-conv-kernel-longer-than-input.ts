@@ -3,6 +3,7 @@ import { perAxis, windows2d } from '../../layers/torch/convolution2d';
 import type { Call } from '../../parse/ast';
 import type { RuleContext } from '../../interpret/events';
 import { formatShape } from '../../shapes/shape';
+import { poolArguments } from '../../ops/pooling';
 import { Value, boolValue } from '../../values/value';
 import type { Rule } from '../rule';
 import { layerName, originNote, relatedOrigin } from './describe';
@@ -32,24 +33,18 @@ function axisFit(size: number | undefined, w: WindowArgs | undefined): AxisFit |
 }
 
 /**
- * The window of each spatial axis of a functional pooling: F.max_pool1d/2d(input, kernel_size, stride=None, padding=0,
- * dilation=1, ceil_mode=False) and F.avg_pool1d/2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, …),
- * which has no dilation. An axis whose arguments are not all known ints is undefined.
+ * The window of each spatial axis of a functional pooling (its arguments as poolArguments reads them). An axis whose
+ * arguments are not all known ints is undefined.
  */
 function functionalWindows(op: string, args: Value[], kwargs: Map<string, Value>, n: number): (WindowArgs | undefined)[] {
-  const get = (i: number, key: string): Value | undefined => args[i] ?? kwargs.get(key);
-  const isMax = op.startsWith('max');
+  const given = poolArguments(op, args, kwargs);
   const none = Array(n).fill(undefined);
-  const kernelValue = get(1, 'kernel_size');
-  const kernel = kernelValue ? perAxis(kernelValue, n) : undefined;
-  const strideValue = get(2, 'stride');
+  const kernel = given.kernel ? perAxis(given.kernel, n) : undefined;
+  const strideValue = given.stride;
   const stride = strideValue === undefined || strideValue.kind === 'none' || ((strideValue.kind === 'tuple' || strideValue.kind === 'list') && strideValue.items.length === 0) ? kernel : perAxis(strideValue, n);
-  const paddingValue = get(3, 'padding');
-  const padding = paddingValue === undefined ? Array(n).fill(0) : perAxis(paddingValue, n);
-  const dilationValue = isMax ? get(4, 'dilation') : undefined;
-  const dilation = dilationValue === undefined ? Array(n).fill(1) : perAxis(dilationValue, n);
-  const ceilValue = isMax ? get(5, 'ceil_mode') : get(4, 'ceil_mode');
-  const ceilMode = ceilValue === undefined ? false : boolValue(ceilValue);
+  const padding = given.padding === undefined ? Array(n).fill(0) : perAxis(given.padding, n);
+  const dilation = given.dilation === undefined ? Array(n).fill(1) : perAxis(given.dilation, n);
+  const ceilMode = given.ceil === undefined ? false : boolValue(given.ceil);
   if (!kernel || !stride || !padding || !dilation || ceilMode === undefined) return none;
   return kernel.map((k, i) => ({ kernel: k, stride: stride[i], padding: padding[i], dilation: dilation[i], ceilMode }));
 }
