@@ -43,7 +43,7 @@ import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
 import { callItertools } from './itertools';
-import { isNamedTupleFactory, namedTupleAttribute, namedTupleClass, namedTupleInstance, namedTupleMethod } from './named-tuples';
+import { givenField, isNamedTupleFactory, namedTupleAttribute, namedTupleClass, namedTupleInstance, namedTupleMethod } from './named-tuples';
 import { pythonRandomCall } from './python-random';
 import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
 import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
@@ -257,9 +257,8 @@ function frameValue(scope: Scope, name: string): Value | undefined {
  * its default, the class attribute read through the class (or raises, which the analysis does not follow).
  */
 function bindNamedTupleFields(instance: InstanceValue, fields: readonly string[], defaults: readonly Value[] | undefined, args: Value[], kwargs: Map<string, Value>): void {
-  const firstDefault = fields.length - (defaults?.length ?? 0);
   fields.forEach((field, i) => {
-    const given = i < args.length ? args[i] : kwargs.get(field) ?? (defaults && i >= firstDefault ? defaults[i - firstDefault] : undefined);
+    const given = givenField(fields, defaults, args, kwargs, i);
     if (given !== undefined) instance.attrs.set(field, given);
   });
 }
@@ -316,16 +315,19 @@ interface LoopAppends {
   appended: Set<ListValue>;
   counts: Map<ListValue, { before: number; perPass: number; exact: boolean; name?: string }>;
   /** Set when the loop certainly runs `iterations` times: what an append must match to count (the state at entry). */
-  counted?: { iterations: number; text: string; uncertain: number; frames: number; secondPasses: number };
+  counted?: { iterations: number; text: string; frames: number; secondPasses: number };
   /** The loop's own body: a list display assigned to a name by one of its statements is made anew each iteration. */
-  body?: A.Stmt[];
+  body: A.Stmt[];
   /** Lists made anew each iteration (see freshList): what one pass appended to one of them is all it holds. */
   fresh: Set<ListValue>;
   /** Lists appended to under a condition the analysis could not decide, which an iteration may not append to. */
   maybe: Set<ListValue>;
-  /** Undecided conditions around the loop itself. */
+  /** Undecided conditions around the loop itself (an append under more may not run on every iteration). */
   uncertain: number;
 }
+
+/** A loop's text that may leave it early or skip the rest of a pass: it does not certainly run its body on every pass. */
+const LEAVES_OR_SKIPS = /\b(break|continue|return|raise|yield)\b/;
 
 /** True when the loop's text may bind `name` to another list, or empty or shrink it, so its appends do not accumulate. */
 function rebindsName(loopText: string, name: string): boolean {
@@ -835,7 +837,7 @@ export class Interpreter {
    * certain) to the general treatment of the loop, which goes on from there.
    */
   private unrollWhile(stmt: A.While, scope: Scope): boolean {
-    if (/\b(break|continue|return|raise|yield)\b/.test(this.ctx.text(stmt.range))) return false;
+    if (LEAVES_OR_SKIPS.test(this.ctx.text(stmt.range))) return false;
     for (let pass = 0; pass < MAX_UNROLL; pass++) {
       const holds = this.conditionHolds(stmt.test, scope);
       if (holds === false) return true;
@@ -1133,7 +1135,7 @@ export class Interpreter {
     const count = iter.kind === 'list' || iter.kind === 'tuple' ? sequenceLength(iter) : iter.kind === 'tensor' ? iterableLength(iter) : undefined;
     const text = this.ctx.text(stmt.range);
     // A loop over a sequence of known length that nothing leaves early or skips runs its body exactly that often.
-    const counted = count !== undefined && !/\b(break|continue|return|raise|yield)\b/.test(text) ? { iterations: count, text } : undefined;
+    const counted = count !== undefined && !LEAVES_OR_SKIPS.test(text) ? { iterations: count, text } : undefined;
     const { again } = this.loop(() => {
       this.bind(stmt.target, this.iterationValue(iter), branch, null);
       const left = this.execBlock(stmt.body, branch);
@@ -1179,7 +1181,7 @@ export class Interpreter {
       fresh: new Set(),
       maybe: new Set(),
       uncertain: this.uncertain,
-      ...(counted && { counted: { ...counted, uncertain: this.uncertain, frames: this.frames.length, secondPasses: this.secondPasses } }),
+      ...(counted && { counted: { ...counted, frames: this.frames.length, secondPasses: this.secondPasses } }),
     };
     this.loopAppends.push(frame);
     try {
@@ -1214,7 +1216,7 @@ export class Interpreter {
    */
   private freshList(stmt: A.Assign, scope: Scope): void {
     const frame = this.loopAppends[this.loopAppends.length - 1];
-    if (!frame?.body || stmt.op !== undefined || stmt.targets.length !== 1 || stmt.targets[0].kind !== 'name' || stmt.value.kind !== 'list' || !frame.body.includes(stmt)) return;
+    if (!frame || stmt.op !== undefined || stmt.targets.length !== 1 || stmt.targets[0].kind !== 'name' || stmt.value.kind !== 'list' || !frame.body.includes(stmt)) return;
     const value = scope.lookup(stmt.targets[0].id);
     if (value?.kind === 'list') frame.fresh.add(value);
   }
@@ -1235,7 +1237,7 @@ export class Interpreter {
     if (c && this.secondPasses > c.secondPasses) return;
     const receiver = expr?.func.kind === 'attribute' && expr.func.object.kind === 'name' ? expr.func.object.id : undefined;
     const counts =
-      c !== undefined && method === 'append' && receiver !== undefined && this.uncertain === c.uncertain && this.frames.length === c.frames && !rebindsName(c.text, receiver);
+      c !== undefined && method === 'append' && receiver !== undefined && this.uncertain === frame.uncertain && this.frames.length === c.frames && !rebindsName(c.text, receiver);
     const before = firstAppend ? sequenceLength(list) : undefined;
     const entry = frame.counts.get(list) ?? { before: before ?? 0, perPass: 0, exact: firstAppend && before !== undefined, ...(receiver !== undefined && { name: receiver }) };
     if (counts) entry.perPass++;
@@ -1916,9 +1918,8 @@ export class Interpreter {
         return this.layerAttribute(object.layer, name, expr);
       case 'tuple':
       case 'list': {
-        const field = object.fields ? namedTupleAttribute(object, name) : undefined;
+        const field = namedTupleAttribute(object, name);
         if (field) return field;
-        if (object.fields && (name === '_replace' || name === '_asdict')) return { kind: 'method', receiver: object, name };
         const before = this.ctx.loudCount;
         this.ctx.emit('attribute', { node: expr, value: object });
         return this.ctx.loudCount > before ? UNKNOWN : { kind: 'method', receiver: object, name };
@@ -2499,8 +2500,8 @@ export class Interpreter {
       this.callSite = undefined;
     }
     if (inPlace !== undefined && expr.func.kind === 'attribute') this.rebindInPlace(expr.func.object, result, scope);
-    if (numpyResize) return { kind: 'none' };
-    else if (callee.kind === 'method' && callee.receiver.kind === 'tensor' && writesValuesInPlace(callee.name) && expr.func.kind === 'attribute') this.forgetWrittenValues(expr.func.object, scope);
+    if (numpyResize) return NONE;
+    if (callee.kind === 'method' && callee.receiver.kind === 'tensor' && writesValuesInPlace(callee.name) && expr.func.kind === 'attribute') this.forgetWrittenValues(expr.func.object, scope);
     if (this.inForward() && !this.ctx.inOtherFile(expr.range)) this.noteLostShape(callee, args, kwargs, result, expr.range);
     return result;
   }

@@ -91,14 +91,20 @@ function pairNames(spec: Extract<Value, { kind: 'list' | 'tuple' }>): string[] |
 export function namedTupleValues(fields: readonly string[], defaults: readonly Value[] | undefined, args: Value[], kwargs: Map<string, Value>): Value[] | undefined {
   if (args.length > fields.length) return undefined;
   for (const key of kwargs.keys()) if (!fields.includes(key) || fields.indexOf(key) < args.length) return undefined;
-  const firstDefault = fields.length - (defaults?.length ?? 0);
   const values: Value[] = [];
   for (let i = 0; i < fields.length; i++) {
-    const value = i < args.length ? args[i] : kwargs.get(fields[i]) ?? (defaults && i >= firstDefault ? defaults[i - firstDefault] : undefined);
+    const value = givenField(fields, defaults, args, kwargs, i);
     if (value === undefined) return undefined;
     values.push(value);
   }
   return values;
+}
+
+/** Field i's value for a call of a namedtuple class: its positional argument, its keyword, or its default (defaults fill the last fields). */
+export function givenField(fields: readonly string[], defaults: readonly Value[] | undefined, args: Value[], kwargs: Map<string, Value>, i: number): Value | undefined {
+  if (i < args.length) return args[i];
+  const firstDefault = fields.length - (defaults?.length ?? 0);
+  return kwargs.get(fields[i]) ?? (defaults && i >= firstDefault ? defaults[i - firstDefault] : undefined);
 }
 
 /** An instance of a class namedtuple made: the tuple of its fields' values. */
@@ -113,10 +119,18 @@ export function namedTupleInstance(cls: ClassInfo, args: Value[], kwargs: Map<st
 
 type Tuple = Extract<Value, { kind: 'tuple' | 'list' }>;
 
-/** `p.x` of a namedtuple: that field's item; `p._fields`, the names. Undefined for any other attribute. */
+/** The namedtuple methods followed (see namedTupleMethod). */
+const METHODS = new Set(['_replace', '_asdict']);
+
+/**
+ * `p.x` of a namedtuple: that field's item; `p._fields`, the names; `p._replace`, a method of the tuple (see
+ * namedTupleMethod). Undefined for any other attribute.
+ */
 export function namedTupleAttribute(tuple: Tuple, name: string): Value | undefined {
   const fields = tuple.fields;
-  if (!fields || tuple.element) return undefined;
+  if (!fields) return undefined;
+  if (METHODS.has(name)) return { kind: 'method', receiver: tuple, name };
+  if (tuple.element) return undefined;
   const i = fields.indexOf(name);
   if (i >= 0) return tuple.items[i];
   if (name === '_fields') return sequence('tuple', fields.map(strValue));

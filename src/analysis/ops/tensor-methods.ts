@@ -370,10 +370,6 @@ export function flatten(t: TensorValue, start: number, end: number, origin: Orig
   return tensor(t, shapeOf([...t.shape.dims.slice(0, s), product, ...t.shape.dims.slice(e + 1)]), origin);
 }
 
-/**
- * mean/sum/max/… over `dim` (with keepdim; undefined when not known). max/min with a dim return (values, indices).
- * Without a dim every axis goes, or (keepdim) becomes a 1.
- */
 /** The whole reductions of a tensor whose contents are written in the code, and the one value each gives. */
 const LITERAL_TOTALS: Record<string, (values: number[]) => number> = {
   max: (v) => Math.max(...v),
@@ -401,6 +397,10 @@ function withLiteralTotal(result: TensorValue, t: TensorValue, name: string): Te
   return result;
 }
 
+/**
+ * mean/sum/max/… over `dim` (with keepdim; undefined when not known). max/min with a dim return (values, indices).
+ * Without a dim every axis goes, or (keepdim) becomes a 1.
+ */
 export function reduce(t: TensorValue, name: string, dimArg: Value | undefined, keepdim: boolean | undefined, origin: Origin): Value {
   const withIndices = name === 'max' || name === 'min' || name === 'median' || name === 'nanmedian' || name === 'mode' || name === 'topk';
   const dtype: DType = name.startsWith('arg') ? 'long' : t.dtype;

@@ -233,8 +233,6 @@ export type Value =
   /**
    * With `element`, a summary: the items are not kept, each is like `element`, and `length`, when set,
    * is the exact count (a sequence past the bounds below keeps its length and forgets its items).
-   */
-  /**
    * `fields`: a namedtuple's field names, one per item (`Point = namedtuple('Point', 'x y')`; `p.x` is `p[0]`). Only
    * a tuple the namedtuple class built carries them: a tuple made from it by any other operation is a plain tuple.
    */
@@ -471,7 +469,6 @@ function holds(list: Value, target: Value, budget = { left: MAX_WEIGHT }): boole
   return false;
 }
 
-/** Appends to a list in place (lists are shared by reference), summarising it once it is too long. */
 /**
  * Replaces a listed sequence's items in place (every name bound to it sees them), when they fit a listed sequence
  * (MAX_ITEMS items of MAX_WEIGHT at most). False, and the sequence unchanged, when they do not.
@@ -491,6 +488,7 @@ export function replaceItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, i
   return false;
 }
 
+/** Appends to a list in place (lists are shared by reference), summarising it once it is too long. */
 export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, added: Value[]): void {
   if (added.some((a) => a === list || holds(a, list))) added = added.map(() => UNKNOWN);
   if (!list.element && list.items.length + added.length <= MAX_ITEMS) {
