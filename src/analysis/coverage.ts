@@ -112,16 +112,18 @@ export class CoverageCollector {
   private readonly lost = new Map<string, number>();
   private readonly lostSites = new Set<string>();
   private readonly unmodelled = new Map<string, number>();
+  /** Above 0 while a pass runs with one particular iteration's sizes (see AnalysisContext.sitesPaused): not counted. */
+  paused = 0;
 
   assigned(range: Range, value: Value): void {
     // Names in another workspace file are counted by that file's own analysis.
-    if (foreignFileOf(range)) return;
+    if (foreignFileOf(range) || this.paused > 0) return;
     siteTrace.sink?.(range, value);
     note(this.sites, range, value);
   }
 
   kerasAssigned(range: Range, value: Value): void {
-    if (foreignFileOf(range)) return;
+    if (foreignFileOf(range) || this.paused > 0) return;
     if (this.kerasSites.size < 100_000) note(this.kerasSites, range, value);
   }
 
@@ -132,6 +134,7 @@ export class CoverageCollector {
 
   /** A call site that lost a shape: each site counts once, however many runs of it lose it. */
   lostShape(call: string, range: Range): void {
+    if (this.paused > 0) return;
     if (this.lost.size >= 512 && !this.lost.has(call)) return;
     const key = `${range.start.line}:${range.start.column}:${call}`;
     if (this.lostSites.has(key) || this.lostSites.size >= 100_000) return;

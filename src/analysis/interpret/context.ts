@@ -185,6 +185,16 @@ export class AnalysisContext {
    */
   muted = 0;
 
+  /**
+   * Set while a pass runs with what one particular iteration holds (a DataLoader's last, smaller batch): said after
+   * each message reported then, since the sizes it names are that iteration's. Hovers and `--stats` keep the sizes of
+   * the other passes meanwhile (see `sitesPaused`).
+   */
+  passNote: string | undefined;
+
+  /** Above 0 while such a pass runs: its sizes are not offered to hovers, inlay hints or `--stats`. */
+  sitesPaused = 0;
+
   private add(rule: Rule, report: Report): void {
     this.reports++;
     const severity = report.severity ?? rule.severity;
@@ -203,7 +213,7 @@ export class AnalysisContext {
       name: rule.name,
       severity,
       range: report.range,
-      message: withVersions(rule, report.message),
+      message: withVersions(rule, this.passNote ? report.message + this.passNote : report.message),
       related: withoutRepeats((report.related ?? []).flatMap((location) => this.located(location))),
       fixes: (report.fixes ?? []).filter((fix) => fix.edits.every((edit) => !foreignFileOf(edit.range))),
     });
@@ -221,7 +231,7 @@ export class AnalysisContext {
 
   /** `describe` builds the hover text; it runs only when the result's hover is read. */
   addLayerSite(site: Omit<LayerSite, 'markdown'> & { markdown?: string; describe?: () => string }): void {
-    if (foreignFileOf(site.range)) return;
+    if (foreignFileOf(site.range) || this.sitesPaused > 0) return;
     const key = `${site.range.start.line}:${site.range.start.column}`;
     const { markdown, describe } = site;
     const where = { range: site.range, framework: site.framework, kind: site.kind };
@@ -236,7 +246,7 @@ export class AnalysisContext {
    * `line` builds the text, or undefined when the call shows no shapes; it runs only while the hover wants more lines.
    */
   noteLayerCall(constructor: Range, line: () => string | undefined): void {
-    if (foreignFileOf(constructor)) return;
+    if (foreignFileOf(constructor) || this.sitesPaused > 0) return;
     const key = `${constructor.start.line}:${constructor.start.column}`;
     const lines = this.layerCalls.get(key);
     if (lines && lines.size >= 3) return;
@@ -266,7 +276,7 @@ export class AnalysisContext {
 
   /** The key a tensor site at `range` is kept under, unless it is in another file or a site there knows as many sizes. */
   private siteKey(range: Range, shape: string): string | undefined {
-    if (foreignFileOf(range)) return undefined;
+    if (foreignFileOf(range) || this.sitesPaused > 0) return undefined;
     const key = `${range.start.line}:${range.start.column}`;
     const existing = this.tensorSites.get(key);
     return existing && knownDims(shape) <= knownDims(existing.shape) ? undefined : key;

@@ -22,7 +22,7 @@ import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMe
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
-import { defaultCollate, loaderBatch, randomSplit, sampleOfSequence, subsetIndex, subsetOf, tensorDataset } from '../ops/data-loading';
+import { atLastBatch, defaultCollate, loaderBatch, randomSplit, sampleOfSequence, subsetIndex, subsetOf, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
 import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
@@ -1136,25 +1136,27 @@ export class Interpreter {
     const text = this.ctx.text(stmt.range);
     // A loop over a sequence of known length that nothing leaves early or skips runs its body exactly that often.
     const counted = count !== undefined && !LEAVES_OR_SKIPS.test(text) ? { iterations: count, text } : undefined;
-    const { again } = this.loop(() => {
+    const { again, last } = this.loop(() => {
       this.bind(stmt.target, this.iterationValue(iter), branch, null);
       const left = this.execBlock(stmt.body, branch);
       // A loop known to run at least twice, that nothing leaves early, certainly runs its second iteration from what
       // the first left.
       const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(text);
-      return { left, again: left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.laterIterationValue(iter), s, null), stmt.body, twice) };
+      const again = left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.laterIterationValue(iter), s, null), stmt.body, twice);
+      return { left, again, last: left ? undefined : this.lastBatchPass(scope, again ?? branch, stmt, iter) };
     }, stmt.body, counted);
+    const passes = [branch, ...(again ? [again] : []), ...(last ? [last] : [])];
     // A loop certainly run (a known count of at least one, nothing leaving early or skipping) leaves what its
     // iterations left, never the state before it: `loss = 0` then `loss += criterion(...)` over range(200) is a tensor.
     if (counted && counted.iterations >= 1) {
-      scope.join(again ? [branch, again] : [branch]);
+      scope.join(passes);
       this.execBlock(stmt.orelse, scope);
       return;
     }
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
     for (const [k, v] of branch.vars) if (!scope.has(k)) after.vars.set(k, v);
-    scope.join(again ? [branch, again, after] : [branch, after]);
+    scope.join([...passes, after]);
     this.execBlock(stmt.orelse, scope);
   }
 
@@ -1342,6 +1344,36 @@ export class Interpreter {
       return this.execBlock(body, again) ? undefined : again;
     } finally {
       this.secondPasses--;
+    }
+  }
+
+  /**
+   * One more pass of a loop over a DataLoader whose last batch is known to be smaller (a dataset of known length that
+   * batch_size does not divide, without drop_last): the loop variable is that last batch, its batch axis the last
+   * batch's size, from the state the passes before left. What breaks only there (squeeze() dropping a one-sample
+   * batch, a state built for batch_size) is reported, each message saying it is the last batch; hovers and `--stats`
+   * keep the other passes' sizes. Like a second pass, it runs only where no second pass is running.
+   */
+  private lastBatchPass(scope: Scope, from: Scope, stmt: A.For, iter: Value): Scope | undefined {
+    if (this.secondPasses > 0) return undefined;
+    const at = atLastBatch(this.iterationValue(iter));
+    if (!at) return undefined;
+    const last = scope.fork();
+    for (const [k, v] of from.vars) last.vars.set(k, v);
+    const { size, last: held, samples, loader, per = 1 } = at.lastBatch;
+    const note = this.ctx.passNote;
+    this.ctx.passNote = ` (on the last batch: the DataLoader${loader ? ` at line ${loader.range.start.line + 1}` : ''} splits ${samples} samples into batches of ${size / per} without drop_last, so its last batch holds ${held / per})`;
+    this.secondPasses++;
+    this.ctx.sitesPaused++;
+    this.ctx.coverage.paused++;
+    try {
+      this.bind(stmt.target, at.value, last, null);
+      return this.execBlock(stmt.body, last) ? undefined : last;
+    } finally {
+      this.ctx.coverage.paused--;
+      this.ctx.sitesPaused--;
+      this.secondPasses--;
+      this.ctx.passNote = note;
     }
   }
 

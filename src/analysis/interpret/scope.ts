@@ -340,7 +340,12 @@ function joinShapes(a: Shape, b: Shape): Shape {
 }
 
 function joinDims(a: Dim, b: Dim): Dim {
-  if (sameDim(a, b)) return a;
+  if (sameDim(a, b)) {
+    // One symbol on both paths: at least what both are at least.
+    if (a.kind !== 'sym' || b.kind !== 'sym' || a.atLeast === b.atLeast) return a;
+    const { atLeast: _a, ...rest } = a;
+    return a.atLeast !== undefined && b.atLeast !== undefined ? { ...rest, atLeast: Math.min(a.atLeast, b.atLeast) } : rest;
+  }
   const role = a.role === b.role ? a.role : undefined;
   return role ? { kind: 'unknown', role } : UNKNOWN_DIM;
 }

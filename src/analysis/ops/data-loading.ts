@@ -129,3 +129,45 @@ export function randomSplit(sample: Value | undefined, lengths: Value | undefine
   if (lengths.element) return summary('list', lengths.length, subsetOf(sample, undefined));
   return sequence('list', lengths.items.map((n) => summary('list', n.kind === 'int' ? n.value : undefined, sample)));
 }
+
+/** What a DataLoader's smaller last batch is: see Dim.lastBatch. */
+export type LastBatch = NonNullable<Extract<Dim, { kind: 'sym' }>['lastBatch']>;
+
+/**
+ * A batch as the loader's last one holds it: every batch axis that knows its last batch is smaller (Dim.lastBatch)
+ * becomes that last size, in tensors, tuples, lists and dicts (enumerate's pairs, a collated dict). Undefined when no
+ * axis knows one; `lastBatch` is the first found, for messages.
+ */
+export function atLastBatch(batch: Value): { value: Value; lastBatch: LastBatch } | undefined {
+  let found: LastBatch | undefined;
+  const dim = (d: Dim): Dim => {
+    if (d.kind !== 'sym' || !d.lastBatch) return d;
+    found ??= d.lastBatch;
+    return intDim(d.lastBatch.last, { role: 'batch', ...(d.lastBatch.loader ? { origin: d.lastBatch.loader } : {}) });
+  };
+  const walk = (v: Value, depth: number): Value => {
+    if (depth > 8) return v;
+    if (v.kind === 'tensor') {
+      if (!v.shape.rankKnown || !v.shape.dims.some((d) => d.kind === 'sym' && d.lastBatch)) return v;
+      return { ...v, shape: shapeOf(v.shape.dims.map(dim)), strides: undefined };
+    }
+    if (v.kind === 'tuple' || v.kind === 'list') {
+      const items = v.items.map((item) => walk(item, depth + 1));
+      const element = v.element && walk(v.element, depth + 1);
+      return items.every((item, k) => item === v.items[k]) && element === v.element ? v : { ...v, items, ...(element ? { element } : {}) };
+    }
+    if (v.kind === 'dict' && !v.namespace && !v.parser) {
+      let changed = false;
+      const entries = new Map<string, Value>();
+      for (const [key, item] of v.entries) {
+        const walked = walk(item, depth + 1);
+        changed ||= walked !== item;
+        entries.set(key, walked);
+      }
+      return changed ? { ...v, entries } : v;
+    }
+    return v;
+  };
+  const value = walk(batch, 0);
+  return found ? { value, lastBatch: found } : undefined;
+}

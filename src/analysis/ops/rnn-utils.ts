@@ -67,7 +67,9 @@ export function rnnUtility(name: string, args: Value[], kwargs: Map<string, Valu
         // Only where the pack itself succeeds: one length per entry of the batch axis (else PyTorch raises there, SL126).
         const batch = dims[batchFirst ? 0 : 1];
         if (longest && batch.kind === 'int' && batch.value === literal.length) steps = dims[timeAxis];
-        dims[timeAxis] = longest ? intDim(Math.max(...literal), { origin, role: 'time' }) : symDim('time', { role: 'time' });
+        // Lengths whose values are known to be at least m leave at least m steps (PyTorch raises on a length below 1).
+        const least = lengths?.kind === 'tensor' && lengths.minValue !== undefined && Number.isSafeInteger(lengths.minValue) && lengths.minValue >= 2 ? lengths.minValue : undefined;
+        dims[timeAxis] = longest ? intDim(Math.max(...literal), { origin, role: 'time' }) : symDim('time', { role: 'time', ...(least !== undefined ? { atLeast: least } : {}) });
         padded = { ...padded, shape: shapeOf(dims), strides: undefined };
       }
       const packed: PackedValue = steps ? { kind: 'packed', padded, batchFirst, origin, steps } : { kind: 'packed', padded, batchFirst, origin };

@@ -44,7 +44,9 @@ export function sort(t: TensorValue, origin: Origin, indicesOnly: boolean, dim?:
   const axis = dim === undefined || dim.kind === 'none' ? -1 : intValue(dim);
   const indices = Object.assign(out(t, t.shape, origin, 'long'), positionsAlong(t, axis));
   if (indicesOnly) return indices;
-  const values = out(t, t.shape, origin);
+  // The same values in another order: their bounds are the input's.
+  const { minValue, maxValue, mixedBounds, minBoundOnly, maxBoundOnly } = t;
+  const values: TensorValue = { ...out(t, t.shape, origin), ...(minValue !== undefined && { minValue }), ...(maxValue !== undefined && { maxValue }), ...(mixedBounds && { mixedBounds }), ...(minBoundOnly && { minBoundOnly }), ...(maxBoundOnly && { maxBoundOnly }) };
   // The sorted values of a 1-D tensor whose values are listed (lengths), in the order asked for: pack_padded_sequence
   // (SL112) then sees whether they decrease.
   const order = descending === undefined ? false : boolValue(descending);

@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, Origin, UNKNOWN_DIM, exactProduct, intDim, knownProduct, sameDim, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, exactProduct, intDim, knownProduct, neverOne, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { Bounds, DType, TensorValue, UNKNOWN, Value, intValue, keepStepMarkers, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
@@ -314,13 +314,14 @@ export function squeeze(t: TensorValue, axis: number | undefined, hasAxis: boole
     moveNormalised(result, t, (a) => (gone(a) ? undefined : a - dims.slice(0, a).filter((_, k) => gone(k)).length));
     return result;
   };
+  // A size not known but certainly not 1 (neverOne) is kept, as a known size other than 1 is.
   if (!hasAxis) {
-    if (dims.some((d) => d.kind !== 'int')) return tensor(t, UNKNOWN_SHAPE, origin);
+    if (dims.some((d) => d.kind !== 'int' && !neverOne(d))) return tensor(t, UNKNOWN_SHAPE, origin);
     return squeezed(tensor(t, shapeOf(dims.filter((d) => !isOne(d))), origin), (k) => isOne(dims[k]));
   }
   if (axis === undefined) {
     // An axis not known: squeezing keeps the rank when no axis can be a 1, and drops one when every axis is a 1.
-    if (dims.every((d) => d.kind === 'int' && d.value !== 1)) return tensor(t, t.shape, origin);
+    if (dims.every(neverOne)) return tensor(t, t.shape, origin);
     if (dims.every((d) => d.kind === 'int' && d.value === 1)) return tensor(t, shapeOf(dims.slice(1)), origin);
     return tensor(t, UNKNOWN_SHAPE, origin);
   }
@@ -328,7 +329,7 @@ export function squeeze(t: TensorValue, axis: number | undefined, hasAxis: boole
   if (i === undefined) return tensor(t, UNKNOWN_SHAPE, origin);
   const d = dims[i];
   if (d.kind === 'int' && d.value === 1) return squeezed(tensor(t, shapeOf(dims.filter((_, k) => k !== i)), origin), (k) => k === i);
-  if (d.kind === 'int') return squeezed(tensor(t, t.shape, origin), () => false);
+  if (neverOne(d)) return squeezed(tensor(t, t.shape, origin), () => false);
   return tensor(t, UNKNOWN_SHAPE, origin);
 }
 

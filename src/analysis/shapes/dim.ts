@@ -40,6 +40,11 @@ export interface DimInfo {
   lastBatch?: { size: number; last: number; samples: number; loader?: Origin; per?: number };
   /** A symbol that is another one times a known number (a view's -1 over it): `base` × `by`. */
   scaled?: { base: Dim; by: number };
+  /**
+   * A size not known but known to be at least this: pack_padded_sequence's padded length is the longest of lengths
+   * whose values are at least that. squeeze() reads it (a size of at least 2 is never squeezed).
+   */
+  atLeast?: number;
 }
 
 export type Dim =
@@ -64,6 +69,29 @@ export function sameDim(a: Dim, b: Dim): boolean {
   if (a.kind === 'int' && b.kind === 'int') return a.value === b.value;
   if (a.kind === 'sym' && b.kind === 'sym') return a.name === b.name;
   return false;
+}
+
+/**
+ * True only when the size is certainly not 1 (so squeeze() keeps it): a known size other than 1, a symbol at least 2,
+ * or a DataLoader's batch whose batches and last batch all hold 2 or more.
+ */
+export function neverOne(d: Dim): boolean {
+  if (d.kind === 'int') return d.value !== 1;
+  if (d.kind !== 'sym') return false;
+  if (d.atLeast !== undefined && d.atLeast >= 2) return true;
+  return d.lastBatch !== undefined && d.lastBatch.size >= 2 && d.lastBatch.last >= 2;
+}
+
+/** True only when the sizes certainly differ: two known numbers that differ, or a number below a symbol's least size. */
+export function certainlyDiffer(a: Dim, b: Dim): boolean {
+  if (a.kind === 'int' && b.kind === 'int') return a.value !== b.value;
+  const [n, s] = a.kind === 'int' ? [a, b] : [b, a];
+  return n.kind === 'int' && s.kind === 'sym' && s.atLeast !== undefined && n.value < s.atLeast;
+}
+
+/** formatDim, with what is known of a symbol's least size: `T (at least 20)`. */
+export function formatDimBound(d: Dim): string {
+  return d.kind === 'sym' && d.atLeast !== undefined ? `${formatDim(d)} (at least ${d.atLeast})` : formatDim(d);
 }
 
 /** True only when both are known numbers that differ. */

@@ -1,6 +1,6 @@
 import type { Expr } from '../../parse/ast';
 import type { Range, RelatedLocation } from '../../findings';
-import { Dim, formatDim } from '../../shapes/dim';
+import { Dim, certainlyDiffer, formatDim, formatDimBound } from '../../shapes/dim';
 import { formatShape, rankOf } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
@@ -105,14 +105,14 @@ export function productMismatch(product: Product, a: TensorValue, b: TensorValue
   // Batch axes: PyTorch broadcasts them before it multiplies, so a clash there is met first.
   const clash = ra !== undefined && ra >= 3 && rb >= 3 ? batchClash(da.slice(0, -2), db.slice(0, -2)) : undefined;
   if (clash) return clash;
-  if (!known(left) || !known(right) || left.value === right.value) return undefined;
   // The exact words depend on how PyTorch folds the batch axes; the sizes that clash do not.
-  return { raises: 'RuntimeError', what: `the inner sizes differ (${left.value} against ${right.value})` };
+  return inner(left, right, 'RuntimeError');
 }
 
 function inner(left: Dim | undefined, right: Dim | undefined, raises: string): Mismatch | undefined {
-  if (!known(left) || !known(right) || left.value === right.value) return undefined;
-  return { raises, what: `the inner sizes differ (${left.value} against ${right.value})` };
+  // A known size below the other's least size (the longest of lengths that are all at least 20) differs too.
+  if (!left || !right || !certainlyDiffer(left, right)) return undefined;
+  return { raises, what: `the inner sizes differ (${formatDimBound(left)} against ${formatDimBound(right)})` };
 }
 
 /** Batch axes that cannot broadcast, aligned from the right as PyTorch aligns them. */
