@@ -38,7 +38,7 @@ import { initialise, isInitialiser } from '../ops/init';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, commonElement, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, commonElement, onSequenceChange, restoreSequence, sequenceChanging, sequenceState, type SequenceState, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
@@ -324,6 +324,8 @@ interface LoopAppends {
   maybe: Set<ListValue>;
   /** Undecided conditions around the loop itself (an append under more may not run on every iteration). */
   uncertain: number;
+  /** The function (or module) whose loop it is. */
+  owner: Frame;
 }
 
 /** A loop's text that may leave it early or skip the rest of a pass: it does not certainly run its body on every pass. */
@@ -964,6 +966,7 @@ export class Interpreter {
       if (elseLeft === undefined) this.modelBranches.unwind(depth);
     }
     this.joinBranchWrites(branches);
+    this.joinSequenceWrites(branches);
     this.modelBranches.leave(thenLeft, elseLeft);
     const live = [...(thenLeft ? [] : [thenScope]), ...(elseLeft ? [] : [elseScope])];
     // A branch without `else` that assigns a new name: Python code after it nearly always runs that branch.
@@ -1183,6 +1186,7 @@ export class Interpreter {
       fresh: new Set(),
       maybe: new Set(),
       uncertain: this.uncertain,
+      owner: this.frame,
       ...(counted && { counted: { ...counted, frames: this.frames.length, secondPasses: this.secondPasses } }),
     };
     this.loopAppends.push(frame);
@@ -2098,14 +2102,22 @@ export class Interpreter {
    * again what it held before the branch, and the branch's own values are kept in `writes`. `raised`: the branch left
    * by raising (it left, and returned nothing), so no path goes on from it.
    */
-  private runBranch(run: () => boolean): { left: boolean; raised: boolean; writes: AttributeWrites } {
+  private runBranch(run: () => boolean): { left: boolean; raised: boolean; writes: AttributeWrites; lists: SequenceWrites } {
     const writes = new AttributeWrites(this.uncertain);
+    const lists = new SequenceWrites();
     const returns = this.frame.returns.length;
     this.branchWrites.push(writes);
+    // In a pass of one of this function's loops that stands for several iterations, both branches keep changing the
+    // one list: what one iteration's branch appended, another iteration's reads (`if i == 0: states.append(s) else:
+    // s = states[j]`). Elsewhere each branch starts from the lists as they were.
+    const isolated = !this.loopAppends.some((l) => l.owner === this.frame);
+    const outerHook = isolated ? onSequenceChange((list) => lists.note(list)) : undefined;
     let left: boolean;
     try {
       left = run();
     } finally {
+      if (isolated) onSequenceChange(outerHook);
+      lists.settle();
       this.branchWrites.pop();
       writes.settle((object, name, prior) => {
         if (prior.value === undefined) object.attrs.delete(name);
@@ -2117,7 +2129,32 @@ export class Interpreter {
         } else maybe?.delete(name);
       }, (object, name) => ({ value: object.attrs.get(name), maybe: this.maybeAttrs.get(object)?.has(name) === true }));
     }
-    return { left, raised: left && this.frame.returns.length === returns, writes };
+    return { left, raised: left && this.frame.returns.length === returns, writes, lists };
+  }
+
+  /**
+   * Past an if/else, the lists its branches changed in place (each branch started from the list as it was before the
+   * statement: see SequenceWrites). A list changed by one branch that goes on, the others going on without touching
+   * it, holds what that branch left, as Python code after the statement nearly always means (`if use_bn:
+   * layers.append(nn.BatchNorm1d(h))`). Changed by two or more that go on, it holds the join of what they left: the
+   * same items where the lengths agree (`if tok == PAD: row.append(0) else: row.append(1)` appends one item, not
+   * two), and only what its items are like where they differ. A branch that leaves (return, raise) gives nothing.
+   */
+  private joinSequenceWrites(branches: { left: boolean; lists: SequenceWrites }[]): void {
+    const going = branches.filter((b) => !b.left);
+    const priors = new Map<ListValue, SequenceState>();
+    for (const b of branches) for (const [list, prior] of b.lists.priors) if (!priors.has(list)) priors.set(list, prior);
+    for (const [list, prior] of priors) {
+      const touched = going.filter((b) => b.lists.after.has(list));
+      if (touched.length === 0) continue;
+      sequenceChanging(list);
+      if (touched.length === 1) {
+        restoreSequence(list, touched[0].lists.after.get(list)!);
+        continue;
+      }
+      const states = going.map((b) => b.lists.after.get(list) ?? prior);
+      restoreSequence(list, joinedSequenceStates(states));
+    }
   }
 
   /**
@@ -4187,6 +4224,39 @@ interface AttributeState {
 }
 
 /** The attributes one branch of an if/else sets: what each held before the branch, and at its end. */
+/**
+ * The lists one if/else branch changed in place: each one's state before its first change in the branch, and at the
+ * branch's end (`settle` puts the state before back, so that the next branch starts from it).
+ */
+class SequenceWrites {
+  readonly priors = new Map<ListValue, SequenceState>();
+  readonly after = new Map<ListValue, SequenceState>();
+
+  note(list: ListValue): void {
+    if (!this.priors.has(list)) this.priors.set(list, sequenceState(list));
+  }
+
+  settle(): void {
+    for (const [list, prior] of this.priors) {
+      this.after.set(list, sequenceState(list));
+      restoreSequence(list, prior);
+    }
+  }
+}
+
+/** One state for several of one list: item by item where every state lists as many, else only what the items are like. */
+function joinedSequenceStates(states: SequenceState[]): SequenceState {
+  const first = states[0];
+  if (states.every((st) => !st.element && st.items.length === first.items.length)) {
+    const items = first.items.map((_, i) => joinAll(states.map((st) => st.items[i])) ?? UNKNOWN);
+    return { items };
+  }
+  const lengths = states.map((st) => (st.element ? st.length : st.items.length));
+  const length = lengths.every((n) => n !== undefined && n === lengths[0]) ? lengths[0] : undefined;
+  const element = joinAll(states.flatMap((st) => (st.element ? [st.element] : st.items))) ?? UNKNOWN;
+  return { items: [], element, ...(length !== undefined && { length }) };
+}
+
 class AttributeWrites {
   readonly priors = new Map<InstanceValue, Map<string, AttributeState>>();
   readonly after = new Map<InstanceValue, Map<string, AttributeState>>();

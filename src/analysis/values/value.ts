@@ -473,8 +473,50 @@ function holds(list: Value, target: Value, budget = { left: MAX_WEIGHT }): boole
  * Replaces a listed sequence's items in place (every name bound to it sees them), when they fit a listed sequence
  * (MAX_ITEMS items of MAX_WEIGHT at most). False, and the sequence unchanged, when they do not.
  */
+type SequenceValue = Extract<Value, { kind: 'list' | 'tuple' }>;
+
+/** What a list holds at one moment: a copy of its items, its element and its length (see restoreSequence). */
+export interface SequenceState {
+  items: Value[];
+  element?: Value;
+  length?: number;
+}
+
+let beforeChange: ((list: SequenceValue) => void) | undefined;
+
+/**
+ * Sets the function told before any list or tuple is changed in place by the functions below (the interpreter's
+ * if/else branches note what each changes: lists are shared by reference, so both paths would see each other's
+ * appends); returns the one it replaces, to put back.
+ */
+export function onSequenceChange(hook: ((list: SequenceValue) => void) | undefined): ((list: SequenceValue) => void) | undefined {
+  const previous = beforeChange;
+  beforeChange = hook;
+  return previous;
+}
+
+/** Tells the hook (see onSequenceChange) that `list` is about to change in place. */
+export function sequenceChanging(list: SequenceValue): void {
+  beforeChange?.(list);
+}
+
+export function sequenceState(list: SequenceValue): SequenceState {
+  return { items: [...list.items], ...(list.element && { element: list.element }), ...(list.length !== undefined && { length: list.length }) };
+}
+
+/** Puts a list back in a state sequenceState took (or a join of such states). */
+export function restoreSequence(list: SequenceValue, state: SequenceState): void {
+  list.items = [...state.items];
+  if (state.element) list.element = state.element;
+  else delete list.element;
+  if (state.length !== undefined) list.length = state.length;
+  else delete list.length;
+  weights.delete(list);
+}
+
 export function replaceItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, items: Value[]): boolean {
   if (items.length > MAX_ITEMS || items.some((a) => a === list || holds(a, list))) return false;
+  sequenceChanging(list);
   const before = { items: list.items, element: list.element, length: list.length };
   list.items = items;
   delete list.element;
@@ -490,6 +532,7 @@ export function replaceItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, i
 
 /** Appends to a list in place (lists are shared by reference), summarising it once it is too long. */
 export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, added: Value[]): void {
+  sequenceChanging(list);
   if (added.some((a) => a === list || holds(a, list))) added = added.map(() => UNKNOWN);
   if (!list.element && list.items.length + added.length <= MAX_ITEMS) {
     list.items.push(...added);
@@ -513,6 +556,7 @@ export function appendItems(list: Extract<Value, { kind: 'list' | 'tuple' }>, ad
  */
 export function setItem(list: Extract<Value, { kind: 'list' | 'tuple' }>, index: number | undefined, value: Value, join: (a: Value, b: Value) => Value, uncertain: boolean): void {
   if (value === list || holds(value, list)) value = UNKNOWN;
+  sequenceChanging(list);
   if (list.element) {
     list.element = join(list.element, value);
   } else if (index !== undefined) {
@@ -531,6 +575,7 @@ export function setItem(list: Extract<Value, { kind: 'list' | 'tuple' }>, index:
 
 /** In place: the list keeps only that its items are like `element`; how many it holds is no longer known. */
 export function forgetLength(list: Extract<Value, { kind: 'list' | 'tuple' }>, element: Value): void {
+  sequenceChanging(list);
   list.items = [];
   list.element = weightOf(element) > MAX_WEIGHT ? UNKNOWN : element;
   delete list.length;
@@ -540,6 +585,7 @@ export function forgetLength(list: Extract<Value, { kind: 'list' | 'tuple' }>, e
 /** `list.extend(other)` in place; a summary extends into a summary. */
 export function extendList(list: Extract<Value, { kind: 'list' | 'tuple' }>, other: Extract<Value, { kind: 'list' | 'tuple' }>): void {
   if (!other.element) return appendItems(list, other.items);
+  sequenceChanging(list);
   const a = sequenceLength(list);
   const b = sequenceLength(other);
   const wasEmpty = list.items.length === 0 && !list.element;
