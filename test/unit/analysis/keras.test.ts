@@ -71,6 +71,13 @@ describe('Keras rules', () => {
     assert.deepEqual(await codes('m = keras.Sequential([layers.LSTM(8, input_shape=(5, 2)), layers.Dense(3, activation="sigmoid")])\nm.compile(optimizer="adam",\n    loss="categorical_crossentropy")\n'), ['SL208@7']);
   });
 
+  it('SL208: binary_crossentropy on a softmax over three or more units, but not over two (the same loss and accuracy)', async () => {
+    const body = (units: number) => `enc = keras.Input(shape=(30,))\nh = layers.Bidirectional(layers.GRU(16))(layers.Embedding(800, 24)(enc))\nout = layers.Dense(${units}, activation="softmax")(h)\nclf = keras.Model(enc, out)\nclf.compile(optimizer="rmsprop", metrics=["accuracy"],\n    loss="binary_crossentropy")\nids = np.random.randint(0, 800, size=(64, 30))\nclf.fit(ids, keras.utils.to_categorical(np.random.randint(0, ${units}, size=(64,)), ${units}))\n`;
+    const sl208 = async (units: number) => (await keras(body(units))).findings.filter((f) => f.code === 'SL208').map((f) => f.range.start.line + 1);
+    assert.deepEqual(await sl208(2), []);
+    assert.deepEqual(await sl208(3), [10]);
+  });
+
   it('SL209: accuracy as the only metric of a classifier is an information hint, not a warning', async () => {
     const { findings } = await keras('m = keras.Sequential([layers.LSTM(8, input_shape=(5, 2)), layers.Dense(1, activation="sigmoid")])\nm.compile(optimizer="adam", loss="binary_crossentropy",\n    metrics=["accuracy"])\n');
     assert.deepEqual(findings.map((f) => [f.code, f.severity]), [['SL209', 'information']]);

@@ -53,7 +53,11 @@ export const kerasLossActivationMismatch: Rule = {
       if (event.method === 'compile') {
         if (activation === 'softmax' && units === 1) say(`${kerasLayerName(layer)} applies softmax to a single unit, which always outputs 1.0; use activation="sigmoid" for a binary output`);
         else if (loss === 'categorical_crossentropy' && activation === 'sigmoid') say(`categorical_crossentropy expects a probability distribution over classes, but ${kerasLayerName(layer)} uses sigmoid; use softmax (or binary_crossentropy for multi-label outputs)`);
-        else if (loss === 'binary_crossentropy' && activation === 'softmax' && units !== undefined && units > 1) say(`binary_crossentropy on a ${units}-way softmax (${kerasLayerName(layer)}) scores each class as a separate yes/no; use categorical_crossentropy (one-hot labels) or sparse_categorical_crossentropy (integer labels)`);
+        // A 2-way softmax under binary_crossentropy is the same model: its two outputs are p and 1 - p, so with one-hot labels
+        // the mean of the two binary terms is -log p of the true class (categorical cross-entropy), and binary accuracy
+        // (both outputs on the right side of 0.5) is categorical accuracy. From three units on, the losses and the
+        // accuracy part (each wrong class counts as a right "no").
+        else if (loss === 'binary_crossentropy' && activation === 'softmax' && units !== undefined && units > 2) say(`binary_crossentropy on a ${units}-way softmax (${kerasLayerName(layer)}) scores each class as a separate yes/no; use categorical_crossentropy (one-hot labels) or sparse_categorical_crossentropy (integer labels)`);
         return;
       }
       if (!LABEL_METHODS.has(event.method)) return;
