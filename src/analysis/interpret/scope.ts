@@ -1,5 +1,5 @@
 // Variable scopes, and how two control-flow paths join: a name keeps its value only where both paths agree.
-import { Dim, UNKNOWN_DIM, sameDim } from '../shapes/dim';
+import { Dim, DimInfo, UNKNOWN_DIM, sameDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, formatShape, shapeOf, trailing } from '../shapes/shape';
 import { MAX_WEIGHT, TensorValue, UNKNOWN, Value, joinedInts } from '../values/value';
 import { LayerArg, LayerDesc, moduleLayer } from '../layers/layer';
@@ -341,13 +341,37 @@ function joinShapes(a: Shape, b: Shape): Shape {
 
 function joinDims(a: Dim, b: Dim): Dim {
   if (sameDim(a, b)) {
-    // One symbol on both paths: at least what both are at least.
-    if (a.kind !== 'sym' || b.kind !== 'sym' || a.atLeast === b.atLeast) return a;
-    const { atLeast: _a, ...rest } = a;
-    return a.atLeast !== undefined && b.atLeast !== undefined ? { ...rest, atLeast: Math.min(a.atLeast, b.atLeast) } : rest;
+    if (a.kind !== 'sym' || b.kind !== 'sym') return a;
+    // One symbol on both paths: at least what both are at least, and a last batch only when both end on the same one
+    // (two loaders' batches are both `batch`).
+    let joined: Dim = a;
+    if (a.atLeast !== b.atLeast) {
+      const { atLeast: _least, ...rest } = joined;
+      joined = a.atLeast !== undefined && b.atLeast !== undefined ? { ...rest, atLeast: Math.min(a.atLeast, b.atLeast) } : rest;
+    }
+    if (!sameLastBatch(a.lastBatch, b.lastBatch)) {
+      const { lastBatch: _last, ...rest } = joined as Extract<Dim, { kind: 'sym' }>;
+      joined = rest;
+    }
+    return joined;
   }
   const role = a.role === b.role ? a.role : undefined;
   return role ? { kind: 'unknown', role } : UNKNOWN_DIM;
+}
+
+/** Symbols printed alike that also agree on what is known of their sizes (a least size, a loader's last batch). */
+function sameSizeBounds(a: readonly Dim[], b: readonly Dim[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    const y = b[i];
+    if (x.kind === 'sym' && y?.kind === 'sym' && (x.atLeast !== y.atLeast || !sameLastBatch(x.lastBatch, y.lastBatch))) return false;
+  }
+  return true;
+}
+
+function sameLastBatch(a: DimInfo['lastBatch'], b: DimInfo['lastBatch']): boolean {
+  if (a === b) return true;
+  return a !== undefined && b !== undefined && a.size === b.size && a.last === b.last && a.samples === b.samples && (a.per ?? 1) === (b.per ?? 1);
 }
 
 /** Whether two values are the same as far as the analysis knows; a walk past MAX_WEIGHT values answers no. */
@@ -365,7 +389,7 @@ export function sameValue(a: Value, b: Value, budget = { left: MAX_WEIGHT }): bo
     case 'none':
       return true;
     case 'tensor':
-      return b.kind === 'tensor' && formatShape(a.shape) === formatShape(b.shape) && a.dtype === b.dtype;
+      return b.kind === 'tensor' && formatShape(a.shape) === formatShape(b.shape) && a.dtype === b.dtype && sameSizeBounds(a.shape.dims, b.shape.dims);
     case 'tuple':
     case 'list': {
       const other = b as typeof a;

@@ -41,6 +41,23 @@ describe('the last batch of a DataLoader gets a pass of its own', () => {
     assert.equal(await shapeOf(attention(32), 'alpha'), undefined);
   });
 
+  it('keeps a last batch through a join only when both paths end on the same one', async () => {
+    const program = (a: number, b: number) => `import random
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+first = DataLoader(TensorDataset(torch.randn(${a}, 7, 1)), batch_size=16)
+second = DataLoader(TensorDataset(torch.randn(${b}, 7, 1)), batch_size=16)
+loader = first if random.random() > 0.5 else second
+for (x,) in loader:
+    s = x.squeeze()
+`;
+    assert.equal(await shapeOf(program(34, 34), 's'), '(B, 7)');
+    // 32 samples in batches of 16 say nothing of a last batch: a batch of that loader may hold one sample.
+    assert.equal(await shapeOf(program(34, 32), 's'), undefined);
+    assert.equal(await shapeOf(program(34, 35), 's'), undefined);
+  });
+
   it('runs the pass from what the loop carried: a state built for batch_size is reported once, by SL103', async () => {
     const result = await run(`import torch
 from torch.utils.data import DataLoader, TensorDataset
