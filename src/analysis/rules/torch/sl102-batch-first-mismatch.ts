@@ -89,7 +89,10 @@ export const batchFirstMismatch: Rule = {
       const corrected = `${base}[${items.join(', ')}]`;
       ctx.report({
         range: event.node.range,
-        message: `${ctx.text(event.node.range)} takes the last element of the batch axis (axis ${batchAxis}) of a ${timeAxis === 0 ? 'sequence-first' : 'batch-first'} output ${formatShape(value.shape)}; the last time step is ${corrected}`,
+        message:
+          `${ctx.text(event.node.range)} takes the last element of the batch axis (axis ${batchAxis}) of a ${timeAxis === 0 ? 'sequence-first' : 'batch-first'} output ${formatShape(value.shape)}; the last time step is ${corrected}` +
+          // The data's layout was not known: the layer's flag may be what misreads it.
+          (value.layoutFromFlag ? `, unless the data fed to ${layerName(value.layoutFromFlag)} is ${timeAxis === 0 ? 'batch-first' : 'sequence-first'}: then that layer needs batch_first=${timeAxis === 0 ? 'True' : 'False'}` : ''),
         related: value.origin ? [{ range: value.origin.range, message: `output ${formatShape(value.shape)} comes from here` }] : [],
         fixes: [
           fix(`Use ${corrected}`, [replace(event.node.range, corrected)], true),
