@@ -182,13 +182,38 @@ export function joinStrings(separator: string, items: Value): Value {
   return strValue(texts.join(separator));
 }
 
-/** `s.upper()`, `s.lower()` and `s.strip()` of an ASCII string (elsewhere Python's and JavaScript's tables differ). */
+/** `s.upper()`, `s.lower()`, `s.strip()`, `s.lstrip()` and `s.rstrip()` of an ASCII string (elsewhere Python's and JavaScript's tables differ). */
 export function changeCase(text: string, method: string): Value {
   if (!/^[\x00-\x7f]*$/.test(text)) return UNKNOWN;
   if (method === 'upper') return strValue(text.toUpperCase());
   if (method === 'lower') return strValue(text.toLowerCase());
   if (method === 'strip') return strValue(text.replace(/^[ \t\n\r\x0b\x0c\x1c-\x1f]+|[ \t\n\r\x0b\x0c\x1c-\x1f]+$/g, ''));
+  if (method === 'lstrip') return strValue(text.replace(/^[ \t\n\r\x0b\x0c\x1c-\x1f]+/, ''));
+  if (method === 'rstrip') return strValue(text.replace(/[ \t\n\r\x0b\x0c\x1c-\x1f]+$/, ''));
   return UNKNOWN;
+}
+
+/**
+ * `s.replace(old, new, count=-1)` of known strings, as Python gives it: every occurrence of `old`, left to right and
+ * not overlapping, or the first `count` of them. An empty `old` matches before each character and at the end. Text
+ * with characters past U+FFFF (one character in Python, two code units here) and results past MAX_STRING give unknown.
+ */
+export function replaceString(text: string, args: Value[], kwargs: Map<string, Value>): Value {
+  const [from, to] = args;
+  const countValue = args[2] ?? kwargs.get('count');
+  if (args.length < 2 || args.length > 3 || from?.kind !== 'str' || to?.kind !== 'str' || [...kwargs.keys()].some((k) => k !== 'count')) return UNKNOWN;
+  if (countValue && countValue.kind !== 'int' && countValue.kind !== 'bool') return UNKNOWN;
+  const count = countValue ? Number(countValue.value) : -1;
+  if (/[\ud800-\udfff]/.test(text + from.value + to.value)) return UNKNOWN;
+  const pieces = from.value === '' ? ['', ...text.split(''), ''] : text.split(from.value);
+  // Pieces joined by `new` where a match was replaced, by `old` past the count.
+  const limit = count < 0 ? pieces.length - 1 : Math.min(count, pieces.length - 1);
+  let out = pieces[0];
+  for (let i = 1; i < pieces.length; i++) {
+    out += (i <= limit ? to.value : from.value) + pieces[i];
+    if (out.length > MAX_STRING) return UNKNOWN;
+  }
+  return strValue(out);
 }
 
 /** Python's whitespace for str.split() with no separator, within ASCII (str.isspace). */
