@@ -213,7 +213,7 @@ export class AnalysisContext {
       name: rule.name,
       severity,
       range: report.range,
-      message: withVersions(rule, this.passNote ? report.message + this.passNote : report.message),
+      message: withVersions(rule, this.passNote && !report.passExplained ? report.message + this.passNote : report.message),
       related: withoutRepeats((report.related ?? []).flatMap((location) => this.located(location))),
       fixes: (report.fixes ?? []).filter((fix) => fix.edits.every((edit) => !foreignFileOf(edit.range))),
     });

@@ -112,6 +112,8 @@ export interface Report {
   fixes?: Fix[];
   /** Overrides the rule's default, e.g. a warning where the bug runs silently instead of raising. */
   severity?: Severity;
+  /** The message already says which iteration it is (a DataLoader's last batch): no note is added (AnalysisContext.passNote). */
+  passExplained?: boolean;
 }
 
 export interface RuleContext {

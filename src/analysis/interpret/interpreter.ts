@@ -22,7 +22,7 @@ import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMe
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
-import { atLastBatch, defaultCollate, loaderBatch, randomSplit, sampleOfSequence, subsetIndex, subsetOf, tensorDataset } from '../ops/data-loading';
+import { atFullBatch, atLastBatch, defaultCollate, loaderBatch, randomSplit, sampleOfSequence, subsetIndex, subsetOf, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
 import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
@@ -1356,14 +1356,17 @@ export class Interpreter {
    * batch_size does not divide, without drop_last): the loop variable is that last batch, its batch axis the last
    * batch's size, from the state the passes before left. What breaks only there (squeeze() dropping a one-sample
    * batch, a state built for batch_size) is reported, each message saying it is the last batch; hovers and `--stats`
-   * keep the other passes' sizes. Like a second pass, it runs only where no second pass is running.
+   * keep the other passes' sizes. What the loop carries from one batch to the next is what the batch before, a full
+   * one, left (a state kept across batches has batch_size rows). A statement of the body that skips the batch (`if
+   * x.size(0) != batch_size: continue`) ends the pass when its test holds there. Like a second pass, it runs only
+   * where no second pass is running.
    */
   private lastBatchPass(scope: Scope, from: Scope, stmt: A.For, iter: Value): Scope | undefined {
     if (this.secondPasses > 0) return undefined;
     const at = atLastBatch(this.iterationValue(iter));
     if (!at) return undefined;
     const last = scope.fork();
-    for (const [k, v] of from.vars) last.vars.set(k, v);
+    for (const [k, v] of from.vars) last.vars.set(k, atFullBatch(v));
     const { size, last: held, samples, loader, per = 1 } = at.lastBatch;
     const note = this.ctx.passNote;
     this.ctx.passNote = ` (on the last batch: the DataLoader${loader ? ` at line ${loader.range.start.line + 1}` : ''} splits ${samples} samples into batches of ${size / per} without drop_last, so its last batch holds ${held / per})`;
@@ -1372,7 +1375,15 @@ export class Interpreter {
     this.ctx.coverage.paused++;
     try {
       this.bind(stmt.target, at.value, last, null);
-      return this.execBlock(stmt.body, last) ? undefined : last;
+      for (const s of stmt.body) {
+        // `if x.size(0) != batch_size: continue` (or break) decided true: the loop skips this batch.
+        if (s.kind === 'if' && s.orelse.length === 0 && s.body.length === 1 && /^(continue|break)$/.test(this.ctx.text(s.body[0].range).trim())) {
+          if (truthValue(this.eval(s.test, last)) === true) return undefined;
+          continue;
+        }
+        if (this.execBlock([s], last)) return undefined;
+      }
+      return last;
     } finally {
       this.ctx.coverage.paused--;
       this.ctx.sitesPaused--;

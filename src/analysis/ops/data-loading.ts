@@ -139,11 +139,27 @@ export type LastBatch = NonNullable<Extract<Dim, { kind: 'sym' }>['lastBatch']>;
  * axis knows one; `lastBatch` is the first found, for messages.
  */
 export function atLastBatch(batch: Value): { value: Value; lastBatch: LastBatch } | undefined {
+  return atBatch(batch, (last) => last.last);
+}
+
+/**
+ * What a value carried from one iteration of a loop over such a loader to the next holds when the last batch comes:
+ * what the batch before it, a full one, left (a recurrent state kept across batches has batch_size rows). Only when a
+ * full batch comes before the last (more samples than batch_size); otherwise the value as it is.
+ */
+export function atFullBatch(value: Value): Value {
+  return atBatch(value, (last) => (last.samples > last.size ? last.size : undefined))?.value ?? value;
+}
+
+function atBatch(batch: Value, size: (last: LastBatch) => number | undefined): { value: Value; lastBatch: LastBatch } | undefined {
   let found: LastBatch | undefined;
   const dim = (d: Dim): Dim => {
     if (d.kind !== 'sym' || !d.lastBatch) return d;
+    const n = size(d.lastBatch);
+    if (n === undefined) return d;
     found ??= d.lastBatch;
-    return intDim(d.lastBatch.last, { role: 'batch', ...(d.lastBatch.loader ? { origin: d.lastBatch.loader } : {}) });
+    // The size keeps what it is the batch of, for messages that say why the last one is smaller (SL103).
+    return intDim(n, { role: 'batch', lastBatch: d.lastBatch, ...(d.lastBatch.loader ? { origin: d.lastBatch.loader } : {}) });
   };
   const walk = (v: Value, depth: number): Value => {
     if (depth > 8) return v;

@@ -58,6 +58,22 @@ for (x,) in loader:
     assert.equal(await shapeOf(program(34, 35), 's'), undefined);
   });
 
+  it('follows a loop that skips the last batch: no state is fed to it there', async () => {
+    const loop = (guard: string) => `import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+gru = torch.nn.GRU(8, 4, batch_first=True)
+loader = DataLoader(TensorDataset(torch.randn(33, 5, 8)), batch_size=16)
+h = torch.zeros(1, 16, 4)
+for (x,) in loader:
+${guard}
+`;
+    assert.deepEqual(await codes(loop('    if x.size(0) != 16:\n        continue\n    out, h = gru(x, h)')), []);
+    assert.deepEqual(await codes(loop('    if x.shape[0] < 16:\n        break\n    out, h = gru(x, h)')), []);
+    assert.deepEqual(await codes(loop('    if x.shape[0] == 16:\n        out, h = gru(x, h)')), []);
+    assert.deepEqual(await codes(loop('    if x.size(0) > 16:\n        continue\n    out, h = gru(x, h)')), ['SL103']);
+  });
+
   it('runs the pass from what the loop carried: a state built for batch_size is reported once, by SL103', async () => {
     const result = await run(`import torch
 from torch.utils.data import DataLoader, TensorDataset

@@ -43,18 +43,19 @@ function expectedState(event: LayerCallEvent, cell: boolean, stateRank: number):
 }
 
 /**
- * A state whose batch is the batch_size of the DataLoader the input comes from, when that loader's last batch is
- * smaller (its dataset's length is not a multiple of batch_size and drop_last is False): the state fits every batch
- * but the last, where PyTorch raises "Expected hidden[0] size (.., last, ..), got [.., batch_size, ..]".
+ * A state whose batch is the batch_size of the DataLoader the input comes from, on the pass of the loop over it that
+ * runs its last batch, smaller (its dataset's length is not a multiple of batch_size and drop_last is False): the
+ * state fits every batch but the last, where PyTorch raises "Expected hidden[0] size (.., last, ..), got [..,
+ * batch_size, ..]". A loop that skips that batch (`if x.size(0) != batch_size: continue`) never gets here.
  */
 function lastBatchMismatch(want: Dim[], got: Dim[]): { want: Dim[]; why: string } | undefined {
   if (want.length !== 3 || got.length !== 3) return undefined;
   const batch = want[1];
   const held = got[1];
-  if (batch.kind !== 'sym' || !batch.lastBatch || held.kind !== 'int' || held.value !== batch.lastBatch.size) return undefined;
+  if (batch.kind !== 'int' || !batch.lastBatch || batch.value !== batch.lastBatch.last || held.kind !== 'int' || held.value !== batch.lastBatch.size) return undefined;
   const { size, last, samples, loader } = batch.lastBatch;
   return {
-    want: [want[0], intDim(last), want[2]],
+    want,
     why: `, built for batches of ${size}: the DataLoader${loader ? ` (line ${loader.range.start.line + 1})` : ''} splits ${samples} samples into batches of ${size} without drop_last, so its last batch holds ${last} and the state no longer fits there; build the state from the input's batch (x.size(0) with batch_first=True, else x.size(1)) or pass drop_last=True`,
   };
 }
@@ -187,11 +188,9 @@ export const hiddenStateShape: Rule = {
         if (want.length === 2 && got.length === 3) continue;
         // Also wrong without any number disagreeing: the batch and layer axes swapped, provably by their symbols.
         const swapped = got.length === 3 && want.length === 3 && sameDim(got[0], want[1]) && sameDim(got[1], want[0]) && !sameDim(got[0], got[1]);
-        if (got.length !== want.length || swapped || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
-        else {
-          const last = lastBatchMismatch(want, got);
-          if (last) wrong.push({ name, want: last.want, got, tensor, cell, lastBatch: last.why });
-        }
+        const last = lastBatchMismatch(want, got);
+        if (last) wrong.push({ name, want: last.want, got, tensor, cell, lastBatch: last.why });
+        else if (got.length !== want.length || swapped || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
       }
       if (wrong.length === 0) return;
       const parts = wrong.map((w) => {
@@ -217,6 +216,7 @@ export const hiddenStateShape: Rule = {
         range: argumentInCall(argExpr?.range, event.call.range),
         message: `${layerName(event.layer)} expects ${parts.join('; and ')}`,
         related: [{ range: event.layer.call.range, message: `${event.layer.kind} defined here` }, ...wrong.filter((w) => w.tensor.origin).map((w) => ({ range: w.tensor.origin!.range, message: `${w.name} built here as ${show(w.got)}` }))],
+        ...(wrong.some((w) => w.lastBatch) && { passExplained: true }),
         fixes: edits.every((e) => e) ? [fix(wrong.length > 1 ? `Build ${wrong.map((w) => w.name).join(' and ')} with the expected shape` : `Build ${wrong[0].name} with the expected shape ${show(wrong[0].want)}`, unique, true)] : [],
       });
     },

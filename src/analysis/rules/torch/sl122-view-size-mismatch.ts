@@ -65,10 +65,10 @@ export function viewSizeClash(input: Dim[], requested: Dim[]): SizeClash | undef
 }
 
 /**
- * The clash on one of a DataLoader's batches: the input's one symbolic axis is a loader's batch (or a multiple of it)
+ * The clash on a DataLoader's full batches: the input's one symbolic axis is a loader's batch (or a multiple of it)
  * whose last batch is smaller (Dim.lastBatch), every other size and every requested one known. That axis holds
- * `size` rows on every batch but the last, which holds `last`, so the view raises on whichever of the two counts it
- * cannot hold.
+ * `size` rows on every batch but the last; the last batch, `last` rows, is checked on the pass of the loop that runs
+ * it (see Interpreter.lastBatchPass), since a loop may skip it.
  */
 export function lastBatchViewClash(input: Dim[], requested: Dim[]): SizeClash | undefined {
   const batches = input.filter((d) => d.kind !== 'int');
@@ -80,14 +80,11 @@ export function lastBatchViewClash(input: Dim[], requested: Dim[]): SizeClash | 
   const want = requested.reduce((p, d) => p * (d.kind === 'int' && d.value > 0 ? d.value : 1), 1);
   if (!Number.isSafeInteger(rest) || !Number.isSafeInteger(want) || rest === 0) return undefined;
   const fits = (rows: number) => (minus ? (rows * rest) % want === 0 : rows * rest === want);
-  const { size, last, samples, loader, per = 1 } = batch.lastBatch;
-  const which = !fits(size) ? size : !fits(last) ? last : undefined;
-  if (which === undefined) return undefined;
-  const numel = which * rest;
-  const rows = per === 1 ? '' : ` (${per} rows a sample)`;
-  const where = which === last
-    ? `on the last batch: the DataLoader${loader ? ` (line ${loader.range.start.line + 1})` : ''} splits ${samples} samples into batches of ${size / per} without drop_last, so its last batch holds ${last / per} and ${formatDim(batch)} is ${last} there${rows}: ${numel} elements`
-    : `with ${formatDim(batch)} = ${size} (full batches) the tensor holds ${numel} elements`;
+  const { size } = batch.lastBatch;
+  // The last batch is checked on the pass of the loop that runs it (a loop may skip it), with its size known.
+  if (fits(size)) return undefined;
+  const numel = size * rest;
+  const where = `with ${formatDim(batch)} = ${size} (full batches) the tensor holds ${numel} elements`;
   return {
     requested: `[${requested.map(formatDim).join(', ')}]`,
     numel,
