@@ -157,7 +157,13 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
         // Sorted known scalars keep their values in the new order; anything else keeps only its length.
         const reverse = kwargs.get('reverse')?.kind === 'bool' && (kwargs.get('reverse') as { value: boolean }).value;
         const scalars = items.every((v) => v.kind === 'int') || items.every((v) => v.kind === 'str');
-        if (!scalars || kwargs.has('key')) return summary('list', items.length);
+        if (!scalars) return summary('list', items.length);
+        // By a key not followed: the same items, in an order not known.
+        if (kwargs.has('key')) {
+          const permuted = sequence('list', [...items]);
+          if (items.length > 1) inArbitraryOrder.add(permuted);
+          return permuted;
+        }
         const ordered = [...items].sort((x, y) => {
           const [p, q] = [(x as { value: number | string }).value, (y as { value: number | string }).value];
           return p < q ? -1 : p > q ? 1 : 0;

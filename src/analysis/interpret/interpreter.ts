@@ -38,7 +38,7 @@ import { initialise, isInitialiser } from '../ops/init';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, commonElement, onSequenceChange, restoreSequence, sequenceChanging, sequenceState, type SequenceState, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, commonElement, joinedInts, onSequenceChange, restoreSequence, sequenceChanging, sequenceState, type SequenceState, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
@@ -52,7 +52,8 @@ import { sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
 import { paramsUsedAsSizes } from './sized-params';
-import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, splitString } from './strings';
+import { counterMethod, counterOf } from './counter';
+import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, replaceString, splitString } from './strings';
 
 const MAX_DEPTH = 10;
 /**
@@ -110,7 +111,7 @@ const CHEAP_RUN_STEPS = 3_000;
 const MAX_CHEAP_RUNS = 200;
 const STR_INT_METHODS = new Set(['index', 'rindex', 'find', 'rfind', 'count']);
 /** String methods whose result is computed when the string and the arguments are known. */
-const STR_STR_METHODS = new Set(['format', 'join', 'upper', 'lower', 'strip', 'split', 'rsplit']);
+const STR_STR_METHODS = new Set(['format', 'join', 'upper', 'lower', 'strip', 'lstrip', 'rstrip', 'split', 'rsplit', 'replace']);
 
 /** The kinds of value whose `type()` is each builtin class (a 'tuple' may also be a namedtuple, a subclass). */
 const BUILTIN_TYPE_KINDS: Record<string, Value['kind'][]> = {
@@ -1890,8 +1891,24 @@ export class Interpreter {
    * summary) when an item's filter or key is not known: the dict is then never a guess of fewer keys.
    */
   private unrolledDict(expr: A.Comprehension, keyExpr: A.Expr, iter: Value, scope: Scope): Value | undefined {
-    if ((iter.kind !== 'list' && iter.kind !== 'tuple') || iter.element || !this.mayUnroll(iter.items.length, MAX_DICT_UNROLL) || inArbitraryOrder.has(iter)) return undefined;
+    if ((iter.kind !== 'list' && iter.kind !== 'tuple') || iter.element || !this.mayUnroll(iter.items.length, MAX_DICT_UNROLL)) return undefined;
     const { target, ifs } = expr.generators[0];
+    // Items in an order Python decides (a set's, a sort by a key not followed): each item gives the same entry in any
+    // order, but an index enumerate pairs with it does not. With `for i, w in enumerate(...)` the keys are still known
+    // when they read only one of i and w (`{w: i for ...}` has every word as a key); the values are then any of those
+    // the items gave (an int between the least and the greatest).
+    const arbitrary = inArbitraryOrder.has(iter);
+    let joinValuesAfter = false;
+    if (arbitrary) {
+      if (ifs.length > 0) return undefined;
+      if (target.kind === 'tuple' || target.kind === 'list') {
+        if (target.items.length !== 2 || target.items.some((t) => t.kind !== 'name')) return undefined;
+        const keyText = this.ctx.text(keyExpr.range);
+        const reads = target.items.map((t) => new RegExp(`(^|[^.\\w])${(t as A.Name).id}\\b`).test(keyText));
+        if (reads[0] && reads[1]) return undefined;
+        joinValuesAfter = true;
+      } else if (target.kind !== 'name') return undefined;
+    }
     const entries = new Map<string, Value>();
     const n = iter.items.length;
     this.unrolled *= n;
@@ -1915,6 +1932,11 @@ export class Interpreter {
       }
     } finally {
       this.unrolled /= n;
+    }
+    if (joinValuesAfter) {
+      const values = [...entries.values()];
+      const any = joinedInts(values) ?? joinAll(values) ?? UNKNOWN;
+      for (const key of entries.keys()) entries.set(key, any);
     }
     return { kind: 'dict', entries };
   }
@@ -2304,7 +2326,11 @@ export class Interpreter {
       const window = step === undefined ? this.sliceWindow(s, scope) : undefined;
       return summary(value.kind, window && n !== undefined && window.maxStop <= n ? window.length : undefined, element);
     }
-    if (!value.element && (step === undefined || step === 1)) return sequence(value.kind, value.items.slice(start, stop));
+    if (!value.element && (step === undefined || step === 1)) {
+      const items = value.items.slice(start, stop);
+      // Items in an order not known: as many, each any of them.
+      return inArbitraryOrder.has(value) && items.length > 0 ? summary(value.kind, items.length, joinAll(value.items)) : sequence(value.kind, items);
+    }
     if (n === undefined || (step !== undefined && step !== 1)) return summary(value.kind, undefined, element);
     const from = start === undefined ? 0 : clampIndex(start, n);
     const to = stop === undefined ? n : clampIndex(stop, n);
@@ -2342,6 +2368,8 @@ export class Interpreter {
     if ((value.kind === 'tuple' || value.kind === 'list') && value.element) return value.element;
     if ((value.kind === 'tuple' || value.kind === 'list') && key.kind === 'int') {
       const i = key.value < 0 ? value.items.length + key.value : key.value;
+      // Items in an order Python decides (a set's, a sort by a key not followed): any of them may be at i.
+      if (value.items[i] && inArbitraryOrder.has(value)) return joinAll(value.items)!;
       return value.items[i] ?? UNKNOWN;
     }
     // An index not known (a loop counter: `forgets[i]` of the pieces of x.split(1)): one of the items, so what they
@@ -2804,11 +2832,22 @@ export class Interpreter {
         if (receiver.kind === 'str' && name === 'format') return formatBraces(receiver.value, args, kwargs);
         if (receiver.kind === 'str' && name === 'join' && args.length === 1) return joinStrings(receiver.value, args[0]);
         if (receiver.kind === 'str' && (name === 'split' || name === 'rsplit')) return splitString(receiver.value, args, kwargs, name === 'rsplit');
+        if (receiver.kind === 'str' && name === 'replace') return replaceString(receiver.value, args, kwargs);
         if (receiver.kind === 'str' && args.length === 0 && kwargs.size === 0) return changeCase(receiver.value, name);
         return UNKNOWN;
       case 'dict':
         if (receiver.parser || name === 'setdefault' || DICT_MUTATORS.has(name)) this.memo.mutated(receiver);
         if (receiver.parser) return parserMethod(receiver, name, args, kwargs);
+        if (receiver.counter) {
+          const counted = counterMethod(receiver, name, args, kwargs);
+          if (counted) return counted;
+          // subtract() adds the keys it is given, with negative counts, as update() adds them.
+          if (name === 'subtract') {
+            this.memo.mutated(receiver);
+            forgetEntries(receiver);
+            return NONE;
+          }
+        }
         if (name === 'get') {
           const key = args[0];
           if (key && key.kind !== 'str' && key.kind !== 'int') return anyEntry(receiver, args[1] ?? NONE);
@@ -2849,6 +2888,7 @@ export class Interpreter {
     }
     // An OrderedDict holds what a dict does; dicts keep their insertion order too.
     if (path === 'collections.OrderedDict') return callBuiltin('dict', args, kwargs, this, expr);
+    if (path === 'collections.Counter') return partial ? UNKNOWN : counterOf(args, kwargs);
     if (isNamedTupleFactory(path)) return partial ? UNKNOWN : namedTupleClass(path, args, kwargs, expr);
     if (path.startsWith('itertools.')) {
       const items = callItertools(path, args, kwargs);

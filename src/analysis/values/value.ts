@@ -245,6 +245,8 @@ export type Value =
       parser?: boolean;
       /** An nn.ModuleDict: its modules are attributes too (`self.transformer.wte`), as nn.Module.__getattr__ finds them. */
       moduleDict?: boolean;
+      /** A collections.Counter: item → count, with most_common (interpret/counter.ts). */
+      counter?: boolean;
       partial?: boolean;
       /**
        * What every key it does not list maps to, when one value stands for them all: a dict comprehension's value
