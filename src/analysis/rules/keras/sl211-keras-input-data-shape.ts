@@ -16,6 +16,19 @@ function pairs(declared: Value, data: Value): [Value, Value][] {
   return [[declared, data]];
 }
 
+/**
+ * The model was built through to a known output: one tensor of known rank, or the list a functional model is given
+ * as its outputs (outputs=[out], or several heads), each a tensor of known rank. The data is compared with the
+ * inputs only then, so a model whose building was lost gives no finding on its data.
+ */
+function builtOutput(output: Value): boolean {
+  if (output.kind === 'tensor') return output.shape.rankKnown;
+  if ((output.kind === 'list' || output.kind === 'tuple') && !output.element) {
+    return output.items.length > 0 && output.items.every((item) => item.kind === 'tensor' && item.shape.rankKnown);
+  }
+  return false;
+}
+
 export const kerasInputDataShape: Rule = {
   code: 'SL211',
   name: 'keras-input-data-shape',
@@ -38,8 +51,7 @@ export const kerasInputDataShape: Rule = {
       const data = event.args[0] ?? event.kwargs.get('x');
       if (!declared || !data) return;
       // A model that fails while it is built (a finding on a layer) never reaches fit: no cascade.
-      const output = event.model.output;
-      if (event.model.layers.some((l) => l.broken) || output.kind !== 'tensor' || !output.shape.rankKnown) return;
+      if (event.model.layers.some((l) => l.broken) || !builtOutput(event.model.output)) return;
       const refused = event.refused;
       if (refused && declared.kind === 'tensor' && data.kind === 'tensor' && !inputMismatch(declared, data)) {
         const w = formatShape(declared.shape);

@@ -92,6 +92,13 @@ export function lastBatchViewClash(input: Dim[], requested: Dim[]): SizeClash | 
   };
 }
 
+/** NumPy's own words for a reshape whose sizes do not hold the array: -1 is written newaxis, a one-size shape (5,). */
+function numpyReshapeError(requested: Dim[], numel: number | undefined): string | undefined {
+  if (numel === undefined || !requested.every((d) => d.kind === 'int')) return undefined;
+  const sizes = requested.map((d) => ((d as { value: number }).value === -1 ? 'newaxis' : String((d as { value: number }).value)));
+  return `"cannot reshape array of size ${numel} into shape (${sizes.join(',')}${sizes.length === 1 ? ',' : ''})"`;
+}
+
 function check(ctx: RuleContext, range: Range, call: string, t: Value, args: Value[]): void {
   if (t.kind !== 'tensor' || !t.shape.rankKnown) return;
   if (args.length === 1 && args[0].kind === 'dtype') return;
@@ -99,10 +106,11 @@ function check(ctx: RuleContext, range: Range, call: string, t: Value, args: Val
   if (!requested) return;
   const clash = viewSizeClash(t.shape.dims, requested) ?? lastBatchViewClash(t.shape.dims, requested);
   if (!clash) return;
-  const raises = clash.requested !== undefined ? `"shape '${clash.requested}' is invalid for input of size ${clash.numel}"` : `"shape '[…]' is invalid for input of size …"`;
+  const numpy = t.numpy ? numpyReshapeError(requested, clash.numel) : undefined;
+  const raises = numpy ?? (clash.requested !== undefined ? `"shape '${clash.requested}' is invalid for input of size ${clash.numel}"` : `"shape '[…]' is invalid for input of size …"`);
   ctx.report({
     range,
-    message: `${call} asks for (${requested.map(formatDim).join(', ')}) from a ${formatShape(t.shape)} tensor${originNote(t)}: ${clash.what}, so PyTorch raises ${raises}`,
+    message: `${call} asks for (${requested.map(formatDim).join(', ')}) from a ${formatShape(t.shape)} ${t.numpy ? 'NumPy array' : 'tensor'}${originNote(t)}: ${clash.what}, so ${numpy ? 'NumPy' : 'PyTorch'} raises ${raises}`,
     related: relatedOrigin(t, range, `the ${formatShape(t.shape)} tensor comes from here`),
     fixes: [],
   });
