@@ -2511,6 +2511,9 @@ export class Interpreter {
     // Integer arithmetic on an integer not known (a loop index, a size read at run time) is still an integer:
     // `data[i + seq_length]` drops an axis as `data[i]` does.
     if (INTEGER_OPS.has(op) && isInteger(left) && isInteger(right)) {
+      // `i * 1`, `1 * i` and `i // 1` are i itself: the same index, with its bounds (a dataset's `index * stride`).
+      const same = unitProduct(op, left, right);
+      if (same) return same;
       const role = productRole(op, left, right);
       const shiftOf = shiftOfSum(op, left, right);
       const dim = role ? { kind: 'unknown' as const, role } : UNKNOWN_DIM;
@@ -3613,6 +3616,13 @@ function shiftOfSum(op: string, left: Value, right: Value): { base: Value; by: n
   return undefined;
 }
 
+/** `i * 1`, `1 * i` or `i // 1` of an int i not known: i itself. */
+function unitProduct(op: string, left: Value, right: Value): Value | undefined {
+  if ((op === '*' || op === '//') && left.kind === 'symint' && right.kind === 'int' && right.value === 1) return left;
+  if (op === '*' && right.kind === 'symint' && left.kind === 'int' && left.value === 1) return right;
+  return undefined;
+}
+
 /** A slice bound evaluating it again shows the rules nothing twice: a name, or a sum of names and int literals. */
 function shiftBound(expr: A.Expr): boolean {
   if (expr.kind === 'name' || expr.kind === 'int') return true;
@@ -4134,10 +4144,10 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
 
 /** What add_argument's keywords say about reading the argument from a command line (see ops/argparse-command-line). */
 function argumentSpec(dest: string, flags: string[], positional: boolean, action: Value | undefined, type: Value | undefined, nargs: Value | undefined, choices: Value | undefined): ArgumentSpec {
-  const takes: ArgumentSpec['takes'] = positional || nargs !== undefined ? 'other'
+  const takes: ArgumentSpec['takes'] = nargs !== undefined ? 'other'
     : action === undefined || (action.kind === 'str' && action.value === 'store') ? 'value'
-    : action.kind === 'str' && action.value === 'store_true' ? 'true'
-    : action.kind === 'str' && action.value === 'store_false' ? 'false' : 'other';
+    : !positional && action.kind === 'str' && action.value === 'store_true' ? 'true'
+    : !positional && action.kind === 'str' && action.value === 'store_false' ? 'false' : 'other';
   const typePath = type?.kind === 'module' ? type.path : undefined;
   const convert: ArgumentSpec['convert'] = type === undefined || typePath === 'builtins.str' ? 'str' : typePath === 'builtins.int' ? 'int' : typePath === 'builtins.float' ? 'float' : typePath === 'builtins.bool' ? 'bool' : 'unknown';
   const listed = choices && (choices.kind === 'list' || choices.kind === 'tuple') && !choices.element && choices.items.every((c) => c.kind === 'str' || c.kind === 'int' || c.kind === 'float')

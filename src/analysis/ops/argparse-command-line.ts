@@ -1,10 +1,12 @@
 // argparse given a command line the program writes itself (`parser.parse_args(['--emsize', '64'])`, as notebooks and
 // rebuilt runs do): each option it names takes the value argparse would store, converted by its `type`, and every
 // other key keeps its default. Only the plain forms are read: an option named exactly by one of its flags, given as
-// `--name value` or `--name=value`, with the default action (one value) or store_true/store_false. Anything else
-// argparse would have to interpret further (positionals, nargs, other actions, abbreviations, combined short flags,
-// `--`, a value not among the choices, a value it cannot convert, a type the analysis cannot run) leaves the whole
-// command line unread, so every key is unknown, as before.
+// `--name value` or `--name=value`, with the default action (one value) or store_true/store_false, and positionals
+// of one value each (`add_argument('path')`), which take the tokens no option takes, in the order they were added,
+// as argparse does when every positional takes exactly one. Anything else argparse would have to interpret further
+// (nargs, other actions, abbreviations, combined short flags, `--`, a positional token that starts with `-`, more
+// or fewer positional tokens than positionals, a value not among the choices, a value it cannot convert, a type the
+// analysis cannot run) leaves the whole command line unread, so every key is unknown, as before.
 import { Value } from '../values/value';
 
 /** What one add_argument call accepts on a command line, as far as the analysis reads it. */
@@ -56,14 +58,22 @@ function converted(text: string, convert: ArgumentSpec['convert']): Value | unde
  */
 export function readCommandLine(parser: object, defaults: Map<string, Value>, tokens: string[]): Map<string, Value> | undefined {
   const specs = SPECS.get(parser);
-  if (!specs || specs.some((s) => s.flags.length === 0 || s.takes === 'other')) return undefined;
+  if (!specs || specs.some((s) => s.takes === 'other' || (s.flags.length === 0 && s.takes !== 'value'))) return undefined;
   if (specs.some((s) => s.flags.some((f) => NEGATIVE_NUMBER.test(f)))) return undefined;
   const byFlag = new Map<string, ArgumentSpec>();
   for (const spec of specs) for (const flag of spec.flags) byFlag.set(flag, spec);
+  const positionals = specs.filter((s) => s.flags.length === 0);
+  let nextPositional = 0;
   const values = new Map(defaults);
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i];
-    if (!token.startsWith('-') || token === '-' || token === '--') return undefined;
+    if (!token.startsWith('-')) {
+      // A positional token goes to the next positional; one too many is an error argparse exits on.
+      const spec = positionals[nextPositional++];
+      if (!spec || !store(values, spec, token)) return undefined;
+      continue;
+    }
+    if (token === '-' || token === '--') return undefined;
     const eq = token.startsWith('--') ? token.indexOf('=') : -1;
     const flag = eq === -1 ? token : token.slice(0, eq);
     const spec = byFlag.get(flag);
@@ -81,10 +91,17 @@ export function readCommandLine(parser: object, defaults: Map<string, Value>, to
       text = next;
       i++;
     }
-    const value = converted(text, spec.convert);
-    if (!value) return undefined;
-    if (spec.choices && !spec.choices.some((c) => (value.kind === 'str' || value.kind === 'int' || value.kind === 'float') && c === value.value)) return undefined;
-    values.set(spec.dest, value);
+    if (!store(values, spec, text)) return undefined;
   }
-  return values;
+  // A positional left without its token is an error argparse exits on ("the following arguments are required").
+  return nextPositional === positionals.length ? values : undefined;
+}
+
+/** Stores `text` as argparse would for `spec`: false when it cannot convert it or it is not among the choices. */
+function store(values: Map<string, Value>, spec: ArgumentSpec, text: string): boolean {
+  const value = converted(text, spec.convert);
+  if (!value) return false;
+  if (spec.choices && !spec.choices.some((c) => (value.kind === 'str' || value.kind === 'int' || value.kind === 'float') && c === value.value)) return false;
+  values.set(spec.dest, value);
+  return true;
 }

@@ -42,7 +42,19 @@ describe('argparse reading a command line written in the program', () => {
     assert.ok(outside === undefined || !/7/.test(outside), String(outside));
   });
 
-  it('forms argparse interprets further leave every value unknown: an abbreviation, a value int() refuses, a positional, nargs', async () => {
+  it('positionals of one value each take the tokens no option takes, in the order they were added', async () => {
+    const withPositionals = (line: string) => `${PARSER}\np.add_argument('path')\np.add_argument('mode', type=int)\nargs = p.parse_args(${line})\nx = torch.zeros(args.hidden, args.mode, len(args.path))\n`;
+    // Namespace(path='data/', hidden=40, mode=3) both ways, as Python's argparse prints.
+    assert.equal(await shapeOf(withPositionals("['data/', '--hidden', '40', '3']"), 'x'), '(40, 3, 5)');
+    assert.equal(await shapeOf(withPositionals("['--hidden', '40', 'data/', '--bi', '3']"), 'x'), '(40, 3, 5)');
+    // A positional left without its token, or a token too many: argparse exits, so nothing is read.
+    for (const line of ["['data/', '--hidden', '40']", "['a', '3', 'b']", "['data/', 'x', '--hidden', '40']"]) {
+      const shape = await shapeOf(withPositionals(line), 'x');
+      assert.ok(shape === undefined || !/40/.test(shape), `${line}: ${shape}`);
+    }
+  });
+
+  it('forms argparse interprets further leave every value unknown: an abbreviation, a value int() refuses, a token no positional takes, nargs', async () => {
     for (const line of ["['--hid', '40']", "['--hidden', '2.5']", "['--hidden', '40', 'extra']"]) {
       const shape = await hiddenOf(line);
       assert.ok(shape === undefined || !/^\((20|40), 2\)$/.test(shape), `${line}: ${shape}`);
@@ -50,6 +62,9 @@ describe('argparse reading a command line written in the program', () => {
     const withNargs = `${PARSER}\np.add_argument('--sizes', type=int, nargs='+', default=[1])\nargs = p.parse_args(['--hidden', '40'])\nx = torch.zeros(args.hidden, 2)\n`;
     const shape = await shapeOf(withNargs, 'x');
     assert.ok(shape === undefined || !/^\((20|40), 2\)$/.test(shape), String(shape));
+    const positionalNargs = `${PARSER}\np.add_argument('files', nargs='*')\nargs = p.parse_args(['a', '--hidden', '40'])\nx = torch.zeros(args.hidden, 2)\n`;
+    const positionalShape = await shapeOf(positionalNargs, 'x');
+    assert.ok(positionalShape === undefined || !/^\((20|40), 2\)$/.test(positionalShape), String(positionalShape));
   });
 
   it("an encoder output viewed with the hidden size instead of the LSTM's input size is caught when the command line sets them apart", async () => {

@@ -56,4 +56,32 @@ for t in range(10):
     assert.equal(await shapeOf(body, 'w'), '(20, 8)');
     assert.notEqual(await shapeOf(body, 'u'), '(20, 8)');
   });
+
+  it('an index times 1 (a stride of one) is the index itself, so its shifts still bound a window', async () => {
+    const body = (stride: number) => `import torch
+from torch.utils.data import Dataset, DataLoader
+
+class Strided(Dataset):
+    def __init__(self, data, sample_len=50, stride=${stride}):
+        self.data = data
+        self.sample_len = sample_len
+        self.stride = stride
+        self.ds_len = (self.data.shape[-1] - self.sample_len) // self.stride
+
+    def __len__(self):
+        return self.ds_len
+
+    def __getitem__(self, index):
+        start = index * self.stride
+        end = start + self.sample_len
+        return self.data[..., start:end]
+
+loader = DataLoader(Strided(torch.randn(4, 7, 300)), batch_size=8)
+for x in loader:
+    w = x
+`;
+    assert.equal(await shapeOf(body(1), 'w'), '(B, 4, 7, 50)');
+    // Another stride gives another index, whose bounds the analysis does not carry: no window is claimed.
+    assert.notEqual(await shapeOf(body(2), 'w'), '(B, 4, 7, 50)');
+  });
 });
