@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, Origin, UNKNOWN_DIM, exactProduct, intDim, knownProduct, neverOne, sameDim, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, cancelledLeftover, exactProduct, intDim, knownProduct, neverOne, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { Bounds, DType, TensorValue, UNKNOWN, Value, intValue, keepStepMarkers, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
@@ -201,6 +201,13 @@ function symbolTimesLeftover(t: TensorValue, others: Dim[]): Dim | undefined {
   return symDim(`${s.name}*${k}`, { scaled: { base: s, by: k }, ...(last ? { lastBatch: { ...last, size: last.size * k, last: last.last * k, per: (last.per ?? 1) * k } } : {}) });
 }
 
+/** The -1 of a view whose other sizes name the input's symbols (its batch read with size(0)): the known count left. */
+function symbolsCancelled(t: TensorValue, others: Dim[], origin: Origin): Dim {
+  if (!t.shape.rankKnown) return UNKNOWN_DIM;
+  const n = cancelledLeftover(t.shape.dims, others);
+  return n === undefined ? UNKNOWN_DIM : intDim(n, { origin });
+}
+
 /** view/reshape with at most one -1. */
 export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValue {
   const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
@@ -222,7 +229,7 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
     const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));
     out[minus] = unmatched.length === 1 ? unmatched[0] : symbolTimesLeftover(t, others) ?? UNKNOWN_DIM;
   } else {
-    out[minus] = symbolTimesLeftover(t, others) ?? leftoverOfMatched(t, others, origin) ?? UNKNOWN_DIM;
+    out[minus] = symbolTimesLeftover(t, others) ?? leftoverOfMatched(t, others, origin) ?? symbolsCancelled(t, others, origin);
   }
   return tensor(t, shapeOf(out), origin);
 }

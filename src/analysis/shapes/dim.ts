@@ -110,6 +110,46 @@ export function knownProduct(dims: readonly Dim[]): number {
   return product;
 }
 
+/**
+ * Known numbers multiplied, and the symbols left over, of a list of sizes (undefined when one is not known). A symbol
+ * that is another one times a known number (DimInfo.scaled: the B*150 rows a view's -1 merged from (B, 150, …)) counts
+ * as that symbol and its factor, so that it cancels against the same symbol elsewhere.
+ */
+export function sizeFactors(dims: readonly Dim[]): { product: number; symbols: string[] } | undefined {
+  let product = 1;
+  const symbols: string[] = [];
+  for (const dim of dims) {
+    let d: Dim = dim;
+    // Bounded: each step goes to a base that was built before the scaled symbol.
+    for (let depth = 0; d.kind === 'sym' && d.scaled && depth < 8; depth++) {
+      product *= d.scaled.by;
+      d = d.scaled.base;
+    }
+    if (d.kind === 'int') product *= d.value;
+    else if (d.kind === 'sym' && !d.scaled) symbols.push(d.name);
+    else return undefined;
+  }
+  return Number.isSafeInteger(product) ? { product, symbols } : undefined;
+}
+
+/**
+ * What a view's -1 holds when the symbols of the input and of the other requested sizes cancel exactly ((B*150, 33)
+ * viewed as (B, 150, -1): 33): the known count left over, when it is a whole positive number; else undefined.
+ */
+export function cancelledLeftover(input: readonly Dim[], others: readonly Dim[]): number | undefined {
+  const have = sizeFactors(input);
+  const want = sizeFactors(others);
+  if (!have || !want || !have.symbols.length || want.product <= 0 || have.product <= 0) return undefined;
+  const left = [...have.symbols];
+  for (const s of want.symbols) {
+    const i = left.indexOf(s);
+    if (i < 0) return undefined;
+    left.splice(i, 1);
+  }
+  if (left.length || have.product % want.product !== 0) return undefined;
+  return have.product / want.product;
+}
+
 /** The product of the sizes when every one is a known number (1 for none), else undefined. */
 export function exactProduct(dims: readonly Dim[]): number | undefined {
   return dims.every((d) => d.kind === 'int') ? knownProduct(dims) : undefined;

@@ -1,5 +1,5 @@
 import type { Range } from '../../findings';
-import { Dim, formatDim, knownProduct } from '../../shapes/dim';
+import { Dim, formatDim, knownProduct, sizeFactors } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { dimsFromSizeArgs, reshapeSizeArgs } from '../../ops/dims-from-values';
 import type { Value } from '../../values/value';
@@ -20,18 +20,6 @@ export interface SizeClash {
   what: string;
 }
 
-/** Known numbers multiplied, and the symbols left over, of a list of sizes (undefined when one is not known). */
-function factors(dims: Dim[]): { product: number; symbols: string[] } | undefined {
-  let product = 1;
-  const symbols: string[] = [];
-  for (const d of dims) {
-    if (d.kind === 'int') product *= d.value;
-    else if (d.kind === 'sym') symbols.push(d.name);
-    else return undefined;
-  }
-  return Number.isSafeInteger(product) ? { product, symbols } : undefined;
-}
-
 /**
  * The clash between a tensor's sizes and the sizes a view/reshape asks for, when it is certain (checked against
  * PyTorch 1.13 by test/unit/analysis/view-size-mismatch.test.ts on random shapes). A symbol that appears on both sides
@@ -41,8 +29,8 @@ function factors(dims: Dim[]): { product: number; symbols: string[] } | undefine
 export function viewSizeClash(input: Dim[], requested: Dim[]): SizeClash | undefined {
   const minus = requested.filter((d) => d.kind === 'int' && d.value === -1).length;
   if (minus > 1 || requested.some((d) => d.kind === 'int' && d.value < -1)) return undefined;
-  const have = factors(input);
-  const want = factors(requested.filter((d) => !(d.kind === 'int' && d.value === -1)));
+  const have = sizeFactors(input);
+  const want = sizeFactors(requested.filter((d) => !(d.kind === 'int' && d.value === -1)));
   if (!have || !want || have.product === 0 || want.product === 0) return undefined;
   const left = [...have.symbols];
   for (const s of want.symbols) {
