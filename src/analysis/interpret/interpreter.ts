@@ -1352,6 +1352,9 @@ export class Interpreter {
     }
   }
 
+  /** Passes of a DataLoader's last batch running now (see lastBatchPass). */
+  private lastBatchPasses = 0;
+
   /**
    * One more pass of a loop over a DataLoader whose last batch is known to be smaller (a dataset of known length that
    * batch_size does not divide, without drop_last): the loop variable is that last batch, its batch axis the last
@@ -1359,11 +1362,12 @@ export class Interpreter {
    * batch, a state built for batch_size) is reported, each message saying it is the last batch; hovers and `--stats`
    * keep the other passes' sizes. What the loop carries from one batch to the next is what the batch before, a full
    * one, left (a state kept across batches has batch_size rows). A statement of the body that skips the batch (`if
-   * x.size(0) != batch_size: continue`) ends the pass when its test holds there. Like a second pass, it runs only
-   * where no second pass is running.
+   * x.size(0) != batch_size: continue`) ends the pass when its test holds there. It runs in a second pass too (a
+   * validation loop run only on some training steps), but not inside another last batch's pass, and loops inside it get
+   * no second pass: each loop over a loader adds one pass, never a product of them.
    */
   private lastBatchPass(scope: Scope, from: Scope, stmt: A.For, iter: Value): Scope | undefined {
-    if (this.secondPasses > 0) return undefined;
+    if (this.lastBatchPasses > 0) return undefined;
     const at = atLastBatch(this.iterationValue(iter));
     if (!at) return undefined;
     const last = scope.fork();
@@ -1372,6 +1376,7 @@ export class Interpreter {
     const note = this.ctx.passNote;
     this.ctx.passNote = ` (on the last batch: the DataLoader${loader ? ` at line ${loader.range.start.line + 1}` : ''} splits ${samples} samples into batches of ${size / per} without drop_last, so its last batch holds ${held / per})`;
     this.secondPasses++;
+    this.lastBatchPasses++;
     this.ctx.sitesPaused++;
     this.ctx.coverage.paused++;
     try {
@@ -1388,6 +1393,7 @@ export class Interpreter {
     } finally {
       this.ctx.coverage.paused--;
       this.ctx.sitesPaused--;
+      this.lastBatchPasses--;
       this.secondPasses--;
       this.ctx.passNote = note;
     }
