@@ -329,6 +329,9 @@ interface LoopAppends {
   owner: Frame;
 }
 
+/** How many in-place reshapes one analysis follows back to the callers' names (Interpreter.reshapedTensors). */
+const MAX_RESHAPED_TENSORS = 256;
+
 /** A loop's text that may leave it early or skip the rest of a pass: it does not certainly run its body on every pass. */
 const LEAVES_OR_SKIPS = /\b(break|continue|return|raise|yield)\b/;
 
@@ -2611,11 +2614,13 @@ export class Interpreter {
     const called: Value = inPlace && callee.kind === 'method' ? { kind: 'method', receiver: callee.receiver, name: inPlace } : callee;
     this.callSite = scope;
     let result: Value;
+    const reshapedBefore = this.reshapedTensors.length;
     try {
       result = this.callValue(called, args, kwargs, expr, false);
     } finally {
       this.callSite = undefined;
     }
+    if (callee.kind === 'function' && this.reshapedTensors.length > reshapedBefore) this.seeReshapedArguments(reshapedBefore, scope);
     if (inPlace !== undefined && expr.func.kind === 'attribute') this.rebindInPlace(expr.func.object, result, scope);
     if (numpyResize) return NONE;
     if (callee.kind === 'method' && callee.receiver.kind === 'tensor' && writesValuesInPlace(callee.name) && expr.func.kind === 'attribute') this.forgetWrittenValues(expr.func.object, scope);
@@ -2630,7 +2635,29 @@ export class Interpreter {
   private rebindInPlace(receiver: A.Expr, result: Value, scope: Scope): void {
     if (receiver.kind === 'attribute' && receiver.attr === 'data') return;
     const value = result.kind === 'tensor' ? result : UNKNOWN;
+    const old = receiver.kind === 'name' ? scope.lookup(receiver.id) : undefined;
+    if (old?.kind === 'tensor' && this.reshapedTensors.length < MAX_RESHAPED_TENSORS) this.reshapedTensors.push([old, value]);
     this.updateTarget(receiver, scope, () => value);
+  }
+
+  /**
+   * Tensors reshaped in place through a name (`v.resize_(data.size())`), with what they became, in order: when the
+   * name was a function's parameter, the caller's names bound to the same tensor see the change too (see
+   * seeReshapedArguments).
+   */
+  private readonly reshapedTensors: [TensorValue, Value][] = [];
+
+  /**
+   * After a call of the program's own function, the names of the calling scope bound to a tensor the call reshaped in
+   * place (`utils.loadData(image, batch)` whose body does `v.resize_(batch.size())`) hold what it became.
+   */
+  private seeReshapedArguments(from: number, scope: Scope): void {
+    for (let i = from; i < this.reshapedTensors.length; i++) {
+      const [old, now] = this.reshapedTensors[i];
+      const names = new Set<string>();
+      for (let s: Scope | undefined = scope; s; s = s.parent) for (const [k, v] of s.vars) if (v === old) names.add(k);
+      for (const k of names) if (scope.lookup(k) === old) scope.set(k, now);
+    }
   }
 
   /**
