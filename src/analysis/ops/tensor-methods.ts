@@ -201,7 +201,10 @@ function symbolTimesLeftover(t: TensorValue, others: Dim[]): Dim | undefined {
   return symDim(`${s.name}*${k}`, { scaled: { base: s, by: k }, ...(last ? { lastBatch: { ...last, size: last.size * k, last: last.last * k, per: (last.per ?? 1) * k } } : {}) });
 }
 
-/** The -1 of a view whose other sizes name the input's symbols (its batch read with size(0)): the known count left. */
+/**
+ * The -1 of a view whose other sizes name the input's symbols (its batch read with size(0)) and known numbers: the
+ * known count left (`x.reshape(batch, -1, time)` of (B, 62, 40, T) with `batch, elec, n_freq, time = x.shape`: 2480).
+ */
 function symbolsCancelled(t: TensorValue, others: Dim[], origin: Origin): Dim {
   if (!t.shape.rankKnown) return UNKNOWN_DIM;
   const n = cancelledLeftover(t.shape.dims, others);
@@ -229,25 +232,9 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
     const unmatched = t.shape.dims.filter((d) => !others.some((o) => sameDim(o, d)));
     out[minus] = unmatched.length === 1 ? unmatched[0] : symbolTimesLeftover(t, others) ?? UNKNOWN_DIM;
   } else {
-    out[minus] = symbolTimesLeftover(t, others) ?? leftoverOfMatched(t, others, origin) ?? symbolsCancelled(t, others, origin);
+    out[minus] = symbolTimesLeftover(t, others) ?? symbolsCancelled(t, others, origin);
   }
   return tensor(t, shapeOf(out), origin);
-}
-
-/**
- * The -1 of a view whose other sizes are each one axis of the input, taken once (`x.reshape(batch, -1, time)` of
- * (B, 62, 40, T) with `batch, elec, n_freq, time = x.shape`): the product of the axes left over, when all are known.
- */
-function leftoverOfMatched(t: TensorValue, others: Dim[], origin: Origin): Dim | undefined {
-  if (!t.shape.rankKnown || others.length >= t.shape.dims.length) return undefined;
-  const left = [...t.shape.dims];
-  for (const o of others) {
-    const at = left.findIndex((d) => sameDim(o, d));
-    if (at === -1) return undefined;
-    left.splice(at, 1);
-  }
-  const product = exactProduct(left);
-  return product !== undefined && left.length >= 1 ? intDim(product, { origin }) : undefined;
 }
 
 /** `.T`, and NumPy's `transpose()` without an order: every axis in reverse order. */

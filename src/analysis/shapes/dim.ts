@@ -115,7 +115,7 @@ export function knownProduct(dims: readonly Dim[]): number {
  * that is another one times a known number (DimInfo.scaled: the B*150 rows a view's -1 merged from (B, 150, …)) counts
  * as that symbol and its factor, so that it cancels against the same symbol elsewhere.
  */
-export function sizeFactors(dims: readonly Dim[]): { product: number; symbols: string[] } | undefined {
+function sizeFactors(dims: readonly Dim[]): { product: number; symbols: string[] } | undefined {
   let product = 1;
   const symbols: string[] = [];
   for (const dim of dims) {
@@ -133,21 +133,31 @@ export function sizeFactors(dims: readonly Dim[]): { product: number; symbols: s
 }
 
 /**
- * What a view's -1 holds when the symbols of the input and of the other requested sizes cancel exactly ((B*150, 33)
- * viewed as (B, 150, -1): 33): the known count left over, when it is a whole positive number; else undefined.
+ * Two lists of sizes factored (sizeFactors) when their symbols cancel exactly: every symbol of `others` is one of
+ * `input`'s, and none of `input`'s is left over. Gives both known products and `input`'s symbols; undefined otherwise.
  */
-export function cancelledLeftover(input: readonly Dim[], others: readonly Dim[]): number | undefined {
+export function cancelledFactors(input: readonly Dim[], others: readonly Dim[]): { have: number; want: number; symbols: string[] } | undefined {
   const have = sizeFactors(input);
   const want = sizeFactors(others);
-  if (!have || !want || !have.symbols.length || want.product <= 0 || have.product <= 0) return undefined;
+  if (!have || !want) return undefined;
   const left = [...have.symbols];
   for (const s of want.symbols) {
     const i = left.indexOf(s);
     if (i < 0) return undefined;
     left.splice(i, 1);
   }
-  if (left.length || have.product % want.product !== 0) return undefined;
-  return have.product / want.product;
+  return left.length ? undefined : { have: have.product, want: want.product, symbols: have.symbols };
+}
+
+/**
+ * What a view's -1 holds when the symbols of the input and of the other requested sizes cancel exactly ((B*150, 33)
+ * viewed as (B, 150, -1): 33; (B, 62, 40, T) viewed as (B, -1, T): 2480): the known count left over, when it is a
+ * whole positive number; else undefined.
+ */
+export function cancelledLeftover(input: readonly Dim[], others: readonly Dim[]): number | undefined {
+  const c = cancelledFactors(input, others);
+  if (!c || !c.symbols.length || c.want <= 0 || c.have <= 0 || c.have % c.want !== 0) return undefined;
+  return c.have / c.want;
 }
 
 /** The product of the sizes when every one is a known number (1 for none), else undefined. */

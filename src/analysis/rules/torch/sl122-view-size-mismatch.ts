@@ -1,5 +1,5 @@
 import type { Range } from '../../findings';
-import { Dim, formatDim, knownProduct, sizeFactors } from '../../shapes/dim';
+import { Dim, cancelledFactors, formatDim, knownProduct } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { dimsFromSizeArgs, reshapeSizeArgs } from '../../ops/dims-from-values';
 import type { Value } from '../../values/value';
@@ -29,26 +29,18 @@ export interface SizeClash {
 export function viewSizeClash(input: Dim[], requested: Dim[]): SizeClash | undefined {
   const minus = requested.filter((d) => d.kind === 'int' && d.value === -1).length;
   if (minus > 1 || requested.some((d) => d.kind === 'int' && d.value < -1)) return undefined;
-  const have = sizeFactors(input);
-  const want = sizeFactors(requested.filter((d) => !(d.kind === 'int' && d.value === -1)));
-  if (!have || !want || have.product === 0 || want.product === 0) return undefined;
-  const left = [...have.symbols];
-  for (const s of want.symbols) {
-    const i = left.indexOf(s);
-    if (i < 0) return undefined;
-    left.splice(i, 1);
-  }
   // A symbol of the input's left over multiplies its count by a number not known: the counts may then agree.
-  if (left.length) return undefined;
-  const fits = minus ? have.product % want.product === 0 : have.product === want.product;
+  const c = cancelledFactors(input, requested.filter((d) => !(d.kind === 'int' && d.value === -1)));
+  if (!c || c.have === 0 || c.want === 0) return undefined;
+  const fits = minus ? c.have % c.want === 0 : c.have === c.want;
   if (fits) return undefined;
   const allKnown = requested.every((d) => d.kind === 'int') && input.every((d) => d.kind === 'int');
-  const per = have.symbols.length ? ` per ${have.symbols.map((s) => formatDim({ kind: 'sym', name: s })).join(' × ')}` : '';
+  const per = c.symbols.length ? ` per ${c.symbols.map((s) => formatDim({ kind: 'sym', name: s })).join(' × ')}` : '';
   return {
-    ...(allKnown ? { requested: `[${requested.map(formatDim).join(', ')}]`, numel: have.product } : {}),
+    ...(allKnown ? { requested: `[${requested.map(formatDim).join(', ')}]`, numel: c.have } : {}),
     what: minus
-      ? `${have.product} elements${per} do not divide into rows of ${want.product}`
-      : `${have.product} elements${per} against ${want.product}`,
+      ? `${c.have} elements${per} do not divide into rows of ${c.want}`
+      : `${c.have} elements${per} against ${c.want}`,
   };
 }
 
