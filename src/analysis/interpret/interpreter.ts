@@ -22,7 +22,7 @@ import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMe
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
-import { atFullBatch, atLastBatch, defaultCollate, loaderBatch, randomSplit, sampleOfSequence, subsetIndex, subsetOf, tensorDataset } from '../ops/data-loading';
+import { atFullBatch, atLastBatch, defaultCollate, lastBatchSplit, loaderBatch, randomSplit, sampleOfSequence, subsetIndex, subsetOf, tensorDataset } from '../ops/data-loading';
 import { torchtextAttribute, torchtextCall, torchtextClass, torchtextMethod, torchtextSuperInit } from '../ops/torchtext';
 import { forgetTokenizer, tokenizerAttribute, tokenizerMethod } from '../ops/keras-text';
 import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/rank-from-unpacking';
@@ -1375,9 +1375,9 @@ export class Interpreter {
     if (!at) return undefined;
     const last = scope.fork();
     for (const [k, v] of from.vars) last.vars.set(k, atFullBatch(v));
-    const { size, last: held, samples, loader, per = 1 } = at.lastBatch;
+    const loader = at.lastBatch.loader;
     const note = this.ctx.passNote;
-    this.ctx.passNote = ` (on the last batch: the DataLoader${loader ? ` at line ${loader.range.start.line + 1}` : ''} splits ${samples} samples into batches of ${size / per} without drop_last, so its last batch holds ${held / per})`;
+    this.ctx.passNote = ` (on the last batch: the DataLoader${loader ? ` at line ${loader.range.start.line + 1}` : ''} ${lastBatchSplit(at.lastBatch)})`;
     this.secondPasses++;
     this.lastBatchPasses++;
     this.ctx.sitesPaused++;

@@ -133,6 +133,12 @@ export function randomSplit(sample: Value | undefined, lengths: Value | undefine
 /** What a DataLoader's smaller last batch is: see Dim.lastBatch. */
 export type LastBatch = NonNullable<Extract<Dim, { kind: 'sym' }>['lastBatch']>;
 
+/** How a loader comes to a smaller last batch, for messages: "splits 65 samples into batches of 64 without drop_last, so its last batch holds 1". */
+export function lastBatchSplit(last: LastBatch): string {
+  const per = last.per ?? 1;
+  return `splits ${last.samples} samples into batches of ${last.size / per} without drop_last, so its last batch holds ${last.last / per}`;
+}
+
 /**
  * A batch as the loader's last one holds it: every batch axis that knows its last batch is smaller (Dim.lastBatch)
  * becomes that last size, in tensors, tuples, lists and dicts (enumerate's pairs, a collated dict). Undefined when no

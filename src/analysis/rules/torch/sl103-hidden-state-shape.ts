@@ -9,6 +9,7 @@ import { argumentInCall, layerName, keywordExpr } from './describe';
 import { hiddenStateShowsLayout } from './sl102-batch-first-mismatch';
 import { isRecurrentCell, isRecurrentOrCellKind } from './sl101-rnn-input-size-mismatch';
 import { argDim, argInt } from '../../layers/layer';
+import { lastBatchSplit } from '../../ops/data-loading';
 
 function stateValue(event: LayerCallEvent): Value | undefined {
   return event.args[1] ?? event.kwargs.get('hx');
@@ -48,16 +49,13 @@ function expectedState(event: LayerCallEvent, cell: boolean, stateRank: number):
  * state fits every batch but the last, where PyTorch raises "Expected hidden[0] size (.., last, ..), got [..,
  * batch_size, ..]". A loop that skips that batch (`if x.size(0) != batch_size: continue`) never gets here.
  */
-function lastBatchMismatch(want: Dim[], got: Dim[]): { want: Dim[]; why: string } | undefined {
+function lastBatchMismatch(want: Dim[], got: Dim[]): string | undefined {
   if (want.length !== 3 || got.length !== 3) return undefined;
   const batch = want[1];
   const held = got[1];
   if (batch.kind !== 'int' || !batch.lastBatch || batch.value !== batch.lastBatch.last || held.kind !== 'int' || held.value !== batch.lastBatch.size) return undefined;
-  const { size, last, samples, loader } = batch.lastBatch;
-  return {
-    want,
-    why: `, built for batches of ${size}: the DataLoader${loader ? ` (line ${loader.range.start.line + 1})` : ''} splits ${samples} samples into batches of ${size} without drop_last, so its last batch holds ${last} and the state no longer fits there; build the state from the input's batch (x.size(0) with batch_first=True, else x.size(1)) or pass drop_last=True`,
-  };
+  const { size, loader } = batch.lastBatch;
+  return `, built for batches of ${size}: the DataLoader${loader ? ` (line ${loader.range.start.line + 1})` : ''} ${lastBatchSplit(batch.lastBatch)} and the state no longer fits there; build the state from the input's batch (x.size(0) with batch_first=True, else x.size(1)) or pass drop_last=True`;
 }
 
 function show(dims: Dim[]): string {
@@ -188,8 +186,8 @@ export const hiddenStateShape: Rule = {
         if (want.length === 2 && got.length === 3) continue;
         // Also wrong without any number disagreeing: the batch and layer axes swapped, provably by their symbols.
         const swapped = got.length === 3 && want.length === 3 && sameDim(got[0], want[1]) && sameDim(got[1], want[0]) && !sameDim(got[0], got[1]);
-        const last = lastBatchMismatch(want, got);
-        if (last) wrong.push({ name, want: last.want, got, tensor, cell, lastBatch: last.why });
+        const lastBatch = lastBatchMismatch(want, got);
+        if (lastBatch) wrong.push({ name, want, got, tensor, cell, lastBatch });
         else if (got.length !== want.length || swapped || want.some((d, i) => conflicting(d, got[i]))) wrong.push({ name, want, got, tensor, cell });
       }
       if (wrong.length === 0) return;
