@@ -39,6 +39,9 @@ function namespace(scope: Scope): Value {
 
 export class WorkspaceImports implements ImportFollower {
   private readonly scopes = new Map<string, Scope>();
+  /** The importers run as scripts, and the runs of files that had already run as modules (they count as files too). */
+  private readonly scripts = new Set<string>();
+  private reruns = 0;
   private depth = 0;
   /** Other files whose text this analysis used: it must be redone when one of them changes. */
   readonly dependencies = new Set<string>();
@@ -114,14 +117,19 @@ export class WorkspaceImports implements ImportFollower {
   }
 
   private run(path: string, interp: Interpreter, asScript: boolean): Scope | undefined {
-    if (this.scopes.size >= WORKSPACE_LIMITS.maxFiles || this.depth >= WORKSPACE_LIMITS.maxDepth) return undefined;
+    if (this.scopes.size + this.reruns >= WORKSPACE_LIMITS.maxFiles || this.depth >= WORKSPACE_LIMITS.maxDepth) return undefined;
     const source = this.workspace.provider.read(path);
     if (source === undefined || source.length > WORKSPACE_LIMITS.maxBytes) return undefined;
     this.dependencies.add(path);
     const { module } = this.parsed.get(path, source);
     const scope = new Scope();
-    // Registered before it runs: a circular import sees the names defined so far, as in Python.
-    this.scopes.set(path, scope);
+    // Registered before it runs: a circular import sees the names defined so far, as in Python. A file another
+    // importer already imported runs again as the script it also is, in a scope of its own (`from train import
+    // transforms` in predict.py runs train.py's top level, not its `if __name__ == '__main__':` block); what
+    // imports it keeps the module it got.
+    if (!this.scopes.has(path)) this.scopes.set(path, scope);
+    else this.reruns++;
+    if (asScript) this.scripts.add(path);
     this.depth++;
     try {
       interp.runForeign(module.body, scope, asScript, asScript ? IMPORTER_STEPS : MODULE_STEPS);
@@ -137,7 +145,7 @@ export class WorkspaceImports implements ImportFollower {
     if (interp.classes.length === 0 && interp.functions.length === 0) return;
     const scripts: Scope[] = [];
     for (const path of this.importers.importersOf(this.analysedPath, this.workspace)) {
-      if (this.scopes.has(path)) continue;
+      if (this.scripts.has(path)) continue;
       const scope = this.run(path, interp, true);
       if (scope) scripts.push(scope);
     }

@@ -178,6 +178,19 @@ describe('following workspace imports', () => {
     assert.match(found[0].message, /input_size=10\b/);
   });
 
+  it('an importer another importer imported first still runs as the script it is', () => {
+    const files: Record<string, string> = {
+      '/ws/model.py': 'import torch.nn as nn\n\nclass Tagger(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.rnn = nn.GRU(10, 4)\n\n    def forward(self, x):\n        out, h = self.rnn(x)\n        return out\n',
+      // evaluate.py imports train.py as a module first: train's top level runs there with __name__ == 'train'.
+      '/ws/evaluate.py': 'import torch\nfrom model import Tagger\nfrom train import FEATURES\n',
+      '/ws/train.py': "import torch\nfrom model import Tagger\nFEATURES = 12\n\ndef main():\n    tagger = Tagger()\n    out = tagger(torch.randn(2, 3, FEATURES))\n\nif __name__ == '__main__':\n    main()\n",
+    };
+    const ws = memoryWorkspace(root, files);
+    const found = analyzer.analyze(files['/ws/model.py'], '/ws/model.py', ws).findings.filter(loud);
+    assert.deepEqual(found.map((f) => `${f.code}@${f.range.start.line + 1}`), ['SL101@9']);
+    assert.match(found[0].message, /12/);
+  });
+
   it('a module imported by many files is parsed once per text', () => {
     const files: Record<string, string> = { '/ws/config.py': 'HIDDEN = 16\n' };
     for (let i = 0; i < 5; i++) files[`/ws/user${i}.py`] = 'import torch.nn as nn\nimport config\nrnn = nn.GRU(config.HIDDEN, 4)\n';
