@@ -53,6 +53,7 @@ import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
 import { paramsUsedAsSizes } from './sized-params';
 import { counterMethod, counterOf } from './counter';
+import { extrapolate, namesAssignedOnlyAtTop, readsTarget } from './last-iteration';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, replaceString, splitString } from './strings';
 
 const MAX_DEPTH = 10;
@@ -1143,16 +1144,17 @@ export class Interpreter {
     const text = this.ctx.text(stmt.range);
     // A loop over a sequence of known length that nothing leaves early or skips runs its body exactly that often.
     const counted = count !== undefined && !LEAVES_OR_SKIPS.test(text) ? { iterations: count, text } : undefined;
-    const { again, last } = this.loop(() => {
+    const { again, final, last } = this.loop(() => {
       this.bind(stmt.target, this.iterationValue(iter), branch, null);
       const left = this.execBlock(stmt.body, branch);
       // A loop known to run at least twice, that nothing leaves early, certainly runs its second iteration from what
       // the first left.
       const twice = count !== undefined && count >= 2 && !/\b(break|return|raise|yield)\b/.test(text);
       const again = left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.laterIterationValue(iter), s, null), stmt.body, twice);
-      return { left, again, last: left ? undefined : this.lastBatchPass(scope, again ?? branch, stmt, iter) };
+      const final = again && twice && counted ? this.lastIterationPass(scope, branch, again, stmt, iter, counted.iterations) : undefined;
+      return { left, again, final, last: left ? undefined : this.lastBatchPass(scope, again ?? branch, stmt, iter) };
     }, stmt.body, counted);
-    const passes = [branch, ...(again ? [again] : []), ...(last ? [last] : [])];
+    const passes = [branch, ...(again ? [again] : []), ...(final ? [final] : []), ...(last ? [last] : [])];
     // A loop certainly run (a known count of at least one, nothing leaving early or skipping) leaves what its
     // iterations left, never the state before it: `loss = 0` then `loss += criterion(...)` over range(200) is a tensor.
     if (counted && counted.iterations >= 1) {
@@ -1355,6 +1357,58 @@ export class Interpreter {
     }
   }
 
+  /** Passes of a counted loop's last iteration running now (see lastIterationPass). */
+  private lastIterationPasses = 0;
+
+  /**
+   * One more pass of a loop that runs a known number of times (`count`, at least 3), nothing leaving or skipping,
+   * whose body does not read the loop variable: its last iteration, from the state its first two passes extrapolate
+   * to when what it carries grows by the same step on each (see last-iteration.ts). `first` and `second` are the
+   * states after the first pass and after the exact second. What breaks only there (a sequence grown past a position
+   * table) is reported with a note saying so; hovers and `--stats` keep the other passes. It runs neither inside
+   * another pass of its kind nor inside a last batch's, and loops inside it get no second pass.
+   */
+  private lastIterationPass(scope: Scope, first: Scope, second: Scope, stmt: A.For, iter: Value, count: number): Scope | undefined {
+    if (count < 3 || this.lastIterationPasses > 0 || this.lastBatchPasses > 0 || this.secondPasses > 0) return undefined;
+    if (readsTarget(stmt.target, stmt.body)) return undefined;
+    const growable = namesAssignedOnlyAtTop(stmt.body);
+    const last = scope.fork();
+    const grown: string[] = [];
+    for (const [k, after] of second.vars) {
+      const before = scope.has(k) ? scope.lookup(k) : undefined;
+      const once = first.vars.get(k) ?? before;
+      if (before === undefined || once === undefined) {
+        last.vars.set(k, after);
+        continue;
+      }
+      const next = extrapolate(before, once, after, count - 1);
+      if (next === 'same') last.vars.set(k, after);
+      else if (next === undefined) last.vars.set(k, joinValues(once, after));
+      else {
+        if (!growable.has(k)) return undefined;
+        last.vars.set(k, next.value);
+        grown.push(`${k} from ${next.from} before the loop to ${next.to} entering the last pass`);
+      }
+    }
+    if (grown.length === 0) return undefined;
+    const note = this.ctx.passNote;
+    this.ctx.passNote = ` (on the last of the ${count} passes of the loop at line ${stmt.range.start.line + 1}, which grows ${grown.join(', and ')}, by the same step each pass)`;
+    this.secondPasses++;
+    this.lastIterationPasses++;
+    this.ctx.sitesPaused++;
+    this.ctx.coverage.paused++;
+    try {
+      this.bind(stmt.target, this.laterIterationValue(iter), last, null);
+      return this.execBlock(stmt.body, last) ? undefined : last;
+    } finally {
+      this.ctx.coverage.paused--;
+      this.ctx.sitesPaused--;
+      this.lastIterationPasses--;
+      this.secondPasses--;
+      this.ctx.passNote = note;
+    }
+  }
+
   /** Passes of a DataLoader's last batch running now (see lastBatchPass). */
   private lastBatchPasses = 0;
 
@@ -1370,7 +1424,7 @@ export class Interpreter {
    * no second pass: each loop over a loader adds one pass, never a product of them.
    */
   private lastBatchPass(scope: Scope, from: Scope, stmt: A.For, iter: Value): Scope | undefined {
-    if (this.lastBatchPasses > 0) return undefined;
+    if (this.lastBatchPasses > 0 || this.lastIterationPasses > 0) return undefined;
     const at = atLastBatch(this.iterationValue(iter));
     if (!at) return undefined;
     const last = scope.fork();
