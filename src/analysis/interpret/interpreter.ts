@@ -2690,7 +2690,12 @@ export class Interpreter {
     if (receiver.kind === 'attribute' && receiver.attr === 'data') return;
     const value = result.kind === 'tensor' ? result : UNKNOWN;
     const old = receiver.kind === 'name' ? scope.lookup(receiver.id) : undefined;
-    if (old?.kind === 'tensor' && this.reshapedTensors.length < MAX_RESHAPED_TENSORS) this.reshapedTensors.push([old, value]);
+    if (old?.kind === 'tensor' && this.reshapedTensors.length < MAX_RESHAPED_TENSORS) {
+      this.reshapedTensors.push([old, value]);
+      // The callers' names bound to that tensor see the change (seeReshapedArguments): a run that made it is not kept
+      // for later calls, which must make it again.
+      this.memo.effect();
+    }
     this.updateTarget(receiver, scope, () => value);
   }
 

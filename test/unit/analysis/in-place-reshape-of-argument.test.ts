@@ -25,6 +25,40 @@ describe('a tensor argument reshaped in place by the function it is given to', (
     assert.equal(await shapeOf(program('v.resize_'), 'image'), '(4, 3, 10)');
   });
 
+  it('on every call: a run of the function is not reused for a later call with the same arguments', async () => {
+    // train() and validate() each fill the module's placeholder; inside the loop's pass the name the first call
+    // rebound is the loop's, and validate() reads the module's: its load() must resize that tensor again, not take
+    // the first run's result (PyTorch 1.13 runs this program to its end).
+    const twice = `import torch
+import torch.nn as nn
+
+
+def load(v, data):
+    v.resize_(data.size()).copy_(data)
+
+
+conv = nn.Conv1d(1, 4, 3)
+image = torch.zeros(4, 3, 10)
+batch = torch.randn(4, 1, 10)
+
+
+def train():
+    load(image, batch)
+    return conv(image)
+
+
+def validate():
+    load(image, batch)
+    return conv(image)
+
+
+for epoch in range(100):
+    loss = train()
+    score = validate()
+`;
+    assert.deepEqual(await codes(twice), []);
+  });
+
   it('keeps its shape when only its .data was resized', async () => {
     assert.deepEqual(await codes(program('v.data.resize_')), ['SL139']);
   });
