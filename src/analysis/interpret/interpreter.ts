@@ -861,7 +861,8 @@ export class Interpreter {
   private execImport(stmt: A.Import, scope: Scope): void {
     for (const entry of stmt.names) {
       if (this.imports?.bindImport(stmt, entry, scope, this)) continue;
-      const { module, name, alias } = entry;
+      const { name, alias } = entry;
+      const module = libraryModule(entry.module);
       if (name === '*') continue;
       if (name !== undefined) {
         const path = `${module}.${name}`;
@@ -869,8 +870,8 @@ export class Interpreter {
       } else if (alias) {
         scope.set(alias, { kind: 'module', path: module });
       } else {
-        const head = module.split('.')[0];
-        scope.set(head, { kind: 'module', path: head });
+        // `import tensorflow_core.python.keras` binds the name written, to the library it stands for.
+        scope.set(entry.module.split('.')[0], { kind: 'module', path: module.split('.')[0] });
       }
     }
   }
@@ -4088,6 +4089,15 @@ function torchLayerKind(path: string): string | undefined {
 }
 
 /** torch.nn.modules.rnn.GRU → torch.nn.GRU; keras aliases are left to the Keras analyzer. */
+/**
+ * The library a module name stands for. TensorFlow 2.0 and 2.1 installed their code as the package `tensorflow_core`,
+ * which `tensorflow` re-exported (`tensorflow_core.python.keras.layers.LSTM` is tf.keras's LSTM): IDEs of the time
+ * wrote such imports.
+ */
+export function libraryModule(module: string): string {
+  return module === 'tensorflow_core' || module.startsWith('tensorflow_core.') ? `tensorflow${module.slice('tensorflow_core'.length)}` : module;
+}
+
 export function normalisePath(path: string): string {
   return path.startsWith('torch.nn.modules.') ? path.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.') : path;
 }

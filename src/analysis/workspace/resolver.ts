@@ -8,7 +8,7 @@ import type { ModuleProvider } from './provider';
  * with such a name is not followed, so `import torch` always means PyTorch.
  */
 const MODELLED = new Set([
-  'torch', 'torchvision', 'torchtext', 'torchaudio', 'keras', 'tensorflow', 'tf', 'numpy', 'np', 'argparse', 'types', 'string',
+  'torch', 'torchvision', 'torchtext', 'torchaudio', 'keras', 'tensorflow', 'tensorflow_core', 'tf', 'numpy', 'np', 'argparse', 'types', 'string',
   'math', 'random', 'builtins', 'os', 'sys', 'typing', 'collections', 'dataclasses', 'functools', 'itertools', 'json', 're',
   'time', 'logging', 'pickle', 'copy', 'sklearn', 'scipy', 'pandas', 'transformers', '__future__',
 ]);
