@@ -685,6 +685,30 @@ def _(r):
     return f"import numpy as np\nfrom sklearn.preprocessing import {scaler}\nx = {data}\nsc = {scaler}()\ny = torch.from_numpy({call})"
 
 
+@op("np-random-choice")
+def _(r):
+    s = sizes(r, r.randint(1, 3))
+    size = r.choice([f"size={tup(s)}", tup(s)] if len(s) > 1 else [f"size={s[0]}", str(s[0]), f"size={tup(s)}"])
+    n = r.randint(2, 9)
+    pop = r.choice([str(n), json.dumps([r.randint(0, 20) for _ in range(n)]), json.dumps([round(r.random(), 2) for _ in range(n)]), f"np.arange({n})"])
+    draw = r.choice([f"np.random.choice({pop}, {size})", f"np.random.default_rng(0).choice({pop}, {size})", f"np.random.choice({pop}, {size}, replace=True)"])
+    return f"import numpy as np\ny = torch.from_numpy({draw})"
+
+
+@op("sklearn-encoders")
+def _(r):
+    n = r.randint(3, 12)
+    k = r.randint(2, 5)
+    ids = f"np.random.randint(0, {k}, size={r.choice([f'({n},)', f'({n}, 1)'])})"
+    form = r.choice([
+        f"y = torch.from_numpy(LabelEncoder().fit_transform({ids}))",
+        f"enc = LabelEncoder()\nenc.fit(x)\ny = torch.from_numpy(enc.transform(x))",
+        f"y = torch.from_numpy(OneHotEncoder(sparse=False).fit_transform(np.random.randint(0, {k}, size=({n}, {r.randint(1, 3)}))))",
+        f"enc = OneHotEncoder(sparse_output=False)\ny = torch.from_numpy(enc.fit(x.reshape(-1, 1)).transform(x.reshape(-1, 1)))",
+    ])
+    return f"import numpy as np\nfrom sklearn.preprocessing import LabelEncoder, OneHotEncoder\nx = np.random.randint(0, {k}, size=({n},))\n{form}"
+
+
 @op("casts")
 def _(r):
     s = sizes(r, r.randint(1, 3))

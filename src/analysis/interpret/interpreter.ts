@@ -18,7 +18,7 @@ import { docoptCall } from '../ops/docopt';
 import { ArgumentSpec, forgetArguments, readCommandLine, recordArgument } from '../ops/argparse-command-line';
 import { fftCall, kaldiFeatures } from '../ops/spectral';
 import { audioTransformKind } from '../layers/torch/audio';
-import { FrameIndex, asArrays, frameAttribute, frameDelete, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall, readerRaises } from '../ops/pandas';
+import { FrameIndex, asArrays, frameAttribute, frameDelete, frameLabelStore, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall, readerRaises } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
 import { packedDataShape, rnnUtility } from '../ops/rnn-utils';
@@ -43,6 +43,7 @@ import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
 import { callItertools } from './itertools';
+import { HYPERPARAMETERS_CLASS, TUNER_CLASS, hyperParameterMethod, isTunerPath, tunerOf } from './keras-tuner';
 import { givenField, isNamedTupleFactory, namedTupleAttribute, namedTupleClass, namedTupleInstance, namedTupleMethod } from './named-tuples';
 import { pythonRandomCall } from './python-random';
 import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
@@ -1596,6 +1597,16 @@ export class Interpreter {
         return;
       }
       case 'subscript': {
+        // `df.loc[...] = v` / `df.at[...] = v` may add a row or a column to the frame every name bound to it sees.
+        if (target.value.kind === 'attribute' && (target.value.attr === 'loc' || target.value.attr === 'at')) {
+          const owner = this.eval(target.value.object, scope);
+          if (isFrame(owner)) {
+            this.memo.effect();
+            frameLabelStore(owner);
+            this.memo.mutated(owner);
+            return;
+          }
+        }
         const object = this.eval(target.value, scope);
         this.memo.effect();
         if (object.kind === 'tensor') {
@@ -2843,6 +2854,22 @@ export class Interpreter {
     }
   }
 
+  /**
+   * A KerasTuner search: one trial builds the hypermodel's model with hyperparameters not known (a function of hp, or
+   * an instance's build(hp)) and fits it with search's own arguments, which search passes on to fit.
+   */
+  private tunerSearch(hypermodel: Value, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    this.memo.effect();
+    const hp: Value = { kind: 'qualname', name: HYPERPARAMETERS_CLASS };
+    let model: Value;
+    if (hypermodel.kind === 'instance') {
+      const build = this.findMethod(hypermodel.cls, 'build');
+      model = build ? this.callFunction(build, [hp], new Map(), hypermodel, this.ownerOf(hypermodel.cls, build)) : UNKNOWN;
+    } else model = this.callValue(hypermodel, [hp], new Map(), expr, false);
+    if (model.kind === 'kmodel' || (model.kind === 'instance' && model.cls.isKerasModel)) this.callMethod(model, 'fit', args, kwargs, expr);
+    return NONE;
+  }
+
   private callMethod(receiver: Value, name: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     const origin = this.originOf(expr);
     switch (receiver.kind) {
@@ -2894,6 +2921,8 @@ export class Interpreter {
       case 'qualname':
         if (receiver.torchtext || receiver.tokenizer || receiver.frame) this.memo.effect();
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
+        if (receiver.name === TUNER_CLASS) return name === 'search' && receiver.hypermodel ? this.tunerSearch(receiver.hypermodel, args, kwargs, expr) : UNKNOWN;
+        if (receiver.name === HYPERPARAMETERS_CLASS) return hyperParameterMethod(name, args, kwargs);
         if (receiver.tokenizer) return tokenizerMethod(receiver, name, args, kwargs) ?? forgetTokenizer(receiver, name);
         if (receiver.frame) {
           if (!isFrame(receiver)) return UNKNOWN;
@@ -3019,6 +3048,7 @@ export class Interpreter {
     // The newer API's generator has its own methods (`rng = np.random.default_rng(0); rng.integers(0, 10, size=5)`).
     if (path === 'numpy.random.default_rng' || path === GENERATOR) return { kind: 'module', path: GENERATOR };
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
+    if (isTunerPath(path)) return partial ? UNKNOWN : tunerOf(args, kwargs);
     if (path.startsWith('pandas.')) {
       if (partial) return UNKNOWN;
       // A reader given a number for its file raises: nothing after it runs on this path.

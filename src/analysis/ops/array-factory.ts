@@ -26,12 +26,14 @@ const NUMPY: Record<string, string> = {
   'numpy.random.normal': 'normal',
   'numpy.random.standard_normal': 'standard_normal',
   'numpy.random.randint': 'randint',
+  'numpy.random.choice': 'choice',
   // The methods of a numpy.random.Generator (`rng = np.random.default_rng(0)`, see GENERATOR below).
   'numpy.random.Generator.random': 'rand',
   'numpy.random.Generator.uniform': 'uniform',
   'numpy.random.Generator.normal': 'normal',
   'numpy.random.Generator.standard_normal': 'standard_normal',
   'numpy.random.Generator.integers': 'integers',
+  'numpy.random.Generator.choice': 'choice',
   'tensorflow.constant': 'tensor',
   'tensorflow.convert_to_tensor': 'tensor',
   'tensorflow.zeros': 'zeros',
@@ -84,6 +86,63 @@ function numpyRandint(args: Value[], kwargs: Map<string, Value>, origin: Origin)
   return tensorFactory('randint', [low ?? UNKNOWN, high ?? UNKNOWN, size], new Map(), origin) ?? UNKNOWN;
 }
 
+/**
+ * np.random.choice(a, size=None, replace=True, p=None) (and a Generator's choice): items drawn from a 1-D population,
+ * range(a) when a is an int. With a size, an array of it holding the population's items: ints stay in the range of
+ * range(a) or of the listed ints, floats are floats, other items (strings) give an array whose dtype is not named.
+ * Without a size NumPy gives one item, an int from range(a) here, anything else not followed. A population NumPy
+ * refuses (not 1-D, empty) and more items than it holds drawn without replacement give unknown.
+ */
+function numpyChoice(args: Value[], kwargs: Map<string, Value>, origin: Origin): Value {
+  const a = args[0] ?? kwargs.get('a');
+  const size = args[1] ?? kwargs.get('size');
+  const replace = args[2] ?? kwargs.get('replace');
+  let count: number | undefined;
+  let dtype: TensorValue['dtype'] = 'unknown';
+  let min: number | undefined;
+  let max: number | undefined;
+  if (a?.kind === 'int') {
+    if (a.value <= 0) return UNKNOWN;
+    count = a.value;
+    dtype = 'long';
+    min = 0;
+    max = a.value - 1;
+  } else if (a?.kind === 'list' || a?.kind === 'tuple') {
+    if (!a.items.length || ('element' in a && a.element)) return UNKNOWN;
+    count = a.items.length;
+    if (a.items.every((v) => v.kind === 'int')) {
+      const values = a.items.map((v) => (v as { value: number }).value);
+      dtype = 'long';
+      min = Math.min(...values);
+      max = Math.max(...values);
+    } else if (a.items.every((v) => v.kind === 'int' || v.kind === 'float')) dtype = 'float';
+    else if (!a.items.every((v) => v.kind === 'str')) return UNKNOWN;
+  } else if (a?.kind === 'tensor') {
+    if (!a.shape.rankKnown || a.shape.dims.length !== 1) return UNKNOWN;
+    count = a.shape.dims[0].kind === 'int' ? a.shape.dims[0].value : undefined;
+    dtype = a.dtype;
+    min = a.minValue;
+    max = a.maxValue;
+  } else return UNKNOWN;
+  if (size === undefined || size.kind === 'none') {
+    return dtype === 'long' && min !== undefined && max !== undefined && a?.kind === 'int' ? { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min, max } } : UNKNOWN;
+  }
+  const made = tensorFactory('rand', [size], new Map(), origin);
+  if (made?.kind !== 'tensor') return UNKNOWN;
+  if (replace?.kind === 'bool' && !replace.value) {
+    const total = made.shape.rankKnown && made.shape.dims.every((d) => d.kind === 'int') ? made.shape.dims.reduce((n, d) => n * (d as { value: number }).value, 1) : undefined;
+    if (count === undefined || total === undefined || total > count) return UNKNOWN;
+  } else if (replace !== undefined && replace.kind !== 'bool') return UNKNOWN;
+  return {
+    ...made,
+    dtype,
+    minValue: dtype === 'long' ? min : undefined,
+    maxValue: dtype === 'long' ? max : undefined,
+    minBoundOnly: dtype === 'long' && min !== undefined ? true : undefined,
+    maxBoundOnly: dtype === 'long' && max !== undefined ? true : undefined,
+  };
+}
+
 export function arrayFactory(path: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): Value | undefined {
   const made = arrayOf(path, args, kwargs, origin);
   return made?.kind === 'tensor' && path.startsWith('numpy.') ? { ...made, numpy: true } : made;
@@ -118,6 +177,7 @@ function arrayOf(path: string, args: Value[], kwargs: Map<string, Value>, origin
     return tensorFactory('randn', size && size.kind !== 'none' ? [size] : [], new Map(), origin);
   }
   if (kind === 'randint') return numpyRandint(args, kwargs, origin);
+  if (kind === 'choice') return numpyChoice(args, kwargs, origin);
   if (kind === 'integers') {
     // Generator.integers(low, high=None, size=None, dtype, endpoint=False): np.random.randint's ints, high included
     // when endpoint=True.

@@ -63,7 +63,13 @@ export function sklearnCall(path: string, args: Value[], kwargs: Map<string, Val
     const classes = sizeArg(args, kwargs, 5, 'n_classes', 2);
     return { kind: 'tuple', items: [tensor([dim(n), dim(f)], 'float', origin), tensor([dim(n)], 'long', origin, 0, classes === undefined ? undefined : classes - 1)] };
   }
-  if (SCALERS.has(path) || CROSS_VALIDATORS.has(path)) return { kind: 'qualname', name: path };
+  if (SCALERS.has(path) || CROSS_VALIDATORS.has(path) || path === LABEL_ENCODER) return { kind: 'qualname', name: path };
+  // OneHotEncoder gives a scipy sparse matrix unless sparse=False (scikit-learn up to 1.3) or sparse_output=False
+  // (1.2 on) asks for an array; the sparse matrix is not followed.
+  if (path === ONE_HOT_ENCODER) {
+    const dense = [kwargs.get('sparse'), kwargs.get('sparse_output')].some((v) => v?.kind === 'bool' && !v.value);
+    return dense ? { kind: 'qualname', name: path } : UNKNOWN;
+  }
   if (path === 'sklearn.model_selection.train_test_split' || path === 'sklearn.cross_validation.train_test_split') {
     const arrays = args.filter((a) => a.kind === 'tensor') as TensorValue[];
     if (arrays.length !== args.length || !arrays.length) return UNKNOWN;
@@ -79,6 +85,9 @@ export function sklearnCall(path: string, args: Value[], kwargs: Map<string, Val
 
 /** The scalers of sklearn.preprocessing: each scales every feature on its own, so X keeps its (samples, features) shape. */
 const SCALERS = new Set(['MinMaxScaler', 'StandardScaler', 'MaxAbsScaler', 'RobustScaler'].map((n) => `sklearn.preprocessing.${n}`));
+
+const LABEL_ENCODER = 'sklearn.preprocessing.LabelEncoder';
+const ONE_HOT_ENCODER = 'sklearn.preprocessing.OneHotEncoder';
 
 /** The cross-validators of sklearn.model_selection, whose split(X, y) yields (train, test) index arrays. */
 const CROSS_VALIDATORS = new Set(
@@ -111,12 +120,49 @@ function crossValidationSplits(x: Value | undefined, origin: Origin): Value {
  */
 export function sklearnMethod(path: string, name: string, args: Value[], kwargs: Map<string, Value>, receiver: Value, origin: Origin): Value | undefined {
   if (CROSS_VALIDATORS.has(path)) return name === 'split' ? crossValidationSplits(args[0] ?? kwargs.get('X'), origin) : undefined;
+  if (path === LABEL_ENCODER) return labelEncoderMethod(name, args[0] ?? kwargs.get('y'), receiver, origin);
+  if (path === ONE_HOT_ENCODER) return oneHotEncoderMethod(name, args[0] ?? kwargs.get('X'), receiver, origin);
   if (!SCALERS.has(path)) return undefined;
   const x = args[0] ?? kwargs.get('X');
   if (name === 'fit') return receiver;
   if (name !== 'fit_transform' && name !== 'transform' && name !== 'inverse_transform') return undefined;
   if (x?.kind !== 'tensor' || !x.shape.rankKnown || x.shape.dims.length !== 2) return UNKNOWN;
   return { kind: 'tensor', dtype: 'float', origin, shape: shapeOf(x.shape.dims), numpy: true };
+}
+
+/**
+ * LabelEncoder's fit_transform/transform: one class id per label, (n,) integers from 0 up to at most n − 1 (as many
+ * classes as distinct labels). scikit-learn 1.2 takes a 1-D y, and a column (n, 1) with a warning; it refuses any
+ * other shape. fit gives the encoder back.
+ */
+function labelEncoderMethod(name: string, y: Value | undefined, receiver: Value, origin: Origin): Value | undefined {
+  if (name === 'fit') return receiver;
+  if (name !== 'fit_transform' && name !== 'transform') return undefined;
+  if (y?.kind !== 'tensor' || !y.shape.rankKnown) return UNKNOWN;
+  const dims = y.shape.dims;
+  if (dims.length !== 1 && !(dims.length === 2 && dims[1].kind === 'int' && dims[1].value === 1)) return UNKNOWN;
+  const n = dims[0].kind === 'int' ? dims[0].value : undefined;
+  return {
+    kind: 'tensor',
+    dtype: 'long',
+    origin,
+    numpy: true,
+    shape: shapeOf([dims[0]]),
+    minValue: 0,
+    minBoundOnly: true,
+    ...(n !== undefined && n > 0 ? { maxValue: n - 1, maxBoundOnly: true } : {}),
+  };
+}
+
+/**
+ * A dense OneHotEncoder's fit_transform/transform: one row per sample of X (which must be 2-D), as many float columns
+ * as the categories of all the features together, which the data decides (left unknown). fit gives the encoder back.
+ */
+function oneHotEncoderMethod(name: string, x: Value | undefined, receiver: Value, origin: Origin): Value | undefined {
+  if (name === 'fit') return receiver;
+  if (name !== 'fit_transform' && name !== 'transform') return undefined;
+  if (x?.kind !== 'tensor' || !x.shape.rankKnown || x.shape.dims.length !== 2) return UNKNOWN;
+  return { kind: 'tensor', dtype: 'float', origin, numpy: true, shape: shapeOf([x.shape.dims[0], UNKNOWN_DIM]) };
 }
 
 /** train_test_split's row counts: test = ceil(test_size · n) (0.25 by default), train = the rest; an int is a count. */

@@ -21,8 +21,8 @@ export interface FrameState {
    * header): `frame[[0, 2]]` and `frame[1]` pick columns by those labels.
    */
   rangeLabels?: boolean;
-  /** `frame.iloc`: an indexer of the frame, read by the subscript that follows. */
-  indexer?: 'iloc';
+  /** `frame.iloc` / `frame.loc`: an indexer of the frame, read by the subscript that follows. */
+  indexer?: 'iloc' | 'loc';
 }
 
 export type PandasFrame = { kind: 'qualname'; name: string; frame: FrameState };
@@ -203,6 +203,8 @@ export function frameAttribute(object: PandasFrame, name: string, origin: Origin
       return state.rows.kind === 'int' ? { kind: 'list', items: [], element: UNKNOWN, length: state.rows.value } : { kind: 'list', items: [], element: UNKNOWN };
     case 'iloc':
       return { kind: 'qualname', name: 'pandas.iloc', frame: { ...state, indexer: 'iloc' } };
+    case 'loc':
+      return state.series ? undefined : { kind: 'qualname', name: 'pandas.loc', frame: { ...state, indexer: 'loc' } };
     default:
       return undefined;
   }
@@ -285,6 +287,7 @@ export function frameSubscript(object: Value, index: FrameIndex[]): Value | unde
     if (cols.keep) return series(cols.count);
     return UNKNOWN;
   }
+  if (state.indexer === 'loc') return labelSubscript(state, index);
   if (index.length !== 1) return undefined;
   const item = index[0];
   if (state.series) {
@@ -315,6 +318,29 @@ export function frameSubscript(object: Value, index: FrameIndex[]): Value | unde
   // A boolean mask of rows (`df[df['y'] > 0]`) keeps the columns.
   if (isFrame(key) && key.frame.series) return dataFrame(UNKNOWN_DIM, state.width, state.columns);
   return undefined;
+}
+
+/**
+ * `frame.loc[rows, columns]` of a DataFrame, by label. Rows: every row (`:`), or a boolean Series of them (some rows);
+ * any other row label or slice of labels is not followed. Columns: `:` keeps them, a list of names picks those in
+ * that order, one name gives a Series of the rows; a name the frame is known not to have raises KeyError (not
+ * followed).
+ */
+function labelSubscript(state: FrameState, index: FrameIndex[]): Value | undefined {
+  if (index.length === 0 || index.length > 2) return undefined;
+  const base: FrameState = { series: false, rows: state.rows, width: state.width, columns: state.columns, rangeLabels: state.rangeLabels };
+  const r = index[0];
+  const everyRow = r.slice && [r.start, r.stop, r.step].every((v) => v === undefined || v.kind === 'none');
+  const maskRows = !r.slice && isFrame(r.value) && r.value.frame.series;
+  if (!everyRow && !maskRows) return undefined;
+  const rows = everyRow ? base.rows : UNKNOWN_DIM;
+  if (index.length === 1) return frame({ ...base, rows });
+  const c = index[1];
+  if (c.slice) return [c.start, c.stop, c.step].every((v) => v === undefined || v.kind === 'none') ? frame({ ...base, rows }) : undefined;
+  if (c.value.kind === 'str') return state.columns && !state.columns.includes(c.value.value) ? undefined : series(rows);
+  const picked = names(c.value);
+  if (!picked) return undefined;
+  return state.columns && picked.some((p) => !state.columns!.includes(p)) ? undefined : dataFrame(rows, UNKNOWN_DIM, picked);
 }
 
 /** len(frame): its rows. */
@@ -354,6 +380,15 @@ export function frameStore(object: PandasFrame, index: Value[], exact: boolean):
   // A boolean mask or a slice of rows (`df[df.x < 0] = 0`) writes values, not columns.
   if (key && isFrame(key) && key.frame.series) return;
   forgetColumns(state);
+}
+
+/**
+ * `frame.loc[...] = value` and `frame.at[...] = value`: a label the frame lacks adds a row or a column, which the
+ * analysis does not follow, so the frame forgets its rows and columns.
+ */
+export function frameLabelStore(object: PandasFrame): void {
+  forgetColumns(object.frame);
+  object.frame.rows = UNKNOWN_DIM;
 }
 
 /** `del frame[key]`: that column is removed. */

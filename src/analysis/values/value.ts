@@ -271,7 +271,8 @@ export type Value =
   /** A library object known by its class; `torchtext`: what a legacy torchtext object holds (ops/torchtext). */
   /** `tokenizer`: a Keras Tokenizer's state (ops/keras-text). */
   /** `frame`: a pandas DataFrame or Series, or its `.iloc` (ops/pandas). */
-  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject; tokenizer?: TokenizerState; frame?: import('../ops/pandas').FrameState }
+  /** `hypermodel`: what a KerasTuner tuner builds its models with (interpret/keras-tuner). */
+  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject; tokenizer?: TokenizerState; frame?: import('../ops/pandas').FrameState; hypermodel?: Value }
   | { kind: 'method'; receiver: Value; name: string }
   | { kind: 'dtype'; dtype: DType }
   | { kind: 'size'; dims: Dim[]; of: TensorValue }

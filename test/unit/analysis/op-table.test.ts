@@ -25,7 +25,7 @@ const MODELLED = new Set([
   'pad_sequence', 'dot', 'pool1d', 'TensorDataset', 'comparison', 'shape-keeping-writes',
   'Conv1d', 'MaxPool1d', 'AvgPool1d', 'AdaptiveMaxPool1d', 'Conv2d', 'pool2d', 'BatchNorm2d', 'Conv3d', 'pool3d', 'BatchNorm3d', 'stack-cat-loop', 'rows',
   'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer', 'Transformer', 'generate_square_subsequent_mask',
-  'np-array', 'sklearn-scaler', 'pool2d-functional', 'eye', 'index-int-list', 'loss-reduction',
+  'np-array', 'sklearn-scaler', 'np-random-choice', 'pool2d-functional', 'eye', 'index-int-list', 'loss-reduction',
   'glu', 'einsum', 'np-triangle', 'addmm', 'functional-loss', 'F.pad', 'padding-modules', 'F.conv1d', 'in-place-blends', 'blends', 'baddbmm',
   'loss-module-reduction', 'loss-module-per-sample', 'functional-loss-reduction', 'functional-loss-per-sample',
   'std-var', 'norm', 'reductions-more', 'repeat_interleave', 'cosine_similarity', 'pairwise_distance', 'masked_fill-broadcast',

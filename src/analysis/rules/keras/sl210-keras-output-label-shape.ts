@@ -53,7 +53,22 @@ export function compareLabels(labels: Dim[], output: Dim[], loss: string): Misma
       // 2.x: "logits and labels must have the same first dimension"; Keras 3: "must have the same shape up until
       // the last dimension").
       const ids = known(l[l.length - 1]);
-      if (ids === undefined || ids === 1 || ids === known(o[o.length - 1])) return undefined;
+      if (ids === undefined) return undefined;
+      if (ids === 1 || ids === known(o[o.length - 1])) {
+        // One id per row, or one-hot rows (SL208's mistake), still label the output's rows: an axis between the batch
+        // and the last that holds another number of them fails on its own (Keras 3: "must have the same shape up
+        // until the last dimension"; Keras 1/2.0–2.3 compare the axes), and in tf.keras 2.x when the labels flatten
+        // to another count than the rows.
+        const flat = exactProduct(l.slice(1));
+        const rows = exactProduct(o.slice(1, -1));
+        if (flat === undefined || rows === undefined || flat === rows) return undefined;
+        for (let axis = 1; axis < l.length - 1; axis++) {
+          const x = known(l[axis]);
+          const y = known(o[axis]);
+          if (x !== undefined && y !== undefined && x !== y) return { kind: 'axis', axis, silent: false, labels, output };
+        }
+        return undefined;
+      }
       return { kind: 'ids', silent: false, labels, output };
     }
     return { kind: 'rank', silent: false, labels, output };
