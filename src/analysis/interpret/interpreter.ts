@@ -2636,7 +2636,12 @@ export class Interpreter {
     if (receiver.kind === 'attribute' && receiver.attr === 'data') return;
     const value = result.kind === 'tensor' ? result : UNKNOWN;
     const old = receiver.kind === 'name' ? scope.lookup(receiver.id) : undefined;
-    if (old?.kind === 'tensor' && this.reshapedTensors.length < MAX_RESHAPED_TENSORS) this.reshapedTensors.push([old, value]);
+    if (old?.kind === 'tensor' && this.reshapedTensors.length < MAX_RESHAPED_TENSORS) {
+      this.reshapedTensors.push([old, value]);
+      // The tensor may be the caller's (a parameter): a run that reshapes it in place is not kept for a later call,
+      // which must reshape the tensor that call is given.
+      this.memo.effect();
+    }
     this.updateTarget(receiver, scope, () => value);
   }
 

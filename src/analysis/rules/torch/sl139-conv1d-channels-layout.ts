@@ -3,7 +3,7 @@ import { formatDim, lineOf } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import type { LayerDesc } from '../../layers/layer';
 import { argInt, argOrigin } from '../../layers/layer';
-import type { FunctionCallEvent, RuleContext } from '../../interpret/events';
+import type { FunctionCallEvent, LayerCallEvent, RuleContext } from '../../interpret/events';
 import { intValue, type Value } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
@@ -27,6 +27,37 @@ const FUNCTIONS: Record<string, { name: string; transposed: boolean; spatial: nu
   'torch.nn.functional.conv_transpose1d': { name: 'F.conv_transpose1d', transposed: true, spatial: 1, groupsAt: 6 },
   'torch.conv_transpose1d': { name: 'torch.conv_transpose1d', transposed: true, spatial: 1, groupsAt: 6 },
 };
+
+/** The 2-D and 3-D convolution layers checked, by kind: how many spatial axes follow their channel axis. */
+const SPATIAL_CONVS: Record<string, number> = { Conv2d: 2, Conv3d: 3, ConvTranspose2d: 2, ConvTranspose3d: 3 };
+
+/**
+ * nn.Conv2d, nn.Conv3d and their transposed forms read their channels on the axis before the spatial ones, of a
+ * batched (N, C, ...) or unbatched (C, ...) input, and PyTorch raises when that axis has another count than
+ * in_channels. Reported only when the input's rank is one of the two and both counts are known.
+ */
+function spatialChannels(event: LayerCallEvent, ctx: RuleContext): void {
+  const { layer } = event;
+  const spatial = SPATIAL_CONVS[layer.kind];
+  const input = event.args[0];
+  const want = argInt(layer, 'in_channels');
+  if (input?.kind !== 'tensor' || want === undefined || !input.shape.rankKnown) return;
+  const dims = input.shape.dims;
+  if (dims.length !== spatial + 2 && dims.length !== spatial + 1) return;
+  const axis = dims.length - spatial - 1;
+  const channels = known(dims[axis]);
+  if (channels === undefined || channels === want) return;
+  const expr = event.call.args[0];
+  const inArg = layer.args.get('in_channels');
+  const at = argOrigin(layer, 'in_channels');
+  const inputShown = `${formatShape(input.shape)}${input.origin ? ` (${input.origin.text}, ${lineOf(input.origin)})` : ''}`;
+  ctx.report({
+    range: expr?.range ?? event.call.range,
+    message: `${layerName(layer)} expects in_channels=${want} (${lineOf(at)}) on axis ${axis} of its input, but receives ${inputShown} with ${channels} there: PyTorch raises "expected input[${dims.map(formatDim).join(', ')}] to have ${want} channels, but got ${channels} channels instead"`,
+    related: [{ range: at.range, message: `in_channels=${want} is set here` }, ...originRelated(input, `input ${formatShape(input.shape)}`)],
+    fixes: inArg?.expr ? [fix(`Set in_channels=${channels}`, [replace(inArg.expr.range, String(channels))], true)] : [],
+  });
+}
 
 /**
  * A functional convolution given its weight: PyTorch asks the input's channel axis (the first after an optional batch
@@ -70,9 +101,9 @@ export const conv1dChannelsLayout: Rule = {
   name: 'conv1d-channels-layout',
   severity: 'error',
   framework: 'torch',
-  summary: 'A Conv1d receives (batch, seq, features) instead of (batch, channels, seq), or another channel count than in_channels; a ConvTranspose1d or a functional convolution given its weight (F.conv1d, F.conv2d, F.conv_transpose1d) receives another channel count than it asks for.',
+  summary: 'A Conv1d receives (batch, seq, features) instead of (batch, channels, seq), or another channel count than in_channels; a ConvTranspose1d, a Conv2d or Conv3d (or their transposed forms) or a functional convolution given its weight (F.conv1d, F.conv2d, F.conv_transpose1d) receives another channel count than it asks for.',
   docs: {
-    whatItDoes: 'Checks that the channel axis (the second of three, or the first of two) of the tensor given to `nn.Conv1d` or `nn.ConvTranspose1d` has `in_channels` entries, and recognises embeddings and RNN outputs, which keep their features last, and `F.one_hot` codes, whose classes are last, fed without `permute(0, 2, 1)`. For `F.conv1d`, `F.conv2d` and `F.conv_transpose1d` given a weight of known shape, the channel axis must have `weight.size(1) × groups` entries (`weight.size(0)` for the transposed convolution).',
+    whatItDoes: 'Checks that the channel axis (the second of three, or the first of two) of the tensor given to `nn.Conv1d` or `nn.ConvTranspose1d` has `in_channels` entries, and recognises embeddings and RNN outputs, which keep their features last, and `F.one_hot` codes, whose classes are last, fed without `permute(0, 2, 1)`. For `nn.Conv2d`, `nn.Conv3d`, `nn.ConvTranspose2d` and `nn.ConvTranspose3d`, the axis before the spatial ones (axis 1 of a batched input, axis 0 of an unbatched one) must have `in_channels` entries. For `F.conv1d`, `F.conv2d` and `F.conv_transpose1d` given a weight of known shape, the channel axis must have `weight.size(1) × groups` entries (`weight.size(0)` for the transposed convolution).',
     whyIsThisBad: 'PyTorch raises `RuntimeError: Given groups=1, weight of size [100, 300, 3], expected input[32, 50, 300] to have 300 channels, but got 50 channels instead`. When the sequence length happens to equal `in_channels`, nothing raises: the convolution slides along the embedding features and treats every word as a channel.',
     example: 'emb = nn.Embedding(5000, 300)\nconv = nn.Conv1d(300, 100, kernel_size=3)\nout = conv(emb(tokens))                  # (batch, seq, 300)',
     useInstead: 'out = conv(emb(tokens).permute(0, 2, 1))  # (batch, 300, seq)',
@@ -81,12 +112,13 @@ export const conv1dChannelsLayout: Rule = {
   fixTitles: ['Permute to (batch, channels, seq)', 'Set in_channels=N'],
   hooks: {
     offers: {
-      layerCall: (kind) => kind === 'Conv1d' || kind === 'ConvTranspose1d',
+      layerCall: (kind) => kind === 'Conv1d' || kind === 'ConvTranspose1d' || kind in SPATIAL_CONVS,
       functionCall: (qualname) => qualname in FUNCTIONS,
     },
     functionCall: functionalChannels,
     layerCall(event, ctx) {
       const { layer } = event;
+      if (layer.framework === 'torch' && layer.kind in SPATIAL_CONVS) return spatialChannels(event, ctx);
       if (layer.framework !== 'torch' || (layer.kind !== 'Conv1d' && layer.kind !== 'ConvTranspose1d')) return;
       const input = event.args[0];
       const want = argInt(layer, 'in_channels');
