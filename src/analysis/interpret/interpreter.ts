@@ -6,6 +6,8 @@ import { NUMPY_RESIZE, isNumpyFunction, numpyFunction, numpyMethod } from '../op
 import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
 import { docstringOf, walkStatements } from '../parse/walk';
+import { sequentialChildrenFixedAtInit } from './sequential-subclass';
+import { productOfIndependentClauses } from './comprehension-length';
 import type { Range } from '../findings';
 import { LayerDesc, OPAQUE_LAYER, bindArgs, moduleLayer } from '../layers/layer';
 import { bindingRaises } from './arity';
@@ -92,6 +94,8 @@ const MODULE_RETURNING_WRAPPERS = new Set([
 const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
 /** The nn.Sequential methods that add children (growSequential). */
 const SEQUENTIAL_GROWTH = new Set(['append', 'extend', 'insert']);
+/** The methods that add, remove or replace children, on an instance of an nn.Sequential subclass (add_module with a name is bound as an attribute). */
+const SEQUENTIAL_CHANGES = new Set([...SEQUENTIAL_GROWTH, 'add_module', 'register_module', 'pop', '__setitem__', '__delitem__', '__setattr__', '__delattr__', '__iadd__']);
 /** Base classes from libraries whose classes never extend a class of the program (see ClassInfo.openBase). */
 const LIBRARY_BASE = /^(?:torch|tensorflow|keras|builtins)(?:\.|$)/;
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
@@ -893,7 +897,8 @@ export class Interpreter {
         isTorchModule ||= base.cls.isTorchModule;
         isKerasModel ||= base.cls.isKerasModel;
         torchtextBase ??= base.cls.torchtextBase;
-        torchLayer ??= base.cls.torchLayer;
+        // A subclass of a Sequential subclass adds children of its own as its base would.
+        if (base.cls.torchLayer !== 'Sequential' || sequentialChildrenFixedAtInit(stmt)) torchLayer ??= base.cls.torchLayer;
       } else if (base.kind === 'module') {
         const path = normalisePath(base.path);
         if (path === 'torch.nn.Module') isTorchModule = true;
@@ -901,6 +906,12 @@ export class Interpreter {
         // super().__init__(…) builds that layer and whose super().forward(…) applies it.
         const kind = torchLayerKind(path);
         if (kind !== undefined && kind !== 'Module' && !CONTAINER_KINDS.has(kind) && torchFamily(kind)) {
+          isTorchModule = true;
+          torchLayer ??= kind;
+        }
+        // nn.Sequential: super().__init__(*layers) gives the children, which calling the instance runs in order, when
+        // the class adds no other child (see sequential-subclass.ts). Else a module whose children are not known.
+        if (kind === 'Sequential' && sequentialChildrenFixedAtInit(stmt)) {
           isTorchModule = true;
           torchLayer ??= kind;
         }
@@ -1946,8 +1957,11 @@ export class Interpreter {
       }
     }
     const inner = scope.fork();
+    const lengths: (number | undefined)[] = [];
     expr.generators.forEach((g, i) => {
-      this.bind(g.target, this.iterationValue(i === 0 ? firstIter : this.eval(g.iter, inner)), inner, null);
+      const iter = i === 0 ? firstIter : this.eval(g.iter, inner);
+      lengths.push(iterableLength(i === 0 ? iter : iterable(iter)));
+      this.bind(g.target, this.iterationValue(iter), inner, null);
       // The filters are evaluated for what their calls show the rules; which items they keep is not known here.
       for (const test of g.ifs) this.eval(test, inner);
     });
@@ -1955,8 +1969,9 @@ export class Interpreter {
     const element = this.eval(expr.element, inner);
     // Its keys are not followed: the dict may hold any number of them.
     if (expr.container === 'dict') return { kind: 'dict', entries: new Map(), partial: true, values: element };
-    // One generator and no filter: as many items as the iterable has, when that is known.
-    const count = single && expr.generators[0].ifs.length === 0 ? iterableLength(firstIter) : undefined;
+    // One generator and no filter: as many items as the iterable has, when that is known; several: the product of
+    // their lengths, when each is known and none walks what an earlier one gives.
+    const count = single && expr.generators[0].ifs.length === 0 ? iterableLength(firstIter) : expr.container === 'list' || expr.container === 'generator' ? productOfIndependentClauses(expr.generators, lengths) : undefined;
     return count === undefined ? listOf(element) : summary('list', count, element);
   }
 
@@ -2140,7 +2155,10 @@ export class Interpreter {
         // The sizes the torch layer it extends was built with (`self.normalized_shape`, `self.in_features`). Not
         // `bias`: the layer's argument is a flag, the attribute a tensor or None.
         const layerArg = object.torchLayer && name !== 'bias' ? this.getAttribute({ kind: 'layer', layer: object.torchLayer }, name, node) : undefined;
-        return this.findClassAttr(object.cls, name) ?? layerArg;
+        const attr = this.findClassAttr(object.cls, name);
+        // nn.Sequential's methods that change its children, on an instance of a subclass (see callMethod).
+        if (!attr && object.torchLayer?.kind === 'Sequential' && SEQUENTIAL_CHANGES.has(name)) return { kind: 'method', receiver: object, name };
+        return attr ?? layerArg;
       }
       case 'class': {
         const attr = this.findClassAttr(object.cls, name);
@@ -2162,6 +2180,10 @@ export class Interpreter {
    * what another path set.
    */
   setAttribute(object: InstanceValue, name: string, value: Value): void {
+    // A module set on an instance of a Sequential subclass is one more child, which its forward runs last.
+    if (object.torchLayer?.kind === 'Sequential' && (value.kind === 'layer' || value.kind === 'unknown' || (value.kind === 'instance' && value.cls.isTorchModule))) {
+      this.addSequentialChild(object.torchLayer, { kind: 'str', value: name }, value);
+    }
     const branch = this.branchWrites.at(-1);
     if (branch) branch.note(object, name, object.attrs.get(name), this.maybeAttrs.get(object)?.has(name) === true);
     // Set on the path of an if/else branch itself: that path's value, joined with the other path's where they meet.
@@ -2902,6 +2924,16 @@ export class Interpreter {
           this.setAttribute(receiver, args[0].value, args[1] ?? kwargs.get(name === 'register_buffer' ? 'tensor' : 'module') ?? UNKNOWN);
           return NONE;
         }
+        // On an instance of a Sequential subclass whose class does not define them: its children grow as a Sequential's
+        // do; a child removed or set in place of another leaves them not known.
+        if (receiver.kind === 'instance' && receiver.torchLayer?.kind === 'Sequential' && SEQUENTIAL_CHANGES.has(name) && !this.findMethod(receiver.cls, name)) {
+          if (SEQUENTIAL_GROWTH.has(name) && !receiver.torchLayer.repeats) {
+            this.growSequential(receiver.torchLayer, name, args, kwargs);
+            return receiver;
+          }
+          this.addSequentialChild(receiver.torchLayer, UNKNOWN, UNKNOWN);
+          return UNKNOWN;
+        }
         if (receiver.kind === 'layer' && receiver.layer.kind === 'Sequential' && (name === 'add_module' || name === 'register_module')) {
           this.addSequentialChild(receiver.layer, args[0] ?? kwargs.get('name') ?? UNKNOWN, args[1] ?? kwargs.get('module') ?? UNKNOWN);
           return NONE;
@@ -3334,7 +3366,9 @@ export class Interpreter {
     list.push(instance);
     this.instances.set(cls, list);
     if (cls.namedTupleFields && !partial) bindNamedTupleFields(instance, cls.namedTupleFields, cls.namedTupleDefaults, args, kwargs);
-    else if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic, partial ? { hidden: true } : {});
+    // Every argument of a call written out is visible: `*layers` and `**kwargs` of __init__ hold the rest, as in a call
+    // of a function.
+    else if (init) this.callFunction(init, args, kwargs, instance, this.ownerOf(cls, init), symbolic, partial ? { hidden: true } : { exactArgs: expr !== undefined });
     // A class extending a torch layer with no __init__ of its own: the arguments build the layer, when all are visible.
     else if (cls.torchLayer && expr && !symbolic && !partial) this.callMethod(instance, TORCH_LAYER_INIT, args, kwargs, expr);
     else if (cls.def.body.length && !cls.isTorchModule) {

@@ -41,7 +41,9 @@ export function tensorDataset(args: Value[]): Value {
 export function defaultCollate(sample: Value, batch: Dim = symDim('batch', { role: 'batch' }), depth = 0): Value {
   if (depth > 8) return UNKNOWN;
   if (sample.kind === 'tensor') return { ...sample, shape: sample.shape.rankKnown ? shapeOf([batch, ...sample.shape.dims]) : UNKNOWN_SHAPE, name: undefined, literal: undefined, strides: undefined, sortedDescending: undefined };
-  if (sample.kind === 'int') return { kind: 'tensor', dtype: 'long', shape: shapeOf([batch]) };
+  // An int whose value is not known (`len(sample)` of a sample of varying length) is collated like any other; one only
+  // assumed to be an int (a parameter nothing calls) is not known to be one.
+  if (sample.kind === 'int' || (sample.kind === 'symint' && !sample.assumed)) return { kind: 'tensor', dtype: 'long', shape: shapeOf([batch]) };
   if (sample.kind === 'bool') return { kind: 'tensor', dtype: 'bool', shape: shapeOf([batch]) };
   if (sample.kind === 'float') return { kind: 'tensor', dtype: 'float', shape: shapeOf([batch]) };
   if (sample.kind === 'tuple' || sample.kind === 'list') return sample.element ? UNKNOWN : { kind: sample.kind, items: sample.items.map((v) => defaultCollate(v, batch, depth + 1)) };
