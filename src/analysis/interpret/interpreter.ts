@@ -1404,21 +1404,34 @@ export class Interpreter {
       }
     }
     if (grown.length === 0) return undefined;
-    const note = this.ctx.passNote;
-    this.ctx.passNote = ` (on the last of the ${count} passes of the loop at line ${stmt.range.start.line + 1}, which grows ${grown.join(', and ')}, by the same step each pass)`;
-    this.secondPasses++;
     this.lastIterationPasses++;
+    try {
+      return this.extraPass(` (on the last of the ${count} passes of the loop at line ${stmt.range.start.line + 1}, which grows ${grown.join(', and ')}, by the same step each pass)`, () => {
+        this.bind(stmt.target, this.laterIterationValue(iter), last, null);
+        return this.execBlock(stmt.body, last) ? undefined : last;
+      });
+    } finally {
+      this.lastIterationPasses--;
+    }
+  }
+
+  /**
+   * Runs one of a loop's extra passes (a last batch's, a last iteration's): what it reports ends with `note`, its sizes
+   * are not offered to hovers, inlay hints or `--stats`, and loops inside it get no second pass.
+   */
+  private extraPass<T>(note: string, run: () => T): T {
+    const outer = this.ctx.passNote;
+    this.ctx.passNote = note;
+    this.secondPasses++;
     this.ctx.sitesPaused++;
     this.ctx.coverage.paused++;
     try {
-      this.bind(stmt.target, this.laterIterationValue(iter), last, null);
-      return this.execBlock(stmt.body, last) ? undefined : last;
+      return run();
     } finally {
       this.ctx.coverage.paused--;
       this.ctx.sitesPaused--;
-      this.lastIterationPasses--;
       this.secondPasses--;
-      this.ctx.passNote = note;
+      this.ctx.passNote = outer;
     }
   }
 
@@ -1443,29 +1456,22 @@ export class Interpreter {
     const last = scope.fork();
     for (const [k, v] of from.vars) last.vars.set(k, atFullBatch(v));
     const loader = at.lastBatch.loader;
-    const note = this.ctx.passNote;
-    this.ctx.passNote = ` (on the last batch: the DataLoader${loader ? ` at line ${loader.range.start.line + 1}` : ''} ${lastBatchSplit(at.lastBatch)})`;
-    this.secondPasses++;
     this.lastBatchPasses++;
-    this.ctx.sitesPaused++;
-    this.ctx.coverage.paused++;
     try {
-      this.bind(stmt.target, at.value, last, null);
-      for (const s of stmt.body) {
-        // `if x.size(0) != batch_size: continue` (or break) decided true: the loop skips this batch.
-        if (s.kind === 'if' && s.orelse.length === 0 && s.body.length === 1 && /^(continue|break)$/.test(this.ctx.text(s.body[0].range).trim())) {
-          if (truthValue(this.eval(s.test, last)) === true) return undefined;
-          continue;
+      return this.extraPass(` (on the last batch: the DataLoader${loader ? ` at line ${loader.range.start.line + 1}` : ''} ${lastBatchSplit(at.lastBatch)})`, () => {
+        this.bind(stmt.target, at.value, last, null);
+        for (const s of stmt.body) {
+          // `if x.size(0) != batch_size: continue` (or break) decided true: the loop skips this batch.
+          if (s.kind === 'if' && s.orelse.length === 0 && s.body.length === 1 && /^(continue|break)$/.test(this.ctx.text(s.body[0].range).trim())) {
+            if (truthValue(this.eval(s.test, last)) === true) return undefined;
+            continue;
+          }
+          if (this.execBlock([s], last)) return undefined;
         }
-        if (this.execBlock([s], last)) return undefined;
-      }
-      return last;
+        return last;
+      });
     } finally {
-      this.ctx.coverage.paused--;
-      this.ctx.sitesPaused--;
       this.lastBatchPasses--;
-      this.secondPasses--;
-      this.ctx.passNote = note;
     }
   }
 
