@@ -206,7 +206,8 @@ test('in Restricted Mode the shape analysis still runs, and the Evaluate model l
     await tab.goto(`${restricted.origin}/?folder=${encodeURIComponent(workspace)}`);
     await tab.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await tab.locator('.explorer-folders-view .monaco-list-row', { hasText: FIXTURE }).click({ timeout: 30_000 });
-    await tab.locator('.monaco-editor .view-lines .view-line', { hasText: 'nn.GRU(input_size=50' }).waitFor();
+    // The second workbench opens its first editor from cold: as long as its workbench may take to come up.
+    await tab.locator('.monaco-editor .view-lines .view-line', { hasText: 'nn.GRU(input_size=50' }).waitFor({ timeout: 60_000 });
     await tab.getByText('Restricted Mode').first().waitFor({ timeout: 15_000 });
     await tab.keyboard.press('Control+Shift+M');
     await tab.locator('.markers-panel .monaco-list-row', { hasText: 'SL101' }).first().waitFor({ timeout: 60_000 });
