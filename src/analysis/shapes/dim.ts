@@ -45,6 +45,11 @@ export interface DimInfo {
    * whose values are at least that. squeeze() reads it (a size of at least 2 is never squeezed).
    */
   atLeast?: number;
+  /**
+   * A batch or time axis a recurrent layer's output was given when its input's rank was not known: PyTorch also takes
+   * an unbatched 2-D sequence, whose output has no batch axis, so a rule must not claim what this axis holds.
+   */
+  layoutAssumed?: true;
 }
 
 export type Dim =

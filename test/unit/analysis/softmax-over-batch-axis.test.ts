@@ -18,4 +18,32 @@ describe('SL151 softmax-over-batch-axis', () => {
     assert.deepEqual(await codes(`${F}lstm = nn.LSTM(20, 40)\nout, _ = lstm(torch.randn(12, 1, 20))\np = F.softmax(out, dim=1)\n`), ['SL127']);
     assert.deepEqual(await codes(`${F}x = torch.randn(8, 6)\np = F.softmax(x, dim=0)\n`), []);
   });
+
+  it('makes no claim on a batch axis assumed for a recurrent output whose input rank is not known', async () => {
+    // One sentence's ids, of a rank the analysis does not know: PyTorch 1.13 runs the LSTM unbatched, (3, 32), so
+    // after unsqueeze(0) axis 1 holds the positions and the weights are (1, 3, 1).
+    const sentence = (ids: string) => `import json
+${F}
+
+class Encoder(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.embedding = nn.Embedding(50, 16)
+        self.lstm = nn.LSTM(16, 16, batch_first=True, bidirectional=True)
+
+    def forward(self, x):
+        out, (_, _) = self.lstm(self.embedding(x))
+        return out
+
+
+encoder = Encoder()
+energy = nn.Linear(32, 1)
+ids = ${ids}
+encodings = encoder(ids).unsqueeze(0)
+weights = torch.softmax(energy(encodings), dim=1)
+`;
+    assert.deepEqual(await codes(sentence('torch.tensor(json.loads("[3, 4, 5]"))')), []);
+    // Ids known to be batched (4 sentences of 3): the same softmax runs over the batch.
+    assert.deepEqual(await codes(sentence('torch.randint(0, 50, (4, 3))')), ['SL151']);
+  });
 });

@@ -128,7 +128,10 @@ function outputFor(layer: LayerDesc, input: TensorValue, ctx: ApplyContext): { o
   if (shape.rankKnown && shape.dims.length !== 3) return { output: { kind: 'tensor', dtype: 'float', origin, shape: UNKNOWN_SHAPE } };
   // An input known only by name: its size(0)/size(1) are the batch and time symbols, so an h0 built
   // from `x.size(0)` can be compared with them.
-  const named = (axis: number, role: DimRole) => (input.name ? symDim(`${input.name}.size(${axis})`, { role }) : symDim(role, { role }));
+  // Given input of unknown rank, the output is taken to be batched (PyTorch also takes an unbatched 2-D sequence): its
+  // batch and time axes say they were assumed.
+  const assumed = shape.rankKnown ? {} : { layoutAssumed: true as const };
+  const named = (axis: number, role: DimRole) => (input.name ? symDim(`${input.name}.size(${axis})`, { role, ...assumed }) : symDim(role, { role, ...assumed }));
   let batch: Dim = named(config.batchFirst ? 0 : 1, 'batch');
   let time: Dim = named(config.batchFirst ? 1 : 0, 'time');
   if (shape.rankKnown) {

@@ -17,6 +17,9 @@ function batchAxis(t: TensorValue, dim: Value | undefined): number | undefined {
   if (!found || found.single) return undefined;
   const dims = t.shape.dims;
   if (dims.length < 2 || dims[found.axis].role !== 'batch' || dims.filter((x) => x.role === 'batch').length !== 1) return undefined;
+  // A batch axis assumed for a recurrent output whose input's rank was not known may not be there at all.
+  const axisDim = dims[found.axis];
+  if (axisDim.kind !== 'unknown' && axisDim.layoutAssumed) return undefined;
   return found.axis;
 }
 
