@@ -6,7 +6,7 @@ import { NUMPY_RESIZE, isNumpyFunction, numpyFunction, numpyMethod } from '../op
 import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
 import { docstringOf, walkStatements } from '../parse/walk';
-import { sequentialChildrenFixedAtInit } from './sequential-subclass';
+import { CHILD_CHANGING_METHODS, sequentialChildrenFixedAtInit } from './sequential-subclass';
 import { productOfIndependentClauses } from './comprehension-length';
 import type { Range } from '../findings';
 import { LayerDesc, OPAQUE_LAYER, bindArgs, moduleLayer } from '../layers/layer';
@@ -94,8 +94,6 @@ const MODULE_RETURNING_WRAPPERS = new Set([
 const CONTAINER_KINDS = new Set(['Sequential', 'ModuleList', 'ModuleDict', 'ParameterList', 'ParameterDict']);
 /** The nn.Sequential methods that add children (growSequential). */
 const SEQUENTIAL_GROWTH = new Set(['append', 'extend', 'insert']);
-/** The methods that add, remove or replace children, on an instance of an nn.Sequential subclass (add_module with a name is bound as an attribute). */
-const SEQUENTIAL_CHANGES = new Set([...SEQUENTIAL_GROWTH, 'add_module', 'register_module', 'pop', '__setitem__', '__delitem__', '__setattr__', '__delattr__', '__iadd__']);
 /** Base classes from libraries whose classes never extend a class of the program (see ClassInfo.openBase). */
 const LIBRARY_BASE = /^(?:torch|tensorflow|keras|builtins)(?:\.|$)/;
 /** Tensor methods whose result is a tensor of the receiver's dtype, whatever their (size) arguments say. */
@@ -2163,7 +2161,7 @@ export class Interpreter {
         const layerArg = object.torchLayer && name !== 'bias' ? this.getAttribute({ kind: 'layer', layer: object.torchLayer }, name, node) : undefined;
         const attr = this.findClassAttr(object.cls, name);
         // nn.Sequential's methods that change its children, on an instance of a subclass (see callMethod).
-        if (!attr && object.torchLayer?.kind === 'Sequential' && SEQUENTIAL_CHANGES.has(name)) return { kind: 'method', receiver: object, name };
+        if (!attr && object.torchLayer?.kind === 'Sequential' && CHILD_CHANGING_METHODS.has(name)) return { kind: 'method', receiver: object, name };
         return attr ?? layerArg;
       }
       case 'class': {
@@ -2932,7 +2930,7 @@ export class Interpreter {
         }
         // On an instance of a Sequential subclass whose class does not define them: its children grow as a Sequential's
         // do; a child removed or set in place of another leaves them not known.
-        if (receiver.kind === 'instance' && receiver.torchLayer?.kind === 'Sequential' && SEQUENTIAL_CHANGES.has(name) && !this.findMethod(receiver.cls, name)) {
+        if (receiver.kind === 'instance' && receiver.torchLayer?.kind === 'Sequential' && CHILD_CHANGING_METHODS.has(name) && !this.findMethod(receiver.cls, name)) {
           if (SEQUENTIAL_GROWTH.has(name) && !receiver.torchLayer.repeats) {
             this.growSequential(receiver.torchLayer, name, args, kwargs);
             return receiver;

@@ -27,24 +27,33 @@ export interface Grown {
 export type Extrapolation = Grown | 'same' | undefined;
 
 /**
+ * Adds to `names` the names an assignment target binds (`x`, `a, (b, *c)`); false when some part of it is not a name
+ * (an attribute, a subscript), which binds none.
+ */
+function bindNames(target: A.Expr, names: Set<string>): boolean {
+  if (target.kind === 'name') {
+    names.add(target.id);
+    return true;
+  }
+  if (target.kind === 'tuple' || target.kind === 'list') return target.items.map((item) => bindNames(item, names)).every(Boolean);
+  if (target.kind === 'starred') return bindNames(target.value, names);
+  return false;
+}
+
+/**
  * The names a loop body may grow: those its top-level assignments bind, less any that a statement nested in an if, a
  * loop, a with or a try binds too.
  */
 export function namesAssignedOnlyAtTop(body: readonly A.Stmt[]): Set<string> {
   const top = new Set<string>();
   const below = new Set<string>();
-  const targets = (e: A.Expr, names: Set<string>) => {
-    if (e.kind === 'name') names.add(e.id);
-    else if (e.kind === 'tuple' || e.kind === 'list') for (const item of e.items) targets(item, names);
-    else if (e.kind === 'starred') targets(e.value, names);
-  };
   for (const stmt of body) {
-    if (stmt.kind === 'assign') for (const t of stmt.targets) targets(t, top);
+    if (stmt.kind === 'assign') for (const t of stmt.targets) bindNames(t, top);
     if (stmt.kind !== 'if' && stmt.kind !== 'for' && stmt.kind !== 'while' && stmt.kind !== 'with' && stmt.kind !== 'try') continue;
     walkStatements([stmt], (s) => {
-      if (s.kind === 'assign') for (const t of s.targets) targets(t, below);
-      else if (s.kind === 'for') targets(s.target, below);
-      else if (s.kind === 'with') for (const item of s.items) if (item.target) targets(item.target, below);
+      if (s.kind === 'assign') for (const t of s.targets) bindNames(t, below);
+      else if (s.kind === 'for') bindNames(s.target, below);
+      else if (s.kind === 'with') for (const item of s.items) if (item.target) bindNames(item.target, below);
     });
   }
   for (const name of below) top.delete(name);
@@ -54,15 +63,8 @@ export function namesAssignedOnlyAtTop(body: readonly A.Stmt[]): Set<string> {
 /** Whether the body reads any name the loop target binds (`_` counts as read only when it is). */
 export function readsTarget(target: A.Expr, body: readonly A.Stmt[]): boolean {
   const bound = new Set<string>();
-  const collect = (e: A.Expr) => {
-    if (e.kind === 'name') bound.add(e.id);
-    else if (e.kind === 'tuple' || e.kind === 'list') for (const item of e.items) collect(item);
-    else if (e.kind === 'starred') collect(e.value);
-    else bound.add('\0');
-  };
-  collect(target);
   // A target that is not a plain name (an attribute, a subscript) is treated as read.
-  if (bound.has('\0')) return true;
+  if (!bindNames(target, bound)) return true;
   let reads = false;
   walkExpressions(body as A.Stmt[], (e) => {
     if (!reads && e.kind === 'name' && bound.has(e.id)) reads = true;

@@ -4,7 +4,7 @@ import type * as A from '../parse/ast';
 import { walkExpressions } from '../parse/walk';
 
 /** Methods of nn.Sequential and nn.Module that add, replace or remove a child module of `self`. */
-const CHILD_CHANGING_METHODS = new Set(['add_module', 'register_module', 'append', 'extend', 'insert', 'pop', '__setattr__', '__delattr__', '__setitem__', '__delitem__', '__iadd__']);
+export const CHILD_CHANGING_METHODS: ReadonlySet<string> = new Set(['add_module', 'register_module', 'append', 'extend', 'insert', 'pop', '__setattr__', '__delattr__', '__setitem__', '__delitem__', '__iadd__']);
 
 /**
  * Whether the children a Sequential subclass gets from `super().__init__(…)` are all it ever holds: no method of the
