@@ -1,6 +1,6 @@
 // NumPy and TensorFlow arrays built in the code (np.array, np.random.randint, tf.constant, …),
 // mapped onto the same tensor values as PyTorch's constructors.
-import { UNKNOWN_DIM, type Origin } from '../shapes/dim';
+import { UNKNOWN_DIM, exactProduct, type Origin } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value } from '../values/value';
 import { tensorFactory } from './tensor-factory';
@@ -130,7 +130,7 @@ function numpyChoice(args: Value[], kwargs: Map<string, Value>, origin: Origin):
   const made = tensorFactory('rand', [size], new Map(), origin);
   if (made?.kind !== 'tensor') return UNKNOWN;
   if (replace?.kind === 'bool' && !replace.value) {
-    const total = made.shape.rankKnown && made.shape.dims.every((d) => d.kind === 'int') ? made.shape.dims.reduce((n, d) => n * (d as { value: number }).value, 1) : undefined;
+    const total = made.shape.rankKnown ? exactProduct(made.shape.dims) : undefined;
     if (count === undefined || total === undefined || total > count) return UNKNOWN;
   } else if (replace !== undefined && replace.kind !== 'bool') return UNKNOWN;
   return {
