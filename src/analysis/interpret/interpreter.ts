@@ -46,6 +46,7 @@ import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
 import { callItertools } from './itertools';
 import { HYPERPARAMETERS_CLASS, TUNER_CLASS, hyperParameterMethod, isTunerPath, tunerOf } from './keras-tuner';
+import { TRAINER_CLASS, hyperparameterNames, isLightningDataModulePath, isLightningModulePath, isTrainerPath, trainerRun } from './lightning';
 import { givenField, isNamedTupleFactory, namedTupleAttribute, namedTupleClass, namedTupleInstance, namedTupleMethod } from './named-tuples';
 import { pythonRandomCall } from './python-random';
 import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
@@ -887,6 +888,7 @@ export class Interpreter {
     let torchLayer: string | undefined;
     let openBase = false;
     let namedTuple = false;
+    let lightning: ClassInfo['lightning'];
     for (const baseExpr of stmt.bases) {
       const base = this.eval(baseExpr, scope);
       if (base.kind === 'class') {
@@ -894,12 +896,19 @@ export class Interpreter {
         openBase ||= !!base.cls.openBase;
         isTorchModule ||= base.cls.isTorchModule;
         isKerasModel ||= base.cls.isKerasModel;
+        lightning ??= base.cls.lightning;
         torchtextBase ??= base.cls.torchtextBase;
         // A subclass of a Sequential subclass adds children of its own as its base would.
         if (base.cls.torchLayer !== 'Sequential' || sequentialChildrenFixedAtInit(stmt)) torchLayer ??= base.cls.torchLayer;
       } else if (base.kind === 'module') {
         const path = normalisePath(base.path);
         if (path === 'torch.nn.Module') isTorchModule = true;
+        // A LightningModule is an nn.Module whose steps a Trainer calls (see lightning.ts).
+        if (isLightningModulePath(path)) {
+          isTorchModule = true;
+          lightning ??= 'module';
+        }
+        if (isLightningDataModulePath(path)) lightning ??= 'data';
         // A layer class the analysis models (nn.Linear, nn.LayerNorm, …; not a container): an nn.Module whose
         // super().__init__(…) builds that layer and whose super().forward(…) applies it.
         const kind = torchLayerKind(path);
@@ -923,7 +932,7 @@ export class Interpreter {
     }
     const methods = new Map<string, A.FunctionDef>();
     const classAttrs = new Map<string, Value>();
-    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}), ...(openBase ? { openBase } : {}) };
+    const cls: ClassInfo = { name: stmt.name, def: stmt, bases, isTorchModule, isKerasModel, methods, classAttrs, ...(torchtextBase ? { torchtextBase } : {}), ...(torchLayer ? { torchLayer } : {}), ...(openBase ? { openBase } : {}), ...(lightning ? { lightning } : {}) };
     // typing.NamedTuple: each name annotated in the body is a field, in order (`feats: np.ndarray`).
     if (namedTuple) cls.namedTupleFields = stmt.body.flatMap((s) => (s.kind === 'assign' && s.annotated && s.targets.length === 1 && s.targets[0].kind === 'name' ? [s.targets[0].id] : []));
     // `class Point(namedtuple('Point', 'x y')):` adds methods to the class namedtuple made: its instances are the
@@ -2896,6 +2905,60 @@ export class Interpreter {
     return NONE;
   }
 
+  /**
+   * A Lightning Trainer's fit, validate, test or predict (see lightning.ts): each stage calls the model's step with a
+   * batch of its loader, which comes from the call, the datamodule or the model.
+   */
+  private trainerCall(method: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    const run = trainerRun(method, args, kwargs, (v) => v.kind === 'instance' && v.cls.lightning === 'data');
+    const model = run?.model;
+    if (!run || model?.kind !== 'instance' || model.cls.lightning !== 'module') return UNKNOWN;
+    this.memo.effect();
+    const datamodule = run.datamodule?.kind === 'instance' ? run.datamodule : undefined;
+    const callOwn = (on: InstanceValue, name: string, callArgs: Value[]): Value | undefined => {
+      const def = this.findMethod(on.cls, name);
+      return def ? this.callFunction(def, callArgs, new Map(), on, this.ownerOf(on.cls, def)) : undefined;
+    };
+    if (datamodule) {
+      callOwn(datamodule, 'prepare_data', []);
+      callOwn(datamodule, 'setup', [{ kind: 'str', value: run.setupStage }]);
+    }
+    callOwn(model, 'setup', [{ kind: 'str', value: run.setupStage }]);
+    for (const stage of run.stages) {
+      const loader = stage.loader ?? (datamodule ? callOwn(datamodule, stage.loaderMethod, []) : undefined) ?? callOwn(model, stage.loaderMethod, []);
+      if (!loader && !stage.always) continue;
+      const batch = loader ? this.iterationValue(loader) : UNKNOWN;
+      const index: Value = { kind: 'symint', dim: UNKNOWN_DIM };
+      const step = this.findMethod(model.cls, stage.step);
+      if (step) this.callFunction(step, [batch, index], new Map(), model, this.ownerOf(model.cls, step));
+      // LightningModule.predict_step calls the model on the batch.
+      else if (stage.step === 'predict_step') this.callValue(model, [batch], new Map(), expr, false);
+    }
+    return method === 'fit' ? NONE : UNKNOWN;
+  }
+
+  /** `self.save_hyperparameters()`: `self.hparams` holds the calling `__init__`'s arguments (or the one object given). */
+  private saveHyperparameters(receiver: InstanceValue, args: Value[], kwargs: Map<string, Value>): void {
+    const frame = this.frame;
+    const { names, given } = hyperparameterNames(frame.self === receiver ? frame.def : undefined, args, kwargs);
+    if (given) {
+      this.setAttribute(receiver, 'hparams', given.kind === 'dict' ? { ...given, namespace: true } : given);
+      return;
+    }
+    const entries = new Map<string, Value>();
+    let partial = frame.self !== receiver;
+    for (const name of names) {
+      const value = frame.self === receiver ? frame.scope?.lookup(name) : undefined;
+      if (value === undefined) partial = true;
+      // **kwargs: its entries are hyperparameters of their own.
+      else if (value.kind === 'dict' && frame.def?.params.some((p) => p.name === name && p.stars === 2)) {
+        for (const [k, v] of value.entries) entries.set(k, v);
+        partial ||= !!value.partial;
+      } else entries.set(name, value);
+    }
+    this.setAttribute(receiver, 'hparams', { kind: 'dict', entries, namespace: true, ...(partial ? { partial: true } : {}) });
+  }
+
   private callMethod(receiver: Value, name: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
     const origin = this.originOf(expr);
     switch (receiver.kind) {
@@ -2912,6 +2975,10 @@ export class Interpreter {
         if (receiver.kind === 'instance' && receiver.cls.isKerasModel && KERAS_MODEL_METHODS.has(name)) {
           this.memo.effect();
           return kerasModelMethod(this, this.kerasView(receiver, expr), name, args, kwargs, expr);
+        }
+        if (receiver.kind === 'instance' && receiver.cls.lightning === 'module' && name === 'save_hyperparameters' && !this.findMethod(receiver.cls, name)) {
+          this.saveHyperparameters(receiver, args, kwargs);
+          return NONE;
         }
         // model.to(device), model.eval(), model.cuda(), model.train(), model.type(torch.FloatTensor): the same module
         // (a class's own method of that name comes first for the names a class may well define, such as type).
@@ -2959,6 +3026,7 @@ export class Interpreter {
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         if (receiver.name === TUNER_CLASS) return name === 'search' && receiver.hypermodel ? this.tunerSearch(receiver.hypermodel, args, kwargs, expr) : UNKNOWN;
         if (receiver.name === HYPERPARAMETERS_CLASS) return hyperParameterMethod(name, args, kwargs);
+        if (receiver.name === TRAINER_CLASS) return this.trainerCall(name, args, kwargs, expr);
         if (receiver.tokenizer) return tokenizerMethod(receiver, name, args, kwargs) ?? forgetTokenizer(receiver, name);
         if (receiver.frame) {
           if (!isFrame(receiver)) return UNKNOWN;
@@ -3085,6 +3153,7 @@ export class Interpreter {
     if (path === 'numpy.random.default_rng' || path === GENERATOR) return { kind: 'module', path: GENERATOR };
     if (path.startsWith('sklearn.')) return sklearnCall(path, asArrays(args, origin), kwargs, origin) ?? UNKNOWN;
     if (isTunerPath(path)) return partial ? UNKNOWN : tunerOf(args, kwargs);
+    if (isTrainerPath(path)) return { kind: 'qualname', name: TRAINER_CLASS };
     if (path.startsWith('pandas.')) {
       if (partial) return UNKNOWN;
       // A reader given a number for its file raises: nothing after it runs on this path.

@@ -164,6 +164,8 @@ export interface ClassInfo {
   isTorchModule: boolean;
   /** True for subclasses of keras.Model / keras.layers.Layer. */
   isKerasModel: boolean;
+  /** A PyTorch Lightning LightningModule ('module') or LightningDataModule ('data'), directly or through user classes. */
+  lightning?: 'module' | 'data';
   /** The torch layer class it extends, directly or through user classes ('LayerNorm' for `class LN(nn.LayerNorm)`). */
   torchLayer?: string;
   /** The legacy torchtext class it extends, directly or through user classes ('Dataset' for `class MR(data.Dataset)`). */
