@@ -547,15 +547,15 @@ class Lowerer {
       case 'attribute': {
         const object = this.field(node, 'object');
         const attr = this.field(node, 'attribute');
-        return {
+        return hoistStar({
           kind: 'attribute', range,
           object: this.exprOr(object, range),
           attr: attr !== NONE ? this.text(attr) : '',
           attrRange: attr !== NONE ? this.rangeOf(attr) : range,
-        };
+        });
       }
       case 'call':
-        return this.call(node, range);
+        return hoistStar(this.call(node, range));
       case 'lambda':
         return this.lambda(node, range);
       case 'integer': {
@@ -614,7 +614,7 @@ class Lowerer {
         const object = this.exprOr(value, range);
         const index: A.Expr[] = [];
         for (let c = this.firstChild[node]; c !== NONE; c = this.nextSibling[c]) if (this.tree.field(c) === 'subscript') index.push(this.expr(c));
-        return { kind: 'subscript', range, value: object, index };
+        return hoistStar({ kind: 'subscript', range, value: object, index });
       }
       case 'slice':
         return this.slice(node, range);
@@ -848,4 +848,17 @@ function unescape(text: string): string {
   if (octal) return String.fromCharCode(parseInt(octal[1], 8));
   if (text === '\\\r\n') return '';
   return text.length === 2 && text[1] in ESCAPES ? ESCAPES[text[1]] : text;
+}
+
+/**
+ * tree-sitter reads `*x.shape` in a tuple written without brackets (`b, n, h = *x.shape, heads`) as `(*x).shape`. A
+ * starred object of an attribute, subscript or call is never Python, so the star moves out to the whole primary:
+ * `*(x.shape)`, as Python reads it.
+ */
+function hoistStar(e: A.Expr): A.Expr {
+  const inner = e.kind === 'attribute' ? e.object : e.kind === 'subscript' ? e.value : e.kind === 'call' ? e.func : undefined;
+  if (inner?.kind !== 'starred') return e;
+  const range = { start: inner.value.range.start, end: e.range.end };
+  const primary: A.Expr = e.kind === 'attribute' ? { ...e, object: inner.value, range } : e.kind === 'subscript' ? { ...e, value: inner.value, range } : { ...(e as A.Call), func: inner.value, range };
+  return { kind: 'starred', range: e.range, value: primary };
 }
