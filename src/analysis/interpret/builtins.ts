@@ -17,10 +17,13 @@ import { pyStr } from './strings';
  */
 export const inArbitraryOrder = new WeakSet<Value>();
 
-export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'ord', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars', 'iter', 'next']);
+export const BUILTIN_NAMES = new Set(['len', 'int', 'float', 'bool', 'str', 'max', 'min', 'abs', 'round', 'ord', 'range', 'list', 'tuple', 'dict', 'getattr', 'super', 'print', 'isinstance', 'sum', 'enumerate', 'zip', 'sorted', 'reversed', 'hasattr', 'setattr', 'type', 'set', 'vars', 'iter', 'next', 'map']);
 
 /** PackedSequence's qualified name (a namedtuple: `isinstance(p, tuple)` holds too). */
 export const PACKED_SEQUENCE = 'torch.nn.utils.rnn.PackedSequence';
+
+/** map() calls its function once per item up to this many items; past it, only the count is kept. */
+const MAP_LIMIT = 64;
 
 export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Value>, interp: Interpreter, call: Call): Value {
   const [a, b] = args;
@@ -239,6 +242,23 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       // Items of a sequence whose length is known but not its items are alike: any one stands for all.
       const element: Value = { kind: 'tuple', items: known.map((q) => (q.items ? commonOrUnknown(q.items) : q.element)) };
       return summary('list', length, element);
+    }
+    case 'map': {
+      // map(f, *iterables): f of each step's items, for as long as the shortest runs (Python 3 gives an iterator, which
+      // unpacking and list() walk). Listed items are mapped one by one; a sequence known only by its item, once.
+      const f = a;
+      const seqs = args.slice(1).map((v) => iterated(v));
+      if (!f || seqs.length === 0 || kwargs.size > 0 || seqs.some((q) => q === undefined)) return UNKNOWN;
+      const known = seqs as Iterated[];
+      const apply = (items: Value[]): Value => interp.callValue(f, items, new Map(), call, false);
+      if (known.every((q) => q.items)) {
+        const n = Math.min(...known.map((q) => q.items!.length));
+        if (n > MAP_LIMIT) return summary('list', n);
+        return sequence('list', Array.from({ length: n }, (_, i) => apply(known.map((q) => q.items![i]))));
+      }
+      const lengths = known.map((q) => (q.items ? q.items.length : q.length));
+      const length = lengths.every((l) => l !== undefined) ? Math.min(...(lengths as number[])) : undefined;
+      return summary('list', length, apply(known.map((q) => (q.items ? commonOrUnknown(q.items) : q.element))));
     }
     case 'print':
       return NONE;
