@@ -57,6 +57,8 @@ export interface BinaryEvent {
   node: BinOp;
   left: Value;
   right: Value;
+  /** `left op= right`, which writes the result into the left operand: it must keep the left operand's shape. */
+  augmented?: true;
 }
 
 export interface FunctionCallEvent {

@@ -1555,7 +1555,12 @@ export class Interpreter {
         this.memo.mutated(current);
         extendList(current, value);
         value = current;
-      } else value = inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
+      } else {
+        // `x += y` broadcasts as `x + y` does (and must not grow x): the rules that check a binary operator see it too.
+        const errorsBefore = this.ctx.errorCount;
+        if (current.kind === 'tensor' || value.kind === 'tensor') this.ctx.emit('binary', { node: augmentedOperation(stmt), left: current, right: value, augmented: true });
+        value = this.ctx.errorCount > errorsBefore ? { kind: 'tensor', dtype: 'unknown', origin: this.originOf(stmt), shape: UNKNOWN_SHAPE } : inPlaceResult(stmt.op, current, this.binary(stmt.op, current, value, stmt));
+      }
     } else if (stmt.targets.length === 1 && hasOpenRank(value)) value = this.refineAssignedByUse(stmt, stmt.targets[0], value);
     for (const target of stmt.targets) this.bind(target, value, scope, stmt);
     this.noteKerasAssign(stmt, value);
@@ -4233,6 +4238,17 @@ function torchLayerKind(path: string): string | undefined {
  */
 export function libraryModule(module: string): string {
   return module === 'tensorflow_core' || module.startsWith('tensorflow_core.') ? `tensorflow${module.slice('tensorflow_core'.length)}` : module;
+}
+
+/** The binary operation an augmented assignment performs (`x += y` is `x + y` written back into x), one per statement. */
+const AUGMENTED = new WeakMap<A.Assign, A.BinOp>();
+function augmentedOperation(stmt: A.Assign): A.BinOp {
+  let node = AUGMENTED.get(stmt);
+  if (!node) {
+    node = { kind: 'binop', op: stmt.op ?? '+', left: stmt.targets[0], right: stmt.value, range: stmt.range };
+    AUGMENTED.set(stmt, node);
+  }
+  return node;
 }
 
 export function normalisePath(path: string): string {

@@ -36,10 +36,11 @@ function tensorClash(a: TensorValue, b: TensorValue): Clash | undefined {
   return { axis: rank === undefined ? undefined : rank - clash.back, a: clash.a, b: clash.b };
 }
 
-function check(ctx: RuleContext, range: Range, what: string, left: Value, right: Value, leftExpr: Expr | undefined, rightExpr: Expr | undefined): void {
-  if (left.kind !== 'tensor' || right.kind !== 'tensor') return;
+/** Reports two operands that cannot broadcast; true when it did. */
+function check(ctx: RuleContext, range: Range, what: string, left: Value, right: Value, leftExpr: Expr | undefined, rightExpr: Expr | undefined): boolean {
+  if (left.kind !== 'tensor' || right.kind !== 'tensor') return false;
   const clash = tensorClash(left, right);
-  if (!clash) return;
+  if (!clash) return false;
   const at = clash.axis === undefined ? '' : ` at non-singleton dimension ${clash.axis}`;
   const related = [left, right].flatMap((t, i) => relatedOrigin(t, range, `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here`));
   ctx.report({
@@ -48,6 +49,35 @@ function check(ctx: RuleContext, range: Range, what: string, left: Value, right:
     related,
     fixes: [],
   });
+  return true;
+}
+
+/**
+ * `x op= y` writes the broadcast result into x, so it must have x's shape: y may not add leading axes (even of size 1)
+ * nor stretch an axis x holds once. PyTorch raises "output with shape [3] doesn't match the broadcast shape [4, 3]".
+ */
+function checkInPlaceGrowth(ctx: RuleContext, range: Range, op: string, left: Value, right: Value, leftExpr: Expr | undefined, rightExpr: Expr | undefined): void {
+  if (left.kind !== 'tensor' || right.kind !== 'tensor' || !left.shape.rankKnown || !right.shape.rankKnown) return;
+  const l = left.shape.dims;
+  const r = right.shape.dims;
+  const extra = r.length - l.length;
+  const stretched = l.findIndex((d, i) => {
+    const o = r[i + extra];
+    return i + extra >= 0 && d.kind === 'int' && d.value === 1 && o?.kind === 'int' && o.value !== 1;
+  });
+  if (extra <= 0 && stretched < 0) return;
+  const result = [...r.slice(0, Math.max(0, extra)), ...l.map((d, i) => (i === stretched ? r[i + extra] : d))];
+  const why = extra > 0 ? `the right operand has ${r.length} axes, the left ${l.length}` : `the left operand's axis ${stretched} holds 1 where the right's holds ${formatDim(r[stretched + extra])}`;
+  ctx.report({
+    range,
+    message: `${op} writes into ${operandText(ctx, leftExpr, left)}, but ${operandText(ctx, rightExpr, right)} broadcasts it to a larger shape (${why}), so PyTorch raises "output with shape ${bracketed(l)} doesn't match the broadcast shape ${bracketed(result)}"; write ${leftExpr ? ctx.text(leftExpr.range) : 'x'} = ${leftExpr ? ctx.text(leftExpr.range) : 'x'} ${op.slice(0, -1)} … to get a new tensor of the broadcast shape`,
+    related: [left, right].flatMap((t, i) => relatedOrigin(t, range, `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here`)),
+    fixes: [],
+  });
+}
+
+function bracketed(dims: readonly Dim[]): string {
+  return `[${dims.map(formatDim).join(', ')}]`;
 }
 
 export const broadcastSizeMismatch: Rule = {
@@ -74,7 +104,9 @@ export const broadcastSizeMismatch: Rule = {
     tensorStore: checkTensorStore,
     binary(event, ctx) {
       if (!OPERATORS.has(event.node.op) || positionalTableAddition(event)) return;
-      check(ctx, event.node.range, `${event.node.op} of two tensors`, event.left, event.right, event.node.left, event.node.right);
+      const op = `${event.node.op}${event.augmented ? '=' : ''}`;
+      const clashed = check(ctx, event.node.range, `${op} of two tensors`, event.left, event.right, event.node.left, event.node.right);
+      if (event.augmented && !clashed) checkInPlaceGrowth(ctx, event.node.range, op, event.left, event.right, event.node.left, event.node.right);
     },
     functionCall(event, ctx) {
       if (event.qualname === 'torch.masked_fill' && !event.call.hasStarArgs && event.args.length >= 2) {
