@@ -34,8 +34,11 @@ c = torch.zeros(4, 3)
 c += torch.ones(3)
 c *= torch.ones(1, 3)
 c /= torch.ones(4, 1)
+d = torch.zeros(3)
+d.add_(torch.ones(4, 3))
+c.mul_(torch.ones(3))
 `),
-      ['SL119:3', 'SL119:5'],
+      ['SL119:3', 'SL119:5', 'SL119:11'],
     );
   });
 

@@ -15,6 +15,8 @@ import { checkExpand, checkExpandAs } from './expand-broadcast';
 const OPERATORS = new Set(['+', '-', '*', '/', '//', '%', '**']);
 const FUNCTIONS = new Set(['torch.add', 'torch.sub', 'torch.subtract', 'torch.mul', 'torch.multiply', 'torch.div', 'torch.divide', 'torch.true_divide']);
 const METHODS = new Set(['add', 'sub', 'subtract', 'mul', 'multiply', 'div', 'divide', 'true_divide']);
+/** Their in-place forms write into the receiver, which must keep its shape (see checkInPlaceGrowth). */
+const IN_PLACE_METHODS = new Set([...METHODS].map((m) => `${m}_`));
 /**
  * x.masked_fill(mask, v) broadcasts x and the mask together (PyTorch names the mask tensor a); masked_fill_ writes
  * into x, which is then tensor a. A clash of two known sizes raises either way.
@@ -70,7 +72,7 @@ function checkInPlaceGrowth(ctx: RuleContext, range: Range, op: string, left: Va
   const why = extra > 0 ? `the right operand has ${r.length} axes, the left ${l.length}` : `the left operand's axis ${stretched} holds 1 where the right's holds ${formatDim(r[stretched + extra])}`;
   ctx.report({
     range,
-    message: `${op} writes into ${operandText(ctx, leftExpr, left)}, but ${operandText(ctx, rightExpr, right)} broadcasts it to a larger shape (${why}), so PyTorch raises "output with shape ${bracketed(l)} doesn't match the broadcast shape ${bracketed(result)}"; write ${leftExpr ? ctx.text(leftExpr.range) : 'x'} = ${leftExpr ? ctx.text(leftExpr.range) : 'x'} ${op.slice(0, -1)} … to get a new tensor of the broadcast shape`,
+    message: `${op} writes into ${operandText(ctx, leftExpr, left)}, but ${operandText(ctx, rightExpr, right)} broadcasts it to a larger shape (${why}), so PyTorch raises "output with shape ${bracketed(l)} doesn't match the broadcast shape ${bracketed(result)}"; an out-of-place ${op.endsWith('=') ? `\`${op.slice(0, -1)}\`` : op.replace(/_\(\)$/, '()')} gives a new tensor of the broadcast shape`,
     related: [left, right].flatMap((t, i) => relatedOrigin(t, range, `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here`)),
     fixes: [],
   });
@@ -99,7 +101,7 @@ export const broadcastSizeMismatch: Rule = {
   hooks: {
     offers: {
       functionCall: (qualname) => FUNCTIONS.has(qualname) || qualname === 'torch.masked_fill',
-      tensorMethod: (name) => name === 'expand_as' || name === 'expand' || METHODS.has(name) || MASKED_FILL.has(name),
+      tensorMethod: (name) => name === 'expand_as' || name === 'expand' || METHODS.has(name) || IN_PLACE_METHODS.has(name) || MASKED_FILL.has(name),
     },
     tensorStore: checkTensorStore,
     binary(event, ctx) {
@@ -127,8 +129,11 @@ export const broadcastSizeMismatch: Rule = {
         else check(ctx, event.call.range, '.masked_fill_()', event.receiver, mask, receiverExpr, maskExpr);
         return;
       }
-      if (!METHODS.has(event.name) || event.call.hasStarArgs || event.args.length < 1) return;
-      check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], func.kind === 'attribute' ? func.object : undefined, event.call.args[0]);
+      const inPlace = IN_PLACE_METHODS.has(event.name);
+      if ((!METHODS.has(event.name) && !inPlace) || event.call.hasStarArgs || event.args.length < 1) return;
+      const receiverExpr = func.kind === 'attribute' ? func.object : undefined;
+      const clashed = check(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], receiverExpr, event.call.args[0]);
+      if (inPlace && !clashed) checkInPlaceGrowth(ctx, event.call.range, `.${event.name}()`, event.receiver, event.args[0], receiverExpr, event.call.args[0]);
     },
   },
 };
