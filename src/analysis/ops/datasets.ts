@@ -133,12 +133,16 @@ export function sklearnMethod(path: string, name: string, args: Value[], kwargs:
 /**
  * LabelEncoder's fit_transform/transform: one class id per label, (n,) integers from 0 up to at most n − 1 (as many
  * classes as distinct labels). scikit-learn 1.2 takes a 1-D y, and a column (n, 1) with a warning; it refuses any
- * other shape. fit gives the encoder back.
+ * other shape, so labels of unknown shape give (?,) ids. fit gives the encoder back.
  */
 function labelEncoderMethod(name: string, y: Value | undefined, receiver: Value, origin: Origin): Value | undefined {
   if (name === 'fit') return receiver;
   if (name !== 'fit_transform' && name !== 'transform') return undefined;
-  if (y?.kind !== 'tensor' || !y.shape.rankKnown) return UNKNOWN;
+  // Labels of unknown shape (read from a file, built by a long comprehension): the result is still 1-D, as
+  // scikit-learn returns nothing else (it raises on any other y), of an unknown number of ids.
+  if (!y || y.kind !== 'tensor' || !y.shape.rankKnown) {
+    return y ? { kind: 'tensor', dtype: 'long', origin, numpy: true, shape: shapeOf([UNKNOWN_DIM]), minValue: 0, minBoundOnly: true } : UNKNOWN;
+  }
   const dims = y.shape.dims;
   if (dims.length !== 1 && !(dims.length === 2 && dims[1].kind === 'int' && dims[1].value === 1)) return UNKNOWN;
   const n = dims[0].kind === 'int' ? dims[0].value : undefined;
