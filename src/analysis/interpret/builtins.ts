@@ -406,7 +406,7 @@ function commonOrUnknown(items: Value[]): Value {
  * The entries of `dict(pairs)` or `OrderedDict(pairs)` given a list or tuple of (key, value) pairs each seen, every key a
  * known string (`OrderedDict([('fc1', nn.Linear(…)), ('relu', nn.ReLU())])`); undefined for anything else.
  */
-function namedPairs(v: Value): [string, Value][] | undefined {
+export function namedPairs(v: Value): [string, Value][] | undefined {
   if ((v.kind !== 'list' && v.kind !== 'tuple') || v.element) return undefined;
   const pairs: [string, Value][] = [];
   for (const item of v.items) {

@@ -50,7 +50,7 @@ import { TRAINER_CLASS, hyperparameterNames, isLightningDataModulePath, isLightn
 import { givenField, isNamedTupleFactory, namedTupleAttribute, namedTupleClass, namedTupleInstance, namedTupleMethod } from './named-tuples';
 import { pythonRandomCall } from './python-random';
 import { CallOptions, InstanceAttrs, RunMemo } from './run-memo';
-import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, PACKED_SEQUENCE } from './builtins';
+import { callBuiltin, BUILTIN_NAMES, inArbitraryOrder, iterable, namedPairs, PACKED_SEQUENCE } from './builtins';
 import { broadcast } from '../ops/broadcast';
 import { sequenceArithmetic } from './arithmetic';
 import { describeTensor } from './describe';
@@ -3098,7 +3098,12 @@ export class Interpreter {
         }
         // keys(), values() and items() of a dict that lists every key: its entries, in insertion order.
         if (DICT_VIEWS.has(name) && args.length === 0 && kwargs.size === 0 && !receiver.partial && !receiver.namespace && receiver.entries.size <= MAX_DICT_UNROLL) return dictView(receiver, name);
-        // update/setdefault/pop/clear change its keys in ways not followed: its length is no longer known.
+        if (!receiver.counter && !receiver.namespace && !receiver.moduleDict) {
+          const changed = changeEntries(receiver, name, args, kwargs, this.uncertain > 0);
+          if (changed) return changed;
+        }
+        // setdefault (of a key it cannot name) and the mutators of a dict it does not follow add or drop keys it does
+        // not list: its length is no longer known.
         if (DICT_MUTATORS.has(name)) forgetEntries(receiver);
         return UNKNOWN;
       default:
@@ -4279,6 +4284,61 @@ const NO_KEYWORDS: Map<string, Value> = new NoKeywords();
 
 const DICT_MUTATORS = new Set(['update', 'setdefault', 'pop', 'popitem', 'clear']);
 
+/**
+ * dict.update, pop, popitem and clear, which replace or remove listed entries (the value returned, or undefined when
+ * the call is not one of them). `config.update(vars(args))` writes the command line's values over the defaults a dict
+ * literal gave; a source the analysis does not list (an unknown mapping, a comprehension's dict) may overwrite any
+ * key, so no entry is known past it. Under a condition not decided the written values join the old ones, as a
+ * subscript store does; a key popped or cleared there may still be present, so the dict no longer lists its keys.
+ */
+function changeEntries(dict: Extract<Value, { kind: 'dict' }>, name: string, args: Value[], kwargs: Map<string, Value>, uncertain: boolean): Value | undefined {
+  const forgetAll = () => {
+    dict.entries.clear();
+    dict.partial = true;
+    dict.values = undefined;
+  };
+  if (name === 'update') {
+    const written: [string, Value][] = [];
+    const source = args[0];
+    let unlisted = args.length > 1;
+    if (source?.kind === 'dict' && !source.parser && !source.namespace) {
+      for (const entry of source.entries) written.push(entry);
+      if (source.partial) unlisted = true;
+    } else if (source) {
+      const pairs = namedPairs(source);
+      if (pairs) written.push(...pairs);
+      else unlisted = true;
+    }
+    for (const entry of kwargs) written.push(entry);
+    if (unlisted) forgetAll();
+    for (const [key, value] of written) {
+      const old = dict.entries.get(key);
+      setEntry(dict, key, uncertain && old ? joinItems(old, value) : value);
+    }
+    return NONE;
+  }
+  if (name === 'clear' && args.length === 0 && kwargs.size === 0) {
+    forgetAll();
+    if (!uncertain) dict.partial = false;
+    return NONE;
+  }
+  if (name === 'pop' && args[0]?.kind === 'str' && args.length <= 2 && kwargs.size === 0) {
+    const key = args[0].value;
+    const value = dict.entries.get(key) ?? (dict.partial ? dict.values ?? UNKNOWN : args[1] ?? UNKNOWN);
+    dict.entries.delete(key);
+    if (uncertain) {
+      dict.partial = true;
+      dict.values = undefined;
+    }
+    return value;
+  }
+  if (name === 'pop' || name === 'popitem') {
+    forgetAll();
+    return UNKNOWN;
+  }
+  return undefined;
+}
+
 /** Module methods that return the module itself. */
 const SAME_MODULE_METHODS = new Set(['to', 'eval', 'train', 'cuda', 'cpu', 'double', 'float', 'half', 'bfloat16', 'type', 'requires_grad_']);
 /** Of those, the names a project's class may define for itself. */
@@ -4372,6 +4432,8 @@ function parserMethod(parser: Extract<Value, { kind: 'dict' }>, name: string, ar
     // A string default goes through `type`, as argparse converts it.
     if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.int' && /^\s*[-+]?\d+\s*$/.test(value.value)) value = { kind: 'int', value: Number(value.value) };
     else if (value.kind === 'str' && type?.kind === 'module' && type.path === 'builtins.float' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) value = { kind: 'float', value: Number(value.value) };
+    // A type the analysis cannot run (a lambda, a function of the program's) converts a string default too.
+    else if (value.kind === 'str' && type !== undefined && !(type.kind === 'module' && type.path === 'builtins.str')) value = UNKNOWN;
     const earlier = parser.entries.get(key);
     if (earlier !== undefined) {
       // The key has a value already: set_defaults' (which an argument without a default of its own takes) or an

@@ -5,9 +5,11 @@
 // of one value each (`add_argument('path')`), which take the tokens no option takes, in the order they were added,
 // as argparse does when every positional takes exactly one. Anything else argparse would have to interpret further
 // (nargs, other actions, abbreviations, combined short flags, `--`, a positional token that starts with `-`, more
-// or fewer positional tokens than positionals, a value not among the choices, a value it cannot convert, a type the
-// analysis cannot run) leaves the whole command line unread, so every key is unknown, as before.
-import { Value } from '../values/value';
+// or fewer positional tokens than positionals, a value not among the choices, a value it cannot convert) leaves the
+// whole command line unread, so every key is unknown, as before. A `type` the analysis cannot run (a lambda, a
+// function of the program's) changes only what that option stores: its value is unknown, and the other tokens are
+// read as argparse reads them, since it splits the command line before it converts any value.
+import { UNKNOWN, Value } from '../values/value';
 
 /** What one add_argument call accepts on a command line, as far as the analysis reads it. */
 export interface ArgumentSpec {
@@ -99,6 +101,10 @@ export function readCommandLine(parser: object, defaults: Map<string, Value>, to
 
 /** Stores `text` as argparse would for `spec`: false when it cannot convert it or it is not among the choices. */
 function store(values: Map<string, Value>, spec: ArgumentSpec, text: string): boolean {
+  if (spec.convert === 'unknown') {
+    values.set(spec.dest, UNKNOWN);
+    return true;
+  }
   const value = converted(text, spec.convert);
   if (!value) return false;
   if (spec.choices && !spec.choices.some((c) => (value.kind === 'str' || value.kind === 'int' || value.kind === 'float') && c === value.value)) return false;

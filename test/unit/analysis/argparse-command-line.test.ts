@@ -67,6 +67,25 @@ describe('argparse reading a command line written in the program', () => {
     assert.ok(positionalShape === undefined || !/^\((20|40), 2\)$/.test(positionalShape), String(positionalShape));
   });
 
+  it('an option whose type the analysis cannot run (a lambda) stores an unknown value, and the rest of the line is read', async () => {
+    const program = [
+      'import argparse', 'import torch',
+      'p = argparse.ArgumentParser()',
+      "p.add_argument('--hidden', type=int, default=20)",
+      "p.add_argument('--att', type=lambda x: (str(x).lower() == 'true'), default=True)",
+      "p.add_argument('--size', type=lambda x: int(x) * 2, default='3')",
+      "args = p.parse_args(['--att', 'false', '--hidden', '40'])",
+      'x = torch.zeros(args.hidden, 2)',
+      'y = torch.zeros(args.size, 2)',
+      'z = torch.zeros(2) if args.att else torch.zeros(3)',
+      '',
+    ].join('\n');
+    assert.equal(await shapeOf(program, 'x'), '(40, 2)');
+    // argparse runs the type on a string default too: 6 here, which the analysis does not compute.
+    assert.notEqual(await shapeOf(program, 'y'), '(3, 2)');
+    assert.notEqual(await shapeOf(program, 'z'), '(2)');
+  });
+
   it("an encoder output viewed with the hidden size instead of the LSTM's input size is caught when the command line sets them apart", async () => {
     const program = (line: string) => [
       'import argparse', 'import torch', 'import torch.nn as nn',
