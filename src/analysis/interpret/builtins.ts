@@ -4,12 +4,13 @@ import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
 import { UNKNOWN_DIM } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
-import { NONE, UNKNOWN, Value, type ClassInfo, intOrUnknown, partBounds, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
+import { NONE, UNKNOWN, Value, type ClassInfo, intOrUnknown, numberValue, partBounds, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import { linkedSize } from '../ops/dims-from-values';
 import { literalItem } from '../ops/tensor-methods';
 import { frameLength, isFrame } from '../ops/pandas';
 import type { Interpreter } from './interpreter';
 import { pyStr } from './strings';
+import { joinValues } from './scope';
 
 /**
  * Lists whose items are known but whose order is not (a set's, and what list(), tuple() and enumerate() make of it):
@@ -81,6 +82,23 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       // Over one tensor, Python walks its first axis and gives back one row (comparing rows of more than one element
       // raises): the row's shape, 0-D for a 1-D tensor.
       if (args.length === 1 && !kwargs.size && a.kind === 'tensor') return iterated(a)?.element ?? UNKNOWN;
+      // By a key (`max(batch, key=lambda s: s[0].size(1))`): one of the items, whichever the key picks: what the items
+      // share (a sequence known by its one item gives that item). An empty one raises, or gives `default=`.
+      if (kwargs.has('key') && args.length === 1 && (a.kind === 'list' || a.kind === 'tuple')) {
+        if (a.element) return a.element;
+        if (a.items.length === 0) return kwargs.get('default') ?? UNKNOWN;
+        // Keys all known numbers: the first item with the greatest (least) key, as Python picks it.
+        const key = kwargs.get('key')!;
+        const keys = a.items.length <= MAP_LIMIT ? a.items.map((item) => numberValue(interp.callValue(key, [item], new Map(), call, false))) : [];
+        if (keys.length && keys.every((k) => k !== undefined)) {
+          let best = 0;
+          keys.forEach((k, i) => {
+            if (name === 'max' ? k! > keys[best]! : k! < keys[best]!) best = i;
+          });
+          return a.items[best];
+        }
+        return a.items.slice(1).reduce((joined, item) => joinValues(joined, item), a.items[0]);
+      }
       const items = args.length === 1 && (a.kind === 'list' || a.kind === 'tuple') ? a.items : args;
       const nums = items.map(intValue);
       if (nums.length && nums.every((n) => n !== undefined)) return { kind: 'int', value: name === 'max' ? Math.max(...(nums as number[])) : Math.min(...(nums as number[])) };

@@ -98,3 +98,22 @@ a, b = map(torch.as_tensor, things)
     assert.equal(s.get('a'), undefined);
   });
 });
+
+describe('max() and min() by a key', () => {
+  it('give the item the key picks when every key is known, else what the items share', async () => {
+    const s = await shapes(`import torch
+clips = [(torch.randn(161, t), t) for t in [27, 31, 22]]
+longest = max(clips, key=lambda c: c[0].size(1))[0]
+shortest = min(clips, key=lambda c: c[1])[0]
+alike = [torch.zeros(4, 8) for _ in range(100)]
+one = max(alike, key=lambda t: t.sum().item())
+def width(c):
+    return c[0].size(0)
+first = max(clips, key=width)[0]
+`);
+    assert.equal(s.get('longest'), '(161, 31)');
+    assert.equal(s.get('shortest'), '(161, 22)');
+    assert.equal(s.get('one'), '(4, 8)');
+    assert.equal(s.get('first'), '(161, 27)');
+  });
+});
