@@ -100,6 +100,18 @@ export interface ReplayRefusal {
   got: number;
 }
 
+/**
+ * An `assert` whose test is known to be false on this run: Python raises AssertionError there. `readsSizes`: the test
+ * reads a tensor's sizes (`.size()`, `.shape`, `.dim()`, `.ndim`, or a name the function unpacked or read from them);
+ * `known`: the ints the test's names hold.
+ */
+export interface AssertionEvent {
+  range: Range;
+  test: Expr;
+  readsSizes: boolean;
+  known: { name: string; value: number; range?: Range }[];
+}
+
 /** A layer added to a Sequential model (constructor list, model.add or build), with what it returned. */
 export interface SequentialAddEvent {
   model: KerasModel;
@@ -146,6 +158,7 @@ export interface RuleHooks {
   tensorMethod?(event: TensorMethodEvent, ctx: RuleContext): void;
   modelMethod?(event: ModelMethodEvent, ctx: RuleContext): void;
   sequentialAdd?(event: SequentialAddEvent, ctx: RuleContext): void;
+  assertion?(event: AssertionEvent, ctx: RuleContext): void;
   /**
    * Which calls some hooks are offered, for speed (the frequent events reach every subscribed hook otherwise):
    * `layerCall` by the layer's kind, `functionCall` by its qualname, `tensorMethod` by the method's name. A hook is

@@ -5,7 +5,7 @@
 import { NUMPY_RESIZE, isNumpyFunction, numpyFunction, numpyMethod } from '../ops/numpy-functions';
 import { tfFunction, tfOpName } from '../ops/tf-functions';
 import type * as A from '../parse/ast';
-import { docstringOf, walkStatements } from '../parse/walk';
+import { docstringOf, walkExpressions, walkStatements } from '../parse/walk';
 import { CHILD_CHANGING_METHODS, sequentialChildrenFixedAtInit } from './sequential-subclass';
 import { productOfIndependentClauses } from './comprehension-length';
 import type { Range } from '../findings';
@@ -449,7 +449,11 @@ export class Interpreter {
   // ── entry points ────────────────────────────────────────────────────────────
 
   /** Runs a module's top level, then what nothing reached; tells the steps each phase spent and whether the top level left early. */
+  /** The module's own statements, as `run` was given them. */
+  private topLevelBody: A.Stmt[] = [];
+
   run(body: A.Stmt[]): RunStats {
+    this.topLevelBody = body;
     let spent = 0;
     let left = false;
     bindDocstring(body, this.module);
@@ -743,12 +747,18 @@ export class Interpreter {
         return this.execTry(stmt, scope);
       case 'other': {
         if (stmt.tooDeep) this.ctx.markIncomplete('too-large', stmt.range.start.line);
-        for (const e of stmt.exprs) this.eval(e, scope);
+        const values = stmt.exprs.map((e) => this.eval(e, scope));
         const text = this.ctx.text(stmt.range);
         if (/^del\b/.test(text)) this.deleteItems(stmt.exprs, scope);
-        if (/^assert\b/.test(text) && stmt.exprs.length > 0) this.narrowByAssert(stmt.exprs[0], scope);
+        // An assert known to fail raises AssertionError: nothing after it runs on this path.
+        let fails = false;
+        if (/^assert\b/.test(text) && stmt.exprs.length > 0) {
+          fails = truthValue(values[0]) === false;
+          if (fails) this.ctx.emit('assertion', { range: stmt.range, test: stmt.exprs[0], readsSizes: this.readsSizes(stmt.exprs[0]), known: this.intsNamed(stmt.exprs[0], scope) });
+          else this.narrowByAssert(stmt.exprs[0], scope);
+        }
         // `raise` leaves the block, as far as later statements are concerned.
-        return text.startsWith('raise');
+        return text.startsWith('raise') || fails;
       }
       case 'pass':
         return false;
@@ -1065,6 +1075,47 @@ export class Interpreter {
     const bound = new Map<Scope, [Value, Value]>([[held, [kindUnknown(refined), refined]], [other, [kindUnknown(current), current]]]);
     for (const [branch, [value]] of bound) branch.set(compared.name, value);
     return { name: compared.name, bound };
+  }
+
+  /**
+   * Whether an assert's test reads a tensor's sizes: `.size(…)`, `.shape`, `.dim()`, `.ndim` in the test itself, or a
+   * name the running function bound from an expression that reads them (`b, c, h, w = conv.size()`).
+   */
+  private readsSizes(test: A.Expr): boolean {
+    const SIZES = /\.(size|dim)\s*\(|\.(shape|ndim)\b/;
+    if (SIZES.test(this.ctx.text(test.range))) return true;
+    const names = new Set<string>();
+    walkExpressions(test, (e) => {
+      if (e.kind === 'name') names.add(e.id);
+    });
+    const body = this.frame.def ? this.frame.def.body : this.topLevelBody;
+    if (names.size === 0) return false;
+    let found = false;
+    walkStatements(body, (st) => {
+      if (found || st.kind !== 'assign') return;
+      const bound = new Set<string>();
+      const collect = (t: A.Expr): void => {
+        if (t.kind === 'name') bound.add(t.id);
+        else if (t.kind === 'tuple' || t.kind === 'list') t.items.forEach(collect);
+        else if (t.kind === 'starred') collect(t.value);
+      };
+      st.targets.forEach(collect);
+      if ([...bound].some((n) => names.has(n)) && SIZES.test(this.ctx.text(st.value.range))) found = true;
+    });
+    return found;
+  }
+
+  /** The ints the names of an expression hold in the scope (for a message), at most 4. */
+  private intsNamed(test: A.Expr, scope: Scope): { name: string; value: number; range?: Range }[] {
+    const known: { name: string; value: number; range?: Range }[] = [];
+    const seen = new Set<string>();
+    walkExpressions(test, (e) => {
+      if (e.kind !== 'name' || seen.has(e.id) || known.length >= 4) return;
+      seen.add(e.id);
+      const v = scope.lookup(e.id);
+      if (v?.kind === 'int') known.push({ name: e.id, value: v.value, ...(v.origin ? { range: v.origin.range } : {}) });
+    });
+    return known;
   }
 
   /**

@@ -117,3 +117,33 @@ first = max(clips, key=width)[0]
     assert.equal(s.get('first'), '(161, 27)');
   });
 });
+
+describe('SL168 shape-assertion-fails', () => {
+  const sl168 = async (body: string) => (await run(body)).findings.filter((f) => f.code === 'SL168').map((f) => f.range.start.line + 1);
+
+  it('reports an assert on sizes the shapes make false, and stops the path there', async () => {
+    const result = await run(`import torch
+x = torch.randn(4, 3, 17)
+b, c, w = x.size()
+assert c == 1, "one channel"
+y = x.squeeze(1).permute(2, 0, 1, 3)
+`);
+    assert.deepEqual(result.findings.map((f) => `${f.code}:${f.range.start.line + 1}`), ['SL168:4']);
+    assert.deepEqual(await sl168('import torch\nx = torch.randn(4, 300)\nassert x.shape[1] == 256\n'), [3]);
+    assert.deepEqual(await sl168('import torch\nx = torch.randn(4, 3, 5)\nassert x.dim() == 2, "2-D"\n'), [3]);
+  });
+
+  it('says nothing of an assert that holds, reads no sizes, or whose values are not known', async () => {
+    assert.deepEqual(await sl168('import torch\nx = torch.randn(4, 256)\nassert x.shape[1] == 256\n'), []);
+    assert.deepEqual(await sl168('import torch\nd_model, heads = 300, 8\nassert d_model % heads == 0\n'), []);
+    assert.deepEqual(await sl168('import torch\nassert False, "unreachable"\n'), []);
+    assert.deepEqual(
+      await sl168(`import torch
+def f(x):
+    assert x.size(1) == 256
+    return x
+`),
+      [],
+    );
+  });
+});
