@@ -4308,7 +4308,11 @@ function augmentedOperation(stmt: A.Assign): A.BinOp {
 }
 
 export function normalisePath(path: string): string {
-  return path.startsWith('torch.nn.modules.') ? path.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.') : path;
+  if (!path.startsWith('torch.nn.modules.')) return path;
+  // The package torch.nn.modules re-exports every class of its submodules (torch.nn.modules.Module is torch.nn.Module,
+  // torch.nn.modules.GRU is torch.nn.GRU); its lower-case names are the submodules themselves (rnn, conv, …).
+  if (/^torch\.nn\.modules\.[A-Z]\w*$/.test(path)) return `torch.nn.${path.slice('torch.nn.modules.'.length)}`;
+  return path.replace(/^torch\.nn\.modules\.\w+\./, 'torch.nn.');
 }
 
 /**

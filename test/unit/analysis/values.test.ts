@@ -22,11 +22,20 @@ describe('values and imports', () => {
     ['from torch.nn import GRU', 'import torch\nfrom torch.nn import GRU, LSTM\n', 'GRU'],
     ['import torch', 'import torch\n', 'torch.nn.GRU'],
     ['from torch.nn.modules.rnn import GRU', 'import torch\nfrom torch.nn.modules.rnn import GRU\n', 'GRU'],
+    ['from torch.nn.modules import GRU', 'import torch\nfrom torch.nn.modules import GRU\n', 'GRU'],
+    ['import torch.nn.modules as M', 'import torch\nimport torch.nn.modules as M\n', 'M.GRU'],
   ] as const) {
     it(`resolves layers imported with ${style}`, async () => {
       assert.deepEqual(await codes(`${header}g = ${ctor}(50, 100)\nout, h = g(torch.randn(32, 10, 100))\n`), ['SL101']);
     });
   }
+
+  it('takes a class derived from torch.nn.modules.Module for an nn.Module: its forward is counted in the coverage', async () => {
+    const body = 'import torch\nfrom torch.nn.modules import Module\nclass Net(Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = torch.nn.Linear(4, 3)\n    def forward(self, x):\n        y = self.fc(x)\n        return y\nnet = Net()\nout = net(torch.randn(2, 4))\n';
+    const { coverage } = (await run(body)) as unknown as { coverage: { names: number; fullyKnown: number } };
+    assert.equal(coverage.names, 1);
+    assert.equal(coverage.fullyKnown, 1);
+  });
 
   it('does not mistake an unrelated GRU class for torch.nn.GRU', async () => {
     assert.deepEqual(await codes('import torch\nfrom mylib import GRU\ng = GRU(50, 100)\nout, h = g(torch.randn(32, 10, 100))\n'), []);
