@@ -1105,9 +1105,36 @@ export class Interpreter {
     return found;
   }
 
-  /** The ints the names of an expression hold in the scope (for a message), at most 4. */
+  /**
+   * The ints an assert's test compares (for a message): each side of a comparison that only reads names, attributes,
+   * subscripts and sizes (`x.size(-1)`, `x.dim()`, `len(x)`, `x.shape[1]`), read again muted, else the ints the test's
+   * names hold in the scope; at most 4.
+   */
   private intsNamed(test: A.Expr, scope: Scope): { name: string; value: number; range?: Range }[] {
     const known: { name: string; value: number; range?: Range }[] = [];
+    const readsOnly = (e: A.Expr): boolean => {
+      switch (e.kind) {
+        case 'name':
+        case 'int':
+          return true;
+        case 'attribute':
+          return readsOnly(e.object);
+        case 'subscript':
+          return readsOnly(e.value) && e.index.every((i) => i.kind === 'int' || (i.kind === 'unary' && i.operand.kind === 'int'));
+        case 'call':
+          return e.keywords.length === 0 && e.args.length <= 1 && e.args.every((a) => a.kind === 'int' || (a.kind === 'unary' && a.operand.kind === 'int')) && ((e.func.kind === 'attribute' && (e.func.attr === 'size' || e.func.attr === 'dim') && readsOnly(e.func.object)) || (e.func.kind === 'name' && e.func.id === 'len' && e.args.length === 1));
+        default:
+          return false;
+      }
+    };
+    if (test.kind === 'compare' && test.ops.length === 1) {
+      for (const side of [test.left, test.comparators[0]]) {
+        if (side.kind === 'int' || !readsOnly(side)) continue;
+        const v = this.mutedResult(() => this.eval(side, scope), false);
+        if (v.kind === 'int') known.push({ name: this.ctx.text(side.range), value: v.value, ...(v.origin ? { range: v.origin.range } : {}) });
+      }
+      if (known.length) return known;
+    }
     const seen = new Set<string>();
     walkExpressions(test, (e) => {
       if (e.kind !== 'name' || seen.has(e.id) || known.length >= 4) return;

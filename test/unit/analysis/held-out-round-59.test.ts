@@ -131,6 +131,8 @@ y = x.squeeze(1).permute(2, 0, 1, 3)
     assert.deepEqual(result.findings.map((f) => `${f.code}:${f.range.start.line + 1}`), ['SL168:4']);
     assert.deepEqual(await sl168('import torch\nx = torch.randn(4, 300)\nassert x.shape[1] == 256\n'), [3]);
     assert.deepEqual(await sl168('import torch\nx = torch.randn(4, 3, 5)\nassert x.dim() == 2, "2-D"\n'), [3]);
+    const message = (await run('import torch\nwidth = 256\nx = torch.randn(4, 300)\nassert x.size(-1) == width\n')).findings.find((f) => f.code === 'SL168')?.message;
+    assert.match(message ?? '', /x\.size\(-1\) is 300, width is 256/);
   });
 
   it('says nothing of an assert that holds, reads no sizes, or whose values are not known', async () => {
