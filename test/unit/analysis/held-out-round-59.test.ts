@@ -42,6 +42,11 @@ c.mul_(torch.ones(3))
     );
   });
 
+  it("says NumPy's words for an array", async () => {
+    const message = (await run('import numpy as np\nx = np.zeros(3)\nx *= np.ones((2, 3))\n')).findings.find((f) => f.code === 'SL119')?.message ?? '';
+    assert.match(message, /NumPy raises "non-broadcastable output operand with shape \(3,\) doesn't match the broadcast shape \(2,3\)"; an out-of-place `\*` gives a new array/);
+  });
+
   it('leaves the target unknown after PyTorch raised, and leaves ints alone', async () => {
     const s = await shapes(`import torch
 n = 3

@@ -72,7 +72,7 @@ function checkInPlaceGrowth(ctx: RuleContext, range: Range, op: string, left: Va
   const why = extra > 0 ? `the right operand has ${r.length} axes, the left ${l.length}` : `the left operand's axis ${stretched} holds 1 where the right's holds ${formatDim(r[stretched + extra])}`;
   ctx.report({
     range,
-    message: `${op} writes into ${operandText(ctx, leftExpr, left)}, but ${operandText(ctx, rightExpr, right)} broadcasts it to a larger shape (${why}), so PyTorch raises "output with shape ${bracketed(l)} doesn't match the broadcast shape ${bracketed(result)}"; an out-of-place ${op.endsWith('=') ? `\`${op.slice(0, -1)}\`` : op.replace(/_\(\)$/, '()')} gives a new tensor of the broadcast shape`,
+    message: `${op} writes into ${operandText(ctx, leftExpr, left)}, but ${operandText(ctx, rightExpr, right)} broadcasts it to a larger shape (${why}), so ${raised(left, l, result)}; an out-of-place ${op.endsWith('=') ? `\`${op.slice(0, -1)}\`` : op.replace(/_\(\)$/, '()')} gives a new ${left.numpy ? 'array' : 'tensor'} of the broadcast shape`,
     related: [left, right].flatMap((t, i) => relatedOrigin(t, range, `${i === 0 ? 'the left' : 'the right'} operand, ${formatShape(t.shape)}, comes from here`)),
     fixes: [],
   });
@@ -80,6 +80,13 @@ function checkInPlaceGrowth(ctx: RuleContext, range: Range, op: string, left: Va
 
 function bracketed(dims: readonly Dim[]): string {
   return `[${dims.map(formatDim).join(', ')}]`;
+}
+
+/** What writing a larger result into `target` raises: NumPy's words for an array, PyTorch's for a tensor. */
+function raised(target: TensorValue, dims: readonly Dim[], result: readonly Dim[]): string {
+  if (!target.numpy) return `PyTorch raises "output with shape ${bracketed(dims)} doesn't match the broadcast shape ${bracketed(result)}"`;
+  const tuple = (d: readonly Dim[]) => `(${d.map(formatDim).join(',')}${d.length === 1 ? ',' : ''})`;
+  return `NumPy raises "non-broadcastable output operand with shape ${tuple(dims)} doesn't match the broadcast shape ${tuple(result)}"`;
 }
 
 export const broadcastSizeMismatch: Rule = {
