@@ -57,7 +57,7 @@ import { describeTensor } from './describe';
 import { knowledgeOf, siteTrace } from '../coverage';
 import { paramsUsedAsSizes } from './sized-params';
 import { counterMethod, counterOf } from './counter';
-import { extrapolate, namesAssignedOnlyAtTop, readsTarget } from './last-iteration';
+import { bindNames, extrapolate, namesAssignedOnlyAtTop, readsTarget } from './last-iteration';
 import { changeCase, formatBraces, formatFString, formatPercent, joinStrings, replaceString, splitString } from './strings';
 
 const MAX_DEPTH = 10;
@@ -448,10 +448,10 @@ export class Interpreter {
 
   // ── entry points ────────────────────────────────────────────────────────────
 
-  /** Runs a module's top level, then what nothing reached; tells the steps each phase spent and whether the top level left early. */
   /** The module's own statements, as `run` was given them. */
   private topLevelBody: A.Stmt[] = [];
 
+  /** Runs a module's top level, then what nothing reached; tells the steps each phase spent and whether the top level left early. */
   run(body: A.Stmt[]): RunStats {
     this.topLevelBody = body;
     let spent = 0;
@@ -1088,18 +1088,12 @@ export class Interpreter {
     walkExpressions(test, (e) => {
       if (e.kind === 'name') names.add(e.id);
     });
-    const body = this.frame.def ? this.frame.def.body : this.topLevelBody;
     if (names.size === 0) return false;
     let found = false;
-    walkStatements(body, (st) => {
+    walkStatements(this.frame.def ? this.frame.def.body : this.topLevelBody, (st) => {
       if (found || st.kind !== 'assign') return;
       const bound = new Set<string>();
-      const collect = (t: A.Expr): void => {
-        if (t.kind === 'name') bound.add(t.id);
-        else if (t.kind === 'tuple' || t.kind === 'list') t.items.forEach(collect);
-        else if (t.kind === 'starred') collect(t.value);
-      };
-      st.targets.forEach(collect);
+      for (const t of st.targets) bindNames(t, bound);
       if ([...bound].some((n) => names.has(n)) && SIZES.test(this.ctx.text(st.value.range))) found = true;
     });
     return found;

@@ -30,7 +30,7 @@ export type Extrapolation = Grown | 'same' | undefined;
  * Adds to `names` the names an assignment target binds (`x`, `a, (b, *c)`); false when some part of it is not a name
  * (an attribute, a subscript), which binds none.
  */
-function bindNames(target: A.Expr, names: Set<string>): boolean {
+export function bindNames(target: A.Expr, names: Set<string>): boolean {
   if (target.kind === 'name') {
     names.add(target.id);
     return true;

@@ -109,5 +109,5 @@ export function hyperparameterNames(def: A.FunctionDef | undefined, args: Value[
   if (args.length === 1 && args[0].kind !== 'str') return { names: [], given: args[0] };
   const params = (def?.params ?? []).slice(1).filter((p) => !(p.variadic && p.stars !== 2) && !ignore.has(p.name));
   const named = args.filter((a) => a.kind === 'str').map((a) => (a as { value: string }).value);
-  return { names: named.length ? named : params.map((p) => p.name).filter((n) => !ignore.has(n)) };
+  return { names: named.length ? named : params.map((p) => p.name) };
 }
