@@ -112,6 +112,12 @@ export interface AssertionEvent {
   known: { name: string; value: number; range?: Range }[];
 }
 
+/** A tensor whose truth Python asks for: the test of an `if`, `elif`, `while` or conditional expression, or one side of `and`/`or` in it. */
+export interface TruthEvent {
+  value: TensorValue;
+  test: Expr;
+}
+
 /** A layer added to a Sequential model (constructor list, model.add or build), with what it returned. */
 export interface SequentialAddEvent {
   model: KerasModel;
@@ -159,6 +165,7 @@ export interface RuleHooks {
   modelMethod?(event: ModelMethodEvent, ctx: RuleContext): void;
   sequentialAdd?(event: SequentialAddEvent, ctx: RuleContext): void;
   assertion?(event: AssertionEvent, ctx: RuleContext): void;
+  truth?(event: TruthEvent, ctx: RuleContext): void;
   /**
    * Which calls some hooks are offered, for speed (the frequent events reach every subscribed hook otherwise):
    * `layerCall` by the layer's kind, `functionCall` by its qualname, `tensorMethod` by the method's name. A hook is

@@ -107,6 +107,9 @@ function partialMethodResult(receiver: Value, name: string, kwargs: Map<string, 
 }
 
 /** Tensor methods no other Python object has, whose result's rank the call alone tells. */
+/** Builtins offered to the rules when given a tensor: list(t)/tuple(t) iterate it, float/int/bool read one element. */
+const BUILTINS_OFFERED_A_TENSOR = new Set(['builtins.list', 'builtins.tuple', 'builtins.float', 'builtins.int', 'builtins.bool']);
+
 const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
 /** Statements that leave their block when an error is reported in them (compound ones report inside their own blocks). */
@@ -841,7 +844,7 @@ export class Interpreter {
   /** A method of its own: its closure, inside exec, made every statement allocate the context it reads `stmt` and `scope` from. */
   private execWhile(stmt: A.While, scope: Scope): void {
     if (this.unrollWhile(stmt, scope)) return;
-    this.eval(stmt.test, scope);
+    this.evalCondition(stmt.test, scope);
     const branch = scope.fork();
     const { left, again } = this.loop(() => {
       const left = this.execBlock(stmt.body, branch);
@@ -1029,6 +1032,7 @@ export class Interpreter {
   private evalCondition(expr: A.Expr, scope: Scope): Condition {
     if (expr.kind !== 'boolop') {
       const value = this.eval(expr, scope);
+      if (value.kind === 'tensor') this.ctx.emit('truth', { value, test: expr });
       return { value, holds: truthValue(value) };
     }
     if (this.tooDeep(expr)) return { value: UNKNOWN, holds: undefined };
@@ -1909,7 +1913,7 @@ export class Interpreter {
       case 'conditional': {
         // Python evaluates only the branch the test picks: `zeros(…) if h.size(0) == 0 else h[-1]` never reads h[-1]
         // of an empty h.
-        const test = truthValue(this.eval(expr.test, scope));
+        const test = this.evalCondition(expr.test, scope).holds;
         if (test === true) return this.eval(expr.body, scope);
         if (test === false) return this.eval(expr.orelse, scope);
         return joinValues(this.eval(expr.body, scope), this.eval(expr.orelse, scope));
@@ -3194,7 +3198,8 @@ export class Interpreter {
     const origin = this.originOf(expr);
     if (path.startsWith('builtins.')) {
       // list(t) and tuple(t) iterate a tensor along its first axis: offered to the rules, which know a 0-D one has none.
-      if ((path === 'builtins.list' || path === 'builtins.tuple') && args.length === 1 && args[0].kind === 'tensor') this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
+      // float(t), int(t) and bool(t) need a tensor of one element.
+      if (BUILTINS_OFFERED_A_TENSOR.has(path) && args.length === 1 && args[0].kind === 'tensor') this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
       return callBuiltin(path.slice(9), args, kwargs, this, expr);
     }
     // An OrderedDict holds what a dict does; dicts keep their insertion order too.
@@ -3317,6 +3322,11 @@ export class Interpreter {
     if (path.startsWith('torch.nn.init.')) {
       const name = path.slice('torch.nn.init.'.length);
       if (isInitialiser(name)) return partial ? UNKNOWN : initialise(name, args, kwargs);
+    }
+    // backward() and grad() of outputs: offered to the rules, which know they need a scalar when no gradient is given.
+    if (path === 'torch.autograd.backward' || path === 'torch.autograd.grad') {
+      this.ctx.emit('functionCall', { qualname: path, call: expr, args, kwargs });
+      return UNKNOWN;
     }
     if (path.startsWith('torch.nn.functional.')) {
       if (this.raisesAt(path, args, kwargs, expr)) return UNKNOWN;

@@ -65,6 +65,7 @@ import { lstmCellStateAsInput } from './torch/sl165-lstm-cell-state-as-input';
 import { raggedTensorData } from './torch/sl166-ragged-tensor-data';
 import { maskedSelectBroadcast } from './torch/sl167-masked-select-broadcast';
 import { shapeAssertionFails } from './torch/sl168-shape-assertion-fails';
+import { scalarOfManyElements } from './torch/sl169-scalar-of-many-elements';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -151,6 +152,7 @@ const RULES: readonly Rule[] = [
   raggedTensorData,
   maskedSelectBroadcast,
   shapeAssertionFails,
+  scalarOfManyElements,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,
