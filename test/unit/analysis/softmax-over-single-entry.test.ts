@@ -71,4 +71,22 @@ describe('SL127 softmax-over-single-entry', () => {
       'a = weights(torch.randn(4, 9, 8))\nb = weights(torch.randn(2, 5, 8))\nfor step in range(int(input())):\n    c = weights(torch.randn(1, step + 1, 8))\n';
     assert.deepEqual(await codes(fixed), ['SL127']);
   });
+
+  it('leaves the weights of a configured number of components set to one, and still reports a unit output or a literal (1,)', async () => {
+    // A mixture of softmaxes built with COMPONENTS = 1: its component logits are a (1,) vector whose one weight is 1, the
+    // right weight for one component, and the mixture's output still sums to 1 over the vocabulary (PyTorch 1.13).
+    const head = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n';
+    const mixture =
+      head +
+      'class Mixture(nn.Module):\n    def __init__(self, hidden, vocab, components):\n        super().__init__()\n' +
+      '        self.logits = nn.Parameter(torch.zeros(components))\n        self.heads = nn.Linear(hidden, vocab * components)\n' +
+      '        self.components = components\n        self.vocab = vocab\n' +
+      '    def forward(self, h):\n        probs = F.softmax(self.heads(h).view(-1, self.components, self.vocab), dim=-1)\n' +
+      '        weights = F.softmax(self.logits, dim=0)\n        return (weights.view(1, -1, 1) * probs).sum(1)\n' +
+      'COMPONENTS = 1\nmodel = Mixture(16, 50, COMPONENTS)\nout = model(torch.randn(4, 16))\n';
+    assert.deepEqual(await codes(mixture), []);
+    // A Linear's one output unit over a single sample: log_softmax gives 0 (PyTorch 1.13 prints tensor([0.])).
+    assert.deepEqual(await codes(`${head}n_classes = 1\nfc = nn.Linear(16, n_classes)\nx = F.log_softmax(fc(torch.randn(16)), dim=0)\n`), ['SL127']);
+    assert.deepEqual(await codes(`${head}w = nn.Parameter(torch.randn((1,)))\nx = F.softmax(w, dim=-1)\n`), ['SL127']);
+  });
 });

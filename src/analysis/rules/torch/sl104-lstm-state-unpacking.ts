@@ -3,6 +3,7 @@ import type { Value } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { LayerCallEvent, RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
+import type { Range } from '../../findings';
 import { layerName, keywordExpr } from './describe';
 
 function lstmState(value: Value) {
@@ -41,6 +42,20 @@ function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
       fixes: first ? [fix(`Pass ${ctx.text(first.range)}`, [replace(stateExpr.range, ctx.text(first.range))], true)] : [],
     });
   }
+}
+
+/** A name that says it holds a cell state: `c`, `c_n`, `cn`, `c_t`, `cell`, `final_cell_states`, `enc_cell`. */
+const CELL_NAME = /^c(_?n|_t|_0)?$|cell/i;
+
+/**
+ * True when the subscript starts the value of an assignment to one name that says it holds a cell state
+ * (`final_cell_states = final_states[-1].permute(1, 0, 2)`): the code reads c_n on purpose, as `pair[1]` would.
+ */
+function boundToCellState(ctx: RuleContext, range: Range): boolean {
+  const lines = ctx.source.split('\n', range.start.line + 1);
+  const before = lines[range.start.line]?.slice(0, range.start.column) ?? '';
+  const target = /^\s*([A-Za-z_]\w*)\s*=\s*$/.exec(before);
+  return target !== null && CELL_NAME.test(target[1]);
 }
 
 export const lstmStateUnpacking: Rule = {
@@ -84,6 +99,7 @@ export const lstmStateUnpacking: Rule = {
       // explicitly and real code reads it on purpose (h_c[0] and h_c[1] side by side).
       const isLast = index.kind === 'unary' && index.op === '-' && index.operand.kind === 'int' && index.operand.value === 1;
       if (!isLast) return;
+      if (boundToCellState(ctx, event.node.range)) return;
       const base = ctx.text(event.node.value.range);
       const corrected = `${base}[0][-1]`;
       ctx.report({

@@ -30,8 +30,20 @@ export function softmaxAxis(t: TensorValue, dim: Value | undefined): { single: b
 function judge(ctx: RuleContext, softmax: SoftmaxCall): void {
   const found = softmaxAxis(softmax.input, softmax.dim);
   if (!found) return;
+  if (found.single && configuredCount(softmax.input)) return;
   if (found.single) report(ctx, softmax.call, softmax.what(), softmax.log, softmax.input, found.axis, softmax.inputExpr);
   else ctx.refute(softmax.call.range);
+}
+
+/**
+ * A vector of one entry whose length is a count read from a name (`torch.zeros(num_mixtures)`) and no layer's output:
+ * the weights of `num_mixtures` components, configured to one. With one component its weight is 1, which is what the
+ * mixture needs, and other settings give more entries; a layer's one output unit or a literal `(1,)` is still reported.
+ */
+function configuredCount(t: TensorValue): boolean {
+  if (t.shape.dims.length !== 1) return false;
+  const size = t.shape.dims[0];
+  return size.kind === 'int' && size.label !== undefined && size.producer === undefined;
 }
 
 function report(ctx: RuleContext, call: Call, what: string, log: boolean, t: TensorValue, axis: number, inputExpr: Expr | undefined): void {
