@@ -2733,6 +2733,25 @@ def _(r):
     return f"import torchaudio\ny = torchaudio.compliance.kaldi.{name}({', '.join([randn([1, length])] + opts)})"
 
 
+
+@op("unfold")
+def _(r):
+    # nn.Unfold / F.unfold (im2col): (N, C, H, W) or (C, H, W) → (N, C·kh·kw, blocks); the blocks may not fit.
+    bsz, c, h, w = r.randint(1, 3), r.randint(1, 4), r.randint(2, 12), r.randint(2, 12)
+    kh, kw, sh, sw, ph, pw, dh, dw = r.randint(1, 4), r.randint(1, 4), r.randint(1, 3), r.randint(1, 3), r.randint(0, 1), r.randint(0, 1), r.randint(1, 2), r.randint(1, 2)
+    form = r.choice([
+        "nn.Unfold({kh})(x)",
+        "nn.Unfold({kh}, stride={sh})(x)",
+        "nn.Unfold(kernel_size=({kh}, {kw}), stride=({sh}, {sw}))(x)",
+        "nn.Unfold(({kh}, {kw}), ({dh}, {dw}), ({ph}, {pw}), ({sh}, {sw}))(x)",
+        "nn.Unfold({kh}, dilation={dh}, padding={ph}, stride={sh})(x)",
+        "F.unfold(x, {kh}, stride={sh})",
+        "F.unfold(x, kernel_size=({kh}, {kw}), padding={ph})",
+        "F.unfold(x, ({kh}, {kw}), {dh}, {ph}, ({sh}, {sw}))",
+    ])
+    shape = [bsz, c, h, w] if r.random() < 0.8 else [c, h, w]
+    return f"x = {randn(shape)}\ny = " + form.format(kh=kh, kw=kw, sh=sh, sw=sw, ph=ph, pw=pw, dh=dh, dw=dw)
+
 # ── running ────────────────────────────────────────────────────────────────────
 
 DTYPES = {torch.float32: "float", torch.float64: "float", torch.float16: "float", torch.int64: "long", torch.int32: "long", torch.int16: "long", torch.uint8: "long", torch.bool: "bool", torch.complex64: "complex", torch.complex128: "complex"}

@@ -7,6 +7,7 @@ import { TensorValue, UNKNOWN, Value, dropStepMarkers, intValue, joinedBounds, s
 import { BINARY, diag, flatten, permute, reduce, reshape, squeeze, tensorMethod, transpose, unsqueeze } from './tensor-methods';
 import { pool1d, pool2d } from './pooling';
 import { interpolate } from './resizing';
+import { functionalUnfold } from './unfold';
 import { dimsFromSizeArgs } from './dims-from-values';
 import { broadcast } from './broadcast';
 import { LAYOUT_KEEPING } from './layout';
@@ -339,6 +340,8 @@ function functionResult(name: string, args: Value[], kwargs: Map<string, Value>,
     case 'interpolate':
     case 'upsample':
       return interpolate(args, kwargs, origin);
+    case 'unfold':
+      return functionalUnfold(args, kwargs, origin);
     case 'dot':
     case 'vdot':
       return dot(args[0], args[1], origin);

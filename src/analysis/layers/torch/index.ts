@@ -14,8 +14,9 @@ import { torchPadding } from './padding';
 import { torchRecurrent } from './recurrent';
 import { torchShapePreserving } from './shape-preserving';
 import { torchTransposedConvolution } from './transposed-convolution';
+import { torchUnfold } from './unfold';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops, torchAudio, torchTransposedConvolution];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops, torchAudio, torchTransposedConvolution, torchUnfold];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
