@@ -40,6 +40,8 @@ function sliceLength(dim: Dim, item: Extract<IndexItem, { kind: 'slice' }>, orig
   if (!(step > 0) || (item.start !== undefined && !Number.isFinite(item.start)) || (item.stop !== undefined && !Number.isFinite(item.stop))) return UNKNOWN_DIM;
   const start = item.start === undefined ? 0 : clampIndex(item.start, n);
   const stop = item.stop === undefined ? n : clampIndex(item.stop, n);
+  // x[:m] of an axis of one entry with m ≥ 2 keeps that entry: noted for SL170, which sees it broadcast over m.
+  if (n === 1 && start === 0 && step === 1 && item.stop !== undefined && item.stop >= 2) return intDim(1, { origin, clampedFrom: item.stop });
   return intDim(Math.max(0, Math.ceil((stop - start) / step)), { origin });
 }
 

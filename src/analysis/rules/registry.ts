@@ -66,6 +66,7 @@ import { raggedTensorData } from './torch/sl166-ragged-tensor-data';
 import { maskedSelectBroadcast } from './torch/sl167-masked-select-broadcast';
 import { shapeAssertionFails } from './torch/sl168-shape-assertion-fails';
 import { scalarOfManyElements } from './torch/sl169-scalar-of-many-elements';
+import { clampedSliceBroadcast } from './torch/sl170-clamped-slice-broadcast';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -153,6 +154,7 @@ const RULES: readonly Rule[] = [
   maskedSelectBroadcast,
   shapeAssertionFails,
   scalarOfManyElements,
+  clampedSliceBroadcast,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,

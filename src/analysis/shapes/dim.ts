@@ -46,6 +46,12 @@ export interface DimInfo {
    */
   atLeast?: number;
   /**
+   * An axis of one entry that a slice from its start asked this many entries of (`pe[:, :n]` of a (B, 1, d) table):
+   * Python clamps the stop to the axis, so the slice kept the one entry there is. Broadcasting then spreads it over as
+   * many entries as were asked for, silently (SL170).
+   */
+  clampedFrom?: number;
+  /**
    * A batch or time axis a recurrent layer's output was given when its input's rank was not known: PyTorch also takes
    * an unbatched 2-D sequence, whose output has no batch axis, so a rule must not claim what this axis holds.
    */
