@@ -211,6 +211,17 @@ def _(r):
     return f"import numpy as np\ny = torch.from_numpy({factory}({tup(s)}, dtype={dtype}))"
 
 
+@op("np-shape")
+def _(r):
+    # np.shape(a) and np.ndim(a) of a tensor or an array are its .shape (a torch.Size for a tensor) and .ndim.
+    s = sizes(r, r.randint(1, 4))
+    x = r.choice([randn(s), f"np.random.randn({args(s)})"])
+    k = r.randrange(len(s))
+    form = r.choice(["torch.zeros(np.shape(x))", "torch.zeros(np.shape(x)[{k}], np.ndim(x))", "torch.ones(np.ndim(x), *np.shape(x))",
+                     "torch.zeros(np.shape(x)[-1], np.shape(x)[0])"]).format(k=k)
+    return f"import numpy as np\nx = {x}\ny = {form}"
+
+
 @op("cat")
 def _(r):
     s = sizes(r, r.randint(1, 3))

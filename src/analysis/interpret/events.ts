@@ -45,6 +45,8 @@ export interface TensorStoreEvent {
   tensor: TensorValue;
   region: TensorValue;
   value: Value;
+  /** The index items as evaluated: an int64 tensor or a mask among them makes the store an index_put_. */
+  items: readonly IndexItem[];
 }
 
 export interface AttributeEvent {

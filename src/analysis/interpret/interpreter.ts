@@ -1718,7 +1718,7 @@ export class Interpreter {
           // Loops rather than arrow functions here: one reading `this` or `scope` made every bind allocate a context.
           const items: IndexItem[] = [];
           for (let i = 0; i < target.index.length; i++) items.push(this.indexItem(target.index[i], scope));
-          this.ctx.emit('tensorStore', { node: target, tensor: object, region: indexTensor(object, items, this.originOf(target)), value });
+          this.ctx.emit('tensorStore', { node: target, tensor: object, region: indexTensor(object, items, this.originOf(target)), value, items });
           return;
         }
         const key = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
@@ -3281,6 +3281,12 @@ export class Interpreter {
     // math's functions give a float whatever they are given (or raise); NumPy's give a float for a Python number, but
     // an array for an array or a tensor.
     if (math && args.length === 1 && (path.startsWith('math.') || isPythonNumber(args[0]))) return { kind: 'float' };
+    // np.shape(a) and np.ndim(a) of an array or a tensor read its .shape and .ndim (NumPy returns a.shape itself when
+    // a has one: a torch.Size for a tensor).
+    if ((path === 'numpy.shape' || path === 'numpy.ndim') && !partial && args.length + kwargs.size === 1) {
+      const a = args[0] ?? kwargs.get('a');
+      if (a?.kind === 'tensor' && a.shape.rankKnown) return path === 'numpy.shape' ? { kind: 'size', dims: a.shape.dims, of: a } : { kind: 'int', value: a.shape.dims.length };
+    }
     // NumPy's element-wise functions, reductions and products of arrays.
     if (isNumpyFunction(path)) {
       const computed = partial ? undefined : numpyFunction(path, args, kwargs, origin);
@@ -4605,6 +4611,9 @@ function compareBounds(op: string, { min, max }: { min: number; max: number }, y
   }
 }
 
+/** Values that are never the bool True or False, whatever they hold: `x is True` is False for them. */
+const IDENTITY_NOT_BOOL: ReadonlySet<Value['kind']> = new Set<Value['kind']>(['int', 'float', 'str']);
+
 /** `y op x` as `x op' y`. */
 const MIRRORED: Record<string, string> = { '<': '>', '<=': '>=', '>': '<', '>=': '<=', '==': '==', '!=': '!=' };
 
@@ -4620,6 +4629,10 @@ function compareValues(ops: string[], values: Value[]): Value {
       // One of several values, None among them (`self.proj = nn.Linear(…) if c else None`): not decided.
       if ((a.kind === 'either' && a.options.some((o) => o.kind === 'none')) || (b.kind === 'either' && b.options.some((o) => o.kind === 'none'))) return UNKNOWN;
       if (b.kind === 'none' || a.kind === 'none') r = a.kind === b.kind;
+      // True and False are the only two bools, so `flag is True` holds exactly when flag is the bool True; an int, a
+      // float or a string is never one of them (`1 is True` is False).
+      else if (a.kind === 'bool' && b.kind === 'bool') r = a.value === b.value;
+      else if ((a.kind === 'bool' && IDENTITY_NOT_BOOL.has(b.kind)) || (b.kind === 'bool' && IDENTITY_NOT_BOOL.has(a.kind))) r = false;
       else return UNKNOWN;
       if (op === 'is not') r = !r;
     } else if (op === 'in' || op === 'not in') {
