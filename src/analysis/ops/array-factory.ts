@@ -196,7 +196,7 @@ function arrayOf(path: string, args: Value[], kwargs: Map<string, Value>, origin
     return numpyRandint([low, bumped, args[2] ?? kwargs.get('size') ?? { kind: 'none' }], rest, origin);
   }
   const shapeArg = kwargs.get('shape');
-  return tensorFactory(kind, shapeArg && !args.length ? [shapeArg] : args, path.startsWith('numpy.') ? numpyDtypeKeyword(kwargs) : kwargs, origin);
+  return tensorFactory(kind, shapeArg && !args.length ? [shapeArg] : args, path.startsWith('numpy.') ? numpyDtypeKeyword(kwargs) : kwargs, origin, path.startsWith('numpy.'));
 }
 
 /**

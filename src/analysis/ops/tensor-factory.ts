@@ -88,14 +88,14 @@ function numbersShape(value: Value, budget = { left: MAX_WEIGHT }): Numbers | un
 }
 
 /** A factory's tensor, freshly allocated and so contiguous (a `*_like` one takes its source's layout, which stays unknown). */
-export function tensorFactory(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
-  const made = buildTensor(name, args, kwargs, origin);
+export function tensorFactory(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin, numpy = false): TensorValue | undefined {
+  const made = buildTensor(name, args, kwargs, origin, numpy);
   const strides = made && !name.endsWith('_like') ? contiguousLayout(made) : undefined;
   if (made && strides) made.strides = strides;
   return made;
 }
 
-function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin): TensorValue | undefined {
+function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, origin: Origin, numpy: boolean): TensorValue | undefined {
   if (name.endsWith('_like')) {
     const source = args[0];
     if (source?.kind !== 'tensor') return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: 'unknown', origin };
@@ -188,7 +188,10 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
       const end = given[1] === undefined ? undefined : read(given[1], 0);
       const step = read(given[2], 1);
       const count = start !== undefined && end !== undefined && step ? Math.ceil((end - start) / step) : undefined;
-      const length = count !== undefined && Number.isSafeInteger(count) ? Math.max(0, count) : undefined;
+      // An end on the wrong side of start for the step's sign raises in PyTorch ("upper bound and larger bound
+      // inconsistent with step sign"), where range() and NumPy give an empty sequence: nothing is known past it.
+      const wrongSide = !numpy && start !== undefined && end !== undefined && step !== undefined && (end - start) * step < 0;
+      const length = count !== undefined && Number.isSafeInteger(count) && !wrongSide ? Math.max(0, count) : undefined;
       const dim = length !== undefined ? intDim(length, { origin }) : UNKNOWN_DIM;
       const floats = present.some((v) => v.kind === 'float');
       return { kind: 'tensor', shape: shapeOf([dim]), dtype: dtypeOf(kwargs, allInts ? 'long' : floats ? 'float' : 'unknown'), origin, minValue: allInts && step !== undefined && step > 0 ? start : undefined, maxValue: allInts && end !== undefined && step === 1 ? end - 1 : undefined };
