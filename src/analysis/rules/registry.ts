@@ -67,6 +67,7 @@ import { maskedSelectBroadcast } from './torch/sl167-masked-select-broadcast';
 import { shapeAssertionFails } from './torch/sl168-shape-assertion-fails';
 import { scalarOfManyElements } from './torch/sl169-scalar-of-many-elements';
 import { clampedSliceBroadcast } from './torch/sl170-clamped-slice-broadcast';
+import { rnnEmptySequence } from './torch/sl171-rnn-empty-sequence';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -155,6 +156,7 @@ const RULES: readonly Rule[] = [
   shapeAssertionFails,
   scalarOfManyElements,
   clampedSliceBroadcast,
+  rnnEmptySequence,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,
