@@ -2,7 +2,7 @@
 // shapes written into regions of random shapes (the `stores` of test/oracle/product-errors.json) is storeClash's golden.
 import { strict as assert } from 'node:assert';
 import { intDim, UNKNOWN_DIM } from '../../../src/analysis/shapes/dim';
-import { storeClash } from '../../../src/analysis/rules/torch/store-broadcast';
+import { storeClash, storeRankExcess } from '../../../src/analysis/rules/torch/store-broadcast';
 import { codes, productErrorCases, run } from './helpers';
 
 interface StoreCase {
@@ -44,5 +44,38 @@ describe('SL119 broadcast-size-mismatch on a value written into a tensor region'
     assert.deepEqual(await codes(`${table(7).replace('torch.cos(position * div_term)', 'torch.cos(position * div_term)[:, :7 // 2]')}`), []);
     // Scalars, and values of unknown shape, are written without a check.
     assert.deepEqual(await codes('import torch\nx = torch.zeros(4, 3)\nx[:, 0] = 1.0\ndef f(v):\n    x[0] = v\n'), []);
+  });
+});
+
+// A value with more axes than its region, even once its leading 1s are dropped, cannot be expanded into it (PyTorch
+// 1.13: `x = zeros(5, 12); x[0] = zeros(12, 1)` raises "expand(torch.FloatTensor{[12, 1]}, size=[12]): the number of
+// sizes provided (1) must be greater or equal to the number of dimensions in the tensor (2)"; zeros(1, 1, 12) is written).
+describe('SL119 on a value with more axes than the region it is written into', () => {
+  const dims = (ns: (number | undefined)[]) => ns.map((n) => (n === undefined ? UNKNOWN_DIM : intDim(n)));
+  it('drops the value\'s leading 1s, and any leading size that may be 1, before counting its axes', () => {
+    const cases: [number[], (number | undefined)[], boolean][] = [
+      [[12], [12, 1], true], [[12], [1, 12, 1], true], [[12], [1, 1, 12], false], [[12], [2, 12], true],
+      [[2, 12], [1, 2, 12], false], [[2, 12], [3, 2, 12], true], [[], [1, 1], false], [[], [1, 2], true],
+      [[12], [undefined, 12], false], [[12], [undefined, 12, 1], true],
+    ];
+    for (const [region, value, raises] of cases) {
+      assert.equal(storeRankExcess(dims(region), dims(value)) !== undefined, raises, `region (${region}) value (${value})`);
+    }
+  });
+
+  it('reports a (1, B, 1) stop token written into a (B,) row, on the assignment, and not its (B,) view', async () => {
+    const program = (v: string) => `import torch\nstop_tokens = torch.zeros(25, 12)\nstop_token = torch.randn(1, 12, 1)\nfor t in range(25):\n    stop_tokens[t] = ${v}\n`;
+    const bad = await run(program('stop_token'));
+    assert.deepEqual(bad.findings.map((f) => [f.code, f.severity, f.range.start.line + 1]), [['SL119', 'error', 5]]);
+    assert.match(bad.findings[0].message, /the number of sizes provided \(1\) must be greater or equal to the number of dimensions in the tensor \(2\)/);
+    assert.deepEqual(await codes(program('stop_token.view(12)')), []);
+    assert.deepEqual(await codes(program('stop_token[0, :, 0]')), []);
+  });
+
+  it('names index_put_\'s message for a tensor index, and NumPy\'s for an array', async () => {
+    const put = await run('import torch\nx = torch.zeros(5, 12)\nidx = torch.tensor([0, 1])\nx[idx] = torch.zeros(3, 2, 12)\n');
+    assert.match(put.findings.map((f) => f.message).join('\n'), /shape mismatch: value tensor of shape \[3, 2, 12\] cannot be broadcast to indexing result of shape \[2, 12\]/);
+    const arr = await run('import numpy as np\na = np.zeros((5, 12))\na[0] = np.zeros((1, 12, 1))\n');
+    assert.match(arr.findings.map((f) => f.message).join('\n'), /could not broadcast input array from shape \(12,1\) into shape \(12,\)/);
   });
 });

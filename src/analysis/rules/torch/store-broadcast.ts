@@ -1,7 +1,7 @@
 // `x[idx] = value` on a tensor: PyTorch copies value into the region idx selects, expanding value to the region's
 // shape. Part of SL119 (broadcast-size-mismatch): the same broadcasting, one way only.
-import { Dim, formatDim } from '../../shapes/dim';
-import { formatShape } from '../../shapes/shape';
+import { Dim, formatDim, neverOne } from '../../shapes/dim';
+import { formatShape, shapeOf } from '../../shapes/shape';
 import type { RuleContext, TensorStoreEvent } from '../../interpret/events';
 import { originNote, relatedOrigin } from './describe';
 
@@ -27,11 +27,53 @@ export function storeClash(region: readonly Dim[], value: readonly Dim[]): Store
   return undefined;
 }
 
+/**
+ * The value's axes once its leading 1s are dropped, when they are certainly more than the region has: PyTorch (and
+ * NumPy) drop a value's leading axes of size 1 and then expand it to the region, which cannot remove an axis. A
+ * leading size that may be 1 (unknown, or a symbol) is dropped too, so only a certain excess is returned.
+ */
+export function storeRankExcess(region: readonly Dim[], value: readonly Dim[]): readonly Dim[] | undefined {
+  let start = 0;
+  while (start < value.length && !neverOne(value[start])) start++;
+  const kept = value.slice(start);
+  return kept.length > region.length ? kept : undefined;
+}
+
+function bracketed(dims: readonly Dim[]): string {
+  return `[${dims.map(formatDim).join(', ')}]`;
+}
+
+/** A value with more axes than the region it is written into, even without its leading 1s: PyTorch or NumPy raises. */
+function checkStoreRank(event: TensorStoreEvent, ctx: RuleContext): void {
+  const { region, value, node, tensor } = event;
+  if (value.kind !== 'tensor' || !value.shape.rankKnown) return;
+  const kept = storeRankExcess(region.shape.dims, value.shape.dims);
+  if (!kept) return;
+  const advanced = event.items.some((item) => item.kind === 'tensor' || item.kind === 'mask');
+  const regionDims = region.shape.dims;
+  const tuple = (d: readonly Dim[]) => `(${d.map(formatDim).join(',')}${d.length === 1 ? ',' : ''})`;
+  const raised = tensor.numpy
+    ? `NumPy raises "could not broadcast input array from shape ${tuple(kept)} into shape ${tuple(regionDims)}"`
+    : advanced
+      ? `PyTorch raises "shape mismatch: value tensor of shape ${bracketed(value.shape.dims)} cannot be broadcast to indexing result of shape ${bracketed(regionDims)}"`
+      : `PyTorch raises "expand(…, size=${bracketed(regionDims)}): the number of sizes provided (${regionDims.length}) must be greater or equal to the number of dimensions in the tensor (${kept.length})"`;
+  const dropped = kept.length < value.shape.dims.length ? ` (${formatShape(shapeOf([...kept]))} once its leading 1s are dropped)` : '';
+  ctx.report({
+    range: node.range,
+    message: `${ctx.text(node.range)} selects a ${formatShape(region.shape)} region, but the value written into it is ${formatShape(value.shape)}${originNote(value)}${dropped}: it has more axes than the region, and expanding a value to the region cannot remove an axis, so ${raised}`,
+    related: relatedOrigin(value, node.range, `the value, ${formatShape(value.shape)}, comes from here`),
+    fixes: [],
+  });
+}
+
 export function checkTensorStore(event: TensorStoreEvent, ctx: RuleContext): void {
   const { region, value, node } = event;
   if (value.kind !== 'tensor' || !region.shape.rankKnown) return;
   const clash = storeClash(region.shape.dims, value.shape.dims);
-  if (!clash) return;
+  if (!clash) {
+    checkStoreRank(event, ctx);
+    return;
+  }
   const target = ctx.text(node.range);
   ctx.report({
     range: node.range,
