@@ -46,7 +46,7 @@ describe('values through user helpers and Python numbers from tensors', () => {
   });
 
   it('.item() of an integer tensor, .numel() and the count enumerate gives are ints, counted as known values', async () => {
-    const body = DECODER('scores = self.out(torch.zeros(4, 16))\nbest = best_id(scores)\nn = scores.numel()\nfor i, row in enumerate(x[0]):\n    k = i\nreturn scores');
+    const body = DECODER('scores = self.out(torch.zeros(1, 16))\nbest = best_id(scores)\nn = scores.numel()\nfor i, row in enumerate(x[0]):\n    k = i\nreturn scores');
     const stats = await coverageOf(body);
     // scores, the helper's _ and idx, best, n, i, row, k: the three tensors known, and best, n, i, k known ints.
     assert.deepEqual([stats.names, stats.rankKnown, stats.knownValues, stats.unknown], [8, 4, 4, 0]);
