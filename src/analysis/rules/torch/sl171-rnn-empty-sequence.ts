@@ -11,7 +11,7 @@ export const rnnEmptySequence: Rule = {
   summary: 'An RNN/GRU/LSTM is given a sequence of no steps (its time axis has size 0).',
   docs: {
     whatItDoes:
-      "Reads the time axis of the tensor reaching `nn.RNN`, `nn.GRU` or `nn.LSTM`: axis 1 of batch-first 3-D input, axis 0 of sequence-first 3-D input or of an unbatched 2-D sequence. It reports a time axis known to hold 0 steps, when the layer's batch_first is known and the features are the layer's input_size (or not known). A batch of 0 sequences is not reported: PyTorch runs it.",
+      "Reads the time axis of the tensor reaching `nn.RNN`, `nn.GRU` or `nn.LSTM`: axis 1 of batch-first 3-D input, axis 0 of sequence-first 3-D input or of an unbatched 2-D sequence. It reports a time axis known to hold 0 steps, when the layer's batch_first is known, every other size is known and not 0, and the features are the layer's input_size. An empty sequence beside a size not known is not reported: it may stand for an empty batch that an earlier view only allows then. A batch of 0 sequences is not reported: PyTorch runs it.",
     whyIsThisBad:
       'PyTorch raises `RuntimeError: Expected sequence length to be larger than 0 in RNN`. The empty sequence usually comes from windows or patches cut from an input shorter than one window (`torch.arange(w, n, w)` of a sequence shorter than w lists none), or from a slice past the end of the data.',
     example: 'ends = torch.arange(11, len(seq), 11)            # a 10-step sequence: no patch end\nz = torch.zeros(1, len(ends), 512)\nout, h = gru(z)',
@@ -35,6 +35,9 @@ export const rnnEmptySequence: Rule = {
       const timeAxis = dims.length === 3 && config.batchFirst ? 1 : 0;
       const steps = dims[timeAxis];
       if (steps.kind !== 'int' || steps.value !== 0) return;
+      // Every other axis known and not empty: an empty sequence next to a size not known may stand for an empty batch
+      // that an earlier view only allows then (`s.view(batch, c, 0, skip)` of a tensor with elements raises there).
+      if (dims.some((d, i) => i !== timeAxis && (d.kind !== 'int' || d.value < 1))) return;
       // Features that are not the layer's input_size raise another error first (SL101 reports it).
       const features = dims[dims.length - 1];
       if (features.kind === 'int' && config.inputSize !== undefined && features.value !== config.inputSize) return;
