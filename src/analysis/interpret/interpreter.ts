@@ -106,10 +106,10 @@ function partialMethodResult(receiver: Value, name: string, kwargs: Map<string, 
   return { kind: 'tensor', shape: UNKNOWN_SHAPE, dtype: kwargs.has('dtype') ? 'unknown' : receiver.dtype };
 }
 
-/** Tensor methods no other Python object has, whose result's rank the call alone tells. */
 /** Builtins offered to the rules when given a tensor: list(t)/tuple(t) iterate it, float/int/bool read one element. */
 const BUILTINS_OFFERED_A_TENSOR = new Set(['builtins.list', 'builtins.tuple', 'builtins.float', 'builtins.int', 'builtins.bool']);
 
+/** Tensor methods no other Python object has, whose result's rank the call alone tells. */
 const TENSOR_ONLY_METHODS = new Set(['view', 'permute', 'bmm', 'mm', 'expand', 'new', 'new_zeros', 'new_ones', 'new_empty', 'new_full']);
 const MAX_RUNS_PER_FUNCTION = 12;
 /** Statements that leave their block when an error is reported in them (compound ones report inside their own blocks). */
@@ -1110,6 +1110,7 @@ export class Interpreter {
    */
   private intsNamed(test: A.Expr, scope: Scope): { name: string; value: number; range?: Range }[] {
     const known: { name: string; value: number; range?: Range }[] = [];
+    const intLiteral = (e: A.Expr): boolean => e.kind === 'int' || (e.kind === 'unary' && e.operand.kind === 'int');
     const readsOnly = (e: A.Expr): boolean => {
       switch (e.kind) {
         case 'name':
@@ -1118,9 +1119,9 @@ export class Interpreter {
         case 'attribute':
           return readsOnly(e.object);
         case 'subscript':
-          return readsOnly(e.value) && e.index.every((i) => i.kind === 'int' || (i.kind === 'unary' && i.operand.kind === 'int'));
+          return readsOnly(e.value) && e.index.every(intLiteral);
         case 'call':
-          return e.keywords.length === 0 && e.args.length <= 1 && e.args.every((a) => a.kind === 'int' || (a.kind === 'unary' && a.operand.kind === 'int')) && ((e.func.kind === 'attribute' && (e.func.attr === 'size' || e.func.attr === 'dim') && readsOnly(e.func.object)) || (e.func.kind === 'name' && e.func.id === 'len' && e.args.length === 1));
+          return e.keywords.length === 0 && e.args.length <= 1 && e.args.every(intLiteral) && ((e.func.kind === 'attribute' && (e.func.attr === 'size' || e.func.attr === 'dim') && readsOnly(e.func.object)) || (e.func.kind === 'name' && e.func.id === 'len' && e.args.length === 1));
         default:
           return false;
       }

@@ -6,7 +6,7 @@ import type { TensorValue } from '../../values/value';
 import type { LayerCallEvent, RuleContext } from '../../interpret/events';
 import type { LayerDesc } from '../../layers/layer';
 import { argOrigin } from '../../layers/layer';
-import { Dim, describeOrigin, lineOf } from '../../shapes/dim';
+import { Dim, describeOrigin, formatDim, lineOf } from '../../shapes/dim';
 
 export function layerName(layer: LayerDesc): string {
   return `${layer.kind} (${lineOf({ range: layer.call.range, text: '' })})`;
@@ -89,4 +89,14 @@ export function argumentInCall(arg: Range | undefined, call: Range): Range {
   if (!arg) return call;
   if (arg.start.line === call.start.line) return arg;
   return { start: call.start, end: arg.end };
+}
+
+/** A shape as PyTorch's errors print a size list: `[16, 1, 50]`. */
+export function bracketed(dims: readonly Dim[]): string {
+  return `[${dims.map(formatDim).join(', ')}]`;
+}
+
+/** A shape as NumPy's errors print it, a Python tuple: `(3,)`, `(2,3)`. */
+export function numpyTuple(dims: readonly Dim[]): string {
+  return `(${dims.map(formatDim).join(',')}${dims.length === 1 ? ',' : ''})`;
 }

@@ -7,7 +7,7 @@ import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { positionalTableAddition } from './sl131-positional-encoding-layout';
-import { operandText, relatedOrigin } from './describe';
+import { bracketed, numpyTuple, operandText, relatedOrigin } from './describe';
 import { checkTensorStore } from './store-broadcast';
 import { checkExpand, checkExpandAs } from './expand-broadcast';
 
@@ -78,15 +78,10 @@ function checkInPlaceGrowth(ctx: RuleContext, range: Range, op: string, left: Va
   });
 }
 
-function bracketed(dims: readonly Dim[]): string {
-  return `[${dims.map(formatDim).join(', ')}]`;
-}
-
 /** What writing a larger result into `target` raises: NumPy's words for an array, PyTorch's for a tensor. */
 function raised(target: TensorValue, dims: readonly Dim[], result: readonly Dim[]): string {
   if (!target.numpy) return `PyTorch raises "output with shape ${bracketed(dims)} doesn't match the broadcast shape ${bracketed(result)}"`;
-  const tuple = (d: readonly Dim[]) => `(${d.map(formatDim).join(',')}${d.length === 1 ? ',' : ''})`;
-  return `NumPy raises "non-broadcastable output operand with shape ${tuple(dims)} doesn't match the broadcast shape ${tuple(result)}"`;
+  return `NumPy raises "non-broadcastable output operand with shape ${numpyTuple(dims)} doesn't match the broadcast shape ${numpyTuple(result)}"`;
 }
 
 export const broadcastSizeMismatch: Rule = {

@@ -64,6 +64,11 @@ function written(kind: Conversion, subject: string): string {
   }
 }
 
+/** "32 elements", or what the sizes known say when not all are. */
+function elementsPhrase(count: number | undefined): string {
+  return count !== undefined ? `${count} element${count === 1 ? '' : 's'}` : 'more than one element (or none)';
+}
+
 function check(ctx: RuleContext, range: Range, value: Value | undefined, expr: A.Expr | undefined, kind: Conversion): void {
   if (value?.kind !== 'tensor') return;
   const numpy = !!value.numpy;
@@ -77,7 +82,7 @@ function check(ctx: RuleContext, range: Range, value: Value | undefined, expr: A
   const subject = expr && expr.kind !== 'name' && expr.kind !== 'attribute' && expr.kind !== 'call' && expr.kind !== 'subscript' ? `(${text})` : text;
   const what = numpy ? 'array' : 'tensor';
   const from = value.origin && expr && value.origin.range === expr.range ? '' : originNote(value);
-  const elements = count !== undefined ? `${count} element${count === 1 ? '' : 's'}` : 'more than one element (or none)';
+  const elements = elementsPhrase(count);
   const needs = gradient(kind) ? 'needs a scalar (one-element) output' : `needs ${numpy ? 'an array' : 'a tensor'} of one element`;
   const hint = gradient(kind) ? ': reduce it first (.mean() or .sum()), or pass the gradient' : '';
   const message =
@@ -115,8 +120,7 @@ function checkData(ctx: RuleContext, range: Range, qualname: string, data: Value
   if (!data) return;
   const item = tensorItemOfMany(data);
   if (!item) return;
-  const { count } = elementCount(item);
-  const elements = count !== undefined ? `${count} element${count === 1 ? '' : 's'}` : 'more than one element (or none)';
+  const elements = elementsPhrase(elementCount(item).count);
   ctx.report({
     range,
     message: `${qualname}(...) reads every item of its list as one number, but an item is a tensor ${formatShape(item.shape)}${originNote(item)}, ${elements}. PyTorch raises "ValueError: only one element tensors can be converted to Python scalars" (torch.stack joins tensors into one)`,

@@ -1,4 +1,4 @@
-import { isRecurrent, recurrentConfig } from '../../layers/torch/recurrent';
+import { isRecurrent, isRecurrentKind, recurrentConfig } from '../../layers/torch/recurrent';
 import { formatShape } from '../../shapes/shape';
 import type { Rule } from '../rule';
 import { layerName, originNote, relatedOrigin } from './describe';
@@ -21,7 +21,7 @@ export const rnnEmptySequence: Rule = {
   fixTitles: [],
   hooks: {
     offers: {
-      layerCall: (kind) => kind === 'RNN' || kind === 'GRU' || kind === 'LSTM',
+      layerCall: isRecurrentKind,
     },
     layerCall(event, ctx) {
       const { layer, call } = event;

@@ -3,7 +3,7 @@
 import { Dim, formatDim, neverOne } from '../../shapes/dim';
 import { formatShape, shapeOf } from '../../shapes/shape';
 import type { RuleContext, TensorStoreEvent } from '../../interpret/events';
-import { originNote, relatedOrigin } from './describe';
+import { bracketed, numpyTuple, originNote, relatedOrigin } from './describe';
 
 export interface StoreClash {
   /** The region's axis where the value cannot be expanded, counted from the left. */
@@ -39,10 +39,6 @@ export function storeRankExcess(region: readonly Dim[], value: readonly Dim[]): 
   return kept.length > region.length ? kept : undefined;
 }
 
-function bracketed(dims: readonly Dim[]): string {
-  return `[${dims.map(formatDim).join(', ')}]`;
-}
-
 /** A value with more axes than the region it is written into, even without its leading 1s: PyTorch or NumPy raises. */
 function checkStoreRank(event: TensorStoreEvent, ctx: RuleContext): void {
   const { region, value, node, tensor } = event;
@@ -51,9 +47,8 @@ function checkStoreRank(event: TensorStoreEvent, ctx: RuleContext): void {
   if (!kept) return;
   const advanced = event.items.some((item) => item.kind === 'tensor' || item.kind === 'mask');
   const regionDims = region.shape.dims;
-  const tuple = (d: readonly Dim[]) => `(${d.map(formatDim).join(',')}${d.length === 1 ? ',' : ''})`;
   const raised = tensor.numpy
-    ? `NumPy raises "could not broadcast input array from shape ${tuple(kept)} into shape ${tuple(regionDims)}"`
+    ? `NumPy raises "could not broadcast input array from shape ${numpyTuple(kept)} into shape ${numpyTuple(regionDims)}"`
     : advanced
       ? `PyTorch raises "shape mismatch: value tensor of shape ${bracketed(value.shape.dims)} cannot be broadcast to indexing result of shape ${bracketed(regionDims)}"`
       : `PyTorch raises "expand(…, size=${bracketed(regionDims)}): the number of sizes provided (${regionDims.length}) must be greater or equal to the number of dimensions in the tensor (${kept.length})"`;
