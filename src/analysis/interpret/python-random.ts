@@ -1,5 +1,7 @@
 // Python's random module, for the sizes its functions give: random.sample(population, k) and
-// random.choices(population, k=k) return a list of k items drawn from the population.
+// random.choices(population, k=k) return a list of k items drawn from the population; random.randint(a, b) and
+// random.randrange(start, stop, step) one int between known bounds.
+import { UNKNOWN_DIM } from '../shapes/dim';
 import { UNKNOWN, Value, commonElement, intValue, sequenceLength, summary } from '../values/value';
 import { inArbitraryOrder } from './builtins';
 
@@ -14,6 +16,7 @@ function drawnItem(population: Value): Value {
  * the population or negative, choices IndexError for an empty population: those give unknown, as does a k not known.
  */
 export function pythonRandomCall(name: string, args: Value[], kwargs: Map<string, Value>): Value | undefined {
+  if (name === 'randint' || name === 'randrange') return drawnInt(name, args, kwargs);
   if (name !== 'sample' && name !== 'choices') return undefined;
   const population = args[0] ?? kwargs.get('population');
   // choices' k is keyword-only (its second positional argument is weights) and defaults to 1.
@@ -26,4 +29,45 @@ export function pythonRandomCall(name: string, args: Value[], kwargs: Map<string
   if (name === 'sample' && size !== undefined && k > size) return UNKNOWN;
   if (name === 'choices' && size === 0) return UNKNOWN;
   return summary('list', k, drawnItem(population));
+}
+
+/** An int known to lie between min and max (inclusive): the one int when they are equal. */
+function boundedInt(min: number, max: number): Value {
+  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) return { kind: 'symint', dim: UNKNOWN_DIM };
+  return min === max ? { kind: 'int', value: min } : { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min, max } };
+}
+
+/**
+ * random.randint(a, b): an int in [a, b] (both ends included). random.randrange(stop) or randrange(start, stop,
+ * step=1): an item of range(start, stop, step). Python raises ValueError for an empty range (randint(5, 4),
+ * randrange(3, 3)) or a step of 0: those give unknown. Bounds not known still give an int (`data[j]` drops an axis).
+ * The draw is one of these values, not each of them in turn as a loop index is: the bounds say where it lies, so a
+ * window `x[j - a:j + b]` that stays inside x whatever the draw has b + a entries.
+ */
+function drawnInt(name: string, args: Value[], kwargs: Map<string, Value>): Value {
+  const int = (v: Value | undefined) => (v?.kind === 'int' || v?.kind === 'bool' ? intValue(v) : undefined);
+  if (name === 'randint') {
+    if (args.length + kwargs.size !== 2) return UNKNOWN;
+    const a = int(args[0] ?? kwargs.get('a'));
+    const b = int(args[1] ?? kwargs.get('b'));
+    if (a === undefined || b === undefined) return { kind: 'symint', dim: UNKNOWN_DIM };
+    return a <= b ? boundedInt(a, b) : UNKNOWN;
+  }
+  // randrange(start, stop=None, step=1): with one argument, that argument is the stop.
+  const first = args[0] ?? kwargs.get('start');
+  const second = args[1] ?? kwargs.get('stop');
+  const third = args[2] ?? kwargs.get('step');
+  if (!first || args.length + kwargs.size > 3) return UNKNOWN;
+  const oneArgument = second === undefined || second.kind === 'none';
+  // randrange(10, step=2) raises TypeError ("Missing a non-None stop argument").
+  if (oneArgument && third !== undefined) return UNKNOWN;
+  const start = oneArgument ? 0 : int(first);
+  const stop = int(oneArgument ? first : second);
+  const step = third === undefined ? 1 : int(third);
+  if (start === undefined || stop === undefined || step === undefined) return { kind: 'symint', dim: UNKNOWN_DIM };
+  if (step === 0) return UNKNOWN;
+  const count = Math.ceil((stop - start) / step);
+  if (!(count > 0)) return UNKNOWN;
+  const last = start + (count - 1) * step;
+  return boundedInt(Math.min(start, last), Math.max(start, last));
 }

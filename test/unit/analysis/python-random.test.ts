@@ -1,4 +1,5 @@
-// Python's random module: random.sample and random.choices give a list of k items drawn from the population.
+// Python's random module: random.sample and random.choices give a list of k items drawn from the population;
+// random.randint and random.randrange one int between known bounds.
 import { strict as assert } from 'node:assert';
 import { shapeOf } from './helpers';
 
@@ -26,5 +27,37 @@ describe("Python's random module", () => {
   it('slices of a sample keep their lengths through a list of rows', async () => {
     const body = 'data = random.sample(range(1, 100), 50)\nrows = []\nfor i in range(2):\n    rows.append(data[i:len(data) - 2 + i])\ndrawn = rows';
     assert.equal(await shapeOf(program(body), 'x'), '(2, 48)');
+  });
+
+  // A window around a drawn index: frames[j - a:j + b] holds a + b frames whenever the draw keeps it inside frames.
+  const windowProgram = (draw: string, slice: string) =>
+    `import random\nimport numpy as np\nimport torch\nframes = np.zeros((300, 64))\nj = ${draw}\nx = torch.from_numpy(frames[${slice}])\n`;
+
+  it('random.randrange(start, stop) is an int of range(start, stop): a window around it that stays inside has its length', async () => {
+    assert.equal(await shapeOf(windowProgram('random.randrange(9, len(frames) - 23)', 'j - 9:j + 23'), 'x'), '(32, 64)');
+    assert.equal(await shapeOf(windowProgram('random.randrange(len(frames) - 40)', 'j:j + 40'), 'x'), '(40, 64)');
+    assert.equal(await shapeOf(windowProgram('random.randrange(0, 250, 7)', 'j:j + 50'), 'x'), '(50, 64)');
+  });
+
+  it('random.randint(a, b) includes b: a window that may run past the end is not known', async () => {
+    assert.equal(await shapeOf(windowProgram('random.randint(0, 260)', 'j:j + 40'), 'x'), '(40, 64)');
+    // j = 261 leaves 39 frames: Python clamps the stop, so the length depends on the draw.
+    assert.equal(await shapeOf(windowProgram('random.randint(0, 261)', 'j:j + 40'), 'x'), '(?, 64)');
+    assert.equal(await shapeOf(windowProgram('random.randrange(0, 262)', 'j:j + 40'), 'x'), '(?, 64)');
+  });
+
+  it('a draw of one possible value is that value; an empty range or a step of 0 is not known', async () => {
+    const sized = (draw: string) => `import random\nimport torch\nn = ${draw}\nx = torch.zeros(n, 3)\n`;
+    assert.equal(await shapeOf(sized('random.randint(4, 4)'), 'x'), '(4, 3)');
+    assert.equal(await shapeOf(sized('random.randrange(4, 5)'), 'x'), '(4, 3)');
+    assert.equal(await shapeOf(sized('random.randint(2, 6)'), 'x'), '(?, 3)');
+    // An int, even of several possible values, picks one row (one axis less); what Python refuses with ValueError
+    // (an empty range, a step of 0) is no int at all.
+    const row = (draw: string) => `import random\nimport torch\nrows = torch.zeros(10, 3)\nx = rows[${draw}]\n`;
+    assert.equal(await shapeOf(row('random.randint(0, 9)'), 'x'), '(3,)');
+    assert.equal(await shapeOf(row('random.randrange(10)'), 'x'), '(3,)');
+    for (const refused of ['random.randint(5, 4)', 'random.randrange(3, 3)', 'random.randrange(0, 9, 0)', 'random.randrange(10, step=2)']) {
+      assert.equal(await shapeOf(row(refused), 'x'), undefined, refused);
+    }
   });
 });
