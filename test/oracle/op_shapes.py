@@ -1052,6 +1052,19 @@ def _(r):
     return "m = " + form.format(o=out) + f"\nx = {randn(shape)}\ny = m(x)"
 
 
+@op("AdaptivePool2d3d")
+def _(r):
+    # nn.AdaptiveAvgPool2d / nn.AdaptiveMaxPool2d and the 3-D forms on batched or unbatched maps: one int for every
+    # spatial axis, or one entry per axis with None keeping that axis.
+    n = r.choice([2, 3])
+    kind = r.choice(["Avg", "Max"])
+    spatial = sizes(r, n, 1, 9)
+    shape = ([r.randint(1, 3)] if r.random() < 0.8 else []) + [r.randint(1, 4)] + spatial
+    entries = [r.choice(["None", str(r.randint(1, 5))]) for _ in range(n)]
+    size = r.choice([str(r.randint(1, 5)), "(" + ", ".join(entries) + ")", "output_size=(" + ", ".join(entries) + ")"])
+    return f"m = nn.Adaptive{kind}Pool{n}d({size})\nx = {randn(shape)}\ny = m(x)"
+
+
 def heads_and_width(r):
     h = r.randint(1, 4)
     return h, h * r.randint(1, 4)

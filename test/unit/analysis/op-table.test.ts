@@ -23,7 +23,7 @@ const MODELLED = new Set([
   'factories', 'arange', 'like', 'new', 'legacy', 'tensor', 'casts', 'elementwise',
   'activation-modules', 'LayerNorm', 'BatchNorm1d', 'Linear', 'F.linear', 'Embedding', 'RNN', 'GRU', 'LSTM', 'RNNCell', 'GRUCell', 'LSTMCell',
   'pad_sequence', 'dot', 'pool1d', 'TensorDataset', 'comparison', 'shape-keeping-writes',
-  'Conv1d', 'MaxPool1d', 'AvgPool1d', 'AdaptiveMaxPool1d', 'Conv2d', 'pool2d', 'BatchNorm2d', 'Conv3d', 'pool3d', 'BatchNorm3d', 'stack-cat-loop', 'rows',
+  'Conv1d', 'MaxPool1d', 'AvgPool1d', 'AdaptiveMaxPool1d', 'AdaptivePool2d3d', 'Conv2d', 'pool2d', 'BatchNorm2d', 'Conv3d', 'pool3d', 'BatchNorm3d', 'stack-cat-loop', 'rows',
   'MultiheadAttention', 'TransformerEncoderLayer', 'TransformerEncoder', 'TransformerDecoderLayer', 'Transformer', 'generate_square_subsequent_mask',
   'np-array', 'sklearn-scaler', 'np-random-choice', 'pool2d-functional', 'eye', 'index-int-list', 'loss-reduction',
   'glu', 'einsum', 'np-triangle', 'addmm', 'functional-loss', 'F.pad', 'padding-modules', 'F.conv1d', 'in-place-blends', 'blends', 'baddbmm',

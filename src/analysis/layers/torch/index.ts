@@ -1,5 +1,6 @@
 // Every PyTorch layer family SeqLens understands, by class name.
 import type { LayerFamily } from '../family';
+import { torchAdaptivePooling } from './adaptive-pooling';
 import { torchFlatten, torchSequential } from './containers';
 import { torchAttention } from './attention';
 import { torchAudio } from './audio';
@@ -16,7 +17,7 @@ import { torchShapePreserving } from './shape-preserving';
 import { torchTransposedConvolution } from './transposed-convolution';
 import { torchUnfold } from './unfold';
 
-const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops, torchAudio, torchTransposedConvolution, torchUnfold];
+const FAMILIES: LayerFamily[] = [torchRecurrent, torchEmbedding, torchLinear, torchShapePreserving, torchSequential, torchFlatten, torchLosses, torchConvolution, torchConvolution2d, torchCells, torchAttention, torchPadding, torchEinops, torchAudio, torchTransposedConvolution, torchUnfold, torchAdaptivePooling];
 
 const BY_KIND = new Map<string, LayerFamily>();
 for (const family of FAMILIES) for (const kind of family.kinds) BY_KIND.set(kind, family);
