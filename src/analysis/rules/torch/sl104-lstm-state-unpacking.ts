@@ -33,15 +33,23 @@ function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
     });
     return;
   }
-  if (ONE_STATE.has(layer.kind) && state.kind === 'tuple' && state.items.length === 2 && state.items.every((v) => v.kind === 'tensor')) {
-    const first = stateExpr.kind === 'tuple' ? stateExpr.items[0] : undefined;
-    ctx.report({
-      range: stateExpr.range,
-      message: `${layerName(layer)} takes one tensor as its state, but ${text} is a pair like an LSTM's (h_0, c_0): PyTorch raises`,
-      related: [{ range: layer.call.range, message: `${layer.kind} defined here` }],
-      fixes: first ? [fix(`Pass ${ctx.text(first.range)}`, [replace(stateExpr.range, ctx.text(first.range))], true)] : [],
-    });
-  }
+  // A GRU, an RNN or their cells take one tensor: any tuple or list of tensors raises, the (h, c) pair of an LSTM
+  // and the one-element tuple (h,) that wraps a state so that it is kept like an LSTM's alike. Only a sequence
+  // whose items are known: a summary of unknown length says nothing of what it holds.
+  if (!ONE_STATE.has(layer.kind) || (state.kind !== 'tuple' && state.kind !== 'list')) return;
+  if (state.items.length === 0 || !state.items.every((v) => v.kind === 'tensor')) return;
+  const literal = stateExpr.kind === 'tuple' || stateExpr.kind === 'list' ? stateExpr.items[0] : undefined;
+  const what = state.items.length === 2 ? `a pair like an LSTM's (h_0, c_0)` : state.items.length === 1
+    ? `a ${state.kind} of one tensor that wraps the state` : `a ${state.kind} of ${state.items.length} tensors`;
+  const raised = layer.kind.endsWith('Cell') ? `TypeError (hx must be Tensor, not ${state.kind})` : `AttributeError: '${state.kind}' object has no attribute 'dim'`;
+  const fixes = state.items.length > 2 ? [] : literal ? [fix(`Pass ${ctx.text(literal.range)}`, [replace(stateExpr.range, ctx.text(literal.range))], true)]
+    : state.items.length === 1 ? [fix(`Pass ${text}[0]`, [replace(stateExpr.range, `${text}[0]`)], true)] : [];
+  ctx.report({
+    range: stateExpr.range,
+    message: `${layerName(layer)} takes one tensor as its state, but ${text} is ${what}: PyTorch raises ${raised}`,
+    related: [{ range: layer.call.range, message: `${layer.kind} defined here` }],
+    fixes,
+  });
 }
 
 /** A name that says it holds a cell state: `c`, `c_n`, `cn`, `c_t`, `cell`, `final_cell_states`, `enc_cell`. */
