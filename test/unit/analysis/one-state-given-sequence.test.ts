@@ -33,3 +33,25 @@ describe('SL104 one-state layer given a sequence of tensors', () => {
     }
   });
 });
+
+// An LSTM or LSTMCell takes exactly the pair (h_0, c_0). PyTorch 1.13: nn.LSTM given (h,) or [h] raises IndexError
+// (it reads hx[1]), given three tensors RuntimeError "lstm expects two hidden states"; LSTMCell RuntimeError
+// "lstm_cell expects two hidden states" for one or three.
+describe('SL104 LSTM given a sequence of tensors that is not the pair', () => {
+  it('reports one tensor or three, in a tuple or a list, given to LSTM and LSTMCell', async () => {
+    for (const [layer, x] of [['nn.LSTM(8, 16)', 'torch.randn(5, 3, 8)'], ['nn.LSTMCell(8, 16)', 'torch.randn(3, 8)']]) {
+      for (const state of ['(h1,)', '[h1]', '(h1, h1, h1)']) {
+        assert.deepEqual(await codes(program(layer, x, state)), ['SL104'], `${layer} ${state}`);
+      }
+    }
+  });
+
+  it('leaves the pair, as a tuple or a list, and a sequence of unknown length', async () => {
+    for (const [layer, x] of [['nn.LSTM(8, 16)', 'torch.randn(5, 3, 8)'], ['nn.LSTMCell(8, 16)', 'torch.randn(3, 8)']]) {
+      for (const state of ['(h1, h1)', '[h1, h1]', 'tuple(states)']) {
+        const src = program(layer, x, state).replace('out = rnn', 'states = [h1] * n\nout = rnn');
+        assert.deepEqual(await codes(src.replace('import torch\n', 'import torch\nimport sys\nn = len(sys.argv)\n')), [], `${layer} ${state}`);
+      }
+    }
+  });
+});

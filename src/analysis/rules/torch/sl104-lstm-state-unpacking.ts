@@ -33,6 +33,19 @@ function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
     });
     return;
   }
+  // An LSTM or LSTMCell takes exactly the pair: a tuple or list of one tensor, or of three, raises too.
+  if (PAIR_STATE.has(layer.kind) && (state.kind === 'tuple' || state.kind === 'list') && state.items.length > 0 && state.items.length !== 2 && state.items.every((v) => v.kind === 'tensor')) {
+    const n = state.items.length;
+    const raised = layer.kind === 'LSTMCell' || n > 2 ? `RuntimeError (${layer.kind === 'LSTMCell' ? 'lstm_cell' : 'lstm'} expects two hidden states)` : `IndexError (${state.kind} index out of range) when it reads hx[1]`;
+    const literal = n === 1 && (stateExpr.kind === 'tuple' || stateExpr.kind === 'list') ? ctx.text(stateExpr.items[0].range) : undefined;
+    ctx.report({
+      range: stateExpr.range,
+      message: `${layerName(layer)} takes its state as the pair (h_0, c_0), but ${text} is a ${state.kind} of ${n === 1 ? 'one tensor' : `${n} tensors`}: PyTorch raises ${raised}`,
+      related: [{ range: layer.call.range, message: `${layer.kind} defined here` }],
+      fixes: literal ? [fix(`Pass (${literal}, torch.zeros_like(${literal}))`, [replace(stateExpr.range, `(${literal}, torch.zeros_like(${literal}))`)], false)] : [],
+    });
+    return;
+  }
   // A GRU, an RNN or their cells take one tensor: any tuple or list of tensors raises, the (h, c) pair of an LSTM
   // and the one-element tuple (h,) that wraps a state so that it is kept like an LSTM's alike. Only a sequence
   // whose items are known: a summary of unknown length says nothing of what it holds.
@@ -73,7 +86,7 @@ export const lstmStateUnpacking: Rule = {
   framework: 'torch',
   summary: 'An LSTM\'s state is used or passed like a GRU\'s single tensor, or a GRU\'s state is unpacked or passed like an LSTM\'s (h_n, c_n) pair.',
   docs: {
-    whatItDoes: 'Follows the second value a recurrent layer returns. An LSTM returns `output, (h_n, c_n)`; a GRU or RNN returns `output, h_n`. It flags an LSTM state used as a tensor, and a GRU state unpacked into two names. It also checks the state passed in: an LSTM or LSTMCell given one tensor, a GRU, RNN or their cells given a pair.',
+    whatItDoes: 'Follows the second value a recurrent layer returns. An LSTM returns `output, (h_n, c_n)`; a GRU or RNN returns `output, h_n`. It flags an LSTM state used as a tensor, and a GRU state unpacked into two names. It also checks the state passed in: an LSTM or LSTMCell given one tensor or a tuple of one or three, a GRU, RNN or their cells given a pair.',
     whyIsThisBad: 'For an LSTM, `h[-1]` on the pair silently gives `c_n`, the cell state, instead of the last layer\'s hidden state, and `h.squeeze(0)` raises `AttributeError: \'tuple\' object has no attribute \'squeeze\'`. For a GRU, `out, (h, c) = gru(x)` raises `ValueError` — or, with two layers or directions, silently splits h_n by layer.',
     example: 'out, h = self.lstm(x)\nlogits = self.fc(h[-1])',
     useInstead: 'out, (h, c) = self.lstm(x)\nlogits = self.fc(h[-1])',
