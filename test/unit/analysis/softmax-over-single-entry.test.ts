@@ -89,4 +89,16 @@ describe('SL127 softmax-over-single-entry', () => {
     assert.deepEqual(await codes(`${head}n_classes = 1\nfc = nn.Linear(16, n_classes)\nx = F.log_softmax(fc(torch.randn(16)), dim=0)\n`), ['SL127']);
     assert.deepEqual(await codes(`${head}w = nn.Parameter(torch.randn((1,)))\nx = F.softmax(w, dim=-1)\n`), ['SL127']);
   });
+  it('leaves a one-unit output whose size is the default of a class nothing builds, and reports it once the class is built so', async () => {
+    // `def __init__(self, dim=512, n_tags=1)` is a placeholder a caller overrides: with 17 tags the log_softmax varies
+    // (PyTorch 1.13); built with its defaults, every score is 0, as reported.
+    const cls =
+      'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n' +
+      'class Tagger(nn.Module):\n    def __init__(self, dim=512, n_tags=1):\n        super().__init__()\n' +
+      '        self.rnn = nn.LSTM(dim, 128, batch_first=True)\n        self.linear = nn.Linear(128, n_tags)\n' +
+      '    def forward(self, x):\n        out, _ = self.rnn(x)\n        scores = self.linear(out)\n        return F.log_softmax(scores, dim=2)\n';
+    assert.deepEqual(await codes(cls), []);
+    assert.deepEqual(await codes(`${cls}y = Tagger()(torch.randn(2, 5, 512))\n`), ['SL127']);
+    assert.deepEqual(await codes(cls.replace('nn.Linear(128, n_tags)', 'nn.Linear(128, 1)')), ['SL127']);
+  });
 });

@@ -1,10 +1,12 @@
 import type { Call, Expr } from '../../parse/ast';
+import { argOrigin } from '../../layers/layer';
+import type { Dim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { intValue } from '../../values/value';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { codeText, originNote, relatedOrigin, whereFrom } from './describe';
+import { codeText, originNote, producerLayer, relatedOrigin, whereFrom } from './describe';
 import { softmaxHooks, type SoftmaxCall } from './softmax-calls';
 
 /**
@@ -31,6 +33,7 @@ function judge(ctx: RuleContext, softmax: SoftmaxCall): void {
   const found = softmaxAxis(softmax.input, softmax.dim);
   if (!found) return;
   if (found.single && configuredCount(softmax.input)) return;
+  if (found.single && sizeFromAssumedDefault(softmax.input.shape.dims[found.axis])) return;
   if (found.single) report(ctx, softmax.call, softmax.what(), softmax.log, softmax.input, found.axis, softmax.inputExpr);
   else ctx.refute(softmax.call.range);
 }
@@ -44,6 +47,23 @@ function configuredCount(t: TensorValue): boolean {
   if (t.shape.dims.length !== 1) return false;
   const size = t.shape.dims[0];
   return size.kind === 'int' && size.label !== undefined && size.producer === undefined;
+}
+
+/**
+ * An axis of one entry that a layer's size gives, where that size is the default of a constructor parameter of a
+ * class nothing builds with known arguments (`def __init__(self, n_tags=1)`, `nn.Linear(dim, n_tags)`): the caller
+ * sets the real count, so the one entry is a placeholder, not the program's. A size the code writes is still reported.
+ */
+function sizeFromAssumedDefault(size: Dim): boolean {
+  const layer = producerLayer(size);
+  if (!layer || size.kind === 'unknown' || !size.origin) return false;
+  const at = size.origin.range;
+  for (const [name, arg] of layer.args) {
+    if (arg.value.kind !== 'int' || arg.value.assumedDefault === undefined) continue;
+    const range = argOrigin(layer, name).range;
+    if (range.start.line === at.start.line && range.start.column === at.start.column && range.end.line === at.end.line && range.end.column === at.end.column) return true;
+  }
+  return false;
 }
 
 function report(ctx: RuleContext, call: Call, what: string, log: boolean, t: TensorValue, axis: number, inputExpr: Expr | undefined): void {
