@@ -1,6 +1,8 @@
 import { Dim, exactProduct, intDim } from '../../shapes/dim';
 import { formatShape, shapeOf } from '../../shapes/shape';
 import type { TensorValue, Value } from '../../values/value';
+import type { Range } from '../../findings';
+import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { ELEMENTWISE_LOSS as ELEMENTWISE } from './helpers';
 import { perStepIds, sequenceOutputCause } from './sl207-keras-sequence-output-labels';
@@ -141,8 +143,27 @@ export const kerasOutputLabelShape: Rule = {
       const { model } = event;
       const loss = model.compile?.loss;
       const declared = model.output;
-      const labels = event.args[1] ?? event.kwargs.get('y');
-      if (!loss || declared.kind !== 'tensor' || !declared.shape.rankKnown || labels?.kind !== 'tensor' || !labels.shape.rankKnown) return;
+      const given = event.args[1] ?? event.kwargs.get('y');
+      if (!loss || !given) return;
+      const heads = outputHeads(declared);
+      if (heads) {
+        // A model of several outputs under one loss: each output is compared with its own labels (a list of as many
+        // arrays), or with the one array given, which tf.keras 2.2+ hands to every output. The first mismatch is
+        // reported.
+        for (const [i, head] of heads.entries()) {
+          const labels = labelsFor(given, i, heads.length);
+          if (!labels) continue;
+          const mismatch = compareLabels(labels.shape.dims, head.shape.dims, loss);
+          if (!mismatch) continue;
+          const which = `the ${ORDINALS[i] ?? `number ${i + 1}`} of the model's ${heads.length} outputs is`;
+          const from = given.kind === 'tensor' ? ` (one array for ${heads.length} outputs, which tf.keras 2.2+ gives to each of them; tf.keras 2.0–2.1 and Keras 1 and 2 raise "Expected to see ${heads.length} array(s)")` : '';
+          report(ctx, event.method, event.call.range, loss, mismatch, head, labels, formatShape(head.shape), which, from);
+          return;
+        }
+        return;
+      }
+      const labels = given;
+      if (declared.kind !== 'tensor' || !declared.shape.rankKnown || labels.kind !== 'tensor' || !labels.shape.rankKnown) return;
       const forData = withDataAxes(declared, event.dataOutput);
       const output = forData ?? declared;
       // A 3-D output from return_sequences=True against per-sample labels is SL207's, on the layer that causes it.
@@ -151,32 +172,66 @@ export const kerasOutputLabelShape: Rule = {
       const mismatch = compareLabels(labels.shape.dims, output.shape.dims, loss);
       if (!mismatch) return;
       const out = forData ? `${formatShape(output.shape)} for the x given to ${event.method}` : formatShape(output.shape);
-      const lab = formatShape((labels as TensorValue).shape);
-      const what = mismatch.kind === 'rank'
-        ? `the model outputs ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : idsPerStep && CATEGORICAL.test(loss) ? `, one class id per step, while ${loss} takes one-hot labels of the output's shape (sparse_categorical_crossentropy takes the ids)` : ''}`
-        : mismatch.kind === 'ids'
-        ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
-        : mismatch.kind === 'rows'
-        ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${loss} takes one class id per output row, labels shaped as the output without its class axis, ${formatShape(shapeOf([(labels as TensorValue).shape.dims[0], ...output.shape.dims.slice(1, -1)]))}, and these labels hold ${mismatch.counts!.ids} id${mismatch.counts!.ids === 1 ? '' : 's'} per sample against ${mismatch.counts!.rows} output row${mismatch.counts!.rows === 1 ? '' : 's'}`
-        : mismatch.kind === 'axis'
-        ? `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
-        : `the model outputs ${out} but the labels passed to ${event.method} are ${lab}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}${classIdsForOneHot(mismatch, loss) ? `, one class id where ${loss} takes one-hot labels (to_categorical makes them; sparse_categorical_crossentropy takes the ids)` : ''}`;
-      // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.
-      const modern = event.method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x and Keras 3';
-      const consequence = mismatch.silent && CHECKS_SHAPES.test(loss)
-        ? `; ${event.method.endsWith('_generator') ? '' : 'Keras 3 raises "Arguments `target` and `output` must have the same shape", and '}tf.keras 2.x raises "logits and labels must have the same shape" when the output comes from a sigmoid; after any other activation tf.keras 2.x broadcasts the size-1 axis without an error (Keras 1 and 2.0–2.3 raised "Error when checking target"), and the model trains on a meaningless loss`
-        : mismatch.silent
-        ? `; ${loss} broadcasts the size-1 axis without an error in ${modern} (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
-        : `: Keras raises at ${event.method} (${modern}: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
-      ctx.report({
-        range: event.call.range,
-        severity: mismatch.silent ? 'warning' : 'error',
-        message: `${what}${consequence}`,
-        related: [
-          ...(output.origin ? [{ range: output.origin.range, message: `the output ${out} comes from here` }] : []),
-          ...(labels.origin ? [{ range: labels.origin.range, message: `the labels ${lab} come from here` }] : []),
-        ],
-      });
+      report(ctx, event.method, event.call.range, loss, mismatch, output, labels, out, 'the model outputs', '', idsPerStep);
     },
   },
 };
+
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth'];
+
+/** The outputs of a model of several: the list it was given as outputs, each a tensor of known rank. */
+function outputHeads(output: Value): TensorValue[] | undefined {
+  if ((output.kind !== 'list' && output.kind !== 'tuple') || output.element || output.items.length < 2) return undefined;
+  return output.items.every((t) => t.kind === 'tensor' && t.shape.rankKnown) ? (output.items as TensorValue[]) : undefined;
+}
+
+/** The labels of output i: the i-th array of a list of as many, or the one array given for all. */
+function labelsFor(given: Value, i: number, n: number): TensorValue | undefined {
+  const pick = (v: Value | undefined) => (v?.kind === 'tensor' && v.shape.rankKnown ? v : undefined);
+  if (given.kind === 'tensor') return pick(given);
+  if ((given.kind === 'list' || given.kind === 'tuple') && !given.element && given.items.length === n) return pick(given.items[i]);
+  return undefined;
+}
+
+function report(
+  ctx: RuleContext,
+  method: string,
+  range: Range,
+  loss: string,
+  mismatch: Mismatch,
+  output: TensorValue,
+  labels: TensorValue,
+  out: string,
+  subject: string,
+  from: string,
+  idsPerStep = false,
+): void {
+  const event = { method };
+  const lab = formatShape(labels.shape);
+  const what = mismatch.kind === 'rank'
+    ? `${subject} ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${from}${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : idsPerStep && CATEGORICAL.test(loss) ? `, one class id per step, while ${loss} takes one-hot labels of the output's shape (sparse_categorical_crossentropy takes the ids)` : ''}`
+    : mismatch.kind === 'ids'
+    ? `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
+    : mismatch.kind === 'rows'
+    ? `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: ${loss} takes one class id per output row, labels shaped as the output without its class axis, ${formatShape(shapeOf([(labels as TensorValue).shape.dims[0], ...output.shape.dims.slice(1, -1)]))}, and these labels hold ${mismatch.counts!.ids} id${mismatch.counts!.ids === 1 ? '' : 's'} per sample against ${mismatch.counts!.rows} output row${mismatch.counts!.rows === 1 ? '' : 's'}`
+    : mismatch.kind === 'axis'
+    ? `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
+    : `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}${classIdsForOneHot(mismatch, loss) ? `, one class id where ${loss} takes one-hot labels (to_categorical makes them; sparse_categorical_crossentropy takes the ids)` : ''}`;
+  // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.
+  // One array for several outputs is read so by tf.keras 2.2+ only (see labelsFor).
+  const modern = from ? 'tf.keras 2.2+' : event.method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x and Keras 3';
+  const consequence = mismatch.silent && CHECKS_SHAPES.test(loss)
+    ? `; ${event.method.endsWith('_generator') ? '' : 'Keras 3 raises "Arguments `target` and `output` must have the same shape", and '}tf.keras 2.x raises "logits and labels must have the same shape" when the output comes from a sigmoid; after any other activation tf.keras 2.x broadcasts the size-1 axis without an error (Keras 1 and 2.0–2.3 raised "Error when checking target"), and the model trains on a meaningless loss`
+    : mismatch.silent
+    ? `; ${loss} broadcasts the size-1 axis without an error in ${modern} (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
+    : `: Keras raises at ${event.method} (${modern}: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
+  ctx.report({
+    range,
+    severity: mismatch.silent ? 'warning' : 'error',
+    message: `${what}${consequence}`,
+    related: [
+      ...(output.origin ? [{ range: output.origin.range, message: `the output ${out} comes from here` }] : []),
+      ...(labels.origin ? [{ range: labels.origin.range, message: `the labels ${lab} come from here` }] : []),
+    ],
+  });
+}

@@ -16,6 +16,32 @@ function pairs(declared: Value, data: Value): [Value, Value][] {
   return [[declared, data]];
 }
 
+/** An array: a tensor of one axis or more. */
+const isArray = (v: Value | undefined): boolean => v?.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length > 0;
+
+/**
+ * How many arrays a Python list (or tuple) of arrays given as x holds, when known. Keras reads such a list as one
+ * array per model input (tf.keras 2.x's ListsOfScalarsDataAdapter takes only lists whose first items lead to
+ * numbers), so its length is the number of inputs it feeds. Undefined for anything else: a list of numbers (read as
+ * one array), a list whose items are not all known arrays, or one of unknown length.
+ */
+function arraysInList(data: Value): number | undefined {
+  if (data.kind !== 'list' && data.kind !== 'tuple') return undefined;
+  if (data.element) return data.items.length === 0 && data.length !== undefined && isArray(data.element) ? data.length : undefined;
+  return data.items.length > 0 && data.items.every(isArray) ? data.items.length : undefined;
+}
+
+/**
+ * The number of inputs a model declares: one Input (or a Sequential model's input), or the list it was given. A
+ * tensor made by a layer call stands for inputs not counted here: Keras 1's Merge of several models, the first item
+ * of a Sequential model, joins as many inputs as models.
+ */
+function declaredInputs(declared: Value): number | undefined {
+  if (declared.kind === 'tensor') return declared.kerasNode ? undefined : 1;
+  if ((declared.kind === 'list' || declared.kind === 'tuple') && !declared.element && declared.items.every((i) => i.kind === 'tensor')) return declared.items.length;
+  return undefined;
+}
+
 /**
  * The model was built through to a known output: one tensor of known rank, or the list a functional model is given
  * as its outputs (outputs=[out], or several heads), each a tensor of known rank. The data is compared with the
@@ -64,6 +90,16 @@ export const kerasInputDataShape: Rule = {
             ...(declared.origin ? [{ range: declared.origin.range, message: `the input ${w} is declared here` }] : []),
             ...(data.origin ? [{ range: data.origin.range, message: `the data ${g} comes from here` }] : []),
           ],
+        });
+        return;
+      }
+      const given = arraysInList(data);
+      const inputs = declaredInputs(declared);
+      if (given !== undefined && inputs !== undefined && given !== inputs) {
+        ctx.report({
+          range: event.call.range,
+          message: `${event.method} gets x as a Python list of ${given} arrays, which Keras reads as one array per model input, but the model has ${inputs} input${inputs === 1 ? '' : 's'}: it raises (tf.keras 2.x: "expects ${inputs} input(s), but it received ${given} input tensors", or "Failed to find data adapter" when the labels are a Python list too; Keras 1 and 2: "Expected to see ${inputs} array(s), but instead got the following list of ${given} arrays"); np.array(list) stacks the list into one array`,
+          related: declared.kind === 'tensor' && declared.origin ? [{ range: declared.origin.range, message: `the model's input is declared here` }] : [],
         });
         return;
       }
