@@ -71,6 +71,14 @@ describe('Keras rules', () => {
     assert.deepEqual(await codes('m = keras.Sequential([layers.LSTM(8, input_shape=(5, 2)), layers.Dense(3, activation="sigmoid")])\nm.compile(optimizer="adam",\n    loss="categorical_crossentropy")\n'), ['SL208@7']);
   });
 
+  it('SL208: categorical_crossentropy over one sigmoid unit is a warning, over several only information', async () => {
+    // Keras divides y_pred by its sum: one unit becomes 1.0 (loss 0, nothing learned); several are renormalised, so the
+    // model trains and only predict()'s rows are not probabilities.
+    const severities = async (units: number) => (await keras(`m = keras.Sequential([layers.LSTM(8, input_shape=(5, 2)), layers.Dense(${units}, activation="sigmoid")])\nm.compile(optimizer="adam", loss="categorical_crossentropy")\n`)).findings.filter((f) => f.code === 'SL208').map((f) => f.severity);
+    assert.deepEqual(await severities(1), ['warning']);
+    assert.deepEqual(await severities(6), ['information']);
+  });
+
   it('SL208: binary_crossentropy on a softmax over three or more units, but not over two (the same loss and accuracy)', async () => {
     const body = (units: number) => `enc = keras.Input(shape=(30,))\nh = layers.Bidirectional(layers.GRU(16))(layers.Embedding(800, 24)(enc))\nout = layers.Dense(${units}, activation="softmax")(h)\nclf = keras.Model(enc, out)\nclf.compile(optimizer="rmsprop", metrics=["accuracy"],\n    loss="binary_crossentropy")\nids = np.random.randint(0, 800, size=(64, 30))\nclf.fit(ids, keras.utils.to_categorical(np.random.randint(0, ${units}, size=(64,)), ${units}))\n`;
     const sl208 = async (units: number) => (await keras(body(units))).findings.filter((f) => f.code === 'SL208').map((f) => f.range.start.line + 1);

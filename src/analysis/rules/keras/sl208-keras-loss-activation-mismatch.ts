@@ -31,7 +31,7 @@ export const kerasLossActivationMismatch: Rule = {
   summary: 'The loss does not fit the output layer: sigmoid with categorical_crossentropy, softmax with one unit, binary_crossentropy on a softmax over several units, or sparse labels that are one-hot.',
   docs: {
     whatItDoes: 'Reads `model.compile(loss=…)` and the final `Dense` layer\'s units and activation, plus the labels given to `fit`, `evaluate`, `train_on_batch` or `test_on_batch`, and flags combinations that train silently to a wrong model.',
-    whyIsThisBad: 'A softmax over one unit always outputs 1.0, so the model cannot learn. Sigmoid outputs with categorical cross-entropy do not form a distribution. Binary cross-entropy over a multi-class softmax treats each class as its own yes/no question. One-hot labels with `sparse_categorical_crossentropy` raise or silently read the wrong class.',
+    whyIsThisBad: 'A softmax over one unit always outputs 1.0, so the model cannot learn. One sigmoid unit under categorical cross-entropy is divided by itself, so the loss is 0 and nothing is learned; several are renormalised, so the model trains, but its predictions do not sum to 1 (reported as information). Binary cross-entropy over a multi-class softmax treats each class as its own yes/no question. One-hot labels with `sparse_categorical_crossentropy` raise or silently read the wrong class.',
     example: 'model.add(Dense(1, activation="softmax"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
     useInstead: 'model.add(Dense(1, activation="sigmoid"))\nmodel.compile(loss="binary_crossentropy", optimizer="adam")',
     references: ['https://keras.io/api/losses/probabilistic_losses/'],
@@ -52,7 +52,15 @@ export const kerasLossActivationMismatch: Rule = {
       const say = (message: string) => ctx.report({ range: at, message, related });
       if (event.method === 'compile') {
         if (activation === 'softmax' && units === 1) say(`${kerasLayerName(layer)} applies softmax to a single unit, which always outputs 1.0; use activation="sigmoid" for a binary output`);
-        else if (loss === 'categorical_crossentropy' && activation === 'sigmoid') say(`categorical_crossentropy expects a probability distribution over classes, but ${kerasLayerName(layer)} uses sigmoid; use softmax (or binary_crossentropy for multi-label outputs)`);
+        // categorical_crossentropy divides the outputs by their sum before the log (from_logits=False). One sigmoid unit
+        // divided by itself is 1.0: the loss is 0 for every example and nothing is learned. Several sigmoid units are
+        // renormalised into a distribution, so the model trains and its argmax is sound; only predict()'s rows, scores
+        // that do not sum to 1, differ from class probabilities: said as information, since a program that reads the
+        // argmax shows nothing wrong.
+        else if (loss === 'categorical_crossentropy' && activation === 'sigmoid') {
+          if (units === 1) say(`categorical_crossentropy over the single sigmoid unit of ${kerasLayerName(layer)}: Keras divides the output by its sum, so every prediction counts as 1.0, the loss is 0 and nothing is learned (older Keras refuses the (n, 1) labels at fit instead); use binary_crossentropy`);
+          else ctx.report({ range: at, severity: 'information', related, message: `categorical_crossentropy over the sigmoid outputs of ${kerasLayerName(layer)}: Keras divides them by their sum, so the model trains, but predict() returns scores that do not sum to 1, not class probabilities; use softmax (or binary_crossentropy for multi-label outputs)` });
+        }
         // A 2-way softmax under binary_crossentropy is the same model: its two outputs are p and 1 - p, so with one-hot labels
         // the mean of the two binary terms is -log p of the true class (categorical cross-entropy), and binary accuracy
         // (both outputs on the right side of 0.5) is categorical accuracy. From three units on, the losses and the
