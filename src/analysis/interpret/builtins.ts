@@ -118,7 +118,7 @@ export function callBuiltin(name: string, args: Value[], kwargs: Map<string, Val
       const anInt: Value = { kind: 'symint', dim: UNKNOWN_DIM };
       if (nums.length === 0 || nums.some((n) => n === undefined)) return a ? { kind: 'list', items: [], element: anInt } : UNKNOWN;
       const [start, stop, step] = nums.length === 1 ? [0, nums[0]!, 1] : [nums[0]!, nums[1]!, nums[2] ?? 1];
-      const count = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : step < 0 ? Math.max(0, Math.ceil((start - stop) / -step)) : undefined;
+      const count = rangeLength(start, stop, step);
       // A long range keeps its length and the bounds of its numbers, not the numbers.
       if (count === undefined || count > 64) {
         const last = count ? start + (count - 1) * step : undefined;
@@ -434,3 +434,7 @@ export function namedPairs(v: Value): [string, Value][] | undefined {
   return pairs;
 }
 
+/** How many numbers range(start, stop, step) holds; undefined for a step of 0 (Python raises ValueError). */
+export function rangeLength(start: number, stop: number, step: number): number | undefined {
+  return step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : step < 0 ? Math.max(0, Math.ceil((start - stop) / -step)) : undefined;
+}

@@ -2,8 +2,8 @@
 // random.choices(population, k=k) return a list of k items drawn from the population; random.randint(a, b) and
 // random.randrange(start, stop, step) one int between known bounds.
 import { UNKNOWN_DIM } from '../shapes/dim';
-import { UNKNOWN, Value, commonElement, intValue, sequenceLength, summary } from '../values/value';
-import { inArbitraryOrder } from './builtins';
+import { UNKNOWN, Value, boundedInt, commonElement, intValue, sequenceLength, summary } from '../values/value';
+import { inArbitraryOrder, rangeLength } from './builtins';
 
 /** The items a population holds, as one value: a summarised list's element, or what its listed items share. */
 function drawnItem(population: Value): Value {
@@ -31,10 +31,9 @@ export function pythonRandomCall(name: string, args: Value[], kwargs: Map<string
   return summary('list', k, drawnItem(population));
 }
 
-/** An int known to lie between min and max (inclusive): the one int when they are equal. */
-function boundedInt(min: number, max: number): Value {
-  if (!Number.isSafeInteger(min) || !Number.isSafeInteger(max)) return { kind: 'symint', dim: UNKNOWN_DIM };
-  return min === max ? { kind: 'int', value: min } : { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min, max } };
+/** An int known to lie between min and max (inclusive), when both are safe integers. */
+function drawnBetween(min: number, max: number): Value {
+  return Number.isSafeInteger(min) && Number.isSafeInteger(max) ? boundedInt(min, max) : { kind: 'symint', dim: UNKNOWN_DIM };
 }
 
 /**
@@ -51,7 +50,7 @@ function drawnInt(name: string, args: Value[], kwargs: Map<string, Value>): Valu
     const a = int(args[0] ?? kwargs.get('a'));
     const b = int(args[1] ?? kwargs.get('b'));
     if (a === undefined || b === undefined) return { kind: 'symint', dim: UNKNOWN_DIM };
-    return a <= b ? boundedInt(a, b) : UNKNOWN;
+    return a <= b ? drawnBetween(a, b) : UNKNOWN;
   }
   // randrange(start, stop=None, step=1): with one argument, that argument is the stop.
   const first = args[0] ?? kwargs.get('start');
@@ -65,9 +64,9 @@ function drawnInt(name: string, args: Value[], kwargs: Map<string, Value>): Valu
   const stop = int(oneArgument ? first : second);
   const step = third === undefined ? 1 : int(third);
   if (start === undefined || stop === undefined || step === undefined) return { kind: 'symint', dim: UNKNOWN_DIM };
-  if (step === 0) return UNKNOWN;
-  const count = Math.ceil((stop - start) / step);
-  if (!(count > 0)) return UNKNOWN;
+  // A step of 0 or an empty range: Python raises ValueError.
+  const count = rangeLength(start, stop, step);
+  if (!count) return UNKNOWN;
   const last = start + (count - 1) * step;
-  return boundedInt(Math.min(start, last), Math.max(start, last));
+  return drawnBetween(Math.min(start, last), Math.max(start, last));
 }

@@ -100,6 +100,15 @@ export function argInt(layer: LayerDesc, name: string): number | undefined {
   return intValue(argValue(layer, name));
 }
 
+/**
+ * Whether the argument is an int taken from the default of a constructor parameter of a class nothing builds with known
+ * arguments (`def __init__(self, n_words=0)`): a placeholder the caller replaces, not a size the program writes.
+ */
+export function argFromAssumedDefault(layer: LayerDesc, name: string): boolean {
+  const v = layer.args.get(name)?.value;
+  return v?.kind === 'int' && v.assumedDefault !== undefined;
+}
+
 export function argBool(layer: LayerDesc, name: string): boolean | undefined {
   return boolValue(argValue(layer, name));
 }

@@ -437,6 +437,11 @@ export function joinedInts(values: readonly Value[]): Value | undefined {
   }
   if (!values.length) return undefined;
   if (!bounded || !Number.isFinite(min) || !Number.isFinite(max)) return { kind: 'symint', dim: UNKNOWN_DIM };
+  return boundedInt(min, max);
+}
+
+/** An int known to lie between min and max (both included): that one int when they are equal. */
+export function boundedInt(min: number, max: number): Value {
   return min === max ? { kind: 'int', value: min } : { kind: 'symint', dim: UNKNOWN_DIM, bounds: { min, max } };
 }
 

@@ -206,25 +206,24 @@ function report(
   from: string,
   idsPerStep = false,
 ): void {
-  const event = { method };
   const lab = formatShape(labels.shape);
   const what = mismatch.kind === 'rank'
-    ? `${subject} ${out} (${output.shape.dims.length}-D) but the labels passed to ${event.method} are ${lab} (${labels.shape.dims.length}-D)${from}${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : idsPerStep && CATEGORICAL.test(loss) ? `, one class id per step, while ${loss} takes one-hot labels of the output's shape (sparse_categorical_crossentropy takes the ids)` : ''}`
+    ? `${subject} ${out} (${output.shape.dims.length}-D) but the labels passed to ${method} are ${lab} (${labels.shape.dims.length}-D)${from}${/sparse/.test(loss) ? ` and ${loss} takes one class id per output row` : idsPerStep && CATEGORICAL.test(loss) ? `, one class id per step, while ${loss} takes one-hot labels of the output's shape (sparse_categorical_crossentropy takes the ids)` : ''}`
     : mismatch.kind === 'ids'
-    ? `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
+    ? `${subject} ${out} but the labels passed to ${method} are ${lab}${from}: ${loss} takes one class id per output row, and these labels have ${known(mismatch.labels[mismatch.labels.length - 1])} per row`
     : mismatch.kind === 'rows'
-    ? `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: ${loss} takes one class id per output row, labels shaped as the output without its class axis, ${formatShape(shapeOf([(labels as TensorValue).shape.dims[0], ...output.shape.dims.slice(1, -1)]))}, and these labels hold ${mismatch.counts!.ids} id${mismatch.counts!.ids === 1 ? '' : 's'} per sample against ${mismatch.counts!.rows} output row${mismatch.counts!.rows === 1 ? '' : 's'}`
+    ? `${subject} ${out} but the labels passed to ${method} are ${lab}${from}: ${loss} takes one class id per output row, labels shaped as the output without its class axis, ${formatShape(shapeOf([labels.shape.dims[0], ...output.shape.dims.slice(1, -1)]))}, and these labels hold ${mismatch.counts!.ids} id${mismatch.counts!.ids === 1 ? '' : 's'} per sample against ${mismatch.counts!.rows} output row${mismatch.counts!.rows === 1 ? '' : 's'}`
     : mismatch.kind === 'axis'
-    ? `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
-    : `${subject} ${out} but the labels passed to ${event.method} are ${lab}${from}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}${classIdsForOneHot(mismatch, loss) ? `, one class id where ${loss} takes one-hot labels (to_categorical makes them; sparse_categorical_crossentropy takes the ids)` : ''}`;
+    ? `${subject} ${out} but the labels passed to ${method} are ${lab}${from}: axis ${mismatch.axis} holds ${known(mismatch.output[mismatch.axis!])} ${mismatch.axis === 1 && mismatch.output.length === 3 ? 'steps' : 'entries'} in the output against ${known(mismatch.labels[mismatch.axis!])} in the labels`
+    : `${subject} ${out} but the labels passed to ${method} are ${lab}${from}: ${known(mismatch.output[mismatch.output.length - 1])} outputs against ${known(mismatch.labels[mismatch.labels.length - 1])} target${known(mismatch.labels[mismatch.labels.length - 1]) === 1 ? '' : 's'} per ${mismatch.output.length > 2 ? 'step' : 'sample'}${classIdsForOneHot(mismatch, loss) ? `, one class id where ${loss} takes one-hot labels (to_categorical makes them; sparse_categorical_crossentropy takes the ids)` : ''}`;
   // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.
   // One array for several outputs is read so by tf.keras 2.2+ only (see labelsFor).
-  const modern = from ? 'tf.keras 2.2+' : event.method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x and Keras 3';
+  const modern = from ? 'tf.keras 2.2+' : method.endsWith('_generator') ? 'tf.keras 2.x' : 'tf.keras 2.x and Keras 3';
   const consequence = mismatch.silent && CHECKS_SHAPES.test(loss)
-    ? `; ${event.method.endsWith('_generator') ? '' : 'Keras 3 raises "Arguments `target` and `output` must have the same shape", and '}tf.keras 2.x raises "logits and labels must have the same shape" when the output comes from a sigmoid; after any other activation tf.keras 2.x broadcasts the size-1 axis without an error (Keras 1 and 2.0–2.3 raised "Error when checking target"), and the model trains on a meaningless loss`
+    ? `; ${method.endsWith('_generator') ? '' : 'Keras 3 raises "Arguments `target` and `output` must have the same shape", and '}tf.keras 2.x raises "logits and labels must have the same shape" when the output comes from a sigmoid; after any other activation tf.keras 2.x broadcasts the size-1 axis without an error (Keras 1 and 2.0–2.3 raised "Error when checking target"), and the model trains on a meaningless loss`
     : mismatch.silent
     ? `; ${loss} broadcasts the size-1 axis without an error in ${modern} (Keras 1 and 2.0–2.3 raised "Error when checking target"), so the model trains on a meaningless loss`
-    : `: Keras raises at ${event.method} (${modern}: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
+    : `: Keras raises at ${method} (${modern}: incompatible shapes in the loss; Keras 1 and 2.0–2.3: "Error when checking target")`;
   ctx.report({
     range,
     severity: mismatch.silent ? 'warning' : 'error',

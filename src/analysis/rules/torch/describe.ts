@@ -8,6 +8,11 @@ import type { LayerDesc } from '../../layers/layer';
 import { argOrigin } from '../../layers/layer';
 import { Dim, describeOrigin, formatDim, lineOf } from '../../shapes/dim';
 
+/** Whether two ranges are the same span. */
+export function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.column === b.start.column && a.end.line === b.end.line && a.end.column === b.end.column;
+}
+
 export function layerName(layer: LayerDesc): string {
   return `${layer.kind} (${lineOf({ range: layer.call.range, text: '' })})`;
 }

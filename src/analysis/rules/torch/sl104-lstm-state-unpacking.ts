@@ -33,9 +33,12 @@ function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
     });
     return;
   }
+  // A tuple or list of known tensors (a summary of unknown length says nothing of what it holds).
+  const sequence = (state.kind === 'tuple' || state.kind === 'list') && state.items.length > 0 && state.items.every((v) => v.kind === 'tensor') ? state : undefined;
+  if (!sequence) return;
   // An LSTM or LSTMCell takes exactly the pair: a tuple or list of one tensor, or of three, raises too.
-  if (PAIR_STATE.has(layer.kind) && (state.kind === 'tuple' || state.kind === 'list') && state.items.length > 0 && state.items.length !== 2 && state.items.every((v) => v.kind === 'tensor')) {
-    const n = state.items.length;
+  if (PAIR_STATE.has(layer.kind) && sequence.items.length !== 2) {
+    const n = sequence.items.length;
     const raised = layer.kind === 'LSTMCell' || n > 2 ? `RuntimeError (${layer.kind === 'LSTMCell' ? 'lstm_cell' : 'lstm'} expects two hidden states)` : `IndexError (${state.kind} index out of range) when it reads hx[1]`;
     const literal = n === 1 && (stateExpr.kind === 'tuple' || stateExpr.kind === 'list') ? ctx.text(stateExpr.items[0].range) : undefined;
     ctx.report({
@@ -47,16 +50,14 @@ function stateKind(event: LayerCallEvent, ctx: RuleContext): void {
     return;
   }
   // A GRU, an RNN or their cells take one tensor: any tuple or list of tensors raises, the (h, c) pair of an LSTM
-  // and the one-element tuple (h,) that wraps a state so that it is kept like an LSTM's alike. Only a sequence
-  // whose items are known: a summary of unknown length says nothing of what it holds.
-  if (!ONE_STATE.has(layer.kind) || (state.kind !== 'tuple' && state.kind !== 'list')) return;
-  if (state.items.length === 0 || !state.items.every((v) => v.kind === 'tensor')) return;
+  // and the one-element tuple (h,) that wraps a state so that it is kept like an LSTM's alike.
+  if (!ONE_STATE.has(layer.kind)) return;
   const literal = stateExpr.kind === 'tuple' || stateExpr.kind === 'list' ? stateExpr.items[0] : undefined;
-  const what = state.items.length === 2 ? `a pair like an LSTM's (h_0, c_0)` : state.items.length === 1
-    ? `a ${state.kind} of one tensor that wraps the state` : `a ${state.kind} of ${state.items.length} tensors`;
-  const raised = layer.kind.endsWith('Cell') ? `TypeError (hx must be Tensor, not ${state.kind})` : `AttributeError: '${state.kind}' object has no attribute 'dim'`;
-  const fixes = state.items.length > 2 ? [] : literal ? [fix(`Pass ${ctx.text(literal.range)}`, [replace(stateExpr.range, ctx.text(literal.range))], true)]
-    : state.items.length === 1 ? [fix(`Pass ${text}[0]`, [replace(stateExpr.range, `${text}[0]`)], true)] : [];
+  const what = sequence.items.length === 2 ? `a pair like an LSTM's (h_0, c_0)` : sequence.items.length === 1
+    ? `a ${sequence.kind} of one tensor that wraps the state` : `a ${sequence.kind} of ${sequence.items.length} tensors`;
+  const raised = layer.kind.endsWith('Cell') ? `TypeError (hx must be Tensor, not ${sequence.kind})` : `AttributeError: '${sequence.kind}' object has no attribute 'dim'`;
+  const fixes = sequence.items.length > 2 ? [] : literal ? [fix(`Pass ${ctx.text(literal.range)}`, [replace(stateExpr.range, ctx.text(literal.range))], true)]
+    : sequence.items.length === 1 ? [fix(`Pass ${text}[0]`, [replace(stateExpr.range, `${text}[0]`)], true)] : [];
   ctx.report({
     range: stateExpr.range,
     message: `${layerName(layer)} takes one tensor as its state, but ${text} is ${what}: PyTorch raises ${raised}`,

@@ -1,18 +1,7 @@
-import { argInt, argOrigin } from '../../layers/layer';
-import type { LayerDesc } from '../../layers/layer';
+import { argFromAssumedDefault, argInt, argOrigin } from '../../layers/layer';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
 import { layerName } from './describe';
-
-/**
- * num_embeddings taken from the default of a constructor parameter of a class nothing builds with known arguments
- * (`def __init__(self, n_words=0)`): the caller gives the vocabulary's size, so the table's size is a placeholder and
- * nothing can be said of the rows it holds.
- */
-function tableSizeAssumed(layer: LayerDesc): boolean {
-  const n = layer.args.get('num_embeddings')?.value;
-  return n?.kind === 'int' && n.assumedDefault !== undefined;
-}
 
 export const embeddingIndexOutOfRange: Rule = {
   code: 'SL108',
@@ -38,7 +27,8 @@ export const embeddingIndexOutOfRange: Rule = {
       const n = argInt(layer, 'num_embeddings');
       const pad = argInt(layer, 'padding_idx');
       if (n === undefined || pad === undefined || (pad < n && pad >= -n)) return;
-      if (tableSizeAssumed(layer)) return;
+      // A num_embeddings that is a placeholder default: the caller gives the vocabulary's size.
+      if (argFromAssumedDefault(layer, 'num_embeddings')) return;
       const padArg = argOrigin(layer, 'padding_idx');
       const sizeArg = layer.args.get('num_embeddings');
       ctx.report({
@@ -53,7 +43,7 @@ export const embeddingIndexOutOfRange: Rule = {
       const input = event.args[0];
       const n = argInt(event.layer, 'num_embeddings');
       if (input?.kind !== 'tensor' || n === undefined || input.dtype === 'float') return;
-      if (tableSizeAssumed(event.layer)) return;
+      if (argFromAssumedDefault(event.layer, 'num_embeddings')) return;
       const tooHigh = input.maxValue !== undefined && input.maxValue >= n;
       const negative = input.minValue !== undefined && input.minValue < 0;
       if (!tooHigh && !negative) return;

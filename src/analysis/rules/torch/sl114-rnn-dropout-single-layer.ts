@@ -1,4 +1,4 @@
-import { argInt } from '../../layers/layer';
+import { argFromAssumedDefault, argInt } from '../../layers/layer';
 import { isRecurrent } from '../../layers/torch/recurrent';
 import { numberValue } from '../../values/value';
 import { fix, removeKeyword, setKeyword } from '../edits';
@@ -25,8 +25,7 @@ export const rnnDropoutSingleLayer: Rule = {
       if (dropout === undefined || dropout <= 0 || argInt(layer, 'num_layers') !== 1) return;
       // num_layers=1 as the default of a constructor parameter, in a model this file never builds: the
       // caller (train.py, a config) may well pass n_layers=2, so the number is an assumption, not a fact.
-      const layers = layer.args.get('num_layers')?.value;
-      if (layers?.kind === 'int' && layers.assumedDefault !== undefined) return;
+      if (argFromAssumedDefault(layer, 'num_layers')) return;
       const keyword = layer.call.keywords.find((k) => k.name === 'dropout');
       const fixes = [];
       const removal = removeKeyword(layer.call, 'dropout');

@@ -1,12 +1,12 @@
 import type { Call, Expr } from '../../parse/ast';
-import { argOrigin } from '../../layers/layer';
+import { argFromAssumedDefault, argOrigin } from '../../layers/layer';
 import type { Dim } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { intValue } from '../../values/value';
 import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { codeText, originNote, producerLayer, relatedOrigin, whereFrom } from './describe';
+import { codeText, originNote, producerLayer, relatedOrigin, sameRange, whereFrom } from './describe';
 import { softmaxHooks, type SoftmaxCall } from './softmax-calls';
 
 /**
@@ -58,11 +58,7 @@ function sizeFromAssumedDefault(size: Dim): boolean {
   const layer = producerLayer(size);
   if (!layer || size.kind === 'unknown' || !size.origin) return false;
   const at = size.origin.range;
-  for (const [name, arg] of layer.args) {
-    if (arg.value.kind !== 'int' || arg.value.assumedDefault === undefined) continue;
-    const range = argOrigin(layer, name).range;
-    if (range.start.line === at.start.line && range.start.column === at.start.column && range.end.line === at.end.line && range.end.column === at.end.column) return true;
-  }
+  for (const name of layer.args.keys()) if (argFromAssumedDefault(layer, name) && sameRange(argOrigin(layer, name).range, at)) return true;
   return false;
 }
 

@@ -1,4 +1,4 @@
-import { argOrigin } from '../../layers/layer';
+import { argFromAssumedDefault, argOrigin } from '../../layers/layer';
 import { attentionConfig } from '../../layers/torch/attention';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
@@ -30,7 +30,7 @@ export const attentionHeadsDivideEmbed: Rule = {
       if (layer.framework !== 'torch' || !['MultiheadAttention', 'TransformerEncoderLayer', 'TransformerDecoderLayer', 'Transformer'].includes(layer.kind)) return;
       const c = attentionConfig(layer);
       if (c.embedDim === undefined || c.numHeads === undefined || c.numHeads <= 0 || c.embedDim % c.numHeads === 0) return;
-      if (layer.args.get(c.embedArg)?.value.kind === 'int' && (layer.args.get(c.embedArg)?.value as { assumedDefault?: string }).assumedDefault) return;
+      if (argFromAssumedDefault(layer, c.embedArg)) return;
       const headsArg = layer.args.get(c.headsArg);
       const embedAt = argOrigin(layer, c.embedArg);
       const headsAt = argOrigin(layer, c.headsArg);

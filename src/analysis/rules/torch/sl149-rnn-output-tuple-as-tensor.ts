@@ -1,9 +1,8 @@
 import type { Expr } from '../../parse/ast';
-import type { Range } from '../../findings';
 import type { SequenceTag, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { layerName } from './describe';
+import { layerName, sameRange } from './describe';
 
 /** The (output, h_n) or (output, (h_n, c_n)) tuple an nn.RNN, nn.GRU or nn.LSTM returned, as the interpreter tags it. */
 function rnnOutput(value: Value | undefined): SequenceTag | undefined {
@@ -15,10 +14,6 @@ const PASS_THROUGH = new Set(['Identity', 'Sequential', 'ModuleList', 'ModuleDic
 
 /** Attributes a tuple has: reading them is not the mistake. */
 const TUPLE_ATTRIBUTES = new Set(['count', 'index', '__len__', '__getitem__', '__iter__', '__class__']);
-
-function sameRange(a: Range, b: Range): boolean {
-  return a.start.line === b.start.line && a.start.column === b.start.column && a.end.line === b.end.line && a.end.column === b.end.column;
-}
 
 function pair(tag: SequenceTag): string {
   return tag.layer.kind === 'LSTM' ? '(output, (h_n, c_n))' : '(output, h_n)';
