@@ -325,7 +325,7 @@ export function replaySequential(host: KerasHost, model: KerasModel, data: Value
 }
 
 /** Layers whose weights are sized by the last axis of their input when they are built (a wrapper: by its layer's). */
-const WEIGHTED_BY_FEATURES = new Set(['Dense', 'Conv1D', 'Convolution1D', 'SimpleRNN', 'GRU', 'LSTM', 'CuDNNGRU', 'CuDNNLSTM']);
+const WEIGHTED_BY_FEATURES = new Set(['Dense', 'TimeDistributedDense', 'Conv1D', 'Convolution1D', 'SimpleRNN', 'GRU', 'LSTM', 'CuDNNGRU', 'CuDNNLSTM']);
 
 function weightedByFeatures(layer: LayerDesc): boolean {
   if (layer.kind === 'Bidirectional' || layer.kind === 'TimeDistributed') return layer.children.length === 1 && weightedByFeatures(layer.children[0]);

@@ -59,6 +59,11 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
       if (shape.rankKnown && dims.length < 2) return out(UNKNOWN_SHAPE);
       // Still one output per step when the input was a sequence.
       return { ...out(withLast(shape, argDim(layer, 'units', 'feature'))), seqFrom: input.seqFrom };
+    case 'TimeDistributedDense':
+      // Keras 0.x and 1's TimeDistributedDense(output_dim): a Dense at every step of a 3-D input (its input_spec
+      // asks for exactly 3 axes), as TimeDistributed(Dense(output_dim)) does since Keras 1.
+      if (!shape.rankKnown || dims.length !== 3) return out(UNKNOWN_SHAPE);
+      return { ...out(withLast(shape, argDim(layer, 'output_dim', 'feature'))), seqFrom: input.seqFrom };
     case 'Flatten':
       return shape.rankKnown ? out(shapeOf([dims[0] ?? noneDim('batch'), product(dims.slice(1))])) : out(UNKNOWN_SHAPE);
     case 'RepeatVector': {
@@ -184,6 +189,7 @@ function dot(layer: LayerDesc, args: Value[], out: (shape: TensorValue['shape'])
 const PARAMS: Record<string, string[]> = {
   Dot: ['axes', 'normalize'],
   Dense: ['units', 'activation'],
+  TimeDistributedDense: ['output_dim', 'init', 'activation'],
   Dropout: ['rate'],
   SpatialDropout1D: ['rate'],
   RepeatVector: ['n'],
@@ -196,10 +202,12 @@ const PARAMS: Record<string, string[]> = {
 
 export const kerasCore: LayerFamily = {
   framework: 'keras',
-  kinds: [...SAME, 'Dense', 'Flatten', 'RepeatVector', 'Reshape', 'Permute', 'Concatenate', 'Dot', ...MERGE],
+  kinds: [...SAME, 'Dense', 'TimeDistributedDense', 'Flatten', 'RepeatVector', 'Reshape', 'Permute', 'Concatenate', 'Dot', ...MERGE],
   params: (kind) => (PARAMS[kind] ?? []).map((name) => ({ name })),
   apply,
   hover: (layer) => layer.kind === 'Dense'
     ? `**layers.Dense** — \`units=${argInt(layer, 'units') ?? '?'}\`: applied to the last axis; on a 3-D input (None, timesteps, features) it is applied at every step and the output stays 3-D.`
+    : layer.kind === 'TimeDistributedDense'
+    ? `**layers.TimeDistributedDense** (Keras 0.x and 1) — \`output_dim=${argInt(layer, 'output_dim') ?? '?'}\`: a Dense applied at every step of a 3-D input (None, timesteps, features); \`TimeDistributed(Dense(...))\` since Keras 1.`
     : `**layers.${layer.kind}**`,
 };

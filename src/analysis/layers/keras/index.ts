@@ -51,7 +51,8 @@ export function declaredInput(layer: LayerDesc): TensorValue | undefined {
     const time = inputLength !== undefined ? intDim(inputLength, { origin }) : noneDim('time');
     const conv1d = CONV_1D.includes(layer.kind);
     if (conv1d && inputLength === undefined) return undefined;
-    const perStep = isKerasRecurrent(layer) || conv1d;
+    // Keras 1's TimeDistributedDense(input_dim=, input_length=) reads them per step too: (None, input_length, input_dim).
+    const perStep = isKerasRecurrent(layer) || conv1d || layer.kind === 'TimeDistributedDense';
     const dims = perStep ? [noneDim('batch'), time, intDim(inputDim, { origin })] : [noneDim('batch'), intDim(inputDim, { origin })];
     return kerasTensor(shapeOf(dims), origin);
   }
