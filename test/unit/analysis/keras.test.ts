@@ -13,6 +13,14 @@ const shapeOf = async (body: string, name: string) => (await keras(body)).tensor
 const sl215 = async (source: string) => (await run(source)).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
 
 describe('Keras shapes', () => {
+  it("reads Keras 0.x and 1's TimeDistributedDense(output_dim) as a Dense at every step of a 3-D input", async () => {
+    const head = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers.core import TimeDistributedDense\nfrom keras.layers.recurrent import LSTM\n';
+    const { tensors } = await run(`${head}m = Sequential()\nm.add(LSTM(16, input_shape=(80, 6), return_sequences=True))\nm.add(TimeDistributedDense(4))\nout = m.output_shape\nm2 = Sequential()\nm2.add(TimeDistributedDense(5, input_dim=3, input_length=7))\nout2 = m2.output_shape\nm3 = Sequential()\nm3.add(LSTM(16, input_shape=(80, 6)))\nm3.add(TimeDistributedDense(4))\nout3 = m3.output_shape\n`);
+    const shapes = tensors.filter((t) => t.name === 'output_shape').map((t) => t.shape);
+    assert.deepEqual(shapes.slice(0, 2), ['(None, 80, 4)', '(None, 7, 5)']);
+    assert.ok(!shapes.includes('(None, 4)'), 'a 2-D input is refused, not read as a Dense');
+  });
+
   it('infers (None, 32) after Embedding(1000, 64) and LSTM(32), and (None, 10, 32) with return_sequences', async () => {
     const { layers, tensors } = await keras('m = keras.Sequential([layers.Embedding(1000, 64, input_length=10), layers.LSTM(32)])\nshape = m.output_shape\nm2 = keras.Sequential([layers.Embedding(1000, 64, input_length=10), layers.LSTM(32, return_sequences=True)])\nshape2 = m2.output_shape\n');
     assert.deepEqual(tensors.filter((t) => t.name === 'output_shape').map((t) => t.shape), ['(None, 32)', '(None, 10, 32)']);
@@ -268,6 +276,19 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await sl215(tfKeras + body), [9]);
     const keras2Layers = body.replace(', dropout=0.2', '').replace('dropout_W=0.2, dropout_U=0.2', 'dropout=0.2, recurrent_dropout=0.2');
     assert.deepEqual(await sl215(standalone + keras2Layers), [9]);
+  });
+
+  it('SL215: a comment that names tf.keras does not make a Keras 1 program tf.keras, and Keras 0.x/1 layers (TimeDistributedDense, Merge) or show_accuracy= are Keras 1 signs', async () => {
+    const header = 'import numpy as np\nfrom keras.models import Sequential\nfrom keras.layers import Embedding, LSTM, Dense\n';
+    const body = 'm = Sequential()\nm.add(Embedding(1000, 32, input_length=10))\nm.add(LSTM(32, dropout_W=0.2))\nm.add(Dense(1))\nm.compile(loss="mse", optimizer="adam")\nm.fit(np.random.randint(0, 1000, size=(8, 10)), np.random.rand(8, 1), nb_epoch=3)\n';
+    assert.deepEqual(await sl215(`# under tf.keras 2.x this would need epochs=\n${header}${body}`), []);
+    assert.deepEqual(await sl215(`x = "#"  # tf.keras\n${header}${body}`), []);
+    assert.deepEqual(await sl215(`${header}import tensorflow as tf\nloss = tf.keras.losses.mse\n${body}`), [11]);
+    const keras2 = body.replace('dropout_W=0.2', 'dropout=0.2');
+    assert.deepEqual(await sl215(header + keras2), [9]);
+    assert.deepEqual(await sl215(`${header}from keras.layers.core import TimeDistributedDense\n${keras2}`), []);
+    assert.deepEqual(await sl215(header + keras2.replace('nb_epoch=3', 'nb_epoch=3, show_accuracy=True')), []);
+    assert.deepEqual(await sl215(`${header}from keras.layers import Merge\nm0 = Merge([a, b], mode="sum")\n${keras2}`), []);
   });
 
   it('SL215: nb_epoch is right in a program using the Keras 0.x (input_dim, output_dim) layers, and still reported when the layers are Keras 2', async () => {

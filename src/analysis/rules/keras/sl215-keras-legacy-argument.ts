@@ -30,12 +30,13 @@ const KERAS1_LAYER_NAMES = [
   /\b\w*(?:Dense|LSTM|GRU|SimpleRNN|Embedding|Convolution[123]D|Conv[123]D)\((?:[^()]|\([^()]*\))*?\binit\s*=(?!=)/,
 ];
 /**
- * What only Keras 1 had: the keras.initializations module (Keras 2 named it initializers), keras.utils.visualize_util
- * (vis_utils), the merge() function with a mode= (Keras 2 has add(), concatenate(), dot(), ...), and a functional
- * Model given input= or output= (Keras 1's names for inputs= and outputs=: Keras 2.0–2.3 still converted them with a
- * warning, tf.keras rejects them).
+ * What only Keras 1 (or 0.x) had: the keras.initializations module (Keras 2 named it initializers),
+ * keras.utils.visualize_util (vis_utils), the merge() function and the Merge layer with a mode= (Keras 2 has add(),
+ * concatenate(), dot(), ...), a functional Model given input= or output= (Keras 1's names for inputs= and outputs=:
+ * Keras 2.0–2.3 still converted them with a warning, tf.keras rejects them), the TimeDistributedDense layer (Keras 2
+ * has TimeDistributed(Dense)) and fit(show_accuracy=) of Keras 0.x.
  */
-const KERAS1_API = /^[ \t]*(?:from[ \t]+keras[ \t]+import[ \t][^\n]*\binitializations\b|import[ \t]+keras\.initializations\b|from[ \t]+keras\.utils\.visualize_util\b)|\bmerge\(\s*\[(?:[^()]|\([^()]*\))*?\bmode\s*=(?!=)|\bModel\((?:[^()]|\([^()]*\))*?\b(?:input|output)\s*=(?!=)/m;
+const KERAS1_API = /^[ \t]*(?:from[ \t]+keras[ \t]+import[ \t][^\n]*\binitializations\b|import[ \t]+keras\.initializations\b|from[ \t]+keras\.utils\.visualize_util\b)|\b[Mm]erge\(\s*\[(?:[^()]|\([^()]*\))*?\bmode\s*=(?!=)|\bModel\((?:[^()]|\([^()]*\))*?\b(?:input|output)\s*=(?!=)|\bTimeDistributedDense\b|\bshow_accuracy\s*=(?!=)/m;
 /**
  * A Python 2 print statement (print x, print "text", print >>f, x): the program runs only under Python 2, hence with
  * standalone Keras 2.3 or older (Keras 2.4 and later, and Keras 3, need Python 3), all of which take fit(nb_epoch=…).
@@ -55,8 +56,33 @@ const PYTHON2_ONLY_IMPORT = /^(?:import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+[ \t]*
  */
 const KERAS_FROM_TENSORFLOW = /^[ \t]*(?:from[ \t]+tensorflow(?:\.\w+)*[ \t]+import[ \t][^\n]*\bkeras\b|from[ \t]+tensorflow(?:\.\w+)*\.keras\b|import[ \t]+tensorflow(?:\.\w+)*\.keras\b)|\b(?:tf|tensorflow)(?:\.compat\.v[12])?(?:\.contrib)?\.keras\b/m;
 
+/**
+ * The source with every comment blanked (from a `#` outside a string to the end of its line), so that what a comment
+ * says (`# under tf.keras this raises`) is not read as the program's own code. A string's quotes are followed within
+ * the line; a triple-quoted string spanning lines is read as code, which only makes a sign more likely, as before.
+ */
+function withoutComments(source: string): string {
+  return source
+    .split('\n')
+    .map((line) => {
+      if (!line.includes('#')) return line;
+      let quote = '';
+      for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        if (quote) {
+          if (c === '\\') i++;
+          else if (c === quote) quote = '';
+        } else if (c === '"' || c === "'") quote = c;
+        else if (c === '#') return line.slice(0, i);
+      }
+      return line;
+    })
+    .join('\n');
+}
+
 /** Standalone Keras written against the Keras 1 (or older) API throughout (only the source can tell the version meant). */
-function writtenForKeras1(source: string): boolean {
+function writtenForKeras1(text: string): boolean {
+  const source = withoutComments(text);
   return !KERAS_FROM_TENSORFLOW.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source) || PYTHON2_ONLY_IMPORT.test(source));
 }
 
