@@ -3811,11 +3811,15 @@ export class Interpreter {
     // batch_size=None turns batching off: samples come one by one.
     if (kwargs.get('batch_size')?.kind === 'none') return collateFn ? UNKNOWN : listOf(sample);
     if (collateFn && collateFn.kind !== 'none') {
-      if (collateFn.kind === 'function') return listOf(this.callValue(collateFn, [listOf(sample)], new Map(), expr, false));
+      // The collate_fn is given the batch's samples as a list. An explicit batch_size=1 (no batch_sampler) makes every
+      // batch one sample, the last one too: a list of one. Otherwise how many it holds is left unknown.
+      const batch = loaderBatch(dataset, args, kwargs);
+      const samples = batch.kind === 'int' && batch.value === 1 ? sequence('list', [sample]) : listOf(sample);
+      if (collateFn.kind === 'function') return listOf(this.callValue(collateFn, [samples], new Map(), expr, false));
       // An object whose class defines __call__ (`collate_fn=PadCollate(pad_id)`): its __call__ runs on the list.
       const call = collateFn.kind === 'instance' ? this.findMethod(collateFn.cls, '__call__') : undefined;
       if (collateFn.kind !== 'instance' || !call) return UNKNOWN;
-      return listOf(this.callFunction(call, [listOf(sample)], new Map(), collateFn, this.ownerOf(collateFn.cls, call)));
+      return listOf(this.callFunction(call, [samples], new Map(), collateFn, this.ownerOf(collateFn.cls, call)));
     }
     return listOf(defaultCollate(sample, loaderBatch(dataset, args, kwargs, this.originOf(expr))));
   }

@@ -158,6 +158,35 @@ describe('values and imports', () => {
     assert.equal(tensors.find((t) => t.name === 'y' && t.range.start.line === 7)?.shape, '(B, T)');
   });
 
+  it('gives a collate_fn a list of one sample when batch_size=1 is written, and of unknown length otherwise', async () => {
+    const body = (batchSize: number) => [
+      'import numpy as np',
+      'import torch',
+      'from torch.utils.data import DataLoader, Dataset',
+      'class Clips(Dataset):',
+      '    def __len__(self):',
+      '        return 6',
+      '    def __getitem__(self, i):',
+      '        return {"x": torch.randn(5, 3), "y": i}',
+      'def collate(batch):',
+      '    xs = []',
+      '    for sample in batch:',
+      '        xs.append(sample["x"])',
+      '    return xs',
+      `for xs in DataLoader(Clips(), batch_size=${batchSize}, collate_fn=collate):`,
+      '    feats = torch.from_numpy(np.asarray([t.numpy().T for t in xs]))',
+      '    w = torch.softmax(feats.squeeze(), 1)',
+    ].join('\n');
+    // One clip per batch: (1, 3, 5), and squeeze() leaves a 2-D (3, 5), so softmax over dim 1 is fine.
+    const one = await run(body(1));
+    assert.equal(one.tensors.find((t) => t.name === 'feats')?.shape, '(1, 3, 5)');
+    assert.deepEqual(one.findings.map((f) => f.code), []);
+    // Two or three clips a batch (6 = 2 * 3): the list's length is not 1, and is not guessed.
+    const two = await run(body(2));
+    assert.equal(two.tensors.find((t) => t.name === 'feats')?.shape, '(?, 3, 5)');
+    assert.deepEqual(two.findings.map((f) => f.code), []);
+  });
+
   it('runs a collate_fn on samples it cannot see, and leaves batches unknown when keyword arguments are hidden', async () => {
     const src = [
       'import torch',
