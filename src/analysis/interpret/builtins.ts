@@ -2,7 +2,7 @@
 // iter, next.
 import { torchLayerIsInstance } from '../layers/torch/classes';
 import type { Call } from '../parse/ast';
-import { UNKNOWN_DIM } from '../shapes/dim';
+import { UNKNOWN_DIM, afterDropping } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { NONE, UNKNOWN, Value, type ClassInfo, intOrUnknown, numberValue, partBounds, intValue, listOf, sequence, sequenceLength, setEntry, strValue, summary } from '../values/value';
 import { linkedSize } from '../ops/dims-from-values';
@@ -398,7 +398,7 @@ export function iterated(value: Value): Iterated | undefined {
   if (v.kind === 'tensor' && v.shape.rankKnown && v.shape.dims.length > 0) {
     // Iterating a tensor walks its first axis: each row has the remaining axes.
     const d = v.shape.dims[0];
-    const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(v.shape.dims.slice(1)), ...partBounds(v) };
+    const row: Value = { kind: 'tensor', dtype: v.dtype, origin: v.origin, shape: shapeOf(afterDropping(d, v.shape.dims.slice(1))), ...partBounds(v) };
     return { element: row, length: d.kind === 'int' ? d.value : undefined };
   }
   return undefined;

@@ -38,7 +38,7 @@ import { einopsCall } from '../ops/einops';
 import { inPlaceResult } from '../ops/in-place';
 import { initialise, isInitialiser } from '../ops/init';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
-import { Dim, DimRole, Origin, UNKNOWN_DIM, intDim, symDim } from '../shapes/dim';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, afterDropping, intDim, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, joinedInts, onSequenceChange, restoreSequence, sequenceChanging, sequenceState, type SequenceState, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
@@ -1572,7 +1572,7 @@ export class Interpreter {
     if (iter.kind === 'tensor' && iter.shape.rankKnown && iter.shape.dims.length > 0) {
       // A row is a part: it need not reach the whole's bounds.
       const { minValue: _min, maxValue: _max, mixedBounds: _mixed, minBoundOnly: _minOnly, maxBoundOnly: _maxOnly, ...whole } = iter;
-      const row: TensorValue = { ...whole, shape: shapeOf(iter.shape.dims.slice(1)), strides: iter.strides?.slice(1), ...partBounds(iter) };
+      const row: TensorValue = { ...whole, shape: shapeOf(afterDropping(iter.shape.dims[0], iter.shape.dims.slice(1))), strides: iter.strides?.slice(1), ...partBounds(iter) };
       return row;
     }
     if ((iter.kind === 'list' || iter.kind === 'tuple') && iter.element) return iter.element;
@@ -1778,7 +1778,7 @@ export class Interpreter {
   private unpackItems(value: Value, count: number): Value[] | undefined {
     if ((value.kind === 'tuple' || value.kind === 'list') && value.items.length === count) return value.items;
     if (value.kind === 'tensor' && value.shape.rankKnown && value.shape.dims[0]?.kind === 'int' && value.shape.dims[0].value === count) {
-      const row: TensorValue = { ...value, shape: shapeOf(value.shape.dims.slice(1)) };
+      const row: TensorValue = { ...value, shape: shapeOf(afterDropping(value.shape.dims[0], value.shape.dims.slice(1))) };
       return Array.from({ length: count }, () => row);
     }
     if (value.kind === 'size' && value.dims.length === count) return value.dims.map((d, i) => linkedSize(value, i) ?? valueFromDim(d));

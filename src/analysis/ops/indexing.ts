@@ -1,6 +1,6 @@
 // Tensor indexing: x[0], x[:, -1, :], x[..., :2], x[None], x[idx]. Integers drop a dimension, slices keep it, one
 // int64 index tensor replaces its dimension by its own shape.
-import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, afterDropping, intDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue } from '../values/value';
 import { stridesFit, stridesOf } from './layout';
@@ -103,6 +103,7 @@ function indexKnownTensor(t: TensorValue, items: IndexItem[], origin: Origin): T
     else expanded.push(item);
   }
   const out: Dim[] = [];
+  const dropped: Dim[] = [];
   // Basic indexing is a view: an integer drops its axis, a slice multiplies its stride by the step.
   const before = stridesOf(t);
   let strides: number[] | undefined = before ? [] : undefined;
@@ -131,11 +132,13 @@ function indexKnownTensor(t: TensorValue, items: IndexItem[], origin: Origin): T
     if (item.kind === 'slice') {
       out.push(sliceLength(d, item, origin));
       strides?.push(before![axis - 1] * (item.full ? 1 : item.step ?? 1));
-    }
+    } else if (item.kind === 'int' && d) dropped.push(d);
   }
   out.push(...dims.slice(axis));
   strides?.push(...before!.slice(axis));
-  const result = indexed(t, origin, shapeOf(out));
+  // An integer into an axis only assumed (see afterDropping): the axes left stand where they do only if it exists.
+  const droppedAssumed = dropped.find((d) => d.kind !== 'unknown' && d.layoutAssumed);
+  const result = indexed(t, origin, shapeOf(droppedAssumed ? afterDropping(droppedAssumed, out) : out));
   if (strides && stridesFit(result.shape, strides)) result.strides = strides;
   return result;
 }

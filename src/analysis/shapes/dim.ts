@@ -53,7 +53,8 @@ export interface DimInfo {
   clampedFrom?: number;
   /**
    * A batch or time axis a recurrent layer's output was given when its input's rank was not known: PyTorch also takes
-   * an unbatched 2-D sequence, whose output has no batch axis, so a rule must not claim what this axis holds.
+   * an unbatched 2-D sequence, whose output has no batch axis, so a rule must not claim what this axis holds. The axes
+   * left when such an axis is dropped (see afterDropping) carry it too: where they stand rests on the same assumption.
    */
   layoutAssumed?: true;
 }
@@ -64,6 +65,17 @@ export type Dim =
   | { kind: 'unknown'; role?: DimRole };
 
 export const UNKNOWN_DIM: Dim = { kind: 'unknown' };
+
+/**
+ * The axes left when `dropped` goes (a tensor iterated or unpacked along it, an integer index into it). When that axis
+ * was only assumed (layoutAssumed: a recurrent layer's output of an input whose rank was not known, which has no
+ * batch axis when the input was an unbatched sequence), each axis left is marked assumed too: a row of `(b?, t?, 9)`
+ * reduced over time is `(9,)` only if the batch axis exists, and the 9 logits may be the whole output's one row each.
+ */
+export function afterDropping(dropped: Dim | undefined, rest: readonly Dim[]): Dim[] {
+  if (!dropped || dropped.kind === 'unknown' || !dropped.layoutAssumed) return [...rest];
+  return rest.map((d) => (d.kind === 'unknown' || d.layoutAssumed ? d : { ...d, layoutAssumed: true as const }));
+}
 
 /** A known size. A number that is not a finite integer (NaN from an unknown slice bound, 2.5) is no size: unknown. */
 export function intDim(value: number, info: DimInfo = {}): Dim {

@@ -21,6 +21,24 @@ describe('SL171 rnn-empty-sequence', () => {
     assert.deepEqual(await codes('gru = nn.GRU(32, 4)\ndef f(x, b):\n    c = x.view(-1, 32, 18)\n    s = c.view(b, 32, 0, 24).permute(2, 0, 3, 1).reshape(0, b * 24, 32)\n    return gru(s)\n'), []);
     assert.deepEqual(await codes('def f(bf):\n    gru = nn.GRU(8, 4, batch_first=bf)\n    return gru(torch.zeros(2, 0, 8))\n'), []);
   });
+
+  it('stays quiet where a loop flushes the list it fills, empty only on its first pass', async () => {
+    // Tokens grouped into sentences: a sentence is run when the next one starts, never before the first token.
+    const flush = (test: string, loop: string) => `emb = nn.Embedding(10, 8)
+lstm = nn.LSTM(8, 4, batch_first=True)
+sent = []
+for ${loop}:
+    if ${test}:
+        x = torch.LongTensor(sent)
+        out, _ = lstm(emb(x))
+        sent = []
+    sent.append(tok)
+`;
+    assert.deepEqual(await codes(flush('i > 0 and tag == 1', 'i, (tok, tag) in rows.iterrows()')), []);
+    assert.deepEqual(await codes(flush('tag == 1 and sent', 'tok, tag in data')), []);
+    // Empty every time the call runs: still reported.
+    assert.deepEqual(await codes('gru = nn.GRU(8, 4)\nfor step in steps:\n    if step:\n        out, h = gru(torch.zeros(0, 3, 8))\n'), ['SL171']);
+  });
 });
 
 describe('torch.arange with an end on the wrong side of its start', () => {

@@ -81,4 +81,30 @@ def f(seq):
 `;
     assert.deepEqual(await codes(source), []);
   });
+
+  it('nor of the rows left once such an axis is dropped by iterating or indexing, while a known batch still tells', async () => {
+    // An unbatched (steps, 4) input gives (steps, 9) scores: argmax(dim=1) is one id per step, each row one element.
+    const head = `import torch
+import torch.nn as nn
+lstm = nn.LSTM(4, 8, batch_first=True)
+fc = nn.Linear(8, 9)
+def f(seq):
+    out, _ = lstm(seq)
+    ids = fc(out).argmax(dim=1)
+`;
+    assert.deepEqual(await codes(`${head}    return [i.item() for i in ids]
+`), []);
+    assert.deepEqual(await codes(`${head}    first, *rest = ids
+    return ids[0].item() + first.item()
+`), []);
+    const known = `import torch
+import torch.nn as nn
+lstm = nn.LSTM(4, 8, batch_first=True)
+fc = nn.Linear(8, 9)
+out, _ = lstm(torch.randn(2, 5, 4))
+ids = fc(out).argmax(dim=1)
+tags = [i.item() for i in ids]
+`;
+    assert.deepEqual(await codes(known), ['SL169']);
+  });
 });
