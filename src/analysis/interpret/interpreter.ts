@@ -33,6 +33,7 @@ import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
 import { regroupBinary, regroupIndex } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
+import { kindAfterLayer } from '../ops/value-kind';
 import { functionalLoss } from '../ops/functional-losses';
 import { einopsCall } from '../ops/einops';
 import { inPlaceResult } from '../ops/in-place';
@@ -3071,6 +3072,11 @@ export class Interpreter {
           return NONE;
         }
         if (receiver.kind === 'instance' && name === TORCH_LAYER_FORWARD) return receiver.torchLayer ? this.applyLayer(receiver.torchLayer, args, kwargs, expr) : UNKNOWN;
+        // `model.__call__(x)`, written out (self.__call__(x) in a training method), is `model(x)`: nn.Module.__call__ runs
+        // forward. A class with a __call__ of its own has it found as a method before this.
+        if (name === '__call__' && (receiver.kind === 'layer' || (receiver.kind === 'instance' && receiver.cls.isTorchModule && !this.findMethod(receiver.cls, '__call__')))) {
+          return this.callValue(receiver, args, kwargs, expr, false);
+        }
         // self.register_buffer('pe', pe): the buffer is read back as self.pe; add_module and register_module
         // likewise bind a submodule to its name.
         if (receiver.kind === 'instance' && (name === 'register_buffer' || name === 'add_module' || name === 'register_module') && args[0]?.kind === 'str') {
@@ -3465,6 +3471,7 @@ export class Interpreter {
       source: this.ctx.source,
       callValue: (callee, callArgs, callKwargs) => this.callValue(callee, callArgs, callKwargs, expr, false),
     });
+    if (layer.framework === 'torch') kindAfterLayer(output, args[0], layer.kind, this.originOf(expr));
     this.ctx.noteLayerCall(layer.call.range, () => {
       const shapes = describeCall(args[0], output);
       return shapes ? `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}` : undefined;
@@ -4579,6 +4586,8 @@ function partialParserCall(parser: Extract<Value, { kind: 'dict' }>, name: strin
 
 /** Python's own values, whose `== None` is False unless they are None: never an array or a tensor compared element-wise. */
 const NONE_COMPARABLE = new Set<Value['kind']>(['none', 'list', 'tuple', 'dict', 'str', 'int', 'float', 'bool', 'symint']);
+/** What a layer object is never equal to: Python's own scalars and None. */
+const LAYER_UNEQUAL = new Set<Value['kind']>(['none', 'str', 'int', 'float', 'bool']);
 
 /** Comparisons between known scalars; anything else is unknown. */
 const ELEMENTWISE_COMPARISONS = new Set(['==', '!=', '<', '<=', '>', '>=']);
@@ -4652,6 +4661,10 @@ function compareValues(ops: string[], values: Value[]): Value {
       // elements with it as a tensor's or an array's does).
       r = a.kind === b.kind;
       if (op === '!=') r = !r;
+    } else if ((op === '==' || op === '!=') && ((a.kind === 'layer' && LAYER_UNEQUAL.has(b.kind)) || (b.kind === 'layer' && LAYER_UNEQUAL.has(a.kind)))) {
+      // A layer object (an nn.Module, a Keras Layer) defines no __eq__: compared with a string, a number or None it is
+      // never equal (`if criterion == "": criterion = nn.L1Loss()` keeps the BCELoss it was given).
+      r = op === '!=';
     } else if (a.kind === 'symint' && a.bounds && numberValue(b) !== undefined) {
       r = compareBounds(op, a.bounds, numberValue(b)!);
       if (r === undefined) return UNKNOWN;

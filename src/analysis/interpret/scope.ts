@@ -321,6 +321,7 @@ function joinTensors(a: TensorValue, b: TensorValue): TensorValue {
   if (a.seqFrom && a.seqFrom === b.seqFrom) joined.seqFrom = a.seqFrom;
   if (a.normalisedOver && b.normalisedOver && a.normalisedOver.axis === b.normalisedOver.axis && a.normalisedOver.rank === b.normalisedOver.rank && a.normalisedOver.call === b.normalisedOver.call) joined.normalisedOver = a.normalisedOver;
   if (a.regrouped && a.regrouped === b.regrouped) joined.regrouped = a.regrouped;
+  if (a.valueKind && a.valueKind.kind === b.valueKind?.kind) joined.valueKind = a.valueKind;
   if (a.name && a.name === b.name) joined.name = a.name;
   if (a.sortedDescending !== undefined && a.sortedDescending === b.sortedDescending) joined.sortedDescending = a.sortedDescending;
   return joined;

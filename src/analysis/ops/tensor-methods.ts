@@ -14,6 +14,7 @@ import { isMerged, regroupMethod, unmergedDims } from './regrouping';
 import { reductionArgs } from './reductions';
 import { repeatInterleave } from './repetition';
 import { carryNormalised, markSoftmax, moveNormalised } from './normalised';
+import { kindAfterOp } from './value-kind';
 import { stft } from './spectral';
 
 const SAME_SHAPE = new Set([
@@ -504,6 +505,7 @@ export function tensorMethod(t: TensorValue, name: string, args: Value[], rawKwa
   const kwargs = withTorchAxisNames(rawKwargs);
   const computed = methodResult(t, name, args, kwargs, origin);
   regroupMethod(t, name, args, computed, origin.range);
+  kindAfterOp(computed, t, name, origin);
   if (!t.mixedBounds || !PART_TAKING.has(name)) return computed;
   const unbounded = (v: Value): Value => (v.kind === 'tensor' ? { ...v, minValue: undefined, maxValue: undefined, mixedBounds: undefined } : v);
   return computed.kind === 'tuple' ? { ...computed, items: computed.items.map(unbounded) } : unbounded(computed);

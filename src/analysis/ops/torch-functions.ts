@@ -23,6 +23,7 @@ import { cosineSimilarity, pairwiseDistance } from './similarity';
 import { windowOutputLength } from '../layers/torch/convolution';
 import { transposedLength } from '../layers/torch/transposed-convolution';
 import { carryNormalised, markSoftmax } from './normalised';
+import { kindAfterOp } from './value-kind';
 import { WINDOW_FUNCTIONS, complexView, stft, windowFunction } from './spectral';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
@@ -267,6 +268,7 @@ export function tensorFunction(name: string, args: Value[], rawKwargs: Map<strin
   const kwargs = withTorchAxisNames(rawKwargs);
   const result = functionResult(name, args, kwargs, origin);
   regroupFunction(name, args, kwargs, result, origin.range);
+  kindAfterOp(result, args[0] ?? kwargs.get('input'), name, origin);
   return result;
 }
 

@@ -68,6 +68,7 @@ import { shapeAssertionFails } from './torch/sl168-shape-assertion-fails';
 import { scalarOfManyElements } from './torch/sl169-scalar-of-many-elements';
 import { clampedSliceBroadcast } from './torch/sl170-clamped-slice-broadcast';
 import { rnnEmptySequence } from './torch/sl171-rnn-empty-sequence';
+import { lossInputKind } from './torch/sl172-loss-input-kind';
 import { kerasRnn1dInputShape } from './keras/sl201-keras-rnn-1d-input-shape';
 import { kerasRnnInputNdim } from './keras/sl202-keras-rnn-input-ndim';
 import { kerasEmbeddingIndexOutOfRange } from './keras/sl203-keras-embedding-index-out-of-range';
@@ -157,6 +158,7 @@ const RULES: readonly Rule[] = [
   scalarOfManyElements,
   clampedSliceBroadcast,
   rnnEmptySequence,
+  lossInputKind,
   layerFloatSize,
   mergedRowsOrderMismatch,
   kerasRnn1dInputShape,

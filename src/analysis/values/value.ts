@@ -13,6 +13,9 @@ import type { TokenizerState } from '../ops/keras-text';
 
 export type DType = 'float' | 'long' | 'bool' | 'unknown';
 
+/** What a tensor's values are, as a loss reads them (ops/value-kind.ts). */
+export type ValueKind = 'scores' | 'probabilities' | 'log-probabilities';
+
 export interface TensorValue {
   kind: 'tensor';
   shape: Shape;
@@ -64,6 +67,12 @@ export interface TensorValue {
    * the weights are summed by a product.
    */
   normalisedOver?: { axis: number; rank: number; call: Range; moved?: boolean };
+  /**
+   * What the values are, as a loss reads them: a Linear layer's raw scores, a softmax's or sigmoid's probabilities, a
+   * log_softmax's log-probabilities (`by` names the producer, `call` is where it ran). Set by those producers only, kept
+   * by views, copies, moves and dropout, dropped by anything else (ops/value-kind.ts). SL172 reads it.
+   */
+  valueKind?: { kind: ValueKind; by: string; call: Range };
   /**
    * A torch recurrent output whose steps and features a view laid out again on two axes: `rows` is the
    * (batch × steps, features) of `out.view(-1, features)`, `columns` the (batch, steps × features) a second view

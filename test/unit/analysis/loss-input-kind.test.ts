@@ -1,0 +1,55 @@
+// SL172: a loss given values of another kind than it takes. nn.NLLLoss computes -input[target] and takes
+// log-probabilities (on softmax probabilities or raw scores PyTorch 1.13 runs and the loss goes negative); nn.BCELoss
+// takes probabilities and raises "all elements of input should be between 0 and 1" on a raw score outside [0, 1].
+import { strict as assert } from 'node:assert';
+import { codes, run, shapeOf } from './helpers';
+
+const F = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\n';
+const sl172 = async (body: string) => (await codes(F + body)).filter((c) => c === 'SL172');
+
+describe('SL172 loss-input-kind', () => {
+  it('reports NLLLoss given raw scores or probabilities, and BCELoss given raw scores or log-probabilities', async () => {
+    const found = (await run(`${F}fc = nn.Linear(8, 4)\ny = torch.randint(0, 4, (3,))\nloss = nn.NLLLoss()(fc(torch.randn(3, 8)), y)\n`)).findings;
+    assert.deepEqual(found.map((f) => [f.code, f.severity]), [['SL172', 'warning']]);
+    assert.match(found[0].message, /^NLLLoss \(line 6\) gets fc\(torch\.randn\(3, 8\)\) \(3, 4\), the raw scores a Linear layer gave at line 6, where NLLLoss takes log-probabilities/);
+    assert.deepEqual(await sl172('fc = nn.Linear(8, 4)\np = F.softmax(fc(torch.randn(3, 8)), dim=1)\nloss = F.nll_loss(p, torch.randint(0, 4, (3,)))\n'), ['SL172']);
+    assert.deepEqual(await sl172('net = nn.Sequential(nn.Linear(8, 4), nn.Softmax(dim=1))\nloss = nn.NLLLoss()(net(torch.randn(3, 8)).detach(), torch.randint(0, 4, (3,)))\n'), ['SL172']);
+    const bce = (await run(`${F}fc = nn.Linear(8, 1)\nout = fc(torch.randn(5, 8)).view(-1)\nloss = nn.BCELoss()(out, torch.rand(5))\n`)).findings;
+    assert.deepEqual(bce.map((f) => [f.code, f.severity]), [['SL172', 'error']]);
+    assert.match(bce[0].message, /all elements of input should be between 0 and 1/);
+    assert.deepEqual(await sl172('fc = nn.Linear(8, 3)\nlogp = fc(torch.randn(5, 8)).log_softmax(1)\nloss = F.binary_cross_entropy(logp, torch.rand(5, 3))\n'), ['SL172']);
+  });
+
+  it('stays quiet on log-probabilities for NLLLoss and probabilities for BCELoss, however they were made', async () => {
+    const y = 'y = torch.randint(0, 4, (3,))\nfc = nn.Linear(8, 4)\nx = torch.randn(3, 8)\n';
+    assert.deepEqual(await sl172(`${y}loss = F.nll_loss(F.log_softmax(fc(x), dim=1), y)\n`), []);
+    assert.deepEqual(await sl172(`${y}loss = nn.NLLLoss()(torch.log(F.softmax(fc(x), dim=1)), y)\n`), []);
+    assert.deepEqual(await sl172(`${y}s = fc(x)\nloss = nn.NLLLoss()(s - s.logsumexp(1, keepdim=True), y)\n`), []);
+    assert.deepEqual(await sl172(`${y}net = nn.Sequential(nn.Linear(8, 4), nn.LogSoftmax(dim=1))\nloss = nn.NLLLoss()(net(x), y)\n`), []);
+    assert.deepEqual(await sl172(`${y}loss = nn.CrossEntropyLoss()(fc(x), y)\n`), []);
+    assert.deepEqual(await sl172('fc = nn.Linear(8, 1)\nloss = nn.BCELoss()(torch.sigmoid(fc(torch.randn(5, 8))).squeeze(1), torch.rand(5))\n'), []);
+    assert.deepEqual(await sl172('fc = nn.Linear(8, 1)\nloss = nn.BCEWithLogitsLoss()(fc(torch.randn(5, 8)).squeeze(1), torch.rand(5))\n'), []);
+    // Raw scores on one path, log-probabilities on the other: not known which reaches the loss.
+    assert.deepEqual(await sl172(`${y}def f(flag):\n    s = fc(x)\n    out = s if flag else F.log_softmax(s, dim=1)\n    return nn.NLLLoss()(out, y)\n`), []);
+    // A value made from scores by arithmetic is no longer known to be scores.
+    assert.deepEqual(await sl172(`${y}loss = nn.NLLLoss()(fc(x) * 0.5, y)\n`), []);
+  });
+});
+
+describe('module.__call__(x) and a layer compared with a plain value', () => {
+  it('calls the module as module(x) does', async () => {
+    const body = 'class M(nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.fc = nn.Linear(8, 4)\n    def forward(self, x):\n        return self.fc(x)\nm = M()\n';
+    assert.equal(await shapeOf(`${body}a = m.__call__(torch.randn(3, 8))\n`, 'a'), '(3, 4)');
+    assert.equal(await shapeOf('fc = nn.Linear(8, 4)\na = fc.__call__(torch.randn(3, 8))\n', 'a'), '(3, 4)');
+  });
+
+  it('takes a layer as never equal to a string, a number or None (nn.Module defines no __eq__)', async () => {
+    const body = 'def make(criterion=""):\n    if criterion == "":\n        criterion = nn.L1Loss()\n    return criterion\nc = make(nn.MSELoss())\na = c(torch.randn(3, 4), torch.randn(3, 4))\n';
+    assert.equal(await shapeOf(body, 'a'), '()');
+    // An L1Loss given mismatched sizes would be reported; MSELoss the same: what counts here is that the MSELoss given
+    // is the one kept, which BCELoss's SL172 shows.
+    const bce = 'def make(criterion=""):\n    if criterion == "":\n        criterion = nn.L1Loss()\n    return criterion\nc = make(nn.BCELoss())\nfc = nn.Linear(8, 1)\nloss = c(fc(torch.randn(5, 8)).view(-1), torch.rand(5))\n';
+    assert.deepEqual(await sl172(bce), ['SL172']);
+    assert.deepEqual(await sl172(bce.replace('if criterion == "":', 'if criterion != "":')), []);
+  });
+});
