@@ -23,7 +23,7 @@ import { cosineSimilarity, pairwiseDistance } from './similarity';
 import { windowOutputLength } from '../layers/torch/convolution';
 import { transposedLength } from '../layers/torch/transposed-convolution';
 import { carryNormalised, markSoftmax } from './normalised';
-import { kindAfterOp } from './value-kind';
+import { forgetKind, kindAfterOp } from './value-kind';
 import { WINDOW_FUNCTIONS, complexView, stft, windowFunction } from './spectral';
 
 /** torch functions that broadcast their two operands, with the operator they stand for (for dtype promotion). */
@@ -269,6 +269,8 @@ export function tensorFunction(name: string, args: Value[], rawKwargs: Map<strin
   const result = functionResult(name, args, kwargs, origin);
   regroupFunction(name, args, kwargs, result, origin.range);
   kindAfterOp(result, args[0] ?? kwargs.get('input'), name, origin);
+  // `torch.sigmoid(x, out=o)` writes into o.
+  forgetKind(kwargs.get('out'));
   return result;
 }
 

@@ -25,6 +25,11 @@ const PRODUCED: Record<string, ValueKind> = {
   linear: 'scores',
 };
 
+/** A tensor whose values were written over (an in-place op, `out=`): what it holds is not known any more. */
+export function forgetKind(value: Value | undefined): void {
+  if (value?.kind === 'tensor') delete value.valueKind;
+}
+
 function mark(result: TensorValue, kind: ValueKind, by: string, origin: Origin): void {
   result.valueKind = { kind, by, call: origin.range };
 }
@@ -34,6 +39,14 @@ function mark(result: TensorValue, kind: ValueKind, by: string, origin: Origin):
  * `torch.log(p)`, `x.view(-1, n)`). A result that is the input itself is left as it is.
  */
 export function kindAfterOp(result: Value | undefined, input: Value | undefined, name: string, origin: Origin): void {
+  // An in-place op (`o.sigmoid_()`, `torch.sigmoid_(o)`, `o.clamp_(0, 1)`) writes new values into its input, whatever
+  // it returns and whatever else holds that tensor: the input's mark no longer says what it holds. A mark is never set
+  // this way (a value may stand for several tensors), only taken away, and a tensor with no mark is never reported.
+  if (name.endsWith('_') && !name.startsWith('_') && !KEEPS_KIND.has(name)) {
+    forgetKind(input);
+    forgetKind(result);
+    return;
+  }
   if (result?.kind !== 'tensor' || result === input) return;
   const produced = Object.hasOwn(PRODUCED, name) ? PRODUCED[name] : undefined;
   if (produced) return mark(result, produced, name, origin);

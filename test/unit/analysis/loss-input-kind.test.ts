@@ -8,6 +8,16 @@ const F = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\
 const sl172 = async (body: string) => (await codes(F + body)).filter((c) => c === 'SL172');
 
 describe('SL172 loss-input-kind', () => {
+  it('forgets what a tensor holds once an in-place op or out= writes over it', async () => {
+    const head = 'fc = nn.Linear(8, 1)\no = fc(torch.randn(4, 8))\n';
+    const tail = 'loss = nn.BCELoss()(o, torch.rand(4, 1))\n';
+    assert.deepEqual(await sl172(head + tail), ['SL172']);
+    for (const write of ['o.sigmoid_()', 'torch.sigmoid_(o)', 'o.clamp_(0, 1)', 'o.data.sigmoid_()', 'torch.sigmoid(o.detach(), out=o)']) {
+      assert.deepEqual(await sl172(`${head}${write}\n${tail}`), [], write);
+    }
+    assert.deepEqual(await sl172(`${head}o.unsqueeze_(0)\n${tail}`), ['SL172']);
+  });
+
   it('reports NLLLoss given raw scores or probabilities, and BCELoss given raw scores or log-probabilities', async () => {
     const found = (await run(`${F}fc = nn.Linear(8, 4)\ny = torch.randint(0, 4, (3,))\nloss = nn.NLLLoss()(fc(torch.randn(3, 8)), y)\n`)).findings;
     assert.deepEqual(found.map((f) => [f.code, f.severity]), [['SL172', 'warning']]);
