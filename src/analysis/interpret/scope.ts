@@ -154,6 +154,12 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   if (a === b) return a;
   // sameValue compares tensors by shape and dtype only: their bounds and roles are joined here.
   if (a.kind === 'tensor' && b.kind === 'tensor') return joinTensors(a, b);
+  // Tuples are joined item by item even when sameValue takes them for one (it compares tensors by shape and dtype
+  // only): what two tensors of one shape hold (bounds, roles, the kind of their values) is their join, not the first's.
+  if (a.kind === 'tuple' && b.kind === 'tuple' && tupleOfTensors(a) && tupleOfTensors(b) && a.items.length === b.items.length) {
+    if (--budget.left < 0) return UNKNOWN;
+    return joinTuples(a, b, budget);
+  }
   if (sameValue(a, b)) return a;
   if (--budget.left < 0) return UNKNOWN;
   if (a.kind === 'layer' && b.kind === 'layer') return joinLayers(a.layer, b.layer) ?? alternativeModules(a.layer, b.layer) ?? UNKNOWN;
@@ -166,16 +172,34 @@ export function joinValues(a: Value, b: Value, budget = { left: MAX_WEIGHT }): V
   if ((a.kind === 'tuple' || a.kind === 'list') && b.kind === a.kind && !a.element && !b.element && a.items.length === b.items.length) {
     // Lists are shared by reference and mutated in place: only tuples are rebuilt.
     if (a.kind === 'list') return UNKNOWN;
-    // Loops rather than arrow functions in joinValues, sameValue and join: one reading a parameter (or `this`) made every
-    // call allocate a context, and they run at each join of two paths.
-    const items: Value[] = [];
-    for (let i = 0; i < a.items.length; i++) items.push(joinValues(a.items[i], b.items[i], budget));
-    const tag = a.tag && b.kind === 'tuple' && b.tag && a.tag.layer === b.tag.layer && a.tag.kind === b.tag.kind ? a.tag : undefined;
-    // Two instances of one namedtuple class are one still: each field is what both paths give it.
-    const fields = a.fields !== undefined && a.fields === b.fields ? a.fields : undefined;
-    return { kind: 'tuple', items, ...(tag && { tag }), ...(fields && { fields }) };
+    return joinTuples(a, b as Extract<Value, { kind: 'list' | 'tuple' }>, budget);
   }
   return UNKNOWN;
+}
+
+/** A tuple display whose items are listed, one of them a tensor (or such a tuple): `(out, (h, c))`. */
+function tupleOfTensors(v: Extract<Value, { kind: 'list' | 'tuple' }>): boolean {
+  if (v.element) return false;
+  for (const item of v.items) if (item.kind === 'tensor' || (item.kind === 'tuple' && tupleOfTensors(item))) return true;
+  return false;
+}
+
+/** Two tuples of one length joined item by item; the first itself when every item joins to its own. */
+function joinTuples(a: Extract<Value, { kind: 'list' | 'tuple' }>, b: Extract<Value, { kind: 'list' | 'tuple' }>, budget: { left: number }): Value {
+  // Loops rather than arrow functions in joinValues, sameValue and join: one reading a parameter (or `this`) made every
+  // call allocate a context, and they run at each join of two paths.
+  const items: Value[] = [];
+  let same = true;
+  for (let i = 0; i < a.items.length; i++) {
+    const item = joinValues(a.items[i], b.items[i], budget);
+    if (item !== a.items[i]) same = false;
+    items.push(item);
+  }
+  const tag = a.tag && b.tag && a.tag.layer === b.tag.layer && a.tag.kind === b.tag.kind ? a.tag : undefined;
+  // Two instances of one namedtuple class are one still: each field is what both paths give it.
+  const fields = a.fields !== undefined && a.fields === b.fields ? a.fields : undefined;
+  if (same && tag === a.tag && fields === a.fields) return a;
+  return { kind: 'tuple', items, ...(tag && { tag }), ...(fields && { fields }) };
 }
 
 /** The join of several values, each pair on a budget of its own (as two paths join); undefined for none. */

@@ -8,6 +8,12 @@ const F = 'import torch\nimport torch.nn as nn\nimport torch.nn.functional as F\
 const sl172 = async (body: string) => (await codes(F + body)).filter((c) => c === 'SL172');
 
 describe('SL172 loss-input-kind', () => {
+  it('joins what two returned tuples hold item by item: a sigmoid on one path and a log_softmax on the other is neither', async () => {
+    const body = 'import sys\nfc = nn.Linear(8, 4)\ndef f(x):\n    if sys.argv[1]:\n        out = torch.sigmoid(fc(x))\n        return out, x\n    else:\n        return F.log_softmax(fc(x), 1), x\ny, _ = f(torch.randn(3, 8))\nloss = nn.NLLLoss()(y, torch.randint(0, 4, (3,)))\n';
+    assert.deepEqual(await sl172(body), []);
+    assert.deepEqual(await sl172(body.replace('F.log_softmax(fc(x), 1)', 'torch.softmax(fc(x), 1)')), ['SL172']);
+  });
+
   it('forgets what a tensor holds once an in-place op or out= writes over it', async () => {
     const head = 'fc = nn.Linear(8, 1)\no = fc(torch.randn(4, 8))\n';
     const tail = 'loss = nn.BCELoss()(o, torch.rand(4, 1))\n';
