@@ -1,3 +1,4 @@
+import { withoutComments } from '../../parse/comments';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
 
@@ -57,30 +58,9 @@ const PYTHON2_ONLY_IMPORT = /^(?:import[ \t]+(?:[\w.]+[ \t]*(?:as[ \t]+\w+[ \t]*
 const KERAS_FROM_TENSORFLOW = /^[ \t]*(?:from[ \t]+tensorflow(?:\.\w+)*[ \t]+import[ \t][^\n]*\bkeras\b|from[ \t]+tensorflow(?:\.\w+)*\.keras\b|import[ \t]+tensorflow(?:\.\w+)*\.keras\b)|\b(?:tf|tensorflow)(?:\.compat\.v[12])?(?:\.contrib)?\.keras\b/m;
 
 /**
- * The source with every comment blanked (from a `#` outside a string to the end of its line), so that what a comment
- * says (`# under tf.keras this raises`) is not read as the program's own code. A string's quotes are followed within
- * the line; a triple-quoted string spanning lines is read as code, which only makes a sign more likely, as before.
+ * Standalone Keras written against the Keras 1 (or older) API throughout (only the source can tell the version meant),
+ * read without its comments: one that names tf.keras (`# under tf.keras this raises`) says nothing of the program.
  */
-function withoutComments(source: string): string {
-  return source
-    .split('\n')
-    .map((line) => {
-      if (!line.includes('#')) return line;
-      let quote = '';
-      for (let i = 0; i < line.length; i++) {
-        const c = line[i];
-        if (quote) {
-          if (c === '\\') i++;
-          else if (c === quote) quote = '';
-        } else if (c === '"' || c === "'") quote = c;
-        else if (c === '#') return line.slice(0, i);
-      }
-      return line;
-    })
-    .join('\n');
-}
-
-/** Standalone Keras written against the Keras 1 (or older) API throughout (only the source can tell the version meant). */
 function writtenForKeras1(text: string): boolean {
   const source = withoutComments(text);
   return !KERAS_FROM_TENSORFLOW.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source) || PYTHON2_ONLY_IMPORT.test(source));

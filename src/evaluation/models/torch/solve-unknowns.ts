@@ -28,6 +28,7 @@ import { Executor, WorkspaceModules } from './exec/interpreter';
 import { Bindings, buildRoot, LAYER_PARAMETER, layout } from './exec/model';
 import type { ClassInfo, Instance, Value } from './exec/values';
 import type { WeightSource } from './layers';
+import { withoutComments } from '../../../analysis/parse/comments';
 
 /**
  * A value for an unknown: a plain value, a tensor argument that only initialises a saved tensor (`weights`
@@ -163,22 +164,6 @@ function fieldsOf(source: string, param: string): { style: 'attr' | 'item'; fiel
   if (item.size > 0 && attr.size === 0) return { style: 'item', fields: [...item] };
   if (attr.size > 0) return { style: 'attr', fields: [...attr] };
   return null;
-}
-
-/** Each line cut at a `#` outside quotes. */
-function withoutComments(source: string): string {
-  return source.split('\n').map((line) => {
-    let quote: string | null = null;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (quote) {
-        if (c === '\\') i++;
-        else if (c === quote) quote = null;
-      } else if (c === '"' || c === "'") quote = c;
-      else if (c === '#') return line.slice(0, i);
-    }
-    return line;
-  }).join('\n');
 }
 
 /** Keyword arguments PyTorch's layers take as a bool: a name passed to one is an on/off flag. */
