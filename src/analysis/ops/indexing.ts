@@ -103,7 +103,8 @@ function indexKnownTensor(t: TensorValue, items: IndexItem[], origin: Origin): T
     else expanded.push(item);
   }
   const out: Dim[] = [];
-  const dropped: Dim[] = [];
+  // An integer into an axis only assumed (see afterDropping): the axes left stand where they do only if it exists.
+  let droppedAssumed: Dim | undefined;
   // Basic indexing is a view: an integer drops its axis, a slice multiplies its stride by the step.
   const before = stridesOf(t);
   let strides: number[] | undefined = before ? [] : undefined;
@@ -132,12 +133,10 @@ function indexKnownTensor(t: TensorValue, items: IndexItem[], origin: Origin): T
     if (item.kind === 'slice') {
       out.push(sliceLength(d, item, origin));
       strides?.push(before![axis - 1] * (item.full ? 1 : item.step ?? 1));
-    } else if (item.kind === 'int' && d) dropped.push(d);
+    } else if (item.kind === 'int' && d && d.kind !== 'unknown' && d.layoutAssumed) droppedAssumed ??= d;
   }
   out.push(...dims.slice(axis));
   strides?.push(...before!.slice(axis));
-  // An integer into an axis only assumed (see afterDropping): the axes left stand where they do only if it exists.
-  const droppedAssumed = dropped.find((d) => d.kind !== 'unknown' && d.layoutAssumed);
   const result = indexed(t, origin, shapeOf(droppedAssumed ? afterDropping(droppedAssumed, out) : out));
   if (strides && stridesFit(result.shape, strides)) result.strides = strides;
   return result;

@@ -48,12 +48,18 @@ export function kindAfterOp(result: Value | undefined, input: Value | undefined,
     return;
   }
   if (result?.kind !== 'tensor' || result === input) return;
-  const produced = Object.hasOwn(PRODUCED, name) ? PRODUCED[name] : undefined;
-  if (produced) return mark(result, produced, name, origin);
   const from = input?.kind === 'tensor' ? input.valueKind : undefined;
   // The log of probabilities is log-probabilities (torch.log(F.softmax(x, 1)) for NLLLoss).
   if ((name === 'log' || name === 'log_') && from?.kind === 'probabilities') return mark(result, 'log-probabilities', `log of ${from.by}`, origin);
-  if (from && KEEPS_KIND.has(name)) result.valueKind = from;
+  const produced = Object.hasOwn(PRODUCED, name) ? { kind: PRODUCED[name], by: name } : undefined;
+  follow(result, input, produced, KEEPS_KIND.has(name), origin);
+}
+
+/** What an op's result holds: what the op produces, else the input's kind when the op keeps it, else nothing known. */
+function follow(result: TensorValue, input: Value | undefined, produced: { kind: ValueKind; by: string } | undefined, keeps: boolean, origin: Origin): void {
+  if (produced) return mark(result, produced.kind, produced.by, origin);
+  const from = input?.kind === 'tensor' ? input.valueKind : undefined;
+  if (from && keeps) result.valueKind = from;
   else delete result.valueKind;
 }
 
@@ -76,9 +82,7 @@ export function kindAfterLayer(result: Value, input: Value | undefined, kind: st
     return;
   }
   if (result.kind !== 'tensor' || result === input) return;
-  const produced = Object.hasOwn(LAYERS_PRODUCING, kind) ? LAYERS_PRODUCING[kind] : undefined;
-  if (produced) return mark(result, produced.kind, produced.by, origin);
-  const from = input?.kind === 'tensor' ? input.valueKind : undefined;
-  if (from && LAYERS_KEEPING.has(kind)) result.valueKind = from;
-  else if (kind !== 'Sequential' && kind !== 'ModuleList' && kind !== 'ModuleDict') delete result.valueKind;
+  // A container's output is its last child's, already marked when that child was applied.
+  if (kind === 'Sequential' || kind === 'ModuleList' || kind === 'ModuleDict') return;
+  follow(result, input, Object.hasOwn(LAYERS_PRODUCING, kind) ? LAYERS_PRODUCING[kind] : undefined, LAYERS_KEEPING.has(kind), origin);
 }

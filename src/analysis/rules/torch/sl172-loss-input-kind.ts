@@ -1,4 +1,4 @@
-import type { Call, Expr } from '../../parse/ast';
+import type { Call } from '../../parse/ast';
 import type { Range } from '../../findings';
 import { TensorValue, Value, ValueKind } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
@@ -19,7 +19,10 @@ function what(t: TensorValue): string {
   return `the ${k.kind} a ${k.by} gave at ${at}`;
 }
 
-function check(loss: string, lossName: string, call: Call, input: Value | undefined, inputExpr: Expr | undefined, ctx: RuleContext): void {
+/** The loss's input (first argument or input=) against what the loss takes. */
+function check(loss: string, lossName: string, call: Call, args: Value[], kwargs: Map<string, Value>, ctx: RuleContext): void {
+  const input = args[0] ?? kwargs.get('input');
+  const inputExpr = call.args[0] ?? keywordExpr(call, 'input');
   if (input?.kind !== 'tensor' || !input.valueKind || call.hasStarArgs) return;
   const wants = WANTS[loss];
   const got = input.valueKind.kind;
@@ -75,15 +78,13 @@ export const lossInputKind: Rule = {
     layerCall(event, ctx) {
       const layer = event.layer;
       if (layer.framework !== 'torch' || WANTS[layer.kind] === undefined) return;
-      const call = event.call;
-      check(layer.kind, layerName(layer), call, event.args[0] ?? event.kwargs.get('input'), call.args[0] ?? keywordExpr(call, 'input'), ctx);
+      check(layer.kind, layerName(layer), event.call, event.args, event.kwargs, ctx);
     },
     functionCall(event, ctx) {
       const m = /^torch\.nn\.functional\.([a-z_0-9]+)$/.exec(event.qualname);
       const loss = m ? FUNCTIONS[m[1]] : undefined;
       if (!m || !loss) return;
-      const call = event.call;
-      check(loss, `F.${m[1]} (${line(call.range)})`, call, event.args[0] ?? event.kwargs.get('input'), call.args[0] ?? keywordExpr(call, 'input'), ctx);
+      check(loss, `F.${m[1]} (${line(event.call.range)})`, event.call, event.args, event.kwargs, ctx);
     },
   },
 };
