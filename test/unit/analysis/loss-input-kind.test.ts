@@ -36,6 +36,24 @@ describe('SL172 loss-input-kind', () => {
     assert.deepEqual(await sl172('fc = nn.Linear(8, 3)\nlogp = fc(torch.randn(5, 8)).log_softmax(1)\nloss = F.binary_cross_entropy(logp, torch.rand(5, 3))\n'), ['SL172']);
   });
 
+  it('reports CrossEntropyLoss and BCEWithLogitsLoss given probabilities, which they squash a second time', async () => {
+    const ce = (await run(`${F}fc = nn.Linear(8, 4)\np = torch.softmax(fc(torch.randn(3, 8)), dim=1)\nloss = nn.CrossEntropyLoss()(p, torch.randint(0, 4, (3,)))\n`)).findings;
+    assert.deepEqual(ce.map((f) => [f.code, f.severity, f.range.start.line]), [['SL172', 'warning', 5]]);
+    assert.match(ce[0].message, /^CrossEntropyLoss \(line 6\) gets p \(3, 4\), the probabilities a softmax gave at line 5, where CrossEntropyLoss takes raw scores/);
+    assert.match(ce[0].message, /here 0\.74 for its 4 classes/);
+    assert.deepEqual(await sl172('net = nn.Sequential(nn.Linear(8, 4), nn.Softmax(dim=1))\nloss = F.cross_entropy(net(torch.randn(3, 8)), torch.randint(0, 4, (3,)))\n'), ['SL172']);
+    const bce = (await run(`${F}fc = nn.Linear(8, 1)\nout = torch.sigmoid(fc(torch.randn(5, 8))).view(-1)\nloss = nn.BCEWithLogitsLoss()(out, torch.rand(5))\n`)).findings;
+    assert.deepEqual(bce.map((f) => [f.code, f.severity]), [['SL172', 'warning']]);
+    assert.match(bce[0].message, /predictions stay between 0\.5 and 0\.73/);
+    assert.deepEqual(await sl172('fc = nn.Linear(8, 1)\nloss = F.binary_cross_entropy_with_logits(nn.Sigmoid()(fc(torch.randn(5, 8))), torch.rand(5, 1))\n'), ['SL172']);
+    // Raw scores and log-probabilities are what CrossEntropyLoss may take (log_softmax of log_softmax is itself).
+    const y = 'y = torch.randint(0, 4, (3,))\nfc = nn.Linear(8, 4)\nx = torch.randn(3, 8)\n';
+    assert.deepEqual(await sl172(`${y}loss = nn.CrossEntropyLoss()(F.log_softmax(fc(x), 1), y)\n`), []);
+    assert.deepEqual(await sl172(`${y}loss = F.cross_entropy(fc(x), y)\n`), []);
+    // Probabilities on one path only (a model that returns the softmax when not training): not known.
+    assert.deepEqual(await sl172(`${y}def f(training):\n    s = fc(x)\n    return s if training else s.softmax(1)\nloss = nn.CrossEntropyLoss()(f(True), y)\n`), []);
+  });
+
   it('stays quiet on log-probabilities for NLLLoss and probabilities for BCELoss, however they were made', async () => {
     const y = 'y = torch.randint(0, 4, (3,))\nfc = nn.Linear(8, 4)\nx = torch.randn(3, 8)\n';
     assert.deepEqual(await sl172(`${y}loss = F.nll_loss(F.log_softmax(fc(x), dim=1), y)\n`), []);

@@ -1,14 +1,30 @@
 import type { Call } from '../../parse/ast';
 import type { Range } from '../../findings';
-import { TensorValue, Value, ValueKind } from '../../values/value';
+import type { TensorValue, Value, ValueKind } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
-import { lineOf } from '../../shapes/dim';
+import { knownValue, lineOf } from '../../shapes/dim';
+import { dimAt, rankOf } from '../../shapes/shape';
 import { keywordExpr, layerName, operandText } from './describe';
 
-/** The losses that read their input as one kind of values: NLLLoss log-probabilities, BCELoss probabilities. */
-const WANTS: Record<string, ValueKind> = { NLLLoss: 'log-probabilities', BCELoss: 'probabilities' };
-const FUNCTIONS: Record<string, string> = { nll_loss: 'NLLLoss', binary_cross_entropy: 'BCELoss' };
+/**
+ * The losses that read their input as one kind of values, and the kinds each reports: NLLLoss takes log-probabilities,
+ * BCELoss probabilities, CrossEntropyLoss and BCEWithLogitsLoss raw scores. The last two apply their own softmax or
+ * sigmoid, so log-probabilities are right for CrossEntropyLoss (log_softmax of log_softmax is itself) and only
+ * probabilities, squashed a second time, are reported for them.
+ */
+const REPORTS: Record<string, ReadonlySet<ValueKind>> = {
+  NLLLoss: new Set(['probabilities', 'scores']),
+  BCELoss: new Set(['scores', 'log-probabilities']),
+  CrossEntropyLoss: new Set(['probabilities']),
+  BCEWithLogitsLoss: new Set(['probabilities']),
+};
+const FUNCTIONS: Record<string, string> = {
+  nll_loss: 'NLLLoss',
+  binary_cross_entropy: 'BCELoss',
+  cross_entropy: 'CrossEntropyLoss',
+  binary_cross_entropy_with_logits: 'BCEWithLogitsLoss',
+};
 
 const line = (r: Range): string => lineOf({ range: r, text: '' });
 
@@ -24,9 +40,8 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
   const input = args[0] ?? kwargs.get('input');
   const inputExpr = call.args[0] ?? keywordExpr(call, 'input');
   if (input?.kind !== 'tensor' || !input.valueKind || call.hasStarArgs) return;
-  const wants = WANTS[loss];
   const got = input.valueKind.kind;
-  if (got === wants) return;
+  if (!REPORTS[loss].has(got)) return;
   const range = inputExpr?.range ?? call.range;
   const given = `${lossName} gets ${operandText(ctx, inputExpr, input)}, ${what(input)}`;
   if (loss === 'NLLLoss') {
@@ -38,6 +53,31 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
       range,
       severity: 'warning',
       message: `${given}, where NLLLoss takes log-probabilities (it computes -input[target]): ${effect}. Give it F.log_softmax(…, dim=1) of the scores, or use nn.CrossEntropyLoss on the raw scores.`,
+      related: [{ range: input.valueKind.call, message: `the ${got} come from here` }],
+    });
+    return;
+  }
+  if (loss === 'CrossEntropyLoss') {
+    // The class axis: the only one of a (C,) input, the second of (N, C, ...). With its size known, the floor is said.
+    const rank = rankOf(input.shape);
+    const classes = rank === undefined || rank === 0 ? undefined : knownValue(dimAt(input.shape, rank === 1 ? 0 : 1));
+    const floor =
+      classes !== undefined && classes >= 2
+        ? `, here ${(Math.log(1 + (classes - 1) / Math.E)).toFixed(2)} for its ${classes} classes`
+        : ' (0.31 for two classes, 1.46 for ten)';
+    ctx.report({
+      range,
+      severity: 'warning',
+      message: `${given}, where CrossEntropyLoss takes raw scores (it applies log_softmax itself): on probabilities the softmax is taken twice, so even a certain, right prediction keeps a loss of log(1 + (C-1)/e) for C classes${floor}, and the gradients shrink: the model learns slowly or stalls. Give it the scores before the ${input.valueKind.by}, or use nn.NLLLoss on torch.log of the probabilities.`,
+      related: [{ range: input.valueKind.call, message: `the ${got} come from here` }],
+    });
+    return;
+  }
+  if (loss === 'BCEWithLogitsLoss') {
+    ctx.report({
+      range,
+      severity: 'warning',
+      message: `${given}, where BCEWithLogitsLoss takes raw scores (it applies the sigmoid itself): on probabilities the sigmoid is taken twice, so its predictions stay between 0.5 and 0.73 and the loss cannot fall below 0.31 for a positive target or 0.69 for a negative one. Give it the scores before the ${input.valueKind.by}, or use nn.BCELoss on the probabilities.`,
       related: [{ range: input.valueKind.call, message: `the ${got} come from here` }],
     });
     return;
@@ -55,29 +95,30 @@ export const lossInputKind: Rule = {
   name: 'loss-input-kind',
   severity: 'warning',
   framework: 'torch',
-  summary: 'NLLLoss gets probabilities or raw scores where it takes log-probabilities, or BCELoss gets raw scores or log-probabilities where it takes probabilities.',
+  summary: 'NLLLoss gets probabilities or raw scores where it takes log-probabilities, BCELoss raw scores or log-probabilities where it takes probabilities, or CrossEntropyLoss or BCEWithLogitsLoss probabilities where they take raw scores.',
   docs: {
     whatItDoes:
-      'Follows what a tensor\'s values are from the layer or function that made them: the raw scores of an `nn.Linear` (or `F.linear`), the probabilities of a softmax or a sigmoid, the log-probabilities of a `log_softmax` (or of `torch.log` of probabilities), through views, squeezes, transposes, copies, moves and dropout (anything else, arithmetic included, ends what is known). Where such a tensor reaches `nn.NLLLoss` / `F.nll_loss`, which takes log-probabilities, or `nn.BCELoss` / `F.binary_cross_entropy`, which takes probabilities, a value of another kind is reported.',
+      'Follows what a tensor\'s values are from the layer or function that made them: the raw scores of an `nn.Linear` (or `F.linear`), the probabilities of a softmax or a sigmoid, the log-probabilities of a `log_softmax` (or of `torch.log` of probabilities), through views, squeezes, transposes, copies, moves and dropout (anything else, arithmetic included, ends what is known). Where such a tensor reaches `nn.NLLLoss` / `F.nll_loss`, which takes log-probabilities, or `nn.BCELoss` / `F.binary_cross_entropy`, which takes probabilities, a value of another kind is reported. `nn.CrossEntropyLoss` / `F.cross_entropy` and `nn.BCEWithLogitsLoss` / `F.binary_cross_entropy_with_logits` take raw scores and apply the softmax or sigmoid themselves: probabilities given to them are reported (log-probabilities are right for CrossEntropyLoss, since log_softmax of log-probabilities gives them back).',
     whyIsThisBad:
-      'NLLLoss computes `-input[target]`: on softmax probabilities the loss lies between -1 and 0 and hardly trains, on raw scores it has no lower bound and goes negative (a model whose loss "is negative from the beginning and keeps dropping"). PyTorch says nothing. BCELoss takes `log(input)` and `log(1 - input)` and raises `RuntimeError: all elements of input should be between 0 and 1` on the first raw score outside [0, 1]. A warning for NLLLoss (it runs), an error for BCELoss (it raises).',
+      'NLLLoss computes `-input[target]`: on softmax probabilities the loss lies between -1 and 0 and hardly trains, on raw scores it has no lower bound and goes negative (a model whose loss "is negative from the beginning and keeps dropping"). PyTorch says nothing. BCELoss takes `log(input)` and `log(1 - input)` and raises `RuntimeError: all elements of input should be between 0 and 1` on the first raw score outside [0, 1]. CrossEntropyLoss given softmax probabilities takes a second softmax: even a certain, right prediction keeps a loss of log(1 + (C-1)/e) (0.31 for two classes) and the gradients shrink. BCEWithLogitsLoss given sigmoid probabilities takes a second sigmoid: its predictions stay between 0.5 and 0.73. A warning for NLLLoss, CrossEntropyLoss and BCEWithLogitsLoss (they run), an error for BCELoss (it raises).',
     example: 'fc = nn.Linear(128, 10)\ncriterion = nn.NLLLoss()\nloss = criterion(fc(h), labels)',
     useInstead: 'fc = nn.Linear(128, 10)\ncriterion = nn.NLLLoss()\nloss = criterion(F.log_softmax(fc(h), dim=1), labels)\n# or: nn.CrossEntropyLoss()(fc(h), labels)',
     references: [
       'https://pytorch.org/docs/stable/generated/torch.nn.NLLLoss.html',
       'https://pytorch.org/docs/stable/generated/torch.nn.BCELoss.html',
+      'https://pytorch.org/docs/stable/generated/torch.nn.CrossEntropyLoss.html',
       'https://github.com/pytorch/examples/pull/732',
     ],
   },
   fixTitles: [],
   hooks: {
     offers: {
-      layerCall: (kind) => WANTS[kind] !== undefined,
+      layerCall: (kind) => REPORTS[kind] !== undefined,
       functionCall: (qualname) => FUNCTIONS[/^torch\.nn\.functional\.([a-z_0-9]+)$/.exec(qualname)?.[1] ?? ''] !== undefined,
     },
     layerCall(event, ctx) {
       const layer = event.layer;
-      if (layer.framework !== 'torch' || WANTS[layer.kind] === undefined) return;
+      if (layer.framework !== 'torch' || REPORTS[layer.kind] === undefined) return;
       check(layer.kind, layerName(layer), event.call, event.args, event.kwargs, ctx);
     },
     functionCall(event, ctx) {
