@@ -50,6 +50,8 @@ describe('SL172 loss-input-kind', () => {
     const y = 'y = torch.randint(0, 4, (3,))\nfc = nn.Linear(8, 4)\nx = torch.randn(3, 8)\n';
     assert.deepEqual(await sl172(`${y}loss = nn.CrossEntropyLoss()(F.log_softmax(fc(x), 1), y)\n`), []);
     assert.deepEqual(await sl172(`${y}loss = F.cross_entropy(fc(x), y)\n`), []);
+    // A sigmoid's values as class scores may be meant as bounded scores: only a softmax taken twice is reported.
+    assert.deepEqual(await sl172(`${y}loss = nn.CrossEntropyLoss()(torch.sigmoid(fc(x)), y)\n`), []);
     // Probabilities on one path only (a model that returns the softmax when not training): not known.
     assert.deepEqual(await sl172(`${y}def f(training):\n    s = fc(x)\n    return s if training else s.softmax(1)\nloss = nn.CrossEntropyLoss()(f(True), y)\n`), []);
   });

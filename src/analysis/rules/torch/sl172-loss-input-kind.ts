@@ -11,7 +11,7 @@ import { keywordExpr, layerName, operandText } from './describe';
  * The losses that read their input as one kind of values, and the kinds each reports: NLLLoss takes log-probabilities,
  * BCELoss probabilities, CrossEntropyLoss and BCEWithLogitsLoss raw scores. The last two apply their own softmax or
  * sigmoid, so log-probabilities are right for CrossEntropyLoss (log_softmax of log_softmax is itself) and only
- * probabilities, squashed a second time, are reported for them.
+ * probabilities, squashed a second time, are reported for them (for CrossEntropyLoss, a softmax's only).
  */
 const REPORTS: Record<string, ReadonlySet<ValueKind>> = {
   NLLLoss: new Set(['probabilities', 'scores']),
@@ -42,6 +42,9 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
   if (input?.kind !== 'tensor' || !input.valueKind || call.hasStarArgs) return;
   const got = input.valueKind.kind;
   if (!REPORTS[loss].has(got)) return;
+  // CrossEntropyLoss is reported on a softmax's probabilities only, a softmax taken twice. A sigmoid's values in
+  // (0, 1) used as class scores are squeezed too, but such a model may mean them as bounded scores.
+  if (loss === 'CrossEntropyLoss' && input.valueKind.by !== 'softmax') return;
   const range = inputExpr?.range ?? call.range;
   const given = `${lossName} gets ${operandText(ctx, inputExpr, input)}, ${what(input)}`;
   if (loss === 'NLLLoss') {
@@ -95,10 +98,10 @@ export const lossInputKind: Rule = {
   name: 'loss-input-kind',
   severity: 'warning',
   framework: 'torch',
-  summary: 'NLLLoss gets probabilities or raw scores where it takes log-probabilities, BCELoss raw scores or log-probabilities where it takes probabilities, or CrossEntropyLoss or BCEWithLogitsLoss probabilities where they take raw scores.',
+  summary: 'NLLLoss gets probabilities or raw scores where it takes log-probabilities, BCELoss raw scores or log-probabilities where it takes probabilities, or CrossEntropyLoss a softmax\'s probabilities (BCEWithLogitsLoss any probabilities) where they take raw scores.',
   docs: {
     whatItDoes:
-      'Follows what a tensor\'s values are from the layer or function that made them: the raw scores of an `nn.Linear` (or `F.linear`), the probabilities of a softmax or a sigmoid, the log-probabilities of a `log_softmax` (or of `torch.log` of probabilities), through views, squeezes, transposes, copies, moves and dropout (anything else, arithmetic included, ends what is known). Where such a tensor reaches `nn.NLLLoss` / `F.nll_loss`, which takes log-probabilities, or `nn.BCELoss` / `F.binary_cross_entropy`, which takes probabilities, a value of another kind is reported. `nn.CrossEntropyLoss` / `F.cross_entropy` and `nn.BCEWithLogitsLoss` / `F.binary_cross_entropy_with_logits` take raw scores and apply the softmax or sigmoid themselves: probabilities given to them are reported (log-probabilities are right for CrossEntropyLoss, since log_softmax of log-probabilities gives them back).',
+      'Follows what a tensor\'s values are from the layer or function that made them: the raw scores of an `nn.Linear` (or `F.linear`), the probabilities of a softmax or a sigmoid, the log-probabilities of a `log_softmax` (or of `torch.log` of probabilities), through views, squeezes, transposes, copies, moves and dropout (anything else, arithmetic included, ends what is known). Where such a tensor reaches `nn.NLLLoss` / `F.nll_loss`, which takes log-probabilities, or `nn.BCELoss` / `F.binary_cross_entropy`, which takes probabilities, a value of another kind is reported. `nn.CrossEntropyLoss` / `F.cross_entropy` and `nn.BCEWithLogitsLoss` / `F.binary_cross_entropy_with_logits` take raw scores and apply the softmax or sigmoid themselves: a softmax\'s probabilities given to CrossEntropyLoss, and any probabilities given to BCEWithLogitsLoss, are reported (log-probabilities are right for CrossEntropyLoss, since log_softmax of log-probabilities gives them back; a sigmoid before CrossEntropyLoss may be meant as bounded scores).',
     whyIsThisBad:
       'NLLLoss computes `-input[target]`: on softmax probabilities the loss lies between -1 and 0 and hardly trains, on raw scores it has no lower bound and goes negative (a model whose loss "is negative from the beginning and keeps dropping"). PyTorch says nothing. BCELoss takes `log(input)` and `log(1 - input)` and raises `RuntimeError: all elements of input should be between 0 and 1` on the first raw score outside [0, 1]. CrossEntropyLoss given softmax probabilities takes a second softmax: even a certain, right prediction keeps a loss of log(1 + (C-1)/e) (0.31 for two classes) and the gradients shrink. BCEWithLogitsLoss given sigmoid probabilities takes a second sigmoid: its predictions stay between 0.5 and 0.73. A warning for NLLLoss, CrossEntropyLoss and BCEWithLogitsLoss (they run), an error for BCELoss (it raises).',
     example: 'fc = nn.Linear(128, 10)\ncriterion = nn.NLLLoss()\nloss = criterion(fc(h), labels)',
