@@ -883,7 +883,7 @@ export class Interpreter {
       const module = libraryModule(entry.module);
       if (name === '*') continue;
       if (name !== undefined) {
-        const path = `${module}.${name}`;
+        const path = reexported(`${module}.${name}`);
         scope.set(alias ?? name, floatConstant(path) ?? { kind: 'module', path });
       } else if (alias) {
         scope.set(alias, { kind: 'module', path: module });
@@ -4354,6 +4354,22 @@ function augmentedOperation(stmt: A.Assign): A.BinOp {
     AUGMENTED.set(stmt, node);
   }
   return node;
+}
+
+/**
+ * torch.functional's names are torch's own (`from torch.functional import einsum` is torch.einsum), and its `F` is
+ * torch.nn.functional, which it imports under that name (`from torch.functional import F`), as PyTorch 1.13 has them.
+ */
+const TORCH_FUNCTIONAL = new Set([
+  'atleast_1d', 'atleast_2d', 'atleast_3d', 'align_tensors', 'broadcast_shapes', 'broadcast_tensors', 'cartesian_prod', 'block_diag',
+  'cdist', 'chain_matmul', 'einsum', 'istft', 'lu', 'norm', 'meshgrid', 'pca_lowrank', 'split', 'stft', 'svd_lowrank', 'tensordot',
+  'unique', 'unique_consecutive',
+]);
+function reexported(path: string): string {
+  if (!path.startsWith('torch.functional.')) return path;
+  const name = path.slice('torch.functional.'.length);
+  if (name === 'F') return 'torch.nn.functional';
+  return TORCH_FUNCTIONAL.has(name) ? `torch.${name}` : path;
 }
 
 export function normalisePath(path: string): string {
