@@ -1,6 +1,7 @@
 // Keras models: shapes as model.summary() prints them, and the Keras rules on small programs.
 import { strict as assert } from 'node:assert';
-import { run } from './helpers';
+import type { Workspace } from '../../../src/analysis';
+import { analyzer, run } from './helpers';
 
 const HEADER = 'import numpy as np\nimport tensorflow as tf\nfrom tensorflow import keras\nfrom tensorflow.keras import layers\n';
 const keras = (body: string) => run(HEADER + body);
@@ -351,6 +352,20 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await sl215(header + 'from itertools import chain, izip\n' + body), []);
     assert.deepEqual(await sl215(header + 'try:\n    import cPickle as pickle\nexcept ImportError:\n    import pickle\n' + body), [13]);
     assert.deepEqual(await sl215(header + 'import pickle\nfrom itertools import chain\n' + body), [11]);
+  });
+});
+
+describe('SL215 across the files of a project', () => {
+  const workspaceOf = (files: Record<string, string>): Workspace => ({ root: '/p', provider: { read: (path) => files[path], pythonFiles: () => Object.keys(files).sort() } });
+  const build = (names: string) => `from keras.models import Model\nfrom keras.layers import Input, Dense, GRU, Reshape\n\ndef make(n=6):\n    inp = Input(shape=(n,))\n    x = Reshape((1, n))(inp)\n    x = GRU(8)(x)\n    out = Dense(3, activation="softmax")(x)\n    m = Model(${names}=[inp], ${names === 'input' ? 'output' : 'outputs'}=out)\n    m.compile(loss="categorical_crossentropy", optimizer="rmsprop")\n    return m\n`;
+  const fit = (keras: string) => `import numpy as np\n${keras}\nfrom build import make\n\nm = make()\nm.fit(np.random.rand(16, 6), np.eye(3)[np.random.randint(0, 3, 16)], batch_size=4, nb_epoch=1)\n`;
+  const sl215In = async (built: string, script: string) =>
+    (await analyzer()).analyze(script, '/p/train.py', workspaceOf({ '/p/build.py': built, '/p/train.py': script })).findings.filter((f) => f.code === 'SL215').map((f) => f.range.start.line + 1);
+
+  it('nb_epoch is right where the model fitted was built by a Keras 1 function of another file (Model(input=, output=)), and still reported when that file is Keras 2 or the fitting file takes tf.keras', async () => {
+    assert.deepEqual(await sl215In(build('input'), fit('from keras.models import load_model')), []);
+    assert.deepEqual(await sl215In(build('inputs'), fit('from keras.models import load_model')), [6]);
+    assert.deepEqual(await sl215In(build('input'), fit('from tensorflow.keras.models import load_model')), [6]);
   });
 });
 

@@ -1,5 +1,7 @@
 import { withoutComments } from '../../parse/comments';
+import { foreignFileOf } from '../../workspace/modules';
 import { fix, replace } from '../edits';
+import type { Range } from '../../findings';
 import type { Rule } from '../rule';
 
 /** Keras 1 keyword arguments of the training methods, and what Keras 2 calls them. */
@@ -66,6 +68,16 @@ function writtenForKeras1(text: string): boolean {
   return !KERAS_FROM_TENSORFLOW.test(source) && (KERAS1_LAYER_KEYWORD.test(source) || KERAS1_LAYER_NAMES.some((r) => r.test(source)) || KERAS1_API.test(source) || KERAS0_LAYER_CALL.test(source) || PYTHON2_PRINT.test(source) || PYTHON2_ONLY_IMPORT.test(source));
 }
 
+/**
+ * The model was built in another file of the project (a function of model.py that train.py imports and fits) written
+ * against the Keras 1 API: the program runs only where that file does, a Keras taking fit(nb_epoch=…), unless the
+ * fitting file itself takes Keras from TensorFlow.
+ */
+function builtForKeras1(built: Range, source: string): boolean {
+  const file = foreignFileOf(built);
+  return file !== undefined && !KERAS_FROM_TENSORFLOW.test(withoutComments(source)) && writtenForKeras1(file.source);
+}
+
 export const kerasLegacyArgument: Rule = {
   code: 'SL215',
   name: 'keras-legacy-argument',
@@ -73,7 +85,7 @@ export const kerasLegacyArgument: Rule = {
   framework: 'keras',
   summary: 'A Keras 1 keyword argument that tf.keras 2.x and Keras 3 reject: fit(nb_epoch=…) is epochs=, fit(X=…) is x=.',
   docs: {
-    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, `Dense(output_dim=)`, `init=`, ...) or that uses what only Keras 1 had (`keras.initializations`, `merge([...], mode=...)`, `Model(input=..., output=...)`) or the Keras 0.x (input_dim, output_dim) pair (`LSTM(128, 512)`, `Dense(512, 64)`), or that is Python 2 (`print x`, or an unconditional `import cPickle`, `import urllib2`, `from itertools import izip`), which only standalone Keras 2.3 and older ran on: that program is written for a Keras where `nb_epoch` is right. Keras taken from TensorFlow (`tensorflow.keras`, `tf.keras`) is always reported.',
+    whatItDoes: 'Reads the keyword arguments of `fit`, `evaluate` and `predict` for Keras 1 spellings still found in tutorials. `nb_epoch` is left alone in a standalone-Keras program whose layers take Keras 1 arguments too (`dropout_W=`, `nb_filter=`, `border_mode=`, `Dense(output_dim=)`, `init=`, ...) or that uses what only Keras 1 had (`keras.initializations`, `merge([...], mode=...)`, `Model(input=..., output=...)`) or the Keras 0.x (input_dim, output_dim) pair (`LSTM(128, 512)`, `Dense(512, 64)`), or that is Python 2 (`print x`, or an unconditional `import cPickle`, `import urllib2`, `from itertools import izip`), which only standalone Keras 2.3 and older ran on, or whose fitted model was built by a function of another project file written that way: that program is written for a Keras where `nb_epoch` is right. Keras taken from TensorFlow (`tensorflow.keras`, `tf.keras`) is always reported.',
     whyIsThisBad: 'tf.keras 2.x and Keras 3 raise `TypeError: fit() got an unexpected keyword argument \'nb_epoch\'`. Standalone Keras 2.0–2.3 still accepted `nb_epoch` with `UserWarning: The nb_epoch argument in fit has been renamed epochs`; `X=` was never accepted by Keras 2.',
     example: 'model.fit(X_train, Y_train, batch_size=32, nb_epoch=10)',
     useInstead: 'model.fit(X_train, Y_train, batch_size=32, epochs=10)',
@@ -87,7 +99,7 @@ export const kerasLegacyArgument: Rule = {
         const renamed = keyword.name ? RENAMED[keyword.name] : undefined;
         if (!renamed || !renamed.methods.includes(event.method)) continue;
         const name = keyword.name!;
-        if (name === 'nb_epoch' && writtenForKeras1(ctx.source)) continue;
+        if (name === 'nb_epoch' && (writtenForKeras1(ctx.source) || builtForKeras1(event.model.call.range, ctx.source))) continue;
         ctx.report({
           range: event.call.range,
           message: `${event.method}(${name}=…) is the Keras 1 spelling of ${renamed.to}=: tf.keras 2.x and Keras 3 raise "TypeError: ${event.method}() got an unexpected keyword argument '${name}'"${name === 'nb_epoch' ? ' (standalone Keras 2.0–2.3 only warned)' : ''}`,
