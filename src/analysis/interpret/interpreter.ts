@@ -1714,6 +1714,16 @@ export class Interpreter {
             return;
           }
         }
+        // `self.__dict__[name] = v` (or `vars(self)[name] = v`) sets the attribute `name` of the instance; a name the
+        // analysis cannot read may be any attribute, so none keeps what it held.
+        const owner = this.instanceDictOwner(target.value, scope);
+        if (owner) {
+          this.memo.effect();
+          const name = target.index.length === 1 ? this.eval(target.index[0], scope) : UNKNOWN;
+          if (name.kind === 'str') this.setAttribute(owner, name.value, value);
+          else this.forgetAttributes(owner);
+          return;
+        }
         const object = this.eval(target.value, scope);
         this.memo.effect();
         if (object.kind === 'tensor') {
@@ -2317,6 +2327,26 @@ export class Interpreter {
     });
   }
 
+  /**
+   * The instance whose attribute dict `expr` is: `x.__dict__`, or `vars(x)` while `vars` is still the builtin.
+   */
+  private instanceDictOwner(expr: A.Expr, scope: Scope): InstanceValue | undefined {
+    let of: A.Expr | undefined;
+    if (expr.kind === 'attribute' && expr.attr === '__dict__') of = expr.object;
+    else if (expr.kind === 'call' && expr.func.kind === 'name' && expr.func.id === 'vars' && expr.args.length === 1 && expr.keywords.length === 0 && scope.lookup('vars') === undefined) of = expr.args[0];
+    if (!of) return undefined;
+    const owner = this.eval(of, scope);
+    return owner.kind === 'instance' ? owner : undefined;
+  }
+
+  /**
+   * An attribute of the instance was set under a name the analysis cannot read (`self.__dict__[name] = v`): it may
+   * be any of them, so none keeps a value the analysis would vouch for.
+   */
+  private forgetAttributes(object: InstanceValue): void {
+    for (const name of [...object.attrs.keys()]) this.setAttribute(object, name, UNKNOWN);
+  }
+
   /** Attributes set only under a condition the analysis could not decide, by instance. */
   private readonly maybeAttrs = new WeakMap<InstanceValue, Set<string>>();
 
@@ -2531,6 +2561,12 @@ export class Interpreter {
   }
 
   private subscript(expr: A.Subscript, scope: Scope): Value {
+    // `self.__dict__[name]` reads the attribute `name` of the instance.
+    const owner = this.instanceDictOwner(expr.value, scope);
+    if (owner) {
+      const name = expr.index.length === 1 ? this.eval(expr.index[0], scope) : UNKNOWN;
+      return name.kind === 'str' ? this.getAttribute(owner, name.value, expr) ?? UNKNOWN : UNKNOWN;
+    }
     const value = this.eval(expr.value, scope);
     const before = this.ctx.loudCount;
     this.ctx.emit('subscript', { node: expr, value });

@@ -104,6 +104,31 @@ describe('attributes named at run time', () => {
     assert.equal(await shapeOf(body, 'z'), '(2, 6)');
   });
 
+  it("self.__dict__[name] reads and sets the attribute name; under a name not known, no attribute keeps its value", async () => {
+    const body = (name: string) =>
+      [
+        'class Buffer:',
+        '    def __init__(self):',
+        '        self.states = torch.zeros(8, 2, 4, 5)',
+        '        self.other = torch.zeros(3, 7)',
+        '    def flatten(self, name):',
+        '        for tensor in ["states"]:',
+        '            self.__dict__[tensor] = self.__dict__[tensor].swapaxes(1, 2).reshape(16, 4, 5)',
+        `        self.__dict__[${name}] = torch.zeros(1)`,
+        'b = Buffer()',
+        'b.flatten(input())',
+        'x = b.states',
+        'y = b.other',
+        'z = vars(b)["states"]',
+      ].join('\n');
+    // Python: states is (16, 4, 5) after the loop; a key the program reads at run time may be either attribute.
+    assert.equal(await shapeOf(body('"other"'), 'x'), '(16, 4, 5)');
+    assert.equal(await shapeOf(body('"other"'), 'y'), '(1,)');
+    assert.equal(await shapeOf(body('"other"'), 'z'), '(16, 4, 5)');
+    assert.equal(await shapeOf(body('name'), 'x'), undefined);
+    assert.equal(await shapeOf(body('name'), 'y'), undefined);
+  });
+
   it('hasattr is true for an attribute set on every path, and unknown for one set under a condition not decided', async () => {
     const body = (condition: string) =>
       [
