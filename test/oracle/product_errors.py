@@ -65,6 +65,13 @@ LAYER_ARGS = [
 ]
 
 
+# Equations without an ellipsis or a subscript repeated in one operand: their sizes meet only across operands.
+EINSUM_EQUATIONS = [
+    "ij,jk->ik", "bij,bjk->bik", "bhqd,bhkd->bhqk", "bhqk,bhkd->bhqd", "bnd,di->bni", "bnd,od->bno", "ibnd,jbnd->ijbn",
+    "i,j->ij", "bi,bj->bij", "bnd,d->bn", "nlh,nsh->nls", "b i d, b j d -> b i j", "ij,jk,kl->il", "bd,bd->b",
+]
+
+
 def operand_pair(r, product):
     lo, hi = RANKS[{"addmm": "mm", "baddbmm": "bmm"}.get(product, product)]
     # Mostly the ranks the product takes, sometimes another.
@@ -384,6 +391,21 @@ def generate():
             convs.append({**case, "out": list(out.shape)})
         except RuntimeError as err:
             convs.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
+    # torch.einsum on operands of random sizes, each subscript's sizes mostly agreeing, sometimes a 1 or another size,
+    # from a stream of their own: SL121's einsumClash (test/unit/analysis/einsum-size-mismatch.test.ts).
+    e = random.Random(SEED + 14)
+    einsums = []
+    for _ in range(CASES_PER_PRODUCT * 4):
+        equation = e.choice(EINSUM_EQUATIONS)
+        terms = equation.split("->")[0].replace(" ", "").split(",")
+        size = {c: e.randint(2, 5) for c in sorted(set("".join(terms)))}
+        shapes = [[e.choice([size[c]] * 6 + [1, e.randint(1, 5)]) for c in term] for term in terms]
+        case = {"equation": equation, "shapes": shapes}
+        try:
+            out = torch.einsum(equation, *[torch.randn(tuple(s)) for s in shapes])
+            einsums.append({**case, "shape": list(out.shape)})
+        except RuntimeError as err:
+            einsums.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
     # Layers built with one argument a float of integer value (the same layer with ints builds): which arguments make the
     # constructor raise, whatever the float's value. SL158's table of sizes (test/unit/analysis/layer-float-size.test.ts).
     layer_floats = []
@@ -398,7 +420,7 @@ def generate():
                 layer_floats.append({**case, "ok": True})
             except Exception as err:  # noqa: BLE001 - which error PyTorch gives is the golden's to say
                 layer_floats.append({**case, "raises": type(err).__name__ + ": " + str(err).split("\n")[0]})
-    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "gathers": gathers, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks, "convs": convs, "layer_floats": layer_floats}
+    return {"torch": torch.__version__.split("+")[0], "cases": cases, "views": views, "axes": axes, "indices": indices, "packs": packs, "softmaxes": softmaxes, "losses": losses, "stores": stores, "cats": cats, "expands": expands, "joins": joins, "gathers": gathers, "expand_sizes": expand_sizes, "cat_ranks": cat_ranks, "convs": convs, "layer_floats": layer_floats, "einsums": einsums}
 
 
 def main():
@@ -417,7 +439,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     if golden != data:
-        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["gathers"] + data["expand_sizes"] + data["cat_ranks"] + data["convs"] + data["layer_floats"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("gathers", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", []) + golden.get("convs", []) + golden.get("layer_floats", [])) if c != g]
+        diff = [c for c, g in zip(data["cases"] + data["views"] + data["axes"] + data["indices"] + data["packs"] + data["softmaxes"] + data["losses"] + data["stores"] + data["cats"] + data["expands"] + data["joins"] + data["gathers"] + data["expand_sizes"] + data["cat_ranks"] + data["convs"] + data["layer_floats"] + data["einsums"], golden["cases"] + golden.get("views", []) + golden.get("axes", []) + golden.get("indices", []) + golden.get("packs", []) + golden.get("softmaxes", []) + golden.get("losses", []) + golden.get("stores", []) + golden.get("cats", []) + golden.get("expands", []) + golden.get("joins", []) + golden.get("gathers", []) + golden.get("expand_sizes", []) + golden.get("cat_ranks", []) + golden.get("convs", []) + golden.get("layer_floats", []) + golden.get("einsums", [])) if c != g]
         print(f"product-errors: {len(diff) or 'the number of'} cases differ from PyTorch {data['torch']}; run with --update after checking")
         sys.exit(1)
     raised = sum(1 for c in data["cases"] if "raises" in c)
@@ -425,7 +447,7 @@ def main():
     out_of_range = sum(1 for c in data["axes"] if "raises" in c)
     past = sum(1 for c in data["indices"] if "raises" in c)
     unpacked = sum(1 for c in data["packs"] if "raises" in c)
-    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['gathers'])} gathers ({sum(1 for c in data['gathers'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) {len(data['convs'])} convolutions ({sum(1 for c in data['convs'] if 'raises' in c)} raise) and {len(data['layer_floats'])} layers built with a float ({sum(1 for c in data['layer_floats'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
+    print(f"product-errors: {len(data['cases'])} products ({raised} raise), {len(data['views'])} views ({refused} raise), {len(data['axes'])} axis arguments ({out_of_range} raise), {len(data['indices'])} indices ({past} raise), {len(data['packs'])} packed batches ({unpacked} raise) {len(data['softmaxes'])} softmaxes ({sum(1 for c in data['softmaxes'] if c['all_ones'])} all ones) {len(data['losses'])} cross-entropies ({sum(1 for c in data['losses'] if 'raises' in c)} raise) {len(data['stores'])} stores ({sum(1 for c in data['stores'] if 'raises' in c)} raise), {len(data['cats'])} joins ({sum(1 for c in data['cats'] if 'raises' in c)} raise) {len(data['expands'])} expand_as ({sum(1 for c in data['expands'] if 'raises' in c)} raise), {len(data['joins'])} joins of several ranks ({sum(1 for c in data['joins'] if 'raises' in c)} raise), {len(data['gathers'])} gathers ({sum(1 for c in data['gathers'] if 'raises' in c)} raise), {len(data['expand_sizes'])} expands ({sum(1 for c in data['expand_sizes'] if 'raises' in c)} raise) {len(data['cat_ranks'])} joins of mixed ranks ({sum(1 for c in data['cat_ranks'] if 'raises' in c)} raise) {len(data['convs'])} convolutions ({sum(1 for c in data['convs'] if 'raises' in c)} raise) {len(data['layer_floats'])} layers built with a float ({sum(1 for c in data['layer_floats'] if 'raises' in c)} raise) and {len(data['einsums'])} einsums ({sum(1 for c in data['einsums'] if 'raises' in c)} raise) agree with PyTorch {data['torch']}")
 
 
 if __name__ == "__main__":

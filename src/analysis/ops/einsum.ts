@@ -52,15 +52,58 @@ export function parseEquation(text: string): Equation | undefined {
   return { inputs: terms, output: [...(terms.some((t) => t.includes('.')) ? ['.'] : []), ...once] };
 }
 
+/** The operands of `torch.einsum(equation, *operands)` or `torch.einsum(equation, [operands])`. */
+function einsumOperands(args: Value[]): Value[] {
+  return args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') && !args[1].element ? args[1].items : args.slice(1);
+}
+
+/** A subscript naming axes of two known sizes that do not broadcast: PyTorch raises. */
+export interface EinsumClash {
+  subscript: string;
+  /** The size the operands before this one gave the subscript (their sizes broadcast). */
+  seen: number;
+  size: number;
+  /** 0-based, as PyTorch counts them. */
+  operand: number;
+}
+
+/**
+ * The first subscript whose known sizes do not broadcast, in the order PyTorch meets them (operand by operand, axis by
+ * axis): "einsum(): subscript d has size 1536 for operand 1 which does not broadcast with previously seen size 768". A
+ * size of 1 meets any other. Sizes not known, symbols, an ellipsis and a subscript repeated in one operand (a diagonal,
+ * whose sizes PyTorch checks otherwise) are not judged.
+ */
+export function einsumClash(args: Value[]): EinsumClash | undefined {
+  const listed = einsumOperands(args);
+  const equation = args[0]?.kind === 'str' ? parseEquation(args[0].value) : undefined;
+  if (!equation || equation.inputs.length !== listed.length) return undefined;
+  const seen = new Map<string, number>();
+  for (let k = 0; k < listed.length; k++) {
+    const term = equation.inputs[k];
+    const operand = listed[k];
+    if (term.includes('.') || new Set(term).size !== term.length) return undefined;
+    if (operand.kind !== 'tensor' || !operand.shape.rankKnown || operand.shape.dims.length !== term.length) continue;
+    for (let i = 0; i < term.length; i++) {
+      const d = operand.shape.dims[i];
+      if (d.kind !== 'int') continue;
+      const before = seen.get(term[i]);
+      if (before !== undefined && before !== 1 && d.value !== 1 && d.value !== before) return { subscript: term[i], seen: before, size: d.value, operand: k };
+      if (before === undefined || before === 1) seen.set(term[i], d.value);
+    }
+  }
+  return undefined;
+}
+
 /** `torch.einsum(equation, *operands)` or `torch.einsum(equation, [operands])`. */
 export function einsum(args: Value[], origin: Origin): TensorValue {
-  const listed = args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') && !args[1].element ? args[1].items : args.slice(1);
+  const listed = einsumOperands(args);
   const operands = listed.filter((v): v is TensorValue => v.kind === 'tensor');
   const dtype: DType = operands.length === listed.length && operands.length ? operands.map((t) => t.dtype).reduce((a, b) => promote('*', a, b)) : 'unknown';
   const base: TensorValue = { kind: 'tensor', dtype, origin, shape: UNKNOWN_SHAPE };
   const equation = args[0]?.kind === 'str' ? parseEquation(args[0].value) : undefined;
-  // An operand the analysis cannot follow is a tensor, or PyTorch raises; anything else known is no tensor.
-  if (!equation || equation.inputs.length !== listed.length || listed.some((v) => v.kind !== 'tensor' && v.kind !== 'unknown')) return base;
+  // An operand the analysis cannot follow is a tensor, or PyTorch raises; anything else known is no tensor. Sizes that
+  // do not broadcast make PyTorch raise too (SL121 says so): nothing is claimed of the result.
+  if (!equation || equation.inputs.length !== listed.length || listed.some((v) => v.kind !== 'tensor' && v.kind !== 'unknown') || einsumClash(args)) return base;
   const sizes = new Map<string, Dim[]>();
   let ellipsis: Dim[] | undefined = [];
   for (let k = 0; k < listed.length; k++) {

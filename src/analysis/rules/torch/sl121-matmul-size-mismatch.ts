@@ -6,6 +6,7 @@ import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { operandText, relatedOrigin } from './describe';
+import { einsumClash } from '../../ops/einsum';
 
 /** Matrix products, by how PyTorch names them: what each requires of its operands. */
 export type Product = 'matmul' | 'mm' | 'bmm' | 'mv' | 'addmm' | 'baddbmm' | 'dot';
@@ -142,15 +143,46 @@ function check(ctx: RuleContext, range: Range, call: string, product: Product, a
   });
 }
 
+/**
+ * torch.einsum whose equation names, with one subscript, axes of two known sizes that do not broadcast (the operand
+ * before it gave 768, this one 1536): PyTorch raises before any product.
+ */
+function checkEinsum(ctx: RuleContext, range: Range, args: Value[], exprs: Expr[]): void {
+  const clash = einsumClash(args);
+  if (!clash) return;
+  const operands = args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') ? undefined : exprs.slice(1);
+  const listed = args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') ? args[1].items : args.slice(1);
+  const describe = (k: number) => {
+    const t = listed[k];
+    return t?.kind === 'tensor' ? operandText(ctx, operands?.[k], t) : `operand ${k}`;
+  };
+  const first = listed.findIndex((t, k) => k < clash.operand && t.kind === 'tensor' && t.shape.rankKnown && equationTerm(args, k)?.includes(clash.subscript));
+  const related: RelatedLocation[] = listed.flatMap((t, k) => (t.kind === 'tensor' && (k === clash.operand || k === first) ? relatedOrigin(t, range, `operand ${k}, ${formatShape(t.shape)}, comes from here`) : []));
+  ctx.report({
+    range,
+    message: `torch.einsum: subscript ${clash.subscript} names an axis of ${clash.seen}${first >= 0 ? ` in ${describe(first)}` : ''} and one of ${clash.size} in ${describe(clash.operand)}, sizes that do not broadcast, so PyTorch raises "einsum(): subscript ${clash.subscript} has size ${clash.size} for operand ${clash.operand} which does not broadcast with previously seen size ${clash.seen}"`,
+    related,
+    fixes: [],
+  });
+}
+
+/** The subscripts of operand k in the equation (no spaces), when the equation is a string. */
+function equationTerm(args: Value[], k: number): string | undefined {
+  if (args[0]?.kind !== 'str') return undefined;
+  const text = args[0].value;
+  const arrow = text.indexOf('->');
+  return (arrow === -1 ? text : text.slice(0, arrow)).split(',')[k]?.replace(/ /g, '');
+}
+
 export const matmulSizeMismatch: Rule = {
   code: 'SL121',
   name: 'matmul-size-mismatch',
   severity: 'error',
   framework: 'torch',
-  summary: 'A matrix product (@, torch.matmul, mm, bmm, mv, addmm, baddbmm, dot) whose operands\' inner sizes, batch sizes or ranks do not fit.',
+  summary: 'A matrix product (@, torch.matmul, mm, bmm, mv, addmm, baddbmm, dot, einsum) whose operands\' inner sizes, batch sizes or ranks do not fit.',
   docs: {
     whatItDoes:
-      'Checks the operands of a matrix product where their sizes are known: the left operand\'s last axis against the right one\'s contracted axis, bmm\'s batch axes against each other, matmul\'s batch axes as they broadcast, and the ranks mm (2-D), bmm (3-D), mv (2-D, 1-D) and dot (1-D, 1-D) take. Unknown ranks, unknown sizes and symbols are never compared.',
+      'Checks the operands of a matrix product where their sizes are known: the left operand\'s last axis against the right one\'s contracted axis, bmm\'s batch axes against each other, matmul\'s batch axes as they broadcast, the ranks mm (2-D), bmm (3-D), mv (2-D, 1-D) and dot (1-D, 1-D) take, and torch.einsum\'s operands where one subscript names axes of two sizes that do not broadcast (a size of 1 meets any other). Unknown ranks, unknown sizes and symbols are never compared.',
     whyIsThisBad:
       'PyTorch raises `RuntimeError: mat1 and mat2 shapes cannot be multiplied (32x64 and 128x1)` or `Expected size for first two dimensions of batch2 tensor to be: [32, 64] but got: [32, 128]`. In attention and hand-written cells the cause is usually earlier: a state of another width, a weight built for the concatenated input, an operand that needed a transpose.',
     example: 'W = torch.randn(hidden + input_size, 4 * hidden)\ngates = torch.mm(x_t, W)                   # (16, 1) @ (400, 400)',
@@ -160,7 +192,7 @@ export const matmulSizeMismatch: Rule = {
   fixTitles: [],
   hooks: {
     offers: {
-      functionCall: (qualname) => !!FUNCTIONS[qualname],
+      functionCall: (qualname) => !!FUNCTIONS[qualname] || qualname === 'torch.einsum',
       tensorMethod: (name) => Object.hasOwn(METHODS, name) && !!METHODS[name],
     },
     binary(event, ctx) {
@@ -168,6 +200,10 @@ export const matmulSizeMismatch: Rule = {
       check(ctx, event.node.range, '@', 'matmul', event.left, event.right, event.node.left, event.node.right);
     },
     functionCall(event, ctx) {
+      if (event.qualname === 'torch.einsum') {
+        if (!event.call.hasStarArgs) checkEinsum(ctx, event.call.range, event.args, event.call.args);
+        return;
+      }
       const f = FUNCTIONS[event.qualname];
       if (!f || event.call.hasStarArgs || event.args.length < f.first + 2) return;
       check(ctx, event.call.range, event.qualname, f.product, event.args[f.first], event.args[f.first + 1], event.call.args[f.first], event.call.args[f.first + 1]);
