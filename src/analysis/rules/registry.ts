@@ -91,6 +91,7 @@ import { kerasAttentionOutputCount } from './keras/sl219-keras-attention-output-
 import { kerasStatefulBatchSize } from './keras/sl220-keras-stateful-batch-size';
 import { kerasMergeShapes } from './keras/sl221-keras-merge-shapes';
 import { kerasTimeDistributedInputNdim } from './keras/sl222-keras-timedistributed-input-ndim';
+import { kerasReshapeSize } from './keras/sl223-keras-reshape-size';
 
 const RULES: readonly Rule[] = [
   rnnInputSizeMismatch,
@@ -183,6 +184,7 @@ const RULES: readonly Rule[] = [
   kerasStatefulBatchSize,
   kerasMergeShapes,
   kerasTimeDistributedInputNdim,
+  kerasReshapeSize,
 ];
 
 export function allRules(): readonly Rule[] {

@@ -76,6 +76,8 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
       const wanted = target.items.map((v) => intValue(v));
       if (wanted.some((n) => n === undefined)) return out(UNKNOWN_SHAPE);
       const total = shape.rankKnown ? product(dims.slice(1)) : UNKNOWN_DIM;
+      // A target Keras refuses (SL223) gives no output: the model is not built past it.
+      if (total.kind === 'int' && reshapeRefused(wanted as number[], total.value)) return out(UNKNOWN_SHAPE);
       const known = (wanted as number[]).filter((n) => n !== -1).reduce((p, n) => p * n, 1);
       const resolved = (wanted as number[]).map((n) => (n === -1 ? (total.kind === 'int' && known > 0 && total.value % known === 0 ? intDim(total.value / known) : UNKNOWN_DIM) : intDim(n)));
       return out(shapeOf([shape.rankKnown ? dims[0] : noneDim('batch'), ...resolved]));
@@ -87,6 +89,21 @@ function apply(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx
     default:
       return SAME.includes(layer.kind) ? { ...input, origin: ctx.origin } : UNKNOWN;
   }
+}
+
+/**
+ * What a Keras Reshape's target_shape asks for, given the number of values per sample it receives: the values the
+ * target holds, and whether Keras refuses it. Keras (tf.keras 2.x's Reshape._fix_unknown_dimension, Keras 3's
+ * compute_reshape_output_shape) refuses a target whose sizes multiply to another number than the input's values
+ * after the batch, or, with one -1, whose other sizes do not divide that number. Undefined when the target is not
+ * known size by size, holds a size below 1 other than one -1, or more than one -1 (another error, not claimed here).
+ */
+export function reshapeRefused(target: number[], total: number): { wanted: number; unknown: boolean } | undefined {
+  const unknowns = target.filter((n) => n === -1).length;
+  if (unknowns > 1 || target.some((n) => n !== -1 && n < 1)) return undefined;
+  const wanted = target.filter((n) => n !== -1).reduce((p, n) => p * n, 1);
+  const refused = unknowns === 1 ? total % wanted !== 0 : wanted !== total;
+  return refused ? { wanted, unknown: unknowns === 1 } : undefined;
 }
 
 /**

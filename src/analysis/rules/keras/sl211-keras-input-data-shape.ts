@@ -13,6 +13,12 @@ function pairs(declared: Value, data: Value): [Value, Value][] {
     const b = (data as Extract<Value, { kind: 'list' | 'tuple' }>).items;
     return a.length === b.length ? a.map((d, i) => [d, b[i]]) : [];
   }
+  // A model given its one input as a list (Model(inputs=[x], ...)) takes a single array for it: Keras flattens both
+  // (standalone Keras 2's standardize_input_data wraps a lone array for a one-input model; tf.keras 2.x and Keras 3
+  // flatten the inputs and the data alike), so the array is that input's data.
+  if (many(declared) && (declared as Extract<Value, { kind: 'list' | 'tuple' }>).items.length === 1 && isArray(data)) {
+    return [[(declared as Extract<Value, { kind: 'list' | 'tuple' }>).items[0], data]];
+  }
   return [[declared, data]];
 }
 
