@@ -4,7 +4,10 @@ import type { LayerDesc } from '../../layers/layer';
 import { argBool } from '../../layers/layer';
 import { isKerasRecurrent } from '../../layers/keras/recurrent';
 import { lastDim } from '../../shapes/shape';
-import type { Value } from '../../values/value';
+import type { TensorValue, Value } from '../../values/value';
+import { argValue } from '../../layers/layer';
+import { knownProduct } from '../../shapes/dim';
+import { intValue } from '../../values/value';
 import { producerLayer } from '../torch/describe';
 
 /** Losses computed element by element, which broadcast a size-1 axis against any other. */
@@ -31,4 +34,20 @@ export function keywordRange(layer: LayerDesc, name: string): Range | undefined 
 /** `layers.LSTM` (line 8) */
 export function kerasLayerName(layer: LayerDesc): string {
   return `${layer.kind} (line ${layer.call.range.start.line + 1})`;
+}
+
+/**
+ * A Keras Reshape applied to a tensor known on every axis after the batch, with a target of int sizes: the input, its
+ * number of values per sample, and the target's sizes (-1 included). Undefined for anything else.
+ */
+export function knownReshape(layer: LayerDesc, input: Value | undefined): { input: TensorValue; total: number; sizes: number[] } | undefined {
+  if (layer.framework !== 'keras' || layer.kind !== 'Reshape') return undefined;
+  if (input?.kind !== 'tensor' || !input.shape.rankKnown || input.shape.dims.length < 2) return undefined;
+  const rest = input.shape.dims.slice(1);
+  if (!rest.every((d) => d.kind === 'int')) return undefined;
+  const given = argValue(layer, 'target_shape');
+  if (given.kind !== 'tuple' && given.kind !== 'list') return undefined;
+  const sizes = given.items.map(intValue);
+  if (sizes.length === 0 || sizes.some((n) => n === undefined)) return undefined;
+  return { input, total: knownProduct(rest), sizes: sizes as number[] };
 }

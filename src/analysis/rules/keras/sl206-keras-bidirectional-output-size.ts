@@ -1,11 +1,9 @@
-import { argValue } from '../../layers/layer';
-import { intDim, knownProduct } from '../../shapes/dim';
+import { intDim } from '../../shapes/dim';
 import { lastDim } from '../../shapes/shape';
-import { intValue } from '../../values/value';
 import { fix, replace } from '../edits';
 import type { Rule } from '../rule';
 import { producerLayer } from '../torch/describe';
-import { kerasLayerName } from './helpers';
+import { kerasLayerName, knownReshape } from './helpers';
 
 export const kerasBidirectionalOutputSize: Rule = {
   code: 'SL206',
@@ -28,24 +26,18 @@ export const kerasBidirectionalOutputSize: Rule = {
     },
     layerCall(event, ctx) {
       const { layer } = event;
-      if (layer.framework !== 'keras' || layer.kind !== 'Reshape') return;
-      const input = event.args[0];
-      if (input?.kind !== 'tensor' || !input.shape.rankKnown) return;
+      const reshape = knownReshape(layer, event.args[0]);
+      if (!reshape) return;
+      const { input, total, sizes } = reshape;
       const last = lastDim(input.shape);
       const producer = producerLayer(last);
       if (!producer || producer.kind !== 'Bidirectional' || last.kind !== 'int') return;
-      const rest = input.shape.dims.slice(1);
-      if (!rest.every((d) => d.kind === 'int')) return;
-      const total = knownProduct(rest);
-      const target = argValue(layer, 'target_shape');
-      if (target.kind !== 'tuple' && target.kind !== 'list') return;
-      const sizes = target.items.map(intValue);
-      if (sizes.some((n) => n === undefined || n === -1)) return;
-      const wanted = (sizes as number[]).reduce((p, n) => p * n, 1);
+      if (sizes.some((n) => n === -1)) return;
+      const wanted = sizes.reduce((p, n) => p * n, 1);
       if (wanted * 2 !== total) return;
       const expr = layer.args.get('target_shape')?.expr;
       const lastItem = expr && (expr.kind === 'tuple' || expr.kind === 'list') ? expr.items[expr.items.length - 1] : undefined;
-      const doubled = intDim((sizes[sizes.length - 1] as number) * 2);
+      const doubled = intDim(sizes[sizes.length - 1] * 2);
       ctx.report({
         range: layer.call.range,
         message: `${kerasLayerName(layer)} expects ${wanted} values per sample but the ${kerasLayerName(producer)} before it outputs ${total} (its last axis is 2 × ${last.value / 2} = ${last.value}, both directions concatenated): Keras raises "total size of new array must be unchanged"`,

@@ -1,11 +1,8 @@
 import { reshapeRefused } from '../../layers/keras/core';
-import { argValue } from '../../layers/layer';
-import { knownProduct } from '../../shapes/dim';
 import { formatShape, lastDim } from '../../shapes/shape';
-import { intValue } from '../../values/value';
 import type { Rule } from '../rule';
 import { producerLayer } from '../torch/describe';
-import { kerasLayerName } from './helpers';
+import { kerasLayerName, knownReshape } from './helpers';
 
 export const kerasReshapeSize: Rule = {
   code: 'SL223',
@@ -28,17 +25,9 @@ export const kerasReshapeSize: Rule = {
     },
     layerCall(event, ctx) {
       const { layer } = event;
-      if (layer.framework !== 'keras' || layer.kind !== 'Reshape') return;
-      const input = event.args[0];
-      if (input?.kind !== 'tensor' || !input.shape.rankKnown || input.shape.dims.length < 2) return;
-      const rest = input.shape.dims.slice(1);
-      if (!rest.every((d) => d.kind === 'int')) return;
-      const total = knownProduct(rest);
-      const given = argValue(layer, 'target_shape');
-      if (given.kind !== 'tuple' && given.kind !== 'list') return;
-      const sizes = given.items.map(intValue);
-      if (sizes.length === 0 || sizes.some((n) => n === undefined)) return;
-      const target = sizes as number[];
+      const reshape = knownReshape(layer, event.args[0]);
+      if (!reshape) return;
+      const { input, total, sizes: target } = reshape;
       const refused = reshapeRefused(target, total);
       if (!refused) return;
       // Half the values of a Bidirectional layer's concatenated output: SL206 names that case.
