@@ -20,7 +20,7 @@ import { docoptCall } from '../ops/docopt';
 import { ArgumentSpec, forgetArguments, readCommandLine, recordArgument } from '../ops/argparse-command-line';
 import { fftCall, kaldiFeatures } from '../ops/spectral';
 import { audioTransformKind } from '../layers/torch/audio';
-import { storedLayerAttribute } from '../layers/torch/stored-attributes';
+import { argumentAttribute } from '../layers/torch/stored-attributes';
 import { FrameIndex, asArrays, frameAttribute, frameDelete, frameLabelStore, frameMethod, frameMethodInPlace, frameStore, frameSubscript, isFrame, pandasCall, readerRaises } from '../ops/pandas';
 import { callKeras, callKerasModel, isKerasBase, kerasModelMethod, kerasPath, outputShapeSite, withKerasNode } from './keras';
 import { clampIndex, indexTensor, IndexItem } from '../ops/indexing';
@@ -2275,11 +2275,7 @@ export class Interpreter {
         return method.decorators?.includes('classmethod') ? { kind: 'function', def: method, boundClass: object.cls } : { kind: 'function', def: method };
       }
       case 'layer':
-        if (object.layer.framework === 'torch' && !object.layer.alternatives) {
-          const stored = storedLayerAttribute(object.layer.kind, name, (arg) => object.layer.args.get(arg)?.value);
-          if (stored) return stored;
-        }
-        return object.layer.args.get(name)?.value ?? (name === 'weight' && WEIGHT_SIZES[object.layer.kind] ? this.layerAttribute(object.layer, name, node) : undefined);
+        return (object.layer.alternatives ? object.layer.args.get(name)?.value : argumentAttribute(object.layer, name)) ?? (name === 'weight' && WEIGHT_SIZES[object.layer.kind] ? this.layerAttribute(object.layer, name, node) : undefined);
       default:
         return undefined;
     }
@@ -2525,14 +2521,12 @@ export class Interpreter {
     if (layer.alternatives) {
       // A container's or a user module's attributes are not its arguments: not read.
       if (layer.alternatives.some((option) => option.module || option.children.length || option.repeats)) return name === 'forward' ? { kind: 'method', receiver: { kind: 'layer', layer }, name } : UNKNOWN;
-      const values = layer.alternatives.map((option) => (option.framework === 'torch' ? storedLayerAttribute(option.kind, name, (arg) => option.args.get(arg)?.value) : undefined) ?? option.args.get(name)?.value);
+      const values = layer.alternatives.map((option) => argumentAttribute(option, name));
       if (values.some((v) => v === undefined)) return values.every((v) => v === undefined) ? { kind: 'method', receiver: { kind: 'layer', layer }, name } : UNKNOWN;
       return (values as Value[]).reduce((a, b) => joinValues(a, b));
     }
-    const stored = layer.framework === 'torch' ? storedLayerAttribute(layer.kind, name, (a) => layer.args.get(a)?.value) : undefined;
-    if (stored) return stored;
-    const arg = layer.args.get(name);
-    if (arg) return arg.value;
+    const arg = argumentAttribute(layer, name);
+    if (arg) return arg;
     if (name === 'weight' && layer.framework === 'torch' && WEIGHT_SIZES[layer.kind]) {
       // An embedding table (num_embeddings, embedding_dim); a Linear's weight (out_features, in_features).
       const [rows, columns] = WEIGHT_SIZES[layer.kind].map((size) => layer.args.get(size)?.value);

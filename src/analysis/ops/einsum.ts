@@ -52,9 +52,14 @@ export function parseEquation(text: string): Equation | undefined {
   return { inputs: terms, output: [...(terms.some((t) => t.includes('.')) ? ['.'] : []), ...once] };
 }
 
+/** The operands of `torch.einsum(equation, [operands])`, given as one list; undefined when they are given one by one. */
+export function einsumOperandList(args: Value[]): Value[] | undefined {
+  return args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') && !args[1].element ? args[1].items : undefined;
+}
+
 /** The operands of `torch.einsum(equation, *operands)` or `torch.einsum(equation, [operands])`. */
 function einsumOperands(args: Value[]): Value[] {
-  return args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') && !args[1].element ? args[1].items : args.slice(1);
+  return einsumOperandList(args) ?? args.slice(1);
 }
 
 /** A subscript naming axes of two known sizes that do not broadcast: PyTorch raises. */

@@ -7,6 +7,7 @@
 // - the other poolings (MaxPool1d/2d/3d, AvgPool2d/3d) keep what they were given, a stride left None being kernel_size.
 // `layer.stride[0] == 2` is then read as PyTorch reads it, and `layer.stride == 2` on a convolution is False.
 import { UNKNOWN, Value, sequence, summary } from '../../values/value';
+import type { LayerDesc } from '../layer';
 
 const CONV_RANK: Record<string, number> = { Conv1d: 1, Conv2d: 2, Conv3d: 3, ConvTranspose1d: 1, ConvTranspose2d: 2, ConvTranspose3d: 3 };
 const CONV_TUPLES = new Set(['kernel_size', 'stride', 'padding', 'dilation', 'output_padding']);
@@ -39,4 +40,10 @@ export function storedLayerAttribute(kind: string, name: string, arg: (name: str
   if (name === 'stride' && value?.kind === 'none') value = arg('kernel_size');
   if (value === undefined) return undefined;
   return kind === 'AvgPool1d' ? ntuple(1, value) : value;
+}
+
+/** The attribute `name` of a layer as its arguments give it: what PyTorch stores for a torch layer, else the argument. */
+export function argumentAttribute(layer: LayerDesc, name: string): Value | undefined {
+  const stored = layer.framework === 'torch' ? storedLayerAttribute(layer.kind, name, (arg) => layer.args.get(arg)?.value) : undefined;
+  return stored ?? layer.args.get(name)?.value;
 }

@@ -6,7 +6,7 @@ import type { TensorValue, Value } from '../../values/value';
 import type { RuleContext } from '../../interpret/events';
 import type { Rule } from '../rule';
 import { operandText, relatedOrigin } from './describe';
-import { einsumClash } from '../../ops/einsum';
+import { einsumClash, einsumOperandList, parseEquation } from '../../ops/einsum';
 
 /** Matrix products, by how PyTorch names them: what each requires of its operands. */
 export type Product = 'matmul' | 'mm' | 'bmm' | 'mv' | 'addmm' | 'baddbmm' | 'dot';
@@ -150,13 +150,16 @@ function check(ctx: RuleContext, range: Range, call: string, product: Product, a
 function checkEinsum(ctx: RuleContext, range: Range, args: Value[], exprs: Expr[]): void {
   const clash = einsumClash(args);
   if (!clash) return;
-  const operands = args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') ? undefined : exprs.slice(1);
-  const listed = args.length === 2 && (args[1].kind === 'tuple' || args[1].kind === 'list') ? args[1].items : args.slice(1);
+  // Operands given in one list have no expression each: they are named by their place.
+  const inList = einsumOperandList(args);
+  const operands = inList ? undefined : exprs.slice(1);
+  const listed = inList ?? args.slice(1);
+  const terms = parseEquation((args[0] as Extract<Value, { kind: 'str' }>).value)!.inputs;
   const describe = (k: number) => {
     const t = listed[k];
     return t?.kind === 'tensor' ? operandText(ctx, operands?.[k], t) : `operand ${k}`;
   };
-  const first = listed.findIndex((t, k) => k < clash.operand && t.kind === 'tensor' && t.shape.rankKnown && equationTerm(args, k)?.includes(clash.subscript));
+  const first = listed.findIndex((t, k) => k < clash.operand && t.kind === 'tensor' && t.shape.rankKnown && terms[k]?.includes(clash.subscript));
   const related: RelatedLocation[] = listed.flatMap((t, k) => (t.kind === 'tensor' && (k === clash.operand || k === first) ? relatedOrigin(t, range, `operand ${k}, ${formatShape(t.shape)}, comes from here`) : []));
   ctx.report({
     range,
@@ -164,14 +167,6 @@ function checkEinsum(ctx: RuleContext, range: Range, args: Value[], exprs: Expr[
     related,
     fixes: [],
   });
-}
-
-/** The subscripts of operand k in the equation (no spaces), when the equation is a string. */
-function equationTerm(args: Value[], k: number): string | undefined {
-  if (args[0]?.kind !== 'str') return undefined;
-  const text = args[0].value;
-  const arrow = text.indexOf('->');
-  return (arrow === -1 ? text : text.slice(0, arrow)).split(',')[k]?.replace(/ /g, '');
 }
 
 export const matmulSizeMismatch: Rule = {

@@ -47,6 +47,7 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
   if (loss === 'CrossEntropyLoss' && input.valueKind.by !== 'softmax') return;
   const range = inputExpr?.range ?? call.range;
   const given = `${lossName} gets ${operandText(ctx, inputExpr, input)}, ${what(input)}`;
+  const related = [{ range: input.valueKind.call, message: `the ${got} come from here` }];
   if (loss === 'NLLLoss') {
     const effect =
       got === 'probabilities'
@@ -56,7 +57,7 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
       range,
       severity: 'warning',
       message: `${given}, where NLLLoss takes log-probabilities (it computes -input[target]): ${effect}. Give it F.log_softmax(…, dim=1) of the scores, or use nn.CrossEntropyLoss on the raw scores.`,
-      related: [{ range: input.valueKind.call, message: `the ${got} come from here` }],
+      related,
     });
     return;
   }
@@ -72,7 +73,7 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
       range,
       severity: 'warning',
       message: `${given}, where CrossEntropyLoss takes raw scores (it applies log_softmax itself): on probabilities the softmax is taken twice, so even a certain, right prediction keeps a loss of log(1 + (C-1)/e) for C classes${floor}, and the gradients shrink: the model learns slowly or stalls. Give it the scores before the ${input.valueKind.by}, or use nn.NLLLoss on torch.log of the probabilities.`,
-      related: [{ range: input.valueKind.call, message: `the ${got} come from here` }],
+      related,
     });
     return;
   }
@@ -81,7 +82,7 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
       range,
       severity: 'warning',
       message: `${given}, where BCEWithLogitsLoss takes raw scores (it applies the sigmoid itself): on probabilities the sigmoid is taken twice, so its predictions stay between 0.5 and 0.73 and the loss cannot fall below 0.31 for a positive target or 0.69 for a negative one. Give it the scores before the ${input.valueKind.by}, or use nn.BCELoss on the probabilities.`,
-      related: [{ range: input.valueKind.call, message: `the ${got} come from here` }],
+      related,
     });
     return;
   }
@@ -89,7 +90,7 @@ function check(loss: string, lossName: string, call: Call, args: Value[], kwargs
     range,
     severity: 'error',
     message: `${given}, where BCELoss takes probabilities in [0, 1]: PyTorch raises "RuntimeError: all elements of input should be between 0 and 1" at the first value outside. Apply torch.sigmoid to the scores first, or use nn.BCEWithLogitsLoss on the raw scores.`,
-    related: [{ range: input.valueKind.call, message: `the ${got} come from here` }],
+    related,
   });
 }
 
