@@ -1921,7 +1921,17 @@ export class Interpreter {
         if (expr.op === '-' && operand.kind === 'int') return { kind: 'int', value: -operand.value, origin: { range: expr.range, text: this.ctx.text(expr.range) } };
         if (expr.op === '-' && operand.kind === 'float') return { kind: 'float', value: operand.value === undefined ? undefined : -operand.value };
         if (expr.op === 'not') return truthValue(operand) === undefined ? UNKNOWN : { kind: 'bool', value: !truthValue(operand) };
-        return operand.kind === 'tensor' ? operand : UNKNOWN;
+        if (operand.kind !== 'tensor') return UNKNOWN;
+        // `-x` is x.neg(): new values (a softmax's probabilities negated are no probabilities), bounds turned round.
+        // `~mask` of a bool tensor is its logical_not; of an integer tensor, -x - 1. `+x` is x itself.
+        if (expr.op === '-') return tensorMethod(operand, 'neg', [], new Map(), this.originOf(expr));
+        if (expr.op === '~') {
+          if (operand.dtype === 'bool') return tensorMethod(operand, 'logical_not', [], new Map(), this.originOf(expr));
+          const flipped = tensorMethod(operand, 'neg', [], new Map(), this.originOf(expr)) as TensorValue;
+          const integer = operand.dtype === 'long';
+          return { ...flipped, minValue: integer && flipped.minValue !== undefined ? flipped.minValue - 1 : undefined, maxValue: integer && flipped.maxValue !== undefined ? flipped.maxValue - 1 : undefined };
+        }
+        return operand;
       }
       case 'conditional': {
         // Python evaluates only the branch the test picks: `zeros(…) if h.size(0) == 0 else h[-1]` never reads h[-1]

@@ -82,6 +82,8 @@ const VALUE_KEEPING = new Set(['contiguous', 'copy', 'detach', 'clone', 'cpu', '
  */
 function valueBounds(t: TensorValue, name: string, args: Value[], kwargs: Map<string, Value>): Bounds {
   if (VALUE_KEEPING.has(name)) return { minValue: t.minValue, maxValue: t.maxValue, minBoundOnly: t.minBoundOnly, maxBoundOnly: t.maxBoundOnly };
+  // -x: the largest value becomes the smallest.
+  if (name === 'neg' && t.dtype !== 'bool') return { minValue: t.maxValue === undefined ? undefined : -t.maxValue, maxValue: t.minValue === undefined ? undefined : -t.minValue, minBoundOnly: t.maxBoundOnly, maxBoundOnly: t.minBoundOnly };
   if (name === 'masked_fill' || name === 'masked_fill_') {
     const fill = args[1] ?? kwargs.get('value');
     const v = fill?.kind === 'int' || fill?.kind === 'float' ? fill.value : undefined;
