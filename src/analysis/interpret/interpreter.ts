@@ -732,8 +732,10 @@ export class Interpreter {
         const loops = (this.frame.loops ??= []);
         loops.push(stmt);
         try {
-          if (stmt.kind === 'for') this.execFor(stmt, scope);
-          else this.execWhile(stmt, scope);
+          // A loop whose iterations run one by one leaves the block when one of them certainly leaves (`return`, or
+          // PyTorch raising in it): what follows the loop never runs on that path.
+          if (stmt.kind === 'for') return this.execFor(stmt, scope);
+          this.execWhile(stmt, scope);
         } finally {
           loops.pop();
         }
@@ -1222,20 +1224,19 @@ export class Interpreter {
     (matches ? holds : fails).set(compared.name, current);
   }
 
-  private execFor(stmt: A.For, scope: Scope): void {
+  private execFor(stmt: A.For, scope: Scope): boolean {
     const iter = dictKeysToIterate(iterable(this.eval(stmt.iter, scope)));
     // An empty tuple (`for d in ()`, a distribution's event_shape of a scalar series) runs the body never: a tuple
     // cannot have been filled since it was made, unlike a list a loop may append to on passes the analysis did not see.
     if (iter.kind === 'tuple' && !iter.element && iter.items.length === 0 && (iter.length === undefined || iter.length === 0)) {
-      this.execBlock(stmt.orelse, scope);
-      return;
+      return this.execBlock(stmt.orelse, scope);
     }
     if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
-        if (this.execBlock(stmt.body, scope)) return;
+        if (this.execBlock(stmt.body, scope)) return true;
       }
-      return;
+      return false;
     }
     const branch = scope.fork();
     // A tensor is walked along its first axis, as many times as that axis is long.
@@ -1259,13 +1260,14 @@ export class Interpreter {
     if (counted && counted.iterations >= 1) {
       scope.join(passes);
       this.execBlock(stmt.orelse, scope);
-      return;
+      return false;
     }
     const after = scope.fork();
     // Names first bound inside the loop keep their value: the loop almost always runs.
     for (const [k, v] of branch.vars) if (!scope.has(k)) after.vars.set(k, v);
     scope.join([...passes, after]);
     this.execBlock(stmt.orelse, scope);
+    return false;
   }
 
   /** Branches of an `if` whose condition is not known, running now. */
