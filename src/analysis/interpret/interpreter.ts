@@ -32,6 +32,7 @@ import { rankComparedIn, refineRankByUnpacking, unpackedSizeOf } from '../ops/ra
 import { ProvenRanks, StaticContext, ranksProvenByUse } from '../ops/rank-from-use';
 import { isTensorFactory, tensorFactory } from '../ops/tensor-factory';
 import { tensorMethod } from '../ops/tensor-methods';
+import { HOOK_HANDLE_CLASS, MODULE_WALKS, ModuleHooks, hookOwner, walkModules, type WalkContext } from './module-hooks';
 import { regroupBinary, regroupIndex } from '../ops/regrouping';
 import { tensorFunction } from '../ops/torch-functions';
 import { kindAfterLayer } from '../ops/value-kind';
@@ -2934,29 +2935,60 @@ export class Interpreter {
     this.updateTarget(base, scope, strip);
   }
 
+  /** `module(...)` of a user class's instance: its forward (nn.Module.__call__), or its own __call__. */
+  private callInstance(callee: InstanceValue, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
+    // nn.Module.__call__ runs self.forward, which an instance attribute replaces (`self.forward = module.forward`).
+    const own = callee.cls.isTorchModule ? callee.attrs.get('forward') : undefined;
+    if (callee.cls.isTorchModule && this.memo.recording) this.memo.readAttr(callee, 'forward', own);
+    if (own && own !== callee && (own.kind === 'function' || own.kind === 'method' || own.kind === 'layer' || own.kind === 'instance')) {
+      this.calledInstances.add(callee);
+      return this.callValue(own, args, kwargs, expr, partial);
+    }
+    const forward = this.findMethod(callee.cls, 'forward') ?? this.findMethod(callee.cls, 'call') ?? this.findMethod(callee.cls, '__call__');
+    this.calledInstances.add(callee);
+    // A class extending a torch layer without a forward of its own: the layer's.
+    if (!forward && callee.torchLayer) return this.applyLayer(callee.torchLayer, args, kwargs, expr);
+    return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial, hidden: partial }) : UNKNOWN;
+  }
+
+  /**
+   * A module called through nn.Module.__call__: its forward pre-hooks, then `run`, then its forward hooks (see
+   * module-hooks.ts). A hook whose result is not known (it may be a value, which replaces) leaves the call unknown.
+   */
+  private withHooks(module: Value, args: Value[], kwargs: Map<string, Value>, expr: A.Call, run: (args: Value[], kwargs: Map<string, Value>) => Value): Value {
+    const owner = hookOwner(module);
+    const hooks = owner ? this.moduleHooks.of(owner) : undefined;
+    if (!hooks) return run(args, kwargs);
+    let given = args;
+    for (const hook of hooks.pre) {
+      const changed = this.callValue(hook, [module, { kind: 'tuple', items: given }], new Map(), expr, false);
+      if (changed.kind === 'none') continue;
+      if (changed.kind === 'unknown' || changed.kind === 'either' || (changed.kind === 'tuple' && changed.element)) return UNKNOWN;
+      given = changed.kind === 'tuple' ? changed.items : [changed];
+    }
+    let output = run(given, kwargs);
+    for (const hook of hooks.post) {
+      const changed = this.callValue(hook, [module, { kind: 'tuple', items: given }, output], new Map(), expr, false);
+      if (changed.kind === 'none') continue;
+      output = changed.kind === 'unknown' || changed.kind === 'either' ? UNKNOWN : changed;
+    }
+    return output;
+  }
+
   callValue(callee: Value, args: Value[], kwargs: Map<string, Value>, expr: A.Call, partial: boolean): Value {
     switch (callee.kind) {
       case 'module':
         return this.callPath(normalisePath(callee.path), args, kwargs, expr, partial);
       case 'layer':
         if (callee.layer.framework === 'keras') this.kerasLayerCalls.add(expr);
+        // A user module placed in a container runs its hooks as an instance.
+        if (this.moduleHooks.used && !callee.layer.module) return this.withHooks(callee, args, kwargs, expr, (a, k) => this.applyLayer(callee.layer, a, k, expr));
         return this.applyLayer(callee.layer, args, kwargs, expr);
       case 'class':
         return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false, partial);
-      case 'instance': {
-        // nn.Module.__call__ runs self.forward, which an instance attribute replaces (`self.forward = module.forward`).
-        const own = callee.cls.isTorchModule ? callee.attrs.get('forward') : undefined;
-        if (callee.cls.isTorchModule && this.memo.recording) this.memo.readAttr(callee, 'forward', own);
-        if (own && own !== callee && (own.kind === 'function' || own.kind === 'method' || own.kind === 'layer' || own.kind === 'instance')) {
-          this.calledInstances.add(callee);
-          return this.callValue(own, args, kwargs, expr, partial);
-        }
-        const forward = this.findMethod(callee.cls, 'forward') ?? this.findMethod(callee.cls, 'call') ?? this.findMethod(callee.cls, '__call__');
-        this.calledInstances.add(callee);
-        // A class extending a torch layer without a forward of its own: the layer's.
-        if (!forward && callee.torchLayer) return this.applyLayer(callee.torchLayer, args, kwargs, expr);
-        return forward ? this.callFunction(forward, args, kwargs, callee, this.ownerOf(callee.cls, forward), false, { exactArgs: !partial, hidden: partial }) : UNKNOWN;
-      }
+      case 'instance':
+        if (this.moduleHooks.used && callee.cls.isTorchModule) return this.withHooks(callee, args, kwargs, expr, (a, k) => this.callInstance(callee, a, k, expr, partial));
+        return this.callInstance(callee, args, kwargs, expr, partial);
       case 'function':
         if (callee.boundClass) {
           // A class method: its first parameter is the class it was read from.
@@ -3154,11 +3186,18 @@ export class Interpreter {
         // `layer.forward(x)` is the layer's call.
         if (receiver.kind === 'layer' && name === 'forward') return this.applyLayer(receiver.layer, args, kwargs, expr);
         if (receiver.kind === 'layer' && name === 'generate_square_subsequent_mask' && receiver.layer.kind === 'Transformer') return subsequentMask(args[0] ?? kwargs.get('sz'), origin);
+        if (name === 'register_forward_hook' || name === 'register_forward_pre_hook') return this.registerHook(receiver, name === 'register_forward_pre_hook', args, kwargs);
+        if (MODULE_WALKS.has(name)) return walkModules(receiver, name, args, kwargs, this.walkContext);
         return UNKNOWN;
       case 'kmodel':
         this.memo.effect();
         return kerasModelMethod(this, receiver.model, name, args, kwargs, expr);
       case 'qualname':
+        if (receiver.hookHandle) {
+          if (name !== 'remove') return UNKNOWN;
+          if (this.moduleHooks.remove(receiver.hookHandle)) this.memo.layerChanged();
+          return NONE;
+        }
         if (receiver.torchtext || receiver.tokenizer || receiver.frame) this.memo.effect();
         if (receiver.torchtext) return torchtextMethod(receiver, name, args, kwargs) ?? UNKNOWN;
         if (receiver.name === TUNER_CLASS) return name === 'search' && receiver.hypermodel ? this.tunerSearch(receiver.hypermodel, args, kwargs, expr) : UNKNOWN;
@@ -3213,6 +3252,14 @@ export class Interpreter {
             forgetEntries(receiver);
             return NONE;
           }
+        }
+        // `d.__setitem__(k, v)` (a hook written as a lambda) is `d[k] = v`, and gives None.
+        if (name === '__setitem__' && args.length === 2 && kwargs.size === 0 && !receiver.parser && !receiver.counter && !receiver.moduleDict) {
+          this.memo.effect();
+          this.memo.mutated(receiver);
+          if (args[0].kind === 'str') setEntry(receiver, args[0].value, args[1]);
+          else forgetEntries(receiver);
+          return NONE;
         }
         if (name === 'get') {
           const key = args[0];
@@ -3516,7 +3563,7 @@ export class Interpreter {
     const output = family.apply(layer, args, kwargs, {
       call: expr,
       origin: this.originOf(expr),
-      applyLayer: (child, childArgs) => this.applyLayer(child, childArgs, new Map(), expr),
+      applyLayer: (child, childArgs) => this.applyChild(child, childArgs, expr),
       source: this.ctx.source,
       callValue: (callee, callArgs, callKwargs) => this.callValue(callee, callArgs, callKwargs, expr, false),
     });
@@ -3526,6 +3573,34 @@ export class Interpreter {
       return shapes ? `\`${this.originOf(expr).text}\` (line ${expr.range.start.line + 1}): ${shapes}` : undefined;
     });
     return layer.framework === 'keras' ? withKerasNode(output, layer, args, kwargs) : output;
+  }
+
+  readonly moduleHooks = new ModuleHooks();
+
+  private readonly walkContext: WalkContext = {
+    maybe: (object, name) => this.maybeAttrs.get(object)?.has(name) === true,
+    childNames: (layer) => this.sequentialNames.get(layer),
+  };
+
+  /**
+   * `module.register_forward_hook(hook)` / `register_forward_pre_hook(hook)` (see module-hooks.ts): the handle, or
+   * unknown when the hook is not run (a condition not decided, `with_kwargs=True`, a hook the analysis cannot call).
+   */
+  private registerHook(receiver: Value, before: boolean, args: Value[], kwargs: Map<string, Value>): Value {
+    const owner = hookOwner(receiver);
+    const hook = args[0] ?? kwargs.get('hook');
+    const prepend = args[1] ?? kwargs.get('prepend') ?? { kind: 'bool', value: false };
+    const withKwargs = kwargs.get('with_kwargs') ?? { kind: 'bool', value: false };
+    if (!owner || !hook || this.uncertain > 0 || prepend.kind !== 'bool' || withKwargs.kind !== 'bool' || withKwargs.value || args.length > 2) return UNKNOWN;
+    if (hook.kind !== 'function' && hook.kind !== 'method' && hook.kind !== 'instance') return UNKNOWN;
+    this.memo.layerChanged();
+    return { kind: 'qualname', name: HOOK_HANDLE_CLASS, hookHandle: this.moduleHooks.register(owner, hook, before, prepend.value) };
+  }
+
+  /** A container's child, called by the container as `child(x)`: with its hooks. */
+  private applyChild(child: LayerDesc, args: Value[], expr: A.Call): Value {
+    if (!this.moduleHooks.used || child.module) return this.applyLayer(child, args, new Map(), expr);
+    return this.withHooks({ kind: 'layer', layer: child }, args, new Map(), expr, (a, k) => this.applyLayer(child, a, k, expr));
   }
 
   /**

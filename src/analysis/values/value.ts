@@ -283,7 +283,7 @@ export type Value =
   /** `tokenizer`: a Keras Tokenizer's state (ops/keras-text). */
   /** `frame`: a pandas DataFrame or Series, or its `.iloc` (ops/pandas). */
   /** `hypermodel`: what a KerasTuner tuner builds its models with (interpret/keras-tuner). */
-  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject; tokenizer?: TokenizerState; frame?: import('../ops/pandas').FrameState; hypermodel?: Value }
+  | { kind: 'qualname'; name: string; torchtext?: TorchtextObject; tokenizer?: TokenizerState; frame?: import('../ops/pandas').FrameState; hypermodel?: Value; hookHandle?: import('../interpret/module-hooks').HookHandle }
   | { kind: 'method'; receiver: Value; name: string }
   | { kind: 'dtype'; dtype: DType }
   | { kind: 'size'; dims: Dim[]; of: TensorValue }
