@@ -152,11 +152,17 @@ function legacyMerge(host: KerasHost, args: Value[], kwargs: Map<string, Value>,
  * The axes each step of the sequences has (Keras pads to (n, maxlen, *those)): none for sequences of ids, the trailing
  * axes for sequences of vectors, an array (n, steps, 100) or a list of (steps, 100) arrays.
  */
-function stepAxes(seqs: Value | undefined): Dim[] {
+function stepAxes(seqs: Value | undefined): Dim[] | 'unknown' {
   if (seqs?.kind === 'tensor') return seqs.shape.rankKnown ? seqs.shape.dims.slice(2) : [];
   if (seqs?.kind !== 'list' && seqs?.kind !== 'tuple') return [];
   const first = seqs.element ?? seqs.items[0];
-  return first?.kind === 'tensor' && first.shape.rankKnown ? first.shape.dims.slice(1) : [];
+  if (first?.kind === 'tensor') return first.shape.rankKnown ? first.shape.dims.slice(1) : [];
+  if (first?.kind !== 'list' && first?.kind !== 'tuple') return [];
+  // A sequence held as a list of steps: a step that is an array (a word vector) is kept whole after the padded axis
+  // (pad_sequences takes its sample shape from the steps), and a step of unknown rank leaves the result's rank unknown.
+  const step = first.element ?? first.items[0];
+  if (step?.kind !== 'tensor') return [];
+  return step.shape.rankKnown ? step.shape.dims : 'unknown';
 }
 
 /** pad_sequences(seqs, maxlen=M): (number of sequences, M) int32 ids, keeping the literal ids' range. */
@@ -165,6 +171,7 @@ function padSequences(args: Value[], kwargs: Map<string, Value>, origin: { range
   const maxlen = intValue(kwargs.get('maxlen') ?? args[1]);
   const rows = (seqs?.kind === 'list' || seqs?.kind === 'tuple') && !seqs.element ? seqs.items : undefined;
   const steps = stepAxes(seqs);
+  if (steps === 'unknown') return kerasTensor(UNKNOWN_SHAPE, origin, kwargs.get('dtype') === undefined ? 'long' : numpyDtype(kwargs.get('dtype')!));
   if (steps.length) {
     // Sequences of vectors: padded and cut along their steps, each step kept whole.
     const n = seqs?.kind === 'tensor' ? seqs.shape.dims[0] : rows ? intDim(rows.length, { origin }) : UNKNOWN_DIM;
@@ -185,7 +192,19 @@ function padSequences(args: Value[], kwargs: Map<string, Value>, origin: { range
   }
   const n = rows ? intDim(rows.length, { origin }) : UNKNOWN_DIM;
   const length = maxlen !== undefined ? intDim(maxlen, { origin }) : UNKNOWN_DIM;
-  return { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([n, length]), minValue: max === undefined ? undefined : 0, maxValue: max };
+  const result: TensorValue = { kind: 'tensor', dtype: 'long', origin, shape: shapeOf([n, length]), minValue: max === undefined ? undefined : 0, maxValue: max };
+  if (stepsNotKnown(seqs)) result.trailingAxesOpen = true;
+  return result;
+}
+
+/**
+ * Sequences built in the code as Python lists whose steps are not known to be numbers (`row.append(lookup[w])`): a
+ * step may be a word vector as well as an id, and then pad_sequences keeps its axes after the padded one.
+ */
+function stepsNotKnown(seqs: Value | undefined): boolean {
+  if (seqs?.kind !== 'list' && seqs?.kind !== 'tuple') return false;
+  const rows = seqs.element ? [seqs.element] : seqs.items;
+  return rows.some((row) => (row.kind === 'list' || row.kind === 'tuple') && (row.element ? [row.element] : row.items).some((step) => step.kind !== 'int' && step.kind !== 'symint' && step.kind !== 'float' && step.kind !== 'bool'));
 }
 
 function constructKerasLayer(host: KerasHost, kind: string, qualname: string, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
@@ -461,7 +480,8 @@ export function kerasModelMethod(host: KerasHost, model: KerasModel, name: strin
       if (x) replaySequential(host, model, x, expr, (r) => (refused = r));
       if (x && !refused) replayFunctional(host, model, x, expr);
       host.ctx.emit('modelMethod', { model, method: name, call: expr, args: data.args, kwargs: data.kwargs, refused, listData });
-      return model.output;
+      // predict gives NumPy arrays: indexing them raises in NumPy's words.
+      return model.output?.kind === 'tensor' ? { ...model.output, numpy: true } : model.output;
     }
     case 'build': {
       const shape = shapeFromTuple(args[0] ?? kwargs.get('input_shape'), host.originOf(expr), false);

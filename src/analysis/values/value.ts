@@ -95,6 +95,12 @@ export interface TensorValue {
    * inputs): the caller may pass a list or tuple there, so the item is only assumed to be a tensor. Holds the name.
    */
   assumedFrom?: string;
+  /**
+   * Keras pad_sequences of Python lists whose steps are not known to be numbers: the shape holds the leading axes
+   * (sequences, maxlen), and steps that are arrays (word vectors) would add their axes after them, so the rank is a
+   * lower bound. SL211 does not call such data short of axes.
+   */
+  trailingAxesOpen?: boolean;
   /** Strides in elements, only when every size is known and the layout is certain (ops/layout.ts): `.view()` checks them. */
   strides?: number[];
   /** A view regrouped its elements across axes (ops/regrouping.ts): carried while they stay so, for SL120. */

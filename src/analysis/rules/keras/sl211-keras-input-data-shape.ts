@@ -112,6 +112,8 @@ export const kerasInputDataShape: Rule = {
       for (const [want, got] of pairs(declared, data)) {
         const mismatch = inputMismatch(want, got);
         if (!mismatch || want.kind !== 'tensor' || got.kind !== 'tensor') continue;
+        // Padded sequences whose steps may be vectors may have the axes the input declares.
+        if (got.trailingAxesOpen && got.shape.rankKnown && want.shape.rankKnown && got.shape.dims.length < want.shape.dims.length) continue;
         const w = formatShape(want.shape);
         const g = formatShape(got.shape);
         // Keras 3 has no fit_generator and its kin: the versions named are those that have the method.

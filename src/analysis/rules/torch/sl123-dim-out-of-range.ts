@@ -286,7 +286,7 @@ export const dimOutOfRange: Rule = {
       if (taken <= rank) return;
       ctx.report({
         range: event.node.range,
-        message: indexesNumpyArray(event.node)
+        message: indexesNumpyArray(event.node) || (t.numpy && rank > 0)
           ? numpyIndexMessage(event.node, t, rank, taken)
           : rank === 0
             ? `an index on a 0-D tensor ${shapeAndOrigin(t)} (a loss, a reduction, an element of a 1-D tensor): PyTorch raises "invalid index of a 0-dim tensor. Use \`tensor.item()\` in Python or \`tensor.item<T>()\` in C++ to convert a 0-dim tensor to a number" (since 0.4, where \`loss.data[0]\` became \`loss.item()\`)`
