@@ -41,7 +41,7 @@ import { einopsCall } from '../ops/einops';
 import { inPlaceResult } from '../ops/in-place';
 import { initialise, isInitialiser } from '../ops/init';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
-import { Dim, DimRole, Origin, UNKNOWN_DIM, afterDropping, intDim, symDim } from '../shapes/dim';
+import { Dim, DimRole, Origin, UNKNOWN_DIM, afterDropping, inDataCountLoop, intDim, sameSymbol, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
 import { ClassInfo, DType, commonElement, joinedInts, onSequenceChange, restoreSequence, sequenceChanging, sequenceState, type SequenceState, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
 import { AnalysisContext } from './context';
@@ -851,10 +851,10 @@ export class Interpreter {
     if (this.unrollWhile(stmt, scope)) return;
     this.evalCondition(stmt.test, scope);
     const branch = scope.fork();
-    const { left, again } = this.loop(() => {
+    const { left, again } = inDataCountLoop(() => this.loop(() => {
       const left = this.execBlock(stmt.body, branch);
       return { left, again: left ? undefined : this.secondPass(scope, branch, () => undefined, stmt.body) };
-    }, stmt.body);
+    }, stmt.body));
     scope.join(left ? [scope.fork()] : again ? [branch, again, scope.fork()] : [branch, scope.fork()]);
   }
 
@@ -1189,7 +1189,7 @@ export class Interpreter {
       scope.set(read.id, { kind: 'int', value: size });
       const narrowed = (t: TensorValue): TensorValue | undefined => {
         if (!t.shape.rankKnown) return undefined;
-        const dims = t.shape.dims.map((x, i) => ((d.kind === 'sym' ? x.kind === 'sym' && x.name === d.name : of?.tensor === t && of.axis === i) ? intDim(size) : x));
+        const dims = t.shape.dims.map((x, i) => ((d.kind === 'sym' ? sameSymbol(x, d) : of?.tensor === t && of.axis === i) ? intDim(size) : x));
         return dims.some((x, i) => x !== t.shape.dims[i]) ? { ...t, shape: shapeOf(dims) } : undefined;
       };
       const seen = new Set<string>();
@@ -1245,7 +1245,7 @@ export class Interpreter {
     const text = this.ctx.text(stmt.range);
     // A loop over a sequence of known length that nothing leaves early or skips runs its body exactly that often.
     const counted = count !== undefined && !LEAVES_OR_SKIPS.test(text) ? { iterations: count, text } : undefined;
-    const { again, final, last } = this.loop(() => {
+    const { again, final, last } = inDataCountLoop(() => this.loop(() => {
       this.bind(stmt.target, this.iterationValue(iter), branch, null);
       const left = this.execBlock(stmt.body, branch);
       // A loop known to run at least twice, that nothing leaves early, certainly runs its second iteration from what
@@ -1254,7 +1254,7 @@ export class Interpreter {
       const again = left || (count !== undefined && count < 2) ? undefined : this.secondPass(scope, branch, (s) => this.bind(stmt.target, this.laterIterationValue(iter), s, null), stmt.body, twice);
       const final = again && twice && counted ? this.lastIterationPass(scope, branch, again, stmt, iter, counted.iterations) : undefined;
       return { left, again, final, last: left ? undefined : this.lastBatchPass(scope, again ?? branch, stmt, iter) };
-    }, stmt.body, counted);
+    }, stmt.body, counted));
     const passes = [branch, ...(again ? [again] : []), ...(final ? [final] : []), ...(last ? [last] : [])];
     // A loop certainly run (a known count of at least one, nothing leaving early or skipping) leaves what its
     // iterations left, never the state before it: `loss = 0` then `loss += criterion(...)` over range(200) is a tensor.
@@ -1945,7 +1945,8 @@ export class Interpreter {
         return joinValues(this.eval(expr.body, scope), this.eval(expr.orelse, scope));
       }
       case 'comprehension':
-        return this.comprehension(expr, scope);
+        // Its items' counts stop being themselves when it ends: a summary's one item stands for all of them.
+        return inDataCountLoop(() => this.comprehension(expr, scope));
       case 'compare': {
         const bound = this.boundLocally(expr, scope);
         if (bound !== undefined) return { kind: 'bool', value: bound };
@@ -2749,7 +2750,10 @@ export class Interpreter {
       if (float) return withAssumedDefault(op, left, right, float);
     }
     if (op === '%' && left.kind === 'str') return formatPercent(left.value, right);
-    const sequenceResult = sequenceArithmetic(op, left, right);
+    // A shape (torch.Size, NumPy's shape tuple) joined to a tuple is a tuple of its sizes and the tuple's items:
+    // `arr.shape + (1,)`.
+    const asTuple = (v: Value): Value => (v.kind === 'size' && op === '+' && (left.kind === 'tuple' || right.kind === 'tuple' || left.kind === right.kind) ? { kind: 'tuple', items: v.dims.map((d, i) => linkedSize(v, i) ?? valueFromDim(d)) } : v);
+    const sequenceResult = sequenceArithmetic(op, asTuple(left), asTuple(right));
     if (sequenceResult) return sequenceResult;
     // Integer arithmetic on an integer not known (a loop index, a size read at run time) is still an integer:
     // `data[i + seq_length]` drops an axis as `data[i]` does.

@@ -14,6 +14,7 @@
 import type * as A from '../parse/ast';
 import type { ClassInfo, InstanceValue, Value } from '../values/value';
 import { Scope, scopeReads } from './scope';
+import { dataCountsSoFar } from '../shapes/dim';
 
 /** Runs kept per function, and in all. */
 export const MAX_RUNS_KEPT_PER_FUNCTION = 16;
@@ -75,6 +76,8 @@ class Recording {
   readonly reads: Reads = { names: [], attrs: [], containers: [] };
   readonly seen = new Set<object>();
   effect = false;
+  /** The data counts minted before the run began: a run that minted one gives each call a count of its own. */
+  readonly dataCounts = dataCountsSoFar();
   constructor(readonly firstScope: number) {}
 
   get full(): boolean {
@@ -156,7 +159,7 @@ export class RunMemo {
       if (recording.effect) outer.effect = true;
       else mergeReads(outer, recording.reads);
     }
-    if (recording.effect || reportsDuring || recording.full || !immutable(result, { left: MAX_WEIGHT })) return;
+    if (recording.effect || reportsDuring || recording.full || recording.dataCounts !== dataCountsSoFar() || !immutable(result, { left: MAX_WEIGHT })) return;
     let list = this.entries.get(key.def);
     if (!list) {
       if (this.kept >= MAX_RUNS_KEPT) return;

@@ -137,7 +137,8 @@ export function argDim(layer: LayerDesc, name: string, role?: DimRole, scale = 1
   if (value.kind === 'int') return intDim(value.value * scale, info);
   if (value.kind === 'symint') {
     if (value.dim.kind === 'int') return intDim(value.dim.value * scale, info);
-    if (value.dim.kind === 'sym' && scale === 1) return symDim(value.dim.name, info);
+    // A count the data decides keeps what makes it one (DimInfo.dataCount, mintedIn).
+    if (value.dim.kind === 'sym' && scale === 1) return symDim(value.dim.name, value.dim.dataCount ? { ...info, dataCount: true, ...(value.dim.mintedIn ? { mintedIn: value.dim.mintedIn } : {}) } : info);
     // A symbol times a known number (a bidirectional layer's 2 × hidden_size of a hidden_size not known).
     if (value.dim.kind === 'sym' && Number.isInteger(scale) && scale > 1) return symDim(`${value.dim.name}*${scale}`, { ...info, scaled: { base: value.dim, by: scale } });
   }

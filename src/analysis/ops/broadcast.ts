@@ -12,9 +12,10 @@ export function broadcastDim(a: Dim | undefined, b: Dim | undefined): Dim {
   if (b.kind === 'int' && b.value === 1) return a;
   // Equal sizes are the same axis: what either side knows of its role (x + attn, the attention's batch) is kept.
   if (sameDim(a, b)) return mergeRoles(mergedInOneOrder(a, b), b);
-  // An unknown axis is 1 or the other's size (anything else raises): the other side's size wins.
-  if (b.kind === 'unknown') return a;
-  if (a.kind === 'unknown') return b;
+  // An unknown axis is 1 or the other's size (anything else raises): the other side's size wins. So is a count the data
+  // decides, against a known size.
+  if (b.kind === 'unknown' || (b.kind === 'sym' && b.dataCount && a.kind === 'int')) return a;
+  if (a.kind === 'unknown' || (a.kind === 'sym' && a.dataCount && b.kind === 'int')) return b;
   return UNKNOWN_DIM;
 }
 

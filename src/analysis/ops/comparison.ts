@@ -1,7 +1,7 @@
 // Comparisons, logical ops and masks, as methods (`ids.eq(pad)`) and functions (`torch.eq(ids, pad)`):
 // element-wise comparisons broadcast and give bool; masked_select and nonzero pick elements out, so only their rank
 // is known; select drops one axis; in-place ops that write into the tensor return it unchanged in shape.
-import { Dim, Origin, UNKNOWN_DIM, intDim, knownProduct } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, dataCountDim, intDim, knownProduct } from '../shapes/dim';
 import { UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { TensorValue, UNKNOWN, Value, boolValue, intValue } from '../values/value';
 import { broadcast } from './broadcast';
@@ -45,15 +45,18 @@ export function comparisonOrMask(t: TensorValue, name: string, args: Value[], kw
   if (SHAPE_KEEPING_WRITES.has(name)) return keep();
   switch (name) {
     case 'masked_select':
-      // As many elements as the mask selects: one axis of unknown length.
-      return keep(shapeOf([UNKNOWN_DIM]));
+      // As many elements as the mask selects: one axis, of a count of this evaluation's own.
+      return keep(shapeOf([dataCountDim(origin)]));
     case 'nonzero': {
       const asTuple = kwargs.has('as_tuple') ? boolValue(kwargs.get('as_tuple')) : false;
-      if (asTuple === undefined || !t.shape.rankKnown) return asTuple === false ? keep(shapeOf([UNKNOWN_DIM, UNKNOWN_DIM]), 'long') : UNKNOWN;
+      // As many rows as the tensor holds nonzero entries: a count of this evaluation's own, the same for every index
+      // tensor of as_tuple=True.
+      const count = dataCountDim(origin);
+      if (asTuple === undefined || !t.shape.rankKnown) return asTuple === false ? keep(shapeOf([count, UNKNOWN_DIM]), 'long') : UNKNOWN;
       const rank = t.shape.dims.length;
       // as_tuple=True: one 1-D index tensor per axis (a 0-d input gives one of them).
-      if (asTuple) return { kind: 'tuple', items: Array.from({ length: Math.max(rank, 1) }, () => keep(shapeOf([UNKNOWN_DIM]), 'long')) };
-      return keep(shapeOf([UNKNOWN_DIM, intDim(rank, { origin })]), 'long');
+      if (asTuple) return { kind: 'tuple', items: Array.from({ length: Math.max(rank, 1) }, () => keep(shapeOf([count]), 'long')) };
+      return keep(shapeOf([count, intDim(rank, { origin })]), 'long');
     }
     case 'select': {
       const axis = intValue(args[0] ?? kwargs.get('dim'));

@@ -2,7 +2,7 @@
 // the pattern alone (with an ellipsis, from the input's rank too), and each size is the one the input or the axis
 // lengths given as keywords bind to that name. Anything einops refuses (names that do not match, a rank the pattern
 // does not fit, a size that does not divide) gives undefined: the result is then unknown, never an error here.
-import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, intDim, sameSymbol } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, Value, intValue } from '../values/value';
 
@@ -195,7 +195,7 @@ function stacked(v: Value | undefined): TensorValue | undefined {
 }
 
 function sameSize(a: Dim, b: Dim): boolean {
-  return (a.kind === 'int' && b.kind === 'int' && a.value === b.value) || (a.kind === 'sym' && b.kind === 'sym' && a.name === b.name);
+  return (a.kind === 'int' && b.kind === 'int' && a.value === b.value) || sameSymbol(a, b);
 }
 
 /** einops.einsum(x, y, 'b i d, b j d -> b i j'): the pattern comes last; names may be words. */

@@ -1,6 +1,6 @@
 // Tensor indexing: x[0], x[:, -1, :], x[..., :2], x[None], x[idx]. Integers drop a dimension, slices keep it, one
 // int64 index tensor replaces its dimension by its own shape.
-import { Dim, Origin, UNKNOWN_DIM, afterDropping, intDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, afterDropping, dataCountDim, intDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { TensorValue } from '../values/value';
 import { stridesFit, stridesOf } from './layout';
@@ -116,8 +116,9 @@ function indexKnownTensor(t: TensorValue, items: IndexItem[], origin: Origin): T
       continue;
     }
     if (item.kind === 'mask') {
-      // PyTorch and NumPy alike: the masked axes become one, of as many entries as the mask holds True.
-      out.push(UNKNOWN_DIM);
+      // PyTorch and NumPy alike: the masked axes become one, of as many entries as the mask holds True: a count of
+      // this evaluation's own.
+      out.push(dataCountDim(origin));
       axis += item.rank;
       strides = undefined;
       continue;

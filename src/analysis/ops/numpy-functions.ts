@@ -8,7 +8,7 @@
 // - np.dot is matmul for operands of at most 2 axes; np.repeat is repeat_interleave, flattening without an axis;
 //   np.tile pads the shorter of the shape and the repeats with leading 1s.
 // A Python number alone is left to the math functions (it gives a NumPy scalar, which the analysis reads as a float).
-import { Dim, Origin, UNKNOWN_DIM, intDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, dataCountDim, intDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, shapeOf } from '../shapes/shape';
 import { DType, TensorValue, UNKNOWN, Value, intValue } from '../values/value';
 import { broadcast } from './broadcast';
@@ -143,7 +143,12 @@ export function numpyFunction(path: string, args: Value[], kwargs: Map<string, V
       const cond = asArray(first ?? kwargs.get('condition'), origin);
       const [x, y] = [args[1] ?? kwargs.get('x'), args[2] ?? kwargs.get('y')];
       // np.where(cond) alone gives one index array per axis, each as long as the count of True entries.
-      if (!x && !y) return cond?.shape.rankKnown ? { kind: 'tuple', items: cond.shape.dims.map(() => array(cond, origin, 'long', shapeOf([UNKNOWN_DIM]))) } : undefined;
+      // The count is the data's, one for all of them, minted at this evaluation.
+      if (!x && !y) {
+        if (!cond?.shape.rankKnown) return undefined;
+        const count = dataCountDim(origin);
+        return { kind: 'tuple', items: cond.shape.dims.map(() => array(cond, origin, 'long', shapeOf([count]))) };
+      }
       if (!cond || !x || !y) return undefined;
       const read = (v: Value): Value => (v.kind === 'list' || v.kind === 'tuple' ? asArray(v, origin) ?? UNKNOWN : v);
       const [xs, ys] = [read(x), read(y)];

@@ -9,8 +9,8 @@ import { knownSizes, resolveSizes } from './layout';
 
 /** Where a view keeps a size on a new axis without carrying the axis that had it. */
 export interface MixedAxes {
-  /** The size kept (≥ 3), its axis in the input and its axis in the view. */
-  size: number;
+  /** The size kept (≥ 3, or a count the data decides: its symbol), its axis in the input and its axis in the view. */
+  size: number | string;
   inputAxis: number;
   outputAxis: number;
   /** The input axes whose elements the view regroups together (first and last, inclusive). */
@@ -31,8 +31,9 @@ export function mixedAxes(input: Dim[], requested: Dim[]): MixedAxes | undefined
   const inner = input.slice(lead, input.length - tail);
   const wanted = requested.slice(lead, requested.length - tail);
   if (inner.length < 2 || wanted.length < 2) return undefined;
-  const sizes = knownSizes(inner);
-  const requestedSizes = knownSizes(wanted);
+  const counted = withDataCount(inner, wanted);
+  const sizes = counted?.sizes ?? knownSizes(inner);
+  const requestedSizes = counted?.requested ?? knownSizes(wanted);
   if (!sizes || !requestedSizes) return undefined;
   const numel = sizes.reduce((p, s) => p * s, 1);
   if (numel === 0) return undefined;
@@ -57,11 +58,44 @@ export function mixedAxes(input: Dim[], requested: Dim[]): MixedAxes | undefined
     for (const n of newAxes) {
       const kept = oldAxes.find((o) => o.s === n.s && o.s > 2);
       if (kept) {
-        return { size: n.s, inputAxis: lead + kept.axis, outputAxis: lead + n.axis, from: lead + gi, to: lead + i - 1 };
+        return { size: counted && n.s === counted.stand ? counted.name : n.s, inputAxis: lead + kept.axis, outputAxis: lead + n.axis, from: lead + gi, to: lead + i - 1 };
       }
     }
   }
   return undefined;
+}
+
+/**
+ * The sizes of a regroup's axes when exactly one of them, on each side, is one count the data decides (the same
+ * symbol: one evaluation's count, DimInfo.dataCount) and every other is a known number: the count stands as a prime
+ * above every known size and above their product, so running products meet, and a size is kept, at the count exactly
+ * where they do whatever the count is (past 1, which regroups nothing). A -1 is resolved as the numbers say. Undefined
+ * otherwise: two symbols may be one number, and that is never guessed.
+ */
+function withDataCount(inner: Dim[], wanted: Dim[]): { sizes: number[]; requested: number[]; stand: number; name: string } | undefined {
+  const symbolsOf = (dims: Dim[]) => dims.filter((d) => d.kind !== 'int');
+  const a = symbolsOf(inner);
+  const b = symbolsOf(wanted);
+  if (a.length !== 1 || b.length !== 1 || a[0].kind !== 'sym' || !a[0].dataCount || a[0].scaled || !sameDim(a[0], b[0])) return undefined;
+  const name = a[0].name;
+  let bound = 2;
+  for (const d of [...inner, ...wanted]) if (d.kind === 'int') bound *= Math.max(1, Math.abs(d.value));
+  if (!Number.isSafeInteger(bound) || bound > 2 ** 20) return undefined;
+  const stand = primeAbove(bound);
+  const read = (dims: Dim[]) => dims.map((d) => (d.kind === 'int' ? d.value : stand));
+  const sizes = read(inner);
+  const requested = read(wanted);
+  // The products stay exact: at most the count times the known sizes, each below 2^20.
+  return { sizes, requested, stand, name };
+}
+
+/** The least prime above n (n ≤ 2^20: a few hundred steps at most). */
+function primeAbove(n: number): number {
+  for (let p = n + 1; ; p++) {
+    let prime = p > 1;
+    for (let k = 2; k * k <= p && prime; k++) if (p % k === 0) prime = false;
+    if (prime) return p;
+  }
 }
 
 /** How many leading and trailing axes a reshape of `input` to `requested` keeps as they were (the same sizes at both ends). */
@@ -99,6 +133,9 @@ const IN_PLACE = new Set([
   'relu', 'relu_', 'tanh', 'tanh_', 'sigmoid', 'sigmoid_', 'gelu', 'elu', 'leaky_relu', 'selu', 'silu', 'softplus', 'exp', 'log', 'abs', 'sqrt',
   'neg', 'dropout', 'dropout1d', 'alpha_dropout', 'hardtanh', 'relu6', 'mish', 'logsigmoid', 'clamp', 'clamp_', 'mul_', 'add_', 'sub_', 'div_',
 ]);
+
+/** Functions that make a tensor of an array or a tensor, element for element at the same indices. */
+const CONVERSIONS = new Set(['as_tensor', 'from_numpy', 'tensor']);
 
 /** The same elements with their axes moved: still regrouped, but no longer in the memory order of the view's input. */
 const AXES_MOVED = new Set(['transpose', 'transpose_', 'permute', 't', 'swapaxes', 'swapdims', 'movedim']);
@@ -188,6 +225,8 @@ export function regroupFunction(name: string, args: Value[], kwargs: Map<string,
   if (first?.kind !== 'tensor' || result === first) return;
   if (name === 'reshape') return regroupMethod(first, name, args.slice(1, 2), result, at);
   if (!first.regrouped) return;
+  // A tensor made from an array (or a tensor) holds its elements at the same indices: `torch.as_tensor(a)`.
+  if (CONVERSIONS.has(name) && args.length === 1 && result.shape.rankKnown && first.shape.rankKnown && result.shape.dims.length === first.shape.dims.length) return mark(result, first.regrouped, first);
   if (name === 'flatten' || IN_PLACE.has(name) || AXES_MOVED.has(name)) regroupMethod(first, name, args.slice(1), result, at);
 }
 

@@ -147,7 +147,10 @@ function buildTensor(name: string, args: Value[], kwargs: Map<string, Value>, or
         // first axis; torch.tensor would read each item as one number, so there a list of arrays stays unknown.
         const shape = data && (name === 'array' || data.kind === 'tensor') ? dataShape(data) : undefined;
         const bounds = shape && data ? dataBounds(data) : undefined;
-        return { kind: 'tensor', shape: shape ? shapeOf(shape) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, shape && data ? dataDtype(data) : 'unknown'), origin, ...bounds };
+        const made: TensorValue = { kind: 'tensor', shape: shape ? shapeOf(shape) : UNKNOWN_SHAPE, dtype: dtypeOf(kwargs, shape && data ? dataDtype(data) : 'unknown'), origin, ...bounds };
+        // A tensor or an array of one: its elements at the same indices, so a view's regrouping stays (SL120).
+        if (data?.kind === 'tensor' && data.regrouped && shape) made.regrouped = data.regrouped;
+        return made;
       }
       return literalTensor(s, dtypeOf(kwargs, s.ints ? 'long' : 'float'), origin);
     }

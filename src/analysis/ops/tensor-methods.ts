@@ -1,5 +1,5 @@
 // Shape rules of tensor methods: view/reshape, permute, transpose, (un)squeeze, flatten, reductions, casts.
-import { Dim, Origin, UNKNOWN_DIM, cancelledLeftover, exactProduct, intDim, knownProduct, neverOne, sameDim, symDim } from '../shapes/dim';
+import { Dim, Origin, UNKNOWN_DIM, cancelledLeftover, dataCountDim, exactProduct, intDim, knownProduct, neverOne, sameDim, symDim } from '../shapes/dim';
 import { Shape, UNKNOWN_SHAPE, normaliseAxis, shapeOf } from '../shapes/shape';
 import { Bounds, DType, TensorValue, UNKNOWN, Value, intValue, keepStepMarkers, summary } from '../values/value';
 import { dimsFromSizeArgs, reshapeSizeArgs, valueFromDim } from './dims-from-values';
@@ -214,6 +214,17 @@ function symbolsCancelled(t: TensorValue, others: Dim[], origin: Origin): Dim {
   return n === undefined ? UNKNOWN_DIM : intDim(n, { origin });
 }
 
+/**
+ * A view's -1 over an input that holds a count the data decides (`x[mask].reshape(B, -1, C)`), every other size of the
+ * input and of the view a known number or a symbol: the -1 is one number, the input's count over the other sizes'
+ * product, fixed by this evaluation. It gets a count of its own (dataCountDim), so that what reads it later (`B, N, C =
+ * x.shape`) shares it. A size not known on either side leaves it unknown.
+ */
+function leftoverOfDataCount(t: TensorValue, others: Dim[]): boolean {
+  if (!t.shape.rankKnown || !t.shape.dims.some((d) => d.kind === 'sym' && d.dataCount)) return false;
+  return t.shape.dims.every((d) => d.kind !== 'unknown') && others.every((d) => d.kind === 'sym' || (d.kind === 'int' && d.value > 0));
+}
+
 /** view/reshape with at most one -1. */
 export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValue {
   const minus = dims.findIndex((d) => d.kind === 'int' && d.value === -1);
@@ -237,6 +248,7 @@ export function reshape(t: TensorValue, dims: Dim[], origin: Origin): TensorValu
   } else {
     out[minus] = symbolTimesLeftover(t, others) ?? symbolsCancelled(t, others, origin);
   }
+  if (out[minus].kind === 'unknown' && leftoverOfDataCount(t, others)) out[minus] = dataCountDim(origin);
   return tensor(t, shapeOf(out), origin);
 }
 

@@ -57,6 +57,22 @@ export interface DimInfo {
    * left when such an axis is dropped (see afterDropping) carry it too: where they stand rests on the same assumption.
    */
   layoutAssumed?: true;
+  /**
+   * A count the data decides (the rows a boolean mask selects, the entries np.where or nonzero finds, the values
+   * torch.unique keeps), minted where that op ran (dataCountDim): one evaluation's count, the same wherever that value
+   * flows, never another evaluation's.
+   */
+  dataCount?: true;
+  /**
+   * The loop (one not unrolled) or comprehension the count was minted in, open while it runs: its one pass stands for
+   * every iteration, so once it ended, values left by different iterations may carry this one symbol, and it is no
+   * longer the same size as itself (sameDim).
+   */
+  mintedIn?: DataCountLoop;
+}
+
+export interface DataCountLoop {
+  open: boolean;
 }
 
 export type Dim =
@@ -87,10 +103,60 @@ export function symDim(name: string, info: DimInfo = {}): Dim {
   return { kind: 'sym', name, ...info };
 }
 
+/** Data counts minted so far (see dataCountDim): a run that mints one is not replayed for another call (run-memo). */
+let dataCountsMinted = 0;
+
+export function dataCountsSoFar(): number {
+  return dataCountsMinted;
+}
+
+/**
+ * A fresh symbol for a size the data decides, at one evaluation of the op that makes it: its name (`N#7`) is that of
+ * no other symbol (a parameter's name has no `#`), so two evaluations, two masks, or two passes of a loop never share
+ * one, and where their states join (sameDim on the names) the size goes to unknown, as two different numbers do.
+ */
+export function dataCountDim(origin?: Origin): Dim {
+  dataCountsMinted = dataCountsMinted >= Number.MAX_SAFE_INTEGER ? 1 : dataCountsMinted + 1;
+  const loop = dataCountLoops.current;
+  return { kind: 'sym', name: `N#${dataCountsMinted}`, dataCount: true, ...(origin ? { origin } : {}), ...(loop ? { mintedIn: loop } : {}) };
+}
+
+/** The loop or comprehension running now, innermost (see DimInfo.mintedIn). */
+const dataCountLoops: { current?: DataCountLoop } = {};
+
+/** Runs a loop that is not unrolled, or a comprehension: the counts minted in it stop being themselves when it ends. */
+export function inDataCountLoop<T>(run: () => T): T {
+  const outer = dataCountLoops.current;
+  const loop: DataCountLoop = { open: true };
+  dataCountLoops.current = loop;
+  try {
+    return run();
+  } finally {
+    loop.open = false;
+    dataCountLoops.current = outer;
+  }
+}
+
+/** Two symbols that are one size: the same name, and not a count whose loop ended (DimInfo.mintedIn). */
+export function sameSymbol(a: Dim, b: Dim): boolean {
+  return a.kind === 'sym' && b.kind === 'sym' && a.name === b.name && !loopEnded(a) && !loopEnded(b);
+}
+
+/** A count (or a multiple of one, DimInfo.scaled) minted in a loop or comprehension that has ended. */
+function loopEnded(d: Dim): boolean {
+  // Bounded: each step goes to a base that was built before the scaled symbol.
+  for (let depth = 0; d.kind === 'sym' && depth < 8; depth++) {
+    if (d.mintedIn && !d.mintedIn.open) return true;
+    if (!d.scaled) return false;
+    d = d.scaled.base;
+  }
+  return false;
+}
+
 /** True only when both are the same known number or the same symbol. */
 export function sameDim(a: Dim, b: Dim): boolean {
   if (a.kind === 'int' && b.kind === 'int') return a.value === b.value;
-  if (a.kind === 'sym' && b.kind === 'sym') return a.name === b.name;
+  if (a.kind === 'sym' && b.kind === 'sym') return sameSymbol(a, b);
   return false;
 }
 
@@ -149,7 +215,7 @@ function sizeFactors(dims: readonly Dim[]): { product: number; symbols: string[]
       d = d.scaled.base;
     }
     if (d.kind === 'int') product *= d.value;
-    else if (d.kind === 'sym' && !d.scaled) symbols.push(d.name);
+    else if (d.kind === 'sym' && !d.scaled && !loopEnded(d)) symbols.push(d.name);
     else return undefined;
   }
   return Number.isSafeInteger(product) ? { product, symbols } : undefined;
