@@ -3478,6 +3478,7 @@ export class Interpreter {
       args: bindArgs(family.params(kind), expr, args, kwargs),
       children: kind === 'Sequential' ? sequentialChildren(args) : [],
       label: this.originOf(expr).text,
+      ...(kind === 'Sequential' && !expr.args.length && !expr.keywords.length && !expr.hasStarArgs && !expr.starKwargs.length ? { builtEmpty: true } : {}),
     };
     const errorsBefore = this.ctx.errorCount;
     this.ctx.emit('layerConstruct', { layer });

@@ -43,6 +43,13 @@ export interface LayerDesc {
    * whose items are all like one module: that module, applied as many times as the list holds, 0 included.
    */
   repeats?: LayerDesc;
+  /**
+   * nn.Sequential() written with no argument at all: a container with no children, whose forward returns its input
+   * (PyTorch's Sequential.forward loops over no module). Children added later by code the analysis follows make
+   * `children` non-empty; a Sequential with no children seen but not built empty (Sequential(*layers) of a list not
+   * known) stays unknown.
+   */
+  builtEmpty?: boolean;
   /** For a user-defined module placed in a container (nn.Sequential): the instance whose forward runs. */
   module?: import('../values/value').InstanceValue;
   /**

@@ -6,9 +6,10 @@ import { ApplyContext, LayerFamily } from '../family';
 import { LayerDesc, argInt } from '../layer';
 
 function applySequential(layer: LayerDesc, args: Value[], _kwargs: Map<string, Value>, ctx: ApplyContext): Value {
-  // A Sequential with no children seen was filled where the analysis did not follow (add_module in a nested helper,
-  // Sequential(*layers) of a list not known): its output is unknown, not the input passed through.
-  if (!layer.children.length) return UNKNOWN;
+  // nn.Sequential() built with no argument and given no child since applies no module: its forward returns the input
+  // (a ResNet shortcut when the sizes already agree). Any other Sequential with no children seen was filled where the
+  // analysis did not follow (Sequential(*layers) of a list not known): its output is unknown.
+  if (!layer.children.length) return layer.builtEmpty && !layer.repeats ? args[0] ?? UNKNOWN : UNKNOWN;
   let value = args[0] ?? UNKNOWN;
   for (const child of layer.children) value = ctx.applyLayer(child, [value]);
   return value;
