@@ -148,6 +148,14 @@ describe('Keras data sources, states and labels', () => {
     assert.deepEqual(await codes('x = keras.Input(shape=(7, 4))\no, h, c = layers.Bidirectional(layers.LSTM(8, return_state=True))(x)\n'), ['SL213@6']);
   });
 
+  it('SL213 names the tensors of a Bidirectional with merge_mode=None: both outputs before the states', async () => {
+    const lstm = (await keras('x = keras.Input(shape=(7, 4))\na, b, c, d, e = layers.Bidirectional(layers.LSTM(8, return_state=True), merge_mode=None)(x)\n')).findings;
+    assert.deepEqual(lstm.map((f) => f.code), ['SL213']);
+    assert.match(lstm[0].message, /returns 6 tensors \(forward output, backward output, forward h and c, backward h and c\) but they are unpacked into 5 names/);
+    const gru = (await keras('x = keras.Input(shape=(7, 4))\na, b = layers.Bidirectional(layers.GRU(8, return_state=True), merge_mode=None)(x)\n')).findings;
+    assert.match(gru[0].message, /returns 4 tensors \(forward output, backward output, forward h, backward h\)/);
+  });
+
   it('SL212: a Bidirectional encoder\'s states of 8 features each into a decoder of 16 units, and the concatenated fix', async () => {
     const bug = 'x = keras.Input(shape=(7, 4))\no, fh, fc, bh, bc = layers.Bidirectional(layers.LSTM(8, return_state=True))(x)\nd = layers.LSTM(16)(x, initial_state=[fh, fc])\n';
     assert.deepEqual(await codes(bug), ['SL212@7']);

@@ -2,6 +2,7 @@ import type { LayerDesc } from '../../layers/layer';
 import { isKerasRecurrent, stateCount } from '../../layers/keras/recurrent';
 import type { Value } from '../../values/value';
 import type { Rule } from '../rule';
+import { mergeMode } from '../../layers/keras/wrappers';
 import { kerasLayerName, recurrentBehind } from './helpers';
 
 /** How many tensors a recurrent layer (or a Bidirectional around one) returns with return_state=True. */
@@ -9,6 +10,18 @@ function outputsWithState(layer: LayerDesc): number | undefined {
   if (isKerasRecurrent(layer)) return 1 + stateCount(layer);
   const inner = layer.kind === 'Bidirectional' ? layer.children[0] : undefined;
   return inner && isKerasRecurrent(inner) ? 1 + 2 * stateCount(inner) : undefined;
+}
+
+/** What the tensors of a return_state=True list are, in order: a Bidirectional with merge_mode=None gives both directions'
+ *  outputs before the states, an LSTM has h and c per direction, a GRU or SimpleRNN h. */
+function describeStates(layer: LayerDesc, count: number): string {
+  const inner = layer.kind === 'Bidirectional' ? layer.children[0] : layer;
+  if (inner && isKerasRecurrent(inner)) {
+    const per = stateCount(inner) === 2 ? 'h and c' : 'h';
+    if (layer.kind !== 'Bidirectional') return `output, ${stateCount(inner) === 2 ? 'h, c' : 'h'}`;
+    return `${mergeMode(layer) === null ? 'forward output, backward output' : 'output'}, forward ${per}, backward ${per}`;
+  }
+  return `output and ${count - 1} states`;
 }
 
 function statesTagged(value: Value): LayerDesc | undefined {
@@ -46,7 +59,7 @@ export const kerasRecurrentOutputCount: Rule = {
         if (count === n) return;
         ctx.report({
           range: event.stmt?.range ?? target.range,
-          message: `${kerasLayerName(tagged)} with return_state=True returns ${count} tensors (${count === 5 ? 'output, forward h and c, backward h and c' : count === 3 && tagged.kind === 'Bidirectional' ? 'output, forward h, backward h' : count === 3 ? 'output, h, c' : 'output, h'}) but they are unpacked into ${n} names: Python raises "${count > n ? 'too many' : 'not enough'} values to unpack (expected ${n})"`,
+          message: `${kerasLayerName(tagged)} with return_state=True returns ${count} tensors (${describeStates(tagged, count)}) but they are unpacked into ${n} names: Python raises "${count > n ? 'too many' : 'not enough'} values to unpack (expected ${n})"`,
           related: [{ range: tagged.call.range, message: 'the layer is built here' }],
         });
         return;
