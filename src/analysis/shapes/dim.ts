@@ -121,6 +121,11 @@ export function dataCountDim(origin?: Origin): Dim {
   return { kind: 'sym', name: `N#${dataCountsMinted}`, dataCount: true, ...(origin ? { origin } : {}), ...(loop ? { mintedIn: loop } : {}) };
 }
 
+/** Whether a symbol's name is a data count's (dataCountDim). */
+export function isDataCountName(name: string): boolean {
+  return /^N#\d+$/.test(name);
+}
+
 /** The loop or comprehension running now, innermost (see DimInfo.mintedIn). */
 const dataCountLoops: { current?: DataCountLoop } = {};
 
@@ -263,6 +268,8 @@ const SYMBOL_ABBREVIATIONS: Record<string, string> = { batch: 'B', time: 'T', se
 
 export function formatDim(d: Dim): string {
   if (d.kind === 'int') return String(d.value);
+  // A count the data decides has a name of the analysis' own (`N#7`, numbered as it runs): shown as a size not known.
+  if (d.kind === 'sym' && (d.dataCount || isDataCountName(d.name))) return '?';
   if (d.kind === 'sym') {
     // `x.size(0)` read as the batch prints as B, as the time axis as T.
     if (d.name.endsWith(')') && d.name.includes('.size(') && (d.role === 'batch' || d.role === 'time')) return d.role === 'batch' ? 'B' : 'T';

@@ -1,7 +1,7 @@
 import type { Range } from '../../findings';
 import { dimsFromSizeArgs } from '../../ops/dims-from-values';
 import { isMerged, memoryDims, mixedAxes, sharedEnds, type MixedAxes } from '../../ops/regrouping';
-import type { Dim } from '../../shapes/dim';
+import { isDataCountName, type Dim } from '../../shapes/dim';
 import { formatShape, shapeOf as shapeOfDims } from '../../shapes/shape';
 import type { Call } from '../../parse/ast';
 import type { RuleContext } from '../../interpret/events';
@@ -63,13 +63,13 @@ export const viewMixesAxes: Rule = {
       const merged = cat ? undefined : mergedAxisOf(t, mixed);
       const message = merged
         ? `${shown(receiverText)} is ${formatShape(t.shape)}${from}, whose axis ${merged.axis} holds ${formatShape(shapeOfDims(merged.factors))} ${merged.tiled ? 'tiled in that order by a repeat' : 'merged in that order by a view'}${merged.line ? ` (line ${merged.line})` : ''}: ` +
-          `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of the merged axis ${mixed.inputAxis - merged.start}, but a ${event.name} splits the merged axis in memory order: ` +
+          `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${sizeText(mixed.size)} of the merged axis ${mixed.inputAxis - merged.start}, but a ${event.name} splits the merged axis in memory order: ` +
           `each slice along the new axis ${mixed.outputAxis} mixes values across them and is not the merged axis ${mixed.inputAxis - merged.start}`
         : cat
         ? `${shown(receiverText)} is ${formatShape(t.shape)}${from}, ${cat.count} tensors of ${formatShape(shapeOfDims(layout.slice(0, cat.axis).concat(layout.slice(cat.axis + 1))))} joined on axis ${cat.axis}: ` +
-          `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of ${partAxis(mixed.inputAxis, cat.axis)}, but a ${event.name} reads the joined tensors in memory order, one after the other: ` +
+          `.${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${sizeText(mixed.size)} of ${partAxis(mixed.inputAxis, cat.axis)}, but a ${event.name} reads the joined tensors in memory order, one after the other: ` +
           `each slice along the new axis ${mixed.outputAxis} mixes values across them and is not ${partAxis(mixed.inputAxis, cat.axis)}`
-        : `${shown(receiverText)} is ${formatShape(t.shape)}${from}: .${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${mixed.size} of axis ${mixed.inputAxis}, ` +
+        : `${shown(receiverText)} is ${formatShape(t.shape)}${from}: .${event.name}${shown(ctx.text(event.call.argsRange))} gives axis ${mixed.outputAxis} the size ${sizeText(mixed.size)} of axis ${mixed.inputAxis}, ` +
           `but a ${event.name} regroups the elements of axes ${mixed.from}–${mixed.to} in memory order: each slice along the new axis ${mixed.outputAxis} mixes values across them and is not the old axis ${mixed.inputAxis}`;
       if (cat && rangeKey(cat.call) !== (t.origin ? rangeKey(t.origin.range) : '')) related.push({ range: cat.call, message: `torch.cat joins ${cat.count} tensors on axis ${cat.axis} here` });
       pendingOf(ctx).set(rangeKey(event.call.range), { range: event.call.range, message, related, samples: regroupedSamples(layout, dims, mixed) });
@@ -215,4 +215,9 @@ function reader(ctx: RuleContext, what: string, at: Pick<Call, 'range'>): (v: Va
     }
   };
   return (v) => read(v, 0);
+}
+
+/** A kept size for the message: a count the data decides has no name in the program, and is called N. */
+function sizeText(size: number | string): string {
+  return typeof size === 'string' && isDataCountName(size) ? 'N' : String(size);
 }

@@ -1,5 +1,5 @@
 import type { Range } from '../../findings';
-import { Dim, cancelledFactors, formatDim, knownProduct } from '../../shapes/dim';
+import { Dim, cancelledFactors, formatDim, isDataCountName, knownProduct } from '../../shapes/dim';
 import { formatShape } from '../../shapes/shape';
 import { dimsFromSizeArgs, reshapeSizeArgs } from '../../ops/dims-from-values';
 import type { Value } from '../../values/value';
@@ -35,7 +35,8 @@ export function viewSizeClash(input: Dim[], requested: Dim[]): SizeClash | undef
   const fits = minus ? c.have % c.want === 0 : c.have === c.want;
   if (fits) return undefined;
   const allKnown = requested.every((d) => d.kind === 'int') && input.every((d) => d.kind === 'int');
-  const per = c.symbols.length ? ` per ${c.symbols.map((s) => formatDim({ kind: 'sym', name: s })).join(' × ')}` : '';
+  // A count the data decides (the rows a mask selected) is named N: it has no name in the program.
+  const per = c.symbols.length ? ` per ${c.symbols.map((s) => (isDataCountName(s) ? 'N' : formatDim({ kind: 'sym', name: s }))).join(' × ')}` : '';
   return {
     ...(allKnown ? { requested: `[${requested.map(formatDim).join(', ')}]`, numel: c.have } : {}),
     what: minus
