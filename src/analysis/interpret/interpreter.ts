@@ -345,6 +345,7 @@ const MAX_RESHAPED_TENSORS = 256;
 
 /** A loop's text that may leave it early or skip the rest of a pass: it does not certainly run its body on every pass. */
 const LEAVES_OR_SKIPS = /\b(break|continue|return|raise|yield)\b/;
+const BREAKS = /(^|[\s;:])break\b/m;
 
 /** True when the loop's text may bind `name` to another list, or empty or shrink it, so its appends do not accumulate. */
 function rebindsName(loopText: string, name: string): boolean {
@@ -1232,7 +1233,9 @@ export class Interpreter {
     if (iter.kind === 'tuple' && !iter.element && iter.items.length === 0 && (iter.length === undefined || iter.length === 0)) {
       return this.execBlock(stmt.orelse, scope);
     }
-    if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL) {
+    // A body that may `break` may stop at any item: the loop is not run item by item (the later items would run as if
+    // it never broke), but as a loop of unknown count is.
+    if ((iter.kind === 'list' || iter.kind === 'tuple') && !iter.element && iter.items.length > 0 && iter.items.length <= MAX_UNROLL && !BREAKS.test(this.ctx.text(stmt.range))) {
       for (const item of iter.items) {
         this.bind(stmt.target, item, scope, null);
         if (this.execBlock(stmt.body, scope)) return true;
