@@ -43,7 +43,7 @@ import { initialise, isInitialiser } from '../ops/init';
 import { intRole, linkedSize, valueFromDim } from '../ops/dims-from-values';
 import { Dim, DimRole, Origin, UNKNOWN_DIM, afterDropping, inDataCountLoop, intDim, sameSymbol, symDim } from '../shapes/dim';
 import { UNKNOWN_SHAPE, formatShape, shapeOf } from '../shapes/shape';
-import { ClassInfo, DType, commonElement, joinedInts, onSequenceChange, restoreSequence, sequenceChanging, sequenceState, type SequenceState, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, strValue } from '../values/value';
+import { ClassInfo, DType, commonElement, joinedInts, onSequenceChange, restoreSequence, sequenceChanging, sequenceState, type SequenceState, InstanceValue, KerasModel, MAX_ITEMS, NONE, forgetEntries, knownLength, TensorValue, UNKNOWN, Value, appendItems, forgetLength, replaceItems, sequenceLength, summary, boolValue, truthValue, extendList, intOrUnknown, intValue, listOf, numberValue, partBounds, sequence, setEntry, setItem, storeEntry, strValue } from '../values/value';
 import { AnalysisContext } from './context';
 import { ModelBranches } from './model-branches';
 import { Scope, anyEntry, joinAll, joinAlternatives, joinValues, sameValue } from './scope';
@@ -1747,9 +1747,7 @@ export class Interpreter {
           this.memo.mutated(object);
           return;
         }
-        if (object.kind === 'dict' && key.kind === 'str') setEntry(object, key.value, value);
-        // A key the analysis cannot name (`d[word] = i` in a loop): the dict now holds keys it does not list.
-        else if (object.kind === 'dict') forgetEntries(object);
+        if (object.kind === 'dict') storeEntry(object, key, value);
         // `shape[-1] = shape[-1] // 2`: the list's item changes; a slice may change its length too.
         else if (object.kind === 'list' && target.index.length === 1 && target.index[0].kind === 'slice') forgetLength(object, UNKNOWN);
         else if (object.kind === 'list') setItem(object, key.kind === 'int' && target.index.length === 1 ? key.value : undefined, value, joinItems, this.uncertain > 0);
@@ -2988,9 +2986,7 @@ export class Interpreter {
         return this.callPath(normalisePath(callee.path), args, kwargs, expr, partial);
       case 'layer':
         if (callee.layer.framework === 'keras') this.kerasLayerCalls.add(expr);
-        // A user module placed in a container runs its hooks as an instance.
-        if (this.moduleHooks.used && !callee.layer.module) return this.withHooks(callee, args, kwargs, expr, (a, k) => this.applyLayer(callee.layer, a, k, expr));
-        return this.applyLayer(callee.layer, args, kwargs, expr);
+        return this.callLayer(callee, args, kwargs, expr);
       case 'class':
         return this.instantiate(callee.cls, partial ? [] : args, partial ? new Map() : kwargs, expr, false, partial);
       case 'instance':
@@ -3264,8 +3260,7 @@ export class Interpreter {
         if (name === '__setitem__' && args.length === 2 && kwargs.size === 0 && !receiver.parser && !receiver.counter && !receiver.moduleDict) {
           this.memo.effect();
           this.memo.mutated(receiver);
-          if (args[0].kind === 'str') setEntry(receiver, args[0].value, args[1]);
-          else forgetEntries(receiver);
+          storeEntry(receiver, args[0], args[1]);
           return NONE;
         }
         if (name === 'get') {
@@ -3571,7 +3566,7 @@ export class Interpreter {
     const output = family.apply(layer, args, kwargs, {
       call: expr,
       origin: this.originOf(expr),
-      applyLayer: (child, childArgs) => this.applyChild(child, childArgs, expr),
+      applyLayer: (child, childArgs) => this.callLayer({ kind: 'layer', layer: child }, childArgs, new Map(), expr),
       source: this.ctx.source,
       callValue: (callee, callArgs, callKwargs) => this.callValue(callee, callArgs, callKwargs, expr, false),
     });
@@ -3605,10 +3600,13 @@ export class Interpreter {
     return { kind: 'qualname', name: HOOK_HANDLE_CLASS, hookHandle: this.moduleHooks.register(owner, hook, before, prepend.value) };
   }
 
-  /** A container's child, called by the container as `child(x)`: with its hooks. */
-  private applyChild(child: LayerDesc, args: Value[], expr: A.Call): Value {
-    if (!this.moduleHooks.used || child.module) return this.applyLayer(child, args, new Map(), expr);
-    return this.withHooks({ kind: 'layer', layer: child }, args, new Map(), expr, (a, k) => this.applyLayer(child, a, k, expr));
+  /**
+   * A layer called as `layer(x)`, by the program or by the container it sits in: with its hooks. A user module placed
+   * in a container runs its hooks as the instance it is.
+   */
+  private callLayer(module: Extract<Value, { kind: 'layer' }>, args: Value[], kwargs: Map<string, Value>, expr: A.Call): Value {
+    if (!this.moduleHooks.used || module.layer.module) return this.applyLayer(module.layer, args, kwargs, expr);
+    return this.withHooks(module, args, kwargs, expr, (a, k) => this.applyLayer(module.layer, a, k, expr));
   }
 
   /**

@@ -171,13 +171,14 @@ function padSequences(args: Value[], kwargs: Map<string, Value>, origin: { range
   const maxlen = intValue(kwargs.get('maxlen') ?? args[1]);
   const rows = (seqs?.kind === 'list' || seqs?.kind === 'tuple') && !seqs.element ? seqs.items : undefined;
   const steps = stepAxes(seqs);
-  if (steps === 'unknown') return kerasTensor(UNKNOWN_SHAPE, origin, kwargs.get('dtype') === undefined ? 'long' : numpyDtype(kwargs.get('dtype')!));
+  const dtypeGiven = kwargs.get('dtype');
+  const dtype = dtypeGiven === undefined ? 'long' : numpyDtype(dtypeGiven);
+  if (steps === 'unknown') return kerasTensor(UNKNOWN_SHAPE, origin, dtype);
   if (steps.length) {
     // Sequences of vectors: padded and cut along their steps, each step kept whole.
     const n = seqs?.kind === 'tensor' ? seqs.shape.dims[0] : rows ? intDim(rows.length, { origin }) : UNKNOWN_DIM;
     const length = maxlen !== undefined ? intDim(maxlen, { origin }) : UNKNOWN_DIM;
-    const dtype = kwargs.get('dtype');
-    return kerasTensor(shapeOf([n, length, ...steps]), origin, dtype === undefined ? 'long' : numpyDtype(dtype));
+    return kerasTensor(shapeOf([n, length, ...steps]), origin, dtype);
   }
   if (seqs?.kind === 'tensor') {
     // Sequences already held as an array (load_data's x): the rows and the ids' range are kept.

@@ -477,6 +477,15 @@ export function setEntry(dict: Extract<Value, { kind: 'dict' }>, key: string, va
 }
 
 /**
+ * `d[key] = value`: the entry of a key the analysis names; a key it cannot name (`d[word] = i` in a loop) leaves a dict
+ * that holds keys it does not list.
+ */
+export function storeEntry(dict: Extract<Value, { kind: 'dict' }>, key: Value, value: Value): void {
+  if (key.kind === 'str') setEntry(dict, key.value, value);
+  else forgetEntries(dict);
+}
+
+/**
  * The dict now holds keys it does not list (a key the analysis cannot name was written, a mutator ran, an entry past
  * the bound was dropped): what every entry holds is no longer known either.
  */
